@@ -1,0 +1,115 @@
+"""One settings class per service, built once at start and injected.
+
+Every service subclasses :class:`ServiceSettings`. Values come from the environment
+(``KAFKA_BOOTSTRAP_SERVERS``, ``DATABASE_URL`` ...). In ``production`` the class refuses
+the development placeholders, so a forgotten secret stops the process instead of
+shipping a known key.
+"""
+
+from __future__ import annotations
+
+import base64
+from functools import cached_property
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# A well-known development key (32 zero-ish bytes, base64). Never valid in production.
+DEV_FIELD_KEY = "dev:" + base64.b64encode(b"smart-community-dev-key-32bytes!").decode()
+DEV_DATABASE_URL = "postgresql+asyncpg://postgres:postgres@127.0.0.1:5432/postgres"
+PLACEHOLDER_MARKERS = ("change-me", "changeme", "placeholder", "dev-key", "smart-community-dev")
+
+Environment = Literal["dev", "test", "production"]
+
+
+class ServiceSettings(BaseSettings):
+    """Settings every service and the gateway share."""
+
+    model_config = SettingsConfigDict(extra="ignore", env_nested_delimiter="__")
+
+    service_name: str = "service"
+    environment: Environment = "dev"
+    log_level: str = "INFO"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+
+    # Kafka
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_enable_idempotence: bool = True
+    kafka_consumer_group: str | None = None
+    kafka_max_retries: int = 3
+    kafka_retry_backoff_ms: int = 200
+
+    # PostgreSQL
+    database_url: str = DEV_DATABASE_URL
+    database_auto_create: bool = False
+    database_pool_size: int = 10
+
+    # Outbox relay
+    outbox_poll_interval_ms: int = 100
+    outbox_batch_size: int = 500
+
+    # Observability
+    otel_exporter_otlp_endpoint: str | None = None
+    otel_sample_ratio: float = 1.0
+
+    # Auth: verify tokens issued by identity
+    jwks_url: str | None = None
+    jwt_issuer: str = "smart-community-identity"
+    jwt_audience: str = "smart-community"
+    jwks_cache_seconds: int = 300
+
+    # Privacy: field encryption keys "kid:base64key,kid:base64key"; the first encrypts,
+    # every one decrypts (rotation keeps old data readable).
+    field_encryption_keys: str = Field(default=DEV_FIELD_KEY, repr=False)
+
+    # Audit
+    audit_topic: str = "audit.records.v1"
+
+    @property
+    def consumer_group(self) -> str:
+        return self.kafka_consumer_group or self.service_name
+
+    @cached_property
+    def encryption_keyring(self) -> list[tuple[str, bytes]]:
+        ring: list[tuple[str, bytes]] = []
+        for part in self.field_encryption_keys.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            kid, _, b64 = part.partition(":")
+            if not b64:
+                raise ValueError("FIELD_ENCRYPTION_KEYS entries must be 'kid:base64key'")
+            key = base64.b64decode(b64)
+            if len(key) not in (16, 24, 32):
+                raise ValueError(f"encryption key {kid!r} must be 16, 24 or 32 bytes")
+            ring.append((kid, key))
+        if not ring:
+            raise ValueError("FIELD_ENCRYPTION_KEYS holds no key")
+        return ring
+
+    @model_validator(mode="after")
+    def _refuse_placeholders_in_production(self) -> ServiceSettings:
+        self.encryption_keyring  # noqa: B018 - validates the key format at start
+        if self.environment != "production":
+            return self
+        problems: list[str] = []
+        for name in self.secret_fields():
+            value = str(getattr(self, name) or "")
+            lowered = value.lower()
+            if value == DEV_FIELD_KEY or any(m in lowered for m in PLACEHOLDER_MARKERS):
+                problems.append(name)
+        if self.database_url == DEV_DATABASE_URL or ":postgres@" in self.database_url:
+            problems.append("database_url")
+        if self.database_auto_create:
+            problems.append("database_auto_create")
+        if problems:
+            raise ValueError(
+                "production settings hold development placeholders: " + ", ".join(problems)
+            )
+        return self
+
+    def secret_fields(self) -> list[str]:
+        """Names of fields that hold secrets; subclasses add theirs."""
+        return ["field_encryption_keys"]
