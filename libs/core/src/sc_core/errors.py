@@ -1,0 +1,151 @@
+"""RFC 9457 problem+json errors with a stable ``code`` apps can localise.
+
+Raise :class:`Problem` (or a subclass) anywhere in a request; :func:`install_problem_handlers`
+turns it, validation errors, unknown routes and anything unexpected into
+``application/problem+json`` with ``type``, ``title``, ``status``, ``detail``, ``code`` and,
+for validation, the list of ``errors`` (one per bad field, so a client sees every reason).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+log = logging.getLogger(__name__)
+
+_STATUS_CODES = {
+    400: "request.bad_request",
+    401: "auth.unauthenticated",
+    403: "auth.forbidden",
+    404: "http.not_found",
+    405: "http.method_not_allowed",
+    406: "http.not_acceptable",
+    409: "request.conflict",
+    413: "request.too_large",
+    415: "request.unsupported_media_type",
+    422: "request.validation_failed",
+    429: "request.rate_limited",
+    502: "upstream.bad_gateway",
+    503: "upstream.unavailable",
+    504: "upstream.timeout",
+}
+
+
+class Problem(Exception):
+    """An error a client should see: HTTP status, stable code, human message."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        detail: str,
+        *,
+        title: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.title = title or _title(status)
+        self.headers = headers or {}
+        self.extra = extra
+
+    def to_dict(self, instance: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": f"urn:smart-community:problem:{self.code}",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+            "code": self.code,
+        }
+        if instance:
+            body["instance"] = instance
+        body.update(self.extra)
+        return body
+
+
+class NotFound(Problem):
+    def __init__(self, code: str, detail: str = "Resource not found", **extra: Any) -> None:
+        super().__init__(404, code, detail, **extra)
+
+
+class Forbidden(Problem):
+    def __init__(self, code: str = "auth.forbidden", detail: str = "Not allowed", **extra: Any):
+        super().__init__(403, code, detail, **extra)
+
+
+class Conflict(Problem):
+    def __init__(self, code: str, detail: str, **extra: Any) -> None:
+        super().__init__(409, code, detail, **extra)
+
+
+def _title(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def problem_response(problem: Problem, request: Request | None = None) -> JSONResponse:
+    instance = request.url.path if request is not None else None
+    return JSONResponse(
+        problem.to_dict(instance),
+        status_code=problem.status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=problem.headers,
+    )
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    out = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        out.append({"field": ".".join(loc), "message": err.get("msg", ""), "type": err.get("type")})
+    return out
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Make every error of ``app`` a problem+json response; nothing leaks as a bare 500."""
+
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> JSONResponse:
+        return problem_response(exc, request)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _validation_errors(exc)
+        malformed = any(e["type"] == "json_invalid" for e in errors)
+        problem = Problem(
+            400 if malformed else 422,
+            "request.malformed_json" if malformed else "request.validation_failed",
+            "The request body is not valid JSON"
+            if malformed
+            else "The request has invalid fields",
+            errors=errors,
+        )
+        return problem_response(problem, request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _STATUS_CODES.get(exc.status_code, f"http.{exc.status_code}")
+        detail = exc.detail if isinstance(exc.detail, str) else _title(exc.status_code)
+        headers = dict(exc.headers or {})
+        return problem_response(Problem(exc.status_code, code, detail, headers=headers), request)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(
+            Problem(500, "internal.error", "An unexpected error occurred; it has been logged"),
+            request,
+        )
