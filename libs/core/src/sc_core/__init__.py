@@ -1,1 +1,1 @@
-
+"""Shared mechanisms for every smart-community service (see DESIGN.md)."""

@@ -128,9 +128,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         problem = Problem(
             400 if malformed else 422,
             "request.malformed_json" if malformed else "request.validation_failed",
-            "The request body is not valid JSON"
-            if malformed
-            else "The request has invalid fields",
+            "The request body is not valid JSON" if malformed else "The request has invalid fields",
             errors=errors,
         )
         return problem_response(problem, request)

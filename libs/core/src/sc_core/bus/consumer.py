@@ -1,0 +1,258 @@
+"""Consuming events: idempotent inbox, bounded retries with backoff, then ``<topic>.dlq``.
+
+For each message the consumer opens a unit of work, records the event id in the inbox
+(``ON CONFLICT DO NOTHING``: a redelivered event is skipped), runs the handler and
+commits — effect and inbox row in one transaction. Offsets are committed only after
+that, so a crash between the two redelivers, and the redelivery changes nothing.
+A handler that keeps failing sends the message to the dead-letter topic and the
+partition goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
+from prometheus_client import Counter
+from sqlalchemy.dialects.postgresql import insert
+
+from sc_core.bus.cloudevents import CloudEvent, InvalidEvent
+from sc_core.bus.producer import ProducerHandle
+from sc_core.bus.tracing import context_from_headers
+from sc_core.db.engine import Database
+from sc_core.db.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("sc_core.bus")
+
+Handler = Callable[[CloudEvent, UnitOfWork | None], Awaitable[None]]
+
+CONSUMED = Counter(
+    "events_consumed_total", "Events consumed, by outcome", ["consumer", "topic", "outcome"]
+)
+
+
+def dlq_topic(topic: str) -> str:
+    return f"{topic}.dlq"
+
+
+class EventConsumer:
+    """Subscribe ``topics`` in consumer group ``group_id`` and dispatch by event type."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        bootstrap_servers: str,
+        topics: list[str],
+        group_id: str | None = None,
+        db: Database | None = None,
+        dlq_producer: ProducerHandle,
+        max_retries: int = 3,
+        retry_backoff: float = 0.2,
+        max_batch: int = 500,
+        consumer_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.bootstrap_servers = bootstrap_servers
+        self.topics = topics
+        self.group_id = group_id or name
+        self.db = db
+        self.dlq_producer = dlq_producer
+        self.max_retries = max_retries
+        self.retry_backoff = retry_backoff
+        self.max_batch = max_batch
+        self.consumer_options = consumer_options or {}
+        self._handlers: dict[str, Handler] = {}
+        self._fallback: Handler | None = None
+        self._consumer: AIOKafkaConsumer | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+        self.running = False
+
+    # registration -----------------------------------------------------------------
+    def on(self, event_type: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self._handlers[event_type] = handler
+            return handler
+
+        return register
+
+    def on_any(self, handler: Handler) -> Handler:
+        self._fallback = handler
+        return handler
+
+    # lifecycle --------------------------------------------------------------------
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run_forever(), name=f"consumer-{self.name}")
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self._close_consumer()
+
+    async def _close_consumer(self) -> None:
+        if self._consumer is not None:
+            consumer, self._consumer = self._consumer, None
+            with contextlib.suppress(Exception):
+                await consumer.stop()
+        self.running = False
+
+    async def _run_forever(self) -> None:
+        backoff = 0.5
+        while not self._stopping.is_set():
+            try:
+                await self._connect()
+                backoff = 0.5
+                await self._poll_loop()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("consumer %s: %s; reconnecting in %.1fs", self.name, exc, backoff)
+                await self._close_consumer()
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    async def _connect(self) -> None:
+        options: dict[str, Any] = {
+            "bootstrap_servers": self.bootstrap_servers,
+            "group_id": self.group_id,
+            "client_id": self.name,
+            "enable_auto_commit": False,
+            "auto_offset_reset": "earliest",
+            "max_poll_records": self.max_batch,
+        }
+        options.update(self.consumer_options)
+        consumer = AIOKafkaConsumer(*self.topics, **options)
+        await consumer.start()
+        self._consumer = consumer
+        self.running = True
+
+    async def _poll_loop(self) -> None:
+        assert self._consumer is not None
+        while not self._stopping.is_set():
+            batches = await self._consumer.getmany(timeout_ms=200, max_records=self.max_batch)
+            if not batches:
+                continue
+            await asyncio.gather(*(self._process_partition(msgs) for msgs in batches.values()))
+            offsets = {tp: msgs[-1].offset + 1 for tp, msgs in batches.items()}
+            try:
+                await self._consumer.commit(offsets)
+            except CommitFailedError as exc:  # rebalanced meanwhile: redelivery is harmless
+                log.info("consumer %s: commit after rebalance failed: %s", self.name, exc)
+
+    async def _process_partition(self, messages: list[ConsumerRecord[Any, Any]]) -> None:
+        for msg in messages:
+            await self.process(msg)
+
+    # processing -------------------------------------------------------------------
+    async def process(self, msg: ConsumerRecord[Any, Any]) -> None:
+        headers = list(msg.headers or [])
+        try:
+            event = CloudEvent.from_kafka(headers, msg.value)
+        except InvalidEvent as exc:
+            await self._dead_letter(msg, exc, attempts=0)
+            return
+        handler = self._handlers.get(event.type, self._fallback)
+        if handler is None:
+            CONSUMED.labels(self.name, msg.topic, "ignored").inc()
+            return
+        ctx = context_from_headers(headers)
+        with tracer.start_as_current_span(
+            f"{msg.topic} process",
+            context=ctx,
+            kind=SpanKind.CONSUMER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.destination.name": msg.topic,
+                "messaging.operation.type": "process",
+                "messaging.message.id": event.id,
+                "messaging.consumer.group.name": self.group_id,
+                "messaging.kafka.offset": msg.offset,
+                "cloudevents.event_type": event.type,
+            },
+        ) as span:
+            last: BaseException | None = None
+            for attempt in range(1, self.max_retries + 2):
+                try:
+                    outcome = await self._handle_once(event, msg.topic, handler)
+                    CONSUMED.labels(self.name, msg.topic, outcome).inc()
+                    return
+                except Exception as exc:
+                    last = exc
+                    log.warning(
+                        "consumer %s: %s %s failed (attempt %d): %s",
+                        self.name,
+                        event.type,
+                        event.id,
+                        attempt,
+                        exc,
+                    )
+                    if attempt <= self.max_retries:
+                        await asyncio.sleep(self.retry_backoff * 2 ** (attempt - 1))
+            assert last is not None
+            span.record_exception(last)
+            span.set_status(Status(StatusCode.ERROR, str(last)))
+            await self._dead_letter(msg, last, attempts=self.max_retries + 1)
+
+    async def _handle_once(self, event: CloudEvent, topic: str, handler: Handler) -> str:
+        if self.db is None:
+            await handler(event, None)
+            return "processed"
+        inbox = self.db.tables.inbox
+        async with self.db.uow() as uow:
+            first_time = (
+                await uow.session.execute(
+                    insert(inbox)
+                    .values(consumer=self.name, event_id=event.id, topic=topic)
+                    .on_conflict_do_nothing()
+                    .returning(inbox.c.event_id)
+                )
+            ).first()
+            if first_time is None:
+                return "duplicate"
+            await handler(event, uow)
+            if not uow.committed:
+                await uow.commit()
+        return "processed"
+
+    async def _dead_letter(
+        self, msg: ConsumerRecord[Any, Any], error: BaseException, *, attempts: int
+    ) -> None:
+        headers = list(msg.headers or []) + [
+            ("x-dlq-reason", f"{type(error).__name__}: {error}"[:1000].encode()),
+            ("x-dlq-consumer", self.name.encode()),
+            ("x-dlq-attempts", str(attempts).encode()),
+            ("x-dlq-original-topic", msg.topic.encode()),
+            ("x-dlq-original-partition", str(msg.partition).encode()),
+            ("x-dlq-original-offset", str(msg.offset).encode()),
+        ]
+        backoff = 0.2
+        while True:  # never drop: a message reaches the DLQ or the consumer waits for it
+            try:
+                producer = await self.dlq_producer.get()
+                await producer.send_and_wait(
+                    dlq_topic(msg.topic), value=msg.value, key=msg.key, headers=headers
+                )
+                CONSUMED.labels(self.name, msg.topic, "dead_lettered").inc()
+                log.error(
+                    "consumer %s: sent %s@%d to DLQ: %s", self.name, msg.topic, msg.offset, error
+                )
+                return
+            except Exception as exc:
+                log.warning("consumer %s: DLQ send failed: %s", self.name, exc)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+
+    async def assignment(self) -> set[TopicPartition]:
+        return set(self._consumer.assignment()) if self._consumer else set()

@@ -1,0 +1,178 @@
+"""Transactional outbox: events are rows written with the business change; a relay
+publishes them and marks them sent.
+
+The relay holds a transaction-scoped advisory lock while it publishes a batch, so only
+one relay of a service publishes at a time and order by ``seq`` is kept. When the broker
+is away, the batch's transaction rolls back, the rows stay unsent, and the relay retries
+with backoff until the broker answers again; nothing is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import zlib
+from typing import Any
+
+from prometheus_client import Counter, Gauge
+from sqlalchemy import delete, func, select, update
+
+from sc_core.bus.cloudevents import CloudEvent
+from sc_core.bus.producer import ProducerHandle
+from sc_core.bus.tracing import current_trace_headers
+from sc_core.db.engine import Database
+
+log = logging.getLogger(__name__)
+
+PUBLISHED = Counter("outbox_published_total", "Outbox events published", ["service"])
+PUBLISH_FAILURES = Counter(
+    "outbox_publish_failures_total", "Outbox batches that failed", ["service"]
+)
+PENDING = Gauge("outbox_pending", "Outbox events not yet published (last seen)", ["service"])
+
+
+def outbox_row(topic: str, event: CloudEvent, *, key: str | None = None) -> dict[str, Any]:
+    headers = {name: value.decode() for name, value in event.headers()}
+    for name, value in current_trace_headers().items():
+        headers.setdefault(name, value)
+    return {
+        "event_id": event.id,
+        "topic": topic,
+        "key": key if key is not None else event.subject,
+        "headers": headers,
+        "payload": event.body(),
+    }
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        db: Database,
+        producer: ProducerHandle,
+        *,
+        service: str,
+        batch_size: int = 500,
+        poll_interval: float = 0.1,
+        max_backoff: float = 5.0,
+        keep_sent_seconds: int = 24 * 3600,
+    ) -> None:
+        self.db = db
+        self.producer = producer
+        self.service = service
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.max_backoff = max_backoff
+        self.keep_sent_seconds = keep_sent_seconds
+        self.lock_key = zlib.crc32(f"outbox:{service}".encode())
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.healthy = True
+        db.on_commit(self.wake)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self.run(), name=f"outbox-relay-{self.service}")
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def run(self) -> None:
+        backoff = self.poll_interval
+        failures = 0
+        cleaned = 0.0
+        loop = asyncio.get_running_loop()
+        while not self._stopping.is_set():
+            try:
+                sent = await self.publish_batch()
+                self.healthy = True
+                backoff = self.poll_interval
+                failures = 0
+                if loop.time() - cleaned > 60:
+                    await self.delete_old_sent()
+                    cleaned = loop.time()
+                if sent >= self.batch_size:
+                    continue
+            except Exception as exc:
+                self.healthy = False
+                failures += 1
+                if failures % 5 == 0:  # start afresh after repeated failures
+                    with contextlib.suppress(Exception):
+                        await self.producer.close()
+                PUBLISH_FAILURES.labels(self.service).inc()
+                log.warning("outbox relay: publish failed (%s); retrying in %.1fs", exc, backoff)
+                await self._sleep(backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+                continue
+            await self._sleep(self.poll_interval)
+
+    async def _sleep(self, seconds: float) -> None:
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
+
+    async def publish_batch(self) -> int:
+        """Publish up to one batch of unsent events; returns how many were sent."""
+        outbox = self.db.tables.outbox
+        async with self.db.engine.connect() as conn, conn.begin():
+            if not await conn.scalar(select(func.pg_try_advisory_xact_lock(self.lock_key))):
+                return 0
+            rows = (
+                await conn.execute(
+                    select(
+                        outbox.c.seq,
+                        outbox.c.topic,
+                        outbox.c.key,
+                        outbox.c.headers,
+                        outbox.c.payload,
+                    )
+                    .where(outbox.c.sent_at.is_(None))
+                    .order_by(outbox.c.seq)
+                    .limit(self.batch_size)
+                )
+            ).all()
+            if not rows:
+                PENDING.labels(self.service).set(0)
+                return 0
+            producer = await self.producer.get()
+            futures = []
+            for row in rows:
+                headers = [(k, str(v).encode()) for k, v in row.headers.items()]
+                key = row.key.encode() if row.key is not None else None
+                futures.append(
+                    await producer.send(row.topic, value=row.payload, key=key, headers=headers)
+                )
+            await asyncio.gather(*futures)
+            await conn.execute(
+                update(outbox)
+                .where(outbox.c.seq.in_([r.seq for r in rows]))
+                .values(sent_at=func.now())
+            )
+        PUBLISHED.labels(self.service).inc(len(rows))
+        return len(rows)
+
+    async def pending(self) -> int:
+        outbox = self.db.tables.outbox
+        async with self.db.engine.connect() as conn:
+            count = await conn.scalar(
+                select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
+            )
+        PENDING.labels(self.service).set(count or 0)
+        return int(count or 0)
+
+    async def delete_old_sent(self) -> None:
+        outbox = self.db.tables.outbox
+        async with self.db.engine.begin() as conn:
+            await conn.execute(
+                delete(outbox).where(
+                    outbox.c.sent_at
+                    < func.now() - func.make_interval(0, 0, 0, 0, 0, 0, self.keep_sent_seconds)
+                )
+            )

@@ -1,0 +1,92 @@
+"""The Kafka producer every service uses: acks=all, idempotent unless told otherwise.
+
+:class:`ProducerHandle` starts the producer lazily and starts a fresh one after a
+failed start, so a service comes up and keeps answering while the broker is away; its
+outbox relay simply retries until the broker is back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from aiokafka import AIOKafkaProducer
+
+from sc_core.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+def make_producer(
+    bootstrap_servers: str,
+    *,
+    client_id: str,
+    enable_idempotence: bool = True,
+    linger_ms: int = 5,
+    request_timeout_ms: int = 15000,
+) -> AIOKafkaProducer:
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap_servers,
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=enable_idempotence,
+        linger_ms=linger_ms,
+        request_timeout_ms=request_timeout_ms,
+        max_batch_size=256 * 1024,
+        retry_backoff_ms=200,
+    )
+
+
+class ProducerHandle:
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        *,
+        client_id: str,
+        enable_idempotence: bool = True,
+        request_timeout_ms: int = 15000,
+    ) -> None:
+        self.bootstrap_servers = bootstrap_servers
+        self.client_id = client_id
+        self.enable_idempotence = enable_idempotence
+        self.request_timeout_ms = request_timeout_ms
+        self._producer: AIOKafkaProducer | None = None
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: ServiceSettings) -> ProducerHandle:
+        return cls(
+            settings.kafka_bootstrap_servers,
+            client_id=settings.service_name,
+            enable_idempotence=settings.kafka_enable_idempotence,
+        )
+
+    @property
+    def started(self) -> bool:
+        return self._producer is not None
+
+    async def get(self) -> AIOKafkaProducer:
+        if self._producer is not None:
+            return self._producer
+        async with self._lock:
+            if self._producer is None:
+                producer = make_producer(
+                    self.bootstrap_servers,
+                    client_id=self.client_id,
+                    enable_idempotence=self.enable_idempotence,
+                    request_timeout_ms=self.request_timeout_ms,
+                )
+                try:
+                    await producer.start()
+                except BaseException:
+                    with contextlib.suppress(Exception):
+                        await producer.stop()
+                    raise
+                self._producer = producer
+            return self._producer
+
+    async def close(self) -> None:
+        if self._producer is not None:
+            producer, self._producer = self._producer, None
+            await producer.stop()

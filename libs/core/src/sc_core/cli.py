@@ -1,0 +1,53 @@
+"""``python -m <service>`` serves; ``python -m <service> migrate`` migrates and exits."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from sc_core.db.engine import create_database_if_missing
+from sc_core.db.migrate import upgrade
+from sc_core.settings import ServiceSettings
+
+
+def run_service(
+    settings_factory: Callable[[], ServiceSettings],
+    app_factory: Callable[[ServiceSettings], FastAPI],
+    *,
+    migrations_dir: Path | None = None,
+    argv: list[str] | None = None,
+) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("command", nargs="?", default="serve", choices=["serve", "migrate"])
+    args = parser.parse_args(argv)
+    settings = settings_factory()
+    if args.command == "migrate":
+        if migrations_dir is None:
+            print(f"{settings.service_name} has no database; nothing to migrate")
+            return
+
+        async def _migrate() -> None:
+            if settings.database_auto_create:
+                await create_database_if_missing(settings.database_url)
+            await upgrade(migrations_dir, settings.database_url)
+
+        asyncio.run(_migrate())
+        print(f"{settings.service_name}: migrations applied")
+        return
+
+    import uvicorn
+
+    app = app_factory(settings)
+    uvicorn.run(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        timeout_graceful_shutdown=5,
+    )

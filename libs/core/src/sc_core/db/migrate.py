@@ -1,0 +1,56 @@
+"""Alembic, once: each service keeps its revisions in ``<pkg>/db/migrations`` and its
+``env.py`` calls :func:`run_env`; :func:`upgrade` runs them programmatically."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+
+def alembic_config(migrations_dir: Path, url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir))
+    cfg.attributes["database_url"] = url
+    return cfg
+
+
+async def upgrade(migrations_dir: Path, url: str, revision: str = "head") -> None:
+    cfg = alembic_config(migrations_dir, url)
+    await asyncio.to_thread(command.upgrade, cfg, revision)
+
+
+def run_env(target_metadata: MetaData) -> None:
+    """Body of a service's ``env.py``."""
+    from alembic import context
+
+    url = str(
+        context.config.attributes.get("database_url")
+        or context.config.get_main_option("sqlalchemy.url")
+    )
+    if context.is_offline_mode():
+        context.configure(url=url, target_metadata=target_metadata, literal_binds=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+
+    def _migrate(connection: Connection) -> None:
+        context.configure(connection=connection, target_metadata=target_metadata)
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def _run() -> None:
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as conn:
+                await conn.run_sync(_migrate)
+                await conn.commit()
+        finally:
+            await engine.dispose()
+
+    asyncio.run(_run())

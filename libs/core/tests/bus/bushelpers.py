@@ -1,0 +1,99 @@
+"""Shared pieces of the bus tests."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
+
+from sc_core.bus import CloudEvent, EventConsumer, ProducerHandle
+from sc_core.db import Database, platform_tables
+from sc_core.db.uow import UnitOfWork
+from sc_devinfra.pytest_plugin import create_topic
+
+metadata = MetaData()
+tables = platform_tables(metadata)
+effects = Table(
+    "effects",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(64), nullable=False),  # no unique: duplicates would show
+    Column("value", String(255), nullable=False),
+)
+
+
+@dataclass
+class Broker:
+    name: str
+    bootstrap: str
+    idempotence: bool
+
+    def producer(self, client_id: str = "test") -> ProducerHandle:
+        return ProducerHandle(
+            self.bootstrap, client_id=client_id, enable_idempotence=self.idempotence
+        )
+
+
+async def new_topic(broker: Broker, partitions: int = 3) -> str:
+    topic = f"test.bus-{uuid.uuid4().hex[:10]}.v1"
+    await create_topic(broker.bootstrap, topic, partitions=partitions)
+    await create_topic(broker.bootstrap, f"{topic}.dlq", partitions=1)
+    return topic
+
+
+def test_event(i: int, *, id: str | None = None, **data: object) -> CloudEvent:
+    return CloudEvent.create(
+        "community.test.happened.v1",
+        source="/tests/bus",
+        data={"n": i, **data},
+        subject=f"thing-{i % 7}",
+        id=id,
+    )
+
+
+async def record_effect(event: CloudEvent, uow: UnitOfWork | None) -> None:
+    assert uow is not None
+    await uow.session.execute(
+        effects.insert().values(event_id=event.id, value=str(event.data.get("n")))
+    )
+
+
+async def effect_counts(db: Database) -> tuple[int, int]:
+    """(rows, distinct event ids) in the effects table."""
+    async with db.engine.connect() as conn:
+        row = (
+            await conn.execute(
+                select(func.count(), func.count(func.distinct(effects.c.event_id)))
+            )
+        ).one()
+    return int(row[0]), int(row[1])
+
+
+async def wait_until(predicate, timeout: float = 30.0, interval: float = 0.1) -> None:  # type: ignore[no-untyped-def]
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        result = predicate()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(interval)
+
+
+def make_consumer(broker: Broker, db: Database | None, topic: str, name: str,
+                  producer: ProducerHandle, **kw: object) -> EventConsumer:
+    return EventConsumer(
+        name=name,
+        bootstrap_servers=broker.bootstrap,
+        topics=[topic],
+        group_id=f"{name}-{uuid.uuid4().hex[:6]}",
+        db=db,
+        dlq_producer=producer,
+        **kw,  # type: ignore[arg-type]
+    )
+

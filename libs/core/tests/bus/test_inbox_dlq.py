@@ -1,0 +1,110 @@
+"""Idempotent inbox and dead-lettering, on a real broker and a real PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+
+from aiokafka import AIOKafkaConsumer
+from bushelpers import (
+    Broker,
+    effect_counts,
+    make_consumer,
+    new_topic,
+    record_effect,
+    test_event,
+    wait_until,
+)
+
+from sc_core.bus import CloudEvent, dlq_topic
+from sc_core.db import Database
+from sc_core.db.uow import UnitOfWork
+
+
+async def test_same_event_delivered_twice_has_one_effect(broker: Broker, db: Database) -> None:
+    topic = await new_topic(broker)
+    producer = broker.producer()
+    consumer = make_consumer(broker, db, topic, "dedup", producer)
+    consumer.on("community.test.happened.v1")(record_effect)
+    twice = test_event(1)
+    other = test_event(2)
+    kafka = await producer.get()
+    for event in (twice, twice, other, twice):
+        await kafka.send_and_wait(topic, event.body(), key=b"k", headers=event.headers())
+    await consumer.start()
+    try:
+        await wait_until(lambda: _counts_at_least(db, 2))
+        # the third copy of `twice` comes after `other` in the partition: once `other` is in,
+        # every copy has been handled
+        rows, distinct = await effect_counts(db)
+        assert (rows, distinct) == (2, 2)
+    finally:
+        await consumer.stop()
+        await producer.close()
+
+
+async def _counts_at_least(db: Database, n: int) -> bool:
+    rows, _ = await effect_counts(db)
+    return rows >= n
+
+
+async def test_failing_handler_goes_to_dlq_and_partition_keeps_flowing(
+    broker: Broker, db: Database
+) -> None:
+    topic = await new_topic(broker, partitions=1)
+    producer = broker.producer()
+    consumer = make_consumer(broker, db, topic, "dlq", producer, max_retries=2,
+                             retry_backoff=0.01)
+    attempts: dict[str, int] = {}
+
+    @consumer.on("community.test.happened.v1")
+    async def handle(event: CloudEvent, uow: UnitOfWork | None) -> None:
+        attempts[event.id] = attempts.get(event.id, 0) + 1
+        if event.data.get("poison"):
+            raise ValueError("cannot handle this one")
+        await record_effect(event, uow)
+
+    poison = test_event(1, poison=True)
+    good = test_event(2)
+    kafka = await producer.get()
+    await kafka.send_and_wait(topic, poison.body(), key=b"k", headers=poison.headers())
+    await kafka.send_and_wait(topic, b"{not json", key=b"k",
+                              headers=[("ce_id", b"x"), ("ce_source", b"/t"),
+                                       ("ce_type", b"community.test.happened.v1"),
+                                       ("ce_specversion", b"1.0")])
+    await kafka.send_and_wait(topic, good.body(), key=b"k", headers=good.headers())
+    await consumer.start()
+    try:
+        await wait_until(lambda: _counts_at_least(db, 1))
+        assert await effect_counts(db) == (1, 1)
+        assert attempts[poison.id] == 3  # first try + 2 retries
+        assert attempts[good.id] == 1
+        dead = await _read_all(broker, dlq_topic(topic), expected=2)
+        reasons = [dict(m.headers)["x-dlq-reason"].decode() for m in dead]
+        assert dict(dead[0].headers)["ce_id"].decode() == poison.id
+        assert "ValueError: cannot handle this one" in reasons[0]
+        assert dict(dead[0].headers)["x-dlq-attempts"] == b"3"
+        assert "not JSON" in reasons[1]
+        assert dead[1].value == b"{not json"
+    finally:
+        await consumer.stop()
+        await producer.close()
+
+
+async def _read_all(broker: Broker, topic: str, expected: int) -> list:  # type: ignore[type-arg]
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=broker.bootstrap, group_id=f"reader-{uuid.uuid4().hex[:6]}",
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    out = []
+    try:
+        for _ in range(100):
+            batch = await consumer.getmany(timeout_ms=300)
+            for msgs in batch.values():
+                out.extend(msgs)
+            if len(out) >= expected:
+                break
+    finally:
+        await consumer.stop()
+    assert len(out) == expected, f"expected {expected} messages on {topic}, got {len(out)}"
+    return sorted(out, key=lambda m: m.offset)

@@ -1,0 +1,125 @@
+"""The service app every service gets: problem+json for bad input, health, readiness."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import APIRouter
+from httpx import ASGITransport, AsyncClient
+from pydantic import BaseModel, Field
+
+from sc_core.db.tables import new_metadata, platform_tables
+from sc_core.errors import Problem
+from sc_core.service import create_service_app
+from sc_core.settings import ServiceSettings
+
+
+class ThingCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=50)
+    floors: int = Field(ge=1, le=200)
+
+
+router = APIRouter()
+
+
+@router.post("/api/v1/things", status_code=201)
+async def create(body: ThingCreate) -> dict[str, str]:
+    if body.name == "taken":
+        raise Problem(409, "thing.name_taken", "A thing with this name exists")
+    return {"name": body.name}
+
+
+@router.get("/api/v1/things/{thing_id}")
+async def read(thing_id: int) -> dict[str, int]:
+    return {"id": thing_id}
+
+
+@router.get("/boom")
+async def boom() -> None:
+    raise RuntimeError("bug")
+
+
+@pytest.fixture
+async def client(fresh_database_url: str, kafka_bootstrap: str,
+                 kafka_idempotence: bool) -> AsyncIterator[AsyncClient]:
+    metadata = new_metadata()
+    platform_tables(metadata)
+    settings = ServiceSettings(
+        service_name="things",
+        database_url=fresh_database_url,
+        kafka_bootstrap_servers=kafka_bootstrap,
+        kafka_enable_idempotence=kafka_idempotence,
+    )
+    app = create_service_app(settings, title="things", metadata=metadata, routers=[router])
+    async with LifespanManager(app), AsyncClient(
+        transport=ASGITransport(app=app, raise_app_exceptions=False), base_url="http://t"
+    ) as c:
+        yield c
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status", "code"),
+    [
+        ("post", "/api/v1/things", {"content": b"{oops", "headers": {"content-type":
+                                                                   "application/json"}},
+         400, "request.malformed_json"),
+        ("post", "/api/v1/things", {"json": {"name": "", "floors": 0}}, 422,
+         "request.validation_failed"),
+        ("post", "/api/v1/things", {"json": ["not", "an", "object"]}, 422,
+         "request.validation_failed"),
+        ("post", "/api/v1/things", {"json": {"name": "taken", "floors": 3}}, 409,
+         "thing.name_taken"),
+        ("get", "/api/v1/things/abc", {}, 422, "request.validation_failed"),
+        ("get", "/api/v1/nowhere", {}, 404, "http.not_found"),
+        ("delete", "/api/v1/things", {}, 405, "http.method_not_allowed"),
+        ("get", "/boom", {}, 500, "internal.error"),
+    ],
+)
+async def test_errors_are_problem_json_with_stable_codes(
+    client: AsyncClient, method: str, path: str, kwargs: dict, status: int, code: str  # type: ignore[type-arg]
+) -> None:
+    response = await client.request(method.upper(), path, **kwargs)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["code"] == code
+    assert body["status"] == status
+    assert body["title"] and body["detail"]
+    assert "Traceback" not in response.text and "bug" not in body["detail"]
+
+
+async def test_validation_problem_names_every_bad_field(client: AsyncClient) -> None:
+    response = await client.post("/api/v1/things", json={"name": "", "floors": 0})
+    fields = sorted(e["field"] for e in response.json()["errors"])
+    assert fields == ["body.floors", "body.name"]
+
+
+async def test_health_ready_and_metrics(client: AsyncClient) -> None:
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200, ready.text
+    assert ready.json()["checks"] == {"database": "ok", "broker": "ok"}
+    await client.get("/api/v1/things/7")
+    metrics = (await client.get("/metrics")).text
+    assert 'http_requests_total{method="GET",route="/api/v1/things/{thing_id}"' in metrics \
+        or 'route="/api/v1/things/{thing_id}"' in metrics
+
+
+async def test_readyz_reports_a_dead_broker(fresh_database_url: str) -> None:
+    metadata = new_metadata()
+    platform_tables(metadata)
+    settings = ServiceSettings(
+        service_name="things", database_url=fresh_database_url,
+        kafka_bootstrap_servers="127.0.0.1:1", kafka_enable_idempotence=False,
+    )
+    app = create_service_app(settings, title="things", metadata=metadata)
+    async with LifespanManager(app), AsyncClient(
+        transport=ASGITransport(app=app), base_url="http://t"
+    ) as c:
+        ready = await c.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json()["code"] == "service.not_ready"
+    assert ready.json()["checks"]["database"] == "ok"
+    assert ready.json()["checks"]["broker"].startswith("failed")
