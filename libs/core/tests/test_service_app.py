@@ -42,8 +42,9 @@ async def boom() -> None:
 
 
 @pytest.fixture
-async def client(fresh_database_url: str, kafka_bootstrap: str,
-                 kafka_idempotence: bool) -> AsyncIterator[AsyncClient]:
+async def client(
+    fresh_database_url: str, kafka_bootstrap: str, kafka_idempotence: bool
+) -> AsyncIterator[AsyncClient]:
     metadata = new_metadata()
     platform_tables(metadata)
     settings = ServiceSettings(
@@ -53,24 +54,46 @@ async def client(fresh_database_url: str, kafka_bootstrap: str,
         kafka_enable_idempotence=kafka_idempotence,
     )
     app = create_service_app(settings, title="things", metadata=metadata, routers=[router])
-    async with LifespanManager(app), AsyncClient(
-        transport=ASGITransport(app=app, raise_app_exceptions=False), base_url="http://t"
-    ) as c:
+    async with (
+        LifespanManager(app),
+        AsyncClient(
+            transport=ASGITransport(app=app, raise_app_exceptions=False), base_url="http://t"
+        ) as c,
+    ):
         yield c
 
 
 @pytest.mark.parametrize(
     ("method", "path", "kwargs", "status", "code"),
     [
-        ("post", "/api/v1/things", {"content": b"{oops", "headers": {"content-type":
-                                                                   "application/json"}},
-         400, "request.malformed_json"),
-        ("post", "/api/v1/things", {"json": {"name": "", "floors": 0}}, 422,
-         "request.validation_failed"),
-        ("post", "/api/v1/things", {"json": ["not", "an", "object"]}, 422,
-         "request.validation_failed"),
-        ("post", "/api/v1/things", {"json": {"name": "taken", "floors": 3}}, 409,
-         "thing.name_taken"),
+        (
+            "post",
+            "/api/v1/things",
+            {"content": b"{oops", "headers": {"content-type": "application/json"}},
+            400,
+            "request.malformed_json",
+        ),
+        (
+            "post",
+            "/api/v1/things",
+            {"json": {"name": "", "floors": 0}},
+            422,
+            "request.validation_failed",
+        ),
+        (
+            "post",
+            "/api/v1/things",
+            {"json": ["not", "an", "object"]},
+            422,
+            "request.validation_failed",
+        ),
+        (
+            "post",
+            "/api/v1/things",
+            {"json": {"name": "taken", "floors": 3}},
+            409,
+            "thing.name_taken",
+        ),
         ("get", "/api/v1/things/abc", {}, 422, "request.validation_failed"),
         ("get", "/api/v1/nowhere", {}, 404, "http.not_found"),
         ("delete", "/api/v1/things", {}, 405, "http.method_not_allowed"),
@@ -78,7 +101,12 @@ async def client(fresh_database_url: str, kafka_bootstrap: str,
     ],
 )
 async def test_errors_are_problem_json_with_stable_codes(
-    client: AsyncClient, method: str, path: str, kwargs: dict, status: int, code: str  # type: ignore[type-arg]
+    client: AsyncClient,
+    method: str,
+    path: str,
+    kwargs: dict,
+    status: int,
+    code: str,  # type: ignore[type-arg]
 ) -> None:
     response = await client.request(method.upper(), path, **kwargs)
     assert response.status_code == status
@@ -103,21 +131,26 @@ async def test_health_ready_and_metrics(client: AsyncClient) -> None:
     assert ready.json()["checks"] == {"database": "ok", "broker": "ok"}
     await client.get("/api/v1/things/7")
     metrics = (await client.get("/metrics")).text
-    assert 'http_requests_total{method="GET",route="/api/v1/things/{thing_id}"' in metrics \
+    assert (
+        'http_requests_total{method="GET",route="/api/v1/things/{thing_id}"' in metrics
         or 'route="/api/v1/things/{thing_id}"' in metrics
+    )
 
 
 async def test_readyz_reports_a_dead_broker(fresh_database_url: str) -> None:
     metadata = new_metadata()
     platform_tables(metadata)
     settings = ServiceSettings(
-        service_name="things", database_url=fresh_database_url,
-        kafka_bootstrap_servers="127.0.0.1:1", kafka_enable_idempotence=False,
+        service_name="things",
+        database_url=fresh_database_url,
+        kafka_bootstrap_servers="127.0.0.1:1",
+        kafka_enable_idempotence=False,
     )
     app = create_service_app(settings, title="things", metadata=metadata)
-    async with LifespanManager(app), AsyncClient(
-        transport=ASGITransport(app=app), base_url="http://t"
-    ) as c:
+    async with (
+        LifespanManager(app),
+        AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as c,
+    ):
         ready = await c.get("/readyz")
     assert ready.status_code == 503
     assert ready.json()["code"] == "service.not_ready"

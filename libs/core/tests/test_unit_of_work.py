@@ -13,8 +13,9 @@ from sc_core.db.tables import new_metadata
 
 metadata = new_metadata()
 tables = platform_tables(metadata)
-notes = Table("notes", metadata, Column("id", Integer, primary_key=True),
-              Column("text", String(50)))
+notes = Table(
+    "notes", metadata, Column("id", Integer, primary_key=True), Column("text", String(50))
+)
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ async def new_topic(broker: Broker, partitions: int = 3) -> str:
     return topic
 
 
-def test_event(i: int, *, id: str | None = None, **data: object) -> CloudEvent:
+def make_event(i: int, *, id: str | None = None, **data: object) -> CloudEvent:
     return CloudEvent.create(
         "community.test.happened.v1",
         source="/tests/bus",
@@ -64,9 +64,7 @@ async def effect_counts(db: Database) -> tuple[int, int]:
     """(rows, distinct event ids) in the effects table."""
     async with db.engine.connect() as conn:
         row = (
-            await conn.execute(
-                select(func.count(), func.count(func.distinct(effects.c.event_id)))
-            )
+            await conn.execute(select(func.count(), func.count(func.distinct(effects.c.event_id))))
         ).one()
     return int(row[0]), int(row[1])
 
@@ -85,8 +83,14 @@ async def wait_until(predicate, timeout: float = 30.0, interval: float = 0.1) ->
         await asyncio.sleep(interval)
 
 
-def make_consumer(broker: Broker, db: Database | None, topic: str, name: str,
-                  producer: ProducerHandle, **kw: object) -> EventConsumer:
+def make_consumer(
+    broker: Broker,
+    db: Database | None,
+    topic: str,
+    name: str,
+    producer: ProducerHandle,
+    **kw: object,
+) -> EventConsumer:
     return EventConsumer(
         name=name,
         bootstrap_servers=broker.bootstrap,
@@ -96,4 +100,3 @@ def make_consumer(broker: Broker, db: Database | None, topic: str, name: str,
         dlq_producer=producer,
         **kw,  # type: ignore[arg-type]
     )
-

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from bushelpers import Broker, metadata, tables
 
+from bushelpers import Broker, metadata, tables
 from sc_core.db import Database
 
 

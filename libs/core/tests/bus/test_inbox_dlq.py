@@ -5,16 +5,16 @@ from __future__ import annotations
 import uuid
 
 from aiokafka import AIOKafkaConsumer
+
 from bushelpers import (
     Broker,
     effect_counts,
     make_consumer,
+    make_event,
     new_topic,
     record_effect,
-    test_event,
     wait_until,
 )
-
 from sc_core.bus import CloudEvent, dlq_topic
 from sc_core.db import Database
 from sc_core.db.uow import UnitOfWork
@@ -25,8 +25,8 @@ async def test_same_event_delivered_twice_has_one_effect(broker: Broker, db: Dat
     producer = broker.producer()
     consumer = make_consumer(broker, db, topic, "dedup", producer)
     consumer.on("community.test.happened.v1")(record_effect)
-    twice = test_event(1)
-    other = test_event(2)
+    twice = make_event(1)
+    other = make_event(2)
     kafka = await producer.get()
     for event in (twice, twice, other, twice):
         await kafka.send_and_wait(topic, event.body(), key=b"k", headers=event.headers())
@@ -52,8 +52,7 @@ async def test_failing_handler_goes_to_dlq_and_partition_keeps_flowing(
 ) -> None:
     topic = await new_topic(broker, partitions=1)
     producer = broker.producer()
-    consumer = make_consumer(broker, db, topic, "dlq", producer, max_retries=2,
-                             retry_backoff=0.01)
+    consumer = make_consumer(broker, db, topic, "dlq", producer, max_retries=2, retry_backoff=0.01)
     attempts: dict[str, int] = {}
 
     @consumer.on("community.test.happened.v1")
@@ -63,14 +62,21 @@ async def test_failing_handler_goes_to_dlq_and_partition_keeps_flowing(
             raise ValueError("cannot handle this one")
         await record_effect(event, uow)
 
-    poison = test_event(1, poison=True)
-    good = test_event(2)
+    poison = make_event(1, poison=True)
+    good = make_event(2)
     kafka = await producer.get()
     await kafka.send_and_wait(topic, poison.body(), key=b"k", headers=poison.headers())
-    await kafka.send_and_wait(topic, b"{not json", key=b"k",
-                              headers=[("ce_id", b"x"), ("ce_source", b"/t"),
-                                       ("ce_type", b"community.test.happened.v1"),
-                                       ("ce_specversion", b"1.0")])
+    await kafka.send_and_wait(
+        topic,
+        b"{not json",
+        key=b"k",
+        headers=[
+            ("ce_id", b"x"),
+            ("ce_source", b"/t"),
+            ("ce_type", b"community.test.happened.v1"),
+            ("ce_specversion", b"1.0"),
+        ],
+    )
     await kafka.send_and_wait(topic, good.body(), key=b"k", headers=good.headers())
     await consumer.start()
     try:
@@ -92,7 +98,9 @@ async def test_failing_handler_goes_to_dlq_and_partition_keeps_flowing(
 
 async def _read_all(broker: Broker, topic: str, expected: int) -> list:  # type: ignore[type-arg]
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=broker.bootstrap, group_id=f"reader-{uuid.uuid4().hex[:6]}",
+        topic,
+        bootstrap_servers=broker.bootstrap,
+        group_id=f"reader-{uuid.uuid4().hex[:6]}",
         auto_offset_reset="earliest",
     )
     await consumer.start()

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from bushelpers import Broker, effect_counts, make_consumer, record_effect, test_event, wait_until
 from sqlalchemy import func, select
 
+from bushelpers import Broker, effect_counts, make_consumer, make_event, record_effect, wait_until
 from sc_core.bus import OutboxRelay
 from sc_core.db import Database
 from sc_devinfra.apache_kafka import KafkaCluster
@@ -23,8 +23,12 @@ TOPIC = "test.outage.v1"
 class Outage:
     """A broker of our own that the test can stop and start."""
 
-    def __init__(self, broker: Broker, stop: Callable[[], Awaitable[None]],
-                 start: Callable[[], Awaitable[None]]) -> None:
+    def __init__(
+        self,
+        broker: Broker,
+        stop: Callable[[], Awaitable[None]],
+        start: Callable[[], Awaitable[None]],
+    ) -> None:
         self.broker = broker
         self.stop = stop
         self.start = start
@@ -62,7 +66,7 @@ async def _create_topics(broker: Broker) -> None:
     await create_topic(broker.bootstrap, f"{TOPIC}.dlq", partitions=1)
 
 
-async def test_events_written_during_outage_are_delivered_once(
+async def make_events_written_during_outage_are_delivered_once(
     outage: Outage, db: Database
 ) -> None:
     broker = outage.broker
@@ -76,7 +80,7 @@ async def test_events_written_during_outage_are_delivered_once(
     try:
         # the relay works while the broker is up ...
         async with db.uow() as uow:
-            await uow.publish(TOPIC, test_event(0))
+            await uow.publish(TOPIC, make_event(0))
             await uow.commit()
         await wait_until(lambda: _unsent(db, 0))
 
@@ -84,7 +88,7 @@ async def test_events_written_during_outage_are_delivered_once(
         for batch in range(100):  # ... and keeps every event while it is down
             async with db.uow() as uow:
                 for i in range(10):
-                    await uow.publish(TOPIC, test_event(1 + batch * 10 + i))
+                    await uow.publish(TOPIC, make_event(1 + batch * 10 + i))
                 await uow.commit()
         await asyncio.sleep(1.0)
         assert await relay.pending() == 1000

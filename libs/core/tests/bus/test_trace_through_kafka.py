@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 
 from asgi_lifespan import LifespanManager
-from bushelpers import Broker, effect_counts, metadata, record_effect, test_event, wait_until
 from fastapi import APIRouter, Request
 from httpx import ASGITransport, AsyncClient
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
+from bushelpers import Broker, effect_counts, make_event, metadata, record_effect, wait_until
 from sc_core.db import Database
 from sc_core.observability import setup_tracing
 from sc_core.service import Runtime, create_service_app
@@ -40,7 +40,7 @@ async def test_trace_id_follows_request_through_outbox_and_kafka(
     async def create_thing(request: Request) -> dict[str, str]:
         runtime: Runtime = request.app.state.runtime
         assert runtime.db is not None
-        event = test_event(1)
+        event = make_event(1)
         async with runtime.db.uow() as uow:
             await uow.publish(topic, event)
             await uow.commit()
@@ -54,19 +54,22 @@ async def test_trace_id_follows_request_through_outbox_and_kafka(
     app = create_service_app(
         settings, title="trace test", metadata=metadata, routers=[router], consumers=consumers
     )
-    async with LifespanManager(app), AsyncClient(
-        transport=ASGITransport(app=app), base_url="http://test"
-    ) as client:
+    async with (
+        LifespanManager(app),
+        AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client,
+    ):
         response = await client.post("/things")
         assert response.status_code == 201
         await wait_until(lambda: _one_effect(db))
 
     server_spans = [
-        s for s in exporter.get_finished_spans()
+        s
+        for s in exporter.get_finished_spans()
         if s.kind == SpanKind.SERVER and "/things" in s.name
     ]
     consumer_spans = [
-        s for s in exporter.get_finished_spans()
+        s
+        for s in exporter.get_finished_spans()
         if s.kind == SpanKind.CONSUMER and s.name == f"{topic} process"
     ]
     assert len(server_spans) == 1

@@ -1,0 +1,196 @@
+"""The gateway app: one entry for every app, mini-program and console."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.middleware.base import BaseHTTPMiddleware
+
+from gateway.breaker import CircuitBreaker
+from gateway.config import GatewaySettings
+from gateway.proxy import Upstream, forward
+from gateway.routing import RouteTable, fetch_documents
+from sc_core.errors import Problem, install_problem_handlers, problem_response
+from sc_core.observability import instrument_app, setup_logging, setup_tracing
+
+log = logging.getLogger(__name__)
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
+_DOCS_HTML = """<!doctype html><html><head><title>Smart community API</title>
+<meta charset="utf-8"/>
+<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css">
+</head><body><div id="ui"></div>
+<script src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({url: "/openapi.json", dom_id: "#ui"});</script>
+<noscript>The merged OpenAPI document is at <a href="/openapi.json">/openapi.json</a>.</noscript>
+</body></html>"""
+
+
+class RequestIdMiddleware(BaseHTTPMiddleware):
+    async def dispatch(
+        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        incoming = request.headers.get("x-request-id", "")
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.state.request_id = request_id
+        response = await call_next(request)
+        response.headers["x-request-id"] = request_id
+        return response
+
+
+class BodyLimitMiddleware(BaseHTTPMiddleware):
+    def __init__(self, app: Any, max_bytes: int) -> None:
+        super().__init__(app)
+        self.max_bytes = max_bytes
+
+    async def dispatch(
+        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            return problem_response(
+                Problem(
+                    413, "request.too_large", f"The request body exceeds {self.max_bytes} bytes"
+                ),
+                request,
+            )
+        return await call_next(request)
+
+
+def create_app(settings: GatewaySettings) -> FastAPI:
+    setup_logging(settings)
+    setup_tracing(settings)
+    table = RouteTable(settings.route_overrides)
+    upstreams = {
+        name: Upstream(
+            name,
+            url,
+            CircuitBreaker(settings.breaker_failure_threshold, settings.breaker_reset_seconds),
+        )
+        for name, url in settings.upstreams.items()
+    }
+    state: dict[str, Any] = {}
+
+    async def refresh_loop(client: httpx.AsyncClient) -> None:
+        while True:
+            await asyncio.sleep(settings.route_refresh_seconds)
+            await fetch_documents(client, settings.upstreams, table)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        client = httpx.AsyncClient(
+            timeout=httpx.Timeout(
+                settings.upstream_timeout_seconds, connect=settings.connect_timeout_seconds
+            ),
+            limits=httpx.Limits(
+                max_connections=settings.max_connections,
+                max_keepalive_connections=settings.max_connections // 2,
+            ),
+            follow_redirects=False,
+        )
+        state["client"] = client
+        await fetch_documents(client, settings.upstreams, table)
+        refresher = asyncio.create_task(refresh_loop(client))
+        try:
+            yield
+        finally:
+            refresher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await refresher
+            await client.aclose()
+
+    app = FastAPI(
+        title="Smart community gateway",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.settings = settings
+    app.state.routes = table
+    install_problem_handlers(app)
+    instrument_app(app, settings)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=["X-Request-ID", "Retry-After"],
+        allow_credentials=True,
+    )
+    app.add_middleware(RequestIdMiddleware)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> JSONResponse:
+        client: httpx.AsyncClient = state["client"]
+
+        async def check(name: str, up: Upstream) -> tuple[str, str]:
+            try:
+                r = await client.get(f"{up.base_url}/healthz", timeout=2.0)
+                return name, "ok" if r.status_code == 200 else f"status {r.status_code}"
+            except Exception as exc:
+                return name, f"down: {type(exc).__name__}"
+
+        results = dict(await asyncio.gather(*(check(n, u) for n, u in upstreams.items())))
+        status = "ok" if all(v == "ok" for v in results.values()) else "degraded"
+        return JSONResponse({"status": status, "services": results})
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> dict[str, Any]:
+        return {"status": "ready", "routes": len(table.routes)}
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    @app.get("/openapi.json", include_in_schema=False)
+    async def openapi() -> dict[str, Any]:
+        return table.merged_openapi(title="Smart community API", version="1")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return HTMLResponse(_DOCS_HTML)
+
+    @app.api_route(
+        "/{path:path}",
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
+        include_in_schema=False,
+    )
+    async def proxy(path: str, request: Request) -> Response:
+        service = table.resolve(request.url.path)
+        if service is None and table.documents.keys() != upstreams.keys():
+            # an upstream that was down at start may own it: learn its routes now
+            await fetch_documents(state["client"], settings.upstreams, table)
+            service = table.resolve(request.url.path)
+        if service is None or service not in upstreams:
+            raise Problem(404, "http.not_found", f"No service serves {request.url.path}")
+        body = await request.body()
+        if len(body) > settings.max_body_bytes:
+            raise Problem(
+                413,
+                "request.too_large",
+                f"The request body exceeds {settings.max_body_bytes} bytes",
+            )
+        return await forward(
+            state["client"],
+            upstreams[service],
+            request,
+            body,
+            request_id=request.state.request_id,
+            retries=settings.idempotent_retries,
+        )
+
+    return app

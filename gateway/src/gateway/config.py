@@ -1,0 +1,28 @@
+"""Gateway settings."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from sc_core.settings import ServiceSettings
+
+
+class GatewaySettings(ServiceSettings):
+    service_name: str = "gateway"
+    http_port: int = 8000
+
+    # service name -> base URL, e.g. {"identity": "http://127.0.0.1:8101"}
+    upstreams: dict[str, str] = Field(default_factory=dict)
+    # path prefix -> service name, consulted before the routes learnt from OpenAPI
+    route_overrides: dict[str, str] = Field(default_factory=dict)
+    route_refresh_seconds: float = 30.0
+
+    connect_timeout_seconds: float = 2.0
+    upstream_timeout_seconds: float = 10.0
+    idempotent_retries: int = 2
+    breaker_failure_threshold: int = 5
+    breaker_reset_seconds: float = 10.0
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_connections: int = 200
+
+    cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:3000"])

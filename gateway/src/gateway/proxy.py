@@ -1,0 +1,123 @@
+"""Forwarding a request to its upstream: pooled httpx, timeouts, bounded retries for
+idempotent methods, a circuit breaker per upstream, and problem+json when it fails."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import httpx
+from fastapi import Request
+from starlette.background import BackgroundTask
+from starlette.responses import Response, StreamingResponse
+
+from gateway.breaker import CircuitBreaker
+from sc_core.errors import Problem
+
+log = logging.getLogger(__name__)
+
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailers",
+        "transfer-encoding",
+        "upgrade",
+        "host",
+        "content-length",
+    }
+)
+
+
+class Upstream:
+    def __init__(self, name: str, base_url: str, breaker: CircuitBreaker) -> None:
+        self.name = name
+        self.base_url = base_url.rstrip("/")
+        self.breaker = breaker
+
+
+def _forward_headers(request: Request, request_id: str) -> list[tuple[str, str]]:
+    headers = [(k, v) for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP]
+    headers = [(k, v) for k, v in headers if k.lower() not in ("x-request-id", "x-forwarded-for")]
+    client_ip = request.client.host if request.client else ""
+    prior = request.headers.get("x-forwarded-for")
+    headers.append(("x-forwarded-for", f"{prior}, {client_ip}" if prior else client_ip))
+    headers.append(("x-forwarded-proto", request.url.scheme))
+    headers.append(("x-request-id", request_id))
+    return headers
+
+
+async def forward(
+    client: httpx.AsyncClient,
+    upstream: Upstream,
+    request: Request,
+    body: bytes,
+    *,
+    request_id: str,
+    retries: int,
+) -> Response:
+    if not upstream.breaker.allow():
+        raise Problem(
+            503,
+            "upstream.circuit_open",
+            f"The {upstream.name} service is failing; try again shortly",
+            headers={"Retry-After": str(upstream.breaker.retry_after())},
+            service=upstream.name,
+        )
+    raw_path = request.scope.get("raw_path") or request.url.path.encode()
+    url = upstream.base_url + raw_path.decode("latin-1")
+    attempts = 1 + (retries if request.method in IDEMPOTENT else 0)
+    headers = _forward_headers(request, request_id)
+    last_error: Exception | None = None
+    for attempt in range(attempts):
+        outgoing = client.build_request(
+            request.method,
+            url,
+            params=str(request.query_params),
+            headers=headers,
+            content=body,
+        )
+        try:
+            response = await client.send(outgoing, stream=True)
+        except httpx.TimeoutException as exc:
+            upstream.breaker.failure()
+            raise Problem(
+                504,
+                "upstream.timeout",
+                f"The {upstream.name} service did not answer in time",
+                service=upstream.name,
+            ) from exc
+        except httpx.TransportError as exc:
+            upstream.breaker.failure()
+            last_error = exc
+            if attempt + 1 < attempts:
+                await asyncio.sleep(0.05 * 2**attempt)
+                continue
+            break
+        if response.status_code in (502, 503) and attempt + 1 < attempts:
+            await response.aclose()
+            await asyncio.sleep(0.05 * 2**attempt)
+            continue
+        if response.status_code >= 500:
+            upstream.breaker.failure()
+        else:
+            upstream.breaker.success()
+        out_headers = {k: v for k, v in response.headers.items() if k.lower() not in HOP_BY_HOP}
+        out_headers["x-request-id"] = request_id
+        return StreamingResponse(
+            response.aiter_raw(),
+            status_code=response.status_code,
+            headers=out_headers,
+            background=BackgroundTask(response.aclose),
+        )
+    raise Problem(
+        502,
+        "upstream.unavailable",
+        f"The {upstream.name} service cannot be reached",
+        service=upstream.name,
+        reason=type(last_error).__name__ if last_error else "bad_gateway",
+    )

@@ -1,0 +1,222 @@
+"""The gateway in front of real upstream HTTP servers on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+import uvicorn
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI, Request
+from httpx import ASGITransport, AsyncClient
+from pydantic import BaseModel
+
+from gateway.app import create_app
+from gateway.config import GatewaySettings
+from sc_core.errors import install_problem_handlers
+
+
+class Thing(BaseModel):
+    name: str
+
+
+def things_app() -> FastAPI:
+    app = FastAPI(title="things")
+    install_problem_handlers(app)
+    state = {"flaky": 0}
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/api/v1/things")
+    async def list_things(request: Request, limit: int = 10) -> dict[str, object]:
+        return {
+            "items": [],
+            "limit": limit,
+            "request_id": request.headers.get("x-request-id"),
+            "forwarded_for": request.headers.get("x-forwarded-for"),
+        }
+
+    @app.post("/api/v1/things", status_code=201)
+    async def create_thing(thing: Thing) -> Thing:
+        return thing
+
+    @app.get("/api/v1/things/{thing_id}")
+    async def get_thing(thing_id: int) -> dict[str, int]:
+        return {"id": thing_id}
+
+    @app.get("/api/v1/slow")
+    async def slow() -> dict[str, str]:
+        await asyncio.sleep(5)
+        return {"status": "late"}
+
+    @app.get("/api/v1/flaky")
+    async def flaky() -> dict[str, int]:
+        state["flaky"] += 1
+        if state["flaky"] % 2 == 1:
+            from fastapi.responses import JSONResponse
+
+            return JSONResponse({"detail": "busy"}, status_code=503)  # type: ignore[return-value]
+        return {"calls": state["flaky"]}
+
+    @app.get("/api/v1/broken")
+    async def broken() -> dict[str, str]:
+        from sc_core.errors import Problem
+
+        raise Problem(500, "things.exploded", "It broke")
+
+    return app
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+async def upstream() -> AsyncIterator[str]:
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(things_app(), host="127.0.0.1", port=port, log_level="warning")
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await task
+
+
+def gateway_settings(upstream: str, **overrides: object) -> GatewaySettings:
+    values: dict[str, object] = {
+        "upstreams": {"things": upstream, "ghost": f"http://127.0.0.1:{free_port()}"},
+        "upstream_timeout_seconds": 0.5,
+        "connect_timeout_seconds": 0.5,
+        "breaker_failure_threshold": 3,
+        "breaker_reset_seconds": 30,
+        "max_body_bytes": 1024,
+        "route_overrides": {"/api/v1/ghosts": "ghost"},
+        "kafka_bootstrap_servers": "127.0.0.1:1",
+    }
+    values.update(overrides)
+    return GatewaySettings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def gateway(upstream: str) -> AsyncIterator[AsyncClient]:
+    app = create_app(gateway_settings(upstream))
+    async with (
+        LifespanManager(app),
+        AsyncClient(
+            transport=ASGITransport(app=app, client=("203.0.113.9", 5555)), base_url="http://gw"
+        ) as client,
+    ):
+        yield client
+
+
+async def test_routes_to_owner_with_request_id_and_forwarded_for(gateway: AsyncClient) -> None:
+    response = await gateway.get(
+        "/api/v1/things", params={"limit": 3}, headers={"X-Request-ID": "req-12345678"}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["limit"] == 3
+    assert body["request_id"] == "req-12345678"
+    assert response.headers["x-request-id"] == "req-12345678"
+    assert body["forwarded_for"] == "203.0.113.9"
+    created = await gateway.post("/api/v1/things", json={"name": "lamp"})
+    assert created.status_code == 201
+    assert created.json() == {"name": "lamp"}
+    assert (await gateway.get("/api/v1/things/42")).json() == {"id": 42}
+
+
+async def test_request_id_is_generated_when_missing(gateway: AsyncClient) -> None:
+    response = await gateway.get("/api/v1/things")
+    assert len(response.headers["x-request-id"]) == 32
+
+
+async def test_upstream_problem_passes_through(gateway: AsyncClient) -> None:
+    invalid = await gateway.post("/api/v1/things", json={"nom": "x"})
+    assert invalid.status_code == 422
+    assert invalid.headers["content-type"] == "application/problem+json"
+    assert invalid.json()["code"] == "request.validation_failed"
+
+
+async def test_unknown_path_is_a_404_problem(gateway: AsyncClient) -> None:
+    response = await gateway.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.json()["code"] == "http.not_found"
+
+
+async def test_down_upstream_is_a_502_problem(gateway: AsyncClient) -> None:
+    response = await gateway.get("/api/v1/ghosts")
+    assert response.status_code == 502
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "upstream.unavailable"
+    assert response.json()["service"] == "ghost"
+
+
+async def test_slow_upstream_is_cut_at_the_timeout(gateway: AsyncClient) -> None:
+    started = time.monotonic()
+    response = await gateway.get("/api/v1/slow")
+    elapsed = time.monotonic() - started
+    assert response.status_code == 504
+    assert response.json()["code"] == "upstream.timeout"
+    assert elapsed < 4.5  # the upstream would have taken 5 s: the gateway did not wait
+
+
+async def test_idempotent_request_is_retried_past_a_503(gateway: AsyncClient) -> None:
+    response = await gateway.get("/api/v1/flaky")
+    assert response.status_code == 200
+    assert response.json() == {"calls": 2}
+
+
+async def test_breaker_opens_after_repeated_failures(gateway: AsyncClient) -> None:
+    for _ in range(3):
+        assert (await gateway.get("/api/v1/broken")).status_code == 500
+    response = await gateway.get("/api/v1/broken")
+    assert response.status_code == 503
+    assert response.json()["code"] == "upstream.circuit_open"
+    assert int(response.headers["retry-after"]) >= 1
+    # other upstreams are unaffected
+    assert (await gateway.get("/api/v1/ghosts")).json()["code"] == "upstream.unavailable"
+
+
+async def test_body_over_the_limit_is_refused(gateway: AsyncClient) -> None:
+    response = await gateway.post("/api/v1/things", json={"name": "x" * 2000})
+    assert response.status_code == 413
+    assert response.json()["code"] == "request.too_large"
+
+
+async def test_merged_openapi_and_health(gateway: AsyncClient) -> None:
+    spec = (await gateway.get("/openapi.json")).json()
+    assert "/api/v1/things/{thing_id}" in spec["paths"]
+    assert "Thing" in spec["components"]["schemas"]
+    assert (await gateway.get("/docs")).status_code == 200
+    health = (await gateway.get("/healthz")).json()
+    assert health["status"] == "degraded"
+    assert health["services"]["things"] == "ok"
+    assert health["services"]["ghost"].startswith("down")
+
+
+async def test_cors_preflight_for_configured_origin(upstream: str) -> None:
+    app = create_app(gateway_settings(upstream, cors_origins=["https://app.example.cn"]))
+    async with (
+        LifespanManager(app),
+        AsyncClient(transport=ASGITransport(app=app), base_url="http://gw") as client,
+    ):
+        ok = await client.options(
+            "/api/v1/things",
+            headers={"Origin": "https://app.example.cn", "Access-Control-Request-Method": "GET"},
+        )
+        assert ok.headers["access-control-allow-origin"] == "https://app.example.cn"
+        other = await client.options(
+            "/api/v1/things",
+            headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
+        )
+        assert "access-control-allow-origin" not in other.headers
