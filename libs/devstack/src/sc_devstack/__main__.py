@@ -1,0 +1,5 @@
+import sys
+
+from sc_devstack.run import main
+
+sys.exit(main())

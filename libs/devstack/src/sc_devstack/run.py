@@ -1,0 +1,260 @@
+"""``make run``: the whole platform on this machine, stopped cleanly with Ctrl-C.
+
+Starts an embedded Kafka-protocol broker (Tansu) and an embedded PostgreSQL unless
+``KAFKA_BOOTSTRAP_SERVERS`` / ``DATABASE_URL`` point at real ones, creates the topic
+catalogue, starts every service under ``services/`` and the gateway as separate
+processes (each service migrates its own database on start in dev), waits until each
+answers ``/healthz``, loads demo data where a service has it, and prints where to look.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import ctypes
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from sc_contracts.admin import create_topics
+from sc_devinfra.postgres import EmbeddedPostgres, url_for_database
+from sc_devinfra.tansu import EmbeddedKafka
+from sc_devstack.discover import ServiceInfo, discover_services, repo_root
+
+FIRST_SERVICE_PORT = 8101
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:  # runs in the child before exec
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    os.setpgrp()
+
+
+@dataclass
+class Process:
+    name: str
+    url: str
+    popen: subprocess.Popen[bytes]
+    log_path: Path
+
+
+@dataclass
+class Stack:
+    state_dir: Path
+    gateway_port: int
+    processes: list[Process] = field(default_factory=list)
+    kafka: EmbeddedKafka | None = None
+    postgres: EmbeddedPostgres | None = None
+
+    # infrastructure ---------------------------------------------------------------
+    def start_infra(self) -> tuple[str, str, bool]:
+        bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+        idempotence = os.environ.get("KAFKA_ENABLE_IDEMPOTENCE", "true").lower() == "true"
+        if not bootstrap:
+            self.kafka = EmbeddedKafka(log_dir=self.state_dir / "tansu").start()
+            bootstrap, idempotence = self.kafka.bootstrap, False
+            say(f"broker      embedded Tansu at {bootstrap} (memory only)")
+        else:
+            say(f"broker      {bootstrap}")
+        database_url = os.environ.get("DATABASE_URL")
+        if not database_url:
+            self.postgres = EmbeddedPostgres(self.state_dir / "postgres").start()
+            database_url = self.postgres.url
+            say(
+                f"database    embedded PostgreSQL at 127.0.0.1:{self.postgres.port} "
+                f"(data in {self.state_dir / 'postgres'})"
+            )
+        else:
+            say("database    DATABASE_URL")
+        result = asyncio.run(create_topics(bootstrap))
+        say(f"topics      {len(result.created)} created, {len(result.existing)} already there")
+        return bootstrap, database_url, idempotence
+
+    # processes --------------------------------------------------------------------
+    def spawn(self, name: str, module: str, port: int, env: dict[str, str]) -> Process:
+        log_path = self.state_dir / "logs" / f"{name}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        full_env = {**os.environ, **env, "HTTP_HOST": "127.0.0.1", "HTTP_PORT": str(port)}
+        with log_path.open("ab") as log:
+            popen = subprocess.Popen(
+                [sys.executable, "-m", module],
+                env=full_env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent,
+            )
+        process = Process(name, f"http://127.0.0.1:{port}", popen, log_path)
+        self.processes.append(process)
+        return process
+
+    def wait_healthy(self, timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        pending = list(self.processes)
+        with httpx.Client(timeout=1.0) as client:
+            while pending:
+                for process in list(pending):
+                    if process.popen.poll() is not None:
+                        raise RuntimeError(
+                            f"{process.name} exited with {process.popen.returncode}; "
+                            f"see {process.log_path}:\n{_tail(process.log_path)}"
+                        )
+                    with contextlib.suppress(httpx.HTTPError):
+                        if client.get(f"{process.url}/healthz").status_code == 200:
+                            pending.remove(process)
+                if pending and time.monotonic() > deadline:
+                    names = ", ".join(p.name for p in pending)
+                    raise RuntimeError(f"not healthy after {timeout:.0f}s: {names}")
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.popen.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.popen.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for process in self.processes:
+            remaining = max(0.1, deadline - time.monotonic())
+            try:
+                process.popen.wait(remaining)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.popen.pid, signal.SIGKILL)
+                process.popen.wait()
+        if self.kafka is not None:
+            self.kafka.stop()
+        if self.postgres is not None:
+            self.postgres.stop()
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def service_env(
+    info: ServiceInfo,
+    bootstrap: str,
+    database_url: str,
+    idempotence: bool,
+    jwks_url: str | None,
+) -> dict[str, str]:
+    env = {
+        "SERVICE_NAME": info.name,
+        "ENVIRONMENT": "dev",
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "KAFKA_ENABLE_IDEMPOTENCE": str(idempotence).lower(),
+    }
+    if info.has_database:
+        env["DATABASE_URL"] = url_for_database(database_url, info.package)
+        env["DATABASE_AUTO_CREATE"] = "true"
+    if jwks_url:
+        env["JWKS_URL"] = jwks_url
+    return env
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        default=Path(
+            os.environ.get("SC_STATE_DIR", Path.home() / ".local" / "state" / "smart-community")
+        ),
+    )
+    parser.add_argument("--no-demo", action="store_true", help="do not load demo data")
+    parser.add_argument(
+        "--exit-when-ready",
+        action="store_true",
+        help="start, check, print, then stop (used by tests)",
+    )
+    args = parser.parse_args(argv)
+    args.state_dir.mkdir(parents=True, exist_ok=True)
+    stack = Stack(args.state_dir, int(os.environ.get("GATEWAY_PORT", "8000")))
+
+    stopping = {"flag": False}
+
+    def _on_signal(signum: int, _frame: object) -> None:
+        stopping["flag"] = True
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    try:
+        return _run(stack, args, stopping)
+    except KeyboardInterrupt:
+        say("\nstopping ...")
+        return 0
+    finally:
+        stack.stop()
+        say("stopped: every process of the stack has exited")
+
+
+def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> int:
+    root = repo_root()
+    services = discover_services(root)
+    bootstrap, database_url, idempotence = stack.start_infra()
+    ports = {s.name: FIRST_SERVICE_PORT + i for i, s in enumerate(services)}
+    jwks_url = (
+        f"http://127.0.0.1:{ports['identity']}/.well-known/jwks.json"
+        if "identity" in ports
+        else None
+    )
+    for info in services:
+        stack.spawn(
+            info.name,
+            info.package,
+            ports[info.name],
+            service_env(info, bootstrap, database_url, idempotence, jwks_url),
+        )
+    gateway_env = {
+        "SERVICE_NAME": "gateway",
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "KAFKA_ENABLE_IDEMPOTENCE": str(idempotence).lower(),
+        "UPSTREAMS": json.dumps({n: f"http://127.0.0.1:{p}" for n, p in ports.items()}),
+    }
+    if jwks_url:
+        gateway_env["JWKS_URL"] = jwks_url
+    gateway = stack.spawn("gateway", "gateway", stack.gateway_port, gateway_env)
+    stack.wait_healthy()
+    if not args.no_demo:
+        for info in services:
+            if info.has_demo:
+                env = {
+                    **os.environ,
+                    **service_env(info, bootstrap, database_url, idempotence, jwks_url),
+                }
+                subprocess.run([sys.executable, "-m", f"{info.package}.demo"], env=env, check=True)
+    say("")
+    say(f"ready       gateway  {gateway.url}   (API docs {gateway.url}/docs)")
+    for process in stack.processes:
+        if process is not gateway:
+            say(f"            {process.name:<16} {process.url}")
+    say(f"logs        {stack.state_dir / 'logs'}")
+    say("Ctrl-C stops everything.")
+    if args.exit_when_ready:
+        return 0
+    while not stopping["flag"]:
+        for process in stack.processes:
+            if process.popen.poll() is not None:
+                say(f"{process.name} exited ({process.popen.returncode}); see {process.log_path}")
+                return 1
+        time.sleep(0.5)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""`make run` brings the stack up, answers through the gateway, and Ctrl-C leaves no
+process behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    out: set[int] = set()
+    stack = [pid]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            out.add(child)
+            stack.append(child)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "GATEWAY_PORT": str(port), "SC_STATE_DIR": str(tmp_path)}
+    env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
+    env.pop("DATABASE_URL", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sc_devstack", "--no-demo"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if line.startswith("Ctrl-C stops everything"):
+                break
+        output = "".join(lines)
+        assert f"ready       gateway  http://127.0.0.1:{port}" in output, output
+        health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+        assert health.status_code == 200
+        assert health.json()["status"] == "ok"
+        missing = httpx.get(f"http://127.0.0.1:{port}/api/v1/nothing", timeout=5)
+        assert missing.headers["content-type"] == "application/problem+json"
+        family = _descendants(proc.pid)
+        assert family, "the stack started no child processes"
+        proc.send_signal(signal.SIGINT)
+        rest, _ = proc.communicate(timeout=60)
+        assert proc.returncode == 0, rest
+        assert "every process of the stack has exited" in rest
+        time.sleep(0.5)
+        left = {pid for pid in family if _alive(pid)}
+        assert not left, f"orphans left behind: {left}"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
