@@ -1,0 +1,5 @@
+import sys
+
+from sc_contracts.cli import main
+
+sys.exit(main())

@@ -1,0 +1,118 @@
+"""Create every catalogue topic and its dead-letter topic on a Kafka-protocol broker."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import for_code
+
+from sc_contracts.catalogue import Catalogue, load_catalogue
+
+TOPIC_ALREADY_EXISTS = 36
+INVALID_CONFIG = 40
+UNSUPPORTED_VERSION = 35
+
+
+@dataclass(frozen=True)
+class TopicPlan:
+    name: str
+    partitions: int
+    configs: dict[str, str]
+
+
+@dataclass
+class CreateTopicsResult:
+    created: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+    created_without_configs: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def plan_topics(catalogue: Catalogue, partitions_override: int | None = None) -> list[TopicPlan]:
+    """Every topic and dead-letter topic with its partitions and topic configs."""
+    plans = []
+    for topic in catalogue.topics:
+        plans.append(TopicPlan(topic.name, partitions_override or topic.partitions, topic.configs))
+        plans.append(
+            TopicPlan(
+                topic.dlq.name, partitions_override or topic.dlq.partitions, topic.dlq.configs
+            )
+        )
+    return plans
+
+
+async def create_topics(
+    bootstrap: str,
+    replication_factor: int = 1,
+    partitions_override: int | None = None,
+    catalogue: Catalogue | None = None,
+    request_timeout_ms: int = 30_000,
+) -> CreateTopicsResult:
+    """Create what is missing; topics that already exist are left as they are.
+
+    Topics are created with ``retention.ms`` and ``cleanup.policy`` as topic configs. A
+    broker that rejects those configs (``INVALID_CONFIG``) gets the topic without them,
+    and the result says so.
+    """
+    plans = plan_topics(catalogue or load_catalogue(), partitions_override)
+    result = CreateTopicsResult()
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=request_timeout_ms)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [p for p in plans if p.name not in existing]
+        result.existing = [p.name for p in plans if p.name in existing]
+        if not missing:
+            return result
+        errors = await _create(admin, missing, replication_factor, with_configs=True)
+        retry = []
+        for plan in missing:
+            code, message = errors.get(plan.name, (0, None))
+            if code == 0:
+                result.created.append(plan.name)
+            elif code == TOPIC_ALREADY_EXISTS:
+                result.existing.append(plan.name)
+            elif code == INVALID_CONFIG:
+                retry.append(plan)
+            else:
+                raise for_code(code)(f"creating {plan.name}: {message or 'failed'}")
+        if retry:
+            result.notes.append(
+                "broker rejected topic configs; created without them: "
+                + ", ".join(p.name for p in retry)
+            )
+            errors = await _create(admin, retry, replication_factor, with_configs=False)
+            for plan in retry:
+                code, message = errors.get(plan.name, (0, None))
+                if code not in (0, TOPIC_ALREADY_EXISTS):
+                    raise for_code(code)(f"creating {plan.name}: {message or 'failed'}")
+                result.created_without_configs.append(plan.name)
+    finally:
+        await admin.close()
+    return result
+
+
+async def _create(
+    admin: AIOKafkaAdminClient,
+    plans: Iterable[TopicPlan],
+    replication_factor: int,
+    with_configs: bool,
+) -> dict[str, tuple[int, str | None]]:
+    new_topics = [
+        NewTopic(
+            p.name,
+            num_partitions=p.partitions,
+            replication_factor=replication_factor,
+            topic_configs=dict(p.configs) if with_configs else {},
+        )
+        for p in plans
+    ]
+    response = await admin.create_topics(new_topics)
+    errors: dict[str, tuple[int, str | None]] = {}
+    for entry in response.topic_errors:
+        name, code = entry[0], entry[1]
+        message = entry[2] if len(entry) > 2 else None
+        errors[name] = (code, message)
+    return errors

@@ -1,0 +1,94 @@
+"""``python -m sc_contracts``: generate, check, compat, create-topics."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sc_contracts.catalogue import contracts_root, load_catalogue
+from sc_contracts.generate import diff, render, write
+from sc_contracts.history import check_git_history, read_waivers
+
+WAIVER_FILE = "compat-waivers.txt"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sc_contracts", description=__doc__)
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="contracts folder (topics.yaml, generated/); default: this checkout's",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    generate = commands.add_parser("generate", help="write contracts/generated/")
+    generate.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if any file is stale"
+    )
+    commands.add_parser("compat", help="check schemas against their git history")
+    create = commands.add_parser("create-topics", help="create every topic and its DLQ")
+    create.add_argument("--bootstrap", required=True, help="HOST:PORT of a broker")
+    create.add_argument("--replication-factor", type=int, default=1)
+    create.add_argument("--partitions-override", type=int, default=None)
+    args = parser.parse_args(argv)
+    root: Path = args.root or contracts_root()
+    if args.command == "generate":
+        return _generate(root, args.check)
+    if args.command == "compat":
+        return _compat(root)
+    return _create_topics(root, args)
+
+
+def _generate(root: Path, check: bool) -> int:
+    files = render(load_catalogue(root / "topics.yaml"))
+    out_dir = root / "generated"
+    if check:
+        differences = diff(out_dir, files)
+        if differences:
+            print("generated files are out of date; run `python -m sc_contracts generate`:")
+            for d in differences:
+                print(f"  {d.reason}: {(out_dir / d.path).as_posix()}")
+            return 1
+        print(f"generated files are up to date ({len(files)} files)")
+        return 0
+    changed = write(out_dir, files)
+    for d in changed:
+        action = "removed" if d.reason == "unexpected" else "wrote"
+        print(f"{action} {(out_dir / d.path).as_posix()}")
+    print(f"{len(changed)} of {len(files)} generated files changed")
+    return 0
+
+
+def _compat(root: Path) -> int:
+    report = check_git_history(root / "generated", read_waivers(root / WAIVER_FILE))
+    print(report.render())
+    return 0 if report.ok else 1
+
+
+def _create_topics(root: Path, args: argparse.Namespace) -> int:
+    from sc_contracts.admin import create_topics
+
+    result = asyncio.run(
+        create_topics(
+            args.bootstrap,
+            replication_factor=args.replication_factor,
+            partitions_override=args.partitions_override,
+            catalogue=load_catalogue(root / "topics.yaml"),
+        )
+    )
+    for name in result.created:
+        print(f"created {name}")
+    for name in result.created_without_configs:
+        print(f"created {name} (without topic configs)")
+    for name in result.existing:
+        print(f"exists  {name}")
+    for note in result.notes:
+        print(f"note: {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Requests to notify people, handled by the notification service."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field, model_validator
+
+from sc_contracts.events.base import EventData
+
+
+class NotificationSeverity(StrEnum):
+    """How urgent a notification is; decides channels' fallback and quiet hours."""
+
+    INFO = "info"
+    WARNING = "warning"
+    URGENT = "urgent"
+    CRITICAL = "critical"
+
+
+class NotificationChannel(StrEnum):
+    """Where a notification may be delivered."""
+
+    INAPP = "inapp"
+    PUSH = "push"
+    SMS = "sms"
+    VOICE = "voice"
+    SPEAKER = "speaker"
+    SCREEN = "screen"
+
+
+class RoleInScope(EventData):
+    """Everyone holding ``role`` within a scope, e.g. grid_worker in grid g-12."""
+
+    role: str = Field(min_length=1, description="Role name, e.g. property_manager.")
+    scope_type: str = Field(
+        min_length=1, description="Scope kind: community, grid, building or household."
+    )
+    scope_id: str = Field(min_length=1, description="Id of the scope.")
+
+
+class Recipients(EventData):
+    """Who should be notified; the union of all three lists, at least one non-empty."""
+
+    user_ids: list[str] = Field(default_factory=list, description="Users by id.")
+    roles_in_scope: list[RoleInScope] = Field(
+        default_factory=list, description="Holders of a role within a scope."
+    )
+    household_ids: list[str] = Field(
+        default_factory=list, description="Every member of these households."
+    )
+
+    @model_validator(mode="after")
+    def _someone(self) -> Recipients:
+        if not (self.user_ids or self.roles_in_scope or self.household_ids):
+            raise ValueError("recipients must name at least one user, role or household")
+        return self
+
+
+class NotificationRequestedV1(EventData):
+    """A service asks for people to be notified. Delivered at most once per request_id."""
+
+    request_id: str = Field(
+        min_length=1, description="Idempotency key: a repeated request_id is delivered once."
+    )
+    recipients: Recipients = Field(description="Who should be notified.")
+    template: str = Field(min_length=1, description="Template code, e.g. alarm.raised.")
+    variables: dict[str, str] = Field(
+        default_factory=dict, description="Values for the template's placeholders."
+    )
+    severity: NotificationSeverity = Field(description="How urgent the notification is.")
+    channels: list[NotificationChannel] = Field(
+        min_length=1, description="Channels to use, in order of preference."
+    )
+    locale: str = Field(default="zh-CN", description="BCP 47 language tag for the template.")
+    source_service: str = Field(min_length=1, description="Service that asked.")
+    community_id: str | None = Field(
+        default=None, description="Community the notification concerns, if any."
+    )
+    correlation_id: str | None = Field(
+        default=None, description="Id tying this to a business process, e.g. the alarm id."
+    )
+    causation_id: str | None = Field(
+        default=None, description="CloudEvents id of the event that caused this request."
+    )

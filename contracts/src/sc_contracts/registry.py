@@ -1,0 +1,159 @@
+"""The registry of event types: CloudEvents ``type`` -> topic, model, schema URI.
+
+To add an event type, write its model under ``sc_contracts.events`` and add one
+:class:`EventSpec` line to :data:`_SPECS`; then add the type to its topic in
+``contracts/topics.yaml`` and run ``python -m sc_contracts generate``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from sc_contracts.events import (
+    AlarmAcknowledgedV1,
+    AlarmClearedV1,
+    AlarmRaisedV1,
+    AuditRecordedV1,
+    DeviceStatusChangedV1,
+    EventData,
+    NotificationRequestedV1,
+    TelemetryRecordedV1,
+)
+
+SCHEMA_URI_PREFIX = "urn:smart-community:schema:"
+"""``dataschema`` of an event is this prefix followed by its type."""
+
+EVENT_TYPE_PATTERN = re.compile(r"^community(\.[a-z][a-z0-9_]*){2,}\.v([1-9][0-9]*)$")
+TOPIC_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*\.[a-z][a-z0-9_-]*\.v[1-9][0-9]*$")
+
+
+class UnknownEventTypeError(KeyError):
+    """No event type of that name is registered."""
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """What every producer and consumer must agree on about one event type."""
+
+    type: str
+    topic: str
+    model: builtins.type[EventData]
+    description: str
+
+    def __post_init__(self) -> None:
+        if not EVENT_TYPE_PATTERN.match(self.type):
+            raise ValueError(
+                f"event type {self.type!r} must look like community.<aggregate>.<verb_ed>.v<N>"
+            )
+        if not TOPIC_NAME_PATTERN.match(self.topic):
+            raise ValueError(f"topic {self.topic!r} must look like <context>.<stream>.v<N>")
+        if not self.description or "\n" in self.description:
+            raise ValueError(f"{self.type}: description must be one non-empty line")
+
+    @property
+    def schema_uri(self) -> str:
+        """Absolute URI naming the data schema; the CloudEvents ``dataschema``."""
+        return SCHEMA_URI_PREFIX + self.type
+
+    @property
+    def version(self) -> int:
+        match = EVENT_TYPE_PATTERN.match(self.type)
+        assert match is not None
+        return int(match.group(2))
+
+    def validate(self, data: Mapping[str, Any]) -> EventData:
+        """Parse ``data`` into this type's model (unknown fields are ignored)."""
+        return self.model.model_validate(data)
+
+
+_SPECS: tuple[EventSpec, ...] = (
+    EventSpec(
+        "community.audit.recorded.v1",
+        "audit.records.v1",
+        AuditRecordedV1,
+        "A service recorded who did what to which resource, when, from where, and the outcome.",
+    ),
+    EventSpec(
+        "community.telemetry.recorded.v1",
+        "telemetry.readings.v1",
+        TelemetryRecordedV1,
+        "A device reported telemetry values measured at one instant.",
+    ),
+    EventSpec(
+        "community.device.status_changed.v1",
+        "device.status.v1",
+        DeviceStatusChangedV1,
+        "A device went online or offline.",
+    ),
+    EventSpec(
+        "community.alarm.raised.v1",
+        "alarm.events.v1",
+        AlarmRaisedV1,
+        "An alarm was raised, or an active alarm was seen again.",
+    ),
+    EventSpec(
+        "community.alarm.acknowledged.v1",
+        "alarm.events.v1",
+        AlarmAcknowledgedV1,
+        "Someone acknowledged an alarm.",
+    ),
+    EventSpec(
+        "community.alarm.cleared.v1",
+        "alarm.events.v1",
+        AlarmClearedV1,
+        "An alarm was cleared, by its rule or by a person.",
+    ),
+    EventSpec(
+        "community.notification.requested.v1",
+        "notification.requests.v1",
+        NotificationRequestedV1,
+        "A service asked for people to be notified through one or more channels.",
+    ),
+)
+
+
+def build_registry(specs: Iterable[EventSpec]) -> Mapping[str, EventSpec]:
+    """Index specs by type, refusing duplicates; the result is read-only and sorted."""
+    index: dict[str, EventSpec] = {}
+    for spec in specs:
+        if spec.type in index:
+            raise ValueError(f"event type {spec.type} registered twice")
+        index[spec.type] = spec
+    return MappingProxyType(dict(sorted(index.items())))
+
+
+_REGISTRY = build_registry(_SPECS)
+
+
+def registry() -> Mapping[str, EventSpec]:
+    """Every registered event type, by CloudEvents ``type``, sorted."""
+    return _REGISTRY
+
+
+def get_event_spec(event_type: str) -> EventSpec:
+    """The spec of ``event_type``; :class:`UnknownEventTypeError` if none."""
+    try:
+        return _REGISTRY[event_type]
+    except KeyError:
+        raise UnknownEventTypeError(event_type) from None
+
+
+def get_event_spec_by_schema_uri(schema_uri: str) -> EventSpec:
+    """The spec whose ``dataschema`` is ``schema_uri``."""
+    if not schema_uri.startswith(SCHEMA_URI_PREFIX):
+        raise UnknownEventTypeError(schema_uri)
+    return get_event_spec(schema_uri.removeprefix(SCHEMA_URI_PREFIX))
+
+
+def validate_event_data(event_type: str, data: Mapping[str, Any]) -> EventData:
+    """Parse the ``data`` of an event of ``event_type`` into its model.
+
+    Raises :class:`UnknownEventTypeError` for an unregistered type and
+    :class:`pydantic.ValidationError` for data that does not fit.
+    """
+    return get_event_spec(event_type).validate(data)
