@@ -88,7 +88,7 @@ def run_compat(contracts: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int
 def test_unchanged_history_passes(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run_compat(repo, capsys)
     assert code == 0
-    assert "compatible: 0 schema version pair(s) checked" in out
+    assert "compatible: 14 schema file(s), 0 changed version pair(s) compared" in out
 
 
 def test_optional_field_added_and_committed_passes(
@@ -99,7 +99,7 @@ def test_optional_field_added_and_committed_passes(
     commit(repo, "add optional escalation")
     code, out = run_compat(repo, capsys)
     assert code == 0, out
-    assert "compatible: 2 schema version pair(s) checked" in out
+    assert "compatible: 14 schema file(s), 2 changed version pair(s) compared" in out
 
 
 def test_breaking_change_in_working_tree_is_caught(

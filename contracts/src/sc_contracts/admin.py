@@ -11,8 +11,6 @@ from aiokafka.errors import for_code
 from sc_contracts.catalogue import Catalogue, load_catalogue
 
 TOPIC_ALREADY_EXISTS = 36
-INVALID_CONFIG = 40
-UNSUPPORTED_VERSION = 35
 
 
 @dataclass(frozen=True)
@@ -26,8 +24,6 @@ class TopicPlan:
 class CreateTopicsResult:
     created: list[str] = field(default_factory=list)
     existing: list[str] = field(default_factory=list)
-    created_without_configs: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 def plan_topics(catalogue: Catalogue, partitions_override: int | None = None) -> list[TopicPlan]:
@@ -50,11 +46,11 @@ async def create_topics(
     catalogue: Catalogue | None = None,
     request_timeout_ms: int = 30_000,
 ) -> CreateTopicsResult:
-    """Create what is missing; topics that already exist are left as they are.
+    """Create what is missing, with ``retention.ms`` and ``cleanup.policy`` as topic configs.
 
-    Topics are created with ``retention.ms`` and ``cleanup.policy`` as topic configs. A
-    broker that rejects those configs (``INVALID_CONFIG``) gets the topic without them,
-    and the result says so.
+    Topics that already exist are left as they are (their partitions and configs are not
+    changed); a topic that appears between listing and creating counts as existing. Any
+    other broker error is raised, naming the topic.
     """
     plans = plan_topics(catalogue or load_catalogue(), partitions_override)
     result = CreateTopicsResult()
@@ -66,46 +62,29 @@ async def create_topics(
         result.existing = [p.name for p in plans if p.name in existing]
         if not missing:
             return result
-        errors = await _create(admin, missing, replication_factor, with_configs=True)
-        retry = []
+        errors = await _create(admin, missing, replication_factor)
         for plan in missing:
             code, message = errors.get(plan.name, (0, None))
             if code == 0:
                 result.created.append(plan.name)
             elif code == TOPIC_ALREADY_EXISTS:
                 result.existing.append(plan.name)
-            elif code == INVALID_CONFIG:
-                retry.append(plan)
             else:
                 raise for_code(code)(f"creating {plan.name}: {message or 'failed'}")
-        if retry:
-            result.notes.append(
-                "broker rejected topic configs; created without them: "
-                + ", ".join(p.name for p in retry)
-            )
-            errors = await _create(admin, retry, replication_factor, with_configs=False)
-            for plan in retry:
-                code, message = errors.get(plan.name, (0, None))
-                if code not in (0, TOPIC_ALREADY_EXISTS):
-                    raise for_code(code)(f"creating {plan.name}: {message or 'failed'}")
-                result.created_without_configs.append(plan.name)
     finally:
         await admin.close()
     return result
 
 
 async def _create(
-    admin: AIOKafkaAdminClient,
-    plans: Iterable[TopicPlan],
-    replication_factor: int,
-    with_configs: bool,
+    admin: AIOKafkaAdminClient, plans: Iterable[TopicPlan], replication_factor: int
 ) -> dict[str, tuple[int, str | None]]:
     new_topics = [
         NewTopic(
             p.name,
             num_partitions=p.partitions,
             replication_factor=replication_factor,
-            topic_configs=dict(p.configs) if with_configs else {},
+            topic_configs=dict(p.configs),
         )
         for p in plans
     ]

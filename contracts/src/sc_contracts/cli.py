@@ -1,4 +1,4 @@
-"""``python -m sc_contracts``: generate, check, compat, create-topics."""
+"""Event contracts: generate documents, check compatibility, create Kafka topics."""
 
 from __future__ import annotations
 
@@ -31,8 +31,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("compat", help="check schemas against their git history")
     create = commands.add_parser("create-topics", help="create every topic and its DLQ")
     create.add_argument("--bootstrap", required=True, help="HOST:PORT of a broker")
-    create.add_argument("--replication-factor", type=int, default=1)
-    create.add_argument("--partitions-override", type=int, default=None)
+    create.add_argument("--replication-factor", type=_positive, default=1)
+    create.add_argument(
+        "--partitions-override",
+        type=_positive,
+        default=None,
+        help="use N partitions for every topic (e.g. 1 on a development broker)",
+    )
     args = parser.parse_args(argv)
     root: Path = args.root or contracts_root()
     if args.command == "generate":
@@ -40,6 +45,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "compat":
         return _compat(root)
     return _create_topics(root, args)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def _generate(root: Path, check: bool) -> int:
@@ -81,12 +93,8 @@ def _create_topics(root: Path, args: argparse.Namespace) -> int:
     )
     for name in result.created:
         print(f"created {name}")
-    for name in result.created_without_configs:
-        print(f"created {name} (without topic configs)")
     for name in result.existing:
         print(f"exists  {name}")
-    for note in result.notes:
-        print(f"note: {note}")
     return 0
 
 

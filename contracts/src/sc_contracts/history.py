@@ -28,6 +28,7 @@ class CompatReport:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     comparisons: int = 0
+    files: int = 0
 
     @property
     def ok(self) -> bool:
@@ -39,7 +40,10 @@ class CompatReport:
             lines.append(f"{len(self.problems)} incompatible change(s):")
             lines += [f"  - {p}" for p in self.problems]
         else:
-            lines.append(f"compatible: {self.comparisons} schema version pair(s) checked")
+            lines.append(
+                f"compatible: {self.files} schema file(s), "
+                f"{self.comparisons} changed version pair(s) compared"
+            )
         return "\n".join(lines)
 
 
@@ -92,6 +96,7 @@ def check_git_history(generated_dir: Path, waived_commits: Collection[str] = ())
     }
     waived = {c.strip() for c in waived_commits if c.strip()}
     for rel in sorted(working | committed):
+        report.files += 1
         _check_file(git, rel, report, waived)
     return report
 
