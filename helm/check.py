@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import chartkit as ck  # noqa: E402
+import chartkit as ck
 
 SEVERITY = {0: "UNKNOWN", 1: "INFO", 2: "WARNING", 3: "ERROR"}
 
@@ -154,7 +154,8 @@ def check_yamllint() -> list[str]:
 
 
 def check_pytest() -> list[str]:
-    cmd = [sys.executable, "-m", "pytest", str(ck.ROOT / "tests-deploy"), "-q", "-p", "no:cacheprovider"]
+    tests = str(ck.ROOT / "tests-deploy")
+    cmd = [sys.executable, "-m", "pytest", tests, "-q", "-p", "no:cacheprovider"]
     result = subprocess.run(cmd, cwd=ck.ROOT, check=False, capture_output=True, text=True)
     tail = result.stdout.strip().splitlines()[-1:] if result.stdout else []
     for line in tail:

@@ -1,0 +1,81 @@
+"""The chart refuses values that cannot work, and manages secrets itself when asked to."""
+
+from __future__ import annotations
+
+import base64
+
+import helm_python as helm
+import pytest
+from deploy_helpers import by_kind, ck, component, production_with_samples
+
+KEY = "k1:" + base64.b64encode(bytes(range(32))).decode()
+
+
+def test_production_refuses_placeholders_and_missing_secrets():
+    values = production_with_samples()
+    values["secrets"] = {"fieldEncryption": {"keys": "dev:change-me"}, "jwtSigning": {}}
+    values["database"] = {"host": "pg", "port": 5432, "existingSecret": ""}
+    with pytest.raises(helm.HelmRenderError) as err:
+        ck.render(values)
+    message = str(err.value)
+    assert 'secrets.fieldEncryption.keys holds the placeholder "change-me"' in message
+    assert "identity: secrets.jwtSigning needs existingSecret" in message
+    assert "work-orders: database.existingSecret (or database.password) is required" in message
+
+
+def test_schema_rejects_a_typo_in_a_service_block():
+    values = {"services": {"work-orders": {"replicas": 2}}}  # replicaCount is the key
+    with pytest.raises(helm.HelmValuesError, match="replicas"):
+        ck.render(values)
+
+
+def test_schema_rejects_a_service_name_that_is_not_kebab_case():
+    with pytest.raises(helm.HelmValuesError):
+        ck.render({"services": {"Work_Orders": {}}})
+
+
+def test_chart_managed_secrets_exist_before_the_hooks_that_read_them():
+    values = {
+        "secrets": {"fieldEncryption": {"keys": KEY}, "jwtSigning": {"keys": "identity-keys"}},
+        "services": {**ck.SAMPLE_SERVICES, "work-orders": {"database": {"password": "p@ss/w"}}},
+    }
+    manifests = ck.render(values)
+    secrets = by_kind(manifests, "Secret")
+    keys = secrets[f"{component('keys')}"]
+    db = secrets[f"{component('work-orders')}-db"]
+    url = base64.b64decode(db.doc["data"]["DATABASE_URL"]).decode()
+    assert url == (
+        "postgresql+asyncpg://work_orders:p%40ss%2Fw@postgresql.postgres.svc:5432/work_orders"
+    )
+    job = by_kind(manifests, "Job")[f"{component('work-orders')}-migrate"]
+    for secret in (keys, db):
+        assert "pre-install" in secret.annotations["helm.sh/hook"]
+        assert int(secret.annotations["helm.sh/hook-weight"]) < int(
+            job.annotations["helm.sh/hook-weight"]
+        )
+
+
+def test_existing_secret_replaces_the_chart_secret():
+    values = {
+        "secrets": {"fieldEncryption": {"existingSecret": "vault-keys", "keys": KEY}},
+        "services": {"work-orders": {}},
+        "database": {"host": "pg", "port": 5432, "existingSecret": "db-urls"},
+    }
+    manifests = ck.render(values)
+    assert by_kind(manifests, "Secret") == {}
+    env = {
+        e["name"]: e.get("valueFrom")
+        for e in by_kind(manifests, "Deployment")[component("work-orders")].doc["spec"]["template"][
+            "spec"
+        ]["containers"][0]["env"]
+    }
+    assert env["FIELD_ENCRYPTION_KEYS"]["secretKeyRef"]["name"] == "vault-keys"
+    assert env["DATABASE_URL"]["secretKeyRef"] == {
+        "name": "db-urls",
+        "key": "work-orders-database-url",
+    }
+
+
+def test_a_disabled_service_renders_nothing():
+    manifests = ck.render({"services": {"work-orders": {"enabled": False}}})
+    assert not [m for m in manifests if "work-orders" in m.name]

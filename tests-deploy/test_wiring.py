@@ -1,0 +1,131 @@
+"""services/ <-> chart values <-> compose file, and the image pattern."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from deploy_helpers import ck
+
+PARTS = ["services", str(ck.CHART_REL / "values.yaml"), str(ck.COMPOSE_REL)]
+
+
+def test_the_real_tree_is_wired():
+    assert ck.wiring_problems() == []
+    assert ck.compose_problems() == []
+    assert ck.catalogue_problems() == []
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """A copy of the parts of the repository the wiring checks read."""
+    return ck.copy_tree_for_test(ck.ROOT, tmp_path, PARTS)
+
+
+def _add_service_dir(root: Path, name: str) -> None:
+    pkg = root / "services" / name
+    (pkg / "src" / name.replace("-", "_")).mkdir(parents=True)
+    (pkg / "pyproject.toml").write_text(f'[project]\nname = "{name}"\nversion = "0.1.0"\n')
+
+
+def test_a_service_without_its_blocks_fails(tree: Path):
+    _add_service_dir(tree, "fake-svc")
+    problems = ck.wiring_problems(tree)
+    assert "services/fake-svc has no block under `services:` in " in problems[0]
+    assert any("no `fake-svc:` service in deploy/docker-compose.yml" in p for p in problems)
+    assert any("no `migrate-fake-svc:`" in p for p in problems)
+
+
+def test_a_service_with_its_blocks_passes(tree: Path):
+    _add_service_dir(tree, "fake-svc")
+    values = tree / ck.CHART_REL / "values.yaml"
+    text = values.read_text()
+    assert "\nservices: {}\n" in text
+    values.write_text(text.replace("\nservices: {}\n", "\nservices:\n  fake-svc: {}\n"))
+    compose = tree / ck.COMPOSE_REL
+    text = compose.read_text()
+    blocks = """  migrate-fake-svc:
+    <<: *migrate
+    image: ${IMAGE_PREFIX:-smart-community}/fake-svc:${IMAGE_TAG:-latest}
+    labels:
+      org.smart-community.service: fake-svc
+      org.smart-community.role: migrate
+    environment:
+      <<: *app-env
+      SERVICE_NAME: fake-svc
+      DATABASE_URL: postgresql+asyncpg://fake_svc:${SC_DB_PASSWORD}@postgres:5432/fake_svc
+
+  fake-svc:
+    <<: *app
+    image: ${IMAGE_PREFIX:-smart-community}/fake-svc:${IMAGE_TAG:-latest}
+    labels:
+      org.smart-community.service: fake-svc
+      org.smart-community.role: app
+    environment:
+      <<: *app-env
+      SERVICE_NAME: fake-svc
+      DATABASE_URL: postgresql+asyncpg://fake_svc:${SC_DB_PASSWORD}@postgres:5432/fake_svc
+    depends_on:
+      topics-init:
+        condition: service_completed_successfully
+      migrate-fake-svc:
+        condition: service_completed_successfully
+
+"""
+    marker = "  # ------------------------------------------------------------------ gateway\n"
+    text = text.replace(marker, blocks + marker)
+    # before the databases and upstreams are listed, the compose checks object
+    compose.write_text(text)
+    assert ck.wiring_problems(tree) == []
+    problems = ck.compose_problems(tree)
+    assert any("SC_DATABASES lacks fake_svc" in p for p in problems)
+    assert any("UPSTREAMS lacks fake-svc" in p for p in problems)
+    text = text.replace('SC_DATABASES: ""', 'SC_DATABASES: "fake_svc"')
+    text = text.replace(
+        "      UPSTREAMS: >-\n        {}",
+        '      UPSTREAMS: >-\n        {"fake-svc": "http://fake-svc:8080"}',
+    )
+    compose.write_text(text)
+    assert ck.compose_problems(tree) == []
+
+
+def test_a_values_block_without_its_service_fails(tree: Path):
+    values = tree / ck.CHART_REL / "values.yaml"
+    values.write_text(values.read_text().replace("\nservices: {}\n", "\nservices:\n  ghost: {}\n"))
+    assert ck.wiring_problems(tree) == [
+        "helm/smart-community/values.yaml has a block `ghost` but no services/ghost"
+    ]
+
+
+def test_dockerfile_pattern():
+    text = (ck.ROOT / "docker/service.Dockerfile").read_text()
+    for needle in (
+        "ARG SERVICE_DIR",
+        "ARG PACKAGE",
+        "uv sync --frozen --no-dev --no-editable --package",
+        "USER 10001:10001",
+        "HEALTHCHECK",
+        "/healthz",
+        "UV_PROJECT_ENVIRONMENT=/app/.venv",
+    ):
+        assert needle in text, needle
+    assert text.count("\nFROM ") >= 3, "multi-stage: uv, build, runtime"
+
+
+def test_build_images_without_a_daemon_says_so_and_succeeds(tmp_path: Path):
+    if shutil.which("docker") is None:
+        pytest.skip("no docker CLI")
+    env = {**os.environ, "DOCKER_HOST": f"unix://{tmp_path}/no-daemon.sock"}
+    result = subprocess.run(
+        ["bash", str(ck.ROOT / "docker/build-images.sh")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert "no Docker daemon answers" in result.stdout
