@@ -1,0 +1,42 @@
+"""Authentication and authorisation: principals from identity's JWTs, FastAPI
+dependencies, and scope filters. Test helpers live in :mod:`sc_core.auth.testing`."""
+
+from sc_core.auth.deps import (
+    CurrentPrincipal,
+    OptionalPrincipal,
+    get_principal,
+    optional_principal,
+    require_roles,
+)
+from sc_core.auth.jwks import ALLOWED_ALGORITHMS, JWKSVerifier, parse_jwks
+from sc_core.auth.principal import (
+    PLATFORM_ADMIN,
+    SCOPE_TYPES,
+    Grant,
+    InvalidClaims,
+    Principal,
+    PrincipalKind,
+    ScopeType,
+)
+from sc_core.auth.scope import ensure_in_scope, in_scope, scope_clause
+
+__all__ = [
+    "ALLOWED_ALGORITHMS",
+    "PLATFORM_ADMIN",
+    "SCOPE_TYPES",
+    "CurrentPrincipal",
+    "Grant",
+    "InvalidClaims",
+    "JWKSVerifier",
+    "OptionalPrincipal",
+    "Principal",
+    "PrincipalKind",
+    "ScopeType",
+    "ensure_in_scope",
+    "get_principal",
+    "in_scope",
+    "optional_principal",
+    "parse_jwks",
+    "require_roles",
+    "scope_clause",
+]
