@@ -135,3 +135,14 @@ def test_asyncapi_messages_describe_cloudevents_binary_mode() -> None:
         for example in message["examples"]:
             jsonschema.validate(example["headers"], headers)
             jsonschema.validate(example["payload"], schema)
+
+
+def test_generate_refuses_a_catalogue_that_disagrees_with_the_registry(
+    contracts_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    topics = contracts_copy / "topics.yaml"
+    topics.write_text(topics.read_text().replace("key: alarm_id", "key: rule_id"))
+    before = (contracts_copy / "generated/asyncapi.yaml").read_text()
+    assert main(["--root", str(contracts_copy), "generate"]) == 1
+    assert "key rule_id of community.alarm" in capsys.readouterr().err
+    assert (contracts_copy / "generated/asyncapi.yaml").read_text() == before

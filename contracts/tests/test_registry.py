@@ -70,6 +70,19 @@ def test_unknown_fields_are_ignored_on_read() -> None:
     assert "added_in_v1_1" not in alarm.model_dump()
 
 
+def test_unknown_fields_are_ignored_in_nested_models_too() -> None:
+    data = dict(EXAMPLES["community.notification.requested.v1"])
+    data["recipients"] = {**data["recipients"], "group_ids": ["g-1"]}
+    data["escalate_after_s"] = 60
+    request = validate_event_data("community.notification.requested.v1", data)
+    assert (
+        request.model_dump()
+        == validate_event_data(
+            "community.notification.requested.v1", EXAMPLES["community.notification.requested.v1"]
+        ).model_dump()
+    )
+
+
 def test_invalid_data_is_refused_with_field_names() -> None:
     data = {**EXAMPLES["community.alarm.raised.v1"], "severity": "apocalyptic", "count": 0}
     with pytest.raises(ValidationError) as caught:

@@ -55,7 +55,11 @@ def _positive(text: str) -> int:
 
 
 def _generate(root: Path, check: bool) -> int:
-    files = render(load_catalogue(root / "topics.yaml"))
+    try:
+        files = render(load_catalogue(root / "topics.yaml"))
+    except ValueError as exc:  # includes pydantic's ValidationError
+        print(f"cannot generate: {exc}", file=sys.stderr)
+        return 1
     out_dir = root / "generated"
     if check:
         differences = diff(out_dir, files)
