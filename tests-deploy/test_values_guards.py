@@ -79,3 +79,18 @@ def test_existing_secret_replaces_the_chart_secret():
 def test_a_disabled_service_renders_nothing():
     manifests = ck.render({"services": {"work-orders": {"enabled": False}}})
     assert not [m for m in manifests if "work-orders" in m.name]
+
+
+def test_without_a_gateway_a_service_admits_only_monitoring():
+    # An ingress rule with no peers would admit everyone: it must disappear instead.
+    manifests = ck.render(
+        {
+            "gateway": {"enabled": False},
+            "services": {"work-orders": {}},
+            "topics": {"job": {"image": {"repository": "x/gateway"}}},
+        }
+    )
+    spec = by_kind(manifests, "NetworkPolicy")[component("work-orders")].doc["spec"]
+    assert [rule["from"] for rule in spec["ingress"]] == [
+        [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}]
+    ]
