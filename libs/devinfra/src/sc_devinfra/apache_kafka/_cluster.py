@@ -1,0 +1,365 @@
+"""A real Apache Kafka KRaft cluster of combined broker+controller nodes on 127.0.0.1."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from sc_devinfra import kafka_wire
+from sc_devinfra._proc import free_port, spawn, stop_group, tail
+from sc_devinfra.apache_kafka._fetch import KAFKA_VERSION, fetch_jars
+
+HOST = "127.0.0.1"
+DEFAULT_HEAP = "384m"
+
+_LOG4J2 = """status = warn
+appender.console.type = Console
+appender.console.name = STDOUT
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = {level}
+rootLogger.appenderRef.stdout.ref = STDOUT
+logger.kafka.name = kafka
+logger.kafka.level = {level}
+logger.kafka.additivity = false
+logger.kafka.appenderRef.stdout.ref = STDOUT
+logger.server.name = kafka.server.KafkaRaftServer
+logger.server.level = INFO
+"""
+
+
+def new_kafka_uuid() -> str:
+    """A Kafka `Uuid` string (URL-safe base64 of 16 random bytes, no padding)."""
+    while True:
+        text = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not text.startswith("-"):
+            return text
+
+
+@dataclass
+class _Node:
+    index: int
+    broker_port: int
+    controller_port: int
+    directory_id: str
+    dir: Path
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def data_dir(self) -> Path:
+        return self.dir / "data"
+
+    @property
+    def config(self) -> Path:
+        return self.dir / "server.properties"
+
+    @property
+    def log(self) -> Path:
+        return self.dir / "server.log"
+
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+
+class KafkaCluster:
+    """Apache Kafka `brokers` combined broker+controller nodes (KRaft, dynamic quorum).
+
+    Node `i` has `node.id = i`, so broker indexes and Kafka node ids are the same.
+    Three brokers: replication factor 3 and `min.insync.replicas=2` as defaults (the
+    offsets, transaction and share-state topics too); one broker: factor 1.
+
+    `stop()` / `start()` keep data and ports (for outage tests); `close()` stops
+    everything and removes the data.
+    """
+
+    def __init__(
+        self,
+        brokers: int = 1,
+        base_dir: str | os.PathLike[str] | None = None,
+        *,
+        version: str = KAFKA_VERSION,
+        heap: str = DEFAULT_HEAP,
+        startup_timeout: float = 120.0,
+        log_level: str = "WARN",
+        extra_config: dict[str, str] | None = None,
+    ) -> None:
+        if brokers < 1:
+            raise ValueError("brokers must be >= 1")
+        self.brokers = brokers
+        self.version = version
+        self.heap = heap
+        self.startup_timeout = startup_timeout
+        self.log_level = log_level
+        self.extra_config = dict(extra_config or {})
+        self._owns_base_dir = base_dir is None
+        self.base_dir = Path(base_dir) if base_dir else Path(tempfile.mkdtemp(prefix="sc-kafka-"))
+        self.cluster_id = new_kafka_uuid()
+        self._nodes: list[_Node] = []
+        self._jars: Path | None = None
+
+    # -- public API ---------------------------------------------------------------
+
+    @property
+    def bootstrap(self) -> str:
+        self._require_nodes()
+        return ",".join(f"{HOST}:{n.broker_port}" for n in self._nodes)
+
+    def broker_bootstrap(self, index: int) -> str:
+        self._require_nodes()
+        return f"{HOST}:{self._nodes[index].broker_port}"
+
+    @property
+    def replication_factor(self) -> int:
+        return 3 if self.brokers >= 3 else self.brokers
+
+    @property
+    def min_insync_replicas(self) -> int:
+        return 2 if self.brokers >= 3 else 1
+
+    def start(self) -> KafkaCluster:
+        """Start every node that is not running and wait until all brokers registered."""
+        self._jars = fetch_jars(self.version)
+        if not self._nodes:
+            self._create_nodes()
+        for node in self._nodes:
+            if not node.running():
+                self._spawn(node)
+        self._wait_registered(set(range(self.brokers)))
+        return self
+
+    def stop(self) -> None:
+        """Stop every node (SIGTERM, then SIGKILL after a grace period); keep the data."""
+        for node in reversed(self._nodes):
+            self._stop_node(node, signal.SIGTERM, timeout=30)
+
+    def stop_broker(self, index: int, timeout: float = 60.0) -> None:
+        """Controlled shutdown of node `index` (SIGTERM), SIGKILL after `timeout`."""
+        self._stop_node(self._nodes[index], signal.SIGTERM, timeout=timeout)
+
+    def kill_broker(self, index: int) -> None:
+        """SIGKILL node `index`: no controlled shutdown, like a crashed machine."""
+        self._stop_node(self._nodes[index], signal.SIGKILL, timeout=10)
+
+    def start_broker(self, index: int) -> None:
+        """Start node `index` again and wait until it answers and is registered."""
+        node = self._nodes[index]
+        if not node.running():
+            self._spawn(node)
+        self._wait_registered({index}, via={index})
+
+    def is_running(self, index: int) -> bool:
+        return self._nodes[index].running()
+
+    def leader_for(self, topic: str, partition: int = 0) -> int | None:
+        """Index of the broker leading `topic`/`partition` (None while leaderless)."""
+        meta = kafka_wire.metadata_any(self._live_bootstrap(), [topic])
+        info = meta.topics.get(topic)
+        if info is None or partition not in info.partitions:
+            raise KeyError(f"{topic}/{partition} not in metadata")
+        leader = info.partitions[partition].leader
+        return leader if leader >= 0 else None
+
+    def wait_for_leader(
+        self, topic: str, partition: int = 0, *, exclude: int | None = None, timeout: float = 60.0
+    ) -> int:
+        """Wait until `topic`/`partition` has a leader (other than `exclude`)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                leader = self.leader_for(topic, partition)
+            except (KeyError, kafka_wire.KafkaWireError):
+                leader = None
+            if leader is not None and leader != exclude:
+                return leader
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no leader for {topic}/{partition} within {timeout} s")
+            time.sleep(0.2)
+
+    def close(self) -> None:
+        """Stop every node and remove the data."""
+        for node in self._nodes:
+            self._stop_node(node, signal.SIGKILL, timeout=10)
+        if self._owns_base_dir:
+            shutil.rmtree(self.base_dir, ignore_errors=True)
+        else:
+            for node in self._nodes:
+                shutil.rmtree(node.dir, ignore_errors=True)
+            (self.base_dir / "log4j2.properties").unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                self.base_dir.rmdir()  # only if nothing else lives there
+        self._nodes = []
+
+    def pids(self) -> list[int]:
+        return [n.proc.pid for n in self._nodes if n.proc is not None and n.running()]
+
+    def __enter__(self) -> KafkaCluster:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- internals ----------------------------------------------------------------
+
+    def _require_nodes(self) -> None:
+        if not self._nodes:
+            raise RuntimeError("cluster not started")
+
+    def _live_bootstrap(self) -> str:
+        live = [f"{HOST}:{n.broker_port}" for n in self._nodes if n.running()]
+        if not live:
+            raise kafka_wire.KafkaWireError("no broker is running")
+        return ",".join(live)
+
+    def _create_nodes(self) -> None:
+        self.base_dir.mkdir(parents=True, exist_ok=True)
+        (self.base_dir / "log4j2.properties").write_text(_LOG4J2.format(level=self.log_level))
+        ports = [(free_port(), free_port()) for _ in range(self.brokers)]
+        self._nodes = [
+            _Node(i, bp, cp, new_kafka_uuid(), self.base_dir / f"node-{i}")
+            for i, (bp, cp) in enumerate(ports)
+        ]
+        for node in self._nodes:
+            node.dir.mkdir(parents=True, exist_ok=True)
+            node.config.write_text(self._properties(node))
+        if self.brokers == 1:
+            self._format(self._nodes[0], ["--standalone"])
+        else:
+            controllers = ",".join(
+                f"{n.index}@{HOST}:{n.controller_port}:{n.directory_id}" for n in self._nodes
+            )
+            for node in self._nodes:
+                self._format(node, ["--initial-controllers", controllers])
+
+    def _properties(self, node: _Node) -> str:
+        rf, isr = self.replication_factor, self.min_insync_replicas
+        quorum = ",".join(f"{HOST}:{n.controller_port}" for n in self._nodes)
+        props = {
+            "process.roles": "broker,controller",
+            "node.id": str(node.index),
+            "controller.quorum.bootstrap.servers": quorum,
+            "listeners": f"PLAINTEXT://{HOST}:{node.broker_port},CONTROLLER://{HOST}:{node.controller_port}",
+            "advertised.listeners": (
+                f"PLAINTEXT://{HOST}:{node.broker_port},CONTROLLER://{HOST}:{node.controller_port}"
+            ),
+            "controller.listener.names": "CONTROLLER",
+            "inter.broker.listener.name": "PLAINTEXT",
+            "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "log.dirs": str(node.data_dir),
+            "num.partitions": "1",
+            "default.replication.factor": str(rf),
+            "min.insync.replicas": str(isr),
+            "offsets.topic.replication.factor": str(rf),
+            "offsets.topic.num.partitions": "10",
+            "transaction.state.log.replication.factor": str(rf),
+            "transaction.state.log.min.isr": str(isr),
+            "transaction.state.log.num.partitions": "10",
+            "share.coordinator.state.topic.replication.factor": str(rf),
+            "share.coordinator.state.topic.min.isr": str(isr),
+            "group.initial.rebalance.delay.ms": "0",
+            "unclean.leader.election.enable": "false",
+            "auto.create.topics.enable": "true",
+            # Small footprint for a 2-core machine.
+            "num.network.threads": "2",
+            "num.io.threads": "2",
+            "background.threads": "2",
+            "num.recovery.threads.per.data.dir": "1",
+            "num.replica.fetchers": "1",
+            "log.cleaner.threads": "1",
+            "log.cleaner.dedupe.buffer.size": str(16 * 1024 * 1024),
+            "log.segment.bytes": str(64 * 1024 * 1024),
+            "broker.session.timeout.ms": "6000",
+            "broker.heartbeat.interval.ms": "1000",
+        }
+        props.update(self.extra_config)
+        return "".join(f"{k}={v}\n" for k, v in props.items())
+
+    def _java(self, main: str, *args: str, heap: str) -> list[str]:
+        assert self._jars is not None
+        return [
+            "java",
+            f"-Xmx{heap}",
+            "-Xms64m",
+            "-Xss512k",
+            "-XX:+UseSerialGC",
+            "-XX:CICompilerCount=2",
+            "-XX:MaxDirectMemorySize=256m",
+            "-XX:+ExitOnOutOfMemoryError",
+            "-Djava.awt.headless=true",
+            f"-Dlog4j2.configurationFile={self.base_dir / 'log4j2.properties'}",
+            "-cp",
+            f"{self._jars}/*",
+            main,
+            *args,
+        ]
+
+    def _format(self, node: _Node, quorum_args: list[str]) -> None:
+        cmd = self._java(
+            "kafka.tools.StorageTool",
+            "format",
+            "-t",
+            self.cluster_id,
+            "-c",
+            str(node.config),
+            *quorum_args,
+            heap="256m",
+        )
+        result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise RuntimeError(f"StorageTool format failed:\n{result.stdout}\n{result.stderr}")
+
+    def _spawn(self, node: _Node) -> None:
+        node.proc = spawn(
+            self._java("kafka.Kafka", str(node.config), heap=self.heap),
+            log_path=node.log,
+            env={**os.environ, "KAFKA_HEAP_OPTS": ""},
+            death_signal=signal.SIGKILL,
+        )
+
+    def _stop_node(self, node: _Node, sig: int, timeout: float) -> None:
+        if node.proc is not None:
+            stop_group(node.proc, sig=sig, timeout=timeout)
+            node.proc = None
+
+    def _wait_registered(self, wanted: set[int], via: set[int] | None = None) -> None:
+        """Wait until each node in `via` (default: all running) answers and lists `wanted`."""
+        deadline = time.monotonic() + self.startup_timeout
+        while True:
+            for node in self._nodes:
+                if node.proc is not None and node.proc.poll() is not None:
+                    raise RuntimeError(
+                        f"Kafka node {node.index} exited with {node.proc.returncode}:\n"
+                        f"{tail(node.log)}"
+                    )
+            ask = [n for n in self._nodes if n.running() and (via is None or n.index in via)]
+            if ask and all(self._lists(n, wanted) for n in ask):
+                return
+            if time.monotonic() > deadline:
+                logs = "\n".join(f"--- node {n.index}\n{tail(n.log, 15)}" for n in self._nodes)
+                raise TimeoutError(
+                    f"Kafka brokers {sorted(wanted)} not registered within "
+                    f"{self.startup_timeout} s\n{logs}"
+                )
+            time.sleep(0.25)
+
+    @staticmethod
+    def _lists(node: _Node, wanted: set[int]) -> bool:
+        try:
+            meta = kafka_wire.metadata(HOST, node.broker_port, [], timeout=2.0)
+        except (OSError, kafka_wire.KafkaWireError, ValueError):
+            return False
+        return wanted <= set(meta.brokers)

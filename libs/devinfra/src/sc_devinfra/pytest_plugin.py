@@ -1,0 +1,180 @@
+"""pytest fixtures for real infrastructure (registered as the `sc_devinfra` pytest11 plugin).
+
+Session fixtures, one set per pytest-xdist worker (each worker is its own session), or
+shared servers named by environment variables (what `python -m sc_devinfra.servers up`
+writes, so a Makefile starts them once per run):
+
+* ``kafka_bootstrap`` -> "host:port": ``KAFKA_BOOTSTRAP_SERVERS``; else a testcontainers
+  Kafka when a Docker daemon answers; else an embedded Tansu broker.
+* ``kafka_idempotence`` -> bool for ``enable_idempotence``: ``KAFKA_ENABLE_IDEMPOTENCE``
+  if set; False for Tansu; True for testcontainers; for an env broker, probed.
+* ``apache_kafka`` -> bootstrap of a 1-broker Apache Kafka: ``APACHE_KAFKA_BOOTSTRAP_SERVERS``
+  or a `KafkaCluster(1)` started for this worker.
+* ``apache_kafka_cluster`` -> a 3-broker `KafkaCluster`, started only when a test asks;
+  before each test every stopped broker is started again.
+* ``postgres_url`` -> server URL (SQLAlchemy asyncpg form): ``DATABASE_URL``; else a
+  testcontainers PostgreSQL when Docker answers; else an `EmbeddedPostgres`.
+* ``fresh_database_url`` (function) -> URL of a new, uniquely named database, dropped after.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from sc_devinfra import kafka_wire
+from sc_devinfra.apache_kafka import KafkaCluster
+from sc_devinfra.postgres import (
+    EmbeddedPostgres,
+    create_database,
+    drop_database,
+    to_asyncpg_url,
+    url_for_database,
+)
+from sc_devinfra.tansu import EmbeddedKafka
+from sc_devinfra.topics import create_topic
+
+__all__ = ["create_topic", "docker_available"]
+
+log = logging.getLogger(__name__)
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@functools.cache
+def docker_available() -> bool:
+    """True when a Docker daemon answers (testcontainers' own client, one ping)."""
+    if os.environ.get("SC_DEVINFRA_NO_DOCKER", "").lower() in _TRUE:
+        return False
+    try:
+        from docker.errors import DockerException
+        from testcontainers.core.docker_client import DockerClient
+    except ImportError:
+        return False
+    try:
+        DockerClient().client.ping()
+    except (DockerException, OSError) as exc:
+        log.info("no Docker daemon (%s): using embedded servers", exc)
+        return False
+    return True
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "apache_kafka: needs the real Apache Kafka cluster (started once per run)"
+    )
+
+
+@dataclass(frozen=True)
+class KafkaEndpoint:
+    bootstrap: str
+    kind: str  # "env", "testcontainers" or "tansu"
+
+
+@pytest.fixture(scope="session")
+def _sc_kafka_endpoint() -> Iterator[KafkaEndpoint]:
+    env = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    if env:
+        yield KafkaEndpoint(env, "env")
+    elif docker_available():
+        from testcontainers.community.kafka import KafkaContainer
+
+        with KafkaContainer().with_kraft() as container:
+            yield KafkaEndpoint(container.get_bootstrap_server(), "testcontainers")
+    else:
+        with EmbeddedKafka() as broker:
+            yield KafkaEndpoint(broker.bootstrap, "tansu")
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(_sc_kafka_endpoint: KafkaEndpoint) -> str:
+    """ "host:port" of a Kafka-protocol broker for this session."""
+    return _sc_kafka_endpoint.bootstrap
+
+
+@pytest.fixture(scope="session")
+def kafka_idempotence(_sc_kafka_endpoint: KafkaEndpoint) -> bool:
+    """Whether producers for `kafka_bootstrap` may use `enable_idempotence=True`."""
+    override = os.environ.get("KAFKA_ENABLE_IDEMPOTENCE", "").strip().lower()
+    if override in _TRUE:
+        return True
+    if override in _FALSE:
+        return False
+    if _sc_kafka_endpoint.kind == "tansu":
+        return EmbeddedKafka.enable_idempotence
+    if _sc_kafka_endpoint.kind == "testcontainers":
+        return True
+    return kafka_wire.grants_idempotence(_sc_kafka_endpoint.bootstrap)
+
+
+@pytest.fixture(scope="session")
+def apache_kafka() -> Iterator[str]:
+    """Bootstrap of a real 1-broker Apache Kafka (idempotent producers work)."""
+    env = os.environ.get("APACHE_KAFKA_BOOTSTRAP_SERVERS")
+    if env:
+        yield env
+        return
+    with KafkaCluster(brokers=1, base_dir=_tmp(f"sc-kafka1-{_worker()}-")) as cluster:
+        yield cluster.bootstrap
+
+
+@pytest.fixture(scope="session")
+def _sc_kafka_cluster3() -> Iterator[KafkaCluster]:
+    with KafkaCluster(brokers=3, base_dir=_tmp(f"sc-kafka3-{_worker()}-")) as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def apache_kafka_cluster(_sc_kafka_cluster3: KafkaCluster) -> KafkaCluster:
+    """A 3-broker Apache Kafka (RF 3, min.insync.replicas 2), all brokers up."""
+    _sc_kafka_cluster3.start()
+    return _sc_kafka_cluster3
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """SQLAlchemy asyncpg URL of a PostgreSQL server (its `postgres` database)."""
+    env = os.environ.get("DATABASE_URL")
+    if env:
+        yield to_asyncpg_url(env)
+    elif docker_available():
+        from testcontainers.community.postgres import PostgresContainer
+
+        with PostgresContainer("postgres:16-alpine", driver="asyncpg") as container:
+            yield url_for_database(container.get_connection_url(), "postgres")
+    else:
+        base = _tmp(f"sc-pg-{_worker()}-")
+        try:
+            with EmbeddedPostgres(base / "data") as server:
+                yield server.url
+        finally:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def fresh_database_url(postgres_url: str) -> Iterator[str]:
+    """A new database on `postgres_url`'s server, dropped after the test."""
+    name = f"t_{_worker()}_{uuid.uuid4().hex[:12]}".replace("-", "_")
+    url = create_database(postgres_url, name)
+    try:
+        yield url
+    finally:
+        drop_database(postgres_url, name)
+
+
+def _tmp(prefix: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=prefix))
