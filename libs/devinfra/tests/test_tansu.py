@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -45,8 +46,12 @@ async def test_restart_on_same_port_loses_topics(tansu: EmbeddedKafka, topic_nam
     await create_topic(tansu.bootstrap, topic_name)
     assert topic_name in kafka_wire.metadata_any(tansu.bootstrap).topics
     port, old_pid = tansu.port, tansu.pid
+    # A client still connected while the broker goes away leaves the broker's side of
+    # the connection in TIME_WAIT on the port; the restart must not trip over it.
+    client = socket.create_connection(("127.0.0.1", port))
 
     tansu.restart()
+    client.close()
 
     assert tansu.port == port
     assert tansu.pid != old_pid

@@ -10,3 +10,7 @@
 
 Import the submodules; this package imports nothing heavy itself.
 """
+
+from sc_devinfra._proc import cache_dir, free_port
+
+__all__ = ["cache_dir", "free_port"]
