@@ -241,8 +241,11 @@ class EventConsumer:
         while True:  # never drop: a message reaches the DLQ or the consumer waits for it
             try:
                 producer = await self.dlq_producer.get()
-                await producer.send_and_wait(
-                    dlq_topic(msg.topic), value=msg.value, key=msg.key, headers=headers
+                await asyncio.wait_for(
+                    producer.send_and_wait(
+                        dlq_topic(msg.topic), value=msg.value, key=msg.key, headers=headers
+                    ),
+                    10,
                 )
                 CONSUMED.labels(self.name, msg.topic, "dead_lettered").inc()
                 log.error(
@@ -251,6 +254,7 @@ class EventConsumer:
                 return
             except Exception as exc:
                 log.warning("consumer %s: DLQ send failed: %s", self.name, exc)
+                await self.dlq_producer.abandon()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
 

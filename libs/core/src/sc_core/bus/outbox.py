@@ -55,6 +55,7 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_interval: float = 0.1,
         max_backoff: float = 5.0,
+        publish_timeout: float = 10.0,
         keep_sent_seconds: int = 24 * 3600,
     ) -> None:
         self.db = db
@@ -63,6 +64,7 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.max_backoff = max_backoff
+        self.publish_timeout = publish_timeout
         self.keep_sent_seconds = keep_sent_seconds
         self.lock_key = zlib.crc32(f"outbox:{service}".encode())
         self._wake = asyncio.Event()
@@ -86,7 +88,6 @@ class OutboxRelay:
 
     async def run(self) -> None:
         backoff = self.poll_interval
-        failures = 0
         cleaned = 0.0
         loop = asyncio.get_running_loop()
         while not self._stopping.is_set():
@@ -94,7 +95,6 @@ class OutboxRelay:
                 sent = await self.publish_batch()
                 self.healthy = True
                 backoff = self.poll_interval
-                failures = 0
                 if loop.time() - cleaned > 60:
                     await self.delete_old_sent()
                     cleaned = loop.time()
@@ -102,10 +102,7 @@ class OutboxRelay:
                     continue
             except Exception as exc:
                 self.healthy = False
-                failures += 1
-                if failures % 5 == 0:  # start afresh after repeated failures
-                    with contextlib.suppress(Exception):
-                        await self.producer.close()
+                await self.producer.abandon()  # the next attempt starts a fresh producer
                 PUBLISH_FAILURES.labels(self.service).inc()
                 log.warning("outbox relay: publish failed (%s); retrying in %.1fs", exc, backoff)
                 await self._sleep(backoff)
@@ -149,7 +146,7 @@ class OutboxRelay:
                 futures.append(
                     await producer.send(row.topic, value=row.payload, key=key, headers=headers)
                 )
-            await asyncio.gather(*futures)
+            await asyncio.wait_for(asyncio.gather(*futures), self.publish_timeout)
             await conn.execute(
                 update(outbox)
                 .where(outbox.c.seq.in_([r.seq for r in rows]))

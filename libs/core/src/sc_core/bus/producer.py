@@ -90,3 +90,24 @@ class ProducerHandle:
         if self._producer is not None:
             producer, self._producer = self._producer, None
             await producer.stop()
+
+    async def abandon(self) -> None:
+        """Drop the producer without waiting for its pending batches.
+
+        aiokafka retries a batch for a partition whose leader is unreachable for as long
+        as it lives, and ``stop()`` waits for those batches. After a failed publish we
+        stop its sender task first, which fails every pending batch at once, then close
+        it; the next :meth:`get` starts a fresh producer. The outbox still holds every
+        unconfirmed event, so nothing is lost.
+        """
+        if self._producer is None:
+            return
+        producer, self._producer = self._producer, None
+        sender = getattr(producer, "_sender", None)
+        task = getattr(sender, "sender_task", None)
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(producer.stop(), 5)
