@@ -34,6 +34,7 @@ from sc_core.observability import (
     setup_logging,
     setup_tracing,
 )
+from sc_core.privacy import configure_cipher
 from sc_core.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,7 @@ def create_service_app(
 ) -> FastAPI:
     setup_logging(settings)
     setup_tracing(settings)
+    configure_cipher(settings)
     runtime = Runtime(settings=settings)
     runtime.producer = ProducerHandle.from_settings(settings)
 

@@ -63,6 +63,9 @@ class ServiceSettings(BaseSettings):
     # Privacy: field encryption keys "kid:base64key,kid:base64key"; the first encrypts,
     # every one decrypts (rotation keeps old data readable).
     field_encryption_keys: str = Field(default=DEV_FIELD_KEY, repr=False)
+    # Key of the blind indexes (exact-match search on encrypted columns), base64. It must
+    # never change while indexes exist; unset, it is derived from the oldest key above.
+    field_index_key: str | None = Field(default=None, repr=False)
 
     # Audit
     audit_topic: str = "audit.records.v1"
@@ -112,4 +115,4 @@ class ServiceSettings(BaseSettings):
 
     def secret_fields(self) -> list[str]:
         """Names of fields that hold secrets; subclasses add theirs."""
-        return ["field_encryption_keys"]
+        return ["field_encryption_keys", "field_index_key"]

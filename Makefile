@@ -1,0 +1,76 @@
+# Smart-community platform. `make run` and `make test` work on a fresh machine with only
+# Python 3.11 (and, for the Apache Kafka tests, Java 17 and Maven, present on CI machines).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+SC_CACHE_DIR ?= $(HOME)/.cache/sc-tools
+export SC_CACHE_DIR
+UV_VERSION := 0.13.8
+UV := $(shell command -v uv 2>/dev/null || echo $(SC_CACHE_DIR)/uv-venv/bin/uv)
+export UV_CACHE_DIR ?= $(HOME)/.cache/uv
+PYTEST_WORKERS ?= 2
+STATE := .run/servers.env
+
+.PHONY: help bootstrap run test test-unit test-integration lint format contracts \
+        contracts-check helm-check bench images clean
+
+help:
+	@echo "make run        the whole platform on this machine (gateway on 127.0.0.1:8000)"
+	@echo "make test       everything CI runs: contracts, chart, lint-free code, all tests"
+	@echo "make lint       ruff and mypy"
+	@echo "make contracts  regenerate JSON Schema, Avro and AsyncAPI from the event models"
+	@echo "make bench      benchmarks, each beside the broker's raw rate"
+	@echo "make images     container images (needs a Docker daemon)"
+
+$(UV):
+	@echo "installing uv $(UV_VERSION) into $(SC_CACHE_DIR)/uv-venv"
+	python3 -m venv $(SC_CACHE_DIR)/uv-venv
+	$(SC_CACHE_DIR)/uv-venv/bin/pip install --quiet uv==$(UV_VERSION)
+
+bootstrap: $(UV)
+	$(UV) sync --all-packages --frozen --quiet
+
+run: bootstrap
+	$(UV) run python -m sc_devstack
+
+lint: bootstrap
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy libs/core/src libs/devinfra/src libs/devstack/src contracts/src gateway/src $(wildcard services/*/src)
+
+format: bootstrap
+	$(UV) run ruff format .
+	$(UV) run ruff check --fix .
+
+contracts: bootstrap
+	$(UV) run python -m sc_contracts generate
+
+contracts-check: bootstrap
+	$(UV) run python -m sc_contracts generate --check
+	$(UV) run python -m sc_contracts compat
+
+helm-check: bootstrap
+	$(UV) run python helm/check.py --no-pytest
+
+# Servers (PostgreSQL, Tansu, a 1-broker Apache Kafka) start once for the whole run and
+# are shared by every pytest worker; they stop even when a test fails.
+test: bootstrap contracts-check helm-check
+	@mkdir -p .run
+	$(UV) run python -m sc_devinfra.servers up --state-file $(STATE)
+	@status=0; \
+	  source $(STATE); \
+	  $(UV) run pytest -n $(PYTEST_WORKERS) --dist loadfile -p no:cacheprovider \
+	    libs contracts gateway tests-deploy $(wildcard services) || status=$$?; \
+	  $(UV) run python -m sc_devinfra.servers down --state-file $(STATE); \
+	  exit $$status
+
+bench: bootstrap
+	$(UV) run python bench/broker_ceiling.py
+
+images:
+	bash docker/build-images.sh
+
+clean:
+	rm -rf .run .pytest_cache .mypy_cache .ruff_cache
