@@ -54,3 +54,22 @@ def run_env(target_metadata: MetaData) -> None:
             await engine.dispose()
 
     asyncio.run(_run())
+
+
+async def model_drift(url: str, metadata: MetaData) -> list[object]:
+    """Differences between the migrated database and the models (empty when they match).
+
+    Services assert this is empty in their tests, so a model change without its
+    migration fails CI.
+    """
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(
+                lambda c: list(compare_metadata(MigrationContext.configure(c), metadata))
+            )
+    finally:
+        await engine.dispose()
