@@ -89,7 +89,7 @@ class Auditor:
     async def within(self, uow: UnitOfWork, **fields: Any) -> CloudEvent:
         """Record as part of ``uow``: committed with the change, or not at all."""
         event = audit_event(service=self.service, **fields)
-        await uow.publish(self.topic, event, key=event.data["actor_id"] or "anonymous")
+        await uow.publish(self.topic, event, key=event.data["record_id"])
         return event
 
     async def record(self, **fields: Any) -> CloudEvent:
