@@ -94,13 +94,14 @@ async def test_leader_kill_fails_over_and_keeps_acked_messages(
 async def test_acks_all_waits_for_min_insync_replicas(
     apache_kafka_cluster: KafkaCluster, topic_name: str, caplog: pytest.LogCaptureFixture
 ) -> None:
+    # Two replicas, one stopped: the ISR (1) is below min.insync.replicas (2, the
+    # cluster default) while the KRaft quorum (2 of 3 nodes) stays intact.
     cluster = apache_kafka_cluster
-    await create_topic(cluster.bootstrap, topic_name, partitions=1, replication_factor=3)
-    leader = cluster.leader_for(topic_name, 0)
-    assert leader is not None
-    others = [i for i in range(3) if i != leader]
-    for i in others:
-        await asyncio.to_thread(cluster.stop_broker, i, 30)
+    await create_topic(cluster.bootstrap, topic_name, partitions=1, replication_factor=2)
+    partition = kafka_wire.metadata_any(cluster.bootstrap, [topic_name]).topics[topic_name]
+    leader = partition.partitions[0].leader
+    (follower,) = [r for r in partition.partitions[0].replicas if r != leader]
+    await asyncio.to_thread(cluster.stop_broker, follower, 30)
 
     producer = AIOKafkaProducer(
         bootstrap_servers=cluster.broker_bootstrap(leader), acks="all", enable_idempotence=True
@@ -108,16 +109,17 @@ async def test_acks_all_waits_for_min_insync_replicas(
     await producer.start()
     try:
         sent = await producer.send(topic_name, b"x")
-        # One replica in sync < min.insync.replicas=2: the broker refuses, the producer retries.
+        # The broker refuses (NOT_ENOUGH_REPLICAS), the producer keeps retrying.
         with pytest.raises(asyncio.TimeoutError):
             await asyncio.wait_for(asyncio.shield(sent), 15)
         assert any("NotEnoughReplicas" in r.getMessage() for r in caplog.records)
 
-        await asyncio.to_thread(cluster.start)  # the others come back, the ISR grows
+        await asyncio.to_thread(cluster.start_broker, follower)  # the ISR grows back
         metadata = await asyncio.wait_for(sent, 120)
         assert metadata.offset == 0
     finally:
-        await producer.stop()
+        await asyncio.to_thread(cluster.start)  # never leave the producer without brokers
+        await asyncio.wait_for(producer.stop(), 60)
 
 
 @pytest.mark.slow

@@ -20,8 +20,9 @@ from sc_devinfra.servers import read_state
 
 
 def _servers(*args: str) -> subprocess.CompletedProcess[str]:
+    watch = ["--watch-pid", str(os.getpid())] if args[0] == "up" else []
     return subprocess.run(
-        [sys.executable, "-m", "sc_devinfra.servers", *args],
+        [sys.executable, "-m", "sc_devinfra.servers", *args, *watch],
         capture_output=True,
         text=True,
         timeout=300,
@@ -112,3 +113,21 @@ def test_servers_die_with_a_killed_supervisor(tmp_path: Path) -> None:
     down = _servers("down", "--state-file", str(state_file))  # still tidies the rest
     assert down.returncode == 0
     assert not state_file.exists()
+
+
+def test_servers_stop_by_themselves_when_the_watched_process_is_gone(tmp_path: Path) -> None:
+    state_file = tmp_path / "servers.env"
+    watched = subprocess.Popen(["sleep", "60"])
+    try:
+        up = subprocess.run(
+            [sys.executable, "-m", "sc_devinfra.servers", "up", "--state-file", str(state_file),
+             "--no-apache-kafka", "--watch-pid", str(watched.pid)],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert up.returncode == 0, up.stdout + up.stderr
+        pids = _all_pids(state_file)
+    finally:
+        watched.kill()
+        watched.wait()
+    assert _gone(pids)
+    assert not state_file.exists()  # the supervisor tidied up itself

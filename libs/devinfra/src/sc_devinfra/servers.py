@@ -9,7 +9,9 @@
 broker and one 1-broker Apache Kafka, then writes their URLs as `export` lines (and the
 pids, in a comment line) into the state file and returns. The servers die with the
 supervisor (parent-death signal), so `down` only has to stop the supervisor; it
-SIGKILLs any recorded process group still alive as a last resort.
+SIGKILLs any recorded process group still alive as a last resort. With
+`--watch-pid PID` the supervisor also shuts down by itself once PID is gone (a CI job
+or test process that died before it could call `down`).
 """
 
 from __future__ import annotations
@@ -57,7 +59,9 @@ def _write_state(path: Path, env: dict[str, str], record: dict[str, object]) -> 
     tmp.replace(path)
 
 
-def serve(state_file: Path, work_dir: Path, apache_kafka: bool) -> int:
+def serve(
+    state_file: Path, work_dir: Path, apache_kafka: bool, watch_pid: int | None = None
+) -> int:
     """Run in the supervisor: start the servers, publish the state, wait for SIGTERM."""
     from sc_devinfra.apache_kafka import KafkaCluster
     from sc_devinfra.postgres import EmbeddedPostgres
@@ -99,6 +103,9 @@ def serve(state_file: Path, work_dir: Path, apache_kafka: bool) -> int:
             if kafka is not None and not kafka.is_running(0):
                 print("Apache Kafka died; shutting down", flush=True)
                 break
+            if watch_pid is not None and not pid_alive(watch_pid):
+                print(f"watched process {watch_pid} is gone; shutting down", flush=True)
+                break
         return 0
     finally:
         if kafka is not None:
@@ -112,7 +119,12 @@ def serve(state_file: Path, work_dir: Path, apache_kafka: bool) -> int:
                 state_file.unlink()
 
 
-def up(state_file: Path, apache_kafka: bool = True, timeout: float = 300.0) -> int:
+def up(
+    state_file: Path,
+    apache_kafka: bool = True,
+    timeout: float = 300.0,
+    watch_pid: int | None = None,
+) -> int:
     state = read_state(state_file)
     if state is not None and pid_alive(int(str(state["supervisor"]))):
         print(f"servers already up (supervisor {state['supervisor']}); see {state_file}")
@@ -125,6 +137,8 @@ def up(state_file: Path, apache_kafka: bool = True, timeout: float = 300.0) -> i
     cmd += ["--state-file", str(state_file), "--work-dir", str(work_dir)]
     if not apache_kafka:
         cmd.append("--no-apache-kafka")
+    if watch_pid is not None:
+        cmd += ["--watch-pid", str(watch_pid)]
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
@@ -190,15 +204,23 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument("--state-file", type=Path, required=True)
         if name != "down":
             cmd.add_argument("--no-apache-kafka", action="store_true")
+            cmd.add_argument(
+                "--watch-pid",
+                type=int,
+                default=None,
+                help="stop the servers by themselves once this process is gone",
+            )
         if name == "_serve":
             cmd.add_argument("--work-dir", type=Path, required=True)
     args = parser.parse_args(argv)
     state_file = args.state_file.resolve()
     if args.command == "up":
-        return up(state_file, apache_kafka=not args.no_apache_kafka)
+        return up(state_file, apache_kafka=not args.no_apache_kafka, watch_pid=args.watch_pid)
     if args.command == "down":
         return down(state_file)
-    return serve(state_file, args.work_dir, apache_kafka=not args.no_apache_kafka)
+    return serve(
+        state_file, args.work_dir, apache_kafka=not args.no_apache_kafka, watch_pid=args.watch_pid
+    )
 
 
 if __name__ == "__main__":
