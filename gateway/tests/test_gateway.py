@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import uvicorn
@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from gateway.app import create_app
 from gateway.config import GatewaySettings
+from sc_core.auth.testing import JWKSServer, LocalIssuer
 from sc_core.errors import install_problem_handlers
 
 
@@ -39,7 +40,12 @@ def things_app() -> FastAPI:
             "limit": limit,
             "request_id": request.headers.get("x-request-id"),
             "forwarded_for": request.headers.get("x-forwarded-for"),
+            "authorization": request.headers.get("authorization"),
         }
+
+    @app.post("/api/v1/{device_token}/telemetry")
+    async def telemetry(device_token: str) -> dict[str, str]:
+        return {"device_token": device_token}
 
     @app.post("/api/v1/things", status_code=201)
     async def create_thing(thing: Thing) -> Thing:
@@ -92,8 +98,20 @@ async def upstream() -> AsyncIterator[str]:
     await task
 
 
-def gateway_settings(upstream: str, **overrides: object) -> GatewaySettings:
+@pytest.fixture(scope="module")
+def issuer() -> LocalIssuer:
+    return LocalIssuer()
+
+
+@pytest.fixture(scope="module")
+def jwks(issuer: LocalIssuer) -> Iterator[str]:
+    with JWKSServer(issuer) as server:
+        yield server.url
+
+
+def gateway_settings(upstream: str, jwks_url: str, **overrides: object) -> GatewaySettings:
     values: dict[str, object] = {
+        "jwks_url": jwks_url,
         "upstreams": {"things": upstream, "ghost": f"http://127.0.0.1:{free_port()}"},
         "upstream_timeout_seconds": 0.5,
         "connect_timeout_seconds": 0.5,
@@ -108,12 +126,14 @@ def gateway_settings(upstream: str, **overrides: object) -> GatewaySettings:
 
 
 @pytest.fixture
-async def gateway(upstream: str) -> AsyncIterator[AsyncClient]:
-    app = create_app(gateway_settings(upstream))
+async def gateway(upstream: str, jwks: str, issuer: LocalIssuer) -> AsyncIterator[AsyncClient]:
+    app = create_app(gateway_settings(upstream, jwks))
     async with (
         LifespanManager(app),
         AsyncClient(
-            transport=ASGITransport(app=app, client=("203.0.113.9", 5555)), base_url="http://gw"
+            transport=ASGITransport(app=app, client=("203.0.113.9", 5555)),
+            base_url="http://gw",
+            headers=issuer.bearer("u-1", ["resident"]),
         ) as client,
     ):
         yield client
@@ -204,8 +224,8 @@ async def test_merged_openapi_and_health(gateway: AsyncClient) -> None:
     assert health["services"]["ghost"].startswith("down")
 
 
-async def test_cors_preflight_for_configured_origin(upstream: str) -> None:
-    app = create_app(gateway_settings(upstream, cors_origins=["https://app.example.cn"]))
+async def test_cors_preflight_for_configured_origin(upstream: str, jwks: str) -> None:
+    app = create_app(gateway_settings(upstream, jwks, cors_origins=["https://app.example.cn"]))
     async with (
         LifespanManager(app),
         AsyncClient(transport=ASGITransport(app=app), base_url="http://gw") as client,

@@ -20,7 +20,10 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from gateway.breaker import CircuitBreaker
 from gateway.config import GatewaySettings
 from gateway.proxy import Upstream, forward
+from gateway.ratelimit import RateLimiter
 from gateway.routing import RouteTable, fetch_documents
+from gateway.security import DEFAULT_PUBLIC_PATHS, Gatekeeper, PublicPaths
+from sc_core.auth import JWKSVerifier
 from sc_core.errors import Problem, install_problem_handlers, problem_response
 from sc_core.observability import instrument_app, setup_logging, setup_tracing
 
@@ -80,6 +83,14 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         for name, url in settings.upstreams.items()
     }
     state: dict[str, Any] = {}
+    gatekeeper = Gatekeeper(
+        JWKSVerifier.from_settings(settings) if settings.jwks_url else None,
+        PublicPaths(
+            settings.public_paths if settings.public_paths is not None else DEFAULT_PUBLIC_PATHS
+        ),
+        RateLimiter(settings.rate_per_caller_per_second, settings.rate_per_caller_burst),
+        RateLimiter(settings.rate_per_address_per_second, settings.rate_per_address_burst),
+    )
 
     async def refresh_loop(client: httpx.AsyncClient) -> None:
         while True:
@@ -108,6 +119,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             with contextlib.suppress(asyncio.CancelledError):
                 await refresher
             await client.aclose()
+            if gatekeeper.verifier is not None:
+                await gatekeeper.verifier.aclose()
 
     app = FastAPI(
         title="Smart community gateway",
@@ -170,6 +183,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         include_in_schema=False,
     )
     async def proxy(path: str, request: Request) -> Response:
+        await gatekeeper.admit(request)
         service = table.resolve(request.url.path)
         if service is None and table.documents.keys() != upstreams.keys():
             # an upstream that was down at start may own it: learn its routes now

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from sc_core.settings import ServiceSettings
 
@@ -26,3 +26,16 @@ class GatewaySettings(ServiceSettings):
     max_connections: int = 200
 
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:3000"])
+
+    # routes that need no user token (regular expressions over the path); None = defaults
+    public_paths: list[str] | None = None
+    rate_per_caller_per_second: float = 50.0
+    rate_per_caller_burst: int = 100
+    rate_per_address_per_second: float = 100.0
+    rate_per_address_burst: int = 200
+
+    @model_validator(mode="after")
+    def _production_needs_token_verification(self) -> GatewaySettings:
+        if self.environment == "production" and not self.jwks_url:
+            raise ValueError("JWKS_URL must be set in production: the gateway verifies tokens")
+        return self

@@ -1,0 +1,95 @@
+"""Who may pass the gateway: the token check and the routes that need no login."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from fastapi import Request
+
+from gateway.ratelimit import RateLimiter, retry_after_header
+from sc_core.auth import JWKSVerifier, Principal
+from sc_core.auth.jwks import unauthorized
+from sc_core.errors import Problem
+
+# Routes that need no user token, each for a reason:
+DEFAULT_PUBLIC_PATHS = (
+    r"/api/v1/auth/token",  # logging in
+    r"/\.well-known/jwks\.json",  # keys to verify tokens
+    r"/\.well-known/openid-configuration",  # discovery
+    r"/api/v1/[^/]+/(telemetry|attributes|rpc)(/.*)?",  # devices: their own token in the path
+    r"/api/v1/provision",  # device fleets: provisioning key and secret
+    r"/api/v1/visitor-passes/verify",  # a gate checking a visitor's QR pass
+)
+
+
+class PublicPaths:
+    def __init__(self, patterns: Iterable[str]) -> None:
+        self.patterns = [re.compile(f"^{p}$") for p in patterns]
+
+    def __contains__(self, path: str) -> bool:
+        return any(p.match(path) for p in self.patterns)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+class Gatekeeper:
+    """Verifies the access token of protected routes and applies the rate limits."""
+
+    def __init__(
+        self,
+        verifier: JWKSVerifier | None,
+        public: PublicPaths,
+        per_caller: RateLimiter,
+        per_address: RateLimiter,
+    ) -> None:
+        self.verifier = verifier
+        self.public = public
+        self.per_caller = per_caller
+        self.per_address = per_address
+
+    async def admit(self, request: Request) -> Principal | None:
+        wait = self.per_address.check(client_address(request))
+        if wait:
+            raise _rate_limited(wait, "address")
+        principal = await self._principal(request)
+        if principal is not None:
+            wait = self.per_caller.check(f"{principal.kind}:{principal.subject}")
+            if wait:
+                raise _rate_limited(wait, "caller")
+        return principal
+
+    async def _principal(self, request: Request) -> Principal | None:
+        # public routes pass as they are: the token endpoint may carry client credentials
+        # as HTTP Basic, devices carry their own token; the owning service checks those
+        if request.url.path in self.public or request.method == "OPTIONS":
+            return None
+        header = request.headers.get("authorization")
+        if not header:
+            raise Problem(
+                401,
+                "auth.unauthenticated",
+                "This route needs a login",
+                headers={"WWW-Authenticate": 'Bearer realm="smart-community"'},
+            )
+        if self.verifier is None:
+            raise Problem(503, "auth.unavailable", "Token verification is not configured")
+        scheme, _, token = header.strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise unauthorized(
+                "auth.invalid_token", "The Authorization header must be 'Bearer <token>'"
+            )
+        principal = await self.verifier.verify(token.strip())
+        request.state.principal = principal
+        return principal
+
+
+def _rate_limited(wait: float, per: str) -> Problem:
+    return Problem(
+        429,
+        "request.rate_limited",
+        f"Too many requests from this {per}; try again in {retry_after_header(wait)} s",
+        headers={"Retry-After": retry_after_header(wait)},
+    )

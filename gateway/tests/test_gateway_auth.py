@@ -1,0 +1,120 @@
+"""The gateway lets through only verified callers, except on the routes listed as public,
+and limits how fast any caller or address may go."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from asgi_lifespan import LifespanManager
+from httpx import ASGITransport, AsyncClient
+
+from gateway.app import create_app
+from sc_core.auth.testing import JWKSServer, LocalIssuer
+from test_gateway import free_port, gateway_settings, things_app  # noqa: F401 - fixtures
+from test_gateway import upstream as upstream
+
+
+@pytest.fixture(scope="module")
+def issuer() -> LocalIssuer:
+    return LocalIssuer()
+
+
+@pytest.fixture(scope="module")
+def jwks(issuer: LocalIssuer) -> Iterator[str]:
+    with JWKSServer(issuer) as server:
+        yield server.url
+
+
+async def _client(app: object, address: str = "198.51.100.1") -> AsyncClient:
+    return AsyncClient(
+        transport=ASGITransport(app=app, client=(address, 4000)),  # type: ignore[arg-type]
+        base_url="http://gw",
+    )
+
+
+@pytest.fixture
+async def app(upstream: str, jwks: str) -> AsyncIterator[object]:
+    application = create_app(gateway_settings(upstream, jwks))
+    async with LifespanManager(application):
+        yield application
+
+
+async def test_no_token_is_401_with_a_challenge(app: object) -> None:
+    async with await _client(app) as client:
+        response = await client.get("/api/v1/things")
+    assert response.status_code == 401
+    assert response.json()["code"] == "auth.unauthenticated"
+    assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+async def test_expired_forged_and_foreign_tokens_are_refused(
+    app: object, issuer: LocalIssuer
+) -> None:
+    stranger = LocalIssuer()
+    cases = {
+        "auth.token_expired": issuer.issue("u-1", ["resident"], ttl=-120),
+        "auth.invalid_token": stranger.issue("u-1", ["resident"]),
+    }
+    async with await _client(app) as client:
+        for code, token in cases.items():
+            response = await client.get(
+                "/api/v1/things", headers={"Authorization": f"Bearer {token}"}
+            )
+            assert response.status_code == 401, code
+            assert response.json()["code"] == code
+        basic = await client.get("/api/v1/things", headers={"Authorization": "Basic eDp5"})
+        assert basic.json()["code"] == "auth.invalid_token"
+
+
+async def test_valid_token_is_forwarded_for_the_service_to_verify_again(
+    app: object, issuer: LocalIssuer
+) -> None:
+    headers = issuer.bearer("u-7", ["property_staff"])
+    async with await _client(app) as client:
+        response = await client.get("/api/v1/things", headers=headers)
+    assert response.status_code == 200
+    assert response.json()["authorization"] == headers["Authorization"]
+
+
+async def test_public_routes_need_no_login(app: object) -> None:
+    async with await _client(app) as client:
+        device = await client.post("/api/v1/AbCdEf123/telemetry", json={"temp": 21})
+        assert device.status_code == 200
+        assert device.json() == {"device_token": "AbCdEf123"}
+        assert (await client.get("/healthz")).status_code == 200
+        assert (await client.get("/openapi.json")).status_code == 200
+
+
+async def test_caller_over_the_rate_gets_429_with_retry_after(
+    upstream: str, jwks: str, issuer: LocalIssuer
+) -> None:
+    app = create_app(
+        gateway_settings(upstream, jwks, rate_per_caller_per_second=0.5, rate_per_caller_burst=3)
+    )
+    headers = issuer.bearer("u-busy", ["resident"])
+    other = issuer.bearer("u-calm", ["resident"])
+    async with LifespanManager(app), await _client(app) as client:
+        codes = [
+            (await client.get("/api/v1/things", headers=headers)).status_code for _ in range(4)
+        ]
+        assert codes == [200, 200, 200, 429]
+        limited = await client.get("/api/v1/things", headers=headers)
+        assert limited.json()["code"] == "request.rate_limited"
+        assert int(limited.headers["retry-after"]) >= 1
+        # another caller from the same address is not held back
+        assert (await client.get("/api/v1/things", headers=other)).status_code == 200
+
+
+async def test_address_over_the_rate_gets_429_even_without_token(upstream: str, jwks: str) -> None:
+    app = create_app(
+        gateway_settings(upstream, jwks, rate_per_address_per_second=0.5, rate_per_address_burst=2)
+    )
+    async with LifespanManager(app):
+        async with await _client(app, "192.0.2.50") as noisy:
+            codes = [
+                (await noisy.post("/api/v1/dev1/telemetry", json={})).status_code for _ in range(3)
+            ]
+        assert codes == [200, 200, 429]
+        async with await _client(app, "192.0.2.51") as quiet:
+            assert (await quiet.post("/api/v1/dev1/telemetry", json={})).status_code == 200
