@@ -123,12 +123,7 @@ def create_service_app(
         if settings.jwks_url:
             from sc_core.auth import JWKSVerifier
 
-            app.state.jwks_verifier = JWKSVerifier(
-                settings.jwks_url,
-                issuer=settings.jwt_issuer,
-                audience=settings.jwt_audience,
-                cache_seconds=settings.jwks_cache_seconds,
-            )
+            app.state.jwks_verifier = JWKSVerifier.from_settings(settings)
         if consumers is not None:
             consumers(runtime)
         for consumer in runtime.consumers:
@@ -141,6 +136,9 @@ def create_service_app(
         finally:
             for hook in on_stop:
                 await hook(runtime)
+            verifier = getattr(app.state, "jwks_verifier", None)
+            if verifier is not None:
+                await verifier.aclose()
             for consumer in runtime.consumers:
                 await consumer.stop()
             if runtime.relay is not None:
