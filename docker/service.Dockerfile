@@ -16,7 +16,7 @@
 #   docker run IMAGE migrate    -> python -m PACKAGE migrate  (Alembic, then exit)
 
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
-ARG UV_IMAGE=ghcr.io/astral-sh/uv:0.9
+ARG UV_IMAGE=ghcr.io/astral-sh/uv:0.13.8
 
 FROM ${UV_IMAGE} AS uv
 
