@@ -26,6 +26,13 @@ EXPECTED = {
     "community.alarm.acknowledged.v1": "alarm.events.v1",
     "community.alarm.cleared.v1": "alarm.events.v1",
     "community.notification.requested.v1": "notification.requests.v1",
+    "community.person.registered.v1": "identity.events.v1",
+    "community.residency.started.v1": "identity.events.v1",
+    "community.residency.ended.v1": "identity.events.v1",
+    "community.household.changed.v1": "identity.events.v1",
+    "community.grant.changed.v1": "identity.events.v1",
+    "community.device.command_requested.v1": "device.commands.v1",
+    "community.access.passage_recorded.v1": "access.passages.v1",
 }
 
 

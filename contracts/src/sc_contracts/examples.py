@@ -24,6 +24,14 @@ _ALARM_BASE: dict[str, Any] = {
     "details": {"key": "smoke_density", "value": 0.42, "threshold": 0.3, "sounder_on": True},
 }
 
+_PLACEMENT: dict[str, Any] = {
+    "community_id": "c-001",
+    "building_id": "b-03",
+    "unit_id": "u-2",
+    "room_id": "r-1201",
+    "grid_id": "grid-01",
+}
+
 EXAMPLES: MappingProxyType[str, dict[str, Any]] = MappingProxyType(
     {
         "community.audit.recorded.v1": {
@@ -94,6 +102,82 @@ EXAMPLES: MappingProxyType[str, dict[str, Any]] = MappingProxyType(
             "community_id": "c-001",
             "correlation_id": "alm-7f3c2a",
             "causation_id": "0b6e1f5a-52f4-4a0f-8c66-1d2f3e4a5b6c",
+        },
+        "community.person.registered.v1": {
+            "aggregate_id": "p-2002",
+            "person_id": "p-2002",
+            "household_id": "h-1201",
+            "relation": "family",
+            "placement": _PLACEMENT,
+            "registered_by": "u-1001",
+            "registered_at": "2026-03-01T09:00:00+08:00",
+        },
+        "community.residency.started.v1": {
+            "aggregate_id": "p-2002",
+            "person_id": "p-2002",
+            "residency_id": "rs-88",
+            "household_id": "h-1201",
+            "relation": "tenant",
+            "placement": _PLACEMENT,
+            "moved_in_on": "2026-03-01",
+            "recorded_by": "u-1001",
+        },
+        "community.residency.ended.v1": {
+            "aggregate_id": "p-2002",
+            "person_id": "p-2002",
+            "residency_id": "rs-88",
+            "household_id": "h-1201",
+            "placement": _PLACEMENT,
+            "moved_out_on": "2026-09-30",
+            "recorded_by": "u-1001",
+        },
+        "community.household.changed.v1": {
+            "aggregate_id": "h-1201",
+            "household_id": "h-1201",
+            "change": "members_changed",
+            "placement": _PLACEMENT,
+            "member_count": 3,
+            "status": "active",
+            "changed_by": "u-1001",
+            "changed_at": "2026-03-01T09:00:00+08:00",
+        },
+        "community.grant.changed.v1": {
+            "aggregate_id": "u-1001",
+            "account_id": "u-1001",
+            "grant_id": "g-77",
+            "change": "granted",
+            "role": "grid_worker",
+            "scope_type": "grid",
+            "scope_id": "grid-01",
+            "community_id": "c-001",
+            "changed_by": "u-0001",
+            "changed_at": "2026-03-01T08:00:00+08:00",
+        },
+        "community.device.command_requested.v1": {
+            "command_id": "cmd-5d1c",
+            "device_id": "dev-door-0301",
+            "command": "open_door",
+            "params": {"door_id": "door-b03-u2", "duration_s": 5},
+            "community_id": "c-001",
+            "requested_by": "u-1001",
+            "requested_by_service": "identity",
+            "requested_at": "2026-03-01T09:10:00+08:00",
+            "expires_at": "2026-03-01T09:10:30+08:00",
+            "correlation_id": None,
+        },
+        "community.access.passage_recorded.v1": {
+            "passage_id": "ps-20260301-000123",
+            "device_id": "dev-gate-01",
+            "door_id": "door-gate-north",
+            "community_id": "c-001",
+            "direction": "in",
+            "method": "face",
+            "ts": "2026-03-01T18:42:07+08:00",
+            "face_id": "face-7c1e90ab",
+            "card_no": None,
+            "plate": None,
+            "person_id": None,
+            "pass_id": None,
         },
     }
 )

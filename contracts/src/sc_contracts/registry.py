@@ -19,9 +19,16 @@ from sc_contracts.events import (
     AlarmClearedV1,
     AlarmRaisedV1,
     AuditRecordedV1,
+    DeviceCommandRequestedV1,
     DeviceStatusChangedV1,
     EventData,
+    GrantChangedV1,
+    HouseholdChangedV1,
     NotificationRequestedV1,
+    PassageRecordedV1,
+    PersonRegisteredV1,
+    ResidencyEndedV1,
+    ResidencyStartedV1,
     TelemetryRecordedV1,
 )
 
@@ -113,6 +120,48 @@ _SPECS: tuple[EventSpec, ...] = (
         "notification.requests.v1",
         NotificationRequestedV1,
         "A service asked for people to be notified through one or more channels.",
+    ),
+    EventSpec(
+        "community.person.registered.v1",
+        "identity.events.v1",
+        PersonRegisteredV1,
+        "A person was entered into the population register.",
+    ),
+    EventSpec(
+        "community.residency.started.v1",
+        "identity.events.v1",
+        ResidencyStartedV1,
+        "A person moved into a household.",
+    ),
+    EventSpec(
+        "community.residency.ended.v1",
+        "identity.events.v1",
+        ResidencyEndedV1,
+        "A person moved out of a household.",
+    ),
+    EventSpec(
+        "community.household.changed.v1",
+        "identity.events.v1",
+        HouseholdChangedV1,
+        "A household was created, changed, gained or lost members, or was dissolved.",
+    ),
+    EventSpec(
+        "community.grant.changed.v1",
+        "identity.events.v1",
+        GrantChangedV1,
+        "An account was given or lost a role over a place.",
+    ),
+    EventSpec(
+        "community.device.command_requested.v1",
+        "device.commands.v1",
+        DeviceCommandRequestedV1,
+        "A service asked for a command (open a door, dim a light, ...) to be sent to a device.",
+    ),
+    EventSpec(
+        "community.access.passage_recorded.v1",
+        "access.passages.v1",
+        PassageRecordedV1,
+        "A door or gate let a person or vehicle through.",
     ),
 )
 

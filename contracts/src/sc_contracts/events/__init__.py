@@ -1,5 +1,6 @@
 """One pydantic model per event type (the CloudEvents ``data``)."""
 
+from sc_contracts.events.access import PassageDirection, PassageMethod, PassageRecordedV1
 from sc_contracts.events.alarm import (
     AlarmAcknowledgedV1,
     AlarmClearedV1,
@@ -9,7 +10,19 @@ from sc_contracts.events.alarm import (
 )
 from sc_contracts.events.audit import ActorType, AuditOutcome, AuditRecordedV1
 from sc_contracts.events.base import EventData, Scalar, Severity
+from sc_contracts.events.command import DeviceCommandRequestedV1
 from sc_contracts.events.device import DeviceStatus, DeviceStatusChangedV1
+from sc_contracts.events.identity import (
+    GrantChange,
+    GrantChangedV1,
+    HouseholdChange,
+    HouseholdChangedV1,
+    HouseholdRelation,
+    PersonRegisteredV1,
+    Placement,
+    ResidencyEndedV1,
+    ResidencyStartedV1,
+)
 from sc_contracts.events.notification import (
     NotificationChannel,
     NotificationRequestedV1,
@@ -28,13 +41,26 @@ __all__ = [
     "AlarmStatus",
     "AuditOutcome",
     "AuditRecordedV1",
+    "DeviceCommandRequestedV1",
     "DeviceStatus",
     "DeviceStatusChangedV1",
     "EventData",
+    "GrantChange",
+    "GrantChangedV1",
+    "HouseholdChange",
+    "HouseholdChangedV1",
+    "HouseholdRelation",
     "NotificationChannel",
     "NotificationRequestedV1",
     "NotificationSeverity",
+    "PassageDirection",
+    "PassageMethod",
+    "PassageRecordedV1",
+    "PersonRegisteredV1",
+    "Placement",
     "Recipients",
+    "ResidencyEndedV1",
+    "ResidencyStartedV1",
     "RoleInScope",
     "Scalar",
     "Severity",

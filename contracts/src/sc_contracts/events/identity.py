@@ -1,0 +1,123 @@
+"""The community register and access rights, as identity publishes them.
+
+Every event on ``identity.events.v1`` carries ``aggregate_id`` (the person, household or
+account it is about), the message key, so one aggregate's events stay in order. No event
+carries personal data (names, ID numbers, phones): consumers that need them ask identity,
+which masks them by the caller's grade.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import AwareDatetime, Field
+
+from sc_contracts.events.base import EventData
+
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+
+class HouseholdRelation(StrEnum):
+    """How a person belongs to a household."""
+
+    OWNER = "owner"
+    FAMILY = "family"
+    TENANT = "tenant"
+
+
+class Placement(EventData):
+    """Where a household lives: its room and the places above it."""
+
+    community_id: str = Field(min_length=1, description="Community id.")
+    building_id: str = Field(min_length=1, description="Building id.")
+    unit_id: str = Field(min_length=1, description="Unit (entrance) id.")
+    room_id: str = Field(min_length=1, description="Room (house) id.")
+    grid_id: str | None = Field(default=None, description="Grid of the building, if any.")
+
+
+class PersonRegisteredV1(EventData):
+    """A person was entered into the population register (实有人口)."""
+
+    aggregate_id: str = Field(min_length=1, description="The person id (message key).")
+    person_id: str = Field(min_length=1, description="Id of the registered person.")
+    household_id: str = Field(min_length=1, description="Household the person joined.")
+    relation: HouseholdRelation = Field(description="Relation to the household.")
+    placement: Placement = Field(description="Where the household lives.")
+    registered_by: str = Field(min_length=1, description="Account that registered the person.")
+    registered_at: AwareDatetime = Field(description="When the person was registered.")
+
+
+class ResidencyStartedV1(EventData):
+    """A person moved into a household: a residency (person, household, relation, dates) began."""
+
+    aggregate_id: str = Field(min_length=1, description="The person id (message key).")
+    person_id: str = Field(min_length=1, description="Id of the person.")
+    residency_id: str = Field(min_length=1, description="Id of the residency record.")
+    household_id: str = Field(min_length=1, description="Household moved into.")
+    relation: HouseholdRelation = Field(description="Relation to the household.")
+    placement: Placement = Field(description="Where the household lives.")
+    moved_in_on: str = Field(pattern=DATE_PATTERN, description="Move-in date, YYYY-MM-DD.")
+    recorded_by: str = Field(min_length=1, description="Account that recorded the move.")
+
+
+class ResidencyEndedV1(EventData):
+    """A person moved out of a household: their residency ended."""
+
+    aggregate_id: str = Field(min_length=1, description="The person id (message key).")
+    person_id: str = Field(min_length=1, description="Id of the person.")
+    residency_id: str = Field(min_length=1, description="Id of the residency record.")
+    household_id: str = Field(min_length=1, description="Household moved out of.")
+    placement: Placement = Field(description="Where the household lives.")
+    moved_out_on: str = Field(pattern=DATE_PATTERN, description="Move-out date, YYYY-MM-DD.")
+    recorded_by: str = Field(min_length=1, description="Account that recorded the move.")
+
+
+class HouseholdChange(StrEnum):
+    """What happened to a household."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    MEMBERS_CHANGED = "members_changed"
+    DISSOLVED = "dissolved"
+
+
+class HouseholdChangedV1(EventData):
+    """A household was created, changed, gained or lost members, or was dissolved.
+
+    Carries the household's full current state.
+    """
+
+    aggregate_id: str = Field(min_length=1, description="The household id (message key).")
+    household_id: str = Field(min_length=1, description="Id of the household.")
+    change: HouseholdChange = Field(description="What happened.")
+    placement: Placement = Field(description="Where the household lives.")
+    member_count: int = Field(ge=0, description="Current members after the change.")
+    status: str = Field(min_length=1, description="active or dissolved.")
+    changed_by: str = Field(min_length=1, description="Account that made the change.")
+    changed_at: AwareDatetime = Field(description="When the change was made.")
+
+
+class GrantChange(StrEnum):
+    """Whether a grant was given or taken away."""
+
+    GRANTED = "granted"
+    REVOKED = "revoked"
+
+
+class GrantChangedV1(EventData):
+    """An account was given or lost a role over a place (a grant)."""
+
+    aggregate_id: str = Field(min_length=1, description="The account id (message key).")
+    account_id: str = Field(min_length=1, description="Account whose grants changed.")
+    grant_id: str = Field(min_length=1, description="Id of the grant.")
+    change: GrantChange = Field(description="Granted or revoked.")
+    role: str = Field(min_length=1, description="Role, e.g. grid_worker.")
+    scope_type: str = Field(
+        min_length=1, description="community, grid, building, unit, household or platform."
+    )
+    scope_id: str = Field(min_length=1, description="Id of the place; '*' for platform.")
+    community_id: str | None = Field(
+        default=None, description="Community the place belongs to; null for platform."
+    )
+    changed_by: str = Field(min_length=1, description="Account that made the change.")
+    changed_at: AwareDatetime = Field(description="When the change was made.")
