@@ -1,0 +1,2 @@
+"""HTTP API of the audit store: search, export, verification, summary (auditors and
+platform admins only)."""

@@ -1,0 +1,1 @@
+"""Tables, queries and Alembic migrations of the audit store."""

@@ -1,0 +1,29 @@
+"""Verifying one day's chain against its stored records and its head."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+
+from audit.api.schemas import BrokenLinkRead, VerifyReport
+from audit.db.queries import chain_head, day_chain
+from audit.domain.chain import ChainVerifier
+from sc_core.db import Database
+
+
+async def verify_day(db: Database, day: date) -> VerifyReport:
+    """Recompute ``day``'s chain; the report names the first broken link, if any."""
+    verifier = ChainVerifier(day)
+    async with db.engine.connect() as conn:
+        async for record in day_chain(conn, day):
+            if verifier.feed(record) is not None:
+                break
+        head = await chain_head(conn, day)
+    broken = verifier.finish(*(head if head else (None, None)))
+    return VerifyReport(
+        day=day,
+        ok=broken is None,
+        records=verifier.count,
+        head_length=head[0] if head else None,
+        first_broken=BrokenLinkRead(**asdict(broken)) if broken else None,
+    )

@@ -1,0 +1,104 @@
+"""Partitions ahead, retention and inbox pruning: a periodic job in the service and the
+``python -m audit retention`` command."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import delete, func, text
+
+from audit.config import Settings
+from audit.consumers import CONSUMER_NAME
+from audit.db.store import PartitionKeeper
+from audit.domain.partitions import months_to_ensure, utc_today
+from sc_core.db import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class MaintenanceReport:
+    ensured: list[date] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    inbox_pruned: int = 0
+
+
+async def drop_expired_partitions(db: Database, retention_days: int, *, dry_run: bool) -> list[str]:
+    """Names of the partitions past the retention, dropped unless ``dry_run``."""
+    async with db.engine.begin() as conn:
+        rows = await conn.execute(
+            text("SELECT * FROM audit_drop_expired_partitions(:days, :dry)"),
+            {"days": retention_days, "dry": dry_run},
+        )
+        return [str(r[0]) for r in rows]
+
+
+def _month_of(name: str) -> date:
+    # audit_record_y2026m05
+    return date(int(name[14:18]), int(name[19:21]), 1)
+
+
+async def run_maintenance(
+    db: Database, settings: Settings, partitions: PartitionKeeper, *, dry_run: bool = False
+) -> MaintenanceReport:
+    report = MaintenanceReport()
+    if not dry_run:
+        for month in months_to_ensure(utc_today(), settings.audit_partitions_ahead):
+            await partitions.ensure(db, month)
+            report.ensured.append(month)
+    report.dropped = await drop_expired_partitions(
+        db, settings.audit_retention_days, dry_run=dry_run
+    )
+    if dry_run:
+        return report
+    partitions.forget(_month_of(name) for name in report.dropped)
+    inbox = db.tables.inbox
+    async with db.engine.begin() as conn:
+        result = await conn.execute(
+            delete(inbox).where(
+                inbox.c.consumer == CONSUMER_NAME,
+                inbox.c.processed_at
+                < func.now() - func.make_interval(0, 0, 0, settings.audit_inbox_keep_days),
+            )
+        )
+        report.inbox_pruned = int(getattr(result, "rowcount", 0) or 0)
+    if report.dropped:
+        log.info("retention dropped partitions: %s", ", ".join(report.dropped))
+    return report
+
+
+class MaintenanceJob:
+    """Runs :func:`run_maintenance` at start and then every interval; failures are logged
+    and retried at the next run. Replicas may all run it: the database functions take an
+    advisory lock."""
+
+    def __init__(self, settings: Settings, partitions: PartitionKeeper) -> None:
+        self.settings = settings
+        self.partitions = partitions
+        self._task: asyncio.Task[None] | None = None
+        self.runs = 0
+
+    def start(self, db: Database) -> None:
+        self._task = asyncio.create_task(self._loop(db), name="audit-maintenance")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _loop(self, db: Database) -> None:
+        while True:
+            try:
+                await run_maintenance(db, self.settings, self.partitions)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("audit maintenance failed: %s; retrying next run", exc)
+            self.runs += 1
+            await asyncio.sleep(self.settings.audit_maintenance_interval_seconds)
