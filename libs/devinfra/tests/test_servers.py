@@ -31,11 +31,12 @@ def _servers(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _exports(state_file: Path) -> dict[str, str]:
-    """What `. state_file` puts in a shell's environment."""
+    """What `. state_file` puts in a (clean) shell's environment."""
     out = subprocess.run(
         ["bash", "-c", f". {shlex.quote(str(state_file))} && env -0"],
         capture_output=True,
         check=True,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
     ).stdout.decode()
     return dict(item.split("=", 1) for item in out.split("\0") if "=" in item)
 
