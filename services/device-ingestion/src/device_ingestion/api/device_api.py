@@ -1,0 +1,135 @@
+"""The device API of ThingsBoard, over HTTP: devices authenticate with the access token
+in the path.
+
+    POST /api/v1/{token}/telemetry          {"k": v} | {"ts": ms, "values": {...}} | [ ... ]
+    POST /api/v1/{token}/attributes         {"k": v, ...}
+    GET  /api/v1/{token}/attributes         ?clientKeys=a,b&sharedKeys=c
+    POST /api/v1/{token}/telemetry/batch    edge gateway: {"<device name>": <telemetry>, ...}
+
+Telemetry answers 200 with what was accepted and every rejected reading with its code and
+reason, once the accepted readings are safely on the telemetry stream.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from device_ingestion.api.deps import Parts, PartsDep
+from device_ingestion.db.models import devices
+from device_ingestion.domain.readings import Outcome
+from device_ingestion.ingest.directory import DeviceRef
+from device_ingestion.ingest.service import ingest_gateway, ingest_telemetry, store_attributes
+from sc_core.api import RuntimeDep
+from sc_core.errors import Problem
+
+router = APIRouter(prefix="/api/v1", tags=["device api"])
+
+
+class Rejected(BaseModel):
+    code: str
+    detail: str
+    device: str | None = None
+    index: int | None = None
+    key: str | None = None
+
+
+class IngestResult(BaseModel):
+    accepted: int
+    rejected: int
+    errors: list[Rejected]
+
+    @classmethod
+    def of(cls, outcome: Outcome) -> IngestResult:
+        return cls(
+            accepted=outcome.accepted,
+            rejected=len(outcome.rejections),
+            errors=[Rejected(**r.as_dict()) for r in outcome.rejections],
+        )
+
+
+async def device_for(parts: Parts, token: str) -> DeviceRef:
+    assert parts.directory is not None
+    device = await parts.directory.by_token(token) if len(token) <= 128 else None
+    if device is None:
+        raise Problem(401, "device.invalid_token", "No device has this access token")
+    return device
+
+
+async def json_body(request: Request) -> Any:
+    raw = await request.body()
+    if len(raw) > 8 * 1024 * 1024:
+        raise Problem(413, "request.too_large", "The body is larger than 8 MiB")
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Problem(400, "request.malformed_json", "The request body is not valid JSON") from exc
+
+
+@router.post("/{device_token}/telemetry", response_model=IngestResult)
+async def post_telemetry(device_token: str, request: Request, parts: PartsDep) -> IngestResult:
+    device = await device_for(parts, device_token)
+    payload = await json_body(request)
+    return IngestResult.of(await ingest_telemetry(parts, device, payload, "http"))
+
+
+@router.post("/{device_token}/telemetry/batch", response_model=IngestResult)
+async def post_gateway_telemetry(
+    device_token: str, request: Request, parts: PartsDep
+) -> IngestResult:
+    """Telemetry of many devices from an edge gateway (a device of type ``edge_gateway``)."""
+    gateway = await device_for(parts, device_token)
+    if gateway.device_type != "edge_gateway":
+        raise Problem(403, "device.not_a_gateway", "Only an edge_gateway device sends batches")
+    payload = await json_body(request)
+    return IngestResult.of(await ingest_gateway(parts, gateway, payload, "http"))
+
+
+@router.post("/{device_token}/attributes")
+async def post_attributes(
+    device_token: str, request: Request, parts: PartsDep, runtime: RuntimeDep
+) -> dict[str, Any]:
+    device = await device_for(parts, device_token)
+    payload = await json_body(request)
+    if not isinstance(payload, dict) or not payload:
+        raise Problem(400, "attributes.malformed", 'Attributes are a JSON object {"key": value}')
+    if len(json.dumps(payload)) > 64 * 1024:
+        raise Problem(413, "attributes.too_large", "Attributes may take at most 64 KiB")
+    assert runtime.db is not None
+    await store_attributes(runtime.db, parts, device, payload)
+    return {"updated": sorted(payload)}
+
+
+@router.get("/{device_token}/attributes")
+async def get_attributes(
+    device_token: str,
+    parts: PartsDep,
+    runtime: RuntimeDep,
+    client_keys: Annotated[str | None, Query(alias="clientKeys")] = None,
+    shared_keys: Annotated[str | None, Query(alias="sharedKeys")] = None,
+) -> dict[str, Any]:
+    device = await device_for(parts, device_token)
+    assert runtime.db is not None
+    async with runtime.db.engine.connect() as conn:
+        row = (
+            await conn.execute(
+                select(devices.c.attributes, devices.c.shared_attributes).where(
+                    devices.c.id == device.id
+                )
+            )
+        ).one()
+    return {
+        "client": _pick(row.attributes, client_keys),
+        "shared": _pick(row.shared_attributes, shared_keys),
+    }
+
+
+def _pick(values: dict[str, Any], keys: str | None) -> dict[str, Any]:
+    if not keys:
+        return dict(values)
+    wanted = {k.strip() for k in keys.split(",")}
+    return {k: v for k, v in values.items() if k in wanted}

@@ -1,0 +1,106 @@
+"""Request and response models of the management API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Id = Field(min_length=1, max_length=64)
+
+
+class Place(BaseModel):
+    community_id: str = Id
+    building_id: str | None = Field(default=None, max_length=64)
+    unit_id: str | None = Field(default=None, max_length=64)
+    room_id: str | None = Field(default=None, max_length=64)
+    household_id: str | None = Field(default=None, max_length=64)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+
+
+class DeviceCreate(Place):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=128)
+    label: str | None = Field(default=None, max_length=256)
+    device_type: str = Field(min_length=1, max_length=64)
+    inactivity_timeout_s: int | None = Field(default=None, ge=10, le=30 * 86400)
+
+
+class DeviceUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    label: str | None = Field(default=None, max_length=256)
+    building_id: str | None = Field(default=None, max_length=64)
+    unit_id: str | None = Field(default=None, max_length=64)
+    room_id: str | None = Field(default=None, max_length=64)
+    household_id: str | None = Field(default=None, max_length=64)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    inactivity_timeout_s: int | None = Field(default=None, ge=10, le=30 * 86400)
+    shared_attributes: dict[str, Any] | None = None
+
+
+class DeviceRead(Place):
+    id: uuid.UUID
+    name: str
+    label: str | None
+    device_type: str
+    inactivity_timeout_s: int | None
+    status: Literal["online", "offline"]
+    last_activity_at: datetime | None
+    status_changed_at: datetime | None
+    attributes: dict[str, Any]
+    shared_attributes: dict[str, Any]
+    provisioned_by: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class DeviceWithToken(DeviceRead):
+    access_token: str = Field(description="The device's access token; shown only this once")
+
+
+class KeyRead(BaseModel):
+    name: str
+    type: str
+    unit: str | None
+    min: float | None
+    max: float | None
+    enum: list[str] | None
+    max_length: int | None
+    fiware: str | None
+
+
+class DeviceTypeRead(BaseModel):
+    name: str
+    category: str
+    description: str
+    inactivity_timeout_s: int
+    energy: str | None
+    counter: str | None
+    commands: list[str] | None
+    keys: list[KeyRead]
+
+
+class ProfileCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=128)
+    device_type: str = Field(min_length=1, max_length=64)
+    community_id: str = Id
+    building_id: str | None = Field(default=None, max_length=64)
+
+
+class ProfileRead(BaseModel):
+    key: str
+    name: str
+    device_type: str
+    community_id: str
+    building_id: str | None
+    enabled: bool
+    created_at: datetime
+
+
+class ProfileWithSecret(ProfileRead):
+    secret: str = Field(description="provisionDeviceSecret; shown only this once")

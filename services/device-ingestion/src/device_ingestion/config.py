@@ -1,0 +1,54 @@
+"""Settings of device-ingestion (environment variables, built once at start)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+
+from sc_core.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    service_name: str = "device-ingestion"
+
+    # Time zone of the communities: roll-up buckets (hour/day/month/year) are cut in it.
+    community_timezone: str = "Asia/Shanghai"
+    # Extra device types (YAML, same shape as the packaged device_types.yaml); they add to
+    # or replace packaged types by name.
+    device_types_file: Path | None = None
+
+    # Telemetry accepted over HTTP and MQTT
+    telemetry_topic: str = "telemetry.readings.v1"
+    telemetry_max_future_s: int = 300  # readings stamped further ahead are rejected
+    telemetry_max_age_days: int = 366 * 2  # readings older than this are rejected
+    ingest_max_readings: int = 20_000  # one request or message at most
+
+    # Storage consumer (telemetry.readings.v1 -> PostgreSQL)
+    storage_enabled: bool = True
+    storage_max_batch: int = 5_000
+    storage_group: str | None = None
+
+    # Status sweeper: devices with no activity for their type's timeout go offline
+    status_sweep_interval_s: float = 15.0
+    status_topic: str = "device.status.v1"
+
+    # Commands
+    command_default_timeout_s: int = 60
+    command_sweep_interval_s: float = 5.0
+    rpc_long_poll_max_s: float = 60.0
+
+    # MQTT: MQTT_URL of the broker devices connect to (mqtt://user:pass@host:1883). Unset in
+    # dev: an embedded amqtt broker listens on MQTT_EMBEDDED_PORT (0 disables it).
+    mqtt_url: str | None = None
+    mqtt_embedded_port: int = 1883
+    mqtt_embedded_host: str = "127.0.0.1"
+    # How the broker mounts each device's topics: "devices/<device id>/v1/devices/me/...".
+    mqtt_mount_prefix: str = "devices"
+    # Shared-subscription group for several replicas ("$share/<group>/..."); empty = none.
+    mqtt_shared_group: str = ""
+    mqtt_service_username: str = "device-ingestion"
+    mqtt_service_password: str = Field(default="change-me-mqtt-service-password", repr=False)
+
+    def secret_fields(self) -> list[str]:
+        return [*super().secret_fields(), "mqtt_service_password"]

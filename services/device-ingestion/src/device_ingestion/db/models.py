@@ -1,0 +1,146 @@
+"""Tables of device-ingestion.
+
+``telemetry`` is partitioned by month on ``ts``; its partitions live in the schema
+``telemetry_parts`` (created on demand by the writer, plus a default partition), so that
+the models describe only the parent table and the drift check compares what migrations own.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Double,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from sc_core.db.tables import new_metadata, platform_tables
+
+PARTITION_SCHEMA = "telemetry_parts"
+
+metadata = new_metadata()
+platform_tables(metadata)
+
+
+def _now() -> Column[object]:
+    return Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("name", String(128), nullable=False),
+    Column("label", String(256), nullable=True),
+    Column("device_type", String(64), nullable=False),
+    Column("community_id", String(64), nullable=False, index=True),
+    Column("building_id", String(64), nullable=True, index=True),
+    Column("unit_id", String(64), nullable=True, index=True),
+    Column("room_id", String(64), nullable=True),
+    Column("household_id", String(64), nullable=True, index=True),
+    Column("latitude", Double, nullable=True),
+    Column("longitude", Double, nullable=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("inactivity_timeout_s", Integer, nullable=True),
+    Column("status", String(16), nullable=False, server_default=text("'offline'")),
+    Column("last_activity_at", DateTime(timezone=True), nullable=True),
+    Column("status_changed_at", DateTime(timezone=True), nullable=True),
+    Column("attributes", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("shared_attributes", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("provisioned_by", String(64), nullable=True),
+    _now(),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("community_id", "name", name="uq_devices_community_name"),
+    Index("ix_devices_status_activity", "status", "last_activity_at"),
+)
+
+provision_profiles = Table(
+    "provision_profiles",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("secret_hash", String(64), nullable=False),
+    Column("name", String(128), nullable=False),
+    Column("device_type", String(64), nullable=False),
+    Column("community_id", String(64), nullable=False, index=True),
+    Column("building_id", String(64), nullable=True),
+    Column("enabled", Boolean, nullable=False, server_default=text("true")),
+    _now(),
+)
+
+telemetry = Table(
+    "telemetry",
+    metadata,
+    Column("device_id", UUID(as_uuid=True), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("ts", DateTime(timezone=True), primary_key=True),
+    Column("num", Double, nullable=True),
+    Column("bool", Boolean, nullable=True),
+    Column("str", Text, nullable=True),
+    postgresql_partition_by="RANGE (ts)",
+)
+
+telemetry_latest = Table(
+    "telemetry_latest",
+    metadata,
+    Column("device_id", UUID(as_uuid=True), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("ts", DateTime(timezone=True), nullable=False),
+    Column("num", Double, nullable=True),
+    Column("bool", Boolean, nullable=True),
+    Column("str", Text, nullable=True),
+)
+
+# Additive roll-ups of numeric readings (booleans as 0/1): count, sum, min, max per
+# device, key, period (hour/day/month/year) and bucket start (community time zone).
+telemetry_rollups = Table(
+    "telemetry_rollups",
+    metadata,
+    Column("device_id", UUID(as_uuid=True), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("period", String(8), primary_key=True),
+    Column("bucket", DateTime(timezone=True), primary_key=True),
+    Column("count", BigInteger, nullable=False),
+    Column("sum", Double, nullable=False),
+    Column("min", Double, nullable=False),
+    Column("max", Double, nullable=False),
+)
+
+device_commands = Table(
+    "device_commands",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("rpc_id", BigInteger, Identity(always=True), nullable=False, unique=True),
+    Column(
+        "device_id",
+        UUID(as_uuid=True),
+        ForeignKey("devices.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("community_id", String(64), nullable=False),
+    Column("method", String(64), nullable=False),
+    Column("params", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("status", String(16), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("requested_by", String(128), nullable=True),
+    Column("request_event_id", String(64), nullable=True, unique=True),
+    _now(),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=True),
+    Column("completed_at", DateTime(timezone=True), nullable=True),
+    Column("result", JSONB, nullable=True),
+    Column("error", Text, nullable=True),
+    Index("ix_device_commands_device_status", "device_id", "status"),
+    Index("ix_device_commands_open", "expires_at", postgresql_where=text("completed_at IS NULL")),
+)

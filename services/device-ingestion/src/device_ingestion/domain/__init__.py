@@ -1,0 +1,1 @@
+"""Pure logic: device types, reading validation, buckets, status. No I/O."""

@@ -1,0 +1,1 @@
+"""The telemetry path: device directory, publishing to Kafka, storing from Kafka."""

@@ -1,0 +1,109 @@
+"""Accepted readings go straight to ``telemetry.readings.v1`` (ADR 0005): the reading is
+the event, so there is no outbox; the caller is answered only after the broker has
+acknowledged every message (acks=all), so nothing accepted is lost."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from prometheus_client import Counter
+
+from device_ingestion.domain.readings import Rejection, Report
+from device_ingestion.ingest.directory import DeviceRef
+from sc_core.bus.cloudevents import CloudEvent
+from sc_core.bus.producer import ProducerHandle
+from sc_core.bus.tracing import current_trace_headers
+from sc_core.errors import Problem
+
+TELEMETRY_TYPE = "community.telemetry.recorded.v1"
+SCHEMA = "urn:smart-community:schema:" + TELEMETRY_TYPE
+
+READINGS = Counter(
+    "telemetry_readings_total",
+    "Telemetry readings received, by transport and outcome (accepted or the rejection code)",
+    ["transport", "outcome"],
+)
+
+
+def count(transport: str, accepted: int, rejections: Sequence[Rejection]) -> None:
+    if accepted:
+        READINGS.labels(transport, "accepted").inc(accepted)
+    for rejection in rejections:
+        READINGS.labels(transport, rejection.code).inc()
+
+
+def event_data(device: DeviceRef, report: Report, received_at: datetime) -> dict[str, Any]:
+    return {
+        "device_id": str(device.id),
+        "device_type": device.device_type,
+        "community_id": device.community_id,
+        "building_id": device.building_id,
+        "unit_id": device.unit_id,
+        "room_id": device.room_id,
+        "ts": report.ts.isoformat(),
+        "values": report.values,
+        "received_at": received_at.isoformat(),
+    }
+
+
+class TelemetryPublisher:
+    def __init__(
+        self, producer: ProducerHandle, topic: str, source: str, timeout: float = 15.0
+    ) -> None:
+        self.producer = producer
+        self.topic = topic
+        self.source = source
+        self.timeout = timeout
+
+    async def publish(
+        self, batches: Sequence[tuple[DeviceRef, Sequence[Report]]], received_at: datetime
+    ) -> int:
+        """Send every report as one CloudEvent keyed by device; wait for every ack.
+
+        Raises 503 ``telemetry.unavailable`` when the broker does not acknowledge in time;
+        the device then retries (ThingsBoard devices do on a non-2xx answer).
+        """
+        if not any(reports for _, reports in batches):
+            return 0
+        trace = [(k, v.encode()) for k, v in current_trace_headers().items()]
+        try:
+            producer = await asyncio.wait_for(self.producer.get(), self.timeout)
+            futures = []
+            for device, reports in batches:
+                key = str(device.id)
+                for report in reports:
+                    event = CloudEvent(
+                        type=TELEMETRY_TYPE,
+                        source=self.source,
+                        data=event_data(device, report, received_at),
+                        subject=key,
+                        dataschema=SCHEMA,
+                    )
+                    futures.append(
+                        await producer.send(
+                            self.topic,
+                            value=event.body(),
+                            key=key.encode(),
+                            headers=event.headers() + trace,
+                        )
+                    )
+            await asyncio.wait_for(asyncio.gather(*futures), self.timeout)
+        except (TimeoutError, OSError, ConnectionError) as exc:
+            raise Problem(
+                503,
+                "telemetry.unavailable",
+                "The telemetry stream did not confirm the readings; send them again",
+            ) from exc
+        except Exception as exc:  # aiokafka errors: the readings are not confirmed
+            if isinstance(exc, Problem):
+                raise
+            await self.producer.abandon()
+            raise Problem(
+                503,
+                "telemetry.unavailable",
+                "The telemetry stream did not confirm the readings; send them again",
+            ) from exc
+        return len(futures)

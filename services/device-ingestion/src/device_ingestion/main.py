@@ -1,0 +1,117 @@
+"""create_app(settings): the FastAPI app of device-ingestion with its background parts."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+
+from device_ingestion.api import device_api, devices, provision, queries
+from device_ingestion.api.deps import Parts
+from device_ingestion.config import Settings
+from device_ingestion.db.models import metadata
+from device_ingestion.domain.buckets import Bucketer
+from device_ingestion.domain.catalogue import load_catalogue
+from device_ingestion.ingest.consumer import StorageConsumer
+from device_ingestion.ingest.directory import DeviceDirectory
+from device_ingestion.ingest.publisher import TelemetryPublisher
+from device_ingestion.ingest.service import source
+from device_ingestion.status import sweep_offline
+from sc_core.service import Runtime, create_service_app
+from sc_core.settings import ServiceSettings
+
+MIGRATIONS = Path(__file__).parent / "db" / "migrations"
+log = logging.getLogger(__name__)
+
+
+class Background:
+    """Periodic tasks and the storage consumer; started after the database is migrated."""
+
+    def __init__(self) -> None:
+        self.tasks: list[asyncio.Task[None]] = []
+        self.storage: StorageConsumer | None = None
+        self.extra_stops: list[Callable[[], Awaitable[None]]] = []
+
+    def every(self, seconds: float, name: str, job: Callable[[], Awaitable[Any]]) -> None:
+        async def loop() -> None:
+            while True:
+                await asyncio.sleep(seconds)
+                try:
+                    await job()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    log.warning("%s failed: %s", name, exc)
+
+        self.tasks.append(asyncio.create_task(loop(), name=name))
+
+    async def stop(self) -> None:
+        for stop in reversed(self.extra_stops):
+            with contextlib.suppress(Exception):
+                await stop()
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self.storage is not None:
+            await self.storage.stop()
+
+
+def create_app(settings: ServiceSettings) -> FastAPI:
+    assert isinstance(settings, Settings)
+    parts = Parts(
+        settings=settings,
+        catalogue=load_catalogue(settings.device_types_file),
+        bucketer=Bucketer(settings.community_timezone),
+    )
+    background = Background()
+
+    async def start(runtime: Runtime) -> None:
+        assert runtime.db is not None and runtime.producer is not None
+        parts.directory = DeviceDirectory(runtime.db)
+        parts.publisher = TelemetryPublisher(
+            runtime.producer, settings.telemetry_topic, source(parts)
+        )
+        if settings.storage_enabled:
+            background.storage = StorageConsumer(
+                db=runtime.db,
+                bootstrap_servers=settings.kafka_bootstrap_servers,
+                topic=settings.telemetry_topic,
+                group_id=settings.storage_group or f"{settings.consumer_group}.storage",
+                dlq_producer=runtime.producer,
+                bucketer=parts.bucketer,
+                status_topic=settings.status_topic,
+                source=source(parts),
+                max_batch=settings.storage_max_batch,
+            )
+            await background.storage.start()
+        db = runtime.db
+
+        async def sweep() -> None:
+            await sweep_offline(
+                db, parts.catalogue, topic=settings.status_topic, source=source(parts)
+            )
+
+        background.every(settings.status_sweep_interval_s, "status-sweeper", sweep)
+
+    async def stop(runtime: Runtime) -> None:
+        await background.stop()
+
+    app = create_service_app(
+        settings,
+        title="device-ingestion",
+        metadata=metadata,
+        migrations_dir=MIGRATIONS,
+        routers=[devices.router, provision.router, queries.router, device_api.router],
+        on_start=[start],
+        on_stop=[stop],
+    )
+    app.state.parts = parts
+    app.state.background = background
+    return app
