@@ -68,10 +68,13 @@ def test_stop_leaves_no_process() -> None:
     broker = EmbeddedKafka().start()
     pid = broker.pid
     assert pid is not None
-    broker.close()
+    log_dir = broker.log_path.parent
+    assert log_dir.is_dir()
+    broker.stop()
     with pytest.raises(ProcessLookupError):
         os.killpg(pid, 0)
     assert not kafka_wire.answers("127.0.0.1", broker.port)
+    assert not log_dir.exists()  # its own temp log dir goes with it
 
 
 def test_given_port_is_used() -> None:

@@ -107,7 +107,11 @@ class EmbeddedKafka:
                 return self
             except _PortTaken:
                 if attempt == attempts - 1:
+                    self._remove_own_logs()
                     raise
+            except Exception:
+                self._remove_own_logs()  # the error message carries the log's tail
+                raise
         return self
 
     def stop(self) -> None:
@@ -119,6 +123,7 @@ class EmbeddedKafka:
         if self._proc is not None:
             stop_group(self._proc, sig=signal.SIGTERM, timeout=1.0)
             self._proc = None
+        self._remove_own_logs()  # memory only: nothing of a stopped broker is worth keeping
 
     def restart(self) -> EmbeddedKafka:
         """Stop and start again on the same port. Memory only: all topics are gone."""
@@ -136,6 +141,9 @@ class EmbeddedKafka:
 
     def close(self) -> None:
         self.stop()
+
+    def _remove_own_logs(self) -> None:
+        """Remove the temp log dir this instance made (a caller's `log_dir` is kept)."""
         if self._owns_log_dir and self._log_dir is not None:
             shutil.rmtree(self._log_dir, ignore_errors=True)
             self._log_dir = None
