@@ -13,6 +13,7 @@ from device_ingestion.main import create_app
 from di_helpers import Harness
 
 from sc_core.auth.testing import JWKSServer, LocalIssuer
+from sc_devinfra.postgres import create_database, drop_database
 from sc_devinfra.topics import create_topic
 
 
@@ -60,14 +61,32 @@ async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterato
         yield harness
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def module_database_url(postgres_url: str) -> Iterator[str]:
+    """A database for one test module (the service starts once per module)."""
+    name = f"di_{uuid.uuid4().hex[:12]}"
+    url = create_database(postgres_url, name)
+    try:
+        yield url
+    finally:
+        drop_database(postgres_url, name)
+
+
+@pytest.fixture(scope="module")
 async def harness(
-    fresh_database_url: str,
+    module_database_url: str,
     kafka_bootstrap: str,
     kafka_idempotence: bool,
     jwks_url: str,
     issuer: LocalIssuer,
 ) -> AsyncIterator[Harness]:
-    settings = make_settings(fresh_database_url, kafka_bootstrap, kafka_idempotence, jwks_url)
+    """The service, started once per module; tests keep apart by community."""
+    settings = make_settings(module_database_url, kafka_bootstrap, kafka_idempotence, jwks_url)
     async for h in start_harness(settings, issuer):
         yield h
+
+
+@pytest.fixture
+def community() -> str:
+    """A community of this test alone."""
+    return f"c-{uuid.uuid4().hex[:10]}"

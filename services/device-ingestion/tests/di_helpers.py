@@ -20,8 +20,6 @@ from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
 from sc_core.db.engine import Database
 
-COMMUNITY = "c-001"
-
 
 @dataclass
 class Harness:
@@ -47,14 +45,14 @@ class Harness:
         assert db is not None
         return db
 
-    def admin(self, community: str = COMMUNITY, role: str = "community_admin") -> dict[str, str]:
+    def admin(self, community: str, role: str = "community_admin") -> dict[str, str]:
         return self.issuer.bearer("admin-1", grants=[Grant(role, "community", community)])
 
     def user(self, *grants: Grant, sub: str = "user-1") -> dict[str, str]:
         return self.issuer.bearer(sub, grants=list(grants))
 
     async def create_device(
-        self, name: str, device_type: str, community: str = COMMUNITY, **place: Any
+        self, community: str, name: str, device_type: str, **place: Any
     ) -> dict[str, Any]:
         body = {"name": name, "device_type": device_type, "community_id": community, **place}
         response = await self.client.post(

@@ -1,0 +1,202 @@
+"""The HTTP device API with ThingsBoard's payload shapes, per-reading rejection, storage,
+and roll-ups that equal the raw data recomputed, late readings included."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from device_ingestion.domain.buckets import bucket_start
+from device_ingestion.ingest.storage import StoredEvent
+from di_helpers import Harness
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+def ms(dt: datetime) -> int:
+    return int(dt.timestamp() * 1000)
+
+
+async def test_thingsboard_payload_shapes_are_accepted_and_stored(
+    harness: Harness, community: str
+) -> None:
+    device = await harness.create_device(community, "env-1", "environment_sensor")
+    url = f"/api/v1/{device['access_token']}/telemetry"
+    # 1. {"key": value}: measured now
+    one = await harness.client.post(url, json={"temperature": 21.5, "relativeHumidity": 0.41})
+    assert one.status_code == 200
+    assert one.json() == {"accepted": 2, "rejected": 0, "errors": []}
+    # 2. {"ts": ms, "values": {...}}
+    at = NOW - timedelta(minutes=10)
+    two = await harness.client.post(url, json={"ts": ms(at), "values": {"temperature": 20.0}})
+    assert two.json()["accepted"] == 1
+    # 3. an array of both
+    three = await harness.client.post(
+        url,
+        json=[
+            {
+                "ts": ms(at - timedelta(minutes=1)),
+                "values": {"temperature": 19.5, "noiseLevel": 40},
+            },
+            {"illuminance": 300},
+        ],
+    )
+    assert three.json()["accepted"] == 3
+    assert await harness.wait_stored(6, device["id"]) == 6
+    rows = await harness.sql(
+        "SELECT key, ts, num FROM telemetry WHERE device_id = :d AND key = 'temperature' "
+        "ORDER BY ts",
+        d=device["id"],
+    )
+    assert [(r.ts, r.num) for r in rows[:2]] == [(at - timedelta(minutes=1), 19.5), (at, 20.0)]
+    latest = await harness.sql(
+        "SELECT key, num FROM telemetry_latest WHERE device_id = :d ORDER BY key", d=device["id"]
+    )
+    assert {r.key: r.num for r in latest}["temperature"] == 21.5  # newest ts wins
+
+
+async def test_bad_readings_are_rejected_one_by_one_and_good_ones_kept(
+    harness: Harness, community: str
+) -> None:
+    device = await harness.create_device(community, "air-1", "air_quality_sensor")
+    url = f"/api/v1/{device['access_token']}/telemetry"
+    payload: list[Any] = [
+        {"co2": 410, "so2": 12.5, "colour": "blue", "pm25": "high", "pm10": 99999},
+        {"ts": ms(NOW + timedelta(days=2)), "values": {"co2": 500}},
+        {"ts": "yesterday", "values": {"co2": 501}},
+        "not an object",
+        {"ts": ms(NOW - timedelta(seconds=5)), "values": {"cl2": 0.2, "o3": -1}},
+    ]
+    response = await harness.client.post(url, json=payload)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["accepted"] == 3  # co2, so2, cl2
+    got = {(e["index"], e.get("key"), e["code"]) for e in body["errors"]}
+    assert got == {
+        (0, "colour", "reading.unknown_key"),
+        (0, "pm25", "reading.wrong_type"),
+        (0, "pm10", "reading.out_of_range"),
+        (1, "co2", "reading.bad_timestamp"),
+        (2, "co2", "reading.bad_timestamp"),
+        (3, None, "reading.malformed"),
+        (4, "o3", "reading.out_of_range"),
+    }
+    assert body["rejected"] == 7
+    assert all(e["detail"] for e in body["errors"])
+    assert await harness.wait_stored(3, device["id"]) == 3
+    metrics = (await harness.client.get("/metrics")).text
+    assert 'telemetry_readings_total{outcome="reading.out_of_range",transport="http"}' in metrics
+
+
+async def test_gateway_batch_stores_every_good_reading_and_reports_every_bad_one(
+    harness: Harness, community: str
+) -> None:
+    gateway = await harness.create_device(community, "gw-1", "edge_gateway")
+    meters = [await harness.create_device(community, f"wm-{i}", "water_meter") for i in range(3)]
+    other = await harness.create_device(f"{community}-x", "wm-0", "water_meter")
+    batch = {
+        "wm-0": [
+            {"ts": ms(NOW - timedelta(minutes=2)), "values": {"totalWaterConsumption": 10.0}},
+            {"ts": ms(NOW - timedelta(minutes=1)), "values": {"totalWaterConsumption": 10.5}},
+        ],
+        "wm-1": {"totalWaterConsumption": 3.25, "flow": -1, "valveOpen": "yes"},
+        "wm-2": {"ts": ms(NOW), "values": {"totalWaterConsumption": 7, "leakDetected": False}},
+        "wm-9": {"totalWaterConsumption": 1},
+    }
+    response = await harness.client.post(
+        f"/api/v1/{gateway['access_token']}/telemetry/batch", json=batch
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["accepted"] == 5
+    assert {(e["device"], e.get("key"), e["code"]) for e in body["errors"]} == {
+        ("wm-1", "flow", "reading.out_of_range"),
+        ("wm-1", "valveOpen", "reading.wrong_type"),
+        ("wm-9", None, "device.unknown"),
+    }
+    stored = [await harness.wait_stored(n, m["id"]) for n, m in zip((2, 1, 2), meters, strict=True)]
+    assert stored == [2, 1, 2]
+    assert await harness.stored_rows(other["id"]) == 0  # same name, other community
+    not_gateway = await harness.client.post(
+        f"/api/v1/{meters[0]['access_token']}/telemetry/batch", json=batch
+    )
+    assert not_gateway.status_code == 403
+
+
+async def test_unknown_token_and_bad_json_are_problems(harness: Harness, community: str) -> None:
+    unknown = await harness.client.post("/api/v1/nobody/telemetry", json={"co2": 1})
+    assert unknown.status_code == 401 and unknown.json()["code"] == "device.invalid_token"
+    device = await harness.create_device(community, "door-1", "door_contact")
+    bad = await harness.client.post(
+        f"/api/v1/{device['access_token']}/telemetry",
+        content=b"{not json",
+        headers={"content-type": "application/json"},
+    )
+    assert bad.status_code == 400 and bad.json()["code"] == "request.malformed_json"
+
+
+async def test_attributes_are_stored_and_read_back(harness: Harness, community: str) -> None:
+    device = await harness.create_device(community, "lamp-9", "street_light")
+    url = f"/api/v1/{device['access_token']}/attributes"
+    posted = await harness.client.post(url, json={"firmwareVersion": "1.2.0", "model": "SL-3"})
+    assert posted.status_code == 200
+    read = await harness.client.get(url, params={"clientKeys": "firmwareVersion"})
+    assert read.json() == {"client": {"firmwareVersion": "1.2.0"}, "shared": {}}
+
+
+ROLLUP_RECOMPUTED = """
+    SELECT device_id, key, p.period,
+           (date_trunc(p.period, ts AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai')
+               AS bucket,
+           count(*) AS count, round(sum(coalesce(num, bool::int))::numeric, 6) AS sum,
+           min(coalesce(num, bool::int)) AS min, max(coalesce(num, bool::int)) AS max
+      FROM telemetry, (VALUES ('hour'), ('day'), ('month'), ('year')) AS p(period)
+     WHERE device_id = :d AND (num IS NOT NULL OR bool IS NOT NULL)
+     GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+"""
+ROLLUP_STORED = """
+    SELECT device_id, key, period, bucket, count, round(sum::numeric, 6) AS sum, min, max
+      FROM telemetry_rollups WHERE device_id = :d ORDER BY 1, 2, 3, 4
+"""
+
+
+async def test_rollups_equal_the_raw_data_recomputed_after_late_readings(
+    harness: Harness, community: str
+) -> None:
+    device = await harness.create_device(community, "em-1", "electricity_meter")
+    url = f"/api/v1/{device['access_token']}/telemetry"
+    # half an hour before this month began in Shanghai: readings span a month boundary
+    month = bucket_start(NOW, "month", ZoneInfo("Asia/Shanghai"))
+    base = month - timedelta(minutes=30)
+    first = [
+        {
+            "ts": ms(base + timedelta(minutes=20 * i)),
+            "values": {"activePower": 1.0 + i, "relayOn": i % 2 == 0},
+        }
+        for i in range(6)
+    ]
+    assert (await harness.client.post(url, json=first)).json()["accepted"] == 12
+    assert await harness.wait_stored(12, device["id"]) == 12
+    assert await harness.sql(ROLLUP_STORED, d=device["id"]) == await harness.sql(
+        ROLLUP_RECOMPUTED, d=device["id"]
+    )
+    # late readings land in buckets that already have roll-ups
+    late = [
+        {"ts": ms(base + timedelta(minutes=5)), "values": {"activePower": 0.5}},
+        {"ts": ms(base + timedelta(minutes=95)), "values": {"activePower": 9.0}},
+        {"ts": ms(base - timedelta(days=40)), "values": {"activePower": 2.0}},
+    ]
+    assert (await harness.client.post(url, json=late)).json()["accepted"] == 3
+    assert await harness.wait_stored(15, device["id"]) == 15
+    stored = await harness.sql(ROLLUP_STORED, d=device["id"])
+    assert stored == await harness.sql(ROLLUP_RECOMPUTED, d=device["id"])
+    days = {(r.key, r.bucket) for r in stored if r.period == "day"}
+    assert ("activePower", month) in days
+    assert ("activePower", month - timedelta(days=1)) in days
+    # a redelivered batch changes nothing
+    storage = harness.app.state.background.storage
+    again = [StoredEvent(UUID(device["id"]), base, {"activePower": 1.0}, NOW)]
+    await storage.store(again)
+    assert await harness.sql(ROLLUP_STORED, d=device["id"]) == stored
