@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from device_ingestion.api import device_api, devices, provision, queries
+from device_ingestion.api import device_api, devices, energy, provision, queries
 from device_ingestion.api.deps import Parts
 from device_ingestion.config import Settings
 from device_ingestion.db.models import metadata
@@ -108,7 +108,13 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         title="device-ingestion",
         metadata=metadata,
         migrations_dir=MIGRATIONS,
-        routers=[devices.router, provision.router, queries.router, device_api.router],
+        routers=[
+            devices.router,
+            provision.router,
+            queries.router,
+            energy.router,
+            device_api.router,
+        ],
         on_start=[start],
         on_stop=[stop],
     )
