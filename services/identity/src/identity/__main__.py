@@ -1,0 +1,66 @@
+"""``python -m identity [serve|migrate|rotate-keys|generate-signing-key]``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from identity.config import Settings
+from identity.main import MIGRATIONS, create_app
+from sc_core.cli import run_service
+
+EXTRA = ("rotate-keys", "generate-signing-key")
+
+
+async def rotate_keys(settings: Settings, activate_in: int | None) -> str:
+    """Add a key to the database ring; the running replicas pick it up by themselves."""
+    from identity.auth.keystore import KeyStore
+    from identity.db.models import metadata
+    from sc_core.audit import Auditor
+    from sc_core.db import Database, platform_tables
+    from sc_core.privacy import configure_cipher
+
+    configure_cipher(settings)
+    db = Database(settings.database_url, platform_tables(metadata), pool_size=1)
+    try:
+        keystore = KeyStore(settings, db)
+        auditor = Auditor(settings.service_name, settings.audit_topic, db)
+        async with db.uow() as uow:
+            key = await keystore.rotate(uow, actor="cli", activate_in=activate_in)
+            await auditor.within(
+                uow, action="auth.keys_rotate", resource_type="signing_key", resource_id=key.kid
+            )
+            await uow.commit()
+        return f"new signing key {key.kid}, signing from {key.activates_at:%Y-%m-%d %H:%M:%S %Z}"
+    finally:
+        await db.dispose()
+
+
+def extra_command(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m identity")
+    parser.add_argument("command", choices=EXTRA)
+    parser.add_argument("--activate-in", type=int, default=None, help="seconds (rotate-keys)")
+    args = parser.parse_args(argv)
+    if args.command == "generate-signing-key":
+        from identity.auth.keys import format_entry, generate_key
+
+        print(format_entry(generate_key()))
+        return 0
+    try:
+        print(asyncio.run(rotate_keys(Settings(), args.activate_in)))
+    except Exception as exc:  # a Problem (keys from config) or a database error
+        print(f"rotate-keys failed: {getattr(exc, 'detail', exc)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in EXTRA:
+        sys.exit(extra_command(args))
+    run_service(Settings, create_app, migrations_dir=MIGRATIONS, argv=args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""Accounts of people and of systems (service accounts with client credentials)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy import select
+
+from identity.auth import accounts as acc
+from identity.auth import grants as grant_ops
+from identity.auth.passwords import hash_password_async, new_secret
+from identity.auth.schemas import (
+    AccountCreate,
+    AccountRead,
+    AccountUpdate,
+    GrantBody,
+    ServiceAccountCreate,
+    ServiceAccountCreated,
+)
+from identity.db.auth import Account
+from identity.roles import ACCOUNT_ADMINS
+from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
+from sc_core.audit import Auditor
+from sc_core.auth import Principal, require_roles
+from sc_core.db.uow import UnitOfWork
+
+router = APIRouter(tags=["accounts"])
+Admin = Annotated[Principal, Depends(require_roles(*sorted(ACCOUNT_ADMINS)))]
+PlatformAdmin = Annotated[Principal, Depends(require_roles("platform_admin"))]
+
+
+async def _grant_all(
+    uow: UnitOfWork,
+    auditor: Auditor,
+    principal: Principal,
+    request: Request,
+    account: Account,
+    grants: list[GrantBody],
+) -> None:
+    for g in grants:
+        await grant_ops.grant(
+            uow, auditor, principal, request,
+            account=account, role=g.role, scope_type=g.scope_type, scope_id=g.scope_id,
+        )  # fmt: skip
+
+
+async def _audit(
+    uow: UnitOfWork, auditor: Auditor, principal: Principal, request: Request, action: str,
+    account: Account,
+) -> None:  # fmt: skip
+    await auditor.within(
+        uow, action=action, resource_type="account", resource_id=str(account.id),
+        principal=principal, request=request,
+    )  # fmt: skip
+
+
+@router.post("/api/v1/accounts", status_code=201, summary="Create a person's account")
+async def create_account(
+    body: AccountCreate, admin: Admin, uow: UnitOfWorkDep, auditor: AuditorDep, request: Request
+) -> AccountRead:
+    account = Account(
+        username=body.username,
+        display_name=body.display_name,
+        password_hash=await hash_password_async(body.password),
+        person_id=body.person_id,
+        created_by=admin.subject,
+    )
+    acc.set_mobile(account, body.mobile)
+    uow.session.add(account)
+    await acc.flush_unique(uow)
+    await _grant_all(uow, auditor, admin, request, account, body.grants)
+    await _audit(uow, auditor, admin, request, "account.create", account)
+    await uow.commit()
+    grants = (await acc.grants_of(uow, [account.id]))[account.id]
+    return acc.read(account, grants, admin)
+
+
+@router.get("/api/v1/accounts", summary="Accounts you manage")
+async def list_accounts(
+    admin: Admin,
+    uow: UnitOfWorkDep,
+    paging: Paging,
+    username: Annotated[str | None, Query(max_length=64, description="prefix")] = None,
+) -> Page[AccountRead]:
+    query = select(Account).where(acc.visible_clause(admin)).order_by(Account.username)
+    if username:
+        query = query.where(Account.username.startswith(username, autoescape=True))
+    rows, total = await fetch_page(uow.session, query, paging)
+    grants = await acc.grants_of(uow, [a.id for a in rows])
+    return Page.of([acc.read(a, grants[a.id], admin) for a in rows], total, paging)
+
+
+@router.get("/api/v1/accounts/{account_id}", summary="One account and its grants")
+async def get_account(account_id: uuid.UUID, admin: Admin, uow: UnitOfWorkDep) -> AccountRead:
+    account = await acc.load_visible(uow, admin, account_id)
+    return acc.read(account, (await acc.grants_of(uow, [account.id]))[account.id], admin)
+
+
+@router.patch("/api/v1/accounts/{account_id}", summary="Rename, disable or link to a person")
+async def update_account(
+    account_id: uuid.UUID,
+    body: AccountUpdate,
+    admin: Admin,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
+) -> AccountRead:
+    account = await acc.load_visible(uow, admin, account_id)
+    await acc.ensure_may_manage(uow, admin, account)
+    for name, value in body.model_dump(exclude_unset=True).items():
+        if value is not None:
+            setattr(account, name, value)
+    await _audit(uow, auditor, admin, request, "account.update", account)
+    await uow.commit()
+    return acc.read(account, (await acc.grants_of(uow, [account.id]))[account.id], admin)
+
+
+@router.post("/api/v1/accounts/{account_id}/unlock", summary="Lift a login lockout")
+async def unlock_account(
+    account_id: uuid.UUID, admin: Admin, uow: UnitOfWorkDep, auditor: AuditorDep, request: Request
+) -> AccountRead:
+    account = await acc.load_visible(uow, admin, account_id)
+    await acc.ensure_may_manage(uow, admin, account)
+    account.failed_logins, account.locked_until = 0, None
+    await _audit(uow, auditor, admin, request, "account.unlock", account)
+    await uow.commit()
+    return acc.read(account, (await acc.grants_of(uow, [account.id]))[account.id], admin)
+
+
+@router.post("/api/v1/service-accounts", status_code=201, summary="Create an integrator's client")
+async def create_service_account(
+    body: ServiceAccountCreate,
+    admin: PlatformAdmin,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
+) -> ServiceAccountCreated:
+    secret = new_secret()
+    account = Account(
+        username=body.client_id,
+        kind="service",
+        display_name=body.display_name,
+        password_hash=await hash_password_async(secret),
+        created_by=admin.subject,
+    )
+    uow.session.add(account)
+    await acc.flush_unique(uow)
+    await _grant_all(uow, auditor, admin, request, account, body.grants)
+    await _audit(uow, auditor, admin, request, "service_account.create", account)
+    await uow.commit()
+    read = acc.read(account, (await acc.grants_of(uow, [account.id]))[account.id], admin)
+    return ServiceAccountCreated(**read.model_dump(), client_secret=secret)

@@ -1,0 +1,52 @@
+"""Annotated dependencies every router of identity uses."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from identity.auth.keystore import KeyStore
+from identity.config import Settings
+from identity.scope import Scope, load_scope
+from sc_core.api import UnitOfWorkDep
+from sc_core.auth import Principal, require_roles
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_keystore(request: Request) -> KeyStore:
+    keystore: KeyStore = request.app.state.keystore
+    return keystore
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+KeyStoreDep = Annotated[KeyStore, Depends(get_keystore)]
+
+
+def scoped(roles: Iterable[str]) -> Callable[..., Awaitable[Scope]]:
+    """A dependency: 403 unless the caller holds one of ``roles``; then their places."""
+    wanted = tuple(sorted(roles))
+    allowed = require_roles(*wanted)
+
+    async def dependency(
+        uow: UnitOfWorkDep, principal: Annotated[Principal, Depends(allowed)]
+    ) -> Scope:
+        return await load_scope(uow.session, principal, wanted)
+
+    return dependency
+
+
+def source_address(request: Request) -> str:
+    """The caller's address: the right-most X-Forwarded-For entry (the one the gateway
+    appended, which a client cannot forge), else the peer address."""
+    forwarded = request.headers.get("x-forwarded-for")
+    if forwarded:
+        last = forwarded.split(",")[-1].strip()
+        if last:
+            return last[:64]
+    return request.client.host if request.client else "unknown"

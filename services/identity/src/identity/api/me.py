@@ -1,0 +1,98 @@
+"""Who am I: account, roles, grants, households; and changing one's password."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy import select
+
+from identity.auth.passwords import hash_password_async, verify_password_async
+from identity.auth.schemas import GrantClaim, HouseholdSummary, MeRead, PasswordChange
+from identity.db.auth import Account
+from identity.db.register import Household, Room
+from identity.roles import HOUSEHOLD_ROLES
+from sc_core.api import AuditorDep, UnitOfWorkDep
+from sc_core.auth import CurrentPrincipal, Principal
+from sc_core.db.uow import UnitOfWork
+from sc_core.errors import NotFound, Problem
+
+router = APIRouter(tags=["me"])
+
+
+async def _households(uow: UnitOfWork, principal: Principal) -> list[HouseholdSummary]:
+    granted: dict[uuid.UUID, str] = {}
+    for g in principal.grants:
+        if g.scope_type == "household" and g.role in HOUSEHOLD_ROLES:
+            try:
+                granted.setdefault(uuid.UUID(g.scope_id), g.role)
+            except ValueError:
+                continue
+    if not granted:
+        return []
+    rows = await uow.session.execute(
+        select(Household, Room.standard_code)
+        .join(Room, Room.id == Household.room_id)
+        .where(Household.id.in_(list(granted)))
+    )
+    return [
+        HouseholdSummary(
+            household_id=h.id,
+            role=granted[h.id],
+            name=h.name,
+            community_id=h.community_id,
+            building_id=h.building_id,
+            unit_id=h.unit_id,
+            room_id=h.room_id,
+            room_standard_code=code,
+        )
+        for h, code in rows
+    ]
+
+
+async def _account(uow: UnitOfWork, principal: Principal) -> Account | None:
+    try:
+        return await uow.session.get(Account, uuid.UUID(principal.subject))
+    except ValueError:
+        return None
+
+
+@router.get("/api/v1/me", summary="The caller: account, roles, grants and households")
+async def me(principal: CurrentPrincipal, uow: UnitOfWorkDep) -> MeRead:
+    account = await _account(uow, principal)
+    return MeRead(
+        id=principal.subject,
+        kind=principal.kind,
+        username=account.username if account else None,
+        name=principal.name,
+        roles=sorted(principal.roles),
+        grants=[GrantClaim(**g.to_claim()) for g in principal.grants],
+        households=await _households(uow, principal),
+        person_id=account.person_id if account else None,
+    )
+
+
+@router.post("/api/v1/me/password", status_code=204, summary="Change my password")
+async def change_password(
+    body: PasswordChange,
+    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
+) -> Response:
+    account = await _account(uow, principal)
+    if account is None or account.kind != "user":
+        raise NotFound("account.not_found", "This token belongs to no person's account")
+    if not await verify_password_async(body.current_password, account.password_hash):
+        raise Problem(400, "auth.invalid_credentials", "The current password is wrong")
+    account.password_hash = await hash_password_async(body.new_password)
+    await auditor.within(
+        uow,
+        action="account.password_change",
+        resource_type="account",
+        resource_id=str(account.id),
+        principal=principal,
+        request=request,
+    )
+    await uow.commit()
+    return Response(status_code=204)

@@ -1,0 +1,136 @@
+"""Visitor passes: residents invite, gates verify, hosts revoke."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy import select
+
+from identity.access import passes
+from identity.access.schemas import PassCreate, PassRead, PassVerification, PassVerify
+from identity.api.deps import KeyStoreDep, SettingsDep, scoped
+from identity.auth.keystore import KeyStore
+from identity.db.access import Door, VisitorPass
+from identity.db.register import Household
+from identity.register import repo
+from identity.roles import PASS_ISSUERS, PASS_READERS
+from identity.scope import Places, Scope
+from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
+from sc_core.errors import NotFound, Problem
+from sc_core.privacy import Grade, mask_model
+
+router = APIRouter(tags=["visitors"])
+Issuers = Annotated[Scope, Depends(scoped(PASS_ISSUERS))]
+Readers = Annotated[Scope, Depends(scoped(PASS_READERS))]
+
+
+def _places(p: VisitorPass) -> Places:
+    return Places(
+        community_id=p.community_id, building_id=p.building_id, household_id=p.household_id
+    )
+
+
+async def _read(keys: KeyStore, scope: Scope, p: VisitorPass) -> PassRead:
+    own = str(p.host_account_id) == scope.principal.subject
+    model = PassRead(
+        id=p.id, community_id=p.community_id, building_id=p.building_id,
+        household_id=p.household_id, host_account_id=p.host_account_id,
+        visitor_name=p.visitor_name, visitor_phone=p.visitor_phone, plate=p.plate,
+        valid_from=p.valid_from, valid_until=p.valid_until, max_uses=p.max_uses, uses=p.uses,
+        status=passes.status(p, datetime.now(UTC)),
+        qr_payload=await passes.qr_payload(keys, p) if own else None,
+    )  # fmt: skip
+    in_household = str(p.household_id) in scope.principal.household_ids
+    return mask_model(model, scope.grade([_places(p)]), self_or_household=own or in_household)
+
+
+@router.post("/api/v1/visitor-passes", status_code=201, summary="Invite a visitor (QR pass)")
+async def create_pass(
+    body: PassCreate, scope: Issuers, uow: UnitOfWorkDep, auditor: AuditorDep,
+    keys: KeyStoreDep, settings: SettingsDep, request: Request,
+) -> PassRead:  # fmt: skip
+    household = await repo.get_or_404(uow.session, Household, body.household_id)
+    scope.ensure(repo.places(household))
+    start = body.valid_from or datetime.now(UTC)
+    if body.valid_until <= start:
+        raise Problem(422, "pass.bad_window", "valid_until must be after valid_from")
+    if body.valid_until - start > timedelta(days=settings.visitor_pass_max_days):
+        raise Problem(
+            422, "pass.too_long", f"A pass lasts {settings.visitor_pass_max_days} days at most"
+        )
+    row = VisitorPass(
+        community_id=household.community_id, building_id=household.building_id,
+        household_id=household.id, host_account_id=uuid.UUID(scope.principal.subject),
+        valid_from=start, **body.model_dump(exclude={"household_id", "valid_from"}),
+    )  # fmt: skip
+    uow.session.add(row)
+    await uow.session.flush()
+    await auditor.within(
+        uow, action="visitor_pass.create", resource_type="visitor_pass", resource_id=str(row.id),
+        principal=scope.principal, request=request, community_id=str(row.community_id),
+    )  # fmt: skip
+    await uow.commit()
+    return await _read(keys, scope, row)
+
+
+@router.get("/api/v1/visitor-passes", summary="Passes of your households (staff: community)")
+async def list_passes(
+    scope: Readers, uow: UnitOfWorkDep, keys: KeyStoreDep, paging: Paging
+) -> Page[PassRead]:
+    query = select(VisitorPass).where(
+        scope.clause(community_col=VisitorPass.community_id, household_col=VisitorPass.household_id)
+    )
+    order = (VisitorPass.valid_from.desc(), VisitorPass.id)
+    rows, total = await fetch_page(uow.session, query.order_by(*order), paging)
+    return Page.of([await _read(keys, scope, p) for p in rows], total, paging)
+
+
+async def _pass(uow: UnitOfWorkDep, scope: Scope, pass_id: uuid.UUID) -> VisitorPass:
+    row = await uow.session.get(VisitorPass, pass_id)
+    if row is None:
+        raise NotFound("pass.not_found", f"No visitor pass with id {pass_id}")
+    scope.ensure(_places(row))
+    return row
+
+
+@router.get("/api/v1/visitor-passes/{pass_id}", summary="One pass")
+async def get_pass(
+    pass_id: uuid.UUID, scope: Readers, uow: UnitOfWorkDep, keys: KeyStoreDep
+) -> PassRead:
+    return await _read(keys, scope, await _pass(uow, scope, pass_id))
+
+
+@router.delete("/api/v1/visitor-passes/{pass_id}", status_code=204, summary="Revoke a pass")
+async def revoke_pass(
+    pass_id: uuid.UUID, scope: Readers, uow: UnitOfWorkDep, auditor: AuditorDep, request: Request
+) -> Response:
+    row = await _pass(uow, scope, pass_id)
+    if row.revoked_at is None:
+        row.revoked_at = datetime.now(UTC)
+        await auditor.within(
+            uow, action="visitor_pass.revoke", resource_type="visitor_pass",
+            resource_id=str(row.id), principal=scope.principal, request=request,
+            community_id=str(row.community_id),
+        )  # fmt: skip
+        await uow.commit()
+    return Response(status_code=204)
+
+
+@router.post("/api/v1/visitor-passes/verify", summary="Check a QR pass (gates; no login)")
+async def verify_pass(body: PassVerify, uow: UnitOfWorkDep, keys: KeyStoreDep) -> PassVerification:
+    pass_id = await passes.pass_id_of(keys, body.qr_payload)
+    row = await uow.session.get(VisitorPass, pass_id) if pass_id else None
+    if row is None:
+        return PassVerification(valid=False, reason="invalid_signature")
+    reason = passes.status(row, datetime.now(UTC))
+    if reason == "active" and body.door_id is not None:
+        door = await uow.session.get(Door, body.door_id)
+        reason = "active" if door is not None and passes.fits_door(row, door) else "wrong_door"
+    result = PassVerification(
+        valid=reason == "active", reason=None if reason == "active" else reason, pass_id=row.id,
+        community_id=row.community_id, visitor_name=row.visitor_name, valid_until=row.valid_until,
+    )  # fmt: skip
+    return mask_model(result, Grade.PUBLIC)

@@ -1,0 +1,89 @@
+"""Accounts: creation, reading with their grants, visibility to community admins."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, exists, select, true
+from sqlalchemy.exc import IntegrityError
+
+from identity.auth.schemas import AccountRead, GrantRead
+from identity.db.auth import Account, Grant
+from identity.roles import COMMUNITY_ADMIN, PLATFORM_ONLY_ROLES
+from sc_core.auth import Principal
+from sc_core.db.uow import UnitOfWork
+from sc_core.errors import Conflict, Forbidden, NotFound
+from sc_core.privacy import get_cipher, mask_model
+
+
+def visible_clause(principal: Principal) -> ColumnElement[bool]:
+    """Accounts a caller may manage: all for a platform admin; for a community admin,
+    accounts holding a grant in one of their communities."""
+    if principal.is_platform_admin:
+        return true()
+    communities = [uuid.UUID(c) for c in principal.scope_ids("community", [COMMUNITY_ADMIN])]
+    return exists().where(Grant.account_id == Account.id, Grant.community_id.in_(communities))
+
+
+async def load_visible(uow: UnitOfWork, principal: Principal, account_id: uuid.UUID) -> Account:
+    account = await uow.session.get(Account, account_id)
+    if account is None:
+        raise NotFound("account.not_found", "No such account")
+    visible = await uow.session.scalar(
+        select(Account.id).where(Account.id == account_id, visible_clause(principal))
+    )
+    if visible is None:
+        raise Forbidden("auth.out_of_scope", "The account is outside your communities")
+    return account
+
+
+async def ensure_may_manage(uow: UnitOfWork, principal: Principal, account: Account) -> None:
+    """Community admins never manage accounts that hold platform-level roles."""
+    if principal.is_platform_admin:
+        return
+    held = await uow.session.scalars(select(Grant.role).where(Grant.account_id == account.id))
+    if PLATFORM_ONLY_ROLES & set(held):
+        raise Forbidden("account.not_manageable", "Only a platform admin manages this account")
+
+
+async def grants_of(uow: UnitOfWork, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Grant]]:
+    out: dict[uuid.UUID, list[Grant]] = {i: [] for i in ids}
+    if ids:
+        rows = await uow.session.scalars(select(Grant).where(Grant.account_id.in_(list(ids))))
+        for row in rows:
+            out[row.account_id].append(row)
+    return out
+
+
+def read(account: Account, grants: list[Grant], principal: Principal) -> AccountRead:
+    model = AccountRead.model_validate(account).model_copy(
+        update={"grants": [GrantRead.model_validate(g) for g in grants]}
+    )
+    own = str(account.id) == principal.subject
+    return mask_model(model, principal.grade, self_or_household=own)
+
+
+def set_mobile(account: Account, mobile: str | None) -> None:
+    account.mobile = mobile
+    account.mobile_idx = get_cipher().blind_index(mobile, "mobile") if mobile else None
+
+
+async def flush_unique(uow: UnitOfWork) -> None:
+    """Flush, turning a duplicate username or mobile into a 409."""
+    try:
+        await uow.session.flush()
+    except IntegrityError as exc:
+        text = str(exc.orig)
+        field = "mobile" if "mobile" in text else "username"
+        raise Conflict(f"account.{field}_taken", f"Another account has this {field}") from exc
+
+
+async def load_for_grant(uow: UnitOfWork, principal: Principal, account_id: uuid.UUID) -> Account:
+    """The account to grant to: any account a caller may manage (the place is checked by
+    the grant itself)."""
+    account = await uow.session.get(Account, account_id)
+    if account is None:
+        raise NotFound("account.not_found", "No such account")
+    await ensure_may_manage(uow, principal, account)
+    return account

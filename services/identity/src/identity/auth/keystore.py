@@ -1,0 +1,134 @@
+"""The key ring identity signs with: from ``JWT_SIGNING_KEYS`` or from its database.
+
+Config ring (``JWT_SIGNING_KEYS`` set): fixed for the life of the process; the first key
+signs, every key is published; rotation is a change of the setting (deploy/OPERATIONS.md).
+
+Database ring (setting empty): rows of ``signing_keys``, seeds encrypted with the field
+keys. The first start creates a key. :meth:`KeyStore.rotate` adds a key that signs from
+``now + delay`` and ends the publication of the keys it supersedes once every token they
+signed has expired (activation + access-token lifetime + leeway). Each replica re-reads
+the ring every ``keystore_reload_seconds``; activation is by time, so replicas agree.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from identity.auth.keys import SigningKey, generate_key, jwks, key_from_seed, parse_key_ring
+from identity.auth.keys import signing_key as choose_signing_key
+from identity.config import Settings
+from identity.db.auth import SigningKeyRow
+from sc_core.db.engine import Database
+from sc_core.db.uow import UnitOfWork
+from sc_core.errors import Conflict, Problem
+
+_INIT_LOCK = 0x1D3A7  # advisory lock: one replica creates the first key
+
+
+class KeyStore:
+    def __init__(self, settings: Settings, db: Database | None) -> None:
+        self.settings = settings
+        self.db = db
+        self.from_config = bool(settings.jwt_signing_keys.strip())
+        self._keys: list[SigningKey] = (
+            parse_key_ring(settings.jwt_signing_keys) if self.from_config else []
+        )
+        self._loaded_at: float | None = 0.0 if self.from_config else None
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+    # reading -----------------------------------------------------------------------
+    async def keys(self) -> list[SigningKey]:
+        """Every key of the ring, published or not (visitor passes verify with any)."""
+        if not self.from_config and self._stale():
+            await self.reload()
+        return list(self._keys)
+
+    def _stale(self) -> bool:
+        if self._loaded_at is None:
+            return True
+        return time.monotonic() - self._loaded_at >= self.settings.keystore_reload_seconds
+
+    async def reload(self) -> None:
+        if self.from_config or self.db is None:
+            return
+        async with self.db.uow() as uow:
+            rows = (await uow.session.scalars(select(SigningKeyRow))).all()
+            keys = [_from_row(r) for r in rows]
+        self._keys = keys
+        self._loaded_at = time.monotonic()
+
+    async def signing_key(self) -> SigningKey:
+        key = choose_signing_key(await self.keys(), self.clock())
+        if key is None:
+            raise Problem(503, "auth.no_signing_key", "identity has no active signing key")
+        return key
+
+    async def jwks(self) -> dict[str, Any]:
+        return jwks(await self.keys(), self.clock())
+
+    # writing -----------------------------------------------------------------------
+    async def ensure_key(self) -> None:
+        """Create the first key of a database ring (idempotent, safe across replicas)."""
+        if self.from_config or self.db is None:
+            return
+        async with self.db.uow() as uow:
+            await uow.session.execute(select(func.pg_advisory_xact_lock(_INIT_LOCK)))
+            if await uow.session.scalar(select(func.count()).select_from(SigningKeyRow)):
+                return
+            now = self.clock()
+            uow.session.add(_to_row(generate_key(activates_at=now), "bootstrap"))
+            await uow.commit()
+        await self.reload()
+
+    async def rotate(
+        self, uow: UnitOfWork, *, actor: str, activate_in: int | None = None
+    ) -> SigningKey:
+        """Add a key that signs from ``now + activate_in``; retire the keys before it."""
+        if self.from_config:
+            raise Conflict(
+                "auth.keys_managed_by_config",
+                "Signing keys come from JWT_SIGNING_KEYS; rotate them there",
+            )
+        delay = (
+            self.settings.jwt_key_activation_delay_seconds if activate_in is None else activate_in
+        )
+        now = self.clock()
+        key = generate_key(activates_at=now + timedelta(seconds=delay))
+        assert key.activates_at is not None
+        grace = timedelta(
+            seconds=self.settings.access_token_ttl_seconds + self.settings.jwt_leeway_seconds
+        )
+        await uow.session.execute(
+            update(SigningKeyRow)
+            .where(SigningKeyRow.publish_until.is_(None))
+            .values(publish_until=key.activates_at + grace)
+        )
+        uow.session.add(_to_row(key, actor))
+        return key
+
+    def forget(self) -> None:
+        """Re-read the ring on next use (after this replica rotated)."""
+        if not self.from_config:
+            self._loaded_at = None
+
+
+def _from_row(row: SigningKeyRow) -> SigningKey:
+    return key_from_seed(
+        row.kid, row.seed, activates_at=row.activates_at, publish_until=row.publish_until
+    )
+
+
+def _to_row(key: SigningKey, actor: str) -> SigningKeyRow:
+    assert key.activates_at is not None
+    return SigningKeyRow(
+        kid=key.kid,
+        seed=key.seed,
+        activates_at=key.activates_at,
+        publish_until=key.publish_until,
+        created_by=actor,
+    )

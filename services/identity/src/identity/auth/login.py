@@ -1,0 +1,224 @@
+"""Use cases of the token endpoint: password, refresh token and client credentials."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from fastapi import Request
+from sqlalchemy import or_, select
+from sqlalchemy.dialects.postgresql import insert
+
+from identity.auth import lockout, refresh
+from identity.auth.keystore import KeyStore
+from identity.auth.passwords import verify_password_async
+from identity.auth.tokens import issue_access_token
+from identity.db.auth import Account, Grant, LoginAddress
+from sc_core.audit import Auditor
+from sc_core.auth import Grant as ClaimGrant
+from sc_core.auth import Principal
+from sc_core.auth.jwks import unauthorized
+from sc_core.db.uow import UnitOfWork
+from sc_core.errors import Problem
+from sc_core.privacy import get_cipher
+
+
+@dataclass(frozen=True)
+class Issued:
+    access_token: str
+    expires_in: int
+    refresh_token: str | None = None
+
+
+def invalid_credentials() -> Problem:
+    return unauthorized(
+        "auth.invalid_credentials", "The username or password is wrong", error="invalid_grant"
+    )
+
+
+def as_principal(account: Account, grants: list[Grant]) -> Principal:
+    return Principal(
+        subject=str(account.id),
+        kind="service" if account.kind == "service" else "user",
+        name=account.display_name,
+        grants=tuple(ClaimGrant(g.role, g.scope_type, g.scope_id) for g in grants),
+    )
+
+
+class Authenticator:
+    def __init__(self, keystore: KeyStore, auditor: Auditor) -> None:
+        self.keystore = keystore
+        self.settings = keystore.settings
+        self.auditor = auditor
+
+    # grants ------------------------------------------------------------------------
+    async def password(
+        self, uow: UnitOfWork, username: str, password: str, address: str, request: Request
+    ) -> Issued:
+        account = await self._find(uow, username, kind="user")
+        await self._check_password(uow, account, password, address, request)
+        assert account is not None
+        return await self._issue(uow, account, request, with_refresh=True, grant="password")
+
+    async def client_credentials(
+        self, uow: UnitOfWork, client_id: str, secret: str, address: str, request: Request
+    ) -> Issued:
+        account = await self._find(uow, client_id, kind="service")
+        await self._check_password(uow, account, secret, address, request)
+        assert account is not None
+        return await self._issue(
+            uow, account, request, with_refresh=False, grant="client_credentials"
+        )
+
+    async def refresh(self, uow: UnitOfWork, token: str, request: Request) -> Issued:
+        now = datetime.now(UTC)
+        ttl = self.settings.refresh_token_ttl_seconds
+        rotation = await refresh.rotate(uow.session, token, now, ttl)
+        if rotation.reused:
+            await self.auditor.within(
+                uow,
+                action="auth.refresh_reuse",
+                resource_type="account",
+                resource_id=str(rotation.account_id),
+                outcome="denied",
+                request=request,
+                detail={"family": str(rotation.family_id)},
+            )
+            await uow.commit()
+            raise unauthorized(
+                "auth.refresh_token_reused",
+                "This refresh token was already used; every session it belongs to is closed",
+            )
+        account = await uow.session.get(Account, rotation.account_id)
+        if account is None or account.status != "active":
+            raise unauthorized("auth.invalid_refresh_token", "The refresh token is not valid")
+        grants = await self._grants(uow, account)
+        access = await issue_access_token(
+            self.keystore, account, grants, session_id=rotation.family_id, now=now
+        )
+        await uow.commit()
+        return Issued(access, self.settings.access_token_ttl_seconds, rotation.token)
+
+    # steps -------------------------------------------------------------------------
+    async def _find(self, uow: UnitOfWork, name: str, *, kind: str) -> Account | None:
+        name = name.strip()
+        mobile_idx = get_cipher().blind_index(name, "mobile")
+        return await uow.session.scalar(
+            select(Account)
+            .where(or_(Account.username == name, Account.mobile_idx == mobile_idx))
+            .where(Account.kind == kind)
+            .with_for_update()
+        )
+
+    async def _check_password(
+        self,
+        uow: UnitOfWork,
+        account: Account | None,
+        password: str,
+        address: str,
+        request: Request,
+    ) -> None:
+        now = datetime.now(UTC)
+        counter = await self._address(uow, address)
+        if wait := lockout.seconds_left(counter.blocked_until, now):
+            raise _too_many(wait)
+        if account is not None and (wait := lockout.seconds_left(account.locked_until, now)):
+            await self._failed(uow, None, counter, now, request, "locked")
+            raise Problem(
+                423,
+                "auth.account_locked",
+                f"The account is locked after repeated failed logins; try again in {wait} s",
+                headers={"Retry-After": str(wait)},
+                retry_after=wait,
+            )
+        if not await verify_password_async(password, account.password_hash if account else None):
+            await self._failed(uow, account, counter, now, request, "bad_password")
+            raise invalid_credentials()
+        assert account is not None
+        if account.status != "active":
+            raise Problem(403, "auth.account_disabled", "The account is disabled")
+        account.failed_logins, account.locked_until, account.last_login_at = 0, None, now
+
+    async def _address(self, uow: UnitOfWork, address: str) -> LoginAddress:
+        await uow.session.execute(
+            insert(LoginAddress).values(address=address).on_conflict_do_nothing()
+        )
+        row = await uow.session.scalar(
+            select(LoginAddress).where(LoginAddress.address == address).with_for_update()
+        )
+        assert row is not None
+        return row
+
+    async def _failed(
+        self,
+        uow: UnitOfWork,
+        account: Account | None,
+        counter: LoginAddress,
+        now: datetime,
+        request: Request,
+        reason: str,
+    ) -> None:
+        s = self.settings
+        if account is not None:
+            account.failed_logins, locked = lockout.account_failure(
+                account.failed_logins, now, max_failures=s.login_max_failures,
+                lock_seconds=s.login_lock_seconds,
+            )  # fmt: skip
+            account.locked_until = locked or account.locked_until
+        after = lockout.address_failure(
+            lockout.Counter(counter.failures, counter.window_started_at, counter.blocked_until),
+            now,
+            max_failures=s.login_address_max_failures,
+            window_seconds=s.login_address_window_seconds,
+            block_seconds=s.login_address_block_seconds,
+        )
+        counter.failures, counter.window_started_at = after.failures, after.window_started_at
+        counter.blocked_until = after.blocked_until
+        await self.auditor.within(
+            uow,
+            action="auth.login",
+            resource_type="account",
+            resource_id=str(account.id) if account else None,
+            outcome="failure",
+            request=request,
+            detail={"reason": reason, "address": counter.address},
+        )
+        await uow.commit()
+
+    async def _grants(self, uow: UnitOfWork, account: Account) -> list[Grant]:
+        rows = await uow.session.scalars(select(Grant).where(Grant.account_id == account.id))
+        return list(rows)
+
+    async def _issue(
+        self, uow: UnitOfWork, account: Account, request: Request, *, with_refresh: bool, grant: str
+    ) -> Issued:
+        now = datetime.now(UTC)
+        grants = await self._grants(uow, account)
+        token, family = None, None
+        if with_refresh:
+            ttl = self.settings.refresh_token_ttl_seconds
+            token, family = await refresh.issue(uow.session, account.id, now, ttl)
+        access = await issue_access_token(
+            self.keystore, account, grants, session_id=family, now=now
+        )
+        await self.auditor.within(
+            uow,
+            action="auth.login",
+            resource_type="account",
+            resource_id=str(account.id),
+            principal=as_principal(account, grants),
+            request=request,
+            detail={"grant": grant},
+        )
+        await uow.commit()
+        return Issued(access, self.settings.access_token_ttl_seconds, token)
+
+
+def _too_many(wait: int) -> Problem:
+    return Problem(
+        429,
+        "auth.too_many_attempts",
+        f"Too many failed logins from this address; try again in {wait} s",
+        headers={"Retry-After": str(wait)},
+        retry_after=wait,
+    )

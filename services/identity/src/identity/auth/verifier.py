@@ -1,0 +1,42 @@
+"""identity verifies its own access tokens with the platform's verifier.
+
+``sc_core.auth.JWKSVerifier`` is pointed at identity's own JWKS, read in-process through
+an httpx transport that answers from the key store: the same checks (algorithm, kid,
+signature, issuer, audience, expiry, claims) and the same problem codes as every other
+service and the gateway, with no network hop and no start-up ordering problem.
+"""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from identity.auth.keystore import KeyStore
+from sc_core.auth import JWKSVerifier
+
+LOCAL_JWKS_URL = "http://identity.local/.well-known/jwks.json"
+
+
+class KeyStoreTransport(httpx.AsyncBaseTransport):
+    def __init__(self, keystore: KeyStore) -> None:
+        self.keystore = keystore
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = json.dumps(await self.keystore.jwks()).encode()
+        return httpx.Response(
+            200, content=body, headers={"content-type": "application/json"}, request=request
+        )
+
+
+def local_verifier(keystore: KeyStore) -> JWKSVerifier:
+    settings = keystore.settings
+    return JWKSVerifier(
+        LOCAL_JWKS_URL,
+        settings.jwt_issuer,
+        settings.jwt_audience,
+        cache_seconds=settings.keystore_reload_seconds,
+        min_refresh_interval=min(1.0, settings.keystore_reload_seconds),
+        leeway=settings.jwt_leeway_seconds,
+        http_client=httpx.AsyncClient(transport=KeyStoreTransport(keystore)),
+    )

@@ -1,0 +1,84 @@
+"""Accounts, grants, refresh tokens, login throttling and signing keys."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from identity.db.base import Base, IdMixin, utcnow
+from sc_core.privacy import EncryptedString
+
+
+class Account(IdMixin, Base):
+    __tablename__ = "accounts"
+
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="user")  # user | service
+    display_name: Mapped[str] = mapped_column(String(100))
+    mobile: Mapped[str | None] = mapped_column(EncryptedString(context="account.mobile"))
+    mobile_idx: Mapped[str | None] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | disabled
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    person_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    created_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class Grant(IdMixin, Base):
+    __tablename__ = "grants"
+    __table_args__ = (UniqueConstraint("account_id", "role", "scope_type", "scope_id"),)
+
+    account_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(32))
+    scope_type: Mapped[str] = mapped_column(String(16))
+    scope_id: Mapped[str] = mapped_column(String(64))
+    community_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+
+
+class RefreshToken(Base):
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    account_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    family_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class LoginAddress(Base):
+    """Failed logins from one source address within the current window."""
+
+    __tablename__ = "login_addresses"
+
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    blocked_until: Mapped[datetime | None]
+
+
+class SigningKeyRow(Base):
+    """An Ed25519 key of the database-managed ring; the seed is encrypted at rest."""
+
+    __tablename__ = "signing_keys"
+
+    kid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    algorithm: Mapped[str] = mapped_column(String(16), default="EdDSA")
+    seed: Mapped[str] = mapped_column(EncryptedString(context="signing_key.seed"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    activates_at: Mapped[datetime]
+    publish_until: Mapped[datetime | None]
+    created_by: Mapped[str | None] = mapped_column(String(64))

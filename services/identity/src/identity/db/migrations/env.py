@@ -1,0 +1,5 @@
+from identity.db.models import metadata
+
+from sc_core.db.migrate import run_env
+
+run_env(metadata)

@@ -1,0 +1,127 @@
+"""The community register: places (communities, grids, buildings, units, rooms),
+households, persons and their residencies (who lived where, from when to when)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from identity.db.base import Base, IdMixin, utcnow
+from sc_core.privacy import EncryptedString
+
+
+class Community(IdMixin, Base):
+    __tablename__ = "communities"
+
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(200))
+    longitude: Mapped[float | None]
+    latitude: Mapped[float | None]
+
+
+class Grid(IdMixin, Base):
+    __tablename__ = "grids"
+    __table_args__ = (UniqueConstraint("community_id", "code"),)
+
+    community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("communities.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class Building(IdMixin, Base):
+    __tablename__ = "buildings"
+    __table_args__ = (UniqueConstraint("community_id", "code"),)
+
+    community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("communities.id"), index=True)
+    grid_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("grids.id", ondelete="SET NULL"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(100))
+    floors: Mapped[int]
+    longitude: Mapped[float | None]
+    latitude: Mapped[float | None]
+
+
+class Unit(IdMixin, Base):
+    __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("building_id", "code"),)
+
+    community_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    building_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("buildings.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class Room(IdMixin, Base):
+    __tablename__ = "rooms"
+    __table_args__ = (UniqueConstraint("unit_id", "code"),)
+
+    community_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    building_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"), index=True)
+    floor: Mapped[int]
+    code: Mapped[str] = mapped_column(String(16))
+    standard_code: Mapped[str] = mapped_column(String(128), unique=True)
+    area_m2: Mapped[float | None]
+    usage: Mapped[str] = mapped_column(String(16), default="residential")
+    rental_status: Mapped[str] = mapped_column(String(16), default="vacant")
+
+
+class Household(IdMixin, Base):
+    __tablename__ = "households"
+
+    community_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    building_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    room_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rooms.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | dissolved
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Person(IdMixin, Base):
+    __tablename__ = "persons"
+    __table_args__ = (
+        Index(
+            "uq_persons_id_number_idx",
+            "id_number_idx",
+            unique=True,
+            postgresql_where=text("id_number_idx IS NOT NULL"),
+        ),
+    )
+
+    name: Mapped[str] = mapped_column(String(100))
+    gender: Mapped[str | None] = mapped_column(String(8))
+    birth_date: Mapped[date | None]
+    id_number: Mapped[str | None] = mapped_column(EncryptedString(context="person.id_number"))
+    id_number_idx: Mapped[str | None] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(EncryptedString(context="person.phone"))
+    phone_idx: Mapped[str | None] = mapped_column(String(64), index=True)
+    face_id: Mapped[str | None] = mapped_column(EncryptedString(context="person.face_id"))
+    face_id_idx: Mapped[str | None] = mapped_column(String(64), index=True)
+    account_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Residency(IdMixin, Base):
+    """A person's membership of a household, with its dates: the occupancy history."""
+
+    __tablename__ = "residencies"
+    __table_args__ = (Index("ix_residencies_room_moved_in", "room_id", "moved_in_on"),)
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("households.id"), index=True)
+    community_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    building_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    unit_id: Mapped[uuid.UUID]
+    room_id: Mapped[uuid.UUID]
+    relation: Mapped[str] = mapped_column(String(16))  # owner | family | tenant
+    moved_in_on: Mapped[date]
+    moved_out_on: Mapped[date | None]
+    recorded_by: Mapped[str] = mapped_column(String(64))

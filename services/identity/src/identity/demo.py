@@ -1,0 +1,203 @@
+"""Demo data for ``make run``: a community and one account per role.
+
+``python -m identity.demo`` (run by ``make run`` once the stack is healthy) loads a demo
+community — 2 buildings × 2 units × 6 floors × 2 rooms, two grids, households with their
+residents, gates and doors — and one account per role, named after the role, with the
+password ``demo-pass-2026`` (``DEMO_PASSWORD`` overrides it). Running it again changes
+nothing. It refuses to run in production.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from identity.auth.passwords import hash_password_async
+from identity.config import Settings
+from identity.db.access import Door
+from identity.db.auth import Account, Grant
+from identity.db.models import metadata
+from identity.db.register import Building, Community, Grid, Household, Person, Room, Unit
+from identity.register import people
+from identity.roles import ROLES
+from sc_core.db import Database, platform_tables
+from sc_core.db.uow import UnitOfWork
+from sc_core.privacy import configure_cipher
+
+DEMO_CODE = "DEMO-001"
+DEFAULT_PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo password
+ACTOR = "demo"
+# (room: building, unit, room code) -> members (name, id number, phone, relation, account)
+HOUSEHOLDS: dict[tuple[str, str, str], list[tuple[str, str, str, str, str | None]]] = {
+    ("1", "1", "101"): [
+        ("张伟", "110105198001011234", "13800000001", "owner", "resident"),
+        ("李娜", "110105198203052345", "13800000002", "family", "family"),
+        ("张小明", "110105201506063456", "", "family", None),
+    ],
+    ("1", "2", "201"): [("刘洋", "110105197512124567", "13800000003", "owner", None)],
+    ("2", "1", "101"): [("王芳", "320102199001015678", "13800000004", "tenant", "tenant")],
+    ("2", "2", "302"): [
+        ("陈静", "110105196805056789", "13800000005", "owner", None),
+        ("陈建国", "110105194002027890", "13800000006", "family", None),
+    ],
+}
+
+
+@dataclass
+class Demo:
+    community: Community
+    grids: dict[str, Grid] = field(default_factory=dict)
+    buildings: dict[str, Building] = field(default_factory=dict)
+    households: dict[tuple[str, str, str], Household] = field(default_factory=dict)
+    doors: dict[str, Door] = field(default_factory=dict)
+    accounts: dict[str, Account] = field(default_factory=dict)
+
+
+async def _places(uow: UnitOfWork) -> Demo:
+    s = uow.session
+    community = Community(code=DEMO_CODE, name="幸福里社区（演示）", address="示范市示范区幸福路1号",
+                          longitude=116.4074, latitude=39.9042)  # fmt: skip
+    s.add(community)
+    await s.flush()
+    demo = Demo(community)
+    for code in ("1", "2"):
+        grid = Grid(community_id=community.id, code=f"G{code}", name=f"第{code}网格")
+        s.add(grid)
+        await s.flush()
+        building = Building(community_id=community.id, grid_id=grid.id, code=code,
+                            name=f"{code}号楼", floors=6, longitude=116.4074 + int(code) / 1000,
+                            latitude=39.9042)  # fmt: skip
+        s.add(building)
+        await s.flush()
+        demo.grids[code], demo.buildings[code] = grid, building
+        for unit_code in ("1", "2"):
+            unit = Unit(community_id=community.id, building_id=building.id, code=unit_code,
+                        name=f"{unit_code}单元")  # fmt: skip
+            s.add(unit)
+            await s.flush()
+            for floor in range(1, 7):
+                for n in (1, 2):
+                    room = f"{floor}0{n}"
+                    s.add(Room(community_id=community.id, building_id=building.id,
+                               unit_id=unit.id, floor=floor, code=room, area_m2=89.5,
+                               standard_code=f"{DEMO_CODE}-{code}-{unit_code}-{room}",
+                               rental_status="vacant"))  # fmt: skip
+    await s.flush()
+    return demo
+
+
+async def _doors(uow: UnitOfWork, demo: Demo) -> None:
+    c = demo.community.id
+    specs = [("north-gate", "北门", "gate", None), ("b1", "1号楼门禁", "building", "1"),
+             ("b2", "2号楼门禁", "building", "2")]  # fmt: skip
+    for key, name, kind, building in specs:
+        door = Door(community_id=c, name=name, kind=kind, device_id=f"demo-door-{key}",
+                    building_id=demo.buildings[building].id if building else None)  # fmt: skip
+        uow.session.add(door)
+        demo.doors[key] = door
+    await uow.session.flush()
+
+
+async def _residents(uow: UnitOfWork, demo: Demo) -> dict[str, Person]:
+    """Households and their people; returns persons by the account they belong to."""
+    linked: dict[str, Person] = {}
+    for (b, u, r), members in HOUSEHOLDS.items():
+        room = await uow.session.scalar(
+            select(Room).where(Room.standard_code == f"{DEMO_CODE}-{b}-{u}-{r}")
+        )
+        assert room is not None
+        household = Household(community_id=room.community_id, building_id=room.building_id,
+                              unit_id=room.unit_id, room_id=room.id, name=f"{b}-{u}-{r}")  # fmt: skip
+        uow.session.add(household)
+        await uow.session.flush()
+        room.rental_status = "rented" if members[0][3] == "tenant" else "owner_occupied"
+        demo.households[(b, u, r)] = household
+        for name, id_number, phone, relation, account in members:
+            person = Person(name=name, created_by=ACTOR)
+            people.set_sensitive(person, "id_number", id_number)
+            people.set_sensitive(person, "phone", phone or None)
+            uow.session.add(person)
+            await uow.session.flush()
+            residency = await people.start_residency(uow, person, household, relation, None, ACTOR)
+            await people.person_registered(uow, person, residency, household, ACTOR)
+            if account:
+                linked[account] = person
+    return linked
+
+
+def role_grant(role: str, demo: Demo) -> tuple[str, str]:
+    """(scope_type, scope_id) of the demo account named ``role``."""
+    if role in ("platform_admin", "auditor"):
+        return "platform", "*"
+    if role == "grid_worker":
+        return "grid", str(demo.grids["1"].id)
+    if role in ("resident", "family"):
+        return "household", str(demo.households[("1", "1", "101")].id)
+    if role == "tenant":
+        return "household", str(demo.households[("2", "1", "101")].id)
+    return "community", str(demo.community.id)
+
+
+async def _accounts(uow: UnitOfWork, demo: Demo, password: str, linked: dict[str, Person]) -> None:
+    hashed = await hash_password_async(password)
+    for role in ROLES:
+        if await uow.session.scalar(select(Account).where(Account.username == role)):
+            continue
+        person = linked.get(role)
+        account = Account(username=role, kind="service" if role == "integrator" else "user",
+                          display_name=person.name if person else role, password_hash=hashed,
+                          person_id=person.id if person else None, created_by=ACTOR)  # fmt: skip
+        uow.session.add(account)
+        await uow.session.flush()
+        if person is not None:
+            person.account_id = account.id
+        scope_type, scope_id = role_grant(role, demo)
+        community = None if scope_type == "platform" else demo.community.id
+        uow.session.add(Grant(account_id=account.id, role=role, scope_type=scope_type,
+                              scope_id=scope_id, community_id=community, created_by=ACTOR))  # fmt: skip
+
+
+async def load_demo(db: Database, password: str) -> bool:
+    """Load the demo community and accounts; False when they were there already."""
+    async with db.uow() as uow:
+        if await uow.session.scalar(select(Community.id).where(Community.code == DEMO_CODE)):
+            return False
+        demo = await _places(uow)
+        await _doors(uow, demo)
+        linked = await _residents(uow, demo)
+        await _accounts(uow, demo, password, linked)
+        await uow.commit()
+    return True
+
+
+def describe(password: str) -> str:
+    lines = ["demo accounts (identity), password: " + password]
+    for role in ROLES:
+        how = "client_credentials, client_id" if role == "integrator" else "username"
+        lines.append(f"  {role:<17} ({how} {role})")
+    return "\n".join(lines)
+
+
+async def main() -> int:
+    settings = Settings()
+    if settings.environment == "production":
+        print("identity.demo: refusing to load demo data in production", file=sys.stderr)
+        return 1
+    configure_cipher(settings)
+    password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+    db = Database(settings.database_url, platform_tables(metadata), pool_size=1)
+    try:
+        created = await load_demo(db, password)
+    finally:
+        await db.dispose()
+    print("identity demo: " + ("loaded" if created else "already loaded"))
+    print(describe(password))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

@@ -1,0 +1,177 @@
+"""Use cases of the population register: residencies begin and end, households change.
+
+Every change publishes its event on ``identity.events.v1`` through the caller's unit of
+work, so the event exists exactly when the change committed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from identity.db.register import Building, Household, Person, Residency
+from identity.events import emit
+from identity.register.repo import count
+from sc_contracts.events import (
+    HouseholdChange,
+    HouseholdChangedV1,
+    HouseholdRelation,
+    PersonRegisteredV1,
+    Placement,
+    ResidencyEndedV1,
+    ResidencyStartedV1,
+)
+from sc_core.db.uow import UnitOfWork
+from sc_core.errors import Conflict
+from sc_core.privacy import get_cipher
+
+SENSITIVE_COLUMNS = {"id_number": "id_number", "phone": "mobile", "face_id": "face_id"}
+
+
+def set_sensitive(person: Person, field: str, value: str | None) -> None:
+    """Store an encrypted field with its blind index (for exact search)."""
+    setattr(person, field, value)
+    index = get_cipher().blind_index(value, SENSITIVE_COLUMNS[field]) if value else None
+    setattr(person, f"{field}_idx", index)
+
+
+async def placement(session: AsyncSession, household: Household) -> Placement:
+    grid_id = await session.scalar(
+        select(Building.grid_id).where(Building.id == household.building_id)
+    )
+    return Placement(
+        community_id=str(household.community_id),
+        building_id=str(household.building_id),
+        unit_id=str(household.unit_id),
+        room_id=str(household.room_id),
+        grid_id=str(grid_id) if grid_id else None,
+    )
+
+
+async def member_count(session: AsyncSession, household_id: uuid.UUID) -> int:
+    return await count(
+        session,
+        Residency,
+        Residency.household_id == household_id,
+        Residency.moved_out_on.is_(None),
+    )
+
+
+async def household_changed(
+    uow: UnitOfWork, household: Household, change: HouseholdChange, actor: str
+) -> None:
+    data = HouseholdChangedV1(
+        aggregate_id=str(household.id),
+        household_id=str(household.id),
+        change=change,
+        placement=await placement(uow.session, household),
+        member_count=await member_count(uow.session, household.id),
+        status=household.status,
+        changed_by=actor,
+        changed_at=datetime.now(UTC),
+    )
+    await emit(uow, "community.household.changed.v1", data, key=str(household.id))
+
+
+async def start_residency(
+    uow: UnitOfWork,
+    person: Person,
+    household: Household,
+    relation: str,
+    moved_in_on: date | None,
+    actor: str,
+) -> Residency:
+    if household.status != "active":
+        raise Conflict("household.dissolved", "The household is dissolved")
+    current = await uow.session.scalar(
+        select(Residency.id).where(
+            Residency.person_id == person.id,
+            Residency.household_id == household.id,
+            Residency.moved_out_on.is_(None),
+        )
+    )
+    if current is not None:
+        raise Conflict("person.already_member", "The person already lives in this household")
+    residency = Residency(
+        person_id=person.id,
+        household_id=household.id,
+        community_id=household.community_id,
+        building_id=household.building_id,
+        unit_id=household.unit_id,
+        room_id=household.room_id,
+        relation=relation,
+        moved_in_on=moved_in_on or date.today(),
+        recorded_by=actor,
+    )
+    uow.session.add(residency)
+    await uow.session.flush()
+    data = ResidencyStartedV1(
+        aggregate_id=str(person.id),
+        person_id=str(person.id),
+        residency_id=str(residency.id),
+        household_id=str(household.id),
+        relation=HouseholdRelation(relation),
+        placement=await placement(uow.session, household),
+        moved_in_on=residency.moved_in_on.isoformat(),
+        recorded_by=actor,
+    )
+    await emit(uow, "community.residency.started.v1", data, key=str(person.id))
+    await household_changed(uow, household, HouseholdChange.MEMBERS_CHANGED, actor)
+    return residency
+
+
+async def end_residency(
+    uow: UnitOfWork, residency: Residency, moved_out_on: date | None, actor: str
+) -> None:
+    day = moved_out_on or date.today()
+    if day < residency.moved_in_on:
+        raise Conflict("residency.dates", "A person cannot move out before moving in")
+    residency.moved_out_on = day
+    await uow.session.flush()
+    household = await uow.session.get(Household, residency.household_id)
+    assert household is not None
+    data = ResidencyEndedV1(
+        aggregate_id=str(residency.person_id),
+        person_id=str(residency.person_id),
+        residency_id=str(residency.id),
+        household_id=str(household.id),
+        placement=await placement(uow.session, household),
+        moved_out_on=day.isoformat(),
+        recorded_by=actor,
+    )
+    await emit(uow, "community.residency.ended.v1", data, key=str(residency.person_id))
+    await household_changed(uow, household, HouseholdChange.MEMBERS_CHANGED, actor)
+
+
+async def person_registered(
+    uow: UnitOfWork, person: Person, residency: Residency, household: Household, actor: str
+) -> None:
+    data = PersonRegisteredV1(
+        aggregate_id=str(person.id),
+        person_id=str(person.id),
+        household_id=str(household.id),
+        relation=HouseholdRelation(residency.relation),
+        placement=await placement(uow.session, household),
+        registered_by=actor,
+        registered_at=datetime.now(UTC),
+    )
+    await emit(uow, "community.person.registered.v1", data, key=str(person.id))
+
+
+async def residencies_of(
+    session: AsyncSession, person_ids: Iterable[uuid.UUID], *, current_only: bool = False
+) -> dict[uuid.UUID, list[Residency]]:
+    ids = list(person_ids)
+    out: dict[uuid.UUID, list[Residency]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    query = select(Residency).where(Residency.person_id.in_(ids))
+    if current_only:
+        query = query.where(Residency.moved_out_on.is_(None))
+    for row in await session.scalars(query.order_by(Residency.moved_in_on, Residency.created_at)):
+        out[row.person_id].append(row)
+    return out

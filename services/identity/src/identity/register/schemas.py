@@ -1,0 +1,241 @@
+"""Bodies of the register endpoints: places, households, persons, residencies."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sc_core.privacy import Grade, Sensitive
+
+Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
+Label = Annotated[str, Field(min_length=1, max_length=100)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Relation = Literal["owner", "family", "tenant"]
+RoomUsage = Literal["residential", "commercial", "office", "other"]
+RentalStatus = Literal["vacant", "owner_occupied", "rented", "group_rental"]
+
+
+class Orm(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# places ------------------------------------------------------------------------------
+class CommunityCreate(BaseModel):
+    code: Code
+    name: Label
+    address: str | None = Field(default=None, max_length=200)
+    longitude: Longitude | None = None
+    latitude: Latitude | None = None
+
+
+class CommunityUpdate(BaseModel):
+    name: Label | None = None
+    address: str | None = Field(default=None, max_length=200)
+    longitude: Longitude | None = None
+    latitude: Latitude | None = None
+
+
+class CommunityRead(CommunityCreate, Orm):
+    id: uuid.UUID
+    created_at: datetime
+
+
+class GridCreate(BaseModel):
+    community_id: uuid.UUID
+    code: Code
+    name: Label
+    building_ids: list[uuid.UUID] = Field(default_factory=list, max_length=500)
+
+
+class GridUpdate(BaseModel):
+    name: Label | None = None
+    building_ids: list[uuid.UUID] | None = Field(default=None, max_length=500)
+
+
+class GridRead(Orm):
+    id: uuid.UUID
+    community_id: uuid.UUID
+    code: str
+    name: str
+    building_ids: list[uuid.UUID] = Field(default_factory=list)
+    created_at: datetime
+
+
+class BuildingCreate(BaseModel):
+    community_id: uuid.UUID
+    code: Code
+    name: Label
+    floors: int = Field(ge=1, le=200)
+    grid_id: uuid.UUID | None = None
+    longitude: Longitude | None = None
+    latitude: Latitude | None = None
+
+
+class BuildingUpdate(BaseModel):
+    name: Label | None = None
+    floors: int | None = Field(default=None, ge=1, le=200)
+    longitude: Longitude | None = None
+    latitude: Latitude | None = None
+
+
+class BuildingRead(Orm):
+    id: uuid.UUID
+    community_id: uuid.UUID
+    grid_id: uuid.UUID | None
+    code: str
+    name: str
+    floors: int
+    longitude: float | None
+    latitude: float | None
+    created_at: datetime
+
+
+class UnitCreate(BaseModel):
+    building_id: uuid.UUID
+    code: Code
+    name: Label
+
+
+class UnitUpdate(BaseModel):
+    name: Label | None = None
+
+
+class UnitRead(Orm):
+    id: uuid.UUID
+    community_id: uuid.UUID
+    building_id: uuid.UUID
+    code: str
+    name: str
+    created_at: datetime
+
+
+class RoomCreate(BaseModel):
+    unit_id: uuid.UUID
+    floor: int = Field(ge=-5, le=200)
+    code: Annotated[str, Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")]
+    area_m2: float | None = Field(default=None, gt=0, le=100_000)
+    usage: RoomUsage = "residential"
+    rental_status: RentalStatus = "vacant"
+
+
+class RoomUpdate(BaseModel):
+    area_m2: float | None = Field(default=None, gt=0, le=100_000)
+    usage: RoomUsage | None = None
+    rental_status: RentalStatus | None = None
+
+
+class RoomRead(Orm):
+    id: uuid.UUID
+    community_id: uuid.UUID
+    building_id: uuid.UUID
+    unit_id: uuid.UUID
+    floor: int
+    code: str
+    standard_code: str
+    area_m2: float | None
+    usage: str
+    rental_status: str
+    created_at: datetime
+
+
+# households and persons --------------------------------------------------------------
+class HouseholdCreate(BaseModel):
+    room_id: uuid.UUID
+    name: Label | None = None
+
+
+class HouseholdUpdate(BaseModel):
+    name: Label | None = None
+    status: Literal["active", "dissolved"] | None = None
+
+
+class HouseholdRead(Orm):
+    id: uuid.UUID
+    community_id: uuid.UUID
+    building_id: uuid.UUID
+    unit_id: uuid.UUID
+    room_id: uuid.UUID
+    name: str
+    status: str
+    member_count: int = 0
+    created_at: datetime
+
+
+class ResidencyRead(Orm):
+    id: uuid.UUID
+    person_id: uuid.UUID
+    household_id: uuid.UUID
+    room_id: uuid.UUID
+    relation: str
+    moved_in_on: date
+    moved_out_on: date | None
+
+
+IdNumber = Annotated[str, Field(min_length=6, max_length=32, pattern=r"^[0-9A-Za-z]+$")]
+Phone = Annotated[str, Field(min_length=5, max_length=32, pattern=r"^[0-9+\- ()]+$")]
+FaceId = Annotated[str, Field(min_length=4, max_length=128)]
+
+
+class PersonFields(BaseModel):
+    name: Label
+    gender: Literal["male", "female", "other"] | None = None
+    birth_date: date | None = None
+    id_number: IdNumber | None = None
+    phone: Phone | None = None
+    face_id: FaceId | None = None
+
+
+class PersonCreate(PersonFields):
+    household_id: uuid.UUID
+    relation: Relation
+    moved_in_on: date | None = Field(default=None, description="Default: today.")
+    is_self: bool = Field(default=False, description="This person is the caller (links them).")
+
+
+class PersonUpdate(BaseModel):
+    name: Label | None = None
+    gender: Literal["male", "female", "other"] | None = None
+    birth_date: date | None = None
+    id_number: IdNumber | None = None
+    phone: Phone | None = None
+    face_id: FaceId | None = None
+
+
+class MoveIn(BaseModel):
+    household_id: uuid.UUID
+    relation: Relation
+    moved_in_on: date | None = None
+
+
+class MoveOut(BaseModel):
+    household_id: uuid.UUID | None = Field(
+        default=None, description="Which household; needed when the person lives in several."
+    )
+    moved_out_on: date | None = None
+
+
+class PersonRead(BaseModel):
+    id: uuid.UUID
+    name: Annotated[str | None, Sensitive("name")]
+    gender: str | None
+    birth_date: Annotated[date | None, Sensitive("redact", grade=Grade.PERSONAL)] = None
+    id_number: Annotated[str | None, Sensitive("id_number")] = None
+    phone: Annotated[str | None, Sensitive("mobile")] = None
+    face_id: Annotated[str | None, Sensitive("face_id")] = None
+    account_id: uuid.UUID | None
+    residencies: list[ResidencyRead] = Field(
+        default_factory=list, description="Current residencies."
+    )
+    created_at: datetime
+    updated_at: datetime
+
+
+class OccupantRead(BaseModel):
+    """One line of a room's occupancy history."""
+
+    residency: ResidencyRead
+    person: PersonRead
