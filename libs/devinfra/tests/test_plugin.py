@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -95,7 +97,8 @@ def test_env_servers_are_used_and_fresh_database_is_dropped(tmp_path: Path) -> N
     with EmbeddedKafka() as tansu:
         from sc_devinfra.postgres import EmbeddedPostgres
 
-        with EmbeddedPostgres(tmp_path / "pg") as pg:
+        pg_base = Path(tempfile.mkdtemp(prefix="sc-pg-test-"))  # not under tmp_path
+        with EmbeddedPostgres(pg_base / "pg") as pg:
             result = run_pytest(
                 tmp_path,
                 f"""
@@ -119,6 +122,7 @@ def test_env_servers_are_used_and_fresh_database_is_dropped(tmp_path: Path) -> N
             assert db_name.startswith("t_main_")
             exists = asyncio.run(_database_exists(pg.dsn, db_name))
             assert exists is False
+        shutil.rmtree(pg_base, ignore_errors=True)
 
 
 async def _database_exists(dsn: str, name: str) -> bool:

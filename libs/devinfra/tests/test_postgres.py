@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
@@ -20,8 +23,17 @@ from sc_devinfra.postgres import (
 
 
 @pytest.fixture
-def server(tmp_path: Path):
-    with EmbeddedPostgres(tmp_path / "pg") as pg:
+def pg_dir() -> Iterator[Path]:
+    """Not under tmp_path: pytest re-locks its base dir (0700) when any session starts,
+    which would keep the `pgserver` user out of it (see the module docs)."""
+    path = Path(tempfile.mkdtemp(prefix="sc-pg-test-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def server(pg_dir: Path) -> Iterator[EmbeddedPostgres]:
+    with EmbeddedPostgres(pg_dir / "pg") as pg:
         yield pg
 
 
@@ -166,14 +178,14 @@ def test_invalid_database_name_is_refused(server: EmbeddedPostgres) -> None:
         server.create_database('x"; DROP DATABASE postgres; --')
 
 
-def test_stop_leaves_no_postgres_process(tmp_path: Path) -> None:
-    pg = EmbeddedPostgres(tmp_path / "pg").start()
+def test_stop_leaves_no_postgres_process(pg_dir: Path) -> None:
+    pg = EmbeddedPostgres(pg_dir / "pg").start()
     pid = pg.pid
     assert pid is not None
     pg.stop()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
     leftover = subprocess.run(
-        ["pgrep", "-f", f"postgres -D {tmp_path / 'pg'}"], capture_output=True, text=True
+        ["pgrep", "-f", f"postgres -D {pg_dir / 'pg'}"], capture_output=True, text=True
     )
     assert leftover.stdout == ""

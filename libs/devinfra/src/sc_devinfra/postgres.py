@@ -14,6 +14,12 @@ URLs:
 * asyncpg itself does not accept the ``+asyncpg`` scheme: pass
   ``asyncpg_dsn(url)`` (``postgresql://...``) to ``asyncpg.connect``.
 * Authentication is ``trust``: the password in the URL is accepted and ignored.
+
+As root, every parent of the data dir must stay traversable by `pgserver` while the
+server starts (this module adds ``o+rx``). Keep data dirs out of pytest's
+``tmp_path``: pytest re-locks ``/tmp/pytest-of-<user>`` to 0700 whenever a session
+starts, so a parallel pytest run can make initdb fail with "Permission denied"; use
+``tempfile.mkdtemp()`` (the fixtures do).
 """
 
 from __future__ import annotations
@@ -209,11 +215,13 @@ class EmbeddedPostgres:
 
     def _init_data_dir(self) -> None:
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
-        if (self.data_dir / "PG_VERSION").exists():
-            return
         self.data_dir.mkdir(exist_ok=True)
         if _as_root():
+            # Every start, not only at initdb: something may have locked a parent since
+            # (pytest re-locks /tmp/pytest-of-<user> to 0700 at each session start).
             self._prepare_root()
+        if (self.data_dir / "PG_VERSION").exists():
+            return
         result = subprocess.run(
             [
                 str(pg_bin_dir() / "initdb"),
