@@ -58,7 +58,7 @@ helm-check: bootstrap
 # are shared by every pytest worker; they stop even when a test fails.
 test: bootstrap contracts-check helm-check
 	@mkdir -p .run
-	$(UV) run python -m sc_devinfra.servers up --state-file $(STATE)
+	$(UV) run python -m sc_devinfra.servers up --state-file $(STATE) --watch-pid $$PPID
 	@status=0; \
 	  source $(STATE); \
 	  $(UV) run pytest -n $(PYTEST_WORKERS) --dist loadfile -p no:cacheprovider \

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bushelpers import Broker, effect_counts, make_consumer, make_event, record_effect, wait_until
 from sc_core.bus import OutboxRelay
 from sc_core.db import Database
-from sc_devinfra._proc import free_port
+from sc_devinfra import free_port
 from sc_devinfra.apache_kafka import KafkaCluster
 from sc_devinfra.pytest_plugin import create_topic
 from sc_devinfra.tansu import EmbeddedKafka
