@@ -43,6 +43,7 @@ def make_settings(
         "storage_max_batch": 2000,
         "status_sweep_interval_s": 3600,
         "command_sweep_interval_s": 3600,
+        "mqtt_embedded": False,
         "mqtt_embedded_port": 0,
         "log_level": "WARNING",
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,6 +89,7 @@ def create_service_app(
     consumers: Callable[[Runtime], None] | None = None,
     on_start: Sequence[Hook] = (),
     on_stop: Sequence[Hook] = (),
+    readiness: Mapping[str, Callable[[], Awaitable[None]]] | None = None,
     version: str = "0.1.0",
 ) -> FastAPI:
     setup_logging(settings)
@@ -168,6 +169,7 @@ def create_service_app(
         await _broker_ready(runtime.producer)
 
     checks["broker"] = _broker
+    checks.update(readiness or {})  # a service's own dependencies (e.g. its MQTT broker)
     app.include_router(health_router(checks))
     for router in routers:
         app.include_router(router)

@@ -38,9 +38,11 @@ class Settings(ServiceSettings):
     command_sweep_interval_s: float = 5.0
     rpc_long_poll_max_s: float = 60.0
 
-    # MQTT: MQTT_URL of the broker devices connect to (mqtt://user:pass@host:1883). Unset in
-    # dev: an embedded amqtt broker listens on MQTT_EMBEDDED_PORT (0 disables it).
+    # MQTT: MQTT_URL of the broker devices connect to (mqtt://user:pass@host:1883). Unset:
+    # with MQTT_EMBEDDED (dev) an amqtt broker runs in the process on MQTT_EMBEDDED_PORT
+    # (0: any free port); without it the service speaks HTTP only.
     mqtt_url: str | None = None
+    mqtt_embedded: bool = True
     mqtt_embedded_port: int = 1883
     mqtt_embedded_host: str = "127.0.0.1"
     # How the broker mounts each device's topics: "devices/<device id>/v1/devices/me/...".

@@ -21,6 +21,7 @@ from device_ingestion.ingest.consumer import StorageConsumer
 from device_ingestion.ingest.directory import DeviceDirectory
 from device_ingestion.ingest.publisher import TelemetryPublisher
 from device_ingestion.ingest.service import source
+from device_ingestion.mqtt.runner import Mqtt
 from device_ingestion.status import sweep_offline
 from sc_core.service import Runtime, create_service_app
 from sc_core.settings import ServiceSettings
@@ -71,6 +72,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         bucketer=Bucketer(settings.community_timezone),
     )
     background = Background()
+    mqtt = Mqtt(settings)
 
     async def start(runtime: Runtime) -> None:
         assert runtime.db is not None and runtime.producer is not None
@@ -99,6 +101,9 @@ def create_app(settings: ServiceSettings) -> FastAPI:
             )
 
         background.every(settings.status_sweep_interval_s, "status-sweeper", sweep)
+        if mqtt.enabled:
+            await mqtt.start(parts, runtime.db)
+            background.extra_stops.append(mqtt.stop)
 
     async def stop(runtime: Runtime) -> None:
         await background.stop()
@@ -117,7 +122,9 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         ],
         on_start=[start],
         on_stop=[stop],
+        readiness={mqtt.readiness_name: mqtt.ready} if mqtt.enabled else None,
     )
     app.state.parts = parts
     app.state.background = background
+    app.state.mqtt = mqtt
     return app

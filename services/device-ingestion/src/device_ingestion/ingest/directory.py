@@ -74,6 +74,7 @@ class DeviceDirectory:
         self.max_entries = max_entries
         self._by_hash: dict[str, tuple[float, DeviceRef | None]] = {}
         self._by_name: dict[tuple[str, str], tuple[float, DeviceRef | None]] = {}
+        self._by_id: dict[uuid.UUID, tuple[float, DeviceRef | None]] = {}
 
     async def by_token(self, token: str) -> DeviceRef | None:
         digest = hash_token(token)
@@ -87,6 +88,17 @@ class DeviceDirectory:
             ).first()
         ref = DeviceRef.from_row(row) if row is not None else None
         self._remember(self._by_hash, digest, ref, now)
+        return ref
+
+    async def by_id(self, device_id: uuid.UUID) -> DeviceRef | None:
+        hit = self._by_id.get(device_id)
+        now = time.monotonic()
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        async with self.db.engine.connect() as conn:
+            row = (await conn.execute(select(*_COLUMNS).where(devices.c.id == device_id))).first()
+        ref = DeviceRef.from_row(row) if row is not None else None
+        self._remember(self._by_id, device_id, ref, now)
         return ref
 
     async def by_names(self, community_id: str, names: list[str]) -> dict[str, DeviceRef]:
@@ -126,3 +138,4 @@ class DeviceDirectory:
         """Drop every cached entry (after a device was changed or deleted here)."""
         self._by_hash.clear()
         self._by_name.clear()
+        self._by_id.clear()

@@ -1,0 +1,121 @@
+"""An embedded MQTT broker for development (amqtt), with ThingsBoard's device identity.
+
+Devices connect with their access token as username and use ThingsBoard's topics
+(``v1/devices/me/telemetry`` ...). The broker mounts every device session under
+``<prefix>/<device id>/``: what the device publishes on ``T`` is routed as
+``<prefix>/<device id>/T``, its subscription to ``F`` becomes ``<prefix>/<device id>/F``,
+and messages delivered to it have the prefix stripped again. The service's own client
+(username ``mqtt_service_username`` and its password) is not mounted and sees
+``<prefix>/+/v1/devices/me/telemetry``. That is what EMQX does with
+``mountpoint = "devices/${client_attrs.device_id}/"`` and HTTP authentication against
+``POST /internal/mqtt/auth`` (see the service README), so production and development share
+one code path.
+
+amqtt has no mountpoints; this subclass adds them on its internal hooks
+(``_authenticate``, ``_broadcast_message``, ``add_subscription``, ``_del_subscription``,
+``_get_handler``), pinned to amqtt 0.12.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from amqtt.broker import Broker
+from amqtt.session import Session
+
+log = logging.getLogger(__name__)
+
+Authenticator = Callable[[str | None, str | None], Awaitable[str | None]]
+MOUNT = "_sc_mount"
+
+
+class _Unmounting:
+    """A session's protocol handler that strips the session's mountpoint on delivery."""
+
+    def __init__(self, handler: Any, mount: str) -> None:
+        self._handler = handler
+        self._mount = mount
+
+    async def mqtt_publish(self, topic: str, data: bytes, qos: int | None, retain: bool) -> Any:
+        return await self._handler.mqtt_publish(topic.removeprefix(self._mount), data, qos, retain)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._handler, name)
+
+
+class MountingBroker(Broker):
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        prefix: str,
+        device_for_token: Callable[[str], Awaitable[str | None]],
+        service_username: str,
+        service_password: str,
+    ) -> None:
+        config = {
+            "listeners": {"default": {"type": "tcp", "bind": f"{host}:{port}"}},
+            "plugins": {},
+        }
+        super().__init__(config)
+        self.prefix = prefix.strip("/")
+        self.device_for_token = device_for_token
+        self.service_username = service_username
+        self.service_password = service_password
+
+    @property
+    def port(self) -> int:
+        server = self._servers["default"].instance
+        return int(server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+
+    def _mount(self, session: Session | None) -> str | None:
+        return getattr(session, MOUNT, None) if session is not None else None
+
+    async def _authenticate(self, session: Session, _: Any) -> bool:
+        username, password = session.username, session.password
+        if username == self.service_username:
+            ok = hmac.compare_digest(str(password or ""), self.service_password)
+            return ok
+        if not username:
+            return False
+        device_id = await self.device_for_token(username)
+        if device_id is None:
+            log.info("mqtt: refused a connection with an unknown token")
+            return False
+        setattr(session, MOUNT, f"{self.prefix}/{device_id}/")
+        return True
+
+    async def _broadcast_message(
+        self,
+        session: Session | None,
+        topic: str | None,
+        data: bytes | bytearray | None,
+        force_qos: int | None = None,
+    ) -> None:
+        mount = self._mount(session)
+        if mount is not None and topic is not None:
+            topic = mount + topic
+        await super()._broadcast_message(session, topic, data, force_qos)
+
+    async def add_subscription(self, subscription: tuple[str, int], session: Session) -> int:
+        mount = self._mount(session)
+        if mount is not None:
+            subscription = (mount + subscription[0], subscription[1])
+        return await super().add_subscription(subscription, session)
+
+    def _del_subscription(self, a_filter: str, session: Session) -> int:
+        mount = self._mount(session)
+        if mount is not None and not a_filter.startswith(mount):
+            a_filter = mount + a_filter
+        return super()._del_subscription(a_filter, session)
+
+    def _get_handler(self, session: Session) -> Any:
+        handler = super()._get_handler(session)
+        mount = self._mount(session)
+        if handler is None or mount is None:
+            return handler
+        return _Unmounting(handler, mount)

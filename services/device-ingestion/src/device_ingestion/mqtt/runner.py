@@ -1,0 +1,87 @@
+"""Starting MQTT for the service: the client on MQTT_URL, or the embedded broker and the
+client on it."""
+
+from __future__ import annotations
+
+import logging
+
+from device_ingestion.api.deps import Parts
+from device_ingestion.config import Settings
+from device_ingestion.mqtt.bridge import MqttBridge
+from device_ingestion.mqtt.broker import MountingBroker
+from sc_core.db.engine import Database
+
+log = logging.getLogger(__name__)
+
+
+class Mqtt:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.broker: MountingBroker | None = None
+        self.bridge: MqttBridge | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.settings.mqtt_url) or self.settings.mqtt_embedded
+
+    @property
+    def readiness_name(self) -> str:
+        return "mqtt" if self.settings.mqtt_url else "mqtt (embedded amqtt broker, dev only)"
+
+    async def start(self, parts: Parts, db: Database) -> None:
+        s = self.settings
+        common = {
+            "parts": parts,
+            "db": db,
+            "prefix": s.mqtt_mount_prefix,
+            "shared_group": s.mqtt_shared_group,
+        }
+        if s.mqtt_url:
+            self.bridge = MqttBridge.from_url(
+                s.mqtt_url,
+                username=s.mqtt_service_username,
+                password=s.mqtt_service_password,
+                **common,
+            )
+            log.info("mqtt: using the broker at MQTT_URL")
+        else:
+            directory = parts.directory
+            assert directory is not None
+
+            async def device_for_token(token: str) -> str | None:
+                ref = await directory.by_token(token) if len(token) <= 128 else None
+                return str(ref.id) if ref is not None else None
+
+            self.broker = MountingBroker(
+                s.mqtt_embedded_host,
+                s.mqtt_embedded_port,
+                prefix=s.mqtt_mount_prefix,
+                device_for_token=device_for_token,
+                service_username=s.mqtt_service_username,
+                service_password=s.mqtt_service_password,
+            )
+            await self.broker.start()
+            log.warning(
+                "mqtt: MQTT_URL is unset; embedded amqtt broker (development only) on %s:%d",
+                s.mqtt_embedded_host,
+                self.broker.port,
+            )
+            self.bridge = MqttBridge(
+                host=s.mqtt_embedded_host,
+                port=self.broker.port,
+                username=s.mqtt_service_username,
+                password=s.mqtt_service_password,
+                **common,  # type: ignore[arg-type]
+            )
+        await self.bridge.start()
+
+    async def ready(self) -> None:
+        if self.bridge is None:
+            raise ConnectionError("MQTT has not started")
+        await self.bridge.ready()
+
+    async def stop(self) -> None:
+        if self.bridge is not None:
+            await self.bridge.stop()
+        if self.broker is not None:
+            await self.broker.shutdown()
