@@ -65,7 +65,7 @@ class IdentityKit:
             grants = list(
                 await uow.session.scalars(select(Grant).where(Grant.account_id == account.id))
             )
-        return await issue_access_token(self.keystore, account, grants, now=now)
+            return await issue_access_token(self.keystore, account, grants, now=now)
 
     async def auth(self, username: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {await self.token(username)}"}

@@ -1,0 +1,144 @@
+"""Logging in: passwords, mobiles, client credentials, the claims, lockouts and release."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import Callable
+
+import jwt
+from httpx import AsyncClient
+
+from conftest import running
+from identity.config import Settings
+from identity_kit import PASSWORD, IdentityKit
+from sc_core.auth import Grant, Principal, parse_jwks
+
+
+async def claims_of(client: AsyncClient, token: str) -> dict[str, object]:
+    """Verify like any other service would: against the published JWKS."""
+    keys = parse_jwks((await client.get("/.well-known/jwks.json")).json())
+    key = keys[jwt.get_unverified_header(token)["kid"]]
+    return jwt.decode(
+        token, key.key, algorithms=["EdDSA"], audience="smart-community",
+        issuer="smart-community-identity",
+    )  # fmt: skip
+
+
+async def test_password_login_gives_eddsa_tokens_with_the_principal_claims(kit: IdentityKit) -> None:
+    response = await kit.login("grid_worker")
+    assert response.status_code == 200, response.text
+    assert response.headers["cache-control"] == "no-store"
+    body = response.json()
+    assert body["token_type"] == "Bearer" and body["expires_in"] == 900
+    assert body["refresh_token"] and body["refresh_token"] != body["access_token"]
+    header = jwt.get_unverified_header(body["access_token"])
+    assert header["alg"] == "EdDSA" and header["kid"]
+    claims = await claims_of(kit.client, body["access_token"])
+    assert claims["exp"] - claims["iat"] == 900 and claims["jti"]  # type: ignore[operator]
+    principal = Principal.from_claims(claims)
+    assert principal.subject == str(kit.ids["account:grid_worker"])
+    assert principal.kind == "user" and principal.name == "grid_worker"
+    assert principal.roles == {"grid_worker"}
+    assert principal.grants == (Grant("grid_worker", "grid", str(kit.ids["grid1"])),)
+
+
+async def test_form_login_and_login_by_mobile(kit: IdentityKit) -> None:
+    created = await kit.as_("platform_admin", "POST", "/api/v1/accounts", json={
+        "username": "zhao.lei", "display_name": "赵磊", "password": "s3cret-pass",
+        "mobile": "13900001111",
+    })  # fmt: skip
+    assert created.status_code == 201, created.text
+    form = {"grant_type": "password", "username": "+86 139-0000-1111", "password": "s3cret-pass"}
+    response = await kit.client.post("/api/v1/auth/token", data=form)
+    assert response.status_code == 200, response.text
+    claims = await claims_of(kit.client, response.json()["access_token"])
+    assert claims["sub"] == created.json()["id"] and claims["preferred_username"] == "zhao.lei"
+
+
+async def test_wrong_or_unknown_credentials_look_the_same(kit: IdentityKit) -> None:
+    for username, password in (("resident", "wrong-password"), ("nobody", PASSWORD)):
+        response = await kit.login(username, password)
+        assert response.status_code == 401
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["code"] == "auth.invalid_credentials"
+    missing = await kit.client.post("/api/v1/auth/token", json={"username": "resident"})
+    assert missing.status_code == 400 and missing.json()["code"] == "auth.invalid_request"
+    odd = await kit.client.post("/api/v1/auth/token", content=b"x", headers={"content-type": "text/plain"})
+    assert odd.status_code == 415
+
+
+async def test_client_credentials_for_integrators(kit: IdentityKit) -> None:
+    form = {"grant_type": "client_credentials", "client_id": "integrator", "client_secret": PASSWORD}
+    response = await kit.client.post("/api/v1/auth/token", data=form)
+    assert response.status_code == 200, response.text
+    assert response.json()["refresh_token"] is None
+    assert (await claims_of(kit.client, response.json()["access_token"]))["kind"] == "service"
+    basic = base64.b64encode(f"integrator:{PASSWORD}".encode()).decode()
+    response = await kit.client.post(
+        "/api/v1/auth/token", data={"grant_type": "client_credentials"},
+        headers={"Authorization": f"Basic {basic}"},
+    )  # fmt: skip
+    assert response.status_code == 200, response.text
+    # a service account never logs in with the password grant, a person never as a client
+    assert (await kit.login("integrator")).status_code == 401
+    form = {"grant_type": "client_credentials", "client_id": "resident", "client_secret": PASSWORD}
+    assert (await kit.client.post("/api/v1/auth/token", data=form)).status_code == 401
+    created = await kit.as_("platform_admin", "POST", "/api/v1/service-accounts", json={
+        "client_id": "city-platform", "display_name": "市级平台",
+        "grants": [{"role": "integrator", "scope_type": "community",
+                    "scope_id": str(kit.ids["community"])}],
+    })  # fmt: skip
+    assert created.status_code == 201, created.text
+    secret = created.json()["client_secret"]
+    form = {"grant_type": "client_credentials", "client_id": "city-platform", "client_secret": secret}
+    token = (await kit.client.post("/api/v1/auth/token", data=form)).json()["access_token"]
+    me = await kit.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.json()["roles"] == ["integrator"] and me.json()["kind"] == "service"
+
+
+async def _login(client: AsyncClient, user: str, password: str, address: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    response = await client.post(
+        "/api/v1/auth/token", json={"username": user, "password": password},
+        headers={"X-Forwarded-For": f"198.51.100.1, {address}"},
+    )  # fmt: skip
+    return response.status_code, {**response.json(), "retry": response.headers.get("retry-after")}
+
+
+async def test_account_lockout_then_release_by_time_and_by_admin(
+    make_settings: Callable[..., Settings],
+) -> None:
+    settings = make_settings(login_max_failures=3, login_lock_seconds=2)
+    async with running(settings) as (app, client):
+        kit = IdentityKit(app, client)
+        await kit.load_demo()
+        for n in range(3):  # from three addresses: only the account counts here
+            assert (await _login(client, "doctor", "bad-guess", f"192.0.2.{n}"))[0] == 401
+        status, body = await _login(client, "doctor", PASSWORD, "192.0.2.50")
+        assert status == 423 and body["code"] == "auth.account_locked"
+        assert 1 <= int(body["retry"]) <= 2
+        await asyncio.sleep(2.1)
+        assert (await _login(client, "doctor", PASSWORD, "192.0.2.50"))[0] == 200
+        for n in range(3):
+            await _login(client, "doctor", "bad-guess", f"192.0.2.{10 + n}")
+        assert (await _login(client, "doctor", PASSWORD, "192.0.2.50"))[0] == 423
+        account = kit.ids["account:doctor"]
+        unlock = await kit.as_("community_admin", "POST", f"/api/v1/accounts/{account}/unlock")
+        assert unlock.status_code == 200 and unlock.json()["locked_until"] is None
+        assert (await _login(client, "doctor", PASSWORD, "192.0.2.50"))[0] == 200
+
+
+async def test_an_address_that_keeps_failing_is_blocked_with_retry_after(
+    make_settings: Callable[..., Settings],
+) -> None:
+    settings = make_settings(login_address_max_failures=4, login_address_block_seconds=60)
+    async with running(settings) as (app, client):
+        await IdentityKit(app, client).load_demo()
+        for user in ("police", "doctor", "merchant", "volunteer"):  # spraying accounts
+            assert (await _login(client, user, "guess", "203.0.113.9"))[0] == 401
+        status, body = await _login(client, "resident", PASSWORD, "203.0.113.9")
+        assert status == 429 and body["code"] == "auth.too_many_attempts"
+        assert 55 <= int(body["retry"]) <= 60
+        assert (await _login(client, "resident", PASSWORD, "203.0.113.10"))[0] == 200
+        # no account got locked by the spraying
+        assert (await _login(client, "police", PASSWORD, "203.0.113.11"))[0] == 200

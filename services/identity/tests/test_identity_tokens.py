@@ -1,0 +1,172 @@
+"""Tokens over time: expiry, refresh rotation and reuse, logout, key rotation."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+from pydantic import ValidationError
+
+from conftest import running
+from identity.auth.keys import format_entry, generate_key, parse_key_ring
+from identity.config import Settings
+from identity_kit import IdentityKit
+from sc_core.auth.testing import LocalIssuer
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_expired_forged_and_tampered_tokens_are_refused(kit: IdentityKit) -> None:
+    old = await kit.token("resident", now=datetime.now(UTC) - timedelta(minutes=20))
+    response = await kit.client.get("/api/v1/me", headers=bearer(old))
+    assert response.status_code == 401 and response.json()["code"] == "auth.token_expired"
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    forged = LocalIssuer().issue("resident", roles=["platform_admin"])  # a key not ours
+    response = await kit.client.get("/api/v1/me", headers=bearer(forged))
+    assert response.status_code == 401 and response.json()["code"] == "auth.invalid_token"
+    head, body, signature = (await kit.token("resident")).split(".")
+    tampered = f"{head}.{body[:-4]}AAAA.{signature}"
+    assert (await kit.client.get("/api/v1/me", headers=bearer(tampered))).status_code == 401
+    assert (await kit.client.get("/api/v1/me")).json()["code"] == "auth.unauthenticated"
+
+
+async def refresh(kit: IdentityKit, token: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    response = await kit.client.post(
+        "/api/v1/auth/token", data={"grant_type": "refresh_token", "refresh_token": token}
+    )
+    return response.status_code, response.json()
+
+
+async def test_refresh_rotates_and_a_reused_token_closes_the_whole_chain(kit: IdentityKit) -> None:
+    first = (await kit.login("tenant")).json()
+    status, second = await refresh(kit, first["refresh_token"])
+    assert status == 200 and second["refresh_token"] != first["refresh_token"]
+    me = await kit.client.get("/api/v1/me", headers=bearer(second["access_token"]))
+    assert me.json()["roles"] == ["tenant"]
+    status, third = await refresh(kit, second["refresh_token"])
+    assert status == 200
+    other_session = (await kit.login("tenant")).json()
+    # the first token is presented again: someone copied it
+    status, body = await refresh(kit, first["refresh_token"])
+    assert status == 401 and body["code"] == "auth.refresh_token_reused"
+    status, body = await refresh(kit, third["refresh_token"])  # the chain's newest is dead too
+    assert status == 401 and body["code"] == "auth.invalid_refresh_token"
+    assert (await refresh(kit, other_session["refresh_token"]))[0] == 200  # other logins live
+    assert (await refresh(kit, "not-a-token-at-all"))[0] == 401
+
+
+async def test_logout_revokes_by_bearer_or_by_refresh_token(kit: IdentityKit) -> None:
+    session = (await kit.login("family")).json()
+    out = await kit.client.post("/api/v1/auth/logout", headers=bearer(session["access_token"]))
+    assert out.status_code == 204
+    status, body = await refresh(kit, session["refresh_token"])
+    assert status == 401 and body["code"] == "auth.invalid_refresh_token"
+    session = (await kit.login("family")).json()
+    out = await kit.client.post(
+        "/api/v1/auth/logout", json={"refresh_token": session["refresh_token"]}
+    )
+    assert out.status_code == 204
+    assert (await refresh(kit, session["refresh_token"]))[0] == 401
+    assert (await kit.client.post("/api/v1/auth/logout")).status_code == 400
+
+
+def kid_of(token: str) -> str:
+    return str(jwt.get_unverified_header(token)["kid"])
+
+
+async def test_key_rotation_keeps_old_tokens_valid_until_their_key_retires(
+    make_settings: Callable[..., Settings],
+) -> None:
+    async with running(make_settings(keystore_reload_seconds=0)) as (app, client):
+        kit = IdentityKit(app, client)
+        await kit.load_demo()
+        old = (await kit.login("police")).json()["access_token"]
+        rotated = await kit.as_(
+            "platform_admin", "POST", "/api/v1/auth/keys/rotate", json={"activate_in_seconds": 0}
+        )
+        assert rotated.status_code == 201 and rotated.json()["signing"] is True
+        new = (await kit.login("police")).json()["access_token"]
+        assert kid_of(new) == rotated.json()["kid"] != kid_of(old)
+        published = {k["kid"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]}
+        assert published == {kid_of(old), kid_of(new)}
+        for token in (old, new):
+            assert (await client.get("/api/v1/me", headers=bearer(token))).status_code == 200
+        ring = {k["kid"]: k for k in (await kit.as_("platform_admin", "GET", "/api/v1/auth/keys")).json()}
+        retire_at = datetime.fromisoformat(ring[kid_of(old)]["publish_until"])
+        assert ring[kid_of(old)]["signing"] is False
+        assert retire_at - datetime.now(UTC) > timedelta(seconds=900)  # old tokens outlive
+        kit.keystore.clock = lambda: retire_at + timedelta(seconds=1)
+        published = {k["kid"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]}
+        assert published == {kid_of(new)}
+        response = await client.get("/api/v1/me", headers=bearer(old))
+        assert response.status_code == 401 and response.json()["code"] == "auth.invalid_token"
+        assert (await client.get("/api/v1/me", headers=bearer(new))).status_code == 200
+
+
+async def test_a_delayed_key_is_published_before_it_signs(
+    make_settings: Callable[..., Settings],
+) -> None:
+    async with running(make_settings(keystore_reload_seconds=0)) as (app, client):
+        kit = IdentityKit(app, client)
+        await kit.load_demo()
+        before = kid_of((await kit.login("police")).json()["access_token"])
+        staged = (await kit.as_("platform_admin", "POST", "/api/v1/auth/keys/rotate",
+                                json={"activate_in_seconds": 120})).json()  # fmt: skip
+        assert staged["signing"] is False and staged["published"] is True
+        jwks = {k["kid"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]}
+        assert staged["kid"] in jwks
+        assert kid_of((await kit.login("police")).json()["access_token"]) == before
+        kit.keystore.clock = lambda: datetime.now(UTC) + timedelta(seconds=121)
+        assert kid_of((await kit.login("police")).json()["access_token"]) == staged["kid"]
+
+
+async def test_rotate_keys_command(make_settings: Callable[..., Settings]) -> None:
+    settings = make_settings(keystore_reload_seconds=0)
+    async with running(settings) as (_, client):
+        env = {**os.environ, "DATABASE_URL": settings.database_url, "JWT_SIGNING_KEYS": ""}
+        done = subprocess.run(
+            [sys.executable, "-m", "identity", "rotate-keys", "--activate-in", "0"],
+            env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("new signing key ed25519-")
+        assert len((await client.get("/.well-known/jwks.json")).json()["keys"]) == 2
+
+
+async def test_a_configured_key_ring_signs_with_its_first_key(
+    make_settings: Callable[..., Settings],
+) -> None:
+    first, second = generate_key(), generate_key()
+    ring = f"{format_entry(first)},{format_entry(second)}"
+    async with running(make_settings(jwt_signing_keys=ring)) as (app, client):
+        kit = IdentityKit(app, client)
+        await kit.load_demo()
+        assert kid_of((await kit.login("police")).json()["access_token"]) == first.kid
+        jwks = {k["kid"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]}
+        assert jwks == {first.kid, second.kid}
+        assert all("d" not in k for k in (await client.get("/.well-known/jwks.json")).json()["keys"])
+        refused = await kit.as_("platform_admin", "POST", "/api/v1/auth/keys/rotate")
+        assert refused.status_code == 409 and refused.json()["code"] == "auth.keys_managed_by_config"
+
+
+def test_settings_refuse_malformed_rings_and_production_placeholders() -> None:
+    entry = format_entry(generate_key("k1"))
+    assert [k.kid for k in parse_key_ring(entry)] == ["k1"]
+    for bad in ("k1", "k1:bm90LWEta2V5", "bad kid:" + entry.split(":")[1], f"{entry},{entry}"):
+        with pytest.raises(ValidationError):
+            Settings(jwt_signing_keys=bad)
+    production = {
+        "environment": "production",
+        "database_url": "postgresql+asyncpg://identity:s3cret@db:5432/identity",
+        "field_encryption_keys": "k1:" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODk=",
+    }
+    with pytest.raises(ValidationError, match="jwt_signing_keys"):
+        Settings(**production, jwt_signing_keys="change-me:" + entry.split(":")[1])
+    assert Settings(**production, jwt_signing_keys=entry).jwt_signing_keys == entry
