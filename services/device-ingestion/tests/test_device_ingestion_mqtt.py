@@ -99,3 +99,36 @@ async def test_gateway_telemetry_over_mqtt(harness: Harness, community: str) -> 
 async def test_readiness_names_the_embedded_broker(harness: Harness) -> None:
     ready = (await harness.client.get("/readyz")).json()
     assert ready["checks"]["mqtt (embedded amqtt broker, dev only)"] == "ok"
+
+
+async def test_rpc_over_mqtt_reaches_only_its_device(harness: Harness, community: str) -> None:
+    light = await harness.create_device(community, "sl-1", "street_light")
+    other = await harness.create_device(community, "sl-2", "street_light")
+    async with (
+        device_client(harness, light["access_token"]) as client,
+        device_client(harness, other["access_token"]) as bystander,
+    ):
+        await client.subscribe("v1/devices/me/rpc/request/+", qos=1)
+        await bystander.subscribe("v1/devices/me/rpc/request/+", qos=1)
+        sent = await harness.client.post(
+            f"/api/v1/devices/{light['id']}/commands",
+            json={"method": "switch_light", "params": {"on": True}},
+            headers=harness.admin(community),
+        )
+        created = sent.json()
+        assert created["status"] == "sent"
+        message = await asyncio.wait_for(anext(aiter(client.messages)), 10)
+        assert message.topic.value == f"v1/devices/me/rpc/request/{created['rpc_id']}"
+        assert json.loads(message.payload) == {"method": "switch_light", "params": {"on": True}}
+        await client.publish(
+            f"v1/devices/me/rpc/response/{created['rpc_id']}", json.dumps({"on": True}), qos=1
+        )
+        url = f"/api/v1/devices/{light['id']}/commands/{created['id']}"
+        for _ in range(200):
+            done = (await harness.client.get(url, headers=harness.admin(community))).json()
+            if done["status"] != "sent":
+                break
+            await asyncio.sleep(0.05)
+        assert done["status"] == "succeeded" and done["result"] == {"on": True}
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(anext(aiter(bystander.messages)), 0.5)

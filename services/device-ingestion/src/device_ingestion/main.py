@@ -11,9 +11,11 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from device_ingestion.api import device_api, devices, energy, provision, queries
+from device_ingestion.api import commands, device_api, devices, energy, provision, queries
 from device_ingestion.api.deps import Parts
+from device_ingestion.commands.service import CommandService
 from device_ingestion.config import Settings
+from device_ingestion.consumers import register
 from device_ingestion.db.models import metadata
 from device_ingestion.domain.buckets import Bucketer
 from device_ingestion.domain.catalogue import load_catalogue
@@ -74,12 +76,19 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     background = Background()
     mqtt = Mqtt(settings)
 
-    async def start(runtime: Runtime) -> None:
+    def prepare(runtime: Runtime) -> None:
+        """The parts routes and consumers share (the database exists by now)."""
         assert runtime.db is not None and runtime.producer is not None
-        parts.directory = DeviceDirectory(runtime.db)
-        parts.publisher = TelemetryPublisher(
-            runtime.producer, settings.telemetry_topic, source(parts)
-        )
+        if parts.directory is None:
+            parts.directory = DeviceDirectory(runtime.db)
+            parts.publisher = TelemetryPublisher(
+                runtime.producer, settings.telemetry_topic, source(parts)
+            )
+            parts.commands = CommandService(runtime.db, settings.command_default_timeout_s)
+
+    async def start(runtime: Runtime) -> None:
+        prepare(runtime)
+        assert runtime.db is not None and isinstance(parts.commands, CommandService)
         if settings.storage_enabled:
             background.storage = StorageConsumer(
                 db=runtime.db,
@@ -101,9 +110,13 @@ def create_app(settings: ServiceSettings) -> FastAPI:
             )
 
         background.every(settings.status_sweep_interval_s, "status-sweeper", sweep)
+        background.every(settings.command_sweep_interval_s, "command-expiry", parts.commands.expire)
         if mqtt.enabled:
             await mqtt.start(parts, runtime.db)
             background.extra_stops.append(mqtt.stop)
+            assert mqtt.bridge is not None
+            parts.commands.mqtt_send = mqtt.bridge.publish_rpc
+            mqtt.bridge.on_rpc_response = parts.commands.complete
 
     async def stop(runtime: Runtime) -> None:
         await background.stop()
@@ -118,8 +131,10 @@ def create_app(settings: ServiceSettings) -> FastAPI:
             provision.router,
             queries.router,
             energy.router,
+            commands.router,
             device_api.router,
         ],
+        consumers=register(parts, prepare, settings.command_topic),
         on_start=[start],
         on_stop=[stop],
         readiness={mqtt.readiness_name: mqtt.ready} if mqtt.enabled else None,

@@ -1,0 +1,185 @@
+"""Commands: create, deliver, complete, expire.
+
+States: ``queued`` (stored) -> ``sent`` (published on the device's MQTT RPC topic or
+handed to its HTTP long-poll) -> ``succeeded`` / ``failed`` (the device answered; an
+answer with an ``error`` member is a failure) or ``expired`` (no answer by
+``expires_at``). Every change is stored; nothing is kept only in memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+
+from device_ingestion.db.models import device_commands
+from device_ingestion.ingest.directory import DeviceRef
+from sc_core.db.engine import Database
+
+log = logging.getLogger(__name__)
+OPEN = ("queued", "sent")
+
+Sender = Callable[[uuid.UUID, int, dict[str, Any]], Awaitable[None]]
+
+
+class CommandService:
+    def __init__(self, db: Database, default_timeout_s: int) -> None:
+        self.db = db
+        self.default_timeout_s = default_timeout_s
+        self.mqtt_send: Sender | None = None
+        self._waiters: dict[uuid.UUID, asyncio.Event] = {}
+
+    async def create(
+        self,
+        device: DeviceRef,
+        method: str,
+        params: dict[str, Any],
+        *,
+        source: str,
+        requested_by: str | None,
+        timeout_s: int | None = None,
+        expires_at: datetime | None = None,
+        request_event_id: str | None = None,
+    ) -> Any:
+        """Store a queued command (idempotent on ``request_event_id``) and deliver it."""
+        now = datetime.now(UTC)
+        expires = expires_at or now + timedelta(seconds=timeout_s or self.default_timeout_s)
+        values = {
+            "id": uuid.uuid4(),
+            "device_id": device.id,
+            "community_id": device.community_id,
+            "method": method,
+            "params": params,
+            "status": "queued" if expires > now else "expired",
+            "source": source,
+            "requested_by": requested_by,
+            "request_event_id": request_event_id,
+            "expires_at": expires,
+            "completed_at": None if expires > now else now,
+        }
+        async with self.db.uow() as uow:
+            row = (
+                await uow.session.execute(
+                    insert(device_commands)
+                    .values(**values)
+                    .on_conflict_do_nothing(index_elements=["request_event_id"])
+                    .returning(device_commands)
+                )
+            ).first()
+            await uow.commit()
+        if row is None:  # the same request event again
+            async with self.db.engine.connect() as conn:
+                query = select(device_commands).where(
+                    device_commands.c.request_event_id == request_event_id
+                )
+                return (await conn.execute(query)).one()
+        if row.status == "queued":
+            row = await self.deliver(row)
+        return row
+
+    async def deliver(self, row: Any) -> Any:
+        """Publish on MQTT when connected; the HTTP long-poll picks it up otherwise too."""
+        waiter = self._waiters.get(row.device_id)
+        if waiter is not None:
+            waiter.set()
+        if self.mqtt_send is None:
+            return row
+        try:
+            body = {"method": row.method, "params": row.params}
+            await self.mqtt_send(row.device_id, row.rpc_id, body)
+        except Exception as exc:
+            log.info("command %s: not published on MQTT (%s); waits for a poll", row.id, exc)
+            return row
+        return await self._mark_sent(row.id) or row
+
+    async def _mark_sent(self, command_id: uuid.UUID) -> Any:
+        async with self.db.uow() as uow:
+            row = (
+                await uow.session.execute(
+                    update(device_commands)
+                    .where(device_commands.c.id == command_id, device_commands.c.status == "queued")
+                    .values(status="sent", sent_at=func.now())
+                    .returning(device_commands)
+                )
+            ).first()
+            await uow.commit()
+        return row
+
+    async def next_for(self, device: DeviceRef, wait_s: float) -> Any:
+        """The oldest open command of the device, waiting up to ``wait_s`` for one."""
+        deadline = asyncio.get_running_loop().time() + wait_s
+        while True:
+            waiter = self._waiters.setdefault(device.id, asyncio.Event())
+            waiter.clear()
+            row = await self._oldest_open(device.id)
+            if row is not None:
+                return (await self._mark_sent(row.id)) or row
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                return None
+            # woken by a command created here; other replicas' commands within a second
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(waiter.wait(), min(left, 1.0))
+
+    async def _oldest_open(self, device_id: uuid.UUID) -> Any:
+        query = (
+            select(device_commands)
+            .where(
+                device_commands.c.device_id == device_id,
+                device_commands.c.status.in_(OPEN),
+                device_commands.c.expires_at > func.now(),
+            )
+            .order_by(device_commands.c.rpc_id)
+            .limit(1)
+        )
+        async with self.db.engine.connect() as conn:
+            return (await conn.execute(query)).first()
+
+    async def complete(self, device: DeviceRef, rpc_id: int, result: Any) -> bool:
+        """Store the device's answer; False when it answers no open command of its own."""
+        failed = isinstance(result, dict) and "error" in result
+        async with self.db.uow() as uow:
+            row = (
+                await uow.session.execute(
+                    update(device_commands)
+                    .where(
+                        device_commands.c.rpc_id == rpc_id,
+                        device_commands.c.device_id == device.id,
+                        device_commands.c.status.in_(OPEN),
+                    )
+                    .values(
+                        status="failed" if failed else "succeeded",
+                        result=result,
+                        error=str(result["error"])[:1000] if failed else None,
+                        completed_at=func.now(),
+                    )
+                    .returning(device_commands.c.id)
+                )
+            ).first()
+            await uow.commit()
+        return row is not None
+
+    async def expire(self, now: datetime | None = None) -> int:
+        """Every open command past its expiry becomes ``expired``."""
+        async with self.db.uow() as uow:
+            result = await uow.session.execute(
+                update(device_commands)
+                .where(
+                    and_(
+                        device_commands.c.completed_at.is_(None),
+                        device_commands.c.expires_at <= (now or func.now()),
+                    )
+                )
+                .values(status="expired", completed_at=func.now(), error="no answer in time")
+                .returning(device_commands.c.id)
+            )
+            expired = len(result.all())
+            await uow.commit()
+        return expired

@@ -1,0 +1,163 @@
+"""Commands: sent by people or by command events, picked up by an HTTP long-poll,
+answered, expired when unanswered; all of it stored and queryable."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from di_helpers import Harness
+
+from sc_core.auth import Grant
+from sc_core.bus.cloudevents import CloudEvent
+
+
+async def command(harness: Harness, community: str, device: dict[str, Any], cid: str) -> Any:
+    url = f"/api/v1/devices/{device['id']}/commands/{cid}"
+    return (await harness.client.get(url, headers=harness.admin(community))).json()
+
+
+async def test_http_long_poll_answer_and_history(harness: Harness, community: str) -> None:
+    door = await harness.create_device(community, "door-7", "door_contact")
+    token = door["access_token"]
+    poll = asyncio.create_task(
+        harness.client.get(f"/api/v1/{token}/rpc", params={"timeout": 20000})
+    )
+    await asyncio.sleep(0.2)  # the device is waiting before the command exists
+    sent = await harness.client.post(
+        f"/api/v1/devices/{door['id']}/commands",
+        json={"method": "open_door", "params": {"duration_s": 5}},
+        headers=harness.user(Grant("property_staff", "community", community)),
+    )
+    assert sent.status_code == 202, sent.text
+    created = sent.json()
+    assert created["status"] == "queued" and created["source"] == "api"
+    request = (await poll).json()
+    assert request == {"id": created["rpc_id"], "method": "open_door", "params": {"duration_s": 5}}
+    assert (await command(harness, community, door, created["id"]))["status"] == "sent"
+    answer = await harness.client.post(
+        f"/api/v1/{token}/rpc/{created['rpc_id']}", json={"opened": True}
+    )
+    assert answer.status_code == 200
+    done = await command(harness, community, door, created["id"])
+    assert done["status"] == "succeeded" and done["result"] == {"opened": True}
+    assert done["completed_at"] is not None
+    again = await harness.client.post(f"/api/v1/{token}/rpc/{created['rpc_id']}", json={})
+    assert again.status_code == 404
+    empty = await harness.client.get(f"/api/v1/{token}/rpc", params={"timeout": 100})
+    assert empty.status_code == 408
+    history = await harness.client.get(
+        f"/api/v1/devices/{door['id']}/commands", headers=harness.admin(community)
+    )
+    assert [c["id"] for c in history.json()["items"]] == [created["id"]]
+
+
+async def test_unknown_method_forbidden_caller_and_failed_answer(
+    harness: Harness, community: str
+) -> None:
+    lamp = await harness.create_device(community, "lamp-c", "street_light")
+    url = f"/api/v1/devices/{lamp['id']}/commands"
+    bad = await harness.client.post(
+        url, json={"method": "open_door"}, headers=harness.admin(community)
+    )
+    assert bad.status_code == 422 and bad.json()["code"] == "command.unknown_method"
+    resident = harness.user(Grant("resident", "community", community))
+    assert (
+        await harness.client.post(url, json={"method": "dim_light"}, headers=resident)
+    ).status_code == 403
+    created = (
+        await harness.client.post(
+            url,
+            json={"method": "dim_light", "params": {"level": 30}},
+            headers=harness.admin(community),
+        )
+    ).json()
+    token = lamp["access_token"]
+    polled = (await harness.client.get(f"/api/v1/{token}/rpc", params={"timeout": 1000})).json()
+    assert polled["id"] == created["rpc_id"]
+    await harness.client.post(f"/api/v1/{token}/rpc/{polled['id']}", json={"error": "driver fault"})
+    failed = await command(harness, community, lamp, created["id"])
+    assert failed["status"] == "failed" and failed["error"] == "driver fault"
+
+
+async def test_unanswered_commands_expire(harness: Harness, community: str) -> None:
+    pump = await harness.create_device(community, "pump-1", "water_tank")
+    created = (
+        await harness.client.post(
+            f"/api/v1/devices/{pump['id']}/commands",
+            json={"method": "start_pump", "timeout_s": 30},
+            headers=harness.admin(community),
+        )
+    ).json()
+    commands = harness.parts.commands
+    assert commands is not None
+    await commands.expire(now=datetime.now(UTC))  # type: ignore[attr-defined]
+    assert (await command(harness, community, pump, created["id"]))["status"] == "queued"
+    await commands.expire(now=datetime.fromisoformat(created["expires_at"]) + timedelta(seconds=1))  # type: ignore[attr-defined]
+    expired = await command(harness, community, pump, created["id"])
+    assert expired["status"] == "expired" and expired["error"] == "no answer in time"
+    token = pump["access_token"]
+    assert (
+        await harness.client.get(f"/api/v1/{token}/rpc", params={"timeout": 0})
+    ).status_code == 408
+
+
+async def test_command_events_from_other_services_are_carried_out_once(
+    harness: Harness, community: str
+) -> None:
+    gate = await harness.create_device(community, "gate-1", "gate")
+    now = datetime.now(UTC)
+    data = {
+        "command_id": f"cmd-{gate['id'][:8]}",
+        "device_id": gate["id"],
+        "command": "open_door",
+        "params": {"door_id": "door-north", "duration_s": 5},
+        "community_id": community,
+        "requested_by": "u-1001",
+        "requested_by_service": "identity",
+        "requested_at": now.isoformat(),
+        "expires_at": (now + timedelta(seconds=30)).isoformat(),
+        "correlation_id": None,
+    }
+    settings = harness.parts.settings
+    producer = AIOKafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        enable_idempotence=settings.kafka_enable_idempotence,
+    )
+    await producer.start()
+    try:
+        for _ in range(2):  # the same request twice (two events, one command_id)
+            event = CloudEvent.create(
+                "community.device.command_requested.v1",
+                "/services/identity",
+                data,
+                subject=gate["id"],
+            )
+            await producer.send_and_wait(
+                settings.command_topic,
+                event.body(),
+                key=gate["id"].encode(),
+                headers=event.headers(),
+            )
+    finally:
+        await producer.stop()
+    token = gate["access_token"]
+    polled = await harness.client.get(f"/api/v1/{token}/rpc", params={"timeout": 30000})
+    assert polled.status_code == 200
+    assert polled.json()["method"] == "open_door"
+    await harness.client.post(f"/api/v1/{token}/rpc/{polled.json()['id']}", json={"ok": True})
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # give a duplicate command time to appear, if any
+        rows = await harness.sql(
+            "SELECT status, source FROM device_commands WHERE device_id = :d", d=gate["id"]
+        )
+        inbox = await harness.sql(
+            "SELECT count(*) AS n FROM event_inbox WHERE consumer = 'commands'"
+        )
+        if inbox[0].n >= 2:
+            break
+        await asyncio.sleep(0.05)
+    assert [(r.status, r.source) for r in rows] == [("succeeded", "event:identity")]
