@@ -10,6 +10,7 @@ from typing import Any
 
 from audit.db.store import PartitionKeeper
 from audit.handlers import RecordStore
+
 from sc_contracts.events.audit import AuditRecordedV1
 from sc_core.audit import AUDIT_EVENT_TYPE
 from sc_core.auth import Grant, ScopeType

@@ -8,12 +8,12 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from asgi_lifespan import LifespanManager
-from fastapi import FastAPI
-from httpx import ASGITransport, AsyncClient
-
 from audit.config import Settings
 from audit.db.models import tables
 from audit.main import MIGRATIONS, create_app
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+
 from sc_core.auth.testing import JWKSServer, LocalIssuer
 from sc_core.db import Database
 from sc_core.db.migrate import upgrade

@@ -8,7 +8,6 @@ from typing import cast
 
 from audit.commands import COMMANDS, run_command
 from audit.config import Settings
-from audit.main import MIGRATIONS, create_app
 from sc_core.cli import run_service
 
 
@@ -16,6 +15,8 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] in COMMANDS:
         return run_command(args)
+    from audit.main import MIGRATIONS, create_app  # the app only when serving or migrating
+
     run_service(
         Settings, lambda s: create_app(cast(Settings, s)), migrations_dir=MIGRATIONS, argv=args
     )

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from audit.db.store import PartitionKeeper
+from audit.domain.vocabulary import CONSUMER_NAME
 from audit.handlers import RecordStore
 from sc_core.audit import AUDIT_EVENT_TYPE
 from sc_core.service import Runtime
-
-CONSUMER_NAME = "records"
 
 
 def register(runtime: Runtime, partitions: PartitionKeeper) -> RecordStore:

@@ -12,13 +12,18 @@ from sc_core.db import Database
 
 
 async def verify_day(db: Database, day: date) -> VerifyReport:
-    """Recompute ``day``'s chain; the report names the first broken link, if any."""
+    """Recompute ``day``'s chain; the report names the first broken link, if any.
+
+    The head is read first and the records up to its length checked, so appends going on
+    meanwhile are neither needed nor mistaken for tampering.
+    """
     verifier = ChainVerifier(day)
     async with db.engine.connect() as conn:
-        async for record in day_chain(conn, day):
+        head = await chain_head(conn, day)
+        await conn.rollback()
+        async for record in day_chain(conn, day, upto=head[0] if head else None):
             if verifier.feed(record) is not None:
                 break
-        head = await chain_head(conn, day)
     broken = verifier.finish(*(head if head else (None, None)))
     return VerifyReport(
         day=day,

@@ -12,12 +12,13 @@ from datetime import date
 from sqlalchemy import delete, func, text
 
 from audit.config import Settings
-from audit.consumers import CONSUMER_NAME
 from audit.db.store import PartitionKeeper
 from audit.domain.partitions import months_to_ensure, utc_today
+from audit.domain.vocabulary import CONSUMER_NAME
 from sc_core.db import Database
 
 log = logging.getLogger(__name__)
+RETRY_SECONDS = 60.0
 
 
 @dataclass
@@ -72,9 +73,9 @@ async def run_maintenance(
 
 
 class MaintenanceJob:
-    """Runs :func:`run_maintenance` at start and then every interval; failures are logged
-    and retried at the next run. Replicas may all run it: the database functions take an
-    advisory lock."""
+    """Runs :func:`run_maintenance` at start and then every interval; a failed run is
+    logged and retried within a minute. Replicas may all run it: the database functions
+    take an advisory lock."""
 
     def __init__(self, settings: Settings, partitions: PartitionKeeper) -> None:
         self.settings = settings
@@ -94,11 +95,13 @@ class MaintenanceJob:
 
     async def _loop(self, db: Database) -> None:
         while True:
+            interval = self.settings.audit_maintenance_interval_seconds
             try:
                 await run_maintenance(db, self.settings, self.partitions)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("audit maintenance failed: %s; retrying next run", exc)
+                interval = min(interval, RETRY_SECONDS)
+                log.warning("audit maintenance failed: %s; retrying in %.0f s", exc, interval)
             self.runs += 1
-            await asyncio.sleep(self.settings.audit_maintenance_interval_seconds)
+            await asyncio.sleep(interval)

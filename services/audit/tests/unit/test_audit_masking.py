@@ -4,6 +4,7 @@ platform admins see INTERNAL), the way the platform masks it elsewhere."""
 from __future__ import annotations
 
 from audit.domain.masking import mask_record
+
 from sc_core.privacy import Grade, grade_for
 
 AUDITOR = grade_for(["auditor"])

@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from pydantic import ValidationError
-
 from audit.api.export import cell
 from audit.config import Settings
 from audit.domain.partitions import add_months, expired, months_to_ensure, partition_name
+from pydantic import ValidationError
 
 
 def test_retention_under_365_days_is_refused() -> None:

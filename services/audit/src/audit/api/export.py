@@ -17,7 +17,7 @@ from audit.api.deps import Filters, Reader, Scope, SettingsDep
 from audit.api.records import masked
 from audit.db.queries import RecordFilters, count_records, export_batches
 from audit.domain.vocabulary import EXPORT_ACTION, RESOURCE_TYPE
-from sc_core.api import AuditorDep, RuntimeDep, UnitOfWorkDep
+from sc_core.api import AuditorDep, RuntimeDep
 from sc_core.db import Database
 from sc_core.errors import Problem
 
@@ -93,10 +93,10 @@ async def export_csv(
     settings: SettingsDep,
     runtime: RuntimeDep,
     auditor: AuditorDep,
-    uow: UnitOfWorkDep,
 ) -> StreamingResponse:
     assert runtime.db is not None
-    total = await count_records(uow.session, filters, scope)
+    async with runtime.db.uow() as uow:  # closed before streaming starts
+        total = await count_records(uow.session, filters, scope)
     limit = settings.audit_export_max_rows
     if total > limit:
         raise Problem(

@@ -91,7 +91,11 @@ async def export_batches(
     limit: int,
     batch: int = 1000,
 ) -> AsyncIterator[Sequence[Any]]:
-    """Matching records oldest first, ``batch`` at a time (keyset), at most ``limit``."""
+    """Matching records oldest first, ``batch`` at a time (keyset), at most ``limit``.
+
+    Each batch is its own short transaction, so a long export never holds the table
+    lock that adding or dropping a partition waits for.
+    """
     after: tuple[datetime, Any] | None = None
     sent = 0
     while sent < limit:
@@ -100,6 +104,7 @@ async def export_batches(
             query = query.where(tuple_(R.occurred_at, R.record_id) > tuple_(*after))
         query = query.order_by(R.occurred_at, R.record_id).limit(min(batch, limit - sent))
         rows = (await conn.execute(query)).all()
+        await conn.rollback()
         if not rows:
             return
         sent += len(rows)
@@ -113,25 +118,27 @@ def _utc_day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 async def day_chain(
-    conn: AsyncConnection, day: date, *, batch: int = 2000
+    conn: AsyncConnection, day: date, *, upto: int | None, batch: int = 2000
 ) -> AsyncIterator[dict[str, Any]]:
-    """One day's records in chain order (the day's partition only)."""
+    """One day's records in chain order, up to position ``upto`` (the head read before:
+    records appended meanwhile are not part of this check). Batches are short
+    transactions, as in :func:`export_batches`."""
     start, end = _utc_day_bounds(day)
     position = 0
-    while True:
-        query = (
-            select(TABLE)
-            .where(R.chain_day == day, R.occurred_at >= start, R.occurred_at < end)
-            .where(R.chain_pos > position)
-            .order_by(R.chain_pos, R.record_id)
-            .limit(batch)
+    while upto is None or position < upto:
+        query = select(TABLE).where(
+            R.chain_day == day, R.occurred_at >= start, R.occurred_at < end, R.chain_pos > position
         )
-        rows = (await conn.execute(query)).mappings().all()
-        if not rows:
+        if upto is not None:
+            query = query.where(R.chain_pos <= upto)
+        rows = await conn.execute(query.order_by(R.chain_pos, R.record_id).limit(batch))
+        found = rows.mappings().all()
+        await conn.rollback()
+        if not found:
             return
-        for row in rows:
+        for row in found:
             yield dict(row)
-        position = int(rows[-1]["chain_pos"])
+        position = int(found[-1]["chain_pos"])
 
 
 async def chain_head(conn: AsyncConnection, day: date) -> tuple[int, str] | None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 READER_ROLES = ("auditor", "platform_admin")
 
+# The consumer of audit.records.v1 (its inbox rows carry this name).
+CONSUMER_NAME = "records"
+
 # A login that did not succeed: action auth.login with one of these outcomes.
 LOGIN_ACTION = "auth.login"
 FAILED_OUTCOMES = ("failure", "denied")

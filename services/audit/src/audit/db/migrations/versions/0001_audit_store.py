@@ -30,10 +30,13 @@ $$
 """
 
 # SECURITY DEFINER: runs as the owner, so a runtime role that does not own the table can
-# add partitions (and only that). Search path and time zone are pinned.
+# add partitions (and only that). Search path and time zone are pinned. Adding or dropping
+# a partition locks the whole table: after 5 s waiting behind a long reader it gives up
+# (and is retried) rather than queue every insert behind it.
 ENSURE_PARTITION = """
 CREATE FUNCTION audit_ensure_partition(p_month date) RETURNS text
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public SET timezone = 'UTC'
+    SET lock_timeout = '5s'
 AS $$
 DECLARE
     v_start date := date_trunc('month', p_month)::date;
@@ -68,6 +71,7 @@ CREATE FUNCTION audit_drop_expired_partitions(p_retention_days integer,
                                               p_dry_run boolean DEFAULT false)
 RETURNS SETOF text
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public SET timezone = 'UTC'
+    SET lock_timeout = '5s'
 AS $$
 DECLARE
     v_cutoff date;
