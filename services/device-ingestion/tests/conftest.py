@@ -41,6 +41,7 @@ def make_settings(
         "status_topic": f"device.status.t{suffix}",
         "audit_topic": f"audit.records.t{suffix}",
         "command_topic": f"device.commands.t{suffix}",
+        "passage_topic": f"access.passages.t{suffix}",
         "storage_max_batch": 2000,
         "status_sweep_interval_s": 3600,
         "command_sweep_interval_s": 3600,
@@ -54,7 +55,7 @@ def make_settings(
 
 async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterator[Harness]:
     topics = (settings.telemetry_topic, settings.status_topic, settings.audit_topic)
-    for topic in (*topics, settings.command_topic):
+    for topic in (*topics, settings.command_topic, settings.passage_topic):
         await create_topic(settings.kafka_bootstrap_servers, topic, partitions=2)
     app = create_app(settings)
     async with (

@@ -3,6 +3,7 @@ and roll-ups that equal the raw data recomputed, late readings included."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -200,3 +201,39 @@ async def test_rollups_equal_the_raw_data_recomputed_after_late_readings(
     again = [StoredEvent(UUID(device["id"]), base, {"activePower": 1.0}, NOW)]
     await storage.store(again)
     assert await harness.sql(ROLLUP_STORED, d=device["id"]) == stored
+
+
+async def test_gate_passages_become_passage_events_once(harness: Harness, community: str) -> None:
+    gate = await harness.create_device(community, "gate-n", "gate")
+    url = f"/api/v1/{gate['access_token']}/telemetry"
+    at = NOW - timedelta(seconds=30)
+    body = [
+        {"ts": ms(at), "values": {"passageType": "face", "direction": "in", "faceId": "f-1"}},
+        {
+            "ts": ms(at + timedelta(seconds=1)),
+            "values": {"passageType": "card", "credentialId": "c-9", "granted": False},
+        },
+        {
+            "ts": ms(at + timedelta(seconds=2)),
+            "values": {"passageType": "plate", "plateNumber": "沪A12345", "direction": "out"},
+        },
+    ]
+    assert (await harness.client.post(url, json=body)).json()["accepted"] == 9
+    assert await harness.wait_stored(9, gate["id"]) == 9
+    storage = harness.app.state.background.storage
+    await storage.store(
+        [StoredEvent(UUID(gate["id"]), at, body[0]["values"], NOW, "gate", community)]
+    )
+    rows = await harness.sql(
+        "SELECT payload FROM event_outbox WHERE topic = :t ORDER BY seq",
+        t=harness.parts.settings.passage_topic,
+    )
+    events = [
+        json.loads(r.payload) for r in rows if json.loads(r.payload)["device_id"] == gate["id"]
+    ]
+    assert [(e["method"], e["direction"], e["face_id"], e["plate"]) for e in events] == [
+        ("face", "in", "f-1", None),
+        ("plate", "out", None, "沪A12345"),
+    ]
+    assert events[0]["community_id"] == community
+    assert events[0]["passage_id"] == f"{gate['id']}:{ms(at)}"

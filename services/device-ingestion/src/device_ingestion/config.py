@@ -32,6 +32,7 @@ class Settings(ServiceSettings):
     # Status sweeper: devices with no activity for their type's timeout go offline
     status_sweep_interval_s: float = 15.0
     status_topic: str = "device.status.v1"
+    passage_topic: str = "access.passages.v1"
 
     # Commands
     command_topic: str = "device.commands.v1"

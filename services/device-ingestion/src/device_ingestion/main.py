@@ -100,6 +100,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                 status_topic=settings.status_topic,
                 source=source(parts),
                 max_batch=settings.storage_max_batch,
+                passage_topic=settings.passage_topic,
             )
             await background.storage.start()
         db = runtime.db

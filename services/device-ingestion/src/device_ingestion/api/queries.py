@@ -36,7 +36,7 @@ def _value(row: Any) -> bool | float | str | None:
         return float(row.num)
     if row.bool is not None:
         return bool(row.bool)
-    return row.str  # type: ignore[no-any-return]
+    return row.str
 
 
 def _keys(keys: str | None) -> list[str] | None:

@@ -24,8 +24,10 @@ from aiokafka.errors import CommitFailedError
 from prometheus_client import Counter, Histogram
 
 from device_ingestion.domain.buckets import Bucketer
+from device_ingestion.ingest.passages import PASSAGE_TYPE, passages
 from device_ingestion.ingest.storage import PartitionKeeper, StoredEvent, parse_event, store_batch
 from device_ingestion.status import publish_changes
+from sc_core.bus.cloudevents import CloudEvent
 from sc_core.bus.consumer import dlq_topic
 from sc_core.bus.producer import ProducerHandle
 from sc_core.db.engine import Database
@@ -58,6 +60,7 @@ class StorageConsumer:
         status_topic: str,
         source: str,
         max_batch: int = 5000,
+        passage_topic: str = "access.passages.v1",
         on_stored: Callable[[list[StoredEvent]], Awaitable[None]] | None = None,
     ) -> None:
         self.db = db
@@ -69,6 +72,7 @@ class StorageConsumer:
         self.status_topic = status_topic
         self.source = source
         self.max_batch = max_batch
+        self.passage_topic = passage_topic
         self.on_stored = on_stored
         self.partitions = PartitionKeeper()
         self._task: asyncio.Task[None] | None = None
@@ -161,17 +165,25 @@ class StorageConsumer:
         await self.partitions.ensure(self.db.engine, [e.ts for e in events])
         async with self.db.uow() as uow:
             conn = await uow.session.connection()
-            stored, changes = await store_batch(conn, events, self.bucketer)
-            await publish_changes(uow, changes, topic=self.status_topic, source=self.source)
+            stored = await store_batch(conn, events, self.bucketer)
+            await publish_changes(uow, stored.changes, topic=self.status_topic, source=self.source)
+            for passage in passages(events, stored.new_rows):
+                await uow.publish(
+                    self.passage_topic,
+                    CloudEvent.create(
+                        PASSAGE_TYPE, self.source, passage, subject=passage["device_id"]
+                    ),
+                    key=passage["device_id"],
+                )
             await uow.commit()
         BATCH_SECONDS.observe(time.perf_counter() - started)
-        STORED.inc(stored)
+        STORED.inc(len(stored.new_rows))
         now = time.time()
         for event in events:
             LAG.observe(max(0.0, now - event.received_at.timestamp()))
         if self.on_stored is not None:
             await self.on_stored(events)
-        return stored
+        return len(stored.new_rows)
 
     async def _dead_letter(self, record: ConsumerRecord[Any, Any], error: Exception) -> None:
         headers = list(record.headers or []) + [

@@ -34,6 +34,8 @@ class StoredEvent:
     ts: datetime
     values: dict[str, Any]
     received_at: datetime
+    device_type: str = ""
+    community_id: str = ""
 
 
 def parse_event(data: dict[str, Any]) -> StoredEvent:
@@ -47,6 +49,8 @@ def parse_event(data: dict[str, Any]) -> StoredEvent:
             ts=_aware(datetime.fromisoformat(data["ts"])),
             values=values,
             received_at=_aware(datetime.fromisoformat(data["received_at"])),
+            device_type=str(data.get("device_type", "")),
+            community_id=str(data.get("community_id", "")),
         )
     except (KeyError, TypeError) as exc:
         raise ValueError(f"not a telemetry event: {exc}") from exc
@@ -159,10 +163,16 @@ def _columns(rows: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:
     return [[row[i] for row in rows] for i in range(width)]
 
 
+@dataclass
+class Stored:
+    new_rows: set[tuple[uuid.UUID, str, datetime]]
+    changes: list[StatusChange]
+
+
 async def store_batch(
     conn: AsyncConnection, events: Sequence[StoredEvent], bucketer: Bucketer
-) -> tuple[int, list[StatusChange]]:
-    """Store ``events`` in the caller's transaction; returns (new rows, devices back online)."""
+) -> Stored:
+    """Store ``events`` in the caller's transaction: the new rows and devices back online."""
     raw: dict[tuple[uuid.UUID, str, datetime], tuple[Any, ...]] = {}
     seen: dict[uuid.UUID, datetime] = {}
     for ev in events:
@@ -193,7 +203,7 @@ async def store_batch(
 
     await _fold_rollups(conn, inserted, bucketer)
     changes = await touch_devices(conn, seen)
-    return len(inserted), changes
+    return Stored({(r[0], r[1], r[2]) for r in inserted}, changes)
 
 
 async def _fold_rollups(conn: AsyncConnection, inserted: Sequence[Any], bucketer: Bucketer) -> None:

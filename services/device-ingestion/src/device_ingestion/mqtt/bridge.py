@@ -32,7 +32,7 @@ from sc_core.db.engine import Database
 
 log = logging.getLogger(__name__)
 
-RpcResponder = Callable[[DeviceRef, int, Any], Awaitable[None]]
+RpcResponder = Callable[[DeviceRef, int, Any], Awaitable[object]]
 
 
 class MqttBridge:
@@ -150,7 +150,7 @@ class MqttBridge:
             device = await self.parts.directory.by_id(device_id)
             if device is None:
                 return
-            payload = json.loads(bytes(message.payload))  # type: ignore[arg-type]
+            payload = json.loads(bytes(message.payload))
             rest = "/".join(parts[2:])
             if rest == "v1/devices/me/telemetry":
                 await ingest_telemetry(self.parts, device, payload, "mqtt")

@@ -70,7 +70,7 @@ class MountingBroker(Broker):
     @property
     def port(self) -> int:
         server = self._servers["default"].instance
-        return int(server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+        return int(server.sockets[0].getsockname()[1])
 
     def _mount(self, session: Session | None) -> str | None:
         return getattr(session, MOUNT, None) if session is not None else None

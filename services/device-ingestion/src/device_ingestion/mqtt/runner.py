@@ -71,7 +71,7 @@ class Mqtt:
                 port=self.broker.port,
                 username=s.mqtt_service_username,
                 password=s.mqtt_service_password,
-                **common,  # type: ignore[arg-type]
+                **common,
             )
         await self.bridge.start()
 

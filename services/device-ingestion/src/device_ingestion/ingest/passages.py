@@ -1,0 +1,57 @@
+"""Passages: a gate's reading with a ``passageType`` (and not ``granted: false``) is a
+person or vehicle going through; it becomes ``community.access.passage_recorded.v1`` on
+``access.passages.v1`` (written to the outbox with the stored reading, once)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from device_ingestion.ingest.storage import StoredEvent
+
+PASSAGE_TYPE = "community.access.passage_recorded.v1"
+_METHOD = {
+    "face": "face",
+    "card": "card",
+    "qr": "qr",
+    "plate": "plate",
+    "password": "password",
+    "remote": "app",
+}
+
+
+def passages(
+    events: Sequence[StoredEvent], new_rows: Iterable[tuple[uuid.UUID, str, datetime]]
+) -> list[dict[str, Any]]:
+    fresh = {(d, ts) for d, key, ts in new_rows if key == "passageType"}
+    out = []
+    for ev in events:
+        values = ev.values
+        if ev.device_type != "gate" or (ev.device_id, ev.ts) not in fresh:
+            continue
+        if values.get("granted") is False:
+            continue
+        method = _METHOD.get(str(values.get("passageType")), "other")
+        credential = values.get("credentialId")
+        out.append(
+            {
+                "passage_id": f"{ev.device_id}:{int(ev.ts.timestamp() * 1000)}",
+                "device_id": str(ev.device_id),
+                "door_id": None,
+                "community_id": ev.community_id,
+                "direction": values.get("direction")
+                if values.get("direction") in ("in", "out")
+                else "unknown",
+                "method": method,
+                "ts": ev.ts.isoformat(),
+                "face_id": values.get("faceId"),
+                "card_no": credential if method == "card" else None,
+                "plate": values.get("plateNumber"),
+                "person_id": None,
+                "pass_id": credential if method == "qr" else None,
+            }
+        )
+        fresh.discard((ev.device_id, ev.ts))
+    return out
