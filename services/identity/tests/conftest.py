@@ -10,10 +10,10 @@ import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
-
 from identity.config import Settings
 from identity.main import create_app
 from identity_kit import IdentityKit
+
 from sc_contracts.admin import create_topics
 
 

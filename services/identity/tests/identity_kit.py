@@ -9,14 +9,14 @@ from typing import Any
 
 from fastapi import FastAPI
 from httpx import AsyncClient, Response
-from sqlalchemy import select, text
-
 from identity.auth.keystore import KeyStore
 from identity.auth.tokens import issue_access_token
 from identity.db.access import Door
 from identity.db.auth import Account, Grant
-from identity.db.register import Building, Community, Grid, Household, Person
+from identity.db.register import Building, Community, Grid, Household, Person, Room, Unit
 from identity.demo import DEFAULT_PASSWORD, load_demo
+from sqlalchemy import select, text
+
 from sc_core.db import Database
 
 PASSWORD = DEFAULT_PASSWORD
@@ -48,6 +48,11 @@ class IdentityKit:
                 self.ids[f"grid{grid.code[1:]}"] = grid.id
             for b in await s.scalars(select(Building)):
                 self.ids[f"building{b.code}"] = b.id
+            for u in await s.scalars(select(Unit)):
+                code = (await s.get(Building, u.building_id)).code  # type: ignore[union-attr]
+                self.ids[f"unit{code}-{u.code}"] = u.id
+            for r in await s.scalars(select(Room).where(Room.code.in_(["101", "201", "302"]))):
+                self.ids[f"room{r.standard_code.removeprefix('DEMO-001-')}"] = r.id
             for h in await s.scalars(select(Household)):
                 self.ids[f"household{h.name}"] = h.id
             for p in await s.scalars(select(Person)):

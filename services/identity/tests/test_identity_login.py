@@ -7,11 +7,11 @@ import base64
 from collections.abc import Callable
 
 import jwt
-from httpx import AsyncClient
-
 from conftest import running
+from httpx import AsyncClient
 from identity.config import Settings
 from identity_kit import PASSWORD, IdentityKit
+
 from sc_core.auth import Grant, Principal, parse_jwks
 
 
@@ -20,12 +20,17 @@ async def claims_of(client: AsyncClient, token: str) -> dict[str, object]:
     keys = parse_jwks((await client.get("/.well-known/jwks.json")).json())
     key = keys[jwt.get_unverified_header(token)["kid"]]
     return jwt.decode(
-        token, key.key, algorithms=["EdDSA"], audience="smart-community",
+        token,
+        key.key,
+        algorithms=["EdDSA"],
+        audience="smart-community",
         issuer="smart-community-identity",
-    )  # fmt: skip
+    )
 
 
-async def test_password_login_gives_eddsa_tokens_with_the_principal_claims(kit: IdentityKit) -> None:
+async def test_password_login_gives_eddsa_tokens_with_the_principal_claims(
+    kit: IdentityKit,
+) -> None:
     response = await kit.login("grid_worker")
     assert response.status_code == 200, response.text
     assert response.headers["cache-control"] == "no-store"
@@ -44,10 +49,17 @@ async def test_password_login_gives_eddsa_tokens_with_the_principal_claims(kit: 
 
 
 async def test_form_login_and_login_by_mobile(kit: IdentityKit) -> None:
-    created = await kit.as_("platform_admin", "POST", "/api/v1/accounts", json={
-        "username": "zhao.lei", "display_name": "赵磊", "password": "s3cret-pass",
-        "mobile": "13900001111",
-    })  # fmt: skip
+    created = await kit.as_(
+        "platform_admin",
+        "POST",
+        "/api/v1/accounts",
+        json={
+            "username": "zhao.lei",
+            "display_name": "赵磊",
+            "password": "s3cret-pass",
+            "mobile": "13900001111",
+        },
+    )
     assert created.status_code == 201, created.text
     form = {"grant_type": "password", "username": "+86 139-0000-1111", "password": "s3cret-pass"}
     response = await kit.client.post("/api/v1/auth/token", data=form)
@@ -64,34 +76,56 @@ async def test_wrong_or_unknown_credentials_look_the_same(kit: IdentityKit) -> N
         assert response.json()["code"] == "auth.invalid_credentials"
     missing = await kit.client.post("/api/v1/auth/token", json={"username": "resident"})
     assert missing.status_code == 400 and missing.json()["code"] == "auth.invalid_request"
-    odd = await kit.client.post("/api/v1/auth/token", content=b"x", headers={"content-type": "text/plain"})
+    odd = await kit.client.post(
+        "/api/v1/auth/token", content=b"x", headers={"content-type": "text/plain"}
+    )
     assert odd.status_code == 415
 
 
 async def test_client_credentials_for_integrators(kit: IdentityKit) -> None:
-    form = {"grant_type": "client_credentials", "client_id": "integrator", "client_secret": PASSWORD}
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": "integrator",
+        "client_secret": PASSWORD,
+    }
     response = await kit.client.post("/api/v1/auth/token", data=form)
     assert response.status_code == 200, response.text
     assert response.json()["refresh_token"] is None
     assert (await claims_of(kit.client, response.json()["access_token"]))["kind"] == "service"
     basic = base64.b64encode(f"integrator:{PASSWORD}".encode()).decode()
     response = await kit.client.post(
-        "/api/v1/auth/token", data={"grant_type": "client_credentials"},
+        "/api/v1/auth/token",
+        data={"grant_type": "client_credentials"},
         headers={"Authorization": f"Basic {basic}"},
-    )  # fmt: skip
+    )
     assert response.status_code == 200, response.text
     # a service account never logs in with the password grant, a person never as a client
     assert (await kit.login("integrator")).status_code == 401
     form = {"grant_type": "client_credentials", "client_id": "resident", "client_secret": PASSWORD}
     assert (await kit.client.post("/api/v1/auth/token", data=form)).status_code == 401
-    created = await kit.as_("platform_admin", "POST", "/api/v1/service-accounts", json={
-        "client_id": "city-platform", "display_name": "市级平台",
-        "grants": [{"role": "integrator", "scope_type": "community",
-                    "scope_id": str(kit.ids["community"])}],
-    })  # fmt: skip
+    created = await kit.as_(
+        "platform_admin",
+        "POST",
+        "/api/v1/service-accounts",
+        json={
+            "client_id": "city-platform",
+            "display_name": "市级平台",
+            "grants": [
+                {
+                    "role": "integrator",
+                    "scope_type": "community",
+                    "scope_id": str(kit.ids["community"]),
+                }
+            ],
+        },
+    )
     assert created.status_code == 201, created.text
     secret = created.json()["client_secret"]
-    form = {"grant_type": "client_credentials", "client_id": "city-platform", "client_secret": secret}
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": "city-platform",
+        "client_secret": secret,
+    }
     token = (await kit.client.post("/api/v1/auth/token", data=form)).json()["access_token"]
     me = await kit.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert me.json()["roles"] == ["integrator"] and me.json()["kind"] == "service"
@@ -99,9 +133,10 @@ async def test_client_credentials_for_integrators(kit: IdentityKit) -> None:
 
 async def _login(client: AsyncClient, user: str, password: str, address: str) -> tuple[int, dict]:  # type: ignore[type-arg]
     response = await client.post(
-        "/api/v1/auth/token", json={"username": user, "password": password},
+        "/api/v1/auth/token",
+        json={"username": user, "password": password},
         headers={"X-Forwarded-For": f"198.51.100.1, {address}"},
-    )  # fmt: skip
+    )
     return response.status_code, {**response.json(), "retry": response.headers.get("retry-after")}
 
 

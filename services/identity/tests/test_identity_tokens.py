@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -10,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
-from pydantic import ValidationError
-
 from conftest import running
 from identity.auth.keys import format_entry, generate_key, parse_key_ring
 from identity.config import Settings
 from identity_kit import IdentityKit
+from pydantic import ValidationError
+
 from sc_core.auth.testing import LocalIssuer
 
 
@@ -98,7 +99,10 @@ async def test_key_rotation_keeps_old_tokens_valid_until_their_key_retires(
         assert published == {kid_of(old), kid_of(new)}
         for token in (old, new):
             assert (await client.get("/api/v1/me", headers=bearer(token))).status_code == 200
-        ring = {k["kid"]: k for k in (await kit.as_("platform_admin", "GET", "/api/v1/auth/keys")).json()}
+        ring = {
+            k["kid"]: k
+            for k in (await kit.as_("platform_admin", "GET", "/api/v1/auth/keys")).json()
+        }
         retire_at = datetime.fromisoformat(ring[kid_of(old)]["publish_until"])
         assert ring[kid_of(old)]["signing"] is False
         assert retire_at - datetime.now(UTC) > timedelta(seconds=900)  # old tokens outlive
@@ -117,8 +121,14 @@ async def test_a_delayed_key_is_published_before_it_signs(
         kit = IdentityKit(app, client)
         await kit.load_demo()
         before = kid_of((await kit.login("police")).json()["access_token"])
-        staged = (await kit.as_("platform_admin", "POST", "/api/v1/auth/keys/rotate",
-                                json={"activate_in_seconds": 120})).json()  # fmt: skip
+        staged = (
+            await kit.as_(
+                "platform_admin",
+                "POST",
+                "/api/v1/auth/keys/rotate",
+                json={"activate_in_seconds": 120},
+            )
+        ).json()
         assert staged["signing"] is False and staged["published"] is True
         jwks = {k["kid"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]}
         assert staged["kid"] in jwks
@@ -131,10 +141,14 @@ async def test_rotate_keys_command(make_settings: Callable[..., Settings]) -> No
     settings = make_settings(keystore_reload_seconds=0)
     async with running(settings) as (_, client):
         env = {**os.environ, "DATABASE_URL": settings.database_url, "JWT_SIGNING_KEYS": ""}
-        done = subprocess.run(
+        done = await asyncio.to_thread(
+            subprocess.run,
             [sys.executable, "-m", "identity", "rotate-keys", "--activate-in", "0"],
-            env=env, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert done.returncode == 0, done.stderr
         assert done.stdout.startswith("new signing key ed25519-")
         assert len((await client.get("/.well-known/jwks.json")).json()["keys"]) == 2
@@ -151,9 +165,13 @@ async def test_a_configured_key_ring_signs_with_its_first_key(
         assert kid_of((await kit.login("police")).json()["access_token"]) == first.kid
         jwks = {k["kid"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]}
         assert jwks == {first.kid, second.kid}
-        assert all("d" not in k for k in (await client.get("/.well-known/jwks.json")).json()["keys"])
+        assert all(
+            "d" not in k for k in (await client.get("/.well-known/jwks.json")).json()["keys"]
+        )
         refused = await kit.as_("platform_admin", "POST", "/api/v1/auth/keys/rotate")
-        assert refused.status_code == 409 and refused.json()["code"] == "auth.keys_managed_by_config"
+        assert (
+            refused.status_code == 409 and refused.json()["code"] == "auth.keys_managed_by_config"
+        )
 
 
 def test_settings_refuse_malformed_rings_and_production_placeholders() -> None:

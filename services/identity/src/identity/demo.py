@@ -59,8 +59,13 @@ class Demo:
 
 async def _places(uow: UnitOfWork) -> Demo:
     s = uow.session
-    community = Community(code=DEMO_CODE, name="幸福里社区（演示）", address="示范市示范区幸福路1号",
-                          longitude=116.4074, latitude=39.9042)  # fmt: skip
+    community = Community(
+        code=DEMO_CODE,
+        name="幸福里社区（演示）",
+        address="示范市示范区幸福路1号",
+        longitude=116.4074,
+        latitude=39.9042,
+    )
     s.add(community)
     await s.flush()
     demo = Demo(community)
@@ -68,35 +73,61 @@ async def _places(uow: UnitOfWork) -> Demo:
         grid = Grid(community_id=community.id, code=f"G{code}", name=f"第{code}网格")
         s.add(grid)
         await s.flush()
-        building = Building(community_id=community.id, grid_id=grid.id, code=code,
-                            name=f"{code}号楼", floors=6, longitude=116.4074 + int(code) / 1000,
-                            latitude=39.9042)  # fmt: skip
+        building = Building(
+            community_id=community.id,
+            grid_id=grid.id,
+            code=code,
+            name=f"{code}号楼",
+            floors=6,
+            longitude=116.4074 + int(code) / 1000,
+            latitude=39.9042,
+        )
         s.add(building)
         await s.flush()
         demo.grids[code], demo.buildings[code] = grid, building
         for unit_code in ("1", "2"):
-            unit = Unit(community_id=community.id, building_id=building.id, code=unit_code,
-                        name=f"{unit_code}单元")  # fmt: skip
+            unit = Unit(
+                community_id=community.id,
+                building_id=building.id,
+                code=unit_code,
+                name=f"{unit_code}单元",
+            )
             s.add(unit)
             await s.flush()
             for floor in range(1, 7):
                 for n in (1, 2):
                     room = f"{floor}0{n}"
-                    s.add(Room(community_id=community.id, building_id=building.id,
-                               unit_id=unit.id, floor=floor, code=room, area_m2=89.5,
-                               standard_code=f"{DEMO_CODE}-{code}-{unit_code}-{room}",
-                               rental_status="vacant"))  # fmt: skip
+                    s.add(
+                        Room(
+                            community_id=community.id,
+                            building_id=building.id,
+                            unit_id=unit.id,
+                            floor=floor,
+                            code=room,
+                            area_m2=89.5,
+                            standard_code=f"{DEMO_CODE}-{code}-{unit_code}-{room}",
+                            rental_status="vacant",
+                        )
+                    )
     await s.flush()
     return demo
 
 
 async def _doors(uow: UnitOfWork, demo: Demo) -> None:
     c = demo.community.id
-    specs = [("north-gate", "北门", "gate", None), ("b1", "1号楼门禁", "building", "1"),
-             ("b2", "2号楼门禁", "building", "2")]  # fmt: skip
+    specs = [
+        ("north-gate", "北门", "gate", None),
+        ("b1", "1号楼门禁", "building", "1"),
+        ("b2", "2号楼门禁", "building", "2"),
+    ]
     for key, name, kind, building in specs:
-        door = Door(community_id=c, name=name, kind=kind, device_id=f"demo-door-{key}",
-                    building_id=demo.buildings[building].id if building else None)  # fmt: skip
+        door = Door(
+            community_id=c,
+            name=name,
+            kind=kind,
+            device_id=f"demo-door-{key}",
+            building_id=demo.buildings[building].id if building else None,
+        )
         uow.session.add(door)
         demo.doors[key] = door
     await uow.session.flush()
@@ -110,8 +141,13 @@ async def _residents(uow: UnitOfWork, demo: Demo) -> dict[str, Person]:
             select(Room).where(Room.standard_code == f"{DEMO_CODE}-{b}-{u}-{r}")
         )
         assert room is not None
-        household = Household(community_id=room.community_id, building_id=room.building_id,
-                              unit_id=room.unit_id, room_id=room.id, name=f"{b}-{u}-{r}")  # fmt: skip
+        household = Household(
+            community_id=room.community_id,
+            building_id=room.building_id,
+            unit_id=room.unit_id,
+            room_id=room.id,
+            name=f"{b}-{u}-{r}",
+        )
         uow.session.add(household)
         await uow.session.flush()
         room.rental_status = "rented" if members[0][3] == "tenant" else "owner_occupied"
@@ -148,17 +184,30 @@ async def _accounts(uow: UnitOfWork, demo: Demo, password: str, linked: dict[str
         if await uow.session.scalar(select(Account).where(Account.username == role)):
             continue
         person = linked.get(role)
-        account = Account(username=role, kind="service" if role == "integrator" else "user",
-                          display_name=person.name if person else role, password_hash=hashed,
-                          person_id=person.id if person else None, created_by=ACTOR)  # fmt: skip
+        account = Account(
+            username=role,
+            kind="service" if role == "integrator" else "user",
+            display_name=person.name if person else role,
+            password_hash=hashed,
+            person_id=person.id if person else None,
+            created_by=ACTOR,
+        )
         uow.session.add(account)
         await uow.session.flush()
         if person is not None:
             person.account_id = account.id
         scope_type, scope_id = role_grant(role, demo)
         community = None if scope_type == "platform" else demo.community.id
-        uow.session.add(Grant(account_id=account.id, role=role, scope_type=scope_type,
-                              scope_id=scope_id, community_id=community, created_by=ACTOR))  # fmt: skip
+        uow.session.add(
+            Grant(
+                account_id=account.id,
+                role=role,
+                scope_type=scope_type,
+                scope_id=scope_id,
+                community_id=community,
+                created_by=ACTOR,
+            )
+        )
 
 
 async def load_demo(db: Database, password: str) -> bool:

@@ -41,19 +41,33 @@ async def _grant_all(
 ) -> None:
     for g in grants:
         await grant_ops.grant(
-            uow, auditor, principal, request,
-            account=account, role=g.role, scope_type=g.scope_type, scope_id=g.scope_id,
-        )  # fmt: skip
+            uow,
+            auditor,
+            principal,
+            request,
+            account=account,
+            role=g.role,
+            scope_type=g.scope_type,
+            scope_id=g.scope_id,
+        )
 
 
 async def _audit(
-    uow: UnitOfWork, auditor: Auditor, principal: Principal, request: Request, action: str,
+    uow: UnitOfWork,
+    auditor: Auditor,
+    principal: Principal,
+    request: Request,
+    action: str,
     account: Account,
-) -> None:  # fmt: skip
+) -> None:
     await auditor.within(
-        uow, action=action, resource_type="account", resource_id=str(account.id),
-        principal=principal, request=request,
-    )  # fmt: skip
+        uow,
+        action=action,
+        resource_type="account",
+        resource_id=str(account.id),
+        principal=principal,
+        request=request,
+    )
 
 
 @router.post("/api/v1/accounts", status_code=201, summary="Create a person's account")

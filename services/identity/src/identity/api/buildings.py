@@ -37,9 +37,14 @@ async def _audit(
     uow: UnitOfWork, auditor: AuditorDep, scope: Scope, request: Request, action: str, obj: Any
 ) -> None:
     await auditor.within(
-        uow, action=action, resource_type=action.split(".")[0], resource_id=str(obj.id),
-        principal=scope.principal, request=request, community_id=str(obj.community_id),
-    )  # fmt: skip
+        uow,
+        action=action,
+        resource_type=action.split(".")[0],
+        resource_id=str(obj.id),
+        principal=scope.principal,
+        request=request,
+        community_id=str(obj.community_id),
+    )
 
 
 def _apply(obj: Any, changes: dict[str, Any]) -> None:
@@ -50,9 +55,12 @@ def _apply(obj: Any, changes: dict[str, Any]) -> None:
 # buildings -----------------------------------------------------------------------------
 @router.get("/api/v1/buildings", summary="Buildings in your scope")
 async def list_buildings(
-    scope: Readers, uow: UnitOfWorkDep, paging: Paging,
-    community_id: uuid.UUID | None = None, grid_id: uuid.UUID | None = None,
-) -> Page[BuildingRead]:  # fmt: skip
+    scope: Readers,
+    uow: UnitOfWorkDep,
+    paging: Paging,
+    community_id: uuid.UUID | None = None,
+    grid_id: uuid.UUID | None = None,
+) -> Page[BuildingRead]:
     query = select(Building).where(
         scope.clause(community_col=Building.community_id, building_col=Building.id)
     )
@@ -91,9 +99,13 @@ async def get_building(building_id: uuid.UUID, scope: Readers, uow: UnitOfWorkDe
 
 @router.patch("/api/v1/buildings/{building_id}", summary="Change a building")
 async def update_building(
-    building_id: uuid.UUID, body: BuildingUpdate, scope: Writers, uow: UnitOfWorkDep,
-    auditor: AuditorDep, request: Request,
-) -> BuildingRead:  # fmt: skip
+    building_id: uuid.UUID,
+    body: BuildingUpdate,
+    scope: Writers,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
+) -> BuildingRead:
     building = await repo.get_or_404(uow.session, Building, building_id)
     scope.ensure(repo.places(building))
     _apply(building, body.model_dump(exclude_unset=True))
@@ -162,9 +174,13 @@ async def get_unit(unit_id: uuid.UUID, scope: Readers, uow: UnitOfWorkDep) -> Un
 
 @router.patch("/api/v1/units/{unit_id}", summary="Rename a unit")
 async def update_unit(
-    unit_id: uuid.UUID, body: UnitUpdate, scope: Writers, uow: UnitOfWorkDep,
-    auditor: AuditorDep, request: Request,
-) -> UnitRead:  # fmt: skip
+    unit_id: uuid.UUID,
+    body: UnitUpdate,
+    scope: Writers,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
+) -> UnitRead:
     unit = await repo.get_or_404(uow.session, Unit, unit_id)
     scope.ensure(repo.places(unit))
     _apply(unit, body.model_dump(exclude_unset=True, exclude_none=True))
@@ -189,9 +205,12 @@ async def delete_unit(
 # rooms ---------------------------------------------------------------------------------
 @router.get("/api/v1/rooms", summary="Rooms (houses) in your scope")
 async def list_rooms(
-    scope: Readers, uow: UnitOfWorkDep, paging: Paging,
-    unit_id: uuid.UUID | None = None, building_id: uuid.UUID | None = None,
-) -> Page[RoomRead]:  # fmt: skip
+    scope: Readers,
+    uow: UnitOfWorkDep,
+    paging: Paging,
+    unit_id: uuid.UUID | None = None,
+    building_id: uuid.UUID | None = None,
+) -> Page[RoomRead]:
     query = select(Room).where(
         scope.clause(
             community_col=Room.community_id, building_col=Room.building_id, unit_col=Room.unit_id
@@ -216,9 +235,11 @@ async def create_room(
     community = await repo.get_or_404(uow.session, Community, unit.community_id)
     code = f"{community.code}-{building.code}-{unit.code}-{body.code}"
     room = Room(
-        community_id=unit.community_id, building_id=unit.building_id, standard_code=code,
+        community_id=unit.community_id,
+        building_id=unit.building_id,
+        standard_code=code,
         **body.model_dump(),
-    )  # fmt: skip
+    )
     uow.session.add(room)
     await repo.flush_unique(uow, "room.code_taken", f"A room with code {body.code}")
     await _audit(uow, auditor, scope, request, "room.create", room)
@@ -235,9 +256,13 @@ async def get_room(room_id: uuid.UUID, scope: Readers, uow: UnitOfWorkDep) -> Ro
 
 @router.patch("/api/v1/rooms/{room_id}", summary="Change a room's area, usage or rental status")
 async def update_room(
-    room_id: uuid.UUID, body: RoomUpdate, scope: Writers, uow: UnitOfWorkDep,
-    auditor: AuditorDep, request: Request,
-) -> RoomRead:  # fmt: skip
+    room_id: uuid.UUID,
+    body: RoomUpdate,
+    scope: Writers,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
+) -> RoomRead:
     room = await repo.get_or_404(uow.session, Room, room_id)
     scope.ensure(repo.places(room))
     _apply(room, body.model_dump(exclude_unset=True, exclude_none=True))

@@ -51,17 +51,24 @@ async def list_communities(
 
 @router.post("/api/v1/communities", status_code=201, summary="Register a community")
 async def create_community(
-    body: CommunityCreate, admin: PlatformAdmin, uow: UnitOfWorkDep, auditor: AuditorDep,
+    body: CommunityCreate,
+    admin: PlatformAdmin,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
     request: Request,
-) -> CommunityRead:  # fmt: skip
+) -> CommunityRead:
     community = Community(**body.model_dump())
     uow.session.add(community)
     await repo.flush_unique(uow, "community.code_taken", f"A community with code {body.code}")
     await auditor.within(
-        uow, action="community.create", resource_type="community",
-        resource_id=str(community.id), principal=admin, request=request,
+        uow,
+        action="community.create",
+        resource_type="community",
+        resource_id=str(community.id),
+        principal=admin,
+        request=request,
         community_id=str(community.id),
-    )  # fmt: skip
+    )
     await uow.commit()
     return CommunityRead.model_validate(community)
 
@@ -77,9 +84,13 @@ async def get_community(
 
 @router.patch("/api/v1/communities/{community_id}", summary="Change a community")
 async def update_community(
-    community_id: uuid.UUID, body: CommunityUpdate, scope: Writers, uow: UnitOfWorkDep,
-    auditor: AuditorDep, request: Request,
-) -> CommunityRead:  # fmt: skip
+    community_id: uuid.UUID,
+    body: CommunityUpdate,
+    scope: Writers,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
+) -> CommunityRead:
     community = await repo.get_or_404(uow.session, Community, community_id)
     scope.ensure(repo.places(community))
     for name, value in body.model_dump(exclude_unset=True).items():
@@ -117,13 +128,24 @@ async def _assign(uow: UnitOfWork, grid: Grid, building_ids: list[uuid.UUID]) ->
 
 
 async def _audit(
-    uow: UnitOfWork, auditor: AuditorDep, scope: Scope, request: Request, action: str,
-    kind: str, object_id: uuid.UUID, community_id: uuid.UUID,
-) -> None:  # fmt: skip
+    uow: UnitOfWork,
+    auditor: AuditorDep,
+    scope: Scope,
+    request: Request,
+    action: str,
+    kind: str,
+    object_id: uuid.UUID,
+    community_id: uuid.UUID,
+) -> None:
     await auditor.within(
-        uow, action=action, resource_type=kind, resource_id=str(object_id),
-        principal=scope.principal, request=request, community_id=str(community_id),
-    )  # fmt: skip
+        uow,
+        action=action,
+        resource_type=kind,
+        resource_id=str(object_id),
+        principal=scope.principal,
+        request=request,
+        community_id=str(community_id),
+    )
 
 
 @router.get("/api/v1/grids", summary="Grids in your scope")
@@ -161,9 +183,13 @@ async def get_grid(grid_id: uuid.UUID, scope: Readers, uow: UnitOfWorkDep) -> Gr
 
 @router.patch("/api/v1/grids/{grid_id}", summary="Rename a grid or set its buildings")
 async def update_grid(
-    grid_id: uuid.UUID, body: GridUpdate, scope: Writers, uow: UnitOfWorkDep,
-    auditor: AuditorDep, request: Request,
-) -> GridRead:  # fmt: skip
+    grid_id: uuid.UUID,
+    body: GridUpdate,
+    scope: Writers,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
+) -> GridRead:
     grid = await repo.get_or_404(uow.session, Grid, grid_id)
     scope.ensure(Places(community_id=grid.community_id))
     if body.name is not None:

@@ -1,6 +1,8 @@
-"""Annotated dependencies every router of identity uses."""
+"""Annotated dependencies every router of identity uses.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: ``scoped`` builds its dependency's
+signature from a local, which FastAPI must see as an object, not as a string.
+"""
 
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Annotated

@@ -59,9 +59,14 @@ async def create_door(
     uow.session.add(door)
     await uow.session.flush()
     await auditor.within(
-        uow, action="door.create", resource_type="door", resource_id=str(door.id),
-        principal=scope.principal, request=request, community_id=str(door.community_id),
-    )  # fmt: skip
+        uow,
+        action="door.create",
+        resource_type="door",
+        resource_id=str(door.id),
+        principal=scope.principal,
+        request=request,
+        community_id=str(door.community_id),
+    )
     await uow.commit()
     return DoorRead.model_validate(door)
 
@@ -82,9 +87,14 @@ async def delete_door(
     scope.ensure(Places(community_id=door.community_id, building_id=door.building_id))
     await uow.session.delete(door)
     await auditor.within(
-        uow, action="door.delete", resource_type="door", resource_id=str(door.id),
-        principal=scope.principal, request=request, community_id=str(door.community_id),
-    )  # fmt: skip
+        uow,
+        action="door.delete",
+        resource_type="door",
+        resource_id=str(door.id),
+        principal=scope.principal,
+        request=request,
+        community_id=str(door.community_id),
+    )
     await uow.commit()
     return Response(status_code=204)
 
@@ -105,9 +115,15 @@ async def _pass_for(uow: UnitOfWorkDep, keys: KeyStoreDep, payload: str, door: D
     "/api/v1/doors/{door_id}/open", status_code=202, summary="Open a door (command to the device)"
 )
 async def open_door(
-    door_id: uuid.UUID, principal: CurrentPrincipal, uow: UnitOfWorkDep, auditor: AuditorDep,
-    keys: KeyStoreDep, settings: SettingsDep, request: Request, body: DoorOpen | None = None,
-) -> DoorOpened:  # fmt: skip
+    door_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    keys: KeyStoreDep,
+    settings: SettingsDep,
+    request: Request,
+    body: DoorOpen | None = None,
+) -> DoorOpened:
     body = body or DoorOpen()
     door = await _door(uow, door_id)
     correlation = None
@@ -119,23 +135,38 @@ async def open_door(
         scope = await load_scope(uow.session, principal, principal.roles)
         if not doors.may_open(scope, door, await doors.homes(uow.session, scope)):
             await auditor.record(
-                action="door.open", resource_type="door", resource_id=str(door.id),
-                principal=principal, request=request, community_id=str(door.community_id),
+                action="door.open",
+                resource_type="door",
+                resource_id=str(door.id),
+                principal=principal,
+                request=request,
+                community_id=str(door.community_id),
                 outcome="denied",
-            )  # fmt: skip
+            )
             raise Forbidden("door.not_allowed", "You may not open this door")
         method = body.method if body.method != "qr" else "app"
     command = await doors.request_open(
-        uow, door, actor=principal.subject, ttl_seconds=settings.door_command_ttl_seconds,
+        uow,
+        door,
+        actor=principal.subject,
+        ttl_seconds=settings.door_command_ttl_seconds,
         correlation=correlation,
-    )  # fmt: skip
+    )
     await auditor.within(
-        uow, action="door.open", resource_type="door", resource_id=str(door.id),
-        principal=principal, request=request, community_id=str(door.community_id),
+        uow,
+        action="door.open",
+        resource_type="door",
+        resource_id=str(door.id),
+        principal=principal,
+        request=request,
+        community_id=str(door.community_id),
         detail={"method": method, "command_id": command.command_id},
-    )  # fmt: skip
+    )
     await uow.commit()
     return DoorOpened(
-        command_id=uuid.UUID(command.command_id), door_id=door.id, device_id=door.device_id,
-        method=method, expires_at=command.expires_at,
-    )  # fmt: skip
+        command_id=uuid.UUID(command.command_id),
+        door_id=door.id,
+        device_id=door.device_id,
+        method=method,
+        expires_at=command.expires_at,
+    )

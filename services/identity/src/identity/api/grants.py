@@ -51,9 +51,15 @@ async def create_grant(
 ) -> GrantRead:
     account = await acc.load_for_grant(uow, admin, body.account_id)
     row = await grant_ops.grant(
-        uow, auditor, admin, request,
-        account=account, role=body.role, scope_type=body.scope_type, scope_id=body.scope_id,
-    )  # fmt: skip
+        uow,
+        auditor,
+        admin,
+        request,
+        account=account,
+        role=body.role,
+        scope_type=body.scope_type,
+        scope_id=body.scope_id,
+    )
     await uow.commit()
     return GrantRead.model_validate(row)
 

@@ -41,21 +41,33 @@ async def _read(uow: UnitOfWork, households: list[Household]) -> list[HouseholdR
 
 
 async def _audit(
-    uow: UnitOfWork, auditor: AuditorDep, scope: Scope, request: Request, action: str,
+    uow: UnitOfWork,
+    auditor: AuditorDep,
+    scope: Scope,
+    request: Request,
+    action: str,
     household: Household,
-) -> None:  # fmt: skip
+) -> None:
     await auditor.within(
-        uow, action=action, resource_type="household", resource_id=str(household.id),
-        principal=scope.principal, request=request, community_id=str(household.community_id),
-    )  # fmt: skip
+        uow,
+        action=action,
+        resource_type="household",
+        resource_id=str(household.id),
+        principal=scope.principal,
+        request=request,
+        community_id=str(household.community_id),
+    )
 
 
 @router.get("/api/v1/households", summary="Households in your scope")
 async def list_households(
-    scope: Readers, uow: UnitOfWorkDep, paging: Paging,
-    room_id: uuid.UUID | None = None, building_id: uuid.UUID | None = None,
+    scope: Readers,
+    uow: UnitOfWorkDep,
+    paging: Paging,
+    room_id: uuid.UUID | None = None,
+    building_id: uuid.UUID | None = None,
     status: Literal["active", "dissolved"] | None = None,
-) -> Page[HouseholdRead]:  # fmt: skip
+) -> Page[HouseholdRead]:
     query = select(Household).where(
         scope.clause(
             community_col=Household.community_id,
@@ -83,9 +95,12 @@ async def create_household(
     room = await repo.get_or_404(uow.session, Room, body.room_id)
     scope.ensure(repo.places(room))
     household = Household(
-        community_id=room.community_id, building_id=room.building_id, unit_id=room.unit_id,
-        room_id=room.id, name=body.name or room.standard_code,
-    )  # fmt: skip
+        community_id=room.community_id,
+        building_id=room.building_id,
+        unit_id=room.unit_id,
+        room_id=room.id,
+        name=body.name or room.standard_code,
+    )
     uow.session.add(household)
     await uow.session.flush()
     await people.household_changed(uow, household, HouseholdChange.CREATED, scope.principal.subject)
@@ -105,9 +120,13 @@ async def get_household(
 
 @router.patch("/api/v1/households/{household_id}", summary="Rename or dissolve a household")
 async def update_household(
-    household_id: uuid.UUID, body: HouseholdUpdate, scope: Writers, uow: UnitOfWorkDep,
-    auditor: AuditorDep, request: Request,
-) -> HouseholdRead:  # fmt: skip
+    household_id: uuid.UUID,
+    body: HouseholdUpdate,
+    scope: Writers,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
+) -> HouseholdRead:
     household = await repo.get_or_404(uow.session, Household, household_id)
     scope.ensure(repo.places(household))
     change = HouseholdChange.UPDATED

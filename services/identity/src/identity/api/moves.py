@@ -19,9 +19,13 @@ router = APIRouter(tags=["register"])
 
 @router.post("/api/v1/persons/{person_id}/move-in", summary="The person moves into a household")
 async def move_in(
-    person_id: uuid.UUID, body: MoveIn, scope: Writers, uow: UnitOfWorkDep,
-    auditor: AuditorDep, request: Request,
-) -> PersonRead:  # fmt: skip
+    person_id: uuid.UUID,
+    body: MoveIn,
+    scope: Writers,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
+) -> PersonRead:
     person = await uow.session.get(Person, person_id)
     if person is None:
         raise Problem(404, "person.not_found", f"No person with id {person_id}")
@@ -31,19 +35,28 @@ async def move_in(
         uow, person, household, body.relation, body.moved_in_on, scope.principal.subject
     )
     await auditor.within(
-        uow, action="person.move_in", resource_type="person", resource_id=str(person.id),
-        principal=scope.principal, request=request, community_id=str(household.community_id),
+        uow,
+        action="person.move_in",
+        resource_type="person",
+        resource_id=str(person.id),
+        principal=scope.principal,
+        request=request,
+        community_id=str(household.community_id),
         detail={"household_id": str(household.id)},
-    )  # fmt: skip
+    )
     await uow.commit()
     return (await presented(uow, scope, auditor, request, [person]))[0]
 
 
 @router.post("/api/v1/persons/{person_id}/move-out", summary="The person leaves a household")
 async def move_out(
-    person_id: uuid.UUID, body: MoveOut, scope: Writers, uow: UnitOfWorkDep,
-    auditor: AuditorDep, request: Request,
-) -> PersonRead:  # fmt: skip
+    person_id: uuid.UUID,
+    body: MoveOut,
+    scope: Writers,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
+) -> PersonRead:
     person = await load_person(uow, scope, person_id)
     query = select(Residency).where(
         Residency.person_id == person.id, Residency.moved_out_on.is_(None), residency_scope(scope)
@@ -57,10 +70,15 @@ async def move_out(
         raise Problem(422, "person.which_household", "The person lives in several; name one")
     await people.end_residency(uow, current[0], body.moved_out_on, scope.principal.subject)
     await auditor.within(
-        uow, action="person.move_out", resource_type="person", resource_id=str(person.id),
-        principal=scope.principal, request=request, community_id=str(current[0].community_id),
+        uow,
+        action="person.move_out",
+        resource_type="person",
+        resource_id=str(person.id),
+        principal=scope.principal,
+        request=request,
+        community_id=str(current[0].community_id),
         detail={"household_id": str(current[0].household_id)},
-    )  # fmt: skip
+    )
     await uow.commit()
     return (await presented(uow, scope, auditor, request, [person]))[0]
 

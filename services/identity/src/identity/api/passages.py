@@ -25,7 +25,10 @@ router = APIRouter(tags=["passages"])
 
 @router.get("/api/v1/passages", summary="Passages by ID number, phone, face id or time window")
 async def list_passages(
-    principal: CurrentPrincipal, uow: UnitOfWorkDep, auditor: AuditorDep, request: Request,
+    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
     paging: Paging,
     id_number: Annotated[str | None, Query(max_length=32)] = None,
     phone: Annotated[str | None, Query(max_length=32)] = None,
@@ -34,15 +37,19 @@ async def list_passages(
     until: Annotated[datetime | None, Query(alias="to")] = None,
     community_id: uuid.UUID | None = None,
     door_id: Annotated[str | None, Query(max_length=64)] = None,
-) -> Page[PassageRead]:  # fmt: skip
+) -> Page[PassageRead]:
     by = [n for n, v in (("id_number", id_number), ("phone", phone), ("face_id", face_id)) if v]
     window = f"{since.isoformat() if since else ''}..{until.isoformat() if until else ''}"
     audit = {"by": ",".join(by) or "time_window", "window": window}
     if not principal.has_role(*PASSAGE_READERS):
         await auditor.record(
-            action="passage.search", resource_type="passage", principal=principal,
-            request=request, outcome="denied", detail=audit,
-        )  # fmt: skip
+            action="passage.search",
+            resource_type="passage",
+            principal=principal,
+            request=request,
+            outcome="denied",
+            detail=audit,
+        )
         raise Forbidden("auth.forbidden", "Only police and community admins trace passages")
     if not by and not (since and until):
         raise Problem(
@@ -61,8 +68,11 @@ async def list_passages(
     query = query.where(*[clause for wanted, clause in filters if wanted])
     rows, total = await fetch_page(uow.session, query.order_by(Passage.occurred_at.desc()), paging)
     await auditor.record(
-        action="passage.search", resource_type="passage", principal=principal, request=request,
+        action="passage.search",
+        resource_type="passage",
+        principal=principal,
+        request=request,
         detail={**audit, "results": str(total)},
-    )  # fmt: skip
+    )
     grade = principal.grade
     return Page.of([mask_model(PassageRead.model_validate(r), grade) for r in rows], total, paging)

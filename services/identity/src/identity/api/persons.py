@@ -35,9 +35,11 @@ Writers = Annotated[Scope, Depends(scoped(PERSON_WRITERS))]
 
 def residency_scope(scope: Scope) -> ColumnElement[bool]:
     return scope.clause(
-        community_col=Residency.community_id, building_col=Residency.building_id,
-        unit_col=Residency.unit_id, household_col=Residency.household_id,
-    )  # fmt: skip
+        community_col=Residency.community_id,
+        building_col=Residency.building_id,
+        unit_col=Residency.unit_id,
+        household_col=Residency.household_id,
+    )
 
 
 def _search_filters(
@@ -86,13 +88,18 @@ async def load_person(uow: UnitOfWork, scope: Scope, person_id: uuid.UUID) -> Pe
 
 @router.get("/api/v1/persons", summary="Persons in your scope (exact search by ID number or phone)")
 async def list_persons(
-    scope: Readers, uow: UnitOfWorkDep, auditor: AuditorDep, request: Request, paging: Paging,
-    household_id: uuid.UUID | None = None, room_id: uuid.UUID | None = None,
+    scope: Readers,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
+    paging: Paging,
+    household_id: uuid.UUID | None = None,
+    room_id: uuid.UUID | None = None,
     current: Annotated[bool, Query(description="only people living there now")] = True,
     id_number: Annotated[str | None, Query(max_length=32)] = None,
     phone: Annotated[str | None, Query(max_length=32)] = None,
     name: Annotated[str | None, Query(max_length=100)] = None,
-) -> Page[PersonRead]:  # fmt: skip
+) -> Page[PersonRead]:
     lives = [Residency.person_id == Person.id, residency_scope(scope)]
     if household_id is not None:
         lives.append(Residency.household_id == household_id)
@@ -130,9 +137,14 @@ async def create_person(
     )
     await people.person_registered(uow, person, residency, household, actor)
     await auditor.within(
-        uow, action="person.create", resource_type="person", resource_id=str(person.id),
-        principal=scope.principal, request=request, community_id=str(household.community_id),
-    )  # fmt: skip
+        uow,
+        action="person.create",
+        resource_type="person",
+        resource_id=str(person.id),
+        principal=scope.principal,
+        request=request,
+        community_id=str(household.community_id),
+    )
     await uow.commit()
     return (await presented(uow, scope, auditor, request, [person]))[0]
 
@@ -167,9 +179,13 @@ async def get_person(
 
 @router.patch("/api/v1/persons/{person_id}", summary="Correct a person's record")
 async def update_person(
-    person_id: uuid.UUID, body: PersonUpdate, scope: Writers, uow: UnitOfWorkDep,
-    auditor: AuditorDep, request: Request,
-) -> PersonRead:  # fmt: skip
+    person_id: uuid.UUID,
+    body: PersonUpdate,
+    scope: Writers,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
+) -> PersonRead:
     person = await load_person(uow, scope, person_id)
     for field, value in body.model_dump(exclude_unset=True).items():
         if field in people.SENSITIVE_COLUMNS:
@@ -178,10 +194,14 @@ async def update_person(
             setattr(person, field, value)
     await _flush_person(uow)
     await auditor.within(
-        uow, action="person.update", resource_type="person", resource_id=str(person.id),
-        principal=scope.principal, request=request,
+        uow,
+        action="person.update",
+        resource_type="person",
+        resource_id=str(person.id),
+        principal=scope.principal,
+        request=request,
         detail={"fields": ",".join(sorted(body.model_dump(exclude_unset=True)))},
-    )  # fmt: skip
+    )
     await uow.commit()
     return (await presented(uow, scope, auditor, request, [person]))[0]
 
@@ -190,18 +210,25 @@ async def update_person(
     "/api/v1/rooms/{room_id}/occupants", summary="Everyone who lived in a room, oldest first"
 )
 async def room_occupants(
-    room_id: uuid.UUID, scope: Readers, uow: UnitOfWorkDep, auditor: AuditorDep,
-    request: Request, paging: Paging,
-) -> Page[OccupantRead]:  # fmt: skip
+    room_id: uuid.UUID,
+    scope: Readers,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
+    paging: Paging,
+) -> Page[OccupantRead]:
     room = await repo.get_or_404(uow.session, Room, room_id)
     query = select(Residency).where(Residency.room_id == room.id, residency_scope(scope))
     order = (Residency.moved_in_on, Residency.created_at)
     rows, total = await fetch_page(uow.session, query.order_by(*order), paging)
     if not rows and not scope.covers(repo.places(room)):
         raise Forbidden("auth.out_of_scope", "The room is outside the places you may act on")
-    persons = {p.id: p for p in await uow.session.scalars(
-        select(Person).where(Person.id.in_([r.person_id for r in rows]))
-    )}  # fmt: skip
+    persons = {
+        p.id: p
+        for p in await uow.session.scalars(
+            select(Person).where(Person.id.in_([r.person_id for r in rows]))
+        )
+    }
     reads = await presented(uow, scope, auditor, request, list(persons.values()))
     by_id = {r.id: r for r in reads}
     items = [

@@ -36,22 +36,35 @@ def _places(p: VisitorPass) -> Places:
 async def _read(keys: KeyStore, scope: Scope, p: VisitorPass) -> PassRead:
     own = str(p.host_account_id) == scope.principal.subject
     model = PassRead(
-        id=p.id, community_id=p.community_id, building_id=p.building_id,
-        household_id=p.household_id, host_account_id=p.host_account_id,
-        visitor_name=p.visitor_name, visitor_phone=p.visitor_phone, plate=p.plate,
-        valid_from=p.valid_from, valid_until=p.valid_until, max_uses=p.max_uses, uses=p.uses,
+        id=p.id,
+        community_id=p.community_id,
+        building_id=p.building_id,
+        household_id=p.household_id,
+        host_account_id=p.host_account_id,
+        visitor_name=p.visitor_name,
+        visitor_phone=p.visitor_phone,
+        plate=p.plate,
+        valid_from=p.valid_from,
+        valid_until=p.valid_until,
+        max_uses=p.max_uses,
+        uses=p.uses,
         status=passes.status(p, datetime.now(UTC)),
         qr_payload=await passes.qr_payload(keys, p) if own else None,
-    )  # fmt: skip
+    )
     in_household = str(p.household_id) in scope.principal.household_ids
     return mask_model(model, scope.grade([_places(p)]), self_or_household=own or in_household)
 
 
 @router.post("/api/v1/visitor-passes", status_code=201, summary="Invite a visitor (QR pass)")
 async def create_pass(
-    body: PassCreate, scope: Issuers, uow: UnitOfWorkDep, auditor: AuditorDep,
-    keys: KeyStoreDep, settings: SettingsDep, request: Request,
-) -> PassRead:  # fmt: skip
+    body: PassCreate,
+    scope: Issuers,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    keys: KeyStoreDep,
+    settings: SettingsDep,
+    request: Request,
+) -> PassRead:
     household = await repo.get_or_404(uow.session, Household, body.household_id)
     scope.ensure(repo.places(household))
     start = body.valid_from or datetime.now(UTC)
@@ -62,16 +75,24 @@ async def create_pass(
             422, "pass.too_long", f"A pass lasts {settings.visitor_pass_max_days} days at most"
         )
     row = VisitorPass(
-        community_id=household.community_id, building_id=household.building_id,
-        household_id=household.id, host_account_id=uuid.UUID(scope.principal.subject),
-        valid_from=start, **body.model_dump(exclude={"household_id", "valid_from"}),
-    )  # fmt: skip
+        community_id=household.community_id,
+        building_id=household.building_id,
+        household_id=household.id,
+        host_account_id=uuid.UUID(scope.principal.subject),
+        valid_from=start,
+        **body.model_dump(exclude={"household_id", "valid_from"}),
+    )
     uow.session.add(row)
     await uow.session.flush()
     await auditor.within(
-        uow, action="visitor_pass.create", resource_type="visitor_pass", resource_id=str(row.id),
-        principal=scope.principal, request=request, community_id=str(row.community_id),
-    )  # fmt: skip
+        uow,
+        action="visitor_pass.create",
+        resource_type="visitor_pass",
+        resource_id=str(row.id),
+        principal=scope.principal,
+        request=request,
+        community_id=str(row.community_id),
+    )
     await uow.commit()
     return await _read(keys, scope, row)
 
@@ -111,10 +132,14 @@ async def revoke_pass(
     if row.revoked_at is None:
         row.revoked_at = datetime.now(UTC)
         await auditor.within(
-            uow, action="visitor_pass.revoke", resource_type="visitor_pass",
-            resource_id=str(row.id), principal=scope.principal, request=request,
+            uow,
+            action="visitor_pass.revoke",
+            resource_type="visitor_pass",
+            resource_id=str(row.id),
+            principal=scope.principal,
+            request=request,
             community_id=str(row.community_id),
-        )  # fmt: skip
+        )
         await uow.commit()
     return Response(status_code=204)
 
@@ -130,7 +155,11 @@ async def verify_pass(body: PassVerify, uow: UnitOfWorkDep, keys: KeyStoreDep) -
         door = await uow.session.get(Door, body.door_id)
         reason = "active" if door is not None and passes.fits_door(row, door) else "wrong_door"
     result = PassVerification(
-        valid=reason == "active", reason=None if reason == "active" else reason, pass_id=row.id,
-        community_id=row.community_id, visitor_name=row.visitor_name, valid_until=row.valid_until,
-    )  # fmt: skip
+        valid=reason == "active",
+        reason=None if reason == "active" else reason,
+        pass_id=row.id,
+        community_id=row.community_id,
+        visitor_name=row.visitor_name,
+        valid_until=row.valid_until,
+    )
     return mask_model(result, Grade.PUBLIC)

@@ -161,9 +161,11 @@ class Authenticator:
         s = self.settings
         if account is not None:
             account.failed_logins, locked = lockout.account_failure(
-                account.failed_logins, now, max_failures=s.login_max_failures,
+                account.failed_logins,
+                now,
+                max_failures=s.login_max_failures,
                 lock_seconds=s.login_lock_seconds,
-            )  # fmt: skip
+            )
             account.locked_until = locked or account.locked_until
         after = lockout.address_failure(
             lockout.Counter(counter.failures, counter.window_started_at, counter.blocked_until),
