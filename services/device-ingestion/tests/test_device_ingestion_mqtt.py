@@ -132,3 +132,19 @@ async def test_rpc_over_mqtt_reaches_only_its_device(harness: Harness, community
         assert done["status"] == "succeeded" and done["result"] == {"on": True}
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(anext(aiter(bystander.messages)), 0.5)
+
+
+async def test_broker_http_auth_hook_names_the_device(harness: Harness, community: str) -> None:
+    device = await harness.create_device(community, "cam-1", "edge_ai_camera")
+    url = "/internal/mqtt/auth"
+    allowed = await harness.client.post(url, json={"username": device["access_token"]})
+    assert allowed.json() == {
+        "result": "allow",
+        "is_superuser": False,
+        "client_attrs": {"device_id": device["id"]},
+    }
+    assert (await harness.client.post(url, json={"username": "nope"})).json() == {"result": "deny"}
+    settings = harness.parts.settings
+    service = {"username": settings.mqtt_service_username, "password": "wrong"}
+    assert (await harness.client.post(url, json=service)).json() == {"result": "deny"}
+    assert "/internal/mqtt/auth" not in (await harness.client.get("/openapi.json")).json()["paths"]

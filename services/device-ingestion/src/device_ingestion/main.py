@@ -11,7 +11,15 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from device_ingestion.api import commands, device_api, devices, energy, provision, queries
+from device_ingestion.api import (
+    commands,
+    device_api,
+    devices,
+    energy,
+    mqtt_auth,
+    provision,
+    queries,
+)
 from device_ingestion.api.deps import Parts
 from device_ingestion.commands.service import CommandService
 from device_ingestion.config import Settings
@@ -133,6 +141,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
             queries.router,
             energy.router,
             commands.router,
+            mqtt_auth.router,
             device_api.router,
         ],
         consumers=register(parts, prepare, settings.command_topic),
