@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -38,6 +39,7 @@ def make_settings(
             "outbox_poll_interval_ms": 50,
             "jwks_url": None,
             "jwt_signing_keys": "",
+            "kafka_consumer_group": f"identity-test-{uuid.uuid4().hex[:8]}",
         }
         values.update(overrides)
         return Settings(**values)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from aiokafka import AIOKafkaConsumer
 from fastapi import FastAPI
 from httpx import AsyncClient, Response
 from identity.auth.keystore import KeyStore
@@ -95,9 +99,29 @@ class IdentityKit:
         return [r[0] for r in rows]
 
     async def audit_actions(self) -> list[dict[str, Any]]:
-        import json
-
         rows = await self.sql(
             "SELECT payload FROM event_outbox WHERE topic = 'audit.records.v1' ORDER BY seq"
         )
         return [json.loads(bytes(r[0])) for r in rows]
+
+
+async def consume_until(
+    bootstrap: str,
+    topic: str,
+    wanted: Callable[[dict[str, Any], dict[str, str]], bool],
+    timeout: float = 20.0,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The first message on ``topic`` (from the beginning) whose JSON body and headers
+    satisfy ``wanted``; fails after ``timeout`` seconds."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
+    await consumer.start()
+    try:
+        async with asyncio.timeout(timeout):
+            async for msg in consumer:
+                body = json.loads(msg.value or b"{}")
+                headers = {k: v.decode() for k, v in msg.headers or []}
+                if wanted(body, headers):
+                    return body, headers
+    finally:
+        await consumer.stop()
+    raise AssertionError(f"no wanted message on {topic}")

@@ -158,8 +158,8 @@ async def _residents(uow: UnitOfWork, demo: Demo) -> dict[str, Person]:
             people.set_sensitive(person, "phone", phone or None)
             uow.session.add(person)
             await uow.session.flush()
-            residency = await people.start_residency(uow, person, household, relation, None, ACTOR)
-            await people.person_registered(uow, person, residency, household, ACTOR)
+            await people.person_registered(uow, person, relation, household, ACTOR)
+            await people.start_residency(uow, person, household, relation, None, ACTOR)
             if account:
                 linked[account] = person
     return linked

@@ -132,10 +132,8 @@ async def create_person(
         await _link_self(uow, scope, person)
     uow.session.add(person)
     await _flush_person(uow)
-    residency = await people.start_residency(
-        uow, person, household, body.relation, body.moved_in_on, actor
-    )
-    await people.person_registered(uow, person, residency, household, actor)
+    await people.person_registered(uow, person, body.relation, household, actor)
+    await people.start_residency(uow, person, household, body.relation, body.moved_in_on, actor)
     await auditor.within(
         uow,
         action="person.create",

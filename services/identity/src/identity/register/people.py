@@ -148,13 +148,13 @@ async def end_residency(
 
 
 async def person_registered(
-    uow: UnitOfWork, person: Person, residency: Residency, household: Household, actor: str
+    uow: UnitOfWork, person: Person, relation: str, household: Household, actor: str
 ) -> None:
     data = PersonRegisteredV1(
         aggregate_id=str(person.id),
         person_id=str(person.id),
         household_id=str(household.id),
-        relation=HouseholdRelation(residency.relation),
+        relation=HouseholdRelation(relation),
         placement=await placement(uow.session, household),
         registered_by=actor,
         registered_at=datetime.now(UTC),

@@ -1,0 +1,218 @@
+"""The register as each role sees it: object-level scope, masking, audit, history, events."""
+
+from __future__ import annotations
+
+import re
+
+from identity_kit import IdentityKit, consume_until
+
+ZW_ID, ZW_PHONE = "110105198001011234", "13800000001"  # 张伟, household 1-1-101
+MASKED_ID = re.compile(r"^\d{3}\*{11}\d{4}$")
+
+
+async def names(kit: IdentityKit, role: str, path: str, **params: str) -> set[str]:
+    response = await kit.as_(role, "GET", path, params=params)
+    assert response.status_code == 200, response.text
+    return {p["name"] for p in response.json()["items"]}
+
+
+async def test_a_resident_sees_her_household_unmasked_and_no_one_else(kit: IdentityKit) -> None:
+    assert await names(kit, "resident", "/api/v1/persons") == {"张伟", "李娜", "张小明"}
+    me = (await kit.as_("resident", "GET", f"/api/v1/persons/{kit.ids['person:张伟']}")).json()
+    assert me["id_number"] == ZW_ID and me["phone"] == ZW_PHONE
+    other = await kit.as_("resident", "GET", f"/api/v1/persons/{kit.ids['person:王芳']}")
+    assert other.status_code == 403 and other.json()["code"] == "auth.out_of_scope"
+    elsewhere = {"household_id": str(kit.ids["household2-1-101"])}
+    assert await names(kit, "resident", "/api/v1/persons", **elsewhere) == set()
+    assert await names(kit, "tenant", "/api/v1/persons") == {"王芳"}
+    refused = await kit.as_("tenant", "GET", f"/api/v1/persons/{kit.ids['person:张伟']}")
+    assert refused.status_code == 403
+    households = (await kit.as_("family", "GET", "/api/v1/households")).json()["items"]
+    assert [h["name"] for h in households] == ["1-1-101"]
+
+
+async def test_a_grid_worker_sees_only_her_grid(kit: IdentityKit) -> None:
+    buildings = (await kit.as_("grid_worker", "GET", "/api/v1/buildings")).json()["items"]
+    assert [b["name"] for b in buildings] == ["1号楼"]
+    assert await names(kit, "grid_worker", "/api/v1/persons") == {"张伟", "李娜", "张小明", "刘洋"}
+    persons = (await kit.as_("grid_worker", "GET", "/api/v1/persons")).json()["items"]
+    assert ZW_ID in {p["id_number"] for p in persons}  # her grade shows ID numbers
+    outside = await kit.as_("grid_worker", "GET", f"/api/v1/persons/{kit.ids['person:王芳']}")
+    assert outside.status_code == 403
+    households = (await kit.as_("grid_worker", "GET", "/api/v1/households")).json()["items"]
+    assert {h["name"] for h in households} == {"1-1-101", "1-2-201"}
+    body = {"name": "新来的", "relation": "tenant", "id_number": "11010519990101000X"}
+    mine = {**body, "household_id": str(kit.ids["household1-2-201"])}
+    assert (await kit.as_("grid_worker", "POST", "/api/v1/persons", json=mine)).status_code == 201
+    theirs = {**body, "household_id": str(kit.ids["household2-2-302"]), "id_number": None}
+    response = await kit.as_("grid_worker", "POST", "/api/v1/persons", json=theirs)
+    assert response.status_code == 403
+
+
+async def test_property_staff_never_see_id_numbers_unmasked(kit: IdentityKit) -> None:
+    persons = (await kit.as_("property_staff", "GET", "/api/v1/persons")).json()["items"]
+    assert len(persons) == 7
+    assert all(MASKED_ID.match(p["id_number"]) for p in persons)
+    zw = next(p for p in persons if p["name"] == "张伟")  # names and phones: their grade
+    assert zw["phone"] == ZW_PHONE and zw["id_number"] == "110***********1234"
+    one = await kit.as_("property_staff", "GET", f"/api/v1/persons/{kit.ids['person:张伟']}")
+    assert MASKED_ID.match(one.json()["id_number"])
+    room = kit.ids["room1-1-101"]
+    history = (await kit.as_("property_staff", "GET", f"/api/v1/rooms/{room}/occupants")).json()
+    assert history["total"] == 3
+    assert all(MASKED_ID.match(o["person"]["id_number"]) for o in history["items"])
+    search = await kit.as_("property_staff", "GET", "/api/v1/persons", params={"id_number": ZW_ID})
+    assert search.status_code == 403 and search.json()["code"] == "person.search_not_allowed"
+    found = await kit.as_("community_admin", "GET", "/api/v1/persons", params={"id_number": ZW_ID})
+    assert [p["id_number"] for p in found.json()["items"]] == [ZW_ID]
+    admin = await kit.as_("platform_admin", "GET", f"/api/v1/persons/{kit.ids['person:张伟']}")
+    assert admin.json()["name"] == "张*" and admin.json()["phone"] == "138****0001"
+
+
+async def test_every_unmasked_read_of_sensitive_data_is_audited(kit: IdentityKit) -> None:
+    before = len(await kit.audit_actions())
+    person = kit.ids["person:张伟"]
+    await kit.as_("community_admin", "GET", f"/api/v1/persons/{person}")
+    await kit.as_("platform_admin", "GET", f"/api/v1/persons/{person}")  # all masked: no record
+    await kit.as_("property_staff", "GET", "/api/v1/persons")  # phones shown
+    records = [r for r in (await kit.audit_actions())[before:]]
+    assert [(r["action"], r["actor_roles"]) for r in records] == [
+        ("person.read_sensitive", ["community_admin"]),
+        ("person.read_sensitive", ["property_staff"]),
+    ]
+    assert records[0]["resource_id"] == str(person)
+    assert records[0]["detail"]["fields"] == "id_number,phone"
+    assert records[1]["detail"]["fields"] == "phone" and records[1]["detail"]["count"] == "6"
+
+
+async def test_encrypted_columns_hold_no_plaintext(kit: IdentityKit) -> None:
+    rows = await kit.sql("SELECT id_number, phone, id_number_idx FROM persons WHERE name = '张伟'")
+    id_number, phone, index = rows[0]
+    assert id_number.startswith("v1:") and ZW_ID not in id_number
+    assert phone.startswith("v1:") and ZW_PHONE not in phone and ZW_ID not in index
+    everything = await kit.sql("SELECT string_agg(t::text, ' ') FROM persons t")
+    assert ZW_ID not in everything[0][0] and ZW_PHONE not in everything[0][0]
+    seeds = await kit.sql("SELECT seed FROM signing_keys")
+    assert seeds and all(s[0].startswith("v1:") for s in seeds)
+
+
+async def test_moves_build_the_room_history_and_publish_events(kit: IdentityKit) -> None:
+    room, old_home, new_home = (
+        kit.ids["room1-2-201"],
+        kit.ids["household1-2-201"],
+        kit.ids["household1-1-101"],
+    )
+    created = await kit.as_(
+        "grid_worker",
+        "POST",
+        "/api/v1/persons",
+        json={
+            "name": "周游",
+            "household_id": str(old_home),
+            "relation": "tenant",
+            "moved_in_on": "2024-01-01",
+            "phone": "13900002222",
+        },
+    )
+    person = created.json()["id"]
+    out = await kit.as_(
+        "grid_worker",
+        "POST",
+        f"/api/v1/persons/{person}/move-out",
+        json={"moved_out_on": "2025-06-30"},
+    )
+    assert out.status_code == 200 and out.json()["residencies"] == []
+    moved = await kit.as_(
+        "grid_worker",
+        "POST",
+        f"/api/v1/persons/{person}/move-in",
+        json={"household_id": str(new_home), "relation": "family", "moved_in_on": "2025-07-01"},
+    )
+    assert [r["household_id"] for r in moved.json()["residencies"]] == [str(new_home)]
+    history = (await kit.as_("community_admin", "GET", f"/api/v1/rooms/{room}/occupants")).json()
+    lines = [
+        (o["person"]["name"], o["residency"]["moved_in_on"], o["residency"]["moved_out_on"])
+        for o in history["items"]
+    ]
+    assert ("周游", "2024-01-01", "2025-06-30") in lines and lines[0][0] == "周游"
+    stays = (
+        await kit.as_("community_admin", "GET", f"/api/v1/persons/{person}/residencies")
+    ).json()
+    assert [(s["moved_in_on"], s["moved_out_on"]) for s in stays["items"]] == [
+        ("2024-01-01", "2025-06-30"),
+        ("2025-07-01", None),
+    ]
+    body, headers = await consume_until(
+        kit.app.state.settings.kafka_bootstrap_servers,
+        "identity.events.v1",
+        lambda b, h: b.get("aggregate_id") == person and h["ce_type"].endswith("ended.v1"),
+    )
+    assert body["moved_out_on"] == "2025-06-30" and headers["ce_subject"] == person
+    types = await kit.outbox_types("identity.events.v1")
+    assert types[-7:] == [
+        "community.person.registered.v1",
+        "community.residency.started.v1",
+        "community.household.changed.v1",
+        "community.residency.ended.v1",
+        "community.household.changed.v1",
+        "community.residency.started.v1",
+        "community.household.changed.v1",
+    ]
+
+
+async def test_grant_changes_are_checked_audited_and_published(kit: IdentityKit) -> None:
+    account = str(kit.ids["account:volunteer"])
+    grid2 = str(kit.ids["grid2"])
+    body = {"account_id": account, "role": "grid_worker", "scope_type": "grid", "scope_id": grid2}
+    granted = await kit.as_("community_admin", "POST", "/api/v1/grants", json=body)
+    assert granted.status_code == 201, granted.text
+    token = (await kit.login("volunteer")).json()["access_token"]
+    me = await kit.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert set(me.json()["roles"]) == {"volunteer", "grid_worker"}
+    to_admin = {**body, "role": "platform_admin", "scope_type": "platform", "scope_id": "*"}
+    refused = await kit.as_("community_admin", "POST", "/api/v1/grants", json=to_admin)
+    assert refused.status_code == 403 and refused.json()["code"] == "grant.role_not_grantable"
+    removed = await kit.as_("community_admin", "DELETE", f"/api/v1/grants/{granted.json()['id']}")
+    assert removed.status_code == 204
+    audits = [r["action"] for r in await kit.audit_actions() if r["action"].startswith("grant.")]
+    assert audits[-2:] == ["grant.granted", "grant.revoked"]
+    event, _ = await consume_until(
+        kit.app.state.settings.kafka_bootstrap_servers,
+        "identity.events.v1",
+        lambda b, h: b.get("grant_id") == granted.json()["id"] and b.get("change") == "revoked",
+    )
+    assert event["role"] == "grid_worker" and event["aggregate_id"] == account
+
+
+async def test_a_resident_registers_herself_and_her_family(kit: IdentityKit) -> None:
+    home = str(kit.ids["household1-2-201"])
+    created = await kit.as_(
+        "community_admin",
+        "POST",
+        "/api/v1/accounts",
+        json={
+            "username": "newcomer",
+            "display_name": "孙丽",
+            "password": "newcomer-pass",
+            "grants": [{"role": "resident", "scope_type": "household", "scope_id": home}],
+        },
+    )
+    assert created.status_code == 201, created.text
+    me = {
+        "name": "孙丽",
+        "household_id": home,
+        "relation": "owner",
+        "is_self": True,
+        "id_number": "110105199505050505",
+    }
+    response = await kit.as_("newcomer", "POST", "/api/v1/persons", json=me)
+    assert response.status_code == 201, response.text
+    assert response.json()["id_number"] == "110105199505050505"  # her own: unmasked
+    whoami = (await kit.as_("newcomer", "GET", "/api/v1/me")).json()
+    assert whoami["person_id"] == response.json()["id"]
+    child = {"name": "孙小宝", "household_id": home, "relation": "family"}
+    assert (await kit.as_("newcomer", "POST", "/api/v1/persons", json=child)).status_code == 201
+    again = await kit.as_("newcomer", "POST", "/api/v1/persons", json={**me, "id_number": None})
+    assert again.status_code == 409 and again.json()["code"] == "person.self_exists"
+    other = {**child, "household_id": str(kit.ids["household2-2-302"])}
+    assert (await kit.as_("newcomer", "POST", "/api/v1/persons", json=other)).status_code == 403
