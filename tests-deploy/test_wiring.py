@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -43,8 +44,10 @@ def test_a_service_with_its_blocks_passes(tree: Path):
     _add_service_dir(tree, "fake-svc")
     values = tree / ck.CHART_REL / "values.yaml"
     text = values.read_text()
-    assert "\nservices: {}\n" in text
-    values.write_text(text.replace("\nservices: {}\n", "\nservices:\n  fake-svc: {}\n"))
+    if "\nservices: {}\n" in text:
+        text = text.replace("\nservices: {}\n", "\nservices:\n")
+    assert "\nservices:\n" in text
+    values.write_text(text.replace("\nservices:\n", "\nservices:\n  fake-svc: {}\n", 1))
     compose = tree / ck.COMPOSE_REL
     text = compose.read_text()
     blocks = """  migrate-fake-svc:
@@ -83,18 +86,20 @@ def test_a_service_with_its_blocks_passes(tree: Path):
     problems = ck.compose_problems(tree)
     assert any("SC_DATABASES lacks fake_svc" in p for p in problems)
     assert any("UPSTREAMS lacks fake-svc" in p for p in problems)
-    text = text.replace('SC_DATABASES: ""', 'SC_DATABASES: "fake_svc"')
+    # whatever services are listed already
+    text = re.sub(r'SC_DATABASES: "([^"]*)"', r'SC_DATABASES: "\1 fake_svc"', text)
     text = text.replace(
-        "      UPSTREAMS: >-\n        {}",
-        '      UPSTREAMS: >-\n        {"fake-svc": "http://fake-svc:8080"}',
-    )
+        "      UPSTREAMS: >-\n        {",
+        '      UPSTREAMS: >-\n        {"fake-svc": "http://fake-svc:8080", ',
+    ).replace('"http://fake-svc:8080", }', '"http://fake-svc:8080"}')
     compose.write_text(text)
     assert ck.compose_problems(tree) == []
 
 
 def test_a_values_block_without_its_service_fails(tree: Path):
     values = tree / ck.CHART_REL / "values.yaml"
-    values.write_text(values.read_text().replace("\nservices: {}\n", "\nservices:\n  ghost: {}\n"))
+    text = values.read_text().replace("\nservices: {}\n", "\nservices:\n")
+    values.write_text(text.replace("\nservices:\n", "\nservices:\n  ghost: {}\n", 1))
     assert ck.wiring_problems(tree) == [
         "helm/smart-community/values.yaml has a block `ghost` but no services/ghost"
     ]
