@@ -232,6 +232,9 @@ def describe(password: str) -> str:
 
 
 async def main() -> int:
+    if os.environ.get("ENVIRONMENT", "").strip().lower() == "production":
+        print("identity.demo: refusing to load demo data in production", file=sys.stderr)
+        return 1
     settings = Settings()
     if settings.environment == "production":
         print("identity.demo: refusing to load demo data in production", file=sys.stderr)

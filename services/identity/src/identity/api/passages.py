@@ -58,14 +58,16 @@ async def list_passages(
     scope: Scope = await load_scope(uow.session, principal, PASSAGE_READERS)
     query = select(Passage).where(scope.clause(community_col=Passage.community_id))
     who = await person_filter(uow.session, id_number=id_number, phone=phone, face_id=face_id)
-    filters = [
-        (who is not None, who),
-        (since is not None, Passage.occurred_at >= since),
-        (until is not None, Passage.occurred_at < until),
-        (community_id is not None, Passage.community_id == str(community_id)),
-        (door_id is not None, Passage.door_id == door_id),
-    ]
-    query = query.where(*[clause for wanted, clause in filters if wanted])
+    filters = [] if who is None else [who]
+    if since is not None:
+        filters.append(Passage.occurred_at >= since)
+    if until is not None:
+        filters.append(Passage.occurred_at < until)
+    if community_id is not None:
+        filters.append(Passage.community_id == str(community_id))
+    if door_id is not None:
+        filters.append(Passage.door_id == door_id)
+    query = query.where(*filters)
     rows, total = await fetch_page(uow.session, query.order_by(Passage.occurred_at.desc()), paging)
     await auditor.record(
         action="passage.search",

@@ -1,0 +1,198 @@
+"""Visitors, doors and passages: QR passes, door-open commands, tracing a person."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from aiokafka import AIOKafkaProducer
+from identity_kit import IdentityKit, consume_until
+
+from sc_core.bus import CloudEvent
+
+
+def later(hours: float) -> str:
+    return (datetime.now(UTC) + timedelta(hours=hours)).isoformat()
+
+
+async def test_a_visitor_pass_opens_the_gate_and_the_hosts_building_only(kit: IdentityKit) -> None:
+    created = await kit.as_(
+        "resident",
+        "POST",
+        "/api/v1/visitor-passes",
+        json={
+            "household_id": str(kit.ids["household1-1-101"]),
+            "visitor_name": "赵客",
+            "visitor_phone": "13700001234",
+            "valid_until": later(3),
+            "max_uses": 2,
+        },
+    )
+    assert created.status_code == 201, created.text
+    qr = created.json()["qr_payload"]
+    assert created.json()["status"] == "active" and created.json()["visitor_phone"] == "13700001234"
+    checked = (
+        await kit.client.post("/api/v1/visitor-passes/verify", json={"qr_payload": qr})
+    ).json()
+    assert checked["valid"] is True and checked["visitor_name"] == "赵*"  # the gate sees little
+    wrong = {"qr_payload": qr, "door_id": str(kit.ids["door:b2"])}
+    checked = (await kit.client.post("/api/v1/visitor-passes/verify", json=wrong)).json()
+    assert checked == {**checked, "valid": False, "reason": "wrong_door"}
+    gate, b2 = kit.ids["door:north-gate"], kit.ids["door:b2"]
+    use = {"method": "qr", "qr_payload": qr}
+    assert (
+        await kit.as_("visitor", "POST", f"/api/v1/doors/{gate}/open", json=use)
+    ).status_code == 202
+    refused = await kit.as_("visitor", "POST", f"/api/v1/doors/{b2}/open", json=use)
+    assert refused.status_code == 403 and refused.json()["code"] == "door.invalid_pass"
+    b1 = kit.ids["door:b1"]
+    assert (
+        await kit.as_("visitor", "POST", f"/api/v1/doors/{b1}/open", json=use)
+    ).status_code == 202
+    used_up = await kit.as_("visitor", "POST", f"/api/v1/doors/{gate}/open", json=use)
+    assert used_up.status_code == 403 and "used_up" in used_up.json()["detail"]
+    forged = qr[:-6] + ("AAAAAA" if not qr.endswith("AAAAAA") else "BBBBBB")
+    checked = (
+        await kit.client.post("/api/v1/visitor-passes/verify", json={"qr_payload": forged})
+    ).json()
+    assert checked["valid"] is False and checked["reason"] == "invalid_signature"
+    assert (await kit.as_("visitor", "POST", f"/api/v1/doors/{gate}/open")).status_code == 403
+
+
+async def test_a_revoked_pass_is_refused(kit: IdentityKit) -> None:
+    created = (
+        await kit.as_(
+            "family",
+            "POST",
+            "/api/v1/visitor-passes",
+            json={
+                "household_id": str(kit.ids["household1-1-101"]),
+                "visitor_name": "钱客",
+                "valid_until": later(1),
+            },
+        )
+    ).json()
+    revoke = await kit.as_("resident", "DELETE", f"/api/v1/visitor-passes/{created['id']}")
+    assert revoke.status_code == 204
+    checked = await kit.client.post(
+        "/api/v1/visitor-passes/verify", json={"qr_payload": created["qr_payload"]}
+    )
+    assert checked.json()["valid"] is False and checked.json()["reason"] == "revoked"
+    too_long = await kit.as_(
+        "resident",
+        "POST",
+        "/api/v1/visitor-passes",
+        json={
+            "household_id": str(kit.ids["household1-1-101"]),
+            "visitor_name": "孙客",
+            "valid_until": later(24 * 40),
+        },
+    )
+    assert too_long.status_code == 422 and too_long.json()["code"] == "pass.too_long"
+
+
+async def test_opening_a_door_sends_a_command_to_its_device(kit: IdentityKit) -> None:
+    door = kit.ids["door:b1"]
+    opened = await kit.as_("resident", "POST", f"/api/v1/doors/{door}/open", json={"method": "app"})
+    assert opened.status_code == 202, opened.text
+    command_id = opened.json()["command_id"]
+    body, headers = await consume_until(
+        kit.app.state.settings.kafka_bootstrap_servers,
+        "device.commands.v1",
+        lambda b, h: b.get("command_id") == command_id,
+    )
+    assert headers["ce_type"] == "community.device.command_requested.v1"
+    assert body["command"] == "open_door" and body["device_id"] == "demo-door-b1"
+    assert body["params"]["door_id"] == str(door) and body["requested_by_service"] == "identity"
+    ttl = datetime.fromisoformat(body["expires_at"]) - datetime.fromisoformat(body["requested_at"])
+    assert ttl == timedelta(seconds=30)
+    refused = await kit.as_("resident", "POST", f"/api/v1/doors/{kit.ids['door:b2']}/open")
+    assert refused.status_code == 403 and refused.json()["code"] == "door.not_allowed"
+    denied = [r for r in await kit.audit_actions() if r["action"] == "door.open"]
+    assert [r["outcome"] for r in denied][-2:] == ["success", "denied"]
+
+
+async def send_passages(bootstrap: str, passages: list[dict[str, object]]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    try:
+        for data in passages:
+            event = CloudEvent.create(
+                "community.access.passage_recorded.v1", "/services/device-ingestion", data
+            )
+            key = str(data["device_id"]).encode()
+            await producer.send_and_wait(
+                "access.passages.v1", event.body(), key=key, headers=event.headers()
+            )
+    finally:
+        await producer.stop()
+
+
+async def test_passages_are_stored_and_a_person_is_traced_back(kit: IdentityKit) -> None:
+    zw = kit.ids["person:张伟"]
+    patched = await kit.as_(
+        "community_admin", "PATCH", f"/api/v1/persons/{zw}", json={"face_id": "face-zw-0001"}
+    )
+    assert patched.status_code == 200
+    community, run = str(kit.ids["community"]), uuid.uuid4().hex[:8]
+    base = {
+        "device_id": f"gate-{run}",
+        "door_id": str(kit.ids["door:north-gate"]),
+        "community_id": community,
+        "direction": "in",
+    }
+    now = datetime.now(UTC)
+    passages = [
+        {
+            **base,
+            "passage_id": f"{run}-1",
+            "method": "face",
+            "face_id": "face-zw-0001",
+            "ts": (now - timedelta(hours=3)).isoformat(),
+        },
+        {
+            **base,
+            "passage_id": f"{run}-2",
+            "method": "card",
+            "person_id": str(zw),
+            "direction": "out",
+            "ts": (now - timedelta(hours=1)).isoformat(),
+        },
+        {
+            **base,
+            "passage_id": f"{run}-3",
+            "method": "face",
+            "face_id": "face-someone-else",
+            "ts": (now - timedelta(hours=2)).isoformat(),
+        },
+    ]
+    await send_passages(kit.app.state.settings.kafka_bootstrap_servers, [*passages, passages[0]])
+    window = {"from": (now - timedelta(days=1)).isoformat(), "to": later(1)}
+    for _ in range(100):
+        everyone = (await kit.as_("police", "GET", "/api/v1/passages", params=window)).json()
+        if everyone["total"] >= 3:
+            break
+        await asyncio.sleep(0.2)
+    assert everyone["total"] == 3  # the redelivered passage is stored once
+    traced = await kit.as_(
+        "police", "GET", "/api/v1/passages", params={"id_number": "110105198001011234"}
+    )
+    assert [p["id"] for p in traced.json()["items"]] == [f"{run}-2", f"{run}-1"]  # newest first
+    by_phone = await kit.as_(
+        "community_admin", "GET", "/api/v1/passages", params={"phone": "13800000001"}
+    )
+    assert by_phone.json()["total"] == 2
+    by_face = await kit.as_(
+        "police", "GET", "/api/v1/passages", params={"face_id": "face-someone-else"}
+    )
+    assert [p["face_id"] for p in by_face.json()["items"]] == ["face-someone-else"]
+    too_broad = await kit.as_("police", "GET", "/api/v1/passages")
+    assert too_broad.status_code == 422 and too_broad.json()["code"] == "passage.query_too_broad"
+    refused = await kit.as_("property_staff", "GET", "/api/v1/passages", params={"face_id": "x"})
+    assert refused.status_code == 403
+    searches = [r for r in await kit.audit_actions() if r["action"] == "passage.search"]
+    outcomes = [(r["actor_roles"], r["outcome"], r["detail"]["by"]) for r in searches]
+    assert (["police"], "success", "id_number") in outcomes
+    assert (["community_admin"], "success", "phone") in outcomes
+    assert outcomes[-1] == (["property_staff"], "denied", "face_id")
