@@ -12,9 +12,16 @@ import pytest
 from audit.config import Settings
 from audit.db.models import AuditRecord, ChainHead
 from audit.db.store import PartitionKeeper
-from audit.domain.partitions import add_months, month_start, partition_name, utc_today
+from audit.domain.partitions import (
+    add_months,
+    month_start,
+    months_to_ensure,
+    partition_name,
+    utc_today,
+)
 from audit.maintenance import run_maintenance
-from audittools import make_record, store
+from audittools import eventually, make_record, store
+from fastapi import FastAPI
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
@@ -102,3 +109,16 @@ async def test_the_retention_command_refuses_under_365_days(audit_db: Database) 
     _, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 2
     assert "AUDIT_RETENTION_DAYS must be at least 365" in err.decode()
+
+
+async def test_the_service_runs_the_job_at_start(audit_app: FastAPI) -> None:
+    job = audit_app.state.maintenance
+
+    async def ran() -> bool:
+        return bool(job.runs)
+
+    await eventually(ran, timeout=30)
+    existing = await partitions(audit_app.state.runtime.db)
+    settings = audit_app.state.settings
+    for month in months_to_ensure(utc_today(), settings.audit_partitions_ahead):
+        assert partition_name(month) in existing
