@@ -20,11 +20,17 @@ def run_service(
     *,
     migrations_dir: Path | None = None,
     argv: list[str] | None = None,
+    commands: dict[str, Callable[[ServiceSettings, list[str]], int]] | None = None,
 ) -> None:
+    """``serve`` (default), ``migrate``, or one of the service's own ``commands``, each
+    called with the settings and the remaining arguments; its return is the exit code."""
+    extra = commands or {}
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", nargs="?", default="serve", choices=["serve", "migrate"])
-    args = parser.parse_args(argv)
+    parser.add_argument("command", nargs="?", default="serve", choices=["serve", "migrate", *extra])
+    args, rest = parser.parse_known_args(argv)
     settings = settings_factory()
+    if args.command in extra:
+        raise SystemExit(extra[args.command](settings, rest))
     if args.command == "migrate":
         if migrations_dir is None:
             print(f"{settings.service_name} has no database; nothing to migrate")

@@ -76,6 +76,14 @@ async def test_trace_id_follows_request_through_outbox_and_kafka(
     assert len(consumer_spans) == 1
     assert consumer_spans[0].context.trace_id == server_spans[0].context.trace_id
     assert consumer_spans[0].attributes["messaging.message.id"] == response.json()["event_id"]
+    # the request's own SQL is traced too (OpenTelemetry SQLAlchemy instrumentation)
+    db_spans = [
+        s
+        for s in exporter.get_finished_spans()
+        if s.context.trace_id == server_spans[0].context.trace_id
+        and (s.attributes or {}).get("db.system") == "postgresql"
+    ]
+    assert db_spans, "no database span in the request's trace"
 
 
 async def _one_effect(db: Database) -> bool:

@@ -134,8 +134,8 @@ class EventConsumer:
         }
         options.update(self.consumer_options)
         consumer = AIOKafkaConsumer(*self.topics, **options)
+        self._consumer = consumer  # so stop() closes it even while it is still connecting
         await consumer.start()
-        self._consumer = consumer
         self.running = True
 
     async def _poll_loop(self) -> None:
