@@ -216,3 +216,11 @@ async def test_a_resident_registers_herself_and_her_family(kit: IdentityKit) -> 
     assert again.status_code == 409 and again.json()["code"] == "person.self_exists"
     other = {**child, "household_id": str(kit.ids["household2-2-302"])}
     assert (await kit.as_("newcomer", "POST", "/api/v1/persons", json=other)).status_code == 403
+
+
+async def test_text_postgresql_cannot_store_is_a_client_error(kit: IdentityKit) -> None:
+    nul = await kit.as_("community_admin", "GET", "/api/v1/accounts", params={"username": "a\x00b"})
+    assert nul.status_code == 422 and nul.json()["code"] == "request.invalid_characters"
+    body = {"code": "NUL1", "name": "bad\x00name"}
+    created = await kit.as_("platform_admin", "POST", "/api/v1/communities", json=body)
+    assert created.status_code == 422

@@ -7,11 +7,11 @@ import os
 import subprocess
 import sys
 
+from identity.db.models import metadata
+from identity.main import MIGRATIONS
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from identity.db.models import metadata
-from identity.main import MIGRATIONS
 from sc_core.db.migrate import model_drift, upgrade
 
 
