@@ -121,8 +121,12 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         background.every(settings.status_sweep_interval_s, "status-sweeper", sweep)
         background.every(settings.command_sweep_interval_s, "command-expiry", parts.commands.expire)
         if mqtt.enabled:
-            await mqtt.start(parts, runtime.db)
             background.extra_stops.append(mqtt.stop)
+            try:
+                await mqtt.start(parts, runtime.db)
+            except OSError as exc:  # e.g. the embedded broker's port is taken
+                log.error("mqtt: not started (%s); HTTP only; /readyz says so", exc)
+                return
             assert mqtt.bridge is not None
             parts.commands.mqtt_send = mqtt.bridge.publish_rpc
             mqtt.bridge.on_rpc_response = parts.commands.complete
