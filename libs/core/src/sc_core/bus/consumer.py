@@ -134,8 +134,17 @@ class EventConsumer:
         }
         options.update(self.consumer_options)
         consumer = AIOKafkaConsumer(*self.topics, **options)
-        self._consumer = consumer  # so stop() closes it even while it is still connecting
-        await consumer.start()
+        try:
+            await consumer.start()
+        except asyncio.CancelledError:
+            # stopping while still joining: aiokafka's stop() can wait on the half-made
+            # join for seconds, so the half-started client is left to the collector
+            raise
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await consumer.stop()
+            raise
+        self._consumer = consumer
         self.running = True
 
     async def _poll_loop(self) -> None:

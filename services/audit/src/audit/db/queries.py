@@ -7,7 +7,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Select, and_, case, cast, func, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -101,7 +113,9 @@ async def export_batches(
     while sent < limit:
         query = select(TABLE).where(scope, *filters.clauses())
         if after is not None:
-            query = query.where(tuple_(R.occurred_at, R.record_id) > tuple_(*after))
+            query = query.where(
+                tuple_(R.occurred_at, R.record_id) > tuple_(*(literal(v) for v in after))
+            )
         query = query.order_by(R.occurred_at, R.record_id).limit(min(batch, limit - sent))
         rows = (await conn.execute(query)).all()
         await conn.rollback()
