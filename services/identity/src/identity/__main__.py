@@ -10,8 +10,6 @@ from identity.config import Settings
 from identity.main import MIGRATIONS, create_app
 from sc_core.cli import run_service
 
-EXTRA = ("rotate-keys", "generate-signing-key")
-
 
 async def rotate_keys(settings: Settings, activate_in: int | None) -> str:
     """Add a key to the database ring; the running replicas pick it up by themselves."""
@@ -37,29 +35,36 @@ async def rotate_keys(settings: Settings, activate_in: int | None) -> str:
         await db.dispose()
 
 
-def extra_command(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m identity")
-    parser.add_argument("command", choices=EXTRA)
-    parser.add_argument("--activate-in", type=int, default=None, help="seconds (rotate-keys)")
+def rotate_keys_command(settings: Settings, argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m identity rotate-keys")
+    parser.add_argument("--activate-in", type=int, default=None, help="seconds until it signs")
     args = parser.parse_args(argv)
-    if args.command == "generate-signing-key":
-        from identity.auth.keys import format_entry, generate_key
-
-        print(format_entry(generate_key()))
-        return 0
     try:
-        print(asyncio.run(rotate_keys(Settings(), args.activate_in)))
+        print(asyncio.run(rotate_keys(settings, args.activate_in)))
     except Exception as exc:  # a Problem (keys from config) or a database error
         print(f"rotate-keys failed: {getattr(exc, 'detail', exc)}", file=sys.stderr)
         return 1
     return 0
 
 
+def generate_key_command(settings: Settings, argv: list[str]) -> int:
+    from identity.auth.keys import format_entry, generate_key
+
+    print(format_entry(generate_key()))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> None:
-    args = sys.argv[1:] if argv is None else argv
-    if args and args[0] in EXTRA:
-        sys.exit(extra_command(args))
-    run_service(Settings, create_app, migrations_dir=MIGRATIONS, argv=args)
+    run_service(
+        Settings,
+        create_app,
+        migrations_dir=MIGRATIONS,
+        argv=argv,
+        commands={
+            "rotate-keys": rotate_keys_command,
+            "generate-signing-key": generate_key_command,
+        },
+    )
 
 
 if __name__ == "__main__":
