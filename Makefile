@@ -68,6 +68,7 @@ test: bootstrap contracts-check helm-check
 
 bench: bootstrap
 	$(UV) run python bench/broker_ceiling.py
+	$(UV) run python bench/ingestion.py
 
 images:
 	bash docker/build-images.sh

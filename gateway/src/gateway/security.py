@@ -15,6 +15,7 @@ from sc_core.errors import Problem
 # Routes that need no user token, each for a reason:
 DEFAULT_PUBLIC_PATHS = (
     r"/api/v1/auth/token",  # logging in
+    r"/api/v1/auth/logout",  # logging out works with an expired token; identity checks it
     r"/\.well-known/jwks\.json",  # keys to verify tokens
     r"/\.well-known/openid-configuration",  # discovery
     r"/api/v1/[^/]+/(telemetry|attributes|rpc)(/.*)?",  # devices: their own token in the path

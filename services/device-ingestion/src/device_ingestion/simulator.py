@@ -35,6 +35,12 @@ class SimDevice:
     kind: str
     token: str
     counter: float = field(default_factory=lambda: random.uniform(10, 1000))
+    last_ts: int = 0
+
+    def next_ts(self) -> int:
+        """Epoch ms, strictly rising per device (a repeated ts would be a duplicate)."""
+        self.last_ts = max(int(time.time() * 1000), self.last_ts + 1)
+        return self.last_ts
 
     def reading(self) -> dict[str, Any]:
         """One report of three values, realistic for the kind."""
@@ -93,11 +99,10 @@ class Tally:
 
 def batch_for(devices: list[SimDevice], readings: int) -> dict[str, list[dict[str, Any]]]:
     """A gateway batch of about ``readings`` readings (three per report)."""
-    now = int(time.time() * 1000)
     out: dict[str, list[dict[str, Any]]] = {}
-    for i in range(max(1, readings // 3)):
+    for _ in range(max(1, readings // 3)):
         device = random.choice(devices)
-        out.setdefault(device.name, []).append({"ts": now - i, "values": device.reading()})
+        out.setdefault(device.name, []).append({"ts": device.next_ts(), "values": device.reading()})
     return out
 
 
@@ -140,8 +145,8 @@ async def run_http(
                     path = f"/api/v1/{gateway_token}/telemetry/batch"
                 else:
                     device = random.choice(devices)
-                    payload = [{"ts": int(time.time() * 1000) - j, "values": device.reading()}
-                               for j in range(max(1, n // 3))]  # fmt: skip
+                    payload = [{"ts": device.next_ts(), "values": device.reading()}
+                               for _ in range(max(1, n // 3))]  # fmt: skip
                     path = f"/api/v1/{device.token}/telemetry"
                 count = (
                     sum(len(v["values"]) for r in payload.values() for v in r)
