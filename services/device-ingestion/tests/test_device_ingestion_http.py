@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from device_ingestion.domain.buckets import bucket_start
@@ -198,7 +197,7 @@ async def test_rollups_equal_the_raw_data_recomputed_after_late_readings(
     assert ("activePower", month - timedelta(days=1)) in days
     # a redelivered batch changes nothing
     storage = harness.app.state.background.storage
-    again = [StoredEvent(UUID(device["id"]), base, {"activePower": 1.0}, NOW)]
+    again = [StoredEvent(device["id"], base, {"activePower": 1.0}, NOW)]
     await storage.store(again)
     assert await harness.sql(ROLLUP_STORED, d=device["id"]) == stored
 
@@ -221,9 +220,7 @@ async def test_gate_passages_become_passage_events_once(harness: Harness, commun
     assert (await harness.client.post(url, json=body)).json()["accepted"] == 9
     assert await harness.wait_stored(9, gate["id"]) == 9
     storage = harness.app.state.background.storage
-    await storage.store(
-        [StoredEvent(UUID(gate["id"]), at, body[0]["values"], NOW, "gate", community)]
-    )
+    await storage.store([StoredEvent(gate["id"], at, body[0]["values"], NOW, "gate", community)])
     rows = await harness.sql(
         "SELECT payload FROM event_outbox WHERE topic = :t ORDER BY seq",
         t=harness.parts.settings.passage_topic,

@@ -7,6 +7,8 @@ the models describe only the parent table and the drift check compares what migr
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -34,7 +36,7 @@ metadata = new_metadata()
 platform_tables(metadata)
 
 
-def _now() -> Column[object]:
+def _now() -> Column[Any]:
     return Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now())
 
 

@@ -4,7 +4,6 @@ person or vehicle going through; it becomes ``community.access.passage_recorded.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -23,7 +22,7 @@ _METHOD = {
 
 
 def passages(
-    events: Sequence[StoredEvent], new_rows: Iterable[tuple[uuid.UUID, str, datetime]]
+    events: Sequence[StoredEvent], new_rows: Iterable[tuple[str, str, datetime]]
 ) -> list[dict[str, Any]]:
     fresh = {(d, ts) for d, key, ts in new_rows if key == "passageType"}
     out = []
@@ -38,7 +37,7 @@ def passages(
         out.append(
             {
                 "passage_id": f"{ev.device_id}:{int(ev.ts.timestamp() * 1000)}",
-                "device_id": str(ev.device_id),
+                "device_id": ev.device_id,
                 "door_id": None,
                 "community_id": ev.community_id,
                 "direction": values.get("direction")

@@ -30,7 +30,7 @@ from device_ingestion.status import StatusChange
 
 @dataclass(frozen=True)
 class StoredEvent:
-    device_id: uuid.UUID
+    device_id: str  # canonical UUID text
     ts: datetime
     values: dict[str, Any]
     received_at: datetime
@@ -45,7 +45,7 @@ def parse_event(data: dict[str, Any]) -> StoredEvent:
         if not isinstance(values, dict) or not values:
             raise ValueError("values must be a non-empty object")
         return StoredEvent(
-            device_id=uuid.UUID(str(data["device_id"])),
+            device_id=str(uuid.UUID(str(data["device_id"]))),
             ts=_aware(datetime.fromisoformat(data["ts"])),
             values=values,
             received_at=_aware(datetime.fromisoformat(data["received_at"])),
@@ -62,41 +62,33 @@ def _aware(value: datetime) -> datetime:
     return value
 
 
-_INSERT_RAW = text(
-    """
+# Run on the asyncpg connection under the SQLAlchemy one (same transaction): at thousands
+# of rows per batch, SQLAlchemy's parameter and row handling cost more than the database.
+_INSERT_RAW = """
     INSERT INTO telemetry (device_id, key, ts, num, bool, str)
-    SELECT * FROM unnest(
-        CAST(:device_id AS uuid[]), CAST(:key AS text[]), CAST(:ts AS timestamptz[]),
-        CAST(:num AS float8[]), CAST(:bool AS boolean[]), CAST(:str AS text[]))
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::float8[],
+                         $5::boolean[], $6::text[])
     ON CONFLICT DO NOTHING
-    RETURNING device_id, key, ts, num, bool
-    """
-)
+    RETURNING device_id::text, key, ts, num, bool
+"""
 
-_UPSERT_LATEST = text(
-    """
+_UPSERT_LATEST = """
     INSERT INTO telemetry_latest AS l (device_id, key, ts, num, bool, str)
-    SELECT * FROM unnest(
-        CAST(:device_id AS uuid[]), CAST(:key AS text[]), CAST(:ts AS timestamptz[]),
-        CAST(:num AS float8[]), CAST(:bool AS boolean[]), CAST(:str AS text[]))
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::float8[],
+                         $5::boolean[], $6::text[])
     ON CONFLICT (device_id, key) DO UPDATE
         SET ts = excluded.ts, num = excluded.num, bool = excluded.bool, str = excluded.str
         WHERE excluded.ts >= l.ts
-    """
-)
+"""
 
-_UPSERT_ROLLUPS = text(
-    """
+_UPSERT_ROLLUPS = """
     INSERT INTO telemetry_rollups AS r (device_id, key, period, bucket, count, sum, min, max)
-    SELECT * FROM unnest(
-        CAST(:device_id AS uuid[]), CAST(:key AS text[]), CAST(:period AS text[]),
-        CAST(:bucket AS timestamptz[]), CAST(:count AS bigint[]), CAST(:sum AS float8[]),
-        CAST(:min AS float8[]), CAST(:max AS float8[]))
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[],
+                         $5::bigint[], $6::float8[], $7::float8[], $8::float8[])
     ON CONFLICT (device_id, key, period, bucket) DO UPDATE
         SET count = r.count + excluded.count, sum = r.sum + excluded.sum,
             min = least(r.min, excluded.min), max = greatest(r.max, excluded.max)
-    """
-)
+"""
 
 _TOUCH_DEVICES = text(
     """
@@ -165,49 +157,54 @@ def _columns(rows: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:
 
 @dataclass
 class Stored:
-    new_rows: set[tuple[uuid.UUID, str, datetime]]
+    new_rows: set[tuple[str, str, datetime]]
     changes: list[StatusChange]
+
+
+async def _driver(conn: AsyncConnection) -> Any:
+    """The asyncpg connection under ``conn`` (inside the same transaction)."""
+    raw = await conn.get_raw_connection()
+    return raw.driver_connection
 
 
 async def store_batch(
     conn: AsyncConnection, events: Sequence[StoredEvent], bucketer: Bucketer
 ) -> Stored:
     """Store ``events`` in the caller's transaction: the new rows and devices back online."""
-    raw: dict[tuple[uuid.UUID, str, datetime], tuple[Any, ...]] = {}
-    seen: dict[uuid.UUID, datetime] = {}
+    raw: dict[tuple[str, str, datetime], tuple[Any, ...]] = {}
+    seen: dict[str, datetime] = {}
     for ev in events:
+        device_id, ts = ev.device_id, ev.ts
         for key, value in ev.values.items():
-            num = bol = txt = None
-            if isinstance(value, bool):
-                bol = value
+            if value is True or value is False:
+                row: tuple[Any, ...] = (device_id, key, ts, None, value, None)
             elif isinstance(value, int | float):
-                num = float(value)
+                row = (device_id, key, ts, float(value), None, None)
             else:
-                txt = str(value)
-            raw[(ev.device_id, key, ev.ts)] = (ev.device_id, key, ev.ts, num, bol, txt)
-        previous = seen.get(ev.device_id)
+                row = (device_id, key, ts, None, None, str(value))
+            raw[(device_id, key, ts)] = row
+        previous = seen.get(device_id)
         if previous is None or ev.received_at > previous:
-            seen[ev.device_id] = ev.received_at
-    rows = sorted(raw.values(), key=lambda r: (r[0], r[1], r[2]))
-    names = ("device_id", "key", "ts", "num", "bool", "str")
-    params = dict(zip(names, _columns(rows, 6), strict=True))
-    inserted = (await conn.execute(_INSERT_RAW, params)).all()
+            seen[device_id] = ev.received_at
+    rows = list(raw.values())
+    db = await _driver(conn)
+    inserted = await db.fetch(_INSERT_RAW, *_columns(rows, 6))
 
-    latest: dict[tuple[uuid.UUID, str], tuple[Any, ...]] = {}
+    latest: dict[tuple[str, str], tuple[Any, ...]] = {}
     for row in rows:
         current = latest.get((row[0], row[1]))
         if current is None or row[2] >= current[2]:
             latest[(row[0], row[1])] = row
     latest_rows = sorted(latest.values(), key=lambda r: (r[0], r[1]))
-    await conn.execute(_UPSERT_LATEST, dict(zip(names, _columns(latest_rows, 6), strict=True)))
+    await db.execute(_UPSERT_LATEST, *_columns(latest_rows, 6))
 
-    await _fold_rollups(conn, inserted, bucketer)
-    changes = await touch_devices(conn, seen)
+    await _fold_rollups(db, inserted, bucketer)
+    changes = await touch_devices(conn, {uuid.UUID(k): v for k, v in seen.items()})
     return Stored({(r[0], r[1], r[2]) for r in inserted}, changes)
 
 
-async def _fold_rollups(conn: AsyncConnection, inserted: Sequence[Any], bucketer: Bucketer) -> None:
-    acc: dict[tuple[uuid.UUID, str, str, datetime], list[float]] = {}
+async def _fold_rollups(db: Any, inserted: Sequence[Any], bucketer: Bucketer) -> None:
+    acc: dict[tuple[str, str, str, datetime], list[float]] = {}
     for device_id, key, ts, num, bol in inserted:
         value = num if num is not None else (float(bol) if bol is not None else None)
         if value is None:
@@ -219,22 +216,24 @@ async def _fold_rollups(conn: AsyncConnection, inserted: Sequence[Any], bucketer
             else:
                 cell[0] += 1
                 cell[1] += value
-                cell[2] = min(cell[2], value)
-                cell[3] = max(cell[3], value)
+                if value < cell[2]:
+                    cell[2] = value
+                if value > cell[3]:
+                    cell[3] = value
     if not acc:
         return
-    items = sorted(acc.items(), key=lambda kv: kv[0])
-    params = {
-        "device_id": [k[0] for k, _ in items],
-        "key": [k[1] for k, _ in items],
-        "period": [k[2] for k, _ in items],
-        "bucket": [k[3] for k, _ in items],
-        "count": [int(v[0]) for _, v in items],
-        "sum": [v[1] for _, v in items],
-        "min": [v[2] for _, v in items],
-        "max": [v[3] for _, v in items],
-    }
-    await conn.execute(_UPSERT_ROLLUPS, params)
+    items = sorted(acc.items())  # one lock order for every writer
+    await db.execute(
+        _UPSERT_ROLLUPS,
+        [k[0] for k, _ in items],
+        [k[1] for k, _ in items],
+        [k[2] for k, _ in items],
+        [k[3] for k, _ in items],
+        [int(v[0]) for _, v in items],
+        [v[1] for _, v in items],
+        [v[2] for _, v in items],
+        [v[3] for _, v in items],
+    )
 
 
 async def touch_devices(
