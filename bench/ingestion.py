@@ -165,6 +165,7 @@ async def phase(
     ctx: dict[str, Any],
     devices: list[simulator.SimDevice],
     args: argparse.Namespace,
+    rate: float,
 ) -> dict[str, Any]:
     before = await service.stored()
     stop = asyncio.Event()
@@ -173,12 +174,12 @@ async def phase(
     token = ctx["gateway"]["access_token"]
     if name == "http":
         tally = await simulator.run_http(
-            service.url, devices, token, args.rate, args.seconds, args.batch, args.concurrency
+            service.url, devices, token, rate, args.seconds, args.batch, args.concurrency
         )
         accepted = tally.accepted
     else:
         tally = await simulator.run_mqtt(
-            "127.0.0.1", service.mqtt_port, devices, token, args.rate, args.seconds, args.batch
+            "127.0.0.1", service.mqtt_port, devices, token, rate, args.seconds, args.batch
         )
         accepted = tally.sent
     sent_for = time.perf_counter() - started
@@ -196,6 +197,7 @@ async def phase(
     stored = await service.stored() - before
     return {
         "transport": name,
+        "offered_rate_per_s": round(rate),
         "readings_sent": tally.sent,
         "readings_accepted": accepted,
         "readings_stored": int(stored),
@@ -281,11 +283,12 @@ def report(rows: list[dict[str, Any]], energy_stats: dict[str, Any] | None) -> N
     print(
         f"\ndevice ingestion on {os.cpu_count()} cores (service, broker, database, load share them)"
     )
-    head = f"{'transport':<10}{'accepted':>10}{'stored':>10}{'accept/s':>10}{'e2e/s':>9}{'p50 ms':>9}{'p99 ms':>9}"  # noqa: E501
+    head = f"{'transport':<16}{'accepted':>10}{'stored':>10}{'accept/s':>10}{'e2e/s':>9}{'p50 ms':>9}{'p99 ms':>9}"  # noqa: E501
     print(head)
     print("-" * len(head))
     for r in rows:
-        print(f"{r['transport']:<10}{r['readings_accepted']:>10}{r['readings_stored']:>10}"
+        label = f"{r['transport']} {r['load']}"
+        print(f"{label:<16}{r['readings_accepted']:>10}{r['readings_stored']:>10}"
               f"{r['accept_rate_per_s']:>10,}{r['end_to_end_readings_per_s']:>9,}"
               f"{r['latency_p50_ms']:>9}{r['latency_p99_ms']:>9}")  # fmt: skip
     for c in ceiling():
@@ -352,9 +355,15 @@ async def run(
         pg = db_url.replace("+asyncpg", "")
         rows = []
         for name in args.transports:
-            print(f"{name}: {args.seconds} s of load from {args.devices} devices ...", flush=True)
-            rows.append(await phase(name, service, pg, ctx, devices, args))
-            print(f"  {json.dumps(rows[-1])}", flush=True)
+            # as fast as it takes, then at 60% of what it sustained (latency without a queue)
+            rate = args.rate
+            for label in ("max", "steady"):
+                print(f"{name} ({label}, offered {rate:.0f}/s): {args.seconds} s ...", flush=True)
+                row = await phase(name, service, pg, ctx, devices, args, rate)
+                row["load"] = label
+                rows.append(row)
+                print(f"  {json.dumps(row)}", flush=True)
+                rate = 0.6 * row["end_to_end_readings_per_s"]
         energy_stats = (
             await energy(service, pg, issuer, args.energy_runs) if args.energy_runs else None
         )
