@@ -1,0 +1,82 @@
+"""The whole platform, started once per test run the way `make run` starts it, driven
+only through the gateway, as an app would."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+DEMO_PASSWORD = "demo-pass-2026"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def gateway_url() -> Iterator[str]:
+    port = _free_port()
+    state = tempfile.mkdtemp(prefix="sc-e2e-")
+    env = {
+        **os.environ,
+        "GATEWAY_PORT": str(port),
+        "SC_STATE_DIR": state,
+        "DEMO_PASSWORD": DEMO_PASSWORD,
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sc_devstack"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if line.startswith("Ctrl-C stops everything"):
+            break
+    if proc.poll() is not None or not lines or not lines[-1].startswith("Ctrl-C"):
+        proc.kill()
+        pytest.fail("the platform did not start:\n" + "".join(lines[-60:]))
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def login(gateway_url: str):  # type: ignore[no-untyped-def]
+    tokens: dict[str, str] = {}
+
+    def _login(username: str) -> dict[str, str]:
+        if username not in tokens:
+            response = httpx.post(
+                f"{gateway_url}/api/v1/auth/token",
+                timeout=30,
+                json={"username": username, "password": DEMO_PASSWORD},
+            )
+            assert response.status_code == 200, response.text
+            tokens[username] = response.json()["access_token"]
+        return {"Authorization": f"Bearer {tokens[username]}"}
+
+    return _login
