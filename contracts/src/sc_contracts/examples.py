@@ -165,6 +165,18 @@ EXAMPLES: MappingProxyType[str, dict[str, Any]] = MappingProxyType(
             "expires_at": "2026-03-01T09:10:30+08:00",
             "correlation_id": None,
         },
+        "community.device.command_completed.v1": {
+            "command_id": "8a0f3c52-0d7e-4b4e-9a57-2f1c6e1d9b10",
+            "request_command_id": "cmd-5d1c",
+            "device_id": "dev-door-0301",
+            "community_id": "c-001",
+            "command": "open_door",
+            "outcome": "succeeded",
+            "result": {"opened": True},
+            "error": None,
+            "requested_by": "u-1001",
+            "completed_at": "2026-03-01T09:10:02+08:00",
+        },
         "community.access.passage_recorded.v1": {
             "passage_id": "ps-20260301-000123",
             "device_id": "dev-gate-01",

@@ -19,6 +19,7 @@ from sc_contracts.events import (
     AlarmClearedV1,
     AlarmRaisedV1,
     AuditRecordedV1,
+    DeviceCommandCompletedV1,
     DeviceCommandRequestedV1,
     DeviceStatusChangedV1,
     EventData,
@@ -162,6 +163,12 @@ _SPECS: tuple[EventSpec, ...] = (
         "access.passages.v1",
         PassageRecordedV1,
         "A door or gate let a person or vehicle through.",
+    ),
+    EventSpec(
+        "community.device.command_completed.v1",
+        "device.command-results.v1",
+        DeviceCommandCompletedV1,
+        "A command to a device ended: answered, failed, or expired unanswered.",
     ),
 )
 

@@ -11,6 +11,7 @@ from sc_contracts.events.alarm import (
 from sc_contracts.events.audit import ActorType, AuditOutcome, AuditRecordedV1
 from sc_contracts.events.base import EventData, Scalar, Severity
 from sc_contracts.events.command import DeviceCommandRequestedV1
+from sc_contracts.events.command_result import CommandOutcome, DeviceCommandCompletedV1
 from sc_contracts.events.device import DeviceStatus, DeviceStatusChangedV1
 from sc_contracts.events.identity import (
     GrantChange,
@@ -41,6 +42,8 @@ __all__ = [
     "AlarmStatus",
     "AuditOutcome",
     "AuditRecordedV1",
+    "CommandOutcome",
+    "DeviceCommandCompletedV1",
     "DeviceCommandRequestedV1",
     "DeviceStatus",
     "DeviceStatusChangedV1",
