@@ -1,0 +1,38 @@
+"""Outcomes of device commands, reported by device-ingestion."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import AwareDatetime, Field
+
+from sc_contracts.events.base import EventData, Scalar
+
+
+class CommandOutcome(StrEnum):
+    """How a command ended."""
+
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    EXPIRED = "expired"
+
+
+class DeviceCommandCompletedV1(EventData):
+    """A command to a device ended: the device answered, reported an error, or did not
+    answer before the command expired."""
+
+    command_id: str = Field(min_length=1, description="device-ingestion's id of the command.")
+    request_command_id: str | None = Field(
+        default=None,
+        description="command_id of the command_requested event it came from, if any.",
+    )
+    device_id: str = Field(min_length=1, description="Device the command was for (message key).")
+    community_id: str = Field(min_length=1, description="Community of the device.")
+    command: str = Field(min_length=1, description="Command (RPC method), e.g. open_door.")
+    outcome: CommandOutcome = Field(description="succeeded, failed or expired.")
+    result: dict[str, Scalar] = Field(
+        default_factory=dict, description="The device's answer (scalar members only)."
+    )
+    error: str | None = Field(default=None, description="Why it failed or expired.")
+    requested_by: str | None = Field(default=None, description="Who asked for the command.")
+    completed_at: AwareDatetime = Field(description="When the outcome was decided.")
