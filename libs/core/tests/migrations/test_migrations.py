@@ -67,3 +67,17 @@ def test_migrate_command_creates_database_and_migrates(
     import asyncio
 
     assert "notes" in asyncio.run(_tables(url))
+
+
+async def test_downgrade_removes_the_platform_tables(fresh_database_url: str) -> None:
+    import asyncio
+
+    from alembic import command
+
+    from sc_core.db.migrate import alembic_config
+
+    await upgrade(MIGRATIONS, fresh_database_url)
+    await asyncio.to_thread(
+        command.downgrade, alembic_config(MIGRATIONS, fresh_database_url), "base"
+    )
+    assert await _tables(fresh_database_url) == {"alembic_version"}

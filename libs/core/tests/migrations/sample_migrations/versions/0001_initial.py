@@ -6,7 +6,8 @@ Revises:
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
+
+from sc_core.db.platform_migrations import create_platform_tables_v1, drop_platform_tables_v1
 
 revision = "0001"
 down_revision = None
@@ -15,44 +16,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "event_outbox",
-        sa.Column("seq", sa.BigInteger(), sa.Identity(always=True), nullable=False),
-        sa.Column("event_id", sa.String(length=64), nullable=False),
-        sa.Column("topic", sa.String(length=255), nullable=False),
-        sa.Column("key", sa.String(length=255), nullable=True),
-        sa.Column("headers", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("payload", sa.LargeBinary(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.PrimaryKeyConstraint("seq", name=op.f("pk_event_outbox")),
-        sa.UniqueConstraint("event_id", name=op.f("uq_event_outbox_event_id")),
-    )
-    op.create_index(
-        "ix_event_outbox_unsent",
-        "event_outbox",
-        ["seq"],
-        postgresql_where=sa.text("sent_at IS NULL"),
-    )
-    op.create_table(
-        "event_inbox",
-        sa.Column("consumer", sa.String(length=255), nullable=False),
-        sa.Column("event_id", sa.String(length=64), nullable=False),
-        sa.Column("topic", sa.String(length=255), nullable=False),
-        sa.Column(
-            "processed_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.PrimaryKeyConstraint("consumer", "event_id", name=op.f("pk_event_inbox")),
-    )
+    create_platform_tables_v1()
     op.create_table(
         "notes",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -63,6 +27,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("notes")
-    op.drop_table("event_inbox")
-    op.drop_index("ix_event_outbox_unsent", table_name="event_outbox")
-    op.drop_table("event_outbox")
+    drop_platform_tables_v1()

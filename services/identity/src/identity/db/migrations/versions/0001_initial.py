@@ -6,7 +6,8 @@ Revises:
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
+
+from sc_core.db.platform_migrations import create_platform_tables_v1, drop_platform_tables_v1
 
 revision = "0001"
 down_revision = None
@@ -49,45 +50,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_communities")),
         sa.UniqueConstraint("code", name=op.f("uq_communities_code")),
     )
-    op.create_table(
-        "event_inbox",
-        sa.Column("consumer", sa.String(length=255), nullable=False),
-        sa.Column("event_id", sa.String(length=64), nullable=False),
-        sa.Column("topic", sa.String(length=255), nullable=False),
-        sa.Column(
-            "processed_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.PrimaryKeyConstraint("consumer", "event_id", name=op.f("pk_event_inbox")),
-    )
-    op.create_table(
-        "event_outbox",
-        sa.Column("seq", sa.BigInteger(), sa.Identity(always=True), nullable=False),
-        sa.Column("event_id", sa.String(length=64), nullable=False),
-        sa.Column("topic", sa.String(length=255), nullable=False),
-        sa.Column("key", sa.String(length=255), nullable=True),
-        sa.Column("headers", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("payload", sa.LargeBinary(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.PrimaryKeyConstraint("seq", name=op.f("pk_event_outbox")),
-        sa.UniqueConstraint("event_id", name=op.f("uq_event_outbox_event_id")),
-    )
-    op.create_index(
-        "ix_event_outbox_unsent",
-        "event_outbox",
-        ["seq"],
-        unique=False,
-        postgresql_where=sa.text("sent_at IS NULL"),
-    )
+    create_platform_tables_v1()
     op.create_table(
         "login_addresses",
         sa.Column("address", sa.String(length=64), nullable=False),
@@ -447,13 +410,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_passages_card_idx"), table_name="passages")
     op.drop_table("passages")
     op.drop_table("login_addresses")
-    op.drop_index(
-        "ix_event_outbox_unsent",
-        table_name="event_outbox",
-        postgresql_where=sa.text("sent_at IS NULL"),
-    )
-    op.drop_table("event_outbox")
-    op.drop_table("event_inbox")
+    drop_platform_tables_v1()
     op.drop_table("communities")
     op.drop_index(op.f("ix_accounts_person_id"), table_name="accounts")
     op.drop_table("accounts")
