@@ -42,6 +42,7 @@ def make_settings(
         "audit_topic": f"audit.records.t{suffix}",
         "command_topic": f"device.commands.t{suffix}",
         "passage_topic": f"access.passages.t{suffix}",
+        "command_result_topic": f"device.command-results.t{suffix}",
         "storage_max_batch": 2000,
         "status_sweep_interval_s": 3600,
         "command_sweep_interval_s": 3600,

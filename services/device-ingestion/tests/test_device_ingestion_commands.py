@@ -4,6 +4,7 @@ answered, expired when unanswered; all of it stored and queryable."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,6 +14,15 @@ from di_helpers import Harness
 
 from sc_core.auth import Grant
 from sc_core.bus.cloudevents import CloudEvent
+
+
+async def completions(harness: Harness, device: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = await harness.sql(
+        "SELECT payload FROM event_outbox WHERE topic = :t AND key = :k ORDER BY seq",
+        t=harness.parts.settings.command_result_topic,
+        k=device["id"],
+    )
+    return [json.loads(r.payload) for r in rows]
 
 
 async def command(harness: Harness, community: str, device: dict[str, Any], cid: str) -> Any:
@@ -81,6 +91,7 @@ async def test_unknown_method_forbidden_caller_and_failed_answer(
     await harness.client.post(f"/api/v1/{token}/rpc/{polled['id']}", json={"error": "driver fault"})
     failed = await command(harness, community, lamp, created["id"])
     assert failed["status"] == "failed" and failed["error"] == "driver fault"
+    assert [e["outcome"] for e in await completions(harness, lamp)] == ["failed"]
 
 
 async def test_unanswered_commands_expire(harness: Harness, community: str) -> None:
@@ -99,6 +110,8 @@ async def test_unanswered_commands_expire(harness: Harness, community: str) -> N
     await commands.expire(now=datetime.fromisoformat(created["expires_at"]) + timedelta(seconds=1))  # type: ignore[attr-defined]
     expired = await command(harness, community, pump, created["id"])
     assert expired["status"] == "expired" and expired["error"] == "no answer in time"
+    [event] = await completions(harness, pump)
+    assert event["outcome"] == "expired" and event["command_id"] == created["id"]
     token = pump["access_token"]
     assert (
         await harness.client.get(f"/api/v1/{token}/rpc", params={"timeout": 0})
@@ -161,3 +174,6 @@ async def test_command_events_from_other_services_are_carried_out_once(
             break
         await asyncio.sleep(0.05)
     assert [(r.status, r.source) for r in rows] == [("succeeded", "event:identity")]
+    [done] = await completions(harness, gate)
+    assert done["outcome"] == "succeeded" and done["request_command_id"] == data["command_id"]
+    assert done["result"] == {"ok": True} and done["command"] == "open_door"

@@ -36,6 +36,7 @@ class Settings(ServiceSettings):
 
     # Commands
     command_topic: str = "device.commands.v1"
+    command_result_topic: str = "device.command-results.v1"
     command_default_timeout_s: int = 60
     command_sweep_interval_s: float = 5.0
     rpc_long_poll_max_s: float = 60.0

@@ -92,7 +92,12 @@ def create_app(settings: ServiceSettings) -> FastAPI:
             parts.publisher = TelemetryPublisher(
                 runtime.producer, settings.telemetry_topic, source(parts)
             )
-            parts.commands = CommandService(runtime.db, settings.command_default_timeout_s)
+            parts.commands = CommandService(
+                runtime.db,
+                settings.command_default_timeout_s,
+                result_topic=settings.command_result_topic,
+                source=source(parts),
+            )
 
     async def start(runtime: Runtime) -> None:
         prepare(runtime)

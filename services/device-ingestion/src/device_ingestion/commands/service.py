@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from device_ingestion.db.models import device_commands
 from device_ingestion.ingest.directory import DeviceRef
+from sc_core.bus.cloudevents import CloudEvent
 from sc_core.db.engine import Database
 
 log = logging.getLogger(__name__)
@@ -29,10 +30,41 @@ OPEN = ("queued", "sent")
 Sender = Callable[[uuid.UUID, int, dict[str, Any]], Awaitable[None]]
 
 
+COMPLETED_TYPE = "community.device.command_completed.v1"
+
+
+def completion_event(row: Any, source: str) -> CloudEvent:
+    """``community.device.command_completed.v1`` for a command row that has ended."""
+    result = row.result if isinstance(row.result, dict) else {"value": row.result}
+    scalars = {k: v for k, v in (result or {}).items() if isinstance(v, bool | int | float | str)}
+    data = {
+        "command_id": str(row.id),
+        "request_command_id": row.request_event_id,
+        "device_id": str(row.device_id),
+        "community_id": row.community_id,
+        "command": row.method,
+        "outcome": row.status,
+        "result": scalars,
+        "error": row.error,
+        "requested_by": row.requested_by,
+        "completed_at": (row.completed_at or datetime.now(UTC)).isoformat(),
+    }
+    return CloudEvent.create(COMPLETED_TYPE, source, data, subject=str(row.device_id))
+
+
 class CommandService:
-    def __init__(self, db: Database, default_timeout_s: int) -> None:
+    def __init__(
+        self,
+        db: Database,
+        default_timeout_s: int,
+        *,
+        result_topic: str = "device.command-results.v1",
+        source: str = "/services/device-ingestion",
+    ) -> None:
         self.db = db
         self.default_timeout_s = default_timeout_s
+        self.result_topic = result_topic
+        self.source = source
         self.mqtt_send: Sender | None = None
         self._waiters: dict[uuid.UUID, asyncio.Event] = {}
 
@@ -73,6 +105,8 @@ class CommandService:
                     .returning(device_commands)
                 )
             ).first()
+            if row is not None and row.status == "expired":  # late on arrival
+                await self._announce(uow, row)
             await uow.commit()
         if row is None:  # the same request event again
             async with self.db.engine.connect() as conn:
@@ -160,11 +194,17 @@ class CommandService:
                         error=str(result["error"])[:1000] if failed else None,
                         completed_at=func.now(),
                     )
-                    .returning(device_commands.c.id)
+                    .returning(device_commands)
                 )
             ).first()
+            if row is not None:
+                await self._announce(uow, row)
             await uow.commit()
         return row is not None
+
+    async def _announce(self, uow: Any, row: Any) -> None:
+        event = completion_event(row, self.source)
+        await uow.publish(self.result_topic, event, key=str(row.device_id))
 
     async def expire(self, now: datetime | None = None) -> int:
         """Every open command past its expiry becomes ``expired``."""
@@ -178,8 +218,10 @@ class CommandService:
                     )
                 )
                 .values(status="expired", completed_at=func.now(), error="no answer in time")
-                .returning(device_commands.c.id)
+                .returning(device_commands)
             )
-            expired = len(result.all())
+            rows = result.all()
+            for row in rows:
+                await self._announce(uow, row)
             await uow.commit()
-        return expired
+        return len(rows)
