@@ -10,8 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import aiomqtt
 import pytest
-from conftest import make_settings, start_harness
-from di_helpers import Harness
+from di_helpers import Harness, make_settings, start_harness
 
 from sc_core.auth.testing import LocalIssuer
 
