@@ -381,7 +381,7 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=30_000, help="offered readings/s")
     parser.add_argument("--batch", type=int, default=600, help="readings per request/message")
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--transports", nargs="+", default=["http", "mqtt"])
+    parser.add_argument("--transports", nargs="*", default=["http", "mqtt"])
     parser.add_argument("--energy-runs", type=int, default=30)
     args = parser.parse_args()
     if not 1 <= args.seconds <= 600:

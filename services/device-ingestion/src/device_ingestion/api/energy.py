@@ -53,16 +53,20 @@ def _consumption_sql(column: str) -> Any:
     # column is one of _COLUMN's values, never user input
     return text(
         f"""
-        WITH meters AS (
+        WITH meters AS MATERIALIZED (
             SELECT d.id, t.key FROM devices d
               JOIN unnest(CAST(:types AS text[]), CAST(:keys AS text[])) AS t(type, key)
                 ON t.type = d.device_type
              WHERE d.{column} = :id
         ), b AS (
-            SELECT r.device_id, r.bucket, r.min, r.max
-              FROM meters m JOIN telemetry_rollups r
-                ON r.device_id = m.id AND r.key = m.key AND r.period = :period
-             WHERE r.bucket >= :start AND r.bucket < :end
+            -- per meter in id order, its buckets in index order: the windows need no big sort
+            SELECT m.id AS device_id, r.bucket, r.min, r.max
+              FROM (SELECT * FROM meters ORDER BY id) m
+             CROSS JOIN LATERAL (
+                SELECT r.bucket, r.min, r.max FROM telemetry_rollups r
+                 WHERE r.device_id = m.id AND r.key = m.key AND r.period = :period
+                   AND r.bucket >= :start AND r.bucket < :end
+                 ORDER BY r.bucket) r
         ), base AS (
             SELECT m.id AS device_id, prev.max AS level
               FROM meters m, LATERAL (
@@ -70,16 +74,16 @@ def _consumption_sql(column: str) -> Any:
                  WHERE r.device_id = m.id AND r.key = m.key AND r.period = :period
                    AND r.bucket < :start
                  ORDER BY r.bucket DESC LIMIT 1) prev
-        ), run AS (
-            SELECT b.device_id, b.bucket, b.min, base.level AS base_level,
-                   greatest(max(b.max) OVER w, base.level) AS level
-              FROM b LEFT JOIN base ON base.device_id = b.device_id
-            WINDOW w AS (PARTITION BY b.device_id ORDER BY b.bucket ROWS UNBOUNDED PRECEDING)
         ), used AS (
-            SELECT bucket, level - coalesce(
-                       lag(level) OVER (PARTITION BY device_id ORDER BY bucket),
-                       base_level, min) AS c
-              FROM run
+            -- level = running max (or the baseline); one sort serves both windows
+            SELECT b.bucket,
+                   greatest(max(b.max) OVER w, base.level)
+                   - coalesce(greatest(max(b.max) OVER before, base.level), b.min) AS c
+              FROM b LEFT JOIN base ON base.device_id = b.device_id
+            WINDOW w AS (PARTITION BY b.device_id ORDER BY b.bucket
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
+                   before AS (PARTITION BY b.device_id ORDER BY b.bucket
+                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
         )
         SELECT bucket, sum(c) AS consumption,
                (SELECT count(*) FROM meters) AS meters
@@ -127,6 +131,8 @@ async def energy(
         "start": from_,
         "end": to,
     }
+    # a year by day of a large community sorts ~10^6 rows: keep that in memory
+    await uow.session.execute(text("SET LOCAL work_mem = '64MB'"))
     rows = (await uow.session.execute(_consumption_sql(column), params)).all()
     buckets = [Bucket(start=r.bucket, consumption=round(float(r.consumption), 6)) for r in rows]
     unit = meter_types[0].keys[meter_types[0].counter].unit if meter_types else None  # type: ignore[index]
