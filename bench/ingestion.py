@@ -26,7 +26,6 @@ import platform
 import re
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,6 +38,7 @@ from typing import Any
 import asyncpg
 import httpx
 from device_ingestion import simulator
+from ingestion_energy import energy
 
 from sc_contracts.admin import create_topics
 from sc_core.auth import Grant
@@ -210,66 +210,6 @@ async def phase(
         "latency_p50_ms": round(pct(latencies, 0.5) * 1000, 1),
         "latency_p99_ms": round(pct(latencies, 0.99) * 1000, 1),
     }
-
-
-ENERGY_SETUP = [
-    """INSERT INTO devices (id, name, device_type, community_id, building_id, unit_id,
-                            household_id, token_hash)
-       SELECT gen_random_uuid(), 'wm-' || g, 'water_meter', 'c-energy', 'b-' || (g % 20),
-              'u-' || (g % 100), 'h-' || g, md5(g::text) || md5((g + 1)::text)
-         FROM generate_series(1, 2000) g""",
-    # a year of day roll-ups: each meter rises 0.3-0.5 m3 a day
-    """INSERT INTO telemetry_rollups
-       SELECT d.id, 'totalWaterConsumption', 'day',
-              (timestamp '2025-01-01' + make_interval(days => n)) AT TIME ZONE 'Asia/Shanghai',
-              24, 24 * (100 + n * 0.4), 100 + n * 0.4, 100 + n * 0.4 + 0.3 + (hashint4(n) % 3) * 0.1
-         FROM devices d, generate_series(0, 364) n WHERE d.community_id = 'c-energy'""",
-    """INSERT INTO telemetry_rollups
-       SELECT device_id, key, 'month',
-              date_trunc('month', bucket AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai',
-              sum(count), sum(sum), min(min), max(max)
-         FROM telemetry_rollups WHERE period = 'day' AND device_id IN
-              (SELECT id FROM devices WHERE community_id = 'c-energy')
-        GROUP BY 1, 2, 4""",
-    "ANALYZE telemetry_rollups",
-    "ANALYZE devices",
-]
-
-
-async def energy(service: Service, pg: str, issuer: LocalIssuer, runs: int) -> dict[str, Any]:
-    conn = await asyncpg.connect(pg)
-    started = time.perf_counter()
-    for statement in ENERGY_SETUP:
-        await conn.execute(statement)
-    loaded = time.perf_counter() - started
-    await conn.close()
-    admin = issuer.bearer("bench", grants=[Grant("community_admin", "community", "c-energy")])
-    year = {"from": "2025-01-01T00:00:00+08:00", "to": "2026-01-01T00:00:00+08:00"}
-    cases = {
-        "community_by_day": {"scope": "community", "id": "c-energy", "period": "day"},
-        "community_by_month": {"scope": "community", "id": "c-energy", "period": "month"},
-        "building_by_day": {"scope": "building", "id": "b-7", "period": "day"},
-        "household_by_day": {"scope": "household", "id": "h-42", "period": "day"},
-    }
-    out: dict[str, Any] = {"households": 2000, "setup_seconds": round(loaded, 1)}
-    async with httpx.AsyncClient(base_url=service.url, headers=admin, timeout=60) as client:
-        for name, params in cases.items():
-            times = []
-            for _ in range(runs):
-                t = time.perf_counter()
-                response = await client.get(
-                    "/api/v1/energy", params={"kind": "water", **params, **year}
-                )
-                times.append(time.perf_counter() - t)
-                response.raise_for_status()
-            body = response.json()
-            out[name] = {
-                "buckets": len(body["buckets"]),
-                "meters": body["meters"],
-                "p50_ms": round(statistics.median(times) * 1000, 1),
-                "p99_ms": round(pct(times, 0.99) * 1000, 1),
-            }
-    return out
 
 
 def ceiling() -> list[dict[str, Any]]:
