@@ -58,12 +58,17 @@ class Page(BaseModel, Generic[T]):
 
 
 async def fetch_page(
-    session: AsyncSession, query: Select[Any], params: PageParams
+    session: AsyncSession, query: Select[Any], params: PageParams, *, rows: bool = False
 ) -> tuple[list[Any], int]:
-    """Rows of one page of ``query`` (already filtered and ordered) and the total count."""
+    """One page of ``query`` (already filtered and ordered) and the total count.
+
+    Items are the first column of each result (ORM entities, or one column); with
+    ``rows=True`` whole rows, for Core ``select(table)`` queries.
+    """
     total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = (await session.execute(query.limit(params.limit).offset(params.offset))).scalars()
-    return list(rows), int(total or 0)
+    result = await session.execute(query.limit(params.limit).offset(params.offset))
+    items = result.all() if rows else result.scalars().all()
+    return list(items), int(total or 0)
 
 
 def get_runtime(request: Request) -> Runtime:

@@ -16,11 +16,10 @@ from sqlalchemy import select
 from device_ingestion.api.deps import COMMANDERS, DEVICE_READ, Commander, DeviceReader, PartsDep
 from device_ingestion.api.device_api import device_for, json_body
 from device_ingestion.api.devices import load_device
-from device_ingestion.api.paging import fetch_rows
 from device_ingestion.commands.service import CommandService
 from device_ingestion.db.models import device_commands
 from device_ingestion.ingest.directory import DeviceRef
-from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep
+from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.errors import NotFound, Problem
 
 router = APIRouter(prefix="/api/v1", tags=["commands"])
@@ -103,7 +102,7 @@ async def list_commands(
         .where(device_commands.c.device_id == device_id)
         .order_by(device_commands.c.rpc_id.desc())
     )
-    rows, total = await fetch_rows(uow.session, query, paging)
+    rows, total = await fetch_page(uow.session, query, paging, rows=True)
     items = [CommandRead.model_validate(r, from_attributes=True) for r in rows]
     return Page[CommandRead].of(items, total, paging)
 

@@ -17,7 +17,6 @@ from device_ingestion.api.deps import (
     DeviceReader,
     PartsDep,
 )
-from device_ingestion.api.paging import fetch_rows
 from device_ingestion.api.schemas import (
     DeviceCreate,
     DeviceRead,
@@ -28,7 +27,7 @@ from device_ingestion.api.schemas import (
 )
 from device_ingestion.db.models import devices
 from device_ingestion.ingest.directory import hash_token, new_token
-from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep
+from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.auth import Principal, ensure_in_scope, scope_clause
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Conflict, NotFound, Problem
@@ -172,8 +171,8 @@ async def list_devices(
     if q:
         escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(devices.c.name.like(f"{escaped}%", escape="\\"))
-    rows, total = await fetch_rows(
-        uow.session, query.order_by(devices.c.name, devices.c.id), paging
+    rows, total = await fetch_page(
+        uow.session, query.order_by(devices.c.name, devices.c.id), paging, rows=True
     )
     items = [DeviceRead.model_validate(r, from_attributes=True) for r in rows]
     return Page[DeviceRead].of(items, total, paging)

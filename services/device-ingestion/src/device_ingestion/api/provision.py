@@ -20,11 +20,10 @@ from sqlalchemy import select
 
 from device_ingestion.api.deps import DEVICE_ADMIN, DEVICE_READ, DeviceAdmin, DeviceReader
 from device_ingestion.api.devices import insert_device, place_scope
-from device_ingestion.api.paging import fetch_rows
 from device_ingestion.api.schemas import ProfileCreate, ProfileRead, ProfileWithSecret
 from device_ingestion.db.models import provision_profiles
 from device_ingestion.ingest.directory import hash_token, new_token
-from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep
+from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.auth import scope_clause
 from sc_core.errors import Conflict, Problem
 
@@ -83,7 +82,7 @@ async def list_profiles(
         roles=DEVICE_READ,
     )
     query = select(provision_profiles).where(clause).order_by(provision_profiles.c.created_at)
-    rows, total = await fetch_rows(uow.session, query, paging)
+    rows, total = await fetch_page(uow.session, query, paging, rows=True)
     items = [ProfileRead.model_validate(r, from_attributes=True) for r in rows]
     return Page[ProfileRead].of(items, total, paging)
 

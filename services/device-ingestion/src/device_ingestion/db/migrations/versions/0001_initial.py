@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from sc_core.db.platform_migrations import create_platform_tables_v1, drop_platform_tables_v1
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -72,45 +74,7 @@ def upgrade() -> None:
         "ix_devices_status_activity", "devices", ["status", "last_activity_at"], unique=False
     )
     op.create_index(op.f("ix_devices_unit_id"), "devices", ["unit_id"], unique=False)
-    op.create_table(
-        "event_inbox",
-        sa.Column("consumer", sa.String(length=255), nullable=False),
-        sa.Column("event_id", sa.String(length=64), nullable=False),
-        sa.Column("topic", sa.String(length=255), nullable=False),
-        sa.Column(
-            "processed_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.PrimaryKeyConstraint("consumer", "event_id", name=op.f("pk_event_inbox")),
-    )
-    op.create_table(
-        "event_outbox",
-        sa.Column("seq", sa.BigInteger(), sa.Identity(always=True), nullable=False),
-        sa.Column("event_id", sa.String(length=64), nullable=False),
-        sa.Column("topic", sa.String(length=255), nullable=False),
-        sa.Column("key", sa.String(length=255), nullable=True),
-        sa.Column("headers", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("payload", sa.LargeBinary(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.PrimaryKeyConstraint("seq", name=op.f("pk_event_outbox")),
-        sa.UniqueConstraint("event_id", name=op.f("uq_event_outbox_event_id")),
-    )
-    op.create_index(
-        "ix_event_outbox_unsent",
-        "event_outbox",
-        ["seq"],
-        unique=False,
-        postgresql_where=sa.text("sent_at IS NULL"),
-    )
+    create_platform_tables_v1()
     op.create_table(
         "provision_profiles",
         sa.Column("key", sa.String(length=64), nullable=False),
@@ -239,13 +203,7 @@ def downgrade() -> None:
     op.execute("DROP SCHEMA IF EXISTS telemetry_parts CASCADE")
     op.drop_index(op.f("ix_provision_profiles_community_id"), table_name="provision_profiles")
     op.drop_table("provision_profiles")
-    op.drop_index(
-        "ix_event_outbox_unsent",
-        table_name="event_outbox",
-        postgresql_where=sa.text("sent_at IS NULL"),
-    )
-    op.drop_table("event_outbox")
-    op.drop_table("event_inbox")
+    drop_platform_tables_v1()
     op.drop_index(op.f("ix_devices_unit_id"), table_name="devices")
     op.drop_index("ix_devices_status_activity", table_name="devices")
     op.drop_index(op.f("ix_devices_household_id"), table_name="devices")
