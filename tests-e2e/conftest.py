@@ -33,6 +33,7 @@ def gateway_url() -> Iterator[str]:
         "GATEWAY_PORT": str(port),
         "SC_STATE_DIR": state,
         "DEMO_PASSWORD": DEMO_PASSWORD,
+        "MQTT_PORT": str(_free_port()),
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "sc_devstack"],

@@ -52,7 +52,12 @@ def _alive(pid: int) -> bool:
 @pytest.mark.slow
 def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
     port = _free_port()
-    env = {**os.environ, "GATEWAY_PORT": str(port), "SC_STATE_DIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "GATEWAY_PORT": str(port),
+        "SC_STATE_DIR": str(tmp_path),
+        "MQTT_PORT": str(_free_port()),
+    }
     env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
     env.pop("DATABASE_URL", None)
     proc = subprocess.Popen(

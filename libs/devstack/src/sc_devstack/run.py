@@ -16,6 +16,7 @@ import ctypes
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -25,6 +26,7 @@ from pathlib import Path
 import httpx
 
 from sc_contracts.admin import create_topics
+from sc_devinfra import free_port
 from sc_devinfra.postgres import EmbeddedPostgres, url_for_database
 from sc_devinfra.tansu import EmbeddedKafka
 from sc_devstack.discover import ServiceInfo, discover_services, repo_root
@@ -146,18 +148,36 @@ def _tail(path: Path, lines: int = 30) -> str:
         return ""
 
 
+def mqtt_port() -> int:
+    """The embedded MQTT broker's port: MQTT_PORT, else 1883 when free, else any free one
+    (so a second stack, e.g. the end-to-end tests, does not collide with `make run`)."""
+    wanted = os.environ.get("MQTT_PORT")
+    if wanted:
+        return int(wanted)
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", 1883))
+            return 1883
+        except OSError:
+            pass
+    return free_port()
+
+
 def service_env(
     info: ServiceInfo,
     bootstrap: str,
     database_url: str,
     idempotence: bool,
     jwks_url: str | None,
+    mqtt: int,
 ) -> dict[str, str]:
     env = {
         "SERVICE_NAME": info.name,
         "ENVIRONMENT": "dev",
         "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
         "KAFKA_ENABLE_IDEMPOTENCE": str(idempotence).lower(),
+        "MQTT_EMBEDDED_PORT": str(mqtt),
     }
     if info.has_database:
         env["DATABASE_URL"] = url_for_database(database_url, info.package)
@@ -207,6 +227,7 @@ def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> i
     root = repo_root()
     services = discover_services(root)
     bootstrap, database_url, idempotence = stack.start_infra()
+    mqtt = mqtt_port()
     ports = {s.name: FIRST_SERVICE_PORT + i for i, s in enumerate(services)}
     jwks_url = (
         f"http://127.0.0.1:{ports['identity']}/.well-known/jwks.json"
@@ -218,7 +239,7 @@ def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> i
             info.name,
             info.package,
             ports[info.name],
-            service_env(info, bootstrap, database_url, idempotence, jwks_url),
+            service_env(info, bootstrap, database_url, idempotence, jwks_url, mqtt),
         )
     gateway_env = {
         "SERVICE_NAME": "gateway",
@@ -235,7 +256,7 @@ def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> i
             if info.has_demo:
                 env = {
                     **os.environ,
-                    **service_env(info, bootstrap, database_url, idempotence, jwks_url),
+                    **service_env(info, bootstrap, database_url, idempotence, jwks_url, mqtt),
                 }
                 subprocess.run([sys.executable, "-m", f"{info.package}.demo"], env=env, check=True)
     say("")
@@ -243,6 +264,8 @@ def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> i
     for process in stack.processes:
         if process is not gateway:
             say(f"            {process.name:<16} {process.url}")
+    if any(s.name == "device-ingestion" for s in services):
+        say(f"mqtt        127.0.0.1:{mqtt}  (devices: token as username, v1/devices/me/telemetry)")
     say(f"logs        {stack.state_dir / 'logs'}")
     say("Ctrl-C stops everything.")
     if args.exit_when_ready:
