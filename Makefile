@@ -62,7 +62,8 @@ test: bootstrap contracts-check helm-check
 	@status=0; \
 	  source $(STATE); \
 	  $(UV) run pytest -n $(PYTEST_WORKERS) --dist loadfile -p no:cacheprovider \
-	    libs contracts gateway tests-deploy $(wildcard services) tests-e2e || status=$$?; \
+	    libs contracts gateway tests-deploy $(wildcard services) || status=$$?; \
+	  $(UV) run pytest -p no:cacheprovider tests-e2e || status=$$?; \
 	  $(UV) run python -m sc_devinfra.servers down --state-file $(STATE); \
 	  exit $$status
 

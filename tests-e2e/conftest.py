@@ -35,6 +35,9 @@ def gateway_url() -> Iterator[str]:
         "DEMO_PASSWORD": DEMO_PASSWORD,
         "MQTT_PORT": str(_free_port()),
     }
+    # its own broker and PostgreSQL, as `make run` on a fresh machine
+    env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
+    env.pop("DATABASE_URL", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "sc_devstack"],
         env=env,

@@ -148,20 +148,29 @@ def _tail(path: Path, lines: int = 30) -> str:
         return ""
 
 
+def _is_free(port: int) -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def service_port(preferred: int) -> int:
+    """``preferred`` (8101, 8102, ... so the URLs stay the same between runs) when it is
+    free, else any free port: a second stack on the machine must not answer for the first."""
+    return preferred if _is_free(preferred) else free_port()
+
+
 def mqtt_port() -> int:
     """The embedded MQTT broker's port: MQTT_PORT, else 1883 when free, else any free one
     (so a second stack, e.g. the end-to-end tests, does not collide with `make run`)."""
     wanted = os.environ.get("MQTT_PORT")
     if wanted:
         return int(wanted)
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind(("127.0.0.1", 1883))
-            return 1883
-        except OSError:
-            pass
-    return free_port()
+    return service_port(1883)
 
 
 def service_env(
@@ -228,7 +237,7 @@ def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> i
     services = discover_services(root)
     bootstrap, database_url, idempotence = stack.start_infra()
     mqtt = mqtt_port()
-    ports = {s.name: FIRST_SERVICE_PORT + i for i, s in enumerate(services)}
+    ports = {s.name: service_port(FIRST_SERVICE_PORT + i) for i, s in enumerate(services)}
     jwks_url = (
         f"http://127.0.0.1:{ports['identity']}/.well-known/jwks.json"
         if "identity" in ports
