@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement
 from audit.api.deps import Filters, Reader, Scope, SettingsDep
 from audit.api.records import masked
 from audit.db.queries import RecordFilters, count_records, export_batches
+from audit.domain.chain import CHAIN_FIELDS
 from audit.domain.vocabulary import EXPORT_ACTION, RESOURCE_TYPE
 from sc_core.api import AuditorDep, RuntimeDep
 from sc_core.db import Database
@@ -23,27 +24,7 @@ from sc_core.errors import Problem
 
 router = APIRouter(prefix="/api/v1/audit-records", tags=["audit records"])
 
-COLUMNS = (
-    "record_id",
-    "occurred_at",
-    "received_at",
-    "service",
-    "actor_id",
-    "actor_type",
-    "actor_roles",
-    "action",
-    "resource_type",
-    "resource_id",
-    "community_id",
-    "outcome",
-    "source_ip",
-    "trace_id",
-    "request_id",
-    "detail",
-    "chain_day",
-    "chain_pos",
-    "hash",
-)
+COLUMNS = (*CHAIN_FIELDS, "hash")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
