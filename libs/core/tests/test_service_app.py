@@ -6,9 +6,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 from asgi_lifespan import LifespanManager
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from httpx import ASGITransport, AsyncClient
 from pydantic import BaseModel, Field
+from sqlalchemy import text as sql_text
 
 from sc_core.db.tables import new_metadata, platform_tables
 from sc_core.errors import Problem
@@ -34,6 +35,13 @@ async def create(body: ThingCreate) -> dict[str, str]:
 @router.get("/api/v1/things/{thing_id}")
 async def read(thing_id: int) -> dict[str, int]:
     return {"id": thing_id}
+
+
+@router.get("/api/v1/echo")
+async def echo(text_value: str, request: Request) -> dict[str, str]:
+    async with request.app.state.runtime.db.uow() as uow:
+        stored = await uow.session.scalar(sql_text("SELECT CAST(:v AS text)"), {"v": text_value})
+    return {"text": str(stored)}
 
 
 @router.get("/boom")
@@ -97,6 +105,7 @@ async def client(
         ("get", "/api/v1/things/abc", {}, 422, "request.validation_failed"),
         ("get", "/api/v1/nowhere", {}, 404, "http.not_found"),
         ("delete", "/api/v1/things", {}, 405, "http.method_not_allowed"),
+        ("get", "/api/v1/echo?text_value=a%00b", {}, 422, "request.invalid_characters"),
         ("get", "/boom", {}, 500, "internal.error"),
     ],
 )

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -139,6 +140,20 @@ def install_problem_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else _title(exc.status_code)
         headers = dict(exc.headers or {})
         return problem_response(Problem(exc.status_code, code, detail, headers=headers), request)
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        # text PostgreSQL cannot store (a NUL character) is the client's error, not ours
+        if "invalid byte sequence" in str(exc) or "CharacterNotInRepertoire" in repr(exc):
+            return problem_response(
+                Problem(
+                    422,
+                    "request.invalid_characters",
+                    "A value holds a character that cannot be stored",
+                ),
+                request,
+            )
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
-from sqlalchemy.exc import DBAPIError
+from fastapi import FastAPI
 
 from identity.api import (
     accounts,
@@ -28,10 +26,8 @@ from identity.auth.verifier import local_verifier
 from identity.config import Settings
 from identity.consumers import register
 from identity.db.models import metadata
-from sc_core.errors import Problem, problem_response
 from sc_core.service import Runtime, create_service_app
 
-log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 ROUTERS = [
@@ -49,20 +45,6 @@ ROUTERS = [
     visitors.router,
     passages.router,
 ]
-
-
-async def _database_error(request: Request, exc: Exception) -> Response:
-    """Text PostgreSQL cannot store (a NUL character) is the client's error, not ours;
-    anything else stays a logged 500."""
-    if "invalid byte sequence" in str(exc) or "CharacterNotInRepertoire" in repr(exc):
-        problem = Problem(
-            422, "request.invalid_characters", "A value holds a character that cannot be stored"
-        )
-        return problem_response(problem, request)
-    log.error("database error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem_response(
-        Problem(500, "internal.error", "An unexpected error occurred; it has been logged"), request
-    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -90,7 +72,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         on_start=[start],
         on_stop=[stop],
     )
-    app.add_exception_handler(DBAPIError, _database_error)
     app.state.settings = settings
     app.state.keystore = keystore
     app.state.jwks_verifier = verifier
