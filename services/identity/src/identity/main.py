@@ -28,7 +28,6 @@ from identity.consumers import register
 from identity.db.models import metadata
 from sc_core.service import Runtime, create_service_app
 
-
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 ROUTERS = [
     auth.router,
