@@ -14,7 +14,7 @@ PYTEST_WORKERS ?= 2
 STATE := .run/servers.env
 
 .PHONY: help bootstrap run test test-unit test-integration lint format contracts \
-        contracts-check helm-check bench images clean
+        contracts-check helm-check isolation-check bench images clean
 
 help:
 	@echo "make run        the whole platform on this machine (gateway on 127.0.0.1:8000)"
@@ -54,9 +54,21 @@ contracts-check: bootstrap
 helm-check: bootstrap
 	$(UV) run python helm/check.py --no-pytest
 
+# Each service (and the gateway) imports with nothing but what its own pyproject declares:
+# a service leaning on another member's dependencies fails here, not in its image.
+isolation-check: bootstrap
+	@for dir in gateway $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml)); do \
+	  name=$$(sed -n 's/^name = "\(.*\)"/\1/p' $$dir/pyproject.toml | head -1); \
+	  pkg=$$(echo $$name | tr - _); \
+	  $(UV) run --isolated --no-dev --package $$name python -c "import $$pkg.main" 2>/dev/null \
+	    || $(UV) run --isolated --no-dev --package $$name python -c "import $$pkg.app" \
+	    || { echo "isolation-check: $$name does not import on its own dependencies"; exit 1; }; \
+	  echo "isolation-check: $$name imports on its own dependencies"; \
+	done
+
 # Servers (PostgreSQL, Tansu, a 1-broker Apache Kafka) start once for the whole run and
 # are shared by every pytest worker; they stop even when a test fails.
-test: bootstrap contracts-check helm-check
+test: bootstrap contracts-check helm-check isolation-check
 	@mkdir -p .run
 	$(UV) run python -m sc_devinfra.servers up --state-file $(STATE) --watch-pid $$PPID
 	@status=0; \
