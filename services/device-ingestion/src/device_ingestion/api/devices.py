@@ -28,6 +28,7 @@ from device_ingestion.api.schemas import (
 from device_ingestion.db.models import devices
 from device_ingestion.ingest.directory import hash_token, new_token
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
+from sc_core.audit import Auditor
 from sc_core.auth import Principal, ensure_in_scope, scope_clause
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Conflict, NotFound, Problem
@@ -199,17 +200,36 @@ async def update_device(
     changes = body.model_dump(exclude_unset=True)
     moved = {**row._mapping, **changes}
     place_scope(principal, SimpleNamespace(**moved), DEVICE_ADMIN)
-    changes["updated_at"] = func.now()
+    updated = await _write_device(
+        uow, auditor, parts, principal, request, row, "device.update", changes
+    )
+    return DeviceRead.model_validate(updated, from_attributes=True)
+
+
+async def _write_device(
+    uow: UnitOfWork,
+    auditor: Auditor,
+    parts: Any,
+    principal: Principal,
+    request: Request,
+    row: Any,
+    action: str,
+    values: dict[str, Any],
+) -> Any:
+    """Change a device row, audit it, commit, and drop the cached token directory."""
     updated = (
         await uow.session.execute(
-            update(devices).where(devices.c.id == device_id).values(**changes).returning(devices)
+            update(devices)
+            .where(devices.c.id == row.id)
+            .values(**values, updated_at=func.now())
+            .returning(devices)
         )
     ).one()
     await auditor.within(
         uow,
-        action="device.update",
+        action=action,
         resource_type="device",
-        resource_id=str(device_id),
+        resource_id=str(row.id),
         principal=principal,
         request=request,
         community_id=row.community_id,
@@ -217,7 +237,7 @@ async def update_device(
     await uow.commit()
     if parts.directory is not None:
         parts.directory.forget()
-    return DeviceRead.model_validate(updated, from_attributes=True)
+    return updated
 
 
 @router.post("/devices/{device_id}/token", response_model=DeviceWithToken)
@@ -232,26 +252,16 @@ async def rotate_token(
     """A new access token for the device; the old one stops working."""
     row = await load_device(uow, device_id, principal, DEVICE_ADMIN)
     token = new_token()
-    updated = (
-        await uow.session.execute(
-            update(devices)
-            .where(devices.c.id == device_id)
-            .values(token_hash=hash_token(token), updated_at=func.now())
-            .returning(devices)
-        )
-    ).one()
-    await auditor.within(
+    updated = await _write_device(
         uow,
-        action="device.rotate_token",
-        resource_type="device",
-        resource_id=str(device_id),
-        principal=principal,
-        request=request,
-        community_id=row.community_id,
+        auditor,
+        parts,
+        principal,
+        request,
+        row,
+        "device.rotate_token",
+        {"token_hash": hash_token(token)},
     )
-    await uow.commit()
-    if parts.directory is not None:
-        parts.directory.forget()
     read = DeviceRead.model_validate(updated, from_attributes=True)
     return DeviceWithToken(**read.model_dump(), access_token=token)
 
