@@ -25,12 +25,16 @@ from sc_contracts.events import (
     EventData,
     GrantChangedV1,
     HouseholdChangedV1,
+    NotificationDeliveredV1,
     NotificationRequestedV1,
     PassageRecordedV1,
     PersonRegisteredV1,
     ResidencyEndedV1,
     ResidencyStartedV1,
     TelemetryRecordedV1,
+    WorkOrderChangedV1,
+    WorkOrderRatedV1,
+    WorkOrderSlaBreachedV1,
 )
 
 SCHEMA_URI_PREFIX = "urn:smart-community:schema:"
@@ -169,6 +173,30 @@ _SPECS: tuple[EventSpec, ...] = (
         "device.command-results.v1",
         DeviceCommandCompletedV1,
         "A command to a device ended: answered, failed, or expired unanswered.",
+    ),
+    EventSpec(
+        "community.workorder.changed.v1",
+        "workorder.events.v1",
+        WorkOrderChangedV1,
+        "A work order was created or took a step of its state machine.",
+    ),
+    EventSpec(
+        "community.workorder.rated.v1",
+        "workorder.events.v1",
+        WorkOrderRatedV1,
+        "A resident rated how their work order was handled.",
+    ),
+    EventSpec(
+        "community.workorder.sla_breached.v1",
+        "workorder.events.v1",
+        WorkOrderSlaBreachedV1,
+        "A work order passed its SLA deadline and was escalated.",
+    ),
+    EventSpec(
+        "community.notification.delivered.v1",
+        "notification.deliveries.v1",
+        NotificationDeliveredV1,
+        "One delivery of a notification (one recipient, one channel) was sent, failed or held.",
     ),
 )
 

@@ -3,6 +3,7 @@
 from sc_contracts.events.access import PassageDirection, PassageMethod, PassageRecordedV1
 from sc_contracts.events.alarm import (
     AlarmAcknowledgedV1,
+    AlarmAction,
     AlarmClearedV1,
     AlarmRaisedV1,
     AlarmStateV1,
@@ -25,17 +26,27 @@ from sc_contracts.events.identity import (
     ResidencyStartedV1,
 )
 from sc_contracts.events.notification import (
+    DeliveryStatus,
     NotificationChannel,
+    NotificationDeliveredV1,
     NotificationRequestedV1,
     NotificationSeverity,
     Recipients,
     RoleInScope,
 )
 from sc_contracts.events.telemetry import TelemetryRecordedV1
+from sc_contracts.events.workorder import (
+    WorkOrderChangedV1,
+    WorkOrderPriority,
+    WorkOrderRatedV1,
+    WorkOrderSlaBreachedV1,
+    WorkOrderStatus,
+)
 
 __all__ = [
     "ActorType",
     "AlarmAcknowledgedV1",
+    "AlarmAction",
     "AlarmClearedV1",
     "AlarmRaisedV1",
     "AlarmStateV1",
@@ -43,6 +54,7 @@ __all__ = [
     "AuditOutcome",
     "AuditRecordedV1",
     "CommandOutcome",
+    "DeliveryStatus",
     "DeviceCommandCompletedV1",
     "DeviceCommandRequestedV1",
     "DeviceStatus",
@@ -54,6 +66,7 @@ __all__ = [
     "HouseholdChangedV1",
     "HouseholdRelation",
     "NotificationChannel",
+    "NotificationDeliveredV1",
     "NotificationRequestedV1",
     "NotificationSeverity",
     "PassageDirection",
@@ -68,4 +81,9 @@ __all__ = [
     "Scalar",
     "Severity",
     "TelemetryRecordedV1",
+    "WorkOrderChangedV1",
+    "WorkOrderPriority",
+    "WorkOrderRatedV1",
+    "WorkOrderSlaBreachedV1",
+    "WorkOrderStatus",
 ]

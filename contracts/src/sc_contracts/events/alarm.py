@@ -23,6 +23,14 @@ class AlarmStatus(StrEnum):
     CLEARED_ACK = "cleared_ack"
 
 
+class AlarmAction(StrEnum):
+    """What the rule that raised an alarm asks other services to do about it."""
+
+    OPEN_WORK_ORDER = "open_work_order"
+    NOTIFY = "notify"
+    BROADCAST = "broadcast"
+
+
 class AlarmStateV1(EventData):
     """Full state of one alarm after a lifecycle step (shared by the alarm events)."""
 
@@ -53,6 +61,18 @@ class AlarmStateV1(EventData):
     )
     details: dict[str, Scalar] = Field(
         default_factory=dict, description="Extra facts, e.g. the value that crossed a threshold."
+    )
+    title: str | None = Field(
+        default=None, description="Short human text, e.g. 'Smoke in 3-2-1201'; no personal data."
+    )
+    actions: list[AlarmAction] = Field(
+        default_factory=list,
+        description="What the rule asks for: open_work_order (work-orders opens one case per "
+        "alarm), notify (alarm has sent notification requests), broadcast (warning to speakers).",
+    )
+    work_order_type: str | None = Field(
+        default=None,
+        description="Case type for open_work_order, e.g. alarm_dispatch; null means the default.",
     )
 
 

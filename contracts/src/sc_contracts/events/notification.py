@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import Field, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 
 from sc_contracts.events.base import EventData
 
@@ -83,3 +83,32 @@ class NotificationRequestedV1(EventData):
     causation_id: str | None = Field(
         default=None, description="CloudEvents id of the event that caused this request."
     )
+
+
+class DeliveryStatus(StrEnum):
+    """Where one delivery (one recipient, one channel) ended up."""
+
+    SENT = "sent"
+    FAILED = "failed"
+    HELD = "held"
+    SUPPRESSED = "suppressed"
+
+
+class NotificationDeliveredV1(EventData):
+    """One recipient's delivery on one channel reached a final (or held) status."""
+
+    delivery_id: str = Field(min_length=1, description="Notification service's delivery id.")
+    request_id: str = Field(min_length=1, description="The request it belongs to; message key.")
+    recipient_id: str = Field(min_length=1, description="User id of the recipient.")
+    channel: NotificationChannel = Field(description="Channel used.")
+    status: DeliveryStatus = Field(
+        description="sent; failed after retries; held by quiet hours; suppressed by "
+        "preference or rate limit."
+    )
+    attempts: int = Field(ge=0, description="Attempts made with the provider.")
+    error: str | None = Field(default=None, description="Last provider error, if any.")
+    template: str = Field(min_length=1, description="Template code of the request.")
+    severity: NotificationSeverity = Field(description="Severity of the request.")
+    community_id: str | None = Field(default=None, description="Community, if any.")
+    correlation_id: str | None = Field(default=None, description="e.g. the alarm id.")
+    decided_at: AwareDatetime = Field(description="When this status was reached.")
