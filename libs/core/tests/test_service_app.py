@@ -165,3 +165,38 @@ async def test_readyz_reports_a_dead_broker(fresh_database_url: str) -> None:
     assert ready.json()["code"] == "service.not_ready"
     assert ready.json()["checks"]["database"] == "ok"
     assert ready.json()["checks"]["broker"].startswith("failed")
+
+
+async def test_periodic_tasks_run_survive_a_failing_run_and_stop_with_the_service(
+    kafka_bootstrap: str, kafka_idempotence: bool
+) -> None:
+    import asyncio
+
+    from sc_core.service import Runtime
+
+    runs: list[int] = []
+
+    async def job() -> None:
+        runs.append(len(runs))
+        if len(runs) == 2:
+            raise ValueError("one bad run")
+
+    async def start(runtime: Runtime) -> None:
+        runtime.every(0.01, "counter", job)
+
+    settings = ServiceSettings(
+        service_name="ticker",
+        kafka_bootstrap_servers=kafka_bootstrap,
+        kafka_enable_idempotence=kafka_idempotence,
+    )
+    app = create_service_app(settings, title="ticker", on_start=[start])
+    async with LifespanManager(app):
+        for _ in range(200):
+            if len(runs) >= 4:
+                break
+            await asyncio.sleep(0.01)
+        assert len(runs) >= 4  # the failing second run did not stop the loop
+    stopped_at = len(runs)
+    await asyncio.sleep(0.05)
+    assert len(runs) == stopped_at
+    assert app.state.runtime.tasks == []

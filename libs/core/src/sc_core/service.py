@@ -9,6 +9,7 @@ its routers and consumers; nothing else is repeated per service.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -50,6 +51,7 @@ class Runtime:
     relay: OutboxRelay | None = None
     auditor: Auditor | None = None
     consumers: list[EventConsumer] = field(default_factory=list)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def consumer(self, *, name: str, topics: list[str], **options: Any) -> EventConsumer:
         """A consumer of this service with its inbox and DLQ wired in."""
@@ -67,6 +69,34 @@ class Runtime:
         )
         self.consumers.append(consumer)
         return consumer
+
+    def every(self, seconds: float, name: str, job: Callable[[], Awaitable[Any]]) -> None:
+        """Run ``job`` every ``seconds`` until the service stops (first run after one wait).
+
+        A failing run is logged and the next one goes ahead; a job that must not run twice
+        at once across replicas takes its own advisory lock. Call from an ``on_start`` hook.
+        """
+
+        async def loop() -> None:
+            while True:
+                await asyncio.sleep(seconds)
+                try:
+                    await job()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("periodic task %s failed", name)
+
+        self.tasks.append(asyncio.create_task(loop(), name=name))
+
+    async def stop_tasks(self) -> None:
+        """Cancel the periodic tasks and wait for them to end."""
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self.tasks.clear()
 
 
 Hook = Callable[[Runtime], Awaitable[None]]
@@ -135,6 +165,7 @@ def create_service_app(
         try:
             yield
         finally:
+            await runtime.stop_tasks()
             for hook in on_stop:
                 await hook(runtime)
             verifier = getattr(app.state, "jwks_verifier", None)

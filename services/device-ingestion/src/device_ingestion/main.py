@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI
 
@@ -41,35 +39,16 @@ log = logging.getLogger(__name__)
 
 
 class Background:
-    """Periodic tasks and the storage consumer; started after the database is migrated."""
+    """The storage consumer and MQTT; started after the database is migrated."""
 
     def __init__(self) -> None:
-        self.tasks: list[asyncio.Task[None]] = []
         self.storage: StorageConsumer | None = None
         self.extra_stops: list[Callable[[], Awaitable[None]]] = []
-
-    def every(self, seconds: float, name: str, job: Callable[[], Awaitable[Any]]) -> None:
-        async def loop() -> None:
-            while True:
-                await asyncio.sleep(seconds)
-                try:
-                    await job()
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:
-                    log.warning("%s failed: %s", name, exc)
-
-        self.tasks.append(asyncio.create_task(loop(), name=name))
 
     async def stop(self) -> None:
         for stop in reversed(self.extra_stops):
             with contextlib.suppress(Exception):
                 await stop()
-        for task in self.tasks:
-            task.cancel()
-        for task in self.tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
         if self.storage is not None:
             await self.storage.stop()
 
@@ -123,8 +102,8 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                 db, parts.catalogue, topic=settings.status_topic, source=source(parts)
             )
 
-        background.every(settings.status_sweep_interval_s, "status-sweeper", sweep)
-        background.every(settings.command_sweep_interval_s, "command-expiry", parts.commands.expire)
+        runtime.every(settings.status_sweep_interval_s, "status-sweeper", sweep)
+        runtime.every(settings.command_sweep_interval_s, "command-expiry", parts.commands.expire)
         if mqtt.enabled:
             background.extra_stops.append(mqtt.stop)
             try:
