@@ -261,11 +261,13 @@ def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> i
     gateway = stack.spawn("gateway", "gateway", stack.gateway_port, gateway_env)
     stack.wait_healthy()
     if not args.no_demo:
-        for info in services:
+        # identity first: other demos log in as its demo accounts through the gateway.
+        for info in sorted(services, key=lambda s: s.name != "identity"):
             if info.has_demo:
                 env = {
                     **os.environ,
                     **service_env(info, bootstrap, database_url, idempotence, jwks_url, mqtt),
+                    "GATEWAY_URL": gateway.url,
                 }
                 subprocess.run([sys.executable, "-m", f"{info.package}.demo"], env=env, check=True)
     say("")
