@@ -1,0 +1,283 @@
+"""Consuming events in batches: many records, one transaction, then the offsets.
+
+:class:`~sc_core.bus.consumer.EventConsumer` spends one transaction (and one inbox row)
+per event; a consumer of a high-volume topic (telemetry at thousands of readings a
+second) takes whole batches instead::
+
+    consumer = BatchConsumer(
+        name="alarm-evaluator", db=db, bootstrap_servers=..., topics=["telemetry.readings.v1"],
+        group_id="alarm.evaluator", dlq_producer=producer, handler=evaluate,
+        event_types={"community.telemetry.recorded.v1"},
+    )
+
+    async def evaluate(events: list[CloudEvent], uow: UnitOfWork) -> None: ...
+
+For each poll (up to ``max_batch`` records) the consumer decodes the CloudEvents (a record
+that is not one goes to ``<topic>.dlq`` at once), hands the decoded events to ``handler``
+inside one unit of work, commits it, and only then commits the offsets. There is no inbox:
+the handler is idempotent by its own keys, or tolerates a redelivery after a crash.
+
+When a batch fails ``max_retries + 1`` times the events are handled one at a time, so that
+the one bad event goes to the dead-letter topic (after its own retries) and the others
+are handled. A failure that looks like the database or the network being away is never
+dead-lettered: the batch is retried with backoff until it goes through (nothing is skipped
+while the database is down). This generalises device-ingestion's storage consumer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Collection
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError
+from prometheus_client import Counter, Histogram
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from sc_core.bus.cloudevents import CloudEvent, InvalidEvent
+from sc_core.bus.consumer import dlq_topic
+from sc_core.bus.producer import ProducerHandle
+from sc_core.db.engine import Database
+from sc_core.db.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+BatchHandler = Callable[[list[CloudEvent], UnitOfWork], Awaitable[None]]
+PartitionsCallback = Callable[[set[TopicPartition]], Awaitable[None] | None]
+
+BATCH_EVENTS = Counter(
+    "batch_events_consumed_total", "Events consumed in batches, by outcome", ["consumer", "outcome"]
+)
+BATCH_SECONDS = Histogram(
+    "batch_handle_seconds",
+    "Time to handle and commit one batch",
+    ["consumer"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """The database or the network is away (retry), rather than the event being bad."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(
+        exc, OperationalError | InterfaceError | ConnectionError | OSError | asyncio.TimeoutError
+    )
+
+
+class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, owner: BatchConsumer) -> None:
+        self.owner = owner
+
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        return None
+
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        if self.owner.on_assigned is not None:
+            result = self.owner.on_assigned(set(assigned))
+            if result is not None:
+                await result
+
+
+class BatchConsumer:
+    """Subscribe ``topics`` in group ``group_id``; hand each poll to ``handler`` at once."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        db: Database,
+        bootstrap_servers: str,
+        topics: list[str],
+        group_id: str,
+        dlq_producer: ProducerHandle,
+        handler: BatchHandler,
+        event_types: Collection[str] | None = None,
+        max_batch: int = 2000,
+        max_retries: int = 3,
+        retry_backoff: float = 0.2,
+        poll_timeout_ms: int = 50,
+        on_assigned: PartitionsCallback | None = None,
+        consumer_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.db = db
+        self.bootstrap_servers = bootstrap_servers
+        self.topics = topics
+        self.group_id = group_id
+        self.dlq_producer = dlq_producer
+        self.handler = handler
+        self.event_types = frozenset(event_types) if event_types is not None else None
+        self.max_batch = max_batch
+        self.max_retries = max_retries
+        self.retry_backoff = retry_backoff
+        self.poll_timeout_ms = poll_timeout_ms
+        self.on_assigned = on_assigned
+        self.consumer_options = consumer_options or {}
+        self._consumer: AIOKafkaConsumer | None = None
+        self._task: asyncio.Task[None] | None = None
+        self.running = False
+
+    # lifecycle --------------------------------------------------------------------
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run_forever(), name=f"batch-{self.name}")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self._close()
+
+    async def _close(self) -> None:
+        consumer, self._consumer = self._consumer, None
+        self.running = False
+        if consumer is not None:
+            with contextlib.suppress(Exception):
+                await consumer.stop()
+
+    async def _run_forever(self) -> None:
+        backoff = 0.5
+        while True:
+            try:
+                options: dict[str, Any] = {
+                    "bootstrap_servers": self.bootstrap_servers,
+                    "group_id": self.group_id,
+                    "client_id": self.name,
+                    "enable_auto_commit": False,
+                    "auto_offset_reset": "earliest",
+                    "max_poll_records": self.max_batch,
+                    "fetch_max_wait_ms": 20,
+                }
+                options.update(self.consumer_options)
+                consumer = AIOKafkaConsumer(**options)
+                consumer.subscribe(self.topics, listener=_Rebalance(self))
+                self._consumer = consumer
+                await consumer.start()
+                self.running = True
+                backoff = 0.5
+                await self._poll(consumer)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("batch consumer %s: %s; reconnecting in %.1fs", self.name, exc, backoff)
+                await self._close()
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    async def _poll(self, consumer: AIOKafkaConsumer) -> None:
+        while True:
+            batches = await consumer.getmany(
+                timeout_ms=self.poll_timeout_ms, max_records=self.max_batch
+            )
+            records = [r for rs in batches.values() for r in rs]
+            if not records:
+                continue
+            await self.handle(records)
+            offsets = {tp: rs[-1].offset + 1 for tp, rs in batches.items() if rs}
+            try:
+                await consumer.commit(offsets)
+            except CommitFailedError as exc:  # rebalanced meanwhile: a redelivery follows
+                log.info("batch consumer %s: commit after rebalance failed: %s", self.name, exc)
+
+    # processing -------------------------------------------------------------------
+    async def handle(self, records: list[ConsumerRecord[Any, Any]]) -> None:
+        """Decode, hand over in one transaction, fall back to one by one on failure."""
+        items: list[tuple[CloudEvent, ConsumerRecord[Any, Any]]] = []
+        for record in records:
+            try:
+                event = CloudEvent.from_kafka(list(record.headers or []), record.value)
+            except InvalidEvent as exc:
+                await self.dead_letter(record, exc, attempts=0)
+                continue
+            if self.event_types is not None and event.type not in self.event_types:
+                BATCH_EVENTS.labels(self.name, "ignored").inc()
+                continue
+            items.append((event, record))
+        if not items:
+            return
+        if await self._attempts([e for e, _ in items]) is True:
+            BATCH_EVENTS.labels(self.name, "processed").inc(len(items))
+            return
+        log.warning("batch consumer %s: batch of %d failed; one by one", self.name, len(items))
+        for event, record in items:
+            error = await self._attempts([event])
+            if error is True:
+                BATCH_EVENTS.labels(self.name, "processed").inc()
+            else:
+                await self.dead_letter(record, error, attempts=self.max_retries + 1)
+
+    async def _attempts(self, events: list[CloudEvent]) -> BaseException | bool:
+        """True when handled; else the last error after ``max_retries`` retries. A
+        transient error (database or network away) is retried without limit: an outage
+        must not turn good events into dead letters."""
+        attempt = 0
+        backoff = self.retry_backoff
+        while True:
+            attempt += 1
+            try:
+                with BATCH_SECONDS.labels(self.name).time():
+                    await self.handle_once(events)
+                return True
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                transient = is_transient(exc)
+                log.warning(
+                    "batch consumer %s: %d event(s) failed (attempt %d%s): %s",
+                    self.name,
+                    len(events),
+                    attempt,
+                    ", transient" if transient else "",
+                    exc,
+                )
+                if not transient and attempt > self.max_retries:
+                    return exc
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+
+    async def handle_once(self, events: list[CloudEvent]) -> None:
+        async with self.db.uow() as uow:
+            await self.handler(events, uow)
+            if not uow.committed:
+                await uow.commit()
+
+    async def dead_letter(
+        self, record: ConsumerRecord[Any, Any], error: BaseException | bool, *, attempts: int
+    ) -> None:
+        headers = list(record.headers or []) + [
+            ("x-dlq-reason", f"{type(error).__name__}: {error}"[:1000].encode()),
+            ("x-dlq-consumer", self.name.encode()),
+            ("x-dlq-attempts", str(attempts).encode()),
+            ("x-dlq-original-topic", record.topic.encode()),
+            ("x-dlq-original-partition", str(record.partition).encode()),
+            ("x-dlq-original-offset", str(record.offset).encode()),
+        ]
+        backoff = 0.2
+        while True:  # never drop: the record reaches the DLQ or the consumer waits
+            try:
+                producer = await self.dlq_producer.get()
+                await asyncio.wait_for(
+                    producer.send_and_wait(
+                        dlq_topic(record.topic), value=record.value, key=record.key, headers=headers
+                    ),
+                    10,
+                )
+                BATCH_EVENTS.labels(self.name, "dead_lettered").inc()
+                log.error(
+                    "batch consumer %s: %s@%d to DLQ: %s",
+                    self.name,
+                    record.topic,
+                    record.offset,
+                    error,
+                )
+                return
+            except Exception as exc:
+                log.warning("batch consumer %s: DLQ send failed: %s", self.name, exc)
+                await self.dlq_producer.abandon()
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
