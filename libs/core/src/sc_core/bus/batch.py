@@ -68,7 +68,7 @@ def is_transient(exc: BaseException) -> bool:
     )
 
 
-class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
+class _Rebalance(ConsumerRebalanceListener):
     def __init__(self, owner: BatchConsumer) -> None:
         self.owner = owner
 
