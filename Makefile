@@ -14,11 +14,12 @@ PYTEST_WORKERS ?= 2
 STATE := .run/servers.env
 
 .PHONY: help bootstrap run test test-unit test-integration lint format contracts \
-        contracts-check helm-check isolation-check bench images clean
+        contracts-check helm-check isolation-check test-reliability bench images clean
 
 help:
 	@echo "make run        the whole platform on this machine (gateway on 127.0.0.1:8000)"
 	@echo "make test       everything CI runs: contracts, chart, lint-free code, all tests"
+	@echo "make test-reliability  the platform on a 3-broker Apache Kafka under faults"
 	@echo "make lint       ruff and mypy"
 	@echo "make contracts  regenerate JSON Schema, Avro and AsyncAPI from the event models"
 	@echo "make bench      benchmarks, each beside the broker's raw rate"
@@ -76,8 +77,14 @@ test: bootstrap contracts-check helm-check isolation-check
 	  $(UV) run pytest -n $(PYTEST_WORKERS) --dist loadfile -p no:cacheprovider \
 	    libs contracts gateway tests-deploy $(wildcard services) || status=$$?; \
 	  $(UV) run pytest -p no:cacheprovider tests-e2e || status=$$?; \
+	  $(UV) run pytest -p no:cacheprovider tests-reliability || status=$$?; \
 	  $(UV) run python -m sc_devinfra.servers down --state-file $(STATE); \
 	  exit $$status
+
+# The reliability suite alone: the platform on a 3-broker Apache Kafka, one fault per
+# scenario (make test runs it too).
+test-reliability: bootstrap
+	$(UV) run pytest -p no:cacheprovider tests-reliability
 
 bench: bootstrap
 	$(UV) run python bench/broker_ceiling.py

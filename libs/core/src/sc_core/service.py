@@ -20,6 +20,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import MetaData
 
+from sc_core import failpoints
 from sc_core.audit import Auditor
 from sc_core.bus.consumer import EventConsumer
 from sc_core.bus.outbox import OutboxRelay
@@ -122,6 +123,7 @@ def create_service_app(
     readiness: Mapping[str, Callable[[], Awaitable[None]]] | None = None,
     version: str = "0.1.0",
 ) -> FastAPI:
+    failpoints.check_allowed(settings.environment)
     setup_logging(settings)
     setup_tracing(settings)
     configure_cipher(settings)

@@ -23,6 +23,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from prometheus_client import Counter
 from sqlalchemy.dialects.postgresql import insert
 
+from sc_core import failpoints
 from sc_core.bus.cloudevents import CloudEvent, InvalidEvent
 from sc_core.bus.producer import ProducerHandle
 from sc_core.bus.tracing import context_from_headers
@@ -154,6 +155,7 @@ class EventConsumer:
             if not batches:
                 continue
             await asyncio.gather(*(self._process_partition(msgs) for msgs in batches.values()))
+            failpoints.hit("consumer.after_db_commit")
             offsets = {tp: msgs[-1].offset + 1 for tp, msgs in batches.items()}
             try:
                 await self._consumer.commit(offsets)

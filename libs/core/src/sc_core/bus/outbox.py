@@ -18,6 +18,7 @@ from typing import Any
 from prometheus_client import Counter, Gauge
 from sqlalchemy import delete, func, select, update
 
+from sc_core import failpoints
 from sc_core.bus.cloudevents import CloudEvent
 from sc_core.bus.producer import ProducerHandle
 from sc_core.bus.tracing import current_trace_headers
@@ -147,6 +148,7 @@ class OutboxRelay:
                     await producer.send(row.topic, value=row.payload, key=key, headers=headers)
                 )
             await asyncio.wait_for(asyncio.gather(*futures), self.publish_timeout)
+            failpoints.hit("outbox.after_publish")
             await conn.execute(
                 update(outbox)
                 .where(outbox.c.seq.in_([r.seq for r in rows]))
