@@ -1,0 +1,170 @@
+"""Request and response models of the API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Priority = Literal["urgent", "high", "normal", "low"]
+PlaceId = Annotated[str, Field(min_length=1, max_length=64)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Scalar = str | int | float | bool
+
+
+class WorkOrderCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    case_type: str = Field(min_length=1, max_length=32)
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=4000)
+    priority: Priority | None = None
+    community_id: PlaceId
+    grid_id: PlaceId | None = None
+    building_id: PlaceId | None = None
+    unit_id: PlaceId | None = None
+    room_id: PlaceId | None = None
+    household_id: PlaceId | None = None
+    place: str | None = Field(default=None, max_length=200)
+    longitude: Longitude | None = None
+    latitude: Latitude | None = None
+    attachment_ids: list[uuid.UUID] = Field(default_factory=list, max_length=9)
+    external_ref: str | None = Field(default=None, min_length=1, max_length=64)
+    details: dict[str, Scalar] = Field(default_factory=dict, max_length=20)
+
+
+class StepBody(BaseModel):
+    """Body of POST /work-orders/{id}/{action}; each action reads what it needs."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = Field(default=None, max_length=4000)
+    attachment_ids: list[uuid.UUID] = Field(default_factory=list, max_length=9)
+    longitude: Longitude | None = None
+    latitude: Latitude | None = None
+    assignee_id: str | None = Field(default=None, min_length=1, max_length=64)
+    rating: int | None = Field(default=None, ge=1, le=5)
+    category: str | None = Field(default=None, max_length=64)
+    version: int | None = Field(default=None, ge=1, description="Optimistic concurrency")
+
+
+class TimelineRead(BaseModel):
+    seq: int
+    action: str
+    from_status: str | None
+    to_status: str
+    actor_id: str | None
+    actor_kind: str
+    text: str | None
+    attachment_ids: list[str]
+    longitude: float | None
+    latitude: float | None
+    data: dict[str, Any]
+    created_at: datetime
+
+
+class WorkOrderRead(BaseModel):
+    id: uuid.UUID
+    number: str
+    case_type: str
+    title: str
+    description: str
+    status: str
+    priority: str
+    source: str
+    community_id: str
+    grid_id: str | None
+    building_id: str | None
+    unit_id: str | None
+    room_id: str | None
+    household_id: str | None
+    place: str | None
+    longitude: float | None
+    latitude: float | None
+    reporter_id: str | None
+    assignee_id: str | None
+    alarm_id: str | None
+    alarm_cleared_at: datetime | None
+    external_ref: str | None
+    details: dict[str, Any]
+    response_due_at: datetime | None
+    resolution_due_at: datetime | None
+    overdue: bool
+    escalated: bool
+    accepted_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    rating: int | None
+    rating_comment: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class WorkOrderDetail(WorkOrderRead):
+    timeline: list[TimelineRead]
+    attachment_ids: list[str]
+
+
+class InboxBucket(BaseModel):
+    count: int
+    items: list[WorkOrderRead]
+
+
+class Inbox(BaseModel):
+    received: InboxBucket
+    pending: InboxBucket
+    in_progress: InboxBucket
+    overdue: InboxBucket
+
+
+class CandidateRead(BaseModel):
+    user_id: str
+    display_name: str | None
+    skills: list[str]
+    open_cases: int
+
+
+class SlaMinutes(BaseModel):
+    response: int = Field(ge=1, le=60 * 24 * 90)
+    resolution: int = Field(ge=1, le=60 * 24 * 365)
+
+
+class CaseTypeWrite(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=100)
+    name_zh: str = Field(min_length=1, max_length=100)
+    creator_roles: list[str] = Field(min_length=1, max_length=20)
+    default_priority: Priority
+    sla: dict[Priority, SlaMinutes]
+    skills: list[str] = Field(default_factory=list, max_length=20)
+    needs_external_ref: bool = False
+    active: bool = True
+
+
+class CaseTypeRead(CaseTypeWrite):
+    code: str
+    updated_at: datetime
+
+
+class StaffSkillWrite(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    community_id: PlaceId
+    display_name: str | None = Field(default=None, max_length=100)
+    skills: list[Annotated[str, Field(min_length=1, max_length=32)]] = Field(max_length=20)
+    building_ids: list[PlaceId] = Field(default_factory=list, max_length=200)
+    active: bool = True
+
+
+class StaffSkillRead(StaffSkillWrite):
+    user_id: str
+
+
+class AttachmentRead(BaseModel):
+    id: uuid.UUID
+    content_type: str
+    size: int
+    sha256: str
+    work_order_id: uuid.UUID | None
+    created_at: datetime

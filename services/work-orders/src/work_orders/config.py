@@ -1,0 +1,49 @@
+"""Settings of work-orders (environment variables, built once at start)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from sc_core.settings import ServiceSettings
+
+
+def _default_attachment_dir() -> Path:
+    return Path.home() / ".local" / "state" / "smart-community" / "work-orders" / "attachments"
+
+
+class Settings(ServiceSettings):
+    service_name: str = "work-orders"
+
+    # Topics
+    workorder_topic: str = "workorder.events.v1"
+    notification_topic: str = "notification.requests.v1"
+    alarm_topic: str = "alarm.events.v1"
+
+    # Attachments: "local" keeps objects under ATTACHMENT_DIR (outside the repo);
+    # "s3" speaks to any S3-compatible store (path-style URLs, SigV4).
+    object_store: Literal["local", "s3"] = "local"
+    attachment_dir: Path = Field(default_factory=_default_attachment_dir)
+    attachment_max_bytes: int = 10 * 1024 * 1024
+    s3_endpoint_url: str | None = None
+    s3_bucket: str = "work-orders"
+    s3_region: str = "us-east-1"
+    s3_access_key: str = Field(default="change-me-s3-access-key", repr=False)
+    s3_secret_key: str = Field(default="change-me-s3-secret-key", repr=False)
+    s3_create_bucket: bool = False
+
+    # SLA sweeper: reminders before a deadline, breaches and escalation after it
+    sla_sweep_interval_s: float = 30.0
+    sla_reminder_before_minutes: int = 30
+    sla_batch: int = 500
+
+    # Patrol rounds whose window ended are closed (missed checkpoints, long gaps)
+    patrol_sweep_interval_s: float = 60.0
+
+    def secret_fields(self) -> list[str]:
+        fields = [*super().secret_fields()]
+        if self.object_store == "s3":
+            fields += ["s3_access_key", "s3_secret_key"]
+        return fields
