@@ -235,6 +235,10 @@ def main(argv: list[str] | None = None) -> int:
 def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> int:
     root = repo_root()
     services = discover_services(root)
+    only = os.environ.get("SERVICES")  # e.g. SERVICES=identity,device-ingestion make run
+    if only:
+        wanted = {name.strip() for name in only.split(",")} | {"identity"}
+        services = [s for s in services if s.name in wanted]
     bootstrap, database_url, idempotence = stack.start_infra()
     mqtt = mqtt_port()
     ports = {s.name: service_port(FIRST_SERVICE_PORT + i) for i, s in enumerate(services)}
