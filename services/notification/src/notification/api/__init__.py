@@ -1,0 +1,1 @@
+"""HTTP API of the notification service (one router per resource)."""

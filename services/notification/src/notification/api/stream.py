@@ -1,0 +1,227 @@
+"""``GET /api/v1/stream``: Server-Sent Events of my new inbox messages and, for staff,
+the alarm feed of the places they hold grants on.
+
+Each message has an ``id:`` (the cursor ``<inbox id>-<alarm feed id>``); a client that
+reconnects with ``Last-Event-ID`` gets what it missed (up to ``SSE_REPLAY_LIMIT`` rows
+per source), then the live stream. Without it the stream starts at "now" (the inbox API
+has the history). A comment line is sent every ``SSE_HEARTBEAT_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import StreamingResponse
+from sqlalchemy import ColumnElement, func, or_, select
+
+from notification.api.deps import PartsDep
+from notification.db.models import alarm_feed, building_grid, inbox_message
+from notification.domain.sse import Cursor, comment, frame
+from notification.hub import ALARM_KEY
+from notification.parts import Parts
+from sc_core.auth import CurrentPrincipal, Principal, scope_clause
+
+router = APIRouter(tags=["stream"])
+SSE_HEADERS = {
+    "Cache-Control": "no-cache, no-transform",
+    "X-Accel-Buffering": "no",  # nginx / ingress: do not buffer
+    "Connection": "keep-alive",
+}
+
+
+def alarm_scope(principal: Principal, roles: list[str]) -> ColumnElement[bool] | None:
+    """Which alarm feed rows a staff member sees; None when not staff."""
+    if not principal.has_role(*roles) and not principal.is_platform_admin:
+        return None
+    a = alarm_feed.c
+    staff = [*roles, "platform_admin"]
+    clause = scope_clause(
+        principal, community_col=a.community_id, building_col=a.building_id, roles=staff
+    )
+    grids = principal.scope_ids("grid", staff)
+    if grids:
+        in_grid = a.building_id.in_(
+            select(building_grid.c.building_id).where(building_grid.c.grid_id.in_(sorted(grids)))
+        )
+        clause = or_(clause, in_grid)
+    return clause
+
+
+# Rows are numbered when inserted but may commit out of order; rows this young are
+# looked at again even below the cursor, and the ones already sent are skipped.
+LATE = timedelta(seconds=10)
+
+
+class Recent:
+    """Ids sent on this stream lately (bounded)."""
+
+    def __init__(self, size: int = 2000) -> None:
+        self.size = size
+        self._seen: dict[tuple[str, int], None] = {}
+
+    def fresh(self, key: tuple[str, int]) -> bool:
+        if key in self._seen:
+            return False
+        self._seen[key] = None
+        if len(self._seen) > self.size:
+            self._seen.pop(next(iter(self._seen)))
+        return True
+
+
+def message_data(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "title": row.title,
+        "body": row.body,
+        "severity": row.severity,
+        "template": row.template,
+        "request_id": row.request_id,
+        "correlation_id": row.correlation_id,
+        "community_id": row.community_id,
+        "created_at": row.created_at.isoformat(),
+    }
+
+
+def alarm_data(row: Any) -> dict[str, Any]:
+    return {
+        "feed_id": row.id,
+        "event": row.event_type,
+        "alarm_id": row.alarm_id,
+        "alarm_type": row.alarm_type,
+        "severity": row.severity,
+        "status": row.status,
+        "title": row.title,
+        "community_id": row.community_id,
+        "building_id": row.building_id,
+        "at": row.created_at.isoformat(),
+    }
+
+
+async def _start(parts: Parts, principal: Principal, scope: ColumnElement[bool] | None) -> Cursor:
+    db = parts.dispatcher.db
+    async with db.engine.connect() as conn:
+        inbox = await conn.scalar(
+            select(func.coalesce(func.max(inbox_message.c.id), 0)).where(
+                inbox_message.c.user_id == principal.subject
+            )
+        )
+        alarm = 0
+        if scope is not None:
+            alarm = await conn.scalar(select(func.coalesce(func.max(alarm_feed.c.id), 0)))
+    return Cursor(int(inbox or 0), int(alarm or 0))
+
+
+async def _events(
+    request: Request,
+    parts: Parts,
+    principal: Principal,
+    cursor: Cursor | None,
+) -> AsyncIterator[bytes]:
+    settings = parts.settings
+    scope = alarm_scope(principal, settings.alarm_feed_roles)
+    keys = [f"inbox:{principal.subject}"] + ([ALARM_KEY] if scope is not None else [])
+    wake = parts.hub.subscribe(keys)
+    limit = settings.sse_replay_limit
+    sent = Recent()
+    first = True
+    db = parts.dispatcher.db
+    try:
+        if cursor is None:
+            cursor = await _start(parts, principal, scope)
+        yield b"retry: 3000\n\n"
+        yield frame("ready", {"cursor": str(cursor), "alarm_feed": scope is not None}, str(cursor))
+        while True:
+            wake.clear()
+            async with db.engine.connect() as conn:
+                messages = (
+                    await conn.execute(
+                        select(inbox_message)
+                        .where(
+                            inbox_message.c.user_id == principal.subject,
+                            or_(
+                                inbox_message.c.id > cursor.inbox,
+                                inbox_message.c.created_at >= func.now() - LATE,
+                            ),
+                        )
+                        .order_by(inbox_message.c.id)
+                        .limit(limit)
+                    )
+                ).all()
+                alarms: list[Any] = []
+                top = 0
+                if scope is not None:
+                    top = int(await conn.scalar(select(func.max(alarm_feed.c.id))) or 0)
+                    alarms = list(
+                        (
+                            await conn.execute(
+                                select(alarm_feed)
+                                .where(
+                                    or_(
+                                        alarm_feed.c.id > cursor.alarm,
+                                        alarm_feed.c.created_at >= func.now() - LATE,
+                                    ),
+                                    alarm_feed.c.id <= top,
+                                    scope,
+                                )
+                                .order_by(alarm_feed.c.id)
+                                .limit(limit)
+                            )
+                        ).all()
+                    )
+            if first:  # what the client had before it (re)connected is not sent again
+                for r in messages:
+                    if r.id <= cursor.inbox:
+                        sent.fresh(("m", r.id))
+                for r in alarms:
+                    if r.id <= cursor.alarm:
+                        sent.fresh(("a", r.id))
+                first = False
+            messages = [r for r in messages if sent.fresh(("m", r.id))]
+            alarms = [r for r in alarms if sent.fresh(("a", r.id))]
+            merged = [(r.created_at, "message", r) for r in messages] + [
+                (r.created_at, "alarm", r) for r in alarms
+            ]
+            merged.sort(key=lambda item: item[0])
+            for _, kind, row in merged:
+                if kind == "message":
+                    cursor = Cursor(max(row.id, cursor.inbox), cursor.alarm)
+                    yield frame("message", message_data(row), str(cursor))
+                else:
+                    cursor = Cursor(cursor.inbox, max(row.id, cursor.alarm))
+                    yield frame("alarm", alarm_data(row), str(cursor))
+            if len(messages) >= limit or len(alarms) >= limit:
+                continue
+            if top > cursor.alarm:  # rows up to top outside my scope: skip past them
+                cursor = Cursor(cursor.inbox, top)
+            if await request.is_disconnected():
+                return
+            try:
+                await asyncio.wait_for(wake.wait(), settings.sse_heartbeat_seconds)
+            except TimeoutError:
+                yield comment("keep-alive")
+    finally:
+        parts.hub.unsubscribe(keys, wake)
+
+
+@router.get(
+    "/api/v1/stream",
+    summary="Server-Sent Events: my new messages and, for staff, the alarm feed",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def stream(
+    request: Request,
+    principal: CurrentPrincipal,
+    parts: PartsDep,
+    last_event_id: str | None = Header(default=None, alias="Last-Event-ID"),
+) -> StreamingResponse:
+    cursor = Cursor.parse(last_event_id)
+    return StreamingResponse(
+        _events(request, parts, principal, cursor),
+        media_type="text/event-stream",
+        headers=SSE_HEADERS,
+    )

@@ -1,0 +1,88 @@
+"""Settings of the notification service (environment variables; see the README)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from sc_core.settings import ServiceSettings
+
+ProviderKind = Literal["sink", "webhook"]
+
+
+class Settings(ServiceSettings):
+    service_name: str = "notification"
+
+    # Topics (overridable so tests run on their own).
+    requests_topic: str = "notification.requests.v1"
+    deliveries_topic: str = "notification.deliveries.v1"
+    identity_topic: str = "identity.events.v1"
+    alarm_topic: str = "alarm.events.v1"
+    command_topic: str = "device.commands.v1"
+
+    # Providers of the external channels: "sink" records what would be sent in the
+    # dev_sink table (development, tests); "webhook" POSTs a JSON body signed with
+    # HMAC-SHA256 to an SMS / push / voice gateway.
+    push_provider: ProviderKind = "sink"
+    sms_provider: ProviderKind = "sink"
+    voice_provider: ProviderKind = "sink"
+    push_webhook_url: str | None = None
+    sms_webhook_url: str | None = None
+    voice_webhook_url: str | None = None
+    # Shared secret of the webhook signature (X-Signature: sha256=<hex>).
+    provider_webhook_secret: str = Field(default="", repr=False)
+    provider_timeout_seconds: float = Field(default=5.0, gt=0)
+    # The development sink fails the first N attempts of every delivery (tests of
+    # retries); a large number makes it always fail.
+    dev_sink_fail_first: int = Field(default=0, ge=0)
+
+    # Retries: attempt n (1-based) failing waits retry_base * 2^(n-1), capped.
+    delivery_max_attempts: int = Field(default=5, ge=1, le=20)
+    retry_base_seconds: float = Field(default=5.0, gt=0)
+    retry_max_seconds: float = Field(default=600.0, gt=0)
+    # Periodic job: retries due, held deliveries released after quiet hours.
+    dispatch_interval_seconds: float = Field(default=1.0, gt=0)
+    # A claimed delivery not finished in this time is taken again (crashed replica).
+    claim_lease_seconds: float = Field(default=60.0, gt=0)
+
+    # Quiet hours: severities that ignore them; timezone when a user set none.
+    quiet_hours_bypass: list[str] = Field(default_factory=lambda: ["critical"])
+    default_timezone: str = "Asia/Shanghai"
+    default_locale: str = "zh-CN"
+
+    # Per-recipient rate limit on interrupting channels (push, sms, voice): more than
+    # this many non-critical deliveries per channel within the window are suppressed.
+    rate_limit_per_window: int = Field(default=10, ge=1)
+    rate_limit_window_seconds: int = Field(default=3600, ge=1)
+
+    # Server-Sent Events.
+    sse_heartbeat_seconds: float = Field(default=15.0, gt=0)
+    sse_replay_limit: int = Field(default=100, ge=1, le=1000)
+    # Staff roles whose stream also carries the alarm feed of their scope.
+    alarm_feed_roles: list[str] = Field(
+        default_factory=lambda: [
+            "property_staff",
+            "property_manager",
+            "grid_worker",
+            "community_admin",
+            "police",
+        ]
+    )
+
+    # Broadcast commands (speakers, screens) expire after this long.
+    broadcast_command_ttl_seconds: int = Field(default=300, ge=1)
+
+    def secret_fields(self) -> list[str]:
+        return [*super().secret_fields(), "provider_webhook_secret"]
+
+    @model_validator(mode="after")
+    def _webhooks_are_complete(self) -> Settings:
+        for channel in ("push", "sms", "voice"):
+            if getattr(self, f"{channel}_provider") != "webhook":
+                continue
+            if not getattr(self, f"{channel}_webhook_url"):
+                raise ValueError(f"{channel.upper()}_WEBHOOK_URL is needed by the webhook provider")
+            if len(self.provider_webhook_secret) < 16:
+                raise ValueError("PROVIDER_WEBHOOK_SECRET must hold at least 16 characters")
+        return self

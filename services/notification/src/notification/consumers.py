@@ -1,0 +1,134 @@
+"""Event subscriptions (thin): requests, identity's grants and places, the alarm feed."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from sqlalchemy.dialects.postgresql import insert
+
+from notification.channels.inapp import announce
+from notification.db.models import alarm_feed, building_grid, grant_projection
+from notification.intake import accept
+from sc_contracts import validate_event_data
+from sc_contracts.events import AlarmStateV1, GrantChangedV1, NotificationRequestedV1
+from sc_core.bus.cloudevents import CloudEvent
+from sc_core.db.uow import UnitOfWork
+from sc_core.service import Runtime
+
+if TYPE_CHECKING:
+    from notification.parts import Parts
+
+log = logging.getLogger(__name__)
+
+REQUESTED = "community.notification.requested.v1"
+GRANT_CHANGED = "community.grant.changed.v1"
+PLACED = (
+    "community.person.registered.v1",
+    "community.residency.started.v1",
+    "community.residency.ended.v1",
+    "community.household.changed.v1",
+)
+ALARM_TYPES = (
+    "community.alarm.raised.v1",
+    "community.alarm.acknowledged.v1",
+    "community.alarm.cleared.v1",
+)
+
+
+def register(runtime: Runtime, parts: Parts) -> None:
+    settings = parts.settings
+    requests = runtime.consumer(name="requests", topics=[settings.requests_topic])
+
+    @requests.on(REQUESTED)
+    async def on_request(event: CloudEvent, uow: UnitOfWork | None) -> None:
+        assert uow is not None and runtime.auditor is not None
+        data = validate_event_data(REQUESTED, event.data)
+        assert isinstance(data, NotificationRequestedV1)
+        if await accept(uow, data, settings, runtime.auditor):
+            await uow.commit()
+            parts.dispatcher.wake()
+
+    identity = runtime.consumer(name="identity", topics=[settings.identity_topic])
+
+    @identity.on(GRANT_CHANGED)
+    async def on_grant(event: CloudEvent, uow: UnitOfWork | None) -> None:
+        assert uow is not None
+        data = validate_event_data(GRANT_CHANGED, event.data)
+        assert isinstance(data, GrantChangedV1)
+        await project_grant(uow, data)
+
+    async def on_placed(event: CloudEvent, uow: UnitOfWork | None) -> None:
+        assert uow is not None
+        placement = event.data.get("placement") or {}
+        if placement.get("grid_id") and placement.get("building_id"):
+            await uow.session.execute(
+                insert(building_grid)
+                .values(
+                    building_id=str(placement["building_id"]),
+                    grid_id=str(placement["grid_id"]),
+                    community_id=str(placement.get("community_id", "")),
+                )
+                .on_conflict_do_update(
+                    index_elements=["building_id"], set_={"grid_id": str(placement["grid_id"])}
+                )
+            )
+
+    for event_type in PLACED:
+        identity.on(event_type)(on_placed)
+
+    alarms = runtime.consumer(name="alarm-feed", topics=[settings.alarm_topic])
+
+    async def on_alarm(event: CloudEvent, uow: UnitOfWork | None) -> None:
+        assert uow is not None
+        data = validate_event_data(event.type, event.data)
+        assert isinstance(data, AlarmStateV1)
+        await feed_alarm(uow, event, data)
+
+    for event_type in ALARM_TYPES:
+        alarms.on(event_type)(on_alarm)
+
+
+async def project_grant(uow: UnitOfWork, data: GrantChangedV1) -> None:
+    if data.change.value == "revoked":
+        await uow.session.execute(
+            grant_projection.delete().where(grant_projection.c.grant_id == data.grant_id)
+        )
+        return
+    values = {
+        "account_id": data.account_id,
+        "role": data.role,
+        "scope_type": data.scope_type,
+        "scope_id": data.scope_id,
+        "community_id": data.community_id,
+        "changed_at": data.changed_at,
+    }
+    await uow.session.execute(
+        insert(grant_projection)
+        .values(grant_id=data.grant_id, **values)
+        .on_conflict_do_update(index_elements=["grant_id"], set_=values)
+    )
+
+
+async def feed_alarm(uow: UnitOfWork, event: CloudEvent, data: AlarmStateV1) -> None:
+    inserted = (
+        await uow.session.execute(
+            insert(alarm_feed)
+            .values(
+                event_id=event.id,
+                event_type=event.type.split(".")[2],
+                alarm_id=data.alarm_id,
+                alarm_type=data.alarm_type,
+                severity=str(data.severity),
+                status=data.status.value,
+                community_id=data.community_id,
+                building_id=data.building_id,
+                title=data.title,
+                payload=data.model_dump(mode="json"),
+            )
+            .on_conflict_do_nothing(index_elements=["event_id"])
+            .returning(alarm_feed.c.id)
+        )
+    ).first()
+    if inserted is not None:
+        await announce(uow, f"alarm:{data.community_id}")

@@ -1,0 +1,235 @@
+"""The notification service's tables (SQLAlchemy Core).
+
+- ``notification_request``: one row per request_id (the idempotency key).
+- ``delivery``: one per (request, recipient, channel); its status and next attempt.
+- ``delivery_attempt``: every attempt with a provider, and its outcome.
+- ``inbox_message``: the in-app inbox; its id is the SSE event id of the message.
+- ``alarm_feed``: alarm lifecycle events for the staff streams (from alarm.events.v1).
+- ``grant_projection`` / ``building_grid``: who holds which role where (identity.events.v1).
+- ``preference``: per user: locale, phone (encrypted), push tokens, quiet hours, opt-outs.
+- ``template``: message templates per code and locale, seeded by migration.
+- ``broadcast_endpoint``: speakers and e-screens per community / building.
+- ``dev_sink``: what the development providers would have sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from sc_core.db.tables import new_metadata, platform_tables
+from sc_core.privacy import EncryptedString
+
+metadata = new_metadata()
+tables = platform_tables(metadata)
+
+
+def _now() -> Column[Any]:
+    return Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+notification_request = Table(
+    "notification_request",
+    metadata,
+    Column("request_id", String(200), primary_key=True),
+    Column("template", String(100), nullable=False),
+    Column("variables", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("severity", String(16), nullable=False),
+    Column("channels", ARRAY(String(16)), nullable=False),
+    Column("locale", String(16), nullable=False),
+    Column("source_service", String(64), nullable=False),
+    Column("community_id", String(64), nullable=True),
+    Column("correlation_id", String(200), nullable=True),
+    Column("recipients", JSONB, nullable=False),
+    Column("recipient_count", Integer, nullable=False, server_default=text("0")),
+    Column("requested_by", String(64), nullable=True),
+    _now(),
+    Index("ix_notification_request_community", "community_id", "created_at"),
+)
+
+delivery = Table(
+    "delivery",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "request_id",
+        String(200),
+        ForeignKey("notification_request.request_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("recipient_id", String(128), nullable=False),
+    Column("channel", String(16), nullable=False),
+    # pending -> sent | failed; held (quiet hours) -> pending; suppressed
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("locale", String(16), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("severity", String(16), nullable=False),
+    Column("template", String(100), nullable=False),
+    Column("community_id", String(64), nullable=True),
+    Column("building_id", String(64), nullable=True),
+    Column("correlation_id", String(200), nullable=True),
+    _now(),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("request_id", "recipient_id", "channel", name="uq_delivery_target"),
+    Index(
+        "ix_delivery_due",
+        "next_attempt_at",
+        postgresql_where=text("status IN ('pending', 'held')"),
+    ),
+    Index("ix_delivery_recipient", "recipient_id", "channel", "created_at"),
+)
+
+delivery_attempt = Table(
+    "delivery_attempt",
+    metadata,
+    Column("id", BigInteger, Identity(always=True), primary_key=True),
+    Column(
+        "delivery_id",
+        UUID(as_uuid=True),
+        ForeignKey("delivery.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("attempt", Integer, nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("error", Text, nullable=True),
+    Column("provider_ref", String(200), nullable=True),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_delivery_attempt_delivery", "delivery_id", "attempt"),
+)
+
+inbox_message = Table(
+    "inbox_message",
+    metadata,
+    Column("id", BigInteger, Identity(always=True), primary_key=True),
+    Column("user_id", String(128), nullable=False),
+    Column("delivery_id", UUID(as_uuid=True), nullable=False, unique=True),
+    Column("request_id", String(200), nullable=False),
+    Column("template", String(100), nullable=False),
+    Column("severity", String(16), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("community_id", String(64), nullable=True),
+    Column("correlation_id", String(200), nullable=True),
+    _now(),
+    Column("read_at", DateTime(timezone=True), nullable=True),
+    Index("ix_inbox_message_user", "user_id", "id"),
+    Index("ix_inbox_message_unread", "user_id", postgresql_where=text("read_at IS NULL")),
+)
+
+alarm_feed = Table(
+    "alarm_feed",
+    metadata,
+    Column("id", BigInteger, Identity(always=True), primary_key=True),
+    Column("event_id", String(64), nullable=False, unique=True),
+    Column("event_type", String(100), nullable=False),
+    Column("alarm_id", String(64), nullable=False),
+    Column("alarm_type", String(64), nullable=False),
+    Column("severity", String(16), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("community_id", String(64), nullable=False),
+    Column("building_id", String(64), nullable=True),
+    Column("title", Text, nullable=True),
+    Column("payload", JSONB, nullable=False),
+    _now(),
+    Index("ix_alarm_feed_community", "community_id", "id"),
+)
+
+grant_projection = Table(
+    "grant_projection",
+    metadata,
+    Column("grant_id", String(64), primary_key=True),
+    Column("account_id", String(128), nullable=False),
+    Column("role", String(64), nullable=False),
+    Column("scope_type", String(16), nullable=False),
+    Column("scope_id", String(64), nullable=False),
+    Column("community_id", String(64), nullable=True),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_grant_projection_scope", "scope_type", "scope_id", "role"),
+    Index("ix_grant_projection_community", "community_id", "role"),
+    Index("ix_grant_projection_account", "account_id"),
+)
+
+building_grid = Table(
+    "building_grid",
+    metadata,
+    Column("building_id", String(64), primary_key=True),
+    Column("grid_id", String(64), nullable=False),
+    Column("community_id", String(64), nullable=False),
+    Index("ix_building_grid_grid", "grid_id"),
+)
+
+preference = Table(
+    "preference",
+    metadata,
+    Column("user_id", String(128), primary_key=True),
+    Column("locale", String(16), nullable=True),
+    Column("timezone", String(64), nullable=True),
+    Column("phone", EncryptedString("notification.preference.phone"), nullable=True),
+    Column("push_tokens", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("quiet_start", String(5), nullable=True),
+    Column("quiet_end", String(5), nullable=True),
+    Column("opt_out", ARRAY(String(16)), nullable=False, server_default=text("'{}'")),
+    Column("updated_by", String(128), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+template = Table(
+    "template",
+    metadata,
+    Column("code", String(100), primary_key=True),
+    Column("locale", String(16), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("updated_by", String(128), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+broadcast_endpoint = Table(
+    "broadcast_endpoint",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("device_id", String(64), nullable=False, unique=True),
+    Column("device_type", String(32), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("community_id", String(64), nullable=False),
+    Column("building_id", String(64), nullable=True),
+    Column("created_by", String(128), nullable=True),
+    _now(),
+    Index("ix_broadcast_endpoint_place", "community_id", "building_id"),
+)
+
+dev_sink = Table(
+    "dev_sink",
+    metadata,
+    Column("id", BigInteger, Identity(always=True), primary_key=True),
+    Column("channel", String(16), nullable=False),
+    Column("delivery_id", UUID(as_uuid=True), nullable=False),
+    Column("recipient_id", String(128), nullable=False),
+    Column("address", EncryptedString("notification.dev_sink.address"), nullable=True),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("attempt", Integer, nullable=False),
+    _now(),
+    Index("ix_dev_sink_recipient", "recipient_id", "id"),
+)

@@ -1,0 +1,1 @@
+"""Pure logic of the notification service: templates, quiet hours, backoff, SSE framing."""

@@ -1,0 +1,159 @@
+"""Message templates (zh-CN and en) and their rendering.
+
+The seed below is written to the ``template`` table by the first migration; admins edit
+the rows through the API afterwards. Placeholders are ``{name}``; a variable the request
+did not send renders as an empty string, never as an error.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+LOCALES = ("zh-CN", "en")
+
+_WO_VARS = "{number} {title}"
+
+SEED: dict[str, dict[str, tuple[str, str]]] = {
+    "alarm.raised": {
+        "zh-CN": (
+            "【{severity}告警】{title}",
+            "{place}发生{alarm_type}告警：{title}，请立即处置。",
+        ),
+        "en": (
+            "[{severity} alarm] {title}",
+            "{alarm_type} alarm at {place}: {title}. Please act now.",
+        ),
+    },
+    "alarm.escalated": {
+        "zh-CN": (
+            "【告警升级 第{stage}级】{title}",
+            "{place}的{alarm_type}告警（{severity}）仍未处置，已升级至第{stage}级：{title}。",
+        ),
+        "en": (
+            "[Escalated, stage {stage}] {title}",
+            "The {severity} {alarm_type} alarm at {place} is still open and was escalated "
+            "to stage {stage}: {title}.",
+        ),
+    },
+    "alarm.cleared": {
+        "zh-CN": ("【告警解除】{title}", "{place}的{alarm_type}告警已解除：{title}。"),
+        "en": (
+            "[Alarm cleared] {title}",
+            "The {alarm_type} alarm at {place} was cleared: {title}.",
+        ),
+    },
+    "emergency.warning": {
+        "zh-CN": ("【预警】{title}", "{message}"),
+        "en": ("[Warning] {title}", "{message}"),
+    },
+    "generic.message": {
+        "zh-CN": ("{title}", "{body}"),
+        "en": ("{title}", "{body}"),
+    },
+}
+
+_WORK_ORDER_ACTIONS: dict[str, tuple[str, str]] = {
+    # action: (zh-CN verb, en verb)
+    "created": ("已受理", "was created"),
+    "accepted": ("已接单", "was accepted"),
+    "assigned": ("已派单", "was assigned"),
+    "replied": ("有新回复", "has a new reply"),
+    "resolved": ("已处理完成", "was resolved"),
+    "closed": ("已关闭", "was closed"),
+    "rejected": ("已退回", "was rejected"),
+    "reopened": ("已重新打开", "was reopened"),
+    "sla_breached": ("已超时", "is overdue"),
+}
+for _action, (_zh, _en) in _WORK_ORDER_ACTIONS.items():
+    SEED[f"workorder.{_action}"] = {
+        "zh-CN": (
+            f"工单{_zh}：{_WO_VARS}",
+            f"工单 {{number}}（{{case_type}}）{_zh}，当前状态：{{status}}。",
+        ),
+        "en": (
+            f"Work order {_en}: {_WO_VARS}",
+            f"Work order {{number}} ({{case_type}}) {_en}; status: {{status}}.",
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class Rendered:
+    title: str
+    body: str
+
+
+class UnknownTemplate(LookupError):
+    """No template of that code, and no title/body variables to fall back on."""
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+_FORMATTER = string.Formatter()
+
+
+def fill(pattern: str, variables: Mapping[str, str]) -> str:
+    """``pattern`` with its ``{name}`` placeholders filled; unknown names left blank.
+
+    Only plain names are substituted: attribute or index lookups and conversions are
+    refused (a template is admin-edited text, not code).
+    """
+    values = _Blank({k: str(v) for k, v in variables.items()})
+    out: list[str] = []
+    for literal, field, spec, conversion in _FORMATTER.parse(pattern):
+        out.append(literal)
+        if field is None:
+            continue
+        if not field.isidentifier() or conversion or spec:
+            out.append("{" + field + "}")
+            continue
+        out.append(values[field])
+    return "".join(out)
+
+
+def valid_pattern(pattern: str) -> bool:
+    try:
+        list(_FORMATTER.parse(pattern))
+    except ValueError:
+        return False
+    return True
+
+
+def choose_locale(wanted: str | None, available: Mapping[str, object], default: str) -> str:
+    """The best locale of ``available`` for ``wanted`` (exact, same language, default)."""
+    if wanted and wanted in available:
+        return wanted
+    if wanted:
+        language = wanted.split("-")[0].lower()
+        for locale in available:
+            if locale.split("-")[0].lower() == language:
+                return locale
+    if default in available:
+        return default
+    return next(iter(available))
+
+
+def render(
+    code: str,
+    patterns: Mapping[str, tuple[str, str]],
+    variables: Mapping[str, str],
+    locale: str | None,
+    default_locale: str,
+) -> tuple[str, Rendered]:
+    """Render ``code`` in the best locale; the generic form when the code is unknown.
+
+    ``patterns`` maps locale -> (title, body) for this code (empty when unknown).
+    """
+    if not patterns:
+        if variables.get("title") or variables.get("body"):
+            chosen = locale or default_locale
+            return chosen, Rendered(variables.get("title", ""), variables.get("body", ""))
+        raise UnknownTemplate(code)
+    chosen = choose_locale(locale, patterns, default_locale)
+    title, body = patterns[chosen]
+    return chosen, Rendered(fill(title, variables).strip(), fill(body, variables).strip())

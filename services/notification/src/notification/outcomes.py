@@ -1,0 +1,77 @@
+"""Recording where a delivery ended: the delivery event and the audit record.
+
+Both go through the outbox of the unit of work that changes the delivery's status, so
+the event, the audit trail and the status agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from notification.config import Settings
+from sc_contracts.events import NotificationDeliveredV1
+from sc_core.audit import Auditor
+from sc_core.auth import Principal
+from sc_core.bus import CloudEvent
+from sc_core.db.uow import UnitOfWork
+from sc_core.privacy import mask_mobile
+
+DELIVERED = "community.notification.delivered.v1"
+SOURCE = "/services/notification"
+SERVICE_PRINCIPAL = Principal(subject="notification", kind="service")
+
+
+async def record_outcome(
+    uow: UnitOfWork,
+    settings: Settings,
+    auditor: Auditor,
+    row: Any,
+    *,
+    status: str,
+    attempts: int,
+    error: str | None = None,
+    address: str | None = None,
+) -> None:
+    """Publish NotificationDeliveredV1 and audit what was sent to whom (or why not)."""
+    now = datetime.now(UTC)
+    data = NotificationDeliveredV1(
+        delivery_id=str(row.id),
+        request_id=row.request_id,
+        recipient_id=row.recipient_id,
+        channel=row.channel,
+        status=status,
+        attempts=attempts,
+        error=error,
+        template=row.template,
+        severity=row.severity,
+        community_id=row.community_id,
+        correlation_id=row.correlation_id,
+        decided_at=now,
+    )
+    event = CloudEvent.create(DELIVERED, SOURCE, data, subject=row.request_id)
+    await uow.publish(settings.deliveries_topic, event, key=row.request_id)
+    detail = {
+        "request_id": row.request_id,
+        "recipient_id": row.recipient_id,
+        "channel": row.channel,
+        "status": status,
+        "template": row.template,
+        "severity": row.severity,
+        "attempts": str(attempts),
+    }
+    if error:
+        detail["error"] = error[:200]
+    if address:
+        detail["address"] = (
+            str(mask_mobile(address)) if row.channel in ("sms", "voice") else address
+        )
+    await auditor.within(
+        uow,
+        action=f"notification.{status}",
+        resource_type="notification_delivery",
+        resource_id=str(row.id),
+        principal=SERVICE_PRINCIPAL,
+        community_id=row.community_id,
+        detail=detail,
+    )

@@ -1,0 +1,46 @@
+"""Who a request reaches: user ids, household members and role holders, resolved from
+the projection of identity's grants (identity.events.v1)."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, or_, select
+
+from notification.db.models import grant_projection
+from sc_contracts.events import Recipients
+from sc_core.db.uow import UnitOfWork
+
+HOUSEHOLD_ROLES = ("resident", "tenant", "family")
+
+
+async def resolve(uow: UnitOfWork, recipients: Recipients, community_id: str | None) -> list[str]:
+    """Account ids of everyone the recipients name, each once, in a stable order."""
+    found: dict[str, None] = dict.fromkeys(recipients.user_ids)
+    g = grant_projection.c
+    clauses = []
+    if recipients.household_ids:
+        clauses.append(
+            and_(
+                g.scope_type == "household",
+                g.scope_id.in_(recipients.household_ids),
+                g.role.in_(HOUSEHOLD_ROLES),
+            )
+        )
+    for wanted in recipients.roles_in_scope:
+        clauses.append(
+            and_(
+                g.role == wanted.role,
+                g.scope_type == wanted.scope_type,
+                g.scope_id == wanted.scope_id,
+            )
+        )
+        if community_id:
+            clauses.append(
+                and_(g.role == wanted.role, g.scope_type == "community", g.scope_id == community_id)
+            )
+    if clauses:
+        rows = await uow.session.execute(
+            select(g.account_id).where(or_(*clauses)).order_by(g.account_id).distinct()
+        )
+        for (account_id,) in rows:
+            found.setdefault(account_id, None)
+    return list(found)

@@ -1,0 +1,67 @@
+"""Fixtures: the notification service on a real loopback HTTP server with a fresh
+database and its own topics on the test broker; tokens from a local issuer served over
+a real JWKS endpoint."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from notif_helpers import Harness, make_settings, start_harness
+
+from sc_core.auth.testing import JWKSServer, LocalIssuer
+from sc_devinfra.postgres import create_database, drop_database
+
+
+@pytest.fixture(scope="session")
+def issuer() -> LocalIssuer:
+    return LocalIssuer()
+
+
+@pytest.fixture(scope="session")
+def jwks_url(issuer: LocalIssuer) -> Iterator[str]:
+    with JWKSServer(issuer) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+def module_database_url(postgres_url: str) -> Iterator[str]:
+    name = f"notif_{uuid.uuid4().hex[:12]}"
+    url = create_database(postgres_url, name)
+    try:
+        yield url
+    finally:
+        drop_database(postgres_url, name)
+
+
+@pytest.fixture(scope="module")
+def harness_overrides() -> dict[str, object]:
+    """Settings a test module changes (override the fixture in the module)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+async def harness(
+    module_database_url: str,
+    kafka_bootstrap: str,
+    kafka_idempotence: bool,
+    jwks_url: str,
+    issuer: LocalIssuer,
+    harness_overrides: dict[str, object],
+) -> AsyncIterator[Harness]:
+    settings = make_settings(
+        module_database_url, kafka_bootstrap, kafka_idempotence, jwks_url, **harness_overrides
+    )
+    async for h in start_harness(settings, issuer):
+        yield h
+
+
+@pytest.fixture
+def community() -> str:
+    return f"c-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def user() -> str:
+    return f"u-{uuid.uuid4().hex[:10]}"

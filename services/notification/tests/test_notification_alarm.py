@@ -1,0 +1,199 @@
+"""Must show: a critical alarm reaches the on-duty staff member's SSE stream and inbox, and
+an SMS is recorded by the sink; the same request delivered twice sends once; the staff
+stream carries the alarm feed of their scope."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from notif_helpers import Harness, Stream, wait_for
+
+from sc_contracts.events import AlarmRaisedV1, NotificationRequestedV1, Recipients
+from sc_core.auth import Grant
+from sc_core.bus import CloudEvent
+
+
+def alarm_request(alarm_id: str, community: str, staff: str) -> NotificationRequestedV1:
+    return NotificationRequestedV1(
+        request_id=f"alarm:{alarm_id}:raised",
+        recipients=Recipients(user_ids=[staff]),
+        template="alarm.raised",
+        variables={
+            "alarm_type": "smoke",
+            "severity": "critical",
+            "title": "Smoke in 3-2-1201",
+            "place": "3-2-1201",
+        },
+        severity="critical",  # type: ignore[arg-type]
+        channels=["inapp", "sms"],  # type: ignore[list-item]
+        locale="en",
+        source_service="alarm",
+        community_id=community,
+        correlation_id=alarm_id,
+    )
+
+
+def raised(alarm_id: str, community: str, building: str | None) -> AlarmRaisedV1:
+    now = datetime.now(UTC)
+    return AlarmRaisedV1(
+        alarm_id=alarm_id,
+        alarm_type="smoke",
+        severity="critical",  # type: ignore[arg-type]
+        status="active_unack",  # type: ignore[arg-type]
+        originator_type="device",
+        originator_id="d-1",
+        community_id=community,
+        building_id=building,
+        count=1,
+        first_at=now,
+        last_at=now,
+        title="Smoke in 3-2-1201",
+    )
+
+
+async def test_critical_alarm_reaches_stream_inbox_and_sms(
+    harness: Harness, community: str, user: str
+) -> None:
+    staff = user
+    headers = harness.bearer(staff, Grant("property_staff", "community", community))
+    r = await harness.client.put(
+        "/api/v1/notification-preferences/me",
+        json={"phone": "13800001234", "quiet_start": "00:00", "quiet_end": "23:59"},
+        headers=headers,
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["phone"] == "13800001234"  # my own number, shown to me
+
+    async with Stream(harness.base_url, headers) as stream:
+        assert stream.content_type is not None
+        assert stream.content_type.startswith("text/event-stream")
+        alarm_id = f"a-{staff}"
+        request = alarm_request(alarm_id, community, staff)
+        started = time.perf_counter()
+        await harness.publish(
+            harness.settings.requests_topic,
+            "community.notification.requested.v1",
+            request,
+            key=request.request_id,
+        )
+        [message] = await stream.wait("message")
+        to_stream = time.perf_counter() - started
+
+        async def sms_recorded() -> list[dict[str, object]]:
+            r = await harness.client.get(
+                "/api/v1/dev/sink",
+                params={"recipient_id": staff, "channel": "sms"},
+                headers=harness.platform_admin(),
+            )
+            assert r.status_code == 200, r.text
+            items: list[dict[str, object]] = r.json()["items"]
+            return items
+
+        [sms] = await wait_for(sms_recorded, what="the SMS in the sink")
+        to_sms = time.perf_counter() - started
+        print(f"\ncritical alarm -> SSE {to_stream * 1000:.0f} ms, -> SMS sink {to_sms * 1000:.0f} ms")
+
+    assert message.data["title"] == "[critical alarm] Smoke in 3-2-1201"
+    assert message.data["severity"] == "critical"
+    assert message.id is not None and message.id.startswith(str(message.data["id"]) + "-")
+    assert sms["address"] == "138****1234"  # masked, even for the platform admin
+    assert "3-2-1201" in str(sms["body"])
+
+    # the inbox holds it, unread
+    inbox = (await harness.client.get("/api/v1/inbox", headers=headers)).json()
+    assert [m["title"] for m in inbox["items"]] == ["[critical alarm] Smoke in 3-2-1201"]
+    count = (await harness.client.get("/api/v1/inbox/unread-count", headers=headers)).json()
+    assert count == {"unread": 1}
+
+    # the same request again (a redelivery with a new event id) sends nothing more
+    await harness.publish(
+        harness.settings.requests_topic,
+        "community.notification.requested.v1",
+        request,
+        key=request.request_id,
+    )
+    marker = alarm_request(f"b-{staff}", community, staff)  # processed after the duplicate
+    await harness.publish(
+        harness.settings.requests_topic,
+        "community.notification.requested.v1",
+        marker,
+        key=request.request_id,
+    )
+
+    async def marker_done() -> bool:
+        rows = await harness.deliveries(marker.request_id)
+        return len(rows) == 2 and all(row.status == "sent" for row in rows)
+
+    await wait_for(marker_done, what="the later request")
+    rows = await harness.deliveries(request.request_id)
+    assert sorted((row.channel, row.status, row.attempts) for row in rows) == [
+        ("inapp", "sent", 1),
+        ("sms", "sent", 1),
+    ]
+    sink = await harness.sql(
+        "SELECT count(*) FROM dev_sink WHERE delivery_id = ANY(:ids)", ids=[r.id for r in rows]
+    )
+    assert sink[0][0] == 1
+
+    # what was sent to whom is audited (through the outbox, to the audit topic)
+    audited = await harness.sql(
+        "SELECT count(*) FROM event_outbox WHERE topic = :t AND convert_from(payload, 'UTF8') "
+        "LIKE :p",
+        t=harness.settings.audit_topic,
+        p=f'%"action":"notification.sent"%{request.request_id}%',
+    )
+    assert audited[0][0] == 2
+    delivered = await harness.sql(
+        "SELECT count(*) FROM event_outbox WHERE topic = :t AND key = :k",
+        t=harness.settings.deliveries_topic,
+        k=request.request_id,
+    )
+    assert delivered[0][0] == 2
+
+
+async def test_staff_stream_carries_the_alarm_feed_of_their_scope(
+    harness: Harness, community: str, user: str
+) -> None:
+    mine = harness.bearer(user, Grant("property_staff", "community", community))
+    building_staff = harness.bearer(
+        user + "-b", Grant("property_manager", "building", f"{community}-b1")
+    )
+    resident = harness.bearer(user + "-r", Grant("resident", "household", f"{community}-h1"))
+    async with (
+        Stream(harness.base_url, mine) as staff_stream,
+        Stream(harness.base_url, building_staff) as building_stream,
+        Stream(harness.base_url, resident) as resident_stream,
+    ):
+        for alarm_id, where, building in (
+            (f"x-{user}", "elsewhere", None),
+            (f"y-{user}", community, f"{community}-b2"),
+            (f"z-{user}", community, f"{community}-b1"),
+        ):
+            event = CloudEvent.create(
+                "community.alarm.raised.v1", "/tests", raised(alarm_id, where, building)
+            )
+            await harness.publish_event(harness.settings.alarm_topic, event, key=alarm_id)
+        alarms = await staff_stream.wait("alarm", 2)
+        [in_building] = await building_stream.wait("alarm", 1)
+        await wait_for(lambda: _after(0.5), what="stragglers")
+    assert sorted(a.data["alarm_id"] for a in alarms) == [f"y-{user}", f"z-{user}"]
+    assert len(staff_stream.of("alarm")) == 2  # never the other community's
+    assert in_building.data["alarm_id"] == f"z-{user}"
+    assert len(building_stream.of("alarm")) == 1
+    assert resident_stream.of("alarm") == []  # residents get no alarm feed
+    ready = resident_stream.of("ready")[0]
+    assert ready.data["alarm_feed"] is False
+
+
+async def _after(seconds: float) -> bool:
+    import asyncio
+
+    await asyncio.sleep(seconds)
+    return True
+
+
+async def test_stream_needs_a_token(harness: Harness) -> None:
+    r = await harness.client.get("/api/v1/stream")
+    assert r.status_code == 401
+    assert r.headers["content-type"].startswith("application/problem+json")
