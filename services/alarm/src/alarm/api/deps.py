@@ -1,0 +1,89 @@
+"""Who may do what in the alarm service, and the parts routes share."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from alarm.config import Settings
+from alarm.engine.evaluator import Evaluator
+from alarm.engine.index import RuleIndex
+from sc_core.auth import Principal, ensure_in_scope, require_roles
+from sc_core.errors import Forbidden
+
+HOUSEHOLD_ROLES = frozenset({"resident", "tenant", "family"})
+# Staff who see and handle alarms in their places
+STAFF = frozenset(
+    {
+        "platform_admin",
+        "community_admin",
+        "property_manager",
+        "property_staff",
+        "grid_worker",
+        "police",
+        "gov_officer",
+    }
+)
+ALARM_READERS = STAFF | HOUSEHOLD_ROLES
+RULE_WRITERS = frozenset({"platform_admin", "community_admin", "property_manager"})
+PLAN_WRITERS = RULE_WRITERS
+# The safety registers (special populations, incidents, key places): never residents
+REGISTER_READERS = frozenset({"community_admin", "grid_worker", "police", "property_manager"})
+REGISTER_WRITERS = frozenset({"community_admin", "grid_worker"})
+EMERGENCY_WRITERS = frozenset({"platform_admin", "community_admin", "property_manager"})
+
+
+class Parts:
+    """What the routes and background jobs share (built in create_app)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.index = RuleIndex()
+        self.evaluator: Evaluator | None = None
+
+
+def get_parts(request: Request) -> Parts:
+    parts: Parts = request.app.state.parts
+    return parts
+
+
+PartsDep = Annotated[Parts, Depends(get_parts)]
+
+
+def roles(*names: str) -> Any:
+    return Depends(require_roles(*sorted(names)))
+
+
+Staff = Annotated[Principal, roles(*STAFF)]
+AlarmReader = Annotated[Principal, roles(*ALARM_READERS)]
+RuleWriter = Annotated[Principal, roles(*RULE_WRITERS)]
+PlanWriter = Annotated[Principal, roles(*PLAN_WRITERS)]
+RegisterReader = Annotated[Principal, roles(*REGISTER_READERS)]
+RegisterWriter = Annotated[Principal, roles(*REGISTER_WRITERS)]
+EmergencyWriter = Annotated[Principal, roles(*EMERGENCY_WRITERS)]
+
+
+def ensure_place(
+    principal: Principal,
+    community_id: str | None,
+    building_id: str | None = None,
+    *,
+    allowed: frozenset[str],
+    unit_id: str | None = None,
+    household_id: str | None = None,
+) -> None:
+    """403 unless the caller holds one of ``allowed`` on this place. A platform-wide rule
+    (no community) is the platform admin's alone."""
+    if community_id is None:
+        if not principal.is_platform_admin:
+            raise Forbidden("alarm.platform_only", "Only a platform admin acts platform-wide")
+        return
+    ensure_in_scope(
+        principal,
+        community_id=community_id,
+        building_id=building_id,
+        unit_id=unit_id,
+        household_id=household_id,
+        roles=allowed,
+    )

@@ -1,0 +1,277 @@
+"""API models of rules, alarms, plans and the duty roster."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from alarm.domain.rules import KINDS, OPS, SEVERITIES
+
+Severity = Literal["critical", "major", "minor", "warning", "indeterminate"]
+Action = Literal["open_work_order", "notify", "broadcast"]
+Id = Field(min_length=1, max_length=64)
+
+
+class ConditionIn(BaseModel):
+    key: str = Field(min_length=1, max_length=64)
+    op: Literal["above", "below", "outside", "between", "equals", "not_equals"]
+    value: bool | int | float | str | None = None
+    low: float | None = None
+    high: float | None = None
+
+    @model_validator(mode="after")
+    def _operands(self) -> ConditionIn:
+        if self.op in ("above", "below") and not isinstance(self.value, int | float):
+            raise ValueError(f"'{self.op}' needs a numeric value")
+        if self.op in ("outside", "between") and self.low is None and self.high is None:
+            raise ValueError(f"'{self.op}' needs low and/or high")
+        if self.op in ("equals", "not_equals") and self.value is None:
+            raise ValueError(f"'{self.op}' needs a value")
+        return self
+
+
+class WindowIn(BaseModel):
+    start: str = Field(pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
+    end: str = Field(pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
+    days: list[int] = Field(default_factory=lambda: list(range(7)))
+
+
+class ScheduleIn(BaseModel):
+    timezone: str = "Asia/Shanghai"
+    windows: list[WindowIn] = Field(min_length=1, max_length=14)
+
+    @model_validator(mode="after")
+    def _zone(self) -> ScheduleIn:
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(self.timezone)
+        except Exception as exc:
+            raise ValueError(f"unknown time zone {self.timezone!r}") from exc
+        if any(not 0 <= d <= 6 for w in self.windows for d in w.days):
+            raise ValueError("days are 0 (Monday) .. 6 (Sunday)")
+        return self
+
+
+class RuleBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    alarm_type: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_.\-]+$")
+    severity: Severity
+    kind: Literal["threshold", "and", "duration", "repeating", "rate", "inactivity"]
+    device_type: str | None = Field(default=None, max_length=64)
+    device_id: str | None = Field(default=None, max_length=64)
+    building_id: str | None = Field(default=None, max_length=64)
+    unit_id: str | None = Field(default=None, max_length=64)
+    room_id: str | None = Field(default=None, max_length=64)
+    conditions: list[ConditionIn] = Field(default_factory=list, max_length=10)
+    duration_s: float | None = Field(default=None, gt=0, le=30 * 86400)
+    repeat_count: int | None = Field(default=None, ge=2, le=1000)
+    window_s: float | None = Field(default=None, gt=0, le=30 * 86400)
+    rate_key: str | None = Field(default=None, max_length=64)
+    rate_max: float | None = Field(default=None, ge=0)
+    rate_per_s: float = Field(default=60, gt=0)
+    rate_direction: Literal["rise", "fall", "any"] = "any"
+    inactivity_s: float | None = Field(default=None, gt=0, le=30 * 86400)
+    offline: bool = False
+    title: str | None = Field(default=None, max_length=200)
+    schedule: ScheduleIn | None = None
+    actions: list[Action] = Field(default_factory=list)
+    work_order_type: str | None = Field(default=None, max_length=64)
+    auto_clear: bool = True
+    enabled: bool = True
+
+    @model_validator(mode="after")
+    def _kind_needs(self) -> RuleBody:
+        k = self.kind
+        if k in ("threshold", "duration", "repeating") and not self.conditions:
+            raise ValueError(f"a {k} rule needs at least one condition")
+        if k == "and" and len(self.conditions) < 2:
+            raise ValueError("an 'and' rule needs at least two conditions")
+        if k == "duration" and self.duration_s is None:
+            raise ValueError("a duration rule needs duration_s")
+        if k == "repeating" and (self.repeat_count is None or self.window_s is None):
+            raise ValueError("a repeating rule needs repeat_count and window_s")
+        if k == "rate" and (self.rate_key is None or self.rate_max is None):
+            raise ValueError("a rate rule needs rate_key and rate_max")
+        if k == "inactivity" and self.inactivity_s is None and not self.offline:
+            raise ValueError("an inactivity rule needs inactivity_s or offline")
+        if self.device_type is None and self.device_id is None and self.building_id is None:
+            if self.room_id is None and self.unit_id is None:
+                raise ValueError("scope the rule: device_type, device_id or a place")
+        return self
+
+    def spec(self) -> dict[str, Any]:
+        keys = (
+            "duration_s repeat_count window_s rate_key rate_max rate_per_s rate_direction "
+            "inactivity_s offline title"
+        ).split()
+        spec: dict[str, Any] = {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
+        spec["conditions"] = [c.model_dump(exclude_none=True) for c in self.conditions]
+        return spec
+
+
+class RuleCreate(RuleBody):
+    community_id: str | None = Field(default=None, max_length=64)
+
+
+class RuleRead(BaseModel):
+    id: uuid.UUID
+    community_id: str | None
+    name: str
+    alarm_type: str
+    severity: str
+    kind: str
+    device_type: str | None
+    device_id: str | None
+    building_id: str | None
+    unit_id: str | None
+    room_id: str | None
+    spec: dict[str, Any]
+    schedule: dict[str, Any] | None
+    actions: list[str]
+    work_order_type: str | None
+    auto_clear: bool
+    enabled: bool
+    version: int
+    updated_at: datetime
+    updated_by: str | None
+
+
+class RuleVersionRead(BaseModel):
+    version: int
+    snapshot: dict[str, Any]
+    changed_by: str | None
+    changed_at: datetime
+
+
+class AlarmRead(BaseModel):
+    id: uuid.UUID
+    alarm_type: str
+    severity: str
+    status: str
+    originator_type: str
+    originator_id: str
+    community_id: str
+    building_id: str | None
+    unit_id: str | None
+    room_id: str | None
+    household_id: str | None
+    device_type: str | None
+    count: int
+    first_at: datetime
+    last_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    cleared_at: datetime | None
+    cleared_by: str | None
+    rule_id: uuid.UUID | None
+    rule_version: int | None
+    source: str
+    title: str
+    description: str | None
+    details: dict[str, Any]
+    actions: list[str]
+    work_order_type: str | None
+    assignee_id: str | None
+    escalation_stage: int
+
+
+class CameraRead(BaseModel):
+    device_id: str
+    lat: float
+    lng: float
+    distance_m: float
+    place_id: uuid.UUID
+    place_name: str
+
+
+class AlarmDetail(AlarmRead):
+    nearest_cameras: list[CameraRead] = Field(default_factory=list)
+    history: list[dict[str, Any]] = Field(default_factory=list)
+    comments: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class ManualAlarm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    alarm_type: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_.\-]+$")
+    severity: Severity = "major"
+    title: str = Field(min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=2000)
+    community_id: str = Id
+    building_id: str | None = Field(default=None, max_length=64)
+    unit_id: str | None = Field(default=None, max_length=64)
+    room_id: str | None = Field(default=None, max_length=64)
+    household_id: str | None = Field(default=None, max_length=64)
+    actions: list[Action] = Field(default_factory=lambda: ["notify"])
+    work_order_type: str | None = Field(default=None, max_length=64)
+
+
+class AssignBody(BaseModel):
+    assignee_id: str = Id
+
+
+class CommentBody(BaseModel):
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class StageIn(BaseModel):
+    after_s: float = Field(default=0, ge=0, le=7 * 86400)
+    roles: list[str] = Field(default_factory=list, max_length=10)
+    user_ids: list[str] = Field(default_factory=list, max_length=100)
+    on_duty: bool = False
+
+
+class PlanBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    community_id: str = Id
+    name: str = Field(min_length=1, max_length=200)
+    alarm_types: list[str] = Field(default_factory=list, max_length=50)
+    min_severity: Severity = "indeterminate"
+    building_id: str | None = Field(default=None, max_length=64)
+    stages: list[StageIn] = Field(min_length=1, max_length=10)
+    channels: list[Literal["inapp", "push", "sms", "voice", "speaker", "screen"]] = Field(
+        default_factory=lambda: ["inapp", "push", "sms"], min_length=1
+    )
+    enabled: bool = True
+
+    @model_validator(mode="after")
+    def _increasing(self) -> PlanBody:
+        delays = [s.after_s for s in self.stages]
+        if delays != sorted(delays):
+            raise ValueError("stage delays must not decrease")
+        return self
+
+
+class PlanRead(PlanBody):
+    id: uuid.UUID
+
+
+class ShiftBody(BaseModel):
+    community_id: str = Id
+    user_id: str = Id
+    role: str = Field(min_length=1, max_length=32)
+    starts_at: datetime
+    ends_at: datetime
+    note: str | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def _order(self) -> ShiftBody:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        return self
+
+
+class ShiftRead(ShiftBody):
+    id: uuid.UUID
+
+
+assert set(SEVERITIES) == {"critical", "major", "minor", "warning", "indeterminate"}
+assert set(KINDS) == {"threshold", "and", "duration", "repeating", "rate", "inactivity"}
+assert set(OPS) == {"above", "below", "outside", "between", "equals", "not_equals"}

@@ -1,0 +1,35 @@
+"""Settings of the alarm service (environment variables, built once at start)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from sc_core.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    service_name: str = "alarm"
+
+    # Topics in
+    telemetry_topic: str = "telemetry.readings.v1"
+    status_topic: str = "device.status.v1"
+    workorder_topic: str = "workorder.events.v1"
+    # Topics out (through the outbox)
+    alarm_topic: str = "alarm.events.v1"
+    notification_topic: str = "notification.requests.v1"
+
+    # Evaluation of telemetry: one transaction per poll of up to this many readings
+    evaluation_enabled: bool = True
+    evaluation_max_batch: int = Field(default=2000, ge=1)
+    evaluation_group: str | None = None
+    # How often a replica re-reads the rules (a change made through this replica's API
+    # takes effect at once)
+    rules_reload_s: float = Field(default=5.0, gt=0)
+    # Timers (duration held, device silent) and escalation stages are checked this often
+    timer_sweep_s: float = Field(default=5.0, gt=0)
+    escalation_sweep_s: float = Field(default=5.0, gt=0)
+
+    # Time zone of schedules and statistics when none is given
+    community_timezone: str = "Asia/Shanghai"
+    # Default channels of notification plans
+    default_channels: list[str] = Field(default_factory=lambda: ["inapp", "push", "sms"])

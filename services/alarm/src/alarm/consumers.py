@@ -1,0 +1,49 @@
+"""Event subscriptions: device status (offline alarms) and work orders (an alarm's work
+order resolved or closed clears the alarm). Telemetry has its own batch consumer
+(:mod:`alarm.engine.evaluator`), wired in :mod:`alarm.main`."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+
+from alarm.api.deps import Parts
+from alarm.engine import alarms as lifecycle
+from alarm.engine.evaluator import STATUS
+from sc_contracts.events.workorder import WorkOrderChangedV1
+from sc_core.bus.cloudevents import CloudEvent
+from sc_core.db.uow import UnitOfWork
+from sc_core.service import Runtime
+
+log = logging.getLogger(__name__)
+WORKORDER_CHANGED = "community.workorder.changed.v1"
+CLEARING = frozenset({"resolved", "closed"})
+
+
+def register(parts: Parts, prepare: Callable[[Runtime], None]) -> Callable[[Runtime], None]:
+    settings = parts.settings
+
+    def _register(runtime: Runtime) -> None:
+        prepare(runtime)
+        assert parts.evaluator is not None
+        status = runtime.consumer(name="device-status", topics=[settings.status_topic])
+        status.on(STATUS)(parts.evaluator.on_status)
+        orders = runtime.consumer(name="workorders", topics=[settings.workorder_topic])
+
+        @orders.on(WORKORDER_CHANGED)
+        async def on_work_order(event: CloudEvent, uow: UnitOfWork | None) -> None:
+            assert uow is not None
+            data = WorkOrderChangedV1.model_validate(event.data)
+            if not data.alarm_id or data.status not in CLEARING:
+                return
+            try:
+                alarm_id = uuid.UUID(data.alarm_id)
+            except ValueError:
+                log.warning("work order %s names alarm %r: not ours", data.work_order_id, data.alarm_id)
+                return
+            await lifecycle.clear_by_id(
+                uow, settings.alarm_topic, alarm_id, data.actor_id, f"work_order_{data.status}"
+            )
+
+    return _register

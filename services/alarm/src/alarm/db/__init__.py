@@ -1,0 +1,1 @@
+"""alarm's tables and migrations."""

@@ -1,0 +1,365 @@
+"""Rules as data and their evaluation (pure: no I/O).
+
+A rule has a ``kind`` and a spec:
+
+- ``threshold`` / ``and``: every condition holds (``and`` is several conditions);
+- ``duration``: the conditions hold continuously for ``duration_s`` (a timer fires even
+  without a further reading);
+- ``repeating``: the conditions hold ``repeat_count`` times within ``window_s``;
+- ``rate``: ``rate_key`` changes by more than ``rate_max`` per ``rate_per_s`` seconds
+  (``rate_direction`` rise, fall or any);
+- ``inactivity``: no reading for ``inactivity_s`` (timer), and with ``offline`` the device
+  going offline (device.status.v1).
+
+A condition is ``{"key", "op", "value" | "low"/"high"}`` with op above, below, outside,
+between, equals, not_equals. Evaluation takes the rule, its state for one originator (a
+JSON-able dict) and a reading; it returns a decision (raise, clear or nothing), the new
+state and when its timer is due.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from alarm.domain.schedule import Schedule
+
+Kind = Literal["threshold", "and", "duration", "repeating", "rate", "inactivity"]
+KINDS: tuple[str, ...] = ("threshold", "and", "duration", "repeating", "rate", "inactivity")
+SEVERITIES: tuple[str, ...] = ("critical", "major", "minor", "warning", "indeterminate")
+SEVERITY_RANK = {s: len(SEVERITIES) - i for i, s in enumerate(SEVERITIES)}
+OPS = ("above", "below", "outside", "between", "equals", "not_equals")
+STATEFUL = frozenset({"duration", "repeating", "rate", "inactivity"})
+
+
+@dataclass(frozen=True)
+class Condition:
+    key: str
+    op: str
+    value: Any = None
+    low: float | None = None
+    high: float | None = None
+
+    def holds(self, values: dict[str, Any]) -> bool | None:
+        """Whether it holds for these values; None when the key is not among them."""
+        if self.key not in values:
+            return None
+        v = values[self.key]
+        if self.op == "equals":
+            return bool(v == self.value)
+        if self.op == "not_equals":
+            return bool(v != self.value)
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            return False
+        if self.op == "above":
+            return float(v) > float(self.value)
+        if self.op == "below":
+            return float(v) < float(self.value)
+        low = float("-inf") if self.low is None else self.low
+        high = float("inf") if self.high is None else self.high
+        inside = low <= float(v) <= high
+        return not inside if self.op == "outside" else inside
+
+    @classmethod
+    def of(cls, raw: dict[str, Any]) -> Condition:
+        return cls(raw["key"], raw["op"], raw.get("value"), raw.get("low"), raw.get("high"))
+
+
+@dataclass(frozen=True)
+class Reading:
+    device_id: str
+    device_type: str
+    community_id: str
+    building_id: str | None
+    unit_id: str | None
+    room_id: str | None
+    ts: datetime
+    values: dict[str, Any]
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: uuid.UUID
+    version: int
+    community_id: str | None
+    name: str
+    alarm_type: str
+    severity: str
+    kind: str
+    device_type: str | None = None
+    device_id: str | None = None
+    building_id: str | None = None
+    unit_id: str | None = None
+    room_id: str | None = None
+    conditions: tuple[Condition, ...] = ()
+    duration_s: float = 0
+    repeat_count: int = 0
+    window_s: float = 0
+    rate_key: str | None = None
+    rate_max: float = 0
+    rate_per_s: float = 60
+    rate_direction: str = "any"
+    inactivity_s: float = 0
+    offline: bool = False
+    schedule: Schedule | None = None
+    actions: tuple[str, ...] = ()
+    work_order_type: str | None = None
+    auto_clear: bool = True
+    title: str | None = None
+
+    @property
+    def stateful(self) -> bool:
+        return self.kind in STATEFUL
+
+    def applies_to(
+        self,
+        *,
+        device_id: str,
+        device_type: str,
+        community_id: str,
+        building_id: str | None = None,
+        unit_id: str | None = None,
+        room_id: str | None = None,
+    ) -> bool:
+        """Scope: the device, its type, and the place (community, building, unit, room)."""
+        if self.device_id is not None and self.device_id != device_id:
+            return False
+        if self.device_type is not None and self.device_type != device_type:
+            return False
+        if self.community_id is not None and self.community_id != community_id:
+            return False
+        for mine, theirs in (
+            (self.building_id, building_id),
+            (self.unit_id, unit_id),
+            (self.room_id, room_id),
+        ):
+            if mine is not None and mine != theirs:
+                return False
+        return True
+
+    def condition(self, values: dict[str, Any]) -> bool | None:
+        """AND of the conditions; None when a key is missing (the reading says nothing)."""
+        result = True
+        for cond in self.conditions:
+            held = cond.holds(values)
+            if held is None:
+                return None
+            result = result and held
+        return result
+
+    @classmethod
+    def from_row(cls, row: Any) -> Rule:
+        spec: dict[str, Any] = dict(row.spec or {})
+        return cls(
+            id=row.id,
+            version=row.version,
+            community_id=row.community_id,
+            name=row.name,
+            alarm_type=row.alarm_type,
+            severity=row.severity,
+            kind=row.kind,
+            device_type=row.device_type,
+            device_id=row.device_id,
+            building_id=row.building_id,
+            unit_id=row.unit_id,
+            room_id=row.room_id,
+            conditions=tuple(Condition.of(c) for c in spec.get("conditions", [])),
+            duration_s=float(spec.get("duration_s") or 0),
+            repeat_count=int(spec.get("repeat_count") or 0),
+            window_s=float(spec.get("window_s") or 0),
+            rate_key=spec.get("rate_key"),
+            rate_max=float(spec.get("rate_max") or 0),
+            rate_per_s=float(spec.get("rate_per_s") or 60),
+            rate_direction=spec.get("rate_direction") or "any",
+            inactivity_s=float(spec.get("inactivity_s") or 0),
+            offline=bool(spec.get("offline", False)),
+            schedule=Schedule.of(row.schedule) if row.schedule else None,
+            actions=tuple(row.actions or ()),
+            work_order_type=row.work_order_type,
+            auto_clear=row.auto_clear,
+            title=spec.get("title"),
+        )
+
+
+@dataclass
+class Decision:
+    """What one reading (or timer, or status) means for one rule and originator."""
+
+    action: Literal["raise", "clear"]
+    at: datetime
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Step:
+    decision: Decision | None
+    state: dict[str, Any]
+    due_at: datetime | None
+    changed: bool
+
+
+def _iso(ts: datetime) -> str:
+    return ts.isoformat()
+
+
+def _ts(raw: str | None) -> datetime | None:
+    return datetime.fromisoformat(raw) if raw else None
+
+
+def _details(rule: Rule, reading: Reading, **extra: Any) -> dict[str, Any]:
+    details: dict[str, Any] = {
+        "rule": rule.name,
+        "reading_ts": _iso(reading.ts),
+        "received_at": _iso(reading.received_at),
+    }
+    for cond in rule.conditions:
+        value = reading.values.get(cond.key)
+        if isinstance(value, bool | int | float | str):
+            details[cond.key] = value
+    details.update(extra)
+    return details
+
+
+def evaluate(rule: Rule, state: dict[str, Any], reading: Reading) -> Step:
+    """One reading against one rule for the reading's device."""
+    old = dict(state)
+    if state.get("v") != rule.version:  # the rule changed: its old state means nothing
+        state = {"v": rule.version, "active": bool(state.get("active"))}
+    last_ts = _ts(state.get("last_ts"))
+    if rule.stateful and last_ts is not None and reading.ts <= last_ts:
+        return Step(None, old, _ts(old.get("due")), False)  # redelivered or out of order
+    new = dict(state)
+    if rule.stateful:
+        new["last_ts"] = _iso(reading.ts)
+    active_window = rule.schedule is None or rule.schedule.active_at(reading.ts)
+    decision: Decision | None = None
+    due: datetime | None = None
+
+    if rule.kind in ("threshold", "and"):
+        held = rule.condition(reading.values)
+        if held and active_window:
+            decision = Decision("raise", reading.ts, _details(rule, reading))
+        elif held is False and new.get("active"):
+            decision = _clear(rule, reading)
+    elif rule.kind == "duration":
+        held = rule.condition(reading.values)
+        if held and active_window:
+            since = _ts(new.get("since")) or reading.ts
+            new["since"] = _iso(since)
+            new["place"] = _place(reading)
+            if reading.ts - since >= timedelta(seconds=rule.duration_s):
+                decision = Decision(
+                    "raise", reading.ts, _details(rule, reading, held_s=rule.duration_s)
+                )
+            else:
+                due = since + timedelta(seconds=rule.duration_s)
+        elif held is not None:
+            new.pop("since", None)
+            if new.get("active"):
+                decision = _clear(rule, reading)
+    elif rule.kind == "repeating":
+        held = rule.condition(reading.values)
+        horizon = reading.ts - timedelta(seconds=rule.window_s)
+        hits = [h for h in new.get("hits", []) if datetime.fromisoformat(h) > horizon]
+        if held and active_window:
+            hits.append(_iso(reading.ts))
+        new["hits"] = hits[-max(rule.repeat_count, 1) :]
+        if held and active_window and len(hits) >= rule.repeat_count:
+            decision = Decision("raise", reading.ts, _details(rule, reading, hits=len(hits)))
+        elif not hits and new.get("active") and held is False:
+            decision = _clear(rule, reading)
+    elif rule.kind == "rate":
+        decision = _rate(rule, new, reading, active_window)
+    elif rule.kind == "inactivity":
+        new["last_seen"] = _iso(reading.ts)
+        new["place"] = _place(reading)
+        due = reading.ts + timedelta(seconds=rule.inactivity_s) if rule.inactivity_s else None
+        if new.get("active") and new.get("cause") != "offline":
+            decision = _clear(rule, reading)
+
+    if decision is not None:
+        new["active"] = decision.action == "raise"
+    if decision is not None and decision.action == "clear" and not rule.auto_clear:
+        decision = None
+        new["active"] = True
+    if due is not None:
+        new["due"] = _iso(due)
+    else:
+        new.pop("due", None)
+    return Step(decision, new, due, new != old)
+
+
+def _clear(rule: Rule, reading: Reading) -> Decision:
+    return Decision("clear", reading.ts, _details(rule, reading))
+
+
+def _place(reading: Reading) -> dict[str, Any]:
+    return {
+        "device_type": reading.device_type,
+        "community_id": reading.community_id,
+        "building_id": reading.building_id,
+        "unit_id": reading.unit_id,
+        "room_id": reading.room_id,
+    }
+
+
+def _rate(rule: Rule, new: dict[str, Any], reading: Reading, active: bool) -> Decision | None:
+    key = rule.rate_key or ""
+    value = reading.values.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    last_value, last_at = new.get("last_value"), _ts(new.get("last_at"))
+    new["last_value"], new["last_at"] = float(value), _iso(reading.ts)
+    if last_value is None or last_at is None:
+        return None
+    seconds = (reading.ts - last_at).total_seconds()
+    if seconds <= 0:
+        return None
+    change = (float(value) - float(last_value)) / seconds * rule.rate_per_s
+    crossed = {
+        "rise": change > rule.rate_max,
+        "fall": -change > rule.rate_max,
+    }.get(rule.rate_direction, abs(change) > rule.rate_max)
+    if crossed and active:
+        details = _details(rule, reading, **{key: float(value), "rate": round(change, 4)})
+        return Decision("raise", reading.ts, details)
+    if not crossed and new.get("active"):
+        return Decision("clear", reading.ts, _details(rule, reading, rate=round(change, 4)))
+    return None
+
+
+def fire_timer(rule: Rule, state: dict[str, Any], now: datetime) -> Step:
+    """A due timer: a duration that held long enough, or a device that went silent."""
+    new = dict(state)
+    new.pop("due", None)
+    decision: Decision | None = None
+    if rule.kind == "duration" and new.get("since") and not new.get("active"):
+        decision = Decision("raise", now, {"rule": rule.name, "held_s": rule.duration_s})
+    elif rule.kind == "inactivity" and not new.get("active"):
+        decision = Decision(
+            "raise", now, {"rule": rule.name, "last_seen": new.get("last_seen") or ""}
+        )
+        new["cause"] = "silent"
+    if rule.schedule is not None and not rule.schedule.active_at(now):
+        decision = None
+    if decision is not None:
+        new["active"] = True
+    return Step(decision, new, None, True)
+
+
+def status_change(rule: Rule, state: dict[str, Any], online: bool, at: datetime) -> Step:
+    """device.status.v1 for an inactivity rule with ``offline``."""
+    new = dict(state)
+    decision: Decision | None = None
+    if not online and not new.get("active"):
+        decision = Decision("raise", at, {"rule": rule.name, "status": "offline"})
+        new["active"], new["cause"] = True, "offline"
+    elif online and new.get("active"):
+        if rule.auto_clear:
+            decision = Decision("clear", at, {"rule": rule.name, "status": "online"})
+            new["active"] = False
+        new.pop("cause", None)
+    return Step(decision, new, _ts(new.get("due")), new != state)

@@ -1,0 +1,274 @@
+"""Alarm lifecycle against the database: raise (one active per cause, enforced by the
+partial unique index and ``INSERT ... ON CONFLICT``), acknowledge, clear, history, and the
+alarm events through the outbox in the same transaction."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import literal_column, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+
+from alarm.db.models import Alarm, AlarmHistory
+from alarm.domain.lifecycle import ACTIVE
+from sc_contracts.events.alarm import (
+    AlarmAcknowledgedV1,
+    AlarmClearedV1,
+    AlarmRaisedV1,
+    AlarmStateV1,
+)
+from sc_core.bus.cloudevents import CloudEvent
+from sc_core.db.uow import UnitOfWork
+
+RAISED = "community.alarm.raised.v1"
+ACKNOWLEDGED = "community.alarm.acknowledged.v1"
+CLEARED = "community.alarm.cleared.v1"
+SOURCE = "/services/alarm"
+ALARM_COLUMNS = [c for c in Alarm.__table__.columns]
+
+
+@dataclass
+class Cause:
+    """What raises (or repeats) an alarm."""
+
+    alarm_type: str
+    severity: str
+    originator_type: str
+    originator_id: str
+    community_id: str
+    at: datetime
+    title: str
+    source: str = "rule"
+    count: int = 1
+    building_id: str | None = None
+    unit_id: str | None = None
+    room_id: str | None = None
+    household_id: str | None = None
+    device_type: str | None = None
+    rule_id: uuid.UUID | None = None
+    rule_version: int | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    actions: list[str] = field(default_factory=list)
+    work_order_type: str | None = None
+    created_by: str | None = None
+    description: str | None = None
+    first_at: datetime | None = None
+
+
+@dataclass
+class Raised:
+    alarm: Any  # the row after the upsert
+    created: bool
+    severity_changed: bool
+
+
+def _scalar(value: Any) -> bool | int | float | str:
+    return value if isinstance(value, bool | int | float | str) else str(value)
+
+
+def state_of(row: Any, event: type[AlarmStateV1], actor_id: str | None = None) -> AlarmStateV1:
+    return event(
+        alarm_id=str(row.id),
+        alarm_type=row.alarm_type,
+        severity=row.severity,
+        status=row.status,
+        originator_type=row.originator_type,
+        originator_id=row.originator_id,
+        community_id=row.community_id,
+        building_id=row.building_id,
+        unit_id=row.unit_id,
+        room_id=row.room_id,
+        count=max(1, row.count),
+        first_at=row.first_at,
+        last_at=row.last_at,
+        rule_id=str(row.rule_id) if row.rule_id else None,
+        actor_id=actor_id,
+        acknowledged_at=row.acknowledged_at,
+        cleared_at=row.cleared_at,
+        details={k: _scalar(v) for k, v in (row.details or {}).items() if v is not None},
+        title=row.title,
+        actions=list(row.actions or []),
+        work_order_type=row.work_order_type,
+    )
+
+
+async def publish(
+    uow: UnitOfWork, topic: str, row: Any, event_type: str, actor_id: str | None = None
+) -> None:
+    model = {RAISED: AlarmRaisedV1, ACKNOWLEDGED: AlarmAcknowledgedV1, CLEARED: AlarmClearedV1}[
+        event_type
+    ]
+    data = state_of(row, model, actor_id)
+    event = CloudEvent.create(event_type, SOURCE, data, subject=str(row.id))
+    await uow.publish(topic, event, key=str(row.id))
+
+
+async def history(
+    uow: UnitOfWork, alarm_id: uuid.UUID, action: str, actor_id: str | None, **detail: Any
+) -> None:
+    await uow.session.execute(
+        insert(AlarmHistory).values(
+            alarm_id=alarm_id,
+            at=datetime.now(UTC),
+            action=action,
+            actor_id=actor_id,
+            detail={k: _scalar(v) for k, v in detail.items() if v is not None},
+        )
+    )
+
+
+async def raise_alarm(uow: UnitOfWork, cause: Cause, topic: str) -> Raised:
+    """Create the alarm, or count a repeat of the active one (one statement: two
+    consumers racing on the same cause meet in the unique index, not in Python)."""
+    values = {
+        "id": uuid.uuid4(),
+        "created_at": datetime.now(UTC),
+        "alarm_type": cause.alarm_type,
+        "severity": cause.severity,
+        "status": "active_unack",
+        "originator_type": cause.originator_type,
+        "originator_id": cause.originator_id,
+        "community_id": cause.community_id,
+        "building_id": cause.building_id,
+        "unit_id": cause.unit_id,
+        "room_id": cause.room_id,
+        "household_id": cause.household_id,
+        "device_type": cause.device_type,
+        "count": cause.count,
+        "first_at": cause.first_at or cause.at,
+        "last_at": cause.at,
+        "rule_id": cause.rule_id,
+        "rule_version": cause.rule_version,
+        "source": cause.source,
+        "title": cause.title[:200],
+        "description": cause.description,
+        "details": cause.details,
+        "actions": cause.actions,
+        "work_order_type": cause.work_order_type,
+        "created_by": cause.created_by,
+        "severity_bumped": False,
+        "escalation_stage": 0,
+    }
+    stmt = insert(Alarm).values(**values)
+    excluded = stmt.excluded
+    table = Alarm.__table__
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["originator_type", "originator_id", "alarm_type"],
+        index_where=text("cleared_at IS NULL"),
+        set_={
+            "count": table.c.count + excluded.count,
+            "last_at": text("GREATEST(alarms.last_at, excluded.last_at)"),
+            "severity_bumped": table.c.severity != excluded.severity,
+            "severity": excluded.severity,
+            "details": excluded.details,
+        },
+    ).returning(*ALARM_COLUMNS, literal_column("(xmax = 0)").label("inserted"))
+    row = (await uow.session.execute(stmt)).one()
+    created = bool(row.inserted)
+    if created:
+        await history(uow, row.id, "raised", cause.created_by, severity=row.severity)
+        await publish(uow, topic, row, RAISED)
+    elif row.severity_bumped:
+        await history(uow, row.id, "severity_changed", None, severity=row.severity)
+        await publish(uow, topic, row, RAISED)
+    return Raised(row, created, bool(row.severity_bumped) and not created)
+
+
+async def clear_cause(
+    uow: UnitOfWork,
+    topic: str,
+    *,
+    originator_type: str,
+    originator_id: str,
+    alarm_type: str,
+    at: datetime,
+    reason: str,
+) -> Any | None:
+    """Clear the active alarm of this cause, if there is one (by its rule)."""
+    table = Alarm.__table__
+    stmt = (
+        update(table)
+        .where(
+            table.c.originator_type == originator_type,
+            table.c.originator_id == originator_id,
+            table.c.alarm_type == alarm_type,
+            table.c.cleared_at.is_(None),
+        )
+        .values(**_clear_values(at, None))
+        .returning(*ALARM_COLUMNS)
+    )
+    row = (await uow.session.execute(stmt)).first()
+    if row is not None:
+        await history(uow, row.id, "cleared", None, reason=reason)
+        await publish(uow, topic, row, CLEARED)
+    return row
+
+
+def _clear_values(at: datetime, actor_id: str | None) -> dict[str, Any]:
+    table = Alarm.__table__
+    from sqlalchemy import case
+
+    return {
+        "status": case(
+            (table.c.status == "active_ack", "cleared_ack"), else_=literal_column("'cleared_unack'")
+        ),
+        "cleared_at": at,
+        "cleared_by": actor_id,
+        "next_escalation_at": None,
+    }
+
+
+async def clear_by_id(
+    uow: UnitOfWork, topic: str, alarm_id: uuid.UUID, actor_id: str | None, reason: str
+) -> Any | None:
+    """Clear one alarm unless already cleared; None when it was (or does not exist)."""
+    table = Alarm.__table__
+    stmt = (
+        update(table)
+        .where(table.c.id == alarm_id, table.c.status.in_(ACTIVE))
+        .values(**_clear_values(datetime.now(UTC), actor_id))
+        .returning(*ALARM_COLUMNS)
+    )
+    row = (await uow.session.execute(stmt)).first()
+    if row is not None:
+        await history(uow, row.id, "cleared", actor_id, reason=reason)
+        await publish(uow, topic, row, CLEARED, actor_id)
+    return row
+
+
+async def acknowledge(
+    uow: UnitOfWork, topic: str, alarm_id: uuid.UUID, actor_id: str
+) -> Any | None:
+    """Acknowledge (stops escalation); None when already acknowledged."""
+    table = Alarm.__table__
+    from sqlalchemy import case
+
+    stmt = (
+        update(table)
+        .where(table.c.id == alarm_id, table.c.status.in_(("active_unack", "cleared_unack")))
+        .values(
+            status=case(
+                (table.c.status == "active_unack", "active_ack"),
+                else_=literal_column("'cleared_ack'"),
+            ),
+            acknowledged_at=datetime.now(UTC),
+            acknowledged_by=actor_id,
+            next_escalation_at=None,
+        )
+        .returning(*ALARM_COLUMNS)
+    )
+    row = (await uow.session.execute(stmt)).first()
+    if row is not None:
+        await history(uow, row.id, "acknowledged", actor_id)
+        await publish(uow, topic, row, ACKNOWLEDGED, actor_id)
+    return row
+
+
+async def get(uow: UnitOfWork, alarm_id: uuid.UUID, *, lock: bool = False) -> Any | None:
+    query = select(Alarm.__table__).where(Alarm.__table__.c.id == alarm_id)
+    if lock:
+        query = query.with_for_update()
+    return (await uow.session.execute(query)).first()

@@ -1,0 +1,343 @@
+"""Evaluation of telemetry at volume, of device status, and of due timers.
+
+A batch of readings is evaluated against the in-memory rule index; the states it touches
+are read from ``rule_states`` once (cache misses only), and the new states, the alarms
+(raised, repeated, cleared), their events and the notification requests are written in
+ONE transaction. The cache is updated only after that commit, so a failed batch is
+evaluated again from what the database holds; a restart reads the states back lazily
+(duration, repeat windows and last values survive it). When partitions move between
+replicas the cache is dropped, so a state another replica wrote is re-read.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select, tuple_
+from sqlalchemy.dialects.postgresql import insert
+
+from alarm.config import Settings
+from alarm.db.models import RuleState
+from alarm.db.registers import Incident
+from alarm.domain.rules import Decision, Reading, Rule, Step, evaluate, fire_timer, status_change
+from alarm.engine import alarms as lifecycle
+from alarm.engine import notify
+from alarm.engine.index import RuleIndex
+from sc_contracts.events.device import DeviceStatusChangedV1
+from sc_contracts.events.telemetry import TelemetryRecordedV1
+from sc_core.bus.cloudevents import CloudEvent
+from sc_core.db.engine import Database
+from sc_core.db.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+TELEMETRY = "community.telemetry.recorded.v1"
+STATUS = "community.device.status_changed.v1"
+Key = tuple[uuid.UUID, str]
+
+
+class BadReading(ValueError):
+    pass
+
+
+@dataclass
+class Place:
+    community_id: str
+    device_type: str | None = None
+    building_id: str | None = None
+    unit_id: str | None = None
+    room_id: str | None = None
+
+    @classmethod
+    def of(cls, reading: Reading) -> Place:
+        return cls(
+            reading.community_id,
+            reading.device_type,
+            reading.building_id,
+            reading.unit_id,
+            reading.room_id,
+        )
+
+
+@dataclass
+class Outcomes:
+    """Decisions of one batch, folded per cause: a cause raised five times in a batch
+    is one upsert with count 5."""
+
+    raises: OrderedDict[Key, tuple[Rule, Place, Decision, int]] = field(
+        default_factory=OrderedDict
+    )
+    clears: dict[Key, tuple[Rule, Decision]] = field(default_factory=dict)
+    states: dict[Key, Step] = field(default_factory=dict)
+
+    def add(self, rule: Rule, device_id: str, place: Place, decision: Decision | None) -> None:
+        if decision is None:
+            return
+        key = (rule.id, device_id)
+        if decision.action == "raise":
+            self.clears.pop(key, None)
+            earlier = self.raises.get(key)
+            count = earlier[3] + 1 if earlier else 1
+            self.raises[key] = (rule, place, decision, count)
+            self.raises.move_to_end(key)
+        else:
+            self.raises.pop(key, None)
+            self.clears[key] = (rule, decision)
+
+
+def reading_of(event: CloudEvent) -> Reading:
+    try:
+        data = TelemetryRecordedV1.model_validate(event.data)
+    except ValidationError as exc:
+        raise BadReading(f"not a telemetry reading: {exc.errors()[:2]}") from exc
+    return Reading(
+        device_id=data.device_id,
+        device_type=data.device_type,
+        community_id=data.community_id,
+        building_id=data.building_id,
+        unit_id=data.unit_id,
+        room_id=data.room_id,
+        ts=data.ts,
+        values=dict(data.values),
+        received_at=data.received_at,
+    )
+
+
+def title_for(rule: Rule, place: Place) -> str:
+    if rule.title:
+        return rule.title
+    where = "/".join(p for p in (place.building_id, place.unit_id, place.room_id) if p)
+    return f"{rule.name} ({where})" if where else rule.name
+
+
+class Evaluator:
+    def __init__(self, db: Database, index: RuleIndex, settings: Settings) -> None:
+        self.db = db
+        self.index = index
+        self.settings = settings
+        self.cache: dict[Key, dict[str, Any]] = {}
+
+    def drop_cache(self, *_: Any) -> None:
+        self.cache.clear()
+
+    async def _load(self, uow: UnitOfWork, keys: set[Key]) -> None:
+        missing = [k for k in keys if k not in self.cache]
+        for start in range(0, len(missing), 1000):
+            chunk = missing[start : start + 1000]
+            rows = await uow.session.execute(
+                select(RuleState.rule_id, RuleState.originator_id, RuleState.state).where(
+                    tuple_(RuleState.rule_id, RuleState.originator_id).in_(chunk)
+                )
+            )
+            found = {(r.rule_id, r.originator_id): dict(r.state) for r in rows}
+            for key in chunk:
+                self.cache[key] = found.get(key, {})
+
+    # telemetry --------------------------------------------------------------------
+    async def handle(self, events: list[CloudEvent], uow: UnitOfWork) -> None:
+        readings = [reading_of(e) for e in events if e.type == TELEMETRY]
+        pairs = [
+            (rule, reading)
+            for reading in readings
+            for rule in self.index.matching(
+                device_id=reading.device_id,
+                device_type=reading.device_type,
+                community_id=reading.community_id,
+                building_id=reading.building_id,
+                unit_id=reading.unit_id,
+                room_id=reading.room_id,
+            )
+        ]
+        if not pairs:
+            return
+        await self._load(uow, {(rule.id, reading.device_id) for rule, reading in pairs})
+        out = Outcomes()
+        working: dict[Key, dict[str, Any]] = {}
+        for rule, reading in pairs:
+            key = (rule.id, reading.device_id)
+            state = working.get(key, self.cache.get(key, {}))
+            step = evaluate(rule, state, reading)
+            working[key] = step.state
+            if step.changed:
+                out.states[key] = step
+            out.add(rule, reading.device_id, Place.of(reading), step.decision)
+        await self.apply(uow, out)
+        await uow.commit()
+        for key, step in out.states.items():
+            self.cache[key] = step.state
+
+    async def apply(self, uow: UnitOfWork, out: Outcomes) -> None:
+        if out.states:
+            rows = [
+                {
+                    "rule_id": k[0],
+                    "originator_id": k[1],
+                    "state": s.state,
+                    "due_at": s.due_at,
+                    "updated_at": datetime.now(UTC),
+                }
+                for k, s in out.states.items()
+            ]
+            stmt = insert(RuleState)
+            await uow.session.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["rule_id", "originator_id"],
+                    set_={
+                        "state": stmt.excluded.state,
+                        "due_at": stmt.excluded.due_at,
+                        "updated_at": stmt.excluded.updated_at,
+                    },
+                ),
+                rows,
+            )
+        for (_, device_id), (rule, place, decision, count) in out.raises.items():
+            await self.raise_for(uow, rule, device_id, place, decision, count)
+        for (_, device_id), (rule, decision) in out.clears.items():
+            await lifecycle.clear_cause(
+                uow,
+                self.settings.alarm_topic,
+                originator_type="device",
+                originator_id=device_id,
+                alarm_type=rule.alarm_type,
+                at=decision.at,
+                reason="rule",
+            )
+
+    async def raise_for(
+        self,
+        uow: UnitOfWork,
+        rule: Rule,
+        device_id: str,
+        place: Place,
+        decision: Decision,
+        count: int = 1,
+    ) -> None:
+        cause = lifecycle.Cause(
+            alarm_type=rule.alarm_type,
+            severity=rule.severity,
+            originator_type="device",
+            originator_id=device_id,
+            community_id=place.community_id,
+            building_id=place.building_id,
+            unit_id=place.unit_id,
+            room_id=place.room_id,
+            device_type=place.device_type,
+            at=decision.at,
+            count=count,
+            title=title_for(rule, place),
+            rule_id=rule.id,
+            rule_version=rule.version,
+            details=decision.details,
+            actions=list(rule.actions),
+            work_order_type=rule.work_order_type,
+        )
+        raised = await lifecycle.raise_alarm(uow, cause, self.settings.alarm_topic)
+        if raised.created:
+            await after_raised(uow, raised.alarm, self.settings)
+
+    # device status ----------------------------------------------------------------
+    async def on_status(self, event: CloudEvent, uow: UnitOfWork | None) -> None:
+        assert uow is not None
+        data = DeviceStatusChangedV1.model_validate(event.data)
+        rules = [
+            r
+            for r in self.index.matching(
+                device_id=data.device_id,
+                device_type=data.device_type,
+                community_id=data.community_id,
+            )
+            if r.kind == "inactivity" and r.offline
+        ]
+        if not rules:
+            return
+        await self._load(uow, {(r.id, data.device_id) for r in rules})
+        out = Outcomes()
+        for rule in rules:
+            key = (rule.id, data.device_id)
+            state = self.cache.get(key, {})
+            step = status_change(rule, state, data.status == "online", data.changed_at)
+            out.states[key] = step
+            known = state.get("place") or {}
+            place = Place(
+                data.community_id,
+                data.device_type,
+                known.get("building_id"),
+                known.get("unit_id"),
+                known.get("room_id"),
+            )
+            out.add(rule, data.device_id, place, step.decision)
+        await self.apply(uow, out)
+        await uow.commit()
+        for key, step in out.states.items():
+            self.cache[key] = step.state
+
+    # timers -----------------------------------------------------------------------
+    async def fire_due(self) -> int:
+        """Duration rules that held long enough and devices that went silent."""
+        now = datetime.now(UTC)
+        async with self.db.uow() as uow:
+            rows = (
+                await uow.session.execute(
+                    select(RuleState)
+                    .where(RuleState.due_at <= now)
+                    .order_by(RuleState.due_at)
+                    .limit(500)
+                    .with_for_update(skip_locked=True)
+                )
+            ).scalars()
+            out = Outcomes()
+            for row in rows:
+                key = (row.rule_id, row.originator_id)
+                rule = self.index.by_id.get(row.rule_id)
+                if rule is None:
+                    row.due_at = None
+                    continue
+                step = fire_timer(rule, dict(row.state), now)
+                row.state, row.due_at = step.state, None
+                self.cache.pop(key, None)
+                place = step.state.get("place") or {}
+                community = place.get("community_id") or rule.community_id
+                if community is None:
+                    continue
+                out.add(
+                    rule,
+                    row.originator_id,
+                    Place(
+                        community,
+                        place.get("device_type") or rule.device_type,
+                        place.get("building_id"),
+                        place.get("unit_id"),
+                        place.get("room_id"),
+                    ),
+                    step.decision,
+                )
+            await self.apply(uow, out)
+            await uow.commit()
+        return len(out.raises)
+
+
+async def after_raised(uow: UnitOfWork, alarm: Any, settings: Settings) -> None:
+    """A new alarm: tell the right people; a critical one is also an incident (6.1.1 b)."""
+    await notify.on_raised(uow, alarm, settings.notification_topic, settings.default_channels)
+    if alarm.severity == "critical":
+        await uow.session.execute(
+            insert(Incident)
+            .values(
+                id=uuid.uuid4(),
+                created_at=datetime.now(UTC),
+                community_id=alarm.community_id,
+                building_id=alarm.building_id,
+                incident_type=alarm.alarm_type,
+                occurred_at=alarm.first_at,
+                title=alarm.title,
+                alarm_id=alarm.id,
+                source="alarm",
+                status="open",
+            )
+            .on_conflict_do_nothing(index_elements=["alarm_id"])
+        )

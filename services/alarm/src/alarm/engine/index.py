@@ -1,0 +1,91 @@
+"""The rules in memory, indexed by device and device type, so a reading finds its
+candidate rules with two dictionary look-ups (then the place is checked)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import func, select
+
+from alarm.db.models import AlarmRule
+from alarm.domain.rules import Rule
+from sc_core.db.engine import Database
+
+log = logging.getLogger(__name__)
+ANY = "*"
+
+
+class RuleIndex:
+    def __init__(self) -> None:
+        self.by_id: dict[uuid.UUID, Rule] = {}
+        self._by_device: dict[str, list[Rule]] = {}
+        self._by_type: dict[str, list[Rule]] = {}
+        self._signature: tuple[Any, ...] | None = None
+
+    def replace(self, rules: list[Rule]) -> None:
+        by_device: dict[str, list[Rule]] = defaultdict(list)
+        by_type: dict[str, list[Rule]] = defaultdict(list)
+        for rule in rules:
+            if rule.device_id is not None:
+                by_device[rule.device_id].append(rule)
+            else:
+                by_type[rule.device_type or ANY].append(rule)
+        self.by_id = {r.id: r for r in rules}
+        self._by_device, self._by_type = dict(by_device), dict(by_type)
+
+    def candidates(self, device_id: str, device_type: str) -> list[Rule]:
+        return [
+            *self._by_device.get(device_id, ()),
+            *self._by_type.get(device_type, ()),
+            *self._by_type.get(ANY, ()),
+        ]
+
+    def matching(
+        self,
+        *,
+        device_id: str,
+        device_type: str,
+        community_id: str,
+        building_id: str | None = None,
+        unit_id: str | None = None,
+        room_id: str | None = None,
+    ) -> list[Rule]:
+        return [
+            r
+            for r in self.candidates(device_id, device_type)
+            if r.applies_to(
+                device_id=device_id,
+                device_type=device_type,
+                community_id=community_id,
+                building_id=building_id,
+                unit_id=unit_id,
+                room_id=room_id,
+            )
+        ]
+
+    async def reload(self, db: Database, *, force: bool = True) -> bool:
+        """Read the enabled rules again (only when they changed, unless ``force``)."""
+        live = (AlarmRule.enabled.is_(True), AlarmRule.deleted_at.is_(None))
+        async with db.engine.connect() as conn:
+            signature = tuple(
+                (
+                    await conn.execute(
+                        select(func.count(), func.max(AlarmRule.updated_at)).where(*live)
+                    )
+                ).one()
+            )
+            if not force and signature == self._signature:
+                return False
+            rows = (await conn.execute(select(AlarmRule.__table__).where(*live))).all()
+        rules = []
+        for row in rows:
+            try:
+                rules.append(Rule.from_row(row))
+            except (KeyError, TypeError, ValueError) as exc:  # never stops the others
+                log.error("rule %s cannot be evaluated: %s", row.id, exc)
+        self.replace(rules)
+        self._signature = signature
+        return True

@@ -1,0 +1,287 @@
+"""Who is told: notification plans, the duty roster, escalation, and the special-population
+plans (一人一预案). Emits NotificationRequestedV1 through the outbox with deterministic
+request ids (``alarm:<id>:raised``, ``alarm:<id>:escalation:<stage>`` ...)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+
+from alarm.db.models import Alarm, DutyShift, NotificationPlan
+from alarm.db.registers import SpecialPerson
+from alarm.domain.lifecycle import at_least
+from alarm.engine import alarms as lifecycle
+from sc_contracts.events.notification import NotificationRequestedV1, Recipients, RoleInScope
+from sc_core.bus.cloudevents import CloudEvent
+from sc_core.db.engine import Database
+from sc_core.db.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+REQUESTED = "community.notification.requested.v1"
+EMERGENCY_TYPES = frozenset({"emergency", "emergency_button", "fall", "sos"})
+SEVERITY_TO_NOTIFICATION = {
+    "critical": "critical",
+    "major": "urgent",
+    "minor": "warning",
+    "warning": "warning",
+    "indeterminate": "info",
+}
+FALLBACK_ROLES = ("property_manager",)
+
+
+@dataclass
+class Audience:
+    user_ids: set[str] = field(default_factory=set)
+    household_ids: set[str] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)
+
+    def recipients(self, community_id: str) -> Recipients | None:
+        if not (self.user_ids or self.household_ids or self.roles):
+            return None
+        return Recipients(
+            user_ids=sorted(self.user_ids),
+            household_ids=sorted(self.household_ids),
+            roles_in_scope=[
+                RoleInScope(role=r, scope_type="community", scope_id=community_id)
+                for r in sorted(self.roles)
+            ],
+        )
+
+
+async def on_duty(uow: UnitOfWork, community_id: str, at: datetime | None = None) -> set[str]:
+    """Users on the duty roster of the community right now."""
+    now = at or datetime.now(UTC)
+    rows = await uow.session.scalars(
+        select(DutyShift.user_id).where(
+            DutyShift.community_id == community_id,
+            DutyShift.starts_at <= now,
+            DutyShift.ends_at > now,
+        )
+    )
+    return set(rows)
+
+
+async def stage_audience(
+    uow: UnitOfWork, community_id: str, stage: dict[str, Any]
+) -> Audience:
+    audience = Audience(
+        user_ids=set(stage.get("user_ids", [])), roles=set(stage.get("roles", []))
+    )
+    if stage.get("on_duty"):
+        audience.user_ids |= await on_duty(uow, community_id)
+    return audience
+
+
+async def matching_plan(uow: UnitOfWork, alarm: Any) -> NotificationPlan | None:
+    """The most specific enabled plan for this alarm: its building before the whole
+    community, a plan naming the alarm type before one for any type."""
+    plans = (
+        await uow.session.scalars(
+            select(NotificationPlan).where(
+                NotificationPlan.community_id == alarm.community_id,
+                NotificationPlan.enabled.is_(True),
+                or_(
+                    NotificationPlan.building_id.is_(None),
+                    NotificationPlan.building_id == alarm.building_id,
+                ),
+            )
+        )
+    ).all()
+    fitting = [
+        p
+        for p in plans
+        if (not p.alarm_types or alarm.alarm_type in p.alarm_types)
+        and at_least(alarm.severity, p.min_severity)
+    ]
+    fitting.sort(key=lambda p: (p.building_id is None, not p.alarm_types, str(p.id)))
+    return fitting[0] if fitting else None
+
+
+async def special_person_for(uow: UnitOfWork, alarm: Any) -> SpecialPerson | None:
+    """The register's person whose device (or room) raised an emergency alarm."""
+    if alarm.alarm_type not in EMERGENCY_TYPES:
+        return None
+    people = (
+        await uow.session.scalars(
+            select(SpecialPerson).where(SpecialPerson.community_id == alarm.community_id)
+        )
+    ).all()
+    for person in people:
+        if alarm.originator_id in (person.device_ids or []):
+            return person
+    if alarm.room_id:
+        for person in people:
+            if person.room_id == alarm.room_id:
+                return person
+    return None
+
+
+def variables(alarm: Any, **extra: str) -> dict[str, str]:
+    place = "/".join(p for p in (alarm.building_id, alarm.unit_id, alarm.room_id) if p)
+    return {
+        "alarm_type": alarm.alarm_type,
+        "severity": alarm.severity,
+        "title": alarm.title,
+        "place": place or alarm.community_id,
+        **extra,
+    }
+
+
+async def request(
+    uow: UnitOfWork,
+    topic: str,
+    *,
+    request_id: str,
+    recipients: Recipients,
+    template: str,
+    variables: dict[str, str],
+    severity: str,
+    channels: list[str],
+    community_id: str | None,
+    correlation_id: str | None,
+) -> None:
+    data = NotificationRequestedV1(
+        request_id=request_id,
+        recipients=recipients,
+        template=template,
+        variables=variables,
+        severity=severity,  # type: ignore[arg-type]
+        channels=channels,  # type: ignore[arg-type]
+        source_service="alarm",
+        community_id=community_id,
+        correlation_id=correlation_id,
+    )
+    event = CloudEvent.create(REQUESTED, lifecycle.SOURCE, data, subject=request_id)
+    await uow.publish(topic, event, key=request_id)
+
+
+async def on_raised(
+    uow: UnitOfWork, alarm: Any, topic: str, default_channels: list[str]
+) -> None:
+    """Tell the right people about a new alarm; arm escalation when a plan has stages."""
+    severity = SEVERITY_TO_NOTIFICATION.get(alarm.severity, "warning")
+    values: dict[str, Any] = {}
+    if "broadcast" in (alarm.actions or []):
+        await request(
+            uow,
+            topic,
+            request_id=f"alarm:{alarm.id}:broadcast",
+            recipients=Recipients(
+                roles_in_scope=[
+                    RoleInScope(role=r, scope_type="community", scope_id=alarm.community_id)
+                    for r in ("resident", "tenant")
+                ]
+            ),
+            template="emergency.warning",
+            variables={"title": alarm.title, "message": alarm.title},
+            severity=severity,
+            channels=["speaker", "screen", "inapp"],
+            community_id=alarm.community_id,
+            correlation_id=str(alarm.id),
+        )
+    person = await special_person_for(uow, alarm)
+    if person is not None:
+        audience = Audience(
+            user_ids=set(person.responsible_user_ids or [])
+            | await on_duty(uow, alarm.community_id),
+            household_ids=set(person.notify_household_ids or []),
+        )
+        values["special_person_id"] = person.id
+        recipients = audience.recipients(alarm.community_id)
+        channels = ["inapp", "push", "sms", "voice"]
+    else:
+        if "notify" not in (alarm.actions or []):
+            return
+        plan = await matching_plan(uow, alarm)
+        stages = plan.stages if plan is not None and plan.stages else []
+        if stages:
+            audience = await stage_audience(uow, alarm.community_id, stages[0])
+            channels = list(plan.channels or default_channels) if plan else default_channels
+            values["plan_id"] = plan.id if plan else None
+            if len(stages) > 1:
+                delay = float(stages[1].get("after_s", 300))
+                values["next_escalation_at"] = alarm.first_at + timedelta(seconds=delay)
+        else:  # no plan: whoever is on duty, and the property managers
+            audience = Audience(
+                user_ids=await on_duty(uow, alarm.community_id), roles=set(FALLBACK_ROLES)
+            )
+            channels = default_channels
+        recipients = audience.recipients(alarm.community_id)
+    if values:
+        await uow.session.execute(update(Alarm).where(Alarm.id == alarm.id).values(**values))
+    if recipients is None:
+        log.warning("alarm %s: nobody to notify", alarm.id)
+        return
+    await request(
+        uow,
+        topic,
+        request_id=f"alarm:{alarm.id}:raised",
+        recipients=recipients,
+        template="alarm.raised",
+        variables=variables(alarm),
+        severity=severity,
+        channels=channels,
+        community_id=alarm.community_id,
+        correlation_id=str(alarm.id),
+    )
+    await lifecycle.history(
+        uow, alarm.id, "notified", None, stage=0, special_person=bool(person)
+    )
+
+
+async def escalate_due(db: Database, topic: str, default_channels: list[str]) -> int:
+    """Move every unacknowledged alarm whose next stage is due to that stage."""
+    done = 0
+    async with db.uow() as uow:
+        rows = (
+            await uow.session.scalars(
+                select(Alarm)
+                .where(
+                    Alarm.next_escalation_at <= datetime.now(UTC),
+                    Alarm.status == "active_unack",
+                )
+                .order_by(Alarm.next_escalation_at)
+                .limit(200)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+        for alarm in rows:
+            plan = await uow.session.get(NotificationPlan, alarm.plan_id) if alarm.plan_id else None
+            stages = plan.stages if plan is not None else []
+            stage = alarm.escalation_stage + 1
+            alarm.next_escalation_at = None
+            if stage >= len(stages):
+                continue
+            alarm.escalation_stage = stage
+            if stage + 1 < len(stages):
+                delay = float(stages[stage + 1].get("after_s", 300))
+                alarm.next_escalation_at = alarm.first_at + timedelta(seconds=delay)
+            audience = await stage_audience(uow, alarm.community_id, stages[stage])
+            recipients = audience.recipients(alarm.community_id)
+            if recipients is not None:
+                assert plan is not None
+                await request(
+                    uow,
+                    topic,
+                    request_id=f"alarm:{alarm.id}:escalation:{stage}",
+                    recipients=recipients,
+                    template="alarm.escalated",
+                    variables=variables(alarm, stage=str(stage)),
+                    severity=SEVERITY_TO_NOTIFICATION.get(alarm.severity, "warning"),
+                    channels=list(plan.channels or default_channels),
+                    community_id=alarm.community_id,
+                    correlation_id=str(alarm.id),
+                )
+            await lifecycle.history(uow, alarm.id, "escalated", None, stage=stage)
+            done += 1
+        await uow.commit()
+    return done
+
+
+def new_id() -> uuid.UUID:
+    return uuid.uuid4()

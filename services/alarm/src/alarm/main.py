@@ -1,0 +1,92 @@
+"""create_app(settings): the alarm service's app with its consumers and periodic jobs."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from alarm.api import alarms, emergency, plans, registers, rules
+from alarm.api.deps import Parts
+from alarm.config import Settings
+from alarm.consumers import register
+from alarm.db.models import metadata
+from alarm.engine.evaluator import TELEMETRY, Evaluator
+from alarm.engine.notify import escalate_due
+from sc_core.bus.batch import BatchConsumer
+from sc_core.service import Runtime, create_service_app
+from sc_core.settings import ServiceSettings
+
+MIGRATIONS = Path(__file__).parent / "db" / "migrations"
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    assert isinstance(settings, Settings)
+    parts = Parts(settings)
+    batch: list[BatchConsumer] = []
+
+    def prepare(runtime: Runtime) -> None:
+        assert runtime.db is not None
+        if parts.evaluator is None:
+            parts.evaluator = Evaluator(runtime.db, parts.index, settings)
+
+    async def start(runtime: Runtime) -> None:
+        prepare(runtime)
+        db, evaluator = runtime.db, parts.evaluator
+        assert db is not None and evaluator is not None and runtime.producer is not None
+        await parts.index.reload(db)
+        if settings.evaluation_enabled:
+            consumer = BatchConsumer(
+                name="alarm-evaluator",
+                db=db,
+                bootstrap_servers=settings.kafka_bootstrap_servers,
+                topics=[settings.telemetry_topic],
+                group_id=settings.evaluation_group or f"{settings.consumer_group}.evaluator",
+                dlq_producer=runtime.producer,
+                handler=evaluator.handle,
+                event_types={TELEMETRY},
+                max_batch=settings.evaluation_max_batch,
+                max_retries=settings.kafka_max_retries,
+                retry_backoff=settings.kafka_retry_backoff_ms / 1000,
+                on_assigned=evaluator.drop_cache,
+            )
+            batch.append(consumer)
+            await consumer.start()
+
+        async def reload_rules() -> None:
+            await parts.index.reload(db, force=False)
+
+        async def escalate() -> None:
+            await escalate_due(db, settings.notification_topic, settings.default_channels)
+
+        runtime.every(settings.rules_reload_s, "alarm-rules-reload", reload_rules)
+        runtime.every(settings.timer_sweep_s, "alarm-timers", evaluator.fire_due)
+        runtime.every(settings.escalation_sweep_s, "alarm-escalation", escalate)
+
+    async def stop(runtime: Runtime) -> None:
+        for consumer in batch:
+            await consumer.stop()
+        batch.clear()
+
+    app = create_service_app(
+        settings,
+        title="alarm",
+        metadata=metadata,
+        migrations_dir=MIGRATIONS,
+        routers=[
+            rules.router,
+            alarms.router,
+            plans.router,
+            registers.router,
+            emergency.router,
+        ],
+        consumers=register(parts, prepare),
+        on_start=[start],
+        on_stop=[stop],
+    )
+    app.state.parts = parts
+    app.state.batch_consumers = batch
+    return app

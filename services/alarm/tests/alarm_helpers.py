@@ -1,0 +1,206 @@
+"""Helpers of the alarm tests: the service on its own topics, tokens, readings produced
+straight onto the telemetry topic, and what the service published (its outbox)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from alarm.config import Settings
+from alarm.main import create_app
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import text
+
+from sc_core.auth import Grant
+from sc_core.auth.testing import LocalIssuer
+from sc_core.bus import CloudEvent, ProducerHandle
+from sc_core.db.engine import Database
+from sc_devinfra.topics import create_topic
+
+TELEMETRY = "community.telemetry.recorded.v1"
+STATUS = "community.device.status_changed.v1"
+
+
+def make_settings(
+    database_url: str, bootstrap: str, idempotence: bool, jwks_url: str, **overrides: object
+) -> Settings:
+    suffix = uuid.uuid4().hex[:8]
+    values: dict[str, object] = {
+        "database_url": database_url,
+        "kafka_bootstrap_servers": bootstrap,
+        "kafka_enable_idempotence": idempotence,
+        "jwks_url": jwks_url,
+        "kafka_consumer_group": f"alarm-t{suffix}",
+        "telemetry_topic": f"telemetry.readings.t{suffix}",
+        "status_topic": f"device.status.t{suffix}",
+        "workorder_topic": f"workorder.events.t{suffix}",
+        "alarm_topic": f"alarm.events.t{suffix}",
+        "notification_topic": f"notification.requests.t{suffix}",
+        "audit_topic": f"audit.records.t{suffix}",
+        "outbox_poll_interval_ms": 50,
+        "timer_sweep_s": 0.3,
+        "escalation_sweep_s": 0.3,
+        "rules_reload_s": 0.5,
+        "log_level": "WARNING",
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+async def create_topics(settings: Settings) -> None:
+    for topic in (
+        settings.telemetry_topic,
+        settings.status_topic,
+        settings.workorder_topic,
+        settings.alarm_topic,
+        settings.notification_topic,
+        settings.audit_topic,
+    ):
+        await create_topic(settings.kafka_bootstrap_servers, topic, partitions=3)
+        await create_topic(settings.kafka_bootstrap_servers, f"{topic}.dlq", partitions=1)
+
+
+@dataclass
+class Harness:
+    app: FastAPI
+    client: AsyncClient
+    issuer: LocalIssuer
+    settings: Settings
+
+    @property
+    def db(self) -> Database:
+        db = self.app.state.runtime.db
+        assert db is not None
+        return db
+
+    def staff(self, community: str, role: str = "community_admin", sub: str = "admin-1") -> dict[str, str]:
+        return self.issuer.bearer(sub, grants=[Grant(role, "community", community)])
+
+    def resident(self, household: str, sub: str = "resident-1") -> dict[str, str]:
+        return self.issuer.bearer(sub, grants=[Grant("resident", "household", household)])
+
+    async def sql(self, statement: str, **params: Any) -> list[Any]:
+        async with self.db.engine.connect() as conn:
+            return list((await conn.execute(text(statement), params)).all())
+
+    async def rule(self, community: str, **body: Any) -> dict[str, Any]:
+        body.setdefault("name", f"rule {body.get('alarm_type')}")
+        body.setdefault("severity", "major")
+        body["community_id"] = community
+        r = await self.client.post("/api/v1/alarm-rules", json=body, headers=self.staff(community))
+        assert r.status_code == 201, r.text
+        return dict(r.json())
+
+    async def alarms(self, community: str, **params: Any) -> list[dict[str, Any]]:
+        params = {"community_id": community, "limit": 100, **params}
+        r = await self.client.get("/api/v1/alarms", params=params, headers=self.staff(community))
+        assert r.status_code == 200, r.text
+        return list(r.json()["items"])
+
+    async def published(self, topic: str, event_type: str | None = None) -> list[dict[str, Any]]:
+        """Events the service committed to its outbox for ``topic`` (what it publishes)."""
+        rows = await self.sql(
+            "SELECT headers, payload FROM event_outbox WHERE topic = :t ORDER BY seq", t=topic
+        )
+        out = []
+        for headers, payload in rows:
+            ce_type = dict(headers).get("ce_type") if isinstance(headers, dict) else None
+            if ce_type is None:
+                ce_type = next((v for k, v in headers if k == "ce_type"), None)
+            if event_type is None or ce_type == event_type:
+                out.append(json.loads(payload))
+        return out
+
+
+async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterator[Harness]:
+    app = create_app(settings)
+    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30):
+        transport = ASGITransport(app=app)
+        async with AsyncClient(transport=transport, base_url="http://alarm") as client:
+            yield Harness(app, client, issuer, settings)
+
+
+@contextlib.asynccontextmanager
+async def running(settings: Settings, issuer: LocalIssuer) -> AsyncIterator[Harness]:
+    async for h in start_harness(settings, issuer):
+        yield h
+
+
+async def wait_for(
+    check: Callable[[], Awaitable[Any]], timeout: float = 30.0, interval: float = 0.1
+) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = await check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting; last: {result!r}")
+        await asyncio.sleep(interval)
+
+
+class Devices:
+    """Produces telemetry and status events the way device-ingestion does."""
+
+    def __init__(self, settings: Settings, community: str) -> None:
+        self.settings = settings
+        self.community = community
+        self.producer = ProducerHandle(
+            settings.kafka_bootstrap_servers,
+            client_id="alarm-test-devices",
+            enable_idempotence=settings.kafka_enable_idempotence,
+        )
+
+    async def reading(
+        self,
+        device_id: str,
+        device_type: str,
+        values: dict[str, Any],
+        ts: datetime | None = None,
+        **place: str | None,
+    ) -> None:
+        now = datetime.now(UTC)
+        data = {
+            "device_id": device_id,
+            "device_type": device_type,
+            "community_id": self.community,
+            "building_id": place.get("building_id"),
+            "unit_id": place.get("unit_id"),
+            "room_id": place.get("room_id"),
+            "ts": (ts or now).isoformat(),
+            "values": values,
+            "received_at": now.isoformat(),
+        }
+        event = CloudEvent.create(TELEMETRY, "/tests/devices", data, subject=device_id)
+        kafka = await self.producer.get()
+        await kafka.send_and_wait(
+            self.settings.telemetry_topic, event.body(), key=device_id.encode(), headers=event.headers()
+        )
+
+    async def status(self, device_id: str, device_type: str, status: str) -> None:
+        now = datetime.now(UTC).isoformat()
+        data = {
+            "device_id": device_id,
+            "device_type": device_type,
+            "community_id": self.community,
+            "status": status,
+            "last_activity_at": now,
+            "changed_at": now,
+        }
+        event = CloudEvent.create(STATUS, "/tests/devices", data, subject=device_id)
+        kafka = await self.producer.get()
+        await kafka.send_and_wait(
+            self.settings.status_topic, event.body(), key=device_id.encode(), headers=event.headers()
+        )
+
+    async def close(self) -> None:
+        await self.producer.close()

@@ -1,0 +1,62 @@
+"""Fixtures: the alarm service on a fresh database and its own topics on the test
+broker, tokens from a local issuer behind a real JWKS endpoint."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from alarm.config import Settings
+from alarm_helpers import Devices, Harness, create_topics, make_settings, start_harness
+
+from sc_core.auth.testing import JWKSServer, LocalIssuer
+from sc_devinfra.postgres import create_database, drop_database
+
+
+@pytest.fixture(scope="session")
+def issuer() -> LocalIssuer:
+    return LocalIssuer()
+
+
+@pytest.fixture(scope="session")
+def jwks_url(issuer: LocalIssuer) -> Iterator[str]:
+    with JWKSServer(issuer) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+def module_database_url(postgres_url: str) -> Iterator[str]:
+    name = f"alarm_{uuid.uuid4().hex[:12]}"
+    url = create_database(postgres_url, name)
+    try:
+        yield url
+    finally:
+        drop_database(postgres_url, name)
+
+
+@pytest.fixture(scope="module")
+async def settings(
+    module_database_url: str, kafka_bootstrap: str, kafka_idempotence: bool, jwks_url: str
+) -> Settings:
+    s = make_settings(module_database_url, kafka_bootstrap, kafka_idempotence, jwks_url)
+    await create_topics(s)
+    return s
+
+
+@pytest.fixture(scope="module")
+async def harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterator[Harness]:
+    async for h in start_harness(settings, issuer):
+        yield h
+
+
+@pytest.fixture
+def community() -> str:
+    return f"c-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+async def devices(settings: Settings, community: str) -> AsyncIterator[Devices]:
+    d = Devices(settings, community)
+    yield d
+    await d.close()
