@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from wo_helpers import Harness, make_settings, start_harness
 
 from sc_core.auth.testing import JWKSServer, LocalIssuer
 from sc_devinfra.postgres import create_database, drop_database
+from wo_helpers import Harness, make_settings, start_harness
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +50,10 @@ async def harness(
     attachment_dir: Path,
 ) -> AsyncIterator[Harness]:
     settings = make_settings(
-        module_database_url, kafka_bootstrap, kafka_idempotence, jwks_url,
+        module_database_url,
+        kafka_bootstrap,
+        kafka_idempotence,
+        jwks_url,
         attachment_dir=attachment_dir,
     )
     async for h in start_harness(settings, issuer):

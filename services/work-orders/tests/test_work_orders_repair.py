@@ -46,8 +46,13 @@ async def test_full_repair_path_visible_to_resident_and_nobody_outside(
     await h.step(wo_id, "start", staff)
     reply_photo = await h.upload(staff, PNG, name="after.png")
     replied = await h.step(
-        wo_id, "reply", staff, text="Valve replaced", attachment_ids=[reply_photo["id"]],
-        longitude=116.41, latitude=39.90,
+        wo_id,
+        "reply",
+        staff,
+        text="Valve replaced",
+        attachment_ids=[reply_photo["id"]],
+        longitude=116.41,
+        latitude=39.90,
     )
     assert replied["timeline"][-1]["longitude"] == 116.41
     resolved = await h.step(wo_id, "resolve", staff, text="Fixed")
@@ -57,13 +62,17 @@ async def test_full_repair_path_visible_to_resident_and_nobody_outside(
     status, seen = await h.get(wo_id, resident)
     assert status == 200
     assert [e["action"] for e in seen["timeline"]] == [
-        "created", "accept", "assign", "start", "reply", "resolve",
+        "created",
+        "accept",
+        "assign",
+        "start",
+        "reply",
+        "resolve",
     ]
     assert seen["assignee_id"] == "staff-a"
     assert seen["timeline"][4]["text"] == "Valve replaced"
     assert seen["timeline"][4]["attachment_ids"] == [reply_photo["id"]]
-    content = await h.client.get(f"/api/v1/attachments/{reply_photo['id']}/content",
-                                 headers=family)
+    content = await h.client.get(f"/api/v1/attachments/{reply_photo['id']}/content", headers=family)
     assert content.status_code == 200 and content.content == PNG
     assert content.headers["content-type"] == "image/png"
 
@@ -88,12 +97,21 @@ async def test_full_repair_path_visible_to_resident_and_nobody_outside(
 
     # the broker carried every step with the full state, then the rating
     events = await read_events(
-        h.settings.kafka_bootstrap_servers, h.settings.workorder_topic,
-        lambda found: any(e.type.endswith("rated.v1") for e in found), key=wo_id,
+        h.settings.kafka_bootstrap_servers,
+        h.settings.workorder_topic,
+        lambda found: any(e.type.endswith("rated.v1") for e in found),
+        key=wo_id,
     )
     changed = [e.data for e in events if e.type == "community.workorder.changed.v1"]
     assert [c["action"] for c in changed] == [
-        "created", "accept", "assign", "start", "reply", "resolve", "close", "rate",
+        "created",
+        "accept",
+        "assign",
+        "start",
+        "reply",
+        "resolve",
+        "close",
+        "rate",
     ]
     assert changed[-2]["status"] == "closed" and changed[-2]["reporter_id"] == f"u-{household}"
     rated_events = [e.data for e in events if e.type == "community.workorder.rated.v1"]
@@ -102,13 +120,20 @@ async def test_full_repair_path_visible_to_resident_and_nobody_outside(
 
     # the resident and staff were told (notification requests, templates workorder.*)
     notes = await read_events(
-        h.settings.kafka_bootstrap_servers, h.settings.notification_topic,
+        h.settings.kafka_bootstrap_servers,
+        h.settings.notification_topic,
         lambda found: any(e.data["template"] == "workorder.closed" for e in found),
     )
     mine = [e.data for e in notes if e.data.get("correlation_id") == wo_id]
     templates = {n["template"] for n in mine}
-    assert {"workorder.created", "workorder.accepted", "workorder.assigned",
-            "workorder.replied", "workorder.resolved", "workorder.closed"} <= templates
+    assert {
+        "workorder.created",
+        "workorder.accepted",
+        "workorder.assigned",
+        "workorder.replied",
+        "workorder.resolved",
+        "workorder.closed",
+    } <= templates
     resolved_note = next(n for n in mine if n["template"] == "workorder.resolved")
     assert resolved_note["recipients"]["user_ids"] == [f"u-{household}"]
     assert resolved_note["variables"]["number"] == wo["number"]
@@ -119,8 +144,13 @@ async def test_state_machine_refuses_what_is_not_allowed(harness: Harness, commu
     household = f"hh-{uuid.uuid4().hex[:8]}"
     resident = h.resident(household)
     staff = h.staff(community)
-    wo = await h.create(resident, case_type="repair", title="Door bell broken",
-                        community_id=community, household_id=household)
+    wo = await h.create(
+        resident,
+        case_type="repair",
+        title="Door bell broken",
+        community_id=community,
+        household_id=household,
+    )
     wo_id = wo["id"]
     # resolve before anything: 409 problem+json with the stable code
     r = await h.client.post(f"/api/v1/work-orders/{wo_id}/resolve", headers=staff)
@@ -138,30 +168,56 @@ async def test_state_machine_refuses_what_is_not_allowed(harness: Harness, commu
     assert body["code"] == "workorder.invalid_transition"
 
     # a resident may not create a case type reserved for staff, or for another household
-    r = await h.client.post("/api/v1/work-orders", headers=resident, json={
-        "case_type": "hotline_ticket", "title": "x", "community_id": community,
-        "household_id": household, "external_ref": "12345-1"})
+    r = await h.client.post(
+        "/api/v1/work-orders",
+        headers=resident,
+        json={
+            "case_type": "hotline_ticket",
+            "title": "x",
+            "community_id": community,
+            "household_id": household,
+            "external_ref": "12345-1",
+        },
+    )
     assert r.status_code == 403 and r.json()["code"] == "workorder.create_forbidden"
-    r = await h.client.post("/api/v1/work-orders", headers=resident, json={
-        "case_type": "repair", "title": "x", "community_id": community,
-        "household_id": "someone-else"})
+    r = await h.client.post(
+        "/api/v1/work-orders",
+        headers=resident,
+        json={
+            "case_type": "repair",
+            "title": "x",
+            "community_id": community,
+            "household_id": "someone-else",
+        },
+    )
     assert r.status_code == 403
     # a hotline ticket needs its 12345 reference
-    r = await h.client.post("/api/v1/work-orders", headers=h.staff(community, role="property_manager"),
-                            json={"case_type": "hotline_ticket", "title": "Noise at night",
-                                  "community_id": community})
+    r = await h.client.post(
+        "/api/v1/work-orders",
+        headers=h.staff(community, role="property_manager"),
+        json={"case_type": "hotline_ticket", "title": "Noise at night", "community_id": community},
+    )
     assert r.status_code == 422 and r.json()["code"] == "workorder.external_ref_required"
-    ticket = await h.create(h.staff(community, role="property_manager"),
-                            case_type="hotline_ticket", title="Noise at night",
-                            community_id=community, external_ref="12345-2026-0001")
+    ticket = await h.create(
+        h.staff(community, role="property_manager"),
+        case_type="hotline_ticket",
+        title="Noise at night",
+        community_id=community,
+        external_ref="12345-2026-0001",
+    )
     assert ticket["source"] == "hotline" and ticket["external_ref"] == "12345-2026-0001"
 
 
 async def test_two_staff_acting_at_once_do_not_both_win(harness: Harness, community: str) -> None:
     h = harness
     household = f"hh-{uuid.uuid4().hex[:8]}"
-    wo = await h.create(h.resident(household), case_type="repair", title="Light out",
-                        community_id=community, household_id=household)
+    wo = await h.create(
+        h.resident(household),
+        case_type="repair",
+        title="Light out",
+        community_id=community,
+        household_id=household,
+    )
     wo_id = wo["id"]
     a = h.staff(community, sub="staff-a")
     b = h.staff(community, sub="staff-b")
@@ -173,11 +229,17 @@ async def test_two_staff_acting_at_once_do_not_both_win(harness: Harness, commun
     # If-Match: a step against a stale version is refused
     fresh = (await h.get(wo_id, a))[1]
     stale = fresh["version"] - 1
-    r = await h.client.post(f"/api/v1/work-orders/{wo_id}/assign", json={"assignee_id": "x"},
-                            headers={**a, "If-Match": f'"{stale}"'})
+    r = await h.client.post(
+        f"/api/v1/work-orders/{wo_id}/assign",
+        json={"assignee_id": "x"},
+        headers={**a, "If-Match": f'"{stale}"'},
+    )
     assert r.status_code == 412 and r.json()["code"] == "workorder.version_mismatch"
-    r = await h.client.post(f"/api/v1/work-orders/{wo_id}/assign", json={"assignee_id": "x"},
-                            headers={**a, "If-Match": f'"{fresh["version"]}"'})
+    r = await h.client.post(
+        f"/api/v1/work-orders/{wo_id}/assign",
+        json={"assignee_id": "x"},
+        headers={**a, "If-Match": f'"{fresh["version"]}"'},
+    )
     assert r.status_code == 200 and r.headers["etag"] == f'"{fresh["version"] + 1}"'
 
 
@@ -189,13 +251,22 @@ async def test_inbox_and_assignment_by_skill_and_building(harness: Harness, comm
         ("plumber-2", ["plumbing"], ["b-2"]),
         ("guard-1", ["security"], []),
     ):
-        r = await h.client.put(f"/api/v1/staff-skills/{user}", headers=manager, json={
-            "community_id": community, "skills": skills, "building_ids": buildings})
+        r = await h.client.put(
+            f"/api/v1/staff-skills/{user}",
+            headers=manager,
+            json={"community_id": community, "skills": skills, "building_ids": buildings},
+        )
         assert r.status_code == 200, r.text
     household = f"hh-{uuid.uuid4().hex[:8]}"
-    wo = await h.create(h.resident(household), case_type="repair", title="Pipe",
-                        community_id=community, building_id="b-2", household_id=household,
-                        details={"skill": "plumbing"})
+    wo = await h.create(
+        h.resident(household),
+        case_type="repair",
+        title="Pipe",
+        community_id=community,
+        building_id="b-2",
+        household_id=household,
+        details={"skill": "plumbing"},
+    )
     r = await h.client.get(f"/api/v1/work-orders/{wo['id']}/assignees", headers=manager)
     assert [c["user_id"] for c in r.json()] == ["plumber-2"]
     await h.step(wo["id"], "accept", manager)

@@ -47,20 +47,29 @@ class Harness:
         return self.app.state.parts.topics
 
     # tokens --------------------------------------------------------------------------
-    def resident(self, household: str, sub: str | None = None, role: str = "resident") -> dict[str, str]:
+    def resident(
+        self, household: str, sub: str | None = None, role: str = "resident"
+    ) -> dict[str, str]:
         return self.issuer.bearer(
             sub or f"res-{household}", grants=[Grant(role, "household", household)]
         )
 
-    def staff(self, community: str, sub: str = "staff-1", role: str = "property_staff") -> dict[str, str]:
+    def staff(
+        self, community: str, sub: str = "staff-1", role: str = "property_staff"
+    ) -> dict[str, str]:
         return self.issuer.bearer(sub, grants=[Grant(role, "community", community)])
 
     def admin(self) -> dict[str, str]:
         return self.issuer.bearer("root", grants=[Grant("platform_admin", "platform", "*")])
 
     # API -----------------------------------------------------------------------------
-    async def upload(self, headers: dict[str, str], data: bytes = JPEG, name: str = "photo.jpg",
-                     content_type: str = "image/jpeg") -> dict[str, Any]:
+    async def upload(
+        self,
+        headers: dict[str, str],
+        data: bytes = JPEG,
+        name: str = "photo.jpg",
+        content_type: str = "image/jpeg",
+    ) -> dict[str, Any]:
         r = await self.client.post(
             "/api/v1/attachments", files={"file": (name, data, content_type)}, headers=headers
         )
@@ -74,10 +83,12 @@ class Harness:
         created: dict[str, Any] = r.json()
         return created
 
-    async def step(self, wo_id: str, action: str, headers: dict[str, str], expect: int = 200,
-                   **body: Any) -> dict[str, Any]:
-        r = await self.client.post(f"/api/v1/work-orders/{wo_id}/{action}", json=body,
-                                   headers=headers)
+    async def step(
+        self, wo_id: str, action: str, headers: dict[str, str], expect: int = 200, **body: Any
+    ) -> dict[str, Any]:
+        r = await self.client.post(
+            f"/api/v1/work-orders/{wo_id}/{action}", json=body, headers=headers
+        )
         assert r.status_code == expect, r.text
         out: dict[str, Any] = r.json()
         return out
@@ -104,8 +115,11 @@ async def read_events(
     """Events on ``topic`` (from its start, optionally one key's) once ``until`` holds,
     plus whatever else arrives within ``settle`` seconds (to catch duplicates)."""
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-        enable_auto_commit=False, group_id=None,
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
     )
     await consumer.start()
     found: list[CloudEvent] = []
@@ -132,8 +146,7 @@ async def send_event(bootstrap: str, topic: str, event: CloudEvent, key: str) ->
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
     await producer.start()
     try:
-        await producer.send_and_wait(topic, event.body(), key=key.encode(),
-                                     headers=event.headers())
+        await producer.send_and_wait(topic, event.body(), key=key.encode(), headers=event.headers())
     finally:
         await producer.stop()
 
@@ -148,8 +161,9 @@ async def eventually(probe: Callable[[], Any], timeout: float = 30.0) -> Any:
         await asyncio.sleep(0.1)
 
 
-def make_settings(database_url: str, bootstrap: str, idempotence: bool, jwks_url: str,
-                  **overrides: object) -> Settings:
+def make_settings(
+    database_url: str, bootstrap: str, idempotence: bool, jwks_url: str, **overrides: object
+) -> Settings:
     suffix = uuid.uuid4().hex[:8]
     values: dict[str, object] = {
         "environment": "test",
@@ -173,8 +187,12 @@ def make_settings(database_url: str, bootstrap: str, idempotence: bool, jwks_url
 
 
 async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterator[Harness]:
-    for topic in (settings.workorder_topic, settings.notification_topic, settings.alarm_topic,
-                  settings.audit_topic):
+    for topic in (
+        settings.workorder_topic,
+        settings.notification_topic,
+        settings.alarm_topic,
+        settings.audit_topic,
+    ):
         await create_topic(settings.kafka_bootstrap_servers, topic, partitions=2)
     app = create_app(settings)
     transport = ASGITransport(app=app, raise_app_exceptions=False)

@@ -1,0 +1,103 @@
+"""Patrols: a round with a missed checkpoint produces a patrol_issue case; residents read
+the round's result without the patroller's personal data."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from wo_helpers import Harness
+from work_orders import patrols
+
+
+async def test_round_with_missed_checkpoint_produces_a_case(
+    harness: Harness, community: str
+) -> None:
+    h = harness
+    manager = h.staff(community, sub="mgr", role="property_manager")
+    guard = h.staff(community, sub="guard-7")
+    r = await h.client.post(
+        "/api/v1/patrol-routes",
+        headers=manager,
+        json={
+            "community_id": community,
+            "name": "夜间巡更 Night round",
+            "max_gap_minutes": 90,
+            "checkpoints": [
+                {"code": "QR-N1", "place": "North gate", "longitude": 116.40, "latitude": 39.90},
+                {"code": "QR-B1", "place": "Building 1 lobby"},
+                {"code": "QR-G1", "place": "Garage"},
+            ],
+        },
+    )
+    assert r.status_code == 201, r.text
+    route = r.json()
+    start = datetime.now(UTC) - timedelta(minutes=50)
+    end = datetime.now(UTC) + timedelta(minutes=10)
+    r = await h.client.post(
+        "/api/v1/patrol-rounds",
+        headers=manager,
+        json={
+            "route_id": route["id"],
+            "assignee_id": "guard-7",
+            "window_start": start.isoformat(),
+            "window_end": end.isoformat(),
+        },
+    )
+    assert r.status_code == 201, r.text
+    rnd = r.json()
+
+    for code in ("QR-N1", "QR-B1"):
+        r = await h.client.post(
+            f"/api/v1/patrol-rounds/{rnd['id']}/scans",
+            headers=guard,
+            json={"code": code, "longitude": 116.4, "latitude": 39.9},
+        )
+        assert r.status_code == 201, r.text
+    assert r.json()["scanned_codes"] == ["QR-B1", "QR-N1"]
+    r = await h.client.post(
+        f"/api/v1/patrol-rounds/{rnd['id']}/scans", headers=guard, json={"code": "QR-NOPE"}
+    )
+    assert r.status_code == 422 and r.json()["code"] == "patrol.unknown_checkpoint"
+    other_guard = h.staff(community, sub="guard-8")
+    r = await h.client.post(
+        f"/api/v1/patrol-rounds/{rnd['id']}/scans", headers=other_guard, json={"code": "QR-G1"}
+    )
+    assert r.status_code == 403
+
+    # the window has not ended: nothing to close yet
+    assert await patrols.close_ended_rounds(h.db, h.topics) == 0
+    # after it ended the garage was never scanned: one case, once
+    later = end + timedelta(minutes=1)
+    assert await patrols.close_ended_rounds(h.db, h.topics, now=later) == 1
+    assert await patrols.close_ended_rounds(h.db, h.topics, now=later) == 0
+
+    r = await h.client.get("/api/v1/patrol-rounds", headers=manager, params={"status": "missed"})
+    closed = next(x for x in r.json()["items"] if x["id"] == rnd["id"])
+    assert closed["missed_codes"] == ["QR-G1"] and closed["work_order_id"]
+    status, case = await h.get(closed["work_order_id"], manager)
+    assert status == 200
+    assert case["case_type"] == "patrol_issue" and case["source"] == "patrol"
+    assert "QR-G1" in case["description"] and case["details"]["patroller_id"] == "guard-7"
+
+    # residents read the results: places missed, nobody's identity
+    resident = h.resident(f"hh-{uuid.uuid4().hex[:6]}")
+    r = await h.client.get(
+        "/api/v1/patrol-results", headers=resident, params={"community_id": community}
+    )
+    assert r.status_code == 200
+    result = r.json()["items"][0]
+    assert result["missed_places"] == ["Garage"] and result["visited"] == 2
+    assert "guard-7" not in r.text
+    # but not the patrol case itself, nor the rounds
+    status, _ = await h.get(closed["work_order_id"], resident)
+    assert status == 404
+    r = await h.client.get("/api/v1/patrol-rounds", headers=resident)
+    assert r.status_code == 403
+
+
+def test_longest_gap() -> None:
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
+    scans = [t0 + timedelta(minutes=10), t0 + timedelta(minutes=100)]
+    assert patrols.longest_gap_minutes(scans, t0, t0 + timedelta(minutes=120)) == 90
+    assert patrols.longest_gap_minutes([], t0, t0 + timedelta(minutes=30)) == 30

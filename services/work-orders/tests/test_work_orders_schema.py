@@ -1,0 +1,97 @@
+"""The migrations match the models; the case types are seeded and admin-editable; the
+state machine table says who may do what."""
+
+from __future__ import annotations
+
+import pytest
+
+from sc_core.db.migrate import model_drift
+from wo_helpers import Harness
+from work_orders.db.models import metadata
+from work_orders.domain import states
+
+SEEDED = {
+    "repair",
+    "complaint",
+    "suggestion",
+    "hazard_report",
+    "alarm_dispatch",
+    "patrol_issue",
+    "inspection",
+    "mediation",
+    "maintenance_booking",
+    "hotline_ticket",
+    "department_task",
+}
+
+
+async def test_migrations_match_the_models(harness: Harness) -> None:
+    assert await model_drift(harness.settings.database_url, metadata) == []
+
+
+async def test_case_types_are_seeded_and_admins_edit_them(harness: Harness) -> None:
+    h = harness
+    me = h.resident("hh-1")
+    r = await h.client.get("/api/v1/case-types", headers=me)
+    types = {t["code"]: t for t in r.json()}
+    assert set(types) == SEEDED
+    assert types["hotline_ticket"]["needs_external_ref"] is True
+    assert types["repair"]["sla"]["urgent"] == {"response": 30, "resolution": 240}
+
+    body = {**types["suggestion"]}
+    for key in ("code", "updated_at"):
+        body.pop(key)
+    body["sla"] = {**body["sla"], "low": {"response": 60, "resolution": 600}}
+    r = await h.client.put("/api/v1/case-types/suggestion", json=body, headers=me)
+    assert r.status_code == 403
+    r = await h.client.put("/api/v1/case-types/suggestion", json=body, headers=h.admin())
+    assert r.status_code == 200, r.text
+    assert r.json()["sla"]["low"] == {"response": 60, "resolution": 600}
+    created = await h.create(
+        me, case_type="suggestion", title="More benches", community_id="c-edit", household_id="hh-1"
+    )
+    assert created["priority"] == "low"
+    # an unknown type is a clear 422
+    r = await h.client.post(
+        "/api/v1/work-orders",
+        headers=me,
+        json={"case_type": "nope", "title": "x", "community_id": "c-edit", "household_id": "hh-1"},
+    )
+    assert r.status_code == 422 and r.json()["code"] == "workorder.unknown_type"
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "actor", "expected"),
+    [
+        ("accept", "submitted", "staff", "accepted"),
+        ("assign", "accepted", "staff", "assigned"),
+        ("start", "assigned", "staff", "in_progress"),
+        ("resolve", "in_progress", "staff", "resolved"),
+        ("close", "resolved", "reporter", "closed"),
+        ("reopen", "closed", "reporter", "reopened"),
+        ("accept", "reopened", "staff", "accepted"),
+        ("cancel", "submitted", "reporter", "cancelled"),
+        ("reject", "submitted", "staff", "rejected"),
+        ("reply", "in_progress", "staff", "in_progress"),
+        ("rate", "closed", "reporter", "closed"),
+    ],
+)
+def test_allowed_steps(action: str, status: str, actor: states.Actor, expected: str) -> None:
+    assert states.next_status(action, status, actor) == expected
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "actor", "error"),
+    [
+        ("cancel", "accepted", "reporter", states.InvalidTransition),
+        ("accept", "submitted", "reporter", states.NotAllowed),
+        ("reopen", "resolved", "staff", states.NotAllowed),
+        ("resolve", "submitted", "staff", states.InvalidTransition),
+        ("close", "in_progress", "reporter", states.InvalidTransition),
+        ("start", "closed", "staff", states.InvalidTransition),
+        ("accept", "submitted", None, states.NotAllowed),
+    ],
+)
+def test_refused_steps(action: str, status: str, actor: states.Actor | None, error: type) -> None:
+    with pytest.raises(error):
+        states.next_status(action, status, actor)

@@ -1,0 +1,86 @@
+"""SLA: a case nearing its deadline reminds the assignee; past it, a breach event and an
+escalation to the property manager, each exactly once per case and deadline."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from wo_helpers import Harness, read_events
+from work_orders import sla
+
+
+async def test_case_past_its_sla_emits_a_breach_and_escalates(
+    harness: Harness, community: str
+) -> None:
+    h = harness
+    household = f"hh-{uuid.uuid4().hex[:8]}"
+    staff = h.staff(community, sub="fixer")
+    wo = await h.create(
+        h.resident(household),
+        case_type="repair",
+        title="Lift stuck",
+        priority="urgent",
+        community_id=community,
+        household_id=household,
+    )
+    wo_id = wo["id"]
+    await h.step(wo_id, "accept", staff)
+    await h.step(wo_id, "assign", staff, assignee_id="fixer")
+    due = datetime.fromisoformat(wo["resolution_due_at"])
+    assert due - datetime.fromisoformat(wo["created_at"]) == timedelta(hours=4)  # urgent repair
+
+    reminder = timedelta(minutes=30)
+    # 10 minutes before: a reminder to the assignee, once
+    before = await sla.sweep(
+        h.db, h.topics, reminder_before=reminder, now=due - timedelta(minutes=10)
+    )
+    assert before["reminders"] >= 1
+    again = await sla.sweep(
+        h.db, h.topics, reminder_before=reminder, now=due - timedelta(minutes=5)
+    )
+    # past the deadline: breach and escalation; a second pass does nothing more
+    after = await sla.sweep(
+        h.db, h.topics, reminder_before=reminder, now=due + timedelta(minutes=1)
+    )
+    assert after["breaches"] >= 1
+    await sla.sweep(h.db, h.topics, reminder_before=reminder, now=due + timedelta(minutes=2))
+    assert again == {"reminders": 0, "breaches": 0}
+
+    manager = h.staff(community, sub="boss", role="property_manager")
+    status, body = await h.get(wo_id, manager)
+    assert status == 200 and body["escalated"] is True
+    assert [e["action"] for e in body["timeline"]].count("escalated") == 1
+
+    events = await read_events(
+        h.settings.kafka_bootstrap_servers,
+        h.settings.workorder_topic,
+        lambda found: any(e.type.endswith("sla_breached.v1") for e in found),
+        key=wo_id,
+    )
+    breaches = [e.data for e in events if e.type == "community.workorder.sla_breached.v1"]
+    assert len(breaches) == 1
+    assert breaches[0]["escalated_to_role"] == "property_manager"
+    assert datetime.fromisoformat(breaches[0]["due_at"]) == due
+
+    notes = await read_events(
+        h.settings.kafka_bootstrap_servers,
+        h.settings.notification_topic,
+        lambda found: any(
+            e.data["template"] == "workorder.sla_breached" and e.data["correlation_id"] == wo_id
+            for e in found
+        ),
+    )
+    mine = [e.data for e in notes if e.data.get("correlation_id") == wo_id]
+    escalations = [n for n in mine if n["template"] == "workorder.sla_breached"]
+    assert len(escalations) == 1
+    assert escalations[0]["recipients"]["roles_in_scope"] == [
+        {"role": "property_manager", "scope_type": "community", "scope_id": community}
+    ]
+    reminders = [n for n in mine if "sla_reminder:resolution" in n["request_id"]]
+    assert len(reminders) == 1 and reminders[0]["recipients"]["user_ids"] == ["fixer"]
+
+    # the overdue filter and the inbox show it
+    assert wo_id in await h.ids(manager, overdue="false")  # the real clock: not yet due
+    resolved = await h.step(wo_id, "start", staff)
+    assert resolved["escalated"] is True
