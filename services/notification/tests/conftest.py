@@ -8,8 +8,8 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from notif_helpers import Harness, make_settings, start_harness
 
+from notif_helpers import Harness, make_settings, start_harness
 from sc_core.auth.testing import JWKSServer, LocalIssuer
 from sc_devinfra.postgres import create_database, drop_database
 

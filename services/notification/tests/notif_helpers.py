@@ -18,11 +18,11 @@ from typing import Any, TypeVar
 import httpx
 import uvicorn
 from aiokafka import AIOKafkaProducer
-from notification.config import Settings
-from notification.main import create_app
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from notification.config import Settings
+from notification.main import create_app
 from sc_contracts.events import GrantChangedV1
 from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
@@ -117,9 +117,7 @@ class Harness:
         )
 
         async def projected() -> bool:
-            rows = await self.sql(
-                "SELECT 1 FROM grant_projection WHERE grant_id = :g", g=grant_id
-            )
+            rows = await self.sql("SELECT 1 FROM grant_projection WHERE grant_id = :g", g=grant_id)
             return bool(rows)
 
         await wait_for(projected, what=f"grant {role} of {account}")
@@ -179,9 +177,7 @@ async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterato
     try:
         async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
             harness = Harness(settings, issuer, base_url, client, producer, db)
-            await wait_for(
-                lambda: _consumers_assigned(app), timeout=60, what="consumers to join"
-            )
+            await wait_for(lambda: _consumers_assigned(app), timeout=60, what="consumers to join")
             yield harness
             for task in harness.tasks:
                 task.cancel()

@@ -8,7 +8,6 @@ import time
 from datetime import UTC, datetime
 
 from notif_helpers import Harness, Stream, wait_for
-
 from sc_contracts.events import AlarmRaisedV1, NotificationRequestedV1, Recipients
 from sc_core.auth import Grant
 from sc_core.bus import CloudEvent
@@ -92,7 +91,9 @@ async def test_critical_alarm_reaches_stream_inbox_and_sms(
 
         [sms] = await wait_for(sms_recorded, what="the SMS in the sink")
         to_sms = time.perf_counter() - started
-        print(f"\ncritical alarm -> SSE {to_stream * 1000:.0f} ms, -> SMS sink {to_sms * 1000:.0f} ms")
+        print(
+            f"\ncritical alarm -> SSE {to_stream * 1000:.0f} ms, -> SMS sink {to_sms * 1000:.0f} ms"
+        )
 
     assert message.data["title"] == "[critical alarm] Smoke in 3-2-1201"
     assert message.data["severity"] == "critical"

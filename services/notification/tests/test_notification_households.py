@@ -1,0 +1,117 @@
+"""Must show: a resident's stream never carries another household's messages. Also the
+inbox API: only mine, unread first, read, read-all, Last-Event-ID resume."""
+
+from __future__ import annotations
+
+import asyncio
+
+from notif_helpers import Harness, Stream, wait_for
+from sc_contracts.events import NotificationRequestedV1, Recipients
+from sc_core.auth import Grant
+
+
+def to_household(request_id: str, household: str, title: str) -> NotificationRequestedV1:
+    return NotificationRequestedV1(
+        request_id=request_id,
+        recipients=Recipients(household_ids=[household]),
+        template="generic.message",
+        variables={"title": title, "body": "Parcel at the gate"},
+        severity="info",  # type: ignore[arg-type]
+        channels=["inapp"],  # type: ignore[list-item]
+        source_service="commerce",
+    )
+
+
+async def test_resident_stream_never_carries_another_households_messages(
+    harness: Harness, community: str, user: str
+) -> None:
+    h1, h2 = f"{community}-h1", f"{community}-h2"
+    alice, bob, bobs_family = f"{user}-alice", f"{user}-bob", f"{user}-bob-family"
+    await harness.grant(alice, "resident", "household", h1, community)
+    await harness.grant(bob, "tenant", "household", h2, community)
+    await harness.grant(bobs_family, "family", "household", h2, community)
+    alice_h = harness.bearer(alice, Grant("resident", "household", h1))
+    bob_h = harness.bearer(bob, Grant("tenant", "household", h2))
+    async with (
+        Stream(harness.base_url, alice_h) as alice_stream,
+        Stream(harness.base_url, bob_h) as bob_stream,
+    ):
+        for n in range(4):
+            for household, who in ((h1, "h1"), (h2, "h2")):
+                request = to_household(f"{user}-{who}-{n}", household, f"for {who} #{n}")
+                await harness.publish(
+                    harness.settings.requests_topic,
+                    "community.notification.requested.v1",
+                    request,
+                    key=request.request_id,
+                )
+        await alice_stream.wait("message", 4)
+        await bob_stream.wait("message", 4)
+        await asyncio.sleep(0.5)  # room for a stray message to show up
+    assert sorted(m.data["title"] for m in alice_stream.of("message")) == [
+        f"for h1 #{n}" for n in range(4)
+    ]
+    assert sorted(m.data["title"] for m in bob_stream.of("message")) == [
+        f"for h2 #{n}" for n in range(4)
+    ]
+    # bob's household has two members: each has their own copy
+    family_inbox = await harness.client.get(
+        "/api/v1/inbox", headers=harness.bearer(bobs_family, Grant("family", "household", h2))
+    )
+    assert family_inbox.json()["total"] == 4
+    # alice's inbox has only her household's; bob cannot read or mark hers
+    inbox = (await harness.client.get("/api/v1/inbox", headers=alice_h)).json()
+    assert inbox["total"] == 4
+    assert all(m["title"].startswith("for h1") for m in inbox["items"])
+    first = inbox["items"][0]["id"]
+    r = await harness.client.post(f"/api/v1/inbox/{first}/read", headers=bob_h)
+    assert r.status_code == 404
+
+
+async def test_inbox_unread_first_read_all_and_resume(harness: Harness, user: str) -> None:
+    me = harness.bearer(user, Grant("resident", "household", f"{user}-home"))
+    await harness.grant(user, "resident", "household", f"{user}-home", "c-x")
+    async with Stream(harness.base_url, me) as stream:
+        for n in range(3):
+            request = to_household(f"{user}-m{n}", f"{user}-home", f"m{n}")
+            await harness.publish(
+                harness.settings.requests_topic,
+                "community.notification.requested.v1",
+                request,
+                key=user,
+            )
+        messages = await stream.wait("message", 3)
+    assert [m.data["title"] for m in messages] == ["m0", "m1", "m2"]
+
+    # resume after the first: the other two come again, then the stream goes on
+    resume = dict(me, **{"Last-Event-ID": messages[0].id or ""})
+    async with Stream(harness.base_url, resume) as again:
+        replayed = await again.wait("message", 2)
+    assert [m.data["title"] for m in replayed] == ["m1", "m2"]
+
+    first_id = messages[0].data["id"]
+    r = await harness.client.post(f"/api/v1/inbox/{first_id}/read", headers=me)
+    assert r.status_code == 200 and r.json()["read_at"] is not None
+    inbox = (await harness.client.get("/api/v1/inbox", headers=me)).json()
+    assert [m["title"] for m in inbox["items"]] == ["m2", "m1", "m0"]  # unread first
+    assert (await harness.client.get("/api/v1/inbox/unread-count", headers=me)).json() == {
+        "unread": 2
+    }
+    r = await harness.client.post("/api/v1/inbox/read-all", headers=me)
+    assert r.json() == {"marked": 2}
+    unread = await harness.client.get("/api/v1/inbox", params={"unread_only": True}, headers=me)
+    assert unread.json()["total"] == 0
+    r = await harness.client.post("/api/v1/inbox/99999999999/read", headers=me)
+    assert r.status_code == 404
+    r = await harness.client.post("/api/v1/inbox/99999999999999999999999/read", headers=me)
+    assert r.status_code == 422
+
+
+async def test_heartbeats_keep_an_idle_stream_open(harness: Harness, user: str) -> None:
+    me = harness.bearer(user, Grant("resident", "household", "h-idle"))
+    async with Stream(harness.base_url, me) as stream:
+        await wait_for(lambda: _comments(stream, 2), what="two heartbeats")
+
+
+async def _comments(stream: Stream, count: int) -> bool:
+    return stream.comments >= count
