@@ -35,7 +35,7 @@ async def test_uploads_that_lie_about_their_type_or_are_too_large_are_refused(
     me = h.resident(f"hh-{uuid.uuid4().hex[:6]}")
     # an HTML page named photo.jpg and declared image/jpeg
     r = await h.client.post(
-        "/api/v1/attachments",
+        "/api/v1/work-order-attachments",
         headers=me,
         files={"file": ("photo.jpg", b"<html><script>alert(1)</script></html>", "image/jpeg")},
     )
@@ -44,7 +44,7 @@ async def test_uploads_that_lie_about_their_type_or_are_too_large_are_refused(
     assert r.json()["code"] == "attachment.type_not_allowed"
     # a Windows executable named report.pdf
     r = await h.client.post(
-        "/api/v1/attachments",
+        "/api/v1/work-order-attachments",
         headers=me,
         files={"file": ("report.pdf", b"MZ\x90\x00" + bytes(64), "application/pdf")},
     )
@@ -52,7 +52,7 @@ async def test_uploads_that_lie_about_their_type_or_are_too_large_are_refused(
     # a real JPEG past the limit (64 KiB in these tests)
     big = JPEG + bytes(h.settings.attachment_max_bytes)
     r = await h.client.post(
-        "/api/v1/attachments", headers=me, files={"file": ("big.jpg", big, "image/jpeg")}
+        "/api/v1/work-order-attachments", headers=me, files={"file": ("big.jpg", big, "image/jpeg")}
     )
     assert r.status_code == 413 and r.json()["code"] == "attachment.too_large"
     assert r.json()["max_bytes"] == h.settings.attachment_max_bytes
@@ -65,10 +65,10 @@ async def test_uploads_that_lie_about_their_type_or_are_too_large_are_refused(
     stored = files_under(attachment_dir)
     assert [p.name for p in stored if ok["id"] in p.name] == [f"{ok['id']}.png"]
     # before it is linked to a case only the uploader may fetch it
-    r = await h.client.get(f"/api/v1/attachments/{ok['id']}/content", headers=me)
+    r = await h.client.get(f"/api/v1/work-order-attachments/{ok['id']}/content", headers=me)
     assert r.status_code == 200
     r = await h.client.get(
-        f"/api/v1/attachments/{ok['id']}/content", headers=h.resident("hh-someone")
+        f"/api/v1/work-order-attachments/{ok['id']}/content", headers=h.resident("hh-someone")
     )
     assert r.status_code == 404
     # someone else's upload cannot be attached to my case
@@ -190,7 +190,7 @@ async def test_a_case_photo_goes_to_the_s3_store_when_configured(
             attachment_ids=[photo["id"]],
         )
         assert wo["attachment_ids"] == [photo["id"]]
-        r = await h.client.get(f"/api/v1/attachments/{photo['id']}/content", headers=me)
+        r = await h.client.get(f"/api/v1/work-order-attachments/{photo['id']}/content", headers=me)
         assert r.status_code == 200 and r.content == JPEG
         # it really is in the bucket, read back with our own client
         store = S3ObjectStore(

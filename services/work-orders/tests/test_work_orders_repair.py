@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+from sc_core.auth import Grant
 from wo_helpers import JPEG, PNG, Harness, read_events
 
 
@@ -72,7 +73,9 @@ async def test_full_repair_path_visible_to_resident_and_nobody_outside(
     assert seen["assignee_id"] == "staff-a"
     assert seen["timeline"][4]["text"] == "Valve replaced"
     assert seen["timeline"][4]["attachment_ids"] == [reply_photo["id"]]
-    content = await h.client.get(f"/api/v1/attachments/{reply_photo['id']}/content", headers=family)
+    content = await h.client.get(
+        f"/api/v1/work-order-attachments/{reply_photo['id']}/content", headers=family
+    )
     assert content.status_code == 200 and content.content == PNG
     assert content.headers["content-type"] == "image/png"
 
@@ -88,7 +91,9 @@ async def test_full_repair_path_visible_to_resident_and_nobody_outside(
         status, body = await h.get(wo_id, outsider)
         assert status == 404 and body["code"] == "workorder.not_found"
         assert wo_id not in await h.ids(outsider)
-        r = await h.client.get(f"/api/v1/attachments/{photo['id']}/content", headers=outsider)
+        r = await h.client.get(
+            f"/api/v1/work-order-attachments/{photo['id']}/content", headers=outsider
+        )
         assert r.status_code == 404
         await h.step(wo_id, "reopen", outsider, expect=404)
     assert wo_id in await h.ids(resident)
@@ -283,3 +288,32 @@ async def test_inbox_and_assignment_by_skill_and_building(harness: Harness, comm
     assert inbox["pending"]["count"] == 0
     r = await h.client.get("/api/v1/work-orders/inbox", headers=h.resident(household))
     assert r.status_code == 403
+
+
+async def test_an_outside_provider_works_on_the_booking_assigned_to_them(
+    harness: Harness, community: str
+) -> None:
+    h = harness
+    household = f"hh-{uuid.uuid4().hex[:8]}"
+    resident = h.resident(household)
+    manager = h.staff(community, sub="mgr", role="property_manager")
+    provider = h.issuer.bearer("provider-9", grants=[Grant("merchant", "community", "c-shop")])
+    booking = await h.create(
+        resident,
+        case_type="maintenance_booking",
+        title="空调清洗 Air-conditioner cleaning",
+        community_id=community,
+        household_id=household,
+    )
+    wo_id = booking["id"]
+    assert (await h.get(wo_id, provider))[0] == 404  # not theirs yet
+    await h.step(wo_id, "accept", manager)
+    await h.step(wo_id, "assign", manager, assignee_id="provider-9")
+    assert wo_id in await h.ids(provider, assignee="me")
+    await h.step(wo_id, "start", provider)
+    await h.step(wo_id, "reply", provider, text="Arriving at 3 pm")
+    done = await h.step(wo_id, "resolve", provider, text="Cleaned")
+    assert done["status"] == "resolved"
+    # but nothing beyond the work itself
+    body = await h.step(wo_id, "reopen", provider, expect=403)
+    assert body["code"] == "workorder.action_forbidden"

@@ -4,8 +4,6 @@ events read back from the broker."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -15,7 +13,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
-from httpx import ASGITransport, AsyncClient
+from httpx import ASGITransport, AsyncClient, Response
 
 from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
@@ -26,6 +24,7 @@ from work_orders.config import Settings
 from work_orders.main import create_app
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + bytes(200)
+ATTACHMENTS = "/api/v1/work-order-attachments"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(100)
 
 
@@ -71,11 +70,16 @@ class Harness:
         content_type: str = "image/jpeg",
     ) -> dict[str, Any]:
         r = await self.client.post(
-            "/api/v1/attachments", files={"file": (name, data, content_type)}, headers=headers
+            "/api/v1/work-order-attachments",
+            files={"file": (name, data, content_type)},
+            headers=headers,
         )
         assert r.status_code == 201, r.text
         body: dict[str, Any] = r.json()
         return body
+
+    async def content(self, attachment_id: str, headers: dict[str, str]) -> Response:
+        return await self.client.get(f"{ATTACHMENTS}/{attachment_id}/content", headers=headers)
 
     async def create(self, headers: dict[str, str], **body: Any) -> dict[str, Any]:
         r = await self.client.post("/api/v1/work-orders", json=body, headers=headers)
@@ -201,12 +205,3 @@ async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterato
         AsyncClient(transport=transport, base_url="http://work-orders") as client,
     ):
         yield Harness(app, client, issuer, settings)
-
-
-@contextlib.asynccontextmanager
-async def nothing() -> AsyncIterator[None]:
-    yield None
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, or_
 
 from sc_core.auth import Principal, in_scope, scope_clause
 from work_orders.db.models import WorkOrder
-from work_orders.domain.states import RESIDENT_ROLES, STAFF_ROLES, Actor
+from work_orders.domain.states import ASSIGNEE_ACTIONS, RESIDENT_ROLES, STAFF_ROLES, STEPS, Actor
 
 
 def is_staff_for(principal: Principal, wo: WorkOrder) -> bool:
@@ -29,15 +29,26 @@ def is_reporter_for(principal: Principal, wo: WorkOrder) -> bool:
     return wo.household_id is not None and wo.household_id in households
 
 
+def is_assignee(principal: Principal, wo: WorkOrder) -> bool:
+    """The one handling it, e.g. an outside provider or a department's officer with no
+    staff grant here: sees the case and works on it (ASSIGNEE_ACTIONS), nothing more."""
+    return wo.assignee_id is not None and wo.assignee_id == principal.subject
+
+
 def can_see(principal: Principal, wo: WorkOrder) -> bool:
-    return is_reporter_for(principal, wo) or is_staff_for(principal, wo)
+    return (
+        is_reporter_for(principal, wo) or is_staff_for(principal, wo) or is_assignee(principal, wo)
+    )
 
 
-def actor_for(principal: Principal, wo: WorkOrder, allowed: frozenset[Actor]) -> Actor | None:
-    """The capacity in which ``principal`` may take a step allowed to ``allowed``."""
+def actor_for(principal: Principal, wo: WorkOrder, action: str) -> Actor | None:
+    """The capacity in which ``principal`` may take ``action`` on ``wo``."""
+    allowed = STEPS[action].actors
     if "reporter" in allowed and is_reporter_for(principal, wo):
         return "reporter"
     if "staff" in allowed and is_staff_for(principal, wo):
+        return "staff"
+    if "staff" in allowed and action in ASSIGNEE_ACTIONS and is_assignee(principal, wo):
         return "staff"
     if is_reporter_for(principal, wo):
         return "reporter"
@@ -57,7 +68,11 @@ def staff_clause(principal: Principal) -> ColumnElement[bool]:
 
 
 def visible_clause(principal: Principal) -> ColumnElement[bool]:
-    parts: list[Any] = [staff_clause(principal), WorkOrder.reporter_id == principal.subject]
+    parts: list[Any] = [
+        staff_clause(principal),
+        WorkOrder.reporter_id == principal.subject,
+        WorkOrder.assignee_id == principal.subject,
+    ]
     households = sorted(principal.scope_ids("household", RESIDENT_ROLES))
     if households:
         parts.append(WorkOrder.household_id.in_(households))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from sc_contracts.events.notification import NotificationSeverity
 from sc_core.db.uow import UnitOfWork
@@ -377,11 +377,3 @@ async def mark_alarm_cleared(
         at=wo.updated_at,
     )
     return True
-
-
-async def bump(uow: UnitOfWork, work_order_id: uuid.UUID) -> None:
-    await uow.session.execute(
-        update(WorkOrder)
-        .where(WorkOrder.id == work_order_id)
-        .values(version=WorkOrder.version + 1, updated_at=now_utc())
-    )

@@ -101,7 +101,7 @@ def load(base_url: str) -> str:
             },
         )
         photo = resident.post(
-            "/api/v1/attachments", files={"file": ("leak.png", tiny_png(), "image/png")}
+            "/api/v1/work-order-attachments", files={"file": ("leak.png", tiny_png(), "image/png")}
         )
         repair = resident.post(
             "/api/v1/work-orders",
@@ -119,7 +119,7 @@ def load(base_url: str) -> str:
         manager.post(f"/api/v1/work-orders/{wid}/assign", {"assignee_id": staff.me["id"]})
         staff.post(f"/api/v1/work-orders/{wid}/start")
         after = staff.post(
-            "/api/v1/attachments",
+            "/api/v1/work-order-attachments",
             files={"file": ("valve.png", tiny_png((60, 179, 113)), "image/png")},
         )
         staff.post(

@@ -18,7 +18,7 @@ from work_orders.api.schemas import AttachmentRead
 from work_orders.db.models import Attachment, WorkOrder
 from work_orders.domain.sniff import EXTENSIONS, sniff
 
-router = APIRouter(prefix="/api/v1/attachments", tags=["attachments"])
+router = APIRouter(prefix="/api/v1/work-order-attachments", tags=["attachments"])
 CHUNK = 256 * 1024
 
 

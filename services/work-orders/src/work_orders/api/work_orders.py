@@ -252,7 +252,7 @@ async def step(
             expected = int(if_match.strip().removeprefix("W/").strip('"'))
         except ValueError as exc:
             raise Problem(400, "workorder.bad_if_match", "If-Match must be the version") from exc
-    actor = access.actor_for(principal, wo, states.STEPS[action].actors)
+    actor = access.actor_for(principal, wo, action)
     assignee = body.assignee_id
     if action == "assign" and not assignee and access.is_staff_for(principal, wo):
         suggested = await assignment.suggest(uow, wo, limit=1)

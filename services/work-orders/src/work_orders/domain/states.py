@@ -80,6 +80,8 @@ STEPS: dict[str, Step] = {
     )
 }
 ACTIONS = tuple(STEPS)
+# What the assignee may do without a staff grant over the place (outside providers).
+ASSIGNEE_ACTIONS = frozenset({"start", "reply", "resolve", "comment"})
 
 
 class InvalidTransition(Exception):
