@@ -1,0 +1,180 @@
+"""The lifecycle through the API: acknowledge, clear, assign, comment; manual alarms from
+staff and residents; scopes; rule versions; a resolved work order clears its alarm."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from alarm_helpers import Harness, wait_for
+
+from sc_core.bus import CloudEvent
+
+
+async def manual(h: Harness, headers: dict[str, str], **body: Any) -> Any:
+    body = {"alarm_type": "water_leak", "severity": "minor", "title": "Leak", **body}
+    return await h.client.post("/api/v1/alarms", json=body, headers=headers)
+
+
+async def test_ack_assign_comment_clear(harness: Harness, community: str) -> None:
+    h = harness
+    staff = h.staff(community, "property_staff", sub="u-staff")
+    r = await manual(h, staff, community_id=community, building_id="b-1")
+    assert r.status_code == 201, r.text
+    alarm = r.json()
+    assert alarm["status"] == "active_unack" and alarm["source"] == "manual"
+    # the same cause again is the same alarm, counted
+    again = (await manual(h, staff, community_id=community, building_id="b-1")).json()
+    assert again["id"] == alarm["id"] and again["count"] == 2
+    base = f"/api/v1/alarms/{alarm['id']}"
+    r = await h.client.post(f"{base}/assign", json={"assignee_id": "u-fixer"}, headers=staff)
+    assert r.json()["assignee_id"] == "u-fixer"
+    r = await h.client.post(f"{base}/comments", json={"text": "On my way"}, headers=staff)
+    assert r.status_code == 201
+    assert (await h.client.post(f"{base}/ack", headers=staff)).json()["status"] == "active_ack"
+    r = await h.client.post(f"{base}/ack", headers=staff)
+    assert r.status_code == 409 and r.json()["code"] == "alarm.already_acknowledged"
+    r = await h.client.post(f"{base}/clear", headers=staff)
+    assert r.json()["status"] == "cleared_ack" and r.json()["cleared_by"] == "u-staff"
+    assert (await h.client.post(f"{base}/clear", headers=staff)).status_code == 409
+    detail = (await h.client.get(base, headers=staff)).json()
+    assert [x["action"] for x in detail["history"]] == [
+        "raised", "notified", "assigned", "commented", "acknowledged", "cleared"
+    ]
+    assert detail["comments"][0]["text"] == "On my way"
+    # a new alarm of the same cause may be raised once the old one is cleared
+    third = (await manual(h, staff, community_id=community, building_id="b-1")).json()
+    assert third["id"] != alarm["id"] and third["count"] == 1
+    events = await h.published(h.settings.alarm_topic)
+    steps = [e["status"] for e in events if e["alarm_id"] == alarm["id"]]
+    assert steps == ["active_unack", "active_ack", "cleared_ack"]
+
+
+async def test_residents_raise_for_their_household_and_see_only_theirs(
+    harness: Harness, community: str
+) -> None:
+    h = harness
+    mine, theirs = h.resident("h-mine"), h.resident("h-other", sub="resident-2")
+    r = await manual(h, mine, community_id=community, household_id="h-mine", alarm_type="help")
+    assert r.status_code == 201, r.text
+    assert r.json()["originator_type"] == "household"
+    r = await manual(h, mine, community_id=community, household_id="h-other")
+    assert r.status_code == 403
+    r = await manual(h, mine, community_id=community)
+    assert r.status_code == 403 and r.json()["code"] == "alarm.household_required"
+    await manual(h, h.staff(community), community_id=community, room_id="r-9")
+    seen = (await h.client.get("/api/v1/alarms", headers=mine)).json()["items"]
+    assert [a["household_id"] for a in seen] == ["h-mine"]
+    assert (await h.client.get("/api/v1/alarms", headers=theirs)).json()["items"] == []
+    alarm_id = seen[0]["id"]
+    assert (await h.client.get(f"/api/v1/alarms/{alarm_id}", headers=theirs)).status_code == 404
+    # residents do not acknowledge or clear
+    assert (await h.client.post(f"/api/v1/alarms/{alarm_id}/ack", headers=mine)).status_code == 403
+
+
+async def test_filters_paging_and_scope(harness: Harness, community: str) -> None:
+    h = harness
+    staff = h.staff(community)
+    for i in range(3):
+        await manual(h, staff, community_id=community, room_id=f"r-{i}", severity="major")
+    await manual(h, staff, community_id=community, room_id="r-x", alarm_type="noise")
+    r = await h.client.get(
+        "/api/v1/alarms",
+        params={"community_id": community, "severity": "major", "limit": 2},
+        headers=staff,
+    )
+    page = r.json()
+    assert page["total"] == 3 and len(page["items"]) == 2 and page["next_offset"] == 2
+    r = await h.client.get(
+        "/api/v1/alarms", params={"alarm_type": "noise", "community_id": community}, headers=staff
+    )
+    assert [a["room_id"] for a in r.json()["items"]] == ["r-x"]
+    other = await h.client.get(
+        "/api/v1/alarms", params={"community_id": community}, headers=h.staff("c-other")
+    )
+    assert other.json()["items"] == []
+    bad = await h.client.get("/api/v1/alarms", params={"since": "yesterday"}, headers=staff)
+    assert bad.status_code == 422
+
+
+async def test_rules_are_versioned_and_scoped(harness: Harness, community: str) -> None:
+    h = harness
+    rule = await h.rule(
+        community,
+        alarm_type="overheat",
+        kind="threshold",
+        device_type="environment_sensor",
+        conditions=[{"key": "temperature", "op": "above", "value": 40}],
+    )
+    body = {k: rule[k] for k in ("name", "alarm_type", "severity", "kind", "device_type")}
+    body.update(conditions=[{"key": "temperature", "op": "above", "value": 45}], auto_clear=False)
+    r = await h.client.put(f"/api/v1/alarm-rules/{rule['id']}", json=body, headers=h.staff(community))
+    assert r.status_code == 200 and r.json()["version"] == 2
+    r = await h.client.put(
+        f"/api/v1/alarm-rules/{rule['id']}",
+        params={"expected_version": 1},
+        json=body,
+        headers=h.staff(community),
+    )
+    assert r.status_code == 409
+    versions = (
+        await h.client.get(f"/api/v1/alarm-rules/{rule['id']}/versions", headers=h.staff(community))
+    ).json()
+    assert [v["version"] for v in versions] == [1, 2]
+    assert versions[0]["snapshot"]["spec"]["conditions"][0]["value"] == 40
+    # a property manager of another community may not touch it; a resident may not write
+    other = h.staff("c-other", "property_manager")
+    assert (
+        await h.client.put(f"/api/v1/alarm-rules/{rule['id']}", json=body, headers=other)
+    ).status_code == 403
+    resident = h.resident("h-1")
+    r = await h.client.post("/api/v1/alarm-rules", json={**body, "community_id": community}, headers=resident)
+    assert r.status_code == 403
+    # nonsense is a 422, not a 500
+    for broken in (
+        {**body, "kind": "duration"},  # no duration_s
+        {**body, "conditions": [{"key": "t", "op": "above", "value": "hot"}]},
+        {**body, "schedule": {"timezone": "Mars/Base", "windows": [{"start": "1:00", "end": "2:00"}]}},
+    ):
+        r = await h.client.post(
+            "/api/v1/alarm-rules", json={**broken, "community_id": community}, headers=h.staff(community)
+        )
+        assert r.status_code == 422, broken
+    # platform-wide rules are the platform admin's
+    r = await h.client.post("/api/v1/alarm-rules", json=body, headers=h.staff(community))
+    assert r.status_code == 403
+    r = await h.client.delete(f"/api/v1/alarm-rules/{rule['id']}", headers=h.staff(community))
+    assert r.status_code == 204
+    assert (await h.client.get(f"/api/v1/alarm-rules/{rule['id']}", headers=h.staff(community))).status_code == 404
+
+
+async def test_a_resolved_work_order_clears_its_alarm(harness: Harness, community: str) -> None:
+    h = harness
+    alarm = (await manual(h, h.staff(community), community_id=community, room_id="r-wo")).json()
+    data = {
+        "work_order_id": str(uuid.uuid4()),
+        "case_type": "alarm_dispatch",
+        "action": "resolved",
+        "status": "resolved",
+        "previous_status": "in_progress",
+        "priority": "high",
+        "community_id": community,
+        "source": "alarm",
+        "alarm_id": alarm["id"],
+        "actor_id": "u-fixer",
+        "occurred_at": datetime.now(UTC).isoformat(),
+    }
+    event = CloudEvent.create("community.workorder.changed.v1", "/tests/wo", data)
+    producer = await h.app.state.runtime.producer.get()
+    await producer.send_and_wait(
+        h.settings.workorder_topic, event.body(), key=data["work_order_id"].encode(),
+        headers=event.headers(),
+    )
+
+    async def cleared() -> dict[str, Any] | None:
+        got = (await h.client.get(f"/api/v1/alarms/{alarm['id']}", headers=h.staff(community))).json()
+        return got if got["cleared_at"] else None
+
+    done = await wait_for(cleared)
+    assert done["status"] == "cleared_unack" and done["cleared_by"] == "u-fixer"
