@@ -205,6 +205,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             body,
             request_id=request.state.request_id,
             retries=settings.idempotent_retries,
+            stream_read_timeout=settings.stream_read_timeout_seconds,
         )
 
     return app

@@ -19,6 +19,9 @@ class GatewaySettings(ServiceSettings):
 
     connect_timeout_seconds: float = 2.0
     upstream_timeout_seconds: float = 10.0
+    # Server-Sent Events (Accept: text/event-stream) wait this long between two chunks
+    # instead of upstream_timeout_seconds; streams send heartbeats well within it.
+    stream_read_timeout_seconds: float | None = 60.0
     idempotent_retries: int = 2
     breaker_failure_threshold: int = 5
     breaker_reset_seconds: float = 10.0

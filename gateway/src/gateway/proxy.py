@@ -51,6 +51,18 @@ def _forward_headers(request: Request, request_id: str) -> list[tuple[str, str]]
     return headers
 
 
+def wants_event_stream(request: Request) -> bool:
+    """A Server-Sent Events request (``Accept: text/event-stream``)."""
+    return "text/event-stream" in request.headers.get("accept", "").lower()
+
+
+def stream_timeout(client: httpx.AsyncClient, read_seconds: float | None) -> httpx.Timeout:
+    """The client's timeouts, but reads wait ``read_seconds`` (the stream's heartbeats keep
+    it alive; None waits for ever): the normal read timeout would cut a quiet stream."""
+    base = client.timeout
+    return httpx.Timeout(connect=base.connect, read=read_seconds, write=base.write, pool=base.pool)
+
+
 async def forward(
     client: httpx.AsyncClient,
     upstream: Upstream,
@@ -59,6 +71,7 @@ async def forward(
     *,
     request_id: str,
     retries: int,
+    stream_read_timeout: float | None = 60.0,
 ) -> Response:
     if not upstream.breaker.allow():
         raise Problem(
@@ -72,6 +85,8 @@ async def forward(
     url = upstream.base_url + raw_path.decode("latin-1")
     attempts = 1 + (retries if request.method in IDEMPOTENT else 0)
     headers = _forward_headers(request, request_id)
+    event_stream = wants_event_stream(request)
+    timeout = stream_timeout(client, stream_read_timeout) if event_stream else client.timeout
     last_error: Exception | None = None
     for attempt in range(attempts):
         outgoing = client.build_request(
@@ -80,6 +95,7 @@ async def forward(
             params=str(request.query_params),
             headers=headers,
             content=body,
+            timeout=timeout,
         )
         try:
             response = await client.send(outgoing, stream=True)
@@ -108,6 +124,10 @@ async def forward(
             upstream.breaker.success()
         out_headers = {k: v for k, v in response.headers.items() if k.lower() not in HOP_BY_HOP}
         out_headers["x-request-id"] = request_id
+        if response.headers.get("content-type", "").startswith("text/event-stream"):
+            # every event goes out as it comes: no proxy (nginx, ingress) may buffer it
+            out_headers["cache-control"] = "no-cache, no-transform"
+            out_headers["x-accel-buffering"] = "no"
         return StreamingResponse(
             response.aiter_raw(),
             status_code=response.status_code,
