@@ -44,3 +44,32 @@ def harness_grant(role: str) -> object:
     from sc_core.auth import Grant
 
     return Grant(role, "community", "c-1")
+
+
+async def test_demo_store_is_idempotent(harness: Harness) -> None:
+    from notification.demo import store
+
+    accounts = {
+        "community_admin": {
+            "id": "demo-admin",
+            "grants": [
+                {"role": "community_admin", "scope_type": "community", "scope_id": "c-demo"}
+            ],
+            "households": [],
+        },
+        "resident": {
+            "id": "demo-resident",
+            "grants": [{"role": "resident", "scope_type": "household", "scope_id": "h-demo"}],
+            "households": [{"household_id": "h-demo", "community_id": "c-demo"}],
+        },
+    }
+    devices = [{"id": "spk-demo", "device_type": "voice_speaker", "community_id": "c-demo"}]
+    assert await store(harness.db, accounts, devices) == 5
+    assert await store(harness.db, accounts, devices) == 0
+    rows = await harness.sql(
+        "SELECT account_id, community_id FROM grant_projection WHERE grant_id LIKE 'demo:%' "
+        "ORDER BY account_id"
+    )
+    assert [tuple(r) for r in rows] == [("demo-admin", "c-demo"), ("demo-resident", "c-demo")]
+    prefs = await harness.sql("SELECT quiet_start FROM preference WHERE user_id = 'demo-resident'")
+    assert prefs[0].quiet_start == "22:00"
