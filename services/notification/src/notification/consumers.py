@@ -36,9 +36,16 @@ ALARM_TYPES = (
 )
 
 
+# Notifications are few and urgent: the broker answers a fetch as soon as a message is
+# there, or after this long (aiokafka's default, 500 ms, would add to the latency).
+LOW_LATENCY = {"fetch_max_wait_ms": 50}
+
+
 def register(runtime: Runtime, parts: Parts) -> None:
     settings = parts.settings
-    requests = runtime.consumer(name="requests", topics=[settings.requests_topic])
+    requests = runtime.consumer(
+        name="requests", topics=[settings.requests_topic], consumer_options=LOW_LATENCY
+    )
 
     @requests.on(REQUESTED)
     async def on_request(event: CloudEvent, uow: UnitOfWork | None) -> None:
@@ -77,7 +84,9 @@ def register(runtime: Runtime, parts: Parts) -> None:
     for event_type in PLACED:
         identity.on(event_type)(on_placed)
 
-    alarms = runtime.consumer(name="alarm-feed", topics=[settings.alarm_topic])
+    alarms = runtime.consumer(
+        name="alarm-feed", topics=[settings.alarm_topic], consumer_options=LOW_LATENCY
+    )
 
     async def on_alarm(event: CloudEvent, uow: UnitOfWork | None) -> None:
         assert uow is not None
