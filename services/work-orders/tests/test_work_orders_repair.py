@@ -78,6 +78,16 @@ async def test_full_repair_path_visible_to_resident_and_nobody_outside(
     )
     assert content.status_code == 200 and content.content == PNG
     assert content.headers["content-type"] == "image/png"
+    audit = await read_events(
+        h.settings.kafka_bootstrap_servers,
+        h.settings.audit_topic,
+        lambda found: any(e.data["action"] == "attachment.read" for e in found),
+    )
+    reads = [e.data for e in audit if e.data["action"] == "attachment.read"]
+    assert reads[0]["actor_id"] == f"fam-{household}"
+    assert reads[0]["resource_id"] == reply_photo["id"]
+    steps = {e.data["action"] for e in audit if e.data["resource_id"] == wo_id}
+    assert {"workorder.create", "workorder.accept", "workorder.resolve"} <= steps
 
     # the resident confirms (closes) and rates
     closed = await h.step(wo_id, "close", resident, text="Thanks")

@@ -33,7 +33,7 @@ async def test_case_types_are_seeded_and_admins_edit_them(harness: Harness) -> N
     h = harness
     me = h.resident("hh-1")
     r = await h.client.get("/api/v1/case-types", headers=me)
-    types = {t["code"]: t for t in r.json()}
+    types = {t["code"]: t for t in r.json()["items"]}
     assert set(types) == SEEDED
     assert types["hotline_ticket"]["needs_external_ref"] is True
     assert types["repair"]["sla"]["urgent"] == {"response": 30, "resolution": 240}

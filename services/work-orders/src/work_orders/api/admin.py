@@ -42,10 +42,12 @@ def _ct(row: CaseType) -> CaseTypeRead:
     )
 
 
-@router.get("/case-types", response_model=list[CaseTypeRead], summary="Case types")
-async def list_case_types(principal: CurrentPrincipal, uow: UnitOfWorkDep) -> list[CaseTypeRead]:
-    rows = await uow.session.scalars(select(CaseType).order_by(CaseType.code))
-    return [_ct(r) for r in rows]
+@router.get("/case-types", response_model=Page[CaseTypeRead], summary="Case types")
+async def list_case_types(
+    principal: CurrentPrincipal, uow: UnitOfWorkDep, paging: Paging
+) -> Page[CaseTypeRead]:
+    rows, total = await fetch_page(uow.session, select(CaseType).order_by(CaseType.code), paging)
+    return Page[CaseTypeRead].of([_ct(r) for r in rows], total, paging)
 
 
 @router.put(

@@ -129,9 +129,23 @@ async def meta(
     responses={200: {"content": {"application/octet-stream": {}}}},
 )
 async def download(
-    attachment_id: uuid.UUID, principal: CurrentPrincipal, uow: UnitOfWorkDep, parts: PartsDep
+    attachment_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    parts: PartsDep,
+    auditor: AuditorDep,
+    request: Request,
 ) -> Response:
     row = await _visible(uow, principal, attachment_id)
+    if row.uploaded_by != principal.subject:  # photos may show people and homes
+        await auditor.record(
+            action="attachment.read",
+            resource_type="attachment",
+            resource_id=str(row.id),
+            principal=principal,
+            request=request,
+            community_id=row.community_id,
+        )
     data = await parts.store.get(row.storage_key)
     name = f"{row.id}.{EXTENSIONS.get(row.content_type, 'bin')}"
     if data is None:
