@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from alarm.config import Settings
-from alarm.main import create_app
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
 
+from alarm.config import Settings
+from alarm.main import create_app
 from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
 from sc_core.bus import CloudEvent, ProducerHandle
@@ -82,7 +82,9 @@ class Harness:
         assert db is not None
         return db
 
-    def staff(self, community: str, role: str = "community_admin", sub: str = "admin-1") -> dict[str, str]:
+    def staff(
+        self, community: str, role: str = "community_admin", sub: str = "admin-1"
+    ) -> dict[str, str]:
         return self.issuer.bearer(sub, grants=[Grant(role, "community", community)])
 
     def resident(self, household: str, sub: str = "resident-1") -> dict[str, str]:
@@ -183,7 +185,10 @@ class Devices:
         event = CloudEvent.create(TELEMETRY, "/tests/devices", data, subject=device_id)
         kafka = await self.producer.get()
         await kafka.send_and_wait(
-            self.settings.telemetry_topic, event.body(), key=device_id.encode(), headers=event.headers()
+            self.settings.telemetry_topic,
+            event.body(),
+            key=device_id.encode(),
+            headers=event.headers(),
         )
 
     async def status(self, device_id: str, device_type: str, status: str) -> None:
@@ -199,7 +204,10 @@ class Devices:
         event = CloudEvent.create(STATUS, "/tests/devices", data, subject=device_id)
         kafka = await self.producer.get()
         await kafka.send_and_wait(
-            self.settings.status_topic, event.body(), key=device_id.encode(), headers=event.headers()
+            self.settings.status_topic,
+            event.body(),
+            key=device_id.encode(),
+            headers=event.headers(),
         )
 
     async def close(self) -> None:

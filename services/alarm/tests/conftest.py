@@ -7,9 +7,9 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+
 from alarm.config import Settings
 from alarm_helpers import Devices, Harness, create_topics, make_settings, start_harness
-
 from sc_core.auth.testing import JWKSServer, LocalIssuer
 from sc_devinfra.postgres import create_database, drop_database
 

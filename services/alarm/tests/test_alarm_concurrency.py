@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from alarm.config import Settings
 from alarm.engine import alarms as lifecycle
 from alarm_helpers import Devices, Harness, running, wait_for
-
 from sc_core.auth.testing import LocalIssuer
 
 

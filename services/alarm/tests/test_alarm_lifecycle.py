@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from alarm_helpers import Harness, wait_for
-
 from sc_core.bus import CloudEvent
 
 
@@ -40,7 +39,12 @@ async def test_ack_assign_comment_clear(harness: Harness, community: str) -> Non
     assert (await h.client.post(f"{base}/clear", headers=staff)).status_code == 409
     detail = (await h.client.get(base, headers=staff)).json()
     assert [x["action"] for x in detail["history"]] == [
-        "raised", "notified", "assigned", "commented", "acknowledged", "cleared"
+        "raised",
+        "notified",
+        "assigned",
+        "commented",
+        "acknowledged",
+        "cleared",
     ]
     assert detail["comments"][0]["text"] == "On my way"
     # a new alarm of the same cause may be raised once the old one is cleared
@@ -109,7 +113,9 @@ async def test_rules_are_versioned_and_scoped(harness: Harness, community: str) 
     )
     body = {k: rule[k] for k in ("name", "alarm_type", "severity", "kind", "device_type")}
     body.update(conditions=[{"key": "temperature", "op": "above", "value": 45}], auto_clear=False)
-    r = await h.client.put(f"/api/v1/alarm-rules/{rule['id']}", json=body, headers=h.staff(community))
+    r = await h.client.put(
+        f"/api/v1/alarm-rules/{rule['id']}", json=body, headers=h.staff(community)
+    )
     assert r.status_code == 200 and r.json()["version"] == 2
     r = await h.client.put(
         f"/api/v1/alarm-rules/{rule['id']}",
@@ -129,16 +135,23 @@ async def test_rules_are_versioned_and_scoped(harness: Harness, community: str) 
         await h.client.put(f"/api/v1/alarm-rules/{rule['id']}", json=body, headers=other)
     ).status_code == 403
     resident = h.resident("h-1")
-    r = await h.client.post("/api/v1/alarm-rules", json={**body, "community_id": community}, headers=resident)
+    r = await h.client.post(
+        "/api/v1/alarm-rules", json={**body, "community_id": community}, headers=resident
+    )
     assert r.status_code == 403
     # nonsense is a 422, not a 500
     for broken in (
         {**body, "kind": "duration"},  # no duration_s
         {**body, "conditions": [{"key": "t", "op": "above", "value": "hot"}]},
-        {**body, "schedule": {"timezone": "Mars/Base", "windows": [{"start": "1:00", "end": "2:00"}]}},
+        {
+            **body,
+            "schedule": {"timezone": "Mars/Base", "windows": [{"start": "1:00", "end": "2:00"}]},
+        },
     ):
         r = await h.client.post(
-            "/api/v1/alarm-rules", json={**broken, "community_id": community}, headers=h.staff(community)
+            "/api/v1/alarm-rules",
+            json={**broken, "community_id": community},
+            headers=h.staff(community),
         )
         assert r.status_code == 422, broken
     # platform-wide rules are the platform admin's
@@ -146,7 +159,9 @@ async def test_rules_are_versioned_and_scoped(harness: Harness, community: str) 
     assert r.status_code == 403
     r = await h.client.delete(f"/api/v1/alarm-rules/{rule['id']}", headers=h.staff(community))
     assert r.status_code == 204
-    assert (await h.client.get(f"/api/v1/alarm-rules/{rule['id']}", headers=h.staff(community))).status_code == 404
+    assert (
+        await h.client.get(f"/api/v1/alarm-rules/{rule['id']}", headers=h.staff(community))
+    ).status_code == 404
 
 
 async def test_a_resolved_work_order_clears_its_alarm(harness: Harness, community: str) -> None:
@@ -168,12 +183,16 @@ async def test_a_resolved_work_order_clears_its_alarm(harness: Harness, communit
     event = CloudEvent.create("community.workorder.changed.v1", "/tests/wo", data)
     producer = await h.app.state.runtime.producer.get()
     await producer.send_and_wait(
-        h.settings.workorder_topic, event.body(), key=data["work_order_id"].encode(),
+        h.settings.workorder_topic,
+        event.body(),
+        key=data["work_order_id"].encode(),
         headers=event.headers(),
     )
 
     async def cleared() -> dict[str, Any] | None:
-        got = (await h.client.get(f"/api/v1/alarms/{alarm['id']}", headers=h.staff(community))).json()
+        got = (
+            await h.client.get(f"/api/v1/alarms/{alarm['id']}", headers=h.staff(community))
+        ).json()
         return got if got["cleared_at"] else None
 
     done = await wait_for(cleared)

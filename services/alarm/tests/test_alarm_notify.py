@@ -69,7 +69,9 @@ async def test_escalation_goes_on_until_someone_acknowledges(
     assert sent[f"alarm:{ignored['id']}:escalation:2"]["recipients"]["user_ids"] == ["u-third"]
     # the acknowledged one was due for stage 1 two seconds before stage 2 of the other
     assert list(await requests_for(h, handled["id"])) == [f"alarm:{handled['id']}:raised"]
-    detail = (await h.client.get(f"/api/v1/alarms/{ignored['id']}", headers=h.staff(community))).json()
+    detail = (
+        await h.client.get(f"/api/v1/alarms/{ignored['id']}", headers=h.staff(community))
+    ).json()
     assert detail["escalation_stage"] == 2
     assert [x["action"] for x in detail["history"]].count("escalated") == 2
 
@@ -137,7 +139,7 @@ async def test_special_person_emergency_tells_exactly_their_plan(
     }
     assert request["severity"] == "critical" and request["template"] == "alarm.raised"
     # a button of nobody in the register goes by the community's plan instead
-    other = (await wait_for(lambda: requests_for(h, alarms[stranger_button]["id"])))
+    other = await wait_for(lambda: requests_for(h, alarms[stranger_button]["id"]))
     assert other[f"alarm:{alarms[stranger_button]['id']}:raised"]["recipients"]["user_ids"] == [
         "u-plan-person"
     ]

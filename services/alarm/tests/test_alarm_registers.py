@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from alarm_helpers import Devices, Harness, wait_for
-
 from sc_core.auth import Grant
 
 
@@ -57,7 +56,9 @@ async def test_a_resident_never_sees_the_registers(harness: Harness, community: 
         assert got.status_code in (403, 404), (path, got.status_code)
         assert "李大爷" not in got.text and "p-secret-ref" not in got.text
     body = {**incident, "title": "mine"}
-    assert (await h.client.post("/api/v1/incidents", json=body, headers=resident)).status_code == 403
+    assert (
+        await h.client.post("/api/v1/incidents", json=body, headers=resident)
+    ).status_code == 403
     # staff of another community find nothing either
     stranger = h.staff("c-elsewhere")
     got = await h.client.get(f"/api/v1/special-persons/{person['id']}", headers=stranger)
@@ -73,9 +74,10 @@ async def test_readers_see_what_their_role_needs_and_reads_are_audited(
         f"/api/v1/special-persons/{person['id']}",
         headers=h.staff(community, "grid_worker", sub="u-grid"),
     )
-    assert full.json()["person_ref"] == "p-secret-ref" and "13900000000" in full.json()[
-        "emergency_contacts"
-    ]
+    assert (
+        full.json()["person_ref"] == "p-secret-ref"
+        and "13900000000" in full.json()["emergency_contacts"]
+    )
     manager = await h.client.get(
         "/api/v1/special-persons",
         params={"community_id": community},
@@ -162,7 +164,9 @@ async def test_an_alarm_at_a_key_place_lists_the_nearest_cameras(
     )
     await devices.reading(smoke, "smoke_detector", {"smokeDetected": True})
     alarm = (await wait_for(lambda: h.alarms(community, alarm_type="smoke")))[0]
-    detail = (await h.client.get(f"/api/v1/alarms/{alarm['id']}", headers=h.staff(community))).json()
+    detail = (
+        await h.client.get(f"/api/v1/alarms/{alarm['id']}", headers=h.staff(community))
+    ).json()
     assert [c["device_id"] for c in detail["nearest_cameras"]] == ["cam-near", "cam-far"]
     assert detail["nearest_cameras"][0]["distance_m"] < 20
     raised = [

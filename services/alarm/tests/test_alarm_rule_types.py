@@ -10,7 +10,6 @@ from typing import Any
 from alarm.config import Settings
 from alarm.db.models import metadata
 from alarm_helpers import Devices, Harness, running, wait_for
-
 from sc_core.auth.testing import LocalIssuer
 from sc_core.db.migrate import model_drift
 
@@ -20,17 +19,11 @@ def dev() -> str:
 
 
 async def active(h: Harness, community: str, device: str) -> list[dict[str, Any]]:
-    return [
-        a
-        for a in await h.alarms(community, active="true")
-        if a["originator_id"] == device
-    ]
+    return [a for a in await h.alarms(community, active="true") if a["originator_id"] == device]
 
 
 async def cleared(h: Harness, community: str, device: str) -> list[dict[str, Any]]:
-    return [
-        a for a in await h.alarms(community, active="false") if a["originator_id"] == device
-    ]
+    return [a for a in await h.alarms(community, active="false") if a["originator_id"] == device]
 
 
 async def raised_then_cleared(
@@ -132,12 +125,19 @@ async def test_inactivity_silent_and_offline(
 ) -> None:
     h, silent, offline = harness, dev(), dev()
     await h.rule(
-        community, alarm_type="no_data", kind="inactivity", device_type="door_contact",
+        community,
+        alarm_type="no_data",
+        kind="inactivity",
+        device_type="door_contact",
         inactivity_s=1,
     )
     await h.rule(
-        community, alarm_type="offline", kind="inactivity", device_type="water_tank",
-        offline=True, severity="major",
+        community,
+        alarm_type="offline",
+        kind="inactivity",
+        device_type="water_tank",
+        offline=True,
+        severity="major",
     )
     await devices.reading(silent, "door_contact", {"open": False})
     alarm = (await wait_for(lambda: active(h, community, silent)))[0]  # the timer fired

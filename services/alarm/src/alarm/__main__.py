@@ -8,7 +8,7 @@ from sc_core.cli import run_service
 
 
 def main(argv: list[str] | None = None) -> None:
-    run_service(Settings, create_app, migrations_dir=MIGRATIONS, argv=argv)  # type: ignore[arg-type]
+    run_service(Settings, create_app, migrations_dir=MIGRATIONS, argv=argv)
 
 
 if __name__ == "__main__":

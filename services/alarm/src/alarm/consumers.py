@@ -40,7 +40,9 @@ def register(parts: Parts, prepare: Callable[[Runtime], None]) -> Callable[[Runt
             try:
                 alarm_id = uuid.UUID(data.alarm_id)
             except ValueError:
-                log.warning("work order %s names alarm %r: not ours", data.work_order_id, data.alarm_id)
+                log.warning(
+                    "work order %s names alarm %r: not ours", data.work_order_id, data.alarm_id
+                )
                 return
             await lifecycle.clear_by_id(
                 uow, settings.alarm_topic, alarm_id, data.actor_id, f"work_order_{data.status}"

@@ -43,7 +43,9 @@ def _plan_values(body: PlanBody) -> dict[str, Any]:
     return values
 
 
-async def _audit(uow: Any, auditor: Any, principal: Any, request: Any, action: str, obj: Any) -> None:
+async def _audit(
+    uow: Any, auditor: Any, principal: Any, request: Any, action: str, obj: Any
+) -> None:
     await auditor.within(
         uow,
         action=action,
@@ -93,7 +95,11 @@ async def list_plans(
 
 @router.post("/api/v1/duty-roster", status_code=201, response_model=ShiftRead)
 async def add_shift(
-    body: ShiftBody, principal: PlanWriter, uow: UnitOfWorkDep, auditor: AuditorDep, request: Request
+    body: ShiftBody,
+    principal: PlanWriter,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
 ) -> ShiftRead:
     ensure_place(principal, body.community_id, allowed=PLAN_WRITERS)
     shift = DutyShift(id=uuid.uuid4(), **body.model_dump())

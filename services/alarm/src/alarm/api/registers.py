@@ -34,7 +34,6 @@ from sc_core.privacy import Sensitive, mask_model
 
 router = APIRouter(tags=["safety registers"])
 Id = Field(min_length=1, max_length=64)
-Readers = RegisterReader
 DEPARTMENTS = ("fire", "police", "traffic", "justice", "weather", "civil_affairs", "health")
 
 
@@ -137,7 +136,7 @@ def _person_scope(principal: Principal) -> Any:
 
 @router.get("/api/v1/special-persons", response_model=Page[SpecialPersonRead])
 async def list_persons(
-    principal: Readers,
+    principal: RegisterReader,
     uow: UnitOfWorkDep,
     paging: Paging,
     auditor: AuditorDep,
@@ -162,7 +161,7 @@ async def list_persons(
 @router.get("/api/v1/special-persons/{person_id}", response_model=SpecialPersonRead)
 async def get_person(
     person_id: uuid.UUID,
-    principal: Readers,
+    principal: RegisterReader,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
     request: Request,
@@ -216,14 +215,17 @@ def _incident_scope(principal: Principal) -> Any:
 @router.post("/api/v1/incidents", status_code=201, response_model=IncidentRead)
 async def record_incident(
     body: IncidentBody,
-    principal: Readers,
+    principal: RegisterReader,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
     request: Request,
 ) -> IncidentRead:
     ensure_place(principal, body.community_id, body.building_id, allowed=REGISTER_READERS)
     incident = Incident(
-        id=uuid.uuid4(), source="manual", status="open", created_by=principal.subject,
+        id=uuid.uuid4(),
+        source="manual",
+        status="open",
+        created_by=principal.subject,
         **body.model_dump(),
     )
     uow.session.add(incident)
@@ -243,7 +245,7 @@ async def record_incident(
 
 @router.get("/api/v1/incidents", response_model=Page[IncidentRead])
 async def list_incidents(
-    principal: Readers,
+    principal: RegisterReader,
     uow: UnitOfWorkDep,
     paging: Paging,
     auditor: AuditorDep,
@@ -269,7 +271,7 @@ async def list_incidents(
 
 @router.get("/api/v1/incidents/stats")
 async def incident_stats(
-    principal: Readers,
+    principal: RegisterReader,
     uow: UnitOfWorkDep,
     since: datetime,
     until: datetime,
@@ -289,8 +291,7 @@ async def incident_stats(
         "period": period,
         "timezone": timezone,
         "rows": [
-            {"period": r[0].date().isoformat(), "incident_type": r[1], "count": r[2]}
-            for r in rows
+            {"period": r[0].date().isoformat(), "incident_type": r[1], "count": r[2]} for r in rows
         ],
     }
 
@@ -319,7 +320,7 @@ async def _incident(uow: UnitOfWork, principal: Principal, incident_id: uuid.UUI
 async def route_incident(
     incident_id: uuid.UUID,
     body: DispatchBody,
-    principal: Readers,
+    principal: RegisterReader,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
     request: Request,
@@ -327,14 +328,23 @@ async def route_incident(
     """Route an incident to a department (multi-department linkage, 6.1.1 c)."""
     incident = await _incident(uow, principal, incident_id)
     dispatch = IncidentDispatch(
-        id=uuid.uuid4(), incident_id=incident.id, department=body.department, status="routed",
-        updated_by=principal.subject, updated_at=datetime.now(UTC),
+        id=uuid.uuid4(),
+        incident_id=incident.id,
+        department=body.department,
+        status="routed",
+        updated_by=principal.subject,
+        updated_at=datetime.now(UTC),
     )
     uow.session.add(dispatch)
     await uow.session.flush()
     await auditor.within(
-        uow, action="incident.dispatch", resource_type="incident", resource_id=str(incident.id),
-        principal=principal, request=request, community_id=incident.community_id,
+        uow,
+        action="incident.dispatch",
+        resource_type="incident",
+        resource_id=str(incident.id),
+        principal=principal,
+        request=request,
+        community_id=incident.community_id,
         detail={"department": body.department},
     )
     await uow.commit()
@@ -343,8 +353,12 @@ async def route_incident(
 
 def _dispatch(d: IncidentDispatch) -> dict[str, Any]:
     return {
-        "id": str(d.id), "incident_id": str(d.incident_id), "department": d.department,
-        "status": d.status, "response": d.response, "updated_at": d.updated_at.isoformat(),
+        "id": str(d.id),
+        "incident_id": str(d.incident_id),
+        "department": d.department,
+        "status": d.status,
+        "response": d.response,
+        "updated_at": d.updated_at.isoformat(),
         "updated_by": d.updated_by,
     }
 
@@ -354,7 +368,7 @@ async def track_dispatch(
     incident_id: uuid.UUID,
     dispatch_id: uuid.UUID,
     body: DispatchUpdate,
-    principal: Readers,
+    principal: RegisterReader,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
     request: Request,
@@ -366,9 +380,14 @@ async def track_dispatch(
     dispatch.status, dispatch.response = body.status, body.response
     dispatch.updated_by, dispatch.updated_at = principal.subject, datetime.now(UTC)
     await auditor.within(
-        uow, action="incident.dispatch_update", resource_type="incident",
-        resource_id=str(incident.id), principal=principal, request=request,
-        community_id=incident.community_id, detail={"status": body.status},
+        uow,
+        action="incident.dispatch_update",
+        resource_type="incident",
+        resource_id=str(incident.id),
+        principal=principal,
+        request=request,
+        community_id=incident.community_id,
+        detail={"status": body.status},
     )
     await uow.commit()
     return _dispatch(dispatch)
@@ -377,7 +396,7 @@ async def track_dispatch(
 @router.get("/api/v1/incidents/{incident_id}", response_model=IncidentRead)
 async def get_incident(
     incident_id: uuid.UUID,
-    principal: Readers,
+    principal: RegisterReader,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
     request: Request,
@@ -434,8 +453,13 @@ async def register_place(
     uow.session.add(place)
     await uow.session.flush()
     await auditor.within(
-        uow, action="key_place.create", resource_type="key_place", resource_id=str(place.id),
-        principal=principal, request=request, community_id=place.community_id,
+        uow,
+        action="key_place.create",
+        resource_type="key_place",
+        resource_id=str(place.id),
+        principal=principal,
+        request=request,
+        community_id=place.community_id,
     )
     await uow.commit()
     return KeyPlaceRead.model_validate(place, from_attributes=True)
@@ -443,7 +467,7 @@ async def register_place(
 
 @router.get("/api/v1/key-places", response_model=Page[KeyPlaceRead])
 async def list_places(
-    principal: Readers,
+    principal: RegisterReader,
     uow: UnitOfWorkDep,
     paging: Paging,
     kind: Annotated[str | None, Query(max_length=32)] = None,

@@ -29,10 +29,20 @@ def snapshot(rule: AlarmRule) -> dict[str, Any]:
 
 
 def _apply(rule: AlarmRule, body: RuleBody) -> None:
-    for name in (
-        "name alarm_type severity kind device_type device_id building_id unit_id room_id "
-        "work_order_type auto_clear enabled"
-    ).split():
+    for name in [
+        "name",
+        "alarm_type",
+        "severity",
+        "kind",
+        "device_type",
+        "device_id",
+        "building_id",
+        "unit_id",
+        "room_id",
+        "work_order_type",
+        "auto_clear",
+        "enabled",
+    ]:
         setattr(rule, name, getattr(body, name))
     rule.spec = body.spec()
     rule.schedule = body.schedule.model_dump() if body.schedule else None

@@ -12,6 +12,7 @@ from alarm.domain.rules import KINDS, OPS, SEVERITIES
 
 Severity = Literal["critical", "major", "minor", "warning", "indeterminate"]
 Action = Literal["open_work_order", "notify", "broadcast"]
+Channel = Literal["inapp", "push", "sms", "voice", "speaker", "screen"]
 Id = Field(min_length=1, max_length=64)
 
 
@@ -100,16 +101,24 @@ class RuleBody(BaseModel):
             raise ValueError("a rate rule needs rate_key and rate_max")
         if k == "inactivity" and self.inactivity_s is None and not self.offline:
             raise ValueError("an inactivity rule needs inactivity_s or offline")
-        if self.device_type is None and self.device_id is None and self.building_id is None:
-            if self.room_id is None and self.unit_id is None:
-                raise ValueError("scope the rule: device_type, device_id or a place")
+        scoped = (self.device_type, self.device_id, self.building_id, self.unit_id, self.room_id)
+        if all(s is None for s in scoped):
+            raise ValueError("scope the rule: device_type, device_id or a place")
         return self
 
     def spec(self) -> dict[str, Any]:
-        keys = (
-            "duration_s repeat_count window_s rate_key rate_max rate_per_s rate_direction "
-            "inactivity_s offline title"
-        ).split()
+        keys = [
+            "duration_s",
+            "repeat_count",
+            "window_s",
+            "rate_key",
+            "rate_max",
+            "rate_per_s",
+            "rate_direction",
+            "inactivity_s",
+            "offline",
+            "title",
+        ]
         spec: dict[str, Any] = {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
         spec["conditions"] = [c.model_dump(exclude_none=True) for c in self.conditions]
         return spec
@@ -208,7 +217,7 @@ class ManualAlarm(BaseModel):
     unit_id: str | None = Field(default=None, max_length=64)
     room_id: str | None = Field(default=None, max_length=64)
     household_id: str | None = Field(default=None, max_length=64)
-    actions: list[Action] = Field(default_factory=lambda: ["notify"])
+    actions: list[Action] = Field(default_factory=lambda: list[Action](["notify"]))
     work_order_type: str | None = Field(default=None, max_length=64)
 
 
@@ -236,8 +245,8 @@ class PlanBody(BaseModel):
     min_severity: Severity = "indeterminate"
     building_id: str | None = Field(default=None, max_length=64)
     stages: list[StageIn] = Field(min_length=1, max_length=10)
-    channels: list[Literal["inapp", "push", "sms", "voice", "speaker", "screen"]] = Field(
-        default_factory=lambda: ["inapp", "push", "sms"], min_length=1
+    channels: list[Channel] = Field(
+        default_factory=lambda: list[Channel](["inapp", "push", "sms"]), min_length=1
     )
     enabled: bool = True
 

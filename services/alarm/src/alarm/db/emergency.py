@@ -85,7 +85,7 @@ class SupplyMovement(IdMixin, Base):
     actor_id: Mapped[str | None] = mapped_column(String(64))
 
 
-class Warning(IdMixin, Base):
+class EmergencyWarning(IdMixin, Base):
     __tablename__ = "emergency_warnings"
 
     community_id: Mapped[str] = mapped_column(String(64), index=True)

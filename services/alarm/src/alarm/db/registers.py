@@ -49,9 +49,7 @@ class Incident(IdMixin, Base):
     incident_type: Mapped[str] = mapped_column(String(64))
     occurred_at: Mapped[datetime] = mapped_column(index=True)
     title: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str | None] = mapped_column(
-        EncryptedString(context="incident.description")
-    )
+    description: Mapped[str | None] = mapped_column(EncryptedString(context="incident.description"))
     measures: Mapped[str | None] = mapped_column(EncryptedString(context="incident.measures"))
     alarm_id: Mapped[uuid.UUID | None] = mapped_column(unique=True)
     source: Mapped[str] = mapped_column(String(16))

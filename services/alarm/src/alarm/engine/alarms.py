@@ -152,10 +152,10 @@ async def raise_alarm(uow: UnitOfWork, cause: Cause, topic: str) -> Raised:
         "severity_bumped": False,
         "escalation_stage": 0,
     }
-    stmt = insert(Alarm).values(**values)
-    excluded = stmt.excluded
+    base = insert(Alarm).values(**values)
+    excluded = base.excluded
     table = Alarm.__table__
-    stmt = stmt.on_conflict_do_update(
+    stmt = base.on_conflict_do_update(
         index_elements=["originator_type", "originator_id", "alarm_type"],
         index_where=text("cleared_at IS NULL"),
         set_={

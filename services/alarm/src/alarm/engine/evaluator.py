@@ -69,9 +69,7 @@ class Outcomes:
     """Decisions of one batch, folded per cause: a cause raised five times in a batch
     is one upsert with count 5."""
 
-    raises: OrderedDict[Key, tuple[Rule, Place, Decision, int]] = field(
-        default_factory=OrderedDict
-    )
+    raises: OrderedDict[Key, tuple[Rule, Place, Decision, int]] = field(default_factory=OrderedDict)
     clears: dict[Key, tuple[Rule, Decision]] = field(default_factory=dict)
     states: dict[Key, Step] = field(default_factory=dict)
 

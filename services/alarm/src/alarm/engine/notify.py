@@ -16,7 +16,13 @@ from alarm.db.models import Alarm, DutyShift, NotificationPlan
 from alarm.db.registers import SpecialPerson
 from alarm.domain.lifecycle import at_least
 from alarm.engine import alarms as lifecycle
-from sc_contracts.events.notification import NotificationRequestedV1, Recipients, RoleInScope
+from sc_contracts.events.notification import (
+    NotificationChannel,
+    NotificationRequestedV1,
+    NotificationSeverity,
+    Recipients,
+    RoleInScope,
+)
 from sc_core.bus.cloudevents import CloudEvent
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
@@ -66,12 +72,8 @@ async def on_duty(uow: UnitOfWork, community_id: str, at: datetime | None = None
     return set(rows)
 
 
-async def stage_audience(
-    uow: UnitOfWork, community_id: str, stage: dict[str, Any]
-) -> Audience:
-    audience = Audience(
-        user_ids=set(stage.get("user_ids", [])), roles=set(stage.get("roles", []))
-    )
+async def stage_audience(uow: UnitOfWork, community_id: str, stage: dict[str, Any]) -> Audience:
+    audience = Audience(user_ids=set(stage.get("user_ids", [])), roles=set(stage.get("roles", [])))
     if stage.get("on_duty"):
         audience.user_ids |= await on_duty(uow, community_id)
     return audience
@@ -150,8 +152,8 @@ async def request(
         recipients=recipients,
         template=template,
         variables=variables,
-        severity=severity,  # type: ignore[arg-type]
-        channels=channels,  # type: ignore[arg-type]
+        severity=NotificationSeverity(severity),
+        channels=[NotificationChannel(c) for c in channels],
         source_service="alarm",
         community_id=community_id,
         correlation_id=correlation_id,
@@ -160,9 +162,7 @@ async def request(
     await uow.publish(topic, event, key=request_id)
 
 
-async def on_raised(
-    uow: UnitOfWork, alarm: Any, topic: str, default_channels: list[str]
-) -> None:
+async def on_raised(uow: UnitOfWork, alarm: Any, topic: str, default_channels: list[str]) -> None:
     """Tell the right people about a new alarm; arm escalation when a plan has stages."""
     severity = SEVERITY_TO_NOTIFICATION.get(alarm.severity, "warning")
     values: dict[str, Any] = {}
@@ -229,9 +229,7 @@ async def on_raised(
         community_id=alarm.community_id,
         correlation_id=str(alarm.id),
     )
-    await lifecycle.history(
-        uow, alarm.id, "notified", None, stage=0, special_person=bool(person)
-    )
+    await lifecycle.history(uow, alarm.id, "notified", None, stage=0, special_person=bool(person))
 
 
 async def escalate_due(db: Database, topic: str, default_channels: list[str]) -> int:

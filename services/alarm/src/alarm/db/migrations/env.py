@@ -1,5 +1,4 @@
 from alarm.db.models import metadata
-
 from sc_core.db.migrate import run_env
 
 run_env(metadata)

@@ -34,15 +34,38 @@ def rule_id(device_type: str, key: str) -> uuid.UUID:
 def upgrade() -> None:
     rules = sa.table(
         "alarm_rules",
-        *(sa.column(c) for c in (
-            "id created_at community_id name alarm_type severity kind device_type device_id "
-            "building_id unit_id room_id spec schedule actions work_order_type auto_clear "
-            "enabled version created_by updated_by updated_at deleted_at"
-        ).split()),
+        *(
+            sa.column(c)
+            for c in [
+                "id",
+                "created_at",
+                "community_id",
+                "name",
+                "alarm_type",
+                "severity",
+                "kind",
+                "device_type",
+                "device_id",
+                "building_id",
+                "unit_id",
+                "room_id",
+                "spec",
+                "schedule",
+                "actions",
+                "work_order_type",
+                "auto_clear",
+                "enabled",
+                "version",
+                "created_by",
+                "updated_by",
+                "updated_at",
+                "deleted_at",
+            ]
+        ),
     )
     versions = sa.table(
         "alarm_rule_versions",
-        *(sa.column(c) for c in "rule_id version snapshot changed_by changed_at".split()),
+        *(sa.column(c) for c in ["rule_id", "version", "snapshot", "changed_by", "changed_at"]),
     )
     now = datetime.now(UTC)
     for device_type, key, alarm_type, name in DEFAULTS:
@@ -50,13 +73,29 @@ def upgrade() -> None:
         spec = {"conditions": [{"key": key, "op": "equals", "value": True}], "title": name}
         actions = ["notify", "open_work_order"]
         values = {
-            "id": rid, "created_at": now, "community_id": None, "name": name,
-            "alarm_type": alarm_type, "severity": "critical", "kind": "threshold",
-            "device_type": device_type, "device_id": None, "building_id": None,
-            "unit_id": None, "room_id": None, "spec": spec, "schedule": None,
-            "actions": actions, "work_order_type": "alarm_dispatch", "auto_clear": False,
-            "enabled": True, "version": 1, "created_by": "migration",
-            "updated_by": "migration", "updated_at": now, "deleted_at": None,
+            "id": rid,
+            "created_at": now,
+            "community_id": None,
+            "name": name,
+            "alarm_type": alarm_type,
+            "severity": "critical",
+            "kind": "threshold",
+            "device_type": device_type,
+            "device_id": None,
+            "building_id": None,
+            "unit_id": None,
+            "room_id": None,
+            "spec": spec,
+            "schedule": None,
+            "actions": actions,
+            "work_order_type": "alarm_dispatch",
+            "auto_clear": False,
+            "enabled": True,
+            "version": 1,
+            "created_by": "migration",
+            "updated_by": "migration",
+            "updated_at": now,
+            "deleted_at": None,
         }
         op.execute(
             rules.insert().values(
@@ -67,13 +106,18 @@ def upgrade() -> None:
         snapshot["id"] = str(rid)
         op.execute(
             versions.insert().values(
-                rule_id=rid, version=1, snapshot=json.dumps(snapshot),
-                changed_by="migration", changed_at=now,
+                rule_id=rid,
+                version=1,
+                snapshot=json.dumps(snapshot),
+                changed_by="migration",
+                changed_at=now,
             )
         )
 
 
 def downgrade() -> None:
-    ids = ", ".join(f"'{rule_id(t, k)}'" for t, k, _, _ in DEFAULTS)
-    op.execute(f"DELETE FROM alarm_rule_versions WHERE rule_id IN ({ids})")
-    op.execute(f"DELETE FROM alarm_rules WHERE id IN ({ids})")
+    ids = [rule_id(t, k) for t, k, _, _ in DEFAULTS]
+    versions = sa.table("alarm_rule_versions", sa.column("rule_id"))
+    rules = sa.table("alarm_rules", sa.column("id"))
+    op.execute(versions.delete().where(versions.c.rule_id.in_(ids)))
+    op.execute(rules.delete().where(rules.c.id.in_(ids)))
