@@ -1,0 +1,156 @@
+"""Demo data for ``make run``: default rules of the demo community (smoke -> critical,
+opens a work order and notifies; water tank offline -> major), the demo ``property_staff``
+on duty around the clock, a notification plan with escalation, a shelter and supplies.
+
+Emergency buttons and wearable falls need no demo rule: a migration seeds platform-wide
+defaults for them. Runs after identity's demo; logs in through the gateway (GATEWAY_URL)
+as the demo accounts (password ``demo-pass-2026``, DEMO_PASSWORD overrides). Idempotent:
+when the demo rules exist it changes nothing. It never fails the stack.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+PASSWORD = os.environ.get("DEMO_PASSWORD") or "demo-pass-2026"
+SMOKE_RULE = "Smoke detected (demo)"
+
+
+class Api:
+    def __init__(self, client: httpx.Client, username: str) -> None:
+        r = client.post(
+            "/api/v1/auth/token",
+            data={"grant_type": "password", "username": username, "password": PASSWORD},
+        )
+        r.raise_for_status()
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        self.me: dict[str, Any] = self.get("/api/v1/me")
+
+    def get(self, path: str, **params: Any) -> Any:
+        r = self.client.get(path, params=params, headers=self.headers)
+        r.raise_for_status()
+        return r.json()
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        r = self.client.post(path, json=body, headers=self.headers)
+        if r.status_code >= 400:
+            raise RuntimeError(f"POST {path}: {r.status_code} {r.text[:300]}")
+        return r.json()
+
+    def community(self) -> str:
+        for grant in self.me.get("grants", []):
+            if grant["scope_type"] == "community":
+                return str(grant["scope_id"])
+        raise RuntimeError(f"{self.me.get('username')} has no community grant")
+
+
+def load(base_url: str) -> str:
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        admin = Api(client, "community_admin")
+        staff = Api(client, "property_staff")
+        community = admin.community()
+        rules = admin.get("/api/v1/alarm-rules", community_id=community, limit=100)["items"]
+        if any(r["name"] == SMOKE_RULE for r in rules):
+            return "already loaded"
+        admin.post(
+            "/api/v1/alarm-rules",
+            {
+                "community_id": community,
+                "name": SMOKE_RULE,
+                "alarm_type": "smoke",
+                "severity": "critical",
+                "kind": "threshold",
+                "device_type": "smoke_detector",
+                "conditions": [{"key": "smokeDetected", "op": "equals", "value": True}],
+                "actions": ["open_work_order", "notify"],
+                "work_order_type": "alarm_dispatch",
+                "title": "Smoke detected",
+            },
+        )
+        admin.post(
+            "/api/v1/alarm-rules",
+            {
+                "community_id": community,
+                "name": "Water tank offline (demo)",
+                "alarm_type": "device_offline",
+                "severity": "major",
+                "kind": "inactivity",
+                "device_type": "water_tank",
+                "offline": True,
+                "actions": ["notify", "open_work_order"],
+                "work_order_type": "repair",
+            },
+        )
+        now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+        admin.post(
+            "/api/v1/duty-roster",
+            {
+                "community_id": community,
+                "user_id": staff.me["id"],
+                "role": "property_staff",
+                "starts_at": (now - timedelta(days=1)).isoformat(),
+                "ends_at": (now + timedelta(days=366)).isoformat(),
+                "note": "demo: on duty around the clock",
+            },
+        )
+        admin.post(
+            "/api/v1/notification-plans",
+            {
+                "community_id": community,
+                "name": "Property on duty, then managers, then the community",
+                "min_severity": "minor",
+                "stages": [
+                    {"after_s": 0, "on_duty": True},
+                    {"after_s": 300, "roles": ["property_manager"]},
+                    {"after_s": 900, "roles": ["community_admin"]},
+                ],
+                "channels": ["inapp", "push", "sms"],
+            },
+        )
+        admin.post(
+            "/api/v1/shelters",
+            {
+                "community_id": community,
+                "name": "Community school gym",
+                "capacity": 800,
+                "lat": 31.2304,
+                "lng": 121.4737,
+            },
+        )
+        admin.post(
+            "/api/v1/supplies",
+            {
+                "community_id": community,
+                "name": "Sandbags",
+                "category": "flood",
+                "unit": "bag",
+                "quantity": 200,
+                "location": "Building 1, basement store",
+            },
+        )
+        return f"rules, roster, plan, shelter and supplies for community {community}"
+
+
+def main() -> int:
+    base = os.environ.get("GATEWAY_URL")
+    if not base:
+        print("alarm demo: GATEWAY_URL is not set; skipped")
+        return 0
+    if os.environ.get("ENVIRONMENT", "").lower() == "production":
+        print("alarm demo: refusing to load demo data in production", file=sys.stderr)
+        return 0
+    try:
+        print("alarm demo: " + load(base))
+    except Exception as exc:  # the stack goes on without demo data
+        print(f"alarm demo: not loaded ({exc})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
