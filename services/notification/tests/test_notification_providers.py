@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 
 from notif_helpers import free_port
 from notification.channels import Outgoing, ProviderError
+from notification.channels.aliyun import AliyunSmsAdapter, rpc_signature
 from notification.channels.registry import build_adapters
 from notification.channels.sink import SinkAdapter
 from notification.channels.webhook import WebhookAdapter, verify
@@ -137,3 +138,87 @@ async def test_settings_choose_the_provider() -> None:
         Settings(voice_provider="webhook", provider_webhook_secret=SECRET)
     with pytest.raises(ValueError, match="at least 16"):
         Settings(push_provider="webhook", push_webhook_url="http://x", provider_webhook_secret="s")
+
+
+def test_aliyun_signature_matches_the_documented_example() -> None:
+    """The worked example of Aliyun's RPC signature documentation (DescribeRegions)."""
+    params = {
+        "AccessKeyId": "testid",
+        "Action": "DescribeRegions",
+        "Format": "XML",
+        "SignatureMethod": "HMAC-SHA1",
+        "SignatureNonce": "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf",
+        "SignatureVersion": "1.0",
+        "Timestamp": "2016-02-23T12:46:24Z",
+        "Version": "2014-05-26",
+    }
+    assert rpc_signature("GET", params, "testsecret") == "OLeaidS1JvxuMvnyHOwuJ+uX5qY="
+
+
+def aliyun_app(received: list[dict[str, str]], answers: list[dict[str, str]]) -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/")
+    async def send_sms(request: Request) -> JSONResponse:
+        params = dict(request.query_params)
+        signature = params.pop("Signature")
+        if signature != rpc_signature("GET", params, "aliyun-secret"):
+            return JSONResponse({"Code": "SignatureDoesNotMatch"}, status_code=400)
+        received.append(params)
+        return JSONResponse(answers.pop(0) if answers else {"Code": "OK", "BizId": "biz-1"})
+
+    return app
+
+
+async def test_aliyun_sms_sends_signed_requests() -> None:
+    received: list[dict[str, str]] = []
+    answers: list[dict[str, str]] = [
+        {"Code": "OK", "BizId": "biz-1"},
+        {"Code": "isv.BUSINESS_LIMIT_CONTROL"},
+        {"Code": "isv.MOBILE_NUMBER_ILLEGAL"},
+    ]
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            aliyun_app(received, answers), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.02)
+    try:
+        async with httpx.AsyncClient() as client:
+            adapter = AliyunSmsAdapter(
+                endpoint=f"http://127.0.0.1:{port}/",
+                access_key_id="ak-1",
+                access_key_secret="aliyun-secret",
+                sign_name="智慧社区",
+                template_code="SMS_000001",
+                region="cn-hangzhou",
+                client=client,
+            )
+            msg = message()
+            msg = Outgoing(**{**msg.__dict__, "address": "+86 138-0000-1111"})
+            ref = await adapter.send(msg, NO_UOW)
+            with pytest.raises(ProviderError) as throttled:
+                await adapter.send(msg, NO_UOW)
+            with pytest.raises(ProviderError) as illegal:
+                await adapter.send(msg, NO_UOW)
+    finally:
+        server.should_exit = True
+        await task
+    assert ref == "biz-1"
+    first = received[0]
+    assert first["Action"] == "SendSms" and first["PhoneNumbers"] == "13800001111"
+    assert first["SignName"] == "智慧社区" and first["OutId"] == str(msg.delivery_id)
+    assert json.loads(first["TemplateParam"]) == {"title": "Smoke", "content": "Smoke in 3-2-1201"}
+    assert (throttled.value.code, throttled.value.permanent) == (
+        "aliyun.isv.BUSINESS_LIMIT_CONTROL",
+        False,
+    )
+    assert (illegal.value.code, illegal.value.permanent) == (
+        "aliyun.isv.MOBILE_NUMBER_ILLEGAL",
+        True,
+    )
+    with pytest.raises(ValueError, match="ALIYUN_ACCESS_KEY_ID"):
+        Settings(sms_provider="aliyun")

@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from sc_core.settings import ServiceSettings
 
 ProviderKind = Literal["sink", "webhook"]
+SmsProviderKind = Literal["sink", "webhook", "aliyun"]
 
 
 class Settings(ServiceSettings):
@@ -25,7 +26,7 @@ class Settings(ServiceSettings):
     # dev_sink table (development, tests); "webhook" POSTs a JSON body signed with
     # HMAC-SHA256 to an SMS / push / voice gateway.
     push_provider: ProviderKind = "sink"
-    sms_provider: ProviderKind = "sink"
+    sms_provider: SmsProviderKind = "sink"
     voice_provider: ProviderKind = "sink"
     push_webhook_url: str | None = None
     sms_webhook_url: str | None = None
@@ -33,6 +34,14 @@ class Settings(ServiceSettings):
     # Shared secret of the webhook signature (X-Signature: sha256=<hex>).
     provider_webhook_secret: str = Field(default="", repr=False)
     provider_timeout_seconds: float = Field(default=5.0, gt=0)
+    # SMS_PROVIDER=aliyun: Aliyun SMS (SendSms, RPC signature) with one approved template
+    # taking ${title} and ${content}.
+    aliyun_sms_endpoint: str = "https://dysmsapi.aliyuncs.com/"
+    aliyun_region: str = "cn-hangzhou"
+    aliyun_access_key_id: str = ""
+    aliyun_access_key_secret: str = Field(default="", repr=False)
+    aliyun_sms_sign_name: str = ""
+    aliyun_sms_template_code: str = ""
     # The development sink fails the first N attempts of every delivery (tests of
     # retries); a large number makes it always fail.
     dev_sink_fail_first: int = Field(default=0, ge=0)
@@ -74,10 +83,23 @@ class Settings(ServiceSettings):
     broadcast_command_ttl_seconds: int = Field(default=300, ge=1)
 
     def secret_fields(self) -> list[str]:
-        return [*super().secret_fields(), "provider_webhook_secret"]
+        return [*super().secret_fields(), "provider_webhook_secret", "aliyun_access_key_secret"]
 
     @model_validator(mode="after")
     def _webhooks_are_complete(self) -> Settings:
+        if self.sms_provider == "aliyun":
+            missing = [
+                name.upper()
+                for name in (
+                    "aliyun_access_key_id",
+                    "aliyun_access_key_secret",
+                    "aliyun_sms_sign_name",
+                    "aliyun_sms_template_code",
+                )
+                if not getattr(self, name)
+            ]
+            if missing:
+                raise ValueError("SMS_PROVIDER=aliyun needs " + ", ".join(missing))
         for channel in ("push", "sms", "voice"):
             if getattr(self, f"{channel}_provider") != "webhook":
                 continue

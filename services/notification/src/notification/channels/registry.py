@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from notification.channels.aliyun import AliyunSmsAdapter
 from notification.channels.base import ChannelAdapter
 from notification.channels.devices import DeviceCommandAdapter
 from notification.channels.inapp import InAppAdapter
@@ -23,7 +24,17 @@ def build_adapters(settings: Settings, client: httpx.AsyncClient) -> dict[str, C
         ),
     }
     for channel in ("push", "sms", "voice"):
-        if getattr(settings, f"{channel}_provider") == "webhook":
+        if channel == "sms" and settings.sms_provider == "aliyun":
+            adapters["sms"] = AliyunSmsAdapter(
+                endpoint=settings.aliyun_sms_endpoint,
+                access_key_id=settings.aliyun_access_key_id,
+                access_key_secret=settings.aliyun_access_key_secret,
+                sign_name=settings.aliyun_sms_sign_name,
+                template_code=settings.aliyun_sms_template_code,
+                region=settings.aliyun_region,
+                client=client,
+            )
+        elif getattr(settings, f"{channel}_provider") == "webhook":
             url = getattr(settings, f"{channel}_webhook_url")
             assert url is not None  # Settings refuse a webhook provider without a URL
             adapters[channel] = WebhookAdapter(
