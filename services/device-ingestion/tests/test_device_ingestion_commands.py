@@ -118,23 +118,9 @@ async def test_unanswered_commands_expire(harness: Harness, community: str) -> N
     ).status_code == 408
 
 
-async def test_command_events_from_other_services_are_carried_out_once(
-    harness: Harness, community: str
+async def send_command_events(
+    harness: Harness, device: dict[str, Any], data: dict[str, Any], times: int
 ) -> None:
-    gate = await harness.create_device(community, "gate-1", "gate")
-    now = datetime.now(UTC)
-    data = {
-        "command_id": f"cmd-{gate['id'][:8]}",
-        "device_id": gate["id"],
-        "command": "open_door",
-        "params": {"door_id": "door-north", "duration_s": 5},
-        "community_id": community,
-        "requested_by": "u-1001",
-        "requested_by_service": "identity",
-        "requested_at": now.isoformat(),
-        "expires_at": (now + timedelta(seconds=30)).isoformat(),
-        "correlation_id": None,
-    }
     settings = harness.parts.settings
     producer = AIOKafkaProducer(
         bootstrap_servers=settings.kafka_bootstrap_servers,
@@ -142,21 +128,70 @@ async def test_command_events_from_other_services_are_carried_out_once(
     )
     await producer.start()
     try:
-        for _ in range(2):  # the same request twice (two events, one command_id)
+        for _ in range(times):
             event = CloudEvent.create(
                 "community.device.command_requested.v1",
-                "/services/identity",
+                f"/services/{data['requested_by_service']}",
                 data,
-                subject=gate["id"],
+                subject=device["id"],
             )
             await producer.send_and_wait(
                 settings.command_topic,
                 event.body(),
-                key=gate["id"].encode(),
+                key=device["id"].encode(),
                 headers=event.headers(),
             )
     finally:
         await producer.stop()
+
+
+def command_event(
+    device: dict[str, Any], community: str, command: str, **params: Any
+) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    return {
+        "command_id": f"cmd-{command}-{device['id'][:8]}",
+        "device_id": device["id"],
+        "command": command,
+        "params": params,
+        "community_id": community,
+        "requested_by": "u-1001",
+        "requested_by_service": "alarm",
+        "requested_at": now.isoformat(),
+        "expires_at": (now + timedelta(seconds=30)).isoformat(),
+        "correlation_id": None,
+    }
+
+
+async def test_a_command_event_the_device_cannot_take_fails_with_the_reason(
+    harness: Harness, community: str
+) -> None:
+    speaker = await harness.create_device(community, "speaker-1", "voice_speaker")
+    data = command_event(speaker, community, "open_door", door_id="d-1")
+    await send_command_events(harness, speaker, data, times=1)
+    done: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not done:
+        done = await completions(harness, speaker)
+        await asyncio.sleep(0.05)
+    [event] = done
+    assert event["outcome"] == "failed" and event["request_command_id"] == data["command_id"]
+    assert event["error"].startswith("command.unknown_method: voice_speaker takes voice_warning")
+    token = speaker["access_token"]  # and nothing waits for the device
+    assert (
+        await harness.client.get(f"/api/v1/{token}/rpc", params={"timeout": 0})
+    ).status_code == 408
+
+
+async def test_command_events_from_other_services_are_carried_out_once(
+    harness: Harness, community: str
+) -> None:
+    gate = await harness.create_device(community, "gate-1", "gate")
+    data = {
+        **command_event(gate, community, "open_door", door_id="door-north", duration_s=5),
+        "requested_by_service": "identity",
+    }
+    await send_command_events(harness, gate, data, times=2)  # one command_id, two events
     token = gate["access_token"]
     polled = await harness.client.get(f"/api/v1/{token}/rpc", params={"timeout": 30000})
     assert polled.status_code == 200

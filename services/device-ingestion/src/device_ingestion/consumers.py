@@ -46,6 +46,11 @@ async def carry_out(parts: Parts, data: DeviceCommandRequestedV1) -> None:
     if device is None or (data.community_id and data.community_id != device.community_id):
         log.warning("command %s: no device %s here; dropped", data.command_id, data.device_id)
         return
+    kind = parts.catalogue.get(device.device_type)
+    refusal = None
+    if kind is not None and kind.commands and data.command not in kind.commands:
+        refusal = f"command.unknown_method: {device.device_type} takes {', '.join(kind.commands)}"
+        log.warning("command %s: %s", data.command_id, refusal)
     await parts.commands.create(
         device,
         data.command,
@@ -54,4 +59,5 @@ async def carry_out(parts: Parts, data: DeviceCommandRequestedV1) -> None:
         requested_by=data.requested_by,
         expires_at=data.expires_at,
         request_event_id=data.command_id,
+        refusal=refusal,
     )

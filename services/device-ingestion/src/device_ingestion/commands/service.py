@@ -79,23 +79,31 @@ class CommandService:
         timeout_s: int | None = None,
         expires_at: datetime | None = None,
         request_event_id: str | None = None,
+        refusal: str | None = None,
     ) -> Any:
-        """Store a queued command (idempotent on ``request_event_id``) and deliver it."""
+        """Store a queued command (idempotent on ``request_event_id``) and deliver it.
+
+        With ``refusal`` (a command the device cannot take) the command is stored as
+        failed with that reason and its outcome announced, so the requester learns why.
+        """
         now = datetime.now(UTC)
         expires = expires_at or now + timedelta(seconds=timeout_s or self.default_timeout_s)
+        status = "failed" if refusal else "queued" if expires > now else "expired"
         values = {
             "id": uuid.uuid4(),
             "device_id": device.id,
             "community_id": device.community_id,
             "method": method,
             "params": params,
-            "status": "queued" if expires > now else "expired",
+            "status": status,
             "source": source,
             "requested_by": requested_by,
             "request_event_id": request_event_id,
             "expires_at": expires,
-            "completed_at": None if expires > now else now,
+            "completed_at": None if status == "queued" else now,
         }
+        if refusal:
+            values["error"] = refusal
         async with self.db.uow() as uow:
             row = (
                 await uow.session.execute(
@@ -105,7 +113,7 @@ class CommandService:
                     .returning(device_commands)
                 )
             ).first()
-            if row is not None and row.status == "expired":  # late on arrival
+            if row is not None and row.status != "queued":  # late, or refused, on arrival
                 await self._announce(uow, row)
             await uow.commit()
         if row is None:  # the same request event again
