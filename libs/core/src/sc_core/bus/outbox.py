@@ -139,15 +139,22 @@ class OutboxRelay:
             if not rows:
                 PENDING.labels(self.service).set(0)
                 return 0
-            producer = await self.producer.get()
-            futures = []
-            for row in rows:
-                headers = [(k, str(v).encode()) for k, v in row.headers.items()]
-                key = row.key.encode() if row.key is not None else None
-                futures.append(
-                    await producer.send(row.topic, value=row.payload, key=key, headers=headers)
-                )
-            await asyncio.wait_for(asyncio.gather(*futures), self.publish_timeout)
+            producer = await asyncio.wait_for(self.producer.get(), self.publish_timeout)
+
+            async def send_all() -> None:
+                futures = []
+                for row in rows:
+                    headers = [(k, str(v).encode()) for k, v in row.headers.items()]
+                    key = row.key.encode() if row.key is not None else None
+                    futures.append(
+                        await producer.send(row.topic, value=row.payload, key=key, headers=headers)
+                    )
+                await asyncio.gather(*futures)
+
+            # One bound over queueing and acknowledgement: after a whole-cluster restart,
+            # aiokafka's send() itself can wait forever (metadata, producer id); the
+            # caller then abandons the producer and the next attempt starts a fresh one.
+            await asyncio.wait_for(send_all(), self.publish_timeout)
             failpoints.hit("outbox.after_publish")
             await conn.execute(
                 update(outbox)
