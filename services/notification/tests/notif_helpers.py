@@ -23,6 +23,7 @@ from sqlalchemy import text
 
 from notification.config import Settings
 from notification.main import create_app
+from notification.parts import Parts
 from sc_contracts.events import GrantChangedV1
 from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
@@ -73,6 +74,7 @@ class Harness:
     client: httpx.AsyncClient
     producer: AIOKafkaProducer
     db: Database
+    app_parts: Parts
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
 
     # tokens -------------------------------------------------------------------------
@@ -176,7 +178,7 @@ async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterato
     base_url = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
-            harness = Harness(settings, issuer, base_url, client, producer, db)
+            harness = Harness(settings, issuer, base_url, client, producer, db, app.state.parts)
             await wait_for(lambda: _consumers_assigned(app), timeout=60, what="consumers to join")
             yield harness
             for task in harness.tasks:

@@ -73,3 +73,17 @@ async def test_demo_store_is_idempotent(harness: Harness) -> None:
     assert [tuple(r) for r in rows] == [("demo-admin", "c-demo"), ("demo-resident", "c-demo")]
     prefs = await harness.sql("SELECT quiet_start FROM preference WHERE user_id = 'demo-resident'")
     assert prefs[0].quiet_start == "22:00"
+
+
+async def test_prune_removes_only_what_is_past_retention(harness: Harness) -> None:
+    for age in ("20 days", "1 day"):
+        await harness.sql(
+            "INSERT INTO alarm_feed (event_id, event_type, alarm_id, alarm_type, severity, "
+            "status, community_id, payload, created_at) VALUES (:e, 'raised', 'a', 'smoke', "
+            f"'minor', 'active_unack', 'c-prune', '{{}}', now() - interval '{age}')",
+            e=f"prune-{age}",
+        )
+    removed = await harness.app_parts.dispatcher.prune()
+    assert removed["alarm_feed"] == 1
+    left = await harness.sql("SELECT event_id FROM alarm_feed WHERE community_id = 'c-prune'")
+    assert [r.event_id for r in left] == ["prune-1 day"]

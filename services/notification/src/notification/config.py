@@ -79,6 +79,13 @@ class Settings(ServiceSettings):
         ]
     )
 
+    # Retention (the hourly job): the alarm feed (stream replay), the development sink,
+    # requests with their deliveries and attempts, inbox messages.
+    alarm_feed_keep_days: int = Field(default=14, ge=1)
+    dev_sink_keep_days: int = Field(default=30, ge=1)
+    history_keep_days: int = Field(default=180, ge=7)
+    inbox_keep_days: int = Field(default=365, ge=7)
+
     # Broadcast commands (speakers, screens) expire after this long.
     broadcast_command_ttl_seconds: int = Field(default=300, ge=1)
 

@@ -21,7 +21,15 @@ from sqlalchemy import select, update
 from notification.channels import ChannelAdapter, Outgoing, ProviderError
 from notification.channels.devices import DEVICE_PREFIX
 from notification.config import Settings
-from notification.db.models import delivery, delivery_attempt, preference
+from notification.db.models import (
+    alarm_feed,
+    delivery,
+    delivery_attempt,
+    dev_sink,
+    inbox_message,
+    notification_request,
+    preference,
+)
 from notification.domain.rules import backoff
 from notification.outcomes import record_outcome
 from sc_core.audit import Auditor
@@ -77,6 +85,33 @@ class Dispatcher:
         if count:
             log.info("released %d held deliveries", count)
         await self.dispatch_due()
+
+    async def prune(self) -> dict[str, int]:
+        """Hourly job: delete what is past its retention (see the settings)."""
+        now = datetime.now(UTC)
+        s = self.settings
+        plan = [
+            ("alarm_feed", alarm_feed, alarm_feed.c.created_at, s.alarm_feed_keep_days),
+            ("dev_sink", dev_sink, dev_sink.c.created_at, s.dev_sink_keep_days),
+            ("inbox_message", inbox_message, inbox_message.c.created_at, s.inbox_keep_days),
+            (
+                "notification_request",
+                notification_request,
+                notification_request.c.created_at,
+                s.history_keep_days,
+            ),
+        ]
+        removed: dict[str, int] = {}
+        async with self.db.uow() as uow:
+            for name, table, column, days in plan:
+                result = await uow.session.execute(
+                    table.delete().where(column < now - timedelta(days=days))
+                )
+                removed[name] = int(result.rowcount or 0)
+            await uow.commit()
+        if any(removed.values()):
+            log.info("pruned %s", removed)
+        return removed
 
     async def dispatch_due(self) -> int:
         """Claim and send one batch of due deliveries; returns how many were claimed."""

@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dispatcher = parts.dispatcher
         runtime.tasks.append(asyncio.create_task(dispatcher.run(), name="notification-dispatch"))
         runtime.every(settings.dispatch_interval_seconds, "notification-sweep", dispatcher.sweep)
+        runtime.every(3600, "notification-prune", dispatcher.prune)
 
     async def stop(runtime: Runtime) -> None:
         await parts.hub.stop()
