@@ -87,3 +87,28 @@ async def test_prune_removes_only_what_is_past_retention(harness: Harness) -> No
     assert removed["alarm_feed"] == 1
     left = await harness.sql("SELECT event_id FROM alarm_feed WHERE community_id = 'c-prune'")
     assert [r.event_id for r in left] == ["prune-1 day"]
+
+
+async def test_a_large_broadcast_is_accepted_in_one_go(harness: Harness) -> None:
+    """2,500 recipients: more rows than one INSERT may carry parameters for."""
+    admin = harness.platform_admin()
+    users = [f"bulk-{n:05d}" for n in range(2500)]
+    r = await harness.client.post(
+        "/api/v1/notifications",
+        json={
+            "request_id": "bulk-1",
+            "recipients": {"user_ids": users},
+            "template": "generic.message",
+            "variables": {"title": "Drill at 10:00", "body": "Please join"},
+            "channels": ["inapp"],
+        },
+        headers=admin,
+    )
+    assert r.status_code == 202, r.text
+    assert r.json()["recipient_count"] == 2500
+    count = await harness.sql("SELECT count(*) FROM delivery WHERE request_id = 'bulk-1'")
+    assert count[0][0] == 2500
+    r = await harness.client.get("/api/v1/notifications/bulk-1", headers=admin)
+    body = r.json()
+    assert len(body["deliveries"]) == 1000
+    assert sum(body["summary"].values()) == 2500

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ARRAY, String, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from notification.config import Settings
@@ -35,6 +35,13 @@ from notification.recipients import resolve
 from sc_contracts.events import NotificationRequestedV1
 from sc_core.audit import Auditor
 from sc_core.db.uow import UnitOfWork
+
+INSERT_CHUNK = 1000
+
+
+def id_array(ids: list[str]) -> Any:
+    """One array parameter (``= ANY(:ids)``): any number of ids, one bind."""
+    return bindparam(None, ids, type_=ARRAY(String))
 
 
 @dataclass
@@ -101,9 +108,10 @@ async def accept(
             rows.append(
                 _row(request, f"device:{device_id}", channel, chosen, rendered, decision, now)
             )
-    if rows:
+    for start in range(0, len(rows), INSERT_CHUNK):  # PostgreSQL takes 32767 parameters
+        chunk = rows[start : start + INSERT_CHUNK]
         inserted = (
-            await uow.session.execute(delivery.insert().values(rows).returning(delivery))
+            await uow.session.execute(delivery.insert().values(chunk).returning(delivery))
         ).all()
         for row in inserted:
             if row.status != "pending":
@@ -206,7 +214,9 @@ async def _patterns(uow: UnitOfWork, code: str) -> dict[str, tuple[str, str]]:
 async def load_preferences(uow: UnitOfWork, people: list[str]) -> dict[str, Any]:
     if not people:
         return {}
-    rows = await uow.session.execute(select(preference).where(preference.c.user_id.in_(people)))
+    rows = await uow.session.execute(
+        select(preference).where(preference.c.user_id == any_(id_array(people)))
+    )
     return {r.user_id: r for r in rows}
 
 
@@ -222,7 +232,7 @@ async def _recent_counts(
     rows = await uow.session.execute(
         select(d.recipient_id, d.channel, func.count())
         .where(
-            d.recipient_id.in_(people),
+            d.recipient_id == any_(id_array(people)),
             d.channel.in_(sorted(INTERRUPTING)),
             d.created_at >= since,
             d.severity != "critical",

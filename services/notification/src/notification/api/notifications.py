@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from notification.api.deps import ADMINS, NOTIFICATION_ADMINS, PartsDep
 from notification.db.models import delivery, grant_projection, notification_request
@@ -71,8 +71,8 @@ class NotificationRead(BaseModel):
 
 
 class NotificationDetail(NotificationRead):
-    deliveries: list[DeliveryRead]
-    summary: dict[str, int]
+    deliveries: list[DeliveryRead] = Field(description="The first 1000, by recipient.")
+    summary: dict[str, int] = Field(description="Deliveries by status (all of them).")
 
 
 def _in_scope(principal: Principal, community_id: str | None) -> None:
@@ -228,8 +228,9 @@ async def _detail(uow: UnitOfWork, request_id: str) -> NotificationDetail:
         )
     ).all()
     deliveries = [DeliveryRead.model_validate(x, from_attributes=True) for x in rows]
-    summary: dict[str, int] = {}
-    for item in deliveries:
-        summary[item.status] = summary.get(item.status, 0) + 1
+    counts = await uow.session.execute(
+        select(d.status, func.count()).where(d.request_id == request_id).group_by(d.status)
+    )
+    summary = {status: int(n) for status, n in counts}
     base = NotificationRead.model_validate(head, from_attributes=True)
     return NotificationDetail(**base.model_dump(), deliveries=deliveries, summary=summary)
