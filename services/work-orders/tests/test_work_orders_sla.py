@@ -84,3 +84,53 @@ async def test_case_past_its_sla_emits_a_breach_and_escalates(
     assert wo_id in await h.ids(manager, overdue="false")  # the real clock: not yet due
     resolved = await h.step(wo_id, "start", staff)
     assert resolved["escalated"] is True
+
+
+async def test_every_overdue_case_is_handled_however_many_there_are(
+    harness: Harness, community: str
+) -> None:
+    h = harness
+    created = []
+    for i in range(7):
+        hh = f"hh-many-{uuid.uuid4().hex[:6]}"
+        created.append(
+            await h.create(
+                h.resident(hh),
+                case_type="suggestion",
+                title=f"s{i}",
+                community_id=community,
+                household_id=hh,
+            )
+        )
+    later = max(datetime.fromisoformat(c["resolution_due_at"]) for c in created) + timedelta(
+        minutes=1
+    )
+    # small batches: cases still open after a pass must not hide the ones behind them
+    done = await sla.sweep(
+        h.db, h.topics, reminder_before=timedelta(minutes=30), now=later, batch=3
+    )
+    assert done["breaches"] >= 14  # response and resolution deadlines of each of the 7
+    again = await sla.sweep(
+        h.db, h.topics, reminder_before=timedelta(minutes=30), now=later, batch=3
+    )
+    assert again == {"reminders": 0, "breaches": 0}
+    manager = h.staff(community, role="property_manager")
+    for c in created:
+        assert (await h.get(c["id"], manager))[1]["escalated"] is True
+
+
+def test_next_check_plans_the_reminder_then_the_deadline() -> None:
+    from work_orders.db.models import WorkOrder
+
+    t0 = datetime.fromisoformat("2026-01-01T00:00:00+00:00")
+    wo = WorkOrder(
+        status="accepted",
+        response_due_at=t0 + timedelta(hours=1),
+        resolution_due_at=t0 + timedelta(hours=4),
+    )
+    step = timedelta(minutes=30)
+    assert sla.next_check(wo, step, t0) == t0 + timedelta(hours=3, minutes=30)
+    assert sla.next_check(wo, step, t0 + timedelta(hours=3, minutes=40)) == t0 + timedelta(hours=4)
+    assert sla.next_check(wo, step, t0 + timedelta(hours=5)) is None
+    wo.status = "submitted"  # the response deadline runs too
+    assert sla.next_check(wo, step, t0) == t0 + timedelta(minutes=30)

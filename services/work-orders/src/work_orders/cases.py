@@ -181,6 +181,7 @@ async def open_case(
         details=new.details,
         response_due_at=response_due,
         resolution_due_at=resolution_due,
+        sla_check_at=at,
         escalated=False,
         version=1,
         created_at=at,
@@ -249,6 +250,7 @@ async def take_step(
     wo.status = target
     wo.version += 1
     wo.updated_at = at
+    wo.sla_check_at = at if target in states.OPEN else None  # the sweeper re-plans
     entry = await add_timeline(
         uow,
         wo,

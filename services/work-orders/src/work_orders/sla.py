@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, text
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 
 from sc_contracts.events.notification import NotificationSeverity
@@ -42,6 +42,14 @@ async def _mark(uow: UnitOfWork, wo: WorkOrder, kind: str, deadline: str, due: d
     return result.first() is not None
 
 
+def next_check(wo: WorkOrder, reminder_before: timedelta, now: datetime) -> datetime | None:
+    """The next instant after ``now`` with a reminder or a breach due for ``wo``."""
+    points = [
+        point for _, due in deadlines(wo) for point in (due - reminder_before, due) if point > now
+    ]
+    return min(points, default=None)
+
+
 async def sweep(
     db: Database,
     topics: Topics,
@@ -49,29 +57,39 @@ async def sweep(
     reminder_before: timedelta,
     now: datetime | None = None,
     batch: int = 500,
+    max_batches: int = 20,
 ) -> dict[str, int]:
-    """One pass; ``now`` defaults to the clock. Returns counts of what it did."""
+    """Handle every case whose ``sla_check_at`` has come (``now`` defaults to the clock),
+    a batch per transaction; returns counts of what it did."""
     now = now or now_utc()
     done = {"reminders": 0, "breaches": 0}
+    for _ in range(max_batches):
+        if await _sweep_batch(db, topics, reminder_before, now, batch, done) < batch:
+            break
+    if any(done.values()):
+        log.info("sla sweep: %s", done)
+    return done
+
+
+async def _sweep_batch(
+    db: Database,
+    topics: Topics,
+    reminder_before: timedelta,
+    now: datetime,
+    batch: int,
+    done: dict[str, int],
+) -> int:
     async with db.uow() as uow:
         got = await uow.session.scalar(
             text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": LOCK_KEY}
         )
         if not got:
-            return done
-        soon = now + reminder_before
-        due_soon = or_(
-            and_(
-                WorkOrder.status.in_(sorted(states.AWAITING_RESPONSE)),
-                WorkOrder.response_due_at <= soon,
-            ),
-            WorkOrder.resolution_due_at <= soon,
-        )
+            return 0
         rows = (
             await uow.session.scalars(
                 select(WorkOrder)
-                .where(WorkOrder.status.in_(sorted(states.OPEN)), due_soon)
-                .order_by(WorkOrder.resolution_due_at)
+                .where(WorkOrder.sla_check_at <= now)
+                .order_by(WorkOrder.sla_check_at)
                 .limit(batch)
                 .with_for_update(skip_locked=True)
             )
@@ -81,12 +99,11 @@ async def sweep(
                 if due <= now:
                     if await _breach(uow, topics, wo, deadline, due, now):
                         done["breaches"] += 1
-                elif due <= soon and await _remind(uow, topics, wo, deadline, due):
+                elif due - reminder_before <= now and await _remind(uow, topics, wo, deadline, due):
                     done["reminders"] += 1
+            wo.sla_check_at = next_check(wo, reminder_before, now)
         await uow.commit()
-    if any(done.values()):
-        log.info("sla sweep: %s", done)
-    return done
+        return len(rows)
 
 
 async def _remind(

@@ -65,6 +65,7 @@ class WorkOrder(Base):
         Index("ix_work_orders_reporter", "reporter_id"),
         Index("ix_work_orders_assignee_status", "assignee_id", "status"),
         Index("ix_work_orders_resolution_due", "resolution_due_at"),
+        Index("ix_work_orders_sla_check_at", "sla_check_at"),
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     seq: Mapped[int] = mapped_column(BigInteger, Identity(always=True), unique=True)
@@ -91,6 +92,8 @@ class WorkOrder(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     response_due_at: Mapped[datetime | None]
     resolution_due_at: Mapped[datetime | None]
+    # when the SLA sweeper next has something to do for this case (null: nothing)
+    sla_check_at: Mapped[datetime | None]
     accepted_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]

@@ -296,6 +296,7 @@ def upgrade() -> None:
         sa.Column("details", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("response_due_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("resolution_due_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("sla_check_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
@@ -324,6 +325,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_work_orders_resolution_due", "work_orders", ["resolution_due_at"], unique=False
     )
+    op.create_index("ix_work_orders_sla_check_at", "work_orders", ["sla_check_at"], unique=False)
     op.create_table(
         "attachments",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -478,6 +480,7 @@ def downgrade() -> None:
     op.drop_table("patrol_rounds")
     op.drop_index(op.f("ix_attachments_work_order_id"), table_name="attachments")
     op.drop_table("attachments")
+    op.drop_index("ix_work_orders_sla_check_at", table_name="work_orders")
     op.drop_index("ix_work_orders_resolution_due", table_name="work_orders")
     op.drop_index("ix_work_orders_reporter", table_name="work_orders")
     op.drop_index("ix_work_orders_household", table_name="work_orders")
