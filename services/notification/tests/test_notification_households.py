@@ -115,3 +115,11 @@ async def test_heartbeats_keep_an_idle_stream_open(harness: Harness, user: str) 
 
 async def _comments(stream: Stream, count: int) -> bool:
     return stream.comments >= count
+
+
+async def test_stream_ends_when_the_token_expires(harness: Harness, user: str) -> None:
+    token = harness.issuer.issue(user, [], [Grant("resident", "household", "h-exp")], ttl=2)
+    async with Stream(harness.base_url, {"Authorization": f"Bearer {token}"}) as stream:
+        [expired] = await stream.wait("expired", 1, timeout=30)
+    assert expired.data == {"reason": "token_expired"}
+    assert expired.id == stream.of("ready")[0].id  # resume from here with a new token

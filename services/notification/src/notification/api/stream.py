@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Header, Request
@@ -199,8 +199,15 @@ async def _events(
                 cursor = Cursor(cursor.inbox, top)
             if await request.is_disconnected():
                 return
+            wait = settings.sse_heartbeat_seconds
+            if principal.expires_at is not None:
+                left = (principal.expires_at - datetime.now(UTC)).total_seconds()
+                if left <= 0:  # the token ran out: the client reconnects with a fresh one
+                    yield frame("expired", {"reason": "token_expired"}, str(cursor))
+                    return
+                wait = min(wait, left)
             try:
-                await asyncio.wait_for(wake.wait(), settings.sse_heartbeat_seconds)
+                await asyncio.wait_for(wake.wait(), wait)
             except TimeoutError:
                 yield comment("keep-alive")
     finally:
