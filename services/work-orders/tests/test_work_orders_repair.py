@@ -151,6 +151,9 @@ async def test_full_repair_path_visible_to_resident_and_nobody_outside(
     } <= templates
     resolved_note = next(n for n in mine if n["template"] == "workorder.resolved")
     assert resolved_note["recipients"]["user_ids"] == [f"u-{household}"]
+    assert resolved_note["recipients"]["household_ids"] == [household]
+    closed_note = next(n for n in mine if n["template"] == "workorder.closed")
+    assert closed_note["recipients"]["user_ids"] == sorted([f"u-{household}", "staff-a"])
     assert resolved_note["variables"]["number"] == wo["number"]
 
 

@@ -342,9 +342,16 @@ async def _notify(uow: UnitOfWork, topics: Topics, wo: WorkOrder, action: str, s
             roles=None if wo.assignee_id else events.staff_of(wo),
             severity=NotificationSeverity.WARNING,
         )
-    else:
+    else:  # the resident side (the reporter and their household); closing tells the assignee
+        closer = [wo.assignee_id or ""] if action == "close" else []
         await events.notify(
-            uow, topics, wo, request_id=request_id, template=template, user_ids=reporter
+            uow,
+            topics,
+            wo,
+            request_id=request_id,
+            template=template,
+            user_ids=[*reporter, *closer],
+            households=[wo.household_id] if wo.household_id else None,
         )
 
 

@@ -124,12 +124,14 @@ async def notify(
     template: str,
     user_ids: list[str] | None = None,
     roles: list[RoleInScope] | None = None,
+    households: list[str] | None = None,
     severity: NotificationSeverity = NotificationSeverity.INFO,
     extra: dict[str, Any] | None = None,
 ) -> None:
     """A notification request with the workorder.* template variables (agreement 4)."""
     users = sorted({u for u in user_ids or [] if u})
-    if not users and not roles:
+    household_ids = sorted({h for h in households or [] if h})
+    if not users and not roles and not household_ids:
         return
     variables = {
         "number": wo.number,
@@ -140,7 +142,9 @@ async def notify(
     }
     data = NotificationRequestedV1(
         request_id=request_id,
-        recipients=Recipients(user_ids=users, roles_in_scope=roles or []),
+        recipients=Recipients(
+            user_ids=users, roles_in_scope=roles or [], household_ids=household_ids
+        ),
         template=template,
         variables=variables,
         severity=severity,
