@@ -198,3 +198,49 @@ async def test_stream_needs_a_token(harness: Harness) -> None:
     r = await harness.client.get("/api/v1/stream")
     assert r.status_code == 401
     assert r.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_grid_worker_sees_alarms_of_the_buildings_in_their_grid(
+    harness: Harness, community: str, user: str
+) -> None:
+    from sc_contracts.events import HouseholdChangedV1, Placement
+
+    building, grid = f"{community}-b7", f"{community}-g1"
+    placement = Placement(
+        community_id=community, building_id=building, unit_id="u1", room_id="r1", grid_id=grid
+    )
+    household = HouseholdChangedV1(
+        aggregate_id=f"{community}-h7",
+        household_id=f"{community}-h7",
+        change="created",  # type: ignore[arg-type]
+        placement=placement,
+        member_count=1,
+        status="active",
+        changed_by="tests",
+        changed_at=datetime.now(UTC),
+    )
+    await harness.publish(
+        harness.settings.identity_topic,
+        "community.household.changed.v1",
+        household,
+        key=household.aggregate_id,
+    )
+
+    async def placed() -> bool:
+        rows = await harness.sql(
+            "SELECT grid_id FROM building_grid WHERE building_id = :b", b=building
+        )
+        return bool(rows) and rows[0].grid_id == grid
+
+    await wait_for(placed, what="building -> grid")
+    worker = harness.bearer(user, Grant("grid_worker", "grid", grid))
+    async with Stream(harness.base_url, worker) as stream:
+        for alarm_id, where in ((f"g-out-{user}", f"{community}-b8"), (f"g-in-{user}", building)):
+            event = CloudEvent.create(
+                "community.alarm.raised.v1", "/tests", raised(alarm_id, community, where)
+            )
+            await harness.publish_event(harness.settings.alarm_topic, event, key=alarm_id)
+        [alarm] = await stream.wait("alarm", 1)
+        await _after(0.5)
+    assert alarm.data["alarm_id"] == f"g-in-{user}"
+    assert len(stream.of("alarm")) == 1
