@@ -41,10 +41,26 @@ async def test_full_repair_path_visible_to_resident_and_nobody_outside(
     assert wo["attachment_ids"] == [photo["id"]]
     assert wo["timeline"][0]["attachment_ids"] == [photo["id"]]
 
+    async def seen_by_resident_only(status: str, action: str) -> None:
+        """After each step: the resident and the family see it; outsiders get 404/nothing."""
+        for who in (resident, family):
+            code, body = await h.get(wo_id, who)
+            assert code == 200 and body["status"] == status
+            assert body["timeline"][-1]["action"] == action
+            assert wo_id in await h.ids(who)
+        for outsider in (neighbour, other_staff):
+            code, body = await h.get(wo_id, outsider)
+            assert code == 404 and body["code"] == "workorder.not_found"
+            assert wo_id not in await h.ids(outsider)
+
+    await seen_by_resident_only("submitted", "created")
     # staff of the community: accept, assign, start, reply with a photo and position, resolve
     await h.step(wo_id, "accept", staff)
+    await seen_by_resident_only("accepted", "accept")
     await h.step(wo_id, "assign", manager, assignee_id="staff-a")
+    await seen_by_resident_only("assigned", "assign")
     await h.step(wo_id, "start", staff)
+    await seen_by_resident_only("in_progress", "start")
     reply_photo = await h.upload(staff, PNG, name="after.png")
     replied = await h.step(
         wo_id,
@@ -56,8 +72,10 @@ async def test_full_repair_path_visible_to_resident_and_nobody_outside(
         latitude=39.90,
     )
     assert replied["timeline"][-1]["longitude"] == 116.41
+    await seen_by_resident_only("in_progress", "reply")
     resolved = await h.step(wo_id, "resolve", staff, text="Fixed")
     assert resolved["status"] == "resolved"
+    await seen_by_resident_only("resolved", "resolve")
 
     # after each step the resident (and the family in the household) sees it
     status, seen = await h.get(wo_id, resident)
@@ -92,7 +110,9 @@ async def test_full_repair_path_visible_to_resident_and_nobody_outside(
     # the resident confirms (closes) and rates
     closed = await h.step(wo_id, "close", resident, text="Thanks")
     assert closed["status"] == "closed"
+    await seen_by_resident_only("closed", "close")
     rated = await h.step(wo_id, "rate", resident, rating=5, text="Quick and clean")
+    await seen_by_resident_only("closed", "rate")
     assert rated["rating"] == 5 and rated["rating_comment"] == "Quick and clean"
     await h.step(wo_id, "rate", resident, expect=409, rating=4)
 
@@ -209,6 +229,13 @@ async def test_state_machine_refuses_what_is_not_allowed(harness: Harness, commu
         },
     )
     assert r.status_code == 403
+    # staff of another community may not open a case here
+    r = await h.client.post(
+        "/api/v1/work-orders",
+        headers=h.staff("c-elsewhere"),
+        json={"case_type": "repair", "title": "x", "community_id": community},
+    )
+    assert r.status_code == 403 and r.json()["code"] == "workorder.create_forbidden"
     # a hotline ticket needs its 12345 reference
     r = await h.client.post(
         "/api/v1/work-orders",
