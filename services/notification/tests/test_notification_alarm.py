@@ -185,6 +185,11 @@ async def test_staff_stream_carries_the_alarm_feed_of_their_scope(
     assert resident_stream.of("alarm") == []  # residents get no alarm feed
     ready = resident_stream.of("ready")[0]
     assert ready.data["alarm_feed"] is False
+    # the same scope over the history
+    feed = await harness.client.get("/api/v1/alarm-feed", headers=building_staff)
+    assert [x["alarm_id"] for x in feed.json()["items"]] == [f"z-{user}"]
+    feed = await harness.client.get("/api/v1/alarm-feed", headers=resident)
+    assert feed.status_code == 403
 
 
 async def _after(seconds: float) -> bool:

@@ -7,7 +7,16 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from notification.api import broadcast, dev, inbox, notifications, preferences, stream, templates
+from notification.api import (
+    broadcast,
+    dev,
+    feed,
+    inbox,
+    notifications,
+    preferences,
+    stream,
+    templates,
+)
 from notification.config import Settings
 from notification.consumers import register
 from notification.db.models import metadata
@@ -19,6 +28,7 @@ MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 ROUTERS = [
     inbox.router,
     stream.router,
+    feed.router,
     notifications.router,
     preferences.router,
     templates.router,
