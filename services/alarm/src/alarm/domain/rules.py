@@ -225,6 +225,8 @@ def _details(rule: Rule, reading: Reading, **extra: Any) -> dict[str, Any]:
 
 def evaluate(rule: Rule, state: dict[str, Any], reading: Reading) -> Step:
     """One reading against one rule for the reading's device."""
+    if rule.kind in ("threshold", "and") and state.get("v") == rule.version:
+        return _stateless(rule, state, reading)
     old = dict(state)
     if state.get("v") != rule.version:  # the rule changed: its old state means nothing
         state = {"v": rule.version, "active": bool(state.get("active"))}
@@ -290,6 +292,21 @@ def evaluate(rule: Rule, state: dict[str, Any], reading: Reading) -> Step:
     else:
         new.pop("due", None)
     return Step(decision, new, due, new != old)
+
+
+def _stateless(rule: Rule, state: dict[str, Any], reading: Reading) -> Step:
+    """Threshold and AND rules: the state is only whether an alarm is active, so most
+    readings change nothing and copy nothing (the hot path)."""
+    held = rule.condition(reading.values)
+    active = bool(state.get("active"))
+    if held and (rule.schedule is None or rule.schedule.active_at(reading.ts)):
+        decision = Decision("raise", reading.ts, _details(rule, reading))
+        if active:
+            return Step(decision, state, None, False)
+        return Step(decision, {**state, "active": True}, None, True)
+    if held is False and active and rule.auto_clear:
+        return Step(_clear(rule, reading), {**state, "active": False}, None, True)
+    return Step(None, state, None, False)
 
 
 def _clear(rule: Rule, reading: Reading) -> Decision:

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import literal_column, select, text, update
+from sqlalchemy import case, literal_column, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 
 from alarm.db.models import Alarm, AlarmHistory
 from alarm.domain.lifecycle import ACTIVE
+from alarm.domain.rules import SEVERITY_RANK
 from sc_contracts.events.alarm import (
     AlarmAcknowledgedV1,
     AlarmClearedV1,
@@ -21,6 +22,7 @@ from sc_contracts.events.alarm import (
     AlarmStateV1,
 )
 from sc_core.bus.cloudevents import CloudEvent
+from sc_core.bus.outbox import outbox_row
 from sc_core.db.uow import UnitOfWork
 
 RAISED = "community.alarm.raised.v1"
@@ -65,6 +67,41 @@ class Raised:
     severity_changed: bool
 
 
+class Writes:
+    """Outbox events and history rows of one transaction, written in bulk (one INSERT
+    each) when flushed: a batch of readings that raises a hundred alarms costs two
+    statements for them, not two hundred."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.events: list[tuple[str, CloudEvent, str]] = []
+        self.notes: list[dict[str, Any]] = []
+
+    def publish(self, topic: str, event: CloudEvent, key: str) -> None:
+        self.events.append((topic, event, key))
+
+    def note(self, alarm_id: uuid.UUID, action: str, actor_id: str | None, **detail: Any) -> None:
+        self.notes.append(
+            {
+                "alarm_id": alarm_id,
+                "at": datetime.now(UTC),
+                "action": action,
+                "actor_id": actor_id,
+                "detail": {k: _scalar(v) for k, v in detail.items() if v is not None},
+            }
+        )
+
+    async def flush(self) -> None:
+        if self.notes:
+            await self.uow.session.execute(insert(AlarmHistory), self.notes)
+            self.notes = []
+        if self.events:
+            rows = [outbox_row(t, e, key=k) for t, e, k in self.events]
+            await self.uow.session.execute(self.uow.tables.outbox.insert(), rows)
+            self.uow.published.extend(e for _, e, _ in self.events)
+            self.events = []
+
+
 def _scalar(value: Any) -> bool | int | float | str:
     return value if isinstance(value, bool | int | float | str) else str(value)
 
@@ -95,35 +132,31 @@ def state_of(row: Any, event: type[AlarmStateV1], actor_id: str | None = None) -
     )
 
 
-async def publish(
-    uow: UnitOfWork, topic: str, row: Any, event_type: str, actor_id: str | None = None
-) -> None:
+def event_of(topic: str, row: Any, event_type: str, actor_id: str | None = None) -> CloudEvent:
     model = {RAISED: AlarmRaisedV1, ACKNOWLEDGED: AlarmAcknowledgedV1, CLEARED: AlarmClearedV1}[
         event_type
     ]
-    data = state_of(row, model, actor_id)
-    event = CloudEvent.create(event_type, SOURCE, data, subject=str(row.id))
-    await uow.publish(topic, event, key=str(row.id))
+    return CloudEvent.create(
+        event_type, SOURCE, state_of(row, model, actor_id), subject=str(row.id)
+    )
+
+
+async def publish(
+    uow: UnitOfWork, topic: str, row: Any, event_type: str, actor_id: str | None = None
+) -> None:
+    await uow.publish(topic, event_of(topic, row, event_type, actor_id), key=str(row.id))
 
 
 async def history(
     uow: UnitOfWork, alarm_id: uuid.UUID, action: str, actor_id: str | None, **detail: Any
 ) -> None:
-    await uow.session.execute(
-        insert(AlarmHistory).values(
-            alarm_id=alarm_id,
-            at=datetime.now(UTC),
-            action=action,
-            actor_id=actor_id,
-            detail={k: _scalar(v) for k, v in detail.items() if v is not None},
-        )
-    )
+    writes = Writes(uow)
+    writes.note(alarm_id, action, actor_id, **detail)
+    await writes.flush()
 
 
-async def raise_alarm(uow: UnitOfWork, cause: Cause, topic: str) -> Raised:
-    """Create the alarm, or count a repeat of the active one (one statement: two
-    consumers racing on the same cause meet in the unique index, not in Python)."""
-    values = {
+def _values(cause: Cause) -> dict[str, Any]:
+    return {
         "id": uuid.uuid4(),
         "created_at": datetime.now(UTC),
         "alarm_type": cause.alarm_type,
@@ -152,10 +185,15 @@ async def raise_alarm(uow: UnitOfWork, cause: Cause, topic: str) -> Raised:
         "severity_bumped": False,
         "escalation_stage": 0,
     }
-    base = insert(Alarm).values(**values)
-    excluded = base.excluded
+
+
+def _upsert() -> Any:
+    """INSERT ... ON CONFLICT on the partial unique index, built once (compiled once):
+    executed with many parameter sets it is one multi-row statement."""
     table = Alarm.__table__
-    stmt = base.on_conflict_do_update(
+    base = insert(table)
+    excluded = base.excluded
+    return base.on_conflict_do_update(
         index_elements=["originator_type", "originator_id", "alarm_type"],
         index_where=text("cleared_at IS NULL"),
         set_={
@@ -166,15 +204,88 @@ async def raise_alarm(uow: UnitOfWork, cause: Cause, topic: str) -> Raised:
             "details": excluded.details,
         },
     ).returning(*ALARM_COLUMNS, literal_column("(xmax = 0)").label("inserted"))
-    row = (await uow.session.execute(stmt)).one()
-    created = bool(row.inserted)
-    if created:
-        await history(uow, row.id, "raised", cause.created_by, severity=row.severity)
-        await publish(uow, topic, row, RAISED)
-    elif row.severity_bumped:
-        await history(uow, row.id, "severity_changed", None, severity=row.severity)
-        await publish(uow, topic, row, RAISED)
-    return Raised(row, created, bool(row.severity_bumped) and not created)
+
+
+UPSERT = _upsert()
+
+
+def fold(causes: list[Cause]) -> list[Cause]:
+    """One cause per (originator, type): counts add up, the most severe wins (one
+    statement may not touch a row twice)."""
+    folded: dict[tuple[str, str, str], Cause] = {}
+    for cause in causes:
+        key = (cause.originator_type, cause.originator_id, cause.alarm_type)
+        seen = folded.get(key)
+        if seen is None:
+            folded[key] = cause
+            continue
+        seen.count += cause.count
+        seen.at = max(seen.at, cause.at)
+        if SEVERITY_RANK.get(cause.severity, 0) > SEVERITY_RANK.get(seen.severity, 0):
+            seen.severity = cause.severity
+    return list(folded.values())
+
+
+async def raise_many(
+    uow: UnitOfWork, causes: list[Cause], topic: str, writes: Writes
+) -> list[Raised]:
+    """Create the alarms, or count repeats of the active ones, in ONE statement: two
+    consumers racing on the same cause meet in the partial unique index, not in Python.
+    The causes must be distinct (originator, type); the evaluator folds them."""
+    if not causes:
+        return []
+    causes = fold(causes)
+    result = await uow.session.execute(UPSERT, [_values(c) for c in causes])
+    out = []
+    by_cause = {(c.originator_type, c.originator_id, c.alarm_type): c for c in causes}
+    for row in result.all():
+        created = bool(row.inserted)
+        cause = by_cause.get((row.originator_type, row.originator_id, row.alarm_type))
+        if created:
+            actor = cause.created_by if cause else None
+            writes.note(row.id, "raised", actor, severity=row.severity)
+            writes.publish(topic, event_of(topic, row, RAISED), str(row.id))
+        elif row.severity_bumped:
+            writes.note(row.id, "severity_changed", None, severity=row.severity)
+            writes.publish(topic, event_of(topic, row, RAISED), str(row.id))
+        out.append(Raised(row, created, bool(row.severity_bumped) and not created))
+    return out
+
+
+async def raise_alarm(uow: UnitOfWork, cause: Cause, topic: str) -> Raised:
+    """One cause (manual alarms, tests): :func:`raise_many` of one."""
+    writes = Writes(uow)
+    (raised,) = await raise_many(uow, [cause], topic, writes)
+    await writes.flush()
+    return raised
+
+
+async def clear_many(
+    uow: UnitOfWork,
+    topic: str,
+    causes: list[tuple[str, str, str]],
+    at: datetime,
+    reason: str,
+    writes: Writes,
+) -> list[Any]:
+    """Clear the active alarms of these (originator type, originator id, alarm type)."""
+    if not causes:
+        return []
+    table = Alarm.__table__
+    stmt = (
+        update(table)
+        .where(
+            tuple_(table.c.originator_type, table.c.originator_id, table.c.alarm_type).in_(causes),
+            table.c.cleared_at.is_(None),
+        )
+        .values(**_clear_values(at, None))
+        .returning(*ALARM_COLUMNS)
+    )
+    rows = list((await uow.session.execute(stmt)).all())
+    for row in rows:
+        writes.note(row.id, "cleared", None, reason=reason)
+        writes.publish(topic, event_of(topic, row, CLEARED), str(row.id))
+    return rows
 
 
 async def clear_cause(
@@ -188,29 +299,16 @@ async def clear_cause(
     reason: str,
 ) -> Any | None:
     """Clear the active alarm of this cause, if there is one (by its rule)."""
-    table = Alarm.__table__
-    stmt = (
-        update(table)
-        .where(
-            table.c.originator_type == originator_type,
-            table.c.originator_id == originator_id,
-            table.c.alarm_type == alarm_type,
-            table.c.cleared_at.is_(None),
-        )
-        .values(**_clear_values(at, None))
-        .returning(*ALARM_COLUMNS)
+    writes = Writes(uow)
+    rows = await clear_many(
+        uow, topic, [(originator_type, originator_id, alarm_type)], at, reason, writes
     )
-    row = (await uow.session.execute(stmt)).first()
-    if row is not None:
-        await history(uow, row.id, "cleared", None, reason=reason)
-        await publish(uow, topic, row, CLEARED)
-    return row
+    await writes.flush()
+    return rows[0] if rows else None
 
 
 def _clear_values(at: datetime, actor_id: str | None) -> dict[str, Any]:
     table = Alarm.__table__
-    from sqlalchemy import case
-
     return {
         "status": case(
             (table.c.status == "active_ack", "cleared_ack"), else_=literal_column("'cleared_unack'")
@@ -244,8 +342,6 @@ async def acknowledge(
 ) -> Any | None:
     """Acknowledge (stops escalation); None when already acknowledged."""
     table = Alarm.__table__
-    from sqlalchemy import case
-
     stmt = (
         update(table)
         .where(table.c.id == alarm_id, table.c.status.in_(("active_unack", "cleared_unack")))

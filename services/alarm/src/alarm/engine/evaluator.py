@@ -41,6 +41,22 @@ STATUS = "community.device.status_changed.v1"
 Key = tuple[uuid.UUID, str]
 
 
+def _state_upsert() -> Any:
+    table = RuleState.__table__
+    base = insert(table)
+    return base.on_conflict_do_update(
+        index_elements=["rule_id", "originator_id"],
+        set_={
+            "state": base.excluded.state,
+            "due_at": base.excluded.due_at,
+            "updated_at": base.excluded.updated_at,
+        },
+    )
+
+
+STATE_UPSERT = _state_upsert()
+
+
 class BadReading(ValueError):
     pass
 
@@ -89,6 +105,41 @@ class Outcomes:
 
 
 def reading_of(event: CloudEvent) -> Reading:
+    """The reading of a telemetry event. A plain parse first (this runs thousands of times
+    a second); anything unusual goes through the contract's model, which says what is
+    wrong (and the batch consumer dead-letters it)."""
+    d = event.data
+    try:
+        values, device_id, community_id = d["values"], d["device_id"], d["community_id"]
+        ts, received_at = datetime.fromisoformat(d["ts"]), datetime.fromisoformat(d["received_at"])
+        if (
+            isinstance(values, dict)
+            and values
+            and isinstance(device_id, str)
+            and device_id
+            and isinstance(community_id, str)
+            and community_id
+            and isinstance(d["device_type"], str)
+            and ts.tzinfo is not None
+            and received_at.tzinfo is not None
+        ):
+            return Reading(
+                device_id=device_id,
+                device_type=d["device_type"],
+                community_id=community_id,
+                building_id=d.get("building_id"),
+                unit_id=d.get("unit_id"),
+                room_id=d.get("room_id"),
+                ts=ts,
+                values=values,
+                received_at=received_at,
+            )
+    except (KeyError, TypeError, ValueError):
+        pass
+    return _validated(event)
+
+
+def _validated(event: CloudEvent) -> Reading:
     try:
         data = TelemetryRecordedV1.model_validate(event.data)
     except ValidationError as exc:
@@ -181,41 +232,32 @@ class Evaluator:
                 }
                 for k, s in out.states.items()
             ]
-            stmt = insert(RuleState)
-            await uow.session.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["rule_id", "originator_id"],
-                    set_={
-                        "state": stmt.excluded.state,
-                        "due_at": stmt.excluded.due_at,
-                        "updated_at": stmt.excluded.updated_at,
-                    },
-                ),
-                rows,
-            )
-        for (_, device_id), (rule, place, decision, count) in out.raises.items():
-            await self.raise_for(uow, rule, device_id, place, decision, count)
-        for (_, device_id), (rule, decision) in out.clears.items():
-            await lifecycle.clear_cause(
-                uow,
-                self.settings.alarm_topic,
-                originator_type="device",
-                originator_id=device_id,
-                alarm_type=rule.alarm_type,
-                at=decision.at,
-                reason="rule",
-            )
+            await uow.session.execute(STATE_UPSERT, rows)
+        writes = lifecycle.Writes(uow)
+        causes = [
+            self.cause(rule, device_id, place, decision, count)
+            for (_, device_id), (rule, place, decision, count) in out.raises.items()
+        ]
+        raised = await lifecycle.raise_many(uow, causes, self.settings.alarm_topic, writes)
+        raising = {("device", c.originator_id, c.alarm_type) for c in causes}
+        clears = sorted(
+            {
+                ("device", device_id, rule.alarm_type)
+                for (_, device_id), (rule, _) in out.clears.items()
+            }
+            - raising
+        )
+        await lifecycle.clear_many(
+            uow, self.settings.alarm_topic, clears, datetime.now(UTC), "rule", writes
+        )
+        created = [r.alarm for r in raised if r.created]
+        await after_raised_many(uow, created, self.settings, writes)
+        await writes.flush()
 
-    async def raise_for(
-        self,
-        uow: UnitOfWork,
-        rule: Rule,
-        device_id: str,
-        place: Place,
-        decision: Decision,
-        count: int = 1,
-    ) -> None:
-        cause = lifecycle.Cause(
+    def cause(
+        self, rule: Rule, device_id: str, place: Place, decision: Decision, count: int = 1
+    ) -> lifecycle.Cause:
+        return lifecycle.Cause(
             alarm_type=rule.alarm_type,
             severity=rule.severity,
             originator_type="device",
@@ -234,9 +276,6 @@ class Evaluator:
             actions=list(rule.actions),
             work_order_type=rule.work_order_type,
         )
-        raised = await lifecycle.raise_alarm(uow, cause, self.settings.alarm_topic)
-        if raised.created:
-            await after_raised(uow, raised.alarm, self.settings)
 
     # device status ----------------------------------------------------------------
     async def on_status(self, event: CloudEvent, uow: UnitOfWork | None) -> None:
@@ -319,23 +358,43 @@ class Evaluator:
         return len(out.raises)
 
 
-async def after_raised(uow: UnitOfWork, alarm: Any, settings: Settings) -> None:
-    """A new alarm: tell the right people; a critical one is also an incident (6.1.1 b)."""
-    await notify.on_raised(uow, alarm, settings.notification_topic, settings.default_channels)
-    if alarm.severity == "critical":
-        await uow.session.execute(
-            insert(Incident)
-            .values(
-                id=uuid.uuid4(),
-                created_at=datetime.now(UTC),
-                community_id=alarm.community_id,
-                building_id=alarm.building_id,
-                incident_type=alarm.alarm_type,
-                occurred_at=alarm.first_at,
-                title=alarm.title,
-                alarm_id=alarm.id,
-                source="alarm",
-                status="open",
-            )
-            .on_conflict_do_nothing(index_elements=["alarm_id"])
+async def after_raised_many(
+    uow: UnitOfWork, alarms: list[Any], settings: Settings, writes: lifecycle.Writes
+) -> None:
+    """New alarms: tell the right people; a critical one is also an incident (6.1.1 b)."""
+    if not alarms:
+        return
+    lookups = notify.Lookups(uow)
+    decided = {
+        alarm.id: await notify.on_raised(
+            lookups, writes, alarm, settings.notification_topic, settings.default_channels
         )
+        for alarm in alarms
+    }
+    await notify.store_decisions(uow, decided)
+    critical = [
+        {
+            "id": uuid.uuid4(),
+            "created_at": datetime.now(UTC),
+            "community_id": a.community_id,
+            "building_id": a.building_id,
+            "incident_type": a.alarm_type,
+            "occurred_at": a.first_at,
+            "title": a.title,
+            "alarm_id": a.id,
+            "source": "alarm",
+            "status": "open",
+        }
+        for a in alarms
+        if a.severity == "critical"
+    ]
+    if critical:
+        await uow.session.execute(
+            insert(Incident).values(critical).on_conflict_do_nothing(index_elements=["alarm_id"])
+        )
+
+
+async def after_raised(uow: UnitOfWork, alarm: Any, settings: Settings) -> None:
+    writes = lifecycle.Writes(uow)
+    await after_raised_many(uow, [alarm], settings, writes)
+    await writes.flush()

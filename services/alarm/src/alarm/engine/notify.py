@@ -5,12 +5,11 @@ request ids (``alarm:<id>:raised``, ``alarm:<id>:escalation:<stage>`` ...)."""
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 
 from alarm.db.models import Alarm, DutyShift, NotificationPlan
 from alarm.db.registers import SpecialPerson
@@ -59,6 +58,42 @@ class Audience:
         )
 
 
+class Lookups:
+    """Plans, the roster on duty and the special-population register of the communities
+    one transaction touches, each read once (a batch raising many alarms in a community
+    reads its plans once)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self._plans: dict[str, list[NotificationPlan]] = {}
+        self._duty: dict[str, set[str]] = {}
+        self._people: dict[str, list[SpecialPerson]] = {}
+
+    async def on_duty(self, community_id: str) -> set[str]:
+        if community_id not in self._duty:
+            self._duty[community_id] = await on_duty(self.uow, community_id)
+        return self._duty[community_id]
+
+    async def plans(self, community_id: str) -> list[NotificationPlan]:
+        if community_id not in self._plans:
+            rows = await self.uow.session.scalars(
+                select(NotificationPlan).where(
+                    NotificationPlan.community_id == community_id,
+                    NotificationPlan.enabled.is_(True),
+                )
+            )
+            self._plans[community_id] = list(rows.all())
+        return self._plans[community_id]
+
+    async def people(self, community_id: str) -> list[SpecialPerson]:
+        if community_id not in self._people:
+            rows = await self.uow.session.scalars(
+                select(SpecialPerson).where(SpecialPerson.community_id == community_id)
+            )
+            self._people[community_id] = list(rows.all())
+        return self._people[community_id]
+
+
 async def on_duty(uow: UnitOfWork, community_id: str, at: datetime | None = None) -> set[str]:
     """Users on the duty roster of the community right now."""
     now = at or datetime.now(UTC)
@@ -72,47 +107,32 @@ async def on_duty(uow: UnitOfWork, community_id: str, at: datetime | None = None
     return set(rows)
 
 
-async def stage_audience(uow: UnitOfWork, community_id: str, stage: dict[str, Any]) -> Audience:
+async def stage_audience(lookups: Lookups, community_id: str, stage: dict[str, Any]) -> Audience:
     audience = Audience(user_ids=set(stage.get("user_ids", [])), roles=set(stage.get("roles", [])))
     if stage.get("on_duty"):
-        audience.user_ids |= await on_duty(uow, community_id)
+        audience.user_ids |= await lookups.on_duty(community_id)
     return audience
 
 
-async def matching_plan(uow: UnitOfWork, alarm: Any) -> NotificationPlan | None:
+async def matching_plan(lookups: Lookups, alarm: Any) -> NotificationPlan | None:
     """The most specific enabled plan for this alarm: its building before the whole
     community, a plan naming the alarm type before one for any type."""
-    plans = (
-        await uow.session.scalars(
-            select(NotificationPlan).where(
-                NotificationPlan.community_id == alarm.community_id,
-                NotificationPlan.enabled.is_(True),
-                or_(
-                    NotificationPlan.building_id.is_(None),
-                    NotificationPlan.building_id == alarm.building_id,
-                ),
-            )
-        )
-    ).all()
     fitting = [
         p
-        for p in plans
-        if (not p.alarm_types or alarm.alarm_type in p.alarm_types)
+        for p in await lookups.plans(alarm.community_id)
+        if (p.building_id is None or p.building_id == alarm.building_id)
+        and (not p.alarm_types or alarm.alarm_type in p.alarm_types)
         and at_least(alarm.severity, p.min_severity)
     ]
     fitting.sort(key=lambda p: (p.building_id is None, not p.alarm_types, str(p.id)))
     return fitting[0] if fitting else None
 
 
-async def special_person_for(uow: UnitOfWork, alarm: Any) -> SpecialPerson | None:
+async def special_person_for(lookups: Lookups, alarm: Any) -> SpecialPerson | None:
     """The register's person whose device (or room) raised an emergency alarm."""
     if alarm.alarm_type not in EMERGENCY_TYPES:
         return None
-    people = (
-        await uow.session.scalars(
-            select(SpecialPerson).where(SpecialPerson.community_id == alarm.community_id)
-        )
-    ).all()
+    people = await lookups.people(alarm.community_id)
     for person in people:
         if alarm.originator_id in (person.device_ids or []):
             return person
@@ -134,9 +154,7 @@ def variables(alarm: Any, **extra: str) -> dict[str, str]:
     }
 
 
-async def request(
-    uow: UnitOfWork,
-    topic: str,
+def request_event(
     *,
     request_id: str,
     recipients: Recipients,
@@ -146,7 +164,7 @@ async def request(
     channels: list[str],
     community_id: str | None,
     correlation_id: str | None,
-) -> None:
+) -> CloudEvent:
     data = NotificationRequestedV1(
         request_id=request_id,
         recipients=recipients,
@@ -158,19 +176,30 @@ async def request(
         community_id=community_id,
         correlation_id=correlation_id,
     )
-    event = CloudEvent.create(REQUESTED, lifecycle.SOURCE, data, subject=request_id)
-    await uow.publish(topic, event, key=request_id)
+    return CloudEvent.create(REQUESTED, lifecycle.SOURCE, data, subject=request_id)
 
 
-async def on_raised(uow: UnitOfWork, alarm: Any, topic: str, default_channels: list[str]) -> None:
-    """Tell the right people about a new alarm; arm escalation when a plan has stages."""
+async def request(uow: UnitOfWork, topic: str, **fields: Any) -> None:
+    event = request_event(**fields)
+    await uow.publish(topic, event, key=fields["request_id"])
+
+
+async def on_raised(
+    lookups: Lookups, writes: lifecycle.Writes, alarm: Any, topic: str, default_channels: list[str]
+) -> dict[str, Any]:
+    """Tell the right people about a new alarm. Returns what to store on the alarm: the
+    plan (escalation armed when it has further stages) or the special person."""
     severity = SEVERITY_TO_NOTIFICATION.get(alarm.severity, "warning")
     values: dict[str, Any] = {}
+
+    def send(request_id: str, **fields: Any) -> None:
+        fields.setdefault("community_id", alarm.community_id)
+        fields.setdefault("correlation_id", str(alarm.id))
+        writes.publish(topic, request_event(request_id=request_id, **fields), request_id)
+
     if "broadcast" in (alarm.actions or []):
-        await request(
-            uow,
-            topic,
-            request_id=f"alarm:{alarm.id}:broadcast",
+        send(
+            f"alarm:{alarm.id}:broadcast",
             recipients=Recipients(
                 roles_in_scope=[
                     RoleInScope(role=r, scope_type="community", scope_id=alarm.community_id)
@@ -181,61 +210,71 @@ async def on_raised(uow: UnitOfWork, alarm: Any, topic: str, default_channels: l
             variables={"title": alarm.title, "message": alarm.title},
             severity=severity,
             channels=["speaker", "screen", "inapp"],
-            community_id=alarm.community_id,
-            correlation_id=str(alarm.id),
         )
-    person = await special_person_for(uow, alarm)
+    person = await special_person_for(lookups, alarm)
     if person is not None:
         audience = Audience(
             user_ids=set(person.responsible_user_ids or [])
-            | await on_duty(uow, alarm.community_id),
+            | await lookups.on_duty(alarm.community_id),
             household_ids=set(person.notify_household_ids or []),
         )
         values["special_person_id"] = person.id
-        recipients = audience.recipients(alarm.community_id)
         channels = ["inapp", "push", "sms", "voice"]
     else:
         if "notify" not in (alarm.actions or []):
-            return
-        plan = await matching_plan(uow, alarm)
+            return values
+        plan = await matching_plan(lookups, alarm)
         stages = plan.stages if plan is not None and plan.stages else []
-        if stages:
-            audience = await stage_audience(uow, alarm.community_id, stages[0])
-            channels = list(plan.channels or default_channels) if plan else default_channels
-            values["plan_id"] = plan.id if plan else None
+        if plan is not None and stages:
+            audience = await stage_audience(lookups, alarm.community_id, stages[0])
+            channels = list(plan.channels or default_channels)
+            values["plan_id"] = plan.id
             if len(stages) > 1:
                 delay = float(stages[1].get("after_s", 300))
                 values["next_escalation_at"] = alarm.first_at + timedelta(seconds=delay)
         else:  # no plan: whoever is on duty, and the property managers
             audience = Audience(
-                user_ids=await on_duty(uow, alarm.community_id), roles=set(FALLBACK_ROLES)
+                user_ids=set(await lookups.on_duty(alarm.community_id)),
+                roles=set(FALLBACK_ROLES),
             )
             channels = default_channels
-        recipients = audience.recipients(alarm.community_id)
-    if values:
-        await uow.session.execute(update(Alarm).where(Alarm.id == alarm.id).values(**values))
+    recipients = audience.recipients(alarm.community_id)
     if recipients is None:
         log.warning("alarm %s: nobody to notify", alarm.id)
-        return
-    await request(
-        uow,
-        topic,
-        request_id=f"alarm:{alarm.id}:raised",
+        return values
+    send(
+        f"alarm:{alarm.id}:raised",
         recipients=recipients,
         template="alarm.raised",
         variables=variables(alarm),
         severity=severity,
         channels=channels,
-        community_id=alarm.community_id,
-        correlation_id=str(alarm.id),
     )
-    await lifecycle.history(uow, alarm.id, "notified", None, stage=0, special_person=bool(person))
+    writes.note(alarm.id, "notified", None, stage=0, special_person=person is not None)
+    return values
+
+
+async def store_decisions(uow: UnitOfWork, decided: dict[Any, dict[str, Any]]) -> None:
+    """Plan, escalation time and special person of new alarms, in one statement."""
+    rows = [
+        {
+            "id": alarm_id,
+            "plan_id": v.get("plan_id"),
+            "special_person_id": v.get("special_person_id"),
+            "next_escalation_at": v.get("next_escalation_at"),
+        }
+        for alarm_id, v in decided.items()
+        if v
+    ]
+    if rows:
+        await uow.session.execute(update(Alarm), rows)
 
 
 async def escalate_due(db: Database, topic: str, default_channels: list[str]) -> int:
     """Move every unacknowledged alarm whose next stage is due to that stage."""
     done = 0
     async with db.uow() as uow:
+        lookups = Lookups(uow)
         rows = (
             await uow.session.scalars(
                 select(Alarm)
@@ -259,7 +298,7 @@ async def escalate_due(db: Database, topic: str, default_channels: list[str]) ->
             if stage + 1 < len(stages):
                 delay = float(stages[stage + 1].get("after_s", 300))
                 alarm.next_escalation_at = alarm.first_at + timedelta(seconds=delay)
-            audience = await stage_audience(uow, alarm.community_id, stages[stage])
+            audience = await stage_audience(lookups, alarm.community_id, stages[stage])
             recipients = audience.recipients(alarm.community_id)
             if recipients is not None:
                 assert plan is not None
@@ -279,7 +318,3 @@ async def escalate_due(db: Database, topic: str, default_channels: list[str]) ->
             done += 1
         await uow.commit()
     return done
-
-
-def new_id() -> uuid.UUID:
-    return uuid.uuid4()

@@ -1,0 +1,321 @@
+"""Alarm latency, end to end on this machine: a reading's arrival to its alarm event.
+
+    uv run python bench/alarm_latency.py [--seconds 20] [--rate 5000] [--devices 2000]
+                                         [--crossing 0.02]
+
+Starts an embedded Tansu broker and PostgreSQL, the catalogue's topics, a JWKS endpoint,
+and the alarm service as its own process (as in `make run`), creates one threshold rule
+(temperature above 40 on environment sensors, auto-clear, notify), then produces a steady
+``--rate`` readings/s straight onto telemetry.readings.v1 (as device-ingestion does) for
+``--seconds``: each device reports in turn, a fraction ``--crossing`` of readings cross the
+threshold (the next normal reading clears the alarm, so the next crossing raises a new
+one). A consumer of alarm.events.v1 takes every AlarmRaisedV1 and measures from the
+reading's ``received_at`` (stamped when it was produced) to the event's arrival: rule
+evaluation, the alarm's transaction (state, alarm, history, notification request, outbox)
+and the outbox relay included. Reported: p50/p99/max latency, alarms raised versus
+crossings sent, readings/s actually produced. Merged into bench/results/latest.json under
+"alarm_latency". Goal: p99 <= 100 ms at 5,000 readings/s. Only 127.0.0.1 is contacted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from sc_contracts.admin import create_topics
+from sc_core.auth import Grant
+from sc_core.auth.testing import JWKSServer, LocalIssuer
+from sc_core.bus.cloudevents import CloudEvent
+from sc_devinfra.postgres import EmbeddedPostgres, create_database
+from sc_devinfra.tansu import EmbeddedKafka
+
+RESULTS = Path(__file__).parent / "results" / "latest.json"
+COMMUNITY = "c-bench"
+TELEMETRY_TOPIC = "telemetry.readings.v1"
+ALARM_TOPIC = "alarm.events.v1"
+TELEMETRY = "community.telemetry.recorded.v1"
+RAISED = "community.alarm.raised.v1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+class Service:
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.port = free_port()
+        env = {**os.environ, **env, "HTTP_PORT": str(self.port)}
+        self.log = log.open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "alarm"], env=env, stdout=self.log, stderr=self.log
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    async def wait_ready(self) -> None:
+        async with httpx.AsyncClient(base_url=self.url) as client:
+            for _ in range(600):
+                try:
+                    if (await client.get("/readyz")).status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"alarm exited; see {self.log.name}")
+                await asyncio.sleep(0.1)
+        raise TimeoutError("alarm did not become ready")
+
+    async def metrics(self) -> dict[str, float]:
+        """How busy the evaluator was: batches, their mean size and handling time."""
+        async with httpx.AsyncClient(base_url=self.url) as client:
+            text = (await client.get("/metrics")).text
+        values: dict[str, float] = {}
+        for line in text.splitlines():
+            if line.startswith(("batch_handle_seconds_sum", "batch_handle_seconds_count")):
+                name, _, value = line.rpartition(" ")
+                values[name.split("{")[0]] = values.get(name.split("{")[0], 0) + float(value)
+            if line.startswith("batch_events_consumed_total") and 'outcome="processed"' in line:
+                values["events"] = float(line.rpartition(" ")[2])
+        count = values.get("batch_handle_seconds_count", 0) or 1
+        return {
+            "batches": int(values.get("batch_handle_seconds_count", 0)),
+            "mean_batch_size": round(values.get("events", 0) / count, 1),
+            "evaluator_busy_s": round(values.get("batch_handle_seconds_sum", 0), 2),
+            "mean_batch_ms": round(values.get("batch_handle_seconds_sum", 0) / count * 1000, 2),
+        }
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+async def create_rule(service: Service, issuer: LocalIssuer) -> None:
+    admin = issuer.bearer("bench", grants=[Grant("community_admin", "community", COMMUNITY)])
+    rule = {
+        "community_id": COMMUNITY,
+        "name": "bench overheat",
+        "alarm_type": "overheat",
+        "severity": "major",
+        "kind": "threshold",
+        "device_type": "environment_sensor",
+        "conditions": [{"key": "temperature", "op": "above", "value": 40}],
+        "actions": ["notify"],
+    }
+    async with httpx.AsyncClient(base_url=service.url, headers=admin, timeout=30) as client:
+        r = await client.post("/api/v1/alarm-rules", json=rule)
+        r.raise_for_status()
+
+
+def reading(device: int, temperature: float, now: datetime) -> CloudEvent:
+    stamp = now.isoformat()
+    return CloudEvent(
+        type=TELEMETRY,
+        source="/bench/alarm",
+        subject=f"d-{device}",
+        data={
+            "device_id": f"d-{device}",
+            "device_type": "environment_sensor",
+            "community_id": COMMUNITY,
+            "building_id": f"b-{device % 20}",
+            "unit_id": None,
+            "room_id": None,
+            "ts": stamp,
+            "values": {"temperature": temperature},
+            "received_at": stamp,
+        },
+    )
+
+
+async def produce(bootstrap: str, args: argparse.Namespace) -> tuple[int, int, float]:
+    """Steady ``rate`` readings/s for ``seconds``, sent every 10 ms as one record batch
+    per partition (keyed partitioning done here, as the client would); returns (sent,
+    crossings, seconds)."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=0, acks=1)
+    await producer.start()
+    partitions = sorted(await producer.partitions_for(TELEMETRY_TOPIC))
+    tick = 0.01
+    per_tick = args.rate * tick
+    every = max(1, round(1 / args.crossing)) if args.crossing > 0 else 0
+    sent = crossings = 0
+    due = 0.0
+    started = time.perf_counter()
+    pending: list[asyncio.Future[Any]] = []
+    try:
+        while (elapsed := time.perf_counter() - started) < args.seconds:
+            due += per_tick
+            now = datetime.now(UTC)
+            batches: dict[int, Any] = {}
+            while sent < int(due):
+                device = sent % args.devices
+                crossing = bool(every) and (sent // args.devices) % every == device % every
+                crossings += crossing
+                event = reading(device, 45.0 if crossing else 20.0 + device % 10, now)
+                partition = partitions[device % len(partitions)]
+                batch = batches.get(partition)
+                if batch is None:
+                    batch = batches[partition] = producer.create_batch()
+                key = str(device).encode()
+                if batch.append(key=key, value=event.body(), timestamp=None,
+                                headers=event.headers()) is None:  # fmt: skip
+                    pending.append(await producer.send_batch(batch, TELEMETRY_TOPIC,
+                                                             partition=partition))  # fmt: skip
+                    batch = batches[partition] = producer.create_batch()
+                    batch.append(key=key, value=event.body(), timestamp=None,
+                                 headers=event.headers())  # fmt: skip
+                sent += 1
+            for partition, batch in batches.items():
+                batch.close()
+                sending = await producer.send_batch(batch, TELEMETRY_TOPIC, partition=partition)
+                pending.append(sending)
+            pending = [f for f in pending if not f.done()]
+            lag = started + elapsed + tick - time.perf_counter()
+            if lag > 0:
+                await asyncio.sleep(lag)
+        await asyncio.gather(*pending)
+    finally:
+        await producer.stop()
+    return sent, crossings, time.perf_counter() - started
+
+
+async def listen(bootstrap: str, latencies: list[float], stop: asyncio.Event) -> None:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = consumer.partitions_for_topic(ALARM_TOPIC) or set()
+        tps = [TopicPartition(ALARM_TOPIC, p) for p in sorted(partitions)]
+        consumer.assign(tps)
+        await consumer.seek_to_end(*tps)
+        while not stop.is_set():
+            batches = await consumer.getmany(timeout_ms=100, max_records=5000)
+            now = datetime.now(UTC)
+            for records in batches.values():
+                for record in records:
+                    headers = dict(record.headers or [])
+                    if headers.get("ce_type") != RAISED.encode():
+                        continue
+                    data = json.loads(record.value)
+                    received = data.get("details", {}).get("received_at")
+                    if received and data.get("count") == 1:
+                        got = (now - datetime.fromisoformat(received)).total_seconds()
+                        latencies.append(got)
+    finally:
+        await consumer.stop()
+
+
+async def run(args: argparse.Namespace, bootstrap: str, db_url: str, jwks: str, work: Path,
+              issuer: LocalIssuer) -> dict[str, Any]:  # fmt: skip
+    await create_topics(bootstrap)
+    env = {
+        "SERVICE_NAME": "alarm", "ENVIRONMENT": "dev", "LOG_LEVEL": "WARNING",
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "KAFKA_ENABLE_IDEMPOTENCE": "false",
+        "DATABASE_URL": db_url, "DATABASE_AUTO_CREATE": "true", "JWKS_URL": jwks,
+    }  # fmt: skip
+    service = Service(env, work / "alarm.log")
+    try:
+        await service.wait_ready()
+        await create_rule(service, issuer)
+        await asyncio.sleep(1.0)  # the evaluator has joined its group
+        latencies: list[float] = []
+        stop = asyncio.Event()
+        listener = asyncio.create_task(listen(bootstrap, latencies, stop))
+        await asyncio.sleep(1.0)
+        print(f"producing {args.rate:.0f} readings/s for {args.seconds:.0f} s ...", flush=True)
+        sent, crossings, took = await produce(bootstrap, args)
+        await asyncio.sleep(5.0)  # the last alarms come through
+        stop.set()
+        await listener
+        busy = await service.metrics()
+        row = {
+            "offered_rate_per_s": args.rate,
+            "produced_rate_per_s": round(sent / took),
+            "readings": sent,
+            "crossings": crossings,
+            "alarms_raised": len(latencies),
+            "devices": args.devices,
+            "latency_ms_p50": round(pct(latencies, 0.50) * 1000, 1),
+            "latency_ms_p99": round(pct(latencies, 0.99) * 1000, 1),
+            "latency_ms_max": round(max(latencies, default=float("nan")) * 1000, 1),
+            "goal_p99_ms": 100,
+            **busy,
+        }
+        return row
+    finally:
+        service.stop()
+
+
+def write(row: dict[str, Any], args: argparse.Namespace) -> None:
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        data = json.loads(RESULTS.read_text())
+    except (OSError, ValueError):
+        data = {}
+    data["alarm_latency"] = {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+        "settings": vars(args),
+        "result": row,
+    }
+    RESULTS.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--rate", type=float, default=5000.0, help="readings/s, steady")
+    parser.add_argument("--devices", type=int, default=2000)
+    parser.add_argument("--crossing", type=float, default=0.02, help="fraction crossing")
+    args = parser.parse_args()
+    if not 1 <= args.seconds <= 600:
+        parser.error("--seconds must be between 1 and 600")
+    work = Path(tempfile.mkdtemp(prefix="bench-alarm-"))
+    try:
+        with ExitStack() as stack:
+            broker = stack.enter_context(EmbeddedKafka())
+            postgres = stack.enter_context(EmbeddedPostgres(work / "pg"))
+            issuer = LocalIssuer()
+            jwks = stack.enter_context(JWKSServer(issuer))
+            db_url = create_database(postgres.url, "alarm")
+            row = asyncio.run(run(args, broker.bootstrap, db_url, jwks.url, work, issuer))
+        print(
+            "\nalarm latency (reading received -> AlarmRaisedV1 on alarm.events.v1): "
+            f"p50 {row['latency_ms_p50']} ms, p99 {row['latency_ms_p99']} ms, "
+            f"max {row['latency_ms_max']} ms at {row['produced_rate_per_s']} readings/s; "
+            f"{row['alarms_raised']} alarms from {row['crossings']} crossings "
+            f"(goal p99 <= 100 ms)"
+        )
+        print(json.dumps(row))
+        write(row, args)
+        print(f"written to {RESULTS} (key alarm_latency)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
