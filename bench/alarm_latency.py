@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
@@ -251,6 +252,7 @@ async def run(args: argparse.Namespace, bootstrap: str, db_url: str, jwks: str, 
         stop.set()
         await listener
         busy = await service.metrics()
+        busy.update(await breakdown(db_url))
         row = {
             "offered_rate_per_s": args.rate,
             "produced_rate_per_s": round(sent / took),
@@ -267,6 +269,35 @@ async def run(args: argparse.Namespace, bootstrap: str, db_url: str, jwks: str, 
         return row
     finally:
         service.stop()
+
+
+async def breakdown(db_url: str) -> dict[str, float]:
+    """Where the time went: reading -> alarm committed (evaluation, incl. waiting in the
+    topic), commit -> published by the outbox relay."""
+    conn = await asyncpg.connect(db_url.replace("+asyncpg", ""))
+    try:
+        evaluated = [
+            float(r[0])
+            for r in await conn.fetch(
+                "SELECT extract(epoch FROM created_at - first_at) FROM alarms WHERE count >= 1"
+            )
+        ]
+        relayed = [
+            float(r[0])
+            for r in await conn.fetch(
+                "SELECT extract(epoch FROM sent_at - created_at) FROM event_outbox"
+                " WHERE topic = $1 AND sent_at IS NOT NULL",
+                ALARM_TOPIC,
+            )
+        ]
+    finally:
+        await conn.close()
+    return {
+        "evaluated_ms_p50": round(pct(evaluated, 0.5) * 1000, 1),
+        "evaluated_ms_p99": round(pct(evaluated, 0.99) * 1000, 1),
+        "relayed_ms_p50": round(pct(relayed, 0.5) * 1000, 1),
+        "relayed_ms_p99": round(pct(relayed, 0.99) * 1000, 1),
+    }
 
 
 def write(row: dict[str, Any], args: argparse.Namespace) -> None:
