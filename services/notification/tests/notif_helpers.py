@@ -63,7 +63,7 @@ def make_settings(
         "log_level": "WARNING",
     }
     values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
+    return Settings(**values)
 
 
 @dataclass
@@ -106,7 +106,7 @@ class Harness:
             aggregate_id=account,
             account_id=account,
             grant_id=grant_id,
-            change="granted",  # type: ignore[arg-type]
+            change="granted",
             role=role,
             scope_type=scope_type,
             scope_id=scope_id,

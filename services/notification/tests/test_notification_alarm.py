@@ -24,8 +24,8 @@ def alarm_request(alarm_id: str, community: str, staff: str) -> NotificationRequ
             "title": "Smoke in 3-2-1201",
             "place": "3-2-1201",
         },
-        severity="critical",  # type: ignore[arg-type]
-        channels=["inapp", "sms"],  # type: ignore[list-item]
+        severity="critical",
+        channels=["inapp", "sms"],
         locale="en",
         source_service="alarm",
         community_id=community,
@@ -38,8 +38,8 @@ def raised(alarm_id: str, community: str, building: str | None) -> AlarmRaisedV1
     return AlarmRaisedV1(
         alarm_id=alarm_id,
         alarm_type="smoke",
-        severity="critical",  # type: ignore[arg-type]
-        status="active_unack",  # type: ignore[arg-type]
+        severity="critical",
+        status="active_unack",
         originator_type="device",
         originator_id="d-1",
         community_id=community,
@@ -217,7 +217,7 @@ async def test_grid_worker_sees_alarms_of_the_buildings_in_their_grid(
     household = HouseholdChangedV1(
         aggregate_id=f"{community}-h7",
         household_id=f"{community}-h7",
-        change="created",  # type: ignore[arg-type]
+        change="created",
         placement=placement,
         member_count=1,
         status="active",

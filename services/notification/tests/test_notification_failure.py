@@ -50,7 +50,7 @@ async def test_always_failing_provider_ends_failed_and_visible(
         return body if body["summary"] == {"failed": 1, "sent": 1} else {}
 
     body = await wait_for(finished, what="the SMS to end failed")
-    by_channel = {d["channel"]: d for d in body["deliveries"]}  # type: ignore[attr-defined]
+    by_channel = {d["channel"]: d for d in body["deliveries"]}
     assert by_channel["sms"]["status"] == "failed"
     assert by_channel["sms"]["attempts"] == 3
     assert by_channel["sms"]["last_error"] == "sink.simulated_failure"

@@ -16,8 +16,8 @@ def to_household(request_id: str, household: str, title: str) -> NotificationReq
         recipients=Recipients(household_ids=[household]),
         template="generic.message",
         variables={"title": title, "body": "Parcel at the gate"},
-        severity="info",  # type: ignore[arg-type]
-        channels=["inapp"],  # type: ignore[list-item]
+        severity="info",
+        channels=["inapp"],
         source_service="commerce",
     )
 

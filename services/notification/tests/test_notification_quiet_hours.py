@@ -4,6 +4,7 @@ goes out when the quiet hours end. Also opt-outs and the per-recipient rate limi
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,13 +27,13 @@ def notice(
         recipients=Recipients(user_ids=[user]),
         template="generic.message",
         variables={"title": "Water off tomorrow", "body": "9:00-12:00 in building 3"},
-        severity=severity,  # type: ignore[arg-type]
-        channels=channels,  # type: ignore[arg-type]
+        severity=severity,
+        channels=channels,
         source_service="gov-affairs",
     )
 
 
-async def send(harness: Harness, request: NotificationRequestedV1) -> list[object]:
+async def send(harness: Harness, request: NotificationRequestedV1) -> list[Any]:
     await harness.publish(
         harness.settings.requests_topic,
         "community.notification.requested.v1",
@@ -40,7 +41,7 @@ async def send(harness: Harness, request: NotificationRequestedV1) -> list[objec
         key=request.request_id,
     )
 
-    async def settled() -> list[object]:
+    async def settled() -> list[Any]:
         rows = await harness.deliveries(request.request_id)
         done = rows and all(r.status != "pending" for r in rows)
         return list(rows) if done else []
@@ -68,14 +69,10 @@ async def test_quiet_hours_hold_minor_but_not_critical(harness: Harness, user: s
 
     minor = await send(harness, notice(f"minor-{user}", user, "info", ["inapp", "sms"]))
     critical = await send(harness, notice(f"crit-{user}", user, "critical", ["inapp", "sms"]))
-    assert {(d.channel, d.status) for d in minor} == {("inapp", "sent"), ("sms", "held")}  # type: ignore[attr-defined]
-    assert {(d.channel, d.status) for d in critical} == {("inapp", "sent"), ("sms", "sent")}  # type: ignore[attr-defined]
+    assert {(d.channel, d.status) for d in minor} == {("inapp", "sent"), ("sms", "held")}
+    assert {(d.channel, d.status) for d in critical} == {("inapp", "sent"), ("sms", "sent")}
     sink = await harness.sql("SELECT delivery_id FROM dev_sink WHERE recipient_id = :u", u=user)
-    assert [row.delivery_id for row in sink] == [
-        d.id
-        for d in critical
-        if d.channel == "sms"  # type: ignore[attr-defined]
-    ]
+    assert [row.delivery_id for row in sink] == [d.id for d in critical if d.channel == "sms"]
 
     # the admin view shows the held delivery as held
     r = await harness.client.get(
@@ -109,22 +106,22 @@ async def test_opt_out_and_rate_limit_suppress_non_critical(harness: Harness, us
     )
     assert r.status_code == 200, r.text
     opted = await send(harness, notice(f"voice-{user}", user, "warning", ["voice"]))
-    assert [(d.status, d.last_error) for d in opted] == [("suppressed", "preference.opt_out")]  # type: ignore[attr-defined]
+    assert [(d.status, d.last_error) for d in opted] == [("suppressed", "preference.opt_out")]
     urgent = await send(harness, notice(f"voice-crit-{user}", user, "critical", ["voice"]))
-    assert [d.status for d in urgent] == ["sent"]  # type: ignore[attr-defined]
+    assert [d.status for d in urgent] == ["sent"]
 
     statuses = []
     for n in range(5):
         rows = await send(harness, notice(f"sms-{n}-{user}", user, "info", ["sms"]))
-        statuses.append(rows[0].status)  # type: ignore[attr-defined]
+        statuses.append(rows[0].status)
     assert statuses == ["sent", "sent", "sent", "suppressed", "suppressed"]
     critical = await send(harness, notice(f"sms-crit-{user}", user, "critical", ["sms"]))
-    assert [d.status for d in critical] == ["sent"]  # type: ignore[attr-defined]
+    assert [d.status for d in critical] == ["sent"]
 
 
 async def test_no_phone_fails_at_once(harness: Harness, user: str) -> None:
     rows = await send(harness, notice(f"nophone-{user}", user, "info", ["sms"]))
-    assert [(d.status, d.last_error, d.attempts) for d in rows] == [  # type: ignore[attr-defined]
+    assert [(d.status, d.last_error, d.attempts) for d in rows] == [
         ("failed", "contact.no_phone", 1)
     ]
 
@@ -183,10 +180,10 @@ async def test_warning_to_speakers_and_screens_is_a_device_command(
         return [row for row in rows if request_id in row.body]
 
     rows = await wait_for(commanded, what="the device commands")
-    assert [row.key for row in rows] == [f"{community}-scr", f"{community}-spk"]  # type: ignore[attr-defined]
-    assert '"command":"screen_text"' in rows[0].body  # type: ignore[attr-defined]
-    assert '"command":"voice_warning"' in rows[1].body  # type: ignore[attr-defined]
-    assert "Move cars out of the garage" in rows[1].body  # type: ignore[attr-defined]
+    assert [row.key for row in rows] == [f"{community}-scr", f"{community}-spk"]
+    assert '"command":"screen_text"' in rows[0].body
+    assert '"command":"voice_warning"' in rows[1].body
+    assert "Move cars out of the garage" in rows[1].body
 
 
 async def test_admin_sets_staff_contacts_masked(

@@ -25,8 +25,8 @@ async def test_fails_twice_then_delivers_once(harness: Harness, user: str) -> No
         recipients=Recipients(user_ids=[user]),
         template="workorder.assigned",
         variables={"number": "WO-7", "title": "Leak", "case_type": "repair", "status": "assigned"},
-        severity="warning",  # type: ignore[arg-type]
-        channels=["sms"],  # type: ignore[list-item]
+        severity="warning",
+        channels=["sms"],
         source_service="work-orders",
         community_id="c-retry",
     )
@@ -42,17 +42,17 @@ async def test_fails_twice_then_delivers_once(harness: Harness, user: str) -> No
         return list(rows) if rows and rows[0].status == "sent" else []
 
     [row] = await wait_for(sent, what="the SMS to be sent")
-    assert row.attempts == 3  # type: ignore[attr-defined]
+    assert row.attempts == 3
     attempts = await harness.sql(
         "SELECT attempt, outcome, error FROM delivery_attempt WHERE delivery_id = :d "
         "ORDER BY attempt",
-        d=row.id,  # type: ignore[attr-defined]
+        d=row.id,
     )
     assert [(a.attempt, a.outcome) for a in attempts] == [(1, "failed"), (2, "failed"), (3, "sent")]
     assert "sink.simulated_failure" in attempts[0].error
     sink = await harness.sql(
         "SELECT body FROM dev_sink WHERE delivery_id = :d",
-        d=row.id,  # type: ignore[attr-defined]
+        d=row.id,
     )
     assert len(sink) == 1  # delivered once
     assert "WO-7" in sink[0].body
