@@ -46,7 +46,13 @@ def server(
     )
 
     async def topics() -> None:
-        for topic in (s.workorder_topic, s.notification_topic, s.alarm_topic, s.audit_topic):
+        for topic in (
+            s.workorder_topic,
+            s.notification_topic,
+            s.alarm_topic,
+            s.audit_topic,
+            s.identity_topic,
+        ):
             await create_topic(kafka_bootstrap, topic, partitions=1)
 
     asyncio.run(topics())

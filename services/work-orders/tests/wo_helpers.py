@@ -179,6 +179,7 @@ def make_settings(
         "workorder_topic": f"workorder.events.t{suffix}",
         "notification_topic": f"notification.requests.t{suffix}",
         "alarm_topic": f"alarm.events.t{suffix}",
+        "identity_topic": f"identity.events.t{suffix}",
         "audit_topic": f"audit.records.t{suffix}",
         "sla_sweep_interval_s": 3600,
         "patrol_sweep_interval_s": 3600,
@@ -196,6 +197,7 @@ async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterato
         settings.notification_topic,
         settings.alarm_topic,
         settings.audit_topic,
+        settings.identity_topic,
     ):
         await create_topic(settings.kafka_bootstrap_servers, topic, partitions=2)
     app = create_app(settings)

@@ -21,6 +21,7 @@ class Settings(ServiceSettings):
     workorder_topic: str = "workorder.events.v1"
     notification_topic: str = "notification.requests.v1"
     alarm_topic: str = "alarm.events.v1"
+    identity_topic: str = "identity.events.v1"
 
     # Attachments: "local" keeps objects under ATTACHMENT_DIR (outside the repo);
     # "s3" speaks to any S3-compatible store (path-style URLs, SigV4).

@@ -14,6 +14,7 @@ from sc_contracts.events.alarm import AlarmAction, AlarmClearedV1, AlarmRaisedV1
 from sc_core.bus.cloudevents import CloudEvent
 from sc_core.db.uow import UnitOfWork
 from sc_core.service import Runtime
+from work_orders import places
 from work_orders.cases import NewCase, mark_alarm_cleared, now_utc, open_case
 from work_orders.db.models import CaseType, WorkOrder
 from work_orders.domain.states import priority_for_severity
@@ -25,8 +26,9 @@ CLEARED = "community.alarm.cleared.v1"
 DEFAULT_TYPE = "alarm_dispatch"
 
 
-def register(topics: Topics, alarm_topic: str) -> Callable[[Runtime], None]:
+def register(topics: Topics, alarm_topic: str, identity_topic: str) -> Callable[[Runtime], None]:
     def _register(runtime: Runtime) -> None:
+        places.register(runtime, identity_topic)
         consumer = runtime.consumer(name="alarms", topics=[alarm_topic])
 
         @consumer.on(RAISED)

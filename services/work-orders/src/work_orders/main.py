@@ -52,7 +52,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         metadata=metadata,
         migrations_dir=MIGRATIONS,
         routers=[work_orders.router, attachments.router, admin.router, patrol_api.router],
-        consumers=register(topics, settings.alarm_topic),
+        consumers=register(topics, settings.alarm_topic, settings.identity_topic),
         on_start=[start],
         on_stop=[stop],
     )

@@ -21,7 +21,7 @@ from sc_core.auth import (
     scope_clause,
 )
 from sc_core.errors import Conflict, NotFound, Problem
-from work_orders.api.schemas import Latitude, Longitude, PlaceId
+from work_orders.api.schemas import PRINTABLE, Ident, Latitude, Longitude, PlaceId
 from work_orders.db.models import PatrolCheckpoint, PatrolRound, PatrolRoute, PatrolScan
 from work_orders.domain.states import MANAGER_ROLES, RESIDENT_ROLES, STAFF_ROLES
 
@@ -31,8 +31,8 @@ Staff = Annotated[Principal, Depends(require_roles(*sorted(STAFF_ROLES)))]
 
 
 class CheckpointIn(BaseModel):
-    code: str = Field(min_length=1, max_length=64, description="What the QR code holds")
-    place: str = Field(min_length=1, max_length=100)
+    code: Ident = Field(description="What the QR code holds")
+    place: str = Field(min_length=1, max_length=100, pattern=PRINTABLE)
     longitude: Longitude | None = None
     latitude: Latitude | None = None
 
@@ -40,7 +40,7 @@ class CheckpointIn(BaseModel):
 class RouteCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     community_id: PlaceId
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=100, pattern=PRINTABLE)
     max_gap_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
     checkpoints: list[CheckpointIn] = Field(min_length=1, max_length=100)
 
@@ -94,7 +94,7 @@ class RoundRead(BaseModel):
 
 class ScanCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    code: str = Field(min_length=1, max_length=64)
+    code: Ident
     scanned_at: AwareDatetime | None = None
     longitude: Longitude | None = None
     latitude: Latitude | None = None

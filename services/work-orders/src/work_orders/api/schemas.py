@@ -9,10 +9,14 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Priority = Literal["urgent", "high", "normal", "low"]
-PlaceId = Annotated[str, Field(min_length=1, max_length=64)]
+# Ids and codes: no control characters (NUL cannot be stored, in JSONB least of all).
+PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
+Ident = Annotated[str, Field(min_length=1, max_length=64, pattern=PRINTABLE)]
+PlaceId = Ident
+SafeText = Annotated[str, Field(max_length=500, pattern=r"^[^\x00]*$")]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
-Scalar = str | int | float | bool
+Scalar = SafeText | int | float | bool
 
 
 class WorkOrderCreate(BaseModel):
@@ -31,8 +35,8 @@ class WorkOrderCreate(BaseModel):
     longitude: Longitude | None = None
     latitude: Latitude | None = None
     attachment_ids: list[uuid.UUID] = Field(default_factory=list, max_length=9)
-    external_ref: str | None = Field(default=None, min_length=1, max_length=64)
-    details: dict[str, Scalar] = Field(default_factory=dict, max_length=20)
+    external_ref: Ident | None = None
+    details: dict[Ident, Scalar] = Field(default_factory=dict, max_length=20)
 
 
 class StepBody(BaseModel):
@@ -43,9 +47,9 @@ class StepBody(BaseModel):
     attachment_ids: list[uuid.UUID] = Field(default_factory=list, max_length=9)
     longitude: Longitude | None = None
     latitude: Latitude | None = None
-    assignee_id: str | None = Field(default=None, min_length=1, max_length=64)
+    assignee_id: Ident | None = None
     rating: int | None = Field(default=None, ge=1, le=5)
-    category: str | None = Field(default=None, max_length=64)
+    category: Ident | None = None
     version: int | None = Field(default=None, ge=1, description="Optimistic concurrency")
 
 
@@ -135,10 +139,10 @@ class CaseTypeWrite(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=100)
     name_zh: str = Field(min_length=1, max_length=100)
-    creator_roles: list[str] = Field(min_length=1, max_length=20)
+    creator_roles: list[Ident] = Field(min_length=1, max_length=20)
     default_priority: Priority
     sla: dict[Priority, SlaMinutes]
-    skills: list[str] = Field(default_factory=list, max_length=20)
+    skills: list[Ident] = Field(default_factory=list, max_length=20)
     needs_external_ref: bool = False
     active: bool = True
 
@@ -152,7 +156,7 @@ class StaffSkillWrite(BaseModel):
     model_config = ConfigDict(extra="forbid")
     community_id: PlaceId
     display_name: str | None = Field(default=None, max_length=100)
-    skills: list[Annotated[str, Field(min_length=1, max_length=32)]] = Field(max_length=20)
+    skills: list[Ident] = Field(max_length=20)
     building_ids: list[PlaceId] = Field(default_factory=list, max_length=200)
     active: bool = True
 

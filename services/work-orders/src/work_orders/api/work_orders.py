@@ -26,7 +26,7 @@ from work_orders.api.schemas import (
     WorkOrderRead,
 )
 from work_orders.cases import NewCase, StepInput, case_type, lock, now_utc, open_case, take_step
-from work_orders.db.models import Attachment, TimelineEntry, WorkOrder
+from work_orders.db.models import Attachment, HouseholdPlace, TimelineEntry, WorkOrder
 from work_orders.domain import states
 
 router = APIRouter(prefix="/api/v1/work-orders", tags=["work-orders"])
@@ -93,6 +93,12 @@ async def create(
         households = principal.scope_ids("household", states.RESIDENT_ROLES)
         if len(households) == 1 and not principal.has_role(*states.STAFF_ROLES):
             body.household_id = next(iter(households))
+    if body.household_id is not None:
+        place = await uow.session.get(HouseholdPlace, body.household_id)
+        if place is not None:  # identity's placement wins over what the app sent
+            body.community_id, body.building_id = place.community_id, place.building_id
+            body.unit_id, body.room_id = place.unit_id, place.room_id
+            body.grid_id = place.grid_id
     ct = await case_type(uow, body.case_type)
     side = _creator_side(principal, body, ct.creator_roles)
     source = "app" if side == "app" else STAFF_SOURCES.get(ct.code, "staff")

@@ -218,3 +218,18 @@ class PatrolScan(Base):
     longitude: Mapped[float | None] = mapped_column(Double)
     latitude: Mapped[float | None] = mapped_column(Double)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HouseholdPlace(Base):
+    """Where each household lives, projected from identity's events (identity.events.v1):
+    a resident's case is placed from here, not from what the app sends."""
+
+    __tablename__ = "household_places"
+    household_id: Mapped[str] = mapped_column(Place, primary_key=True)
+    community_id: Mapped[str] = mapped_column(Place)
+    building_id: Mapped[str] = mapped_column(Place)
+    unit_id: Mapped[str] = mapped_column(Place)
+    room_id: Mapped[str] = mapped_column(Place)
+    grid_id: Mapped[str | None] = mapped_column(Place)
+    status: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
