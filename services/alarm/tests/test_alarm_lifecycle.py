@@ -53,6 +53,13 @@ async def test_ack_assign_comment_clear(harness: Harness, community: str) -> Non
     events = await h.published(h.settings.alarm_topic)
     steps = [e["status"] for e in events if e["alarm_id"] == alarm["id"]]
     assert steps == ["active_unack", "active_ack", "cleared_ack"]
+    told = {
+        e["request_id"]: e
+        for e in await h.published(h.settings.notification_topic)
+        if e.get("correlation_id") == alarm["id"]
+    }
+    assert set(told) == {f"alarm:{alarm['id']}:raised", f"alarm:{alarm['id']}:cleared"}
+    assert told[f"alarm:{alarm['id']}:cleared"]["template"] == "alarm.cleared"
 
 
 async def test_residents_raise_for_their_household_and_see_only_theirs(

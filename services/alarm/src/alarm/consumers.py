@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from alarm.api.deps import Parts
 from alarm.engine import alarms as lifecycle
-from alarm.engine.evaluator import STATUS
+from alarm.engine.evaluator import STATUS, after_cleared
 from sc_contracts.events.workorder import WorkOrderChangedV1
 from sc_core.bus.cloudevents import CloudEvent
 from sc_core.db.uow import UnitOfWork
@@ -44,8 +44,10 @@ def register(parts: Parts, prepare: Callable[[Runtime], None]) -> Callable[[Runt
                     "work order %s names alarm %r: not ours", data.work_order_id, data.alarm_id
                 )
                 return
-            await lifecycle.clear_by_id(
+            row = await lifecycle.clear_by_id(
                 uow, settings.alarm_topic, alarm_id, data.actor_id, f"work_order_{data.status}"
             )
+            if row is not None:
+                await after_cleared(uow, row, settings)
 
     return _register

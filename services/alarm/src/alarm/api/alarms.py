@@ -31,7 +31,7 @@ from alarm.db.models import Alarm, AlarmComment, AlarmHistory
 from alarm.db.registers import KeyPlace
 from alarm.domain.geo import distance_m
 from alarm.engine import alarms as lifecycle
-from alarm.engine.evaluator import after_raised
+from alarm.engine.evaluator import after_cleared, after_raised
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.auth import Principal, in_scope, scope_clause
 from sc_core.db.uow import UnitOfWork
@@ -295,6 +295,7 @@ async def clear(
     )
     if done is None:
         raise Problem(409, "alarm.already_cleared", "The alarm is already cleared")
+    await after_cleared(uow, done, parts.settings)
     await _write(uow, auditor, principal, request, done, "alarm.clear")
     return read(done)
 

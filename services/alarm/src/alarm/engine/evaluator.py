@@ -247,11 +247,12 @@ class Evaluator:
             }
             - raising
         )
-        await lifecycle.clear_many(
+        gone = await lifecycle.clear_many(
             uow, self.settings.alarm_topic, clears, datetime.now(UTC), "rule", writes
         )
         created = [r.alarm for r in raised if r.created]
         await after_raised_many(uow, created, self.settings, writes)
+        await after_cleared_many(uow, gone, self.settings, writes)
         await writes.flush()
 
     def cause(
@@ -392,6 +393,22 @@ async def after_raised_many(
         await uow.session.execute(
             insert(Incident).values(critical).on_conflict_do_nothing(index_elements=["alarm_id"])
         )
+
+
+async def after_cleared_many(
+    uow: UnitOfWork, alarms: list[Any], settings: Settings, writes: lifecycle.Writes
+) -> None:
+    lookups = notify.Lookups(uow)
+    for alarm in alarms:
+        await notify.on_cleared(
+            lookups, writes, alarm, settings.notification_topic, settings.default_channels
+        )
+
+
+async def after_cleared(uow: UnitOfWork, alarm: Any, settings: Settings) -> None:
+    writes = lifecycle.Writes(uow)
+    await after_cleared_many(uow, [alarm], settings, writes)
+    await writes.flush()
 
 
 async def after_raised(uow: UnitOfWork, alarm: Any, settings: Settings) -> None:

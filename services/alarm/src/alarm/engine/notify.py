@@ -254,6 +254,48 @@ async def on_raised(
     return values
 
 
+async def on_cleared(
+    lookups: Lookups, writes: lifecycle.Writes, alarm: Any, topic: str, default_channels: list[str]
+) -> None:
+    """Tell those told of the alarm (its plan's first stage, or the special person's
+    people) that it is cleared."""
+    audience: Audience | None = None
+    if alarm.special_person_id is not None:
+        for person in await lookups.people(alarm.community_id):
+            if person.id == alarm.special_person_id:
+                audience = Audience(
+                    user_ids=set(person.responsible_user_ids or [])
+                    | await lookups.on_duty(alarm.community_id),
+                    household_ids=set(person.notify_household_ids or []),
+                )
+    elif "notify" in (alarm.actions or []):
+        plan = next(
+            (p for p in await lookups.plans(alarm.community_id) if p.id == alarm.plan_id), None
+        )
+        if plan is not None and plan.stages:
+            audience = await stage_audience(lookups, alarm.community_id, plan.stages[0])
+        else:
+            audience = Audience(
+                user_ids=set(await lookups.on_duty(alarm.community_id)),
+                roles=set(FALLBACK_ROLES),
+            )
+    recipients = audience.recipients(alarm.community_id) if audience else None
+    if recipients is None:
+        return
+    request_id = f"alarm:{alarm.id}:cleared"
+    event = request_event(
+        request_id=request_id,
+        recipients=recipients,
+        template="alarm.cleared",
+        variables={k: v for k, v in variables(alarm).items() if k != "severity"},
+        severity="info",
+        channels=["inapp", "push"],
+        community_id=alarm.community_id,
+        correlation_id=str(alarm.id),
+    )
+    writes.publish(topic, event, request_id)
+
+
 async def store_decisions(uow: UnitOfWork, decided: dict[Any, dict[str, Any]]) -> None:
     """Plan, escalation time and special person of new alarms, in one statement."""
     rows = [
