@@ -123,8 +123,13 @@ async def _events(
 ) -> AsyncIterator[bytes]:
     settings = parts.settings
     scope = alarm_scope(principal, settings.alarm_feed_roles)
-    keys = [f"inbox:{principal.subject}"] + ([ALARM_KEY] if scope is not None else [])
+    inbox_key = f"inbox:{principal.subject}"
+    keys = [inbox_key] + ([ALARM_KEY] if scope is not None else [])
     wake = parts.hub.subscribe(keys)
+    # which source woke the stream: only that one is read again (both on a heartbeat)
+    inbox_due = parts.hub.subscribe([inbox_key])
+    alarm_due = parts.hub.subscribe([ALARM_KEY]) if scope is not None else None
+    check_inbox = check_alarms = True
     limit = settings.sse_replay_limit
     sent = Recent()
     first = True
@@ -137,23 +142,29 @@ async def _events(
         while True:
             wake.clear()
             async with db.engine.connect() as conn:
-                messages = (
-                    await conn.execute(
-                        select(inbox_message)
-                        .where(
-                            inbox_message.c.user_id == principal.subject,
-                            or_(
-                                inbox_message.c.id > cursor.inbox,
-                                inbox_message.c.created_at >= func.now() - LATE,
-                            ),
-                        )
-                        .order_by(inbox_message.c.id)
-                        .limit(limit)
+                messages: list[Any] = []
+                if check_inbox:
+                    inbox_due.clear()
+                    messages = list(
+                        (
+                            await conn.execute(
+                                select(inbox_message)
+                                .where(
+                                    inbox_message.c.user_id == principal.subject,
+                                    or_(
+                                        inbox_message.c.id > cursor.inbox,
+                                        inbox_message.c.created_at >= func.now() - LATE,
+                                    ),
+                                )
+                                .order_by(inbox_message.c.id)
+                                .limit(limit)
+                            )
+                        ).all()
                     )
-                ).all()
                 alarms: list[Any] = []
                 top = 0
-                if scope is not None:
+                if scope is not None and alarm_due is not None and check_alarms:
+                    alarm_due.clear()
                     top = int(await conn.scalar(select(func.max(alarm_feed.c.id))) or 0)
                     alarms = list(
                         (
@@ -193,6 +204,7 @@ async def _events(
                 else:
                     cursor = Cursor(cursor.inbox, max(row.id, cursor.alarm))
                     yield frame("alarm", alarm_data(row), str(cursor))
+            check_inbox = check_alarms = True
             if len(messages) >= limit or len(alarms) >= limit:
                 continue
             if top > cursor.alarm:  # rows up to top outside my scope: skip past them
@@ -210,8 +222,14 @@ async def _events(
                 await asyncio.wait_for(wake.wait(), wait)
             except TimeoutError:
                 yield comment("keep-alive")
+                continue
+            check_inbox = inbox_due.is_set()
+            check_alarms = alarm_due is not None and alarm_due.is_set()
     finally:
         parts.hub.unsubscribe(keys, wake)
+        parts.hub.unsubscribe([inbox_key], inbox_due)
+        if alarm_due is not None:
+            parts.hub.unsubscribe([ALARM_KEY], alarm_due)
 
 
 @router.get(
