@@ -204,3 +204,54 @@ async def test_a_resolved_work_order_clears_its_alarm(harness: Harness, communit
 
     done = await wait_for(cleared)
     assert done["status"] == "cleared_unack" and done["cleared_by"] == "u-fixer"
+
+
+async def test_a_broken_reading_goes_to_the_dlq_and_the_rest_is_evaluated(
+    harness: Harness, community: str
+) -> None:
+    from aiokafka import AIOKafkaConsumer
+
+    from alarm_helpers import Devices
+
+    h = harness
+    await h.rule(
+        community,
+        alarm_type="overheat",
+        kind="threshold",
+        device_type="environment_sensor",
+        conditions=[{"key": "temperature", "op": "above", "value": 40}],
+    )
+    devices = Devices(h.settings, community)
+    broken = CloudEvent.create(
+        "community.telemetry.recorded.v1",
+        "/tests",
+        {"device_id": "d-broken", "device_type": "environment_sensor", "values": "hot"},
+    )
+    producer = await devices.producer.get()
+    await producer.send_and_wait(
+        h.settings.telemetry_topic, broken.body(), key=b"d-good", headers=broken.headers()
+    )
+    await devices.reading("d-good", "environment_sensor", {"temperature": 90})
+    await devices.close()
+
+    async def raised() -> list[dict[str, Any]]:
+        return [a for a in await h.alarms(community) if a["originator_id"] == "d-good"]
+
+    await wait_for(raised, timeout=60)
+    dlq = AIOKafkaConsumer(
+        f"{h.settings.telemetry_topic}.dlq",
+        bootstrap_servers=h.settings.kafka_bootstrap_servers,
+        auto_offset_reset="earliest",
+    )
+    await dlq.start()
+    try:
+
+        async def dead() -> list[Any]:
+            got = await dlq.getmany(timeout_ms=500)
+            return [r for rs in got.values() for r in rs if b"d-broken" in r.value]
+
+        letters = await wait_for(dead, timeout=30)
+        reason = dict(letters[0].headers)["x-dlq-reason"].decode()
+        assert "BadReading" in reason
+    finally:
+        await dlq.stop()
