@@ -111,7 +111,9 @@ async def read_stream(
     timeout = httpx.Timeout(30, read=None)
     async with (
         httpx.AsyncClient(base_url=url, timeout=timeout) as client,
-        client.stream("GET", "/api/v1/stream", headers=headers) as response,
+        client.stream(
+            "GET", "/api/v1/stream", headers={"Accept": "text/event-stream", **headers}
+        ) as response,
     ):
         async for line in response.aiter_lines():
             if line.startswith("event: ready"):

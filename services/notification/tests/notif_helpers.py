@@ -233,7 +233,11 @@ class Stream:
         timeout = httpx.Timeout(30, read=None)
         async with (
             httpx.AsyncClient(base_url=self.base_url, timeout=timeout) as client,
-            client.stream("GET", "/api/v1/stream", headers=self.headers) as response,
+            client.stream(
+                "GET",
+                "/api/v1/stream",
+                headers={"Accept": "text/event-stream", **self.headers},
+            ) as response,
         ):
             self.content_type = response.headers.get("content-type")
             assert response.status_code == 200, await response.aread()

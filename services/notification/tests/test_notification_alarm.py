@@ -199,10 +199,13 @@ async def _after(seconds: float) -> bool:
     return True
 
 
-async def test_stream_needs_a_token(harness: Harness) -> None:
-    r = await harness.client.get("/api/v1/stream")
+async def test_stream_needs_a_token_and_an_event_stream_client(harness: Harness) -> None:
+    r = await harness.client.get("/api/v1/stream", headers={"Accept": "text/event-stream"})
     assert r.status_code == 401
     assert r.headers["content-type"].startswith("application/problem+json")
+    r = await harness.client.get("/api/v1/stream", headers=harness.bearer("u-x"))
+    assert r.status_code == 406
+    assert r.json()["code"] == "stream.accept_event_stream"
 
 
 async def test_grid_worker_sees_alarms_of_the_buildings_in_their_grid(

@@ -91,3 +91,23 @@ async def test_unknown_template_without_text_fails(harness: Harness, community: 
     assert r.status_code == 202, r.text
     [only] = r.json()["deliveries"]
     assert (only["status"], only["last_error"]) == ("failed", "template.unknown")
+
+
+async def test_bad_requests_are_422_not_500(harness: Harness) -> None:
+    admin = harness.platform_admin()
+    base = {"template": "generic.message", "channels": ["inapp"]}
+    for body in (
+        {**base, "recipients": {"user_ids": ["a\x00b"]}},
+        {**base, "recipients": {"user_ids": ["u"]}, "variables": {"title": "x\x00"}},
+        {**base, "recipients": {"user_ids": [f"u{n}" for n in range(10_001)]}},
+        {**base, "recipients": {}},
+        {**base, "recipients": {"user_ids": ["u"]}, "channels": ["fax"]},
+    ):
+        r = await harness.client.post("/api/v1/notifications", json=body, headers=admin)
+        assert r.status_code == 422, (body, r.text)
+    r = await harness.client.put(
+        "/api/v1/notification-preferences/me", json={"push_tokens": ["t\x00"]}, headers=admin
+    )
+    assert r.status_code == 422
+    r = await harness.client.get("/api/v1/notifications/x%00y", headers=admin)
+    assert r.status_code in (404, 422)

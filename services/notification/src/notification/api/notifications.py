@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import func, select
 
 from notification.api.deps import ADMINS, NOTIFICATION_ADMINS, PartsDep
@@ -42,6 +42,23 @@ class NotificationCreate(BaseModel):
     channels: list[NotificationChannel] = Field(min_length=1, max_length=6)
     locale: str = Field(default="zh-CN", max_length=16)
     community_id: str | None = Field(default=None, min_length=1, max_length=64)
+
+    @model_validator(mode="after")
+    def _bounded_and_storable(self) -> NotificationCreate:
+        r = self.recipients
+        if len(r.user_ids) > 10_000 or len(r.household_ids) > 5_000 or len(r.roles_in_scope) > 100:
+            raise ValueError(
+                "at most 10000 user_ids, 5000 household_ids and 100 roles_in_scope per request"
+            )
+        texts = [*r.user_ids, *r.household_ids, *self.variables, *self.variables.values()]
+        texts += [
+            x for role in r.roles_in_scope for x in (role.role, role.scope_type, role.scope_id)
+        ]
+        if any("\x00" in t for t in texts):  # JSONB cannot hold NUL
+            raise ValueError("values may not contain NUL characters")
+        if any(len(t) > 200 for t in [*r.user_ids, *r.household_ids]):
+            raise ValueError("ids are at most 200 characters")
+        return self
 
 
 class DeliveryRead(BaseModel):

@@ -41,6 +41,13 @@ class PreferenceUpdate(BaseModel):
     quiet_end: str | None = Field(default=None, description="HH:MM local time")
     opt_out: list[str] | None = Field(default=None, description="push, sms or voice")
 
+    @field_validator("push_tokens")
+    @classmethod
+    def _tokens(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and any("\x00" in t for t in value):  # JSONB cannot hold NUL
+            raise ValueError("push tokens may not contain NUL characters")
+        return value
+
     @field_validator("phone")
     @classmethod
     def _phone(cls, value: str | None) -> str | None:

@@ -24,6 +24,7 @@ from notification.domain.sse import Cursor, comment, frame
 from notification.hub import ALARM_KEY
 from notification.parts import Parts
 from sc_core.auth import CurrentPrincipal, Principal, scope_clause
+from sc_core.errors import Problem
 
 router = APIRouter(tags=["stream"])
 SSE_HEADERS = {
@@ -236,7 +237,10 @@ async def _events(
     "/api/v1/stream",
     summary="Server-Sent Events: my new messages and, for staff, the alarm feed",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}}},
+    responses={
+        200: {"content": {"text/event-stream": {}}},
+        406: {"description": "the request does not accept text/event-stream"},
+    },
 )
 async def stream(
     request: Request,
@@ -244,6 +248,13 @@ async def stream(
     parts: PartsDep,
     last_event_id: str | None = Header(default=None, alias="Last-Event-ID"),
 ) -> StreamingResponse:
+    if "text/event-stream" not in request.headers.get("accept", "").lower():
+        # EventSource always asks for it; anything else would hang on an endless body
+        raise Problem(
+            406,
+            "stream.accept_event_stream",
+            "This is a Server-Sent Events stream: send 'Accept: text/event-stream'",
+        )
     cursor = Cursor.parse(last_event_id)
     return StreamingResponse(
         _events(request, parts, principal, cursor),
