@@ -51,9 +51,12 @@ ARG SERVICE_DIR
 ARG PACKAGE
 LABEL org.opencontainers.image.title="smart-community ${PACKAGE}" \
       org.opencontainers.image.source="${SERVICE_DIR}"
+# /var/lib/sc is the one directory the app may write besides /tmp: mount a volume there
+# for data a service keeps on disk (e.g. work-orders' local attachment store).
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /tmp --no-create-home \
-       --shell /usr/sbin/nologin app
+       --shell /usr/sbin/nologin app \
+    && install -d -o 10001 -g 10001 -m 0750 /var/lib/sc
 # Owned by root and not writable by the app: the code cannot be changed at run time.
 COPY --from=build /app/.venv /app/.venv
 ENV PATH=/app/.venv/bin:${PATH} \
