@@ -225,3 +225,10 @@ async def test_admin_sets_staff_contacts_masked(
         "body.opt_out",
         "body.phone",
     }
+
+
+async def test_long_ids_from_events_are_delivered(harness: Harness) -> None:
+    """The contract bounds no id: a long one is stored, not dead-lettered."""
+    long_user = "u-" + "x" * 300
+    rows = await send(harness, notice("long-" + "r" * 300, long_user, "info", ["inapp"]))
+    assert [(r.recipient_id, r.status) for r in rows] == [(long_user, "sent")]
