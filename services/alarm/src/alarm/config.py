@@ -29,6 +29,9 @@ class Settings(ServiceSettings):
     timer_sweep_s: float = Field(default=5.0, gt=0)
     escalation_sweep_s: float = Field(default=5.0, gt=0)
 
+    # The evaluator re-reads plans, the duty roster and the special-population register
+    # of a community at most this often (0: every batch that raises or clears an alarm)
+    lookup_cache_s: float = Field(default=2.0, ge=0)
     # Time zone of schedules and statistics when none is given
     community_timezone: str = "Asia/Shanghai"
     # Default channels of notification plans

@@ -170,6 +170,7 @@ class Evaluator:
         self.index = index
         self.settings = settings
         self.cache: dict[Key, dict[str, Any]] = {}
+        self.memo = notify.Memo(settings.lookup_cache_s)
 
     def drop_cache(self, *_: Any) -> None:
         self.cache.clear()
@@ -251,8 +252,9 @@ class Evaluator:
             uow, self.settings.alarm_topic, clears, datetime.now(UTC), "rule", writes
         )
         created = [r.alarm for r in raised if r.created]
-        await after_raised_many(uow, created, self.settings, writes)
-        await after_cleared_many(uow, gone, self.settings, writes)
+        lookups = notify.Lookups(uow, self.memo)
+        await after_raised_many(uow, created, self.settings, writes, lookups)
+        await after_cleared_many(uow, gone, self.settings, writes, lookups)
         await writes.flush()
 
     def cause(
@@ -360,12 +362,16 @@ class Evaluator:
 
 
 async def after_raised_many(
-    uow: UnitOfWork, alarms: list[Any], settings: Settings, writes: lifecycle.Writes
+    uow: UnitOfWork,
+    alarms: list[Any],
+    settings: Settings,
+    writes: lifecycle.Writes,
+    lookups: notify.Lookups | None = None,
 ) -> None:
     """New alarms: tell the right people; a critical one is also an incident (6.1.1 b)."""
     if not alarms:
         return
-    lookups = notify.Lookups(uow)
+    lookups = lookups or notify.Lookups(uow)
     decided = {
         alarm.id: await notify.on_raised(
             lookups, writes, alarm, settings.notification_topic, settings.default_channels
@@ -396,9 +402,13 @@ async def after_raised_many(
 
 
 async def after_cleared_many(
-    uow: UnitOfWork, alarms: list[Any], settings: Settings, writes: lifecycle.Writes
+    uow: UnitOfWork,
+    alarms: list[Any],
+    settings: Settings,
+    writes: lifecycle.Writes,
+    lookups: notify.Lookups | None = None,
 ) -> None:
-    lookups = notify.Lookups(uow)
+    lookups = lookups or notify.Lookups(uow)
     for alarm in alarms:
         await notify.on_cleared(
             lookups, writes, alarm, settings.notification_topic, settings.default_channels

@@ -5,6 +5,7 @@ request ids (``alarm:<id>:raised``, ``alarm:<id>:escalation:<stage>`` ...)."""
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -58,39 +59,74 @@ class Audience:
         )
 
 
+class Memo:
+    """What :class:`Lookups` read, kept for ``ttl`` seconds across transactions (the
+    evaluator's: a batch that raises alarms does not re-read plans, roster and register
+    it read a moment ago; a change to them reaches evaluation within ``ttl``)."""
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self.values: dict[tuple[str, str], tuple[float, Any]] = {}
+
+    def get(self, key: tuple[str, str]) -> Any | None:
+        hit = self.values.get(key)
+        if hit is None or hit[0] < time.monotonic():
+            return None
+        return hit[1]
+
+    def put(self, key: tuple[str, str], value: Any) -> None:
+        self.values[key] = (time.monotonic() + self.ttl, value)
+
+
 class Lookups:
     """Plans, the roster on duty and the special-population register of the communities
     one transaction touches, each read once (a batch raising many alarms in a community
-    reads its plans once)."""
+    reads its plans once); with a :class:`Memo`, once per ``ttl`` across transactions."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWork, memo: Memo | None = None) -> None:
         self.uow = uow
+        self.memo = memo or Memo(0)
         self._plans: dict[str, list[NotificationPlan]] = {}
         self._duty: dict[str, set[str]] = {}
         self._people: dict[str, list[SpecialPerson]] = {}
 
+    async def _remembered(self, kind: str, community_id: str, load: Any) -> Any:
+        value = self.memo.get((kind, community_id))
+        if value is None:
+            value = await load()
+            self.memo.put((kind, community_id), value)
+        return value
+
     async def on_duty(self, community_id: str) -> set[str]:
         if community_id not in self._duty:
-            self._duty[community_id] = await on_duty(self.uow, community_id)
+            self._duty[community_id] = await self._remembered(
+                "duty", community_id, lambda: on_duty(self.uow, community_id)
+            )
         return self._duty[community_id]
 
     async def plans(self, community_id: str) -> list[NotificationPlan]:
-        if community_id not in self._plans:
+        async def load() -> list[NotificationPlan]:
             rows = await self.uow.session.scalars(
                 select(NotificationPlan).where(
                     NotificationPlan.community_id == community_id,
                     NotificationPlan.enabled.is_(True),
                 )
             )
-            self._plans[community_id] = list(rows.all())
+            return list(rows.all())
+
+        if community_id not in self._plans:
+            self._plans[community_id] = await self._remembered("plans", community_id, load)
         return self._plans[community_id]
 
     async def people(self, community_id: str) -> list[SpecialPerson]:
-        if community_id not in self._people:
+        async def load() -> list[SpecialPerson]:
             rows = await self.uow.session.scalars(
                 select(SpecialPerson).where(SpecialPerson.community_id == community_id)
             )
-            self._people[community_id] = list(rows.all())
+            return list(rows.all())
+
+        if community_id not in self._people:
+            self._people[community_id] = await self._remembered("people", community_id, load)
         return self._people[community_id]
 
 
