@@ -66,7 +66,8 @@ def setup_logging(settings: ServiceSettings) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level.upper())
-    for noisy in ("aiokafka", "kafka"):
+    # httpx logs every request at INFO: the gateway would write a line per proxied call
+    for noisy in ("aiokafka", "kafka", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
