@@ -39,6 +39,9 @@ T0 = datetime(2026, 5, 1, 12, tzinfo=UTC)
         (Condition("s", "equals", True), {"s": True}, True),
         (Condition("s", "not_equals", "ok"), {"s": "fault"}, True),
         (Condition("t", "above", 40), {"other": 1}, None),
+        (Condition("safetyGrade", "in", ["C", "D"]), {"safetyGrade": "C"}, True),
+        (Condition("safetyGrade", "in", ["C", "D"]), {"safetyGrade": "B"}, False),
+        (Condition("safetyGrade", "not_in", ["A", "B"]), {"safetyGrade": "D"}, True),
     ],
 )
 def test_conditions(cond: Condition, values: dict[str, Any], expected: bool | None) -> None:

@@ -87,6 +87,20 @@ def load(base_url: str) -> str:
                 "work_order_type": "repair",
             },
         )
+        admin.post(
+            "/api/v1/alarm-rules",
+            {
+                "community_id": community,
+                "name": "Building safety grade below B (demo)",
+                "alarm_type": "structure_unsafe",
+                "severity": "critical",
+                "kind": "threshold",
+                "device_type": "structural_monitor",
+                "conditions": [{"key": "safetyGrade", "op": "in", "value": ["C", "D"]}],
+                "actions": ["open_work_order", "notify"],
+                "work_order_type": "alarm_dispatch",
+            },
+        )
         now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
         admin.post(
             "/api/v1/duty-roster",

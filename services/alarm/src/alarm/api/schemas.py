@@ -18,8 +18,8 @@ Id = Field(min_length=1, max_length=64)
 
 class ConditionIn(BaseModel):
     key: str = Field(min_length=1, max_length=64)
-    op: Literal["above", "below", "outside", "between", "equals", "not_equals"]
-    value: bool | int | float | str | None = None
+    op: Literal["above", "below", "outside", "between", "equals", "not_equals", "in", "not_in"]
+    value: bool | int | float | str | list[bool | int | float | str] | None = None
     low: float | None = None
     high: float | None = None
 
@@ -29,8 +29,14 @@ class ConditionIn(BaseModel):
             raise ValueError(f"'{self.op}' needs a numeric value")
         if self.op in ("outside", "between") and self.low is None and self.high is None:
             raise ValueError(f"'{self.op}' needs low and/or high")
-        if self.op in ("equals", "not_equals") and self.value is None:
+        if self.op in ("equals", "not_equals") and (
+            self.value is None or isinstance(self.value, list)
+        ):
             raise ValueError(f"'{self.op}' needs a value")
+        if self.op in ("in", "not_in") and not (isinstance(self.value, list) and self.value):
+            raise ValueError(f"'{self.op}' needs a non-empty list of values")
+        if self.op in ("above", "below") and isinstance(self.value, bool):
+            raise ValueError(f"'{self.op}' needs a numeric value")
         return self
 
 
@@ -283,4 +289,4 @@ class ShiftRead(ShiftBody):
 
 assert set(SEVERITIES) == {"critical", "major", "minor", "warning", "indeterminate"}
 assert set(KINDS) == {"threshold", "and", "duration", "repeating", "rate", "inactivity"}
-assert set(OPS) == {"above", "below", "outside", "between", "equals", "not_equals"}
+assert set(OPS) == {"above", "below", "outside", "between", "equals", "not_equals", "in", "not_in"}

@@ -12,7 +12,8 @@ A rule has a ``kind`` and a spec:
   going offline (device.status.v1).
 
 A condition is ``{"key", "op", "value" | "low"/"high"}`` with op above, below, outside,
-between, equals, not_equals. Evaluation takes the rule, its state for one originator (a
+between, equals, not_equals, in, not_in (``value`` a list, e.g. a structure's safety
+grade in ["C", "D"]). Evaluation takes the rule, its state for one originator (a
 JSON-able dict) and a reading; it returns a decision (raise, clear or nothing), the new
 state and when its timer is due.
 """
@@ -30,7 +31,7 @@ Kind = Literal["threshold", "and", "duration", "repeating", "rate", "inactivity"
 KINDS: tuple[str, ...] = ("threshold", "and", "duration", "repeating", "rate", "inactivity")
 SEVERITIES: tuple[str, ...] = ("critical", "major", "minor", "warning", "indeterminate")
 SEVERITY_RANK = {s: len(SEVERITIES) - i for i, s in enumerate(SEVERITIES)}
-OPS = ("above", "below", "outside", "between", "equals", "not_equals")
+OPS = ("above", "below", "outside", "between", "equals", "not_equals", "in", "not_in")
 STATEFUL = frozenset({"duration", "repeating", "rate", "inactivity"})
 
 
@@ -51,6 +52,9 @@ class Condition:
             return bool(v == self.value)
         if self.op == "not_equals":
             return bool(v != self.value)
+        if self.op in ("in", "not_in"):
+            inside = v in (self.value or ())
+            return inside if self.op == "in" else not inside
         if isinstance(v, bool) or not isinstance(v, int | float):
             return False
         if self.op == "above":
@@ -64,7 +68,10 @@ class Condition:
 
     @classmethod
     def of(cls, raw: dict[str, Any]) -> Condition:
-        return cls(raw["key"], raw["op"], raw.get("value"), raw.get("low"), raw.get("high"))
+        value = raw.get("value")
+        if isinstance(value, list):
+            value = tuple(value)  # hashable, like the rest of a rule
+        return cls(raw["key"], raw["op"], value, raw.get("low"), raw.get("high"))
 
 
 @dataclass(frozen=True)
