@@ -177,7 +177,8 @@ async def test_warning_to_speakers_and_screens_is_a_device_command(
             "WHERE topic = :t ORDER BY key",
             t=harness.settings.command_topic,
         )
-        return [row for row in rows if request_id in row.body]
+        mine = [row for row in rows if request_id in row.body]
+        return mine if len(mine) == 2 else []
 
     rows = await wait_for(commanded, what="the device commands")
     assert [row.key for row in rows] == [f"{community}-scr", f"{community}-spk"]
@@ -230,5 +231,10 @@ async def test_admin_sets_staff_contacts_masked(
 async def test_long_ids_from_events_are_delivered(harness: Harness) -> None:
     """The contract bounds no id: a long one is stored, not dead-lettered."""
     long_user = "u-" + "x" * 300
-    rows = await send(harness, notice("long-" + "r" * 300, long_user, "info", ["inapp"]))
+    request_id = "long-" + "r" * 300
+    rows = await send(harness, notice(request_id, long_user, "info", ["inapp"]))
     assert [(r.recipient_id, r.status) for r in rows] == [(long_user, "sent")]
+    inbox = await harness.client.get(
+        "/api/v1/inbox", headers=harness.bearer(long_user, Grant("resident", "household", "h"))
+    )
+    assert inbox.json()["items"][0]["request_id"] == request_id

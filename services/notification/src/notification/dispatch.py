@@ -142,7 +142,13 @@ class Dispatcher:
                 prefs = {p.user_id: p for p in result}
             await uow.commit()
         if rows:
-            await asyncio.gather(*(self.deliver(row, prefs.get(row.recipient_id)) for row in rows))
+            results = await asyncio.gather(
+                *(self.deliver(row, prefs.get(row.recipient_id)) for row in rows),
+                return_exceptions=True,
+            )
+            for row, result in zip(rows, results, strict=True):
+                if isinstance(result, BaseException):  # tried again when its claim expires
+                    log.error("delivery %s: outcome not recorded: %r", row.id, result)
         return len(rows)
 
     def outgoing(self, row: Any, pref: Any) -> Outgoing:

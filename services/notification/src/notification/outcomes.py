@@ -6,6 +6,7 @@ the event, the audit trail and the status agree.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +21,14 @@ from sc_core.privacy import mask_mobile
 DELIVERED = "community.notification.delivered.v1"
 SOURCE = "/services/notification"
 SERVICE_PRINCIPAL = Principal(subject="notification", kind="service")
+
+
+def message_key(request_id: str) -> str:
+    """The request id as the message key; an id too long for the outbox's key column is
+    replaced by its SHA-256 (still one key per request, so its outcomes stay in order)."""
+    if len(request_id) <= 200:
+        return request_id
+    return "sha256:" + hashlib.sha256(request_id.encode()).hexdigest()
 
 
 async def record_outcome(
@@ -50,7 +59,7 @@ async def record_outcome(
         decided_at=now,
     )
     event = CloudEvent.create(DELIVERED, SOURCE, data, subject=row.request_id)
-    await uow.publish(settings.deliveries_topic, event, key=row.request_id)
+    await uow.publish(settings.deliveries_topic, event, key=message_key(row.request_id))
     detail = {
         "request_id": row.request_id,
         "recipient_id": row.recipient_id,

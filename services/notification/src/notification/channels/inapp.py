@@ -13,8 +13,11 @@ STREAM_CHANNEL = "notification_stream"
 
 
 async def announce(uow: UnitOfWork, payload: str) -> None:
-    """NOTIFY the streams (delivered to every listener when ``uow`` commits)."""
-    await uow.session.execute(select(func.pg_notify(STREAM_CHANNEL, payload)))
+    """NOTIFY the streams (delivered to every listener when ``uow`` commits).
+
+    A payload is at most 8000 bytes; an absurdly long id is cut (its stream then catches
+    up on its next heartbeat instead of at once)."""
+    await uow.session.execute(select(func.pg_notify(STREAM_CHANNEL, payload[:1000])))
 
 
 class InAppAdapter:
