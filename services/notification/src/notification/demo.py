@@ -46,15 +46,19 @@ DEVICE_TYPES = ("voice_speaker", "e_screen")
 
 
 async def login(client: httpx.AsyncClient, username: str, password: str) -> dict[str, Any] | None:
-    r = await client.post(
-        "/api/v1/auth/token",
-        data={"grant_type": "password", "username": username, "password": password},
-    )
-    if r.status_code != 200:
-        print(f"notification demo: cannot log in as {username} ({r.status_code})")
+    try:
+        r = await client.post(
+            "/api/v1/auth/token",
+            data={"grant_type": "password", "username": username, "password": password},
+        )
+        if r.status_code != 200:
+            print(f"notification demo: cannot log in as {username} ({r.status_code})")
+            return None
+        token = r.json()["access_token"]
+        me = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    except httpx.HTTPError as exc:
+        print(f"notification demo: gateway unreachable ({type(exc).__name__})")
         return None
-    token = r.json()["access_token"]
-    me = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     if me.status_code != 200:
         return None
     return {"token": token, **me.json()}
