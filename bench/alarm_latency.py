@@ -10,7 +10,8 @@ and the alarm service as its own process (as in `make run`), creates one thresho
 ``--seconds``: each device reports in turn, a fraction ``--crossing`` of readings cross the
 threshold (the next normal reading clears the alarm, so the next crossing raises a new
 one). A consumer of alarm.events.v1 takes every AlarmRaisedV1 and measures from the
-reading's ``received_at`` (stamped when it was produced) to the event's arrival: rule
+reading's ``received_at`` (stamped when it was produced) to the event's arrival (after an
+untimed warm-up round in which every device reports once): rule
 evaluation, the alarm's transaction (state, alarm, history, notification request, outbox)
 and the outbox relay included. Reported: p50/p99/max latency, alarms raised versus
 crossings sent, readings/s actually produced. Merged into bench/results/latest.json under
@@ -242,6 +243,11 @@ async def run(args: argparse.Namespace, bootstrap: str, db_url: str, jwks: str, 
         await service.wait_ready()
         await create_rule(service, issuer)
         await asyncio.sleep(1.0)  # the evaluator has joined its group
+        # warm-up: every device reports once (its rule state is created), untimed
+        warm = argparse.Namespace(**{**vars(args), "seconds": 1.0, "crossing": 0.0,
+                                     "rate": float(args.devices)})  # fmt: skip
+        await produce(bootstrap, warm)
+        await asyncio.sleep(3.0)
         latencies: list[float] = []
         stop = asyncio.Event()
         listener = asyncio.create_task(listen(bootstrap, latencies, stop))
