@@ -69,3 +69,86 @@ async def test_resident_case_takes_the_household_place_from_identity(
     assert wo["id"] not in await h.ids(h.staff("c-made-up"))
     other_grid = h.issuer.bearer("gw-2", grants=[Grant("grid_worker", "grid", "g-other")])
     assert (await h.get(wo["id"], other_grid))[0] == 404
+
+
+async def test_an_alarm_in_a_flat_opens_a_case_its_household_follows_and_rates(
+    harness: Harness, community: str
+) -> None:
+    from sc_contracts.events.alarm import AlarmRaisedV1
+
+    h = harness
+    household = f"hh-{uuid.uuid4().hex[:8]}"
+    room = f"r-{uuid.uuid4().hex[:6]}"
+    changed = HouseholdChangedV1(
+        aggregate_id=household,
+        household_id=household,
+        change="created",
+        placement={
+            "community_id": community,
+            "building_id": "b-3",
+            "unit_id": "u-2",
+            "room_id": room,
+        },
+        member_count=1,
+        status="active",
+        changed_by="admin",
+        changed_at=datetime.now(UTC),
+    )
+    await send_event(
+        h.settings.kafka_bootstrap_servers,
+        h.settings.identity_topic,
+        CloudEvent.create(
+            "community.household.changed.v1", "/services/identity", changed, subject=household
+        ),
+        household,
+    )
+
+    async def projected() -> HouseholdPlace | None:
+        async with h.db.uow() as uow:
+            return await uow.session.get(HouseholdPlace, household)
+
+    assert await eventually(projected)
+
+    alarm_id = f"al-{uuid.uuid4().hex[:10]}"
+    now = datetime.now(UTC)
+    raised = AlarmRaisedV1.model_validate(
+        {
+            "alarm_id": alarm_id,
+            "alarm_type": "smoke",
+            "severity": "critical",
+            "status": "active_unack",
+            "originator_type": "device",
+            "originator_id": "smoke-1201",
+            "community_id": community,
+            "building_id": "b-3",
+            "unit_id": "u-2",
+            "room_id": room,
+            "count": 1,
+            "first_at": now,
+            "last_at": now,
+            "actions": ["open_work_order"],
+        }
+    )
+    await send_event(
+        h.settings.kafka_bootstrap_servers,
+        h.settings.alarm_topic,
+        CloudEvent.create("community.alarm.raised.v1", "/services/alarm", raised),
+        alarm_id,
+    )
+    resident = h.resident(household)
+
+    async def mine() -> list[str]:
+        return await h.ids(resident)
+
+    [wo_id] = await eventually(mine)
+    _, case = await h.get(wo_id, resident)
+    assert case["alarm_id"] == alarm_id and case["household_id"] == household
+    staff = h.staff(community)
+    await h.step(wo_id, "accept", staff)
+    await h.step(wo_id, "assign", staff, assignee_id="s-1")
+    for action in ("start", "resolve"):
+        await h.step(wo_id, action, staff)
+    await h.step(wo_id, "close", resident)
+    rated = await h.step(wo_id, "rate", resident, rating=4)
+    assert rated["rating"] == 4
+    assert await h.ids(h.resident(f"hh-{uuid.uuid4().hex[:8]}")) == []  # a neighbour sees none

@@ -303,7 +303,9 @@ async def _apply(
     elif action == "rate":
         if wo.rating is not None:
             raise Conflict("workorder.already_rated", "This case has been rated already")
-        if wo.reporter_id != actor_id:
+        # the reporter rates; a case nobody reported (opened by an alarm in a flat) is
+        # rated by its household, whose members passed the reporter-side check already
+        if wo.reporter_id is not None and wo.reporter_id != actor_id:
             raise Problem(403, "workorder.action_forbidden", "Only the reporter rates a case")
         if step.rating is None or not 1 <= step.rating <= 5:
             raise Problem(422, "workorder.rating_invalid", "rating must be 1 to 5")

@@ -16,7 +16,7 @@ from sc_core.db.uow import UnitOfWork
 from sc_core.service import Runtime
 from work_orders import places
 from work_orders.cases import NewCase, mark_alarm_cleared, now_utc, open_case
-from work_orders.db.models import CaseType, WorkOrder
+from work_orders.db.models import CaseType, HouseholdPlace, WorkOrder
 from work_orders.domain.states import priority_for_severity
 from work_orders.events import Topics
 
@@ -66,6 +66,16 @@ async def open_from_alarm(uow: UnitOfWork, topics: Topics, data: AlarmRaisedV1) 
         )
         code = DEFAULT_TYPE
     title = data.title or f"{data.alarm_type} ({data.severity})"
+    # an alarm in a flat belongs to the household living there (identity's placements):
+    # its residents follow, confirm and rate the case like one they reported
+    household = None
+    if data.room_id:
+        household = await uow.session.scalar(
+            select(HouseholdPlace.household_id)
+            .where(HouseholdPlace.room_id == data.room_id, HouseholdPlace.status == "active")
+            .order_by(HouseholdPlace.updated_at.desc())
+            .limit(1)
+        )
     await open_case(
         uow,
         topics,
@@ -79,6 +89,7 @@ async def open_from_alarm(uow: UnitOfWork, topics: Topics, data: AlarmRaisedV1) 
             building_id=data.building_id,
             unit_id=data.unit_id,
             room_id=data.room_id,
+            household_id=household,
             source="alarm",
             alarm_id=data.alarm_id,
             details={
