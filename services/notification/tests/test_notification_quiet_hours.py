@@ -238,3 +238,29 @@ async def test_long_ids_from_events_are_delivered(harness: Harness) -> None:
         "/api/v1/inbox", headers=harness.bearer(long_user, Grant("resident", "household", "h"))
     )
     assert inbox.json()["items"][0]["request_id"] == request_id
+
+
+async def test_push_tokens_per_device_and_push_through_the_sink(
+    harness: Harness, user: str
+) -> None:
+    me = harness.bearer(user, Grant("resident", "household", "h-push"))
+    for token in ("tok-phone", "tok-tablet", "tok-phone"):
+        r = await harness.client.post(
+            "/api/v1/notification-preferences/me/push-tokens", json={"token": token}, headers=me
+        )
+        assert r.status_code == 200, r.text
+    assert r.json()["push_tokens"] == 2
+    r = await harness.client.post(
+        "/api/v1/notification-preferences/me/push-tokens/remove",
+        json={"token": "tok-tablet"},
+        headers=me,
+    )
+    assert r.json()["push_tokens"] == 1
+    rows = await send(harness, notice(f"push-{user}", user, "info", ["push"]))
+    assert [r.status for r in rows] == ["sent"]
+    r = await harness.client.get(
+        "/api/v1/dev/sink", params={"recipient_id": user}, headers=harness.platform_admin()
+    )
+    assert [i["channel"] for i in r.json()["items"]] == ["push"]
+    stored = await harness.sql("SELECT address FROM dev_sink WHERE recipient_id = :u", u=user)
+    assert stored[0].address != "tok-phone"  # encrypted at rest

@@ -221,3 +221,80 @@ async def put_staff(
     )
     await uow.commit()
     return mask_model(await _load(uow, user_id), principal.grade)
+
+
+class PushTokenBody(BaseModel):
+    token: str = Field(min_length=1, max_length=512, pattern=r"^[^\x00]+$")
+
+
+MAX_PUSH_TOKENS = 10
+
+
+@router.post(
+    "/api/v1/notification-preferences/me/push-tokens",
+    summary="Register this device's push token (kept once; the 10 newest are kept)",
+)
+async def add_push_token(
+    body: PushTokenBody,
+    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
+) -> PreferenceRead:
+    current = await uow.session.scalar(
+        select(preference.c.push_tokens)
+        .where(preference.c.user_id == principal.subject)
+        .with_for_update()
+    )
+    tokens = [t for t in (current or []) if t != body.token] + [body.token]
+    await save(
+        uow,
+        principal.subject,
+        PreferenceUpdate(push_tokens=tokens[-MAX_PUSH_TOKENS:]),
+        principal.subject,
+    )
+    await auditor.within(
+        uow,
+        action="preference.push_token_add",
+        resource_type="notification_preference",
+        resource_id=principal.subject,
+        principal=principal,
+        request=request,
+    )
+    await uow.commit()
+    return mask_model(await _load(uow, principal.subject), principal.grade, self_or_household=True)
+
+
+@router.post(
+    "/api/v1/notification-preferences/me/push-tokens/remove",
+    summary="Forget a push token (log-out on that device)",
+)
+async def remove_push_token(
+    body: PushTokenBody,
+    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
+) -> PreferenceRead:
+    current = await uow.session.scalar(
+        select(preference.c.push_tokens)
+        .where(preference.c.user_id == principal.subject)
+        .with_for_update()
+    )
+    if current and body.token in current:
+        await save(
+            uow,
+            principal.subject,
+            PreferenceUpdate(push_tokens=[t for t in current if t != body.token]),
+            principal.subject,
+        )
+        await auditor.within(
+            uow,
+            action="preference.push_token_remove",
+            resource_type="notification_preference",
+            resource_id=principal.subject,
+            principal=principal,
+            request=request,
+        )
+        await uow.commit()
+    return mask_model(await _load(uow, principal.subject), principal.grade, self_or_household=True)
