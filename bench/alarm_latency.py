@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import os
 import platform
 import shutil
@@ -171,13 +172,12 @@ async def produce(bootstrap: str, args: argparse.Namespace) -> tuple[int, int, f
     try:
         while (elapsed := time.perf_counter() - started) < args.seconds:
             due += per_tick
-            now = datetime.now(UTC)
             batches: dict[int, Any] = {}
             while sent < int(due):
                 device = sent % args.devices
                 crossing = bool(every) and (sent // args.devices) % every == device % every
                 crossings += crossing
-                event = reading(device, 45.0 if crossing else 20.0 + device % 10, now)
+                event = reading(device, 45.0 if crossing else 20.0 + device % 10, datetime.now(UTC))
                 partition = partitions[device % len(partitions)]
                 batch = batches.get(partition)
                 if batch is None:
@@ -205,14 +205,25 @@ async def produce(bootstrap: str, args: argparse.Namespace) -> tuple[int, int, f
     return sent, crossings, time.perf_counter() - started
 
 
-async def listen(bootstrap: str, latencies: list[float], stop: asyncio.Event) -> None:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+def listen_process(bootstrap: str, results: Any, stop: Any) -> None:
+    latencies: list[float] = []
+    asyncio.run(listen(bootstrap, latencies, stop, results))
+    results.put(latencies)
+
+
+async def listen(bootstrap: str, latencies: list[float], stop: Any, results: Any) -> None:
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=10
+    )
     await consumer.start()
     try:
         partitions = consumer.partitions_for_topic(ALARM_TOPIC) or set()
         tps = [TopicPartition(ALARM_TOPIC, p) for p in sorted(partitions)]
         consumer.assign(tps)
         await consumer.seek_to_end(*tps)
+        for tp in tps:
+            await consumer.position(tp)
+        results.put("listening")
         while not stop.is_set():
             batches = await consumer.getmany(timeout_ms=100, max_records=5000)
             now = datetime.now(UTC)
@@ -248,15 +259,20 @@ async def run(args: argparse.Namespace, bootstrap: str, db_url: str, jwks: str, 
                                      "rate": float(args.devices)})  # fmt: skip
         await produce(bootstrap, warm)
         await asyncio.sleep(3.0)
-        latencies: list[float] = []
-        stop = asyncio.Event()
-        listener = asyncio.create_task(listen(bootstrap, latencies, stop))
-        await asyncio.sleep(1.0)
+        # the listener is a process of its own, so the producer's work does not delay it
+        ctx = multiprocessing.get_context("spawn")
+        results: Any = ctx.Queue()
+        stop: Any = ctx.Event()
+        listener = ctx.Process(target=listen_process, args=(bootstrap, results, stop))
+        listener.start()
+        if results.get(timeout=60) != "listening":
+            raise RuntimeError("the alarm event listener did not start")
         print(f"producing {args.rate:.0f} readings/s for {args.seconds:.0f} s ...", flush=True)
         sent, crossings, took = await produce(bootstrap, args)
         await asyncio.sleep(5.0)  # the last alarms come through
         stop.set()
-        await listener
+        latencies: list[float] = await asyncio.to_thread(results.get, True, 60)
+        listener.join(10)
         busy = await service.metrics()
         busy.update(await breakdown(db_url))
         row = {
