@@ -143,7 +143,8 @@ async def test_shelters_supplies_and_warnings(harness: Harness, community: str) 
     assert {
         (r["role"], r["scope_type"], r["scope_id"]) for r in req["recipients"]["roles_in_scope"]
     } == {
-        ("resident", "building", "b-1"),
-        ("tenant", "building", "b-1"),
-        ("family", "building", "b-1"),
+        ("resident", "community", community),
+        ("tenant", "community", community),
+        ("family", "community", community),
     }
+    assert req["community_id"] == community and req["variables"]["building_ids"] == "b-1"

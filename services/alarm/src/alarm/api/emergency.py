@@ -497,11 +497,12 @@ async def warn(
         **body.model_dump(),
     )
     uow.session.add(warning)
-    scopes = [("building", b) for b in body.building_ids] or [("community", body.community_id)]
+    # Residents hold household grants: the notification service finds them by the
+    # community of their grants (agreement 4), so the audience is the community's; the
+    # buildings named travel as a variable for speakers and screens to narrow to.
     recipients = Recipients(
         roles_in_scope=[
-            RoleInScope(role=role, scope_type=kind, scope_id=place)
-            for kind, place in scopes
+            RoleInScope(role=role, scope_type="community", scope_id=body.community_id)
             for role in ("resident", "tenant", "family")
         ]
     )
@@ -511,7 +512,11 @@ async def warn(
         request_id=f"warning:{warning.id}",
         recipients=recipients,
         template="emergency.warning",
-        variables={"title": body.title, "message": body.message},
+        variables={
+            "title": body.title,
+            "message": body.message,
+            "building_ids": ",".join(body.building_ids),
+        },
         severity=LEVEL_SEVERITY[body.level],
         channels=list(body.channels),
         community_id=body.community_id,
