@@ -4,6 +4,7 @@ only through the gateway, as an app would."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -16,6 +17,7 @@ import httpx
 import pytest
 
 DEMO_PASSWORD = "demo-pass-2026"
+_STACK: dict[str, str] = {}
 
 
 def _free_port() -> int:
@@ -58,6 +60,10 @@ def gateway_url() -> Iterator[str]:
     if proc.poll() is not None or not lines or not lines[-1].startswith("Ctrl-C"):
         proc.kill()
         pytest.fail("the platform did not start:\n" + "".join(lines[-60:]))
+    for line in lines:  # integrators subscribe to the stack's own broker
+        found = re.match(r"^broker\s+(?:embedded Tansu at )?(\S+)", line)
+        if found:
+            _STACK["bootstrap"] = found.group(1)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -84,3 +90,10 @@ def login(gateway_url: str):  # type: ignore[no-untyped-def]
         return {"Authorization": f"Bearer {tokens[username]}"}
 
     return _login
+
+
+@pytest.fixture(scope="session")
+def broker_bootstrap(gateway_url: str) -> str:
+    """The Kafka bootstrap of the running stack, as an integrator is given it."""
+    assert "bootstrap" in _STACK, "the stack did not say where its broker is"
+    return _STACK["bootstrap"]

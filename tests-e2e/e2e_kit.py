@@ -1,0 +1,116 @@
+"""What the end-to-end scenarios share: waiting for an outcome, a Server-Sent Events
+reader (as an app's EventSource), registering a device where a person lives."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import httpx
+
+T = TypeVar("T")
+
+
+def wait_until(probe: Callable[[], T | None], timeout: float, what: str) -> T:
+    """Call ``probe`` until it returns something truthy; fail naming ``what``."""
+    deadline = time.monotonic() + timeout
+    last: T | None = None
+    while time.monotonic() < deadline:
+        last = probe()
+        if last:
+            return last
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
+
+
+@dataclass
+class Stream:
+    """``GET /api/v1/stream`` read in a thread; ``events`` holds (event, data, seen_at)."""
+
+    url: str
+    headers: dict[str, str]
+    events: list[tuple[str, dict[str, Any], float]] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+    ready: threading.Event = field(default_factory=threading.Event)
+
+    def start(self) -> Stream:
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+        if not self.ready.wait(30):
+            raise AssertionError("the stream did not open")
+        return self
+
+    def _read(self) -> None:
+        headers = {**self.headers, "Accept": "text/event-stream"}
+        timeout = httpx.Timeout(10, read=60)
+        with httpx.stream(
+            "GET", f"{self.url}/api/v1/stream", headers=headers, timeout=timeout
+        ) as r:
+            assert r.status_code == 200, r.read()
+            name, data = "message", ""
+            for line in r.iter_lines():
+                if self._stop.is_set():
+                    return
+                if line.startswith("event:"):
+                    name = line[6:].strip()
+                elif line.startswith("data:"):
+                    data += line[5:].strip()
+                elif line == "" and data:
+                    self.events.append((name, json.loads(data), time.monotonic()))
+                    if name == "ready":
+                        self.ready.set()
+                    name, data = "message", ""
+
+    def find(self, event: str, **match: Any) -> tuple[dict[str, Any], float] | None:
+        for name, data, seen in list(self.events):
+            if name == event and all(data.get(k) == v for k, v in match.items()):
+                return data, seen
+        return None
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def me(api: httpx.Client, headers: dict[str, str]) -> dict[str, Any]:
+    r = api.get("/api/v1/me", headers=headers)
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+def home_of(api: httpx.Client, headers: dict[str, str]) -> dict[str, Any]:
+    """The household (and its place) of a resident, tenant or family member."""
+    households = me(api, headers)["households"]
+    assert households
+    return dict(households[0])
+
+
+def register_device(
+    api: httpx.Client,
+    admin: dict[str, str],
+    name: str,
+    device_type: str,
+    home: dict[str, Any],
+    **extra: Any,
+) -> tuple[str, str]:
+    """A device in ``home``'s room; returns (device id, access token)."""
+    r = api.post(
+        "/api/v1/devices",
+        headers=admin,
+        json={
+            "name": name,
+            "device_type": device_type,
+            "community_id": home["community_id"],
+            "building_id": home["building_id"],
+            "unit_id": home["unit_id"],
+            "room_id": home["room_id"],
+            "household_id": home["household_id"],
+            **extra,
+        },
+    )
+    assert r.status_code == 201, r.text
+    return r.json()["id"], r.json()["access_token"]
