@@ -121,3 +121,11 @@ def test_fold_one_cause_most_severe_wins() -> None:
 
     (one,) = fold([cause("minor", 2), cause("critical", 3)])
     assert (one.severity, one.count) == ("critical", 5)
+
+
+def test_an_offline_only_rule_writes_nothing_for_ordinary_readings() -> None:
+    r = rule("inactivity", offline=True, conditions=())
+    first = evaluate(r, {}, reading(1, T0))
+    assert first.changed and first.state["place"]["community_id"] == "c-1"
+    again = evaluate(r, first.state, reading(2, T0 + timedelta(seconds=5)))
+    assert not again.changed and again.decision is None

@@ -237,11 +237,13 @@ def evaluate(rule: Rule, state: dict[str, Any], reading: Reading) -> Step:
     old = dict(state)
     if state.get("v") != rule.version:  # the rule changed: its old state means nothing
         state = {"v": rule.version, "active": bool(state.get("active"))}
+    # an offline-only rule learns nothing from a reading but where the device is
+    timed = rule.stateful and not (rule.kind == "inactivity" and not rule.inactivity_s)
     last_ts = _ts(state.get("last_ts"))
-    if rule.stateful and last_ts is not None and reading.ts <= last_ts:
+    if timed and last_ts is not None and reading.ts <= last_ts:
         return Step(None, old, _ts(old.get("due")), False)  # redelivered or out of order
     new = dict(state)
-    if rule.stateful:
+    if timed:
         new["last_ts"] = _iso(reading.ts)
     active_window = rule.schedule is None or rule.schedule.active_at(reading.ts)
     decision: Decision | None = None
@@ -283,7 +285,8 @@ def evaluate(rule: Rule, state: dict[str, Any], reading: Reading) -> Step:
     elif rule.kind == "rate":
         decision = _rate(rule, new, reading, active_window)
     elif rule.kind == "inactivity":
-        new["last_seen"] = _iso(reading.ts)
+        if timed:
+            new["last_seen"] = _iso(reading.ts)
         new["place"] = _place(reading)
         due = reading.ts + timedelta(seconds=rule.inactivity_s) if rule.inactivity_s else None
         if new.get("active") and new.get("cause") != "offline":
