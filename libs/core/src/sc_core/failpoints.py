@@ -9,7 +9,7 @@ the variable is set, and a production service refuses to start with it set
 
 Points:
 
-* ``consumer.after_db_commit`` — an event's effect and inbox row are committed, its offset
+* ``consumer.after_db_commit`` — a poll's effects (and inbox rows) are committed, its offsets
   is not (sc_core.bus.consumer and the batch consumer).
 * ``outbox.after_publish`` — events are on the broker, their outbox rows not yet marked.
 """

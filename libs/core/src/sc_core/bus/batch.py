@@ -37,6 +37,7 @@ from aiokafka.errors import CommitFailedError
 from prometheus_client import Counter, Histogram
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from sc_core import failpoints
 from sc_core.bus.cloudevents import CloudEvent, InvalidEvent
 from sc_core.bus.consumer import dlq_topic
 from sc_core.bus.producer import ProducerHandle
@@ -178,6 +179,7 @@ class BatchConsumer:
             if not records:
                 continue
             await self.handle(records)
+            failpoints.hit("consumer.after_db_commit")
             offsets = {tp: rs[-1].offset + 1 for tp, rs in batches.items() if rs}
             try:
                 await consumer.commit(offsets)
