@@ -10,7 +10,7 @@ the variable is set, and a production service refuses to start with it set
 Points:
 
 * ``consumer.after_db_commit`` — a poll's effects (and inbox rows) are committed, its offsets
-  is not (sc_core.bus.consumer and the batch consumer).
+  are not (sc_core.bus.consumer and sc_core.bus.batch).
 * ``outbox.after_publish`` — events are on the broker, their outbox rows not yet marked.
 """
 
