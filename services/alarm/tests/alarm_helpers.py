@@ -51,6 +51,7 @@ def make_settings(
         "escalation_sweep_s": 0.3,
         "rules_reload_s": 0.5,
         "log_level": "WARNING",
+        "gc_tuning": False,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -42,8 +42,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         # what exists after start-up lives as long as the process: keep it out of the
         # collector's way, and collect young objects less often (thousands of readings a
         # second allocate many short-lived ones; fewer pauses, shorter tails)
-        gc.freeze()
-        gc.set_threshold(20_000, 20, 20)
+        if settings.gc_tuning:
+            gc.freeze()
+            gc.set_threshold(20_000, 20, 20)
         if settings.evaluation_enabled:
             consumer = BatchConsumer(
                 name="alarm-evaluator",
