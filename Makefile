@@ -87,8 +87,13 @@ test-reliability: bootstrap
 	$(UV) run pytest -p no:cacheprovider tests-reliability
 
 bench: bootstrap
+	@rm -f bench/results/latest.json  # every figure of the table comes from this run
 	$(UV) run python bench/broker_ceiling.py
 	$(UV) run python bench/ingestion.py
+	$(UV) run python bench/alarm_latency.py
+	$(UV) run python bench/notification_latency.py
+	$(UV) run python bench/gateway.py
+	$(UV) run python bench/summary.py
 
 images:
 	bash docker/build-images.sh
