@@ -44,6 +44,13 @@ async def echo(text_value: str, request: Request) -> dict[str, str]:
     return {"text": str(stored)}
 
 
+@router.get("/api/v1/floors")
+async def floors(value: int, request: Request) -> dict[str, int]:
+    async with request.app.state.runtime.db.uow() as uow:
+        stored = await uow.session.scalar(sql_text("SELECT CAST(:v AS integer)"), {"v": value})
+    return {"floors": int(stored)}
+
+
 @router.get("/boom")
 async def boom() -> None:
     raise RuntimeError("bug")
@@ -200,3 +207,13 @@ async def test_periodic_tasks_run_survive_a_failing_run_and_stop_with_the_servic
     await asyncio.sleep(0.05)
     assert len(runs) == stopped_at
     assert app.state.runtime.tasks == []
+
+
+async def test_a_number_the_database_cannot_hold_is_a_422_not_a_500(client: AsyncClient) -> None:
+    ok = await client.get("/api/v1/floors", params={"value": 12})
+    assert ok.status_code == 200 and ok.json() == {"floors": 12}
+    for value in (2**40, 2**70, -(2**40)):
+        r = await client.get("/api/v1/floors", params={"value": value})
+        assert r.status_code == 422, (value, r.text)
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert r.json()["code"] == "request.invalid_value"

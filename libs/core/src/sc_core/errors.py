@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -36,6 +36,24 @@ _STATUS_CODES = {
     503: "upstream.unavailable",
     504: "upstream.timeout",
 }
+
+
+def _is_data_exception(exc: BaseException) -> bool:
+    """PostgreSQL's data exceptions (SQLSTATE class 22: out of range, bad literal ...) and
+    asyncpg's refusal to encode a parameter (which SQLAlchemy wraps as a bare DBAPIError)."""
+    if isinstance(exc, DataError):
+        return True
+    seen: BaseException | None = exc
+    for _ in range(8):  # the chain: DBAPIError -> adapter error -> asyncpg error -> ...
+        if seen is None:
+            return False
+        sqlstate = getattr(seen, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith("22"):
+            return True
+        if type(seen).__module__.startswith("asyncpg") and type(seen).__name__ == "DataError":
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__ or seen.__context__
+    return False
 
 
 class Problem(Exception):
@@ -151,6 +169,14 @@ def install_problem_handlers(app: FastAPI) -> None:
                     "request.invalid_characters",
                     "A value holds a character that cannot be stored",
                 ),
+                request,
+            )
+        # a value the column or parameter cannot hold (a number out of range, a malformed
+        # literal): PostgreSQL's data exceptions, and asyncpg's refusal to encode it
+        if _is_data_exception(exc):
+            log.info("data refused on %s %s: %s", request.method, request.url.path, exc.orig)
+            return problem_response(
+                Problem(422, "request.invalid_value", "A value is out of range or malformed"),
                 request,
             )
         return await _unexpected(request, exc)

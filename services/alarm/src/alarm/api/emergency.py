@@ -265,7 +265,10 @@ async def list_drills(
 
 @router.get("/api/v1/drills/compliance")
 async def drill_compliance(
-    principal: Staff, uow: UnitOfWorkDep, year: int, required: int = 2
+    principal: Staff,
+    uow: UnitOfWorkDep,
+    year: Annotated[int, Query(ge=1900, le=2200)],
+    required: Annotated[int, Query(ge=1, le=366)] = 2,
 ) -> list[dict[str, Any]]:
     """Drills held per community in ``year`` and whether the required number was met."""
     rows = await uow.session.execute(
