@@ -4,35 +4,13 @@ broker, tokens from a local issuer behind a real JWKS endpoint."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
 from alarm.config import Settings
 from alarm_helpers import Devices, Harness, create_topics, make_settings, start_harness
-from sc_core.auth.testing import JWKSServer, LocalIssuer
-from sc_devinfra.postgres import create_database, drop_database
-
-
-@pytest.fixture(scope="session")
-def issuer() -> LocalIssuer:
-    return LocalIssuer()
-
-
-@pytest.fixture(scope="session")
-def jwks_url(issuer: LocalIssuer) -> Iterator[str]:
-    with JWKSServer(issuer) as server:
-        yield server.url
-
-
-@pytest.fixture(scope="module")
-def module_database_url(postgres_url: str) -> Iterator[str]:
-    name = f"alarm_{uuid.uuid4().hex[:12]}"
-    url = create_database(postgres_url, name)
-    try:
-        yield url
-    finally:
-        drop_database(postgres_url, name)
+from sc_core.auth.testing import LocalIssuer
 
 
 @pytest.fixture(scope="module")

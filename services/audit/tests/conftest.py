@@ -29,11 +29,6 @@ async def audit_db(fresh_database_url: str) -> AsyncIterator[Database]:
 
 
 @pytest.fixture(scope="session")
-def issuer() -> LocalIssuer:
-    return LocalIssuer()
-
-
-@pytest.fixture(scope="session")
 def jwks(issuer: LocalIssuer) -> Iterator[JWKSServer]:
     with JWKSServer(issuer) as server:
         yield server

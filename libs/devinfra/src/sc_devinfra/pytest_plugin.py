@@ -15,6 +15,9 @@ writes, so a Makefile starts them once per run):
 * ``postgres_url`` -> server URL (SQLAlchemy asyncpg form): ``DATABASE_URL``; else a
   testcontainers PostgreSQL when Docker answers; else an `EmbeddedPostgres`.
 * ``fresh_database_url`` (function) -> URL of a new, uniquely named database, dropped after.
+* ``module_database_url`` (module) -> the same, shared by one test module.
+* ``issuer`` (session) -> a `sc_core.auth.testing.LocalIssuer` that signs test tokens;
+  ``jwks_url`` (session) -> its keys served by a real loopback JWKS endpoint.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -178,3 +182,31 @@ def fresh_database_url(postgres_url: str) -> Iterator[str]:
 
 def _tmp(prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+@pytest.fixture(scope="module")
+def module_database_url(postgres_url: str) -> Iterator[str]:
+    """A new database on `postgres_url`'s server for one test module, dropped after."""
+    name = f"m_{_worker()}_{uuid.uuid4().hex[:12]}".replace("-", "_")
+    url = create_database(postgres_url, name)
+    try:
+        yield url
+    finally:
+        drop_database(postgres_url, name)
+
+
+@pytest.fixture(scope="session")
+def issuer() -> Any:
+    """Signs access tokens as identity would (``issuer.bearer(subject, grants=...)``)."""
+    from sc_core.auth.testing import LocalIssuer
+
+    return LocalIssuer()
+
+
+@pytest.fixture(scope="session")
+def jwks_url(issuer: Any) -> Iterator[str]:
+    """URL of a real loopback JWKS endpoint serving `issuer`'s keys."""
+    from sc_core.auth.testing import JWKSServer
+
+    with JWKSServer(issuer) as server:
+        yield server.url
