@@ -175,5 +175,7 @@ async def test_a_cluster_outage_loses_no_request_and_no_event(
                 offset = body["next_offset"]
             return counts if counts.get("workorder.create", 0) >= len(created) else None
 
-        counts = await wait_for(audited, timeout=120, what="the audit records of the repairs")
+        # the audit store works through every service's backlog (notification audits each
+        # delivery too), one record per transaction
+        counts = await wait_for(audited, timeout=420, what="the audit records of the repairs")
     assert counts["workorder.create"] == len(created)

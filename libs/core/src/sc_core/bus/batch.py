@@ -39,7 +39,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from sc_core import failpoints
 from sc_core.bus.cloudevents import CloudEvent, InvalidEvent
-from sc_core.bus.consumer import dlq_topic
+from sc_core.bus.consumer import STALL_SECONDS, StallWatch, dlq_topic
 from sc_core.bus.producer import ProducerHandle
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
@@ -171,10 +171,12 @@ class BatchConsumer:
                 backoff = min(backoff * 2, 10.0)
 
     async def _poll(self, consumer: AIOKafkaConsumer) -> None:
+        watch = StallWatch(self.name, STALL_SECONDS)
         while True:
             batches = await consumer.getmany(
                 timeout_ms=self.poll_timeout_ms, max_records=self.max_batch
             )
+            watch.check(consumer)
             records = [r for rs in batches.values() for r in rs]
             if not records:
                 continue
@@ -182,7 +184,7 @@ class BatchConsumer:
             failpoints.hit("consumer.after_db_commit")
             offsets = {tp: rs[-1].offset + 1 for tp, rs in batches.items() if rs}
             try:
-                await consumer.commit(offsets)
+                await asyncio.wait_for(consumer.commit(offsets), STALL_SECONDS)
             except CommitFailedError as exc:  # rebalanced meanwhile: a redelivery follows
                 log.info("batch consumer %s: commit after rebalance failed: %s", self.name, exc)
 

@@ -40,6 +40,39 @@ CONSUMED = Counter(
 )
 
 
+STALL_SECONDS = 60.0
+"""A consumer that has had no partitions, or could not commit, for this long starts afresh."""
+
+
+class ConsumerStalled(RuntimeError):
+    """The client lost its group for too long (seen after a whole-cluster restart: the
+    coordinator marked dead and never found again); the caller reconnects."""
+
+
+class StallWatch:
+    """Notices a consumer left without partitions and without a group coordinator.
+
+    A replica that simply has no partition (more replicas than partitions) still knows
+    its coordinator and is left alone.
+    """
+
+    def __init__(self, name: str, seconds: float) -> None:
+        self.name = name
+        self.seconds = seconds
+        self._since: float | None = None
+
+    def check(self, consumer: AIOKafkaConsumer) -> None:
+        now = asyncio.get_running_loop().time()
+        coordinator = getattr(consumer, "_coordinator", None)
+        lost = getattr(coordinator, "coordinator_id", 0) is None
+        if consumer.assignment() or not lost:
+            self._since = None
+        elif self._since is None:
+            self._since = now
+        elif now - self._since > self.seconds:
+            raise ConsumerStalled(f"no partitions and no group coordinator for {self.seconds:.0f}s")
+
+
 def dlq_topic(topic: str) -> str:
     return f"{topic}.dlq"
 
@@ -150,15 +183,17 @@ class EventConsumer:
 
     async def _poll_loop(self) -> None:
         assert self._consumer is not None
+        watch = StallWatch(self.name, STALL_SECONDS)
         while not self._stopping.is_set():
             batches = await self._consumer.getmany(timeout_ms=200, max_records=self.max_batch)
+            watch.check(self._consumer)
             if not batches:
                 continue
             await asyncio.gather(*(self._process_partition(msgs) for msgs in batches.values()))
             failpoints.hit("consumer.after_db_commit")
             offsets = {tp: msgs[-1].offset + 1 for tp, msgs in batches.items()}
             try:
-                await self._consumer.commit(offsets)
+                await asyncio.wait_for(self._consumer.commit(offsets), STALL_SECONDS)
             except CommitFailedError as exc:  # rebalanced meanwhile: redelivery is harmless
                 log.info("consumer %s: commit after rebalance failed: %s", self.name, exc)
 
