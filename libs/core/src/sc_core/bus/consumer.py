@@ -40,6 +40,10 @@ CONSUMED = Counter(
 )
 
 
+CLIENT_STEP_SECONDS = 30.0
+"""Longest a consumer client may take to start (join its group) or to stop; after a
+whole-cluster restart aiokafka's stop() waited for ever on a LeaveGroup nobody answered."""
+
 STALL_SECONDS = 60.0
 """A consumer that has had no partitions, or could not commit, for this long starts afresh."""
 
@@ -139,7 +143,7 @@ class EventConsumer:
         if self._consumer is not None:
             consumer, self._consumer = self._consumer, None
             with contextlib.suppress(Exception):
-                await consumer.stop()
+                await asyncio.wait_for(consumer.stop(), CLIENT_STEP_SECONDS)
         self.running = False
 
     async def _run_forever(self) -> None:
@@ -169,14 +173,14 @@ class EventConsumer:
         options.update(self.consumer_options)
         consumer = AIOKafkaConsumer(*self.topics, **options)
         try:
-            await consumer.start()
+            await asyncio.wait_for(consumer.start(), CLIENT_STEP_SECONDS)
         except asyncio.CancelledError:
             # stopping while still joining: aiokafka's stop() can wait on the half-made
             # join for seconds, so the half-started client is left to the collector
             raise
         except BaseException:
             with contextlib.suppress(Exception):
-                await consumer.stop()
+                await asyncio.wait_for(consumer.stop(), CLIENT_STEP_SECONDS)
             raise
         self._consumer = consumer
         self.running = True
