@@ -165,7 +165,7 @@ class BatchConsumer:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("batch consumer %s: %s; reconnecting in %.1fs", self.name, exc, backoff)
+                log.warning("batch consumer %s: %r; reconnecting in %.1fs", self.name, exc, backoff)
                 await self._close()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)

@@ -156,7 +156,7 @@ class EventConsumer:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("consumer %s: %s; reconnecting in %.1fs", self.name, exc, backoff)
+                log.warning("consumer %s: %r; reconnecting in %.1fs", self.name, exc, backoff)
                 await self._close_consumer()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
