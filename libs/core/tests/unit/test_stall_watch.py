@@ -1,5 +1,5 @@
-"""A consumer left with no partitions and no group coordinator is restarted after a while;
-one that merely has no partition (more replicas than partitions) is left alone."""
+"""A consumer client that fetches nothing while records wait (or whose brokers do not
+answer) is restarted; an idle one, or a replica without partitions, is left alone."""
 
 from __future__ import annotations
 
@@ -11,31 +11,54 @@ import pytest
 
 from sc_core.bus.consumer import ConsumerStalled, StallWatch
 
+TP = ("audit.records.v1", 0)
 
-def client(assigned: set[Any], coordinator_id: int | None) -> Any:
+
+def client(
+    assigned: set[Any], *, end: int = 10, position: int = 10, coordinator: int | None = 1
+) -> Any:
+    async def end_offsets(partitions: list[Any]) -> dict[Any, int]:
+        if end < 0:
+            raise ConnectionError("no broker")
+        return dict.fromkeys(partitions, end)
+
+    async def position_of(tp: Any) -> int:
+        return position
+
     return SimpleNamespace(
-        assignment=lambda: assigned, _coordinator=SimpleNamespace(coordinator_id=coordinator_id)
+        assignment=lambda: assigned,
+        end_offsets=end_offsets,
+        position=position_of,
+        _coordinator=SimpleNamespace(coordinator_id=coordinator),
     )
 
 
-async def test_lost_group_is_noticed_after_the_grace_period() -> None:
-    watch = StallWatch("t", 0.05)
-    lost = client(set(), None)
-    watch.check(lost)
-    await asyncio.sleep(0.02)
-    watch.check(lost)  # not yet
-    await asyncio.sleep(0.05)
-    with pytest.raises(ConsumerStalled):
-        watch.check(lost)
+async def quiet_for(watch: StallWatch, consumer: Any, seconds: float) -> None:
+    await watch.check(consumer, True)
+    await asyncio.sleep(seconds)
+    await watch.check(consumer, False)
 
 
-async def test_idle_replica_and_recovered_group_are_left_alone() -> None:
-    watch = StallWatch("t", 0.01)
-    for _ in range(3):
-        watch.check(client(set(), 3))  # a coordinator, just no partition for this replica
-        await asyncio.sleep(0.02)
-    watch.check(client(set(), None))
-    await asyncio.sleep(0.02)
-    watch.check(client({("t", 0)}, None))  # partitions again: the clock starts over
-    await asyncio.sleep(0.02)
-    watch.check(client(set(), None))
+async def test_records_waiting_but_none_fetched_is_a_stall() -> None:
+    watch = StallWatch("t", 0.02)
+    with pytest.raises(ConsumerStalled, match="5 records waiting"):
+        await quiet_for(watch, client({TP}, end=15, position=10), 0.05)
+
+
+async def test_brokers_that_do_not_answer_are_a_stall() -> None:
+    watch = StallWatch("t", 0.02)
+    with pytest.raises(ConsumerStalled, match="do not answer"):
+        await quiet_for(watch, client({TP}, end=-1), 0.05)
+
+
+async def test_lost_group_without_partitions_is_a_stall() -> None:
+    watch = StallWatch("t", 0.02)
+    with pytest.raises(ConsumerStalled, match="no group coordinator"):
+        await quiet_for(watch, client(set(), coordinator=None), 0.05)
+
+
+async def test_idle_consumer_and_partitionless_replica_are_left_alone() -> None:
+    watch = StallWatch("t", 0.02)
+    await quiet_for(watch, client({TP}, end=10, position=10), 0.05)  # caught up, just idle
+    await quiet_for(watch, client(set(), coordinator=3), 0.05)  # no partition, has a group
+    await watch.check(client({TP}, end=99, position=0), False)  # within the grace period

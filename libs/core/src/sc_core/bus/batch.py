@@ -176,8 +176,8 @@ class BatchConsumer:
             batches = await consumer.getmany(
                 timeout_ms=self.poll_timeout_ms, max_records=self.max_batch
             )
-            watch.check(consumer)
             records = [r for rs in batches.values() for r in rs]
+            await watch.check(consumer, bool(records))
             if not records:
                 continue
             await self.handle(records)

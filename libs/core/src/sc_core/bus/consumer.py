@@ -44,8 +44,9 @@ CLIENT_STEP_SECONDS = 30.0
 """Longest a consumer client may take to start (join its group) or to stop; after a
 whole-cluster restart aiokafka's stop() waited for ever on a LeaveGroup nobody answered."""
 
-STALL_SECONDS = 60.0
-"""A consumer that has had no partitions, or could not commit, for this long starts afresh."""
+STALL_SECONDS = 30.0
+"""A consumer that fetched nothing while records waited, or could not commit, for this long
+starts afresh."""
 
 
 class ConsumerStalled(RuntimeError):
@@ -54,27 +55,50 @@ class ConsumerStalled(RuntimeError):
 
 
 class StallWatch:
-    """Notices a consumer left without partitions and without a group coordinator.
+    """Notices a consumer client that stopped making progress, so the caller can start a
+    fresh one. Seen after a whole-cluster restart: aiokafka's client kept a stale view of
+    the brokers (or a dead coordinator) and fetched nothing while records waited.
 
-    A replica that simply has no partition (more replicas than partitions) still knows
-    its coordinator and is left alone.
+    After ``seconds`` without a record, the watch asks the brokers for the end offsets of
+    the assigned partitions: records waiting behind the consumer's positions, or no
+    answer, mean it is stuck. A client with no partitions and no coordinator for that long
+    is stuck too; a replica that merely has no partition (more replicas than partitions)
+    still knows its coordinator and is left alone.
     """
 
     def __init__(self, name: str, seconds: float) -> None:
         self.name = name
         self.seconds = seconds
-        self._since: float | None = None
+        self._quiet_since: float | None = None
 
-    def check(self, consumer: AIOKafkaConsumer) -> None:
+    async def check(self, consumer: AIOKafkaConsumer, got_records: bool) -> None:
         now = asyncio.get_running_loop().time()
-        coordinator = getattr(consumer, "_coordinator", None)
-        lost = getattr(coordinator, "coordinator_id", 0) is None
-        if consumer.assignment() or not lost:
-            self._since = None
-        elif self._since is None:
-            self._since = now
-        elif now - self._since > self.seconds:
-            raise ConsumerStalled(f"no partitions and no group coordinator for {self.seconds:.0f}s")
+        if got_records or self._quiet_since is None:
+            self._quiet_since = now
+            return
+        if now - self._quiet_since <= self.seconds:
+            return
+        self._quiet_since = now  # look again one period later
+        assigned = consumer.assignment()
+        if not assigned:
+            coordinator = getattr(consumer, "_coordinator", None)
+            if getattr(coordinator, "coordinator_id", 0) is None:
+                raise ConsumerStalled("no partitions and no group coordinator")
+            return
+
+        async def lag() -> dict[Any, int]:
+            ends = await consumer.end_offsets(list(assigned))
+            return {tp: ends[tp] - await consumer.position(tp) for tp in assigned if tp in ends}
+
+        try:
+            waiting = await asyncio.wait_for(lag(), 15)
+        except Exception as exc:
+            raise ConsumerStalled(f"the brokers do not answer ({exc!r})") from exc
+        behind = {tp: n for tp, n in waiting.items() if n > 0}
+        if behind:
+            raise ConsumerStalled(
+                f"{sum(behind.values())} records waiting, none fetched for {self.seconds:.0f}s"
+            )
 
 
 def dlq_topic(topic: str) -> str:
@@ -190,7 +214,7 @@ class EventConsumer:
         watch = StallWatch(self.name, STALL_SECONDS)
         while not self._stopping.is_set():
             batches = await self._consumer.getmany(timeout_ms=200, max_records=self.max_batch)
-            watch.check(self._consumer)
+            await watch.check(self._consumer, bool(batches))
             if not batches:
                 continue
             await asyncio.gather(*(self._process_partition(msgs) for msgs in batches.values()))
