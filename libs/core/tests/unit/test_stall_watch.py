@@ -62,3 +62,22 @@ async def test_idle_consumer_and_partitionless_replica_are_left_alone() -> None:
     await quiet_for(watch, client({TP}, end=10, position=10), 0.05)  # caught up, just idle
     await quiet_for(watch, client(set(), coordinator=3), 0.05)  # no partition, has a group
     await watch.check(client({TP}, end=99, position=0), False)  # within the grace period
+
+
+async def test_bounded_gives_up_on_a_step_that_ignores_cancellation() -> None:
+    from sc_core.bus.consumer import bounded
+
+    release = asyncio.Event()
+
+    async def stubborn() -> None:
+        while not release.is_set():
+            try:
+                await asyncio.sleep(0.01)
+            except asyncio.CancelledError:
+                continue  # as a client stuck on a dead coordinator does
+
+    # returns although the step never ends (asyncio.wait_for would wait for ever here)
+    with pytest.raises(TimeoutError):
+        await bounded(stubborn(), 0.05)
+    release.set()
+    assert await bounded(asyncio.sleep(0, result=7), 1) == 7

@@ -39,7 +39,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from sc_core import failpoints
 from sc_core.bus.cloudevents import CloudEvent, InvalidEvent
-from sc_core.bus.consumer import CLIENT_STEP_SECONDS, STALL_SECONDS, StallWatch, dlq_topic
+from sc_core.bus.consumer import CLIENT_STEP_SECONDS, STALL_SECONDS, StallWatch, bounded, dlq_topic
 from sc_core.bus.producer import ProducerHandle
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
@@ -139,7 +139,7 @@ class BatchConsumer:
         self.running = False
         if consumer is not None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(consumer.stop(), CLIENT_STEP_SECONDS)
+                await bounded(consumer.stop(), CLIENT_STEP_SECONDS)
 
     async def _run_forever(self) -> None:
         backoff = 0.5
@@ -158,7 +158,7 @@ class BatchConsumer:
                 consumer = AIOKafkaConsumer(**options)
                 consumer.subscribe(self.topics, listener=_Rebalance(self))
                 self._consumer = consumer
-                await asyncio.wait_for(consumer.start(), CLIENT_STEP_SECONDS)
+                await bounded(consumer.start(), CLIENT_STEP_SECONDS)
                 self.running = True
                 backoff = 0.5
                 await self._poll(consumer)
@@ -184,7 +184,7 @@ class BatchConsumer:
             failpoints.hit("consumer.after_db_commit")
             offsets = {tp: rs[-1].offset + 1 for tp, rs in batches.items() if rs}
             try:
-                await asyncio.wait_for(consumer.commit(offsets), STALL_SECONDS)
+                await bounded(consumer.commit(offsets), STALL_SECONDS)
             except CommitFailedError as exc:  # rebalanced meanwhile: a redelivery follows
                 log.info("batch consumer %s: commit after rebalance failed: %s", self.name, exc)
 

@@ -49,6 +49,19 @@ STALL_SECONDS = 30.0
 starts afresh."""
 
 
+async def bounded(step: Awaitable[Any], seconds: float) -> Any:
+    """Await ``step`` for at most ``seconds``; then give up on it without waiting for its
+    cancellation (``asyncio.wait_for`` would: aiokafka's stop() and start() can sit on a
+    dead coordinator and ignore being cancelled) and raise TimeoutError."""
+    task = asyncio.ensure_future(step)
+    done, _ = await asyncio.wait({task}, timeout=seconds)
+    if not done:
+        task.cancel()
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())  # no "never retrieved"
+        raise TimeoutError(f"gave up after {seconds:.0f}s")
+    return task.result()
+
+
 class ConsumerStalled(RuntimeError):
     """The client lost its group for too long (seen after a whole-cluster restart: the
     coordinator marked dead and never found again); the caller reconnects."""
@@ -91,7 +104,7 @@ class StallWatch:
             return {tp: ends[tp] - await consumer.position(tp) for tp in assigned if tp in ends}
 
         try:
-            waiting = await asyncio.wait_for(lag(), 15)
+            waiting = await bounded(lag(), 15)
         except Exception as exc:
             raise ConsumerStalled(f"the brokers do not answer ({exc!r})") from exc
         behind = {tp: n for tp, n in waiting.items() if n > 0}
@@ -167,7 +180,7 @@ class EventConsumer:
         if self._consumer is not None:
             consumer, self._consumer = self._consumer, None
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(consumer.stop(), CLIENT_STEP_SECONDS)
+                await bounded(consumer.stop(), CLIENT_STEP_SECONDS)
         self.running = False
 
     async def _run_forever(self) -> None:
@@ -197,14 +210,14 @@ class EventConsumer:
         options.update(self.consumer_options)
         consumer = AIOKafkaConsumer(*self.topics, **options)
         try:
-            await asyncio.wait_for(consumer.start(), CLIENT_STEP_SECONDS)
+            await bounded(consumer.start(), CLIENT_STEP_SECONDS)
         except asyncio.CancelledError:
             # stopping while still joining: aiokafka's stop() can wait on the half-made
             # join for seconds, so the half-started client is left to the collector
             raise
         except BaseException:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(consumer.stop(), CLIENT_STEP_SECONDS)
+                await bounded(consumer.stop(), CLIENT_STEP_SECONDS)
             raise
         self._consumer = consumer
         self.running = True
@@ -221,7 +234,7 @@ class EventConsumer:
             failpoints.hit("consumer.after_db_commit")
             offsets = {tp: msgs[-1].offset + 1 for tp, msgs in batches.items()}
             try:
-                await asyncio.wait_for(self._consumer.commit(offsets), STALL_SECONDS)
+                await bounded(self._consumer.commit(offsets), STALL_SECONDS)
             except CommitFailedError as exc:  # rebalanced meanwhile: redelivery is harmless
                 log.info("consumer %s: commit after rebalance failed: %s", self.name, exc)
 
@@ -315,7 +328,7 @@ class EventConsumer:
         while True:  # never drop: a message reaches the DLQ or the consumer waits for it
             try:
                 producer = await self.dlq_producer.get()
-                await asyncio.wait_for(
+                await bounded(
                     producer.send_and_wait(
                         dlq_topic(msg.topic), value=msg.value, key=msg.key, headers=headers
                     ),
