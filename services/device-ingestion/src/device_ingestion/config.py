@@ -54,6 +54,15 @@ class Settings(ServiceSettings):
     mqtt_shared_group: str = ""
     mqtt_service_username: str = "device-ingestion"
     mqtt_service_password: str = Field(default="change-me-mqtt-service-password", repr=False)
+    # Client id of the service's persistent session on an external broker (MQTT_URL);
+    # default "<username>-<hostname>". Unacknowledged messages wait there for it.
+    mqtt_service_client_id: str = ""
+    # A QoS 1 message with nothing valid in it (not JSON, every reading rejected): false =
+    # close the session without PUBACK (ThingsBoard's default), true = PUBACK it anyway.
+    mqtt_ack_invalid: bool = False
+    # How long a device's readings wait for Kafka's acknowledgement before the device is
+    # told to send again (HTTP 503, MQTT no PUBACK).
+    telemetry_ack_timeout_s: float = 15.0
 
     def secret_fields(self) -> list[str]:
         return [*super().secret_fields(), "mqtt_service_password"]

@@ -69,7 +69,10 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         if parts.directory is None:
             parts.directory = DeviceDirectory(runtime.db)
             parts.publisher = TelemetryPublisher(
-                runtime.producer, settings.telemetry_topic, source(parts)
+                runtime.producer,
+                settings.telemetry_topic,
+                source(parts),
+                timeout=settings.telemetry_ack_timeout_s,
             )
             parts.commands = CommandService(
                 runtime.db,

@@ -10,6 +10,11 @@ broker, and subscribes to::
     <prefix>/+/v1/gateway/telemetry            edge gateways: {"<device name>": [...]}
 
 Messages are handled concurrently (bounded), each waiting for Kafka's acknowledgement.
+On an external broker (``persistent=True``) the client keeps a persistent session (stable
+client id, clean session off) and acknowledges a QoS 1 message only after it was handled
+(paho's manual ack): a message the service had not yet put on Kafka when it crashed, or that
+Kafka did not confirm, is delivered again by the broker. When Kafka does not confirm, the
+client reconnects so that the broker redelivers what is unacknowledged.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import aiomqtt
 
 from device_ingestion.api.deps import Parts
 from device_ingestion.ingest.directory import DeviceRef
-from device_ingestion.ingest.service import ingest_gateway, ingest_telemetry, store_attributes
+from device_ingestion.mqtt.handling import INGESTED, Verdict, handle_device_message
 from sc_core.db.engine import Database
 
 log = logging.getLogger(__name__)
@@ -48,6 +53,8 @@ class MqttBridge:
         prefix: str = "devices",
         shared_group: str = "",
         max_in_flight: int = 2000,
+        persistent: bool = False,
+        client_id: str | None = None,
     ) -> None:
         self.host, self.port = host, port
         self.username, self.password = username, password
@@ -61,6 +68,8 @@ class MqttBridge:
         self._task: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[None]] = set()
         self.connected = asyncio.Event()
+        self.persistent = persistent
+        self.client_id = client_id or f"{username}-{uuid.uuid4().hex[:8]}"
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> MqttBridge:
@@ -113,10 +122,13 @@ class MqttBridge:
                     self.port,
                     username=self.username,
                     password=self.password,
-                    identifier=f"{self.username}-{uuid.uuid4().hex[:8]}",
+                    identifier=self.client_id,
+                    clean_session=not self.persistent,
                     max_queued_incoming_messages=50_000,
                 ) as client:
                     self._client = client
+                    if self.persistent:  # ack after handling, not on receipt
+                        client._client.manual_ack_set(True)
                     for topic_filter in self.filters():
                         await client.subscribe(topic_filter, qos=1)
                     self.connected.set()
@@ -144,23 +156,31 @@ class MqttBridge:
     async def _handle(self, message: aiomqtt.Message) -> None:
         topic = message.topic.value
         parts = topic.split("/")
+        verdict = Verdict.ACCEPTED
         try:
             device_id = uuid.UUID(parts[1])
             assert self.parts.directory is not None
             device = await self.parts.directory.by_id(device_id)
-            if device is None:
-                return
-            payload = json.loads(bytes(message.payload))
             rest = "/".join(parts[2:])
-            if rest == "v1/devices/me/telemetry":
-                await ingest_telemetry(self.parts, device, payload, "mqtt")
-            elif rest == "v1/gateway/telemetry" and device.device_type == "edge_gateway":
-                await ingest_gateway(self.parts, device, payload, "mqtt")
-            elif rest == "v1/devices/me/attributes" and isinstance(payload, dict) and payload:
-                await store_attributes(self.db, self.parts, device, payload)
+            if device is None:
+                verdict = Verdict.INVALID
+            elif rest in INGESTED:
+                payload = message.payload
+                raw = payload if isinstance(payload, bytes | bytearray) else str(payload).encode()
+                verdict = await handle_device_message(self.parts, self.db, device, rest, raw)
             elif rest.startswith("v1/devices/me/rpc/response/") and self.on_rpc_response:
-                await self.on_rpc_response(device, int(parts[-1]), payload)
+                body = json.loads(bytes(message.payload))
+                await self.on_rpc_response(device, int(parts[-1]), body)
         except (ValueError, IndexError, TypeError, UnicodeDecodeError) as exc:
             log.info("mqtt: dropped a malformed message on %s: %s", topic, exc)
         except Exception as exc:
             log.warning("mqtt: message on %s not handled: %s", topic, exc)
+            verdict = Verdict.UNAVAILABLE
+        if not self.persistent or self._client is None or message.qos == 0:
+            return
+        if verdict is Verdict.UNAVAILABLE:
+            # not acknowledged: reconnect, and the broker delivers it again
+            log.warning("mqtt: a message on %s was not confirmed; reconnecting", topic)
+            self._client._client.disconnect()
+            return
+        self._client._client.ack(message.mid, message.qos)

@@ -4,11 +4,14 @@ client on it."""
 from __future__ import annotations
 
 import logging
+import socket
+import uuid
 
 from device_ingestion.api.deps import Parts
 from device_ingestion.config import Settings
 from device_ingestion.mqtt.bridge import MqttBridge
 from device_ingestion.mqtt.broker import MountingBroker
+from device_ingestion.mqtt.handling import Verdict, handle_device_message
 from sc_core.db.engine import Database
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,9 @@ class Mqtt:
                 s.mqtt_url,
                 username=s.mqtt_service_username,
                 password=s.mqtt_service_password,
+                persistent=True,
+                client_id=s.mqtt_service_client_id
+                or f"{s.mqtt_service_username}-{socket.gethostname()}",
                 **common,
             )
             log.info("mqtt: using the broker at MQTT_URL")
@@ -52,6 +58,12 @@ class Mqtt:
                 ref = await directory.by_token(token) if len(token) <= 128 else None
                 return str(ref.id) if ref is not None else None
 
+            async def accept(device_id: str, topic: str, payload: bytes) -> Verdict:
+                device = await directory.by_id(uuid.UUID(device_id))
+                if device is None:  # deleted since it connected
+                    return Verdict.INVALID
+                return await handle_device_message(parts, db, device, topic, payload)
+
             self.broker = MountingBroker(
                 s.mqtt_embedded_host,
                 s.mqtt_embedded_port,
@@ -59,6 +71,8 @@ class Mqtt:
                 device_for_token=device_for_token,
                 service_username=s.mqtt_service_username,
                 service_password=s.mqtt_service_password,
+                accept=accept,
+                ack_invalid=s.mqtt_ack_invalid,
             )
             await self.broker.start()
             log.warning(
