@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
@@ -144,7 +146,7 @@ async def test_health_ready_and_metrics(client: AsyncClient) -> None:
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     ready = await client.get("/readyz")
     assert ready.status_code == 200, ready.text
-    assert ready.json()["checks"] == {"database": "ok", "broker": "ok"}
+    assert ready.json()["checks"] == {"database": "ok", "broker": "ok", "consumers": "ok"}
     await client.get("/api/v1/things/7")
     metrics = (await client.get("/metrics")).text
     assert (
@@ -174,10 +176,41 @@ async def test_readyz_reports_a_dead_broker(fresh_database_url: str) -> None:
     assert ready.json()["checks"]["broker"].startswith("failed")
 
 
+async def test_readyz_reports_a_consumer_that_ended(
+    fresh_database_url: str, kafka_bootstrap: str, kafka_idempotence: bool
+) -> None:
+    metadata = new_metadata()
+    platform_tables(metadata)
+    settings = ServiceSettings(
+        service_name="things",
+        database_url=fresh_database_url,
+        kafka_bootstrap_servers=kafka_bootstrap,
+        kafka_enable_idempotence=kafka_idempotence,
+    )
+    app = create_service_app(
+        settings,
+        title="things",
+        metadata=metadata,
+        consumers=lambda rt: rt.consumer(name="things", topics=["things.v1"]) and None,
+    )
+    async with (
+        LifespanManager(app),
+        AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as c,
+    ):
+        assert (await c.get("/readyz")).json()["checks"]["consumers"] == "ok"
+        consumer = app.state.runtime.consumers[0]
+        consumer._task.cancel()  # as if its task had ended
+        with contextlib.suppress(asyncio.CancelledError):
+            await consumer._task
+        ready = await c.get("/readyz")
+    assert ready.status_code == 503
+    failed = "failed: RuntimeError: consumers not running: things"
+    assert ready.json()["checks"]["consumers"] == failed
+
+
 async def test_periodic_tasks_run_survive_a_failing_run_and_stop_with_the_service(
     kafka_bootstrap: str, kafka_idempotence: bool
 ) -> None:
-    import asyncio
 
     from sc_core.service import Runtime
 

@@ -7,8 +7,12 @@ continue the producer's trace from Kafka headers). Spans go to OTLP when
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import io
 import json
 import logging
+import signal
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -36,6 +40,30 @@ LATENCY = Histogram(
 )
 
 _provider_installed = False
+
+
+def dump_tasks(logger: logging.Logger | None = None) -> str:
+    """Every asyncio task of the running loop with the line it waits on, written to the log
+    and returned. py-spy shows threads, not coroutines: an idle event loop hides which
+    await a stuck consumer sits on. ``kill -USR1 <pid>`` calls this in a running service."""
+    out = io.StringIO()
+    tasks = sorted(asyncio.all_tasks(), key=lambda t: t.get_name())
+    for task in tasks:
+        out.write(f"--- task {task.get_name()}\n")
+        task.print_stack(limit=12, file=out)
+    text = out.getvalue()
+    (logger or logging.getLogger("sc_core.tasks")).warning(
+        "asyncio task dump (%d tasks):\n%s", len(tasks), text
+    )
+    return text
+
+
+def install_task_dump() -> None:
+    """``SIGUSR1`` dumps the running loop's tasks to the log (see ``dump_tasks``)."""
+    loop = asyncio.get_running_loop()
+    # no signals where the loop is not in the main thread (e.g. a test's app)
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+        loop.add_signal_handler(signal.SIGUSR1, dump_tasks)
 
 
 class JsonFormatter(logging.Formatter):

@@ -31,6 +31,7 @@ from sc_core.db.tables import platform_tables
 from sc_core.errors import install_problem_handlers
 from sc_core.observability import (
     health_router,
+    install_task_dump,
     instrument_app,
     instrument_engine,
     setup_logging,
@@ -132,6 +133,7 @@ def create_service_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        install_task_dump()
         if metadata is not None:
             if settings.database_auto_create:
                 await create_database_if_missing(settings.database_url)
@@ -202,6 +204,13 @@ def create_service_app(
         await _broker_ready(runtime.producer)
 
     checks["broker"] = _broker
+
+    async def _consumers() -> None:
+        dead = [c.name for c in runtime.consumers if not c.alive]
+        if dead:
+            raise RuntimeError(f"consumers not running: {', '.join(dead)}")
+
+    checks["consumers"] = _consumers
     checks.update(readiness or {})  # a service's own dependencies (e.g. its MQTT broker)
     app.include_router(health_router(checks))
     for router in routers:

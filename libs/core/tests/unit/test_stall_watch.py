@@ -15,7 +15,12 @@ TP = ("audit.records.v1", 0)
 
 
 def client(
-    assigned: set[Any], *, end: int = 10, position: int = 10, coordinator: int | None = 1
+    assigned: set[Any],
+    *,
+    end: int = 10,
+    position: int = 10,
+    coordinator: int | None = 1,
+    fetched: dict[Any, list[Any]] | None = None,
 ) -> Any:
     async def end_offsets(partitions: list[Any]) -> dict[Any, int]:
         if end < 0:
@@ -25,7 +30,13 @@ def client(
     async def position_of(tp: Any) -> int:
         return position
 
+    async def getmany(timeout_ms: int, max_records: int) -> dict[Any, list[Any]]:
+        if fetched is None:  # a rebalance that never ends: aiokafka waits without limit
+            await asyncio.Event().wait()
+        return fetched or {}
+
     return SimpleNamespace(
+        getmany=getmany,
         assignment=lambda: assigned,
         end_offsets=end_offsets,
         position=position_of,
@@ -81,3 +92,11 @@ async def test_bounded_gives_up_on_a_step_that_ignores_cancellation() -> None:
         await bounded(stubborn(), 0.05)
     release.set()
     assert await bounded(asyncio.sleep(0, result=7), 1) == 7
+
+
+async def test_a_poll_stuck_waiting_for_a_rebalance_is_a_stall() -> None:
+    watch = StallWatch("t", 0.02)
+    records = {TP: ["r1", "r2"]}
+    assert await watch.poll(client({TP}, fetched=records), timeout_ms=1, max_records=9) == records
+    with pytest.raises(ConsumerStalled, match="did not re-form"):
+        await watch.poll(client({TP}, fetched=None), timeout_ms=1, max_records=9)

@@ -39,7 +39,14 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from sc_core import failpoints
 from sc_core.bus.cloudevents import CloudEvent, InvalidEvent
-from sc_core.bus.consumer import CLIENT_STEP_SECONDS, STALL_SECONDS, StallWatch, bounded, dlq_topic
+from sc_core.bus.consumer import (
+    CLIENT_STEP_SECONDS,
+    STALL_SECONDS,
+    StallWatch,
+    bounded,
+    cancelled_from_outside,
+    dlq_topic,
+)
 from sc_core.bus.producer import ProducerHandle
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
@@ -163,7 +170,13 @@ class BatchConsumer:
                 backoff = 0.5
                 await self._poll(consumer)
             except asyncio.CancelledError:
-                raise
+                if cancelled_from_outside():
+                    raise
+                log.warning(
+                    "batch consumer %s: a client step was cancelled; reconnecting", self.name
+                )
+                await self._close()
+                await asyncio.sleep(backoff)
             except Exception as exc:
                 log.warning("batch consumer %s: %r; reconnecting in %.1fs", self.name, exc, backoff)
                 await self._close()
@@ -173,11 +186,10 @@ class BatchConsumer:
     async def _poll(self, consumer: AIOKafkaConsumer) -> None:
         watch = StallWatch(self.name, STALL_SECONDS)
         while True:
-            batches = await consumer.getmany(
-                timeout_ms=self.poll_timeout_ms, max_records=self.max_batch
+            batches = await watch.poll(
+                consumer, timeout_ms=self.poll_timeout_ms, max_records=self.max_batch
             )
             records = [r for rs in batches.values() for r in rs]
-            await watch.check(consumer, bool(records))
             if not records:
                 continue
             await self.handle(records)

@@ -84,6 +84,24 @@ class StallWatch:
         self.seconds = seconds
         self._quiet_since: float | None = None
 
+    async def poll(
+        self, consumer: AIOKafkaConsumer, *, timeout_ms: int, max_records: int
+    ) -> dict[TopicPartition, list[ConsumerRecord[Any, Any]]]:
+        """``getmany``, bounded, then ``check``. aiokafka's getmany waits without limit for
+        a rebalance to end; after a whole-cluster restart the group never re-formed and the
+        poll loop sat there, before any check could run (found by the reliability suite)."""
+        try:
+            batches: dict[TopicPartition, list[ConsumerRecord[Any, Any]]] = await bounded(
+                consumer.getmany(timeout_ms=timeout_ms, max_records=max_records),
+                self.seconds * 2,
+            )
+        except TimeoutError as exc:
+            raise ConsumerStalled(
+                f"no assignment for {self.seconds * 2:.0f}s (the group did not re-form)"
+            ) from exc
+        await self.check(consumer, any(batches.values()))
+        return batches
+
     async def check(self, consumer: AIOKafkaConsumer, got_records: bool) -> None:
         now = asyncio.get_running_loop().time()
         if got_records or self._quiet_since is None:
@@ -112,6 +130,13 @@ class StallWatch:
             raise ConsumerStalled(
                 f"{sum(behind.values())} records waiting, none fetched for {self.seconds:.0f}s"
             )
+
+
+def cancelled_from_outside() -> bool:
+    """Whether the current task itself is being cancelled (by its owner), as opposed to a
+    CancelledError surfacing from a future some library cancelled underneath it."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 def dlq_topic(topic: str) -> str:
@@ -191,7 +216,13 @@ class EventConsumer:
                 backoff = 0.5
                 await self._poll_loop()
             except asyncio.CancelledError:
-                raise
+                if self._stopping.is_set() or cancelled_from_outside():
+                    raise
+                # a client step's own future was cancelled (not this task): carry on, or
+                # the consumer would end without a word
+                log.warning("consumer %s: a client step was cancelled; reconnecting", self.name)
+                await self._close_consumer()
+                await asyncio.sleep(backoff)
             except Exception as exc:
                 log.warning("consumer %s: %r; reconnecting in %.1fs", self.name, exc, backoff)
                 await self._close_consumer()
@@ -226,8 +257,7 @@ class EventConsumer:
         assert self._consumer is not None
         watch = StallWatch(self.name, STALL_SECONDS)
         while not self._stopping.is_set():
-            batches = await self._consumer.getmany(timeout_ms=200, max_records=self.max_batch)
-            await watch.check(self._consumer, bool(batches))
+            batches = await watch.poll(self._consumer, timeout_ms=200, max_records=self.max_batch)
             if not batches:
                 continue
             await asyncio.gather(*(self._process_partition(msgs) for msgs in batches.values()))
@@ -344,6 +374,11 @@ class EventConsumer:
                 await self.dlq_producer.abandon()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
+
+    @property
+    def alive(self) -> bool:
+        """The consumer's task runs (it reconnects on every error; it ends only when stopped)."""
+        return self._task is not None and not self._task.done()
 
     async def assignment(self) -> set[TopicPartition]:
         return set(self._consumer.assignment()) if self._consumer else set()
