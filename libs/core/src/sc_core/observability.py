@@ -50,7 +50,13 @@ def dump_tasks(logger: logging.Logger | None = None) -> str:
     tasks = sorted(asyncio.all_tasks(), key=lambda t: t.get_name())
     for task in tasks:
         out.write(f"--- task {task.get_name()}\n")
-        task.print_stack(limit=12, file=out)
+        awaiting: Any = task.get_coro()
+        while awaiting is not None:  # follow the await chain down to the innermost frame
+            frame = getattr(awaiting, "cr_frame", None) or getattr(awaiting, "gi_frame", None)
+            if frame is not None:
+                out.write(f"  {frame.f_code.co_filename}:{frame.f_lineno} {frame.f_code.co_name}\n")
+            inner = getattr(awaiting, "cr_await", None)
+            awaiting = inner if inner is not None else getattr(awaiting, "gi_yieldfrom", None)
     text = out.getvalue()
     (logger or logging.getLogger("sc_core.tasks")).warning(
         "asyncio task dump (%d tasks):\n%s", len(tasks), text

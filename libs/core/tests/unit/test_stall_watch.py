@@ -100,3 +100,17 @@ async def test_a_poll_stuck_waiting_for_a_rebalance_is_a_stall() -> None:
     assert await watch.poll(client({TP}, fetched=records), timeout_ms=1, max_records=9) == records
     with pytest.raises(ConsumerStalled, match="did not re-form"):
         await watch.poll(client({TP}, fetched=None), timeout_ms=1, max_records=9)
+
+
+async def test_a_step_the_client_cancels_itself_is_an_error_not_our_cancellation() -> None:
+    from sc_core.bus.consumer import StepCancelled, bounded
+
+    async def cancelled_inside() -> None:
+        inner = asyncio.get_running_loop().create_future()
+        inner.cancel()  # as aiokafka's stop() does with its own routines
+        await inner
+
+    # an Exception the consumer's reconnect loop handles; a CancelledError ended its task
+    with pytest.raises(StepCancelled):
+        await bounded(cancelled_inside(), 1)
+    assert asyncio.current_task().cancelling() == 0  # type: ignore[union-attr]

@@ -26,6 +26,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sc_core import failpoints
 from sc_core.bus.cloudevents import CloudEvent, InvalidEvent
 from sc_core.bus.producer import ProducerHandle
+from sc_core.bus.steps import StepCancelled, bounded
 from sc_core.bus.tracing import context_from_headers
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
@@ -40,6 +41,8 @@ CONSUMED = Counter(
 )
 
 
+__all__ = ["StepCancelled", "bounded"]  # re-exported: callers know them from here
+
 CLIENT_STEP_SECONDS = 30.0
 """Longest a consumer client may take to start (join its group) or to stop; after a
 whole-cluster restart aiokafka's stop() waited for ever on a LeaveGroup nobody answered."""
@@ -47,19 +50,6 @@ whole-cluster restart aiokafka's stop() waited for ever on a LeaveGroup nobody a
 STALL_SECONDS = 30.0
 """A consumer that fetched nothing while records waited, or could not commit, for this long
 starts afresh."""
-
-
-async def bounded(step: Awaitable[Any], seconds: float) -> Any:
-    """Await ``step`` for at most ``seconds``; then give up on it without waiting for its
-    cancellation (``asyncio.wait_for`` would: aiokafka's stop() and start() can sit on a
-    dead coordinator and ignore being cancelled) and raise TimeoutError."""
-    task = asyncio.ensure_future(step)
-    done, _ = await asyncio.wait({task}, timeout=seconds)
-    if not done:
-        task.cancel()
-        task.add_done_callback(lambda t: t.cancelled() or t.exception())  # no "never retrieved"
-        raise TimeoutError(f"gave up after {seconds:.0f}s")
-    return task.result()
 
 
 class ConsumerStalled(RuntimeError):
@@ -192,6 +182,13 @@ class EventConsumer:
     # lifecycle --------------------------------------------------------------------
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run_forever(), name=f"consumer-{self.name}")
+        self._task.add_done_callback(self._ended)
+
+    def _ended(self, task: asyncio.Task[None]) -> None:
+        if self._stopping.is_set():
+            return
+        reason = "cancelled" if task.cancelled() else repr(task.exception())
+        log.error("consumer %s ended while the service runs: %s", self.name, reason)
 
     async def stop(self) -> None:
         self._stopping.set()

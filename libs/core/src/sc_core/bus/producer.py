@@ -13,9 +13,13 @@ import logging
 
 from aiokafka import AIOKafkaProducer
 
+from sc_core.bus.steps import bounded
 from sc_core.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
+
+START_SECONDS = 30.0
+"""Longest a producer may take to start (or to stop after a failed start)."""
 
 
 def make_producer(
@@ -78,10 +82,10 @@ class ProducerHandle:
                     request_timeout_ms=self.request_timeout_ms,
                 )
                 try:
-                    await producer.start()
+                    await bounded(producer.start(), START_SECONDS)
                 except BaseException:
                     with contextlib.suppress(Exception):
-                        await producer.stop()
+                        await bounded(producer.stop(), START_SECONDS)
                     raise
                 self._producer = producer
             return self._producer
@@ -110,4 +114,4 @@ class ProducerHandle:
             with contextlib.suppress(BaseException):
                 await task
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(producer.stop(), 5)
+            await bounded(producer.stop(), 5)
