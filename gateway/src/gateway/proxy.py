@@ -16,6 +16,10 @@ from sc_core.errors import Problem
 
 log = logging.getLogger(__name__)
 
+BUFFER_BYTES = 1024 * 1024
+"""Answers up to this size (with a Content-Length) are read whole; larger ones, downloads
+without a length and event streams are passed through as they come."""
+
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 HOP_BY_HOP = frozenset(
     {
@@ -124,6 +128,24 @@ async def forward(
             upstream.breaker.success()
         out_headers = {k: v for k, v in response.headers.items() if k.lower() not in HOP_BY_HOP}
         out_headers["x-request-id"] = request_id
+        length = response.headers.get("content-length", "")
+        if length.isdigit() and int(length) <= BUFFER_BYTES:
+            # an ordinary API answer: read it whole and send it in one piece (a streamed
+            # response costs a chunk per read and chunked encoding on the way out)
+            try:
+                content = await response.aread()
+            except httpx.TransportError as exc:
+                upstream.breaker.failure()
+                raise Problem(
+                    502,
+                    "upstream.unavailable",
+                    f"The {upstream.name} service broke off its answer",
+                    service=upstream.name,
+                    reason=type(exc).__name__,
+                ) from exc
+            finally:
+                await response.aclose()
+            return Response(content, status_code=response.status_code, headers=out_headers)
         if response.headers.get("content-type", "").startswith("text/event-stream"):
             # every event goes out as it comes: no proxy (nginx, ingress) may buffer it
             out_headers["cache-control"] = "no-cache, no-transform"
