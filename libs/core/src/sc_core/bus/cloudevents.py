@@ -78,41 +78,62 @@ class CloudEvent:
 
     @classmethod
     def from_kafka(cls, headers: list[tuple[str, bytes]] | None, value: bytes | None) -> CloudEvent:
+        # the hot path of every consumer (thousands of records a second): one pass over
+        # the headers, no intermediate dicts, the clock read only when ce_time is absent
         attrs: dict[str, str] = {}
         ext: dict[str, str] = {}
-        for name, raw in headers or []:
-            text = raw.decode("utf-8", errors="replace") if raw is not None else ""
+        for name, raw in headers or ():
             if name.startswith("ce_"):
-                attrs[name[3:]] = text
-            elif name in ("traceparent", "tracestate"):
-                ext[name] = text
-        missing = [a for a in _REQUIRED if not attrs.get(a)]
-        if missing:
+                attrs[name[3:]] = _text(raw)
+            elif name == "traceparent" or name == "tracestate":
+                ext[name] = _text(raw)
+        type_, source, id_ = attrs.get("type"), attrs.get("source"), attrs.get("id")
+        specversion = attrs.get("specversion")
+        if not (type_ and source and id_ and specversion):
+            missing = [a for a in _REQUIRED if not attrs.get(a)]
             raise InvalidEvent(f"missing CloudEvents attributes: {', '.join(missing)}")
-        if attrs["specversion"] != SPECVERSION:
-            raise InvalidEvent(f"unsupported specversion {attrs['specversion']!r}")
-        try:
-            data = json.loads(value) if value else {}
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise InvalidEvent(f"body is not JSON: {exc}") from exc
-        if not isinstance(data, dict):
-            raise InvalidEvent("body must be a JSON object")
-        time = datetime.now(UTC)
-        if attrs.get("time"):
+        if specversion != SPECVERSION:
+            raise InvalidEvent(f"unsupported specversion {specversion!r}")
+        if value:
             try:
-                time = datetime.fromisoformat(attrs["time"])
+                data = _decode_json(value.decode() if isinstance(value, bytes) else value)
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise InvalidEvent(f"body is not JSON: {exc}") from exc
+            if type(data) is not dict:
+                raise InvalidEvent("body must be a JSON object")
+        else:
+            data = {}
+        stamp = attrs.get("time")
+        if stamp:
+            try:
+                time = datetime.fromisoformat(stamp)
             except ValueError as exc:
-                raise InvalidEvent(f"bad ce_time {attrs['time']!r}") from exc
+                raise InvalidEvent(f"bad ce_time {stamp!r}") from exc
+        else:
+            time = datetime.now(UTC)
         return cls(
-            type=attrs["type"],
-            source=attrs["source"],
-            id=attrs["id"],
-            data=data,
-            subject=attrs.get("subject"),
-            time=time,
-            dataschema=attrs.get("dataschema"),
-            extensions=ext,
+            type_,
+            source,
+            data,
+            attrs.get("subject"),
+            id_,
+            time,
+            attrs.get("dataschema"),
+            SPECVERSION,
+            ext,
         )
+
+
+_decode_json = json.JSONDecoder().decode
+
+
+def _text(raw: bytes | None) -> str:
+    if raw is None:
+        return ""
+    try:
+        return raw.decode()
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="replace")
 
 
 def _schema_uri(event_type: str) -> str | None:

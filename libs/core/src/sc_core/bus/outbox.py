@@ -92,6 +92,10 @@ class OutboxRelay:
         cleaned = 0.0
         loop = asyncio.get_running_loop()
         while not self._stopping.is_set():
+            # cleared BEFORE reading the outbox: a commit that lands while this batch is
+            # being published wakes the next round at once (clearing it after the batch
+            # lost that wake-up, and the new rows waited a whole poll interval)
+            self._wake.clear()
             try:
                 sent = await self.publish_batch()
                 self.healthy = True
@@ -106,13 +110,13 @@ class OutboxRelay:
                 await self.producer.abandon()  # the next attempt starts a fresh producer
                 PUBLISH_FAILURES.labels(self.service).inc()
                 log.warning("outbox relay: publish failed (%s); retrying in %.1fs", exc, backoff)
+                self._wake.clear()  # back off (a new commit still wakes it early)
                 await self._sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
                 continue
             await self._sleep(self.poll_interval)
 
     async def _sleep(self, seconds: float) -> None:
-        self._wake.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), seconds)
 
