@@ -294,6 +294,8 @@ def evaluate(rule: Rule, state: dict[str, Any], reading: Reading) -> Step:
 
     if decision is not None:
         new["active"] = decision.action == "raise"
+        if not timed:
+            new["last_ts"] = _iso(reading.ts)
     if decision is not None and decision.action == "clear" and not rule.auto_clear:
         decision = None
         new["active"] = True
@@ -305,17 +307,22 @@ def evaluate(rule: Rule, state: dict[str, Any], reading: Reading) -> Step:
 
 
 def _stateless(rule: Rule, state: dict[str, Any], reading: Reading) -> Step:
-    """Threshold and AND rules: the state is only whether an alarm is active, so most
-    readings change nothing and copy nothing (the hot path)."""
+    """Threshold and AND rules: the state is whether an alarm is active and the time of
+    the last reading that raised, counted or cleared it (``last_ts``), so most readings
+    change nothing and copy nothing (the hot path). A reading not newer than ``last_ts``
+    was seen before (a batch redelivered after a crash or a broker failover) or arrives
+    out of order: it decides nothing, so a redelivery neither counts a repeat twice nor
+    clears a later alarm."""
+    last = state.get("last_ts")
+    if last is not None and reading.ts <= datetime.fromisoformat(last):
+        return Step(None, state, None, False)
     held = rule.condition(reading.values)
-    active = bool(state.get("active"))
     if held and (rule.schedule is None or rule.schedule.active_at(reading.ts)):
         decision = Decision("raise", reading.ts, _details(rule, reading))
-        if active:
-            return Step(decision, state, None, False)
-        return Step(decision, {**state, "active": True}, None, True)
-    if held is False and active and rule.auto_clear:
-        return Step(_clear(rule, reading), {**state, "active": False}, None, True)
+        return Step(decision, {**state, "active": True, "last_ts": _iso(reading.ts)}, None, True)
+    if held is False and state.get("active") and rule.auto_clear:
+        new = {**state, "active": False, "last_ts": _iso(reading.ts)}
+        return Step(_clear(rule, reading), new, None, True)
     return Step(None, state, None, False)
 
 

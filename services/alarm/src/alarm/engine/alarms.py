@@ -4,13 +4,15 @@ alarm events through the outbox in the same transaction."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import case, literal_column, select, text, tuple_, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Boolean, case, column, insert, literal_column, select, text, update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import JSONB
 
 from alarm.db.models import Alarm, AlarmHistory
 from alarm.domain.lifecycle import ACTIVE
@@ -93,7 +95,7 @@ class Writes:
 
     async def flush(self) -> None:
         if self.notes:
-            await self.uow.session.execute(insert(AlarmHistory), self.notes)
+            await self.uow.session.execute(insert(AlarmHistory.__table__), self.notes)
             self.notes = []
         if self.events:
             rows = [outbox_row(t, e, key=k) for t, e, k in self.events]
@@ -187,26 +189,67 @@ def _values(cause: Cause) -> dict[str, Any]:
     }
 
 
-def _upsert() -> Any:
-    """INSERT ... ON CONFLICT on the partial unique index, built once (compiled once):
-    executed with many parameter sets it is one multi-row statement."""
-    table = Alarm.__table__
-    base = insert(table)
-    excluded = base.excluded
-    return base.on_conflict_do_update(
-        index_elements=["originator_type", "originator_id", "alarm_type"],
-        index_where=text("cleared_at IS NULL"),
-        set_={
-            "count": table.c.count + excluded.count,
-            "last_at": text("GREATEST(alarms.last_at, excluded.last_at)"),
-            "severity_bumped": table.c.severity != excluded.severity,
-            "severity": excluded.severity,
-            "details": excluded.details,
-        },
-    ).returning(*ALARM_COLUMNS, literal_column("(xmax = 0)").label("inserted"))
+def unnest_upsert(table: Any, columns: list[str], conflict: str, set_: str, returning: str) -> str:
+    """``INSERT … SELECT … FROM unnest(<one array per column>) ON CONFLICT …`` as plain
+    SQL: one statement for any number of rows, with one parameter (an array) per column.
+
+    Why text: SQLAlchemy 2.0 does not cache the compiled form of PostgreSQL's
+    ``INSERT … ON CONFLICT`` (its clause has no cache key), so the dialect's ``insert()``
+    was compiled again on every batch; a ``text()`` statement is compiled once. JSONB
+    values travel as JSON text (``*_json`` helpers) and are cast in the statement."""
+    dialect = postgresql.dialect()
+    arrays, picks = [], []
+    for name in columns:
+        col = table.c[name]
+        if isinstance(col.type, JSONB):
+            arrays.append(f"CAST(:{name} AS text[])")
+            picks.append(f"CAST(t.{name} AS jsonb)")
+        else:
+            arrays.append(f"CAST(:{name} AS {col.type.compile(dialect=dialect)}[])")
+            picks.append(f"t.{name}")
+    names = ", ".join(columns)
+    # names come from the table's metadata, at import; values are parameters
+    return (
+        f"INSERT INTO {table.name} ({names}) SELECT {', '.join(picks)} "  # noqa: S608
+        f"FROM unnest({', '.join(arrays)}) AS t({names}) "
+        f"ON CONFLICT {conflict} DO UPDATE SET {set_} {returning}"
+    ).strip()
 
 
-UPSERT = _upsert()
+def as_arrays(table: Any, columns: list[str], rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Rows (dicts) to one list per column, JSONB columns as JSON text."""
+    out: dict[str, list[Any]] = {}
+    for name in columns:
+        if isinstance(table.c[name].type, JSONB):
+            out[name] = [None if r[name] is None else _dumps(r[name]) for r in rows]
+        else:
+            out[name] = [r[name] for r in rows]
+    return out
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+ALARM_INSERT_COLUMNS = [
+    "id", "created_at", "alarm_type", "severity", "status", "originator_type",
+    "originator_id", "community_id", "building_id", "unit_id", "room_id", "household_id",
+    "device_type", "count", "first_at", "last_at", "rule_id", "rule_version", "source",
+    "title", "description", "details", "actions", "work_order_type", "created_by",
+    "severity_bumped", "escalation_stage",
+]  # fmt: skip
+UPSERT = text(
+    unnest_upsert(
+        Alarm.__table__,
+        ALARM_INSERT_COLUMNS,
+        "(originator_type, originator_id, alarm_type) WHERE cleared_at IS NULL",
+        "count = alarms.count + excluded.count,"
+        " last_at = GREATEST(alarms.last_at, excluded.last_at),"
+        " severity_bumped = alarms.severity <> excluded.severity,"
+        " severity = excluded.severity, details = excluded.details",
+        "RETURNING alarms.*, (xmax = 0) AS inserted",
+    )
+).columns(*ALARM_COLUMNS, column("inserted", Boolean))
 
 
 def fold(causes: list[Cause]) -> list[Cause]:
@@ -235,7 +278,10 @@ async def raise_many(
     if not causes:
         return []
     causes = fold(causes)
-    result = await uow.session.execute(UPSERT, [_values(c) for c in causes])
+    values = [_values(c) for c in causes]
+    result = await uow.session.execute(
+        UPSERT, as_arrays(Alarm.__table__, ALARM_INSERT_COLUMNS, values)
+    )
     out = []
     by_cause = {(c.originator_type, c.originator_id, c.alarm_type): c for c in causes}
     for row in result.all():
@@ -271,17 +317,9 @@ async def clear_many(
     """Clear the active alarms of these (originator type, originator id, alarm type)."""
     if not causes:
         return []
-    table = Alarm.__table__
-    stmt = (
-        update(table)
-        .where(
-            tuple_(table.c.originator_type, table.c.originator_id, table.c.alarm_type).in_(causes),
-            table.c.cleared_at.is_(None),
-        )
-        .values(**_clear_values(at, None))
-        .returning(*ALARM_COLUMNS)
-    )
-    rows = list((await uow.session.execute(stmt)).all())
+    kinds, ids, types = (list(x) for x in zip(*causes, strict=True))
+    params = {"originator_type": kinds, "originator_id": ids, "alarm_type": types, "at": at}
+    rows = list((await uow.session.execute(CLEAR_CAUSES, params)).all())
     for row in rows:
         writes.note(row.id, "cleared", None, reason=reason)
         writes.publish(topic, event_of(topic, row, CLEARED), str(row.id))
@@ -305,6 +343,17 @@ async def clear_cause(
     )
     await writes.flush()
     return rows[0] if rows else None
+
+
+CLEAR_CAUSES = text(
+    "UPDATE alarms SET status = CASE WHEN status = 'active_ack' THEN 'cleared_ack'"
+    " ELSE 'cleared_unack' END, cleared_at = :at, cleared_by = NULL,"
+    " next_escalation_at = NULL"
+    " WHERE cleared_at IS NULL AND (originator_type, originator_id, alarm_type) IN"
+    " (SELECT * FROM unnest(CAST(:originator_type AS varchar[]),"
+    " CAST(:originator_id AS varchar[]), CAST(:alarm_type AS varchar[])))"
+    " RETURNING alarms.*"
+).columns(*ALARM_COLUMNS)
 
 
 def _clear_values(at: datetime, actor_id: str | None) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select, tuple_
+from sqlalchemy import select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 
 from alarm.config import Settings
@@ -41,20 +41,16 @@ STATUS = "community.device.status_changed.v1"
 Key = tuple[uuid.UUID, str]
 
 
-def _state_upsert() -> Any:
-    table = RuleState.__table__
-    base = insert(table)
-    return base.on_conflict_do_update(
-        index_elements=["rule_id", "originator_id"],
-        set_={
-            "state": base.excluded.state,
-            "due_at": base.excluded.due_at,
-            "updated_at": base.excluded.updated_at,
-        },
+STATE_COLUMNS = ["rule_id", "originator_id", "state", "due_at", "updated_at"]
+STATE_UPSERT = text(
+    lifecycle.unnest_upsert(
+        RuleState.__table__,
+        STATE_COLUMNS,
+        "(rule_id, originator_id)",
+        "state = excluded.state, due_at = excluded.due_at, updated_at = excluded.updated_at",
+        "",
     )
-
-
-STATE_UPSERT = _state_upsert()
+)
 
 
 class BadReading(ValueError):
@@ -83,9 +79,14 @@ class Place:
 @dataclass
 class Outcomes:
     """Decisions of one batch, folded per cause: a cause raised five times in a batch
-    is one upsert with count 5."""
+    is one upsert with count 5. Order within the batch is kept where it matters: a
+    crossing followed by a normal reading in the same batch raises the alarm AND clears
+    it (nobody misses a spike because it was short), and a clear followed by a new
+    crossing clears the old alarm before a new one is raised. Several raise/clear rounds
+    of one cause within one batch fold into one alarm (raised, counted, cleared)."""
 
     raises: OrderedDict[Key, tuple[Rule, Place, Decision, int]] = field(default_factory=OrderedDict)
+    clears_first: dict[Key, tuple[Rule, Decision]] = field(default_factory=dict)
     clears: dict[Key, tuple[Rule, Decision]] = field(default_factory=dict)
     states: dict[Key, Step] = field(default_factory=dict)
 
@@ -94,13 +95,14 @@ class Outcomes:
             return
         key = (rule.id, device_id)
         if decision.action == "raise":
-            self.clears.pop(key, None)
             earlier = self.raises.get(key)
+            cleared = self.clears.pop(key, None)
+            if cleared is not None and earlier is None:
+                self.clears_first[key] = cleared  # the old alarm ends before this one
             count = earlier[3] + 1 if earlier else 1
             self.raises[key] = (rule, place, decision, count)
             self.raises.move_to_end(key)
         else:
-            self.raises.pop(key, None)
             self.clears[key] = (rule, decision)
 
 
@@ -233,29 +235,41 @@ class Evaluator:
                 }
                 for k, s in out.states.items()
             ]
-            await uow.session.execute(STATE_UPSERT, rows)
+            await uow.session.execute(
+                STATE_UPSERT, lifecycle.as_arrays(RuleState.__table__, STATE_COLUMNS, rows)
+            )
         writes = lifecycle.Writes(uow)
+        now = datetime.now(UTC)
+        gone = await lifecycle.clear_many(
+            uow, self.settings.alarm_topic, self._causes(out.clears_first), now, "rule", writes
+        )
         causes = [
             self.cause(rule, device_id, place, decision, count)
             for (_, device_id), (rule, place, decision, count) in out.raises.items()
         ]
         raised = await lifecycle.raise_many(uow, causes, self.settings.alarm_topic, writes)
-        raising = {("device", c.originator_id, c.alarm_type) for c in causes}
-        clears = sorted(
-            {
-                ("device", device_id, rule.alarm_type)
-                for (_, device_id), (rule, _) in out.clears.items()
-            }
-            - raising
-        )
-        gone = await lifecycle.clear_many(
-            uow, self.settings.alarm_topic, clears, datetime.now(UTC), "rule", writes
+        # a cause another rule still holds raised (its last word in this batch) stays
+        held = {
+            ("device", device_id, rule.alarm_type)
+            for key, (rule, _, _, _) in out.raises.items()
+            if key not in out.clears
+            for device_id in (key[1],)
+        }
+        final = [c for c in self._causes(out.clears) if c not in held]
+        gone += await lifecycle.clear_many(
+            uow, self.settings.alarm_topic, final, now, "rule", writes
         )
         created = [r.alarm for r in raised if r.created]
         lookups = notify.Lookups(uow, self.memo)
         await after_raised_many(uow, created, self.settings, writes, lookups)
         await after_cleared_many(uow, gone, self.settings, writes, lookups)
         await writes.flush()
+
+    @staticmethod
+    def _causes(clears: dict[Key, tuple[Rule, Decision]]) -> list[tuple[str, str, str]]:
+        return sorted(
+            {("device", device_id, rule.alarm_type) for (_, device_id), (rule, _) in clears.items()}
+        )
 
     def cause(
         self, rule: Rule, device_id: str, place: Place, decision: Decision, count: int = 1
