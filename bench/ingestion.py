@@ -92,6 +92,14 @@ class Service:
         match = re.search(r"^telemetry_stored_total ([0-9.e+]+)$", text, re.M)
         return float(match.group(1)) if match else 0.0
 
+    def cpu_seconds(self) -> float:
+        """CPU time the service process has used (user + system), from /proc."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return float("nan")
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
@@ -168,6 +176,8 @@ async def phase(
     rate: float,
 ) -> dict[str, Any]:
     before = await service.stored()
+    cpu_before = service.cpu_seconds()
+    load_before = os.getloadavg()[0]
     stop = asyncio.Event()
     probe = asyncio.create_task(probe_latency(service, pg, ctx["probe"], stop))
     started = time.perf_counter()
@@ -193,6 +203,7 @@ async def phase(
         await asyncio.sleep(0.05)
     done = time.perf_counter() - started
     latencies = await probe
+    cpu = service.cpu_seconds() - cpu_before
     probes = len(latencies)
     stored = await service.stored() - before
     return {
@@ -209,6 +220,10 @@ async def phase(
         "latency_probes": probes,
         "latency_p50_ms": round(pct(latencies, 0.5) * 1000, 1),
         "latency_p99_ms": round(pct(latencies, 0.99) * 1000, 1),
+        # machine-independent-ish efficiency: service CPU per 1,000 stored readings
+        "service_cpu_ms_per_1000": round(cpu * 1e6 / max(stored, 1), 1),
+        "service_cpu_share": round(cpu / done, 2),  # cores the service process used
+        "load_avg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
 
 
@@ -223,14 +238,15 @@ def report(rows: list[dict[str, Any]], energy_stats: dict[str, Any] | None) -> N
     print(
         f"\ndevice ingestion on {os.cpu_count()} cores (service, broker, database, load share them)"
     )
-    head = f"{'transport':<16}{'accepted':>10}{'stored':>10}{'accept/s':>10}{'e2e/s':>9}{'p50 ms':>9}{'p99 ms':>9}"  # noqa: E501
+    head = f"{'transport':<16}{'accepted':>10}{'stored':>10}{'accept/s':>10}{'e2e/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'cpu ms/1k':>10}{'load':>6}"  # noqa: E501
     print(head)
     print("-" * len(head))
     for r in rows:
         label = f"{r['transport']} {r['load']}"
         print(f"{label:<16}{r['readings_accepted']:>10}{r['readings_stored']:>10}"
               f"{r['accept_rate_per_s']:>10,}{r['end_to_end_readings_per_s']:>9,}"
-              f"{r['latency_p50_ms']:>9}{r['latency_p99_ms']:>9}")  # fmt: skip
+              f"{r['latency_p50_ms']:>9}{r['latency_p99_ms']:>9}"
+              f"{r.get('service_cpu_ms_per_1000', ''):>10}{r['load_avg_1m'][1]:>6}")  # fmt: skip
     for c in ceiling():
         print(f"broker ceiling ({c['broker']}): produce {c['produce_msgs_per_s']:,} msg/s, "
               f"consume {c['consume_msgs_per_s']:,} msg/s of {c['message_bytes']} B")  # fmt: skip
@@ -284,7 +300,7 @@ async def run(
         "SERVICE_NAME": "device-ingestion", "ENVIRONMENT": "dev", "LOG_LEVEL": "WARNING",
         "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "KAFKA_ENABLE_IDEMPOTENCE": "false",
         "DATABASE_URL": db_url, "DATABASE_AUTO_CREATE": "true", "JWKS_URL": jwks,
-        "STATUS_SWEEP_INTERVAL_S": "60",
+        "STATUS_SWEEP_INTERVAL_S": "60", "ENERGY_REFRESH_INTERVAL_S": "1",
     }  # fmt: skip
     service = Service(env, work / "device-ingestion.log")
     try:

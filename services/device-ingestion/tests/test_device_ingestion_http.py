@@ -3,6 +3,7 @@ and roll-ups that equal the raw data recomputed, late readings included."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -234,3 +235,57 @@ async def test_gate_passages_become_passage_events_once(harness: Harness, commun
     ]
     assert events[0]["community_id"] == community
     assert events[0]["passage_id"] == f"{gate['id']}:{ms(at)}"
+    # no door id registered: the gate device's own id
+    assert {e["door_id"] for e in events} == {gate["id"]}
+
+
+async def test_a_gate_registered_with_a_door_id_names_that_door(
+    harness: Harness, community: str
+) -> None:
+    admin = harness.admin(community)
+    body = {"name": "gate-s", "device_type": "gate", "community_id": community,
+            "door_id": "door-gate-south"}  # fmt: skip
+    created = await harness.client.post("/api/v1/devices", json=body, headers=admin)
+    assert created.status_code == 201, created.text
+    gate = created.json()
+    assert gate["door_id"] == "door-gate-south"
+    url = f"/api/v1/{gate['access_token']}/telemetry"
+    reading = {"ts": ms(NOW - timedelta(seconds=5)), "values": {"passageType": "qr"}}
+    assert (await harness.client.post(url, json=reading)).json()["accepted"] == 1
+
+    async def passages_of_gate() -> list[dict[str, Any]]:
+        rows = await harness.sql(
+            "SELECT payload FROM event_outbox WHERE topic = :t ORDER BY seq",
+            t=harness.parts.settings.passage_topic,
+        )
+        found = [json.loads(r.payload) for r in rows]
+        return [e for e in found if e["device_id"] == gate["id"]]
+
+    for _ in range(300):
+        events = await passages_of_gate()
+        if events:
+            break
+        await asyncio.sleep(0.1)
+    assert [(e["door_id"], e["method"]) for e in events] == [("door-gate-south", "qr")]
+    # the door id can be changed later (a gate re-assigned)
+    patched = await harness.client.patch(
+        f"/api/v1/devices/{gate['id']}", json={"door_id": "door-gate-east"}, headers=admin
+    )
+    assert patched.json()["door_id"] == "door-gate-east"
+
+
+def test_the_fast_event_body_is_the_event_data() -> None:
+    """The publisher writes event bodies by hand (hot path); they are event_data's JSON."""
+    import uuid as _uuid
+    from datetime import UTC as _UTC
+    from datetime import datetime as _dt
+
+    from device_ingestion.domain.readings import Report
+    from device_ingestion.ingest.directory import DeviceRef
+    from device_ingestion.ingest.publisher import device_prefix, encode_body, event_data
+
+    device = DeviceRef(_uuid.uuid4(), "m-1", "water_meter", 'c-"1', "b-1", None, "r-1", None)
+    report = Report(_dt(2026, 1, 2, 3, 4, 5, 6000, tzinfo=_UTC), {"a": 1.5, "b": True, "c": "x"})
+    received = _dt.now(_UTC)
+    body = encode_body(device_prefix(device), report, json.dumps(received.isoformat()))
+    assert json.loads(body) == event_data(device, report, received)

@@ -29,6 +29,15 @@ class Settings(ServiceSettings):
     storage_max_batch: int = 5_000
     storage_group: str | None = None
 
+    # Raw telemetry retention: monthly partitions wholly older than this are dropped (0 =
+    # keep forever); roll-ups are kept. The job also creates partitions ahead of time.
+    telemetry_retention_days: int = 400
+    partitions_ahead_months: int = 2
+    partition_maintenance_interval_s: float = 3600.0
+
+    # Energy roll-ups per community/building: how often dirty ones are recomputed
+    energy_refresh_interval_s: float = 30.0
+
     # Status sweeper: devices with no activity for their type's timeout go offline
     status_sweep_interval_s: float = 15.0
     status_topic: str = "device.status.v1"

@@ -25,11 +25,14 @@ from device_ingestion.consumers import register
 from device_ingestion.db.models import metadata
 from device_ingestion.domain.buckets import Bucketer
 from device_ingestion.domain.catalogue import load_catalogue
+from device_ingestion.energy import meter_keys, refresh
 from device_ingestion.ingest.consumer import StorageConsumer
 from device_ingestion.ingest.directory import DeviceDirectory
 from device_ingestion.ingest.publisher import TelemetryPublisher
 from device_ingestion.ingest.service import source
+from device_ingestion.ingest.storage import PartitionKeeper
 from device_ingestion.mqtt.runner import Mqtt
+from device_ingestion.retention import maintain_partitions
 from device_ingestion.status import sweep_offline
 from sc_core.service import Runtime, create_service_app
 from sc_core.settings import ServiceSettings
@@ -96,6 +99,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                 source=source(parts),
                 max_batch=settings.storage_max_batch,
                 passage_topic=settings.passage_topic,
+                meters=meter_keys(parts.catalogue)[:2],
             )
             await background.storage.start()
         db = runtime.db
@@ -105,7 +109,26 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                 db, parts.catalogue, topic=settings.status_topic, source=source(parts)
             )
 
+        async def refresh_energy() -> None:
+            await refresh(db, parts.catalogue)
+
+        keeper = background.storage.partitions if background.storage else PartitionKeeper()
+
+        async def maintain() -> None:
+            await maintain_partitions(
+                db.engine,
+                keeper,
+                retention_days=settings.telemetry_retention_days,
+                months_ahead=settings.partitions_ahead_months,
+            )
+
+        try:  # the months ahead exist from the start; then once per interval
+            await maintain()
+        except Exception:
+            log.exception("telemetry partitions: maintenance at start failed")
+        runtime.every(settings.partition_maintenance_interval_s, "telemetry-partitions", maintain)
         runtime.every(settings.status_sweep_interval_s, "status-sweeper", sweep)
+        runtime.every(settings.energy_refresh_interval_s, "energy-refresh", refresh_energy)
         runtime.every(settings.command_sweep_interval_s, "command-expiry", parts.commands.expire)
         if mqtt.enabled:
             background.extra_stops.append(mqtt.stop)

@@ -26,6 +26,7 @@ from device_ingestion.api.schemas import (
     KeyRead,
 )
 from device_ingestion.db.models import devices
+from device_ingestion.energy import mark_all_dirty
 from device_ingestion.ingest.directory import hash_token, new_token
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.audit import Auditor
@@ -200,6 +201,8 @@ async def update_device(
     changes = body.model_dump(exclude_unset=True)
     moved = {**row._mapping, **changes}
     place_scope(principal, SimpleNamespace(**moved), DEVICE_ADMIN)
+    if _is_meter(parts, row.device_type):  # its energy may now count elsewhere
+        await mark_all_dirty(uow.session, row.community_id)
     updated = await _write_device(
         uow, auditor, parts, principal, request, row, "device.update", changes
     )
@@ -277,6 +280,8 @@ async def delete_device(
 ) -> Response:
     row = await load_device(uow, device_id, principal, DEVICE_ADMIN)
     await uow.session.execute(delete(devices).where(devices.c.id == device_id))
+    if _is_meter(parts, row.device_type):
+        await mark_all_dirty(uow.session, row.community_id)
     await auditor.within(
         uow,
         action="device.delete",
@@ -290,3 +295,8 @@ async def delete_device(
     if parts.directory is not None:
         parts.directory.forget()
     return Response(status_code=204)
+
+
+def _is_meter(parts: Any, device_type: str) -> bool:
+    spec = parts.catalogue.get(device_type)
+    return spec is not None and spec.counter is not None

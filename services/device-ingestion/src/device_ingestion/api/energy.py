@@ -5,7 +5,9 @@ Meters report cumulative counters (the ``counter`` key of their type). A counter
 instant is the running maximum of its readings, so the consumption of a bucket is how much
 the running maximum rose since the previous bucket (the bucket before the range is the
 baseline; a meter's very first bucket counts from its own first reading). The figures come
-from the day/month/year roll-ups; the scope's total is the sum over its meters.
+from the day/month/year roll-ups; the scope's total is the sum over its meters. Community
+and building figures come precomputed from ``energy_rollups`` up to the community's dirty
+mark and live after it (:mod:`device_ingestion.energy`), so they are always exact.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import text
 
 from device_ingestion.api.deps import PartsDep
+from device_ingestion.energy import consumption_cte
 from sc_core.api import UnitOfWorkDep
 from sc_core.auth import CurrentPrincipal, ensure_in_scope
 from sc_core.errors import NotFound, Problem
@@ -49,47 +52,23 @@ class EnergyStats(BaseModel):
     buckets: list[Bucket]
 
 
-def _consumption_sql(column: str) -> Any:
+def _live_sql(column: str) -> Any:
     # column is one of _COLUMN's values, never user input
     return text(
-        f"""
-        WITH meters AS MATERIALIZED (
-            SELECT d.id, t.key FROM devices d
-              JOIN unnest(CAST(:types AS text[]), CAST(:keys AS text[])) AS t(type, key)
-                ON t.type = d.device_type
-             WHERE d.{column} = :id
-        ), b AS (
-            -- per meter in id order, its buckets in index order: the windows need no big sort
-            SELECT m.id AS device_id, r.bucket, r.min, r.max
-              FROM (SELECT * FROM meters ORDER BY id) m
-             CROSS JOIN LATERAL (
-                SELECT r.bucket, r.min, r.max FROM telemetry_rollups r
-                 WHERE r.device_id = m.id AND r.key = m.key AND r.period = :period
-                   AND r.bucket >= :start AND r.bucket < :end
-                 ORDER BY r.bucket) r
-        ), base AS (
-            SELECT m.id AS device_id, prev.max AS level
-              FROM meters m, LATERAL (
-                SELECT r.max FROM telemetry_rollups r
-                 WHERE r.device_id = m.id AND r.key = m.key AND r.period = :period
-                   AND r.bucket < :start
-                 ORDER BY r.bucket DESC LIMIT 1) prev
-        ), used AS (
-            -- level = running max (or the baseline); one sort serves both windows
-            SELECT b.bucket,
-                   greatest(max(b.max) OVER w, base.level)
-                   - coalesce(greatest(max(b.max) OVER before, base.level), b.min) AS c
-              FROM b LEFT JOIN base ON base.device_id = b.device_id
-            WINDOW w AS (PARTITION BY b.device_id ORDER BY b.bucket
-                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
-                   before AS (PARTITION BY b.device_id ORDER BY b.bucket
-                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-        )
-        SELECT bucket, sum(c) AS consumption,
-               (SELECT count(*) FROM meters) AS meters
-          FROM used GROUP BY bucket ORDER BY bucket
-        """  # noqa: S608
+        "WITH "  # noqa: S608
+        + consumption_cte(f"d.{column} = :id")
+        + " SELECT bucket, sum(c) AS consumption FROM used GROUP BY bucket ORDER BY bucket"
     )
+
+
+_PRECOMPUTED = text(
+    """
+    SELECT bucket, consumption FROM energy_rollups
+     WHERE scope = :scope AND scope_id = :id AND community_id = :community AND kind = :kind
+       AND period = :period AND bucket >= :start AND bucket < :end
+     ORDER BY bucket
+    """
+)
 
 
 @router.get("/energy", response_model=EnergyStats)
@@ -123,20 +102,55 @@ async def energy(
         ids[f"{level}_id"] = place._mapping[f"{level}_id"] if _deeper(scope, level) else None
     ensure_in_scope(principal, **ids)
     meter_types = parts.catalogue.meter_types(kind)
-    params = {
-        "types": [t.name for t in meter_types],
+    types = [t.name for t in meter_types]
+    params: dict[str, Any] = {
+        "types": types,
         "keys": [t.counter for t in meter_types],
+        "kinds": [kind] * len(types),
         "id": id,
         "period": period,
         "start": from_,
         "end": to,
     }
-    # a year by day of a large community sorts ~10^6 rows: keep that in memory
-    await uow.session.execute(text("SET LOCAL work_mem = '64MB'"))
-    rows = (await uow.session.execute(_consumption_sql(column), params)).all()
-    buckets = [Bucket(start=r.bucket, consumption=round(float(r.consumption), 6)) for r in rows]
+    buckets: list[Bucket] = []
+    live_from = from_
+    if scope in ("community", "building"):
+        # precomputed buckets before the community's dirty mark, the rest live
+        since = await uow.session.scalar(
+            text("SELECT since FROM energy_dirty WHERE community_id = :c AND period = :p"),
+            {"c": place.community_id, "p": period},
+        )
+        live_from = to if since is None else min(max(from_, since), to)
+        if live_from > from_:
+            pre = await uow.session.execute(
+                _PRECOMPUTED,
+                {
+                    "scope": scope,
+                    "id": id,
+                    "community": place.community_id,
+                    "kind": kind,
+                    "period": period,
+                    "start": from_,
+                    "end": live_from,
+                },
+            )
+            buckets = [_bucket(r) for r in pre]
+    if live_from < to:
+        # a year by day of a large community sorts ~10^6 rows: keep that in memory
+        await uow.session.execute(text("SET LOCAL work_mem = '64MB'"))
+        live = await uow.session.execute(_live_sql(column), {**params, "start": live_from})
+        buckets.extend(_bucket(r) for r in live)
+    meters = int(
+        await uow.session.scalar(
+            text(
+                f"SELECT count(*) FROM devices WHERE {column} = :id "  # noqa: S608
+                "AND device_type = ANY(CAST(:types AS text[]))"
+            ),
+            {"id": id, "types": types},
+        )
+        or 0
+    )
     unit = meter_types[0].keys[meter_types[0].counter].unit if meter_types else None  # type: ignore[index]
-    meters = int(rows[0].meters) if rows else 0
     return EnergyStats(
         kind=kind,
         scope=scope,
@@ -147,6 +161,10 @@ async def energy(
         total=round(sum(b.consumption for b in buckets), 6),
         buckets=buckets,
     )
+
+
+def _bucket(row: Any) -> Bucket:
+    return Bucket(start=row.bucket, consumption=round(float(row.consumption), 6))
 
 
 def _deeper(scope: str, level: str) -> bool:

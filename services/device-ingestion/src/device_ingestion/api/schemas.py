@@ -27,6 +27,9 @@ class DeviceCreate(Place):
     label: str | None = Field(default=None, max_length=256)
     device_type: str = Field(min_length=1, max_length=64)
     inactivity_timeout_s: int | None = Field(default=None, ge=10, le=30 * 86400)
+    # gates and door controllers: the door or gate id passages name (identity's door id);
+    # unset = the device's own id
+    door_id: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 class DeviceUpdate(BaseModel):
@@ -39,6 +42,7 @@ class DeviceUpdate(BaseModel):
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     inactivity_timeout_s: int | None = Field(default=None, ge=10, le=30 * 86400)
+    door_id: str | None = Field(default=None, min_length=1, max_length=64)
     shared_attributes: dict[str, Any] | None = None
 
 
@@ -48,6 +52,7 @@ class DeviceRead(Place):
     label: str | None
     device_type: str
     inactivity_timeout_s: int | None
+    door_id: str | None = None
     status: Literal["online", "offline"]
     last_activity_at: datetime | None
     status_changed_at: datetime | None

@@ -62,6 +62,9 @@ devices = Table(
     Column("attributes", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("shared_attributes", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("provisioned_by", String(64), nullable=True),
+    # gates and door controllers: the door or gate id passages name (identity's door id);
+    # unset = the device's own id
+    Column("door_id", String(64), nullable=True),
     _now(),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint("community_id", "name", name="uq_devices_community_name"),
@@ -117,6 +120,33 @@ telemetry_rollups = Table(
     Column("sum", Double, nullable=False),
     Column("min", Double, nullable=False),
     Column("max", Double, nullable=False),
+)
+
+# Energy consumption per community and building, precomputed from the meters' roll-ups
+# (day/month/year, by kind) so that a year by day reads 365 rows. Buckets at or after a
+# community's ``energy_dirty.since`` may be stale: queries compute those live.
+energy_rollups = Table(
+    "energy_rollups",
+    metadata,
+    Column("scope", String(16), primary_key=True),  # community | building
+    Column("scope_id", String(64), primary_key=True),
+    Column("community_id", String(64), primary_key=True),
+    Column("kind", String(16), primary_key=True),  # water | electricity | gas
+    Column("period", String(8), primary_key=True),
+    Column("bucket", DateTime(timezone=True), primary_key=True),
+    Column("consumption", Double, nullable=False),
+)
+
+# Per community and period: from which bucket on energy_rollups may be stale (new meter
+# readings, late data, meters moved). seq changes on every mark, so the refresh job clears
+# a mark only if nothing marked it again meanwhile.
+energy_dirty = Table(
+    "energy_dirty",
+    metadata,
+    Column("community_id", String(64), primary_key=True),
+    Column("period", String(8), primary_key=True),
+    Column("since", DateTime(timezone=True), nullable=False),
+    Column("seq", BigInteger, nullable=False, server_default=text("1")),
 )
 
 device_commands = Table(

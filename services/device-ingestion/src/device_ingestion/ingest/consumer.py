@@ -24,7 +24,7 @@ from aiokafka.errors import CommitFailedError
 from prometheus_client import Counter, Histogram
 
 from device_ingestion.domain.buckets import Bucketer
-from device_ingestion.ingest.passages import PASSAGE_TYPE, passages
+from device_ingestion.ingest.passages import PASSAGE_TYPE, door_ids, passages
 from device_ingestion.ingest.storage import PartitionKeeper, StoredEvent, parse_event, store_batch
 from device_ingestion.status import publish_changes
 from sc_core.bus.cloudevents import CloudEvent
@@ -42,7 +42,7 @@ BATCH_SECONDS = Histogram(
 )
 LAG = Histogram(
     "telemetry_ingest_lag_seconds",
-    "From the platform receiving a reading to its being stored",
+    "From the platform receiving a request's readings to their being stored",
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
 
@@ -62,6 +62,7 @@ class StorageConsumer:
         max_batch: int = 5000,
         passage_topic: str = "access.passages.v1",
         on_stored: Callable[[list[StoredEvent]], Awaitable[None]] | None = None,
+        meters: tuple[list[str], list[str]] = ([], []),
     ) -> None:
         self.db = db
         self.bootstrap_servers = bootstrap_servers
@@ -74,6 +75,7 @@ class StorageConsumer:
         self.max_batch = max_batch
         self.passage_topic = passage_topic
         self.on_stored = on_stored
+        self.meters = meters  # (device types, counter keys) of meters: energy roll-ups
         self.partitions = PartitionKeeper()
         self._task: asyncio.Task[None] | None = None
         self._consumer: AIOKafkaConsumer | None = None
@@ -165,9 +167,14 @@ class StorageConsumer:
         await self.partitions.ensure(self.db.engine, [e.ts for e in events])
         async with self.db.uow() as uow:
             conn = await uow.session.connection()
-            stored = await store_batch(conn, events, self.bucketer)
+            stored = await store_batch(conn, events, self.bucketer.tz.key, self.meters)
             await publish_changes(uow, stored.changes, topic=self.status_topic, source=self.source)
-            for passage in passages(events, stored.new_rows):
+            found = passages(events, stored.new_rows)
+            if found:
+                doors = await door_ids(conn, {p["device_id"] for p in found})
+                for passage in found:
+                    passage["door_id"] = doors.get(passage["device_id"], passage["device_id"])
+            for passage in found:
                 await uow.publish(
                     self.passage_topic,
                     CloudEvent.create(
@@ -177,13 +184,13 @@ class StorageConsumer:
                 )
             await uow.commit()
         BATCH_SECONDS.observe(time.perf_counter() - started)
-        STORED.inc(len(stored.new_rows))
+        STORED.inc(stored.new)
         now = time.time()
-        for event in events:
-            LAG.observe(max(0.0, now - event.received_at.timestamp()))
+        for received_at in {event.received_at for event in events}:  # once per request
+            LAG.observe(max(0.0, now - received_at.timestamp()))
         if self.on_stored is not None:
             await self.on_stored(events)
-        return len(stored.new_rows)
+        return stored.new
 
     async def _dead_letter(self, record: ConsumerRecord[Any, Any], error: Exception) -> None:
         headers = list(record.headers or []) + [

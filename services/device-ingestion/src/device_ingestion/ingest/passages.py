@@ -1,12 +1,17 @@
 """Passages: a gate's reading with a ``passageType`` (and not ``granted: false``) is a
 person or vehicle going through; it becomes ``community.access.passage_recorded.v1`` on
-``access.passages.v1`` (written to the outbox with the stored reading, once)."""
+``access.passages.v1`` (written to the outbox with the stored reading, once). Its
+``door_id`` is the gate device's ``door_id`` (set at registration: identity's door id),
+else the device's own id."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from device_ingestion.ingest.storage import StoredEvent
 
@@ -54,3 +59,15 @@ def passages(
         )
         fresh.discard((ev.device_id, ev.ts))
     return out
+
+
+async def door_ids(conn: AsyncConnection, device_ids: Iterable[str]) -> dict[str, str]:
+    """The door id of each gate device: its ``door_id``, else its own id."""
+    rows = await conn.execute(
+        text(
+            "SELECT id::text AS id, coalesce(door_id, id::text) AS door FROM devices "
+            "WHERE id = ANY(CAST(:ids AS uuid[]))"
+        ),
+        {"ids": sorted(device_ids)},
+    )
+    return {r.id: r.door for r in rows}

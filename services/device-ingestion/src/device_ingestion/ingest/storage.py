@@ -6,7 +6,8 @@ One call stores a batch of telemetry events in one transaction:
    new come back, so a redelivered batch adds nothing anywhere (idempotent);
 2. the new numeric rows are folded into ``telemetry_rollups`` per device, key, period
    and bucket with additive upserts (count + n, sum + s, least(min), greatest(max)) -
-   a late reading corrects exactly the buckets it falls in;
+   a late reading corrects exactly the buckets it falls in; all three in one statement,
+   the buckets cut by PostgreSQL in the community's time zone;
 3. ``telemetry_latest`` keeps, per device and key, the reading with the greatest ts;
 4. devices heard from get their last activity time; those that were offline come back
    online and a status event is written to the outbox in the same transaction.
@@ -18,13 +19,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from device_ingestion.db.models import PARTITION_SCHEMA
-from device_ingestion.domain.buckets import PERIODS, Bucketer
 from device_ingestion.status import StatusChange
 
 
@@ -45,15 +46,25 @@ def parse_event(data: dict[str, Any]) -> StoredEvent:
         if not isinstance(values, dict) or not values:
             raise ValueError("values must be a non-empty object")
         return StoredEvent(
-            device_id=str(uuid.UUID(str(data["device_id"]))),
+            device_id=_canonical_id(str(data["device_id"])),
             ts=_aware(datetime.fromisoformat(data["ts"])),
             values=values,
-            received_at=_aware(datetime.fromisoformat(data["received_at"])),
+            received_at=_instant(data["received_at"]),
             device_type=str(data.get("device_type", "")),
             community_id=str(data.get("community_id", "")),
         )
     except (KeyError, TypeError) as exc:
         raise ValueError(f"not a telemetry event: {exc}") from exc
+
+
+@lru_cache(maxsize=65536)
+def _canonical_id(text: str) -> str:
+    return str(uuid.UUID(text))  # devices repeat: validated once each
+
+
+@lru_cache(maxsize=4096)
+def _instant(text: str) -> datetime:
+    return _aware(datetime.fromisoformat(text))  # one per request, shared by its events
 
 
 def _aware(value: datetime) -> datetime:
@@ -64,31 +75,62 @@ def _aware(value: datetime) -> datetime:
 
 # Run on the asyncpg connection under the SQLAlchemy one (same transaction): at thousands
 # of rows per batch, SQLAlchemy's parameter and row handling cost more than the database.
-_INSERT_RAW = """
-    INSERT INTO telemetry (device_id, key, ts, num, bool, str)
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::float8[],
-                         $5::boolean[], $6::text[])
-    ON CONFLICT DO NOTHING
-    RETURNING device_id::text, key, ts, num, bool
+# One statement stores a batch (three data-modifying CTEs see the same input): new raw rows,
+# the latest value per device and key, and the new numeric rows folded into the additive
+# roll-ups with buckets cut in the community's time zone ($7). Only the new rows of the
+# keys in $8 (passages) come back, so thousands of rows are not shipped back to Python.
+_STORE = """
+    WITH input AS (
+        SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::float8[],
+                             $5::boolean[], $6::text[]) AS i(device_id, key, ts, num, bool, str)
+    ), ins AS (
+        INSERT INTO telemetry (device_id, key, ts, num, bool, str)
+        SELECT * FROM input
+        ON CONFLICT DO NOTHING
+        RETURNING device_id, key, ts, num, bool
+    ), latest AS (
+        INSERT INTO telemetry_latest AS l (device_id, key, ts, num, bool, str)
+        SELECT DISTINCT ON (device_id, key) * FROM input ORDER BY device_id, key, ts DESC
+        ON CONFLICT (device_id, key) DO UPDATE
+            SET ts = excluded.ts, num = excluded.num, bool = excluded.bool, str = excluded.str
+            WHERE excluded.ts >= l.ts
+    ), folded AS (
+        INSERT INTO telemetry_rollups AS r (device_id, key, period, bucket, count, sum, min, max)
+        SELECT v.device_id, v.key, p.period,
+               date_trunc(p.period, v.ts AT TIME ZONE $7) AT TIME ZONE $7 AS bucket,
+               count(*), sum(v.value), min(v.value), max(v.value)
+          FROM (SELECT device_id, key, ts, coalesce(num, bool::int::float8) AS value
+                  FROM ins WHERE num IS NOT NULL OR bool IS NOT NULL) v
+         CROSS JOIN (VALUES ('hour'), ('day'), ('month'), ('year')) AS p(period)
+         GROUP BY 1, 2, 3, 4
+         ORDER BY 1, 2, 3, 4
+        ON CONFLICT (device_id, key, period, bucket) DO UPDATE
+            SET count = r.count + excluded.count, sum = r.sum + excluded.sum,
+                min = least(r.min, excluded.min), max = greatest(r.max, excluded.max)
+    ), dirty AS (
+        -- new meter counter readings ($9 types, $10 their counter keys): the community's
+        -- energy roll-ups are stale from their bucket on (device_ingestion.energy)
+        INSERT INTO energy_dirty AS e (community_id, period, since)
+        SELECT d.community_id, p.period,
+               min(date_trunc(p.period, i.ts AT TIME ZONE $7) AT TIME ZONE $7)
+          FROM ins i
+          JOIN devices d ON d.id = i.device_id
+          JOIN unnest($9::text[], $10::text[]) AS m(type, key)
+            ON m.type = d.device_type AND m.key = i.key
+         CROSS JOIN (VALUES ('day'), ('month'), ('year')) AS p(period)
+         WHERE i.key = ANY($10::text[])
+         GROUP BY 1, 2
+         ORDER BY 1, 2
+        ON CONFLICT (community_id, period) DO UPDATE
+            SET since = least(e.since, excluded.since), seq = e.seq + 1
+    )
+    SELECT (SELECT count(*) FROM ins) AS n, NULL::text, NULL::text, NULL::timestamptz
+    UNION ALL
+    SELECT NULL, device_id::text, key, ts FROM ins WHERE key = ANY($8::text[])
 """
 
-_UPSERT_LATEST = """
-    INSERT INTO telemetry_latest AS l (device_id, key, ts, num, bool, str)
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::float8[],
-                         $5::boolean[], $6::text[])
-    ON CONFLICT (device_id, key) DO UPDATE
-        SET ts = excluded.ts, num = excluded.num, bool = excluded.bool, str = excluded.str
-        WHERE excluded.ts >= l.ts
-"""
-
-_UPSERT_ROLLUPS = """
-    INSERT INTO telemetry_rollups AS r (device_id, key, period, bucket, count, sum, min, max)
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[],
-                         $5::bigint[], $6::float8[], $7::float8[], $8::float8[])
-    ON CONFLICT (device_id, key, period, bucket) DO UPDATE
-        SET count = r.count + excluded.count, sum = r.sum + excluded.sum,
-            min = least(r.min, excluded.min), max = greatest(r.max, excluded.max)
-"""
+#: keys whose new rows store_batch reports back (see passages)
+REPORTED_KEYS = ["passageType"]
 
 _TOUCH_DEVICES = text(
     """
@@ -151,13 +193,10 @@ class PartitionKeeper:
             await conn.execute(text("INSERT INTO telemetry SELECT * FROM moving"))
 
 
-def _columns(rows: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:
-    return [[row[i] for row in rows] for i in range(width)]
-
-
 @dataclass
 class Stored:
-    new_rows: set[tuple[str, str, datetime]]
+    new: int  # raw rows that were new
+    new_rows: set[tuple[str, str, datetime]]  # those of REPORTED_KEYS
     changes: list[StatusChange]
 
 
@@ -168,72 +207,49 @@ async def _driver(conn: AsyncConnection) -> Any:
 
 
 async def store_batch(
-    conn: AsyncConnection, events: Sequence[StoredEvent], bucketer: Bucketer
+    conn: AsyncConnection,
+    events: Sequence[StoredEvent],
+    timezone: str,
+    meters: tuple[list[str], list[str]] = ([], []),
 ) -> Stored:
-    """Store ``events`` in the caller's transaction: the new rows and devices back online."""
-    raw: dict[tuple[str, str, datetime], tuple[Any, ...]] = {}
+    """Store ``events`` in the caller's transaction: how many rows were new, the new rows of
+    ``REPORTED_KEYS``, and the devices back online."""
+    devs: list[str] = []
+    keys: list[str] = []
+    stamps: list[datetime] = []
+    nums: list[float | None] = []
+    bools: list[bool | None] = []
+    strs: list[str | None] = []
     seen: dict[str, datetime] = {}
     for ev in events:
         device_id, ts = ev.device_id, ev.ts
         for key, value in ev.values.items():
+            devs.append(device_id)
+            keys.append(key)
+            stamps.append(ts)
             if value is True or value is False:
-                row: tuple[Any, ...] = (device_id, key, ts, None, value, None)
+                nums.append(None)
+                bools.append(value)
+                strs.append(None)
             elif isinstance(value, int | float):
-                row = (device_id, key, ts, float(value), None, None)
+                nums.append(float(value))
+                bools.append(None)
+                strs.append(None)
             else:
-                row = (device_id, key, ts, None, None, str(value))
-            raw[(device_id, key, ts)] = row
+                nums.append(None)
+                bools.append(None)
+                strs.append(str(value))
         previous = seen.get(device_id)
         if previous is None or ev.received_at > previous:
             seen[device_id] = ev.received_at
-    rows = list(raw.values())
     db = await _driver(conn)
-    inserted = await db.fetch(_INSERT_RAW, *_columns(rows, 6))
-
-    latest: dict[tuple[str, str], tuple[Any, ...]] = {}
-    for row in rows:
-        current = latest.get((row[0], row[1]))
-        if current is None or row[2] >= current[2]:
-            latest[(row[0], row[1])] = row
-    latest_rows = sorted(latest.values(), key=lambda r: (r[0], r[1]))
-    await db.execute(_UPSERT_LATEST, *_columns(latest_rows, 6))
-
-    await _fold_rollups(db, inserted, bucketer)
-    changes = await touch_devices(conn, {uuid.UUID(k): v for k, v in seen.items()})
-    return Stored({(r[0], r[1], r[2]) for r in inserted}, changes)
-
-
-async def _fold_rollups(db: Any, inserted: Sequence[Any], bucketer: Bucketer) -> None:
-    acc: dict[tuple[str, str, str, datetime], list[float]] = {}
-    for device_id, key, ts, num, bol in inserted:
-        value = num if num is not None else (float(bol) if bol is not None else None)
-        if value is None:
-            continue
-        for period, bucket in zip(PERIODS, bucketer.buckets(ts), strict=True):
-            cell = acc.get((device_id, key, period, bucket))
-            if cell is None:
-                acc[(device_id, key, period, bucket)] = [1, value, value, value]
-            else:
-                cell[0] += 1
-                cell[1] += value
-                if value < cell[2]:
-                    cell[2] = value
-                if value > cell[3]:
-                    cell[3] = value
-    if not acc:
-        return
-    items = sorted(acc.items())  # one lock order for every writer
-    await db.execute(
-        _UPSERT_ROLLUPS,
-        [k[0] for k, _ in items],
-        [k[1] for k, _ in items],
-        [k[2] for k, _ in items],
-        [k[3] for k, _ in items],
-        [int(v[0]) for _, v in items],
-        [v[1] for _, v in items],
-        [v[2] for _, v in items],
-        [v[3] for _, v in items],
+    rows = await db.fetch(
+        _STORE, devs, keys, stamps, nums, bools, strs, timezone, REPORTED_KEYS, *meters
     )
+    new = int(rows[0][0]) if rows else 0
+    reported = {(r[1], r[2], r[3]) for r in rows[1:]}
+    changes = await touch_devices(conn, {uuid.UUID(k): v for k, v in seen.items()})
+    return Stored(new, reported, changes)
 
 
 async def touch_devices(
