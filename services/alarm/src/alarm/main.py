@@ -59,6 +59,10 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                 max_retries=settings.kafka_max_retries,
                 retry_backoff=settings.kafka_retry_backoff_ms / 1000,
                 on_assigned=evaluator.drop_cache,
+                consumer_options={
+                    "fetch_min_bytes": settings.evaluation_fetch_min_bytes,
+                    "fetch_max_wait_ms": settings.evaluation_fetch_max_wait_ms,
+                },
             )
             batch.append(consumer)
             await consumer.start()
