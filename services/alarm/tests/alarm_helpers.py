@@ -43,6 +43,7 @@ def make_settings(
         "telemetry_topic": f"telemetry.readings.t{suffix}",
         "status_topic": f"device.status.t{suffix}",
         "workorder_topic": f"workorder.events.t{suffix}",
+        "identity_topic": f"identity.events.t{suffix}",
         "alarm_topic": f"alarm.events.t{suffix}",
         "notification_topic": f"notification.requests.t{suffix}",
         "audit_topic": f"audit.records.t{suffix}",
@@ -62,6 +63,7 @@ async def create_topics(settings: Settings) -> None:
         settings.telemetry_topic,
         settings.status_topic,
         settings.workorder_topic,
+        settings.identity_topic,
         settings.alarm_topic,
         settings.notification_topic,
         settings.audit_topic,
@@ -210,6 +212,37 @@ class Devices:
             key=device_id.encode(),
             headers=event.headers(),
         )
+
+    async def household_placed(
+        self, household_id: str, building_id: str, unit_id: str, room_id: str,
+        grid_id: str | None = None, status: str = "active",
+    ) -> None:  # fmt: skip
+        """identity's HouseholdChangedV1, as identity publishes it on identity.events.v1."""
+        now = datetime.now(UTC).isoformat()
+        data = {
+            "aggregate_id": household_id,
+            "household_id": household_id,
+            "change": "created",
+            "placement": {
+                "community_id": self.community,
+                "building_id": building_id,
+                "unit_id": unit_id,
+                "room_id": room_id,
+                "grid_id": grid_id,
+            },
+            "member_count": 2,
+            "status": status,
+            "changed_by": "admin-1",
+            "changed_at": now,
+        }
+        event = CloudEvent.create(
+            "community.household.changed.v1", "/services/identity", data, subject=household_id
+        )
+        kafka = await self.producer.get()
+        await kafka.send_and_wait(
+            self.settings.identity_topic, event.body(), key=household_id.encode(),
+            headers=event.headers(),
+        )  # fmt: skip
 
     async def close(self) -> None:
         await self.producer.close()

@@ -14,6 +14,7 @@ class Settings(ServiceSettings):
     telemetry_topic: str = "telemetry.readings.v1"
     status_topic: str = "device.status.v1"
     workorder_topic: str = "workorder.events.v1"
+    identity_topic: str = "identity.events.v1"
     # Topics out (through the outbox)
     alarm_topic: str = "alarm.events.v1"
     notification_topic: str = "notification.requests.v1"

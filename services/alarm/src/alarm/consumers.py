@@ -10,7 +10,9 @@ from collections.abc import Callable
 
 from alarm.api.deps import Parts
 from alarm.engine import alarms as lifecycle
+from alarm.engine import places
 from alarm.engine.evaluator import STATUS, after_cleared
+from sc_contracts.events.identity import Placement
 from sc_contracts.events.workorder import WorkOrderChangedV1
 from sc_core.bus.cloudevents import CloudEvent
 from sc_core.db.uow import UnitOfWork
@@ -19,6 +21,27 @@ from sc_core.service import Runtime
 log = logging.getLogger(__name__)
 WORKORDER_CHANGED = "community.workorder.changed.v1"
 CLEARING = frozenset({"resolved", "closed"})
+
+
+PLACED = (
+    "community.household.changed.v1",
+    "community.person.registered.v1",
+    "community.residency.started.v1",
+    "community.residency.ended.v1",
+)
+
+
+async def on_placed(event: CloudEvent, uow: UnitOfWork | None) -> None:
+    """identity.events.v1: where a household lives (room -> household for emergencies in
+    a flat) and which grid its building is in (grid workers' scope)."""
+    assert uow is not None
+    data = event.data
+    household_id = data.get("household_id")
+    if not household_id or not isinstance(data.get("placement"), dict):
+        return
+    placement = Placement.model_validate(data["placement"])
+    status = str(data.get("status") or "active")
+    await places.project(uow, str(household_id), placement, status)
 
 
 def register(parts: Parts, prepare: Callable[[Runtime], None]) -> Callable[[Runtime], None]:
@@ -30,6 +53,9 @@ def register(parts: Parts, prepare: Callable[[Runtime], None]) -> Callable[[Runt
         status = runtime.consumer(name="device-status", topics=[settings.status_topic])
         status.on(STATUS)(parts.evaluator.on_status)
         orders = runtime.consumer(name="workorders", topics=[settings.workorder_topic])
+        households = runtime.consumer(name="households", topics=[settings.identity_topic])
+        for event_type in PLACED:
+            households.on(event_type)(on_placed)
 
         @orders.on(WORKORDER_CHANGED)
         async def on_work_order(event: CloudEvent, uow: UnitOfWork | None) -> None:

@@ -16,6 +16,7 @@ from alarm.db.models import Alarm, DutyShift, NotificationPlan
 from alarm.db.registers import SpecialPerson
 from alarm.domain.lifecycle import at_least
 from alarm.engine import alarms as lifecycle
+from alarm.engine import places
 from sc_contracts.events.notification import (
     NotificationChannel,
     NotificationRequestedV1,
@@ -89,6 +90,7 @@ class Lookups:
         self._plans: dict[str, list[NotificationPlan]] = {}
         self._duty: dict[str, set[str]] = {}
         self._people: dict[str, list[SpecialPerson]] = {}
+        self._rooms: dict[str, set[str]] = {}
 
     async def _remembered(self, kind: str, community_id: str, load: Any) -> Any:
         value = self.memo.get((kind, community_id))
@@ -117,6 +119,18 @@ class Lookups:
         if community_id not in self._plans:
             self._plans[community_id] = await self._remembered("plans", community_id, load)
         return self._plans[community_id]
+
+    async def households(self, alarm: Any) -> set[str]:
+        """The household of the alarm (a resident's manual alarm) and the households
+        living in its room (from identity's placements)."""
+        found = {alarm.household_id} if alarm.household_id else set()
+        if alarm.room_id:
+            if alarm.room_id not in self._rooms:
+                self._rooms[alarm.room_id] = await places.households_in_room(
+                    self.uow, alarm.room_id
+                )
+            found |= self._rooms[alarm.room_id]
+        return found
 
     async def people(self, community_id: str) -> list[SpecialPerson]:
         async def load() -> list[SpecialPerson]:
@@ -256,6 +270,13 @@ async def on_raised(
         )
         values["special_person_id"] = person.id
         channels = ["inapp", "push", "sms", "voice"]
+        # the person's plan replaces the general plan's first stage; its later stages
+        # still escalate while nobody acknowledges (an emergency must not go unheard)
+        plan = await matching_plan(lookups, alarm)
+        if plan is not None and len(plan.stages or []) > 1:
+            values["plan_id"] = plan.id
+            delay = float(plan.stages[1].get("after_s", 300))
+            values["next_escalation_at"] = alarm.first_at + timedelta(seconds=delay)
     else:
         if "notify" not in (alarm.actions or []):
             return values
@@ -274,6 +295,10 @@ async def on_raised(
                 roles=set(FALLBACK_ROLES),
             )
             channels = default_channels
+        # an emergency in a flat (button pressed, fall detected) also reaches the
+        # household living there, whoever the plan names
+        if alarm.alarm_type in EMERGENCY_TYPES:
+            audience.household_ids |= await lookups.households(alarm)
     recipients = audience.recipients(alarm.community_id)
     if recipients is None:
         log.warning("alarm %s: nobody to notify", alarm.id)
@@ -315,6 +340,8 @@ async def on_cleared(
                 user_ids=set(await lookups.on_duty(alarm.community_id)),
                 roles=set(FALLBACK_ROLES),
             )
+        if alarm.alarm_type in EMERGENCY_TYPES:
+            audience.household_ids |= await lookups.households(alarm)
     recipients = audience.recipients(alarm.community_id) if audience else None
     if recipients is None:
         return

@@ -1,0 +1,128 @@
+"""Who is told about emergencies in a flat, from identity's placements: the household
+living there hears of a button pressed in its flat even when nobody there is in the
+special-population register; a registered person's emergency escalates by the plan's
+later stages until someone acknowledges."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from alarm_helpers import Devices, Harness, wait_for
+
+REQUESTED = "community.notification.requested.v1"
+
+
+async def requests_for(h: Harness, alarm_id: str) -> dict[str, dict[str, Any]]:
+    events = await h.published(h.settings.notification_topic, REQUESTED)
+    return {e["request_id"]: e for e in events if e.get("correlation_id") == alarm_id}
+
+
+async def emergency_of(h: Harness, community: str, device: str) -> dict[str, Any]:
+    async def found() -> list[dict[str, Any]]:
+        return [
+            a
+            for a in await h.alarms(community, alarm_type="emergency")
+            if a["originator_id"] == device
+        ]
+
+    return dict((await wait_for(found))[0])
+
+
+async def test_a_button_in_a_flat_reaches_the_household_living_there(
+    harness: Harness, community: str, devices: Devices
+) -> None:
+    h = harness
+    household, room = f"h-{uuid.uuid4().hex[:6]}", f"r-{uuid.uuid4().hex[:6]}"
+    await devices.household_placed(household, "b-7", "u-7-1", room, grid_id="g-7")
+    # another household, moved out of the same room: it is not told
+    await devices.household_placed(f"h-old-{uuid.uuid4().hex[:4]}", "b-7", "u-7-1", room,
+                                   status="dissolved")  # fmt: skip
+    plan = {
+        "community_id": community,
+        "name": "everything",
+        "stages": [{"after_s": 0, "user_ids": ["u-plan-person"]}],
+    }
+    r = await h.client.post("/api/v1/notification-plans", json=plan, headers=h.staff(community))
+    assert r.status_code == 201, r.text
+
+    async def projected() -> bool:
+        rows = await h.sql("SELECT count(*) FROM household_places WHERE room_id = :r", r=room)
+        return int(rows[0][0]) == 2
+
+    await wait_for(projected)
+    button = f"btn-{uuid.uuid4().hex[:6]}"
+    await devices.reading(button, "emergency_button", {"pressed": True},
+                          building_id="b-7", unit_id="u-7-1", room_id=room)  # fmt: skip
+    alarm = await emergency_of(h, community, button)
+    sent = await wait_for(lambda: requests_for(h, alarm["id"]))
+    recipients = sent[f"alarm:{alarm['id']}:raised"]["recipients"]
+    assert recipients["user_ids"] == ["u-plan-person"]  # the plan, as before
+    assert recipients["household_ids"] == [household]  # and the family at home
+
+    # a button in no flat (a corridor) still goes by the plan alone
+    corridor = f"btn-{uuid.uuid4().hex[:6]}"
+    await devices.reading(corridor, "emergency_button", {"pressed": True}, building_id="b-7")
+    other = await emergency_of(h, community, corridor)
+    sent = await wait_for(lambda: requests_for(h, other["id"]))
+    assert sent[f"alarm:{other['id']}:raised"]["recipients"]["household_ids"] == []
+
+
+async def test_a_special_person_emergency_escalates_until_acknowledged(
+    harness: Harness, community: str, devices: Devices
+) -> None:
+    h = harness
+    plan = {
+        "community_id": community,
+        "name": "emergencies",
+        "alarm_types": ["emergency"],
+        "stages": [
+            {"after_s": 0, "user_ids": ["u-plan-first"]},
+            {"after_s": 1, "user_ids": ["u-second"]},
+            {"after_s": 3, "user_ids": ["u-third"]},
+        ],
+    }
+    r = await h.client.post("/api/v1/notification-plans", json=plan, headers=h.staff(community))
+    assert r.status_code == 201, r.text
+    buttons = {}
+    for who in ("ignored", "handled"):
+        buttons[who] = f"btn-{uuid.uuid4().hex[:6]}"
+        person = {
+            "community_id": community,
+            "building_id": "b-3",
+            "room_id": f"r-{who}",
+            "person_ref": str(uuid.uuid4()),
+            "name": "李爷爷",
+            "category": "elderly_alone",
+            "responsible_user_ids": [f"u-son-{who}"],
+            "notify_household_ids": [],
+            "device_ids": [buttons[who]],
+        }
+        r = await h.client.post("/api/v1/special-persons", json=person, headers=h.staff(community))
+        assert r.status_code == 201, r.text
+    for button in buttons.values():
+        await devices.reading(button, "emergency_button", {"pressed": True})
+    ignored = await emergency_of(h, community, buttons["ignored"])
+    handled = await emergency_of(h, community, buttons["handled"])
+
+    async def stage(alarm: dict[str, Any], n: int) -> dict[str, dict[str, Any]] | None:
+        found = await requests_for(h, alarm["id"])
+        return found if f"alarm:{alarm['id']}:escalation:{n}" in found else None
+
+    # stage 0 is the person's plan (一人一预案), not the community plan's first stage
+    sent = await wait_for(lambda: requests_for(h, handled["id"]))
+    assert sent[f"alarm:{handled['id']}:raised"]["recipients"]["user_ids"] == ["u-son-handled"]
+    # nobody acknowledges: the plan's next stage is told
+    sent = await wait_for(lambda: stage(handled, 1))
+    assert sent[f"alarm:{handled['id']}:escalation:1"]["recipients"]["user_ids"] == ["u-second"]
+    r = await h.client.post(
+        f"/api/v1/alarms/{handled['id']}/ack",
+        headers=h.staff(community, "property_staff", sub="u-second"),
+    )
+    assert r.status_code == 200, r.text
+    # the other one goes on to stage 2; the acknowledged one stops where it was
+    sent = await wait_for(lambda: stage(ignored, 2), timeout=30)
+    assert sent[f"alarm:{ignored['id']}:escalation:2"]["recipients"]["user_ids"] == ["u-third"]
+    assert sorted(await requests_for(h, handled["id"])) == sorted(
+        [f"alarm:{handled['id']}:raised", f"alarm:{handled['id']}:escalation:1"]
+    )
