@@ -97,3 +97,70 @@ def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path: Path) -> No
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+@pytest.mark.slow
+def test_run_keeps_a_simulated_fleet_reporting_and_stops_it(tmp_path: Path) -> None:
+    """With the demo data, a small simulated fleet reports through the gateway and MQTT
+    until Ctrl-C, which stops it with the rest (no orphans)."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "GATEWAY_PORT": str(port),
+        "SC_STATE_DIR": str(tmp_path),
+        "MQTT_PORT": str(_free_port()),
+        "SERVICES": "identity,device-ingestion",
+        "SIMULATOR_INTERVAL_S": "2",
+    }
+    env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
+    env.pop("DATABASE_URL", None)
+    env.pop("SIMULATOR", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sc_devstack"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if line.startswith("Ctrl-C stops everything"):
+                break
+        output = "".join(lines)
+        assert "simulator" in output, output
+        base = f"http://127.0.0.1:{port}"
+        with httpx.Client(base_url=base, timeout=10) as client:
+            login = client.post(
+                "/api/v1/auth/token",
+                data={"grant_type": "password", "username": "community_admin",
+                      "password": "demo-pass-2026"},
+            )  # fmt: skip
+            headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            online: list[str] = []
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and len(online) < 12:
+                found = client.get(
+                    "/api/v1/devices", params={"q": "sim-", "limit": 50}, headers=headers
+                ).json()["items"]
+                online = [d["name"] for d in found if d["status"] == "online"]
+                time.sleep(1)
+            # every simulated device, meters over MQTT and the others over HTTP, reported
+            assert len(online) == 12, online
+        family = _descendants(proc.pid)
+        proc.send_signal(signal.SIGINT)
+        rest, _ = proc.communicate(timeout=60)
+        assert proc.returncode == 0, rest
+        assert "every process of the stack has exited" in rest
+        time.sleep(0.5)
+        left = {pid for pid in family if _alive(pid)}
+        assert not left, f"orphans left behind: {left}"
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -4,7 +4,9 @@ Starts an embedded Kafka-protocol broker (Tansu) and an embedded PostgreSQL unle
 ``KAFKA_BOOTSTRAP_SERVERS`` / ``DATABASE_URL`` point at real ones, creates the topic
 catalogue, starts every service under ``services/`` and the gateway as separate
 processes (each service migrates its own database on start in dev), waits until each
-answers ``/healthz``, loads demo data where a service has it, and prints where to look.
+answers ``/healthz``, loads demo data where a service has it, starts a small simulated
+device fleet (``device_ingestion.fleet``; ``SIMULATOR=off`` leaves it out), and prints where
+to look.
 """
 
 from __future__ import annotations
@@ -274,10 +276,23 @@ def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> i
                     "GATEWAY_URL": gateway.url,
                 }
                 subprocess.run([sys.executable, "-m", f"{info.package}.demo"], env=env, check=True)
+    fleet = None
+    simulate = os.environ.get("SIMULATOR", "on").strip().lower() not in ("off", "0", "false")
+    if simulate and not args.no_demo and any(s.name == "device-ingestion" for s in services):
+        # a small simulated fleet keeps reporting (device_ingestion.fleet); SIMULATOR=off
+        info = next(s for s in services if s.name == "device-ingestion")
+        fleet_env = {
+            **service_env(info, bootstrap, database_url, idempotence, jwks_url, mqtt),
+            "GATEWAY_URL": gateway.url,
+            "SC_STATE_DIR": str(stack.state_dir),
+        }
+        fleet = stack.spawn("simulator", "device_ingestion.fleet", free_port(), fleet_env)
     say("")
     say(f"ready       gateway  {gateway.url}   (API docs {gateway.url}/docs)")
     for process in stack.processes:
-        if process is not gateway:
+        if process is fleet:
+            say(f"            {'simulator':<16} a dozen devices reporting (SIMULATOR=off: none)")
+        elif process is not gateway:
             say(f"            {process.name:<16} {process.url}")
     if any(s.name == "device-ingestion" for s in services):
         say(f"mqtt        127.0.0.1:{mqtt}  (devices: token as username, v1/devices/me/telemetry)")
