@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from alarm_helpers import Devices, Harness, wait_for
+from sc_core.auth import Grant
 
 REQUESTED = "community.notification.requested.v1"
 
@@ -126,3 +127,61 @@ async def test_a_special_person_emergency_escalates_until_acknowledged(
     assert sorted(await requests_for(h, handled["id"])) == sorted(
         [f"alarm:{handled['id']}:raised", f"alarm:{handled['id']}:escalation:1"]
     )
+
+
+async def test_a_grid_worker_keeps_the_register_of_their_grid(
+    harness: Harness, community: str, devices: Devices
+) -> None:
+    """网格员: a grant on a grid covers the buildings identity places in that grid."""
+    h = harness
+    grid, other_grid = f"g-{uuid.uuid4().hex[:6]}", f"g-{uuid.uuid4().hex[:6]}"
+    mine, theirs = f"b-{uuid.uuid4().hex[:6]}", f"b-{uuid.uuid4().hex[:6]}"
+    await devices.household_placed(f"h-{uuid.uuid4().hex[:6]}", mine, "u-1", "r-101", grid)
+    await devices.household_placed(f"h-{uuid.uuid4().hex[:6]}", theirs, "u-1", "r-102",
+                                   other_grid)  # fmt: skip
+
+    async def projected() -> bool:
+        rows = await h.sql(
+            "SELECT count(*) FROM building_grids WHERE building_id IN (:a, :b)", a=mine, b=theirs
+        )
+        return int(rows[0][0]) == 2
+
+    await wait_for(projected)
+    worker = h.issuer.bearer("u-grid-1", grants=[Grant("grid_worker", "grid", grid)])
+
+    def person(building: str) -> dict[str, Any]:
+        return {
+            "community_id": community,
+            "building_id": building,
+            "room_id": "r-101",
+            "person_ref": str(uuid.uuid4()),
+            "name": "赵奶奶",
+            "category": "elderly_alone",
+            "responsible_user_ids": ["u-grid-1"],
+        }
+
+    r = await h.client.post("/api/v1/special-persons", json=person(mine), headers=worker)
+    assert r.status_code == 201, r.text
+    registered = r.json()["id"]
+    r = await h.client.post("/api/v1/special-persons", json=person(theirs), headers=worker)
+    assert r.status_code == 403 and r.json()["code"] == "auth.out_of_scope"
+    # another grid's person, registered by the community admin, stays out of sight
+    r = await h.client.post(
+        "/api/v1/special-persons", json=person(theirs), headers=h.staff(community)
+    )
+    assert r.status_code == 201
+    r = await h.client.get("/api/v1/special-persons", headers=worker)
+    assert r.status_code == 200
+    assert [p["id"] for p in r.json()["items"]] == [registered]
+    r = await h.client.get(f"/api/v1/special-persons/{registered}", headers=worker)
+    assert r.status_code == 200 and r.json()["building_id"] == mine
+    key_place = {
+        "community_id": community,
+        "building_id": mine,
+        "name": "小餐馆",
+        "kind": "nine_small",
+        "lat": 31.2,
+        "lng": 121.5,
+    }
+    r = await h.client.post("/api/v1/key-places", json=key_place, headers=worker)
+    assert r.status_code == 201, r.text

@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from sqlalchemy import false, select
 
 from alarm.config import Settings
+from alarm.db.models import BuildingGrid
+from alarm.engine import places
 from alarm.engine.evaluator import Evaluator
 from alarm.engine.index import RuleIndex
 from sc_core.auth import Principal, ensure_in_scope, require_roles
+from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Forbidden
 
 HOUSEHOLD_ROLES = frozenset({"resident", "tenant", "family"})
@@ -72,6 +76,7 @@ def ensure_place(
     allowed: frozenset[str],
     unit_id: str | None = None,
     household_id: str | None = None,
+    grid_id: str | None = None,
 ) -> None:
     """403 unless the caller holds one of ``allowed`` on this place. A platform-wide rule
     (no community) is the platform admin's alone."""
@@ -85,5 +90,33 @@ def ensure_place(
         building_id=building_id,
         unit_id=unit_id,
         household_id=household_id,
+        grid_id=grid_id,
         roles=allowed,
+    )
+
+
+async def ensure_place_in_grid(
+    uow: UnitOfWork,
+    principal: Principal,
+    community_id: str,
+    building_id: str | None,
+    *,
+    allowed: frozenset[str],
+) -> None:
+    """:func:`ensure_place`, where a grant on the building's grid (网格员) also counts:
+    the grid comes from identity's placements (``building_grids``)."""
+    grid_id = None
+    if building_id and principal.scope_ids("grid", allowed):
+        grid_id = await places.grid_of(uow, building_id)
+    ensure_place(principal, community_id, building_id, allowed=allowed, grid_id=grid_id)
+
+
+def grid_scope(principal: Principal, building_col: Any, roles: frozenset[str]) -> Any:
+    """Rows in the buildings of the caller's grids (false when they hold no grid grant);
+    OR it with :func:`~sc_core.auth.scope_clause`."""
+    grids = principal.scope_ids("grid", roles)
+    if not grids:
+        return false()
+    return building_col.in_(
+        select(BuildingGrid.building_id).where(BuildingGrid.grid_id.in_(sorted(grids)))
     )

@@ -16,14 +16,15 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from alarm.api.deps import (
     REGISTER_READERS,
     REGISTER_WRITERS,
     RegisterReader,
     RegisterWriter,
-    ensure_place,
+    ensure_place_in_grid,
+    grid_scope,
 )
 from alarm.db.registers import Incident, IncidentDispatch, KeyPlace, SpecialPerson
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
@@ -106,7 +107,9 @@ async def register_person(
     auditor: AuditorDep,
     request: Request,
 ) -> SpecialPersonRead:
-    ensure_place(principal, body.community_id, body.building_id, allowed=REGISTER_WRITERS)
+    await ensure_place_in_grid(
+        uow, principal, body.community_id, body.building_id, allowed=REGISTER_WRITERS
+    )
     values = body.model_dump()
     values["emergency_contacts"] = json.dumps(body.emergency_contacts, ensure_ascii=False)
     person = SpecialPerson(id=uuid.uuid4(), **values)
@@ -126,11 +129,14 @@ async def register_person(
 
 
 def _person_scope(principal: Principal) -> Any:
-    return scope_clause(
-        principal,
-        community_col=SpecialPerson.community_id,
-        building_col=SpecialPerson.building_id,
-        roles=REGISTER_READERS,
+    return or_(
+        scope_clause(
+            principal,
+            community_col=SpecialPerson.community_id,
+            building_col=SpecialPerson.building_id,
+            roles=REGISTER_READERS,
+        ),
+        grid_scope(principal, SpecialPerson.building_id, REGISTER_READERS),
     )
 
 
@@ -204,11 +210,14 @@ class IncidentRead(BaseModel):
 
 
 def _incident_scope(principal: Principal) -> Any:
-    return scope_clause(
-        principal,
-        community_col=Incident.community_id,
-        building_col=Incident.building_id,
-        roles=REGISTER_READERS,
+    return or_(
+        scope_clause(
+            principal,
+            community_col=Incident.community_id,
+            building_col=Incident.building_id,
+            roles=REGISTER_READERS,
+        ),
+        grid_scope(principal, Incident.building_id, REGISTER_READERS),
     )
 
 
@@ -220,7 +229,9 @@ async def record_incident(
     auditor: AuditorDep,
     request: Request,
 ) -> IncidentRead:
-    ensure_place(principal, body.community_id, body.building_id, allowed=REGISTER_READERS)
+    await ensure_place_in_grid(
+        uow, principal, body.community_id, body.building_id, allowed=REGISTER_READERS
+    )
     incident = Incident(
         id=uuid.uuid4(),
         source="manual",
@@ -447,7 +458,9 @@ async def register_place(
     auditor: AuditorDep,
     request: Request,
 ) -> KeyPlaceRead:
-    ensure_place(principal, body.community_id, body.building_id, allowed=REGISTER_WRITERS)
+    await ensure_place_in_grid(
+        uow, principal, body.community_id, body.building_id, allowed=REGISTER_WRITERS
+    )
     values = body.model_dump()
     place = KeyPlace(id=uuid.uuid4(), **values)
     uow.session.add(place)
@@ -473,11 +486,14 @@ async def list_places(
     kind: Annotated[str | None, Query(max_length=32)] = None,
 ) -> Page[KeyPlaceRead]:
     query = select(KeyPlace).where(
-        scope_clause(
-            principal,
-            community_col=KeyPlace.community_id,
-            building_col=KeyPlace.building_id,
-            roles=REGISTER_READERS,
+        or_(
+            scope_clause(
+                principal,
+                community_col=KeyPlace.community_id,
+                building_col=KeyPlace.building_id,
+                roles=REGISTER_READERS,
+            ),
+            grid_scope(principal, KeyPlace.building_id, REGISTER_READERS),
         )
     )
     if kind:
