@@ -85,10 +85,10 @@ async def test_consumer_killed_after_db_commit_before_offset_commit_changes_noth
     # the store commits its first batch to the database, then dies before the offsets
     assert platform.exit_code("audit", timeout=120) == EXIT_CODE
 
-    platform.restart("audit")  # no failpoint: it is given that batch again
+    platform.restart("audit")  # no failpoint: it is given that batch again, finds it stored
 
     async def redelivered() -> float:
-        return platform.metric("audit", "events_consumed_total", outcome="duplicate")
+        return platform.metric("audit", "audit_records_total", outcome="duplicate")
 
     duplicates = await wait_for(redelivered, timeout=120, what="the batch delivered again")
     assert duplicates >= 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +22,7 @@ from sqlalchemy import MetaData
 
 from sc_core import failpoints
 from sc_core.audit import Auditor
+from sc_core.bus.batch import BatchConsumer, BatchHandler
 from sc_core.bus.consumer import EventConsumer
 from sc_core.bus.outbox import OutboxRelay
 from sc_core.bus.producer import ProducerHandle
@@ -53,6 +54,7 @@ class Runtime:
     relay: OutboxRelay | None = None
     auditor: Auditor | None = None
     consumers: list[EventConsumer] = field(default_factory=list)
+    batch_consumers: list[BatchConsumer] = field(default_factory=list)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def consumer(self, *, name: str, topics: list[str], **options: Any) -> EventConsumer:
@@ -70,6 +72,34 @@ class Runtime:
             **options,
         )
         self.consumers.append(consumer)
+        return consumer
+
+    def batch_consumer(
+        self,
+        *,
+        name: str,
+        topics: list[str],
+        handler: BatchHandler,
+        event_types: Collection[str] | None = None,
+        **options: Any,
+    ) -> BatchConsumer:
+        """A consumer of this service that takes whole polls in one transaction (no inbox:
+        the handler is idempotent by its own keys); started and stopped with the service."""
+        assert self.producer is not None and self.db is not None
+        consumer = BatchConsumer(
+            name=name,
+            db=self.db,
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            topics=topics,
+            group_id=options.pop("group_id", None) or f"{self.settings.consumer_group}.{name}",
+            dlq_producer=self.producer,
+            handler=handler,
+            event_types=event_types,
+            max_retries=self.settings.kafka_max_retries,
+            retry_backoff=self.settings.kafka_retry_backoff_ms / 1000,
+            **options,
+        )
+        self.batch_consumers.append(consumer)
         return consumer
 
     def every(self, seconds: float, name: str, job: Callable[[], Awaitable[Any]]) -> None:
@@ -163,6 +193,8 @@ def create_service_app(
             consumers(runtime)
         for consumer in runtime.consumers:
             await consumer.start()
+        for batch_consumer in runtime.batch_consumers:
+            await batch_consumer.start()
         for hook in on_start:
             await hook(runtime)
         log.info("%s started", settings.service_name)
@@ -177,6 +209,8 @@ def create_service_app(
                 await verifier.aclose()
             for consumer in runtime.consumers:
                 await consumer.stop()
+            for batch_consumer in runtime.batch_consumers:
+                await batch_consumer.stop()
             if runtime.relay is not None:
                 await runtime.relay.stop()
             if runtime.producer is not None:
@@ -206,7 +240,8 @@ def create_service_app(
     checks["broker"] = _broker
 
     async def _consumers() -> None:
-        dead = [c.name for c in runtime.consumers if not c.alive]
+        every = [*runtime.consumers, *runtime.batch_consumers]
+        dead = [c.name for c in every if not c.alive]
         if dead:
             raise RuntimeError(f"consumers not running: {', '.join(dead)}")
 

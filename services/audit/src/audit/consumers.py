@@ -12,6 +12,13 @@ from sc_core.service import Runtime
 def register(runtime: Runtime, partitions: PartitionKeeper) -> RecordStore:
     assert runtime.db is not None
     store = RecordStore(runtime.db, partitions)
-    consumer = runtime.consumer(name=CONSUMER_NAME, topics=[runtime.settings.audit_topic])
-    consumer.on(AUDIT_EVENT_TYPE)(store.on_recorded)
+    # whole polls in one transaction: one lock of the day's chain head per batch rather
+    # than per record; the record id is the store's own key, so no inbox is needed
+    runtime.batch_consumer(
+        name=CONSUMER_NAME,
+        topics=[runtime.settings.audit_topic],
+        handler=store.on_batch,
+        event_types={AUDIT_EVENT_TYPE},
+        max_batch=500,
+    )
     return store

@@ -1,18 +1,26 @@
-"""Use case: store one received audit record, once."""
+"""Use case: store received audit records, each once."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from prometheus_client import Counter
 from sqlalchemy.exc import DBAPIError
 
-from audit.db.store import PartitionKeeper, append_record, is_missing_partition
+from audit.db.store import PartitionKeeper, append_records, is_missing_partition
 from audit.domain.chain import chain_day
 from sc_contracts import validate_event_data
 from sc_contracts.events.audit import AuditRecordedV1
 from sc_core.bus.cloudevents import CloudEvent
 from sc_core.db import Database
 from sc_core.db.uow import UnitOfWork
+
+RECORDS = Counter(
+    "audit_records_total",
+    "Audit records received by the store: stored, or duplicate (stored before)",
+    ["outcome"],
+)
 
 
 class RecordStore:
@@ -22,25 +30,37 @@ class RecordStore:
         self.stored = 0
         self.duplicates = 0
 
-    async def on_recorded(self, event: CloudEvent, uow: UnitOfWork | None) -> None:
-        """Consumer handler: the inbox row is already in ``uow``; the record joins it."""
-        assert uow is not None, "the audit consumer runs with its inbox"
-        record = validate_event_data(event.type, event.data)
-        assert isinstance(record, AuditRecordedV1)
-        await self.store(uow, record)
-        await uow.commit()
+    async def on_batch(self, events: list[CloudEvent], uow: UnitOfWork) -> None:
+        """Batch consumer handler: a whole poll of records in one transaction.
+
+        A record that does not match its contract fails the batch; the batch consumer then
+        takes the records one at a time and sends that one to the dead-letter topic.
+        """
+        records: list[AuditRecordedV1] = []
+        for event in events:
+            record = validate_event_data(event.type, event.data)
+            assert isinstance(record, AuditRecordedV1)
+            records.append(record)
+        await self.store_many(uow, records)
 
     async def store(self, uow: UnitOfWork, record: AuditRecordedV1) -> bool:
-        month = chain_day(record.occurred_at).replace(day=1)
-        await self.partitions.ensure(self.db, month)
+        return bool(await self.store_many(uow, [record]))
+
+    async def store_many(
+        self, uow: UnitOfWork, records: Sequence[AuditRecordedV1]
+    ) -> list[AuditRecordedV1]:
+        months = sorted({chain_day(r.occurred_at).replace(day=1) for r in records})
+        for month in months:
+            await self.partitions.ensure(self.db, month)
         try:
-            appended = await append_record(uow.session, record, now=datetime.now(UTC))
+            appended = await append_records(uow.session, records, now=datetime.now(UTC))
         except DBAPIError as exc:
             if is_missing_partition(exc):  # dropped meanwhile by another replica
-                self.partitions.forget([month])
+                self.partitions.forget(months)
             raise
-        if appended:
-            self.stored += 1
-        else:
-            self.duplicates += 1
+        self.stored += len(appended)
+        self.duplicates += len(records) - len(appended)
+        # counted before the commit: a batch whose commit fails is counted again on retry
+        RECORDS.labels("stored").inc(len(appended))
+        RECORDS.labels("duplicate").inc(len(records) - len(appended))
         return appended

@@ -50,6 +50,47 @@ async def test_a_record_is_stored_once_and_chained(audit_db: Database) -> None:
     assert report.ok and report.records == 4 and report.first_broken is None
 
 
+async def test_a_batch_spanning_days_with_copies_is_chained_once_per_record(
+    audit_db: Database,
+) -> None:
+    from audit.db.store import PartitionKeeper
+    from audit.handlers import RecordStore
+
+    next_day = DAY + timedelta(days=1)
+    earlier = make_record(occurred_at=at(1), resource_id="earlier")
+    assert await store(audit_db, earlier) == [True]
+    batch = [
+        make_record(occurred_at=at(2), resource_id="a"),
+        make_record(occurred_at=at(3, next_day), resource_id="b"),
+        earlier,  # stored by an earlier batch, delivered again
+        make_record(occurred_at=at(4), resource_id="c"),
+    ]
+    batch.append(batch[1])  # the same record twice in one poll
+    handler = RecordStore(audit_db, PartitionKeeper())
+    async with audit_db.uow() as uow:
+        appended = await handler.store_many(uow, batch)
+        await uow.commit()
+    assert [r.resource_id for r in appended] == ["a", "c", "b"]  # day by day, in order
+    assert (handler.stored, handler.duplicates) == (3, 2)
+    async with audit_db.uow() as uow:
+        chained = (
+            await uow.session.execute(
+                select(
+                    AuditRecord.chain_day, AuditRecord.chain_pos, AuditRecord.resource_id
+                ).order_by(AuditRecord.chain_day, AuditRecord.chain_pos)
+            )
+        ).all()
+    assert [tuple(r) for r in chained] == [
+        (DAY, 1, "earlier"),
+        (DAY, 2, "a"),
+        (DAY, 3, "c"),
+        (next_day, 1, "b"),
+    ]
+    for day, length in ((DAY, 3), (next_day, 1)):
+        report = await verify_day(audit_db, day)
+        assert report.ok and report.records == length and report.head_length == length
+
+
 async def _superuser_sql(db: Database, *statements: str) -> None:
     async with db.engine.begin() as conn:
         for statement in statements:

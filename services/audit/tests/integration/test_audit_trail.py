@@ -151,8 +151,8 @@ async def test_a_record_delivered_twice_is_stored_once(
         kafka = await producer.get()
         for event in (
             as_event(twice),
-            as_event(twice),  # redelivered: the inbox stops it
-            as_event(twice, event_id=str(uuid.uuid4())),  # re-sent: the unique key stops it
+            as_event(twice),  # redelivered: the store finds its record id
+            as_event(twice, event_id=str(uuid.uuid4())),  # re-sent under a new event id: too
             as_event(sentinel),
         ):
             await kafka.send_and_wait(
@@ -170,7 +170,7 @@ async def test_a_record_delivered_twice_is_stored_once(
     await eventually(sentinel_stored, timeout=60)
     assert len(await find(audit_client, issuer, resource_id="twice")) == 1
     store = audit_app.state.record_store
-    assert (store.stored, store.duplicates) == (2, 1)
+    assert (store.stored, store.duplicates) == (2, 2)
     report = await audit_client.get(
         "/api/v1/audit-records/verify",
         params={"day": twice.occurred_at.date().isoformat()},

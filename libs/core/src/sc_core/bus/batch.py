@@ -133,6 +133,11 @@ class BatchConsumer:
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run_forever(), name=f"batch-{self.name}")
 
+    @property
+    def alive(self) -> bool:
+        """The consumer's task runs (it reconnects on every error; it ends only when stopped)."""
+        return self._task is not None and not self._task.done()
+
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
@@ -164,8 +169,18 @@ class BatchConsumer:
                 options.update(self.consumer_options)
                 consumer = AIOKafkaConsumer(**options)
                 consumer.subscribe(self.topics, listener=_Rebalance(self))
+                try:
+                    await bounded(consumer.start(), CLIENT_STEP_SECONDS)
+                except asyncio.CancelledError:
+                    # stopping while still joining: aiokafka's stop() can wait on the
+                    # half-made join for seconds, so the half-started client is left to
+                    # the collector (as EventConsumer does)
+                    raise
+                except BaseException:
+                    with contextlib.suppress(Exception):
+                        await bounded(consumer.stop(), CLIENT_STEP_SECONDS)
+                    raise
                 self._consumer = consumer
-                await bounded(consumer.start(), CLIENT_STEP_SECONDS)
                 self.running = True
                 backoff = 0.5
                 await self._poll(consumer)

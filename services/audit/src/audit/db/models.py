@@ -41,8 +41,8 @@ class AuditRecord(Base):
     )
 
     # The key includes the partition column, as PostgreSQL requires; a record id comes
-    # with one occurred_at, so a redelivered record hits this key (the inbox, keyed by
-    # the same id, normally stops it first).
+    # with one occurred_at, so a redelivered record is found by this key (the store
+    # looks for the batch's ids under the day's chain-head lock before appending).
     record_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
