@@ -21,6 +21,7 @@ from alarm.api.deps import (
     Staff,
     ensure_place,
 )
+from alarm.api.editing import editable
 from alarm.api.schemas import Channel
 from alarm.db.emergency import (
     Drill,
@@ -552,3 +553,30 @@ async def list_warnings(
         uow.session, query.order_by(EmergencyWarning.created_at.desc(), EmergencyWarning.id), paging
     )
     return Page[WarningRead].of([WarningRead.model_validate(w) for w in items], total, paging)
+
+
+# update and delete -------------------------------------------------------------------
+async def _writer_on(uow: UnitOfWork, principal: Principal, community: str, _: str | None) -> None:
+    ensure_place(principal, community, allowed=EMERGENCY_WRITERS)
+
+
+for _path, _model, _body, _read, _kind, _fixed in (
+    ("/api/v1/emergency-plans", EmergencyPlan, PlanBody, PlanRead, "emergency_plan", ()),
+    ("/api/v1/risk-points", RiskPoint, RiskBody, RiskRead, "risk_point", ()),
+    ("/api/v1/drills", Drill, DrillBody, DrillRead, "drill", ()),
+    ("/api/v1/shelters", Shelter, ShelterBody, ShelterRead, "shelter", ()),
+    # stock moves only by movements (each one recorded), never by an edit
+    ("/api/v1/supplies", Supply, SupplyBody, SupplyRead, "supply", ("quantity",)),
+):
+    editable(
+        router,
+        _path,
+        model=_model,
+        body=_body,
+        read=lambda obj, _p, _r=_read: _r.model_validate(obj),
+        response_model=_read,
+        kind=_kind,
+        writers=EMERGENCY_WRITERS,
+        check=_writer_on,
+        fixed=_fixed,
+    )

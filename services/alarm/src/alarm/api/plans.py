@@ -10,10 +10,12 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy import select
 
 from alarm.api.deps import PLAN_WRITERS, STAFF, PlanWriter, Staff, ensure_place
+from alarm.api.editing import editable
 from alarm.api.schemas import PlanBody, PlanRead, ShiftBody, ShiftRead
 from alarm.db.models import DutyShift, NotificationPlan
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
-from sc_core.auth import scope_clause
+from sc_core.auth import Principal, scope_clause
+from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
 
 router = APIRouter(tags=["notification plans"])
@@ -150,3 +152,35 @@ async def remove_shift(
     await _audit(uow, auditor, principal, request, "duty_shift.delete", shift)
     await uow.commit()
     return Response(status_code=204)
+
+
+# update and delete -------------------------------------------------------------------
+async def _plan_writer_on(
+    uow: UnitOfWork, principal: Principal, community: str, building: str | None
+) -> None:
+    ensure_place(principal, community, building, allowed=PLAN_WRITERS)
+
+
+editable(
+    router,
+    "/api/v1/notification-plans",
+    model=NotificationPlan,
+    body=PlanBody,
+    read=lambda obj, _p: plan_read(obj),
+    response_model=PlanRead,
+    kind="notification_plan",
+    writers=PLAN_WRITERS,
+    check=_plan_writer_on,
+)
+editable(  # a shift is removed by the DELETE above
+    router,
+    "/api/v1/duty-roster",
+    model=DutyShift,
+    body=ShiftBody,
+    read=lambda obj, _p: ShiftRead.model_validate(obj, from_attributes=True),
+    response_model=ShiftRead,
+    kind="duty_shift",
+    writers=PLAN_WRITERS,
+    check=_plan_writer_on,
+    with_delete=False,
+)

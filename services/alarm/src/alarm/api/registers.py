@@ -26,6 +26,7 @@ from alarm.api.deps import (
     ensure_place_in_grid,
     grid_scope,
 )
+from alarm.api.editing import editable
 from alarm.db.registers import Incident, IncidentDispatch, KeyPlace, SpecialPerson
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.auth import Principal, scope_clause
@@ -503,3 +504,52 @@ async def list_places(
     )
     reads = [KeyPlaceRead.model_validate(p, from_attributes=True) for p in items]
     return Page[KeyPlaceRead].of(reads, total, paging)
+
+
+# update and delete -------------------------------------------------------------------
+def _writer_in_grid(allowed: frozenset[str]) -> Any:
+    async def check(
+        uow: UnitOfWork, principal: Principal, community: str, building: str | None
+    ) -> None:
+        await ensure_place_in_grid(uow, principal, community, building, allowed=allowed)
+
+    return check
+
+
+def _person_from_db(person: SpecialPerson) -> dict[str, Any]:
+    values = {name: getattr(person, name) for name in SpecialPersonBody.model_fields}
+    values["emergency_contacts"] = json.loads(person.emergency_contacts or "[]")
+    return values
+
+
+def _person_to_db(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **values,
+        "emergency_contacts": json.dumps(values["emergency_contacts"], ensure_ascii=False),
+    }
+
+
+editable(
+    router,
+    "/api/v1/special-persons",
+    model=SpecialPerson,
+    body=SpecialPersonBody,
+    read=_person_read,
+    response_model=SpecialPersonRead,
+    kind="special_person",
+    writers=REGISTER_WRITERS,
+    check=_writer_in_grid(REGISTER_WRITERS),
+    from_db=_person_from_db,
+    to_db=_person_to_db,
+)
+editable(
+    router,
+    "/api/v1/key-places",
+    model=KeyPlace,
+    body=KeyPlaceBody,
+    read=lambda obj, _p: KeyPlaceRead.model_validate(obj, from_attributes=True),
+    response_model=KeyPlaceRead,
+    kind="key_place",
+    writers=REGISTER_WRITERS,
+    check=_writer_in_grid(REGISTER_WRITERS),
+)

@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 
 from alarm.api.deps import RULE_WRITERS, STAFF, PartsDep, RuleWriter, Staff, ensure_place
 from alarm.api.schemas import RuleBody, RuleCreate, RuleRead, RuleVersionRead
-from alarm.db.models import AlarmRule, AlarmRuleVersion
+from alarm.db.models import AlarmRule, AlarmRuleVersion, RuleState
+from alarm.engine import alarms as lifecycle
+from alarm.engine.evaluator import after_cleared
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.auth import Principal, scope_clause
 from sc_core.db.uow import UnitOfWork
@@ -197,9 +199,17 @@ async def delete_rule(
     parts: PartsDep,
     request: Request,
 ) -> Response:
-    """Retire a rule (its versions and the alarms it raised stay)."""
+    """Retire a rule. Its versions and the alarms it raised stay; its active alarms are
+    cleared (reason ``rule_deleted``: nothing would ever clear them otherwise) and those
+    told of them are told they are cleared; its evaluation state goes."""
     rule = await load(uow, principal, rule_id)
     ensure_place(principal, rule.community_id, rule.building_id, allowed=RULE_WRITERS)
+    settings = parts.settings
+    for alarm in await lifecycle.clear_by_rule(
+        uow, settings.alarm_topic, rule.id, principal.subject, "rule_deleted"
+    ):
+        await after_cleared(uow, alarm, settings)
+    await uow.session.execute(delete(RuleState).where(RuleState.rule_id == rule.id))
     rule.enabled = False
     rule.version += 1
     rule.deleted_at = rule.updated_at = datetime.now(UTC)

@@ -386,6 +386,26 @@ async def clear_by_id(
     return row
 
 
+async def clear_by_rule(
+    uow: UnitOfWork, topic: str, rule_id: uuid.UUID, actor_id: str | None, reason: str
+) -> list[Any]:
+    """Clear every active alarm this rule raised (the rule is deleted)."""
+    table = Alarm.__table__
+    stmt = (
+        update(table)
+        .where(table.c.rule_id == rule_id, table.c.cleared_at.is_(None))
+        .values(**_clear_values(datetime.now(UTC), actor_id))
+        .returning(*ALARM_COLUMNS)
+    )
+    rows = list((await uow.session.execute(stmt)).all())
+    writes = Writes(uow)
+    for row in rows:
+        writes.note(row.id, "cleared", actor_id, reason=reason)
+        writes.publish(topic, event_of(topic, row, CLEARED, actor_id), str(row.id))
+    await writes.flush()
+    return rows
+
+
 async def acknowledge(
     uow: UnitOfWork, topic: str, alarm_id: uuid.UUID, actor_id: str
 ) -> Any | None:
