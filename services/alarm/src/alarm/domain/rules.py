@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from alarm.domain.schedule import Schedule
@@ -74,7 +74,7 @@ class Condition:
         return cls(raw["key"], raw["op"], value, raw.get("low"), raw.get("high"))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Reading:
     device_id: str
     device_type: str
@@ -295,7 +295,7 @@ def evaluate(rule: Rule, state: dict[str, Any], reading: Reading) -> Step:
     if decision is not None:
         new["active"] = decision.action == "raise"
         if not timed:
-            new["last_ts"] = _iso(reading.ts)
+            new["last_us"] = micros(reading.ts)
     if decision is not None and decision.action == "clear" and not rule.auto_clear:
         decision = None
         new["active"] = True
@@ -308,22 +308,33 @@ def evaluate(rule: Rule, state: dict[str, Any], reading: Reading) -> Step:
 
 def _stateless(rule: Rule, state: dict[str, Any], reading: Reading) -> Step:
     """Threshold and AND rules: the state is whether an alarm is active and the time of
-    the last reading that raised, counted or cleared it (``last_ts``), so most readings
-    change nothing and copy nothing (the hot path). A reading not newer than ``last_ts``
+    the last reading that raised, counted or cleared it (``last_us``, microseconds since
+    the epoch: compared on every reading, so not parsed from text), so most readings
+    change nothing and copy nothing (the hot path). A reading not newer than that
     was seen before (a batch redelivered after a crash or a broker failover) or arrives
     out of order: it decides nothing, so a redelivery neither counts a repeat twice nor
     clears a later alarm."""
-    last = state.get("last_ts")
-    if last is not None and reading.ts <= datetime.fromisoformat(last):
+    now = micros(reading.ts)
+    last = state.get("last_us")
+    if last is not None and now <= last:
         return Step(None, state, None, False)
     held = rule.condition(reading.values)
     if held and (rule.schedule is None or rule.schedule.active_at(reading.ts)):
         decision = Decision("raise", reading.ts, _details(rule, reading))
-        return Step(decision, {**state, "active": True, "last_ts": _iso(reading.ts)}, None, True)
+        return Step(decision, {**state, "active": True, "last_us": now}, None, True)
     if held is False and state.get("active") and rule.auto_clear:
-        new = {**state, "active": False, "last_ts": _iso(reading.ts)}
+        new = {**state, "active": False, "last_us": now}
         return Step(_clear(rule, reading), new, None, True)
     return Step(None, state, None, False)
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+def micros(ts: datetime) -> int:
+    """Exact microseconds since the epoch (a float would lose the last digits)."""
+    return (ts - EPOCH) // MICROSECOND
 
 
 def _clear(rule: Rule, reading: Reading) -> Decision:

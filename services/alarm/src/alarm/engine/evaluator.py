@@ -113,28 +113,25 @@ def reading_of(event: CloudEvent) -> Reading:
     d = event.data
     try:
         values, device_id, community_id = d["values"], d["device_id"], d["community_id"]
+        device_type = d["device_type"]
+        building, unit, room = d.get("building_id"), d.get("unit_id"), d.get("room_id")
         ts, received_at = datetime.fromisoformat(d["ts"]), datetime.fromisoformat(d["received_at"])
         if (
-            isinstance(values, dict)
+            type(values) is dict
             and values
-            and isinstance(device_id, str)
+            and type(device_id) is str
             and device_id
-            and isinstance(community_id, str)
+            and type(community_id) is str
             and community_id
-            and isinstance(d["device_type"], str)
+            and type(device_type) is str
+            and (building is None or type(building) is str)
+            and (unit is None or type(unit) is str)
+            and (room is None or type(room) is str)
             and ts.tzinfo is not None
             and received_at.tzinfo is not None
         ):
             return Reading(
-                device_id=device_id,
-                device_type=d["device_type"],
-                community_id=community_id,
-                building_id=d.get("building_id"),
-                unit_id=d.get("unit_id"),
-                room_id=d.get("room_id"),
-                ts=ts,
-                values=values,
-                received_at=received_at,
+                device_id, device_type, community_id, building, unit, room, ts, values, received_at
             )
     except (KeyError, TypeError, ValueError):
         pass
@@ -217,7 +214,8 @@ class Evaluator:
             working[key] = step.state
             if step.changed:
                 out.states[key] = step
-            out.add(rule, reading.device_id, Place.of(reading), step.decision)
+            if step.decision is not None:
+                out.add(rule, reading.device_id, Place.of(reading), step.decision)
         await self.apply(uow, out)
         await uow.commit()
         for key, step in out.states.items():

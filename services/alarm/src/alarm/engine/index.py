@@ -24,6 +24,9 @@ class RuleIndex:
         self._by_device: dict[str, list[Rule]] = {}
         self._by_type: dict[str, list[Rule]] = {}
         self._signature: tuple[Any, ...] | None = None
+        # rules matching a (device, type, place): a device reports thousands of times
+        # with the same answer; emptied whenever the rules change
+        self._matches: dict[tuple[Any, ...], list[Rule]] = {}
 
     def replace(self, rules: list[Rule]) -> None:
         by_device: dict[str, list[Rule]] = defaultdict(list)
@@ -35,6 +38,7 @@ class RuleIndex:
                 by_type[rule.device_type or ANY].append(rule)
         self.by_id = {r.id: r for r in rules}
         self._by_device, self._by_type = dict(by_device), dict(by_type)
+        self._matches = {}
 
     def candidates(self, device_id: str, device_type: str) -> list[Rule]:
         return [
@@ -52,6 +56,23 @@ class RuleIndex:
         building_id: str | None = None,
         unit_id: str | None = None,
         room_id: str | None = None,
+    ) -> list[Rule]:
+        key = (device_id, device_type, community_id, building_id, unit_id, room_id)
+        found = self._matches.get(key)
+        if found is None:
+            if len(self._matches) > 200_000:  # a bound, not an eviction policy
+                self._matches.clear()
+            found = self._matches[key] = self._match(*key)
+        return found
+
+    def _match(
+        self,
+        device_id: str,
+        device_type: str,
+        community_id: str,
+        building_id: str | None,
+        unit_id: str | None,
+        room_id: str | None,
     ) -> list[Rule]:
         return [
             r
