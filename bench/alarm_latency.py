@@ -16,6 +16,12 @@ evaluation, the alarm's transaction (state, alarm, history, notification request
 and the outbox relay included. Reported: p50/p99/max latency, alarms raised versus
 crossings sent, readings/s actually produced. Merged into bench/results/latest.json under
 "alarm_latency". Goal: p99 <= 100 ms at 5,000 readings/s. Only 127.0.0.1 is contacted.
+
+The producer encodes readings from a template (no CloudEvent object per reading), so one
+Python process keeps a steady 5,000/s here; ``producer_worst_lag_ms`` says how far it ever
+fell behind its schedule. ``ALARM_BENCH_TRACE=1`` prints every latency with its arrival
+time (to see whether a tail is a stall or a steady state). Set the service's settings
+through the environment (e.g. ``EVALUATION_FETCH_MIN_BYTES``).
 """
 
 from __future__ import annotations
