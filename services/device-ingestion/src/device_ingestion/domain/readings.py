@@ -115,10 +115,11 @@ def check_value(spec: KeySpec, value: Any) -> tuple[Scalar | None, Rejection | N
             if isinstance(value, float) and not value.is_integer():
                 return None, Rejection(WRONG_TYPE, f"{name} must be an integer, got {value!r}")
             value = int(value)
-        unit = f" {spec.unit}" if spec.unit else ""
         if spec.min is not None and value < spec.min:
+            unit = f" {spec.unit}" if spec.unit else ""
             return None, Rejection(OUT_OF_RANGE, f"{name}={value} is below {spec.min}{unit}")
         if spec.max is not None and value > spec.max:
+            unit = f" {spec.unit}" if spec.unit else ""
             return None, Rejection(OUT_OF_RANGE, f"{name}={value} is above {spec.max}{unit}")
         return value, None
     if spec.type == "boolean":
@@ -181,7 +182,7 @@ def parse_telemetry(
             continue
         if "ts" in item or "values" in item:
             values = item.get("values")
-            if not isinstance(values, dict) or set(item) - {"ts", "values"}:
+            if not isinstance(values, dict) or (len(item) != 2 and set(item) - {"ts", "values"}):
                 detail = 'a timestamped entry is {"ts": <epoch ms>, "values": {...}}'
                 out.rejections.append(Rejection(MALFORMED, detail, index, None, device))
                 continue
