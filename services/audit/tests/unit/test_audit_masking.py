@@ -46,6 +46,17 @@ def test_phones_id_numbers_emails_and_plates_inside_text_are_masked() -> None:
     assert out["detail"]["count"] == "12345678901234567890"  # 20 digits: no ID number
 
 
+def test_identifiers_are_not_taken_for_phone_numbers() -> None:
+    # eleven digits starting 19 inside a UUID's last group (found by the reliability
+    # suite: the masked id no longer matched the work order it named)
+    work_order = "02b2f63a-d006-4b4a-8ad7-d19712347281"
+    out = mask_record(record(resource_id=work_order, detail={"ref": "wo-13812345678x"}), AUDITOR)
+    assert out["resource_id"] == work_order
+    assert out["detail"]["ref"] == "wo-13812345678x"
+    phone_in_text = mask_record(record(detail={"note": "电话13812345678已联系"}), AUDITOR)
+    assert phone_in_text["detail"]["note"] == "电话138****5678已联系"
+
+
 def test_detail_keys_that_name_personal_data_are_masked_whatever_the_value() -> None:
     out = mask_record(
         record(detail={"name": "张三", "new_phone": "010-12345678", "field": "name"}), AUDITOR
