@@ -8,6 +8,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import aiomqtt
 import pytest
@@ -160,3 +161,62 @@ async def test_no_puback_while_kafka_is_down(
             assert {"heartRate": 78} in found
     finally:
         kafka.stop()
+
+
+async def test_an_external_broker_gets_acks_only_after_ingestion(
+    fresh_database_url: str,
+    kafka_bootstrap: str,
+    kafka_idempotence: bool,
+    jwks_url: str,
+    issuer: LocalIssuer,
+) -> None:
+    """MQTT_URL set: the service is a client of a broker it does not run (here an amqtt
+    broker with mountpoints standing in for EMQX). Its persistent session acknowledges each
+    message after ingesting it (manual ack), and the readings are stored."""
+    from device_ingestion.mqtt.broker import MountingBroker
+
+    from sc_devinfra import free_port
+
+    port = free_port()
+    settings = make_settings(
+        fresh_database_url,
+        kafka_bootstrap,
+        kafka_idempotence,
+        jwks_url,
+        mqtt_url=f"mqtt://127.0.0.1:{port}",
+        mqtt_service_password="svc-secret",
+        mqtt_service_client_id=f"di-test-{uuid.uuid4().hex[:6]}",
+    )
+    async for harness in start_harness(settings, issuer):
+        directory = harness.parts.directory
+        assert directory is not None
+
+        async def device_for_token(token: str, directory: Any = directory) -> str | None:
+            ref = await directory.by_token(token)
+            return str(ref.id) if ref is not None else None
+
+        broker = MountingBroker(
+            "127.0.0.1",
+            port,
+            prefix="devices",
+            device_for_token=device_for_token,
+            service_username=settings.mqtt_service_username,
+            service_password="svc-secret",
+        )
+        await broker.start()
+        try:
+            bridge = harness.app.state.mqtt.bridge
+            await asyncio.wait_for(bridge.connected.wait(), 60)
+            community = f"c-{uuid.uuid4().hex[:8]}"
+            device = await harness.create_device(community, "wear-x", "wearable")
+            client = aiomqtt.Client(
+                "127.0.0.1", port, username=device["access_token"], identifier="wear-x"
+            )
+            async with client:
+                for i in range(5):
+                    body = {"ts": ms(timedelta(minutes=5 - i)), "values": {"heartRate": 70 + i}}
+                    await client.publish("v1/devices/me/telemetry", json.dumps(body), qos=1)
+            assert await harness.wait_stored(5, device["id"]) == 5
+        finally:
+            await harness.app.state.mqtt.stop()
+            await broker.shutdown()
