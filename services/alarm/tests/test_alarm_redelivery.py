@@ -97,7 +97,7 @@ async def test_a_redelivered_batch_counts_nothing_twice(
             for i in range(4)
         ),
     ]
-    consumer: BatchConsumer = h.app.state.batch_consumers[0]
+    consumer: BatchConsumer = h.app.state.runtime.batch_consumers[0]
     evaluator = h.app.state.parts.evaluator
 
     await consumer.handle_once(batch)  # the first delivery
@@ -141,7 +141,7 @@ async def test_a_spike_shorter_than_a_batch_still_raises(harness: Harness, commu
     )
     device = f"d-{uuid.uuid4().hex[:8]}"
     start = datetime.now(UTC)
-    consumer: BatchConsumer = h.app.state.batch_consumers[0]
+    consumer: BatchConsumer = h.app.state.runtime.batch_consumers[0]
     temperatures = [20, 45, 20, 46, 47, 20]
     await consumer.handle_once(
         [

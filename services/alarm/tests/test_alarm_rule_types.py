@@ -226,7 +226,7 @@ async def test_duration_and_repeating_survive_a_restart(
 
     # a second service process on the same database (the first stands for the one that
     # died): the state it finds is what the first committed
-    await harness.app.state.batch_consumers[0].stop()
+    await harness.app.state.runtime.batch_consumers[0].stop()
     async with running(settings, issuer) as again:
         await devices.reading(
             d_hot, "environment_sensor", {"temperature": 52}, ts=t0 + timedelta(seconds=61)

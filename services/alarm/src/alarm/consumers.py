@@ -11,7 +11,7 @@ from collections.abc import Callable
 from alarm.api.deps import Parts
 from alarm.engine import alarms as lifecycle
 from alarm.engine import places
-from alarm.engine.evaluator import STATUS, after_cleared
+from alarm.engine.evaluator import STATUS, TELEMETRY, after_cleared
 from sc_contracts.events.identity import Placement
 from sc_contracts.events.workorder import WorkOrderChangedV1
 from sc_core.bus.cloudevents import CloudEvent
@@ -50,6 +50,22 @@ def register(parts: Parts, prepare: Callable[[Runtime], None]) -> Callable[[Runt
     def _register(runtime: Runtime) -> None:
         prepare(runtime)
         assert parts.evaluator is not None
+        if settings.evaluation_enabled:
+            # telemetry: whole polls, one transaction each (started, stopped and checked
+            # by /readyz with the service)
+            runtime.batch_consumer(
+                name="alarm-evaluator",
+                topics=[settings.telemetry_topic],
+                handler=parts.evaluator.handle,
+                event_types={TELEMETRY},
+                group_id=settings.evaluation_group or f"{settings.consumer_group}.evaluator",
+                max_batch=settings.evaluation_max_batch,
+                on_assigned=parts.evaluator.drop_cache,
+                consumer_options={
+                    "fetch_min_bytes": settings.evaluation_fetch_min_bytes,
+                    "fetch_max_wait_ms": settings.evaluation_fetch_max_wait_ms,
+                },
+            )
         status = runtime.consumer(name="device-status", topics=[settings.status_topic])
         status.on(STATUS)(parts.evaluator.on_status)
         orders = runtime.consumer(name="workorders", topics=[settings.workorder_topic])

@@ -13,9 +13,8 @@ from alarm.api.deps import Parts
 from alarm.config import Settings
 from alarm.consumers import register
 from alarm.db.models import metadata
-from alarm.engine.evaluator import TELEMETRY, Evaluator
+from alarm.engine.evaluator import Evaluator
 from alarm.engine.notify import escalate_due
-from sc_core.bus.batch import BatchConsumer
 from sc_core.service import Runtime, create_service_app
 from sc_core.settings import ServiceSettings
 
@@ -27,7 +26,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or Settings()
     assert isinstance(settings, Settings)
     parts = Parts(settings)
-    batch: list[BatchConsumer] = []
 
     def prepare(runtime: Runtime) -> None:
         assert runtime.db is not None
@@ -45,27 +43,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         if settings.gc_tuning:
             gc.freeze()
             gc.set_threshold(20_000, 20, 20)
-        if settings.evaluation_enabled:
-            consumer = BatchConsumer(
-                name="alarm-evaluator",
-                db=db,
-                bootstrap_servers=settings.kafka_bootstrap_servers,
-                topics=[settings.telemetry_topic],
-                group_id=settings.evaluation_group or f"{settings.consumer_group}.evaluator",
-                dlq_producer=runtime.producer,
-                handler=evaluator.handle,
-                event_types={TELEMETRY},
-                max_batch=settings.evaluation_max_batch,
-                max_retries=settings.kafka_max_retries,
-                retry_backoff=settings.kafka_retry_backoff_ms / 1000,
-                on_assigned=evaluator.drop_cache,
-                consumer_options={
-                    "fetch_min_bytes": settings.evaluation_fetch_min_bytes,
-                    "fetch_max_wait_ms": settings.evaluation_fetch_max_wait_ms,
-                },
-            )
-            batch.append(consumer)
-            await consumer.start()
 
         async def reload_rules() -> None:
             await parts.index.reload(db, force=False)
@@ -76,11 +53,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         runtime.every(settings.rules_reload_s, "alarm-rules-reload", reload_rules)
         runtime.every(settings.timer_sweep_s, "alarm-timers", evaluator.fire_due)
         runtime.every(settings.escalation_sweep_s, "alarm-escalation", escalate)
-
-    async def stop(runtime: Runtime) -> None:
-        for consumer in batch:
-            await consumer.stop()
-        batch.clear()
 
     app = create_service_app(
         settings,
@@ -96,8 +68,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         ],
         consumers=register(parts, prepare),
         on_start=[start],
-        on_stop=[stop],
     )
     app.state.parts = parts
-    app.state.batch_consumers = batch
     return app

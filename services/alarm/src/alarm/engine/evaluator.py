@@ -189,6 +189,8 @@ class Evaluator:
 
     # telemetry --------------------------------------------------------------------
     async def handle(self, events: list[CloudEvent], uow: UnitOfWork) -> None:
+        if not self.index.loaded:  # the consumer may start before the service's start hook
+            await self.index.reload(self.db)
         readings = [reading_of(e) for e in events if e.type == TELEMETRY]
         pairs = [
             (rule, reading)

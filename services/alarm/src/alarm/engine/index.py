@@ -28,6 +28,10 @@ class RuleIndex:
         # with the same answer; emptied whenever the rules change
         self._matches: dict[tuple[Any, ...], list[Rule]] = {}
 
+    @property
+    def loaded(self) -> bool:
+        return self._signature is not None
+
     def replace(self, rules: list[Rule]) -> None:
         by_device: dict[str, list[Rule]] = defaultdict(list)
         by_type: dict[str, list[Rule]] = defaultdict(list)
