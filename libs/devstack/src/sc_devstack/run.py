@@ -5,8 +5,8 @@ Starts an embedded Kafka-protocol broker (Tansu) and an embedded PostgreSQL unle
 catalogue, starts every service under ``services/`` and the gateway as separate
 processes (each service migrates its own database on start in dev), waits until each
 answers ``/healthz``, loads demo data where a service has it, starts a small simulated
-device fleet (``device_ingestion.fleet``; ``SIMULATOR=off`` leaves it out), and prints where
-to look.
+device fleet (``device_ingestion.fleet``; in a terminal, or with ``SIMULATOR=on``;
+``SIMULATOR=off`` leaves it out), and prints where to look.
 """
 
 from __future__ import annotations
@@ -175,6 +175,17 @@ def mqtt_port() -> int:
     return service_port(1883)
 
 
+def simulator_wanted(setting: str, interactive: bool) -> bool:
+    """SIMULATOR=on/off; unset: on in a terminal (a developer's `make run`), off when the
+    output is piped (tests and scripts that count their own readings)."""
+    value = setting.strip().lower()
+    if value in ("on", "1", "true", "yes"):
+        return True
+    if value in ("off", "0", "false", "no"):
+        return False
+    return interactive
+
+
 def service_env(
     info: ServiceInfo,
     bootstrap: str,
@@ -277,9 +288,9 @@ def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> i
                 }
                 subprocess.run([sys.executable, "-m", f"{info.package}.demo"], env=env, check=True)
     fleet = None
-    simulate = os.environ.get("SIMULATOR", "on").strip().lower() not in ("off", "0", "false")
+    simulate = simulator_wanted(os.environ.get("SIMULATOR", ""), sys.stdout.isatty())
     if simulate and not args.no_demo and any(s.name == "device-ingestion" for s in services):
-        # a small simulated fleet keeps reporting (device_ingestion.fleet); SIMULATOR=off
+        # a small simulated fleet keeps reporting (device_ingestion.fleet)
         info = next(s for s in services if s.name == "device-ingestion")
         fleet_env = {
             **service_env(info, bootstrap, database_url, idempotence, jwks_url, mqtt),

@@ -10,7 +10,7 @@ their token as username (ThingsBoard's ``v1/devices/me/telemetry``), the others 
 (``POST /api/v1/{token}/telemetry`` through the gateway). Device tokens are kept in
 ``$SC_STATE_DIR/simulator-tokens.json`` so a restart reuses them (a missing one is rotated).
 Runs until stopped (SIGTERM/SIGINT); a failing send is retried on the next tick.
-``make run`` starts it unless ``SIMULATOR=off``.
+``make run`` starts it in a terminal (``SIMULATOR=on``/``off`` to choose).
 """
 
 from __future__ import annotations
