@@ -36,6 +36,8 @@ def gateway_url() -> Iterator[str]:
         "SC_STATE_DIR": state,
         "DEMO_PASSWORD": DEMO_PASSWORD,
         "MQTT_PORT": str(_free_port()),
+        # no simulated fleet: the energy scenario's totals must be its own readings only
+        "SIMULATOR": "off",
     }
     # its own broker and PostgreSQL, as `make run` on a fresh machine
     env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
