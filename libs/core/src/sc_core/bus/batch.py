@@ -46,6 +46,7 @@ from sc_core.bus.consumer import (
     bounded,
     cancelled_from_outside,
     dlq_topic,
+    start_client,
 )
 from sc_core.bus.producer import ProducerHandle
 from sc_core.db.engine import Database
@@ -169,17 +170,7 @@ class BatchConsumer:
                 options.update(self.consumer_options)
                 consumer = AIOKafkaConsumer(**options)
                 consumer.subscribe(self.topics, listener=_Rebalance(self))
-                try:
-                    await bounded(consumer.start(), CLIENT_STEP_SECONDS)
-                except asyncio.CancelledError:
-                    # stopping while still joining: aiokafka's stop() can wait on the
-                    # half-made join for seconds, so the half-started client is left to
-                    # the collector (as EventConsumer does)
-                    raise
-                except BaseException:
-                    with contextlib.suppress(Exception):
-                        await bounded(consumer.stop(), CLIENT_STEP_SECONDS)
-                    raise
+                await start_client(consumer)
                 self._consumer = consumer
                 self.running = True
                 backoff = 0.5

@@ -122,6 +122,20 @@ class StallWatch:
             )
 
 
+async def start_client(consumer: AIOKafkaConsumer) -> None:
+    """Start (join the group) within ``CLIENT_STEP_SECONDS``; a client that fails to start
+    is stopped, one whose owner is being stopped meanwhile is left to the collector
+    (aiokafka's stop() can wait on the half-made join for seconds)."""
+    try:
+        await bounded(consumer.start(), CLIENT_STEP_SECONDS)
+    except asyncio.CancelledError:
+        raise
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await bounded(consumer.stop(), CLIENT_STEP_SECONDS)
+        raise
+
+
 def cancelled_from_outside() -> bool:
     """Whether the current task itself is being cancelled (by its owner), as opposed to a
     CancelledError surfacing from a future some library cancelled underneath it."""
@@ -237,16 +251,7 @@ class EventConsumer:
         }
         options.update(self.consumer_options)
         consumer = AIOKafkaConsumer(*self.topics, **options)
-        try:
-            await bounded(consumer.start(), CLIENT_STEP_SECONDS)
-        except asyncio.CancelledError:
-            # stopping while still joining: aiokafka's stop() can wait on the half-made
-            # join for seconds, so the half-started client is left to the collector
-            raise
-        except BaseException:
-            with contextlib.suppress(Exception):
-                await bounded(consumer.stop(), CLIENT_STEP_SECONDS)
-            raise
+        await start_client(consumer)
         self._consumer = consumer
         self.running = True
 
