@@ -234,7 +234,10 @@ def main(argv: list[str] | None = None) -> int:
         stopping["flag"] = True
         raise KeyboardInterrupt
 
+    # both, explicitly: a shell starting this in the background without job control
+    # hands it SIGINT ignored, and Python then never turns Ctrl-C into KeyboardInterrupt
     signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
     try:
         return _run(stack, args, stopping)
     except KeyboardInterrupt:
