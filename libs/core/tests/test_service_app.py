@@ -62,13 +62,33 @@ async def boom() -> None:
 async def client(
     fresh_database_url: str, kafka_bootstrap: str, kafka_idempotence: bool
 ) -> AsyncIterator[AsyncClient]:
+    async with _client(fresh_database_url, kafka_bootstrap, kafka_idempotence) as c:
+        yield c
+
+
+@pytest.fixture
+async def quiet_client(
+    fresh_database_url: str, kafka_bootstrap: str, kafka_idempotence: bool
+) -> AsyncIterator[AsyncClient]:
+    """A service whose outbox relay does not poll: only requests use the pool."""
+    async with _client(
+        fresh_database_url, kafka_bootstrap, kafka_idempotence, outbox_poll_interval_ms=600_000
+    ) as c:
+        yield c
+
+
+@contextlib.asynccontextmanager
+async def _client(
+    database_url: str, kafka_bootstrap: str, kafka_idempotence: bool, **extra: int
+) -> AsyncIterator[AsyncClient]:
     metadata = new_metadata()
     platform_tables(metadata)
     settings = ServiceSettings(
         service_name="things",
-        database_url=fresh_database_url,
+        database_url=database_url,
         kafka_bootstrap_servers=kafka_bootstrap,
         kafka_enable_idempotence=kafka_idempotence,
+        **extra,
     )
     app = create_service_app(settings, title="things", metadata=metadata, routers=[router])
     async with (
@@ -250,3 +270,54 @@ async def test_a_number_the_database_cannot_hold_is_a_422_not_a_500(client: Asyn
         assert r.status_code == 422, (value, r.text)
         assert r.headers["content-type"].startswith("application/problem+json")
         assert r.json()["code"] == "request.invalid_value"
+
+
+async def _drop_connections(database_url: str) -> int:
+    """Terminate every server connection to this database (as a restart would)."""
+    import asyncpg
+
+    from sc_core.db.engine import database_name
+
+    admin = await asyncpg.connect(
+        database_url.replace("postgresql+asyncpg://", "postgresql://").rsplit("/", 1)[0]
+        + "/postgres"
+    )
+    try:
+        return int(
+            await admin.fetchval(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = $1 AND pid <> pg_backend_pid()",
+                database_name(database_url),
+            )
+        )
+    finally:
+        await admin.close()
+
+
+async def test_a_dropped_connection_is_a_503_once_then_the_pool_reconnects(
+    quiet_client: AsyncClient, fresh_database_url: str
+) -> None:
+    client = quiet_client
+    assert (await client.get("/api/v1/floors", params={"value": 3})).status_code == 200
+    assert await _drop_connections(fresh_database_url) >= 1
+    # just used, so not pinged (a busy path pays no ping): the statement meets the drop
+    r = await client.get("/api/v1/floors", params={"value": 3})
+    assert r.status_code == 503, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["code"] == "service.database_unavailable"
+    assert r.headers["retry-after"] == "1"
+    ok = await client.get("/api/v1/floors", params={"value": 4})
+    assert ok.status_code == 200 and ok.json() == {"floors": 4}
+
+
+async def test_an_idle_connection_is_pinged_and_replaced_before_use(
+    quiet_client: AsyncClient, fresh_database_url: str
+) -> None:
+    client = quiet_client
+    from sc_core.db.engine import PING_IDLE_AFTER_S
+
+    assert (await client.get("/api/v1/floors", params={"value": 3})).status_code == 200
+    assert await _drop_connections(fresh_database_url) >= 1
+    await asyncio.sleep(PING_IDLE_AFTER_S + 0.2)
+    r = await client.get("/api/v1/floors", params={"value": 5})
+    assert r.status_code == 200 and r.json() == {"floors": 5}

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -177,6 +177,19 @@ def install_problem_handlers(app: FastAPI) -> None:
             log.info("data refused on %s %s: %s", request.method, request.url.path, exc.orig)
             return problem_response(
                 Problem(422, "request.invalid_value", "A value is out of range or malformed"),
+                request,
+            )
+        # the database went away under the request (restarted, connection dropped): the
+        # pool replaces the connection, so the client may simply try again
+        if exc.connection_invalidated or isinstance(exc, InterfaceError | OperationalError):
+            log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+            return problem_response(
+                Problem(
+                    503,
+                    "service.database_unavailable",
+                    "The service's database is not reachable; try again shortly",
+                    headers={"Retry-After": "1"},
+                ),
                 request,
             )
         return await _unexpected(request, exc)
