@@ -40,6 +40,10 @@ class ServiceSettings(BaseSettings):
     kafka_consumer_group: str | None = None
     kafka_max_retries: int = 3
     kafka_retry_backoff_ms: int = 200
+    # How long the producer waits to fill a batch. 0: the outbox relay hands over a whole
+    # batch before it waits, so waiting longer only delays every event; a service whose
+    # many small sends benefit from coalescing (device-ingestion) sets more.
+    kafka_linger_ms: int = Field(default=0, ge=0, le=1000)
 
     # PostgreSQL
     database_url: str = DEV_DATABASE_URL

@@ -23,6 +23,9 @@ class Settings(ServiceSettings):
     telemetry_max_future_s: int = 300  # readings stamped further ahead are rejected
     telemetry_max_age_days: int = 366 * 2  # readings older than this are rejected
     ingest_max_readings: int = 20_000  # one request or message at most
+    # Many concurrent requests each send a few readings: a short linger coalesces them
+    # into fewer, larger produce requests (the platform default is 0, for outbox relays)
+    kafka_linger_ms: int = Field(default=5, ge=0, le=1000)
 
     # Storage consumer (telemetry.readings.v1 -> PostgreSQL)
     storage_enabled: bool = True

@@ -27,7 +27,7 @@ def make_producer(
     *,
     client_id: str,
     enable_idempotence: bool = True,
-    linger_ms: int = 5,
+    linger_ms: int = 0,
     request_timeout_ms: int = 15000,
 ) -> AIOKafkaProducer:
     return AIOKafkaProducer(
@@ -49,11 +49,13 @@ class ProducerHandle:
         *,
         client_id: str,
         enable_idempotence: bool = True,
+        linger_ms: int = 0,
         request_timeout_ms: int = 15000,
     ) -> None:
         self.bootstrap_servers = bootstrap_servers
         self.client_id = client_id
         self.enable_idempotence = enable_idempotence
+        self.linger_ms = linger_ms
         self.request_timeout_ms = request_timeout_ms
         self._producer: AIOKafkaProducer | None = None
         self._lock = asyncio.Lock()
@@ -64,6 +66,7 @@ class ProducerHandle:
             settings.kafka_bootstrap_servers,
             client_id=settings.service_name,
             enable_idempotence=settings.kafka_enable_idempotence,
+            linger_ms=settings.kafka_linger_ms,
         )
 
     @property
@@ -79,6 +82,7 @@ class ProducerHandle:
                     self.bootstrap_servers,
                     client_id=self.client_id,
                     enable_idempotence=self.enable_idempotence,
+                    linger_ms=self.linger_ms,
                     request_timeout_ms=self.request_timeout_ms,
                 )
                 try:
