@@ -8,7 +8,7 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
 
 from sc_core.bus import CloudEvent, ProducerHandle, dlq_topic
@@ -62,8 +62,14 @@ async def _wait(predicate, timeout: float = 40.0) -> None:  # type: ignore[no-un
 
 
 def _consumer(
-    db: Database, bootstrap: str, topic: str, group: str, producer: ProducerHandle, handler
-) -> BatchConsumer:  # type: ignore[no-untyped-def]
+    db: Database,
+    bootstrap: str,
+    topic: str,
+    group: str,
+    producer: ProducerHandle,
+    handler,  # type: ignore[no-untyped-def]
+    commit_interval_s: float = 0.0,
+) -> BatchConsumer:
     return BatchConsumer(
         name=f"batch-{group}",
         db=db,
@@ -76,6 +82,7 @@ def _consumer(
         max_batch=500,
         max_retries=1,
         retry_backoff=0.01,
+        commit_interval_s=commit_interval_s,
     )
 
 
@@ -146,6 +153,77 @@ async def test_batches_share_a_transaction_and_bad_records_go_to_the_dlq(
         async with db.engine.connect() as conn:
             distinct = await conn.scalar(select(func.count(func.distinct(effects.c.event_id))))
         assert distinct == 200
+    finally:
+        await again.stop()
+        await producer.close()
+
+
+async def _committed(bootstrap: str, topic: str, group: str) -> int:
+    """How many records of ``topic`` the group has committed (the sum of its offsets)."""
+    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    await probe.start()
+    try:
+        total = 0
+        for p in sorted(probe.partitions_for_topic(topic) or await _partitions(probe, topic)):
+            total += await probe.committed(TopicPartition(topic, p)) or 0
+        return total
+    finally:
+        await probe.stop()
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
+    cluster = await consumer._client.fetch_all_metadata()
+    return cluster.partitions_for_topic(topic) or set()
+
+
+async def test_offsets_committed_at_most_each_interval_and_all_of_them_on_stop(
+    db: Database, kafka_bootstrap: str, kafka_idempotence: bool
+) -> None:
+    topic = await _topic(kafka_bootstrap)
+    producer = ProducerHandle(kafka_bootstrap, client_id="t", enable_idempotence=kafka_idempotence)
+    kafka = await producer.get()
+
+    async def handler(events: list[CloudEvent], uow: UnitOfWork) -> None:
+        for event in events:
+            await uow.session.execute(effects.insert().values(event_id=event.id, n=event.data["n"]))
+
+    async def send(numbers: range) -> None:
+        for n in numbers:
+            event = _event(n)
+            await kafka.send(topic, event.body(), key=str(n % 5).encode(), headers=event.headers())
+        await kafka.flush()
+
+    async def handled(count: int):  # type: ignore[no-untyped-def]
+        async def check() -> bool:
+            return len(await _rows(db)) >= count
+
+        return check
+
+    group = f"g-{uuid.uuid4().hex[:8]}"
+    consumer = _consumer(db, kafka_bootstrap, topic, group, producer, handler, 3600.0)
+    await consumer.start()
+    try:
+        await send(range(10))
+        await _wait(await handled(10))
+        await asyncio.sleep(0.5)
+        first = await _committed(kafka_bootstrap, topic, group)
+        assert 0 < first <= 10  # the first batch's offsets went at once
+        await send(range(10, 100))
+        await _wait(await handled(100))
+        await asyncio.sleep(0.5)
+        # handled, but within the interval: not committed yet
+        assert await _committed(kafka_bootstrap, topic, group) == first
+    finally:
+        await consumer.stop()
+    # stopping committed everything handled: the same group starts after it
+    assert await _committed(kafka_bootstrap, topic, group) == 100
+    again = _consumer(db, kafka_bootstrap, topic, group, producer, handler, 3600.0)
+    await again.start()
+    try:
+        await send(range(100, 101))
+        await _wait(await handled(101))
+        await asyncio.sleep(0.5)
+        assert await _rows(db) == list(range(101))
     finally:
         await again.stop()
         await producer.close()

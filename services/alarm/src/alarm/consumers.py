@@ -61,6 +61,7 @@ def register(parts: Parts, prepare: Callable[[Runtime], None]) -> Callable[[Runt
                 group_id=settings.evaluation_group or f"{settings.consumer_group}.evaluator",
                 max_batch=settings.evaluation_max_batch,
                 on_assigned=parts.evaluator.drop_cache,
+                commit_interval_s=settings.evaluation_commit_interval_s,
                 consumer_options={
                     "fetch_min_bytes": settings.evaluation_fetch_min_bytes,
                     "fetch_max_wait_ms": settings.evaluation_fetch_max_wait_ms,
