@@ -20,7 +20,8 @@ crossings sent, readings/s actually produced. Merged into bench/results/latest.j
 The producer encodes readings from a template (no CloudEvent object per reading), so one
 Python process keeps a steady 5,000/s here; ``producer_worst_lag_ms`` says how far it ever
 fell behind its schedule. ``ALARM_BENCH_TRACE=1`` prints every latency with its arrival
-time (to see whether a tail is a stall or a steady state). Set the service's settings
+time (to see whether a tail is a stall or a steady state); ``ALARM_BENCH_KEEP=1`` keeps the
+work directory with the service's log. Set the service's settings
 through the environment (e.g. ``EVALUATION_FETCH_MIN_BYTES``).
 """
 
@@ -66,6 +67,19 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, total) CPU ticks of the whole machine so far (Linux /proc/stat)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values) - idle, sum(values)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -226,14 +240,19 @@ async def produce(bootstrap: str, args: argparse.Namespace) -> tuple[int, int, f
 
 
 def listen_process(bootstrap: str, results: Any, stop: Any) -> None:
-    latencies: list[float] = []
+    latencies: list[tuple[float, float]] = []
     asyncio.run(listen(bootstrap, latencies, stop, results))
     results.put(latencies)
 
 
-async def listen(bootstrap: str, latencies: list[float], stop: Any, results: Any) -> None:
+async def listen(
+    bootstrap: str, latencies: list[tuple[float, float]], stop: Any, results: Any
+) -> None:
+    # fetch_min_bytes is 1, so the broker answers a waiting fetch as soon as an alarm event
+    # is appended; the wait bounds only empty fetches (at 10 ms the listener alone had the
+    # broker answer ~100 empty fetches a second on the same 2 cores)
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=10
+        bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=500
     )
     await consumer.start()
     try:
@@ -257,10 +276,14 @@ async def listen(bootstrap: str, latencies: list[float], stop: Any, results: Any
                     data = json.loads(record.value)
                     received = data.get("details", {}).get("received_at")
                     if received and data.get("count") == 1:
-                        got = (now - datetime.fromisoformat(received)).total_seconds()
-                        latencies.append(got)
+                        start = datetime.fromisoformat(received).timestamp()
+                        got = now.timestamp() - start
+                        # the record's timestamp is when the relay handed it to its producer
+                        sent = record.timestamp / 1000 - start
+                        latencies.append((got, sent))
                         if os.environ.get("ALARM_BENCH_TRACE"):
-                            print(f"trace {now.timestamp():.3f} {got * 1000:.1f}", flush=True)
+                            print(f"trace {now.timestamp():.3f} {got * 1000:.1f} "
+                                  f"{sent * 1000:.1f}", flush=True)  # fmt: skip
     finally:
         await consumer.stop()
 
@@ -292,10 +315,16 @@ async def run(args: argparse.Namespace, bootstrap: str, db_url: str, jwks: str, 
         if results.get(timeout=60) != "listening":
             raise RuntimeError("the alarm event listener did not start")
         print(f"producing {args.rate:.0f} readings/s for {args.seconds:.0f} s ...", flush=True)
+        cpu_before, ticks_before = process_cpu_s(service.proc.pid), machine_ticks()
         sent, crossings, took, lag = await produce(bootstrap, args)
+        cpu_used = process_cpu_s(service.proc.pid) - cpu_before
+        ticks_after = machine_ticks()
+        machine_busy = (ticks_after[0] - ticks_before[0]) / max(1, ticks_after[1] - ticks_before[1])
         await asyncio.sleep(5.0)  # the last alarms come through
         stop.set()
-        latencies: list[float] = await asyncio.to_thread(results.get, True, 60)
+        measured: list[tuple[float, float]] = await asyncio.to_thread(results.get, True, 60)
+        latencies = [total for total, _ in measured]
+        handed = [sent for _, sent in measured]
         listener.join(10)
         busy = await service.metrics()
         busy.update(await breakdown(db_url))
@@ -311,6 +340,14 @@ async def run(args: argparse.Namespace, bootstrap: str, db_url: str, jwks: str, 
             "latency_ms_p99": round(pct(latencies, 0.99) * 1000, 1),
             "latency_ms_max": round(max(latencies, default=float("nan")) * 1000, 1),
             "goal_p99_ms": 100,
+            # the service's CPU per second of load (1.0 = a whole core), and how busy the
+            # machine's cores were meanwhile (broker, database, producer, listener included)
+            "service_cpu_per_s": round(cpu_used / took, 2),
+            "machine_busy": round(machine_busy, 2),
+            # reading received -> the alarm event handed to the relay's producer (the rest
+            # is the broker and the listener's fetch)
+            "to_producer_ms_p50": round(pct(handed, 0.50) * 1000, 1),
+            "to_producer_ms_p99": round(pct(handed, 0.99) * 1000, 1),
             **busy,
         }
         return row
@@ -319,8 +356,10 @@ async def run(args: argparse.Namespace, bootstrap: str, db_url: str, jwks: str, 
 
 
 async def breakdown(db_url: str) -> dict[str, float]:
-    """Where the time went: reading -> alarm committed (evaluation, incl. waiting in the
-    topic), commit -> published by the outbox relay."""
+    """Where the time went: reading -> alarm row built in the evaluator's transaction
+    (waiting in the topic and evaluation; ``evaluated``), and the evaluator's transaction
+    start -> the relay's transaction start that published it (PostgreSQL's ``now()`` is a
+    transaction's start; ``relayed``)."""
     conn = await asyncpg.connect(db_url.replace("+asyncpg", ""))
     try:
         evaluated = [
@@ -406,7 +445,10 @@ def main() -> int:
         key = "alarm_latency" if args.broker == "tansu" else f"alarm_latency_{args.broker}"
         print(f"written to {RESULTS} (key {key})")
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if os.environ.get("ALARM_BENCH_KEEP"):
+            print(f"kept {work} (the service's log: alarm.log)")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

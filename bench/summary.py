@@ -58,7 +58,13 @@ def rows(data: dict[str, Any]) -> list[tuple[str, str, str]]:
             out.append(
                 (
                     f"alarm latency at {alarm['produced_rate_per_s']:,} readings/s ({broker})",
-                    f"p50 {alarm['latency_ms_p50']} ms, p99 {alarm['latency_ms_p99']} ms",
+                    f"p50 {alarm['latency_ms_p50']} ms, p99 {alarm['latency_ms_p99']} ms"
+                    + (
+                        f" (service {alarm['service_cpu_per_s']} core, "
+                        f"machine {alarm['machine_busy']:.0%} busy)"
+                        if "machine_busy" in alarm
+                        else ""
+                    ),
                     f"goal p99 <= {alarm.get('goal_p99_ms', 100)} ms; {ceiling}",
                 )
             )
