@@ -185,3 +185,60 @@ async def test_a_grid_worker_keeps_the_register_of_their_grid(
     }
     r = await h.client.post("/api/v1/key-places", json=key_place, headers=worker)
     assert r.status_code == 201, r.text
+
+
+async def test_a_grid_worker_sees_and_handles_the_alarms_of_their_grid_only(
+    harness: Harness, community: str, devices: Devices
+) -> None:
+    """网格员: alarms in the buildings of their grid are listed, readable and
+    acknowledgeable; another grid's alarm looks absent and cannot be touched."""
+    h = harness
+    grid, other_grid = f"g-{uuid.uuid4().hex[:6]}", f"g-{uuid.uuid4().hex[:6]}"
+    mine, theirs = f"b-{uuid.uuid4().hex[:6]}", f"b-{uuid.uuid4().hex[:6]}"
+    await devices.household_placed(f"h-{uuid.uuid4().hex[:6]}", mine, "u-1", "r-1", grid)
+    await devices.household_placed(f"h-{uuid.uuid4().hex[:6]}", theirs, "u-1", "r-2",
+                                   other_grid)  # fmt: skip
+
+    async def projected() -> bool:
+        rows = await h.sql(
+            "SELECT count(*) FROM building_grids WHERE building_id IN (:a, :b)", a=mine, b=theirs
+        )
+        return int(rows[0][0]) == 2
+
+    await wait_for(projected)
+    staff = h.staff(community)
+    raised = {}
+    for building in (mine, theirs):
+        r = await h.client.post(
+            "/api/v1/alarms",
+            json={
+                "community_id": community,
+                "building_id": building,
+                "alarm_type": "smoke",
+                "title": "烟雾",
+            },
+            headers=staff,
+        )
+        assert r.status_code == 201, r.text
+        raised[building] = r.json()["id"]
+    worker = h.issuer.bearer("u-grid-2", grants=[Grant("grid_worker", "grid", grid)])
+
+    r = await h.client.get("/api/v1/alarms", headers=worker)
+    assert r.status_code == 200
+    assert [a["id"] for a in r.json()["items"]] == [raised[mine]]
+    assert r.json()["total"] == 1
+    r = await h.client.get(f"/api/v1/alarms/{raised[mine]}", headers=worker)
+    assert r.status_code == 200 and r.json()["building_id"] == mine
+    r = await h.client.post(f"/api/v1/alarms/{raised[mine]}/ack", headers=worker)
+    assert r.status_code == 200 and r.json()["status"] == "active_ack"
+
+    r = await h.client.get(f"/api/v1/alarms/{raised[theirs]}", headers=worker)
+    assert r.status_code == 404 and r.json()["code"] == "alarm.not_found"
+    r = await h.client.post(f"/api/v1/alarms/{raised[theirs]}/ack", headers=worker)
+    assert r.status_code == 404
+    # a manual alarm: in their grid yes, elsewhere not as staff
+    flood = {"community_id": community, "alarm_type": "flood", "title": "水浸"}
+    r = await h.client.post("/api/v1/alarms", json={**flood, "building_id": mine}, headers=worker)
+    assert r.status_code == 201, r.text
+    r = await h.client.post("/api/v1/alarms", json={**flood, "building_id": theirs}, headers=worker)
+    assert r.status_code == 403

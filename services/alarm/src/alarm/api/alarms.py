@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from alarm.api.deps import (
     ALARM_READERS,
@@ -18,6 +18,7 @@ from alarm.api.deps import (
     PartsDep,
     Staff,
     ensure_place,
+    grid_scope,
 )
 from alarm.api.schemas import (
     AlarmDetail,
@@ -31,6 +32,7 @@ from alarm.db.models import Alarm, AlarmComment, AlarmHistory
 from alarm.db.registers import KeyPlace
 from alarm.domain.geo import distance_m
 from alarm.engine import alarms as lifecycle
+from alarm.engine import places
 from alarm.engine.evaluator import after_cleared, after_raised
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.auth import Principal, in_scope, scope_clause
@@ -45,28 +47,34 @@ def read(row: Any) -> AlarmRead:
     return AlarmRead.model_validate(row, from_attributes=True)
 
 
-def visible(principal: Principal, row: Any) -> bool:
-    return in_scope(
-        principal,
-        community_id=row.community_id,
-        building_id=row.building_id,
-        unit_id=row.unit_id,
-        household_id=row.household_id,
-        roles=ALARM_READERS,
-    )
+async def _grid(uow: UnitOfWork, principal: Principal, row: Any) -> str | None:
+    """The grid of the alarm's building (identity's placements), looked up only for a
+    caller holding grid grants (网格员 see and handle the alarms of their grid)."""
+    if row.building_id and principal.scope_ids("grid", ALARM_READERS):
+        return await places.grid_of(uow, row.building_id)
+    return None
 
 
 async def load(uow: UnitOfWork, principal: Principal, alarm_id: uuid.UUID) -> Any:
     row = await lifecycle.get(uow, alarm_id)
-    if row is None or not visible(principal, row):  # out of scope looks like absent
+    if row is None or not in_scope(  # out of scope looks like absent
+        principal,
+        community_id=row.community_id,
+        grid_id=await _grid(uow, principal, row),
+        building_id=row.building_id,
+        unit_id=row.unit_id,
+        household_id=row.household_id,
+        roles=ALARM_READERS,
+    ):
         raise Problem(404, "alarm.not_found", f"No alarm {alarm_id}")
     return row
 
 
-def ensure_staff_on(principal: Principal, row: Any) -> None:
+async def ensure_staff_on(uow: UnitOfWork, principal: Principal, row: Any) -> None:
     if not in_scope(
         principal,
         community_id=row.community_id,
+        grid_id=await _grid(uow, principal, row),
         building_id=row.building_id,
         unit_id=row.unit_id,
         roles=STAFF,
@@ -91,13 +99,16 @@ async def list_alarms(
 ) -> Page[AlarmRead]:
     t = Alarm.__table__.c
     query = select(Alarm.__table__).where(
-        scope_clause(
-            principal,
-            community_col=t.community_id,
-            building_col=t.building_id,
-            unit_col=t.unit_id,
-            household_col=t.household_id,
-            roles=ALARM_READERS,
+        or_(
+            scope_clause(
+                principal,
+                community_col=t.community_id,
+                building_col=t.building_id,
+                unit_col=t.unit_id,
+                household_col=t.household_id,
+                roles=ALARM_READERS,
+            ),
+            grid_scope(principal, t.building_id, ALARM_READERS),
         )
     )
     filters = (
@@ -190,6 +201,7 @@ async def manual_alarm(
     staff = in_scope(
         principal,
         community_id=body.community_id,
+        grid_id=await _grid(uow, principal, body),
         building_id=body.building_id,
         unit_id=body.unit_id,
         roles=STAFF,
@@ -271,7 +283,7 @@ async def ack(
     request: Request,
 ) -> AlarmRead:
     row = await load(uow, principal, alarm_id)
-    ensure_staff_on(principal, row)
+    await ensure_staff_on(uow, principal, row)
     done = await lifecycle.acknowledge(uow, parts.settings.alarm_topic, alarm_id, principal.subject)
     if done is None:
         raise Problem(409, "alarm.already_acknowledged", "The alarm is already acknowledged")
@@ -289,7 +301,7 @@ async def clear(
     request: Request,
 ) -> AlarmRead:
     row = await load(uow, principal, alarm_id)
-    ensure_staff_on(principal, row)
+    await ensure_staff_on(uow, principal, row)
     done = await lifecycle.clear_by_id(
         uow, parts.settings.alarm_topic, alarm_id, principal.subject, "manual"
     )
@@ -310,7 +322,7 @@ async def assign(
     request: Request,
 ) -> AlarmRead:
     row = await load(uow, principal, alarm_id)
-    ensure_staff_on(principal, row)
+    await ensure_staff_on(uow, principal, row)
     alarm = await uow.session.get(Alarm, alarm_id)
     assert alarm is not None
     alarm.assignee_id = body.assignee_id
