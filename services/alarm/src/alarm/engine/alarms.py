@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, case, column, insert, literal_column, select, text, update
+from sqlalchemy import Boolean, case, column, literal_column, select, text, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import JSONB
 
+from alarm.db.base import Base
 from alarm.db.models import Alarm, AlarmHistory
 from alarm.domain.lifecycle import ACTIVE
 from alarm.domain.rules import SEVERITY_RANK
@@ -94,14 +95,21 @@ class Writes:
         )
 
     async def flush(self) -> None:
-        if self.notes:
-            await self.uow.session.execute(insert(AlarmHistory.__table__), self.notes)
-            self.notes = []
-        if self.events:
-            rows = [outbox_row(t, e, key=k) for t, e, k in self.events]
-            await self.uow.session.execute(self.uow.tables.outbox.insert(), rows)
-            self.uow.published.extend(e for _, e, _ in self.events)
-            self.events = []
+        """History rows and outbox events in ONE statement (a data-modifying CTE when
+        there are both): a batch raising alarms pays one round trip for them."""
+        notes, events = self.notes, self.events
+        if not notes and not events:
+            return
+        self.notes, self.events = [], []
+        params: dict[str, list[Any]] = {}
+        if notes:
+            params.update(as_arrays(AlarmHistory.__table__, HISTORY_COLUMNS, notes, "h_"))
+        if events:
+            rows = [outbox_row(t, e, key=k) for t, e, k in events]
+            params.update(as_arrays(self.uow.tables.outbox, OUTBOX_COLUMNS, rows, "o_"))
+        statement = HISTORY_AND_OUTBOX if notes and events else HISTORY if notes else OUTBOX
+        await self.uow.session.execute(statement, params)
+        self.uow.published.extend(e for _, e, _ in events)
 
 
 def _scalar(value: Any) -> bool | int | float | str:
@@ -189,42 +197,60 @@ def _values(cause: Cause) -> dict[str, Any]:
     }
 
 
-def unnest_upsert(table: Any, columns: list[str], conflict: str, set_: str, returning: str) -> str:
-    """``INSERT … SELECT … FROM unnest(<one array per column>) ON CONFLICT …`` as plain
-    SQL: one statement for any number of rows, with one parameter (an array) per column.
+def unnest_insert(table: Any, columns: list[str], prefix: str = "") -> str:
+    """``INSERT … SELECT … FROM unnest(<one array per column>)`` as plain SQL: one
+    statement for any number of rows, with one parameter (an array) per column, named
+    ``<prefix><column>`` (a prefix lets two of them share one statement).
 
     Why text: SQLAlchemy 2.0 does not cache the compiled form of PostgreSQL's
     ``INSERT … ON CONFLICT`` (its clause has no cache key), so the dialect's ``insert()``
     was compiled again on every batch; a ``text()`` statement is compiled once. JSONB
-    values travel as JSON text (``*_json`` helpers) and are cast in the statement."""
+    values travel as JSON text (:func:`as_arrays`) and are cast in the statement."""
     dialect = postgresql.dialect()
     arrays, picks = [], []
     for name in columns:
         col = table.c[name]
         if isinstance(col.type, JSONB):
-            arrays.append(f"CAST(:{name} AS text[])")
+            arrays.append(f"CAST(:{prefix}{name} AS text[])")
             picks.append(f"CAST(t.{name} AS jsonb)")
         else:
-            arrays.append(f"CAST(:{name} AS {col.type.compile(dialect=dialect)}[])")
+            arrays.append(f"CAST(:{prefix}{name} AS {col.type.compile(dialect=dialect)}[])")
             picks.append(f"t.{name}")
     names = ", ".join(columns)
     # names come from the table's metadata, at import; values are parameters
     return (
         f"INSERT INTO {table.name} ({names}) SELECT {', '.join(picks)} "  # noqa: S608
-        f"FROM unnest({', '.join(arrays)}) AS t({names}) "
-        f"ON CONFLICT {conflict} DO UPDATE SET {set_} {returning}"
+        f"FROM unnest({', '.join(arrays)}) AS t({names})"
+    )
+
+
+def unnest_upsert(table: Any, columns: list[str], conflict: str, set_: str, returning: str) -> str:
+    """:func:`unnest_insert` ``ON CONFLICT … DO UPDATE``."""
+    return (
+        f"{unnest_insert(table, columns)} ON CONFLICT {conflict} DO UPDATE SET {set_} {returning}"
     ).strip()
 
 
-def as_arrays(table: Any, columns: list[str], rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+def as_arrays(
+    table: Any, columns: list[str], rows: list[dict[str, Any]], prefix: str = ""
+) -> dict[str, list[Any]]:
     """Rows (dicts) to one list per column, JSONB columns as JSON text."""
     out: dict[str, list[Any]] = {}
     for name in columns:
         if isinstance(table.c[name].type, JSONB):
-            out[name] = [None if r[name] is None else _dumps(r[name]) for r in rows]
+            out[prefix + name] = [None if r[name] is None else _dumps(r[name]) for r in rows]
         else:
-            out[name] = [r[name] for r in rows]
+            out[prefix + name] = [r[name] for r in rows]
     return out
+
+
+HISTORY_COLUMNS = ["alarm_id", "at", "action", "actor_id", "detail"]
+OUTBOX_COLUMNS = ["event_id", "topic", "key", "headers", "payload"]
+_HISTORY_SQL = unnest_insert(AlarmHistory.__table__, HISTORY_COLUMNS, "h_")
+_OUTBOX_SQL = unnest_insert(Base.metadata.tables["event_outbox"], OUTBOX_COLUMNS, "o_")
+HISTORY = text(_HISTORY_SQL)
+OUTBOX = text(_OUTBOX_SQL)
+HISTORY_AND_OUTBOX = text(f"WITH history AS ({_HISTORY_SQL}) {_OUTBOX_SQL}")
 
 
 def _dumps(value: Any) -> str:
