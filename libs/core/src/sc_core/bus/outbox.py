@@ -16,7 +16,19 @@ import zlib
 from typing import Any
 
 from prometheus_client import Counter, Gauge
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    LargeBinary,
+    String,
+    column,
+    delete,
+    func,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 
 from sc_core import failpoints
 from sc_core.bus.cloudevents import CloudEvent
@@ -44,6 +56,24 @@ def outbox_row(topic: str, event: CloudEvent, *, key: str | None = None) -> dict
         "headers": headers,
         "payload": event.body(),
     }
+
+
+LOCK_AND_SELECT = text(
+    "SELECT l.got, o.seq, o.topic, o.key, o.headers, o.payload"
+    " FROM (SELECT pg_try_advisory_xact_lock(:key) AS got) AS l"
+    " LEFT JOIN LATERAL (SELECT seq, topic, key, headers, payload FROM event_outbox"
+    " WHERE l.got AND sent_at IS NULL ORDER BY seq LIMIT :n) AS o ON true"
+    " ORDER BY o.seq"
+).columns(
+    column("got", Boolean),
+    column("seq", BigInteger),
+    column("topic", String),
+    column("key", String),
+    column("headers", JSONB),
+    column("payload", LargeBinary),
+)
+"""The relay's advisory lock (transaction-scoped) and, only if it got it, the oldest
+unsent events: always at least one row, whose ``got`` says whether the lock was taken."""
 
 
 class OutboxRelay:
@@ -124,22 +154,13 @@ class OutboxRelay:
         """Publish up to one batch of unsent events; returns how many were sent."""
         outbox = self.db.tables.outbox
         async with self.db.engine.connect() as conn, conn.begin():
-            if not await conn.scalar(select(func.pg_try_advisory_xact_lock(self.lock_key))):
-                return 0
-            rows = (
-                await conn.execute(
-                    select(
-                        outbox.c.seq,
-                        outbox.c.topic,
-                        outbox.c.key,
-                        outbox.c.headers,
-                        outbox.c.payload,
-                    )
-                    .where(outbox.c.sent_at.is_(None))
-                    .order_by(outbox.c.seq)
-                    .limit(self.batch_size)
-                )
+            # the lock and the batch in one round trip (this is on every event's path)
+            found = (
+                await conn.execute(LOCK_AND_SELECT, {"key": self.lock_key, "n": self.batch_size})
             ).all()
+            if not found[0].got:  # another relay of this service is publishing
+                return 0
+            rows = [r for r in found if r.seq is not None]
             if not rows:
                 PENDING.labels(self.service).set(0)
                 return 0
