@@ -224,11 +224,12 @@ def unnest_insert(table: Any, columns: list[str], prefix: str = "") -> str:
     )
 
 
-def unnest_upsert(table: Any, columns: list[str], conflict: str, set_: str, returning: str) -> str:
+def unnest_upsert(
+    table: Any, columns: list[str], conflict: str, set_: str, returning: str, prefix: str = ""
+) -> str:
     """:func:`unnest_insert` ``ON CONFLICT … DO UPDATE``."""
-    return (
-        f"{unnest_insert(table, columns)} ON CONFLICT {conflict} DO UPDATE SET {set_} {returning}"
-    ).strip()
+    insert_sql = unnest_insert(table, columns, prefix)
+    return f"{insert_sql} ON CONFLICT {conflict} DO UPDATE SET {set_} {returning}".strip()
 
 
 def as_arrays(
@@ -264,8 +265,10 @@ ALARM_INSERT_COLUMNS = [
     "title", "description", "details", "actions", "work_order_type", "created_by",
     "severity_bumped", "escalation_stage",
 ]  # fmt: skip
-UPSERT = text(
-    unnest_upsert(
+
+
+def _upsert_sql(prefix: str = "") -> str:
+    return unnest_upsert(
         Alarm.__table__,
         ALARM_INSERT_COLUMNS,
         "(originator_type, originator_id, alarm_type) WHERE cleared_at IS NULL",
@@ -274,8 +277,11 @@ UPSERT = text(
         " severity_bumped = alarms.severity <> excluded.severity,"
         " severity = excluded.severity, details = excluded.details",
         "RETURNING alarms.*, (xmax = 0) AS inserted",
+        prefix,
     )
-).columns(*ALARM_COLUMNS, column("inserted", Boolean))
+
+
+UPSERT = text(_upsert_sql()).columns(*ALARM_COLUMNS, column("inserted", Boolean))
 
 
 def fold(causes: list[Cause]) -> list[Cause]:
@@ -308,9 +314,15 @@ async def raise_many(
     result = await uow.session.execute(
         UPSERT, as_arrays(Alarm.__table__, ALARM_INSERT_COLUMNS, values)
     )
+    return _raised(result.all(), causes, topic, writes)
+
+
+def _raised(rows: Any, causes: list[Cause], topic: str, writes: Writes) -> list[Raised]:
+    """History and events of upserted alarms: a new one is raised, a repeat that changed
+    the severity is raised again, a plain repeat only counts."""
     out = []
     by_cause = {(c.originator_type, c.originator_id, c.alarm_type): c for c in causes}
-    for row in result.all():
+    for row in rows:
         created = bool(row.inserted)
         cause = by_cause.get((row.originator_type, row.originator_id, row.alarm_type))
         if created:
@@ -343,13 +355,77 @@ async def clear_many(
     """Clear the active alarms of these (originator type, originator id, alarm type)."""
     if not causes:
         return []
-    kinds, ids, types = (list(x) for x in zip(*causes, strict=True))
-    params = {"originator_type": kinds, "originator_id": ids, "alarm_type": types, "at": at}
-    rows = list((await uow.session.execute(CLEAR_CAUSES, params)).all())
+    rows = list((await uow.session.execute(CLEAR_CAUSES, _clear_params(causes, at))).all())
+    return _cleared(rows, topic, reason, writes)
+
+
+def _clear_params(causes: list[tuple[str, str, str]], at: datetime, prefix: str = "") -> Any:
+    kinds, ids, types = [list(x) for x in zip(*causes, strict=True)] if causes else [[], [], []]
+    return {
+        f"{prefix}originator_type": kinds,
+        f"{prefix}originator_id": ids,
+        f"{prefix}alarm_type": types,
+        f"{prefix}at": at,
+    }
+
+
+def _cleared(rows: list[Any], topic: str, reason: str, writes: Writes) -> list[Any]:
     for row in rows:
         writes.note(row.id, "cleared", None, reason=reason)
         writes.publish(topic, event_of(topic, row, CLEARED), str(row.id))
     return rows
+
+
+async def raise_and_clear(
+    uow: UnitOfWork,
+    topic: str,
+    causes: list[Cause],
+    clears: list[tuple[str, str, str]],
+    at: datetime,
+    reason: str,
+    writes: Writes,
+    extra: tuple[str, dict[str, Any]] | None = None,
+) -> tuple[list[Raised], list[Any]]:
+    """:func:`clear_many` and :func:`raise_many` — and ``extra``, another data-modifying
+    statement with its (prefixed) parameters, such as the evaluator's rule states — in
+    ONE statement, one round trip for a whole batch's writes. The causes cleared and
+    those raised must be distinct (one statement may touch a row only once): the
+    evaluator takes this path unless a cause is raised and cleared in the same batch."""
+    causes = fold(causes)
+    keys = {(c.originator_type, c.originator_id, c.alarm_type) for c in causes}
+    if keys & set(clears):
+        raise ValueError("a cause both raised and cleared: clear_many, then raise_many")
+    values = [_values(c) for c in causes]
+    params = as_arrays(Alarm.__table__, ALARM_INSERT_COLUMNS, values, "r_")
+    params.update(_clear_params(clears, at, "c_"))
+    extra_sql = None
+    if extra is not None:
+        extra_sql, extra_params = extra
+        params.update(extra_params)
+    rows = (await uow.session.execute(_raise_and_clear(extra_sql), params)).all()
+    raised = _raised([r for r in rows if not r.was_cleared], causes, topic, writes)
+    return raised, _cleared([r for r in rows if r.was_cleared], topic, reason, writes)
+
+
+_COMBINED: dict[str, Any] = {}
+
+
+def _raise_and_clear(extra_sql: str | None) -> Any:
+    """The statement of :func:`raise_and_clear`, built once per ``extra``."""
+    statement = _COMBINED.get(extra_sql or "")
+    if statement is None:
+        # statements built at import from the tables' metadata; values are parameters
+        head = f"WITH extra AS ({extra_sql}), " if extra_sql else "WITH "
+        sql = (
+            f"{head}cleared AS ({_clear_sql('c_')}), raised AS ({_upsert_sql('r_')})"  # noqa: S608
+            " SELECT false AS was_cleared, raised.* FROM raised"
+            " UNION ALL SELECT true, cleared.*, false FROM cleared"
+        )
+        statement = text(sql).columns(
+            column("was_cleared", Boolean), *ALARM_COLUMNS, column("inserted", Boolean)
+        )
+        _COMBINED[extra_sql or ""] = statement
+    return statement
 
 
 async def clear_cause(
@@ -371,15 +447,20 @@ async def clear_cause(
     return rows[0] if rows else None
 
 
-CLEAR_CAUSES = text(
-    "UPDATE alarms SET status = CASE WHEN status = 'active_ack' THEN 'cleared_ack'"
-    " ELSE 'cleared_unack' END, cleared_at = :at, cleared_by = NULL,"
-    " next_escalation_at = NULL"
-    " WHERE cleared_at IS NULL AND (originator_type, originator_id, alarm_type) IN"
-    " (SELECT * FROM unnest(CAST(:originator_type AS varchar[]),"
-    " CAST(:originator_id AS varchar[]), CAST(:alarm_type AS varchar[])))"
-    " RETURNING alarms.*"
-).columns(*ALARM_COLUMNS)
+def _clear_sql(p: str = "") -> str:
+    """The clear statement; ``p`` prefixes its parameters' names (a constant)."""
+    return (
+        "UPDATE alarms SET status = CASE WHEN status = 'active_ack' THEN 'cleared_ack'"  # noqa: S608
+        f" ELSE 'cleared_unack' END, cleared_at = :{p}at, cleared_by = NULL,"
+        " next_escalation_at = NULL"
+        " WHERE cleared_at IS NULL AND (originator_type, originator_id, alarm_type) IN"
+        f" (SELECT * FROM unnest(CAST(:{p}originator_type AS varchar[]),"
+        f" CAST(:{p}originator_id AS varchar[]), CAST(:{p}alarm_type AS varchar[])))"
+        " RETURNING alarms.*"
+    )
+
+
+CLEAR_CAUSES = text(_clear_sql()).columns(*ALARM_COLUMNS)
 
 
 def _clear_values(at: datetime, actor_id: str | None) -> dict[str, Any]:

@@ -42,15 +42,15 @@ Key = tuple[uuid.UUID, str]
 
 
 STATE_COLUMNS = ["rule_id", "originator_id", "state", "due_at", "updated_at"]
-STATE_UPSERT = text(
-    lifecycle.unnest_upsert(
-        RuleState.__table__,
-        STATE_COLUMNS,
-        "(rule_id, originator_id)",
-        "state = excluded.state, due_at = excluded.due_at, updated_at = excluded.updated_at",
-        "",
-    )
+STATE_SQL = lifecycle.unnest_upsert(
+    RuleState.__table__,
+    STATE_COLUMNS,
+    "(rule_id, originator_id)",
+    "state = excluded.state, due_at = excluded.due_at, updated_at = excluded.updated_at",
+    "",
+    "s_",
 )
+STATE_UPSERT = text(STATE_SQL)
 
 
 class BadReading(ValueError):
@@ -224,30 +224,31 @@ class Evaluator:
             self.cache[key] = step.state
 
     async def apply(self, uow: UnitOfWork, out: Outcomes) -> None:
+        """The batch's writes: rule states, alarms cleared and raised, then who is told,
+        history and events. Usually ONE statement for the first three (the causes raised
+        and those cleared are distinct); when a cause is raised and cleared within the
+        batch (a spike) or cleared before it is raised again, in that order, one by one."""
+        states = None
         if out.states:
+            now = datetime.now(UTC)
             rows = [
                 {
                     "rule_id": k[0],
                     "originator_id": k[1],
                     "state": s.state,
                     "due_at": s.due_at,
-                    "updated_at": datetime.now(UTC),
+                    "updated_at": now,
                 }
                 for k, s in out.states.items()
             ]
-            await uow.session.execute(
-                STATE_UPSERT, lifecycle.as_arrays(RuleState.__table__, STATE_COLUMNS, rows)
-            )
+            states = lifecycle.as_arrays(RuleState.__table__, STATE_COLUMNS, rows, "s_")
         writes = lifecycle.Writes(uow)
         now = datetime.now(UTC)
-        gone = await lifecycle.clear_many(
-            uow, self.settings.alarm_topic, self._causes(out.clears_first), now, "rule", writes
-        )
+        topic = self.settings.alarm_topic
         causes = [
             self.cause(rule, device_id, place, decision, count)
             for (_, device_id), (rule, place, decision, count) in out.raises.items()
         ]
-        raised = await lifecycle.raise_many(uow, causes, self.settings.alarm_topic, writes)
         # a cause another rule still holds raised (its last word in this batch) stays
         held = {
             ("device", device_id, rule.alarm_type)
@@ -256,9 +257,22 @@ class Evaluator:
             for device_id in (key[1],)
         }
         final = [c for c in self._causes(out.clears) if c not in held]
-        gone += await lifecycle.clear_many(
-            uow, self.settings.alarm_topic, final, now, "rule", writes
-        )
+        raised_keys = {(c.originator_type, c.originator_id, c.alarm_type) for c in causes}
+        if not causes and not final and not out.clears_first and states is None:
+            raised, gone = [], []  # nothing changed (most batches of normal readings)
+        elif not out.clears_first and not raised_keys.intersection(final):
+            extra = (STATE_SQL, states) if states is not None else None
+            raised, gone = await lifecycle.raise_and_clear(
+                uow, topic, causes, final, now, "rule", writes, extra
+            )
+        else:
+            if states is not None:
+                await uow.session.execute(STATE_UPSERT, states)
+            gone = await lifecycle.clear_many(
+                uow, topic, self._causes(out.clears_first), now, "rule", writes
+            )
+            raised = await lifecycle.raise_many(uow, causes, topic, writes)
+            gone += await lifecycle.clear_many(uow, topic, final, now, "rule", writes)
         created = [r.alarm for r in raised if r.created]
         lookups = notify.Lookups(uow, self.memo)
         await after_raised_many(uow, created, self.settings, writes, lookups)
