@@ -163,3 +163,58 @@ async def test_a_spike_shorter_than_a_batch_still_raises(harness: Harness, commu
         if e["originator_id"] == device
     ]
     assert events == ["active_unack", "cleared_unack"]
+
+
+async def test_one_batch_clears_raises_and_counts_different_causes(
+    harness: Harness, community: str
+) -> None:
+    """The usual batch: one device's alarm clears, another's is raised, a third's repeats
+    (written in one statement): each outcome, its history and its event, as one by one."""
+    h = harness
+    await h.rule(
+        community,
+        alarm_type="overheat",
+        kind="threshold",
+        device_type="environment_sensor",
+        conditions=[{"key": "temperature", "op": "above", "value": 40}],
+    )
+    cooling, heating, staying = (f"d-{uuid.uuid4().hex[:8]}" for _ in range(3))
+    start = datetime.now(UTC)
+    consumer: BatchConsumer = h.app.state.runtime.batch_consumers[0]
+
+    def batch(at: datetime, temperatures: dict[str, float]) -> list[CloudEvent]:
+        return [
+            reading_event(community, device, "environment_sensor", {"temperature": t}, at)
+            for device, t in temperatures.items()
+        ]
+
+    await consumer.handle_once(batch(start, {cooling: 45, heating: 20, staying: 50}))
+    await consumer.handle_once(
+        batch(start + timedelta(seconds=1), {cooling: 20, heating: 44, staying: 51})
+    )
+    alarms = {a["originator_id"]: a for a in await h.alarms(community, alarm_type="overheat")}
+    assert (alarms[cooling]["status"], alarms[cooling]["count"]) == ("cleared_unack", 1)
+    assert (alarms[heating]["status"], alarms[heating]["count"]) == ("active_unack", 1)
+    assert (alarms[staying]["status"], alarms[staying]["count"]) == ("active_unack", 2)
+    history = await h.sql(
+        "SELECT a.originator_id, h.action FROM alarm_history h JOIN alarms a"
+        " ON a.id = h.alarm_id WHERE a.community_id = :c AND h.action IN ('raised', 'cleared')"
+        " ORDER BY h.id",
+        c=community,
+    )
+    assert sorted(map(tuple, history)) == sorted(
+        [(cooling, "raised"), (staying, "raised"), (cooling, "cleared"), (heating, "raised")]
+    )
+    events = [
+        (e["originator_id"], e["status"])
+        for e in await h.published(h.settings.alarm_topic)
+        if e["originator_id"] in (cooling, heating, staying)
+    ]
+    assert sorted(events) == sorted(
+        [
+            (cooling, "active_unack"),
+            (staying, "active_unack"),
+            (cooling, "cleared_unack"),
+            (heating, "active_unack"),
+        ]
+    )
