@@ -30,6 +30,25 @@ async def emergency_of(h: Harness, community: str, device: str) -> dict[str, Any
     return dict((await wait_for(found))[0])
 
 
+async def two_grids(h: Harness, devices: Devices) -> tuple[str, str, str]:
+    """A grid with one building and another grid with another, as identity places them:
+    (the first grid, its building, the other grid's building)."""
+    grid, other_grid = f"g-{uuid.uuid4().hex[:6]}", f"g-{uuid.uuid4().hex[:6]}"
+    mine, theirs = f"b-{uuid.uuid4().hex[:6]}", f"b-{uuid.uuid4().hex[:6]}"
+    await devices.household_placed(f"h-{uuid.uuid4().hex[:6]}", mine, "u-1", "r-101", grid)
+    await devices.household_placed(f"h-{uuid.uuid4().hex[:6]}", theirs, "u-1", "r-102",
+                                   other_grid)  # fmt: skip
+
+    async def projected() -> bool:
+        rows = await h.sql(
+            "SELECT count(*) FROM building_grids WHERE building_id IN (:a, :b)", a=mine, b=theirs
+        )
+        return int(rows[0][0]) == 2
+
+    await wait_for(projected)
+    return grid, mine, theirs
+
+
 async def test_a_button_in_a_flat_reaches_the_household_living_there(
     harness: Harness, community: str, devices: Devices
 ) -> None:
@@ -134,19 +153,7 @@ async def test_a_grid_worker_keeps_the_register_of_their_grid(
 ) -> None:
     """网格员: a grant on a grid covers the buildings identity places in that grid."""
     h = harness
-    grid, other_grid = f"g-{uuid.uuid4().hex[:6]}", f"g-{uuid.uuid4().hex[:6]}"
-    mine, theirs = f"b-{uuid.uuid4().hex[:6]}", f"b-{uuid.uuid4().hex[:6]}"
-    await devices.household_placed(f"h-{uuid.uuid4().hex[:6]}", mine, "u-1", "r-101", grid)
-    await devices.household_placed(f"h-{uuid.uuid4().hex[:6]}", theirs, "u-1", "r-102",
-                                   other_grid)  # fmt: skip
-
-    async def projected() -> bool:
-        rows = await h.sql(
-            "SELECT count(*) FROM building_grids WHERE building_id IN (:a, :b)", a=mine, b=theirs
-        )
-        return int(rows[0][0]) == 2
-
-    await wait_for(projected)
+    grid, mine, theirs = await two_grids(h, devices)
     worker = h.issuer.bearer("u-grid-1", grants=[Grant("grid_worker", "grid", grid)])
 
     def person(building: str) -> dict[str, Any]:
@@ -193,19 +200,7 @@ async def test_a_grid_worker_sees_and_handles_the_alarms_of_their_grid_only(
     """网格员: alarms in the buildings of their grid are listed, readable and
     acknowledgeable; another grid's alarm looks absent and cannot be touched."""
     h = harness
-    grid, other_grid = f"g-{uuid.uuid4().hex[:6]}", f"g-{uuid.uuid4().hex[:6]}"
-    mine, theirs = f"b-{uuid.uuid4().hex[:6]}", f"b-{uuid.uuid4().hex[:6]}"
-    await devices.household_placed(f"h-{uuid.uuid4().hex[:6]}", mine, "u-1", "r-1", grid)
-    await devices.household_placed(f"h-{uuid.uuid4().hex[:6]}", theirs, "u-1", "r-2",
-                                   other_grid)  # fmt: skip
-
-    async def projected() -> bool:
-        rows = await h.sql(
-            "SELECT count(*) FROM building_grids WHERE building_id IN (:a, :b)", a=mine, b=theirs
-        )
-        return int(rows[0][0]) == 2
-
-    await wait_for(projected)
+    grid, mine, theirs = await two_grids(h, devices)
     staff = h.staff(community)
     raised = {}
     for building in (mine, theirs):

@@ -29,6 +29,17 @@ def reading_event(community: str, device: str, device_type: str, values: dict[st
     return CloudEvent.create(TELEMETRY, "/tests/devices", data, subject=device)
 
 
+async def overheat_rule(h: Harness, community: str) -> None:
+    """Temperature above 40 on environment sensors raises "overheat" (auto-clear)."""
+    await h.rule(
+        community,
+        alarm_type="overheat",
+        kind="threshold",
+        device_type="environment_sensor",
+        conditions=[{"key": "temperature", "op": "above", "value": 40}],
+    )
+
+
 async def snapshot(h: Harness, community: str) -> tuple[Any, ...]:
     alarms = sorted(
         (a["originator_id"], a["alarm_type"], a["count"], a["status"], a["last_at"])
@@ -52,13 +63,7 @@ async def test_a_redelivered_batch_counts_nothing_twice(
     harness: Harness, community: str, devices: Devices
 ) -> None:
     h = harness
-    await h.rule(
-        community,
-        alarm_type="overheat",
-        kind="threshold",
-        device_type="environment_sensor",
-        conditions=[{"key": "temperature", "op": "above", "value": 40}],
-    )
+    await overheat_rule(h, community)
     await h.rule(
         community,
         alarm_type="leak_held",
@@ -132,13 +137,7 @@ async def test_a_spike_shorter_than_a_batch_still_raises(harness: Harness, commu
     """A crossing and the normal reading after it in one batch: the alarm is raised and
     cleared (nobody misses a short spike because both came in one poll)."""
     h = harness
-    await h.rule(
-        community,
-        alarm_type="overheat",
-        kind="threshold",
-        device_type="environment_sensor",
-        conditions=[{"key": "temperature", "op": "above", "value": 40}],
-    )
+    await overheat_rule(h, community)
     device = f"d-{uuid.uuid4().hex[:8]}"
     start = datetime.now(UTC)
     consumer: BatchConsumer = h.app.state.runtime.batch_consumers[0]
@@ -171,13 +170,7 @@ async def test_one_batch_clears_raises_and_counts_different_causes(
     """The usual batch: one device's alarm clears, another's is raised, a third's repeats
     (written in one statement): each outcome, its history and its event, as one by one."""
     h = harness
-    await h.rule(
-        community,
-        alarm_type="overheat",
-        kind="threshold",
-        device_type="environment_sensor",
-        conditions=[{"key": "temperature", "op": "above", "value": 40}],
-    )
+    await overheat_rule(h, community)
     cooling, heating, staying = (f"d-{uuid.uuid4().hex[:8]}" for _ in range(3))
     start = datetime.now(UTC)
     consumer: BatchConsumer = h.app.state.runtime.batch_consumers[0]
