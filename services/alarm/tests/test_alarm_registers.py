@@ -131,6 +131,47 @@ async def test_incidents_departments_and_statistics(harness: Harness, community:
         {"period": "2026-03-01", "incident_type": "fire", "count": 2},
         {"period": "2026-04-01", "incident_type": "injury", "count": 1},
     ]
+    # a record is corrected, audited, and never deleted
+    r = await h.client.patch(
+        f"/api/v1/incidents/{ids[2]}",
+        json={"incident_type": "dispute", "measures": "Mediated by the grid worker"},
+        headers=h.staff(community),
+    )
+    assert r.status_code == 200, r.text
+    assert (r.json()["incident_type"], r.json()["measures"]) == (
+        "dispute",
+        "Mediated by the grid worker",
+    )
+    assert r.json()["title"] == "injury 40"
+    r = await h.client.patch(
+        f"/api/v1/incidents/{ids[2]}", json={"source": "alarm"}, headers=h.staff(community)
+    )
+    assert r.status_code == 422 and r.json()["code"] == "incident.field_not_editable"
+    r = await h.client.patch(
+        f"/api/v1/incidents/{ids[2]}", json={"title": ""}, headers=h.staff(community)
+    )
+    assert r.status_code == 422
+    r = await h.client.patch(
+        f"/api/v1/incidents/{ids[2]}", json={"title": "x"}, headers=h.staff("elsewhere")
+    )
+    assert r.status_code in (403, 404)
+    r = await h.client.delete(f"/api/v1/incidents/{ids[2]}", headers=h.staff(community))
+    assert r.status_code == 405
+    got = (await h.client.get(f"/api/v1/incidents/{ids[0]}", headers=h.staff(community))).json()
+    assert got["incident_type"] == "fire"
+    stats = await h.client.get(
+        "/api/v1/incidents/stats",
+        params={"since": "2026-01-01T00:00:00Z", "until": "2027-01-01T00:00:00Z"},
+        headers=h.staff(community),
+    )
+    assert {"period": "2026-04-01", "incident_type": "dispute", "count": 1} in stats.json()["rows"]
+    audited = await h.sql(
+        "SELECT count(*) FROM event_outbox WHERE topic = :t AND convert_from(payload, 'UTF8')"
+        " LIKE :like",
+        t=h.settings.audit_topic,
+        like=f'%"action":"incident.update"%{ids[2]}%',
+    )
+    assert audited[0][0] == 1
 
 
 async def test_an_alarm_at_a_key_place_lists_the_nearest_cameras(

@@ -195,7 +195,9 @@ class IncidentBody(BaseModel):
     measures: str | None = Field(default=None, max_length=4000)
 
 
-class IncidentRead(BaseModel):
+class IncidentRecord(BaseModel):
+    """An incident without its dispatches (what a correction answers)."""
+
     id: uuid.UUID
     community_id: str
     building_id: str | None
@@ -207,6 +209,9 @@ class IncidentRead(BaseModel):
     alarm_id: uuid.UUID | None
     source: str
     status: str
+
+
+class IncidentRead(IncidentRecord):
     dispatches: list[dict[str, Any]] = Field(default_factory=list)
 
 
@@ -541,6 +546,20 @@ editable(
     check=_writer_in_grid(REGISTER_WRITERS),
     from_db=_person_from_db,
     to_db=_person_to_db,
+)
+# an incident record is corrected (type, time, place, account, measures taken), never
+# deleted: it is the register of what happened, and every correction is audited
+editable(
+    router,
+    "/api/v1/incidents",
+    model=Incident,
+    body=IncidentBody,
+    read=lambda obj, _p: IncidentRecord.model_validate(obj, from_attributes=True),
+    response_model=IncidentRecord,
+    kind="incident",
+    writers=REGISTER_READERS,
+    check=_writer_in_grid(REGISTER_READERS),
+    with_delete=False,
 )
 editable(
     router,
