@@ -8,7 +8,8 @@ Starts an embedded Tansu broker and PostgreSQL, the catalogue's topics, a JWKS e
 the notification service as its own process (as in `make run`, development SMS sink).
 ``--streams`` staff members hold an SSE stream each and have a phone on file; then
 ``--requests`` critical requests (inapp + sms, one staff member each) are published on
-notification.requests.v1 at ``--rate`` per second. Reported: latency p50/p99/max from
+notification.requests.v1 at ``--rate`` per second, after one untimed request has reached
+its stream (the service's consumer has joined its group). Reported: latency p50/p99/max from
 publishing to the message on the member's stream, and to the SMS row in the sink (polled
 every 10 ms). Then one request to ``--broadcast`` users (in-app): time until every
 delivery is sent, as deliveries/s. Merged into bench/results/latest.json under
@@ -180,6 +181,16 @@ async def latency(
                 sms_at.setdefault(row["request_id"], now)
             await asyncio.sleep(0.01)
 
+    # untimed: one request through before measuring, so the service's consumer has joined
+    # its group and fetched once (the first requests otherwise waited ~1 s for the join,
+    # which a running deployment does not)
+    await publish(producer, request("bench-warmup", [staff[0]], ["inapp"]))
+    for _ in range(1200):
+        if "bench-warmup" in arrived:
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise TimeoutError("the warm-up request never reached the stream")
     poller = asyncio.create_task(poll_sink())
     try:
         for n in range(args.requests):
