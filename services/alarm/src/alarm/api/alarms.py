@@ -18,6 +18,7 @@ from alarm.api.deps import (
     PartsDep,
     Staff,
     ensure_place,
+    grid_for,
     grid_scope,
 )
 from alarm.api.schemas import (
@@ -32,7 +33,6 @@ from alarm.db.models import Alarm, AlarmComment, AlarmHistory
 from alarm.db.registers import KeyPlace
 from alarm.domain.geo import distance_m
 from alarm.engine import alarms as lifecycle
-from alarm.engine import places
 from alarm.engine.evaluator import after_cleared, after_raised
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.auth import Principal, in_scope, scope_clause
@@ -47,39 +47,26 @@ def read(row: Any) -> AlarmRead:
     return AlarmRead.model_validate(row, from_attributes=True)
 
 
-async def _grid(uow: UnitOfWork, principal: Principal, row: Any) -> str | None:
-    """The grid of the alarm's building (identity's placements), looked up only for a
-    caller holding grid grants (网格员 see and handle the alarms of their grid)."""
-    if row.building_id and principal.scope_ids("grid", ALARM_READERS):
-        return await places.grid_of(uow, row.building_id)
-    return None
-
-
-async def load(uow: UnitOfWork, principal: Principal, alarm_id: uuid.UUID) -> Any:
+async def load(
+    uow: UnitOfWork, principal: Principal, alarm_id: uuid.UUID, *, staff: bool = False
+) -> Any:
+    """The alarm if the caller may see it (404 otherwise: out of scope looks like absent);
+    with ``staff``, 403 unless they are staff of its place. A grant on the grid of the
+    alarm's building counts (网格员)."""
     row = await lifecycle.get(uow, alarm_id)
-    if row is None or not in_scope(  # out of scope looks like absent
-        principal,
-        community_id=row.community_id,
-        grid_id=await _grid(uow, principal, row),
-        building_id=row.building_id,
-        unit_id=row.unit_id,
-        household_id=row.household_id,
-        roles=ALARM_READERS,
-    ):
+    if row is None:
         raise Problem(404, "alarm.not_found", f"No alarm {alarm_id}")
-    return row
-
-
-async def ensure_staff_on(uow: UnitOfWork, principal: Principal, row: Any) -> None:
-    if not in_scope(
-        principal,
-        community_id=row.community_id,
-        grid_id=await _grid(uow, principal, row),
-        building_id=row.building_id,
-        unit_id=row.unit_id,
-        roles=STAFF,
-    ):
+    place = {
+        "community_id": row.community_id,
+        "grid_id": await grid_for(uow, principal, row.building_id, ALARM_READERS),
+        "building_id": row.building_id,
+        "unit_id": row.unit_id,
+    }
+    if not in_scope(principal, household_id=row.household_id, roles=ALARM_READERS, **place):
+        raise Problem(404, "alarm.not_found", f"No alarm {alarm_id}")
+    if staff and not in_scope(principal, roles=STAFF, **place):
         raise Forbidden("alarm.staff_only", "Only staff of this place may do this")
+    return row
 
 
 @router.get("", response_model=Page[AlarmRead])
@@ -201,7 +188,7 @@ async def manual_alarm(
     staff = in_scope(
         principal,
         community_id=body.community_id,
-        grid_id=await _grid(uow, principal, body),
+        grid_id=await grid_for(uow, principal, body.building_id, STAFF),
         building_id=body.building_id,
         unit_id=body.unit_id,
         roles=STAFF,
@@ -282,8 +269,7 @@ async def ack(
     parts: PartsDep,
     request: Request,
 ) -> AlarmRead:
-    row = await load(uow, principal, alarm_id)
-    await ensure_staff_on(uow, principal, row)
+    await load(uow, principal, alarm_id, staff=True)
     done = await lifecycle.acknowledge(uow, parts.settings.alarm_topic, alarm_id, principal.subject)
     if done is None:
         raise Problem(409, "alarm.already_acknowledged", "The alarm is already acknowledged")
@@ -300,8 +286,7 @@ async def clear(
     parts: PartsDep,
     request: Request,
 ) -> AlarmRead:
-    row = await load(uow, principal, alarm_id)
-    await ensure_staff_on(uow, principal, row)
+    await load(uow, principal, alarm_id, staff=True)
     done = await lifecycle.clear_by_id(
         uow, parts.settings.alarm_topic, alarm_id, principal.subject, "manual"
     )
@@ -321,8 +306,7 @@ async def assign(
     auditor: AuditorDep,
     request: Request,
 ) -> AlarmRead:
-    row = await load(uow, principal, alarm_id)
-    await ensure_staff_on(uow, principal, row)
+    row = await load(uow, principal, alarm_id, staff=True)
     alarm = await uow.session.get(Alarm, alarm_id)
     assert alarm is not None
     alarm.assignee_id = body.assignee_id

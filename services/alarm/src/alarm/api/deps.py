@@ -105,10 +105,18 @@ async def ensure_place_in_grid(
 ) -> None:
     """:func:`ensure_place`, where a grant on the building's grid (网格员) also counts:
     the grid comes from identity's placements (``building_grids``)."""
-    grid_id = None
-    if building_id and principal.scope_ids("grid", allowed):
-        grid_id = await places.grid_of(uow, building_id)
+    grid_id = await grid_for(uow, principal, building_id, allowed)
     ensure_place(principal, community_id, building_id, allowed=allowed, grid_id=grid_id)
+
+
+async def grid_for(
+    uow: UnitOfWork, principal: Principal, building_id: str | None, roles: frozenset[str]
+) -> str | None:
+    """The grid of a building (identity's placements), looked up only for a caller who
+    holds grid grants in one of ``roles`` (nobody else needs it)."""
+    if building_id and principal.scope_ids("grid", roles):
+        return await places.grid_of(uow, building_id)
+    return None
 
 
 def grid_scope(principal: Principal, building_col: Any, roles: frozenset[str]) -> Any:
