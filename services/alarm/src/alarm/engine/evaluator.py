@@ -228,9 +228,9 @@ class Evaluator:
         history and events. Usually ONE statement for the first three (the causes raised
         and those cleared are distinct); when a cause is raised and cleared within the
         batch (a spike) or cleared before it is raised again, in that order, one by one."""
+        now = datetime.now(UTC)
         states = None
         if out.states:
-            now = datetime.now(UTC)
             rows = [
                 {
                     "rule_id": k[0],
@@ -243,7 +243,6 @@ class Evaluator:
             ]
             states = lifecycle.as_arrays(RuleState.__table__, STATE_COLUMNS, rows, "s_")
         writes = lifecycle.Writes(uow)
-        now = datetime.now(UTC)
         topic = self.settings.alarm_topic
         causes = [
             self.cause(rule, device_id, place, decision, count)
