@@ -6,13 +6,16 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
+import asyncpg
 import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import APIRouter, Request
 from httpx import ASGITransport, AsyncClient
 from pydantic import BaseModel, Field
 from sqlalchemy import text as sql_text
+from sqlalchemy.engine import make_url
 
+from sc_core.db.engine import PING_IDLE_AFTER_S
 from sc_core.db.tables import new_metadata, platform_tables
 from sc_core.errors import Problem
 from sc_core.service import create_service_app
@@ -273,21 +276,14 @@ async def test_a_number_the_database_cannot_hold_is_a_422_not_a_500(client: Asyn
 
 
 async def _drop_connections(database_url: str) -> int:
-    """Terminate every server connection to this database (as a restart would)."""
-    import asyncpg
-
-    from sc_core.db.engine import database_name
-
-    admin = await asyncpg.connect(
-        database_url.replace("postgresql+asyncpg://", "postgresql://").rsplit("/", 1)[0]
-        + "/postgres"
-    )
+    """Terminate every other server connection to this database (as a restart would)."""
+    url = make_url(database_url).set(drivername="postgresql")
+    admin = await asyncpg.connect(url.render_as_string(hide_password=False))
     try:
         return int(
             await admin.fetchval(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                " WHERE datname = $1 AND pid <> pg_backend_pid()",
-                database_name(database_url),
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
         )
     finally:
@@ -314,8 +310,6 @@ async def test_an_idle_connection_is_pinged_and_replaced_before_use(
     quiet_client: AsyncClient, fresh_database_url: str
 ) -> None:
     client = quiet_client
-    from sc_core.db.engine import PING_IDLE_AFTER_S
-
     assert (await client.get("/api/v1/floors", params={"value": 3})).status_code == 200
     assert await _drop_connections(fresh_database_url) >= 1
     await asyncio.sleep(PING_IDLE_AFTER_S + 0.2)
