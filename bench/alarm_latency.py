@@ -36,7 +36,6 @@ import multiprocessing
 import os
 import platform
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -49,6 +48,7 @@ from typing import Any
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from benchkit import free_port, machine_ticks, pct, process_cpu_s
 
 from sc_contracts.admin import create_topics
 from sc_core.auth import Grant
@@ -63,30 +63,6 @@ TELEMETRY_TOPIC = "telemetry.readings.v1"
 ALARM_TOPIC = "alarm.events.v1"
 TELEMETRY = "community.telemetry.recorded.v1"
 RAISED = "community.alarm.raised.v1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def process_cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) a process has used so far (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def machine_ticks() -> tuple[int, int]:
-    """(busy, total) CPU ticks of the whole machine so far (Linux /proc/stat)."""
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = values[3] + values[4]  # idle + iowait
-    return sum(values) - idle, sum(values)
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
 class Service:

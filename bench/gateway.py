@@ -21,7 +21,6 @@ import os
 import platform
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,23 +30,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from benchkit import free_port, pct
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo password
 PATH = "/api/v1/work-orders"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def start_stack() -> tuple[subprocess.Popen[str], str, dict[str, str]]:

@@ -25,7 +25,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+from benchkit import free_port, pct, process_cpu_s
 from device_ingestion import simulator
 from ingestion_energy import energy
 
@@ -49,17 +49,6 @@ from sc_devinfra.tansu import EmbeddedKafka
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 COMMUNITY = "c-bench"
 KINDS = ("water_meter", "electricity_meter", "gas_meter", "environment_sensor", "wearable")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
 class Service:
@@ -95,8 +84,7 @@ class Service:
     def cpu_seconds(self) -> float:
         """CPU time the service process has used (user + system), from /proc."""
         try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            return process_cpu_s(self.proc.pid)
         except (OSError, IndexError, ValueError):
             return float("nan")
 

@@ -11,15 +11,10 @@ from typing import Any
 
 import asyncpg
 import httpx
+from benchkit import pct
 
 from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
-
 
 ENERGY_SETUP = [
     """INSERT INTO devices (id, name, device_type, community_id, building_id, unit_id,

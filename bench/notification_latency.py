@@ -25,7 +25,6 @@ import os
 import platform
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,7 @@ from typing import Any
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaProducer
+from benchkit import free_port, pct
 
 from sc_contracts.admin import create_topics
 from sc_contracts.events import NotificationRequestedV1, Recipients
@@ -50,17 +50,6 @@ from sc_devinfra.tansu import EmbeddedKafka
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 TOPIC = "notification.requests.v1"
 COMMUNITY = "c-bench"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
 def stats(values: list[float]) -> dict[str, float]:
