@@ -4,20 +4,18 @@ alarm events through the outbox in the same transaction."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Boolean, case, column, literal_column, select, text, update
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.postgresql import JSONB
 
 from alarm.db.base import Base
 from alarm.db.models import Alarm, AlarmHistory
 from alarm.domain.lifecycle import ACTIVE
 from alarm.domain.rules import SEVERITY_RANK
+from alarm.engine.bulk import as_arrays, unnest_insert, unnest_upsert
 from sc_contracts.events.alarm import (
     AlarmAcknowledgedV1,
     AlarmClearedV1,
@@ -197,54 +195,6 @@ def _values(cause: Cause) -> dict[str, Any]:
     }
 
 
-def unnest_insert(table: Any, columns: list[str], prefix: str = "") -> str:
-    """``INSERT … SELECT … FROM unnest(<one array per column>)`` as plain SQL: one
-    statement for any number of rows, with one parameter (an array) per column, named
-    ``<prefix><column>`` (a prefix lets two of them share one statement).
-
-    Why text: SQLAlchemy 2.0 does not cache the compiled form of PostgreSQL's
-    ``INSERT … ON CONFLICT`` (its clause has no cache key), so the dialect's ``insert()``
-    was compiled again on every batch; a ``text()`` statement is compiled once. JSONB
-    values travel as JSON text (:func:`as_arrays`) and are cast in the statement."""
-    dialect = postgresql.dialect()
-    arrays, picks = [], []
-    for name in columns:
-        col = table.c[name]
-        if isinstance(col.type, JSONB):
-            arrays.append(f"CAST(:{prefix}{name} AS text[])")
-            picks.append(f"CAST(t.{name} AS jsonb)")
-        else:
-            arrays.append(f"CAST(:{prefix}{name} AS {col.type.compile(dialect=dialect)}[])")
-            picks.append(f"t.{name}")
-    names = ", ".join(columns)
-    # names come from the table's metadata, at import; values are parameters
-    return (
-        f"INSERT INTO {table.name} ({names}) SELECT {', '.join(picks)} "  # noqa: S608
-        f"FROM unnest({', '.join(arrays)}) AS t({names})"
-    )
-
-
-def unnest_upsert(
-    table: Any, columns: list[str], conflict: str, set_: str, returning: str, prefix: str = ""
-) -> str:
-    """:func:`unnest_insert` ``ON CONFLICT … DO UPDATE``."""
-    insert_sql = unnest_insert(table, columns, prefix)
-    return f"{insert_sql} ON CONFLICT {conflict} DO UPDATE SET {set_} {returning}".strip()
-
-
-def as_arrays(
-    table: Any, columns: list[str], rows: list[dict[str, Any]], prefix: str = ""
-) -> dict[str, list[Any]]:
-    """Rows (dicts) to one list per column, JSONB columns as JSON text."""
-    out: dict[str, list[Any]] = {}
-    for name in columns:
-        if isinstance(table.c[name].type, JSONB):
-            out[prefix + name] = [None if r[name] is None else _dumps(r[name]) for r in rows]
-        else:
-            out[prefix + name] = [r[name] for r in rows]
-    return out
-
-
 HISTORY_COLUMNS = ["alarm_id", "at", "action", "actor_id", "detail"]
 OUTBOX_COLUMNS = ["event_id", "topic", "key", "headers", "payload"]
 _HISTORY_SQL = unnest_insert(AlarmHistory.__table__, HISTORY_COLUMNS, "h_")
@@ -252,10 +202,6 @@ _OUTBOX_SQL = unnest_insert(Base.metadata.tables["event_outbox"], OUTBOX_COLUMNS
 HISTORY = text(_HISTORY_SQL)
 OUTBOX = text(_OUTBOX_SQL)
 HISTORY_AND_OUTBOX = text(f"WITH history AS ({_HISTORY_SQL}) {_OUTBOX_SQL}")
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 ALARM_INSERT_COLUMNS = [

@@ -27,7 +27,7 @@ from alarm.db.models import RuleState
 from alarm.db.registers import Incident
 from alarm.domain.rules import Decision, Reading, Rule, Step, evaluate, fire_timer, status_change
 from alarm.engine import alarms as lifecycle
-from alarm.engine import notify
+from alarm.engine import bulk, notify
 from alarm.engine.index import RuleIndex
 from sc_contracts.events.device import DeviceStatusChangedV1
 from sc_contracts.events.telemetry import TelemetryRecordedV1
@@ -42,7 +42,7 @@ Key = tuple[uuid.UUID, str]
 
 
 STATE_COLUMNS = ["rule_id", "originator_id", "state", "due_at", "updated_at"]
-STATE_SQL = lifecycle.unnest_upsert(
+STATE_SQL = bulk.unnest_upsert(
     RuleState.__table__,
     STATE_COLUMNS,
     "(rule_id, originator_id)",
@@ -241,7 +241,7 @@ class Evaluator:
                 }
                 for k, s in out.states.items()
             ]
-            states = lifecycle.as_arrays(RuleState.__table__, STATE_COLUMNS, rows, "s_")
+            states = bulk.as_arrays(RuleState.__table__, STATE_COLUMNS, rows, "s_")
         writes = lifecycle.Writes(uow)
         topic = self.settings.alarm_topic
         causes = [
