@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import for_code
@@ -45,16 +46,22 @@ async def create_topics(
     partitions_override: int | None = None,
     catalogue: Catalogue | None = None,
     request_timeout_ms: int = 30_000,
+    client_options: Mapping[str, Any] | None = None,
 ) -> CreateTopicsResult:
     """Create what is missing, with ``retention.ms`` and ``cleanup.policy`` as topic configs.
 
     Topics that already exist are left as they are (their partitions and configs are not
     changed); a topic that appears between listing and creating counts as existing. Any
-    other broker error is raised, naming the topic.
+    other broker error is raised, naming the topic. ``client_options``: the connection's
+    security, from ``sc_core.kafka.kafka_client_options``.
     """
     plans = plan_topics(catalogue or load_catalogue(), partitions_override)
     result = CreateTopicsResult()
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=request_timeout_ms)
+    admin = AIOKafkaAdminClient(
+        **(client_options or {}),
+        bootstrap_servers=bootstrap,
+        request_timeout_ms=request_timeout_ms,
+    )
     await admin.start()
     try:
         existing = set(await admin.list_topics())

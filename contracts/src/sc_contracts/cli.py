@@ -7,6 +7,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from sc_contracts.catalogue import contracts_root, load_catalogue
 from sc_contracts.generate import diff, render, write
@@ -30,7 +31,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     commands.add_parser("compat", help="check schemas against their git history")
     create = commands.add_parser("create-topics", help="create every topic and its DLQ")
-    create.add_argument("--bootstrap", required=True, help="HOST:PORT of a broker")
+    create.add_argument(
+        "--bootstrap",
+        default=None,
+        help="HOST:PORT of a broker (default: KAFKA_BOOTSTRAP_SERVERS); the connection's "
+        "security comes from KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_SSL_*",
+    )
     create.add_argument("--replication-factor", type=_positive, default=1)
     create.add_argument(
         "--partitions-override",
@@ -84,15 +90,31 @@ def _compat(root: Path) -> int:
     return 0 if report.ok else 1
 
 
+def kafka_connection(bootstrap: str | None) -> tuple[str, dict[str, Any]]:
+    """The bootstrap (given, else KAFKA_BOOTSTRAP_SERVERS) and the security options.
+
+    Built by sc_core's one function from the same environment variables every service
+    reads. sc_core depends on this package, so it is imported here, where a command talks
+    to Kafka: every image that runs these commands (the gateway's, any service's) has it.
+    """
+    from sc_core.kafka import kafka_client_options
+    from sc_core.settings import KafkaSettings
+
+    settings = KafkaSettings()
+    return bootstrap or settings.kafka_bootstrap_servers, kafka_client_options(settings)
+
+
 def _create_topics(root: Path, args: argparse.Namespace) -> int:
     from sc_contracts.admin import create_topics
 
+    bootstrap, options = kafka_connection(args.bootstrap)
     result = asyncio.run(
         create_topics(
-            args.bootstrap,
+            bootstrap,
             replication_factor=args.replication_factor,
             partitions_override=args.partitions_override,
             catalogue=load_catalogue(root / "topics.yaml"),
+            client_options=options,
         )
     )
     for name in result.created:

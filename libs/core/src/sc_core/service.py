@@ -30,6 +30,7 @@ from sc_core.db.engine import Database, create_database_if_missing
 from sc_core.db.migrate import upgrade
 from sc_core.db.tables import platform_tables
 from sc_core.errors import install_problem_handlers
+from sc_core.kafka import kafka_client_options
 from sc_core.observability import (
     health_router,
     install_task_dump,
@@ -69,6 +70,7 @@ class Runtime:
             dlq_producer=self.producer,
             max_retries=self.settings.kafka_max_retries,
             retry_backoff=self.settings.kafka_retry_backoff_ms / 1000,
+            client_options=kafka_client_options(self.settings),
             **options,
         )
         self.consumers.append(consumer)
@@ -97,6 +99,7 @@ class Runtime:
             event_types=event_types,
             max_retries=self.settings.kafka_max_retries,
             retry_backoff=self.settings.kafka_retry_backoff_ms / 1000,
+            client_options=kafka_client_options(self.settings),
             **options,
         )
         self.batch_consumers.append(consumer)

@@ -21,20 +21,20 @@ DEV_DATABASE_URL = "postgresql+asyncpg://postgres:postgres@127.0.0.1:5432/postgr
 PLACEHOLDER_MARKERS = ("change-me", "changeme", "placeholder", "dev-key", "smart-community-dev")
 
 Environment = Literal["dev", "test", "production"]
+SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
+SaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
 
 
-class ServiceSettings(BaseSettings):
-    """Settings every service and the gateway share."""
+class KafkaSettings(BaseSettings):
+    """How a process reaches Kafka: the brokers, the client behaviour and the security.
+
+    Every Kafka client of the platform gets its connection options from these through
+    :func:`sc_core.kafka.kafka_client_options`. Tools that are not services (topic and ACL
+    commands, benchmarks) build this class alone from the same environment variables.
+    """
 
     model_config = SettingsConfigDict(extra="ignore", env_nested_delimiter="__")
 
-    service_name: str = "service"
-    environment: Environment = "dev"
-    log_level: str = "INFO"
-    http_host: str = "127.0.0.1"
-    http_port: int = 8080
-
-    # Kafka
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_enable_idempotence: bool = True
     kafka_consumer_group: str | None = None
@@ -44,6 +44,60 @@ class ServiceSettings(BaseSettings):
     # batch before it waits, so waiting longer only delays every event; a service whose
     # many small sends benefit from coalescing (device-ingestion) sets more.
     kafka_linger_ms: int = Field(default=0, ge=0, le=1000)
+
+    # Security (KAFKA_SECURITY_PROTOCOL ...): SASL with SCRAM or PLAIN, TLS with a CA
+    # bundle (the system's when unset), an optional client certificate, hostname checks.
+    kafka_security_protocol: SecurityProtocol = "PLAINTEXT"
+    kafka_sasl_mechanism: SaslMechanism = "SCRAM-SHA-512"
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: str | None = Field(default=None, repr=False)
+    kafka_ssl_cafile: str | None = None
+    kafka_ssl_certfile: str | None = None
+    kafka_ssl_keyfile: str | None = None
+    kafka_ssl_key_password: str | None = Field(default=None, repr=False)
+    kafka_ssl_check_hostname: bool = True
+
+    @property
+    def kafka_uses_sasl(self) -> bool:
+        return self.kafka_security_protocol.startswith("SASL_")
+
+    @property
+    def kafka_uses_ssl(self) -> bool:
+        return self.kafka_security_protocol.endswith("SSL")
+
+    @model_validator(mode="after")
+    def _kafka_security_is_whole(self) -> KafkaSettings:
+        if self.kafka_uses_sasl and not (self.kafka_sasl_username and self.kafka_sasl_password):
+            raise ValueError(
+                f"KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} needs "
+                "KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD"
+            )
+        if not self.kafka_uses_sasl and (self.kafka_sasl_username or self.kafka_sasl_password):
+            raise ValueError(
+                "KAFKA_SASL_USERNAME/PASSWORD are set but KAFKA_SECURITY_PROTOCOL="
+                f"{self.kafka_security_protocol} does not use SASL"
+            )
+        ssl_files = [self.kafka_ssl_cafile, self.kafka_ssl_certfile, self.kafka_ssl_keyfile]
+        if not self.kafka_uses_ssl and any(ssl_files):
+            raise ValueError(
+                "KAFKA_SSL_* files are set but KAFKA_SECURITY_PROTOCOL="
+                f"{self.kafka_security_protocol} does not use TLS"
+            )
+        if self.kafka_ssl_keyfile and not self.kafka_ssl_certfile:
+            raise ValueError("KAFKA_SSL_KEYFILE needs KAFKA_SSL_CERTFILE")
+        return self
+
+
+class ServiceSettings(KafkaSettings):
+    """Settings every service and the gateway share."""
+
+    model_config = SettingsConfigDict(extra="ignore", env_nested_delimiter="__")
+
+    service_name: str = "service"
+    environment: Environment = "dev"
+    log_level: str = "INFO"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
 
     # PostgreSQL
     database_url: str = DEV_DATABASE_URL
@@ -111,6 +165,11 @@ class ServiceSettings(BaseSettings):
             problems.append("database_url")
         if self.database_auto_create:
             problems.append("database_auto_create")
+        if (
+            self.kafka_security_protocol == "SASL_PLAINTEXT"
+            and self.kafka_sasl_mechanism == "PLAIN"
+        ):
+            problems.append("kafka_sasl_mechanism (PLAIN would send the password in clear)")
         if problems:
             raise ValueError(
                 "production settings hold development placeholders: " + ", ".join(problems)
@@ -119,4 +178,9 @@ class ServiceSettings(BaseSettings):
 
     def secret_fields(self) -> list[str]:
         """Names of fields that hold secrets; subclasses add theirs."""
-        return ["field_encryption_keys", "field_index_key"]
+        return [
+            "field_encryption_keys",
+            "field_index_key",
+            "kafka_sasl_password",
+            "kafka_ssl_key_password",
+        ]

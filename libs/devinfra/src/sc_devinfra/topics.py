@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Mapping
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
@@ -20,9 +22,18 @@ async def create_topic(
     *,
     config: dict[str, str] | None = None,
     timeout: float = 30.0,
+    client_options: Mapping[str, Any] | None = None,
 ) -> None:
-    """Create `name` (no error if it exists) and wait until all partitions have leaders."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000))
+    """Create `name` (no error if it exists) and wait until all partitions have leaders.
+
+    `client_options` (security, from `sc_core.kafka.kafka_client_options`): given, the
+    leaders are awaited through the admin client instead of the plaintext wire probe.
+    """
+    admin = AIOKafkaAdminClient(
+        **(client_options or {}),
+        bootstrap_servers=bootstrap,
+        request_timeout_ms=int(timeout * 1000),
+    )
     await admin.start()
     try:
         topic = NewTopic(name, partitions, replication_factor, topic_configs=config or {})
@@ -30,10 +41,33 @@ async def create_topic(
         for err in _errors(response):
             if err not in (0, TopicAlreadyExistsError.errno):
                 raise RuntimeError(f"creating topic {name} failed with error code {err}")
+        if (client_options or {}).get("security_protocol", "PLAINTEXT") != "PLAINTEXT":
+            await _wait_through(admin, name, partitions, timeout)
+            return
     finally:
         with contextlib.suppress(Exception):
             await admin.close()
     await asyncio.to_thread(wait_for_topic, bootstrap, name, partitions, timeout)
+
+
+async def _wait_through(
+    admin: AIOKafkaAdminClient, name: str, partitions: int, timeout: float
+) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        described = await admin.describe_topics([name])
+        for topic in described:
+            found = topic.get("partitions") or []
+            if (
+                topic.get("error_code") == 0
+                and len(found) >= partitions
+                and all(p.get("leader", -1) >= 0 for p in found)
+            ):
+                return
+        if loop.time() > deadline:
+            raise TimeoutError(f"topic {name} has no leader for every partition after {timeout} s")
+        await asyncio.sleep(0.1)
 
 
 def _errors(response: object) -> list[int]:

@@ -34,6 +34,7 @@ from device_ingestion.ingest.storage import PartitionKeeper
 from device_ingestion.mqtt.runner import Mqtt
 from device_ingestion.retention import maintain_partitions
 from device_ingestion.status import sweep_offline
+from sc_core.kafka import kafka_client_options
 from sc_core.service import Runtime, create_service_app
 from sc_core.settings import ServiceSettings
 
@@ -100,6 +101,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                 max_batch=settings.storage_max_batch,
                 passage_topic=settings.passage_topic,
                 meters=meter_keys(parts.catalogue)[:2],
+                client_options=kafka_client_options(settings),
             )
             await background.storage.start()
         db = runtime.db

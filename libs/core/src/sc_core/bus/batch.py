@@ -34,7 +34,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
@@ -118,6 +118,7 @@ class BatchConsumer:
         poll_timeout_ms: int = 50,
         on_assigned: PartitionsCallback | None = None,
         consumer_options: dict[str, Any] | None = None,
+        client_options: Mapping[str, Any] | None = None,
         commit_interval_s: float = 0.0,
     ) -> None:
         self.name = name
@@ -134,6 +135,7 @@ class BatchConsumer:
         self.poll_timeout_ms = poll_timeout_ms
         self.on_assigned = on_assigned
         self.consumer_options = consumer_options or {}
+        self.client_options = dict(client_options or {})  # security: sc_core.kafka
         self.commit_interval_s = commit_interval_s
         self._pending: dict[TopicPartition, int] = {}  # handled, offsets not yet committed
         self._committed_at = 0.0
@@ -173,6 +175,7 @@ class BatchConsumer:
         while True:
             try:
                 options: dict[str, Any] = {
+                    **self.client_options,
                     "bootstrap_servers": self.bootstrap_servers,
                     "group_id": self.group_id,
                     "client_id": self.name,

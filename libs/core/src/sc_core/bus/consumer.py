@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
@@ -163,6 +163,7 @@ class EventConsumer:
         retry_backoff: float = 0.2,
         max_batch: int = 500,
         consumer_options: dict[str, Any] | None = None,
+        client_options: Mapping[str, Any] | None = None,
     ) -> None:
         self.name = name
         self.bootstrap_servers = bootstrap_servers
@@ -174,6 +175,7 @@ class EventConsumer:
         self.retry_backoff = retry_backoff
         self.max_batch = max_batch
         self.consumer_options = consumer_options or {}
+        self.client_options = dict(client_options or {})  # security: sc_core.kafka
         self._handlers: dict[str, Handler] = {}
         self._fallback: Handler | None = None
         self._consumer: AIOKafkaConsumer | None = None
@@ -242,6 +244,7 @@ class EventConsumer:
 
     async def _connect(self) -> None:
         options: dict[str, Any] = {
+            **self.client_options,
             "bootstrap_servers": self.bootstrap_servers,
             "group_id": self.group_id,
             "client_id": self.name,

@@ -10,10 +10,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
 from sc_core.bus.steps import bounded
+from sc_core.kafka import kafka_client_options
 from sc_core.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -29,8 +32,11 @@ def make_producer(
     enable_idempotence: bool = True,
     linger_ms: int = 0,
     request_timeout_ms: int = 15000,
+    client_options: Mapping[str, Any] | None = None,
 ) -> AIOKafkaProducer:
+    """``client_options``: the connection's security, from :func:`kafka_client_options`."""
     return AIOKafkaProducer(
+        **(client_options or {}),
         bootstrap_servers=bootstrap_servers,
         client_id=client_id,
         acks="all",
@@ -51,8 +57,10 @@ class ProducerHandle:
         enable_idempotence: bool = True,
         linger_ms: int = 0,
         request_timeout_ms: int = 15000,
+        client_options: Mapping[str, Any] | None = None,
     ) -> None:
         self.bootstrap_servers = bootstrap_servers
+        self.client_options = dict(client_options or {})
         self.client_id = client_id
         self.enable_idempotence = enable_idempotence
         self.linger_ms = linger_ms
@@ -67,6 +75,7 @@ class ProducerHandle:
             client_id=settings.service_name,
             enable_idempotence=settings.kafka_enable_idempotence,
             linger_ms=settings.kafka_linger_ms,
+            client_options=kafka_client_options(settings),
         )
 
     @property
@@ -84,6 +93,7 @@ class ProducerHandle:
                     enable_idempotence=self.enable_idempotence,
                     linger_ms=self.linger_ms,
                     request_timeout_ms=self.request_timeout_ms,
+                    client_options=self.client_options,
                 )
                 try:
                     await bounded(producer.start(), START_SECONDS)

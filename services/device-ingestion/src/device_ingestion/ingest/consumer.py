@@ -16,7 +16,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
@@ -63,9 +63,11 @@ class StorageConsumer:
         passage_topic: str = "access.passages.v1",
         on_stored: Callable[[list[StoredEvent]], Awaitable[None]] | None = None,
         meters: tuple[list[str], list[str]] = ([], []),
+        client_options: Mapping[str, Any] | None = None,
     ) -> None:
         self.db = db
         self.bootstrap_servers = bootstrap_servers
+        self.client_options = dict(client_options or {})  # security: sc_core.kafka
         self.topic = topic
         self.group_id = group_id
         self.dlq_producer = dlq_producer
@@ -104,6 +106,7 @@ class StorageConsumer:
             try:
                 consumer = AIOKafkaConsumer(
                     self.topic,
+                    **self.client_options,
                     bootstrap_servers=self.bootstrap_servers,
                     group_id=self.group_id,
                     client_id=f"{self.group_id}-storage",
