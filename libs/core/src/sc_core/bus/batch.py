@@ -138,7 +138,9 @@ class BatchConsumer:
         self.client_options = dict(client_options or {})  # security: sc_core.kafka
         self.commit_interval_s = commit_interval_s
         self._pending: dict[TopicPartition, int] = {}  # handled, offsets not yet committed
-        self._committed_at = 0.0
+        # never: the first handled batch commits at once (the loop's clock counts from the
+        # machine's boot, so 0.0 made a fresh machine wait out a whole interval)
+        self._committed_at = float("-inf")
         self._consumer: AIOKafkaConsumer | None = None
         self._task: asyncio.Task[None] | None = None
         self.running = False
