@@ -69,6 +69,12 @@ def things_app() -> FastAPI:
             return JSONResponse({"detail": "busy"}, status_code=503)  # type: ignore[return-value]
         return {"calls": state["flaky"]}
 
+    @app.get("/api/v1/unavailable")
+    async def unavailable() -> dict[str, str]:
+        from sc_core.errors import Problem
+
+        raise Problem(503, "service.database_unavailable", "No database")
+
     @app.get("/api/v1/broken")
     async def broken() -> dict[str, str]:
         from sc_core.errors import Problem
@@ -198,8 +204,10 @@ async def test_idempotent_request_is_retried_past_a_503(gateway: AsyncClient) ->
 
 async def test_breaker_opens_after_repeated_failures(gateway: AsyncClient) -> None:
     for _ in range(3):
-        assert (await gateway.get("/api/v1/broken")).status_code == 500
-    response = await gateway.get("/api/v1/broken")
+        failing = await gateway.get("/api/v1/unavailable")
+        assert failing.status_code == 503
+        assert failing.json()["code"] == "service.database_unavailable"  # the upstream's
+    response = await gateway.get("/api/v1/unavailable")
     assert response.status_code == 503
     assert response.json()["code"] == "upstream.circuit_open"
     assert int(response.headers["retry-after"]) >= 1

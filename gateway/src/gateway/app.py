@@ -20,12 +20,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.breaker import CircuitBreaker
 from gateway.config import GatewaySettings
-from gateway.proxy import Upstream, forward
+from gateway.proxy import LongPolls, Upstream, forward
 from gateway.ratelimit import RateLimiter
 from gateway.routing import RouteTable, fetch_documents
 from gateway.security import DEFAULT_PUBLIC_PATHS, Gatekeeper, PublicPaths
 from sc_core.auth import JWKSVerifier
-from sc_core.errors import Problem, install_problem_handlers, problem_response
+from sc_core.errors import Problem, install_problem_handlers
+from sc_core.limits import RequestLimitsMiddleware
 from sc_core.observability import instrument_app, setup_logging, setup_tracing
 
 log = logging.getLogger(__name__)
@@ -64,26 +65,6 @@ class RequestIdMiddleware:
         await self.app(scope, receive, send_with_id)
 
 
-class BodyLimitMiddleware:
-    """A declared body above the limit is refused before it is read (413)."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            length = Headers(scope=scope).get("content-length")
-            if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
-                problem = Problem(
-                    413, "request.too_large", f"The request body exceeds {self.max_bytes} bytes"
-                )
-                response = problem_response(problem, Request(scope))
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
 def create_app(settings: GatewaySettings) -> FastAPI:
     setup_logging(settings)
     setup_tracing(settings)
@@ -97,6 +78,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         for name, url in settings.upstreams.items()
     }
     state: dict[str, Any] = {}
+    long_polls = LongPolls(settings.long_poll_paths)
     gatekeeper = Gatekeeper(
         JWKSVerifier.from_settings(settings) if settings.jwks_url else None,
         PublicPaths(
@@ -147,7 +129,11 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.state.routes = table
     install_problem_handlers(app)
     instrument_app(app, settings)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestLimitsMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_json_depth=settings.max_json_depth,
+    )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -220,6 +206,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             request_id=request.state.request_id,
             retries=settings.idempotent_retries,
             stream_read_timeout=settings.stream_read_timeout_seconds,
+            long_poll_timeout=long_polls.timeout_for(request.method, request.url.path),
+            pool_timeout=settings.pool_timeout_seconds,
         )
 
     return app

@@ -22,6 +22,13 @@ class GatewaySettings(ServiceSettings):
     # Server-Sent Events (Accept: text/event-stream) wait this long between two chunks
     # instead of upstream_timeout_seconds; streams send heartbeats well within it.
     stream_read_timeout_seconds: float | None = 60.0
+    # Long-polls (path patterns, GET) wait this long for their answer instead of
+    # upstream_timeout_seconds: a device's RPC poll may hold 60 s (device-ingestion's
+    # rpc_long_poll_max_s). Long-polls and streams never count against a breaker.
+    long_poll_paths: dict[str, float] = Field(default_factory=lambda: {r"/api/v1/[^/]+/rpc": 75.0})
+    # how long a request may wait for a free upstream connection of the gateway's own pool;
+    # past it the gateway answers 503 gateway.busy (its own limit, not the upstream's fault)
+    pool_timeout_seconds: float = 2.0
     idempotent_retries: int = 2
     breaker_failure_threshold: int = 5
     breaker_reset_seconds: float = 10.0

@@ -139,6 +139,23 @@ async def _client(
         ("delete", "/api/v1/things", {}, 405, "http.method_not_allowed"),
         ("get", "/api/v1/echo?text_value=a%00b", {}, 422, "request.invalid_characters"),
         ("get", "/boom", {}, 500, "internal.error"),
+        (  # Python's json would recurse 5,000 times (RecursionError, a 500 until issue 30)
+            "post",
+            "/api/v1/things",
+            {"content": b"[" * 5000 + b"]" * 5000, "headers": {"content-type": "application/json"}},
+            400,
+            "request.too_deep",
+        ),
+        (
+            "post",
+            "/api/v1/things",
+            {
+                "content": b'{"name":' * 5000 + b'"x"' + b"}" * 5000,
+                "headers": {"content-type": "application/json; charset=utf-8"},
+            },
+            400,
+            "request.too_deep",
+        ),
     ],
 )
 async def test_errors_are_problem_json_with_stable_codes(
@@ -157,6 +174,43 @@ async def test_errors_are_problem_json_with_stable_codes(
     assert body["status"] == status
     assert body["title"] and body["detail"]
     assert "Traceback" not in response.text and "bug" not in body["detail"]
+
+
+async def test_bodies_are_limited_in_size_and_depth_before_parsing(
+    kafka_bootstrap: str, kafka_idempotence: bool
+) -> None:
+    settings = ServiceSettings(
+        service_name="things",
+        kafka_bootstrap_servers=kafka_bootstrap,
+        kafka_enable_idempotence=kafka_idempotence,
+        max_body_bytes=1024,
+        max_json_depth=4,
+    )
+    app = create_service_app(settings, title="things", routers=[router])
+    async with (
+        LifespanManager(app),
+        AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as c,
+    ):
+        ok = await c.post("/api/v1/things", json={"name": "[[[[[[[[", "floors": 3})
+        assert ok.status_code == 201, ok.text  # brackets inside a string do not nest
+        deep = await c.post("/api/v1/things", json={"name": [[[[["x"]]]]], "floors": 3})
+        assert deep.status_code == 400
+        assert deep.json()["code"] == "request.too_deep"
+        declared = await c.post("/api/v1/things", json={"name": "x" * 2000, "floors": 3})
+        assert declared.status_code == 413
+        assert declared.json()["code"] == "request.too_large"
+
+        async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it comes
+            yield b'{"name": "'
+            for _ in range(20):
+                yield b"x" * 100
+            yield b'", "floors": 3}'
+
+        streamed = await c.post(
+            "/api/v1/things", content=chunks(), headers={"content-type": "application/json"}
+        )
+        assert streamed.status_code == 413
+        assert streamed.json()["code"] == "request.too_large"
 
 
 async def test_validation_problem_names_every_bad_field(client: AsyncClient) -> None:

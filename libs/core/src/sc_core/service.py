@@ -31,6 +31,7 @@ from sc_core.db.migrate import upgrade
 from sc_core.db.tables import platform_tables
 from sc_core.errors import install_problem_handlers
 from sc_core.kafka import kafka_client_options
+from sc_core.limits import RequestLimitsMiddleware
 from sc_core.observability import (
     health_router,
     install_task_dump,
@@ -226,6 +227,11 @@ def create_service_app(
     app.state.settings = settings
     install_problem_handlers(app)
     instrument_app(app, settings)
+    app.add_middleware(
+        RequestLimitsMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_json_depth=settings.max_json_depth,
+    )
 
     checks: dict[str, Callable[[], Awaitable[None]]] = {}
     if metadata is not None:

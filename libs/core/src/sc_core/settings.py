@@ -98,6 +98,11 @@ class ServiceSettings(KafkaSettings):
     log_level: str = "INFO"
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+    # Request bodies (sc_core.limits): larger ones are refused with 413 before they are
+    # read, JSON nested deeper with 400 before it is parsed. The largest legitimate body is
+    # an attachment (work-orders, 10 MiB) in its multipart envelope.
+    max_body_bytes: int = 12 * 1024 * 1024
+    max_json_depth: int = Field(default=32, ge=2, le=512)
 
     # PostgreSQL
     database_url: str = DEV_DATABASE_URL
