@@ -13,7 +13,8 @@
    conditions and renders around this chart
 5. yamllint on values, Chart.yaml files and deploy/docker-compose.yml
 6. the compose file's structure, and services/ <-> values.yaml <-> compose wiring
-7. pytest tests-deploy -q
+7. the gateway's merged OpenAPI document: Spectral's `oas` ruleset, 0 errors (helm/apidoc.py)
+8. pytest tests-deploy -q
 """
 
 from __future__ import annotations
@@ -153,6 +154,20 @@ def check_yamllint() -> list[str]:
     return problems
 
 
+def check_openapi() -> list[str]:
+    """The merged OpenAPI document: 0 errors with Spectral's `oas` ruleset."""
+    import apidoc
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "openapi.json"
+        import json
+
+        path.write_text(json.dumps(apidoc.merged_document(), ensure_ascii=False), "utf-8")
+        errors, report = apidoc.spectral(path)
+    print("           . " + report.splitlines()[0])
+    return report.splitlines()[1:] if errors else []
+
+
 def check_pytest() -> list[str]:
     tests = str(ck.ROOT / "tests-deploy")
     cmd = [sys.executable, "-m", "pytest", tests, "-q", "-p", "no:cacheprovider"]
@@ -190,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     step("yamllint", check_yamllint, failures)
     step("compose structure", ck.compose_problems, failures)
     step("services wiring", ck.wiring_problems, failures)
+    step("OpenAPI document (Spectral oas)", check_openapi, failures)
     if not args.no_pytest:
         step("pytest tests-deploy", check_pytest, failures)
     took = time.perf_counter() - start

@@ -225,6 +225,16 @@ async def test_merged_openapi_and_health(gateway: AsyncClient) -> None:
     spec = (await gateway.get("/openapi.json")).json()
     assert "/api/v1/things/{thing_id}" in spec["paths"]
     assert "Thing" in spec["components"]["schemas"]
+    assert spec["servers"] == [{"url": "http://gw", "description": "this gateway"}]
+    # the gateway checks the token of every route but the public ones, and answers 429
+    # and 502/503/504 itself: its document says so
+    read = spec["paths"]["/api/v1/things/{thing_id}"]["get"]
+    assert read["security"] == [{"bearerAuth": []}]
+    assert {"401", "403", "429", "502", "503", "504"} <= set(read["responses"])
+    device = spec["paths"]["/api/v1/{device_token}/telemetry"]["post"]
+    assert "security" not in device
+    problem = spec["components"]["responses"]["Problem429"]["content"]
+    assert problem["application/problem+json"]["schema"] == {"$ref": "#/components/schemas/Problem"}
     assert (await gateway.get("/docs")).status_code == 200
     health = (await gateway.get("/healthz")).json()
     assert health["status"] == "degraded"

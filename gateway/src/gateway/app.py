@@ -170,8 +170,13 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/openapi.json", include_in_schema=False)
-    async def openapi() -> dict[str, Any]:
-        return table.merged_openapi(title="Smart community API", version="1")
+    async def openapi(request: Request) -> dict[str, Any]:
+        return table.merged_openapi(
+            title="Smart community API",
+            version="1",
+            server_url=settings.public_base_url or str(request.base_url).rstrip("/"),
+            is_public=gatekeeper.public.__contains__,
+        )
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:

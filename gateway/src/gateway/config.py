@@ -35,6 +35,10 @@ class GatewaySettings(ServiceSettings):
     max_body_bytes: int = 10 * 1024 * 1024
     max_connections: int = 200
 
+    # The URL clients reach the gateway at (the merged OpenAPI's `servers`); empty = the
+    # base URL of the request for /openapi.json
+    public_base_url: str | None = None
+
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:3000"])
 
     # routes that need no user token (regular expressions over the path); None = defaults

@@ -12,10 +12,13 @@ import asyncio
 import copy
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
+from sc_core.openapi import BEARER, add_problem_components, problem_ref
 
 log = logging.getLogger(__name__)
 _PARAM = re.compile(r"\{([^}:]+)(:path)?\}")
@@ -82,29 +85,114 @@ class RouteTable:
             return self.prefixes.get(f"/api/v1/{parts[3]}")
         return None
 
-    def merged_openapi(self, *, title: str, version: str) -> dict[str, Any]:
+    def merged_openapi(
+        self,
+        *,
+        title: str,
+        version: str,
+        server_url: str | None = None,
+        is_public: Callable[[str], bool] | None = None,
+    ) -> dict[str, Any]:
+        """Every upstream's document in one: schemas renamed where two services use one
+        name, operationIds kept unique, and what the gateway itself adds: the bearer token
+        it checks on every route that is not public (``is_public``), and the answers only
+        it gives (429 rate limits, 502/503/504 when an upstream fails)."""
         merged: dict[str, Any] = {
             "openapi": "3.1.0",
-            "info": {"title": title, "version": version},
+            "info": {
+                "title": title,
+                "version": version,
+                "description": _INFO,
+                "contact": {"name": "smart-community platform team"},
+            },
             "paths": {},
             "components": {"schemas": {}},
         }
+        if server_url:
+            merged["servers"] = [{"url": server_url, "description": "this gateway"}]
         schemas: dict[str, Any] = merged["components"]["schemas"]
+        tags: dict[str, str] = {}
+        operation_ids: set[str] = set()
         for service, doc in sorted(self.documents.items()):
             doc = copy.deepcopy(doc)
             own = doc.get("components", {}).get("schemas", {})
+            clashing = _clashing(schemas, own)
             renames = {
-                name: (f"{_camel(service)}{name}" if name in schemas else name) for name in own
+                name: f"{_camel(service)}{name}" if name in clashing else name for name in own
             }
             doc = _rewrite_refs(doc, renames)
-            for name, schema in doc.get("components", {}).get("schemas", {}).items():
-                schemas[name] = schema
+            for kind, entries in doc.get("components", {}).items():
+                target = merged["components"].setdefault(kind, {})
+                for name, entry in entries.items():
+                    target.setdefault(name, entry)
+            for tag in doc.get("tags", []):
+                if isinstance(tag, dict) and "name" in tag:
+                    tags.setdefault(tag["name"], tag.get("description") or "")
             for template, item in doc.get("paths", {}).items():
-                for operation in item.values():
-                    if isinstance(operation, dict) and "responses" in operation:
-                        operation.setdefault("tags", [service])
+                for method, operation in item.items():
+                    if not isinstance(operation, dict) or "responses" not in operation:
+                        continue
+                    operation.setdefault("tags", [service])
+                    for tag in operation["tags"]:
+                        tags.setdefault(tag, f"Operations of the {service} service")
+                    op_id = operation.get("operationId") or f"{method}_{template}"
+                    if op_id in operation_ids:
+                        op_id = f"{_camel(service)}_{op_id}"
+                    operation["operationId"] = op_id
+                    operation_ids.add(op_id)
+                    if is_public is None or not is_public(template):
+                        operation["security"] = [{BEARER: []}]
+                        for status in (401, 403):
+                            operation["responses"].setdefault(str(status), problem_ref(status))
+                    for status in GATEWAY_STATUSES:
+                        operation["responses"].setdefault(str(status), problem_ref(status))
                 merged["paths"].setdefault(template, item)
+        statuses = {
+            int(code)
+            for item in merged["paths"].values()
+            for op in item.values()
+            if isinstance(op, dict)
+            for code, answer in op.get("responses", {}).items()
+            if code.isdigit() and "$ref" in answer
+        }
+        add_problem_components(merged, statuses)
+        merged["tags"] = [{"name": n, "description": d or n} for n, d in sorted(tags.items())]
         return merged
+
+
+_INFO = (
+    "The platform's HTTP API behind one gateway. Every route but the public ones (login, "
+    "keys, device endpoints with their own token) needs an access token "
+    "(`Authorization: Bearer <token>` from `POST /api/v1/auth/token`). Every error is "
+    "`application/problem+json` with a stable `code` apps localise."
+)
+GATEWAY_STATUSES = (429, 502, 503, 504)
+
+
+def _clashing(taken: dict[str, Any], own: dict[str, Any]) -> set[str]:
+    """Names of ``own`` that must be renamed: taken by a different schema, or referring to
+    one that is renamed (equal schemas, such as the shared Problem, are merged)."""
+    clashing = {n for n, s in own.items() if n in taken and taken[n] != s}
+    while True:
+        more = {
+            n
+            for n, s in own.items()
+            if n in taken and n not in clashing and _refers_to(s, clashing)
+        }
+        if not more:
+            return clashing
+        clashing |= more
+
+
+def _refers_to(node: Any, names: set[str]) -> bool:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.rsplit("/", 1)[-1] in names:
+            return True
+        return any(_refers_to(v, names) for v in node.values())
+    if isinstance(node, list):
+        return any(_refers_to(v, names) for v in node)
+    return False
 
 
 def _camel(name: str) -> str:

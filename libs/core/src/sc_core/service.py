@@ -40,6 +40,8 @@ from sc_core.observability import (
     setup_logging,
     setup_tracing,
 )
+from sc_core.openapi import install as install_openapi
+from sc_core.openapi import operation_id
 from sc_core.privacy import configure_cipher
 from sc_core.settings import ServiceSettings
 
@@ -222,7 +224,13 @@ def create_service_app(
             if runtime.db is not None:
                 await runtime.db.dispose()
 
-    app = FastAPI(title=title, version=version, lifespan=lifespan)
+    app = FastAPI(
+        title=title,
+        version=version,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+    )
+    install_openapi(app)
     app.state.runtime = runtime
     app.state.settings = settings
     install_problem_handlers(app)

@@ -96,4 +96,5 @@ def require_roles(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
         return principal
 
     dependency.__name__ = "require_roles_" + "_".join(wanted)
+    dependency.required_roles = wanted  # type: ignore[attr-defined]  # read by sc_core.openapi
     return dependency

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Collection
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request, Response
+from fastapi import APIRouter, Body, Depends, Path, Request, Response
 from pydantic import BaseModel, ValidationError
 
 from sc_core.api import AuditorDep, UnitOfWorkDep
@@ -50,6 +50,10 @@ def editable(
     from_db = from_db or (lambda obj: _current(obj, body))
     to_db = to_db or (lambda values: values)
     code = kind.replace("_", "")
+    # the path parameter is named like the object's other routes (``/incidents/{incident_id}``):
+    # two templates differing only in a parameter name are one path to OpenAPI tools
+    id_name = kind.rsplit("_", 1)[-1] + "_id"
+    ObjectId = Annotated[uuid.UUID, Path(alias=id_name)]
 
     async def load(uow: UnitOfWork, principal: Principal, object_id: uuid.UUID) -> Any:
         obj = await uow.session.get(model, object_id)
@@ -59,7 +63,7 @@ def editable(
         return obj
 
     async def patch(
-        object_id: uuid.UUID,
+        object_id: ObjectId,
         changes: Annotated[dict[str, Any], Body()],
         principal: Annotated[Principal, writer],
         uow: UnitOfWorkDep,
@@ -99,7 +103,7 @@ def editable(
         return read(obj, principal)
 
     async def delete(
-        object_id: uuid.UUID,
+        object_id: ObjectId,
         principal: Annotated[Principal, writer],
         uow: UnitOfWorkDep,
         auditor: AuditorDep,
@@ -124,7 +128,7 @@ def editable(
     patch.__name__ = f"update_{code}"
     delete.__name__ = f"delete_{code}"
     router.add_api_route(
-        f"{path}/{{object_id}}", patch, methods=["PATCH"], response_model=response_model
+        f"{path}/{{{id_name}}}", patch, methods=["PATCH"], response_model=response_model
     )
     if with_delete:
-        router.add_api_route(f"{path}/{{object_id}}", delete, methods=["DELETE"], status_code=204)
+        router.add_api_route(f"{path}/{{{id_name}}}", delete, methods=["DELETE"], status_code=204)
