@@ -258,3 +258,11 @@ async def test_cors_preflight_for_configured_origin(upstream: str, jwks: str) ->
             headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
         )
         assert "access-control-allow-origin" not in other.headers
+
+
+async def test_metrics_label_each_route_by_its_template_and_upstream(gateway: AsyncClient) -> None:
+    assert (await gateway.get("/api/v1/things/42")).status_code == 200
+    text = (await gateway.get("/metrics")).text
+    assert 'route="/api/v1/things/{thing_id}"' in text
+    assert 'gateway_upstream_requests_total{status="200",upstream="things"}' in text
+    assert "{path:path}" not in text

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +16,7 @@ import httpx
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse
+from prometheus_client import Counter, Histogram
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -27,9 +29,26 @@ from gateway.security import DEFAULT_PUBLIC_PATHS, Gatekeeper, PublicPaths
 from sc_core.auth import JWKSVerifier
 from sc_core.errors import Problem, install_problem_handlers
 from sc_core.limits import RequestLimitsMiddleware
-from sc_core.observability import instrument_app, setup_logging, setup_tracing
+from sc_core.observability import (
+    MetricsServer,
+    instrument_app,
+    metrics_response,
+    setup_logging,
+    setup_tracing,
+)
 
 log = logging.getLogger(__name__)
+UPSTREAM_REQUESTS = Counter(
+    "gateway_upstream_requests_total",
+    "Requests the gateway forwarded, by upstream service and the status it answered",
+    ["upstream", "status"],
+)
+UPSTREAM_SECONDS = Histogram(
+    "gateway_upstream_request_duration_seconds",
+    "From forwarding a request to the upstream's answer (headers), by upstream",
+    ["upstream"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
 _DOCS_HTML = """<!doctype html><html><head><title>Smart community API</title>
 <meta charset="utf-8"/>
@@ -78,6 +97,9 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         for name, url in settings.upstreams.items()
     }
     state: dict[str, Any] = {}
+    metrics_server = (
+        MetricsServer(settings.http_host, settings.metrics_port) if settings.metrics_port else None
+    )
     long_polls = LongPolls(settings.long_poll_paths)
     gatekeeper = Gatekeeper(
         JWKSVerifier.from_settings(settings) if settings.jwks_url else None,
@@ -106,6 +128,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             follow_redirects=False,
         )
         state["client"] = client
+        if metrics_server is not None:
+            metrics_server.start()
         await fetch_documents(client, settings.upstreams, table)
         refresher = asyncio.create_task(refresh_loop(client))
         try:
@@ -117,6 +141,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             await client.aclose()
             if gatekeeper.verifier is not None:
                 await gatekeeper.verifier.aclose()
+            if metrics_server is not None:
+                metrics_server.stop()
 
     app = FastAPI(
         title="Smart community gateway",
@@ -163,11 +189,11 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     async def readyz() -> dict[str, Any]:
         return {"status": "ready", "routes": len(table.routes)}
 
-    @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+    if metrics_server is None:
 
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+        @app.get("/metrics", include_in_schema=False)
+        async def metrics() -> Response:
+            return metrics_response()
 
     @app.get("/openapi.json", include_in_schema=False)
     async def openapi(request: Request) -> dict[str, Any]:
@@ -189,13 +215,14 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     )
     async def proxy(path: str, request: Request) -> Response:
         await gatekeeper.admit(request)
-        service = table.resolve(request.url.path)
+        service, template = table.match(request.url.path)
         if service is None and table.documents.keys() != upstreams.keys():
             # an upstream that was down at start may own it: learn its routes now
             await fetch_documents(state["client"], settings.upstreams, table)
-            service = table.resolve(request.url.path)
+            service, template = table.match(request.url.path)
         if service is None or service not in upstreams:
             raise Problem(404, "http.not_found", f"No service serves {request.url.path}")
+        request.state.metrics_route = template
         body = await request.body()
         if len(body) > settings.max_body_bytes:
             raise Problem(
@@ -203,16 +230,27 @@ def create_app(settings: GatewaySettings) -> FastAPI:
                 "request.too_large",
                 f"The request body exceeds {settings.max_body_bytes} bytes",
             )
-        return await forward(
-            state["client"],
-            upstreams[service],
-            request,
-            body,
-            request_id=request.state.request_id,
-            retries=settings.idempotent_retries,
-            stream_read_timeout=settings.stream_read_timeout_seconds,
-            long_poll_timeout=long_polls.timeout_for(request.method, request.url.path),
-            pool_timeout=settings.pool_timeout_seconds,
-        )
+        started = time.perf_counter()
+        status = "error"
+        try:
+            response = await forward(
+                state["client"],
+                upstreams[service],
+                request,
+                body,
+                request_id=request.state.request_id,
+                retries=settings.idempotent_retries,
+                stream_read_timeout=settings.stream_read_timeout_seconds,
+                long_poll_timeout=long_polls.timeout_for(request.method, request.url.path),
+                pool_timeout=settings.pool_timeout_seconds,
+            )
+            status = str(response.status_code)
+            return response
+        except Problem as problem:
+            status = str(problem.status)
+            raise
+        finally:
+            UPSTREAM_REQUESTS.labels(service, status).inc()
+            UPSTREAM_SECONDS.labels(service).observe(time.perf_counter() - started)
 
     return app

@@ -74,16 +74,24 @@ class RouteTable:
         self.prefixes = prefixes
 
     def resolve(self, path: str) -> str | None:
+        return self.match(path)[0]
+
+    def match(self, path: str) -> tuple[str | None, str | None]:
+        """(the service that owns ``path``, the path template that matched): the template
+        is the ``route`` label of the gateway's metrics (a prefix + ``/*`` for an override
+        or a prefix match, never the raw path)."""
         for prefix, service in self.overrides.items():
             if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
-                return service
+                return service, prefix.rstrip("/") + "/*"
         for route in self.routes:
             if route.pattern.match(path):
-                return route.service
+                return route.service, route.template
         parts = path.split("/")
         if len(parts) > 3 and parts[1:3] == ["api", "v1"]:
-            return self.prefixes.get(f"/api/v1/{parts[3]}")
-        return None
+            prefix = f"/api/v1/{parts[3]}"
+            if prefix in self.prefixes:
+                return self.prefixes[prefix], prefix + "/*"
+        return None, None
 
     def merged_openapi(
         self,

@@ -2,7 +2,15 @@
 
 Traces: OpenTelemetry for FastAPI, httpx, SQLAlchemy and the event bus (consumer spans
 continue the producer's trace from Kafka headers). Spans go to OTLP when
-``OTEL_EXPORTER_OTLP_ENDPOINT`` is set.
+``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`` or ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set, over
+HTTP/protobuf or gRPC (``OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL``); ``OTEL_TRACES_SAMPLER``
+and ``OTEL_TRACES_SAMPLER_ARG`` choose the sampler, ``OTEL_SERVICE_NAME`` and
+``OTEL_RESOURCE_ATTRIBUTES`` the resource, as the OpenTelemetry specification says.
+
+Metrics: Prometheus text at ``/metrics`` (or on ``METRICS_PORT`` alone). The process's
+own name is the label ``app_service``: ``service`` is the label the Prometheus Operator
+gives every target (the Kubernetes Service), which would rename ours ``exported_service``.
+Counters carry no ``_created`` series.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ import contextlib
 import io
 import json
 import logging
+import os
 import signal
 import sys
 import time
@@ -23,21 +32,33 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    Counter,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
 from starlette.middleware.base import BaseHTTPMiddleware
 
 from sc_core.errors import Problem, problem_response
 from sc_core.settings import ServiceSettings
 
-REQUESTS = Counter("http_requests_total", "HTTP requests", ["service", "method", "route", "status"])
+disable_created_metrics()  # no `<counter>_created` series: they only cost storage
+
+REQUESTS = Counter(
+    "http_requests_total", "HTTP requests", ["app_service", "method", "route", "status"]
+)
 LATENCY = Histogram(
     "http_request_duration_seconds",
     "HTTP request latency",
-    ["service", "method", "route"],
+    ["app_service", "method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+UNMATCHED = "unmatched"
+"""The route label of a request no route matched (never the raw path: unbounded labels)."""
 
 _provider_installed = False
 
@@ -116,19 +137,59 @@ def setup_tracing(
             current.add_span_processor(extra_processor)
         return current
     provider = TracerProvider(
-        resource=Resource.create({"service.name": settings.service_name}),
-        sampler=ParentBased(TraceIdRatioBased(settings.otel_sample_ratio)),
+        resource=Resource.create(
+            {"service.name": os.environ.get("OTEL_SERVICE_NAME") or settings.service_name}
+        ),
+        # None: the SDK takes OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG
+        sampler=None
+        if os.environ.get("OTEL_TRACES_SAMPLER")
+        else ParentBased(TraceIdRatioBased(settings.otel_sample_ratio)),
     )
-    if settings.otel_exporter_otlp_endpoint:
-        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-
-        endpoint = settings.otel_exporter_otlp_endpoint.rstrip("/") + "/v1/traces"
-        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
+    exporter = span_exporter(settings)
+    if exporter is not None:
+        provider.add_span_processor(BatchSpanProcessor(exporter))
     if extra_processor is not None:
         provider.add_span_processor(extra_processor)
     trace.set_tracer_provider(provider)
     _provider_installed = True
     return provider
+
+
+def _otlp_protocol() -> str:
+    return (
+        os.environ.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
+        or os.environ.get("OTEL_EXPORTER_OTLP_PROTOCOL")
+        or "http/protobuf"
+    ).strip()
+
+
+def span_exporter(settings: ServiceSettings) -> SpanExporter | None:
+    """The OTLP exporter the standard variables ask for, or None when no endpoint is set.
+
+    HTTP: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is the full URL; OTEL_EXPORTER_OTLP_ENDPOINT
+    is the base, ``/v1/traces`` appended. gRPC: either is ``host:port`` (or a URL).
+    Headers, certificates, compression and timeouts come from the exporters' own
+    OTEL_EXPORTER_OTLP_* variables."""
+    traces = settings.otel_exporter_otlp_traces_endpoint
+    base = settings.otel_exporter_otlp_endpoint
+    if not (traces or base):
+        return None
+    protocol = _otlp_protocol()
+    if protocol == "grpc":
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import (
+            OTLPSpanExporter as GrpcExporter,
+        )
+
+        return GrpcExporter(endpoint=traces or base)
+    if protocol not in ("http/protobuf", "http"):
+        raise ValueError(
+            f"OTEL_EXPORTER_OTLP_PROTOCOL={protocol!r}: use http/protobuf or grpc "
+            "(http/json is not offered by the Python exporters)"
+        )
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+    endpoint = traces or (str(base).rstrip("/") + "/v1/traces")
+    return OTLPSpanExporter(endpoint=endpoint)
 
 
 def instrument_app(app: FastAPI, settings: ServiceSettings) -> None:
@@ -156,18 +217,56 @@ class MetricsMiddleware(BaseHTTPMiddleware):
     ) -> Response:
         start = time.perf_counter()
         response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
+        path = metrics_route(request)
         LATENCY.labels(self.service, request.method, path).observe(time.perf_counter() - start)
         REQUESTS.labels(self.service, request.method, path, str(response.status_code)).inc()
         return response
 
 
+def metrics_route(request: Request) -> str:
+    """The ``route`` label: what the app set on ``request.state.metrics_route`` (the
+    gateway: the upstream and its path template), else the matched route's template."""
+    chosen = getattr(request.state, "metrics_route", None)
+    if chosen:
+        return str(chosen)
+    route = request.scope.get("route")
+    path = getattr(route, "path", None)
+    if path is None or "{path:path}" in path:
+        return UNMATCHED
+    return str(path)
+
+
+def metrics_response() -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+class MetricsServer:
+    """``/metrics`` on a port of its own (``METRICS_PORT``), served by prometheus_client
+    in a thread; the API port then has no ``/metrics``."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host = host
+        self.port = port
+        self._server: Any = None
+
+    def start(self) -> None:
+        from prometheus_client import start_http_server
+
+        self._server, _thread = start_http_server(self.port, addr=self.host)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+
 ReadinessCheck = Callable[[], Awaitable[None]]
 
 
-def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
-    """``/healthz`` (the process lives), ``/readyz`` (its dependencies answer), ``/metrics``."""
+def health_router(checks: dict[str, ReadinessCheck], *, metrics: bool = True) -> APIRouter:
+    """``/healthz`` (the process lives), ``/readyz`` (its dependencies answer), and
+    ``/metrics`` unless they are served on a port of their own (``metrics=False``)."""
     router = APIRouter(tags=["operations"])
 
     @router.get("/healthz", include_in_schema=False)
@@ -193,8 +292,10 @@ def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
             request,
         )
 
-    @router.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    if metrics:
+
+        @router.get("/metrics", include_in_schema=False)
+        async def metrics_endpoint() -> Response:
+            return metrics_response()
 
     return router

@@ -33,6 +33,7 @@ from sc_core.errors import install_problem_handlers
 from sc_core.kafka import kafka_client_options
 from sc_core.limits import RequestLimitsMiddleware
 from sc_core.observability import (
+    MetricsServer,
     health_router,
     install_task_dump,
     instrument_app,
@@ -167,9 +168,15 @@ def create_service_app(
     runtime = Runtime(settings=settings)
     runtime.producer = ProducerHandle.from_settings(settings)
 
+    metrics_server = (
+        MetricsServer(settings.http_host, settings.metrics_port) if settings.metrics_port else None
+    )
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         install_task_dump()
+        if metrics_server is not None:
+            metrics_server.start()
         if metadata is not None:
             if settings.database_auto_create:
                 await create_database_if_missing(settings.database_url)
@@ -223,6 +230,8 @@ def create_service_app(
                 await runtime.producer.close()
             if runtime.db is not None:
                 await runtime.db.dispose()
+            if metrics_server is not None:
+                metrics_server.stop()
 
     app = FastAPI(
         title=title,
@@ -264,7 +273,7 @@ def create_service_app(
 
     checks["consumers"] = _consumers
     checks.update(readiness or {})  # a service's own dependencies (e.g. its MQTT broker)
-    app.include_router(health_router(checks))
+    app.include_router(health_router(checks, metrics=metrics_server is None))
     for router in routers:
         app.include_router(router)
     return app

@@ -113,9 +113,16 @@ class ServiceSettings(KafkaSettings):
     outbox_poll_interval_ms: int = 100
     outbox_batch_size: int = 500
 
-    # Observability
+    # Observability. Traces go to OTLP when OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or
+    # OTEL_EXPORTER_OTLP_ENDPOINT is set (OTEL_EXPORTER_OTLP[_TRACES]_PROTOCOL: http/protobuf,
+    # the default, or grpc); OTEL_TRACES_SAMPLER (+ _ARG), when set, replaces the sampler
+    # below (parent-based, ratio otel_sample_ratio). sc_core.observability.setup_tracing.
     otel_exporter_otlp_endpoint: str | None = None
+    otel_exporter_otlp_traces_endpoint: str | None = None
     otel_sample_ratio: float = 1.0
+    # /metrics on a port of its own (METRICS_PORT), so the API port a proxy or an ingress
+    # exposes does not serve it; unset: /metrics on the API port (development)
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
 
     # Auth: verify tokens issued by identity
     jwks_url: str | None = None

@@ -40,6 +40,7 @@ def client(
         assignment=lambda: assigned,
         end_offsets=end_offsets,
         position=position_of,
+        highwater=lambda tp: None,  # no fetch answer seen: no lag recorded
         _coordinator=SimpleNamespace(coordinator_id=coordinator),
     )
 

@@ -20,7 +20,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 from sqlalchemy.dialects.postgresql import insert
 
 from sc_core import failpoints
@@ -39,6 +39,13 @@ Handler = Callable[[CloudEvent, UnitOfWork | None], Awaitable[None]]
 CONSUMED = Counter(
     "events_consumed_total", "Events consumed, by outcome", ["consumer", "topic", "outcome"]
 )
+CONSUMER_LAG = Gauge(
+    "events_consumer_lag_records",
+    "Records on an assigned partition not yet consumed (high watermark - position)",
+    ["consumer", "topic", "partition"],
+)
+LAG_EVERY_SECONDS = 5.0
+"""How often a consumer refreshes its lag gauge (from the last fetch's high watermark)."""
 
 
 __all__ = ["StepCancelled", "bounded"]  # re-exported: callers know them from here
@@ -73,6 +80,8 @@ class StallWatch:
         self.name = name
         self.seconds = seconds
         self._quiet_since: float | None = None
+        self._lag_at = float("-inf")
+        self._lag_labels: set[tuple[str, str, str]] = set()
 
     async def poll(
         self, consumer: AIOKafkaConsumer, *, timeout_ms: int, max_records: int
@@ -90,7 +99,34 @@ class StallWatch:
                 f"no assignment for {self.seconds * 2:.0f}s (the group did not re-form)"
             ) from exc
         await self.check(consumer, any(batches.values()))
+        await self.record_lag(consumer)
         return batches
+
+    async def record_lag(self, consumer: AIOKafkaConsumer) -> None:
+        """Set ``events_consumer_lag_records`` of each assigned partition, at most every
+        LAG_EVERY_SECONDS: the high watermark the last fetch saw minus the position
+        (nothing asked of the brokers); partitions no longer assigned are dropped."""
+        now = asyncio.get_running_loop().time()
+        if now - self._lag_at < LAG_EVERY_SECONDS:
+            return
+        seen: set[tuple[str, str, str]] = set()
+        for tp in consumer.assignment():
+            high = consumer.highwater(tp)
+            if high is None:
+                continue
+            try:
+                position = await bounded(consumer.position(tp), 1)
+            except Exception as exc:  # no position yet (reset under way): next time
+                log.debug("consumer %s: no position of %s yet: %r", self.name, tp, exc)
+                continue
+            labels = (self.name, tp.topic, str(tp.partition))
+            CONSUMER_LAG.labels(*labels).set(max(0, high - position))
+            seen.add(labels)
+        for gone in self._lag_labels - seen:
+            CONSUMER_LAG.remove(*gone)
+        self._lag_labels = seen
+        if seen:  # nothing known yet (no assignment, no fetch): look again next poll
+            self._lag_at = now
 
     async def check(self, consumer: AIOKafkaConsumer, got_records: bool) -> None:
         now = asyncio.get_running_loop().time()

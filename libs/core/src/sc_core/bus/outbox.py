@@ -38,11 +38,11 @@ from sc_core.db.engine import Database
 
 log = logging.getLogger(__name__)
 
-PUBLISHED = Counter("outbox_published_total", "Outbox events published", ["service"])
+PUBLISHED = Counter("outbox_published_total", "Outbox events published", ["app_service"])
 PUBLISH_FAILURES = Counter(
-    "outbox_publish_failures_total", "Outbox batches that failed", ["service"]
+    "outbox_publish_failures_total", "Outbox batches that failed", ["app_service"]
 )
-PENDING = Gauge("outbox_pending", "Outbox events not yet published (last seen)", ["service"])
+PENDING = Gauge("outbox_pending", "Outbox events not yet published (last seen)", ["app_service"])
 
 
 def outbox_row(topic: str, event: CloudEvent, *, key: str | None = None) -> dict[str, Any]:
