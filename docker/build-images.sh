@@ -3,7 +3,8 @@
 # docker/service.Dockerfile. Called by `make images`.
 #
 #   IMAGE_PREFIX (default smart-community)  image name = $IMAGE_PREFIX/<name>:$IMAGE_TAG
-#   IMAGE_TAG    (default: git short sha, or "dev")
+#   IMAGE_TAG    (default: git short sha, or "dev"); every image is also tagged `local`,
+#                the tag deploy/docker-compose.yml runs unless IMAGE_TAG is set there
 #   PUSH=1       push after building
 #   ONLY="gateway work-orders"  build only these
 #
@@ -47,12 +48,13 @@ for member in "${members[@]}"; do
     -f docker/service.Dockerfile \
     --build-arg "SERVICE_DIR=${dir}" \
     --build-arg "PACKAGE=${package}" \
-    -t "$image" .
+    -t "$image" -t "${IMAGE_PREFIX}/${name}:local" .
   if [[ "${PUSH:-0}" == "1" ]]; then
     docker push "$image"
   fi
   built+=("$image")
 done
 
-echo "build-images: built ${#built[@]} image(s):"
+echo "build-images: built ${#built[@]} image(s) (also tagged :local):"
 printf '  %s\n' "${built[@]}"
+echo "build-images: compose runs :local by default; IMAGE_TAG=${IMAGE_TAG} in deploy/.env pins these"

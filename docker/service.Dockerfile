@@ -52,11 +52,13 @@ ARG PACKAGE
 LABEL org.opencontainers.image.title="smart-community ${PACKAGE}" \
       org.opencontainers.image.source="${SERVICE_DIR}"
 # /var/lib/sc is the one directory the app may write besides /tmp: mount a volume there
-# for data a service keeps on disk (e.g. work-orders' local attachment store).
+# for data a service keeps on disk (e.g. work-orders' local attachment store). It belongs
+# to group 0 and is group-writable: OpenShift runs the image as an arbitrary UID in
+# group 0 (the chart's global.compatibility.openshift.adaptSecurityContext).
 RUN groupadd --system --gid 10001 app \
-    && useradd --system --uid 10001 --gid app --home-dir /tmp --no-create-home \
+    && useradd --system --uid 10001 --gid app --groups 0 --home-dir /tmp --no-create-home \
        --shell /usr/sbin/nologin app \
-    && install -d -o 10001 -g 10001 -m 0750 /var/lib/sc
+    && install -d -o 10001 -g 0 -m 0770 /var/lib/sc
 # Owned by root and not writable by the app: the code cannot be changed at run time.
 COPY --from=build /app/.venv /app/.venv
 ENV PATH=/app/.venv/bin:${PATH} \

@@ -31,7 +31,9 @@ KUBE_VERSION = "1.33.0"  # oldest Kubernetes minor we validate against
 # Custom resources: kubernetes-validate has no schema for them; a minimal check instead.
 CRD_REQUIRED_SPEC = {
     ("monitoring.coreos.com/v1", "ServiceMonitor"): ("selector", "endpoints"),
-    ("kafka.strimzi.io/v1beta2", "KafkaTopic"): ("partitions", "replicas"),
+    ("kafka.strimzi.io/v1", "KafkaTopic"): ("partitions", "replicas"),
+    ("monitoring.coreos.com/v1", "PrometheusRule"): ("groups",),
+    ("keda.sh/v1alpha1", "ScaledObject"): ("scaleTargetRef", "triggers"),
 }
 # Stand-ins for services that are not written yet, so every template path is exercised:
 # identity signs tokens, work-orders owns a database, notification owns none.
@@ -217,7 +219,7 @@ def compose_problems(root: Path = ROOT) -> list[str]:
     problems: list[str] = []
     compose = load_yaml(root / COMPOSE_REL) or {}
     services: dict[str, Any] = compose.get("services") or {}
-    for required in ("kafka", "postgres", "mosquitto", "db-init", "topics-init", "gateway"):
+    for required in ("kafka", "postgres", "db-init", "topics-init", "gateway", "tls-proxy"):
         if required not in services:
             problems.append(f"{COMPOSE_REL}: service `{required}` missing")
     if "apache/kafka" not in str((services.get("kafka") or {}).get("image", "")):
@@ -225,6 +227,7 @@ def compose_problems(root: Path = ROOT) -> list[str]:
     if "KAFKA_PROCESS_ROLES" not in ((services.get("kafka") or {}).get("environment") or {}):
         problems.append(f"{COMPOSE_REL}: kafka must run in KRaft mode (KAFKA_PROCESS_ROLES)")
 
+    problems += _operations_problems(services)
     declared_volumes = set((compose.get("volumes") or {}).keys())
     databases = str(((services.get("db-init") or {}).get("environment") or {}).get("SC_DATABASES"))
     upstreams = str(((services.get("gateway") or {}).get("environment") or {}).get("UPSTREAMS"))
@@ -276,6 +279,25 @@ def compose_problems(root: Path = ROOT) -> list[str]:
                 problems.append(f"{COMPOSE_REL}: gateway UPSTREAMS lacks {owner}")
         else:
             problems.append(f"{COMPOSE_REL}: `{name}` needs label org.smart-community.role")
+    return problems
+
+
+def _operations_problems(services: dict[str, Any]) -> list[str]:
+    """What running it as documented needs: limits on every long-running container, the
+    gateway only behind TLS, the image tag `make images` gives."""
+    problems: list[str] = []
+    for name, svc in services.items():
+        svc = svc or {}
+        if svc.get("restart") in ("unless-stopped", "always"):
+            limits = ((svc.get("deploy") or {}).get("resources") or {}).get("limits") or {}
+            if not {"cpus", "memory"} <= set(limits):
+                problems.append(f"{COMPOSE_REL}: `{name}` needs deploy.resources.limits")
+        image = str(svc.get("image", ""))
+        if "${IMAGE_TAG" in image and "${IMAGE_TAG:-local}" not in image:
+            problems.append(f"{COMPOSE_REL}: `{name}` must use ${{IMAGE_TAG:-local}}")
+    for port in (services.get("gateway") or {}).get("ports") or []:
+        if not str(port).startswith("127.0.0.1:"):
+            problems.append(f"{COMPOSE_REL}: the gateway publishes {port}; clients go through TLS")
     return problems
 
 

@@ -7,11 +7,16 @@
 1. the chart's topic catalogue equals contracts/topics.yaml
 2. `helm lint --strict` (Helm 4 SDK) with the default and the production values
 3. render (Helm 4 SDK) for: defaults, production, production + sample services, and
-   Strimzi KafkaTopics from the catalogue; every manifest validated offline against
-   the Kubernetes schemas (kubernetes-validate, strict: unknown fields fail)
+   production with every option on (Strimzi KafkaTopics, PrometheusRule, dashboards, KEDA,
+   OpenShift); every manifest validated offline against the Kubernetes schemas
+   (kubernetes-validate, strict: unknown fields fail), then with kubeconform -strict at
+   Kubernetes 1.25 and 1.37 with the CRD schemas of Strimzi, the Prometheus Operator and
+   KEDA (helm/kubeconform.py, helm/crdschemas.py)
+   kube-score: no CRITICAL finding beyond KUBE_SCORE_ALLOWED (helm/README.md)
 4. the bundle chart (optional Bitnami Kafka/PostgreSQL) declares its dependencies with
    conditions and renders around this chart
-5. yamllint on values, Chart.yaml files and deploy/docker-compose.yml
+5. yamllint on values, Chart.yaml files and deploy/docker-compose.yml; compose-go loads the
+   compose file as `docker compose config` would (deploy/composecheck)
 6. the compose file's structure, and services/ <-> values.yaml <-> compose wiring
 7. the gateway's merged OpenAPI document: Spectral's `oas` ruleset, 0 errors (helm/apidoc.py)
 8. pytest tests-deploy -q
@@ -20,6 +25,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -86,10 +92,77 @@ def check_render() -> list[str]:
     problems += _validate_all("defaults+samples", ck.render({"services": ck.SAMPLE_SERVICES}))
     problems += _validate_all("production", ck.render(prod))
     problems += _validate_all("production+samples", ck.render(prod_samples, is_upgrade=True))
-    strimzi = {**prod_samples, "kafka": {**prod["kafka"], "strimzi": {"enabled": True}}}
-    manifests = ck.render(strimzi)
-    problems += _validate_all("production+strimzi", manifests)
+    problems += _validate_all("production+everything", ck.render(full_values()))
     return problems
+
+
+def full_values() -> dict[str, Any]:
+    """Production with every optional part on: Strimzi topics, alert rules, dashboards, a
+    KEDA-scaled consumer, OpenShift security contexts."""
+    prod = ck.production_values()
+    services = {**ck.SAMPLE_SERVICES, "alarm": {"autoscaling": {"keda": {"enabled": True}}}}
+    return {
+        **prod,
+        "services": services,
+        "global": {"compatibility": {"openshift": {"adaptSecurityContext": "force"}}},
+        "kafka": {**prod["kafka"], "strimzi": {"enabled": True}},
+        "metrics": {
+            **prod["metrics"],
+            "prometheusRule": {"enabled": True},
+            "grafanaDashboards": {"enabled": True},
+        },
+    }
+
+
+def check_kubeconform() -> list[str]:
+    """kubeconform -strict at Kubernetes 1.25 and 1.37, CRDs included (helm/kubeconform.py)."""
+    import kubeconform
+    import yaml
+
+    prod = ck.production_values()
+    renders = [
+        ck.render({"services": ck.SAMPLE_SERVICES}),
+        ck.render({**prod, "services": ck.SAMPLE_SERVICES}),
+        ck.render(full_values()),
+    ]
+    documents = yaml.safe_dump_all([m.doc for manifests in renders for m in manifests])
+    return kubeconform.validate(documents)
+
+
+KUBE_SCORE = "github.com/zegl/kube-score/cmd/kube-score@v1.20.0"
+# kube-score tests switched off, each for a reason (helm/README.md lists them too):
+KUBE_SCORE_ALLOWED = {
+    # images are pinned by release tag or digest: IfNotPresent is the right policy
+    "container-image-pull-policy": "tags are immutable releases or digests",
+    # pods are spread by topologySpreadConstraints over hostnames (soft), not anti-affinity
+    "deployment-has-host-podantiaffinity": "topologySpreadConstraints spread the pods",
+}
+
+
+def check_kube_score() -> list[str]:
+    """kube-score on the production render with every option on: no CRITICAL finding
+    beyond the allow-list (warnings are printed, not failed)."""
+    import gotools
+    import yaml
+
+    exe = gotools.installed(KUBE_SCORE)
+    # its fixed UID (10001); OpenShift's arbitrary UID is not known before admission
+    values = {**full_values(), "global": {}}
+    documents = yaml.safe_dump_all([m.doc for m in ck.render(values)])
+    cmd = [str(exe), "score", "--output-format", "ci", "-"]
+    for test in KUBE_SCORE_ALLOWED:
+        cmd += ["--ignore-test", test]
+    result = subprocess.run(cmd, input=documents, capture_output=True, text=True, check=False)
+    lines = result.stdout.splitlines()
+    warnings = [line for line in lines if line.startswith("[WARNING]")]
+    print(
+        f"           . kube-score: {len(warnings)} warning(s), allowed: "
+        + ", ".join(KUBE_SCORE_ALLOWED)
+    )
+    critical = [line for line in lines if line.startswith("[CRITICAL]")]
+    if result.returncode and not critical:
+        critical = [result.stdout[-1000:] + result.stderr[-1000:]]
+    return critical
 
 
 def check_bundle() -> list[str]:
@@ -130,6 +203,30 @@ def check_bundle() -> list[str]:
         if f"{ck.RELEASE}-kafka:9092" not in text:
             problems.append("bundle: KAFKA_BOOTSTRAP_SERVERS does not point at the bundled Kafka")
     return problems
+
+
+def check_compose() -> list[str]:
+    """compose-go (the library of `docker compose config`) loads the compose file with
+    deploy/.env.example and stand-in secrets: the Compose Specification's schema,
+    interpolation, anchors and dependencies."""
+    import gotools
+
+    env = {
+        **os.environ,
+        "POSTGRES_PASSWORD": "check",
+        "SC_DB_PASSWORD": "check",
+        "FIELD_ENCRYPTION_KEYS": "k1:check",
+    }
+    cmd = [
+        str(gotools.composecheck()),
+        "-q",
+        "-f",
+        str(ck.ROOT / ck.COMPOSE_REL),
+        "--env-file",
+        str(ck.ROOT / "deploy/.env.example"),
+    ]
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    return [line for line in result.stderr.splitlines() if line] if result.returncode else []
 
 
 def check_yamllint() -> list[str]:
@@ -201,9 +298,12 @@ def main(argv: list[str] | None = None) -> int:
     step("topic catalogue in sync", ck.catalogue_problems, failures)
     step("helm lint --strict", check_lint, failures)
     step("render + kubernetes schemas", check_render, failures)
+    step("kubeconform (k8s 1.25, 1.37, CRDs)", check_kubeconform, failures)
+    step("kube-score", check_kube_score, failures)
     step("bundle chart", check_bundle, failures)
     step("yamllint", check_yamllint, failures)
     step("compose structure", ck.compose_problems, failures)
+    step("compose file (compose-go)", check_compose, failures)
     step("services wiring", ck.wiring_problems, failures)
     step("OpenAPI document (Spectral oas)", check_openapi, failures)
     if not args.no_pytest:

@@ -85,10 +85,12 @@ def test_services_accept_only_the_gateway_and_monitoring(prod_manifests, workloa
     monitoring = {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}
     for name in workloads:
         spec = policies[component(name)].doc["spec"]
-        assert spec["policyTypes"] == ["Ingress"]
+        assert spec["policyTypes"] == ["Ingress", "Egress"]
         assert spec["podSelector"]["matchLabels"]["app.kubernetes.io/component"] == name
         peers = [p for rule in spec["ingress"] for p in _peers(rule)]
         assert {"namespaceSelector": monitoring} in peers, name
+        scrape = next(r for r in spec["ingress"] if {"namespaceSelector": monitoring} in r["from"])
+        assert scrape["ports"] == [{"port": "metrics", "protocol": "TCP"}], name
         for peer in peers:
             assert peer, f"{name}: an empty peer would admit everything"
         if name == "gateway":
@@ -113,6 +115,10 @@ def test_every_workload_is_scraped(prod_manifests, workloads):
         assert sm["apiVersion"] == "monitoring.coreos.com/v1"
         assert sm["metadata"]["labels"]["release"] == "kube-prometheus-stack"
         assert sm["spec"]["endpoints"][0]["path"] == "/metrics"
+        # /metrics has a port of its own: the API port the ingress reaches has none
+        assert sm["spec"]["endpoints"][0]["port"] == "metrics"
+        ports = {p["name"]: p["port"] for p in services[component(name)].doc["spec"]["ports"]}
+        assert ports == {"http": 8080, "metrics": 9090}
         svc_labels = services[component(name)].labels
         assert sm["spec"]["selector"]["matchLabels"].items() <= svc_labels.items()
 
@@ -151,31 +157,50 @@ def test_a_service_can_name_its_own_database_secret(prod_values):
     assert ref == {"name": "wo-db", "key": "url"}
 
 
-def test_migrations_run_as_pre_install_pre_upgrade_hooks(prod_manifests, workloads):
-    jobs = by_kind(prod_manifests, "Job")
+def test_migrations_run_first_in_every_pod_that_owns_a_database(prod_manifests, workloads):
     deployments = by_kind(prod_manifests, "Deployment")
+    assert not [j for j in by_kind(prod_manifests, "Job") if j.endswith("-migrate")]
     with_database = [w for w in workloads if w not in ("gateway", "notification")]
-    assert sorted(j for j in jobs if j.endswith("-migrate")) == sorted(
-        f"{component(w)}-migrate" for w in with_database
-    )
-    for name in with_database:
-        job = jobs[f"{component(name)}-migrate"]
-        assert set(job.annotations[HOOK].split(",")) == {"pre-install", "pre-upgrade"}
-        assert job.annotations["helm.sh/hook-delete-policy"] == "before-hook-creation"
-        pod = job.doc["spec"]["template"]["spec"]
-        assert pod["restartPolicy"] == "Never"
-        c = pod["containers"][0]
-        package = name.replace("-", "_")
-        assert c["command"] == ["python", "-m", package, "migrate"]
+    for name in workloads:
+        pod = deployments[component(name)].doc["spec"]["template"]["spec"]
+        inits = pod.get("initContainers", [])
+        if name not in with_database:
+            assert not inits, name
+            continue
+        migrate = inits[0]
+        assert migrate["name"] == "migrate"
+        assert migrate["command"] == ["python", "-m", name.replace("-", "_"), "migrate"]
         app = _container(deployments[component(name)])
-        assert c["image"] == app["image"]
-        assert _env(c)["DATABASE_URL"] == _env(app)["DATABASE_URL"]
-        # hooks run before the release's ServiceAccount exists: they bring their own
-        sa = pod["serviceAccountName"]
-        hook_sa = by_kind(prod_manifests, "ServiceAccount")[sa]
-        assert int(hook_sa.annotations["helm.sh/hook-weight"]) < int(
-            job.annotations["helm.sh/hook-weight"]
-        )
+        assert migrate["image"] == app["image"]
+        assert _env(migrate)["DATABASE_URL"] == _env(app)["DATABASE_URL"]
+        assert migrate["securityContext"] == app["securityContext"]
+
+
+def test_egress_reaches_only_dns_kafka_postgres_and_the_release(prod_manifests, workloads):
+    policies = by_kind(prod_manifests, "NetworkPolicy")
+    for name in workloads:
+        egress = policies[component(name)].doc["spec"]["egress"]
+        ports = sorted({p["port"] for rule in egress for p in rule["ports"]}, key=str)
+        expected = {53, 9092, 9093, 4317, 4318, "http"}
+        if name not in ("gateway", "notification"):
+            expected.add(5432)
+        extra = {"device-ingestion": {1883, 8883}, "notification": {443}}
+        expected |= extra.get(name, set())
+        if name == "work-orders":
+            expected |= {9000, 443}
+        assert set(ports) == expected, name
+        dns = egress[0]
+        assert dns["to"][0]["podSelector"] == {"matchLabels": {"k8s-app": "kube-dns"}}
+    # the topics hook Job: no ingress at all, egress to DNS and Kafka only, in place
+    # before the Job runs
+    topics = policies[component("topics")]
+    assert topics.doc["spec"]["ingress"] == []
+    ports = {p["port"] for rule in topics.doc["spec"]["egress"] for p in rule["ports"]}
+    assert ports == {53, 9092, 9093, 4317, 4318}
+    job = by_kind(prod_manifests, "Job")[component("topics")]
+    assert int(topics.annotations["helm.sh/hook-weight"]) < int(
+        job.annotations["helm.sh/hook-weight"]
+    )
 
 
 def test_topics_job_creates_the_chart_catalogue_before_the_services(prod_manifests):
@@ -209,6 +234,7 @@ def test_strimzi_topics_match_the_catalogue(prod_values):
     expected = _expected_topics(catalogue)
     assert set(topics) == set(expected)
     for name, (partitions, config) in expected.items():
+        assert topics[name].doc["apiVersion"] == "kafka.strimzi.io/v1"
         spec = topics[name].doc["spec"]
         assert (spec["partitions"], spec.get("config", {})) == (partitions, config), name
         assert spec["replicas"] == 3

@@ -34,7 +34,9 @@ def test_schema_rejects_a_service_name_that_is_not_kebab_case():
         ck.render({"services": {"Work_Orders": {}}})
 
 
-def test_chart_managed_secrets_exist_before_the_hooks_that_read_them():
+def test_chart_managed_secrets_are_ordinary_release_resources():
+    # Helm tracks them (helm uninstall removes them); the migration init container of the
+    # Deployment reads them, so nothing needs them before the release's resources exist
     values = {
         "secrets": {"fieldEncryption": {"keys": KEY}, "jwtSigning": {"keys": "identity-keys"}},
         "services": {**ck.SAMPLE_SERVICES, "work-orders": {"database": {"password": "p@ss/w"}}},
@@ -47,12 +49,12 @@ def test_chart_managed_secrets_exist_before_the_hooks_that_read_them():
     assert url == (
         "postgresql+asyncpg://work_orders:p%40ss%2Fw@postgresql.postgres.svc:5432/work_orders"
     )
-    job = by_kind(manifests, "Job")[f"{component('work-orders')}-migrate"]
     for secret in (keys, db):
-        assert "pre-install" in secret.annotations["helm.sh/hook"]
-        assert int(secret.annotations["helm.sh/hook-weight"]) < int(
-            job.annotations["helm.sh/hook-weight"]
-        )
+        assert not any(a.startswith("helm.sh/hook") for a in secret.annotations)
+    pod = by_kind(manifests, "Deployment")[component("work-orders")].doc["spec"]["template"]
+    migrate = pod["spec"]["initContainers"][0]
+    ref = {e["name"]: e.get("valueFrom") for e in migrate["env"]}["DATABASE_URL"]
+    assert ref["secretKeyRef"]["name"] == db.name
 
 
 def test_existing_secret_replaces_the_chart_secret():

@@ -52,7 +52,7 @@ def test_a_service_with_its_blocks_passes(tree: Path):
     text = compose.read_text()
     blocks = """  migrate-fake-svc:
     <<: *migrate
-    image: ${IMAGE_PREFIX:-smart-community}/fake-svc:${IMAGE_TAG:-latest}
+    image: ${IMAGE_PREFIX:-smart-community}/fake-svc:${IMAGE_TAG:-local}
     labels:
       org.smart-community.service: fake-svc
       org.smart-community.role: migrate
@@ -63,7 +63,7 @@ def test_a_service_with_its_blocks_passes(tree: Path):
 
   fake-svc:
     <<: *app
-    image: ${IMAGE_PREFIX:-smart-community}/fake-svc:${IMAGE_TAG:-latest}
+    image: ${IMAGE_PREFIX:-smart-community}/fake-svc:${IMAGE_TAG:-local}
     labels:
       org.smart-community.service: fake-svc
       org.smart-community.role: app
@@ -134,3 +134,21 @@ def test_build_images_without_a_daemon_says_so_and_succeeds(tmp_path: Path):
     )
     assert result.returncode == 0
     assert "no Docker daemon answers" in result.stdout
+
+
+def test_compose_runs_as_documented(tree: Path):
+    compose = tree / ck.COMPOSE_REL
+    text = compose.read_text()
+    assert ck.compose_problems(tree) == []
+    text = text.replace('      - "127.0.0.1:${GATEWAY_PORT:-8080}:8080"', '      - "8080:8080"')
+    text = text.replace("${IMAGE_TAG:-local}", "${IMAGE_TAG:-latest}", 1)
+    kafka_limits = (
+        '    deploy:\n      resources:\n        limits:\n          cpus: "2"\n'
+        "          memory: 1536M\n"
+    )
+    text = text.replace(kafka_limits, "")
+    compose.write_text(text)
+    problems = ck.compose_problems(tree)
+    assert any("the gateway publishes 8080:8080" in p for p in problems)
+    assert any("must use ${IMAGE_TAG:-local}" in p for p in problems)
+    assert any("`kafka` needs deploy.resources.limits" in p for p in problems)

@@ -166,11 +166,32 @@ Usage: include "sc.env" (dict "ctx" $ "w" $w)
   value: {{ tpl $ctx.Values.kafka.bootstrapServers $ctx | quote }}
 - name: KAFKA_ENABLE_IDEMPOTENCE
   value: {{ $ctx.Values.kafka.enableIdempotence | toString | quote }}
-{{- with $ctx.Values.observability.otlpEndpoint }}
+{{- with $ctx.Values.metrics.port }}
+- name: METRICS_PORT
+  value: {{ . | int | toString | quote }}
+{{- end }}
+{{- $otel := $ctx.Values.observability }}
+{{- with $otel.otlpEndpoint }}
 - name: OTEL_EXPORTER_OTLP_ENDPOINT
   value: {{ tpl . $ctx | quote }}
+{{- end }}
+{{- with $otel.otlpTracesEndpoint }}
+- name: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+  value: {{ tpl . $ctx | quote }}
+{{- end }}
+{{- if or $otel.otlpEndpoint $otel.otlpTracesEndpoint }}
+- name: OTEL_EXPORTER_OTLP_PROTOCOL
+  value: {{ $otel.otlpProtocol | quote }}
 - name: OTEL_SERVICE_NAME
   value: {{ $w.name | quote }}
+{{- end }}
+{{- with $otel.tracesSampler }}
+- name: OTEL_TRACES_SAMPLER
+  value: {{ . | quote }}
+{{- end }}
+{{- with $otel.tracesSamplerArg }}
+- name: OTEL_TRACES_SAMPLER_ARG
+  value: {{ . | quote }}
 {{- end }}
 {{- with (include "sc.jwksUrl" $ctx) }}
 - name: JWKS_URL
@@ -252,7 +273,35 @@ imagePullSecrets:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 securityContext:
-  {{- toYaml $ctx.Values.podSecurityContext | nindent 2 }}
+  {{- include "sc.podSecurityContext" $ctx | nindent 2 }}
+{{- end -}}
+
+{{/*
+OpenShift assigns each namespace a UID range and refuses pods that name their own UID:
+global.compatibility.openshift.adaptSecurityContext "auto" (OpenShift detected by its
+security.openshift.io API), "force" or "disabled". Adapted contexts drop runAsUser,
+runAsGroup and fsGroup; the image's files are group 0 and group-writable where the app
+writes, so the arbitrary UID (group 0) works.
+*/}}
+{{- define "sc.openshift" -}}
+{{- $mode := dig "compatibility" "openshift" "adaptSecurityContext" "auto" (.Values.global | default dict) -}}
+{{- if or (eq $mode "force") (and (eq $mode "auto") (.Capabilities.APIVersions.Has "security.openshift.io/v1")) -}}true{{- end -}}
+{{- end -}}
+
+{{- define "sc.podSecurityContext" -}}
+{{- $sc := deepCopy .Values.podSecurityContext -}}
+{{- if include "sc.openshift" . -}}
+{{- $sc = omit $sc "runAsUser" "runAsGroup" "fsGroup" "seLinuxOptions" -}}
+{{- end -}}
+{{- toYaml $sc -}}
+{{- end -}}
+
+{{- define "sc.containerSecurityContext" -}}
+{{- $sc := deepCopy .Values.containerSecurityContext -}}
+{{- if include "sc.openshift" . -}}
+{{- $sc = omit $sc "runAsUser" "runAsGroup" "seLinuxOptions" -}}
+{{- end -}}
+{{- toYaml $sc -}}
 {{- end -}}
 
 {{/* A writable /tmp: the root filesystem is read-only. */}}
@@ -265,6 +314,48 @@ securityContext:
 {{- define "sc.tmpMount" -}}
 - name: tmp
   mountPath: /tmp
+{{- end -}}
+
+{{/*
+Egress rules of a pod. Usage: include "sc.egress" (dict "ctx" $ "kafka" true "database" true "release" true "extra" list)
+A peer list left empty means any address, on those ports only.
+*/}}
+{{- define "sc.egressRule" -}}
+- {{- with .rule.to }}
+  to:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  ports:
+    {{- toYaml .rule.ports | nindent 4 }}
+{{- end -}}
+
+{{- define "sc.egress" -}}
+{{- $e := .ctx.Values.networkPolicy.egress -}}
+{{ include "sc.egressRule" (dict "rule" $e.dns) }}
+{{- if .kafka }}
+{{ include "sc.egressRule" (dict "rule" $e.kafka) }}
+{{- end }}
+{{- if .database }}
+{{ include "sc.egressRule" (dict "rule" $e.database) }}
+{{- end }}
+{{- if or .ctx.Values.observability.otlpEndpoint .ctx.Values.observability.otlpTracesEndpoint }}
+{{ include "sc.egressRule" (dict "rule" $e.otlp) }}
+{{- end }}
+{{- if .release }}
+- to:
+    - podSelector:
+        matchLabels:
+          {{- include "sc.labels.release" .ctx | nindent 10 }}
+  ports:
+    - port: http
+      protocol: TCP
+{{- end }}
+{{- with $e.extra }}
+{{ toYaml . }}
+{{- end }}
+{{- with .extra }}
+{{ toYaml . }}
+{{- end }}
 {{- end -}}
 
 {{/* Hook annotations for resources pre-install/pre-upgrade hook Jobs read. */}}

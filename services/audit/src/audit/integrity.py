@@ -5,10 +5,18 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 
+from prometheus_client import Counter
+
 from audit.api.schemas import BrokenLinkRead, VerifyReport
 from audit.db.queries import chain_head, day_chain
 from audit.domain.chain import ChainVerifier
 from sc_core.db import Database
+
+VERIFICATIONS = Counter(
+    "audit_chain_verifications_total",
+    "Day chains verified (API, command and the maintenance job), by outcome: ok or broken",
+    ["outcome"],
+)
 
 
 async def verify_day(db: Database, day: date) -> VerifyReport:
@@ -25,6 +33,7 @@ async def verify_day(db: Database, day: date) -> VerifyReport:
             if verifier.feed(record) is not None:
                 break
     broken = verifier.finish(*(head if head else (None, None)))
+    VERIFICATIONS.labels("ok" if broken is None else "broken").inc()
     return VerifyReport(
         day=day,
         ok=broken is None,

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import delete, func, text
 
@@ -26,6 +26,7 @@ class MaintenanceReport:
     ensured: list[date] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     inbox_pruned: int = 0
+    broken_days: list[date] = field(default_factory=list)
 
 
 async def drop_expired_partitions(db: Database, retention_days: int, *, dry_run: bool) -> list[str]:
@@ -69,6 +70,14 @@ async def run_maintenance(
         report.inbox_pruned = int(getattr(result, "rowcount", 0) or 0)
     if report.dropped:
         log.info("retention dropped partitions: %s", ", ".join(report.dropped))
+    # yesterday's chain is closed: verify it on every run, so a broken chain shows in
+    # audit_chain_verifications_total{outcome="broken"} (the AuditChainBroken alert)
+    from audit.integrity import verify_day
+
+    yesterday = utc_today() - timedelta(days=1)
+    if not (await verify_day(db, yesterday)).ok:
+        report.broken_days.append(yesterday)
+        log.error("audit chain of %s is broken: run python -m audit verify", yesterday)
     return report
 
 

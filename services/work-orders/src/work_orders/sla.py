@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from prometheus_client import Counter
 from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 
@@ -19,6 +20,11 @@ from work_orders.domain import states
 from work_orders.events import Topics
 
 log = logging.getLogger(__name__)
+SLA_EVENTS = Counter(
+    "work_order_sla_events_total",
+    "SLA reminders sent and breaches recorded by the sweeper (breach: escalated)",
+    ["kind"],
+)
 LOCK_KEY = 7_110_001  # advisory lock: one sweeper at a time across replicas
 
 
@@ -68,6 +74,8 @@ async def sweep(
             break
     if any(done.values()):
         log.info("sla sweep: %s", done)
+    SLA_EVENTS.labels("reminder").inc(done["reminders"])
+    SLA_EVENTS.labels("breach").inc(done["breaches"])
     return done
 
 

@@ -12,6 +12,9 @@ from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+MIGRATION_LOCK = 0x5C_0A1E_B1C
+"""Advisory lock key held by a migration run for its whole transaction."""
+
 
 def alembic_config(migrations_dir: Path, url: str) -> Config:
     cfg = Config()
@@ -42,6 +45,9 @@ def run_env(target_metadata: MetaData) -> None:
     def _migrate(connection: Connection) -> None:
         context.configure(connection=connection, target_metadata=target_metadata)
         with context.begin_transaction():
+            # one migration at a time per database: replicas starting together (the chart's
+            # init containers) wait here, then find the schema at head and do nothing
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             context.run_migrations()
 
     async def _run() -> None:
