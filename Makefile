@@ -13,7 +13,7 @@ export UV_CACHE_DIR ?= $(HOME)/.cache/uv
 PYTEST_WORKERS ?= 2
 STATE := .run/servers.env
 
-.PHONY: help bootstrap run test test-unit test-integration lint format contracts \
+.PHONY: help bootstrap run test test-unit test-integration lint format contracts console \
         contracts-check helm-check isolation-check test-reliability bench images clean
 
 help:
@@ -21,7 +21,9 @@ help:
 	@echo "make test       everything CI runs: contracts, chart, lint-free code, all tests"
 	@echo "make test-reliability  the platform on a 3-broker Apache Kafka under faults"
 	@echo "make lint       ruff and mypy"
-	@echo "make contracts  regenerate JSON Schema, Avro and AsyncAPI from the event models"
+	@echo "make contracts  regenerate JSON Schema, Avro and AsyncAPI from the event models,"
+	@echo "                and the TypeScript client from the merged OpenAPI"
+	@echo "make console    build the web console (make run does it when its sources changed)"
 	@echo "make bench      benchmarks, each beside the broker's raw rate"
 	@echo "make images     container images (needs a Docker daemon)"
 
@@ -47,10 +49,15 @@ format: bootstrap
 
 contracts: bootstrap
 	$(UV) run python -m sc_contracts generate
+	$(UV) run python -m sc_devstack.openapi write
+
+console: bootstrap
+	$(UV) run python -m sc_devstack.console build
 
 contracts-check: bootstrap
 	$(UV) run python -m sc_contracts generate --check
 	$(UV) run python -m sc_contracts compat
+	$(UV) run python -m sc_devstack.openapi check
 
 helm-check: bootstrap
 	$(UV) run python helm/check.py --no-pytest
@@ -69,7 +76,7 @@ isolation-check: bootstrap
 
 # Servers (PostgreSQL, Tansu, a 1-broker Apache Kafka) start once for the whole run and
 # are shared by every pytest worker; they stop even when a test fails.
-test: bootstrap contracts-check helm-check isolation-check
+test: bootstrap contracts-check helm-check isolation-check console
 	@mkdir -p .run
 	$(UV) run python -m sc_devinfra.servers up --state-file $(STATE) --watch-pid $$PPID
 	@status=0; \

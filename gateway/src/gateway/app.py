@@ -8,20 +8,22 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from prometheus_client import Counter, Histogram
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.breaker import CircuitBreaker
 from gateway.config import GatewaySettings
+from gateway.console import mount_console
+from gateway.overview import overview_router
 from gateway.proxy import LongPolls, Upstream, forward
 from gateway.ratelimit import RateLimiter
 from gateway.routing import RouteTable, fetch_documents
@@ -50,14 +52,6 @@ UPSTREAM_SECONDS = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
-_DOCS_HTML = """<!doctype html><html><head><title>Smart community API</title>
-<meta charset="utf-8"/>
-<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css">
-</head><body><div id="ui"></div>
-<script src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({url: "/openapi.json", dom_id: "#ui"});</script>
-<noscript>The merged OpenAPI document is at <a href="/openapi.json">/openapi.json</a>.</noscript>
-</body></html>"""
 
 
 class RequestIdMiddleware:
@@ -82,6 +76,25 @@ class RequestIdMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_id)
+
+
+OPENAPI_TITLE = "Smart community API"
+
+
+def merged_document(
+    table: RouteTable,
+    own: dict[str, Any],
+    *,
+    server_url: str | None,
+    is_public: Callable[[str], bool],
+) -> dict[str, Any]:
+    """The merged OpenAPI: every upstream's document and the gateway's own routes (the
+    operations overview). ``sc_devstack.openapi`` builds the typed client from this too."""
+    view = RouteTable()
+    view.documents = {**table.documents, **({"gateway": own} if own.get("paths") else {})}
+    return view.merged_openapi(
+        title=OPENAPI_TITLE, version="1", server_url=server_url, is_public=is_public
+    )
 
 
 def create_app(settings: GatewaySettings) -> FastAPI:
@@ -197,16 +210,24 @@ def create_app(settings: GatewaySettings) -> FastAPI:
 
     @app.get("/openapi.json", include_in_schema=False)
     async def openapi(request: Request) -> dict[str, Any]:
-        return table.merged_openapi(
-            title="Smart community API",
-            version="1",
+        return merged_document(
+            table,
+            app.openapi(),
             server_url=settings.public_base_url or str(request.base_url).rstrip("/"),
             is_public=gatekeeper.public.__contains__,
         )
 
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        return HTMLResponse(_DOCS_HTML)
+    mount_console(app, settings.console_dir)
+
+    def upstream_base(path: str) -> str | None:
+        service = table.resolve(path)
+        return upstreams[service].base_url if service in upstreams else None
+
+    app.include_router(
+        overview_router(
+            gatekeeper.admit, lambda: state["client"], upstream_base, settings.overview_timezone
+        )
+    )
 
     @app.api_route(
         "/{path:path}",

@@ -38,6 +38,10 @@ class GatewaySettings(ServiceSettings):
     # The URL clients reach the gateway at (the merged OpenAPI's `servers`); empty = the
     # base URL of the request for /openapi.json
     public_base_url: str | None = None
+    # the built web console (console/dist), served under /console/; unset: not served
+    console_dir: str | None = None
+    # "today" of the operations overview (/api/v1/overview) starts at midnight here
+    overview_timezone: str = "Asia/Shanghai"
 
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:3000"])
 

@@ -31,6 +31,7 @@ from sc_contracts.admin import create_topics
 from sc_devinfra import free_port
 from sc_devinfra.postgres import EmbeddedPostgres, url_for_database
 from sc_devinfra.tansu import EmbeddedKafka
+from sc_devstack.console import build as console_build
 from sc_devstack.discover import ServiceInfo, discover_services, repo_root
 
 FIRST_SERVICE_PORT = 8101
@@ -186,6 +187,21 @@ def simulator_wanted(setting: str, interactive: bool) -> bool:
     return interactive
 
 
+def build_console(root: Path, state_dir: Path) -> Path | None:
+    """console/dist, built first when its sources changed (CONSOLE=off: not served).
+    A failed build leaves the API running without the console and says where to look."""
+    if os.environ.get("CONSOLE", "").strip().lower() in ("off", "0", "false", "no"):
+        return None
+    log = state_dir / "logs" / "console-build.log"
+    try:
+        dist = console_build(root, log=log)
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        say(f"console     not built: {exc}")
+        return None
+    say(f"console     {dist}")
+    return dist
+
+
 def service_env(
     info: ServiceInfo,
     bootstrap: str,
@@ -255,6 +271,7 @@ def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> i
     if only:
         wanted = {name.strip() for name in only.split(",")} | {"identity"}
         services = [s for s in services if s.name in wanted]
+    console = build_console(root, stack.state_dir)
     bootstrap, database_url, idempotence = stack.start_infra()
     mqtt = mqtt_port()
     ports = {s.name: service_port(FIRST_SERVICE_PORT + i) for i, s in enumerate(services)}
@@ -278,6 +295,8 @@ def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> i
     }
     if jwks_url:
         gateway_env["JWKS_URL"] = jwks_url
+    if console is not None:
+        gateway_env["CONSOLE_DIR"] = str(console)
     gateway = stack.spawn("gateway", "gateway", stack.gateway_port, gateway_env)
     stack.wait_healthy()
     if not args.no_demo:
@@ -303,6 +322,10 @@ def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> i
         fleet = stack.spawn("simulator", "device_ingestion.fleet", free_port(), fleet_env)
     say("")
     say(f"ready       gateway  {gateway.url}   (API docs {gateway.url}/docs)")
+    if console is not None:
+        say(
+            f"            console  {gateway.url}/console/   big screen {gateway.url}/console/screen"
+        )
     for process in stack.processes:
         if process is fleet:
             say(f"            {'simulator':<16} a dozen devices reporting (SIMULATOR=off: none)")

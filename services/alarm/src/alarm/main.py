@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from alarm.api import alarms, emergency, plans, registers, rules
+from alarm.api import alarms, emergency, plans, registers, rules, stats
 from alarm.api.deps import Parts
 from alarm.config import Settings
 from alarm.consumers import register
@@ -65,6 +65,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             plans.router,
             registers.router,
             emergency.router,
+            stats.router,
         ],
         consumers=register(parts, prepare),
         on_start=[start],

@@ -17,6 +17,7 @@ from device_ingestion.api import (
     mqtt_auth,
     provision,
     queries,
+    stats,
 )
 from device_ingestion.api.deps import Parts
 from device_ingestion.commands.service import CommandService
@@ -158,6 +159,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
             energy.router,
             commands.router,
             mqtt_auth.router,
+            stats.router,
             device_api.router,
         ],
         consumers=register(parts, prepare, settings.command_topic),

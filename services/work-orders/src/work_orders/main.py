@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from sc_core.service import Runtime, create_service_app
 from sc_core.settings import ServiceSettings
 from work_orders import patrols, sla
-from work_orders.api import admin, attachments, work_orders
+from work_orders.api import admin, attachments, stats, work_orders
 from work_orders.api import patrols as patrol_api
 from work_orders.api.deps import Parts
 from work_orders.config import Settings
@@ -51,7 +51,13 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         title="work-orders",
         metadata=metadata,
         migrations_dir=MIGRATIONS,
-        routers=[work_orders.router, attachments.router, admin.router, patrol_api.router],
+        routers=[
+            work_orders.router,
+            attachments.router,
+            admin.router,
+            patrol_api.router,
+            stats.router,
+        ],
         consumers=register(topics, settings.alarm_topic, settings.identity_topic),
         on_start=[start],
         on_stop=[stop],

@@ -1,0 +1,302 @@
+/**
+ * One dictionary of the platform's enum values: the label a person reads (zh-CN, en) and the
+ * colour of its tag. Tables, filters, forms and exports all take their labels from here, so
+ * nobody ever reads a raw value such as `active_unack`.
+ */
+export type TagType = "primary" | "success" | "info" | "warning" | "danger";
+type Entry = [zh: string, en: string, tag?: TagType];
+type Dict = Record<string, Entry>;
+
+export const ENUMS: Record<string, Dict> = {
+  severity: {
+    critical: ["紧急", "Critical", "danger"],
+    major: ["重要", "Major", "warning"],
+    minor: ["次要", "Minor", "primary"],
+    warning: ["提示", "Warning", "info"],
+    indeterminate: ["未定", "Indeterminate", "info"],
+  },
+  alarmStatus: {
+    active_unack: ["未确认", "Active, unacknowledged", "danger"],
+    active_ack: ["已确认", "Active, acknowledged", "warning"],
+    cleared_unack: ["已清除未确认", "Cleared, unacknowledged", "info"],
+    cleared_ack: ["已清除", "Cleared", "success"],
+  },
+  alarmType: {
+    smoke: ["烟感告警", "Smoke"],
+    emergency: ["紧急呼叫", "Emergency call"],
+    fall: ["跌倒", "Fall"],
+    sos: ["SOS 求助", "SOS"],
+    device_offline: ["设备离线", "Device offline"],
+    structure_unsafe: ["结构安全", "Structure unsafe"],
+    water_tank_offline: ["水箱离线", "Water tank offline"],
+    overheat: ["温度过高", "Overheat"],
+    manual: ["人工上报", "Reported by hand"],
+  },
+  ruleKind: {
+    threshold: ["阈值", "Threshold"],
+    and: ["组合条件", "All conditions"],
+    duration: ["持续", "Duration"],
+    repeating: ["重复", "Repeating"],
+    rate: ["变化率", "Rate of change"],
+    inactivity: ["无数据/离线", "Inactivity / offline"],
+  },
+  conditionOp: {
+    above: ["高于", "above"],
+    below: ["低于", "below"],
+    outside: ["超出范围", "outside"],
+    between: ["在范围内", "between"],
+    equals: ["等于", "equals"],
+    not_equals: ["不等于", "not equal to"],
+  },
+  ruleAction: {
+    open_work_order: ["派工单", "Open a work order"],
+    notify: ["按预案通知", "Notify by plan"],
+    broadcast: ["广播预警", "Broadcast"],
+  },
+  deviceStatus: {
+    online: ["在线", "Online", "success"],
+    offline: ["离线", "Offline", "info"],
+  },
+  commandStatus: {
+    queued: ["排队中", "Queued", "info"],
+    sent: ["已下发", "Sent", "primary"],
+    succeeded: ["成功", "Succeeded", "success"],
+    failed: ["失败", "Failed", "danger"],
+    expired: ["已过期", "Expired", "warning"],
+  },
+  deviceType: {
+    air_quality_sensor: ["空气质量传感器", "Air quality sensor"],
+    environment_sensor: ["环境传感器", "Environment sensor"],
+    water_quality_sensor: ["水质传感器", "Water quality sensor"],
+    water_meter: ["水表", "Water meter"],
+    electricity_meter: ["电表", "Electricity meter"],
+    gas_meter: ["燃气表", "Gas meter"],
+    smoke_detector: ["烟感探测器", "Smoke detector"],
+    hydrant_pressure_sensor: ["消火栓水压传感器", "Hydrant pressure sensor"],
+    manhole_cover: ["智能井盖", "Manhole cover"],
+    street_light: ["路灯", "Street light"],
+    elevator: ["电梯", "Elevator"],
+    water_tank: ["水箱水泵", "Water tank"],
+    supply_monitor: ["供水监测", "Supply monitor"],
+    ev_charger: ["汽车充电桩", "EV charger"],
+    ebike_charger: ["电动自行车充电桩", "E-bike charger"],
+    waste_bin: ["智能垃圾桶", "Waste bin"],
+    door_contact: ["门磁", "Door contact"],
+    emergency_button: ["紧急按钮", "Emergency button"],
+    wearable: ["穿戴设备", "Wearable"],
+    structural_monitor: ["结构监测", "Structural monitor"],
+    gate: ["门禁/道闸", "Gate"],
+    edge_ai_camera: ["边缘 AI 摄像机", "Edge AI camera"],
+    voice_speaker: ["广播音箱", "Speaker"],
+    e_screen: ["电子屏", "E-screen"],
+    edge_gateway: ["边缘网关", "Edge gateway"],
+  },
+  woStatus: {
+    submitted: ["待受理", "Submitted", "danger"],
+    accepted: ["已受理", "Accepted", "warning"],
+    assigned: ["已派单", "Assigned", "warning"],
+    in_progress: ["处理中", "In progress", "primary"],
+    resolved: ["已解决", "Resolved", "success"],
+    closed: ["已关闭", "Closed", "info"],
+    reopened: ["已重开", "Reopened", "danger"],
+    cancelled: ["已撤销", "Cancelled", "info"],
+    rejected: ["已驳回", "Rejected", "info"],
+  },
+  woAction: {
+    created: ["提交", "Submitted"],
+    accept: ["受理", "Accepted"],
+    assign: ["派单", "Assigned"],
+    start: ["开始处理", "Started"],
+    reply: ["图文回复", "Replied"],
+    resolve: ["办结", "Resolved"],
+    close: ["确认关闭", "Closed"],
+    reopen: ["重开", "Reopened"],
+    cancel: ["撤销", "Cancelled"],
+    rate: ["评价", "Rated"],
+    reject: ["驳回", "Rejected"],
+    comment: ["补充说明", "Comment"],
+    alarm_cleared: ["告警已清除", "Alarm cleared"],
+    escalated: ["超时升级", "Escalated"],
+  },
+  priority: {
+    urgent: ["紧急", "Urgent", "danger"],
+    high: ["高", "High", "warning"],
+    normal: ["普通", "Normal", "primary"],
+    low: ["低", "Low", "info"],
+  },
+  role: {
+    resident: ["业主/居民", "Resident"],
+    tenant: ["租户", "Tenant"],
+    visitor: ["访客", "Visitor"],
+    family: ["家属", "Family member"],
+    property_staff: ["物业员工", "Property staff"],
+    property_manager: ["物业经理", "Property manager"],
+    grid_worker: ["网格员", "Grid worker"],
+    community_admin: ["社区管理员", "Community admin"],
+    gov_officer: ["政务人员", "Government officer"],
+    police: ["民警", "Police"],
+    doctor: ["医生", "Doctor"],
+    caregiver: ["护理员", "Caregiver"],
+    merchant: ["商户", "Merchant"],
+    volunteer: ["志愿者", "Volunteer"],
+    integrator: ["对接方", "Integrator"],
+    platform_admin: ["平台管理员", "Platform admin"],
+    auditor: ["审计员", "Auditor"],
+  },
+  scopeType: {
+    community: ["社区", "Community"],
+    grid: ["网格", "Grid"],
+    building: ["楼栋", "Building"],
+    unit: ["单元", "Unit"],
+    household: ["住户", "Household"],
+    platform: ["全平台", "Whole platform"],
+  },
+  accountStatus: {
+    active: ["正常", "Active", "success"],
+    disabled: ["已停用", "Disabled", "info"],
+    locked: ["已锁定", "Locked", "danger"],
+  },
+  relation: {
+    owner: ["业主", "Owner"],
+    family: ["家庭成员", "Family"],
+    tenant: ["租户", "Tenant"],
+  },
+  gender: {
+    male: ["男", "Male"],
+    female: ["女", "Female"],
+    M: ["男", "Male"],
+    F: ["女", "Female"],
+  },
+  householdStatus: {
+    active: ["在住", "Living there", "success"],
+    dissolved: ["已注销", "Dissolved", "info"],
+  },
+  roomUsage: {
+    residential: ["住宅", "Residential"],
+    commercial: ["商铺", "Commercial"],
+    office: ["办公", "Office"],
+    other: ["其他", "Other"],
+  },
+  rentalStatus: {
+    vacant: ["空置", "Vacant", "info"],
+    owner_occupied: ["自住", "Owner-occupied", "success"],
+    rented: ["出租", "Rented", "warning"],
+    group_rental: ["群租", "Group rental", "danger"],
+  },
+  planType: {
+    fire: ["火灾", "Fire"],
+    public_health: ["公共卫生", "Public health"],
+    power_failure: ["停电", "Power failure"],
+    communication_failure: ["通信中断", "Communication failure"],
+    flood: ["洪涝", "Flood"],
+    typhoon: ["台风", "Typhoon"],
+    earthquake: ["地震", "Earthquake"],
+    gas_leak: ["燃气泄漏", "Gas leak"],
+    other: ["其他", "Other"],
+  },
+  riskLevel: {
+    low: ["低", "Low", "info"],
+    medium: ["中", "Medium", "warning"],
+    high: ["高", "High", "danger"],
+    critical: ["极高", "Critical", "danger"],
+  },
+  warningLevel: {
+    blue: ["蓝色预警", "Blue", "primary"],
+    yellow: ["黄色预警", "Yellow", "warning"],
+    orange: ["橙色预警", "Orange", "warning"],
+    red: ["红色预警", "Red", "danger"],
+  },
+  specialCategory: {
+    elderly_alone: ["独居老人", "Elderly living alone"],
+    disabled: ["残障人士", "Disabled"],
+    community_correction: ["社区矫正", "Community correction"],
+    mental_health: ["精神障碍", "Mental health"],
+    minor: ["未成年人", "Minor"],
+    other: ["其他", "Other"],
+  },
+  keyPlaceKind: {
+    nine_small: ["九小场所", "Small premises (九小)"],
+    group_rental: ["群租房", "Group rental"],
+    other: ["其他", "Other"],
+  },
+  department: {
+    fire: ["消防", "Fire brigade"],
+    police: ["公安", "Police"],
+    traffic: ["交通", "Traffic"],
+    justice: ["司法", "Justice"],
+    weather: ["气象", "Weather"],
+    civil_affairs: ["民政", "Civil affairs"],
+    health: ["卫生健康", "Health"],
+  },
+  dispatchStatus: {
+    routed: ["已转派", "Routed", "info"],
+    acknowledged: ["已签收", "Acknowledged", "primary"],
+    responding: ["处置中", "Responding", "warning"],
+    done: ["已完成", "Done", "success"],
+    declined: ["已退回", "Declined", "danger"],
+  },
+  incidentStatus: {
+    open: ["处置中", "Open", "warning"],
+    closed: ["已结案", "Closed", "success"],
+  },
+  channel: {
+    inapp: ["站内信", "In-app"],
+    push: ["推送", "Push"],
+    sms: ["短信", "SMS"],
+    voice: ["语音电话", "Voice call"],
+    speaker: ["广播音箱", "Speaker"],
+    screen: ["电子屏", "E-screen"],
+  },
+  outcome: {
+    success: ["成功", "Success", "success"],
+    failure: ["失败", "Failure", "danger"],
+    denied: ["被拒绝", "Denied", "warning"],
+  },
+  energyKind: {
+    electricity: ["用电", "Electricity"],
+    water: ["用水", "Water"],
+    gas: ["用气", "Gas"],
+  },
+  period: {
+    day: ["按日", "By day"],
+    month: ["按月", "By month"],
+    year: ["按年", "By year"],
+  },
+  roundStatus: {
+    scheduled: ["待巡更", "Scheduled", "info"],
+    in_progress: ["巡更中", "In progress", "primary"],
+    completed: ["已完成", "Completed", "success"],
+    missed: ["有漏检", "Missed checkpoints", "danger"],
+    closed: ["已结束", "Closed", "success"],
+  },
+  passStatus: {
+    active: ["有效", "Active", "success"],
+    not_yet_valid: ["未生效", "Not yet valid", "info"],
+    expired: ["已过期", "Expired", "info"],
+    used_up: ["已用完", "Used up", "warning"],
+    revoked: ["已撤销", "Revoked", "danger"],
+  },
+  bool: {
+    true: ["是", "Yes", "success"],
+    false: ["否", "No", "info"],
+  },
+};
+
+export function enumEntry(dict: string, value: unknown): { zh: string; en: string; tag: TagType } {
+  const entry = ENUMS[dict]?.[String(value)];
+  if (entry) return { zh: entry[0], en: entry[1], tag: entry[2] ?? "info" };
+  return { zh: "其他", en: "Other", tag: "info" };
+}
+
+export function enumLabel(dict: string, value: unknown, locale: string): string {
+  if (value === null || value === undefined || value === "") return "—";
+  const entry = enumEntry(dict, value);
+  return locale.startsWith("zh") ? entry.zh : entry.en;
+}
+
+export function enumOptions(dict: string, locale: string): { value: string; label: string }[] {
+  return Object.entries(ENUMS[dict] ?? {}).map(([value, e]) => ({
+    value,
+    label: locale.startsWith("zh") ? e[0] : e[1],
+  }));
+}

@@ -1,0 +1,105 @@
+/** The console's pages, and who sees each (the roles of the caller's token; the services
+ * check again on every call). A menu a role may not use is not shown at all. */
+export const STAFF = ["property_staff", "property_manager", "grid_worker", "community_admin", "platform_admin"];
+export const MANAGERS = ["property_manager", "community_admin", "platform_admin"];
+export const ADMINS = ["community_admin", "platform_admin"];
+export const REGISTER_READERS = ["community_admin", "grid_worker", "police", "property_manager", "platform_admin"];
+export const HOUSEHOLD = ["resident", "tenant", "family"];
+export const AUDITORS = ["auditor", "platform_admin"];
+export const DEVICE_READERS = [...STAFF, "gov_officer", "police"];
+
+export interface MenuItem {
+  name: string; // route name
+  path: string;
+  title: string; // i18n key
+  roles: string[] | "any";
+  icon?: string;
+}
+
+export interface MenuGroup {
+  title: string;
+  icon: string;
+  items: MenuItem[];
+}
+
+export const MENU: MenuGroup[] = [
+  {
+    title: "menu.workbench",
+    icon: "House",
+    items: [
+      { name: "home", path: "/", title: "menu.home", roles: "any" },
+      { name: "my-home", path: "/my-home", title: "menu.myHome", roles: HOUSEHOLD },
+      { name: "inbox", path: "/inbox", title: "menu.inbox", roles: "any" },
+    ],
+  },
+  {
+    title: "menu.register",
+    icon: "OfficeBuilding",
+    items: [
+      { name: "places", path: "/register/places", title: "menu.places", roles: STAFF },
+      { name: "households", path: "/register/households", title: "menu.households", roles: [...STAFF, ...HOUSEHOLD] },
+      { name: "persons", path: "/register/persons", title: "menu.persons", roles: [...STAFF, ...HOUSEHOLD] },
+      { name: "grids", path: "/register/grids", title: "menu.grids", roles: STAFF },
+      { name: "accounts", path: "/register/accounts", title: "menu.accounts", roles: ADMINS },
+      { name: "grants", path: "/register/grants", title: "menu.grants", roles: ADMINS },
+    ],
+  },
+  {
+    title: "menu.iot",
+    icon: "Cpu",
+    items: [
+      { name: "devices", path: "/devices", title: "menu.devices", roles: DEVICE_READERS },
+      { name: "energy", path: "/energy", title: "menu.energy", roles: [...DEVICE_READERS, ...HOUSEHOLD] },
+    ],
+  },
+  {
+    title: "menu.safety",
+    icon: "Bell",
+    items: [
+      { name: "alarms", path: "/alarms", title: "menu.alarms", roles: [...STAFF, "police", ...HOUSEHOLD] },
+      { name: "alarm-rules", path: "/alarm-rules", title: "menu.alarmRules", roles: STAFF },
+      { name: "special-persons", path: "/special-persons", title: "menu.specialPersons", roles: REGISTER_READERS },
+      { name: "incidents", path: "/incidents", title: "menu.incidents", roles: REGISTER_READERS },
+      { name: "key-places", path: "/key-places", title: "menu.keyPlaces", roles: REGISTER_READERS },
+    ],
+  },
+  {
+    title: "menu.property",
+    icon: "Tickets",
+    items: [
+      { name: "work-orders", path: "/work-orders", title: "menu.workOrders", roles: "any" },
+      { name: "patrol", path: "/patrol", title: "menu.patrol", roles: [...STAFF, ...HOUSEHOLD] },
+    ],
+  },
+  {
+    title: "menu.emergency",
+    icon: "FirstAidKit",
+    items: [
+      { name: "emergency-plans", path: "/emergency/plans", title: "menu.plans", roles: STAFF },
+      { name: "duty-roster", path: "/emergency/duty", title: "menu.duty", roles: STAFF },
+      { name: "drills", path: "/emergency/drills", title: "menu.drills", roles: STAFF },
+      { name: "shelters", path: "/emergency/shelters", title: "menu.shelters", roles: "any" },
+      { name: "supplies", path: "/emergency/supplies", title: "menu.supplies", roles: "any" },
+      { name: "warnings", path: "/emergency/warnings", title: "menu.warnings", roles: "any" },
+      { name: "notification-plans", path: "/emergency/notification-plans", title: "menu.notificationPlans", roles: MANAGERS },
+    ],
+  },
+  {
+    title: "menu.messages",
+    icon: "Message",
+    items: [
+      { name: "templates", path: "/notifications/templates", title: "menu.templates", roles: MANAGERS },
+      { name: "broadcast-endpoints", path: "/notifications/endpoints", title: "menu.endpoints", roles: MANAGERS },
+      { name: "sent", path: "/notifications/sent", title: "menu.sent", roles: MANAGERS },
+    ],
+  },
+  {
+    title: "menu.oversight",
+    icon: "Document",
+    items: [{ name: "audit", path: "/audit", title: "menu.audit", roles: AUDITORS }],
+  },
+];
+
+export function allowed(item: { roles: string[] | "any" }, roles: string[]): boolean {
+  return item.roles === "any" || item.roles.some((r) => roles.includes(r));
+}

@@ -1,0 +1,82 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
+import { MENU, allowed } from "@/menus";
+
+const pages: Record<string, () => Promise<unknown>> = {
+  home: () => import("@/domains/home/HomePage.vue"),
+  "my-home": () => import("@/domains/identity/MyHomePage.vue"),
+  inbox: () => import("@/domains/notification/InboxPage.vue"),
+  places: () => import("@/domains/identity/PlacesPage.vue"),
+  households: () => import("@/domains/identity/HouseholdsPage.vue"),
+  persons: () => import("@/domains/identity/PersonsPage.vue"),
+  grids: () => import("@/domains/identity/GridsPage.vue"),
+  accounts: () => import("@/domains/identity/AccountsPage.vue"),
+  grants: () => import("@/domains/identity/GrantsPage.vue"),
+  devices: () => import("@/domains/devices/DevicesPage.vue"),
+  energy: () => import("@/domains/energy/EnergyPage.vue"),
+  alarms: () => import("@/domains/alarm/AlarmsPage.vue"),
+  "alarm-rules": () => import("@/domains/alarm/RulesPage.vue"),
+  "special-persons": () => import("@/domains/alarm/SpecialPersonsPage.vue"),
+  incidents: () => import("@/domains/alarm/IncidentsPage.vue"),
+  "key-places": () => import("@/domains/alarm/KeyPlacesPage.vue"),
+  "work-orders": () => import("@/domains/work-orders/WorkOrdersPage.vue"),
+  patrol: () => import("@/domains/work-orders/PatrolPage.vue"),
+  "emergency-plans": () => import("@/domains/emergency/PlansPage.vue"),
+  "duty-roster": () => import("@/domains/emergency/DutyPage.vue"),
+  drills: () => import("@/domains/emergency/DrillsPage.vue"),
+  shelters: () => import("@/domains/emergency/SheltersPage.vue"),
+  supplies: () => import("@/domains/emergency/SuppliesPage.vue"),
+  warnings: () => import("@/domains/emergency/WarningsPage.vue"),
+  "notification-plans": () => import("@/domains/emergency/NotificationPlansPage.vue"),
+  templates: () => import("@/domains/notification/TemplatesPage.vue"),
+  "broadcast-endpoints": () => import("@/domains/notification/EndpointsPage.vue"),
+  sent: () => import("@/domains/notification/SentPage.vue"),
+  audit: () => import("@/domains/audit/AuditPage.vue"),
+};
+
+const children: RouteRecordRaw[] = MENU.flatMap((group) =>
+  group.items.map((item) => ({
+    path: item.path === "/" ? "" : item.path.slice(1),
+    name: item.name,
+    component: pages[item.name],
+    meta: { roles: item.roles, title: item.title },
+  })),
+);
+children.push({
+  path: "work-orders/:id",
+  name: "work-order",
+  component: () => import("@/domains/work-orders/WorkOrderPage.vue"),
+  meta: { roles: "any", title: "menu.workOrders" },
+});
+children.push({
+  path: "devices/:id",
+  name: "device",
+  component: () => import("@/domains/devices/DevicePage.vue"),
+  meta: { roles: "any", title: "menu.devices" },
+});
+
+export const router = createRouter({
+  history: createWebHistory("/console/"),
+  routes: [
+    { path: "/login", name: "login", component: () => import("@/domains/home/LoginPage.vue") },
+    { path: "/screen", name: "screen", component: () => import("@/screen/BigScreen.vue") },
+    { path: "/", component: () => import("@/layout/ConsoleLayout.vue"), children },
+    { path: "/:rest(.*)*", redirect: "/" },
+  ],
+});
+
+router.beforeEach(async (to) => {
+  if (to.name === "login") return true;
+  const { useAuth } = await import("@/stores/auth");
+  const auth = useAuth();
+  if (!auth.signedIn) return { name: "login", query: { next: to.fullPath } };
+  if (!auth.me) {
+    try {
+      await auth.loadMe();
+    } catch {
+      return { name: "login", query: { next: to.fullPath } };
+    }
+  }
+  const roles = to.meta.roles as string[] | "any" | undefined;
+  if (roles && !allowed({ roles }, auth.roles)) return { name: "home" };
+  return true;
+});

@@ -1,0 +1,82 @@
+"""The web console (``/console/``) and the API docs (``/docs``), served by the gateway itself.
+
+The console is a built single-page app (``console/dist``, ``CONSOLE_DIR``): hashed files
+under ``assets/`` are cached for a year, everything else is revalidated (``no-cache``), and
+any other path under ``/console/`` answers ``index.html`` so the app's router can take it
+(``/console/screen``, ``/console/alarms/...``). A missing hashed asset is a 404, never the
+index (a stale tab must not run HTML as JavaScript).
+
+``/docs`` is Swagger UI from the console build (``swagger/``, copied from the npm package
+``swagger-ui-dist`` at build time), so the docs load on an isolated network: no CDN.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from sc_core.errors import Problem
+
+LONG_CACHE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+
+_DOCS_HTML = """<!doctype html><html lang="en"><head><title>Smart community API</title>
+<meta charset="utf-8"/>
+<link rel="stylesheet" href="/console/swagger/swagger-ui.css">
+</head><body><div id="ui"></div>
+<script src="/console/swagger/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({url: "/openapi.json", dom_id: "#ui", deepLinking: true});</script>
+<noscript>The merged OpenAPI document is at <a href="/openapi.json">/openapi.json</a>.</noscript>
+</body></html>"""
+
+_DOCS_MISSING = """<!doctype html><html lang="en"><head><meta charset="utf-8"/>
+<title>Smart community API</title></head><body>
+<p>API docs need the console build (<code>make run</code> builds it). The merged OpenAPI
+document is at <a href="/openapi.json">/openapi.json</a>.</p></body></html>"""
+
+
+def _inside(root: Path, relative: str) -> Path | None:
+    """``root / relative`` when it is a file inside ``root`` (no ``..`` escape)."""
+    candidate = (root / relative).resolve()
+    if candidate.is_file() and candidate.is_relative_to(root):
+        return candidate
+    return None
+
+
+def mount_console(app: FastAPI, console_dir: str | None) -> None:
+    root = Path(console_dir).resolve() if console_dir else None
+
+    def built() -> Path:
+        if root is None or not (root / "index.html").is_file():
+            raise Problem(
+                404,
+                "console.not_built",
+                "The console is not built here (make run builds it; CONSOLE_DIR names it)",
+            )
+        return root
+
+    @app.get("/console", include_in_schema=False)
+    async def console_root() -> RedirectResponse:
+        return RedirectResponse("/console/", status_code=308)
+
+    @app.get("/console/{path:path}", include_in_schema=False)
+    async def console_file(path: str) -> Response:
+        base = built()
+        found = _inside(base, path) if path else None
+        if found is not None:
+            hashed = path.startswith("assets/")
+            return FileResponse(
+                found, headers={"Cache-Control": LONG_CACHE if hashed else REVALIDATE}
+            )
+        if path.startswith(("assets/", "swagger/")):
+            raise Problem(404, "http.not_found", f"No file /console/{path}")
+        return FileResponse(base / "index.html", headers={"Cache-Control": REVALIDATE})
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        ready = root is not None and (root / "swagger" / "swagger-ui-bundle.js").is_file()
+        return HTMLResponse(
+            _DOCS_HTML if ready else _DOCS_MISSING, headers={"Cache-Control": REVALIDATE}
+        )

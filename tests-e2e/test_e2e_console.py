@@ -1,0 +1,236 @@
+"""The web console in a real browser (Debian's Chromium driven by Playwright) against the
+stack `make run` starts (the session's `gateway_url`; its console is built by that start).
+
+- property staff sign in, see their menus (not the admins'), see a smoke alarm arrive live
+  after a device reading (no reload), acknowledge it, open its work order and reply with a
+  photo that then shows in the case's timeline;
+- a resident sees their own household and its members, and nobody else's;
+- the big screen renders its panels with the overview's live numbers and the map;
+- an auditor verifies today's audit chain.
+
+Screenshots of the main pages go to tests-e2e/artifacts/ (gitignored). Every wait is a
+Playwright expectation with a generous bound; nothing sleeps.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest import DEMO_PASSWORD
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from test_e2e_safety_loop import alarms_of, png
+
+from e2e_kit import home_of, register_device, wait_until
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = Path(__file__).parent / "artifacts"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SLOW = 30_000  # ms: generous bounds for a loaded 2-core machine
+
+
+def _ensure_chromium() -> None:
+    """Debian's Chromium (playwright install cannot download browsers here)."""
+    if CHROMIUM.exists():
+        return
+    apt = shutil.which("apt-get")
+    if apt is None:
+        pytest.fail(f"{CHROMIUM} is missing and there is no apt-get to install it")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if subprocess.run([apt, "install", "-y", "-q", "chromium"], env=env).returncode != 0:
+        subprocess.run([apt, "update", "-q"], env=env, check=True)
+        subprocess.run([apt, "install", "-y", "-q", "chromium"], env=env, check=True)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    _ensure_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        p.selectors.set_test_id_attribute("data-test")
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def signed_in(browser: Browser, gateway_url: str, username: str, **viewport: int) -> Page:
+    context = browser.new_context(
+        base_url=gateway_url,
+        viewport={"width": viewport.get("width", 1440), "height": viewport.get("height", 900)},
+        locale="zh-CN",
+    )
+    context.set_default_timeout(SLOW)
+    page = context.new_page()
+    page.goto("/console/")
+    expect(page.get_by_role("button", name="登录")).to_be_visible()
+    page.get_by_test_id("username").locator("input").fill(username)
+    page.get_by_test_id("password").locator("input").fill(DEMO_PASSWORD)
+    page.get_by_test_id("login").click()
+    expect(page.get_by_test_id("who")).to_be_visible()
+    return page
+
+
+def shot(page: Page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def test_staff_see_a_smoke_alarm_live_ack_it_and_reply_to_its_work_order_with_a_photo(
+    browser: Browser,
+    gateway_url: str,
+    login: Any,
+) -> None:
+    page = signed_in(browser, gateway_url, "property_staff")
+    # menus follow the roles: staff handle alarms and cases; accounts and audit are not theirs
+    expect(page.get_by_test_id("menu-alarms")).to_be_attached()
+    expect(page.get_by_test_id("menu-work-orders")).to_be_attached()
+    expect(page.get_by_test_id("menu-accounts")).to_have_count(0)
+    expect(page.get_by_test_id("menu-audit")).to_have_count(0)
+    shot(page, "home")
+
+    page.goto("/console/alarms")
+    expect(page.get_by_test_id("live-state")).to_have_text("实时连接")
+    page.evaluate("window.__sameDocument = true")  # gone if the page reloads
+
+    with httpx.Client(base_url=gateway_url, timeout=30) as api:
+        home = home_of(api, login("resident"))
+        device, token = register_device(
+            api,
+            login("community_admin"),
+            f"ui-smoke-{uuid.uuid4().hex[:6]}",
+            "smoke_detector",
+            home,
+        )
+        r = api.post(f"/api/v1/{token}/telemetry", json={"smokeDetected": True})
+        assert r.status_code == 200 and r.json()["accepted"] == 1, r.text
+        [alarm] = wait_until(
+            lambda: alarms_of(api, login("property_staff"), device), 60, "the alarm"
+        )
+
+    # the alarm arrives in the open page over the stream: a row with its title and severity
+    row = page.locator(".el-table__row", has_text=alarm["title"]).first
+    expect(row).to_be_visible(timeout=60_000)
+    expect(row).to_contain_text("紧急")
+    expect(row).to_contain_text("未确认")
+    assert page.evaluate("window.__sameDocument === true"), "the page reloaded"
+    shot(page, "alarms")
+
+    row.get_by_test_id("ack").click()
+    expect(page.locator(".el-table__row", has_text=alarm["title"]).first).to_contain_text("已确认")
+
+    # its work order, from the alarm's detail
+    page.locator(".el-table__row", has_text=alarm["title"]).first.get_by_test_id(
+        "alarm-title"
+    ).click()
+    page.get_by_test_id("alarm-work-order").click()
+    expect(page).to_have_url(re.compile(r"/console/work-orders/[0-9a-f-]{36}$"), timeout=60_000)
+    expect(page.get_by_test_id("sla")).not_to_be_empty()
+    page.get_by_test_id("wo-accept").click()
+    expect(page.get_by_test_id("timeline")).to_contain_text("受理")
+
+    photo = ARTIFACTS / "reply-photo.png"
+    photo.write_bytes(png())
+    reply = f"已到现场排查，烟感误报原因已记录 {uuid.uuid4().hex[:4]}"
+    page.get_by_test_id("reply-text").locator("textarea").fill(reply)
+    page.get_by_test_id("reply-photo").locator("input[type=file]").set_input_files(str(photo))
+    expect(page.locator(".el-upload-list__item.is-success")).to_have_count(1)
+    page.get_by_test_id("reply-send").click()
+    timeline = page.get_by_test_id("timeline")
+    expect(timeline).to_contain_text(reply)
+    entry = page.locator(".el-timeline-item", has_text=reply)
+    expect(entry.get_by_test_id("photo").locator("img")).to_be_visible()
+    shot(page, "work-order")
+
+
+def test_a_resident_sees_their_household_and_no_one_elses(
+    browser: Browser, gateway_url: str, login: Any
+) -> None:
+    with httpx.Client(base_url=gateway_url, timeout=30) as api:
+        mine = api.get("/api/v1/persons", headers=login("resident"), params={"limit": 100})
+        assert mine.status_code == 200, mine.text
+        members = [p["name"] for p in mine.json()["items"] if p.get("name")]
+        theirs = api.get("/api/v1/persons", headers=login("tenant"), params={"limit": 100})
+        others = [p["name"] for p in theirs.json()["items"] if p.get("name")]
+    assert members and others
+
+    page = signed_in(browser, gateway_url, "resident")
+    for staff_only in ("menu-devices", "menu-alarm-rules", "menu-accounts", "menu-audit"):
+        expect(page.get_by_test_id(staff_only)).to_have_count(0)
+    page.goto("/console/my-home")
+    household = page.get_by_test_id("my-household")
+    expect(household).to_have_count(1)
+    for name in members:
+        expect(household.get_by_test_id("members")).to_contain_text(name)
+    shot(page, "my-home")
+
+    page.goto("/console/register/persons")
+    table = page.get_by_test_id("list")
+    expect(table).to_contain_text(members[0])
+    expect(page.locator(".el-pagination")).to_contain_text(f"共 {len(mine.json()['items'])} 条")
+    for name in others:
+        expect(table).not_to_contain_text(name)
+
+
+def test_the_big_screen_shows_the_overview_live(
+    browser: Browser, gateway_url: str, login: Any
+) -> None:
+    page = signed_in(browser, gateway_url, "community_admin", width=1920, height=1080)
+    with httpx.Client(base_url=gateway_url, timeout=30) as api:
+        home = home_of(api, login("resident"))
+        overview = api.get(
+            "/api/v1/overview",
+            headers=login("community_admin"),
+            params={"community_id": home["community_id"]},
+        )
+        assert overview.status_code == 200, overview.text
+        data = overview.json()
+        # counts, not lists, and the same as the lists' totals
+        active = api.get(
+            "/api/v1/alarms",
+            headers=login("community_admin"),
+            params={"community_id": home["community_id"], "active": True, "limit": 1},
+        ).json()["total"]
+    assert sum(c["count"] for c in data["alarms"]["active_by_severity"]) == active
+    assert data["map"]["features"], "the map has the community's places"
+
+    page.goto("/console/screen")
+    expect(page.get_by_test_id("screen-alarms-active")).to_contain_text(re.compile(r"\d+"))
+    expect(page.get_by_test_id("screen-wo-open")).to_contain_text(str(data["work_orders"]["open"]))
+    expect(page.get_by_test_id("screen-devices-online")).to_contain_text(
+        str(data["devices"]["online"])
+    )
+    for panel in ("screen-devices", "screen-severity", "screen-energy"):
+        expect(page.get_by_test_id(panel).locator("canvas").first).to_be_visible()
+    expect(page.get_by_test_id("screen-live")).to_be_visible()
+    # the map draws the GeoJSON places (no tiles configured: a blank canvas)
+    expect(page.locator("[data-test=screen-map] path.leaflet-interactive").first).to_be_attached()
+    shot(page, "big-screen")
+
+
+def test_an_auditor_verifies_todays_chain(browser: Browser, gateway_url: str) -> None:
+    page = signed_in(browser, gateway_url, "auditor")
+    expect(page.get_by_test_id("menu-audit")).to_be_attached()
+    expect(page.get_by_test_id("menu-devices")).to_have_count(0)
+    page.goto("/console/audit")
+    expect(page.get_by_test_id("list").locator(".el-table__row").first).to_be_visible()
+    page.get_by_test_id("verify").click()
+    expect(page.get_by_test_id("verify-result")).to_contain_text("校验通过")
+    shot(page, "audit")
