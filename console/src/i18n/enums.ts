@@ -300,3 +300,9 @@ export function enumOptions(dict: string, locale: string): { value: string; labe
     label: locale.startsWith("zh") ? e[0] : e[1],
   }));
 }
+
+/** What an alarm is called: the dictionary's label of its type (in the reader's language)
+ * when the type is known, else the title its rule gave it. */
+export function alarmName(alarmType: string, title: string, locale: string): string {
+  return ENUMS.alarmType[alarmType] ? enumLabel("alarmType", alarmType, locale) : title;
+}

@@ -298,7 +298,7 @@ def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> i
     if console is not None:
         gateway_env["CONSOLE_DIR"] = str(console)
     gateway = stack.spawn("gateway", "gateway", stack.gateway_port, gateway_env)
-    stack.wait_healthy()
+    stack.wait_healthy(float(os.environ.get("HEALTH_TIMEOUT_S", "90")))  # longer on a busy machine
     if not args.no_demo:
         # identity first: other demos log in as its demo accounts through the gateway.
         for info in sorted(services, key=lambda s: s.name != "identity"):
