@@ -51,7 +51,7 @@ def gateway_url() -> Iterator[str]:
     )
     assert proc.stdout is not None
     lines: list[str] = []
-    deadline = time.monotonic() + 240
+    deadline = time.monotonic() + float(os.environ.get("E2E_START_TIMEOUT_S", "240"))
     while time.monotonic() < deadline:
         line = proc.stdout.readline()
         if not line:
