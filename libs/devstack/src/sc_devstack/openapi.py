@@ -71,7 +71,9 @@ def merged(root: Path | None = None) -> dict[str, Any]:
     for name, document in service_documents(root).items():
         table.load(name, document)
     public = PublicPaths(DEFAULT_PUBLIC_PATHS)
-    return merged_document(table, gateway_document(), server_url=None, is_public=public.__contains__)
+    return merged_document(
+        table, gateway_document(), server_url=None, is_public=public.__contains__
+    )
 
 
 def _field_rule(schema: dict[str, Any]) -> dict[str, Any]:
