@@ -15,6 +15,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -22,6 +23,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 ENERGY_KINDS = ("electricity", "water", "gas")
+PLACE_ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"  # ids and codes of places; nothing that bends a URL
 
 
 class EnergyDay(BaseModel):
@@ -56,8 +58,8 @@ def overview_router(
     @router.get("/api/v1/overview", response_model=Overview)
     async def overview(
         request: Request,
-        community_id: Annotated[str, Query(min_length=1, max_length=64)],
-        day: date | None = None,
+        community_id: Annotated[str, Query(min_length=1, max_length=64, pattern=PLACE_ID)],
+        day: Annotated[date | None, Query(ge=date(2000, 1, 1), le=date(2199, 12, 31))] = None,
     ) -> Overview:
         await admit(request)
         zone = ZoneInfo(timezone)
@@ -76,9 +78,9 @@ def overview_router(
                 return None
             try:
                 r = await http.get(f"{base}{path}", params=params, headers=headers)
-            except httpx.HTTPError:
+                return r.json() if r.status_code == 200 else None
+            except (httpx.HTTPError, httpx.InvalidURL, ValueError):
                 return None
-            return r.json() if r.status_code == 200 else None
 
         stamp = since.isoformat()
         window = {
@@ -93,7 +95,7 @@ def overview_router(
             get("/api/v1/alarm-stats", {"community_id": community_id, "since": stamp}),
             get("/api/v1/work-order-stats", {"community_id": community_id, "since": stamp}),
             *(get("/api/v1/energy", {**window, "kind": k}) for k in ENERGY_KINDS),
-            get(f"/api/v1/communities/{community_id}", {}),
+            get(f"/api/v1/communities/{quote(community_id, safe='')}", {}),
             get("/api/v1/buildings", {"community_id": community_id, "limit": "100"}),
         )
         devices, alarms, work_orders = results[0], results[1], results[2]
@@ -113,12 +115,15 @@ def overview_router(
         for kind, stats in zip(ENERGY_KINDS, energies, strict=True):
             if stats is None:
                 continue  # no meter of that kind here (404) or not readable
-            buckets = {
-                datetime.fromisoformat(b["start"]).astimezone(zone).date().isoformat(): float(
-                    b["consumption"]
-                )
-                for b in stats.get("buckets", [])
-            }
+            try:
+                buckets = {
+                    datetime.fromisoformat(b["start"]).astimezone(zone).date().isoformat(): float(
+                        b["consumption"]
+                    )
+                    for b in stats.get("buckets", [])
+                }
+            except (KeyError, TypeError, ValueError):
+                continue
             days.append(
                 EnergyDay(
                     kind=kind,
