@@ -72,6 +72,7 @@ def _ensure_chromium() -> None:
 def browser() -> Iterator[Browser]:
     _ensure_chromium()
     ARTIFACTS.mkdir(exist_ok=True)
+    expect.set_options(timeout=SLOW)  # every expectation waits this long, not Playwright's 5 s
     with sync_playwright() as p:
         p.selectors.set_test_id_attribute("data-test")
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
@@ -100,6 +101,8 @@ def signed_in(browser: Browser, gateway_url: str, username: str, **viewport: int
 
 
 def shot(page: Page, name: str) -> None:
+    # the pop-ups of arriving messages would cover the page in the picture
+    page.evaluate("document.querySelectorAll('.el-notification').forEach((n) => n.remove())")
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
