@@ -38,6 +38,7 @@ from sc_core.observability import (
     setup_logging,
     setup_tracing,
 )
+from sc_core.openapi import install as install_openapi
 
 log = logging.getLogger(__name__)
 UPSTREAM_REQUESTS = Counter(
@@ -228,6 +229,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             gatekeeper.admit, lambda: state["client"], upstream_base, settings.overview_timezone
         )
     )
+    install_openapi(app)  # the gateway's own routes documented like every service's
 
     @app.api_route(
         "/{path:path}",

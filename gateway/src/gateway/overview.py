@@ -22,6 +22,8 @@ import httpx
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
+from sc_core.openapi import operation_id
+
 ENERGY_KINDS = ("electricity", "water", "gas")
 PLACE_ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"  # ids and codes of places; nothing that bends a URL
 
@@ -53,10 +55,10 @@ def overview_router(
     base_url: Callable[[str], str | None],
     timezone: str,
 ) -> APIRouter:
-    router = APIRouter(tags=["overview"])
+    router = APIRouter(tags=["overview"], generate_unique_id_function=operation_id)
 
     @router.get("/api/v1/overview", response_model=Overview)
-    async def overview(
+    async def get_overview(
         request: Request,
         community_id: Annotated[str, Query(min_length=1, max_length=64, pattern=PLACE_ID)],
         day: Annotated[date | None, Query(ge=date(2000, 1, 1), le=date(2199, 12, 31))] = None,
