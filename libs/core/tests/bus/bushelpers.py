@@ -95,7 +95,7 @@ def make_consumer(
         name=name,
         bootstrap_servers=broker.bootstrap,
         topics=[topic],
-        group_id=f"{name}-{uuid.uuid4().hex[:6]}",
+        group_id=str(kw.pop("group_id", None) or f"{name}-{uuid.uuid4().hex[:6]}"),
         db=db,
         dlq_producer=producer,
         **kw,  # type: ignore[arg-type]

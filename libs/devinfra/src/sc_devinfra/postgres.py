@@ -300,3 +300,38 @@ class EmbeddedPostgres:
             )
             return result.returncode == 0
         return False
+
+
+def dump_database(url: str, path: Path) -> None:
+    """`pg_dump --format=custom` of the database at `url` into `path` (the embedded
+    PostgreSQL's own pg_dump; deploy/OPERATIONS.md section 7 is the same on a server)."""
+    _run_pg(["pg_dump", "--format=custom", f"--file={path}", "--dbname", asyncpg_dsn(url)])
+
+
+def restore_database(url: str, path: Path) -> None:
+    """`pg_restore --clean --if-exists --single-transaction` of `path` into the database at
+    `url`: what the dump held replaces what is there, all or nothing. Stop the service first."""
+    _run_pg(
+        [
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--single-transaction",
+            "--exit-on-error",
+            "--dbname",
+            asyncpg_dsn(url),
+            str(path),
+        ]
+    )
+
+
+def _run_pg(cmd: list[str]) -> None:
+    result = subprocess.run(
+        [str(pg_bin_dir() / cmd[0]), *cmd[1:]],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PGCONNECT_TIMEOUT": "10"},
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} failed: {result.stderr.strip()[-2000:]}")
