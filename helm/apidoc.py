@@ -11,7 +11,6 @@ itself into the npm cache the first time; Node.js is on every machine of this pr
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import logging
 import os
@@ -27,39 +26,26 @@ SPECTRAL = "@stoplight/spectral-cli@6.16.3"
 RULESET = ROOT / "helm" / ".spectral.yaml"
 
 
-def service_documents(root: Path = ROOT) -> dict[str, dict[str, Any]]:
-    """Each service's own OpenAPI document: `<package>.main.create_app(Settings())`."""
-    from sc_core.settings import ServiceSettings
-
-    logging.disable(logging.WARNING)  # "already instrumented" and start-up chatter
-    docs: dict[str, dict[str, Any]] = {}
-    for directory in sorted((root / "services").iterdir()):
-        if not (directory / "pyproject.toml").is_file():
-            continue
-        name = directory.name
-        package = name.replace("-", "_")
-        main = importlib.import_module(f"{package}.main")
-        try:
-            settings_class = importlib.import_module(f"{package}.config").Settings
-        except (ImportError, AttributeError):
-            settings_class = ServiceSettings
-        app = main.create_app(settings_class(service_name=name, environment="dev"))
-        docs[name] = app.openapi()
-    logging.disable(logging.NOTSET)
-    return docs
-
-
 def merged_document(root: Path = ROOT) -> dict[str, Any]:
-    """What the gateway serves at /openapi.json with every service up."""
+    """What the gateway serves at /openapi.json with every service up, as
+    sc_devstack.openapi builds it for the typed client (one mechanism: the gateway's
+    merged_document), with the production example's address as `servers`."""
+    from gateway.app import merged_document as gateway_merge
     from gateway.routing import RouteTable
     from gateway.security import DEFAULT_PUBLIC_PATHS, PublicPaths
+    from sc_devstack.openapi import gateway_document, service_documents
 
-    table = RouteTable()
-    for name, doc in service_documents(root).items():
-        table.load(name, doc)
-    return table.merged_openapi(
-        title="Smart community API",
-        version="1",
+    logging.disable(logging.WARNING)  # "already instrumented" and start-up chatter
+    try:
+        table = RouteTable()
+        for name, document in service_documents(root).items():
+            table.load(name, document)
+        own = gateway_document()
+    finally:
+        logging.disable(logging.NOTSET)
+    return gateway_merge(
+        table,
+        own,
         server_url="https://api.community.example.com",
         is_public=PublicPaths(DEFAULT_PUBLIC_PATHS).__contains__,
     )
