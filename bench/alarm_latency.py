@@ -3,8 +3,9 @@
     uv run python bench/alarm_latency.py [--seconds 20] [--rate 5000] [--devices 2000]
                                          [--crossing 0.02] [--warmup 5]
 
-Starts an embedded Tansu broker and PostgreSQL, the catalogue's topics, a JWKS endpoint,
-and the alarm service as its own process (as in `make run`), creates one threshold rule
+Starts a single-node Apache Kafka (as `make run` does) and PostgreSQL, the catalogue's
+topics, a JWKS endpoint, and the alarm service as its own process (as in `make run`),
+creates one threshold rule
 (temperature above 40 on environment sensors, auto-clear, notify), then produces a steady
 ``--rate`` readings/s straight onto telemetry.readings.v1 (as device-ingestion does) for
 ``--seconds``: each device reports in turn, a fraction ``--crossing`` of readings cross the
@@ -55,7 +56,6 @@ from sc_core.auth import Grant
 from sc_core.auth.testing import JWKSServer, LocalIssuer
 from sc_devinfra.apache_kafka import KafkaCluster
 from sc_devinfra.postgres import EmbeddedPostgres, create_database
-from sc_devinfra.tansu import EmbeddedKafka
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 COMMUNITY = "c-bench"
@@ -378,9 +378,7 @@ def write(row: dict[str, Any], args: argparse.Namespace) -> None:
         data = json.loads(RESULTS.read_text())
     except (OSError, ValueError):
         data = {}
-    # one entry per broker: Tansu (make run's) and Apache Kafka (production's) differ here
-    key = "alarm_latency" if args.broker == "tansu" else f"alarm_latency_{args.broker}"
-    data[key] = {
+    data["alarm_latency"] = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
         "settings": vars(args),
@@ -398,12 +396,6 @@ def main() -> int:
     parser.add_argument(
         "--warmup", type=float, default=5.0, help="untimed seconds at the full rate first"
     )
-    parser.add_argument(
-        "--broker",
-        choices=("tansu", "apache"),
-        default="tansu",
-        help="the embedded Tansu (as make run) or a 1-broker Apache Kafka (as production)",
-    )
     args = parser.parse_args()
     if not 1 <= args.seconds <= 600:
         parser.error("--seconds must be between 1 and 600")
@@ -412,19 +404,16 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-alarm-"))
     try:
         with ExitStack() as stack:
-            if args.broker == "apache":
-                cluster = stack.enter_context(KafkaCluster(brokers=1))
-                cluster.start()
-                bootstrap = cluster.bootstrap
-            else:
-                bootstrap = stack.enter_context(EmbeddedKafka()).bootstrap
+            # make run's broker: a single-node Apache Kafka, same launcher and settings
+            cluster = stack.enter_context(KafkaCluster(brokers=1, base_dir=work / "kafka"))
+            bootstrap = cluster.bootstrap
             postgres = stack.enter_context(EmbeddedPostgres(work / "pg"))
             issuer = LocalIssuer()
             jwks = stack.enter_context(JWKSServer(issuer))
             db_url = create_database(postgres.url, "alarm")
             row = asyncio.run(run(args, bootstrap, db_url, jwks.url, work, issuer))
         print(
-            f"\nalarm latency on {args.broker} "
+            "\nalarm latency on Apache Kafka (make run's broker) "
             "(reading received -> AlarmRaisedV1 on alarm.events.v1): "
             f"p50 {row['latency_ms_p50']} ms, p99 {row['latency_ms_p99']} ms, "
             f"max {row['latency_ms_max']} ms at {row['produced_rate_per_s']} readings/s; "
@@ -433,8 +422,7 @@ def main() -> int:
         )
         print(json.dumps(row))
         write(row, args)
-        key = "alarm_latency" if args.broker == "tansu" else f"alarm_latency_{args.broker}"
-        print(f"written to {RESULTS} (key {key})")
+        print(f"written to {RESULTS} (key alarm_latency)")
     finally:
         if os.environ.get("ALARM_BENCH_KEEP"):
             print(f"kept {work} (the service's log: alarm.log)")

@@ -1,9 +1,9 @@
 """The broker's own ceiling: raw aiokafka produce and consume rates, no service in between.
 
-    uv run python bench/broker_ceiling.py [--messages 50000] [--only tansu|apache]
+    uv run python bench/broker_ceiling.py [--messages 50000]
 
-For the embedded Tansu broker (idempotence off: Tansu refuses it) and a 1-broker Apache
-Kafka (idempotence on): produce `--messages` 1 KB JSON messages to a 6-partition topic
+For a 1-broker Apache Kafka, the broker of `make run`, tests and benchmarks (idempotence
+on): produce `--messages` 1 KB JSON messages to a 6-partition topic
 with acks=all and batching (after an unmeasured warm-up of 10,000 on another topic), then
 read them all with a consumer group. Prints a table and
 merges the figures into bench/results/latest.json under "broker_ceiling".
@@ -31,7 +31,6 @@ from pathlib import Path
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from sc_devinfra.apache_kafka import KAFKA_VERSION, KafkaCluster
-from sc_devinfra.tansu import EmbeddedKafka
 from sc_devinfra.topics import create_topic
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
@@ -142,12 +141,6 @@ async def measure(name: str, bootstrap: str, idempotence: bool, count: int, size
 
 
 @contextlib.contextmanager
-def tansu_broker() -> Iterator[str]:
-    with EmbeddedKafka() as broker:
-        yield broker.bootstrap
-
-
-@contextlib.contextmanager
 def apache_broker() -> Iterator[str]:
     started = time.monotonic()
     with KafkaCluster(brokers=1) as cluster:
@@ -192,19 +185,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=50_000)
     parser.add_argument("--size", type=int, default=1024)
-    parser.add_argument("--only", choices=["tansu", "apache"], default=None)
     args = parser.parse_args()
     if not 1 <= args.messages <= 1_000_000:
         parser.error("--messages must be between 1 and 1,000,000")
 
-    brokers = [
-        ("tansu (embedded)", tansu_broker, False),
-        (f"apache kafka {KAFKA_VERSION}", apache_broker, True),
-    ]
+    brokers = [(f"apache kafka {KAFKA_VERSION}", apache_broker, True)]
     rows = []
     for name, start, idempotence in brokers:
-        if args.only and not name.startswith(args.only):
-            continue
         print(f"{name}: {args.messages} x {args.size} B, {PARTITIONS} partitions, acks=all ...")
         with start() as bootstrap:
             row = asyncio.run(measure(name, bootstrap, idempotence, args.messages, args.size))

@@ -2,8 +2,9 @@
 
     uv run python bench/ingestion.py [--seconds 20] [--devices 600] [--rate 30000]
 
-Starts an embedded Tansu broker and PostgreSQL, the catalogue's topics, a JWKS endpoint,
-and device-ingestion as its own process (as in `make run`), provisions a fleet through
+Starts a single-node Apache Kafka (as `make run`) and PostgreSQL, the catalogue's topics,
+a JWKS endpoint, and device-ingestion as its own process (as in `make run`), provisions a
+fleet through
 ThingsBoard's provisioning API, then, for HTTP gateway batches and for MQTT gateway
 messages (embedded amqtt broker), drives the simulator as fast as the service takes it for
 ``--seconds`` and waits until every accepted reading is stored. Reported: sustained
@@ -43,8 +44,8 @@ from ingestion_energy import energy
 from sc_contracts.admin import create_topics
 from sc_core.auth import Grant
 from sc_core.auth.testing import JWKSServer, LocalIssuer
+from sc_devinfra.apache_kafka import KafkaCluster
 from sc_devinfra.postgres import EmbeddedPostgres, create_database
-from sc_devinfra.tansu import EmbeddedKafka
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 COMMUNITY = "c-bench"
@@ -333,7 +334,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-ingestion-"))
     try:
         with ExitStack() as stack:
-            broker = stack.enter_context(EmbeddedKafka())
+            # make run's broker: a single-node Apache Kafka
+            broker = stack.enter_context(KafkaCluster(brokers=1, base_dir=work / "kafka"))
             postgres = stack.enter_context(EmbeddedPostgres(work / "pg"))
             issuer = LocalIssuer()
             jwks = stack.enter_context(JWKSServer(issuer))

@@ -4,8 +4,9 @@ broadcast's delivery rate.
     uv run python bench/notification_latency.py [--requests 200] [--rate 20] [--streams 20]
                                                 [--broadcast 2000]
 
-Starts an embedded Tansu broker and PostgreSQL, the catalogue's topics, a JWKS endpoint and
-the notification service as its own process (as in `make run`, development SMS sink).
+Starts a single-node Apache Kafka (as `make run`) and PostgreSQL, the catalogue's topics,
+a JWKS endpoint and the notification service as its own process (as in `make run`,
+development SMS sink).
 ``--streams`` staff members hold an SSE stream each and have a phone on file; then
 ``--requests`` critical requests (inapp + sms, one staff member each) are published on
 notification.requests.v1 at ``--rate`` per second, after one untimed request has reached
@@ -44,8 +45,8 @@ from sc_contracts.events import NotificationRequestedV1, Recipients
 from sc_core.auth import Grant
 from sc_core.auth.testing import JWKSServer, LocalIssuer
 from sc_core.bus import CloudEvent
+from sc_devinfra.apache_kafka import KafkaCluster
 from sc_devinfra.postgres import EmbeddedPostgres, create_database
-from sc_devinfra.tansu import EmbeddedKafka
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 TOPIC = "notification.requests.v1"
@@ -270,7 +271,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-notification-"))
     try:
         with ExitStack() as stack:
-            broker = stack.enter_context(EmbeddedKafka())
+            # make run's broker: a single-node Apache Kafka
+            broker = stack.enter_context(KafkaCluster(brokers=1, base_dir=work / "kafka"))
             postgres = stack.enter_context(EmbeddedPostgres(work / "pg"))
             args.issuer = LocalIssuer()
             jwks = stack.enter_context(JWKSServer(args.issuer))

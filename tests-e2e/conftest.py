@@ -63,7 +63,7 @@ def gateway_url() -> Iterator[str]:
         proc.kill()
         pytest.fail("the platform did not start:\n" + "".join(lines[-60:]))
     for line in lines:  # integrators subscribe to the stack's own broker
-        found = re.match(r"^broker\s+(?:embedded Tansu at )?(\S+)", line)
+        found = re.match(r"^broker\s+(\S+)", line)
         if found:
             _STACK["bootstrap"] = found.group(1)
     try:

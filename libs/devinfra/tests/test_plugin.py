@@ -20,7 +20,6 @@ from devinfra_helpers import round_trip
 from sc_devinfra import kafka_wire
 from sc_devinfra.postgres import asyncpg_dsn
 from sc_devinfra.pytest_plugin import create_topic, docker_available
-from sc_devinfra.tansu import EmbeddedKafka
 
 _INI = """[pytest]
 asyncio_mode = auto
@@ -70,8 +69,8 @@ async def test_kafka_fixtures_round_trip(
     kafka_bootstrap: str, kafka_idempotence: bool, topic_name: str
 ) -> None:
     assert kafka_wire.answers(*kafka_wire.split_bootstrap(kafka_bootstrap)[0])
-    if "KAFKA_BOOTSTRAP_SERVERS" not in os.environ:
-        assert kafka_idempotence is False  # the embedded Tansu broker
+    assert kafka_idempotence is True  # Apache Kafka: idempotent producers, as in production
+    assert kafka_wire.grants_idempotence(kafka_bootstrap)
     await create_topic(kafka_bootstrap, topic_name, partitions=2)
     received = await asyncio.wait_for(
         round_trip(kafka_bootstrap, topic_name, idempotence=kafka_idempotence, count=10), 60
@@ -92,37 +91,37 @@ async def test_fresh_databases_are_separate(postgres_url: str, fresh_database_ur
     assert fresh_database_url.endswith(f"/{name}")
 
 
-def test_env_servers_are_used_and_fresh_database_is_dropped(tmp_path: Path) -> None:
+def test_env_servers_are_used_and_fresh_database_is_dropped(
+    tmp_path: Path, kafka_bootstrap: str
+) -> None:
     """With the env a Makefile sets, the fixtures start nothing and clean up after themselves."""
-    with EmbeddedKafka() as tansu:
-        from sc_devinfra.postgres import EmbeddedPostgres
+    from sc_devinfra.postgres import EmbeddedPostgres
 
-        pg_base = Path(tempfile.mkdtemp(prefix="sc-pg-test-"))  # not under tmp_path
-        with EmbeddedPostgres(pg_base / "pg") as pg:
-            result = run_pytest(
-                tmp_path,
-                f"""
-                import json, os
-                from pathlib import Path
+    pg_base = Path(tempfile.mkdtemp(prefix="sc-pg-test-"))  # not under tmp_path
+    with EmbeddedPostgres(pg_base / "pg") as pg:
+        result = run_pytest(
+            tmp_path,
+            f"""
+            import json, os
+            from pathlib import Path
 
-                def test_env(kafka_bootstrap, kafka_idempotence, postgres_url,
-                             fresh_database_url):
-                    assert kafka_bootstrap == {tansu.bootstrap!r}
-                    assert postgres_url == {pg.url!r}
-                    Path("seen.json").write_text(json.dumps(
-                        {{"idempotence": kafka_idempotence, "db": fresh_database_url}}))
-                """,
-                env={"KAFKA_BOOTSTRAP_SERVERS": tansu.bootstrap, "DATABASE_URL": pg.dsn},
-            )
-            assert result.returncode == 0, result.stdout + result.stderr
-            seen = json.loads((tmp_path / "seen.json").read_text())
-            # Probed: Tansu refuses the producer id an idempotent aiokafka producer asks for.
-            assert seen["idempotence"] is False
-            db_name = seen["db"].rsplit("/", 1)[1]
-            assert db_name.startswith("t_main_")
-            exists = asyncio.run(_database_exists(pg.dsn, db_name))
-            assert exists is False
-        shutil.rmtree(pg_base, ignore_errors=True)
+            def test_env(kafka_bootstrap, kafka_idempotence, postgres_url,
+                         fresh_database_url):
+                assert kafka_bootstrap == {kafka_bootstrap!r}
+                assert postgres_url == {pg.url!r}
+                Path("seen.json").write_text(json.dumps(
+                    {{"idempotence": kafka_idempotence, "db": fresh_database_url}}))
+            """,
+            env={"KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "DATABASE_URL": pg.dsn},
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        seen = json.loads((tmp_path / "seen.json").read_text())
+        assert seen["idempotence"] is True
+        db_name = seen["db"].rsplit("/", 1)[1]
+        assert db_name.startswith("t_main_")
+        exists = asyncio.run(_database_exists(pg.dsn, db_name))
+        assert exists is False
+    shutil.rmtree(pg_base, ignore_errors=True)
 
 
 async def _database_exists(dsn: str, name: str) -> bool:
@@ -133,16 +132,15 @@ async def _database_exists(dsn: str, name: str) -> bool:
         await conn.close()
 
 
-def test_idempotence_env_override(tmp_path: Path) -> None:
-    with EmbeddedKafka() as tansu:
-        result = run_pytest(
-            tmp_path,
-            """
-            def test_override(kafka_idempotence):
-                assert kafka_idempotence is True
-            """,
-            env={"KAFKA_BOOTSTRAP_SERVERS": tansu.bootstrap, "KAFKA_ENABLE_IDEMPOTENCE": "true"},
-        )
+def test_idempotence_env_override(tmp_path: Path, kafka_bootstrap: str) -> None:
+    result = run_pytest(
+        tmp_path,
+        """
+        def test_override(kafka_idempotence):
+            assert kafka_idempotence is False
+        """,
+        env={"KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "KAFKA_ENABLE_IDEMPOTENCE": "false"},
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -85,12 +85,13 @@ def test_up_writes_exports_and_down_stops_everything(tmp_path: Path) -> None:
     try:
         env = _exports(state_file)
         assert env["DATABASE_URL"].startswith("postgresql+asyncpg://postgres:postgres@127.0.0.1:")
-        assert env["KAFKA_ENABLE_IDEMPOTENCE"] == "false"
+        assert env["KAFKA_ENABLE_IDEMPOTENCE"] == "true"
         assert asyncio.run(_pg_answers(env["DATABASE_URL"])) == 1
-        tansu = kafka_wire.split_bootstrap(env["KAFKA_BOOTSTRAP_SERVERS"])[0]
-        assert kafka_wire.answers(*tansu)
-        assert not kafka_wire.grants_idempotence(env["KAFKA_BOOTSTRAP_SERVERS"])
-        assert kafka_wire.grants_idempotence(env["APACHE_KAFKA_BOOTSTRAP_SERVERS"])
+        kafka = kafka_wire.split_bootstrap(env["KAFKA_BOOTSTRAP_SERVERS"])[0]
+        assert kafka_wire.answers(*kafka)
+        assert kafka_wire.grants_idempotence(env["KAFKA_BOOTSTRAP_SERVERS"])
+        # one broker: the fixtures' apache_kafka is the same Apache Kafka
+        assert env["APACHE_KAFKA_BOOTSTRAP_SERVERS"] == env["KAFKA_BOOTSTRAP_SERVERS"]
 
         again = _servers("up", "--state-file", str(state_file))  # already up: no second set
         assert again.returncode == 0 and "already up" in again.stdout
@@ -100,15 +101,15 @@ def test_up_writes_exports_and_down_stops_everything(tmp_path: Path) -> None:
     assert down.returncode == 0, down.stdout + down.stderr
     assert _gone(pids)
     assert not state_file.exists()
-    assert not kafka_wire.answers(*tansu)
+    assert not kafka_wire.answers(*kafka)
 
 
 def test_servers_die_with_a_killed_supervisor(tmp_path: Path) -> None:
     state_file = tmp_path / "servers.env"
-    up = _servers("up", "--state-file", str(state_file), "--no-apache-kafka")
+    up = _servers("up", "--state-file", str(state_file), "--no-kafka")
     assert up.returncode == 0, up.stdout + up.stderr
     pids = _all_pids(state_file)
-    assert "APACHE_KAFKA_BOOTSTRAP_SERVERS" not in _exports(state_file)
+    assert "KAFKA_BOOTSTRAP_SERVERS" not in _exports(state_file)
     os.kill(pids[0], signal.SIGKILL)  # the supervisor, without any cleanup
     assert _gone(pids)
     down = _servers("down", "--state-file", str(state_file))  # still tidies the rest
@@ -122,7 +123,7 @@ def test_servers_stop_by_themselves_when_the_watched_process_is_gone(tmp_path: P
     try:
         up = subprocess.run(
             [sys.executable, "-m", "sc_devinfra.servers", "up", "--state-file", str(state_file),
-             "--no-apache-kafka", "--watch-pid", str(watched.pid)],
+             "--no-kafka", "--watch-pid", str(watched.pid)],
             capture_output=True, text=True, timeout=120, check=False,
         )  # fmt: skip
         assert up.returncode == 0, up.stdout + up.stderr

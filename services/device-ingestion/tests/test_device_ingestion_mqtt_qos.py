@@ -8,6 +8,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import aiomqtt
@@ -16,8 +17,7 @@ from aiokafka import AIOKafkaConsumer
 from di_helpers import Harness, make_settings, start_harness
 
 from sc_core.auth.testing import LocalIssuer
-from sc_devinfra.tansu import EmbeddedKafka
-from sc_devinfra.topics import create_topic
+from sc_devinfra.apache_kafka import KafkaCluster
 
 
 def device_client(harness: Harness, token: str) -> aiomqtt.Client:
@@ -109,17 +109,18 @@ async def _on_topic(bootstrap: str, topic: str, device_id: str) -> list[dict[str
 
 
 async def test_no_puback_while_kafka_is_down(
-    fresh_database_url: str, jwks_url: str, issuer: LocalIssuer
+    fresh_database_url: str, jwks_url: str, issuer: LocalIssuer, tmp_path: Path
 ) -> None:
     """Its own broker, stopped in the middle: an acknowledged reading is already on Kafka
     (storage is off here, so the ack cannot come from the database); while Kafka is down
     the device gets no PUBACK and its session is closed."""
-    kafka = EmbeddedKafka().start()
+    kafka = KafkaCluster(brokers=1, base_dir=tmp_path / "kafka")
+    await asyncio.to_thread(kafka.start)
     try:
         settings = make_settings(
             fresh_database_url,
             kafka.bootstrap,
-            EmbeddedKafka.enable_idempotence,
+            True,
             jwks_url,
             mqtt_embedded=True,
             mqtt_embedded_port=0,
@@ -144,9 +145,8 @@ async def test_no_puback_while_kafka_is_down(
                         "v1/devices/me/telemetry", json.dumps({"heartRate": 78}), qos=1, timeout=30
                     )
 
-            # the broker is back (empty: memory only): the device sends again and is acked
+            # the broker is back (same port, its log kept): the device sends again, is acked
             await asyncio.to_thread(kafka.start)
-            await create_topic(kafka.bootstrap, settings.telemetry_topic, partitions=2)
             for _ in range(20):
                 try:
                     async with device_client(harness, token) as client:
@@ -160,7 +160,7 @@ async def test_no_puback_while_kafka_is_down(
             found = await _on_topic(kafka.bootstrap, settings.telemetry_topic, device["id"])
             assert {"heartRate": 78} in found
     finally:
-        kafka.stop()
+        await asyncio.to_thread(kafka.close)
 
 
 async def test_an_external_broker_gets_acks_only_after_ingestion(

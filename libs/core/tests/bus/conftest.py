@@ -1,5 +1,4 @@
-"""Bus tests run on both brokers: the embedded Tansu and a real Apache Kafka broker
-(idempotent producer on)."""
+"""Bus tests run on Apache Kafka with the idempotent producer on, as in production."""
 
 from __future__ import annotations
 
@@ -11,16 +10,9 @@ from bushelpers import Broker, metadata, tables
 from sc_core.db import Database
 
 
-@pytest.fixture(params=["tansu", "apache"])
-def broker(request: pytest.FixtureRequest) -> Broker:
-    if request.param == "tansu":
-        return Broker(
-            "tansu",
-            request.getfixturevalue("kafka_bootstrap"),
-            request.getfixturevalue("kafka_idempotence"),
-        )
-    request.applymarker(pytest.mark.apache_kafka)
-    return Broker("apache", request.getfixturevalue("apache_kafka"), True)
+@pytest.fixture
+def broker(kafka_bootstrap: str, kafka_idempotence: bool) -> Broker:
+    return Broker("apache", kafka_bootstrap, kafka_idempotence)
 
 
 @pytest.fixture

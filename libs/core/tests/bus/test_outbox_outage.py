@@ -13,10 +13,8 @@ from sqlalchemy import func, select
 from bushelpers import Broker, effect_counts, make_consumer, make_event, record_effect, wait_until
 from sc_core.bus import OutboxRelay
 from sc_core.db import Database
-from sc_devinfra import free_port
 from sc_devinfra.apache_kafka import KafkaCluster
 from sc_devinfra.pytest_plugin import create_topic
-from sc_devinfra.tansu import EmbeddedKafka
 
 TOPIC = "test.outage.v1"
 
@@ -35,36 +33,8 @@ class Outage:
         self.start = start
 
 
-TANSU_FORGETS = pytest.mark.xfail(
-    reason="Tansu (the dev broker) keeps its log and group offsets in memory: after a restart "
-    "its log starts again at offset 0 and offsets committed around the restart can point past "
-    "the new log's first events, so an effect may be missed. The outbox half (every event "
-    "sent after the return) holds; the apache variant and tests-reliability prove both halves "
-    "on a broker that keeps its log.",
-    strict=False,
-)
-
-
-@pytest.fixture(
-    params=[
-        pytest.param("tansu", marks=TANSU_FORGETS),
-        pytest.param("apache", marks=pytest.mark.apache_kafka),
-    ]
-)
-async def outage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Outage]:
-    if request.param == "tansu":
-        tansu = EmbeddedKafka(port=free_port("127.0.0.1"))  # fixed: a restart keeps it
-        await asyncio.to_thread(tansu.start)
-        broker = Broker("tansu", tansu.bootstrap, False)
-
-        async def start_tansu() -> None:
-            await asyncio.to_thread(tansu.start)
-            # Tansu keeps topics in memory only: recreate them as `make run` does
-            await _create_topics(broker)
-
-        yield Outage(broker, lambda: asyncio.to_thread(tansu.stop), start_tansu)
-        await asyncio.to_thread(tansu.stop)
-        return
+@pytest.fixture
+async def outage(tmp_path: Path) -> AsyncIterator[Outage]:
     cluster = KafkaCluster(brokers=1, base_dir=tmp_path / "kafka")
     await asyncio.to_thread(cluster.start)
     try:

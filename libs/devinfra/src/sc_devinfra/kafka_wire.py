@@ -1,7 +1,7 @@
 """A tiny synchronous Kafka wire-protocol client: ApiVersions, Metadata, InitProducerId.
 
 Used to tell when a broker answers, which brokers are registered, who leads a
-partition, and whether a broker grants idempotent producers (Tansu does not), without
+partition, and whether a broker grants idempotent producers, without
 an event loop. Only non-flexible request versions are spoken (Metadata v1-v8,
 negotiated from ApiVersions; InitProducerId v0, the one aiokafka uses).
 """
@@ -212,8 +212,8 @@ def grants_idempotence(bootstrap: str, timeout: float = 15.0) -> bool:
 
     Sends what aiokafka sends at producer start: InitProducerId v0 without a
     transactional id. Apache Kafka grants a producer id (right after start it may
-    answer with a retriable error first, retried until `timeout`); Tansu answers
-    UNKNOWN_SERVER_ERROR to v0-v2 (it grants v3+, which aiokafka does not speak).
+    answer with a retriable error first, retried until `timeout`); a broker that does
+    not (some Kafka-protocol brokers answer UNKNOWN_SERVER_ERROR) gets False.
     """
     host, port = split_bootstrap(bootstrap)[0]
     deadline = time.monotonic() + timeout

@@ -4,12 +4,12 @@ Session fixtures, one set per pytest-xdist worker (each worker is its own sessio
 shared servers named by environment variables (what `python -m sc_devinfra.servers up`
 writes, so a Makefile starts them once per run):
 
-* ``kafka_bootstrap`` -> "host:port": ``KAFKA_BOOTSTRAP_SERVERS``; else a testcontainers
-  Kafka when a Docker daemon answers; else an embedded Tansu broker.
-* ``kafka_idempotence`` -> bool for ``enable_idempotence``: ``KAFKA_ENABLE_IDEMPOTENCE``
-  if set; False for Tansu; True for testcontainers; for an env broker, probed.
-* ``apache_kafka`` -> bootstrap of a 1-broker Apache Kafka: ``APACHE_KAFKA_BOOTSTRAP_SERVERS``
-  or a `KafkaCluster(1)` started for this worker.
+* ``kafka_bootstrap`` -> "host:port" of Apache Kafka: ``KAFKA_BOOTSTRAP_SERVERS``; else a
+  testcontainers Kafka when a Docker daemon answers; else a 1-broker `KafkaCluster` (KRaft)
+  started for this worker.
+* ``kafka_idempotence`` -> True (idempotent producers, as in production), unless
+  ``KAFKA_ENABLE_IDEMPOTENCE`` says otherwise for a broker of your own.
+* ``apache_kafka`` -> the same broker as ``kafka_bootstrap`` (one broker per run).
 * ``apache_kafka_cluster`` -> a 3-broker `KafkaCluster`, started only when a test asks;
   before each test every stopped broker is started again.
 * ``postgres_url`` -> server URL (SQLAlchemy asyncpg form): ``DATABASE_URL``; else a
@@ -35,7 +35,6 @@ from typing import Any
 
 import pytest
 
-from sc_devinfra import kafka_wire
 from sc_devinfra.apache_kafka import KafkaCluster
 from sc_devinfra.postgres import (
     EmbeddedPostgres,
@@ -44,7 +43,6 @@ from sc_devinfra.postgres import (
     to_asyncpg_url,
     url_for_database,
 )
-from sc_devinfra.tansu import EmbeddedKafka
 from sc_devinfra.topics import create_topic
 
 __all__ = ["create_topic", "docker_available"]
@@ -79,19 +77,21 @@ def docker_available() -> bool:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "apache_kafka: needs the real Apache Kafka cluster (started once per run)"
+        "markers", "apache_kafka: tests of Apache Kafka itself (every broker here is Apache Kafka)"
     )
 
 
 @dataclass(frozen=True)
 class KafkaEndpoint:
     bootstrap: str
-    kind: str  # "env", "testcontainers" or "tansu"
+    kind: str  # "env", "testcontainers" or "apache"
 
 
 @pytest.fixture(scope="session")
 def _sc_kafka_endpoint() -> Iterator[KafkaEndpoint]:
-    env = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    env = os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or os.environ.get(
+        "APACHE_KAFKA_BOOTSTRAP_SERVERS"
+    )
     if env:
         yield KafkaEndpoint(env, "env")
     elif docker_available():
@@ -100,40 +100,26 @@ def _sc_kafka_endpoint() -> Iterator[KafkaEndpoint]:
         with KafkaContainer().with_kraft() as container:
             yield KafkaEndpoint(container.get_bootstrap_server(), "testcontainers")
     else:
-        with EmbeddedKafka() as broker:
-            yield KafkaEndpoint(broker.bootstrap, "tansu")
+        with KafkaCluster(brokers=1, base_dir=_tmp(f"sc-kafka1-{_worker()}-")) as cluster:
+            yield KafkaEndpoint(cluster.bootstrap, "apache")
 
 
 @pytest.fixture(scope="session")
 def kafka_bootstrap(_sc_kafka_endpoint: KafkaEndpoint) -> str:
-    """ "host:port" of a Kafka-protocol broker for this session."""
+    """ "host:port" of an Apache Kafka broker for this session."""
     return _sc_kafka_endpoint.bootstrap
 
 
 @pytest.fixture(scope="session")
-def kafka_idempotence(_sc_kafka_endpoint: KafkaEndpoint) -> bool:
-    """Whether producers for `kafka_bootstrap` may use `enable_idempotence=True`."""
-    override = os.environ.get("KAFKA_ENABLE_IDEMPOTENCE", "").strip().lower()
-    if override in _TRUE:
-        return True
-    if override in _FALSE:
-        return False
-    if _sc_kafka_endpoint.kind == "tansu":
-        return EmbeddedKafka.enable_idempotence
-    if _sc_kafka_endpoint.kind == "testcontainers":
-        return True
-    return kafka_wire.grants_idempotence(_sc_kafka_endpoint.bootstrap)
+def kafka_idempotence() -> bool:
+    """Whether producers use `enable_idempotence=True`: yes, unless told otherwise."""
+    return os.environ.get("KAFKA_ENABLE_IDEMPOTENCE", "").strip().lower() not in _FALSE
 
 
 @pytest.fixture(scope="session")
-def apache_kafka() -> Iterator[str]:
-    """Bootstrap of a real 1-broker Apache Kafka (idempotent producers work)."""
-    env = os.environ.get("APACHE_KAFKA_BOOTSTRAP_SERVERS")
-    if env:
-        yield env
-        return
-    with KafkaCluster(brokers=1, base_dir=_tmp(f"sc-kafka1-{_worker()}-")) as cluster:
-        yield cluster.bootstrap
+def apache_kafka(kafka_bootstrap: str) -> str:
+    """Bootstrap of a real Apache Kafka: the same broker as `kafka_bootstrap`."""
+    return kafka_bootstrap
 
 
 @pytest.fixture(scope="session")

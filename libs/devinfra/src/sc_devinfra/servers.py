@@ -5,10 +5,10 @@
     pytest -n 2 ...           # the fixtures use the servers named in the environment
     python -m sc_devinfra.servers down --state-file .servers.env
 
-`up` starts a detached supervisor process that runs one embedded PostgreSQL, one Tansu
-broker and one 1-broker Apache Kafka, then writes their URLs as `export` lines (and the
-pids, in a comment line) into the state file and returns. The servers die with the
-supervisor (parent-death signal), so `down` only has to stop the supervisor; it
+`up` starts a detached supervisor process that runs one embedded PostgreSQL and one
+1-broker Apache Kafka (KRaft), then writes their URLs as `export` lines (and the pids, in
+a comment line) into the state file and returns; `--no-kafka` leaves Kafka out. The
+servers die with the supervisor (parent-death signal), so `down` only has to stop the supervisor; it
 SIGKILLs any recorded process group still alive as a last resort. With
 `--watch-pid PID` the supervisor also shuts down by itself once PID is gone (a CI job
 or test process that died before it could call `down`).
@@ -59,35 +59,29 @@ def _write_state(path: Path, env: dict[str, str], record: dict[str, object]) -> 
     tmp.replace(path)
 
 
-def serve(
-    state_file: Path, work_dir: Path, apache_kafka: bool, watch_pid: int | None = None
-) -> int:
+def serve(state_file: Path, work_dir: Path, kafka: bool, watch_pid: int | None = None) -> int:
     """Run in the supervisor: start the servers, publish the state, wait for SIGTERM."""
     from sc_devinfra.apache_kafka import KafkaCluster
     from sc_devinfra.postgres import EmbeddedPostgres
-    from sc_devinfra.tansu import EmbeddedKafka
 
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, lambda *_: stop.set())
 
     postgres = EmbeddedPostgres(work_dir / "postgres")
-    tansu = EmbeddedKafka(log_dir=work_dir)
-    kafka = KafkaCluster(brokers=1, base_dir=work_dir / "kafka") if apache_kafka else None
+    cluster = KafkaCluster(brokers=1, base_dir=work_dir / "kafka") if kafka else None
     try:
         started = time.monotonic()
         postgres.start()
-        tansu.start()
-        env = {
-            "DATABASE_URL": postgres.url,
-            "KAFKA_BOOTSTRAP_SERVERS": tansu.bootstrap,
-            "KAFKA_ENABLE_IDEMPOTENCE": "false",
-        }
-        pids: dict[str, object] = {"postgres": postgres.pid, "tansu": tansu.pid}
-        if kafka is not None:
-            kafka.start()
-            env["APACHE_KAFKA_BOOTSTRAP_SERVERS"] = kafka.bootstrap
-            pids["kafka"] = kafka.pids()
+        env = {"DATABASE_URL": postgres.url}
+        pids: dict[str, object] = {"postgres": postgres.pid}
+        if cluster is not None:
+            cluster.start()
+            # one broker for every test: the fixtures' kafka_bootstrap and apache_kafka
+            env["KAFKA_BOOTSTRAP_SERVERS"] = cluster.bootstrap
+            env["KAFKA_ENABLE_IDEMPOTENCE"] = "true"
+            env["APACHE_KAFKA_BOOTSTRAP_SERVERS"] = cluster.bootstrap
+            pids["kafka"] = cluster.pids()
         record = {
             "supervisor": os.getpid(),
             "pids": pids,
@@ -97,10 +91,10 @@ def serve(
         _write_state(state_file, env, record)
         print(f"servers up in {time.monotonic() - started:.1f} s: {env}", flush=True)
         while not stop.wait(1.0):
-            if not (postgres.is_running() and tansu.is_running()):
-                print("a server died; shutting down", flush=True)
+            if not postgres.is_running():
+                print("PostgreSQL died; shutting down", flush=True)
                 break
-            if kafka is not None and not kafka.is_running(0):
+            if cluster is not None and not cluster.is_running(0):
                 print("Apache Kafka died; shutting down", flush=True)
                 break
             if watch_pid is not None and not pid_alive(watch_pid):
@@ -108,9 +102,8 @@ def serve(
                 break
         return 0
     finally:
-        if kafka is not None:
-            kafka.close()
-        tansu.close()
+        if cluster is not None:
+            cluster.close()
         postgres.stop()
         shutil.rmtree(work_dir, ignore_errors=True)
         with contextlib.suppress(OSError):
@@ -121,7 +114,7 @@ def serve(
 
 def up(
     state_file: Path,
-    apache_kafka: bool = True,
+    kafka: bool = True,
     timeout: float = 300.0,
     watch_pid: int | None = None,
 ) -> int:
@@ -135,8 +128,8 @@ def up(
     log_path = state_file.with_name(state_file.name + ".log")
     cmd = [sys.executable, "-m", "sc_devinfra.servers", "_serve"]
     cmd += ["--state-file", str(state_file), "--work-dir", str(work_dir)]
-    if not apache_kafka:
-        cmd.append("--no-apache-kafka")
+    if not kafka:
+        cmd.append("--no-kafka")
     if watch_pid is not None:
         cmd += ["--watch-pid", str(watch_pid)]
     with open(log_path, "wb") as log:
@@ -203,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         cmd = sub.add_parser(name)
         cmd.add_argument("--state-file", type=Path, required=True)
         if name != "down":
-            cmd.add_argument("--no-apache-kafka", action="store_true")
+            cmd.add_argument("--no-kafka", action="store_true", help="PostgreSQL only")
             cmd.add_argument(
                 "--watch-pid",
                 type=int,
@@ -215,12 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     state_file = args.state_file.resolve()
     if args.command == "up":
-        return up(state_file, apache_kafka=not args.no_apache_kafka, watch_pid=args.watch_pid)
+        return up(state_file, kafka=not args.no_kafka, watch_pid=args.watch_pid)
     if args.command == "down":
         return down(state_file)
-    return serve(
-        state_file, args.work_dir, apache_kafka=not args.no_apache_kafka, watch_pid=args.watch_pid
-    )
+    return serve(state_file, args.work_dir, kafka=not args.no_kafka, watch_pid=args.watch_pid)
 
 
 if __name__ == "__main__":

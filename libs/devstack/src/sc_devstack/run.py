@@ -1,12 +1,13 @@
 """``make run``: the whole platform on this machine, stopped cleanly with Ctrl-C.
 
-Starts an embedded Kafka-protocol broker (Tansu) and an embedded PostgreSQL unless
-``KAFKA_BOOTSTRAP_SERVERS`` / ``DATABASE_URL`` point at real ones, creates the topic
-catalogue, starts every service under ``services/`` and the gateway as separate
-processes (each service migrates its own database on start in dev), waits until each
-answers ``/healthz``, loads demo data where a service has it, starts a small simulated
-device fleet (``device_ingestion.fleet``; in a terminal, or with ``SIMULATOR=on``;
-``SIMULATOR=off`` leaves it out), and prints where to look.
+Starts a single-node Apache Kafka (KRaft; its data in ``SC_STATE_DIR/kafka``, so topics,
+events and consumer offsets survive a restart; 127.0.0.1:9092 when free, ``KAFKA_PORT`` to
+choose) and an embedded PostgreSQL unless ``KAFKA_BOOTSTRAP_SERVERS`` / ``DATABASE_URL``
+point at real ones, creates the topic catalogue, starts every service under ``services/``
+and the gateway as separate processes (each service migrates its own database on start in
+dev), waits until each answers ``/healthz``, loads demo data where a service has it,
+starts a small simulated device fleet (``device_ingestion.fleet``; in a terminal, or with
+``SIMULATOR=on``; ``SIMULATOR=off`` leaves it out), and prints where to look.
 """
 
 from __future__ import annotations
@@ -28,13 +29,15 @@ from pathlib import Path
 import httpx
 
 from sc_contracts.admin import create_topics
+from sc_core.kafka import kafka_client_options
 from sc_devinfra import free_port
+from sc_devinfra.apache_kafka import KAFKA_VERSION, KafkaCluster
 from sc_devinfra.postgres import EmbeddedPostgres, url_for_database
-from sc_devinfra.tansu import EmbeddedKafka
 from sc_devstack.console import build as console_build
 from sc_devstack.discover import ServiceInfo, discover_services, repo_root
 
 FIRST_SERVICE_PORT = 8101
+KAFKA_PORT = 9092
 _PR_SET_PDEATHSIG = 1
 
 
@@ -57,7 +60,7 @@ class Stack:
     state_dir: Path
     gateway_port: int
     processes: list[Process] = field(default_factory=list)
-    kafka: EmbeddedKafka | None = None
+    kafka: KafkaCluster | None = None
     postgres: EmbeddedPostgres | None = None
 
     # infrastructure ---------------------------------------------------------------
@@ -65,9 +68,22 @@ class Stack:
         bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
         idempotence = os.environ.get("KAFKA_ENABLE_IDEMPOTENCE", "true").lower() == "true"
         if not bootstrap:
-            self.kafka = EmbeddedKafka(log_dir=self.state_dir / "tansu").start()
-            bootstrap, idempotence = self.kafka.bootstrap, False
-            say(f"broker      embedded Tansu at {bootstrap} (memory only)")
+            started = time.monotonic()
+            self.kafka = KafkaCluster(
+                brokers=1,
+                base_dir=self.state_dir / "kafka",
+                persistent=True,
+                port=int(os.environ.get("KAFKA_PORT") or KAFKA_PORT),
+                startup_timeout=240,
+            )
+            self.kafka.start()
+            bootstrap = self.kafka.bootstrap
+            kept = "new, formatted" if self.kafka.formatted_now else "kept from the last run"
+            say(
+                f"broker      {bootstrap}  Apache Kafka {KAFKA_VERSION} (KRaft), "
+                f"{self.kafka.java.describe()}, up in {time.monotonic() - started:.1f} s; "
+                f"data {kept} in {self.kafka.base_dir}"
+            )
         else:
             say(f"broker      {bootstrap}")
         database_url = os.environ.get("DATABASE_URL")
@@ -80,7 +96,7 @@ class Stack:
             )
         else:
             say("database    DATABASE_URL")
-        result = asyncio.run(create_topics(bootstrap))
+        result = asyncio.run(create_topics(bootstrap, client_options=kafka_client_options()))
         say(f"topics      {len(result.created)} created, {len(result.existing)} already there")
         return bootstrap, database_url, idempotence
 
@@ -135,7 +151,7 @@ class Stack:
                     os.killpg(process.popen.pid, signal.SIGKILL)
                 process.popen.wait()
         if self.kafka is not None:
-            self.kafka.stop()
+            self.kafka.close()  # persistent: stopped, its data kept for the next run
         if self.postgres is not None:
             self.postgres.stop()
 
@@ -331,6 +347,7 @@ def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> i
             say(f"            {'simulator':<16} a dozen devices reporting (SIMULATOR=off: none)")
         elif process is not gateway:
             say(f"            {process.name:<16} {process.url}")
+    say(f"kafka       {bootstrap}  integrators: kcat -b {bootstrap} -C -t alarm.events.v1 -J")
     if any(s.name == "device-ingestion" for s in services):
         say(f"mqtt        127.0.0.1:{mqtt}  (devices: token as username, v1/devices/me/telemetry)")
     say(f"logs        {stack.state_dir / 'logs'}")

