@@ -71,13 +71,43 @@ def asyncapi_document(catalogue: Catalogue, specs: Mapping[str, EventSpec]) -> d
             "kafka": {
                 "host": "localhost:9092",
                 "protocol": "kafka",
-                "description": "Set by KAFKA_BOOTSTRAP_SERVERS in each environment.",
-            }
+                "description": (
+                    "Development (`make run`): a single-node Apache Kafka on 127.0.0.1:9092, "
+                    "no authentication. Elsewhere KAFKA_BOOTSTRAP_SERVERS names the brokers."
+                ),
+            },
+            "kafka-secure": {
+                "host": "kafka.example.org:9093",
+                "protocol": "kafka-secure",
+                "description": (
+                    "A deployment's brokers over TLS (SASL_SSL; KAFKA_SSL_CAFILE, optional "
+                    "client certificate, hostname verification) with SASL SCRAM-SHA-512 or "
+                    "PLAIN. Each city or district platform or integrator has its own "
+                    "principal, which may read only the topics its agreement grants among "
+                    "the channels marked x-external (python -m sc_contracts acls)."
+                ),
+                "security": [
+                    {"$ref": "#/components/securitySchemes/scramSha512"},
+                    {"$ref": "#/components/securitySchemes/plain"},
+                ],
+            },
         },
         "channels": channels,
         "operations": operations,
-        "components": {"messages": messages},
+        "components": {"messages": messages, "securitySchemes": SECURITY_SCHEMES},
     }
+
+
+SECURITY_SCHEMES: dict[str, Any] = {
+    "scramSha512": {
+        "type": "scramSha512",
+        "description": "SASL SCRAM-SHA-512 over TLS (KAFKA_SASL_MECHANISM=SCRAM-SHA-512).",
+    },
+    "plain": {
+        "type": "plain",
+        "description": "SASL PLAIN, only over TLS (KAFKA_SASL_MECHANISM=PLAIN).",
+    },
+}
 
 
 def _channel(topic: Topic) -> dict[str, Any]:
@@ -90,6 +120,7 @@ def _channel(topic: Topic) -> dict[str, Any]:
         "x-key": topic.key,
         "x-producers": list(topic.producers),
         "x-consumers": list(topic.consumers),
+        "x-external": topic.external,
     }
 
 

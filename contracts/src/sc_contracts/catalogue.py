@@ -57,6 +57,12 @@ class Topic(_Strict):
     producers: tuple[str, ...] = Field(min_length=1)
     consumers: tuple[str, ...] = Field(min_length=1)
     event_types: tuple[str, ...] = Field(min_length=1)
+    external: bool = Field(
+        default=False,
+        description="Meant for outside readers (city and district platforms, integrators): "
+        "an agreement may grant an outside principal read access to it, and only to such "
+        "topics (`python -m sc_contracts acls`).",
+    )
     dlq: DeadLetterTopic
 
     @field_validator("producers", "consumers")
@@ -114,6 +120,10 @@ class Catalogue(_Strict):
             if event_type in topic.event_types:
                 return topic
         raise KeyError(event_type)
+
+    def external_topics(self) -> list[Topic]:
+        """The topics meant for outside readers."""
+        return [t for t in self.topics if t.external]
 
     def all_topic_names(self) -> list[str]:
         """Every topic and its dead-letter topic."""

@@ -44,12 +44,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="use N partitions for every topic (e.g. 1 on a development broker)",
     )
+    acls = commands.add_parser(
+        "acls", help="Kafka ACLs of the platform and of outside readers, from an agreement"
+    )
+    acls.add_argument("action", choices=["plan", "apply"], help="plan: print; apply: set them")
+    acls.add_argument("--agreement", type=Path, required=True, help="the agreement (YAML)")
+    acls.add_argument(
+        "--bootstrap", default=None, help="HOST:PORT (default: KAFKA_BOOTSTRAP_SERVERS)"
+    )
+    principal = commands.add_parser(
+        "principal", help="create or change a SCRAM principal (the password from stdin or env)"
+    )
+    principal.add_argument("name")
+    principal.add_argument("--mechanism", choices=["SCRAM-SHA-512", "SCRAM-SHA-256"],
+                           default="SCRAM-SHA-512")  # fmt: skip
+    principal.add_argument(
+        "--password-env", default=None, help="the variable holding the password (else stdin)"
+    )
+    principal.add_argument("--bootstrap", default=None)
     args = parser.parse_args(argv)
     root: Path = args.root or contracts_root()
     if args.command == "generate":
         return _generate(root, args.check)
     if args.command == "compat":
         return _compat(root)
+    if args.command == "acls":
+        return _acls(root, args)
+    if args.command == "principal":
+        return _principal(args)
     return _create_topics(root, args)
 
 
@@ -126,3 +148,64 @@ def _create_topics(root: Path, args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _acls(root: Path, args: argparse.Namespace) -> int:
+    from sc_contracts import acls
+
+    try:
+        agreement = acls.load_agreement(args.agreement)
+        bindings = acls.plan(agreement, load_catalogue(root / "topics.yaml"))
+    except (OSError, ValueError) as exc:  # includes pydantic's ValidationError
+        print(f"cannot plan ACLs: {exc}", file=sys.stderr)
+        return 1
+    if args.action == "plan":
+        for binding in bindings:
+            print(binding.describe())
+        return 0
+    bootstrap, options = kafka_connection(args.bootstrap)
+
+    async def run() -> acls.ApplyResult:
+        admin = acls.admin_client(bootstrap, options)
+        await admin.start()
+        try:
+            return await acls.apply(admin, bindings, agreement.principals())
+        finally:
+            await admin.close()
+
+    result = asyncio.run(run())
+    for binding in result.created:
+        print(f"created {binding.describe()}")
+    for binding in result.deleted:
+        print(f"deleted {binding.describe()}")
+    print(f"{len(result.kept)} already there")
+    return 0
+
+
+def _principal(args: argparse.Namespace) -> int:
+    import os
+
+    from sc_contracts import acls
+
+    password = os.environ.get(args.password_env, "") if args.password_env else sys.stdin.readline()
+    password = password.rstrip("\n")
+    if not password:
+        print("no password given (stdin or --password-env)", file=sys.stderr)
+        return 1
+    bootstrap, options = kafka_connection(args.bootstrap)
+
+    async def run() -> None:
+        admin = acls.admin_client(bootstrap, options)
+        await admin.start()
+        try:
+            await acls.set_scram_credential(admin, args.name, password, mechanism=args.mechanism)
+        finally:
+            await admin.close()
+
+    try:
+        asyncio.run(run())
+    except ValueError as exc:
+        print(f"cannot set the credential: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.mechanism} credential of {args.name} set")
+    return 0
