@@ -162,10 +162,7 @@ Usage: include "sc.env" (dict "ctx" $ "w" $w)
   value: {{ $w.containerPort | int | toString | quote }}
 - name: HOME
   value: /tmp
-- name: KAFKA_BOOTSTRAP_SERVERS
-  value: {{ tpl $ctx.Values.kafka.bootstrapServers $ctx | quote }}
-- name: KAFKA_ENABLE_IDEMPOTENCE
-  value: {{ $ctx.Values.kafka.enableIdempotence | toString | quote }}
+{{ include "sc.kafkaEnv" $ctx }}
 {{- with $ctx.Values.metrics.port }}
 - name: METRICS_PORT
   value: {{ . | int | toString | quote }}
@@ -305,15 +302,76 @@ writes, so the arbitrary UID (group 0) works.
 {{- end -}}
 
 {{/* A writable /tmp: the root filesystem is read-only. */}}
+{{/* The volumes every container of ours has: /tmp and, when kafka.security.tlsSecret is
+set, that Secret (CA bundle, optional client certificate and key) at /etc/kafka-tls. */}}
 {{- define "sc.tmpVolume" -}}
 - name: tmp
   emptyDir:
     sizeLimit: 64Mi
+{{- with .Values.kafka.security.tlsSecret }}
+- name: kafka-tls
+  secret:
+    secretName: {{ . | quote }}
+    defaultMode: 0440
+{{- end }}
 {{- end -}}
 
 {{- define "sc.tmpMount" -}}
 - name: tmp
   mountPath: /tmp
+{{- if .Values.kafka.security.tlsSecret }}
+- name: kafka-tls
+  mountPath: /etc/kafka-tls
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/* How every Kafka client connects: KAFKA_* settings read by sc_core.kafka (one function
+for every producer, consumer and admin client). Credentials come from an existing Secret. */}}
+{{- define "sc.kafkaEnv" -}}
+{{- $k := .Values.kafka -}}
+{{- $sec := $k.security -}}
+- name: KAFKA_BOOTSTRAP_SERVERS
+  value: {{ tpl $k.bootstrapServers . | quote }}
+- name: KAFKA_ENABLE_IDEMPOTENCE
+  value: {{ $k.enableIdempotence | toString | quote }}
+- name: KAFKA_SECURITY_PROTOCOL
+  value: {{ $sec.protocol | quote }}
+{{- if hasPrefix "SASL_" $sec.protocol }}
+{{- if not $sec.existingSecret }}
+{{- fail "kafka.security.existingSecret (the SASL username and password) is required with a SASL_* protocol" }}
+{{- end }}
+- name: KAFKA_SASL_MECHANISM
+  value: {{ $sec.saslMechanism | quote }}
+- name: KAFKA_SASL_USERNAME
+{{- if $sec.username }}
+  value: {{ $sec.username | quote }}
+{{- else }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $sec.existingSecret | quote }}
+      key: {{ $sec.usernameKey | quote }}
+{{- end }}
+- name: KAFKA_SASL_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $sec.existingSecret | quote }}
+      key: {{ $sec.passwordKey | quote }}
+{{- end }}
+{{- if hasSuffix "SSL" $sec.protocol }}
+{{- if $sec.tlsSecret }}
+- name: KAFKA_SSL_CAFILE
+  value: {{ printf "/etc/kafka-tls/%s" $sec.caKey | quote }}
+{{- if $sec.certKey }}
+- name: KAFKA_SSL_CERTFILE
+  value: {{ printf "/etc/kafka-tls/%s" $sec.certKey | quote }}
+- name: KAFKA_SSL_KEYFILE
+  value: {{ printf "/etc/kafka-tls/%s" $sec.keyKey | quote }}
+{{- end }}
+{{- end }}
+- name: KAFKA_SSL_CHECK_HOSTNAME
+  value: {{ $sec.checkHostname | toString | quote }}
+{{- end }}
 {{- end -}}
 
 {{/*

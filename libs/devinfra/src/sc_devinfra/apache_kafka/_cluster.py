@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -487,6 +488,11 @@ class KafkaCluster:
     def _lists_secured(self, node: _Node, wanted: set[int]) -> bool:
         """The same check through SASL_SSL as the admin (aiokafka, sc_core's options)."""
         from aiokafka.admin import AIOKafkaAdminClient
+
+        try:  # not listening yet: ask nothing (aiokafka would log every refused connect)
+            socket.create_connection((HOST, node.broker_port), timeout=1).close()
+        except OSError:
+            return False
 
         async def ask() -> set[int]:
             admin = AIOKafkaAdminClient(
