@@ -51,7 +51,8 @@ def gateway_url() -> Iterator[str]:
     )
     assert proc.stdout is not None
     lines: list[str] = []
-    deadline = time.monotonic() + float(os.environ.get("E2E_START_TIMEOUT_S", "240"))
+    # within pytest-timeout (300 s, setup included) unless E2E_START_TIMEOUT_S says
+    deadline = time.monotonic() + float(os.environ.get("E2E_START_TIMEOUT_S", "285"))
     while time.monotonic() < deadline:
         line = proc.stdout.readline()
         if not line:

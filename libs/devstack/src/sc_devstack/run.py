@@ -117,7 +117,7 @@ class Stack:
         self.processes.append(process)
         return process
 
-    def wait_healthy(self, timeout: float = 90.0) -> None:
+    def wait_healthy(self, timeout: float = 180.0) -> None:
         deadline = time.monotonic() + timeout
         pending = list(self.processes)
         with httpx.Client(timeout=1.0) as client:
