@@ -271,7 +271,7 @@ async def run(args: argparse.Namespace, bootstrap: str, db_url: str, jwks: str, 
     await create_topics(bootstrap)
     env = {
         "SERVICE_NAME": "alarm", "ENVIRONMENT": "dev", "LOG_LEVEL": "WARNING",
-        "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "KAFKA_ENABLE_IDEMPOTENCE": "false",
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "KAFKA_ENABLE_IDEMPOTENCE": "true",  # as make run
         "DATABASE_URL": db_url, "DATABASE_AUTO_CREATE": "true", "JWKS_URL": jwks,
     }  # fmt: skip
     service = Service(env, work / "alarm.log")

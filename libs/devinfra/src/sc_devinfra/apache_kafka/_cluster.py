@@ -420,6 +420,9 @@ class KafkaCluster:
             "-XX:+ExitOnOutOfMemoryError",
             "-Djava.awt.headless=true",
             f"-Dlog4j2.configurationFile={self.base_dir / 'log4j2.properties'}",
+            # extra JVM options, e.g. -Xlog:gc:file=gc.log:uptime to see the broker's
+            # collections beside a benchmark's latencies
+            *os.environ.get("SC_KAFKA_JAVA_OPTS", "").split(),
             "-cp",
             self._classpath,
             main,
