@@ -431,6 +431,7 @@ def enrich(app: FastAPI, doc: dict[str, Any]) -> dict[str, Any]:
             statuses = _statuses(path, method, operation, access)
             responses = operation.setdefault("responses", {})
             responses.pop("422", None)
+            _own_problems_as_problem_json(responses)
             for status in statuses:
                 responses.setdefault(str(status), problem_ref(status))
             used_statuses.update(statuses)
@@ -472,6 +473,16 @@ def _text(doc: dict[str, Any], skip: str) -> str:
         k: v for k, v in doc.get("components", {}).get("schemas", {}).items() if k != skip
     }
     return json.dumps(trimmed)
+
+
+def _own_problems_as_problem_json(responses: dict[str, Any]) -> None:
+    """A route's own error answers (``responses={409: {"description": "`case.closed`: ..."}}``
+    to name its codes) are problem+json like every other."""
+    for status, answer in responses.items():
+        if status[:1] in ("4", "5") and "$ref" not in answer:
+            answer["content"] = {
+                PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
+            }
 
 
 def _statuses(path: str, method: str, operation: dict[str, Any], access: str) -> list[int]:

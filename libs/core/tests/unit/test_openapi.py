@@ -31,6 +31,11 @@ async def create_gate(body: GateCreate, who: Admin) -> dict[str, str]:
     return {"code": body.code}
 
 
+@router.post("/{gate_id}/close", responses={409: {"description": "`gate.already_closed`"}})
+async def close_gate(gate_id: int, who: CurrentPrincipal) -> dict[str, int]:
+    return {"id": gate_id}
+
+
 @router.get("/{gate_id}")
 async def get_gate(gate_id: int, who: CurrentPrincipal) -> dict[str, int]:
     """One gate, if it is in the caller's scope."""
@@ -100,6 +105,12 @@ def test_every_problem_answer_is_documented_as_problem_json() -> None:
         for e in answers["Problem422"]["content"][PROBLEM_MEDIA_TYPE]["examples"].values()
     ]
     assert "request.validation_failed" in codes
+    # a route names its own codes; its answer is problem+json like the shared ones
+    own = _op(doc, "/api/v1/gates/{gate_id}/close", "post")["responses"]["409"]
+    assert own["description"] == "`gate.already_closed`"
+    assert own["content"] == {
+        PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
+    }
     # FastAPI's own 422 (application/json, HTTPValidationError) is gone
     assert "HTTPValidationError" not in doc["components"]["schemas"]
 
