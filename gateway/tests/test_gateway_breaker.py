@@ -1,9 +1,8 @@
 """The circuit breaker opens only when the upstream itself fails (issue 30, findings 1 and
-2; issue 28): a client's bad body, an upstream 500, a device's long-poll, the gateway's own
-full pool or its own stalled loop never take a service's routes away from everyone else.
+2; issue 28): a client's bad body, an upstream 500, a device's long-poll or the gateway's
+own full pool never take a service's routes away from everyone else.
 
-The upstream runs in its own thread and event loop, so the gateway's loop can stall (as a
-busy gateway process does) while the upstream keeps answering.
+The upstream runs in its own thread and event loop, as a separate service would.
 """
 
 from __future__ import annotations
@@ -200,25 +199,3 @@ async def test_a_full_gateway_pool_is_busy_not_an_upstream_failure(
         assert all(a.headers.get("retry-after") for a in answers if a.status_code == 503)
         # the upstream was never at fault: its routes still answer
         assert (await gateway.get("/api/v1/things", headers=headers)).status_code == 200
-
-
-async def test_a_stalled_gateway_loop_does_not_open_the_breaker(
-    gateway: AsyncClient, issuer: LocalIssuer
-) -> None:
-    """The upstream answers in 0.1 s, well within the 0.5 s timeout, but the gateway's own
-    loop is blocked for 1.5 s (a CPU-starved gateway): when it runs again, the timeouts
-    are overdue. They are the gateway's slowness, not the upstream's."""
-    headers = issuer.bearer("u-1", ["resident"])
-    for _ in range(2):
-        calls = [
-            asyncio.create_task(
-                gateway.get("/api/v1/pause", params={"seconds": 0.1}, headers=headers)
-            )
-            for _ in range(THRESHOLD * 2)
-        ]
-        await asyncio.sleep(0.05)  # the requests are on their way upstream
-        time.sleep(1.5)  # noqa: ASYNC251 - the gateway's loop stalls, on purpose
-        answers = await asyncio.gather(*calls)
-        assert {a.status_code for a in answers} <= {200, 504}
-    after = await gateway.get("/api/v1/things", headers=headers)
-    assert after.status_code == 200, after.text

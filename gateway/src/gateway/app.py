@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import re
-import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -16,20 +15,20 @@ import httpx
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from prometheus_client import Counter, Histogram
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.breaker import CircuitBreaker
 from gateway.config import GatewaySettings
 from gateway.console import mount_console
+from gateway.entry import Forwarding, FrontDoor
 from gateway.overview import overview_router
-from gateway.proxy import LongPolls, Upstream, forward
+from gateway.proxy import LongPolls, Upstream, UpstreamClient
 from gateway.ratelimit import RateLimiter
 from gateway.routing import RouteTable, fetch_documents
 from gateway.security import DEFAULT_PUBLIC_PATHS, Gatekeeper, PublicPaths
 from sc_core.auth import JWKSVerifier
-from sc_core.errors import Problem, install_problem_handlers
+from sc_core.errors import install_problem_handlers
 from sc_core.limits import RequestLimitsMiddleware
 from sc_core.observability import (
     MetricsServer,
@@ -41,17 +40,6 @@ from sc_core.observability import (
 from sc_core.openapi import install as install_openapi
 
 log = logging.getLogger(__name__)
-UPSTREAM_REQUESTS = Counter(
-    "gateway_upstream_requests_total",
-    "Requests the gateway forwarded, by upstream service and the status it answered",
-    ["upstream", "status"],
-)
-UPSTREAM_SECONDS = Histogram(
-    "gateway_upstream_request_duration_seconds",
-    "From forwarding a request to the upstream's answer (headers), by upstream",
-    ["upstream"],
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
-)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
 
 
@@ -107,6 +95,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             name,
             url,
             CircuitBreaker(settings.breaker_failure_threshold, settings.breaker_reset_seconds),
+            max_in_flight=settings.max_connections,
         )
         for name, url in settings.upstreams.items()
     }
@@ -114,7 +103,6 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     metrics_server = (
         MetricsServer(settings.http_host, settings.metrics_port) if settings.metrics_port else None
     )
-    long_polls = LongPolls(settings.long_poll_paths)
     gatekeeper = Gatekeeper(
         JWKSVerifier.from_settings(settings) if settings.jwks_url else None,
         PublicPaths(
@@ -122,6 +110,15 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         ),
         RateLimiter(settings.rate_per_caller_per_second, settings.rate_per_caller_burst),
         RateLimiter(settings.rate_per_address_per_second, settings.rate_per_address_burst),
+    )
+    forwarding = Forwarding(
+        settings=settings,
+        table=table,
+        upstreams=upstreams,
+        gatekeeper=gatekeeper,
+        long_polls=LongPolls(settings.long_poll_paths),
+        client=UpstreamClient(connect_timeout=settings.connect_timeout_seconds),
+        state=state,
     )
 
     async def refresh_loop(client: httpx.AsyncClient) -> None:
@@ -131,13 +128,11 @@ def create_app(settings: GatewaySettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # httpx for the cold paths (OpenAPI documents, health, the overview); API calls are
+        # forwarded with aiohttp (gateway.proxy)
         client = httpx.AsyncClient(
             timeout=httpx.Timeout(
                 settings.upstream_timeout_seconds, connect=settings.connect_timeout_seconds
-            ),
-            limits=httpx.Limits(
-                max_connections=settings.max_connections,
-                max_keepalive_connections=settings.max_connections // 2,
             ),
             follow_redirects=False,
         )
@@ -153,6 +148,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             with contextlib.suppress(asyncio.CancelledError):
                 await refresher
             await client.aclose()
+            await forwarding.client.close()
             if gatekeeper.verifier is not None:
                 await gatekeeper.verifier.aclose()
             if metrics_server is not None:
@@ -168,6 +164,9 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.state.settings = settings
     app.state.routes = table
     install_problem_handlers(app)
+    # innermost: everything outside it (ids, CORS, limits, metrics, traces) applies to
+    # forwarded calls and to the gateway's own routes alike
+    app.add_middleware(FrontDoor, fastapi=app, forwarding=forwarding)
     instrument_app(app, settings)
     app.add_middleware(
         RequestLimitsMiddleware,
@@ -230,50 +229,5 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         )
     )
     install_openapi(app)  # the gateway's own routes documented like every service's
-
-    @app.api_route(
-        "/{path:path}",
-        methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
-        include_in_schema=False,
-    )
-    async def proxy(path: str, request: Request) -> Response:
-        await gatekeeper.admit(request)
-        service, template = table.match(request.url.path)
-        if service is None and table.documents.keys() != upstreams.keys():
-            # an upstream that was down at start may own it: learn its routes now
-            await fetch_documents(state["client"], settings.upstreams, table)
-            service, template = table.match(request.url.path)
-        if service is None or service not in upstreams:
-            raise Problem(404, "http.not_found", f"No service serves {request.url.path}")
-        request.state.metrics_route = template
-        body = await request.body()
-        if len(body) > settings.max_body_bytes:
-            raise Problem(
-                413,
-                "request.too_large",
-                f"The request body exceeds {settings.max_body_bytes} bytes",
-            )
-        started = time.perf_counter()
-        status = "error"
-        try:
-            response = await forward(
-                state["client"],
-                upstreams[service],
-                request,
-                body,
-                request_id=request.state.request_id,
-                retries=settings.idempotent_retries,
-                stream_read_timeout=settings.stream_read_timeout_seconds,
-                long_poll_timeout=long_polls.timeout_for(request.method, request.url.path),
-                pool_timeout=settings.pool_timeout_seconds,
-            )
-            status = str(response.status_code)
-            return response
-        except Problem as problem:
-            status = str(problem.status)
-            raise
-        finally:
-            UPSTREAM_REQUESTS.labels(service, status).inc()
-            UPSTREAM_SECONDS.labels(service).observe(time.perf_counter() - started)
 
     return app

@@ -3,8 +3,8 @@ fast for a while, then one trial request decides whether the circuit closes agai
 
 Only failures of the upstream itself count (it cannot be reached, it does not answer in
 time, it answers 502/503/504); the caller decides what is one (``gateway.proxy``). An
-outcome that says nothing about the upstream (the gateway's own pool was full, its own
-loop was late) is ``neutral``: it frees a half-open trial without deciding anything.
+outcome that says nothing about the upstream (the gateway's own pool was full) is
+``neutral``: it frees a half-open trial without deciding anything.
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ from sc_core.audit import Auditor
 from sc_core.db.uow import UnitOfWork
 from sc_core.service import Runtime
 
+# Dependencies are ``async def`` even when they await nothing: FastAPI runs a plain ``def``
+# dependency in the thread pool, a hand-off to another thread and back per request (ADR 0017).
+
 T = TypeVar("T")
 MAX_PAGE_SIZE = 100
 
@@ -28,7 +31,7 @@ class PageParams(BaseModel):
     offset: int = 0
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="page size")] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="items to skip")] = 0,
 ) -> PageParams:
@@ -71,7 +74,7 @@ async def fetch_page(
     return list(items), int(total or 0)
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -90,7 +93,7 @@ async def get_uow(runtime: RuntimeDep) -> AsyncIterator[UnitOfWork]:
 UnitOfWorkDep = Annotated[UnitOfWork, Depends(get_uow)]
 
 
-def get_auditor(runtime: RuntimeDep) -> Auditor:
+async def get_auditor(runtime: RuntimeDep) -> Auditor:
     assert runtime.auditor is not None
     return runtime.auditor
 

@@ -56,4 +56,7 @@ def run_service(
         access_log=False,
         proxy_headers=True,
         timeout_graceful_shutdown=5,
+        # longer than the gateway keeps an idle connection (30 s): the client, not the
+        # server, closes it, so a request never meets a connection closing under it
+        timeout_keep_alive=75,
     )
