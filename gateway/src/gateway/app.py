@@ -31,6 +31,7 @@ from sc_core.auth import JWKSVerifier
 from sc_core.errors import install_problem_handlers
 from sc_core.limits import RequestLimitsMiddleware
 from sc_core.observability import (
+    TELEMETRY,
     MetricsServer,
     instrument_app,
     metrics_response,
@@ -160,6 +161,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        telemetry=TELEMETRY,
     )
     app.state.settings = settings
     app.state.routes = table

@@ -52,7 +52,8 @@ HOP_BY_HOP = frozenset(
     }
 )
 _NOT_FORWARDED = HOP_BY_HOP | {b"x-request-id", b"x-forwarded-for", b"x-forwarded-proto"}
-_NOT_RETURNED = HOP_BY_HOP | {b"x-request-id"}
+# the gateway's own server writes these two
+_NOT_RETURNED = HOP_BY_HOP | {b"x-request-id", b"date", b"server"}
 
 
 @dataclass

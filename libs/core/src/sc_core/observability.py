@@ -24,16 +24,27 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.telemetry import TelemetryConfig
 from opentelemetry import trace
+from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
-from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+from opentelemetry.sdk.trace.sampling import (
+    Decision,
+    ParentBased,
+    Sampler,
+    SamplingResult,
+    TraceIdRatioBased,
+)
+from opentelemetry.sdk.trace.sampling import _get_from_env_or_default as sampling_from_environment
+from opentelemetry.trace import Link, SpanKind, TraceState
+from opentelemetry.util.types import Attributes
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     Counter,
@@ -126,30 +137,80 @@ def setup_logging(settings: ServiceSettings) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+class WhileExporting(Sampler):
+    """``ParentBased(TraceIdRatioBased(ratio))`` (or the sampler ``OTEL_TRACES_SAMPLER``
+    names) while spans have somewhere to go (an OTLP exporter or a processor a test
+    added); otherwise every span is dropped unrecorded.
+
+    A dropped span still carries a trace id, so logs, the gateway's ``traceparent`` and the
+    events' headers keep one id per request through every service; only the recording,
+    which cost a tenth of a small request's CPU with nothing to receive it, is saved.
+    """
+
+    def __init__(self, ratio: float) -> None:
+        self.exporting = False
+        # OTEL_TRACES_SAMPLER (+ _ARG) replaces the parent-based ratio, as the SDK reads it
+        self._inner: Sampler = (
+            sampling_from_environment()
+            if os.environ.get("OTEL_TRACES_SAMPLER")
+            else ParentBased(TraceIdRatioBased(ratio))
+        )
+
+    def should_sample(
+        self,
+        parent_context: Context | None,
+        trace_id: int,
+        name: str,
+        kind: SpanKind | None = None,
+        attributes: Attributes = None,
+        links: Sequence[Link] | None = None,
+        trace_state: TraceState | None = None,
+    ) -> SamplingResult:
+        if self.exporting:
+            return self._inner.should_sample(
+                parent_context, trace_id, name, kind, attributes, links, trace_state
+            )
+        parent = trace.get_current_span(parent_context).get_span_context()
+        return SamplingResult(Decision.DROP, None, parent.trace_state if parent.is_valid else None)
+
+    def get_description(self) -> str:
+        return f"WhileExporting{{{self._inner.get_description()}}}"
+
+
+_sampler: WhileExporting | None = None
+
+
+def tracing_recorded() -> bool:
+    """Whether spans are recorded (an exporter or a processor is installed)."""
+    return _sampler is not None and _sampler.exporting
+
+
 def setup_tracing(
     settings: ServiceSettings, *, extra_processor: SpanProcessor | None = None
 ) -> TracerProvider:
     """Install the process-wide tracer provider once; later calls return it."""
-    global _provider_installed
+    global _provider_installed, _sampler
     current = trace.get_tracer_provider()
     if _provider_installed and isinstance(current, TracerProvider):
         if extra_processor is not None:
             current.add_span_processor(extra_processor)
+            if _sampler is not None:
+                _sampler.exporting = True
         return current
+    _sampler = WhileExporting(settings.otel_sample_ratio)
     provider = TracerProvider(
         resource=Resource.create(
             {"service.name": os.environ.get("OTEL_SERVICE_NAME") or settings.service_name}
         ),
-        # None: the SDK takes OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG
-        sampler=None
-        if os.environ.get("OTEL_TRACES_SAMPLER")
-        else ParentBased(TraceIdRatioBased(settings.otel_sample_ratio)),
+        sampler=_sampler,
     )
     exporter = span_exporter(settings)
     if exporter is not None:
         provider.add_span_processor(BatchSpanProcessor(exporter))
+        _sampler.exporting = True
     if extra_processor is not None:
         provider.add_span_processor(extra_processor)
+        _sampler.exporting = True
     trace.set_tracer_provider(provider)
     _provider_installed = True
     return provider
@@ -192,16 +253,37 @@ def span_exporter(settings: ServiceSettings) -> SpanExporter | None:
     return OTLPSpanExporter(endpoint=endpoint)
 
 
-def instrument_app(app: FastAPI, settings: ServiceSettings) -> None:
-    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+def _operational(scope: MutableMapping[str, Any]) -> bool:
+    return scope.get("path") in ("/healthz", "/readyz", "/metrics")
 
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
-    HTTPXClientInstrumentor().instrument()
+
+TELEMETRY: TelemetryConfig = {
+    # FastAPI's own OpenTelemetry server span: one span per request, named after the route
+    # (the contrib ASGI middleware it replaces added a span per body message and decoded
+    # every header on each lookup, ~10% of a small request). Metrics are Prometheus'
+    # (MetricsMiddleware); no span per dependency.
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+    "exclude": _operational,
+}
+"""Pass as ``FastAPI(telemetry=TELEMETRY)``."""
+
+
+def instrument_app(app: FastAPI, settings: ServiceSettings) -> None:
+    """Request metrics; httpx client spans while spans are recorded. The server span is
+    FastAPI's own (``TELEMETRY``)."""
+    if tracing_recorded():
+        from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+
+        HTTPXClientInstrumentor().instrument()
     app.add_middleware(MetricsMiddleware, service=settings.service_name)
 
 
 def instrument_engine(engine: Any) -> None:
+    """A span per SQL statement, while spans are recorded (a test, or an exporter)."""
+    if not tracing_recorded():
+        return
     from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
     SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine)

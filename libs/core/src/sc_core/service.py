@@ -33,6 +33,7 @@ from sc_core.errors import install_problem_handlers
 from sc_core.kafka import kafka_client_options
 from sc_core.limits import RequestLimitsMiddleware
 from sc_core.observability import (
+    TELEMETRY,
     MetricsServer,
     health_router,
     install_task_dump,
@@ -238,6 +239,7 @@ def create_service_app(
         version=version,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        telemetry=TELEMETRY,
     )
     install_openapi(app)
     app.state.runtime = runtime

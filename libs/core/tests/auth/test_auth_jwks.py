@@ -180,6 +180,17 @@ async def test_cache_expiry_refetches_and_drops_retired_keys(verifier, issuer, j
     assert old_kid not in verifier.known_kids
 
 
+async def test_a_remembered_token_is_forgotten_when_its_key_is_withdrawn(verifier, issuer):
+    token = issuer.issue("u-1", ["resident"])
+    assert (await verifier.verify(token)).subject == "u-1"
+    assert (await verifier.verify(token)).subject == "u-1"  # remembered, not checked again
+    old_kid = issuer.current_kid
+    issuer.rotate()
+    issuer.retire(old_kid)
+    await verifier.refresh()
+    _assert_401(await _problem(verifier, token), "auth.invalid_token")
+
+
 async def test_identity_down(issuer, jwks_server, clock):
     jwks_server.fail_status = 503
     verifier = JWKSVerifier(
