@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import Column, Integer, Table, select
 
+from sc_core import paging
 from sc_core.api import Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.db import platform_tables
 from sc_core.db.tables import new_metadata
@@ -18,7 +19,12 @@ from sc_core.settings import ServiceSettings
 
 metadata = new_metadata()
 platform_tables(metadata)
-numbers = Table("numbers", metadata, Column("n", Integer, primary_key=True))
+numbers = Table(
+    "numbers",
+    metadata,
+    Column("n", Integer, primary_key=True),
+    Column("tens", Integer, nullable=False),
+)
 router = APIRouter()
 
 
@@ -26,6 +32,14 @@ router = APIRouter()
 async def list_numbers(uow: UnitOfWorkDep, paging: Paging) -> Page[int]:
     rows, total = await fetch_page(uow.session, select(numbers.c.n).order_by(numbers.c.n), paging)
     return Page.of(rows, total, paging)
+
+
+@router.get("/api/v1/numbers/by-tens")
+async def by_tens(uow: UnitOfWorkDep, paging: Paging) -> Page[list[int]]:
+    """Tens descending, then the number ascending: a mixed order, as lists by date have."""
+    query = select(numbers).order_by(numbers.c.tens.desc(), numbers.c.n)
+    rows, total = await fetch_page(uow.session, query, paging, rows=True)
+    return Page.of([[r.tens, r.n] for r in rows], total, paging)
 
 
 @pytest.fixture
@@ -43,7 +57,7 @@ async def client(
         runtime = app.state.runtime
         async with runtime.db.engine.begin() as conn:
             await conn.run_sync(metadata.create_all)
-            await conn.execute(numbers.insert(), [{"n": i} for i in range(45)])
+            await conn.execute(numbers.insert(), [{"n": i, "tens": i // 10} for i in range(45)])
         async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as c:
             yield c
 
@@ -64,3 +78,49 @@ async def test_bad_paging_is_a_validation_problem(client: AsyncClient, params: d
     response = await client.get("/api/v1/numbers", params=params)
     assert response.status_code == 422
     assert response.json()["code"] == "request.validation_failed"
+
+
+async def _walk(client: AsyncClient, path: str, limit: int) -> list[object]:
+    seen: list[object] = []
+    params: dict[str, object] = {"limit": limit}
+    for _ in range(20):
+        page = (await client.get(path, params=params)).json()
+        seen.extend(page["items"])
+        if page["next_cursor"] is None:
+            return seen
+        assert page["next_offset"] is None or "cursor" not in params
+        params = {"limit": limit, "cursor": page["next_cursor"]}
+    raise AssertionError("the cursors never ended")
+
+
+async def test_cursors_walk_the_whole_list_in_order(client: AsyncClient) -> None:
+    assert await _walk(client, "/api/v1/numbers", 20) == list(range(45))
+    expected = sorted(([i // 10, i] for i in range(45)), key=lambda p: (-p[0], p[1]))
+    assert await _walk(client, "/api/v1/numbers/by-tens", 7) == expected
+    # the cursor of a full last page leads to an empty page, not to an error
+    assert await _walk(client, "/api/v1/numbers", 15) == list(range(45))
+
+
+async def test_a_cursor_of_another_list_is_a_400(client: AsyncClient) -> None:
+    first = (await client.get("/api/v1/numbers", params={"limit": 5})).json()
+    foreign = await client.get("/api/v1/numbers/by-tens", params={"cursor": first["next_cursor"]})
+    assert foreign.status_code == 400
+    assert foreign.json()["code"] == "request.bad_cursor"
+    garbage = await client.get("/api/v1/numbers", params={"cursor": "not a cursor"})
+    assert garbage.status_code == 400
+    assert garbage.json()["code"] == "request.bad_cursor"
+
+
+async def test_a_long_list_is_counted_up_to_the_limit(
+    client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 30)
+    page = (await client.get("/api/v1/numbers", params={"limit": 20, "offset": 20})).json()
+    assert page["total"] == 30
+    assert page["total_exact"] is False
+    assert page["next_offset"] == 40  # more may follow: the count stopped
+    last = (await client.get("/api/v1/numbers", params={"limit": 20, "offset": 40})).json()
+    assert last["items"] == list(range(40, 45))
+    assert last["next_offset"] is None
+    exact = (await client.get("/api/v1/numbers/by-tens", params={"limit": 50})).json()
+    assert exact["total_exact"] is False and len(exact["items"]) == 45

@@ -103,6 +103,10 @@ class Database:
         self.url = url
         self.engine = make_engine(url, pool_size=pool_size)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # statements commit one by one: no BEGIN and ROLLBACK round trips around a read
+        self.readers = async_sessionmaker(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+        )
         self.tables = tables
         self._after_commit: list[Callable[[], None]] = []
 
@@ -110,8 +114,13 @@ class Database:
         """Run ``callback`` after every unit of work that committed (e.g. wake the relay)."""
         self._after_commit.append(callback)
 
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions, self.tables, self._after_commit)
+    def uow(self, *, read_only: bool = False) -> UnitOfWork:
+        """A unit of work; ``read_only`` for one that only reads (and may record audit
+        events): each statement is its own transaction, so the read costs no BEGIN and
+        ROLLBACK round trips (a fifth of a small list request's CPU, ADR 0017), and
+        whatever it writes commits as it is written."""
+        sessions = self.readers if read_only else self.sessions
+        return UnitOfWork(sessions, self.tables, self._after_commit)
 
     async def ping(self, timeout: float = 2.0) -> None:
         async def _ping() -> None:

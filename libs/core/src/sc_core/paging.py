@@ -1,0 +1,255 @@
+"""Paging every list the same way, and cheaply however long the list grows.
+
+Every list endpoint takes :data:`Paging` (``limit`` 1..100, default 20; ``offset``; or
+``cursor``) and returns ``Page[XRead]``: ``items``, ``total``, ``limit``, ``offset``,
+``next_offset`` (null on the last page) and ``next_cursor``.
+
+Two costs grew with the table (ADR 0017, ``bench/list_walk.py``):
+
+- ``total`` counted every row in the caller's scope on every page: ~10-20 ms for 100,000
+  rows. The count now stops at :data:`COUNT_LIMIT`; past it ``total`` is that limit and
+  ``total_exact`` is false ("10,000+").
+- ``offset`` makes the database walk past every skipped row. ``next_cursor`` holds the
+  last row's sort key instead (keyset pagination): the next page starts there through the
+  index, at the same cost on page 1 and page 5,000. It is offered when the list is ordered
+  by plain columns ending in a primary key (a total order) and the last row has no null
+  key; a cursor from another list is a 400, never rows outside the caller's scope (the
+  cursor only moves the start; the scope filter stays).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import decimal
+import json
+import uuid
+from collections.abc import Sequence
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    func,
+    inspect,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy import tuple_ as tuple_of
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
+
+from sc_core.errors import Problem
+
+T = TypeVar("T")
+MAX_PAGE_SIZE = 100
+COUNT_LIMIT = 10_000
+"""``total`` counts at most this many rows; past it the page says ``total_exact: false``."""
+
+
+class PageParams(BaseModel):
+    limit: int = 20
+    offset: int = 0
+    cursor: str | None = None
+
+
+async def page_params(
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="page size")] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="items to skip")] = 0,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=512,
+            description="next_cursor of the page before: the next page at the cost of the "
+            "first however deep (offset is then ignored)",
+        ),
+    ] = None,
+) -> PageParams:
+    return PageParams(limit=limit, offset=0 if cursor else offset, cursor=cursor or None)
+
+
+Paging = Annotated[PageParams, Depends(page_params)]
+
+
+class PageTotal(int):
+    """The count :func:`fetch_page` returns: an ``int`` (as before) that also says whether
+    it is exact and the cursor of the next page, which ``Page.of`` passes on."""
+
+    exact: bool
+    next_cursor: str | None
+
+    def __new__(
+        cls, value: int, *, exact: bool = True, next_cursor: str | None = None
+    ) -> PageTotal:
+        total = super().__new__(cls, value)
+        total.exact = exact
+        total.next_cursor = next_cursor
+        return total
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+    total_exact: bool = True
+    next_cursor: str | None = None
+
+    @classmethod
+    def of(cls, items: Sequence[T], total: int, params: PageParams) -> Page[T]:
+        exact = getattr(total, "exact", True)
+        after = params.offset + len(items)
+        more = after < total if exact else len(items) == params.limit
+        return cls(
+            items=list(items),
+            total=total,
+            limit=params.limit,
+            offset=params.offset,
+            next_offset=after if more and params.cursor is None else None,
+            total_exact=exact,
+            next_cursor=getattr(total, "next_cursor", None) if more else None,
+        )
+
+
+async def fetch_page(
+    session: AsyncSession, query: Select[Any], params: PageParams, *, rows: bool = False
+) -> tuple[list[Any], PageTotal]:
+    """One page of ``query`` (already filtered and ordered) and the count of the list.
+
+    Items are the first column of each result (ORM entities, or one column); with
+    ``rows=True`` whole rows, for Core ``select(table)`` queries. The count stops at
+    :data:`COUNT_LIMIT`, and is not made when the page is the last one (shorter than the
+    limit: most lists of one person's things); with ``params.cursor`` the page starts
+    after the cursor's row.
+    """
+    keys = sort_keys(query)
+    page = query
+    if params.cursor is not None:
+        if keys is None:
+            raise Problem(400, "request.bad_cursor", "This list is paged by offset, not cursor")
+        page = page.where(after_clause(keys, decode_cursor(params.cursor, keys)))
+    result = await session.execute(page.limit(params.limit).offset(params.offset))
+    items = list(result.all() if rows else result.scalars().all())
+    if params.cursor is None and len(items) < params.limit and (items or not params.offset):
+        total = params.offset + len(items)  # the last page: no count needed
+    else:
+        total = int(await session.scalar(count_query(query)) or 0)
+    cursor = None
+    if keys is not None and items and len(items) == params.limit:
+        cursor = encode_cursor(key_values(items[-1], keys, rows=rows))
+    return items, PageTotal(min(total, COUNT_LIMIT), exact=total <= COUNT_LIMIT, next_cursor=cursor)
+
+
+def count_query(query: Select[Any]) -> Select[Any]:
+    """``count(*)`` of at most ``COUNT_LIMIT + 1`` rows of ``query``, selecting nothing
+    but a constant when the query is not DISTINCT (the count needs no column)."""
+    inner = query.order_by(None).limit(COUNT_LIMIT + 1)
+    if not inner._distinct and not inner._distinct_on:
+        inner = inner.with_only_columns(literal_column("1"), maintain_column_froms=True)
+    return select(func.count()).select_from(inner.subquery())
+
+
+Key = tuple[ColumnElement[Any], bool]  # (column, descending)
+
+
+def sort_keys(query: Select[Any]) -> list[Key] | None:
+    """The query's ORDER BY as (column, descending), when it is a total order of plain
+    columns ending in a primary key column; otherwise None (no cursor)."""
+    keys: list[Key] = []
+    for clause in query._order_by_clauses:
+        element, descending = clause, False
+        if isinstance(element, UnaryExpression):
+            if element.modifier not in (operators.desc_op, operators.asc_op):
+                return None  # NULLS FIRST / LAST: not a plain order
+            descending = element.modifier is operators.desc_op
+            element = element.element
+        if not hasattr(element, "table") or not hasattr(element, "primary_key"):
+            return None
+        keys.append((element, descending))
+    if not keys or not keys[-1][0].primary_key:
+        return None
+    return keys
+
+
+def after_clause(keys: list[Key], values: list[Any]) -> ColumnElement[bool]:
+    """Rows after ``values`` in the order ``keys``: a row comparison when every key runs
+    the same way, else the first key's bound (an index range) and the tie-breaks."""
+    if all(d == keys[0][1] for _, d in keys):
+        row = tuple_of(*(c for c, _ in keys))
+        at = tuple_of(*(literal(v, c.type) for v, (c, _) in zip(values, keys, strict=True)))
+        return row < at if keys[0][1] else row > at
+    first, first_desc = keys[0]
+    bound = first <= values[0] if first_desc else first >= values[0]
+    branches = []
+    for i, (column, descending) in enumerate(keys):
+        ties = [keys[j][0] == values[j] for j in range(i)]
+        branches.append(and_(*ties, column < values[i] if descending else column > values[i]))
+    return and_(bound, or_(*branches))
+
+
+def key_values(item: Any, keys: list[Key], *, rows: bool) -> list[Any] | None:
+    """The sort key of one result (a Row, an ORM entity or a single value)."""
+    values = []
+    for column, _ in keys:
+        if rows:
+            value = item._mapping[column]
+        elif isinstance(item, str | int | float | dt.date | uuid.UUID) and len(keys) == 1:
+            value = item
+        else:
+            mapper = inspect(item).mapper
+            try:
+                value = getattr(item, mapper.get_property_by_column(column).key)
+            except Exception:
+                return None
+        if value is None:
+            return None
+        values.append(value)
+    return values
+
+
+def encode_cursor(values: list[Any] | None) -> str | None:
+    if values is None:
+        return None
+    plain = [_plain(v) for v in values]
+    raw = json.dumps(plain, separators=(",", ":"), ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | decimal.Decimal):
+        return str(value)
+    return value
+
+
+def decode_cursor(cursor: str, keys: list[Key]) -> list[Any]:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(raw, list) or len(raw) != len(keys):
+            raise ValueError("wrong length")
+        return [_typed(value, column) for value, (column, _) in zip(raw, keys, strict=True)]
+    except (ValueError, TypeError, decimal.InvalidOperation) as exc:
+        raise Problem(400, "request.bad_cursor", "The cursor does not belong to this list") from exc
+
+
+def _typed(value: Any, column: ColumnElement[Any]) -> Any:
+    python_type = column.type.python_type
+    if python_type is dt.datetime:
+        return dt.datetime.fromisoformat(value)
+    if python_type is dt.date:
+        return dt.date.fromisoformat(value)
+    if python_type is uuid.UUID:
+        return uuid.UUID(value)
+    if python_type is decimal.Decimal:
+        return decimal.Decimal(value)
+    if python_type in (int, float, str, bool) and not isinstance(value, python_type):
+        raise ValueError(f"{value!r} is not {python_type.__name__}")
+    return value
