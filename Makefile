@@ -100,7 +100,11 @@ bench: bootstrap
 	$(UV) run python bench/ingestion.py
 	$(UV) run python bench/alarm_latency.py
 	$(UV) run python bench/notification_latency.py
+	$(UV) run python bench/gateway_clients.py
 	$(UV) run python bench/gateway.py
+	$(UV) run python bench/idle.py
+	$(UV) run python bench/list_walk.py
+	$(UV) run python bench/alarm_scale.py
 	$(UV) run python bench/summary.py
 
 images:

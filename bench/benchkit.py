@@ -4,8 +4,17 @@ process and the whole machine used (Linux /proc), so a figure stands beside its 
 from __future__ import annotations
 
 import os
+import re
+import signal
 import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
+
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo password
 
 
 def free_port() -> int:
@@ -30,3 +39,202 @@ def machine_ticks() -> tuple[int, int]:
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = values[3] + values[4]  # idle + iowait
     return sum(values) - idle, sum(values)
+
+
+def children(pid: int) -> list[int]:
+    """Every process below ``pid`` (children, their children ...)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        parents.setdefault(ppid, []).append(int(entry.name))
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def process_name(pid: int) -> str:
+    """A short name for a process of the stack: the service (``python -m <name>``),
+    ``postgresql`` (server and backends), the broker (``tansu``, ``kafka``), or the
+    command's first word."""
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "?"
+    words = [a.decode(errors="replace") for a in args if a]
+    if "-m" in words and words.index("-m") + 1 < len(words):
+        return words[words.index("-m") + 1].replace("_", "-")
+    if not words:
+        return "?"
+    if words[0].startswith("postgres:"):  # a backend or helper, named by its title
+        return "postgresql"
+    command = Path(words[0]).name
+    if command == "postgres":
+        return "postgresql"
+    if command == "java" and any(w.startswith("kafka.") for w in words):
+        return "kafka"
+    return command
+
+
+def stack_processes(root: int) -> dict[str, list[int]]:
+    """The processes below ``root`` grouped by :func:`process_name`."""
+    groups: dict[str, list[int]] = {}
+    for pid in children(root):
+        groups.setdefault(process_name(pid), []).append(pid)
+    return groups
+
+
+def cpu_of(pids: list[int]) -> float:
+    """CPU seconds the processes have used so far (those that ended count 0)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            total += process_cpu_s(pid)
+        except (OSError, IndexError):
+            continue
+    return total
+
+
+def memory_mib(pids: list[int]) -> float:
+    """Proportional set size (shared pages split between their users), MiB."""
+    total_kib = 0
+    for pid in pids:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
+                total_kib += int(line.split()[1])
+                break
+    return total_kib / 1024
+
+
+def ensure_tool(command: str, package: str | None = None) -> str:
+    """The path of ``command``, installed with apt-get (Debian's package) when missing."""
+    import shutil
+    import subprocess
+
+    found = shutil.which(command)
+    if found:
+        return found
+    apt = ["apt-get"] if os.geteuid() == 0 else ["sudo", "-n", "apt-get"]
+    print(f"{command} is missing: apt-get install {package or command}", flush=True)
+    for step in (["install", "-y", "-q", package or command], ["update", "-q"]):
+        subprocess.run([*apt, *step], check=False, stdout=subprocess.DEVNULL)
+        found = shutil.which(command)
+        if found:
+            return found
+    subprocess.run([*apt, "install", "-y", "-q", package or command], check=False)
+    found = shutil.which(command)
+    if not found:
+        raise SystemExit(f"{command} could not be installed (apt-get install {package or command})")
+    return found
+
+
+def wrk(url: str, *, seconds: float, concurrency: int, headers: dict[str, str]) -> dict[str, float]:
+    """Load ``url`` with wrk (C, one thread, keep-alive connections) for ``seconds`` from
+    ``concurrency`` connections: requests/s, p50/p99 ms, answers that were not 2xx/3xx.
+    A C load generator takes a small share of the cores it measures (issue 28)."""
+    import re
+    import subprocess
+
+    args = [
+        ensure_tool("wrk"),
+        "-t",
+        "1",
+        "-c",
+        str(concurrency),
+        "-d",
+        f"{max(1, round(seconds))}s",
+    ]
+    args += ["--latency", "--timeout", "30s"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+    def latency(q: str) -> float:
+        found = re.search(rf"^\s+{q}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        return round(float(found.group(1)) * scale[found.group(2)], 2) if found else float("nan")
+
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    total = re.search(r"(\d+) requests in", out)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "requests_per_s": round(float(rate.group(1))) if rate else 0,
+        "p50_ms": latency("50"),
+        "p99_ms": latency("99"),
+        "requests": int(total.group(1)) if total else 0,
+        "not_ok": int(bad.group(1)) if bad else 0,
+        **({"socket_errors": errors.group(1)} if errors else {}),
+    }
+
+
+@dataclass
+class Stack:
+    proc: subprocess.Popen[str]
+    gateway: str
+    urls: dict[str, str]
+    lines: list[str]
+
+
+def start_stack(services: str = "identity,work-orders") -> Stack:
+    """The platform as `make run` starts it (``services``: "" for all), on free ports."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "SERVICES": services,
+        "SIMULATOR": "off",
+        "GATEWAY_PORT": str(port),
+        "SC_STATE_DIR": tempfile.mkdtemp(prefix="sc-bench-gw-"),
+        "DEMO_PASSWORD": DEMO_PASSWORD,
+        "MQTT_PORT": str(free_port()),
+        # a benchmark sends far more than one person may
+        "RATE_PER_CALLER_PER_SECOND": "1000000",
+        "RATE_PER_CALLER_BURST": "1000000",
+        "RATE_PER_ADDRESS_PER_SECOND": "1000000",
+        "RATE_PER_ADDRESS_BURST": "1000000",
+    }
+    env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
+    env.pop("DATABASE_URL", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sc_devstack"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.stdout is not None
+    urls: dict[str, str] = {}
+    deadline = time.monotonic() + 300
+    lines: list[str] = []
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        found = re.match(r"^(?:ready)?\s+(\S+)\s+(http://\S+)", line)
+        if found:
+            urls[found.group(1)] = found.group(2)
+        if line.startswith("Ctrl-C stops everything"):
+            return Stack(proc, f"http://127.0.0.1:{port}", urls, lines)
+    proc.kill()
+    raise SystemExit("the stack did not start:\n" + "".join(lines[-40:]))
+
+
+def stop_stack(proc: subprocess.Popen[str]) -> None:
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()

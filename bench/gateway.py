@@ -1,132 +1,114 @@
-"""The gateway's cost: authenticated `GET /api/v1/work-orders` through the gateway and
-straight to the work-orders service, same token, same load.
+"""Where people wait (issue 28): authenticated `GET /api/v1/work-orders` (a page of 20) and
+`GET /api/v1/me`, straight to the service and through the gateway, in one run.
 
     uv run python bench/gateway.py [--seconds 10] [--concurrency 32]
 
-Starts identity, work-orders and the gateway the way `make run` does (its own embedded
-broker and PostgreSQL, demo data), logs in as the demo property manager, then for each
-target sends requests from ``--concurrency`` clients for ``--seconds`` and reports requests/s
-and latency p50/p99. The direct figure is the ceiling the gateway is compared with; the
-overhead is the share of it the gateway costs and the latency it adds. Merged into
-bench/results/latest.json under "gateway". Only 127.0.0.1 is contacted; the load generator
-shares the machine's cores with everything it measures.
+Starts identity, work-orders and the gateway the way `make run` does (its own broker and
+PostgreSQL, demo data), files work orders as the demo resident until the property
+manager's first page holds 20, then loads each target with wrk (C, installed with apt-get
+when missing, so the load takes little of the two cores it measures) from
+``--concurrency`` keep-alive connections for ``--seconds``. Every gateway row stands beside
+the direct figure of the same run: the gateway's share of the direct rate and the latency
+it adds at p50. Each row also gives the CPU each process spent per request (gateway,
+service, PostgreSQL) and the machine's load average, since other work on a shared machine
+moves every figure. Merged into bench/results/latest.json under "gateway". Only 127.0.0.1
+is contacted.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import platform
-import re
-import signal
 import subprocess
 import sys
-import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-from benchkit import free_port, pct
+from benchkit import (
+    DEMO_PASSWORD,
+    cpu_of,
+    ensure_tool,
+    machine_ticks,
+    stack_processes,
+    start_stack,
+    stop_stack,
+    wrk,
+)
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
-PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo password
-PATH = "/api/v1/work-orders"
+PAGE = 20
+DESCRIPTION = (
+    "三楼楼道灯晚上不亮，已经两天 The third-floor light has been out at night for two days; "
+    "please check the switch and the bulb. "
+) * 3
 
 
-def start_stack() -> tuple[subprocess.Popen[str], str, dict[str, str]]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "SERVICES": "identity,work-orders",
-        "GATEWAY_PORT": str(port),
-        "SC_STATE_DIR": tempfile.mkdtemp(prefix="sc-bench-gw-"),
-        "DEMO_PASSWORD": PASSWORD,
-        "MQTT_PORT": str(free_port()),
-        # a benchmark sends far more than one person may
-        "RATE_PER_CALLER_PER_SECOND": "1000000",
-        "RATE_PER_CALLER_BURST": "1000000",
-        "RATE_PER_ADDRESS_PER_SECOND": "1000000",
-        "RATE_PER_ADDRESS_BURST": "1000000",
+def login(client: httpx.Client, username: str) -> dict[str, str]:
+    r = client.post("/api/v1/auth/token", json={"username": username, "password": DEMO_PASSWORD})
+    r.raise_for_status()
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def fill_first_page(gateway: str) -> tuple[dict[str, str], int]:
+    """Work orders filed by the demo resident until the manager's first page is full;
+    returns the manager's headers and the page's size in bytes."""
+    with httpx.Client(base_url=gateway, timeout=30) as c:
+        manager = login(c, "property_manager")
+        resident = login(c, "resident")
+        household = c.get("/api/v1/me", headers=resident).json()["households"][0]
+        place = {k: str(household[k]) for k in ("community_id", "building_id", "unit_id")}
+        place |= {
+            "room_id": str(household["room_id"]),
+            "household_id": str(household["household_id"]),
+        }
+        total = c.get("/api/v1/work-orders", headers=manager).json()["total"]
+        for n in range(total, 2 * PAGE):
+            c.post(
+                "/api/v1/work-orders",
+                headers=resident,
+                json={
+                    "case_type": "repair",
+                    "title": f"楼道灯不亮 Stairway light out ({n})",
+                    "description": DESCRIPTION,
+                    "place": "1-1 楼道 stairway",
+                    **place,
+                },
+            ).raise_for_status()
+        page = c.get("/api/v1/work-orders", params={"limit": PAGE}, headers=manager)
+        page.raise_for_status()
+        assert len(page.json()["items"]) == PAGE, page.text[:300]
+        return manager, len(page.content)
+
+
+def load(url: str, headers: dict[str, str], args: argparse.Namespace, root: int) -> dict[str, Any]:
+    """One wrk run, with the CPU each process of the stack spent per request."""
+    wrk(url, seconds=2, concurrency=args.concurrency, headers=headers)  # warm, untimed
+    groups = stack_processes(root)
+    before = {name: cpu_of(pids) for name, pids in groups.items()}
+    busy0, total0 = machine_ticks()
+    load_before = os.getloadavg()[0]
+    result = wrk(url, seconds=args.seconds, concurrency=args.concurrency, headers=headers)
+    busy1, total1 = machine_ticks()
+    requests = max(result["requests"], 1)
+    result["cpu_us_per_request"] = {
+        name: round((cpu_of(pids) - before[name]) / requests * 1e6)
+        for name, pids in groups.items()
+        if cpu_of(pids) - before[name] > 0.05
     }
-    env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
-    env.pop("DATABASE_URL", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sc_devstack"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    result["machine_busy"] = round((busy1 - busy0) / max(total1 - total0, 1), 2)
+    result["load_before"], result["load_after"] = (
+        round(load_before, 2),
+        round(os.getloadavg()[0], 2),
     )
-    assert proc.stdout is not None
-    urls: dict[str, str] = {}
-    deadline = time.monotonic() + 240
-    lines: list[str] = []
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        found = re.match(r"^(?:ready)?\s+(\S+)\s+(http://\S+)", line)
-        if found:
-            urls[found.group(1)] = found.group(2)
-        if line.startswith("Ctrl-C stops everything"):
-            return proc, f"http://127.0.0.1:{port}", urls
-    proc.kill()
-    raise SystemExit("the stack did not start:\n" + "".join(lines[-40:]))
+    return result
 
 
-async def drive(
-    url: str, headers: dict[str, str], seconds: float, concurrency: int
-) -> dict[str, Any]:
-    latencies: list[float] = []
-    errors = 0
-    stop_at = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=30) as c:
-        for _ in range(20):  # warm the pools and the caches
-            await c.get(PATH)
-
-        async def worker() -> None:
-            nonlocal errors
-            while time.perf_counter() < stop_at:
-                began = time.perf_counter()
-                response = await c.get(PATH)
-                if response.status_code == 200:
-                    latencies.append(time.perf_counter() - began)
-                else:
-                    errors += 1
-
-        began = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - began
+def compare(direct: dict[str, Any], through: dict[str, Any]) -> dict[str, Any]:
     return {
-        "requests": len(latencies),
-        "errors": errors,
-        "requests_per_s": round(len(latencies) / elapsed),
-        "p50_ms": round(pct(latencies, 0.5) * 1000, 2),
-        "p99_ms": round(pct(latencies, 0.99) * 1000, 2),
-    }
-
-
-async def measure(args: argparse.Namespace, gateway: str, service: str) -> dict[str, Any]:
-    async with httpx.AsyncClient(base_url=gateway, timeout=30) as c:
-        login = await c.post(
-            "/api/v1/auth/token", json={"username": "property_manager", "password": PASSWORD}
-        )
-        login.raise_for_status()
-        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-        check = await c.get(PATH, headers=headers)
-        check.raise_for_status()
-    direct = await drive(service, headers, args.seconds, args.concurrency)
-    through = await drive(gateway, headers, args.seconds, args.concurrency)
-    return {
-        "path": f"GET {PATH} (authenticated, property_manager)",
-        "concurrency": args.concurrency,
-        "seconds": args.seconds,
         "direct": direct,
         "gateway": through,
         "throughput_overhead_pct": round(
@@ -137,35 +119,67 @@ async def measure(args: argparse.Namespace, gateway: str, service: str) -> dict[
     }
 
 
+def measure(
+    args: argparse.Namespace, proc: subprocess.Popen[str], gateway: str, urls: dict[str, str]
+) -> dict[str, Any]:
+    manager, page_bytes = fill_first_page(gateway)
+    wo, me = "/api/v1/work-orders", "/api/v1/me"
+    out: dict[str, Any] = {
+        "work_orders": compare(
+            load(urls["work-orders"] + wo, manager, args, proc.pid),
+            load(gateway + wo, manager, args, proc.pid),
+        ),
+        "me": compare(
+            load(urls["identity"] + me, manager, args, proc.pid),
+            load(gateway + me, manager, args, proc.pid),
+        ),
+    }
+    out["work_orders"]["path"] = (
+        f"GET {wo} (page of {PAGE}, {page_bytes:,} bytes, property_manager)"
+    )
+    out["me"]["path"] = f"GET {me} (property_manager)"
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=32)
     args = parser.parse_args()
-    proc, gateway, urls = start_stack()
+    ensure_tool("wrk")
+    stack = start_stack()
     try:
-        result = asyncio.run(measure(args, gateway, urls["work-orders"]))
+        result = measure(args, stack.proc, stack.gateway, stack.urls)
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    result["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-    result["machine"] = {"cores": os.cpu_count(), "python": platform.python_version()}
+        stop_stack(stack.proc)
+    result |= {
+        "concurrency": args.concurrency,
+        "seconds": args.seconds,
+        "load_generator": "wrk -t 1",
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+    }
     data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     data["gateway"] = result
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(data, indent=2) + "\n")
-    d, g = result["direct"], result["gateway"]
-    print(f"\ngateway on {os.cpu_count()} cores (gateway, service, database, load share them)")
-    print(f"{'target':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
-    for name, r in (("direct", d), ("gateway", g)):
-        print(f"{name:<10}{r['requests_per_s']:>9}{r['p50_ms']:>9}{r['p99_ms']:>9}{r['errors']:>8}")
+    print(f"\nAPI on {os.cpu_count()} cores (gateway, services, database, broker, wrk share them)")
     print(
-        f"overhead: {result['throughput_overhead_pct']}% of the direct rate, "
-        f"+{result['added_p50_ms']} ms p50, +{result['added_p99_ms']} ms p99"
+        f"{'target':<34}{'req/s':>7}{'p50 ms':>8}{'p99 ms':>8}{'bad':>5}{'load':>6}  CPU us/request"
     )
+    for key in ("work_orders", "me"):
+        row = result[key]
+        for side in ("direct", "gateway"):
+            r = row[side]
+            cpu = ", ".join(f"{n} {v}" for n, v in sorted(r["cpu_us_per_request"].items()))
+            print(
+                f"{key.replace('_', '-') + ' ' + side:<34}{r['requests_per_s']:>7}{r['p50_ms']:>8}"
+                f"{r['p99_ms']:>8}{r['not_ok']:>5}{r['load_before']:>6}  {cpu}"
+            )
+        print(
+            f"  gateway overhead: {row['throughput_overhead_pct']}% of the direct rate, "
+            f"+{row['added_p50_ms']} ms p50"
+        )
     print(f"written to {RESULTS} (key gateway)")
     return 0
 

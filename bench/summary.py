@@ -75,15 +75,68 @@ def rows(data: dict[str, Any]) -> list[tuple[str, str, str]]:
                 f"{notification.get('lost', 0)} lost",
             )
         )
+    out.extend(api_rows(data))
+    return out
+
+
+def api_rows(data: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Issue 28's rows: the read path, the gateway's share, the idle stack, list endpoints."""
+    out: list[tuple[str, str, str]] = []
     gateway = _get(data, "gateway")
-    if gateway:
-        d, g = gateway["direct"], gateway["gateway"]
+    goals = {
+        ("work_orders", "direct"): "goal >= 600 req/s",
+        ("work_orders", "gateway"): "goal >= 450 req/s",
+        ("me", "direct"): "",
+        ("me", "gateway"): "goal >= 1,000 req/s, overhead <= 20%, <= +2 ms p50",
+    }
+    for key, label in (
+        ("work_orders", "GET /api/v1/work-orders (page of 20)"),
+        ("me", "GET /api/v1/me"),
+    ):
+        row = _get(gateway or {}, key)
+        if not row:
+            continue
+        d, g = row["direct"], row["gateway"]
         out.append(
             (
-                "gateway: GET /api/v1/work-orders (authenticated)",
+                f"{label}, direct, c={gateway['concurrency']}",
+                f"{d['requests_per_s']:,} req/s; p50 {d['p50_ms']} ms, p99 {d['p99_ms']} ms "
+                f"(load {d['load_before']})",
+                goals[(key, "direct")] or "(the gateway's ceiling)",
+            )
+        )
+        out.append(
+            (
+                f"{label}, through the gateway",
                 f"{g['requests_per_s']:,} req/s; p50 {g['p50_ms']} ms, p99 {g['p99_ms']} ms",
-                f"direct {d['requests_per_s']:,} req/s (overhead "
-                f"{gateway['throughput_overhead_pct']}%, +{gateway['added_p50_ms']} ms p50)",
+                f"{goals[(key, 'gateway')]}; direct {d['requests_per_s']:,} req/s "
+                f"(overhead {row['throughput_overhead_pct']}%, +{row['added_p50_ms']} ms p50)",
+            )
+        )
+    idle = _get(data, "idle")
+    if idle:
+        top = max(idle["processes"].items(), key=lambda kv: kv[1]["cpu_core_share"])
+        out.append(
+            (
+                f"the whole stack idle ({len(idle['processes'])} kinds of process)",
+                f"{100 * idle['total_cpu_core_share']:.1f}% of a core, "
+                f"{idle['total_memory_mib']:,.0f} MiB; busiest {top[0]} "
+                f"{100 * top[1]['cpu_core_share']:.2f}%",
+                "goal: no process above 2% of a core"
+                + (f" (over: {', '.join(idle['over_goal'])})" if idle["over_goal"] else " (met)"),
+            )
+        )
+    walk = _get(data, "list_walk")
+    if walk:
+        measured = [r for r in walk["operations"] if "p99_ms" in r]
+        worst = max(measured, key=lambda r: r["p99_ms"], default=None)
+        out.append(
+            (
+                f"list endpoints, {walk['rows_per_table']:,} rows/table, "
+                f"{walk['rate_per_s']:.0f} req/s each",
+                f"{len(measured)} measured, {len(walk['over_goal'])} over the goal"
+                + (f"; worst p99 {worst['p99_ms']} ms ({worst['path']})" if worst else ""),
+                f"goal p99 <= {walk['goal_p99_ms']:.0f} ms",
             )
         )
     return out
