@@ -196,6 +196,7 @@ def create_service_app(
                 service=settings.service_name,
                 batch_size=settings.outbox_batch_size,
                 poll_interval=settings.outbox_poll_interval_ms / 1000,
+                idle_poll_interval=settings.outbox_idle_poll_interval_ms / 1000,
             )
             await runtime.relay.start()
         runtime.auditor = Auditor(settings.service_name, settings.audit_topic, runtime.db)

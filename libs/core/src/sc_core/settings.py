@@ -111,6 +111,8 @@ class ServiceSettings(KafkaSettings):
 
     # Outbox relay
     outbox_poll_interval_ms: int = 100
+    # a poll that finds nothing waits longer, up to this (a commit still wakes it at once)
+    outbox_idle_poll_interval_ms: int = 2000
     outbox_batch_size: int = 500
 
     # Observability. Traces go to OTLP when OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or

@@ -85,6 +85,7 @@ class OutboxRelay:
         service: str,
         batch_size: int = 500,
         poll_interval: float = 0.1,
+        idle_poll_interval: float = 2.0,
         max_backoff: float = 5.0,
         publish_timeout: float = 10.0,
         keep_sent_seconds: int = 24 * 3600,
@@ -94,6 +95,7 @@ class OutboxRelay:
         self.service = service
         self.batch_size = batch_size
         self.poll_interval = poll_interval
+        self.idle_poll_interval = max(idle_poll_interval, poll_interval)
         self.max_backoff = max_backoff
         self.publish_timeout = publish_timeout
         self.keep_sent_seconds = keep_sent_seconds
@@ -101,6 +103,7 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._lock_busy = False
         self.healthy = True
         db.on_commit(self.wake)
 
@@ -118,7 +121,13 @@ class OutboxRelay:
                 await self._task
 
     async def run(self) -> None:
+        """Publish until stopped. A commit of this process wakes the relay at once; the
+        polls in between find what other processes wrote, every ``poll_interval`` while
+        there is work (or another replica holds the lock) and, when a poll finds nothing,
+        ever less often, up to ``idle_poll_interval``: an idle service does not query its
+        outbox ten times a second (issue 28: the idle stack)."""
         backoff = self.poll_interval
+        idle = self.poll_interval
         cleaned = 0.0
         loop = asyncio.get_running_loop()
         while not self._stopping.is_set():
@@ -135,6 +144,10 @@ class OutboxRelay:
                     cleaned = loop.time()
                 if sent >= self.batch_size:
                     continue
+                if sent or self._lock_busy:
+                    idle = self.poll_interval
+                else:
+                    idle = min(idle * 2, self.idle_poll_interval)
             except Exception as exc:
                 self.healthy = False
                 await self.producer.abandon()  # the next attempt starts a fresh producer
@@ -144,11 +157,16 @@ class OutboxRelay:
                 await self._sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
                 continue
-            await self._sleep(self.poll_interval)
+            if await self._sleep(idle):
+                idle = self.poll_interval  # woken by a commit: work is about
 
-    async def _sleep(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
+    async def _sleep(self, seconds: float) -> bool:
+        """Wait ``seconds`` or until woken; True when woken."""
+        try:
             await asyncio.wait_for(self._wake.wait(), seconds)
+        except TimeoutError:
+            return False
+        return True
 
     async def publish_batch(self) -> int:
         """Publish up to one batch of unsent events; returns how many were sent."""
@@ -158,7 +176,8 @@ class OutboxRelay:
             found = (
                 await conn.execute(LOCK_AND_SELECT, {"key": self.lock_key, "n": self.batch_size})
             ).all()
-            if not found[0].got:  # another relay of this service is publishing
+            self._lock_busy = not found[0].got
+            if self._lock_busy:  # another relay of this service is publishing
                 return 0
             rows = [r for r in found if r.seq is not None]
             if not rows:
