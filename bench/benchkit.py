@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo password
+START_TIMEOUT_S = 300.0
 
 
 def free_port() -> int:
@@ -207,8 +208,15 @@ def start_stack(services: str = "identity,work-orders") -> Stack:
     }
     env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
     env.pop("DATABASE_URL", None)
+    # make run's own launcher, with more time to come up: on a 2-core machine shared with
+    # other work, seven services importing and migrating at once took longer than its 90 s
+    launcher = (
+        "import sys, sc_devstack.run as run; "
+        "run.Stack.wait_healthy.__defaults__ = (float(sys.argv[1]),); "
+        "sys.exit(run.main([]))"
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sc_devstack"],
+        [sys.executable, "-c", launcher, str(START_TIMEOUT_S)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -216,7 +224,7 @@ def start_stack(services: str = "identity,work-orders") -> Stack:
     )
     assert proc.stdout is not None
     urls: dict[str, str] = {}
-    deadline = time.monotonic() + 300
+    deadline = time.monotonic() + START_TIMEOUT_S + 120
     lines: list[str] = []
     while time.monotonic() < deadline:
         line = proc.stdout.readline()
