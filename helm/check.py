@@ -216,6 +216,7 @@ def check_compose() -> list[str]:
         "POSTGRES_PASSWORD": "check",
         "SC_DB_PASSWORD": "check",
         "FIELD_ENCRYPTION_KEYS": "k1:check",
+        "MQTT_SERVICE_PASSWORD": "check",
     }
     cmd = [
         str(gotools.composecheck()),
