@@ -12,6 +12,9 @@ UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo $(SC_CACHE_DIR)/uv-venv/bin/uv)
 export UV_CACHE_DIR ?= $(HOME)/.cache/uv
 PYTEST_WORKERS ?= 2
+# Each pytest stage of `make test` ends by this bound even if something hangs (a crashed
+# xdist worker is not replaced: --max-worker-restart=0), so CI reports instead of timing out.
+STAGE_TIMEOUT ?= 30m
 STATE := .run/servers.env
 
 .PHONY: help bootstrap run test test-unit test-integration lint format contracts console \
@@ -82,10 +85,13 @@ test: bootstrap contracts-check helm-check isolation-check console
 	$(UV) run python -m sc_devinfra.servers up --state-file $(STATE) --watch-pid $$PPID
 	@status=0; \
 	  source $(STATE); \
-	  $(UV) run pytest -n $(PYTEST_WORKERS) --dist loadfile -p no:cacheprovider \
+	  timeout --kill-after=60 $(STAGE_TIMEOUT) $(UV) run pytest -n $(PYTEST_WORKERS) --dist loadfile \
+	    --max-worker-restart=0 -p no:cacheprovider \
 	    libs contracts gateway tests-deploy $(wildcard services) || status=$$?; \
-	  $(UV) run pytest -p no:cacheprovider tests-e2e || status=$$?; \
-	  $(UV) run pytest -p no:cacheprovider tests-reliability || status=$$?; \
+	  timeout --kill-after=60 $(STAGE_TIMEOUT) $(UV) run pytest -p no:cacheprovider tests-e2e \
+	    || status=$$?; \
+	  timeout --kill-after=60 $(STAGE_TIMEOUT) $(UV) run pytest -p no:cacheprovider \
+	    tests-reliability || status=$$?; \
 	  $(UV) run python -m sc_devinfra.servers down --state-file $(STATE); \
 	  exit $$status
 

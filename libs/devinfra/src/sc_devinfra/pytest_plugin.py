@@ -23,6 +23,7 @@ writes, so a Makefile starts them once per run):
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import os
 import shutil
@@ -79,6 +80,31 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "apache_kafka: tests of Apache Kafka itself (every broker here is Apache Kafka)"
     )
+
+
+# Garbage is collected on the test's own thread, between tests, never by whichever thread
+# happens to allocate. An app whose lifespan a test abandoned (an `async for` over a harness
+# left by an exception, a server thread that outlived its join) is a cycle of a pending task
+# and its coroutine; collected by a worker thread (alembic's, a server's), closing that
+# coroutine runs the app's shutdown code on the wrong thread, against a loop and asyncpg
+# and greenlet state owned by another. CI saw exactly that as a segfault of an xdist worker
+# (the frames: a migration building a Table in `asyncio.to_thread`, the GC closing a
+# FastAPI lifespan coroutine, its asyncgen hook writing to another loop's self-pipe).
+# Freezing what import and collection built keeps each collection small.
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if os.environ.get("SC_TEST_GC", "").lower() == "auto":
+        return
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    yield
+    if not gc.isenabled():
+        gc.collect()
 
 
 @dataclass(frozen=True)
