@@ -107,6 +107,7 @@ bench: bootstrap
 	$(UV) run python bench/alarm_latency.py
 	$(UV) run python bench/notification_latency.py
 	$(UV) run python bench/gateway_clients.py
+	$(UV) run python bench/service_overhead.py
 	$(UV) run python bench/gateway.py
 	$(UV) run python bench/idle.py
 	$(UV) run python bench/list_walk.py
