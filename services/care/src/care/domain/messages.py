@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from care.domain.lone_elder import Anomaly, Rule, Utility
 from care.domain.thresholds import Direction, Episode, Threshold
 from care.domain.vitals import SPECS, Source, format_values
 
@@ -130,3 +131,36 @@ def breach_variables(
         "source_zh": s_zh,
         "source_en": s_en,
     }
+
+
+def anomaly_words(anomaly: Anomaly) -> tuple[str, str]:
+    """What a lone-elder anomaly means, in plain words (zh-CN, en)."""
+    a = anomaly
+    util_zh, util_en = (
+        ("水表", "water meter") if a.utility is Utility.WATER else ("电表", "power meter")
+    )
+    if a.rule is Rule.METER_SILENT:
+        return (
+            f"家中{util_zh}已有{_hours(a.hours)}小时没有读数",
+            f"the home's {util_en} has sent nothing for {_hours(a.hours)} hours",
+        )
+    if a.rule is Rule.NO_WATER:
+        since_zh, since_en = local_time(a.since) if a.since else ("", "")
+        return (
+            f"自{since_zh}起已有{_hours(a.hours)}小时没有用水",
+            f"no water has been used for {_hours(a.hours)} hours since {since_en}",
+        )
+    what_zh, what_en = ("用水", "water") if a.utility is Utility.WATER else ("用电", "power")
+    unit = "立方米" if a.utility is Utility.WATER else "千瓦时"
+    unit_en = "m³" if a.utility is Utility.WATER else "kWh"
+    low = a.direction == "low"
+    return (
+        f"{a.day.month}月{a.day.day}日{what_zh}{'明显偏少' if low else '明显偏多'}"
+        f"（{a.total:g} {unit}，平时约 {a.usual:g} {unit}）",
+        f"{'much less' if low else 'much more'} {what_en} than usual on {a.day.day} "
+        f"{a.day:%b} ({a.total:g} {unit_en}; usually about {a.usual:g} {unit_en})",
+    )
+
+
+def _hours(h: float | None) -> str:
+    return f"{h:g}" if h is not None else ""
