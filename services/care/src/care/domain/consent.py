@@ -108,6 +108,7 @@ class Grant:
     valid_until: datetime | None = None  # None: until revoked
     notify: bool = False  # told of alerts (breaches, anomalies, wandering ...)
     granted_by: str = ""
+    granted_as: str = "self"  # "self" or "guardian"
     revoked_at: datetime | None = None
 
     def active_at(self, at: datetime) -> bool:
@@ -155,7 +156,7 @@ def new_grant(
     notify: bool = False,
 ) -> Grant:
     """A grant the actor may give; raise :class:`ConsentError` otherwise."""
-    check_grantor(subject, actor, at)
+    granted_as = check_grantor(subject, actor, at)
     cats = frozenset(Category(c) for c in categories)
     if not cats:
         raise ConsentError(
@@ -186,6 +187,7 @@ def new_grant(
         valid_until=valid_until,
         notify=notify,
         granted_by=actor,
+        granted_as=granted_as,
     )
 
 
