@@ -1,0 +1,241 @@
+"""Elderly services (6.2.2 a–c): mutual aid (邻里互助), value-added services (增值服务)
+booked and rated, and activity venues (活动场所) with live status from their devices (pure).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+
+class ServiceError(ValueError):
+    def __init__(self, code: str, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.code, self.zh, self.en = code, zh, en
+
+
+# --- mutual aid: an elder asks, a neighbour or volunteer takes it, the elder confirms ---
+
+
+class HelpStatus(StrEnum):
+    OPEN = "open"
+    TAKEN = "taken"
+    DONE = "done"  # confirmed by the elder
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class HelpRequest:
+    id: str
+    requester: str  # the elder's account (or family asking for them)
+    person_id: str
+    what: str  # 帮忙买菜 / 陪同就医 / 换灯泡
+    when: datetime
+    status: HelpStatus = HelpStatus.OPEN
+    helper: str | None = None
+    rating: int | None = None
+    thanks: str | None = None
+
+
+def ask(request_id: str, requester: str, person_id: str, what: str, when: datetime) -> HelpRequest:
+    if not what.strip():
+        raise ServiceError("care.help_empty", "请说明需要什么帮助。", "Say what help is needed.")
+    return HelpRequest(request_id, requester, person_id, what.strip(), when)
+
+
+def take(req: HelpRequest, helper: str) -> HelpRequest:
+    if req.status is not HelpStatus.OPEN:
+        raise ServiceError(
+            "care.help_not_open", "这条求助已有人接单或已结束。", "Someone has already taken this."
+        )
+    if helper == req.requester:
+        raise ServiceError(
+            "care.help_own", "不能接自己发布的求助。", "You cannot take your own request."
+        )
+    return replace(req, status=HelpStatus.TAKEN, helper=helper)
+
+
+def release(req: HelpRequest, helper: str) -> HelpRequest:
+    """The helper cannot come after all: the request is open again."""
+    if req.status is not HelpStatus.TAKEN or req.helper != helper:
+        raise ServiceError(
+            "care.help_not_yours", "这条求助不是由您接单的。", "You have not taken this request."
+        )
+    return replace(req, status=HelpStatus.OPEN, helper=None)
+
+
+def confirm(req: HelpRequest, actor: str, rating: int | None, thanks: str | None) -> HelpRequest:
+    if actor != req.requester:
+        raise ServiceError(
+            "care.help_not_requester", "只有求助人可以确认完成。",
+            "Only the person who asked can confirm.",
+        )  # fmt: skip
+    if req.status is not HelpStatus.TAKEN:
+        raise ServiceError(
+            "care.help_not_taken", "还没有人接单，无法确认完成。", "Nobody has taken it yet."
+        )
+    _check_rating(rating)
+    return replace(req, status=HelpStatus.DONE, rating=rating, thanks=thanks)
+
+
+def cancel_help(req: HelpRequest, actor: str) -> HelpRequest:
+    if actor != req.requester or req.status not in (HelpStatus.OPEN, HelpStatus.TAKEN):
+        raise ServiceError(
+            "care.help_cannot_cancel", "这条求助不能由您取消。", "You cannot cancel this request."
+        )
+    return replace(req, status=HelpStatus.CANCELLED)
+
+
+def _check_rating(rating: int | None) -> None:
+    if rating is not None and not 1 <= rating <= 5:
+        raise ServiceError("care.rating_range", "评分须为1到5分。", "A rating is 1 to 5.")
+
+
+# --- value-added services: post-operative care, legal, psychological ---
+
+
+class ServiceKind(StrEnum):
+    POST_OP_CARE = "post_op_care"
+    LEGAL = "legal"
+    PSYCHOLOGICAL = "psychological"
+    HOUSEKEEPING = "housekeeping"
+    MEALS = "meals"
+
+
+SERVICE_NAMES = {
+    ServiceKind.POST_OP_CARE: ("术后护理", "post-operative care"),
+    ServiceKind.LEGAL: ("法律咨询", "legal advice"),
+    ServiceKind.PSYCHOLOGICAL: ("心理疏导", "psychological support"),
+    ServiceKind.HOUSEKEEPING: ("家政服务", "housekeeping"),
+    ServiceKind.MEALS: ("助餐送餐", "meals"),
+}
+
+
+class OrderStatus(StrEnum):
+    BOOKED = "booked"
+    CONFIRMED = "confirmed"  # the provider accepted
+    DONE = "done"
+    RATED = "rated"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class ServiceOrder:
+    id: str
+    kind: ServiceKind
+    provider_id: str
+    person_id: str
+    booked_by: str
+    at: datetime
+    status: OrderStatus = OrderStatus.BOOKED
+    rating: int | None = None
+    comment: str | None = None
+
+
+_ORDER_NEXT = {
+    OrderStatus.BOOKED: {OrderStatus.CONFIRMED, OrderStatus.CANCELLED},
+    OrderStatus.CONFIRMED: {OrderStatus.DONE, OrderStatus.CANCELLED},
+}
+
+
+def advance(order: ServiceOrder, to: OrderStatus) -> ServiceOrder:
+    if to not in _ORDER_NEXT.get(order.status, set()):
+        raise ServiceError(
+            "care.order_transition", "服务订单当前状态不能进行此操作。",
+            "The order cannot move that way from where it is.",
+        )  # fmt: skip
+    return replace(order, status=to)
+
+
+def rate(order: ServiceOrder, actor: str, rating: int, comment: str | None) -> ServiceOrder:
+    if actor != order.booked_by:
+        raise ServiceError(
+            "care.order_not_yours", "只有预约人可以评价。", "Only who booked it can rate it."
+        )
+    if order.status is not OrderStatus.DONE:
+        raise ServiceError(
+            "care.order_not_done", "服务完成后才能评价，且只能评价一次。",
+            "A service is rated once, after it is done.",
+        )  # fmt: skip
+    _check_rating(rating)
+    return replace(order, status=OrderStatus.RATED, rating=rating, comment=comment)
+
+
+# --- activity venues with live status from their devices ---
+
+
+class Crowd(StrEnum):
+    CLOSED = "closed"
+    QUIET = "quiet"
+    MODERATE = "moderate"
+    BUSY = "busy"
+    FULL = "full"
+    UNKNOWN = "unknown"
+
+
+CROWD_WORDS = {
+    Crowd.CLOSED: ("未开放", "closed"),
+    Crowd.QUIET: ("空闲", "quiet"),
+    Crowd.MODERATE: ("适中", "moderate"),
+    Crowd.BUSY: ("较拥挤", "busy"),
+    Crowd.FULL: ("已满", "full"),
+    Crowd.UNKNOWN: ("暂无实时数据", "no live data"),
+}
+STALE_AFTER = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Venue:
+    id: str
+    name: str  # 老年活动室 / 棋牌室
+    capacity: int
+    opens: time
+    closes: time
+    tz: ZoneInfo
+
+
+@dataclass(frozen=True)
+class VenueStatus:
+    crowd: Crowd
+    people: int | None
+    as_of: datetime | None
+
+    def words(self, venue: Venue) -> tuple[str, str]:
+        zh, en = CROWD_WORDS[self.crowd]
+        if self.people is None or self.crowd in (Crowd.CLOSED, Crowd.UNKNOWN):
+            return f"{venue.name}：{zh}", f"{venue.name}: {en}"
+        return (
+            f"{venue.name}：{zh}（约{self.people}人，可容纳{venue.capacity}人）",
+            f"{venue.name}: {en} (about {self.people} of {venue.capacity} people)",
+        )
+
+
+def venue_status(
+    venue: Venue, latest: Mapping[str, tuple[datetime, object]], now: datetime
+) -> VenueStatus:
+    """From the venue devices' latest values: ``peopleCount`` (a people counter) and
+    ``open`` (a door or switch). No reading for half an hour: unknown."""
+    local = now.astimezone(venue.tz).time()
+    if not venue.opens <= local < venue.closes:
+        return VenueStatus(Crowd.CLOSED, None, None)
+    door = latest.get("open")
+    if door is not None and now - door[0] <= STALE_AFTER and door[1] is False:
+        return VenueStatus(Crowd.CLOSED, None, door[0])
+    count = latest.get("peopleCount")
+    if count is None or now - count[0] > STALE_AFTER or not isinstance(count[1], int | float):
+        return VenueStatus(Crowd.UNKNOWN, None, None)
+    people = max(0, int(count[1]))
+    share = people / venue.capacity
+    crowd = (
+        Crowd.FULL
+        if share >= 1
+        else Crowd.BUSY
+        if share >= 0.7
+        else Crowd.MODERATE
+        if share >= 0.3
+        else Crowd.QUIET
+    )
+    return VenueStatus(crowd, people, count[0])
