@@ -252,3 +252,57 @@ def _worsen(e: Episode, a: Assessment) -> Episode:
     return replace(
         e, last_breach_at=r.at, last_seen_at=r.at, worst_values=worst, readings=e.readings + 1
     )
+
+
+class ThresholdError(ValueError):
+    def __init__(self, code: str, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.code, self.zh, self.en = code, zh, en
+
+
+def doctor_threshold(
+    kind: VitalKind | str,
+    ranges: Mapping[str, tuple[float | None, float | None]],
+    doctor: str,
+) -> Threshold:
+    """A range a doctor sets for one person: every component of the kind, each end within
+    what is possible for it, low below high, at least one end given."""
+    try:
+        kind = VitalKind(kind)
+    except ValueError:
+        raise ThresholdError(
+            "care.vital_kind_unknown",
+            "不支持的体征类型。",
+            "This kind of vital sign is not supported.",
+        ) from None
+    spec = SPECS[kind]
+    if set(ranges) != {c.key for c in spec.components}:
+        raise ThresholdError(
+            "care.threshold_components",
+            f"{spec.name_zh}的范围须包含：" + "、".join(c.name_zh for c in spec.components) + "。",
+            f"A {spec.name_en} range needs: " + ", ".join(c.name_en for c in spec.components) + ".",
+        )
+    out: dict[str, Range] = {}
+    for c in spec.components:
+        low, high = ranges[c.key]
+        if low is None and high is None:
+            raise ThresholdError(
+                "care.threshold_empty", f"请设置{c.name_zh}的上限或下限。",
+                f"Give a lower or an upper limit for {c.name_en}.",
+            )  # fmt: skip
+        for v in (low, high):
+            if v is not None and not c.low <= v <= c.high:
+                raise ThresholdError(
+                    "care.threshold_implausible",
+                    f"{c.name_zh}的范围超出可能的数值。",
+                    f"The {c.name_en} range is outside possible values.",
+                )
+        try:
+            out[c.key] = Range(low, high)
+        except ValueError:
+            raise ThresholdError(
+                "care.threshold_order",
+                "下限须低于上限。",
+                "The lower limit must be below the upper.",
+            ) from None
+    return Threshold(kind, out, ThresholdOrigin.DOCTOR, doctor)
