@@ -12,84 +12,30 @@ a time in the community's local time, a place as people say it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from care.domain.consent import Recipient
 from care.domain.lone_elder import Anomaly, Rule, Utility
+from care.domain.templates import TEMPLATES, Template
 from care.domain.thresholds import Direction, Episode, Threshold
 from care.domain.vitals import SPECS, Source, format_values
 
+__all__ = [
+    "TEMPLATES",
+    "Notice",
+    "Template",
+    "anomaly_notices",
+    "anomaly_words",
+    "breach_notice",
+    "breach_variables",
+    "local_time",
+    "wandering_notice",
+]
+
 DEFAULT_TZ = ZoneInfo("Asia/Shanghai")
-
-
-@dataclass(frozen=True)
-class Template:
-    code: str
-    title_zh: str
-    body_zh: str
-    title_en: str
-    body_en: str
-
-    def render(self, variables: Mapping[str, str], locale: str = "zh-CN") -> tuple[str, str]:
-        zh = locale.lower().startswith("zh")
-        title, body = (self.title_zh, self.body_zh) if zh else (self.title_en, self.body_en)
-        return title.format_map(_Blank(variables)), body.format_map(_Blank(variables))
-
-
-class _Blank(dict[str, str]):
-    def __init__(self, variables: Mapping[str, str]) -> None:
-        super().__init__(variables)
-
-    def __missing__(self, key: str) -> str:  # a missing variable renders empty
-        return ""
-
-
-TEMPLATES: dict[str, Template] = {
-    t.code: t
-    for t in (
-        Template(
-            "care.vitals.breach",
-            "{person}{kind_zh}{direction_zh}",
-            "{person}的{kind_zh}{direction_zh}：{value} {unit}（正常范围 {range} {unit}），"
-            "测于{time_zh}（{source_zh}）。",
-            "{person}: {kind_en} {direction_en}",
-            "{person}'s {kind_en} is {direction_en}: {value} {unit} (normal range {range} "
-            "{unit}), measured {time_en} ({source_en}).",
-        ),
-        Template(
-            "care.watch.anomaly",
-            "请关注独居老人{person}",
-            "{person}（{place}）{what_zh}。已为网格员安排上门探视。",
-            "Please check on {person}",
-            "{person} ({place}): {what_en}. A check-on visit has been arranged for the grid "
-            "worker.",
-        ),
-        Template(
-            "care.watch.visit",
-            "上门探视：{person}",
-            "请上门探视{person}（{place}）：{what_zh}。",
-            "Check-on visit: {person}",
-            "Please visit {person} ({place}): {what_en}.",
-        ),
-        Template(
-            "care.wandering.left",
-            "{person}离开了安全区域",
-            "{person}于{time_zh}离开了安全区域“{zone}”，最后位置距区域约{distance}米。",
-            "{person} has left the safe zone",
-            '{person} left the safe zone "{zone}" at {time_en}; the last position was about '
-            "{distance} m outside it.",
-        ),
-        Template(
-            "care.wandering.returned",
-            "{person}已回到安全区域",
-            "{person}于{time_zh}回到了安全区域“{zone}”。",
-            "{person} is back in the safe zone",
-            '{person} came back into the safe zone "{zone}" at {time_en}.',
-        ),
-    )
-}
 
 
 def local_time(at: datetime, tz: ZoneInfo = DEFAULT_TZ) -> tuple[str, str]:
@@ -164,3 +110,104 @@ def anomaly_words(anomaly: Anomaly) -> tuple[str, str]:
 
 def _hours(h: float | None) -> str:
     return f"{h:g}" if h is not None else ""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What to ask the notification service for (the use case wraps it in
+    ``NotificationRequestedV1``). ``request_id`` makes a redelivered event tell nobody
+    twice: the notification service delivers one request id once."""
+
+    request_id: str
+    template: str
+    variables: dict[str, str]
+    severity: str  # info | warning | urgent | critical
+    channels: tuple[str, ...]
+    user_ids: tuple[str, ...] = ()
+    roles_in_scope: tuple[tuple[str, str, str], ...] = ()  # (role, scope type, scope id)
+
+
+ALERT_CHANNELS = ("inapp", "push", "sms")
+
+
+def breach_notice(
+    episode_id: str,
+    person: str,
+    episode: Episode,
+    threshold: Threshold,
+    source: Source,
+    recipients: Iterable[Recipient],
+    tz: ZoneInfo = DEFAULT_TZ,
+) -> Notice | None:
+    """The one notice of a breach episode to the people the consent names (None: nobody)."""
+    users = tuple(r.user_id for r in recipients)
+    if not users:
+        return None
+    return Notice(
+        request_id=f"care:breach:{episode_id}",
+        template="care.vitals.breach",
+        variables=breach_variables(person, episode, threshold, source, tz),
+        severity="urgent",
+        channels=ALERT_CHANNELS,
+        user_ids=users,
+    )
+
+
+def anomaly_notices(
+    anomaly: Anomaly,
+    visit_id: str,
+    person: str,
+    place: str,
+    family: Iterable[Recipient],
+    grid_id: str | None,
+) -> list[Notice]:
+    """The family is told what was seen and that someone will look; the grid worker(s) of
+    the building's grid get the check-on visit."""
+    what_zh, what_en = anomaly_words(anomaly)
+    variables = {"person": person, "place": place, "what_zh": what_zh, "what_en": what_en}
+    out = []
+    users = tuple(r.user_id for r in family)
+    if users:
+        out.append(
+            Notice(f"care:anomaly:{anomaly.key}", "care.watch.anomaly", variables, "warning",
+                   ALERT_CHANNELS, user_ids=users)
+        )  # fmt: skip
+    if grid_id:
+        out.append(
+            Notice(f"care:visit:{visit_id}", "care.watch.visit", variables, "warning",
+                   ("inapp", "push"), roles_in_scope=(("grid_worker", "grid", grid_id),))
+        )  # fmt: skip
+    return out
+
+
+def wandering_notice(
+    person: str,
+    zone_name: str,
+    left: bool,
+    at: datetime,
+    distance_m: float,
+    family: Iterable[Recipient],
+    grid_id: str | None,
+    excursion_id: str,
+    tz: ZoneInfo = DEFAULT_TZ,
+) -> Notice | None:
+    zh, en = local_time(at, tz)
+    users = tuple(r.user_id for r in family)
+    roles = (("grid_worker", "grid", grid_id),) if grid_id and left else ()
+    if not users and not roles:
+        return None
+    return Notice(
+        request_id=f"care:wandering:{excursion_id}:{'left' if left else 'returned'}",
+        template="care.wandering.left" if left else "care.wandering.returned",
+        variables={
+            "person": person,
+            "zone": zone_name,
+            "time_zh": zh,
+            "time_en": en,
+            "distance": f"{max(0, round(distance_m))}",
+        },
+        severity="urgent" if left else "info",
+        channels=ALERT_CHANNELS if left else ("inapp", "push"),
+        user_ids=users,
+        roles_in_scope=roles,
+    )
