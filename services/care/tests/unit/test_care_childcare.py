@@ -79,7 +79,7 @@ def test_a_normal_day():
 def test_fever_at_the_door_keeps_the_child_home_and_tells_once():
     d, alerts = check_in(day(), CHILD, NURSERY, "u-mum", sh(8), 37.8)
     assert not d.present and d.refused_at == sh(8)
-    assert [(a.kind, a.value) for a in alerts] == [(AlertKind.FEVER, 37.8)]
+    assert [(a.kind, a.value, a.note) for a in alerts] == [(AlertKind.FEVER, 37.8, "at_door")]
 
 
 def test_fever_during_the_day_tells_once():

@@ -67,3 +67,63 @@ def test_wandering_tells_family_and_grid_worker_when_leaving_family_when_back():
     assert body == "李建国于12月3日 08:15离开了安全区域“家附近”，最后位置距区域约212米。"
     back = wandering_notice("李建国", "家附近", False, AT, -30, [DAUGHTER], "G1", "x-1")
     assert back is not None and back.roles_in_scope == () and back.request_id.endswith(":returned")
+
+
+def test_childcare_notices_in_words_guardians_read():
+    from care.domain.childcare import Alert, AlertKind
+    from care.domain.messages import childcare_notice
+
+    door = Alert(AlertKind.FEVER, "c-1", AT, 37.8, note="at_door")
+    n = childcare_notice(door, "李小宝", "幸福里社区托育园", "17:30", ["u-mum", "u-gran"])
+    assert n is not None and n.user_ids == ("u-mum", "u-gran")
+    _, body = TEMPLATES[n.template].render(n.variables, "zh-CN")
+    assert body == (
+        "李小宝于12月3日 08:15在幸福里社区托育园测得体温37.8℃，今天暂不能入园，请带孩子就医观察。"
+    )
+    late = Alert(AlertKind.NOT_PICKED_UP, "c-1", AT)
+    n = childcare_notice(late, "李小宝", "幸福里社区托育园", "17:30", ["u-mum"])
+    _, body = TEMPLATES[n.template].render(n.variables, "en")
+    assert body == (
+        "幸福里社区托育园 closed at 17:30 and 李小宝 is still there; "
+        "please come or call the teacher."
+    )
+    assert childcare_notice(late, "李小宝", "幸福里社区托育园", "17:30", []) is None
+
+
+def test_appointment_reminders_are_each_sent_once():
+    from datetime import timedelta
+
+    from care.domain.messages import appointment_notice
+
+    start = AT + timedelta(days=1)
+    a = appointment_notice(
+        "care.appointment.reminder",
+        "b-1",
+        "王秀英",
+        "张医生",
+        "幸福里社区卫生服务站",
+        start,
+        ["u-1"],
+    )
+    b = appointment_notice(
+        "care.appointment.booked", "b-1", "王秀英", "张医生", "幸福里社区卫生服务站", start, ["u-1"]
+    )
+    assert a.request_id != b.request_id and "sms" in a.channels
+    _, body = TEMPLATES[a.template].render(a.variables, "zh-CN")
+    assert body == "王秀英预约了幸福里社区卫生服务站张医生，就诊时间12月4日 08:15，请按时前往。"
+
+
+def test_a_phq9_self_harm_answer_reaches_the_doctor_as_critical():
+    from care.domain.messages import assessment_flag_notice
+    from care.domain.questionnaire import load, score
+
+    p = load("phq9")
+    r = score(p, {f"q{n}": ("1" if n == 9 else "0") for n in range(1, 10)})
+    n = assessment_flag_notice("r-1", "王秀英", p, r, ["u-doc"])
+    assert n is not None and n.severity == "critical"
+    _, body = TEMPLATES[n.template].render(n.variables, "zh-CN")
+    assert body.startswith(
+        "王秀英的“患者健康问卷抑郁量表（PHQ-9）”结果：没有抑郁或极轻微（1分）。第9题"
+    )
+    calm = score(p, {f"q{n}": "0" for n in range(1, 10)})
+    assert assessment_flag_notice("r-2", "王秀英", p, calm, ["u-doc"]) is None

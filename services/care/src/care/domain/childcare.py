@@ -154,7 +154,7 @@ def check_in(
         )
     if temperature >= FEVER_C:
         return replace(day, refused_at=at, fever_told=True), [
-            Alert(AlertKind.FEVER, child.id, at, temperature)
+            Alert(AlertKind.FEVER, child.id, at, temperature, note="at_door")
         ]
     return replace(day, checked_in_at=at, checked_in_by=guardian_id), []
 

@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from care.domain.childcare import Alert as ChildAlert
+from care.domain.childcare import AlertKind as ChildAlertKind
 from care.domain.consent import Recipient
 from care.domain.lone_elder import Anomaly, Rule, Utility
+from care.domain.questionnaire import Definition, Level, Result
 from care.domain.templates import TEMPLATES, Template
 from care.domain.thresholds import Direction, Episode, Threshold
 from care.domain.vitals import SPECS, Source, format_values
@@ -29,8 +32,11 @@ __all__ = [
     "Template",
     "anomaly_notices",
     "anomaly_words",
+    "appointment_notice",
+    "assessment_flag_notice",
     "breach_notice",
     "breach_variables",
+    "childcare_notice",
     "local_time",
     "wandering_notice",
 ]
@@ -210,4 +216,104 @@ def wandering_notice(
         channels=ALERT_CHANNELS if left else ("inapp", "push"),
         user_ids=users,
         roles_in_scope=roles,
+    )
+
+
+def childcare_notice(
+    alert: ChildAlert,
+    child: str,
+    nursery: str,
+    closes: str,
+    guardians: Iterable[str],
+    tz: ZoneInfo = DEFAULT_TZ,
+) -> Notice | None:
+    users = tuple(guardians)
+    if not users:
+        return None
+    zh, en = local_time(alert.at, tz)
+    variables = {"child": child, "nursery": nursery, "time_zh": zh, "time_en": en}
+    if alert.kind is ChildAlertKind.FEVER:
+        at_door = alert.note == "at_door"
+        variables |= {
+            "value": f"{alert.value:.1f}",
+            "action_zh": "今天暂不能入园，请带孩子就医观察。" if at_door else "请尽快来园接回。",
+            "action_en": "the child cannot stay today; please see a doctor."
+            if at_door
+            else "please come and take the child home.",
+        }
+        template, severity = "care.childcare.fever", "urgent"
+    elif alert.kind is ChildAlertKind.NOT_PICKED_UP:
+        variables |= {"closes": closes}
+        template, severity = "care.childcare.not_picked_up", "urgent"
+    else:
+        variables |= {"note": alert.note or ""}
+        template, severity = "care.childcare.incident", "warning"
+    stamp = alert.at.isoformat()
+    return Notice(
+        f"care:childcare:{alert.kind}:{alert.child_id}:{stamp}", template, variables, severity,
+        ALERT_CHANNELS, user_ids=users,
+    )  # fmt: skip
+
+
+def appointment_notice(
+    template: str,
+    booking_id: str,
+    person: str,
+    doctor: str,
+    station: str,
+    start: datetime,
+    users: Iterable[str],
+    *,
+    reason: tuple[str, str] = ("", ""),
+    tz: ZoneInfo = DEFAULT_TZ,
+) -> Notice:
+    """``care.appointment.booked|reminder|cancelled`` for one booking (a reminder's request
+    id carries its time, so each of the two reminders is sent once)."""
+    zh, en = local_time(start, tz)
+    suffix = f":{start.isoformat()}" if template.endswith("reminder") else ""
+    return Notice(
+        f"{template}:{booking_id}{suffix}",
+        template,
+        {
+            "person": person,
+            "doctor": doctor,
+            "station": station,
+            "time_zh": zh,
+            "time_en": en,
+            "reason_zh": reason[0],
+            "reason_en": reason[1],
+        },
+        "info" if template.endswith("booked") else "warning",
+        ("inapp", "push", "sms") if template.endswith("reminder") else ("inapp", "push"),
+        user_ids=tuple(users),
+    )
+
+
+def assessment_flag_notice(
+    response_id: str, person: str, defn: Definition, result: Result, doctors: Iterable[str]
+) -> Notice | None:
+    """A result whose level is urgent or critical (a band or a flag) goes to the doctors."""
+    if result.level not in (Level.URGENT, Level.CRITICAL):
+        return None
+    users = tuple(doctors)
+    if not users:
+        return None
+    flag_zh = " ".join(f.label.zh for f in result.flags)
+    flag_en = " ".join(f.label.en for f in result.flags)
+    return Notice(
+        f"care:assessment:{response_id}",
+        "care.assessment.flag",
+        {
+            "person": person,
+            "title_zh": defn.title.zh,
+            "title_en": defn.title.en,
+            "band_zh": result.band.label.zh,
+            "band_en": result.band.label.en,
+            "total": str(result.total),
+            "flag_zh": flag_zh or result.band.meaning.zh,
+            "flag_en": flag_en or result.band.meaning.en,
+        },
+        "critical" if result.level is Level.CRITICAL else "urgent",
+        ALERT_CHANNELS,
+        user_ids=users,
     )
