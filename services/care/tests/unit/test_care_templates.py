@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from care.domain.consent import Recipient, Relation
 from care.domain.lone_elder import Anomaly, Rule, Utility
-from care.domain.messages import anomaly_notices, breach_notice, wandering_notice
+from care.domain.notices import anomaly_notices, breach_notice, wandering_notice
 from care.domain.templates import TEMPLATES
 from care.domain.thresholds import assess, default_thresholds, step
 from care.domain.vitals import Source, VitalKind, make_reading
@@ -71,7 +71,7 @@ def test_wandering_tells_family_and_grid_worker_when_leaving_family_when_back():
 
 def test_childcare_notices_in_words_guardians_read():
     from care.domain.childcare import Alert, AlertKind
-    from care.domain.messages import childcare_notice
+    from care.domain.notices import childcare_notice
 
     door = Alert(AlertKind.FEVER, "c-1", AT, 37.8, note="at_door")
     n = childcare_notice(door, "李小宝", "幸福里社区托育园", "17:30", ["u-mum", "u-gran"])
@@ -93,7 +93,7 @@ def test_childcare_notices_in_words_guardians_read():
 def test_appointment_reminders_are_each_sent_once():
     from datetime import timedelta
 
-    from care.domain.messages import appointment_notice
+    from care.domain.notices import appointment_notice
 
     start = AT + timedelta(days=1)
     a = appointment_notice(
@@ -114,7 +114,7 @@ def test_appointment_reminders_are_each_sent_once():
 
 
 def test_a_phq9_self_harm_answer_reaches_the_doctor_as_critical():
-    from care.domain.messages import assessment_flag_notice
+    from care.domain.notices import assessment_flag_notice
     from care.domain.questionnaire import load, score
 
     p = load("phq9")
