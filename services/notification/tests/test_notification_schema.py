@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 from notif_helpers import Harness
 from notification.db.models import metadata
 from notification.domain.templates import SEED
@@ -18,7 +21,7 @@ async def test_templates_seeded_and_admin_editable(harness: Harness) -> None:
         "/api/v1/notification-templates", params={"limit": 100}, headers=admin
     )
     assert r.status_code == 200
-    assert r.json()["total"] == sum(len(v) for v in SEED.values())
+    assert r.json()["total"] == sum(len(v) for v in SEED.values()) + _care_templates()
     r = await harness.client.put(
         "/api/v1/notification-templates/parking.reminder/en",
         json={"title": "Parking {plate}", "body": "Your car {plate} is due"},
@@ -38,6 +41,18 @@ async def test_templates_seeded_and_admin_editable(harness: Harness) -> None:
         headers=manager,
     )
     assert r.status_code == 403
+
+
+def _care_templates() -> int:
+    """Templates the care service's migration seeds (0003): one per code and locale."""
+    versions = Path(__file__).resolve().parents[1] / "src/notification/db/migrations/versions"
+    tree = ast.parse((versions / "0003_care_templates.py").read_text(encoding="utf-8"))
+    seeded = next(
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "CARE_TEMPLATES"
+    )
+    return sum(len(by_locale) for by_locale in seeded.values())
 
 
 def harness_grant(role: str) -> object:

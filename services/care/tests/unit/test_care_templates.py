@@ -127,3 +127,26 @@ def test_a_phq9_self_harm_answer_reaches_the_doctor_as_critical():
     )
     calm = score(p, {f"q{n}": "0" for n in range(1, 10)})
     assert assessment_flag_notice("r-2", "王秀英", p, calm, ["u-doc"]) is None
+
+
+def test_the_notification_service_is_seeded_with_these_very_texts():
+    """The notification service renders care's messages from its own template table; its
+    migration copies :data:`TEMPLATES` (read here as text: services never import each
+    other). A text changed on one side only fails here."""
+    import ast
+    from pathlib import Path
+
+    migration = (
+        Path(__file__).resolve().parents[3]
+        / "notification/src/notification/db/migrations/versions/0003_care_templates.py"
+    )
+    tree = ast.parse(migration.read_text(encoding="utf-8"))
+    seeded = next(
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "CARE_TEMPLATES"
+    )
+    assert seeded == {
+        code: {"zh-CN": (t.title_zh, t.body_zh), "en": (t.title_en, t.body_en)}
+        for code, t in TEMPLATES.items()
+    }
