@@ -150,3 +150,30 @@ def test_the_notification_service_is_seeded_with_these_very_texts():
         code: {"zh-CN": (t.title_zh, t.body_zh), "en": (t.title_en, t.body_en)}
         for code, t in TEMPLATES.items()
     }
+
+
+def test_warnings_and_health_notices_go_to_households():
+    import pytest
+
+    from care.domain.notices import health_notice, isolation_notice, warning_notice
+
+    words = {
+        "title_zh": "寒潮橙色预警",
+        "body_zh": "注意保暖",
+        "title_en": "Cold",
+        "body_en": "Keep warm",
+    }
+    n = warning_notice("SH-1", words, ["h-2", "h-1", "h-2"], "urgent")
+    assert n is not None and n.household_ids == ("h-1", "h-2") and n.template == "care.warning"
+    assert TEMPLATES[n.template].render(n.variables, "zh-CN") == ("寒潮橙色预警", "注意保暖")
+    assert warning_notice("SH-1", words, [], "urgent") is None
+    h = health_notice("n-1", ("消毒通知", "Disinfection"), ("今晚消毒", "Tonight"), ["h-1"])
+    assert h.request_id == "care:health-notice:n-1"
+    with pytest.raises(ValueError, match="both languages"):
+        health_notice("n-2", ("消毒通知", ""), ("今晚消毒", "Tonight"), ["h-1"])
+    i = isolation_notice("iso-1", "幸福里社区 2号楼 1单元 301室", AT, "u-grid", "u-doc")
+    assert i.user_ids == ("u-grid", "u-doc")
+    _, body = TEMPLATES[i.template].render(i.variables, "zh-CN")
+    assert (
+        body == "幸福里社区 2号楼 1单元 301室的居家隔离人员房门于12月3日 08:15被打开，请核实情况。"
+    )

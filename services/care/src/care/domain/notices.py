@@ -218,3 +218,53 @@ def assessment_flag_notice(
         ALERT_CHANNELS,
         user_ids=users,
     )
+
+
+@dataclass(frozen=True)
+class HouseholdNotice(Notice):
+    """A notice to every member of some households (a building's, a community's)."""
+
+    household_ids: tuple[str, ...] = ()
+
+
+def warning_notice(
+    alert_key: str, words: dict[str, str], household_ids: Iterable[str], severity: str
+) -> HouseholdNotice | None:
+    """A CAP warning in plain words to the households it reaches (``words``:
+    :func:`care.domain.warnings.plain_words`)."""
+    households = tuple(sorted(set(household_ids)))
+    if not households:
+        return None
+    return HouseholdNotice(
+        f"care:warning:{alert_key}", "care.warning", dict(words), severity,
+        ("inapp", "push", "sms"), household_ids=households,
+    )  # fmt: skip
+
+
+def health_notice(
+    notice_id: str,
+    title: tuple[str, str],
+    body: tuple[str, str],
+    household_ids: Iterable[str],
+) -> HouseholdNotice:
+    """A public-health notice (e.g. disinfection of building 1) to the affected homes."""
+    households = tuple(sorted(set(household_ids)))
+    if not households or not all(title) or not all(body):
+        raise ValueError("a notice needs a title and a text in both languages, and homes to go to")
+    return HouseholdNotice(
+        f"care:health-notice:{notice_id}", "care.health.notice",
+        {"title_zh": title[0], "title_en": title[1], "body_zh": body[0], "body_en": body[1]},
+        "warning", ("inapp", "push"), household_ids=households,
+    )  # fmt: skip
+
+
+def isolation_notice(
+    isolation_id: str, place: str, at: datetime, grid_worker: str, doctor: str | None,
+    tz: ZoneInfo = DEFAULT_TZ,
+) -> Notice:  # fmt: skip
+    zh, en = local_time(at, tz)
+    users = tuple(u for u in (grid_worker, doctor) if u)
+    return Notice(
+        f"care:isolation:{isolation_id}:{at.isoformat()}", "care.isolation.door_opened",
+        {"place": place, "time_zh": zh, "time_en": en}, "urgent", ALERT_CHANNELS, user_ids=users,
+    )  # fmt: skip
