@@ -15,6 +15,13 @@ from types import MappingProxyType
 from typing import Any
 
 from sc_contracts.events import (
+    AnomalyDetectedV1,
+    CareFactSharedV1,
+    ChildCheckedV1,
+    ThresholdBreachedV1,
+    VisitDoneV1,
+    VitalsRecordedV1,
+    WanderingDetectedV1,
     AlarmAcknowledgedV1,
     AlarmClearedV1,
     AlarmRaisedV1,
@@ -197,6 +204,48 @@ _SPECS: tuple[EventSpec, ...] = (
         "notification.deliveries.v1",
         NotificationDeliveredV1,
         "One delivery of a notification (one recipient, one channel) was sent, failed or held.",
+    ),
+    EventSpec(
+        "community.care.vitals_recorded.v1",
+        "care.vitals.v1",
+        VitalsRecordedV1,
+        "A vital-sign reading was recorded for a person, by hand or from a device.",
+    ),
+    EventSpec(
+        "community.care.threshold_breached.v1",
+        "care.alerts.v1",
+        ThresholdBreachedV1,
+        "A reading outside a person's range opened a breach episode (told once).",
+    ),
+    EventSpec(
+        "community.care.anomaly_detected.v1",
+        "care.alerts.v1",
+        AnomalyDetectedV1,
+        "A lone-elder rule fired on a household's water or electricity use.",
+    ),
+    EventSpec(
+        "community.care.wandering_detected.v1",
+        "care.alerts.v1",
+        WanderingDetectedV1,
+        "A person's wearable left, or came back into, their safe zone.",
+    ),
+    EventSpec(
+        "community.care.visit_recorded.v1",
+        "care.visits.v1",
+        VisitDoneV1,
+        "A home, follow-up or check-on visit was recorded.",
+    ),
+    EventSpec(
+        "community.care.child_checked.v1",
+        "care.childcare.v1",
+        ChildCheckedV1,
+        "A child was checked into or out of a nursery by a guardian.",
+    ),
+    EventSpec(
+        "community.care.fact_shared.v1",
+        "care.exchange.v1",
+        CareFactSharedV1,
+        "A care event, desensitised for readers outside the platform.",
     ),
 )
 

@@ -11,6 +11,22 @@ from sc_contracts.events.alarm import (
 )
 from sc_contracts.events.audit import ActorType, AuditOutcome, AuditRecordedV1
 from sc_contracts.events.base import EventData, Scalar, Severity
+from sc_contracts.events.care import (
+    AnomalyDetectedV1,
+    AnomalyRule,
+    CareFact,
+    CareFactSharedV1,
+    CheckDirection,
+    ChildCheckedV1,
+    ThresholdBreachedV1,
+    VisitDoneV1,
+    VisitOutcome,
+    VitalKind,
+    VitalSource,
+    VitalsRecordedV1,
+    WanderingDetectedV1,
+    WanderingMove,
+)
 from sc_contracts.events.command import DeviceCommandRequestedV1
 from sc_contracts.events.command_result import CommandOutcome, DeviceCommandCompletedV1
 from sc_contracts.events.device import DeviceStatus, DeviceStatusChangedV1
@@ -51,8 +67,14 @@ __all__ = [
     "AlarmRaisedV1",
     "AlarmStateV1",
     "AlarmStatus",
+    "AnomalyDetectedV1",
+    "AnomalyRule",
     "AuditOutcome",
     "AuditRecordedV1",
+    "CareFact",
+    "CareFactSharedV1",
+    "CheckDirection",
+    "ChildCheckedV1",
     "CommandOutcome",
     "DeliveryStatus",
     "DeviceCommandCompletedV1",
@@ -81,6 +103,14 @@ __all__ = [
     "Scalar",
     "Severity",
     "TelemetryRecordedV1",
+    "ThresholdBreachedV1",
+    "VisitDoneV1",
+    "VisitOutcome",
+    "VitalKind",
+    "VitalSource",
+    "VitalsRecordedV1",
+    "WanderingDetectedV1",
+    "WanderingMove",
     "WorkOrderChangedV1",
     "WorkOrderPriority",
     "WorkOrderRatedV1",

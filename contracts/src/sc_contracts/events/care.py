@@ -67,7 +67,10 @@ class ThresholdBreachedV1(EventData):
     kind: VitalKind = Field(description="What was measured.")
     values: dict[str, float] = Field(description="The values that opened the episode.")
     unit: str = Field(min_length=1, description="UCUM unit of the values.")
-    range_text: str = Field(min_length=1, description="The range, e.g. 90–150/60–90.")
+    range_text: str = Field(
+        min_length=1,
+        description="The range, e.g. 90-150/60-90 (as the range is written to people).",
+    )
     direction: Direction = Field(description="low or high.")
     measured_at: AwareDatetime = Field(description="When the reading was measured.")
     source: VitalSource = Field(description="manual or device.")
