@@ -44,10 +44,14 @@ async def _describe(bootstrap: str, names: list[str]) -> tuple[dict[str, int], d
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        for _ in range(50):  # metadata can lag creation by a moment
+        # metadata can lag creation, by seconds on a busy machine: a generous bound
+        deadline = asyncio.get_running_loop().time() + 60
+        while True:
             described = {t["topic"]: t for t in await admin.describe_topics(names)}
             partitions = {n: len(described[n]["partitions"]) for n in names if n in described}
             if len(partitions) == len(names) and all(partitions.values()):
+                break
+            if asyncio.get_running_loop().time() > deadline:
                 break
             await asyncio.sleep(0.1)
         responses = await admin.describe_configs(
