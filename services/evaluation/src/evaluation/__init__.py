@@ -1,0 +1,1 @@
+"""Evaluation service: surveys, service KPIs, the three indices and reports (clause 6.8)."""

@@ -1,0 +1,1 @@
+"""Pure logic of the evaluation service: no I/O, no framework."""

@@ -1,0 +1,36 @@
+"""Service KPIs computed from other services' events."""
+
+from evaluation.domain.kpis.definitions import KPIS, Kpi
+from evaluation.domain.kpis.derive import Contribution, derive
+from evaluation.domain.kpis.facts import (
+    AlarmSnapshot,
+    Delivery,
+    DeliveryRead,
+    Fact,
+    WorkOrderBreach,
+    WorkOrderRating,
+    WorkOrderStep,
+    fact_of,
+)
+from evaluation.domain.kpis.ledger import BucketKey, KpiLedger, KpiValue, Stat, diff, value_of
+
+__all__ = [
+    "KPIS",
+    "AlarmSnapshot",
+    "BucketKey",
+    "Contribution",
+    "Delivery",
+    "DeliveryRead",
+    "Fact",
+    "Kpi",
+    "KpiLedger",
+    "KpiValue",
+    "Stat",
+    "WorkOrderBreach",
+    "WorkOrderRating",
+    "WorkOrderStep",
+    "derive",
+    "diff",
+    "fact_of",
+    "value_of",
+]

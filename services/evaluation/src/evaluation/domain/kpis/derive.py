@@ -1,0 +1,145 @@
+"""From one aggregate's facts to its KPI contributions (pure, order-independent).
+
+``derive(facts)`` looks at the whole set of facts of one work order, alarm or delivery and
+says what it contributes to which KPI, when, and where. The ledger keeps the last answer
+per aggregate; when a new fact arrives (in order or not) it derives again and applies the
+difference, so a late ``accepted`` step, a breach that arrives after the resolution or a
+changed rating corrects the figures instead of adding to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from evaluation.domain.kpis.facts import (
+    AlarmSnapshot,
+    Delivery,
+    DeliveryRead,
+    Fact,
+    WorkOrderBreach,
+    WorkOrderRating,
+    WorkOrderStep,
+)
+
+# staff's steps that answer a case (the reporter's comment or cancel does not)
+RESPONSE_ACTIONS = frozenset({"accept", "reject", "assign", "start", "reply", "resolve"})
+
+
+@dataclass(frozen=True)
+class Contribution:
+    kpi: str
+    at: datetime
+    community_id: str
+    building_id: str | None
+    grid_id: str | None
+    service: str | None  # case type, alarm type or notification template
+    num: float
+    den: float
+    event_ids: tuple[str, ...]  # the facts that decided it
+
+
+def derive(facts: Sequence[Fact], grids: Mapping[str, str]) -> tuple[Contribution, ...]:
+    if not facts:
+        return ()
+    ordered = sorted(facts, key=lambda f: (f.at, f.event_id))
+    first = ordered[0]
+    if isinstance(first, WorkOrderStep | WorkOrderRating | WorkOrderBreach):
+        return _work_order(ordered, grids)
+    if isinstance(first, AlarmSnapshot):
+        return _alarm([f for f in ordered if isinstance(f, AlarmSnapshot)], grids)
+    if isinstance(first, Delivery | DeliveryRead):
+        return _delivery(ordered)
+    raise TypeError(f"no KPIs for {type(first).__name__}")
+
+
+class _Emit:
+    def __init__(self, community: str, building: str | None, grids: Mapping[str, str],
+                 service: str | None) -> None:
+        self.out: list[Contribution] = []
+        self.where = (community, building, grids.get(building) if building else None, service)
+
+    def __call__(self, kpi: str, at: datetime, num: float, den: float, *facts: Fact) -> None:
+        ids = tuple(sorted({f.event_id for f in facts}))
+        self.out.append(Contribution(kpi, at, *self.where, num, den, ids))
+
+
+def _work_order(facts: list[Fact], grids: Mapping[str, str]) -> tuple[Contribution, ...]:
+    steps = [f for f in facts if isinstance(f, WorkOrderStep)]
+    ratings = [f for f in facts if isinstance(f, WorkOrderRating)]
+    breaches = [f for f in facts if isinstance(f, WorkOrderBreach)]
+    latest = facts[-1]
+    placed = [s for s in steps if s.building_id]
+    case_type = steps[-1].case_type if steps else getattr(latest, "case_type", None)
+    emit = _Emit(latest.community_id, placed[-1].building_id if placed else None, grids,
+                 case_type)
+    created = next((s for s in steps if s.action == "created"), None)
+    if created is not None:
+        emit("wo.opened", created.at, 1, 0, created)
+        later = [s for s in steps if s.at >= created.at]
+        response = next((s for s in later if s.action in RESPONSE_ACTIONS), None)
+        if response is not None:
+            emit("wo.first_response_s", response.at, _secs(created.at, response.at), 1,
+                 created, response)
+        resolved = next((s for s in later if s.action == "resolve"), None)
+        if resolved is not None:
+            emit("wo.resolution_s", resolved.at, _secs(created.at, resolved.at), 1,
+                 created, resolved)
+            late = [b for b in breaches if b.at <= resolved.at]
+            emit("wo.on_time_rate", resolved.at, 0 if late else 1, 1, resolved, *late)
+    for s in steps:
+        if s.action == "resolve":
+            emit("wo.reopen_rate", s.at, 0, 1, s)
+        elif s.action == "reopen":
+            emit("wo.reopen_rate", s.at, 1, 0, s)
+    seen_deadlines: set[datetime] = set()
+    for b in breaches:  # one per deadline: a breach published twice is counted once
+        if b.due_at not in seen_deadlines:
+            seen_deadlines.add(b.due_at)
+            emit("wo.sla_breaches", b.at, 1, 0, b)
+    if ratings:
+        r = ratings[-1]  # the latest rating of the case is the one that counts
+        emit("wo.rating_mean", r.at, r.rating, 1, r)
+        emit("wo.satisfied_rate", r.at, 1 if r.rating >= 4 else 0, 1, r)
+    return tuple(emit.out)
+
+
+def _alarm(snaps: list[AlarmSnapshot], grids: Mapping[str, str]) -> tuple[Contribution, ...]:
+    latest = snaps[-1]
+    emit = _Emit(latest.community_id, latest.building_id, grids, latest.alarm_type)
+    first = min(snaps, key=lambda s: (s.first_at, s.event_id))
+    emit("alarm.raised", first.first_at, 1, 0, first)
+    acked = sorted((s for s in snaps if s.acknowledged_at), key=lambda s: (s.acknowledged_at, s.event_id))
+    if acked:
+        a = acked[0]
+        assert a.acknowledged_at is not None
+        emit("alarm.ack_s", a.acknowledged_at, _secs(first.first_at, a.acknowledged_at), 1, first, a)
+    cleared = sorted((s for s in snaps if s.cleared_at), key=lambda s: (s.cleared_at, s.event_id))
+    if cleared:
+        c = cleared[0]
+        assert c.cleared_at is not None
+        emit("alarm.clear_s", c.cleared_at, _secs(first.first_at, c.cleared_at), 1, first, c)
+        judged = [s for s in cleared if s.false_alarm is not None]
+        if judged:
+            false = any(s.false_alarm for s in judged)
+            emit("alarm.false_rate", c.cleared_at, 1 if false else 0, 1, *judged)
+    return tuple(emit.out)
+
+
+def _delivery(facts: list[Fact]) -> tuple[Contribution, ...]:
+    outcomes = [f for f in facts if isinstance(f, Delivery)]
+    if not outcomes:
+        return ()  # a read before its delivery: wait for the delivery
+    final = outcomes[-1]  # held, then sent: the latest outcome is the one that counts
+    emit = _Emit(final.community_id, None, {}, final.template)
+    if final.status in ("sent", "failed"):
+        emit("notify.delivery_rate", final.at, 1 if final.status == "sent" else 0, 1, final)
+    if final.status == "sent" and final.channel == "inapp":
+        reads = [f for f in facts if isinstance(f, DeliveryRead)]
+        emit("notify.read_rate", final.at, 1 if reads else 0, 1, final, *reads[:1])
+    return tuple(emit.out)
+
+
+def _secs(start: datetime, end: datetime) -> float:
+    return max(0.0, (end - start).total_seconds())

@@ -1,0 +1,140 @@
+"""Facts: the parts of other services' events that the KPIs are computed from.
+
+One fact per event, keyed by the CloudEvents id, grouped by the aggregate it is about (a
+work order, an alarm, a notification delivery). The KPIs of an aggregate are a function
+of the *set* of its facts, never of the order they arrived in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sc_contracts.events import (
+    AlarmAcknowledgedV1,
+    AlarmClearedV1,
+    AlarmRaisedV1,
+    NotificationDeliveredV1,
+    WorkOrderChangedV1,
+    WorkOrderRatedV1,
+    WorkOrderSlaBreachedV1,
+)
+from sc_contracts.events.base import EventData
+
+
+@dataclass(frozen=True)
+class Fact:
+    event_id: str
+    community_id: str
+    at: datetime  # the moment the event speaks of
+
+    @property
+    def aggregate(self) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class WorkOrderStep(Fact):
+    work_order_id: str
+    case_type: str
+    action: str
+    status: str
+    building_id: str | None
+
+    @property
+    def aggregate(self) -> str:
+        return f"workorder:{self.work_order_id}"
+
+
+@dataclass(frozen=True)
+class WorkOrderRating(Fact):
+    work_order_id: str
+    case_type: str
+    rating: int
+    comment: str | None
+
+    @property
+    def aggregate(self) -> str:
+        return f"workorder:{self.work_order_id}"
+
+
+@dataclass(frozen=True)
+class WorkOrderBreach(Fact):
+    work_order_id: str
+    case_type: str
+    due_at: datetime
+
+    @property
+    def aggregate(self) -> str:
+        return f"workorder:{self.work_order_id}"
+
+
+@dataclass(frozen=True)
+class AlarmSnapshot(Fact):
+    alarm_id: str
+    alarm_type: str
+    building_id: str | None
+    first_at: datetime
+    acknowledged_at: datetime | None
+    cleared_at: datetime | None
+    false_alarm: bool | None  # needs the proposed optional contract field; None until then
+
+    @property
+    def aggregate(self) -> str:
+        return f"alarm:{self.alarm_id}"
+
+
+@dataclass(frozen=True)
+class Delivery(Fact):
+    delivery_id: str
+    template: str
+    channel: str
+    status: str  # sent, failed, held, suppressed
+
+    @property
+    def aggregate(self) -> str:
+        return f"delivery:{self.delivery_id}"
+
+
+@dataclass(frozen=True)
+class DeliveryRead(Fact):
+    """A recipient opened an in-app message: needs an event the notification service
+    does not publish yet (proposed ``community.notification.read.v1``)."""
+
+    delivery_id: str
+
+    @property
+    def aggregate(self) -> str:
+        return f"delivery:{self.delivery_id}"
+
+
+def fact_of(event_id: str, data: EventData) -> Fact | None:
+    """The fact an event carries, or None for an event the KPIs do not use."""
+    match data:
+        case WorkOrderChangedV1():
+            return WorkOrderStep(
+                event_id, data.community_id, data.occurred_at, data.work_order_id,
+                data.case_type, data.action, str(data.status), data.building_id,
+            )
+        case WorkOrderRatedV1():
+            return WorkOrderRating(
+                event_id, data.community_id, data.rated_at, data.work_order_id,
+                data.case_type, data.rating, data.comment,
+            )
+        case WorkOrderSlaBreachedV1():
+            return WorkOrderBreach(
+                event_id, data.community_id, data.breached_at, data.work_order_id,
+                data.case_type, data.due_at,
+            )
+        case AlarmRaisedV1() | AlarmAcknowledgedV1() | AlarmClearedV1():
+            return AlarmSnapshot(
+                event_id, data.community_id, data.last_at, data.alarm_id, data.alarm_type,
+                data.building_id, data.first_at, data.acknowledged_at, data.cleared_at,
+                getattr(data, "false_alarm", None),
+            )
+        case NotificationDeliveredV1() if data.community_id:
+            return Delivery(
+                event_id, data.community_id, data.decided_at, data.delivery_id,
+                data.template, str(data.channel), str(data.status),
+            )
+    return None

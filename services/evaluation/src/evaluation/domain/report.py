@@ -1,0 +1,139 @@
+"""The monthly report of a community: what goes in it (the PDF adapter draws it).
+
+Indices with their change and the leaf that moved each most, a year's trend, the KPIs
+beside last month's, the best and worst services by residents' ratings, and residents'
+comments by theme. Every text is a :class:`Text`; no id or code is ever shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from evaluation.domain.indices.explain import Move, TrendPoint, explain_change, trend
+from evaluation.domain.indices.method import IndexFigure
+from evaluation.domain.kpis.definitions import KPIS, Kpi
+from evaluation.domain.kpis.ledger import KpiValue
+from evaluation.domain.periods import Granularity, Period
+from evaluation.domain.text import Text
+from evaluation.domain.themes import ThemeSummary
+
+# names of the case types the work-orders service seeds; a type added later by an admin
+# is shown as "other services" until work-order events carry the type's name
+SERVICE_NAMES: dict[str, Text] = {
+    "repair": Text(zh="报事报修", en="Repairs"),
+    "complaint": Text(zh="投诉", en="Complaints"),
+    "suggestion": Text(zh="建议", en="Suggestions"),
+    "hazard_report": Text(zh="隐患上报", en="Hazard reports"),
+    "alarm_dispatch": Text(zh="告警派单", en="Alarm dispatch"),
+    "patrol_issue": Text(zh="巡更异常", en="Patrol issues"),
+    "inspection": Text(zh="巡检", en="Inspections"),
+    "mediation": Text(zh="矛盾调解", en="Mediation"),
+    "maintenance_booking": Text(zh="维修预约", en="Maintenance bookings"),
+    "hotline_ticket": Text(zh="12345热线工单", en="12345 hotline tickets"),
+    "department_task": Text(zh="部门联动任务", en="Department tasks"),
+}
+OTHER_SERVICE = Text(zh="其他服务", en="Other services")
+INDEX_NAMES = {
+    "gain": Text(zh="获得感", en="Sense of gain"),
+    "security": Text(zh="安全感", en="Sense of security"),
+    "happiness": Text(zh="幸福感", en="Happiness"),
+}
+MIN_RATINGS_FOR_RANKING = 3
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    kpi: Kpi
+    value: float | None
+    previous: float | None
+    n: int
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    name: Text
+    rating_mean: float
+    ratings: int
+
+
+@dataclass(frozen=True)
+class IndexSection:
+    figure: IndexFigure
+    previous: IndexFigure | None
+    history: list[TrendPoint]
+    top_move: Move | None  # the leaf that moved the index most since last month
+
+    @property
+    def change(self) -> float | None:
+        if self.previous is None or self.previous.value is None or self.figure.value is None:
+            return None
+        return self.figure.value - self.previous.value
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    community_name: str
+    period: Period
+    method_version: str
+    generated_at: datetime
+    indices: list[IndexSection]
+    kpis: list[KpiRow]
+    best_services: list[ServiceRow]
+    worst_services: list[ServiceRow]
+    themes: list[ThemeSummary]
+    responses: dict[str, int] = field(default_factory=dict)  # questionnaire -> responses
+
+
+def build_monthly_report(
+    *,
+    community_name: str,
+    period: Period,
+    generated_at: datetime,
+    figures: Mapping[str, Sequence[IndexFigure]],  # index -> figures of up to 12 months
+    kpis: Mapping[str, tuple[KpiValue, KpiValue]],  # kpi -> (this month, last month)
+    ratings_by_service: Mapping[str, KpiValue],
+    themes: list[ThemeSummary],
+    responses: Mapping[str, int],
+) -> MonthlyReport:
+    if period.granularity is not Granularity.MONTH:
+        raise ValueError("the monthly report is for a month")
+    sections, version = [], ""
+    for code in ("gain", "security", "happiness"):
+        series = sorted(figures.get(code, ()), key=lambda f: f.period)
+        current = next((f for f in series if f.period == period), None)
+        if current is None:
+            continue
+        version = current.method_version
+        prev = next((f for f in series if f.period == period.previous()), None)
+        moves = explain_change(prev, current) if prev and prev.value is not None else []
+        sections.append(IndexSection(current, prev, trend(series), moves[0] if moves else None))
+    rows = [
+        KpiRow(KPIS[code], now.value, before.value, now.stat.n)
+        for code, (now, before) in kpis.items()
+        if code in KPIS and KPIS[code].available
+    ]
+    best, worst = rank_services(ratings_by_service)
+    return MonthlyReport(community_name, period, version, generated_at, sections, rows, best,
+                         worst, themes, dict(responses))
+
+
+def rank_services(
+    ratings: Mapping[str, KpiValue], top: int = 3
+) -> tuple[list[ServiceRow], list[ServiceRow]]:
+    """Best and worst services by mean rating (with enough ratings); none in both lists."""
+    merged: dict[str, tuple[float, int]] = {}
+    for code, v in ratings.items():
+        if v.value is None:
+            continue
+        name = SERVICE_NAMES.get(code, OTHER_SERVICE)
+        total, n = merged.get(name.zh, (0.0, 0))
+        merged[name.zh] = (total + v.stat.num, n + int(v.stat.den))
+    names = {t.zh: t for t in [*SERVICE_NAMES.values(), OTHER_SERVICE]}
+    rows = [ServiceRow(names[k], s / n, n) for k, (s, n) in merged.items()
+            if n >= MIN_RATINGS_FOR_RANKING]
+    ordered = sorted(rows, key=lambda r: (-r.rating_mean, -r.ratings, r.name.zh))
+    best = ordered[:top]
+    worst = [r for r in reversed(ordered) if r not in best][:top]
+    return best, worst
