@@ -23,32 +23,65 @@ def at(day: int, hour: float = 0, month: int = 11) -> datetime:
     return datetime(2026, month, day, tzinfo=CST) + timedelta(hours=hour)
 
 
-def step(wo: str, action: str, status: str, when: datetime, *, building: str | None = "B1",
-         case_type: str = "repair", previous: str | None = None) -> WorkOrderChangedV1:
+def step(
+    wo: str,
+    action: str,
+    status: str,
+    when: datetime,
+    *,
+    building: str | None = "B1",
+    case_type: str = "repair",
+    previous: str | None = None,
+) -> WorkOrderChangedV1:
     return WorkOrderChangedV1(
-        work_order_id=wo, case_type=case_type, action=action, status=status,
-        previous_status=previous, priority="normal", community_id=COMMUNITY,
-        building_id=building, source="app", occurred_at=when,
+        work_order_id=wo,
+        case_type=case_type,
+        action=action,
+        status=status,
+        previous_status=previous,
+        priority="normal",
+        community_id=COMMUNITY,
+        building_id=building,
+        source="app",
+        occurred_at=when,
     )
 
 
-def rated(wo: str, rating: int, when: datetime, comment: str | None = None,
-          case_type: str = "repair") -> WorkOrderRatedV1:
+def rated(
+    wo: str, rating: int, when: datetime, comment: str | None = None, case_type: str = "repair"
+) -> WorkOrderRatedV1:
     return WorkOrderRatedV1(
-        work_order_id=wo, case_type=case_type, community_id=COMMUNITY, rating=rating,
-        comment=comment, rated_by="u-" + wo, rated_at=when,
+        work_order_id=wo,
+        case_type=case_type,
+        community_id=COMMUNITY,
+        rating=rating,
+        comment=comment,
+        rated_by="u-" + wo,
+        rated_at=when,
     )
 
 
 def breach(wo: str, due: datetime, when: datetime) -> WorkOrderSlaBreachedV1:
     return WorkOrderSlaBreachedV1(
-        work_order_id=wo, case_type="repair", priority="normal", community_id=COMMUNITY,
-        status="in_progress", due_at=due, breached_at=when,
+        work_order_id=wo,
+        case_type="repair",
+        priority="normal",
+        community_id=COMMUNITY,
+        status="in_progress",
+        due_at=due,
+        breached_at=when,
     )
 
 
-def alarm(kind: type, alarm_id: str, first: datetime, *, ack: datetime | None = None,
-          cleared: datetime | None = None, building: str = "B1") -> AlarmRaisedV1:
+def alarm(
+    kind: type,
+    alarm_id: str,
+    first: datetime,
+    *,
+    ack: datetime | None = None,
+    cleared: datetime | None = None,
+    building: str = "B1",
+) -> AlarmRaisedV1:
     status = "active_unack"
     if cleared:
         status = "cleared_ack" if ack else "cleared_unack"
@@ -56,20 +89,37 @@ def alarm(kind: type, alarm_id: str, first: datetime, *, ack: datetime | None = 
         status = "active_ack"
     last = cleared or ack or first
     return kind(
-        alarm_id=alarm_id, alarm_type="smoke", severity="critical", status=status,
-        originator_type="device", originator_id="dev-" + alarm_id, community_id=COMMUNITY,
-        building_id=building, count=1, first_at=first, last_at=last,
-        acknowledged_at=ack, cleared_at=cleared,
+        alarm_id=alarm_id,
+        alarm_type="smoke",
+        severity="critical",
+        status=status,
+        originator_type="device",
+        originator_id="dev-" + alarm_id,
+        community_id=COMMUNITY,
+        building_id=building,
+        count=1,
+        first_at=first,
+        last_at=last,
+        acknowledged_at=ack,
+        cleared_at=cleared,
     )
 
 
 RAISED, ACKED, CLEARED = AlarmRaisedV1, AlarmAcknowledgedV1, AlarmClearedV1
 
 
-def delivered(delivery_id: str, status: str, when: datetime,
-              channel: str = "sms") -> NotificationDeliveredV1:
+def delivered(
+    delivery_id: str, status: str, when: datetime, channel: str = "sms"
+) -> NotificationDeliveredV1:
     return NotificationDeliveredV1(
-        delivery_id=delivery_id, request_id="r-" + delivery_id, recipient_id="u1",
-        channel=channel, status=status, attempts=1, template="alarm.raised",
-        severity="critical", community_id=COMMUNITY, decided_at=when,
+        delivery_id=delivery_id,
+        request_id="r-" + delivery_id,
+        recipient_id="u1",
+        channel=channel,
+        status=status,
+        attempts=1,
+        template="alarm.raised",
+        severity="critical",
+        community_id=COMMUNITY,
+        decided_at=when,
     )

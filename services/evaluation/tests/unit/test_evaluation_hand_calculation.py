@@ -8,6 +8,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from evaluation.data import load_method_data, load_questionnaire
+from evaluation.domain.indices import KpiInput, compute_index, parse_method
+from evaluation.domain.kpis import KpiLedger, fact_of
+from evaluation.domain.periods import parse_period
+from evaluation.domain.scoring import nps, score_dimensions
+from evaluation.domain.surveys import Targeting, check_response
 from evaluation_fixtures import (
     ACKED,
     CLEARED,
@@ -20,13 +26,6 @@ from evaluation_fixtures import (
     rated,
     step,
 )
-
-from evaluation.data import load_method_data, load_questionnaire
-from evaluation.domain.indices import KpiInput, compute_index, parse_method
-from evaluation.domain.kpis import KpiLedger, fact_of
-from evaluation.domain.periods import parse_period
-from evaluation.domain.scoring import nps, score_dimensions
-from evaluation.domain.surveys import Targeting, check_response
 
 NOV = parse_period("2026-11")
 METHOD = parse_method(load_method_data("2026.1"))
@@ -55,7 +54,9 @@ def security_responses() -> dict[str, dict]:
             for item in q.items_of("control"):
                 raw[item.id] = control[group]
             raw["recommend"] = {"A": 10, "B": 8, "C": 3}[group]
-            raw["comment"] = {"A": "保安巡逻很及时，感谢", "B": "", "C": "晚上路灯太暗，不安全"}[group]
+            raw["comment"] = {"A": "保安巡逻很及时，感谢", "B": "", "C": "晚上路灯太暗，不安全"}[
+                group
+            ]
             out[f"resp-{group}{i}"] = check_response(survey, raw).answers
     return out
 
@@ -66,8 +67,14 @@ def november_ledger() -> tuple[KpiLedger, list]:
         wo = f"wo-{n:02d}"
         created = at(2, 9)
         events.append(step(wo, "created", "submitted", created))
-        events.append(step(wo, "accept", "accepted", created.replace(minute=10) if n <= 10
-                           else created.replace(minute=50)))
+        events.append(
+            step(
+                wo,
+                "accept",
+                "accepted",
+                created.replace(minute=10) if n <= 10 else created.replace(minute=50),
+            )
+        )
         resolved = at(2, 9 + (4 if n <= 10 else 100))
         if n > 15:  # the last five passed their 24-hour deadline before being resolved
             events.append(breach(wo, at(3, 9), at(3, 9)))
@@ -77,30 +84,55 @@ def november_ledger() -> tuple[KpiLedger, list]:
             events.append(step(wo, "resolve", "resolved", at(8, 10)))
         events.append(step(wo, "close", "closed", at(9, 10)))
         rating = 5 if n <= 10 else 4 if n <= 15 else 2 if n <= 19 else 1
-        events.append(rated(wo, rating, at(10, 10), "修得很及时，师傅很耐心" if rating == 5 else
-                            "维修拖延了好几天" if rating <= 2 else None))
-    for i, (ack_s, clear_s) in enumerate([(120, 1800), (300, 3600), (600, 5400), (900, 7200),
-                                          (1080, 9000)]):
+        events.append(
+            rated(
+                wo,
+                rating,
+                at(10, 10),
+                "修得很及时，师傅很耐心"
+                if rating == 5
+                else "维修拖延了好几天"
+                if rating <= 2
+                else None,
+            )
+        )
+    for i, (ack_s, clear_s) in enumerate(
+        [(120, 1800), (300, 3600), (600, 5400), (900, 7200), (1080, 9000)]
+    ):
         first = at(12 + i, 20)
         a, c = first + timedelta(seconds=ack_s), first + timedelta(seconds=clear_s)
-        events += [alarm(RAISED, f"al-{i}", first), alarm(ACKED, f"al-{i}", first, ack=a),
-                   alarm(CLEARED, f"al-{i}", first, ack=a, cleared=c)]
+        events += [
+            alarm(RAISED, f"al-{i}", first),
+            alarm(ACKED, f"al-{i}", first, ack=a),
+            alarm(CLEARED, f"al-{i}", first, ack=a, cleared=c),
+        ]
     for i in range(10):  # 8 sent, 2 failed; a held one then sent counts once, as sent
         if i == 0:
             events.append(delivered(f"d-{i}", "held", at(20, 23)))
         events.append(delivered(f"d-{i}", "sent" if i < 8 else "failed", at(21, 8)))
     for i, e in enumerate(events):
-        ledger.apply(fact_of(f"evt-{i}", e))  # type: ignore[arg-type]
+        ledger.apply(fact_of(f"evt-{i}", e))
     return ledger, events
 
 
 def kpi_inputs(ledger: KpiLedger) -> dict[str, KpiInput]:
     out = {}
-    for code in ("wo.rating_mean", "wo.on_time_rate", "wo.first_response_s", "wo.reopen_rate",
-                 "wo.satisfied_rate", "wo.resolution_s", "alarm.ack_s", "alarm.clear_s",
-                 "notify.delivery_rate", "wo.sla_breaches"):
+    for code in (
+        "wo.rating_mean",
+        "wo.on_time_rate",
+        "wo.first_response_s",
+        "wo.reopen_rate",
+        "wo.satisfied_rate",
+        "wo.resolution_s",
+        "alarm.ack_s",
+        "alarm.clear_s",
+        "notify.delivery_rate",
+        "wo.sla_breaches",
+    ):
         v = ledger.value(code, "community", COMMUNITY, NOV)
-        out[code] = KpiInput(v.value, v.stat.n, tuple(ledger.inputs(code, "community", COMMUNITY, NOV)))
+        out[code] = KpiInput(
+            v.value, v.stat.n, tuple(ledger.inputs(code, "community", COMMUNITY, NOV))
+        )
     return out
 
 
@@ -146,15 +178,21 @@ def test_november_security_index_matches_the_hand_calculation() -> None:
     assert expected == pytest.approx(73.8106, abs=1e-4)
 
     ledger, _ = november_ledger()
-    fig = compute_index(METHOD, "security", COMMUNITY, NOV,
-                        {d: s for (i, d), s in dims.items() if i == "security"}, kpi_inputs(ledger))
+    fig = compute_index(
+        METHOD,
+        "security",
+        COMMUNITY,
+        NOV,
+        {d: s for (i, d), s in dims.items() if i == "security"},
+        kpi_inputs(ledger),
+    )
     assert fig.value == pytest.approx(expected)
     assert fig.method_version == "2026.1"
-    assert fig.leaf("alarm.false_rate").status == "unavailable"  # type: ignore[union-attr]
+    assert fig.leaf("alarm.false_rate").status == "unavailable"
     assert fig.coverage == pytest.approx(1 - 0.4 * 0.15)
     # every figure names its inputs: the 30 responses and the alarm/delivery events
-    assert len(fig.leaf("community").inputs) == 30  # type: ignore[union-attr]
-    assert fig.leaf("alarm.ack_s").n == 5  # type: ignore[union-attr]
+    assert len(fig.leaf("community").inputs) == 30
+    assert fig.leaf("alarm.ack_s").n == 5
     assert nps(r["recommend"] for r in responses.values()) == pytest.approx(0.0)  # 10 − 10 of 30
 
 
@@ -175,7 +213,7 @@ def test_a_redelivered_rating_changes_nothing() -> None:
     ledger, events = november_ledger()
     before = dict(ledger.buckets)
     last_rating = max(i for i, e in enumerate(events) if type(e).__name__ == "WorkOrderRatedV1")
-    moves = ledger.apply(fact_of(f"evt-{last_rating}", events[last_rating]))  # type: ignore[arg-type]
+    moves = ledger.apply(fact_of(f"evt-{last_rating}", events[last_rating]))
     assert moves == {}
     assert ledger.buckets == before
     assert ledger.value("wo.rating_mean", "community", COMMUNITY, NOV).value == pytest.approx(3.95)

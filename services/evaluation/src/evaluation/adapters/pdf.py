@@ -19,6 +19,7 @@ from pathlib import Path
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -39,11 +40,21 @@ FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
 )
 CID_FONT = "STSong-Light"
-SERIES_COLOURS = (colors.HexColor("#2f6fb3"), colors.HexColor("#d9822b"), colors.HexColor("#3c9a5f"))
+BUILTIN = "builtin"  # font_path that asks for the built-in CID font whatever is installed
+SERIES_COLOURS = (
+    colors.HexColor("#2f6fb3"),
+    colors.HexColor("#d9822b"),
+    colors.HexColor("#3c9a5f"),
+)
 
 L = {  # the report's own words
-    "title": Text(zh="{community} {period} 居民体验评价报告", en="{community}: residents' experience report, {period}"),
-    "method": Text(zh="指数方法版本 {version}，生成于 {at}。", en="Index method {version}, generated {at}."),
+    "title": Text(
+        zh="{community} {period} 居民体验评价报告",
+        en="{community}: residents' experience report, {period}",
+    ),
+    "method": Text(
+        zh="指数方法版本 {version}，生成于 {at}。", en="Index method {version}, generated {at}."
+    ),
     "indices": Text(zh="三感指数", en="The three indices"),
     "index": Text(zh="指数", en="Index"),
     "value": Text(zh="本月", en="This month"),
@@ -69,15 +80,21 @@ L = {  # the report's own words
     "themes_note": Text(
         zh="主题按关键词归类，正负面按词语粗略判断，仅供阅读参考；摘录已隐去电话、证件号和房号。",
         en="Themes come from keywords and the tone from cue words: a guide for reading, not "
-        "a judgement. Phone numbers, ID numbers and room numbers are removed from quotes."),
+        "a judgement. Phone numbers, ID numbers and room numbers are removed from quotes.",
+    ),
     "no_data": Text(zh="无数据", en="no data"),
 }
 
 
 def register_font(path: str | None = None) -> tuple[str, bool]:
     """The font to draw Chinese with and whether it is embedded."""
-    chosen = path or os.environ.get("EVALUATION_REPORT_FONT") or next(
-        (p for p in FONT_CANDIDATES if Path(p).is_file()), None)
+    chosen = (
+        None
+        if path == BUILTIN
+        else path
+        or os.environ.get("EVALUATION_REPORT_FONT")
+        or next((p for p in FONT_CANDIDATES if Path(p).is_file()), None)
+    )
     if chosen:
         name = "cjk-" + Path(chosen).stem
         if name not in pdfmetrics.getRegisteredFontNames():
@@ -95,20 +112,40 @@ def render_pdf(report: MonthlyReport, locale: str = "zh-CN", font_path: str | No
     h1 = ParagraphStyle("h1", parent=body, fontSize=16, leading=22, spaceAfter=4)
     h2 = ParagraphStyle("h2", parent=body, fontSize=12, leading=18, spaceBefore=8, spaceAfter=4)
     story: list = [
-        Paragraph(t("title", community=report.community_name, period=report.period.label(locale)), h1),
-        Paragraph(t("method", version=report.method_version,
-                    at=report.generated_at.strftime("%Y-%m-%d %H:%M")), body),
+        Paragraph(
+            t("title", community=report.community_name, period=report.period.label(locale)), h1
+        ),
+        Paragraph(
+            t(
+                "method",
+                version=report.method_version,
+                at=report.generated_at.strftime("%Y-%m-%d %H:%M"),
+            ),
+            body,
+        ),
         Paragraph(t("indices"), h2),
     ]
     rows = [[t("index"), t("value"), t("change"), t("moved"), t("coverage")]]
     for s in report.indices:
         moved = ""
         if s.top_move is not None:
-            moved = f"{_leaf_name(s.top_move.code, s.figure.index, locale)} ({s.top_move.points:+.1f})"
-        rows.append([INDEX_NAMES[s.figure.index].get(locale), _num(s.figure.value, t),
-                     _signed(s.change), moved, f"{s.figure.coverage * 100:.0f}%"])
-    story += [_table(rows, font, [32 * mm, 22 * mm, 20 * mm, 70 * mm, 22 * mm]) if report.indices
-              else Paragraph(t("none"), body)]
+            moved = (
+                f"{_leaf_name(s.top_move.code, s.figure.index, locale)} ({s.top_move.points:+.1f})"
+            )
+        rows.append(
+            [
+                INDEX_NAMES[s.figure.index].get(locale),
+                _num(s.figure.value, t),
+                _signed(s.change),
+                moved,
+                f"{s.figure.coverage * 100:.0f}%",
+            ]
+        )
+    story += [
+        _table(rows, font, [32 * mm, 22 * mm, 20 * mm, 70 * mm, 22 * mm])
+        if report.indices
+        else Paragraph(t("none"), body)
+    ]
     if report.indices:
         story += [Paragraph(t("trend"), h2), _trend_chart(report, font, locale)]
     story += [Paragraph(t("kpis"), h2), _kpi_table(report.kpis, font, t, locale)]
@@ -119,17 +156,31 @@ def render_pdf(report: MonthlyReport, locale: str = "zh-CN", font_path: str | No
         trows = [[t("theme"), t("mentions"), t("tone"), t("examples")]]
         for g in report.themes:
             quotes = "<br/>".join(_escape(e) for e in g.examples)
-            trows.append([g.name.get(locale), str(g.count), f"{g.positive}/{g.negative}",
-                          Paragraph(quotes, body)])
-        story += [_table(trows, font, [30 * mm, 16 * mm, 22 * mm, 98 * mm]),
-                  Spacer(1, 3 * mm), Paragraph(t("themes_note"), body)]
+            trows.append(
+                [
+                    g.name.get(locale),
+                    str(g.count),
+                    f"{g.positive}/{g.negative}",
+                    Paragraph(quotes, body),
+                ]
+            )
+        story += [
+            _table(trows, font, [30 * mm, 16 * mm, 22 * mm, 98 * mm]),
+            Spacer(1, 3 * mm),
+            Paragraph(t("themes_note"), body),
+        ]
     else:
         story.append(Paragraph(t("none"), body))
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
-                            topMargin=16 * mm, bottomMargin=16 * mm,
-                            title=t("title", community=report.community_name,
-                                    period=report.period.label(locale)))
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=t("title", community=report.community_name, period=report.period.label(locale)),
+    )
     doc.build(story)
     return out.getvalue()
 
@@ -144,26 +195,37 @@ class _Words:
 
 def _table(rows: list[list], font: str, widths: Sequence[float]) -> Table:
     table = Table(rows, colWidths=list(widths), repeatRows=1)
-    table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), font),
-        ("FONTSIZE", (0, 0), (-1, -1), 9),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef6")),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#b8c4d2")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("FONTSIZE", (0, 0), (-1, -1), 9),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef6")),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#b8c4d2")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     return table
 
 
 def _kpi_table(kpis: list[KpiRow], font: str, t: _Words, locale: str) -> Table:
     rows = [[t("kpi"), t("value"), t("last"), t("cases")]]
     for r in kpis:
-        rows.append([r.kpi.name.get(locale), _fmt(r.kpi.unit, r.value, locale),
-                     _fmt(r.kpi.unit, r.previous, locale), str(r.n)])
+        rows.append(
+            [
+                r.kpi.name.get(locale),
+                _fmt(r.kpi.unit, r.value, locale),
+                _fmt(r.kpi.unit, r.previous, locale),
+                str(r.n),
+            ]
+        )
     return _table(rows, font, [60 * mm, 36 * mm, 36 * mm, 24 * mm])
 
 
-def _services(services: list[ServiceRow], font: str, t: _Words, locale: str,
-              body: ParagraphStyle) -> Table | Paragraph:
+def _services(
+    services: list[ServiceRow], font: str, t: _Words, locale: str, body: ParagraphStyle
+) -> Table | Paragraph:
     if not services:
         return Paragraph(t("none"), body)
     rows = [[t("service"), t("rating"), t("ratings")]]
@@ -193,6 +255,7 @@ def _trend_chart(report: MonthlyReport, font: str, locale: str) -> Drawing:
     for i, s in enumerate(report.indices):
         colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
         plot.lines[i].strokeColor, plot.lines[i].strokeWidth = colour, 1.6
+        plot.lines[i].symbol = makeMarker("FilledCircle", fillColor=colour, size=4)
         pairs.append((colour, INDEX_NAMES[s.figure.index].get(locale)))
     legend.colorNamePairs = pairs
     drawing.add(plot)

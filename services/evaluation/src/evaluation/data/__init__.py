@@ -33,4 +33,6 @@ def load_method_data(version: str) -> Any:
 
 def method_versions() -> list[str]:
     folder = resources.files(__package__).joinpath("methods")
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )

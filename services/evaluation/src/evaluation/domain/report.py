@@ -115,8 +115,18 @@ def build_monthly_report(
         if code in KPIS and KPIS[code].available
     ]
     best, worst = rank_services(ratings_by_service)
-    return MonthlyReport(community_name, period, version, generated_at, sections, rows, best,
-                         worst, themes, dict(responses))
+    return MonthlyReport(
+        community_name,
+        period,
+        version,
+        generated_at,
+        sections,
+        rows,
+        best,
+        worst,
+        themes,
+        dict(responses),
+    )
 
 
 def rank_services(
@@ -131,8 +141,11 @@ def rank_services(
         total, n = merged.get(name.zh, (0.0, 0))
         merged[name.zh] = (total + v.stat.num, n + int(v.stat.den))
     names = {t.zh: t for t in [*SERVICE_NAMES.values(), OTHER_SERVICE]}
-    rows = [ServiceRow(names[k], s / n, n) for k, (s, n) in merged.items()
-            if n >= MIN_RATINGS_FOR_RANKING]
+    rows = [
+        ServiceRow(names[k], s / n, n)
+        for k, (s, n) in merged.items()
+        if n >= MIN_RATINGS_FOR_RANKING
+    ]
     ordered = sorted(rows, key=lambda r: (-r.rating_mean, -r.ratings, r.name.zh))
     best = ordered[:top]
     worst = [r for r in reversed(ordered) if r not in best][:top]

@@ -1,6 +1,13 @@
 """The three indices: method, figures with their inputs, drill-down, trends, comparison."""
 
-from evaluation.domain.indices.explain import Move, Standing, TrendPoint, compare, explain_change, trend
+from evaluation.domain.indices.explain import (
+    Move,
+    Standing,
+    TrendPoint,
+    compare,
+    explain_change,
+    trend,
+)
 from evaluation.domain.indices.method import (
     IndexFigure,
     IndexSpec,

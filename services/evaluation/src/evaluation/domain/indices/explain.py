@@ -34,7 +34,9 @@ def explain_change(before: IndexFigure, after: IndexFigure) -> list[Move]:
     moves = []
     for code in codes:
         b, a = before.leaf(code), after.leaf(code)
-        kind = (a or b).kind  # type: ignore[union-attr]
+        leaf = a or b
+        assert leaf is not None
+        kind = leaf.kind
         pts = (a.points if a else 0.0) - (b.points if b else 0.0)
         moves.append(Move(kind, code, pts, b.score if b else None, a.score if a else None))
     return sorted(moves, key=lambda m: (-abs(m.points), m.code))
@@ -50,9 +52,10 @@ class TrendPoint:
 
 def trend(figures: Sequence[IndexFigure]) -> list[TrendPoint]:
     """The figures in period order with their change; a method change is visible per point."""
-    out, last = [], None
+    out: list[TrendPoint] = []
+    last: float | None = None
     for f in sorted(figures, key=lambda f: f.period):
-        change = None if f.value is None or last is None else f.value - last
+        change: float | None = None if f.value is None or last is None else f.value - last
         out.append(TrendPoint(f.period.key, f.value, change, f.method_version))
         if f.value is not None:
             last = f.value

@@ -50,11 +50,13 @@ class KpiScoring(BaseModel):
 
     @model_validator(mode="after")
     def _params(self) -> KpiScoring:
-        if self.kind == "scale" and not (self.low is not None and self.high is not None
-                                         and self.high > self.low):
+        if self.kind == "scale" and not (
+            self.low is not None and self.high is not None and self.high > self.low
+        ):
             raise ValueError("scale needs low < high")
-        if self.kind == "time" and not (self.target is not None and self.limit is not None
-                                        and self.limit > self.target >= 0):
+        if self.kind == "time" and not (
+            self.target is not None and self.limit is not None and self.limit > self.target >= 0
+        ):
             raise ValueError("time needs 0 ≤ target < limit")
         return self
 
@@ -170,14 +172,26 @@ def compute_index(
     kpis: Mapping[str, KpiInput],
 ) -> IndexFigure:
     spec = method.indices[index]  # type: ignore[index]
-    groups: list[tuple[str, float, list[_Row]]] = []
+    groups: list[tuple[Literal["survey", "kpi"], float, list[_Row]]] = []
     rows: list[_Row] = []
     for code, w in spec.survey.dimensions.items():
         d = dimensions.get(code)
-        status: Status = "no_data" if d is None else (
-            "insufficient" if d.respondents < method.min_respondents else "ok")
-        rows.append((code, w, status, d.score if d else None, d.score if d else None,
-                     d.respondents if d else 0, d.response_ids if d else ()))
+        status: Status = (
+            "no_data"
+            if d is None
+            else ("insufficient" if d.respondents < method.min_respondents else "ok")
+        )
+        rows.append(
+            (
+                code,
+                w,
+                status,
+                d.score if d else None,
+                d.score if d else None,
+                d.respondents if d else 0,
+                d.response_ids if d else (),
+            )
+        )
     groups.append(("survey", spec.survey.weight, rows))
     rows = []
     for code, w in spec.kpis.items.items():
@@ -196,8 +210,11 @@ def compute_index(
 
 
 def _figure(
-    method: Method, index: str, community_id: str, period: Period,
-    groups: list[tuple[str, float, list[_Row]]],
+    method: Method,
+    index: str,
+    community_id: str,
+    period: Period,
+    groups: list[tuple[Literal["survey", "kpi"], float, list[_Row]]],
 ) -> IndexFigure:
     live_groups = {g for g, _, rows in groups if any(r[2] == "ok" for r in rows)}
     live_total = sum(gw for g, gw, _ in groups if g in live_groups)
@@ -218,5 +235,6 @@ def _figure(
     digest = hashlib.sha256(
         "\n".join(f"{x.code}:{i}" for x in leaves if x.status == "ok" for i in x.inputs).encode()
     ).hexdigest()
-    return IndexFigure(index, community_id, period, method.version, value, tuple(leaves),
-                       coverage, digest)
+    return IndexFigure(
+        index, community_id, period, method.version, value, tuple(leaves), coverage, digest
+    )

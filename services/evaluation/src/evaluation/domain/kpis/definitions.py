@@ -13,6 +13,7 @@ from typing import Literal
 from evaluation.domain.text import Text
 
 Unit = Literal["seconds", "rate", "score", "count"]
+Better = Literal["higher", "lower"]
 
 
 @dataclass(frozen=True)
@@ -20,16 +21,32 @@ class Kpi:
     code: str
     name: Text
     unit: Unit
-    better: Literal["higher", "lower"]
+    better: Better
     topic: str
     definition: Text
     available: bool = True  # False: the events do not carry what it needs yet
 
 
-def _k(code: str, zh: str, en: str, unit: Unit, better: str, topic: str, dzh: str, den: str,
-       available: bool = True) -> Kpi:
-    return Kpi(code, Text(zh=zh, en=en), unit, better, topic, Text(zh=dzh, en=den),  # type: ignore[arg-type]
-               available)
+def _k(
+    code: str,
+    zh: str,
+    en: str,
+    unit: Unit,
+    better: Better,
+    topic: str,
+    dzh: str,
+    den: str,
+    available: bool = True,
+) -> Kpi:
+    return Kpi(
+        code,
+        Text(zh=zh, en=en),
+        unit,
+        better,
+        topic,
+        Text(zh=dzh, en=den),
+        available,
+    )
 
 
 WO, AL, NO = "workorder.events.v1", "alarm.events.v1", "notification.deliveries.v1"
@@ -37,49 +54,152 @@ WO, AL, NO = "workorder.events.v1", "alarm.events.v1", "notification.deliveries.
 KPIS: dict[str, Kpi] = {
     k.code: k
     for k in (
-        _k("wo.opened", "新建工单数", "Cases opened", "count", "lower", WO,
-           "当期新建的工单数量（按创建时间）。", "Cases created in the period."),
-        _k("wo.first_response_s", "首次响应时长", "First response time", "seconds", "lower", WO,
-           "从工单创建到工作人员第一次处理（受理、驳回、派单、开始、回复或办结）的平均时长，计入首次处理所在的时段。",
-           "Mean time from a case's creation to staff's first step on it (accept, reject, "
-           "assign, start, reply or resolve), counted in the period of that step."),
-        _k("wo.resolution_s", "办结时长", "Resolution time", "seconds", "lower", WO,
-           "从工单创建到第一次办结的平均时长，计入办结所在的时段。",
-           "Mean time from creation to the first resolution, counted in its period."),
-        _k("wo.on_time_rate", "按时办结率", "Resolved on time", "rate", "higher", WO,
-           "当期首次办结的工单中，办结前没有超时（SLA）的比例。",
-           "Share of cases first resolved in the period with no SLA breach before that."),
-        _k("wo.sla_breaches", "超时次数", "SLA breaches", "count", "lower", WO,
-           "当期发生的超时次数（同一工单同一时限只计一次）。",
-           "SLA deadlines passed in the period (one per case and deadline)."),
-        _k("wo.reopen_rate", "重新打开率", "Reopen rate", "rate", "lower", WO,
-           "当期重新打开次数与办结次数之比。",
-           "Reopenings in the period over resolutions in the period."),
-        _k("wo.rating_mean", "平均评分", "Mean rating", "score", "higher", WO,
-           "居民对工单处理的平均评分（1–5分，同一工单以最后一次评价为准），计入评价所在的时段。",
-           "Residents' mean rating of cases (1–5; a case's latest rating counts), in the "
-           "period it was given."),
-        _k("wo.satisfied_rate", "满意率", "Satisfied share", "rate", "higher", WO,
-           "评分为4分或5分的评价所占比例。", "Share of ratings of 4 or 5."),
-        _k("alarm.raised", "告警数", "Alarms raised", "count", "lower", AL,
-           "当期首次触发的告警数量。", "Alarms first raised in the period."),
-        _k("alarm.ack_s", "告警确认时长", "Time to acknowledge", "seconds", "lower", AL,
-           "从告警触发到被确认的平均时长，计入确认所在的时段。",
-           "Mean time from an alarm being raised to its acknowledgement, in that period."),
-        _k("alarm.clear_s", "告警解除时长", "Time to clear", "seconds", "lower", AL,
-           "从告警触发到解除的平均时长（含规则自动解除），计入解除所在的时段。",
-           "Mean time from raising to clearing (automatic clears included), in that period."),
-        _k("alarm.false_rate", "误报率", "False-alarm share", "rate", "lower", AL,
-           "当期解除的告警中被判定为误报的比例。告警事件目前没有误报标记，暂不可用。",
-           "Share of alarms cleared in the period that were judged false. Alarm events do "
-           "not carry that judgement yet: not available.", available=False),
-        _k("notify.delivery_rate", "通知送达率", "Delivery rate", "rate", "higher", NO,
-           "已发送与（已发送＋发送失败）之比；因免打扰暂缓或按偏好不发的不计入。",
-           "Sent over sent plus failed; deliveries held by quiet hours or suppressed by "
-           "preference are left out."),
-        _k("notify.read_rate", "站内信阅读率", "In-app read rate", "rate", "higher", NO,
-           "当期发出的站内信中已被阅读的比例。通知服务目前不发布阅读事件，暂不可用。",
-           "Share of in-app messages sent in the period that were read. The notification "
-           "service publishes no read event yet: not available.", available=False),
+        _k(
+            "wo.opened",
+            "新建工单数",
+            "Cases opened",
+            "count",
+            "lower",
+            WO,
+            "当期新建的工单数量（按创建时间）。",
+            "Cases created in the period.",
+        ),
+        _k(
+            "wo.first_response_s",
+            "首次响应时长",
+            "First response time",
+            "seconds",
+            "lower",
+            WO,
+            "从工单创建到工作人员第一次处理（受理、驳回、派单、开始、回复或办结）的平均时长，计入首次处理所在的时段。",
+            "Mean time from a case's creation to staff's first step on it (accept, reject, "
+            "assign, start, reply or resolve), counted in the period of that step.",
+        ),
+        _k(
+            "wo.resolution_s",
+            "办结时长",
+            "Resolution time",
+            "seconds",
+            "lower",
+            WO,
+            "从工单创建到第一次办结的平均时长，计入办结所在的时段。",
+            "Mean time from creation to the first resolution, counted in its period.",
+        ),
+        _k(
+            "wo.on_time_rate",
+            "按时办结率",
+            "Resolved on time",
+            "rate",
+            "higher",
+            WO,
+            "当期首次办结的工单中，办结前没有超时（SLA）的比例。",
+            "Share of cases first resolved in the period with no SLA breach before that.",
+        ),
+        _k(
+            "wo.sla_breaches",
+            "超时次数",
+            "SLA breaches",
+            "count",
+            "lower",
+            WO,
+            "当期发生的超时次数（同一工单同一时限只计一次）。",
+            "SLA deadlines passed in the period (one per case and deadline).",
+        ),
+        _k(
+            "wo.reopen_rate",
+            "重新打开率",
+            "Reopen rate",
+            "rate",
+            "lower",
+            WO,
+            "当期重新打开次数与办结次数之比。",
+            "Reopenings in the period over resolutions in the period.",
+        ),
+        _k(
+            "wo.rating_mean",
+            "平均评分",
+            "Mean rating",
+            "score",
+            "higher",
+            WO,
+            "居民对工单处理的平均评分（1–5分，同一工单以最后一次评价为准），计入评价所在的时段。",
+            "Residents' mean rating of cases (1–5; a case's latest rating counts), in the "
+            "period it was given.",
+        ),
+        _k(
+            "wo.satisfied_rate",
+            "满意率",
+            "Satisfied share",
+            "rate",
+            "higher",
+            WO,
+            "评分为4分或5分的评价所占比例。",
+            "Share of ratings of 4 or 5.",
+        ),
+        _k(
+            "alarm.raised",
+            "告警数",
+            "Alarms raised",
+            "count",
+            "lower",
+            AL,
+            "当期首次触发的告警数量。",
+            "Alarms first raised in the period.",
+        ),
+        _k(
+            "alarm.ack_s",
+            "告警确认时长",
+            "Time to acknowledge",
+            "seconds",
+            "lower",
+            AL,
+            "从告警触发到被确认的平均时长，计入确认所在的时段。",
+            "Mean time from an alarm being raised to its acknowledgement, in that period.",
+        ),
+        _k(
+            "alarm.clear_s",
+            "告警解除时长",
+            "Time to clear",
+            "seconds",
+            "lower",
+            AL,
+            "从告警触发到解除的平均时长（含规则自动解除），计入解除所在的时段。",
+            "Mean time from raising to clearing (automatic clears included), in that period.",
+        ),
+        _k(
+            "alarm.false_rate",
+            "误报率",
+            "False-alarm share",
+            "rate",
+            "lower",
+            AL,
+            "当期解除的告警中被判定为误报的比例。告警事件目前没有误报标记，暂不可用。",
+            "Share of alarms cleared in the period that were judged false. Alarm events do "
+            "not carry that judgement yet: not available.",
+            available=False,
+        ),
+        _k(
+            "notify.delivery_rate",
+            "通知送达率",
+            "Delivery rate",
+            "rate",
+            "higher",
+            NO,
+            "已发送与（已发送＋发送失败）之比；因免打扰暂缓或按偏好不发的不计入。",
+            "Sent over sent plus failed; deliveries held by quiet hours or suppressed by "
+            "preference are left out.",
+        ),
+        _k(
+            "notify.read_rate",
+            "站内信阅读率",
+            "In-app read rate",
+            "rate",
+            "higher",
+            NO,
+            "当期发出的站内信中已被阅读的比例。通知服务目前不发布阅读事件，暂不可用。",
+            "Share of in-app messages sent in the period that were read. The notification "
+            "service publishes no read event yet: not available.",
+            available=False,
+        ),
     )
 }

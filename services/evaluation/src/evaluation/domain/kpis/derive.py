@@ -55,8 +55,9 @@ def derive(facts: Sequence[Fact], grids: Mapping[str, str]) -> tuple[Contributio
 
 
 class _Emit:
-    def __init__(self, community: str, building: str | None, grids: Mapping[str, str],
-                 service: str | None) -> None:
+    def __init__(
+        self, community: str, building: str | None, grids: Mapping[str, str], service: str | None
+    ) -> None:
         self.out: list[Contribution] = []
         self.where = (community, building, grids.get(building) if building else None, service)
 
@@ -72,20 +73,26 @@ def _work_order(facts: list[Fact], grids: Mapping[str, str]) -> tuple[Contributi
     latest = facts[-1]
     placed = [s for s in steps if s.building_id]
     case_type = steps[-1].case_type if steps else getattr(latest, "case_type", None)
-    emit = _Emit(latest.community_id, placed[-1].building_id if placed else None, grids,
-                 case_type)
+    emit = _Emit(latest.community_id, placed[-1].building_id if placed else None, grids, case_type)
     created = next((s for s in steps if s.action == "created"), None)
     if created is not None:
         emit("wo.opened", created.at, 1, 0, created)
         later = [s for s in steps if s.at >= created.at]
         response = next((s for s in later if s.action in RESPONSE_ACTIONS), None)
         if response is not None:
-            emit("wo.first_response_s", response.at, _secs(created.at, response.at), 1,
-                 created, response)
+            emit(
+                "wo.first_response_s",
+                response.at,
+                _secs(created.at, response.at),
+                1,
+                created,
+                response,
+            )
         resolved = next((s for s in later if s.action == "resolve"), None)
         if resolved is not None:
-            emit("wo.resolution_s", resolved.at, _secs(created.at, resolved.at), 1,
-                 created, resolved)
+            emit(
+                "wo.resolution_s", resolved.at, _secs(created.at, resolved.at), 1, created, resolved
+            )
             late = [b for b in breaches if b.at <= resolved.at]
             emit("wo.on_time_rate", resolved.at, 0 if late else 1, 1, resolved, *late)
     for s in steps:
@@ -110,11 +117,15 @@ def _alarm(snaps: list[AlarmSnapshot], grids: Mapping[str, str]) -> tuple[Contri
     emit = _Emit(latest.community_id, latest.building_id, grids, latest.alarm_type)
     first = min(snaps, key=lambda s: (s.first_at, s.event_id))
     emit("alarm.raised", first.first_at, 1, 0, first)
-    acked = sorted((s for s in snaps if s.acknowledged_at), key=lambda s: (s.acknowledged_at, s.event_id))
+    acked = sorted(
+        (s for s in snaps if s.acknowledged_at), key=lambda s: (s.acknowledged_at, s.event_id)
+    )
     if acked:
         a = acked[0]
         assert a.acknowledged_at is not None
-        emit("alarm.ack_s", a.acknowledged_at, _secs(first.first_at, a.acknowledged_at), 1, first, a)
+        emit(
+            "alarm.ack_s", a.acknowledged_at, _secs(first.first_at, a.acknowledged_at), 1, first, a
+        )
     cleared = sorted((s for s in snaps if s.cleared_at), key=lambda s: (s.cleared_at, s.event_id))
     if cleared:
         c = cleared[0]

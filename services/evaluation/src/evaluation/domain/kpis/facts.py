@@ -113,28 +113,55 @@ def fact_of(event_id: str, data: EventData) -> Fact | None:
     match data:
         case WorkOrderChangedV1():
             return WorkOrderStep(
-                event_id, data.community_id, data.occurred_at, data.work_order_id,
-                data.case_type, data.action, str(data.status), data.building_id,
+                event_id,
+                data.community_id,
+                data.occurred_at,
+                data.work_order_id,
+                data.case_type,
+                data.action,
+                str(data.status),
+                data.building_id,
             )
         case WorkOrderRatedV1():
             return WorkOrderRating(
-                event_id, data.community_id, data.rated_at, data.work_order_id,
-                data.case_type, data.rating, data.comment,
+                event_id,
+                data.community_id,
+                data.rated_at,
+                data.work_order_id,
+                data.case_type,
+                data.rating,
+                data.comment,
             )
         case WorkOrderSlaBreachedV1():
             return WorkOrderBreach(
-                event_id, data.community_id, data.breached_at, data.work_order_id,
-                data.case_type, data.due_at,
+                event_id,
+                data.community_id,
+                data.breached_at,
+                data.work_order_id,
+                data.case_type,
+                data.due_at,
             )
         case AlarmRaisedV1() | AlarmAcknowledgedV1() | AlarmClearedV1():
             return AlarmSnapshot(
-                event_id, data.community_id, data.last_at, data.alarm_id, data.alarm_type,
-                data.building_id, data.first_at, data.acknowledged_at, data.cleared_at,
+                event_id,
+                data.community_id,
+                data.last_at,
+                data.alarm_id,
+                data.alarm_type,
+                data.building_id,
+                data.first_at,
+                data.acknowledged_at,
+                data.cleared_at,
                 getattr(data, "false_alarm", None),
             )
         case NotificationDeliveredV1() if data.community_id:
             return Delivery(
-                event_id, data.community_id, data.decided_at, data.delivery_id,
-                data.template, str(data.channel), str(data.status),
+                event_id,
+                data.community_id,
+                data.decided_at,
+                data.delivery_id,
+                data.template,
+                str(data.channel),
+                str(data.status),
             )
     return None

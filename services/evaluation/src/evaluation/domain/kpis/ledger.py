@@ -108,13 +108,15 @@ class KpiLedger:
                 self.buckets[key] = total
         return moves
 
-    def value(self, kpi: str, scope: str, scope_id: str, period: Period,
-              service: str = "") -> KpiValue:
+    def value(
+        self, kpi: str, scope: str, scope_id: str, period: Period, service: str = ""
+    ) -> KpiValue:
         stat = self.buckets.get(BucketKey(kpi, scope, scope_id, service, period), Stat())
         return KpiValue(kpi, value_of(kpi, stat) if stat.n else None, stat)
 
-    def inputs(self, kpi: str, scope: str, scope_id: str, period: Period,
-               service: str = "") -> list[str]:
+    def inputs(
+        self, kpi: str, scope: str, scope_id: str, period: Period, service: str = ""
+    ) -> list[str]:
         """The event ids behind one figure (traceability), sorted."""
         key = BucketKey(kpi, scope, scope_id, service, period)
         ids: set[str] = set()
@@ -128,7 +130,11 @@ class KpiLedger:
         """Per-service values of one KPI in one community and period."""
         out = {}
         for key, stat in self.buckets.items():
-            if (key.kpi, key.scope, key.scope_id, key.period) == (kpi, "community", community_id,
-                                                                  period) and key.service:
+            if (key.kpi, key.scope, key.scope_id, key.period) == (
+                kpi,
+                "community",
+                community_id,
+                period,
+            ) and key.service:
                 out[key.service] = KpiValue(kpi, value_of(kpi, stat), stat)
         return out

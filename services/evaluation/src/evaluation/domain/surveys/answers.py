@@ -67,7 +67,10 @@ def check_response(survey: Survey, raw: Mapping[str, Any]) -> CheckedResponse:
             if not _present(given):
                 if q.required:
                     raise AnswerProblem(
-                        "evaluation.answer_missing", q.id, "这道题必须作答。", "This question needs an answer."
+                        "evaluation.answer_missing",
+                        q.id,
+                        "这道题必须作答。",
+                        "This question needs an answer.",
                     )
                 continue
             kept[q.id] = _normalise(q, given)
@@ -114,7 +117,10 @@ def _present(value: Any) -> bool:
 
 def _normalise(q: Question, value: Any) -> Answer:
     bad = AnswerProblem(
-        "evaluation.answer_invalid", q.id, "这道题的回答不符合要求。", "The answer does not fit the question."
+        "evaluation.answer_invalid",
+        q.id,
+        "这道题的回答不符合要求。",
+        "The answer does not fit the question.",
     )
     match q.kind:
         case QuestionKind.SINGLE:

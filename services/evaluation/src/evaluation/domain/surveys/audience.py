@@ -69,8 +69,11 @@ def reminders_due(survey: Survey, now: datetime, sent: Iterable[int]) -> list[in
         return []
     done = set(sent)
     return sorted(
-        (d for d in set(survey.reminder_days_before_close) if d not in done
-         and survey.closes_at - timedelta(days=d) <= now),
+        (
+            d
+            for d in set(survey.reminder_days_before_close)
+            if d not in done and survey.closes_at - timedelta(days=d) <= now
+        ),
         reverse=True,
     )
 
@@ -92,9 +95,7 @@ class ResponseRate:
         return None if self.eligible == 0 else min(1.0, self.responded / self.eligible)
 
 
-def response_rates(
-    eligible: Mapping[str, int], responded: Mapping[str, int]
-) -> list[ResponseRate]:
+def response_rates(eligible: Mapping[str, int], responded: Mapping[str, int]) -> list[ResponseRate]:
     """Response rate per place (building, grid or community), in place order.
 
     ``eligible`` counts the response keys each place holds (people or households, as the
