@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+
 from evaluation.data import load_method_data, load_questionnaire
 from evaluation.domain.indices import KpiInput, compute_index, parse_method
 from evaluation.domain.kpis import KpiLedger, fact_of

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from evaluation.data import load_method_data
 from evaluation.domain.indices import (
     KpiInput,

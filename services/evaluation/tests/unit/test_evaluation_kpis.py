@@ -6,6 +6,7 @@ import random
 from itertools import permutations
 
 import pytest
+
 from evaluation.domain.kpis import KpiLedger, fact_of
 from evaluation.domain.periods import parse_period
 from evaluation_fixtures import (

@@ -6,13 +6,6 @@ import io
 from pathlib import Path
 
 import pytest
-from evaluation.adapters.pdf import BUILTIN, FONT_CANDIDATES, render_pdf
-from evaluation.data import load_questionnaire
-from evaluation.domain.indices import compute_index
-from evaluation.domain.report import build_monthly_report, rank_services
-from evaluation.domain.scoring import score_dimensions
-from evaluation.domain.themes import summarise
-from evaluation_fixtures import COMMUNITY, at
 from pypdf import PdfReader
 from test_evaluation_hand_calculation import (
     METHOD,
@@ -21,6 +14,14 @@ from test_evaluation_hand_calculation import (
     november_ledger,
     security_responses,
 )
+
+from evaluation.adapters.pdf import BUILTIN, FONT_CANDIDATES, render_pdf
+from evaluation.data import load_questionnaire
+from evaluation.domain.indices import compute_index
+from evaluation.domain.report import build_monthly_report, rank_services
+from evaluation.domain.scoring import score_dimensions
+from evaluation.domain.themes import summarise
+from evaluation_fixtures import COMMUNITY, at
 
 
 def november_report():

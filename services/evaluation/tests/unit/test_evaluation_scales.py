@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+
 from evaluation.data import load_method_data, load_questionnaire, method_versions
 from evaluation.domain.indices import parse_method
 from evaluation.domain.scoring import acsi, cronbach_alpha, nps, score_dimensions

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
+
 from evaluation.domain.surveys import (
     AnswerProblem,
     AnswerUnit,
@@ -18,7 +20,6 @@ from evaluation.domain.surveys import (
     to_remind,
 )
 from evaluation_fixtures import at
-from pydantic import ValidationError
 
 T = {"zh": "题", "en": "Q"}
 YES_NO = [

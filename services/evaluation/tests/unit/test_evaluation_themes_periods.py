@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from evaluation.domain.periods import Granularity, parse_period, period_of, periods_of
 from evaluation.domain.themes import polarity, scrub, summarise, theme
 

@@ -1,0 +1,82 @@
+"""Reading the KPI buckets back: values of a place and period, per service, and the event
+ids behind a figure (traceability)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from evaluation.db.models import BuildingGrid, KpiAggregate, KpiBucket
+from evaluation.domain.kpis import KPIS, KpiValue, Stat, value_of
+from evaluation.domain.kpis.ledger import bucket_keys
+from evaluation.domain.periods import Period
+from evaluation.kpi_store import contribution_from_json
+from sc_core.db.uow import UnitOfWork
+
+
+async def values(
+    uow: UnitOfWork, scope: str, scope_id: str, period: Period, service: str = ""
+) -> dict[str, KpiValue]:
+    """Every KPI at one place and period (a KPI with nothing measured: value None, n 0)."""
+    rows = (
+        await uow.session.execute(
+            select(KpiBucket).where(
+                KpiBucket.scope == scope,
+                KpiBucket.scope_id == scope_id,
+                KpiBucket.service == service,
+                KpiBucket.period == period.key,
+            )
+        )
+    ).scalars()
+    stats = {r.kpi: Stat(r.num, r.den, r.n) for r in rows}
+    out = {}
+    for code in KPIS:
+        stat = stats.get(code, Stat())
+        out[code] = KpiValue(code, value_of(code, stat) if stat.n else None, stat)
+    return out
+
+
+async def by_service(
+    uow: UnitOfWork, kpi: str, community_id: str, period: Period
+) -> dict[str, KpiValue]:
+    rows = (
+        await uow.session.execute(
+            select(KpiBucket).where(
+                KpiBucket.kpi == kpi,
+                KpiBucket.scope == "community",
+                KpiBucket.scope_id == community_id,
+                KpiBucket.service != "",
+                KpiBucket.period == period.key,
+                KpiBucket.n > 0,
+            )
+        )
+    ).scalars()
+    return {
+        r.service: KpiValue(kpi, value_of(kpi, Stat(r.num, r.den, r.n)), Stat(r.num, r.den, r.n))
+        for r in rows
+    }
+
+
+async def inputs(uow: UnitOfWork, kpi: str, community_id: str, period: Period) -> tuple[str, ...]:
+    """The event ids behind a community's figure of one KPI and period, sorted."""
+    rows = await uow.session.scalars(
+        select(KpiAggregate.contributions).where(
+            KpiAggregate.contributions.contains([{"kpi": kpi, "community_id": community_id}])
+        )
+    )
+    ids: set[str] = set()
+    for contributions in rows:
+        for raw in contributions:
+            c = contribution_from_json(raw)
+            if c.kpi != kpi or c.community_id != community_id:
+                continue
+            if any(k.scope == "community" and k.period == period for k in bucket_keys(c)):
+                ids.update(c.event_ids)
+    return tuple(sorted(ids))
+
+
+async def place_community(uow: UnitOfWork, scope: str, place_id: str) -> str | None:
+    """The community a building or grid belongs to, when the place directory knows it."""
+    column = BuildingGrid.building_id if scope == "building" else BuildingGrid.grid_id
+    return await uow.session.scalar(
+        select(BuildingGrid.community_id).where(column == place_id).limit(1)
+    )
