@@ -1,0 +1,1 @@
+"""Adapters: renderers and protocol code the domain is put to work with."""
