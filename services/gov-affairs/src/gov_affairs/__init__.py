@@ -1,1 +1,1 @@
-"""Government affairs (政务) service: notices, the online service hall, welfare and community life."""
+"""Government affairs (政务): notices, the online service hall, welfare, community life."""
