@@ -4,9 +4,9 @@ A verification code is 15 random characters of Crockford's base-32 alphabet (75 
 the operating system's CSPRNG) and a Luhn mod 32 check character, shown in four groups of
 four: ``7KQ2-M9XA-PT4C-Z8HB``. Anyone may check a code at the public endpoint; 2^75 codes
 make guessing one that exists hopeless (a million certificates: one chance in 3·10^16 per
-guess, and the endpoint is rate-limited). The check character catches every single-character
-typo and every swap of two neighbours before the database is asked. The service stores only
-the code's SHA-256, so a copy of the database does not hand out valid codes.
+guess, and the endpoint is rate-limited). The check character catches every
+single-character typo and nearly every swap of two neighbours before the database is asked.
+The service stores only the code's SHA-256, so a copy of the database hands out no codes.
 
 What the public check shows is deliberately little: the kind of certificate, the holder's
 name masked (王*英), the issuer, the dates and whether it stands (valid, expired, revoked).

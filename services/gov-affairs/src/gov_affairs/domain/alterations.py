@@ -1,0 +1,184 @@
+"""Alteration requests (6.5.2 d, 装修/改建): apply, approve, work, inspect, archive.
+
+::
+
+    submitted ─(approval flow: property, then the community for structural work)─▶ approved
+    approved ─start─▶ in_works ─inspect(pass)─▶ inspected ─archive─▶ archived
+                        ▲   └─inspect(fail)─▶ rectifying ─┘ (re-inspected)
+    submitted ─(a signer rejects)─▶ rejected;  before works ─withdraw─▶ withdrawn
+
+What the Measures for Residential Interior Decoration (住宅室内装饰装修管理办法, art. 5)
+forbid is refused at once with the reason: changing load-bearing structure without the
+original design unit's plan, turning a room without waterproofing into a wet room, removing
+gas or heating mains... A room with a request that is neither archived, rejected nor
+withdrawn has an *open alteration*, which the room register shows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from gov_affairs.domain.approvals.flow import FlowDef
+from gov_affairs.domain.text import Text
+
+Kind = Literal["decoration", "alteration", "extension"]  # 装修, 改建, 扩建
+Status = Literal[
+    "submitted",
+    "approved",
+    "rejected",
+    "withdrawn",
+    "in_works",
+    "rectifying",
+    "inspected",
+    "archived",
+]
+OPEN = frozenset({"submitted", "approved", "in_works", "rectifying", "inspected"})
+Scope = Literal[
+    "walls_non_structural",
+    "floors",
+    "plumbing",
+    "electrical",
+    "kitchen_bath",
+    "windows",
+    "balcony_enclosure",
+    "load_bearing",
+    "wet_room_relocation",
+    "gas_heating_mains",
+    "facade",
+]
+
+FORBIDDEN: dict[str, Text] = {
+    "load_bearing": Text(
+        zh="不得擅自拆改承重墙、梁、柱等主体和承重结构（第五条）",
+        en="no changes to load-bearing structure without the design unit's plan (art. 5)",
+    ),
+    "wet_room_relocation": Text(
+        zh="不得将没有防水要求的房间或阳台改为卫生间、厨房（第五条）",
+        en="no kitchen or bathroom in a room without waterproofing (art. 5)",
+    ),
+    "gas_heating_mains": Text(
+        zh="不得拆改燃气、供暖等主管道及设施（第五条）",
+        en="no changes to gas or heating mains (art. 5)",
+    ),
+}
+# scopes that need the community (and its housing department) after the property
+STRUCTURAL = frozenset({"balcony_enclosure", "facade", "windows"})
+
+FLOW = FlowDef.model_validate(
+    {
+        "steps": [
+            {
+                "key": "property",
+                "name": {"zh": "物业审核", "en": "Property check"},
+                "signers": [{"role": "property_manager"}],
+                "due": {"working_days": 3},
+            },
+            {
+                "key": "community",
+                "name": {"zh": "社区审批", "en": "Community approval"},
+                "signers": [{"role": "community_admin"}],
+                "due": {"working_days": 5},
+                "condition": {
+                    "any": [
+                        {
+                            "fact": "alteration.kind",
+                            "op": "in",
+                            "value": ["alteration", "extension"],
+                        },
+                        {"fact": "alteration.structural", "op": "eq", "value": True},
+                    ]
+                },
+            },
+        ]
+    }
+)
+
+
+class Inspection(BaseModel):
+    at: datetime
+    by: str
+    passed: bool
+    findings: str
+    photos: list[str] = Field(default_factory=list)
+
+
+class Alteration(BaseModel):
+    room_id: str
+    community_id: str
+    applicant: str
+    kind: Kind
+    scopes: list[Scope] = Field(min_length=1)
+    contractor: str | None = Field(default=None, max_length=100)
+    planned_start: date
+    planned_end: date
+    status: Status = "submitted"
+    inspections: list[Inspection] = Field(default_factory=list)
+    archived_at: datetime | None = None
+
+
+class AlterationError(Exception):
+    def __init__(self, code: str, message: str, reasons: list[Text] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.reasons = reasons or []
+
+
+def check_request(a: Alteration) -> dict[str, object]:
+    """Refuse what the law forbids; return the facts the approval flow reads."""
+    bad = [FORBIDDEN[s] for s in a.scopes if s in FORBIDDEN]
+    if bad:
+        raise AlterationError("alteration.forbidden", "The work asked for is not allowed", bad)
+    if a.planned_end < a.planned_start:
+        raise AlterationError("alteration.bad_dates", "The work ends before it starts")
+    return {"alteration": {"kind": a.kind, "structural": bool(set(a.scopes) & STRUCTURAL)}}
+
+
+_MOVES: dict[str, tuple[frozenset[str], Status]] = {
+    "approved": (frozenset({"submitted"}), "approved"),
+    "rejected": (frozenset({"submitted"}), "rejected"),
+    "withdraw": (frozenset({"submitted", "approved"}), "withdrawn"),
+    "start": (frozenset({"approved"}), "in_works"),
+    "archive": (frozenset({"inspected"}), "archived"),
+}
+
+
+def move(a: Alteration, action: str, now: datetime) -> Alteration:
+    sources, target = _MOVES[action]
+    if a.status not in sources:
+        raise AlterationError(
+            "alteration.bad_state", f"'{action}' is not possible while {a.status}"
+        )
+    a = a.model_copy(deep=True)
+    a.status = target
+    if target == "archived":
+        a.archived_at = now
+    return a
+
+
+def inspect(
+    a: Alteration,
+    by: str,
+    now: datetime,
+    *,
+    passed: bool,
+    findings: str,
+    photos: list[str] | None = None,
+) -> Alteration:
+    """Record the completion inspection (竣工检查); a failed one asks for rectification."""
+    if a.status not in {"in_works", "rectifying"}:
+        raise AlterationError("alteration.bad_state", "Inspection follows the works")
+    if not findings.strip():
+        raise AlterationError("alteration.findings_required", "An inspection records what was seen")
+    a = a.model_copy(deep=True)
+    a.inspections.append(
+        Inspection(at=now, by=by, passed=passed, findings=findings, photos=photos or [])
+    )
+    a.status = "inspected" if passed else "rectifying"
+    return a
+
+
+def is_open(a: Alteration) -> bool:
+    return a.status in OPEN
