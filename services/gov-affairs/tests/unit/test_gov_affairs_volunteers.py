@@ -1,0 +1,104 @@
+"""Volunteers: numbers that are not ID numbers, certification, hours with the regulation's
+fields (corrected, never edited), bookings, the time bank."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from pydantic import ValidationError
+
+from gov_affairs.domain import volunteers as v
+
+T = datetime(2026, 4, 1, 1, 0, tzinfo=UTC)
+
+
+def test_volunteer_numbers() -> None:
+    n = v.volunteer_number("330106", 2026, 17)
+    assert len(n) == 16 and n.startswith("330106202600017")
+    assert v.check_volunteer_number(n)
+    assert not v.check_volunteer_number(n[:-1] + ("0" if n[-1] != "0" else "1"))
+    with pytest.raises(ValueError, match="six-digit"):
+        v.volunteer_number("33A106", 2026, 1)
+
+
+def certified() -> v.Volunteer:
+    applicant = v.Volunteer(person_ref="p1", community_id="c1", skills=["理发", "陪诊"])
+    with pytest.raises(v.VolunteerError):
+        v.record_hours(
+            applicant,
+            project="x",
+            content="x",
+            place="x",
+            started_at=T,
+            ended_at=T,
+            organisation="x",
+            recorded_by="x",
+            recorded_at=T,
+        )
+    return v.certify(applicant, "admin-1", date(2026, 3, 1), v.volunteer_number("330106", 2026, 1))
+
+
+def record(
+    vol: v.Volunteer, minutes: int, corrects: str | None = None, day: int = 0
+) -> v.HoursRecord:
+    start = T + timedelta(days=day)
+    return v.record_hours(
+        vol,
+        record_id_of=corrects,
+        project="助老理发",
+        content="为独居老人上门理发",
+        place="3号楼",
+        started_at=start,
+        ended_at=start + timedelta(minutes=minutes),
+        organisation="幸福里社区志愿者服务队",
+        recorded_by="admin-1",
+        recorded_at=start,
+    )
+
+
+def test_hours_records_carry_the_regulations_fields_and_round_down_to_half_hours() -> None:
+    vol = certified()
+    r = record(vol, 80)
+    assert (r.volunteer_number, r.hours, r.organisation) == (
+        vol.number,
+        Decimal("1.0"),
+        "幸福里社区志愿者服务队",
+    )
+    assert record(vol, 150).hours == Decimal("2.5")
+    with pytest.raises(ValidationError):
+        record(vol, 0)
+
+
+def test_corrections_replace_and_periods_filter() -> None:
+    vol = certified()
+    records = [
+        ("r1", record(vol, 120)),
+        ("r2", record(vol, 60, day=40)),
+        ("r3", record(vol, 180, "r1")),
+    ]
+    assert v.total_hours(records) == Decimal("4.0")  # r1's 2 h corrected to 3 h, plus 1 h
+    assert v.total_hours(records, until=date(2026, 4, 30)) == Decimal("3.0")
+
+
+def test_bookings_of_offered_slots() -> None:
+    slot = (T + timedelta(days=2), T + timedelta(days=2, hours=1))
+    offer = v.Offer(volunteer_number="3301062026000017", title="陪同就医", slots=[slot])
+    taken: list[v.Booking] = []
+    taken.append(v.book(offer, taken, "r1", slot, T))
+    with pytest.raises(v.VolunteerError) as twice:
+        v.book(offer, taken, "r2", slot, T)
+    assert twice.value.code == "volunteer.slot_taken"
+    with pytest.raises(v.VolunteerError) as other:
+        v.book(offer, taken, "r2", (T, T + timedelta(hours=1)), T)
+    assert other.value.code == "volunteer.no_such_slot"
+
+
+def test_time_bank() -> None:
+    entries = [v.TimeEntry(T, Decimal("2.0"), "助老理发"), v.TimeEntry(T, Decimal("1.5"), "陪诊")]
+    v.spend(entries, Decimal("3"), "母亲的居家照护", T, beneficiary="mother")
+    assert v.balance(entries) == Decimal("0.5")
+    with pytest.raises(v.VolunteerError) as short:
+        v.spend(entries, Decimal("1"), "x", T)
+    assert short.value.code == "timebank.insufficient"
