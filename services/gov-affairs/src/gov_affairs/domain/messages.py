@@ -1,0 +1,133 @@
+"""What gov-affairs tells people through the notification service: one template per kind of
+message, Chinese and English, with ``{placeholders}`` the notification service fills from the
+request's variables (``NotificationRequestedV1.template`` / ``variables``).
+
+Places are named as people say them (幸福里社区 1号楼 1单元 101室) by the caller; no
+template ever shows an id or an enum value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Template:
+    code: str
+    zh_title: str
+    zh_body: str
+    en_title: str
+    en_body: str
+
+    def placeholders(self) -> set[str]:
+        found: set[str] = set()
+        for part in (self.zh_title, self.zh_body, self.en_title, self.en_body):
+            found |= set(re.findall(r"\{([a-z_]+)\}", part))
+        return found
+
+
+TEMPLATES = {
+    t.code: t
+    for t in (
+        Template(
+            "gov.notice.published", "社区公告：{title}", "{excerpt}", "Notice: {title}", "{excerpt}"
+        ),
+        Template(
+            "gov.application.more_requested",
+            "请补充办事材料",
+            "您申请的“{item}”需要补充：{materials}。{note}",
+            "More material needed",
+            "Your application for {item_en} needs: {materials_en}. {note}",
+        ),
+        Template(
+            "gov.application.approved",
+            "“{item}”已办结",
+            "您申请的“{item}”已审核通过。{result}证明验证码：{code}。",
+            "{item_en}: approved",
+            "Your application for {item_en} was approved. {result_en}Certificate code: {code}.",
+        ),
+        Template(
+            "gov.application.rejected",
+            "“{item}”未通过审核",
+            "您申请的“{item}”未通过审核：{reason}",
+            "{item_en}: not approved",
+            "Your application for {item_en} was not approved: {reason}",
+        ),
+        Template(
+            "gov.approval.task",
+            "待审批：{item}",
+            "{place}的“{item}”申请待您审批，请于{due}前处理。",
+            "To approve: {item_en}",
+            "An application for {item_en} from {place} waits for you; due {due}.",
+        ),
+        Template(
+            "gov.approval.reminder",
+            "审批即将到期：{item}",
+            "{place}的“{item}”申请将于{due}到期，请尽快处理。",
+            "Approval due soon: {item_en}",
+            "The application for {item_en} from {place} is due {due}.",
+        ),
+        Template(
+            "gov.approval.escalated",
+            "审批已超时：{item}",
+            "{place}的“{item}”申请已超过办理时限（{due}），已转由您处理。",
+            "Approval overdue: {item_en}",
+            "The application for {item_en} from {place} passed its due time ({due}) and is now"
+            " yours to decide.",
+        ),
+        Template(
+            "gov.permit.expiring",
+            "居住证将于{date}到期",
+            "您的居住证将于{date}到期，还有{days}天，请及时办理签注。",
+            "Residence permit expires {date}",
+            "Your residence permit expires on {date}, in {days} days; please have it endorsed.",
+        ),
+        Template(
+            "gov.flag.opened",
+            "人口核查：{kind}",
+            "{place}：{summary}。请核实并在平台上记录处理结果。",
+            "Population check: {kind_en}",
+            "{place}: {summary}. Please check and record the outcome.",
+        ),
+        Template(
+            "gov.activity.announced",
+            "社区活动：{title}",
+            "{time}在{venue}举办“{title}”，名额{capacity}人，欢迎报名。",
+            "Community activity: {title}",
+            "{title} at {venue}, {time}; {capacity} places. Sign up in the app.",
+        ),
+        Template(
+            "gov.activity.promoted",
+            "候补成功：{title}",
+            "有人取消了报名，您已从候补转为正式报名“{title}”（{time}，{venue}）。",
+            "You have a place: {title}",
+            "A place came free: you are now signed up for {title} ({time}, {venue}).",
+        ),
+        Template(
+            "gov.vote.opened",
+            "业主表决：{title}",
+            "“{title}”表决已开始，截止{closes}。每户业主一票，可在线投票或填写纸质表决票。",
+            "Owners' vote: {title}",
+            "Voting on {title} is open until {closes}: one vote per owner, in the app or on paper.",
+        ),
+        Template(
+            "gov.vote.result",
+            "表决结果：{title}",
+            "{verdict}",
+            "Vote result: {title}",
+            "{verdict_en}",
+        ),
+    )
+}
+
+
+def render(code: str, locale: str, variables: dict[str, str]) -> tuple[str, str]:
+    """Title and body as the notification service renders them (a missing variable empty)."""
+    t = TEMPLATES[code]
+    title, body = (t.zh_title, t.zh_body) if locale.startswith("zh") else (t.en_title, t.en_body)
+
+    def fill(s: str) -> str:
+        return re.sub(r"\{([a-z_]+)\}", lambda m: variables.get(m.group(1), ""), s)
+
+    return fill(title), fill(body)
