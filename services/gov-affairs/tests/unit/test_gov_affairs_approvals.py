@@ -257,3 +257,18 @@ def test_the_run_round_trips_as_json() -> None:
 def test_malformed_flows_are_refused(bad: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         FlowDef.model_validate(bad)
+
+
+def test_someone_who_signed_an_earlier_step_does_not_sign_a_later_one() -> None:
+    both = {"community_admin": ["boss", "admin-1"], "gov_officer": ["boss", "officer-1"]}
+
+    def res(ref: SignerRef) -> list[str]:
+        return both.get(ref.role or "", [])
+
+    c = e.Context(now=T0, resolve=res)
+    run = e.start(TWO_IN_ORDER, "r", c).approval
+    run = e.decide(run, "boss", "approve", c).approval
+    assert [t.assignee for t in run.state("street").tasks] == ["officer-1"]
+    relaxed = flow(step("a", "community_admin"), step("b", "gov_officer", distinct_signers=False))
+    run = e.decide(e.start(relaxed, "r", c).approval, "boss", "approve", c).approval
+    assert [t.assignee for t in run.state("b").tasks] == ["boss", "officer-1"]

@@ -172,3 +172,40 @@ def test_overdue_community_check_escalates_to_the_street_office() -> None:
     out = hall.tick(app, ctx(due + timedelta(minutes=1)))
     assert [type(e).__name__ for e in out.effects] == ["Escalated"]
     assert out.effects[0].to == ("officer-1",)
+
+
+def test_the_issues_story_from_application_to_a_verified_certificate() -> None:
+    """Instant grant → the allowance assessed → the certificate composed → its code checks."""
+    from gov_affairs.domain import certificates as cert
+    from gov_affairs.domain import welfare
+    from gov_affairs.domain.defaults import OLD_AGE_PROGRAMME
+
+    data = form(id_number=valid_id("19360520"))
+    app = hall.submit(ITEM, "resident-1", data, dict(ALL_MATERIALS), ctx(), TODAY).application
+    assert app.status == "approved" and app.instant
+    facts = hall.facts_for(ITEM, app.data, app.materials, TODAY)
+    assessment = welfare.assess(OLD_AGE_PROGRAMME, facts)
+    assert assessment.monthly_amount is not None and str(assessment.monthly_amount) == "100.00"
+    facts |= welfare.benefit_facts(assessment)
+    code = cert.new_code()
+    assert ITEM.certificate is not None
+    content = cert.compose(
+        ITEM.certificate, facts, code=code, number="GA-2026-000002", issued_on=TODAY
+    )
+    printed = {line.label.en: line.value for line in content.lines}
+    assert printed == {
+        "Name": "王秀英",
+        "ID number": "110***********" + data["id_number"][-4:],
+        "Age": "89",
+        "Band": "80至89周岁 80 to 89",
+        "Amount (yuan a month)": "100.00",
+    }
+    store = {cert.digest(code): content}  # the service keeps the digest only
+    typed = code.lower().replace("-", " ")
+    found = store.get(cert.digest(typed))
+    assert found is content
+    assert cert.standing(found.valid_until, None, TODAY) == "valid"
+    record = welfare.enrol(
+        OLD_AGE_PROGRAMME, assessment, person_ref="p", community_id="c1", grid_id="g1", since=TODAY
+    )
+    assert welfare.payments_due(record, "2026-04") is not None

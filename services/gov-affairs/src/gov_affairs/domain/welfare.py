@@ -140,6 +140,18 @@ def assess(programme: Programme, facts: Mapping[str, Any]) -> Assessment:
     return Assessment(True, [], None, None, None)
 
 
+def benefit_facts(a: Assessment) -> dict[str, Any]:
+    """What a certificate prints of an assessment (``benefit.*``)."""
+    out: dict[str, Any] = {}
+    if a.tier is not None:
+        out["band"] = f"{a.tier.zh} {a.tier.en}"
+    if a.monthly_amount is not None:
+        out["monthly_amount"] = f"{a.monthly_amount:.2f}"
+    if a.one_off_amount is not None:
+        out["one_off_amount"] = f"{a.one_off_amount:.2f}"
+    return {"benefit": out}
+
+
 def _money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 

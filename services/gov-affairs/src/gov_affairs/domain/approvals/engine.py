@@ -382,7 +382,23 @@ def _advance(run: Approval, after: str | None, ctx: Context, effects: list[Effec
 def _activate(
     run: Approval, step: StepDef, state: StepState, ctx: Context, effects: list[Effect]
 ) -> None:
-    people = [a for ref in step.signers for a in ctx.resolve(ref) if a != run.applicant]
+    earlier = (
+        {
+            t.assignee
+            for s in run.steps
+            if s.key != step.key
+            for t in s.tasks
+            if t.status == "approved"
+        }
+        if step.distinct_signers
+        else set()
+    )
+    people = [
+        a
+        for ref in step.signers
+        for a in ctx.resolve(ref)
+        if a != run.applicant and a not in earlier
+    ]
     people = list(dict.fromkeys(people))
     needed = step.n if step.mode == "n_of_m" else 1
     if len(people) < (needed or 1):

@@ -64,6 +64,8 @@ class StepDef(BaseModel):
     due: Due | None = None
     allow_delegation: bool = True
     may_request_more: bool = True
+    # nobody who approved an earlier step signs this one (two signatures are two people)
+    distinct_signers: bool = True
 
     @model_validator(mode="after")
     def _n(self) -> StepDef:

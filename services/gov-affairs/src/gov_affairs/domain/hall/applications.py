@@ -276,7 +276,9 @@ def act(
     """A signer acts on the application's approval run."""
     if app.run is None or app.status != "in_review":
         raise HallError("hall.not_in_review", "The application is not waiting for a decision")
-    facts = facts_for(item, app.data, app.materials, ctx.now.date(), ctx.facts)
+    facts = facts_for(
+        item, app.data, app.materials, ctx.now.astimezone(ctx.calendar.tz).date(), ctx.facts
+    )
     ctx = dataclasses.replace(ctx, facts=facts)
     try:
         if action in ("approve", "reject"):
