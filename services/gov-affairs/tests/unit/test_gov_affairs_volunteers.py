@@ -102,3 +102,34 @@ def test_time_bank() -> None:
     with pytest.raises(v.VolunteerError) as short:
         v.spend(entries, Decimal("1"), "x", T)
     assert short.value.code == "timebank.insufficient"
+
+
+def test_certificate_of_hours() -> None:
+    from gov_affairs.adapters.certificate_pdf import render_certificate
+    from gov_affairs.domain.certificates import new_code
+
+    vol = certified()
+    records = [
+        ("r1", record(vol, 120)),
+        ("r2", record(vol, 60, day=40)),
+        ("r3", record(vol, 180, "r1")),
+    ]
+    c = v.hours_certificate(
+        name="刘洋",
+        id_number="11010519900307123X",
+        volunteer=vol,
+        records=records,
+        since=date(2026, 1, 1),
+        until=date(2026, 12, 31),
+        organisation_zh="幸福里社区志愿者服务队",
+        organisation_en="Xingfuli volunteers",
+        code=new_code(),
+        number="VS-2026-000001",
+        issued_on=date(2026, 12, 31),
+    )
+    values = {line.label.en: line.value for line in c.lines}
+    assert values["Hours served"] == "4.0"
+    assert values["Volunteer number"] == vol.number
+    assert values["ID number"] == "110***********123X"
+    assert values["Projects"] == "助老理发"
+    assert render_certificate(c, "https://sq.example.gov.cn").startswith(b"%PDF-")

@@ -21,6 +21,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from gov_affairs.domain.certificates import CertificateContent, Line, mask_id_number, normalise
+from gov_affairs.domain.text import Text
+
 Status = Literal["applied", "certified", "suspended", "left"]
 BookingStatus = Literal["booked", "completed", "cancelled", "no_show"]
 HALF_HOUR = Decimal("0.5")
@@ -211,3 +214,57 @@ def spend(
     entry = TimeEntry(at, -hours, what, beneficiary)
     entries.append(entry)
     return entry
+
+
+# --- certificate of hours (志愿服务记录证明) ------------------------------------------------
+
+
+def hours_certificate(
+    *,
+    name: str,
+    id_number: str,
+    volunteer: Volunteer,
+    records: list[tuple[str, HoursRecord]],
+    since: date,
+    until: date,
+    organisation_zh: str,
+    organisation_en: str,
+    code: str,
+    number: str,
+    issued_on: date,
+) -> CertificateContent:
+    """The certificate of hours the measures describe: who (name, ID number masked,
+    volunteer number), the period, the total, and the projects served."""
+    if volunteer.number is None:
+        raise VolunteerError("volunteer.not_certified", "Only a certified volunteer has hours")
+    total = total_hours(records, since, until)
+    corrected = {r.corrects for _, r in records if r.corrects}
+    projects = sorted(
+        {
+            r.project
+            for rid, r in records
+            if rid not in corrected and since <= r.started_at.date() <= until
+        }
+    )
+    lines = (
+        Line(Text(zh="姓名", en="Name"), name),
+        Line(Text(zh="身份证号码", en="ID number"), mask_id_number(id_number)),
+        Line(Text(zh="志愿者编号", en="Volunteer number"), volunteer.number),
+        Line(Text(zh="服务期间", en="Period"), f"{since:%Y-%m-%d} — {until:%Y-%m-%d}"),
+        Line(Text(zh="累计服务时长（小时）", en="Hours served"), f"{total}"),
+        Line(Text(zh="服务项目", en="Projects"), "、".join(projects) or "—"),
+    )
+    return CertificateContent(
+        title=Text(zh="志愿服务记录证明", en="Certificate of volunteer service"),
+        statement=Text(
+            zh="兹证明下列志愿者在本组织参加志愿服务，服务时长以本组织志愿服务记录为准。",
+            en="This certifies that the volunteer below served with our organisation; the hours"
+            " are those of our volunteer service records.",
+        ),
+        lines=lines,
+        issuer=Text(zh=organisation_zh, en=organisation_en),
+        issued_on=issued_on,
+        valid_until=None,
+        code=normalise(code),
+        number=number,
+    )
