@@ -1,0 +1,343 @@
+"""Tables of gov-affairs (phase A draft of the first slices: hall, approvals, certificates,
+welfare, notices, population flags). Personal data is encrypted (``EncryptedString``) with a
+blind index where it must be found; the domain's pydantic objects (an approval run, a
+service item) are stored as JSON beside the columns the service queries.
+
+Not yet wired: the service kit's generator (``make new-service``) brings the Base, the
+platform tables, the place directory and the migrations this joins in phase B.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from sc_core.db.tables import new_metadata, platform_tables
+from sc_core.privacy import EncryptedString
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = new_metadata()
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: DateTime(timezone=True)}
+
+
+platform_tables(Base.metadata)
+metadata = Base.metadata
+Place = String(64)
+Account = String(64)
+Money = Numeric(12, 2)
+
+
+# --- the service hall ---------------------------------------------------------------------
+
+
+class ServiceItemRow(Base):
+    """One version of a service (事项) of a community; an edit adds a version, and an
+    application keeps the version it was made under."""
+
+    __tablename__ = "service_items"
+    __table_args__ = (UniqueConstraint("community_id", "code", "version"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[str] = mapped_column(Place)
+    code: Mapped[str] = mapped_column(String(60))
+    version: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(20))
+    item: Mapped[dict[str, Any]] = mapped_column(JSONB)  # ServiceItem.model_dump(mode="json")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[str] = mapped_column(Account)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApplicationRow(Base):
+    __tablename__ = "applications"
+    __table_args__ = (
+        Index("ix_applications_community_status", "community_id", "status"),
+        Index("ix_applications_applicant", "applicant_id", "submitted_at"),
+        Index("ix_applications_subject", "subject_idx"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    seq: Mapped[int] = mapped_column(BigInteger, Identity(always=True), unique=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)  # GA-2026-000123
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("service_items.id"))
+    item_code: Mapped[str] = mapped_column(String(60))
+    community_id: Mapped[str] = mapped_column(Place)
+    grid_id: Mapped[str | None] = mapped_column(Place)
+    building_id: Mapped[str | None] = mapped_column(Place)
+    unit_id: Mapped[str | None] = mapped_column(Place)
+    room_id: Mapped[str | None] = mapped_column(Place)
+    household_id: Mapped[str | None] = mapped_column(Place)
+    applicant_id: Mapped[str] = mapped_column(Account)
+    # the form's answers (ID numbers, phones, accounts): encrypted JSON, found by the
+    # subject's ID number through its blind index
+    data: Mapped[str] = mapped_column(EncryptedString(context="application.data"))
+    subject_idx: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    instant: Mapped[bool] = mapped_column(Boolean, default=False)
+    materials: Mapped[dict[str, list[str]]] = mapped_column(JSONB, default=dict)
+    requests: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    timeline: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    run: Mapped[dict[str, Any] | None] = mapped_column(JSONB)  # engine.Approval
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ApprovalTaskRow(Base):
+    """One task of an approval run, kept in step with the run's JSON in the same
+    transaction: "what waits for me" and the overdue sweep are indexed queries."""
+
+    __tablename__ = "approval_tasks"
+    __table_args__ = (
+        UniqueConstraint("application_id", "task_id"),
+        Index("ix_approval_tasks_assignee", "assignee_id", "status"),
+        Index("ix_approval_tasks_due", "due_at", postgresql_where=text("status = 'pending'")),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id"))
+    task_id: Mapped[str] = mapped_column(String(80))  # "<step>.<round>.<n>"
+    step: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(16))
+    assignee_id: Mapped[str] = mapped_column(Account)
+    status: Mapped[str] = mapped_column(String(16))
+    community_id: Mapped[str] = mapped_column(Place)
+    due_at: Mapped[datetime | None] = mapped_column()
+    decided_at: Mapped[datetime | None] = mapped_column()
+
+
+class ApplicationFileRow(Base):
+    __tablename__ = "application_files"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    owner_id: Mapped[str] = mapped_column(Account, index=True)
+    application_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("applications.id"), index=True
+    )
+    material: Mapped[str | None] = mapped_column(String(40))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(300))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CertificateRow(Base):
+    __tablename__ = "certificates"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    application_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("applications.id"), unique=True
+    )
+    community_id: Mapped[str] = mapped_column(Place)
+    holder_id: Mapped[str] = mapped_column(Account, index=True)
+    code_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    # what the public check shows, and nothing more, in plain columns
+    title_zh: Mapped[str] = mapped_column(String(120))
+    title_en: Mapped[str] = mapped_column(String(200))
+    holder_masked: Mapped[str] = mapped_column(String(40))
+    issuer_zh: Mapped[str] = mapped_column(String(120))
+    issuer_en: Mapped[str] = mapped_column(String(200))
+    issued_on: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    revoked_at: Mapped[datetime | None] = mapped_column()
+    revoked_reason: Mapped[str | None] = mapped_column(String(500))
+    # the whole printed content (the holder's name) for re-rendering the PDF: encrypted
+    content: Mapped[str] = mapped_column(EncryptedString(context="certificate.content"))
+
+
+# --- welfare ------------------------------------------------------------------------------
+
+
+class ProgrammeRow(Base):
+    __tablename__ = "welfare_programmes"
+    __table_args__ = (UniqueConstraint("community_id", "code", "version"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[str] = mapped_column(Place)
+    code: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    programme: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WelfarePersonRow(Base):
+    """A person in the welfare register: everything about them is sensitive."""
+
+    __tablename__ = "welfare_people"
+    __table_args__ = (UniqueConstraint("community_id", "id_number_idx"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[str] = mapped_column(Place)
+    name: Mapped[str] = mapped_column(EncryptedString(context="welfare.name"))
+    id_number: Mapped[str] = mapped_column(EncryptedString(context="welfare.id_number"))
+    id_number_idx: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(EncryptedString(context="welfare.phone"))
+    # disability certificate number, category and grade (health data): encrypted JSON
+    disability: Mapped[str | None] = mapped_column(EncryptedString(context="welfare.disability"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BeneficiaryRow(Base):
+    __tablename__ = "beneficiaries"
+    __table_args__ = (
+        Index(
+            "uq_beneficiaries_open",
+            "person_id",
+            "programme",
+            unique=True,
+            postgresql_where=text("status <> 'ended'"),
+        ),
+        Index("ix_beneficiaries_grid", "grid_id", "programme", "status"),
+        Index("ix_beneficiaries_community", "community_id", "programme", "status"),
+        Index("ix_beneficiaries_review", "next_review_on"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("welfare_people.id"))
+    programme: Mapped[str] = mapped_column(String(40))
+    application_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("applications.id"))
+    community_id: Mapped[str] = mapped_column(Place)
+    grid_id: Mapped[str | None] = mapped_column(Place)
+    building_id: Mapped[str | None] = mapped_column(Place)
+    status: Mapped[str] = mapped_column(String(16))
+    since: Mapped[date] = mapped_column(Date)
+    monthly_amount: Mapped[Decimal | None] = mapped_column(Money)
+    next_review_on: Mapped[date | None] = mapped_column(Date)
+
+
+class ReviewRow(Base):
+    __tablename__ = "welfare_reviews"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    beneficiary_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("beneficiaries.id"), index=True)
+    on: Mapped[date] = mapped_column(Date)
+    by: Mapped[str] = mapped_column(Account)
+    outcome: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    monthly_amount: Mapped[Decimal | None] = mapped_column(Money)
+
+
+class PaymentRow(Base):
+    """A month's payment; the unique key is what makes "never twice" hold under retries."""
+
+    __tablename__ = "welfare_payments"
+    __table_args__ = (UniqueConstraint("beneficiary_id", "month"),)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    beneficiary_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("beneficiaries.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    reference: Mapped[str | None] = mapped_column(String(64))
+
+
+# --- notices ------------------------------------------------------------------------------
+
+
+class NoticeRow(Base):
+    __tablename__ = "notices"
+    __table_args__ = (
+        Index("ix_notices_community_status", "community_id", "status", "published_at"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[str] = mapped_column(Place)
+    title: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str | None] = mapped_column(String(200))
+    body_en: Mapped[str | None] = mapped_column(Text)
+    roles: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    status: Mapped[str] = mapped_column(String(16))
+    author_id: Mapped[str] = mapped_column(Account)
+    approved_by: Mapped[str | None] = mapped_column(Account)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    pinned_until: Mapped[datetime | None] = mapped_column()
+    expires_at: Mapped[datetime | None] = mapped_column()
+    attachments: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    rejection: Mapped[str | None] = mapped_column(String(500))
+    published_at: Mapped[datetime | None] = mapped_column()
+    withdrawn_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class NoticePlaceRow(Base):
+    """The places a notice is for: a resident's places match them in one indexed query."""
+
+    __tablename__ = "notice_places"
+    __table_args__ = (Index("ix_notice_places_place", "place_type", "place_id"),)
+    notice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("notices.id"), primary_key=True)
+    place_type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    place_id: Mapped[str] = mapped_column(Place, primary_key=True)
+
+
+class NoticeReadRow(Base):
+    __tablename__ = "notice_reads"
+    notice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("notices.id"), primary_key=True)
+    account_id: Mapped[str] = mapped_column(Account, primary_key=True)
+    read_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- population checks --------------------------------------------------------------------
+
+
+class SightingRow(Base):
+    """One unidentified passer's passages in one community on one Beijing day; the key (a
+    face template id or card number) is kept as a blind index and encrypted."""
+
+    __tablename__ = "sightings"
+    community_id: Mapped[str] = mapped_column(Place, primary_key=True)
+    key_idx: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    key: Mapped[str] = mapped_column(EncryptedString(context="sighting.key"))
+    count: Mapped[int] = mapped_column(Integer)
+    first_at: Mapped[datetime] = mapped_column()
+    last_at: Mapped[datetime] = mapped_column()
+    doors: Mapped[list[str]] = mapped_column(JSONB, default=list)
+
+
+class FlagRow(Base):
+    __tablename__ = "population_flags"
+    __table_args__ = (
+        Index(
+            "uq_population_flags_open",
+            "community_id",
+            "kind",
+            "key_idx",
+            unique=True,
+            postgresql_where=text("status <> 'closed'"),
+        ),
+        Index("ix_population_flags_status", "community_id", "status"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[str] = mapped_column(Place)
+    grid_id: Mapped[str | None] = mapped_column(Place)
+    building_id: Mapped[str | None] = mapped_column(Place)
+    kind: Mapped[str] = mapped_column(String(32))
+    key_idx: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16))
+    resolution: Mapped[str | None] = mapped_column(String(32))
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    timeline: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
