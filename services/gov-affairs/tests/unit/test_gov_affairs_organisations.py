@@ -91,3 +91,12 @@ def test_lawyer_bookings() -> None:
     assert o.rate_booking(done, "r1", 5).rating == 5
     with pytest.raises(o.LegalError):
         o.rate_booking(done, "r2", 5)
+
+
+def test_complaints_counted_per_enterprise() -> None:
+    cs = [
+        o.Complaint(org_uscc="A", resident="r1", summary="保洁不到位", status="closed"),
+        o.Complaint(org_uscc="A", resident="r2", summary="收费不透明", status="in_progress"),
+        o.Complaint(org_uscc="B", resident="r1", summary="噪音"),
+    ]
+    assert o.complaints_by_org(cs) == {"A": (2, 1), "B": (1, 1)}

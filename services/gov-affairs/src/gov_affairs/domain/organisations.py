@@ -54,6 +54,39 @@ def search(
     return sorted(hits, key=lambda o: (not o.active, o.name))
 
 
+class OrgMeeting(BaseModel):
+    """A meeting of an organisation with the community (议事, 协商), with its minutes."""
+
+    org_uscc: str
+    held_at: datetime
+    topic: str = Field(min_length=1, max_length=200)
+    attendees: list[str] = Field(default_factory=list, max_length=500)
+    minutes: str = Field(default="", max_length=20000)
+
+
+class Complaint(BaseModel):
+    """A resident's complaint about an enterprise: the case itself is a work order
+    (``case_type`` complaint) handled in the work-orders service; this links the two."""
+
+    org_uscc: str
+    resident: str
+    summary: str = Field(min_length=1, max_length=500)
+    work_order_id: str | None = None  # set when the work-orders service opened the case
+    status: str = "submitted"  # mirrored from the case's events
+
+
+def complaints_by_org(complaints: Iterable[Complaint]) -> dict[str, tuple[int, int]]:
+    """Per organisation: complaints in all, and those still open (for its public record)."""
+    out: dict[str, tuple[int, int]] = {}
+    for c in complaints:
+        total, still_open = out.get(c.org_uscc, (0, 0))
+        out[c.org_uscc] = (
+            total + 1,
+            still_open + (c.status not in {"closed", "cancelled", "rejected"}),
+        )
+    return out
+
+
 # --- party affairs (党务) ------------------------------------------------------------------
 
 MeetingKind = Literal["branch_assembly", "branch_committee", "group_meeting", "party_lecture"]
