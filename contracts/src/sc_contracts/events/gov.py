@@ -1,0 +1,165 @@
+"""Government affairs (政务) as gov-affairs publishes it on ``gov.*.v1`` topics.
+
+Like identity's events, none carries personal data (names, ID numbers, phones, the answers
+of a form, a welfare amount tied to a person's name): consumers that need more ask
+gov-affairs, which masks by the caller's grade. Ids, statuses, places and counts only.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import AwareDatetime, Field
+
+from sc_contracts.events.base import EventData
+
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+
+class ApplicationStatus(StrEnum):
+    """Where an application to the service hall stands."""
+
+    NEEDS_MORE = "needs_more"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class ApplicationChangedV1(EventData):
+    """An application to the online service hall was submitted or took a step."""
+
+    application_id: str = Field(min_length=1, description="Application id; the message key.")
+    number: str = Field(min_length=1, description="Its reference, e.g. GA-2026-000123.")
+    item_code: str = Field(min_length=1, description="The service (事项), e.g. old_age_allowance.")
+    item_version: int = Field(ge=1, description="Version of the service it was made under.")
+    community_id: str = Field(min_length=1, description="Community of the application.")
+    building_id: str | None = Field(default=None, description="Building, if known.")
+    grid_id: str | None = Field(default=None, description="Grid, if known.")
+    applicant_id: str = Field(min_length=1, description="Account that applied.")
+    action: str = Field(
+        min_length=1,
+        description="submitted, more_requested, resubmitted, approved_step, delegated, "
+        "escalated, approved, rejected or withdrawn.",
+    )
+    step: str | None = Field(default=None, description="Approval step concerned, if any.")
+    status: ApplicationStatus = Field(description="Status after the step.")
+    instant: bool = Field(default=False, description="Granted at once by an instant rule (即办).")
+    actor_id: str | None = Field(default=None, description="Who acted; null for the system.")
+    occurred_at: AwareDatetime = Field(description="When.")
+
+
+class CertificateIssuedV1(EventData):
+    """A certificate was issued for an approved application, or revoked."""
+
+    certificate_id: str = Field(min_length=1, description="Certificate id; the message key.")
+    number: str = Field(min_length=1, description="Its printed number.")
+    application_id: str | None = Field(default=None, description="Application it concludes.")
+    item_code: str = Field(min_length=1, description="Service it was issued for.")
+    community_id: str = Field(min_length=1, description="Issuing community.")
+    holder_id: str = Field(min_length=1, description="Account of the holder.")
+    issued_on: str = Field(pattern=DATE_PATTERN, description="Issue date, YYYY-MM-DD.")
+    valid_until: str | None = Field(default=None, pattern=DATE_PATTERN, description="Expiry.")
+    revoked: bool = Field(default=False, description="True when this records a revocation.")
+    occurred_at: AwareDatetime = Field(description="When.")
+
+
+class WelfareChangedV1(EventData):
+    """A welfare record (低保, 临时救助, disability support, 高龄补贴) began, was reviewed,
+    suspended or ended, or paid a month. Statistics per grid and community are built from
+    these."""
+
+    beneficiary_id: str = Field(min_length=1, description="Welfare record id; the message key.")
+    programme: str = Field(min_length=1, description="Programme code, e.g. dibao.")
+    community_id: str = Field(min_length=1, description="Community of the record.")
+    grid_id: str | None = Field(default=None, description="Grid, if known.")
+    action: str = Field(
+        min_length=1, description="enrolled, reviewed, adjusted, suspended, ended or paid."
+    )
+    status: str = Field(min_length=1, description="active, suspended or ended.")
+    month: str | None = Field(
+        default=None, pattern=r"^\d{4}-\d{2}$", description="Month paid (action paid)."
+    )
+    occurred_at: AwareDatetime = Field(description="When.")
+
+
+class NoticeChangedV1(EventData):
+    """A notice (公告) was published, changed or withdrawn. Its text is public."""
+
+    notice_id: str = Field(min_length=1, description="Notice id; the message key.")
+    community_id: str = Field(min_length=1, description="Community.")
+    status: str = Field(min_length=1, description="published or withdrawn.")
+    title: str = Field(min_length=1, description="Title as published (Chinese).")
+    place_types: list[str] = Field(
+        default_factory=list, description="Kinds of the places it is for, in order."
+    )
+    place_ids: list[str] = Field(default_factory=list, description="Ids of those places.")
+    roles: list[str] = Field(default_factory=list, description="Roles it is for; empty: residents.")
+    pinned: bool = Field(default=False, description="Pinned to the top of the board.")
+    occurred_at: AwareDatetime = Field(description="When.")
+
+
+class PopulationFlagChangedV1(EventData):
+    """A population check (6.5.2 a) raised a flag, or the flag took a step."""
+
+    flag_id: str = Field(min_length=1, description="Flag id; the message key.")
+    kind: str = Field(min_length=1, description="unregistered_frequent or absent_resident.")
+    community_id: str = Field(min_length=1, description="Community.")
+    grid_id: str | None = Field(default=None, description="Grid, if known.")
+    building_id: str | None = Field(default=None, description="Building, if known.")
+    status: str = Field(min_length=1, description="open, in_progress, resolved or closed.")
+    resolution: str | None = Field(default=None, description="What was found, once resolved.")
+    occurred_at: AwareDatetime = Field(description="When.")
+
+
+class AlterationChangedV1(EventData):
+    """An alteration request (装修/改建) of a room was filed or took a step."""
+
+    alteration_id: str = Field(min_length=1, description="Request id; the message key.")
+    community_id: str = Field(min_length=1, description="Community.")
+    building_id: str | None = Field(default=None, description="Building, if known.")
+    room_id: str = Field(min_length=1, description="Room being altered.")
+    kind: str = Field(min_length=1, description="decoration, alteration or extension.")
+    status: str = Field(min_length=1, description="Status after the step.")
+    open: bool = Field(description="True while the room has this alteration open.")
+    occurred_at: AwareDatetime = Field(description="When.")
+
+
+class VoteClosedV1(EventData):
+    """An owners' assembly vote (业主大会表决) or a poll closed, with its result."""
+
+    vote_id: str = Field(min_length=1, description="Vote id; the message key.")
+    community_id: str = Field(min_length=1, description="Community.")
+    kind: str = Field(min_length=1, description="assembly or poll.")
+    passed: bool | None = Field(
+        default=None, description="For an assembly vote: whether every threshold was met."
+    )
+    ballots: int = Field(ge=0, description="Ballots counted.")
+    eligible: int = Field(ge=0, description="Owners (assembly) or people (poll) asked.")
+    head: str | None = Field(default=None, description="For a poll: the ballot chain's head.")
+    occurred_at: AwareDatetime = Field(description="When it closed.")
+
+
+class ActivityChangedV1(EventData):
+    """A community activity (6.6) was announced, took place, was archived or cancelled."""
+
+    activity_id: str = Field(min_length=1, description="Activity id; the message key.")
+    community_id: str = Field(min_length=1, description="Community.")
+    status: str = Field(min_length=1, description="Status after the step.")
+    starts_at: AwareDatetime = Field(description="When it starts.")
+    capacity: int = Field(ge=1, description="Places.")
+    signed_up: int = Field(ge=0, description="People with a place.")
+    came: int = Field(ge=0, description="People who checked in.")
+    average_rating: float | None = Field(default=None, description="Mean rating, 1-5.")
+    occurred_at: AwareDatetime = Field(description="When.")
+
+
+class VolunteerHoursRecordedV1(EventData):
+    """Hours of volunteer service were recorded (or a record corrected)."""
+
+    record_id: str = Field(min_length=1, description="Record id.")
+    volunteer_id: str = Field(min_length=1, description="Volunteer id; the message key.")
+    community_id: str = Field(min_length=1, description="Community.")
+    hours: float = Field(ge=0, description="Hours of this record.")
+    corrects: str | None = Field(default=None, description="Record it corrects, if any.")
+    occurred_at: AwareDatetime = Field(description="When it was recorded.")
