@@ -33,6 +33,7 @@ for dir in services/*/; do
   dir="${dir%/}"
   [[ -f "$dir/pyproject.toml" ]] || continue
   name="$(basename "$dir")"
+  [[ -f "$dir/src/${name//-/_}/main.py" ]] || continue  # domain only so far: no process
   members+=("$name|$dir|${name//-/_}")
 done
 

@@ -151,11 +151,18 @@ def validate_manifest(manifest: Manifest) -> list[str]:
 
 
 def service_dirs(root: Path = ROOT) -> list[str]:
-    """Names of the services: directories under services/ holding a pyproject.toml."""
+    """Names of the services: directories under services/ holding a pyproject.toml and an
+    entry point (src/<package>/main.py); a package with only its domain so far is not
+    deployed (sc_devstack.discover says the same)."""
     base = root / "services"
     if not base.is_dir():
         return []
-    return sorted(p.name for p in base.iterdir() if (p / "pyproject.toml").is_file())
+    return sorted(
+        p.name
+        for p in base.iterdir()
+        if (p / "pyproject.toml").is_file()
+        and (p / "src" / p.name.replace("-", "_") / "main.py").is_file()
+    )
 
 
 def _service_blocks(root: Path) -> dict[str, dict[str, Any]]:

@@ -26,10 +26,18 @@ def tree(tmp_path: Path) -> Path:
     return ck.copy_tree_for_test(ck.ROOT, tmp_path, PARTS)
 
 
-def _add_service_dir(root: Path, name: str) -> None:
+def _add_service_dir(root: Path, name: str, *, entry_point: bool = True) -> None:
     pkg = root / "services" / name
-    (pkg / "src" / name.replace("-", "_")).mkdir(parents=True)
+    src = pkg / "src" / name.replace("-", "_")
+    src.mkdir(parents=True)
     (pkg / "pyproject.toml").write_text(f'[project]\nname = "{name}"\nversion = "0.1.0"\n')
+    if entry_point:
+        (src / "main.py").write_text("")
+
+
+def test_a_package_with_only_its_domain_is_not_deployed_yet(tree: Path):
+    _add_service_dir(tree, "fake-svc", entry_point=False)
+    assert ck.wiring_problems(tree) == []
 
 
 def test_a_service_without_its_blocks_fails(tree: Path):

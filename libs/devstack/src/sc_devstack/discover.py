@@ -1,4 +1,10 @@
-"""Which services this checkout has: every ``services/<name>/pyproject.toml``."""
+"""Which services this checkout has: every ``services/<name>/pyproject.toml`` whose package
+has an entry point (``src/<package>/main.py``).
+
+A new service lands its domain first (models, rules, adapters: phase A in
+services/README.md) before the service kit's composition gives it a ``main.py``; such a
+package is a workspace member with tests, but not a process to start, route or deploy.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +37,8 @@ def discover_services(root: Path) -> list[ServiceInfo]:
             name = tomllib.load(f)["project"]["name"]
         package = name.replace("-", "_")
         src = pyproject.parent / "src" / package
+        if not (src / "main.py").is_file():
+            continue  # domain only so far: nothing to start
         found.append(
             ServiceInfo(
                 name=name,
