@@ -117,11 +117,20 @@ class Stack:
         self.processes.append(process)
         return process
 
-    def wait_healthy(self, timeout: float = 180.0) -> None:
-        deadline = time.monotonic() + timeout
+    def wait_healthy(self, timeout: float = 600.0) -> None:
+        """Until every process answers /healthz. A process that exits fails at once; one
+        still starting is waited for (and named every 30 s) up to ``timeout``: seven
+        services importing at once on a busy 2-core machine take minutes, not seconds."""
+        began = time.monotonic()
+        deadline = began + timeout
+        next_report = began + 30
         pending = list(self.processes)
         with httpx.Client(timeout=1.0) as client:
             while pending:
+                if time.monotonic() > next_report:
+                    names = ", ".join(p.name for p in pending)
+                    say(f"waiting     {names} ({time.monotonic() - began:.0f} s)")
+                    next_report += 30
                 for process in list(pending):
                     if process.popen.poll() is not None:
                         raise RuntimeError(
@@ -314,7 +323,7 @@ def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> i
     if console is not None:
         gateway_env["CONSOLE_DIR"] = str(console)
     gateway = stack.spawn("gateway", "gateway", stack.gateway_port, gateway_env)
-    stack.wait_healthy(float(os.environ.get("HEALTH_TIMEOUT_S", "90")))  # longer on a busy machine
+    stack.wait_healthy(float(os.environ.get("HEALTH_TIMEOUT_S", "600")))
     if not args.no_demo:
         # identity first: other demos log in as its demo accounts through the gateway.
         for info in sorted(services, key=lambda s: s.name != "identity"):
