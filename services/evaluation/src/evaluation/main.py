@@ -1,5 +1,6 @@
-"""create_app(settings): the evaluation service with its consumers (KPIs from work-order,
-alarm and notification events; the place directory from identity's)."""
+"""create_app(settings): the evaluation service: KPIs, surveys and indices routers, and its
+consumers (KPIs from work-order, alarm and notification events; the place directory from
+identity's)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from evaluation.api import kpis
+from evaluation.api import indices, kpis, reports, surveys
 from evaluation.config import Settings
 from evaluation.consumers import register
 from evaluation.db.models import metadata
+from sc_core.privacy import configure_cipher
 from sc_core.service import create_service_app
 from sc_core.settings import ServiceSettings
 
@@ -25,8 +27,10 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         title="evaluation",
         metadata=metadata,
         migrations_dir=MIGRATIONS,
-        routers=[kpis.router],
+        routers=[kpis.router, surveys.router, indices.router, reports.router],
         consumers=register(settings),
     )
     app.state.settings = settings
+    # anonymous responses are stored under a blind index of who answered (HMAC, keyed)
+    app.state.cipher = configure_cipher(settings)
     return app

@@ -5,6 +5,7 @@ to the caller, its refusals problem+json in zh-CN and en. One app per module."""
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -17,9 +18,12 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from pydantic import BaseModel
+from pypdf import PdfReader
+from sqlalchemy import func, select
 
 from evaluation.config import Settings
-from evaluation.db.models import BuildingGrid, metadata
+from evaluation.db.models import BuildingGrid, HouseholdPlace, ResponseRow, metadata
+from evaluation.domain.periods import Granularity, period_of
 from evaluation.main import create_app
 from evaluation_fixtures import (
     ACKED,
@@ -41,6 +45,8 @@ from sc_core.db.migrate import model_drift
 from sc_devinfra.topics import create_topic
 
 KPIS = "/api/v1/evaluation/kpis"
+SURVEYS = "/api/v1/evaluation/surveys"
+INDICES = "/api/v1/evaluation/indices"
 
 
 @dataclass
@@ -284,3 +290,188 @@ async def test_kpi_refusals_are_problems_in_both_languages(harness: Harness) -> 
     assert (r.status_code, r.json()["code"]) == (404, "evaluation.kpi_not_found")
     r = await h.client.get(KPIS, params=params)
     assert r.status_code == 401
+
+
+SV = "SV-001"
+
+
+def security_answers(**override: Any) -> dict[str, Any]:
+    """Every community item 4, every SQ item 2 (reverse-scored: 4), recommend 8."""
+    answers: dict[str, Any] = {f"c{n}": 4 for n in range(1, 7)}
+    answers["used_emergency"] = "no"
+    for n in range(1, 17):
+        answers[f"sq{n:02d}"] = 2
+    answers["recommend"] = 8
+    answers.update(override)
+    return {k: v for k, v in answers.items() if v is not None}
+
+
+async def test_survey_answers_and_the_index_they_make(harness: Harness) -> None:
+    h, s = harness, harness.settings
+    households = [f"SVH{n:02d}" for n in range(20)]
+    for hh in households:
+        await h.send(
+            s.identity_topic,
+            "community.household.changed.v1",
+            HouseholdChangedV1(
+                aggregate_id=hh,
+                household_id=hh,
+                change="created",
+                placement=Placement(
+                    community_id=SV, building_id="SB1", unit_id="SU1", room_id=f"R{hh}"
+                ),
+                member_count=1,
+                status="active",
+                changed_by="admin",
+                changed_at=at(1),
+            ),
+            key=hh,
+        )
+
+    async def all_placed() -> bool:
+        async with h.app.state.runtime.db.uow(read_only=True) as uow:
+            n = await uow.session.scalar(
+                select(func.count()).where(HouseholdPlace.community_id == SV)
+            )
+            return n == len(households)
+
+    assert await eventually(all_placed), "identity's placements never all arrived"
+
+    manager = h.staff(SV)
+    # a manager of another community may not publish here
+    r = await h.client.post(
+        SURVEYS, json={"community_id": SV, "questionnaire": "security"}, headers=h.staff("X-9")
+    )
+    assert (r.status_code, r.json()["code"]) == (403, "evaluation.out_of_scope")
+    r = await h.client.post(
+        SURVEYS, json={"community_id": SV, "questionnaire": "security"}, headers=manager
+    )
+    assert r.status_code == 201, r.text
+    survey = r.json()
+    assert survey["status"] == "open" and survey["anonymous"] is True
+    assert survey["title"] == "社区居民安全感调查"
+    url = f"{SURVEYS}/{survey['id']}"
+
+    def resident(hh: str) -> dict[str, str]:
+        return h.issuer.bearer(f"p-{hh}", grants=[Grant("resident", "household", hh)])
+
+    # the survey is in the resident's list; a resident elsewhere does not see it
+    r = await h.client.get(SURVEYS, headers=resident(households[0]))
+    assert [x["id"] for x in r.json()["items"]] == [survey["id"]]
+    r = await h.client.get(
+        SURVEYS, headers=h.issuer.bearer("x", grants=[Grant("resident", "household", "H1")])
+    )
+    assert r.json()["items"] == []
+
+    # refusals: a required item missing, a hidden question answered (zh, and en)
+    r = await h.client.post(
+        f"{url}/responses", json={"answers": security_answers(c1=None)}, headers=resident("SVH00")
+    )
+    assert (r.status_code, r.json()["code"]) == (422, "evaluation.answer_missing")
+    assert r.json()["detail"] == "这道题必须作答。" and r.json()["question_id"] == "c1"
+    r = await h.client.post(
+        f"{url}/responses",
+        json={"answers": security_answers(emergency_speed=5)},
+        headers={**resident("SVH00"), "Accept-Language": "en"},
+    )
+    assert (r.status_code, r.json()["code"]) == (422, "evaluation.answer_to_hidden_question")
+    assert r.json()["detail"] == "This question does not apply given the earlier answers."
+
+    submitted = []
+    for hh in households:
+        r = await h.client.post(
+            f"{url}/responses", json={"answers": security_answers()}, headers=resident(hh)
+        )
+        assert r.status_code == 201, r.text
+        submitted.append(r.json()["submitted_at"])
+    r = await h.client.post(
+        f"{url}/responses", json={"answers": security_answers()}, headers=resident("SVH03")
+    )
+    assert (r.status_code, r.json()["code"]) == (409, "evaluation.already_answered")
+
+    # anonymous: no stored response names the person or the household
+    async with h.app.state.runtime.db.uow(read_only=True) as uow:
+        stored = [
+            (x.respondent_key, x.household_id)
+            for x in (await uow.session.scalars(select(ResponseRow))).all()
+        ]
+    assert len(stored) == 20
+    assert all(key.startswith("anon:") and household is None for key, household in stored)
+    assert not any("SVH" in key for key, _ in stored)
+
+    r = await h.client.get(f"{url}/results", headers=manager)
+    assert r.status_code == 200, r.text
+    results = r.json()
+    assert results["responses"] == 20 and results["by_building"] == {"SB1": 20}
+    scores = {
+        d["dimension"]: (d["name"], d["score"], d["respondents"]) for d in results["dimensions"]
+    }
+    assert scores["community"][1:] == (pytest.approx(75.0), 20)
+    assert scores["interpersonal"][1:] == (pytest.approx(75.0), 20)
+    assert scores["control"][1:] == (pytest.approx(75.0), 20)
+    r = await h.client.get(f"{url}/results", headers=resident("SVH00"))
+    assert (r.status_code, r.json()["code"]) == (403, "evaluation.out_of_scope")
+
+    # the month's indices: 安全感 from the survey alone (SV-001 has no KPI events), so the
+    # survey part carries the whole weight: (0.5·75 + 0.25·75 + 0.25·75) = 75, coverage 0.6
+    from datetime import datetime as _dt
+
+    month = period_of(_dt.fromisoformat(submitted[-1]), Granularity.MONTH).key
+    r = await h.client.post(
+        f"{INDICES}/compute", json={"community_id": SV, "period": month}, headers=manager
+    )
+    assert r.status_code == 200, r.text
+    figs = {f["index"]: f for f in r.json()["figures"]}
+    sec = figs["security"]
+    assert (sec["name"], sec["method_version"]) == ("安全感", "2026.1")
+    assert sec["value"] == pytest.approx(75.0)
+    assert sec["coverage"] == pytest.approx(0.6)
+    leaf = {x["code"]: x for x in sec["leaves"]}
+    assert (leaf["community"]["name"], leaf["community"]["n"], leaf["community"]["inputs"]) == (
+        "社区安全感知",
+        20,
+        20,
+    )
+    assert leaf["alarm.false_rate"]["status"] == "unavailable"
+    assert figs["gain"]["value"] is None  # nothing measured: no figure rather than a 0
+    # computing again replaces the figure (one per community, month, index, method)
+    r = await h.client.post(
+        f"{INDICES}/compute", json={"community_id": SV, "period": month}, headers=manager
+    )
+    r = await h.client.get(
+        INDICES, params={"community_id": SV, "index": "security"}, headers=manager
+    )
+    assert r.json()["total"] == 1 and r.json()["items"][0]["value"] == pytest.approx(75.0)
+
+    r = await h.client.get(
+        f"{INDICES}/security/explain", params={"community_id": SV, "period": month}, headers=manager
+    )
+    assert (r.status_code, r.json()["code"]) == (404, "evaluation.figure_not_found")
+    officer = h.issuer.bearer("gov-1", grants=[Grant("gov_officer", "community", SV)])
+    r = await h.client.get(
+        f"{INDICES}/security/comparison", params={"period": month}, headers=officer
+    )
+    assert r.status_code == 200, r.text
+    assert [(x["community_id"], x["rank"]) for x in r.json()["items"]] == [(SV, 1)]
+    r = await h.client.post(
+        f"{INDICES}/compute", json={"community_id": SV, "period": "2026-Q4"}, headers=manager
+    )
+    assert (r.status_code, r.json()["code"]) == (400, "evaluation.month_expected")
+
+    # the month's report: JSON for the console, PDF for print
+    report_url = f"/api/v1/evaluation/reports/{month}"
+    params = {"community_id": SV, "community_name": "幸福里社区"}
+    r = await h.client.get(report_url, params=params, headers=manager)
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert report["community_name"] == "幸福里社区" and report["method_version"] == "2026.1"
+    assert [(x["name"], round(x["value"], 3)) for x in report["indices"] if x["value"]] == [
+        ("安全感", 75.0)
+    ]
+    assert report["responses"] == {"security": 20}
+    r = await h.client.get(report_url, params={**params, "format": "pdf"}, headers=manager)
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
+    assert "幸福里社区" in text and "安全感" in text
+    r = await h.client.get(report_url, params=params, headers=resident("SVH00"))
+    assert (r.status_code, r.json()["code"]) == (403, "evaluation.out_of_scope")
