@@ -1,0 +1,1 @@
+"""Adapters: protocol clients, verifiers, parsers and the local provider simulators."""
