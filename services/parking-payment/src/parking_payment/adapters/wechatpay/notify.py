@@ -19,6 +19,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from parking_payment.adapters import keys
+from parking_payment.adapters.callbacks import CallbackRejected
 from parking_payment.adapters.wechatpay.protocol import (
     SCHEMA,
     TRADE_STATES,
@@ -27,13 +28,7 @@ from parking_payment.adapters.wechatpay.protocol import (
 )
 from parking_payment.domain.payments import ProviderResult, TradeState
 
-
-class CallbackRejected(Exception):
-    """A callback or answer that is not WeChat Pay's, or not for us. ``reason`` is stable."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+__all__ = ["CallbackRejected", "Notification", "Verifier", "transaction_result"]
 
 
 @dataclass(frozen=True, slots=True)
