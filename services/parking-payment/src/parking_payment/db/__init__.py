@@ -1,0 +1,1 @@
+"""parking-payment's database: tables on one metadata (Alembic's target)."""
