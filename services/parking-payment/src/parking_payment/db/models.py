@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from parking_payment.db import parking, payments
+from parking_payment.db import charging, fees, parking, payments
 from parking_payment.db.base import Base
 
 metadata = Base.metadata
-__all__ = ["metadata", "parking", "payments"]
+__all__ = ["charging", "fees", "metadata", "parking", "payments"]

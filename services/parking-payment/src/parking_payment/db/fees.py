@@ -1,0 +1,65 @@
+"""Fee items and monthly bills (物业收费)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, Index, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from parking_payment.db.base import Base, Place, utcnow
+
+
+class FeeItemRow(Base):
+    __tablename__ = "fee_items"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[str] = mapped_column(Place, index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(16))
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(14, 4), default=Decimal(0))
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    meter: Mapped[str | None] = mapped_column(String(16))
+    tiers: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class BillRow(Base):
+    __tablename__ = "bills"
+    __table_args__ = (
+        UniqueConstraint("room_id", "period"),
+        Index("ix_bills_community_period_status", "community_id", "period", "status"),
+        Index("ix_bills_household", "household_id", "period"),
+        Index("ix_bills_due_unpaid", "status", "due"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[str] = mapped_column(Place)
+    building_id: Mapped[str | None] = mapped_column(Place)
+    unit_id: Mapped[str | None] = mapped_column(Place)
+    room_id: Mapped[str] = mapped_column(Place)
+    household_id: Mapped[str | None] = mapped_column(Place)
+    room_label: Mapped[str] = mapped_column(String(120))
+    area_m2: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    period: Mapped[str] = mapped_column(String(7))
+    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    total: Mapped[int] = mapped_column(BigInteger)
+    due: Mapped[date]
+    status: Mapped[str] = mapped_column(String(16))
+    paid_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    paid_at: Mapped[datetime | None]
+    payment_ref: Mapped[str | None] = mapped_column(String(64))
+    receipt_no: Mapped[str | None] = mapped_column(String(24), unique=True)
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReceiptCounterRow(Base):
+    """Receipt numbers per day, issued in order (SJ20261203-000001)."""
+
+    __tablename__ = "receipt_counters"
+    day: Mapped[date] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
