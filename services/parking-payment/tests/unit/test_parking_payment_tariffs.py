@@ -113,3 +113,19 @@ def test_stay_too_long_is_refused():
     with pytest.raises(DomainError) as err:
         compute_fee(BASIC, at(3, 9), at(3, 9) + timedelta(days=401))
     assert err.value.code == "parking.stay_too_long"
+
+
+def test_tariff_as_data_round_trip_and_garbage():
+    from parking_payment.domain.tariffs import tariff_from_rules, tariff_rules
+
+    night = NightRule(start=time(22), end=time(7), flat_price=1000)
+    tariff = Tariff(unit_price=300, cap=2000, first_unit_price=500, night=night)
+    assert tariff_from_rules(tariff_rules(tariff)) == tariff
+    for bad in (
+        {},
+        {"unit_price": "x"},
+        {"unit_price": 1, "night": {"start": "25:00", "end": "1"}},
+    ):
+        with pytest.raises(DomainError) as err:
+            tariff_from_rules(bad)
+        assert err.value.code == "parking.tariff_invalid"

@@ -199,3 +199,60 @@ def _period_key(tariff: Tariff, entry: datetime, t: datetime, local: datetime) -
         return local.date().isoformat()
     index = int((t - entry) // timedelta(hours=24)) + 1
     return f"第{index}个24小时"
+
+
+def tariff_rules(tariff: Tariff) -> dict[str, object]:
+    """A tariff as data (stored as JSON, edited in the console)."""
+    night = tariff.night
+    return {
+        "unit_price": tariff.unit_price,
+        "unit_minutes": tariff.unit_minutes,
+        "free_minutes": tariff.free_minutes,
+        "free_minutes_deducted": tariff.free_minutes_deducted,
+        "first_unit_price": tariff.first_unit_price,
+        "cap": tariff.cap,
+        "cap_period": tariff.cap_period.value,
+        "night": None
+        if night is None
+        else {
+            "start": night.start.strftime("%H:%M"),
+            "end": night.end.strftime("%H:%M"),
+            "unit_price": night.unit_price,
+            "flat_price": night.flat_price,
+        },
+        "leave_within_minutes": tariff.leave_within_minutes,
+        "timezone": tariff.timezone,
+    }
+
+
+def tariff_from_rules(rules: dict[str, object]) -> Tariff:
+    try:
+        night_rules = rules.get("night")
+        night = None
+        if isinstance(night_rules, dict):
+            night = NightRule(
+                start=time.fromisoformat(str(night_rules["start"])),
+                end=time.fromisoformat(str(night_rules["end"])),
+                unit_price=_opt_int(night_rules.get("unit_price")),
+                flat_price=_opt_int(night_rules.get("flat_price")),
+            )
+        return Tariff(
+            unit_price=int(str(rules["unit_price"])),
+            unit_minutes=int(str(rules.get("unit_minutes", 60))),
+            free_minutes=int(str(rules.get("free_minutes", 15))),
+            free_minutes_deducted=bool(rules.get("free_minutes_deducted", False)),
+            first_unit_price=_opt_int(rules.get("first_unit_price")),
+            cap=_opt_int(rules.get("cap")),
+            cap_period=CapPeriod(str(rules.get("cap_period", "calendar_day"))),
+            night=night,
+            leave_within_minutes=int(str(rules.get("leave_within_minutes", 15))),
+            timezone=str(rules.get("timezone", "Asia/Shanghai")),
+        )
+    except (KeyError, ValueError, TypeError) as exc:
+        raise DomainError(
+            "parking.tariff_invalid", "收费标准格式不正确", f"malformed tariff: {exc}"
+        ) from None
+
+
+def _opt_int(value: object) -> int | None:
+    return None if value is None else int(str(value))
