@@ -63,3 +63,32 @@ class ReceiptCounterRow(Base):
     __tablename__ = "receipt_counters"
     day: Mapped[date] = mapped_column(primary_key=True)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FeeRoomRow(Base):
+    """A room as the property bills it: its billable area (计费面积), entered by the
+    property; who lives there comes from identity's register (the place directory)."""
+
+    __tablename__ = "fee_rooms"
+    room_id: Mapped[str] = mapped_column(Place, primary_key=True)
+    community_id: Mapped[str] = mapped_column(Place, index=True)
+    building_id: Mapped[str | None] = mapped_column(Place)
+    unit_id: Mapped[str | None] = mapped_column(Place)
+    household_id: Mapped[str | None] = mapped_column(Place)
+    label: Mapped[str] = mapped_column(String(120))  # 幸福里社区 1号楼 1单元 101室
+    area_m2: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+
+
+class MeterMonthRow(Base):
+    """A room's meter in a month: the first and last cumulative reading seen (from
+    device-ingestion's telemetry), so the month's use is last − first, late data included."""
+
+    __tablename__ = "meter_months"
+    room_id: Mapped[str] = mapped_column(Place, primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    first_at: Mapped[datetime]
+    first_value: Mapped[Decimal] = mapped_column(Numeric(18, 4))
+    last_at: Mapped[datetime]
+    last_value: Mapped[Decimal] = mapped_column(Numeric(18, 4))
