@@ -78,3 +78,15 @@ class EbikeChargeRow(Base):
     alarms: Mapped[str] = mapped_column(String(80), default="")
     amount: Mapped[int | None] = mapped_column(BigInteger)
     order_id: Mapped[uuid.UUID | None]
+
+
+class ChargeTagRow(Base):
+    """An OCPP id tag (RFID card, or one the app makes for a remote start) and its owner."""
+
+    __tablename__ = "charge_tags"
+    id_tag: Mapped[str] = mapped_column(String(20), primary_key=True)
+    account: Mapped[str] = mapped_column(String(64), index=True)
+    community_id: Mapped[str] = mapped_column(Place)
+    household_id: Mapped[str | None] = mapped_column(Place)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
