@@ -86,7 +86,7 @@ async def world(fresh_database_url):
 
 
 @contextlib.asynccontextmanager
-async def charger(url: str, password: str = "pile-secret-01"):
+async def charger(url: str, password: str = "pile-secret-01"):  # noqa: S107 - a test pile
     auth = {
         "Authorization": "Basic " + base64.b64encode(f"CP-DEMO-01:{password}".encode()).decode()
     }
