@@ -1,0 +1,85 @@
+"""E-bike charges from telemetry on a real PostgreSQL: a QR start for a resident, a
+charge billed at its end, an overcurrent alerted once and the pile stopped; repeated
+readings change nothing."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pp_helpers import RecordingUowFactory
+from sqlalchemy import select
+
+from parking_payment.db.charging import EbikeChargeRow
+from parking_payment.db.models import metadata
+from parking_payment.domain.charging import EbikeTariff, PowerBand
+from parking_payment.usecases.ebike import Ebikes
+from sc_contracts.events import TelemetryRecordedV1
+from sc_core.db.engine import Database
+from sc_core.db.tables import platform_tables
+from sc_core.privacy import FieldCipher, configure_cipher, reset_cipher
+
+T0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+TARIFF = EbikeTariff(bands=(PowerBand(200, 50), PowerBand(400, 80), PowerBand(None, 120)))
+
+
+@dataclass
+class Who:
+    subject: str
+    principal: object = None
+
+
+def t(minutes: int, **values) -> TelemetryRecordedV1:
+    at = T0 + timedelta(minutes=minutes)
+    return TelemetryRecordedV1(
+        device_id="ebike-07",
+        device_type="ebike_charger",
+        community_id="DEMO-001",
+        ts=at,
+        values=values,
+        received_at=at,
+    )
+
+
+@pytest.fixture
+async def world(fresh_database_url):
+    configure_cipher(FieldCipher([("k1", os.urandom(32))], index_key=os.urandom(32)))
+    db = Database(fresh_database_url, platform_tables(metadata))
+    async with db.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    uow = RecordingUowFactory(db)
+    yield {
+        "db": db,
+        "uow": uow,
+        "ebikes": Ebikes(uow, TARIFF, clock=lambda: T0 - timedelta(minutes=1)),
+    }
+    await db.dispose()
+    reset_cipher()
+
+
+async def fold(world, *events) -> None:
+    async with world["uow"]() as uow:
+        await world["ebikes"].record(uow, list(events))
+        await uow.commit()
+
+
+async def test_qr_start_charge_bill_overcurrent(world):
+    await world["ebikes"].start_by_qr(Who("resident-1"), "ebike-07", "DEMO-001")
+    starts = [e for e, _ in world["uow"].published if getattr(e, "command", "") == "start_charging"]
+    assert [s.device_id for s in starts] == ["ebike-07"]
+    await fold(world, t(0, status="charging", power=150.0), t(30, status="charging", power=320.0))
+    await fold(world, t(30, status="charging", power=320.0))  # again: nothing
+    await fold(world, t(95, status="available", power=0.0))
+    async with world["db"].uow() as uow:
+        rows = (await uow.session.execute(select(EbikeChargeRow))).scalars().all()
+        charges = [(r.account, r.method, r.amount, r.charging) for r in rows]
+    assert charges == [("resident-1", "qr", 160, False)]
+    await fold(
+        world, t(120, status="charging", power=300.0), t(121, power=1500.0), t(122, power=1600.0)
+    )
+    alerts = [e for e, _ in world["uow"].published if type(e).__name__ == "NotificationRequestedV1"]
+    assert [a.variables["title"] for a in alerts] == ["电瓶车充电告警：充电过流"]
+    stops = [e for e, _ in world["uow"].published if getattr(e, "command", "") == "stop_charging"]
+    assert len(stops) == 1
