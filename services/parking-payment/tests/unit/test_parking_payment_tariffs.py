@@ -129,3 +129,15 @@ def test_tariff_as_data_round_trip_and_garbage():
         with pytest.raises(DomainError) as err:
             tariff_from_rules(bad)
         assert err.value.code == "parking.tariff_invalid"
+
+
+def test_tariff_for_people():
+    from parking_payment.domain.tariffs import describe_tariff
+
+    assert describe_tariff(Tariff(unit_price=300, cap=2000)) == (
+        "15分钟内免费，每小时3.00元，每日封顶20.00元，缴费后15分钟内离场"
+    )
+    night = NightRule(start=time(22), end=time(7), flat_price=1000)
+    assert describe_tariff(
+        Tariff(unit_price=300, free_minutes=0, first_unit_price=500, night=night)
+    ) == ("首小时5.00元，每小时3.00元，夜间22:00至07:00包夜10.00元，缴费后15分钟内离场")

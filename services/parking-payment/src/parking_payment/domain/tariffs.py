@@ -256,3 +256,31 @@ def tariff_from_rules(rules: dict[str, object]) -> Tariff:
 
 def _opt_int(value: object) -> int | None:
     return None if value is None else int(str(value))
+
+
+def describe_tariff(tariff: Tariff) -> str:
+    """For people, zh-CN: ``15分钟内免费，每小时3.00元，每日封顶20.00元``."""
+
+    def yuan(fen: int) -> str:
+        return f"{fen // 100}.{fen % 100:02d}元"
+
+    unit = "小时" if tariff.unit_minutes == 60 else f"{tariff.unit_minutes}分钟"
+    parts = []
+    if tariff.free_minutes:
+        parts.append(f"{tariff.free_minutes}分钟内免费")
+    if tariff.first_unit_price is not None:
+        parts.append(f"首{unit}{yuan(tariff.first_unit_price)}")
+    parts.append(f"每{unit}{yuan(tariff.unit_price)}")
+    night = tariff.night
+    if night is not None:
+        window = f"夜间{night.start:%H:%M}至{night.end:%H:%M}"
+        if night.flat_price is not None:
+            parts.append(f"{window}包夜{yuan(night.flat_price)}")
+        else:
+            parts.append(f"{window}每{unit}{yuan(night.unit_price or 0)}")
+    if tariff.cap is not None:
+        period = "每日" if tariff.cap_period is CapPeriod.calendar_day else "每24小时"
+        parts.append(f"{period}封顶{yuan(tariff.cap)}")
+    if tariff.leave_within_minutes:
+        parts.append(f"缴费后{tariff.leave_within_minutes}分钟内离场")
+    return "，".join(parts)
