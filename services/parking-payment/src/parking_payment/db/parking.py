@@ -48,6 +48,8 @@ class GateRow(Base):
     name: Mapped[str] = mapped_column(String(60))  # 东门入口
     direction: Mapped[str] = mapped_column(String(8))
     camera_id: Mapped[str] = mapped_column(String(64), unique=True)  # serialno / MAC
+    # the camera pushes to /api/v1/parking/anpr/{token}/...: SHA-256 of its token
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     barrier_device_id: Mapped[str] = mapped_column(String(64))  # device-ingestion's id
     door_id: Mapped[str | None] = mapped_column(String(64))
     zone: Mapped[str | None] = mapped_column(String(60))  # 地下一层 B 区: finding a car
