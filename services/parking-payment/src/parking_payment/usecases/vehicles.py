@@ -52,6 +52,7 @@ def plate_index(plate: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class FoundCar:
+    session_id: uuid.UUID
     plate: str
     lot_name: str
     zone: str | None
@@ -303,6 +304,6 @@ class Vehicles:
                 .order_by(SessionRow.entry_at.desc())
             )
             return [
-                FoundCar(s.plate or "", name, s.last_zone, s.entry_at, s.last_seen_at)
+                FoundCar(s.id, s.plate or "", name, s.last_zone, s.entry_at, s.last_seen_at)
                 for s, name in rows.all()
             ]
