@@ -43,6 +43,13 @@ from sc_contracts.events import (
     WorkOrderRatedV1,
     WorkOrderSlaBreachedV1,
 )
+from sc_contracts.events.parking import ParkingPassageDecidedV1, ParkingSessionClosedV1
+from sc_contracts.events.payment import (
+    PaymentOrderClosedV1,
+    PaymentOrderPaidV1,
+    PaymentReconciledV1,
+    PaymentRefundedV1,
+)
 
 SCHEMA_URI_PREFIX = "urn:smart-community:schema:"
 """``dataschema`` of an event is this prefix followed by its type."""
@@ -246,6 +253,42 @@ _SPECS: tuple[EventSpec, ...] = (
         "care.exchange.v1",
         CareFactSharedV1,
         "A care event, desensitised for readers outside the platform.",
+    ),
+    EventSpec(
+        "community.parking.passage_decided.v1",
+        "parking.passages.v1",
+        ParkingPassageDecidedV1,
+        "A gate read a car and decided: pass (barrier opened), pay or refuse.",
+    ),
+    EventSpec(
+        "community.parking.session_closed.v1",
+        "parking.sessions.v1",
+        ParkingSessionClosedV1,
+        "A car left a car park: its stay, fee and what was paid.",
+    ),
+    EventSpec(
+        "community.payment.order_succeeded.v1",
+        "payment.orders.v1",
+        PaymentOrderPaidV1,
+        "A payment order succeeded: the provider confirmed it (verified callback or query).",
+    ),
+    EventSpec(
+        "community.payment.order_closed.v1",
+        "payment.orders.v1",
+        PaymentOrderClosedV1,
+        "An unpaid payment order was closed (timed out or cancelled), at the provider first.",
+    ),
+    EventSpec(
+        "community.payment.refunded.v1",
+        "payment.orders.v1",
+        PaymentRefundedV1,
+        "A refund of a paid order succeeded (partial or full).",
+    ),
+    EventSpec(
+        "community.payment.reconciled.v1",
+        "payment.reconciliations.v1",
+        PaymentReconciledV1,
+        "A day was reconciled against a payment provider's bill.",
     ),
 )
 
