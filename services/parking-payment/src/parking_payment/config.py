@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,7 +12,13 @@ from sc_core.settings import ServiceSettings
 
 
 def _state(*parts: str) -> Path:
-    return Path.home().joinpath(".local", "state", "smart-community", "parking-payment", *parts)
+    """Under ``SC_STATE_DIR`` (``make run`` and the end-to-end stack set it)."""
+    root = os.environ.get("SC_STATE_DIR") or Path.home() / ".local" / "state" / "smart-community"
+    return Path(root).joinpath("parking-payment", *parts)
+
+
+def _gateway() -> str:
+    return f"http://127.0.0.1:{os.environ.get('GATEWAY_PORT', '8000')}"
 
 
 class Settings(ServiceSettings):
@@ -22,7 +29,7 @@ class Settings(ServiceSettings):
     service_name: str = "parking-payment"
 
     # where callbacks reach us from the providers (through the gateway)
-    public_base_url: str = "http://127.0.0.1:8000"
+    public_base_url: str = Field(default_factory=_gateway)
 
     # payment providers: "simulator" reads PAYMENT_SIMULATOR_DIR (make run, tests);
     # "production" reads the WECHATPAY_* and ALIPAY_* settings below
@@ -59,7 +66,7 @@ class Settings(ServiceSettings):
     # OCPP central system (charge points connect here, not through the gateway)
     ocpp_enabled: bool = True
     ocpp_host: str = "127.0.0.1"
-    ocpp_port: int = 9016
+    ocpp_port: int = 0  # 0: any free port (development); set it in production
 
     def secret_fields(self) -> list[str]:
         return [*super().secret_fields(), "wechatpay_apiv3_key"]
