@@ -97,7 +97,11 @@ class Payments:
     async def create(self, who: Who, cmd: CreateOrder, key: str | None) -> OrderView | Replay:
         provider = self.provider(cmd.provider)
         now = self.clock()
-        body = {k: (v.value if hasattr(v, "value") else v) for k, v in asdict(cmd).items()}
+        body = {  # the request as the client sent it (its address is not part of it)
+            k: (v.value if hasattr(v, "value") else v)
+            for k, v in asdict(cmd).items()
+            if k != "client_ip"
+        }
         fp = idempotency.fingerprint(who.subject, "POST", "/api/v1/payment-orders", body)
         async with self.uow() as uow:
             if key is not None:
