@@ -30,6 +30,7 @@ from parking_payment.domain.payments import (
 )
 from parking_payment.usecases import events
 from parking_payment.usecases.ports import PaymentTarget, Uow, UowFactory
+from sc_core import failpoints
 
 
 class Callbacks:
@@ -80,6 +81,8 @@ class Callbacks:
                     notification_id=event.notification_id if outcome != "rejected" else None,
                 )
             )
+            # the reliability suite dies here: the provider has the money, we have no record
+            failpoints.hit("payment.callback_before_commit")
             if outcome == "rejected":
                 await uow.audit(
                     None,
