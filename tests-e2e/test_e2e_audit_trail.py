@@ -1,5 +1,6 @@
 """A write through the gateway in another service appears in the audit trail with actor,
-action, resource, outcome, time, source address and trace id; residents cannot read it."""
+action, resource, outcome, time, source address (the real one, whatever the client
+claims) and trace id; residents cannot read it."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ def test_write_through_gateway_lands_in_the_audit_trail(gateway_url: str, login)
             **admin,
             "traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01",
             "X-Request-ID": request_id,
+            # forged: the gateway trusts no proxy in front of it here, so it sends on the
+            # address it saw, and identity believes only the gateway
+            "X-Forwarded-For": "203.0.113.66",
+            "X-Real-IP": "203.0.113.66",
         },
         json={"code": f"E2E-{secrets.token_hex(4)}", "name": "审计测试社区 audit e2e"},
         timeout=30,

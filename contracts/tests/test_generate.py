@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 from sc_contracts import registry
+from sc_contracts.asyncapi import HEADERS
 from sc_contracts.catalogue import contracts_root
 from sc_contracts.cli import main
-from sc_contracts.cloudevents import HEADERS
 from sc_contracts.generate import render
 
 ROOT = contracts_root()

@@ -12,6 +12,7 @@ from sc_contracts import (
     get_event_spec,
     get_event_spec_by_schema_uri,
     registry,
+    spec_of,
     validate_event_data,
 )
 from sc_contracts.events import AlarmRaisedV1, NotificationRequestedV1, TelemetryRecordedV1
@@ -167,3 +168,21 @@ def test_spec_refuses_bad_names_and_duplicate_registration() -> None:
     spec = get_event_spec("community.alarm.raised.v1")
     with pytest.raises(ValueError, match="twice"):
         build_registry([spec, spec])
+
+
+@pytest.mark.parametrize("event_type", sorted(EXPECTED))
+def test_each_model_knows_its_type_topic_and_schema(event_type: str) -> None:
+    spec = get_event_spec(event_type)
+    assert spec.model.event_type == event_type
+    assert spec.model.topic == EXPECTED[event_type]
+    assert spec.model.schema_uri == spec.schema_uri
+    assert spec_of(spec.model) is spec
+
+
+def test_an_unregistered_model_has_no_type() -> None:
+    from sc_contracts.events import AlarmStateV1
+
+    with pytest.raises(UnknownEventTypeError):
+        spec_of(AlarmStateV1)
+    assert AlarmRaisedV1.event_type == "community.alarm.raised.v1"
+    assert "event_type" not in AlarmStateV1.model_fields  # a class attribute, never data

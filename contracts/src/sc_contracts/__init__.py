@@ -4,7 +4,8 @@
   their topics, models and schema URIs.
 - :func:`load_catalogue`: the topic catalogue (``contracts/topics.yaml``).
 - :func:`check_avro_compatible`, :func:`check_jsonschema_compatible`: evolution rules.
-- :class:`CloudEventHeaders`: the CloudEvents Kafka binary-mode headers.
+- every registered model knows its ``event_type``, ``topic`` and ``schema_uri``; the
+  CloudEvents codec (Kafka binary mode) is ``sc_core.bus.cloudevents``.
 """
 
 from sc_contracts.catalogue import (
@@ -14,7 +15,6 @@ from sc_contracts.catalogue import (
     check_consistency,
     load_catalogue,
 )
-from sc_contracts.cloudevents import CloudEventHeaders
 from sc_contracts.compat import check_avro_compatible, check_jsonschema_compatible
 from sc_contracts.events import EventData
 from sc_contracts.registry import (
@@ -23,12 +23,12 @@ from sc_contracts.registry import (
     get_event_spec,
     get_event_spec_by_schema_uri,
     registry,
+    spec_of,
     validate_event_data,
 )
 
 __all__ = [
     "Catalogue",
-    "CloudEventHeaders",
     "DeadLetterTopic",
     "EventData",
     "EventSpec",
@@ -41,5 +41,6 @@ __all__ = [
     "get_event_spec_by_schema_uri",
     "load_catalogue",
     "registry",
+    "spec_of",
     "validate_event_data",
 ]

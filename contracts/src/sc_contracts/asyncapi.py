@@ -3,15 +3,45 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from sc_contracts.catalogue import Catalogue, Topic
-from sc_contracts.cloudevents import CONTENT_TYPE, HEADERS, SPEC_VERSION
 from sc_contracts.examples import EXAMPLES, example_headers
 from sc_contracts.registry import EventSpec
 
 KAFKA_BINDING_VERSION = "0.5.0"
+SPEC_VERSION = "1.0"
+CONTENT_TYPE = "application/json"
+TRACEPARENT_PATTERN = r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"
+
+
+@dataclass(frozen=True)
+class HeaderSpec:
+    name: str
+    description: str
+    required: bool
+    format: str | None = None
+    pattern: str | None = None
+
+
+HEADERS: tuple[HeaderSpec, ...] = (
+    HeaderSpec("ce_id", "Event id, unique per source; consumers dedupe on (source, id).", True),
+    HeaderSpec("ce_source", "URI reference of the producer, e.g. /services/alarm.", True),
+    HeaderSpec("ce_type", "Event type, e.g. community.alarm.raised.v1.", True),
+    HeaderSpec("ce_specversion", "CloudEvents version, always 1.0.", True),
+    HeaderSpec("ce_time", "When the occurrence happened, RFC 3339.", True, format="date-time"),
+    HeaderSpec("ce_subject", "Id of the aggregate the event is about (the message key).", False),
+    HeaderSpec("ce_dataschema", "URI of the data schema of ce_type.", True, format="uri"),
+    HeaderSpec("content-type", "Media type of the body, application/json.", True),
+    HeaderSpec(
+        "traceparent", "W3C trace context of the request.", False, pattern=TRACEPARENT_PATTERN
+    ),
+)
+"""The CloudEvents Kafka binary-mode headers as the AsyncAPI document describes them. The
+one codec that writes and reads them is ``sc_core.bus.cloudevents`` (its tests check that
+what it writes is what this table documents)."""
 
 
 def _package_version() -> str:

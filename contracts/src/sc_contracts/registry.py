@@ -303,7 +303,18 @@ def build_registry(specs: Iterable[EventSpec]) -> Mapping[str, EventSpec]:
     return MappingProxyType(dict(sorted(index.items())))
 
 
+def _bind(specs: Iterable[EventSpec]) -> None:
+    """Give each model its type, topic and schema URI (``AlarmRaisedV1.event_type``)."""
+    for spec in specs:
+        if "event_type" in vars(spec.model):
+            raise ValueError(f"{spec.model.__name__} is registered twice")
+        spec.model.event_type = spec.type
+        spec.model.topic = spec.topic
+        spec.model.schema_uri = spec.schema_uri
+
+
 _REGISTRY = build_registry(_SPECS)
+_bind(_SPECS)
 
 
 def registry() -> Mapping[str, EventSpec]:
@@ -324,6 +335,14 @@ def get_event_spec_by_schema_uri(schema_uri: str) -> EventSpec:
     if not schema_uri.startswith(SCHEMA_URI_PREFIX):
         raise UnknownEventTypeError(schema_uri)
     return get_event_spec(schema_uri.removeprefix(SCHEMA_URI_PREFIX))
+
+
+def spec_of(model: builtins.type[EventData]) -> EventSpec:
+    """The spec of a registered model; :class:`UnknownEventTypeError` if it has none."""
+    event_type = vars(model).get("event_type")
+    if event_type is None:
+        raise UnknownEventTypeError(model.__name__)
+    return get_event_spec(event_type)
 
 
 def validate_event_data(event_type: str, data: Mapping[str, Any]) -> EventData:

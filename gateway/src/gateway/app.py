@@ -30,6 +30,7 @@ from gateway.security import DEFAULT_PUBLIC_PATHS, Gatekeeper, PublicPaths
 from sc_core.auth import JWKSVerifier
 from sc_core.errors import install_problem_handlers
 from sc_core.limits import RequestLimitsMiddleware
+from sc_core.net import TrustedProxies
 from sc_core.observability import (
     TELEMETRY,
     MetricsServer,
@@ -165,6 +166,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.routes = table
+    app.state.trusted_proxies = TrustedProxies(settings.forwarded_allow_ips)
     install_problem_handlers(app)
     # innermost: everything outside it (ids, CORS, limits, metrics, traces) applies to
     # forwarded calls and to the gateway's own routes alike

@@ -45,6 +45,11 @@ class GatewaySettings(ServiceSettings):
 
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:3000"])
 
+    # The proxies in front of the gateway (the ingress controller's addresses or networks)
+    # whose X-Forwarded-For is believed; nobody by default, so a client cannot name its
+    # own address. Upstream, the gateway sends only the address it found (sc_core.net).
+    forwarded_allow_ips: str = ""
+
     # routes that need no user token (regular expressions over the path); None = defaults
     public_paths: list[str] | None = None
     rate_per_caller_per_second: float = 50.0

@@ -27,6 +27,7 @@ from gateway.proxy import (
     Upstream,
     UpstreamClient,
     client_address,
+    client_scheme,
     forward,
     outgoing_headers,
 )
@@ -131,7 +132,7 @@ class FrontDoor:
             headers=outgoing_headers(
                 scope["headers"],
                 client_ip=client_address(scope),
-                scheme=scope.get("scheme", "http"),
+                scheme=client_scheme(scope),
                 request_id=request_id,
             ),
             body=body,

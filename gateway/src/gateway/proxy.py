@@ -23,10 +23,12 @@ from dataclasses import dataclass, field
 
 import aiohttp
 from opentelemetry import propagate
+from starlette.requests import HTTPConnection
 from starlette.types import Message, Receive, Scope, Send
 
 from gateway.breaker import CircuitBreaker
 from sc_core.errors import Problem
+from sc_core import net
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +53,14 @@ HOP_BY_HOP = frozenset(
         b"content-length",
     }
 )
-_NOT_FORWARDED = HOP_BY_HOP | {b"x-request-id", b"x-forwarded-for", b"x-forwarded-proto"}
+# what a client sent under these names is replaced, never passed on (the one rule for the
+# client's address, sc_core.net: the services read the address the gateway found)
+_NOT_FORWARDED = HOP_BY_HOP | {
+    b"x-request-id",
+    b"x-forwarded-for",
+    b"x-real-ip",
+    b"x-forwarded-proto",
+}
 # the gateway's own server writes these two
 _NOT_RETURNED = HOP_BY_HOP | {b"x-request-id", b"date", b"server"}
 
@@ -134,15 +143,13 @@ class Call:
 def outgoing_headers(
     raw: Iterable[tuple[bytes, bytes]], *, client_ip: str, scheme: str, request_id: str
 ) -> list[tuple[str, str]]:
-    headers: list[tuple[str, str]] = []
-    prior = ""
-    for name, value in raw:
-        if name in _NOT_FORWARDED:
-            if name == b"x-forwarded-for":
-                prior = value.decode("latin-1")
-            continue
-        headers.append((name.decode("latin-1"), value.decode("latin-1")))
-    headers.append(("x-forwarded-for", f"{prior}, {client_ip}" if prior else client_ip))
+    headers = [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, value in raw
+        if name not in _NOT_FORWARDED
+    ]
+    headers.append(("x-forwarded-for", client_ip))
+    headers.append(("x-real-ip", client_ip))
     headers.append(("x-forwarded-proto", scheme))
     headers.append(("x-request-id", request_id))
     carrier: dict[str, str] = {}
@@ -345,5 +352,11 @@ async def _stream(response: aiohttp.ClientResponse, receive: Receive, send: Send
 
 
 def client_address(scope: Scope) -> str:
-    client = scope.get("client")
-    return client[0] if client else ""
+    """The client's address by the one rule (sc_core.net: X-Forwarded-For believed only
+    from the proxies in FORWARDED_ALLOW_IPS)."""
+    return net.client_address(HTTPConnection(scope)) or ""
+
+
+def client_scheme(scope: Scope) -> str:
+    """http or https as the client used it (a trusted proxy's X-Forwarded-Proto)."""
+    return net.client_scheme(HTTPConnection(scope))

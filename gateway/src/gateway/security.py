@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from fastapi import Request
 
 from gateway.ratelimit import RateLimiter, retry_after_header
+from sc_core import net
 from sc_core.auth import JWKSVerifier, Principal
 from sc_core.auth.jwks import unauthorized
 from sc_core.errors import Problem
@@ -33,7 +34,7 @@ class PublicPaths:
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    return net.client_address(request) or "unknown"
 
 
 class Gatekeeper:

@@ -221,6 +221,11 @@ Usage: include "sc.env" (dict "ctx" $ "w" $w)
   value: {{ include "sc.upstreams" $ctx | quote }}
 - name: CORS_ORIGINS
   value: {{ $w.corsOrigins | default list | toJson | quote }}
+- name: FORWARDED_ALLOW_IPS
+  value: {{ $w.ingressProxies | default list | join "," | quote }}
+{{- else }}
+- name: FORWARDED_ALLOW_IPS
+  value: {{ $w.forwardedAllowIps | default "" | quote }}
 {{- end }}
 {{- range $k, $v := $w.env }}
 - name: {{ $k }}

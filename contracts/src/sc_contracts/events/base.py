@@ -13,6 +13,7 @@ Schema and Avro (see :mod:`sc_contracts.avro`): ``str``, ``int``, ``float``, ``b
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -24,9 +25,23 @@ class EventData(BaseModel):
     """Base class of every event payload (the CloudEvents ``data``).
 
     Unknown fields are ignored on read (forward compatibility); instances are immutable.
+
+    A model registered in :mod:`sc_contracts.registry` knows its CloudEvents ``type``, its
+    topic in the catalogue and its ``dataschema`` (class attributes, filled from the
+    registry), so code publishes and subscribes by model, never by a typed-out string::
+
+        AlarmRaisedV1.event_type == "community.alarm.raised.v1"
+        AlarmRaisedV1.topic == "alarm.events.v1"
     """
 
     model_config = ConfigDict(extra="ignore", frozen=True)
+
+    event_type: ClassVar[str]
+    """CloudEvents ``type`` (set by the registry; absent on unregistered models)."""
+    topic: ClassVar[str]
+    """Catalogue topic of the type (``contracts/topics.yaml``)."""
+    schema_uri: ClassVar[str]
+    """CloudEvents ``dataschema`` of the type."""
 
 
 class Severity(StrEnum):

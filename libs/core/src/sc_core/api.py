@@ -60,12 +60,11 @@ _READS = frozenset({"GET", "HEAD"})
 
 
 async def get_uow(request: Request, runtime: RuntimeDep) -> AsyncIterator[UnitOfWork]:
-    """A unit of work for this request; it rolls back unless the endpoint commits.
+    """A unit of work for this request; it rolls back unless the endpoint commits. (A
+    migrated service's routes call use cases, which open their own.)
 
     A GET or HEAD reads: its unit of work is ``read_only`` (no transaction around the
     reads; an audit record it publishes is written at once)."""
-    if runtime.db is None:
-        raise RuntimeError("this service has no database")
     async with runtime.db.uow(read_only=request.method in _READS) as uow:
         yield uow
 
@@ -74,7 +73,6 @@ UnitOfWorkDep = Annotated[UnitOfWork, Depends(get_uow)]
 
 
 async def get_auditor(runtime: RuntimeDep) -> Auditor:
-    assert runtime.auditor is not None
     return runtime.auditor
 
 

@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from opentelemetry import trace
 
 from sc_core.bus.cloudevents import CloudEvent
+from sc_core.net import client_address
 
 if TYPE_CHECKING:
     from fastapi import Request
 
     from sc_core.auth import Principal
+    from sc_core.auth.caller import Caller
     from sc_core.db.engine import Database
     from sc_core.db.uow import UnitOfWork
 
@@ -27,12 +29,8 @@ Outcome = Literal["success", "denied", "failure", "error"]
 
 
 def source_ip(request: Request | None) -> str | None:
-    if request is None:
-        return None
-    forwarded = request.headers.get("x-forwarded-for")
-    if forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.client.host if request.client else None
+    """The client's address by the one rule of :func:`sc_core.net.client_address`."""
+    return client_address(request) if request is not None else None
 
 
 def current_trace_id() -> str | None:
@@ -49,9 +47,18 @@ def audit_event(
     outcome: Outcome = "success",
     principal: Principal | None = None,
     request: Request | None = None,
+    caller: Caller | None = None,
     community_id: str | None = None,
     detail: dict[str, str] | None = None,
 ) -> CloudEvent:
+    """The audit record of one action. ``caller`` (a use case's) carries the principal,
+    address and request id; ``principal`` and ``request`` are the older form."""
+    if caller is not None:
+        principal = caller.principal
+        address, request_id = caller.address, caller.request_id
+    else:
+        address = source_ip(request)
+        request_id = request.headers.get("x-request-id") if request is not None else None
     data: dict[str, Any] = {
         "record_id": str(uuid.uuid4()),
         "occurred_at": datetime.now(UTC).isoformat(),
@@ -64,9 +71,9 @@ def audit_event(
         "resource_id": resource_id,
         "community_id": community_id,
         "outcome": outcome,
-        "source_ip": source_ip(request),
+        "source_ip": address,
         "trace_id": current_trace_id(),
-        "request_id": request.headers.get("x-request-id") if request is not None else None,
+        "request_id": request_id,
         "detail": {k: str(v) for k, v in (detail or {}).items()},
     }
     return CloudEvent.create(

@@ -54,7 +54,9 @@ def run_service(
         port=settings.http_port,
         log_config=None,
         access_log=False,
-        proxy_headers=True,
+        # the client's address is read by sc_core.net.client_address, from the settings'
+        # FORWARDED_ALLOW_IPS; uvicorn rewriting it first would apply another rule
+        proxy_headers=False,
         timeout_graceful_shutdown=5,
         # longer than the gateway keeps an idle connection (30 s): the client, not the
         # server, closes it, so a request never meets a connection closing under it

@@ -1,6 +1,8 @@
 """Builds a service's FastAPI app with everything every service has.
 
-``create_service_app`` wires problem+json errors, JSON logs and traces, metrics,
+``Runtime`` holds what a service runs on (database, producer, relay, auditor, consumers,
+periodic jobs), built once and eagerly in the service's composition; ``create_service_app``
+wires problem+json errors, JSON logs and traces, metrics,
 ``/healthz`` and ``/readyz``, the database (created and migrated on start in dev), the
 outbox relay, the event consumers, the JWKS verifier and the auditor. A service adds
 its routers and consumers; nothing else is repeated per service.
@@ -13,13 +15,13 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import MetaData
 
+from sc_contracts.events import EventData
 from sc_core import failpoints
 from sc_core.audit import Auditor
 from sc_core.bus.batch import BatchConsumer, BatchHandler
@@ -28,10 +30,12 @@ from sc_core.bus.outbox import OutboxRelay
 from sc_core.bus.producer import ProducerHandle
 from sc_core.db.engine import Database, create_database_if_missing
 from sc_core.db.migrate import upgrade
-from sc_core.db.tables import platform_tables
+from sc_core.db.tables import new_metadata, platform_tables
+from sc_core.db.uow import Outbound
 from sc_core.errors import install_problem_handlers
 from sc_core.kafka import kafka_client_options
 from sc_core.limits import RequestLimitsMiddleware
+from sc_core.net import TrustedProxies
 from sc_core.observability import (
     TELEMETRY,
     MetricsServer,
@@ -50,22 +54,61 @@ from sc_core.settings import ServiceSettings
 log = logging.getLogger(__name__)
 
 
-@dataclass
+class Resource(Protocol):
+    """Something a service opens at start and closes at stop (an object store, a client)."""
+
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
 class Runtime:
-    """What a running service holds; reachable as ``request.app.state.runtime``."""
+    """What a running service holds, built once from its settings and the tables of its
+    database; reachable as ``request.app.state.runtime``.
 
-    settings: ServiceSettings
-    db: Database | None = None
-    producer: ProducerHandle | None = None
-    relay: OutboxRelay | None = None
-    auditor: Auditor | None = None
-    consumers: list[EventConsumer] = field(default_factory=list)
-    batch_consumers: list[BatchConsumer] = field(default_factory=list)
-    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    Nothing here connects when built: the engine connects on first use, the producer on
+    first send, the relay and the consumers when the service starts (after its
+    migrations). So ``main.py`` builds it first and everything else from it, in order::
 
-    def consumer(self, *, name: str, topics: list[str], **options: Any) -> EventConsumer:
-        """A consumer of this service with its inbox and DLQ wired in."""
-        assert self.producer is not None
+        runtime = Runtime(settings, metadata)
+        cases = Cases(runtime.db)                       # typed, complete, no None
+        consumers.register(runtime, cases)              # runtime.consumer(...).on(Model)
+        runtime.every(30, "sla-sweeper", sla.sweep)
+        app = create_service_app(settings, title=..., runtime=runtime, ...)
+    """
+
+    def __init__(self, settings: ServiceSettings, metadata: MetaData | None = None) -> None:
+        self.settings = settings
+        self.has_database = metadata is not None
+        self.metadata = metadata if metadata is not None else new_metadata()
+        self.db = Database(
+            settings.database_url,
+            platform_tables(self.metadata),
+            pool_size=settings.database_pool_size,
+            outbound=Outbound(settings.service_name, settings.topic),
+        )
+        self.producer = ProducerHandle.from_settings(settings)
+        self.relay = OutboxRelay(
+            self.db,
+            self.producer,
+            service=settings.service_name,
+            batch_size=settings.outbox_batch_size,
+            poll_interval=settings.outbox_poll_interval_ms / 1000,
+            idle_poll_interval=settings.outbox_idle_poll_interval_ms / 1000,
+        )
+        self.auditor = Auditor(settings.service_name, settings.audit_topic, self.db)
+        self.consumers: list[EventConsumer] = []
+        self.batch_consumers: list[BatchConsumer] = []
+        self.tasks: list[asyncio.Task[None]] = []
+        self._jobs: list[tuple[float, str, Callable[[], Awaitable[Any]]]] = []
+        self._started = False
+        self.instrumented = False
+
+    def consumer(
+        self, *, name: str, topics: list[str] | None = None, **options: Any
+    ) -> EventConsumer:
+        """A consumer of this service with its inbox and DLQ wired in. ``topics`` may be
+        left out: registering a model (``.on(AlarmRaisedV1)``) subscribes to its topic."""
         consumer = EventConsumer(
             name=name,
             bootstrap_servers=self.settings.kafka_bootstrap_servers,
@@ -76,6 +119,7 @@ class Runtime:
             max_retries=self.settings.kafka_max_retries,
             retry_backoff=self.settings.kafka_retry_backoff_ms / 1000,
             client_options=kafka_client_options(self.settings),
+            topic_for=self.settings.topic,
             **options,
         )
         self.consumers.append(consumer)
@@ -85,14 +129,16 @@ class Runtime:
         self,
         *,
         name: str,
-        topics: list[str],
         handler: BatchHandler,
+        topics: list[str] | None = None,
         event_types: Collection[str] | None = None,
+        model: type[EventData] | None = None,
         **options: Any,
     ) -> BatchConsumer:
         """A consumer of this service that takes whole polls in one transaction (no inbox:
-        the handler is idempotent by its own keys); started and stopped with the service."""
-        assert self.producer is not None and self.db is not None
+        the handler is idempotent by its own keys); started and stopped with the service.
+        With ``model`` the handler gets the decoded models (the fast path) and the topic
+        defaults to the model's."""
         consumer = BatchConsumer(
             name=name,
             db=self.db,
@@ -102,21 +148,29 @@ class Runtime:
             dlq_producer=self.producer,
             handler=handler,
             event_types=event_types,
+            model=model,
             max_retries=self.settings.kafka_max_retries,
             retry_backoff=self.settings.kafka_retry_backoff_ms / 1000,
             client_options=kafka_client_options(self.settings),
+            topic_for=self.settings.topic,
             **options,
         )
         self.batch_consumers.append(consumer)
         return consumer
 
     def every(self, seconds: float, name: str, job: Callable[[], Awaitable[Any]]) -> None:
-        """Run ``job`` every ``seconds`` until the service stops (first run after one wait).
+        """Run ``job`` every ``seconds`` while the service runs (first run after one wait).
 
-        A failing run is logged and the next one goes ahead; a job that must not run twice
-        at once across replicas takes its own advisory lock. Call from an ``on_start`` hook.
+        Declared in the composition (before start) or from an ``on_start`` hook. A
+        failing run is logged and the next one goes ahead; a job that must not run twice
+        at once across replicas takes its own advisory lock.
         """
+        if self._started:
+            self._start_job(seconds, name, job)
+        else:
+            self._jobs.append((seconds, name, job))
 
+    def _start_job(self, seconds: float, name: str, job: Callable[[], Awaitable[Any]]) -> None:
         async def loop() -> None:
             while True:
                 await asyncio.sleep(seconds)
@@ -129,6 +183,11 @@ class Runtime:
 
         self.tasks.append(asyncio.create_task(loop(), name=name))
 
+    def start_jobs(self) -> None:
+        self._started = True
+        for seconds, name, job in self._jobs:
+            self._start_job(seconds, name, job)
+
     async def stop_tasks(self) -> None:
         """Cancel the periodic tasks and wait for them to end."""
         for task in self.tasks:
@@ -137,6 +196,7 @@ class Runtime:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self.tasks.clear()
+        self._started = False
 
 
 Hook = Callable[[Runtime], Awaitable[None]]
@@ -153,21 +213,33 @@ def create_service_app(
     settings: ServiceSettings,
     *,
     title: str,
+    runtime: Runtime | None = None,
     metadata: MetaData | None = None,
     migrations_dir: Path | None = None,
     routers: Sequence[APIRouter] = (),
+    resources: Sequence[Resource] = (),
     consumers: Callable[[Runtime], None] | None = None,
     on_start: Sequence[Hook] = (),
     on_stop: Sequence[Hook] = (),
     readiness: Mapping[str, Callable[[], Awaitable[None]]] | None = None,
     version: str = "0.1.0",
 ) -> FastAPI:
+    """The service's app around ``runtime`` (built by the service's composition; the
+    older form passes ``metadata`` and registers ``consumers`` from a callback at start).
+
+    On start: the database is created (dev) and migrated (not in production), the relay,
+    the ``resources``, the consumers and the periodic jobs start, then ``on_start``; on
+    stop the same in reverse.
+    """
     failpoints.check_allowed(settings.environment)
     setup_logging(settings)
     setup_tracing(settings)
     configure_cipher(settings)
-    runtime = Runtime(settings=settings)
-    runtime.producer = ProducerHandle.from_settings(settings)
+    if runtime is None:
+        runtime = Runtime(settings, metadata)
+    elif metadata is not None and metadata is not runtime.metadata:
+        raise ValueError("pass the metadata to the Runtime, not to create_service_app")
+    rt = runtime
 
     metrics_server = (
         MetricsServer(settings.http_host, settings.metrics_port) if settings.metrics_port else None
@@ -178,60 +250,51 @@ def create_service_app(
         install_task_dump()
         if metrics_server is not None:
             metrics_server.start()
-        if metadata is not None:
+        if rt.has_database:
             if settings.database_auto_create:
                 await create_database_if_missing(settings.database_url)
             if migrations_dir is not None and settings.environment != "production":
                 await upgrade(migrations_dir, settings.database_url)
-            runtime.db = Database(
-                settings.database_url,
-                platform_tables(metadata),
-                pool_size=settings.database_pool_size,
-            )
-            instrument_engine(runtime.db.engine)
-            assert runtime.producer is not None
-            runtime.relay = OutboxRelay(
-                runtime.db,
-                runtime.producer,
-                service=settings.service_name,
-                batch_size=settings.outbox_batch_size,
-                poll_interval=settings.outbox_poll_interval_ms / 1000,
-                idle_poll_interval=settings.outbox_idle_poll_interval_ms / 1000,
-            )
-            await runtime.relay.start()
-        runtime.auditor = Auditor(settings.service_name, settings.audit_topic, runtime.db)
+            if not rt.instrumented:
+                instrument_engine(rt.db.engine)
+                rt.instrumented = True
+            await rt.relay.start()
         if settings.jwks_url:
             from sc_core.auth import JWKSVerifier
 
             app.state.jwks_verifier = JWKSVerifier.from_settings(settings)
         if consumers is not None:
-            consumers(runtime)
-        for consumer in runtime.consumers:
+            consumers(rt)
+        for resource in resources:
+            await resource.start()
+        for consumer in rt.consumers:
             await consumer.start()
-        for batch_consumer in runtime.batch_consumers:
+        for batch_consumer in rt.batch_consumers:
             await batch_consumer.start()
+        rt.start_jobs()
         for hook in on_start:
-            await hook(runtime)
+            await hook(rt)
         log.info("%s started", settings.service_name)
         try:
             yield
         finally:
-            await runtime.stop_tasks()
+            await rt.stop_tasks()
             for hook in on_stop:
-                await hook(runtime)
+                await hook(rt)
             verifier = getattr(app.state, "jwks_verifier", None)
             if verifier is not None:
                 await verifier.aclose()
-            for consumer in runtime.consumers:
+            for consumer in rt.consumers:
                 await consumer.stop()
-            for batch_consumer in runtime.batch_consumers:
+            for batch_consumer in rt.batch_consumers:
                 await batch_consumer.stop()
-            if runtime.relay is not None:
-                await runtime.relay.stop()
-            if runtime.producer is not None:
-                await runtime.producer.close()
-            if runtime.db is not None:
-                await runtime.db.dispose()
+            for resource in reversed(resources):
+                with contextlib.suppress(Exception):
+                    await resource.close()
+            if rt.has_database:
+                await rt.relay.stop()
+            await rt.producer.close()
+            await rt.db.dispose()
             if metrics_server is not None:
                 metrics_server.stop()
 
@@ -243,8 +306,9 @@ def create_service_app(
         telemetry=TELEMETRY,
     )
     install_openapi(app)
-    app.state.runtime = runtime
+    app.state.runtime = rt
     app.state.settings = settings
+    app.state.trusted_proxies = TrustedProxies(settings.forwarded_allow_ips)
     install_problem_handlers(app)
     instrument_app(app, settings)
     app.add_middleware(
@@ -254,22 +318,16 @@ def create_service_app(
     )
 
     checks: dict[str, Callable[[], Awaitable[None]]] = {}
-    if metadata is not None:
-
-        async def _db() -> None:
-            assert runtime.db is not None
-            await runtime.db.ping()
-
-        checks["database"] = _db
+    if rt.has_database:
+        checks["database"] = rt.db.ping
 
     async def _broker() -> None:
-        assert runtime.producer is not None
-        await _broker_ready(runtime.producer)
+        await _broker_ready(rt.producer)
 
     checks["broker"] = _broker
 
     async def _consumers() -> None:
-        every = [*runtime.consumers, *runtime.batch_consumers]
+        every = [*rt.consumers, *rt.batch_consumers]
         dead = [c.name for c in every if not c.alive]
         if dead:
             raise RuntimeError(f"consumers not running: {', '.join(dead)}")

@@ -142,9 +142,25 @@ class ServiceSettings(KafkaSettings):
     # Audit
     audit_topic: str = "audit.records.v1"
 
+    # Topics: a catalogue topic -> the topic this process uses instead (tests give each
+    # run its own: TOPIC_NAMES='{"alarm.events.v1": "alarm.events.t1234"}'); unnamed
+    # topics are used as the catalogue names them.
+    topic_names: dict[str, str] = Field(default_factory=dict)
+
+    # Client address (sc_core.net): peers whose X-Forwarded-For is believed. A service
+    # trusts the gateway (loopback here; the release's pods in a cluster); the gateway
+    # trusts the proxies in front of it (GatewaySettings: nobody unless set).
+    forwarded_allow_ips: str = "127.0.0.1,::1"
+
     @property
     def consumer_group(self) -> str:
         return self.kafka_consumer_group or self.service_name
+
+    def topic(self, name: str) -> str:
+        """The topic this process uses for catalogue topic ``name``."""
+        if name == "audit.records.v1":
+            return self.topic_names.get(name, self.audit_topic)
+        return self.topic_names.get(name, name)
 
     @cached_property
     def encryption_keyring(self) -> list[tuple[str, bytes]]:

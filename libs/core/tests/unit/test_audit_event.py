@@ -3,26 +3,33 @@ committed contract of the audit topic."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from fastapi import Request
 from opentelemetry.sdk.trace import TracerProvider
 
 from sc_contracts import get_event_spec, validate_event_data
 from sc_core.audit import AUDIT_EVENT_TYPE, audit_event
 from sc_core.auth import Grant, Principal
+from sc_core.net import TrustedProxies
+
+# the service trusts its gateway (10.0.0.2), which forwards the address it saw
+GATEWAY = SimpleNamespace(state=SimpleNamespace(trusted_proxies=TrustedProxies("10.0.0.2")))
 
 
-def _request() -> Request:
+def _request(forwarded: bytes = b"198.51.100.7", peer: str = "10.0.0.2") -> Request:
     return Request(
         {
             "type": "http",
             "method": "POST",
             "path": "/api/v1/persons",
             "headers": [
-                (b"x-forwarded-for", b"198.51.100.7, 10.0.0.2"),
+                (b"x-forwarded-for", forwarded),
                 (b"x-request-id", b"req-abcdef12"),
             ],
-            "client": ("10.0.0.2", 1234),
+            "client": (peer, 1234),
             "query_string": b"",
+            "app": GATEWAY,
         }
     )
 
@@ -67,3 +74,13 @@ def test_anonymous_denied_record_is_valid_too() -> None:
     validate_event_data(AUDIT_EVENT_TYPE, event.data)
     assert event.data["actor_type"] == "anonymous"
     assert event.data["actor_id"] is None
+
+
+def test_an_address_sent_by_anyone_but_the_gateway_is_not_believed() -> None:
+    forged = audit_event(
+        service="identity",
+        action="person.create",
+        resource_type="person",
+        request=_request(forwarded=b"198.51.100.7", peer="203.0.113.50"),
+    )
+    assert forged.data["source_ip"] == "203.0.113.50"

@@ -108,7 +108,8 @@ async def test_a_write_in_another_service_appears_in_the_trail(
         json={"name": "bench by the pond"},
         headers={
             **bearer(issuer, "property_staff"),
-            "X-Forwarded-For": "198.51.100.23, 10.0.0.7",
+            # what the gateway forwards: the one address it saw (sc_core.net)
+            "X-Forwarded-For": "198.51.100.23",
             "X-Request-Id": "req-trail-1",
             "traceparent": f"00-{trace_id}-{uuid.uuid4().hex[:16]}-01",
         },

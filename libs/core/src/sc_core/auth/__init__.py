@@ -1,6 +1,7 @@
 """Authentication and authorisation: principals from identity's JWTs, FastAPI
 dependencies, and scope filters. Test helpers live in :mod:`sc_core.auth.testing`."""
 
+from sc_core.auth.caller import Caller, CurrentCaller, callers
 from sc_core.auth.deps import (
     CurrentPrincipal,
     OptionalPrincipal,
@@ -24,6 +25,8 @@ __all__ = [
     "ALLOWED_ALGORITHMS",
     "PLATFORM_ADMIN",
     "SCOPE_TYPES",
+    "Caller",
+    "CurrentCaller",
     "CurrentPrincipal",
     "Grant",
     "InvalidClaims",
@@ -32,6 +35,7 @@ __all__ = [
     "Principal",
     "PrincipalKind",
     "ScopeType",
+    "callers",
     "ensure_in_scope",
     "get_principal",
     "in_scope",

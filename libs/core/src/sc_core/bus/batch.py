@@ -12,6 +12,12 @@ second) takes whole batches instead::
 
     async def evaluate(events: list[CloudEvent], uow: UnitOfWork) -> None: ...
 
+With ``model=TelemetryRecordedV1`` the handler gets the decoded models instead
+(``list[TelemetryRecordedV1]``; with ``envelopes=True`` also the list of their
+:class:`~sc_core.bus.cloudevents.Envelope`), each parsed and validated straight from the
+message value (:func:`~sc_core.bus.cloudevents.decode_data`, the fast path), and the
+topic defaults to the model's. A record whose data does not fit goes to the DLQ at once.
+
 For each poll (up to ``max_batch`` records) the consumer decodes the CloudEvents (a record
 that is not one goes to ``<topic>.dlq`` at once), hands the decoded events to ``handler``
 inside one unit of work, commits it, and only then commits the offsets. There is no inbox:
@@ -34,7 +40,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
@@ -42,24 +48,28 @@ from aiokafka.errors import CommitFailedError
 from prometheus_client import Counter, Histogram
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from sc_contracts.events import EventData
 from sc_core import failpoints
-from sc_core.bus.cloudevents import CloudEvent, InvalidEvent
+from sc_core.bus.cloudevents import CloudEvent, Envelope, InvalidEvent, decode_data
 from sc_core.bus.consumer import (
     CLIENT_STEP_SECONDS,
     STALL_SECONDS,
     StallWatch,
     bounded,
     cancelled_from_outside,
-    dlq_topic,
+    send_to_dlq,
     start_client,
 )
 from sc_core.bus.producer import ProducerHandle
 from sc_core.db.engine import Database
-from sc_core.db.uow import UnitOfWork
+from sc_core.retry import Backoff
 
 log = logging.getLogger(__name__)
 
-BatchHandler = Callable[[list[CloudEvent], UnitOfWork], Awaitable[None]]
+BatchHandler = Callable[..., Awaitable[None]]
+"""``(events, uow)`` or, with ``envelopes=True``, ``(events, uow, envelopes)``; the events
+are CloudEvents, or the decoded models when the consumer has a ``model``."""
+_Item = tuple[Any, Envelope, ConsumerRecord[Any, Any]]
 PartitionsCallback = Callable[[set[TopicPartition]], Awaitable[None] | None]
 
 BATCH_EVENTS = Counter(
@@ -107,11 +117,14 @@ class BatchConsumer:
         name: str,
         db: Database,
         bootstrap_servers: str,
-        topics: list[str],
+        topics: list[str] | None = None,
         group_id: str,
         dlq_producer: ProducerHandle,
         handler: BatchHandler,
         event_types: Collection[str] | None = None,
+        model: type[EventData] | None = None,
+        envelopes: bool = False,
+        topic_for: Callable[[str], str] = str,
         max_batch: int = 2000,
         max_retries: int = 3,
         retry_backoff: float = 0.2,
@@ -124,6 +137,13 @@ class BatchConsumer:
         self.name = name
         self.db = db
         self.bootstrap_servers = bootstrap_servers
+        self.model = model
+        self.envelopes = envelopes
+        if model is not None:
+            event_types = {model.event_type}
+            topics = topics or [topic_for(model.topic)]
+        if not topics:
+            raise ValueError(f"batch consumer {name} subscribes to no topic")
         self.topics = topics
         self.group_id = group_id
         self.dlq_producer = dlq_producer
@@ -173,7 +193,7 @@ class BatchConsumer:
                 await bounded(consumer.stop(), CLIENT_STEP_SECONDS)
 
     async def _run_forever(self) -> None:
-        backoff = 0.5
+        backoff = Backoff(first=0.5, cap=10.0)
         while True:
             try:
                 options: dict[str, Any] = {
@@ -192,7 +212,7 @@ class BatchConsumer:
                 await start_client(consumer)
                 self._consumer = consumer
                 self.running = True
-                backoff = 0.5
+                backoff.reset()
                 await self._poll(consumer)
             except asyncio.CancelledError:
                 if cancelled_from_outside():
@@ -201,12 +221,12 @@ class BatchConsumer:
                     "batch consumer %s: a client step was cancelled; reconnecting", self.name
                 )
                 await self._close()
-                await asyncio.sleep(backoff)
+                await asyncio.sleep(backoff.upcoming)
             except Exception as exc:
-                log.warning("batch consumer %s: %r; reconnecting in %.1fs", self.name, exc, backoff)
+                wait = backoff.delay()
+                log.warning("batch consumer %s: %r; reconnecting in %.1fs", self.name, exc, wait)
                 await self._close()
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 10.0)
+                await asyncio.sleep(wait)
 
     async def _poll(self, consumer: AIOKafkaConsumer) -> None:
         watch = StallWatch(self.name, STALL_SECONDS)
@@ -238,41 +258,45 @@ class BatchConsumer:
     # processing -------------------------------------------------------------------
     async def handle(self, records: list[ConsumerRecord[Any, Any]]) -> None:
         """Decode, hand over in one transaction, fall back to one by one on failure."""
-        items: list[tuple[CloudEvent, ConsumerRecord[Any, Any]]] = []
+        items: list[_Item] = []
         for record in records:
             try:
-                event = CloudEvent.from_kafka(list(record.headers or []), record.value)
+                envelope = Envelope.from_headers(record.headers)
+                if self.event_types is not None and envelope.type not in self.event_types:
+                    BATCH_EVENTS.labels(self.name, "ignored").inc()
+                    continue
+                if self.model is not None:
+                    data: Any = decode_data(record.value, self.model)
+                else:
+                    data = CloudEvent.from_envelope(envelope, record.value)
             except InvalidEvent as exc:
                 await self.dead_letter(record, exc, attempts=0)
                 continue
-            if self.event_types is not None and event.type not in self.event_types:
-                BATCH_EVENTS.labels(self.name, "ignored").inc()
-                continue
-            items.append((event, record))
+            items.append((data, envelope, record))
         if not items:
             return
-        if await self._attempts([e for e, _ in items]) is True:
+        if await self._attempts(items) is True:
             BATCH_EVENTS.labels(self.name, "processed").inc(len(items))
             return
         log.warning("batch consumer %s: batch of %d failed; one by one", self.name, len(items))
-        for event, record in items:
-            error = await self._attempts([event])
+        for item in items:
+            error = await self._attempts([item])
             if error is True:
                 BATCH_EVENTS.labels(self.name, "processed").inc()
             else:
-                await self.dead_letter(record, error, attempts=self.max_retries + 1)
+                await self.dead_letter(item[2], error, attempts=self.max_retries + 1)
 
-    async def _attempts(self, events: list[CloudEvent]) -> BaseException | bool:
+    async def _attempts(self, items: list[_Item]) -> BaseException | bool:
         """True when handled; else the last error after ``max_retries`` retries. A
         transient error (database or network away) is retried without limit: an outage
         must not turn good events into dead letters."""
         attempt = 0
-        backoff = self.retry_backoff
+        backoff = Backoff(first=self.retry_backoff, cap=5.0)
         while True:
             attempt += 1
             try:
                 with BATCH_SECONDS.labels(self.name).time():
-                    await self.handle_once(events)
+                    await self.handle_once([d for d, _, _ in items], [e for _, e, _ in items])
                 return True
             except asyncio.CancelledError:
                 raise
@@ -281,54 +305,34 @@ class BatchConsumer:
                 log.warning(
                     "batch consumer %s: %d event(s) failed (attempt %d%s): %s",
                     self.name,
-                    len(events),
+                    len(items),
                     attempt,
                     ", transient" if transient else "",
                     exc,
                 )
                 if not transient and attempt > self.max_retries:
                     return exc
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+                await backoff.sleep()
 
-    async def handle_once(self, events: list[CloudEvent]) -> None:
+    async def handle_once(
+        self, events: Sequence[Any], envelopes: Sequence[Envelope] | None = None
+    ) -> None:
+        """Hand ``events`` (CloudEvents, or the decoded models) to the handler in one unit
+        of work and commit it."""
         async with self.db.uow() as uow:
-            await self.handler(events, uow)
+            if self.envelopes:
+                await self.handler(list(events), uow, list(envelopes or []))
+            else:
+                await self.handler(list(events), uow)
             if not uow.committed:
                 await uow.commit()
 
     async def dead_letter(
         self, record: ConsumerRecord[Any, Any], error: BaseException | bool, *, attempts: int
     ) -> None:
-        headers = list(record.headers or []) + [
-            ("x-dlq-reason", f"{type(error).__name__}: {error}"[:1000].encode()),
-            ("x-dlq-consumer", self.name.encode()),
-            ("x-dlq-attempts", str(attempts).encode()),
-            ("x-dlq-original-topic", record.topic.encode()),
-            ("x-dlq-original-partition", str(record.partition).encode()),
-            ("x-dlq-original-offset", str(record.offset).encode()),
-        ]
-        backoff = 0.2
-        while True:  # never drop: the record reaches the DLQ or the consumer waits
-            try:
-                producer = await self.dlq_producer.get()
-                await asyncio.wait_for(
-                    producer.send_and_wait(
-                        dlq_topic(record.topic), value=record.value, key=record.key, headers=headers
-                    ),
-                    10,
-                )
-                BATCH_EVENTS.labels(self.name, "dead_lettered").inc()
-                log.error(
-                    "batch consumer %s: %s@%d to DLQ: %s",
-                    self.name,
-                    record.topic,
-                    record.offset,
-                    error,
-                )
-                return
-            except Exception as exc:
-                log.warning("batch consumer %s: DLQ send failed: %s", self.name, exc)
-                await self.dlq_producer.abandon()
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+        reason = error if isinstance(error, BaseException) else "failed"
+        await send_to_dlq(self.dlq_producer, record, reason, consumer=self.name, attempts=attempts)
+        BATCH_EVENTS.labels(self.name, "dead_lettered").inc()
+        log.error(
+            "batch consumer %s: %s@%d to DLQ: %s", self.name, record.topic, record.offset, error
+        )

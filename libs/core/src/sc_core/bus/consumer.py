@@ -1,5 +1,21 @@
 """Consuming events: idempotent inbox, bounded retries with backoff, then ``<topic>.dlq``.
 
+Handlers are registered by contract model and receive the decoded model and the unit of
+work the effect commits in (never None: every service has a database)::
+
+    alarms = runtime.consumer(name="alarms")          # subscribes to AlarmRaisedV1.topic
+
+    @alarms.on(AlarmRaisedV1)
+    async def on_raised(event: AlarmRaisedV1, uow: UnitOfWork) -> None:
+        await cases.open_from_alarm(uow, event)
+
+    @alarms.on(AlarmClearedV1, envelope=True)        # also the id, time, source, subject
+    async def on_cleared(event: AlarmClearedV1, uow: UnitOfWork, envelope: Envelope) -> None:
+
+A message whose data does not fit the model goes to ``<topic>.dlq`` at once (retrying
+cannot make it fit). ``on("community.x.y.v1")`` with a handler of ``(CloudEvent,
+UnitOfWork | None)`` is the older form, kept while services move to models.
+
 For each message the consumer opens a unit of work, records the event id in the inbox
 (``ON CONFLICT DO NOTHING``: a redelivered event is skipped), runs the handler and
 commits — effect and inbox row in one transaction. Offsets are committed only after
@@ -14,7 +30,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar, overload
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError
@@ -23,18 +40,24 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from prometheus_client import Counter, Gauge
 from sqlalchemy.dialects.postgresql import insert
 
+from sc_contracts.events import EventData
 from sc_core import failpoints
-from sc_core.bus.cloudevents import CloudEvent, InvalidEvent
+from sc_core.bus.cloudevents import CloudEvent, Envelope, InvalidEvent, decode_data
 from sc_core.bus.producer import ProducerHandle
 from sc_core.bus.steps import StepCancelled, bounded
 from sc_core.bus.tracing import context_from_headers
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
+from sc_core.retry import Backoff
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("sc_core.bus")
 
+M = TypeVar("M", bound=EventData)
 Handler = Callable[[CloudEvent, UnitOfWork | None], Awaitable[None]]
+"""The older handler form (by type string, the whole CloudEvent); use :data:`TypedHandler`."""
+TypedHandler = Callable[[M, UnitOfWork], Awaitable[None]]
+EnvelopeHandler = Callable[[M, UnitOfWork, Envelope], Awaitable[None]]
 
 CONSUMED = Counter(
     "events_consumed_total", "Events consumed, by outcome", ["consumer", "topic", "outcome"]
@@ -183,6 +206,49 @@ def dlq_topic(topic: str) -> str:
     return f"{topic}.dlq"
 
 
+async def send_to_dlq(
+    producer: ProducerHandle,
+    record: ConsumerRecord[Any, Any],
+    error: BaseException | str,
+    *,
+    consumer: str,
+    attempts: int,
+) -> None:
+    """Send ``record`` as it came to ``<topic>.dlq`` with why and where from; waits (with
+    backoff) until the broker takes it: a dead letter is never dropped."""
+    reason = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+    headers = list(record.headers or []) + [
+        ("x-dlq-reason", reason[:1000].encode()),
+        ("x-dlq-consumer", consumer.encode()),
+        ("x-dlq-attempts", str(attempts).encode()),
+        ("x-dlq-original-topic", record.topic.encode()),
+        ("x-dlq-original-partition", str(record.partition).encode()),
+        ("x-dlq-original-offset", str(record.offset).encode()),
+    ]
+    backoff = Backoff(first=0.2, cap=5.0)
+    while True:
+        try:
+            kafka = await producer.get()
+            await bounded(
+                kafka.send_and_wait(
+                    dlq_topic(record.topic), value=record.value, key=record.key, headers=headers
+                ),
+                10,
+            )
+            return
+        except Exception as exc:
+            log.warning("consumer %s: DLQ send failed: %s", consumer, exc)
+            await producer.abandon()
+            await backoff.sleep()
+
+
+@dataclass(frozen=True)
+class _Route:
+    handler: Callable[..., Awaitable[None]]
+    model: type[EventData] | None = None  # None: the older form, (CloudEvent, uow)
+    envelope: bool = False
+
+
 class EventConsumer:
     """Subscribe ``topics`` in consumer group ``group_id`` and dispatch by event type."""
 
@@ -191,7 +257,7 @@ class EventConsumer:
         *,
         name: str,
         bootstrap_servers: str,
-        topics: list[str],
+        topics: list[str] | None = None,
         group_id: str | None = None,
         db: Database | None = None,
         dlq_producer: ProducerHandle,
@@ -200,10 +266,12 @@ class EventConsumer:
         max_batch: int = 500,
         consumer_options: dict[str, Any] | None = None,
         client_options: Mapping[str, Any] | None = None,
+        topic_for: Callable[[str], str] = str,
     ) -> None:
         self.name = name
         self.bootstrap_servers = bootstrap_servers
-        self.topics = topics
+        self.topics = list(topics or [])
+        self.topic_for = topic_for  # catalogue topic -> the topic this service uses
         self.group_id = group_id or name
         self.db = db
         self.dlq_producer = dlq_producer
@@ -212,27 +280,55 @@ class EventConsumer:
         self.max_batch = max_batch
         self.consumer_options = consumer_options or {}
         self.client_options = dict(client_options or {})  # security: sc_core.kafka
-        self._handlers: dict[str, Handler] = {}
-        self._fallback: Handler | None = None
+        self._routes: dict[str, _Route] = {}
+        self._fallback: _Route | None = None
         self._consumer: AIOKafkaConsumer | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
         self.running = False
 
     # registration -----------------------------------------------------------------
-    def on(self, event_type: str) -> Callable[[Handler], Handler]:
-        def register(handler: Handler) -> Handler:
-            self._handlers[event_type] = handler
+    @overload
+    def on(self, event: str) -> Callable[[Handler], Handler]: ...
+
+    @overload
+    def on(
+        self, event: type[M], *, envelope: Literal[False] = False
+    ) -> Callable[[TypedHandler[M]], TypedHandler[M]]: ...
+
+    @overload
+    def on(
+        self, event: type[M], *, envelope: Literal[True]
+    ) -> Callable[[EnvelopeHandler[M]], EnvelopeHandler[M]]: ...
+
+    def on(self, event: str | type[EventData], *, envelope: bool = False) -> Any:
+        """Register the handler of one event type: a contract model (the handler gets the
+        decoded model and the unit of work; ``envelope=True`` adds the :class:`Envelope`),
+        or, the older form, a type string (the handler gets the CloudEvent). A model's
+        topic is subscribed to (through ``topic_for``) unless it is there already."""
+        if isinstance(event, str):
+            event_type, model = event, None
+        else:
+            if self.db is None:
+                raise RuntimeError(f"consumer {self.name}: typed handlers need a database")
+            event_type, model = event.event_type, event
+            topic = self.topic_for(event.topic)
+            if topic not in self.topics:
+                self.topics.append(topic)
+
+        def register(handler: Any) -> Any:
+            self._routes[event_type] = _Route(handler, model, envelope)
             return handler
 
         return register
 
     def on_any(self, handler: Handler) -> Handler:
-        self._fallback = handler
+        self._fallback = _Route(handler)
         return handler
 
     # lifecycle --------------------------------------------------------------------
     async def start(self) -> None:
+        self._stopping.clear()
         self._task = asyncio.create_task(self._run_forever(), name=f"consumer-{self.name}")
         self._task.add_done_callback(self._ended)
 
@@ -258,11 +354,11 @@ class EventConsumer:
         self.running = False
 
     async def _run_forever(self) -> None:
-        backoff = 0.5
+        backoff = Backoff(first=0.5, cap=10.0)
         while not self._stopping.is_set():
             try:
                 await self._connect()
-                backoff = 0.5
+                backoff.reset()
                 await self._poll_loop()
             except asyncio.CancelledError:
                 if self._stopping.is_set() or cancelled_from_outside():
@@ -271,14 +367,16 @@ class EventConsumer:
                 # the consumer would end without a word
                 log.warning("consumer %s: a client step was cancelled; reconnecting", self.name)
                 await self._close_consumer()
-                await asyncio.sleep(backoff)
+                await asyncio.sleep(backoff.upcoming)
             except Exception as exc:
-                log.warning("consumer %s: %r; reconnecting in %.1fs", self.name, exc, backoff)
+                wait = backoff.delay()
+                log.warning("consumer %s: %r; reconnecting in %.1fs", self.name, exc, wait)
                 await self._close_consumer()
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 10.0)
+                await asyncio.sleep(wait)
 
     async def _connect(self) -> None:
+        if not self.topics:
+            raise RuntimeError(f"consumer {self.name} subscribes to no topic")
         options: dict[str, Any] = {
             **self.client_options,
             "bootstrap_servers": self.bootstrap_servers,
@@ -317,13 +415,14 @@ class EventConsumer:
     async def process(self, msg: ConsumerRecord[Any, Any]) -> None:
         headers = list(msg.headers or [])
         try:
-            event = CloudEvent.from_kafka(headers, msg.value)
-        except InvalidEvent as exc:
+            envelope = Envelope.from_headers(headers)
+            route = self._routes.get(envelope.type, self._fallback)
+            if route is None:
+                CONSUMED.labels(self.name, msg.topic, "ignored").inc()
+                return
+            call = self._call(route, envelope, msg.value)
+        except InvalidEvent as exc:  # not an event, or data that does not fit its model
             await self._dead_letter(msg, exc, attempts=0)
-            return
-        handler = self._handlers.get(event.type, self._fallback)
-        if handler is None:
-            CONSUMED.labels(self.name, msg.topic, "ignored").inc()
             return
         ctx = context_from_headers(headers)
         with tracer.start_as_current_span(
@@ -334,16 +433,17 @@ class EventConsumer:
                 "messaging.system": "kafka",
                 "messaging.destination.name": msg.topic,
                 "messaging.operation.type": "process",
-                "messaging.message.id": event.id,
+                "messaging.message.id": envelope.id,
                 "messaging.consumer.group.name": self.group_id,
                 "messaging.kafka.offset": msg.offset,
-                "cloudevents.event_type": event.type,
+                "cloudevents.event_type": envelope.type,
             },
         ) as span:
             last: BaseException | None = None
+            backoff = Backoff(self.retry_backoff, cap=self.retry_backoff * 2**self.max_retries)
             for attempt in range(1, self.max_retries + 2):
                 try:
-                    outcome = await self._handle_once(event, msg.topic, handler)
+                    outcome = await self._handle_once(envelope.id, msg.topic, call)
                     CONSUMED.labels(self.name, msg.topic, outcome).inc()
                     return
                 except Exception as exc:
@@ -351,35 +451,50 @@ class EventConsumer:
                     log.warning(
                         "consumer %s: %s %s failed (attempt %d): %s",
                         self.name,
-                        event.type,
-                        event.id,
+                        envelope.type,
+                        envelope.id,
                         attempt,
                         exc,
                     )
                     if attempt <= self.max_retries:
-                        await asyncio.sleep(self.retry_backoff * 2 ** (attempt - 1))
+                        await backoff.sleep()
             assert last is not None
             span.record_exception(last)
             span.set_status(Status(StatusCode.ERROR, str(last)))
             await self._dead_letter(msg, last, attempts=self.max_retries + 1)
 
-    async def _handle_once(self, event: CloudEvent, topic: str, handler: Handler) -> str:
+    @staticmethod
+    def _call(
+        route: _Route, envelope: Envelope, value: bytes | None
+    ) -> Callable[[UnitOfWork | None], Awaitable[None]]:
+        """The handler bound to this message's decoded data (raises InvalidEvent)."""
+        if route.model is None:
+            event = CloudEvent.from_envelope(envelope, value)
+            return lambda uow: route.handler(event, uow)
+        data = decode_data(value, route.model)
+        if route.envelope:
+            return lambda uow: route.handler(data, uow, envelope)
+        return lambda uow: route.handler(data, uow)
+
+    async def _handle_once(
+        self, event_id: str, topic: str, call: Callable[[UnitOfWork | None], Awaitable[None]]
+    ) -> str:
         if self.db is None:
-            await handler(event, None)
+            await call(None)
             return "processed"
         inbox = self.db.tables.inbox
         async with self.db.uow() as uow:
             first_time = (
                 await uow.session.execute(
                     insert(inbox)
-                    .values(consumer=self.name, event_id=event.id, topic=topic)
+                    .values(consumer=self.name, event_id=event_id, topic=topic)
                     .on_conflict_do_nothing()
                     .returning(inbox.c.event_id)
                 )
             ).first()
             if first_time is None:
                 return "duplicate"
-            await handler(event, uow)
+            await call(uow)
             if not uow.committed:
                 await uow.commit()
         return "processed"
@@ -387,34 +502,9 @@ class EventConsumer:
     async def _dead_letter(
         self, msg: ConsumerRecord[Any, Any], error: BaseException, *, attempts: int
     ) -> None:
-        headers = list(msg.headers or []) + [
-            ("x-dlq-reason", f"{type(error).__name__}: {error}"[:1000].encode()),
-            ("x-dlq-consumer", self.name.encode()),
-            ("x-dlq-attempts", str(attempts).encode()),
-            ("x-dlq-original-topic", msg.topic.encode()),
-            ("x-dlq-original-partition", str(msg.partition).encode()),
-            ("x-dlq-original-offset", str(msg.offset).encode()),
-        ]
-        backoff = 0.2
-        while True:  # never drop: a message reaches the DLQ or the consumer waits for it
-            try:
-                producer = await self.dlq_producer.get()
-                await bounded(
-                    producer.send_and_wait(
-                        dlq_topic(msg.topic), value=msg.value, key=msg.key, headers=headers
-                    ),
-                    10,
-                )
-                CONSUMED.labels(self.name, msg.topic, "dead_lettered").inc()
-                log.error(
-                    "consumer %s: sent %s@%d to DLQ: %s", self.name, msg.topic, msg.offset, error
-                )
-                return
-            except Exception as exc:
-                log.warning("consumer %s: DLQ send failed: %s", self.name, exc)
-                await self.dlq_producer.abandon()
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+        await send_to_dlq(self.dlq_producer, msg, error, consumer=self.name, attempts=attempts)
+        CONSUMED.labels(self.name, msg.topic, "dead_lettered").inc()
+        log.error("consumer %s: sent %s@%d to DLQ: %s", self.name, msg.topic, msg.offset, error)
 
     @property
     def alive(self) -> bool:

@@ -35,6 +35,7 @@ from sc_core.bus.cloudevents import CloudEvent
 from sc_core.bus.producer import ProducerHandle
 from sc_core.bus.tracing import current_trace_headers
 from sc_core.db.engine import Database
+from sc_core.retry import Backoff
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ class OutboxRelay:
         self._wake.set()
 
     async def start(self) -> None:
+        self._stopping.clear()
         self._task = asyncio.create_task(self.run(), name=f"outbox-relay-{self.service}")
 
     async def stop(self) -> None:
@@ -125,8 +127,9 @@ class OutboxRelay:
         polls in between find what other processes wrote, every ``poll_interval`` while
         there is work (or another replica holds the lock) and, when a poll finds nothing,
         ever less often, up to ``idle_poll_interval``: an idle service does not query its
-        outbox ten times a second (issue 28: the idle stack)."""
-        backoff = self.poll_interval
+        outbox ten times a second (issue 28: the idle stack). A failed publish waits with
+        :class:`sc_core.retry.Backoff`."""
+        backoff = Backoff(first=self.poll_interval, cap=max(self.max_backoff, self.poll_interval))
         idle = self.poll_interval
         cleaned = 0.0
         loop = asyncio.get_running_loop()
@@ -138,7 +141,7 @@ class OutboxRelay:
             try:
                 sent = await self.publish_batch()
                 self.healthy = True
-                backoff = self.poll_interval
+                backoff.reset()
                 if loop.time() - cleaned > 60:
                     await self.delete_old_sent()
                     cleaned = loop.time()
@@ -152,10 +155,10 @@ class OutboxRelay:
                 self.healthy = False
                 await self.producer.abandon()  # the next attempt starts a fresh producer
                 PUBLISH_FAILURES.labels(self.service).inc()
-                log.warning("outbox relay: publish failed (%s); retrying in %.1fs", exc, backoff)
+                wait = backoff.delay()
+                log.warning("outbox relay: publish failed (%s); retrying in %.1fs", exc, wait)
                 self._wake.clear()  # back off (a new commit still wakes it early)
-                await self._sleep(backoff)
-                backoff = min(backoff * 2, self.max_backoff)
+                await self._sleep(wait)
                 continue
             if await self._sleep(idle):
                 idle = self.poll_interval  # woken by a commit: work is about

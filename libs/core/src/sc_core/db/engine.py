@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
-from sc_core.db.uow import UnitOfWork
+from sc_core.db.uow import Outbound, UnitOfWork
 
 if TYPE_CHECKING:
     from sc_core.db.tables import PlatformTables
@@ -97,9 +97,21 @@ async def create_database_if_missing(url: str) -> bool:
 
 
 class Database:
-    """One service's database: the engine, sessions and the unit of work factory."""
+    """One service's database: the engine, sessions and the unit of work factory.
 
-    def __init__(self, url: str, tables: PlatformTables, *, pool_size: int = 10) -> None:
+    Building it connects to nothing (the engine connects on first use), so a service
+    builds it once in its composition, before the migrations have run. ``outbound``
+    names the service and its topics for the events its units of work publish.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        tables: PlatformTables,
+        *,
+        pool_size: int = 10,
+        outbound: Outbound | None = None,
+    ) -> None:
         self.url = url
         self.engine = make_engine(url, pool_size=pool_size)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
@@ -108,6 +120,7 @@ class Database:
             self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
         )
         self.tables = tables
+        self.outbound = outbound or Outbound()
         self._after_commit: list[Callable[[], None]] = []
 
     def on_commit(self, callback: Callable[[], None]) -> None:
@@ -120,7 +133,7 @@ class Database:
         ROLLBACK round trips (a fifth of a small list request's CPU, ADR 0017), and
         whatever it writes commits as it is written."""
         sessions = self.readers if read_only else self.sessions
-        return UnitOfWork(sessions, self.tables, self._after_commit)
+        return UnitOfWork(sessions, self.tables, self._after_commit, self.outbound)
 
     async def ping(self, timeout: float = 2.0) -> None:
         async def _ping() -> None:

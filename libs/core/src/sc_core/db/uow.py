@@ -1,20 +1,47 @@
 """Unit of work: one transaction, rolled back unless the handler commits.
 
 Repositories use ``uow.session`` and never commit. Events to publish go to the outbox
-with :meth:`UnitOfWork.publish`, in the same transaction as the change they describe.
+with :meth:`UnitOfWork.publish`, in the same transaction as the change they describe;
+audit records with :meth:`UnitOfWork.audit`, so the trail holds exactly what committed::
+
+    async with db.uow() as uow:
+        uow.session.add(case)
+        await uow.publish(WorkOrderChangedV1(...), key=str(case.id))   # typed, outbox
+        await uow.audit(who, "workorder.create", "work_order", str(case.id))
+        await uow.commit()
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 if TYPE_CHECKING:
+    from sc_contracts.events import EventData
+    from sc_core.audit import Outcome
+    from sc_core.auth.caller import Caller
     from sc_core.bus.cloudevents import CloudEvent
     from sc_core.db.tables import PlatformTables
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """``service`` names the source (``/services/<service>``); ``topic_for`` maps a
+    catalogue topic to the one this process uses (``ServiceSettings.topic``)."""
+
+    service: str = "service"
+    topic_for: Callable[[str], str] = str
+
+    @property
+    def source(self) -> str:
+        return f"/services/{self.service}"
+
+    def topic(self, name: str) -> str:
+        return self.topic_for(name)
 
 
 class UnitOfWork:
@@ -23,9 +50,11 @@ class UnitOfWork:
         sessions: async_sessionmaker[AsyncSession],
         tables: PlatformTables,
         after_commit: list[Callable[[], None]] | None = None,
+        outbound: Outbound | None = None,
     ) -> None:
         self._sessions = sessions
         self.tables = tables
+        self.outbound = outbound or Outbound()
         self._after_commit = after_commit or []
         self._session: AsyncSession | None = None
         self.committed = False
@@ -51,6 +80,9 @@ class UnitOfWork:
         assert self._session is not None
         try:
             if not self.committed:
+                # what was read stays readable once the unit of work ends (a use case
+                # returns its rows, its route shapes them): detached, not expired
+                self._session.expunge_all()
                 await self._session.rollback()
         finally:
             await self._session.close()
@@ -66,10 +98,79 @@ class UnitOfWork:
     async def rollback(self) -> None:
         await self.session.rollback()
 
-    async def publish(self, topic: str, event: CloudEvent, *, key: str | None = None) -> None:
-        """Write ``event`` to the outbox; it is sent only if this unit of work commits."""
+    @overload
+    async def publish(
+        self,
+        data: EventData,
+        *,
+        key: str,
+        subject: str | None = None,
+        id: str | None = None,
+    ) -> CloudEvent: ...
+
+    @overload
+    async def publish(
+        self, data: str, event: CloudEvent, *, key: str | None = None
+    ) -> CloudEvent: ...
+
+    async def publish(
+        self,
+        data: EventData | str,
+        event: CloudEvent | None = None,
+        *,
+        key: str | None = None,
+        subject: str | None = None,
+        id: str | None = None,
+    ) -> CloudEvent:
+        """Write an event to the outbox; it is sent only if this unit of work commits.
+
+        ``publish(model, key=aggregate_id)``: the CloudEvent of a contract model, from this
+        service (``source``), to the model's topic (as this service names it), with
+        ``subject`` defaulting to the key. ``publish(topic, cloud_event, key=...)`` is the
+        older form, kept while services move to models.
+        """
+        from sc_core.bus.cloudevents import CloudEvent
         from sc_core.bus.outbox import outbox_row
 
+        if isinstance(data, str):
+            assert event is not None, "publish(topic, event): the event is missing"
+            topic = data
+        else:
+            event = CloudEvent.of(
+                data,
+                source=self.outbound.source,
+                subject=subject if subject is not None else key,
+                id=id,
+            )
+            topic = self.outbound.topic(type(data).topic)
         row: dict[str, Any] = outbox_row(topic, event, key=key)
         await self.session.execute(self.tables.outbox.insert().values(**row))
         self.published.append(event)
+        return event
+
+    async def audit(
+        self,
+        who: Caller | None,
+        action: str,
+        resource_type: str,
+        resource_id: str | None = None,
+        *,
+        community_id: str | None = None,
+        detail: dict[str, str] | None = None,
+        outcome: Outcome = "success",
+    ) -> CloudEvent:
+        """An audit record (who, what, from where) committed with this unit of work."""
+        from sc_core.audit import audit_event
+
+        event = audit_event(
+            service=self.outbound.service,
+            action=action,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            outcome=outcome,
+            caller=who,
+            community_id=community_id,
+            detail=detail,
+        )
+        topic = self.outbound.topic("audit.records.v1")
+        return await self.publish(topic, event, key=event.data["record_id"])

@@ -14,6 +14,7 @@ from identity.config import Settings
 from identity.scope import Scope, load_scope
 from sc_core.api import UnitOfWorkDep
 from sc_core.auth import Principal, require_roles
+from sc_core.net import client_address
 
 
 def get_settings(request: Request) -> Settings:
@@ -44,11 +45,6 @@ def scoped(roles: Iterable[str]) -> Callable[..., Awaitable[Scope]]:
 
 
 def source_address(request: Request) -> str:
-    """The caller's address: the right-most X-Forwarded-For entry (the one the gateway
-    appended, which a client cannot forge), else the peer address."""
-    forwarded = request.headers.get("x-forwarded-for")
-    if forwarded:
-        last = forwarded.split(",")[-1].strip()
-        if last:
-            return last[:64]
-    return request.client.host if request.client else "unknown"
+    """The caller's address by the platform's one rule (:func:`sc_core.net.client_address`:
+    X-Forwarded-For only from the gateway, which writes the address it saw)."""
+    return (client_address(request) or "unknown")[:64]

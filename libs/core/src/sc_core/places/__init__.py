@@ -1,0 +1,49 @@
+"""The place directory: where each household lives and which grid each building is in,
+projected from identity's events (``identity.events.v1``), written once for every service.
+
+identity owns the community -> building -> unit -> room register, households and grids;
+other services learn them from its events (every placement event carries the household's
+:class:`~sc_contracts.events.Placement`, grants carry who holds which role where). A
+service that needs them adds the tables to its metadata, creates them in a migration,
+subscribes once, and asks the directory::
+
+    # db/models.py
+    PLACES = place_tables(metadata)                       # household_places, building_grids
+
+    # db/migrations/versions/000N_places.py
+    def upgrade() -> None:
+        create_place_tables_v1()
+
+    # main.py (composition)
+    places = Places(PLACES)
+    subscribe_places(runtime, places)                     # a consumer "places" on identity
+
+    # a use case
+    household = await places.household_in_room(uow, alarm.room_id)
+    grid = await places.grid_for(uow, who.principal, building_id, STAFF)
+    clause = places.scope_clause(who.principal, community_col=..., building_col=..., roles=STAFF)
+
+``place_tables(metadata, grants=True)`` adds ``grant_projection`` (who holds which role
+over which place: recipients "every property_staff of community X" resolved locally).
+"""
+
+from sc_core.places.directory import HouseholdPlace, Places, subscribe_places
+from sc_core.places.migrations import (
+    create_building_grids_v1,
+    create_grant_projection_v1,
+    create_household_places_v1,
+    create_place_tables_v1,
+)
+from sc_core.places.tables import PlaceTables, place_tables
+
+__all__ = [
+    "HouseholdPlace",
+    "PlaceTables",
+    "Places",
+    "create_building_grids_v1",
+    "create_grant_projection_v1",
+    "create_household_places_v1",
+    "create_place_tables_v1",
+    "place_tables",
+    "subscribe_places",
+]

@@ -1,0 +1,247 @@
+"""Reading and projecting the place directory (see :mod:`sc_core.places`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy.dialects.postgresql import insert
+
+from sc_contracts.events import (
+    GrantChange,
+    GrantChangedV1,
+    HouseholdChangedV1,
+    PersonRegisteredV1,
+    Placement,
+    ResidencyEndedV1,
+    ResidencyStartedV1,
+)
+from sc_core.auth import Principal, ensure_in_scope
+from sc_core.auth import scope_clause as auth_scope_clause
+from sc_core.db.uow import UnitOfWork
+from sc_core.places.tables import PlaceTables
+
+if TYPE_CHECKING:
+    from sc_core.bus.consumer import EventConsumer
+    from sc_core.service import Runtime
+
+PlacementEvent: TypeAlias = (
+    HouseholdChangedV1 | PersonRegisteredV1 | ResidencyStartedV1 | ResidencyEndedV1
+)
+
+
+@dataclass(frozen=True)
+class HouseholdPlace:
+    """Where one household lives, as identity last said."""
+
+    household_id: str
+    community_id: str
+    building_id: str
+    unit_id: str
+    room_id: str
+    grid_id: str | None
+    status: str
+
+
+class Places:
+    """The directory over one service's tables: read it in use cases, fill it from
+    identity's events (:func:`subscribe_places`)."""
+
+    def __init__(self, tables: PlaceTables) -> None:
+        self.tables = tables
+
+    # reading ----------------------------------------------------------------------
+    async def household(self, uow: UnitOfWork, household_id: str) -> HouseholdPlace | None:
+        h = self.tables.households
+        row = (await uow.session.execute(select(h).where(h.c.household_id == household_id))).first()
+        return _place(row) if row is not None else None
+
+    async def households_in_room(self, uow: UnitOfWork, room_id: str) -> set[str]:
+        """The active households living in this room (usually one)."""
+        h = self.tables.households
+        rows = await uow.session.scalars(
+            select(h.c.household_id).where(h.c.room_id == room_id, h.c.status == "active")
+        )
+        return set(rows)
+
+    async def household_in_room(self, uow: UnitOfWork, room_id: str) -> str | None:
+        """The household living in this room (the one placed there last, if several)."""
+        h = self.tables.households
+        found = await uow.session.scalar(
+            select(h.c.household_id)
+            .where(h.c.room_id == room_id, h.c.status == "active")
+            .order_by(h.c.updated_at.desc())
+            .limit(1)
+        )
+        return str(found) if found is not None else None
+
+    async def grid_of(self, uow: UnitOfWork, building_id: str | None) -> str | None:
+        if not building_id:
+            return None
+        g = self.tables.building_grids
+        found = await uow.session.scalar(select(g.c.grid_id).where(g.c.building_id == building_id))
+        return str(found) if found is not None else None
+
+    # grid scope: a grid worker (网格员) holds a grant on a grid, and acts on the places of
+    # the buildings in it ---------------------------------------------------------------
+    async def grid_for(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        building_id: str | None,
+        roles: Iterable[str],
+    ) -> str | None:
+        """The grid of a building, looked up only for a caller who holds grid grants in
+        one of ``roles`` (nobody else needs it)."""
+        if building_id and principal.scope_ids("grid", frozenset(roles)):
+            return await self.grid_of(uow, building_id)
+        return None
+
+    async def ensure_in_scope(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        *,
+        community_id: str,
+        building_id: str | None = None,
+        unit_id: str | None = None,
+        household_id: str | None = None,
+        roles: Iterable[str],
+    ) -> None:
+        """:func:`sc_core.auth.ensure_in_scope`, where a grant on the building's grid counts
+        too; 403 ``auth.out_of_scope`` otherwise."""
+        wanted = frozenset(roles)
+        ensure_in_scope(
+            principal,
+            community_id=community_id,
+            building_id=building_id,
+            unit_id=unit_id,
+            household_id=household_id,
+            grid_id=await self.grid_for(uow, principal, building_id, wanted),
+            roles=wanted,
+        )
+
+    def in_grids(
+        self, principal: Principal, building_col: Any, roles: Iterable[str]
+    ) -> ColumnElement[bool]:
+        """Rows in the buildings of the caller's grids (false when they hold no grid grant)."""
+        grids = principal.scope_ids("grid", frozenset(roles))
+        if not grids:
+            return false()
+        g = self.tables.building_grids
+        return building_col.in_(select(g.c.building_id).where(g.c.grid_id.in_(sorted(grids))))
+
+    def scope_clause(
+        self,
+        principal: Principal,
+        *,
+        community_col: Any,
+        building_col: Any,
+        unit_col: Any = None,
+        household_col: Any = None,
+        roles: Iterable[str],
+    ) -> ColumnElement[bool]:
+        """:func:`sc_core.auth.scope_clause` for rows that carry no grid id, with the
+        buildings of the caller's grids added."""
+        wanted = frozenset(roles)
+        return or_(
+            auth_scope_clause(
+                principal,
+                community_col=community_col,
+                building_col=building_col,
+                unit_col=unit_col,
+                household_col=household_col,
+                roles=wanted,
+            ),
+            self.in_grids(principal, building_col, wanted),
+        )
+
+    # projecting -------------------------------------------------------------------
+    async def place_household(
+        self, uow: UnitOfWork, household_id: str, p: Placement, status: str = "active"
+    ) -> None:
+        """Where ``household_id`` lives now, and the grid of its building when known."""
+        now = datetime.now(UTC)
+        values = {
+            "community_id": p.community_id,
+            "building_id": p.building_id,
+            "unit_id": p.unit_id,
+            "room_id": p.room_id,
+            "grid_id": p.grid_id,
+            "status": status,
+            "updated_at": now,
+        }
+        h = self.tables.households
+        await uow.session.execute(
+            insert(h)
+            .values(household_id=household_id, **values)
+            .on_conflict_do_update(index_elements=[h.c.household_id], set_=values)
+        )
+        if p.grid_id:
+            g = self.tables.building_grids
+            grid = {"community_id": p.community_id, "grid_id": p.grid_id, "updated_at": now}
+            await uow.session.execute(
+                insert(g)
+                .values(building_id=p.building_id, **grid)
+                .on_conflict_do_update(index_elements=[g.c.building_id], set_=grid)
+            )
+
+    async def record_grant(self, uow: UnitOfWork, data: GrantChangedV1) -> None:
+        """Who holds which role over which place (revoked grants are removed)."""
+        grants = self.tables.grants
+        if grants is None:
+            raise RuntimeError("place_tables(metadata, grants=True) holds the grants")
+        if data.change == GrantChange.REVOKED:
+            await uow.session.execute(grants.delete().where(grants.c.grant_id == data.grant_id))
+            return
+        values = {
+            "account_id": data.account_id,
+            "role": data.role,
+            "scope_type": data.scope_type,
+            "scope_id": data.scope_id,
+            "community_id": data.community_id,
+            "changed_at": data.changed_at,
+        }
+        await uow.session.execute(
+            insert(grants)
+            .values(grant_id=data.grant_id, **values)
+            .on_conflict_do_update(index_elements=[grants.c.grant_id], set_=values)
+        )
+
+    # handlers (identity.events.v1) ----------------------------------------------------
+    async def on_placement(self, event: PlacementEvent, uow: UnitOfWork) -> None:
+        """Every event that carries a household's placement."""
+        status = event.status if isinstance(event, HouseholdChangedV1) else "active"
+        await self.place_household(uow, event.household_id, event.placement, status)
+
+    async def on_grant(self, event: GrantChangedV1, uow: UnitOfWork) -> None:
+        await self.record_grant(uow, event)
+
+
+def subscribe_places(runtime: Runtime, places: Places, *, name: str = "places") -> EventConsumer:
+    """One consumer of ``identity.events.v1`` keeping the directory (the grants too when
+    the tables hold them). A service that had its own projection passes the name of its
+    old consumer, so its consumer group carries on where it was."""
+    consumer = runtime.consumer(name=name)
+    consumer.on(HouseholdChangedV1)(places.on_placement)
+    consumer.on(PersonRegisteredV1)(places.on_placement)
+    consumer.on(ResidencyStartedV1)(places.on_placement)
+    consumer.on(ResidencyEndedV1)(places.on_placement)
+    if places.tables.grants is not None:
+        consumer.on(GrantChangedV1)(places.on_grant)
+    return consumer
+
+
+def _place(row: Any) -> HouseholdPlace:
+    return HouseholdPlace(
+        row.household_id,
+        row.community_id,
+        row.building_id,
+        row.unit_id,
+        row.room_id,
+        row.grid_id,
+        row.status,
+    )

@@ -1,0 +1,74 @@
+"""DDL of the place directory for a service's Alembic migrations.
+
+A migration calls :func:`create_place_tables_v1` (or the single tables') instead of
+spelling the tables out again. Versioned like :mod:`sc_core.db.platform_migrations`: when
+the tables change, a ``_v2`` comes with the change and a new migration calls it, so a
+migration already written never changes meaning.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+
+def create_household_places_v1() -> None:
+    op.create_table(
+        "household_places",
+        sa.Column("household_id", sa.String(length=64), nullable=False),
+        sa.Column("community_id", sa.String(length=64), nullable=False),
+        sa.Column("building_id", sa.String(length=64), nullable=False),
+        sa.Column("unit_id", sa.String(length=64), nullable=False),
+        sa.Column("room_id", sa.String(length=64), nullable=False),
+        sa.Column("grid_id", sa.String(length=64), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("household_id", name="pk_household_places"),
+    )
+    op.create_index("ix_household_places_room", "household_places", ["room_id"])
+
+
+def create_building_grids_v1() -> None:
+    op.create_table(
+        "building_grids",
+        sa.Column("building_id", sa.String(length=64), nullable=False),
+        sa.Column("community_id", sa.String(length=64), nullable=False),
+        sa.Column("grid_id", sa.String(length=64), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("building_id", name="pk_building_grids"),
+    )
+    op.create_index("ix_building_grids_grid_id", "building_grids", ["grid_id"])
+
+
+def create_grant_projection_v1() -> None:
+    op.create_table(
+        "grant_projection",
+        sa.Column("grant_id", sa.Text(), nullable=False),
+        sa.Column("account_id", sa.Text(), nullable=False),
+        sa.Column("role", sa.Text(), nullable=False),
+        sa.Column("scope_type", sa.Text(), nullable=False),
+        sa.Column("scope_id", sa.Text(), nullable=False),
+        sa.Column("community_id", sa.Text(), nullable=True),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("grant_id", name="pk_grant_projection"),
+    )
+    op.create_index(
+        "ix_grant_projection_scope", "grant_projection", ["scope_type", "scope_id", "role"]
+    )
+    op.create_index("ix_grant_projection_community", "grant_projection", ["community_id", "role"])
+    op.create_index("ix_grant_projection_account", "grant_projection", ["account_id"])
+
+
+def create_place_tables_v1(*, grants: bool = False) -> None:
+    """Every table of ``place_tables(metadata, grants=...)``."""
+    create_household_places_v1()
+    create_building_grids_v1()
+    if grants:
+        create_grant_projection_v1()
+
+
+def drop_place_tables_v1(*, grants: bool = False) -> None:
+    if grants:
+        op.drop_table("grant_projection")
+    op.drop_table("building_grids")
+    op.drop_table("household_places")

@@ -1,0 +1,63 @@
+"""The tables of the place directory, on a service's own ``MetaData`` (beside its business
+tables, like the outbox and inbox of :func:`sc_core.db.tables.platform_tables`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, Text
+
+ID = String(64)
+
+
+@dataclass(frozen=True)
+class PlaceTables:
+    households: Table  # household_places: household -> community, building, unit, room, grid
+    building_grids: Table  # building -> grid (网格)
+    grants: Table | None = None  # grant_projection: account, role, place
+
+
+def place_tables(metadata: MetaData, *, grants: bool = False) -> PlaceTables:
+    """Add (once) the directory's tables to ``metadata``; the models of the migrations in
+    :mod:`sc_core.places.migrations` (``model_drift`` proves they agree)."""
+    t = metadata.tables
+    if "household_places" not in t:
+        Table(
+            "household_places",
+            metadata,
+            Column("household_id", ID, primary_key=True),
+            Column("community_id", ID, nullable=False),
+            Column("building_id", ID, nullable=False),
+            Column("unit_id", ID, nullable=False),
+            Column("room_id", ID, nullable=False),
+            Column("grid_id", ID, nullable=True),
+            Column("status", String(16), nullable=False),
+            Column("updated_at", DateTime(timezone=True), nullable=False),
+            Index("ix_household_places_room", "room_id"),
+        )
+        Table(
+            "building_grids",
+            metadata,
+            Column("building_id", ID, primary_key=True),
+            Column("community_id", ID, nullable=False),
+            Column("grid_id", ID, nullable=False, index=True),
+            Column("updated_at", DateTime(timezone=True), nullable=False),
+        )
+    if grants and "grant_projection" not in t:
+        Table(
+            "grant_projection",
+            metadata,
+            Column("grant_id", Text, primary_key=True),
+            Column("account_id", Text, nullable=False),
+            Column("role", Text, nullable=False),
+            Column("scope_type", Text, nullable=False),
+            Column("scope_id", Text, nullable=False),
+            Column("community_id", Text, nullable=True),
+            Column("changed_at", DateTime(timezone=True), nullable=False),
+            Index("ix_grant_projection_scope", "scope_type", "scope_id", "role"),
+            Index("ix_grant_projection_community", "community_id", "role"),
+            Index("ix_grant_projection_account", "account_id"),
+        )
+    return PlaceTables(
+        t["household_places"], t["building_grids"], t.get("grant_projection") if grants else None
+    )

@@ -1,0 +1,187 @@
+"""The place directory: its migration matches its tables; identity's events fill it
+(households, building grids, grants given and taken); use cases read it, and a grid
+worker's scope reaches exactly the buildings of their grid."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from place_models import PLACES, metadata
+from sqlalchemy import Column, MetaData, String, Table, select
+
+from sc_contracts.events import GrantChangedV1, HouseholdChangedV1, ResidencyEndedV1
+from sc_core.auth import Grant, Principal
+from sc_core.bus.cloudevents import CloudEvent
+from sc_core.db.migrate import model_drift, upgrade
+from sc_core.errors import Problem
+from sc_core.places import Places, subscribe_places
+from sc_core.service import Runtime
+from sc_core.settings import ServiceSettings
+from sc_devinfra.topics import create_topic
+
+MIGRATIONS = Path(__file__).parent / "place_migrations"
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def _placement(room: str, building: str = "b-1", grid: str | None = "g-1") -> dict[str, object]:
+    return {
+        "community_id": "c-1",
+        "building_id": building,
+        "unit_id": "u-1",
+        "room_id": room,
+        "grid_id": grid,
+    }
+
+
+def _household(
+    household: str, room: str, status: str = "active", **kw: object
+) -> HouseholdChangedV1:
+    return HouseholdChangedV1.model_validate(
+        {
+            "aggregate_id": household,
+            "household_id": household,
+            "change": "created",
+            "placement": _placement(room, **kw),  # type: ignore[arg-type]
+            "member_count": 1,
+            "status": status,
+            "changed_by": "admin",
+            "changed_at": NOW,
+        }
+    )
+
+
+def _grant(grant_id: str, change: str) -> GrantChangedV1:
+    return GrantChangedV1.model_validate(
+        {
+            "aggregate_id": "acc-1",
+            "account_id": "acc-1",
+            "grant_id": grant_id,
+            "change": change,
+            "role": "grid_worker",
+            "scope_type": "grid",
+            "scope_id": "g-1",
+            "community_id": "c-1",
+            "changed_by": "admin",
+            "changed_at": NOW,
+        }
+    )
+
+
+async def test_identity_events_fill_the_directory_that_use_cases_read(
+    fresh_database_url: str, kafka_bootstrap: str, kafka_idempotence: bool
+) -> None:
+    await upgrade(MIGRATIONS, fresh_database_url)
+    assert await model_drift(fresh_database_url, metadata) == []
+
+    topic = f"identity.events.t{uuid.uuid4().hex[:8]}"
+    await create_topic(kafka_bootstrap, topic, partitions=1)
+    settings = ServiceSettings(
+        service_name="places-test",
+        database_url=fresh_database_url,
+        kafka_bootstrap_servers=kafka_bootstrap,
+        kafka_enable_idempotence=kafka_idempotence,
+        kafka_consumer_group=f"places-{uuid.uuid4().hex[:6]}",
+        topic_names={"identity.events.v1": topic},
+    )
+    runtime = Runtime(settings, metadata)
+    places = Places(PLACES)
+    consumer = subscribe_places(runtime, places)
+    assert consumer.topics == [topic]
+
+    producer = await runtime.producer.get()
+    events = [
+        _household("hh-1", "r-101"),
+        _household("hh-2", "r-201", building="b-2", grid=None),
+        _household("hh-old", "r-101", status="dissolved"),
+        ResidencyEndedV1.model_validate(
+            {
+                "aggregate_id": "p-1",
+                "person_id": "p-1",
+                "residency_id": "res-1",
+                "household_id": "hh-3",
+                "placement": _placement("r-301", building="b-3", grid="g-2"),
+                "moved_out_on": "2026-03-01",
+                "recorded_by": "admin",
+            }
+        ),
+        _grant("gr-1", "granted"),
+        _grant("gr-2", "granted"),
+        _grant("gr-2", "revoked"),
+    ]
+    for data in events:
+        event = CloudEvent.of(data, source="/services/identity", subject="k")
+        await producer.send_and_wait(topic, event.body(), key=b"k", headers=event.headers())
+    await consumer.start()
+    try:
+
+        async def grants() -> list[str]:
+            assert PLACES.grants is not None
+            async with runtime.db.uow() as uow:
+                return list(await uow.session.scalars(select(PLACES.grants.c.grant_id)))
+
+        for _ in range(900):  # generous: a busy machine joins the group slowly
+            if await grants() == ["gr-1"]:
+                break
+            await asyncio.sleep(0.1)
+        assert await grants() == ["gr-1"]  # the revoked one is gone
+    finally:
+        await consumer.stop()
+        await runtime.producer.close()
+
+    async with runtime.db.uow() as uow:
+        one = await places.household(uow, "hh-1")
+        assert one is not None and (one.room_id, one.grid_id, one.status) == (
+            "r-101",
+            "g-1",
+            "active",
+        )
+        assert await places.households_in_room(uow, "r-101") == {"hh-1"}  # not the dissolved
+        assert await places.household_in_room(uow, "r-101") == "hh-1"
+        assert await places.household_in_room(uow, "r-999") is None
+        assert await places.grid_of(uow, "b-1") == "g-1"
+        assert await places.grid_of(uow, "b-2") is None  # no grid known
+        assert await places.grid_of(uow, "b-3") == "g-2"  # from a residency event
+
+        worker = Principal(
+            "gw-1",
+            "user",
+            roles=frozenset({"grid_worker"}),
+            grants=(Grant("grid_worker", "grid", "g-1"),),
+        )
+        staff = frozenset({"grid_worker", "property_staff"})
+        assert await places.grid_for(uow, worker, "b-1", staff) == "g-1"
+        await places.ensure_in_scope(
+            uow, worker, community_id="c-1", building_id="b-1", roles=staff
+        )
+        with pytest.raises(Problem) as refused:
+            await places.ensure_in_scope(
+                uow, worker, community_id="c-1", building_id="b-3", roles=staff
+            )
+        assert refused.value.code == "auth.out_of_scope"
+
+        # rows without a grid id: the buildings of the worker's grid are in scope
+        rows = Table(
+            "things", MetaData(), Column("community_id", String), Column("building_id", String)
+        )
+        clause = places.scope_clause(
+            worker, community_col=rows.c.community_id, building_col=rows.c.building_id, roles=staff
+        )
+        visible = await uow.session.scalars(
+            select(PLACES.households.c.household_id)
+            .where(
+                places.scope_clause(
+                    worker,
+                    community_col=PLACES.households.c.community_id,
+                    building_col=PLACES.households.c.building_id,
+                    roles=staff,
+                )
+            )
+            .order_by(PLACES.households.c.household_id)
+        )
+        assert list(visible) == ["hh-1", "hh-old"]  # building b-1 only
+        assert "building_grids" in str(clause.compile())
+    await runtime.db.dispose()
