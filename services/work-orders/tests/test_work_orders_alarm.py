@@ -36,7 +36,7 @@ async def test_alarm_opens_one_case_even_when_delivered_twice_and_clear_is_refle
     harness: Harness, community: str
 ) -> None:
     h = harness
-    bootstrap, topic = h.settings.kafka_bootstrap_servers, h.settings.alarm_topic
+    bootstrap, topic = h.settings.kafka_bootstrap_servers, h.alarm_topic
     alarm_id = f"al-{uuid.uuid4().hex[:10]}"
     raised = CloudEvent.create(
         "community.alarm.raised.v1",
@@ -110,7 +110,7 @@ async def test_alarm_opens_one_case_even_when_delivered_twice_and_clear_is_refle
     # the case was announced with its alarm, so the alarm service can clear it when handled
     events = await read_events(
         bootstrap,
-        h.settings.workorder_topic,
+        h.workorder_topic,
         lambda found: any(e.data["action"] == "alarm_cleared" for e in found),
         key=str(case["id"]),
     )
@@ -122,7 +122,7 @@ async def test_alarm_opens_one_case_even_when_delivered_twice_and_clear_is_refle
         await h.step(str(case["id"]), action, staff)
     events = await read_events(
         bootstrap,
-        h.settings.workorder_topic,
+        h.workorder_topic,
         lambda found: any(e.data["status"] == "resolved" for e in found),
         key=str(case["id"]),
     )

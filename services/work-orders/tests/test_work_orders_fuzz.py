@@ -20,10 +20,11 @@ import schemathesis
 import uvicorn
 from hypothesis import HealthCheck, given, settings
 
+from sc_contracts.events import AuditRecordedV1
 from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
 from sc_devinfra.topics import create_topic
-from wo_helpers import make_settings
+from wo_helpers import TOPICS, make_settings
 from work_orders.main import create_app
 
 EXAMPLES = 5
@@ -46,14 +47,8 @@ def server(
     )
 
     async def topics() -> None:
-        for topic in (
-            s.workorder_topic,
-            s.notification_topic,
-            s.alarm_topic,
-            s.audit_topic,
-            s.identity_topic,
-        ):
-            await create_topic(kafka_bootstrap, topic, partitions=1)
+        for topic in [*TOPICS, AuditRecordedV1.topic]:
+            await create_topic(kafka_bootstrap, s.topic(topic), partitions=1)
 
     asyncio.run(topics())
     app = create_app(s)

@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from wo_helpers import Harness
-from work_orders import patrols
+from work_orders.domain.patrols import longest_gap_minutes
 
 
 async def test_round_with_missed_checkpoint_produces_a_case(
@@ -66,11 +66,11 @@ async def test_round_with_missed_checkpoint_produces_a_case(
     assert r.status_code == 403
 
     # the window has not ended: nothing to close yet
-    assert await patrols.close_ended_rounds(h.db, h.topics) == 0
+    assert await h.usecases.patrols.close_ended_rounds() == 0
     # after it ended the garage was never scanned: one case, once
     later = end + timedelta(minutes=1)
-    assert await patrols.close_ended_rounds(h.db, h.topics, now=later) == 1
-    assert await patrols.close_ended_rounds(h.db, h.topics, now=later) == 0
+    assert await h.usecases.patrols.close_ended_rounds(now=later) == 1
+    assert await h.usecases.patrols.close_ended_rounds(now=later) == 0
 
     r = await h.client.get("/api/v1/patrol-rounds", headers=manager, params={"status": "missed"})
     closed = next(x for x in r.json()["items"] if x["id"] == rnd["id"])
@@ -99,5 +99,5 @@ async def test_round_with_missed_checkpoint_produces_a_case(
 def test_longest_gap() -> None:
     t0 = datetime(2026, 1, 1, tzinfo=UTC)
     scans = [t0 + timedelta(minutes=10), t0 + timedelta(minutes=100)]
-    assert patrols.longest_gap_minutes(scans, t0, t0 + timedelta(minutes=120)) == 90
-    assert patrols.longest_gap_minutes([], t0, t0 + timedelta(minutes=30)) == 30
+    assert longest_gap_minutes(scans, t0, t0 + timedelta(minutes=120)) == 90
+    assert longest_gap_minutes([], t0, t0 + timedelta(minutes=30)) == 30

@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from sc_contracts.events.identity import HouseholdChangedV1
 from sc_core.auth import Grant
 from sc_core.bus.cloudevents import CloudEvent
+from sc_core.places import HouseholdPlace, Places
 from wo_helpers import Harness, eventually, send_event
-from work_orders.db.models import HouseholdPlace
+from work_orders.db.models import PLACES
 
 
 async def test_resident_case_takes_the_household_place_from_identity(
@@ -39,13 +40,11 @@ async def test_resident_case_takes_the_household_place_from_identity(
     event = CloudEvent.create(
         "community.household.changed.v1", "/services/identity", changed, subject=household
     )
-    await send_event(
-        h.settings.kafka_bootstrap_servers, h.settings.identity_topic, event, household
-    )
+    await send_event(h.settings.kafka_bootstrap_servers, h.identity_topic, event, household)
 
     async def projected() -> HouseholdPlace | None:
         async with h.db.uow() as uow:
-            return await uow.session.get(HouseholdPlace, household)
+            return await Places(PLACES).household(uow, household)
 
     assert await eventually(projected)
 
@@ -96,7 +95,7 @@ async def test_an_alarm_in_a_flat_opens_a_case_its_household_follows_and_rates(
     )
     await send_event(
         h.settings.kafka_bootstrap_servers,
-        h.settings.identity_topic,
+        h.identity_topic,
         CloudEvent.create(
             "community.household.changed.v1", "/services/identity", changed, subject=household
         ),
@@ -105,7 +104,7 @@ async def test_an_alarm_in_a_flat_opens_a_case_its_household_follows_and_rates(
 
     async def projected() -> HouseholdPlace | None:
         async with h.db.uow() as uow:
-            return await uow.session.get(HouseholdPlace, household)
+            return await Places(PLACES).household(uow, household)
 
     assert await eventually(projected)
 
@@ -131,7 +130,7 @@ async def test_an_alarm_in_a_flat_opens_a_case_its_household_follows_and_rates(
     )
     await send_event(
         h.settings.kafka_bootstrap_servers,
-        h.settings.alarm_topic,
+        h.alarm_topic,
         CloudEvent.create("community.alarm.raised.v1", "/services/alarm", raised),
         alarm_id,
     )

@@ -98,7 +98,7 @@ async def test_full_repair_path_visible_to_resident_and_nobody_outside(
     assert content.headers["content-type"] == "image/png"
     audit = await read_events(
         h.settings.kafka_bootstrap_servers,
-        h.settings.audit_topic,
+        h.audit_topic,
         lambda found: any(e.data["action"] == "attachment.read" for e in found),
     )
     reads = [e.data for e in audit if e.data["action"] == "attachment.read"]
@@ -133,7 +133,7 @@ async def test_full_repair_path_visible_to_resident_and_nobody_outside(
     # the broker carried every step with the full state, then the rating
     events = await read_events(
         h.settings.kafka_bootstrap_servers,
-        h.settings.workorder_topic,
+        h.workorder_topic,
         lambda found: any(e.type.endswith("rated.v1") for e in found),
         key=wo_id,
     )
@@ -156,7 +156,7 @@ async def test_full_repair_path_visible_to_resident_and_nobody_outside(
     # the resident and staff were told (notification requests, templates workorder.*)
     notes = await read_events(
         h.settings.kafka_bootstrap_servers,
-        h.settings.notification_topic,
+        h.notification_topic,
         lambda found: any(e.data["template"] == "workorder.closed" for e in found),
     )
     mine = [e.data for e in notes if e.data.get("correlation_id") == wo_id]

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from wo_helpers import Harness, read_events
-from work_orders import sla
+from work_orders.domain.sla import next_check
 
 
 async def test_case_past_its_sla_emits_a_breach_and_escalates(
@@ -30,21 +30,16 @@ async def test_case_past_its_sla_emits_a_breach_and_escalates(
     due = datetime.fromisoformat(wo["resolution_due_at"])
     assert due - datetime.fromisoformat(wo["created_at"]) == timedelta(hours=4)  # urgent repair
 
-    reminder = timedelta(minutes=30)
+    sla = h.usecases.sla
+    assert sla.reminder_before == timedelta(minutes=30)
     # 10 minutes before: a reminder to the assignee, once
-    before = await sla.sweep(
-        h.db, h.topics, reminder_before=reminder, now=due - timedelta(minutes=10)
-    )
+    before = await sla.sweep(now=due - timedelta(minutes=10))
     assert before["reminders"] >= 1
-    again = await sla.sweep(
-        h.db, h.topics, reminder_before=reminder, now=due - timedelta(minutes=5)
-    )
+    again = await sla.sweep(now=due - timedelta(minutes=5))
     # past the deadline: breach and escalation; a second pass does nothing more
-    after = await sla.sweep(
-        h.db, h.topics, reminder_before=reminder, now=due + timedelta(minutes=1)
-    )
+    after = await sla.sweep(now=due + timedelta(minutes=1))
     assert after["breaches"] >= 1
-    await sla.sweep(h.db, h.topics, reminder_before=reminder, now=due + timedelta(minutes=2))
+    await sla.sweep(now=due + timedelta(minutes=2))
     assert again == {"reminders": 0, "breaches": 0}
 
     manager = h.staff(community, sub="boss", role="property_manager")
@@ -54,7 +49,7 @@ async def test_case_past_its_sla_emits_a_breach_and_escalates(
 
     events = await read_events(
         h.settings.kafka_bootstrap_servers,
-        h.settings.workorder_topic,
+        h.workorder_topic,
         lambda found: any(e.type.endswith("sla_breached.v1") for e in found),
         key=wo_id,
     )
@@ -65,7 +60,7 @@ async def test_case_past_its_sla_emits_a_breach_and_escalates(
 
     notes = await read_events(
         h.settings.kafka_bootstrap_servers,
-        h.settings.notification_topic,
+        h.notification_topic,
         lambda found: any(
             e.data["template"] == "workorder.sla_breached" and e.data["correlation_id"] == wo_id
             for e in found
@@ -106,13 +101,9 @@ async def test_every_overdue_case_is_handled_however_many_there_are(
         minutes=1
     )
     # small batches: cases still open after a pass must not hide the ones behind them
-    done = await sla.sweep(
-        h.db, h.topics, reminder_before=timedelta(minutes=30), now=later, batch=3
-    )
+    done = await h.usecases.sla.sweep(now=later, batch=3)
     assert done["breaches"] >= 14  # response and resolution deadlines of each of the 7
-    again = await sla.sweep(
-        h.db, h.topics, reminder_before=timedelta(minutes=30), now=later, batch=3
-    )
+    again = await h.usecases.sla.sweep(now=later, batch=3)
     assert again == {"reminders": 0, "breaches": 0}
     manager = h.staff(community, role="property_manager")
     for c in created:
@@ -129,8 +120,8 @@ def test_next_check_plans_the_reminder_then_the_deadline() -> None:
         resolution_due_at=t0 + timedelta(hours=4),
     )
     step = timedelta(minutes=30)
-    assert sla.next_check(wo, step, t0) == t0 + timedelta(hours=3, minutes=30)
-    assert sla.next_check(wo, step, t0 + timedelta(hours=3, minutes=40)) == t0 + timedelta(hours=4)
-    assert sla.next_check(wo, step, t0 + timedelta(hours=5)) is None
+    assert next_check(wo, step, t0) == t0 + timedelta(hours=3, minutes=30)
+    assert next_check(wo, step, t0 + timedelta(hours=3, minutes=40)) == t0 + timedelta(hours=4)
+    assert next_check(wo, step, t0 + timedelta(hours=5)) is None
     wo.status = "submitted"  # the response deadline runs too
-    assert sla.next_check(wo, step, t0) == t0 + timedelta(minutes=30)
+    assert next_check(wo, step, t0) == t0 + timedelta(minutes=30)

@@ -15,6 +15,13 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient, Response
 
+from sc_contracts.events import (
+    AlarmRaisedV1,
+    AuditRecordedV1,
+    HouseholdChangedV1,
+    NotificationRequestedV1,
+    WorkOrderChangedV1,
+)
 from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
 from sc_core.bus.cloudevents import CloudEvent
@@ -22,6 +29,15 @@ from sc_core.db.engine import Database
 from sc_devinfra.topics import create_topic
 from work_orders.config import Settings
 from work_orders.main import create_app
+from work_orders.usecases import UseCases
+
+# the catalogue topics work-orders publishes and reads; each test run names its own
+TOPICS = [
+    WorkOrderChangedV1.topic,
+    NotificationRequestedV1.topic,
+    AlarmRaisedV1.topic,
+    HouseholdChangedV1.topic,
+]
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + bytes(200)
 ATTACHMENTS = "/api/v1/work-order-attachments"
@@ -37,13 +53,34 @@ class Harness:
 
     @property
     def db(self) -> Database:
-        db = self.app.state.runtime.db
-        assert db is not None
+        db: Database = self.app.state.runtime.db
         return db
 
     @property
-    def topics(self) -> Any:
-        return self.app.state.parts.topics
+    def usecases(self) -> UseCases:
+        found: UseCases = self.app.state.usecases
+        return found
+
+    # this run's topics -----------------------------------------------------------------
+    @property
+    def workorder_topic(self) -> str:
+        return self.settings.topic(WorkOrderChangedV1.topic)
+
+    @property
+    def notification_topic(self) -> str:
+        return self.settings.topic(NotificationRequestedV1.topic)
+
+    @property
+    def alarm_topic(self) -> str:
+        return self.settings.topic(AlarmRaisedV1.topic)
+
+    @property
+    def identity_topic(self) -> str:
+        return self.settings.topic(HouseholdChangedV1.topic)
+
+    @property
+    def audit_topic(self) -> str:
+        return self.settings.topic(AuditRecordedV1.topic)
 
     # tokens --------------------------------------------------------------------------
     def resident(
@@ -176,10 +213,7 @@ def make_settings(
         "kafka_enable_idempotence": idempotence,
         "jwks_url": jwks_url,
         "kafka_consumer_group": f"work-orders-t{suffix}",
-        "workorder_topic": f"workorder.events.t{suffix}",
-        "notification_topic": f"notification.requests.t{suffix}",
-        "alarm_topic": f"alarm.events.t{suffix}",
-        "identity_topic": f"identity.events.t{suffix}",
+        "topic_names": {name: name.replace(".v1", f".t{suffix}") for name in TOPICS},
         "audit_topic": f"audit.records.t{suffix}",
         "sla_sweep_interval_s": 3600,
         "patrol_sweep_interval_s": 3600,
@@ -192,14 +226,8 @@ def make_settings(
 
 
 async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterator[Harness]:
-    for topic in (
-        settings.workorder_topic,
-        settings.notification_topic,
-        settings.alarm_topic,
-        settings.audit_topic,
-        settings.identity_topic,
-    ):
-        await create_topic(settings.kafka_bootstrap_servers, topic, partitions=2)
+    for topic in [*TOPICS, AuditRecordedV1.topic]:
+        await create_topic(settings.kafka_bootstrap_servers, settings.topic(topic), partitions=2)
     app = create_app(settings)
     transport = ASGITransport(app=app, raise_app_exceptions=False)
     async with (

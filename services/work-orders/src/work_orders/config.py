@@ -15,13 +15,11 @@ def _default_attachment_dir() -> Path:
 
 
 class Settings(ServiceSettings):
-    service_name: str = "work-orders"
+    """Topics are the catalogue's (``TOPIC_NAMES`` renames them, as the tests do): it
+    publishes workorder.events.v1 and notification.requests.v1 and reads alarm.events.v1
+    and identity.events.v1, each known from its event models."""
 
-    # Topics
-    workorder_topic: str = "workorder.events.v1"
-    notification_topic: str = "notification.requests.v1"
-    alarm_topic: str = "alarm.events.v1"
-    identity_topic: str = "identity.events.v1"
+    service_name: str = "work-orders"
 
     # Attachments: "local" keeps objects under ATTACHMENT_DIR (outside the repo);
     # "s3" speaks to any S3-compatible store (path-style URLs, SigV4).

@@ -1,4 +1,10 @@
-"""create_app(settings): the work-orders service app with its consumer and periodic jobs."""
+"""The composition of work-orders: every part built once, in order, typed; then the app.
+
+settings -> runtime (database, producer, relay, auditor: built, not connected) -> the
+place directory and the object store -> the use cases -> the consumers and jobs that
+call them -> the app with its routers. Nothing is filled in later; the database is
+migrated when the app starts, before anything uses it.
+"""
 
 from __future__ import annotations
 
@@ -7,60 +13,83 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from sc_core.places import Places
 from sc_core.service import Runtime, create_service_app
-from sc_core.settings import ServiceSettings
-from work_orders import patrols, sla
-from work_orders.api import admin, attachments, stats, work_orders
-from work_orders.api import patrols as patrol_api
-from work_orders.api.deps import Parts
+from work_orders import consumers
+from work_orders.api import (
+    attachments,
+    case_types,
+    patrol_results,
+    patrol_rounds,
+    patrol_routes,
+    staff_skills,
+    stats,
+    work_orders,
+)
 from work_orders.config import Settings
-from work_orders.consumers import register
-from work_orders.db.models import metadata
-from work_orders.events import Topics
+from work_orders.db.models import PLACES, metadata
 from work_orders.storage import object_store
+from work_orders.usecases import (
+    Attachments,
+    Cases,
+    CaseTypes,
+    Lifecycle,
+    Patrols,
+    SlaSweeper,
+    StaffSkills,
+    Stats,
+    UseCases,
+)
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
+ROUTERS = [
+    work_orders.router,
+    attachments.router,
+    case_types.router,
+    staff_skills.router,
+    patrol_routes.router,
+    patrol_rounds.router,
+    patrol_results.router,
+    stats.router,
+]
 
 
-def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+def build(settings: Settings) -> tuple[Runtime, UseCases]:
+    """The runtime and the use cases, with their consumers and jobs registered."""
+    runtime = Runtime(settings, metadata)
+    places = Places(PLACES)
+    lifecycle = Lifecycle()
+    cases = Cases(runtime.db, places, lifecycle)
+    usecases = UseCases(
+        cases=cases,
+        attachments=Attachments(runtime.db, object_store(settings)),
+        case_types=CaseTypes(runtime.db),
+        staff_skills=StaffSkills(runtime.db),
+        stats=Stats(runtime.db),
+        patrols=Patrols(runtime.db, lifecycle),
+        sla=SlaSweeper(
+            runtime.db,
+            lifecycle,
+            reminder_before=timedelta(minutes=settings.sla_reminder_before_minutes),
+            batch=settings.sla_batch,
+        ),
+    )
+    consumers.register(runtime, cases, places)
+    runtime.every(settings.sla_sweep_interval_s, "sla-sweeper", usecases.sla.run)
+    runtime.every(settings.patrol_sweep_interval_s, "patrol-rounds", usecases.patrols.run)
+    return runtime, usecases
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    assert isinstance(settings, Settings)
-    topics = Topics(settings.workorder_topic, settings.notification_topic)
-    parts = Parts(settings=settings, topics=topics, store=object_store(settings))
-
-    async def start(runtime: Runtime) -> None:
-        await parts.store.start()
-        db = runtime.db
-        assert db is not None
-        reminder = timedelta(minutes=settings.sla_reminder_before_minutes)
-
-        async def sla_job() -> None:
-            await sla.sweep(db, topics, reminder_before=reminder, batch=settings.sla_batch)
-
-        async def patrol_job() -> None:
-            await patrols.close_ended_rounds(db, topics)
-
-        runtime.every(settings.sla_sweep_interval_s, "sla-sweeper", sla_job)
-        runtime.every(settings.patrol_sweep_interval_s, "patrol-rounds", patrol_job)
-
-    async def stop(runtime: Runtime) -> None:
-        await parts.store.close()
-
+    runtime, usecases = build(settings)
     app = create_service_app(
         settings,
         title="work-orders",
-        metadata=metadata,
+        runtime=runtime,
         migrations_dir=MIGRATIONS,
-        routers=[
-            work_orders.router,
-            attachments.router,
-            admin.router,
-            patrol_api.router,
-            stats.router,
-        ],
-        consumers=register(topics, settings.alarm_topic, settings.identity_topic),
-        on_start=[start],
-        on_stop=[stop],
+        routers=ROUTERS,
+        resources=[usecases.attachments.store],
     )
-    app.state.parts = parts
+    app.state.usecases = usecases
     return app

@@ -1,21 +1,20 @@
-"""Rows to response models."""
+"""Shaping answers: rows and use-case results to response models."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from work_orders.api.schemas import TimelineRead, WorkOrderRead
-from work_orders.db.models import TimelineEntry, WorkOrder
-from work_orders.domain import states
+from work_orders.api.schemas.attachments import AttachmentRead
+from work_orders.api.schemas.cases import TimelineRead, WorkOrderDetail, WorkOrderRead
+from work_orders.api.schemas.catalogue import CaseTypeRead, StaffSkillRead
+from work_orders.api.schemas.patrols import CheckpointRead, RoundRead, RoundResult, RouteRead
+from work_orders.db.models import Attachment, CaseType, StaffSkill, TimelineEntry, WorkOrder
+from work_orders.domain.sla import is_overdue
+from work_orders.usecases.cases import CaseDetail
+from work_orders.usecases.patrols import ResultView, RoundView, RouteView
 
 
-def is_overdue(wo: WorkOrder, now: datetime) -> bool:
-    if wo.status in states.AWAITING_RESPONSE and wo.response_due_at and wo.response_due_at < now:
-        return True
-    return bool(wo.status in states.OPEN and wo.resolution_due_at and wo.resolution_due_at < now)
-
-
-def read(wo: WorkOrder, now: datetime) -> WorkOrderRead:
+def case(wo: WorkOrder, now: datetime) -> WorkOrderRead:
     return WorkOrderRead(
         id=wo.id,
         number=wo.number,
@@ -69,4 +68,102 @@ def timeline(entry: TimelineEntry) -> TimelineRead:
         latitude=entry.latitude,
         data=entry.data or {},
         created_at=entry.created_at,
+    )
+
+
+def detail(found: CaseDetail, now: datetime) -> WorkOrderDetail:
+    return WorkOrderDetail(
+        **case(found.case, now).model_dump(),
+        timeline=[timeline(e) for e in found.timeline],
+        attachment_ids=[str(a) for a in found.attachment_ids],
+    )
+
+
+def attachment(a: Attachment) -> AttachmentRead:
+    return AttachmentRead(
+        id=a.id,
+        content_type=a.content_type,
+        size=a.size,
+        sha256=a.sha256,
+        work_order_id=a.work_order_id,
+        created_at=a.created_at,
+    )
+
+
+def case_type(row: CaseType) -> CaseTypeRead:
+    return CaseTypeRead.model_validate(
+        {
+            "code": row.code,
+            "name": row.name,
+            "name_zh": row.name_zh,
+            "creator_roles": row.creator_roles,
+            "default_priority": row.default_priority,
+            "sla": row.sla,
+            "skills": row.skills,
+            "needs_external_ref": row.needs_external_ref,
+            "active": row.active,
+            "updated_at": row.updated_at,
+        }
+    )
+
+
+def staff_skill(row: StaffSkill) -> StaffSkillRead:
+    return StaffSkillRead(
+        user_id=row.user_id,
+        community_id=row.community_id,
+        display_name=row.display_name,
+        skills=row.skills,
+        building_ids=row.building_ids,
+        active=row.active,
+    )
+
+
+def route(view: RouteView) -> RouteRead:
+    r = view.route
+    return RouteRead(
+        id=r.id,
+        community_id=r.community_id,
+        name=r.name,
+        max_gap_minutes=r.max_gap_minutes,
+        checkpoints=[
+            CheckpointRead(
+                code=c.code,
+                place=c.place,
+                longitude=c.longitude,
+                latitude=c.latitude,
+                position=c.position,
+            )
+            for c in view.checkpoints
+        ],
+    )
+
+
+def patrol_round(view: RoundView) -> RoundRead:
+    rnd = view.round
+    return RoundRead(
+        id=rnd.id,
+        route_id=rnd.route_id,
+        community_id=rnd.community_id,
+        assignee_id=rnd.assignee_id,
+        window_start=rnd.window_start,
+        window_end=rnd.window_end,
+        status=rnd.status,
+        scanned_codes=view.scanned_codes,
+        missed_codes=rnd.missed_codes or [],
+        longest_gap_minutes=rnd.longest_gap_minutes,
+        work_order_id=rnd.work_order_id,
+    )
+
+
+def result(view: ResultView) -> RoundResult:
+    rnd = view.round
+    missed = rnd.missed_codes or []
+    return RoundResult(
+        route_name=view.route_name,
+        window_start=rnd.window_start,
+        window_end=rnd.window_end,
+        status=rnd.status,
+        checkpoints=view.checkpoints,
+        visited=view.checkpoints - len(missed),
+        missed_places=view.missed_places,
     )

@@ -1,4 +1,6 @@
-"""Every table of work-orders' database, on one ``metadata`` (Alembic's target)."""
+"""Every table of work-orders' database, on one ``metadata`` (Alembic's target): its own,
+the platform's outbox and inbox, and the place directory (identity's households and
+building grids, :mod:`sc_core.places`)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from sc_core.db.tables import new_metadata, platform_tables
+from sc_core.places import place_tables
 
 
 def utcnow() -> datetime:
@@ -36,6 +39,7 @@ class Base(DeclarativeBase):
 
 
 platform_tables(Base.metadata)
+PLACES = place_tables(Base.metadata)
 metadata = Base.metadata
 Place = String(64)
 
@@ -218,18 +222,3 @@ class PatrolScan(Base):
     longitude: Mapped[float | None] = mapped_column(Double)
     latitude: Mapped[float | None] = mapped_column(Double)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class HouseholdPlace(Base):
-    """Where each household lives, projected from identity's events (identity.events.v1):
-    a resident's case is placed from here, not from what the app sends."""
-
-    __tablename__ = "household_places"
-    household_id: Mapped[str] = mapped_column(Place, primary_key=True)
-    community_id: Mapped[str] = mapped_column(Place)
-    building_id: Mapped[str] = mapped_column(Place)
-    unit_id: Mapped[str] = mapped_column(Place)
-    room_id: Mapped[str] = mapped_column(Place)
-    grid_id: Mapped[str | None] = mapped_column(Place)
-    status: Mapped[str] = mapped_column(String(16))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,6 +1,8 @@
 """The one work-order state machine, as a table: for each action, the statuses it may
 start from, the status it leads to, and who may take it.
 
+The statuses are the contract's :class:`~sc_contracts.events.WorkOrderStatus` (what
+``WorkOrderChangedV1`` carries), so the service and its events cannot drift apart.
 ``reporter`` means the resident side of the case (resident, tenant or family of the
 case's household, or the account that reported it); ``staff`` means property_staff,
 property_manager, grid_worker or community_admin holding a grant over the case's place
@@ -13,29 +15,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from sc_contracts.events import WorkOrderPriority, WorkOrderStatus
+
 Actor = Literal["reporter", "staff"]
+S = WorkOrderStatus
 
-SUBMITTED = "submitted"
-ACCEPTED = "accepted"
-ASSIGNED = "assigned"
-IN_PROGRESS = "in_progress"
-RESOLVED = "resolved"
-CLOSED = "closed"
-REJECTED = "rejected"
-REOPENED = "reopened"
-CANCELLED = "cancelled"
+SUBMITTED = S.SUBMITTED
+ACCEPTED = S.ACCEPTED
+ASSIGNED = S.ASSIGNED
+IN_PROGRESS = S.IN_PROGRESS
+RESOLVED = S.RESOLVED
+CLOSED = S.CLOSED
+REJECTED = S.REJECTED
+REOPENED = S.REOPENED
+CANCELLED = S.CANCELLED
 
-STATUSES = (
-    SUBMITTED,
-    ACCEPTED,
-    ASSIGNED,
-    IN_PROGRESS,
-    RESOLVED,
-    CLOSED,
-    REJECTED,
-    REOPENED,
-    CANCELLED,
-)
+STATUSES = tuple(S)
 FINAL = frozenset({CLOSED, REJECTED, CANCELLED})
 # Not yet resolved: the resolution deadline runs.
 OPEN = frozenset({SUBMITTED, ACCEPTED, ASSIGNED, IN_PROGRESS, REOPENED})
@@ -47,18 +42,20 @@ STAFF_ROLES = frozenset(
     {"property_staff", "property_manager", "grid_worker", "community_admin", "platform_admin"}
 )
 MANAGER_ROLES = frozenset({"property_manager", "community_admin", "platform_admin"})
-PRIORITIES = ("urgent", "high", "normal", "low")
+PRIORITIES = tuple(WorkOrderPriority)
 
 
 @dataclass(frozen=True)
 class Step:
     action: str
-    sources: frozenset[str]
-    target: str | None  # None: the status stays
+    sources: frozenset[WorkOrderStatus]
+    target: WorkOrderStatus | None  # None: the status stays
     actors: frozenset[Actor]
 
 
-def _step(action: str, sources: set[str], target: str | None, *actors: Actor) -> Step:
+def _step(
+    action: str, sources: set[WorkOrderStatus], target: WorkOrderStatus | None, *actors: Actor
+) -> Step:
     return Step(action, frozenset(sources), target, frozenset(actors))
 
 
@@ -98,16 +95,18 @@ class NotAllowed(Exception):
         self.action = action
 
 
-def next_status(action: str, status: str, actor: Actor | None) -> str:
+def next_status(action: str, status: str, actor: Actor | None) -> WorkOrderStatus:
     """The status after ``action`` from ``status`` by ``actor``; raises when not allowed."""
     step = STEPS[action]
+    current = WorkOrderStatus(status)
     if actor is None or actor not in step.actors:
         raise NotAllowed(action, actor)
-    if status not in step.sources:
-        raise InvalidTransition(action, status)
-    return step.target or status
+    if current not in step.sources:
+        raise InvalidTransition(action, current)
+    return step.target or current
 
 
-def priority_for_severity(severity: str) -> str:
+def priority_for_severity(severity: str) -> WorkOrderPriority:
     """Alarm severity to case priority (cross-service agreement 2)."""
-    return {"critical": "urgent", "major": "high"}.get(severity, "normal")
+    found = {"critical": WorkOrderPriority.URGENT, "major": WorkOrderPriority.HIGH}
+    return found.get(severity, WorkOrderPriority.NORMAL)

@@ -1,0 +1,144 @@
+"""Reading and writing patrol routes, rounds and scans (the use cases' queries)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+
+from sc_core.api import PageParams, fetch_page
+from sc_core.auth import Principal, scope_clause
+from sc_core.db.uow import UnitOfWork
+from work_orders.db.models import PatrolCheckpoint, PatrolRound, PatrolRoute, PatrolScan
+from work_orders.domain.states import STAFF_ROLES
+
+
+async def route(
+    uow: UnitOfWork, route_id: uuid.UUID
+) -> tuple[PatrolRoute, list[PatrolCheckpoint]] | None:
+    found = await uow.session.get(PatrolRoute, route_id)
+    if found is None:
+        return None
+    return found, await checkpoints(uow, route_id)
+
+
+async def route_of(uow: UnitOfWork, rnd: PatrolRound) -> PatrolRoute:
+    """The route of a round (a foreign key: it is there)."""
+    found = await uow.session.scalars(select(PatrolRoute).where(PatrolRoute.id == rnd.route_id))
+    return found.one()
+
+
+async def checkpoints(uow: UnitOfWork, route_id: uuid.UUID) -> list[PatrolCheckpoint]:
+    rows = await uow.session.scalars(
+        select(PatrolCheckpoint)
+        .where(PatrolCheckpoint.route_id == route_id)
+        .order_by(PatrolCheckpoint.position)
+    )
+    return list(rows)
+
+
+async def checkpoint(uow: UnitOfWork, route_id: uuid.UUID, code: str) -> PatrolCheckpoint | None:
+    return await uow.session.scalar(
+        select(PatrolCheckpoint).where(
+            PatrolCheckpoint.route_id == route_id, PatrolCheckpoint.code == code
+        )
+    )
+
+
+async def routes_page(
+    uow: UnitOfWork, principal: Principal, paging: PageParams
+) -> tuple[list[PatrolRoute], int]:
+    query = (
+        select(PatrolRoute)
+        .where(scope_clause(principal, community_col=PatrolRoute.community_id, roles=STAFF_ROLES))
+        .order_by(PatrolRoute.created_at.desc(), PatrolRoute.id)
+    )
+    return await fetch_page(uow.session, query, paging)
+
+
+async def lock_round(uow: UnitOfWork, round_id: uuid.UUID) -> PatrolRound | None:
+    return await uow.session.scalar(
+        select(PatrolRound).where(PatrolRound.id == round_id).with_for_update()
+    )
+
+
+async def rounds_page(
+    uow: UnitOfWork,
+    principal: Principal,
+    paging: PageParams,
+    *,
+    status: str | None,
+    assignee: str | None,
+) -> tuple[list[PatrolRound], int]:
+    query: Select[Any] = select(PatrolRound).where(
+        scope_clause(principal, community_col=PatrolRound.community_id, roles=STAFF_ROLES)
+    )
+    if status:
+        query = query.where(PatrolRound.status == status)
+    if assignee:
+        query = query.where(PatrolRound.assignee_id == assignee)
+    query = query.order_by(PatrolRound.window_start.desc(), PatrolRound.id)
+    return await fetch_page(uow.session, query, paging)
+
+
+async def scanned_codes(uow: UnitOfWork, round_id: uuid.UUID) -> list[str]:
+    rows = await uow.session.scalars(
+        select(PatrolCheckpoint.code)
+        .join(PatrolScan, PatrolScan.checkpoint_id == PatrolCheckpoint.id)
+        .where(PatrolScan.round_id == round_id)
+        .distinct()
+    )
+    return sorted(rows)
+
+
+async def scans(uow: UnitOfWork, round_id: uuid.UUID) -> list[PatrolScan]:
+    return list(
+        await uow.session.scalars(select(PatrolScan).where(PatrolScan.round_id == round_id))
+    )
+
+
+async def ended_rounds(uow: UnitOfWork, now: datetime, batch: int) -> list[PatrolRound]:
+    """Scheduled rounds whose window has ended, locked (others' locked ones skipped)."""
+    rows = await uow.session.scalars(
+        select(PatrolRound)
+        .where(PatrolRound.status == "scheduled", PatrolRound.window_end <= now)
+        .order_by(PatrolRound.window_end)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+    return list(rows)
+
+
+async def closed_rounds_page(
+    uow: UnitOfWork, community_id: str, paging: PageParams
+) -> tuple[list[Any], int]:
+    """Closed rounds of a community with their route's name: rows (round, name)."""
+    query = (
+        select(PatrolRound, PatrolRoute.name)
+        .join(PatrolRoute, PatrolRoute.id == PatrolRound.route_id)
+        .where(PatrolRound.community_id == community_id, PatrolRound.status != "scheduled")
+        .order_by(PatrolRound.window_end.desc(), PatrolRound.id)
+    )
+    return await fetch_page(uow.session, query, paging, rows=True)
+
+
+async def checkpoint_count(uow: UnitOfWork, route_id: uuid.UUID) -> int:
+    count = await uow.session.scalar(
+        select(func.count())
+        .select_from(PatrolCheckpoint)
+        .where(PatrolCheckpoint.route_id == route_id)
+    )
+    return int(count or 0)
+
+
+async def places_of(uow: UnitOfWork, route_id: uuid.UUID, codes: list[str]) -> list[str]:
+    if not codes:
+        return []
+    rows = await uow.session.scalars(
+        select(PatrolCheckpoint.place)
+        .where(PatrolCheckpoint.route_id == route_id, PatrolCheckpoint.code.in_(codes))
+        .order_by(PatrolCheckpoint.position)
+    )
+    return list(rows)

@@ -1,0 +1,37 @@
+"""Patrol rounds (6.3 h), pure: how a round whose window ended went."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import datetime
+
+
+def longest_gap_minutes(times: list[datetime], start: datetime, end: datetime) -> int:
+    """Longest stretch without a scan inside the window (from its start to its end)."""
+    points = [start, *sorted(times), end]
+    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(points)]
+    return int(max(gaps, default=0) // 60)
+
+
+@dataclass(frozen=True)
+class RoundOutcome:
+    missed: list[tuple[str, str]]  # (code, place) of the checkpoints never scanned
+    longest_gap: int  # minutes
+    max_gap: int | None  # the route's limit, if any
+
+    @property
+    def too_long(self) -> bool:
+        return self.max_gap is not None and self.longest_gap > self.max_gap
+
+    @property
+    def status(self) -> str:
+        return "missed" if self.missed or self.too_long else "completed"
+
+    def reasons(self) -> list[str]:
+        out = []
+        if self.missed:
+            out.append("missed: " + ", ".join(f"{code} {place}" for code, place in self.missed))
+        if self.too_long:
+            out.append(f"longest gap {self.longest_gap} min > {self.max_gap} min")
+        return out

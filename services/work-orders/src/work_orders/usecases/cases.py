@@ -1,0 +1,282 @@
+"""Cases (报事报修, complaints, hazards, alarm dispatches ...): open one, take a step, read
+them. Every change is written with its WorkOrderChangedV1, its notification requests and
+its audit record in one transaction (the writing itself is :mod:`.lifecycle`'s).
+
+Called from a route (``open``, ``step`` ... open their own unit of work and commit it)
+and from an event handler (``open_from_alarm``, ``alarm_cleared`` run in the consumer's
+unit of work, so the inbox row commits with the effect).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+from sc_contracts.events import AlarmAction, AlarmClearedV1, AlarmRaisedV1
+from sc_core.api import PageParams
+from sc_core.auth import Caller, Principal, in_scope
+from sc_core.db.engine import Database
+from sc_core.db.uow import UnitOfWork
+from sc_core.errors import Forbidden, NotFound, Problem
+from sc_core.places import Places
+from work_orders.api.schemas.cases import StepBody, WorkOrderCreate
+from work_orders.db import cases as repo
+from work_orders.db.models import TimelineEntry, WorkOrder
+from work_orders.domain import access, states
+from work_orders.domain.cases import NewCase, StepInput, parse_if_match
+from work_orders.usecases.lifecycle import Lifecycle, active_type, now_utc
+
+log = logging.getLogger(__name__)
+ALARM_CASE_TYPE = "alarm_dispatch"
+STAFF_SOURCES = {"hotline_ticket": "hotline", "patrol_issue": "patrol"}
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """A case with its timeline and attachments: what a route shapes into its answer."""
+
+    case: WorkOrder
+    timeline: list[TimelineEntry]
+    attachment_ids: list[uuid.UUID]
+
+
+def not_found() -> NotFound:
+    return NotFound("workorder.not_found", "No such work order")
+
+
+class Cases:
+    def __init__(self, db: Database, places: Places, lifecycle: Lifecycle) -> None:
+        self.db = db
+        self.places = places
+        self.lifecycle = lifecycle
+
+    # from a route --------------------------------------------------------------------
+    async def open(self, who: Caller, body: WorkOrderCreate) -> CaseDetail:
+        """A resident (for their household) or staff (at a place in their scope) opens a
+        case; identity's placement of the household wins over what the app sent."""
+        async with self.db.uow() as uow:
+            if body.household_id is None:
+                households = who.principal.scope_ids("household", states.RESIDENT_ROLES)
+                if len(households) == 1 and not who.principal.has_role(*states.STAFF_ROLES):
+                    body.household_id = next(iter(households))
+            if body.household_id is not None:
+                place = await self.places.household(uow, body.household_id)
+                if place is not None:
+                    body.community_id, body.building_id = place.community_id, place.building_id
+                    body.unit_id, body.room_id = place.unit_id, place.room_id
+                    body.grid_id = place.grid_id
+            ct = await active_type(uow, body.case_type)
+            side = _creator_side(who.principal, body, ct.creator_roles)
+            source = "app" if side == "app" else STAFF_SOURCES.get(ct.code, "staff")
+            new = NewCase(
+                case_type=ct.code,
+                title=body.title,
+                description=body.description,
+                priority=body.priority,
+                community_id=body.community_id,
+                grid_id=body.grid_id,
+                building_id=body.building_id,
+                unit_id=body.unit_id,
+                room_id=body.room_id,
+                household_id=body.household_id,
+                place=body.place,
+                longitude=body.longitude,
+                latitude=body.latitude,
+                reporter_id=who.subject,
+                external_ref=body.external_ref,
+                details=dict(body.details),
+                attachment_ids=list(body.attachment_ids),
+                source=source,
+            )
+            wo = await self.lifecycle.open(uow, new, actor_id=who.subject)
+            await uow.audit(
+                who,
+                "workorder.create",
+                "work_order",
+                str(wo.id),
+                community_id=wo.community_id,
+                detail={"case_type": wo.case_type},
+            )
+            await uow.commit()
+            return await _detail(uow, wo)
+
+    async def step(
+        self,
+        who: Caller,
+        work_order_id: uuid.UUID,
+        action: str,
+        body: StepBody,
+        *,
+        if_match: str | None = None,
+    ) -> CaseDetail:
+        """Take ``action`` on a case the caller sees, in the capacity the rules give them."""
+        async with self.db.uow() as uow:
+            wo = await repo.lock(uow, work_order_id)
+            if wo is None or not access.can_see(who.principal, wo):
+                raise not_found()
+            expected = body.version
+            if if_match:
+                try:
+                    expected = parse_if_match(if_match)
+                except ValueError as exc:
+                    raise Problem(
+                        400, "workorder.bad_if_match", "If-Match must be the version"
+                    ) from exc
+            actor = access.actor_for(who.principal, wo, action)
+            assignee = body.assignee_id
+            if action == "assign" and not assignee and access.is_staff_for(who.principal, wo):
+                suggested = await repo.candidates(uow, wo, limit=1)
+                assignee = suggested[0].user_id if suggested else None
+            step = StepInput(
+                text=body.text,
+                attachment_ids=list(body.attachment_ids),
+                longitude=body.longitude,
+                latitude=body.latitude,
+                assignee_id=assignee,
+                rating=body.rating,
+                data={"category": body.category} if body.category else {},
+            )
+            await self.lifecycle.take_step(
+                uow, wo, action, actor=actor, actor_id=who.subject, step=step, expected=expected
+            )
+            await uow.audit(
+                who,
+                f"workorder.{action}",
+                "work_order",
+                str(wo.id),
+                community_id=wo.community_id,
+                detail={"status": wo.status},
+            )
+            await uow.commit()
+            return await _detail(uow, wo)
+
+    async def detail(self, who: Caller, work_order_id: uuid.UUID) -> CaseDetail:
+        async with self.db.uow() as uow:
+            return await _detail(uow, await self._visible(uow, who.principal, work_order_id))
+
+    async def page(
+        self, who: Caller, where: repo.CaseFilter, paging: PageParams
+    ) -> tuple[list[WorkOrder], int]:
+        """The caller's cases: theirs and their household's, and their staff scope."""
+        if where.assignee == "me":
+            where = repo.CaseFilter(where.status, where.case_type, who.subject, where.overdue)
+        async with self.db.uow() as uow:
+            return await repo.page(uow, who.principal, where, paging, now_utc())
+
+    async def inbox(self, who: Caller, limit: int) -> dict[str, tuple[int, list[WorkOrder]]]:
+        """Staff's received, pending, in progress and overdue cases (count and first few)."""
+        if not who.principal.has_role(*states.STAFF_ROLES):
+            raise Forbidden("auth.forbidden", "The inbox is for staff")
+        scope = repo.staff_clause(who.principal)
+        status = WorkOrder.status
+        buckets = {
+            "received": status.in_([states.SUBMITTED, states.REOPENED]),
+            "pending": status.in_([states.ACCEPTED, states.ASSIGNED]),
+            "in_progress": status == states.IN_PROGRESS,
+            "overdue": repo.overdue_clause(now_utc()),
+        }
+        async with self.db.uow() as uow:
+            return {name: await repo.bucket(uow, scope & c, limit) for name, c in buckets.items()}
+
+    async def assignees(self, who: Caller, work_order_id: uuid.UUID) -> list[repo.Candidate]:
+        """Who could take the case (skill and building), least loaded first: staff only."""
+        async with self.db.uow() as uow:
+            wo = await self._visible(uow, who.principal, work_order_id)
+            if not access.is_staff_for(who.principal, wo):
+                raise Forbidden("auth.forbidden", "Only staff see the candidates")
+            return await repo.candidates(uow, wo)
+
+    # from an event (the consumer's unit of work) --------------------------------------
+    async def open_from_alarm(self, uow: UnitOfWork, alarm: AlarmRaisedV1) -> WorkOrder | None:
+        """Exactly one case per alarm whose rule asks for one; an alarm in a flat belongs to
+        the household living there (identity's placements), whose residents follow,
+        confirm and rate it like a case they reported."""
+        if AlarmAction.OPEN_WORK_ORDER not in alarm.actions:
+            return None
+        if await repo.opened_for_alarm(uow, alarm.alarm_id):  # raised again, or redelivered
+            return None
+        code = alarm.work_order_type or ALARM_CASE_TYPE
+        ct = await repo.case_type(uow, code)
+        if ct is None or not ct.active:
+            log.warning(
+                "alarm %s asks for unknown case type %s; using %s",
+                alarm.alarm_id,
+                code,
+                ALARM_CASE_TYPE,
+            )
+            code = ALARM_CASE_TYPE
+        household = (
+            await self.places.household_in_room(uow, alarm.room_id) if alarm.room_id else None
+        )
+        title = alarm.title or f"{alarm.alarm_type} ({alarm.severity})"
+        new = NewCase(
+            case_type=code,
+            title=title[:200],
+            description=f"Alarm {alarm.alarm_type}, severity {alarm.severity}, "
+            f"{alarm.originator_type} {alarm.originator_id}",
+            priority=states.priority_for_severity(str(alarm.severity)),
+            community_id=alarm.community_id,
+            building_id=alarm.building_id,
+            unit_id=alarm.unit_id,
+            room_id=alarm.room_id,
+            household_id=household,
+            source="alarm",
+            alarm_id=alarm.alarm_id,
+            details={
+                "alarm_type": alarm.alarm_type,
+                "severity": str(alarm.severity),
+                "originator_type": alarm.originator_type,
+                "originator_id": alarm.originator_id,
+            },
+        )
+        return await self.lifecycle.open(uow, new, actor_id=None)
+
+    async def alarm_cleared(self, uow: UnitOfWork, alarm: AlarmClearedV1) -> bool:
+        """The alarm of a case was cleared: written on the case once (agreement 2)."""
+        wo = await repo.lock_by_alarm(uow, alarm.alarm_id)
+        if wo is None or wo.alarm_cleared_at is not None:
+            return False
+        wo.alarm_cleared_at = alarm.cleared_at or now_utc()
+        await self.lifecycle.record(
+            uow,
+            wo,
+            "alarm_cleared",
+            actor_id=alarm.actor_id,
+            step=StepInput(text="alarm cleared"),
+        )
+        return True
+
+    async def _visible(
+        self, uow: UnitOfWork, principal: Principal, work_order_id: uuid.UUID
+    ) -> WorkOrder:
+        wo = await repo.get(uow, work_order_id)
+        if wo is None or not access.can_see(principal, wo):
+            raise not_found()
+        return wo
+
+
+def _creator_side(principal: Principal, body: WorkOrderCreate, roles: list[str]) -> str:
+    """'app' (a resident for their household) or 'staff'; 403 when neither may create."""
+    resident_roles = set(roles) & states.RESIDENT_ROLES
+    households = principal.scope_ids("household", resident_roles) if resident_roles else set()
+    if body.household_id and body.household_id in households:
+        return "app"
+    staff_roles = set(roles) & states.STAFF_ROLES | {"platform_admin"}
+    if in_scope(
+        principal,
+        community_id=body.community_id,
+        grid_id=body.grid_id,
+        building_id=body.building_id,
+        roles=staff_roles,
+    ):
+        return "staff"
+    raise Problem(
+        403,
+        "workorder.create_forbidden",
+        f"You may not open a {body.case_type} case at this place",
+    )
+
+
+async def _detail(uow: UnitOfWork, wo: WorkOrder) -> CaseDetail:
+    return CaseDetail(wo, await repo.timeline(uow, wo.id), await repo.attachment_ids(uow, wo.id))

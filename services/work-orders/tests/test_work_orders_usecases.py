@@ -1,0 +1,121 @@
+"""The use cases called directly, as an event handler or a job calls them: no HTTP, no
+broker (only PostgreSQL). What they publish is what their outbox holds, on the topics
+this service names, typed by the contract models."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from sc_contracts.events import AlarmClearedV1, AlarmRaisedV1
+from sc_core.auth import Caller, Grant, Principal
+from sc_core.db.migrate import upgrade
+from sc_core.service import Runtime
+from wo_helpers import make_settings
+from work_orders.api.schemas.cases import WorkOrderCreate
+from work_orders.main import MIGRATIONS, build
+from work_orders.usecases import UseCases
+
+
+@pytest.fixture(scope="module")
+async def kit(module_database_url: str) -> AsyncIterator[tuple[Runtime, UseCases]]:
+    settings = make_settings(module_database_url, "127.0.0.1:1", False, "http://127.0.0.1:1/jwks")
+    await upgrade(MIGRATIONS, settings.database_url)
+    runtime, usecases = build(settings)
+    yield runtime, usecases
+    await runtime.db.dispose()
+
+
+def _alarm(community: str, alarm_id: str, model: type = AlarmRaisedV1, **extra: object):  # type: ignore[no-untyped-def]
+    now = datetime.now(UTC)
+    return model.model_validate(
+        {
+            "alarm_id": alarm_id,
+            "alarm_type": "smoke",
+            "severity": "critical",
+            "status": "active_unack",
+            "originator_type": "device",
+            "originator_id": "smoke-7",
+            "community_id": community,
+            "count": 1,
+            "first_at": now,
+            "last_at": now,
+            "actions": ["open_work_order"],
+            **extra,
+        }
+    )
+
+
+async def _outbox(runtime: Runtime, key: str) -> list[tuple[str, str, str]]:
+    """(topic, type, source) of what the outbox holds for ``key``, in order."""
+    outbox = runtime.db.tables.outbox
+    async with runtime.db.uow() as uow:
+        rows = await uow.session.execute(
+            select(outbox.c.topic, outbox.c.headers)
+            .where(outbox.c.key == key)
+            .order_by(outbox.c.seq)
+        )
+        return [(r.topic, r.headers["ce_type"], r.headers["ce_source"]) for r in rows]
+
+
+async def test_a_resident_opens_a_case_through_the_use_case(kit: tuple[Runtime, UseCases]) -> None:
+    runtime, usecases = kit
+    household = f"hh-{uuid.uuid4().hex[:6]}"
+    resident = Caller(
+        Principal(
+            "res-1",
+            "user",
+            roles=frozenset({"resident"}),
+            grants=(Grant("resident", "household", household),),
+        ),
+        address="198.51.100.7",
+        request_id="req-1",
+    )
+    body = WorkOrderCreate(
+        case_type="repair", title="漏水 Leak", community_id="c-uc", household_id=household
+    )
+    found = await usecases.cases.open(resident, body)
+    assert found.case.status == "submitted" and found.case.source == "app"
+    assert [e.action for e in found.timeline] == ["created"]
+    settings = runtime.settings
+    assert await _outbox(runtime, str(found.case.id)) == [
+        (
+            settings.topic("workorder.events.v1"),
+            "community.workorder.changed.v1",
+            "/services/work-orders",
+        )
+    ]
+    audit = runtime.db.tables.outbox
+    async with runtime.db.uow() as uow:
+        payloads = await uow.session.scalars(
+            select(audit.c.payload).where(audit.c.topic == settings.audit_topic)
+        )
+        records = [p.decode() for p in payloads]
+    assert any(str(found.case.id) in r and "198.51.100.7" in r for r in records)
+
+
+async def test_an_alarm_opens_one_case_and_its_clearing_is_written_once(
+    kit: tuple[Runtime, UseCases],
+) -> None:
+    runtime, usecases = kit
+    alarm_id = f"al-{uuid.uuid4().hex[:8]}"
+    cases = usecases.cases
+    for _ in range(2):  # raised again (or delivered again): still one case
+        async with runtime.db.uow() as uow:
+            await cases.open_from_alarm(uow, _alarm("c-uc", alarm_id))
+            await uow.commit()
+    cleared = _alarm("c-uc", alarm_id, AlarmClearedV1, status="cleared_unack")
+    for expected in (True, False):
+        async with runtime.db.uow() as uow:
+            assert await cases.alarm_cleared(uow, cleared) is expected
+            await uow.commit()
+    async with runtime.db.uow() as uow:
+        from work_orders.db.cases import lock_by_alarm, timeline
+
+        wo = await lock_by_alarm(uow, alarm_id)
+        assert wo is not None and wo.priority == "urgent" and wo.alarm_cleared_at is not None
+        assert [e.action for e in await timeline(uow, wo.id)] == ["created", "alarm_cleared"]
