@@ -70,3 +70,50 @@ async def test_commit_keeps_change_and_event_together(db: Database) -> None:
     assert row.headers["ce_type"] == "community.test.happened.v1"
     assert row.sent_at is None
     assert woken == [True]
+
+
+async def test_a_model_is_published_from_the_service_to_its_topic_as_named_here(
+    fresh_database_url: str,
+) -> None:
+    from datetime import UTC, datetime
+
+    from sc_contracts.events import WorkOrderRatedV1
+    from sc_core.db.uow import Outbound
+
+    renamed = {"workorder.events.v1": "workorder.events.t42"}
+    database = Database(
+        fresh_database_url,
+        tables,
+        outbound=Outbound("work-orders", lambda name: renamed.get(name, name)),
+    )
+    async with database.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    woken: list[bool] = []
+    database.on_commit(lambda: woken.append(True))
+    rated = WorkOrderRatedV1(
+        work_order_id="wo-1",
+        case_type="repair",
+        community_id="c-1",
+        rating=5,
+        rated_by="u-1",
+        rated_at=datetime(2026, 3, 1, tzinfo=UTC),
+    )
+    try:
+        async with database.uow() as uow:
+            await uow.publish(rated, key="wo-1")
+            # a bulk statement of the caller's own writes the next one (alarm's CTEs)
+            bulk = uow.outgoing(rated, key="wo-2", subject="case/wo-2")
+            await uow.session.execute(tables.outbox.insert().values(**bulk.row()))
+            uow.wrote([bulk])
+            await uow.commit()
+        async with database.engine.connect() as conn:
+            rows = (await conn.execute(select(tables.outbox).order_by(tables.outbox.c.seq))).all()
+    finally:
+        await database.dispose()
+    assert [(r.topic, r.key, r.headers["ce_subject"]) for r in rows] == [
+        ("workorder.events.t42", "wo-1", "wo-1"),
+        ("workorder.events.t42", "wo-2", "case/wo-2"),
+    ]
+    assert {r.headers["ce_type"] for r in rows} == {"community.workorder.rated.v1"}
+    assert {r.headers["ce_source"] for r in rows} == {"/services/work-orders"}
+    assert woken == [True]

@@ -13,7 +13,7 @@ audit records with :meth:`UnitOfWork.audit`, so the trail holds exactly what com
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, overload
@@ -42,6 +42,21 @@ class Outbound:
 
     def topic(self, name: str) -> str:
         return self.topic_for(name)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """An event on its way to the outbox: the topic, the CloudEvent and the message key."""
+
+    topic: str
+    event: CloudEvent
+    key: str | None
+
+    def row(self) -> dict[str, Any]:
+        """The outbox row (:func:`sc_core.bus.outbox.outbox_row`)."""
+        from sc_core.bus.outbox import outbox_row
+
+        return outbox_row(self.topic, self.event, key=self.key)
 
 
 class UnitOfWork:
@@ -98,6 +113,31 @@ class UnitOfWork:
     async def rollback(self) -> None:
         await self.session.rollback()
 
+    def outgoing(
+        self,
+        data: EventData,
+        *,
+        key: str,
+        subject: str | None = None,
+        id: str | None = None,
+    ) -> Outgoing:
+        """The event of a contract model from this service, to the model's topic as this
+        service names it (``subject`` defaults to the key), not yet written."""
+        from sc_core.bus.cloudevents import CloudEvent
+
+        event = CloudEvent.of(
+            data,
+            source=self.outbound.source,
+            subject=subject if subject is not None else key,
+            id=id,
+        )
+        return Outgoing(self.outbound.topic(type(data).topic), event, key)
+
+    def wrote(self, items: Iterable[Outgoing]) -> None:
+        """Outbox rows (``item.row()``) the caller wrote with its own statement (a bulk
+        insert, a data-modifying CTE): the relay is woken when this unit of work commits."""
+        self.published.extend(item.event for item in items)
+
     @overload
     async def publish(
         self,
@@ -124,29 +164,18 @@ class UnitOfWork:
     ) -> CloudEvent:
         """Write an event to the outbox; it is sent only if this unit of work commits.
 
-        ``publish(model, key=aggregate_id)``: the CloudEvent of a contract model, from this
-        service (``source``), to the model's topic (as this service names it), with
-        ``subject`` defaulting to the key. ``publish(topic, cloud_event, key=...)`` is the
-        older form, kept while services move to models.
+        ``publish(model, key=aggregate_id)``: :meth:`outgoing`, written. ``publish(topic,
+        cloud_event, key=...)`` is the older form, kept while services move to models.
         """
-        from sc_core.bus.cloudevents import CloudEvent
-        from sc_core.bus.outbox import outbox_row
-
         if isinstance(data, str):
             assert event is not None, "publish(topic, event): the event is missing"
-            topic = data
+            item = Outgoing(data, event, key)
         else:
-            event = CloudEvent.of(
-                data,
-                source=self.outbound.source,
-                subject=subject if subject is not None else key,
-                id=id,
-            )
-            topic = self.outbound.topic(type(data).topic)
-        row: dict[str, Any] = outbox_row(topic, event, key=key)
-        await self.session.execute(self.tables.outbox.insert().values(**row))
-        self.published.append(event)
-        return event
+            assert key is not None, "publish(model, key=...): the key is missing"
+            item = self.outgoing(data, key=key, subject=subject, id=id)
+        await self.session.execute(self.tables.outbox.insert().values(**item.row()))
+        self.published.append(item.event)
+        return item.event
 
     async def audit(
         self,
