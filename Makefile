@@ -18,7 +18,8 @@ STAGE_TIMEOUT ?= 30m
 STATE := .run/servers.env
 
 .PHONY: help bootstrap run test test-unit test-integration lint format contracts console \
-        contracts-check helm-check isolation-check test-reliability bench images clean
+        contracts-check helm-check isolation-check test-reliability bench images clean \
+        new-service
 
 help:
 	@echo "make run        the whole platform on this machine (gateway on 127.0.0.1:8000)"
@@ -30,6 +31,7 @@ help:
 	@echo "make console    build the web console (make run does it when its sources changed)"
 	@echo "make bench      benchmarks, each beside the broker's raw rate"
 	@echo "make images     container images (needs a Docker daemon)"
+	@echo "make new-service NAME=care   a new service in the shape of services/README.md"
 
 $(UV):
 	@echo "installing uv $(UV_VERSION) into $(SC_CACHE_DIR)/uv-venv"
@@ -124,6 +126,21 @@ bench: bootstrap
 
 images:
 	bash docker/build-images.sh
+
+# A new service from templates/service (services/README.md): its folder, its first event
+# type in contracts/, its blocks in the Helm values and the compose file; then the
+# workspace, the contract documents and the chart's catalogue follow, and what was
+# written is formatted. `make lint` and `make test` pass as generated.
+new-service: bootstrap
+	@test -n "$(NAME)" || { echo "usage: make new-service NAME=<kebab-case name>"; exit 2; }
+	$(UV) run python -m sc_devstack.new_service $(NAME)
+	$(UV) lock --quiet
+	$(UV) sync --all-packages --quiet
+	$(UV) run python -m sc_contracts generate
+	$(UV) run python helm/check.py --sync-topics
+	$(UV) run ruff format --quiet services/$(NAME) contracts
+	$(UV) run ruff check --fix --quiet services/$(NAME) contracts
+	$(UV) run ruff format --quiet services/$(NAME) contracts
 
 clean:
 	rm -rf .run .pytest_cache .mypy_cache .ruff_cache

@@ -33,6 +33,7 @@ from sc_core.places.migrations import (
     create_grant_projection_v1,
     create_household_places_v1,
     create_place_tables_v1,
+    drop_place_tables_v1,
 )
 from sc_core.places.tables import PlaceTables, place_tables
 
@@ -44,6 +45,7 @@ __all__ = [
     "create_grant_projection_v1",
     "create_household_places_v1",
     "create_place_tables_v1",
+    "drop_place_tables_v1",
     "place_tables",
     "subscribe_places",
 ]
