@@ -91,7 +91,8 @@ def test_a_generated_service_passes_lint_and_its_tests(tmp_path: Path) -> None:
     _run(copy, python, "-m", "ruff", "format", "--check", ".")
     _run(copy, python, "-m", "mypy", f"services/{name}/src", "contracts/src")
     _run(copy, python, "-m", "sc_contracts", "generate", "--check")
-    # the wiring (values, compose, catalogue copy) and the contracts' own tests
+    # the wiring (values, compose, catalogue copy), the merged OpenAPI document and the
+    # contracts' own tests
     _run(
         copy,
         python,
@@ -101,6 +102,7 @@ def test_a_generated_service_passes_lint_and_its_tests(tmp_path: Path) -> None:
         "-p",
         "no:cacheprovider",
         "tests-deploy/test_wiring.py",
+        "tests-deploy/test_openapi_document.py",
         "contracts/tests/test_registry.py",
         "contracts/tests/test_catalogue.py",
     )
