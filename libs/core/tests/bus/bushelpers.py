@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
+from aiokafka import AIOKafkaConsumer
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
 
 from sc_core.bus import CloudEvent, EventConsumer, ProducerHandle
@@ -100,3 +102,26 @@ def make_consumer(
         dlq_producer=producer,
         **kw,  # type: ignore[arg-type]
     )
+
+
+async def read_all(broker: Broker, topic: str, expected: int) -> list[Any]:
+    """The first ``expected`` messages on ``topic`` (fails when fewer come), by offset."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=broker.bootstrap,
+        group_id=f"reader-{uuid.uuid4().hex[:6]}",
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    out: list[Any] = []
+    try:
+        for _ in range(100):
+            batch = await consumer.getmany(timeout_ms=300)
+            for msgs in batch.values():
+                out.extend(msgs)
+            if len(out) >= expected:
+                break
+    finally:
+        await consumer.stop()
+    assert len(out) == expected, f"expected {expected} messages on {topic}, got {len(out)}"
+    return sorted(out, key=lambda m: m.offset)

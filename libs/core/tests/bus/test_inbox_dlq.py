@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
-from aiokafka import AIOKafkaConsumer
-
 from bushelpers import (
     Broker,
     effect_counts,
     make_consumer,
     make_event,
     new_topic,
+    read_all,
     record_effect,
     wait_until,
 )
@@ -84,7 +81,7 @@ async def test_failing_handler_goes_to_dlq_and_partition_keeps_flowing(
         assert await effect_counts(db) == (1, 1)
         assert attempts[poison.id] == 3  # first try + 2 retries
         assert attempts[good.id] == 1
-        dead = await _read_all(broker, dlq_topic(topic), expected=2)
+        dead = await read_all(broker, dlq_topic(topic), expected=2)
         reasons = [dict(m.headers)["x-dlq-reason"].decode() for m in dead]
         assert dict(dead[0].headers)["ce_id"].decode() == poison.id
         assert "ValueError: cannot handle this one" in reasons[0]
@@ -94,25 +91,3 @@ async def test_failing_handler_goes_to_dlq_and_partition_keeps_flowing(
     finally:
         await consumer.stop()
         await producer.close()
-
-
-async def _read_all(broker: Broker, topic: str, expected: int) -> list:  # type: ignore[type-arg]
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=broker.bootstrap,
-        group_id=f"reader-{uuid.uuid4().hex[:6]}",
-        auto_offset_reset="earliest",
-    )
-    await consumer.start()
-    out = []
-    try:
-        for _ in range(100):
-            batch = await consumer.getmany(timeout_ms=300)
-            for msgs in batch.values():
-                out.extend(msgs)
-            if len(out) >= expected:
-                break
-    finally:
-        await consumer.stop()
-    assert len(out) == expected, f"expected {expected} messages on {topic}, got {len(out)}"
-    return sorted(out, key=lambda m: m.offset)

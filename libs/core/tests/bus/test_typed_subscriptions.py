@@ -10,10 +10,9 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer
 from sqlalchemy import select
 
-from bushelpers import Broker, effects, new_topic, wait_until
+from bushelpers import Broker, effects, new_topic, read_all, wait_until
 from sc_contracts.events import AlarmClearedV1, AlarmRaisedV1, TelemetryRecordedV1
 from sc_core.bus import CloudEvent, EventConsumer, OutboxRelay, dlq_topic
 from sc_core.bus.batch import BatchConsumer
@@ -113,7 +112,7 @@ async def test_a_model_published_through_the_outbox_reaches_its_typed_handler(
             (after.alarm_id, "raised"),
         ]
         assert seen == ["AlarmRaisedV1", "AlarmRaisedV1"]
-        [dead] = await _read_all(broker, dlq_topic(topic), expected=1)
+        [dead] = await read_all(broker, dlq_topic(topic), expected=1)
         headers = dict(dead.headers)
         assert headers["ce_id"] == bad.id.encode()
         assert headers["x-dlq-attempts"] == b"0"  # no retry can make it fit
@@ -123,24 +122,6 @@ async def test_a_model_published_through_the_outbox_reaches_its_typed_handler(
         await relay.stop()
         await producer.close()
         await service_db.dispose()
-
-
-async def _read_all(broker: Broker, topic: str, expected: int) -> list[Any]:
-    consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=broker.bootstrap, group_id=None, auto_offset_reset="earliest"
-    )
-    await consumer.start()
-    out: list[Any] = []
-    try:
-        for _ in range(200):
-            for msgs in (await consumer.getmany(timeout_ms=300)).values():
-                out.extend(msgs)
-            if len(out) >= expected:
-                break
-    finally:
-        await consumer.stop()
-    assert len(out) == expected, f"expected {expected} messages on {topic}, got {len(out)}"
-    return out
 
 
 async def _has(db: Database, n: int) -> bool:
