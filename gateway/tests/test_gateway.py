@@ -40,6 +40,8 @@ def things_app() -> FastAPI:
             "limit": limit,
             "request_id": request.headers.get("x-request-id"),
             "forwarded_for": request.headers.get("x-forwarded-for"),
+            "real_ip": request.headers.get("x-real-ip"),
+            "forwarded_proto": request.headers.get("x-forwarded-proto"),
             "authorization": request.headers.get("authorization"),
         }
 
@@ -159,6 +161,47 @@ async def test_routes_to_owner_with_request_id_and_forwarded_for(gateway: AsyncC
     assert created.status_code == 201
     assert created.json() == {"name": "lamp"}
     assert (await gateway.get("/api/v1/things/42")).json() == {"id": 42}
+
+
+async def test_a_forged_client_address_is_replaced(gateway: AsyncClient) -> None:
+    """A client that is not a trusted proxy cannot name its own address: the services get
+    the address the gateway saw, once (sc_core.net)."""
+    response = await gateway.get(
+        "/api/v1/things",
+        headers={
+            "X-Forwarded-For": "198.51.100.1, 10.0.0.1",
+            "X-Real-IP": "198.51.100.2",
+            "X-Forwarded-Proto": "https",
+        },
+    )
+    body = response.json()
+    assert body["forwarded_for"] == "203.0.113.9"
+    assert body["real_ip"] == "203.0.113.9"
+    assert body["forwarded_proto"] == "http"
+
+
+async def test_a_trusted_proxy_names_the_client(
+    upstream: str, jwks: str, issuer: LocalIssuer
+) -> None:
+    """Behind an ingress in FORWARDED_ALLOW_IPS: the right-most address it did not add
+    itself is the client, and TLS ended there."""
+    app = create_app(gateway_settings(upstream, jwks, forwarded_allow_ips="203.0.113.0/24"))
+    async with (
+        LifespanManager(app),
+        AsyncClient(
+            transport=ASGITransport(app=app, client=("203.0.113.9", 5555)),
+            base_url="http://gw",
+            headers=issuer.bearer("u-1", ["resident"]),
+        ) as client,
+    ):
+        response = await client.get(
+            "/api/v1/things",
+            headers={"X-Forwarded-For": "198.51.100.1, 192.0.2.44", "X-Forwarded-Proto": "https"},
+        )
+    body = response.json()
+    assert body["forwarded_for"] == "192.0.2.44"
+    assert body["real_ip"] == "192.0.2.44"
+    assert body["forwarded_proto"] == "https"
 
 
 async def test_request_id_is_generated_when_missing(gateway: AsyncClient) -> None:

@@ -27,8 +27,8 @@ from starlette.requests import HTTPConnection
 from starlette.types import Message, Receive, Scope, Send
 
 from gateway.breaker import CircuitBreaker
-from sc_core.errors import Problem
 from sc_core import net
+from sc_core.errors import Problem
 
 log = logging.getLogger(__name__)
 

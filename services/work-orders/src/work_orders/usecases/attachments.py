@@ -74,11 +74,11 @@ class Attachments:
             return row
 
     async def meta(self, who: Caller, attachment_id: uuid.UUID) -> Attachment:
-        async with self.db.uow() as uow:
+        async with self.db.uow(read_only=True) as uow:
             return await self._visible(uow, who, attachment_id)
 
     async def content(self, who: Caller, attachment_id: uuid.UUID) -> Content:
-        async with self.db.uow() as uow:
+        async with self.db.uow(read_only=True) as uow:
             row = await self._visible(uow, who, attachment_id)
             if row.uploaded_by != who.subject:  # photos may show people and homes
                 await uow.audit(

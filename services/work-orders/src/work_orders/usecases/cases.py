@@ -152,7 +152,7 @@ class Cases:
             return await _detail(uow, wo)
 
     async def detail(self, who: Caller, work_order_id: uuid.UUID) -> CaseDetail:
-        async with self.db.uow() as uow:
+        async with self.db.uow(read_only=True) as uow:
             return await _detail(uow, await self._visible(uow, who.principal, work_order_id))
 
     async def page(
@@ -161,7 +161,7 @@ class Cases:
         """The caller's cases: theirs and their household's, and their staff scope."""
         if where.assignee == "me":
             where = repo.CaseFilter(where.status, where.case_type, who.subject, where.overdue)
-        async with self.db.uow() as uow:
+        async with self.db.uow(read_only=True) as uow:
             return await repo.page(uow, who.principal, where, paging, now_utc())
 
     async def inbox(self, who: Caller, limit: int) -> dict[str, tuple[int, list[WorkOrder]]]:
@@ -176,12 +176,12 @@ class Cases:
             "in_progress": status == states.IN_PROGRESS,
             "overdue": repo.overdue_clause(now_utc()),
         }
-        async with self.db.uow() as uow:
+        async with self.db.uow(read_only=True) as uow:
             return {name: await repo.bucket(uow, scope & c, limit) for name, c in buckets.items()}
 
     async def assignees(self, who: Caller, work_order_id: uuid.UUID) -> list[repo.Candidate]:
         """Who could take the case (skill and building), least loaded first: staff only."""
-        async with self.db.uow() as uow:
+        async with self.db.uow(read_only=True) as uow:
             wo = await self._visible(uow, who.principal, work_order_id)
             if not access.is_staff_for(who.principal, wo):
                 raise Forbidden("auth.forbidden", "Only staff see the candidates")

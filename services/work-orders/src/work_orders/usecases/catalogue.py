@@ -20,7 +20,7 @@ class CaseTypes:
         self.db = db
 
     async def page(self, paging: PageParams) -> tuple[list[CaseType], int]:
-        async with self.db.uow() as uow:
+        async with self.db.uow(read_only=True) as uow:
             return await fetch_page(uow.session, select(CaseType).order_by(CaseType.code), paging)
 
     async def put(self, who: Caller, code: str, body: CaseTypeWrite) -> CaseType:
@@ -73,5 +73,5 @@ class StaffSkills:
             .where(StaffSkill.community_id == community_id)
             .order_by(StaffSkill.user_id)
         )
-        async with self.db.uow() as uow:
+        async with self.db.uow(read_only=True) as uow:
             return await fetch_page(uow.session, query, paging)

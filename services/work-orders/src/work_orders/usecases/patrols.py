@@ -94,7 +94,7 @@ class Patrols:
         return RouteView(route, cps)
 
     async def routes(self, who: Caller, paging: PageParams) -> tuple[list[RouteView], int]:
-        async with self.db.uow() as uow:
+        async with self.db.uow(read_only=True) as uow:
             rows, total = await repo.routes_page(uow, who.principal, paging)
             return [RouteView(r, await repo.checkpoints(uow, r.id)) for r in rows], total
 
@@ -134,7 +134,7 @@ class Patrols:
     ) -> tuple[list[RoundView], int]:
         if assignee == "me":
             assignee = who.subject
-        async with self.db.uow() as uow:
+        async with self.db.uow(read_only=True) as uow:
             rows, total = await repo.rounds_page(
                 uow, who.principal, paging, status=status, assignee=assignee
             )
@@ -200,7 +200,7 @@ class Patrols:
             raise Forbidden(
                 "auth.forbidden", "Residents and staff of the community read patrol results"
             )
-        async with self.db.uow() as uow:
+        async with self.db.uow(read_only=True) as uow:
             rows, total = await repo.closed_rounds_page(uow, community_id, paging)
             out = []
             for rnd, name in rows:
