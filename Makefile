@@ -137,6 +137,7 @@ new-service: bootstrap
 	$(UV) lock --quiet
 	$(UV) sync --all-packages --quiet
 	$(UV) run python -m sc_contracts generate
+	$(UV) run python -m sc_devstack.openapi write
 	$(UV) run python helm/check.py --sync-topics
 	$(UV) run ruff format --quiet services/$(NAME) contracts
 	$(UV) run ruff check --fix --quiet services/$(NAME) contracts

@@ -12,8 +12,9 @@ registers the service wherever a service must be registered:
   in db-init's ``SC_DATABASES``, its upstream in the gateway's ``UPSTREAMS``.
 
 ``make run``, the isolation check and ``make test`` find it by themselves. The Makefile
-target then locks and syncs the workspace, regenerates the contract documents and the
-chart's copy of the catalogue, and formats what was touched.
+target then locks and syncs the workspace, regenerates the contract documents, the typed
+client (its routes join the merged OpenAPI) and the chart's copy of the catalogue, and
+formats what was touched.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Case types: data, read by everyone, created and changed by platform admins."""
+"""Case types (data, admin-editable) and staff skills (assignment by skill and building).
+
+Case types: data, read by everyone, created and changed by platform admins. (The first
+paragraph is the tag's description in the OpenAPI, shared with ``staff_skills``.)"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Patrol routes (6.3 h): QR checkpoints in order, set by managers, read by staff."""
+"""Patrols (6.3 h): routes of QR checkpoints, scheduled rounds, scans with time and place,
+and round results residents may read (no staff personal data).
+
+Patrol routes: QR checkpoints in order, set by managers, read by staff. (The first
+paragraph is the tag's description in the OpenAPI, shared with the rounds and results.)"""
 
 from __future__ import annotations
 

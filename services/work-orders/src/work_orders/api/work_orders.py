@@ -1,6 +1,7 @@
-"""Cases: open, list (mine or my scope), read with the timeline, take a step, inbox. Each
-route parses the request, calls one use case (:class:`~work_orders.usecases.Cases`) and
-shapes its answer."""
+"""Cases: open, list (mine or my scope), read with the timeline, take a step, inbox.
+
+Each route parses the request, calls one use case (:class:`~work_orders.usecases.Cases`)
+and shapes its answer. (The first paragraph is the tag's description in the OpenAPI.)"""
 
 from __future__ import annotations
 
