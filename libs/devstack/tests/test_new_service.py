@@ -71,6 +71,9 @@ def test_an_existing_service_is_refused_and_nothing_written() -> None:
         plan(ROOT, Names.of("work-orders"))
 
 
+# a checkout's copy, lint, mypy, contract generation and a service's tests one after the
+# other: minutes on a busy 2-core machine (each step has its own 900 s bound in _run)
+@pytest.mark.timeout(1200)
 def test_a_generated_service_passes_lint_and_its_tests(tmp_path: Path) -> None:
     copy = _copy_checkout(tmp_path / "repo")
     name = "kit-probe-" + "".join(random.choice(string.ascii_lowercase) for _ in range(4))
