@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from sc_core.settings import ServiceSettings
 
 
 class Settings(ServiceSettings):
+    """Topics are the catalogue's (``TOPIC_NAMES`` renames them, as the tests do): care
+    publishes care.*.v1 and notification.requests.v1 and reads telemetry.readings.v1,
+    alarm.events.v1 and identity.events.v1, each known from its event models."""
+
     service_name: str = "care"
+
+    # the lone-elder watch: how often the scan runs, how long meter samples are kept
+    watch_scan_interval_s: float = 300.0
+    meter_sample_retention_days: int = 35
+    # the key of the pseudonyms on care.exchange.v1 (outside readers)
+    exchange_pseudonym_key: str = Field(default="change-me-care-exchange-key", repr=False)
+    # the community's time zone, for days, daytime windows and the words people read
+    community_timezone: str = "Asia/Shanghai"
+
+    def secret_fields(self) -> list[str]:
+        return [*super().secret_fields(), "exchange_pseudonym_key"]

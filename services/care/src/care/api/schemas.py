@@ -1,0 +1,87 @@
+"""Request and response models of care's API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from care.domain.consent import Category, Relation
+from care.domain.vitals import VitalKind
+
+
+class RecordCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=64)
+    birth_date: date
+    gender: Literal["male", "female", "other", "unknown"] = "unknown"
+    community_id: str | None = Field(default=None, max_length=64)
+    household_id: str | None = Field(default=None, max_length=64)
+    person_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    user_id: str | None = Field(default=None, max_length=128)
+    address: str | None = Field(default=None, max_length=200)
+    guardians: list[str] = Field(default_factory=list, max_length=6)
+    has_capacity: bool = True
+
+
+class RecordRead(BaseModel):
+    """A record as the caller may see it: sections their consent does not cover are
+    ``{"withheld": true, "reason_zh": ..., "reason_en": ...}``."""
+
+    id: str
+    community_id: str
+    access: str = Field(description="self, guardian, grant or emergency")
+    sections: dict[str, Any]
+
+
+class GrantCreate(BaseModel):
+    grantee: str = Field(min_length=1, max_length=128)
+    relation: Relation
+    categories: list[Category] = Field(min_length=1)
+    valid_until: AwareDatetime | None = None
+    notify: bool = False
+
+
+class GrantRead(BaseModel):
+    id: str
+    grantee: str
+    relation: Relation
+    categories: list[Category]
+    valid_from: datetime
+    valid_until: datetime | None
+    notify: bool
+    revoked_at: datetime | None = None
+
+
+class DeviceBind(BaseModel):
+    device_id: str = Field(min_length=1, max_length=64)
+
+
+class ThresholdSet(BaseModel):
+    kind: VitalKind
+    ranges: dict[str, tuple[float | None, float | None]] = Field(
+        description='{"systolic": [90, 135], "diastolic": [60, 85]}; null for an open end'
+    )
+
+
+class ThresholdRead(BaseModel):
+    kind: VitalKind
+    range: str
+    set_by: str | None
+
+
+class VitalCreate(BaseModel):
+    kind: VitalKind
+    values: dict[str, float] = Field(min_length=1, max_length=2)
+    measured_at: AwareDatetime
+    unit: str | None = Field(default=None, max_length=16)
+
+
+class VitalRead(BaseModel):
+    id: str
+    kind: VitalKind
+    values: dict[str, float]
+    unit: str
+    measured_at: datetime
+    source: str
+    device_id: str | None

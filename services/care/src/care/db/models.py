@@ -1,0 +1,206 @@
+"""Every table of care's database, on one ``metadata`` (Alembic's target): its own, the
+platform's outbox and inbox, and the place directory (:mod:`sc_core.places`).
+
+Health data is sensitive personal information: names, birth dates, addresses, values,
+ranges, visit notes are ``EncryptedString`` (AES-GCM, rotatable keys); what stays clear
+is what scope checks and ordering need (ids, kinds, times, statuses)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import Boolean, DateTime, Double, Index, Integer, String, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from sc_core.db.tables import new_metadata, platform_tables
+from sc_core.places import place_tables
+from sc_core.privacy import EncryptedString
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = new_metadata()
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: DateTime(timezone=True)}
+
+
+platform_tables(Base.metadata)
+PLACES = place_tables(Base.metadata)
+metadata = Base.metadata
+Id = String(64)
+Account = String(128)
+
+
+class CarePerson(Base):
+    """A person with a care record (健康档案): an elder, a child, anyone the health station
+    keeps a record for. ``id`` is identity's person id when they have one."""
+
+    __tablename__ = "care_persons"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    community_id: Mapped[str] = mapped_column(Id, index=True)
+    building_id: Mapped[str | None] = mapped_column(Id)
+    room_id: Mapped[str | None] = mapped_column(Id)
+    household_id: Mapped[str | None] = mapped_column(Id, index=True)
+    user_id: Mapped[str | None] = mapped_column(Account, index=True)
+    name: Mapped[str] = mapped_column(EncryptedString(context="care_person.name"))
+    birth_date: Mapped[str] = mapped_column(EncryptedString(context="care_person.birth_date"))
+    gender: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str | None] = mapped_column(EncryptedString(context="care_person.address"))
+    guardians: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    has_capacity: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[str] = mapped_column(Account)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConsentGrant(Base):
+    """A person's (or guardian's) consent for a grantee to read parts of the record."""
+
+    __tablename__ = "care_grants"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    person_id: Mapped[str] = mapped_column(Id, index=True)
+    grantee: Mapped[str] = mapped_column(Account, index=True)
+    relation: Mapped[str] = mapped_column(String(16))
+    categories: Mapped[list[str]] = mapped_column(JSONB)
+    valid_from: Mapped[datetime]
+    valid_until: Mapped[datetime | None]
+    notify: Mapped[bool] = mapped_column(Boolean, default=False)
+    granted_by: Mapped[str] = mapped_column(Account)
+    granted_as: Mapped[str] = mapped_column(String(16))
+    revoked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DeviceBinding(Base):
+    """A wearable or home monitor worn or used by one person."""
+
+    __tablename__ = "care_device_bindings"
+    device_id: Mapped[str] = mapped_column(Id, primary_key=True)
+    person_id: Mapped[str] = mapped_column(Id, index=True)
+    bound_by: Mapped[str] = mapped_column(Account)
+    bound_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class VitalRow(Base):
+    __tablename__ = "care_vitals"
+    __table_args__ = (Index("ix_care_vitals_person_time", "person_id", "measured_at"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    person_id: Mapped[str] = mapped_column(Id)
+    community_id: Mapped[str] = mapped_column(Id)
+    kind: Mapped[str] = mapped_column(String(24))
+    values: Mapped[str] = mapped_column(EncryptedString(context="care_vital.values"))
+    recorded_unit: Mapped[str | None] = mapped_column(String(16))
+    measured_at: Mapped[datetime]
+    source: Mapped[str] = mapped_column(String(8))
+    device_id: Mapped[str | None] = mapped_column(Id)
+    recorded_by: Mapped[str | None] = mapped_column(Account)
+    # a device's reading of a kind at an instant is stored once (redelivery, retries)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ThresholdRow(Base):
+    """A doctor's range for one person and kind (defaults by age are not stored)."""
+
+    __tablename__ = "care_thresholds"
+    person_id: Mapped[str] = mapped_column(Id, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    ranges: Mapped[str] = mapped_column(EncryptedString(context="care_threshold.ranges"))
+    set_by: Mapped[str] = mapped_column(Account)
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EpisodeRow(Base):
+    """A breach episode; at most one open per person and kind (the partial unique index)."""
+
+    __tablename__ = "care_episodes"
+    __table_args__ = (
+        Index(
+            "ux_care_episodes_open",
+            "person_id",
+            "kind",
+            unique=True,
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    person_id: Mapped[str] = mapped_column(Id, index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    direction: Mapped[str] = mapped_column(String(8))
+    opened_at: Mapped[datetime]
+    last_breach_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    first_values: Mapped[str] = mapped_column(EncryptedString(context="care_episode.first"))
+    worst_values: Mapped[str] = mapped_column(EncryptedString(context="care_episode.worst"))
+    readings: Mapped[int] = mapped_column(Integer, default=1)
+    range_text: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(8))
+    closed_at: Mapped[datetime | None]
+
+
+class WatchRow(Base):
+    """A person living alone watched through their home's water and electricity use."""
+
+    __tablename__ = "care_watch"
+    person_id: Mapped[str] = mapped_column(Id, primary_key=True)
+    community_id: Mapped[str] = mapped_column(Id, index=True)
+    building_id: Mapped[str | None] = mapped_column(Id)
+    room_id: Mapped[str] = mapped_column(Id, index=True)
+    household_id: Mapped[str | None] = mapped_column(Id)
+    params: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[str] = mapped_column(Account)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MeterSampleRow(Base):
+    """A meter's cumulative counter in a watched home (kept ``meter_sample_retention_days``)."""
+
+    __tablename__ = "care_meter_samples"
+    room_id: Mapped[str] = mapped_column(Id, primary_key=True)
+    utility: Mapped[str] = mapped_column(String(16), primary_key=True)
+    ts: Mapped[datetime] = mapped_column(primary_key=True)
+    counter: Mapped[float] = mapped_column(Double)
+    device_id: Mapped[str] = mapped_column(Id)
+
+
+class AnomalyRow(Base):
+    __tablename__ = "care_anomalies"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    person_id: Mapped[str] = mapped_column(Id, index=True)
+    community_id: Mapped[str] = mapped_column(Id)
+    building_id: Mapped[str | None] = mapped_column(Id)
+    household_id: Mapped[str | None] = mapped_column(Id)
+    rule: Mapped[str] = mapped_column(String(16))
+    utility: Mapped[str] = mapped_column(String(16))
+    day: Mapped[str] = mapped_column(String(10))
+    detected_at: Mapped[datetime]
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    visit_id: Mapped[uuid.UUID | None]
+
+
+class VisitRow(Base):
+    """A home, follow-up or check-on visit. A check-on visit is for the grid workers of
+    ``grid_id`` until one of them records it (``assignee`` then)."""
+
+    __tablename__ = "care_visits"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    person_id: Mapped[str] = mapped_column(Id, index=True)
+    community_id: Mapped[str] = mapped_column(Id, index=True)
+    building_id: Mapped[str | None] = mapped_column(Id)
+    grid_id: Mapped[str | None] = mapped_column(Id, index=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    assignee: Mapped[str | None] = mapped_column(Account, index=True)
+    due: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    reason: Mapped[str | None] = mapped_column(EncryptedString(context="care_visit.reason"))
+    rule: Mapped[str | None] = mapped_column(String(16))
+    anomaly_key: Mapped[str | None] = mapped_column(String(200))
+    done_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    record: Mapped[str | None] = mapped_column(EncryptedString(context="care_visit.record"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

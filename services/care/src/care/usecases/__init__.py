@@ -1,0 +1,17 @@
+"""The use cases of care, built once in ``main.build`` and handed to routes and consumers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from care.usecases.records import NewRecord, Records
+from care.usecases.vitals import Vitals
+
+
+@dataclass(frozen=True)
+class UseCases:
+    records: Records
+    vitals: Vitals
+
+
+__all__ = ["NewRecord", "Records", "UseCases", "Vitals"]
