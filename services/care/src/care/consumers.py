@@ -1,18 +1,26 @@
 """Event subscriptions (thin: each calls one use case in the consumer's unit of work).
 
 - ``telemetry.readings.v1`` (a batch consumer: whole polls in one transaction, idempotent
-  by the readings' own keys): the vitals of devices bound to a person;
+  by the readings' own keys): the vitals of devices bound to a person, and the meter
+  counters of homes under the lone-elder watch;
 - ``identity.events.v1``: the place directory (where each household lives, grids).
 """
 
 from __future__ import annotations
 
-from care.usecases import Vitals
+from collections.abc import Sequence
+
+from care.usecases import Vitals, Watch
 from sc_contracts.events import TelemetryRecordedV1
+from sc_core.db.uow import UnitOfWork
 from sc_core.places import Places, subscribe_places
 from sc_core.service import Runtime
 
 
-def register(runtime: Runtime, vitals: Vitals, places: Places) -> None:
-    runtime.batch_consumer(name="telemetry", model=TelemetryRecordedV1, handler=vitals.on_telemetry)
+def register(runtime: Runtime, vitals: Vitals, watch: Watch, places: Places) -> None:
+    async def on_telemetry(events: Sequence[TelemetryRecordedV1], uow: UnitOfWork) -> None:
+        await vitals.on_telemetry(events, uow)  # wearables and monitors bound to a person
+        await watch.on_telemetry(events, uow)  # meters of watched homes
+
+    runtime.batch_consumer(name="telemetry", model=TelemetryRecordedV1, handler=on_telemetry)
     subscribe_places(runtime, places, name="places")

@@ -4,26 +4,32 @@ the consumers that call them -> the app with its routers."""
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
 
 from care import consumers
-from care.api import people, vitals
+from care.api import people, visits, vitals
 from care.config import Settings
 from care.db.models import PLACES, metadata
-from care.usecases import Records, UseCases, Vitals
+from care.usecases import Records, UseCases, Vitals, Watch
 from sc_core.places import Places
 from sc_core.service import Runtime, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
-ROUTERS = [people.router, vitals.router]
+ROUTERS = [people.router, vitals.router, visits.router]
 
 
 def build(settings: Settings) -> tuple[Runtime, UseCases]:
     runtime = Runtime(settings, metadata)
     places = Places(PLACES)
-    usecases = UseCases(records=Records(runtime.db, places), vitals=Vitals(runtime.db))
-    consumers.register(runtime, usecases.vitals, places)
+    usecases = UseCases(
+        records=Records(runtime.db, places),
+        vitals=Vitals(runtime.db),
+        watch=Watch(runtime.db, places, ZoneInfo(settings.community_timezone)),
+    )
+    consumers.register(runtime, usecases.vitals, usecases.watch, places)
+    runtime.every(settings.watch_scan_interval_s, "watch-scan", usecases.watch.scan)
     return runtime, usecases
 
 

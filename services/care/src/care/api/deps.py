@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from care.usecases import Records, UseCases, Vitals
+from care.usecases import Records, UseCases, Vitals, Watch
 from sc_core.auth import Caller, callers
 
 
@@ -23,6 +23,11 @@ def _vitals(request: Request) -> Vitals:
     return usecases(request).vitals
 
 
+def _watch(request: Request) -> Watch:
+    return usecases(request).watch
+
+
+WatchDep = Annotated[Watch, Depends(_watch)]
 RecordsDep = Annotated[Records, Depends(_records)]
 VitalsDep = Annotated[Vitals, Depends(_vitals)]
 RecordKeeper = Annotated[Caller, Depends(callers("doctor", "community_admin"))]

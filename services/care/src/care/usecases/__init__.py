@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from care.usecases.records import NewRecord, Records
 from care.usecases.vitals import Vitals
+from care.usecases.watch import Watch
 
 
 @dataclass(frozen=True)
 class UseCases:
     records: Records
     vitals: Vitals
+    watch: Watch
 
 
-__all__ = ["NewRecord", "Records", "UseCases", "Vitals"]
+__all__ = ["NewRecord", "Records", "UseCases", "Vitals", "Watch"]

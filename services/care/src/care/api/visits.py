@@ -1,0 +1,73 @@
+"""The lone-elder watch and visits: enrol a person, my visits (paged), record a visit."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from care.api.deps import WatchDep
+from care.db.models import VisitRow
+from sc_core.api import Page, Paging
+from sc_core.auth import CurrentCaller
+
+router = APIRouter(prefix="/api/v1/care", tags=["watch and visits"])
+
+
+class WatchRead(BaseModel):
+    person_id: str
+    enabled: bool
+    params: dict[str, object]
+
+
+class VisitRead(BaseModel):
+    id: str
+    person_id: str
+    purpose: str
+    status: str
+    due: datetime
+    reason: str | None
+    outcome: str | None
+    record: str | None
+    done_at: datetime | None
+
+
+class VisitRecord(BaseModel):
+    outcome: Literal["well", "false_alarm", "needs_help", "unreachable"]
+    record: str = Field(min_length=1, max_length=2000)
+
+
+@router.post("/people/{person_id}/watch", response_model=WatchRead)
+async def enroll(person_id: str, who: CurrentCaller, watch: WatchDep) -> WatchRead:
+    row = await watch.enroll(who, person_id)
+    return WatchRead(person_id=row.person_id, enabled=row.enabled, params=row.params)
+
+
+@router.get("/visits", response_model=Page[VisitRead])
+async def my_visits(who: CurrentCaller, watch: WatchDep, paging: Paging) -> Page[VisitRead]:
+    rows, total = await watch.visits(who, paging.limit, paging.offset)
+    return Page[VisitRead].of([_read(r) for r in rows], total, paging)
+
+
+@router.post("/visits/{visit_id}/record", response_model=VisitRead)
+async def record(
+    visit_id: uuid.UUID, body: VisitRecord, who: CurrentCaller, watch: WatchDep
+) -> VisitRead:
+    return _read(await watch.complete(who, visit_id, body.outcome, body.record))
+
+
+def _read(r: VisitRow) -> VisitRead:
+    return VisitRead(
+        id=str(r.id),
+        person_id=r.person_id,
+        purpose=r.purpose,
+        status=r.status,
+        due=r.due,
+        reason=r.reason,
+        outcome=r.outcome,
+        record=r.record,
+        done_at=r.done_at,
+    )
