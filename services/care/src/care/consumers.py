@@ -10,17 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from care.usecases import Vitals, Watch
+from care.usecases import Vitals, Wandering, Watch
 from sc_contracts.events import TelemetryRecordedV1
 from sc_core.db.uow import UnitOfWork
 from sc_core.places import Places, subscribe_places
 from sc_core.service import Runtime
 
 
-def register(runtime: Runtime, vitals: Vitals, watch: Watch, places: Places) -> None:
+def register(
+    runtime: Runtime, vitals: Vitals, watch: Watch, wandering: Wandering, places: Places
+) -> None:
     async def on_telemetry(events: Sequence[TelemetryRecordedV1], uow: UnitOfWork) -> None:
         await vitals.on_telemetry(events, uow)  # wearables and monitors bound to a person
         await watch.on_telemetry(events, uow)  # meters of watched homes
+        await wandering.on_telemetry(events, uow)  # wearables' positions against safe zones
 
     runtime.batch_consumer(name="telemetry", model=TelemetryRecordedV1, handler=on_telemetry)
     subscribe_places(runtime, places, name="places")

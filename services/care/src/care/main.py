@@ -12,7 +12,7 @@ from care import consumers
 from care.api import people, visits, vitals
 from care.config import Settings
 from care.db.models import PLACES, metadata
-from care.usecases import Records, UseCases, Vitals, Watch
+from care.usecases import Records, UseCases, Vitals, Wandering, Watch
 from sc_core.places import Places
 from sc_core.service import Runtime, create_service_app
 
@@ -27,8 +27,9 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         records=Records(runtime.db, places),
         vitals=Vitals(runtime.db),
         watch=Watch(runtime.db, places, ZoneInfo(settings.community_timezone)),
+        wandering=Wandering(runtime.db, places),
     )
-    consumers.register(runtime, usecases.vitals, usecases.watch, places)
+    consumers.register(runtime, usecases.vitals, usecases.watch, usecases.wandering, places)
     runtime.every(settings.watch_scan_interval_s, "watch-scan", usecases.watch.scan)
     return runtime, usecases
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from care.usecases import Records, UseCases, Vitals, Watch
+from care.usecases import Records, UseCases, Vitals, Wandering, Watch
 from sc_core.auth import Caller, callers
 
 
@@ -27,7 +27,12 @@ def _watch(request: Request) -> Watch:
     return usecases(request).watch
 
 
+def _wandering(request: Request) -> Wandering:
+    return usecases(request).wandering
+
+
 WatchDep = Annotated[Watch, Depends(_watch)]
+WanderingDep = Annotated[Wandering, Depends(_wandering)]
 RecordsDep = Annotated[Records, Depends(_records)]
 VitalsDep = Annotated[Vitals, Depends(_vitals)]
 RecordKeeper = Annotated[Caller, Depends(callers("doctor", "community_admin"))]

@@ -9,7 +9,7 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from care.api.deps import WatchDep
+from care.api.deps import WanderingDep, WatchDep
 from care.db.models import VisitRow
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
@@ -44,6 +44,19 @@ class VisitRecord(BaseModel):
 async def enroll(person_id: str, who: CurrentCaller, watch: WatchDep) -> WatchRead:
     row = await watch.enroll(who, person_id)
     return WatchRead(person_id=row.person_id, enabled=row.enabled, params=row.params)
+
+
+class ZoneSet(BaseModel):
+    name: str = Field(min_length=1, max_length=64, description="家附近 / 幸福里社区")
+    geometry: dict[str, object] = Field(
+        description='{"type": "circle", "lat": 31.23, "lng": 121.47, "radius_m": 500} or '
+        '{"type": "polygon", "points": [[lat, lng], ...]}'
+    )
+
+
+@router.put("/people/{person_id}/safe-zone", status_code=204)
+async def set_zone(person_id: str, body: ZoneSet, who: CurrentCaller, zones: WanderingDep) -> None:
+    await zones.set_zone(who, person_id, body.name, body.geometry)
 
 
 @router.get("/visits", response_model=Page[VisitRead])

@@ -204,3 +204,21 @@ class VisitRow(Base):
     outcome: Mapped[str | None] = mapped_column(String(16))
     record: Mapped[str | None] = mapped_column(EncryptedString(context="care_visit.record"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SafeZoneRow(Base):
+    """A person's safe zone (where their wearable may be without anyone being told) and
+    where the last position left them. The zone's geometry is whereabouts: encrypted."""
+
+    __tablename__ = "care_safe_zones"
+    person_id: Mapped[str] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    geometry: Mapped[str] = mapped_column(EncryptedString(context="care_safe_zone.geometry"))
+    exit_margin_m: Mapped[float] = mapped_column(Double, default=50.0)
+    return_margin_m: Mapped[float] = mapped_column(Double, default=20.0)
+    outside: Mapped[bool | None] = mapped_column(Boolean)
+    last_at: Mapped[datetime | None]
+    since: Mapped[datetime | None]
+    distance_m: Mapped[float | None] = mapped_column(Double)
+    excursion_id: Mapped[str | None] = mapped_column(String(64))
+    set_by: Mapped[str] = mapped_column(Account)

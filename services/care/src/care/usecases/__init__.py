@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from care.usecases.records import NewRecord, Records
 from care.usecases.vitals import Vitals
+from care.usecases.wandering import Wandering
 from care.usecases.watch import Watch
 
 
@@ -14,6 +15,7 @@ class UseCases:
     records: Records
     vitals: Vitals
     watch: Watch
+    wandering: Wandering
 
 
-__all__ = ["NewRecord", "Records", "UseCases", "Vitals", "Watch"]
+__all__ = ["NewRecord", "Records", "UseCases", "Vitals", "Wandering", "Watch"]
