@@ -217,6 +217,7 @@ def check_compose() -> list[str]:
         "SC_DB_PASSWORD": "check",
         "FIELD_ENCRYPTION_KEYS": "k1:check",
         "MQTT_SERVICE_PASSWORD": "check",
+        "CARE_EXCHANGE_PSEUDONYM_KEY": "check",
     }
     cmd = [
         str(gotools.composecheck()),

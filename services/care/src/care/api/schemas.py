@@ -58,9 +58,10 @@ class DeviceBind(BaseModel):
 
 
 class ThresholdSet(BaseModel):
-    kind: VitalKind
+    kind: VitalKind = Field(examples=["blood_pressure"])
     ranges: dict[str, tuple[float | None, float | None]] = Field(
-        description='{"systolic": [90, 135], "diastolic": [60, 85]}; null for an open end'
+        description='{"systolic": [90, 135], "diastolic": [60, 85]}; null for an open end',
+        examples=[{"systolic": [90, 135], "diastolic": [60, 85]}],
     )
 
 
@@ -71,8 +72,13 @@ class ThresholdRead(BaseModel):
 
 
 class VitalCreate(BaseModel):
-    kind: VitalKind
-    values: dict[str, float] = Field(min_length=1, max_length=2)
+    kind: VitalKind = Field(examples=["blood_pressure"])
+    values: dict[str, float] = Field(
+        min_length=1,
+        max_length=2,
+        description="By component: systolic and diastolic for blood pressure, else value",
+        examples=[{"systolic": 165, "diastolic": 95}],
+    )
     measured_at: AwareDatetime
     unit: str | None = Field(default=None, max_length=16)
 

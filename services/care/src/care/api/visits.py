@@ -50,7 +50,8 @@ class ZoneSet(BaseModel):
     name: str = Field(min_length=1, max_length=64, description="家附近 / 幸福里社区")
     geometry: dict[str, object] = Field(
         description='{"type": "circle", "lat": 31.23, "lng": 121.47, "radius_m": 500} or '
-        '{"type": "polygon", "points": [[lat, lng], ...]}'
+        '{"type": "polygon", "points": [[lat, lng], ...]}',
+        examples=[{"type": "circle", "lat": 31.2304, "lng": 121.4737, "radius_m": 500}],
     )
 
 
