@@ -123,3 +123,28 @@ async def test_strangers_see_nothing_and_the_elder_exports_fhir(
     r = await h.client.get(f"/api/v1/care/people/{pid}", headers=h.user(f"u-daughter-{pid}"))
     assert r.status_code == 200 and r.json()["access"] == "grant"
     assert r.json()["sections"]["profile"]["name"] == "王秀英"
+
+
+async def test_a_doctor_sets_the_range_others_may_not(harness: Harness, community: str) -> None:
+    h = harness
+    pid = f"r-{community}"
+    await _elder(h, community, pid)
+    url = f"/api/v1/care/people/{pid}/thresholds"
+    body = {"kind": "blood_pressure", "ranges": {"systolic": [90, 135], "diastolic": [60, 85]}}
+    r = await h.client.put(url, json=body, headers=h.user(f"u-daughter-{pid}"))
+    assert r.status_code == 403, r.text
+    r = await h.client.put(
+        url,
+        json={"kind": "blood_pressure", "ranges": {"systolic": [135, 90], "diastolic": [60, 85]}},
+        headers=h.doctor(community),
+    )
+    assert r.status_code == 422 and r.json()["code"].startswith("care."), r.text
+    r = await h.client.put(
+        url,
+        json={"kind": "blood_pressure", "ranges": {"systolic": [90]}},
+        headers=h.doctor(community),
+    )
+    assert r.status_code == 422, r.text
+    r = await h.client.put(url, json=body, headers=h.doctor(community))
+    assert r.status_code == 200, r.text
+    assert r.json()["range"] == "90–135/60–85"

@@ -88,7 +88,8 @@ async def bind_device(
 async def set_threshold(
     person_id: str, body: ThresholdSet, who: CurrentCaller, records: RecordsDep
 ) -> ThresholdRead:
-    t = await records.set_threshold(who, person_id, body.kind.value, body.ranges)
+    ranges = {name: (pair[0], pair[1]) for name, pair in body.ranges.items()}
+    t = await records.set_threshold(who, person_id, body.kind.value, ranges)
     return ThresholdRead(kind=body.kind, range=t.describe(), set_by=t.set_by)
 
 

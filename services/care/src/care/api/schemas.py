@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
@@ -59,7 +59,9 @@ class DeviceBind(BaseModel):
 
 class ThresholdSet(BaseModel):
     kind: VitalKind = Field(examples=["blood_pressure"])
-    ranges: dict[str, tuple[float | None, float | None]] = Field(
+    # [low, high] as a two-item list (not a tuple: OpenAPI 3.1's prefixItems is an array
+    # without `items`, which the document's checks refuse)
+    ranges: dict[str, Annotated[list[float | None], Field(min_length=2, max_length=2)]] = Field(
         description='{"systolic": [90, 135], "diastolic": [60, 85]}; null for an open end',
         examples=[{"systolic": [90, 135], "diastolic": [60, 85]}],
     )
