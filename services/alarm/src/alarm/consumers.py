@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
 
 from alarm.api.deps import Parts
 from alarm.engine import alarms as lifecycle
@@ -44,53 +43,46 @@ async def on_placed(event: CloudEvent, uow: UnitOfWork | None) -> None:
     await places.project(uow, str(household_id), placement, status)
 
 
-def register(parts: Parts, prepare: Callable[[Runtime], None]) -> Callable[[Runtime], None]:
+def register(runtime: Runtime, parts: Parts) -> None:
+    """The service's subscriptions, registered once in the composition (:mod:`alarm.main`)."""
     settings = parts.settings
+    if settings.evaluation_enabled:
+        # telemetry: whole polls, one transaction each (started, stopped and checked by
+        # /readyz with the service)
+        runtime.batch_consumer(
+            name="alarm-evaluator",
+            topics=[settings.telemetry_topic],
+            handler=parts.evaluator.handle,
+            event_types={TELEMETRY},
+            group_id=settings.evaluation_group or f"{settings.consumer_group}.evaluator",
+            max_batch=settings.evaluation_max_batch,
+            on_assigned=parts.evaluator.drop_cache,
+            commit_interval_s=settings.evaluation_commit_interval_s,
+            consumer_options={
+                "fetch_min_bytes": settings.evaluation_fetch_min_bytes,
+                "fetch_max_wait_ms": settings.evaluation_fetch_max_wait_ms,
+            },
+        )
+    status = runtime.consumer(name="device-status", topics=[settings.status_topic])
+    status.on(STATUS)(parts.evaluator.on_status)
+    orders = runtime.consumer(name="workorders", topics=[settings.workorder_topic])
+    households = runtime.consumer(name="households", topics=[settings.identity_topic])
+    for event_type in PLACED:
+        households.on(event_type)(on_placed)
 
-    def _register(runtime: Runtime) -> None:
-        prepare(runtime)
-        assert parts.evaluator is not None
-        if settings.evaluation_enabled:
-            # telemetry: whole polls, one transaction each (started, stopped and checked
-            # by /readyz with the service)
-            runtime.batch_consumer(
-                name="alarm-evaluator",
-                topics=[settings.telemetry_topic],
-                handler=parts.evaluator.handle,
-                event_types={TELEMETRY},
-                group_id=settings.evaluation_group or f"{settings.consumer_group}.evaluator",
-                max_batch=settings.evaluation_max_batch,
-                on_assigned=parts.evaluator.drop_cache,
-                commit_interval_s=settings.evaluation_commit_interval_s,
-                consumer_options={
-                    "fetch_min_bytes": settings.evaluation_fetch_min_bytes,
-                    "fetch_max_wait_ms": settings.evaluation_fetch_max_wait_ms,
-                },
-            )
-        status = runtime.consumer(name="device-status", topics=[settings.status_topic])
-        status.on(STATUS)(parts.evaluator.on_status)
-        orders = runtime.consumer(name="workorders", topics=[settings.workorder_topic])
-        households = runtime.consumer(name="households", topics=[settings.identity_topic])
-        for event_type in PLACED:
-            households.on(event_type)(on_placed)
-
-        @orders.on(WORKORDER_CHANGED)
-        async def on_work_order(event: CloudEvent, uow: UnitOfWork | None) -> None:
-            assert uow is not None
-            data = WorkOrderChangedV1.model_validate(event.data)
-            if not data.alarm_id or data.status not in CLEARING:
-                return
-            try:
-                alarm_id = uuid.UUID(data.alarm_id)
-            except ValueError:
-                log.warning(
-                    "work order %s names alarm %r: not ours", data.work_order_id, data.alarm_id
-                )
-                return
-            row = await lifecycle.clear_by_id(
-                uow, settings.alarm_topic, alarm_id, data.actor_id, f"work_order_{data.status}"
-            )
-            if row is not None:
-                await after_cleared(uow, row, settings)
-
-    return _register
+    @orders.on(WORKORDER_CHANGED)
+    async def on_work_order(event: CloudEvent, uow: UnitOfWork | None) -> None:
+        assert uow is not None
+        data = WorkOrderChangedV1.model_validate(event.data)
+        if not data.alarm_id or data.status not in CLEARING:
+            return
+        try:
+            alarm_id = uuid.UUID(data.alarm_id)
+        except ValueError:
+            log.warning("work order %s names alarm %r: not ours", data.work_order_id, data.alarm_id)
+            return
+        row = await lifecycle.clear_by_id(
+            uow, settings.alarm_topic, alarm_id, data.actor_id, f"work_order_{data.status}"
+        )
+        if row is not None:
+            await after_cleared(uow, row, settings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -38,16 +39,17 @@ REGISTER_WRITERS = frozenset({"community_admin", "grid_worker"})
 EMERGENCY_WRITERS = frozenset({"platform_admin", "community_admin", "property_manager"})
 
 
+@dataclass(frozen=True)
 class Parts:
-    """What the routes and background jobs share (built in create_app)."""
+    """What the routes, consumers and jobs share, built once and complete in the
+    composition (:func:`alarm.main.build`)."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.index = RuleIndex()
-        self.evaluator: Evaluator | None = None
+    settings: Settings
+    index: RuleIndex
+    evaluator: Evaluator
 
 
-def get_parts(request: Request) -> Parts:
+async def get_parts(request: Request) -> Parts:
     parts: Parts = request.app.state.parts
     return parts
 
