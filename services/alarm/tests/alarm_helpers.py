@@ -41,8 +41,11 @@ def make_settings(
         "jwks_url": jwks_url,
         "kafka_consumer_group": f"alarm-t{suffix}",
         "telemetry_topic": f"telemetry.readings.t{suffix}",
-        "status_topic": f"device.status.t{suffix}",
-        "workorder_topic": f"workorder.events.t{suffix}",
+        # catalogue topics renamed for this test (typed subscriptions follow TOPIC_NAMES)
+        "topic_names": {
+            "device.status.v1": f"device.status.t{suffix}",
+            "workorder.events.v1": f"workorder.events.t{suffix}",
+        },
         "identity_topic": f"identity.events.t{suffix}",
         "alarm_topic": f"alarm.events.t{suffix}",
         "notification_topic": f"notification.requests.t{suffix}",
@@ -61,8 +64,8 @@ def make_settings(
 async def create_topics(settings: Settings) -> None:
     for topic in (
         settings.telemetry_topic,
-        settings.status_topic,
-        settings.workorder_topic,
+        settings.topic("device.status.v1"),
+        settings.topic("workorder.events.v1"),
         settings.identity_topic,
         settings.alarm_topic,
         settings.notification_topic,
@@ -207,7 +210,7 @@ class Devices:
         event = CloudEvent.create(STATUS, "/tests/devices", data, subject=device_id)
         kafka = await self.producer.get()
         await kafka.send_and_wait(
-            self.settings.status_topic,
+            self.settings.topic("device.status.v1"),
             event.body(),
             key=device_id.encode(),
             headers=event.headers(),

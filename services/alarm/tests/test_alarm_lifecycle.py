@@ -190,7 +190,7 @@ async def test_a_resolved_work_order_clears_its_alarm(harness: Harness, communit
     event = CloudEvent.create("community.workorder.changed.v1", "/tests/wo", data)
     producer = await h.app.state.runtime.producer.get()
     await producer.send_and_wait(
-        h.settings.workorder_topic,
+        h.settings.topic("workorder.events.v1"),
         event.body(),
         key=data["work_order_id"].encode(),
         headers=event.headers(),

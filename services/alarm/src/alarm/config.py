@@ -12,8 +12,6 @@ class Settings(ServiceSettings):
 
     # Topics in
     telemetry_topic: str = "telemetry.readings.v1"
-    status_topic: str = "device.status.v1"
-    workorder_topic: str = "workorder.events.v1"
     identity_topic: str = "identity.events.v1"
     # Topics out (through the outbox)
     alarm_topic: str = "alarm.events.v1"

@@ -10,7 +10,8 @@ import uuid
 from alarm.api.deps import Parts
 from alarm.engine import alarms as lifecycle
 from alarm.engine import places
-from alarm.engine.evaluator import STATUS, TELEMETRY, after_cleared
+from alarm.engine.evaluator import TELEMETRY, after_cleared
+from sc_contracts.events.device import DeviceStatusChangedV1
 from sc_contracts.events.identity import Placement
 from sc_contracts.events.workorder import WorkOrderChangedV1
 from sc_core.bus.cloudevents import CloudEvent
@@ -18,7 +19,6 @@ from sc_core.db.uow import UnitOfWork
 from sc_core.service import Runtime
 
 log = logging.getLogger(__name__)
-WORKORDER_CHANGED = "community.workorder.changed.v1"
 CLEARING = frozenset({"resolved", "closed"})
 
 
@@ -63,17 +63,17 @@ def register(runtime: Runtime, parts: Parts) -> None:
                 "fetch_max_wait_ms": settings.evaluation_fetch_max_wait_ms,
             },
         )
-    status = runtime.consumer(name="device-status", topics=[settings.status_topic])
-    status.on(STATUS)(parts.evaluator.on_status)
-    orders = runtime.consumer(name="workorders", topics=[settings.workorder_topic])
+    # typed subscriptions: each model names its topic (TOPIC_NAMES renames it, as the tests do)
+    status = runtime.consumer(name="device-status")
+    status.on(DeviceStatusChangedV1)(parts.evaluator.on_status)
     households = runtime.consumer(name="households", topics=[settings.identity_topic])
     for event_type in PLACED:
         households.on(event_type)(on_placed)
+    orders = runtime.consumer(name="workorders")
 
-    @orders.on(WORKORDER_CHANGED)
-    async def on_work_order(event: CloudEvent, uow: UnitOfWork | None) -> None:
-        assert uow is not None
-        data = WorkOrderChangedV1.model_validate(event.data)
+    @orders.on(WorkOrderChangedV1)
+    async def on_work_order(data: WorkOrderChangedV1, uow: UnitOfWork) -> None:
+        """An alarm's work order resolved or closed clears the alarm."""
         if not data.alarm_id or data.status not in CLEARING:
             return
         try:

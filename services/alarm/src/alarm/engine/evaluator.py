@@ -308,9 +308,8 @@ class Evaluator:
         )
 
     # device status ----------------------------------------------------------------
-    async def on_status(self, event: CloudEvent, uow: UnitOfWork | None) -> None:
-        assert uow is not None
-        data = DeviceStatusChangedV1.model_validate(event.data)
+    async def on_status(self, data: DeviceStatusChangedV1, uow: UnitOfWork) -> None:
+        """device.status.v1 (a typed subscription): offline/online for inactivity rules."""
         rules = [
             r
             for r in self.index.matching(
