@@ -45,8 +45,8 @@ def make_settings(
         "topic_names": {
             "device.status.v1": f"device.status.t{suffix}",
             "workorder.events.v1": f"workorder.events.t{suffix}",
+            "identity.events.v1": f"identity.events.t{suffix}",
         },
-        "identity_topic": f"identity.events.t{suffix}",
         "alarm_topic": f"alarm.events.t{suffix}",
         "notification_topic": f"notification.requests.t{suffix}",
         "audit_topic": f"audit.records.t{suffix}",
@@ -66,7 +66,7 @@ async def create_topics(settings: Settings) -> None:
         settings.telemetry_topic,
         settings.topic("device.status.v1"),
         settings.topic("workorder.events.v1"),
-        settings.identity_topic,
+        settings.topic("identity.events.v1"),
         settings.alarm_topic,
         settings.notification_topic,
         settings.audit_topic,
@@ -243,7 +243,7 @@ class Devices:
         )
         kafka = await self.producer.get()
         await kafka.send_and_wait(
-            self.settings.identity_topic, event.body(), key=household_id.encode(),
+            self.settings.topic("identity.events.v1"), event.body(), key=household_id.encode(),
             headers=event.headers(),
         )  # fmt: skip
 

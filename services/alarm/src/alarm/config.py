@@ -12,7 +12,6 @@ class Settings(ServiceSettings):
 
     # Topics in
     telemetry_topic: str = "telemetry.readings.v1"
-    identity_topic: str = "identity.events.v1"
     # Topics out (through the outbox)
     alarm_topic: str = "alarm.events.v1"
     notification_topic: str = "notification.requests.v1"

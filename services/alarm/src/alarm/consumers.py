@@ -1,6 +1,7 @@
-"""Event subscriptions: device status (offline alarms) and work orders (an alarm's work
-order resolved or closed clears the alarm). Telemetry has its own batch consumer
-(:mod:`alarm.engine.evaluator`), wired in :mod:`alarm.main`."""
+"""Event subscriptions: device status (offline alarms), identity's placements (the shared
+place directory, sc_core.places) and work orders (an alarm's work order resolved or closed
+clears the alarm). Telemetry has its own batch consumer (:mod:`alarm.engine.evaluator`),
+wired in :mod:`alarm.main`."""
 
 from __future__ import annotations
 
@@ -8,39 +9,17 @@ import logging
 import uuid
 
 from alarm.api.deps import Parts
+from alarm.db.models import DIRECTORY
 from alarm.engine import alarms as lifecycle
-from alarm.engine import places
 from alarm.engine.evaluator import TELEMETRY, after_cleared
 from sc_contracts.events.device import DeviceStatusChangedV1
-from sc_contracts.events.identity import Placement
 from sc_contracts.events.workorder import WorkOrderChangedV1
-from sc_core.bus.cloudevents import CloudEvent
 from sc_core.db.uow import UnitOfWork
+from sc_core.places import subscribe_places
 from sc_core.service import Runtime
 
 log = logging.getLogger(__name__)
 CLEARING = frozenset({"resolved", "closed"})
-
-
-PLACED = (
-    "community.household.changed.v1",
-    "community.person.registered.v1",
-    "community.residency.started.v1",
-    "community.residency.ended.v1",
-)
-
-
-async def on_placed(event: CloudEvent, uow: UnitOfWork | None) -> None:
-    """identity.events.v1: where a household lives (room -> household for emergencies in
-    a flat) and which grid its building is in (grid workers' scope)."""
-    assert uow is not None
-    data = event.data
-    household_id = data.get("household_id")
-    if not household_id or not isinstance(data.get("placement"), dict):
-        return
-    placement = Placement.model_validate(data["placement"])
-    status = str(data.get("status") or "active")
-    await places.project(uow, str(household_id), placement, status)
 
 
 def register(runtime: Runtime, parts: Parts) -> None:
@@ -66,9 +45,9 @@ def register(runtime: Runtime, parts: Parts) -> None:
     # typed subscriptions: each model names its topic (TOPIC_NAMES renames it, as the tests do)
     status = runtime.consumer(name="device-status")
     status.on(DeviceStatusChangedV1)(parts.evaluator.on_status)
-    households = runtime.consumer(name="households", topics=[settings.identity_topic])
-    for event_type in PLACED:
-        households.on(event_type)(on_placed)
+    # identity's placements keep the shared place directory (the old consumer's name, so
+    # its consumer group carries on where it was)
+    subscribe_places(runtime, DIRECTORY, name="households")
     orders = runtime.consumer(name="workorders")
 
     @orders.on(WorkOrderChangedV1)

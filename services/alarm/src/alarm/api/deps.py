@@ -6,11 +6,9 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import false, select
 
 from alarm.config import Settings
-from alarm.db.models import BuildingGrid
-from alarm.engine import places
+from alarm.db.models import DIRECTORY
 from alarm.engine.evaluator import Evaluator
 from alarm.engine.index import RuleIndex
 from sc_core.auth import Principal, ensure_in_scope, require_roles
@@ -116,17 +114,10 @@ async def grid_for(
 ) -> str | None:
     """The grid of a building (identity's placements), looked up only for a caller who
     holds grid grants in one of ``roles`` (nobody else needs it)."""
-    if building_id and principal.scope_ids("grid", roles):
-        return await places.grid_of(uow, building_id)
-    return None
+    return await DIRECTORY.grid_for(uow, principal, building_id, roles)
 
 
 def grid_scope(principal: Principal, building_col: Any, roles: frozenset[str]) -> Any:
     """Rows in the buildings of the caller's grids (false when they hold no grid grant);
     OR it with :func:`~sc_core.auth.scope_clause`."""
-    grids = principal.scope_ids("grid", roles)
-    if not grids:
-        return false()
-    return building_col.in_(
-        select(BuildingGrid.building_id).where(BuildingGrid.grid_id.in_(sorted(grids)))
-    )
+    return DIRECTORY.in_grids(principal, building_col, roles)

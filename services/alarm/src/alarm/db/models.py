@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from alarm.db import emergency as _emergency  # noqa: F401  (tables on the same metadata)
 from alarm.db import registers as _registers  # noqa: F401
 from alarm.db.base import Base, IdMixin, utcnow
+from sc_core.places import Places, place_tables
 
 metadata = Base.metadata
 
@@ -185,31 +186,9 @@ class DutyShift(IdMixin, Base):
     note: Mapped[str | None] = mapped_column(String(200))
 
 
-class HouseholdPlace(Base):
-    """Where each household lives, projected from identity.events.v1 (household changed,
-    person registered, residency started/ended all carry the placement): an emergency in
-    a flat reaches the household living there; building -> grid comes from here too."""
-
-    __tablename__ = "household_places"
-    __table_args__ = (Index("ix_household_places_room", "room_id"),)
-
-    household_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    community_id: Mapped[str] = mapped_column(String(64))
-    building_id: Mapped[str] = mapped_column(String(64))
-    unit_id: Mapped[str] = mapped_column(String(64))
-    room_id: Mapped[str] = mapped_column(String(64))
-    grid_id: Mapped[str | None] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class BuildingGrid(Base):
-    """The grid (网格) a building belongs to, from the placements identity publishes: a
-    grid worker acts on the places of the buildings in their grid."""
-
-    __tablename__ = "building_grids"
-
-    building_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    community_id: Mapped[str] = mapped_column(String(64))
-    grid_id: Mapped[str] = mapped_column(String(64), index=True)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+# Households' places and buildings' grids (网格) from identity.events.v1: the shared place
+# directory (sc_core.places; the same tables alarm kept itself, so no migration). An
+# emergency in a flat reaches the household living there; a grid worker acts on the places
+# of the buildings in their grid.
+PLACES = place_tables(metadata)
+DIRECTORY = Places(PLACES)

@@ -12,11 +12,10 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from alarm.db.models import Alarm, DutyShift, NotificationPlan
+from alarm.db.models import DIRECTORY, Alarm, DutyShift, NotificationPlan
 from alarm.db.registers import SpecialPerson
 from alarm.domain.lifecycle import at_least
 from alarm.engine import alarms as lifecycle
-from alarm.engine import places
 from sc_contracts.events.notification import (
     NotificationChannel,
     NotificationRequestedV1,
@@ -126,7 +125,7 @@ class Lookups:
         found = {alarm.household_id} if alarm.household_id else set()
         if alarm.room_id:
             if alarm.room_id not in self._rooms:
-                self._rooms[alarm.room_id] = await places.households_in_room(
+                self._rooms[alarm.room_id] = await DIRECTORY.households_in_room(
                     self.uow, alarm.room_id
                 )
             found |= self._rooms[alarm.room_id]
