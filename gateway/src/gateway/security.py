@@ -22,6 +22,8 @@ DEFAULT_PUBLIC_PATHS = (
     r"/api/v1/[^/]+/(telemetry|attributes|rpc)(/.*)?",  # devices: their own token in the path
     r"/api/v1/provision",  # device fleets: provisioning key and secret
     r"/api/v1/visitor-passes/verify",  # a gate checking a visitor's QR pass
+    r"/api/v1/payments/callbacks/(wechat|alipay)",  # payment providers: signed callbacks
+    r"/api/v1/parking/anpr/[^/]+/(alarm-info-plate|isapi)",  # cameras: their token in the path
 )
 
 

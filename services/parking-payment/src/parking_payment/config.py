@@ -6,7 +6,7 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from sc_core.settings import ServiceSettings
 
@@ -67,6 +67,15 @@ class Settings(ServiceSettings):
     ocpp_enabled: bool = True
     ocpp_host: str = "127.0.0.1"
     ocpp_port: int = 0  # 0: any free port (development); set it in production
+
+    @model_validator(mode="after")
+    def _no_simulated_money_in_production(self) -> Settings:
+        """The simulators sign with test keys: in production they would take no money."""
+        if self.environment == "production" and self.payment_mode == "simulator":
+            raise ValueError(
+                "PAYMENT_MODE=simulator is refused in production (use production or off)"
+            )
+        return self
 
     def secret_fields(self) -> list[str]:
         return [*super().secret_fields(), "wechatpay_apiv3_key"]

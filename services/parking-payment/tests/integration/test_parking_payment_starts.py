@@ -3,6 +3,8 @@ start, health and readiness answering (database and broker)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
@@ -13,12 +15,15 @@ from parking_payment.main import create_app
 
 
 async def test_the_service_starts_migrated_and_ready(
-    fresh_database_url: str, kafka_bootstrap: str, kafka_idempotence: bool
+    fresh_database_url: str, kafka_bootstrap: str, kafka_idempotence: bool, tmp_path: Path
 ) -> None:
     settings = Settings(
         database_url=fresh_database_url,
         kafka_bootstrap_servers=kafka_bootstrap,
         kafka_enable_idempotence=kafka_idempotence,
+        payment_mode="off",  # as the chart and compose start it until the keys are set
+        ocpp_enabled=False,
+        photo_dir=tmp_path / "photos",
     )
     app = create_app(settings)
     async with LifespanManager(app, startup_timeout=120):

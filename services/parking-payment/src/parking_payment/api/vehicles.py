@@ -1,0 +1,143 @@
+"""Vehicles, passes, visitor passes, the watch list and passage search."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from parking_payment.api import views
+from parking_payment.api.deps import Staff, Tracer, VehiclesDep
+from parking_payment.api.schemas import (
+    PassageRead,
+    PassGrant,
+    VehicleCreate,
+    VehicleRead,
+    VisitorPassCreate,
+    VisitorPassRead,
+    WatchCreate,
+    WatchRead,
+)
+from parking_payment.db.parking import GateRow, VehicleRow
+from sc_core.api import Page, Paging, fetch_page
+from sc_core.auth import CurrentCaller
+from sc_core.auth.scope import scope_clause
+from sc_core.privacy import mask_model
+
+router = APIRouter(prefix="/api/v1/parking", tags=["parking: vehicles"])
+_ACTION_ZH = {"pass": "放行", "pay": "待缴费", "refuse": "拒绝"}
+
+
+@router.post("/vehicles", status_code=201, response_model=VehicleRead, summary="Register a car")
+async def register(body: VehicleCreate, who: CurrentCaller, vehicles: VehiclesDep) -> VehicleRead:
+    row = await vehicles.register(
+        who,
+        body.community_id,
+        body.household_id,
+        body.plate,
+        body.color.value if body.color else None,
+    )
+    return views.vehicle_read(row)
+
+
+@router.get("/vehicles", response_model=Page[VehicleRead], summary="Cars in my scope")
+async def list_vehicles(
+    who: CurrentCaller, vehicles: VehiclesDep, paging: Paging
+) -> Page[VehicleRead]:
+    async with vehicles.uow() as uow:
+        query = (
+            select(VehicleRow)
+            .where(
+                scope_clause(
+                    who.principal,
+                    community_col=VehicleRow.community_id,
+                    household_col=VehicleRow.household_id,
+                )
+            )
+            .order_by(VehicleRow.created_at.desc())
+        )
+        rows, total = await fetch_page(uow.session, query, paging)
+        households = who.principal.household_ids
+        items = [
+            mask_model(
+                views.vehicle_read(r),
+                who.principal.grade,
+                self_or_household=r.household_id in households,
+            )
+            for r in rows
+        ]
+    return Page[VehicleRead].of(items, total, paging)
+
+
+@router.put("/vehicles/{vehicle_id}/pass", response_model=VehicleRead, summary="Grant a pass")
+async def grant_pass(
+    vehicle_id: uuid.UUID, body: PassGrant, who: Staff, vehicles: VehiclesDep
+) -> VehicleRead:
+    row = await vehicles.grant_pass(who, vehicle_id, body.kind, body.valid_from, body.valid_until)
+    return views.vehicle_read(row)
+
+
+@router.post(
+    "/visitor-passes",
+    status_code=201,
+    response_model=VisitorPassRead,
+    summary="Let a visitor's car in (granted by a resident)",
+)
+async def grant_visitor(
+    body: VisitorPassCreate, who: CurrentCaller, vehicles: VehiclesDep
+) -> VisitorPassRead:
+    row = await vehicles.grant_visitor(
+        who, body.community_id, body.household_id, body.plate, body.valid_from, body.valid_until
+    )
+    return VisitorPassRead(
+        id=row.id, plate=row.plate, valid_from=row.valid_from, valid_until=row.valid_until
+    )
+
+
+@router.post("/watch-list", status_code=201, response_model=WatchRead, summary="Watch a plate")
+async def watch(body: WatchCreate, who: Staff, vehicles: VehiclesDep) -> WatchRead:
+    return views.watch_read(
+        await vehicles.watch(who, body.community_id, body.plate, body.reason, body.note)
+    )
+
+
+@router.get(
+    "/passages",
+    response_model=Page[PassageRead],
+    summary="Passages of a plate in a time window (audited)",
+)
+async def passages(
+    who: Tracer,
+    vehicles: VehiclesDep,
+    paging: Paging,
+    community_id: Annotated[str, Query(min_length=1, max_length=64)],
+    plate: Annotated[str, Query(min_length=7, max_length=16)],
+    start: datetime,
+    end: datetime,
+    purpose: Annotated[str, Query(min_length=1, max_length=100, description="why (audited)")],
+) -> Page[PassageRead]:
+    rows, total = await vehicles.trace(
+        who, community_id, plate, start, end, purpose, limit=paging.limit, offset=paging.offset
+    )
+    async with vehicles.uow() as uow:
+        names = dict((await uow.session.execute(select(GateRow.id, GateRow.name))).tuples().all())
+    items = [
+        PassageRead(
+            id=r.id,
+            gate_id=r.gate_id,
+            gate_name=names.get(r.gate_id, ""),
+            direction=r.direction,
+            plate=r.plate,
+            at=r.at,
+            action=r.action,
+            action_text=_ACTION_ZH.get(r.action, ""),
+            reason=r.reason,
+            due=r.due,
+            photos=r.photos,
+        )
+        for r in rows
+    ]
+    return Page[PassageRead].of(items, total, paging)

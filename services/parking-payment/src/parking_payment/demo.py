@@ -1,0 +1,168 @@
+"""Demo data for ``make run``: the car park of 幸福里社区 with its tariff, gates and a
+watched plate; the resident's car; property fee items, the billable areas of the demo
+households' rooms and last month's bills.
+
+Runs after identity's demo; logs in through the gateway (GATEWAY_URL) as the demo
+accounts (password ``demo-pass-2026``, DEMO_PASSWORD overrides). Idempotent: when the
+community has a tariff already, it changes nothing. It never fails the stack: problems
+are printed and it exits 0.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+PASSWORD = os.environ.get("DEMO_PASSWORD") or "demo-pass-2026"
+
+
+class Api:
+    def __init__(self, client: httpx.Client, username: str) -> None:
+        r = client.post(
+            "/api/v1/auth/token",
+            data={"grant_type": "password", "username": username, "password": PASSWORD},
+        )
+        r.raise_for_status()
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        self.me: dict[str, Any] = self.call("GET", "/api/v1/me")
+
+    def call(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
+        r = self.client.request(method, path, json=body, params=params, headers=self.headers)
+        r.raise_for_status()
+        return r.json() if r.content else None
+
+
+def room_label(h: dict[str, Any]) -> str:
+    b, u, r = (str(h.get(k, "")) for k in ("building_code", "unit_code", "room_code"))
+    if b and u and r:
+        return f"幸福里社区 {b}号楼 {u}单元 {r}室"
+    return "幸福里社区 " + str(h.get("room_name") or h.get("room_id"))
+
+
+def load(base_url: str) -> str:
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        manager = Api(client, "property_manager")
+        resident = Api(client, "resident")
+        tenant = Api(client, "tenant")
+        home = resident.me["households"][0]
+        community = str(home["community_id"])
+        if manager.call("GET", "/api/v1/parking/tariffs", community_id=community):
+            return "already loaded"
+        tariff = manager.call(
+            "POST",
+            "/api/v1/parking/tariffs",
+            {
+                "community_id": community,
+                "name": "临时停车",
+                "rules": {
+                    "unit_price": 300,
+                    "free_minutes": 15,
+                    "cap": 2000,
+                    "leave_within_minutes": 15,
+                },
+            },
+        )
+        lot = manager.call(
+            "POST",
+            "/api/v1/parking/lots",
+            {
+                "community_id": community,
+                "name": "幸福里地面停车场",
+                "capacity": 120,
+                "reserved": 20,
+                "tariff_id": tariff["id"],
+            },
+        )
+        tokens = {}
+        for camera, direction, name in (
+            ("DEMO-CAM-EAST-IN", "entry", "东门入口"),
+            ("DEMO-CAM-EAST-OUT", "exit", "东门出口"),
+        ):
+            gate = manager.call(
+                "POST",
+                "/api/v1/parking/gates",
+                {
+                    "lot_id": lot["id"],
+                    "name": name,
+                    "direction": direction,
+                    "camera_id": camera,
+                    "barrier_device_id": camera.replace("CAM", "BARRIER"),
+                    "zone": "地面 A 区",
+                },
+            )
+            tokens[camera] = gate["camera_token"]
+        manager.call(
+            "POST",
+            "/api/v1/parking/watch-list",
+            {
+                "community_id": community,
+                "plate": "冀B88888",
+                "reason": "blacklist",
+                "note": "多次冲卡逃费",
+            },
+        )
+        resident.call(
+            "POST",
+            "/api/v1/parking/vehicles",
+            {
+                "community_id": community,
+                "household_id": str(home["household_id"]),
+                "plate": "京A12345",
+                "color": "blue",
+            },
+        )
+        for item in (
+            {"name": "物业费", "kind": "area", "unit_price": "250"},
+            {"name": "垃圾清运费", "kind": "fixed", "amount": 1000},
+            {"name": "水费", "kind": "metered", "unit_price": "345", "meter": "water"},
+        ):
+            manager.call(
+                "POST", "/api/v1/property-bills/fee-items", {"community_id": community, **item}
+            )
+        for account, area in ((resident, "89.37"), (tenant, "62.50")):
+            h = account.me["households"][0]
+            manager.call(
+                "PUT",
+                f"/api/v1/property-bills/rooms/{h['room_id']}",
+                {
+                    "community_id": community,
+                    "building_id": str(h.get("building_id") or ""),
+                    "unit_id": str(h.get("unit_id") or ""),
+                    "household_id": str(h["household_id"]),
+                    "label": room_label(h),
+                    "area_m2": area,
+                },
+            )
+        today = datetime.now(UTC).date()
+        last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+        made = manager.call(
+            "POST",
+            "/api/v1/property-bills/generate",
+            {
+                "community_id": community,
+                "period": last_month,
+                "due": (today.replace(day=1) + timedelta(days=14)).isoformat(),
+            },
+        )
+        cams = ", ".join(
+            f"{c}: /api/v1/parking/anpr/{t}/alarm-info-plate" for c, t in tokens.items()
+        )
+        return f"car park, gates ({cams}), {made['bills']} bills for {last_month}"
+
+
+def main() -> None:
+    base = os.environ.get("GATEWAY_URL", "http://127.0.0.1:8000")
+    try:
+        print(f"parking-payment demo: {load(base)}")
+    except Exception as exc:  # never fail the stack over demo data
+        print(f"parking-payment demo skipped: {exc}", file=sys.stderr)
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
