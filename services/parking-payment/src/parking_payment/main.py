@@ -9,6 +9,7 @@ central system -> the app with its routers.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -84,13 +85,17 @@ class OcppServer:
 
 
 class Providers:
-    """The providers' HTTP clients as a resource (closed at stop)."""
+    """The payment providers as a resource: built at start (in simulator mode that starts
+    the simulators' process, which must not happen when the app is only built, e.g. for
+    its OpenAPI document), their HTTP clients closed at stop. The use cases hold the same
+    dict, filled here."""
 
-    def __init__(self, providers: dict[Provider, Any]) -> None:
+    def __init__(self, settings: Settings, providers: dict[Provider, Any]) -> None:
+        self.settings = settings
         self.providers = providers
 
     async def start(self) -> None:
-        return None
+        self.providers.update(await asyncio.to_thread(build_providers, self.settings))
 
     async def close(self) -> None:
         for provider in self.providers.values():
@@ -100,7 +105,7 @@ class Providers:
 def build(settings: Settings) -> tuple[Runtime, UseCases, list[Any]]:
     runtime = Runtime(settings, metadata)
     uow = runtime.db.uow
-    providers = build_providers(settings)
+    providers: dict[Provider, Any] = {}  # filled when the Providers resource starts
     gates = Gates(uow, PhotoStore(settings.photo_dir))
     parking_target = ParkingTarget(gates)
     bills_uc = Bills(uow, late_fee_rate=settings.late_fee_rate_per_day)
@@ -165,7 +170,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases, list[Any]]:
     runtime.every(600.0, "reconcile", reconcile_yesterday)
     resources = [
         OcppServer(central, settings.ocpp_host, settings.ocpp_port, settings.ocpp_enabled),
-        Providers(providers),
+        Providers(settings, providers),
     ]
     return runtime, usecases, resources
 
