@@ -39,6 +39,7 @@ EXPECTED = {
     "community.workorder.rated.v1": "workorder.events.v1",
     "community.workorder.sla_breached.v1": "workorder.events.v1",
     "community.notification.delivered.v1": "notification.deliveries.v1",
+    "community.notification.opened.v1": "notification.deliveries.v1",
     "community.care.vitals_recorded.v1": "care.vitals.v1",
     "community.care.threshold_breached.v1": "care.alerts.v1",
     "community.care.anomaly_detected.v1": "care.alerts.v1",

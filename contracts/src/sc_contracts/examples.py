@@ -249,6 +249,14 @@ EXAMPLES: MappingProxyType[str, dict[str, Any]] = MappingProxyType(
             "correlation_id": "7d2e",
             "decided_at": "2026-03-01T09:00:01+08:00",
         },
+        "community.notification.opened.v1": {
+            "delivery_id": "dl-7f40",
+            "request_id": "alarm-7d2e-raised",
+            "recipient_id": "u-3001",
+            "template": "alarm.raised",
+            "community_id": "c-001",
+            "read_at": "2026-03-01T09:05:12+08:00",
+        },
         "community.care.vitals_recorded.v1": {
             "reading_id": "vr-51c2",
             "person_id": "p-1001",

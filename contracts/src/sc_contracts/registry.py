@@ -29,6 +29,7 @@ from sc_contracts.events import (
     GrantChangedV1,
     HouseholdChangedV1,
     NotificationDeliveredV1,
+    NotificationOpenedV1,
     NotificationRequestedV1,
     PassageRecordedV1,
     PersonRegisteredV1,
@@ -211,6 +212,12 @@ _SPECS: tuple[EventSpec, ...] = (
         "notification.deliveries.v1",
         NotificationDeliveredV1,
         "One delivery of a notification (one recipient, one channel) was sent, failed or held.",
+    ),
+    EventSpec(
+        "community.notification.opened.v1",
+        "notification.deliveries.v1",
+        NotificationOpenedV1,
+        "A recipient opened an in-app message for the first time (read rates).",
     ),
     EventSpec(
         "community.care.vitals_recorded.v1",

@@ -34,7 +34,7 @@ async def test_ack_assign_comment_clear(harness: Harness, community: str) -> Non
     assert (await h.client.post(f"{base}/ack", headers=staff)).json()["status"] == "active_ack"
     r = await h.client.post(f"{base}/ack", headers=staff)
     assert r.status_code == 409 and r.json()["code"] == "alarm.already_acknowledged"
-    r = await h.client.post(f"{base}/clear", headers=staff)
+    r = await h.client.post(f"{base}/clear", json={"false_alarm": True}, headers=staff)
     assert r.json()["status"] == "cleared_ack" and r.json()["cleared_by"] == "u-staff"
     assert (await h.client.post(f"{base}/clear", headers=staff)).status_code == 409
     detail = (await h.client.get(base, headers=staff)).json()
@@ -53,6 +53,9 @@ async def test_ack_assign_comment_clear(harness: Harness, community: str) -> Non
     events = await h.published(h.settings.alarm_topic)
     steps = [e["status"] for e in events if e["alarm_id"] == alarm["id"]]
     assert steps == ["active_unack", "active_ack", "cleared_ack"]
+    # the person who cleared it said it was a false alarm (误报): evaluation counts it
+    cleared = [e for e in events if e["alarm_id"] == alarm["id"] and e["status"] == "cleared_ack"]
+    assert cleared[0]["false_alarm"] is True
     told = {
         e["request_id"]: e
         for e in await h.published(h.settings.notification_topic)

@@ -9,6 +9,7 @@ from sc_contracts.events import (
     AlarmClearedV1,
     AlarmRaisedV1,
     NotificationDeliveredV1,
+    NotificationOpenedV1,
     WorkOrderChangedV1,
     WorkOrderRatedV1,
     WorkOrderSlaBreachedV1,
@@ -48,12 +49,18 @@ def step(
 
 
 def rated(
-    wo: str, rating: int, when: datetime, comment: str | None = None, case_type: str = "repair"
+    wo: str,
+    rating: int,
+    when: datetime,
+    comment: str | None = None,
+    case_type: str = "repair",
+    building: str | None = None,
 ) -> WorkOrderRatedV1:
     return WorkOrderRatedV1(
         work_order_id=wo,
         case_type=case_type,
         community_id=COMMUNITY,
+        building_id=building,
         rating=rating,
         comment=comment,
         rated_by="u-" + wo,
@@ -81,6 +88,7 @@ def alarm(
     ack: datetime | None = None,
     cleared: datetime | None = None,
     building: str = "B1",
+    false_alarm: bool | None = None,
 ) -> AlarmRaisedV1:
     status = "active_unack"
     if cleared:
@@ -102,6 +110,7 @@ def alarm(
         last_at=last,
         acknowledged_at=ack,
         cleared_at=cleared,
+        **({} if false_alarm is None else {"false_alarm": false_alarm}),
     )
 
 
@@ -122,4 +131,15 @@ def delivered(
         severity="critical",
         community_id=COMMUNITY,
         decided_at=when,
+    )
+
+
+def read(delivery_id: str, when: datetime) -> NotificationOpenedV1:
+    return NotificationOpenedV1(
+        delivery_id=delivery_id,
+        request_id="r-" + delivery_id,
+        recipient_id="u1",
+        template="alarm.raised",
+        community_id=COMMUNITY,
+        read_at=when,
     )

@@ -4,6 +4,8 @@ inbox API: only mine, unread first, read, read-all, Last-Event-ID resume."""
 from __future__ import annotations
 
 import asyncio
+import json
+from typing import Any
 
 from notif_helpers import Harness, Stream, wait_for
 from sc_contracts.events import NotificationRequestedV1, Recipients
@@ -101,10 +103,32 @@ async def test_inbox_unread_first_read_all_and_resume(harness: Harness, user: st
     assert r.json() == {"marked": 2}
     unread = await harness.client.get("/api/v1/inbox", params={"unread_only": True}, headers=me)
     assert unread.json()["total"] == 0
+    # each message read once: one read event per message, none for reading it again
+    r = await harness.client.post(f"/api/v1/inbox/{first_id}/read", headers=me)
+    assert r.status_code == 200
+    reads = await read_events(harness, {f"{user}-m{n}" for n in range(3)})
+    assert sorted(e["request_id"] for e in reads) == [f"{user}-m{n}" for n in range(3)]
+    assert {(e["recipient_id"], e["template"]) for e in reads} == {(user, "generic.message")}
     r = await harness.client.post("/api/v1/inbox/99999999999/read", headers=me)
     assert r.status_code == 404
     r = await harness.client.post("/api/v1/inbox/99999999999999999999999/read", headers=me)
     assert r.status_code == 422
+
+
+async def read_events(harness: Harness, request_ids: set[str]) -> list[dict[str, Any]]:
+    """The read events the service committed to its outbox for these requests."""
+    rows = await harness.sql(
+        "SELECT headers, payload FROM event_outbox WHERE topic = :t ORDER BY seq",
+        t=harness.settings.deliveries_topic,
+    )
+    out = []
+    for headers, payload in rows:
+        pairs = headers.items() if isinstance(headers, dict) else headers
+        ce_type = next((v for k, v in pairs if k == "ce_type"), None)
+        data = json.loads(payload)
+        if ce_type == "community.notification.opened.v1" and data["request_id"] in request_ids:
+            out.append(data)
+    return out
 
 
 async def test_heartbeats_keep_an_idle_stream_open(harness: Harness, user: str) -> None:

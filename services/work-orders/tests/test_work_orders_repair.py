@@ -152,6 +152,11 @@ async def test_full_repair_path_visible_to_resident_and_nobody_outside(
     rated_events = [e.data for e in events if e.type == "community.workorder.rated.v1"]
     assert len(rated_events) == 1 and rated_events[0]["rating"] == 5
     assert rated_events[0]["assignee_id"] == "staff-a"
+    # the rating names the case's building (evaluation counts it there)
+    assert (
+        rated_events[0]["building_id"]
+        and rated_events[0]["building_id"] == changed[-1]["building_id"]
+    )
 
     # the resident and staff were told (notification requests, templates workorder.*)
     notes = await read_events(

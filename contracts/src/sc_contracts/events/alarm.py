@@ -86,3 +86,9 @@ class AlarmAcknowledgedV1(AlarmStateV1):
 
 class AlarmClearedV1(AlarmStateV1):
     """An alarm was cleared, by its rule or by a person."""
+
+    false_alarm: bool | None = Field(
+        default=None,
+        description="The person who cleared it judged it: true a false alarm, false a "
+        "real one; null when nobody judged (cleared by its rule, or not said).",
+    )

@@ -112,3 +112,14 @@ class NotificationDeliveredV1(EventData):
     community_id: str | None = Field(default=None, description="Community, if any.")
     correlation_id: str | None = Field(default=None, description="e.g. the alarm id.")
     decided_at: AwareDatetime = Field(description="When this status was reached.")
+
+
+class NotificationOpenedV1(EventData):
+    """A recipient opened an in-app message (the first time only)."""
+
+    delivery_id: str = Field(min_length=1, description="The in-app delivery that was read.")
+    request_id: str = Field(min_length=1, description="The request it belongs to; message key.")
+    recipient_id: str = Field(min_length=1, description="User id of the reader.")
+    template: str = Field(min_length=1, description="Template code of the request.")
+    community_id: str | None = Field(default=None, description="Community, if any.")
+    read_at: AwareDatetime = Field(description="When the message was first read.")

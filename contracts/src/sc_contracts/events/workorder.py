@@ -78,6 +78,11 @@ class WorkOrderRatedV1(EventData):
     work_order_id: str = Field(min_length=1, description="Work order id; the message key.")
     case_type: str = Field(min_length=1, description="Case type code.")
     community_id: str = Field(min_length=1, description="Community of the case.")
+    building_id: str | None = Field(
+        default=None,
+        description="Building of the case, if known (so a rating counts for its building "
+        "without the case's changed events).",
+    )
     rating: int = Field(ge=1, le=5, description="1 (very poor) to 5 (excellent).")
     comment: str | None = Field(default=None, description="The resident's comment, if any.")
     rated_by: str = Field(min_length=1, description="User who rated.")

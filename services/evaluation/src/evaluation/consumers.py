@@ -31,7 +31,7 @@ ALARM_TYPES = (
     "community.alarm.acknowledged.v1",
     "community.alarm.cleared.v1",
 )
-DELIVERY_TYPES = ("community.notification.delivered.v1",)
+DELIVERY_TYPES = ("community.notification.delivered.v1", "community.notification.opened.v1")
 PLACED = (
     "community.household.changed.v1",
     "community.person.registered.v1",

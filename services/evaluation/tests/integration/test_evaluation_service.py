@@ -35,6 +35,7 @@ from evaluation_fixtures import (
     breach,
     delivered,
     rated,
+    read,
     step,
 )
 from sc_contracts.events.identity import HouseholdChangedV1, Placement
@@ -193,13 +194,23 @@ async def test_kpis_from_real_topics_exact_under_redelivery(harness: Harness) ->
     await h.send(
         al,
         "community.alarm.cleared.v1",
-        alarm(CLEARED, "A1", at(4, 8), ack=at(4, 8 + 2 / 60), cleared=at(4, 8 + 20 / 60)),
+        alarm(
+            CLEARED,
+            "A1",
+            at(4, 8),
+            ack=at(4, 8 + 2 / 60),
+            cleared=at(4, 8 + 20 / 60),
+            false_alarm=True,  # the guard found burnt toast: a false alarm (误报)
+        ),
         "A1",
     )
     # deliveries: one sent, one failed
     dt = "community.notification.delivered.v1"
     await h.send(s.delivery_topic, dt, delivered("D1", "sent", at(4, 8.1)), "r-D1")
     await h.send(s.delivery_topic, dt, delivered("D2", "failed", at(4, 8.2)), "r-D2")
+    # an in-app message sent, then read by its recipient
+    await h.send(s.delivery_topic, dt, delivered("D3", "sent", at(4, 8.3), "inapp"), "r-D3")
+    await h.send(s.delivery_topic, "community.notification.opened.v1", read("D3", at(4, 9)), "r-D3")
 
     headers = h.staff()
     params = {"community_id": COMMUNITY, "period": "2026-11", "limit": 100}
@@ -211,7 +222,8 @@ async def test_kpis_from_real_topics_exact_under_redelivery(harness: Harness) ->
         done = (
             rows["wo.rating_mean"]["n"] == 2
             and rows["alarm.clear_s"]["n"] == 1
-            and rows["notify.delivery_rate"]["n"] == 2
+            and rows["notify.delivery_rate"]["n"] == 3
+            and rows["notify.read_rate"]["value"] == 1.0
         )
         return rows if done else None
 
@@ -229,9 +241,10 @@ async def test_kpis_from_real_topics_exact_under_redelivery(harness: Harness) ->
     assert rows["alarm.raised"]["value"] == 1
     assert rows["alarm.ack_s"]["value"] == pytest.approx(120)
     assert rows["alarm.clear_s"]["value"] == pytest.approx(1200)
-    assert rows["notify.delivery_rate"]["value"] == pytest.approx(0.5)
+    assert rows["notify.delivery_rate"]["value"] == pytest.approx(2 / 3)
+    assert rows["notify.read_rate"]["value"] == 1.0
     assert rows["wo.rating_mean"]["name"] == "平均评分"
-    assert rows["alarm.false_rate"]["value"] is None  # no event says so yet
+    assert rows["alarm.false_rate"]["value"] == pytest.approx(1.0)
 
     # the same month seen from the building and from its grid (place directory)
     for scope, place in (("building", "B1"), ("grid", "G7")):
@@ -432,7 +445,7 @@ async def test_survey_answers_and_the_index_they_make(harness: Harness) -> None:
         20,
         20,
     )
-    assert leaf["alarm.false_rate"]["status"] == "unavailable"
+    assert leaf["alarm.false_rate"]["status"] == "no_data"
     assert figs["gain"]["value"] is None  # nothing measured: no figure rather than a 0
     # computing again replaces the figure (one per community, month, index, method)
     r = await h.client.post(

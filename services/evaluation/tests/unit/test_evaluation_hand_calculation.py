@@ -170,7 +170,8 @@ def test_november_security_index_matches_the_hand_calculation() -> None:
     assert dims[("security", "control")].score == pytest.approx(175 / 3)  # scored 4,3,3
     assert dims[("security", "community")].respondents == 30
     survey_part = 0.5 * (5 * 200 / 3 + 50) / 6 + 0.25 * 200 / 3 + 0.25 * 175 / 3  # 63.194
-    # KPIs (false-alarm share is not available: its 0.15 is shared by the other three)
+    # KPIs (no clear was judged, so the false-alarm share has no data: its 0.15 is shared
+    # by the other three)
     ack = (3600 - 600) / (3600 - 300) * 100  # 90.909
     clear = (86400 - 5400) / (86400 - 3600) * 100  # 97.826
     delivery = 80.0
@@ -189,7 +190,7 @@ def test_november_security_index_matches_the_hand_calculation() -> None:
     )
     assert fig.value == pytest.approx(expected)
     assert fig.method_version == "2026.1"
-    assert fig.leaf("alarm.false_rate").status == "unavailable"
+    assert fig.leaf("alarm.false_rate").status == "no_data"
     assert fig.coverage == pytest.approx(1 - 0.4 * 0.15)
     # every figure names its inputs: the 30 responses and the alarm/delivery events
     assert len(fig.leaf("community").inputs) == 30

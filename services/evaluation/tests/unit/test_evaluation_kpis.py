@@ -19,6 +19,7 @@ from evaluation_fixtures import (
     breach,
     delivered,
     rated,
+    read,
     step,
 )
 
@@ -150,3 +151,42 @@ def test_a_figure_names_the_events_behind_it() -> None:
     # the mean rating rests on the latest rating only; the response time on two steps
     assert ledger.inputs("wo.rating_mean", "community", COMMUNITY, NOV) == ["e7"]
     assert ledger.inputs("wo.first_response_s", "community", COMMUNITY, NOV) == ["e0", "e1"]
+
+
+def test_a_rating_that_names_its_building_counts_there_without_the_case_steps() -> None:
+    ledger = KpiLedger()
+    ledger.apply(fact_of("e1", rated("wo-x", 4, at(3, 10), building="B9")))
+    nov = parse_period("2026-11")
+    assert ledger.value("wo.rating_mean", "building", "B9", nov).value == 4
+    # the case's own steps, when they arrive, keep it there
+    ledger.apply(fact_of("e2", step("wo-x", "created", "submitted", at(3, 9), building="B9")))
+    assert ledger.value("wo.rating_mean", "building", "B9", nov).stat.n == 1
+
+
+def test_the_false_alarm_share_counts_judged_clears_only() -> None:
+    first = at(12, 20)
+    events = [
+        alarm(CLEARED, "a1", first, cleared=at(12, 21), false_alarm=True),
+        alarm(CLEARED, "a2", first, cleared=at(12, 21), false_alarm=False),
+        alarm(CLEARED, "a3", first, cleared=at(12, 21)),  # cleared by its rule: not judged
+    ]
+    ledger = KpiLedger()
+    for i, e in enumerate(events):
+        ledger.apply(fact_of(f"e{i}", e))
+    share = ledger.value("alarm.false_rate", "community", COMMUNITY, NOV)
+    assert share.value == pytest.approx(0.5) and share.stat.n == 2
+
+
+def test_the_read_rate_counts_in_app_messages_sent_in_the_period() -> None:
+    events = [
+        delivered("m1", "sent", at(5, 9), channel="inapp"),
+        delivered("m2", "sent", at(5, 9), channel="inapp"),
+        delivered("m3", "sent", at(5, 9), channel="sms"),  # not in-app: not counted
+        read("m1", at(5, 10)),
+    ]
+    ledger = KpiLedger()
+    ledger.apply(fact_of("e3", events[3]))  # a read before its delivery waits for it
+    for i, e in enumerate(events[:3]):
+        ledger.apply(fact_of(f"e{i}", e))
+    rate = ledger.value("notify.read_rate", "community", COMMUNITY, NOV)
+    assert rate.value == pytest.approx(0.5) and rate.stat.n == 2

@@ -72,12 +72,13 @@ def test_the_report_holds_the_month() -> None:
     security = report.indices[1]
     assert security.figure.value == pytest.approx(73.8106, abs=1e-4)
     assert security.top_move is not None and security.top_move.kind == "kpi"
-    # false-alarm share is not available from the events: it is not shown as a KPI row
-    assert [r.kpi.code for r in report.kpis] == [
-        "wo.rating_mean",
-        "wo.first_response_s",
-        "wo.on_time_rate",
-        "alarm.ack_s",
+    # nobody judged November's clears: the false-alarm share is shown as not measured
+    assert [(r.kpi.code, r.value is None) for r in report.kpis] == [
+        ("wo.rating_mean", False),
+        ("wo.first_response_s", False),
+        ("wo.on_time_rate", False),
+        ("alarm.ack_s", False),
+        ("alarm.false_rate", True),
     ]
     assert report.best_services[0].name.zh == "报事报修"
     assert {t.code for t in report.themes} >= {"repair", "response", "safety"}

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from notification.config import Settings
-from sc_contracts.events import NotificationDeliveredV1
+from sc_contracts.events import NotificationDeliveredV1, NotificationOpenedV1
 from sc_core.audit import Auditor
 from sc_core.auth import Principal
 from sc_core.bus import CloudEvent
@@ -19,6 +19,7 @@ from sc_core.db.uow import UnitOfWork
 from sc_core.privacy import mask_mobile
 
 DELIVERED = "community.notification.delivered.v1"
+READ = "community.notification.opened.v1"
 SOURCE = "/services/notification"
 SERVICE_PRINCIPAL = Principal(subject="notification", kind="service")
 
@@ -84,3 +85,18 @@ async def record_outcome(
         community_id=row.community_id,
         detail=detail,
     )
+
+
+async def publish_read(uow: UnitOfWork, settings: Settings, message: Any) -> None:
+    """Publish NotificationOpenedV1 for an in-app message read for the first time (evaluation
+    counts read rates from it)."""
+    data = NotificationOpenedV1(
+        delivery_id=str(message.delivery_id),
+        request_id=message.request_id,
+        recipient_id=message.user_id,
+        template=message.template,
+        community_id=message.community_id,
+        read_at=message.read_at,
+    )
+    event = CloudEvent.create(READ, SOURCE, data, subject=message.request_id)
+    await uow.publish(settings.deliveries_topic, event, key=message_key(message.request_id))

@@ -26,6 +26,7 @@ from alarm.api.schemas import (
     AlarmRead,
     AssignBody,
     CameraRead,
+    ClearBody,
     CommentBody,
     ManualAlarm,
 )
@@ -285,10 +286,16 @@ async def clear(
     auditor: AuditorDep,
     parts: PartsDep,
     request: Request,
+    body: ClearBody | None = None,
 ) -> AlarmRead:
     await load(uow, principal, alarm_id, staff=True)
     done = await lifecycle.clear_by_id(
-        uow, parts.settings.alarm_topic, alarm_id, principal.subject, "manual"
+        uow,
+        parts.settings.alarm_topic,
+        alarm_id,
+        principal.subject,
+        "manual",
+        false_alarm=body.false_alarm if body is not None else None,
     )
     if done is None:
         raise Problem(409, "alarm.already_cleared", "The alarm is already cleared")

@@ -231,6 +231,12 @@ class AssignBody(BaseModel):
     assignee_id: str = Id
 
 
+class ClearBody(BaseModel):
+    false_alarm: bool | None = Field(
+        default=None, description="true: a false alarm (误报); false: a real one; omit: not judged"
+    )
+
+
 class CommentBody(BaseModel):
     text: str = Field(min_length=1, max_length=2000)
 

@@ -114,8 +114,11 @@ def _scalar(value: Any) -> bool | int | float | str:
     return value if isinstance(value, bool | int | float | str) else str(value)
 
 
-def state_of(row: Any, event: type[AlarmStateV1], actor_id: str | None = None) -> AlarmStateV1:
+def state_of(
+    row: Any, event: type[AlarmStateV1], actor_id: str | None = None, **extra: Any
+) -> AlarmStateV1:
     return event(
+        **extra,
         alarm_id=str(row.id),
         alarm_type=row.alarm_type,
         severity=row.severity,
@@ -140,19 +143,26 @@ def state_of(row: Any, event: type[AlarmStateV1], actor_id: str | None = None) -
     )
 
 
-def event_of(topic: str, row: Any, event_type: str, actor_id: str | None = None) -> CloudEvent:
+def event_of(
+    topic: str, row: Any, event_type: str, actor_id: str | None = None, **extra: Any
+) -> CloudEvent:
     model = {RAISED: AlarmRaisedV1, ACKNOWLEDGED: AlarmAcknowledgedV1, CLEARED: AlarmClearedV1}[
         event_type
     ]
     return CloudEvent.create(
-        event_type, SOURCE, state_of(row, model, actor_id), subject=str(row.id)
+        event_type, SOURCE, state_of(row, model, actor_id, **extra), subject=str(row.id)
     )
 
 
 async def publish(
-    uow: UnitOfWork, topic: str, row: Any, event_type: str, actor_id: str | None = None
+    uow: UnitOfWork,
+    topic: str,
+    row: Any,
+    event_type: str,
+    actor_id: str | None = None,
+    **extra: Any,
 ) -> None:
-    await uow.publish(topic, event_of(topic, row, event_type, actor_id), key=str(row.id))
+    await uow.publish(topic, event_of(topic, row, event_type, actor_id, **extra), key=str(row.id))
 
 
 async def history(
@@ -422,9 +432,16 @@ def _clear_values(at: datetime, actor_id: str | None) -> dict[str, Any]:
 
 
 async def clear_by_id(
-    uow: UnitOfWork, topic: str, alarm_id: uuid.UUID, actor_id: str | None, reason: str
+    uow: UnitOfWork,
+    topic: str,
+    alarm_id: uuid.UUID,
+    actor_id: str | None,
+    reason: str,
+    false_alarm: bool | None = None,
 ) -> Any | None:
-    """Clear one alarm unless already cleared; None when it was (or does not exist)."""
+    """Clear one alarm unless already cleared; None when it was (or does not exist).
+    ``false_alarm``: the person's judgement, carried on the cleared event (evaluation's
+    false-alarm share) and in the history."""
     table = Alarm.__table__
     stmt = (
         update(table)
@@ -434,8 +451,9 @@ async def clear_by_id(
     )
     row = (await uow.session.execute(stmt)).first()
     if row is not None:
-        await history(uow, row.id, "cleared", actor_id, reason=reason)
-        await publish(uow, topic, row, CLEARED, actor_id)
+        judged = {} if false_alarm is None else {"false_alarm": false_alarm}
+        await history(uow, row.id, "cleared", actor_id, reason=reason, **judged)
+        await publish(uow, topic, row, CLEARED, actor_id, **judged)
     return row
 
 

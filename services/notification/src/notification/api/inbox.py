@@ -9,7 +9,9 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import func, select, update
 
+from notification.api.deps import SettingsDep
 from notification.db.models import inbox_message
+from notification.outcomes import publish_read
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.auth import CurrentPrincipal
 from sc_core.errors import NotFound
@@ -68,15 +70,22 @@ async def unread_count(principal: CurrentPrincipal, uow: UnitOfWorkDep) -> Unrea
 
 @router.post("/api/v1/inbox/read-all", summary="Mark all my messages read")
 async def read_all(
-    principal: CurrentPrincipal, uow: UnitOfWorkDep, auditor: AuditorDep, request: Request
+    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
+    settings: SettingsDep,
 ) -> MarkedRead:
     result = await uow.session.execute(
         update(inbox_message)
         .where(m.user_id == principal.subject, m.read_at.is_(None))
         .values(read_at=func.now())
-        .returning(m.id)
+        .returning(inbox_message)
     )
-    marked = len(result.all())
+    rows = result.all()
+    marked = len(rows)
+    for row in rows:
+        await publish_read(uow, settings, row)
     await auditor.within(
         uow,
         action="inbox.read_all",
@@ -97,17 +106,22 @@ async def mark_read(
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
     request: Request,
+    settings: SettingsDep,
 ) -> InboxMessageRead:
-    row = (
+    mine = (m.id == message_id) & (m.user_id == principal.subject)
+    first = (
         await uow.session.execute(
             update(inbox_message)
-            .where(m.id == message_id, m.user_id == principal.subject)
-            .values(read_at=func.coalesce(m.read_at, func.now()))
+            .where(mine, m.read_at.is_(None))
+            .values(read_at=func.now())
             .returning(inbox_message)
         )
     ).first()
+    row = first or (await uow.session.execute(select(inbox_message).where(mine))).first()
     if row is None:  # someone else's message is as absent as a missing one
         raise NotFound("inbox.not_found", "No such message in your inbox")
+    if first is not None:  # read for the first time: told once
+        await publish_read(uow, settings, first)
     await auditor.within(
         uow,
         action="inbox.read",

@@ -68,6 +68,7 @@ async def rated(
             work_order_id=str(wo.id),
             case_type=wo.case_type,
             community_id=wo.community_id,
+            building_id=wo.building_id,
             rating=rating,
             comment=wo.rating_comment,
             rated_by=rated_by,

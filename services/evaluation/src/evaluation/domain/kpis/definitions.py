@@ -173,10 +173,9 @@ KPIS: dict[str, Kpi] = {
             "rate",
             "lower",
             AL,
-            "当期解除的告警中被判定为误报的比例。告警事件目前没有误报标记，暂不可用。",
-            "Share of alarms cleared in the period that were judged false. Alarm events do "
-            "not carry that judgement yet: not available.",
-            available=False,
+            "当期由处置人员解除并作出判定的告警中，被判定为误报的比例（自动解除或未判定的不计入）。",
+            "Share of the alarms cleared in the period by a person who judged them that were "
+            "false alarms (automatic or unjudged clears are left out).",
         ),
         _k(
             "notify.delivery_rate",
@@ -196,10 +195,9 @@ KPIS: dict[str, Kpi] = {
             "rate",
             "higher",
             NO,
-            "当期发出的站内信中已被阅读的比例。通知服务目前不发布阅读事件，暂不可用。",
-            "Share of in-app messages sent in the period that were read. The notification "
-            "service publishes no read event yet: not available.",
-            available=False,
+            "当期发出的站内信中已被阅读的比例（按发出当期计）。",
+            "Share of the in-app messages sent in the period that have been read (counted in "
+            "the period they were sent).",
         ),
     )
 }

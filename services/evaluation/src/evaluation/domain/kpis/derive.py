@@ -72,8 +72,10 @@ def _work_order(facts: list[Fact], grids: Mapping[str, str]) -> tuple[Contributi
     breaches = [f for f in facts if isinstance(f, WorkOrderBreach)]
     latest = facts[-1]
     placed = [s for s in steps if s.building_id]
+    rated_at = [r for r in ratings if r.building_id]
+    building = placed[-1].building_id if placed else rated_at[-1].building_id if rated_at else None
     case_type = steps[-1].case_type if steps else getattr(latest, "case_type", None)
-    emit = _Emit(latest.community_id, placed[-1].building_id if placed else None, grids, case_type)
+    emit = _Emit(latest.community_id, building, grids, case_type)
     created = next((s for s in steps if s.action == "created"), None)
     if created is not None:
         emit("wo.opened", created.at, 1, 0, created)

@@ -15,6 +15,7 @@ from sc_contracts.events import (
     AlarmClearedV1,
     AlarmRaisedV1,
     NotificationDeliveredV1,
+    NotificationOpenedV1,
     WorkOrderChangedV1,
     WorkOrderRatedV1,
     WorkOrderSlaBreachedV1,
@@ -52,6 +53,7 @@ class WorkOrderRating(Fact):
     case_type: str
     rating: int
     comment: str | None
+    building_id: str | None = None  # on WorkOrderRatedV1 since it became optional there
 
     @property
     def aggregate(self) -> str:
@@ -98,8 +100,7 @@ class Delivery(Fact):
 
 @dataclass(frozen=True)
 class DeliveryRead(Fact):
-    """A recipient opened an in-app message: needs an event the notification service
-    does not publish yet (proposed ``community.notification.read.v1``)."""
+    """A recipient opened an in-app message (``community.notification.opened.v1``)."""
 
     delivery_id: str
 
@@ -131,6 +132,7 @@ def fact_of(event_id: str, data: EventData) -> Fact | None:
                 data.case_type,
                 data.rating,
                 data.comment,
+                data.building_id,
             )
         case WorkOrderSlaBreachedV1():
             return WorkOrderBreach(
@@ -164,4 +166,6 @@ def fact_of(event_id: str, data: EventData) -> Fact | None:
                 str(data.channel),
                 str(data.status),
             )
+        case NotificationOpenedV1() if data.community_id:
+            return DeliveryRead(event_id, data.community_id, data.read_at, data.delivery_id)
     return None
