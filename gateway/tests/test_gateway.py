@@ -309,3 +309,36 @@ async def test_metrics_label_each_route_by_its_template_and_upstream(gateway: As
     assert 'route="/api/v1/things/{thing_id}"' in text
     assert 'gateway_upstream_requests_total{status="200",upstream="things"}' in text
     assert "{path:path}" not in text
+
+
+async def test_an_upstream_that_starts_late_is_routed_within_seconds(
+    jwks: str, issuer: LocalIssuer
+) -> None:
+    """A service that was not answering when the gateway started (still starting, or too
+    slow on a busy machine) gets its routes as soon as it answers, not a refresh period
+    later; until then `/readyz` names it."""
+    port = free_port()
+    settings = gateway_settings(f"http://127.0.0.1:{port}", jwks, route_refresh_seconds=3600)
+    app = create_app(settings)
+    async with (
+        LifespanManager(app),
+        AsyncClient(
+            transport=ASGITransport(app=app), base_url="http://gw",
+            headers=issuer.bearer("u-1", ["resident"]),
+        ) as client,
+    ):  # fmt: skip
+        assert "things" in (await client.get("/readyz")).json()["waiting_for"]
+        assert (await client.get("/api/v1/things")).status_code == 404
+        server = uvicorn.Server(
+            uvicorn.Config(things_app(), host="127.0.0.1", port=port, log_level="warning")
+        )
+        task = asyncio.create_task(server.serve())
+        try:
+            deadline = asyncio.get_running_loop().time() + 120  # a generous bound
+            while "things" in (await client.get("/readyz")).json()["waiting_for"]:
+                assert asyncio.get_running_loop().time() < deadline, "never routed"
+                await asyncio.sleep(0.2)
+            assert (await client.get("/api/v1/things")).status_code == 200
+        finally:
+            server.should_exit = True
+            await task

@@ -124,9 +124,16 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     )
 
     async def refresh_loop(client: httpx.AsyncClient) -> None:
+        # an upstream whose document is still missing (it was starting, or slow to answer on
+        # a busy machine) is asked again within seconds, not after a whole refresh period:
+        # until then its routes answer 404
+        wait = 1.0
         while True:
-            await asyncio.sleep(settings.route_refresh_seconds)
+            missing = [s for s in settings.upstreams if s not in table.documents]
+            period = settings.route_refresh_seconds
+            await asyncio.sleep(min(wait, period) if missing else period)
             await fetch_documents(client, settings.upstreams, table)
+            wait = wait * 2 if missing else 1.0
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -204,7 +211,11 @@ def create_app(settings: GatewaySettings) -> FastAPI:
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz() -> dict[str, Any]:
-        return {"status": "ready", "routes": len(table.routes)}
+        # ready to serve whatever it can route (one upstream starting must not take the
+        # gateway out of its Service); `waiting_for` names upstreams whose routes are not
+        # known yet (make run waits for it to be empty before its demo logs in)
+        waiting = sorted(s for s in settings.upstreams if s not in table.documents)
+        return {"status": "ready", "routes": len(table.routes), "waiting_for": waiting}
 
     if metrics_server is None:
 

@@ -145,6 +145,24 @@ class Stack:
                     raise RuntimeError(f"not healthy after {timeout:.0f}s: {names}")
                 time.sleep(0.2)
 
+    def wait_routes(self, gateway: Process, timeout: float = 600.0) -> None:
+        """Until the gateway knows every upstream's routes (its ``/readyz`` names none it
+        waits for): a service that answered /healthz may still have been too slow to give
+        the gateway its OpenAPI, and the demo's first login would then be a 404."""
+        deadline = time.monotonic() + timeout
+        waiting: list[str] = ["?"]
+        with httpx.Client(timeout=5.0) as client:
+            while waiting:
+                if gateway.popen.poll() is not None:
+                    raise RuntimeError(f"gateway exited with {gateway.popen.returncode}")
+                with contextlib.suppress(httpx.HTTPError, ValueError):
+                    waiting = list(client.get(f"{gateway.url}/readyz").json()["waiting_for"])
+                if waiting and time.monotonic() > deadline:
+                    names = ", ".join(waiting)
+                    raise RuntimeError(f"the gateway has no routes after {timeout:.0f}s: {names}")
+                if waiting:
+                    time.sleep(0.5)
+
     def stop(self) -> None:
         for process in reversed(self.processes):
             if process.popen.poll() is None:
@@ -323,7 +341,9 @@ def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> i
     if console is not None:
         gateway_env["CONSOLE_DIR"] = str(console)
     gateway = stack.spawn("gateway", "gateway", stack.gateway_port, gateway_env)
-    stack.wait_healthy(float(os.environ.get("HEALTH_TIMEOUT_S", "600")))
+    health_timeout = float(os.environ.get("HEALTH_TIMEOUT_S", "600"))
+    stack.wait_healthy(health_timeout)
+    stack.wait_routes(gateway, health_timeout)
     if not args.no_demo:
         # identity first: other demos log in as its demo accounts through the gateway.
         for info in sorted(services, key=lambda s: s.name != "identity"):
