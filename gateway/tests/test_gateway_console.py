@@ -1,4 +1,5 @@
-"""The web console and the API docs, served by the gateway itself (no CDN, no token)."""
+"""The web console, the residents' app and the API docs, served by the gateway itself (no CDN,
+no token)."""
 
 from __future__ import annotations
 
@@ -28,9 +29,11 @@ def dist(tmp_path: Path) -> Path:
 
 
 async def _client(
-    settings_dir: str | None, upstream_url: str, jwks_url: str
+    settings_dir: str | None, upstream_url: str, jwks_url: str, app_dir: str | None = None
 ) -> AsyncIterator[AsyncClient]:
-    app = create_app(gateway_settings(upstream_url, jwks_url, console_dir=settings_dir))
+    app = create_app(
+        gateway_settings(upstream_url, jwks_url, console_dir=settings_dir, app_dir=app_dir)
+    )
     async with (
         LifespanManager(app),
         AsyncClient(transport=ASGITransport(app=app), base_url="http://gw") as client,
@@ -97,3 +100,42 @@ async def test_without_a_build_the_console_says_so_and_docs_point_to_the_documen
         assert response.json()["code"] == "console.not_built"
         docs = await gw.get("/docs")
         assert docs.status_code == 200 and 'href="/openapi.json"' in docs.text
+
+
+APP_INDEX = "<!doctype html><title>resident</title><div id=app></div>"
+
+
+async def test_the_residents_app_is_served_under_app_the_same_way(
+    tmp_path: Path,
+    dist: Path,
+    upstream: str,  # noqa: F811
+    jwks: str,  # noqa: F811
+) -> None:
+    h5 = tmp_path / "h5"
+    (h5 / "assets").mkdir(parents=True)
+    (h5 / "index.html").write_text(APP_INDEX)
+    (h5 / "assets" / "index-9c1d.js").write_text("uni.app()")
+    async for gw in _client(str(dist), upstream, jwks, app_dir=str(h5)):
+        redirect = await gw.get("/app")
+        assert redirect.status_code == 308 and redirect.headers["location"] == "/app/"
+        for path in ("/app/", "/app/pages/repairs/detail?id=7f0c", "/app/pages/sos/index"):
+            page = await gw.get(path)
+            assert page.status_code == 200 and page.text == APP_INDEX, path
+            assert page.headers["cache-control"] == "no-cache"
+        asset = await gw.get("/app/assets/index-9c1d.js")
+        assert asset.status_code == 200 and asset.text == "uni.app()"
+        assert asset.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert (await gw.get("/app/assets/index-old.js")).status_code == 404
+        assert "not for the web" not in (await gw.get("/app/%2e%2e/secret.txt")).text
+        # each app is its own: the console is still the console
+        assert (await gw.get("/console/")).text == INDEX
+
+
+async def test_without_a_build_the_app_says_so(
+    upstream: str,  # noqa: F811
+    jwks: str,  # noqa: F811
+) -> None:
+    async for gw in _client(None, upstream, jwks):
+        response = await gw.get("/app/")
+        assert response.status_code == 404
+        assert response.json()["code"] == "app.not_built"

@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.breaker import CircuitBreaker
 from gateway.config import GatewaySettings
-from gateway.console import mount_console
+from gateway.console import mount_built_app, mount_console
 from gateway.entry import Forwarding, FrontDoor
 from gateway.overview import overview_router
 from gateway.proxy import LongPolls, Upstream, UpstreamClient
@@ -233,6 +233,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         )
 
     mount_console(app, settings.console_dir)
+    mount_built_app(app, "app", settings.app_dir, "app")
 
     def upstream_base(path: str) -> str | None:
         service = table.resolve(path)

@@ -40,6 +40,8 @@ class GatewaySettings(ServiceSettings):
     public_base_url: str | None = None
     # the built web console (console/dist), served under /console/; unset: not served
     console_dir: str | None = None
+    # the residents' app (the H5 build of apps/resident), served under /app/; unset: not served
+    app_dir: str | None = None
     # "today" of the operations overview (/api/v1/overview) starts at midnight here
     overview_timezone: str = "Asia/Shanghai"
 

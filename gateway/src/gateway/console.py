@@ -1,10 +1,12 @@
-"""The web console (``/console/``) and the API docs (``/docs``), served by the gateway itself.
+"""The built web apps and the API docs (``/docs``), served by the gateway itself.
 
-The console is a built single-page app (``console/dist``, ``CONSOLE_DIR``): hashed files
-under ``assets/`` are cached for a year, everything else is revalidated (``no-cache``), and
-any other path under ``/console/`` answers ``index.html`` so the app's router can take it
-(``/console/screen``, ``/console/alarms/...``). A missing hashed asset is a 404, never the
-index (a stale tab must not run HTML as JavaScript).
+Each app is a built single-page app under its own prefix, served by one mechanism
+(``mount_built_app``): the web console at ``/console/`` (``console/dist``, ``CONSOLE_DIR``)
+and the residents' app at ``/app/`` (the H5 build of ``apps/resident``, ``APP_DIR``).
+Hashed files under ``assets/`` are cached for a year, everything else is revalidated
+(``no-cache``), and any other path under the prefix answers ``index.html`` so the app's
+router can take it (``/console/screen``, ``/app/pages/repairs/detail?id=...``). A missing
+hashed asset is a 404, never the index (a stale tab must not run HTML as JavaScript).
 
 ``/docs`` is Swagger UI from the console build (``swagger/``, copied from the npm package
 ``swagger-ui-dist`` at build time), so the docs load on an isolated network: no CDN.
@@ -45,24 +47,27 @@ def _inside(root: Path, relative: str) -> Path | None:
     return None
 
 
-def mount_console(app: FastAPI, console_dir: str | None) -> None:
-    root = Path(console_dir).resolve() if console_dir else None
+def mount_built_app(
+    app: FastAPI, prefix: str, built_dir: str | None, name: str, fixed: tuple[str, ...] = ()
+) -> None:
+    """Serve the single-page app built into ``built_dir`` under ``/<prefix>/``; ``fixed``
+    folders hold files that are never the index (besides ``assets/``)."""
+    root = Path(built_dir).resolve() if built_dir else None
+    never_index = ("assets/", *(f"{folder}/" for folder in fixed))
 
     def built() -> Path:
         if root is None or not (root / "index.html").is_file():
             raise Problem(
                 404,
-                "console.not_built",
-                "The console is not built here (make run builds it; CONSOLE_DIR names it)",
+                f"{name}.not_built",
+                f"The {name} is not built here (make run builds it)",
             )
         return root
 
-    @app.get("/console", include_in_schema=False)
-    async def console_root() -> RedirectResponse:
-        return RedirectResponse("/console/", status_code=308)
+    async def app_root() -> RedirectResponse:
+        return RedirectResponse(f"/{prefix}/", status_code=308)
 
-    @app.get("/console/{path:path}", include_in_schema=False)
-    async def console_file(path: str) -> Response:
+    async def app_file(path: str) -> Response:
         base = built()
         found = _inside(base, path) if path else None
         if found is not None:
@@ -70,9 +75,19 @@ def mount_console(app: FastAPI, console_dir: str | None) -> None:
             return FileResponse(
                 found, headers={"Cache-Control": LONG_CACHE if hashed else REVALIDATE}
             )
-        if path.startswith(("assets/", "swagger/")):
-            raise Problem(404, "http.not_found", f"No file /console/{path}")
+        if path.startswith(never_index):
+            raise Problem(404, "http.not_found", f"No file /{prefix}/{path}")
         return FileResponse(base / "index.html", headers={"Cache-Control": REVALIDATE})
+
+    app.add_api_route(f"/{prefix}", app_root, methods=["GET"], include_in_schema=False)
+    app.add_api_route(
+        f"/{prefix}/{{path:path}}", app_file, methods=["GET"], include_in_schema=False
+    )
+
+
+def mount_console(app: FastAPI, console_dir: str | None) -> None:
+    mount_built_app(app, "console", console_dir, "console", fixed=("swagger",))
+    root = Path(console_dir).resolve() if console_dir else None
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
