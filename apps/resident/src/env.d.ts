@@ -1,0 +1,15 @@
+/// <reference types="vite/client" />
+/// <reference types="@dcloudio/types" />
+
+declare module "*.vue" {
+  import type { DefineComponent } from "vue";
+  const component: DefineComponent<object, object, unknown>;
+  export default component;
+}
+
+interface ImportMetaEnv {
+  /** The gateway the mini-program calls (its request domain); H5 calls its own origin. */
+  readonly VITE_GATEWAY_URL?: string;
+}
+
+declare const process: { env: { UNI_PLATFORM?: string; NODE_ENV?: string } };

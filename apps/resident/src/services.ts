@@ -1,0 +1,53 @@
+/**
+ * Every service a resident reaches from the "Services" tab, in one list. An entry with a
+ * `page` opens it; one without waits for its platform service (named in `waitsFor`) and
+ * shows as "coming": when that service lands on the gateway, its page is added under
+ * `pages/<service>/` and the entry gets its `page`.
+ */
+export interface ServiceEntry {
+  key: string; // messages key `service.<key>` and the data-test id
+  icon: string; // a wot-design-uni icon name
+  page?: string;
+  waitsFor?: string; // the platform service still being built
+}
+
+export const SERVICE_GROUPS: { key: string; entries: ServiceEntry[] }[] = [
+  {
+    key: "safety",
+    entries: [
+      { key: "sos", icon: "warning", page: "/pages/sos/index" },
+      { key: "shelters", icon: "location", page: "/pages/sos/index?focus=shelters" },
+      { key: "doors", icon: "lock-on", page: "/pages/doors/index" },
+      { key: "visitors", icon: "qrcode", page: "/pages/visitors/index" },
+    ],
+  },
+  {
+    key: "property",
+    entries: [
+      { key: "repair", icon: "tools", page: "/pages/repairs/new?type=repair" },
+      { key: "complaint", icon: "chat", page: "/pages/repairs/new?type=complaint" },
+      { key: "myCases", icon: "list", page: "/pages/repairs/list" },
+      { key: "energy", icon: "chart-bar", page: "/pages/energy/index" },
+      { key: "bills", icon: "wallet", waitsFor: "parking-payment" },
+      { key: "parking", icon: "dashboard", waitsFor: "parking-payment" },
+      { key: "charging", icon: "usb", waitsFor: "parking-payment" },
+    ],
+  },
+  {
+    key: "community",
+    entries: [
+      { key: "notices", icon: "notification", waitsFor: "gov-affairs" },
+      { key: "activities", icon: "calendar", waitsFor: "gov-affairs" },
+      { key: "votes", icon: "check-rectangle", waitsFor: "gov-affairs" },
+      { key: "surveys", icon: "edit-outline", waitsFor: "evaluation" },
+      { key: "listings", icon: "shop", waitsFor: "commerce" },
+    ],
+  },
+  {
+    key: "family",
+    entries: [
+      { key: "elderCare", icon: "heart", waitsFor: "care" },
+      { key: "childcare", icon: "user", waitsFor: "care" },
+    ],
+  },
+];
