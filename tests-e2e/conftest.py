@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 DEMO_PASSWORD = "demo-pass-2026"
 _STACK: dict[str, str] = {}
@@ -104,3 +110,56 @@ def broker_bootstrap(gateway_url: str) -> str:
     """The Kafka bootstrap of the running stack, as an integrator is given it."""
     assert "bootstrap" in _STACK, "the stack did not say where its broker is"
     return _STACK["bootstrap"]
+
+
+# The browser tests (the console's and the residents' app's) drive one browser, Debian's
+# Chromium (playwright install cannot download browsers here).
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = Path(__file__).parent / "artifacts"  # screenshots (gitignored)
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SLOW = 30_000  # ms: generous bounds for a loaded 2-core machine
+CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
+
+def _ensure_chromium() -> None:
+    """Debian's Chromium and a Chinese font for the screenshots (the assertions read text,
+    not pixels)."""
+    missing = [
+        pkg
+        for pkg, path in (("chromium", CHROMIUM), ("fonts-wqy-microhei", CJK_FONT))
+        if not path.exists()
+    ]
+    if not missing:
+        return
+    apt = shutil.which("apt-get")
+    if apt is None:
+        pytest.fail(f"{', '.join(missing)} missing and there is no apt-get to install them")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if subprocess.run([apt, "install", "-y", "-q", *missing], env=env).returncode != 0:
+        subprocess.run([apt, "update", "-q"], env=env, check=True)
+        subprocess.run([apt, "install", "-y", "-q", *missing], env=env, check=True)
+
+
+@pytest.fixture(scope="module")  # per module: no Playwright loop left over for other tests
+def browser() -> Iterator[Browser]:
+    from playwright.sync_api import expect, sync_playwright
+
+    _ensure_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    expect.set_options(timeout=SLOW)  # every expectation waits this long, not Playwright's 5 s
+    with sync_playwright() as p:
+        p.selectors.set_test_id_attribute("data-test")
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -25,62 +25,11 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import DEMO_PASSWORD
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from conftest import ARTIFACTS, DEMO_PASSWORD, SLOW
+from playwright.sync_api import Browser, Page, expect
 from test_e2e_safety_loop import alarms_of, png
 
 from e2e_kit import home_of, register_device, wait_until
-
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-ARTIFACTS = Path(__file__).parent / "artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SLOW = 30_000  # ms: generous bounds for a loaded 2-core machine
-
-
-CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
-
-
-def _ensure_chromium() -> None:
-    """Debian's Chromium (playwright install cannot download browsers here) and a Chinese
-    font for the screenshots (the assertions read text, not pixels)."""
-    missing = [
-        pkg
-        for pkg, path in (("chromium", CHROMIUM), ("fonts-wqy-microhei", CJK_FONT))
-        if not path.exists()
-    ]
-    if not missing:
-        return
-    apt = shutil.which("apt-get")
-    if apt is None:
-        pytest.fail(f"{', '.join(missing)} missing and there is no apt-get to install them")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    if subprocess.run([apt, "install", "-y", "-q", *missing], env=env).returncode != 0:
-        subprocess.run([apt, "update", "-q"], env=env, check=True)
-        subprocess.run([apt, "install", "-y", "-q", *missing], env=env, check=True)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    _ensure_chromium()
-    ARTIFACTS.mkdir(exist_ok=True)
-    expect.set_options(timeout=SLOW)  # every expectation waits this long, not Playwright's 5 s
-    with sync_playwright() as p:
-        p.selectors.set_test_id_attribute("data-test")
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
 
 def signed_in(browser: Browser, gateway_url: str, username: str, **viewport: int) -> Page:
     context = browser.new_context(
