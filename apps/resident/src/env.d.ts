@@ -13,3 +13,10 @@ interface ImportMetaEnv {
 }
 
 declare const process: { env: { UNI_PLATFORM?: string; NODE_ENV?: string } };
+
+/** whatwg-fetch ships no types: its classes are the standard ones (mini-program only). */
+declare module "whatwg-fetch" {
+  export const Headers: typeof globalThis.Headers;
+  export const Request: typeof globalThis.Request;
+  export const Response: typeof globalThis.Response;
+}
