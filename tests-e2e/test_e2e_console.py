@@ -14,22 +14,18 @@ Playwright expectation with a generous bound; nothing sleeps.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 import uuid
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import httpx
-import pytest
 from conftest import ARTIFACTS, DEMO_PASSWORD, SLOW
 from playwright.sync_api import Browser, Page, expect
 from test_e2e_safety_loop import alarms_of, png
 
 from e2e_kit import home_of, register_device, wait_until
+
 
 def signed_in(browser: Browser, gateway_url: str, username: str, **viewport: int) -> Page:
     context = browser.new_context(

@@ -54,7 +54,11 @@ def phone(browser: Browser, gateway_url: str) -> Page:
     external: list[str] = []
     page.on(
         "request",
-        lambda r: external.append(r.url) if not r.url.startswith((gateway_url, "data:", "blob:")) else None,
+        lambda r: (
+            external.append(r.url)
+            if not r.url.startswith((gateway_url, "data:", "blob:"))
+            else None
+        ),
     )
     page.external_requests = external  # type: ignore[attr-defined]
     return page
@@ -100,7 +104,9 @@ def test_a_resident_reports_a_leak_with_a_photo_sees_it_accepted_live_and_rates_
     title = f"厨房水管漏水 {uuid.uuid4().hex[:4]}"
     page.get_by_test_id("kind-repair").tap()
     page.get_by_test_id("title").locator("input").fill(title)
-    page.get_by_test_id("description").locator("textarea").fill("水槽下方的水管一直在滴水，地面已经湿了")
+    page.get_by_test_id("description").locator("textarea").fill(
+        "水槽下方的水管一直在滴水，地面已经湿了"
+    )
     photo = ARTIFACTS / "leak.png"
     photo.write_bytes(png())
     with page.expect_file_chooser() as chooser:
@@ -202,11 +208,18 @@ def test_visitor_pass_door_energy_and_large_text(
     household = home_of(api, login("resident"))
     # an electricity meter in the resident's flat with two days of readings
     _, token = register_device(
-        api, login("community_admin"), f"app-meter-{uuid.uuid4().hex[:6]}", "electricity_meter", household
+        api,
+        login("community_admin"),
+        f"app-meter-{uuid.uuid4().hex[:6]}",
+        "electricity_meter",
+        household,
     )
     now = datetime.now(UTC)
     readings = [
-        {"ts": int((now - timedelta(hours=h)).timestamp() * 1000), "values": {"totalActiveEnergyImport": v}}
+        {
+            "ts": int((now - timedelta(hours=h)).timestamp() * 1000),
+            "values": {"totalActiveEnergyImport": v},
+        }
         for h, v in ((30, 100.0), (26, 103.5), (1, 110.0))
     ]
     assert api.post(f"/api/v1/{token}/telemetry", json=readings).status_code == 200
@@ -232,7 +245,9 @@ def test_visitor_pass_door_energy_and_large_text(
     sign_in(page)
     page.get_by_test_id("go-energy").tap()
     expect(page.get_by_test_id("energy").get_by_test_id("chart")).to_be_visible()
-    expect(page.get_by_test_id("energy-total")).to_have_text(format(round(expected["total"], 2), "g"))
+    expect(page.get_by_test_id("energy-total")).to_have_text(
+        format(round(expected["total"], 2), "g")
+    )
     shot(page, "energy")
 
     # a visitor pass with its QR
@@ -310,3 +325,16 @@ def test_the_mini_program_package_is_complete() -> None:
     # the typed client runs on wx.request there (no fetch in a mini-program)
     bundle = "".join(f.read_text(errors="ignore") for f in mp.rglob("*.js"))
     assert "wx.request failed" in bundle
+
+
+def test_the_h5_build_loads_nothing_from_a_cdn() -> None:
+    """What the browser test saw for its journeys holds for every page: no style or script of
+    the H5 build names a CDN (the icon font and uni-h5's shadow images are the package's own
+    or left out), so the app works on a network that reaches only the gateway."""
+    from sc_devstack.console import build
+
+    h5 = build(name="resident")
+    styles = "".join(f.read_text() for f in (h5 / "assets").glob("*.css"))
+    assert styles, "the H5 build has its styles"
+    for cdn in ("alicdn.com", "cdn.dcloud.net.cn"):
+        assert cdn not in styles, cdn

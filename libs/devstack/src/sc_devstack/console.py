@@ -193,7 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         unknown = set(args.names) - set(FRONTENDS)
         if unknown:
-            parser.error(f"no front-end {', '.join(sorted(unknown))}; there are {', '.join(FRONTENDS)}")
+            parser.error(
+                f"no front-end {', '.join(sorted(unknown))}; there are {', '.join(FRONTENDS)}"
+            )
         for name in args.names or list(FRONTENDS):
             built = build(force=args.force, name=name)
             print(f"{name} built: {built}")
@@ -202,7 +204,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     node = find_node()
     extra = [a for a in args.args if a != "--"]
-    return subprocess.run([*node.npm, *extra], cwd=frontend_dir(args.app), env=node.env()).returncode
+    return subprocess.run(
+        [*node.npm, *extra], cwd=frontend_dir(args.app), env=node.env()
+    ).returncode
 
 
 if __name__ == "__main__":
