@@ -49,6 +49,7 @@ def gateway_url() -> Iterator[str]:
         "SC_STATE_DIR": state,
         "DEMO_PASSWORD": DEMO_PASSWORD,
         "MQTT_PORT": str(_free_port()),
+        "SERVICE_PORTS": "any",  # never 8101...: another stack on the machine may be starting
         # no simulated fleet: the energy scenario's totals must be its own readings only
         "SIMULATOR": "off",
     }

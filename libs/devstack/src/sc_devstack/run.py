@@ -207,7 +207,11 @@ def _is_free(port: int) -> bool:
 
 def service_port(preferred: int) -> int:
     """``preferred`` (8101, 8102, ... so the URLs stay the same between runs) when it is
-    free, else any free port: a second stack on the machine must not answer for the first."""
+    free, else any free port: a second stack on the machine must not answer for the first.
+    ``SERVICE_PORTS=any``: always any free port (the e2e tests' stack, so that a `make run`
+    starting beside it cannot take 8101... between its check and its bind)."""
+    if os.environ.get("SERVICE_PORTS", "").strip().lower() == "any":
+        return free_port()
     return preferred if _is_free(preferred) else free_port()
 
 
