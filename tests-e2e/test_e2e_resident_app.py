@@ -189,7 +189,8 @@ def test_sos_from_home_reaches_the_property_console_live(
         assert r.status_code == 200, r.text
         room = r.json()
     row = console.locator(".el-table__row", has_text="SOS 求助").filter(has_text=room["code"])
-    expect(row.first).to_be_visible(timeout=60_000)
+    # live, through Kafka and the stream: generous, a loaded 2-core machine can stall a minute
+    expect(row.first).to_be_visible(timeout=120_000)
     row = row.first
     expect(row).to_contain_text("紧急")
     expect(row).to_contain_text("未确认")
