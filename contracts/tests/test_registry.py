@@ -53,6 +53,8 @@ EXPECTED = {
     "community.payment.order_closed.v1": "payment.orders.v1",
     "community.payment.refunded.v1": "payment.orders.v1",
     "community.payment.reconciled.v1": "payment.reconciliations.v1",
+    "community.hall_application.changed.v1": "gov.applications.v1",
+    "community.certificate.issued.v1": "gov.certificates.v1",
 }
 
 

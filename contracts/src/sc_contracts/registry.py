@@ -19,8 +19,10 @@ from sc_contracts.events import (
     AlarmClearedV1,
     AlarmRaisedV1,
     AnomalyDetectedV1,
+    ApplicationChangedV1,
     AuditRecordedV1,
     CareFactSharedV1,
+    CertificateIssuedV1,
     ChildCheckedV1,
     DeviceCommandCompletedV1,
     DeviceCommandRequestedV1,
@@ -99,6 +101,18 @@ class EventSpec:
 
 
 _SPECS: tuple[EventSpec, ...] = (
+    EventSpec(
+        "community.hall_application.changed.v1",
+        "gov.applications.v1",
+        ApplicationChangedV1,
+        "An application to the online service hall was submitted or took a step.",
+    ),
+    EventSpec(
+        "community.certificate.issued.v1",
+        "gov.certificates.v1",
+        CertificateIssuedV1,
+        "A certificate was issued for an approved application, or revoked.",
+    ),
     EventSpec(
         "community.audit.recorded.v1",
         "audit.records.v1",

@@ -30,6 +30,18 @@ from sc_contracts.events.care import (
 from sc_contracts.events.command import DeviceCommandRequestedV1
 from sc_contracts.events.command_result import CommandOutcome, DeviceCommandCompletedV1
 from sc_contracts.events.device import DeviceStatus, DeviceStatusChangedV1
+from sc_contracts.events.gov import (
+    ActivityChangedV1,
+    AlterationChangedV1,
+    ApplicationChangedV1,
+    ApplicationStatus,
+    CertificateIssuedV1,
+    NoticeChangedV1,
+    PopulationFlagChangedV1,
+    VolunteerHoursRecordedV1,
+    VoteClosedV1,
+    WelfareChangedV1,
+)
 from sc_contracts.events.identity import (
     GrantChange,
     GrantChangedV1,
@@ -61,6 +73,7 @@ from sc_contracts.events.workorder import (
 )
 
 __all__ = [
+    "ActivityChangedV1",
     "ActorType",
     "AlarmAcknowledgedV1",
     "AlarmAction",
@@ -68,12 +81,16 @@ __all__ = [
     "AlarmRaisedV1",
     "AlarmStateV1",
     "AlarmStatus",
+    "AlterationChangedV1",
     "AnomalyDetectedV1",
     "AnomalyRule",
+    "ApplicationChangedV1",
+    "ApplicationStatus",
     "AuditOutcome",
     "AuditRecordedV1",
     "CareFact",
     "CareFactSharedV1",
+    "CertificateIssuedV1",
     "CheckDirection",
     "ChildCheckedV1",
     "CommandOutcome",
@@ -88,6 +105,7 @@ __all__ = [
     "HouseholdChange",
     "HouseholdChangedV1",
     "HouseholdRelation",
+    "NoticeChangedV1",
     "NotificationChannel",
     "NotificationDeliveredV1",
     "NotificationOpenedV1",
@@ -98,6 +116,7 @@ __all__ = [
     "PassageRecordedV1",
     "PersonRegisteredV1",
     "Placement",
+    "PopulationFlagChangedV1",
     "Recipients",
     "ResidencyEndedV1",
     "ResidencyStartedV1",
@@ -111,8 +130,11 @@ __all__ = [
     "VitalKind",
     "VitalSource",
     "VitalsRecordedV1",
+    "VolunteerHoursRecordedV1",
+    "VoteClosedV1",
     "WanderingDetectedV1",
     "WanderingMove",
+    "WelfareChangedV1",
     "WorkOrderChangedV1",
     "WorkOrderPriority",
     "WorkOrderRatedV1",

@@ -31,7 +31,7 @@ class ApplicationChangedV1(EventData):
 
     application_id: str = Field(min_length=1, description="Application id; the message key.")
     number: str = Field(min_length=1, description="Its reference, e.g. GA-2026-000123.")
-    item_code: str = Field(min_length=1, description="The service (事项), e.g. old_age_allowance.")
+    item_code: str = Field(min_length=1, description="The service, e.g. old_age_allowance.")
     item_version: int = Field(ge=1, description="Version of the service it was made under.")
     community_id: str = Field(min_length=1, description="Community of the application.")
     building_id: str | None = Field(default=None, description="Building, if known.")
@@ -44,7 +44,7 @@ class ApplicationChangedV1(EventData):
     )
     step: str | None = Field(default=None, description="Approval step concerned, if any.")
     status: ApplicationStatus = Field(description="Status after the step.")
-    instant: bool = Field(default=False, description="Granted at once by an instant rule (即办).")
+    instant: bool = Field(default=False, description="Granted at once by an instant rule.")
     actor_id: str | None = Field(default=None, description="Who acted; null for the system.")
     occurred_at: AwareDatetime = Field(description="When.")
 
@@ -65,9 +65,9 @@ class CertificateIssuedV1(EventData):
 
 
 class WelfareChangedV1(EventData):
-    """A welfare record (低保, 临时救助, disability support, 高龄补贴) began, was reviewed,
-    suspended or ended, or paid a month. Statistics per grid and community are built from
-    these."""
+    """A welfare record (minimum living allowance, hardship aid, disability support,
+    old-age allowance) began, was reviewed, suspended or ended, or paid a month. Statistics
+    per grid and community are built from these."""
 
     beneficiary_id: str = Field(min_length=1, description="Welfare record id; the message key.")
     programme: str = Field(min_length=1, description="Programme code, e.g. dibao.")
@@ -84,7 +84,7 @@ class WelfareChangedV1(EventData):
 
 
 class NoticeChangedV1(EventData):
-    """A notice (公告) was published, changed or withdrawn. Its text is public."""
+    """A notice was published, changed or withdrawn. Its text is public."""
 
     notice_id: str = Field(min_length=1, description="Notice id; the message key.")
     community_id: str = Field(min_length=1, description="Community.")
@@ -113,7 +113,7 @@ class PopulationFlagChangedV1(EventData):
 
 
 class AlterationChangedV1(EventData):
-    """An alteration request (装修/改建) of a room was filed or took a step."""
+    """An alteration request of a room was filed or took a step."""
 
     alteration_id: str = Field(min_length=1, description="Request id; the message key.")
     community_id: str = Field(min_length=1, description="Community.")
@@ -126,7 +126,7 @@ class AlterationChangedV1(EventData):
 
 
 class VoteClosedV1(EventData):
-    """An owners' assembly vote (业主大会表决) or a poll closed, with its result."""
+    """An owners' assembly vote or a poll closed, with its result."""
 
     vote_id: str = Field(min_length=1, description="Vote id; the message key.")
     community_id: str = Field(min_length=1, description="Community.")

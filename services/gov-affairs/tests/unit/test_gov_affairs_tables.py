@@ -14,6 +14,7 @@ SENSITIVE = {
     ("welfare_people", "phone"),
     ("welfare_people", "disability"),
     ("sightings", "key"),
+    ("application_files", "content"),
 }
 
 

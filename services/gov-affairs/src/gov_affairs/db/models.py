@@ -3,8 +3,7 @@ welfare, notices, population flags). Personal data is encrypted (``EncryptedStri
 blind index where it must be found; the domain's pydantic objects (an approval run, a
 service item) are stored as JSON beside the columns the service queries.
 
-Not yet wired: the service kit's generator (``make new-service``) brings the Base, the
-platform tables, the place directory and the migrations this joins in phase B.
+The place directory (households, building grids, grants) is ``sc_core.places``'.
 """
 
 from __future__ import annotations
@@ -33,6 +32,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from sc_core.db.tables import new_metadata, platform_tables
+from sc_core.places import place_tables
 from sc_core.privacy import EncryptedString
 
 
@@ -47,6 +47,8 @@ class Base(DeclarativeBase):
 
 platform_tables(Base.metadata)
 metadata = Base.metadata
+# households and grids for scope; grants to find who signs for a role over a place
+PLACES = place_tables(metadata, grants=True)
 Place = String(64)
 Account = String(64)
 Money = Numeric(12, 2)
@@ -130,6 +132,9 @@ class ApprovalTaskRow(Base):
 
 
 class ApplicationFileRow(Base):
+    """A file uploaded for a material (an ID card, a household register: sensitive), kept
+    here encrypted (base64 inside the AES-GCM token; a few MB at most)."""
+
     __tablename__ = "application_files"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     owner_id: Mapped[str] = mapped_column(Account, index=True)
@@ -141,7 +146,7 @@ class ApplicationFileRow(Base):
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
-    storage_key: Mapped[str] = mapped_column(String(300))
+    content: Mapped[str] = mapped_column(EncryptedString(context="application_file.content"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -1,0 +1,6 @@
+from gov_affairs.config import Settings
+from gov_affairs.main import MIGRATIONS, create_app
+from sc_core.cli import run_service
+
+if __name__ == "__main__":
+    run_service(Settings, create_app, migrations_dir=MIGRATIONS)
