@@ -86,6 +86,7 @@ class ApplicationRow(Base):
     number: Mapped[str] = mapped_column(String(32), unique=True)  # GA-2026-000123
     item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("service_items.id"))
     item_code: Mapped[str] = mapped_column(String(60))
+    item_version: Mapped[int] = mapped_column(Integer)
     community_id: Mapped[str] = mapped_column(Place)
     grid_id: Mapped[str | None] = mapped_column(Place)
     building_id: Mapped[str | None] = mapped_column(Place)

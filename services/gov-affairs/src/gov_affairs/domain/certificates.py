@@ -6,7 +6,9 @@ four: ``7KQ2-M9XA-PT4C-Z8HB``. Anyone may check a code at the public endpoint; 2
 make guessing one that exists hopeless (a million certificates: one chance in 3·10^16 per
 guess, and the endpoint is rate-limited). The check character catches every
 single-character typo and nearly every swap of two neighbours before the database is asked.
-The service stores only the code's SHA-256, so a copy of the database hands out no codes.
+The service looks codes up by their SHA-256; the code itself is kept only inside the
+certificate's encrypted content (to print it again), so a copy of the database without the
+key hands out no codes.
 
 What the public check shows is deliberately little: the kind of certificate, the holder's
 name masked (王*英), the issuer, the dates and whether it stands (valid, expired, revoked).
@@ -61,7 +63,7 @@ def normalise(code: str) -> str:
 
 
 def digest(code: str) -> str:
-    """What the database keeps and looks up: SHA-256 of the canonical code."""
+    """What the database looks a code up by: SHA-256 of the canonical code."""
     return hashlib.sha256(normalise(code).encode()).hexdigest()
 
 

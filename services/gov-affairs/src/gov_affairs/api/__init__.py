@@ -1,0 +1,1 @@
+"""HTTP routes of gov-affairs, one router per resource."""

@@ -1,0 +1,31 @@
+"""What the routes are given: the use cases (built once in ``main``) and the caller."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from gov_affairs.usecases import Certificates, Files, Hall, UseCases
+
+
+def usecases(request: Request) -> UseCases:
+    found: UseCases = request.app.state.usecases
+    return found
+
+
+def _hall(request: Request) -> Hall:
+    return usecases(request).hall
+
+
+def _certificates(request: Request) -> Certificates:
+    return usecases(request).certificates
+
+
+def _files(request: Request) -> Files:
+    return usecases(request).files
+
+
+HallDep = Annotated[Hall, Depends(_hall)]
+CertificatesDep = Annotated[Certificates, Depends(_certificates)]
+FilesDep = Annotated[Files, Depends(_files)]

@@ -1,0 +1,97 @@
+"""Request and response models of the service hall."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from gov_affairs.domain.text import Text
+
+
+class ApplicationCreate(BaseModel):
+    item_code: str = Field(min_length=1, max_length=60)
+    household_id: str | None = Field(default=None, max_length=64)
+    data: dict[str, Any]
+    materials: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class Attach(BaseModel):
+    material: str = Field(min_length=1, max_length=40)
+    files: list[str] = Field(min_length=1, max_length=20)
+
+
+class Resubmit(BaseModel):
+    data: dict[str, Any] | None = None
+
+
+class StepBody(BaseModel):
+    comment: str = Field(default="", max_length=1000)
+    to: str | None = Field(default=None, max_length=64, description="delegate: to whom")
+    materials: list[str] = Field(default_factory=list, max_length=20)
+
+
+class Withdraw(BaseModel):
+    reason: str = Field(default="", max_length=500)
+
+
+class MaterialRequestRead(BaseModel):
+    by: str
+    at: datetime
+    materials: list[str]
+    note: Text
+    answered_at: datetime | None
+
+
+class StepRead(BaseModel):
+    key: str
+    name: Text
+    status: str
+    due_at: datetime | None
+    waiting_for: list[str]
+
+
+class ApplicationRead(BaseModel):
+    id: uuid.UUID
+    number: str
+    item_code: str
+    item_name: Text
+    status: Literal["needs_more", "in_review", "approved", "rejected", "withdrawn"]
+    status_text: Text
+    instant: bool
+    community_id: str
+    applicant_id: str
+    data: dict[str, Any]
+    materials: dict[str, list[str]]
+    requests: list[MaterialRequestRead]
+    steps: list[StepRead]
+    submitted_at: datetime
+    decided_at: datetime | None
+    certificate_id: uuid.UUID | None = None
+
+
+class TaskRead(BaseModel):
+    application_id: uuid.UUID
+    step: str
+    kind: str
+    due_at: datetime | None
+
+
+class FileRead(BaseModel):
+    id: uuid.UUID
+    filename: str
+    content_type: str
+    size: int
+
+
+class CheckRead(BaseModel):
+    code: str
+    title: Text
+    holder: str
+    issuer: Text
+    issued_on: date
+    valid_until: date | None
+    standing: Literal["valid", "expired", "revoked"]
+    standing_text: Text

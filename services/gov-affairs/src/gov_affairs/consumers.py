@@ -1,0 +1,11 @@
+"""Event subscriptions: identity's places and grants (who lives where, who signs for a
+role over a place), through the shared place directory."""
+
+from __future__ import annotations
+
+from sc_core.places import Places, subscribe_places
+from sc_core.service import Runtime
+
+
+def register(runtime: Runtime, places: Places) -> None:
+    subscribe_places(runtime, places, name="places")

@@ -1,0 +1,47 @@
+"""The composition of gov-affairs: settings -> runtime -> the place directory -> the use
+cases -> the consumers and jobs that call them -> the app with its routers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from gov_affairs import consumers
+from gov_affairs.api import applications, approvals, certificates, files, items
+from gov_affairs.config import Settings
+from gov_affairs.db.models import PLACES, metadata
+from gov_affairs.usecases import Certificates, Files, Hall, UseCases
+from sc_core.places import Places
+from sc_core.service import Runtime, create_service_app
+
+MIGRATIONS = Path(__file__).parent / "db" / "migrations"
+ROUTERS = [items.router, files.router, applications.router, approvals.router, certificates.router]
+
+
+def build(settings: Settings) -> tuple[Runtime, UseCases]:
+    runtime = Runtime(settings, metadata)
+    places = Places(PLACES)
+    certs = Certificates(runtime.db, settings.public_base_url)
+    usecases = UseCases(
+        hall=Hall(runtime.db, places, certs),
+        certificates=certs,
+        files=Files(runtime.db, settings.material_max_bytes),
+    )
+    consumers.register(runtime, places)
+
+    async def sweep() -> None:
+        await usecases.hall.sweep(settings.approval_sweep_batch)
+
+    runtime.every(settings.approval_sweep_interval_s, "approval-sweeper", sweep)
+    return runtime, usecases
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    runtime, usecases = build(settings)
+    app = create_service_app(
+        settings, title="gov-affairs", runtime=runtime, migrations_dir=MIGRATIONS, routers=ROUTERS
+    )
+    app.state.usecases = usecases
+    return app

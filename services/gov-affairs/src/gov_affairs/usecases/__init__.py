@@ -1,0 +1,20 @@
+"""The use cases of gov-affairs, built once in :mod:`gov_affairs.main` and handed to the
+routes (``api/deps.py``), the consumers and the jobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gov_affairs.usecases.certificates import Certificates
+from gov_affairs.usecases.files import Files
+from gov_affairs.usecases.hall import Hall
+
+
+@dataclass(frozen=True)
+class UseCases:
+    hall: Hall
+    certificates: Certificates
+    files: Files
+
+
+__all__ = ["Certificates", "Files", "Hall", "UseCases"]
