@@ -24,6 +24,7 @@ DEFAULT_PUBLIC_PATHS = (
     r"/api/v1/visitor-passes/verify",  # a gate checking a visitor's QR pass
     r"/api/v1/payments/callbacks/(wechat|alipay)",  # payment providers: signed callbacks
     r"/api/v1/parking/anpr/[^/]+/(alarm-info-plate|isapi)",  # cameras: their token in the path
+    r"/api/v1/certificates/verify/[^/]+",  # anyone checking a certificate's code (its QR)
 )
 
 
