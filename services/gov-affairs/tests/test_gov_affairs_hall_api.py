@@ -11,6 +11,7 @@ from typing import Any
 
 from PIL import Image
 
+from gov_affairs.domain.approvals.calendar import CHINA
 from gov_affairs_helpers import Harness, eventually
 from sc_contracts.events import (
     GrantChange,
@@ -218,3 +219,33 @@ async def test_instant_grant_public_check_and_two_signers_in_order(
     )
     assert outsider.status_code == 404
     assert json.loads(json.dumps(r.json()))["steps"][1]["status"] == "approved"
+
+    # both elders are in the welfare register now: masked, paid once a month, counted per grid
+    reg = await h.client.get(
+        "/api/v1/welfare/register", headers=admin, params={"community_id": community}
+    )
+    assert reg.status_code == 200, reg.text
+    assert sorted(b["name"] for b in reg.json()["items"]) == ["王*英", "陈*兰"]
+    assert {b["programme_name"]["zh"] for b in reg.json()["items"]} == {"高龄补贴"}
+    denied = await h.client.get(
+        "/api/v1/welfare/register", headers=elder, params={"community_id": community}
+    )
+    assert denied.status_code == 403
+    today = datetime.now(UTC).astimezone(CHINA).date()
+    month = f"{today.year + today.month // 12}-{today.month % 12 + 1:02d}"
+    run = await h.client.post(
+        "/api/v1/welfare/payments", headers=admin, json={"community_id": community, "month": month}
+    )
+    assert run.json() == {"recorded": 2}, run.text
+    again = await h.client.post(
+        "/api/v1/welfare/payments", headers=admin, json={"community_id": community, "month": month}
+    )
+    assert again.json() == {"recorded": 0}
+    stats = await h.client.get(
+        "/api/v1/welfare/statistics",
+        headers=admin,
+        params={"community_id": community, "by": "grid", "month": month},
+    )
+    [grid] = stats.json()
+    assert (grid["place_id"], grid["active"]) == ("g-1", 2)
+    assert (grid["monthly_total"], grid["paid_in_month"]) == ("200.00", "200.00")

@@ -8,25 +8,34 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from gov_affairs import consumers
-from gov_affairs.api import applications, approvals, certificates, files, items
+from gov_affairs.api import applications, approvals, certificates, files, items, welfare
 from gov_affairs.config import Settings
 from gov_affairs.db.models import PLACES, metadata
-from gov_affairs.usecases import Certificates, Files, Hall, UseCases
+from gov_affairs.usecases import Certificates, Files, Hall, UseCases, Welfare
 from sc_core.places import Places
 from sc_core.service import Runtime, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
-ROUTERS = [items.router, files.router, applications.router, approvals.router, certificates.router]
+ROUTERS = [
+    items.router,
+    files.router,
+    applications.router,
+    approvals.router,
+    certificates.router,
+    welfare.router,
+]
 
 
 def build(settings: Settings) -> tuple[Runtime, UseCases]:
     runtime = Runtime(settings, metadata)
     places = Places(PLACES)
     certs = Certificates(runtime.db, settings.public_base_url)
+    register = Welfare(runtime.db)
     usecases = UseCases(
-        hall=Hall(runtime.db, places, certs),
+        hall=Hall(runtime.db, places, certs, register),
         certificates=certs,
         files=Files(runtime.db, settings.material_max_bytes),
+        welfare=register,
     )
     consumers.register(runtime, places)
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from gov_affairs.usecases import Certificates, Files, Hall, UseCases
+from gov_affairs.usecases import Certificates, Files, Hall, UseCases, Welfare
 
 
 def usecases(request: Request) -> UseCases:
@@ -26,6 +26,11 @@ def _files(request: Request) -> Files:
     return usecases(request).files
 
 
+def _welfare(request: Request) -> Welfare:
+    return usecases(request).welfare
+
+
+WelfareDep = Annotated[Welfare, Depends(_welfare)]
 HallDep = Annotated[Hall, Depends(_hall)]
 CertificatesDep = Annotated[Certificates, Depends(_certificates)]
 FilesDep = Annotated[Files, Depends(_files)]

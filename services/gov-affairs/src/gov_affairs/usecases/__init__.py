@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from gov_affairs.usecases.certificates import Certificates
 from gov_affairs.usecases.files import Files
 from gov_affairs.usecases.hall import Hall
+from gov_affairs.usecases.welfare import Welfare
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,7 @@ class UseCases:
     hall: Hall
     certificates: Certificates
     files: Files
+    welfare: Welfare
 
 
-__all__ = ["Certificates", "Files", "Hall", "UseCases"]
+__all__ = ["Certificates", "Files", "Hall", "UseCases", "Welfare"]

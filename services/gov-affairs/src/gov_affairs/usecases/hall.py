@@ -21,6 +21,7 @@ from gov_affairs.domain.hall import applications as dom
 from gov_affairs.domain.hall.catalogue import RESIDENT_ROLES, ServiceItem
 from gov_affairs.usecases.certificates import Certificates
 from gov_affairs.usecases.outbound import application_event, notify
+from gov_affairs.usecases.welfare import Welfare
 from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
@@ -65,10 +66,13 @@ def _problem(exc: dom.HallError) -> Problem:
 
 
 class Hall:
-    def __init__(self, db: Database, places: Places, certificates: Certificates) -> None:
+    def __init__(
+        self, db: Database, places: Places, certificates: Certificates, welfare: Welfare
+    ) -> None:
         self.db = db
         self.places = places
         self.certificates = certificates
+        self.welfare = welfare
 
     # the catalogue ------------------------------------------------------------------
     async def items(self, who: Caller, community_id: str) -> list[ServiceItem]:
@@ -361,6 +365,19 @@ class Hall:
             code = await self.certificates.issue(uow, row, item, app, now)
             issued = await self.certificates.of_application(uow, row.id)
             found.certificate_id = issued.id if issued is not None else None
+        if final is not None and final.outcome == "approved":
+            today = now.astimezone(CHINA).date()
+            await self.welfare.enrol_from(
+                uow,
+                item.code,
+                app,
+                dom.facts_for(item, app.data, app.materials, today),
+                community_id=row.community_id,
+                grid_id=row.grid_id,
+                building_id=row.building_id,
+                application_id=row.id,
+                today=today,
+            )
         for effect in effects:
             await notify(uow, row, item, effect, now, code=code)
         await uow.audit(

@@ -1,0 +1,108 @@
+"""The welfare register for the street office and the committee: the register (names
+masked, every read audited), monthly payments, statistics per grid and community."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from gov_affairs.api.deps import WelfareDep
+from gov_affairs.usecases.welfare import PROGRAMMES
+from sc_core.api import Page, Paging
+from sc_core.auth import CurrentCaller
+
+router = APIRouter(prefix="/api/v1/welfare", tags=["welfare"])
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+class BeneficiaryRead(BaseModel):
+    id: uuid.UUID
+    programme: str
+    programme_name: dict[str, str]
+    name: str  # masked
+    status: str
+    since: date
+    monthly_amount: Decimal | None
+    grid_id: str | None
+
+
+class PaymentsRun(BaseModel):
+    community_id: str = Field(min_length=1, max_length=64)
+    month: str = Field(pattern=MONTH)
+
+
+class PaymentsRecorded(BaseModel):
+    recorded: int
+
+
+class StatRead(BaseModel):
+    place_id: str
+    programme: str
+    programme_name: dict[str, str]
+    active: int
+    monthly_total: Decimal
+    paid_in_month: Decimal
+
+
+def _name(code: str) -> dict[str, str]:
+    p = PROGRAMMES.get(code)
+    return p.name.model_dump() if p else {"zh": code, "en": code}
+
+
+@router.get("/register", summary="The welfare register of a community (names masked; audited)")
+async def register(
+    who: CurrentCaller,
+    welfare: WelfareDep,
+    paging: Paging,
+    community_id: str = Query(min_length=1, max_length=64),
+    programme: str | None = Query(None, max_length=40),
+) -> Page[BeneficiaryRead]:
+    rows, total = await welfare.register(who, community_id, programme, paging.limit, paging.offset)
+    items = [
+        BeneficiaryRead(
+            id=r.id,
+            programme=r.programme,
+            programme_name=_name(r.programme),
+            name=r.name_masked,
+            status=r.status,
+            since=r.since,
+            monthly_amount=r.monthly_amount,
+            grid_id=r.grid_id,
+        )
+        for r in rows
+    ]
+    return Page[BeneficiaryRead].of(items, total, paging)
+
+
+@router.post("/payments", summary="Record the payments a month owes (each once)")
+async def payments(body: PaymentsRun, who: CurrentCaller, welfare: WelfareDep) -> PaymentsRecorded:
+    return PaymentsRecorded(
+        recorded=await welfare.record_payments(who, body.community_id, body.month)
+    )
+
+
+@router.get("/statistics", summary="Beneficiaries and amounts per grid or community")
+async def statistics(
+    who: CurrentCaller,
+    welfare: WelfareDep,
+    community_id: str = Query(min_length=1, max_length=64),
+    by: Literal["grid", "community"] = "grid",
+    month: str = Query(pattern=MONTH),
+) -> list[StatRead]:
+    stats = await welfare.statistics(who, community_id, by, month)
+    return [
+        StatRead(
+            place_id=s.place_id,
+            programme=s.programme,
+            programme_name=_name(s.programme),
+            active=s.active,
+            monthly_total=s.monthly_total,
+            paid_in_month=s.paid_in_month,
+        )
+        for s in stats
+    ]

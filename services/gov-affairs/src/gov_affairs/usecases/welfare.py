@@ -1,0 +1,243 @@
+"""The welfare register (民政): an approved application of a programme's service enrols its
+person; the street office records monthly payments (never twice a month), re-examines
+records and reads statistics per grid and community. Who a beneficiary is stays encrypted;
+lists show names masked, and every list of the register is an audited read."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+
+from gov_affairs.db.models import BeneficiaryRow, PaymentRow, WelfarePersonRow
+from gov_affairs.domain import defaults
+from gov_affairs.domain import welfare as w
+from gov_affairs.domain.certificates import mask_name
+from gov_affairs.domain.hall.applications import Application
+from sc_core.auth import Caller
+from sc_core.db.engine import Database
+from sc_core.db.uow import UnitOfWork
+from sc_core.errors import Problem
+from sc_core.privacy import get_cipher
+
+PROGRAMMES = {p.code: p for p in defaults.PROGRAMMES}
+BY_SERVICE = {p.service_item: p for p in defaults.PROGRAMMES if p.service_item}
+OFFICE_ROLES = frozenset({"gov_officer", "community_admin", "platform_admin"})
+
+
+@dataclass(frozen=True)
+class Listed:
+    id: uuid.UUID
+    programme: str
+    name_masked: str
+    status: str
+    since: date
+    monthly_amount: Decimal | None
+    grid_id: str | None
+
+
+class Welfare:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def enrol_from(
+        self,
+        uow: UnitOfWork,
+        item_code: str,
+        app: Application,
+        facts: dict[str, object],
+        *,
+        community_id: str,
+        grid_id: str | None,
+        building_id: str | None,
+        application_id: uuid.UUID,
+        today: date,
+    ) -> BeneficiaryRow | None:
+        """Inside the approving unit of work: the person enters the register under the
+        programme of the service, unless they already hold an open record of it."""
+        programme = BY_SERVICE.get(item_code)
+        number = app.data.get("id_number")
+        if programme is None or not isinstance(number, str):
+            return None
+        assessment = w.assess(programme, facts)
+        if assessment.eligible is not True:
+            return None
+        person = await self._person(uow, community_id, app, number)
+        record = w.enrol(
+            programme,
+            assessment,
+            person_ref=str(person.id),
+            community_id=community_id,
+            grid_id=grid_id,
+            since=today,
+        )
+        values = {
+            "id": uuid.uuid4(),
+            "person_id": person.id,
+            "programme": programme.code,
+            "application_id": application_id,
+            "community_id": community_id,
+            "grid_id": grid_id,
+            "building_id": building_id,
+            "status": record.status,
+            "since": record.since,
+            "monthly_amount": record.monthly_amount,
+            "next_review_on": record.next_review_on,
+        }
+        stmt = (
+            insert(BeneficiaryRow)
+            .values(**values)
+            .on_conflict_do_nothing()
+            .returning(BeneficiaryRow.id)
+        )
+        created = await uow.session.scalar(stmt)
+        return await uow.session.get(BeneficiaryRow, created) if created else None
+
+    async def _person(
+        self, uow: UnitOfWork, community_id: str, app: Application, number: str
+    ) -> WelfarePersonRow:
+        idx = get_cipher().blind_index(number, "id_number")
+        found = await uow.session.scalar(
+            select(WelfarePersonRow).where(
+                WelfarePersonRow.community_id == community_id, WelfarePersonRow.id_number_idx == idx
+            )
+        )
+        if found is not None:
+            return found
+        person = WelfarePersonRow(
+            id=uuid.uuid4(),
+            community_id=community_id,
+            name=str(app.data.get("name", "")),
+            id_number=number,
+            id_number_idx=idx,
+            phone=str(app.data["phone"]) if isinstance(app.data.get("phone"), str) else None,
+        )
+        uow.session.add(person)
+        await uow.session.flush()
+        return person
+
+    # the street office --------------------------------------------------------------
+    def _office(self, who: Caller, community_id: str) -> None:
+        p = who.principal
+        if not (p.is_platform_admin or community_id in p.scope_ids("community", OFFICE_ROLES)):
+            raise Problem(
+                403, "auth.out_of_scope", "The welfare register of this community is not yours"
+            )
+
+    async def register(
+        self, who: Caller, community_id: str, programme: str | None, limit: int, offset: int
+    ) -> tuple[list[Listed], int]:
+        from sqlalchemy import func
+
+        self._office(who, community_id)
+        async with self.db.uow() as uow:
+            where = [BeneficiaryRow.community_id == community_id]
+            if programme:
+                where.append(BeneficiaryRow.programme == programme)
+            total = await uow.session.scalar(
+                select(func.count()).select_from(BeneficiaryRow).where(*where)
+            )
+            rows = await uow.session.execute(
+                select(BeneficiaryRow, WelfarePersonRow.name)
+                .join(WelfarePersonRow, WelfarePersonRow.id == BeneficiaryRow.person_id)
+                .where(*where)
+                .order_by(BeneficiaryRow.since.desc(), BeneficiaryRow.id)
+                .limit(limit)
+                .offset(offset)
+            )
+            out = [
+                Listed(
+                    b.id,
+                    b.programme,
+                    mask_name(name),
+                    b.status,
+                    b.since,
+                    b.monthly_amount,
+                    b.grid_id,
+                )
+                for b, name in rows
+            ]
+            await uow.audit(
+                who,
+                "welfare.register_read",
+                "welfare_register",
+                community_id,
+                community_id=community_id,
+                detail={"rows": str(len(out))},
+            )
+            await uow.commit()
+            return out, int(total or 0)
+
+    async def record_payments(self, who: Caller, community_id: str, month: str) -> int:
+        """Every payment ``month`` owes, recorded once (a second run records nothing)."""
+        self._office(who, community_id)
+        async with self.db.uow() as uow:
+            rows = await uow.session.scalars(
+                select(BeneficiaryRow).where(
+                    BeneficiaryRow.community_id == community_id, BeneficiaryRow.status == "active"
+                )
+            )
+            made = 0
+            for b in rows:
+                due = w.payments_due(_domain(b), month)
+                if due is None:
+                    continue
+                stmt = insert(PaymentRow).values(
+                    beneficiary_id=b.id, month=month, amount=due.amount
+                )
+                result = await uow.session.execute(stmt.on_conflict_do_nothing())
+                made += result.rowcount or 0
+            await uow.audit(
+                who,
+                "welfare.payments",
+                "welfare_register",
+                community_id,
+                community_id=community_id,
+                detail={"month": month, "recorded": str(made)},
+            )
+            await uow.commit()
+            return made
+
+    async def statistics(
+        self, who: Caller, community_id: str, by: Literal["grid", "community"], month: str
+    ) -> list[w.Stat]:
+        self._office(who, community_id)
+        async with self.db.uow() as uow:
+            rows = list(
+                await uow.session.scalars(
+                    select(BeneficiaryRow).where(BeneficiaryRow.community_id == community_id)
+                )
+            )
+            paid = await uow.session.execute(
+                select(PaymentRow.beneficiary_id, PaymentRow.amount).where(
+                    PaymentRow.month == month
+                )
+            )
+            payments: dict[uuid.UUID, Decimal] = {bid: amount for bid, amount in paid}
+            records = []
+            for b in rows:
+                record = _domain(b)
+                if b.id in payments:
+                    record.payments.append(w.Payment(month=month, amount=payments[b.id]))
+                records.append(record)
+            return w.statistics(records, by=by, month=month)
+
+
+def _domain(b: BeneficiaryRow) -> w.Beneficiary:
+    return w.Beneficiary.model_validate(
+        {
+            "programme": b.programme,
+            "person_ref": str(b.person_id),
+            "community_id": b.community_id,
+            "grid_id": b.grid_id,
+            "status": b.status,
+            "since": b.since,
+            "monthly_amount": b.monthly_amount,
+            "next_review_on": b.next_review_on,
+        }
+    )
