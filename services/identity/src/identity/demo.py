@@ -13,6 +13,7 @@ import asyncio
 import os
 import sys
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -22,8 +23,10 @@ from identity.db.access import Door
 from identity.db.auth import Account, Grant
 from identity.db.models import metadata
 from identity.db.register import Building, Community, Grid, Household, Person, Room, Unit
+from identity.events import emit
 from identity.register import people
 from identity.roles import ROLES
+from sc_contracts.events import GrantChange, GrantChangedV1
 from sc_core.db import Database, platform_tables
 from sc_core.db.uow import UnitOfWork
 from sc_core.privacy import configure_cipher
@@ -198,16 +201,30 @@ async def _accounts(uow: UnitOfWork, demo: Demo, password: str, linked: dict[str
             person.account_id = account.id
         scope_type, scope_id = role_grant(role, demo)
         community = None if scope_type == "platform" else demo.community.id
-        uow.session.add(
-            Grant(
-                account_id=account.id,
-                role=role,
-                scope_type=scope_type,
-                scope_id=scope_id,
-                community_id=community,
-                created_by=ACTOR,
-            )
+        grant = Grant(
+            account_id=account.id,
+            role=role,
+            scope_type=scope_type,
+            scope_id=scope_id,
+            community_id=community,
+            created_by=ACTOR,
         )
+        uow.session.add(grant)
+        await uow.session.flush()
+        # as a grant given through the API is: services that route work by role learn it
+        data = GrantChangedV1(
+            aggregate_id=str(account.id),
+            account_id=str(account.id),
+            grant_id=str(grant.id),
+            change=GrantChange.GRANTED,
+            role=role,
+            scope_type=scope_type,
+            scope_id=scope_id,
+            community_id=str(community) if community else None,
+            changed_by=ACTOR,
+            changed_at=datetime.now(UTC),
+        )
+        await emit(uow, "community.grant.changed.v1", data, key=str(account.id))
 
 
 async def load_demo(db: Database, password: str) -> bool:
