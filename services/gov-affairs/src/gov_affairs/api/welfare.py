@@ -33,7 +33,7 @@ class BeneficiaryRead(BaseModel):
 
 class PaymentsRun(BaseModel):
     community_id: str = Field(min_length=1, max_length=64)
-    month: str = Field(pattern=MONTH)
+    month: str = Field(pattern=MONTH, examples=["2026-11"])
 
 
 class PaymentsRecorded(BaseModel):
