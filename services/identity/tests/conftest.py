@@ -40,6 +40,8 @@ def make_settings(
             "jwks_url": None,
             "jwt_signing_keys": "",
             "kafka_consumer_group": f"identity-test-{uuid.uuid4().hex[:8]}",
+            # the demo admins have no second factor; test_identity_mfa turns this on
+            "mfa_enforce_required_roles": False,
         }
         values.update(overrides)
         return Settings(**values)

@@ -70,6 +70,33 @@ def cases(f: Fixtures) -> list[Case]:
         Case("POST", "/api/v1/auth/logout", ALL, ok=204, special={None: 400}),  # needs a token
         Case("GET", "/.well-known/openid-configuration", PUBLIC),
         Case("GET", "/.well-known/jwks.json", PUBLIC),
+        # the hosted login page: without a client's request it explains, never redirects
+        Case("GET", "/oauth2/authorize", PUBLIC, ok=400),
+        Case("POST", "/oauth2/authorize", PUBLIC, ok=422),  # a form with no transaction
+        Case("GET", "/oauth2/logout", PUBLIC),  # no ID token hint: a "signed out" page
+        Case("GET", "/oauth2/userinfo", ALL),
+        Case("POST", "/oauth2/userinfo", ALL),
+        Case("GET", "/api/v1/oidc/clients", {"platform_admin"}),
+        Case(
+            "POST",
+            "/api/v1/oidc/clients",
+            {"platform_admin"},
+            ok=201,
+            json={"name": "合作方", "redirect_uris": ["https://partner.example.com/cb"]},
+        ),
+        Case(
+            "GET",
+            "/api/v1/oidc/clients/00000000-0000-4000-8000-000000000000",
+            {"platform_admin"},
+            ok=404,
+        ),
+        Case(
+            "PATCH",
+            "/api/v1/oidc/clients/00000000-0000-4000-8000-000000000000",
+            {"platform_admin"},
+            ok=404,
+            json={"name": "x"},
+        ),
         Case("GET", "/api/v1/me", ALL),
         Case(
             "POST",

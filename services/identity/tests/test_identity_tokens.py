@@ -78,6 +78,12 @@ async def test_logout_revokes_by_bearer_or_by_refresh_token(kit: IdentityKit) ->
     assert (await kit.client.post("/api/v1/auth/logout")).status_code == 400
 
 
+async def eddsa_kids(client) -> set[str]:  # type: ignore[no-untyped-def]
+    """The published access-token (EdDSA) keys; RS256 keys (ID tokens) rotate with them."""
+    keys = (await client.get("/.well-known/jwks.json")).json()["keys"]
+    return {k["kid"] for k in keys if k["alg"] == "EdDSA"}
+
+
 def kid_of(token: str) -> str:
     return str(jwt.get_unverified_header(token)["kid"])
 
@@ -95,7 +101,7 @@ async def test_key_rotation_keeps_old_tokens_valid_until_their_key_retires(
         assert rotated.status_code == 201 and rotated.json()["signing"] is True
         new = (await kit.login("police")).json()["access_token"]
         assert kid_of(new) == rotated.json()["kid"] != kid_of(old)
-        published = {k["kid"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]}
+        published = await eddsa_kids(client)
         assert published == {kid_of(old), kid_of(new)}
         for token in (old, new):
             assert (await client.get("/api/v1/me", headers=bearer(token))).status_code == 200
@@ -107,8 +113,10 @@ async def test_key_rotation_keeps_old_tokens_valid_until_their_key_retires(
         assert ring[kid_of(old)]["signing"] is False
         assert retire_at - datetime.now(UTC) > timedelta(seconds=900)  # old tokens outlive
         kit.keystore.clock = lambda: retire_at + timedelta(seconds=1)
-        published = {k["kid"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]}
+        published = await eddsa_kids(client)
         assert published == {kid_of(new)}
+        rsa = [k for k in (await client.get("/.well-known/jwks.json")).json()["keys"]]
+        assert [k["alg"] for k in rsa].count("RS256") == 1  # ID-token keys rotate alike
         response = await client.get("/api/v1/me", headers=bearer(old))
         assert response.status_code == 401 and response.json()["code"] == "auth.invalid_token"
         assert (await client.get("/api/v1/me", headers=bearer(new))).status_code == 200
@@ -151,7 +159,8 @@ async def test_rotate_keys_command(make_settings: Callable[..., Settings]) -> No
         )
         assert done.returncode == 0, done.stderr
         assert done.stdout.startswith("new signing key ed25519-")
-        assert len((await client.get("/.well-known/jwks.json")).json()["keys"]) == 2
+        keys = (await client.get("/.well-known/jwks.json")).json()["keys"]
+        assert sorted(k["alg"] for k in keys) == ["EdDSA", "EdDSA", "RS256", "RS256"]
 
 
 async def test_a_configured_key_ring_signs_with_its_first_key(
@@ -182,9 +191,19 @@ def test_settings_refuse_malformed_rings_and_production_placeholders() -> None:
             Settings(jwt_signing_keys=bad)
     production = {
         "environment": "production",
+        "jwt_issuer": "https://community.example.com",
+        "public_base_url": "https://community.example.com",
         "database_url": "postgresql+asyncpg://identity:s3cret@db:5432/identity",
         "field_encryption_keys": "k1:" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODk=",
     }
     with pytest.raises(ValidationError, match="jwt_signing_keys"):
         Settings(**production, jwt_signing_keys="change-me:" + entry.split(":")[1])
-    assert Settings(**production, jwt_signing_keys=entry).jwt_signing_keys == entry
+    with pytest.raises(ValidationError, match="RSA key"):  # ID tokens are RS256
+        Settings(**production, jwt_signing_keys=entry)
+    ring = f"{entry},{format_entry(generate_key('r1', algorithm='RS256'))}"
+    assert [k.algorithm for k in parse_key_ring(ring)] == ["EdDSA", "RS256"]
+    assert Settings(**production, jwt_signing_keys=ring).password_grant is False
+    with pytest.raises(ValidationError, match="https"):
+        Settings(**{**production, "jwt_issuer": "smart-community-identity"}, jwt_signing_keys=ring)
+    with pytest.raises(ValidationError, match="MFA_ENFORCE"):
+        Settings(**production, jwt_signing_keys=ring, mfa_enforce_required_roles=False)

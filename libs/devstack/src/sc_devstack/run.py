@@ -260,6 +260,7 @@ def service_env(
     idempotence: bool,
     jwks_url: str | None,
     mqtt: int,
+    issuer: str | None = None,
 ) -> dict[str, str]:
     env = {
         "SERVICE_NAME": info.name,
@@ -273,6 +274,17 @@ def service_env(
         env["DATABASE_AUTO_CREATE"] = "true"
     if jwks_url:
         env["JWKS_URL"] = jwks_url
+    if issuer:
+        # identity's OpenID issuer is this stack's gateway: a plain-http loopback URL, which
+        # OAuth allows for development (RFC 8252 §7.3); production refuses anything but https
+        env["JWT_ISSUER"] = issuer
+    if info.name == "identity":
+        if issuer:
+            env["PUBLIC_BASE_URL"] = issuer
+        # demo tooling and the tests log in with the password grant (off in production)
+        env["PASSWORD_GRANT_ENABLED"] = "true"  # noqa: S105 (a switch)
+        # the demo admins have no second factor: they may sign in without one here only
+        env["MFA_ENFORCE_REQUIRED_ROLES"] = os.environ.get("MFA_ENFORCE_REQUIRED_ROLES", "false")
     return env
 
 
@@ -331,18 +343,20 @@ def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> i
         if "identity" in ports
         else None
     )
+    issuer = f"http://127.0.0.1:{stack.gateway_port}"
     for info in services:
         stack.spawn(
             info.name,
             info.package,
             ports[info.name],
-            service_env(info, bootstrap, database_url, idempotence, jwks_url, mqtt),
+            service_env(info, bootstrap, database_url, idempotence, jwks_url, mqtt, issuer),
         )
     gateway_env = {
         "SERVICE_NAME": "gateway",
         "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
         "KAFKA_ENABLE_IDEMPOTENCE": str(idempotence).lower(),
         "UPSTREAMS": json.dumps({n: f"http://127.0.0.1:{p}" for n, p in ports.items()}),
+        "JWT_ISSUER": issuer,
     }
     if jwks_url:
         gateway_env["JWKS_URL"] = jwks_url
@@ -360,7 +374,9 @@ def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> i
             if info.has_demo:
                 env = {
                     **os.environ,
-                    **service_env(info, bootstrap, database_url, idempotence, jwks_url, mqtt),
+                    **service_env(
+                        info, bootstrap, database_url, idempotence, jwks_url, mqtt, issuer
+                    ),
                     "GATEWAY_URL": gateway.url,
                 }
                 subprocess.run([sys.executable, "-m", f"{info.package}.demo"], env=env, check=True)
@@ -370,7 +386,7 @@ def _run(stack: Stack, args: argparse.Namespace, stopping: dict[str, bool]) -> i
         # a small simulated fleet keeps reporting (device_ingestion.fleet)
         info = next(s for s in services if s.name == "device-ingestion")
         fleet_env = {
-            **service_env(info, bootstrap, database_url, idempotence, jwks_url, mqtt),
+            **service_env(info, bootstrap, database_url, idempotence, jwks_url, mqtt, issuer),
             "GATEWAY_URL": gateway.url,
             "SC_STATE_DIR": str(stack.state_dir),
         }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from pydantic import Field, model_validator
 
 from sc_core.settings import ServiceSettings
@@ -35,6 +37,26 @@ class Settings(ServiceSettings):
     # Where apps reach identity (through the gateway): the OpenID configuration's URLs.
     public_base_url: str = "http://127.0.0.1:8000"
 
+    # The password grant (username + password at the token endpoint) is for first-party
+    # mobile apps that cannot open a browser. Unset: on, except in production (where the
+    # Helm values set it false). Every other app signs in through the authorization code
+    # flow with PKCE on identity's hosted login page.
+    password_grant_enabled: bool | None = None
+
+    # OpenID Connect: how long an authorization code, the hosted page's login transaction
+    # and the browser's single sign-on session at identity live.
+    authorization_code_ttl_seconds: int = Field(default=120, ge=10, le=600)
+    login_transaction_ttl_seconds: int = Field(default=900, ge=60, le=3600)
+    sso_session_ttl_seconds: int = Field(default=8 * 3600, ge=60)
+
+    # Two-factor authentication: the roles that must have a second factor (TOTP, or SMS
+    # codes to the account's mobile). MFA_ENFORCE_REQUIRED_ROLES=false (make run only; a
+    # production start refuses it) lets such an account without a factor sign in with its
+    # password alone, so the demo accounts work; an account that enrolled always needs it.
+    mfa_required_roles: str = "platform_admin,community_admin,auditor,gov_officer"
+    mfa_enforce_required_roles: bool = True
+    totp_issuer_name: str = "智慧社区 Smart Community"
+
     visitor_pass_max_days: int = Field(default=30, ge=1)
     door_command_ttl_seconds: int = Field(default=30, ge=1)
 
@@ -48,6 +70,37 @@ class Settings(ServiceSettings):
         if self.jwt_signing_keys.strip():
             parse_key_ring(self.jwt_signing_keys)  # a malformed ring stops the process
         return self
+
+    @model_validator(mode="after")
+    def _production_is_strict(self) -> Settings:
+        if self.environment != "production":
+            return self
+        issuer = urlsplit(self.jwt_issuer)
+        if issuer.scheme != "https" or not issuer.hostname or issuer.query or issuer.fragment:
+            raise ValueError(
+                "JWT_ISSUER must be an https URL in production (OpenID Connect Discovery), "
+                f"not {self.jwt_issuer!r}"
+            )
+        if not self.public_base_url.startswith("https://"):
+            raise ValueError("PUBLIC_BASE_URL must be an https URL in production")
+        if not self.mfa_enforce_required_roles:
+            raise ValueError("MFA_ENFORCE_REQUIRED_ROLES=false is for development only")
+        if self.jwt_signing_keys.strip():
+            from identity.auth.keys import RS256, parse_key_ring
+
+            if not any(k.algorithm == RS256 for k in parse_key_ring(self.jwt_signing_keys)):
+                raise ValueError("JWT_SIGNING_KEYS needs an RSA key too (ID tokens are RS256)")
+        return self
+
+    @property
+    def password_grant(self) -> bool:
+        if self.password_grant_enabled is not None:
+            return self.password_grant_enabled
+        return self.environment != "production"
+
+    @property
+    def mfa_roles(self) -> frozenset[str]:
+        return frozenset(r.strip() for r in self.mfa_required_roles.split(",") if r.strip())
 
 
 def get_settings() -> Settings:

@@ -22,6 +22,7 @@ from identity.config import Settings
 from identity.db.access import Door
 from identity.db.auth import Account, Grant
 from identity.db.models import metadata
+from identity.db.oidc import OidcClient
 from identity.db.register import Building, Community, Grid, Household, Person, Room, Unit
 from identity.events import emit
 from identity.register import people
@@ -240,6 +241,32 @@ async def load_demo(db: Database, password: str) -> bool:
     return True
 
 
+CONSOLE_CLIENT = "console"
+
+
+async def ensure_console_client(db: Database, public_base_url: str) -> None:
+    """The web console as a first-party public client (PKCE, no consent), its URIs on this
+    stack's gateway (make run's port may change between runs, so this runs every time)."""
+    base = public_base_url.rstrip("/")
+    async with db.uow() as uow:
+        row = await uow.session.get(OidcClient, CONSOLE_CLIENT)
+        if row is None:
+            row = OidcClient(
+                client_id=CONSOLE_CLIENT,
+                name="智慧社区管理后台",
+                name_en="Smart Community console",
+                secret_hash=None,
+                first_party=True,
+                scopes=["openid", "profile", "roles"],
+                id_token_alg="RS256",  # noqa: S106 (an algorithm name)
+                created_by=ACTOR,
+            )
+            uow.session.add(row)
+        row.redirect_uris = [f"{base}/console/callback"]
+        row.post_logout_redirect_uris = [f"{base}/console/login"]
+        await uow.commit()
+
+
 def describe(password: str) -> str:
     lines = ["demo accounts (identity), password: " + password]
     for role in ROLES:
@@ -261,6 +288,7 @@ async def main() -> int:
     db = Database(settings.database_url, platform_tables(metadata), pool_size=1)
     try:
         created = await load_demo(db, password)
+        await ensure_console_client(db, settings.public_base_url)
     finally:
         await db.dispose()
     print("identity demo: " + ("loaded" if created else "already loaded"))

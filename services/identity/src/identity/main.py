@@ -17,6 +17,8 @@ from identity.api import (
     keys,
     me,
     moves,
+    oidc,
+    oidc_clients,
     passages,
     persons,
     visitors,
@@ -31,6 +33,8 @@ from sc_core.service import Runtime, create_service_app
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 ROUTERS = [
     auth.router,
+    oidc.router,
+    oidc_clients.router,
     keys.router,
     me.router,
     accounts.router,

@@ -1,4 +1,5 @@
-"""Login, token refresh, logout, discovery and the public keys."""
+"""The token endpoint (code exchange, refresh, password for first-party apps, client
+credentials) and logout. Discovery, JWKS and the hosted login page are in ``api/oidc.py``."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ import jwt
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
-from identity.api.deps import KeyStoreDep, SettingsDep, source_address
+from identity.api.deps import KeyStoreDep, source_address
 from identity.auth import refresh
 from identity.auth.login import Authenticator, Issued
 from identity.auth.schemas import LogoutRequest, TokenRequest, TokenResponse
 from identity.db.auth import RefreshToken
+from identity.oidc import token as oidc_token
 from sc_core.api import AuditorDep, UnitOfWorkDep
 from sc_core.auth import OptionalPrincipal, Principal
 from sc_core.errors import Problem
@@ -36,7 +38,7 @@ _TOKEN_BODY = {
 }
 
 
-async def _token_request(request: Request) -> TokenRequest:
+async def _token_request(request: Request) -> tuple[TokenRequest, dict[str, str]]:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     try:
         if media == "application/json":
@@ -49,7 +51,8 @@ async def _token_request(request: Request) -> TokenRequest:
             )
         if not isinstance(raw, dict):
             raise Problem(422, "request.validation_failed", "The body must be an object")
-        return TokenRequest.model_validate(raw)
+        form = {str(k): v for k, v in raw.items() if isinstance(v, str)}
+        return TokenRequest.model_validate(raw), form
     except ValueError as exc:  # bad JSON, bad form, or invalid fields
         errors = exc.errors(include_url=False) if isinstance(exc, ValidationError) else []
         fields = [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in errors]
@@ -82,34 +85,45 @@ def _missing(*names: str) -> Problem:
     "/api/v1/auth/token",
     response_model=TokenResponse,
     openapi_extra=_TOKEN_BODY,
-    summary="Log in (password), refresh, or get a token for a service account",
+    summary="Exchange a code (OpenID Connect), refresh, log in (password), or get a token "
+    "for a service account",
 )
 async def token(
     request: Request, response: Response, uow: UnitOfWorkDep, keys: KeyStoreDep, auditor: AuditorDep
 ) -> TokenResponse:
-    body = await _token_request(request)
+    body, form = await _token_request(request)
     auth = Authenticator(keys, auditor)
     address = source_address(request)
     grant = body.grant_type or ("refresh_token" if body.refresh_token else "password")
     issued: Issued
+    response.headers.update(NO_STORE)
+    if grant == "authorization_code":
+        return TokenResponse.model_validate(
+            await oidc_token.exchange_code(request, uow, keys, form)
+        )
     if grant == "password":
         if not body.username or not body.password:
             raise _missing("username", "password")
-        issued = await auth.password(uow, body.username, body.password, address, request)
+        issued = await auth.password(
+            uow, body.username, body.password, address, request, otp=body.otp
+        )
     elif grant == "refresh_token":
         if not body.refresh_token:
             raise _missing("refresh_token")
+        await oidc_token.check_refresh_client(
+            uow, body.refresh_token, _basic_client(request), body.client_id
+        )
         issued = await auth.refresh(uow, body.refresh_token, request)
     else:
         client = _basic_client(request) or (body.client_id or "", body.client_secret or "")
         if not client[0] or not client[1]:
             raise _missing("client_id", "client_secret")
         issued = await auth.client_credentials(uow, client[0], client[1], address, request)
-    response.headers.update(NO_STORE)
     return TokenResponse(
         access_token=issued.access_token,
         expires_in=issued.expires_in,
         refresh_token=issued.refresh_token,
+        scope=issued.scope,
     )
 
 
@@ -151,28 +165,3 @@ async def logout(
         )
         await uow.commit()
     return Response(status_code=204, headers=NO_STORE)
-
-
-@router.get("/.well-known/openid-configuration", summary="OpenID Provider metadata")
-async def openid_configuration(settings: SettingsDep) -> dict[str, Any]:
-    base = settings.public_base_url.rstrip("/")
-    return {
-        "issuer": settings.jwt_issuer,
-        "jwks_uri": f"{base}/.well-known/jwks.json",
-        "token_endpoint": f"{base}/api/v1/auth/token",
-        "userinfo_endpoint": f"{base}/api/v1/me",
-        "end_session_endpoint": f"{base}/api/v1/auth/logout",
-        "grant_types_supported": ["password", "refresh_token", "client_credentials"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        "response_types_supported": ["token"],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["EdDSA"],
-        "token_endpoint_auth_signing_alg_values_supported": ["EdDSA"],
-        "claims_supported": ["sub", "kind", "name", "roles", "grants", "iss", "aud", "exp", "iat"],
-    }
-
-
-@router.get("/.well-known/jwks.json", summary="The public keys that verify access tokens")
-async def jwks(response: Response, keys: KeyStoreDep, settings: SettingsDep) -> dict[str, Any]:
-    response.headers["Cache-Control"] = f"public, max-age={min(300, settings.jwks_cache_seconds)}"
-    return await keys.jwks()

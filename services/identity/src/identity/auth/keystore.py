@@ -19,7 +19,15 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from identity.auth.keys import SigningKey, generate_key, jwks, key_from_seed, parse_key_ring
+from identity.auth.keys import (
+    ALGORITHM,
+    ALGORITHMS,
+    SigningKey,
+    generate_key,
+    jwks,
+    key_from_seed,
+    parse_key_ring,
+)
 from identity.auth.keys import signing_key as choose_signing_key
 from identity.config import Settings
 from identity.db.auth import SigningKeyRow
@@ -62,33 +70,47 @@ class KeyStore:
         self._keys = keys
         self._loaded_at = time.monotonic()
 
-    async def signing_key(self) -> SigningKey:
-        key = choose_signing_key(await self.keys(), self.clock())
+    async def signing_key(self, algorithm: str = ALGORITHM) -> SigningKey:
+        key = choose_signing_key(await self.keys(), self.clock(), algorithm)
         if key is None:
-            raise Problem(503, "auth.no_signing_key", "identity has no active signing key")
+            raise Problem(
+                503, "auth.no_signing_key", f"identity has no active {algorithm} signing key"
+            )
         return key
+
+    async def algorithms(self) -> list[str]:
+        """The algorithms identity can sign with now (EdDSA, and RS256 unless a config ring
+        holds no RSA key)."""
+        keys, now = await self.keys(), self.clock()
+        return [a for a in ALGORITHMS if choose_signing_key(keys, now, a) is not None]
 
     async def jwks(self) -> dict[str, Any]:
         return jwks(await self.keys(), self.clock())
 
     # writing -----------------------------------------------------------------------
     async def ensure_key(self) -> None:
-        """Create the first key of a database ring (idempotent, safe across replicas)."""
+        """Create the first key of each algorithm of a database ring (idempotent, safe
+        across replicas; a ring made before RS256 existed gets its RSA key here)."""
         if self.from_config or self.db is None:
             return
         async with self.db.uow() as uow:
             await uow.session.execute(select(func.pg_advisory_xact_lock(_INIT_LOCK)))
-            if await uow.session.scalar(select(func.count()).select_from(SigningKeyRow)):
+            have = set(await uow.session.scalars(select(SigningKeyRow.algorithm).distinct()))
+            missing = [a for a in ALGORITHMS if a not in have]
+            if not missing:
                 return
             now = self.clock()
-            uow.session.add(_to_row(generate_key(activates_at=now), "bootstrap"))
+            for algorithm in missing:
+                key = generate_key(algorithm=algorithm, activates_at=now)
+                uow.session.add(_to_row(key, "bootstrap"))
             await uow.commit()
         await self.reload()
 
     async def rotate(
         self, uow: UnitOfWork, *, actor: str, activate_in: int | None = None
     ) -> SigningKey:
-        """Add a key that signs from ``now + activate_in``; retire the keys before it."""
+        """Add a key of each algorithm that signs from ``now + activate_in``; retire the
+        keys before them. Returns the EdDSA key (the one access tokens are signed with)."""
         if self.from_config:
             raise Conflict(
                 "auth.keys_managed_by_config",
@@ -98,18 +120,20 @@ class KeyStore:
             self.settings.jwt_key_activation_delay_seconds if activate_in is None else activate_in
         )
         now = self.clock()
-        key = generate_key(activates_at=now + timedelta(seconds=delay))
-        assert key.activates_at is not None
+        activates = now + timedelta(seconds=delay)
+        # ID tokens live as long as access tokens; both retire after the same grace
         grace = timedelta(
             seconds=self.settings.access_token_ttl_seconds + self.settings.jwt_leeway_seconds
         )
         await uow.session.execute(
             update(SigningKeyRow)
             .where(SigningKeyRow.publish_until.is_(None))
-            .values(publish_until=key.activates_at + grace)
+            .values(publish_until=activates + grace)
         )
-        uow.session.add(_to_row(key, actor))
-        return key
+        made = [generate_key(algorithm=a, activates_at=activates) for a in ALGORITHMS]
+        for key in made:
+            uow.session.add(_to_row(key, actor))
+        return made[0]
 
     def forget(self) -> None:
         """Re-read the ring on next use (after this replica rotated)."""
@@ -127,6 +151,7 @@ def _to_row(key: SigningKey, actor: str) -> SigningKeyRow:
     assert key.activates_at is not None
     return SigningKeyRow(
         kid=key.kid,
+        algorithm=key.algorithm,
         seed=key.seed,
         activates_at=key.activates_at,
         publish_until=key.publish_until,

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from identity.auth import lockout, refresh
 from identity.auth.keystore import KeyStore
 from identity.auth.passwords import verify_password_async
-from identity.auth.tokens import issue_access_token
+from identity.auth.tokens import access_claims, issue_access_token, sign
 from identity.db.auth import Account, Grant, LoginAddress
 from sc_core.audit import Auditor
 from sc_core.auth import Grant as ClaimGrant
@@ -28,6 +28,7 @@ class Issued:
     access_token: str
     expires_in: int
     refresh_token: str | None = None
+    scope: str | None = None
 
 
 def invalid_credentials() -> Problem:
@@ -53,12 +54,79 @@ class Authenticator:
 
     # grants ------------------------------------------------------------------------
     async def password(
-        self, uow: UnitOfWork, username: str, password: str, address: str, request: Request
+        self,
+        uow: UnitOfWork,
+        username: str,
+        password: str,
+        address: str,
+        request: Request,
+        otp: str | None = None,
     ) -> Issued:
+        if not self.settings.password_grant:
+            raise Problem(
+                400,
+                "auth.unsupported_grant_type",
+                "The password grant is off here; sign in through the hosted login page "
+                "(authorization code flow)",
+                error="unsupported_grant_type",
+            )
+        account = await self.check_login(uow, username, password, address, request)
+        await self._second_factor(uow, account, otp, address, request)
+        return await self._issue(uow, account, request, with_refresh=True, grant="password")
+
+    async def check_login(
+        self, uow: UnitOfWork, username: str, password: str, address: str, request: Request
+    ) -> Account:
+        """The account whose password this is, through the lockout checks (the hosted
+        login page and the password grant share it); a Problem otherwise."""
         account = await self._find(uow, username, kind="user")
         await self._check_password(uow, account, password, address, request)
         assert account is not None
-        return await self._issue(uow, account, request, with_refresh=True, grant="password")
+        return account
+
+    async def _second_factor(
+        self, uow: UnitOfWork, account: Account, otp: str | None, address: str, request: Request
+    ) -> None:
+        from identity.mfa import factors
+
+        state = await factors.status(uow, self.settings, account)
+        if state.must_enrol:
+            raise Problem(
+                403,
+                "auth.mfa_enrolment_required",
+                "This account must set up two-step verification; sign in on the hosted "
+                "login page once to do it",
+                error="invalid_grant",
+            )
+        if not state.needs_second_factor:
+            return
+        if not otp:
+            raise unauthorized(
+                "auth.mfa_required", "A second factor (otp) is needed", error="invalid_grant"
+            )
+        if await factors.check(uow, account.id, otp) is None:
+            await self.second_factor_failed(uow, account, address, request)
+            raise unauthorized(
+                "mfa.invalid_code", "The code is wrong or was used", error="invalid_grant"
+            )
+
+    async def ensure_unlocked(
+        self, uow: UnitOfWork, account: Account, address: str, request: Request
+    ) -> None:
+        """A Problem when the address is blocked or the account locked (second step)."""
+        now = datetime.now(UTC)
+        counter = await self._address(uow, address)
+        if wait := lockout.seconds_left(counter.blocked_until, now):
+            raise _too_many(wait)
+        if wait := lockout.seconds_left(account.locked_until, now):
+            raise _locked(wait)
+
+    async def second_factor_failed(
+        self, uow: UnitOfWork, account: Account, address: str, request: Request
+    ) -> None:
+        """A wrong second factor counts like a wrong password (account and address)."""
+        counter = await self._address(uow, address)
+        await self._failed(uow, account, counter, datetime.now(UTC), request, "bad_otp")
 
     async def client_credentials(
         self, uow: UnitOfWork, client_id: str, secret: str, address: str, request: Request
@@ -93,11 +161,14 @@ class Authenticator:
         if account is None or account.status != "active":
             raise unauthorized("auth.invalid_refresh_token", "The refresh token is not valid")
         grants = await self._grants(uow, account)
-        access = await issue_access_token(
-            self.keystore, account, grants, session_id=rotation.family_id, now=now
-        )
+        claims = access_claims(self.settings, account, grants, now, rotation.family_id)
+        if rotation.client_id is not None:  # a chain of the authorization code flow
+            claims.update({"client_id": rotation.client_id, "scope": rotation.scope or ""})
+        access = await sign(self.keystore, claims)
         await uow.commit()
-        return Issued(access, self.settings.access_token_ttl_seconds, rotation.token)
+        return Issued(
+            access, self.settings.access_token_ttl_seconds, rotation.token, rotation.scope
+        )
 
     # steps -------------------------------------------------------------------------
     async def _find(self, uow: UnitOfWork, name: str, *, kind: str) -> Account | None:
@@ -124,13 +195,7 @@ class Authenticator:
             raise _too_many(wait)
         if account is not None and (wait := lockout.seconds_left(account.locked_until, now)):
             await self._failed(uow, None, counter, now, request, "locked")
-            raise Problem(
-                423,
-                "auth.account_locked",
-                f"The account is locked after repeated failed logins; try again in {wait} s",
-                headers={"Retry-After": str(wait)},
-                retry_after=wait,
-            )
+            raise _locked(wait)
         if not await verify_password_async(password, account.password_hash if account else None):
             await self._failed(uow, account, counter, now, request, "bad_password")
             raise invalid_credentials()
@@ -191,6 +256,20 @@ class Authenticator:
         rows = await uow.session.scalars(select(Grant).where(Grant.account_id == account.id))
         return list(rows)
 
+    async def audit_login(
+        self, uow: UnitOfWork, account: Account, request: Request, **detail: str
+    ) -> None:
+        grants = await self._grants(uow, account)
+        await self.auditor.within(
+            uow,
+            action="auth.login",
+            resource_type="account",
+            resource_id=str(account.id),
+            principal=as_principal(account, grants),
+            request=request,
+            detail=detail,
+        )
+
     async def _issue(
         self, uow: UnitOfWork, account: Account, request: Request, *, with_refresh: bool, grant: str
     ) -> Issued:
@@ -214,6 +293,16 @@ class Authenticator:
         )
         await uow.commit()
         return Issued(access, self.settings.access_token_ttl_seconds, token)
+
+
+def _locked(wait: int) -> Problem:
+    return Problem(
+        423,
+        "auth.account_locked",
+        f"The account is locked after repeated failed logins; try again in {wait} s",
+        headers={"Retry-After": str(wait)},
+        retry_after=wait,
+    )
 
 
 def _too_many(wait: int) -> Problem:

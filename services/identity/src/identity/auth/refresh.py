@@ -26,6 +26,8 @@ class Rotation:
     family_id: uuid.UUID | None
     token: str | None
     reused: bool = False
+    client_id: str | None = None  # chains of the authorization code flow
+    scope: str | None = None
 
 
 async def issue(
@@ -34,6 +36,10 @@ async def issue(
     now: datetime,
     ttl_seconds: int,
     family_id: uuid.UUID | None = None,
+    *,
+    client_id: str | None = None,
+    scope: str | None = None,
+    sso_session_id: uuid.UUID | None = None,
 ) -> tuple[str, uuid.UUID]:
     """A new refresh token (the secret, returned once) and its family id."""
     token = new_secret()
@@ -45,6 +51,9 @@ async def issue(
             token_hash=token_digest(token),
             issued_at=now,
             expires_at=now + timedelta(seconds=ttl_seconds),
+            client_id=client_id,
+            scope=scope,
+            sso_session_id=sso_session_id,
         )
     )
     return token, family
@@ -63,8 +72,17 @@ async def rotate(session: AsyncSession, token: str, now: datetime, ttl_seconds: 
     if row.expires_at <= now:
         raise unauthorized("auth.refresh_token_expired", "The refresh token has expired")
     row.used_at = now
-    new, _ = await issue(session, row.account_id, now, ttl_seconds, row.family_id)
-    return Rotation(row.account_id, row.family_id, new)
+    new, _ = await issue(
+        session,
+        row.account_id,
+        now,
+        ttl_seconds,
+        row.family_id,
+        client_id=row.client_id,
+        scope=row.scope,
+        sso_session_id=row.sso_session_id,
+    )
+    return Rotation(row.account_id, row.family_id, new, client_id=row.client_id, scope=row.scope)
 
 
 async def revoke_family(

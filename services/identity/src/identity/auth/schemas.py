@@ -21,12 +21,24 @@ class TokenRequest(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    grant_type: Literal["password", "refresh_token", "client_credentials"] | None = None
+    grant_type: (
+        Literal["authorization_code", "password", "refresh_token", "client_credentials"] | None
+    ) = None
     username: Name | None = None
     password: Secret | None = None
     refresh_token: Secret | None = None
     client_id: Name | None = None
     client_secret: Secret | None = None
+    code: Secret | None = Field(default=None, description="authorization_code: the code")
+    redirect_uri: Annotated[str, Field(max_length=2000)] | None = None
+    code_verifier: Annotated[str, Field(min_length=43, max_length=128)] | None = Field(
+        default=None, description="authorization_code: the PKCE verifier (RFC 7636)"
+    )
+    otp: Annotated[str, Field(min_length=6, max_length=32)] | None = Field(
+        default=None,
+        description="Password grant: the second factor (TOTP or a recovery code) of an "
+        "account that has one.",
+    )
 
 
 class TokenResponse(BaseModel):
@@ -36,6 +48,10 @@ class TokenResponse(BaseModel):
     refresh_token: str | None = Field(
         default=None, description="Opaque; rotated on every use. None for client credentials."
     )
+    id_token: str | None = Field(
+        default=None, description="authorization_code with scope openid: the ID token"
+    )
+    scope: str | None = Field(default=None, description="The scope granted (code flow)")
 
 
 class LogoutRequest(BaseModel):

@@ -57,6 +57,11 @@ class RefreshToken(Base):
     used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(String(32))
+    # set for chains issued through the authorization code flow: the client that must
+    # present them, the scope granted, and the browser session (ended by RP logout)
+    client_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    scope: Mapped[str | None] = mapped_column(Text)
+    sso_session_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
 
 
 class LoginAddress(Base):

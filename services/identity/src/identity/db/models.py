@@ -3,6 +3,8 @@
 from identity.db.access import Door, Passage, VisitorPass
 from identity.db.auth import Account, Grant, LoginAddress, RefreshToken, SigningKeyRow
 from identity.db.base import Base
+from identity.db.mfa import RecoveryCode, TotpFactor
+from identity.db.oidc import AuthorizationCode, Consent, OidcClient, SsoSession
 from identity.db.register import (
     Building,
     Community,
@@ -18,19 +20,25 @@ metadata = Base.metadata
 
 __all__ = [
     "Account",
+    "AuthorizationCode",
     "Building",
     "Community",
+    "Consent",
     "Door",
     "Grant",
     "Grid",
     "Household",
     "LoginAddress",
+    "OidcClient",
     "Passage",
     "Person",
+    "RecoveryCode",
     "RefreshToken",
     "Residency",
     "Room",
     "SigningKeyRow",
+    "SsoSession",
+    "TotpFactor",
     "Unit",
     "VisitorPass",
     "metadata",

@@ -1,0 +1,331 @@
+"""The hosted login page: the steps between a client's authorization request and the code.
+
+password → (second factor | enrolment → recovery codes) → (consent, third-party clients)
+→ authorization code. A valid single sign-on cookie skips to the consent check. Every
+step re-validates the client's request through Authlib, so nothing a browser posts can
+change the client, the redirect URI, the scope or the PKCE challenge.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from authlib.oauth2.rfc6749.errors import OAuth2Error
+from authlib.oauth2.rfc6749.util import scope_to_list
+from fastapi import Request
+from sqlalchemy import select
+from starlette.responses import RedirectResponse, Response
+
+from identity.api.deps import source_address
+from identity.auth.keystore import KeyStore
+from identity.auth.login import Authenticator
+from identity.config import Settings
+from identity.db.auth import Account, Grant
+from identity.db.oidc import Consent
+from identity.mfa import factors, totp
+from identity.oidc import pages, sessions
+from identity.oidc.models import Client, User
+from identity.oidc.server import Context, OidcServer, make_request
+from identity.oidc.txn import COOKIE_PATH, CSRF_COOKIE, SSO_COOKIE, Txn
+from sc_core.audit import Auditor
+from sc_core.db.uow import UnitOfWork
+from sc_core.errors import Problem
+
+AUTHORIZE_PATH = "/oauth2/authorize"
+AMR_PASSWORD, AMR_OTP, AMR_MFA = "pwd", "otp", "mfa"
+
+
+class LoginFlow:
+    def __init__(
+        self,
+        request: Request,
+        uow: UnitOfWork,
+        keystore: KeyStore,
+        auditor: Auditor,
+    ) -> None:
+        self.request = request
+        self.uow = uow
+        self.keystore = keystore
+        self.settings: Settings = keystore.settings
+        self.auth = Authenticator(keystore, auditor)
+        self.server = OidcServer(Context(uow, keystore, asyncio.get_running_loop()))
+        self.secure = self.settings.jwt_issuer.startswith("https://")
+        self.cookies: list[tuple[str, str, int]] = []
+
+    # entry points ---------------------------------------------------------------------
+    async def start(self, query: dict[str, str]) -> Response:
+        accept = self.request.headers.get("accept-language", "")
+        lang = pages.pick_lang(query.get("lang"), query.get("ui_locales"), accept=accept)
+        checked = await self._validate(query, lang)
+        if isinstance(checked, Response):
+            return checked
+        prompt = set((query.get("prompt") or "").split())
+        if "login" not in prompt:
+            sso = await sessions.from_cookie(self.uow, self.request.cookies.get(SSO_COOKIE))
+            if sso is not None:
+                txn = Txn.new(query, None, lang, self.settings.login_transaction_ttl_seconds)
+                txn.account, txn.amr, txn.sso = str(sso.account_id), list(sso.amr), str(sso.id)
+                txn.auth_time = int(sso.auth_time.timestamp())
+                return await self._decide(txn, checked)
+        if "none" in prompt:
+            return self._redirect_error(query, "login_required")
+        csrf = self.request.cookies.get(CSRF_COOKIE)
+        txn = Txn.new(query, csrf, lang, self.settings.login_transaction_ttl_seconds)
+        return self._page("login", txn, client=checked)
+
+    async def submit(self, form: dict[str, str]) -> Response:
+        txn = Txn.open(form.get("txn", ""), self.request.cookies.get(CSRF_COOKIE))
+        if txn is None:
+            lang = pages.pick_lang(accept=self.request.headers.get("accept-language", ""))
+            return self._message(lang, "oidc.expired", status=400)
+        if lang := form.get("lang"):
+            txn.lang = pages.pick_lang(lang)
+        checked = await self._validate(txn.query, txn.lang)
+        if isinstance(checked, Response):
+            return checked
+        step = getattr(self, f"_step_{txn.step}", None)
+        if step is None:
+            return self._message(txn.lang, "oidc.expired", status=400)
+        response: Response = await step(txn, checked, form)
+        return response
+
+    # steps ---------------------------------------------------------------------------
+    async def _step_password(self, txn: Txn, client: Client, form: dict[str, str]) -> Response:
+        username, password = form.get("username", "").strip(), form.get("password", "")
+        if not username or not password:
+            return self._page("login", txn, client=client, error="missing", username=username)
+        try:
+            account = await self.auth.check_login(
+                self.uow, username, password, self._address(), self.request
+            )
+        except Problem as problem:
+            return self._page("login", txn, client=client, error=problem.code, username=username)
+        txn.account, txn.amr = str(account.id), [AMR_PASSWORD]
+        state = await factors.status(self.uow, self.settings, account)
+        if state.enrolled:
+            txn.step = "mfa"
+            await self.uow.commit()  # the lockout counters the password check reset
+            return self._page("mfa", txn)
+        if state.must_enrol:
+            return await self._enrol(txn, account)
+        return await self._finish(txn, client, account)
+
+    async def _step_mfa(self, txn: Txn, client: Client, form: dict[str, str]) -> Response:
+        account = await self._account(txn)
+        if account is None:
+            return self._message(txn.lang, "oidc.expired", status=400)
+        try:
+            await self.auth.ensure_unlocked(self.uow, account, self._address(), self.request)
+        except Problem as problem:
+            return self._page("mfa", txn, error=problem.code)
+        method = await factors.check(self.uow, account.id, form.get("code", ""))
+        if method is None:
+            await self.auth.second_factor_failed(self.uow, account, self._address(), self.request)
+            return self._page("mfa", txn, error="mfa.invalid_code")
+        txn.amr = [AMR_PASSWORD, AMR_OTP, AMR_MFA]
+        return await self._finish(txn, client, account)
+
+    async def _enrol(self, txn: Txn, account: Account, error: str | None = None) -> Response:
+        """The enrolment page: a new secret, or the pending one again after a wrong code."""
+        pending = await factors.pending_secret(self.uow, account.id) if error else None
+        secret = pending or await factors.start_totp(self.uow, account.id)
+        await self.uow.commit()
+        txn.step = "enrol"
+        uri = totp.provisioning_uri(secret, account.username, self.settings.totp_issuer_name)
+        grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+        return self._page("enrol", txn, secret_grouped=grouped, otpauth=uri, error=error)
+
+    async def _step_enrol(self, txn: Txn, client: Client, form: dict[str, str]) -> Response:
+        account = await self._account(txn)
+        if account is None:
+            return self._message(txn.lang, "oidc.expired", status=400)
+        codes = await factors.confirm_totp(self.uow, account.id, form.get("code", ""))
+        if codes is None:
+            await self.auth.second_factor_failed(self.uow, account, self._address(), self.request)
+            return await self._enrol(txn, account, error="mfa.invalid_code")
+        await self.auth.auditor.within(
+            self.uow,
+            action="auth.mfa_enrolled",
+            resource_type="account",
+            resource_id=str(account.id),
+            request=self.request,
+            detail={"factor": "totp"},
+        )
+        await self.uow.commit()
+        txn.step, txn.amr = "enrolled", [AMR_PASSWORD, AMR_OTP, AMR_MFA]
+        return self._page("recovery", txn, codes=codes)
+
+    async def _step_enrolled(self, txn: Txn, client: Client, form: dict[str, str]) -> Response:
+        account = await self._account(txn)
+        if account is None:
+            return self._message(txn.lang, "oidc.expired", status=400)
+        return await self._finish(txn, client, account)
+
+    async def _step_consent(self, txn: Txn, client: Client, form: dict[str, str]) -> Response:
+        if form.get("decision") != "allow":
+            return self._redirect_error(txn.query, "access_denied")
+        assert txn.account is not None
+        account_id = uuid.UUID(txn.account)
+        row = await self.uow.session.get(Consent, (account_id, client.row.client_id))
+        wanted = scope_to_list(client.get_allowed_scope(txn.query.get("scope"))) or []
+        if row is None:
+            row = Consent(account_id=account_id, client_id=client.row.client_id, scopes=[])
+            self.uow.session.add(row)
+        row.scopes = sorted(set(row.scopes) | set(wanted))
+        row.granted_at = datetime.now(UTC)
+        await self.auth.auditor.within(
+            self.uow,
+            action="oidc.consent",
+            resource_type="oidc_client",
+            resource_id=client.row.client_id,
+            request=self.request,
+            detail={"account": txn.account, "scopes": " ".join(wanted)},
+        )
+        return await self._issue_code(txn)
+
+    # finishing -----------------------------------------------------------------------
+    async def _finish(self, txn: Txn, client: Client, account: Account) -> Response:
+        """The person is signed in: a browser session, then consent or the code."""
+        sso, secret = await sessions.start(
+            self.uow, account.id, txn.amr, self.settings.sso_session_ttl_seconds
+        )
+        await self.auth.audit_login(
+            self.uow,
+            account,
+            self.request,
+            grant="authorization_code",
+            client=client.row.client_id,
+            amr=" ".join(txn.amr),
+        )
+        await self.uow.commit()
+        txn.sso, txn.auth_time = str(sso.id), int(sso.auth_time.timestamp())
+        self.cookies.append((SSO_COOKIE, secret, self.settings.sso_session_ttl_seconds))
+        return await self._decide(txn, client)
+
+    async def _decide(self, txn: Txn, client: Client) -> Response:
+        if not client.row.first_party:
+            assert txn.account is not None
+            row = await self.uow.session.get(
+                Consent, (uuid.UUID(txn.account), client.row.client_id)
+            )
+            wanted = set(scope_to_list(client.get_allowed_scope(txn.query.get("scope"))) or [])
+            if row is None or not wanted <= set(row.scopes):
+                if "none" in (txn.query.get("prompt") or "").split():
+                    return self._redirect_error(txn.query, "consent_required")
+                txn.step = "consent"
+                return self._page("consent", txn, client=client, scopes=sorted(wanted))
+        return await self._issue_code(txn)
+
+    async def _issue_code(self, txn: Txn) -> Response:
+        assert txn.account is not None and txn.auth_time is not None
+        account = await self._account(txn)
+        if account is None or account.status != "active":
+            return self._message(txn.lang, "auth.account_disabled", status=403)
+        grants = list(
+            await self.uow.session.scalars(select(Grant).where(Grant.account_id == account.id))
+        )
+        user = User(
+            account,
+            grants,
+            datetime.fromtimestamp(txn.auth_time, UTC),
+            list(txn.amr),
+            uuid.UUID(txn.sso) if txn.sso else None,
+        )
+        request = self._oauth_request(txn.query)
+
+        def step() -> Any:
+            grant = self.server.get_consent_grant(request, end_user=user)
+            return self.server.create_authorization_response(request, grant_user=user, grant=grant)
+
+        _status, _, headers = await self.server.run(step)
+        await self.uow.commit()
+        location = dict(headers).get("Location", "")
+        return self._with_cookies(RedirectResponse(location, status_code=302))
+
+    # helpers -------------------------------------------------------------------------
+    async def _validate(self, query: dict[str, str], lang: str) -> Client | Response:
+        """The client of a valid authorization request, or the answer to a bad one: a
+        redirect with the error when the redirect URI is the client's, else a page."""
+        request = self._oauth_request(query)
+        try:
+            grant = await self.server.run(lambda: self.server.get_consent_grant(request))
+        except OAuth2Error as error:
+            if error.redirect_uri:
+                _status, _, headers = error()
+                location = dict(headers).get("Location")
+                if location:
+                    return RedirectResponse(location, status_code=302)
+            return self._message(lang, "oidc.invalid_request", status=400, detail=error.error)
+        client: Client = grant.request.client
+        return client
+
+    def _oauth_request(self, query: dict[str, str]) -> Any:
+        base = self.settings.public_base_url.rstrip("/")
+        return make_request("GET", f"{base}{AUTHORIZE_PATH}?{urlencode(query)}", query, {})
+
+    def _redirect_error(self, query: dict[str, str], error: str) -> Response:
+        params = {"error": error}
+        if query.get("state"):
+            params["state"] = query["state"]
+        uri = query.get("redirect_uri", "")
+        separator = "&" if "?" in uri else "?"
+        return RedirectResponse(f"{uri}{separator}{urlencode(params)}", status_code=302)
+
+    async def _account(self, txn: Txn) -> Account | None:
+        if txn.account is None:
+            return None
+        return await self.uow.session.get(Account, uuid.UUID(txn.account))
+
+    def _address(self) -> str:
+        return source_address(self.request)
+
+    def _page(
+        self,
+        page: str,
+        txn: Txn,
+        *,
+        client: Client | None = None,
+        error: str | None = None,
+        **context: Any,
+    ) -> Response:
+        text = pages.TEXT[txn.lang]
+        other = "en" if txn.lang == "zh-CN" else "zh-CN"
+        lang_url = f"{AUTHORIZE_PATH}?{urlencode({**txn.query, 'lang': other})}"
+        name = ""
+        if client is not None:
+            name = (client.row.name_en or client.row.name) if txn.lang == "en" else client.row.name
+        response = pages.render(
+            page,
+            txn.lang,
+            txn=txn.seal(),
+            action=AUTHORIZE_PATH,
+            client_name=name,
+            error=text.get(error, error) if error else None,
+            lang_url=lang_url if page == "login" else None,
+            **context,
+        )
+        self.cookies.append((CSRF_COOKIE, txn.csrf, self.settings.login_transaction_ttl_seconds))
+        return self._with_cookies(response)
+
+    def _message(self, lang: str, key: str, status: int = 200, **context: Any) -> Response:
+        text = pages.TEXT[lang]
+        return pages.render(
+            "message", lang, status=status, heading=text["error_title"], message=text[key]
+        )
+
+    def _with_cookies(self, response: Response) -> Response:
+        for name, value, max_age in self.cookies:
+            response.set_cookie(
+                name,
+                value,
+                max_age=max_age,
+                path=COOKIE_PATH,
+                secure=self.secure,
+                httponly=True,
+                samesite="lax",
+            )
+        return response

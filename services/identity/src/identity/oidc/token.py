@@ -1,0 +1,86 @@
+"""The token endpoint's OpenID Connect parts: the code exchange (Authlib) and the client
+check on refresh chains the code flow issued."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import Request
+
+from identity.auth import refresh
+from identity.auth.keystore import KeyStore
+from identity.auth.passwords import verify_password_async
+from identity.db.oidc import OidcClient
+from identity.oidc.server import Context, OidcServer, make_request
+from sc_core.db.uow import UnitOfWork
+from sc_core.errors import Problem
+
+TOKEN_PATH = "/api/v1/auth/token"  # noqa: S105 (a path)
+
+
+async def exchange_code(
+    request: Request, uow: UnitOfWork, keystore: KeyStore, form: dict[str, str]
+) -> dict[str, Any]:
+    """grant_type=authorization_code through Authlib: client authentication, the code
+    (single use, its redirect URI), PKCE, then tokens and the ID token."""
+    server = OidcServer(Context(uow, keystore, asyncio.get_running_loop()))
+    headers = {}
+    if auth := request.headers.get("authorization"):
+        headers["Authorization"] = auth
+    base = keystore.settings.public_base_url.rstrip("/")
+    oauth = make_request("POST", f"{base}{TOKEN_PATH}", form, headers)
+    status, body, answer_headers = await server.run(lambda: server.create_token_response(oauth))
+    if status != 200:
+        if getattr(server, "code_reused", False):
+            await uow.commit()  # the tokens of a copied code stay revoked
+        raise oauth_problem(status, body, dict(answer_headers))
+    await uow.commit()
+    return dict(body)
+
+
+def oauth_problem(status: int, body: dict[str, Any], headers: dict[str, str]) -> Problem:
+    """An OAuth error as the platform's problem+json, keeping RFC 6749's ``error`` and
+    ``error_description`` members that OAuth clients read."""
+    error = str(body.get("error", "invalid_request"))
+    description = str(body.get("error_description") or error)
+    kept = {k: v for k, v in headers.items() if k.lower() == "www-authenticate"}
+    return Problem(
+        status,
+        f"oauth.{error}",
+        description,
+        headers=kept or None,
+        error=error,
+        error_description=description,
+    )
+
+
+async def check_refresh_client(
+    uow: UnitOfWork, token: str, client: tuple[str, str] | None, client_id: str | None
+) -> None:
+    """A chain the code flow issued is refreshed only by its client (a confidential one
+    with its secret), so a leaked refresh token is of no use to another app."""
+    row = await refresh.family_of(uow.session, token)
+    if row is None or row.client_id is None:
+        return
+    presented = client[0] if client else client_id
+    if presented != row.client_id:
+        raise _invalid_client("This refresh token belongs to another client")
+    registered = await uow.session.get(OidcClient, row.client_id)
+    if registered is None or registered.status != "active":
+        raise _invalid_client("The client is unknown or disabled")
+    if registered.secret_hash is not None and not (
+        client and await verify_password_async(client[1], registered.secret_hash)
+    ):
+        raise _invalid_client("The client must authenticate")
+
+
+def _invalid_client(detail: str) -> Problem:
+    return Problem(
+        401,
+        "oauth.invalid_client",
+        detail,
+        headers={"WWW-Authenticate": 'Basic realm="identity"'},
+        error="invalid_client",
+        error_description=detail,
+    )
