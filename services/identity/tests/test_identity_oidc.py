@@ -221,6 +221,56 @@ async def test_redirect_uris_match_exactly_and_public_clients_need_s256(oidc: Id
     assert bad.status_code == 422
 
 
+async def test_input_authlib_cannot_echo_gets_the_protocols_error_not_a_500(
+    oidc: IdentityKit,
+) -> None:
+    """Authlib refuses to build an error whose description would carry characters RFC 6749
+    forbids there (a quote, a backslash, non-ASCII); identity answers such requests as the
+    protocol says: a redirect to a trusted redirect URI, else a page, else problem+json."""
+    admin = await oidc.auth("platform_admin")
+    await register_client(oidc.client, admin, client_id="app", public=True, first_party=True)
+    odd = 'code"\\码'
+    base = {"client_id": "app", "redirect_uri": CALLBACK, "state": "st", "scope": "openid"}
+    redirected = await oidc.client.get(
+        "/oauth2/authorize", params={**base, "response_type": odd}, follow_redirects=False
+    )
+    assert redirected.status_code == 302
+    assert redirected.headers["location"].startswith(CALLBACK + "?")
+    answer = query_of(redirected.headers["location"])
+    assert answer["error"] in ("invalid_request", "unsupported_response_type")
+    assert answer["state"] == "st"
+    for params in (
+        {**base, "client_id": "nobody", "response_type": odd},
+        {**base, "redirect_uri": CALLBACK + '"x', "response_type": "code"},
+        {**base, "client_id": "app\x00", "response_type": odd},
+    ):
+        page = await oidc.client.get("/oauth2/authorize", params=params, follow_redirects=False)
+        assert page.status_code == 400 and "无效" in page.text, params  # never redirected
+    token = await oidc.client.post(
+        "/api/v1/auth/token",
+        data={
+            "grant_type": "authorization_code",
+            "client_id": "app",
+            "code": odd,
+            "redirect_uri": CALLBACK + '"\\',
+            "code_verifier": odd * 10,
+        },
+    )
+    assert token.status_code == 400
+    assert token.headers["content-type"].startswith("application/problem+json")
+    assert token.json()["code"].startswith("oauth.invalid_")
+    logout = await oidc.client.get(
+        "/oauth2/logout", params={"id_token_hint": odd, "post_logout_redirect_uri": odd}
+    )
+    assert logout.status_code == 400 and "无效" in logout.text
+    bad_uri = await oidc.client.post(
+        "/api/v1/oidc/clients",
+        headers=admin,
+        json={"name": "x", "redirect_uris": [CALLBACK + '"x']},
+    )
+    assert bad_uri.status_code == 422
+
+
 async def test_a_third_party_client_asks_consent_once(oidc: IdentityKit) -> None:
     admin = await oidc.auth("platform_admin")
     created = await register_client(oidc.client, admin, client_id="erp", name="物业ERP")

@@ -150,7 +150,11 @@ async def _userinfo(request: Request, principal: CurrentPrincipal, uow: UnitOfWo
     token = request.headers.get("authorization", "").partition(" ")[2].strip()
     claims = jwt.decode(token, options={"verify_signature": False})  # verified already
     scope = str(claims.get("scope") or " ".join(SCOPES))  # password-grant tokens: all
-    account = await uow.session.get(Account, uuid.UUID(principal.subject))
+    try:
+        account_id = uuid.UUID(principal.subject)
+    except ValueError:  # a token for no account of identity's (a service's own)
+        return {"sub": principal.subject}
+    account = await uow.session.get(Account, account_id)
     if account is None:
         return {"sub": principal.subject}
     grants = list(await uow.session.scalars(select(Grant).where(Grant.account_id == account.id)))
@@ -195,8 +199,12 @@ async def end_session(
     base = keys.settings.public_base_url.rstrip("/")
     oauth = make_request("GET", f"{base}/oauth2/logout", query, {})
     try:
-        checked = await server.run(lambda: server.validate_endpoint_request("end_session", oauth))
-        answer = await server.run(lambda: server.create_endpoint_response("end_session", checked))
+        checked = await server.run(
+            lambda: server.validate_endpoint_request("end_session", oauth), oauth
+        )
+        answer = await server.run(
+            lambda: server.create_endpoint_response("end_session", checked), oauth
+        )
     except OAuth2Error:
         text = pages.TEXT[lang]
         return pages.render(

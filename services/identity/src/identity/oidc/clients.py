@@ -27,7 +27,13 @@ from sc_core.errors import Conflict, NotFound
 _PRIVATE_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+$")  # com.example.app
 
 
+# RFC 3986's characters (unreserved, reserved, percent): anything else in a URI is encoded
+_URI_CHARS = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$")
+
+
 def _redirect_uri(value: str) -> str:
+    if not _URI_CHARS.match(value):
+        raise ValueError("a redirect URI holds only URI characters (RFC 3986)")
     parts = urlsplit(value)
     if parts.fragment or "#" in value:
         raise ValueError("a redirect URI has no fragment")

@@ -29,7 +29,7 @@ from identity.db.oidc import Consent
 from identity.mfa import factors, totp
 from identity.oidc import pages, sessions
 from identity.oidc.models import Client, User
-from identity.oidc.server import Context, OidcServer, make_request
+from identity.oidc.server import Context, OidcServer, make_request, printable
 from identity.oidc.txn import COOKIE_PATH, CSRF_COOKIE, SSO_COOKIE, Txn
 from sc_core.audit import Auditor
 from sc_core.db.uow import UnitOfWork
@@ -241,7 +241,10 @@ class LoginFlow:
             grant = self.server.get_consent_grant(request, end_user=user)
             return self.server.create_authorization_response(request, grant_user=user, grant=grant)
 
-        _status, _, headers = await self.server.run(step)
+        try:
+            _status, _, headers = await self.server.run(step, request)
+        except OAuth2Error as error:  # the client changed since the request was checked
+            return self._oauth_error(error, txn.lang)
         await self.uow.commit()
         location = dict(headers).get("Location", "")
         return self._with_cookies(RedirectResponse(location, status_code=302))
@@ -250,18 +253,25 @@ class LoginFlow:
     async def _validate(self, query: dict[str, str], lang: str) -> Client | Response:
         """The client of a valid authorization request, or the answer to a bad one: a
         redirect with the error when the redirect URI is the client's, else a page."""
+        if not printable(query.get("client_id", "")):  # not a client_id (RFC 6749 A.1)
+            return self._message(lang, "oidc.invalid_request", status=400)
         request = self._oauth_request(query)
         try:
-            grant = await self.server.run(lambda: self.server.get_consent_grant(request))
+            grant = await self.server.run(lambda: self.server.get_consent_grant(request), request)
         except OAuth2Error as error:
-            if error.redirect_uri:
-                _status, _, headers = error()
-                location = dict(headers).get("Location")
-                if location:
-                    return RedirectResponse(location, status_code=302)
-            return self._message(lang, "oidc.invalid_request", status=400, detail=error.error)
+            return self._oauth_error(error, lang)
         client: Client = grant.request.client
         return client
+
+    def _oauth_error(self, error: OAuth2Error, lang: str) -> Response:
+        """An error redirect when Authlib trusted the client's redirect URI, else a page
+        (RFC 6749 4.1.2.1: never redirect to a URI that is not the client's own)."""
+        if error.redirect_uri:
+            _status, _, headers = error()
+            location = dict(headers).get("Location")
+            if location:
+                return RedirectResponse(location, status_code=302)
+        return self._message(lang, "oidc.invalid_request", status=400)
 
     def _oauth_request(self, query: dict[str, str]) -> Any:
         base = self.settings.public_base_url.rstrip("/")

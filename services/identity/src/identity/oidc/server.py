@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
+import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 
 from authlib.oauth2 import AuthorizationServer, OAuth2Request
 from authlib.oauth2.rfc6749 import grants
-from authlib.oauth2.rfc6749.errors import InvalidRequestError
+from authlib.oauth2.rfc6749.errors import InvalidRequestError, OAuth2Error
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import UserInfo
@@ -41,7 +44,17 @@ from identity.oidc.models import SCOPES, Client, Code, User
 from sc_core.db.uow import UnitOfWork
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 BRIDGE_TIMEOUT_SECONDS = 30.0
+
+# Authlib's steps run on threads of their own, never on the loop's default executor. A
+# step holds its thread while its database callbacks run on the loop, and what those
+# callbacks wait for may itself need the default executor (password hashes, the name
+# lookup of a new database connection): on a shared pool, a handful of concurrent logins
+# would hold every thread and wait for work that cannot start until the bridge gives up.
+# Requests beyond the pool's size wait for a thread without holding anything.
+STEP_THREADS = 8
+_STEPS = ThreadPoolExecutor(max_workers=STEP_THREADS, thread_name_prefix="oidc-step")
 
 
 @dataclass
@@ -87,11 +100,49 @@ class OidcServer(AuthorizationServer):
     def wait(self, coro: Awaitable[T]) -> T:
         """Run ``coro`` on the request's loop and wait for it (from the worker thread)."""
         future = asyncio.run_coroutine_threadsafe(_as_coroutine(coro), self.ctx.loop)
-        return future.result(BRIDGE_TIMEOUT_SECONDS)
+        try:
+            return future.result(BRIDGE_TIMEOUT_SECONDS)
+        except TimeoutError:
+            future.cancel()  # never leave it working on the request's session
+            raise
 
-    async def run(self, step: Callable[[], T]) -> T:
-        """Run a synchronous Authlib step in a worker thread (see the module's doc)."""
-        return await asyncio.to_thread(step)
+    async def run(self, step: Callable[[], T], request: Any = None) -> T:
+        """Run a synchronous Authlib step in a worker thread (see the module's doc).
+
+        The boundary for every Authlib call: an OAuth error goes on to the caller, which
+        answers it as the protocol says; anything else Authlib raises on a request's input
+        (a ``ValueError`` when an error description would echo characters RFC 6749 forbids
+        there, a value it cannot parse) becomes ``invalid_request``, redirected to the
+        client only when the client and the redirect URI are both its own (RFC 6749
+        4.1.2.1). Errors of the database callbacks are not Authlib's and pass through.
+        """
+        call = contextvars.copy_context().run
+        try:
+            return await self.ctx.loop.run_in_executor(_STEPS, call, step)
+        except OAuth2Error:
+            raise
+        except (ValueError, TypeError) as exc:
+            if _from_callback(exc):
+                raise
+            log.info("authlib refused a request's input: %s", exc)
+            raise await self.refusal(request) from exc
+
+    async def refusal(self, request: Any) -> OAuth2Error:
+        """``invalid_request`` for ``request``, with the redirect only when it is trusted."""
+        payload = getattr(request, "payload", None)
+        state = getattr(payload, "state", None)
+        client_id = getattr(payload, "client_id", None)
+        redirect_uri = getattr(payload, "redirect_uri", None)
+        trusted = None
+        if client_id and redirect_uri and printable(client_id):
+            row = await self.ctx.uow.session.get(OidcClient, client_id)
+            if (
+                row is not None
+                and row.status == "active"
+                and Client(row).check_redirect_uri(redirect_uri)
+            ):
+                trusted = redirect_uri
+        return InvalidRequestError(state=state, redirect_uri=trusted)
 
     # what Authlib asks -------------------------------------------------------------
     def query_client(self, client_id: str) -> Client | None:
@@ -299,7 +350,20 @@ class EndSession(EndSessionEndpoint):
 
 
 async def _as_coroutine(awaitable: Awaitable[T]) -> T:
-    return await awaitable
+    try:
+        return await awaitable
+    except (ValueError, TypeError) as exc:  # ours, not Authlib's: run() lets it pass
+        exc.__dict__["_sc_callback"] = True
+        raise
+
+
+def _from_callback(exc: BaseException) -> bool:
+    return bool(getattr(exc, "__dict__", {}).get("_sc_callback"))
+
+
+def printable(value: str) -> bool:
+    """RFC 6749's VSCHAR (%x20-7E): what a client_id can be."""
+    return all(" " <= ch <= "~" for ch in value)
 
 
 async def _code(uow: UnitOfWork, code: str) -> AuthorizationCode | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from authlib.oauth2.rfc6749.errors import OAuth2Error
 from fastapi import Request
 
 from identity.auth import refresh
@@ -30,7 +31,12 @@ async def exchange_code(
         headers["Authorization"] = auth
     base = keystore.settings.public_base_url.rstrip("/")
     oauth = make_request("POST", f"{base}{TOKEN_PATH}", form, headers)
-    status, body, answer_headers = await server.run(lambda: server.create_token_response(oauth))
+    try:
+        status, body, answer_headers = await server.run(
+            lambda: server.create_token_response(oauth), oauth
+        )
+    except OAuth2Error as error:  # input Authlib could not answer itself (see run)
+        status, body, answer_headers = error.status_code, dict(error.get_body()), []
     if status != 200:
         if getattr(server, "code_reused", False):
             await uow.commit()  # the tokens of a copied code stay revoked
