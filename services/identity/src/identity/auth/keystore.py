@@ -12,8 +12,10 @@ the ring every ``keystore_reload_seconds``; activation is by time, so replicas a
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -65,9 +67,23 @@ class KeyStore:
         if self.from_config or self.db is None:
             return
         async with self.db.uow() as uow:
-            rows = (await uow.session.scalars(select(SigningKeyRow))).all()
-            keys = [_from_row(r) for r in rows]
-        self._keys = keys
+            rows = [
+                (r.kid, r.seed, r.activates_at, r.publish_until)
+                for r in (await uow.session.scalars(select(SigningKeyRow))).all()
+            ]
+        # Parsing a key is costly (loading an RSA key checks it: ~0.1 s of CPU, seconds on
+        # a busy machine), so each key is parsed once, off the loop, and then only its
+        # times are taken from its row; the ring is re-read every few seconds and keeps
+        # every key it ever held.
+        parsed = {(k.kid, k.seed): k for k in self._keys}
+        new = [(kid, seed) for kid, seed, _a, _p in rows if (kid, seed) not in parsed]
+        if new:
+            made = await asyncio.to_thread(lambda: [key_from_seed(k, s) for k, s in new])
+            parsed.update({(k.kid, k.seed): k for k in made})
+        self._keys = [
+            replace(parsed[(kid, seed)], activates_at=activates, publish_until=until)
+            for kid, seed, activates, until in rows
+        ]
         self._loaded_at = time.monotonic()
 
     async def signing_key(self, algorithm: str = ALGORITHM) -> SigningKey:
@@ -100,8 +116,10 @@ class KeyStore:
             if not missing:
                 return
             now = self.clock()
-            for algorithm in missing:
-                key = generate_key(algorithm=algorithm, activates_at=now)
+            made = await asyncio.to_thread(
+                lambda: [generate_key(algorithm=a, activates_at=now) for a in missing]
+            )
+            for key in made:
                 uow.session.add(_to_row(key, "bootstrap"))
             await uow.commit()
         await self.reload()
@@ -130,7 +148,10 @@ class KeyStore:
             .where(SigningKeyRow.publish_until.is_(None))
             .values(publish_until=activates + grace)
         )
-        made = [generate_key(algorithm=a, activates_at=activates) for a in ALGORITHMS]
+        # RSA key generation takes a CPU-second on a busy machine: not on the loop
+        made = await asyncio.to_thread(
+            lambda: [generate_key(algorithm=a, activates_at=activates) for a in ALGORITHMS]
+        )
         for key in made:
             uow.session.add(_to_row(key, actor))
         return made[0]
@@ -139,12 +160,6 @@ class KeyStore:
         """Re-read the ring on next use (after this replica rotated)."""
         if not self.from_config:
             self._loaded_at = None
-
-
-def _from_row(row: SigningKeyRow) -> SigningKey:
-    return key_from_seed(
-        row.kid, row.seed, activates_at=row.activates_at, publish_until=row.publish_until
-    )
 
 
 def _to_row(key: SigningKey, actor: str) -> SigningKeyRow:
