@@ -1,2 +1,2 @@
 """OpenID Connect provider: Authlib's authorization server over identity's accounts, keys
-and refresh chains (ADR 0022), and the hosted login page."""
+and refresh chains (ADR 0023), and the hosted login page."""

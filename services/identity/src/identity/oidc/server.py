@@ -1,4 +1,4 @@
-"""Authlib's authorization server on identity's tables (ADR 0022).
+"""Authlib's authorization server on identity's tables (ADR 0023).
 
 Authlib's grants are synchronous; identity's database is async. Each protocol step runs
 in a worker thread (:meth:`OidcServer.run`) and every callback that needs the database
