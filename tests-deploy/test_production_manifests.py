@@ -184,7 +184,9 @@ def test_egress_reaches_only_dns_kafka_postgres_and_the_release(prod_manifests, 
         expected = {53, 9092, 9093, 4317, 4318, "http"}
         if name not in ("gateway", "notification"):
             expected.add(5432)
-        extra = {"device-ingestion": {1883, 8883}, "notification": {443}}
+        # HTTPS out only where a provider is called: SMS/push/voice webhooks, WeChat Pay
+        # and Alipay
+        extra = {"device-ingestion": {1883, 8883}, "notification": {443}, "parking-payment": {443}}
         expected |= extra.get(name, set())
         if name == "work-orders":
             expected |= {9000, 443}

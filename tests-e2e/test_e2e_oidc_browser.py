@@ -19,17 +19,16 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 from authlib.integrations.httpx_client import OAuth2Client
-from conftest import DEMO_PASSWORD
+from conftest import DEMO_PASSWORD, SLOW
 from joserfc import jwt
 from joserfc.jwk import KeySet
 from playwright.sync_api import Browser, Page, Request, expect
-from test_e2e_console import SLOW, browser  # noqa: F401 (the module's Chromium)
 
 CLIENT = "console"  # registered by the demo: public, first party, PKCE required
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:  # noqa: F811 (the browser fixture above)
+def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
     try:
         yield context.new_page()
