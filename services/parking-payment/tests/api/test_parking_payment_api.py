@@ -106,6 +106,16 @@ async def test_the_parking_loop_over_http(
     )
     assert r.status_code == 201, r.text
     assert r.json()["summary"] == "15分钟内免费，每小时3.00元，每日封顶20.00元，缴费后15分钟内离场"
+    # a car park on a tariff that does not exist (or is another community's) is refused
+    unknown = await client.post(
+        "/api/v1/parking/lots",
+        headers=manager,
+        json={"community_id": COMMUNITY, "name": "地下车库", "capacity": 10,
+              "tariff_id": str(uuid.uuid4())},
+    )  # fmt: skip
+    assert unknown.status_code == 422, unknown.text
+    assert unknown.json()["code"] == "parking.tariff_not_found"
+    assert "收费标准" in unknown.json()["detail"]
     lot = (
         await client.post(
             "/api/v1/parking/lots",

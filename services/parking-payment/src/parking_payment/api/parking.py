@@ -21,6 +21,7 @@ from parking_payment.domain.money import describe_fen
 from parking_payment.domain.tariffs import tariff_from_rules
 from sc_core.auth import CurrentCaller
 from sc_core.auth.scope import ensure_in_scope
+from sc_core.errors import Problem
 
 router = APIRouter(prefix="/api/v1/parking", tags=["parking: lots and gates"])
 
@@ -193,6 +194,15 @@ class LotCreate(BaseModel):
 async def create_lot(body: LotCreate, who: Manager, gates: GatesDep) -> LotRead:
     ensure_in_scope(who.principal, community_id=body.community_id)
     async with gates.uow() as uow:
+        tariff = await uow.session.get(TariffRow, body.tariff_id)
+        if tariff is None or tariff.community_id != body.community_id:
+            # a reference in the body, not the resource addressed: 422, never the database's
+            # foreign-key error as a 500 (found by the merged OpenAPI fuzz)
+            raise Problem(
+                422,
+                "parking.tariff_not_found",
+                "该小区没有这个收费标准（no such tariff in this community）",
+            )
         row = LotRow(id=uuid.uuid4(), occupied=0, **body.model_dump())
         uow.session.add(row)
         await uow.audit(who, "lot.create", "lot", str(row.id), community_id=body.community_id)
