@@ -129,6 +129,7 @@ class Harness:
         return out
 
 
+@contextlib.asynccontextmanager
 async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterator[Harness]:
     app = create_app(settings)
     async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30):
@@ -137,10 +138,7 @@ async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterato
             yield Harness(app, client, issuer, settings)
 
 
-@contextlib.asynccontextmanager
-async def running(settings: Settings, issuer: LocalIssuer) -> AsyncIterator[Harness]:
-    async for h in start_harness(settings, issuer):
-        yield h
+running = start_harness
 
 
 async def wait_for(

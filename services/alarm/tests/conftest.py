@@ -24,7 +24,7 @@ async def settings(
 
 @pytest.fixture(scope="module")
 async def harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterator[Harness]:
-    async for h in start_harness(settings, issuer):
+    async with start_harness(settings, issuer) as h:
         yield h
 
 

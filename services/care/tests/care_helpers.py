@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -114,6 +115,7 @@ def make_settings(database_url: str, bootstrap: str, idempotence: bool, jwks_url
     )  # type: ignore[call-arg]  # fmt: skip
 
 
+@contextlib.asynccontextmanager
 async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterator[Harness]:
     for topic in [*TOPICS, AuditRecordedV1.topic]:
         await create_topic(settings.kafka_bootstrap_servers, settings.topic(topic), partitions=2)

@@ -22,7 +22,7 @@ async def harness(
 ) -> AsyncIterator[Harness]:
     """The service, started once per module; tests keep apart by community."""
     settings = make_settings(module_database_url, kafka_bootstrap, kafka_idempotence, jwks_url)
-    async for h in start_harness(settings, issuer):
+    async with start_harness(settings, issuer) as h:
         yield h
 
 

@@ -116,6 +116,7 @@ def make_settings(
     return Settings(**values)  # type: ignore[arg-type]
 
 
+@contextlib.asynccontextmanager
 async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterator[Harness]:
     topics = (settings.telemetry_topic, settings.status_topic, settings.audit_topic)
     for topic in (*topics, settings.command_topic, settings.passage_topic):

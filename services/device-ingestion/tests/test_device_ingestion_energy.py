@@ -33,7 +33,7 @@ async def harness(
         jwks_url,
         energy_refresh_interval_s=0.5,
     )
-    async for h in start_harness(settings, issuer):
+    async with start_harness(settings, issuer) as h:
         yield h
 
 

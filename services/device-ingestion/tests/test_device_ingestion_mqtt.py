@@ -31,7 +31,7 @@ async def harness(
         mqtt_embedded=True,
         mqtt_embedded_port=0,
     )
-    async for h in start_harness(settings, issuer):
+    async with start_harness(settings, issuer) as h:
         await asyncio.wait_for(h.app.state.mqtt.bridge.connected.wait(), 30)
         yield h
 

@@ -45,7 +45,7 @@ async def harness(
         mqtt_embedded=True,
         mqtt_embedded_port=0,
     )
-    async for h in start_harness(settings, issuer):
+    async with start_harness(settings, issuer) as h:
         yield h
 
 
@@ -127,7 +127,7 @@ async def test_no_puback_while_kafka_is_down(
             storage_enabled=False,
             telemetry_ack_timeout_s=3.0,
         )
-        async for harness in start_harness(settings, issuer):
+        async with start_harness(settings, issuer) as harness:
             community = f"c-{uuid.uuid4().hex[:8]}"
             device = await harness.create_device(community, "wear-k", "wearable")
             token = device["access_token"]
@@ -187,7 +187,7 @@ async def test_an_external_broker_gets_acks_only_after_ingestion(
         mqtt_service_password="svc-secret",
         mqtt_service_client_id=f"di-test-{uuid.uuid4().hex[:6]}",
     )
-    async for harness in start_harness(settings, issuer):
+    async with start_harness(settings, issuer) as harness:
         directory = harness.parts.directory
         assert directory is not None
 

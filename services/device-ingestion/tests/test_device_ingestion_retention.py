@@ -30,7 +30,7 @@ async def harness(
         telemetry_retention_days=400,
         partition_maintenance_interval_s=0.5,
     )
-    async for h in start_harness(settings, issuer):
+    async with start_harness(settings, issuer) as h:
         yield h
 
 

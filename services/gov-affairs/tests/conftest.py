@@ -21,7 +21,7 @@ async def harness(
     issuer: LocalIssuer,
 ) -> AsyncIterator[Harness]:
     settings = make_settings(module_database_url, kafka_bootstrap, kafka_idempotence, jwks_url)
-    async for h in start_harness(settings, issuer):
+    async with start_harness(settings, issuer) as h:
         yield h
 
 

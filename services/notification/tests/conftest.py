@@ -31,7 +31,7 @@ async def harness(
     settings = make_settings(
         module_database_url, kafka_bootstrap, kafka_idempotence, jwks_url, **harness_overrides
     )
-    async for h in start_harness(settings, issuer):
+    async with start_harness(settings, issuer) as h:
         yield h
 
 

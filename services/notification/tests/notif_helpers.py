@@ -151,6 +151,7 @@ async def wait_for(
         await asyncio.sleep(0.02)
 
 
+@contextlib.asynccontextmanager
 async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterator[Harness]:
     for topic in (
         settings.requests_topic,

@@ -15,7 +15,7 @@ from sc_core.auth import Grant
 @pytest.fixture(scope="module")
 async def replica(harness: Harness) -> AsyncIterator[Harness]:
     """A second replica: same settings, same database, same consumer group."""
-    async for other in start_harness(harness.settings, harness.issuer):
+    async with start_harness(harness.settings, harness.issuer) as other:
         yield other
 
 

@@ -34,7 +34,7 @@ async def harness(
         jwks_url,
         attachment_dir=attachment_dir,
     )
-    async for h in start_harness(settings, issuer):
+    async with start_harness(settings, issuer) as h:
         yield h
 
 

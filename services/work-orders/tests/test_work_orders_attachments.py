@@ -178,7 +178,7 @@ async def test_a_case_photo_goes_to_the_s3_store_when_configured(
         s3_secret_key="testing",
         s3_create_bucket=True,
     )
-    async for h in start_harness(settings, issuer):
+    async with start_harness(settings, issuer) as h:
         me = h.resident("hh-s3", sub="u-s3")
         photo = await h.upload(me, JPEG)
         wo = await h.create(

@@ -4,6 +4,7 @@ events read back from the broker."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -225,6 +226,7 @@ def make_settings(
     return Settings(**values)  # type: ignore[arg-type]
 
 
+@contextlib.asynccontextmanager
 async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterator[Harness]:
     for topic in [*TOPICS, AuditRecordedV1.topic]:
         await create_topic(settings.kafka_bootstrap_servers, settings.topic(topic), partitions=2)
