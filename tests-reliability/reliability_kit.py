@@ -8,7 +8,6 @@ environment), each on its own port, with idempotent ``acks=all`` producers.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
@@ -27,6 +26,7 @@ import httpx
 
 from sc_devinfra import free_port
 from sc_devinfra.postgres import url_for_database
+from sc_devinfra.waiting import eventually
 from sc_devstack.discover import ServiceInfo, discover_services, repo_root
 from sc_devstack.run import service_env
 
@@ -226,11 +226,4 @@ async def wait_for(
     predicate: Callable[[], Awaitable[Any]], timeout: float, what: str, interval: float = 0.25
 ) -> Any:
     """Poll ``predicate`` until it returns something truthy; fail naming ``what``."""
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = await predicate()
-        if last:
-            return last
-        await asyncio.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
+    return await eventually(predicate, timeout, interval, what=what)

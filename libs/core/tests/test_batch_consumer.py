@@ -16,6 +16,7 @@ from sc_core.bus.batch import BatchConsumer
 from sc_core.db import Database, platform_tables
 from sc_core.db.uow import UnitOfWork
 from sc_devinfra.pytest_plugin import create_topic
+from sc_devinfra.waiting import eventually
 
 metadata = MetaData()
 tables = platform_tables(metadata)
@@ -55,10 +56,7 @@ async def _rows(db: Database) -> list[int]:
 
 
 async def _wait(predicate, timeout: float = 40.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await predicate():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.05)
+    await eventually(predicate, timeout, 0.05)
 
 
 def _consumer(

@@ -3,12 +3,10 @@ straight onto the telemetry topic, and what the service published (its outbox)."
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +23,7 @@ from sc_core.auth.testing import LocalIssuer
 from sc_core.bus import CloudEvent, ProducerHandle
 from sc_core.db.engine import Database
 from sc_devinfra.topics import create_topic
+from sc_devinfra.waiting import eventually
 
 TELEMETRY = "community.telemetry.recorded.v1"
 STATUS = "community.device.status_changed.v1"
@@ -141,19 +140,6 @@ async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterato
 running = start_harness
 
 
-async def wait_for(
-    check: Callable[[], Awaitable[Any]], timeout: float = 30.0, interval: float = 0.1
-) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = await check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting; last: {result!r}")
-        await asyncio.sleep(interval)
-
-
 class Devices:
     """Produces telemetry and status events the way device-ingestion does."""
 
@@ -247,3 +233,6 @@ class Devices:
 
     async def close(self) -> None:
         await self.producer.close()
+
+
+wait_for = eventually

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +15,7 @@ from sc_core.auth import Grant, ScopeType
 from sc_core.auth.testing import LocalIssuer
 from sc_core.bus.cloudevents import CloudEvent
 from sc_core.db import Database
+from sc_devinfra.waiting import eventually as eventually
 
 
 def make_record(**fields: Any) -> AuditRecordedV1:
@@ -69,18 +68,3 @@ def bearer(
     if scope is None:
         scope = ("platform", "*") if role == "auditor" else ("community", "c-1")
     return issuer.bearer(f"u-{role}", roles=[role], grants=[Grant(role, *scope)])
-
-
-async def eventually(
-    check: Callable[[], Awaitable[Any]], timeout: float = 30.0, interval: float = 0.1
-) -> Any:
-    """The first truthy result of ``check``; fails after ``timeout`` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        result = await check()
-        if result:
-            return result
-        if loop.time() > deadline:
-            raise AssertionError(f"not true within {timeout} s")
-        await asyncio.sleep(interval)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
 import uuid
@@ -29,6 +28,7 @@ from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
 from sc_core.bus.cloudevents import CloudEvent
 from sc_devinfra.topics import create_topic
+from sc_devinfra.waiting import eventually as eventually
 
 TOPICS = [
     TelemetryRecordedV1.topic,
@@ -93,15 +93,6 @@ async def send_model(bootstrap: str, topic: str, data: Any, key: str) -> None:
         await producer.send_and_wait(topic, event.body(), key=key.encode(), headers=event.headers())
     finally:
         await producer.stop()
-
-
-async def eventually(probe: Callable[[], Any], timeout: float = 30.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await probe()
-        if value or time.monotonic() > deadline:
-            return value
-        await asyncio.sleep(0.1)
 
 
 def make_settings(database_url: str, bootstrap: str, idempotence: bool, jwks_url: str) -> Settings:

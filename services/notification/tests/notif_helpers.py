@@ -10,7 +10,7 @@ import json
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -30,6 +30,7 @@ from sc_core.auth.testing import LocalIssuer
 from sc_core.bus import CloudEvent
 from sc_core.db.engine import Database
 from sc_devinfra.topics import create_topic
+from sc_devinfra.waiting import eventually
 
 T = TypeVar("T")
 
@@ -135,20 +136,6 @@ class Harness:
             "SELECT * FROM delivery WHERE request_id = :r ORDER BY recipient_id, channel",
             r=request_id,
         )
-
-
-async def wait_for(
-    check: Callable[[], Awaitable[T]], *, timeout: float = 30.0, what: str = "condition"
-) -> T:
-    """Poll ``check`` until it returns something truthy (generous timeout)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
 
 
 @contextlib.asynccontextmanager
@@ -271,3 +258,6 @@ class Stream:
             return found if len(found) >= count else []
 
         return await wait_for(enough, timeout=timeout, what=f"{count} {kind} event(s)")
+
+
+wait_for = eventually

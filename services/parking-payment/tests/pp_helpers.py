@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -12,17 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-
-async def wait_for(condition: Callable[[], Any], *, timeout: float = 20.0, what: str = "") -> Any:
-    """Poll ``condition`` until it is truthy (generous bound; never sleep-then-assert)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or condition}")
-        await asyncio.sleep(0.02)
+from sc_devinfra.waiting import eventually
 
 
 class CallbackReceiver:
@@ -103,3 +91,6 @@ class RecordingUowFactory:
 
     def __call__(self) -> RecordingUow:
         return RecordingUow(self.db.uow(), self.published, self.audited)
+
+
+wait_for = eventually

@@ -3,7 +3,6 @@ events read back from the broker."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
 import uuid
@@ -28,6 +27,7 @@ from sc_core.auth.testing import LocalIssuer
 from sc_core.bus.cloudevents import CloudEvent
 from sc_core.db.engine import Database
 from sc_devinfra.topics import create_topic
+from sc_devinfra.waiting import eventually as eventually
 from work_orders.config import Settings
 from work_orders.main import create_app
 from work_orders.usecases import UseCases
@@ -191,16 +191,6 @@ async def send_event(bootstrap: str, topic: str, event: CloudEvent, key: str) ->
         await producer.send_and_wait(topic, event.body(), key=key.encode(), headers=event.headers())
     finally:
         await producer.stop()
-
-
-async def eventually(probe: Callable[[], Any], timeout: float = 30.0) -> Any:
-    """Await ``probe()`` until it returns something truthy (bounded)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await probe()
-        if value or time.monotonic() > deadline:
-            return value
-        await asyncio.sleep(0.1)
 
 
 def make_settings(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +13,7 @@ from sc_core.bus import CloudEvent, EventConsumer, ProducerHandle
 from sc_core.db import Database, platform_tables
 from sc_core.db.uow import UnitOfWork
 from sc_devinfra.pytest_plugin import create_topic
+from sc_devinfra.waiting import eventually
 
 metadata = MetaData()
 tables = platform_tables(metadata)
@@ -72,17 +72,7 @@ async def effect_counts(db: Database) -> tuple[int, int]:
 
 
 async def wait_until(predicate, timeout: float = 30.0, interval: float = 0.1) -> None:  # type: ignore[no-untyped-def]
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        result = predicate()
-        if asyncio.iscoroutine(result):
-            result = await result
-        if result:
-            return
-        if loop.time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(interval)
+    await eventually(predicate, timeout, interval)
 
 
 def make_consumer(

@@ -4,11 +4,9 @@ to the caller, its refusals problem+json in zh-CN and en. One app per module."""
 
 from __future__ import annotations
 
-import asyncio
 import io
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +42,7 @@ from sc_core.auth.testing import LocalIssuer
 from sc_core.bus.cloudevents import CloudEvent
 from sc_core.db.migrate import model_drift
 from sc_devinfra.topics import create_topic
+from sc_devinfra.waiting import eventually
 
 KPIS = "/api/v1/evaluation/kpis"
 SURVEYS = "/api/v1/evaluation/surveys"
@@ -69,15 +68,6 @@ class Harness:
         return self.issuer.bearer(
             f"{role}-{community}", grants=[Grant(role, "community", community)]
         )
-
-
-async def eventually(probe: Callable[[], Awaitable[Any]], timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await probe()
-        if value or time.monotonic() > deadline:
-            return value
-        await asyncio.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
