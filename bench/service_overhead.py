@@ -7,7 +7,10 @@ no database, so nothing but the kit is measured.
 
 The route takes what list endpoints take: the caller (a bearer token, verified against keys
 held in the process), ``Paging`` and the runtime. CPU time of this process, so other work on
-the machine moves it little. Merged into bench/results/latest.json under "service_overhead".
+the machine moves it little. Its direct counterpart, measured in the same run the same way:
+a bare FastAPI app serving the same page from the same route (no middleware, no token, no
+runtime), so the table shows what the kit itself adds. Merged into
+bench/results/latest.json under "service_overhead".
 """
 
 from __future__ import annotations
@@ -18,11 +21,12 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
 
 from sc_core.api import Page, Paging, RuntimeDep
@@ -61,12 +65,30 @@ class LocalKeys(JWKSVerifier):
         self._fetched_at = self._clock()
 
 
-async def measure(requests: int) -> float:
+bare_router = APIRouter()
+
+
+@bare_router.get("/api/v1/things/{thing_id}/items")
+async def bare_items(thing_id: int, limit: int = 20) -> Page[Item]:
+    return Page[Item](items=ITEMS[:limit], total=40, limit=limit, offset=0, next_offset=limit)
+
+
+def kit_app() -> tuple[Any, bytes]:
     issuer = LocalIssuer()
     settings = ServiceSettings(service_name="overhead", kafka_bootstrap_servers="127.0.0.1:1")
     app = create_service_app(settings, title="overhead", routers=[router])
     app.state.jwks_verifier = LocalKeys(issuer)
-    token = issuer.bearer("u-1", ["resident"])["Authorization"].encode()
+    return app, issuer.bearer("u-1", ["resident"])["Authorization"].encode()
+
+
+def bare_app() -> tuple[Any, bytes]:
+    app = FastAPI()
+    app.include_router(bare_router)
+    return app, b"Bearer unused"
+
+
+async def measure(requests: int, build: Callable[[], tuple[Any, bytes]]) -> float:
+    app, token = build()
     scope: dict[str, Any] = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -105,15 +127,18 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=5000)
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
-    cpu_us = asyncio.run(measure(args.requests))
+    cpu_us = asyncio.run(measure(args.requests, kit_app))
+    bare_us = asyncio.run(measure(args.requests, bare_app))
     result = {
         "cpu_us_per_request": round(cpu_us),
+        "bare_fastapi_cpu_us_per_request": round(bare_us),
         "requests": args.requests,
         "load_before": round(load_before, 2),
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     print(
-        f"\nservice kit, per request before any SQL: {cpu_us:,.0f} us CPU ({args.requests} calls)"
+        f"\nservice kit, per request before any SQL: {cpu_us:,.0f} us CPU; bare FastAPI, "
+        f"same page: {bare_us:,.0f} us ({args.requests} calls each)"
     )
     data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     data["service_overhead"] = result

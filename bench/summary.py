@@ -126,6 +126,17 @@ def api_rows(data: dict[str, Any]) -> list[tuple[str, str, str]]:
                 + (f" (over: {', '.join(idle['over_goal'])})" if idle["over_goal"] else " (met)"),
             )
         )
+    kit = _get(data, "service_overhead")
+    if kit and "bare_fastapi_cpu_us_per_request" in kit:
+        bare = kit["bare_fastapi_cpu_us_per_request"]
+        out.append(
+            (
+                "service kit per request, in process, before any SQL (page of 20)",
+                f"{kit['cpu_us_per_request']:,} us CPU",
+                f"bare FastAPI, same page: {bare:,} us "
+                f"(the kit adds {kit['cpu_us_per_request'] - bare:,} us)",
+            )
+        )
     walk = _get(data, "list_walk")
     if walk:
         measured = [r for r in walk["operations"] if "p99_ms" in r]
