@@ -239,3 +239,69 @@ async def test_a_grid_worker_sees_and_handles_the_alarms_of_their_grid_only(
     assert r.status_code == 201, r.text
     r = await h.client.post("/api/v1/alarms", json={**flood, "building_id": theirs}, headers=worker)
     assert r.status_code == 403
+
+
+async def test_a_smoke_alarm_in_a_flat_carries_the_household_and_reaches_it_at_once(
+    harness: Harness, community: str, devices: Devices
+) -> None:
+    """A detector placed in a room raises an alarm that carries the household living
+    there (from identity's placements); the household and the staff on duty are told
+    at once, and the household's residents see it in their alarm list."""
+    h = harness
+    household, room = f"h-{uuid.uuid4().hex[:6]}", f"r-{uuid.uuid4().hex[:6]}"
+    await devices.household_placed(household, "b-8", "u-8-1", room, grid_id="g-8")
+
+    async def projected() -> bool:
+        rows = await h.sql("SELECT count(*) FROM household_places WHERE room_id = :r", r=room)
+        return int(rows[0][0]) == 1
+
+    await wait_for(projected)
+    await h.rule(
+        community,
+        name="smoke",
+        alarm_type="smoke",
+        severity="critical",
+        kind="threshold",
+        device_type="smoke_detector",
+        conditions=[{"key": "smokeDetected", "op": "equals", "value": True}],
+        actions=["notify"],
+    )
+    r = await h.client.post(
+        "/api/v1/duty-roster",
+        json={
+            "community_id": community,
+            "user_id": "u-on-duty",
+            "role": "property_staff",
+            "starts_at": "2020-01-01T00:00:00Z",
+            "ends_at": "2099-01-01T00:00:00Z",
+        },
+        headers=h.staff(community),
+    )
+    assert r.status_code == 201, r.text
+    detector = f"smoke-{uuid.uuid4().hex[:6]}"
+    await devices.reading(detector, "smoke_detector", {"smokeDetected": True},
+                          building_id="b-8", unit_id="u-8-1", room_id=room)  # fmt: skip
+
+    async def found() -> list[dict[str, Any]]:
+        return [
+            a
+            for a in await h.alarms(community, alarm_type="smoke")
+            if a["originator_id"] == detector
+        ]
+
+    [alarm] = await wait_for(found)
+    assert (alarm["household_id"], alarm["room_id"], alarm["unit_id"], alarm["building_id"]) == (
+        household,
+        room,
+        "u-8-1",
+        "b-8",
+    )
+    sent = await wait_for(lambda: requests_for(h, alarm["id"]))
+    recipients = sent[f"alarm:{alarm['id']}:raised"]["recipients"]
+    assert recipients["household_ids"] == [household]
+    assert "u-on-duty" in recipients["user_ids"]
+    # the residents of that household see it; another household's do not
+    mine = await h.client.get("/api/v1/alarms", headers=h.resident(household))
+    assert mine.status_code == 200 and [a["id"] for a in mine.json()["items"]] == [alarm["id"]]
+    theirs = await h.client.get("/api/v1/alarms", headers=h.resident(f"{household}-next-door"))
+    assert theirs.status_code == 200 and theirs.json()["items"] == []

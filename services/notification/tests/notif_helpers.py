@@ -24,7 +24,7 @@ from sqlalchemy import text
 from notification.config import Settings
 from notification.main import create_app
 from notification.parts import Parts
-from sc_contracts.events import GrantChangedV1
+from sc_contracts.events import GrantChangedV1, HouseholdChangedV1
 from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
 from sc_core.bus import CloudEvent
@@ -124,6 +124,37 @@ class Harness:
             return bool(rows)
 
         await wait_for(projected, what=f"grant {role} of {account}")
+
+    async def place(self, household: str, community: str, building: str) -> None:
+        """identity announces where a household lives; waits until the directory has it."""
+        data = HouseholdChangedV1.model_validate(
+            {
+                "aggregate_id": household,
+                "household_id": household,
+                "change": "created",
+                "placement": {
+                    "community_id": community,
+                    "building_id": building,
+                    "unit_id": f"{building}-u1",
+                    "room_id": f"{household}-room",
+                },
+                "member_count": 1,
+                "status": "active",
+                "changed_by": "tests",
+                "changed_at": datetime.now(UTC),
+            }
+        )
+        await self.publish(
+            self.settings.identity_topic, "community.household.changed.v1", data, key=household
+        )
+
+        async def placed() -> bool:
+            rows = await self.sql(
+                "SELECT 1 FROM household_places WHERE household_id = :h", h=household
+            )
+            return bool(rows)
+
+        await wait_for(placed, what=f"the place of household {household}")
 
     # database -----------------------------------------------------------------------
     async def sql(self, statement: str, **params: Any) -> list[Any]:

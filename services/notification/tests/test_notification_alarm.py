@@ -236,7 +236,7 @@ async def test_grid_worker_sees_alarms_of_the_buildings_in_their_grid(
 
     async def placed() -> bool:
         rows = await harness.sql(
-            "SELECT grid_id FROM building_grid WHERE building_id = :b", b=building
+            "SELECT grid_id FROM building_grids WHERE building_id = :b", b=building
         )
         return bool(rows) and rows[0].grid_id == grid
 

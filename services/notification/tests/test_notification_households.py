@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from notif_helpers import Harness, Stream, wait_for
-from sc_contracts.events import NotificationRequestedV1, Recipients
+from sc_contracts.events import NotificationRequestedV1, Recipients, RoleInScope
 from sc_core.auth import Grant
 
 
@@ -147,3 +147,51 @@ async def test_stream_ends_when_the_token_expires(harness: Harness, user: str) -
         [expired] = await stream.wait("expired", 1, timeout=30)
     assert expired.data == {"reason": "token_expired"}
     assert expired.id == stream.of("ready")[0].id  # resume from here with a new token
+
+
+async def test_a_role_in_a_place_reaches_every_holder_inside_it(
+    harness: Harness, community: str, user: str
+) -> None:
+    """An emergency warning to "resident @ community" reaches the residents, whose grants
+    are on their households; "resident @ building" only those of that building."""
+    h1, h2 = f"{community}-h1", f"{community}-h2"
+    b1, b2 = f"{community}-b1", f"{community}-b2"
+    alice, bob = f"{user}-alice", f"{user}-bob"
+    for household, building in ((h1, b1), (h2, b2)):
+        await harness.place(household, community, building)
+    await harness.grant(alice, "resident", "household", h1, community)
+    await harness.grant(bob, "resident", "household", h2, community)
+
+    async def warn(request_id: str, scope_type: str, scope_id: str) -> list[str]:
+        request = NotificationRequestedV1(
+            request_id=request_id,
+            recipients=Recipients(
+                roles_in_scope=[
+                    RoleInScope(role="resident", scope_type=scope_type, scope_id=scope_id)
+                ]
+            ),
+            template="emergency.warning",
+            variables={"title": "暴雨预警", "message": "请关好门窗"},
+            severity="urgent",
+            channels=["inapp"],
+            source_service="alarm",
+            community_id=community,
+        )
+        await harness.publish(
+            harness.settings.requests_topic,
+            "community.notification.requested.v1",
+            request,
+            key=request_id,
+        )
+
+        async def accepted() -> list[Any]:
+            return await harness.sql(
+                "SELECT recipient_count FROM notification_request WHERE request_id = :r",
+                r=request_id,
+            )
+
+        await wait_for(accepted, what=f"request {request_id}")
+        return sorted(d.recipient_id for d in await harness.deliveries(request_id))
+
+    assert await warn(f"{user}-all", "community", community) == [alice, bob]
+    assert await warn(f"{user}-b1", "building", b1) == [alice]

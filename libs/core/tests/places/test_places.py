@@ -13,7 +13,12 @@ import pytest
 from place_models import PLACES, metadata
 from sqlalchemy import Column, MetaData, String, Table, select
 
-from sc_contracts.events import GrantChangedV1, HouseholdChangedV1, ResidencyEndedV1
+from sc_contracts.events import (
+    GrantChangedV1,
+    HouseholdChangedV1,
+    Placement,
+    ResidencyEndedV1,
+)
 from sc_core.auth import Grant, Principal
 from sc_core.bus.cloudevents import CloudEvent
 from sc_core.db.migrate import model_drift, upgrade
@@ -184,4 +189,87 @@ async def test_identity_events_fill_the_directory_that_use_cases_read(
         )
         assert list(visible) == ["hh-1", "hh-old"]  # building b-1 only
         assert "building_grids" in str(clause.compile())
+    await runtime.db.dispose()
+
+
+def _holds(grant_id: str, account: str, role: str, scope_type: str, scope_id: str):  # type: ignore[no-untyped-def]
+    return GrantChangedV1.model_validate(
+        {
+            "aggregate_id": account,
+            "account_id": account,
+            "grant_id": grant_id,
+            "change": "granted",
+            "role": role,
+            "scope_type": scope_type,
+            "scope_id": scope_id,
+            "community_id": "c-1",
+            "changed_by": "admin",
+            "changed_at": NOW,
+        }
+    )
+
+
+async def test_a_role_inside_a_place_reaches_every_holder_anywhere_inside_it(
+    fresh_database_url: str,
+) -> None:
+    """ "Every resident of the community" are the residents of its households (their
+    grants are on the household, not the community); a building holds its units and
+    households, a grid its buildings, a unit its households."""
+    await upgrade(MIGRATIONS, fresh_database_url)
+    settings = ServiceSettings(service_name="places-test", database_url=fresh_database_url)
+    runtime = Runtime(settings, metadata)
+    places = Places(PLACES)
+    assert PLACES.grants is not None
+    async with runtime.db.uow() as uow:
+        for household, room, building, unit, grid in (
+            ("hh-1", "r-101", "b-1", "u-1", "g-1"),
+            ("hh-2", "r-201", "b-2", "u-2", None),
+        ):
+            await places.place_household(
+                uow,
+                household,
+                Placement(
+                    community_id="c-1",
+                    building_id=building,
+                    unit_id=unit,
+                    room_id=room,
+                    grid_id=grid,
+                ),
+            )
+        for grant in (
+            _holds("g1", "alice", "resident", "household", "hh-1"),
+            _holds("g2", "bob", "resident", "household", "hh-2"),
+            _holds("g3", "carol", "tenant", "household", "hh-1"),  # another role
+            _holds("g4", "dan", "resident", "household", "hh-elsewhere"),  # not placed here
+            _holds("g5", "erin", "property_staff", "building", "b-1"),
+            _holds("g6", "frank", "property_staff", "unit", "u-2"),
+            _holds("g7", "gina", "property_staff", "community", "c-1"),
+        ):
+            await places.record_grant(uow, grant)
+        await uow.commit()
+
+    async def holders(role: str, scope_type: str, scope_id: str) -> list[str]:
+        assert PLACES.grants is not None
+        g = PLACES.grants.c
+        async with runtime.db.uow() as uow:
+            found = await uow.session.scalars(
+                select(g.account_id)
+                .where(places.holders_within(role, scope_type, scope_id))
+                .order_by(g.account_id)
+                .distinct()
+            )
+            return list(found)
+
+    # the community: every household grant in it, wherever identity placed it
+    assert await holders("resident", "community", "c-1") == ["alice", "bob", "dan"]
+    assert await holders("resident", "community", "c-2") == []
+    assert await holders("resident", "building", "b-1") == ["alice"]
+    assert await holders("resident", "unit", "u-2") == ["bob"]
+    assert await holders("resident", "grid", "g-1") == ["alice"]
+    assert await holders("resident", "household", "hh-2") == ["bob"]
+    assert await holders("tenant", "building", "b-1") == ["carol"]
+    assert await holders("property_staff", "building", "b-1") == ["erin"]
+    assert await holders("property_staff", "building", "b-2") == ["frank"]  # its unit's
+    assert await holders("property_staff", "grid", "g-1") == ["erin"]  # its building's
+    assert await holders("property_staff", "community", "c-1") == ["erin", "frank", "gina"]
     await runtime.db.dispose()

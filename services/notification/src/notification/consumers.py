@@ -8,10 +8,19 @@ from typing import TYPE_CHECKING
 from sqlalchemy.dialects.postgresql import insert
 
 from notification.channels.inapp import announce
-from notification.db.models import alarm_feed, building_grid, grant_projection
+from notification.db.models import alarm_feed
 from notification.intake import accept
+from notification.recipients import DIRECTORY
 from sc_contracts import validate_event_data
-from sc_contracts.events import AlarmStateV1, GrantChangedV1, NotificationRequestedV1
+from sc_contracts.events import (
+    AlarmStateV1,
+    GrantChangedV1,
+    HouseholdChangedV1,
+    NotificationRequestedV1,
+    PersonRegisteredV1,
+    ResidencyEndedV1,
+    ResidencyStartedV1,
+)
 from sc_core.bus.cloudevents import CloudEvent
 from sc_core.db.uow import UnitOfWork
 from sc_core.service import Runtime
@@ -67,19 +76,11 @@ def register(runtime: Runtime, parts: Parts) -> None:
 
     async def on_placed(event: CloudEvent, uow: UnitOfWork | None) -> None:
         assert uow is not None
-        placement = event.data.get("placement") or {}
-        if placement.get("grid_id") and placement.get("building_id"):
-            await uow.session.execute(
-                insert(building_grid)
-                .values(
-                    building_id=str(placement["building_id"]),
-                    grid_id=str(placement["grid_id"]),
-                    community_id=str(placement.get("community_id", "")),
-                )
-                .on_conflict_do_update(
-                    index_elements=["building_id"], set_={"grid_id": str(placement["grid_id"])}
-                )
-            )
+        data = validate_event_data(event.type, event.data)
+        assert isinstance(
+            data, HouseholdChangedV1 | PersonRegisteredV1 | ResidencyStartedV1 | ResidencyEndedV1
+        )
+        await DIRECTORY.on_placement(data, uow)
 
     for event_type in PLACED:
         identity.on(event_type)(on_placed)
@@ -99,24 +100,7 @@ def register(runtime: Runtime, parts: Parts) -> None:
 
 
 async def project_grant(uow: UnitOfWork, data: GrantChangedV1) -> None:
-    if data.change.value == "revoked":
-        await uow.session.execute(
-            grant_projection.delete().where(grant_projection.c.grant_id == data.grant_id)
-        )
-        return
-    values = {
-        "account_id": data.account_id,
-        "role": data.role,
-        "scope_type": data.scope_type,
-        "scope_id": data.scope_id,
-        "community_id": data.community_id,
-        "changed_at": data.changed_at,
-    }
-    await uow.session.execute(
-        insert(grant_projection)
-        .values(grant_id=data.grant_id, **values)
-        .on_conflict_do_update(index_elements=["grant_id"], set_=values)
-    )
+    await DIRECTORY.record_grant(uow, data)
 
 
 async def feed_alarm(uow: UnitOfWork, event: CloudEvent, data: AlarmStateV1) -> None:

@@ -1,19 +1,26 @@
 """Who a request reaches: user ids, household members and role holders, resolved from
-the projection of identity's grants (identity.events.v1)."""
+the place directory of identity's grants and placements (``sc_core.places``)."""
 
 from __future__ import annotations
 
 from sqlalchemy import and_, or_, select
 
-from notification.db.models import grant_projection
+from notification.db.models import PLACES, grant_projection
 from sc_contracts.events import Recipients
 from sc_core.db.uow import UnitOfWork
+from sc_core.places import Places
 
 HOUSEHOLD_ROLES = ("resident", "tenant", "family")
+DIRECTORY = Places(PLACES)
 
 
 async def resolve(uow: UnitOfWork, recipients: Recipients, community_id: str | None) -> list[str]:
-    """Account ids of everyone the recipients name, each once, in a stable order."""
+    """Account ids of everyone the recipients name, each once, in a stable order.
+
+    A role in a place reaches every holder of that role on the place or anywhere inside
+    it (a resident's grant is on their household: "resident @ community" is every
+    resident of its households), and the holders over the whole community of the
+    request (the property's staff of the community cover its buildings)."""
     found: dict[str, None] = dict.fromkeys(recipients.user_ids)
     g = grant_projection.c
     clauses = []
@@ -26,13 +33,7 @@ async def resolve(uow: UnitOfWork, recipients: Recipients, community_id: str | N
             )
         )
     for wanted in recipients.roles_in_scope:
-        clauses.append(
-            and_(
-                g.role == wanted.role,
-                g.scope_type == wanted.scope_type,
-                g.scope_id == wanted.scope_id,
-            )
-        )
+        clauses.append(DIRECTORY.holders_within(wanted.role, wanted.scope_type, wanted.scope_id))
         if community_id:
             clauses.append(
                 and_(g.role == wanted.role, g.scope_type == "community", g.scope_id == community_id)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.dialects.postgresql import insert
 
 from sc_contracts.events import (
@@ -158,6 +158,43 @@ class Places:
             ),
             self.in_grids(principal, building_col, wanted),
         )
+
+    # who holds a role inside a place ----------------------------------------------
+    def holders_within(self, role: str, scope_type: str, scope_id: str) -> ColumnElement[bool]:
+        """Grants (``grant_projection`` rows) of ``role`` on the place ``scope_type`` /
+        ``scope_id`` or on any place inside it: a community holds its grids, buildings,
+        units and households; a grid its buildings and their units and households; a
+        building its units and households; a unit its households. "Every resident of the
+        community" is everyone holding ``resident`` on a household there.
+
+        The grant's own ``community_id`` places it in a community; the finer levels are
+        the household directory's (``household_places``, ``building_grids``)."""
+        grants = self.tables.grants
+        if grants is None:
+            raise RuntimeError("place_tables(metadata, grants=True) holds the grants")
+        g, h, bg = grants.c, self.tables.households.c, self.tables.building_grids.c
+        same = and_(g.role == role, g.scope_type == scope_type, g.scope_id == scope_id)
+        if scope_type == "community":
+            return and_(g.role == role, or_(same, g.community_id == scope_id))
+        column = {"grid": h.grid_id, "building": h.building_id, "unit": h.unit_id}.get(scope_type)
+        if column is None:  # a household (or a place with nothing inside it)
+            return same
+        active = and_(column == scope_id, h.status == "active")
+        inside = [
+            and_(g.scope_type == "household", g.scope_id.in_(select(h.household_id).where(active)))
+        ]
+        if scope_type in ("grid", "building"):
+            inside.append(
+                and_(g.scope_type == "unit", g.scope_id.in_(select(h.unit_id).where(active)))
+            )
+        if scope_type == "grid":
+            inside.append(
+                and_(
+                    g.scope_type == "building",
+                    g.scope_id.in_(select(bg.building_id).where(bg.grid_id == scope_id)),
+                )
+            )
+        return or_(same, and_(g.role == role, or_(*inside)))
 
     # projecting -------------------------------------------------------------------
     async def place_household(

@@ -23,7 +23,7 @@ from sqlalchemy import select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 
 from alarm.config import Settings
-from alarm.db.models import RuleState
+from alarm.db.models import DIRECTORY, RuleState
 from alarm.db.registers import Incident
 from alarm.domain.rules import Decision, Reading, Rule, Step, evaluate, fire_timer, status_change
 from alarm.engine import alarms as lifecycle
@@ -64,6 +64,7 @@ class Place:
     building_id: str | None = None
     unit_id: str | None = None
     room_id: str | None = None
+    household_id: str | None = None  # who lives in the room (identity's placements)
 
     @classmethod
     def of(cls, reading: Reading) -> Place:
@@ -244,6 +245,7 @@ class Evaluator:
             states = bulk.as_arrays(RuleState.__table__, STATE_COLUMNS, rows, "s_")
         writes = lifecycle.Writes(uow)
         topic = self.settings.alarm_topic
+        await self.households(uow, [place for _, place, _, _ in out.raises.values()])
         causes = [
             self.cause(rule, device_id, place, decision, count)
             for (_, device_id), (rule, place, decision, count) in out.raises.items()
@@ -278,6 +280,19 @@ class Evaluator:
         await after_cleared_many(uow, gone, self.settings, writes, lookups)
         await writes.flush()
 
+    async def households(self, uow: UnitOfWork, places: list[Place]) -> None:
+        """The household living in each place's room (the place directory, remembered
+        for the lookup cache's time): an alarm in a flat carries its household."""
+        for place in places:
+            if place.room_id is None or place.household_id is not None:
+                continue
+            key = ("room", place.room_id)
+            found = self.memo.get(key)
+            if found is None:
+                found = await DIRECTORY.household_in_room(uow, place.room_id) or ""
+                self.memo.put(key, found)
+            place.household_id = found or None
+
     @staticmethod
     def _causes(clears: dict[Key, tuple[Rule, Decision]]) -> list[tuple[str, str, str]]:
         return sorted(
@@ -296,6 +311,7 @@ class Evaluator:
             building_id=place.building_id,
             unit_id=place.unit_id,
             room_id=place.room_id,
+            household_id=place.household_id,
             device_type=place.device_type,
             at=decision.at,
             count=count,

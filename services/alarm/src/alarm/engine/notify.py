@@ -192,6 +192,16 @@ async def special_person_for(lookups: Lookups, alarm: Any) -> SpecialPerson | No
     return None
 
 
+async def in_the_flat(lookups: Lookups, alarm: Any, audience: Audience) -> None:
+    """An alarm in a flat (a detector or button placed in a household's room) also
+    reaches the household living there and the staff on duty, whoever the plan names;
+    an emergency (button pressed, fall detected) reaches the household of its room."""
+    if alarm.household_id or alarm.alarm_type in EMERGENCY_TYPES:
+        audience.household_ids |= await lookups.households(alarm)
+    if alarm.household_id:
+        audience.user_ids |= await lookups.on_duty(alarm.community_id)
+
+
 def variables(alarm: Any, **extra: str) -> dict[str, str]:
     place = "/".join(p for p in (alarm.building_id, alarm.unit_id, alarm.room_id) if p)
     return {
@@ -294,10 +304,7 @@ async def on_raised(
                 roles=set(FALLBACK_ROLES),
             )
             channels = default_channels
-        # an emergency in a flat (button pressed, fall detected) also reaches the
-        # household living there, whoever the plan names
-        if alarm.alarm_type in EMERGENCY_TYPES:
-            audience.household_ids |= await lookups.households(alarm)
+        await in_the_flat(lookups, alarm, audience)
     recipients = audience.recipients(alarm.community_id)
     if recipients is None:
         log.warning("alarm %s: nobody to notify", alarm.id)
@@ -339,8 +346,7 @@ async def on_cleared(
                 user_ids=set(await lookups.on_duty(alarm.community_id)),
                 roles=set(FALLBACK_ROLES),
             )
-        if alarm.alarm_type in EMERGENCY_TYPES:
-            audience.household_ids |= await lookups.households(alarm)
+        await in_the_flat(lookups, alarm, audience)
     recipients = audience.recipients(alarm.community_id) if audience else None
     if recipients is None:
         return

@@ -19,7 +19,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import ColumnElement, func, or_, select
 
 from notification.api.deps import PartsDep
-from notification.db.models import alarm_feed, building_grid, inbox_message
+from notification.db.models import alarm_feed, building_grids, inbox_message
 from notification.domain.sse import Cursor, comment, frame
 from notification.hub import ALARM_KEY
 from notification.parts import Parts
@@ -46,7 +46,7 @@ def alarm_scope(principal: Principal, roles: list[str]) -> ColumnElement[bool] |
     grids = principal.scope_ids("grid", staff)
     if grids:
         in_grid = a.building_id.in_(
-            select(building_grid.c.building_id).where(building_grid.c.grid_id.in_(sorted(grids)))
+            select(building_grids.c.building_id).where(building_grids.c.grid_id.in_(sorted(grids)))
         )
         clause = or_(clause, in_grid)
     return clause

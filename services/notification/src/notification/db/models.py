@@ -5,7 +5,8 @@
 - ``delivery_attempt``: every attempt with a provider, and its outcome.
 - ``inbox_message``: the in-app inbox; its id is the SSE event id of the message.
 - ``alarm_feed``: alarm lifecycle events for the staff streams (from alarm.events.v1).
-- ``grant_projection`` / ``building_grid``: who holds which role where (identity.events.v1).
+- ``grant_projection``, ``household_places``, ``building_grids``: the place directory
+  (``sc_core.places``): who holds which role where, where each household lives.
 - ``preference``: per user: locale, phone (encrypted), push tokens, quiet hours, opt-outs.
 - ``template``: message templates per code and locale, seeded by migration.
 - ``broadcast_endpoint``: speakers and e-screens per community / building.
@@ -35,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from sc_core.db.tables import new_metadata, platform_tables
+from sc_core.places import place_tables
 from sc_core.privacy import EncryptedString
 
 metadata = new_metadata()
@@ -155,29 +157,12 @@ alarm_feed = Table(
     Index("ix_alarm_feed_community", "community_id", "id"),
 )
 
-grant_projection = Table(
-    "grant_projection",
-    metadata,
-    Column("grant_id", Text, primary_key=True),
-    Column("account_id", Text, nullable=False),
-    Column("role", Text, nullable=False),
-    Column("scope_type", Text, nullable=False),
-    Column("scope_id", Text, nullable=False),
-    Column("community_id", Text, nullable=True),
-    Column("changed_at", DateTime(timezone=True), nullable=False),
-    Index("ix_grant_projection_scope", "scope_type", "scope_id", "role"),
-    Index("ix_grant_projection_community", "community_id", "role"),
-    Index("ix_grant_projection_account", "account_id"),
-)
-
-building_grid = Table(
-    "building_grid",
-    metadata,
-    Column("building_id", Text, primary_key=True),
-    Column("grid_id", Text, nullable=False),
-    Column("community_id", Text, nullable=False),
-    Index("ix_building_grid_grid", "grid_id"),
-)
+# the place directory (sc_core.places): households' places, building grids and grants
+PLACES = place_tables(metadata, grants=True)
+assert PLACES.grants is not None
+grant_projection = PLACES.grants
+building_grids = PLACES.building_grids
+household_places = PLACES.households
 
 preference = Table(
     "preference",
