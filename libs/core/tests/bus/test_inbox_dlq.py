@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy.dialects.postgresql import insert
+
 from bushelpers import (
     Broker,
     effect_counts,
+    effects,
     make_consumer,
     make_event,
     new_topic,
@@ -57,10 +60,16 @@ async def test_failing_handler_goes_to_dlq_and_partition_keeps_flowing(
         attempts[event.id] = attempts.get(event.id, 0) + 1
         if event.data.get("poison"):
             raise ValueError("cannot handle this one")
+        if event.data.get("phone"):  # a value wider than its column: the database refuses it
+            assert uow is not None
+            await uow.session.execute(
+                insert(effects).values(event_id=event.id, value=event.data["phone"] * 30)
+            )
         await record_effect(event, uow)
 
     poison = make_event(1, poison=True)
     good = make_event(2)
+    too_long = make_event(3, phone="13800138000")
     kafka = await producer.get()
     await kafka.send_and_wait(topic, poison.body(), key=b"k", headers=poison.headers())
     await kafka.send_and_wait(
@@ -74,6 +83,7 @@ async def test_failing_handler_goes_to_dlq_and_partition_keeps_flowing(
             ("ce_specversion", b"1.0"),
         ],
     )
+    await kafka.send_and_wait(topic, too_long.body(), key=b"k", headers=too_long.headers())
     await kafka.send_and_wait(topic, good.body(), key=b"k", headers=good.headers())
     await consumer.start()
     try:
@@ -81,13 +91,20 @@ async def test_failing_handler_goes_to_dlq_and_partition_keeps_flowing(
         assert await effect_counts(db) == (1, 1)
         assert attempts[poison.id] == 3  # first try + 2 retries
         assert attempts[good.id] == 1
-        dead = await read_all(broker, dlq_topic(topic), expected=2)
+        dead = await read_all(broker, dlq_topic(topic), expected=3)
         reasons = [dict(m.headers)["x-dlq-reason"].decode() for m in dead]
         assert dict(dead[0].headers)["ce_id"].decode() == poison.id
         assert "ValueError: cannot handle this one" in reasons[0]
         assert dict(dead[0].headers)["x-dlq-attempts"] == b"3"
         assert "not JSON" in reasons[1]
         assert dead[1].value == b"{not json"
+        # a database error: a stable code and the server's short message, never the
+        # statement, its parameters or the row's values
+        assert dict(dead[2].headers)["x-dlq-code"] == b"db.string_data_right_truncation"
+        assert reasons[2] == (
+            "db.string_data_right_truncation: value too long for type character varying(255)"
+        )
+        assert dict(dead[0].headers)["x-dlq-code"] == b"handler.ValueError"
     finally:
         await consumer.stop()
         await producer.close()

@@ -61,6 +61,7 @@ from sc_core.bus.consumer import (
     start_client,
 )
 from sc_core.bus.producer import ProducerHandle
+from sc_core.bus.reasons import dlq_reason
 from sc_core.db.engine import Database
 from sc_core.retry import Backoff
 
@@ -308,7 +309,7 @@ class BatchConsumer:
                     len(items),
                     attempt,
                     ", transient" if transient else "",
-                    exc,
+                    ": ".join(dlq_reason(exc)),  # never the statement or its values
                 )
                 if not transient and attempt > self.max_retries:
                     return exc
@@ -333,6 +334,3 @@ class BatchConsumer:
         reason = error if isinstance(error, BaseException) else "failed"
         await send_to_dlq(self.dlq_producer, record, reason, consumer=self.name, attempts=attempts)
         BATCH_EVENTS.labels(self.name, "dead_lettered").inc()
-        log.error(
-            "batch consumer %s: %s@%d to DLQ: %s", self.name, record.topic, record.offset, error
-        )

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from sc_contracts.events import EventData
+from sc_core.bus.reasons import fields_wrong
 
 SPECVERSION = "1.0"
 CONTENT_TYPE = "application/json"
@@ -197,7 +198,7 @@ class CloudEvent:
         try:
             return model.model_validate(self.data)
         except ValidationError as exc:
-            raise InvalidEvent(f"not a {model.__name__}: {exc.errors()[:2]}") from exc
+            raise InvalidEvent(f"not a {model.__name__}: {fields_wrong(exc)}") from exc
 
     @classmethod
     def from_kafka(cls, headers: list[tuple[str, bytes]] | None, value: bytes | None) -> CloudEvent:
@@ -234,7 +235,7 @@ def decode_data(value: bytes | None, model: type[M]) -> M:
     try:
         return model.model_validate_json(value or b"{}")
     except ValidationError as exc:
-        raise InvalidEvent(f"not a {model.__name__}: {exc.errors()[:2]}") from exc
+        raise InvalidEvent(f"not a {model.__name__}: {fields_wrong(exc)}") from exc
 
 
 def encode_data(data: EventData | dict[str, Any]) -> bytes:

@@ -44,6 +44,7 @@ from sc_contracts.events import EventData
 from sc_core import failpoints
 from sc_core.bus.cloudevents import CloudEvent, Envelope, InvalidEvent, decode_data
 from sc_core.bus.producer import ProducerHandle
+from sc_core.bus.reasons import dlq_reason
 from sc_core.bus.steps import StepCancelled, bounded
 from sc_core.bus.tracing import context_from_headers
 from sc_core.db.engine import Database
@@ -216,15 +217,19 @@ async def send_to_dlq(
 ) -> None:
     """Send ``record`` as it came to ``<topic>.dlq`` with why and where from; waits (with
     backoff) until the broker takes it: a dead letter is never dropped."""
-    reason = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+    code, message = dlq_reason(error)
     headers = list(record.headers or []) + [
-        ("x-dlq-reason", reason[:1000].encode()),
+        ("x-dlq-reason", f"{code}: {message}".encode()),
+        ("x-dlq-code", code.encode()),
         ("x-dlq-consumer", consumer.encode()),
         ("x-dlq-attempts", str(attempts).encode()),
         ("x-dlq-original-topic", record.topic.encode()),
         ("x-dlq-original-partition", str(record.partition).encode()),
         ("x-dlq-original-offset", str(record.offset).encode()),
     ]
+    log.error(
+        "consumer %s: %s@%d to DLQ: %s: %s", consumer, record.topic, record.offset, code, message
+    )
     backoff = Backoff(first=0.2, cap=5.0)
     while True:
         try:
@@ -454,13 +459,12 @@ class EventConsumer:
                         envelope.type,
                         envelope.id,
                         attempt,
-                        exc,
+                        ": ".join(dlq_reason(exc)),  # never the statement or its values
                     )
                     if attempt <= self.max_retries:
                         await backoff.sleep()
             assert last is not None
-            span.record_exception(last)
-            span.set_status(Status(StatusCode.ERROR, str(last)))
+            span.set_status(Status(StatusCode.ERROR, ": ".join(dlq_reason(last))))
             await self._dead_letter(msg, last, attempts=self.max_retries + 1)
 
     @staticmethod
@@ -504,7 +508,6 @@ class EventConsumer:
     ) -> None:
         await send_to_dlq(self.dlq_producer, msg, error, consumer=self.name, attempts=attempts)
         CONSUMED.labels(self.name, msg.topic, "dead_lettered").inc()
-        log.error("consumer %s: sent %s@%d to DLQ: %s", self.name, msg.topic, msg.offset, error)
 
     @property
     def alive(self) -> bool:

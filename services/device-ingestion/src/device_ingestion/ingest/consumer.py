@@ -28,7 +28,7 @@ from device_ingestion.ingest.passages import PASSAGE_TYPE, door_ids, passages
 from device_ingestion.ingest.storage import PartitionKeeper, StoredEvent, parse_event, store_batch
 from device_ingestion.status import publish_changes
 from sc_core.bus.cloudevents import CloudEvent
-from sc_core.bus.consumer import dlq_topic
+from sc_core.bus.consumer import send_to_dlq
 from sc_core.bus.producer import ProducerHandle
 from sc_core.db.engine import Database
 
@@ -196,14 +196,7 @@ class StorageConsumer:
         return stored.new
 
     async def _dead_letter(self, record: ConsumerRecord[Any, Any], error: Exception) -> None:
-        headers = list(record.headers or []) + [
-            ("x-dlq-reason", f"{type(error).__name__}: {error}"[:1000].encode()),
-            ("x-dlq-consumer", b"telemetry-storage"),
-            ("x-dlq-original-topic", record.topic.encode()),
-            ("x-dlq-original-offset", str(record.offset).encode()),
-        ]
-        producer = await self.dlq_producer.get()
-        await producer.send_and_wait(
-            dlq_topic(record.topic), value=record.value, key=record.key, headers=headers
+        # the one DLQ mechanism: a stable code and a short message, never row values
+        await send_to_dlq(
+            self.dlq_producer, record, error, consumer="telemetry-storage", attempts=1
         )
-        log.error("telemetry storage: %s@%d to DLQ: %s", record.topic, record.offset, error)
