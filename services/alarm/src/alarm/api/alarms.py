@@ -4,7 +4,7 @@ acknowledge, clear, assign, comment, and manual alarms from staff and residents.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -12,12 +12,10 @@ from sqlalchemy import or_, select
 
 from alarm.api.deps import (
     ALARM_READERS,
-    HOUSEHOLD_ROLES,
     STAFF,
     AlarmReader,
     PartsDep,
     Staff,
-    ensure_place,
     grid_for,
     grid_scope,
 )
@@ -34,7 +32,8 @@ from alarm.db.models import Alarm, AlarmComment, AlarmHistory
 from alarm.db.registers import KeyPlace
 from alarm.domain.geo import distance_m
 from alarm.engine import alarms as lifecycle
-from alarm.engine.evaluator import after_cleared, after_raised
+from alarm.engine import manual
+from alarm.engine.evaluator import after_cleared
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.auth import Principal, in_scope, scope_clause
 from sc_core.db.uow import UnitOfWork
@@ -185,60 +184,10 @@ async def manual_alarm(
     request: Request,
 ) -> AlarmRead:
     """A person raises an alarm by hand: staff for a place in their scope, a resident for
-    their own household (one active alarm per household or place and type)."""
-    staff = in_scope(
-        principal,
-        community_id=body.community_id,
-        grid_id=await grid_for(uow, principal, body.building_id, STAFF),
-        building_id=body.building_id,
-        unit_id=body.unit_id,
-        roles=STAFF,
-    )
-    if not staff:
-        if body.household_id is None:
-            raise Forbidden("alarm.household_required", "Residents raise alarms for a household")
-        ensure_place(
-            principal, body.community_id, household_id=body.household_id, allowed=HOUSEHOLD_ROLES
-        )
-    if body.household_id:
-        originator_type, originator_id = "household", body.household_id
-    else:
-        place = body.room_id or body.unit_id or body.building_id or body.community_id
-        originator_type, originator_id = "place", place
-    cause = lifecycle.Cause(
-        alarm_type=body.alarm_type,
-        severity=body.severity,
-        originator_type=originator_type,
-        originator_id=originator_id,
-        community_id=body.community_id,
-        building_id=body.building_id,
-        unit_id=body.unit_id,
-        room_id=body.room_id,
-        household_id=body.household_id,
-        at=datetime.now(UTC),
-        title=body.title,
-        source="manual",
-        description=body.description,
-        actions=list(dict.fromkeys(body.actions)),
-        work_order_type=body.work_order_type,
-        created_by=principal.subject,
-        details={"reported_by": principal.subject},
-    )
-    raised = await lifecycle.raise_alarm(uow, cause, parts.settings.alarm_topic)
-    if raised.created:
-        await after_raised(uow, raised.alarm, parts.settings)
-    await auditor.within(
-        uow,
-        action="alarm.raise_manual",
-        resource_type="alarm",
-        resource_id=str(raised.alarm.id),
-        principal=principal,
-        request=request,
-        community_id=body.community_id,
-    )
-    await uow.commit()
-    row = await lifecycle.get(uow, raised.alarm.id)
-    return read(row)
+    their own household, placed at its room (one active alarm per household or place and
+    type)."""
+    alarm = await manual.raise_manual(uow, auditor, parts.settings, principal, body, request, STAFF)
+    return read(await lifecycle.get(uow, alarm.id))
 
 
 async def _write(

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 from sqlalchemy import func, or_, select
 
 from alarm.api.deps import (
@@ -72,13 +72,7 @@ class SpecialPersonRead(BaseModel):
     notify_household_ids: list[str]
     device_ids: list[str]
     plan: Annotated[str | None, Sensitive("redact")]
-    emergency_contacts: Annotated[list[dict[str, str]] | None, Sensitive("redact")]
-
-    @field_validator("emergency_contacts", mode="before")
-    @classmethod
-    def _contacts(cls, value: Any) -> Any:
-        """Stored encrypted as one JSON text; answered as the list it was given as."""
-        return json.loads(value) if isinstance(value, str) else value
+    emergency_contacts: Annotated[str | None, Sensitive("redact")]
 
 
 def _person_read(person: SpecialPerson, principal: Principal) -> SpecialPersonRead:
