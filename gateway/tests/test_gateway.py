@@ -45,6 +45,11 @@ def things_app() -> FastAPI:
             "authorization": request.headers.get("authorization"),
         }
 
+    @app.get("/api/v1/stream")
+    async def stream(request: Request, ticket: str | None = None) -> dict[str, str | None]:
+        # stands in for notification, which redeems the ticket itself
+        return {"ticket": ticket, "authorization": request.headers.get("authorization")}
+
     @app.post("/api/v1/{device_token}/telemetry")
     async def telemetry(device_token: str) -> dict[str, str]:
         return {"device_token": device_token}

@@ -86,6 +86,23 @@ async def test_public_routes_need_no_login(app: object) -> None:
         assert (await client.get("/openapi.json")).status_code == 200
 
 
+async def test_stream_opens_with_a_ticket_but_never_with_a_token_in_the_url(app: object) -> None:
+    """EventSource cannot send a header: ?ticket= reaches the stream's service (which
+    redeems it); ?access_token= is not a way in, and no other route takes a ticket."""
+    async with await _client(app) as client:
+        with_ticket = await client.get("/api/v1/stream", params={"ticket": "t-123"})
+        assert with_ticket.status_code == 200
+        assert with_ticket.json() == {"ticket": "t-123", "authorization": None}
+        for path, params in (
+            ("/api/v1/stream", {}),
+            ("/api/v1/stream", {"access_token": "eyJ.x.y"}),
+            ("/api/v1/things", {"ticket": "t-123"}),
+        ):
+            refused = await client.get(path, params=params)
+            assert refused.status_code == 401, (path, params)
+            assert refused.json()["code"] == "auth.unauthenticated"
+
+
 async def test_caller_over_the_rate_gets_429_with_retry_after(
     upstream: str, jwks: str, issuer: LocalIssuer
 ) -> None:

@@ -29,6 +29,10 @@ DEFAULT_PUBLIC_PATHS = (
     r"/api/v1/certificates/verify/[^/]+",  # anyone checking a certificate's code (its QR)
 )
 
+# Routes a single-use ticket in `?ticket=` may open instead of a token (EventSource and
+# mini-programs cannot send an Authorization header); the owning service redeems it.
+TICKET_PATHS = frozenset({"/api/v1/stream"})
+
 
 class PublicPaths:
     def __init__(self, patterns: Iterable[str]) -> None:
@@ -74,6 +78,8 @@ class Gatekeeper:
         if request.url.path in self.public or request.method == "OPTIONS":
             return None
         header = request.headers.get("authorization")
+        if not header and request.url.path in TICKET_PATHS and request.query_params.get("ticket"):
+            return None
         if not header:
             raise Problem(
                 401,

@@ -228,9 +228,12 @@ class SSEEvent:
 class Stream:
     """An open SSE connection read in the background; events collected in order."""
 
-    def __init__(self, base_url: str, headers: dict[str, str]) -> None:
+    def __init__(
+        self, base_url: str, headers: dict[str, str], params: dict[str, str] | None = None
+    ) -> None:
         self.base_url = base_url
         self.headers = headers
+        self.params = params or {}
         self.events: list[SSEEvent] = []
         self.comments = 0
         self.content_type: str | None = None
@@ -255,6 +258,7 @@ class Stream:
             client.stream(
                 "GET",
                 "/api/v1/stream",
+                params=self.params,
                 headers={"Accept": "text/event-stream", **self.headers},
             ) as response,
         ):

@@ -208,6 +208,36 @@ async def test_stream_needs_a_token_and_an_event_stream_client(harness: Harness)
     assert r.json()["code"] == "stream.accept_event_stream"
 
 
+async def test_event_source_opens_the_stream_with_a_single_use_ticket(
+    harness: Harness, community: str, user: str
+) -> None:
+    """What a browser's EventSource does: no header, a ticket in the URL, once."""
+    staff = harness.bearer(user, Grant("property_staff", "community", community))
+    issued = await harness.client.post("/api/v1/stream/tickets", headers=staff)
+    assert issued.status_code == 201, issued.text
+    ticket = issued.json()
+    assert ticket["url"] == f"/api/v1/stream?ticket={ticket['ticket']}"
+    assert staff["Authorization"].split()[1] not in ticket["url"]  # never the token itself
+    async with Stream(harness.base_url, {}, {"ticket": ticket["ticket"]}) as stream:
+        event = CloudEvent.create(
+            "community.alarm.raised.v1", "/tests", raised(f"t-{user}", community, None)
+        )
+        await harness.publish_event(harness.settings.alarm_topic, event, key=f"t-{user}")
+        [alarm] = await stream.wait("alarm", 1)  # the ticket carried the staff member's scope
+    assert alarm.data["alarm_id"] == f"t-{user}"
+    sse = {"Accept": "text/event-stream"}
+    again = await harness.client.get(
+        "/api/v1/stream", params={"ticket": ticket["ticket"]}, headers=sse
+    )
+    assert again.status_code == 401  # single use
+    assert again.json()["code"] == "stream.ticket_invalid"
+    token = staff["Authorization"].split()[1]
+    in_url = await harness.client.get("/api/v1/stream", params={"access_token": token}, headers=sse)
+    assert in_url.status_code == 401
+    anonymous = await harness.client.post("/api/v1/stream/tickets")
+    assert anonymous.status_code == 401
+
+
 async def test_grid_worker_sees_alarms_of_the_buildings_in_their_grid(
     harness: Harness, community: str, user: str
 ) -> None:

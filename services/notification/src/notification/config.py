@@ -68,6 +68,8 @@ class Settings(ServiceSettings):
     # Server-Sent Events.
     sse_heartbeat_seconds: float = Field(default=15.0, gt=0)
     sse_replay_limit: int = Field(default=100, ge=1, le=1000)
+    # A stream ticket (POST /api/v1/stream/tickets) opens one stream within this many seconds.
+    stream_ticket_seconds: int = Field(default=30, ge=1, le=300)
     # Staff roles whose stream also carries the alarm feed of their scope.
     alarm_feed_roles: list[str] = Field(
         default_factory=lambda: [

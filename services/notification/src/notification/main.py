@@ -15,6 +15,7 @@ from notification.api import (
     notifications,
     preferences,
     stream,
+    stream_tickets,
     templates,
 )
 from notification.config import Settings
@@ -27,6 +28,7 @@ from sc_core.service import Runtime, create_service_app
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 ROUTERS = [
     inbox.router,
+    stream_tickets.router,
     stream.router,
     feed.router,
     notifications.router,

@@ -19,11 +19,12 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import ColumnElement, func, or_, select
 
 from notification.api.deps import PartsDep
+from notification.api.stream_tickets import StreamPrincipal
 from notification.db.models import alarm_feed, building_grids, inbox_message
 from notification.domain.sse import Cursor, comment, frame
 from notification.hub import ALARM_KEY
 from notification.parts import Parts
-from sc_core.auth import CurrentPrincipal, Principal, scope_clause
+from sc_core.auth import Principal, scope_clause
 from sc_core.errors import Problem
 
 router = APIRouter(tags=["stream"])
@@ -244,7 +245,7 @@ async def _events(
 )
 async def stream(
     request: Request,
-    principal: CurrentPrincipal,
+    principal: StreamPrincipal,
     parts: PartsDep,
     last_event_id: str | None = Header(default=None, alias="Last-Event-ID"),
 ) -> StreamingResponse:

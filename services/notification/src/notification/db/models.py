@@ -218,3 +218,16 @@ dev_sink = Table(
     _now(),
     Index("ix_dev_sink_recipient", "recipient_id", "id"),
 )
+
+# Single-use tickets that open the stream without an Authorization header (EventSource and
+# mini-program runtimes cannot send one). Only the ticket's SHA-256 is kept; the row holds
+# the claims of the token that asked for it and dies at its first use or at expires_at.
+stream_ticket = Table(
+    "stream_ticket",
+    metadata,
+    Column("ticket_hash", String(64), primary_key=True),
+    Column("claims", JSONB, nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    _now(),
+    Index("ix_stream_ticket_expires", "expires_at"),
+)
