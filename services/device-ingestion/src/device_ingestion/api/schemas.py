@@ -109,3 +109,22 @@ class ProfileRead(BaseModel):
 
 class ProfileWithSecret(ProfileRead):
     secret: str = Field(description="provisionDeviceSecret; shown only this once")
+
+
+EnergyScope = Literal["community", "building", "unit", "household"]
+
+
+class Bucket(BaseModel):
+    start: datetime
+    consumption: float
+
+
+class EnergyStats(BaseModel):
+    kind: str
+    scope: EnergyScope
+    id: str
+    period: str
+    unit: str | None
+    meters: int
+    total: float
+    buckets: list[Bucket]
