@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from di_helpers import Harness
+
 from sc_core.auth import Grant
 
 OUTSIDERS = ("visitor", "merchant", "volunteer", "doctor", "caregiver", "auditor", "integrator",
