@@ -14,6 +14,7 @@ from di_helpers import Harness
 
 from sc_core.auth import Grant
 from sc_core.bus.cloudevents import CloudEvent
+from sc_core.bus.testing import feed_longest
 
 
 async def completions(harness: Harness, device: dict[str, Any]) -> list[dict[str, Any]]:
@@ -212,3 +213,33 @@ async def test_command_events_from_other_services_are_carried_out_once(
     [done] = await completions(harness, gate)
     assert done["outcome"] == "succeeded" and done["request_command_id"] == data["command_id"]
     assert done["result"] == {"ok": True} and done["command"] == "open_door"
+
+
+async def test_every_consumer_takes_the_longest_valid_events(
+    harness: Harness, community: str
+) -> None:
+    """No schema-valid event is dead-lettered by a column narrower than its contract: a
+    command from a service with the longest name the contract allows ("event:<service>"
+    once overflowed device_commands.source) is stored and carried out."""
+    speaker = await harness.create_device(community, "speaker-long", "voice_speaker")
+    now = datetime.now(UTC)
+    fed = await feed_longest(
+        harness.app.state.runtime,
+        overrides={
+            "community.device.command_requested.v1": {
+                "device_id": speaker["id"],
+                "community_id": community,
+                "command": "voice_warning",
+                "params": {"text": "1号楼 1单元 101室 烟雾报警", "repeat": 1},
+                "requested_at": now.isoformat(),
+                "expires_at": (now + timedelta(seconds=60)).isoformat(),
+            }
+        },
+    )
+    assert ("commands", "community.device.command_requested.v1") in fed
+    [row] = await harness.sql(
+        "SELECT method, status, source, request_event_id FROM device_commands WHERE device_id = :d",
+        d=speaker["id"],
+    )
+    assert row.method == "voice_warning" and row.status in ("queued", "sent")
+    assert len(row.source) == len("event:") + 64 and len(row.request_event_id) == 64

@@ -16,23 +16,32 @@ class DeviceCommandRequestedV1(EventData):
     ``switch_light`` {on}; ``dim_light`` {level 0-100}; ``start_pump`` / ``stop_pump`` {};
     ``voice_warning`` {text, repeat}; ``screen_text`` {text, duration_s}. A command not
     carried out by ``expires_at`` is dropped (a door opened a minute late is a risk).
+
+    The maximum lengths are what device-ingestion stores (``device_commands``): a longer
+    value could never be carried out, so the producer learns it when it publishes.
     """
 
-    command_id: str = Field(min_length=1, description="Idempotency key of the command.")
-    device_id: str = Field(min_length=1, description="Target device (message key).")
+    command_id: str = Field(
+        min_length=1, max_length=64, description="Idempotency key of the command."
+    )
+    device_id: str = Field(min_length=1, max_length=64, description="Target device (message key).")
     command: str = Field(
-        pattern=COMMAND_PATTERN, description="Command name, e.g. open_door, dim_light."
+        pattern=COMMAND_PATTERN,
+        max_length=64,
+        description="Command name, e.g. open_door, dim_light.",
     )
     params: dict[str, Scalar] = Field(
         default_factory=dict, description="Command parameters, by command."
     )
     community_id: str | None = Field(
-        default=None, description="Community the device is installed in, if known."
+        default=None, max_length=64, description="Community the device is installed in, if known."
     )
     requested_by: str = Field(
-        min_length=1, description="Account (or service) that asked for the command."
+        min_length=1, max_length=128, description="Account (or service) that asked for the command."
     )
-    requested_by_service: str = Field(min_length=1, description="Service that sent it.")
+    requested_by_service: str = Field(
+        min_length=1, max_length=64, description="Service that sent it."
+    )
     requested_at: AwareDatetime = Field(description="When the command was requested.")
     expires_at: AwareDatetime = Field(description="Drop the command if not done by then.")
     correlation_id: str | None = Field(

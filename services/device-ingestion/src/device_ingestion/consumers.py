@@ -45,6 +45,8 @@ async def carry_out(parts: Parts, data: DeviceCommandRequestedV1) -> None:
         device = None
     if device is None or (data.community_id and data.community_id != device.community_id):
         log.warning("command %s: no device %s here; dropped", data.command_id, data.device_id)
+        # the requester learns it (a broadcast to a speaker nobody registered is not "sent")
+        await parts.commands.refuse_unknown(data, "device.unknown: no such device here")
         return
     kind = parts.catalogue.get(device.device_type)
     refusal = None

@@ -467,6 +467,24 @@ class EventConsumer:
             span.set_status(Status(StatusCode.ERROR, ": ".join(dlq_reason(last))))
             await self._dead_letter(msg, last, attempts=self.max_retries + 1)
 
+    @property
+    def event_types(self) -> list[str]:
+        """The event types this consumer has a handler for."""
+        return list(self._routes)
+
+    async def handle_event(self, event: CloudEvent, *, topic: str = "direct") -> str:
+        """Run this consumer's handler for ``event`` as a message from ``topic`` would be
+        run (decoded as its model, inbox row and effect in one unit of work) but without
+        the broker, the retries or the DLQ: what the handler raises comes out. For tests
+        (``sc_core.bus.testing``) and tools. ``processed``, ``duplicate`` or ``ignored``."""
+        envelope = event.envelope
+        route = self._routes.get(envelope.type, self._fallback)
+        if route is None:
+            return "ignored"
+        return await self._handle_once(
+            envelope.id, topic, self._call(route, envelope, event.body())
+        )
+
     @staticmethod
     def _call(
         route: _Route, envelope: Envelope, value: bytes | None

@@ -14,6 +14,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import and_, func, select, update
@@ -21,6 +22,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from device_ingestion.db.models import device_commands
 from device_ingestion.ingest.directory import DeviceRef
+from sc_contracts.events.command import DeviceCommandRequestedV1
 from sc_core.bus.cloudevents import CloudEvent
 from sc_core.db.engine import Database
 
@@ -209,6 +211,27 @@ class CommandService:
                 await self._announce(uow, row)
             await uow.commit()
         return row is not None
+
+    async def refuse_unknown(self, data: DeviceCommandRequestedV1, reason: str) -> None:
+        """Announce a command for a device this service does not have as failed (nothing
+        is stored: there is no device to keep it for). Needs the requester's community."""
+        if not data.community_id:
+            return
+        row = SimpleNamespace(
+            id=uuid.uuid5(uuid.NAMESPACE_URL, f"command:{data.command_id}"),
+            request_event_id=data.command_id,
+            device_id=data.device_id,
+            community_id=data.community_id,
+            method=data.command,
+            status="failed",
+            result=None,
+            error=reason,
+            requested_by=data.requested_by,
+            completed_at=datetime.now(UTC),
+        )
+        async with self.db.uow() as uow:
+            await self._announce(uow, row)
+            await uow.commit()
 
     async def _announce(self, uow: Any, row: Any) -> None:
         event = completion_event(row, self.source)

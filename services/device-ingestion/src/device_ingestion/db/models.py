@@ -164,7 +164,8 @@ device_commands = Table(
     Column("method", String(64), nullable=False),
     Column("params", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("status", String(16), nullable=False),
-    Column("source", String(16), nullable=False),
+    # "api" or "event:<requested_by_service>" (at most 64 characters by the contract)
+    Column("source", String(80), nullable=False),
     Column("requested_by", String(128), nullable=True),
     Column("request_event_id", String(64), nullable=True, unique=True),
     _now(),
