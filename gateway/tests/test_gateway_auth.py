@@ -135,3 +135,44 @@ async def test_address_over_the_rate_gets_429_even_without_token(upstream: str, 
         assert codes == [200, 200, 429]
         async with await _client(app, "192.0.2.51") as quiet:
             assert (await quiet.post("/api/v1/dev1/telemetry", json={})).status_code == 200
+
+
+async def test_a_forged_forwarded_for_neither_bypasses_nor_blocks_by_address(
+    upstream: str, jwks: str
+) -> None:
+    """Issue 30 (5): rotating X-Forwarded-For / X-Real-IP does not bypass the anonymous
+    rate limit, and naming another client's address does not use up that client's limit.
+    Only a configured trusted proxy's X-Forwarded-For names the client."""
+    app = create_app(
+        gateway_settings(
+            upstream,
+            jwks,
+            rate_per_address_per_second=0.5,
+            rate_per_address_burst=2,
+            forwarded_allow_ips="192.0.2.200",
+        )
+    )
+    victim = "192.0.2.61"
+    async with LifespanManager(app):
+        async with await _client(app, "192.0.2.60") as attacker:
+            codes = []
+            for n in range(6):
+                forged = {"X-Forwarded-For": f"10.77.0.{n}", "X-Real-IP": victim}
+                r = await attacker.post("/api/v1/dev1/telemetry", json={}, headers=forged)
+                codes.append(r.status_code)
+            assert codes == [200, 200, 429, 429, 429, 429]
+            forged = {"X-Forwarded-For": victim}
+            r = await attacker.post("/api/v1/dev1/telemetry", json={}, headers=forged)
+            assert r.status_code == 429
+        async with await _client(app, victim) as real:
+            assert (await real.post("/api/v1/dev1/telemetry", json={})).status_code == 200
+        # behind the trusted proxy, each client it names has its own budget
+        async with await _client(app, "192.0.2.200") as proxy:
+            for client in ("198.51.100.7", "198.51.100.8"):
+                for _ in range(2):
+                    r = await proxy.post("/api/v1/dev1/telemetry", json={},
+                                         headers={"X-Forwarded-For": client})  # fmt: skip
+                    assert r.status_code == 200
+            r = await proxy.post("/api/v1/dev1/telemetry", json={},
+                                 headers={"X-Forwarded-For": "198.51.100.7"})  # fmt: skip
+            assert r.status_code == 429
