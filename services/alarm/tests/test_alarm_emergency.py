@@ -142,9 +142,9 @@ async def test_shelters_supplies_and_warnings(harness: Harness, community: str) 
     assert {"speaker", "screen"} <= set(req["channels"])
     assert {
         (r["role"], r["scope_type"], r["scope_id"]) for r in req["recipients"]["roles_in_scope"]
-    } == {
-        ("resident", "community", community),
-        ("tenant", "community", community),
-        ("family", "community", community),
+    } == {  # the residents of the building named (their grants are on its households)
+        ("resident", "building", "b-1"),
+        ("tenant", "building", "b-1"),
+        ("family", "building", "b-1"),
     }
     assert req["community_id"] == community and req["variables"]["building_ids"] == "b-1"

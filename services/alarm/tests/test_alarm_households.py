@@ -145,8 +145,13 @@ async def test_a_special_person_emergency_escalates_until_acknowledged(
     # the other one goes on to stage 2; the acknowledged one stops where it was
     sent = await wait_for(lambda: stage(ignored, 2), timeout=120)
     assert sent[f"alarm:{ignored['id']}:escalation:2"]["recipients"]["user_ids"] == ["u-third"]
+    # (and those the person's plan told hear that it was acknowledged)
     assert sorted(await requests_for(h, handled["id"])) == sorted(
-        [f"alarm:{handled['id']}:raised", f"alarm:{handled['id']}:escalation:1"]
+        [
+            f"alarm:{handled['id']}:raised",
+            f"alarm:{handled['id']}:escalation:1",
+            f"alarm:{handled['id']}:acknowledged",
+        ]
     )
 
 
@@ -305,3 +310,77 @@ async def test_a_smoke_alarm_in_a_flat_carries_the_household_and_reaches_it_at_o
     assert mine.status_code == 200 and [a["id"] for a in mine.json()["items"]] == [alarm["id"]]
     theirs = await h.client.get("/api/v1/alarms", headers=h.resident(f"{household}-next-door"))
     assert theirs.status_code == 200 and theirs.json()["items"] == []
+
+
+async def test_the_family_a_plan_tells_follows_the_alarm(
+    harness: Harness, community: str, devices: Devices
+) -> None:
+    """一人一预案: the son's household the plan notifies reads the alarm and its timeline,
+    hears when it is assigned, acknowledged and cleared, and acknowledges it because the
+    plan lets the family answer; a household the plan does not name sees nothing, and a
+    plan that does not let the family answer refuses their acknowledgement."""
+    h = harness
+    sons, strangers = f"h-son-{uuid.uuid4().hex[:6]}", f"h-other-{uuid.uuid4().hex[:6]}"
+    buttons = {}
+    for who, may in (("answers", True), ("silent", False)):
+        buttons[who] = f"btn-{uuid.uuid4().hex[:6]}"
+        person = {
+            "community_id": community,
+            "building_id": "b-5",
+            "room_id": f"r-{who}-{uuid.uuid4().hex[:4]}",
+            "person_ref": str(uuid.uuid4()),
+            "name": "王奶奶",
+            "category": "elderly_alone",
+            "notify_household_ids": [sons],
+            "family_may_acknowledge": may,
+            "device_ids": [buttons[who]],
+        }
+        r = await h.client.post("/api/v1/special-persons", json=person, headers=h.staff(community))
+        assert r.status_code == 201, r.text
+        assert r.json()["family_may_acknowledge"] is may
+        await devices.reading(buttons[who], "emergency_button", {"pressed": True})
+    alarm = await emergency_of(h, community, buttons["answers"])
+    silent = await emergency_of(h, community, buttons["silent"])
+    son = h.issuer.bearer("u-son", grants=[Grant("family", "household", sons)])
+    stranger = h.issuer.bearer("u-stranger", grants=[Grant("resident", "household", strangers)])
+
+    sent = await wait_for(lambda: requests_for(h, alarm["id"]))
+    assert sent[f"alarm:{alarm['id']}:raised"]["recipients"]["household_ids"] == [sons]
+    # the son reads it and its timeline, and lists it; a stranger does not
+    r = await h.client.get(f"/api/v1/alarms/{alarm['id']}", headers=son)
+    assert r.status_code == 200, r.text
+    assert [step["action"] for step in r.json()["history"]][:1] == ["raised"]
+    listed = (await h.client.get("/api/v1/alarms", headers=son)).json()["items"]
+    assert {a["id"] for a in listed} == {alarm["id"], silent["id"]}
+    r = await h.client.get(f"/api/v1/alarms/{alarm['id']}", headers=stranger)
+    assert r.status_code == 404
+    assert (await h.client.get("/api/v1/alarms", headers=stranger)).json()["items"] == []
+
+    # assigned by staff: the family hears of it
+    r = await h.client.post(
+        f"/api/v1/alarms/{alarm['id']}/assign",
+        json={"assignee_id": "u-staff-9"},
+        headers=h.staff(community, "property_staff"),
+    )
+    assert r.status_code == 200, r.text
+    # the family answers where the plan lets them, not elsewhere
+    r = await h.client.post(f"/api/v1/alarms/{silent['id']}/ack", headers=son)
+    assert r.status_code == 403 and r.json()["code"] == "alarm.staff_only"
+    r = await h.client.post(f"/api/v1/alarms/{alarm['id']}/ack", headers=stranger)
+    assert r.status_code == 404
+    r = await h.client.post(f"/api/v1/alarms/{alarm['id']}/ack", headers=son)
+    assert r.status_code == 200 and r.json()["status"] == "active_ack", r.text
+    r = await h.client.post(
+        f"/api/v1/alarms/{alarm['id']}/clear", headers=h.staff(community, "property_staff")
+    )
+    assert r.status_code == 200, r.text
+
+    async def told() -> dict[str, dict[str, Any]] | None:
+        found = await requests_for(h, alarm["id"])
+        steps = {k.split(":")[2]: v for k, v in found.items()}
+        return steps if {"assigned", "acknowledged", "cleared"} <= set(steps) else None
+
+    steps = await wait_for(told)
+    for step in ("assigned", "acknowledged", "cleared"):
+        assert steps[step]["template"] == f"alarm.{step}"
+        assert steps[step]["recipients"]["household_ids"] == [sons]

@@ -195,3 +195,22 @@ async def test_a_role_in_a_place_reaches_every_holder_inside_it(
 
     assert await warn(f"{user}-all", "community", community) == [alice, bob]
     assert await warn(f"{user}-b1", "building", b1) == [alice]
+
+    # the community's admin addresses a building's residents through the API
+    admin = harness.bearer(f"{user}-admin", Grant("community_admin", "community", community))
+    r = await harness.client.post(
+        "/api/v1/notifications",
+        json={
+            "recipients": {
+                "roles_in_scope": [{"role": "resident", "scope_type": "building", "scope_id": b2}]
+            },
+            "template": "generic.message",
+            "variables": {"title": "明日停水 Water off tomorrow", "body": "9:00-12:00"},
+            "channels": ["inapp"],
+            "community_id": community,
+        },
+        headers=admin,
+    )
+    assert r.status_code == 202, r.text
+    assert r.json()["recipient_count"] == 1
+    assert [d["recipient_id"] for d in r.json()["deliveries"]] == [bob]

@@ -30,10 +30,11 @@ from alarm.api.schemas import (
 )
 from alarm.db.models import Alarm, AlarmComment, AlarmHistory
 from alarm.db.registers import KeyPlace
+from alarm.domain import followers
 from alarm.domain.geo import distance_m
 from alarm.engine import alarms as lifecycle
 from alarm.engine import manual
-from alarm.engine.evaluator import after_cleared
+from alarm.engine.evaluator import after_cleared, tell_followers
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.auth import Principal, in_scope, scope_clause
 from sc_core.db.uow import UnitOfWork
@@ -48,11 +49,18 @@ def read(row: Any) -> AlarmRead:
 
 
 async def load(
-    uow: UnitOfWork, principal: Principal, alarm_id: uuid.UUID, *, staff: bool = False
+    uow: UnitOfWork,
+    principal: Principal,
+    alarm_id: uuid.UUID,
+    *,
+    staff: bool = False,
+    follower_acks: bool = False,
 ) -> Any:
-    """The alarm if the caller may see it (404 otherwise: out of scope looks like absent);
-    with ``staff``, 403 unless they are staff of its place. A grant on the grid of the
-    alarm's building counts (网格员)."""
+    """The alarm if the caller may see it (404 otherwise: out of scope looks like absent):
+    staff and households of its place, and whom its plan told (:mod:`alarm.domain.followers`);
+    with ``staff``, 403 unless they are staff of its place (or, with ``follower_acks``, told
+    by a plan that lets them acknowledge). A grant on the grid of the alarm's building
+    counts (网格员)."""
     row = await lifecycle.get(uow, alarm_id)
     if row is None:
         raise Problem(404, "alarm.not_found", f"No alarm {alarm_id}")
@@ -62,9 +70,11 @@ async def load(
         "building_id": row.building_id,
         "unit_id": row.unit_id,
     }
-    if not in_scope(principal, household_id=row.household_id, roles=ALARM_READERS, **place):
+    readable = in_scope(principal, household_id=row.household_id, roles=ALARM_READERS, **place)
+    if not readable and not followers.is_notified(principal, row):
         raise Problem(404, "alarm.not_found", f"No alarm {alarm_id}")
-    if staff and not in_scope(principal, roles=STAFF, **place):
+    staff_here = not staff or in_scope(principal, roles=STAFF, **place)
+    if not staff_here and not (follower_acks and followers.may_acknowledge(principal, row)):
         raise Forbidden("alarm.staff_only", "Only staff of this place may do this")
     return row
 
@@ -96,6 +106,7 @@ async def list_alarms(
                 roles=ALARM_READERS,
             ),
             grid_scope(principal, t.building_id, ALARM_READERS),
+            followers.notified_clause(principal, t.notified_user_ids, t.notified_household_ids),
         )
     )
     filters = (
@@ -213,16 +224,18 @@ async def _write(
 @router.post("/{alarm_id}/ack", response_model=AlarmRead)
 async def ack(
     alarm_id: uuid.UUID,
-    principal: Staff,
+    principal: AlarmReader,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
     parts: PartsDep,
     request: Request,
 ) -> AlarmRead:
-    await load(uow, principal, alarm_id, staff=True)
+    """Staff of its place acknowledge; so do those its plan told, when the plan says."""
+    await load(uow, principal, alarm_id, staff=True, follower_acks=True)
     done = await lifecycle.acknowledge(uow, parts.settings.alarm_topic, alarm_id, principal.subject)
     if done is None:
         raise Problem(409, "alarm.already_acknowledged", "The alarm is already acknowledged")
+    await tell_followers(uow, done, "acknowledged", parts.settings)
     await _write(uow, auditor, principal, request, done, "alarm.acknowledge")
     return read(done)
 
@@ -260,6 +273,7 @@ async def assign(
     principal: Staff,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
+    parts: PartsDep,
     request: Request,
 ) -> AlarmRead:
     row = await load(uow, principal, alarm_id, staff=True)
@@ -268,6 +282,7 @@ async def assign(
     alarm.assignee_id = body.assignee_id
     await lifecycle.history(uow, alarm_id, "assigned", principal.subject, assignee=body.assignee_id)
     await uow.session.flush()
+    await tell_followers(uow, alarm, "assigned", parts.settings)
     await _write(uow, auditor, principal, request, row, "alarm.assign")
     return read(await lifecycle.get(uow, alarm_id))
 

@@ -491,8 +491,8 @@ async def warn(
     parts: PartsDep,
     request: Request,
 ) -> WarningRead:
-    """Warn residents (every household member holding a grant in the community or the
-    buildings named) and the speakers and e-screens there (6.1.4 c)."""
+    """Warn residents (every household member holding a grant in the community, or in
+    the buildings named) and the speakers and e-screens there (6.1.4 c)."""
     ensure_place(principal, body.community_id, allowed=EMERGENCY_WRITERS)
     warning = EmergencyWarning(
         id=uuid.uuid4(),
@@ -501,12 +501,15 @@ async def warn(
         **body.model_dump(),
     )
     uow.session.add(warning)
-    # Residents hold household grants: the notification service finds them by the
-    # community of their grants (agreement 4), so the audience is the community's; the
-    # buildings named travel as a variable for speakers and screens to narrow to.
+    # Residents hold household grants: a role in a place reaches every holder of it
+    # anywhere inside (the notification service resolves it with sc_core.places), so the
+    # audience is the residents of the community, or of the buildings named; the
+    # buildings also travel as a variable for speakers and screens to narrow to.
+    places = [("building", b) for b in body.building_ids] or [("community", body.community_id)]
     recipients = Recipients(
         roles_in_scope=[
-            RoleInScope(role=role, scope_type="community", scope_id=body.community_id)
+            RoleInScope(role=role, scope_type=scope_type, scope_id=scope_id)
+            for scope_type, scope_id in places
             for role in ("resident", "tenant", "family")
         ]
     )

@@ -53,6 +53,9 @@ class SpecialPersonBody(BaseModel):
     ]
     responsible_user_ids: list[str] = Field(default_factory=list, max_length=50)
     notify_household_ids: list[str] = Field(default_factory=list, max_length=20)
+    family_may_acknowledge: bool = Field(
+        default=False, description="The notified households may acknowledge the alarm."
+    )
     device_ids: list[str] = Field(default_factory=list, max_length=50)
     plan: str | None = Field(default=None, max_length=4000)
     emergency_contacts: list[dict[str, str]] = Field(default_factory=list, max_length=20)
@@ -70,6 +73,7 @@ class SpecialPersonRead(BaseModel):
     category: str
     responsible_user_ids: list[str]
     notify_household_ids: list[str]
+    family_may_acknowledge: bool
     device_ids: list[str]
     plan: Annotated[str | None, Sensitive("redact")]
     emergency_contacts: Annotated[str | None, Sensitive("redact")]

@@ -130,6 +130,11 @@ class Alarm(IdMixin, Base):
     special_person_id: Mapped[uuid.UUID | None]
     escalation_stage: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     next_escalation_at: Mapped[datetime | None]
+    # whom its plan told (a special person's family, the plan's people): they may read
+    # it and its timeline, are told of its steps, and acknowledge it when the plan says
+    notified_user_ids: Mapped[list[str]] = mapped_column(server_default=text("'[]'::jsonb"))
+    notified_household_ids: Mapped[list[str]] = mapped_column(server_default=text("'[]'::jsonb"))
+    notified_may_ack: Mapped[bool] = mapped_column(server_default=text("false"))
 
 
 class AlarmHistory(Base):

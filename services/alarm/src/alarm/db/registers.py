@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, String, Text
+from sqlalchemy import Float, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from alarm.db.base import Base, IdMixin, utcnow
@@ -31,6 +31,8 @@ class SpecialPerson(IdMixin, Base):
     responsible_user_ids: Mapped[list[str]]
     notify_household_ids: Mapped[list[str]]
     device_ids: Mapped[list[str]]
+    # the plan lets the households it notifies acknowledge the alarm (the family answers)
+    family_may_acknowledge: Mapped[bool] = mapped_column(server_default=text("false"))
     plan: Mapped[str | None] = mapped_column(EncryptedString(context="special_person.plan"))
     emergency_contacts: Mapped[str | None] = mapped_column(
         EncryptedString(context="special_person.contacts")

@@ -467,3 +467,10 @@ async def after_raised(uow: UnitOfWork, alarm: Any, settings: Settings) -> None:
     writes = lifecycle.Writes(uow)
     await after_raised_many(uow, [alarm], settings, writes)
     await writes.flush()
+
+
+async def tell_followers(uow: UnitOfWork, alarm: Any, step: str, settings: Settings) -> None:
+    """An alarm acknowledged or assigned: whom its plan told hear of it."""
+    writes = lifecycle.Writes(uow)
+    notify.on_step(writes, alarm, step, settings.notification_topic)
+    await writes.flush()

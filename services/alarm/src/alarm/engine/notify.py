@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -309,6 +310,11 @@ async def on_raised(
     if recipients is None:
         log.warning("alarm %s: nobody to notify", alarm.id)
         return values
+    # whom the plan told follow the alarm: they read it, hear of its steps and, when the
+    # special person's plan says so, acknowledge it
+    values["notified_user_ids"] = sorted(audience.user_ids)
+    values["notified_household_ids"] = sorted(audience.household_ids)
+    values["notified_may_ack"] = bool(person is not None and person.family_may_acknowledge)
     send(
         f"alarm:{alarm.id}:raised",
         recipients=recipients,
@@ -347,7 +353,11 @@ async def on_cleared(
                 roles=set(FALLBACK_ROLES),
             )
         await in_the_flat(lookups, alarm, audience)
-    recipients = audience.recipients(alarm.community_id) if audience else None
+    if audience is None:
+        audience = Audience()
+    audience.user_ids |= set(alarm.notified_user_ids or [])
+    audience.household_ids |= set(alarm.notified_household_ids or [])
+    recipients = audience.recipients(alarm.community_id)
     if recipients is None:
         return
     request_id = f"alarm:{alarm.id}:cleared"
@@ -364,14 +374,44 @@ async def on_cleared(
     writes.publish(topic, event, request_id)
 
 
+def on_step(writes: lifecycle.Writes, alarm: Any, step: str, topic: str) -> None:
+    """Tell whom the alarm's plan told that it was acknowledged or assigned (staff hear
+    of it on their streams; the family would not otherwise)."""
+    audience = Audience(
+        user_ids=set(alarm.notified_user_ids or []),
+        household_ids=set(alarm.notified_household_ids or []),
+    )
+    recipients = audience.recipients(alarm.community_id)
+    if recipients is None:
+        return
+    request_id = f"alarm:{alarm.id}:{step}"
+    if step == "assigned":  # an alarm may be assigned more than once
+        request_id += f":{uuid.uuid4().hex[:12]}"
+    event = request_event(
+        request_id=request_id,
+        recipients=recipients,
+        template=f"alarm.{step}",
+        variables={k: v for k, v in variables(alarm).items() if k != "severity"},
+        severity="info",
+        channels=["inapp", "push"],
+        community_id=alarm.community_id,
+        correlation_id=str(alarm.id),
+    )
+    writes.publish(topic, event, request_id)
+
+
 async def store_decisions(uow: UnitOfWork, decided: dict[Any, dict[str, Any]]) -> None:
-    """Plan, escalation time and special person of new alarms, in one statement."""
+    """Plan, escalation time, special person and whom the plan told of new alarms, in one
+    statement."""
     rows = [
         {
             "id": alarm_id,
             "plan_id": v.get("plan_id"),
             "special_person_id": v.get("special_person_id"),
             "next_escalation_at": v.get("next_escalation_at"),
+            "notified_user_ids": v.get("notified_user_ids", []),
+            "notified_household_ids": v.get("notified_household_ids", []),
+            "notified_may_ack": v.get("notified_may_ack", False),
         }
         for alarm_id, v in decided.items()
         if v

@@ -12,7 +12,12 @@ from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import func, select
 
 from notification.api.deps import ADMINS, NOTIFICATION_ADMINS, PartsDep
-from notification.db.models import delivery, grant_projection, notification_request
+from notification.db.models import (
+    delivery,
+    grant_projection,
+    household_places,
+    notification_request,
+)
 from notification.intake import accept
 from sc_contracts.events import (
     NotificationChannel,
@@ -187,6 +192,23 @@ async def _within_community(
                 )
             )
             known_places = {(t, i) for t, i in rows}
+            # places with nobody holding a grant on them (a building, whose residents hold
+            # household grants) are the community's when the place directory says so
+            h = household_places.c
+            columns = {
+                "building": h.building_id,
+                "unit": h.unit_id,
+                "grid": h.grid_id,
+                "household": h.household_id,
+            }
+            for scope_type, scope_id in places - known_places:
+                column = columns.get(scope_type)
+                if column is not None and await uow.session.scalar(
+                    select(column)
+                    .where(column == scope_id, h.community_id == community_id)
+                    .limit(1)
+                ):
+                    known_places.add((scope_type, scope_id))
             roles = [
                 x
                 for x in roles

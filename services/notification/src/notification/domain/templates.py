@@ -44,6 +44,20 @@ SEED: dict[str, dict[str, tuple[str, str]]] = {
             "The {alarm_type} alarm at {place} was cleared: {title}.",
         ),
     },
+    "alarm.acknowledged": {
+        "zh-CN": ("【告警已确认】{title}", "{place}的告警已有人确认，正在处置：{title}。"),
+        "en": (
+            "[Alarm acknowledged] {title}",
+            "Someone has acknowledged the alarm at {place} and is handling it: {title}.",
+        ),
+    },
+    "alarm.assigned": {
+        "zh-CN": ("【告警已派人处置】{title}", "{place}的告警已指派专人处置：{title}。"),
+        "en": (
+            "[Alarm assigned] {title}",
+            "The alarm at {place} was given to someone to handle: {title}.",
+        ),
+    },
     "emergency.warning": {
         "zh-CN": ("【预警】{title}", "{message}"),
         "en": ("[Warning] {title}", "{message}"),
