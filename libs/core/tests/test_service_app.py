@@ -196,6 +196,12 @@ async def test_bodies_are_limited_in_size_and_depth_before_parsing(
         deep = await c.post("/api/v1/things", json={"name": [[[[["x"]]]]], "floors": 3})
         assert deep.status_code == 400
         assert deep.json()["code"] == "request.too_deep"
+        assert deep.json()["detail"] == "请求的 JSON 嵌套超过 4 层"  # zh-CN first
+        english = await c.post(
+            "/api/v1/things", json={"name": [[[[["x"]]]]]}, headers={"Accept-Language": "en"}
+        )
+        assert english.json()["detail"] == "The JSON body nests deeper than 4 levels"
+        assert english.json()["messages"]["zh-CN"] == "请求的 JSON 嵌套超过 4 层"
         declared = await c.post("/api/v1/things", json={"name": "x" * 2000, "floors": 3})
         assert declared.status_code == 413
         assert declared.json()["code"] == "request.too_large"

@@ -24,6 +24,7 @@ from sqlalchemy import select, text
 from sc_core.db import Database
 
 PASSWORD = DEFAULT_PASSWORD
+INTEGRATOR_SECRET = "integrator-test-secret"  # the tests' own, not the demo password
 
 
 @dataclass
@@ -44,7 +45,7 @@ class IdentityKit:
         return keystore
 
     async def load_demo(self) -> None:
-        await load_demo(self.db, PASSWORD)
+        await load_demo(self.db, PASSWORD, INTEGRATOR_SECRET)
         async with self.db.uow() as uow:
             s = uow.session
             self.ids["community"] = (await s.scalars(select(Community.id))).one()

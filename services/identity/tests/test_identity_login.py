@@ -10,7 +10,7 @@ import jwt
 from conftest import running
 from httpx import AsyncClient
 from identity.config import Settings
-from identity_kit import PASSWORD, IdentityKit
+from identity_kit import INTEGRATOR_SECRET, PASSWORD, IdentityKit
 
 from sc_core.auth import Grant, Principal, parse_jwks
 
@@ -86,13 +86,16 @@ async def test_client_credentials_for_integrators(kit: IdentityKit) -> None:
     form = {
         "grant_type": "client_credentials",
         "client_id": "integrator",
-        "client_secret": PASSWORD,
+        "client_secret": INTEGRATOR_SECRET,
     }
+    # the integrator's secret is its own, never the demo password (issue 30.14)
+    shared = {**form, "client_secret": PASSWORD}
+    assert (await kit.client.post("/api/v1/auth/token", data=shared)).status_code == 401
     response = await kit.client.post("/api/v1/auth/token", data=form)
     assert response.status_code == 200, response.text
     assert response.json()["refresh_token"] is None
     assert (await claims_of(kit.client, response.json()["access_token"]))["kind"] == "service"
-    basic = base64.b64encode(f"integrator:{PASSWORD}".encode()).decode()
+    basic = base64.b64encode(f"integrator:{INTEGRATOR_SECRET}".encode()).decode()
     response = await kit.client.post(
         "/api/v1/auth/token",
         data={"grant_type": "client_credentials"},

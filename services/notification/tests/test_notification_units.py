@@ -105,3 +105,19 @@ def test_frame_is_one_sse_message() -> None:
         frame("message", {"a": "中"}, "1-0")
         == 'id: 1-0\nevent: message\ndata: {"a":"中"}\n\n'.encode()
     )
+
+
+@pytest.mark.parametrize(
+    "recipients",
+    [{"user_ids": [""]}, {"user_ids": ["u-1", "  "]}, {"household_ids": [""]}],
+)
+def test_an_empty_recipient_id_is_refused_at_the_door(recipients: dict[str, list[str]]) -> None:
+    """Issue 30.11: ``user_ids: [""]`` was accepted, then its delivery retried for ever."""
+    from pydantic import ValidationError
+
+    from notification.api.notifications import NotificationCreate
+
+    body = {"recipients": recipients, "template": "generic.message", "channels": ["inapp"]}
+    with pytest.raises(ValidationError, match="may not hold empty ids"):
+        NotificationCreate.model_validate(body)
+    NotificationCreate.model_validate({**body, "recipients": {"user_ids": ["u-1"]}})

@@ -57,7 +57,12 @@ def _is_data_exception(exc: BaseException) -> bool:
 
 
 class Problem(Exception):
-    """An error a client should see: HTTP status, stable code, human message."""
+    """An error a client should see: HTTP status, stable code, human message.
+
+    ``detail`` is English; with ``zh`` (the Chinese text) the answer's ``detail`` is in the
+    reader's language (zh-CN unless Accept-Language puts English first) and ``messages``
+    carries both, so an app that does not know the code still shows a whole sentence.
+    """
 
     def __init__(
         self,
@@ -67,6 +72,7 @@ class Problem(Exception):
         *,
         title: str | None = None,
         headers: dict[str, str] | None = None,
+        zh: str | None = None,
         **extra: Any,
     ) -> None:
         super().__init__(detail)
@@ -75,16 +81,22 @@ class Problem(Exception):
         self.detail = detail
         self.title = title or _title(status)
         self.headers = headers or {}
+        self.zh = zh
         self.extra = extra
 
-    def to_dict(self, instance: str | None = None) -> dict[str, Any]:
+    def to_dict(self, instance: str | None = None, *, locale: str = "zh-CN") -> dict[str, Any]:
+        detail = self.detail
+        if self.zh is not None and locale != "en":
+            detail = self.zh
         body: dict[str, Any] = {
             "type": f"urn:smart-community:problem:{self.code}",
             "title": self.title,
             "status": self.status,
-            "detail": self.detail,
+            "detail": detail,
             "code": self.code,
         }
+        if self.zh is not None:
+            body["messages"] = {"zh-CN": self.zh, "en": self.detail}
         if instance:
             body["instance"] = instance
         body.update(self.extra)
@@ -115,10 +127,18 @@ def _title(status: int) -> str:
         return "Error"
 
 
+def reader_locale(request: Request | None) -> str:
+    """zh-CN unless the reader's Accept-Language puts English first."""
+    if request is None:
+        return "zh-CN"
+    header = request.headers.get("accept-language", "").strip().lower()
+    return "en" if header.startswith("en") else "zh-CN"
+
+
 def problem_response(problem: Problem, request: Request | None = None) -> JSONResponse:
     instance = request.url.path if request is not None else None
     return JSONResponse(
-        problem.to_dict(instance),
+        problem.to_dict(instance, locale=reader_locale(request)),
         status_code=problem.status,
         media_type=PROBLEM_MEDIA_TYPE,
         headers=problem.headers,

@@ -99,6 +99,7 @@ class RequestLimitsMiddleware:
                 400,
                 "request.too_deep",
                 f"The JSON body nests deeper than {self.max_json_depth} levels",
+                zh=f"请求的 JSON 嵌套超过 {self.max_json_depth} 层",
                 max_depth=self.max_json_depth,
             )
             await self._refuse(scope, receive, send, problem)
@@ -107,7 +108,10 @@ class RequestLimitsMiddleware:
 
     def _too_large(self) -> Problem:
         return Problem(
-            413, "request.too_large", f"The request body exceeds {self.max_body_bytes} bytes"
+            413,
+            "request.too_large",
+            f"The request body exceeds {self.max_body_bytes} bytes",
+            zh=f"请求体超过 {self.max_body_bytes} 字节",
         )
 
     async def _read(self, receive: Receive) -> bytes | None:

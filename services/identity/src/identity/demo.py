@@ -3,8 +3,10 @@
 ``python -m identity.demo`` (run by ``make run`` once the stack is healthy) loads a demo
 community — 2 buildings × 2 units × 6 floors × 2 rooms, two grids, households with their
 residents, gates and doors — and one account per role, named after the role, with the
-password ``demo-pass-2026`` (``DEMO_PASSWORD`` overrides it). Running it again changes
-nothing. It refuses to run in production.
+password ``demo-pass-2026`` (``DEMO_PASSWORD`` overrides it), each hashed on its own (its
+own argon2 salt). The ``integrator`` client's secret is not that password: every run sets
+a new random one (``DEMO_INTEGRATOR_SECRET`` fixes it) and prints it. Running it again
+changes nothing else. It refuses to run in production.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from identity.auth.passwords import hash_password_async
+from identity.auth.passwords import hash_password_async, new_secret
 from identity.config import Settings
 from identity.db.access import Door
 from identity.db.auth import Account, Grant
@@ -35,6 +37,7 @@ from sc_core.privacy import configure_cipher
 DEMO_CODE = "DEMO-001"
 DEFAULT_PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo password
 ACTOR = "demo"
+INTEGRATOR = "integrator"
 # (room: building, unit, room code) -> members (name, id number, phone, relation, account)
 HOUSEHOLDS: dict[tuple[str, str, str], list[tuple[str, str, str, str, str | None]]] = {
     ("1", "1", "101"): [
@@ -182,15 +185,21 @@ def role_grant(role: str, demo: Demo) -> tuple[str, str]:
     return "community", str(demo.community.id)
 
 
-async def _accounts(uow: UnitOfWork, demo: Demo, password: str, linked: dict[str, Person]) -> None:
-    hashed = await hash_password_async(password)
-    for role in ROLES:
+async def _accounts(
+    uow: UnitOfWork, demo: Demo, password: str, secret: str, linked: dict[str, Person]
+) -> None:
+    # one hash per account, each with its own salt (argon2 off the loop, side by side):
+    # one shared hash told anyone who read one row every demo account's password
+    hashes = await asyncio.gather(
+        *(hash_password_async(secret if role == INTEGRATOR else password) for role in ROLES)
+    )
+    for role, hashed in zip(ROLES, hashes, strict=True):
         if await uow.session.scalar(select(Account).where(Account.username == role)):
             continue
         person = linked.get(role)
         account = Account(
             username=role,
-            kind="service" if role == "integrator" else "user",
+            kind="service" if role == INTEGRATOR else "user",
             display_name=person.name if person else role,
             password_hash=hashed,
             person_id=person.id if person else None,
@@ -228,15 +237,16 @@ async def _accounts(uow: UnitOfWork, demo: Demo, password: str, linked: dict[str
         await emit(uow, "community.grant.changed.v1", data, key=str(account.id))
 
 
-async def load_demo(db: Database, password: str) -> bool:
-    """Load the demo community and accounts; False when they were there already."""
+async def load_demo(db: Database, password: str, integrator_secret: str | None = None) -> bool:
+    """Load the demo community and accounts; False when they were there already. The
+    integrator's client secret is ``integrator_secret`` (random when not given)."""
     async with db.uow() as uow:
         if await uow.session.scalar(select(Community.id).where(Community.code == DEMO_CODE)):
             return False
         demo = await _places(uow)
         await _doors(uow, demo)
         linked = await _residents(uow, demo)
-        await _accounts(uow, demo, password, linked)
+        await _accounts(uow, demo, password, integrator_secret or new_secret(), linked)
         await uow.commit()
     return True
 
@@ -267,11 +277,26 @@ async def ensure_console_client(db: Database, public_base_url: str) -> None:
         await uow.commit()
 
 
-def describe(password: str) -> str:
+async def set_integrator_secret(db: Database, secret: str) -> None:
+    """The demo integrator client's secret is ``secret`` from now on."""
+    hashed = await hash_password_async(secret)
+    async with db.uow() as uow:
+        account = await uow.session.scalar(select(Account).where(Account.username == INTEGRATOR))
+        if account is not None:
+            account.password_hash = hashed
+            await uow.commit()
+
+
+def describe(password: str, integrator_secret: str) -> str:
     lines = ["demo accounts (identity), password: " + password]
     for role in ROLES:
-        how = "client_credentials, client_id" if role == "integrator" else "username"
-        lines.append(f"  {role:<17} ({how} {role})")
+        if role == INTEGRATOR:
+            lines.append(
+                f"  {role:<17} (client_credentials, client_id {role}, "
+                f"client_secret {integrator_secret})"
+            )
+        else:
+            lines.append(f"  {role:<17} (username {role})")
     return "\n".join(lines)
 
 
@@ -285,14 +310,18 @@ async def main() -> int:
         return 1
     configure_cipher(settings)
     password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+    # a new random secret every run (the earlier one is stored only as a hash)
+    secret = os.environ.get("DEMO_INTEGRATOR_SECRET") or new_secret()
     db = Database(settings.database_url, platform_tables(metadata), pool_size=1)
     try:
-        created = await load_demo(db, password)
+        created = await load_demo(db, password, secret)
+        if not created:
+            await set_integrator_secret(db, secret)
         await ensure_console_client(db, settings.public_base_url)
     finally:
         await db.dispose()
     print("identity demo: " + ("loaded" if created else "already loaded"))
-    print(describe(password))
+    print(describe(password, secret))
     return 0
 
 

@@ -55,6 +55,9 @@ PERSON_READERS = PLACE_READERS | HOUSEHOLD_ROLES
 PERSON_WRITERS = frozenset(
     {"platform_admin", "community_admin", "grid_worker", "resident", "tenant"}
 )
+# Who may register a person as an owner (业主) of a household: a tenant may add family
+# members and co-tenants to the flat, never an owner (issue 30.12).
+OWNER_REGISTRARS = PERSON_WRITERS - {"tenant"}
 
 # Accounts and grants.
 ACCOUNT_ADMINS = frozenset({"platform_admin", "community_admin"})

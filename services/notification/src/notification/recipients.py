@@ -21,7 +21,8 @@ async def resolve(uow: UnitOfWork, recipients: Recipients, community_id: str | N
     it (a resident's grant is on their household: "resident @ community" is every
     resident of its households), and the holders over the whole community of the
     request (the property's staff of the community cover its buildings)."""
-    found: dict[str, None] = dict.fromkeys(recipients.user_ids)
+    # an empty id (another service's event may carry one) names nobody
+    found: dict[str, None] = dict.fromkeys(u for u in recipients.user_ids if u.strip())
     g = grant_projection.c
     clauses = []
     if recipients.household_ids:

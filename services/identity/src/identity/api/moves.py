@@ -7,7 +7,14 @@ import uuid
 from fastapi import APIRouter, Request
 from sqlalchemy import select
 
-from identity.api.persons import Readers, Writers, load_person, presented, residency_scope
+from identity.api.persons import (
+    Readers,
+    Writers,
+    ensure_relation_allowed,
+    load_person,
+    presented,
+    residency_scope,
+)
 from identity.db.register import Household, Person, Residency
 from identity.register import people, repo
 from identity.register.schemas import MoveIn, MoveOut, PersonRead, ResidencyRead
@@ -31,6 +38,7 @@ async def move_in(
         raise Problem(404, "person.not_found", f"No person with id {person_id}")
     household = await repo.get_or_404(uow.session, Household, body.household_id)
     scope.ensure(repo.places(household))
+    ensure_relation_allowed(scope, household, body.relation)
     await people.start_residency(
         uow, person, household, body.relation, body.moved_in_on, scope.principal.subject
     )

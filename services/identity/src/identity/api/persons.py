@@ -21,7 +21,7 @@ from identity.register.schemas import (
     PersonUpdate,
     ResidencyRead,
 )
-from identity.roles import PERSON_READERS, PERSON_WRITERS
+from identity.roles import OWNER_REGISTRARS, PERSON_READERS, PERSON_WRITERS
 from identity.scope import Scope
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.db.uow import UnitOfWork
@@ -122,6 +122,7 @@ async def create_person(
 ) -> PersonRead:
     household = await repo.get_or_404(uow.session, Household, body.household_id)
     scope.ensure(repo.places(household))
+    ensure_relation_allowed(scope, household, body.relation)
     actor = scope.principal.subject
     person = Person(
         name=body.name, gender=body.gender, birth_date=body.birth_date, created_by=actor
@@ -145,6 +146,21 @@ async def create_person(
     )
     await uow.commit()
     return (await presented(uow, scope, auditor, request, [person]))[0]
+
+
+def ensure_relation_allowed(scope: Scope, household: Household, relation: str) -> None:
+    """403 ``person.relation_not_allowed`` when the caller may not give ``relation`` in
+    this household: only an owner's or staff's grant registers an owner, not a tenant's."""
+    if relation != "owner":
+        return
+    if scope.covering_roles([repo.places(household)]) & OWNER_REGISTRARS:
+        return
+    raise Forbidden(
+        "person.relation_not_allowed",
+        "A tenant may not register anyone as the household's owner",
+        zh="租户不能将他人登记为本户业主",
+        relation=relation,
+    )
 
 
 async def _link_self(uow: UnitOfWork, scope: Scope, person: Person) -> None:

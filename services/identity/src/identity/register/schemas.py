@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from sc_core.privacy import Grade, Sensitive
+from sc_core.schema import Omittable
 
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 Label = Annotated[str, Field(min_length=1, max_length=100)]
@@ -33,7 +34,7 @@ class CommunityCreate(BaseModel):
 
 
 class CommunityUpdate(BaseModel):
-    name: Label | None = None
+    name: Omittable[Label] = None
     address: str | None = Field(default=None, max_length=200)
     longitude: Longitude | None = None
     latitude: Latitude | None = None
@@ -76,8 +77,8 @@ class BuildingCreate(BaseModel):
 
 
 class BuildingUpdate(BaseModel):
-    name: Label | None = None
-    floors: int | None = Field(default=None, ge=1, le=200)
+    name: Omittable[Label] = None
+    floors: Omittable[Annotated[int, Field(ge=1, le=200)]] = None
     longitude: Longitude | None = None
     latitude: Latitude | None = None
 

@@ -63,6 +63,9 @@ class NotificationCreate(BaseModel):
             raise ValueError("values may not contain NUL characters")
         if any(len(t) > 200 for t in [*r.user_ids, *r.household_ids]):
             raise ValueError("ids are at most 200 characters")
+        if any(not t.strip() for t in [*r.user_ids, *r.household_ids]):
+            # an empty id names nobody: it was accepted and its delivery retried for ever
+            raise ValueError("user_ids and household_ids may not hold empty ids")
         return self
 
 
