@@ -58,6 +58,7 @@ def make_settings(
         "alarm_topic": f"alarm.events.t{suffix}",
         "command_topic": f"device.commands.t{suffix}",
         "audit_topic": f"audit.records.t{suffix}",
+        "topic_names": {"device.command-results.v1": f"device.command-results.t{suffix}"},
         "dispatch_interval_seconds": 0.2,
         "retry_base_seconds": 0.05,
         "sse_heartbeat_seconds": 1.0,
@@ -76,6 +77,7 @@ class Harness:
     producer: AIOKafkaProducer
     db: Database
     app_parts: Parts
+    runtime: Any = None  # the app's sc_core Runtime (its consumers)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
 
     # tokens -------------------------------------------------------------------------
@@ -178,6 +180,7 @@ async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterato
         settings.alarm_topic,
         settings.command_topic,
         settings.audit_topic,
+        settings.topic("device.command-results.v1"),
     ):
         await create_topic(settings.kafka_bootstrap_servers, topic, partitions=2)
     port = free_port()
@@ -197,7 +200,9 @@ async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterato
     base_url = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
-            harness = Harness(settings, issuer, base_url, client, producer, db, app.state.parts)
+            harness = Harness(
+                settings, issuer, base_url, client, producer, db, app.state.parts, app.state.runtime
+            )
             await wait_for(lambda: _consumers_assigned(app), timeout=60, what="consumers to join")
             yield harness
             for task in harness.tasks:

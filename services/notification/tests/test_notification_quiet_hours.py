@@ -3,15 +3,19 @@ goes out when the quiet hours end. Also opt-outs and the per-recipient rate limi
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from notif_helpers import Harness, wait_for
-from sc_contracts.events import NotificationRequestedV1, Recipients
+from sc_contracts.events import DeviceCommandCompletedV1, NotificationRequestedV1, Recipients
+from sc_contracts.events.command_result import CommandOutcome
 from sc_core.auth import Grant
+from sc_core.bus.testing import feed_longest
 
 
 @pytest.fixture(scope="module")
@@ -185,6 +189,61 @@ async def test_warning_to_speakers_and_screens_is_a_device_command(
     assert '"command":"screen_text"' in rows[0].body
     assert '"command":"voice_warning"' in rows[1].body
     assert "Move cars out of the garage" in rows[1].body
+
+    # the devices answer: the screen showed it, the speaker never answered in time
+    commands = {row.key: json.loads(row.body) for row in rows}
+    for device_id, outcome, error in (
+        (f"{community}-scr", CommandOutcome.SUCCEEDED, None),
+        (f"{community}-spk", CommandOutcome.EXPIRED, "no answer in time"),
+        (f"{community}-spk", CommandOutcome.SUCCEEDED, None),  # too late: changes nothing
+    ):
+        await harness.publish(
+            harness.settings.topic("device.command-results.v1"),
+            "community.device.command_completed.v1",
+            DeviceCommandCompletedV1(
+                command_id=str(uuid.uuid4()),
+                request_command_id=commands[device_id]["command_id"],
+                device_id=device_id,
+                community_id=community,
+                command=commands[device_id]["command"],
+                outcome=outcome,
+                error=error,
+                requested_by="notification",
+                completed_at=datetime.now(UTC),
+            ),
+            key=device_id,
+        )
+
+    async def answered() -> dict[str, Any] | None:
+        got = await harness.client.get(f"/api/v1/notifications/{request_id}", headers=admin)
+        detail: dict[str, Any] = got.json()
+        return detail if detail["summary"] == {"delivered": 1, "expired": 1} else None
+
+    # the sender sees which device failed, and why, in words a code can stand for
+    detail = await wait_for(answered, what="the devices' answers on the deliveries")
+    by_channel = {d["channel"]: d for d in detail["deliveries"]}
+    assert by_channel["screen"]["status"] == "delivered"
+    assert by_channel["screen"]["last_error"] is None
+    assert by_channel["speaker"]["status"] == "expired"
+    assert by_channel["speaker"]["last_error"] == "device.expired"
+
+    async def failure_published() -> list[Any]:
+        rows = await harness.sql(
+            "SELECT convert_from(payload, 'UTF8') AS body FROM event_outbox "
+            "WHERE topic = :t AND key = :k",
+            t=harness.settings.deliveries_topic,
+            k=request_id,
+        )
+        found = [json.loads(r.body) for r in rows]
+        return [f for f in found if f["channel"] == "speaker" and f["status"] == "failed"]
+
+    [failed] = await wait_for(failure_published, what="the speaker's failure as an event")
+    assert failed["error"] == "device.expired"
+
+
+async def test_every_consumer_takes_the_longest_valid_events(harness: Harness) -> None:
+    fed = await feed_longest(harness.runtime)
+    assert ("command-results", "community.device.command_completed.v1") in fed
 
 
 async def test_admin_sets_staff_contacts_masked(

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy.dialects.postgresql import insert
 
 from notification.channels.inapp import announce
+from notification.confirmations import confirm
 from notification.db.models import alarm_feed
 from notification.intake import accept
 from notification.recipients import DIRECTORY
 from sc_contracts import validate_event_data
 from sc_contracts.events import (
     AlarmStateV1,
+    DeviceCommandCompletedV1,
     GrantChangedV1,
     HouseholdChangedV1,
     NotificationRequestedV1,
@@ -97,6 +99,14 @@ def register(runtime: Runtime, parts: Parts) -> None:
 
     for event_type in ALARM_TYPES:
         alarms.on(event_type)(on_alarm)
+
+    # a speaker's or screen's answer: its delivery becomes delivered / failed / expired
+    results = runtime.consumer(name="command-results")
+
+    @results.on(DeviceCommandCompletedV1)
+    async def on_command_result(event: DeviceCommandCompletedV1, uow: UnitOfWork) -> None:
+        assert runtime.auditor is not None
+        await confirm(uow, settings, runtime.auditor, event)
 
 
 async def project_grant(uow: UnitOfWork, data: GrantChangedV1) -> None:

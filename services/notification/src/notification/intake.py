@@ -236,7 +236,7 @@ async def _recent_counts(
             d.channel.in_(sorted(INTERRUPTING)),
             d.created_at >= since,
             d.severity != "critical",
-            d.status.in_(("pending", "held", "sent")),
+            d.status.in_(("pending", "held", "sent", "delivered")),
         )
         .group_by(d.recipient_id, d.channel)
     )

@@ -16,6 +16,8 @@ from sc_core.db.uow import UnitOfWork
 COMMAND_REQUESTED = "community.device.command_requested.v1"
 SOURCE = "/services/notification"
 DEVICE_PREFIX = "device:"
+COMMAND_PREFIX = "notification:"
+"""A command's ``command_id`` is this prefix and the delivery id (notification.confirmations)."""
 
 
 class DeviceCommandAdapter:
@@ -38,7 +40,7 @@ class DeviceCommandAdapter:
         now = datetime.now(UTC)
         name, params = self.command(message)
         data = DeviceCommandRequestedV1(
-            command_id=f"notification:{message.delivery_id}",
+            command_id=f"{COMMAND_PREFIX}{message.delivery_id}",
             device_id=device_id,
             command=name,
             params=params,

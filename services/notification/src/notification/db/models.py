@@ -78,7 +78,8 @@ delivery = Table(
     ),
     Column("recipient_id", Text, nullable=False),
     Column("channel", String(16), nullable=False),
-    # pending -> sent | failed; held (quiet hours) -> pending; suppressed
+    # pending -> sent | failed; held (quiet hours) -> pending; suppressed; speakers and
+    # screens: sent -> delivered | failed | expired by the device's answer (confirmations.py)
     Column("status", String(16), nullable=False),
     Column("attempts", Integer, nullable=False, server_default=text("0")),
     Column("next_attempt_at", DateTime(timezone=True), nullable=True),
