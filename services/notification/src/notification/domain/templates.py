@@ -7,9 +7,12 @@ did not send renders as an empty string, never as an error.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from sc_contracts.vocabulary import label
 
 LOCALES = ("zh-CN", "en")
 
@@ -70,7 +73,7 @@ SEED: dict[str, dict[str, tuple[str, str]]] = {
 
 _WORK_ORDER_ACTIONS: dict[str, tuple[str, str]] = {
     # action: (zh-CN verb, en verb)
-    "created": ("已受理", "was created"),
+    "created": ("已提交", "was submitted"),  # submitted is not accepted (已受理)
     "accepted": ("已接单", "was accepted"),
     "assigned": ("已派单", "was assigned"),
     "replied": ("有新回复", "has a new reply"),
@@ -152,6 +155,29 @@ def choose_locale(wanted: str | None, available: Mapping[str, object], default: 
     return next(iter(available))
 
 
+_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _kind(template: str, name: str) -> str | None:
+    """Which vocabulary a variable's value comes from (None: free text, left as sent)."""
+    if name == "status":
+        if template.startswith("workorder."):
+            return "work_order_status"
+        return "alarm_status" if template.startswith("alarm.") else None
+    return name if name in ("severity", "alarm_type", "case_type", "priority") else None
+
+
+def localized(template: str, variables: Mapping[str, str], locale: str) -> dict[str, str]:
+    """``variables`` with every code a person would read (severity, alarm type, case type,
+    status, priority) replaced by its word in ``locale`` (``sc_contracts.vocabulary``)."""
+    out = {k: str(v) for k, v in variables.items()}
+    for name, value in out.items():
+        kind = _kind(template, name)
+        if kind is not None and _CODE.match(value):
+            out[name] = label(kind, value, locale)
+    return out
+
+
 def render(
     code: str,
     patterns: Mapping[str, tuple[str, str]],
@@ -170,4 +196,5 @@ def render(
         raise UnknownTemplate(code)
     chosen = choose_locale(locale, patterns, default_locale)
     title, body = patterns[chosen]
-    return chosen, Rendered(fill(title, variables).strip(), fill(body, variables).strip())
+    words = localized(code, variables, chosen)
+    return chosen, Rendered(fill(title, words).strip(), fill(body, words).strip())

@@ -1,0 +1,171 @@
+"""Must show: no template puts an id, a code or a half-translated sentence before a person.
+
+Every template notification seeds (its own, care's and the alarm steps', as the
+migrations write them) is rendered in zh-CN and en with the variables its producers
+send (codes for severity, type and state; names for people and places). The text a
+person would read is scanned: no UUID, no enum code, no Latin words in a zh-CN sentence,
+no Chinese in an English one (names of people and places excepted: they are names).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import string
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from notification.domain.templates import LOCALES, SEED, render
+from sc_contracts.vocabulary import codes
+
+MIGRATIONS = Path(__file__).parents[1] / "src" / "notification" / "db" / "migrations" / "versions"
+
+# what producers send: codes (rendered into words by notification), names, numbers
+NAMES = {
+    "place": "幸福里社区 1号楼 1单元 101室",
+    "person": "王秀英",
+    "child": "李小雨",
+    "guardian": "李明",
+    "helper": "赵志强",
+    "assignee": "网格员张伟",
+    "doctor": "陈医生",
+    "sender": "幸福里社区卫生服务站",
+    "station": "幸福里社区卫生服务站",
+    "nursery": "幸福里托育园",
+    "zone": "幸福里社区",
+}
+CODES = {
+    "severity": "critical",
+    "alarm_type": "smoke",
+    "case_type": "repair",
+    "priority": "urgent",
+}
+NUMBERS = {
+    "number": "WO00000042",
+    "stage": "2",
+    "distance": "350",
+    "minutes": "5",
+    "total": "18",
+    "value": "165",
+    "range": "90-140",
+    "unit": "mmHg",
+}
+BY_LOCALE = {  # free text producers send in each language (``*_zh`` / ``*_en``)
+    "zh-CN": {
+        "title": "1号楼烟雾报警",
+        "body": "明天9:00-12:00停水",
+        "message": "请将车辆移出地下车库",
+        "what": "帮忙取药",
+        "note": "请带上医保卡",
+        "closes": "今天18:00",
+    },
+    "en": {
+        "title": "Smoke in building 1",
+        "body": "Water off tomorrow 9:00-12:00",
+        "message": "Move cars out of the garage",
+        "what": "collect medicine",
+        "note": "bring the insurance card",
+        "closes": "today 18:00",
+    },
+}
+SUFFIXED = {"zh": "血压偏高", "en": "blood pressure high"}
+STATUS = {"workorder.": "submitted", "alarm.": "active_unack"}
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+CJK = re.compile(r"[\u3400-\u9fff]")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+ALLOWED_LATIN = {"SOS", "mmHg", "WO", "AI", "SMS"}  # units and names people use as they are
+
+
+def all_templates() -> dict[str, dict[str, tuple[str, str]]]:
+    found: dict[str, dict[str, tuple[str, str]]] = {}
+    for path in sorted(MIGRATIONS.glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"notification_mig_{path.stem}", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for name, value in vars(module).items():
+            if name.isupper() and isinstance(value, dict) and "TEMPLATE" in name:
+                found.update(value)
+    found.update(SEED)  # the current texts win over the copies the migrations started from
+    return found
+
+
+def context(code: str, pattern: str, locale: str) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for _, name, _, _ in string.Formatter().parse(pattern):
+        if not name:
+            continue
+        base, _, suffix = name.rpartition("_")
+        if suffix in SUFFIXED and base:
+            values[name] = SUFFIXED[suffix]
+        elif name == "status":
+            values[name] = next(v for prefix, v in STATUS.items() if code.startswith(prefix))
+        elif name in ("time",):
+            values[name] = "12-03 09:30"
+        else:
+            found: Any = (
+                NAMES.get(name)
+                or CODES.get(name)
+                or NUMBERS.get(name)
+                or BY_LOCALE[locale].get(name)
+            )
+            assert found, f"{code}: no realistic value for {{{name}}}; add one to this test"
+            values[name] = found
+    return values
+
+
+CASES = [(code, locale) for code in sorted(all_templates()) for locale in LOCALES]
+
+
+@pytest.mark.parametrize(("code", "locale"), CASES)
+def test_a_template_reads_as_one_language_without_ids_or_codes(code: str, locale: str) -> None:
+    patterns = all_templates()[code]
+    title, body = patterns[locale]
+    variables = context(code, title + body, locale)
+    chosen, rendered = render(code, patterns, variables, locale, "zh-CN")
+    assert chosen == locale
+    for text in (rendered.title, rendered.body):
+        assert text, f"{code} {locale}: empty"
+        assert not UUID.search(text), f"{code} {locale}: an id reaches a person: {text}"
+        prose = text
+        for name in NAMES.values():
+            prose = prose.replace(name, " ")
+        words = set(LATIN_WORD.findall(prose))
+        leaked = {c for c in codes() if "_" in c and c in prose}
+        assert not leaked, f"{code} {locale}: codes {leaked} in {text!r}"
+        if locale == "zh-CN":
+            assert not (words - ALLOWED_LATIN), f"{code}: English in a zh-CN text: {text!r}"
+            assert not (words & codes()), f"{code}: a code in a zh-CN text: {text!r}"
+        else:
+            assert not CJK.search(prose), f"{code}: Chinese in an English text: {text!r}"
+
+
+def test_the_scan_catches_what_the_issue_saw() -> None:
+    """The texts of issue 18 fail the same checks (the test can fail), and the codes a
+    producer sends are read as words."""
+    seen = "ae3305c4-1111-2222-3333-444455556666/3ba5727c发生smoke告警"
+    assert UUID.search(seen) and "smoke" in set(LATIN_WORD.findall(seen)) & codes()
+    patterns = {"zh-CN": ("【{severity}告警】{title}", "{place}发生{alarm_type}告警")}
+    variables = {"severity": "critical", "alarm_type": "smoke", "title": "烟雾", "place": "1号楼"}
+    _, rendered = render("alarm.raised", patterns, variables, "zh-CN", "zh-CN")
+    assert (rendered.title, rendered.body) == ("【严重告警】烟雾", "1号楼发生烟雾告警")
+
+
+def test_a_work_order_just_submitted_is_not_said_to_be_accepted() -> None:
+    patterns = all_templates()["workorder.created"]
+    variables = {"number": "WO00000042", "title": "厨房漏水", "case_type": "repair"}
+    _, zh = render(
+        "workorder.created", patterns, {**variables, "status": "submitted"}, "zh-CN", "zh-CN"
+    )
+    assert zh.title == "工单已提交：WO00000042 厨房漏水"
+    assert zh.body == "工单 WO00000042（报事报修）已提交，当前状态：已提交，待受理。"
+    assert "已受理" not in zh.title
+    _, en = render(
+        "workorder.created", patterns, {**variables, "status": "submitted"}, "en", "zh-CN"
+    )
+    assert en.body == (
+        "Work order WO00000042 (repair) was submitted; status: submitted, waiting to be accepted."
+    )
