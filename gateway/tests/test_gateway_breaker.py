@@ -17,6 +17,7 @@ import pytest
 import uvicorn
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI, Response
+from fastapi.responses import StreamingResponse
 from httpx import ASGITransport, AsyncClient
 from pydantic import BaseModel
 
@@ -26,6 +27,7 @@ from sc_core.auth.testing import JWKSServer, LocalIssuer
 from sc_core.errors import Problem, install_problem_handlers
 
 THRESHOLD = 3
+STREAMS_END = threading.Event()  # the upstream's event streams end when it is set
 
 
 class Login(BaseModel):
@@ -58,6 +60,16 @@ def device_app() -> FastAPI:
     @app.get("/api/v1/broken")
     async def broken() -> None:
         raise Problem(500, "things.exploded", "It broke")
+
+    @app.get("/api/v1/events")
+    async def events() -> StreamingResponse:
+        async def body() -> AsyncIterator[bytes]:
+            yield b"data: hello\n\n"
+            while not STREAMS_END.is_set():
+                await asyncio.sleep(0.02)
+            yield b"data: bye\n\n"
+
+        return StreamingResponse(body(), media_type="text/event-stream")
 
     @app.get("/api/v1/{device_token}/rpc")
     async def poll(device_token: str, timeout: int = 20_000) -> Response:
@@ -199,3 +211,45 @@ async def test_a_full_gateway_pool_is_busy_not_an_upstream_failure(
         assert all(a.headers.get("retry-after") for a in answers if a.status_code == 503)
         # the upstream was never at fault: its routes still answer
         assert (await gateway.get("/api/v1/things", headers=headers)).status_code == 200
+
+
+async def test_one_caller_holds_a_few_streams_at_once_and_api_answers_are_not_stored(
+    upstream: str, jwks: str, issuer: LocalIssuer
+) -> None:
+    """Issue 30.13: one user held 130 streams; API answers carried no Cache-Control."""
+    settings = GatewaySettings(
+        jwks_url=jwks,
+        upstreams={"things": upstream},
+        max_streams_per_caller=2,
+        kafka_bootstrap_servers="127.0.0.1:1",
+    )
+    app = create_app(settings)
+    stream = {"accept": "text/event-stream"}
+    alice = {**issuer.bearer("alice", ["resident"]), **stream}
+    bob = {**issuer.bearer("bob", ["resident"]), **stream}
+    STREAMS_END.clear()
+    async with (
+        LifespanManager(app),
+        AsyncClient(transport=ASGITransport(app=app), base_url="http://gw", timeout=60) as gw,
+    ):
+        things = await gw.get("/api/v1/things", headers=issuer.bearer("alice", ["resident"]))
+        assert things.status_code == 200 and things.headers["cache-control"] == "no-store"
+        held = [asyncio.create_task(gw.get("/api/v1/events", headers=alice)) for _ in range(2)]
+        slots = app.state.stream_slots
+        deadline = time.monotonic() + 30
+        while slots.open.get("user:alice", 0) < 2 and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        assert slots.open.get("user:alice") == 2
+        third = await gw.get("/api/v1/events", headers=alice)
+        assert third.status_code == 429
+        assert third.json()["code"] == "gateway.too_many_streams"
+        assert third.json()["detail"].startswith("同时打开的实时推送连接最多 2 个")
+        others = asyncio.create_task(gw.get("/api/v1/events", headers=bob))  # bob has his own
+        STREAMS_END.set()
+        answers = await asyncio.gather(*held, others)
+        assert [a.status_code for a in answers] == [200, 200, 200]
+        assert all("data: bye" in a.text for a in answers)
+        assert answers[0].headers["cache-control"] == "no-cache, no-transform"
+        assert slots.open == {}  # every slot freed when its stream ended
+        again = await gw.get("/api/v1/events", headers=alice)
+        assert again.status_code == 200

@@ -27,7 +27,9 @@ from gateway.proxy import LongPolls, Upstream, UpstreamClient
 from gateway.ratelimit import RateLimiter
 from gateway.routing import RouteTable, fetch_documents
 from gateway.security import DEFAULT_PUBLIC_PATHS, Gatekeeper, PublicPaths
+from gateway.streams import StreamSlots
 from sc_core.auth import JWKSVerifier
+from sc_core.caching import NoStoreMiddleware
 from sc_core.errors import install_problem_handlers
 from sc_core.limits import RequestLimitsMiddleware
 from sc_core.net import TrustedProxies
@@ -120,6 +122,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         gatekeeper=gatekeeper,
         long_polls=LongPolls(settings.long_poll_paths),
         client=UpstreamClient(connect_timeout=settings.connect_timeout_seconds),
+        streams=StreamSlots(settings.max_streams_per_caller),
         state=state,
     )
 
@@ -173,11 +176,13 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.routes = table
+    app.state.stream_slots = forwarding.streams
     app.state.trusted_proxies = TrustedProxies(settings.forwarded_allow_ips)
     install_problem_handlers(app)
     # innermost: everything outside it (ids, CORS, limits, metrics, traces) applies to
     # forwarded calls and to the gateway's own routes alike
     app.add_middleware(FrontDoor, fastapi=app, forwarding=forwarding)
+    app.add_middleware(NoStoreMiddleware)  # the gateway's own API answers (the overview)
     instrument_app(app, settings)
     app.add_middleware(
         RequestLimitsMiddleware,

@@ -22,6 +22,9 @@ class GatewaySettings(ServiceSettings):
     # Server-Sent Events (Accept: text/event-stream) wait this long between two chunks
     # instead of upstream_timeout_seconds; streams send heartbeats well within it.
     stream_read_timeout_seconds: float | None = 60.0
+    # event streams one caller (token subject, else client address) holds open at once;
+    # past it 429 gateway.too_many_streams (a console and an app or two need a few)
+    max_streams_per_caller: int = Field(default=8, ge=1)
     # Long-polls (path patterns, GET) wait this long for their answer instead of
     # upstream_timeout_seconds: a device's RPC poll may hold 60 s (device-ingestion's
     # rpc_long_poll_max_s). Long-polls and streams never count against a breaker.

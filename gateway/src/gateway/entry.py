@@ -9,6 +9,7 @@ what ADR 0017 measured it to be, a few hundred microseconds.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from gateway.proxy import (
 )
 from gateway.routing import RouteTable, fetch_documents
 from gateway.security import Gatekeeper
+from gateway.streams import StreamSlots
 from sc_core.errors import Problem, problem_response
 
 log = logging.getLogger(__name__)
@@ -59,6 +61,7 @@ class Forwarding:
     gatekeeper: Gatekeeper
     long_polls: LongPolls
     client: UpstreamClient
+    streams: StreamSlots
     state: dict[str, Any]  # "client": the httpx client of the cold paths (lifespan)
 
 
@@ -106,7 +109,7 @@ class FrontDoor:
     async def _forward(self, scope: Scope, receive: Receive, send: Send) -> None:
         f = self.forwarding
         request = Request(scope, receive)
-        await f.gatekeeper.admit(request)
+        principal = await f.gatekeeper.admit(request)
         path: str = scope["path"]
         service, template = f.table.match(path)
         if service is None and f.table.documents.keys() != f.upstreams.keys():
@@ -149,18 +152,27 @@ class FrontDoor:
                 status = str(message["status"])
             await send(message)
 
-        try:
-            await forward(
-                f.client,
-                f.upstreams[service],
-                call,
-                receive,
-                answered,
-                retries=f.settings.idempotent_retries,
-                read_timeout=f.settings.upstream_timeout_seconds,
-                stream_read_timeout=f.settings.stream_read_timeout_seconds,
-                pool_timeout=f.settings.pool_timeout_seconds,
+        slot: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+        if call.event_stream:
+            caller = (
+                f"{principal.kind}:{principal.subject}"
+                if principal is not None
+                else f"address:{client_address(scope)}"
             )
+            slot = f.streams.hold(caller)
+        try:
+            with slot:
+                await forward(
+                    f.client,
+                    f.upstreams[service],
+                    call,
+                    receive,
+                    answered,
+                    retries=f.settings.idempotent_retries,
+                    read_timeout=f.settings.upstream_timeout_seconds,
+                    stream_read_timeout=f.settings.stream_read_timeout_seconds,
+                    pool_timeout=f.settings.pool_timeout_seconds,
+                )
         except Problem as problem:
             status = str(problem.status)
             raise

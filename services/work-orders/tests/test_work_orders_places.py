@@ -144,6 +144,7 @@ async def test_an_alarm_in_a_flat_opens_a_case_its_household_follows_and_rates(
     assert case["alarm_id"] == alarm_id and case["household_id"] == household
     staff = h.staff(community)
     await h.step(wo_id, "accept", staff)
+    await h.register_staff(community, "s-1")
     await h.step(wo_id, "assign", staff, assignee_id="s-1")
     for action in ("start", "resolve"):
         await h.step(wo_id, action, staff)

@@ -57,6 +57,7 @@ async def test_full_repair_path_visible_to_resident_and_nobody_outside(
     # staff of the community: accept, assign, start, reply with a photo and position, resolve
     await h.step(wo_id, "accept", staff)
     await seen_by_resident_only("accepted", "accept")
+    await h.register_staff(community, "staff-a")
     await h.step(wo_id, "assign", manager, assignee_id="staff-a")
     await seen_by_resident_only("assigned", "assign")
     await h.step(wo_id, "start", staff)
@@ -277,6 +278,7 @@ async def test_two_staff_acting_at_once_do_not_both_win(harness: Harness, commun
     )
     assert sorted(r.status_code for r in results) == [200, 409]
     # If-Match: a step against a stale version is refused
+    await h.register_staff(community, "x")
     fresh = (await h.get(wo_id, a))[1]
     stale = fresh["version"] - 1
     r = await h.client.post(
@@ -353,6 +355,7 @@ async def test_an_outside_provider_works_on_the_booking_assigned_to_them(
     wo_id = booking["id"]
     assert (await h.get(wo_id, provider))[0] == 404  # not theirs yet
     await h.step(wo_id, "accept", manager)
+    await h.register_staff(community, "provider-9")  # an outside provider, registered
     await h.step(wo_id, "assign", manager, assignee_id="provider-9")
     assert wo_id in await h.ids(provider, assignee="me")
     await h.step(wo_id, "start", provider)
@@ -362,3 +365,40 @@ async def test_an_outside_provider_works_on_the_booking_assigned_to_them(
     # but nothing beyond the work itself
     body = await h.step(wo_id, "reopen", provider, expect=403)
     assert body["code"] == "workorder.action_forbidden"
+
+
+async def test_cases_go_to_registered_staff_and_urgency_is_staff_s_call(
+    harness: Harness, community: str
+) -> None:
+    """Issue 30.12: a case was assigned to any string or to a resident; residents set
+    priority urgent."""
+    h = harness
+    household = f"hh-{uuid.uuid4().hex[:8]}"
+    resident = h.resident(household)
+    body = {
+        "case_type": "repair",
+        "title": "Tap drips",
+        "community_id": community,
+        "household_id": household,
+    }
+    urgent = await h.client.post(
+        "/api/v1/work-orders", json={**body, "priority": "urgent"}, headers=resident
+    )
+    assert urgent.status_code == 403, urgent.text
+    assert urgent.json()["code"] == "workorder.priority_forbidden"
+    assert urgent.json()["detail"] == "只有工作人员可以将工单设为紧急"
+    wo = await h.create(resident, **body, building_id="b-7")
+    staff = h.staff(community)
+    await h.step(wo["id"], "accept", staff)
+    await h.register_staff(community, "plumber-far", buildings=["b-9"])
+    for assignee in ("anyone-at-all", f"res-{household}", "plumber-far"):
+        refused = await h.client.post(
+            f"/api/v1/work-orders/{wo['id']}/assign",
+            json={"assignee_id": assignee},
+            headers=staff,
+        )
+        assert refused.status_code == 422, (assignee, refused.text)
+        assert refused.json()["code"] == "workorder.assignee_not_staff"
+    await h.register_staff(community, "plumber-near", buildings=["b-7"])
+    done = await h.step(wo["id"], "assign", staff, assignee_id="plumber-near")
+    assert done["assignee_id"] == "plumber-near" and done["status"] == "assigned"

@@ -16,8 +16,9 @@ async def test_case_past_its_sla_emits_a_breach_and_escalates(
     h = harness
     household = f"hh-{uuid.uuid4().hex[:8]}"
     staff = h.staff(community, sub="fixer")
+    await h.register_staff(community, "fixer")
     wo = await h.create(
-        h.resident(household),
+        h.staff(community, sub="desk"),  # staff mark a case urgent, residents may not
         case_type="repair",
         title="Lift stuck",
         priority="urgent",

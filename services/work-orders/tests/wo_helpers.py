@@ -119,6 +119,22 @@ class Harness:
     async def content(self, attachment_id: str, headers: dict[str, str]) -> Response:
         return await self.client.get(f"{ATTACHMENTS}/{attachment_id}/content", headers=headers)
 
+    async def register_staff(
+        self, community: str, user: str, buildings: list[str] | None = None
+    ) -> None:
+        """Put ``user`` on the community's staff register (cases are assigned to them)."""
+        manager = self.staff(community, sub="registrar", role="property_manager")
+        r = await self.client.put(
+            f"/api/v1/staff-skills/{user}",
+            headers=manager,
+            json={
+                "community_id": community,
+                "skills": ["general"],
+                "building_ids": buildings or [],
+            },
+        )
+        assert r.status_code == 200, r.text
+
     async def create(self, headers: dict[str, str], **body: Any) -> dict[str, Any]:
         r = await self.client.post("/api/v1/work-orders", json=body, headers=headers)
         assert r.status_code == 201, r.text

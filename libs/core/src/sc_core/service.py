@@ -28,6 +28,7 @@ from sc_core.bus.batch import BatchConsumer, BatchHandler
 from sc_core.bus.consumer import EventConsumer
 from sc_core.bus.outbox import OutboxRelay
 from sc_core.bus.producer import ProducerHandle
+from sc_core.caching import NoStoreMiddleware
 from sc_core.db.engine import Database, create_database_if_missing
 from sc_core.db.migrate import upgrade
 from sc_core.db.tables import new_metadata, platform_tables
@@ -316,6 +317,7 @@ def create_service_app(
         max_body_bytes=settings.max_body_bytes,
         max_json_depth=settings.max_json_depth,
     )
+    app.add_middleware(NoStoreMiddleware)
 
     checks: dict[str, Callable[[], Awaitable[None]]] = {}
     if rt.has_database:

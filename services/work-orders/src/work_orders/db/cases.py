@@ -177,6 +177,15 @@ class Candidate:
     open_cases: int
 
 
+async def may_take(uow: UnitOfWork, wo: WorkOrder, user_id: str) -> bool:
+    """Whether ``user_id`` is on the staff register (active) of the case's community and
+    covers its building: the only people a case is assigned to by name."""
+    row = await uow.session.get(StaffSkill, (wo.community_id, user_id))
+    if row is None or not row.active:
+        return False
+    return not row.building_ids or wo.building_id is None or wo.building_id in row.building_ids
+
+
 async def candidates(uow: UnitOfWork, wo: WorkOrder, limit: int = 10) -> list[Candidate]:
     """Staff whose skills meet the case type's (or the case's ``skill``) and who cover the
     case's building, least loaded first."""

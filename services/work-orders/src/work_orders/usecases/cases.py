@@ -68,6 +68,15 @@ class Cases:
                     body.grid_id = place.grid_id
             ct = await active_type(uow, body.case_type)
             side = _creator_side(who.principal, body, ct.creator_roles)
+            if side == "app" and body.priority == "urgent":
+                # a resident says what happened; staff decide what is urgent (issue 30.12)
+                raise Problem(
+                    403,
+                    "workorder.priority_forbidden",
+                    "Only staff may mark a case urgent",
+                    zh="只有工作人员可以将工单设为紧急",
+                    priority=body.priority,
+                )
             source = "app" if side == "app" else STAFF_SOURCES.get(ct.code, "staff")
             new = NewCase(
                 case_type=ct.code,
@@ -128,6 +137,16 @@ class Cases:
             if action == "assign" and not assignee and access.is_staff_for(who.principal, wo):
                 suggested = await repo.candidates(uow, wo, limit=1)
                 assignee = suggested[0].user_id if suggested else None
+            elif action == "assign" and assignee and not await repo.may_take(uow, wo, assignee):
+                # any string, or a resident, was taken as the one handling the case
+                raise Problem(
+                    422,
+                    "workorder.assignee_not_staff",
+                    "The assignee must be on this community's staff register for the case's "
+                    "building",
+                    zh="受理人必须是本社区登记在册、负责该楼栋的工作人员",
+                    assignee_id=assignee,
+                )
             step = StepInput(
                 text=body.text,
                 attachment_ids=list(body.attachment_ids),
