@@ -142,7 +142,15 @@ async def test_killed_between_the_providers_success_and_our_record(
                 ).json()
                 tokens[direction] = gate["camera_token"]
             plate, now = f"京R{int(run, 16) % 100000:05d}", datetime.now(UTC)
-            await api.post(
+
+            async def home_known() -> bool:  # parking-payment's place directory has caught up
+                r = await api.get(
+                    "/api/v1/parking/lots", params={"community_id": community}, headers=resident
+                )
+                return r.status_code == 200
+
+            await wait_for(home_known, 120, "the resident's household in the place directory")
+            r = await api.post(
                 "/api/v1/parking/vehicles",
                 headers=resident,
                 json={
@@ -151,6 +159,7 @@ async def test_killed_between_the_providers_success_and_our_record(
                     "plate": plate,
                 },
             )
+            assert r.status_code == 201, r.text
             for direction, at in (("entry", now - timedelta(minutes=130)), ("exit", now)):
                 r = await api.post(
                     f"/api/v1/parking/anpr/{tokens[direction]}/alarm-info-plate",

@@ -21,6 +21,7 @@ from sc_contracts.events import (
 )
 from sc_core.auth import Grant, Principal
 from sc_core.bus.cloudevents import CloudEvent
+from sc_core.db import Database, platform_tables
 from sc_core.db.migrate import model_drift, upgrade
 from sc_core.errors import Problem
 from sc_core.places import Places, subscribe_places
@@ -273,3 +274,56 @@ async def test_a_role_inside_a_place_reaches_every_holder_anywhere_inside_it(
     assert await holders("property_staff", "grid", "g-1") == ["erin"]  # its building's
     assert await holders("property_staff", "community", "c-1") == ["erin", "frank", "gina"]
     await runtime.db.dispose()
+
+
+async def test_a_household_grant_reads_what_its_community_shares_and_acts_only_there(
+    fresh_database_url: str,
+) -> None:
+    """Residents hold grants on their household, not on its community: a route that
+    declares a resource shared lets them read it in the community their household lives
+    in (and nowhere else, nor after they moved out); a household named with a community
+    must live there."""
+    await upgrade(MIGRATIONS, fresh_database_url)
+    db = Database(fresh_database_url, platform_tables(metadata))
+    places = Places(PLACES)
+    placement = Placement.model_validate(_placement("r-101"))
+    async with db.uow() as uow:
+        await places.place_household(uow, "hh-1", placement)
+        await places.place_household(
+            uow, "hh-gone", placement.model_copy(update={"community_id": "c-2"}), "dissolved"
+        )
+        await uow.commit()
+
+    resident = Principal(
+        "res-1",
+        "user",
+        grants=(Grant("resident", "household", "hh-1"), Grant("resident", "household", "hh-gone")),
+    )
+    staff = Principal("st-1", "user", grants=(Grant("property_staff", "community", "c-2"),))
+    stranger = Principal("x-1", "user", grants=(Grant("resident", "household", "hh-404"),))
+    async with db.uow() as uow:
+        assert await places.home_communities(uow, resident) == {"c-1"}  # not the dissolved
+        assert await places.home_communities(uow, resident, roles={"tenant"}) == frozenset()
+        await places.ensure_readable(uow, resident, community_id="c-1", roles={"property_staff"})
+        await places.ensure_readable(uow, staff, community_id="c-2", roles={"property_staff"})
+        refusals = [
+            places.ensure_readable(uow, resident, community_id="c-2", roles={"property_staff"}),
+            places.ensure_readable(uow, stranger, community_id="c-1"),
+            # shared with tenants only: a resident's grant does not count
+            places.ensure_readable(
+                uow, resident, community_id="c-1", roles={"x"}, shared_with={"tenant"}
+            ),
+        ]
+        await places.ensure_household_in(uow, resident, community_id="c-1", household_id="hh-1")
+        await places.ensure_household_in(uow, staff, community_id="c-2", household_id="hh-9")
+        refusals += [
+            places.ensure_household_in(uow, resident, community_id="c-2", household_id="hh-1"),
+            places.ensure_household_in(uow, resident, community_id="c-2", household_id="hh-gone"),
+            places.ensure_household_in(uow, stranger, community_id="c-1", household_id="hh-404"),
+            places.ensure_household_in(uow, resident, community_id="c-1", household_id="hh-2"),
+        ]
+        for refused in refusals:
+            with pytest.raises(Problem) as out:
+                await refused
+            assert (out.value.status, out.value.code) == (403, "auth.out_of_scope")
+    await db.dispose()

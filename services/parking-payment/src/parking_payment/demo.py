@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -35,6 +36,17 @@ class Api:
         r = self.client.request(method, path, json=body, params=params, headers=self.headers)
         r.raise_for_status()
         return r.json() if r.content else None
+
+    def wait_for(self, path: str, bound_s: float = 180.0, **params: Any) -> None:
+        """Until ``GET path`` stops answering 403 (a projection catching up), within a
+        generous bound; then whatever it answers is raised as usual."""
+        deadline = time.monotonic() + bound_s
+        while True:
+            r = self.client.get(path, params=params, headers=self.headers)
+            if r.status_code != 403 or time.monotonic() > deadline:
+                r.raise_for_status()
+                return
+            time.sleep(0.5)
 
 
 def room_label(h: dict[str, Any]) -> str:
@@ -106,6 +118,9 @@ def load(base_url: str) -> str:
                 "note": "多次冲卡逃费",
             },
         )
+        # the resident acts for their household once the directory here knows where it
+        # lives (identity's events, consumed beside this demo's loading)
+        resident.wait_for("/api/v1/parking/lots", community_id=community)
         resident.call(
             "POST",
             "/api/v1/parking/vehicles",

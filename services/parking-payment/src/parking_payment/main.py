@@ -2,7 +2,8 @@
 
 settings -> runtime -> payment providers (production keys, or the local simulators) ->
 the use cases (gates, parking, payments, callbacks, jobs, vehicles, bills, charging,
-e-bikes) -> the telemetry consumer (meters, e-bike piles), the periodic jobs (recovery
+e-bikes) -> the telemetry consumer (meters, e-bike piles), the place directory
+(identity's events: which community a resident's household is in), the periodic jobs (recovery
 and expiry of open orders, refunds, reminders, the daily reconciliation) and the OCPP
 central system -> the app with its routers.
 """
@@ -32,7 +33,7 @@ from parking_payment.api import (
     views,
 )
 from parking_payment.config import Settings
-from parking_payment.db.models import metadata
+from parking_payment.db.models import DIRECTORY, metadata
 from parking_payment.domain.charging import EbikeTariff, PowerBand
 from parking_payment.domain.errors import DomainError
 from parking_payment.domain.passes import VisitorPolicy
@@ -54,6 +55,7 @@ from parking_payment.usecases import (
 from parking_payment.usecases.ports import PaymentTarget
 from parking_payment.usecases.problems import problem
 from sc_contracts.events import TelemetryRecordedV1
+from sc_core.places import subscribe_places
 from sc_core.service import Runtime, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
@@ -152,6 +154,9 @@ def build(settings: Settings) -> tuple[Runtime, UseCases, list[Any]]:
         await uow.commit()
 
     runtime.batch_consumer(name="telemetry", handler=on_telemetry, model=TelemetryRecordedV1)
+    # household -> community from identity.events.v1: what a resident's household grant
+    # reaches (the car parks and tariffs their community shares; their household's cars)
+    subscribe_places(runtime, DIRECTORY)
     runtime.every(settings.settle_interval_s, "settle-orders", jobs.settle_open_orders)
     runtime.every(60.0, "settle-refunds", jobs.settle_refunds)
     runtime.every(3600.0, "bill-reminders", bills_uc.send_reminders)

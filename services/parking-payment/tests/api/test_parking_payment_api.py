@@ -26,6 +26,7 @@ from httpx import ASGITransport, AsyncClient
 
 from parking_payment.config import Settings
 from parking_payment.main import create_app
+from sc_contracts.events import Placement
 from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
 
@@ -87,6 +88,18 @@ async def app_client(
         state_file = settings.payment_simulator_dir / "sim.json"
         if state_file.exists():
             os.kill(int(json.loads(state_file.read_text())["pid"]), signal.SIGTERM)
+
+
+async def place(client: AsyncClient, household: str, community: str) -> None:
+    """What identity's placement event does to the directory (the projection's own
+    method; the consumer calls it for every placement event)."""
+    placement = Placement(
+        community_id=community, building_id="b-1", unit_id="u-1", room_id=f"r-{household}"
+    )
+    gates = client.app.state.usecases.gates  # type: ignore[attr-defined]
+    async with gates.uow() as uow:
+        await gates.places.place_household(uow, household, placement)
+        await uow.commit()
 
 
 async def test_the_parking_loop_over_http(
@@ -155,6 +168,7 @@ async def test_the_parking_loop_over_http(
         },
     )
     assert r.status_code == 403
+    await place(client, "hh-101", COMMUNITY)  # identity placed the resident's household here
     # bad input is problem+json with a stable code
     r = await client.post(
         "/api/v1/parking/vehicles",
@@ -250,3 +264,75 @@ async def test_the_parking_loop_over_http(
         await conn.close()
     assert sum("community.payment.order_succeeded.v1" in h for h in headers) == 1
     assert sum("community.device.command_requested.v1" in h for h in headers) == 2  # both barriers
+
+
+async def test_residents_read_what_their_community_shares_and_act_only_for_their_home(
+    app_client, issuer: LocalIssuer
+):
+    """Residents hold a grant on their household, not on its community: the car parks'
+    free spaces and the tariffs of the community their household lives in are theirs to
+    read (the directory says which community that is); another community's are not, nor
+    is a household named with a community it does not live in."""
+    client, _ = app_client
+    here, there = "c-api-shared", "c-api-elsewhere"
+    staff_here = issuer.bearer("manager-s", grants=[Grant("property_manager", "community", here)])
+    staff_there = issuer.bearer("manager-e", grants=[Grant("property_manager", "community", there)])
+    for community, manager in ((here, staff_here), (there, staff_there)):
+        tariff = await client.post(
+            "/api/v1/parking/tariffs",
+            headers=manager,
+            json={"community_id": community, "name": "临时停车", "rules": {"unit_price": 300}},
+        )
+        assert tariff.status_code == 201, tariff.text
+        lot = await client.post(
+            "/api/v1/parking/lots",
+            headers=manager,
+            json={"community_id": community, "name": "地面停车场", "capacity": 40,
+                  "reserved": 4, "tariff_id": tariff.json()["id"]},
+        )  # fmt: skip
+        assert lot.status_code == 201, lot.text
+    resident = issuer.bearer("resident-s", grants=[Grant("resident", "household", "hh-shared")])
+    unplaced = issuer.bearer("resident-u", grants=[Grant("tenant", "household", "hh-unknown")])
+
+    # before identity said where the household lives, nothing of the community is theirs
+    r = await client.get("/api/v1/parking/lots", params={"community_id": here}, headers=resident)
+    assert (r.status_code, r.json()["code"]) == (403, "auth.out_of_scope")
+    await place(client, "hh-shared", here)
+
+    r = await client.get("/api/v1/parking/lots", params={"community_id": here}, headers=resident)
+    assert r.status_code == 200, r.text
+    assert [(x["name"], x["free_text"]) for x in r.json()] == [("地面停车场", "剩余车位 40 个")]
+    r = await client.get("/api/v1/parking/tariffs", params={"community_id": here}, headers=resident)
+    assert r.status_code == 200, r.text
+    assert [t["name"] for t in r.json()] == ["临时停车"]
+    for who, community in ((resident, there), (unplaced, here)):
+        for path in ("/api/v1/parking/lots", "/api/v1/parking/tariffs"):
+            r = await client.get(path, params={"community_id": community}, headers=who)
+            assert (r.status_code, r.json()["code"]) == (403, "auth.out_of_scope"), path
+            assert r.headers["content-type"].startswith("application/problem+json")
+    # reading is shared, changing is not
+    r = await client.post(
+        "/api/v1/parking/tariffs",
+        headers=resident,
+        json={"community_id": here, "name": "免费", "rules": {"unit_price": 0}},
+    )
+    assert r.status_code == 403
+
+    # their household's car: in their community; naming another community is refused
+    car = {"household_id": "hh-shared", "plate": "京B23456"}
+    r = await client.post(
+        "/api/v1/parking/vehicles", headers=resident, json={**car, "community_id": there}
+    )
+    assert (r.status_code, r.json()["code"]) == (403, "auth.out_of_scope")
+    r = await client.post(
+        "/api/v1/parking/vehicles", headers=resident, json={**car, "community_id": here}
+    )
+    assert r.status_code == 201, r.text
+    r = await client.post(
+        "/api/v1/parking/vehicles",
+        headers=staff_there,
+        json={"household_id": "hh-there", "plate": "京B23457", "community_id": there},
+    )
+    assert r.status_code == 201, r.text  # staff register for the households of theirs
+    mine = await client.get("/api/v1/parking/vehicles", headers=resident)
+    assert [v["plate"] for v in mine.json()["items"]] == ["京B23456"]

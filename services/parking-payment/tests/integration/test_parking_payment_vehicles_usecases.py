@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from pp_helpers import RecordingUowFactory
 
-from parking_payment.db.models import metadata
+from parking_payment.db.models import DIRECTORY, metadata
 from parking_payment.db.parking import GateRow, LotRow, TariffRow
 from parking_payment.domain.errors import DomainError
 from parking_payment.domain.gate import Action, WatchReason
@@ -19,6 +19,7 @@ from parking_payment.domain.sessions import PassKind
 from parking_payment.domain.tariffs import Tariff, tariff_rules
 from parking_payment.usecases.gates import Gates
 from parking_payment.usecases.vehicles import Vehicles
+from sc_contracts.events import Placement
 from sc_core.auth.principal import Grant, Principal
 from sc_core.db.engine import Database
 from sc_core.db.tables import platform_tables
@@ -84,6 +85,10 @@ async def world(fresh_database_url):
             )
         )
         await uow.session.commit()
+    async with db.uow() as uow:  # identity placed the resident's household in C
+        placement = Placement(community_id=C, building_id="b-1", unit_id="u-1", room_id="r-101")
+        await DIRECTORY.place_household(uow, "hh-101", placement)
+        await uow.commit()
     uow = RecordingUowFactory(db)
     gates = Gates(uow)
     yield {"db": db, "uow": uow, "gates": gates, "vehicles": Vehicles(uow)}
@@ -108,6 +113,8 @@ async def test_monthly_pass_enters_a_full_lot_and_the_car_is_found(world):
     assert err.value.code == "parking.vehicle_exists"
     with pytest.raises(Problem):  # another household
         await vehicles.register(RESIDENT, C, "hh-999", "京A11111", None)
+    with pytest.raises(Problem):  # their household, named with a community it is not in
+        await vehicles.register(RESIDENT, "OTHER", "hh-101", "京A11111", None)
     with pytest.raises(DomainError):
         await vehicles.register(RESIDENT, C, "hh-101", "粤BD1234", "green")
     now = datetime.now(UTC)

@@ -23,11 +23,18 @@ subscribes once, and asks the directory::
     grid = await places.grid_for(uow, who.principal, building_id, STAFF)
     clause = places.scope_clause(who.principal, community_col=..., building_col=..., roles=STAFF)
 
+Residents hold grants on their household, never on its community. Where a route declares
+a community's resource shared with its residents (car parks and free spaces, tariffs), it
+checks ``await places.ensure_readable(uow, who.principal, community_id=..., roles=STAFF)``:
+the staff's grants, or a household grant on a household the directory places in that
+community. ``ensure_household_in`` checks that a household named with a community lives
+there (a household grant alone would let its holder name any community).
+
 ``place_tables(metadata, grants=True)`` adds ``grant_projection`` (who holds which role
 over which place: recipients "every property_staff of community X" resolved locally).
 """
 
-from sc_core.places.directory import HouseholdPlace, Places, subscribe_places
+from sc_core.places.directory import RESIDENT_ROLES, HouseholdPlace, Places, subscribe_places
 from sc_core.places.migrations import (
     create_building_grids_v1,
     create_grant_projection_v1,
@@ -38,6 +45,7 @@ from sc_core.places.migrations import (
 from sc_core.places.tables import PlaceTables, place_tables
 
 __all__ = [
+    "RESIDENT_ROLES",
     "HouseholdPlace",
     "PlaceTables",
     "Places",

@@ -19,9 +19,10 @@ from sc_contracts.events import (
     ResidencyEndedV1,
     ResidencyStartedV1,
 )
-from sc_core.auth import Principal, ensure_in_scope
+from sc_core.auth import Principal, ensure_in_scope, in_scope
 from sc_core.auth import scope_clause as auth_scope_clause
 from sc_core.db.uow import UnitOfWork
+from sc_core.errors import Forbidden
 from sc_core.places.tables import PlaceTables
 
 if TYPE_CHECKING:
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
 PlacementEvent: TypeAlias = (
     HouseholdChangedV1 | PersonRegisteredV1 | ResidencyStartedV1 | ResidencyEndedV1
 )
+
+# The roles identity grants on a household (户主/住户, 家属, 租户).
+RESIDENT_ROLES: frozenset[str] = frozenset({"resident", "family", "tenant"})
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,72 @@ class Places:
             grid_id=await self.grid_for(uow, principal, building_id, wanted),
             roles=wanted,
         )
+
+    # households: a resident holds grants on their household, not on its community; the
+    # directory says which community that is --------------------------------------------
+    async def home_communities(
+        self, uow: UnitOfWork, principal: Principal, roles: Iterable[str] = RESIDENT_ROLES
+    ) -> frozenset[str]:
+        """The communities the caller's households live in (their household grants of
+        ``roles``, placements still active)."""
+        ids = principal.scope_ids("household", frozenset(roles))
+        if not ids:
+            return frozenset()
+        h = self.tables.households
+        rows = await uow.session.scalars(
+            select(h.c.community_id).where(
+                h.c.household_id.in_(sorted(ids)), h.c.status == "active"
+            )
+        )
+        return frozenset(rows)
+
+    async def ensure_readable(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        *,
+        community_id: str,
+        roles: Iterable[str] | None = None,
+        shared_with: Iterable[str] = RESIDENT_ROLES,
+    ) -> None:
+        """Read access to a resource the community shares with its residents (car parks
+        and their free spaces, tariffs, a notice board): what :func:`ensure_in_scope`
+        allows (a grant of ``roles`` on the community, or platform-wide), or a household
+        grant of ``shared_with`` on a household living in that community. A route declares
+        a resource shared by calling this instead of ``ensure_in_scope``; writes never do.
+        403 ``auth.out_of_scope`` otherwise."""
+        wanted = None if roles is None else frozenset(roles)
+        if in_scope(principal, community_id=community_id, roles=wanted):
+            return
+        if community_id in await self.home_communities(uow, principal, shared_with):
+            return
+        raise Forbidden("auth.out_of_scope", "The object is outside the places you may act on")
+
+    async def ensure_household_in(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        *,
+        community_id: str,
+        household_id: str,
+        roles: Iterable[str] | None = None,
+    ) -> None:
+        """Acting for a household of a community (register its car, grant its visitor a
+        pass): staff with a grant on the community (``roles``), or a holder of a grant on
+        that household (any role), which the directory places in that community (a household grant
+        alone would let its holder name any community). 403 ``auth.out_of_scope``."""
+        wanted = None if roles is None else frozenset(roles)
+        if in_scope(principal, community_id=community_id, roles=wanted):
+            return
+        if household_id in principal.household_ids:
+            place = await self.household(uow, household_id)
+            if (
+                place is not None
+                and place.status == "active"
+                and (place.community_id == community_id)
+            ):
+                return
+        raise Forbidden("auth.out_of_scope", "The object is outside the places you may act on")
 
     def in_grids(
         self, principal: Principal, building_col: Any, roles: Iterable[str]

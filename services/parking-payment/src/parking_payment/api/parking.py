@@ -62,8 +62,7 @@ async def lots(
     gates: GatesDep,
     community_id: Annotated[str, Query(min_length=1, max_length=64)],
 ) -> list[LotRead]:
-    ensure_in_scope(who.principal, community_id=community_id)
-    return [views.lot_read(r) for r in await gates.lots_availability(community_id)]
+    return [views.lot_read(r) for r in await gates.lots_availability(who, community_id)]
 
 
 @router.get("/my-car", response_model=list[FoundCarRead], summary="Where is my car")
@@ -123,8 +122,9 @@ async def list_tariffs(
     gates: GatesDep,
     community_id: Annotated[str, Query(min_length=1, max_length=64)],
 ) -> list[TariffRead]:
-    ensure_in_scope(who.principal, community_id=community_id)
     async with gates.uow() as uow:
+        # shared with the community's residents: what parking there costs
+        await gates.places.ensure_readable(uow, who.principal, community_id=community_id)
         rows = (
             await uow.session.execute(
                 select(TariffRow)

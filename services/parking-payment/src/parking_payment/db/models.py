@@ -1,9 +1,13 @@
-"""Every table of parking-payment's database, on one ``metadata`` (Alembic's target)."""
+"""Every table of parking-payment's database, on one ``metadata`` (Alembic's target),
+with the place directory projected from identity (``sc_core.places``)."""
 
 from __future__ import annotations
 
 from parking_payment.db import charging, fees, parking, payments
 from parking_payment.db.base import Base
+from sc_core.places import Places, place_tables
 
 metadata = Base.metadata
-__all__ = ["charging", "fees", "metadata", "parking", "payments"]
+PLACES = place_tables(metadata)
+DIRECTORY = Places(PLACES)  # household -> community: what a resident's grant reaches
+__all__ = ["DIRECTORY", "PLACES", "charging", "fees", "metadata", "parking", "payments"]

@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 from parking_payment.adapters.anpr import AnprRead
 from parking_payment.adapters.barrier import open_barrier
 from parking_payment.adapters.photos import PhotoRefused, PhotoStore
+from parking_payment.db.models import DIRECTORY
 from parking_payment.db.parking import (
     GateRow,
     LotRow,
@@ -48,7 +49,7 @@ from parking_payment.domain.gate import (
 from parking_payment.domain.sessions import ParkingSession, PassKind, SessionStatus
 from parking_payment.domain.tariffs import Coverage, Tariff, tariff_from_rules
 from parking_payment.usecases.alerts import watch_alert
-from parking_payment.usecases.ports import Uow, UowFactory
+from parking_payment.usecases.ports import Uow, UowFactory, Who
 from parking_payment.usecases.problems import not_found
 from sc_contracts.events.parking import (
     GateAction,
@@ -56,6 +57,7 @@ from sc_contracts.events.parking import (
     ParkingPassageDecidedV1,
     ParkingSessionClosedV1,
 )
+from sc_core.places import Places
 from sc_core.privacy import get_cipher
 
 CONFIG_TTL = 30.0
@@ -88,10 +90,12 @@ class Gates:
         uow: UowFactory,
         photos: PhotoStore | None = None,
         *,
+        places: Places = DIRECTORY,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.uow = uow
         self.photos = photos
+        self.places = places
         self.clock = clock
         self._config: dict[str, tuple[float, GateConfig]] = {}
 
@@ -282,8 +286,10 @@ class Gates:
             )
         return GateOutcome(passage_id, decision, session_id, gate)
 
-    async def lots_availability(self, community_id: str) -> list[LotRow]:
+    async def lots_availability(self, who: Who, community_id: str) -> list[LotRow]:
+        """Free spaces per car park: shared with the community's residents."""
         async with self.uow() as uow:
+            await self.places.ensure_readable(uow, who.principal, community_id=community_id)
             rows = (
                 await uow.session.execute(
                     select(LotRow).where(LotRow.community_id == community_id).order_by(LotRow.name)

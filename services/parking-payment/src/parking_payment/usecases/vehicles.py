@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from parking_payment.db.models import DIRECTORY
 from parking_payment.db.parking import (
     LotRow,
     PassageRow,
@@ -38,6 +39,7 @@ from parking_payment.usecases.ports import UowFactory, Who
 from parking_payment.usecases.problems import not_found
 from sc_core.auth.scope import ensure_in_scope
 from sc_core.errors import Problem
+from sc_core.places import Places
 from sc_core.privacy import get_cipher
 
 CN = ZoneInfo("Asia/Shanghai")
@@ -66,9 +68,11 @@ class Vehicles:
         uow: UowFactory,
         *,
         policy: VisitorPolicy | None = None,
+        places: Places = DIRECTORY,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.uow = uow
+        self.places = places
         self.policy = policy or VisitorPolicy()
         self.clock = clock
 
@@ -77,9 +81,11 @@ class Vehicles:
     ) -> VehicleRow:
         """A resident registers a car of their household (a temporary car until the
         property grants a pass)."""
-        ensure_in_scope(who.principal, community_id=community_id, household_id=household_id)
-        parsed = parse_plate(plate, PlateColor(color) if color else None)
         async with self.uow() as uow:
+            await self.places.ensure_household_in(
+                uow, who.principal, community_id=community_id, household_id=household_id
+            )
+            parsed = parse_plate(plate, PlateColor(color) if color else None)
             index = plate_index(parsed.number)
             exists = (
                 await uow.session.execute(
@@ -152,11 +158,13 @@ class Vehicles:
         valid_from: datetime,
         valid_until: datetime,
     ) -> VisitorPassRow:
-        ensure_in_scope(who.principal, community_id=community_id, household_id=household_id)
-        parsed = parse_plate(plate)
         now = self.clock()
         month_start = day_start(now.astimezone(CN).date().replace(day=1), CN)
         async with self.uow() as uow:
+            await self.places.ensure_household_in(
+                uow, who.principal, community_id=community_id, household_id=household_id
+            )
+            parsed = parse_plate(plate)
             granted = await uow.session.scalar(
                 select(func.count()).where(
                     VisitorPassRow.household_id == household_id,
