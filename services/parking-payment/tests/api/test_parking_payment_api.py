@@ -29,6 +29,7 @@ from parking_payment.main import create_app
 from sc_contracts.events import Placement
 from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
+from sc_core.bus.testing import feed_longest
 
 COMMUNITY = "c-api-001"
 
@@ -336,3 +337,12 @@ async def test_residents_read_what_their_community_shares_and_act_only_for_their
     assert r.status_code == 201, r.text  # staff register for the households of theirs
     mine = await client.get("/api/v1/parking/vehicles", headers=resident)
     assert [v["plate"] for v in mine.json()["items"]] == ["京B23456"]
+
+
+async def test_the_place_directory_takes_the_longest_valid_identity_events(app_client):
+    """Every identity event the directory consumes fits its tables (ids of the longest
+    length the contract allows)."""
+    client, _ = app_client
+    fed = await feed_longest(client.app.state.runtime)  # type: ignore[attr-defined]
+    assert ("places", "community.household.changed.v1") in fed
+    assert ("places", "community.residency.started.v1") in fed
