@@ -299,10 +299,15 @@ def create_service_app(
             if metrics_server is not None:
                 metrics_server.stop()
 
+    # the interactive docs are a developer's page: not on a production service's port
+    # (ADR 0025); /openapi.json stays, the gateway learns the service's routes from it
+    docs = settings.environment != "production"
     app = FastAPI(
         title=title,
         version=version,
         lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
         generate_unique_id_function=operation_id,
         telemetry=TELEMETRY,
     )
