@@ -79,6 +79,9 @@ async def test_round_with_missed_checkpoint_produces_a_case(
     assert status == 200
     assert case["case_type"] == "patrol_issue" and case["source"] == "patrol"
     assert "QR-G1" in case["description"] and case["details"]["patroller_id"] == "guard-7"
+    # the title names the place as staff say it, in one language, not the plate's code
+    assert case["title"] == "巡更异常：夜间巡更 Night round，漏检：Garage"
+    assert case["description"] == "漏检点位：Garage（QR-G1）。"
 
     # residents read the results: places missed, nobody's identity
     resident = h.resident(f"hh-{uuid.uuid4().hex[:6]}")

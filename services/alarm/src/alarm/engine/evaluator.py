@@ -158,10 +158,10 @@ def _validated(event: CloudEvent) -> Reading:
 
 
 def title_for(rule: Rule, place: Place) -> str:
-    if rule.title:
-        return rule.title
-    where = "/".join(p for p in (place.building_id, place.unit_id, place.room_id) if p)
-    return f"{rule.name} ({where})" if where else rule.name
+    """The alarm's title as people read it: the rule's title or name. Never the place's
+    ids (the alarm carries its place; a text that shows it names it, issue 18 item 5)."""
+    del place
+    return rule.title or rule.name
 
 
 class Evaluator:

@@ -29,9 +29,21 @@ class RoundOutcome:
         return "missed" if self.missed or self.too_long else "completed"
 
     def reasons(self) -> list[str]:
+        """What went wrong, as the staff reading the case say it (places, not codes)."""
         out = []
         if self.missed:
-            out.append("missed: " + ", ".join(f"{code} {place}" for code, place in self.missed))
+            out.append("漏检：" + "、".join(place or code for code, place in self.missed))
         if self.too_long:
-            out.append(f"longest gap {self.longest_gap} min > {self.max_gap} min")
+            out.append(f"两次打卡最长间隔 {self.longest_gap} 分钟，超过规定的 {self.max_gap} 分钟")
         return out
+
+    def details(self) -> str:
+        """The reasons with the checkpoints' codes (the plates staff look for on site)."""
+        out = []
+        if self.missed:
+            out.append(
+                "漏检点位：" + "、".join(f"{place}（{code}）" for code, place in self.missed)
+            )
+        if self.too_long:
+            out.append(f"两次打卡最长间隔 {self.longest_gap} 分钟，超过规定的 {self.max_gap} 分钟")
+        return "；".join(out) + "。"

@@ -243,8 +243,8 @@ class Patrols:
                         uow,
                         NewCase(
                             case_type="patrol_issue",
-                            title=f"巡更异常 Patrol {route.name}: " + "; ".join(reasons)[:150],
-                            description="; ".join(reasons),
+                            title=f"巡更异常：{route.name}，" + "；".join(reasons)[:150],
+                            description=outcome.details(),
                             community_id=rnd.community_id,
                             source="patrol",
                             details={
