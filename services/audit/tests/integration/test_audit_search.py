@@ -8,7 +8,7 @@ import io
 import json
 from datetime import UTC, datetime, timedelta
 
-from audit.domain.vocabulary import EXPORT_ACTION
+from audit.domain.vocabulary import EXPORT_ACTION, SEARCH_ACTION
 from audittools import bearer, make_record, store
 from fastapi import FastAPI
 from httpx import AsyncClient
@@ -125,6 +125,24 @@ async def test_export_is_masked_bounded_and_audited(
     too_many = await audit_client.get("/api/v1/audit-records/export.csv", headers=auth)
     assert too_many.status_code == 422
     assert too_many.json()["code"] == "audit.export_too_large"
+
+
+async def test_every_search_of_the_trail_is_itself_audited(
+    audit_app: FastAPI, audit_client: AsyncClient, issuer: LocalIssuer
+) -> None:
+    """Issue 30 (10): who looked at whose records is on the record too."""
+    await seed(audit_app)
+    auth = bearer(issuer, "auditor")
+    r = await audit_client.get(
+        "/api/v1/audit-records", params={"resource_type": "person"}, headers=auth
+    )
+    assert r.status_code == 200
+    db = audit_app.state.runtime.db
+    async with db.engine.connect() as conn:
+        payloads = (await conn.scalars(select(db.tables.outbox.c.payload))).all()
+    (search,) = [p for p in map(json.loads, payloads) if p["action"] == SEARCH_ACTION]
+    assert search["actor_id"] == "u-auditor" and search["resource_type"] == "audit_record"
+    assert search["detail"] == {"filter.resource_type": "person", "matched": "2", "offset": "0"}
 
 
 async def test_summary_counts_for_dashboards(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from audit.api.deps import Filters, Reader, Scope, SettingsDep, aware
 from audit.api.schemas import (
@@ -19,8 +19,9 @@ from audit.api.schemas import (
 from audit.db.models import RECORD_FIELDS
 from audit.db.queries import search_query, summary_rows
 from audit.domain.masking import mask_record
+from audit.domain.vocabulary import RESOURCE_TYPE, SEARCH_ACTION
 from audit.integrity import verify_day
-from sc_core.api import Page, Paging, RuntimeDep, UnitOfWorkDep, fetch_page
+from sc_core.api import AuditorDep, Page, Paging, RuntimeDep, UnitOfWorkDep, fetch_page
 from sc_core.errors import Problem
 
 router = APIRouter(prefix="/api/v1/audit-records", tags=["audit records"])
@@ -33,9 +34,26 @@ def masked(record: Any, grade: int) -> AuditRecordRead:
 
 @router.get("", response_model=Page[AuditRecordRead], summary="Search the audit trail")
 async def search(
-    principal: Reader, filters: Filters, scope: Scope, paging: Paging, uow: UnitOfWorkDep
+    request: Request,
+    principal: Reader,
+    filters: Filters,
+    scope: Scope,
+    paging: Paging,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
 ) -> Page[AuditRecordRead]:
+    """Every search of the trail is itself audited (``audit_record.read_sensitive``, with
+    the filters and how many matched): who looked at whom is on the record too."""
     rows, total = await fetch_page(uow.session, search_query(filters, scope), paging)
+    await auditor.within(
+        uow,
+        action=SEARCH_ACTION,
+        resource_type=RESOURCE_TYPE,
+        principal=principal,
+        request=request,
+        detail={**filters.as_detail(), "matched": str(total), "offset": str(paging.offset)},
+    )
+    await uow.commit()
     return Page[AuditRecordRead].of([masked(r, principal.grade) for r in rows], total, paging)
 
 

@@ -17,5 +17,6 @@ SENSITIVE_READ_VERBS = ("read_sensitive", "reveal")
 
 # What the store itself records.
 EXPORT_ACTION = "audit_record.export"
+SEARCH_ACTION = "audit_record.read_sensitive"  # every search of the trail
 DENIED_READ_ACTION = "audit_record.read"
 RESOURCE_TYPE = "audit_record"
