@@ -11,7 +11,7 @@ trusts (``FORWARDED_ALLOW_IPS``: addresses or networks, ``*`` for any):
   the NetworkPolicy lets only the gateway in) and reads the address the gateway wrote.
 
 Anything else (no header, an untrusted peer) is the peer's own address. Every audit
-record's "from where" and identity's login lockout use :func:`client_address`.
+record's "from where" and identity's login throttle use :func:`client_address`.
 """
 
 from __future__ import annotations

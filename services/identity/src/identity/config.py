@@ -1,4 +1,4 @@
-"""identity's settings: the platform's plus token lifetimes, signing keys, lockout."""
+"""identity's settings: the platform's plus token lifetimes, signing keys, login throttling."""
 
 from __future__ import annotations
 
@@ -27,12 +27,19 @@ class Settings(ServiceSettings):
     keystore_reload_seconds: float = Field(default=10.0, ge=0)
     jwt_leeway_seconds: float = Field(default=30.0, ge=0)
 
-    # Lockout: per account, and per source address.
-    login_max_failures: int = Field(default=5, ge=1)
-    login_lock_seconds: int = Field(default=900, ge=1)
+    # Login throttling (identity.auth.throttle): progressive delays, never a lockout.
+    # Per name typed (known or not) and per name at an address: this many failures pass,
+    # then each attempt waits LOGIN_DELAY_BASE_SECONDS, doubling, at most
+    # LOGIN_DELAY_MAX_SECONDS; per address LOGIN_ADDRESS_MAX_FAILURES pass (NAT: many
+    # people), up to LOGIN_ADDRESS_DELAY_MAX_SECONDS. Failures are forgotten after
+    # LOGIN_FORGET_SECONDS of quiet. An account's owner at an address it signed in from
+    # before waits only for the name-at-address counter.
+    login_max_failures: int = Field(default=3, ge=1)
+    login_delay_base_seconds: float = Field(default=2.0, gt=0)
+    login_delay_max_seconds: float = Field(default=300.0, gt=0)
     login_address_max_failures: int = Field(default=20, ge=1)
-    login_address_window_seconds: int = Field(default=900, ge=1)
-    login_address_block_seconds: int = Field(default=900, ge=1)
+    login_address_delay_max_seconds: float = Field(default=900.0, gt=0)
+    login_forget_seconds: float = Field(default=3600.0, gt=0)
 
     # Where apps reach identity (through the gateway): the OpenID configuration's URLs.
     public_base_url: str = "http://127.0.0.1:8000"

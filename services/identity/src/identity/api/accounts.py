@@ -19,6 +19,7 @@ from identity.auth.schemas import (
     ServiceAccountCreate,
     ServiceAccountCreated,
 )
+from identity.auth.throttling import forget_names
 from identity.db.auth import Account
 from identity.roles import ACCOUNT_ADMINS
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
@@ -131,13 +132,16 @@ async def update_account(
     return acc.read(account, (await acc.grants_of(uow, [account.id]))[account.id], admin)
 
 
-@router.post("/api/v1/accounts/{account_id}/unlock", summary="Lift a login lockout")
+@router.post(
+    "/api/v1/accounts/{account_id}/unlock", summary="Lift the login waits of an account's names"
+)
 async def unlock_account(
     account_id: uuid.UUID, admin: Admin, uow: UnitOfWorkDep, auditor: AuditorDep, request: Request
 ) -> AccountRead:
     account = await acc.load_visible(uow, admin, account_id)
     await acc.ensure_may_manage(uow, admin, account)
     account.failed_logins, account.locked_until = 0, None
+    await forget_names(uow, account.username, account.mobile)
     await _audit(uow, auditor, admin, request, "account.unlock", account)
     await uow.commit()
     return acc.read(account, (await acc.grants_of(uow, [account.id]))[account.id], admin)

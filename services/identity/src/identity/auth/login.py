@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 
 from fastapi import Request
 from sqlalchemy import or_, select
-from sqlalchemy.dialects.postgresql import insert
 
-from identity.auth import lockout, refresh
+from identity.auth import refresh
 from identity.auth.keystore import KeyStore
 from identity.auth.passwords import verify_password_async
+from identity.auth.throttling import Throttle, too_many
 from identity.auth.tokens import access_claims, issue_access_token, sign
-from identity.db.auth import Account, Grant, LoginAddress
-from sc_core.audit import Auditor
+from identity.db.auth import Account, Grant
+from sc_core.audit import Auditor, Outcome
 from sc_core.auth import Grant as ClaimGrant
 from sc_core.auth import Principal
 from sc_core.auth.jwks import unauthorized
@@ -51,6 +51,7 @@ class Authenticator:
         self.keystore = keystore
         self.settings = keystore.settings
         self.auditor = auditor
+        self.throttle = Throttle(self.settings)
 
     # grants ------------------------------------------------------------------------
     async def password(
@@ -77,10 +78,10 @@ class Authenticator:
     async def check_login(
         self, uow: UnitOfWork, username: str, password: str, address: str, request: Request
     ) -> Account:
-        """The account whose password this is, through the lockout checks (the hosted
+        """The account whose password this is, through the login throttle (the hosted
         login page and the password grant share it); a Problem otherwise."""
         account = await self._find(uow, username, kind="user")
-        await self._check_password(uow, account, password, address, request)
+        await self._check_password(uow, account, username, password, address, request)
         assert account is not None
         return account
 
@@ -113,26 +114,24 @@ class Authenticator:
     async def ensure_unlocked(
         self, uow: UnitOfWork, account: Account, address: str, request: Request
     ) -> None:
-        """A Problem when the address is blocked or the account locked (second step)."""
+        """A Problem while this account's attempts at this address must wait (second step)."""
         now = datetime.now(UTC)
-        counter = await self._address(uow, address)
-        if wait := lockout.seconds_left(counter.blocked_until, now):
-            raise _too_many(wait)
-        if wait := lockout.seconds_left(account.locked_until, now):
-            raise _locked(wait)
+        if wait := await self.throttle.wait(uow, account.username, address, account, now):
+            raise too_many(wait)
 
     async def second_factor_failed(
         self, uow: UnitOfWork, account: Account, address: str, request: Request
     ) -> None:
-        """A wrong second factor counts like a wrong password (account and address)."""
-        counter = await self._address(uow, address)
-        await self._failed(uow, account, counter, datetime.now(UTC), request, "bad_otp")
+        """A wrong second factor counts like a wrong password (name, address, pair)."""
+        await self._failed(
+            uow, account, account.username, address, datetime.now(UTC), request, "bad_otp"
+        )
 
     async def client_credentials(
         self, uow: UnitOfWork, client_id: str, secret: str, address: str, request: Request
     ) -> Issued:
         account = await self._find(uow, client_id, kind="service")
-        await self._check_password(uow, account, secret, address, request)
+        await self._check_password(uow, account, client_id, secret, address, request)
         assert account is not None
         return await self._issue(
             uow, account, request, with_refresh=False, grant="client_credentials"
@@ -185,72 +184,59 @@ class Authenticator:
         self,
         uow: UnitOfWork,
         account: Account | None,
+        name: str,
         password: str,
         address: str,
         request: Request,
     ) -> None:
+        """The password's check behind the throttle (:mod:`identity.auth.throttle`): the
+        same answers, in the same steps, for a known name and an unknown one."""
         now = datetime.now(UTC)
-        counter = await self._address(uow, address)
-        if wait := lockout.seconds_left(counter.blocked_until, now):
-            raise _too_many(wait)
-        if account is not None and (wait := lockout.seconds_left(account.locked_until, now)):
-            await self._failed(uow, None, counter, now, request, "locked")
-            raise _locked(wait)
+        if wait := await self.throttle.wait(uow, name, address, account, now):
+            await self._audit_failure(uow, None, request, "throttled", address, "denied")
+            await uow.commit()
+            raise too_many(wait)
         if not await verify_password_async(password, account.password_hash if account else None):
-            await self._failed(uow, account, counter, now, request, "bad_password")
+            await self._failed(uow, account, name, address, now, request, "bad_password")
             raise invalid_credentials()
         assert account is not None
         if account.status != "active":
             raise Problem(403, "auth.account_disabled", "The account is disabled")
+        await self.throttle.succeeded(uow, name, account, address, now)
         account.failed_logins, account.locked_until, account.last_login_at = 0, None, now
-
-    async def _address(self, uow: UnitOfWork, address: str) -> LoginAddress:
-        await uow.session.execute(
-            insert(LoginAddress).values(address=address).on_conflict_do_nothing()
-        )
-        row = await uow.session.scalar(
-            select(LoginAddress).where(LoginAddress.address == address).with_for_update()
-        )
-        assert row is not None
-        return row
 
     async def _failed(
         self,
         uow: UnitOfWork,
         account: Account | None,
-        counter: LoginAddress,
+        name: str,
+        address: str,
         now: datetime,
         request: Request,
         reason: str,
     ) -> None:
-        s = self.settings
-        if account is not None:
-            account.failed_logins, locked = lockout.account_failure(
-                account.failed_logins,
-                now,
-                max_failures=s.login_max_failures,
-                lock_seconds=s.login_lock_seconds,
-            )
-            account.locked_until = locked or account.locked_until
-        after = lockout.address_failure(
-            lockout.Counter(counter.failures, counter.window_started_at, counter.blocked_until),
-            now,
-            max_failures=s.login_address_max_failures,
-            window_seconds=s.login_address_window_seconds,
-            block_seconds=s.login_address_block_seconds,
-        )
-        counter.failures, counter.window_started_at = after.failures, after.window_started_at
-        counter.blocked_until = after.blocked_until
+        await self.throttle.failed(uow, name, address, now)
+        await self._audit_failure(uow, account, request, reason, address, "failure")
+        await uow.commit()
+
+    async def _audit_failure(
+        self,
+        uow: UnitOfWork,
+        account: Account | None,
+        request: Request,
+        reason: str,
+        address: str,
+        outcome: Outcome,
+    ) -> None:
         await self.auditor.within(
             uow,
             action="auth.login",
             resource_type="account",
             resource_id=str(account.id) if account else None,
-            outcome="failure",
+            outcome=outcome,
             request=request,
-            detail={"reason": reason, "address": counter.address},
+            detail={"reason": reason, "address": address},
         )
-        await uow.commit()
 
     async def _grants(self, uow: UnitOfWork, account: Account) -> list[Grant]:
         rows = await uow.session.scalars(select(Grant).where(Grant.account_id == account.id))
@@ -293,23 +279,3 @@ class Authenticator:
         )
         await uow.commit()
         return Issued(access, self.settings.access_token_ttl_seconds, token)
-
-
-def _locked(wait: int) -> Problem:
-    return Problem(
-        423,
-        "auth.account_locked",
-        f"The account is locked after repeated failed logins; try again in {wait} s",
-        headers={"Retry-After": str(wait)},
-        retry_after=wait,
-    )
-
-
-def _too_many(wait: int) -> Problem:
-    return Problem(
-        429,
-        "auth.too_many_attempts",
-        f"Too many failed logins from this address; try again in {wait} s",
-        headers={"Retry-After": str(wait)},
-        retry_after=wait,
-    )

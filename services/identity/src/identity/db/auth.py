@@ -64,15 +64,28 @@ class RefreshToken(Base):
     sso_session_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
 
 
-class LoginAddress(Base):
-    """Failed logins from one source address within the current window."""
+class LoginCounter(Base):
+    """Recent failed logins of one name, address or name-at-address
+    (:mod:`identity.auth.throttle`): ``n:<blind index of the name>``, ``a:<address>``,
+    ``p:<digest of both>``."""
 
-    __tablename__ = "login_addresses"
+    __tablename__ = "login_throttle"
 
-    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
-    window_started_at: Mapped[datetime] = mapped_column(default=utcnow)
-    blocked_until: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime | None]
+
+
+class KnownLoginAddress(Base):
+    """An address an account signed in from: its owner there waits only for the pair."""
+
+    __tablename__ = "login_known_addresses"
+
+    account_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_success_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SigningKeyRow(Base):

@@ -1,7 +1,14 @@
 """Every table of identity's database, on one ``metadata`` (Alembic's target)."""
 
 from identity.db.access import Door, Passage, VisitorPass
-from identity.db.auth import Account, Grant, LoginAddress, RefreshToken, SigningKeyRow
+from identity.db.auth import (
+    Account,
+    Grant,
+    KnownLoginAddress,
+    LoginCounter,
+    RefreshToken,
+    SigningKeyRow,
+)
 from identity.db.base import Base
 from identity.db.mfa import RecoveryCode, TotpFactor
 from identity.db.oidc import AuthorizationCode, Consent, OidcClient, SsoSession
@@ -28,7 +35,8 @@ __all__ = [
     "Grant",
     "Grid",
     "Household",
-    "LoginAddress",
+    "KnownLoginAddress",
+    "LoginCounter",
     "OidcClient",
     "Passage",
     "Person",

@@ -108,7 +108,7 @@ class LoginFlow:
         state = await factors.status(self.uow, self.settings, account)
         if state.enrolled:
             txn.step = "mfa"
-            await self.uow.commit()  # the lockout counters the password check reset
+            await self.uow.commit()  # the throttle counters the password check reset
             return self._page("mfa", txn)
         if state.must_enrol:
             return await self._enrol(txn, account)
