@@ -15,7 +15,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from alarm import consumers
-from alarm.api import alarms, emergency, plans, registers, rules, stats
+from alarm.api import alarms, departments, emergency, plans, registers, rules, stats
 from alarm.api.deps import Parts
 from alarm.config import Settings
 from alarm.db.models import metadata
@@ -30,6 +30,7 @@ ROUTERS = [
     alarms.router,
     plans.router,
     registers.router,
+    departments.router,
     emergency.router,
     stats.router,
 ]

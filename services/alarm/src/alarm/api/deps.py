@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 
 from alarm.config import Settings
 from alarm.db.models import DIRECTORY
+from alarm.domain.departments import OFFICER_ROLES
 from alarm.engine.evaluator import Evaluator
 from alarm.engine.index import RuleIndex
 from sc_core.auth import Principal, ensure_in_scope, require_roles
@@ -35,6 +36,9 @@ PLAN_WRITERS = RULE_WRITERS
 REGISTER_READERS = frozenset({"community_admin", "grid_worker", "police", "property_manager"})
 REGISTER_WRITERS = frozenset({"community_admin", "grid_worker"})
 EMERGENCY_WRITERS = frozenset({"platform_admin", "community_admin", "property_manager"})
+# who keeps a community's roster of department officers, and who may answer a dispatch
+ROSTER_WRITERS = frozenset({"platform_admin", "community_admin"})
+DISPATCH_ANSWERERS = REGISTER_READERS | OFFICER_ROLES
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ PlanWriter = Annotated[Principal, roles(*PLAN_WRITERS)]
 RegisterReader = Annotated[Principal, roles(*REGISTER_READERS)]
 RegisterWriter = Annotated[Principal, roles(*REGISTER_WRITERS)]
 EmergencyWriter = Annotated[Principal, roles(*EMERGENCY_WRITERS)]
+RosterWriter = Annotated[Principal, roles(*ROSTER_WRITERS)]
+DispatchAnswerer = Annotated[Principal, roles(*DISPATCH_ANSWERERS)]
 
 
 def ensure_place(

@@ -21,6 +21,7 @@ from sqlalchemy import func, or_, select
 from alarm.api.deps import (
     REGISTER_READERS,
     REGISTER_WRITERS,
+    DispatchAnswerer,
     RegisterReader,
     RegisterWriter,
     ensure_place_in_grid,
@@ -28,6 +29,8 @@ from alarm.api.deps import (
 )
 from alarm.api.editing import editable
 from alarm.db.registers import Incident, IncidentDispatch, KeyPlace, SpecialPerson
+from alarm.domain.departments import Department, DispatchStatus
+from alarm.engine import dispatches as answers
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.auth import Principal, scope_clause
 from sc_core.db.uow import UnitOfWork
@@ -318,20 +321,33 @@ async def incident_stats(
 
 
 class DispatchBody(BaseModel):
-    department: Literal[
-        "fire", "police", "traffic", "justice", "weather", "civil_affairs", "health"
-    ]
+    department: Department
 
 
 class DispatchUpdate(BaseModel):
-    status: Literal["routed", "acknowledged", "responding", "done", "declined"]
+    """An answer: accepted (acknowledged), in progress (responding), done or declined,
+    with text and photos (ids of uploaded pictures)."""
+
+    status: DispatchStatus
     response: str | None = Field(default=None, max_length=2000)
+    photo_ids: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=9
+    )
+
+
+async def _incident_or_none(
+    uow: UnitOfWork, principal: Principal, incident_id: uuid.UUID
+) -> Incident | None:
+    if not (principal.has_role(*REGISTER_READERS) or principal.is_platform_admin):
+        return None
+    found: Incident | None = await uow.session.scalar(
+        select(Incident).where(Incident.id == incident_id, _incident_scope(principal))
+    )
+    return found
 
 
 async def _incident(uow: UnitOfWork, principal: Principal, incident_id: uuid.UUID) -> Incident:
-    incident = await uow.session.scalar(
-        select(Incident).where(Incident.id == incident_id, _incident_scope(principal))
-    )
+    incident = await _incident_or_none(uow, principal, incident_id)
     if incident is None:
         raise Problem(404, "incident.not_found", f"No incident {incident_id} in your places")
     return incident
@@ -379,6 +395,7 @@ def _dispatch(d: IncidentDispatch) -> dict[str, Any]:
         "department": d.department,
         "status": d.status,
         "response": d.response,
+        "responses": list(d.responses or []),
         "updated_at": d.updated_at.isoformat(),
         "updated_by": d.updated_by,
     }
@@ -389,40 +406,47 @@ async def track_dispatch(
     incident_id: uuid.UUID,
     dispatch_id: uuid.UUID,
     body: DispatchUpdate,
-    principal: RegisterReader,
+    principal: DispatchAnswerer,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
     request: Request,
 ) -> dict[str, Any]:
-    incident = await _incident(uow, principal, incident_id)
-    dispatch = await uow.session.get(IncidentDispatch, dispatch_id)
-    if dispatch is None or dispatch.incident_id != incident.id:
-        raise Problem(404, "incident.dispatch_not_found", f"No dispatch {dispatch_id}")
-    dispatch.status, dispatch.response = body.status, body.response
-    dispatch.updated_by, dispatch.updated_at = principal.subject, datetime.now(UTC)
-    await auditor.within(
+    """The department a dispatch is addressed to answers it (its officers on the
+    community's roster); register staff may record an answer on its behalf."""
+    staff = await _incident_or_none(uow, principal, incident_id)
+    incident = staff or await answers.incident_for_officer(uow, principal, incident_id)
+    if incident is None:
+        raise Problem(404, "incident.not_found", f"No incident {incident_id} in your places")
+    dispatch = await answers.answer(
         uow,
-        action="incident.dispatch_update",
-        resource_type="incident",
-        resource_id=str(incident.id),
-        principal=principal,
-        request=request,
-        community_id=incident.community_id,
-        detail={"status": body.status},
+        auditor,
+        principal,
+        request,
+        incident,
+        dispatch_id,
+        on_behalf=staff is not None,
+        status=body.status,
+        text=body.response,
+        photo_ids=body.photo_ids,
     )
-    await uow.commit()
     return _dispatch(dispatch)
 
 
 @router.get("/api/v1/incidents/{incident_id}", response_model=IncidentRead)
 async def get_incident(
     incident_id: uuid.UUID,
-    principal: RegisterReader,
+    principal: DispatchAnswerer,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
     request: Request,
 ) -> IncidentRead:
-    incident = await _incident(uow, principal, incident_id)
+    """An incident with its dispatches and their answers: to register readers of its
+    place, and to the officers of a department it is routed to."""
+    incident = await _incident_or_none(
+        uow, principal, incident_id
+    ) or await answers.incident_for_officer(uow, principal, incident_id)
+    if incident is None:
+        raise Problem(404, "incident.not_found", f"No incident {incident_id} in your places")
     dispatches = await uow.session.scalars(
         select(IncidentDispatch)
         .where(IncidentDispatch.incident_id == incident.id)

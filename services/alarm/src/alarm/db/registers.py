@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, String, Text, text
+from sqlalchemy import Float, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from alarm.db.base import Base, IdMixin, utcnow
@@ -69,8 +69,25 @@ class IncidentDispatch(IdMixin, Base):
     department: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16))
     response: Mapped[str | None] = mapped_column(Text)
+    # every answer of the department: {at, by, status, text, photo_ids}
+    responses: Mapped[list[dict[str, Any]]] = mapped_column(server_default=text("'[]'::jsonb"))
     updated_by: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DepartmentOfficer(IdMixin, Base):
+    """Who answers for a department (fire, police ...) in a community: the dispatches
+    addressed to that department there are theirs to answer."""
+
+    __tablename__ = "department_officers"
+    __table_args__ = (
+        UniqueConstraint("community_id", "department", "user_id", name="uq_department_officer"),
+    )
+
+    community_id: Mapped[str] = mapped_column(String(64))
+    department: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class KeyPlace(IdMixin, Base):
