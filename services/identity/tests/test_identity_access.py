@@ -92,6 +92,54 @@ async def test_a_revoked_pass_is_refused(kit: IdentityKit) -> None:
     assert too_long.status_code == 422 and too_long.json()["code"] == "pass.too_long"
 
 
+async def test_a_visitor_without_an_account_opens_the_gate_with_the_pass_alone(
+    kit: IdentityKit,
+) -> None:
+    """The gate's scanner posts the QR and its door; no login. A single-use pass opens once,
+    even when two gates scan it at the same moment; a plain check uses nothing."""
+    created = await kit.as_(
+        "resident",
+        "POST",
+        "/api/v1/visitor-passes",
+        json={
+            "household_id": str(kit.ids["household1-1-101"]),
+            "visitor_name": "周客",
+            "valid_until": later(2),
+            "max_uses": 1,
+        },
+    )
+    assert created.status_code == 201, created.text
+    qr = created.json()["qr_payload"]
+    verify = "/api/v1/visitor-passes/verify"
+    for _ in range(2):  # checking without a door uses nothing
+        checked = (await kit.client.post(verify, json={"qr_payload": qr})).json()
+        assert checked["valid"] is True and checked["uses_left"] == 1
+        assert checked["opened"] is None
+    at_gate = {"qr_payload": qr, "door_id": str(kit.ids["door:north-gate"])}
+    at_b1 = {"qr_payload": qr, "door_id": str(kit.ids["door:b1"])}
+    both = await asyncio.gather(
+        kit.client.post(verify, json=at_gate), kit.client.post(verify, json=at_b1)
+    )
+    answers = [r.json() for r in both]
+    assert all(r.status_code == 200 for r in both), [r.text for r in both]
+    opened = [a for a in answers if a["valid"]]
+    refused = [a for a in answers if not a["valid"]]
+    assert len(opened) == 1 and len(refused) == 1  # one use, one opening
+    assert opened[0]["uses_left"] == 0 and opened[0]["opened"]["method"] == "qr"
+    assert refused[0]["reason"] == "used_up" and refused[0]["opened"] is None
+    body, _ = await consume_until(
+        kit.app.state.settings.kafka_bootstrap_servers,
+        "device.commands.v1",
+        lambda b, h: b.get("command_id") == opened[0]["opened"]["command_id"],
+    )
+    assert body["command"] == "open_door"
+    assert body["requested_by"] == f"visitor_pass:{created.json()['id']}"
+    again = (await kit.client.post(verify, json=at_gate)).json()
+    assert again["valid"] is False and again["reason"] == "used_up"
+    pass_now = await kit.as_("resident", "GET", f"/api/v1/visitor-passes/{created.json()['id']}")
+    assert pass_now.json()["uses"] == 1 and pass_now.json()["status"] == "used_up"
+
+
 async def test_opening_a_door_sends_a_command_to_its_device(kit: IdentityKit) -> None:
     door = kit.ids["door:b1"]
     opened = await kit.as_("resident", "POST", f"/api/v1/doors/{door}/open", json={"method": "app"})

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import jwt
+from sqlalchemy import or_, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.auth.keys import ALGORITHM
 from identity.auth.keystore import KeyStore
@@ -78,3 +80,38 @@ def fits_door(p: VisitorPass, door: Door) -> bool:
     if door.community_id != p.community_id:
         return False
     return door.building_id is None or door.building_id == p.building_id
+
+
+async def use_once(
+    session: AsyncSession, pass_id: uuid.UUID | None, door: Door | None
+) -> tuple[VisitorPass | None, str]:
+    """Use one of a pass's uses at ``door``: ``(pass, "active")`` when it was used, else the
+    pass (or None) and why not (``invalid_signature``, ``wrong_door``, ``revoked``,
+    ``not_yet_valid``, ``expired``, ``used_up``).
+
+    One conditional ``UPDATE``: PostgreSQL re-checks the condition on the locked row, so two
+    gates scanning a single-use pass at the same moment open once between them.
+    """
+    row = await session.get(VisitorPass, pass_id) if pass_id else None
+    if row is None:
+        return None, "invalid_signature"
+    if door is not None and not fits_door(row, door):
+        return row, "wrong_door"
+    now = datetime.now(UTC)
+    p = VisitorPass
+    used = await session.execute(
+        update(p)
+        .where(
+            p.id == row.id,
+            p.revoked_at.is_(None),
+            p.valid_from <= now,
+            p.valid_until > now,
+            or_(p.max_uses.is_(None), p.uses < p.max_uses),
+        )
+        .values(uses=p.uses + 1)
+        .returning(p.uses)
+        .execution_options(synchronize_session=False)
+    )
+    done = used.scalar_one_or_none() is not None
+    await session.refresh(row)
+    return row, "active" if done else status(row, now)

@@ -79,7 +79,11 @@ class PassRead(BaseModel):
 
 class PassVerify(BaseModel):
     qr_payload: str = Field(min_length=10, max_length=4096)
-    door_id: uuid.UUID | None = None
+    door_id: uuid.UUID | None = Field(
+        default=None,
+        description="The door the visitor stands at: a valid pass then uses one use and the "
+        "door opens (no account needed). Without it the pass is only checked.",
+    )
 
 
 class PassVerification(BaseModel):
@@ -89,6 +93,10 @@ class PassVerification(BaseModel):
     community_id: uuid.UUID | None = None
     visitor_name: Annotated[str | None, Sensitive("name")] = None
     valid_until: datetime | None = None
+    uses_left: int | None = Field(default=None, description="None: unlimited.")
+    opened: DoorOpened | None = Field(
+        default=None, description="The door-open command, when verified at a door."
+    )
 
 
 class PassageRead(BaseModel):

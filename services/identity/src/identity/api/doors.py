@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -18,7 +17,7 @@ from identity.register import repo
 from identity.roles import HOUSEHOLD_ROLES, PLACE_READERS, PLACE_WRITERS
 from identity.scope import Places, Scope, load_scope
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
-from sc_core.auth import CurrentPrincipal
+from sc_core.auth import CurrentPrincipal, Principal
 from sc_core.errors import Forbidden, NotFound, Problem
 
 router = APIRouter(tags=["doors"])
@@ -99,58 +98,35 @@ async def delete_door(
     return Response(status_code=204)
 
 
-async def _pass_for(uow: UnitOfWorkDep, keys: KeyStoreDep, payload: str, door: Door) -> VisitorPass:
+async def _use_pass(uow: UnitOfWorkDep, keys: KeyStoreDep, payload: str, door: Door) -> VisitorPass:
     pass_id = await passes.pass_id_of(keys, payload)
-    row = await uow.session.get(VisitorPass, pass_id, with_for_update=True) if pass_id else None
+    row, state = await passes.use_once(uow.session, pass_id, door)
     if row is None:
         raise Forbidden("door.invalid_pass", "The visitor pass is not valid")
-    state = passes.status(row, datetime.now(UTC))
-    if state != "active" or not passes.fits_door(row, door):
-        reason = state if state != "active" else "wrong_door"
-        raise Forbidden("door.invalid_pass", f"The visitor pass cannot open this door ({reason})")
+    if state != "active":
+        raise Forbidden("door.invalid_pass", f"The visitor pass cannot open this door ({state})")
     return row
 
 
-@router.post(
-    "/api/v1/doors/{door_id}/open", status_code=202, summary="Open a door (command to the device)"
-)
-async def open_door(
-    door_id: uuid.UUID,
-    principal: CurrentPrincipal,
+async def send_open(
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
-    keys: KeyStoreDep,
     settings: SettingsDep,
     request: Request,
-    body: DoorOpen | None = None,
+    door: Door,
+    *,
+    principal: Principal | None,
+    method: str,
+    visitor_pass: VisitorPass | None = None,
 ) -> DoorOpened:
-    body = body or DoorOpen()
-    door = await _door(uow, door_id)
-    correlation = None
-    if body.qr_payload:
-        visitor_pass = await _pass_for(uow, keys, body.qr_payload, door)
-        visitor_pass.uses += 1
-        correlation, method = str(visitor_pass.id), "qr"
-    else:
-        scope = await load_scope(uow.session, principal, principal.roles)
-        if not doors.may_open(scope, door, await doors.homes(uow.session, scope)):
-            await auditor.record(
-                action="door.open",
-                resource_type="door",
-                resource_id=str(door.id),
-                principal=principal,
-                request=request,
-                community_id=str(door.community_id),
-                outcome="denied",
-            )
-            raise Forbidden("door.not_allowed", "You may not open this door")
-        method = body.method if body.method != "qr" else "app"
+    """The open command to the door's device and its audit record, in ``uow``; commits."""
+    actor = principal.subject if principal else f"visitor_pass:{visitor_pass and visitor_pass.id}"
     command = await doors.request_open(
         uow,
         door,
-        actor=principal.subject,
+        actor=actor,
         ttl_seconds=settings.door_command_ttl_seconds,
-        correlation=correlation,
+        correlation=str(visitor_pass.id) if visitor_pass else None,
     )
     await auditor.within(
         uow,
@@ -169,4 +145,49 @@ async def open_door(
         device_id=door.device_id,
         method=method,
         expires_at=command.expires_at,
+    )
+
+
+@router.post(
+    "/api/v1/doors/{door_id}/open", status_code=202, summary="Open a door (command to the device)"
+)
+async def open_door(
+    door_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    keys: KeyStoreDep,
+    settings: SettingsDep,
+    request: Request,
+    body: DoorOpen | None = None,
+) -> DoorOpened:
+    body = body or DoorOpen()
+    door = await _door(uow, door_id)
+    if body.qr_payload:
+        visitor_pass = await _use_pass(uow, keys, body.qr_payload, door)
+        return await send_open(
+            uow,
+            auditor,
+            settings,
+            request,
+            door,
+            principal=principal,
+            method="qr",
+            visitor_pass=visitor_pass,
+        )
+    scope = await load_scope(uow.session, principal, principal.roles)
+    if not doors.may_open(scope, door, await doors.homes(uow.session, scope)):
+        await auditor.record(
+            action="door.open",
+            resource_type="door",
+            resource_id=str(door.id),
+            principal=principal,
+            request=request,
+            community_id=str(door.community_id),
+            outcome="denied",
+        )
+        raise Forbidden("door.not_allowed", "You may not open this door")
+    method = body.method if body.method != "qr" else "app"
+    return await send_open(
+        uow, auditor, settings, request, door, principal=principal, method=method
     )

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from identity.access import passes
 from identity.access.schemas import PassCreate, PassRead, PassVerification, PassVerify
 from identity.api.deps import KeyStoreDep, SettingsDep, scoped
+from identity.api.doors import send_open
 from identity.auth.keystore import KeyStore
 from identity.db.access import Door, VisitorPass
 from identity.db.register import Household
@@ -144,16 +145,40 @@ async def revoke_pass(
     return Response(status_code=204)
 
 
-@router.post("/api/v1/visitor-passes/verify", summary="Check a QR pass (gates; no login)")
-async def verify_pass(body: PassVerify, uow: UnitOfWorkDep, keys: KeyStoreDep) -> PassVerification:
+@router.post(
+    "/api/v1/visitor-passes/verify",
+    summary="Check a QR pass; at a door, use it once and open the door (no login)",
+)
+async def verify_pass(
+    body: PassVerify,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    keys: KeyStoreDep,
+    settings: SettingsDep,
+    request: Request,
+) -> PassVerification:
+    """Without ``door_id``: is the pass valid now (nothing used). With it: the pass uses one
+    use atomically (two gates scanning a single-use pass open once) and the door opens for
+    the visitor, who needs no account: the signed pass is the visitor's key."""
     pass_id = await passes.pass_id_of(keys, body.qr_payload)
-    row = await uow.session.get(VisitorPass, pass_id) if pass_id else None
+    door = None
+    if body.door_id is not None and pass_id is not None:
+        door = await uow.session.get(Door, body.door_id)
+        if door is None:
+            raise NotFound("door.not_found", f"No door with id {body.door_id}")
+    if door is not None:
+        row, reason = await passes.use_once(uow.session, pass_id, door)
+    else:
+        row = await uow.session.get(VisitorPass, pass_id) if pass_id else None
+        reason = passes.status(row, datetime.now(UTC)) if row else "invalid_signature"
     if row is None:
         return PassVerification(valid=False, reason="invalid_signature")
-    reason = passes.status(row, datetime.now(UTC))
-    if reason == "active" and body.door_id is not None:
-        door = await uow.session.get(Door, body.door_id)
-        reason = "active" if door is not None and passes.fits_door(row, door) else "wrong_door"
+    opened = None
+    if door is not None and reason == "active":
+        opened = await send_open(
+            uow, auditor, settings, request, door, principal=None, method="qr", visitor_pass=row
+        )
+    left = None if row.max_uses is None else max(row.max_uses - row.uses, 0)
     result = PassVerification(
         valid=reason == "active",
         reason=None if reason == "active" else reason,
@@ -161,5 +186,7 @@ async def verify_pass(body: PassVerify, uow: UnitOfWorkDep, keys: KeyStoreDep) -
         community_id=row.community_id,
         visitor_name=row.visitor_name,
         valid_until=row.valid_until,
+        uses_left=left,
+        opened=opened,
     )
     return mask_model(result, Grade.PUBLIC)
