@@ -124,7 +124,7 @@ def cases(f: Fixtures) -> list[Case]:
         Case("DELETE", "/api/v1/grants/{id}", ADMINS, ok=204, setup=f.grant),
         Case("GET", "/api/v1/communities", PLACE_READERS),
         Case("POST", "/api/v1/communities", {"platform_admin"}, ok=201, setup=f.community_body),  # type: ignore[arg-type]
-        Case("GET", f"/api/v1/communities/{c}", PLACE_READERS),
+        Case("GET", f"/api/v1/communities/{c}", PLACE_READERS | HOUSEHOLD),  # their own
         Case(
             "PATCH", f"/api/v1/communities/{c}", ADMINS, json={"address": "示范市示范区幸福路1号"}
         ),
@@ -135,17 +135,17 @@ def cases(f: Fixtures) -> list[Case]:
         Case("DELETE", "/api/v1/grids/{id}", ADMINS, ok=204, setup=f.grid),
         Case("GET", "/api/v1/buildings", PLACE_READERS),
         Case("POST", "/api/v1/buildings", PLACE_WRITERS, ok=201, setup=f.building_body),
-        Case("GET", f"/api/v1/buildings/{b1}", PLACE_READERS),
+        Case("GET", f"/api/v1/buildings/{b1}", PLACE_READERS | HOME_A),
         Case("PATCH", f"/api/v1/buildings/{b1}", PLACE_WRITERS, json={"name": "1号楼"}),
         Case("DELETE", "/api/v1/buildings/{id}", PLACE_WRITERS, ok=204, setup=f.building),
         Case("GET", "/api/v1/units", PLACE_READERS),
         Case("POST", "/api/v1/units", PLACE_WRITERS, ok=201, setup=f.unit_body),
-        Case("GET", f"/api/v1/units/{u11}", PLACE_READERS),
+        Case("GET", f"/api/v1/units/{u11}", PLACE_READERS | HOME_A),
         Case("PATCH", f"/api/v1/units/{u11}", PLACE_WRITERS, json={"name": "1单元"}),
         Case("DELETE", "/api/v1/units/{id}", PLACE_WRITERS, ok=204, setup=f.unit),
         Case("GET", "/api/v1/rooms", PLACE_READERS),
         Case("POST", "/api/v1/rooms", PLACE_WRITERS, ok=201, setup=f.room_body),
-        Case("GET", f"/api/v1/rooms/{r11}", PLACE_READERS),
+        Case("GET", f"/api/v1/rooms/{r11}", PLACE_READERS | HOME_A),
         Case(
             "PATCH", f"/api/v1/rooms/{r11}", PLACE_WRITERS, json={"rental_status": "owner_occupied"}
         ),

@@ -224,3 +224,43 @@ async def test_text_postgresql_cannot_store_is_a_client_error(kit: IdentityKit) 
     body = {"code": "NUL1", "name": "bad\x00name"}
     created = await kit.as_("platform_admin", "POST", "/api/v1/communities", json=body)
     assert created.status_code == 422
+
+
+async def test_a_resident_reads_the_places_they_live_in_and_me_labels_the_home(
+    kit: IdentityKit,
+) -> None:
+    """What the residents' app shows on its first screen (issue 19 item 1)."""
+    me = (await kit.as_("resident", "GET", "/api/v1/me")).json()
+    [home] = [h for h in me["households"] if h["household_id"] == str(kit.ids["household1-1-101"])]
+    assert home["place_label"] == "幸福里社区（演示） 1号楼1单元101室"
+    assert home["address"] == "示范市示范区幸福路1号 1号楼1单元101室"
+    assert home["property_name"] == "幸福里物业服务中心"
+    assert home["property_phone"] == "010-65551234"
+    community = await kit.as_("resident", "GET", f"/api/v1/communities/{home['community_id']}")
+    assert community.status_code == 200, community.text
+    assert community.json()["name"] == "幸福里社区（演示）"
+    assert community.json()["address"] == "示范市示范区幸福路1号"
+    assert community.json()["latitude"] == 39.9042
+    assert community.json()["property_phone"] == "010-65551234"
+    building = (await kit.as_("family", "GET", f"/api/v1/buildings/{home['building_id']}")).json()
+    assert building["label"] == "幸福里社区（演示） 1号楼" and building["floors"] == 6
+    unit = (await kit.as_("resident", "GET", f"/api/v1/units/{home['unit_id']}")).json()
+    assert unit["label"] == "幸福里社区（演示） 1号楼1单元"
+    room = (await kit.as_("resident", "GET", f"/api/v1/rooms/{home['room_id']}")).json()
+    assert room["label"] == home["place_label"] and room["floor"] == 1
+    assert room["longitude"] == building["longitude"]
+    # never a neighbour's flat, another building or another unit
+    for url in (
+        f"/api/v1/rooms/{kit.ids['room1-1-201']}",
+        f"/api/v1/buildings/{kit.ids['building2']}",
+        f"/api/v1/units/{kit.ids['unit1-2']}",
+    ):
+        refused = await kit.as_("resident", "GET", url)
+        assert refused.status_code == 403 and refused.json()["code"] == "auth.out_of_scope", url
+    # the tenant of 2-1-101 reads the community, not building 1
+    assert (
+        await kit.as_("tenant", "GET", f"/api/v1/communities/{home['community_id']}")
+    ).status_code == 200
+    assert (
+        await kit.as_("tenant", "GET", f"/api/v1/buildings/{home['building_id']}")
+    ).status_code == 403

@@ -72,6 +72,8 @@ async def _places(uow: UnitOfWork) -> Demo:
         address="示范市示范区幸福路1号",
         longitude=116.4074,
         latitude=39.9042,
+        property_name="幸福里物业服务中心",
+        property_phone="010-65551234",
     )
     s.add(community)
     await s.flush()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from identity.api.deps import scoped
 from identity.db.register import Building, Community, Grid, Household, Room, Unit
-from identity.register import repo
+from identity.register import places, repo
 from identity.register.schemas import (
     BuildingCreate,
     BuildingRead,
@@ -22,7 +22,7 @@ from identity.register.schemas import (
     UnitRead,
     UnitUpdate,
 )
-from identity.roles import PLACE_READERS, PLACE_WRITERS
+from identity.roles import HOUSEHOLD_ROLES, PLACE_READERS, PLACE_WRITERS
 from identity.scope import Scope
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.db.uow import UnitOfWork
@@ -31,6 +31,8 @@ from sc_core.errors import Problem
 router = APIRouter(tags=["register"])
 Readers = Annotated[Scope, Depends(scoped(PLACE_READERS))]
 Writers = Annotated[Scope, Depends(scoped(PLACE_WRITERS))]
+# one place by id: staff in scope, and residents the places their household is in
+Viewers = Annotated[Scope, Depends(scoped(PLACE_READERS | HOUSEHOLD_ROLES))]
 
 
 async def _audit(
@@ -91,10 +93,16 @@ async def create_building(
 
 
 @router.get("/api/v1/buildings/{building_id}", summary="One building")
-async def get_building(building_id: uuid.UUID, scope: Readers, uow: UnitOfWorkDep) -> BuildingRead:
+async def get_building(building_id: uuid.UUID, scope: Viewers, uow: UnitOfWorkDep) -> BuildingRead:
     building = await repo.get_or_404(uow.session, Building, building_id)
-    scope.ensure(repo.places(building))
-    return BuildingRead.model_validate(building)
+    await places.ensure_readable(uow.session, scope, repo.places(building))
+    community = await repo.get_or_404(uow.session, Community, building.community_id)
+    return BuildingRead.model_validate(building).model_copy(
+        update={
+            "label": f"{community.name} {building.name}",
+            "address": places.standard_address(community, building.name),
+        }
+    )
 
 
 @router.patch("/api/v1/buildings/{building_id}", summary="Change a building")
@@ -166,10 +174,17 @@ async def create_unit(
 
 
 @router.get("/api/v1/units/{unit_id}", summary="One unit")
-async def get_unit(unit_id: uuid.UUID, scope: Readers, uow: UnitOfWorkDep) -> UnitRead:
+async def get_unit(unit_id: uuid.UUID, scope: Viewers, uow: UnitOfWorkDep) -> UnitRead:
     unit = await repo.get_or_404(uow.session, Unit, unit_id)
-    scope.ensure(repo.places(unit))
-    return UnitRead.model_validate(unit)
+    await places.ensure_readable(uow.session, scope, repo.places(unit))
+    building = await repo.get_or_404(uow.session, Building, unit.building_id)
+    community = await repo.get_or_404(uow.session, Community, unit.community_id)
+    return UnitRead.model_validate(unit).model_copy(
+        update={
+            "label": f"{community.name} {building.name}{unit.name}",
+            "address": places.standard_address(community, building.name, unit.name),
+        }
+    )
 
 
 @router.patch("/api/v1/units/{unit_id}", summary="Rename a unit")
@@ -248,10 +263,18 @@ async def create_room(
 
 
 @router.get("/api/v1/rooms/{room_id}", summary="One room")
-async def get_room(room_id: uuid.UUID, scope: Readers, uow: UnitOfWorkDep) -> RoomRead:
+async def get_room(room_id: uuid.UUID, scope: Viewers, uow: UnitOfWorkDep) -> RoomRead:
     room = await repo.get_or_404(uow.session, Room, room_id)
-    scope.ensure(repo.places(room))
-    return RoomRead.model_validate(room)
+    await places.ensure_readable(uow.session, scope, repo.places(room), room_id=room.id)
+    where = (await places.room_places(uow.session, [room.id]))[room.id]
+    return RoomRead.model_validate(room).model_copy(
+        update={
+            "label": where.label,
+            "address": where.address,
+            "longitude": where.building.longitude,
+            "latitude": where.building.latitude,
+        }
+    )
 
 
 @router.patch("/api/v1/rooms/{room_id}", summary="Change a room's area, usage or rental status")

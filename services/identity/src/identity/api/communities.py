@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from identity.api.deps import scoped
 from identity.db.auth import Grant
 from identity.db.register import Building, Community, Grid
-from identity.register import repo
+from identity.register import places, repo
 from identity.register.schemas import (
     CommunityCreate,
     CommunityRead,
@@ -20,7 +20,7 @@ from identity.register.schemas import (
     GridRead,
     GridUpdate,
 )
-from identity.roles import COMMUNITY_WRITERS, PLACE_READERS
+from identity.roles import COMMUNITY_WRITERS, HOUSEHOLD_ROLES, PLACE_READERS
 from identity.scope import Places, Scope
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.auth import Principal, require_roles
@@ -29,6 +29,7 @@ from sc_core.errors import Conflict, Problem
 
 router = APIRouter(tags=["register"])
 Readers = Annotated[Scope, Depends(scoped(PLACE_READERS))]
+Viewers = Annotated[Scope, Depends(scoped(PLACE_READERS | HOUSEHOLD_ROLES))]
 Writers = Annotated[Scope, Depends(scoped(COMMUNITY_WRITERS))]
 PlatformAdmin = Annotated[Principal, Depends(require_roles("platform_admin"))]
 
@@ -73,12 +74,16 @@ async def create_community(
     return CommunityRead.model_validate(community)
 
 
-@router.get("/api/v1/communities/{community_id}", summary="One community")
+@router.get(
+    "/api/v1/communities/{community_id}",
+    summary="One community (staff in scope; residents their own, with the property's contact)",
+)
 async def get_community(
-    community_id: uuid.UUID, scope: Readers, uow: UnitOfWorkDep
+    community_id: uuid.UUID, scope: Viewers, uow: UnitOfWorkDep
 ) -> CommunityRead:
     community = await repo.get_or_404(uow.session, Community, community_id)
-    _can_read_community(scope, community)
+    if community.id not in scope.communities_of_grids():
+        await places.ensure_readable(uow.session, scope, repo.places(community))
     return CommunityRead.model_validate(community)
 
 

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from identity.auth.passwords import hash_password_async, verify_password_async
 from identity.auth.schemas import GrantClaim, HouseholdSummary, MeRead, PasswordChange
 from identity.db.auth import Account
-from identity.db.register import Household, Room
+from identity.db.register import Household
+from identity.register import places
 from identity.roles import HOUSEHOLD_ROLES
 from sc_core.api import AuditorDep, UnitOfWorkDep
 from sc_core.auth import CurrentPrincipal, Principal
@@ -30,24 +31,32 @@ async def _households(uow: UnitOfWork, principal: Principal) -> list[HouseholdSu
                 continue
     if not granted:
         return []
-    rows = await uow.session.execute(
-        select(Household, Room.standard_code)
-        .join(Room, Room.id == Household.room_id)
-        .where(Household.id.in_(list(granted)))
-    )
-    return [
-        HouseholdSummary(
-            household_id=h.id,
-            role=granted[h.id],
-            name=h.name,
-            community_id=h.community_id,
-            building_id=h.building_id,
-            unit_id=h.unit_id,
-            room_id=h.room_id,
-            room_standard_code=code,
+    found = (
+        await uow.session.scalars(select(Household).where(Household.id.in_(list(granted))))
+    ).all()
+    where = await places.room_places(uow.session, [h.room_id for h in found])
+    out = []
+    for h in found:
+        place = where.get(h.room_id)
+        community = place.community if place else None
+        out.append(
+            HouseholdSummary(
+                household_id=h.id,
+                role=granted[h.id],
+                name=h.name,
+                community_id=h.community_id,
+                building_id=h.building_id,
+                unit_id=h.unit_id,
+                room_id=h.room_id,
+                room_standard_code=place.room.standard_code if place else None,
+                place_label=place.label if place else None,
+                address=place.address if place else None,
+                community_name=community.name if community else None,
+                property_name=community.property_name if community else None,
+                property_phone=community.property_phone if community else None,
+            )
         )
-        for h, code in rows
-    ]
+    return out
 
 
 async def _account(uow: UnitOfWork, principal: Principal) -> Account | None:

@@ -152,6 +152,11 @@ class HouseholdSummary(BaseModel):
     unit_id: uuid.UUID | None = None
     room_id: uuid.UUID | None = None
     room_standard_code: str | None = None
+    place_label: str | None = Field(default=None, description="幸福里社区 1号楼1单元101室")
+    address: str | None = Field(default=None, description="The flat's standard address")
+    community_name: str | None = None
+    property_name: str | None = None
+    property_phone: str | None = None
 
 
 class GrantClaim(BaseModel):

@@ -21,6 +21,8 @@ class Community(IdMixin, Base):
     address: Mapped[str | None] = mapped_column(String(200))
     longitude: Mapped[float | None]
     latitude: Mapped[float | None]
+    property_name: Mapped[str | None] = mapped_column(String(100))  # 物业服务中心
+    property_phone: Mapped[str | None] = mapped_column(String(32))
 
 
 class Grid(IdMixin, Base):

@@ -25,12 +25,20 @@ class Orm(BaseModel):
 
 
 # places ------------------------------------------------------------------------------
+# a property office's number: a landline with its area code or a mobile
+PropertyPhone = Annotated[
+    str, Field(pattern=r"^(0\d{2,3}-?\d{7,8}(-\d{1,6})?|1[3-9]\d{9}|400-?\d{3}-?\d{4})$")
+]
+
+
 class CommunityCreate(BaseModel):
     code: Code
     name: Label
-    address: str | None = Field(default=None, max_length=200)
+    address: str | None = Field(default=None, max_length=200, description="Standard address.")
     longitude: Longitude | None = None
     latitude: Latitude | None = None
+    property_name: str | None = Field(default=None, max_length=100, description="物业服务中心")
+    property_phone: PropertyPhone | None = None
 
 
 class CommunityUpdate(BaseModel):
@@ -38,6 +46,8 @@ class CommunityUpdate(BaseModel):
     address: str | None = Field(default=None, max_length=200)
     longitude: Longitude | None = None
     latitude: Latitude | None = None
+    property_name: str | None = Field(default=None, max_length=100)
+    property_phone: PropertyPhone | None = None
 
 
 class CommunityRead(CommunityCreate, Orm):
@@ -93,6 +103,8 @@ class BuildingRead(Orm):
     longitude: float | None
     latitude: float | None
     created_at: datetime
+    label: str | None = Field(default=None, description="One building: 幸福里社区 1号楼")
+    address: str | None = Field(default=None, description="One building: standard address")
 
 
 class UnitCreate(BaseModel):
@@ -112,6 +124,8 @@ class UnitRead(Orm):
     code: str
     name: str
     created_at: datetime
+    label: str | None = Field(default=None, description="One unit: 幸福里社区 1号楼1单元")
+    address: str | None = Field(default=None, description="One unit: standard address")
 
 
 class RoomCreate(BaseModel):
@@ -141,6 +155,10 @@ class RoomRead(Orm):
     usage: str
     rental_status: str
     created_at: datetime
+    label: str | None = Field(default=None, description="One room: 幸福里社区 1号楼1单元101室")
+    address: str | None = Field(default=None, description="One room: standard address")
+    longitude: float | None = Field(default=None, description="One room: its building's")
+    latitude: float | None = Field(default=None, description="One room: its building's")
 
 
 # households and persons --------------------------------------------------------------
