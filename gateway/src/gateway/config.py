@@ -22,7 +22,7 @@ class GatewaySettings(ServiceSettings):
     # Server-Sent Events (Accept: text/event-stream) wait this long between two chunks
     # instead of upstream_timeout_seconds; streams send heartbeats well within it.
     stream_read_timeout_seconds: float | None = 60.0
-    # event streams one caller (token subject, else client address) holds open at once;
+    # event streams one caller (a token's subject) holds open at once through the gateway;
     # past it 429 gateway.too_many_streams (a console and an app or two need a few)
     max_streams_per_caller: int = Field(default=8, ge=1)
     # Long-polls (path patterns, GET) wait this long for their answer instead of

@@ -153,13 +153,11 @@ class FrontDoor:
             await send(message)
 
         slot: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
-        if call.event_stream:
-            caller = (
-                f"{principal.kind}:{principal.subject}"
-                if principal is not None
-                else f"address:{client_address(scope)}"
-            )
-            slot = f.streams.hold(caller)
+        if call.event_stream and principal is not None:
+            # a stream opened with a single-use ticket has no principal here: counted by
+            # address it would cap a whole NAT's residents together, so the service that
+            # redeems the ticket (and knows whose it is) is the one to count it
+            slot = f.streams.hold(f"{principal.kind}:{principal.subject}")
         try:
             with slot:
                 await forward(

@@ -1,8 +1,9 @@
 """A cap on the event streams one caller holds open at the gateway at once.
 
 Each stream holds an upstream connection and a task for as long as it is open; one user
-held 130 (issue 30.13). A caller with a token is counted by subject, a caller without one
-(a stream opened with a single-use ticket) by client address. Past the cap the gateway
+held 130 (issue 30.13). A caller with a token is counted by subject; a stream opened with a
+single-use ticket is not counted here (by address it would cap every resident behind one
+NAT together): the service redeeming the ticket knows whose it is. Past the cap the gateway
 answers 429 ``gateway.too_many_streams`` before forwarding; a stream's slot is freed when
 it ends, however it ends.
 """
