@@ -29,6 +29,14 @@ from sc_contracts.events.care import (
 )
 from sc_contracts.events.command import DeviceCommandRequestedV1
 from sc_contracts.events.command_result import CommandOutcome, DeviceCommandCompletedV1
+from sc_contracts.events.commerce import (
+    MerchantChange,
+    MerchantChangedV1,
+    MerchantStatus,
+    RecyclingDropOffRecordedV1,
+    ServiceBookingRequestedV1,
+    ServicePointKind,
+)
 from sc_contracts.events.device import DeviceStatus, DeviceStatusChangedV1
 from sc_contracts.events.gov import (
     ActivityChangedV1,
@@ -105,6 +113,9 @@ __all__ = [
     "HouseholdChange",
     "HouseholdChangedV1",
     "HouseholdRelation",
+    "MerchantChange",
+    "MerchantChangedV1",
+    "MerchantStatus",
     "NoticeChangedV1",
     "NotificationChannel",
     "NotificationDeliveredV1",
@@ -118,10 +129,13 @@ __all__ = [
     "Placement",
     "PopulationFlagChangedV1",
     "Recipients",
+    "RecyclingDropOffRecordedV1",
     "ResidencyEndedV1",
     "ResidencyStartedV1",
     "RoleInScope",
     "Scalar",
+    "ServiceBookingRequestedV1",
+    "ServicePointKind",
     "Severity",
     "TelemetryRecordedV1",
     "ThresholdBreachedV1",

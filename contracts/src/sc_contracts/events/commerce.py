@@ -1,0 +1,81 @@
+"""Events of commerce (商户与便民服务), on its ``commerce.*.v1`` topics.
+
+No personal data: people appear only as user ids and households as ids; a merchant's
+contact phone never leaves the service (a consumer that needs it asks the service, which
+masks by the caller's role).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import AwareDatetime, Field
+
+from sc_contracts.events.base import EventData
+
+
+class MerchantStatus(StrEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+class MerchantChange(StrEnum):
+    REGISTERED = "registered"
+    UPDATED = "updated"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+class ServicePointKind(StrEnum):
+    REPAIR_STATION = "repair_station"
+    RECYCLING_POINT = "recycling_point"
+    AGENCY = "agency"
+
+
+class MerchantChangedV1(EventData):
+    """A merchant was registered, updated, verified or rejected by the community."""
+
+    merchant_id: str = Field(min_length=1, description="Merchant id; the message key.")
+    community_id: str = Field(min_length=1, description="Community the merchant is in.")
+    name: str = Field(min_length=1, description="Shop name as registered.")
+    category: str = Field(min_length=1, description="Category code (catering, repair ...).")
+    credit_code: str = Field(
+        min_length=18, max_length=18, description="Unified social credit code (GB 32100)."
+    )
+    status: MerchantStatus = Field(description="Verification state after this change.")
+    change: MerchantChange = Field(description="What happened.")
+    changed_by: str = Field(min_length=1, description="User who made the change.")
+    changed_at: AwareDatetime = Field(description="When it happened.")
+
+
+class ServiceBookingRequestedV1(EventData):
+    """A resident booked a service at a service point: the request a maintenance
+    work order is opened from."""
+
+    booking_id: str = Field(min_length=1, description="Booking id; the message key.")
+    service_point_id: str = Field(min_length=1, description="Service point booked.")
+    point_kind: ServicePointKind = Field(description="Kind of the service point.")
+    point_name: str = Field(min_length=1, description="Name of the service point.")
+    merchant_id: str | None = Field(default=None, description="Provider, if a merchant.")
+    community_id: str = Field(min_length=1, description="Community of the household.")
+    building_id: str | None = Field(default=None, description="Building of the household.")
+    household_id: str = Field(min_length=1, description="Household that booked.")
+    service: str = Field(min_length=1, description="What is wanted, in the resident's words.")
+    preferred_at: AwareDatetime = Field(description="When the resident would like it.")
+    requested_by: str = Field(min_length=1, description="User who booked.")
+    requested_at: AwareDatetime = Field(description="When it was booked.")
+
+
+class RecyclingDropOffRecordedV1(EventData):
+    """A drop-off was weighed at a recycling point and credits given."""
+
+    drop_off_id: str = Field(min_length=1, description="Drop-off id; the message key.")
+    service_point_id: str = Field(min_length=1, description="Recycling point.")
+    community_id: str = Field(min_length=1, description="Community of the point.")
+    household_id: str = Field(min_length=1, description="Household credited.")
+    category: str = Field(min_length=1, description="Category code (paper, plastic ...).")
+    weight_g: int = Field(gt=0, description="Weight in grams.")
+    credits: int = Field(ge=0, description="Credits given for it.")
+    recorded_by: str = Field(min_length=1, description="Staff member who weighed it.")
+    recorded_at: AwareDatetime = Field(description="When it was recorded.")

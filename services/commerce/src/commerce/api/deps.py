@@ -1,0 +1,32 @@
+"""What the routes are given: the use cases (built once in ``main``) and the caller, as
+``Annotated`` dependencies. A route never reaches past these."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from commerce.usecases import Merchants, Recycling, ServicePoints, UseCases
+
+
+def usecases(request: Request) -> UseCases:
+    found: UseCases = request.app.state.usecases
+    return found
+
+
+async def _merchants(request: Request) -> Merchants:
+    return usecases(request).merchants
+
+
+async def _points(request: Request) -> ServicePoints:
+    return usecases(request).points
+
+
+async def _recycling(request: Request) -> Recycling:
+    return usecases(request).recycling
+
+
+MerchantsDep = Annotated[Merchants, Depends(_merchants)]
+PointsDep = Annotated[ServicePoints, Depends(_points)]
+RecyclingDep = Annotated[Recycling, Depends(_recycling)]

@@ -1,0 +1,58 @@
+"""Service points and bookings."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from commerce.api.schemas import Label, Line, PlaceId
+from sc_contracts.events import ServicePointKind
+
+
+class ServicePointCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    community_id: PlaceId
+    kind: ServicePointKind
+    name: Annotated[Line, Field(max_length=100)]
+    address: Annotated[Line, Field(max_length=200)]
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    services: list[Annotated[Line, Field(max_length=50)]] = Field(default=[], max_length=20)
+    merchant_id: uuid.UUID | None = Field(default=None, description="The verified provider")
+
+
+class ServicePointRead(BaseModel):
+    id: uuid.UUID
+    community_id: str
+    kind: ServicePointKind
+    kind_label: Label
+    name: str
+    address: str
+    latitude: float
+    longitude: float
+    services: list[str]
+    merchant_id: uuid.UUID | None
+    distance_m: int | None = Field(description="From the place asked about, if one was")
+    distance_label: Label | None
+
+
+class BookingCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    household_id: PlaceId | None = Field(default=None, description="Needed if you have several")
+    service: Annotated[str, Field(min_length=1, max_length=500, pattern=r"^[^\x00]*$")]
+    preferred_at: AwareDatetime
+
+
+class BookingRead(BaseModel):
+    id: uuid.UUID
+    service_point_id: uuid.UUID
+    community_id: str
+    household_id: str
+    service: str
+    preferred_at: datetime
+    status: str
+    status_label: Label
+    created_at: datetime

@@ -1,0 +1,88 @@
+"""Shaping answers: rows to response models, with each code's words for people."""
+
+from __future__ import annotations
+
+from commerce.api.schemas import label
+from commerce.api.schemas.merchants import MerchantRead, OpeningHours
+from commerce.api.schemas.points import BookingRead, ServicePointRead
+from commerce.api.schemas.recycling import DropOffRead
+from commerce.db.models import Booking, DropOff, ServicePoint
+from commerce.domain import merchants as m_rules
+from commerce.domain import points as p_rules
+from commerce.domain import recycling as r_rules
+from commerce.usecases.merchants import Shown
+from sc_contracts.events import ServicePointKind
+
+BOOKING_STATUS = {"requested": ("已预约，等待安排", "Booked, awaiting scheduling")}
+
+
+def merchant(shown: Shown) -> MerchantRead:
+    m = shown.merchant
+    hours = [OpeningHours.model_validate(h) for h in m.opening_hours]
+    return MerchantRead(
+        id=m.id,
+        community_id=m.community_id,
+        name=m.name,
+        credit_code=m.credit_code,
+        licence_no=m.licence_no,
+        category=m.category,
+        category_label=label(m_rules.CATEGORIES[m.category]),
+        address=m.address,
+        opening_hours=hours,
+        opening_hours_text=label(m_rules.hours_text(h.hours() for h in hours)),
+        phone=shown.phone,
+        phone_masked=shown.masked,
+        status=m.status,
+        status_label=label(m_rules.STATUS_LABELS[m.status]),
+        review_note=m.review_note,
+        reviewed_at=m.reviewed_at,
+        created_at=m.created_at,
+        updated_at=m.updated_at,
+    )
+
+
+def point(p: ServicePoint, distance: float | None = None) -> ServicePointRead:
+    return ServicePointRead(
+        id=p.id,
+        community_id=p.community_id,
+        kind=ServicePointKind(p.kind),
+        kind_label=label(p_rules.KIND_LABELS[p.kind]),
+        name=p.name,
+        address=p.address,
+        latitude=p.latitude,
+        longitude=p.longitude,
+        services=list(p.services),
+        merchant_id=p.merchant_id,
+        distance_m=None if distance is None else round(distance),
+        distance_label=None if distance is None else label(p_rules.distance_text(distance)),
+    )
+
+
+def booking(b: Booking) -> BookingRead:
+    return BookingRead(
+        id=b.id,
+        service_point_id=b.service_point_id,
+        community_id=b.community_id,
+        household_id=b.household_id,
+        service=b.service,
+        preferred_at=b.preferred_at,
+        status=b.status,
+        status_label=label(BOOKING_STATUS[b.status]),
+        created_at=b.created_at,
+    )
+
+
+def drop_off(d: DropOff) -> DropOffRead:
+    zh, en, _ = r_rules.CATEGORIES[d.category]
+    return DropOffRead(
+        id=d.id,
+        service_point_id=d.service_point_id,
+        community_id=d.community_id,
+        household_id=d.household_id,
+        category=d.category,
+        category_label=label((zh, en)),
+        weight_g=d.weight_g,
+        weight_label=label(r_rules.weight_text(d.weight_g)),
+        credits=d.credits,
+        recorded_at=d.recorded_at,
+    )

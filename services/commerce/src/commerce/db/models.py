@@ -1,0 +1,121 @@
+"""Every table of commerce's database, on one ``metadata`` (Alembic's target): its own,
+the platform's outbox and inbox, and the place directory (:mod:`sc_core.places`)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from sc_core.db.tables import new_metadata, platform_tables
+from sc_core.places import place_tables
+from sc_core.privacy import EncryptedString
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = new_metadata()
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: DateTime(timezone=True)}
+
+
+platform_tables(Base.metadata)
+PLACES = place_tables(Base.metadata)
+metadata = Base.metadata
+Place = String(64)
+
+
+class Merchant(Base):
+    """A shop in a community (商户), registered by its owner, verified by the staff."""
+
+    __tablename__ = "merchants"
+    __table_args__ = (
+        UniqueConstraint("community_id", "credit_code", name="uq_merchants_community_code"),
+        Index("ix_merchants_community", "community_id", "created_at", "id"),
+        Index("ix_merchants_owner", "owner_id", "created_at"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[str] = mapped_column(Place)
+    owner_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(100))
+    credit_code: Mapped[str] = mapped_column(String(18))
+    licence_no: Mapped[str | None] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(200))
+    opening_hours: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    phone: Mapped[str] = mapped_column(EncryptedString("merchant.phone"))
+    status: Mapped[str] = mapped_column(String(16))
+    review_note: Mapped[str | None] = mapped_column(String(500))
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    reviewed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ServicePoint(Base):
+    """A repair station, recycling point or agency (便民服务网点) with its coordinates."""
+
+    __tablename__ = "service_points"
+    __table_args__ = (Index("ix_service_points_community", "community_id", "kind", "id"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[str] = mapped_column(Place)
+    kind: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(200))
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    services: Mapped[list[str]] = mapped_column(JSONB)
+    merchant_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("merchants.id", name="fk_service_points_merchant")
+    )
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Booking(Base):
+    """A service a household booked at a service point (预约)."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        Index("ix_bookings_community", "community_id", "created_at", "id"),
+        Index("ix_bookings_household", "household_id", "created_at"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    service_point_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("service_points.id", name="fk_bookings_point")
+    )
+    community_id: Mapped[str] = mapped_column(Place)
+    building_id: Mapped[str | None] = mapped_column(Place)
+    household_id: Mapped[str] = mapped_column(Place)
+    service: Mapped[str] = mapped_column(String(500))
+    preferred_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))
+    requested_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DropOff(Base):
+    """A recycling drop-off (投放) weighed at a point, and the credits it earned."""
+
+    __tablename__ = "drop_offs"
+    __table_args__ = (
+        Index("ix_drop_offs_household", "household_id", "recorded_at", "id"),
+        Index("ix_drop_offs_community", "community_id", "recorded_at", "id"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    service_point_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("service_points.id", name="fk_drop_offs_point")
+    )
+    community_id: Mapped[str] = mapped_column(Place)
+    household_id: Mapped[str] = mapped_column(Place)
+    category: Mapped[str] = mapped_column(String(32))
+    weight_g: Mapped[int] = mapped_column(Integer)
+    credits: Mapped[int] = mapped_column(Integer)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

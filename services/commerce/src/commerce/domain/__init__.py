@@ -1,0 +1,1 @@
+"""Pure rules of commerce: no I/O, no framework."""

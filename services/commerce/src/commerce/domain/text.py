@@ -1,0 +1,94 @@
+"""People's words: problems in zh-CN first and en second, and the labels of the codes a
+client sees (categories, kinds), so no answer shows a bare enum value."""
+
+from __future__ import annotations
+
+from sc_core.errors import Problem
+
+# code -> (status, zh-CN, en): every problem commerce answers with
+PROBLEMS: dict[str, tuple[int, str, str]] = {
+    "commerce.merchant_not_found": (404, "没有找到这家商户", "No such merchant"),
+    "commerce.merchant_exists": (
+        409,
+        "该统一社会信用代码已在本社区登记",
+        "A merchant with this unified social credit code is already registered here",
+    ),
+    "commerce.not_merchant_here": (
+        403,
+        "您不是本社区的商户，不能在此登记",
+        "You are not a merchant of this community and may not register one here",
+    ),
+    "commerce.not_owner": (403, "只有商户本人可以修改登记信息", "Only the merchant may change it"),
+    "commerce.not_verifier": (
+        403,
+        "只有本社区的工作人员可以审核商户",
+        "Only the community's staff may verify merchants",
+    ),
+    "commerce.already_reviewed": (
+        409,
+        "这家商户已审核，信息修改后才能再次审核",
+        "This merchant was already reviewed; it can be reviewed again after a change",
+    ),
+    "commerce.reject_reason_required": (
+        422,
+        "不通过时请写明原因",
+        "Say why the merchant is not verified",
+    ),
+    "commerce.point_not_found": (404, "没有找到这个服务网点", "No such service point"),
+    "commerce.not_point_staff": (
+        403,
+        "只有本社区的工作人员可以管理服务网点",
+        "Only the community's staff may manage service points",
+    ),
+    "commerce.point_merchant_unknown": (
+        422,
+        "所选商户不在本社区或尚未通过审核",
+        "The merchant chosen is not a verified merchant of this community",
+    ),
+    "commerce.not_bookable": (
+        422,
+        "这个网点不接受预约（回收点请直接前往投放）",
+        "This service point takes no bookings (take recycling to the point)",
+    ),
+    "commerce.household_required": (
+        403,
+        "请以您所在住户的身份预约",
+        "Book for a household you belong to",
+    ),
+    "commerce.household_unknown": (
+        409,
+        "暂时无法确认这户的住址，请稍后再试",
+        "The household's address is not known yet; try again shortly",
+    ),
+    "commerce.point_out_of_reach": (
+        403,
+        "只能使用本社区的服务网点",
+        "Only your community's service points can be used",
+    ),
+    "commerce.not_recycling_point": (
+        422,
+        "投放只能登记在回收点",
+        "Drop-offs are recorded at recycling points only",
+    ),
+    "commerce.household_elsewhere": (
+        422,
+        "这户不在该回收点所在的社区",
+        "The household is not in the recycling point's community",
+    ),
+    "commerce.statement_forbidden": (
+        403,
+        "只能查看自己住户或本社区的积分",
+        "You may read only your household's or your community's credits",
+    ),
+    "commerce.location_incomplete": (
+        422,
+        "查询附近网点需要同时提供纬度和经度",
+        "Give both latitude and longitude to list nearby service points",
+    ),
+}
+
+
+def problem(code: str, **extra: object) -> Problem:
+    """The problem of ``code``: ``detail`` in zh-CN, both languages in ``messages``."""
+    status, zh, en = PROBLEMS[code]
+    return Problem(status, code, zh, messages={"zh-CN": zh, "en": en}, **extra)

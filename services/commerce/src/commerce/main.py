@@ -1,0 +1,50 @@
+"""The composition of commerce: every part built once, in order, typed; then the app.
+
+settings -> runtime (database, producer, relay, auditor: built, not connected) -> the
+place directory -> the use cases -> the consumers that call them -> the app with its
+routers. The database is migrated when the app starts, before anything uses it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from commerce import consumers
+from commerce.api import merchants, points, recycling
+from commerce.config import Settings
+from commerce.db.models import PLACES, metadata
+from commerce.usecases import Merchants, Recycling, ServicePoints, UseCases
+from sc_core.places import Places
+from sc_core.service import Runtime, create_service_app
+
+MIGRATIONS = Path(__file__).parent / "db" / "migrations"
+ROUTERS = [merchants.router, points.router, recycling.router]
+
+
+def build(settings: Settings) -> tuple[Runtime, UseCases]:
+    """The runtime and the use cases, with their consumers registered."""
+    runtime = Runtime(settings, metadata)
+    places = Places(PLACES)
+    usecases = UseCases(
+        merchants=Merchants(runtime.db, places),
+        points=ServicePoints(runtime.db, places),
+        recycling=Recycling(runtime.db, places),
+    )
+    consumers.register(runtime, places)
+    return runtime, usecases
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    runtime, usecases = build(settings)
+    app = create_service_app(
+        settings,
+        title="commerce",
+        runtime=runtime,
+        migrations_dir=MIGRATIONS,
+        routers=ROUTERS,
+    )
+    app.state.usecases = usecases
+    return app

@@ -1,0 +1,22 @@
+"""The use cases of commerce: everything the service does, callable from a route, an event
+handler or a job alike. Each owns its unit of work, scope checks, audit records and
+events; routes and consumers only translate to and from them. :class:`UseCases` is built
+once in :mod:`commerce.main` and handed to the routes (``api/deps.py``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from commerce.usecases.merchants import Merchants
+from commerce.usecases.points import ServicePoints
+from commerce.usecases.recycling import Recycling
+
+
+@dataclass(frozen=True)
+class UseCases:
+    merchants: Merchants
+    points: ServicePoints
+    recycling: Recycling
+
+
+__all__ = ["Merchants", "Recycling", "ServicePoints", "UseCases"]

@@ -1,0 +1,51 @@
+"""The pure rules of commerce: opening hours in words, re-verification after a change,
+recycling credits, distances."""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce.domain.merchants import Hours, after_update, check_hours, hours_text, may_review
+from commerce.domain.points import distance_m, distance_text
+from commerce.domain.recycling import credits_for, weight_text
+
+
+def test_opening_hours_read_as_people_say_them() -> None:
+    hours = [Hours((1, 2, 3, 4, 5), "08:00", "20:00"), Hours((6, 7), "22:00", "02:00")]
+    zh, en = hours_text(hours)
+    assert zh == "周一至周五 08:00-20:00；周六至周日 22:00-次日02:00"
+    assert en == "Mon-Fri 08:00-20:00; Sat-Sun 22:00-02:00 (next day)"
+    assert hours_text([Hours((1, 3), "09:00", "17:00")]) == (
+        "周一、周三 09:00-17:00",
+        "Mon, Wed 09:00-17:00",
+    )
+    assert check_hours(hours) is None
+    assert check_hours([Hours((8,), "08:00", "20:00")]) is not None
+    assert check_hours([Hours((1,), "8:00", "20:00")]) is not None
+    assert check_hours([Hours((1,), "08:00", "08:00")]) is not None
+
+
+def test_a_changed_registration_is_verified_again() -> None:
+    assert after_update("verified", ["opening_hours", "phone"]) == "verified"
+    assert after_update("verified", ["phone", "credit_code"]) == "pending"
+    assert after_update("rejected", ["phone"]) == "pending"
+    assert after_update("pending", ["name"]) == "pending"
+    assert may_review("pending") and not may_review("verified") and not may_review("rejected")
+
+
+@pytest.mark.parametrize(
+    ("category", "grams", "credits"),
+    [("paper", 2500, 25), ("plastic", 999, 14), ("electronics", 1000, 30), ("glass", 150, 0)],
+)
+def test_credits_are_whole_and_rounded_down(category: str, grams: int, credits: int) -> None:
+    assert credits_for(category, grams) == credits
+
+
+def test_weights_and_distances_in_words() -> None:
+    assert weight_text(2500) == ("2.5 千克", "2.5 kg")
+    assert weight_text(1000) == ("1 千克", "1 kg")
+    # Tiananmen to the Forbidden City's north gate: about 1.4 km
+    d = distance_m(39.9087, 116.3975, 39.9216, 116.3971)
+    assert 1400 < d < 1500
+    assert distance_text(d) == ("1.4 公里", "1.4 km")
+    assert distance_text(847) == ("850 米", "850 m")
