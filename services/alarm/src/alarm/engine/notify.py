@@ -315,11 +315,14 @@ async def on_raised(
     values["notified_user_ids"] = sorted(audience.user_ids)
     values["notified_household_ids"] = sorted(audience.household_ids)
     values["notified_may_ack"] = bool(person is not None and person.family_may_acknowledge)
+    told = variables(alarm)
+    if person is not None and person.name:  # an elder's emergency names the elder
+        told["title"] = f"{person.name}：{alarm.title}"
     send(
         f"alarm:{alarm.id}:raised",
         recipients=recipients,
         template="alarm.raised",
-        variables=variables(alarm),
+        variables=told,
         severity=severity,
         channels=channels,
     )
