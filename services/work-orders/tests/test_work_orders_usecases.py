@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from sc_contracts.events import AlarmClearedV1, AlarmRaisedV1
+from sc_contracts.events import AlarmClearedV1, AlarmRaisedV1, ServiceBookingRequestedV1
 from sc_core.auth import Caller, Grant, Principal
 from sc_core.db.migrate import upgrade
 from sc_core.service import Runtime
@@ -119,3 +119,49 @@ async def test_an_alarm_opens_one_case_and_its_clearing_is_written_once(
         wo = await lock_by_alarm(uow, alarm_id)
         assert wo is not None and wo.priority == "urgent" and wo.alarm_cleared_at is not None
         assert [e.action for e in await timeline(uow, wo.id)] == ["created", "alarm_cleared"]
+
+
+async def test_a_booking_in_commerce_opens_a_maintenance_case_the_household_follows(
+    kit: tuple[Runtime, UseCases],
+) -> None:
+    runtime, usecases = kit
+    household, booking_id = f"hh-{uuid.uuid4().hex[:6]}", str(uuid.uuid4())
+    booking = ServiceBookingRequestedV1.model_validate(
+        {
+            "booking_id": booking_id,
+            "service_point_id": str(uuid.uuid4()),
+            "point_kind": "repair_station",
+            "point_name": "幸福里便民维修站",
+            "community_id": "c-uc",
+            "building_id": "b-3",
+            "household_id": household,
+            "service": "厨房水龙头漏水",
+            "preferred_at": "2026-12-05T14:00:00+08:00",
+            "requested_by": "res-b",
+            "requested_at": datetime.now(UTC),
+        }
+    )
+    async with runtime.db.uow() as uow:
+        wo = await usecases.cases.open_from_booking(uow, booking)
+        await uow.commit()
+    resident = Caller(
+        Principal(
+            "res-b",
+            "user",
+            roles=frozenset({"resident"}),
+            grants=(Grant("resident", "household", household),),
+        )
+    )
+    found = await usecases.cases.detail(resident, wo.id)
+    case = found.case
+    assert (case.case_type, case.source, case.status) == (
+        "maintenance_booking",
+        "booking",
+        "submitted",
+    )
+    assert case.title == "幸福里便民维修站：厨房水龙头漏水" and case.external_ref == booking_id
+    assert (case.building_id, case.household_id, case.reporter_id) == ("b-3", household, "res-b")
+    assert [e.action for e in found.timeline] == ["created"]
+    assert [t for _, t, _ in await _outbox(runtime, str(case.id))] == [
+        "community.workorder.changed.v1"
+    ]

@@ -20,6 +20,7 @@ from sc_contracts.events import (
     AuditRecordedV1,
     HouseholdChangedV1,
     NotificationRequestedV1,
+    ServiceBookingRequestedV1,
     WorkOrderChangedV1,
 )
 from sc_core.auth import Grant
@@ -38,6 +39,7 @@ TOPICS = [
     NotificationRequestedV1.topic,
     AlarmRaisedV1.topic,
     HouseholdChangedV1.topic,
+    ServiceBookingRequestedV1.topic,
 ]
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + bytes(200)

@@ -4,13 +4,15 @@ work, so the inbox row commits with the effect).
 - ``alarm.events.v1``: a raised alarm whose rule asks for open_work_order opens exactly
   one case (unique alarm_id, and the inbox skips a redelivered event); a cleared alarm is
   written on its case (agreement 2);
+- ``commerce.bookings.v1``: a service a resident booked at a service point opens one
+  maintenance booking case (the inbox skips a redelivered event);
 - ``identity.events.v1``: the place directory (where each household lives, building
   grids), from which a resident's case takes its place.
 """
 
 from __future__ import annotations
 
-from sc_contracts.events import AlarmClearedV1, AlarmRaisedV1
+from sc_contracts.events import AlarmClearedV1, AlarmRaisedV1, ServiceBookingRequestedV1
 from sc_core.db.uow import UnitOfWork
 from sc_core.places import Places, subscribe_places
 from sc_core.service import Runtime
@@ -27,5 +29,11 @@ def register(runtime: Runtime, cases: Cases, places: Places) -> None:
     @alarms.on(AlarmClearedV1)
     async def on_cleared(event: AlarmClearedV1, uow: UnitOfWork) -> None:
         await cases.alarm_cleared(uow, event)
+
+    bookings = runtime.consumer(name="bookings")
+
+    @bookings.on(ServiceBookingRequestedV1)
+    async def on_booking(event: ServiceBookingRequestedV1, uow: UnitOfWork) -> None:
+        await cases.open_from_booking(uow, event)
 
     subscribe_places(runtime, places, name="households")  # the consumer's name before v2

@@ -13,7 +13,12 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sc_contracts.events import AlarmAction, AlarmClearedV1, AlarmRaisedV1
+from sc_contracts.events import (
+    AlarmAction,
+    AlarmClearedV1,
+    AlarmRaisedV1,
+    ServiceBookingRequestedV1,
+)
 from sc_core.api import PageParams
 from sc_core.auth import Caller, Principal, in_scope
 from sc_core.db.engine import Database
@@ -28,6 +33,7 @@ from work_orders.domain.cases import NewCase, StepInput, parse_if_match
 from work_orders.usecases.lifecycle import Lifecycle, active_type, now_utc
 
 log = logging.getLogger(__name__)
+BOOKING_CASE_TYPE = "maintenance_booking"
 ALARM_CASE_TYPE = "alarm_dispatch"
 STAFF_SOURCES = {"hotline_ticket": "hotline", "patrol_issue": "patrol"}
 
@@ -250,6 +256,31 @@ class Cases:
             },
         )
         return await self.lifecycle.open(uow, new, actor_id=None)
+
+    async def open_from_booking(
+        self, uow: UnitOfWork, booking: ServiceBookingRequestedV1
+    ) -> WorkOrder:
+        """A service a resident booked at a service point in commerce: a maintenance booking
+        case (维修预约) of their household, reported by them, the booking's id as its
+        external reference (the inbox opens it once per event)."""
+        new = NewCase(
+            case_type=BOOKING_CASE_TYPE,
+            title=f"{booking.point_name}：{booking.service}"[:200],
+            description=booking.service,
+            community_id=booking.community_id,
+            building_id=booking.building_id,
+            household_id=booking.household_id,
+            source="booking",
+            reporter_id=booking.requested_by,
+            external_ref=booking.booking_id,
+            details={
+                "service_point_id": booking.service_point_id,
+                "point_kind": str(booking.point_kind),
+                "merchant_id": booking.merchant_id,
+                "preferred_at": booking.preferred_at.isoformat(),
+            },
+        )
+        return await self.lifecycle.open(uow, new, actor_id=booking.requested_by)
 
     async def alarm_cleared(self, uow: UnitOfWork, alarm: AlarmClearedV1) -> bool:
         """The alarm of a case was cleared: written on the case once (agreement 2)."""
