@@ -1,7 +1,7 @@
 """a community's property office and its telephone (issue 19 item 1)
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 
 Residents read their community with the property's contact (物业服务中心 and its
 number): public data, not personal.
@@ -10,8 +10,8 @@ number): public data, not personal.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
