@@ -6,6 +6,12 @@ export const ADMINS = ["community_admin", "platform_admin"];
 export const REGISTER_READERS = ["community_admin", "grid_worker", "police", "property_manager", "platform_admin"];
 export const HOUSEHOLD = ["resident", "tenant", "family"];
 export const AUDITORS = ["auditor", "platform_admin"];
+export const PARKING_STAFF = ["property_staff", "property_manager", "community_admin", "platform_admin"];
+export const PARKING_MANAGERS = ["property_manager", "community_admin", "platform_admin"];
+export const HALL_SIGNERS = ["community_admin", "gov_officer", "grid_worker", "platform_admin"];
+export const WELFARE_OFFICE = ["gov_officer", "community_admin", "platform_admin"];
+export const EVALUATION_READERS = ["property_staff", "property_manager", "grid_worker", "community_admin", "gov_officer", "auditor", "platform_admin"];
+export const EVALUATION_MANAGERS = ["property_manager", "community_admin", "gov_officer", "platform_admin"];
 export const DEVICE_READERS = [...STAFF, "gov_officer", "police"];
 
 export interface MenuItem {
@@ -69,6 +75,27 @@ export const MENU: MenuGroup[] = [
     items: [
       { name: "work-orders", path: "/work-orders", title: "menu.workOrders", roles: "any" },
       { name: "patrol", path: "/patrol", title: "menu.patrol", roles: [...STAFF, ...HOUSEHOLD] },
+    ],
+  },
+  {
+    title: "menu.parking",
+    icon: "Van",
+    items: [
+      { name: "parking-lots", path: "/parking/lots", title: "menu.parkingLots", roles: PARKING_STAFF },
+      { name: "parking-tariffs", path: "/parking/tariffs", title: "menu.parkingTariffs", roles: PARKING_STAFF },
+      { name: "vehicles", path: "/parking/vehicles", title: "menu.vehicles", roles: [...PARKING_STAFF, ...HOUSEHOLD] },
+      { name: "property-bills", path: "/payments/bills", title: "menu.propertyBills", roles: [...PARKING_STAFF, ...HOUSEHOLD] },
+      { name: "payment-orders", path: "/payments/orders", title: "menu.paymentOrders", roles: PARKING_STAFF },
+    ],
+  },
+  {
+    title: "menu.gov",
+    icon: "Stamp",
+    items: [
+      { name: "hall-inbox", path: "/gov/hall-inbox", title: "menu.hallInbox", roles: HALL_SIGNERS },
+      { name: "welfare", path: "/gov/welfare", title: "menu.welfare", roles: WELFARE_OFFICE },
+      { name: "surveys", path: "/evaluation/surveys", title: "menu.surveys", roles: EVALUATION_READERS },
+      { name: "indices", path: "/evaluation/indices", title: "menu.indices", roles: EVALUATION_READERS },
     ],
   },
   {

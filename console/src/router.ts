@@ -31,6 +31,15 @@ const pages: Record<string, () => Promise<unknown>> = {
   "broadcast-endpoints": () => import("@/domains/notification/EndpointsPage.vue"),
   sent: () => import("@/domains/notification/SentPage.vue"),
   audit: () => import("@/domains/audit/AuditPage.vue"),
+  "parking-lots": () => import("@/domains/parking-payment/LotsPage.vue"),
+  "parking-tariffs": () => import("@/domains/parking-payment/TariffsPage.vue"),
+  vehicles: () => import("@/domains/parking-payment/VehiclesPage.vue"),
+  "property-bills": () => import("@/domains/parking-payment/BillsPage.vue"),
+  "payment-orders": () => import("@/domains/parking-payment/OrdersPage.vue"),
+  "hall-inbox": () => import("@/domains/gov-affairs/HallInboxPage.vue"),
+  welfare: () => import("@/domains/gov-affairs/WelfarePage.vue"),
+  surveys: () => import("@/domains/evaluation/SurveysPage.vue"),
+  indices: () => import("@/domains/evaluation/IndicesPage.vue"),
 };
 
 const children: RouteRecordRaw[] = MENU.flatMap((group) =>

@@ -9,7 +9,7 @@ export type PostPath = Extract<WithPost, string>;
 export interface Column {
   key: string;
   label: string; // i18n key
-  kind?: "text" | "enum" | "place" | "time" | "date" | "bool" | "number" | "list" | "masked" | "account";
+  kind?: "text" | "enum" | "place" | "time" | "date" | "bool" | "number" | "list" | "masked" | "account" | "money" | "localized";
   dict?: string; // enum dictionary
   place?: PlaceKind;
   placeKindKey?: string; // the place kind is in this field of the row (a grant's scope_type)
@@ -21,6 +21,7 @@ export interface Filter {
   label: string;
   kind: "text" | "enum" | "bool" | "date" | "datetime" | "community" | "number";
   dict?: string;
+  required?: boolean; // community: the first of the caller's communities until another is picked (the API needs one)
 }
 
 export interface Field {
@@ -49,4 +50,5 @@ export interface ListConfig {
   fixedQuery?: Record<string, unknown>;
   create?: CreateConfig;
   exportName: string;
+  map?: (row: Record<string, any>) => Record<string, any>; // a row as the table and the export show it
 }
