@@ -19,6 +19,7 @@ from sc_contracts.events import (
     AlarmRaisedV1,
     ServiceBookingRequestedV1,
 )
+from sc_contracts.vocabulary import label
 from sc_core.api import PageParams
 from sc_core.auth import Caller, Principal, in_scope
 from sc_core.db.engine import Database
@@ -234,7 +235,11 @@ class Cases:
         household = (
             await self.places.household_in_room(uow, alarm.room_id) if alarm.room_id else None
         )
-        title = alarm.title or f"{alarm.alarm_type} ({alarm.severity})"
+        # untitled: the type and severity in words (烟雾告警（严重）), never their codes
+        title = alarm.title or (
+            f"{label('alarm_type', alarm.alarm_type, 'zh-CN')}告警"
+            f"（{label('severity', str(alarm.severity), 'zh-CN')}）"
+        )
         new = NewCase(
             case_type=code,
             title=title[:200],
