@@ -117,7 +117,7 @@ async def test_precomputed_energy_is_exact_before_and_after_late_data(
     assert await harness.wait_stored(4, device["id"]) == 4
     now = await stats("community", community)
     assert now == await households_added()
-    day3 = day_start(3).isoformat().replace("+00:00", "Z")
+    day3 = day_start(3).astimezone(SHANGHAI).isoformat()
     day3_key = next(k for k in before if k.startswith(day3[:13]))
     assert now[day3_key] == round(before[day3_key] + 0.6, 6)
     await wait_refreshed(harness, community)
@@ -137,3 +137,46 @@ async def test_precomputed_energy_is_exact_before_and_after_late_data(
             for start, v in (await stats("household", f"{community}-h{b}{h}")).items():
                 b1[start] = round(b1.get(start, 0.0) + v, 6)
     assert await stats("building", f"{community}-b1") == b1
+
+
+async def test_an_app_asks_for_calendar_days_and_reads_them_in_the_communitys_zone(
+    harness: Harness, community: str
+) -> None:
+    """from=2026-12-01&to=2026-12-03: three Shanghai days, bucket starts at +08:00 midnights
+    (issue 19 item 3); a date the app got wrong is a problem+json, not a 500."""
+    admin = harness.admin(community)
+    meter = await harness.create_device(
+        community, "wm-dates", "water_meter", building_id=f"{community}-b9",
+        household_id=f"{community}-h99",
+    )  # fmt: skip
+    body = [
+        {"ts": ms(day_start(d) + timedelta(hours=1)),
+         "values": {"totalWaterConsumption": 10.0 + (3 - d)}}
+        for d in (3, 2, 1)
+    ]  # fmt: skip
+    url = f"/api/v1/{meter['access_token']}/telemetry"
+    assert (await harness.client.post(url, json=body)).json()["accepted"] == 3
+    assert await harness.wait_stored(3, meter["id"]) == 3
+    first, last = (
+        day_start(3).astimezone(SHANGHAI).date(),
+        day_start(1).astimezone(SHANGHAI).date(),
+    )
+    params = {"kind": "water", "scope": "building", "id": f"{community}-b9", "period": "day"}
+    answer = await harness.client.get(
+        "/api/v1/energy",
+        params={**params, "from": first.isoformat(), "to": last.isoformat()},
+        headers=admin,
+    )
+    assert answer.status_code == 200, answer.text
+    stats = answer.json()
+    assert stats["timezone"] == "Asia/Shanghai"
+    starts = [b["start"] for b in stats["buckets"]]
+    assert starts == [f"{first + timedelta(days=n)}T00:00:00+08:00" for n in range(3)]
+    assert stats["total"] == 2.0  # the rises after the first reading; the last day included
+    wrong = await harness.client.get(
+        "/api/v1/energy", params={**params, "from": "12/01/2026", "to": last.isoformat()},
+        headers={**admin, "Accept-Language": "zh-CN"},
+    )  # fmt: skip
+    assert wrong.status_code == 422
+    assert wrong.headers["content-type"].startswith("application/problem+json")
+    assert wrong.json()["code"] == "request.bad_date" and "日期" in wrong.json()["detail"]

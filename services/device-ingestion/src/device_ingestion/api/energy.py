@@ -15,13 +15,13 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from pydantic import AwareDatetime
 
 from device_ingestion.api.deps import PartsDep
 from device_ingestion.api.schemas import EnergyScope, EnergyStats
 from device_ingestion.usecases.energy import read_energy
 from sc_core.api import AuditorDep, UnitOfWorkDep
 from sc_core.auth import CurrentPrincipal
+from sc_core.dates import parse_instant
 
 router = APIRouter(prefix="/api/v1", tags=["energy"])
 
@@ -37,13 +37,31 @@ async def energy(
     scope: EnergyScope,
     id: Annotated[str, Query(min_length=1, max_length=64)],
     period: Literal["day", "month", "year"],
-    from_: Annotated[AwareDatetime, Query(alias="from")],
-    to: AwareDatetime,
+    from_: Annotated[
+        str,
+        Query(
+            alias="from",
+            max_length=40,
+            description="A date (2026-12-01: that day's start in the community's time zone) "
+            "or an ISO 8601 date-time.",
+        ),
+    ],
+    to: Annotated[
+        str,
+        Query(
+            max_length=40,
+            description="A date (2026-12-31: included, up to the next midnight) or a date-time.",
+        ),
+    ],
 ) -> EnergyStats:
     """A household's figures: its members and the staff serving its place, every read
     audited (``energy.read_sensitive``); a unit's, building's or community's: anyone in
-    that scope."""
+    that scope. Days, months and years are calendar periods in the community's time zone
+    (``COMMUNITY_TIMEZONE``, Asia/Shanghai), and bucket starts are answered in it."""
+    tz = parts.settings.community_timezone
+    start = parse_instant(from_, tz, field="from")
+    end = parse_instant(to, tz, end=True, field="to")
     return await read_energy(
         uow, auditor, parts.catalogue, principal, request,
-        kind=kind, scope=scope, id=id, period=period, from_=from_, to=to,
+        kind=kind, scope=scope, id=id, period=period, from_=start, to=end, tz=tz,
     )  # fmt: skip

@@ -127,4 +127,5 @@ class EnergyStats(BaseModel):
     unit: str | None
     meters: int
     total: float
+    timezone: str = Field(default="Asia/Shanghai", description="The zone of the bucket starts")
     buckets: list[Bucket]

@@ -18,6 +18,7 @@ from device_ingestion.domain.catalogue import Catalogue
 from device_ingestion.energy import consumption_cte
 from sc_core.audit import Auditor
 from sc_core.auth import Principal
+from sc_core.dates import local
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Forbidden, NotFound, Problem
 
@@ -61,6 +62,7 @@ async def read_energy(
     period: str,
     from_: datetime,
     to: datetime,
+    tz: str = "UTC",
 ) -> EnergyStats:
     if to <= from_:
         raise Problem(422, "energy.bad_range", "'to' must be after 'from'")
@@ -139,7 +141,8 @@ async def read_energy(
         unit=unit,
         meters=meters,
         total=round(sum(b.consumption for b in buckets), 6),
-        buckets=buckets,
+        timezone=tz,
+        buckets=[Bucket(start=local(b.start, tz), consumption=b.consumption) for b in buckets],
     )
 
 
