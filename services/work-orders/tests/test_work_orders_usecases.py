@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from sc_contracts.events import AlarmClearedV1, AlarmRaisedV1, ServiceBookingRequestedV1
 from sc_core.auth import Caller, Grant, Principal
+from sc_core.bus.testing import feed_longest
 from sc_core.db.migrate import upgrade
 from sc_core.service import Runtime
 from wo_helpers import make_settings
@@ -167,3 +168,13 @@ async def test_a_booking_in_commerce_opens_a_maintenance_case_the_household_foll
     assert [t for _, t, _ in await _outbox(runtime, str(case.id))] == [
         "community.workorder.changed.v1"
     ]
+
+
+async def test_every_consumer_takes_the_longest_valid_events(
+    kit: tuple[Runtime, UseCases],
+) -> None:
+    """No schema-valid event is dead-lettered by a column narrower than its contract
+    (issue 18): each consumer gets the longest valid event of each type it handles."""
+    runtime, _ = kit
+    fed = await feed_longest(runtime)
+    assert ("alarms", "community.alarm.raised.v1") in fed
