@@ -75,6 +75,18 @@ def rows(data: dict[str, Any]) -> list[tuple[str, str, str]]:
                 f"{notification.get('lost', 0)} lost",
             )
         )
+    gate = _get(data, "parking_gate")
+    if gate and gate.get("read_to_open_door"):
+        r = gate["read_to_open_door"]
+        out.append(
+            (
+                f"parking gate: ANPR read -> open_door at {gate.get('reads_per_s')} reads/s",
+                f"p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, {gate.get('lost', 0)} lost "
+                f"(service {gate.get('service_cpu_per_s')} core, "
+                f"machine {gate.get('machine_busy', 0):.0%} busy)",
+                f"goal p99 <= {gate.get('goal_p99_ms', 300)} ms; {gate.get('pinning', '')}",
+            )
+        )
     out.extend(api_rows(data))
     return out
 
