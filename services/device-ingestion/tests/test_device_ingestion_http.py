@@ -203,7 +203,9 @@ async def test_rollups_equal_the_raw_data_recomputed_after_late_readings(
     assert await harness.sql(ROLLUP_STORED, d=device["id"]) == stored
 
 
-async def test_gate_passages_become_passage_events_once(harness: Harness, community: str) -> None:
+async def test_gate_passages_granted_or_refused_become_passage_events_once(
+    harness: Harness, community: str
+) -> None:
     gate = await harness.create_device(community, "gate-n", "gate")
     url = f"/api/v1/{gate['access_token']}/telemetry"
     at = NOW - timedelta(seconds=30)
@@ -229,9 +231,14 @@ async def test_gate_passages_become_passage_events_once(harness: Harness, commun
     events = [
         json.loads(r.payload) for r in rows if json.loads(r.payload)["device_id"] == gate["id"]
     ]
-    assert [(e["method"], e["direction"], e["face_id"], e["plate"]) for e in events] == [
-        ("face", "in", "f-1", None),
-        ("plate", "out", None, "沪A12345"),
+    # every attempt, granted or refused (the card refused is a passage record too)
+    assert [
+        (e["method"], e["direction"], e["face_id"], e["card_no"], e["plate"], e["granted"])
+        for e in events
+    ] == [
+        ("face", "in", "f-1", None, None, True),
+        ("card", "unknown", None, "c-9", None, False),
+        ("plate", "out", None, None, "沪A12345", True),
     ]
     assert events[0]["community_id"] == community
     assert events[0]["passage_id"] == f"{gate['id']}:{ms(at)}"

@@ -212,6 +212,7 @@ async def test_passages_are_stored_and_a_person_is_traced_back(kit: IdentityKit)
             "passage_id": f"{run}-3",
             "method": "face",
             "face_id": "face-someone-else",
+            "granted": False,  # an unknown face, refused: recorded and traceable too
             "ts": (now - timedelta(hours=2)).isoformat(),
         },
     ]
@@ -234,7 +235,10 @@ async def test_passages_are_stored_and_a_person_is_traced_back(kit: IdentityKit)
     by_face = await kit.as_(
         "police", "GET", "/api/v1/passages", params={"face_id": "face-someone-else"}
     )
-    assert [p["face_id"] for p in by_face.json()["items"]] == ["face-someone-else"]
+    assert [(p["face_id"], p["granted"]) for p in by_face.json()["items"]] == [
+        ("face-someone-else", False)
+    ]
+    assert all(p["granted"] for p in traced.json()["items"])
     too_broad = await kit.as_("police", "GET", "/api/v1/passages")
     assert too_broad.status_code == 422 and too_broad.json()["code"] == "passage.query_too_broad"
     refused = await kit.as_("property_staff", "GET", "/api/v1/passages", params={"face_id": "x"})

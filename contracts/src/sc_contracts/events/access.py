@@ -30,7 +30,7 @@ class PassageMethod(StrEnum):
 
 
 class PassageRecordedV1(EventData):
-    """A door or gate let someone (or a vehicle) through."""
+    """Someone (or a vehicle) passed a door or gate, or was refused there (``granted``)."""
 
     passage_id: str = Field(min_length=1, description="Unique id; consumers dedupe on it.")
     device_id: str = Field(min_length=1, description="Reader or camera (message key).")
@@ -48,3 +48,8 @@ class PassageRecordedV1(EventData):
         default=None, description="Person id in identity when the device knows it."
     )
     pass_id: str | None = Field(default=None, description="Visitor pass id for a QR passage.")
+    granted: bool = Field(
+        default=True,
+        description="False when the device refused the attempt (an unknown face, a card "
+        "not allowed): every attempt is recorded.",
+    )

@@ -1,8 +1,8 @@
-"""Passages: a gate's reading with a ``passageType`` (and not ``granted: false``) is a
-person or vehicle going through; it becomes ``community.access.passage_recorded.v1`` on
-``access.passages.v1`` (written to the outbox with the stored reading, once). Its
-``door_id`` is the gate device's ``door_id`` (set at registration: identity's door id),
-else the device's own id."""
+"""Passages: a gate's reading with a ``passageType`` is a person or vehicle going
+through, or refused there (``granted: false``: every attempt is recorded and traceable).
+It becomes ``community.access.passage_recorded.v1`` on ``access.passages.v1`` (written
+to the outbox with the stored reading, once). Its ``door_id`` is the gate device's
+``door_id`` (set at registration: identity's door id), else the device's own id."""
 
 from __future__ import annotations
 
@@ -35,8 +35,6 @@ def passages(
         values = ev.values
         if ev.device_type != "gate" or (ev.device_id, ev.ts) not in fresh:
             continue
-        if values.get("granted") is False:
-            continue
         method = _METHOD.get(str(values.get("passageType")), "other")
         credential = values.get("credentialId")
         out.append(
@@ -55,6 +53,7 @@ def passages(
                 "plate": values.get("plateNumber"),
                 "person_id": None,
                 "pass_id": credential if method == "qr" else None,
+                "granted": values.get("granted") is not False,
             }
         )
         fresh.discard((ev.device_id, ev.ts))

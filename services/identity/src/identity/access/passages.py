@@ -49,6 +49,7 @@ async def record(event: CloudEvent, uow: UnitOfWork | None) -> None:
         "pass_id": data.pass_id,
         "direction": data.direction.value,
         "method": data.method.value,
+        "granted": data.granted,
         "occurred_at": data.ts,
         "recorded_at": datetime.now(UTC),
     }

@@ -113,4 +113,5 @@ class PassageRead(BaseModel):
     pass_id: str | None
     direction: str
     method: str
+    granted: bool = Field(description="False when the door refused the attempt.")
     occurred_at: datetime

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from identity.db.base import Base, IdMixin, utcnow
@@ -60,5 +60,7 @@ class Passage(Base):
     pass_id: Mapped[str | None] = mapped_column(String(64))
     direction: Mapped[str] = mapped_column(String(8))
     method: Mapped[str] = mapped_column(String(16))
+    # refused attempts are passages too (an unknown face at the gate): traceable
+    granted: Mapped[bool] = mapped_column(server_default=text("true"))
     occurred_at: Mapped[datetime]
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
