@@ -6,7 +6,9 @@ stack `make run` starts (the session's `gateway_url`; its console is built by th
   photo that then shows in the case's timeline;
 - a resident sees their own household and its members, and nobody else's;
 - the big screen renders its panels with the overview's live numbers and the map;
-- an auditor verifies today's audit chain.
+- an auditor verifies today's audit chain;
+- a parking manager reads a car park's free spaces drop when a car enters, and the month's
+  bills with their collection rate.
 
 Screenshots of the main pages go to tests-e2e/artifacts/ (gitignored). Every wait is a
 Playwright expectation with a generous bound; nothing sleeps.
@@ -15,6 +17,7 @@ Playwright expectation with a generous bound; nothing sleeps.
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -216,3 +219,79 @@ def test_an_auditor_verifies_todays_chain(browser: Browser, gateway_url: str) ->
     page.get_by_test_id("verify").click()
     expect(page.get_by_test_id("verify-result")).to_contain_text("校验通过")
     shot(page, "audit")
+
+
+def test_parking_staff_see_a_car_park_s_free_spaces_drop_when_a_car_enters(
+    browser: Browser, gateway_url: str, login: Any
+) -> None:
+    """The car park page shows the gate's count: a temporary car read at a new entry camera
+    takes one space, and the manager reads it in the table (剩余车位) after a search."""
+    manager = login("property_manager")
+    with httpx.Client(base_url=gateway_url, timeout=30, headers=manager) as api:
+        community = home_of(api, login("resident"))["community_id"]
+
+        def lot() -> dict[str, Any]:
+            r = api.get("/api/v1/parking/lots", params={"community_id": community})
+            assert r.status_code == 200, r.text
+            return dict(next(x for x in r.json() if x["name"] == "幸福里地面停车场"))
+
+        before = lot()
+        page = signed_in(browser, gateway_url, "property_manager")
+        expect(page.get_by_test_id("menu-parking-lots")).to_be_attached()
+        expect(page.get_by_test_id("menu-welfare")).to_have_count(0)  # the civil office's
+        page.goto("/console/parking/lots")
+        row = page.locator(".el-table__row", has_text="幸福里地面停车场")
+        expect(row.get_by_test_id("lot-free")).to_have_text(str(before["free"]))
+        expect(row).to_contain_text(str(before["capacity"]))
+
+        camera = f"E2E-CAM-{uuid.uuid4().hex[:6].upper()}"
+        gate = api.post(
+            "/api/v1/parking/gates",
+            json={
+                "lot_id": before["id"],
+                "name": "北门入口",
+                "direction": "entry",
+                "camera_id": camera,
+                "barrier_device_id": camera.replace("CAM", "BARRIER"),
+            },
+        )
+        assert gate.status_code == 201, gate.text
+        plate = f"京Q{uuid.uuid4().int % 100000:05d}"
+        stamp = {"Timeval": {"sec": int(time.time()), "usec": 0}}
+        read = {
+            "AlarmInfoPlate": {
+                "serialno": camera,
+                "result": {
+                    "PlateResult": {
+                        "license": plate,
+                        "colorType": 1,
+                        "confidence": 96,
+                        "timeStamp": stamp,
+                    }
+                },
+            }
+        }
+        r = api.post(
+            f"/api/v1/parking/anpr/{gate.json()['camera_token']}/alarm-info-plate", json=read
+        )
+        assert r.status_code == 200, r.text
+        after = lot()
+        assert after["free"] == before["free"] - 1, (before, after)
+
+        page.get_by_role("button", name="查询").click()
+        expect(row.get_by_test_id("lot-free")).to_have_text(str(after["free"]))
+        shot(page, "parking-lots")
+
+        # the month's bills and the collection rate (收缴率), as the API counts them
+        period = api.get("/api/v1/property-bills", params={"limit": 1}).json()["items"][0]["period"]
+        rate = api.get(
+            "/api/v1/property-bills/collection",
+            params={"community_id": community, "period": period},
+        ).json()
+        page.goto("/console/payments/bills")
+        expect(page.get_by_test_id("paid-bills")).to_have_text(
+            f"已缴 {rate['paid_bills']} / {rate['bills']} 户"
+        )
+        expect(page.get_by_test_id("list")).to_contain_text(period)
+        expect(page.get_by_test_id("list")).to_contain_text("¥")
+        shot(page, "property-bills")
