@@ -88,7 +88,7 @@ class Fixtures:
 
     async def room_body(self, _: Any = None) -> dict[str, Any]:
         return {
-            "json": {"unit_id": str(self.kit.ids["unit1-1"]), "floor": 7, "code": self._code("7")}
+            "json": {"unit_id": str(self.kit.ids["unit1-1"]), "floor": 6, "code": self._code("7")}
         }
 
     async def person_body(self, _: Any = None) -> dict[str, Any]:
@@ -97,7 +97,7 @@ class Fixtures:
                 "name": "新成员",
                 "household_id": str(self.kit.ids["household1-1-101"]),
                 "relation": "family",
-                "id_number": f"11010520200101{next(self.n):04d}",
+                "id_number": _id_number(f"11010520200101{next(self.n) % 1000:03d}"),
             }
         }
 
@@ -169,3 +169,9 @@ class Fixtures:
 
 
 _ = uuid
+
+
+def _id_number(first17: str) -> str:
+    from sc_core.validators import id_number_check_char
+
+    return first17 + id_number_check_char(first17)

@@ -41,7 +41,7 @@ async def test_a_grid_worker_sees_only_her_grid(kit: IdentityKit) -> None:
     assert outside.status_code == 403
     households = (await kit.as_("grid_worker", "GET", "/api/v1/households")).json()["items"]
     assert {h["name"] for h in households} == {"1-1-101", "1-2-201"}
-    body = {"name": "新来的", "relation": "tenant", "id_number": "11010519990101000X"}
+    body = {"name": "新来的", "relation": "tenant", "id_number": "110105199901010008"}
     mine = {**body, "household_id": str(kit.ids["household1-2-201"])}
     assert (await kit.as_("grid_worker", "POST", "/api/v1/persons", json=mine)).status_code == 201
     theirs = {**body, "household_id": str(kit.ids["household2-2-302"]), "id_number": None}
@@ -203,11 +203,11 @@ async def test_a_resident_registers_herself_and_her_family(kit: IdentityKit) -> 
         "household_id": home,
         "relation": "owner",
         "is_self": True,
-        "id_number": "110105199505050505",
+        "id_number": "11010519950505050X",
     }
     response = await kit.as_("newcomer", "POST", "/api/v1/persons", json=me)
     assert response.status_code == 201, response.text
-    assert response.json()["id_number"] == "110105199505050505"  # her own: unmasked
+    assert response.json()["id_number"] == "11010519950505050X"  # her own: unmasked
     whoami = (await kit.as_("newcomer", "GET", "/api/v1/me")).json()
     assert whoami["person_id"] == response.json()["id"]
     child = {"name": "孙小宝", "household_id": home, "relation": "family"}
@@ -264,3 +264,34 @@ async def test_a_resident_reads_the_places_they_live_in_and_me_labels_the_home(
     assert (
         await kit.as_("tenant", "GET", f"/api/v1/buildings/{home['building_id']}")
     ).status_code == 403
+
+
+async def test_bad_identifiers_and_floors_are_refused_with_a_code_per_field(
+    kit: IdentityKit,
+) -> None:
+    """Issue 19 item 4: what the issue saw accepted is now a 422 naming field and reason."""
+    household = str(kit.ids["household1-1-101"])
+    for id_number, code in (
+        ("110105199901010007", "id_number.check_digit"),  # the right one ends in 8
+        ("110105199902300004", "id_number.birth_date"),  # 30 February
+    ):
+        body = {"name": "错号", "relation": "family", "household_id": household}
+        refused = await kit.as_(
+            "community_admin", "POST", "/api/v1/persons", json={**body, "id_number": id_number}
+        )
+        assert refused.status_code == 422, refused.text
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        [error] = refused.json()["errors"]
+        assert error["type"] == code and error["field"].endswith("id_number"), error
+    phone = await kit.as_(
+        "community_admin", "POST", "/api/v1/persons",
+        json={"name": "错号", "relation": "family", "household_id": household, "phone": "12345"},
+    )  # fmt: skip
+    assert phone.status_code == 422
+    assert phone.json()["errors"][0]["type"] == "mobile.format"
+    floor9 = await kit.as_(
+        "community_admin", "POST", "/api/v1/rooms",
+        json={"unit_id": str(kit.ids["unit1-1"]), "floor": 9, "code": "901"},
+    )  # fmt: skip
+    assert floor9.status_code == 422 and floor9.json()["code"] == "room.floor_out_of_range"
+    assert "1 至 6" in floor9.json()["detail"]  # zh-CN first

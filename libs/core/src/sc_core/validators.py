@@ -16,6 +16,7 @@ error ``type`` (``request.validation_failed`` lists it per field).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
@@ -27,10 +28,12 @@ __all__ = [
     "IdNumber",
     "IdNumberInfo",
     "InvalidIdentifier",
+    "MobileNumber",
     "UnifiedSocialCreditCode",
     "UsccInfo",
     "id_number_check_char",
     "parse_id_number",
+    "parse_mobile",
     "parse_uscc",
     "uscc_check_char",
 ]
@@ -244,3 +247,35 @@ IdNumber = Annotated[str, BeforeValidator(_normalise), _pydantic(parse_id_number
 
 UnifiedSocialCreditCode = Annotated[str, BeforeValidator(_normalise), _pydantic(parse_uscc)]
 """A GB 32100 unified social credit code, upper-cased; refused with ``uscc.*``."""
+
+
+# --- mainland mobile numbers ---------------------------------------------------------------
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def parse_mobile(value: str) -> str:
+    """A mainland China mobile number (11 digits, 13x-19x), without spaces, dashes or +86."""
+    digits = re.sub(r"[\s\-()]", "", value)
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    if not _MOBILE.match(digits):
+        raise InvalidIdentifier(
+            "mobile.format",
+            "手机号码应为11位中国大陆手机号（如 13800000000）",
+            "A mobile number is 11 digits starting 13-19 (mainland China)",
+        )
+    return digits
+
+
+def _mobile(value: str) -> str:
+    try:
+        return parse_mobile(value)
+    except InvalidIdentifier as exc:
+        raise PydanticCustomError(exc.code, str(exc)) from None
+
+
+MobileNumber = Annotated[str, AfterValidator(_mobile)]
+"""A mainland mobile number, normalised to its 11 digits; refused with ``mobile.format``."""

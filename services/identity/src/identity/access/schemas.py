@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from sc_core.privacy import Sensitive
+from sc_core.validators import MobileNumber
 
 
 class DoorCreate(BaseModel):
@@ -51,7 +52,7 @@ class DoorOpened(BaseModel):
 class PassCreate(BaseModel):
     household_id: uuid.UUID
     visitor_name: str = Field(min_length=1, max_length=100)
-    visitor_phone: str | None = Field(default=None, min_length=5, max_length=32)
+    visitor_phone: MobileNumber | None = None
     plate: str | None = Field(default=None, min_length=2, max_length=16)
     valid_from: datetime | None = Field(default=None, description="Default: now.")
     valid_until: datetime

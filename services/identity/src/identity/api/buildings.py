@@ -247,6 +247,15 @@ async def create_room(
     unit = await repo.get_or_404(uow.session, Unit, body.unit_id)
     scope.ensure(repo.places(unit))
     building = await repo.get_or_404(uow.session, Building, unit.building_id)
+    if body.floor == 0 or body.floor > building.floors:
+        raise Problem(
+            422,
+            "room.floor_out_of_range",
+            f"{building.name} has floors 1 to {building.floors} (and basements -1 to -5)",
+            zh=f"{building.name}共{building.floors}层：楼层应为 1 至 {building.floors}"
+            "（地下层 -1 至 -5）",
+            floors=building.floors,
+        )
     community = await repo.get_or_404(uow.session, Community, unit.community_id)
     code = f"{community.code}-{building.code}-{unit.code}-{body.code}"
     room = Room(

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from identity.roles import Role
 from sc_core.auth import ScopeType
 from sc_core.privacy import Sensitive
+from sc_core.validators import MobileNumber
 
 Secret = Annotated[str, Field(min_length=1, max_length=256)]
 Name = Annotated[str, Field(min_length=1, max_length=64)]
@@ -101,7 +102,7 @@ class AccountCreate(BaseModel):
     username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
     display_name: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=8, max_length=256)
-    mobile: str | None = Field(default=None, min_length=5, max_length=32)
+    mobile: MobileNumber | None = None
     person_id: uuid.UUID | None = None
     grants: list[GrantBody] = Field(default_factory=list, max_length=20)
 

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sc_core import validators
 from sc_core.privacy import Grade, Sensitive
 from sc_core.schema import Omittable
 
@@ -194,8 +195,9 @@ class ResidencyRead(Orm):
     moved_out_on: date | None
 
 
-IdNumber = Annotated[str, Field(min_length=6, max_length=32, pattern=r"^[0-9A-Za-z]+$")]
-Phone = Annotated[str, Field(min_length=5, max_length=32, pattern=r"^[0-9+\- ()]+$")]
+# GB 11643 (check character, birth date) and mainland mobile numbers: sc_core.validators
+IdNumber = Annotated[validators.IdNumber, Field(max_length=18)]
+Phone = Annotated[validators.MobileNumber, Field(max_length=32)]
 FaceId = Annotated[str, Field(min_length=4, max_length=128)]
 
 
