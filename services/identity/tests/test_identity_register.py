@@ -295,3 +295,12 @@ async def test_bad_identifiers_and_floors_are_refused_with_a_code_per_field(
     )  # fmt: skip
     assert floor9.status_code == 422 and floor9.json()["code"] == "room.floor_out_of_range"
     assert "1 至 6" in floor9.json()["detail"]  # zh-CN first
+
+
+async def test_a_name_prefix_finds_people_in_scope_only(kit: IdentityKit) -> None:
+    """孙 finds 孙丽; a resident's prefix search stays inside her household (issue 19, 4)."""
+    assert await names(kit, "resident", "/api/v1/persons", name="张") == {"张伟", "张小明"}
+    assert await names(kit, "resident", "/api/v1/persons", name="王") == set()  # the tenant's
+    staff_sees = await names(kit, "community_admin", "/api/v1/persons", name="王")
+    assert staff_sees and all(n.startswith("王") for n in staff_sees)  # masked as before
+    assert await names(kit, "community_admin", "/api/v1/persons", name="%") == set()  # literal

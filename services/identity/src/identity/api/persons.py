@@ -98,7 +98,10 @@ async def list_persons(
     current: Annotated[bool, Query(description="only people living there now")] = True,
     id_number: Annotated[str | None, Query(max_length=32)] = None,
     phone: Annotated[str | None, Query(max_length=32)] = None,
-    name: Annotated[str | None, Query(max_length=100)] = None,
+    name: Annotated[
+        str | None,
+        Query(max_length=100, description="A name or its beginning (孙 finds 孙丽): in scope"),
+    ] = None,
 ) -> Page[PersonRead]:
     lives = [Residency.person_id == Person.id, residency_scope(scope)]
     if household_id is not None:
@@ -109,7 +112,7 @@ async def list_persons(
         lives.append(Residency.moved_out_on.is_(None))
     query = select(Person).where(exists().where(*lives), *_search_filters(scope, id_number, phone))
     if name:
-        query = query.where(Person.name == name)
+        query = query.where(Person.name.startswith(name.strip(), autoescape=True))
     rows, total = await fetch_page(
         uow.session, query.order_by(Person.created_at, Person.id), paging
     )
