@@ -118,6 +118,12 @@ def cases(f: Fixtures) -> list[Case]:
             json={"display_name": "volunteer"},
         ),
         Case("POST", f"/api/v1/accounts/{i['account:volunteer']}/unlock", ADMINS),
+        Case(  # a reveal: roles whose grade covers a mobile (not platform_admin's)
+            "POST",
+            f"/api/v1/accounts/{i['account:resident']}/reveal",
+            {"community_admin"},  # type: ignore[arg-type]
+            json={"field": "mobile", "purpose": "核实身份 verify identity"},
+        ),
         Case("POST", "/api/v1/service-accounts", {"platform_admin"}, ok=201, setup=f.service_body),  # type: ignore[arg-type]
         Case("GET", "/api/v1/grants", ADMINS),
         Case("POST", "/api/v1/grants", ADMINS, ok=201, setup=f.grant_body),
@@ -170,6 +176,12 @@ def cases(f: Fixtures) -> list[Case]:
         Case("POST", "/api/v1/persons/{id}/move-in", PERSON_WRITERS, setup=f.move_in),
         Case("POST", "/api/v1/persons/{id}/move-out", PERSON_WRITERS, setup=f.move_out),
         Case("GET", f"/api/v1/persons/{zw}/residencies", PLACE_READERS | HOME_A),
+        Case(
+            "POST",
+            f"/api/v1/persons/{zw}/reveal",
+            (PLACE_READERS - {"platform_admin"}) | HOME_A,
+            json={"field": "phone", "purpose": "联系住户 call the resident"},
+        ),
         Case("GET", "/api/v1/doors", PLACE_READERS | HOUSEHOLD),
         Case("POST", "/api/v1/doors", PLACE_WRITERS, ok=201, setup=f.door_body),
         Case("GET", f"/api/v1/doors/{door_b1}", PLACE_READERS | HOME_A),
@@ -195,6 +207,14 @@ def cases(f: Fixtures) -> list[Case]:
             HOME_A | STAFF_PASSES,
             setup=f.visitor_pass,
             consumes=False,
+        ),
+        Case(
+            "POST",
+            "/api/v1/visitor-passes/{id}/reveal",
+            HOME_A | STAFF_PASSES,
+            setup=f.visitor_pass,
+            consumes=False,
+            json={"field": "visitor_phone", "purpose": "联系访客 call the visitor"},
         ),
         Case(
             "DELETE",

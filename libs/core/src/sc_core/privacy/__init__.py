@@ -23,6 +23,14 @@ from sc_core.privacy.masking import (
     mask_text,
     mask_value,
 )
+from sc_core.privacy.reveal import (
+    LISTED_MASKED_KINDS,
+    Revealed,
+    RevealRequest,
+    mask_listed,
+    reveal_detail,
+    revealable,
+)
 from sc_core.privacy.sensitive import DEFAULT_KIND_GRADES, Sensitive, mask_model, sensitive_fields
 
 __all__ = [
@@ -30,10 +38,13 @@ __all__ = [
     "DEFAULT_KIND_GRADES",
     "DEFAULT_ROLE_GRADES",
     "KNOWN_ROLES",
+    "LISTED_MASKED_KINDS",
     "DecryptionError",
     "EncryptedString",
     "FieldCipher",
     "Grade",
+    "RevealRequest",
+    "Revealed",
     "Sensitive",
     "configure_cipher",
     "desensitise",
@@ -43,6 +54,7 @@ __all__ = [
     "mask_email",
     "mask_face_id",
     "mask_id_number",
+    "mask_listed",
     "mask_mobile",
     "mask_model",
     "mask_name",
@@ -51,5 +63,7 @@ __all__ = [
     "mask_value",
     "normalise_for_index",
     "reset_cipher",
+    "reveal_detail",
+    "revealable",
     "sensitive_fields",
 ]

@@ -26,6 +26,7 @@ from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.audit import Auditor
 from sc_core.auth import Principal, require_roles
 from sc_core.db.uow import UnitOfWork
+from sc_core.privacy import Revealed, RevealRequest, reveal_detail, revealable
 
 router = APIRouter(tags=["accounts"])
 Admin = Annotated[Principal, Depends(require_roles(*sorted(ACCOUNT_ADMINS)))]
@@ -96,21 +97,76 @@ async def create_account(
 async def list_accounts(
     admin: Admin,
     uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
     paging: Paging,
     username: Annotated[str | None, Query(max_length=64, description="prefix")] = None,
 ) -> Page[AccountRead]:
+    """Mobiles masked for every role (reveal one with a purpose); the read is audited."""
     query = select(Account).where(acc.visible_clause(admin)).order_by(Account.username)
     if username:
         query = query.where(Account.username.startswith(username, autoescape=True))
     rows, total = await fetch_page(uow.session, query, paging)
     grants = await acc.grants_of(uow, [a.id for a in rows])
-    return Page.of([acc.read(a, grants[a.id], admin) for a in rows], total, paging)
+    await _audit_read(auditor, admin, request, None, {"count": str(len(rows))})
+    return Page.of([acc.read(a, grants[a.id], admin, listing=True) for a in rows], total, paging)
 
 
 @router.get("/api/v1/accounts/{account_id}", summary="One account and its grants")
-async def get_account(account_id: uuid.UUID, admin: Admin, uow: UnitOfWorkDep) -> AccountRead:
+async def get_account(
+    account_id: uuid.UUID, admin: Admin, uow: UnitOfWorkDep, auditor: AuditorDep, request: Request
+) -> AccountRead:
     account = await acc.load_visible(uow, admin, account_id)
-    return acc.read(account, (await acc.grants_of(uow, [account.id]))[account.id], admin)
+    read = acc.read(account, (await acc.grants_of(uow, [account.id]))[account.id], admin)
+    shown = read.mobile is not None and read.mobile == account.mobile
+    await _audit_read(auditor, admin, request, account, {"mobile_shown": str(shown).lower()})
+    return read
+
+
+@router.post(
+    "/api/v1/accounts/{account_id}/reveal",
+    summary="Show an account's mobile, for a stated purpose (audited)",
+)
+async def reveal_account(
+    account_id: uuid.UUID,
+    body: RevealRequest,
+    admin: Admin,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
+) -> Revealed:
+    account = await acc.load_visible(uow, admin, account_id)
+    own = str(account.id) == admin.subject
+    revealable(AccountRead, body.field, admin.grade, self_or_household=own)
+    await auditor.within(
+        uow,
+        action="account.reveal",
+        resource_type="account",
+        resource_id=str(account.id),
+        principal=admin,
+        request=request,
+        detail=reveal_detail(body),
+    )
+    await uow.commit()
+    return Revealed(field=body.field, value=getattr(account, body.field))
+
+
+async def _audit_read(
+    auditor: AuditorDep,
+    admin: Principal,
+    request: Request,
+    account: Account | None,
+    detail: dict[str, str],
+) -> None:
+    """Reads of accounts (who holds which role, their mobiles) are audited."""
+    await auditor.record(
+        action="account.read_sensitive",
+        resource_type="account",
+        resource_id=str(account.id) if account else None,
+        principal=admin,
+        request=request,
+        detail=detail,
+    )
 
 
 @router.patch("/api/v1/accounts/{account_id}", summary="Rename, disable or link to a person")

@@ -17,6 +17,7 @@ from identity.api.persons import (
 )
 from identity.db.register import Household, Person, Residency
 from identity.register import people, repo
+from identity.register.present import audit_history
 from identity.register.schemas import MoveIn, MoveOut, PersonRead, ResidencyRead
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.errors import Conflict, Problem
@@ -93,10 +94,16 @@ async def move_out(
 
 @router.get("/api/v1/persons/{person_id}/residencies", summary="Where the person lived, and when")
 async def residencies(
-    person_id: uuid.UUID, scope: Readers, uow: UnitOfWorkDep, paging: Paging
+    person_id: uuid.UUID,
+    scope: Readers,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
+    paging: Paging,
 ) -> Page[ResidencyRead]:
     person = await load_person(uow, scope, person_id)
     query = select(Residency).where(Residency.person_id == person.id, residency_scope(scope))
     order = (Residency.moved_in_on, Residency.created_at)
     rows, total = await fetch_page(uow.session, query.order_by(*order), paging)
+    await audit_history(auditor, scope, request, "person", person.id, total)
     return Page.of([ResidencyRead.model_validate(r) for r in rows], total, paging)

@@ -13,7 +13,7 @@ from identity.api.deps import scoped
 from identity.db.auth import Account
 from identity.db.register import Household, Person, Residency, Room
 from identity.register import people, repo
-from identity.register.present import audit_reveals, present
+from identity.register.present import audit_history, audit_reveals, is_own, present
 from identity.register.schemas import (
     OccupantRead,
     PersonCreate,
@@ -26,7 +26,7 @@ from identity.scope import Scope
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Conflict, Forbidden, Problem
-from sc_core.privacy import Grade, get_cipher
+from sc_core.privacy import Grade, Revealed, RevealRequest, get_cipher, reveal_detail, revealable
 
 router = APIRouter(tags=["register"])
 Readers = Annotated[Scope, Depends(scoped(PERSON_READERS))]
@@ -59,12 +59,18 @@ def _search_filters(
 
 
 async def presented(
-    uow: UnitOfWork, scope: Scope, auditor: AuditorDep, request: Request, persons: list[Person]
+    uow: UnitOfWork,
+    scope: Scope,
+    auditor: AuditorDep,
+    request: Request,
+    persons: list[Person],
+    *,
+    listing: bool = False,
 ) -> list[PersonRead]:
     residencies = await people.residencies_of(uow.session, [p.id for p in persons])
     out, reveals = [], {}
     for person in persons:
-        read, shown = present(scope, person, residencies[person.id])
+        read, shown = present(scope, person, residencies[person.id], listing=listing)
         out.append(read)
         reveals[person.id] = shown
     await audit_reveals(auditor, scope, request, reveals)
@@ -116,7 +122,8 @@ async def list_persons(
     rows, total = await fetch_page(
         uow.session, query.order_by(Person.created_at, Person.id), paging
     )
-    return Page.of(await presented(uow, scope, auditor, request, rows), total, paging)
+    items = await presented(uow, scope, auditor, request, rows, listing=True)
+    return Page.of(items, total, paging)
 
 
 @router.post("/api/v1/persons", status_code=201, summary="Register a person into a household")
@@ -246,10 +253,43 @@ async def room_occupants(
             select(Person).where(Person.id.in_([r.person_id for r in rows]))
         )
     }
-    reads = await presented(uow, scope, auditor, request, list(persons.values()))
+    reads = await presented(uow, scope, auditor, request, list(persons.values()), listing=True)
     by_id = {r.id: r for r in reads}
+    await audit_history(auditor, scope, request, "room", room.id, total)
     items = [
         OccupantRead(residency=ResidencyRead.model_validate(r), person=by_id[r.person_id])
         for r in rows
     ]
     return Page.of(items, total, paging)
+
+
+@router.post(
+    "/api/v1/persons/{person_id}/reveal",
+    summary="Show one sensitive field of one person, for a stated purpose (audited)",
+)
+async def reveal_person(
+    person_id: uuid.UUID,
+    body: RevealRequest,
+    scope: Readers,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
+) -> Revealed:
+    """Lists mask ID numbers, phones and face ids for every role; a role whose grade covers
+    the field (police, community_admin ... for an ID number; property staff for a phone)
+    asks for it here, one field of one person, and the reveal is the audited read."""
+    person = await load_person(uow, scope, person_id)
+    residencies = (await people.residencies_of(uow.session, [person.id]))[person.id]
+    grade = scope.grade([repo.places(r) for r in residencies])
+    revealable(PersonRead, body.field, grade, self_or_household=is_own(scope, person, residencies))
+    await auditor.within(
+        uow,
+        action="person.reveal",
+        resource_type="person",
+        resource_id=str(person.id),
+        principal=scope.principal,
+        request=request,
+        detail=reveal_detail(body),
+    )
+    await uow.commit()
+    return Revealed(field=body.field, value=getattr(person, body.field))

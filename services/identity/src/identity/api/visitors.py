@@ -21,7 +21,15 @@ from identity.roles import PASS_ISSUERS, PASS_READERS
 from identity.scope import Places, Scope
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.errors import NotFound, Problem
-from sc_core.privacy import Grade, mask_model
+from sc_core.privacy import (
+    Grade,
+    Revealed,
+    RevealRequest,
+    mask_listed,
+    mask_model,
+    reveal_detail,
+    revealable,
+)
 
 router = APIRouter(tags=["visitors"])
 Issuers = Annotated[Scope, Depends(scoped(PASS_ISSUERS))]
@@ -34,7 +42,7 @@ def _places(p: VisitorPass) -> Places:
     )
 
 
-async def _read(keys: KeyStore, scope: Scope, p: VisitorPass) -> PassRead:
+async def _read(keys: KeyStore, scope: Scope, p: VisitorPass, *, listing: bool = False) -> PassRead:
     own = str(p.host_account_id) == scope.principal.subject
     model = PassRead(
         id=p.id,
@@ -53,7 +61,10 @@ async def _read(keys: KeyStore, scope: Scope, p: VisitorPass) -> PassRead:
         qr_payload=await passes.qr_payload(keys, p) if own else None,
     )
     in_household = str(p.household_id) in scope.principal.household_ids
-    return mask_model(model, scope.grade([_places(p)]), self_or_household=own or in_household)
+    grade, mine = scope.grade([_places(p)]), own or in_household
+    if listing:  # no visitor's phone in clear in a list but the household's own
+        return mask_listed(model, grade, self_or_household=mine)
+    return mask_model(model, grade, self_or_household=mine)
 
 
 @router.post("/api/v1/visitor-passes", status_code=201, summary="Invite a visitor (QR pass)")
@@ -100,14 +111,68 @@ async def create_pass(
 
 @router.get("/api/v1/visitor-passes", summary="Passes of your households (staff: community)")
 async def list_passes(
-    scope: Readers, uow: UnitOfWorkDep, keys: KeyStoreDep, paging: Paging
+    scope: Readers,
+    uow: UnitOfWorkDep,
+    keys: KeyStoreDep,
+    auditor: AuditorDep,
+    request: Request,
+    paging: Paging,
 ) -> Page[PassRead]:
+    """Visitors' phones masked but for the household's own passes; the read is audited."""
     query = select(VisitorPass).where(
         scope.clause(community_col=VisitorPass.community_id, household_col=VisitorPass.household_id)
     )
     order = (VisitorPass.valid_from.desc(), VisitorPass.id)
     rows, total = await fetch_page(uow.session, query.order_by(*order), paging)
-    return Page.of([await _read(keys, scope, p) for p in rows], total, paging)
+    items = [await _read(keys, scope, p, listing=True) for p in rows]
+    await _audit_read(auditor, scope, request, None, len(items))
+    return Page.of(items, total, paging)
+
+
+async def _audit_read(
+    auditor: AuditorDep, scope: Scope, request: Request, row: VisitorPass | None, count: int
+) -> None:
+    """Reads of visitor passes (who visits whom, their phones) are audited."""
+    await auditor.record(
+        action="visitor_pass.read_sensitive",
+        resource_type="visitor_pass",
+        resource_id=str(row.id) if row else None,
+        principal=scope.principal,
+        request=request,
+        community_id=str(row.community_id) if row else None,
+        detail={"count": str(count)},
+    )
+
+
+@router.post(
+    "/api/v1/visitor-passes/{pass_id}/reveal",
+    summary="Show a visitor's phone, for a stated purpose (audited)",
+)
+async def reveal_pass(
+    pass_id: uuid.UUID,
+    body: RevealRequest,
+    scope: Readers,
+    uow: UnitOfWorkDep,
+    auditor: AuditorDep,
+    request: Request,
+) -> Revealed:
+    row = await _pass(uow, scope, pass_id)
+    mine = str(row.host_account_id) == scope.principal.subject or (
+        str(row.household_id) in scope.principal.household_ids
+    )
+    revealable(PassRead, body.field, scope.grade([_places(row)]), self_or_household=mine)
+    await auditor.within(
+        uow,
+        action="visitor_pass.reveal",
+        resource_type="visitor_pass",
+        resource_id=str(row.id),
+        principal=scope.principal,
+        request=request,
+        community_id=str(row.community_id),
+        detail=reveal_detail(body),
+    )
+    await uow.commit()
+    return Revealed(field=body.field, value=getattr(row, body.field))
 
 
 async def _pass(uow: UnitOfWorkDep, scope: Scope, pass_id: uuid.UUID) -> VisitorPass:
@@ -120,9 +185,16 @@ async def _pass(uow: UnitOfWorkDep, scope: Scope, pass_id: uuid.UUID) -> Visitor
 
 @router.get("/api/v1/visitor-passes/{pass_id}", summary="One pass")
 async def get_pass(
-    pass_id: uuid.UUID, scope: Readers, uow: UnitOfWorkDep, keys: KeyStoreDep
+    pass_id: uuid.UUID,
+    scope: Readers,
+    uow: UnitOfWorkDep,
+    keys: KeyStoreDep,
+    auditor: AuditorDep,
+    request: Request,
 ) -> PassRead:
-    return await _read(keys, scope, await _pass(uow, scope, pass_id))
+    row = await _pass(uow, scope, pass_id)
+    await _audit_read(auditor, scope, request, row, 1)
+    return await _read(keys, scope, row)
 
 
 @router.delete("/api/v1/visitor-passes/{pass_id}", status_code=204, summary="Revoke a pass")

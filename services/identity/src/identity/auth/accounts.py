@@ -14,7 +14,7 @@ from identity.roles import COMMUNITY_ADMIN, PLATFORM_ONLY_ROLES
 from sc_core.auth import Principal
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Conflict, Forbidden, NotFound
-from sc_core.privacy import get_cipher, mask_model
+from sc_core.privacy import get_cipher, mask_listed, mask_model
 
 
 def visible_clause(principal: Principal) -> ColumnElement[bool]:
@@ -56,11 +56,15 @@ async def grants_of(uow: UnitOfWork, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID
     return out
 
 
-def read(account: Account, grants: list[Grant], principal: Principal) -> AccountRead:
+def read(
+    account: Account, grants: list[Grant], principal: Principal, *, listing: bool = False
+) -> AccountRead:
     model = AccountRead.model_validate(account).model_copy(
         update={"grants": [GrantRead.model_validate(g) for g in grants]}
     )
     own = str(account.id) == principal.subject
+    if listing:  # a list shows no mobile in clear, whoever asks (reveal one instead)
+        return mask_listed(model, principal.grade, self_or_household=own)
     return mask_model(model, principal.grade, self_or_household=own)
 
 

@@ -14,7 +14,7 @@ from identity.register.repo import places
 from identity.register.schemas import PersonRead, ResidencyRead
 from identity.scope import Scope
 from sc_core.audit import Auditor
-from sc_core.privacy import mask_model
+from sc_core.privacy import mask_listed, mask_model
 
 AUDITED_FIELDS = ("id_number", "phone", "face_id")
 
@@ -29,9 +29,11 @@ def is_own(scope: Scope, person: Person, residencies: Sequence[Residency]) -> bo
 
 
 def present(
-    scope: Scope, person: Person, residencies: Sequence[Residency]
+    scope: Scope, person: Person, residencies: Sequence[Residency], *, listing: bool = False
 ) -> tuple[PersonRead, list[str]]:
-    """The masked record and the sensitive fields it shows unmasked."""
+    """The masked record and the sensitive fields it shows unmasked. In a list
+    (``listing``) ID numbers, phones and face ids are masked for every role but the
+    person's own household's: a role that needs one reveals it (``POST .../reveal``)."""
     model = PersonRead(
         id=person.id,
         name=person.name,
@@ -48,7 +50,11 @@ def present(
         updated_at=person.updated_at,
     )
     grade = scope.grade([places(r) for r in residencies])
-    masked = mask_model(model, grade, self_or_household=is_own(scope, person, residencies))
+    own = is_own(scope, person, residencies)
+    if listing:
+        masked = mask_listed(model, grade, self_or_household=own)
+    else:
+        masked = mask_model(model, grade, self_or_household=own)
     shown = [
         f for f in AUDITED_FIELDS if getattr(model, f) and getattr(masked, f) == getattr(model, f)
     ]
@@ -75,4 +81,18 @@ async def audit_reveals(
             "persons": ",".join(str(p) for p in list(shown)[:50]),
             "count": str(len(shown)),
         },
+    )
+
+
+async def audit_history(
+    auditor: Auditor, scope: Scope, request: Request, of: str, of_id: uuid.UUID, total: int
+) -> None:
+    """Residence history (who lived where, when: whereabouts) is audited at every read."""
+    await auditor.record(
+        action="residency.read_sensitive",
+        resource_type=of,
+        resource_id=str(of_id),
+        principal=scope.principal,
+        request=request,
+        detail={"count": str(total)},
     )
