@@ -74,6 +74,7 @@ def gateway_url() -> Iterator[str]:
     if proc.poll() is not None or not lines or not lines[-1].startswith("Ctrl-C"):
         proc.kill()
         pytest.fail("the platform did not start:\n" + "".join(lines[-60:]))
+    _STACK["state_dir"] = state
     for line in lines:  # integrators subscribe to the stack's own broker
         found = re.match(r"^broker\s+(\S+)", line)
         if found:
@@ -164,3 +165,9 @@ def browser() -> Iterator[Browser]:
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture(scope="session")
+def state_dir(gateway_url: str) -> str:
+    """Where the stack keeps its state (the local payment simulators say where they are)."""
+    return _STACK["state_dir"]
