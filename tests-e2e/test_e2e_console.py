@@ -8,7 +8,9 @@ stack `make run` starts (the session's `gateway_url`; its console is built by th
 - the big screen renders its panels with the overview's live numbers and the map;
 - an auditor verifies today's audit chain;
 - a parking manager reads a car park's free spaces drop when a car enters, and the month's
-  bills with their collection rate.
+  bills with their collection rate;
+- the community, then the street office, approve an application in the service hall's inbox,
+  and its elder appears (masked) in the welfare register.
 
 Screenshots of the main pages go to tests-e2e/artifacts/ (gitignored). Every wait is a
 Playwright expectation with a generous bound; nothing sleeps.
@@ -25,6 +27,9 @@ from typing import Any
 import httpx
 from conftest import ARTIFACTS, DEMO_PASSWORD, SLOW
 from playwright.sync_api import Browser, Page, expect
+from test_e2e_gov_hall import _apply as hall_apply
+from test_e2e_gov_hall import _id as hall_id
+from test_e2e_gov_hall import _upload as hall_upload
 from test_e2e_safety_loop import alarms_of, png
 
 from e2e_kit import home_of, register_device, wait_until
@@ -295,3 +300,85 @@ def test_parking_staff_see_a_car_park_s_free_spaces_drop_when_a_car_enters(
         expect(page.get_by_test_id("list")).to_contain_text(period)
         expect(page.get_by_test_id("list")).to_contain_text("¥")
         shot(page, "property-bills")
+
+
+def test_a_committee_and_the_street_office_approve_an_application_in_order(
+    browser: Browser, gateway_url: str, login: Any
+) -> None:
+    """A family member applies for an elder's old-age allowance without the letter of
+    authority (the residents' app's calls), adds it when asked; the community signs in the
+    console's approval inbox, then the street office; the elder joins the welfare register."""
+    family = login("family")
+    with httpx.Client(base_url=gateway_url, timeout=30) as api:
+        home = home_of(api, login("resident"))
+        form = {
+            "name": "赵桂芝",
+            "id_number": hall_id("19360517"),
+            "hukou_local": True,
+            "on_behalf": True,
+            "proxy_name": "李娜",
+            "phone": "13812345678",
+            "bank_account": "6222020200112233446",
+        }
+        asked = hall_apply(
+            api,
+            family,
+            {
+                "item_code": "old_age_allowance",
+                "household_id": home["household_id"],
+                "data": form,
+                "materials": hall_upload(api, family, "id_card", "hukou_book", "bank_card"),
+            },
+        )
+        assert asked["status"] == "needs_more", asked
+        letter = hall_upload(api, family, "proxy_letter")["proxy_letter"]
+        r = api.post(
+            f"/api/v1/hall/applications/{asked['id']}/materials",
+            headers=family,
+            json={"material": "proxy_letter", "files": letter},
+        )
+        assert r.status_code == 200, r.text
+        r = api.post(f"/api/v1/hall/applications/{asked['id']}/resubmit", headers=family)
+        assert r.status_code == 200 and r.json()["status"] == "in_review", r.text
+    number = asked["number"]
+
+    page = signed_in(browser, gateway_url, "community_admin")
+    page.goto("/console/gov/hall-inbox")
+    row = page.locator(".el-table__row", has_text=number)
+    expect(row).to_contain_text("高龄补贴申请")
+    expect(row).to_contain_text("审核中")
+    expect(row).to_contain_text("赵桂芝")
+    row.get_by_test_id("hall-open").click()
+    detail = page.get_by_test_id("hall-detail")
+    expect(detail).to_contain_text("110***")  # the ID number masked for staff
+    expect(detail).not_to_contain_text(form["id_number"])
+    expect(detail.get_by_test_id("hall-materials")).to_contain_text("代办委托书")
+    expect(detail).to_contain_text("已补正")
+    shot(page, "hall-application")
+    detail.get_by_test_id("hall-comment").fill("材料已核，同意")
+    detail.get_by_test_id("hall-approve").click()
+    steps = detail.get_by_test_id("hall-steps")
+    expect(steps.locator(".el-step").nth(0)).to_contain_text("已通过")
+    expect(steps.locator(".el-step").nth(1)).to_contain_text("办理中")
+    expect(page.locator(".el-table__row", has_text=number)).to_have_count(0)  # not mine now
+    page.context.close()
+
+    page = signed_in(browser, gateway_url, "gov_officer")
+    page.goto("/console/gov/hall-inbox")
+    row = page.locator(".el-table__row", has_text=number)
+    row.get_by_test_id("hall-open").click()
+    detail = page.get_by_test_id("hall-detail")
+    detail.get_by_test_id("hall-approve").click()
+    expect(detail).to_contain_text("已办结（通过）")
+    page.goto("/console/gov/welfare")
+    expect(page.get_by_test_id("list")).to_contain_text("赵*芝")
+    expect(page.get_by_test_id("list")).to_contain_text("高龄补贴")
+    expect(page.get_by_test_id("list")).not_to_contain_text("赵桂芝")
+    shot(page, "welfare-register")
+
+    # the street office reads the residents' surveys too: as many as the API lists for it
+    with httpx.Client(base_url=gateway_url, timeout=30) as api:
+        r = api.get("/api/v1/evaluation/surveys", headers=login("gov_officer"))
+        assert r.status_code == 200, r.text
+    page.goto("/console/evaluation/surveys")
+    expect(page.locator(".el-pagination")).to_contain_text(f"共 {r.json()['total']} 条")
