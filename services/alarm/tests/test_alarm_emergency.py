@@ -148,3 +148,10 @@ async def test_shelters_supplies_and_warnings(harness: Harness, community: str) 
         ("family", "building", "b-1"),
     }
     assert req["community_id"] == community and req["variables"]["building_ids"] == "b-1"
+    for bad in ([""], ["b" * 65]):  # found by the merged-OpenAPI fuzz: was a 500
+        r = await h.client.post(
+            "/api/v1/emergency-warnings",
+            json={"community_id": community, "title": "t", "message": "m", "building_ids": bad},
+            headers=h.staff(community),
+        )
+        assert r.status_code == 422, r.text

@@ -467,7 +467,10 @@ class WarningBody(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     message: str = Field(min_length=1, max_length=2000)
     level: Literal["blue", "yellow", "orange", "red"] = "yellow"
-    building_ids: list[str] = Field(default_factory=list, max_length=200)
+    # each id as the notification request's scope ids are (an empty one was a 500)
+    building_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        default_factory=list, max_length=200
+    )
     channels: list[Channel] = Field(
         default_factory=lambda: list[Channel](["inapp", "push", "speaker", "screen"]), min_length=1
     )
