@@ -3,13 +3,11 @@ events sent to and read back from the broker."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from asgi_lifespan import LifespanManager
@@ -31,6 +29,7 @@ from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
 from sc_core.bus.cloudevents import CloudEvent
 from sc_devinfra.topics import create_topic
+from sc_devinfra.waiting import eventually as eventually
 
 # the catalogue topics commerce publishes and reads; each test run names its own
 TOPICS = [
@@ -140,16 +139,6 @@ def placed(household: str, community: str, building: str) -> HouseholdChangedV1:
             "changed_at": datetime.now(UTC),
         }
     )
-
-
-async def eventually(probe: Callable[[], Any], timeout: float = 60.0) -> Any:
-    """Await ``probe()`` until it returns something truthy (bounded)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await probe()
-        if value or time.monotonic() > deadline:
-            return value
-        await asyncio.sleep(0.1)
 
 
 def make_settings(
