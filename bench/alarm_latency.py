@@ -37,7 +37,6 @@ import multiprocessing
 import os
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,7 +48,7 @@ from typing import Any
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from benchkit import free_port, machine_ticks, pct, process_cpu_s
+from benchkit import ServiceProcess, machine_ticks, pct, process_cpu_s
 
 from sc_contracts.admin import create_topics
 from sc_core.auth import Grant
@@ -65,33 +64,13 @@ TELEMETRY = "community.telemetry.recorded.v1"
 RAISED = "community.alarm.raised.v1"
 
 
-class Service:
+class Service(ServiceProcess):
     def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.port = free_port()
-        env = {**os.environ, **env, "HTTP_PORT": str(self.port)}
-        self.log = log.open("w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "alarm"], env=env, stdout=self.log, stderr=self.log
-        )
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    async def wait_ready(self) -> None:
-        async with httpx.AsyncClient(base_url=self.url) as client:
-            for _ in range(600):
-                try:
-                    if (await client.get("/readyz")).status_code == 200:
-                        return
-                except httpx.HTTPError:
-                    pass
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"alarm exited; see {self.log.name}")
-                await asyncio.sleep(0.1)
-        raise TimeoutError("alarm did not become ready")
+        super().__init__("alarm", env, log)
 
     async def metrics(self) -> dict[str, float]:
         """How busy the evaluator was: batches, their mean size and handling time."""
-        async with httpx.AsyncClient(base_url=self.url) as client:
-            text = (await client.get("/metrics")).text
+        text = await self.metrics_text()
         values: dict[str, float] = {}
         for line in text.splitlines():
             if line.startswith(("batch_handle_seconds_sum", "batch_handle_seconds_count")):
@@ -106,14 +85,6 @@ class Service:
             "evaluator_busy_s": round(values.get("batch_handle_seconds_sum", 0), 2),
             "mean_batch_ms": round(values.get("batch_handle_seconds_sum", 0) / count * 1000, 2),
         }
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
 
 
 async def create_rule(service: Service, issuer: LocalIssuer) -> None:

@@ -1,8 +1,10 @@
-"""What every benchmark here needs: a free loopback port, a percentile, and how much CPU a
-process and the whole machine used (Linux /proc), so a figure stands beside its cost."""
+"""What every benchmark here needs: a free loopback port, a percentile, latency statistics,
+one service started as its own process, and how much CPU a process and the whole machine
+used (Linux /proc), so a figure stands beside its cost."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -13,6 +15,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import httpx
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo password
 START_TIMEOUT_S = 300.0
@@ -27,6 +31,75 @@ def free_port() -> int:
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def latency_stats(seconds: list[float]) -> dict[str, float]:
+    """Count, p50, p99 and max of latencies given in seconds, in milliseconds."""
+    if not seconds:
+        return {"n": 0, "p50_ms": float("nan"), "p99_ms": float("nan"), "max_ms": float("nan")}
+    ordered = sorted(seconds)
+    return {
+        "n": len(ordered),
+        "p50_ms": round(pct(ordered, 0.5) * 1000, 1),
+        "p99_ms": round(pct(ordered, 0.99) * 1000, 1),
+        "max_ms": round(ordered[-1] * 1000, 1),
+    }
+
+
+class ServiceProcess:
+    """One service (``python -m <module>``) as its own process on a free port, its output in
+    ``log``; ``cores``, when given, pins it to those CPUs (the ones being measured)."""
+
+    START_TIMEOUT_S = 180.0
+
+    def __init__(
+        self, module: str, env: dict[str, str], log: Path, *, cores: set[int] | None = None
+    ) -> None:
+        self.module = module
+        self.port = free_port()
+        self.log = log.open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", module],
+            env={**os.environ, **env, "HTTP_PORT": str(self.port)},
+            stdout=self.log,
+            stderr=self.log,
+        )
+        if cores:
+            os.sched_setaffinity(self.proc.pid, cores)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    async def wait_ready(self) -> None:
+        deadline = time.monotonic() + self.START_TIMEOUT_S
+        async with httpx.AsyncClient(base_url=self.url) as client:
+            while time.monotonic() < deadline:
+                try:
+                    if (await client.get("/readyz")).status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"{self.module} exited; see {self.log.name}")
+                await asyncio.sleep(0.1)
+        raise TimeoutError(f"{self.module} did not become ready; see {self.log.name}")
+
+    async def metrics_text(self) -> str:
+        async with httpx.AsyncClient(base_url=self.url) as client:
+            return (await client.get("/metrics")).text
+
+    def cpu_seconds(self) -> float:
+        """CPU time the service process has used (user + system), from /proc."""
+        try:
+            return process_cpu_s(self.proc.pid)
+        except (OSError, IndexError, ValueError):
+            return float("nan")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
 
 
 def process_cpu_s(pid: int) -> float:

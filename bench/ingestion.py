@@ -26,7 +26,6 @@ import os
 import platform
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,7 +36,7 @@ from typing import Any
 
 import asyncpg
 import httpx
-from benchkit import free_port, pct, process_cpu_s
+from benchkit import ServiceProcess, free_port, pct
 from device_ingestion import simulator
 from ingestion_energy import energy
 
@@ -52,50 +51,17 @@ COMMUNITY = "c-bench"
 KINDS = ("water_meter", "electricity_meter", "gas_meter", "environment_sensor", "wearable")
 
 
-class Service:
+class Service(ServiceProcess):
     def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.port, self.mqtt_port = free_port(), free_port()
-        env = {**os.environ, **env, "HTTP_PORT": str(self.port),
-               "MQTT_EMBEDDED_PORT": str(self.mqtt_port)}  # fmt: skip
-        self.log = log.open("w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "device_ingestion"], env=env, stdout=self.log, stderr=self.log
+        self.mqtt_port = free_port()
+        super().__init__(
+            "device_ingestion", {**env, "MQTT_EMBEDDED_PORT": str(self.mqtt_port)}, log
         )
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    async def wait_ready(self) -> None:
-        async with httpx.AsyncClient(base_url=self.url) as client:
-            for _ in range(600):
-                try:
-                    if (await client.get("/readyz")).status_code == 200:
-                        return
-                except httpx.HTTPError:
-                    pass
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"device-ingestion exited; see {self.log.name}")
-                await asyncio.sleep(0.1)
-        raise TimeoutError("device-ingestion did not become ready")
 
     async def stored(self) -> float:
-        async with httpx.AsyncClient(base_url=self.url) as client:
-            text = (await client.get("/metrics")).text
+        text = await self.metrics_text()
         match = re.search(r"^telemetry_stored_total ([0-9.e+]+)$", text, re.M)
         return float(match.group(1)) if match else 0.0
-
-    def cpu_seconds(self) -> float:
-        """CPU time the service process has used (user + system), from /proc."""
-        try:
-            return process_cpu_s(self.proc.pid)
-        except (OSError, IndexError, ValueError):
-            return float("nan")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
 
 
 async def setup(service: Service, issuer: LocalIssuer) -> dict[str, Any]:

@@ -26,7 +26,6 @@ import os
 import platform
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,7 +37,7 @@ from typing import Any
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaProducer
-from benchkit import free_port, pct
+from benchkit import ServiceProcess, latency_stats
 
 from sc_contracts.admin import create_topics
 from sc_contracts.events import NotificationRequestedV1, Recipients
@@ -53,47 +52,9 @@ TOPIC = "notification.requests.v1"
 COMMUNITY = "c-bench"
 
 
-def stats(values: list[float]) -> dict[str, float]:
-    return {
-        "n": len(values),
-        "p50_ms": round(pct(values, 0.5) * 1000, 1),
-        "p99_ms": round(pct(values, 0.99) * 1000, 1),
-        "max_ms": round(max(values) * 1000, 1) if values else float("nan"),
-    }
-
-
-class Service:
+class Service(ServiceProcess):
     def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.port = free_port()
-        self.log = log.open("w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "notification"],
-            env={**os.environ, **env, "HTTP_PORT": str(self.port)},
-            stdout=self.log,
-            stderr=self.log,
-        )
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    async def wait_ready(self) -> None:
-        async with httpx.AsyncClient(base_url=self.url) as client:
-            for _ in range(600):
-                try:
-                    if (await client.get("/readyz")).status_code == 200:
-                        return
-                except httpx.HTTPError:
-                    pass
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"notification exited; see {self.log.name}")
-                await asyncio.sleep(0.1)
-        raise TimeoutError("notification did not become ready")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
+        super().__init__("notification", env, log)
 
 
 async def read_stream(
@@ -216,8 +177,8 @@ async def latency(
     await producer.stop()
     await conn.close()
     return {
-        "to_stream": stats(stream_lat),
-        "to_sms_sink": stats(sms_lat),
+        "to_stream": latency_stats(stream_lat),
+        "to_sms_sink": latency_stats(sms_lat),
         "lost": len(sent_at) - len(stream_lat),
         "broadcast": {
             "recipients": len(users),

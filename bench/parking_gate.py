@@ -25,7 +25,6 @@ import json
 import os
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,7 +35,7 @@ from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer
-from benchkit import free_port, machine_ticks, pct, process_cpu_s
+from benchkit import ServiceProcess, latency_stats, machine_ticks, process_cpu_s
 
 from sc_contracts.admin import create_topics
 from sc_core.auth import Grant
@@ -57,50 +56,10 @@ XML = """<?xml version="1.0" encoding="UTF-8"?>
 <plateColor>blue</plateColor><direction>forward</direction></ANPR></EventNotificationAlert>"""
 
 
-def stats(values: list[float]) -> dict[str, float]:
-    values = sorted(values)
-    return {
-        "n": len(values),
-        "p50_ms": round(pct(values, 0.5) * 1000, 1) if values else float("nan"),
-        "p99_ms": round(pct(values, 0.99) * 1000, 1) if values else float("nan"),
-        "max_ms": round(max(values) * 1000, 1) if values else float("nan"),
-    }
-
-
-class Service:
+class Service(ServiceProcess):
     def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.port = free_port()
-        self.log = log.open("w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "parking_payment"],
-            env={**os.environ, **env, "HTTP_PORT": str(self.port)},
-            stdout=self.log,
-            stderr=self.log,
-        )
-        if MEASURED:  # started from the load generator's thread: back to the measured cores
-            os.sched_setaffinity(self.proc.pid, MEASURED)
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    async def wait_ready(self) -> None:
-        async with httpx.AsyncClient(base_url=self.url) as client:
-            for _ in range(900):
-                try:
-                    if (await client.get("/readyz")).status_code == 200:
-                        return
-                except httpx.HTTPError:
-                    pass
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"parking-payment exited; see {self.log.name}")
-                await asyncio.sleep(0.1)
-        raise TimeoutError("parking-payment did not become ready")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
+        # started from the load generator's thread: back to the measured cores
+        super().__init__("parking_payment", env, log, cores=MEASURED or None)
 
 
 async def setup(client: httpx.AsyncClient, headers: dict[str, str]) -> dict[str, str]:
@@ -225,7 +184,7 @@ async def measure(args: argparse.Namespace, service: Service, bootstrap: str) ->
     latencies = [arrived[p] - t for p, t in sent.items() if p in arrived]
     busy = (ticks_after[0] - ticks_before[0]) / max(1, ticks_after[1] - ticks_before[1])
     return {
-        "read_to_open_door": stats(latencies),
+        "read_to_open_door": latency_stats(latencies),
         "lost": len(sent) - len(latencies),
         "reads_per_s": round(len(sent) / elapsed, 1),
         "service_cpu_per_s": round((cpu_after - cpu_before) / elapsed, 2),  # 1.0 = a core
