@@ -307,3 +307,19 @@ async def test_a_name_prefix_finds_people_in_scope_only(kit: IdentityKit) -> Non
     staff_sees = await names(kit, "community_admin", "/api/v1/persons", name="王")
     assert staff_sees and all(n.startswith("王") for n in staff_sees)  # masked as before
     assert await names(kit, "community_admin", "/api/v1/persons", name="%") == set()  # literal
+
+
+async def test_an_unknown_filter_is_refused_not_ignored(kit: IdentityKit) -> None:
+    """Issue 19 item 4: ``rooms?standard_code=`` returned every room; now a 422 names it."""
+    refused = await kit.as_(
+        "community_admin", "GET", "/api/v1/rooms", params={"standard_code": "1101"}
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    problem = refused.json()
+    assert problem["code"] == "request.unknown_parameter"
+    assert problem["parameters"] == ["standard_code"]
+    assert problem["detail"].startswith("此列表不支持查询参数 standard_code")
+    assert "unit_id" in problem["accepted"]  # the filters it does take are listed
+    listed = await kit.as_("community_admin", "GET", "/api/v1/rooms", params={"limit": "2"})
+    assert listed.status_code == 200 and len(listed.json()["items"]) == 2

@@ -152,3 +152,18 @@ async def test_an_alarm_in_a_flat_opens_a_case_its_household_follows_and_rates(
     rated = await h.step(wo_id, "rate", resident, rating=4)
     assert rated["rating"] == 4
     assert await h.ids(h.resident(f"hh-{uuid.uuid4().hex[:8]}")) == []  # a neighbour sees none
+
+
+async def test_a_misspelt_filter_is_refused_not_ignored(harness: Harness, community: str) -> None:
+    """Issue 19 item 4: a filter the list does not know (``assigne``) is a 422 naming it,
+    in the reader's language, not the whole list of cases."""
+    staff = {**harness.staff(community), "Accept-Language": "en"}
+    refused = await harness.client.get(
+        "/api/v1/work-orders", params={"assigne": "s-1"}, headers=staff
+    )
+    assert refused.status_code == 422, refused.text
+    problem = refused.json()
+    assert problem["code"] == "request.unknown_parameter"
+    assert problem["parameters"] == ["assigne"]
+    assert problem["detail"].startswith("This list does not accept the query parameter assigne")
+    assert problem["messages"]["zh-CN"].startswith("此列表不支持查询参数 assigne")

@@ -89,6 +89,11 @@ PROBLEM_CODES: dict[int, tuple[str, list[tuple[str, str]]]] = {
             ("request.validation_failed", "The request has invalid fields"),
             ("request.invalid_value", "A value is out of range or malformed"),
             ("request.invalid_characters", "A value holds a character that cannot be stored"),
+            (
+                "request.unknown_parameter",
+                "This list does not accept the query parameter standard_code; it accepts: "
+                "community_id, cursor, limit, offset",
+            ),
         ],
     ),
     429: (

@@ -15,6 +15,12 @@ Two costs grew with the table (ADR 0017, ``bench/list_walk.py``):
   by plain columns ending in a primary key (a total order) and the last row has no null
   key; a cursor from another list is a 400, never rows outside the caller's scope (the
   cursor only moves the start; the scope filter stays).
+
+A list also refuses a query parameter it does not know (``rooms?standard_code=...`` used to
+return every room, the filter silently ignored): :func:`page_params` checks the request's
+query against every query parameter the route declares (its own and its dependencies') and
+answers 422 ``request.unknown_parameter`` naming each unknown one, so every list of every
+service refuses the same way through the one paging dependency.
 """
 
 from __future__ import annotations
@@ -27,7 +33,9 @@ import uuid
 from collections.abc import Sequence
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from sqlalchemy import (
     ColumnElement,
@@ -59,7 +67,66 @@ class PageParams(BaseModel):
     cursor: str | None = None
 
 
+def declared_query_names(dependant: Dependant) -> frozenset[str]:
+    """Every query parameter name (alias) the route and its dependencies declare; a
+    parameter that is a Pydantic model (``Annotated[Filter, Query()]``) names its fields."""
+    names: set[str] = set()
+    seen: set[int] = set()
+    stack = [dependant]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        for param in current.query_params:
+            model = getattr(param.field_info, "annotation", None)
+            if isinstance(model, type) and issubclass(model, BaseModel):
+                names.update(f.alias or n for n, f in model.model_fields.items())
+            names.add(param.alias)
+        stack.extend(current.dependencies)
+    return frozenset(names)
+
+
+def _declared_for(route: APIRoute) -> frozenset[str]:
+    names: frozenset[str] | None = getattr(route, "_sc_query_names", None)
+    if names is None:  # once per route
+        names = declared_query_names(route.dependant)
+        route._sc_query_names = names  # type: ignore[attr-defined]
+    return names
+
+
+def reject_unknown_query(request: Request) -> None:
+    """422 ``request.unknown_parameter`` when the query holds a name the route does not
+    declare: a misspelt or unsupported filter must not return the whole list."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or not request.query_params:
+        return
+    declared = _declared_for(route)
+    unknown = sorted({name for name in request.query_params if name not in declared})
+    if not unknown:
+        return
+    names = ", ".join(unknown)
+    known = ", ".join(sorted(declared))
+    raise Problem(
+        422,
+        "request.unknown_parameter",
+        f"This list does not accept the query parameter {names}; it accepts: {known}",
+        zh=f"此列表不支持查询参数 {names}；可用的参数：{known}",
+        errors=[
+            {
+                "field": f"query.{name}",
+                "message": f"Unknown query parameter: {name}",
+                "type": "unknown_parameter",
+            }
+            for name in unknown
+        ],
+        parameters=unknown,
+        accepted=sorted(declared),
+    )
+
+
 async def page_params(
+    request: Request,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="page size")] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="items to skip")] = 0,
     cursor: Annotated[
@@ -71,6 +138,7 @@ async def page_params(
         ),
     ] = None,
 ) -> PageParams:
+    reject_unknown_query(request)
     return PageParams(limit=limit, offset=0 if cursor else offset, cursor=cursor or None)
 
 
