@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from alarm.config import Settings
 from alarm.main import create_app
+from sc_contracts.events import GrantChange, GrantChangedV1
 from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
 from sc_core.bus import CloudEvent, ProducerHandle
@@ -112,6 +113,47 @@ class Harness:
         r = await self.client.get("/api/v1/alarms", params=params, headers=self.staff(community))
         assert r.status_code == 200, r.text
         return list(r.json()["items"])
+
+    async def granted(
+        self, account: str, role: str, scope_type: str, scope_id: str, community: str
+    ) -> None:
+        """identity grants ``account`` a role over a place (``GrantChangedV1`` on
+        identity.events.v1); waits until the alarm service's grant projection has it."""
+        grant_id = str(uuid.uuid4())
+        data = GrantChangedV1(
+            aggregate_id=account,
+            account_id=account,
+            grant_id=grant_id,
+            change=GrantChange.GRANTED,
+            role=role,
+            scope_type=scope_type,
+            scope_id=scope_id,
+            community_id=community,
+            changed_by="tests",
+            changed_at=datetime.now(UTC),
+        )
+        event = CloudEvent.of(data, source="/services/identity", subject=account)
+        producer = ProducerHandle(
+            self.settings.kafka_bootstrap_servers,
+            client_id="alarm-test-identity",
+            enable_idempotence=self.settings.kafka_enable_idempotence,
+        )
+        try:
+            kafka = await producer.get()
+            await kafka.send_and_wait(
+                self.settings.topic("identity.events.v1"),
+                event.body(),
+                key=account.encode(),
+                headers=event.headers(),
+            )
+        finally:
+            await producer.close()
+
+        async def projected() -> bool:
+            rows = await self.sql("SELECT 1 FROM grant_projection WHERE grant_id = :g", g=grant_id)
+            return bool(rows)
+
+        await eventually(projected, timeout=300, what=f"the grant {role} of {account}")
 
     async def published(self, topic: str, event_type: str | None = None) -> list[dict[str, Any]]:
         """Events the service committed to its outbox for ``topic`` (what it publishes)."""

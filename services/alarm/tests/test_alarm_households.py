@@ -357,6 +357,7 @@ async def test_the_family_a_plan_tells_follows_the_alarm(
     assert (await h.client.get("/api/v1/alarms", headers=stranger)).json()["items"] == []
 
     # assigned by staff: the family hears of it
+    await h.granted("u-staff-9", "property_staff", "community", community, community)
     r = await h.client.post(
         f"/api/v1/alarms/{alarm['id']}/assign",
         json={"assignee_id": "u-staff-9"},

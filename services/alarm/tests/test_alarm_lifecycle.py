@@ -27,6 +27,7 @@ async def test_ack_assign_comment_clear(harness: Harness, community: str) -> Non
     again = (await manual(h, staff, community_id=community, building_id="b-1")).json()
     assert again["id"] == alarm["id"] and again["count"] == 2
     base = f"/api/v1/alarms/{alarm['id']}"
+    await h.granted("u-fixer", "property_staff", "building", "b-1", community)
     r = await h.client.post(f"{base}/assign", json={"assignee_id": "u-fixer"}, headers=staff)
     assert r.json()["assignee_id"] == "u-fixer"
     r = await h.client.post(f"{base}/comments", json={"text": "On my way"}, headers=staff)
@@ -258,3 +259,43 @@ async def test_a_broken_reading_goes_to_the_dlq_and_the_rest_is_evaluated(
         assert "BadReading" in reason
     finally:
         await dlq.stop()
+
+
+async def test_an_alarm_goes_only_to_staff_serving_its_place(
+    harness: Harness, community: str
+) -> None:
+    """Issue 30: an alarm was assigned to any string, to a resident or to staff of another
+    place. The assignee must hold a staff role over the alarm's place (identity's grants:
+    its community, its building's grid, its building or unit)."""
+    h = harness
+    staff = h.staff(community, "property_staff", sub="u-desk")
+    r = await manual(h, staff, community_id=community, building_id="b-7")
+    assert r.status_code == 201, r.text
+    assign = f"/api/v1/alarms/{r.json()['id']}/assign"
+    tag = uuid.uuid4().hex[:6]
+    resident, far, other = f"u-res-{tag}", f"u-far-{tag}", f"u-other-{tag}"
+    await h.granted(resident, "resident", "household", f"hh-{tag}", community)
+    await h.granted(far, "property_staff", "community", f"c-far-{tag}", f"c-far-{tag}")
+    await h.granted(other, "property_staff", "building", "b-9", community)
+    for assignee in ("anyone-at-all", resident, far, other):
+        for language, text in (
+            ("zh-CN", "处理人必须是负责该告警所在位置的工作人员"),
+            ("en", "The assignee must be staff serving the alarm's place"),
+        ):
+            refused = await h.client.post(
+                assign,
+                json={"assignee_id": assignee},
+                headers={**staff, "Accept-Language": language},
+            )
+            assert refused.status_code == 422, (assignee, refused.text)
+            assert refused.headers["content-type"].startswith("application/problem+json")
+            problem = refused.json()
+            assert (problem["code"], problem["detail"]) == ("alarm.assignee_not_staff", text)
+    detail = (await h.client.get(f"/api/v1/alarms/{r.json()['id']}", headers=staff)).json()
+    assert detail["assignee_id"] is None
+    assert "assigned" not in [x["action"] for x in detail["history"]]
+    near = f"u-near-{tag}"
+    await h.granted(near, "property_staff", "building", "b-7", community)
+    done = await h.client.post(assign, json={"assignee_id": near}, headers=staff)
+    assert done.status_code == 200, done.text
+    assert done.json()["assignee_id"] == near

@@ -34,6 +34,25 @@ async def test_round_with_missed_checkpoint_produces_a_case(
     route = r.json()
     start = datetime.now(UTC) - timedelta(minutes=50)
     end = datetime.now(UTC) + timedelta(minutes=10)
+    window = {"window_start": start.isoformat(), "window_end": end.isoformat()}
+    # issue 30: a round went to any string, a resident or staff of another community
+    elsewhere = f"c-{uuid.uuid4().hex[:10]}"
+    await h.register_staff(elsewhere, "guard-far")
+    for assignee in ("anyone-at-all", "res-hh-1", "guard-far"):
+        for language, text in (
+            ("zh-CN", "巡更人员必须是本社区登记在册的工作人员"),
+            ("en", "The patroller must be on this community's staff register"),
+        ):
+            refused = await h.client.post(
+                "/api/v1/patrol-rounds",
+                headers={**manager, "Accept-Language": language},
+                json={"route_id": route["id"], "assignee_id": assignee, **window},
+            )
+            assert refused.status_code == 422, (assignee, refused.text)
+            assert refused.headers["content-type"].startswith("application/problem+json")
+            problem = refused.json()
+            assert (problem["code"], problem["detail"]) == ("patrol.assignee_not_staff", text)
+    await h.register_staff(community, "guard-7")
     r = await h.client.post(
         "/api/v1/patrol-rounds",
         headers=manager,

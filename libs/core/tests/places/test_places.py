@@ -328,3 +328,50 @@ async def test_a_household_grant_reads_what_its_community_shares_and_acts_only_t
                 await refused
             assert (out.value.status, out.value.code) == (403, "auth.out_of_scope")
     await db.dispose()
+
+
+async def test_a_person_named_to_handle_a_place_must_serve_it(fresh_database_url: str) -> None:
+    """Issue 30: an alarm was assigned to any string or a resident. ``serves`` says whether
+    an account holds a staff role over a place: its community, the building's grid, the
+    building or the unit, or the platform; a resident there, staff of another community or
+    building, or a revoked grant is no one to name."""
+    await upgrade(MIGRATIONS, fresh_database_url)
+    db = Database(fresh_database_url, platform_tables(metadata))
+    places = Places(PLACES)
+    staff = frozenset({"property_staff", "grid_worker", "platform_admin"})
+    async with db.uow() as uow:
+        await places.place_household(uow, "hh-1", Placement.model_validate(_placement("r-101")))
+        for grant in (
+            _holds("s1", "desk", "property_staff", "community", "c-1"),
+            _holds("s2", "porter", "property_staff", "building", "b-1"),
+            _holds("s3", "worker", "grid_worker", "grid", "g-1"),
+            _holds("s4", "fixer", "property_staff", "unit", "u-1"),
+            _holds("s5", "far", "property_staff", "community", "c-2"),
+            _holds("s6", "porter2", "property_staff", "building", "b-2"),
+            _holds("s7", "alice", "resident", "household", "hh-1"),
+            _holds("s8", "root", "platform_admin", "platform", "*"),
+            _holds("s9", "gone", "property_staff", "community", "c-1"),
+        ):
+            await places.record_grant(uow, grant)
+        revoked = _holds("s9", "gone", "property_staff", "community", "c-1")
+        await places.record_grant(uow, revoked.model_copy(update={"change": "revoked"}))
+        await uow.commit()
+
+    async with db.uow() as uow:
+
+        async def serving(account: str) -> bool:
+            return await places.serves(
+                uow, account, community_id="c-1", building_id="b-1", unit_id="u-1", roles=staff
+            )
+
+        for account in ("desk", "porter", "worker", "fixer", "root"):
+            assert await serving(account), account
+        for account in ("far", "porter2", "alice", "gone", "anyone-at-all"):
+            assert not await serving(account), account
+        # a building outside the grid: the grid worker does not serve it
+        assert not await places.serves(
+            uow, "worker", community_id="c-1", building_id="b-9", roles=staff
+        )
+        # a role not asked for does not count
+        assert not await places.serves(uow, "desk", community_id="c-1", roles={"grid_worker"})
+    await db.dispose()

@@ -266,6 +266,46 @@ class Places:
             )
         return or_(same, and_(g.role == role, or_(*inside)))
 
+    async def serves(
+        self,
+        uow: UnitOfWork,
+        account_id: str,
+        *,
+        community_id: str,
+        building_id: str | None = None,
+        unit_id: str | None = None,
+        roles: Iterable[str],
+    ) -> bool:
+        """Whether ``account_id`` holds one of ``roles`` over this place: on the platform,
+        the community, the building's grid, the building or the unit (identity's grants,
+        ``grant_projection``). The check before a person is named to handle something
+        there (an alarm's assignee): any string, a resident or staff of another place is
+        not one (issue 30)."""
+        grants = self.tables.grants
+        if grants is None:
+            raise RuntimeError("place_tables(metadata, grants=True) holds the grants")
+        g, bg = grants.c, self.tables.building_grids.c
+        places = [
+            g.scope_type == "platform",
+            and_(g.scope_type == "community", g.scope_id == community_id),
+        ]
+        if building_id:
+            places.append(and_(g.scope_type == "building", g.scope_id == building_id))
+            places.append(
+                and_(
+                    g.scope_type == "grid",
+                    g.scope_id.in_(select(bg.grid_id).where(bg.building_id == building_id)),
+                )
+            )
+        if unit_id:
+            places.append(and_(g.scope_type == "unit", g.scope_id == unit_id))
+        found = await uow.session.scalar(
+            select(g.grant_id)
+            .where(g.account_id == account_id, g.role.in_(sorted(frozenset(roles))), or_(*places))
+            .limit(1)
+        )
+        return found is not None
+
     # projecting -------------------------------------------------------------------
     async def place_household(
         self, uow: UnitOfWork, household_id: str, p: Placement, status: str = "active"

@@ -28,7 +28,7 @@ from alarm.api.schemas import (
     CommentBody,
     ManualAlarm,
 )
-from alarm.db.models import Alarm, AlarmComment, AlarmHistory
+from alarm.db.models import DIRECTORY, Alarm, AlarmComment, AlarmHistory
 from alarm.db.registers import KeyPlace
 from alarm.domain import followers
 from alarm.domain.geo import distance_m
@@ -277,6 +277,16 @@ async def assign(
     request: Request,
 ) -> AlarmRead:
     row = await load(uow, principal, alarm_id, staff=True)
+    place = {"community_id": row.community_id, "building_id": row.building_id}
+    if not await DIRECTORY.serves(uow, body.assignee_id, unit_id=row.unit_id, roles=STAFF, **place):
+        # any string, a resident or staff of another place was taken (issue 30)
+        raise Problem(
+            422,
+            "alarm.assignee_not_staff",
+            "The assignee must be staff serving the alarm's place",
+            zh="处理人必须是负责该告警所在位置的工作人员",
+            assignee_id=body.assignee_id,
+        )
     alarm = await uow.session.get(Alarm, alarm_id)
     assert alarm is not None
     alarm.assignee_id = body.assignee_id

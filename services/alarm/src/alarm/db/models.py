@@ -194,6 +194,7 @@ class DutyShift(IdMixin, Base):
 # Households' places and buildings' grids (网格) from identity.events.v1: the shared place
 # directory (sc_core.places; the same tables alarm kept itself, so no migration). An
 # emergency in a flat reaches the household living there; a grid worker acts on the places
-# of the buildings in their grid.
-PLACES = place_tables(metadata)
+# of the buildings in their grid. The grants (who holds which role where) say who serves
+# a place: an alarm is assigned only to them (issue 30).
+PLACES = place_tables(metadata, grants=True)
 DIRECTORY = Places(PLACES)

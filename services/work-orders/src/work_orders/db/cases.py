@@ -177,13 +177,21 @@ class Candidate:
     open_cases: int
 
 
-async def may_take(uow: UnitOfWork, wo: WorkOrder, user_id: str) -> bool:
-    """Whether ``user_id`` is on the staff register (active) of the case's community and
-    covers its building: the only people a case is assigned to by name."""
-    row = await uow.session.get(StaffSkill, (wo.community_id, user_id))
+async def on_register(
+    uow: UnitOfWork, community_id: str, user_id: str, building_id: str | None = None
+) -> bool:
+    """Whether ``user_id`` is on the community's staff register (active) and covers the
+    building (when one is named): the only people a case or a patrol round is assigned to
+    by name (issue 30)."""
+    row = await uow.session.get(StaffSkill, (community_id, user_id))
     if row is None or not row.active:
         return False
-    return not row.building_ids or wo.building_id is None or wo.building_id in row.building_ids
+    return not row.building_ids or building_id is None or building_id in row.building_ids
+
+
+async def may_take(uow: UnitOfWork, wo: WorkOrder, user_id: str) -> bool:
+    """Whether ``user_id`` may be named to handle this case (:func:`on_register`)."""
+    return await on_register(uow, wo.community_id, user_id, wo.building_id)
 
 
 async def candidates(uow: UnitOfWork, wo: WorkOrder, limit: int = 10) -> list[Candidate]:

@@ -15,6 +15,7 @@ from sc_core.auth import Caller, ensure_in_scope, in_scope
 from sc_core.db.engine import Database
 from sc_core.errors import Conflict, Forbidden, NotFound, Problem
 from work_orders.api.schemas.patrols import RoundCreate, RouteCreate, ScanCreate
+from work_orders.db import cases as cases_repo
 from work_orders.db import patrols as repo
 from work_orders.db.models import PatrolCheckpoint, PatrolRound, PatrolRoute, PatrolScan
 from work_orders.domain.cases import NewCase
@@ -106,6 +107,15 @@ class Patrols:
                 raise _route_not_found()
             route, _ = found
             ensure_in_scope(who.principal, community_id=route.community_id, roles=MANAGER_ROLES)
+            if not await cases_repo.on_register(uow, route.community_id, body.assignee_id):
+                # any string, or a resident, was taken as the round's patroller (issue 30)
+                raise Problem(
+                    422,
+                    "patrol.assignee_not_staff",
+                    "The patroller must be on this community's staff register",
+                    zh="巡更人员必须是本社区登记在册的工作人员",
+                    assignee_id=body.assignee_id,
+                )
             rnd = PatrolRound(
                 id=uuid.uuid4(),
                 route_id=route.id,
