@@ -288,7 +288,10 @@ def test_parking_staff_see_a_car_park_s_free_spaces_drop_when_a_car_enters(
         shot(page, "parking-lots")
 
         # the month's bills and the collection rate (收缴率), as the API counts them
-        period = api.get("/api/v1/property-bills", params={"limit": 1}).json()["items"][0]["period"]
+        first = api.get("/api/v1/property-bills", params={"limit": 1}).json()["items"][0]
+        period = first["period"]
+        # a bill names the flat as people say it (幸福里社区 1号楼1单元101室), never its id
+        assert re.search(r"\d+号楼\d+单元\d+室", first["room_label"]), first["room_label"]
         rate = api.get(
             "/api/v1/property-bills/collection",
             params={"community_id": community, "period": period},
@@ -299,6 +302,7 @@ def test_parking_staff_see_a_car_park_s_free_spaces_drop_when_a_car_enters(
         )
         expect(page.get_by_test_id("list")).to_contain_text(period)
         expect(page.get_by_test_id("list")).to_contain_text("¥")
+        expect(page.get_by_test_id("list")).to_contain_text(re.compile(r"\d+号楼\d+单元\d+室"))
         shot(page, "property-bills")
 
 

@@ -50,10 +50,11 @@ class Api:
 
 
 def room_label(h: dict[str, Any]) -> str:
-    b, u, r = (str(h.get(k, "")) for k in ("building_code", "unit_code", "room_code"))
-    if b and u and r:
-        return f"幸福里社区 {b}号楼 {u}单元 {r}室"
-    return "幸福里社区 " + str(h.get("room_name") or h.get("room_id"))
+    """The flat as people name it, from identity's ``/me`` (幸福里社区 1号楼1单元101室)."""
+    label = h.get("place_label") or h.get("name")
+    if not label:
+        raise RuntimeError("identity's /me names no place for the demo household")
+    return str(label)
 
 
 def load(base_url: str) -> str:
