@@ -41,7 +41,7 @@ async def test_two_consumers_one_burst_one_alarm_per_cause(
                 "SELECT count(*) FROM alarms WHERE community_id = :c AND count >= 10",
                 c=community,
             )
-            seen = {device for _, device in rival.app.state.parts.evaluator.cache}
+            seen = {device for _, device in rival.app.state.usecases.evaluator.cache}
             return int(rows[0][0]) == len(names) and seen >= set(names)
 
         # each reading counts once (a replica that reads a state another one wrote skips

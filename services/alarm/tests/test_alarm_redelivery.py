@@ -103,7 +103,7 @@ async def test_a_redelivered_batch_counts_nothing_twice(
         ),
     ]
     consumer: BatchConsumer = h.app.state.runtime.batch_consumers[0]
-    evaluator = h.app.state.parts.evaluator
+    evaluator = h.app.state.usecases.evaluator
 
     await consumer.handle_once(batch)  # the first delivery
 

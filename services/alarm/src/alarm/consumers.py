@@ -8,10 +8,10 @@ from __future__ import annotations
 import logging
 import uuid
 
-from alarm.api.deps import Parts
+from alarm.config import Settings
 from alarm.db.models import DIRECTORY
 from alarm.engine import alarms as lifecycle
-from alarm.engine.evaluator import TELEMETRY, after_cleared
+from alarm.engine.evaluator import TELEMETRY, Evaluator, after_cleared
 from sc_contracts.events.device import DeviceStatusChangedV1
 from sc_contracts.events.workorder import WorkOrderChangedV1
 from sc_core.db.uow import UnitOfWork
@@ -22,20 +22,19 @@ log = logging.getLogger(__name__)
 CLEARING = frozenset({"resolved", "closed"})
 
 
-def register(runtime: Runtime, parts: Parts) -> None:
+def register(runtime: Runtime, settings: Settings, evaluator: Evaluator) -> None:
     """The service's subscriptions, registered once in the composition (:mod:`alarm.main`)."""
-    settings = parts.settings
     if settings.evaluation_enabled:
         # telemetry: whole polls, one transaction each (started, stopped and checked by
         # /readyz with the service)
         runtime.batch_consumer(
             name="alarm-evaluator",
             topics=[settings.telemetry_topic],
-            handler=parts.evaluator.handle,
+            handler=evaluator.handle,
             event_types={TELEMETRY},
             group_id=settings.evaluation_group or f"{settings.consumer_group}.evaluator",
             max_batch=settings.evaluation_max_batch,
-            on_assigned=parts.evaluator.drop_cache,
+            on_assigned=evaluator.drop_cache,
             commit_interval_s=settings.evaluation_commit_interval_s,
             consumer_options={
                 "fetch_min_bytes": settings.evaluation_fetch_min_bytes,
@@ -44,7 +43,7 @@ def register(runtime: Runtime, parts: Parts) -> None:
         )
     # typed subscriptions: each model names its topic (TOPIC_NAMES renames it, as the tests do)
     status = runtime.consumer(name="device-status")
-    status.on(DeviceStatusChangedV1)(parts.evaluator.on_status)
+    status.on(DeviceStatusChangedV1)(evaluator.on_status)
     # identity's placements keep the shared place directory (the old consumer's name, so
     # its consumer group carries on where it was)
     subscribe_places(runtime, DIRECTORY, name="households")

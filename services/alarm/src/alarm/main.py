@@ -1,9 +1,9 @@
 """The composition of alarm: every part built once, in order, typed; then the app.
 
 settings -> runtime (database, producer, relay, auditor: built, not connected) -> the rule
-index and the evaluator -> the consumers and periodic jobs that call them -> the app with
-its routers. Nothing is filled in later (no ``prepare``); the database is migrated and the
-rules are loaded when the app starts.
+index, the evaluator and the use cases -> the consumers and periodic jobs that call them ->
+the app with its routers. Nothing is filled in later (no ``prepare``); the database is
+migrated and the rules are loaded when the app starts.
 """
 
 from __future__ import annotations
@@ -15,13 +15,26 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from alarm import consumers
-from alarm.api import alarms, departments, emergency, plans, registers, rules, stats
-from alarm.api.deps import Parts
+from alarm.api import (
+    alarms,
+    departments,
+    drills,
+    emergency_plans,
+    emergency_warnings,
+    plans,
+    registers,
+    risk_points,
+    rules,
+    shelters,
+    stats,
+    supplies,
+)
 from alarm.config import Settings
 from alarm.db.models import metadata
 from alarm.engine.evaluator import Evaluator
 from alarm.engine.index import RuleIndex
 from alarm.engine.notify import escalate_due
+from alarm.usecases import Emergency, EmergencyWarnings, Provisions, Records, UseCases
 from sc_core.service import Runtime, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
@@ -31,19 +44,34 @@ ROUTERS = [
     plans.router,
     registers.router,
     departments.router,
-    emergency.router,
+    emergency_plans.router,
+    risk_points.router,
+    drills.router,
+    shelters.router,
+    supplies.router,
+    emergency_warnings.router,
     stats.router,
 ]
 log = logging.getLogger(__name__)
 
 
-def build(settings: Settings) -> tuple[Runtime, Parts]:
-    """The runtime and the parts the routes share, with their consumers and jobs."""
+def build(settings: Settings) -> tuple[Runtime, UseCases]:
+    """The runtime and the use cases (with the engine's rule index and evaluator), with
+    their consumers and jobs registered."""
     runtime = Runtime(settings, metadata)
     db = runtime.db
     index = RuleIndex()
-    parts = Parts(settings, index, Evaluator(db, index, settings))
-    consumers.register(runtime, parts)
+    evaluator = Evaluator(db, index, settings)
+    records = Records(db)
+    usecases = UseCases(
+        index=index,
+        evaluator=evaluator,
+        records=records,
+        emergency=Emergency(records),
+        provisions=Provisions(records),
+        warnings=EmergencyWarnings(records, settings.notification_topic),
+    )
+    consumers.register(runtime, settings, evaluator)
 
     async def reload_rules() -> None:
         await index.reload(db, force=False)
@@ -52,17 +80,17 @@ def build(settings: Settings) -> tuple[Runtime, Parts]:
         await escalate_due(db, settings.notification_topic, settings.default_channels)
 
     runtime.every(settings.rules_reload_s, "alarm-rules-reload", reload_rules)
-    runtime.every(settings.timer_sweep_s, "alarm-timers", parts.evaluator.fire_due)
+    runtime.every(settings.timer_sweep_s, "alarm-timers", evaluator.fire_due)
     runtime.every(settings.escalation_sweep_s, "alarm-escalation", escalate)
-    return runtime, parts
+    return runtime, usecases
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    runtime, parts = build(settings)
+    runtime, usecases = build(settings)
 
     async def start(runtime: Runtime) -> None:
-        await parts.index.reload(runtime.db)
+        await usecases.index.reload(runtime.db)
         # what exists after start-up lives as long as the process: keep it out of the
         # collector's way, and collect young objects less often (thousands of readings a
         # second allocate many short-lived ones; fewer pauses, shorter tails)
@@ -78,5 +106,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=ROUTERS,
         on_start=[start],
     )
-    app.state.parts = parts
+    app.state.usecases = usecases
     return app

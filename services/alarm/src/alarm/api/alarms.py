@@ -14,7 +14,7 @@ from alarm.api.deps import (
     ALARM_READERS,
     STAFF,
     AlarmReader,
-    PartsDep,
+    SettingsDep,
     Staff,
     grid_for,
     grid_scope,
@@ -191,13 +191,13 @@ async def manual_alarm(
     principal: AlarmReader,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
-    parts: PartsDep,
+    settings: SettingsDep,
     request: Request,
 ) -> AlarmRead:
     """A person raises an alarm by hand: staff for a place in their scope, a resident for
     their own household, placed at its room (one active alarm per household or place and
     type)."""
-    alarm = await manual.raise_manual(uow, auditor, parts.settings, principal, body, request, STAFF)
+    alarm = await manual.raise_manual(uow, auditor, settings, principal, body, request, STAFF)
     return read(await lifecycle.get(uow, alarm.id))
 
 
@@ -227,15 +227,15 @@ async def ack(
     principal: AlarmReader,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
-    parts: PartsDep,
+    settings: SettingsDep,
     request: Request,
 ) -> AlarmRead:
     """Staff of its place acknowledge; so do those its plan told, when the plan says."""
     await load(uow, principal, alarm_id, staff=True, follower_acks=True)
-    done = await lifecycle.acknowledge(uow, parts.settings.alarm_topic, alarm_id, principal.subject)
+    done = await lifecycle.acknowledge(uow, settings.alarm_topic, alarm_id, principal.subject)
     if done is None:
         raise Problem(409, "alarm.already_acknowledged", "The alarm is already acknowledged")
-    await tell_followers(uow, done, "acknowledged", parts.settings)
+    await tell_followers(uow, done, "acknowledged", settings)
     await _write(uow, auditor, principal, request, done, "alarm.acknowledge")
     return read(done)
 
@@ -246,14 +246,14 @@ async def clear(
     principal: Staff,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
-    parts: PartsDep,
+    settings: SettingsDep,
     request: Request,
     body: ClearBody | None = None,
 ) -> AlarmRead:
     await load(uow, principal, alarm_id, staff=True)
     done = await lifecycle.clear_by_id(
         uow,
-        parts.settings.alarm_topic,
+        settings.alarm_topic,
         alarm_id,
         principal.subject,
         "manual",
@@ -261,7 +261,7 @@ async def clear(
     )
     if done is None:
         raise Problem(409, "alarm.already_cleared", "The alarm is already cleared")
-    await after_cleared(uow, done, parts.settings)
+    await after_cleared(uow, done, settings)
     await _write(uow, auditor, principal, request, done, "alarm.clear")
     return read(done)
 
@@ -273,7 +273,7 @@ async def assign(
     principal: Staff,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
-    parts: PartsDep,
+    settings: SettingsDep,
     request: Request,
 ) -> AlarmRead:
     row = await load(uow, principal, alarm_id, staff=True)
@@ -292,7 +292,7 @@ async def assign(
     alarm.assignee_id = body.assignee_id
     await lifecycle.history(uow, alarm_id, "assigned", principal.subject, assignee=body.assignee_id)
     await uow.session.flush()
-    await tell_followers(uow, alarm, "assigned", parts.settings)
+    await tell_followers(uow, alarm, "assigned", settings)
     await _write(uow, auditor, principal, request, row, "alarm.assign")
     return read(await lifecycle.get(uow, alarm_id))
 

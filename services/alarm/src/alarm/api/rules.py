@@ -9,7 +9,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import delete, or_, select
 
-from alarm.api.deps import RULE_WRITERS, STAFF, PartsDep, RuleWriter, Staff, ensure_place
+from alarm.api.deps import (
+    RULE_WRITERS,
+    STAFF,
+    IndexDep,
+    RuleWriter,
+    SettingsDep,
+    Staff,
+    ensure_place,
+)
 from alarm.api.schemas import RuleBody, RuleCreate, RuleRead, RuleVersionRead
 from alarm.db.models import AlarmRule, AlarmRuleVersion, RuleState
 from alarm.engine import alarms as lifecycle
@@ -75,7 +83,7 @@ async def create_rule(
     principal: RuleWriter,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
-    parts: PartsDep,
+    index: IndexDep,
     request: Request,
 ) -> RuleRead:
     ensure_place(principal, body.community_id, body.building_id, allowed=RULE_WRITERS)
@@ -102,7 +110,7 @@ async def create_rule(
         community_id=rule.community_id,
     )
     await uow.commit()
-    await parts.index.reload(_db(request))
+    await index.reload(_db(request))
     return read(rule)
 
 
@@ -163,7 +171,7 @@ async def update_rule(
     principal: RuleWriter,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
-    parts: PartsDep,
+    index: IndexDep,
     request: Request,
     expected_version: Annotated[int | None, Query(ge=1)] = None,
 ) -> RuleRead:
@@ -186,7 +194,7 @@ async def update_rule(
         detail={"version": str(rule.version)},
     )
     await uow.commit()
-    await parts.index.reload(_db(request))
+    await index.reload(_db(request))
     return read(rule)
 
 
@@ -196,7 +204,8 @@ async def delete_rule(
     principal: RuleWriter,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
-    parts: PartsDep,
+    settings: SettingsDep,
+    index: IndexDep,
     request: Request,
 ) -> Response:
     """Retire a rule. Its versions and the alarms it raised stay; its active alarms are
@@ -204,7 +213,6 @@ async def delete_rule(
     told of them are told they are cleared; its evaluation state goes."""
     rule = await load(uow, principal, rule_id)
     ensure_place(principal, rule.community_id, rule.building_id, allowed=RULE_WRITERS)
-    settings = parts.settings
     for alarm in await lifecycle.clear_by_rule(
         uow, settings.alarm_topic, rule.id, principal.subject, "rule_deleted"
     ):
@@ -225,5 +233,5 @@ async def delete_rule(
         community_id=rule.community_id,
     )
     await uow.commit()
-    await parts.index.reload(_db(request))
+    await index.reload(_db(request))
     return Response(status_code=204)

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 from fastapi import Request
 
-from alarm.api.deps import HOUSEHOLD_ROLES
 from alarm.api.schemas import ManualAlarm
 from alarm.config import Settings
 from alarm.db.models import DIRECTORY, Alarm
 from alarm.domain import manual as policy
+from alarm.domain.access import HOUSEHOLD_ROLES
 from alarm.domain.manual import Place
 from alarm.engine import alarms as lifecycle
 from alarm.engine.evaluator import after_raised

@@ -1,0 +1,29 @@
+"""The use cases of alarm: what the service does, callable from a route, an event handler
+or a job alike. Each owns its unit of work, scope checks, audit records and events; routes
+and consumers only translate to and from them. :class:`UseCases` is built once in
+:mod:`alarm.main` and handed to the routes (``api/deps.py``), with the engine's parts the
+evaluation shares (the rule index and the evaluator)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from alarm.engine.evaluator import Evaluator
+from alarm.engine.index import RuleIndex
+from alarm.usecases.emergency import Emergency
+from alarm.usecases.emergency_warnings import EmergencyWarnings
+from alarm.usecases.provisions import Provisions
+from alarm.usecases.records import Records
+
+
+@dataclass(frozen=True)
+class UseCases:
+    index: RuleIndex
+    evaluator: Evaluator
+    records: Records
+    emergency: Emergency
+    provisions: Provisions
+    warnings: EmergencyWarnings
+
+
+__all__ = ["Emergency", "EmergencyWarnings", "Provisions", "Records", "UseCases"]

@@ -1,0 +1,85 @@
+"""Warnings to residents, speakers and e-screens (6.1.4 c), sent through the notification
+service: a notification request in the outbox, in the warning's own transaction."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from alarm.api.emergency import LEVEL_SEVERITY, WarningBody
+from alarm.db.emergency import EmergencyWarning
+from alarm.domain.access import EMERGENCY_WRITERS, ensure_place
+from alarm.engine.notify import request as notification_request
+from alarm.usecases.records import Records
+from alarm.usecases.scope import public_scope
+from sc_contracts.events.notification import Recipients, RoleInScope
+from sc_core.api import PageParams
+from sc_core.auth import Caller
+
+RESIDENT_ROLES = ("resident", "tenant", "family")
+
+
+class EmergencyWarnings:
+    def __init__(self, records: Records, notification_topic: str) -> None:
+        self.records = records
+        self.db = records.db
+        self.notification_topic = notification_topic
+
+    async def warn(self, who: Caller, body: WarningBody) -> EmergencyWarning:
+        """Warn residents (every household member holding a grant in the community, or in
+        the buildings named) and the speakers and e-screens there."""
+        ensure_place(who.principal, body.community_id, allowed=EMERGENCY_WRITERS)
+        warning = EmergencyWarning(
+            id=uuid.uuid4(),
+            issued_by=who.subject,
+            created_at=datetime.now(UTC),
+            **body.model_dump(),
+        )
+        # Residents hold household grants: a role in a place reaches every holder of it
+        # anywhere inside (the notification service resolves it with sc_core.places), so
+        # the audience is the residents of the community, or of the buildings named; the
+        # buildings also travel as a variable for speakers and screens to narrow to.
+        places = [("building", b) for b in body.building_ids] or [("community", body.community_id)]
+        recipients = Recipients(
+            roles_in_scope=[
+                RoleInScope(role=role, scope_type=scope_type, scope_id=scope_id)
+                for scope_type, scope_id in places
+                for role in RESIDENT_ROLES
+            ]
+        )
+        async with self.db.uow() as uow:
+            uow.session.add(warning)
+            await notification_request(
+                uow,
+                self.notification_topic,
+                request_id=f"warning:{warning.id}",
+                recipients=recipients,
+                template="emergency.warning",
+                variables={
+                    "title": body.title,
+                    "message": body.message,
+                    "building_ids": ",".join(body.building_ids),
+                },
+                severity=LEVEL_SEVERITY[body.level],
+                channels=list(body.channels),
+                community_id=body.community_id,
+                correlation_id=str(warning.id),
+            )
+            await uow.audit(
+                who,
+                "emergency_warning.create",
+                "emergency_warning",
+                str(warning.id),
+                community_id=body.community_id,
+            )
+            await uow.commit()
+        return warning
+
+    async def warnings(
+        self, who: Caller, community_id: str | None, paging: PageParams
+    ) -> tuple[list[EmergencyWarning], int]:
+        w = EmergencyWarning
+        query = select(w).where(public_scope(who.principal, w.community_id, community_id))
+        return await self.records.page(query.order_by(w.created_at.desc(), w.id), paging)
