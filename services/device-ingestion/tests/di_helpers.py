@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from asgi_lifespan import LifespanManager
-from device_ingestion.api.deps import Parts
 from device_ingestion.config import Settings
 from device_ingestion.db.models import telemetry
 from device_ingestion.main import create_app
+from device_ingestion.usecases import UseCases
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import func, select, text
@@ -24,6 +24,15 @@ from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
 from sc_core.db.engine import Database
 from sc_devinfra.topics import create_topic
+
+#: the catalogue topics the service uses (each test module gets its own, TOPIC_NAMES)
+TOPICS = (
+    "telemetry.readings.v1",
+    "device.status.v1",
+    "device.commands.v1",
+    "access.passages.v1",
+    "device.command-results.v1",
+)
 
 
 @dataclass
@@ -40,14 +49,21 @@ class Harness:
             yield cls(app, c, issuer)
 
     @property
-    def parts(self) -> Parts:
-        parts: Parts = self.app.state.parts
-        return parts
+    def usecases(self) -> UseCases:
+        usecases: UseCases = self.app.state.usecases
+        return usecases
+
+    @property
+    def settings(self) -> Settings:
+        return self.usecases.settings
+
+    def topic(self, name: str) -> str:
+        """The test's own topic for catalogue topic ``name``."""
+        return self.settings.topic(name)
 
     @property
     def db(self) -> Database:
-        db = self.app.state.runtime.db
-        assert db is not None
+        db: Database = self.app.state.runtime.db
         return db
 
     def admin(self, community: str, role: str = "community_admin") -> dict[str, str]:
@@ -99,12 +115,8 @@ def make_settings(
         "kafka_enable_idempotence": idempotence,
         "jwks_url": jwks_url,
         "kafka_consumer_group": f"device-ingestion-t{suffix}",
-        "telemetry_topic": f"telemetry.readings.t{suffix}",
-        "status_topic": f"device.status.t{suffix}",
         "audit_topic": f"audit.records.t{suffix}",
-        "command_topic": f"device.commands.t{suffix}",
-        "passage_topic": f"access.passages.t{suffix}",
-        "command_result_topic": f"device.command-results.t{suffix}",
+        "topic_names": {name: f"{name}.t{suffix}" for name in TOPICS},
         "storage_max_batch": 2000,
         "status_sweep_interval_s": 3600,
         "command_sweep_interval_s": 3600,
@@ -118,8 +130,7 @@ def make_settings(
 
 @contextlib.asynccontextmanager
 async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterator[Harness]:
-    topics = (settings.telemetry_topic, settings.status_topic, settings.audit_topic)
-    for topic in (*topics, settings.command_topic, settings.passage_topic):
+    for topic in (*map(settings.topic, TOPICS), settings.audit_topic):
         await create_topic(settings.kafka_bootstrap_servers, topic, partitions=2)
     app = create_app(settings)
     async with (

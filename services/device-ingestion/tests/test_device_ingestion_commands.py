@@ -20,7 +20,7 @@ from sc_core.bus.testing import feed_longest
 async def completions(harness: Harness, device: dict[str, Any]) -> list[dict[str, Any]]:
     rows = await harness.sql(
         "SELECT payload FROM event_outbox WHERE topic = :t AND key = :k ORDER BY seq",
-        t=harness.parts.settings.command_result_topic,
+        t=harness.topic("device.command-results.v1"),
         k=device["id"],
     )
     return [json.loads(r.payload) for r in rows]
@@ -104,11 +104,10 @@ async def test_unanswered_commands_expire(harness: Harness, community: str) -> N
             headers=harness.admin(community),
         )
     ).json()
-    commands = harness.parts.commands
-    assert commands is not None
-    await commands.expire(now=datetime.now(UTC))  # type: ignore[attr-defined]
+    commands = harness.usecases.commands
+    await commands.expire(now=datetime.now(UTC))
     assert (await command(harness, community, pump, created["id"]))["status"] == "queued"
-    await commands.expire(now=datetime.fromisoformat(created["expires_at"]) + timedelta(seconds=1))  # type: ignore[attr-defined]
+    await commands.expire(now=datetime.fromisoformat(created["expires_at"]) + timedelta(seconds=1))
     expired = await command(harness, community, pump, created["id"])
     assert expired["status"] == "expired" and expired["error"] == "no answer in time"
     [event] = await completions(harness, pump)
@@ -122,7 +121,7 @@ async def test_unanswered_commands_expire(harness: Harness, community: str) -> N
 async def send_command_events(
     harness: Harness, device: dict[str, Any], data: dict[str, Any], times: int
 ) -> None:
-    settings = harness.parts.settings
+    settings = harness.settings
     producer = AIOKafkaProducer(
         bootstrap_servers=settings.kafka_bootstrap_servers,
         enable_idempotence=settings.kafka_enable_idempotence,
@@ -137,7 +136,7 @@ async def send_command_events(
                 subject=device["id"],
             )
             await producer.send_and_wait(
-                settings.command_topic,
+                harness.topic("device.commands.v1"),
                 event.body(),
                 key=device["id"].encode(),
                 headers=event.headers(),

@@ -21,7 +21,7 @@ SERVING = ("community_admin", "property_manager", "property_staff", "grid_worker
 async def audit_records(h: Harness, household: str) -> list[dict[str, Any]]:
     rows = await h.sql(
         "SELECT payload FROM event_outbox WHERE topic = :t ORDER BY seq",
-        t=h.parts.settings.audit_topic,
+        t=h.settings.audit_topic,
     )
     records = [json.loads(p) if isinstance(p, str | bytes) else p for (p,) in rows]
     return [

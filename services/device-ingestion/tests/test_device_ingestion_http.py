@@ -197,7 +197,7 @@ async def test_rollups_equal_the_raw_data_recomputed_after_late_readings(
     assert ("activePower", month) in days
     assert ("activePower", month - timedelta(days=1)) in days
     # a redelivered batch changes nothing
-    storage = harness.app.state.background.storage
+    storage = harness.usecases.storage
     again = [StoredEvent(device["id"], base, {"activePower": 1.0}, NOW)]
     await storage.store(again)
     assert await harness.sql(ROLLUP_STORED, d=device["id"]) == stored
@@ -222,11 +222,11 @@ async def test_gate_passages_granted_or_refused_become_passage_events_once(
     ]
     assert (await harness.client.post(url, json=body)).json()["accepted"] == 9
     assert await harness.wait_stored(9, gate["id"]) == 9
-    storage = harness.app.state.background.storage
+    storage = harness.usecases.storage
     await storage.store([StoredEvent(gate["id"], at, body[0]["values"], NOW, "gate", community)])
     rows = await harness.sql(
         "SELECT payload FROM event_outbox WHERE topic = :t ORDER BY seq",
-        t=harness.parts.settings.passage_topic,
+        t=harness.topic("access.passages.v1"),
     )
     events = [
         json.loads(r.payload) for r in rows if json.loads(r.payload)["device_id"] == gate["id"]
@@ -263,7 +263,7 @@ async def test_a_gate_registered_with_a_door_id_names_that_door(
     async def passages_of_gate() -> list[dict[str, Any]]:
         rows = await harness.sql(
             "SELECT payload FROM event_outbox WHERE topic = :t ORDER BY seq",
-            t=harness.parts.settings.passage_topic,
+            t=harness.topic("access.passages.v1"),
         )
         found = [json.loads(r.payload) for r in rows]
         return [e for e in found if e["device_id"] == gate["id"]]

@@ -145,7 +145,7 @@ async def test_broker_http_auth_hook_names_the_device(harness: Harness, communit
         "client_attrs": {"device_id": device["id"]},
     }
     assert (await harness.client.post(url, json={"username": "nope"})).json() == {"result": "deny"}
-    settings = harness.parts.settings
+    settings = harness.settings
     service = {"username": settings.mqtt_service_username, "password": "wrong"}
     assert (await harness.client.post(url, json=service)).json() == {"result": "deny"}
     assert "/internal/mqtt/auth" not in (await harness.client.get("/openapi.json")).json()["paths"]

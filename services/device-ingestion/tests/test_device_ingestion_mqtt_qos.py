@@ -135,7 +135,9 @@ async def test_no_puback_while_kafka_is_down(
                 body = {"heartRate": 77}
                 await client.publish("v1/devices/me/telemetry", json.dumps(body), qos=1)
             # acknowledged -> on the telemetry stream already
-            found = await _on_topic(kafka.bootstrap, settings.telemetry_topic, device["id"])
+            found = await _on_topic(
+                kafka.bootstrap, settings.topic("telemetry.readings.v1"), device["id"]
+            )
             assert found == [{"heartRate": 77}]
 
             await asyncio.to_thread(kafka.stop)
@@ -157,7 +159,9 @@ async def test_no_puback_while_kafka_is_down(
                     break
                 except aiomqtt.MqttError:
                     await asyncio.sleep(1)
-            found = await _on_topic(kafka.bootstrap, settings.telemetry_topic, device["id"])
+            found = await _on_topic(
+                kafka.bootstrap, settings.topic("telemetry.readings.v1"), device["id"]
+            )
             assert {"heartRate": 78} in found
     finally:
         await asyncio.to_thread(kafka.close)
@@ -188,8 +192,7 @@ async def test_an_external_broker_gets_acks_only_after_ingestion(
         mqtt_service_client_id=f"di-test-{uuid.uuid4().hex[:6]}",
     )
     async with start_harness(settings, issuer) as harness:
-        directory = harness.parts.directory
-        assert directory is not None
+        directory = harness.usecases.directory
 
         async def device_for_token(token: str, directory: Any = directory) -> str | None:
             ref = await directory.by_token(token)

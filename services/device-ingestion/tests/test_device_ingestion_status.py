@@ -14,7 +14,7 @@ from di_helpers import Harness
 
 
 async def status_events(harness: Harness, device_id: str) -> list[dict[str, Any]]:
-    topic = harness.parts.settings.status_topic
+    topic = harness.topic("device.status.v1")
     rows = await harness.sql(
         "SELECT payload FROM event_outbox WHERE topic = :t AND key = :k ORDER BY seq",
         t=topic,
@@ -56,18 +56,16 @@ async def test_device_goes_offline_after_its_timeout_and_back_online(
     assert (await wait_status(harness, quick["id"], "online")).status == "online"
     seen_at = online.last_activity_at
 
-    settings = harness.parts.settings
-    sweep = {"topic": settings.status_topic, "source": "/services/device-ingestion"}
-    catalogue = harness.parts.catalogue
+    catalogue = harness.usecases.catalogue
     timeout = catalogue.types["emergency_button"].inactivity_timeout_s  # a day
     # just before the type's timeout only the device with its own 60 s timeout goes
     changes = await sweep_offline(
-        harness.db, catalogue, now=seen_at + timedelta(seconds=timeout - 1), **sweep
+        harness.db, catalogue, now=seen_at + timedelta(seconds=timeout - 1)
     )
     assert [str(c.device_id) for c in changes] == [quick["id"]]
     assert (await device_row(harness, device["id"])).status == "online"
     changes = await sweep_offline(
-        harness.db, catalogue, now=seen_at + timedelta(seconds=timeout + 1), **sweep
+        harness.db, catalogue, now=seen_at + timedelta(seconds=timeout + 1)
     )
     assert [str(c.device_id) for c in changes] == [device["id"]]
     offline = await device_row(harness, device["id"])

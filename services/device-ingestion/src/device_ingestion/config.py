@@ -18,8 +18,7 @@ class Settings(ServiceSettings):
     # or replace packaged types by name.
     device_types_file: Path | None = None
 
-    # Telemetry accepted over HTTP and MQTT
-    telemetry_topic: str = "telemetry.readings.v1"
+    # Telemetry accepted over HTTP and MQTT (topics are the catalogue's; TOPIC_NAMES renames)
     telemetry_max_future_s: int = 300  # readings stamped further ahead are rejected
     telemetry_max_age_days: int = 366 * 2  # readings older than this are rejected
     ingest_max_readings: int = 20_000  # one request or message at most
@@ -43,12 +42,8 @@ class Settings(ServiceSettings):
 
     # Status sweeper: devices with no activity for their type's timeout go offline
     status_sweep_interval_s: float = 15.0
-    status_topic: str = "device.status.v1"
-    passage_topic: str = "access.passages.v1"
 
     # Commands
-    command_topic: str = "device.commands.v1"
-    command_result_topic: str = "device.command-results.v1"
     command_default_timeout_s: int = 60
     command_sweep_interval_s: float = 5.0
     rpc_long_poll_max_s: float = 60.0

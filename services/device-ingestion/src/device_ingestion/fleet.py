@@ -28,6 +28,7 @@ import aiomqtt
 import httpx
 
 from device_ingestion.simulator import SimDevice
+from sc_core.retry import Backoff
 
 log = logging.getLogger("device_ingestion.fleet")
 PASSWORD = os.environ.get("DEMO_PASSWORD") or "demo-pass-2026"
@@ -119,6 +120,7 @@ async def prepare(gateway: str, state: Path) -> list[tuple[SimDevice, str]]:
     tokens = await asyncio.to_thread(_load, state)
     async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
         admin = Admin(client)
+        backoff = Backoff(first=2.0, cap=2.0)
         for attempt in range(60):  # the stack may still be settling
             try:
                 await admin.login()
@@ -127,7 +129,7 @@ async def prepare(gateway: str, state: Path) -> list[tuple[SimDevice, str]]:
                 if attempt == 59:
                     raise
                 log.info("fleet: login failed (%s); retrying", exc)
-                await asyncio.sleep(2)
+                await backoff.sleep()
         fleet = []
         for name, device_type, place, transport in FLEET:
             key = f"{admin.community}/{name}"

@@ -15,11 +15,9 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 
 from device_ingestion.domain.catalogue import Catalogue
-from sc_core.bus.cloudevents import CloudEvent
+from sc_contracts.events import DeviceStatus, DeviceStatusChangedV1
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
-
-STATUS_TYPE = "community.device.status_changed.v1"
 
 
 @dataclass(frozen=True)
@@ -31,23 +29,18 @@ class StatusChange:
     last_activity_at: datetime | None
 
 
-async def publish_changes(
-    uow: UnitOfWork, changes: list[StatusChange], *, topic: str, source: str
-) -> None:
+async def publish_changes(uow: UnitOfWork, changes: list[StatusChange]) -> None:
     now = datetime.now(UTC)
     for change in changes:
-        data = {
-            "device_id": str(change.device_id),
-            "device_type": change.device_type,
-            "community_id": change.community_id,
-            "status": change.status,
-            "last_activity_at": change.last_activity_at.isoformat()
-            if change.last_activity_at
-            else None,
-            "changed_at": now.isoformat(),
-        }
-        event = CloudEvent.create(STATUS_TYPE, source, data, subject=str(change.device_id))
-        await uow.publish(topic, event, key=str(change.device_id))
+        event = DeviceStatusChangedV1(
+            device_id=str(change.device_id),
+            device_type=change.device_type,
+            community_id=change.community_id,
+            status=DeviceStatus(change.status),
+            last_activity_at=change.last_activity_at,
+            changed_at=now,
+        )
+        await uow.publish(event, key=str(change.device_id))
 
 
 _SWEEP = text(
@@ -71,8 +64,6 @@ async def sweep_offline(
     db: Database,
     catalogue: Catalogue,
     *,
-    topic: str,
-    source: str,
     now: datetime | None = None,
     fallback_timeout_s: int = 3600,
 ) -> list[StatusChange]:
@@ -91,6 +82,6 @@ async def sweep_offline(
             StatusChange(r.id, r.device_type, r.community_id, "offline", r.last_activity_at)
             for r in rows
         ]
-        await publish_changes(uow, changes, topic=topic, source=source)
+        await publish_changes(uow, changes)
         await uow.commit()
     return changes

@@ -13,10 +13,9 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from device_ingestion.api.deps import COMMANDERS, DEVICE_READ, Commander, DeviceReader, PartsDep
+from device_ingestion.api.deps import COMMANDERS, DEVICE_READ, Commander, DeviceReader, UseCasesDep
 from device_ingestion.api.device_api import device_for, json_body
 from device_ingestion.api.devices import load_device
-from device_ingestion.commands.service import CommandService
 from device_ingestion.db.models import device_commands
 from device_ingestion.ingest.directory import DeviceRef
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
@@ -49,24 +48,18 @@ class CommandRead(BaseModel):
     error: str | None
 
 
-def service(parts: Any) -> CommandService:
-    commands = parts.commands
-    assert isinstance(commands, CommandService)
-    return commands
-
-
 @router.post("/devices/{device_id}/commands", status_code=202, response_model=CommandRead)
 async def send_command(
     device_id: uuid.UUID,
     body: CommandCreate,
     principal: Commander,
     uow: UnitOfWorkDep,
-    parts: PartsDep,
+    uc: UseCasesDep,
     auditor: AuditorDep,
     request: Request,
 ) -> CommandRead:
     row = await load_device(uow, device_id, principal, COMMANDERS)
-    device_type = parts.catalogue.get(row.device_type)
+    device_type = uc.catalogue.get(row.device_type)
     if device_type and device_type.commands and body.method not in device_type.commands:
         allowed = ", ".join(device_type.commands)
         raise Problem(422, "command.unknown_method", f"{row.device_type} takes {allowed}")
@@ -81,7 +74,7 @@ async def send_command(
         detail={"method": body.method},
     )
     await uow.commit()
-    command = await service(parts).create(
+    command = await uc.commands.create(
         DeviceRef.from_row(row),
         body.method,
         body.params,
@@ -127,13 +120,13 @@ async def get_command(
 @router.get("/{device_token}/rpc", response_model=None)
 async def poll_rpc(
     device_token: str,
-    parts: PartsDep,
+    uc: UseCasesDep,
     timeout: Annotated[int, Query(ge=0, le=600_000, description="wait up to (ms)")] = 20_000,
 ) -> Any:
     """ThingsBoard's HTTP RPC long-poll: the next command, or 408 when none came in time."""
-    device = await device_for(parts, device_token)
-    wait = min(timeout / 1000, parts.settings.rpc_long_poll_max_s)
-    row = await service(parts).next_for(device, wait)
+    device = await device_for(uc, device_token)
+    wait = min(timeout / 1000, uc.settings.rpc_long_poll_max_s)
+    row = await uc.commands.next_for(device, wait)
     if row is None:
         return Response(status_code=408)
     return {"id": row.rpc_id, "method": row.method, "params": row.params}
@@ -141,10 +134,10 @@ async def poll_rpc(
 
 @router.post("/{device_token}/rpc/{rpc_id}")
 async def answer_rpc(
-    device_token: str, rpc_id: int, request: Request, parts: PartsDep
+    device_token: str, rpc_id: int, request: Request, uc: UseCasesDep
 ) -> dict[str, str]:
-    device = await device_for(parts, device_token)
+    device = await device_for(uc, device_token)
     result = await json_body(request)
-    if not await service(parts).complete(device, rpc_id, result):
+    if not await uc.commands.complete(device, rpc_id, result):
         raise NotFound("command.not_open", f"No open command {rpc_id} for this device")
     return {"status": "stored"}

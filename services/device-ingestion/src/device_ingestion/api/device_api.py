@@ -17,14 +17,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
-from sqlalchemy import select
 
-from device_ingestion.api.deps import Parts, PartsDep
-from device_ingestion.db.models import devices
+from device_ingestion.api.deps import UseCasesDep
 from device_ingestion.domain.readings import Outcome
 from device_ingestion.ingest.directory import DeviceRef
-from device_ingestion.ingest.service import ingest_gateway, ingest_telemetry, store_attributes
-from sc_core.api import RuntimeDep
+from device_ingestion.usecases import UseCases
 from sc_core.errors import Problem
 
 router = APIRouter(prefix="/api/v1", tags=["device api"])
@@ -52,9 +49,8 @@ class IngestResult(BaseModel):
         )
 
 
-async def device_for(parts: Parts, token: str) -> DeviceRef:
-    assert parts.directory is not None
-    device = await parts.directory.by_token(token) if len(token) <= 128 else None
+async def device_for(uc: UseCases, token: str) -> DeviceRef:
+    device = await uc.directory.by_token(token) if len(token) <= 128 else None
     if device is None:
         raise Problem(401, "device.invalid_token", "No device has this access token")
     return device
@@ -71,57 +67,45 @@ async def json_body(request: Request) -> Any:
 
 
 @router.post("/{device_token}/telemetry", response_model=IngestResult)
-async def post_telemetry(device_token: str, request: Request, parts: PartsDep) -> IngestResult:
-    device = await device_for(parts, device_token)
+async def post_telemetry(device_token: str, request: Request, uc: UseCasesDep) -> IngestResult:
+    device = await device_for(uc, device_token)
     payload = await json_body(request)
-    return IngestResult.of(await ingest_telemetry(parts, device, payload, "http"))
+    return IngestResult.of(await uc.ingest.telemetry(device, payload, "http"))
 
 
 @router.post("/{device_token}/telemetry/batch", response_model=IngestResult)
 async def post_gateway_telemetry(
-    device_token: str, request: Request, parts: PartsDep
+    device_token: str, request: Request, uc: UseCasesDep
 ) -> IngestResult:
     """Telemetry of many devices from an edge gateway (a device of type ``edge_gateway``)."""
-    gateway = await device_for(parts, device_token)
+    gateway = await device_for(uc, device_token)
     if gateway.device_type != "edge_gateway":
         raise Problem(403, "device.not_a_gateway", "Only an edge_gateway device sends batches")
     payload = await json_body(request)
-    return IngestResult.of(await ingest_gateway(parts, gateway, payload, "http"))
+    return IngestResult.of(await uc.ingest.gateway(gateway, payload, "http"))
 
 
 @router.post("/{device_token}/attributes")
-async def post_attributes(
-    device_token: str, request: Request, parts: PartsDep, runtime: RuntimeDep
-) -> dict[str, Any]:
-    device = await device_for(parts, device_token)
+async def post_attributes(device_token: str, request: Request, uc: UseCasesDep) -> dict[str, Any]:
+    device = await device_for(uc, device_token)
     payload = await json_body(request)
     if not isinstance(payload, dict) or not payload:
         raise Problem(400, "attributes.malformed", 'Attributes are a JSON object {"key": value}')
     if len(json.dumps(payload)) > 64 * 1024:
         raise Problem(413, "attributes.too_large", "Attributes may take at most 64 KiB")
-    assert runtime.db is not None
-    await store_attributes(runtime.db, parts, device, payload)
+    await uc.ingest.attributes(device, payload)
     return {"updated": sorted(payload)}
 
 
 @router.get("/{device_token}/attributes")
 async def get_attributes(
     device_token: str,
-    parts: PartsDep,
-    runtime: RuntimeDep,
+    uc: UseCasesDep,
     client_keys: Annotated[str | None, Query(alias="clientKeys")] = None,
     shared_keys: Annotated[str | None, Query(alias="sharedKeys")] = None,
 ) -> dict[str, Any]:
-    device = await device_for(parts, device_token)
-    assert runtime.db is not None
-    async with runtime.db.engine.connect() as conn:
-        row = (
-            await conn.execute(
-                select(devices.c.attributes, devices.c.shared_attributes).where(
-                    devices.c.id == device.id
-                )
-            )
-        ).one()
+    device = await device_for(uc, device_token)
+    row = await uc.ingest.stored_attributes(device)
     return {
         "client": _pick(row.attributes, client_keys),
         "shared": _pick(row.shared_attributes, shared_keys),

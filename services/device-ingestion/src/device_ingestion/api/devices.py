@@ -15,7 +15,7 @@ from device_ingestion.api.deps import (
     DEVICE_READ,
     DeviceAdmin,
     DeviceReader,
-    PartsDep,
+    UseCasesDep,
 )
 from device_ingestion.api.schemas import (
     DeviceCreate,
@@ -28,6 +28,7 @@ from device_ingestion.api.schemas import (
 from device_ingestion.db.models import devices
 from device_ingestion.energy import mark_all_dirty
 from device_ingestion.ingest.directory import hash_token, new_token
+from device_ingestion.usecases import UseCases
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.audit import Auditor
 from sc_core.auth import Principal, ensure_in_scope, scope_clause
@@ -71,9 +72,9 @@ async def load_device(
 
 
 @router.get("/device-types", response_model=list[DeviceTypeRead])
-async def list_device_types(parts: PartsDep, _: DeviceReader) -> list[DeviceTypeRead]:
+async def list_device_types(uc: UseCasesDep, _: DeviceReader) -> list[DeviceTypeRead]:
     out = []
-    for t in sorted(parts.catalogue.types.values(), key=lambda t: t.name):
+    for t in sorted(uc.catalogue.types.values(), key=lambda t: t.name):
         keys = [
             KeyRead(
                 name=k.name,
@@ -108,11 +109,11 @@ async def create_device(
     principal: DeviceAdmin,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
-    parts: PartsDep,
+    uc: UseCasesDep,
     request: Request,
 ) -> DeviceWithToken:
     place_scope(principal, body, DEVICE_ADMIN)
-    if parts.catalogue.get(body.device_type) is None:
+    if uc.catalogue.get(body.device_type) is None:
         raise Problem(422, "device.unknown_type", f"No device type {body.device_type!r}")
     token = new_token()
     row = await insert_device(uow, body.model_dump(), token)
@@ -194,17 +195,17 @@ async def update_device(
     principal: DeviceAdmin,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
-    parts: PartsDep,
+    uc: UseCasesDep,
     request: Request,
 ) -> Any:
     row = await load_device(uow, device_id, principal, DEVICE_ADMIN)
     changes = body.model_dump(exclude_unset=True)
     moved = {**row._mapping, **changes}
     place_scope(principal, SimpleNamespace(**moved), DEVICE_ADMIN)
-    if _is_meter(parts, row.device_type):  # its energy may now count elsewhere
+    if _is_meter(uc, row.device_type):  # its energy may now count elsewhere
         await mark_all_dirty(uow.session, row.community_id)
     updated = await _write_device(
-        uow, auditor, parts, principal, request, row, "device.update", changes
+        uow, auditor, uc, principal, request, row, "device.update", changes
     )
     return DeviceRead.model_validate(updated, from_attributes=True)
 
@@ -212,7 +213,7 @@ async def update_device(
 async def _write_device(
     uow: UnitOfWork,
     auditor: Auditor,
-    parts: Any,
+    uc: UseCases,
     principal: Principal,
     request: Request,
     row: Any,
@@ -238,8 +239,7 @@ async def _write_device(
         community_id=row.community_id,
     )
     await uow.commit()
-    if parts.directory is not None:
-        parts.directory.forget()
+    uc.directory.forget()
     return updated
 
 
@@ -249,7 +249,7 @@ async def rotate_token(
     principal: DeviceAdmin,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
-    parts: PartsDep,
+    uc: UseCasesDep,
     request: Request,
 ) -> DeviceWithToken:
     """A new access token for the device; the old one stops working."""
@@ -258,7 +258,7 @@ async def rotate_token(
     updated = await _write_device(
         uow,
         auditor,
-        parts,
+        uc,
         principal,
         request,
         row,
@@ -275,12 +275,12 @@ async def delete_device(
     principal: DeviceAdmin,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
-    parts: PartsDep,
+    uc: UseCasesDep,
     request: Request,
 ) -> Response:
     row = await load_device(uow, device_id, principal, DEVICE_ADMIN)
     await uow.session.execute(delete(devices).where(devices.c.id == device_id))
-    if _is_meter(parts, row.device_type):
+    if _is_meter(uc, row.device_type):
         await mark_all_dirty(uow.session, row.community_id)
     await auditor.within(
         uow,
@@ -292,11 +292,10 @@ async def delete_device(
         community_id=row.community_id,
     )
     await uow.commit()
-    if parts.directory is not None:
-        parts.directory.forget()
+    uc.directory.forget()
     return Response(status_code=204)
 
 
-def _is_meter(parts: Any, device_type: str) -> bool:
-    spec = parts.catalogue.get(device_type)
+def _is_meter(uc: UseCases, device_type: str) -> bool:
+    spec = uc.catalogue.get(device_type)
     return spec is not None and spec.counter is not None

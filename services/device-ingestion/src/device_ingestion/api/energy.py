@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from device_ingestion.api.deps import PartsDep
+from device_ingestion.api.deps import UseCasesDep
 from device_ingestion.api.schemas import EnergyScope, EnergyStats
 from device_ingestion.usecases.energy import read_energy
 from sc_core.api import AuditorDep, UnitOfWorkDep
@@ -31,7 +31,7 @@ async def energy(
     principal: CurrentPrincipal,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
-    parts: PartsDep,
+    uc: UseCasesDep,
     request: Request,
     kind: Literal["water", "electricity", "gas"],
     scope: EnergyScope,
@@ -58,10 +58,10 @@ async def energy(
     audited (``energy.read_sensitive``); a unit's, building's or community's: anyone in
     that scope. Days, months and years are calendar periods in the community's time zone
     (``COMMUNITY_TIMEZONE``, Asia/Shanghai), and bucket starts are answered in it."""
-    tz = parts.settings.community_timezone
+    tz = uc.settings.community_timezone
     start = parse_instant(from_, tz, field="from")
     end = parse_instant(to, tz, end=True, field="to")
     return await read_energy(
-        uow, auditor, parts.catalogue, principal, request,
+        uow, auditor, uc.catalogue, principal, request,
         kind=kind, scope=scope, id=id, period=period, from_=start, to=end, tz=tz,
     )  # fmt: skip

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from device_ingestion.api.deps import PartsDep
+from device_ingestion.api.deps import UseCasesDep
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,14 +27,14 @@ class MqttAuth(BaseModel):
 
 
 @router.post("/internal/mqtt/auth")
-async def mqtt_auth(body: MqttAuth, parts: PartsDep) -> dict[str, Any]:
-    s = parts.settings
+async def mqtt_auth(body: MqttAuth, uc: UseCasesDep) -> dict[str, Any]:
+    s = uc.settings
     if body.username == s.mqtt_service_username:
         ok = hmac.compare_digest(body.password or "", s.mqtt_service_password)
         return {"result": "allow", "is_superuser": True} if ok else {"result": "deny"}
-    if not body.username or len(body.username) > 128 or parts.directory is None:
+    if not body.username or len(body.username) > 128:
         return {"result": "deny"}
-    device = await parts.directory.by_token(body.username)
+    device = await uc.directory.by_token(body.username)
     if device is None:
         return {"result": "deny"}
     return {"result": "allow", "is_superuser": False, "client_attrs": {"device_id": str(device.id)}}

@@ -18,7 +18,13 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from device_ingestion.api.deps import DEVICE_ADMIN, DEVICE_READ, DeviceAdmin, DeviceReader
+from device_ingestion.api.deps import (
+    DEVICE_ADMIN,
+    DEVICE_READ,
+    DeviceAdmin,
+    DeviceReader,
+    UseCasesDep,
+)
 from device_ingestion.api.devices import insert_device, place_scope
 from device_ingestion.api.schemas import ProfileCreate, ProfileRead, ProfileWithSecret
 from device_ingestion.db.models import provision_profiles
@@ -42,11 +48,11 @@ async def create_profile(
     principal: DeviceAdmin,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
+    uc: UseCasesDep,
     request: Request,
 ) -> ProfileWithSecret:
     place_scope(principal, _Place(body.community_id, body.building_id), DEVICE_ADMIN)
-    parts = request.app.state.parts
-    if parts.catalogue.get(body.device_type) is None:
+    if uc.catalogue.get(body.device_type) is None:
         raise Problem(422, "device.unknown_type", f"No device type {body.device_type!r}")
     key, secret = secrets.token_urlsafe(15), secrets.token_urlsafe(30)
     row = (

@@ -22,9 +22,9 @@ from sqlalchemy.dialects.postgresql import insert
 
 from device_ingestion.db.models import device_commands
 from device_ingestion.ingest.directory import DeviceRef
-from sc_contracts.events.command import DeviceCommandRequestedV1
-from sc_core.bus.cloudevents import CloudEvent
+from sc_contracts.events import CommandOutcome, DeviceCommandCompletedV1, DeviceCommandRequestedV1
 from sc_core.db.engine import Database
+from sc_core.db.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 OPEN = ("queued", "sent")
@@ -32,41 +32,28 @@ OPEN = ("queued", "sent")
 Sender = Callable[[uuid.UUID, int, dict[str, Any]], Awaitable[None]]
 
 
-COMPLETED_TYPE = "community.device.command_completed.v1"
-
-
-def completion_event(row: Any, source: str) -> CloudEvent:
+def completion_event(row: Any) -> DeviceCommandCompletedV1:
     """``community.device.command_completed.v1`` for a command row that has ended."""
     result = row.result if isinstance(row.result, dict) else {"value": row.result}
     scalars = {k: v for k, v in (result or {}).items() if isinstance(v, bool | int | float | str)}
-    data = {
-        "command_id": str(row.id),
-        "request_command_id": row.request_event_id,
-        "device_id": str(row.device_id),
-        "community_id": row.community_id,
-        "command": row.method,
-        "outcome": row.status,
-        "result": scalars,
-        "error": row.error,
-        "requested_by": row.requested_by,
-        "completed_at": (row.completed_at or datetime.now(UTC)).isoformat(),
-    }
-    return CloudEvent.create(COMPLETED_TYPE, source, data, subject=str(row.device_id))
+    return DeviceCommandCompletedV1(
+        command_id=str(row.id),
+        request_command_id=row.request_event_id,
+        device_id=str(row.device_id),
+        community_id=row.community_id,
+        command=row.method,
+        outcome=CommandOutcome(row.status),
+        result=scalars,
+        error=row.error,
+        requested_by=row.requested_by,
+        completed_at=row.completed_at or datetime.now(UTC),
+    )
 
 
 class CommandService:
-    def __init__(
-        self,
-        db: Database,
-        default_timeout_s: int,
-        *,
-        result_topic: str = "device.command-results.v1",
-        source: str = "/services/device-ingestion",
-    ) -> None:
+    def __init__(self, db: Database, default_timeout_s: int) -> None:
         self.db = db
         self.default_timeout_s = default_timeout_s
-        self.result_topic = result_topic
-        self.source = source
         self.mqtt_send: Sender | None = None
         self._waiters: dict[uuid.UUID, asyncio.Event] = {}
 
@@ -233,9 +220,8 @@ class CommandService:
             await self._announce(uow, row)
             await uow.commit()
 
-    async def _announce(self, uow: Any, row: Any) -> None:
-        event = completion_event(row, self.source)
-        await uow.publish(self.result_topic, event, key=str(row.device_id))
+    async def _announce(self, uow: UnitOfWork, row: Any) -> None:
+        await uow.publish(completion_event(row), key=str(row.device_id))
 
     async def expire(self, now: datetime | None = None) -> int:
         """Every open command past its expiry becomes ``expired``."""

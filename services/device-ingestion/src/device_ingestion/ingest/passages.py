@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from device_ingestion.ingest.storage import StoredEvent
 
-PASSAGE_TYPE = "community.access.passage_recorded.v1"
 _METHOD = {
     "face": "face",
     "card": "card",

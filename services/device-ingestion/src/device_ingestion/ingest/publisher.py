@@ -15,13 +15,11 @@ from prometheus_client import Counter
 
 from device_ingestion.domain.readings import Rejection, Report
 from device_ingestion.ingest.directory import DeviceRef
-from sc_core.bus.cloudevents import CONTENT_TYPE, SPECVERSION
+from sc_contracts.events import TelemetryRecordedV1
+from sc_core.bus.cloudevents import HeaderTemplate
 from sc_core.bus.producer import ProducerHandle
 from sc_core.bus.tracing import current_trace_headers
 from sc_core.errors import Problem
-
-TELEMETRY_TYPE = "community.telemetry.recorded.v1"
-SCHEMA = "urn:smart-community:schema:" + TELEMETRY_TYPE
 
 READINGS = Counter(
     "telemetry_readings_total",
@@ -60,15 +58,6 @@ class TelemetryPublisher:
         self.source = source
         self.timeout = timeout
 
-    def _static_headers(self) -> list[tuple[str, bytes]]:
-        return [
-            ("ce_specversion", SPECVERSION.encode()),
-            ("ce_source", self.source.encode()),
-            ("ce_type", TELEMETRY_TYPE.encode()),
-            ("content-type", CONTENT_TYPE.encode()),
-            ("ce_dataschema", SCHEMA.encode()),
-        ]
-
     async def publish(
         self, batches: Sequence[tuple[DeviceRef, Sequence[Report]]], received_at: datetime
     ) -> int:
@@ -79,13 +68,17 @@ class TelemetryPublisher:
 
         The hot path: the event body is the JSON of :func:`event_data`, written from a
         per-device prefix, and the CloudEvent headers shared by the request are encoded
-        once; ids are ``<request uuid>-<n>`` (unique per source, as CloudEvents asks).
+        once (the one codec's :class:`HeaderTemplate`); ids are ``<request uuid>-<n>``
+        (unique per source, as CloudEvents asks).
         """
         if not any(reports for _, reports in batches):
             return 0
-        shared = self._static_headers()
-        shared.append(("ce_time", received_at.isoformat().encode()))
-        shared.extend((k, v.encode()) for k, v in current_trace_headers().items())
+        template = HeaderTemplate(
+            TelemetryRecordedV1,
+            source=self.source,
+            time=received_at,
+            extensions=current_trace_headers(),
+        )
         request_id = uuid.uuid4().hex
         received = _dumps(received_at.isoformat())
         n = 0
@@ -97,12 +90,11 @@ class TelemetryPublisher:
             for device, reports in batches:
                 key = str(device.id)
                 key_bytes = key.encode()
-                subject = ("ce_subject", key_bytes)
                 prefix = device_prefix(device)
                 for report in reports:
                     n += 1
                     value = encode_body(prefix, report, received)
-                    headers = [*shared, ("ce_id", f"{request_id}-{n}".encode()), subject]
+                    headers = template.headers(f"{request_id}-{n}", subject=key)
                     futures.append(await send(topic, value=value, key=key_bytes, headers=headers))
             await asyncio.wait_for(asyncio.gather(*futures), self.timeout)
         except (TimeoutError, OSError, ConnectionError) as exc:

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from device_ingestion.db.models import PARTITION_SCHEMA
 from device_ingestion.status import StatusChange
+from sc_contracts.events import TelemetryRecordedV1
 
 
 @dataclass(frozen=True)
@@ -39,38 +40,22 @@ class StoredEvent:
     community_id: str = ""
 
 
-def parse_event(data: dict[str, Any]) -> StoredEvent:
-    """The stored view of a telemetry event's data; ValueError when it does not fit."""
-    try:
-        values = data["values"]
-        if not isinstance(values, dict) or not values:
-            raise ValueError("values must be a non-empty object")
-        return StoredEvent(
-            device_id=_canonical_id(str(data["device_id"])),
-            ts=_aware(datetime.fromisoformat(data["ts"])),
-            values=values,
-            received_at=_instant(data["received_at"]),
-            device_type=str(data.get("device_type", "")),
-            community_id=str(data.get("community_id", "")),
-        )
-    except (KeyError, TypeError) as exc:
-        raise ValueError(f"not a telemetry event: {exc}") from exc
+def stored_event(reading: TelemetryRecordedV1) -> StoredEvent:
+    """The stored view of a telemetry event (decoded by the one codec); ValueError when
+    its device id is not a UUID."""
+    return StoredEvent(
+        device_id=_canonical_id(reading.device_id),
+        ts=reading.ts,
+        values=reading.values,
+        received_at=reading.received_at,
+        device_type=reading.device_type,
+        community_id=reading.community_id,
+    )
 
 
 @lru_cache(maxsize=65536)
 def _canonical_id(text: str) -> str:
     return str(uuid.UUID(text))  # devices repeat: validated once each
-
-
-@lru_cache(maxsize=4096)
-def _instant(text: str) -> datetime:
-    return _aware(datetime.fromisoformat(text))  # one per request, shared by its events
-
-
-def _aware(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("timestamps must carry a UTC offset")
-    return value
 
 
 # Run on the asyncpg connection under the SQLAlchemy one (same transaction): at thousands

@@ -30,10 +30,10 @@ from urllib.parse import urlparse
 
 import aiomqtt
 
-from device_ingestion.api.deps import Parts
-from device_ingestion.ingest.directory import DeviceRef
+from device_ingestion.ingest.directory import DeviceDirectory, DeviceRef
 from device_ingestion.mqtt.handling import INGESTED, Verdict, handle_device_message
-from sc_core.db.engine import Database
+from device_ingestion.usecases.ingest import Ingest
+from sc_core.retry import Backoff
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,9 @@ class MqttBridge:
         port: int,
         username: str,
         password: str,
-        parts: Parts,
-        db: Database,
+        directory: DeviceDirectory,
+        ingest: Ingest,
+        on_rpc_response: RpcResponder | None = None,
         prefix: str = "devices",
         shared_group: str = "",
         max_in_flight: int = 2000,
@@ -58,11 +59,11 @@ class MqttBridge:
     ) -> None:
         self.host, self.port = host, port
         self.username, self.password = username, password
-        self.parts = parts
-        self.db = db
+        self.directory = directory
+        self.ingest = ingest
         self.prefix = prefix.strip("/")
         self.shared_group = shared_group
-        self.on_rpc_response: RpcResponder | None = None
+        self.on_rpc_response = on_rpc_response
         self._slots = asyncio.Semaphore(max_in_flight)
         self._client: aiomqtt.Client | None = None
         self._task: asyncio.Task[None] | None = None
@@ -114,7 +115,7 @@ class MqttBridge:
         await self._client.publish(topic, json.dumps(body).encode(), qos=1)
 
     async def _run_forever(self) -> None:
-        backoff = 0.5
+        backoff = Backoff(first=0.5, cap=10.0)
         while True:
             try:
                 async with aiomqtt.Client(
@@ -132,7 +133,7 @@ class MqttBridge:
                     for topic_filter in self.filters():
                         await client.subscribe(topic_filter, qos=1)
                     self.connected.set()
-                    backoff = 0.5
+                    backoff.reset()
                     log.info("mqtt: connected to %s:%d", self.host, self.port)
                     async for message in client.messages:
                         await self._slots.acquire()
@@ -142,12 +143,11 @@ class MqttBridge:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("mqtt: %s; reconnecting in %.1fs", exc, backoff)
+                log.warning("mqtt: %s; reconnecting in %.1fs", exc, backoff.upcoming)
             finally:
                 self.connected.clear()
                 self._client = None
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, 10.0)
+            await backoff.sleep()
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self._inflight.discard(task)
@@ -159,15 +159,14 @@ class MqttBridge:
         verdict = Verdict.ACCEPTED
         try:
             device_id = uuid.UUID(parts[1])
-            assert self.parts.directory is not None
-            device = await self.parts.directory.by_id(device_id)
+            device = await self.directory.by_id(device_id)
             rest = "/".join(parts[2:])
             if device is None:
                 verdict = Verdict.INVALID
             elif rest in INGESTED:
                 payload = message.payload
                 raw = payload if isinstance(payload, bytes | bytearray) else str(payload).encode()
-                verdict = await handle_device_message(self.parts, self.db, device, rest, raw)
+                verdict = await handle_device_message(self.ingest, device, rest, raw)
             elif rest.startswith("v1/devices/me/rpc/response/") and self.on_rpc_response:
                 body = json.loads(bytes(message.payload))
                 await self.on_rpc_response(device, int(parts[-1]), body)

@@ -20,12 +20,10 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
-from device_ingestion.api.deps import Parts
 from device_ingestion.domain.readings import MALFORMED, Rejection
 from device_ingestion.ingest.directory import DeviceRef
 from device_ingestion.ingest.publisher import count
-from device_ingestion.ingest.service import ingest_gateway, ingest_telemetry, store_attributes
-from sc_core.db.engine import Database
+from device_ingestion.usecases.ingest import Ingest
 from sc_core.errors import Problem
 
 log = logging.getLogger(__name__)
@@ -45,7 +43,7 @@ class Verdict(enum.Enum):
 
 
 async def handle_device_message(
-    parts: Parts, db: Database, device: DeviceRef, topic: str, payload: bytes | bytearray
+    ingest: Ingest, device: DeviceRef, topic: str, payload: bytes | bytearray
 ) -> Verdict:
     """Ingest one message a device published on ``topic`` (without mountpoint)."""
     try:
@@ -56,16 +54,16 @@ async def handle_device_message(
         return Verdict.INVALID
     try:
         if topic == TELEMETRY:
-            outcome = await ingest_telemetry(parts, device, body, "mqtt")
+            outcome = await ingest.telemetry(device, body, "mqtt")
         elif topic == GATEWAY_TELEMETRY:
             if device.device_type != "edge_gateway":
                 log.info("mqtt: %s is not an edge gateway; gateway message refused", device.id)
                 return Verdict.INVALID
-            outcome = await ingest_gateway(parts, device, body, "mqtt")
+            outcome = await ingest.gateway(device, body, "mqtt")
         elif topic == ATTRIBUTES:
             if not isinstance(body, dict) or not body or len(payload) > MAX_ATTRIBUTES_BYTES:
                 return Verdict.INVALID
-            await store_attributes(db, parts, device, body)
+            await ingest.attributes(device, body)
             return Verdict.ACCEPTED
         else:
             return Verdict.INVALID

@@ -1,1 +1,27 @@
-"""Use cases: the transaction, scope checks and audit of what routes ask for."""
+"""Use cases: the transaction, scope checks and audit of what routes, MQTT and consumers
+ask for. ``UseCases`` holds every part the routes reach, built once in ``main.build``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from device_ingestion.commands.service import CommandService
+from device_ingestion.config import Settings
+from device_ingestion.domain.buckets import Bucketer
+from device_ingestion.domain.catalogue import Catalogue
+from device_ingestion.ingest.directory import DeviceDirectory
+from device_ingestion.usecases.command_requests import CommandRequests
+from device_ingestion.usecases.ingest import Ingest
+from device_ingestion.usecases.storage import Storage
+
+
+@dataclass(frozen=True)
+class UseCases:
+    settings: Settings
+    catalogue: Catalogue
+    bucketer: Bucketer
+    directory: DeviceDirectory
+    ingest: Ingest
+    commands: CommandService
+    requests: CommandRequests
+    storage: Storage
