@@ -27,7 +27,6 @@ from gateway.proxy import LongPolls, Upstream, UpstreamClient
 from gateway.ratelimit import RateLimiter
 from gateway.routing import RouteTable, fetch_documents
 from gateway.security import DEFAULT_PUBLIC_PATHS, Gatekeeper, PublicPaths
-from gateway.streams import StreamSlots
 from sc_core.auth import JWKSVerifier
 from sc_core.caching import NoStoreMiddleware
 from sc_core.errors import install_problem_handlers
@@ -42,6 +41,7 @@ from sc_core.observability import (
     setup_tracing,
 )
 from sc_core.openapi import install as install_openapi
+from sc_core.streams import StreamSlots
 
 log = logging.getLogger(__name__)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
@@ -122,7 +122,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         gatekeeper=gatekeeper,
         long_polls=LongPolls(settings.long_poll_paths),
         client=UpstreamClient(connect_timeout=settings.connect_timeout_seconds),
-        streams=StreamSlots(settings.max_streams_per_caller),
+        streams=StreamSlots(settings.max_streams_per_caller, code="gateway.too_many_streams"),
         state=state,
     )
 

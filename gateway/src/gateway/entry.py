@@ -34,8 +34,8 @@ from gateway.proxy import (
 )
 from gateway.routing import RouteTable, fetch_documents
 from gateway.security import Gatekeeper
-from gateway.streams import StreamSlots
 from sc_core.errors import Problem, problem_response
+from sc_core.streams import StreamSlots
 
 log = logging.getLogger(__name__)
 UPSTREAM_REQUESTS = Counter(

@@ -4,6 +4,7 @@ stream carries the alarm feed of their scope."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from datetime import UTC, datetime
 
@@ -236,6 +237,57 @@ async def test_event_source_opens_the_stream_with_a_single_use_ticket(
     assert in_url.status_code == 401
     anonymous = await harness.client.post("/api/v1/stream/tickets")
     assert anonymous.status_code == 401
+
+
+async def test_one_user_holds_a_few_ticket_streams_at_once(
+    harness: Harness, community: str, user: str
+) -> None:
+    """Issue 30: the gateway caps the streams one caller opens with a token, but a stream
+    opened with a single-use ticket carries no token there; this service redeems the
+    ticket and counts it against its user like any other stream."""
+    resident = harness.bearer(user, Grant("resident", "household", f"hh-{user}"))
+    cap = harness.settings.max_streams_per_caller
+    slots = harness.app_parts.stream_slots
+    sse = {"Accept": "text/event-stream"}
+
+    async def ticket(headers: dict[str, str]) -> dict[str, str]:
+        issued = await harness.client.post("/api/v1/stream/tickets", headers=headers)
+        assert issued.status_code == 201, issued.text
+        return {"ticket": issued.json()["ticket"]}
+
+    async with contextlib.AsyncExitStack() as held:
+        streams = [
+            await held.enter_async_context(Stream(harness.base_url, {}, await ticket(resident)))
+            for _ in range(cap)
+        ]
+        assert slots.open[f"user:{user}"] == cap
+        for language, text in (
+            ("zh-CN", f"同时打开的实时推送连接最多 {cap} 个，请先关闭其他连接"),
+            ("en", f"At most {cap} event streams may be open at once; close one first"),
+        ):
+            refused = await harness.client.get(
+                "/api/v1/stream",
+                params=await ticket(resident),
+                headers={**sse, "Accept-Language": language},
+            )
+            assert refused.status_code == 429, refused.text
+            assert refused.headers["content-type"].startswith("application/problem+json")
+            assert (refused.json()["code"], refused.json()["detail"]) == (
+                "stream.too_many_streams",
+                text,
+            )
+        # a token stream of the same user counts too; another user has their own
+        over = await harness.client.get("/api/v1/stream", headers={**resident, **sse})
+        assert over.status_code == 429
+        other = harness.bearer(f"{user}-neighbour", Grant("resident", "household", "hh-x"))
+        async with Stream(harness.base_url, {}, await ticket(other)):
+            pass
+        # a stream that ends frees its slot
+        await streams[0].__aexit__(None, None, None)
+        await wait_for(lambda: slots.open.get(f"user:{user}") == cap - 1, timeout=120)
+        async with Stream(harness.base_url, {}, await ticket(resident)) as again:
+            assert again.events[0].event == "ready"
+    await wait_for(lambda: f"user:{user}" not in slots.open, timeout=120)
 
 
 async def test_grid_worker_sees_alarms_of_the_buildings_in_their_grid(

@@ -70,6 +70,10 @@ class Settings(ServiceSettings):
     sse_replay_limit: int = Field(default=100, ge=1, le=1000)
     # A stream ticket (POST /api/v1/stream/tickets) opens one stream within this many seconds.
     stream_ticket_seconds: int = Field(default=30, ge=1, le=300)
+    # Streams one caller (a token's or a ticket's subject) holds open at once; past it 429
+    # stream.too_many_streams. The gateway caps token streams the same way; tickets only
+    # here, where they are redeemed (issue 30).
+    max_streams_per_caller: int = Field(default=8, ge=1)
     # Staff roles whose stream also carries the alarm feed of their scope.
     alarm_feed_roles: list[str] = Field(
         default_factory=lambda: [

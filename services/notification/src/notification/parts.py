@@ -11,6 +11,7 @@ from notification.config import Settings
 from notification.dispatch import Dispatcher
 from notification.hub import StreamHub
 from sc_core.service import Runtime
+from sc_core.streams import StreamSlots
 
 
 @dataclass
@@ -19,7 +20,13 @@ class Parts:
     hub: StreamHub
     client: httpx.AsyncClient = field(init=False)
     adapters: dict[str, ChannelAdapter] = field(default_factory=dict)
+    stream_slots: StreamSlots = field(init=False)
     _dispatcher: Dispatcher | None = None
+
+    def __post_init__(self) -> None:
+        self.stream_slots = StreamSlots(
+            self.settings.max_streams_per_caller, code="stream.too_many_streams"
+        )
 
     def bind(self, runtime: Runtime) -> None:
         assert runtime.db is not None and runtime.auditor is not None

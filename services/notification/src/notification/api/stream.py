@@ -26,6 +26,7 @@ from notification.hub import ALARM_KEY
 from notification.parts import Parts
 from sc_core.auth import Principal, scope_clause
 from sc_core.errors import Problem
+from sc_core.streams import HeldStreamingResponse
 
 router = APIRouter(tags=["stream"])
 SSE_HEADERS = {
@@ -257,8 +258,12 @@ async def stream(
             "This is a Server-Sent Events stream: send 'Accept: text/event-stream'",
         )
     cursor = Cursor.parse(last_event_id)
-    return StreamingResponse(
+    # every stream counts against its caller's cap, a ticket's too: the gateway cannot
+    # count those (no token there), this service knows whose ticket it redeemed (issue 30)
+    return HeldStreamingResponse(
         _events(request, parts, principal, cursor),
+        slots=parts.stream_slots,
+        caller=f"{principal.kind}:{principal.subject}",
         media_type="text/event-stream",
         headers=SSE_HEADERS,
     )
