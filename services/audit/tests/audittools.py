@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from audit.db.store import PartitionKeeper
-from audit.handlers import RecordStore
+from audit.usecases.records import RecordStore
 
 from sc_contracts.events.audit import AuditRecordedV1
 from sc_core.audit import AUDIT_EVENT_TYPE

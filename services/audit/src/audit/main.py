@@ -1,5 +1,5 @@
-"""The audit store's app: the consumer of every service's audit records, the trail's
-API, and the maintenance job (partitions ahead, retention)."""
+"""The composition of the audit store: runtime -> partitions -> record store, trail,
+maintenance job -> consumer -> app (the trail's API)."""
 
 from __future__ import annotations
 
@@ -7,42 +7,44 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from audit import consumers
 from audit.api import export, records
 from audit.config import Settings
-from audit.consumers import register
 from audit.db.models import metadata
 from audit.db.store import PartitionKeeper
 from audit.maintenance import MaintenanceJob
+from audit.usecases import UseCases
+from audit.usecases.records import RecordStore
+from audit.usecases.trail import Trail
 from sc_core.service import Runtime, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
+ROUTERS = [records.router, export.router]
+
+
+def build(settings: Settings) -> tuple[Runtime, UseCases]:
+    runtime = Runtime(settings, metadata)
+    partitions = PartitionKeeper()
+    usecases = UseCases(
+        partitions=partitions,
+        records=RecordStore(runtime.db, partitions),
+        trail=Trail(runtime.db, settings),
+        maintenance=MaintenanceJob(settings, runtime.db, partitions),
+    )
+    consumers.register(runtime, usecases.records)
+    return runtime, usecases
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    partitions = PartitionKeeper()
-    job = MaintenanceJob(settings, partitions)
-
-    def consumers(runtime: Runtime) -> None:
-        app.state.record_store = register(runtime, partitions)
-
-    async def start_maintenance(runtime: Runtime) -> None:
-        assert runtime.db is not None
-        job.start(runtime.db)
-
-    async def stop_maintenance(runtime: Runtime) -> None:
-        await job.stop()
-
+    runtime, usecases = build(settings)
     app = create_service_app(
         settings,
         title="Audit store",
-        metadata=metadata,
+        runtime=runtime,
         migrations_dir=MIGRATIONS,
-        routers=[records.router, export.router],
-        consumers=consumers,
-        on_start=[start_maintenance],
-        on_stop=[stop_maintenance],
+        routers=ROUTERS,
+        resources=[usecases.maintenance],  # at start (after the migrations), then periodic
     )
-    app.state.maintenance = job
-    app.state.partitions = partitions
+    app.state.usecases = usecases
     return app

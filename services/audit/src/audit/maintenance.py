@@ -16,6 +16,7 @@ from audit.db.store import PartitionKeeper
 from audit.domain.partitions import months_to_ensure, utc_today
 from audit.domain.vocabulary import CONSUMER_NAME
 from sc_core.db import Database
+from sc_core.retry import Backoff
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 60.0
@@ -83,34 +84,38 @@ async def run_maintenance(
 
 class MaintenanceJob:
     """Runs :func:`run_maintenance` at start and then every interval; a failed run is
-    logged and retried within a minute. Replicas may all run it: the database functions
-    take an advisory lock."""
+    logged and retried within a minute (``sc_core.retry.Backoff``). Replicas may all run
+    it: the database functions take an advisory lock. A resource of the app: started
+    after the migrations, closed with the app."""
 
-    def __init__(self, settings: Settings, partitions: PartitionKeeper) -> None:
+    def __init__(self, settings: Settings, db: Database, partitions: PartitionKeeper) -> None:
         self.settings = settings
+        self.db = db
         self.partitions = partitions
         self._task: asyncio.Task[None] | None = None
         self.runs = 0
 
-    def start(self, db: Database) -> None:
-        self._task = asyncio.create_task(self._loop(db), name="audit-maintenance")
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="audit-maintenance")
 
-    async def stop(self) -> None:
+    async def close(self) -> None:
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
 
-    async def _loop(self, db: Database) -> None:
+    async def _loop(self) -> None:
+        retry = Backoff(first=RETRY_SECONDS, cap=RETRY_SECONDS)
         while True:
             interval = self.settings.audit_maintenance_interval_seconds
             try:
-                await run_maintenance(db, self.settings, self.partitions)
+                await run_maintenance(self.db, self.settings, self.partitions)
+                retry.reset()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                interval = min(interval, RETRY_SECONDS)
+                interval = min(interval, retry.delay())
                 log.warning("audit maintenance failed: %s; retrying in %.0f s", exc, interval)
             self.runs += 1
             await asyncio.sleep(interval)

@@ -112,7 +112,7 @@ async def test_the_retention_command_refuses_under_365_days(audit_db: Database) 
 
 
 async def test_the_service_runs_the_job_at_start(audit_app: FastAPI) -> None:
-    job = audit_app.state.maintenance
+    job = audit_app.state.usecases.maintenance
 
     async def ran() -> bool:
         return bool(job.runs)

@@ -54,7 +54,7 @@ async def test_a_batch_spanning_days_with_copies_is_chained_once_per_record(
     audit_db: Database,
 ) -> None:
     from audit.db.store import PartitionKeeper
-    from audit.handlers import RecordStore
+    from audit.usecases.records import RecordStore
 
     next_day = DAY + timedelta(days=1)
     earlier = make_record(occurred_at=at(1), resource_id="earlier")

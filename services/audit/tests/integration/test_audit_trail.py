@@ -174,7 +174,7 @@ async def test_a_record_delivered_twice_is_stored_once(
     # the redelivery and the re-send under a new event id were both recognised; what else
     # the store holds now is the searches above, each audited in turn
     # (audit_record.read_sensitive), so the count of stored records is not this test's
-    assert audit_app.state.record_store.duplicates == 2
+    assert audit_app.state.usecases.records.duplicates == 2
     report = await audit_client.get(
         "/api/v1/audit-records/verify",
         params={"day": twice.occurred_at.date().isoformat()},

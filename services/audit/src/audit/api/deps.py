@@ -1,4 +1,5 @@
-"""Dependencies of the audit API: who may read the trail, settings, search filters."""
+"""Dependencies of the audit API: the use cases, who may read the trail, settings, search
+filters."""
 
 from __future__ import annotations
 
@@ -11,49 +12,49 @@ from sqlalchemy import ColumnElement
 from audit.config import Settings
 from audit.db.models import AuditRecord
 from audit.db.queries import RecordFilters
-from audit.domain.vocabulary import DENIED_READ_ACTION, READER_ROLES, RESOURCE_TYPE
+from audit.domain.vocabulary import READER_ROLES
+from audit.usecases import UseCases
 from sc_contracts.events.audit import AuditOutcome
-from sc_core.api import AuditorDep
-from sc_core.auth import CurrentPrincipal, Principal, scope_clause
+from sc_core.auth import Caller, CurrentPrincipal, scope_clause
 from sc_core.errors import Forbidden, Problem
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
+async def get_usecases(request: Request) -> UseCases:
+    usecases: UseCases = request.app.state.usecases
+    return usecases
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+UseCasesDep = Annotated[UseCases, Depends(get_usecases)]
 
 
 async def audit_reader(
-    request: Request, principal: CurrentPrincipal, auditor: AuditorDep
-) -> Principal:
+    request: Request, principal: CurrentPrincipal, usecases: UseCasesDep
+) -> Caller:
     """Auditors and platform admins; anyone else gets 403, and the attempt is recorded."""
+    who = Caller.of(request, principal)
     if not principal.has_role(*READER_ROLES):
-        await auditor.record(
-            action=DENIED_READ_ACTION,
-            resource_type=RESOURCE_TYPE,
-            outcome="denied",
-            principal=principal,
-            request=request,
-            detail={"path": request.url.path},
-        )
+        await usecases.trail.refuse(who, request.url.path)
         raise Forbidden(
             "auth.forbidden",
             "The audit trail is open to auditors and platform admins only",
             required_roles=list(READER_ROLES),
         )
-    return principal
+    return who
 
 
-Reader = Annotated[Principal, Depends(audit_reader)]
+Reader = Annotated[Caller, Depends(audit_reader)]
 
 
-def reader_scope(principal: Reader) -> ColumnElement[bool]:
+async def reader_scope(who: Reader) -> ColumnElement[bool]:
     """platform_admin or a platform grant: every record; community grants of the reader
     roles: the records of those communities."""
-    return scope_clause(principal, community_col=AuditRecord.community_id, roles=READER_ROLES)
+    return scope_clause(who.principal, community_col=AuditRecord.community_id, roles=READER_ROLES)
 
 
 Scope = Annotated[ColumnElement[bool], Depends(reader_scope)]
@@ -66,7 +67,7 @@ def aware(value: datetime | None, settings: Settings) -> datetime | None:
     return value.replace(tzinfo=settings.zone)
 
 
-def record_filters(
+async def record_filters(
     settings: SettingsDep,
     actor: Annotated[str | None, Query(max_length=256, description="actor id")] = None,
     action: Annotated[

@@ -1,4 +1,4 @@
-"""Use case: store received audit records, each once."""
+"""Storing received audit records, each once (the batch consumer's handler)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 from audit.db.store import PartitionKeeper, append_records, is_missing_partition
 from audit.domain.chain import chain_day
-from sc_contracts import validate_event_data
 from sc_contracts.events.audit import AuditRecordedV1
-from sc_core.bus.cloudevents import CloudEvent
 from sc_core.db import Database
 from sc_core.db.uow import UnitOfWork
 
@@ -30,17 +28,9 @@ class RecordStore:
         self.stored = 0
         self.duplicates = 0
 
-    async def on_batch(self, events: list[CloudEvent], uow: UnitOfWork) -> None:
-        """Batch consumer handler: a whole poll of records in one transaction.
-
-        A record that does not match its contract fails the batch; the batch consumer then
-        takes the records one at a time and sends that one to the dead-letter topic.
-        """
-        records: list[AuditRecordedV1] = []
-        for event in events:
-            record = validate_event_data(event.type, event.data)
-            assert isinstance(record, AuditRecordedV1)
-            records.append(record)
+    async def on_batch(self, records: list[AuditRecordedV1], uow: UnitOfWork) -> None:
+        """Batch consumer handler: a whole poll of records (decoded by the one codec; one
+        that does not match its contract went to the dead-letter topic) in one transaction."""
         await self.store_many(uow, records)
 
     async def store(self, uow: UnitOfWork, record: AuditRecordedV1) -> bool:
