@@ -21,11 +21,14 @@ from alarm.api import (
     drills,
     emergency_plans,
     emergency_warnings,
+    incident_dispatches,
+    incidents,
+    key_places,
     plans,
-    registers,
     risk_points,
     rules,
     shelters,
+    special_persons,
     stats,
     supplies,
 )
@@ -34,7 +37,17 @@ from alarm.db.models import metadata
 from alarm.engine.evaluator import Evaluator
 from alarm.engine.index import RuleIndex
 from alarm.engine.notify import escalate_due
-from alarm.usecases import Emergency, EmergencyWarnings, Provisions, Records, UseCases
+from alarm.usecases import (
+    Emergency,
+    EmergencyWarnings,
+    Incidents,
+    KeyPlaces,
+    Provisions,
+    Records,
+    Roster,
+    SpecialPersons,
+    UseCases,
+)
 from sc_core.service import Runtime, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
@@ -42,7 +55,10 @@ ROUTERS = [
     rules.router,
     alarms.router,
     plans.router,
-    registers.router,
+    special_persons.router,
+    incidents.router,
+    incident_dispatches.router,
+    key_places.router,
     departments.router,
     emergency_plans.router,
     risk_points.router,
@@ -70,6 +86,10 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         emergency=Emergency(records),
         provisions=Provisions(records),
         warnings=EmergencyWarnings(records, settings.notification_topic),
+        special_persons=SpecialPersons(records),
+        incidents=Incidents(records),
+        key_places=KeyPlaces(records),
+        roster=Roster(db),
     )
     consumers.register(runtime, settings, evaluator)
 

@@ -25,7 +25,17 @@ from alarm.domain.access import (
 )
 from alarm.engine.evaluator import Evaluator
 from alarm.engine.index import RuleIndex
-from alarm.usecases import Emergency, EmergencyWarnings, Provisions, Records, UseCases
+from alarm.usecases import (
+    Emergency,
+    EmergencyWarnings,
+    Incidents,
+    KeyPlaces,
+    Provisions,
+    Records,
+    Roster,
+    SpecialPersons,
+    UseCases,
+)
 from alarm.usecases.scope import ensure_place_in_grid, grid_for, grid_scope
 from sc_core.auth import Caller, Principal, callers, require_roles
 
@@ -81,6 +91,22 @@ async def _warnings(request: Request) -> EmergencyWarnings:
     return usecases(request).warnings
 
 
+async def _persons(request: Request) -> SpecialPersons:
+    return usecases(request).special_persons
+
+
+async def _incidents(request: Request) -> Incidents:
+    return usecases(request).incidents
+
+
+async def _key_places(request: Request) -> KeyPlaces:
+    return usecases(request).key_places
+
+
+async def _roster(request: Request) -> Roster:
+    return usecases(request).roster
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 IndexDep = Annotated[RuleIndex, Depends(_index)]
 EvaluatorDep = Annotated[Evaluator, Depends(_evaluator)]
@@ -88,6 +114,10 @@ RecordsDep = Annotated[Records, Depends(_records)]
 EmergencyDep = Annotated[Emergency, Depends(_emergency)]
 ProvisionsDep = Annotated[Provisions, Depends(_provisions)]
 WarningsDep = Annotated[EmergencyWarnings, Depends(_warnings)]
+SpecialPersonsDep = Annotated[SpecialPersons, Depends(_persons)]
+IncidentsDep = Annotated[Incidents, Depends(_incidents)]
+KeyPlacesDep = Annotated[KeyPlaces, Depends(_key_places)]
+RosterDep = Annotated[Roster, Depends(_roster)]
 
 
 def roles(*names: str) -> Any:
@@ -101,12 +131,12 @@ def _callers(names: frozenset[str]) -> Any:
 # the coarse role checks (403 before any use case runs): the caller, for use cases
 StaffCaller = Annotated[Caller, _callers(STAFF)]
 EmergencyWriter = Annotated[Caller, _callers(EMERGENCY_WRITERS)]
+RegisterReader = Annotated[Caller, _callers(REGISTER_READERS)]
+RegisterWriter = Annotated[Caller, _callers(REGISTER_WRITERS)]
+RosterWriter = Annotated[Caller, _callers(ROSTER_WRITERS)]
+DispatchAnswerer = Annotated[Caller, _callers(DISPATCH_ANSWERERS)]
 # the principal, for the routes that still act themselves
 Staff = Annotated[Principal, roles(*STAFF)]
 AlarmReader = Annotated[Principal, roles(*ALARM_READERS)]
 RuleWriter = Annotated[Principal, roles(*RULE_WRITERS)]
 PlanWriter = Annotated[Principal, roles(*PLAN_WRITERS)]
-RegisterReader = Annotated[Principal, roles(*REGISTER_READERS)]
-RegisterWriter = Annotated[Principal, roles(*REGISTER_WRITERS)]
-RosterWriter = Annotated[Principal, roles(*ROSTER_WRITERS)]
-DispatchAnswerer = Annotated[Principal, roles(*DISPATCH_ANSWERERS)]

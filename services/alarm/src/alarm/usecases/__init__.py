@@ -10,10 +10,14 @@ from dataclasses import dataclass
 
 from alarm.engine.evaluator import Evaluator
 from alarm.engine.index import RuleIndex
+from alarm.usecases.departments import Roster
 from alarm.usecases.emergency import Emergency
 from alarm.usecases.emergency_warnings import EmergencyWarnings
+from alarm.usecases.incidents import Incidents
+from alarm.usecases.key_places import KeyPlaces
 from alarm.usecases.provisions import Provisions
 from alarm.usecases.records import Records
+from alarm.usecases.special_persons import SpecialPersons
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,20 @@ class UseCases:
     emergency: Emergency
     provisions: Provisions
     warnings: EmergencyWarnings
+    special_persons: SpecialPersons
+    incidents: Incidents
+    key_places: KeyPlaces
+    roster: Roster
 
 
-__all__ = ["Emergency", "EmergencyWarnings", "Provisions", "Records", "UseCases"]
+__all__ = [
+    "Emergency",
+    "EmergencyWarnings",
+    "Incidents",
+    "KeyPlaces",
+    "Provisions",
+    "Records",
+    "Roster",
+    "SpecialPersons",
+    "UseCases",
+]
