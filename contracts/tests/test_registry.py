@@ -58,6 +58,7 @@ EXPECTED = {
     "community.merchant.changed.v1": "commerce.merchants.v1",
     "community.service_booking.requested.v1": "commerce.bookings.v1",
     "community.recycling_drop_off.recorded.v1": "commerce.recycling.v1",
+    "community.housing_listing.changed.v1": "commerce.listings.v1",
 }
 
 

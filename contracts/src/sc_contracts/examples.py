@@ -466,6 +466,20 @@ EXAMPLES: MappingProxyType[str, dict[str, Any]] = MappingProxyType(
             "recorded_by": "u-2001",
             "recorded_at": "2026-03-01T09:00:00+08:00",
         },
+        "community.housing_listing.changed.v1": {
+            "listing_id": "3d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a",
+            "community_id": "c-001",
+            "building_id": "b-03",
+            "room_id": "r-0301",
+            "household_id": "hh-1201",
+            "kind": "rent",
+            "price_fen": 350000,
+            "status": "published",
+            "change": "published",
+            "on_behalf": False,
+            "changed_by": "u-2001",
+            "changed_at": "2026-03-01T09:00:00+08:00",
+        },
     }
 )
 

@@ -30,6 +30,7 @@ from sc_contracts.events import (
     EventData,
     GrantChangedV1,
     HouseholdChangedV1,
+    ListingChangedV1,
     MerchantChangedV1,
     NotificationDeliveredV1,
     NotificationOpenedV1,
@@ -331,6 +332,12 @@ _SPECS: tuple[EventSpec, ...] = (
         "commerce.recycling.v1",
         RecyclingDropOffRecordedV1,
         "A recycling drop-off was weighed and credited.",
+    ),
+    EventSpec(
+        "community.housing_listing.changed.v1",
+        "commerce.listings.v1",
+        ListingChangedV1,
+        "A housing listing was submitted, published, rejected or withdrawn.",
     ),
 )
 

@@ -17,11 +17,14 @@ from httpx import ASGITransport, AsyncClient
 from commerce.config import Settings
 from commerce.main import create_app
 from commerce.usecases import UseCases
+from commerce.usecases.owners import has_owner
 from sc_contracts.events import (
     AuditRecordedV1,
     EventData,
     HouseholdChangedV1,
+    ListingChangedV1,
     MerchantChangedV1,
+    PersonRegisteredV1,
     RecyclingDropOffRecordedV1,
     ServiceBookingRequestedV1,
 )
@@ -36,6 +39,7 @@ TOPICS = [
     MerchantChangedV1.topic,
     ServiceBookingRequestedV1.topic,
     RecyclingDropOffRecordedV1.topic,
+    ListingChangedV1.topic,
     HouseholdChangedV1.topic,
     AuditRecordedV1.topic,
 ]
@@ -81,6 +85,34 @@ class Harness:
                 return await self.usecases.points.places.household(uow, household) is not None
 
         assert await eventually(known)
+
+    async def register_person(
+        self, household: str, community: str, relation: str, building: str = "b-7"
+    ) -> str:
+        """identity registers a person of ``relation`` in ``household``; returns the
+        person id once commerce has read the event (an owner is known as one)."""
+        person = f"p-{uuid.uuid4().hex[:8]}"
+        event = PersonRegisteredV1.model_validate(
+            {
+                "aggregate_id": person,
+                "person_id": person,
+                "household_id": household,
+                "relation": relation,
+                "placement": placed(household, community, building).placement.model_dump(),
+                "registered_by": "gw-1",
+                "registered_at": datetime.now(UTC),
+            }
+        )
+        await self.send(event, key=person)
+
+        async def known() -> bool:
+            async with self.app.state.runtime.db.uow() as uow:
+                if relation == "owner":
+                    return await has_owner(uow, household)
+                return await self.usecases.points.places.household(uow, household) is not None
+
+        assert await eventually(known)
+        return person
 
     # events --------------------------------------------------------------------------
     async def send(self, data: EventData, key: str) -> None:

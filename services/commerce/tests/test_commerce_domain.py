@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from commerce.domain import listings as lr
 from commerce.domain.merchants import Hours, after_update, check_hours, hours_text, may_review
 from commerce.domain.points import distance_m, distance_text
 from commerce.domain.recycling import credits_for, weight_text
+from sc_contracts.events import ListingChange, ListingStatus
 
 
 def test_opening_hours_read_as_people_say_them() -> None:
@@ -49,3 +51,18 @@ def test_weights_and_distances_in_words() -> None:
     assert 1400 < d < 1500
     assert distance_text(d) == ("1.4 公里", "1.4 km")
     assert distance_text(847) == ("850 米", "850 m")
+
+
+def test_listing_prices_in_words_and_the_moderation_steps() -> None:
+    assert lr.price_text("rent", 350_000) == ("月租 3,500 元", "3,500 yuan a month")
+    assert lr.price_text("rent", 350_050) == ("月租 3,500.50 元", "3,500.50 yuan a month")
+    assert lr.price_text("sale", 285_000_000)[0] == "售价 285 万元"
+    assert lr.price_text("sale", 123_456_700)[0] == "售价 123.46 万元"
+    assert lr.price_text("sale", 800_000)[0] == "售价 8,000 元"
+    assert lr.area_text(89.5) == ("89.5 平方米", "89.5 m²")
+    assert lr.first_status(on_behalf=False) == ListingStatus.PENDING
+    assert lr.first_status(on_behalf=True) == ListingStatus.PUBLISHED
+    assert lr.step("pending", ListingChange.PUBLISHED) == ListingStatus.PUBLISHED
+    assert lr.step("published", ListingChange.WITHDRAWN) == ListingStatus.WITHDRAWN
+    assert lr.step("published", ListingChange.REJECTED) is None
+    assert lr.step("withdrawn", ListingChange.WITHDRAWN) is None

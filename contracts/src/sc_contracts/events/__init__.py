@@ -30,6 +30,10 @@ from sc_contracts.events.care import (
 from sc_contracts.events.command import DeviceCommandRequestedV1
 from sc_contracts.events.command_result import CommandOutcome, DeviceCommandCompletedV1
 from sc_contracts.events.commerce import (
+    ListingChange,
+    ListingChangedV1,
+    ListingKind,
+    ListingStatus,
     MerchantChange,
     MerchantChangedV1,
     MerchantStatus,
@@ -113,6 +117,10 @@ __all__ = [
     "HouseholdChange",
     "HouseholdChangedV1",
     "HouseholdRelation",
+    "ListingChange",
+    "ListingChangedV1",
+    "ListingKind",
+    "ListingStatus",
     "MerchantChange",
     "MerchantChangedV1",
     "MerchantStatus",

@@ -33,6 +33,25 @@ class ServicePointKind(StrEnum):
     AGENCY = "agency"
 
 
+class ListingKind(StrEnum):
+    RENT = "rent"
+    SALE = "sale"
+
+
+class ListingStatus(StrEnum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class ListingChange(StrEnum):
+    SUBMITTED = "submitted"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
 class MerchantChangedV1(EventData):
     """A merchant was registered, updated, verified or rejected by the community."""
 
@@ -79,3 +98,20 @@ class RecyclingDropOffRecordedV1(EventData):
     credits: int = Field(ge=0, description="Credits given for it.")
     recorded_by: str = Field(min_length=1, description="Staff member who weighed it.")
     recorded_at: AwareDatetime = Field(description="When it was recorded.")
+
+
+class ListingChangedV1(EventData):
+    """A housing listing (房屋租售信息) was submitted, published, rejected or withdrawn."""
+
+    listing_id: str = Field(min_length=1, description="Listing id; the message key.")
+    community_id: str = Field(min_length=1, description="Community of the room.")
+    building_id: str = Field(min_length=1, description="Building of the room.")
+    room_id: str = Field(min_length=1, description="Room listed.")
+    household_id: str = Field(min_length=1, description="Household that owns the room.")
+    kind: ListingKind = Field(description="For rent or for sale.")
+    price_fen: int = Field(gt=0, description="Monthly rent or asking price, in fen.")
+    status: ListingStatus = Field(description="State after this change.")
+    change: ListingChange = Field(description="What happened.")
+    on_behalf: bool = Field(description="Listed by the property on the owner's behalf.")
+    changed_by: str = Field(min_length=1, description="User who made the change.")
+    changed_at: AwareDatetime = Field(description="When it happened.")

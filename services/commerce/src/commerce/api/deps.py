@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from commerce.usecases import Merchants, Recycling, ServicePoints, UseCases
+from commerce.usecases import Listings, Merchants, Recycling, ServicePoints, UseCases
 
 
 def usecases(request: Request) -> UseCases:
@@ -27,6 +27,11 @@ async def _recycling(request: Request) -> Recycling:
     return usecases(request).recycling
 
 
+async def _listings(request: Request) -> Listings:
+    return usecases(request).listings
+
+
 MerchantsDep = Annotated[Merchants, Depends(_merchants)]
 PointsDep = Annotated[ServicePoints, Depends(_points)]
 RecyclingDep = Annotated[Recycling, Depends(_recycling)]
+ListingsDep = Annotated[Listings, Depends(_listings)]

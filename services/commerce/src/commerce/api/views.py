@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from commerce.api.schemas import label
+from commerce.api.schemas.listings import ListingRead
 from commerce.api.schemas.merchants import MerchantRead, OpeningHours
 from commerce.api.schemas.points import BookingRead, ServicePointRead
 from commerce.api.schemas.recycling import DropOffRead
 from commerce.db.models import Booking, DropOff, ServicePoint
+from commerce.domain import listings as l_rules
 from commerce.domain import merchants as m_rules
 from commerce.domain import points as p_rules
 from commerce.domain import recycling as r_rules
+from commerce.usecases.listings import ShownListing
 from commerce.usecases.merchants import Shown
-from sc_contracts.events import ServicePointKind
+from sc_contracts.events import ListingKind, ListingStatus, ServicePointKind
 
 BOOKING_STATUS = {"requested": ("已预约，等待安排", "Booked, awaiting scheduling")}
 
@@ -85,4 +88,33 @@ def drop_off(d: DropOff) -> DropOffRead:
         weight_label=label(r_rules.weight_text(d.weight_g)),
         credits=d.credits,
         recorded_at=d.recorded_at,
+    )
+
+
+def listing(shown: ShownListing) -> ListingRead:
+    x = shown.listing
+    return ListingRead(
+        id=x.id,
+        community_id=x.community_id,
+        household_id=x.household_id,
+        kind=ListingKind(x.kind),
+        kind_label=label(l_rules.KIND_LABELS[x.kind]),
+        title=x.title,
+        place_label=x.place_label,
+        description=x.description,
+        layout=x.layout,
+        area_m2=x.area_m2,
+        area_label=label(l_rules.area_text(x.area_m2)),
+        price_fen=x.price_fen,
+        price_label=label(l_rules.price_text(x.kind, x.price_fen)),
+        contact_name=x.contact_name,
+        contact_phone=shown.phone,
+        contact_masked=shown.masked,
+        status=ListingStatus(x.status),
+        status_label=label(l_rules.STATUS_LABELS[x.status]),
+        on_behalf=x.on_behalf,
+        review_note=x.review_note,
+        mine=shown.mine,
+        created_at=x.created_at,
+        updated_at=x.updated_at,
     )

@@ -7,7 +7,18 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -119,3 +130,46 @@ class DropOff(Base):
     credits: Mapped[int] = mapped_column(Integer)
     recorded_by: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HouseholdOwner(Base):
+    """An owner (业主) of a household in identity's register (``relation`` owner), kept
+    from its events; a listing needs one. No name, no number: only the ids."""
+
+    __tablename__ = "household_owners"
+    household_id: Mapped[str] = mapped_column(Place, primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    active: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Listing(Base):
+    """A room for rent or sale (房屋租售信息), by its owner or by the property for them."""
+
+    __tablename__ = "listings"
+    __table_args__ = (
+        Index("ix_listings_community", "community_id", "created_at", "id"),
+        Index("ix_listings_household", "household_id", "created_at"),
+        Index("ix_listings_room", "room_id", "kind", "status"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[str] = mapped_column(Place)
+    building_id: Mapped[str] = mapped_column(Place)
+    room_id: Mapped[str] = mapped_column(Place)
+    household_id: Mapped[str] = mapped_column(Place)
+    kind: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(100))
+    place_label: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text)
+    layout: Mapped[str | None] = mapped_column(String(32))
+    area_m2: Mapped[float] = mapped_column(Float)
+    price_fen: Mapped[int] = mapped_column(BigInteger)
+    contact_name: Mapped[str] = mapped_column(String(50))
+    contact_phone: Mapped[str] = mapped_column(EncryptedString("listing.contact_phone"))
+    status: Mapped[str] = mapped_column(String(16))
+    on_behalf: Mapped[bool] = mapped_column(Boolean)
+    review_note: Mapped[str | None] = mapped_column(String(500))
+    created_by: Mapped[str] = mapped_column(String(64))
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -85,6 +85,42 @@ PROBLEMS: dict[str, tuple[int, str, str]] = {
         "查询附近网点需要同时提供纬度和经度",
         "Give both latitude and longitude to list nearby service points",
     ),
+    "commerce.listing_not_found": (404, "没有找到这条租售信息", "No such listing"),
+    "commerce.not_room_owner": (
+        403,
+        "只有房屋的业主或代业主登记的物业可以发布租售信息",
+        "Only the room's owner, or the property on the owner's behalf, may list it",
+    ),
+    "commerce.owner_unverified": (
+        409,
+        "住户登记中这户没有业主，不能发布租售信息",
+        "The register names no owner of this household; it cannot be listed",
+    ),
+    "commerce.listing_open": (
+        409,
+        "这套房屋已有同类的租售信息在审核或发布中",
+        "This room already has a listing of this kind under review or published",
+    ),
+    "commerce.listing_step_refused": (
+        409,
+        "这条租售信息当前的状态不能进行此操作",
+        "This listing's state does not allow that",
+    ),
+    "commerce.not_listing_moderator": (
+        403,
+        "只有本社区的物业或社区工作人员可以审核租售信息",
+        "Only the community's property or community staff may review listings",
+    ),
+    "commerce.not_listing_owner": (
+        403,
+        "只有发布这条信息的业主或本社区的物业可以撤回",
+        "Only the owner who listed it or the community's property may withdraw it",
+    ),
+    "commerce.not_revealable": (
+        422,
+        "只能查看联系电话",
+        "Only the contact phone can be revealed",
+    ),
 }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from commerce.usecases.listings import Listings
 from commerce.usecases.merchants import Merchants
 from commerce.usecases.points import ServicePoints
 from commerce.usecases.recycling import Recycling
@@ -17,6 +18,7 @@ class UseCases:
     merchants: Merchants
     points: ServicePoints
     recycling: Recycling
+    listings: Listings
 
 
-__all__ = ["Merchants", "Recycling", "ServicePoints", "UseCases"]
+__all__ = ["Listings", "Merchants", "Recycling", "ServicePoints", "UseCases"]
