@@ -86,7 +86,7 @@ def _validate_all(label: str, manifests: list[ck.Manifest]) -> list[str]:
 
 def check_render() -> list[str]:
     prod = ck.production_values()
-    prod_samples: dict[str, Any] = {**prod, "services": ck.SAMPLE_SERVICES}
+    prod_samples: dict[str, Any] = {**prod, "services": {**prod["services"], **ck.SAMPLE_SERVICES}}
     problems: list[str] = []
     problems += _validate_all("defaults", ck.render())
     problems += _validate_all("defaults+samples", ck.render({"services": ck.SAMPLE_SERVICES}))
@@ -100,7 +100,12 @@ def full_values() -> dict[str, Any]:
     """Production with every optional part on: Strimzi topics, alert rules, dashboards, a
     KEDA-scaled consumer, OpenShift security contexts."""
     prod = ck.production_values()
-    services = {**ck.SAMPLE_SERVICES, "alarm": {"autoscaling": {"keda": {"enabled": True}}}}
+    # production's own service blocks stay (as `helm -f` merges them), samples added
+    services = {
+        **prod["services"],
+        **ck.SAMPLE_SERVICES,
+        "alarm": {"autoscaling": {"keda": {"enabled": True}}},
+    }
     return {
         **prod,
         "services": services,
@@ -122,7 +127,7 @@ def check_kubeconform() -> list[str]:
     prod = ck.production_values()
     renders = [
         ck.render({"services": ck.SAMPLE_SERVICES}),
-        ck.render({**prod, "services": ck.SAMPLE_SERVICES}),
+        ck.render({**prod, "services": {**prod["services"], **ck.SAMPLE_SERVICES}}),
         ck.render(full_values()),
     ]
     documents = yaml.safe_dump_all([m.doc for manifests in renders for m in manifests])

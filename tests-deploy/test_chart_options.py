@@ -132,3 +132,58 @@ def test_chart_metadata_names_home_sources_and_icon() -> None:
     assert meta["home"].startswith("https://")
     assert meta["sources"]
     assert meta["icon"].startswith("data:image/svg+xml;base64,")
+
+
+def test_ev_chargers_reach_ocpp_through_the_ingress_and_photos_stay_on_a_volume() -> None:
+    manifests = ck.render({})
+    pod = _pod(manifests, "parking-payment")
+    container = pod["containers"][0]
+    assert {"name": "ocpp", "containerPort": 9000, "protocol": "TCP"} in container["ports"]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert env["OCPP_ENABLED"] == "true"
+    assert env["OCPP_PORT"] == "9000"
+    assert env["PHOTO_DIR"].startswith("/var/lib/sc/")  # on the claim, not the pod's /tmp
+    assert {"name": "data", "mountPath": "/var/lib/sc"} in container["volumeMounts"]
+    claim_name = component("parking-payment") + "-data"
+    assert {"name": "data", "persistentVolumeClaim": {"claimName": claim_name}} in pod["volumes"]
+    claim = by_kind(manifests, "PersistentVolumeClaim")[claim_name]
+    assert claim.doc["spec"]["resources"]["requests"]["storage"] == "20Gi"
+    assert claim.annotations["helm.sh/resource-policy"] == "keep"  # photos outlive a release
+    service = by_kind(manifests, "Service")[component("parking-payment")]
+    assert {"name": "ocpp", "port": 9000, "targetPort": "ocpp", "protocol": "TCP"} in service.doc[
+        "spec"
+    ]["ports"]
+    # wss://<host>/ocpp/<charge point id> goes to the central system; the rest to the gateway
+    paths = by_kind(manifests, "Ingress")[component("gateway")].doc["spec"]["rules"][0]["http"][
+        "paths"
+    ]
+    backends = {p["path"]: p["backend"]["service"] for p in paths}
+    assert backends == {
+        "/": {"name": component("gateway"), "port": {"name": "http"}},
+        "/ocpp": {"name": component("parking-payment"), "port": {"name": "ocpp"}},
+    }
+    for m in manifests:
+        assert not ck.validate_manifest(m), m.name
+    # no other service keeps files or publishes a port
+    assert list(by_kind(manifests, "PersistentVolumeClaim")) == [claim_name]
+
+
+def test_a_volume_one_pod_can_mount_refuses_a_second_replica() -> None:
+    block = {"replicaCount": 2, "persistence": {"accessModes": ["ReadWriteOnce"]}}
+    with pytest.raises(helm.HelmRenderError, match="parking-payment: persistence with more"):
+        ck.render({"services": {"parking-payment": block}})
+    block["persistence"] = {"accessModes": ["ReadWriteMany"]}
+    assert by_kind(ck.render({"services": {"parking-payment": block}}), "PersistentVolumeClaim")
+
+
+def test_an_ingress_path_names_a_published_port_of_an_enabled_service() -> None:
+    bad = {"path": "/ocpp", "pathType": "Prefix", "service": "parking-payment", "port": "http"}
+    with pytest.raises(helm.HelmRenderError, match='has no extraPorts entry "http"'):
+        ck.render({"gateway": {"ingress": {"extraPaths": [bad]}}})
+    off = {"services": {"parking-payment": {"enabled": False}}}
+    with pytest.raises(helm.HelmRenderError, match='the service "parking-payment" is not enabled'):
+        ck.render(off)
+    # switched off together, nothing is left behind
+    off["gateway"] = {"ingress": {"extraPaths": []}}
+    manifests = ck.render(off)
+    assert not by_kind(manifests, "PersistentVolumeClaim")

@@ -93,10 +93,19 @@ def test_services_accept_only_the_gateway_and_monitoring(prod_manifests, workloa
         assert scrape["ports"] == [{"port": "metrics", "protocol": "TCP"}], name
         for peer in peers:
             assert peer, f"{name}: an empty peer would admit everything"
+        ingress_ns = {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}
         if name == "gateway":
-            ingress_ns = {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}
             assert peers == [{"namespaceSelector": ingress_ns}, {"namespaceSelector": monitoring}]
             continue
+        published = [r for r in spec["ingress"] if {"namespaceSelector": ingress_ns} in r["from"]]
+        if name == "parking-payment":  # EV chargers reach OCPP through the ingress, nothing else
+            assert published == [
+                {"from": [{"namespaceSelector": ingress_ns}],
+                 "ports": [{"port": "ocpp", "protocol": "TCP"}]}
+            ]  # fmt: skip
+            peers = [p for rule in spec["ingress"] if rule not in published for p in _peers(rule)]
+        else:
+            assert not published, name
         pod_peers = [p["podSelector"]["matchLabels"] for p in peers if "podSelector" in p]
         assert gateway_selector in pod_peers, name
         for selector in pod_peers:
@@ -118,7 +127,9 @@ def test_every_workload_is_scraped(prod_manifests, workloads):
         # /metrics has a port of its own: the API port the ingress reaches has none
         assert sm["spec"]["endpoints"][0]["port"] == "metrics"
         ports = {p["name"]: p["port"] for p in services[component(name)].doc["spec"]["ports"]}
-        assert ports == {"http": 8080, "metrics": 9090}
+        # and only parking-payment publishes one more: OCPP for EV chargers
+        extra = {"ocpp": 9000} if name == "parking-payment" else {}
+        assert ports == {"http": 8080, "metrics": 9090, **extra}
         svc_labels = services[component(name)].labels
         assert sm["spec"]["selector"]["matchLabels"].items() <= svc_labels.items()
 
@@ -149,7 +160,8 @@ def test_a_service_can_name_its_own_database_secret(prod_values):
     values = {
         **prod_values,
         "services": {
-            "work-orders": {"database": {"existingSecret": "wo-db", "existingSecretKey": "url"}}
+            **prod_values["services"],
+            "work-orders": {"database": {"existingSecret": "wo-db", "existingSecretKey": "url"}},
         },
     }
     deployment = by_kind(ck.render(values), "Deployment")[component("work-orders")]

@@ -480,6 +480,27 @@ development placeholder (the processes would refuse them at start anyway).
 {{- end -}}
 {{- range $m := $markers -}}{{- if contains $m (lower $js.keys) -}}{{- $errors = append $errors (printf "secrets.jwtSigning.keys holds the placeholder %q" $m) -}}{{- end -}}{{- end -}}
 {{- end -}}
+{{- $workloads := include "sc.workloads" . | fromYaml -}}
+{{- range $name, $w := $workloads -}}
+{{- if and $w.persistence.enabled (not (has "ReadWriteMany" $w.persistence.accessModes)) (or (gt (int $w.replicaCount) 1) $w.autoscaling.enabled $w.autoscaling.keda.enabled) -}}
+{{- $errors = append $errors (printf "%s: persistence with more than one replica needs accessModes [ReadWriteMany] (a ReadWriteOnce volume holds one pod)" $name) -}}
+{{- end -}}
+{{- end -}}
+{{- if .Values.gateway.ingress.enabled -}}
+{{- range .Values.gateway.ingress.extraPaths -}}
+{{- $target := get $workloads .service -}}
+{{- if not $target -}}
+{{- $errors = append $errors (printf "gateway.ingress.extraPaths %s: the service %q is not enabled" .path .service) -}}
+{{- else -}}
+{{- $port := .port -}}
+{{- $found := false -}}
+{{- range $target.extraPorts -}}{{- if and (eq .name $port) .fromIngressController -}}{{- $found = true -}}{{- end -}}{{- end -}}
+{{- if not $found -}}
+{{- $errors = append $errors (printf "gateway.ingress.extraPaths %s: %s has no extraPorts entry %q with fromIngressController: true" .path .service $port) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- if and .Values.topics.job.enabled (not .Values.kafka.strimzi.enabled) (not (hasKey (include "sc.workloads" . | fromYaml) "gateway")) (not .Values.topics.job.image.repository) -}}
 {{- $errors = append $errors "topics.job needs topics.job.image.repository when the gateway is disabled" -}}
 {{- end -}}
