@@ -33,6 +33,10 @@ _PLACEMENT: dict[str, Any] = {
     "unit_id": "u-2",
     "room_id": "r-1201",
     "grid_id": "grid-01",
+    "community_name": "幸福里社区",
+    "building_name": "3号楼",
+    "unit_name": "2单元",
+    "room_number": "1201",
 }
 
 EXAMPLES: MappingProxyType[str, dict[str, Any]] = MappingProxyType(

@@ -244,9 +244,10 @@ class Devices:
 
     async def household_placed(
         self, household_id: str, building_id: str, unit_id: str, room_id: str,
-        grid_id: str | None = None, status: str = "active",
+        grid_id: str | None = None, status: str = "active", **names: str,
     ) -> None:  # fmt: skip
-        """identity's HouseholdChangedV1, as identity publishes it on identity.events.v1."""
+        """identity's HouseholdChangedV1, as identity publishes it on identity.events.v1
+        (``names``: community_name, building_name, unit_name, room_number ...)."""
         now = datetime.now(UTC).isoformat()
         data = {
             "aggregate_id": household_id,
@@ -258,6 +259,7 @@ class Devices:
                 "unit_id": unit_id,
                 "room_id": room_id,
                 "grid_id": grid_id,
+                **names,
             },
             "member_count": 2,
             "status": status,

@@ -151,6 +151,14 @@ async def test_moves_build_the_room_history_and_publish_events(kit: IdentityKit)
         lambda b, h: b.get("aggregate_id") == person and h["ce_type"].endswith("ended.v1"),
     )
     assert body["moved_out_on"] == "2025-06-30" and headers["ce_subject"] == person
+    # the placement names the flat as people say it (issue 18: texts never show its ids)
+    named = {k: v for k, v in body["placement"].items() if "name" in k or k == "room_number"}
+    assert {k: v for k, v in named.items() if v is not None} == {
+        "community_name": "幸福里社区（演示）",
+        "building_name": "1号楼",
+        "unit_name": "2单元",
+        "room_number": "201",
+    }
     types = await kit.outbox_types("identity.events.v1")
     assert types[-7:] == [
         "community.person.registered.v1",

@@ -169,3 +169,31 @@ def test_a_work_order_just_submitted_is_not_said_to_be_accepted() -> None:
     assert en.body == (
         "Work order WO00000042 (repair) was submitted; status: submitted, waiting to be accepted."
     )
+
+
+def test_an_alarm_in_a_flat_reads_its_place_and_title_in_the_readers_language() -> None:
+    """What alarm sends for a smoke alarm in a flat identity named (``place`` / ``place_en``,
+    ``title`` / ``title_en``) reads whole in each language; the ids it replaced would not
+    pass the scan above."""
+    patterns = all_templates()["alarm.raised"]
+    variables = {
+        "severity": "critical",
+        "alarm_type": "smoke",
+        "title": "检测到烟雾",
+        "title_en": "Smoke detected",
+        "place": "幸福里社区 3号楼2单元502室",
+        "place_en": "Room 502, Unit 2, Building 3, 幸福里社区",
+    }
+    _, zh = render("alarm.raised", patterns, variables, "zh-CN", "zh-CN")
+    assert (zh.title, zh.body) == (
+        "【严重告警】检测到烟雾",
+        "幸福里社区 3号楼2单元502室发生烟雾告警：检测到烟雾，请立即处置。",
+    )
+    _, en = render("alarm.raised", patterns, variables, "en", "zh-CN")
+    assert (en.title, en.body) == (
+        "[critical alarm] Smoke detected",
+        "smoke alarm at Room 502, Unit 2, Building 3, 幸福里社区: Smoke detected. Please act now.",
+    )
+    ids = {**variables, "place": "ae3305c4-1111-2222-3333-444455556666/3ba5727c-1111-2222-3333"}
+    _, leaked = render("alarm.raised", patterns, ids, "zh-CN", "zh-CN")
+    assert UUID.search(leaked.body)  # what the scan fails on

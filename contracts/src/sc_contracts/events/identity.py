@@ -33,6 +33,32 @@ class Placement(EventData):
     unit_id: str = Field(min_length=1, description="Unit (entrance) id.")
     room_id: str = Field(min_length=1, description="Room (house) id.")
     grid_id: str | None = Field(default=None, description="Grid of the building, if any.")
+    # the names people say (added in 2026-12; absent from older events): a notification
+    # names the flat "幸福里社区 3号楼2单元502室", never its ids. Lengths are identity's
+    # columns (names 100, a room's number 16).
+    community_name: str | None = Field(
+        default=None, max_length=100, description="The community's name, as people say it."
+    )
+    community_name_en: str | None = Field(
+        default=None, max_length=100, description="The community's English name, if it has one."
+    )
+    building_name: str | None = Field(
+        default=None, max_length=100, description="The building's name (Chinese), as people say it."
+    )
+    building_name_en: str | None = Field(
+        default=None, max_length=100, description="The building's English name, e.g. Building 3."
+    )
+    unit_name: str | None = Field(
+        default=None,
+        max_length=100,
+        description="The unit's (entrance's) name (Chinese), as people say it.",
+    )
+    unit_name_en: str | None = Field(
+        default=None, max_length=100, description="The unit's English name, e.g. Unit 2."
+    )
+    room_number: str | None = Field(
+        default=None, max_length=16, description="The room's number, e.g. 502."
+    )
 
 
 class PersonRegisteredV1(EventData):

@@ -1,4 +1,5 @@
-"""A service whose database holds the place directory (with grants) beside the outbox."""
+"""A service whose database holds the place directory (with grants and names) beside the
+outbox."""
 
 from sc_core.db import platform_tables
 from sc_core.db.tables import new_metadata
@@ -6,4 +7,4 @@ from sc_core.places import place_tables
 
 metadata = new_metadata()
 platform_tables(metadata)
-PLACES = place_tables(metadata, grants=True)
+PLACES = place_tables(metadata, grants=True, names=True)

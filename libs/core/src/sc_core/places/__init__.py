@@ -30,30 +30,44 @@ the staff's grants, or a household grant on a household the directory places in 
 community. ``ensure_household_in`` checks that a household named with a community lives
 there (a household grant alone would let its holder name any community).
 
+``place_tables(metadata, names=True)`` keeps the places' names too (identity's placement
+events carry them; ``add_place_names_v1()`` in a migration): ``await
+places.name_of(uow, community_id=..., room_id=...)`` and :func:`say` name a place in a
+text as people say it, ``幸福里社区 3号楼2单元502室`` / ``Room 502, Unit 2, Building 3,
+幸福里社区``.
+
 ``place_tables(metadata, grants=True)`` adds ``grant_projection`` (who holds which role
 over which place: recipients "every property_staff of community X" resolved locally).
 """
 
 from sc_core.places.directory import RESIDENT_ROLES, HouseholdPlace, Places, subscribe_places
 from sc_core.places.migrations import (
+    add_place_names_v1,
     create_building_grids_v1,
     create_grant_projection_v1,
     create_household_places_v1,
     create_place_tables_v1,
+    drop_place_names_v1,
     drop_place_tables_v1,
 )
 from sc_core.places.tables import PlaceTables, place_tables
+from sc_core.places.words import PlaceName, say, say_both
 
 __all__ = [
     "RESIDENT_ROLES",
     "HouseholdPlace",
+    "PlaceName",
     "PlaceTables",
     "Places",
+    "add_place_names_v1",
     "create_building_grids_v1",
     "create_grant_projection_v1",
     "create_household_places_v1",
     "create_place_tables_v1",
+    "drop_place_names_v1",
     "drop_place_tables_v1",
     "place_tables",
+    "say",
+    "say_both",
     "subscribe_places",
 ]

@@ -23,7 +23,8 @@ from sc_core.auth import Principal, ensure_in_scope, in_scope
 from sc_core.auth import scope_clause as auth_scope_clause
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Forbidden
-from sc_core.places.tables import PlaceTables
+from sc_core.places.tables import NAME_COLUMNS, PlaceTables
+from sc_core.places.words import PlaceName
 
 if TYPE_CHECKING:
     from sc_core.bus.consumer import EventConsumer
@@ -88,6 +89,41 @@ class Places:
         g = self.tables.building_grids
         found = await uow.session.scalar(select(g.c.grid_id).where(g.c.building_id == building_id))
         return str(found) if found is not None else None
+
+    async def name_of(
+        self,
+        uow: UnitOfWork,
+        *,
+        community_id: str | None,
+        building_id: str | None = None,
+        unit_id: str | None = None,
+        room_id: str | None = None,
+    ) -> PlaceName | None:
+        """The names of the finest place given (a room, else a unit, building, community)
+        as identity last said them (``names=True``); None when the directory has none.
+        Say it with :func:`sc_core.places.words.say`."""
+        h = self.tables.households
+        if "community_name" not in h.c:
+            raise RuntimeError("place_tables(metadata, names=True) holds the names")
+        for level, column, value in (
+            ("room", h.c.room_id, room_id),
+            ("unit", h.c.unit_id, unit_id),
+            ("building", h.c.building_id, building_id),
+            ("community", h.c.community_id, community_id),
+        ):
+            if not value:
+                continue
+            row = (
+                await uow.session.execute(
+                    select(*(h.c[name] for name, _ in NAME_COLUMNS))
+                    .where(column == value, h.c.community_name.is_not(None))
+                    .order_by(h.c.updated_at.desc())
+                    .limit(1)
+                )
+            ).first()
+            if row is not None:
+                return _name(row).down_to(level)
+        return None
 
     # grid scope: a grid worker (网格员) holds a grant on a grid, and acts on the places of
     # the buildings in it ---------------------------------------------------------------
@@ -322,6 +358,8 @@ class Places:
             "updated_at": now,
         }
         h = self.tables.households
+        if "community_name" in h.c and p.community_name:  # an older event keeps what is known
+            values.update({name: getattr(p, name) for name, _ in NAME_COLUMNS})
         await uow.session.execute(
             insert(h)
             .values(household_id=household_id, **values)
@@ -380,6 +418,18 @@ def subscribe_places(runtime: Runtime, places: Places, *, name: str = "places") 
     if places.tables.grants is not None:
         consumer.on(GrantChangedV1)(places.on_grant)
     return consumer
+
+
+def _name(row: Any) -> PlaceName:
+    return PlaceName(
+        community=row.community_name,
+        community_en=row.community_name_en,
+        building=row.building_name,
+        building_en=row.building_name_en,
+        unit=row.unit_name,
+        unit_en=row.unit_name_en,
+        room=row.room_number,
+    )
 
 
 def _place(row: Any) -> HouseholdPlace:

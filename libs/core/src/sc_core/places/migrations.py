@@ -59,6 +59,34 @@ def create_grant_projection_v1() -> None:
     op.create_index("ix_grant_projection_account", "grant_projection", ["account_id"])
 
 
+def add_place_names_v1() -> None:
+    """The names of the places on ``household_places`` (``place_tables(..., names=True)``):
+    nullable, filled by the next placement event of each household."""
+    for name, length in (
+        ("community_name", 100),
+        ("community_name_en", 100),
+        ("building_name", 100),
+        ("building_name_en", 100),
+        ("unit_name", 100),
+        ("unit_name_en", 100),
+        ("room_number", 16),
+    ):
+        op.add_column("household_places", sa.Column(name, sa.String(length=length), nullable=True))
+
+
+def drop_place_names_v1() -> None:
+    for name in (
+        "community_name",
+        "community_name_en",
+        "building_name",
+        "building_name_en",
+        "unit_name",
+        "unit_name_en",
+        "room_number",
+    ):
+        op.drop_column("household_places", name)
+
+
 def create_place_tables_v1(*, grants: bool = False) -> None:
     """Every table of ``place_tables(metadata, grants=...)``."""
     create_household_places_v1()

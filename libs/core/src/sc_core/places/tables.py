@@ -8,6 +8,17 @@ from dataclasses import dataclass
 from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, Text
 
 ID = String(64)
+NAME = String(100)
+# the names of the household's places (identity's column widths), with names=True
+NAME_COLUMNS = (
+    ("community_name", NAME),
+    ("community_name_en", NAME),
+    ("building_name", NAME),
+    ("building_name_en", NAME),
+    ("unit_name", NAME),
+    ("unit_name_en", NAME),
+    ("room_number", String(16)),
+)
 
 
 @dataclass(frozen=True)
@@ -17,9 +28,12 @@ class PlaceTables:
     grants: Table | None = None  # grant_projection: account, role, place
 
 
-def place_tables(metadata: MetaData, *, grants: bool = False) -> PlaceTables:
+def place_tables(metadata: MetaData, *, grants: bool = False, names: bool = False) -> PlaceTables:
     """Add (once) the directory's tables to ``metadata``; the models of the migrations in
-    :mod:`sc_core.places.migrations` (``model_drift`` proves they agree)."""
+    :mod:`sc_core.places.migrations` (``model_drift`` proves they agree). ``names=True``:
+    ``household_places`` keeps the names of the places too (``add_place_names_v1()`` in a
+    migration), for a service that names places in texts people read
+    (:meth:`Places.name_of`)."""
     t = metadata.tables
     if "household_places" not in t:
         Table(
@@ -34,6 +48,7 @@ def place_tables(metadata: MetaData, *, grants: bool = False) -> PlaceTables:
             Column("status", String(16), nullable=False),
             Column("updated_at", DateTime(timezone=True), nullable=False),
             Index("ix_household_places_room", "room_id"),
+            *(Column(name, kind, nullable=True) for name, kind in NAME_COLUMNS if names),
         )
         Table(
             "building_grids",

@@ -66,7 +66,10 @@ class ScheduleIn(BaseModel):
 class RuleBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200, description="The rule's name, zh-CN.")
+    name_en: str | None = Field(
+        default=None, max_length=200, description="The rule's name in English (en readers)."
+    )
     alarm_type: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_.\-]+$")
     severity: Severity
     kind: Literal["threshold", "and", "duration", "repeating", "rate", "inactivity"]
@@ -85,7 +88,12 @@ class RuleBody(BaseModel):
     rate_direction: Literal["rise", "fall", "any"] = "any"
     inactivity_s: float | None = Field(default=None, gt=0, le=30 * 86400)
     offline: bool = False
-    title: str | None = Field(default=None, max_length=200)
+    title: str | None = Field(
+        default=None, max_length=200, description="Its alarms' title, zh-CN (default: name)."
+    )
+    title_en: str | None = Field(
+        default=None, max_length=200, description="Its alarms' title in English."
+    )
     schedule: ScheduleIn | None = None
     actions: list[Action] = Field(default_factory=list)
     work_order_type: str | None = Field(default=None, max_length=64)
@@ -124,6 +132,8 @@ class RuleBody(BaseModel):
             "inactivity_s",
             "offline",
             "title",
+            "title_en",
+            "name_en",
         ]
         spec: dict[str, Any] = {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
         spec["conditions"] = [c.model_dump(exclude_none=True) for c in self.conditions]

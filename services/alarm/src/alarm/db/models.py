@@ -195,6 +195,7 @@ class DutyShift(IdMixin, Base):
 # directory (sc_core.places; the same tables alarm kept itself, so no migration). An
 # emergency in a flat reaches the household living there; a grid worker acts on the places
 # of the buildings in their grid. The grants (who holds which role where) say who serves
-# a place: an alarm is assigned only to them (issue 30).
-PLACES = place_tables(metadata, grants=True)
+# a place: an alarm is assigned only to them (issue 30). The names: alarms name their
+# places in texts (幸福里社区 3号楼2单元502室, issue 18).
+PLACES = place_tables(metadata, grants=True, names=True)
 DIRECTORY = Places(PLACES)

@@ -116,6 +116,7 @@ class Rule:
     work_order_type: str | None = None
     auto_clear: bool = True
     title: str | None = None
+    title_en: str | None = None  # what an English reader reads (the rule's title_en or name_en)
 
     @property
     def stateful(self) -> bool:
@@ -188,6 +189,7 @@ class Rule:
             work_order_type=row.work_order_type,
             auto_clear=row.auto_clear,
             title=spec.get("title"),
+            title_en=spec.get("title_en") or spec.get("name_en"),
         )
 
 

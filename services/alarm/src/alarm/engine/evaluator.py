@@ -318,7 +318,9 @@ class Evaluator:
             title=title_for(rule, place),
             rule_id=rule.id,
             rule_version=rule.version,
-            details=decision.details,
+            details={**decision.details, "title_en": rule.title_en}
+            if rule.title_en
+            else decision.details,
             actions=list(rule.actions),
             work_order_type=rule.work_order_type,
         )
@@ -472,5 +474,5 @@ async def after_raised(uow: UnitOfWork, alarm: Any, settings: Settings) -> None:
 async def tell_followers(uow: UnitOfWork, alarm: Any, step: str, settings: Settings) -> None:
     """An alarm acknowledged or assigned: whom its plan told hear of it."""
     writes = lifecycle.Writes(uow)
-    notify.on_step(writes, alarm, step, settings.notification_topic)
+    await notify.on_step(notify.Lookups(uow), writes, alarm, step, settings.notification_topic)
     await writes.flush()

@@ -27,6 +27,8 @@ from sc_contracts.events.notification import (
 from sc_core.bus.cloudevents import CloudEvent
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
+from sc_core.places import say_both
+from sc_core.privacy.masking import mask_name
 
 log = logging.getLogger(__name__)
 REQUESTED = "community.notification.requested.v1"
@@ -91,6 +93,7 @@ class Lookups:
         self._duty: dict[str, set[str]] = {}
         self._people: dict[str, list[SpecialPerson]] = {}
         self._rooms: dict[str, set[str]] = {}
+        self._words: dict[tuple[str | None, ...], tuple[str, str]] = {}
 
     async def _remembered(self, kind: str, community_id: str, load: Any) -> Any:
         value = self.memo.get((kind, community_id))
@@ -131,6 +134,30 @@ class Lookups:
                 )
             found |= self._rooms[alarm.room_id]
         return found
+
+    async def place_words(self, alarm: Any) -> tuple[str, str]:
+        """The alarm's place as people say it, (zh-CN, en), from identity's names in the
+        directory: 幸福里社区 3号楼2单元502室; never its ids."""
+        key = (alarm.community_id, alarm.building_id, alarm.unit_id, alarm.room_id)
+        if key not in self._words:
+            name = await DIRECTORY.name_of(
+                self.uow,
+                community_id=alarm.community_id,
+                building_id=alarm.building_id,
+                unit_id=alarm.unit_id,
+                room_id=alarm.room_id,
+            )
+            self._words[key] = say_both(name)
+        return self._words[key]
+
+    async def person(self, alarm: Any) -> SpecialPerson | None:
+        """The register's person an alarm was raised for (its special person)."""
+        if getattr(alarm, "special_person_id", None) is None:
+            return None
+        for person in await self.people(alarm.community_id):
+            if person.id == alarm.special_person_id:
+                return person
+        return None
 
     async def people(self, community_id: str) -> list[SpecialPerson]:
         async def load() -> list[SpecialPerson]:
@@ -203,13 +230,27 @@ async def in_the_flat(lookups: Lookups, alarm: Any, audience: Audience) -> None:
         audience.user_ids |= await lookups.on_duty(alarm.community_id)
 
 
-def variables(alarm: Any, **extra: str) -> dict[str, str]:
-    place = "/".join(p for p in (alarm.building_id, alarm.unit_id, alarm.room_id) if p)
+async def variables(
+    lookups: Lookups, alarm: Any, person: SpecialPerson | None = None, **extra: str
+) -> dict[str, str]:
+    """What a text about the alarm says, zh-CN and en (``x_en`` beside ``x``: notification
+    gives an English reader the English one): its place in words, its title in both
+    languages (the rule's ``title_en``), and, for a special person's alarm, the person's
+    name masked (王** : the readers know whom it is about, the request carries no more of
+    a name the register keeps encrypted)."""
+    place, place_en = await lookups.place_words(alarm)
+    title = alarm.title
+    title_en = (getattr(alarm, "details", None) or {}).get("title_en") or title
+    if person is not None and person.name:
+        who = mask_name(person.name) or ""
+        title, title_en = f"{who}：{title}", f"{who}: {title_en}"
     return {
         "alarm_type": alarm.alarm_type,
         "severity": alarm.severity,
-        "title": alarm.title,
-        "place": place or alarm.community_id,
+        "title": title,
+        "title_en": title_en,
+        "place": place,
+        "place_en": place_en,
         **extra,
     }
 
@@ -315,9 +356,7 @@ async def on_raised(
     values["notified_user_ids"] = sorted(audience.user_ids)
     values["notified_household_ids"] = sorted(audience.household_ids)
     values["notified_may_ack"] = bool(person is not None and person.family_may_acknowledge)
-    told = variables(alarm)
-    if person is not None and person.name:  # an elder's emergency names the elder
-        told["title"] = f"{person.name}：{alarm.title}"
+    told = await variables(lookups, alarm, person)  # an elder's emergency names the elder
     send(
         f"alarm:{alarm.id}:raised",
         recipients=recipients,
@@ -336,14 +375,13 @@ async def on_cleared(
     """Tell those told of the alarm (its plan's first stage, or the special person's
     people) that it is cleared."""
     audience: Audience | None = None
-    if alarm.special_person_id is not None:
-        for person in await lookups.people(alarm.community_id):
-            if person.id == alarm.special_person_id:
-                audience = Audience(
-                    user_ids=set(person.responsible_user_ids or [])
-                    | await lookups.on_duty(alarm.community_id),
-                    household_ids=set(person.notify_household_ids or []),
-                )
+    person = await lookups.person(alarm)
+    if person is not None:
+        audience = Audience(
+            user_ids=set(person.responsible_user_ids or [])
+            | await lookups.on_duty(alarm.community_id),
+            household_ids=set(person.notify_household_ids or []),
+        )
     elif "notify" in (alarm.actions or []):
         plan = next(
             (p for p in await lookups.plans(alarm.community_id) if p.id == alarm.plan_id), None
@@ -368,7 +406,7 @@ async def on_cleared(
         request_id=request_id,
         recipients=recipients,
         template="alarm.cleared",
-        variables={k: v for k, v in variables(alarm).items() if k != "severity"},
+        variables=_without_severity(await variables(lookups, alarm, person)),
         severity="info",
         channels=["inapp", "push"],
         community_id=alarm.community_id,
@@ -377,7 +415,13 @@ async def on_cleared(
     writes.publish(topic, event, request_id)
 
 
-def on_step(writes: lifecycle.Writes, alarm: Any, step: str, topic: str) -> None:
+def _without_severity(told: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in told.items() if k != "severity"}
+
+
+async def on_step(
+    lookups: Lookups, writes: lifecycle.Writes, alarm: Any, step: str, topic: str
+) -> None:
     """Tell whom the alarm's plan told that it was acknowledged or assigned (staff hear
     of it on their streams; the family would not otherwise)."""
     audience = Audience(
@@ -394,7 +438,7 @@ def on_step(writes: lifecycle.Writes, alarm: Any, step: str, topic: str) -> None
         request_id=request_id,
         recipients=recipients,
         template=f"alarm.{step}",
-        variables={k: v for k, v in variables(alarm).items() if k != "severity"},
+        variables=_without_severity(await variables(lookups, alarm, await lookups.person(alarm))),
         severity="info",
         channels=["inapp", "push"],
         community_id=alarm.community_id,
@@ -461,7 +505,9 @@ async def escalate_due(db: Database, topic: str, default_channels: list[str]) ->
                     request_id=f"alarm:{alarm.id}:escalation:{stage}",
                     recipients=recipients,
                     template="alarm.escalated",
-                    variables=variables(alarm, stage=str(stage)),
+                    variables=await variables(
+                        lookups, alarm, await lookups.person(alarm), stage=str(stage)
+                    ),
                     severity=SEVERITY_TO_NOTIFICATION.get(alarm.severity, "warning"),
                     channels=list(plan.channels or default_channels),
                     community_id=alarm.community_id,

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from identity.db.register import Building, Household, Person, Residency
+from identity.db.register import Building, Community, Household, Person, Residency, Room, Unit
 from identity.events import emit
 from identity.register.repo import count
 from sc_contracts.events import (
@@ -40,15 +40,29 @@ def set_sensitive(person: Person, field: str, value: str | None) -> None:
 
 
 async def placement(session: AsyncSession, household: Household) -> Placement:
-    grid_id = await session.scalar(
-        select(Building.grid_id).where(Building.id == household.building_id)
-    )
+    """Where the household lives, with the names people say (a notification names the
+    flat 幸福里社区 3号楼2单元502室, never its ids)."""
+    row = (
+        await session.execute(
+            select(Building.grid_id, Community.name, Building.name, Unit.name, Room.code)
+            .select_from(Room)
+            .join(Unit, Unit.id == Room.unit_id)
+            .join(Building, Building.id == Room.building_id)
+            .join(Community, Community.id == Room.community_id)
+            .where(Room.id == household.room_id)
+        )
+    ).first()
+    grid_id, community, building, unit, room = row if row is not None else (None,) * 5
     return Placement(
         community_id=str(household.community_id),
         building_id=str(household.building_id),
         unit_id=str(household.unit_id),
         room_id=str(household.room_id),
         grid_id=str(grid_id) if grid_id else None,
+        community_name=community,
+        building_name=building,
+        unit_name=unit,
+        room_number=room,
     )
 
 

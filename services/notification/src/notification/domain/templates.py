@@ -169,8 +169,15 @@ def _kind(template: str, name: str) -> str | None:
 
 def localized(template: str, variables: Mapping[str, str], locale: str) -> dict[str, str]:
     """``variables`` with every code a person would read (severity, alarm type, case type,
-    status, priority) replaced by its word in ``locale`` (``sc_contracts.vocabulary``)."""
+    status, priority) replaced by its word in ``locale`` (``sc_contracts.vocabulary``).
+
+    A producer that knows a text in both languages sends ``x`` (zh-CN) and ``x_en``
+    (``place`` / ``place_en``: 幸福里社区 3号楼2单元502室 / Room 502, Unit 2, Building 3, ...;
+    ``title`` / ``title_en``): an English reader's ``{x}`` is ``x_en``."""
     out = {k: str(v) for k, v in variables.items()}
+    if locale.lower().startswith("en"):
+        for name in [k for k in out if out.get(f"{k}_en")]:
+            out[name] = out[f"{name}_en"]
     for name, value in out.items():
         kind = _kind(template, name)
         if kind is not None and _CODE.match(value):
