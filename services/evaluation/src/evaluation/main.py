@@ -1,6 +1,6 @@
-"""create_app(settings): the evaluation service: KPIs, surveys and indices routers, and its
-consumers (KPIs from work-order, alarm and notification events; the place directory from
-identity's)."""
+"""The composition of evaluation: runtime -> use cases -> consumers (KPIs from work-order,
+alarm and notification events; the place directory from identity's) -> app (KPIs,
+surveys, indices, reports)."""
 
 from __future__ import annotations
 
@@ -8,29 +8,33 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from evaluation import consumers
 from evaluation.api import indices, kpis, reports, surveys
 from evaluation.config import Settings
-from evaluation.consumers import register
 from evaluation.db.models import metadata
+from evaluation.usecases import UseCases
+from evaluation.usecases.kpis import Kpis
 from sc_core.privacy import configure_cipher
-from sc_core.service import create_service_app
-from sc_core.settings import ServiceSettings
+from sc_core.service import Runtime, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
+ROUTERS = [kpis.router, surveys.router, indices.router, reports.router]
 
 
-def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+def build(settings: Settings) -> tuple[Runtime, UseCases]:
+    runtime = Runtime(settings, metadata)
+    usecases = UseCases(kpis=Kpis(runtime.db))
+    consumers.register(runtime)
+    return runtime, usecases
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    assert isinstance(settings, Settings)
+    runtime, usecases = build(settings)
     app = create_service_app(
-        settings,
-        title="evaluation",
-        metadata=metadata,
-        migrations_dir=MIGRATIONS,
-        routers=[kpis.router, surveys.router, indices.router, reports.router],
-        consumers=register(settings),
+        settings, title="evaluation", runtime=runtime, migrations_dir=MIGRATIONS, routers=ROUTERS
     )
-    app.state.settings = settings
+    app.state.usecases = usecases
     # anonymous responses are stored under a blind index of who answered (HMAC, keyed)
     app.state.cipher = configure_cipher(settings)
     return app

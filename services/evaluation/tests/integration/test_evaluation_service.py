@@ -48,6 +48,14 @@ KPIS = "/api/v1/evaluation/kpis"
 SURVEYS = "/api/v1/evaluation/surveys"
 INDICES = "/api/v1/evaluation/indices"
 
+#: the catalogue topics evaluation reads (the module gets its own, TOPIC_NAMES)
+TOPICS = (
+    "workorder.events.v1",
+    "alarm.events.v1",
+    "notification.deliveries.v1",
+    "identity.events.v1",
+)
+
 
 @dataclass
 class Harness:
@@ -86,19 +94,13 @@ async def harness(
         kafka_enable_idempotence=kafka_idempotence,
         jwks_url=jwks_url,
         kafka_consumer_group=f"evaluation-t{suffix}",
-        workorder_topic=f"workorder.events.t{suffix}",
-        alarm_topic=f"alarm.events.t{suffix}",
-        delivery_topic=f"notification.deliveries.t{suffix}",
-        identity_topic=f"identity.events.t{suffix}",
+        topic_names={name: f"{name[: -len('.v1')]}.t{suffix}" for name in TOPICS},
         audit_topic=f"audit.records.t{suffix}",
         outbox_poll_interval_ms=50,
         log_level="WARNING",
     )
     for topic in (
-        settings.workorder_topic,
-        settings.alarm_topic,
-        settings.delivery_topic,
-        settings.identity_topic,
+        *map(settings.topic, TOPICS),
         settings.audit_topic,
     ):
         await create_topic(kafka_bootstrap, topic, partitions=2)
@@ -128,7 +130,7 @@ async def test_kpis_from_real_topics_exact_under_redelivery(harness: Harness) ->
     h, s = harness, harness.settings
     # the place directory first: building B1 lies in grid G7
     await h.send(
-        s.identity_topic,
+        s.topic("identity.events.v1"),
         "community.household.changed.v1",
         HouseholdChangedV1(
             aggregate_id="H1",
@@ -152,7 +154,7 @@ async def test_kpis_from_real_topics_exact_under_redelivery(harness: Harness) ->
 
     assert await eventually(placed), "identity's placement never reached the place directory"
 
-    wo_topic, changed = s.workorder_topic, "community.workorder.changed.v1"
+    wo_topic, changed = s.topic("workorder.events.v1"), "community.workorder.changed.v1"
     rated_type, breached = "community.workorder.rated.v1", "community.workorder.sla_breached.v1"
     # case 1: created 3 Nov 10:00, accepted after 10 min, resolved after 2 h, rated 4
     await h.send(wo_topic, changed, step("W1", "created", "submitted", at(3, 10)), "W1")
@@ -172,7 +174,7 @@ async def test_kpis_from_real_topics_exact_under_redelivery(harness: Harness) ->
     await h.send(wo_topic, changed, step("W2", "resolve", "resolved", at(5, 14)), "W2")
     rating2 = await h.send(wo_topic, rated_type, rated("W2", 2, at(5, 15), "等了太久"), "W2")
     # an alarm: raised, acknowledged after 2 min, cleared after 20 min (the raise redelivered)
-    al = s.alarm_topic
+    al = s.topic("alarm.events.v1")
     raised = await h.send(al, "community.alarm.raised.v1", alarm(RAISED, "A1", at(4, 8)), "A1")
     await h.send(al, "community.alarm.raised.v1", alarm(RAISED, "A1", at(4, 8)), "A1", id=raised)
     await h.send(
@@ -196,11 +198,25 @@ async def test_kpis_from_real_topics_exact_under_redelivery(harness: Harness) ->
     )
     # deliveries: one sent, one failed
     dt = "community.notification.delivered.v1"
-    await h.send(s.delivery_topic, dt, delivered("D1", "sent", at(4, 8.1)), "r-D1")
-    await h.send(s.delivery_topic, dt, delivered("D2", "failed", at(4, 8.2)), "r-D2")
+    await h.send(
+        s.topic("notification.deliveries.v1"), dt, delivered("D1", "sent", at(4, 8.1)), "r-D1"
+    )
+    await h.send(
+        s.topic("notification.deliveries.v1"), dt, delivered("D2", "failed", at(4, 8.2)), "r-D2"
+    )
     # an in-app message sent, then read by its recipient
-    await h.send(s.delivery_topic, dt, delivered("D3", "sent", at(4, 8.3), "inapp"), "r-D3")
-    await h.send(s.delivery_topic, "community.notification.opened.v1", read("D3", at(4, 9)), "r-D3")
+    await h.send(
+        s.topic("notification.deliveries.v1"),
+        dt,
+        delivered("D3", "sent", at(4, 8.3), "inapp"),
+        "r-D3",
+    )
+    await h.send(
+        s.topic("notification.deliveries.v1"),
+        "community.notification.opened.v1",
+        read("D3", at(4, 9)),
+        "r-D3",
+    )
 
     headers = h.staff()
     params = {"community_id": COMMUNITY, "period": "2026-11", "limit": 100}
@@ -314,7 +330,7 @@ async def test_survey_answers_and_the_index_they_make(harness: Harness) -> None:
     households = [f"SVH{n:02d}" for n in range(20)]
     for hh in households:
         await h.send(
-            s.identity_topic,
+            s.topic("identity.events.v1"),
             "community.household.changed.v1",
             HouseholdChangedV1(
                 aggregate_id=hh,

@@ -1,5 +1,6 @@
-"""What the routers share: the reader's language, problems in zh-CN and en, who may see
-which community's figures, period parsing."""
+"""What the routers share: the reader's language, period parsing, and (from
+``evaluation.usecases.access``) problems in zh-CN and en and who may see which community's
+figures."""
 
 from __future__ import annotations
 
@@ -8,24 +9,15 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from evaluation.domain.periods import Period, parse_period
-from sc_core.auth import CurrentPrincipal
-from sc_core.auth.principal import Principal
-from sc_core.auth.scope import in_scope
-from sc_core.errors import Problem
-
-# who reads KPIs, results, indices and reports of the places they hold
-VIEWER_ROLES = (
-    "property_staff",
-    "property_manager",
-    "grid_worker",
-    "community_admin",
-    "gov_officer",
-    "auditor",
-    "platform_admin",
+from evaluation.usecases import UseCases
+from evaluation.usecases.access import (
+    MANAGER_ROLES,
+    RESIDENT_ROLES,
+    VIEWER_ROLES,
+    ensure_viewer,
+    problem,
 )
-# who designs and publishes surveys and indices
-MANAGER_ROLES = ("property_manager", "community_admin", "gov_officer", "platform_admin")
-RESIDENT_ROLES = ("resident", "tenant", "family")
+from sc_core.auth import CurrentPrincipal
 
 
 async def get_locale(request: Request) -> str:
@@ -37,38 +29,12 @@ async def get_locale(request: Request) -> str:
 Locale = Annotated[str, Depends(get_locale)]
 
 
-def problem(status: int, code: str, zh: str, en: str, locale: str, **extra: object) -> Problem:
-    """A problem+json answer: ``detail`` in the reader's language, both in ``messages``."""
-    detail = en if locale == "en" else zh
-    return Problem(status, code, detail, messages={"zh-CN": zh, "en": en}, **extra)
+async def get_usecases(request: Request) -> UseCases:
+    usecases: UseCases = request.app.state.usecases
+    return usecases
 
 
-def ensure_viewer(
-    principal: Principal,
-    locale: str,
-    community_id: str,
-    *,
-    building_id: str | None = None,
-    grid_id: str | None = None,
-    roles: tuple[str, ...] = VIEWER_ROLES,
-) -> None:
-    """403 ``evaluation.out_of_scope`` unless the caller holds one of ``roles`` over the
-    community (or the building / grid asked for)."""
-    if in_scope(
-        principal,
-        community_id=community_id,
-        building_id=building_id,
-        grid_id=grid_id,
-        roles=roles,
-    ):
-        return
-    raise problem(
-        403,
-        "evaluation.out_of_scope",
-        "您无权查看该社区的评价数据。",
-        "You may not see the evaluation figures of this place.",
-        locale,
-    )
+UseCasesDep = Annotated[UseCases, Depends(get_usecases)]
 
 
 def period_or_problem(key: str, locale: str) -> Period:
@@ -90,6 +56,7 @@ __all__ = [
     "VIEWER_ROLES",
     "CurrentPrincipal",
     "Locale",
+    "UseCasesDep",
     "ensure_viewer",
     "period_or_problem",
     "problem",

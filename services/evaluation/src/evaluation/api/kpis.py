@@ -8,17 +8,16 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
-from evaluation import kpi_queries
 from evaluation.api.common import (
     CurrentPrincipal,
     Locale,
-    ensure_viewer,
+    UseCasesDep,
     period_or_problem,
     problem,
 )
 from evaluation.domain.kpis import KPIS, KpiValue
 from evaluation.domain.report import OTHER_SERVICE, SERVICE_NAMES
-from sc_core.api import Page, Paging, UnitOfWorkDep
+from sc_core.api import Page, Paging
 
 router = APIRouter(prefix="/api/v1/evaluation", tags=["evaluation-kpis"])
 PlaceId = Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
@@ -71,7 +70,7 @@ def _known(code: str, locale: str) -> None:
 @router.get("/kpis", response_model=Page[KpiRead])
 async def list_kpis(
     principal: CurrentPrincipal,
-    uow: UnitOfWorkDep,
+    usecases: UseCasesDep,
     locale: Locale,
     paging: Paging,
     community_id: PlaceId,
@@ -92,25 +91,8 @@ async def list_kpis(
         )
     if scope == "community" and place != community_id:
         place = community_id
-    ensure_viewer(
-        principal,
-        locale,
-        community_id,
-        building_id=place if scope == "building" else None,
-        grid_id=place if scope == "grid" else None,
-    )
-    if scope != "community":
-        # a building or grid outside the community named is someone else's
-        owner = await kpi_queries.place_community(uow, scope, place)
-        if owner is not None and owner != community_id:
-            raise problem(
-                404,
-                "evaluation.place_not_found",
-                "该社区没有这个地点。",
-                "No such place in this community.",
-                locale,
-            )
-    rows = [_read(v, locale) for v in (await kpi_queries.values(uow, scope, place, p)).values()]
+    found = await usecases.kpis.of_place(principal, locale, community_id, p, scope, place)
+    rows = [_read(v, locale) for v in found.values()]
     window = rows[paging.offset : paging.offset + paging.limit]
     return Page[KpiRead].of(window, len(rows), paging)
 
@@ -118,7 +100,7 @@ async def list_kpis(
 @router.get("/kpis/{kpi}/services", response_model=Page[ServiceKpiRead])
 async def kpi_by_service(
     principal: CurrentPrincipal,
-    uow: UnitOfWorkDep,
+    usecases: UseCasesDep,
     locale: Locale,
     paging: Paging,
     kpi: Annotated[str, Path(max_length=32)],
@@ -128,8 +110,7 @@ async def kpi_by_service(
     """One KPI per service (case type, alarm type, notification template), best first."""
     _known(kpi, locale)
     p = period_or_problem(period, locale)
-    ensure_viewer(principal, locale, community_id)
-    found = await kpi_queries.by_service(uow, kpi, community_id, p)
+    found = await usecases.kpis.by_service(principal, locale, kpi, community_id, p)
     lower = KPIS[kpi].better == "lower"
     rows = sorted(
         (
@@ -150,7 +131,7 @@ async def kpi_by_service(
 @router.get("/kpis/{kpi}/inputs", response_model=Page[str])
 async def kpi_inputs(
     principal: CurrentPrincipal,
-    uow: UnitOfWorkDep,
+    usecases: UseCasesDep,
     locale: Locale,
     paging: Paging,
     kpi: Annotated[str, Path(max_length=32)],
@@ -161,6 +142,5 @@ async def kpi_inputs(
     traceable to what it was computed from."""
     _known(kpi, locale)
     p = period_or_problem(period, locale)
-    ensure_viewer(principal, locale, community_id)
-    ids = await kpi_queries.inputs(uow, kpi, community_id, p)
+    ids = await usecases.kpis.inputs(principal, locale, kpi, community_id, p)
     return Page[str].of(list(ids[paging.offset : paging.offset + paging.limit]), len(ids), paging)

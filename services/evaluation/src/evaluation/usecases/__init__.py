@@ -1,0 +1,12 @@
+"""Use cases of evaluation, built once in ``main.build``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from evaluation.usecases.kpis import Kpis
+
+
+@dataclass(frozen=True)
+class UseCases:
+    kpis: Kpis
