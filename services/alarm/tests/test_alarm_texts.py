@@ -9,9 +9,11 @@ import re
 import uuid
 from typing import Any
 
+from alarm.demo import RULES
 from alarm_helpers import Devices, Harness, wait_for
 
 REQUESTED = "community.notification.requested.v1"
+CJK = re.compile(r"[\u3400-\u9fff]")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 FLAT = ("幸福里社区 3号楼2单元502室", "Room 502, Unit 2, Building 3, 幸福里社区")
 
@@ -105,7 +107,30 @@ async def test_an_elders_emergency_names_her_masked_in_every_message(
     sent = await wait_for(three)
     for step in ("raised", "acknowledged", "cleared"):
         told = sent[f"alarm:{alarm['id']}:{step}"]["variables"]
-        assert told["title"].startswith("王**："), (step, told)
-        assert told["title_en"].startswith("王**: "), (step, told)
+        # the platform's default button rule reads in each language (migration 0008)
+        assert told["title"] == "王**：紧急按钮被按下", (step, told)
+        assert told["title_en"] == "王**: Emergency button pressed", (step, told)
         assert (told["place"], told["place_en"]) == FLAT, (step, told)
         assert "秀英" not in str(told)  # the name the register keeps encrypted stays there
+
+
+async def test_the_demo_rules_read_in_zh_cn_and_en(
+    harness: Harness, community: str, devices: Devices
+) -> None:
+    """make run's rules are named in zh-CN with English beside: a zh-CN reader never reads
+    "Smoke detected (demo)", an English one reads it in English."""
+    h = harness
+    for rule in RULES:
+        assert CJK.search(rule["name"]) and CJK.search(rule["title"]), rule
+        assert not CJK.search(rule["name_en"] + rule["title_en"]), rule
+        made = await h.rule(community, **rule)
+        assert made["spec"]["title_en"] == rule["title_en"]
+    _, place = await named_flat(h, devices)
+    detector = f"smoke-{uuid.uuid4().hex[:6]}"
+    await devices.reading(detector, "smoke_detector", {"smokeDetected": True}, **place)
+    alarm = await alarm_of(h, community, detector, alarm_type="smoke")
+    assert alarm["title"] == "检测到烟雾"
+    sent = await wait_for(lambda: requests_for(h, alarm["id"]))
+    told = sent[f"alarm:{alarm['id']}:raised"]["variables"]
+    assert (told["title"], told["title_en"]) == ("检测到烟雾", "Smoke detected")
+    assert (told["place"], told["place_en"]) == FLAT

@@ -1,6 +1,7 @@
-"""Demo data for ``make run``: default rules of the demo community (smoke -> critical,
-opens a work order and notifies; water tank offline -> major), the demo ``property_staff``
-on duty around the clock, a notification plan with escalation, a shelter and supplies.
+"""Demo data for ``make run``: default rules of the demo community, named in zh-CN with
+their English names beside (smoke -> critical, opens a work order and notifies; water tank
+offline -> major), the demo ``property_staff`` on duty around the clock, a notification
+plan with escalation, a shelter and supplies.
 
 Emergency buttons and wearable falls need no demo rule: a migration seeds platform-wide
 defaults for them. Runs after identity's demo; logs in through the gateway (GATEWAY_URL)
@@ -18,7 +19,52 @@ from typing import Any
 import httpx
 
 PASSWORD = os.environ.get("DEMO_PASSWORD") or "demo-pass-2026"
-SMOKE_RULE = "Smoke detected (demo)"
+SMOKE_RULE = "烟雾报警（演示）"
+EARLIER_SMOKE_RULE = "Smoke detected (demo)"  # a state loaded before the rules had zh-CN names
+
+# The demo community's rules, named in zh-CN (what its readers read) and en (name_en,
+# title_en: what an English reader's messages say).
+RULES: list[dict[str, Any]] = [
+    {
+        "name": SMOKE_RULE,
+        "name_en": "Smoke alarm (demo)",
+        "alarm_type": "smoke",
+        "severity": "critical",
+        "kind": "threshold",
+        "device_type": "smoke_detector",
+        "conditions": [{"key": "smokeDetected", "op": "equals", "value": True}],
+        "actions": ["open_work_order", "notify"],
+        "work_order_type": "alarm_dispatch",
+        "title": "检测到烟雾",
+        "title_en": "Smoke detected",
+    },
+    {
+        "name": "水箱离线（演示）",
+        "name_en": "Water tank offline (demo)",
+        "alarm_type": "device_offline",
+        "severity": "major",
+        "kind": "inactivity",
+        "device_type": "water_tank",
+        "offline": True,
+        "actions": ["notify", "open_work_order"],
+        "work_order_type": "repair",
+        "title": "水箱离线",
+        "title_en": "Water tank offline",
+    },
+    {
+        "name": "建筑安全等级低于B级（演示）",
+        "name_en": "Building safety grade below B (demo)",
+        "alarm_type": "structure_unsafe",
+        "severity": "critical",
+        "kind": "threshold",
+        "device_type": "structural_monitor",
+        "conditions": [{"key": "safetyGrade", "op": "in", "value": ["C", "D"]}],
+        "actions": ["open_work_order", "notify"],
+        "work_order_type": "alarm_dispatch",
+        "title": "建筑安全等级低于B级",
+        "title_en": "Building safety grade below B",
+    },
+]
 
 
 class Api:
@@ -56,51 +102,10 @@ def load(base_url: str) -> str:
         staff = Api(client, "property_staff")
         community = admin.community()
         rules = admin.get("/api/v1/alarm-rules", community_id=community, limit=100)["items"]
-        if any(r["name"] == SMOKE_RULE for r in rules):
+        if any(r["name"] in (SMOKE_RULE, EARLIER_SMOKE_RULE) for r in rules):
             return "already loaded"
-        admin.post(
-            "/api/v1/alarm-rules",
-            {
-                "community_id": community,
-                "name": SMOKE_RULE,
-                "alarm_type": "smoke",
-                "severity": "critical",
-                "kind": "threshold",
-                "device_type": "smoke_detector",
-                "conditions": [{"key": "smokeDetected", "op": "equals", "value": True}],
-                "actions": ["open_work_order", "notify"],
-                "work_order_type": "alarm_dispatch",
-                "title": "Smoke detected",
-            },
-        )
-        admin.post(
-            "/api/v1/alarm-rules",
-            {
-                "community_id": community,
-                "name": "Water tank offline (demo)",
-                "alarm_type": "device_offline",
-                "severity": "major",
-                "kind": "inactivity",
-                "device_type": "water_tank",
-                "offline": True,
-                "actions": ["notify", "open_work_order"],
-                "work_order_type": "repair",
-            },
-        )
-        admin.post(
-            "/api/v1/alarm-rules",
-            {
-                "community_id": community,
-                "name": "Building safety grade below B (demo)",
-                "alarm_type": "structure_unsafe",
-                "severity": "critical",
-                "kind": "threshold",
-                "device_type": "structural_monitor",
-                "conditions": [{"key": "safetyGrade", "op": "in", "value": ["C", "D"]}],
-                "actions": ["open_work_order", "notify"],
-                "work_order_type": "alarm_dispatch",
-            },
-        )
+        for rule in RULES:
+            admin.post("/api/v1/alarm-rules", {"community_id": community, **rule})
         now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
         admin.post(
             "/api/v1/duty-roster",
@@ -110,14 +115,14 @@ def load(base_url: str) -> str:
                 "role": "property_staff",
                 "starts_at": (now - timedelta(days=1)).isoformat(),
                 "ends_at": (now + timedelta(days=366)).isoformat(),
-                "note": "demo: on duty around the clock",
+                "note": "演示：全天值班",
             },
         )
         admin.post(
             "/api/v1/notification-plans",
             {
                 "community_id": community,
-                "name": "Property on duty, then managers, then the community",
+                "name": "值班物业，再到物业经理，再到社区",
                 "min_severity": "minor",
                 "stages": [
                     {"after_s": 0, "on_duty": True},
@@ -131,7 +136,7 @@ def load(base_url: str) -> str:
             "/api/v1/shelters",
             {
                 "community_id": community,
-                "name": "Community school gym",
+                "name": "社区学校体育馆",
                 "capacity": 800,
                 "lat": 31.2304,
                 "lng": 121.4737,
@@ -141,11 +146,11 @@ def load(base_url: str) -> str:
             "/api/v1/supplies",
             {
                 "community_id": community,
-                "name": "Sandbags",
+                "name": "沙袋",
                 "category": "flood",
-                "unit": "bag",
+                "unit": "袋",
                 "quantity": 200,
-                "location": "Building 1, basement store",
+                "location": "1号楼地下室仓库",
             },
         )
         return f"rules, roster, plan, shelter and supplies for community {community}"
