@@ -346,3 +346,117 @@ async def test_the_place_directory_takes_the_longest_valid_identity_events(app_c
     fed = await feed_longest(client.app.state.runtime)  # type: ignore[attr-defined]
     assert ("places", "community.household.changed.v1") in fed
     assert ("places", "community.residency.started.v1") in fed
+
+
+async def test_a_car_without_a_plate_scans_in_pays_in_the_app_and_leaves(
+    app_client, issuer: LocalIssuer, module_database_url: str
+):
+    """无牌车扫码: the driver scans the QR code printed at the entry (the barrier lifts and
+    the app keeps a ticket), parks 2 h 10 min, scans at the exit (9.00 元 due), pays through
+    the simulator's WeChat Pay, and the exit barrier lifts once paid. The gate's id alone
+    opens nothing, and the exit asks for the ticket."""
+    client, settings = app_client
+    community = "c-api-plateless"
+    manager = issuer.bearer("manager-p", grants=[Grant("property_manager", "community", community)])
+    driver = issuer.bearer("visitor-p", grants=[])  # any signed-in account, not a resident
+    tariff = await client.post(
+        "/api/v1/parking/tariffs",
+        headers=manager,
+        json={"community_id": community, "name": "临时停车",
+              "rules": {"unit_price": 300, "free_minutes": 15, "cap": 2000}},
+    )  # fmt: skip
+    lot = await client.post(
+        "/api/v1/parking/lots",
+        headers=manager,
+        json={"community_id": community, "name": "访客停车场", "capacity": 5,
+              "tariff_id": tariff.json()["id"]},
+    )  # fmt: skip
+    assert lot.status_code == 201, lot.text
+    gates = {}
+    for direction in ("entry", "exit"):
+        r = await client.post(
+            "/api/v1/parking/gates",
+            headers=manager,
+            json={"lot_id": lot.json()["id"], "name": f"南门{direction}", "direction": direction,
+                  "camera_id": f"cam-p-{direction}", "barrier_device_id": f"barrier-p-{direction}"},
+        )  # fmt: skip
+        assert r.status_code == 201, r.text
+        gates[direction] = r.json()
+    entry, exit_ = gates["entry"], gates["exit"]
+
+    r = await client.post(
+        f"/api/v1/parking/gates/{entry['id']}/scan", headers=driver, json={"code": "guess"}
+    )
+    assert (r.status_code, r.json()["code"]) == (404, "parking.gate_code_invalid")
+    r = await client.post(
+        f"/api/v1/parking/gates/{entry['id']}/scan", json={"code": entry["qr_code"]}
+    )
+    assert r.status_code == 401  # signed in: the stay is someone's
+
+    usecases = client.app.state.usecases  # type: ignore[attr-defined]
+    now = datetime.now(UTC)
+    usecases.gates.clock = lambda: now - timedelta(minutes=130)  # the entry, 2 h 10 min ago
+    try:
+        r = await client.post(
+            f"/api/v1/parking/gates/{entry['id']}/scan",
+            headers=driver,
+            json={"code": entry["qr_code"]},
+        )
+    finally:
+        usecases.gates.clock = lambda: datetime.now(UTC)
+    assert r.status_code == 200, r.text
+    scanned_in = r.json()
+    assert (scanned_in["action"], scanned_in["display"]) == ("pass", "无牌车 临时车 欢迎光临")
+    ticket = scanned_in["ticket"]
+    lots = await client.get("/api/v1/parking/lots", params={"community_id": community},
+                            headers=manager)  # fmt: skip
+    assert [x["free"] for x in lots.json()] == [4]
+
+    r = await client.post(
+        f"/api/v1/parking/gates/{exit_['id']}/scan", headers=driver, json={"code": exit_["qr_code"]}
+    )
+    assert (r.status_code, r.json()["code"]) == (422, "parking.ticket_required")
+    r = await client.post(
+        f"/api/v1/parking/gates/{exit_['id']}/scan",
+        headers={**driver, "Accept-Language": "en"},
+        json={"code": exit_["qr_code"], "ticket": ticket},
+    )
+    assert r.status_code == 200, r.text
+    at_exit = r.json()
+    assert (at_exit["action"], at_exit["due"], at_exit["due_text"]) == ("pay", 900, "9.00 yuan")
+    assert at_exit["display"] == "Car without a plate: parked 130 min, please pay 9.00 yuan"
+    assert at_exit["session_id"] == scanned_in["session_id"]
+
+    order = await client.post(
+        "/api/v1/payments/orders",
+        headers={**driver, "Idempotency-Key": "plateless-0001"},
+        json={"purpose": "parking", "target_id": at_exit["session_id"], "provider": "wechat",
+              "channel": "qr"},
+    )  # fmt: skip
+    assert order.status_code == 201, order.text
+    assert "无牌车" in order.json()["description"]
+    sim = json.loads((Path(settings.payment_simulator_dir) / "sim.json").read_text())
+    async with httpx.AsyncClient() as http:
+        paid = await http.post(
+            sim["wechat_url"] + "/sim/pay",
+            json={"out_trade_no": order.json()["out_trade_no"], "deliver": False},
+        )
+    assert paid.status_code == 200, paid.text
+    usecases.jobs.grace = timedelta(0)
+    assert await usecases.jobs.settle_open_orders() == 1  # found by query: paid
+    lots = await client.get("/api/v1/parking/lots", params={"community_id": community},
+                            headers=manager)  # fmt: skip
+    assert [x["free"] for x in lots.json()] == [5]  # it left: the stay closed
+
+    import asyncpg
+
+    conn = await asyncpg.connect(module_database_url.replace("+asyncpg", ""))
+    try:
+        opened = await conn.fetch(  # open_door commands are keyed by the barrier's device
+            "SELECT key FROM event_outbox WHERE headers::text LIKE $1",
+            "%community.device.command_requested.v1%",
+        )
+    finally:
+        await conn.close()
+    barriers = [o["key"] for o in opened if o["key"].startswith("barrier-p-")]
+    assert sorted(barriers) == ["barrier-p-entry", "barrier-p-exit"]  # the exit: once paid

@@ -83,6 +83,22 @@ def test_plate_less_car_is_asked_to_scan_the_qr_code():
     assert d.display == "无牌车请扫码入场"
 
 
+def test_a_car_without_a_plate_scans_in_and_out_by_its_ticket():
+    scanned_in = PlateRead("gate-1", Direction.entry, None, T0, ticket="t-1")
+    d = decide(GateContext(scanned_in, LOT, TARIFF))
+    assert (d.action, d.reason, d.open_session) == (Action.open, "entry_temporary", True)
+    assert (d.display, d.display_en) == ("无牌车 临时车 欢迎光临", "Car without a plate: welcome")
+    session = ParkingSession("lot-1", None, T0, ticket="t-1")
+    scanned_out = PlateRead("gate-2", Direction.exit, None, T0 + timedelta(minutes=130), "t-1")
+    d = decide(GateContext(scanned_out, LOT, TARIFF, session=session))
+    assert (d.action, d.due) == (Action.pay, 900)
+    assert d.display == "无牌车 停车2小时10分钟 请缴费9.00 元"
+    assert d.display_en == "Car without a plate: parked 130 min, please pay 9.00 yuan"
+    # a ticket that opened no stay here is the desk's to decide, as a plate without one
+    d = decide(GateContext(scanned_out, LOT, TARIFF))
+    assert (d.action, d.reason) == (Action.refuse, "no_entry_record")
+
+
 def test_duplicate_read_opens_without_a_second_session():
     session = ParkingSession("lot-1", PLATE, T0)
     d = decide(

@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -17,11 +17,11 @@ from parking_payment.api import views
 from parking_payment.api.deps import GatesDep, Manager, ParkingDep, VehiclesDep
 from parking_payment.api.schemas import LotRead, TariffRead, TariffRules
 from parking_payment.db.parking import GateRow, LotRow, TariffRow
-from parking_payment.domain.money import describe_fen
+from parking_payment.domain.money import describe_fen, fen_to_yuan
 from parking_payment.domain.tariffs import tariff_from_rules
 from sc_core.auth import CurrentCaller
 from sc_core.auth.scope import ensure_in_scope
-from sc_core.errors import Problem
+from sc_core.errors import Problem, reader_locale
 
 router = APIRouter(prefix="/api/v1/parking", tags=["parking: lots and gates"])
 
@@ -54,6 +54,10 @@ class GateCreate(BaseModel):
 class GateCreated(BaseModel):
     id: uuid.UUID
     camera_token: str  # shown once: the camera pushes to /api/v1/parking/anpr/{token}/...
+    qr_code: str = Field(
+        description="printed at the gate with its id, for cars without a plate (无牌车扫码): "
+        "the app sends it to POST /api/v1/parking/gates/{id}/scan"
+    )
 
 
 @router.get("/lots", response_model=list[LotRead], summary="Free spaces per car park")
@@ -160,7 +164,50 @@ async def create_gate(body: GateCreate, who: Manager, gates: GatesDep) -> GateCr
         uow.session.add(row)
         await uow.audit(who, "gate.create", "gate", str(row.id), community_id=lot.community_id)
         await uow.commit()
-        return GateCreated(id=row.id, camera_token=token)
+        return GateCreated(id=row.id, camera_token=token, qr_code=gates.qr_code(row.id))
+
+
+class ScanBody(BaseModel):
+    code: str = Field(min_length=1, max_length=64, description="the gate's QR code")
+    ticket: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=32,
+        description="the ticket the entry's scan gave (required at an exit)",
+    )
+
+
+class ScanRead(BaseModel):
+    action: str = Field(description="pass: the barrier lifts; pay: pay the stay, then it lifts")
+    display: str = Field(description="what the gate's screen says, in the reader's language")
+    ticket: str = Field(description="keep it until the car has left: the exit asks for it")
+    session_id: uuid.UUID | None
+    due: int = Field(description="fen to pay before leaving (0: nothing)")
+    due_text: str | None = None
+
+
+@router.post(
+    "/gates/{gate_id}/scan",
+    response_model=ScanRead,
+    summary="A car without a plate scans the gate's QR code (无牌车扫码入场/出场)",
+)
+async def scan(
+    gate_id: uuid.UUID, body: ScanBody, who: CurrentCaller, gates: GatesDep, request: Request
+) -> ScanRead:
+    outcome, ticket = await gates.scan(who, gate_id, body.code, body.ticket)
+    d = outcome.decision
+    english = reader_locale(request) == "en"
+    due_text = None
+    if d.due:
+        due_text = f"{fen_to_yuan(d.due)} yuan" if english else describe_fen(d.due)
+    return ScanRead(
+        action=d.action.value,
+        display=d.display_en if english else d.display,
+        ticket=ticket,
+        session_id=outcome.session_id,
+        due=d.due,
+        due_text=due_text,
+    )
 
 
 class DueRead(BaseModel):

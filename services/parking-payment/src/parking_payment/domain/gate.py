@@ -23,6 +23,9 @@ from parking_payment.domain.sessions import (
 from parking_payment.domain.tariffs import Coverage, Tariff
 
 DUPLICATE_READ = timedelta(seconds=90)
+# a car without a plate (无牌车) is named so on the gate's screen and in the app
+PLATELESS_ZH = "无牌车"
+PLATELESS_EN = "Car without a plate"
 
 
 class Direction(StrEnum):
@@ -81,6 +84,9 @@ class PlateRead:
     direction: Direction
     plate: str | None  # None: no plate (无牌车)
     at: datetime
+    # a plate-less car's stay: the ticket its driver got by scanning the entry's QR code
+    # (扫码入场) and shows again at the exit
+    ticket: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +116,7 @@ class Decision:
 
 def decide(ctx: GateContext) -> Decision:
     read = ctx.read
-    if read.plate is None:
+    if read.plate is None and read.ticket is None:
         return Decision(
             Action.refuse,
             "plate_less_scan_qr",
@@ -118,10 +124,9 @@ def decide(ctx: GateContext) -> Decision:
             "No plate: scan the QR code",
         )
     alerts = [ctx.watch.reason] if ctx.watch else []
-    if read.direction is Direction.entry:
-        decision = _entry(ctx, read.plate)
-    else:
-        decision = _exit(ctx, read.plate)
+    names = (read.plate, read.plate) if read.plate else (PLATELESS_ZH, PLATELESS_EN)
+    decide_at = _entry if read.direction is Direction.entry else _exit
+    decision = decide_at(ctx, *names)
     decision.alerts = alerts
     return decision
 
@@ -131,45 +136,45 @@ def _holder(ctx: GateContext) -> bool:
     return ctx.pass_kind is not PassKind.temporary and active
 
 
-def _entry(ctx: GateContext, plate: str) -> Decision:
+def _entry(ctx: GateContext, plate: str, plate_en: str) -> Decision:
     watch, session, at = ctx.watch, ctx.session, ctx.read.at
     if watch and watch.block:
         return Decision(
             Action.refuse,
             f"watch_{watch.reason.value}",
             f"{plate} {WATCH_REASON_ZH[watch.reason]}，禁止入场",
-            f"{plate}: entry refused ({watch.reason.value})",
+            f"{plate_en}: entry refused ({watch.reason.value})",
         )
     if session is not None and at - session.entry_at <= DUPLICATE_READ:
-        return Decision(Action.open, "duplicate_read", f"{plate} 欢迎光临", f"{plate}: welcome")
+        return Decision(Action.open, "duplicate_read", f"{plate} 欢迎光临", f"{plate_en}: welcome")
     holder = _holder(ctx)
     if not holder and ctx.lot.free_for_visitors <= 0:
         return Decision(
-            Action.refuse, "lot_full", f"{plate} 车位已满", f"{plate}: the car park is full"
+            Action.refuse, "lot_full", f"{plate} 车位已满", f"{plate_en}: the car park is full"
         )
     kind = ctx.pass_kind if holder else PassKind.temporary
     return Decision(
         Action.open,
         f"entry_{kind.value}",
         f"{plate} {PASS_KIND_ZH[kind]} 欢迎光临",
-        f"{plate}: welcome",
+        f"{plate_en}: welcome",
         open_session=True,
         supersede_session=session is not None,
     )
 
 
-def _exit(ctx: GateContext, plate: str) -> Decision:
+def _exit(ctx: GateContext, plate: str, plate_en: str) -> Decision:
     session, at = ctx.session, ctx.read.at
     if session is None:
         if _holder(ctx):
             return Decision(
-                Action.open, "exit_pass_holder", f"{plate} 一路平安", f"{plate}: goodbye"
+                Action.open, "exit_pass_holder", f"{plate} 一路平安", f"{plate_en}: goodbye"
             )
         return Decision(
             Action.refuse,
             "no_entry_record",
             f"{plate} 无入场记录，请联系岗亭",
-            f"{plate}: no entry record; please ask the attendant",
+            f"{plate_en}: no entry record; please ask the attendant",
         )
     due, fee = session.due_at(ctx.tariff, at, ctx.coverages)
     stay = describe_duration(fee.minutes)
@@ -178,7 +183,7 @@ def _exit(ctx: GateContext, plate: str) -> Decision:
             Action.open,
             "exit_paid" if session.paid else "exit_free",
             f"{plate} 停车{stay} 一路平安",
-            f"{plate}: parked {fee.minutes} min, goodbye",
+            f"{plate_en}: parked {fee.minutes} min, goodbye",
             fee=fee.total,
             close_session=True,
         )
@@ -186,7 +191,7 @@ def _exit(ctx: GateContext, plate: str) -> Decision:
         Action.pay,
         "exit_due",
         f"{plate} 停车{stay} 请缴费{describe_fen(due)}",
-        f"{plate}: parked {fee.minutes} min, please pay {due / 100:.2f} yuan",
+        f"{plate_en}: parked {fee.minutes} min, please pay {due / 100:.2f} yuan",
         due=due,
         fee=fee.total,
     )

@@ -12,6 +12,8 @@ the property when a watched plate passes. Gate, lot and tariff are cached for
 
 from __future__ import annotations
 
+import hmac
+import secrets
 import time as monotonic
 import uuid
 from collections.abc import Callable
@@ -35,6 +37,7 @@ from parking_payment.db.parking import (
     VisitorPassRow,
 )
 from parking_payment.db.plate_facts import load_plate_facts
+from parking_payment.domain.errors import DomainError
 from parking_payment.domain.gate import (
     Action,
     Decision,
@@ -57,6 +60,7 @@ from sc_contracts.events.parking import (
     ParkingPassageDecidedV1,
     ParkingSessionClosedV1,
 )
+from sc_core.errors import Problem
 from sc_core.places import Places
 from sc_core.privacy import get_cipher
 
@@ -157,6 +161,45 @@ class Gates:
             await uow.commit()
         return outcome
 
+    @staticmethod
+    def qr_code(gate_id: uuid.UUID) -> str:
+        """What the QR code printed at a gate carries besides the gate's id: a keyed digest,
+        so a scan proves the driver read the code there (the id alone opens nothing)."""
+        return get_cipher().blind_index(str(gate_id), "parking.gate_qr")[:32]
+
+    async def scan(
+        self, who: Who, gate_id: uuid.UUID, code: str, ticket: str | None
+    ) -> tuple[GateOutcome, str]:
+        """A car without a plate (无牌车) at a gate: its driver scans the QR code there.
+
+        At an entry the stay opens on a new ticket (or the driver's own ticket scanned
+        again goes on as before); at an exit the ticket finds the stay and the gate decides
+        as for a plate: leave, or pay (then the barrier lifts once paid, as for plates).
+        Returns the outcome and the ticket, which the app keeps until the car has left.
+        """
+        async with self.uow() as uow:
+            try:
+                gate = await self.gate_by_id(uow, gate_id)
+            except Problem:  # no such gate: the same answer as a wrong code
+                gate = None
+            if gate is None or not hmac.compare_digest(code, self.qr_code(gate_id)):
+                raise not_found(
+                    "parking.gate_code_invalid", "无效的道闸二维码", "invalid gate QR code"
+                )
+            if gate.direction is Direction.entry:
+                ticket = ticket or secrets.token_urlsafe(18)  # 24 characters
+            elif ticket is None:
+                raise DomainError(
+                    "parking.ticket_required",
+                    "请出示入场时扫码获得的停车凭证",
+                    "show the ticket you got when you scanned in",
+                )
+            outcome = await self.decide_and_apply(
+                uow, gate, None, self.clock(), source="qr", requested_by=who.subject, ticket=ticket
+            )
+            await uow.commit()
+        return outcome, ticket
+
     async def decide_and_apply(
         self,
         uow: Uow,
@@ -169,7 +212,9 @@ class Gates:
         confidence: int | None = None,
         color: str | None = None,
         requested_by: str = "parking-payment",
+        ticket: str | None = None,
     ) -> GateOutcome:
+        """``ticket``: a plate-less car's stay (``plate`` is then None), see ``scan``."""
         s = uow.session
         index = get_cipher().blind_index(plate, "plate") if plate else None
         lot = (
@@ -182,10 +227,22 @@ class Gates:
             facts.visitor,
             facts.session,
         )
+        if plate is None and ticket is not None:
+            session_row = (
+                await s.execute(
+                    select(SessionRow)
+                    .where(
+                        SessionRow.lot_id == gate.lot_id,
+                        SessionRow.ticket == ticket,
+                        SessionRow.status == "open",
+                    )
+                    .with_for_update()
+                )
+            ).scalar_one_or_none()
         coverages, kind = coverages_of(vehicle, visitor)
         session = session_of(session_row) if session_row is not None else None
         ctx = GateContext(
-            read=PlateRead(str(gate.gate_id), gate.direction, plate, at),
+            read=PlateRead(str(gate.gate_id), gate.direction, plate, at, ticket),
             lot=LotState(str(lot.id), lot.capacity, lot.occupied, lot.reserved),
             tariff=gate.tariff,
             watch=WatchEntry(plate or "", WatchReason(watch.reason), watch.block)
@@ -201,6 +258,9 @@ class Gates:
         if decision.supersede_session and session_row is not None:
             session_row.status = SessionStatus.superseded.value
             lot.occupied = max(0, lot.occupied - 1)
+            if session_row.ticket is not None:  # the ticket goes on to the new stay
+                session_row.ticket = None
+                await s.flush()
         if decision.open_session:
             opened = SessionRow(
                 id=uuid.uuid4(),
@@ -208,6 +268,7 @@ class Gates:
                 lot_id=gate.lot_id,
                 plate=plate,
                 plate_index=index,
+                ticket=ticket if plate is None else None,
                 kind=decision.reason.removeprefix("entry_"),  # entry_monthly -> monthly
                 status="open",
                 entry_at=at,

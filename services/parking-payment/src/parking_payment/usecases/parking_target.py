@@ -89,6 +89,7 @@ class ParkingTarget:
                 self.clock(),
                 source="payment",
                 requested_by=order.payer_account or "parking-payment",
+                ticket=row.ticket,  # a car without a plate: its stay by the scanned ticket
             )
         return True
 
