@@ -269,6 +269,16 @@ async def test_body_over_the_limit_is_refused(gateway: AsyncClient) -> None:
     assert response.json()["code"] == "request.too_large"
 
 
+async def test_a_device_token_is_not_echoed_in_a_problem(gateway: AsyncClient) -> None:
+    """Issue 19 item 9: the token in ``/api/v1/{token}/...`` is a credential."""
+    response = await gateway.post("/api/v1/tok-S3cret/telemetry", json={"v": "x" * 2000})
+    assert response.status_code == 413
+    assert response.json()["instance"] == "/api/v1/{device_token}/telemetry"
+    assert "tok-S3cret" not in response.text
+    other = await gateway.post("/api/v1/things", json={"name": "x" * 2000})
+    assert other.json()["instance"] == "/api/v1/things"  # other paths are as they were
+
+
 async def test_merged_openapi_and_health(gateway: AsyncClient) -> None:
     spec = (await gateway.get("/openapi.json")).json()
     assert "/api/v1/things/{thing_id}" in spec["paths"]

@@ -176,6 +176,9 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.routes = table
+    # a refusal before forwarding (body limit, rate limit) names the upstream's template,
+    # so a device token in the path stays out of the problem's `instance`
+    app.state.path_template = lambda scope: table.match(scope["path"])[1]
     app.state.stream_slots = forwarding.streams
     app.state.trusted_proxies = TrustedProxies(settings.forwarded_allow_ips)
     install_problem_handlers(app)

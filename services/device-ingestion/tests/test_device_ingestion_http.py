@@ -136,6 +136,10 @@ async def test_unknown_token_and_bad_json_are_problems(harness: Harness, communi
         headers={"content-type": "application/json"},
     )
     assert bad.status_code == 400 and bad.json()["code"] == "request.malformed_json"
+    # the token is a credential: the problem's instance keeps its placeholder (issue 19, 9)
+    assert bad.json()["instance"] == "/api/v1/{device_token}/telemetry"
+    assert device["access_token"] not in bad.text
+    assert unknown.json()["instance"] == "/api/v1/{device_token}/telemetry"
 
 
 async def test_attributes_are_stored_and_read_back(harness: Harness, community: str) -> None:

@@ -16,6 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+from starlette.types import Scope
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -135,8 +137,47 @@ def reader_locale(request: Request | None) -> str:
     return "en" if header.startswith("en") else "zh-CN"
 
 
+SECRET_PATH_PARAMS = frozenset({"token", "device_token", "access_token"})
+"""Path parameters that are credentials (a device's access token in ``/api/v1/{token}/...``):
+never echoed in a problem's ``instance``."""
+
+PATH_TEMPLATE = "path_template"
+"""``app.state.path_template(scope) -> str | None``: how an app that forwards (the gateway)
+names the template of a path it does not route itself, for :func:`problem_instance`."""
+
+
+def _path_template(scope: Scope) -> str | None:
+    route = scope.get("route")  # set once the router matched
+    if route is not None:
+        return getattr(route, "path_format", None)
+    app = scope.get("app")  # a refusal before routing (a middleware): find the route
+    resolve = getattr(getattr(app, "state", None), PATH_TEMPLATE, None)
+    if callable(resolve):
+        template: str | None = resolve(scope)
+        return template
+    for candidate in getattr(getattr(app, "router", None), "routes", ()):
+        match, _ = candidate.matches(scope)
+        if match is not Match.NONE:
+            return getattr(candidate, "path_format", None)
+    return None
+
+
+def problem_instance(request: Request) -> str:
+    """The request's path as a problem's ``instance``, with every secret path parameter
+    (:data:`SECRET_PATH_PARAMS`) left as its placeholder: ``/api/v1/{token}/telemetry``."""
+    path = request.url.path
+    template = _path_template(request.scope)
+    if not isinstance(template, str) or not any(f"{{{n}" in template for n in SECRET_PATH_PARAMS):
+        return path
+    parts, shape = path.split("/"), template.split("/")
+    if len(parts) != len(shape):
+        return template  # a :path parameter: the template alone says where it failed
+    secret = {f"{{{name}}}" for name in SECRET_PATH_PARAMS}
+    return "/".join(t if t in secret else p for p, t in zip(parts, shape, strict=True))
+
+
 def problem_response(problem: Problem, request: Request | None = None) -> JSONResponse:
-    instance = request.url.path if request is not None else None
+    instance = problem_instance(request) if request is not None else None
     return JSONResponse(
         problem.to_dict(instance, locale=reader_locale(request)),
         status_code=problem.status,
