@@ -225,7 +225,7 @@ async def test_passages_are_stored_and_a_person_is_traced_back(kit: IdentityKit)
         await asyncio.sleep(0.2)
     assert everyone["total"] == 3  # the redelivered passage is stored once
     traced = await kit.as_(
-        "police", "GET", "/api/v1/passages", params={"id_number": "110105198001011234"}
+        "police", "GET", "/api/v1/passages", params={"id_number": "110105198001011238"}
     )
     assert [p["id"] for p in traced.json()["items"]] == [f"{run}-2", f"{run}-1"]  # newest first
     by_phone = await kit.as_(

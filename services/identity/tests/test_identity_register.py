@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
+from identity.demo import HOUSEHOLDS
 from identity_kit import IdentityKit, consume_until
 
-ZW_ID, ZW_PHONE = "110105198001011234", "13800000001"  # 张伟, household 1-1-101
-MASKED_ID = re.compile(r"^\d{3}\*{11}\d{4}$")
+from sc_core.validators import parse_id_number
+
+ZW_ID, ZW_PHONE = "110105198001011238", "13800000001"  # 张伟, household 1-1-101
+MASKED_ID = re.compile(r"^\d{3}\*{11}\d{3}[\dX]$")  # 张小明's ends in X
 
 
 async def names(kit: IdentityKit, role: str, path: str, **params: str) -> set[str]:
@@ -56,7 +59,7 @@ async def test_property_staff_never_see_id_numbers_unmasked(kit: IdentityKit) ->
     assert len(persons) == 7
     assert all(MASKED_ID.match(p["id_number"]) for p in persons)
     zw = next(p for p in persons if p["name"] == "张伟")  # names and phones: their grade
-    assert zw["phone"] != ZW_PHONE and zw["id_number"] == "110***********1234"  # a list
+    assert zw["phone"] != ZW_PHONE and zw["id_number"] == "110***********1238"  # a list
     one = await kit.as_("property_staff", "GET", f"/api/v1/persons/{kit.ids['person:张伟']}")
     assert MASKED_ID.match(one.json()["id_number"]) and one.json()["phone"] == ZW_PHONE
     room = kit.ids["room1-1-101"]
@@ -66,7 +69,7 @@ async def test_property_staff_never_see_id_numbers_unmasked(kit: IdentityKit) ->
     search = await kit.as_("property_staff", "GET", "/api/v1/persons", params={"id_number": ZW_ID})
     assert search.status_code == 403 and search.json()["code"] == "person.search_not_allowed"
     found = await kit.as_("community_admin", "GET", "/api/v1/persons", params={"id_number": ZW_ID})
-    assert [p["id_number"] for p in found.json()["items"]] == ["110***********1234"]
+    assert [p["id_number"] for p in found.json()["items"]] == ["110***********1238"]
     admin = await kit.as_("platform_admin", "GET", f"/api/v1/persons/{kit.ids['person:张伟']}")
     assert admin.json()["name"] == "张*" and admin.json()["phone"] == "138****0001"
 
@@ -331,3 +334,16 @@ async def test_an_unknown_filter_is_refused_not_ignored(kit: IdentityKit) -> Non
     assert "unit_id" in problem["accepted"]  # the filters it does take are listed
     listed = await kit.as_("community_admin", "GET", "/api/v1/rooms", params={"limit": "2"})
     assert listed.status_code == 200 and len(listed.json()["items"]) == 2
+
+
+async def test_the_demo_tells_its_story_with_valid_numbers_and_names(kit: IdentityKit) -> None:
+    """Issue 19 item 9: demo ID numbers had wrong GB 11643 check characters; staff showed
+    their user names (an assignee read "property_staff")."""
+    for members in HOUSEHOLDS.values():
+        for name, id_number, *_ in members:
+            assert parse_id_number(id_number).number == id_number, name
+    staff_names = {"property_staff": "王强（物业维修）", "grid_worker": "吴秀英（第1网格网格员）"}
+    for role, name in staff_names.items():
+        me = (await kit.as_(role, "GET", "/api/v1/me")).json()
+        assert me["name"] == name and me["username"] == role
+    assert (await kit.as_("resident", "GET", "/api/v1/me")).json()["name"] == "张伟"

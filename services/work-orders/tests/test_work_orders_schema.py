@@ -39,7 +39,7 @@ async def test_case_types_are_seeded_and_admins_edit_them(harness: Harness) -> N
     assert types["repair"]["sla"]["urgent"] == {"response": 30, "resolution": 240}
 
     body = {**types["suggestion"]}
-    for key in ("code", "updated_at"):
+    for key in ("code", "updated_at", "can_create"):
         body.pop(key)
     body["sla"] = {**body["sla"], "low": {"response": 60, "resolution": 600}}
     r = await h.client.put("/api/v1/case-types/suggestion", json=body, headers=me)
@@ -58,6 +58,29 @@ async def test_case_types_are_seeded_and_admins_edit_them(harness: Harness) -> N
         json={"case_type": "nope", "title": "x", "community_id": "c-edit", "household_id": "hh-1"},
     )
     assert r.status_code == 422 and r.json()["code"] == "workorder.unknown_type"
+
+
+async def test_a_resident_is_offered_only_the_types_she_may_open(harness: Harness) -> None:
+    """Issue 19 item 9: the list offered residents hotline tickets and alarm dispatches."""
+    h = harness
+    me = h.resident("hh-offer")
+    everything = (await h.client.get("/api/v1/case-types", headers=me)).json()["items"]
+    mine = {t["code"] for t in everything if t["can_create"]}
+    assert {"repair", "complaint", "suggestion"} <= mine
+    assert not mine & {"alarm_dispatch", "hotline_ticket", "patrol_issue", "department_task"}
+    assert mine == {
+        t["code"] for t in everything if t["active"] and "resident" in t["creator_roles"]
+    }
+    offered = await h.client.get("/api/v1/case-types", params={"creatable": "true"}, headers=me)
+    assert offered.status_code == 200, offered.text
+    assert {t["code"] for t in offered.json()["items"]} == mine
+    assert all(t["can_create"] for t in offered.json()["items"])
+    everything_for_admin = await h.client.get(
+        "/api/v1/case-types", params={"creatable": "true", "limit": 100}, headers=h.admin()
+    )
+    assert {t["code"] for t in everything_for_admin.json()["items"]} == {
+        t["code"] for t in everything if t["active"]
+    }
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """Demo data for ``make run``: default rules of the demo community, named in zh-CN with
 their English names beside (smoke -> critical, opens a work order and notifies; water tank
 offline -> major), the demo ``property_staff`` on duty around the clock, a notification
-plan with escalation, a shelter and supplies.
+plan with escalation, two shelters near the community and supplies, all in zh-CN.
 
 Emergency buttons and wearable falls need no demo rule: a migration seeds platform-wide
 defaults for them. Runs after identity's demo; logs in through the gateway (GATEWAY_URL)
@@ -64,6 +64,16 @@ RULES: list[dict[str, Any]] = [
         "title": "建筑安全等级低于B级",
         "title_en": "Building safety grade below B",
     },
+]
+
+# the demo community (identity's demo) lies at 116.4074, 39.9042: its shelters are the
+# school across the road and the community square (100-320 m), its stores on site
+COMMUNITY_LNG, COMMUNITY_LAT = 116.4074, 39.9042
+# name, category (free text, shown as it is), unit, quantity, where it is kept
+SUPPLIES: list[tuple[str, str, str, int, str]] = [
+    ("防汛沙袋", "防汛", "袋", 200, "1号楼地下储藏室"),
+    ("应急照明灯", "应急照明", "个", 40, "社区服务中心一楼物资间"),
+    ("灭火器（4 kg 干粉）", "消防", "具", 60, "各楼栋一楼消防箱"),
 ]
 
 
@@ -136,24 +146,39 @@ def load(base_url: str) -> str:
             "/api/v1/shelters",
             {
                 "community_id": community,
-                "name": "社区学校体育馆",
+                "name": "幸福里小学体育馆（应急避难场所）",
+                "address": "示范市示范区幸福路3号",
                 "capacity": 800,
-                "lat": 31.2304,
-                "lng": 121.4737,
+                "lat": COMMUNITY_LAT + 0.0019,
+                "lng": COMMUNITY_LNG + 0.0028,
+                "facilities": "饮用水、应急照明、医疗点、无障碍通道",
             },
         )
         admin.post(
-            "/api/v1/supplies",
+            "/api/v1/shelters",
             {
                 "community_id": community,
-                "name": "沙袋",
-                "category": "flood",
-                "unit": "袋",
-                "quantity": 200,
-                "location": "1号楼地下室仓库",
+                "name": "幸福里社区广场（室外避难场所）",
+                "address": "示范市示范区幸福路1号社区中心南侧",
+                "capacity": 1500,
+                "lat": COMMUNITY_LAT - 0.0008,
+                "lng": COMMUNITY_LNG + 0.0006,
+                "facilities": "应急广播、临时帐篷区",
             },
         )
-        return f"rules, roster, plan, shelter and supplies for community {community}"
+        for name, category, unit, quantity, location in SUPPLIES:
+            admin.post(
+                "/api/v1/supplies",
+                {
+                    "community_id": community,
+                    "name": name,
+                    "category": category,
+                    "unit": unit,
+                    "quantity": quantity,
+                    "location": location,
+                },
+            )
+        return f"rules, roster, plan, shelters and supplies for community {community}"
 
 
 def main() -> int:

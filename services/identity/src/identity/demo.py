@@ -41,16 +41,35 @@ INTEGRATOR = "integrator"
 # (room: building, unit, room code) -> members (name, id number, phone, relation, account)
 HOUSEHOLDS: dict[tuple[str, str, str], list[tuple[str, str, str, str, str | None]]] = {
     ("1", "1", "101"): [
-        ("张伟", "110105198001011234", "13800000001", "owner", "resident"),
+        ("张伟", "110105198001011238", "13800000001", "owner", "resident"),
         ("李娜", "110105198203052345", "13800000002", "family", "family"),
-        ("张小明", "110105201506063456", "", "family", None),
+        ("张小明", "11010520150606345X", "", "family", None),
     ],
-    ("1", "2", "201"): [("刘洋", "110105197512124567", "13800000003", "owner", None)],
-    ("2", "1", "101"): [("王芳", "320102199001015678", "13800000004", "tenant", "tenant")],
+    ("1", "2", "201"): [("刘洋", "110105197512124563", "13800000003", "owner", None)],
+    ("2", "1", "101"): [("王芳", "320102199001015671", "13800000004", "tenant", "tenant")],
     ("2", "2", "302"): [
-        ("陈静", "110105196805056789", "13800000005", "owner", None),
+        ("陈静", "110105196805056782", "13800000005", "owner", None),
         ("陈建国", "110105194002027890", "13800000006", "family", None),
     ],
+}
+
+# display names of the demo accounts that are not residents (a resident's is her name):
+# what the console shows as an assignee, an approver or an author, never the user name
+ACCOUNT_NAMES: dict[str, str] = {
+    "visitor": "访客赵磊",
+    "property_staff": "王强（物业维修）",
+    "property_manager": "周敏（物业经理）",
+    "grid_worker": "吴秀英（第1网格网格员）",
+    "community_admin": "郑红（社区工作人员）",
+    "gov_officer": "何志刚（街道办）",
+    "police": "马骏（社区民警）",
+    "doctor": "林晓（社区医生）",
+    "caregiver": "黄丽（护理员）",
+    "merchant": "幸福里便民超市",
+    "volunteer": "高远（志愿者）",
+    "integrator": "市级数据平台（演示）",
+    "platform_admin": "平台管理员",
+    "auditor": "审计员",
 }
 
 
@@ -202,7 +221,7 @@ async def _accounts(
         account = Account(
             username=role,
             kind="service" if role == INTEGRATOR else "user",
-            display_name=person.name if person else role,
+            display_name=person.name if person else ACCOUNT_NAMES.get(role, role),
             password_hash=hashed,
             person_id=person.id if person else None,
             created_by=ACTOR,

@@ -96,7 +96,7 @@ def load(base_url: str) -> str:
             f"/api/v1/staff-skills/{staff.me['id']}",
             {
                 "community_id": community,
-                "display_name": "property_staff",
+                "display_name": staff.me.get("name") or "王强（物业维修）",
                 "skills": ["plumbing", "electrical", "general", "security", "service"],
             },
         )
@@ -107,9 +107,9 @@ def load(base_url: str) -> str:
             "/api/v1/work-orders",
             {
                 "case_type": "repair",
-                "title": "厨房水管漏水 Kitchen pipe leaking",
-                "description": "水槽下方有积水 Water under the sink",
-                "place": "1-1-101 厨房",
+                "title": "厨房水管漏水",
+                "description": "水槽下方有积水，阀门一直滴水",
+                "place": "1号楼1单元101室 厨房",
                 "attachment_ids": [photo["id"]],
                 **place,
             },
@@ -125,7 +125,7 @@ def load(base_url: str) -> str:
         staff.post(
             f"/api/v1/work-orders/{wid}/reply",
             {
-                "text": "已更换阀门，正在测试 Valve replaced, testing",
+                "text": "已更换阀门，正在试水",
                 "attachment_ids": [after["id"]],
                 "longitude": 116.4084,
                 "latitude": 39.9042,
@@ -133,11 +133,11 @@ def load(base_url: str) -> str:
         )
         resident.post(
             "/api/v1/work-orders",
-            {"case_type": "complaint", "title": "夜间装修噪音 Renovation noise at night", **place},
+            {"case_type": "complaint", "title": "楼上夜间装修噪音", **place},
         )
         lamp = resident.post(
             "/api/v1/work-orders",
-            {"case_type": "repair", "title": "楼道灯不亮 Stairway light out", **place},
+            {"case_type": "repair", "title": "1单元楼道灯不亮", **place},
         )
         for action in ("accept", "resolve"):
             staff.post(f"/api/v1/work-orders/{lamp['id']}/{action}", {"text": "已更换灯泡"})
@@ -152,13 +152,13 @@ def _patrol(manager: Api, staff: Api, community: str) -> None:
         "/api/v1/patrol-routes",
         {
             "community_id": community,
-            "name": "夜间巡更 Night round",
+            "name": "夜间巡更",
             "max_gap_minutes": 45,
             "checkpoints": [
-                {"code": "DEMO-QR-N", "place": "北门 North gate"},
-                {"code": "DEMO-QR-B1", "place": "1号楼大堂 Building 1 lobby"},
-                {"code": "DEMO-QR-B2", "place": "2号楼大堂 Building 2 lobby"},
-                {"code": "DEMO-QR-G", "place": "地下车库 Garage"},
+                {"code": "DEMO-QR-N", "place": "北门"},
+                {"code": "DEMO-QR-B1", "place": "1号楼大堂"},
+                {"code": "DEMO-QR-B2", "place": "2号楼大堂"},
+                {"code": "DEMO-QR-G", "place": "地下车库"},
             ],
         },
     )

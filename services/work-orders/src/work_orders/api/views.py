@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sc_core.auth import Principal
 from work_orders.api.schemas.attachments import AttachmentRead
 from work_orders.api.schemas.cases import TimelineRead, WorkOrderDetail, WorkOrderRead
 from work_orders.api.schemas.catalogue import CaseTypeRead, StaffSkillRead
@@ -90,9 +91,10 @@ def attachment(a: Attachment) -> AttachmentRead:
     )
 
 
-def case_type(row: CaseType) -> CaseTypeRead:
+def case_type(row: CaseType, principal: Principal | None = None) -> CaseTypeRead:
     return CaseTypeRead.model_validate(
         {
+            "can_create": principal is not None and may_create(principal, row),
             "code": row.code,
             "name": row.name,
             "name_zh": row.name_zh,
@@ -105,6 +107,12 @@ def case_type(row: CaseType) -> CaseTypeRead:
             "updated_at": row.updated_at,
         }
     )
+
+
+def may_create(principal: Principal, row: CaseType) -> bool:
+    """The roles' side of who may open a case of this type (the place is checked on
+    opening): an active type whose creator roles the caller holds, or a platform admin."""
+    return row.active and (principal.is_platform_admin or principal.has_role(*row.creator_roles))
 
 
 def staff_skill(row: StaffSkill) -> StaffSkillRead:

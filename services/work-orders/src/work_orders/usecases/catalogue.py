@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Text, select
+from sqlalchemy.dialects.postgresql import array
 
 from sc_core.api import PageParams, fetch_page
-from sc_core.auth import Caller, ensure_in_scope
+from sc_core.auth import Caller, Principal, ensure_in_scope
 from sc_core.db.engine import Database
 from work_orders.api.schemas.catalogue import CaseTypeWrite, StaffSkillWrite
 from work_orders.db.models import CaseType, StaffSkill
@@ -19,9 +20,19 @@ class CaseTypes:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def page(self, paging: PageParams) -> tuple[list[CaseType], int]:
+    async def page(
+        self, paging: PageParams, *, creatable_by: Principal | None = None
+    ) -> tuple[list[CaseType], int]:
+        """Every case type, or with ``creatable_by`` only the active ones whose creator
+        roles that caller holds (a platform admin may open any)."""
+        query = select(CaseType)
+        if creatable_by is not None:
+            query = query.where(CaseType.active.is_(True))
+            if not creatable_by.is_platform_admin:
+                roles = sorted(creatable_by.roles)
+                query = query.where(CaseType.creator_roles.has_any(array(roles, type_=Text)))
         async with self.db.uow(read_only=True) as uow:
-            return await fetch_page(uow.session, select(CaseType).order_by(CaseType.code), paging)
+            return await fetch_page(uow.session, query.order_by(CaseType.code), paging)
 
     async def put(self, who: Caller, code: str, body: CaseTypeWrite) -> CaseType:
         """Create or change a case type (the route lets platform admins only)."""

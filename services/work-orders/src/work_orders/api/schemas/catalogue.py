@@ -29,6 +29,11 @@ class CaseTypeWrite(BaseModel):
 class CaseTypeRead(CaseTypeWrite):
     code: str
     updated_at: datetime
+    can_create: bool = Field(
+        default=False,
+        description="Whether the caller's roles may open a case of this type (an active type "
+        "whose creator_roles hold one of them); `?creatable=true` lists only these",
+    )
 
 
 class StaffSkillWrite(BaseModel):
