@@ -24,6 +24,7 @@ from sc_contracts.events import (
     HouseholdChangedV1,
     ListingChangedV1,
     MerchantChangedV1,
+    NotificationRequestedV1,
     PersonRegisteredV1,
     RecyclingDropOffRecordedV1,
     ServiceBookingRequestedV1,
@@ -40,6 +41,7 @@ TOPICS = [
     ServiceBookingRequestedV1.topic,
     RecyclingDropOffRecordedV1.topic,
     ListingChangedV1.topic,
+    NotificationRequestedV1.topic,
     HouseholdChangedV1.topic,
     AuditRecordedV1.topic,
 ]

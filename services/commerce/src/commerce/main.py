@@ -12,15 +12,15 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from commerce import consumers
-from commerce.api import listings, merchants, points, recycling
+from commerce.api import listings, merchants, points, recycling, shops
 from commerce.config import Settings
 from commerce.db.models import PLACES, metadata
-from commerce.usecases import Listings, Merchants, Recycling, ServicePoints, UseCases
+from commerce.usecases import Listings, Merchants, Recycling, ServicePoints, Shops, UseCases
 from sc_core.places import Places
 from sc_core.service import Runtime, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
-ROUTERS = [merchants.router, points.router, recycling.router, listings.router]
+ROUTERS = [merchants.router, points.router, recycling.router, listings.router, shops.router]
 
 
 def build(settings: Settings) -> tuple[Runtime, UseCases]:
@@ -32,6 +32,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         points=ServicePoints(runtime.db, places),
         recycling=Recycling(runtime.db, places),
         listings=Listings(runtime.db, places),
+        shops=Shops(runtime.db, places),
     )
     consumers.register(runtime, places)
     return runtime, usecases

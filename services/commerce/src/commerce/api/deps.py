@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from commerce.usecases import Listings, Merchants, Recycling, ServicePoints, UseCases
+from commerce.usecases import Listings, Merchants, Recycling, ServicePoints, Shops, UseCases
 
 
 def usecases(request: Request) -> UseCases:
@@ -31,7 +31,12 @@ async def _listings(request: Request) -> Listings:
     return usecases(request).listings
 
 
+async def _shops(request: Request) -> Shops:
+    return usecases(request).shops
+
+
 MerchantsDep = Annotated[Merchants, Depends(_merchants)]
 PointsDep = Annotated[ServicePoints, Depends(_points)]
 RecyclingDep = Annotated[Recycling, Depends(_recycling)]
 ListingsDep = Annotated[Listings, Depends(_listings)]
+ShopsDep = Annotated[Shops, Depends(_shops)]

@@ -7,13 +7,16 @@ from commerce.api.schemas.listings import ListingRead
 from commerce.api.schemas.merchants import MerchantRead, OpeningHours
 from commerce.api.schemas.points import BookingRead, ServicePointRead
 from commerce.api.schemas.recycling import DropOffRead
-from commerce.db.models import Booking, DropOff, ServicePoint
+from commerce.api.schemas.shops import ProductRead, ShopRead
+from commerce.db.models import Booking, DropOff, Product, ServicePoint
 from commerce.domain import listings as l_rules
 from commerce.domain import merchants as m_rules
 from commerce.domain import points as p_rules
 from commerce.domain import recycling as r_rules
+from commerce.domain import shops as s_rules
 from commerce.usecases.listings import ShownListing
 from commerce.usecases.merchants import Shown
+from commerce.usecases.shops import ShownShop
 from sc_contracts.events import ListingKind, ListingStatus, ServicePointKind
 
 BOOKING_STATUS = {"requested": ("已预约，等待安排", "Booked, awaiting scheduling")}
@@ -117,4 +120,47 @@ def listing(shown: ShownListing) -> ListingRead:
         mine=shown.mine,
         created_at=x.created_at,
         updated_at=x.updated_at,
+    )
+
+
+def shop(shown: ShownShop) -> ShopRead:
+    s, m = shown.shop, shown.merchant
+    far = shown.distance_m
+    flag = s.flag if shown.staff_or_owner else None
+    return ShopRead(
+        id=s.id,
+        merchant_id=s.merchant_id,
+        community_id=s.community_id,
+        name=s.name,
+        description=s.description,
+        category_label=label(m_rules.CATEGORIES[m.category]),
+        address=m.address,
+        opening_hours_text=label(
+            m_rules.hours_text(OpeningHours.model_validate(h).hours() for h in m.opening_hours)
+        ),
+        latitude=s.latitude,
+        longitude=s.longitude,
+        distance_m=None if far is None else round(far),
+        distance_label=None if far is None else label(p_rules.distance_text(far)),
+        flagged=(flag is not None) if shown.staff_or_owner else None,
+        flag_label=label(s_rules.FLAG_LABELS[flag]) if flag else None,
+        flagged_at=s.flagged_at if shown.staff_or_owner else None,
+        mine=shown.mine,
+        created_at=s.created_at,
+        updated_at=s.updated_at,
+    )
+
+
+def product(p: Product) -> ProductRead:
+    return ProductRead(
+        id=p.id,
+        shop_id=p.shop_id,
+        name=p.name,
+        description=p.description,
+        unit=p.unit,
+        price_fen=p.price_fen,
+        price_label=label(s_rules.price_text(p.price_fen, p.unit)),
+        available=p.available,
+        available_label=label(s_rules.AVAILABILITY[p.available]),
+        updated_at=p.updated_at,
     )

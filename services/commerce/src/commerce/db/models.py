@@ -173,3 +173,44 @@ class Listing(Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Shop(Base):
+    """A verified merchant's shop (网店/门店) residents browse, with its position; flagged
+    when its registered room has people living in it."""
+
+    __tablename__ = "shops"
+    __table_args__ = (
+        UniqueConstraint("merchant_id", name="uq_shops_merchant"),
+        Index("ix_shops_community", "community_id", "name", "id"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    merchant_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("merchants.id", name="fk_shops_merchant")
+    )
+    community_id: Mapped[str] = mapped_column(Place)
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str | None] = mapped_column(String(1000))
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    room_id: Mapped[str | None] = mapped_column(Place)
+    flag: Mapped[str | None] = mapped_column(String(32))
+    flagged_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Product(Base):
+    """A product or offer of a shop, priced in fen (分)."""
+
+    __tablename__ = "products"
+    __table_args__ = (Index("ix_products_shop", "shop_id", "name", "id"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", name="fk_products_shop"))
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str | None] = mapped_column(String(1000))
+    unit: Mapped[str | None] = mapped_column(String(16))
+    price_fen: Mapped[int] = mapped_column(BigInteger)
+    available: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -64,11 +64,12 @@ async def merchant(
 
 
 # service points ------------------------------------------------------------------------
-def distance_sql(lat: float, lng: float) -> ColumnElement[float]:
-    """Haversine in SQL (metres), as :func:`commerce.domain.points.distance_m`."""
-    p1, p2 = func.radians(lat), func.radians(ServicePoint.latitude)
+def distance_sql(lat: float, lng: float, table: Any = ServicePoint) -> ColumnElement[float]:
+    """Haversine in SQL (metres) to ``table``'s latitude and longitude, as
+    :func:`commerce.domain.points.distance_m`."""
+    p1, p2 = func.radians(lat), func.radians(table.latitude)
     dp = p2 - p1
-    dl = func.radians(ServicePoint.longitude) - func.radians(lng)
+    dl = func.radians(table.longitude) - func.radians(lng)
     a = func.power(func.sin(dp / 2), 2) + func.cos(p1) * func.cos(p2) * func.power(
         func.sin(dl / 2), 2
     )

@@ -10,6 +10,7 @@ entered on the owner's behalf is published at once (the staff are the moderators
 
 from __future__ import annotations
 
+from commerce.domain.shops import yuan as _yuan
 from sc_contracts.events import ListingChange, ListingKind, ListingStatus
 
 # the household role identity gives an owner (户主/业主)
@@ -56,11 +57,6 @@ def step(status: str, change: ListingChange) -> ListingStatus | None:
     if status not in _FROM.get(change, frozenset()):
         return None
     return _TO[change]
-
-
-def _yuan(fen: int) -> str:
-    whole, cents = divmod(fen, 100)
-    return f"{whole:,}" if cents == 0 else f"{whole:,}.{cents:02d}"
 
 
 def price_text(kind: str, fen: int) -> tuple[str, str]:

@@ -121,6 +121,19 @@ PROBLEMS: dict[str, tuple[int, str, str]] = {
         "只能查看联系电话",
         "Only the contact phone can be revealed",
     ),
+    "commerce.shop_not_found": (404, "没有找到这家商铺", "No such shop"),
+    "commerce.product_not_found": (404, "没有找到这件商品", "No such product"),
+    "commerce.shop_exists": (409, "这家商户已开设商铺", "This merchant already has a shop"),
+    "commerce.merchant_unverified": (
+        409,
+        "商户通过审核后才能开设商铺",
+        "A merchant opens a shop once verified",
+    ),
+    "commerce.not_shop_owner": (
+        403,
+        "只有商户本人可以管理商铺和商品",
+        "Only the merchant may manage the shop and its products",
+    ),
 }
 
 

@@ -11,6 +11,7 @@ from commerce.usecases.listings import Listings
 from commerce.usecases.merchants import Merchants
 from commerce.usecases.points import ServicePoints
 from commerce.usecases.recycling import Recycling
+from commerce.usecases.shops import Shops
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class UseCases:
     points: ServicePoints
     recycling: Recycling
     listings: Listings
+    shops: Shops
 
 
-__all__ = ["Listings", "Merchants", "Recycling", "ServicePoints", "UseCases"]
+__all__ = ["Listings", "Merchants", "Recycling", "ServicePoints", "Shops", "UseCases"]
