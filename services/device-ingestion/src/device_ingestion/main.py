@@ -34,7 +34,10 @@ from device_ingestion.retention import maintain_partitions
 from device_ingestion.status import sweep_offline
 from device_ingestion.usecases import UseCases
 from device_ingestion.usecases.command_requests import CommandRequests
+from device_ingestion.usecases.commands import Commands
+from device_ingestion.usecases.devices import Devices
 from device_ingestion.usecases.ingest import Ingest
+from device_ingestion.usecases.provisioning import Provisioning
 from device_ingestion.usecases.storage import Storage
 from sc_contracts.events import TelemetryRecordedV1
 from sc_core.service import Runtime, create_service_app
@@ -73,8 +76,11 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         catalogue=catalogue,
         bucketer=bucketer,
         directory=directory,
+        devices=Devices(db, catalogue, directory),
         ingest=Ingest(settings, db, catalogue, directory, publisher),
+        provisioning=Provisioning(db, catalogue),
         commands=command_service,
+        device_commands=Commands(db, catalogue, command_service),
         requests=CommandRequests(directory, catalogue, command_service),
         storage=storage,
     )

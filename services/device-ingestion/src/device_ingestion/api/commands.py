@@ -11,15 +11,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
-from device_ingestion.api.deps import COMMANDERS, DEVICE_READ, Commander, DeviceReader, UseCasesDep
+from device_ingestion.api.deps import Commander, DeviceReader, UseCasesDep
 from device_ingestion.api.device_api import device_for, json_body
-from device_ingestion.api.devices import load_device
-from device_ingestion.db.models import device_commands
-from device_ingestion.ingest.directory import DeviceRef
-from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
-from sc_core.errors import NotFound, Problem
+from sc_core.api import Page, Paging
+from sc_core.errors import NotFound
 
 router = APIRouter(prefix="/api/v1", tags=["commands"])
 
@@ -50,70 +46,28 @@ class CommandRead(BaseModel):
 
 @router.post("/devices/{device_id}/commands", status_code=202, response_model=CommandRead)
 async def send_command(
-    device_id: uuid.UUID,
-    body: CommandCreate,
-    principal: Commander,
-    uow: UnitOfWorkDep,
-    uc: UseCasesDep,
-    auditor: AuditorDep,
-    request: Request,
+    device_id: uuid.UUID, body: CommandCreate, who: Commander, uc: UseCasesDep
 ) -> CommandRead:
-    row = await load_device(uow, device_id, principal, COMMANDERS)
-    device_type = uc.catalogue.get(row.device_type)
-    if device_type and device_type.commands and body.method not in device_type.commands:
-        allowed = ", ".join(device_type.commands)
-        raise Problem(422, "command.unknown_method", f"{row.device_type} takes {allowed}")
-    await auditor.within(
-        uow,
-        action="device.command",
-        resource_type="device",
-        resource_id=str(device_id),
-        principal=principal,
-        request=request,
-        community_id=row.community_id,
-        detail={"method": body.method},
-    )
-    await uow.commit()
-    command = await uc.commands.create(
-        DeviceRef.from_row(row),
-        body.method,
-        body.params,
-        source="api",
-        requested_by=principal.subject,
-        timeout_s=body.timeout_s,
+    command = await uc.device_commands.send(
+        who, device_id, body.method, body.params, body.timeout_s
     )
     return CommandRead.model_validate(command, from_attributes=True)
 
 
 @router.get("/devices/{device_id}/commands", response_model=Page[CommandRead])
 async def list_commands(
-    device_id: uuid.UUID, principal: DeviceReader, uow: UnitOfWorkDep, paging: Paging
+    device_id: uuid.UUID, who: DeviceReader, uc: UseCasesDep, paging: Paging
 ) -> Page[CommandRead]:
-    await load_device(uow, device_id, principal, DEVICE_READ)
-    query = (
-        select(device_commands)
-        .where(device_commands.c.device_id == device_id)
-        .order_by(device_commands.c.rpc_id.desc())
-    )
-    rows, total = await fetch_page(uow.session, query, paging, rows=True)
+    rows, total = await uc.device_commands.list(who, device_id, paging)
     items = [CommandRead.model_validate(r, from_attributes=True) for r in rows]
     return Page[CommandRead].of(items, total, paging)
 
 
 @router.get("/devices/{device_id}/commands/{command_id}", response_model=CommandRead)
 async def get_command(
-    device_id: uuid.UUID, command_id: uuid.UUID, principal: DeviceReader, uow: UnitOfWorkDep
+    device_id: uuid.UUID, command_id: uuid.UUID, who: DeviceReader, uc: UseCasesDep
 ) -> CommandRead:
-    await load_device(uow, device_id, principal, DEVICE_READ)
-    row = (
-        await uow.session.execute(
-            select(device_commands).where(
-                device_commands.c.id == command_id, device_commands.c.device_id == device_id
-            )
-        )
-    ).first()
-    if row is None:
-        raise NotFound("command.not_found", f"No command {command_id} for this device")
+    row = await uc.device_commands.get(who, device_id, command_id)
     return CommandRead.model_validate(row, from_attributes=True)
 
 

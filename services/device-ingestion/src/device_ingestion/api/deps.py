@@ -7,12 +7,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from device_ingestion.usecases import UseCases
-from sc_core.auth import Principal, require_roles
-
-# Roles: who manages devices, who may see them, who may send them commands.
-DEVICE_ADMIN = ("platform_admin", "community_admin", "property_manager")
-DEVICE_READ = (*DEVICE_ADMIN, "property_staff", "grid_worker", "gov_officer", "police")
-COMMANDERS = (*DEVICE_ADMIN, "property_staff")
+from device_ingestion.usecases.devices import COMMANDERS, DEVICE_ADMIN, DEVICE_READ
+from sc_core.auth import Caller, callers
 
 
 async def get_usecases(request: Request) -> UseCases:
@@ -21,6 +17,17 @@ async def get_usecases(request: Request) -> UseCases:
 
 
 UseCasesDep = Annotated[UseCases, Depends(get_usecases)]
-DeviceAdmin = Annotated[Principal, Depends(require_roles(*DEVICE_ADMIN))]
-DeviceReader = Annotated[Principal, Depends(require_roles(*DEVICE_READ))]
-Commander = Annotated[Principal, Depends(require_roles(*COMMANDERS))]
+# the caller when they hold one of the roles (403 otherwise)
+DeviceAdmin = Annotated[Caller, Depends(callers(*DEVICE_ADMIN))]
+DeviceReader = Annotated[Caller, Depends(callers(*DEVICE_READ))]
+Commander = Annotated[Caller, Depends(callers(*COMMANDERS))]
+
+__all__ = [
+    "COMMANDERS",
+    "DEVICE_ADMIN",
+    "DEVICE_READ",
+    "Commander",
+    "DeviceAdmin",
+    "DeviceReader",
+    "UseCasesDep",
+]

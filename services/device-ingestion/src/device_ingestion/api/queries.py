@@ -11,8 +11,8 @@ from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import select
 
 from device_ingestion.api.deps import DEVICE_READ, DeviceReader
-from device_ingestion.api.devices import load_device
 from device_ingestion.db.models import telemetry, telemetry_latest, telemetry_rollups
+from device_ingestion.usecases.devices import load_device
 from sc_core.api import UnitOfWorkDep
 from sc_core.errors import Problem
 
@@ -51,11 +51,11 @@ def _keys(keys: str | None) -> list[str] | None:
 @router.get("/devices/{device_id}/latest", response_model=dict[str, Latest])
 async def latest(
     device_id: uuid.UUID,
-    principal: DeviceReader,
+    who: DeviceReader,
     uow: UnitOfWorkDep,
     keys: Annotated[str | None, Query(description="comma-separated keys; all when absent")] = None,
 ) -> dict[str, Latest]:
-    await load_device(uow, device_id, principal, DEVICE_READ)
+    await load_device(uow, device_id, who.principal, DEVICE_READ)
     query = select(telemetry_latest).where(telemetry_latest.c.device_id == device_id)
     wanted = _keys(keys)
     if wanted:
@@ -67,7 +67,7 @@ async def latest(
 @router.get("/devices/{device_id}/telemetry", response_model=dict[str, list[Point]])
 async def series(
     device_id: uuid.UUID,
-    principal: DeviceReader,
+    who: DeviceReader,
     uow: UnitOfWorkDep,
     from_: Annotated[AwareDatetime, Query(alias="from")],
     to: AwareDatetime,
@@ -80,7 +80,7 @@ async def series(
     ``interval`` one aggregated point per bucket (bucket start in the community's zone)."""
     if to <= from_:
         raise Problem(422, "telemetry.bad_range", "'to' must be after 'from'")
-    await load_device(uow, device_id, principal, DEVICE_READ)
+    await load_device(uow, device_id, who.principal, DEVICE_READ)
     wanted = _keys(keys)
     out: dict[str, list[Point]] = {}
     if interval is None:

@@ -36,14 +36,14 @@ class DeviceStats(BaseModel):
 
 @router.get("/device-stats", response_model=DeviceStats)
 async def device_stats(
-    principal: DeviceReader,
+    who: DeviceReader,
     uow: UnitOfWorkDep,
     community_id: Annotated[str, Query(min_length=1, max_length=64)],
 ) -> DeviceStats:
     c = devices.c
     where = (
         scope_clause(
-            principal,
+            who.principal,
             community_col=c.community_id,
             building_col=c.building_id,
             unit_col=c.unit_id,

@@ -11,7 +11,10 @@ from device_ingestion.domain.buckets import Bucketer
 from device_ingestion.domain.catalogue import Catalogue
 from device_ingestion.ingest.directory import DeviceDirectory
 from device_ingestion.usecases.command_requests import CommandRequests
+from device_ingestion.usecases.commands import Commands
+from device_ingestion.usecases.devices import Devices
 from device_ingestion.usecases.ingest import Ingest
+from device_ingestion.usecases.provisioning import Provisioning
 from device_ingestion.usecases.storage import Storage
 
 
@@ -21,7 +24,10 @@ class UseCases:
     catalogue: Catalogue
     bucketer: Bucketer
     directory: DeviceDirectory
+    devices: Devices
     ingest: Ingest
+    provisioning: Provisioning
     commands: CommandService
+    device_commands: Commands
     requests: CommandRequests
     storage: Storage
