@@ -4,9 +4,10 @@ speakers and screens."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from alarm_helpers import Harness
+from alarm_helpers import Devices, Harness, wait_for
 
 
 async def post(h: Harness, path: str, community: str, **body: Any) -> dict[str, Any]:
@@ -121,7 +122,9 @@ async def test_shelters_supplies_and_warnings(harness: Harness, community: str) 
     assert [(s["name"], s["quantity"], s["location"]) for s in seen.json()["items"]] == [
         ("Sandbags", 70, "Basement B2")
     ]
-    assert (await h.client.get("/api/v1/supplies", headers=resident)).status_code == 422
+    unplaced = await h.client.get("/api/v1/supplies", headers=resident)  # no home known
+    assert unplaced.status_code == 422, unplaced.text
+    assert (unplaced.json()["code"], unplaced.json()["field"]) == ("place.required", "community_id")
     warning = await post(
         h,
         "/api/v1/emergency-warnings",
@@ -155,3 +158,24 @@ async def test_shelters_supplies_and_warnings(harness: Harness, community: str) 
             headers=h.staff(community),
         )
         assert r.status_code == 422, r.text
+
+
+async def test_a_resident_reads_her_community_s_shelters_without_naming_it(
+    harness: Harness, community: str, devices: Devices
+) -> None:
+    """Issue 19 item 2: the community follows from the household identity placed."""
+    h = harness
+    await post(h, "/api/v1/shelters", community, name="社区广场", capacity=500, lat=39.9, lng=116.4)
+    household = f"h-{uuid.uuid4().hex[:8]}"
+    await devices.household_placed(household, "b-9", "u-1", "r-101")
+    resident = h.resident(household)
+
+    async def shelters() -> list[str]:
+        r = await h.client.get("/api/v1/shelters", headers=resident)
+        return [s["name"] for s in r.json()["items"]] if r.status_code == 200 else []
+
+    assert "社区广场" in await wait_for(shelters, timeout=300)
+    nearest = await h.client.get(
+        "/api/v1/shelters/nearest", params={"lat": 39.9, "lng": 116.4}, headers=resident
+    )
+    assert nearest.status_code == 200 and nearest.json()[0]["name"] == "社区广场"

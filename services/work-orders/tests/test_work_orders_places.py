@@ -69,6 +69,39 @@ async def test_resident_case_takes_the_household_place_from_identity(
     other_grid = h.issuer.bearer("gw-2", grants=[Grant("grid_worker", "grid", "g-other")])
     assert (await h.get(wo["id"], other_grid))[0] == 404
 
+    # issue 19 item 2: ids the caller's grants imply need not be sent. The grid worker
+    # names the building of her grid, no community, no grid; the resident names nothing.
+    found = await h.create(
+        grid_worker, case_type="hazard_report", title="消防通道堆放杂物", building_id="b-7"
+    )
+    assert (found["community_id"], found["grid_id"]) == (community, grid)
+    mine = await h.create(h.resident(household), case_type="repair", title="阳台灯不亮")
+    assert (mine["community_id"], mine["household_id"]) == (community, household)
+    staff = await h.create(h.staff(community), case_type="inspection", title="电梯年检")
+    assert staff["community_id"] == community
+    two = h.issuer.bearer(
+        "pm-2",
+        grants=[
+            Grant("property_staff", "community", community),
+            Grant("property_staff", "community", "c-2"),
+        ],
+    )
+    for headers, code, choices in (
+        (two, "place.ambiguous", sorted([community, "c-2"])),
+        (h.admin(), "place.required", []),
+    ):
+        r = await h.client.post(
+            "/api/v1/work-orders", headers=headers, json={"case_type": "inspection", "title": "x"}
+        )
+        assert r.status_code == 422, r.text
+        problem = r.json()
+        assert (problem["code"], problem["field"], problem["choices"]) == (
+            code,
+            "community_id",
+            choices,
+        )
+        assert "community_id" in problem["detail"]  # zh-CN first, the field named
+
 
 async def test_an_alarm_in_a_flat_opens_a_case_its_household_follows_and_rates(
     harness: Harness, community: str

@@ -375,3 +375,51 @@ async def test_a_person_named_to_handle_a_place_must_serve_it(fresh_database_url
         # a role not asked for does not count
         assert not await places.serves(uow, "desk", community_id="c-1", roles={"grid_worker"})
     await db.dispose()
+
+
+async def test_the_community_and_grid_a_caller_left_out_follow_from_their_grants(
+    fresh_database_url: str,
+) -> None:
+    """Issue 19 item 2: one community from a household, a grid or a community grant fills
+    ``community_id``; none or several is a 422 naming the field (and the choices)."""
+    await upgrade(MIGRATIONS, fresh_database_url)
+    db = Database(fresh_database_url, platform_tables(metadata))
+    places = Places(PLACES)
+    async with db.uow() as uow:
+        await places.place_household(uow, "hh-1", Placement.model_validate(_placement("r-101")))
+        await uow.commit()
+    resident = Principal("r", "user", grants=(Grant("resident", "household", "hh-1"),))
+    gridder = Principal("g", "user", grants=(Grant("grid_worker", "grid", "g-1"),))
+    staff = Principal("s", "user", grants=(Grant("property_staff", "community", "c-7"),))
+    two = Principal(
+        "t",
+        "user",
+        grants=(Grant("property_staff", "community", "c-7"), Grant("grid_worker", "grid", "g-1")),
+    )
+    admin = Principal("a", "user", roles=frozenset({"platform_admin"}))
+    async with db.uow() as uow:
+        for who, community in ((resident, "c-1"), (gridder, "c-1"), (staff, "c-7")):
+            assert await places.default_community(uow, who, None) == community
+        assert await places.default_community(uow, resident, "c-named") == "c-named"
+        assert await places.default_community(uow, two, None, roles={"grid_worker"}) == "c-1"
+        for who, code, choices in (
+            (two, "place.ambiguous", ["c-1", "c-7"]),
+            (admin, "place.required", []),
+        ):
+            with pytest.raises(Problem) as out:
+                await places.default_community(uow, who, None)
+            problem = out.value.to_dict(locale="en")
+            assert (problem["status"], problem["code"]) == (422, code)
+            assert (problem["field"], problem["choices"]) == ("community_id", choices)
+            assert "community_id" in problem["detail"]
+            assert "community_id" in problem["messages"]["zh-CN"]
+        for who, building, grid in (
+            (gridder, "b-1", "g-1"),  # the building's grid
+            (gridder, None, "g-1"),  # the one grid she holds
+            (staff, "b-1", None),  # no grid grant: her scope is the community
+        ):
+            found = await places.default_grid(
+                uow, who, grid_id=None, building_id=building, roles={"grid_worker"}
+            )
+            assert found == grid
+    await db.dispose()

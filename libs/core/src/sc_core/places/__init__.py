@@ -36,6 +36,13 @@ places.name_of(uow, community_id=..., room_id=...)`` and :func:`say` name a plac
 text as people say it, ``幸福里社区 3号楼2单元502室`` / ``Room 502, Unit 2, Building 3,
 幸福里社区``.
 
+A request may leave out the community (and a grid worker the grid) when the caller's
+grants imply it: ``community_id = await places.default_community(uow, who.principal,
+body.community_id, roles=STAFF | RESIDENT_ROLES)`` answers the one community or refuses
+with 422 ``place.required`` / ``place.ambiguous`` naming the field and the choices;
+``places.default_grid(...)`` fills a grid worker's grid from the building
+(``sc_core.places.defaults``).
+
 ``place_tables(metadata, grants=True)`` adds ``grant_projection`` (who holds which role
 over which place: recipients "every property_staff of community X" resolved locally).
 """

@@ -23,6 +23,7 @@ from sc_core.auth import Principal, ensure_in_scope, in_scope
 from sc_core.auth import scope_clause as auth_scope_clause
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Forbidden
+from sc_core.places import defaults
 from sc_core.places.tables import NAME_COLUMNS, PlaceTables
 from sc_core.places.words import PlaceName
 
@@ -162,6 +163,37 @@ class Places:
             household_id=household_id,
             grid_id=await self.grid_for(uow, principal, building_id, wanted),
             roles=wanted,
+        )
+
+    # defaults: the community (and a grid worker's grid) a request left out, from the
+    # caller's grants when exactly one applies (sc_core.places.defaults) -----------------
+    async def default_community(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        community_id: str | None,
+        *,
+        roles: Iterable[str] | None = None,
+        field: str = "community_id",
+    ) -> str:
+        """The named community, or the one the caller's grants lead to; 422
+        ``place.required`` / ``place.ambiguous`` naming ``field`` otherwise."""
+        return await defaults.default_community(
+            self, uow, principal, community_id, roles=roles, field=field
+        )
+
+    async def default_grid(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        *,
+        grid_id: str | None,
+        building_id: str | None,
+        roles: Iterable[str],
+    ) -> str | None:
+        """The named grid, or a grid worker's: the building's, or the one they hold."""
+        return await defaults.default_grid(
+            self, uow, principal, grid_id=grid_id, building_id=building_id, roles=roles
         )
 
     # households: a resident holds grants on their household, not on its community; the

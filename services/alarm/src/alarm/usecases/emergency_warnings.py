@@ -81,5 +81,7 @@ class EmergencyWarnings:
         self, who: Caller, community_id: str | None, paging: PageParams
     ) -> tuple[list[EmergencyWarning], int]:
         w = EmergencyWarning
-        query = select(w).where(public_scope(who.principal, w.community_id, community_id))
+        query = select(w).where(
+            await public_scope(self.db, who.principal, w.community_id, community_id)
+        )
         return await self.records.page(query.order_by(w.created_at.desc(), w.id), paging)

@@ -39,7 +39,7 @@ class Provisions:
     async def shelters(
         self, who: Caller, community_id: str | None, paging: PageParams
     ) -> tuple[list[Shelter], int]:
-        scope = public_scope(who.principal, Shelter.community_id, community_id)
+        scope = await public_scope(self.db, who.principal, Shelter.community_id, community_id)
         query = select(Shelter).where(scope).order_by(Shelter.name, Shelter.id)
         return await self.records.page(query, paging)
 
@@ -47,7 +47,7 @@ class Provisions:
         self, who: Caller, lat: float, lng: float, community_id: str | None, limit: int
     ) -> list[tuple[Shelter, float]]:
         """The shelters nearest to a point, each with its distance in metres (rounded)."""
-        scope = public_scope(who.principal, Shelter.community_id, community_id)
+        scope = await public_scope(self.db, who.principal, Shelter.community_id, community_id)
         async with self.db.uow(read_only=True) as uow:
             rows = (await uow.session.scalars(select(Shelter).where(scope))).all()
         found = [(s, round(distance_m(lat, lng, s.lat, s.lng), 1)) for s in rows]
@@ -63,7 +63,9 @@ class Provisions:
     async def supplies(
         self, who: Caller, community_id: str | None, category: str | None, paging: PageParams
     ) -> tuple[list[Supply], int]:
-        query = select(Supply).where(public_scope(who.principal, Supply.community_id, community_id))
+        query = select(Supply).where(
+            await public_scope(self.db, who.principal, Supply.community_id, community_id)
+        )
         if category:
             query = query.where(Supply.category == category)
         return await self.records.page(query.order_by(Supply.name, Supply.id), paging)

@@ -9,8 +9,8 @@ from alarm.db.models import DIRECTORY
 from alarm.domain.access import STAFF, ensure_place
 from alarm.usecases.records import PlaceCheck
 from sc_core.auth import Principal, scope_clause
+from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
-from sc_core.errors import Problem
 
 
 async def ensure_place_in_grid(
@@ -68,12 +68,16 @@ def staff_scope(principal: Principal, column: Any) -> Any:
     return scope_clause(principal, community_col=column, roles=STAFF)
 
 
-def public_scope(principal: Principal, column: Any, community_id: str | None) -> Any:
+async def public_scope(
+    db: Database, principal: Principal, column: Any, community_id: str | None
+) -> Any:
     """Shelters, supplies and warnings are for everyone in the community: staff see their
-    places; anyone else names the community they live in."""
+    places; anyone else reads a community by name or, naming none, the one they live in
+    (422 ``place.required`` / ``place.ambiguous`` naming ``community_id`` when not one)."""
     if principal.has_role(*STAFF):
         clause = staff_scope(principal, column)
         return clause if community_id is None else clause & (column == community_id)
     if community_id is None:
-        raise Problem(422, "emergency.community_required", "Name the community (community_id)")
+        async with db.uow(read_only=True) as uow:
+            community_id = await DIRECTORY.default_community(uow, principal, None)
     return column == community_id

@@ -26,9 +26,10 @@ from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Forbidden, NotFound, Problem
 from sc_core.places import Places
+from sc_core.places.defaults import missing_place
 from work_orders.api.schemas.cases import StepBody, WorkOrderCreate
 from work_orders.db import cases as repo
-from work_orders.db.models import TimelineEntry, WorkOrder
+from work_orders.db.models import CaseType, TimelineEntry, WorkOrder
 from work_orders.domain import access, states
 from work_orders.domain.cases import NewCase, StepInput, parse_if_match
 from work_orders.usecases.lifecycle import Lifecycle, active_type, now_utc
@@ -74,7 +75,19 @@ class Cases:
                     body.unit_id, body.room_id = place.unit_id, place.room_id
                     body.grid_id = place.grid_id
             ct = await active_type(uow, body.case_type)
-            side = _creator_side(who.principal, body, ct.creator_roles)
+            # what the caller's grants imply need not be sent (issue 19 item 2)
+            openers = set(ct.creator_roles) | {"platform_admin"}
+            body.community_id = await self.places.default_community(
+                uow, who.principal, body.community_id, roles=openers
+            )
+            body.grid_id = await self.places.default_grid(
+                uow,
+                who.principal,
+                grid_id=body.grid_id,
+                building_id=body.building_id,
+                roles=openers & states.STAFF_ROLES,
+            )
+            side = _creator_side(who.principal, body, ct)
             if side == "app" and body.priority == "urgent":
                 # a resident says what happened; staff decide what is urgent (issue 30.12)
                 raise Problem(
@@ -90,7 +103,7 @@ class Cases:
                 title=body.title,
                 description=body.description,
                 priority=body.priority,
-                community_id=body.community_id,
+                community_id=str(body.community_id),
                 grid_id=body.grid_id,
                 building_id=body.building_id,
                 unit_id=body.unit_id,
@@ -311,13 +324,14 @@ class Cases:
         return wo
 
 
-def _creator_side(principal: Principal, body: WorkOrderCreate, roles: list[str]) -> str:
-    """'app' (a resident for their household) or 'staff'; 403 when neither may create."""
-    resident_roles = set(roles) & states.RESIDENT_ROLES
+def _creator_side(principal: Principal, body: WorkOrderCreate, ct: CaseType) -> str:
+    """'app' (a resident for their household) or 'staff'; when neither may open it: 422
+    naming the place field that would make it so, else 403."""
+    resident_roles = set(ct.creator_roles) & states.RESIDENT_ROLES
     households = principal.scope_ids("household", resident_roles) if resident_roles else set()
     if body.household_id and body.household_id in households:
         return "app"
-    staff_roles = set(roles) & states.STAFF_ROLES | {"platform_admin"}
+    staff_roles = set(ct.creator_roles) & states.STAFF_ROLES | {"platform_admin"}
     if in_scope(
         principal,
         community_id=body.community_id,
@@ -326,10 +340,16 @@ def _creator_side(principal: Principal, body: WorkOrderCreate, roles: list[str])
         roles=staff_roles,
     ):
         return "staff"
+    if households and not body.household_id:
+        raise missing_place("household_id", sorted(households))
+    if principal.scope_ids("grid", staff_roles) and not body.building_id:
+        raise missing_place("building_id", [])  # a grid worker acts on her grid's buildings
     raise Problem(
         403,
         "workorder.create_forbidden",
-        f"You may not open a {body.case_type} case at this place",
+        f"You may not open a {ct.name} case in this community or at this place",
+        zh=f"您无权在该社区或地点提交“{ct.name_zh}”工单",
+        case_type=ct.code,
     )
 
 

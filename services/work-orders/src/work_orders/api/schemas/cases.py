@@ -17,8 +17,14 @@ class WorkOrderCreate(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=4000)
     priority: Priority | None = None
-    community_id: PlaceId
-    grid_id: PlaceId | None = None
+    community_id: PlaceId | None = Field(
+        default=None,
+        description="Left out: the household's community, or the caller's one community "
+        "(422 place.required / place.ambiguous names the field when it is not one)",
+    )
+    grid_id: PlaceId | None = Field(
+        default=None, description="Left out: a grid worker's grid, from the building"
+    )
     building_id: PlaceId | None = None
     unit_id: PlaceId | None = None
     room_id: PlaceId | None = None

@@ -1,0 +1,122 @@
+"""Place fields a caller need not send: the community (and a grid worker's grid) follow from
+the caller's grants when exactly one applies (issue 19 item 2).
+
+An app knows who signed in, not the ids of the places behind the grants: a resident's
+household lies in one community, a property officer works for one, a grid worker (网格员)
+for one grid of one community. ``default_community`` answers the id the request named, or
+the one community the caller's grants (of ``roles``) lead to; with none or several it
+refuses with 422 naming the field (``place.required`` / ``place.ambiguous``, with the
+``choices``), never a bare "not allowed at this place". ``default_grid`` fills a grid
+worker's grid from the building (or from the one grid they hold).
+
+Scope is still checked where it was: a default only fills what the caller left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from sc_core.auth import Principal
+from sc_core.db.uow import UnitOfWork
+from sc_core.errors import Problem
+
+if TYPE_CHECKING:
+    from sc_core.places.directory import Places
+
+
+async def communities_of(
+    places: Places, uow: UnitOfWork, principal: Principal, roles: Iterable[str] | None = None
+) -> frozenset[str]:
+    """Every community the caller's grants of ``roles`` lie in: community grants, the
+    communities of their grids' buildings, the communities their households live in."""
+    wanted = None if roles is None else frozenset(roles)
+    found = set(principal.scope_ids("community", wanted))
+    grids = principal.scope_ids("grid", wanted)
+    if grids:
+        g = places.tables.building_grids
+        rows = await uow.session.scalars(
+            select(g.c.community_id).where(g.c.grid_id.in_(sorted(grids))).distinct()
+        )
+        found.update(rows)
+    households = principal.scope_ids("household", wanted)
+    if households:
+        h = places.tables.households
+        rows = await uow.session.scalars(
+            select(h.c.community_id)
+            .where(h.c.household_id.in_(sorted(households)), h.c.status == "active")
+            .distinct()
+        )
+        found.update(rows)
+    return frozenset(str(c) for c in found)
+
+
+async def default_community(
+    places: Places,
+    uow: UnitOfWork,
+    principal: Principal,
+    community_id: str | None,
+    *,
+    roles: Iterable[str] | None = None,
+    field: str = "community_id",
+) -> str:
+    """``community_id`` when given, else the one community the caller's grants lead to;
+    422 ``place.required`` (none: a platform-wide caller, or no grant) or
+    ``place.ambiguous`` (several, listed in ``choices``) naming ``field``."""
+    if community_id:
+        return community_id
+    if principal.is_platform_wide(None if roles is None else frozenset(roles)):
+        choices: frozenset[str] = frozenset()
+    else:
+        choices = await communities_of(places, uow, principal, roles)
+    if len(choices) == 1:
+        return next(iter(choices))
+    raise missing_place(field, sorted(choices))
+
+
+async def default_grid(
+    places: Places,
+    uow: UnitOfWork,
+    principal: Principal,
+    *,
+    grid_id: str | None,
+    building_id: str | None,
+    roles: Iterable[str],
+) -> str | None:
+    """``grid_id`` when given; for a caller with grid grants of ``roles``, the grid of
+    ``building_id`` (from the directory) or, without a building, the one grid they hold.
+    None for everyone else (their scope does not go through a grid)."""
+    if grid_id:
+        return grid_id
+    grids = principal.scope_ids("grid", frozenset(roles))
+    if not grids:
+        return None
+    if building_id:
+        return await places.grid_of(uow, building_id)
+    return next(iter(grids)) if len(grids) == 1 else None
+
+
+def missing_place(field: str, choices: list[str]) -> Problem:
+    """The refusal when a place the request needs is not named and cannot be inferred."""
+    if choices:
+        listed = ", ".join(choices)
+        return Problem(
+            422,
+            "place.ambiguous",
+            f"You act in several places: name one in {field} ({listed})",
+            zh=f"您可在多个地点办理，请在 {field} 中指明其一（{listed}）",
+            field=field,
+            choices=choices,
+            errors=[{"field": field, "message": "name one of the choices", "type": "ambiguous"}],
+        )
+    return Problem(
+        422,
+        "place.required",
+        f"Name the place in {field}: it does not follow from your account",
+        zh=f"请在 {field} 中指明地点：无法从您的账号推断",
+        field=field,
+        choices=[],
+        errors=[{"field": field, "message": "required", "type": "missing"}],
+    )
