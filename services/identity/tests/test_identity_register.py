@@ -347,3 +347,51 @@ async def test_the_demo_tells_its_story_with_valid_numbers_and_names(kit: Identi
         me = (await kit.as_(role, "GET", "/api/v1/me")).json()
         assert me["name"] == name and me["username"] == role
     assert (await kit.as_("resident", "GET", "/api/v1/me")).json()["name"] == "张伟"
+
+
+async def test_a_building_s_units_and_rooms_come_from_its_floor_plan_in_one_call(
+    kit: IdentityKit,
+) -> None:
+    """Issue 19 item 5: 18 floors × 4 rooms × 3 units in one call, all or nothing."""
+    new = {"community_id": str(kit.ids["community"]), "code": "9", "name": "9号楼", "floors": 18}
+    building = await kit.as_("community_admin", "POST", "/api/v1/buildings", json=new)
+    assert building.status_code == 201, building.text
+    url = f"/api/v1/buildings/{building.json()['id']}/floor-plan"
+    plan = {"units": ["1", "2", "3"], "rooms_per_floor": 4, "area_m2": 96.5}
+    made = await kit.as_("property_manager", "POST", url, json=plan)
+    assert made.status_code == 201, made.text
+    result = made.json()
+    assert (result["units_created"], result["rooms_created"]) == (3, 216)
+    assert [u["name"] for u in result["units"]] == ["1单元", "2单元", "3单元"]
+    assert result["room_codes"][:5] == ["101", "102", "103", "104", "201"]
+    assert result["room_codes"][-1] == "1804"
+    unit3 = result["units"][2]["id"]
+    rooms = await kit.as_(
+        "community_admin", "GET", "/api/v1/rooms", params={"unit_id": unit3, "limit": 100}
+    )
+    assert rooms.json()["total"] == 72
+    top = [r for r in rooms.json()["items"] if r["code"] == "1804"]
+    assert top[0]["floor"] == 18 and top[0]["standard_code"] == "DEMO-001-9-3-1804"
+
+    # again, with one more unit: the three taken units refuse the whole plan
+    again = await kit.as_("community_admin", "POST", url, json={**plan, "units": ["3", "4"]})
+    assert again.status_code == 409 and again.json()["code"] == "floor_plan.rooms_exist"
+    assert again.json()["rooms"][0] == "3-101" and "未添加任何房屋" in again.json()["detail"]
+    units = await kit.as_(
+        "community_admin", "GET", "/api/v1/units", params={"building_id": building.json()["id"]}
+    )
+    assert [u["code"] for u in units.json()["items"]] == ["1", "2", "3"]  # no unit 4 either
+
+    for bad, code in (
+        ({**plan, "numbering": "{floor}"}, "floor_plan.invalid"),  # no {n}: repeated codes
+        ({**plan, "numbering": "{floor}{x}"}, "floor_plan.invalid"),
+        ({**plan, "units": ["5"], "floor_to": 19}, "room.floor_out_of_range"),
+    ):
+        refused = await kit.as_("community_admin", "POST", url, json=bad)
+        assert refused.status_code == 422 and refused.json()["code"] == code, refused.text
+    basement = {"units": ["5"], "rooms_per_floor": 1, "floor_from": -2, "floor_to": -1,
+                "numbering": "B{n}{floor}", "usage": "other"}  # fmt: skip
+    made = await kit.as_("community_admin", "POST", url, json=basement)
+    assert made.status_code == 201 and made.json()["room_codes"] == ["B1-2", "B1-1"]
+    refused = await kit.as_("grid_worker", "POST", url, json={**plan, "units": ["6"]})
+    assert refused.status_code == 403
