@@ -203,7 +203,9 @@ def test_json_type_changed_is_caught(json_old: Schema) -> None:
 
 
 def test_json_null_no_longer_accepted_is_caught(json_old: Schema) -> None:
-    new = _changed(json_old, lambda s: s["properties"].update(rule_id={"type": "string"}))
+    new = _changed(
+        json_old, lambda s: s["properties"].update(rule_id={"type": "string", "maxLength": 64})
+    )
     assert check_jsonschema_compatible(json_old, new) == [
         "$.rule_id: type narrowed, no longer accepts null"
     ]

@@ -32,26 +32,40 @@ class AlarmAction(StrEnum):
 
 
 class AlarmStateV1(EventData):
-    """Full state of one alarm after a lifecycle step (shared by the alarm events)."""
+    """Full state of one alarm after a lifecycle step (shared by the alarm events).
 
-    alarm_id: str = Field(min_length=1, description="Alarm id; the message key.")
-    alarm_type: str = Field(min_length=1, description="Alarm type, e.g. smoke, fall, intrusion.")
+    The lengths are alarm's own columns, which its consumers' are as wide as or wider than
+    (work-orders' case: ids 64, title 200; notification's feed: text): ids and codes 64,
+    the originator's type 32, the title 200."""
+
+    alarm_id: str = Field(max_length=64, min_length=1, description="Alarm id; the message key.")
+    alarm_type: str = Field(
+        max_length=64, min_length=1, description="Alarm type, e.g. smoke, fall, intrusion."
+    )
     severity: Severity = Field(description="Current severity.")
     status: AlarmStatus = Field(description="Status after this step.")
     originator_type: str = Field(
-        min_length=1, description="Kind of entity the alarm is about, e.g. device, person."
+        max_length=32,
+        min_length=1,
+        description="Kind of entity the alarm is about, e.g. device, person.",
     )
-    originator_id: str = Field(min_length=1, description="Id of that entity.")
-    community_id: str = Field(min_length=1, description="Community the alarm belongs to.")
-    building_id: str | None = Field(default=None, description="Building, if known.")
-    unit_id: str | None = Field(default=None, description="Unit, if known.")
-    room_id: str | None = Field(default=None, description="Room, if known.")
+    originator_id: str = Field(max_length=64, min_length=1, description="Id of that entity.")
+    community_id: str = Field(
+        max_length=64, min_length=1, description="Community the alarm belongs to."
+    )
+    building_id: str | None = Field(max_length=64, default=None, description="Building, if known.")
+    unit_id: str | None = Field(max_length=64, default=None, description="Unit, if known.")
+    room_id: str | None = Field(max_length=64, default=None, description="Room, if known.")
     count: int = Field(ge=1, description="How many times the condition was seen while active.")
     first_at: AwareDatetime = Field(description="When the alarm was first raised.")
     last_at: AwareDatetime = Field(description="When the condition was last seen.")
-    rule_id: str | None = Field(default=None, description="Rule that raised the alarm, if any.")
+    rule_id: str | None = Field(
+        max_length=64, default=None, description="Rule that raised the alarm, if any."
+    )
     actor_id: str | None = Field(
-        default=None, description="User who acknowledged or cleared it; null when automatic."
+        max_length=64,
+        default=None,
+        description="User who acknowledged or cleared it; null when automatic.",
     )
     acknowledged_at: AwareDatetime | None = Field(
         default=None, description="When the alarm was acknowledged, if it was."
@@ -63,7 +77,9 @@ class AlarmStateV1(EventData):
         default_factory=dict, description="Extra facts, e.g. the value that crossed a threshold."
     )
     title: str | None = Field(
-        default=None, description="Short human text, e.g. 'Smoke in 3-2-1201'; no personal data."
+        max_length=200,
+        default=None,
+        description="Short human text, e.g. 'Smoke in 3-2-1201'; no personal data.",
     )
     actions: list[AlarmAction] = Field(
         default_factory=list,
@@ -71,6 +87,7 @@ class AlarmStateV1(EventData):
         "alarm), notify (alarm has sent notification requests), broadcast (warning to speakers).",
     )
     work_order_type: str | None = Field(
+        max_length=64,
         default=None,
         description="Case type for open_work_order, e.g. alarm_dispatch; null means the default.",
     )

@@ -4,6 +4,10 @@ Every event on ``identity.events.v1`` carries ``aggregate_id`` (the person, hous
 account it is about), the message key, so one aggregate's events stay in order. No event
 carries personal data (names, ID numbers, phones): consumers that need them ask identity,
 which masks them by the caller's grade.
+
+The lengths are what the stores enforce (issue 18): ids at most 64 characters (identity's
+are UUIDs; every consumer's id columns, the place directory's first, are 64 wide), a role
+32, a scope type and a status 16 (identity's columns), names 100, a room number 16.
 """
 
 from __future__ import annotations
@@ -28,11 +32,13 @@ class HouseholdRelation(StrEnum):
 class Placement(EventData):
     """Where a household lives: its room and the places above it."""
 
-    community_id: str = Field(min_length=1, description="Community id.")
-    building_id: str = Field(min_length=1, description="Building id.")
-    unit_id: str = Field(min_length=1, description="Unit (entrance) id.")
-    room_id: str = Field(min_length=1, description="Room (house) id.")
-    grid_id: str | None = Field(default=None, description="Grid of the building, if any.")
+    community_id: str = Field(max_length=64, min_length=1, description="Community id.")
+    building_id: str = Field(max_length=64, min_length=1, description="Building id.")
+    unit_id: str = Field(max_length=64, min_length=1, description="Unit (entrance) id.")
+    room_id: str = Field(max_length=64, min_length=1, description="Room (house) id.")
+    grid_id: str | None = Field(
+        max_length=64, default=None, description="Grid of the building, if any."
+    )
     # the names people say (added in 2026-12; absent from older events): a notification
     # names the flat "幸福里社区 3号楼2单元502室", never its ids. Lengths are identity's
     # columns (names 100, a room's number 16).
@@ -64,38 +70,56 @@ class Placement(EventData):
 class PersonRegisteredV1(EventData):
     """A person was entered into the population register (实有人口)."""
 
-    aggregate_id: str = Field(min_length=1, description="The person id (message key).")
-    person_id: str = Field(min_length=1, description="Id of the registered person.")
-    household_id: str = Field(min_length=1, description="Household the person joined.")
+    aggregate_id: str = Field(
+        max_length=64, min_length=1, description="The person id (message key)."
+    )
+    person_id: str = Field(max_length=64, min_length=1, description="Id of the registered person.")
+    household_id: str = Field(
+        max_length=64, min_length=1, description="Household the person joined."
+    )
     relation: HouseholdRelation = Field(description="Relation to the household.")
     placement: Placement = Field(description="Where the household lives.")
-    registered_by: str = Field(min_length=1, description="Account that registered the person.")
+    registered_by: str = Field(
+        max_length=64, min_length=1, description="Account that registered the person."
+    )
     registered_at: AwareDatetime = Field(description="When the person was registered.")
 
 
 class ResidencyStartedV1(EventData):
     """A person moved into a household: a residency (person, household, relation, dates) began."""
 
-    aggregate_id: str = Field(min_length=1, description="The person id (message key).")
-    person_id: str = Field(min_length=1, description="Id of the person.")
-    residency_id: str = Field(min_length=1, description="Id of the residency record.")
-    household_id: str = Field(min_length=1, description="Household moved into.")
+    aggregate_id: str = Field(
+        max_length=64, min_length=1, description="The person id (message key)."
+    )
+    person_id: str = Field(max_length=64, min_length=1, description="Id of the person.")
+    residency_id: str = Field(
+        max_length=64, min_length=1, description="Id of the residency record."
+    )
+    household_id: str = Field(max_length=64, min_length=1, description="Household moved into.")
     relation: HouseholdRelation = Field(description="Relation to the household.")
     placement: Placement = Field(description="Where the household lives.")
     moved_in_on: str = Field(pattern=DATE_PATTERN, description="Move-in date, YYYY-MM-DD.")
-    recorded_by: str = Field(min_length=1, description="Account that recorded the move.")
+    recorded_by: str = Field(
+        max_length=64, min_length=1, description="Account that recorded the move."
+    )
 
 
 class ResidencyEndedV1(EventData):
     """A person moved out of a household: their residency ended."""
 
-    aggregate_id: str = Field(min_length=1, description="The person id (message key).")
-    person_id: str = Field(min_length=1, description="Id of the person.")
-    residency_id: str = Field(min_length=1, description="Id of the residency record.")
-    household_id: str = Field(min_length=1, description="Household moved out of.")
+    aggregate_id: str = Field(
+        max_length=64, min_length=1, description="The person id (message key)."
+    )
+    person_id: str = Field(max_length=64, min_length=1, description="Id of the person.")
+    residency_id: str = Field(
+        max_length=64, min_length=1, description="Id of the residency record."
+    )
+    household_id: str = Field(max_length=64, min_length=1, description="Household moved out of.")
     placement: Placement = Field(description="Where the household lives.")
     moved_out_on: str = Field(pattern=DATE_PATTERN, description="Move-out date, YYYY-MM-DD.")
-    recorded_by: str = Field(min_length=1, description="Account that recorded the move.")
+    recorded_by: str = Field(
+        max_length=64, min_length=1, description="Account that recorded the move."
+    )
 
 
 class HouseholdChange(StrEnum):
@@ -113,13 +137,17 @@ class HouseholdChangedV1(EventData):
     Carries the household's full current state.
     """
 
-    aggregate_id: str = Field(min_length=1, description="The household id (message key).")
-    household_id: str = Field(min_length=1, description="Id of the household.")
+    aggregate_id: str = Field(
+        max_length=64, min_length=1, description="The household id (message key)."
+    )
+    household_id: str = Field(max_length=64, min_length=1, description="Id of the household.")
     change: HouseholdChange = Field(description="What happened.")
     placement: Placement = Field(description="Where the household lives.")
     member_count: int = Field(ge=0, description="Current members after the change.")
-    status: str = Field(min_length=1, description="active or dissolved.")
-    changed_by: str = Field(min_length=1, description="Account that made the change.")
+    status: str = Field(max_length=16, min_length=1, description="active or dissolved.")
+    changed_by: str = Field(
+        max_length=64, min_length=1, description="Account that made the change."
+    )
     changed_at: AwareDatetime = Field(description="When the change was made.")
 
 
@@ -133,17 +161,29 @@ class GrantChange(StrEnum):
 class GrantChangedV1(EventData):
     """An account was given or lost a role over a place (a grant)."""
 
-    aggregate_id: str = Field(min_length=1, description="The account id (message key).")
-    account_id: str = Field(min_length=1, description="Account whose grants changed.")
-    grant_id: str = Field(min_length=1, description="Id of the grant.")
+    aggregate_id: str = Field(
+        max_length=64, min_length=1, description="The account id (message key)."
+    )
+    account_id: str = Field(
+        max_length=64, min_length=1, description="Account whose grants changed."
+    )
+    grant_id: str = Field(max_length=64, min_length=1, description="Id of the grant.")
     change: GrantChange = Field(description="Granted or revoked.")
-    role: str = Field(min_length=1, description="Role, e.g. grid_worker.")
+    role: str = Field(max_length=32, min_length=1, description="Role, e.g. grid_worker.")
     scope_type: str = Field(
-        min_length=1, description="community, grid, building, unit, household or platform."
+        max_length=16,
+        min_length=1,
+        description="community, grid, building, unit, household or platform.",
     )
-    scope_id: str = Field(min_length=1, description="Id of the place; '*' for platform.")
+    scope_id: str = Field(
+        max_length=64, min_length=1, description="Id of the place; '*' for platform."
+    )
     community_id: str | None = Field(
-        default=None, description="Community the place belongs to; null for platform."
+        max_length=64,
+        default=None,
+        description="Community the place belongs to; null for platform.",
     )
-    changed_by: str = Field(min_length=1, description="Account that made the change.")
+    changed_by: str = Field(
+        max_length=64, min_length=1, description="Account that made the change."
+    )
     changed_at: AwareDatetime = Field(description="When the change was made.")
