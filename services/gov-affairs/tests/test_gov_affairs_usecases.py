@@ -61,6 +61,10 @@ async def kit(module_database_url: str) -> AsyncIterator[tuple[Runtime, UseCases
                     unit_id="u-1",
                     room_id=room,
                     grid_id="g-1",
+                    community_name="幸福里社区",
+                    building_name="1号楼",
+                    unit_name="1单元",
+                    room_number=room.removeprefix("r-"),
                 ),
             )
         for account, role in (("admin-1", "community_admin"), ("officer-1", "gov_officer")):
@@ -203,6 +207,11 @@ async def test_a_proxy_is_asked_for_the_letter_then_two_signers_approve_in_order
     await usecases.hall.attach(SON, found.row.id, "proxy_letter", letter["proxy_letter"])
     found = await usecases.hall.resubmit(SON, found.row.id, None)
     assert found.app.status == "in_review"
+    # the approver reads whose flat applied, in words (issue 18), never an empty place
+    task = next(n for n in await notices(runtime, str(found.row.id))
+                if n["template"] == "gov.approval.task")  # fmt: skip
+    assert task["variables"]["body"].startswith("幸福里社区 1号楼1单元102室的“")
+    assert task["variables"]["place_en"] == "Room 102, Unit 1, Building 1, 幸福里社区"
     tasks, total = await usecases.hall.inbox(ADMIN, 20, 0)
     assert total >= 1 and found.row.id in {t.application_id for t in tasks}
     with pytest.raises(Problem) as early:

@@ -48,7 +48,7 @@ class Base(DeclarativeBase):
 platform_tables(Base.metadata)
 metadata = Base.metadata
 # households and grids for scope; grants to find who signs for a role over a place
-PLACES = place_tables(metadata, grants=True)
+PLACES = place_tables(metadata, grants=True, names=True)  # texts name the applicant's flat
 Place = String(64)
 Account = String(64)
 Money = Numeric(12, 2)

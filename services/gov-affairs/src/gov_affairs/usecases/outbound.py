@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from gov_affairs.db.models import ApplicationRow
+from gov_affairs.db.models import PLACES, ApplicationRow
 from gov_affairs.domain.approvals import engine
 from gov_affairs.domain.approvals.calendar import CHINA
 from gov_affairs.domain.hall import applications as dom
@@ -22,6 +22,7 @@ from sc_contracts.events import (
     Recipients,
 )
 from sc_core.db.uow import UnitOfWork
+from sc_core.places import Places, say_both
 
 
 def application_event(
@@ -59,7 +60,23 @@ async def notify(
 ) -> None:
     """One notification per effect that someone must hear about (idempotent by request id);
     an approval carries the certificate's code, handed to the applicant here only."""
-    names = {"item": item.name.zh, "item_en": item.name.en, "place": "", "code": code or "—"}
+    # the applicant's flat as people say it (幸福里社区 1号楼1单元101室), never empty or an id
+    place, place_en = say_both(
+        await Places(PLACES).name_of(
+            uow,
+            community_id=row.community_id,
+            building_id=row.building_id,
+            unit_id=row.unit_id,
+            room_id=row.room_id,
+        )
+    )
+    names = {
+        "item": item.name.zh,
+        "item_en": item.name.en,
+        "place": place,
+        "place_en": place_en,
+        "code": code or "—",
+    }
     to: list[str] = []
     template = ""
     variables = dict(names)
