@@ -36,9 +36,11 @@ from device_ingestion.usecases import UseCases
 from device_ingestion.usecases.command_requests import CommandRequests
 from device_ingestion.usecases.commands import Commands
 from device_ingestion.usecases.devices import Devices
+from device_ingestion.usecases.energy import Energy
 from device_ingestion.usecases.ingest import Ingest
 from device_ingestion.usecases.provisioning import Provisioning
 from device_ingestion.usecases.storage import Storage
+from device_ingestion.usecases.telemetry import TelemetryReads
 from sc_contracts.events import TelemetryRecordedV1
 from sc_core.service import Runtime, create_service_app
 
@@ -77,12 +79,14 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         bucketer=bucketer,
         directory=directory,
         devices=Devices(db, catalogue, directory),
+        energy=Energy(db, catalogue),
         ingest=Ingest(settings, db, catalogue, directory, publisher),
         provisioning=Provisioning(db, catalogue),
         commands=command_service,
         device_commands=Commands(db, catalogue, command_service),
         requests=CommandRequests(directory, catalogue, command_service),
         storage=storage,
+        telemetry=TelemetryReads(db),
     )
     consumers.register(runtime, settings, usecases.requests, storage)
 

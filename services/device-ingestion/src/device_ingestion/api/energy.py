@@ -14,13 +14,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from device_ingestion.api.deps import UseCasesDep
 from device_ingestion.api.schemas import EnergyScope, EnergyStats
-from device_ingestion.usecases.energy import read_energy
-from sc_core.api import AuditorDep, UnitOfWorkDep
-from sc_core.auth import CurrentPrincipal
+from sc_core.auth import CurrentCaller
 from sc_core.dates import parse_instant
 
 router = APIRouter(prefix="/api/v1", tags=["energy"])
@@ -28,11 +26,8 @@ router = APIRouter(prefix="/api/v1", tags=["energy"])
 
 @router.get("/energy", response_model=EnergyStats)
 async def energy(
-    principal: CurrentPrincipal,
-    uow: UnitOfWorkDep,
-    auditor: AuditorDep,
+    who: CurrentCaller,
     uc: UseCasesDep,
-    request: Request,
     kind: Literal["water", "electricity", "gas"],
     scope: EnergyScope,
     id: Annotated[str, Query(min_length=1, max_length=64)],
@@ -61,7 +56,7 @@ async def energy(
     tz = uc.settings.community_timezone
     start = parse_instant(from_, tz, field="from")
     end = parse_instant(to, tz, end=True, field="to")
-    return await read_energy(
-        uow, auditor, uc.catalogue, principal, request,
+    return await uc.energy.read(
+        who,
         kind=kind, scope=scope, id=id, period=period, from_=start, to=end, tz=tz,
     )  # fmt: skip

@@ -10,12 +10,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
-from sqlalchemy import func, select
 
-from device_ingestion.api.deps import DEVICE_READ, DeviceReader
-from device_ingestion.db.models import devices
-from sc_core.api import UnitOfWorkDep
-from sc_core.auth import scope_clause
+from device_ingestion.api.deps import DeviceReader, UseCasesDep
 
 router = APIRouter(prefix="/api/v1", tags=["device-stats"])
 
@@ -37,34 +33,18 @@ class DeviceStats(BaseModel):
 @router.get("/device-stats", response_model=DeviceStats)
 async def device_stats(
     who: DeviceReader,
-    uow: UnitOfWorkDep,
+    uc: UseCasesDep,
     community_id: Annotated[str, Query(min_length=1, max_length=64)],
 ) -> DeviceStats:
-    c = devices.c
-    where = (
-        scope_clause(
-            who.principal,
-            community_col=c.community_id,
-            building_col=c.building_id,
-            unit_col=c.unit_id,
-            household_col=c.household_id,
-            roles=DEVICE_READ,
-        ),
-        c.community_id == community_id,
+    counts = await uc.telemetry.status_counts(who, community_id)
+    by_type, by_building = (
+        [StatusCount(key=k or "", online=on, offline=off) for k, on, off in counts[name]]
+        for name in ("by_type", "by_building")
     )
-    online = func.count().filter(c.status == "online")
-    offline = func.count().filter(c.status != "online")
-
-    async def grouped(column: object) -> list[StatusCount]:
-        query = select(column, online, offline).where(*where).group_by(column)  # type: ignore[call-overload]
-        rows = (await uow.session.execute(query)).all()
-        return [StatusCount(key=k or "", online=on, offline=off) for k, on, off in rows]
-
-    by_type = await grouped(c.device_type)
     return DeviceStats(
         community_id=community_id,
         online=sum(t.online for t in by_type),
         offline=sum(t.offline for t in by_type),
         by_type=by_type,
-        by_building=await grouped(c.building_id),
+        by_building=by_building,
     )

@@ -13,9 +13,11 @@ from device_ingestion.ingest.directory import DeviceDirectory
 from device_ingestion.usecases.command_requests import CommandRequests
 from device_ingestion.usecases.commands import Commands
 from device_ingestion.usecases.devices import Devices
+from device_ingestion.usecases.energy import Energy
 from device_ingestion.usecases.ingest import Ingest
 from device_ingestion.usecases.provisioning import Provisioning
 from device_ingestion.usecases.storage import Storage
+from device_ingestion.usecases.telemetry import TelemetryReads
 
 
 @dataclass(frozen=True)
@@ -25,9 +27,11 @@ class UseCases:
     bucketer: Bucketer
     directory: DeviceDirectory
     devices: Devices
+    energy: Energy
     ingest: Ingest
     provisioning: Provisioning
     commands: CommandService
     device_commands: Commands
     requests: CommandRequests
     storage: Storage
+    telemetry: TelemetryReads

@@ -9,16 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import Request
 from sqlalchemy import text
 
 from device_ingestion.api.schemas import Bucket, EnergyScope, EnergyStats
 from device_ingestion.domain import energy_access
 from device_ingestion.domain.catalogue import Catalogue
 from device_ingestion.energy import consumption_cte
-from sc_core.audit import Auditor
-from sc_core.auth import Principal
+from sc_core.auth import Caller
 from sc_core.dates import local
+from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Forbidden, NotFound, Problem
 
@@ -49,12 +48,38 @@ _PRECOMPUTED = text(
 )
 
 
+class Energy:
+    """The energy figures of a place, read in a read-only unit of work (a household's
+    read audited with it)."""
+
+    def __init__(self, db: Database, catalogue: Catalogue) -> None:
+        self.db = db
+        self.catalogue = catalogue
+
+    async def read(
+        self,
+        who: Caller,
+        *,
+        kind: str,
+        scope: EnergyScope,
+        id: str,
+        period: str,
+        from_: datetime,
+        to: datetime,
+        tz: str = "UTC",
+    ) -> EnergyStats:
+        async with self.db.uow(read_only=True) as uow:
+            return await read_energy(
+                uow, self.db, self.catalogue, who,
+                kind=kind, scope=scope, id=id, period=period, from_=from_, to=to, tz=tz,
+            )  # fmt: skip
+
+
 async def read_energy(
     uow: UnitOfWork,
-    auditor: Auditor,
+    db: Database,
     catalogue: Catalogue,
-    principal: Principal,
-    request: Request,
+    who: Caller,
     *,
     kind: str,
     scope: EnergyScope,
@@ -81,7 +106,7 @@ async def read_energy(
     ids = {"community_id": place.community_id}
     for level in ("building", "unit", "household"):
         ids[f"{level}_id"] = place._mapping[f"{level}_id"] if _deeper(scope, level) else None
-    await _check_access(uow, auditor, principal, request, scope, id, ids)
+    await _check_access(uow, db, who, scope, id, ids)
     meter_types = catalogue.meter_types(kind)
     types = [t.name for t in meter_types]
     params: dict[str, Any] = {
@@ -148,29 +173,25 @@ async def read_energy(
 
 async def _check_access(
     uow: UnitOfWork,
-    auditor: Auditor,
-    principal: Principal,
-    request: Request,
+    db: Database,
+    who: Caller,
     scope: str,
     id: str,
     place: dict[str, str | None],
 ) -> None:
     """403 unless the caller may read this scope; a household's read is audited either
     way (the refusal on its own, the read with the answer's transaction)."""
-    allowed = energy_access.may_read(principal, scope, place)
+    allowed = energy_access.may_read(who.principal, scope, place)
     if scope == "household":
-        fields: dict[str, Any] = {
-            "action": "energy.read_sensitive",
-            "resource_type": "household",
-            "resource_id": id,
-            "principal": principal,
-            "request": request,
-            "community_id": place["community_id"],
-        }
+        action, community_id = "energy.read_sensitive", place["community_id"]
         if not allowed:
-            await auditor.record(**fields, outcome="denied")
+            async with db.uow() as own:  # the refusal on its own
+                await own.audit(
+                    who, action, "household", id, community_id=community_id, outcome="denied"
+                )
+                await own.commit()
         else:
-            await auditor.within(uow, **fields)
+            await uow.audit(who, action, "household", id, community_id=community_id)
     if not allowed:
         raise Forbidden("auth.out_of_scope", "This place is outside your scope")
 
