@@ -28,6 +28,7 @@ from sc_contracts.events import (
     PersonRegisteredV1,
     RecyclingDropOffRecordedV1,
     ServiceBookingRequestedV1,
+    TelemetryRecordedV1,
 )
 from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
@@ -42,6 +43,7 @@ TOPICS = [
     RecyclingDropOffRecordedV1.topic,
     ListingChangedV1.topic,
     NotificationRequestedV1.topic,
+    TelemetryRecordedV1.topic,
     HouseholdChangedV1.topic,
     AuditRecordedV1.topic,
 ]

@@ -6,13 +6,15 @@ the credit statement read; every error problem+json with a stable code in zh-CN 
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from commerce_helpers import Harness
+from commerce_helpers import Harness, eventually
 from sc_contracts.events import (
     MerchantChangedV1,
     RecyclingDropOffRecordedV1,
     ServiceBookingRequestedV1,
+    TelemetryRecordedV1,
 )
 from sc_core.validators import uscc_check_char
 
@@ -334,3 +336,74 @@ async def test_drop_offs_earn_credits_on_a_paged_statement(
         15,
         25,
     ]
+
+
+async def test_a_bin_beside_a_recycling_point_shows_its_fill_level_from_telemetry(
+    harness: Harness, community: str
+) -> None:
+    h = harness
+    staff = h.staff(community)
+    made = {}
+    for kind in ("recycling_point", "repair_station"):
+        body = {
+            "community_id": community,
+            "kind": kind,
+            "name": f"{kind}",
+            "address": "幸福里社区 西门",
+            "latitude": 39.905,
+            "longitude": 116.40,
+        }
+        made[kind] = (await h.client.post(P, json=body, headers=staff)).json()["id"]
+    point = made["recycling_point"]
+    device = f"bin-{uuid.uuid4().hex[:8]}"
+    bin_body = {"device_id": device, "label": "可回收物桶"}
+    household = f"hh-{uuid.uuid4().hex[:8]}"
+    await h.place(household, community)
+    assert_problem(
+        await h.client.post(f"{P}/{point}/bins", json=bin_body, headers=h.resident(household)),
+        404,
+        "commerce.point_not_found",
+    )
+    assert_problem(
+        await h.client.post(f"{P}/{made['repair_station']}/bins", json=bin_body, headers=staff),
+        422,
+        "commerce.not_recycling_point",
+    )
+    r = await h.client.post(f"{P}/{point}/bins", json=bin_body, headers=staff)
+    assert r.status_code == 201, r.text
+    assert r.json()["fill_label"] == {"zh-CN": "暂无读数", "en": "No reading yet"}
+    assert_problem(
+        await h.client.post(f"{P}/{point}/bins", json=bin_body, headers=staff),
+        409,
+        "commerce.bin_exists",
+    )
+
+    # device-ingestion's readings: the newest counts, an older one arriving late does not
+    def reading(level: float, minutes_ago: int) -> TelemetryRecordedV1:
+        at = datetime.now(UTC) - timedelta(minutes=minutes_ago)
+        return TelemetryRecordedV1(
+            device_id=device,
+            device_type="waste_bin",
+            community_id=community,
+            ts=at,
+            values={"fillingLevel": level, "wasteType": "recyclable"},
+            received_at=at,
+        )
+
+    await h.send(reading(0.95, 1), key=device)
+
+    async def full() -> dict[str, Any] | None:
+        r = await h.client.get(f"{P}/{point}", headers=h.resident(household))
+        [b] = r.json()["bins"]
+        return b if b["fill_level"] is not None else None
+
+    b = await eventually(full)
+    assert b["fill_label"] == {"zh-CN": "95%，已满待清运", "en": "95%, full, awaiting collection"}
+    assert b["waste_type_label"]["zh-CN"] == "可回收物" and b["label"] == "可回收物桶"
+    # a reading older than the one kept (redelivered, or late) changes nothing
+    async with h.app.state.runtime.db.uow() as uow:
+        await h.usecases.bins.on_telemetry([reading(0.2, 30)], uow)
+        await uow.commit()
+    r = await h.client.get(P, params={"kind": "recycling_point"}, headers=staff)
+    [p] = [x for x in r.json()["items"] if x["id"] == point]
+    assert p["bins"][0]["fill_label"]["zh-CN"] == "95%，已满待清运"

@@ -76,3 +76,13 @@ def test_product_prices_in_words_and_the_residential_flag() -> None:
     assert sr.flag_for({"hh-1"}) == sr.RESIDENTIAL and sr.flag_for(set()) is None
     title, body = sr.flag_notice("生鲜小铺", "3号楼底商 102")
     assert title == "商铺住人风险提示" and "生鲜小铺" in body and "3号楼底商 102" in body
+
+
+def test_a_bin_s_fill_level_in_words() -> None:
+    from commerce.domain.bins import fill_text
+
+    assert fill_text(None) == ("暂无读数", "No reading yet")
+    assert fill_text(0.3) == ("30%，有空余", "30%, room left")
+    assert fill_text(0.7)[0] == "70%，较满"
+    assert fill_text(0.9)[0] == "90%，已满待清运"
+    assert fill_text(1.2)[0] == "100%，已满待清运"

@@ -1,14 +1,19 @@
 """Event subscriptions: ``identity.events.v1`` keeps the place directory (where each
 household lives), from which a booking takes its place and residents their community, and
-the households' owners (业主), whom a housing listing needs."""
+the households' owners (业主), whom a housing listing needs; ``telemetry.readings.v1`` (a
+batch consumer, idempotent by the bins' own keys) the fill levels of the waste bins
+beside recycling points."""
 
 from __future__ import annotations
 
+from commerce.usecases.bins import Bins
 from commerce.usecases.owners import subscribe_owners
+from sc_contracts.events import TelemetryRecordedV1
 from sc_core.places import Places, subscribe_places
 from sc_core.service import Runtime
 
 
-def register(runtime: Runtime, places: Places) -> None:
+def register(runtime: Runtime, places: Places, bins: Bins) -> None:
     subscribe_places(runtime, places)
     subscribe_owners(runtime)
+    runtime.batch_consumer(name="telemetry", model=TelemetryRecordedV1, handler=bins.on_telemetry)

@@ -15,7 +15,7 @@ from commerce import consumers
 from commerce.api import listings, merchants, points, recycling, shops
 from commerce.config import Settings
 from commerce.db.models import PLACES, metadata
-from commerce.usecases import Listings, Merchants, Recycling, ServicePoints, Shops, UseCases
+from commerce.usecases import Bins, Listings, Merchants, Recycling, ServicePoints, Shops, UseCases
 from sc_core.places import Places
 from sc_core.service import Runtime, create_service_app
 
@@ -33,8 +33,9 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         recycling=Recycling(runtime.db, places),
         listings=Listings(runtime.db, places),
         shops=Shops(runtime.db, places),
+        bins=Bins(runtime.db),
     )
-    consumers.register(runtime, places)
+    consumers.register(runtime, places, usecases.bins)
     return runtime, usecases
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from commerce.usecases import Listings, Merchants, Recycling, ServicePoints, Shops, UseCases
+from commerce.usecases import Bins, Listings, Merchants, Recycling, ServicePoints, Shops, UseCases
 
 
 def usecases(request: Request) -> UseCases:
@@ -35,8 +35,13 @@ async def _shops(request: Request) -> Shops:
     return usecases(request).shops
 
 
+async def _bins(request: Request) -> Bins:
+    return usecases(request).bins
+
+
 MerchantsDep = Annotated[Merchants, Depends(_merchants)]
 PointsDep = Annotated[ServicePoints, Depends(_points)]
 RecyclingDep = Annotated[Recycling, Depends(_recycling)]
 ListingsDep = Annotated[Listings, Depends(_listings)]
 ShopsDep = Annotated[Shops, Depends(_shops)]
+BinsDep = Annotated[Bins, Depends(_bins)]

@@ -8,8 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from commerce.api import views
-from commerce.api.deps import PointsDep
+from commerce.api.deps import BinsDep, PointsDep
 from commerce.api.schemas.points import (
+    BinCreate,
+    BinRead,
     BookingCreate,
     BookingRead,
     ServicePointCreate,
@@ -52,13 +54,26 @@ async def list_points(
     origin = None if lat is None or lng is None else Origin(lat, lng, radius_m)
     rows, total = await points.nearby(who, paging, origin=origin, kind=kind)
     return Page[ServicePointRead].of(
-        [views.point(n.point, n.distance_m) for n in rows], total, paging
+        [views.point(n.point, n.distance_m, n.bins) for n in rows], total, paging
     )
 
 
 @router.get("/service-points/{point_id}", response_model=ServicePointRead, summary="One point")
 async def get_point(point_id: uuid.UUID, who: CurrentCaller, points: PointsDep) -> ServicePointRead:
-    return views.point(await points.get(who, point_id))
+    near = await points.get(who, point_id)
+    return views.point(near.point, None, near.bins)
+
+
+@router.post(
+    "/service-points/{point_id}/bins",
+    status_code=201,
+    response_model=BinRead,
+    summary="Place a waste bin device beside a recycling point (staff)",
+)
+async def add_bin(
+    point_id: uuid.UUID, body: BinCreate, who: CurrentCaller, bins: BinsDep
+) -> BinRead:
+    return views.bin_(await bins.add(who, point_id, body))
 
 
 @router.post(

@@ -46,7 +46,7 @@ async def list_shops(
         bool | None, Query(description="Staff: only shops flagged (true) or not (false)")
     ] = None,
 ) -> Page[ShopRead]:
-    if (lat is None) != (lng is None):
+    if (lat is None) != (lng is None) or (radius_m is not None and lat is None):
         raise problem("commerce.location_incomplete")
     origin = None if lat is None or lng is None else Origin(lat, lng, radius_m)
     rows, total = await shops.nearby(who, paging, origin=origin, flagged=flagged)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from commerce.api.schemas import label
 from commerce.api.schemas.listings import ListingRead
 from commerce.api.schemas.merchants import MerchantRead, OpeningHours
-from commerce.api.schemas.points import BookingRead, ServicePointRead
+from commerce.api.schemas.points import BinRead, BookingRead, ServicePointRead
 from commerce.api.schemas.recycling import DropOffRead
 from commerce.api.schemas.shops import ProductRead, ShopRead
-from commerce.db.models import Booking, DropOff, Product, ServicePoint
+from commerce.db.models import Booking, DropOff, Product, RecyclingBin, ServicePoint
+from commerce.domain import bins as b_rules
 from commerce.domain import listings as l_rules
 from commerce.domain import merchants as m_rules
 from commerce.domain import points as p_rules
@@ -47,7 +48,21 @@ def merchant(shown: Shown) -> MerchantRead:
     )
 
 
-def point(p: ServicePoint, distance: float | None = None) -> ServicePointRead:
+def bin_(b: RecyclingBin) -> BinRead:
+    kind = b_rules.WASTE_TYPES.get(b.waste_type) if b.waste_type else None
+    return BinRead(
+        device_id=b.device_id,
+        label=b.label,
+        fill_level=b.fill_level,
+        fill_label=label(b_rules.fill_text(b.fill_level)),
+        waste_type_label=label(kind) if kind else None,
+        reported_at=b.reported_at,
+    )
+
+
+def point(
+    p: ServicePoint, distance: float | None = None, bins: list[RecyclingBin] | None = None
+) -> ServicePointRead:
     return ServicePointRead(
         id=p.id,
         community_id=p.community_id,
@@ -61,6 +76,7 @@ def point(p: ServicePoint, distance: float | None = None) -> ServicePointRead:
         merchant_id=p.merchant_id,
         distance_m=None if distance is None else round(distance),
         distance_label=None if distance is None else label(p_rules.distance_text(distance)),
+        bins=[bin_(b) for b in bins or []],
     )
 
 

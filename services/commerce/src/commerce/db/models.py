@@ -214,3 +214,22 @@ class Product(Base):
     available: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RecyclingBin(Base):
+    """A waste bin (device-ingestion's ``waste_bin`` device) beside a recycling point, with
+    its last fill level from telemetry."""
+
+    __tablename__ = "recycling_bins"
+    __table_args__ = (Index("ix_recycling_bins_point", "service_point_id", "device_id"),)
+    device_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    service_point_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("service_points.id", name="fk_recycling_bins_point")
+    )
+    community_id: Mapped[str] = mapped_column(Place)
+    label: Mapped[str] = mapped_column(String(50))
+    fill_level: Mapped[float | None] = mapped_column(Float)
+    waste_type: Mapped[str | None] = mapped_column(String(16))
+    reported_at: Mapped[datetime | None]
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -134,6 +134,11 @@ PROBLEMS: dict[str, tuple[int, str, str]] = {
         "只有商户本人可以管理商铺和商品",
         "Only the merchant may manage the shop and its products",
     ),
+    "commerce.bin_exists": (
+        409,
+        "这个垃圾桶设备已登记在某个回收点旁",
+        "This bin device is already placed beside a recycling point",
+    ),
 }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from commerce.usecases.bins import Bins
 from commerce.usecases.listings import Listings
 from commerce.usecases.merchants import Merchants
 from commerce.usecases.points import ServicePoints
@@ -21,6 +22,7 @@ class UseCases:
     recycling: Recycling
     listings: Listings
     shops: Shops
+    bins: Bins
 
 
-__all__ = ["Listings", "Merchants", "Recycling", "ServicePoints", "Shops", "UseCases"]
+__all__ = ["Bins", "Listings", "Merchants", "Recycling", "ServicePoints", "Shops", "UseCases"]

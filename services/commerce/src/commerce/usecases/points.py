@@ -6,17 +6,18 @@ maintenance work order from (work-orders does not consume it yet)."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 
 from commerce.api.schemas.points import BookingCreate, ServicePointCreate
 from commerce.db import queries as q
-from commerce.db.models import Booking, Merchant, ServicePoint
+from commerce.db.models import Booking, Merchant, RecyclingBin, ServicePoint
 from commerce.domain.merchants import RESIDENT_ROLES, STAFF_ROLES
 from commerce.domain.points import BOOKABLE, distance_m
 from commerce.domain.text import problem
+from commerce.usecases.bins import bins_of
 from sc_contracts.events import MerchantStatus, ServiceBookingRequestedV1, ServicePointKind
 from sc_core.auth import Caller, in_scope
 from sc_core.db.engine import Database
@@ -28,6 +29,7 @@ from sc_core.places import Places
 class Near:
     point: ServicePoint
     distance_m: float | None
+    bins: list[RecyclingBin] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -103,17 +105,19 @@ class ServicePoints:
                     query = query.where(far <= origin.radius_m)
                 query = query.order_by(far, ServicePoint.id)
             rows, total = await fetch_page(uow.session, query, paging)
+            bins = await bins_of(uow, [p.id for p in rows])
             return [
                 Near(
                     p,
                     None
                     if origin is None
                     else distance_m(origin.latitude, origin.longitude, p.latitude, p.longitude),
+                    bins[p.id],
                 )
                 for p in rows
             ], total
 
-    async def get(self, who: Caller, point_id: uuid.UUID) -> ServicePoint:
+    async def get(self, who: Caller, point_id: uuid.UUID) -> Near:
         async with self.db.uow(read_only=True) as uow:
             communities = await q.resident_communities(uow, self.places, who.principal)
             p = await uow.session.scalar(
@@ -123,7 +127,7 @@ class ServicePoints:
             )
             if p is None:
                 raise problem("commerce.point_not_found")
-            return p
+            return Near(p, None, (await bins_of(uow, [p.id]))[p.id])
 
     async def book(self, who: Caller, point_id: uuid.UUID, body: BookingCreate) -> Booking:
         households = who.principal.scope_ids("household", RESIDENT_ROLES)

@@ -24,6 +24,21 @@ class ServicePointCreate(BaseModel):
     merchant_id: uuid.UUID | None = Field(default=None, description="The verified provider")
 
 
+class BinCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    device_id: PlaceId = Field(description="The waste_bin device in device-ingestion")
+    label: Annotated[Line, Field(max_length=50)] = Field(examples=["可回收物桶"])
+
+
+class BinRead(BaseModel):
+    device_id: str
+    label: str
+    fill_level: float | None = Field(description="0..1, the last reading")
+    fill_label: Label
+    waste_type_label: Label | None
+    reported_at: datetime | None
+
+
 class ServicePointRead(BaseModel):
     id: uuid.UUID
     community_id: str
@@ -37,6 +52,9 @@ class ServicePointRead(BaseModel):
     merchant_id: uuid.UUID | None
     distance_m: int | None = Field(description="From the place asked about, if one was")
     distance_label: Label | None
+    bins: list[BinRead] = Field(
+        default=[], description="Waste bins beside a recycling point, with their fill level"
+    )
 
 
 class BookingCreate(BaseModel):
