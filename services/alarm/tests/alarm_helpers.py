@@ -46,9 +46,9 @@ def make_settings(
             "device.status.v1": f"device.status.t{suffix}",
             "workorder.events.v1": f"workorder.events.t{suffix}",
             "identity.events.v1": f"identity.events.t{suffix}",
+            "alarm.events.v1": f"alarm.events.t{suffix}",
+            "notification.requests.v1": f"notification.requests.t{suffix}",
         },
-        "alarm_topic": f"alarm.events.t{suffix}",
-        "notification_topic": f"notification.requests.t{suffix}",
         "audit_topic": f"audit.records.t{suffix}",
         "outbox_poll_interval_ms": 50,
         "timer_sweep_s": 0.3,
@@ -67,8 +67,8 @@ async def create_topics(settings: Settings) -> None:
         settings.topic("device.status.v1"),
         settings.topic("workorder.events.v1"),
         settings.topic("identity.events.v1"),
-        settings.alarm_topic,
-        settings.notification_topic,
+        settings.topic("alarm.events.v1"),
+        settings.topic("notification.requests.v1"),
         settings.audit_topic,
     ):
         await create_topic(settings.kafka_bootstrap_servers, topic, partitions=3)

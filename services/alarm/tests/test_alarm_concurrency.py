@@ -57,7 +57,9 @@ async def test_two_consumers_one_burst_one_alarm_per_cause(
         ids = {a["id"] for a in await rival.alarms(community)}
         raised = [
             e
-            for e in await harness.published(settings.alarm_topic, "community.alarm.raised.v1")
+            for e in await harness.published(
+                settings.topic("alarm.events.v1"), "community.alarm.raised.v1"
+            )
             if e["alarm_id"] in ids
         ]
         assert len(raised) == len(names)  # one raised event per alarm, not per replica
@@ -78,7 +80,7 @@ async def test_racing_transactions_meet_in_the_index(harness: Harness, community
                 at=datetime.now(UTC),
                 title="smoke",
             )
-            raised = await lifecycle.raise_alarm(uow, cause, harness.settings.alarm_topic)
+            raised = await lifecycle.raise_alarm(uow, cause)
             await uow.commit()
             return raised.created
 

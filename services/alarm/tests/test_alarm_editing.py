@@ -179,7 +179,11 @@ async def test_deleting_a_rule_clears_its_active_alarms(
     assert detail["status"] == "cleared_unack"
     cleared = [x for x in detail["history"] if x["action"] == "cleared"]
     assert cleared[0]["detail"]["reason"] == "rule_deleted"
-    events = [e for e in await h.published(h.settings.alarm_topic) if e["alarm_id"] == alarm["id"]]
+    events = [
+        e
+        for e in await h.published(h.settings.topic("alarm.events.v1"))
+        if e["alarm_id"] == alarm["id"]
+    ]
     assert [e["status"] for e in events] == ["active_unack", "cleared_unack"]
     # a reading after the deletion raises nothing
     await devices.reading(device, "environment_sensor", {"temperature": 60})

@@ -136,7 +136,7 @@ async def test_shelters_supplies_and_warnings(harness: Harness, community: str) 
     )
     requests = [
         e
-        for e in await h.published(h.settings.notification_topic)
+        for e in await h.published(h.settings.topic("notification.requests.v1"))
         if e["request_id"] == f"warning:{warning['id']}"
     ]
     assert len(requests) == 1

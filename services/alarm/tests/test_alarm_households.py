@@ -15,7 +15,7 @@ REQUESTED = "community.notification.requested.v1"
 
 
 async def requests_for(h: Harness, alarm_id: str) -> dict[str, dict[str, Any]]:
-    events = await h.published(h.settings.notification_topic, REQUESTED)
+    events = await h.published(h.settings.topic("notification.requests.v1"), REQUESTED)
     return {e["request_id"]: e for e in events if e.get("correlation_id") == alarm_id}
 
 

@@ -51,7 +51,7 @@ async def test_ack_assign_comment_clear(harness: Harness, community: str) -> Non
     # a new alarm of the same cause may be raised once the old one is cleared
     third = (await manual(h, staff, community_id=community, building_id="b-1")).json()
     assert third["id"] != alarm["id"] and third["count"] == 1
-    events = await h.published(h.settings.alarm_topic)
+    events = await h.published(h.settings.topic("alarm.events.v1"))
     steps = [e["status"] for e in events if e["alarm_id"] == alarm["id"]]
     assert steps == ["active_unack", "active_ack", "cleared_ack"]
     # the person who cleared it said it was a false alarm (误报): evaluation counts it
@@ -59,7 +59,7 @@ async def test_ack_assign_comment_clear(harness: Harness, community: str) -> Non
     assert cleared[0]["false_alarm"] is True
     told = {
         e["request_id"]: e
-        for e in await h.published(h.settings.notification_topic)
+        for e in await h.published(h.settings.topic("notification.requests.v1"))
         if e.get("correlation_id") == alarm["id"]
     }
     assert set(told) == {f"alarm:{alarm['id']}:raised", f"alarm:{alarm['id']}:cleared"}

@@ -53,8 +53,8 @@ async def snapshot(h: Harness, community: str) -> tuple[Any, ...]:
     )
     outbox = await h.sql(
         "SELECT count(*) FROM event_outbox WHERE topic IN (:a, :n)",
-        a=h.settings.alarm_topic,
-        n=h.settings.notification_topic,
+        a=h.settings.topic("alarm.events.v1"),
+        n=h.settings.topic("notification.requests.v1"),
     )
     return tuple(alarms), tuple(tuple(r) for r in states), outbox[0][0]
 
@@ -158,7 +158,7 @@ async def test_a_spike_shorter_than_a_batch_still_raises(harness: Harness, commu
     assert [(a["status"], a["count"]) for a in alarms] == [("cleared_unack", 3)]
     events = [
         e["status"]
-        for e in await h.published(h.settings.alarm_topic)
+        for e in await h.published(h.settings.topic("alarm.events.v1"))
         if e["originator_id"] == device
     ]
     assert events == ["active_unack", "cleared_unack"]
@@ -200,7 +200,7 @@ async def test_one_batch_clears_raises_and_counts_different_causes(
     )
     events = [
         (e["originator_id"], e["status"])
-        for e in await h.published(h.settings.alarm_topic)
+        for e in await h.published(h.settings.topic("alarm.events.v1"))
         if e["originator_id"] in (cooling, heating, staying)
     ]
     assert sorted(events) == sorted(

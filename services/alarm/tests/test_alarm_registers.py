@@ -212,7 +212,7 @@ async def test_an_alarm_at_a_key_place_lists_the_nearest_cameras(
     assert detail["nearest_cameras"][0]["distance_m"] < 20
     raised = [
         e
-        for e in await h.published(h.settings.alarm_topic, "community.alarm.raised.v1")
+        for e in await h.published(h.settings.topic("alarm.events.v1"), "community.alarm.raised.v1")
         if e["alarm_id"] == alarm["id"]
     ]
     assert raised[0]["actions"] == ["open_work_order", "notify"]

@@ -62,7 +62,7 @@ async def test_threshold_raises_and_clears(
     done = await raised_then_cleared(h, community, d, "overheat")
     assert done["count"] == 2  # the repeat counted on the same alarm
     assert done["id"] == alarm["id"]
-    events = await h.published(h.settings.alarm_topic)
+    events = await h.published(h.settings.topic("alarm.events.v1"))
     mine = [e for e in events if e["alarm_id"] == alarm["id"]]
     assert [e["status"] for e in mine] == ["active_unack", "cleared_unack"]
 

@@ -19,7 +19,7 @@ FLAT = ("幸福里社区 3号楼2单元502室", "Room 502, Unit 2, Building 3, �
 
 
 async def requests_for(h: Harness, alarm_id: str) -> dict[str, dict[str, Any]]:
-    events = await h.published(h.settings.notification_topic, REQUESTED)
+    events = await h.published(h.settings.topic("notification.requests.v1"), REQUESTED)
     return {e["request_id"]: e for e in events if e.get("correlation_id") == alarm_id}
 
 

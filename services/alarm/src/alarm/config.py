@@ -10,11 +10,9 @@ from sc_core.settings import ServiceSettings
 class Settings(ServiceSettings):
     service_name: str = "alarm"
 
-    # Topics in
+    # Topic in of the evaluator's batch consumer (the catalogue's; the typed subscriptions
+    # and every event published name their topics by model, TOPIC_NAMES renames them)
     telemetry_topic: str = "telemetry.readings.v1"
-    # Topics out (through the outbox)
-    alarm_topic: str = "alarm.events.v1"
-    notification_topic: str = "notification.requests.v1"
 
     # Evaluation of telemetry: one transaction per poll of up to this many readings
     evaluation_enabled: bool = True

@@ -59,8 +59,6 @@ def register(runtime: Runtime, settings: Settings, evaluator: Evaluator) -> None
         except ValueError:
             log.warning("work order %s names alarm %r: not ours", data.work_order_id, data.alarm_id)
             return
-        row = await lifecycle.clear_by_id(
-            uow, settings.alarm_topic, alarm_id, data.actor_id, f"work_order_{data.status}"
-        )
+        row = await lifecycle.clear_by_id(uow, alarm_id, data.actor_id, f"work_order_{data.status}")
         if row is not None:
             await after_cleared(uow, row, settings)

@@ -85,7 +85,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         records=records,
         emergency=Emergency(records),
         provisions=Provisions(records),
-        warnings=EmergencyWarnings(records, settings.notification_topic),
+        warnings=EmergencyWarnings(records),
         special_persons=SpecialPersons(records),
         incidents=Incidents(records),
         key_places=KeyPlaces(records),
@@ -97,7 +97,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         await index.reload(db, force=False)
 
     async def escalate() -> None:
-        await escalate_due(db, settings.notification_topic, settings.default_channels)
+        await escalate_due(db, settings.default_channels)
 
     runtime.every(settings.rules_reload_s, "alarm-rules-reload", reload_rules)
     runtime.every(settings.timer_sweep_s, "alarm-timers", evaluator.fire_due)

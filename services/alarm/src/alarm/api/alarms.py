@@ -232,7 +232,7 @@ async def ack(
 ) -> AlarmRead:
     """Staff of its place acknowledge; so do those its plan told, when the plan says."""
     await load(uow, principal, alarm_id, staff=True, follower_acks=True)
-    done = await lifecycle.acknowledge(uow, settings.alarm_topic, alarm_id, principal.subject)
+    done = await lifecycle.acknowledge(uow, alarm_id, principal.subject)
     if done is None:
         raise Problem(409, "alarm.already_acknowledged", "The alarm is already acknowledged")
     await tell_followers(uow, done, "acknowledged", settings)
@@ -253,7 +253,6 @@ async def clear(
     await load(uow, principal, alarm_id, staff=True)
     done = await lifecycle.clear_by_id(
         uow,
-        settings.alarm_topic,
         alarm_id,
         principal.subject,
         "manual",
@@ -287,8 +286,7 @@ async def assign(
             zh="处理人必须是负责该告警所在位置的工作人员",
             assignee_id=body.assignee_id,
         )
-    alarm = await uow.session.get(Alarm, alarm_id)
-    assert alarm is not None
+    alarm = await uow.session.get_one(Alarm, alarm_id)  # load found it: it exists
     alarm.assignee_id = body.assignee_id
     await lifecycle.history(uow, alarm_id, "assigned", principal.subject, assignee=body.assignee_id)
     await uow.session.flush()

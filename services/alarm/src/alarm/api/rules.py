@@ -213,9 +213,7 @@ async def delete_rule(
     told of them are told they are cleared; its evaluation state goes."""
     rule = await load(uow, principal, rule_id)
     ensure_place(principal, rule.community_id, rule.building_id, allowed=RULE_WRITERS)
-    for alarm in await lifecycle.clear_by_rule(
-        uow, settings.alarm_topic, rule.id, principal.subject, "rule_deleted"
-    ):
+    for alarm in await lifecycle.clear_by_rule(uow, rule.id, principal.subject, "rule_deleted"):
         await after_cleared(uow, alarm, settings)
     await uow.session.execute(delete(RuleState).where(RuleState.rule_id == rule.id))
     rule.enabled = False

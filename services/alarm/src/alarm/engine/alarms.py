@@ -1,6 +1,7 @@
 """Alarm lifecycle against the database: raise (one active per cause, enforced by the
 partial unique index and ``INSERT ... ON CONFLICT``), acknowledge, clear, history, and the
-alarm events through the outbox in the same transaction."""
+alarm events (contract models, to their catalogue topic) through the unit of work's outbox
+in the same transaction."""
 
 from __future__ import annotations
 
@@ -16,20 +17,15 @@ from alarm.db.models import Alarm, AlarmHistory
 from alarm.domain.lifecycle import ACTIVE
 from alarm.domain.rules import SEVERITY_RANK
 from alarm.engine.bulk import as_arrays, unnest_insert, unnest_upsert
+from sc_contracts.events import EventData
 from sc_contracts.events.alarm import (
     AlarmAcknowledgedV1,
     AlarmClearedV1,
     AlarmRaisedV1,
     AlarmStateV1,
 )
-from sc_core.bus.cloudevents import CloudEvent
-from sc_core.bus.outbox import outbox_row
-from sc_core.db.uow import UnitOfWork
+from sc_core.db.uow import Outgoing, UnitOfWork
 
-RAISED = "community.alarm.raised.v1"
-ACKNOWLEDGED = "community.alarm.acknowledged.v1"
-CLEARED = "community.alarm.cleared.v1"
-SOURCE = "/services/alarm"
 ALARM_COLUMNS = [c for c in Alarm.__table__.columns]
 
 
@@ -71,15 +67,16 @@ class Raised:
 class Writes:
     """Outbox events and history rows of one transaction, written in bulk (one INSERT
     each) when flushed: a batch of readings that raises a hundred alarms costs two
-    statements for them, not two hundred."""
+    statements for them, not two hundred. The unit of work makes each event
+    (``uow.outgoing``) and is told of the rows written (``uow.wrote``)."""
 
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
-        self.events: list[tuple[str, CloudEvent, str]] = []
+        self.events: list[Outgoing] = []
         self.notes: list[dict[str, Any]] = []
 
-    def publish(self, topic: str, event: CloudEvent, key: str) -> None:
-        self.events.append((topic, event, key))
+    def publish(self, data: EventData, key: str) -> None:
+        self.events.append(self.uow.outgoing(data, key=key))
 
     def note(self, alarm_id: uuid.UUID, action: str, actor_id: str | None, **detail: Any) -> None:
         self.notes.append(
@@ -103,11 +100,11 @@ class Writes:
         if notes:
             params.update(as_arrays(AlarmHistory.__table__, HISTORY_COLUMNS, notes, "h_"))
         if events:
-            rows = [outbox_row(t, e, key=k) for t, e, k in events]
+            rows = [item.row() for item in events]
             params.update(as_arrays(self.uow.tables.outbox, OUTBOX_COLUMNS, rows, "o_"))
         statement = HISTORY_AND_OUTBOX if notes and events else HISTORY if notes else OUTBOX
         await self.uow.session.execute(statement, params)
-        self.uow.published.extend(e for _, e, _ in events)
+        self.uow.wrote(events)
 
 
 def _scalar(value: Any) -> bool | int | float | str:
@@ -143,26 +140,14 @@ def state_of(
     )
 
 
-def event_of(
-    topic: str, row: Any, event_type: str, actor_id: str | None = None, **extra: Any
-) -> CloudEvent:
-    model = {RAISED: AlarmRaisedV1, ACKNOWLEDGED: AlarmAcknowledgedV1, CLEARED: AlarmClearedV1}[
-        event_type
-    ]
-    return CloudEvent.create(
-        event_type, SOURCE, state_of(row, model, actor_id, **extra), subject=str(row.id)
-    )
-
-
 async def publish(
     uow: UnitOfWork,
-    topic: str,
     row: Any,
-    event_type: str,
+    event: type[AlarmStateV1],
     actor_id: str | None = None,
     **extra: Any,
 ) -> None:
-    await uow.publish(topic, event_of(topic, row, event_type, actor_id, **extra), key=str(row.id))
+    await uow.publish(state_of(row, event, actor_id, **extra), key=str(row.id))
 
 
 async def history(
@@ -257,9 +242,7 @@ def fold(causes: list[Cause]) -> list[Cause]:
     return list(folded.values())
 
 
-async def raise_many(
-    uow: UnitOfWork, causes: list[Cause], topic: str, writes: Writes
-) -> list[Raised]:
+async def raise_many(uow: UnitOfWork, causes: list[Cause], writes: Writes) -> list[Raised]:
     """Create the alarms, or count repeats of the active ones, in ONE statement: two
     consumers racing on the same cause meet in the partial unique index, not in Python.
     The causes must be distinct (originator, type); the evaluator folds them."""
@@ -270,10 +253,10 @@ async def raise_many(
     result = await uow.session.execute(
         UPSERT, as_arrays(Alarm.__table__, ALARM_INSERT_COLUMNS, values)
     )
-    return _raised(result.all(), causes, topic, writes)
+    return _raised(result.all(), causes, writes)
 
 
-def _raised(rows: Any, causes: list[Cause], topic: str, writes: Writes) -> list[Raised]:
+def _raised(rows: Any, causes: list[Cause], writes: Writes) -> list[Raised]:
     """History and events of upserted alarms: a new one is raised, a repeat that changed
     the severity is raised again, a plain repeat only counts."""
     out = []
@@ -284,25 +267,24 @@ def _raised(rows: Any, causes: list[Cause], topic: str, writes: Writes) -> list[
         if created:
             actor = cause.created_by if cause else None
             writes.note(row.id, "raised", actor, severity=row.severity)
-            writes.publish(topic, event_of(topic, row, RAISED), str(row.id))
+            writes.publish(state_of(row, AlarmRaisedV1), str(row.id))
         elif row.severity_bumped:
             writes.note(row.id, "severity_changed", None, severity=row.severity)
-            writes.publish(topic, event_of(topic, row, RAISED), str(row.id))
+            writes.publish(state_of(row, AlarmRaisedV1), str(row.id))
         out.append(Raised(row, created, bool(row.severity_bumped) and not created))
     return out
 
 
-async def raise_alarm(uow: UnitOfWork, cause: Cause, topic: str) -> Raised:
+async def raise_alarm(uow: UnitOfWork, cause: Cause) -> Raised:
     """One cause (manual alarms, tests): :func:`raise_many` of one."""
     writes = Writes(uow)
-    (raised,) = await raise_many(uow, [cause], topic, writes)
+    (raised,) = await raise_many(uow, [cause], writes)
     await writes.flush()
     return raised
 
 
 async def clear_many(
     uow: UnitOfWork,
-    topic: str,
     causes: list[tuple[str, str, str]],
     at: datetime,
     reason: str,
@@ -312,7 +294,7 @@ async def clear_many(
     if not causes:
         return []
     rows = list((await uow.session.execute(CLEAR_CAUSES, _clear_params(causes, at))).all())
-    return _cleared(rows, topic, reason, writes)
+    return _cleared(rows, reason, writes)
 
 
 def _clear_params(causes: list[tuple[str, str, str]], at: datetime, prefix: str = "") -> Any:
@@ -325,16 +307,15 @@ def _clear_params(causes: list[tuple[str, str, str]], at: datetime, prefix: str 
     }
 
 
-def _cleared(rows: list[Any], topic: str, reason: str, writes: Writes) -> list[Any]:
+def _cleared(rows: list[Any], reason: str, writes: Writes) -> list[Any]:
     for row in rows:
         writes.note(row.id, "cleared", None, reason=reason)
-        writes.publish(topic, event_of(topic, row, CLEARED), str(row.id))
+        writes.publish(state_of(row, AlarmClearedV1), str(row.id))
     return rows
 
 
 async def raise_and_clear(
     uow: UnitOfWork,
-    topic: str,
     causes: list[Cause],
     clears: list[tuple[str, str, str]],
     at: datetime,
@@ -359,8 +340,8 @@ async def raise_and_clear(
         extra_sql, extra_params = extra
         params.update(extra_params)
     rows = (await uow.session.execute(_raise_and_clear(extra_sql), params)).all()
-    raised = _raised([r for r in rows if not r.was_cleared], causes, topic, writes)
-    return raised, _cleared([r for r in rows if r.was_cleared], topic, reason, writes)
+    raised = _raised([r for r in rows if not r.was_cleared], causes, writes)
+    return raised, _cleared([r for r in rows if r.was_cleared], reason, writes)
 
 
 _COMBINED: dict[str, Any] = {}
@@ -386,7 +367,6 @@ def _raise_and_clear(extra_sql: str | None) -> Any:
 
 async def clear_cause(
     uow: UnitOfWork,
-    topic: str,
     *,
     originator_type: str,
     originator_id: str,
@@ -396,9 +376,7 @@ async def clear_cause(
 ) -> Any | None:
     """Clear the active alarm of this cause, if there is one (by its rule)."""
     writes = Writes(uow)
-    rows = await clear_many(
-        uow, topic, [(originator_type, originator_id, alarm_type)], at, reason, writes
-    )
+    rows = await clear_many(uow, [(originator_type, originator_id, alarm_type)], at, reason, writes)
     await writes.flush()
     return rows[0] if rows else None
 
@@ -433,7 +411,6 @@ def _clear_values(at: datetime, actor_id: str | None) -> dict[str, Any]:
 
 async def clear_by_id(
     uow: UnitOfWork,
-    topic: str,
     alarm_id: uuid.UUID,
     actor_id: str | None,
     reason: str,
@@ -453,12 +430,12 @@ async def clear_by_id(
     if row is not None:
         judged = {} if false_alarm is None else {"false_alarm": false_alarm}
         await history(uow, row.id, "cleared", actor_id, reason=reason, **judged)
-        await publish(uow, topic, row, CLEARED, actor_id, **judged)
+        await publish(uow, row, AlarmClearedV1, actor_id, **judged)
     return row
 
 
 async def clear_by_rule(
-    uow: UnitOfWork, topic: str, rule_id: uuid.UUID, actor_id: str | None, reason: str
+    uow: UnitOfWork, rule_id: uuid.UUID, actor_id: str | None, reason: str
 ) -> list[Any]:
     """Clear every active alarm this rule raised (the rule is deleted)."""
     table = Alarm.__table__
@@ -472,14 +449,12 @@ async def clear_by_rule(
     writes = Writes(uow)
     for row in rows:
         writes.note(row.id, "cleared", actor_id, reason=reason)
-        writes.publish(topic, event_of(topic, row, CLEARED, actor_id), str(row.id))
+        writes.publish(state_of(row, AlarmClearedV1, actor_id), str(row.id))
     await writes.flush()
     return rows
 
 
-async def acknowledge(
-    uow: UnitOfWork, topic: str, alarm_id: uuid.UUID, actor_id: str
-) -> Any | None:
+async def acknowledge(uow: UnitOfWork, alarm_id: uuid.UUID, actor_id: str) -> Any | None:
     """Acknowledge (stops escalation); None when already acknowledged."""
     table = Alarm.__table__
     stmt = (
@@ -499,7 +474,7 @@ async def acknowledge(
     row = (await uow.session.execute(stmt)).first()
     if row is not None:
         await history(uow, row.id, "acknowledged", actor_id)
-        await publish(uow, topic, row, ACKNOWLEDGED, actor_id)
+        await publish(uow, row, AlarmAcknowledgedV1, actor_id)
     return row
 
 

@@ -244,7 +244,6 @@ class Evaluator:
             ]
             states = bulk.as_arrays(RuleState.__table__, STATE_COLUMNS, rows, "s_")
         writes = lifecycle.Writes(uow)
-        topic = self.settings.alarm_topic
         await self.households(uow, [place for _, place, _, _ in out.raises.values()])
         causes = [
             self.cause(rule, device_id, place, decision, count)
@@ -264,16 +263,16 @@ class Evaluator:
         elif not out.clears_first and not raised_keys.intersection(final):
             extra = (STATE_SQL, states) if states is not None else None
             raised, gone = await lifecycle.raise_and_clear(
-                uow, topic, causes, final, now, "rule", writes, extra
+                uow, causes, final, now, "rule", writes, extra
             )
         else:
             if states is not None:
                 await uow.session.execute(STATE_UPSERT, states)
             gone = await lifecycle.clear_many(
-                uow, topic, self._causes(out.clears_first), now, "rule", writes
+                uow, self._causes(out.clears_first), now, "rule", writes
             )
-            raised = await lifecycle.raise_many(uow, causes, topic, writes)
-            gone += await lifecycle.clear_many(uow, topic, final, now, "rule", writes)
+            raised = await lifecycle.raise_many(uow, causes, writes)
+            gone += await lifecycle.clear_many(uow, final, now, "rule", writes)
         created = [r.alarm for r in raised if r.created]
         lookups = notify.Lookups(uow, self.memo)
         await after_raised_many(uow, created, self.settings, writes, lookups)
@@ -417,9 +416,7 @@ async def after_raised_many(
         return
     lookups = lookups or notify.Lookups(uow)
     decided = {
-        alarm.id: await notify.on_raised(
-            lookups, writes, alarm, settings.notification_topic, settings.default_channels
-        )
+        alarm.id: await notify.on_raised(lookups, writes, alarm, settings.default_channels)
         for alarm in alarms
     }
     await notify.store_decisions(uow, decided)
@@ -454,9 +451,7 @@ async def after_cleared_many(
 ) -> None:
     lookups = lookups or notify.Lookups(uow)
     for alarm in alarms:
-        await notify.on_cleared(
-            lookups, writes, alarm, settings.notification_topic, settings.default_channels
-        )
+        await notify.on_cleared(lookups, writes, alarm, settings.default_channels)
 
 
 async def after_cleared(uow: UnitOfWork, alarm: Any, settings: Settings) -> None:
@@ -474,5 +469,5 @@ async def after_raised(uow: UnitOfWork, alarm: Any, settings: Settings) -> None:
 async def tell_followers(uow: UnitOfWork, alarm: Any, step: str, settings: Settings) -> None:
     """An alarm acknowledged or assigned: whom its plan told hear of it."""
     writes = lifecycle.Writes(uow)
-    await notify.on_step(notify.Lookups(uow), writes, alarm, step, settings.notification_topic)
+    await notify.on_step(notify.Lookups(uow), writes, alarm, step)
     await writes.flush()

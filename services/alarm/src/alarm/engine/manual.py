@@ -23,9 +23,7 @@ from sc_core.errors import Forbidden
 from sc_core.places import HouseholdPlace
 
 
-def _known(found: HouseholdPlace | None) -> dict[str, str | None] | None:
-    if found is None:
-        return None
+def _place_of(found: HouseholdPlace) -> dict[str, str | None]:
     return {
         "community_id": found.community_id,
         "building_id": found.building_id,
@@ -38,14 +36,13 @@ async def known_place(uow: UnitOfWork, given: Place) -> dict[str, str | None] | 
     """The place the directory knows for the household given, or else for the room given
     (the household living in it, in the same community)."""
     if given.household_id:
-        return _known(await DIRECTORY.household(uow, given.household_id))
+        known = await DIRECTORY.household(uow, given.household_id)
+        return _place_of(known) if known is not None else None
     if given.room_id:
         for household in sorted(await DIRECTORY.households_in_room(uow, given.room_id)):
             found = await DIRECTORY.household(uow, household)
             if found is not None and found.community_id == given.community_id:
-                known = _known(found)
-                assert known is not None
-                return {**known, "room_id": given.room_id}
+                return {**_place_of(found), "room_id": given.room_id}
     return None
 
 
@@ -129,7 +126,7 @@ async def raise_manual(
         created_by=principal.subject,
         details={"reported_by": principal.subject},
     )
-    raised = await lifecycle.raise_alarm(uow, cause, settings.alarm_topic)
+    raised = await lifecycle.raise_alarm(uow, cause)
     if raised.created:
         await after_raised(uow, raised.alarm, settings)
     await auditor.within(

@@ -24,14 +24,12 @@ from sc_contracts.events.notification import (
     Recipients,
     RoleInScope,
 )
-from sc_core.bus.cloudevents import CloudEvent
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.places import say_both
 from sc_core.privacy.masking import mask_name
 
 log = logging.getLogger(__name__)
-REQUESTED = "community.notification.requested.v1"
 EMERGENCY_TYPES = frozenset({"emergency", "emergency_button", "fall", "sos"})
 SEVERITY_TO_NOTIFICATION = {
     "critical": "critical",
@@ -255,7 +253,7 @@ async def variables(
     }
 
 
-def request_event(
+def request_data(
     *,
     request_id: str,
     recipients: Recipients,
@@ -265,8 +263,8 @@ def request_event(
     channels: list[str],
     community_id: str | None,
     correlation_id: str | None,
-) -> CloudEvent:
-    data = NotificationRequestedV1(
+) -> NotificationRequestedV1:
+    return NotificationRequestedV1(
         request_id=request_id,
         recipients=recipients,
         template=template,
@@ -277,16 +275,14 @@ def request_event(
         community_id=community_id,
         correlation_id=correlation_id,
     )
-    return CloudEvent.create(REQUESTED, lifecycle.SOURCE, data, subject=request_id)
 
 
-async def request(uow: UnitOfWork, topic: str, **fields: Any) -> None:
-    event = request_event(**fields)
-    await uow.publish(topic, event, key=fields["request_id"])
+async def request(uow: UnitOfWork, **fields: Any) -> None:
+    await uow.publish(request_data(**fields), key=fields["request_id"])
 
 
 async def on_raised(
-    lookups: Lookups, writes: lifecycle.Writes, alarm: Any, topic: str, default_channels: list[str]
+    lookups: Lookups, writes: lifecycle.Writes, alarm: Any, default_channels: list[str]
 ) -> dict[str, Any]:
     """Tell the right people about a new alarm. Returns what to store on the alarm: the
     plan (escalation armed when it has further stages) or the special person."""
@@ -296,7 +292,7 @@ async def on_raised(
     def send(request_id: str, **fields: Any) -> None:
         fields.setdefault("community_id", alarm.community_id)
         fields.setdefault("correlation_id", str(alarm.id))
-        writes.publish(topic, request_event(request_id=request_id, **fields), request_id)
+        writes.publish(request_data(request_id=request_id, **fields), request_id)
 
     if "broadcast" in (alarm.actions or []):
         send(
@@ -370,7 +366,7 @@ async def on_raised(
 
 
 async def on_cleared(
-    lookups: Lookups, writes: lifecycle.Writes, alarm: Any, topic: str, default_channels: list[str]
+    lookups: Lookups, writes: lifecycle.Writes, alarm: Any, default_channels: list[str]
 ) -> None:
     """Tell those told of the alarm (its plan's first stage, or the special person's
     people) that it is cleared."""
@@ -402,7 +398,7 @@ async def on_cleared(
     if recipients is None:
         return
     request_id = f"alarm:{alarm.id}:cleared"
-    event = request_event(
+    event = request_data(
         request_id=request_id,
         recipients=recipients,
         template="alarm.cleared",
@@ -412,16 +408,14 @@ async def on_cleared(
         community_id=alarm.community_id,
         correlation_id=str(alarm.id),
     )
-    writes.publish(topic, event, request_id)
+    writes.publish(event, request_id)
 
 
 def _without_severity(told: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in told.items() if k != "severity"}
 
 
-async def on_step(
-    lookups: Lookups, writes: lifecycle.Writes, alarm: Any, step: str, topic: str
-) -> None:
+async def on_step(lookups: Lookups, writes: lifecycle.Writes, alarm: Any, step: str) -> None:
     """Tell whom the alarm's plan told that it was acknowledged or assigned (staff hear
     of it on their streams; the family would not otherwise)."""
     audience = Audience(
@@ -434,7 +428,7 @@ async def on_step(
     request_id = f"alarm:{alarm.id}:{step}"
     if step == "assigned":  # an alarm may be assigned more than once
         request_id += f":{uuid.uuid4().hex[:12]}"
-    event = request_event(
+    event = request_data(
         request_id=request_id,
         recipients=recipients,
         template=f"alarm.{step}",
@@ -444,7 +438,7 @@ async def on_step(
         community_id=alarm.community_id,
         correlation_id=str(alarm.id),
     )
-    writes.publish(topic, event, request_id)
+    writes.publish(event, request_id)
 
 
 async def store_decisions(uow: UnitOfWork, decided: dict[Any, dict[str, Any]]) -> None:
@@ -467,7 +461,7 @@ async def store_decisions(uow: UnitOfWork, decided: dict[Any, dict[str, Any]]) -
         await uow.session.execute(update(Alarm), rows)
 
 
-async def escalate_due(db: Database, topic: str, default_channels: list[str]) -> int:
+async def escalate_due(db: Database, default_channels: list[str]) -> int:
     """Move every unacknowledged alarm whose next stage is due to that stage."""
     done = 0
     async with db.uow() as uow:
@@ -486,11 +480,11 @@ async def escalate_due(db: Database, topic: str, default_channels: list[str]) ->
         ).all()
         for alarm in rows:
             plan = await uow.session.get(NotificationPlan, alarm.plan_id) if alarm.plan_id else None
-            stages = plan.stages if plan is not None else []
             stage = alarm.escalation_stage + 1
             alarm.next_escalation_at = None
-            if stage >= len(stages):
+            if plan is None or stage >= len(plan.stages):
                 continue
+            stages = plan.stages
             alarm.escalation_stage = stage
             if stage + 1 < len(stages):
                 delay = float(stages[stage + 1].get("after_s", 300))
@@ -498,10 +492,8 @@ async def escalate_due(db: Database, topic: str, default_channels: list[str]) ->
             audience = await stage_audience(lookups, alarm.community_id, stages[stage])
             recipients = audience.recipients(alarm.community_id)
             if recipients is not None:
-                assert plan is not None
                 await request(
                     uow,
-                    topic,
                     request_id=f"alarm:{alarm.id}:escalation:{stage}",
                     recipients=recipients,
                     template="alarm.escalated",

@@ -22,10 +22,9 @@ RESIDENT_ROLES = ("resident", "tenant", "family")
 
 
 class EmergencyWarnings:
-    def __init__(self, records: Records, notification_topic: str) -> None:
+    def __init__(self, records: Records) -> None:
         self.records = records
         self.db = records.db
-        self.notification_topic = notification_topic
 
     async def warn(self, who: Caller, body: WarningBody) -> EmergencyWarning:
         """Warn residents (every household member holding a grant in the community, or in
@@ -53,7 +52,6 @@ class EmergencyWarnings:
             uow.session.add(warning)
             await notification_request(
                 uow,
-                self.notification_topic,
                 request_id=f"warning:{warning.id}",
                 recipients=recipients,
                 template="emergency.warning",
