@@ -60,7 +60,7 @@ def register(runtime: Runtime, parts: Parts) -> None:
 
     @requests.on(REQUESTED)
     async def on_request(event: CloudEvent, uow: UnitOfWork | None) -> None:
-        assert uow is not None and runtime.auditor is not None
+        assert uow is not None
         data = validate_event_data(REQUESTED, event.data)
         assert isinstance(data, NotificationRequestedV1)
         if await accept(uow, data, settings, runtime.auditor):
@@ -105,7 +105,6 @@ def register(runtime: Runtime, parts: Parts) -> None:
 
     @results.on(DeviceCommandCompletedV1)
     async def on_command_result(event: DeviceCommandCompletedV1, uow: UnitOfWork) -> None:
-        assert runtime.auditor is not None
         await confirm(uow, settings, runtime.auditor, event)
 
 

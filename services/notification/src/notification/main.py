@@ -1,10 +1,14 @@
-"""The notification service's app: consumers, dispatcher, stream hub and routers."""
+"""The composition of notification: settings -> runtime (database, producer, relay,
+auditor: built, not connected) -> the channel adapters, the dispatcher and the stream hub
+-> the consumers -> the app with its routers. Nothing is bound later; the hub, the
+dispatcher's loop and its sweeps start with the app."""
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI
 
 from notification.api import (
@@ -18,12 +22,15 @@ from notification.api import (
     stream_tickets,
     templates,
 )
+from notification.channels import build_adapters
 from notification.config import Settings
 from notification.consumers import register
 from notification.db.models import metadata
+from notification.dispatch import Dispatcher
 from notification.hub import StreamHub
 from notification.parts import Parts
 from sc_core.service import Runtime, create_service_app
+from sc_core.streams import StreamSlots
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 ROUTERS = [
@@ -39,17 +46,33 @@ ROUTERS = [
 ]
 
 
+def build(settings: Settings) -> tuple[Runtime, Parts]:
+    """The runtime and the parts (channel adapters on one HTTP client, the dispatcher, the
+    stream hub), with the consumers and periodic jobs registered."""
+    runtime = Runtime(settings, metadata)
+    client = httpx.AsyncClient(
+        timeout=httpx.Timeout(settings.provider_timeout_seconds), follow_redirects=False
+    )
+    adapters = build_adapters(settings, client)
+    parts = Parts(
+        settings=settings,
+        hub=StreamHub(settings.database_url),
+        client=client,
+        adapters=adapters,
+        dispatcher=Dispatcher(runtime.db, settings, adapters, runtime.auditor),
+        stream_slots=StreamSlots(settings.max_streams_per_caller, code="stream.too_many_streams"),
+    )
+    register(runtime, parts)
+    return runtime, parts
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    parts = Parts(settings, StreamHub(settings.database_url))
-
-    def consumers(runtime: Runtime) -> None:
-        parts.bind(runtime)
-        register(runtime, parts)
+    runtime, parts = build(settings)
+    dispatcher = parts.dispatcher
 
     async def start(runtime: Runtime) -> None:
         await parts.hub.start()
-        dispatcher = parts.dispatcher
         runtime.tasks.append(asyncio.create_task(dispatcher.run(), name="notification-dispatch"))
         runtime.every(settings.dispatch_interval_seconds, "notification-sweep", dispatcher.sweep)
         runtime.every(3600, "notification-prune", dispatcher.prune)
@@ -61,10 +84,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = create_service_app(
         settings,
         title="notification",
-        metadata=metadata,
+        runtime=runtime,
         migrations_dir=MIGRATIONS,
         routers=ROUTERS,
-        consumers=consumers,
         on_start=[start],
         on_stop=[stop],
     )
