@@ -52,13 +52,16 @@ def make_settings(
         "kafka_enable_idempotence": idempotence,
         "jwks_url": jwks_url,
         "kafka_consumer_group": f"notification-t{suffix}",
-        "requests_topic": f"notification.requests.t{suffix}",
         "deliveries_topic": f"notification.deliveries.t{suffix}",
-        "identity_topic": f"identity.events.t{suffix}",
-        "alarm_topic": f"alarm.events.t{suffix}",
         "command_topic": f"device.commands.t{suffix}",
         "audit_topic": f"audit.records.t{suffix}",
-        "topic_names": {"device.command-results.v1": f"device.command-results.t{suffix}"},
+        # catalogue topics renamed for this test (typed subscriptions follow TOPIC_NAMES)
+        "topic_names": {
+            "notification.requests.v1": f"notification.requests.t{suffix}",
+            "identity.events.v1": f"identity.events.t{suffix}",
+            "alarm.events.v1": f"alarm.events.t{suffix}",
+            "device.command-results.v1": f"device.command-results.t{suffix}",
+        },
         "dispatch_interval_seconds": 0.2,
         "retry_base_seconds": 0.05,
         "sse_heartbeat_seconds": 1.0,
@@ -118,7 +121,10 @@ class Harness:
             changed_at=datetime.now(UTC),
         )
         await self.publish(
-            self.settings.identity_topic, "community.grant.changed.v1", data, key=account
+            self.settings.topic("identity.events.v1"),
+            "community.grant.changed.v1",
+            data,
+            key=account,
         )
 
         async def projected() -> bool:
@@ -147,7 +153,10 @@ class Harness:
             }
         )
         await self.publish(
-            self.settings.identity_topic, "community.household.changed.v1", data, key=household
+            self.settings.topic("identity.events.v1"),
+            "community.household.changed.v1",
+            data,
+            key=household,
         )
 
         async def placed() -> bool:
@@ -174,10 +183,10 @@ class Harness:
 @contextlib.asynccontextmanager
 async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterator[Harness]:
     for topic in (
-        settings.requests_topic,
+        settings.topic("notification.requests.v1"),
         settings.deliveries_topic,
-        settings.identity_topic,
-        settings.alarm_topic,
+        settings.topic("identity.events.v1"),
+        settings.topic("alarm.events.v1"),
         settings.command_topic,
         settings.audit_topic,
         settings.topic("device.command-results.v1"),

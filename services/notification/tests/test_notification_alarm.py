@@ -72,7 +72,7 @@ async def test_critical_alarm_reaches_stream_inbox_and_sms(
         request = alarm_request(alarm_id, community, staff)
         started = time.perf_counter()
         await harness.publish(
-            harness.settings.requests_topic,
+            harness.settings.topic("notification.requests.v1"),
             "community.notification.requested.v1",
             request,
             key=request.request_id,
@@ -110,14 +110,14 @@ async def test_critical_alarm_reaches_stream_inbox_and_sms(
 
     # the same request again (a redelivery with a new event id) sends nothing more
     await harness.publish(
-        harness.settings.requests_topic,
+        harness.settings.topic("notification.requests.v1"),
         "community.notification.requested.v1",
         request,
         key=request.request_id,
     )
     marker = alarm_request(f"b-{staff}", community, staff)  # processed after the duplicate
     await harness.publish(
-        harness.settings.requests_topic,
+        harness.settings.topic("notification.requests.v1"),
         "community.notification.requested.v1",
         marker,
         key=request.request_id,
@@ -175,7 +175,9 @@ async def test_staff_stream_carries_the_alarm_feed_of_their_scope(
             event = CloudEvent.create(
                 "community.alarm.raised.v1", "/tests", raised(alarm_id, where, building)
             )
-            await harness.publish_event(harness.settings.alarm_topic, event, key=alarm_id)
+            await harness.publish_event(
+                harness.settings.topic("alarm.events.v1"), event, key=alarm_id
+            )
         alarms = await staff_stream.wait("alarm", 2)
         [in_building] = await building_stream.wait("alarm", 1)
         await wait_for(lambda: _after(0.5), what="stragglers")
@@ -223,7 +225,9 @@ async def test_event_source_opens_the_stream_with_a_single_use_ticket(
         event = CloudEvent.create(
             "community.alarm.raised.v1", "/tests", raised(f"t-{user}", community, None)
         )
-        await harness.publish_event(harness.settings.alarm_topic, event, key=f"t-{user}")
+        await harness.publish_event(
+            harness.settings.topic("alarm.events.v1"), event, key=f"t-{user}"
+        )
         [alarm] = await stream.wait("alarm", 1)  # the ticket carried the staff member's scope
     assert alarm.data["alarm_id"] == f"t-{user}"
     sse = {"Accept": "text/event-stream"}
@@ -310,7 +314,7 @@ async def test_grid_worker_sees_alarms_of_the_buildings_in_their_grid(
         changed_at=datetime.now(UTC),
     )
     await harness.publish(
-        harness.settings.identity_topic,
+        harness.settings.topic("identity.events.v1"),
         "community.household.changed.v1",
         household,
         key=household.aggregate_id,
@@ -329,7 +333,9 @@ async def test_grid_worker_sees_alarms_of_the_buildings_in_their_grid(
             event = CloudEvent.create(
                 "community.alarm.raised.v1", "/tests", raised(alarm_id, community, where)
             )
-            await harness.publish_event(harness.settings.alarm_topic, event, key=alarm_id)
+            await harness.publish_event(
+                harness.settings.topic("alarm.events.v1"), event, key=alarm_id
+            )
         [alarm] = await stream.wait("alarm", 1)
         await _after(0.5)
     assert alarm.data["alarm_id"] == f"g-in-{user}"

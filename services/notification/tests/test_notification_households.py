@@ -42,7 +42,7 @@ async def test_resident_stream_never_carries_another_households_messages(
             for household, who in ((h1, "h1"), (h2, "h2")):
                 request = to_household(f"{user}-{who}-{n}", household, f"for {who} #{n}")
                 await harness.publish(
-                    harness.settings.requests_topic,
+                    harness.settings.topic("notification.requests.v1"),
                     "community.notification.requested.v1",
                     request,
                     key=request.request_id,
@@ -77,7 +77,7 @@ async def test_inbox_unread_first_read_all_and_resume(harness: Harness, user: st
         for n in range(3):
             request = to_household(f"{user}-m{n}", f"{user}-home", f"m{n}")
             await harness.publish(
-                harness.settings.requests_topic,
+                harness.settings.topic("notification.requests.v1"),
                 "community.notification.requested.v1",
                 request,
                 key=user,
@@ -178,7 +178,7 @@ async def test_a_role_in_a_place_reaches_every_holder_inside_it(
             community_id=community,
         )
         await harness.publish(
-            harness.settings.requests_topic,
+            harness.settings.topic("notification.requests.v1"),
             "community.notification.requested.v1",
             request,
             key=request_id,

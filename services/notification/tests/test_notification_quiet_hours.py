@@ -39,7 +39,7 @@ def notice(
 
 async def send(harness: Harness, request: NotificationRequestedV1) -> list[Any]:
     await harness.publish(
-        harness.settings.requests_topic,
+        harness.settings.topic("notification.requests.v1"),
         "community.notification.requested.v1",
         request,
         key=request.request_id,

@@ -31,7 +31,7 @@ async def test_fails_twice_then_delivers_once(harness: Harness, user: str) -> No
         community_id="c-retry",
     )
     await harness.publish(
-        harness.settings.requests_topic,
+        harness.settings.topic("notification.requests.v1"),
         "community.notification.requested.v1",
         request,
         key=request.request_id,

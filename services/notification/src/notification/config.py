@@ -15,11 +15,9 @@ SmsProviderKind = Literal["sink", "webhook", "aliyun"]
 class Settings(ServiceSettings):
     service_name: str = "notification"
 
-    # Topics (overridable so tests run on their own).
-    requests_topic: str = "notification.requests.v1"
+    # Topics this service publishes to the older way (overridable so tests run on their
+    # own); the topics it consumes are the catalogue's, by model (TOPIC_NAMES renames them)
     deliveries_topic: str = "notification.deliveries.v1"
-    identity_topic: str = "identity.events.v1"
-    alarm_topic: str = "alarm.events.v1"
     command_topic: str = "device.commands.v1"
 
     # Providers of the external channels: "sink" records what would be sent in the
