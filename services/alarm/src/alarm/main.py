@@ -42,9 +42,11 @@ from alarm.usecases import (
     EmergencyWarnings,
     Incidents,
     KeyPlaces,
+    Plans,
     Provisions,
     Records,
     Roster,
+    Rules,
     SpecialPersons,
     UseCases,
 )
@@ -90,6 +92,8 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         incidents=Incidents(records),
         key_places=KeyPlaces(records),
         roster=Roster(db),
+        rules=Rules(db, index, settings),
+        plans=Plans(records),
     )
     consumers.register(runtime, settings, evaluator)
 

@@ -30,9 +30,11 @@ from alarm.usecases import (
     EmergencyWarnings,
     Incidents,
     KeyPlaces,
+    Plans,
     Provisions,
     Records,
     Roster,
+    Rules,
     SpecialPersons,
     UseCases,
 )
@@ -107,6 +109,14 @@ async def _roster(request: Request) -> Roster:
     return usecases(request).roster
 
 
+async def _rules(request: Request) -> Rules:
+    return usecases(request).rules
+
+
+async def _plans(request: Request) -> Plans:
+    return usecases(request).plans
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 IndexDep = Annotated[RuleIndex, Depends(_index)]
 EvaluatorDep = Annotated[Evaluator, Depends(_evaluator)]
@@ -118,6 +128,8 @@ SpecialPersonsDep = Annotated[SpecialPersons, Depends(_persons)]
 IncidentsDep = Annotated[Incidents, Depends(_incidents)]
 KeyPlacesDep = Annotated[KeyPlaces, Depends(_key_places)]
 RosterDep = Annotated[Roster, Depends(_roster)]
+RulesDep = Annotated[Rules, Depends(_rules)]
+PlansDep = Annotated[Plans, Depends(_plans)]
 
 
 def roles(*names: str) -> Any:
@@ -131,6 +143,8 @@ def _callers(names: frozenset[str]) -> Any:
 # the coarse role checks (403 before any use case runs): the caller, for use cases
 StaffCaller = Annotated[Caller, _callers(STAFF)]
 EmergencyWriter = Annotated[Caller, _callers(EMERGENCY_WRITERS)]
+RuleWriter = Annotated[Caller, _callers(RULE_WRITERS)]
+PlanWriter = Annotated[Caller, _callers(PLAN_WRITERS)]
 RegisterReader = Annotated[Caller, _callers(REGISTER_READERS)]
 RegisterWriter = Annotated[Caller, _callers(REGISTER_WRITERS)]
 RosterWriter = Annotated[Caller, _callers(ROSTER_WRITERS)]
@@ -138,5 +152,3 @@ DispatchAnswerer = Annotated[Caller, _callers(DISPATCH_ANSWERERS)]
 # the principal, for the routes that still act themselves
 Staff = Annotated[Principal, roles(*STAFF)]
 AlarmReader = Annotated[Principal, roles(*ALARM_READERS)]
-RuleWriter = Annotated[Principal, roles(*RULE_WRITERS)]
-PlanWriter = Annotated[Principal, roles(*PLAN_WRITERS)]

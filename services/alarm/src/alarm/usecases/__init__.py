@@ -15,8 +15,10 @@ from alarm.usecases.emergency import Emergency
 from alarm.usecases.emergency_warnings import EmergencyWarnings
 from alarm.usecases.incidents import Incidents
 from alarm.usecases.key_places import KeyPlaces
+from alarm.usecases.plans import Plans
 from alarm.usecases.provisions import Provisions
 from alarm.usecases.records import Records
+from alarm.usecases.rules import Rules
 from alarm.usecases.special_persons import SpecialPersons
 
 
@@ -32,6 +34,8 @@ class UseCases:
     incidents: Incidents
     key_places: KeyPlaces
     roster: Roster
+    rules: Rules
+    plans: Plans
 
 
 __all__ = [
@@ -39,9 +43,11 @@ __all__ = [
     "EmergencyWarnings",
     "Incidents",
     "KeyPlaces",
+    "Plans",
     "Provisions",
     "Records",
     "Roster",
+    "Rules",
     "SpecialPersons",
     "UseCases",
 ]
