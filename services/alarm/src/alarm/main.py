@@ -38,6 +38,7 @@ from alarm.engine.evaluator import Evaluator
 from alarm.engine.index import RuleIndex
 from alarm.engine.notify import escalate_due
 from alarm.usecases import (
+    Alarms,
     Emergency,
     EmergencyWarnings,
     Incidents,
@@ -84,6 +85,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
     usecases = UseCases(
         index=index,
         evaluator=evaluator,
+        alarms=Alarms(db, settings),
         records=records,
         emergency=Emergency(records),
         provisions=Provisions(records),

@@ -26,6 +26,7 @@ from alarm.domain.access import (
 from alarm.engine.evaluator import Evaluator
 from alarm.engine.index import RuleIndex
 from alarm.usecases import (
+    Alarms,
     Emergency,
     EmergencyWarnings,
     Incidents,
@@ -39,7 +40,7 @@ from alarm.usecases import (
     UseCases,
 )
 from alarm.usecases.scope import ensure_place_in_grid, grid_for, grid_scope
-from sc_core.auth import Caller, Principal, callers, require_roles
+from sc_core.auth import Caller, callers
 
 __all__ = [
     "ALARM_READERS",
@@ -117,6 +118,10 @@ async def _plans(request: Request) -> Plans:
     return usecases(request).plans
 
 
+async def _alarms(request: Request) -> Alarms:
+    return usecases(request).alarms
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 IndexDep = Annotated[RuleIndex, Depends(_index)]
 EvaluatorDep = Annotated[Evaluator, Depends(_evaluator)]
@@ -130,10 +135,7 @@ KeyPlacesDep = Annotated[KeyPlaces, Depends(_key_places)]
 RosterDep = Annotated[Roster, Depends(_roster)]
 RulesDep = Annotated[Rules, Depends(_rules)]
 PlansDep = Annotated[Plans, Depends(_plans)]
-
-
-def roles(*names: str) -> Any:
-    return Depends(require_roles(*sorted(names)))
+AlarmsDep = Annotated[Alarms, Depends(_alarms)]
 
 
 def _callers(names: frozenset[str]) -> Any:
@@ -141,14 +143,12 @@ def _callers(names: frozenset[str]) -> Any:
 
 
 # the coarse role checks (403 before any use case runs): the caller, for use cases
-StaffCaller = Annotated[Caller, _callers(STAFF)]
+Staff = Annotated[Caller, _callers(STAFF)]
 EmergencyWriter = Annotated[Caller, _callers(EMERGENCY_WRITERS)]
+AlarmReader = Annotated[Caller, _callers(ALARM_READERS)]
 RuleWriter = Annotated[Caller, _callers(RULE_WRITERS)]
 PlanWriter = Annotated[Caller, _callers(PLAN_WRITERS)]
 RegisterReader = Annotated[Caller, _callers(REGISTER_READERS)]
 RegisterWriter = Annotated[Caller, _callers(REGISTER_WRITERS)]
 RosterWriter = Annotated[Caller, _callers(ROSTER_WRITERS)]
 DispatchAnswerer = Annotated[Caller, _callers(DISPATCH_ANSWERERS)]
-# the principal, for the routes that still act themselves
-Staff = Annotated[Principal, roles(*STAFF)]
-AlarmReader = Annotated[Principal, roles(*ALARM_READERS)]

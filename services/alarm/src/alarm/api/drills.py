@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from alarm.api.deps import EMERGENCY_WRITERS, EmergencyDep, EmergencyWriter, StaffCaller
+from alarm.api.deps import EMERGENCY_WRITERS, EmergencyDep, EmergencyWriter, Staff
 from alarm.api.editing import editable
 from alarm.api.emergency import DrillBody, DrillRead
 from alarm.db.emergency import Drill
@@ -24,7 +24,7 @@ async def record_drill(body: DrillBody, who: EmergencyWriter, emergency: Emergen
 
 @router.get("/api/v1/drills", response_model=Page[DrillRead])
 async def list_drills(
-    who: StaffCaller,
+    who: Staff,
     emergency: EmergencyDep,
     paging: Paging,
     year: int | None = None,
@@ -36,7 +36,7 @@ async def list_drills(
 
 @router.get("/api/v1/drills/compliance")
 async def drill_compliance(
-    who: StaffCaller,
+    who: Staff,
     emergency: EmergencyDep,
     year: Annotated[int, Query(ge=1900, le=2200)],
     required: Annotated[int, Query(ge=1, le=366)] = 2,

@@ -14,7 +14,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from alarm.api.deps import EMERGENCY_WRITERS, EmergencyDep, EmergencyWriter, StaffCaller
+from alarm.api.deps import EMERGENCY_WRITERS, EmergencyDep, EmergencyWriter, Staff
 from alarm.api.editing import editable
 from alarm.api.emergency import PlanBody, PlanRead, PlanType
 from alarm.db.emergency import EmergencyPlan
@@ -31,7 +31,7 @@ async def create_plan(body: PlanBody, who: EmergencyWriter, emergency: Emergency
 
 @router.get("/api/v1/emergency-plans", response_model=Page[PlanRead])
 async def search_plans(
-    who: StaffCaller,
+    who: Staff,
     emergency: EmergencyDep,
     paging: Paging,
     plan_type: PlanType | None = None,

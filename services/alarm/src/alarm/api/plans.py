@@ -7,7 +7,7 @@ from datetime import datetime
 
 from fastapi import APIRouter, Response
 
-from alarm.api.deps import PLAN_WRITERS, PlansDep, PlanWriter, StaffCaller
+from alarm.api.deps import PLAN_WRITERS, PlansDep, PlanWriter, Staff
 from alarm.api.editing import editable
 from alarm.api.schemas import PlanBody, PlanRead, ShiftBody, ShiftRead
 from alarm.db.models import DutyShift, NotificationPlan
@@ -39,7 +39,7 @@ async def update_plan(
 
 @router.get("/api/v1/notification-plans", response_model=Page[PlanRead])
 async def list_plans(
-    who: StaffCaller, plans: PlansDep, paging: Paging, community_id: str | None = None
+    who: Staff, plans: PlansDep, paging: Paging, community_id: str | None = None
 ) -> Page[PlanRead]:
     items, total = await plans.plans(who, community_id, paging)
     return Page[PlanRead].of([plan_read(p) for p in items], total, paging)
@@ -52,7 +52,7 @@ async def add_shift(body: ShiftBody, who: PlanWriter, plans: PlansDep) -> ShiftR
 
 @router.get("/api/v1/duty-roster", response_model=Page[ShiftRead])
 async def list_shifts(
-    who: StaffCaller,
+    who: Staff,
     plans: PlansDep,
     paging: Paging,
     community_id: str | None = None,

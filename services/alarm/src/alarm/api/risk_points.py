@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from alarm.api.deps import EMERGENCY_WRITERS, EmergencyDep, EmergencyWriter, StaffCaller
+from alarm.api.deps import EMERGENCY_WRITERS, EmergencyDep, EmergencyWriter, Staff
 from alarm.api.editing import editable
 from alarm.api.emergency import RiskBody, RiskRead
 from alarm.db.emergency import RiskPoint
@@ -21,7 +21,7 @@ async def add_risk(body: RiskBody, who: EmergencyWriter, emergency: EmergencyDep
 
 @router.get("/api/v1/risk-points", response_model=Page[RiskRead])
 async def risk_map(
-    who: StaffCaller, emergency: EmergencyDep, paging: Paging, community_id: str | None = None
+    who: Staff, emergency: EmergencyDep, paging: Paging, community_id: str | None = None
 ) -> Page[RiskRead]:
     items, total = await emergency.risk_map(who, community_id, paging)
     return Page[RiskRead].of([RiskRead.model_validate(p) for p in items], total, paging)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from alarm.api.deps import RulesDep, RuleWriter, StaffCaller
+from alarm.api.deps import RulesDep, RuleWriter, Staff
 from alarm.api.schemas import RuleBody, RuleCreate, RuleRead, RuleVersionRead
 from alarm.db.models import AlarmRule
 from alarm.usecases.rules import RuleSearch
@@ -27,7 +27,7 @@ async def create_rule(body: RuleCreate, who: RuleWriter, rules: RulesDep) -> Rul
 
 @router.get("", response_model=Page[RuleRead])
 async def list_rules(
-    who: StaffCaller,
+    who: Staff,
     rules: RulesDep,
     paging: Paging,
     community_id: str | None = None,
@@ -39,14 +39,12 @@ async def list_rules(
 
 
 @router.get("/{rule_id}", response_model=RuleRead)
-async def get_rule(rule_id: uuid.UUID, who: StaffCaller, rules: RulesDep) -> RuleRead:
+async def get_rule(rule_id: uuid.UUID, who: Staff, rules: RulesDep) -> RuleRead:
     return read(await rules.get(who, rule_id))
 
 
 @router.get("/{rule_id}/versions", response_model=list[RuleVersionRead])
-async def rule_versions(
-    rule_id: uuid.UUID, who: StaffCaller, rules: RulesDep
-) -> list[RuleVersionRead]:
+async def rule_versions(rule_id: uuid.UUID, who: Staff, rules: RulesDep) -> list[RuleVersionRead]:
     rows = await rules.versions(who, rule_id)
     return [RuleVersionRead.model_validate(r, from_attributes=True) for r in rows]
 

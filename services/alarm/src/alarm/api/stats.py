@@ -48,11 +48,12 @@ class AlarmStats(BaseModel):
 
 @router.get("/alarm-stats", response_model=AlarmStats)
 async def alarm_stats(
-    principal: AlarmReader,
+    who: AlarmReader,
     uow: UnitOfWorkDep,
     community_id: Annotated[str, Query(min_length=1, max_length=64)],
     since: datetime | None = None,
 ) -> AlarmStats:
+    principal = who.principal
     since = since or datetime.now(UTC) - timedelta(days=1)
     t = Alarm.__table__.c
     scope = or_(

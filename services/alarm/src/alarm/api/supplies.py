@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from alarm.api.deps import EMERGENCY_WRITERS, EmergencyWriter, ProvisionsDep, StaffCaller
+from alarm.api.deps import EMERGENCY_WRITERS, EmergencyWriter, ProvisionsDep, Staff
 from alarm.api.editing import editable
 from alarm.api.emergency import MovementBody, SupplyBody, SupplyRead
 from alarm.db.emergency import Supply
@@ -48,7 +48,7 @@ async def move_stock(
 
 @router.get("/api/v1/supplies/{supply_id}/movements")
 async def movements(
-    supply_id: uuid.UUID, who: StaffCaller, provisions: ProvisionsDep, paging: Paging
+    supply_id: uuid.UUID, who: Staff, provisions: ProvisionsDep, paging: Paging
 ) -> Page[dict[str, Any]]:
     items, total = await provisions.movements(who, supply_id, paging)
     rows = [

@@ -5,18 +5,16 @@ household id of one's own cannot carry another flat's building and room."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-
-from fastapi import Request
+from typing import Any
 
 from alarm.api.schemas import ManualAlarm
 from alarm.config import Settings
-from alarm.db.models import DIRECTORY, Alarm
+from alarm.db.models import DIRECTORY
 from alarm.domain import manual as policy
 from alarm.domain.access import HOUSEHOLD_ROLES
 from alarm.domain.manual import Place
 from alarm.engine import alarms as lifecycle
 from alarm.engine.evaluator import after_raised
-from sc_core.audit import Auditor
 from sc_core.auth import Principal, in_scope
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Forbidden
@@ -92,15 +90,15 @@ async def place_for(
 
 async def raise_manual(
     uow: UnitOfWork,
-    auditor: Auditor,
     settings: Settings,
     principal: Principal,
     body: ManualAlarm,
-    request: Request,
     staff_roles: frozenset[str],
-) -> Alarm:
+) -> tuple[Any, str]:
     """Staff raise for a place in their scope; a household member for their own household
-    (placed at its room). One active alarm per household or place and type."""
+    (placed at its room). One active alarm per household or place and type. The alarm
+    (new, or the active one counted again) and the community of the place; the caller
+    audits and commits."""
     place, _staff = await place_for(uow, principal, body, staff_roles)
     if place.household_id:
         originator_type, originator_id = "household", place.household_id
@@ -129,14 +127,4 @@ async def raise_manual(
     raised = await lifecycle.raise_alarm(uow, cause)
     if raised.created:
         await after_raised(uow, raised.alarm, settings)
-    await auditor.within(
-        uow,
-        action="alarm.raise_manual",
-        resource_type="alarm",
-        resource_id=str(raised.alarm.id),
-        principal=principal,
-        request=request,
-        community_id=place.community_id,
-    )
-    await uow.commit()
-    return raised.alarm
+    return raised.alarm, place.community_id

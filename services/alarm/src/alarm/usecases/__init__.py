@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from alarm.engine.evaluator import Evaluator
 from alarm.engine.index import RuleIndex
+from alarm.usecases.alarms import Alarms
 from alarm.usecases.departments import Roster
 from alarm.usecases.emergency import Emergency
 from alarm.usecases.emergency_warnings import EmergencyWarnings
@@ -26,6 +27,7 @@ from alarm.usecases.special_persons import SpecialPersons
 class UseCases:
     index: RuleIndex
     evaluator: Evaluator
+    alarms: Alarms
     records: Records
     emergency: Emergency
     provisions: Provisions
@@ -39,6 +41,7 @@ class UseCases:
 
 
 __all__ = [
+    "Alarms",
     "Emergency",
     "EmergencyWarnings",
     "Incidents",
