@@ -18,15 +18,11 @@ from sc_contracts.events import (
     AlarmRaisedV1,
     AlarmStateV1,
     DeviceCommandCompletedV1,
-    GrantChangedV1,
-    HouseholdChangedV1,
     NotificationRequestedV1,
-    PersonRegisteredV1,
-    ResidencyEndedV1,
-    ResidencyStartedV1,
 )
 from sc_core.bus.cloudevents import Envelope
 from sc_core.db.uow import UnitOfWork
+from sc_core.places import subscribe_places
 from sc_core.service import Runtime
 
 if TYPE_CHECKING:
@@ -52,22 +48,9 @@ def register(runtime: Runtime, parts: Parts) -> None:
             await uow.commit()
             parts.dispatcher.wake()
 
-    identity = runtime.consumer(name="identity")
-
-    @identity.on(GrantChangedV1)
-    async def on_grant(data: GrantChangedV1, uow: UnitOfWork) -> None:
-        await project_grant(uow, data)
-
-    async def on_placed(
-        data: HouseholdChangedV1 | PersonRegisteredV1 | ResidencyStartedV1 | ResidencyEndedV1,
-        uow: UnitOfWork,
-    ) -> None:
-        await DIRECTORY.on_placement(data, uow)
-
-    identity.on(PersonRegisteredV1)(on_placed)
-    identity.on(ResidencyStartedV1)(on_placed)
-    identity.on(ResidencyEndedV1)(on_placed)
-    identity.on(HouseholdChangedV1)(on_placed)
+    # identity's grants and placements keep the shared place directory (sc_core.places;
+    # the old consumer's name, so its consumer group carries on where it was)
+    subscribe_places(runtime, DIRECTORY, name="identity")
 
     alarms = runtime.consumer(name="alarm-feed", consumer_options=LOW_LATENCY)
 
@@ -84,10 +67,6 @@ def register(runtime: Runtime, parts: Parts) -> None:
     @results.on(DeviceCommandCompletedV1)
     async def on_command_result(event: DeviceCommandCompletedV1, uow: UnitOfWork) -> None:
         await confirm(uow, settings, auditor, event)
-
-
-async def project_grant(uow: UnitOfWork, data: GrantChangedV1) -> None:
-    await DIRECTORY.record_grant(uow, data)
 
 
 async def feed_alarm(uow: UnitOfWork, event: Envelope, data: AlarmStateV1) -> None:

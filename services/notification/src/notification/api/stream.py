@@ -20,11 +20,12 @@ from sqlalchemy import ColumnElement, func, or_, select
 
 from notification.api.deps import PartsDep
 from notification.api.stream_tickets import StreamPrincipal
-from notification.db.models import alarm_feed, building_grids, inbox_message
+from notification.db.models import alarm_feed, inbox_message
 from notification.domain.sse import Cursor, comment, frame
 from notification.hub import ALARM_KEY
 from notification.parts import Parts
-from sc_core.auth import Principal, scope_clause
+from notification.recipients import DIRECTORY
+from sc_core.auth import Principal
 from sc_core.errors import Problem
 from sc_core.streams import HeldStreamingResponse
 
@@ -42,16 +43,11 @@ def alarm_scope(principal: Principal, roles: list[str]) -> ColumnElement[bool] |
         return None
     a = alarm_feed.c
     staff = [*roles, "platform_admin"]
-    clause = scope_clause(
+    # the place directory's grid scope (sc_core.places): the buildings of the caller's
+    # grids count like the buildings granted
+    return DIRECTORY.scope_clause(
         principal, community_col=a.community_id, building_col=a.building_id, roles=staff
     )
-    grids = principal.scope_ids("grid", staff)
-    if grids:
-        in_grid = a.building_id.in_(
-            select(building_grids.c.building_id).where(building_grids.c.grid_id.in_(sorted(grids)))
-        )
-        clause = or_(clause, in_grid)
-    return clause
 
 
 # Rows are numbered when inserted but may commit out of order; rows this young are
