@@ -13,6 +13,7 @@ from evaluation.api import indices, kpis, reports, surveys
 from evaluation.config import Settings
 from evaluation.db.models import metadata
 from evaluation.usecases import UseCases
+from evaluation.usecases.indices import Indices
 from evaluation.usecases.kpis import Kpis
 from sc_core.privacy import configure_cipher
 from sc_core.service import Runtime, create_service_app
@@ -23,7 +24,7 @@ ROUTERS = [kpis.router, surveys.router, indices.router, reports.router]
 
 def build(settings: Settings) -> tuple[Runtime, UseCases]:
     runtime = Runtime(settings, metadata)
-    usecases = UseCases(kpis=Kpis(runtime.db))
+    usecases = UseCases(kpis=Kpis(runtime.db), indices=Indices(runtime.db, settings.index_method))
     consumers.register(runtime)
     return runtime, usecases
 

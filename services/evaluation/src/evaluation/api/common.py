@@ -8,13 +8,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from evaluation.domain.periods import Period, parse_period
 from evaluation.usecases import UseCases
 from evaluation.usecases.access import (
     MANAGER_ROLES,
     RESIDENT_ROLES,
     VIEWER_ROLES,
     ensure_viewer,
+    period_or_problem,
     problem,
 )
 from sc_core.auth import CurrentPrincipal
@@ -35,19 +35,6 @@ async def get_usecases(request: Request) -> UseCases:
 
 
 UseCasesDep = Annotated[UseCases, Depends(get_usecases)]
-
-
-def period_or_problem(key: str, locale: str) -> Period:
-    try:
-        return parse_period(key)
-    except ValueError:
-        raise problem(
-            400,
-            "evaluation.bad_period",
-            "统计周期格式不正确，应为 2026-11-03、2026-11、2026-Q4 或 2026。",
-            "The period must look like 2026-11-03, 2026-11, 2026-Q4 or 2026.",
-            locale,
-        ) from None
 
 
 __all__ = [

@@ -7,28 +7,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
-from evaluation import figures
-from evaluation.api.common import (
-    MANAGER_ROLES,
-    VIEWER_ROLES,
-    CurrentPrincipal,
-    Locale,
-    ensure_viewer,
-    period_or_problem,
-    problem,
-)
+from evaluation.api.common import CurrentPrincipal, Locale, UseCasesDep
 from evaluation.api.surveys import dimension_names
-from evaluation.db.models import IndexFigureRow
-from evaluation.domain.indices import IndexFigure, compare, explain_change
+from evaluation.domain.indices import IndexFigure, explain_change
 from evaluation.domain.kpis import KPIS
-from evaluation.domain.periods import Granularity, Period
 from evaluation.domain.report import INDEX_NAMES
-from sc_core.api import Page, Paging, UnitOfWorkDep, fetch_page
-from sc_core.auth.scope import scope_clause
+from sc_core.api import Page, Paging
 
 router = APIRouter(prefix="/api/v1/evaluation", tags=["evaluation-indices"])
 PlaceId = Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
@@ -135,37 +122,20 @@ def read_figure(f: IndexFigure, locale: str) -> FigureRead:
     )
 
 
-def _month(key: str, locale: str) -> Period:
-    p = period_or_problem(key, locale)
-    if p.granularity is not Granularity.MONTH:
-        raise problem(
-            400,
-            "evaluation.month_expected",
-            "指数按月计算，请给出月份，例如 2026-11。",
-            "Indices are computed per month: give a month such as 2026-11.",
-            locale,
-        )
-    return p
-
-
 @router.post("/indices/compute", response_model=FigureSet)
 async def compute_indices(
     body: ComputeRequest,
-    request: Request,
     principal: CurrentPrincipal,
-    uow: UnitOfWorkDep,
+    usecases: UseCasesDep,
     locale: Locale,
 ) -> FigureSet:
     """Compute (again) and publish the month's three indices of a community."""
-    ensure_viewer(principal, locale, body.community_id, roles=MANAGER_ROLES)
-    period = _month(body.period, locale)
-    version = request.app.state.settings.index_method
-    result = await figures.compute(uow, figures.method(version), body.community_id, period)
-    await uow.commit()
+    indices = usecases.indices
+    period, result = await indices.compute(principal, locale, body.community_id, body.period)
     return FigureSet(
         community_id=body.community_id,
         period=period.key,
-        method_version=version,
+        method_version=indices.version,
         figures=[read_figure(f, locale) for f in result],
     )
 
@@ -173,7 +143,7 @@ async def compute_indices(
 @router.get("/indices", response_model=Page[FigureRead])
 async def list_indices(
     principal: CurrentPrincipal,
-    uow: UnitOfWorkDep,
+    usecases: UseCasesDep,
     locale: Locale,
     paging: Paging,
     community_id: PlaceId,
@@ -182,40 +152,16 @@ async def list_indices(
 ) -> Page[FigureRead]:
     """Published figures of a community, newest month first (a trend when ``index`` is
     given)."""
-    ensure_viewer(principal, locale, community_id)
-    query = select(IndexFigureRow).where(IndexFigureRow.community_id == community_id)
-    if index is not None:
-        query = query.where(IndexFigureRow.index == index)
-    if period is not None:
-        query = query.where(IndexFigureRow.period == _month(period, locale).key)
-    query = query.order_by(
-        IndexFigureRow.community_id, IndexFigureRow.period.desc(), IndexFigureRow.id
+    found, total = await usecases.indices.published(
+        principal, locale, community_id, index, period, paging
     )
-    rows, total = await fetch_page(uow.session, query, paging)
-    return Page[FigureRead].of(
-        [read_figure(figures.figure_of(r), locale) for r in rows], total, paging
-    )
-
-
-async def _figure(
-    uow: UnitOfWorkDep, community_id: str, index: str, period: Period, version: str
-) -> IndexFigure | None:
-    row = await uow.session.scalar(
-        select(IndexFigureRow).where(
-            IndexFigureRow.community_id == community_id,
-            IndexFigureRow.index == index,
-            IndexFigureRow.period == period.key,
-            IndexFigureRow.method_version == version,
-        )
-    )
-    return figures.figure_of(row) if row is not None else None
+    return Page[FigureRead].of([read_figure(f, locale) for f in found], total, paging)
 
 
 @router.get("/indices/{index}/explain", response_model=Explanation)
 async def explain_index(
-    request: Request,
     principal: CurrentPrincipal,
-    uow: UnitOfWorkDep,
+    usecases: UseCasesDep,
     locale: Locale,
     index: Annotated[IndexCode, Path()],
     community_id: PlaceId,
@@ -223,19 +169,7 @@ async def explain_index(
 ) -> Explanation:
     """What moved the index since the month before: each leaf's change in points (they add
     up to the index's change), biggest first."""
-    ensure_viewer(principal, locale, community_id)
-    p = _month(period, locale)
-    version = request.app.state.settings.index_method
-    after = await _figure(uow, community_id, index, p, version)
-    before = await _figure(uow, community_id, index, p.previous(), version)
-    if after is None or before is None:
-        raise problem(
-            404,
-            "evaluation.figure_not_found",
-            "该月或上月的指数尚未计算。",
-            "The index of this month or of the month before has not been computed.",
-            locale,
-        )
+    p, before, after = await usecases.indices.pair(principal, locale, community_id, index, period)
     moves = explain_change(before, after)
     return Explanation(
         index=index,
@@ -259,9 +193,8 @@ async def explain_index(
 
 @router.get("/indices/{index}/comparison", response_model=Page[StandingRead])
 async def compare_communities(
-    request: Request,
     principal: CurrentPrincipal,
-    uow: UnitOfWorkDep,
+    usecases: UseCasesDep,
     locale: Locale,
     paging: Paging,
     index: Annotated[IndexCode, Path()],
@@ -269,17 +202,7 @@ async def compare_communities(
 ) -> Page[StandingRead]:
     """Every community the caller may see, ranked on one index and month (figures with
     under half their weight measured are left out)."""
-    p = _month(period, locale)
-    version = request.app.state.settings.index_method
-    rows = await uow.session.scalars(
-        select(IndexFigureRow).where(
-            IndexFigureRow.index == index,
-            IndexFigureRow.period == p.key,
-            IndexFigureRow.method_version == version,
-            scope_clause(principal, community_col=IndexFigureRow.community_id, roles=VIEWER_ROLES),
-        )
-    )
-    standings = compare([figures.figure_of(r) for r in rows])
+    standings = await usecases.indices.standings(principal, locale, index, period)
     window = standings[paging.offset : paging.offset + paging.limit]
     return Page[StandingRead].of(
         [StandingRead(**s.__dict__) for s in window], len(standings), paging

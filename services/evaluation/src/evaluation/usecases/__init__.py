@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from evaluation.usecases.indices import Indices
 from evaluation.usecases.kpis import Kpis
 
 
 @dataclass(frozen=True)
 class UseCases:
     kpis: Kpis
+    indices: Indices

@@ -3,6 +3,7 @@ scope checks (the routers share them through ``evaluation.api.common``)."""
 
 from __future__ import annotations
 
+from evaluation.domain.periods import Period, parse_period
 from sc_core.auth.principal import Principal
 from sc_core.auth.scope import in_scope
 from sc_core.errors import Problem
@@ -54,3 +55,16 @@ def ensure_viewer(
         "You may not see the evaluation figures of this place.",
         locale,
     )
+
+
+def period_or_problem(key: str, locale: str) -> Period:
+    try:
+        return parse_period(key)
+    except ValueError:
+        raise problem(
+            400,
+            "evaluation.bad_period",
+            "统计周期格式不正确，应为 2026-11-03、2026-11、2026-Q4 或 2026。",
+            "The period must look like 2026-11-03, 2026-11, 2026-Q4 or 2026.",
+            locale,
+        ) from None

@@ -1,0 +1,127 @@
+"""The three indices (获得感, 安全感, 幸福感) of a community and month: computed and
+published by managers with the method version configured, read back as trends, explained
+leaf by leaf, and compared across the communities the caller may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from evaluation import figures
+from evaluation.db.models import IndexFigureRow
+from evaluation.domain.indices import IndexFigure, Standing, compare
+from evaluation.domain.periods import Granularity, Period
+from evaluation.usecases.access import (
+    MANAGER_ROLES,
+    VIEWER_ROLES,
+    ensure_viewer,
+    period_or_problem,
+    problem,
+)
+from sc_core.api import PageParams, fetch_page
+from sc_core.auth.principal import Principal
+from sc_core.auth.scope import scope_clause
+from sc_core.db.engine import Database
+from sc_core.db.uow import UnitOfWork
+
+
+def month(key: str, locale: str) -> Period:
+    """A month's period (indices are computed per month); 400 otherwise."""
+    p = period_or_problem(key, locale)
+    if p.granularity is not Granularity.MONTH:
+        raise problem(
+            400,
+            "evaluation.month_expected",
+            "指数按月计算，请给出月份，例如 2026-11。",
+            "Indices are computed per month: give a month such as 2026-11.",
+            locale,
+        )
+    return p
+
+
+class Indices:
+    def __init__(self, db: Database, version: str) -> None:
+        self.db = db
+        self.version = version  # the index method's version (INDEX_METHOD)
+
+    async def compute(
+        self, principal: Principal, locale: str, community_id: str, period: str
+    ) -> tuple[Period, list[IndexFigure]]:
+        """Compute (again) and publish the month's three indices of a community."""
+        ensure_viewer(principal, locale, community_id, roles=MANAGER_ROLES)
+        p = month(period, locale)
+        async with self.db.uow() as uow:
+            result = await figures.compute(uow, figures.method(self.version), community_id, p)
+            await uow.commit()
+        return p, result
+
+    async def published(
+        self,
+        principal: Principal,
+        locale: str,
+        community_id: str,
+        index: str | None,
+        period: str | None,
+        paging: PageParams,
+    ) -> tuple[list[IndexFigure], int]:
+        """Published figures of a community, newest month first."""
+        ensure_viewer(principal, locale, community_id)
+        query = select(IndexFigureRow).where(IndexFigureRow.community_id == community_id)
+        if index is not None:
+            query = query.where(IndexFigureRow.index == index)
+        if period is not None:
+            query = query.where(IndexFigureRow.period == month(period, locale).key)
+        query = query.order_by(
+            IndexFigureRow.community_id, IndexFigureRow.period.desc(), IndexFigureRow.id
+        )
+        async with self.db.uow(read_only=True) as uow:
+            rows, total = await fetch_page(uow.session, query, paging)
+            return [figures.figure_of(r) for r in rows], total
+
+    async def pair(
+        self, principal: Principal, locale: str, community_id: str, index: str, period: str
+    ) -> tuple[Period, IndexFigure, IndexFigure]:
+        """The month's figure and the month before's (404 unless both were computed)."""
+        ensure_viewer(principal, locale, community_id)
+        p = month(period, locale)
+        async with self.db.uow(read_only=True) as uow:
+            after = await self._figure(uow, community_id, index, p)
+            before = await self._figure(uow, community_id, index, p.previous())
+        if after is None or before is None:
+            raise problem(
+                404,
+                "evaluation.figure_not_found",
+                "该月或上月的指数尚未计算。",
+                "The index of this month or of the month before has not been computed.",
+                locale,
+            )
+        return p, before, after
+
+    async def standings(
+        self, principal: Principal, locale: str, index: str, period: str
+    ) -> list[Standing]:
+        """Every community the caller may see, ranked on one index and month."""
+        p = month(period, locale)
+        query = select(IndexFigureRow).where(
+            IndexFigureRow.index == index,
+            IndexFigureRow.period == p.key,
+            IndexFigureRow.method_version == self.version,
+            scope_clause(principal, community_col=IndexFigureRow.community_id, roles=VIEWER_ROLES),
+        )
+        async with self.db.uow(read_only=True) as uow:
+            rows = await uow.session.scalars(query)
+            return compare([figures.figure_of(r) for r in rows])
+
+    async def _figure(
+        self, uow: UnitOfWork, community_id: str, index: str, period: Period
+    ) -> IndexFigure | None:
+        row: Any = await uow.session.scalar(
+            select(IndexFigureRow).where(
+                IndexFigureRow.community_id == community_id,
+                IndexFigureRow.index == index,
+                IndexFigureRow.period == period.key,
+                IndexFigureRow.method_version == self.version,
+            )
+        )
+        return figures.figure_of(row) if row is not None else None
