@@ -160,6 +160,14 @@ EXAMPLES: MappingProxyType[str, dict[str, Any]] = MappingProxyType(
             "changed_by": "u-0001",
             "changed_at": "2026-03-01T08:00:00+08:00",
         },
+        "community.access.revoked.v1": {
+            "aggregate_id": "u-1001",
+            "account_id": "u-1001",
+            "session_id": "5b0f8f5e-2d7c-4d33-9b8e-0b6f3c1d2a10",
+            "reason": "logout",
+            "revoked_at": "2026-03-01T08:00:00+08:00",
+            "until": "2026-03-01T08:15:00+08:00",
+        },
         "community.device.command_requested.v1": {
             "command_id": "cmd-5d1c",
             "device_id": "dev-door-0301",

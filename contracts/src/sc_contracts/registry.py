@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from sc_contracts.events import (
+    AccessRevokedV1,
     AlarmAcknowledgedV1,
     AlarmClearedV1,
     AlarmRaisedV1,
@@ -188,6 +189,12 @@ _SPECS: tuple[EventSpec, ...] = (
         "identity.events.v1",
         GrantChangedV1,
         "An account was given or lost a role over a place.",
+    ),
+    EventSpec(
+        "community.access.revoked.v1",
+        "identity.events.v1",
+        AccessRevokedV1,
+        "Access tokens of a sign-in or of an account are no longer accepted.",
     ),
     EventSpec(
         "community.device.command_requested.v1",

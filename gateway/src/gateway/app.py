@@ -28,6 +28,7 @@ from gateway.ratelimit import RateLimiter
 from gateway.routing import RouteTable, fetch_documents
 from gateway.security import DEFAULT_PUBLIC_PATHS, Gatekeeper, PublicPaths
 from sc_core.auth import JWKSVerifier
+from sc_core.auth.revocation import follow_revocations
 from sc_core.caching import NoStoreMiddleware
 from sc_core.errors import install_problem_handlers
 from sc_core.limits import RequestLimitsMiddleware
@@ -151,11 +152,16 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         state["client"] = client
         if metrics_server is not None:
             metrics_server.start()
+        revocations = None
+        if gatekeeper.verifier is not None:
+            revocations = await follow_revocations(settings, gatekeeper.verifier)
         await fetch_documents(client, settings.upstreams, table)
         refresher = asyncio.create_task(refresh_loop(client))
         try:
             yield
         finally:
+            if revocations is not None:
+                await revocations.close()
             refresher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await refresher

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -212,3 +213,56 @@ def test_settings_refuse_malformed_rings_and_production_placeholders() -> None:
         Settings(**{**production, "jwt_issuer": "smart-community-identity"}, jwt_signing_keys=ring)
     with pytest.raises(ValidationError, match="MFA_ENFORCE"):
         Settings(**production, jwt_signing_keys=ring, mfa_enforce_required_roles=False)
+
+
+async def revocations(kit: IdentityKit) -> list[dict[str, object]]:
+    """The AccessRevokedV1 events identity wrote to its outbox (what every verifier
+    follows, sc_core.auth.revocation), oldest first."""
+    rows = await kit.sql(
+        "SELECT payload FROM event_outbox WHERE topic = 'identity.events.v1' "
+        "AND headers->>'ce_type' = 'community.access.revoked.v1' ORDER BY seq"
+    )
+    return [json.loads(bytes(r[0])) for r in rows]
+
+
+async def test_logout_reuse_and_disabling_revoke_the_access_tokens_everywhere(
+    kit: IdentityKit,
+) -> None:
+    """Issue 30.7: an access token outlived the logout, the reused refresh token and the
+    disabled account by up to 15 minutes. Each now publishes which tokens are revoked: the
+    sign-in's (the tokens' ``sid``) or every one of the account's up to now."""
+    claims = lambda token: jwt.decode(token, options={"verify_signature": False})  # noqa: E731
+    before = len(await revocations(kit))
+    session = (await kit.login("volunteer")).json()
+    token = claims(session["access_token"])
+    out = await kit.client.post("/api/v1/auth/logout", headers=bearer(session["access_token"]))
+    assert out.status_code == 204
+    [logout] = (await revocations(kit))[before:]
+    assert (logout["account_id"], logout["session_id"], logout["reason"]) == (
+        token["sub"],
+        token["sid"],
+        "logout",
+    )
+    assert datetime.fromisoformat(logout["until"]) > datetime.fromtimestamp(token["exp"], UTC)
+
+    first = (await kit.login("volunteer")).json()
+    status, _ = await refresh(kit, first["refresh_token"])
+    assert status == 200
+    assert (await refresh(kit, first["refresh_token"]))[0] == 401  # reused
+    [reuse] = (await revocations(kit))[before + 1 :]
+    assert (reuse["session_id"], reuse["reason"]) == (
+        claims(first["access_token"])["sid"],
+        "refresh_reuse",
+    )
+
+    account = token["sub"]
+    done = await kit.as_(
+        "platform_admin", "PATCH", f"/api/v1/accounts/{account}", json={"status": "disabled"}
+    )
+    assert done.status_code == 200, done.text
+    [disabled] = (await revocations(kit))[before + 2 :]
+    assert (disabled["account_id"], disabled["session_id"], disabled["reason"]) == (
+        account,
+        None,
+        "account_disabled",
+    )

@@ -55,6 +55,7 @@ from sc_contracts.events.gov import (
     WelfareChangedV1,
 )
 from sc_contracts.events.identity import (
+    AccessRevokedV1,
     GrantChange,
     GrantChangedV1,
     HouseholdChange,
@@ -85,6 +86,7 @@ from sc_contracts.events.workorder import (
 )
 
 __all__ = [
+    "AccessRevokedV1",
     "ActivityChangedV1",
     "ActorType",
     "AlarmAcknowledgedV1",

@@ -187,3 +187,30 @@ class GrantChangedV1(EventData):
         max_length=64, min_length=1, description="Account that made the change."
     )
     changed_at: AwareDatetime = Field(description="When the change was made.")
+
+
+class AccessRevokedV1(EventData):
+    """Access tokens identity issued are no longer to be accepted: those of one sign-in
+    (``session_id``, the refresh-token family: a logout, a reused refresh token) or every
+    one of the account issued up to ``revoked_at`` (the account disabled). Verifiers (the
+    gateway, every service) refuse them until ``until``, when the last of them expires."""
+
+    aggregate_id: str = Field(
+        max_length=64, min_length=1, description="The account id (message key)."
+    )
+    account_id: str = Field(
+        max_length=64, min_length=1, description="Account whose tokens are revoked."
+    )
+    session_id: str | None = Field(
+        default=None,
+        max_length=64,
+        description="The sign-in (refresh-token family, the tokens' sid claim); null: every "
+        "token of the account issued up to revoked_at.",
+    )
+    reason: str = Field(
+        min_length=1, max_length=32, description="logout, refresh_reuse or account_disabled."
+    )
+    revoked_at: AwareDatetime = Field(description="When access was revoked.")
+    until: AwareDatetime = Field(
+        description="When the last access token revoked expires; verifiers forget it then."
+    )

@@ -260,10 +260,13 @@ def create_service_app(
                 instrument_engine(rt.db.engine)
                 rt.instrumented = True
             await rt.relay.start()
+        revocations = None
         if settings.jwks_url:
             from sc_core.auth import JWKSVerifier
+            from sc_core.auth.revocation import follow_revocations
 
             app.state.jwks_verifier = JWKSVerifier.from_settings(settings)
+            revocations = await follow_revocations(settings, app.state.jwks_verifier)
         if consumers is not None:
             consumers(rt)
         for resource in resources:
@@ -282,6 +285,8 @@ def create_service_app(
             await rt.stop_tasks()
             for hook in on_stop:
                 await hook(rt)
+            if revocations is not None:
+                await revocations.close()
             verifier = getattr(app.state, "jwks_verifier", None)
             if verifier is not None:
                 await verifier.aclose()

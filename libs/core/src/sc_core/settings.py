@@ -131,6 +131,12 @@ class ServiceSettings(KafkaSettings):
     jwt_issuer: str = "smart-community-identity"
     jwt_audience: str = "smart-community"
     jwks_cache_seconds: int = 300
+    # Revoked access tokens (logout, a reused refresh token, a disabled account, a revoked
+    # grant) refused within seconds: identity's events on identity.events.v1, followed by
+    # every verifier (sc_core.auth.revocation, ADR 0028). The window reaches back further
+    # than the longest access token lives.
+    auth_revocation_feed: bool = True
+    auth_revocation_window_seconds: float = Field(default=3600.0, gt=0)
 
     # Privacy: field encryption keys "kid:base64key,kid:base64key"; the first encrypts,
     # every one decrypts (rotation keeps old data readable).

@@ -29,6 +29,7 @@ from identity.auth.verifier import local_verifier
 from identity.config import Settings
 from identity.consumers import register
 from identity.db.models import metadata
+from sc_core.auth.revocation import RevocationFeed, follow_revocations
 from sc_core.service import Runtime, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
@@ -56,13 +57,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     keystore = KeyStore(settings, None)
     verifier = local_verifier(keystore)
+    feeds: list[RevocationFeed] = []
 
     async def start(runtime: Runtime) -> None:
         keystore.db = runtime.db
         await keystore.ensure_key()
         await keystore.reload()
+        # revoked tokens are refused here too, as at every verifier (issue 30.7)
+        feed = await follow_revocations(settings, verifier)
+        if feed is not None:
+            feeds.append(feed)
 
     async def stop(runtime: Runtime) -> None:
+        for feed in feeds:
+            await feed.close()
         if verifier._client is not None:
             await verifier._client.aclose()
 

@@ -21,7 +21,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import jwt
@@ -29,17 +29,22 @@ import jwt
 from sc_core.auth.principal import InvalidClaims, Principal
 from sc_core.errors import Problem
 
+if TYPE_CHECKING:
+    from sc_core.auth.revocation import Revocations
+
 log = logging.getLogger(__name__)
 
 ALLOWED_ALGORITHMS: frozenset[str] = frozenset({"EdDSA", "RS256"})
 REQUIRED_CLAIMS = ("exp", "iat", "sub", "iss", "aud")
 
 
-def unauthorized(code: str, detail: str, *, error: str = "invalid_token") -> Problem:
+def unauthorized(
+    code: str, detail: str, *, error: str = "invalid_token", zh: str | None = None
+) -> Problem:
     """A 401 problem with an RFC 6750 ``WWW-Authenticate: Bearer`` challenge."""
     safe = detail.replace('"', "'")
     challenge = f'Bearer error="{error}", error_description="{safe}"'
-    return Problem(401, code, detail, headers={"WWW-Authenticate": challenge})
+    return Problem(401, code, detail, headers={"WWW-Authenticate": challenge}, zh=zh)
 
 
 def invalid_token(detail: str) -> Problem:
@@ -82,6 +87,8 @@ class JWKSVerifier:
         self.verified_cache_seconds = verified_cache_seconds
         self.verified_cache_size = verified_cache_size
         self._verified: dict[str, tuple[Principal, float]] = {}
+        # revoked tokens (sc_core.auth.revocation), consulted on every call when set
+        self.revocations: Revocations | None = None
 
     @classmethod
     def from_settings(cls, settings: Any, **kwargs: Any) -> JWKSVerifier:
@@ -112,6 +119,8 @@ class JWKSVerifier:
         known = self._verified.get(token)
         if known is not None:
             if known[1] > now and not self._stale(now):
+                if self.revocations is not None:
+                    self.revocations.check(known[0])
                 return known[0]
             del self._verified[token]
         claims = await self.verify_claims(token)
@@ -119,6 +128,8 @@ class JWKSVerifier:
             principal = Principal.from_claims(claims)
         except InvalidClaims as exc:
             raise invalid_token(str(exc)) from exc
+        if self.revocations is not None:
+            self.revocations.check(principal)
         # never past the token's expiry, nor past the key set it was checked against
         lifetime = min(
             float(claims["exp"]) + self.leeway - time.time(),

@@ -75,6 +75,10 @@ class Principal:
     grants: tuple[Grant, ...] = ()
     token_id: str | None = None
     expires_at: datetime | None = field(default=None, compare=False)
+    # when the token was issued and the sign-in (refresh-token family, ``sid``) it belongs
+    # to: what a revocation names (sc_core.auth.revocation)
+    issued_at: datetime | None = field(default=None, compare=False)
+    session_id: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         implied = frozenset(g.role for g in self.grants)
@@ -156,6 +160,8 @@ class Principal:
             raise InvalidClaims("grants must be a list")
         name = claims.get("name")
         exp = claims.get("exp")
+        iat = claims.get("iat")
+        sid = claims.get("sid")
         jti = claims.get("jti")
         return cls(
             subject=subject,
@@ -165,6 +171,8 @@ class Principal:
             grants=tuple(Grant.from_claim(g) for g in grants),
             token_id=jti if isinstance(jti, str) else None,
             expires_at=datetime.fromtimestamp(exp, UTC) if isinstance(exp, int | float) else None,
+            issued_at=datetime.fromtimestamp(iat, UTC) if isinstance(iat, int | float) else None,
+            session_id=sid if isinstance(sid, str) else None,
         )
 
     def to_claims(self) -> dict[str, Any]:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import select
 
+from identity.api.deps import SettingsDep
 from identity.auth import accounts as acc
 from identity.auth import grants as grant_ops
 from identity.auth.passwords import hash_password_async, new_secret
+from identity.auth.revoked import access_revoked
 from identity.auth.schemas import (
     AccountCreate,
     AccountRead,
@@ -174,15 +177,27 @@ async def update_account(
     account_id: uuid.UUID,
     body: AccountUpdate,
     admin: Admin,
+    settings: SettingsDep,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
     request: Request,
 ) -> AccountRead:
     account = await acc.load_visible(uow, admin, account_id)
     await acc.ensure_may_manage(uow, admin, account)
+    was = account.status
     for name, value in body.model_dump(exclude_unset=True).items():
         if value is not None:
             setattr(account, name, value)
+    if was == "active" and account.status == "disabled":
+        # its access tokens are refused at every verifier within seconds (issue 30.7)
+        await access_revoked(
+            uow,
+            settings,
+            account.id,
+            session_id=None,
+            reason="account_disabled",
+            now=datetime.now(UTC),
+        )
     await _audit(uow, auditor, admin, request, "account.update", account)
     await uow.commit()
     return acc.read(account, (await acc.grants_of(uow, [account.id]))[account.id], admin)

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from identity.api.deps import KeyStoreDep, source_address
 from identity.auth import refresh
 from identity.auth.login import Authenticator, Issued
+from identity.auth.revoked import access_revoked
 from identity.auth.schemas import LogoutRequest, TokenRequest, TokenResponse
 from identity.db.auth import RefreshToken
 from identity.oidc import token as oidc_token
@@ -141,6 +142,7 @@ async def logout(
     request: Request,
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
+    keys: KeyStoreDep,
     principal: OptionalPrincipal,
     body: LogoutRequest | None = None,
 ) -> Response:
@@ -154,7 +156,12 @@ async def logout(
     else:
         raise _missing("a refresh_token or a bearer token")
     if family is not None:
-        await refresh.revoke_family(uow.session, family, datetime.now(UTC), "logout")
+        now = datetime.now(UTC)
+        await refresh.revoke_family(uow.session, family, now, "logout")
+        if owner is not None:  # its access tokens too, at every verifier (issue 30.7)
+            await access_revoked(
+                uow, keys.settings, owner, session_id=family, reason="logout", now=now
+            )
         await auditor.within(
             uow,
             action="auth.logout",

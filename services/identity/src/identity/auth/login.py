@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from identity.auth import refresh
 from identity.auth.keystore import KeyStore
 from identity.auth.passwords import verify_password_async
+from identity.auth.revoked import access_revoked
 from identity.auth.throttling import Throttle, too_many
 from identity.auth.tokens import access_claims, issue_access_token, sign
 from identity.db.auth import Account, Grant
@@ -142,6 +143,14 @@ class Authenticator:
         ttl = self.settings.refresh_token_ttl_seconds
         rotation = await refresh.rotate(uow.session, token, now, ttl)
         if rotation.reused:
+            await access_revoked(
+                uow,
+                self.settings,
+                rotation.account_id,
+                session_id=rotation.family_id,
+                reason="refresh_reuse",
+                now=now,
+            )
             await self.auditor.within(
                 uow,
                 action="auth.refresh_reuse",

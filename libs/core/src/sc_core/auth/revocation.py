@@ -1,0 +1,201 @@
+"""Revoked access tokens are refused by every verifier within seconds (issue 30.7, ADR 0028).
+
+An access token is a signed JWT that lives ``ACCESS_TOKEN_TTL_SECONDS`` (15 min); verifying
+it needs no call to identity, so a logout, a reused refresh token, a disabled account or a
+revoked grant left it working until it expired, on the gateway and every service. Now
+identity publishes each revocation on ``identity.events.v1`` and every verifier applies it:
+
+- ``AccessRevokedV1`` with a ``session_id``: the tokens of that sign-in (their ``sid``
+  claim, the refresh-token family): a logout, a reused refresh token;
+- ``AccessRevokedV1`` without one: every token of the account issued up to ``revoked_at``
+  (the account disabled);
+- ``GrantChangedV1`` revoked: the account's tokens issued up to ``changed_at`` carry the
+  grant, so they are refused (the app refreshes and gets tokens without it).
+
+:class:`Revocations` is the in-memory list a :class:`~sc_core.auth.JWKSVerifier` consults
+on every call (its cache of verified tokens included); :class:`RevocationFeed` fills it: one
+Kafka consumer per process, without a consumer group (every replica must see every
+partition), that starts ``window_seconds`` back in time (``offsets_for_times``) so a process
+that starts knows the revocations whose tokens may still be alive, then follows the topic.
+Entries are forgotten once the last token they revoke has expired. A refused token is 401
+``auth.token_revoked``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer
+
+from sc_contracts.events import AccessRevokedV1, GrantChange, GrantChangedV1
+from sc_core.auth.jwks import unauthorized
+from sc_core.auth.principal import Principal
+from sc_core.bus.cloudevents import Envelope, InvalidEvent, decode_data
+from sc_core.kafka import kafka_client_options
+from sc_core.retry import Backoff
+
+log = logging.getLogger(__name__)
+
+IDENTITY_TOPIC = "identity.events.v1"
+
+
+class Revocations:
+    """Which access tokens are revoked: by sign-in (``sid``) and by account up to a time."""
+
+    def __init__(self, window_seconds: float = 3600.0) -> None:
+        # how long after a grant's revocation its tokens may still be alive (the longest
+        # access token lifetime with leeway); AccessRevokedV1 says it itself (``until``)
+        self.window_seconds = window_seconds
+        self._sessions: dict[str, float] = {}  # sid -> until (epoch s)
+        self._accounts: dict[str, tuple[float, float]] = {}  # account -> (cut-off, until)
+        self.applied = 0
+
+    def revoke_session(self, session_id: str, until: float) -> None:
+        self._sessions[session_id] = max(until, self._sessions.get(session_id, 0.0))
+        self._applied()
+
+    def revoke_account(self, account_id: str, up_to: float, until: float) -> None:
+        cut, end = self._accounts.get(account_id, (0.0, 0.0))
+        self._accounts[account_id] = (max(cut, up_to), max(end, until))
+        self._applied()
+
+    def apply(self, event: AccessRevokedV1 | GrantChangedV1) -> None:
+        if isinstance(event, AccessRevokedV1):
+            until = event.until.timestamp()
+            if event.session_id:
+                self.revoke_session(event.session_id, until)
+            else:
+                self.revoke_account(event.account_id, event.revoked_at.timestamp(), until)
+        elif event.change == GrantChange.REVOKED:
+            at = event.changed_at.timestamp()
+            self.revoke_account(event.account_id, at, at + self.window_seconds)
+
+    def refuses(self, principal: Principal, now: float | None = None) -> bool:
+        moment = time.time() if now is None else now
+        if principal.session_id is not None:
+            until = self._sessions.get(principal.session_id)
+            if until is not None and until > moment:
+                return True
+        cut = self._accounts.get(principal.subject)
+        if cut is None or cut[1] <= moment:
+            return False
+        issued = principal.issued_at
+        # iat has whole seconds: a token of the revocation's own second is refused too
+        return issued is None or int(issued.timestamp()) <= int(cut[0])
+
+    def check(self, principal: Principal) -> None:
+        """401 ``auth.token_revoked`` when the principal's token is revoked."""
+        if self.refuses(principal):
+            raise unauthorized(
+                "auth.token_revoked",
+                "This sign-in has ended or its rights changed: sign in again or refresh",
+                zh="此次登录已结束或权限已变更，请重新登录或刷新",
+            )
+
+    def _applied(self) -> None:
+        self.applied += 1
+        if self.applied % 256 == 0:
+            self.forget_expired()
+
+    def forget_expired(self, now: float | None = None) -> None:
+        moment = time.time() if now is None else now
+        self._sessions = {k: v for k, v in self._sessions.items() if v > moment}
+        self._accounts = {k: v for k, v in self._accounts.items() if v[1] > moment}
+
+
+class RevocationFeed:
+    """Follows identity's topic into a :class:`Revocations` (a resource: ``start``,
+    ``close``). Never blocks start-up: it runs in the background and retries with
+    :class:`~sc_core.retry.Backoff` while the broker or the topic is missing."""
+
+    def __init__(self, settings: Any, revocations: Revocations) -> None:
+        self.settings = settings
+        self.revocations = revocations
+        self.topic: str = settings.topic(IDENTITY_TOPIC)
+        self._task: asyncio.Task[None] | None = None
+        self.following = asyncio.Event()  # assigned and positioned: new events apply
+
+    async def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name=f"revocations:{self.topic}")
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        backoff = Backoff(0.5, cap=30.0)
+        while True:
+            try:
+                await self._follow(backoff)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the broker or the topic is not there (yet)
+                log.warning("revocation feed on %s: %s", self.topic, exc)
+            self.following.clear()
+            await backoff.sleep()
+
+    async def _follow(self, backoff: Backoff) -> None:
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            group_id=None,
+            enable_auto_commit=False,
+            client_id=f"{self.settings.service_name}-revocations",
+            **kafka_client_options(self.settings),
+        )
+        try:
+            await consumer.start()
+            # without a group, a subscription is assigned every partition of the topic
+            consumer.subscribe([self.topic])
+            waited = Backoff(0.05, cap=1.0)
+            while not consumer.assignment():
+                await consumer.getmany(timeout_ms=100)  # drives the metadata and assignment
+                await waited.sleep()
+            tps = sorted(consumer.assignment())
+            since = int((time.time() - self.revocations.window_seconds) * 1000)
+            found = await consumer.offsets_for_times(dict.fromkeys(tps, since))
+            for tp in tps:
+                at = found.get(tp)
+                if at is None:
+                    await consumer.seek_to_end(tp)
+                else:
+                    consumer.seek(tp, at.offset)
+            for tp in tps:  # resolve the positions now: "following" means it
+                await consumer.position(tp)
+            self.following.set()
+            backoff.reset()
+            while True:
+                batch = await consumer.getmany(timeout_ms=1000, max_records=500)
+                for messages in batch.values():
+                    for message in messages:
+                        self._apply(message.headers, message.value)
+        finally:
+            await consumer.stop()
+
+    def _apply(self, headers: Any, value: bytes | None) -> None:
+        try:
+            envelope = Envelope.from_headers(headers)
+            if envelope.type == AccessRevokedV1.event_type:
+                self.revocations.apply(decode_data(value, AccessRevokedV1))
+            elif envelope.type == GrantChangedV1.event_type:
+                self.revocations.apply(decode_data(value, GrantChangedV1))
+        except InvalidEvent as exc:
+            log.warning("revocation feed: skipped an event that does not fit: %s", exc)
+
+
+async def follow_revocations(settings: Any, verifier: Any) -> RevocationFeed | None:
+    """Give ``verifier`` a :class:`Revocations` and start the feed that fills it (unless
+    ``AUTH_REVOCATION_FEED=false``); the caller closes the feed it gets back on stop."""
+    if not getattr(settings, "auth_revocation_feed", False):
+        return None
+    verifier.revocations = Revocations(settings.auth_revocation_window_seconds)
+    feed = RevocationFeed(settings, verifier.revocations)
+    await feed.start()
+    return feed
