@@ -31,6 +31,10 @@ def test_form_rules_carry_the_api_constraints() -> None:
     assert building["name"] == {**building["name"], "required": True, "maxLength": 100}
     assert building["floors"]["minimum"] == 1 and building["floors"]["maximum"] == 200
     assert building["grid_id"]["required"] is False and building["grid_id"]["nullable"] is True
+    # a model a body nests is there too: a tariff's rules (TariffWrite.rules)
+    tariff = rules["TariffRules"]
+    assert tariff["unit_minutes"]["minimum"] == 1 and tariff["unit_minutes"]["maximum"] == 1440
+    assert tariff["unit_price"]["required"] is True
 
 
 def test_console_sources_hash_changes_with_a_source(tmp_path: Path) -> None:

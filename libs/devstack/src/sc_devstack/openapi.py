@@ -111,6 +111,16 @@ def form_rules(document: dict[str, Any]) -> dict[str, Any]:
                 ref = media.get("schema", {}).get("$ref", "")
                 if ref.startswith("#/components/schemas/"):
                     names.add(ref.rsplit("/", 1)[1])
+    # and the models a body nests (a tariff's rules), so a form of nested fields checks them too
+    pending = sorted(names)
+    while pending:
+        for prop in schemas.get(pending.pop(), {}).get("properties", {}).values():
+            for branch in [prop, *prop.get("anyOf", []), prop.get("items", {})]:
+                ref = branch.get("$ref", "")
+                name = ref.rsplit("/", 1)[1] if ref.startswith("#/components/schemas/") else ""
+                if name and name not in names and schemas.get(name, {}).get("properties"):
+                    names.add(name)
+                    pending.append(name)
     rules: dict[str, Any] = {}
     for name in sorted(names):
         schema = schemas.get(name, {})

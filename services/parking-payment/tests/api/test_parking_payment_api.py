@@ -460,3 +460,123 @@ async def test_a_car_without_a_plate_scans_in_pays_in_the_app_and_leaves(
         await conn.close()
     barriers = [o["key"] for o in opened if o["key"].startswith("barrier-p-")]
     assert sorted(barriers) == ["barrier-p-entry", "barrier-p-exit"]  # the exit: once paid
+
+
+async def test_the_gate_desk_shows_the_community_s_last_day_newest_first(app_client, issuer):
+    """The gate desk (岗亭): the community's passages of the last day, newest first, with the
+    gate's name and the photo, to its parking staff only; a manager changes a tariff."""
+    client, _ = app_client
+    desk_community = "c-desk-001"
+    manager = issuer.bearer(
+        "manager-d", grants=[Grant("property_manager", "community", desk_community)]
+    )
+    staff = issuer.bearer("staff-d", grants=[Grant("property_staff", "community", desk_community)])
+    elsewhere = issuer.bearer("staff-x", grants=[Grant("property_staff", "community", COMMUNITY)])
+    resident = issuer.bearer("resident-d", grants=[Grant("resident", "household", "hh-d1")])
+    tariff = await client.post(
+        "/api/v1/parking/tariffs",
+        headers=manager,
+        json={"community_id": desk_community, "name": "临时车", "rules": {"unit_price": 200}},
+    )
+    assert tariff.status_code == 201, tariff.text
+    changed = await client.put(
+        f"/api/v1/parking/tariffs/{tariff.json()['id']}",
+        headers=manager,
+        json={
+            "community_id": desk_community,
+            "name": "临时车",
+            "rules": {"unit_price": 200, "free_minutes": 30, "cap": 1500},
+        },
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["rules"]["free_minutes"] == 30
+    assert changed.json()["summary"].startswith("30分钟内免费，每小时2.00元，每日封顶15.00元")
+    refused = await client.put(
+        f"/api/v1/parking/tariffs/{tariff.json()['id']}",
+        headers=staff,
+        json={"community_id": desk_community, "name": "x", "rules": {"unit_price": 1}},
+    )
+    assert refused.status_code == 403, refused.text
+    lot = await client.post(
+        "/api/v1/parking/lots",
+        headers=manager,
+        json={
+            "community_id": desk_community,
+            "name": "南区地库",
+            "capacity": 50,
+            "tariff_id": tariff.json()["id"],
+        },
+    )
+    assert lot.status_code == 201, lot.text
+    tokens = {}
+    for direction, name in (("entry", "南门入口"), ("exit", "南门出口")):
+        r = await client.post(
+            "/api/v1/parking/gates",
+            headers=manager,
+            json={
+                "lot_id": lot.json()["id"],
+                "name": name,
+                "direction": direction,
+                "camera_id": f"desk-cam-{direction}",
+                "barrier_device_id": f"desk-barrier-{direction}",
+            },
+        )
+        assert r.status_code == 201, r.text
+        tokens[direction] = r.json()["camera_token"]
+    gates = await client.get(
+        "/api/v1/parking/gates", headers=staff, params={"community_id": desk_community}
+    )
+    assert gates.status_code == 200, gates.text
+    assert [(g["lot_name"], g["name"], g["direction"]) for g in gates.json()] == [
+        ("南区地库", "南门入口", "entry"),
+        ("南区地库", "南门出口", "exit"),
+    ]
+    now = datetime.now(UTC)
+    jpeg = b"\xff\xd8\xff\xe0" + b"desk-photo" * 8
+    for token, camera, plate, at, picture in (
+        (tokens["entry"], "desk-cam-entry", "京D20001", now - timedelta(hours=30), False),
+        (tokens["entry"], "desk-cam-entry", "京D20002", now - timedelta(minutes=20), True),
+        (tokens["exit"], "desk-cam-exit", "京D20003", now - timedelta(minutes=5), False),
+    ):
+        read = anpr(camera, plate, at)
+        if picture:
+            result = read["AlarmInfoPlate"]["result"]["PlateResult"]
+            result["imageFile"] = base64.b64encode(jpeg).decode()
+        r = await client.post(f"/api/v1/parking/anpr/{token}/alarm-info-plate", json=read)
+        assert r.status_code == 200, r.text
+
+    r = await client.get(
+        "/api/v1/parking/desk/passages", headers=staff, params={"community_id": desk_community}
+    )
+    assert r.status_code == 200, r.text
+    page = r.json()
+    # the day-old read is not at the desk; the newest first, each at its gate
+    assert page["total"] == 2
+    seen = [(p["plate"], p["gate_name"], p["direction"], p["action"]) for p in page["items"]]
+    assert seen == [
+        ("京D20003", "南门出口", "exit", "refuse"),  # no entry record: the desk decides
+        ("京D20002", "南门入口", "entry", "pass"),
+    ]
+    assert page["items"][0]["reason"] == "no_entry_record"
+    entered = page["items"][1]
+    assert len(entered["photos"]) == 1
+    photo = await client.get(f"/api/v1/parking/passages/{entered['id']}/photos/0", headers=staff)
+    assert photo.status_code == 200, photo.text
+    assert (photo.headers["content-type"], photo.content) == ("image/jpeg", jpeg)
+    missing = await client.get(f"/api/v1/parking/passages/{entered['id']}/photos/1", headers=staff)
+    assert (missing.status_code, missing.json()["code"]) == (404, "parking.photo_not_found")
+
+    one_gate = await client.get(
+        "/api/v1/parking/desk/passages",
+        headers=staff,
+        params={"community_id": desk_community, "gate_id": gates.json()[0]["id"]},
+    )
+    assert [p["plate"] for p in one_gate.json()["items"]] == ["京D20002"]
+    # another community's staff and the residents see neither the desk nor its photos
+    for who in (elsewhere, resident):
+        r = await client.get(
+            "/api/v1/parking/desk/passages", headers=who, params={"community_id": desk_community}
+        )
+        assert r.status_code == 403, r.text
+        r = await client.get(f"/api/v1/parking/passages/{entered['id']}/photos/0", headers=who)
+        assert r.status_code == 403, r.text

@@ -150,6 +150,15 @@ class PassageRead(BaseModel):
     photos: list[str]
 
 
+class GateRead(BaseModel):
+    id: uuid.UUID
+    lot_id: uuid.UUID
+    lot_name: str
+    name: str
+    direction: str  # entry / exit
+    zone: str | None
+
+
 class SessionRead(BaseModel):
     id: uuid.UUID
     lot_id: uuid.UUID

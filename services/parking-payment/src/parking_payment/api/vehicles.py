@@ -6,12 +6,13 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query, Response
 from sqlalchemy import select
 
 from parking_payment.api import views
-from parking_payment.api.deps import Staff, Tracer, VehiclesDep
+from parking_payment.api.deps import GatesDep, Staff, Tracer, VehiclesDep
 from parking_payment.api.schemas import (
+    GateRead,
     PassageRead,
     PassGrant,
     VehicleCreate,
@@ -21,7 +22,7 @@ from parking_payment.api.schemas import (
     WatchCreate,
     WatchRead,
 )
-from parking_payment.db.parking import GateRow, VehicleRow
+from parking_payment.db.parking import GateRow, PassageRow, VehicleRow
 from sc_core.api import Page, Paging, fetch_page
 from sc_core.auth import CurrentCaller
 from sc_core.auth.scope import scope_clause
@@ -124,20 +125,74 @@ async def passages(
     )
     async with vehicles.uow() as uow:
         names = dict((await uow.session.execute(select(GateRow.id, GateRow.name))).tuples().all())
-    items = [
-        PassageRead(
-            id=r.id,
-            gate_id=r.gate_id,
-            gate_name=names.get(r.gate_id, ""),
-            direction=r.direction,
-            plate=r.plate,
-            at=r.at,
-            action=r.action,
-            action_text=_ACTION_ZH.get(r.action, ""),
-            reason=r.reason,
-            due=r.due,
-            photos=r.photos,
-        )
-        for r in rows
-    ]
+    items = [_passage_read(r, names.get(r.gate_id, "")) for r in rows]
     return Page[PassageRead].of(items, total, paging)
+
+
+def _passage_read(r: PassageRow, gate_name: str) -> PassageRead:
+    return PassageRead(
+        id=r.id,
+        gate_id=r.gate_id,
+        gate_name=gate_name,
+        direction=r.direction,
+        plate=r.plate,
+        at=r.at,
+        action=r.action,
+        action_text=_ACTION_ZH.get(r.action, ""),
+        reason=r.reason,
+        due=r.due,
+        photos=r.photos,
+    )
+
+
+@router.get(
+    "/desk/passages",
+    response_model=Page[PassageRead],
+    summary="The gate desk (岗亭): the last day's passages, newest first",
+)
+async def desk_passages(
+    who: Staff,
+    vehicles: VehiclesDep,
+    paging: Paging,
+    community_id: Annotated[str, Query(min_length=1, max_length=64)],
+    gate_id: uuid.UUID | None = None,
+) -> Page[PassageRead]:
+    rows, total = await vehicles.desk(
+        who, community_id, gate_id, limit=paging.limit, offset=paging.offset
+    )
+    return Page[PassageRead].of([_passage_read(r, name) for r, name in rows], total, paging)
+
+
+@router.get("/gates", response_model=list[GateRead], summary="The gates of a community")
+async def gates_of(
+    who: Staff,
+    vehicles: VehiclesDep,
+    community_id: Annotated[str, Query(min_length=1, max_length=64)],
+) -> list[GateRead]:
+    return [
+        GateRead(
+            id=g.id,
+            lot_id=g.lot_id,
+            lot_name=lot,
+            name=g.name,
+            direction=g.direction,
+            zone=g.zone,
+        )
+        for g, lot in await vehicles.gates_of(who, community_id)
+    ]
+
+
+@router.get(
+    "/passages/{passage_id}/photos/{n}",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}},
+    summary="A passage's photo (过车照片)",
+)
+async def passage_photo(
+    passage_id: uuid.UUID,
+    n: Annotated[int, Path(ge=0, le=9)],
+    who: Staff,
+    gates: GatesDep,
+) -> Response:
+    data, media_type = await gates.passage_photo(who, passage_id, n)
+    return Response(data, media_type=media_type, headers={"Cache-Control": "private, max-age=3600"})

@@ -60,11 +60,13 @@ from sc_contracts.events.parking import (
     ParkingPassageDecidedV1,
     ParkingSessionClosedV1,
 )
+from sc_core.auth.scope import ensure_in_scope
 from sc_core.errors import Problem
 from sc_core.places import Places
 from sc_core.privacy import get_cipher
 
 CONFIG_TTL = 30.0
+DESK_STAFF = ("property_staff", "property_manager", "community_admin")
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,6 +359,21 @@ class Gates:
                 )
             ).scalars()
             return list(rows)
+
+    async def passage_photo(self, who: Who, passage_id: uuid.UUID, n: int) -> tuple[bytes, str]:
+        """A passage's ``n``-th photo (过车照片) and its media type, to the parking staff of
+        its community (the gate desk)."""
+        async with self.uow() as uow:
+            row = await uow.session.get(PassageRow, passage_id)
+            if row is None or self.photos is None or not 0 <= n < len(row.photos or []):
+                raise not_found("parking.photo_not_found", "找不到该照片", "no such photo")
+            ensure_in_scope(who.principal, community_id=row.community_id, roles=DESK_STAFF)
+            key = row.photos[n]
+        try:
+            data = await self.photos.load(key)
+        except (OSError, PhotoRefused):
+            raise not_found("parking.photo_not_found", "找不到该照片", "no such photo") from None
+        return data, "image/png" if key.endswith(".png") else "image/jpeg"
 
     async def adjust_occupancy(self, lot_id: uuid.UUID, occupied: int) -> None:
         """Counting sensors (车位检测) or the desk set the true count."""

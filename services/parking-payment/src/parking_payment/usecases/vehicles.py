@@ -11,13 +11,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from parking_payment.db.models import DIRECTORY
 from parking_payment.db.parking import (
+    GateRow,
     LotRow,
     PassageRow,
     SessionRow,
@@ -46,6 +47,7 @@ CN = ZoneInfo("Asia/Shanghai")
 STAFF = ("property_staff", "property_manager", "community_admin")
 TRACERS = ("property_manager", "community_admin", "police")
 MAX_TRACE_DAYS = 93
+DESK_HOURS = 24  # the gate desk shows the last day's passages, never a plate's history
 
 
 def plate_index(plate: str) -> str:
@@ -288,6 +290,50 @@ class Vehicles:
             )
             await uow.commit()
             return rows, int(total or 0)
+
+    async def desk(
+        self,
+        who: Who,
+        community_id: str,
+        gate_id: uuid.UUID | None = None,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[tuple[PassageRow, str]], int]:
+        """The gate desk (岗亭): the community's passages of the last ``DESK_HOURS`` hours,
+        newest first, each with its gate's name; one gate's when ``gate_id`` is given.
+
+        What the booth sees anyway, to the community's parking staff only: no search by
+        plate and nothing older than a day, so it is not audited per refresh; a plate's
+        history stays the audited :meth:`trace`."""
+        ensure_in_scope(who.principal, community_id=community_id, roles=STAFF)
+        since = self.clock() - timedelta(hours=DESK_HOURS)
+        async with self.uow() as uow:
+            query = (
+                select(PassageRow, GateRow.name)
+                .join(GateRow, GateRow.id == PassageRow.gate_id)
+                .where(PassageRow.community_id == community_id, PassageRow.at >= since)
+                .order_by(PassageRow.at.desc(), PassageRow.seq.desc())
+            )
+            if gate_id is not None:
+                query = query.where(PassageRow.gate_id == gate_id)
+            total = await uow.session.scalar(select(func.count()).select_from(query.subquery()))
+            rows = (await uow.session.execute(query.limit(limit).offset(offset))).tuples().all()
+            return [(row, name) for row, name in rows], int(total or 0)
+
+    async def gates_of(self, who: Who, community_id: str) -> list[tuple[GateRow, str]]:
+        """The community's gates with their car park's name (the desk's gate filter)."""
+        ensure_in_scope(who.principal, community_id=community_id, roles=STAFF)
+        async with self.uow() as uow:
+            rows = (
+                await uow.session.execute(
+                    select(GateRow, LotRow.name)
+                    .join(LotRow, LotRow.id == GateRow.lot_id)
+                    .where(GateRow.community_id == community_id)
+                    .order_by(LotRow.name, GateRow.name)
+                )
+            ).tuples()
+            return [(gate, lot) for gate, lot in rows]
 
     async def find_my_car(self, who: Who) -> list[FoundCar]:
         """Where the caller's cars are parked now: lot, zone last seen, entry time."""
