@@ -81,6 +81,7 @@ export const MENU: MenuGroup[] = [
     title: "menu.parking",
     icon: "Van",
     items: [
+      { name: "parking-desk", path: "/parking/desk", title: "menu.parkingDesk", roles: PARKING_STAFF },
       { name: "parking-lots", path: "/parking/lots", title: "menu.parkingLots", roles: PARKING_STAFF },
       { name: "parking-tariffs", path: "/parking/tariffs", title: "menu.parkingTariffs", roles: PARKING_STAFF },
       { name: "vehicles", path: "/parking/vehicles", title: "menu.vehicles", roles: [...PARKING_STAFF, ...HOUSEHOLD] },

@@ -31,6 +31,7 @@ const pages: Record<string, () => Promise<unknown>> = {
   "broadcast-endpoints": () => import("@/domains/notification/EndpointsPage.vue"),
   sent: () => import("@/domains/notification/SentPage.vue"),
   audit: () => import("@/domains/audit/AuditPage.vue"),
+  "parking-desk": () => import("@/domains/parking-payment/DeskPage.vue"),
   "parking-lots": () => import("@/domains/parking-payment/LotsPage.vue"),
   "parking-tariffs": () => import("@/domains/parking-payment/TariffsPage.vue"),
   vehicles: () => import("@/domains/parking-payment/VehiclesPage.vue"),
