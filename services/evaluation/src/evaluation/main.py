@@ -15,6 +15,7 @@ from evaluation.db.models import metadata
 from evaluation.usecases import UseCases
 from evaluation.usecases.indices import Indices
 from evaluation.usecases.kpis import Kpis
+from evaluation.usecases.reports import Reports
 from sc_core.privacy import configure_cipher
 from sc_core.service import Runtime, create_service_app
 
@@ -24,7 +25,8 @@ ROUTERS = [kpis.router, surveys.router, indices.router, reports.router]
 
 def build(settings: Settings) -> tuple[Runtime, UseCases]:
     runtime = Runtime(settings, metadata)
-    usecases = UseCases(kpis=Kpis(runtime.db), indices=Indices(runtime.db, settings.index_method))
+    db, version = runtime.db, settings.index_method
+    usecases = UseCases(kpis=Kpis(db), indices=Indices(db, version), reports=Reports(db, version))
     consumers.register(runtime)
     return runtime, usecases
 

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from evaluation.usecases.indices import Indices
 from evaluation.usecases.kpis import Kpis
+from evaluation.usecases.reports import Reports
 
 
 @dataclass(frozen=True)
 class UseCases:
     kpis: Kpis
     indices: Indices
+    reports: Reports
