@@ -12,6 +12,9 @@ export const HALL_SIGNERS = ["community_admin", "gov_officer", "grid_worker", "p
 export const WELFARE_OFFICE = ["gov_officer", "community_admin", "platform_admin"];
 export const EVALUATION_READERS = ["property_staff", "property_manager", "grid_worker", "community_admin", "gov_officer", "auditor", "platform_admin"];
 export const EVALUATION_MANAGERS = ["property_manager", "community_admin", "gov_officer", "platform_admin"];
+// who verifies merchants and publishes housing listings (本社区物业、社区)
+export const MERCHANT_REVIEWERS = ["property_staff", "property_manager", "community_admin", "grid_worker", "platform_admin"];
+export const LISTING_REVIEWERS = ["property_staff", "property_manager", "community_admin", "platform_admin"];
 export const DEVICE_READERS = [...STAFF, "gov_officer", "police"];
 
 export interface MenuItem {
@@ -87,6 +90,15 @@ export const MENU: MenuGroup[] = [
       { name: "vehicles", path: "/parking/vehicles", title: "menu.vehicles", roles: [...PARKING_STAFF, ...HOUSEHOLD] },
       { name: "property-bills", path: "/payments/bills", title: "menu.propertyBills", roles: [...PARKING_STAFF, ...HOUSEHOLD] },
       { name: "payment-orders", path: "/payments/orders", title: "menu.paymentOrders", roles: PARKING_STAFF },
+    ],
+  },
+  {
+    title: "menu.commerce",
+    icon: "Shop",
+    items: [
+      { name: "merchants", path: "/commerce/merchants", title: "menu.merchants", roles: [...MERCHANT_REVIEWERS, "merchant"] },
+      { name: "listings", path: "/commerce/listings", title: "menu.listings", roles: [...STAFF, ...HOUSEHOLD] },
+      { name: "shops", path: "/commerce/shops", title: "menu.shops", roles: [...STAFF, ...HOUSEHOLD, "merchant"] },
     ],
   },
   {
