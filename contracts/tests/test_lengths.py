@@ -89,25 +89,7 @@ _NOT_YET = """
     MerchantChangedV1.community_id
     MerchantChangedV1.merchant_id
     MerchantChangedV1.name
-    NotificationDeliveredV1.community_id
-    NotificationDeliveredV1.correlation_id
-    NotificationDeliveredV1.delivery_id
     NotificationDeliveredV1.error
-    NotificationDeliveredV1.recipient_id
-    NotificationDeliveredV1.request_id
-    NotificationDeliveredV1.template
-    NotificationOpenedV1.community_id
-    NotificationOpenedV1.delivery_id
-    NotificationOpenedV1.recipient_id
-    NotificationOpenedV1.request_id
-    NotificationOpenedV1.template
-    NotificationRequestedV1.causation_id
-    NotificationRequestedV1.community_id
-    NotificationRequestedV1.correlation_id
-    NotificationRequestedV1.locale
-    NotificationRequestedV1.request_id
-    NotificationRequestedV1.source_service
-    NotificationRequestedV1.template
     ParkingPassageDecidedV1.community_id
     ParkingPassageDecidedV1.gate_id
     ParkingPassageDecidedV1.lot_id
@@ -160,9 +142,6 @@ _NOT_YET = """
     RecyclingDropOffRecordedV1.household_id
     RecyclingDropOffRecordedV1.recorded_by
     RecyclingDropOffRecordedV1.service_point_id
-    RoleInScope.role
-    RoleInScope.scope_id
-    RoleInScope.scope_type
     ServiceBookingRequestedV1.booking_id
     ServiceBookingRequestedV1.building_id
     ServiceBookingRequestedV1.community_id

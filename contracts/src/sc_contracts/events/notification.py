@@ -1,4 +1,10 @@
-"""Requests to notify people, handled by the notification service."""
+"""Requests to notify people, handled by the notification service.
+
+The lengths are what the request API (``POST /api/v1/notifications``) and the stores accept
+(issue 18): request and correlation ids 200, a template code 100, a locale 16, community
+64; a role 32, a scope type 16, a scope id 64 (identity's grants); a recipient 128 (a user
+id, or ``device:<device id>`` for a speaker).
+"""
 
 from __future__ import annotations
 
@@ -32,11 +38,13 @@ class NotificationChannel(StrEnum):
 class RoleInScope(EventData):
     """Everyone holding ``role`` within a scope, e.g. grid_worker in grid g-12."""
 
-    role: str = Field(min_length=1, description="Role name, e.g. property_manager.")
+    role: str = Field(max_length=32, min_length=1, description="Role name, e.g. property_manager.")
     scope_type: str = Field(
-        min_length=1, description="Scope kind: community, grid, building or household."
+        max_length=16,
+        min_length=1,
+        description="Scope kind: community, grid, building or household.",
     )
-    scope_id: str = Field(min_length=1, description="Id of the scope.")
+    scope_id: str = Field(max_length=64, min_length=1, description="Id of the scope.")
 
 
 class Recipients(EventData):
@@ -61,10 +69,14 @@ class NotificationRequestedV1(EventData):
     """A service asks for people to be notified. Delivered at most once per request_id."""
 
     request_id: str = Field(
-        min_length=1, description="Idempotency key: a repeated request_id is delivered once."
+        max_length=200,
+        min_length=1,
+        description="Idempotency key: a repeated request_id is delivered once.",
     )
     recipients: Recipients = Field(description="Who should be notified.")
-    template: str = Field(min_length=1, description="Template code, e.g. alarm.raised.")
+    template: str = Field(
+        max_length=100, min_length=1, description="Template code, e.g. alarm.raised."
+    )
     variables: dict[str, str] = Field(
         default_factory=dict, description="Values for the template's placeholders."
     )
@@ -72,16 +84,22 @@ class NotificationRequestedV1(EventData):
     channels: list[NotificationChannel] = Field(
         min_length=1, description="Channels to use, in order of preference."
     )
-    locale: str = Field(default="zh-CN", description="BCP 47 language tag for the template.")
-    source_service: str = Field(min_length=1, description="Service that asked.")
+    locale: str = Field(
+        max_length=16, default="zh-CN", description="BCP 47 language tag for the template."
+    )
+    source_service: str = Field(max_length=64, min_length=1, description="Service that asked.")
     community_id: str | None = Field(
-        default=None, description="Community the notification concerns, if any."
+        max_length=64, default=None, description="Community the notification concerns, if any."
     )
     correlation_id: str | None = Field(
-        default=None, description="Id tying this to a business process, e.g. the alarm id."
+        max_length=200,
+        default=None,
+        description="Id tying this to a business process, e.g. the alarm id.",
     )
     causation_id: str | None = Field(
-        default=None, description="CloudEvents id of the event that caused this request."
+        max_length=200,
+        default=None,
+        description="CloudEvents id of the event that caused this request.",
     )
 
 
@@ -97,9 +115,13 @@ class DeliveryStatus(StrEnum):
 class NotificationDeliveredV1(EventData):
     """One recipient's delivery on one channel reached a final (or held) status."""
 
-    delivery_id: str = Field(min_length=1, description="Notification service's delivery id.")
-    request_id: str = Field(min_length=1, description="The request it belongs to; message key.")
-    recipient_id: str = Field(min_length=1, description="User id of the recipient.")
+    delivery_id: str = Field(
+        max_length=64, min_length=1, description="Notification service's delivery id."
+    )
+    request_id: str = Field(
+        max_length=200, min_length=1, description="The request it belongs to; message key."
+    )
+    recipient_id: str = Field(max_length=128, min_length=1, description="User id of the recipient.")
     channel: NotificationChannel = Field(description="Channel used.")
     status: DeliveryStatus = Field(
         description="sent; failed after retries; held by quiet hours; suppressed by "
@@ -107,19 +129,25 @@ class NotificationDeliveredV1(EventData):
     )
     attempts: int = Field(ge=0, description="Attempts made with the provider.")
     error: str | None = Field(default=None, description="Last provider error, if any.")
-    template: str = Field(min_length=1, description="Template code of the request.")
+    template: str = Field(max_length=100, min_length=1, description="Template code of the request.")
     severity: NotificationSeverity = Field(description="Severity of the request.")
-    community_id: str | None = Field(default=None, description="Community, if any.")
-    correlation_id: str | None = Field(default=None, description="e.g. the alarm id.")
+    community_id: str | None = Field(max_length=64, default=None, description="Community, if any.")
+    correlation_id: str | None = Field(
+        max_length=200, default=None, description="e.g. the alarm id."
+    )
     decided_at: AwareDatetime = Field(description="When this status was reached.")
 
 
 class NotificationOpenedV1(EventData):
     """A recipient opened an in-app message (the first time only)."""
 
-    delivery_id: str = Field(min_length=1, description="The in-app delivery that was read.")
-    request_id: str = Field(min_length=1, description="The request it belongs to; message key.")
-    recipient_id: str = Field(min_length=1, description="User id of the reader.")
-    template: str = Field(min_length=1, description="Template code of the request.")
-    community_id: str | None = Field(default=None, description="Community, if any.")
+    delivery_id: str = Field(
+        max_length=64, min_length=1, description="The in-app delivery that was read."
+    )
+    request_id: str = Field(
+        max_length=200, min_length=1, description="The request it belongs to; message key."
+    )
+    recipient_id: str = Field(max_length=128, min_length=1, description="User id of the reader.")
+    template: str = Field(max_length=100, min_length=1, description="Template code of the request.")
+    community_id: str | None = Field(max_length=64, default=None, description="Community, if any.")
     read_at: AwareDatetime = Field(description="When the message was first read.")

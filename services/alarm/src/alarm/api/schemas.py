@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -253,7 +253,10 @@ class CommentBody(BaseModel):
 
 class StageIn(BaseModel):
     after_s: float = Field(default=0, ge=0, le=7 * 86400)
-    roles: list[str] = Field(default_factory=list, max_length=10)
+    # a role as identity grants it (32; NotificationRequestedV1's RoleInScope says so)
+    roles: list[Annotated[str, Field(min_length=1, max_length=32)]] = Field(
+        default_factory=list, max_length=10
+    )
     user_ids: list[str] = Field(default_factory=list, max_length=100)
     on_duty: bool = False
 
