@@ -67,17 +67,8 @@ _NOT_YET = """
     ChildCheckedV1.community_id
     ChildCheckedV1.guardian_id
     ChildCheckedV1.nursery_id
-    DeviceCommandCompletedV1.command
-    DeviceCommandCompletedV1.command_id
-    DeviceCommandCompletedV1.community_id
-    DeviceCommandCompletedV1.device_id
     DeviceCommandCompletedV1.error
-    DeviceCommandCompletedV1.request_command_id
-    DeviceCommandCompletedV1.requested_by
     DeviceCommandRequestedV1.correlation_id
-    DeviceStatusChangedV1.community_id
-    DeviceStatusChangedV1.device_id
-    DeviceStatusChangedV1.device_type
     ListingChangedV1.building_id
     ListingChangedV1.changed_by
     ListingChangedV1.community_id
@@ -151,12 +142,6 @@ _NOT_YET = """
     ServiceBookingRequestedV1.requested_by
     ServiceBookingRequestedV1.service
     ServiceBookingRequestedV1.service_point_id
-    TelemetryRecordedV1.building_id
-    TelemetryRecordedV1.community_id
-    TelemetryRecordedV1.device_id
-    TelemetryRecordedV1.device_type
-    TelemetryRecordedV1.room_id
-    TelemetryRecordedV1.unit_id
     ThresholdBreachedV1.community_id
     ThresholdBreachedV1.episode_id
     ThresholdBreachedV1.person_id

@@ -19,9 +19,13 @@ class DeviceStatus(StrEnum):
 class DeviceStatusChangedV1(EventData):
     """A device went online or offline."""
 
-    device_id: str = Field(min_length=1, description="Device whose status changed.")
-    device_type: str = Field(min_length=1, description="Device type, e.g. smoke_detector.")
-    community_id: str = Field(min_length=1, description="Community the device is installed in.")
+    device_id: str = Field(max_length=64, min_length=1, description="Device whose status changed.")
+    device_type: str = Field(
+        max_length=64, min_length=1, description="Device type, e.g. smoke_detector."
+    )
+    community_id: str = Field(
+        max_length=64, min_length=1, description="Community the device is installed in."
+    )
     status: DeviceStatus = Field(description="New status.")
     last_activity_at: AwareDatetime | None = Field(
         default=None, description="Last time the device was heard from; null if never."
