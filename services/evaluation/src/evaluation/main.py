@@ -16,6 +16,7 @@ from evaluation.usecases import UseCases
 from evaluation.usecases.indices import Indices
 from evaluation.usecases.kpis import Kpis
 from evaluation.usecases.reports import Reports
+from evaluation.usecases.surveys import Surveys
 from sc_core.privacy import configure_cipher
 from sc_core.service import Runtime, create_service_app
 
@@ -26,7 +27,14 @@ ROUTERS = [kpis.router, surveys.router, indices.router, reports.router]
 def build(settings: Settings) -> tuple[Runtime, UseCases]:
     runtime = Runtime(settings, metadata)
     db, version = runtime.db, settings.index_method
-    usecases = UseCases(kpis=Kpis(db), indices=Indices(db, version), reports=Reports(db, version))
+    # anonymous responses are stored under a blind index of who answered (HMAC, keyed)
+    cipher = configure_cipher(settings)
+    usecases = UseCases(
+        kpis=Kpis(db),
+        indices=Indices(db, version),
+        reports=Reports(db, version),
+        surveys=Surveys(db, cipher),
+    )
     consumers.register(runtime)
     return runtime, usecases
 
@@ -38,6 +46,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings, title="evaluation", runtime=runtime, migrations_dir=MIGRATIONS, routers=ROUTERS
     )
     app.state.usecases = usecases
-    # anonymous responses are stored under a blind index of who answered (HMAC, keyed)
-    app.state.cipher = configure_cipher(settings)
     return app

@@ -10,39 +10,19 @@ placement of their household, never from what the app sends.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
-from pydantic import AwareDatetime, BaseModel, Field, ValidationError
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.exc import IntegrityError
+from fastapi import APIRouter, Path, Query
+from pydantic import AwareDatetime, BaseModel, Field
 
-from evaluation.api.common import (
-    MANAGER_ROLES,
-    RESIDENT_ROLES,
-    VIEWER_ROLES,
-    CurrentPrincipal,
-    Locale,
-    ensure_viewer,
-    problem,
-)
+from evaluation.api.common import CurrentPrincipal, Locale, UseCasesDep
 from evaluation.data import QUESTIONNAIRES, load_questionnaire
-from evaluation.db.models import HouseholdPlace, ResponseRow, SurveyRow
+from evaluation.db.models import SurveyRow
 from evaluation.domain.scoring import score_dimensions
-from evaluation.domain.surveys import (
-    AnswerProblem,
-    AnswerUnit,
-    NotEligible,
-    Respondent,
-    Survey,
-    Targeting,
-    check_response,
-    response_key,
-)
-from sc_core.api import Page, Paging, UnitOfWorkDep, fetch_page
-from sc_core.auth.principal import Principal
-from sc_core.auth.scope import scope_clause
+from evaluation.domain.surveys import AnswerUnit
+from evaluation.usecases.surveys import survey_of
+from sc_core.api import Page, Paging
 
 router = APIRouter(prefix="/api/v1/evaluation", tags=["evaluation-surveys"])
 PlaceId = Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
@@ -112,12 +92,8 @@ def dimension_names(locale: str) -> dict[tuple[str, str], str]:
     return out
 
 
-def _survey_of(row: SurveyRow) -> Survey:
-    return Survey.model_validate(row.definition)
-
-
 def _read(row: SurveyRow, locale: str, responses: int) -> SurveyRead:
-    s = _survey_of(row)
+    s = survey_of(row)
     now = datetime.now(UTC)
     status: Literal["open", "closed"] = (
         "open" if row.status == "open" and s.is_open(now) else "closed"
@@ -137,239 +113,66 @@ def _read(row: SurveyRow, locale: str, responses: int) -> SurveyRead:
     )
 
 
-def _invalid(locale: str, errors: list[str]) -> Exception:
-    return problem(
-        422,
-        "evaluation.survey_invalid",
-        "问卷设计有误，请检查题目、选项、跳题条件和起止时间。",
-        "The survey design is invalid: check its questions, options, skip logic and dates.",
-        locale,
-        errors=errors[:20],
-    )
+SurveyId = Annotated[uuid.UUID, Path()]
 
 
 @router.post("/surveys", response_model=SurveyRead, status_code=201)
 async def create_survey(
-    body: SurveyCreate, principal: CurrentPrincipal, uow: UnitOfWorkDep, locale: Locale
+    body: SurveyCreate, principal: CurrentPrincipal, usecases: UseCasesDep, locale: Locale
 ) -> SurveyRead:
     """Publish a survey to a community (optionally some of its buildings)."""
-    ensure_viewer(principal, locale, body.community_id, roles=MANAGER_ROLES)
-    if (body.questionnaire is None) == (body.definition is None):
-        raise problem(
-            400,
-            "evaluation.survey_source",
-            "请选择一份内置问卷，或提供自行设计的问卷（二者选一）。",
-            "Give either a shipped questionnaire or a designed survey, not both or neither.",
-            locale,
-        )
-    now = datetime.now(UTC)
-    opens, closes = body.opens_at or now, body.closes_at or (now + timedelta(days=30))
-    targeting = Targeting(community_ids=(body.community_id,), building_ids=tuple(body.building_ids))
-    try:
-        if body.questionnaire is not None:
-            extra: dict[str, Any] = {}
-            if body.anonymous is not None:
-                extra["anonymous"] = body.anonymous
-            if body.unit is not None:
-                extra["unit"] = body.unit
-            survey = load_questionnaire(body.questionnaire).survey(
-                targeting, opens, closes, **extra
-            )
-        else:
-            raw = {"opens_at": opens, "closes_at": closes, **(body.definition or {})}
-            raw["targeting"] = targeting.model_dump()
-            survey = Survey.model_validate(raw)
-    except ValidationError as exc:
-        raise _invalid(locale, [str(e.get("msg")) for e in exc.errors()]) from None
-    row = SurveyRow(
-        community_id=body.community_id,
-        questionnaire=body.questionnaire,
-        definition=survey.model_dump(mode="json"),
-        created_by=principal.subject,
-    )
-    uow.session.add(row)
-    await uow.session.flush()
-    await uow.commit()
+    row = await usecases.surveys.create(principal, locale, body)
     return _read(row, locale, 0)
-
-
-def _visible(principal: Principal, households: list[HouseholdPlace]) -> Any:
-    staff = scope_clause(principal, community_col=SurveyRow.community_id, roles=VIEWER_ROLES)
-    mine = [h.community_id for h in households]
-    if not mine:
-        return staff
-    return or_(staff, and_(SurveyRow.community_id.in_(mine), SurveyRow.status == "open"))
-
-
-async def _households(uow: UnitOfWorkDep, principal: Principal) -> list[HouseholdPlace]:
-    ids = sorted(principal.scope_ids("household", frozenset(RESIDENT_ROLES)))
-    if not ids:
-        return []
-    rows = await uow.session.scalars(
-        select(HouseholdPlace).where(
-            HouseholdPlace.household_id.in_(ids), HouseholdPlace.status == "active"
-        )
-    )
-    return list(rows)
-
-
-async def _counts(uow: UnitOfWorkDep, ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
-    if not ids:
-        return {}
-    rows = await uow.session.execute(
-        select(ResponseRow.survey_id, func.count())
-        .where(ResponseRow.survey_id.in_(ids))
-        .group_by(ResponseRow.survey_id)
-    )
-    return {sid: n for sid, n in rows.all()}
 
 
 @router.get("/surveys", response_model=Page[SurveyRead])
 async def list_surveys(
     principal: CurrentPrincipal,
-    uow: UnitOfWorkDep,
+    usecases: UseCasesDep,
     locale: Locale,
     paging: Paging,
     community_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Page[SurveyRead]:
     """Surveys of the caller's places (staff), or open ones addressed to the caller's home."""
-    households = await _households(uow, principal)
-    query = select(SurveyRow).where(_visible(principal, households))
-    if community_id is not None:
-        query = query.where(SurveyRow.community_id == community_id)
-    query = query.order_by(SurveyRow.community_id, SurveyRow.created_at.desc(), SurveyRow.id)
-    rows, total = await fetch_page(uow.session, query, paging)
-    counts = await _counts(uow, [r.id for r in rows])
+    rows, total, counts = await usecases.surveys.visible(principal, community_id, paging)
     return Page[SurveyRead].of([_read(r, locale, counts.get(r.id, 0)) for r in rows], total, paging)
-
-
-async def _get(
-    uow: UnitOfWorkDep, principal: Principal, survey_id: uuid.UUID, locale: str
-) -> tuple[SurveyRow, list[HouseholdPlace]]:
-    households = await _households(uow, principal)
-    row = await uow.session.scalar(
-        select(SurveyRow).where(SurveyRow.id == survey_id, _visible(principal, households))
-    )
-    if row is None:
-        raise problem(
-            404, "evaluation.survey_not_found", "没有找到这份问卷。", "No such survey.", locale
-        )
-    return row, households
-
-
-SurveyId = Annotated[uuid.UUID, Path()]
 
 
 @router.get("/surveys/{survey_id}", response_model=SurveyRead)
 async def get_survey(
-    survey_id: SurveyId, principal: CurrentPrincipal, uow: UnitOfWorkDep, locale: Locale
+    survey_id: SurveyId, principal: CurrentPrincipal, usecases: UseCasesDep, locale: Locale
 ) -> SurveyRead:
-    row, _ = await _get(uow, principal, survey_id, locale)
-    return _read(row, locale, (await _counts(uow, [row.id])).get(row.id, 0))
+    row, responses = await usecases.surveys.get(principal, locale, survey_id)
+    return _read(row, locale, responses)
 
 
 @router.post("/surveys/{survey_id}/close", response_model=SurveyRead)
 async def close_survey(
-    survey_id: SurveyId, principal: CurrentPrincipal, uow: UnitOfWorkDep, locale: Locale
+    survey_id: SurveyId, principal: CurrentPrincipal, usecases: UseCasesDep, locale: Locale
 ) -> SurveyRead:
-    row, _ = await _get(uow, principal, survey_id, locale)
-    ensure_viewer(principal, locale, row.community_id, roles=MANAGER_ROLES)
-    row.status = "closed"
-    await uow.commit()
-    return _read(row, locale, (await _counts(uow, [row.id])).get(row.id, 0))
+    row, responses = await usecases.surveys.close(principal, locale, survey_id)
+    return _read(row, locale, responses)
 
 
 @router.post("/surveys/{survey_id}/responses", response_model=ResponseAck, status_code=201)
 async def answer_survey(
     survey_id: SurveyId,
     body: ResponseCreate,
-    request: Request,
     principal: CurrentPrincipal,
-    uow: UnitOfWorkDep,
+    usecases: UseCasesDep,
     locale: Locale,
 ) -> ResponseAck:
     """Answer once (per person, or per household as the survey says)."""
-    row, households = await _get(uow, principal, survey_id, locale)
-    survey = _survey_of(row)
-    now = datetime.now(UTC)
-    if row.status != "open" or not survey.is_open(now):
-        raise problem(
-            409,
-            "evaluation.survey_closed",
-            "这份问卷目前不在填写期内。",
-            "This survey is not open for answers.",
-            locale,
-        )
-    home = next((h for h in households if h.community_id == row.community_id), None)
-    if home is None:
-        raise problem(
-            403,
-            "evaluation.not_targeted",
-            "这份问卷不面向您。",
-            "This survey is not addressed to you.",
-            locale,
-        )
-    who = Respondent(
-        person_id=principal.subject,
-        roles=frozenset(principal.roles) & frozenset(RESIDENT_ROLES),
-        community_id=home.community_id,
-        building_id=home.building_id,
-        grid_id=home.grid_id,
-        household_id=home.household_id,
-    )
-    try:
-        key = response_key(survey, who)
-        checked = check_response(survey, body.answers)
-    except NotEligible as exc:
-        raise problem(403, exc.code, exc.zh, exc.en, locale) from None
-    except AnswerProblem as exc:
-        raise problem(422, exc.code, exc.zh, exc.en, locale, question_id=exc.question_id) from None
-    if survey.anonymous:
-        key = "anon:" + request.app.state.cipher.blind_index(f"{row.id}|{key}", "survey")
-    response = ResponseRow(
-        survey_id=row.id,
-        respondent_key=key,
-        community_id=home.community_id,
-        building_id=home.building_id,
-        household_id=None if survey.anonymous else home.household_id,
-        answers=dict(checked.answers),
-        anonymous=survey.anonymous,
-        submitted_at=now,
-    )
-    uow.session.add(response)
-    try:
-        await uow.session.flush()
-    except IntegrityError:
-        raise problem(
-            409,
-            "evaluation.already_answered",
-            "您（或您家）已经填写过这份问卷。"
-            if survey.unit is AnswerUnit.HOUSEHOLD
-            else "您已经填写过这份问卷。",
-            "Your household has already answered this survey."
-            if survey.unit is AnswerUnit.HOUSEHOLD
-            else "You have already answered this survey.",
-            locale,
-        ) from None
-    await uow.commit()
-    return ResponseAck(survey_id=row.id, submitted_at=now, anonymous=survey.anonymous)
+    sid, at, anonymous = await usecases.surveys.answer(principal, locale, survey_id, body.answers)
+    return ResponseAck(survey_id=sid, submitted_at=at, anonymous=anonymous)
 
 
 @router.get("/surveys/{survey_id}/results", response_model=SurveyResults)
 async def survey_results(
-    survey_id: SurveyId, principal: CurrentPrincipal, uow: UnitOfWorkDep, locale: Locale
+    survey_id: SurveyId, principal: CurrentPrincipal, usecases: UseCasesDep, locale: Locale
 ) -> SurveyResults:
     """Scores by dimension (ACSI 0–100, Cronbach's α) and responses per building."""
-    row, _ = await _get(uow, principal, survey_id, locale)
-    ensure_viewer(principal, locale, row.community_id)
-    survey = _survey_of(row)
-    rows = (
-        await uow.session.execute(
-            select(ResponseRow.id, ResponseRow.building_id, ResponseRow.answers).where(
-                ResponseRow.survey_id == row.id
-            )
-        )
-    ).all()
+    row, survey, rows = await usecases.surveys.responses(principal, locale, survey_id)
     dims = score_dimensions(survey.sections, {f"resp:{i}": a for i, _, a in rows})
     names = dimension_names(locale)
     by_building: dict[str, int] = {}

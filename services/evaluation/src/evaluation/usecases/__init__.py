@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from evaluation.usecases.indices import Indices
 from evaluation.usecases.kpis import Kpis
 from evaluation.usecases.reports import Reports
+from evaluation.usecases.surveys import Surveys
 
 
 @dataclass(frozen=True)
@@ -14,3 +15,4 @@ class UseCases:
     kpis: Kpis
     indices: Indices
     reports: Reports
+    surveys: Surveys
