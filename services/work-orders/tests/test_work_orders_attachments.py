@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -201,3 +201,49 @@ async def test_a_case_photo_goes_to_the_s3_store_when_configured(
             assert photo["id"] in r2.text
         finally:
             await store.close()
+
+
+async def test_unlinked_uploads_have_a_quota_per_user_and_expire(
+    harness: Harness, attachment_dir: Path
+) -> None:
+    """Issue 30.9: 12 x 9 MB were taken from a resident, never linked, never deleted. A
+    user holds at most ATTACHMENT_UNLINKED_MAX_COUNT uploads not on a case; those expire
+    (rows and content) after ATTACHMENT_UNLINKED_TTL_S; an upload on a case stays."""
+    h = harness
+    household = f"hh-{uuid.uuid4().hex[:6]}"
+    me = h.resident(household, sub=f"res-{household}")
+    kept = await h.upload(me)
+    wo = await h.create(
+        me,
+        case_type="repair",
+        title="Tap drips",
+        community_id=f"c-{uuid.uuid4().hex[:8]}",
+        household_id=household,
+        attachment_ids=[kept["id"]],
+    )
+    assert wo["attachment_ids"] == [kept["id"]]
+    cap = h.settings.attachment_unlinked_max_count
+    loose = [await h.upload(me) for _ in range(cap)]  # the one on a case does not count
+    for language, start in (("zh-CN", "尚未添加到工单的文件过多"), ("en", "You have too many")):
+        refused = await h.client.post(
+            "/api/v1/work-order-attachments",
+            files={"file": ("photo.jpg", JPEG, "image/jpeg")},
+            headers={**me, "Accept-Language": language},
+        )
+        assert refused.status_code == 429, refused.text
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert refused.json()["code"] == "attachment.quota_exceeded"
+        assert refused.json()["detail"].startswith(start)
+    other = h.resident(household, sub=f"other-{household}")  # another user has their own
+    await h.upload(other)
+
+    stored = len(files_under(attachment_dir))
+    later = datetime.now(UTC) + timedelta(seconds=h.settings.attachment_unlinked_ttl_s + 60)
+    assert await h.usecases.attachments.expire_unlinked(now=later) >= cap + 1
+    for gone in loose:
+        r = await h.content(gone["id"], me)
+        assert r.status_code == 404 and r.json()["code"] == "attachment.not_found"
+    assert len(files_under(attachment_dir)) <= stored - (cap + 1)
+    r = await h.content(kept["id"], me)
+    assert r.status_code == 200 and r.content == JPEG  # on a case: kept
+    await h.upload(me)  # room again

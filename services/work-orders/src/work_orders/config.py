@@ -26,6 +26,13 @@ class Settings(ServiceSettings):
     object_store: Literal["local", "s3"] = "local"
     attachment_dir: Path = Field(default_factory=_default_attachment_dir)
     attachment_max_bytes: int = 10 * 1024 * 1024
+    # Uploads not (yet) on a case, per uploader: at most this many and this many bytes
+    # (429 attachment.quota_exceeded); they expire after attachment_unlinked_ttl_s and
+    # are deleted by a job every attachment_sweep_interval_s (issue 30.9)
+    attachment_unlinked_max_count: int = Field(default=20, ge=1)
+    attachment_unlinked_max_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+    attachment_unlinked_ttl_s: float = Field(default=24 * 3600, gt=0)
+    attachment_sweep_interval_s: float = Field(default=600.0, gt=0)
     s3_endpoint_url: str | None = None
     s3_bucket: str = "work-orders"
     s3_region: str = "us-east-1"

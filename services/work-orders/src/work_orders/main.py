@@ -40,6 +40,7 @@ from work_orders.usecases import (
     Stats,
     UseCases,
 )
+from work_orders.usecases.attachments import Quota
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 ROUTERS = [
@@ -62,7 +63,15 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
     cases = Cases(runtime.db, places, lifecycle)
     usecases = UseCases(
         cases=cases,
-        attachments=Attachments(runtime.db, object_store(settings)),
+        attachments=Attachments(
+            runtime.db,
+            object_store(settings),
+            Quota(
+                settings.attachment_unlinked_max_count,
+                settings.attachment_unlinked_max_bytes,
+                timedelta(seconds=settings.attachment_unlinked_ttl_s),
+            ),
+        ),
         case_types=CaseTypes(runtime.db),
         staff_skills=StaffSkills(runtime.db),
         stats=Stats(runtime.db),
@@ -77,6 +86,11 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
     consumers.register(runtime, cases, places)
     runtime.every(settings.sla_sweep_interval_s, "sla-sweeper", usecases.sla.run)
     runtime.every(settings.patrol_sweep_interval_s, "patrol-rounds", usecases.patrols.run)
+    runtime.every(
+        settings.attachment_sweep_interval_s,
+        "unlinked-attachments",
+        usecases.attachments.expire_unlinked,
+    )
     return runtime, usecases
 
 

@@ -5,9 +5,12 @@ every download by someone else is audited (photos may show people and homes)."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, select
 
 from sc_core.auth import Caller
 from sc_core.db.engine import Database
@@ -17,6 +20,8 @@ from work_orders.db.models import Attachment, WorkOrder
 from work_orders.domain import access
 from work_orders.domain.sniff import EXTENSIONS, sniff
 from work_orders.storage import ObjectStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -30,10 +35,75 @@ def _not_found() -> NotFound:
     return NotFound("attachment.not_found", "No such attachment")
 
 
+@dataclass(frozen=True)
+class Quota:
+    """What one uploader may hold in uploads not linked to a case (issue 30.9)."""
+
+    max_count: int = 20
+    max_bytes: int = 50 * 1024 * 1024
+    ttl: timedelta = timedelta(hours=24)
+
+
 class Attachments:
-    def __init__(self, db: Database, store: ObjectStore) -> None:
+    def __init__(self, db: Database, store: ObjectStore, quota: Quota | None = None) -> None:
         self.db = db
         self.store = store
+        self.quota = quota or Quota()
+
+    async def _ensure_within_quota(self, uow: UnitOfWork, who: Caller, size: int) -> None:
+        """The uploader's unlinked uploads, counted under a lock on their name (two
+        uploads at once cannot both take the last place)."""
+        await uow.session.execute(
+            select(func.pg_advisory_xact_lock(func.hashtext(f"attachments:{who.subject}")))
+        )
+        count, total = (
+            await uow.session.execute(
+                select(func.count(), func.coalesce(func.sum(Attachment.size), 0)).where(
+                    Attachment.uploaded_by == who.subject, Attachment.work_order_id.is_(None)
+                )
+            )
+        ).one()
+        if count >= self.quota.max_count or total + size > self.quota.max_bytes:
+            hours = max(1, round(self.quota.ttl.total_seconds() / 3600))
+            raise Problem(
+                429,
+                "attachment.quota_exceeded",
+                f"You have too many files not yet on a case (at most {self.quota.max_count}, "
+                f"{self.quota.max_bytes // (1024 * 1024)} MB): add them to a case, or wait: "
+                f"unused files are deleted after {hours} hours",
+                zh=f"尚未添加到工单的文件过多（最多 {self.quota.max_count} 个、"
+                f"{self.quota.max_bytes // (1024 * 1024)} MB）：请先添加到工单，"
+                f"未使用的文件 {hours} 小时后自动删除",
+                max_count=self.quota.max_count,
+                max_bytes=self.quota.max_bytes,
+            )
+
+    async def expire_unlinked(self, now: datetime | None = None, batch: int = 500) -> int:
+        """Delete uploads never linked to a case within the quota's time (a job); their
+        content goes from the store after the rows are gone."""
+        cutoff = (now or datetime.now(UTC)) - self.quota.ttl
+        async with self.db.uow() as uow:
+            expired = (
+                select(Attachment.id)
+                .where(Attachment.work_order_id.is_(None), Attachment.created_at < cutoff)
+                .order_by(Attachment.created_at)
+                .limit(batch)
+                .with_for_update(skip_locked=True)
+            )
+            keys = list(
+                await uow.session.scalars(
+                    delete(Attachment)
+                    .where(Attachment.id.in_(expired))
+                    .returning(Attachment.storage_key)
+                )
+            )
+            await uow.commit()
+        for key in keys:
+            try:
+                await self.store.delete(key)
+            except Exception as exc:  # the row is gone; a leftover object is only space
+                log.warning("attachment content %s not deleted: %s", key, exc)
+        return len(keys)
 
     async def upload(self, who: Caller, data: bytes) -> Attachment:
         if not data:
@@ -50,8 +120,9 @@ class Attachments:
         now = datetime.now(UTC)
         attachment_id = uuid.uuid4()
         key = f"{now:%Y/%m/%d}/{attachment_id}.{EXTENSIONS[kind]}"
-        await self.store.put(key, data, kind)
         async with self.db.uow() as uow:
+            await self._ensure_within_quota(uow, who, len(data))
+            await self.store.put(key, data, kind)
             row = Attachment(
                 id=attachment_id,
                 uploaded_by=who.subject,
