@@ -168,6 +168,16 @@ EXAMPLES: MappingProxyType[str, dict[str, Any]] = MappingProxyType(
             "revoked_at": "2026-03-01T08:00:00+08:00",
             "until": "2026-03-01T08:15:00+08:00",
         },
+        "community.door.changed.v1": {
+            "aggregate_id": "door-b03-u2",
+            "door_id": "door-b03-u2",
+            "change": "registered",
+            "community_id": "c-001",
+            "building_id": "b-03",
+            "device_id": "dev-door-0301",
+            "changed_by": "u-0001",
+            "changed_at": "2026-03-01T08:00:00+08:00",
+        },
         "community.device.command_requested.v1": {
             "command_id": "cmd-5d1c",
             "device_id": "dev-door-0301",

@@ -28,6 +28,7 @@ from sc_contracts.events import (
     DeviceCommandCompletedV1,
     DeviceCommandRequestedV1,
     DeviceStatusChangedV1,
+    DoorChangedV1,
     EventData,
     GrantChangedV1,
     HouseholdChangedV1,
@@ -195,6 +196,12 @@ _SPECS: tuple[EventSpec, ...] = (
         "identity.events.v1",
         AccessRevokedV1,
         "Access tokens of a sign-in or of an account are no longer accepted.",
+    ),
+    EventSpec(
+        "community.door.changed.v1",
+        "identity.events.v1",
+        DoorChangedV1,
+        "A door or gate was registered with its device, or removed.",
     ),
     EventSpec(
         "community.device.command_requested.v1",

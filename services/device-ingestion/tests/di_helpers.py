@@ -32,6 +32,7 @@ TOPICS = (
     "device.commands.v1",
     "access.passages.v1",
     "device.command-results.v1",
+    "identity.events.v1",
 )
 
 

@@ -242,3 +242,54 @@ async def test_every_consumer_takes_the_longest_valid_events(
     )
     assert row.method == "voice_warning" and row.status in ("queued", "sent")
     assert len(row.source) == len("event:") + 64 and len(row.request_event_id) == 64
+
+
+async def test_a_door_registered_with_its_device_links_the_device(
+    harness: Harness, community: str
+) -> None:
+    """Issue 19 item 5: a door and its device in one step. Registering the door in identity
+    with the device's id (identity's DoorChangedV1) gives the device its door: no patch of
+    the device; a door of another community does not take it; a removed door lets go."""
+    from sc_contracts.events import DoorChangedV1
+    from sc_devinfra.waiting import eventually
+
+    device = await harness.create_device(community, "gate-east", "gate")
+    door_id = f"door-{device['id'][:8]}"
+    url = f"/api/v1/devices/{device['id']}"
+    staff = harness.admin(community)
+
+    async def send(change: str, community_id: str, door: str) -> None:
+        data = DoorChangedV1.model_validate(
+            {
+                "aggregate_id": door, "door_id": door, "change": change,
+                "community_id": community_id, "device_id": device["id"],
+                "changed_by": "admin-1", "changed_at": datetime.now(UTC),
+            }
+        )  # fmt: skip
+        event = CloudEvent.create(
+            "community.door.changed.v1", "/services/identity", data, subject=door
+        )
+        producer = AIOKafkaProducer(bootstrap_servers=harness.settings.kafka_bootstrap_servers)
+        await producer.start()
+        try:
+            await producer.send_and_wait(
+                harness.topic("identity.events.v1"),
+                event.body(),
+                key=door.encode(),
+                headers=event.headers(),
+            )
+        finally:
+            await producer.stop()
+
+    async def door_of_device() -> Any:
+        return (await harness.client.get(url, headers=staff)).json()["door_id"]
+
+    await send("registered", "c-elsewhere", "door-foreign")  # another community's door
+    await send("registered", community, door_id)
+    assert await eventually(door_of_device, timeout=300) == door_id
+    await send("removed", community, door_id)
+
+    async def unlinked() -> bool:
+        return await door_of_device() is None
+
+    assert await eventually(unlinked, timeout=300)

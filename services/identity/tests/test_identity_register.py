@@ -395,3 +395,33 @@ async def test_a_building_s_units_and_rooms_come_from_its_floor_plan_in_one_call
     assert made.status_code == 201 and made.json()["room_codes"] == ["B1-2", "B1-1"]
     refused = await kit.as_("grid_worker", "POST", url, json={**plan, "units": ["6"]})
     assert refused.status_code == 403
+
+
+async def test_a_door_registered_with_its_device_tells_device_ingestion(kit: IdentityKit) -> None:
+    """Issue 19 item 5: the door names its device once; DoorChangedV1 carries the link so
+    device-ingestion gives the device its door (no patch of the device)."""
+    body = {
+        "community_id": str(kit.ids["community"]),
+        "name": "东门",
+        "kind": "gate",
+        "device_id": "gate-east-7",
+    }
+    made = await kit.as_("community_admin", "POST", "/api/v1/doors", json=body)
+    assert made.status_code == 201, made.text
+    door = made.json()["id"]
+    event, headers = await consume_until(
+        kit.app.state.settings.kafka_bootstrap_servers,
+        "identity.events.v1",
+        lambda b, h: b.get("door_id") == door,
+    )
+    assert headers["ce_type"] == "community.door.changed.v1"
+    assert (event["change"], event["device_id"]) == ("registered", "gate-east-7")
+    assert event["community_id"] == body["community_id"] and event["aggregate_id"] == door
+    gone = await kit.as_("community_admin", "DELETE", f"/api/v1/doors/{door}")
+    assert gone.status_code == 204
+    removed, _ = await consume_until(
+        kit.app.state.settings.kafka_bootstrap_servers,
+        "identity.events.v1",
+        lambda b, h: b.get("door_id") == door and b.get("change") == "removed",
+    )
+    assert removed["device_id"] == "gate-east-7"

@@ -56,6 +56,8 @@ from sc_contracts.events.gov import (
 )
 from sc_contracts.events.identity import (
     AccessRevokedV1,
+    DoorChange,
+    DoorChangedV1,
     GrantChange,
     GrantChangedV1,
     HouseholdChange,
@@ -113,6 +115,8 @@ __all__ = [
     "DeviceCommandRequestedV1",
     "DeviceStatus",
     "DeviceStatusChangedV1",
+    "DoorChange",
+    "DoorChangedV1",
     "EventData",
     "GrantChange",
     "GrantChangedV1",

@@ -214,3 +214,30 @@ class AccessRevokedV1(EventData):
     until: AwareDatetime = Field(
         description="When the last access token revoked expires; verifiers forget it then."
     )
+
+
+class DoorChange(StrEnum):
+    """What happened to a door or gate in the register."""
+
+    REGISTERED = "registered"
+    REMOVED = "removed"
+
+
+class DoorChangedV1(EventData):
+    """A door or gate was registered with its device, or removed: device-ingestion links
+    the device to the door (a door and its device in one step)."""
+
+    aggregate_id: str = Field(min_length=1, max_length=64, description="The door id (message key).")
+    door_id: str = Field(min_length=1, max_length=64, description="Id of the door.")
+    change: DoorChange = Field(description="Registered or removed.")
+    community_id: str = Field(min_length=1, max_length=64, description="Community of the door.")
+    building_id: str | None = Field(
+        default=None, max_length=64, description="Building, for a building door."
+    )
+    device_id: str | None = Field(
+        default=None, max_length=64, description="The access-control device that opens it."
+    )
+    changed_by: str = Field(
+        min_length=1, max_length=64, description="Account that made the change."
+    )
+    changed_at: AwareDatetime = Field(description="When the change was made.")

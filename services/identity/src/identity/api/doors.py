@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -13,9 +14,11 @@ from identity.access.schemas import DoorCreate, DoorOpen, DoorOpened, DoorRead
 from identity.api.deps import KeyStoreDep, SettingsDep, scoped
 from identity.db.access import Door, VisitorPass
 from identity.db.register import Building, Community, Unit
+from identity.events import emit
 from identity.register import repo
 from identity.roles import HOUSEHOLD_ROLES, PLACE_READERS, PLACE_WRITERS
 from identity.scope import Places, Scope, load_scope
+from sc_contracts.events import DoorChange, DoorChangedV1
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.auth import CurrentPrincipal, Principal
 from sc_core.errors import Forbidden, NotFound, Problem
@@ -23,6 +26,23 @@ from sc_core.errors import Forbidden, NotFound, Problem
 router = APIRouter(tags=["doors"])
 Readers = Annotated[Scope, Depends(scoped(PLACE_READERS | HOUSEHOLD_ROLES))]
 Writers = Annotated[Scope, Depends(scoped(PLACE_WRITERS))]
+
+
+async def _door_changed(
+    uow: UnitOfWorkDep, door: Door, change: DoorChange, principal: Principal
+) -> None:
+    """device-ingestion links the door's device to it (a door and its device in one step)."""
+    data = DoorChangedV1(
+        aggregate_id=str(door.id),
+        door_id=str(door.id),
+        change=change,
+        community_id=str(door.community_id),
+        building_id=str(door.building_id) if door.building_id else None,
+        device_id=door.device_id,
+        changed_by=principal.subject,
+        changed_at=datetime.now(UTC),
+    )
+    await emit(uow, "community.door.changed.v1", data, key=str(door.id))
 
 
 async def _door(uow: UnitOfWorkDep, door_id: uuid.UUID) -> Door:
@@ -57,6 +77,7 @@ async def create_door(
     door = Door(**body.model_dump())
     uow.session.add(door)
     await uow.session.flush()
+    await _door_changed(uow, door, DoorChange.REGISTERED, scope.principal)
     await auditor.within(
         uow,
         action="door.create",
@@ -85,6 +106,7 @@ async def delete_door(
     door = await _door(uow, door_id)
     scope.ensure(Places(community_id=door.community_id, building_id=door.building_id))
     await uow.session.delete(door)
+    await _door_changed(uow, door, DoorChange.REMOVED, scope.principal)
     await auditor.within(
         uow,
         action="door.delete",
