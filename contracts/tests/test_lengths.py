@@ -162,30 +162,6 @@ _NOT_YET = """
     WanderingDetectedV1.community_id
     WanderingDetectedV1.person_id
     WanderingDetectedV1.zone_id
-    WorkOrderChangedV1.action
-    WorkOrderChangedV1.actor_id
-    WorkOrderChangedV1.alarm_id
-    WorkOrderChangedV1.assignee_id
-    WorkOrderChangedV1.building_id
-    WorkOrderChangedV1.case_type
-    WorkOrderChangedV1.community_id
-    WorkOrderChangedV1.external_ref
-    WorkOrderChangedV1.reporter_id
-    WorkOrderChangedV1.room_id
-    WorkOrderChangedV1.source
-    WorkOrderChangedV1.unit_id
-    WorkOrderChangedV1.work_order_id
-    WorkOrderRatedV1.assignee_id
-    WorkOrderRatedV1.building_id
-    WorkOrderRatedV1.case_type
-    WorkOrderRatedV1.comment
-    WorkOrderRatedV1.community_id
-    WorkOrderRatedV1.rated_by
-    WorkOrderRatedV1.work_order_id
-    WorkOrderSlaBreachedV1.case_type
-    WorkOrderSlaBreachedV1.community_id
-    WorkOrderSlaBreachedV1.escalated_to_role
-    WorkOrderSlaBreachedV1.work_order_id
 """
 NOT_YET: frozenset[str] = frozenset(_NOT_YET.split())
 

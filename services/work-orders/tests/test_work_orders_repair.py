@@ -112,6 +112,8 @@ async def test_full_repair_path_visible_to_resident_and_nobody_outside(
     closed = await h.step(wo_id, "close", resident, text="Thanks")
     assert closed["status"] == "closed"
     await seen_by_resident_only("closed", "close")
+    # a comment longer than the store and WorkOrderRatedV1 hold is refused, not a 500
+    await h.step(wo_id, "rate", resident, expect=422, rating=5, text="好" * 1001)
     rated = await h.step(wo_id, "rate", resident, rating=5, text="Quick and clean")
     await seen_by_resident_only("closed", "rate")
     assert rated["rating"] == 5 and rated["rating_comment"] == "Quick and clean"

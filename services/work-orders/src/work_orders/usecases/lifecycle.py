@@ -19,6 +19,8 @@ from work_orders.domain.notices import notice_for
 from work_orders.domain.sla import due_times
 from work_orders.usecases import case_events
 
+RATING_COMMENT_MAX = 1000  # work_orders.rating_comment, WorkOrderRatedV1.comment
+
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
@@ -215,6 +217,14 @@ async def _apply(
             raise Problem(403, "workorder.action_forbidden", "Only the reporter rates a case")
         if step.rating is None or not 1 <= step.rating <= 5:
             raise Problem(422, "workorder.rating_invalid", "rating must be 1 to 5")
+        if step.text is not None and len(step.text) > RATING_COMMENT_MAX:
+            # the column and WorkOrderRatedV1.comment hold 1,000 (a longer one was a 500)
+            raise Problem(
+                422,
+                "workorder.rating_comment_too_long",
+                f"评价内容最多{RATING_COMMENT_MAX}字 / A rating's comment is at most "
+                f"{RATING_COMMENT_MAX} characters",
+            )
         wo.rating = step.rating
         wo.rating_comment = step.text
         wo.rated_at = at
