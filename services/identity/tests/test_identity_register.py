@@ -396,6 +396,18 @@ async def test_a_building_s_units_and_rooms_come_from_its_floor_plan_in_one_call
     refused = await kit.as_("grid_worker", "POST", url, json={**plan, "units": ["6"]})
     assert refused.status_code == 403
 
+    # the house register as the office keeps it: CSV, Chinese headers, values in words
+    sheet = await kit.as_("property_staff", "GET", url.replace("floor-plan", "rooms.csv"))
+    assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/csv")
+    text = sheet.content.decode("utf-8")
+    assert text.startswith("\ufeff楼栋,单元,楼层,房号,标准编码,建筑面积（㎡）,用途,出租状态")
+    lines = text.strip().splitlines()
+    assert len(lines) == 1 + 216 + 2  # the header, the plan's rooms, the two basements
+    assert "9号楼,3单元,18,1804,DEMO-001-9-3-1804,96.5,住宅,空置" in lines
+    assert "9号楼,5单元,-2,B1-2,DEMO-001-9-5-B1-2,,其他,空置" in lines
+    outsider = await kit.as_("resident", "GET", url.replace("floor-plan", "rooms.csv"))
+    assert outsider.status_code == 403
+
 
 async def test_a_door_registered_with_its_device_tells_device_ingestion(kit: IdentityKit) -> None:
     """Issue 19 item 5: the door names its device once; DoorChangedV1 carries the link so

@@ -1,18 +1,21 @@
 """A building's units and rooms from its floor plan in one call (issue 19 item 5): units ×
 floors × rooms per floor, room codes by a numbering rule (``{floor}{n:02d}``: 101, 102 ...
 1201). Everything or nothing: a code already taken, a floor the building does not have or a
-rule that makes a bad or repeated code refuses the whole plan."""
+rule that makes a bad or repeated code refuses the whole plan. And the building's house
+register (实有房屋) as CSV, the form property offices keep: headers and values in words."""
 
 from __future__ import annotations
 
+import csv
+import io
 import string
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from identity.api.buildings import Writers, _audit
+from identity.api.buildings import Readers, Writers, _audit
 from identity.db.register import Building, Community, Room, Unit
 from identity.register import repo
 from identity.register.schemas import Code, RoomUsage, UnitRead
@@ -193,4 +196,55 @@ def _bad_plan(field: str, detail: str, zh: str) -> Problem:
         detail,
         zh=zh,
         errors=[{"field": f"body.{field}", "message": detail, "type": "floor_plan"}],
+    )
+
+
+CSV_COLUMNS = ("楼栋", "单元", "楼层", "房号", "标准编码", "建筑面积（㎡）", "用途", "出租状态")
+USAGE_WORDS = {"residential": "住宅", "commercial": "商业", "office": "办公", "other": "其他"}
+RENTAL_WORDS = {
+    "vacant": "空置",
+    "owner_occupied": "自住",
+    "rented": "出租",
+    "group_rental": "群租",
+}
+
+
+@router.get(
+    "/api/v1/buildings/{building_id}/rooms.csv",
+    summary="A building's house register (实有房屋) as CSV",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "UTF-8 CSV with BOM"}},
+)
+async def export_rooms(building_id: uuid.UUID, scope: Readers, uow: UnitOfWorkDep) -> Response:
+    """Every room of the building, unit by unit and floor by floor, with Chinese headers
+    and values in words (住宅, 出租 ...): what a spreadsheet opens as the office's form."""
+    building = await repo.get_or_404(uow.session, Building, building_id)
+    scope.ensure(repo.places(building))
+    rows = await uow.session.execute(
+        select(Unit.name, Room)
+        .select_from(Room)
+        .join(Unit, Unit.id == Room.unit_id)
+        .where(Room.building_id == building.id)
+        .order_by(Unit.code, Room.floor, Room.code)
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for unit_name, room in rows:
+        writer.writerow(
+            [
+                building.name,
+                unit_name,
+                room.floor,
+                room.code,
+                room.standard_code,
+                "" if room.area_m2 is None else f"{room.area_m2:g}",
+                USAGE_WORDS.get(room.usage, room.usage),
+                RENTAL_WORDS.get(room.rental_status, room.rental_status),
+            ]
+        )
+    return Response(
+        ("\ufeff" + buffer.getvalue()).encode(),  # BOM: spreadsheets then read UTF-8
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="rooms-{building.code}.csv"'},
     )
