@@ -49,6 +49,7 @@ from alarm.usecases import (
     Roster,
     Rules,
     SpecialPersons,
+    Stats,
     UseCases,
 )
 from sc_core.service import Runtime, create_service_app
@@ -96,6 +97,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         roster=Roster(db),
         rules=Rules(db, index, settings),
         plans=Plans(records),
+        stats=Stats(db),
     )
     consumers.register(runtime, settings, evaluator)
 

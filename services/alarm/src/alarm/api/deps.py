@@ -37,6 +37,7 @@ from alarm.usecases import (
     Roster,
     Rules,
     SpecialPersons,
+    Stats,
     UseCases,
 )
 from alarm.usecases.scope import ensure_place_in_grid, grid_for, grid_scope
@@ -122,6 +123,10 @@ async def _alarms(request: Request) -> Alarms:
     return usecases(request).alarms
 
 
+async def _stats(request: Request) -> Stats:
+    return usecases(request).stats
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 IndexDep = Annotated[RuleIndex, Depends(_index)]
 EvaluatorDep = Annotated[Evaluator, Depends(_evaluator)]
@@ -136,6 +141,7 @@ RosterDep = Annotated[Roster, Depends(_roster)]
 RulesDep = Annotated[Rules, Depends(_rules)]
 PlansDep = Annotated[Plans, Depends(_plans)]
 AlarmsDep = Annotated[Alarms, Depends(_alarms)]
+StatsDep = Annotated[Stats, Depends(_stats)]
 
 
 def _callers(names: frozenset[str]) -> Any:

@@ -309,3 +309,26 @@ class ShiftRead(ShiftBody):
 assert set(SEVERITIES) == {"critical", "major", "minor", "warning", "indeterminate"}
 assert set(KINDS) == {"threshold", "and", "duration", "repeating", "rate", "inactivity"}
 assert set(OPS) == {"above", "below", "outside", "between", "equals", "not_equals", "in", "not_in"}
+
+
+# the operations overview (api/stats.py) -------------------------------------------
+class Count(BaseModel):
+    key: str
+    count: int
+
+
+class SpecialStats(BaseModel):
+    registered: list[Count]  # by category
+    emergencies_since: int  # emergency/fall/sos alarms raised in their rooms since `since`
+    emergencies_unacknowledged: int
+
+
+class AlarmStats(BaseModel):
+    community_id: str
+    since: datetime
+    active_by_severity: list[Count]
+    active_by_status: list[Count]
+    active_by_building: list[Count]
+    raised_since: int
+    cleared_since: int
+    special_persons: SpecialStats | None  # None: the caller does not read the register

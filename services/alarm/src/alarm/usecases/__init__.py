@@ -21,6 +21,7 @@ from alarm.usecases.provisions import Provisions
 from alarm.usecases.records import Records
 from alarm.usecases.rules import Rules
 from alarm.usecases.special_persons import SpecialPersons
+from alarm.usecases.stats import Stats
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class UseCases:
     roster: Roster
     rules: Rules
     plans: Plans
+    stats: Stats
 
 
 __all__ = [
@@ -52,5 +54,6 @@ __all__ = [
     "Roster",
     "Rules",
     "SpecialPersons",
+    "Stats",
     "UseCases",
 ]
