@@ -52,12 +52,12 @@ def make_settings(
         "kafka_enable_idempotence": idempotence,
         "jwks_url": jwks_url,
         "kafka_consumer_group": f"notification-t{suffix}",
-        "deliveries_topic": f"notification.deliveries.t{suffix}",
         "command_topic": f"device.commands.t{suffix}",
         "audit_topic": f"audit.records.t{suffix}",
         # catalogue topics renamed for this test (typed subscriptions follow TOPIC_NAMES)
         "topic_names": {
             "notification.requests.v1": f"notification.requests.t{suffix}",
+            "notification.deliveries.v1": f"notification.deliveries.t{suffix}",
             "identity.events.v1": f"identity.events.t{suffix}",
             "alarm.events.v1": f"alarm.events.t{suffix}",
             "device.command-results.v1": f"device.command-results.t{suffix}",
@@ -184,7 +184,7 @@ class Harness:
 async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterator[Harness]:
     for topic in (
         settings.topic("notification.requests.v1"),
-        settings.deliveries_topic,
+        settings.topic("notification.deliveries.v1"),
         settings.topic("identity.events.v1"),
         settings.topic("alarm.events.v1"),
         settings.command_topic,

@@ -148,7 +148,7 @@ async def test_critical_alarm_reaches_stream_inbox_and_sms(
     assert audited[0][0] == 2
     delivered = await harness.sql(
         "SELECT count(*) FROM event_outbox WHERE topic = :t AND key = :k",
-        t=harness.settings.deliveries_topic,
+        t=harness.settings.topic("notification.deliveries.v1"),
         k=request.request_id,
     )
     assert delivered[0][0] == 2

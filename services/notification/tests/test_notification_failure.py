@@ -71,7 +71,7 @@ async def test_always_failing_provider_ends_failed_and_visible(
     failed = await harness.sql(
         "SELECT count(*) FROM event_outbox WHERE topic = :t AND key = :k "
         "AND convert_from(payload, 'UTF8') LIKE '%\"status\":\"failed\"%'",
-        t=harness.settings.deliveries_topic,
+        t=harness.settings.topic("notification.deliveries.v1"),
         k=f"fail-{user}",
     )
     assert failed[0][0] == 1

@@ -119,7 +119,7 @@ async def read_events(harness: Harness, request_ids: set[str]) -> list[dict[str,
     """The read events the service committed to its outbox for these requests."""
     rows = await harness.sql(
         "SELECT headers, payload FROM event_outbox WHERE topic = :t ORDER BY seq",
-        t=harness.settings.deliveries_topic,
+        t=harness.settings.topic("notification.deliveries.v1"),
     )
     out = []
     for headers, payload in rows:

@@ -231,7 +231,7 @@ async def test_warning_to_speakers_and_screens_is_a_device_command(
         rows = await harness.sql(
             "SELECT convert_from(payload, 'UTF8') AS body FROM event_outbox "
             "WHERE topic = :t AND key = :k",
-            t=harness.settings.deliveries_topic,
+            t=harness.settings.topic("notification.deliveries.v1"),
             k=request_id,
         )
         found = [json.loads(r.body) for r in rows]

@@ -59,7 +59,7 @@ async def test_fails_twice_then_delivers_once(harness: Harness, user: str) -> No
     delivered = await harness.sql(
         "SELECT convert_from(payload, 'UTF8') AS body FROM event_outbox "
         "WHERE topic = :t AND key = :k",
-        t=harness.settings.deliveries_topic,
+        t=harness.settings.topic("notification.deliveries.v1"),
         k=request.request_id,
     )
     assert len(delivered) == 1 and '"status":"sent"' in delivered[0].body

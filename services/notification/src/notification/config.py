@@ -15,9 +15,9 @@ SmsProviderKind = Literal["sink", "webhook", "aliyun"]
 class Settings(ServiceSettings):
     service_name: str = "notification"
 
-    # Topics this service publishes to the older way (overridable so tests run on their
-    # own); the topics it consumes are the catalogue's, by model (TOPIC_NAMES renames them)
-    deliveries_topic: str = "notification.deliveries.v1"
+    # The topic of device commands (speakers, screens: channels/devices.py, the older way;
+    # overridable so tests run on their own); every other topic is the catalogue's, by
+    # model (TOPIC_NAMES renames them)
     command_topic: str = "device.commands.v1"
 
     # Providers of the external channels: "sink" records what would be sent in the

@@ -20,11 +20,9 @@ from typing import Any
 from sqlalchemy import update
 
 from notification.channels.devices import COMMAND_PREFIX
-from notification.config import Settings
 from notification.db.models import delivery, delivery_attempt
 from notification.outcomes import record_outcome
 from sc_contracts.events.command_result import CommandOutcome, DeviceCommandCompletedV1
-from sc_core.audit import Auditor
 from sc_core.db.uow import UnitOfWork
 
 STATUS = {
@@ -54,9 +52,7 @@ def error_code(data: DeviceCommandCompletedV1) -> str | None:
     return f"device.{data.outcome.value}"
 
 
-async def confirm(
-    uow: UnitOfWork, settings: Settings, auditor: Auditor, data: DeviceCommandCompletedV1
-) -> bool:
+async def confirm(uow: UnitOfWork, data: DeviceCommandCompletedV1) -> bool:
     """Take the device's answer for its delivery; False when there is none to take."""
     delivery_id = delivery_of(data)
     if delivery_id is None:
@@ -86,7 +82,5 @@ async def confirm(
         )
     )
     if code is not None:  # the delivery did not reach anyone after all
-        await record_outcome(
-            uow, settings, auditor, row, status="failed", attempts=row.attempts, error=code
-        )
+        await record_outcome(uow, row, status="failed", attempts=row.attempts, error=code)
     return True

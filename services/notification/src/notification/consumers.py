@@ -39,12 +39,11 @@ def register(runtime: Runtime, parts: Parts) -> None:
     """Typed subscriptions: each model names its topic (TOPIC_NAMES renames it, as the
     tests do); the consumer names (their groups) are the ones they always had."""
     settings = parts.settings
-    auditor = runtime.auditor
     requests = runtime.consumer(name="requests", consumer_options=LOW_LATENCY)
 
     @requests.on(NotificationRequestedV1)
     async def on_request(data: NotificationRequestedV1, uow: UnitOfWork) -> None:
-        if await accept(uow, data, settings, auditor):
+        if await accept(uow, data, settings):
             await uow.commit()
             parts.dispatcher.wake()
 
@@ -66,7 +65,7 @@ def register(runtime: Runtime, parts: Parts) -> None:
 
     @results.on(DeviceCommandCompletedV1)
     async def on_command_result(event: DeviceCommandCompletedV1, uow: UnitOfWork) -> None:
-        await confirm(uow, settings, auditor, event)
+        await confirm(uow, event)
 
 
 async def feed_alarm(uow: UnitOfWork, event: Envelope, data: AlarmStateV1) -> None:

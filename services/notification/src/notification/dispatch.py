@@ -32,7 +32,6 @@ from notification.db.models import (
 )
 from notification.domain.rules import backoff
 from notification.outcomes import record_outcome
-from sc_core.audit import Auditor
 from sc_core.db.engine import Database
 
 log = logging.getLogger(__name__)
@@ -45,12 +44,10 @@ class Dispatcher:
         db: Database,
         settings: Settings,
         adapters: dict[str, ChannelAdapter],
-        auditor: Auditor,
     ) -> None:
         self.db = db
         self.settings = settings
         self.adapters = adapters
-        self.auditor = auditor
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -246,8 +243,6 @@ class Dispatcher:
         if outcome in ("sent", "failed"):
             await record_outcome(
                 uow,
-                self.settings,
-                self.auditor,
                 row,
                 status=outcome,
                 attempts=row.attempts,

@@ -33,7 +33,6 @@ from notification.domain.templates import Rendered, UnknownTemplate, render
 from notification.outcomes import record_outcome
 from notification.recipients import resolve
 from sc_contracts.events import NotificationRequestedV1
-from sc_core.audit import Auditor
 from sc_core.db.uow import UnitOfWork
 
 INSERT_CHUNK = 1000
@@ -55,7 +54,6 @@ async def accept(
     uow: UnitOfWork,
     request: NotificationRequestedV1,
     settings: Settings,
-    auditor: Auditor,
     *,
     requested_by: str | None = None,
 ) -> bool:
@@ -115,9 +113,7 @@ async def accept(
         ).all()
         for row in inserted:
             if row.status != "pending":
-                await record_outcome(
-                    uow, settings, auditor, row, status=row.status, attempts=0, error=row.last_error
-                )
+                await record_outcome(uow, row, status=row.status, attempts=0, error=row.last_error)
     await uow.session.execute(
         notification_request.update()
         .where(notification_request.c.request_id == request.request_id)

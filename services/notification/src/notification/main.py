@@ -59,7 +59,7 @@ def build(settings: Settings) -> tuple[Runtime, Parts]:
         hub=StreamHub(settings.database_url),
         client=client,
         adapters=adapters,
-        dispatcher=Dispatcher(runtime.db, settings, adapters, runtime.auditor),
+        dispatcher=Dispatcher(runtime.db, settings, adapters),
         stream_slots=StreamSlots(settings.max_streams_per_caller, code="stream.too_many_streams"),
     )
     register(runtime, parts)

@@ -10,18 +10,14 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
-from notification.config import Settings
 from sc_contracts.events import NotificationDeliveredV1, NotificationOpenedV1
-from sc_core.audit import Auditor
-from sc_core.auth import Principal
-from sc_core.bus import CloudEvent
+from sc_core.auth import Caller, Principal
 from sc_core.db.uow import UnitOfWork
 from sc_core.privacy import mask_mobile
 
-DELIVERED = "community.notification.delivered.v1"
-READ = "community.notification.opened.v1"
-SOURCE = "/services/notification"
 SERVICE_PRINCIPAL = Principal(subject="notification", kind="service")
+# the service itself acts: no address, no request (as the audit records always said)
+SERVICE = Caller(SERVICE_PRINCIPAL)
 
 
 def message_key(request_id: str) -> str:
@@ -34,8 +30,6 @@ def message_key(request_id: str) -> str:
 
 async def record_outcome(
     uow: UnitOfWork,
-    settings: Settings,
-    auditor: Auditor,
     row: Any,
     *,
     status: str,
@@ -59,8 +53,7 @@ async def record_outcome(
         correlation_id=row.correlation_id,
         decided_at=now,
     )
-    event = CloudEvent.create(DELIVERED, SOURCE, data, subject=row.request_id)
-    await uow.publish(settings.deliveries_topic, event, key=message_key(row.request_id))
+    await uow.publish(data, key=message_key(row.request_id), subject=row.request_id)
     detail = {
         "request_id": row.request_id,
         "recipient_id": row.recipient_id,
@@ -76,18 +69,17 @@ async def record_outcome(
         detail["address"] = (
             str(mask_mobile(address)) if row.channel in ("sms", "voice") else address
         )
-    await auditor.within(
-        uow,
-        action=f"notification.{status}",
-        resource_type="notification_delivery",
-        resource_id=str(row.id),
-        principal=SERVICE_PRINCIPAL,
+    await uow.audit(
+        SERVICE,
+        f"notification.{status}",
+        "notification_delivery",
+        str(row.id),
         community_id=row.community_id,
         detail=detail,
     )
 
 
-async def publish_read(uow: UnitOfWork, settings: Settings, message: Any) -> None:
+async def publish_read(uow: UnitOfWork, message: Any) -> None:
     """Publish NotificationOpenedV1 for an in-app message read for the first time (evaluation
     counts read rates from it)."""
     data = NotificationOpenedV1(
@@ -98,5 +90,4 @@ async def publish_read(uow: UnitOfWork, settings: Settings, message: Any) -> Non
         community_id=message.community_id,
         read_at=message.read_at,
     )
-    event = CloudEvent.create(READ, SOURCE, data, subject=message.request_id)
-    await uow.publish(settings.deliveries_topic, event, key=message_key(message.request_id))
+    await uow.publish(data, key=message_key(message.request_id), subject=message.request_id)

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import func, select, update
 
-from notification.api.deps import SettingsDep
 from notification.db.models import inbox_message
 from notification.outcomes import publish_read
 from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep, fetch_page
@@ -74,7 +73,6 @@ async def read_all(
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
     request: Request,
-    settings: SettingsDep,
 ) -> MarkedRead:
     result = await uow.session.execute(
         update(inbox_message)
@@ -85,7 +83,7 @@ async def read_all(
     rows = result.all()
     marked = len(rows)
     for row in rows:
-        await publish_read(uow, settings, row)
+        await publish_read(uow, row)
     await auditor.within(
         uow,
         action="inbox.read_all",
@@ -106,7 +104,6 @@ async def mark_read(
     uow: UnitOfWorkDep,
     auditor: AuditorDep,
     request: Request,
-    settings: SettingsDep,
 ) -> InboxMessageRead:
     mine = (m.id == message_id) & (m.user_id == principal.subject)
     first = (
@@ -121,7 +118,7 @@ async def mark_read(
     if row is None:  # someone else's message is as absent as a missing one
         raise NotFound("inbox.not_found", "No such message in your inbox")
     if first is not None:  # read for the first time: told once
-        await publish_read(uow, settings, first)
+        await publish_read(uow, first)
     await auditor.within(
         uow,
         action="inbox.read",

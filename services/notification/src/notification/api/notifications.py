@@ -132,7 +132,7 @@ async def send(
         source_service="notification",
         community_id=body.community_id,
     )
-    if not await accept(uow, data, parts.settings, auditor, requested_by=principal.subject):
+    if not await accept(uow, data, parts.settings, requested_by=principal.subject):
         raise Conflict("notification.duplicate_request", "This request_id was sent already")
     await auditor.within(
         uow,
