@@ -7,8 +7,9 @@ stack `make run` starts (the session's `gateway_url`; its console is built by th
 - a resident sees their own household and its members, and nobody else's;
 - the big screen renders its panels with the overview's live numbers and the map;
 - an auditor verifies today's audit chain;
-- a parking manager reads a car park's free spaces drop when a car enters, and the month's
-  bills with their collection rate;
+- a parking manager reads a car park's free spaces drop when a car enters (and the gate desk
+  shows the car's passage by itself), the month's bills with their collection rate, and
+  changes a tariff's free minutes in its dialog;
 - the community, then the street office, approve an application in the service hall's inbox,
   and its elder appears (masked) in the welfare register.
 
@@ -262,6 +263,11 @@ def test_parking_staff_see_a_car_park_s_free_spaces_drop_when_a_car_enters(
         )
         assert gate.status_code == 201, gate.text
         plate = f"京Q{uuid.uuid4().int % 100000:05d}"
+        # the gate desk (岗亭) is open on a staff member's screen before the car arrives
+        desk = signed_in(browser, gateway_url, "property_staff")
+        expect(desk.get_by_test_id("menu-parking-desk")).to_be_attached()
+        desk.goto("/console/parking/desk")
+        expect(desk.get_by_role("heading", name="岗亭值守：过车记录")).to_be_visible()
         stamp = {"Timeval": {"sec": int(time.time()), "usec": 0}}
         read = {
             "AlarmInfoPlate": {
@@ -287,6 +293,16 @@ def test_parking_staff_see_a_car_park_s_free_spaces_drop_when_a_car_enters(
         expect(row.get_by_test_id("lot-free")).to_have_text(str(after["free"]))
         shot(page, "parking-lots")
 
+        # the desk shows the car's passage without a click (it refreshes itself): the plate,
+        # the gate's name and the decision in words, never the enum's value
+        passage = desk.get_by_test_id("desk-list").locator(".el-table__row", has_text=plate)
+        expect(passage.get_by_test_id("desk-gate-name")).to_have_text("北门入口")
+        expect(passage.get_by_test_id("desk-decision")).to_have_text("放行")
+        expect(passage).to_contain_text("临时车入场")
+        expect(passage).not_to_contain_text("entry_temporary")
+        shot(desk, "parking-desk")
+        desk.context.close()
+
         # the month's bills and the collection rate (收缴率), as the API counts them
         first = api.get("/api/v1/property-bills", params={"limit": 1}).json()["items"][0]
         period = first["period"]
@@ -304,6 +320,33 @@ def test_parking_staff_see_a_car_park_s_free_spaces_drop_when_a_car_enters(
         expect(page.get_by_test_id("list")).to_contain_text("¥")
         expect(page.get_by_test_id("list")).to_contain_text(re.compile(r"\d+号楼\d+单元\d+室"))
         shot(page, "property-bills")
+
+        # a manager changes a tariff's free minutes in the dialog; the list shows the new value
+        name = f"E2E临时车{uuid.uuid4().hex[:4]}"
+        r = api.post(
+            "/api/v1/parking/tariffs",
+            json={"community_id": community, "name": name, "rules": {"unit_price": 300}},
+        )
+        assert r.status_code == 201, r.text
+        assert r.json()["rules"]["free_minutes"] == 15
+        page.goto("/console/parking/tariffs")
+        tariff = page.get_by_test_id("list").locator(".el-table__row", has_text=name)
+        expect(tariff.get_by_test_id("tariff-free")).to_have_text("15")
+        tariff.get_by_test_id("tariff-edit").click()
+        dialog = page.get_by_role("dialog", name="修改收费标准")
+        minutes = dialog.locator(
+            "[data-test=tariff-free-minutes] input, input[data-test=tariff-free-minutes]"
+        )
+        expect(minutes).to_have_value("15")
+        minutes.fill("45")
+        minutes.press("Tab")
+        page.get_by_test_id("tariff-save").click()
+        expect(dialog).to_be_hidden()
+        expect(tariff.get_by_test_id("tariff-free")).to_have_text("45")
+        expect(tariff).to_contain_text("45 分钟内免费，每 60 分钟 ¥3.00")
+        changed = api.get("/api/v1/parking/tariffs", params={"community_id": community}).json()
+        assert next(x for x in changed if x["name"] == name)["rules"]["free_minutes"] == 45
+        shot(page, "parking-tariffs")
 
 
 def test_a_committee_and_the_street_office_approve_an_application_in_order(
