@@ -261,6 +261,14 @@ async def _detail(uow: UnitOfWork, request_id: str) -> NotificationDetail:
     head = (
         await uow.session.execute(select(notification_request).where(r.request_id == request_id))
     ).one()
+    # the counts first: each statement reads what is committed when it runs (no snapshot
+    # across them), and a delivery's status only moves forward, so the rows read next are
+    # never older than the summary (read the other way round, a summary could already say
+    # "expired" beside a row still "sent")
+    counts = await uow.session.execute(
+        select(d.status, func.count()).where(d.request_id == request_id).group_by(d.status)
+    )
+    summary = {status: int(n) for status, n in counts}
     rows = (
         await uow.session.execute(
             select(delivery)
@@ -270,9 +278,5 @@ async def _detail(uow: UnitOfWork, request_id: str) -> NotificationDetail:
         )
     ).all()
     deliveries = [DeliveryRead.model_validate(x, from_attributes=True) for x in rows]
-    counts = await uow.session.execute(
-        select(d.status, func.count()).where(d.request_id == request_id).group_by(d.status)
-    )
-    summary = {status: int(n) for status, n in counts}
     base = NotificationRead.model_validate(head, from_attributes=True)
     return NotificationDetail(**base.model_dump(), deliveries=deliveries, summary=summary)
