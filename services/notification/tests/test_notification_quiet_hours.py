@@ -288,9 +288,12 @@ async def test_admin_sets_staff_contacts_masked(
 
 
 async def test_long_ids_from_events_are_delivered(harness: Harness) -> None:
-    """The contract bounds no id: a long one is stored, not dead-lettered."""
-    long_user = "u-" + "x" * 300
-    request_id = "long-" + "r" * 300
+    """Ids as long as the contracts allow are stored and delivered, not dead-lettered: a
+    request id of its full 200 characters, a user id of the 128 a delivery event holds."""
+    long_user = "u-" + "x" * 126
+    limit = NotificationRequestedV1.model_fields["request_id"].metadata
+    assert any(getattr(m, "max_length", None) == 200 for m in limit)
+    request_id = "long-" + "r" * 195
     rows = await send(harness, notice(request_id, long_user, "info", ["inapp"]))
     assert [(r.recipient_id, r.status) for r in rows] == [(long_user, "sent")]
     inbox = await harness.client.get(
