@@ -43,7 +43,8 @@ async def test_password_login_gives_eddsa_tokens_with_the_principal_claims(
     assert claims["exp"] - claims["iat"] == 900 and claims["jti"]  # type: ignore[operator]
     principal = Principal.from_claims(claims)
     assert principal.subject == str(kit.ids["account:grid_worker"])
-    assert principal.kind == "user" and principal.name == "grid_worker"
+    # the name people read: the demo account's display name, not its login
+    assert principal.kind == "user" and principal.name == "吴秀英（第1网格网格员）"
     assert principal.roles == {"grid_worker"}
     assert principal.grants == (Grant("grid_worker", "grid", str(kit.ids["grid1"])),)
 
