@@ -93,15 +93,17 @@ def test_smoke_in_a_flat_runs_the_whole_loop(gateway_url: str, login) -> None:  
             )
             assert message[0]["severity"] == "critical"
             assert any(m["correlation_id"] == alarm["id"] for m in inbox(api, staff))
-            sms = wait_until(
-                lambda: api.get(
+
+            def sms_sent() -> list[dict[str, Any]]:
+                r = api.get(
                     "/api/v1/dev/sink",
                     headers=platform,
                     params={"channel": "sms", "recipient_id": staff_id},
-                ).json()["items"],
-                30,
-                "the SMS to the staff member",
-            )
+                )
+                assert r.status_code == 200, r.text  # a refusal names itself, not a KeyError
+                return list(r.json()["items"])
+
+            sms = wait_until(sms_sent, 30, "the SMS to the staff member")
             assert sms
             print(
                 f"\nsmoke reading -> alarm on the staff stream {seen - sent_at:.3f} s, "
