@@ -100,6 +100,8 @@ def test_smoke_in_a_flat_runs_the_whole_loop(gateway_url: str, login) -> None:  
                     headers=platform,
                     params={"channel": "sms", "recipient_id": staff_id},
                 )
+                if r.status_code in (429, 503, 504):  # busy for a moment: ask again
+                    return []
                 assert r.status_code == 200, r.text  # a refusal names itself, not a KeyError
                 return list(r.json()["items"])
 
