@@ -1,5 +1,6 @@
 """What the end-to-end scenarios share: waiting for an outcome, a Server-Sent Events
-reader (as an app's EventSource), registering a device where a person lives."""
+reader (as an app's EventSource), registering a device where a person lives, a fuzzer's
+own sign-in."""
 
 from __future__ import annotations
 
@@ -25,6 +26,40 @@ def wait_until(probe: Callable[[], T | None], timeout: float, what: str) -> T:
             return last
         time.sleep(0.1)
     raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
+
+
+class FuzzSession:
+    """A demo account's own sign-in for a fuzz of the merged OpenAPI, never the tests'
+    shared tokens: the fuzz calls ``POST /api/v1/auth/logout`` too, which ends the sign-in
+    it is made with, at every verifier (ADR 0028). Signed in again when a token is revoked
+    (the fuzz signed itself out) and well before one runs out (they live 15 min)."""
+
+    RELOGIN_S = 600.0
+
+    def __init__(self, gateway_url: str, username: str, password: str) -> None:
+        self.gateway_url, self.username, self.password = gateway_url, username, password
+        self.at, self.header = 0.0, {}
+
+    def headers(self) -> dict[str, str]:
+        if not self.header or time.monotonic() - self.at > self.RELOGIN_S:
+            r = httpx.post(
+                f"{self.gateway_url}/api/v1/auth/token",
+                json={"username": self.username, "password": self.password},
+                timeout=60,
+            )
+            assert r.status_code == 200, r.text
+            self.header = {"Authorization": f"Bearer {r.json()['access_token']}"}
+            self.at = time.monotonic()
+        return self.header
+
+    def call(self, case: Any) -> Any:
+        """``case`` called with this sign-in; once more with a new one if the fuzz had
+        signed itself out (a 401 ``auth.token_revoked``: logout worked, as it should)."""
+        response = case.call(base_url=self.gateway_url, headers=self.headers())
+        if response.status_code == 401 and "auth.token_revoked" in response.text:
+            self.header = {}
+            response = case.call(base_url=self.gateway_url, headers=self.headers())
+        return response
 
 
 @dataclass

@@ -10,44 +10,23 @@ the small budget of test_e2e_identity_through_gateway's fuzz). Run:
 from __future__ import annotations
 
 import os
-import time
 
-import httpx
 import pytest
 import schemathesis
 from conftest import DEMO_PASSWORD
 from hypothesis import HealthCheck, given, settings
 
+from e2e_kit import FuzzSession
+
 pytestmark = pytest.mark.skipif(
     os.environ.get("SC_SECURITY_FUZZ") != "1", reason="make test-security runs it"
 )
 EXAMPLES = int(os.environ.get("SC_FUZZ_EXAMPLES", "1000"))
-RELOGIN_S = 600  # access tokens live 15 min: sign in again well before
-
-
-class Session:
-    """A demo account's bearer header, signed in again before its token runs out."""
-
-    def __init__(self, gateway_url: str, username: str) -> None:
-        self.gateway_url, self.username = gateway_url, username
-        self.at, self.header = 0.0, {}
-
-    def headers(self) -> dict[str, str]:
-        if time.monotonic() - self.at > RELOGIN_S:
-            r = httpx.post(
-                f"{self.gateway_url}/api/v1/auth/token",
-                json={"username": self.username, "password": DEMO_PASSWORD},
-                timeout=60,
-            )
-            assert r.status_code == 200, r.text
-            self.header = {"Authorization": f"Bearer {r.json()['access_token']}"}
-            self.at = time.monotonic()
-        return self.header
 
 
 @pytest.mark.parametrize("username", ["platform_admin", "resident"])
 def test_merged_openapi_full_fuzz_has_no_server_errors(gateway_url: str, username: str) -> None:
-    session = Session(gateway_url, username)
+    session = FuzzSession(gateway_url, username, DEMO_PASSWORD)
     schema = schemathesis.openapi.from_url(f"{gateway_url}/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 40, "the gateway merged the services' documents"
@@ -62,7 +41,7 @@ def test_merged_openapi_full_fuzz_has_no_server_errors(gateway_url: str, usernam
         )
         @given(case=operation.as_strategy())
         def call(case: schemathesis.Case) -> None:
-            response = case.call(base_url=gateway_url, headers=session.headers())
+            response = session.call(case)
             if response.status_code >= 500:
                 failures.append(
                     f"{username}: {case.method} {case.formatted_path} -> "
