@@ -34,7 +34,7 @@ from gateway.proxy import (
 )
 from gateway.routing import RouteTable, fetch_documents
 from gateway.security import Gatekeeper
-from sc_core.errors import Problem, problem_response
+from sc_core.errors import Problem, problem_response, redacted_target
 from sc_core.streams import StreamSlots
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ class FrontDoor:
         except Exception:
             if started:
                 raise
-            log.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            log.exception("unhandled error on %s %s", scope["method"], redacted_target(scope))
             unexpected = Problem(
                 500, "internal.error", "An unexpected error occurred; it has been logged"
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import unquote_plus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -176,6 +177,38 @@ def problem_instance(request: Request) -> str:
     return "/".join(t if t in secret else p for p, t in zip(parts, shape, strict=True))
 
 
+SECRET_QUERY_PARAMS = frozenset(
+    {"ticket", "access_token", "token", "device_token", "refresh_token", "id_token_hint"}
+)
+"""Query parameters that are credentials (the stream's single-use ``?ticket=``, an
+``?access_token=`` a client sends although it is refused): never written to a log or a span."""
+
+REDACTED = "REDACTED"
+
+
+def redacted_query(query: str) -> str:
+    """``query`` with the value of every :data:`SECRET_QUERY_PARAMS` replaced by
+    ``REDACTED``; other parameters as they came (order, blanks and encoding kept)."""
+    if not query:
+        return query
+    out = []
+    for pair in query.split("&"):
+        name, sep, _value = pair.partition("=")
+        if sep and unquote_plus(name).lower() in SECRET_QUERY_PARAMS:
+            pair = f"{name}={REDACTED}"
+        out.append(pair)
+    return "&".join(out)
+
+
+def redacted_target(scope: Scope) -> str:
+    """A request's path and query as logs and spans may record them: credential path
+    parameters as their placeholder (:func:`problem_instance`), credential query values
+    ``REDACTED``. The one rule for every log line that names a request."""
+    path = problem_instance(Request(scope))
+    query = redacted_query(scope.get("query_string", b"").decode("latin-1"))
+    return f"{path}?{query}" if query else path
+
+
 def problem_response(problem: Problem, request: Request | None = None) -> JSONResponse:
     instance = problem_instance(request) if request is not None else None
     return JSONResponse(
@@ -235,7 +268,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         # a value the column or parameter cannot hold (a number out of range, a malformed
         # literal): PostgreSQL's data exceptions, and asyncpg's refusal to encode it
         if _is_data_exception(exc):
-            log.info("data refused on %s %s: %s", request.method, request.url.path, exc.orig)
+            log.info(
+                "data refused on %s %s: %s",
+                request.method,
+                redacted_target(request.scope),
+                exc.orig,
+            )
             return problem_response(
                 Problem(422, "request.invalid_value", "A value is out of range or malformed"),
                 request,
@@ -243,7 +281,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         # the database went away under the request (restarted, connection dropped): the
         # pool replaces the connection, so the client may simply try again
         if exc.connection_invalidated or isinstance(exc, InterfaceError | OperationalError):
-            log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+            log.warning(
+                "database unavailable on %s %s: %s",
+                request.method,
+                redacted_target(request.scope),
+                exc,
+            )
             return problem_response(
                 Problem(
                     503,
@@ -257,7 +300,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        log.exception("unhandled error on %s %s", request.method, redacted_target(request.scope))
         return problem_response(
             Problem(500, "internal.error", "An unexpected error occurred; it has been logged"),
             request,

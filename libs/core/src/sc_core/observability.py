@@ -54,7 +54,7 @@ from prometheus_client import (
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sc_core.errors import Problem, problem_response
+from sc_core.errors import Problem, problem_response, redacted_target
 from sc_core.settings import ServiceSettings
 
 disable_created_metrics()  # no `<counter>_created` series: they only cost storage
@@ -319,6 +319,7 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_status)
         finally:
+            redact_span(scope)
             route = scope_route(scope)
             method = scope["method"]
             latency = self._latency.get((method, route))
@@ -333,6 +334,22 @@ class MetricsMiddleware:
                     self.service, method, route, str(status)
                 )
             counter.inc()
+
+
+def redact_span(scope: Scope) -> None:
+    """The request's server span records its path and query without credentials (a
+    device's token in the path, the stream's ``?ticket=``): :func:`sc_core.errors.redacted_target`'s
+    rule, applied before the span ends and is exported. Nothing to do while spans are
+    not recorded (no exporter)."""
+    span = getattr(scope.get("fastapi.telemetry"), "span", None)
+    if span is None or not span.is_recording():
+        return
+    target = redacted_target(scope)
+    path, _, query = target.partition("?")
+    if path != scope["path"]:
+        span.set_attribute("url.path", path)
+    if query != scope.get("query_string", b"").decode("latin-1"):
+        span.set_attribute("url.query", query)
 
 
 def scope_route(scope: Scope) -> str:
