@@ -3,6 +3,7 @@ exact redirect URIs, consent, codes used once, userinfo, refresh, RP-initiated l
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable
 
 import pytest
@@ -15,6 +16,8 @@ from identity_kit import IdentityKit
 from joserfc import jwt
 from joserfc.jwk import KeySet
 from oidc_kit import BASE, CALLBACK, post_form, query_of, register_client
+
+from sc_devinfra.waiting import eventually
 
 
 @pytest.fixture
@@ -132,6 +135,23 @@ async def test_code_flow_with_pkce_userinfo_refresh_and_logout(oidc: IdentityKit
             },
         )
         assert dead.status_code == 401
+        # ... and its access tokens, at every verifier (issue 30.7): the revocation is
+        # published with the tokens' sid, and identity's own verifier follows it
+        sid = jwt.decode(token["access_token"], jwks, algorithms=["EdDSA"]).claims["sid"]
+        rows = await oidc.sql(
+            "SELECT payload FROM event_outbox "
+            "WHERE headers->>'ce_type' = 'community.access.revoked.v1'"
+        )
+        published = [json.loads(bytes(r[0])) for r in rows]
+        assert [(p["session_id"], p["reason"]) for p in published] == [(sid, "code_reuse")]
+
+        async def refused() -> bool:
+            me = await oidc.client.get(
+                "/api/v1/me", headers={"Authorization": f"Bearer {token['access_token']}"}
+            )
+            return me.status_code == 401 and me.json()["code"] == "auth.token_revoked"
+
+        await eventually(refused, timeout=120, what="the copied code's access token refused")
 
     # a fresh login (the browser session signs in without the password), then refresh
     async with rp(oidc, "street-office") as client:

@@ -208,7 +208,10 @@ class AccessRevokedV1(EventData):
         "token of the account issued up to revoked_at.",
     )
     reason: str = Field(
-        min_length=1, max_length=32, description="logout, refresh_reuse or account_disabled."
+        min_length=1,
+        max_length=32,
+        description="logout, refresh_reuse, code_reuse (an OIDC authorization code presented "
+        "twice) or account_disabled.",
     )
     revoked_at: AwareDatetime = Field(description="When access was revoked.")
     until: AwareDatetime = Field(

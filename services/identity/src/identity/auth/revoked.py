@@ -1,9 +1,10 @@
 """Telling every verifier that access tokens are revoked (issue 30.7, ADR 0028).
 
 Access tokens are verified without asking identity, so ending a sign-in (logout, a reused
-refresh token) or disabling an account publishes ``AccessRevokedV1`` on
-``identity.events.v1`` in the same transaction; the gateway and every service follow it
-(``sc_core.auth.revocation``) and refuse those tokens within seconds. A revoked grant needs
+refresh token, an OIDC authorization code presented twice) or disabling an account
+publishes ``AccessRevokedV1`` on ``identity.events.v1`` in the same transaction; the
+gateway and every service follow it (``sc_core.auth.revocation``) and refuse those tokens
+within seconds. A revoked grant needs
 nothing more: its ``GrantChangedV1`` is followed the same way.
 """
 

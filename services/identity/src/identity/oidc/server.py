@@ -36,6 +36,7 @@ from sqlalchemy import select
 from identity.auth import refresh
 from identity.auth.keystore import KeyStore
 from identity.auth.passwords import token_digest
+from identity.auth.revoked import access_revoked
 from identity.auth.tokens import access_claims, sign
 from identity.db.auth import Account, Grant
 from identity.db.oidc import AuthorizationCode, OidcClient
@@ -260,13 +261,10 @@ class CodeGrant(grants.AuthorizationCodeGrant):
         if row is None or row.client_id != client.get_client_id():
             return None
         if row.used_at is not None:
-            # a code presented twice was copied: the tokens it gave are revoked
+            # a code presented twice was copied: the tokens it gave are revoked, the
+            # refresh chain here and its access tokens at every verifier (issue 30.7)
             if row.family_id is not None:
-                self.oidc.wait(
-                    refresh.revoke_family(
-                        self.oidc.ctx.uow.session, row.family_id, datetime.now(UTC), "code_reuse"
-                    )
-                )
+                self.oidc.wait(_revoke_copied(self.oidc, row))
                 self.oidc.code_reused = True
             return None
         if row.expires_at <= datetime.now(UTC):
@@ -281,6 +279,19 @@ class CodeGrant(grants.AuthorizationCodeGrant):
         return self.oidc.wait(
             _user(self.oidc.ctx.uow, authorization_code.row, self.oidc.ctx.sso_session_id)
         )
+
+
+async def _revoke_copied(server: OidcServer, row: AuthorizationCode) -> None:
+    """The chain a copied code gave ends: its refresh tokens here and, published on
+    identity's topic with the unit of work (the token endpoint commits it even though it
+    refuses the code), its access tokens at every verifier (ADR 0028)."""
+    assert row.family_id is not None
+    now = datetime.now(UTC)
+    uow = server.ctx.uow
+    await refresh.revoke_family(uow.session, row.family_id, now, "code_reuse")
+    await access_revoked(
+        uow, server.settings, row.account_id, session_id=row.family_id, reason="code_reuse", now=now
+    )
 
 
 class IdToken(OpenIDCode):
