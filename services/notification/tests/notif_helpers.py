@@ -301,6 +301,11 @@ class Stream:
     def of(self, kind: str) -> list[SSEEvent]:
         return [e for e in self.events if e.event == kind]
 
+    @property
+    def closed(self) -> bool:
+        """The server ended the stream (the reader saw the end of the body)."""
+        return self._task is not None and self._task.done()
+
     async def wait(self, kind: str, count: int = 1, timeout: float = 30.0) -> list[SSEEvent]:
         async def enough() -> list[SSEEvent]:
             found = self.of(kind)

@@ -5,11 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from notif_helpers import Harness, Stream, wait_for
-from sc_contracts.events import NotificationRequestedV1, Recipients, RoleInScope
+from sc_contracts.events import (
+    AccessRevokedV1,
+    GrantChange,
+    GrantChangedV1,
+    NotificationRequestedV1,
+    Recipients,
+    RoleInScope,
+)
 from sc_core.auth import Grant
+
+BOUND = 300  # generous: a busy 2-core machine (the revocation travels through Kafka)
 
 
 def to_household(request_id: str, household: str, title: str) -> NotificationRequestedV1:
@@ -147,6 +158,69 @@ async def test_stream_ends_when_the_token_expires(harness: Harness, user: str) -
         [expired] = await stream.wait("expired", 1, timeout=30)
     assert expired.data == {"reason": "token_expired"}
     assert expired.id == stream.of("ready")[0].id  # resume from here with a new token
+
+
+async def test_a_stream_ends_when_its_token_is_revoked(harness: Harness, user: str) -> None:
+    """Issue 30.7 (ADR 0028): an open stream ran until its token's expiry after a logout or
+    a revoked grant. identity's revocation, followed from its topic, now ends the streams
+    of that sign-in (bearer or ticket) at once, and only those."""
+    topic = harness.settings.topic("identity.events.v1")
+    home = Grant("resident", "household", "h-rev")
+
+    def signed_in(sid: str) -> dict[str, str]:
+        token = harness.issuer.issue(user, [], [home], extra_claims={"sid": sid})
+        return {"Authorization": f"Bearer {token}"}
+
+    async def ticket(headers: dict[str, str]) -> dict[str, str]:
+        issued = await harness.client.post("/api/v1/stream/tickets", headers=headers)
+        assert issued.status_code == 201, issued.text
+        return {"ticket": issued.json()["ticket"]}
+
+    phone, web, tablet = signed_in("s-phone"), signed_in("s-web"), signed_in("s-tablet")
+    async with (
+        Stream(harness.base_url, phone) as on_phone,
+        Stream(harness.base_url, {}, await ticket(web)) as on_web,
+    ):
+        later = await ticket(tablet)  # redeemed after its account lost the grant
+        now = datetime.now(UTC)
+        logout = AccessRevokedV1(
+            aggregate_id=user,
+            account_id=user,
+            session_id="s-phone",
+            reason="logout",
+            revoked_at=now,
+            until=now + timedelta(minutes=16),
+        )
+        await harness.publish(topic, AccessRevokedV1.event_type, logout, user)
+        [ended] = await on_phone.wait("expired", 1, timeout=BOUND)
+        assert ended.data == {"reason": "token_revoked"}
+        await wait_for(lambda: on_phone.closed, timeout=BOUND, what="the phone's stream closed")
+        # the web sign-in's stream goes on (its heartbeats keep coming)
+        beats = on_web.comments
+        await wait_for(lambda: on_web.comments >= beats + 2, timeout=BOUND, what="heartbeats")
+        assert on_web.of("expired") == [] and not on_web.closed
+
+        revoked = GrantChangedV1(
+            aggregate_id=user,
+            account_id=user,
+            grant_id=str(uuid.uuid4()),
+            change=GrantChange.REVOKED,
+            role="resident",
+            scope_type="household",
+            scope_id="h-rev",
+            community_id="c-rev",
+            changed_by="tests",
+            changed_at=datetime.now(UTC),
+        )
+        await harness.publish(topic, GrantChangedV1.event_type, revoked, user)
+        [ended] = await on_web.wait("expired", 1, timeout=BOUND)
+        assert ended.data == {"reason": "token_revoked"}
+        await wait_for(lambda: on_web.closed, timeout=BOUND, what="the web stream closed")
+    refused = await harness.client.get(
+        "/api/v1/stream", params=later, headers={"Accept": "text/event-stream"}
+    )
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "auth.token_revoked"
 
 
 async def test_a_role_in_a_place_reaches_every_holder_inside_it(

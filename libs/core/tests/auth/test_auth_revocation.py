@@ -153,3 +153,31 @@ def test_revocations_are_forgotten_once_their_tokens_have_expired() -> None:
     revocations.forget_expired(now + 11)
     assert not revocations.refuses(Principal("x", session_id="s-1", issued_at=old), now + 11)
     assert not revocations.refuses(Principal("acc", issued_at=old), now + 11)
+
+
+async def test_what_is_open_on_a_token_is_woken_when_that_token_is_revoked() -> None:
+    """A stream watches its token: the revocation of its sign-in or account wakes it (at
+    once when already revoked); another sign-in's revocation does not; unwatched, nothing."""
+    import asyncio
+
+    from sc_core.auth import Principal
+
+    revocations = Revocations(window_seconds=60)
+    issued = datetime.now(UTC) - timedelta(seconds=5)
+    phone, web = (
+        Principal("alice", session_id="s-1", issued_at=issued),
+        Principal("alice", session_id="s-2", issued_at=issued),
+    )
+    on_phone, on_web, gone = asyncio.Event(), asyncio.Event(), asyncio.Event()
+    revocations.watch(phone, on_phone)
+    revocations.watch(web, on_web)
+    revocations.watch(Principal("alice", session_id="s-2", issued_at=issued), gone)
+    revocations.unwatch(gone)
+    until = time.time() + 60
+    revocations.revoke_session("s-1", until)
+    assert on_phone.is_set() and not on_web.is_set()
+    revocations.revoke_account("alice", time.time(), until)
+    assert on_web.is_set() and not gone.is_set()
+    late = asyncio.Event()
+    revocations.watch(phone, late)  # opened after its revocation: woken at once
+    assert late.is_set()

@@ -18,7 +18,8 @@ Kafka consumer per process, without a consumer group (every replica must see eve
 partition), that starts ``window_seconds`` back in time (``offsets_for_times``) so a process
 that starts knows the revocations whose tokens may still be alive, then follows the topic.
 Entries are forgotten once the last token they revoke has expired. A refused token is 401
-``auth.token_revoked``.
+``auth.token_revoked``. What stays open on a token (an event stream) asks
+:meth:`Revocations.watch` to be woken, and ends, when that token is revoked.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ class Revocations:
         self._sessions: dict[str, float] = {}  # sid -> until (epoch s)
         self._accounts: dict[str, tuple[float, float]] = {}  # account -> (cut-off, until)
         self.applied = 0
+        # what is open on a token (a stream): woken when that token is revoked
+        self._watchers: dict[asyncio.Event, Principal] = {}
 
     def revoke_session(self, session_id: str, until: float) -> None:
         self._sessions[session_id] = max(until, self._sessions.get(session_id, 0.0))
@@ -87,6 +90,18 @@ class Revocations:
         # iat has whole seconds: a token of the revocation's own second is refused too
         return issued is None or int(issued.timestamp()) <= int(cut[0])
 
+    def watch(self, principal: Principal, wake: asyncio.Event) -> None:
+        """Set ``wake`` once ``principal``'s token is revoked (at once if it is already):
+        something held open on a token (a stream) ends then, not at the token's expiry.
+        The holder looks at :meth:`refuses` when woken and calls :meth:`unwatch` at the end.
+        """
+        self._watchers[wake] = principal
+        if self.refuses(principal):
+            wake.set()
+
+    def unwatch(self, wake: asyncio.Event) -> None:
+        self._watchers.pop(wake, None)
+
     def check(self, principal: Principal) -> None:
         """401 ``auth.token_revoked`` when the principal's token is revoked."""
         if self.refuses(principal):
@@ -98,6 +113,9 @@ class Revocations:
 
     def _applied(self) -> None:
         self.applied += 1
+        for wake, principal in list(self._watchers.items()):
+            if self.refuses(principal):
+                wake.set()
         if self.applied % 256 == 0:
             self.forget_expired()
 
@@ -188,6 +206,12 @@ class RevocationFeed:
                 self.revocations.apply(decode_data(value, GrantChangedV1))
         except InvalidEvent as exc:
             log.warning("revocation feed: skipped an event that does not fit: %s", exc)
+
+
+def revocations_of(app: Any) -> Revocations | None:
+    """The revocations an app's verifier follows (None without a feed)."""
+    verifier = getattr(app.state, "jwks_verifier", None)
+    return getattr(verifier, "revocations", None)
 
 
 async def follow_revocations(settings: Any, verifier: Any) -> RevocationFeed | None:

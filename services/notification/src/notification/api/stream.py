@@ -4,7 +4,9 @@ the alarm feed of the places they hold grants on.
 Each message has an ``id:`` (the cursor ``<inbox id>-<alarm feed id>``); a client that
 reconnects with ``Last-Event-ID`` gets what it missed (up to ``SSE_REPLAY_LIMIT`` rows
 per source), then the live stream. Without it the stream starts at "now" (the inbox API
-has the history). A comment line is sent every ``SSE_HEARTBEAT_SECONDS``.
+has the history). A comment line is sent every ``SSE_HEARTBEAT_SECONDS``. The stream ends
+with an ``expired`` event when its token expires (``token_expired``) or is revoked
+(``token_revoked``: a logout, a disabled account, a revoked grant; ADR 0028).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from notification.hub import ALARM_KEY
 from notification.parts import Parts
 from notification.recipients import DIRECTORY
 from sc_core.auth import Principal
+from sc_core.auth.revocation import revocations_of
 from sc_core.errors import Problem
 from sc_core.streams import HeldStreamingResponse
 
@@ -133,6 +136,11 @@ async def _events(
     sent = Recent()
     first = True
     db = parts.dispatcher.db
+    # a logout, a disabled account or a revoked grant ends the stream within seconds, not
+    # at the token's expiry (issue 30.7, ADR 0028): the revocation wakes it
+    revocations = revocations_of(request.app)
+    if revocations is not None:
+        revocations.watch(principal, wake)
     try:
         if cursor is None:
             cursor = await _start(parts, principal, scope)
@@ -140,6 +148,10 @@ async def _events(
         yield frame("ready", {"cursor": str(cursor), "alarm_feed": scope is not None}, str(cursor))
         while True:
             wake.clear()
+            if revocations is not None and revocations.refuses(principal):
+                # nothing more on a revoked token; the client signs in or refreshes
+                yield frame("expired", {"reason": "token_revoked"}, str(cursor))
+                return
             async with db.engine.connect() as conn:
                 messages: list[Any] = []
                 if check_inbox:
@@ -225,6 +237,8 @@ async def _events(
             check_inbox = inbox_due.is_set()
             check_alarms = alarm_due is not None and alarm_due.is_set()
     finally:
+        if revocations is not None:
+            revocations.unwatch(wake)
         parts.hub.unsubscribe(keys, wake)
         parts.hub.unsubscribe([inbox_key], inbox_due)
         if alarm_due is not None:

@@ -4,7 +4,8 @@ that opens ``GET /api/v1/stream?ticket=...`` without an Authorization header.
 Browsers' ``EventSource`` and many mini-program runtimes cannot send headers, and an
 access token in a URL ends up in logs and histories. A ticket is random (256 bits), lives
 ``STREAM_TICKET_SECONDS`` (30 s), opens one stream, and carries the caller's own claims
-and the expiry of the token that asked for it: the stream ends when that token would have.
+and the expiry of the token that asked for it: the stream ends when that token would have,
+or when it is revoked (its sign-in and issue time are kept for that, ADR 0028).
 Only its SHA-256 is stored; it is consumed by one ``DELETE ... RETURNING``, so two
 connections with the same ticket never both open.
 """
@@ -26,6 +27,7 @@ from notification.parts import Parts
 from sc_core.auth import CurrentPrincipal, Principal
 from sc_core.auth.deps import optional_principal
 from sc_core.auth.jwks import unauthorized
+from sc_core.auth.revocation import revocations_of
 
 router = APIRouter(tags=["stream"])
 
@@ -55,6 +57,11 @@ async def issue_ticket(principal: CurrentPrincipal, parts: PartsDep) -> StreamTi
         claims["exp"] = int(principal.expires_at.timestamp())
     if principal.token_id is not None:
         claims["jti"] = principal.token_id
+    # what a revocation names (ADR 0028): the sign-in and when its token was issued
+    if principal.session_id is not None:
+        claims["sid"] = principal.session_id
+    if principal.issued_at is not None:
+        claims["iat"] = int(principal.issued_at.timestamp())
     ticket = secrets.token_urlsafe(32)
     async with parts.dispatcher.db.engine.begin() as conn:
         await conn.execute(delete(stream_ticket).where(stream_ticket.c.expires_at < now))
@@ -97,7 +104,11 @@ async def stream_principal(
     if principal is not None:
         return principal
     if ticket:
-        return await redeem(parts, ticket)
+        redeemed = await redeem(parts, ticket)
+        revocations = revocations_of(request.app)
+        if revocations is not None:  # its token was revoked since the ticket was issued
+            revocations.check(redeemed)
+        return redeemed
     raise unauthorized(
         "auth.unauthenticated",
         "The stream needs a bearer token or a ticket (?ticket=, from POST /api/v1/stream/tickets)",
