@@ -6,7 +6,7 @@ Starts a single-node Apache Kafka (as `make run`) and PostgreSQL, the catalogue'
 a JWKS endpoint, and device-ingestion as its own process (as in `make run`), provisions a
 fleet through
 ThingsBoard's provisioning API, then, for HTTP gateway batches and for MQTT gateway
-messages (embedded amqtt broker), drives the simulator as fast as the service takes it for
+messages (the service's MQTT device transport), drives the simulator as fast as the service takes it for
 ``--seconds`` and waits until every accepted reading is stored. Reported: sustained
 end-to-end readings/s (accepted readings / time from the first send to the last one
 stored) and ingestion latency p50/p99 of probe readings sent during the load (sent ->

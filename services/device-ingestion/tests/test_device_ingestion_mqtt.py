@@ -1,14 +1,17 @@
 """The MQTT device API of ThingsBoard: token as username, v1/devices/me/telemetry and
-attributes, through the embedded broker and the service's own client."""
+attributes, RPC, over MQTT 3.1, 3.1.1 and 5, through the service's device transport."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import aiomqtt
+import paho.mqtt.client as paho
 import pytest
 from di_helpers import Harness, make_settings, start_harness
 
@@ -32,12 +35,12 @@ async def harness(
         mqtt_embedded_port=0,
     )
     async with start_harness(settings, issuer) as h:
-        await asyncio.wait_for(h.app.state.mqtt.bridge.connected.wait(), 30)
+        await h.app.state.mqtt.ready()
         yield h
 
 
 def port(harness: Harness) -> int:
-    return int(harness.app.state.mqtt.broker.port)
+    return int(harness.app.state.mqtt.port)
 
 
 def device_client(harness: Harness, token: str) -> aiomqtt.Client:
@@ -97,9 +100,9 @@ async def test_gateway_telemetry_over_mqtt(harness: Harness, community: str) -> 
     assert await harness.wait_stored(1, bins[1]["id"]) == 1
 
 
-async def test_readiness_names_the_embedded_broker(harness: Harness) -> None:
+async def test_readiness_names_the_device_transport(harness: Harness) -> None:
     ready = (await harness.client.get("/readyz")).json()
-    assert ready["checks"]["mqtt (embedded amqtt broker, dev only)"] == "ok"
+    assert ready["checks"]["mqtt"] == "ok"
 
 
 async def test_rpc_over_mqtt_reaches_only_its_device(harness: Harness, community: str) -> None:
@@ -149,3 +152,171 @@ async def test_broker_http_auth_hook_names_the_device(harness: Harness, communit
     service = {"username": settings.mqtt_service_username, "password": "wrong"}
     assert (await harness.client.post(url, json=service)).json() == {"result": "deny"}
     assert "/internal/mqtt/auth" not in (await harness.client.get("/openapi.json")).json()["paths"]
+
+
+# ---- MQTT 3.1, 3.1.1 and 5 (ADR 0029) ----------------------------------------------------
+
+VERSIONS = {
+    "3.1": aiomqtt.ProtocolVersion.V31,
+    "3.1.1": aiomqtt.ProtocolVersion.V311,
+    "5": aiomqtt.ProtocolVersion.V5,
+}
+
+
+@pytest.mark.parametrize("version", list(VERSIONS))
+async def test_every_mqtt_version_connects_and_its_readings_arrive(
+    harness: Harness, community: str, version: str
+) -> None:
+    device = await harness.create_device(community, f"wear-v{version}", "wearable")
+    at = int((datetime.now(UTC) - timedelta(minutes=2)).timestamp() * 1000)
+    client = aiomqtt.Client(
+        "127.0.0.1",
+        port(harness),
+        username=device["access_token"],
+        identifier=f"wear-{version}",
+        protocol=VERSIONS[version],
+    )
+    async with client:
+        await client.publish("v1/devices/me/telemetry", json.dumps({"heartRate": 71}), qos=1)
+        body = {"ts": at, "values": {"heartRate": 69, "fallDetected": True}}
+        await client.publish("v1/devices/me/telemetry", json.dumps(body), qos=1)
+        await client.publish("v1/devices/me/attributes", json.dumps({"fw": version}), qos=1)
+    assert await harness.wait_stored(3, device["id"]) == 3
+    rows = await harness.sql(
+        "SELECT key, num, bool FROM telemetry WHERE device_id = :d ORDER BY ts, key",
+        d=device["id"],
+    )
+    assert [(r.key, r.num, r.bool) for r in rows] == [
+        ("fallDetected", None, True),
+        ("heartRate", 69.0, None),
+        ("heartRate", 71.0, None),
+    ]
+    # the PUBACK of attributes comes after the commit
+    attrs = await harness.sql("SELECT attributes FROM devices WHERE id = :d", d=device["id"])
+    assert attrs[0].attributes == {"fw": version}
+
+
+def _paho_v5(token: str, harness: Harness) -> Any:
+    """A paho-mqtt 2.x client speaking MQTT 5, as ThingsBoard's current device SDKs do."""
+    client = paho.Client(
+        paho.CallbackAPIVersion.VERSION2, client_id=f"paho-{token[:6]}", protocol=paho.MQTTv5
+    )
+    client.username_pw_set(token)
+    return client
+
+
+async def test_a_paho_mqtt5_device_is_answered_in_mqtt5(harness: Harness, community: str) -> None:
+    device = await harness.create_device(community, "wear-paho5", "wearable")
+    connacks: list[Any] = []
+    pubacks: dict[int, Any] = {}
+    client = _paho_v5(device["access_token"], harness)
+    client.on_connect = lambda c, u, flags, reason, props: connacks.append(reason)
+    client.on_publish = lambda c, u, mid, reason, props: pubacks.__setitem__(mid, reason)
+
+    def session() -> None:
+        client.connect("127.0.0.1", port(harness), keepalive=30)
+        client.loop_start()
+        try:
+            good = client.publish("v1/devices/me/telemetry", json.dumps({"heartRate": 66}), qos=1)
+            good.wait_for_publish(30)
+            other = client.publish("v1/devices/me/unknown", b"{}", qos=1)
+            other.wait_for_publish(30)
+            pubacks["good"] = pubacks.get(good.mid)
+            pubacks["other"] = pubacks.get(other.mid)
+        finally:
+            client.disconnect()
+            client.loop_stop()
+
+    await asyncio.to_thread(session)
+    assert [str(r) for r in connacks] == ["Success"]
+    assert not pubacks["good"].is_failure
+    # a topic the device API does not have: acknowledged, named, no effect
+    assert pubacks["other"].value == 144  # Topic name invalid
+    assert await harness.wait_stored(1, device["id"]) == 1
+
+    refused: list[Any] = []
+    stranger = _paho_v5("not-a-device-token", harness)
+    stranger.on_connect = lambda c, u, flags, reason, props: refused.append(reason)
+
+    def refused_session() -> None:
+        stranger.connect("127.0.0.1", port(harness), keepalive=30)
+        stranger.loop_start()
+        try:
+            for _ in range(300):
+                if refused:
+                    break
+                time.sleep(0.1)
+        finally:
+            stranger.disconnect()
+            stranger.loop_stop()
+
+    await asyncio.to_thread(refused_session)
+    assert [r.value for r in refused] == [135]  # Not authorized
+
+
+async def test_rpc_reaches_an_mqtt5_device(harness: Harness, community: str) -> None:
+    light = await harness.create_device(community, "sl-5", "street_light")
+    client = aiomqtt.Client(
+        "127.0.0.1",
+        port(harness),
+        username=light["access_token"],
+        identifier="sl-5",
+        protocol=aiomqtt.ProtocolVersion.V5,
+    )
+    async with client:
+        await client.subscribe("v1/devices/me/rpc/request/+", qos=1)
+        sent = await harness.client.post(
+            f"/api/v1/devices/{light['id']}/commands",
+            json={"method": "switch_light", "params": {"on": False}},
+            headers=harness.admin(community),
+        )
+        created = sent.json()
+        assert created["status"] == "sent"
+        message = await asyncio.wait_for(anext(aiter(client.messages)), 30)
+        assert message.topic.value == f"v1/devices/me/rpc/request/{created['rpc_id']}"
+        assert json.loads(message.payload) == {"method": "switch_light", "params": {"on": False}}
+        await client.publish(
+            f"v1/devices/me/rpc/response/{created['rpc_id']}", json.dumps({"on": False}), qos=1
+        )
+    url = f"/api/v1/devices/{light['id']}/commands/{created['id']}"
+    done = (await harness.client.get(url, headers=harness.admin(community))).json()
+    assert done["status"] == "succeeded" and done["result"] == {"on": False}
+
+
+async def test_qos0_readings_of_a_device_that_disconnects_at_once_arrive(
+    harness: Harness, community: str
+) -> None:
+    """Battery devices publish at QoS 0 and hang up: nothing of it is lost."""
+    device = await harness.create_device(community, "wear-battery", "wearable")
+    client = paho.Client(paho.CallbackAPIVersion.VERSION2, protocol=paho.MQTTv311)
+    client.username_pw_set(device["access_token"])
+
+    def session() -> None:
+        client.connect("127.0.0.1", port(harness), keepalive=30)
+        client.loop_start()
+        try:
+            sent = [
+                client.publish("v1/devices/me/telemetry", json.dumps({"heartRate": 80 + i}))
+                for i in range(3)
+            ]
+            for info in sent:
+                info.wait_for_publish(30)
+        finally:
+            client.disconnect()
+            client.loop_stop()
+
+    await asyncio.to_thread(session)
+    assert await harness.wait_stored(3, device["id"]) == 3
+
+
+async def test_an_unknown_protocol_level_is_refused_with_connack_1(harness: Harness) -> None:
+    """A CONNECT naming protocol level 6 gets CONNACK 'unacceptable protocol version'."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port(harness))
+    try:
+        body = b"\x00\x04MQTT\x06\x02\x00\x3c\x00\x02d6"
+        writer.write(bytes([0x10, len(body)]) + body)
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.read(4), 30)
+    finally:
+        writer.close()
+    assert answer == b"\x20\x02\x00\x01"

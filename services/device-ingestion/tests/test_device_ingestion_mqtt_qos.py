@@ -21,7 +21,7 @@ from sc_devinfra.apache_kafka import KafkaCluster
 
 
 def device_client(harness: Harness, token: str) -> aiomqtt.Client:
-    port = int(harness.app.state.mqtt.broker.port)
+    port = int(harness.app.state.mqtt.port)
     return aiomqtt.Client("127.0.0.1", port, username=token, identifier=token[:12])
 
 

@@ -216,7 +216,7 @@ def service_port(preferred: int) -> int:
 
 
 def mqtt_port() -> int:
-    """The embedded MQTT broker's port: MQTT_PORT, else 1883 when free, else any free one
+    """The MQTT device transport's port: MQTT_PORT, else 1883 when free, else any free one
     (so a second stack, e.g. the end-to-end tests, does not collide with `make run`)."""
     wanted = os.environ.get("MQTT_PORT")
     if wanted:

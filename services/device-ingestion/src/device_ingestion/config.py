@@ -48,9 +48,9 @@ class Settings(ServiceSettings):
     command_sweep_interval_s: float = 5.0
     rpc_long_poll_max_s: float = 60.0
 
-    # MQTT: MQTT_URL of the broker devices connect to (mqtt://user:pass@host:1883). Unset:
-    # with MQTT_EMBEDDED (dev) an amqtt broker runs in the process on MQTT_EMBEDDED_PORT
-    # (0: any free port); without it the service speaks HTTP only.
+    # MQTT: MQTT_URL of an external broker devices connect to (mqtt://user:pass@host:1883).
+    # Unset: with MQTT_EMBEDDED the service's device transport (MQTT 3.1, 3.1.1, 5; ADR 0029)
+    # listens on MQTT_EMBEDDED_PORT (0: any free port); without it the service is HTTP only.
     mqtt_url: str | None = None
     mqtt_embedded: bool = True
     mqtt_embedded_port: int = 1883

@@ -1,2 +1,3 @@
-"""MQTT: the ThingsBoard device API over MQTT (token as username), an embedded broker for
-development, and the service's own client."""
+"""MQTT: the ThingsBoard device API over MQTT (token as username) on the service's own
+device transport (MQTT 3.1, 3.1.1, 5), or through an external broker and the service's
+client."""

@@ -1,8 +1,8 @@
 """The service's MQTT client: ThingsBoard's device topics in, RPC requests out.
 
 It connects to ``MQTT_URL`` (any broker that mounts device sessions under
-``<prefix>/<device id>/``, see :mod:`device_ingestion.mqtt.broker`), or to the embedded
-broker, and subscribes to::
+``<prefix>/<device id>/``, as :mod:`device_ingestion.mqtt.broker` does for the tests), and
+subscribes to::
 
     <prefix>/+/v1/devices/me/telemetry         ThingsBoard telemetry payloads
     <prefix>/+/v1/devices/me/attributes        client attributes

@@ -1,4 +1,7 @@
-"""An embedded MQTT broker for development (amqtt), with ThingsBoard's device identity.
+"""An amqtt broker with ThingsBoard's device identity and EMQX-like mountpoints.
+
+Devices no longer connect to it in the service (the device transport took its place, ADR
+0029); it stands in for EMQX where the external-broker path (``MQTT_URL``) is tested.
 
 Devices connect with their access token as username and use ThingsBoard's topics
 (``v1/devices/me/telemetry`` ...). The broker mounts every device session under
