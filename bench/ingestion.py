@@ -4,18 +4,16 @@
 
 Starts a single-node Apache Kafka (as `make run`) and PostgreSQL, the catalogue's topics,
 a JWKS endpoint, and device-ingestion as its own process (as in `make run`), provisions a
-fleet through
-ThingsBoard's provisioning API, then, for HTTP gateway batches and for MQTT gateway
-messages (the service's MQTT device transport), drives the simulator as fast as the service takes it for
-``--seconds`` and waits until every accepted reading is stored. Reported: sustained
-end-to-end readings/s (accepted readings / time from the first send to the last one
-stored) and ingestion latency p50/p99 of probe readings sent during the load (sent ->
-visible in the time series table, polled every 10 ms). Then the energy query p50/p99 for a
-year of a 2,000-household community (day roll-ups and month roll-ups of 2,000 water meters),
-by day and by month. Figures are printed beside the broker ceiling that
-bench/broker_ceiling.py wrote in the same run, and merged into bench/results/latest.json
-under "ingestion". Bounded in time; only 127.0.0.1 is contacted.
-"""
+fleet through ThingsBoard's provisioning API, then, for HTTP gateway batches and for MQTT
+gateway messages (the service's MQTT device transport), drives the simulator as fast as
+the service takes it for ``--seconds`` and waits until every accepted reading is stored.
+Reported: sustained end-to-end readings/s (accepted readings / time from the first send to
+the last one stored) and ingestion latency p50/p99 of probe readings sent during the load
+(sent -> visible in the time series table, polled every 10 ms). Then the energy query
+p50/p99 for a year of a 2,000-household community (day roll-ups and month roll-ups of
+2,000 water meters), by day and by month. Figures are printed beside the broker ceiling
+that bench/broker_ceiling.py wrote in the same run, and merged into
+bench/results/latest.json under "ingestion". Bounded in time; only 127.0.0.1 is contacted."""
 
 from __future__ import annotations
 
