@@ -26,9 +26,15 @@ class GatewaySettings(ServiceSettings):
     # past it 429 gateway.too_many_streams (a console and an app or two need a few)
     max_streams_per_caller: int = Field(default=8, ge=1)
     # Long-polls (path patterns, GET) wait this long for their answer instead of
-    # upstream_timeout_seconds: a device's RPC poll may hold 60 s (device-ingestion's
-    # rpc_long_poll_max_s). Long-polls and streams never count against a breaker.
-    long_poll_paths: dict[str, float] = Field(default_factory=lambda: {r"/api/v1/[^/]+/rpc": 75.0})
+    # upstream_timeout_seconds: a device's RPC or shared-attribute poll may hold 60 s
+    # (device-ingestion's rpc_long_poll_max_s). Long-polls and streams never count against
+    # a breaker.
+    long_poll_paths: dict[str, float] = Field(
+        default_factory=lambda: {
+            r"/api/v1/[^/]+/rpc": 75.0,
+            r"/api/v1/[^/]+/attributes/updates": 75.0,
+        }
+    )
     # how long a request may wait for a free upstream connection of the gateway's own pool;
     # past it the gateway answers 503 gateway.busy (its own limit, not the upstream's fault)
     pool_timeout_seconds: float = 2.0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -320,3 +321,100 @@ async def test_an_unknown_protocol_level_is_refused_with_connack_1(harness: Harn
     finally:
         writer.close()
     assert answer == b"\x20\x02\x00\x01"
+
+
+# ---- attributes: requests and shared-attribute updates ----------------------------------
+
+
+def v5_client(harness: Harness, token: str, name: str) -> aiomqtt.Client:
+    return aiomqtt.Client(
+        "127.0.0.1",
+        port(harness),
+        username=token,
+        identifier=name,
+        protocol=aiomqtt.ProtocolVersion.V5,
+    )
+
+
+async def share(harness: Harness, community: str, device: dict[str, Any], **values: Any) -> None:
+    patched = await harness.client.patch(
+        f"/api/v1/devices/{device['id']}",
+        json={"shared_attributes": values},
+        headers=harness.admin(community),
+    )
+    assert patched.status_code == 200, patched.text
+
+
+@pytest.mark.parametrize("version", ["3.1.1", "5"])
+async def test_a_device_asks_for_its_attributes_over_mqtt(
+    harness: Harness, community: str, version: str
+) -> None:
+    device = await harness.create_device(community, f"lamp-a{version}", "street_light")
+    await share(harness, community, device, dimLevel=40, schedule="night")
+    client = aiomqtt.Client(
+        "127.0.0.1",
+        port(harness),
+        username=device["access_token"],
+        identifier=f"lamp-a{version}",
+        protocol=VERSIONS[version],
+    )
+    async with client:
+        await client.publish("v1/devices/me/attributes", json.dumps({"fw": "1.0"}), qos=1)
+        await client.subscribe("v1/devices/me/attributes/response/+", qos=1)
+        asks = {
+            7: {"clientKeys": "fw", "sharedKeys": "dimLevel"},
+            8: {"sharedKeys": "schedule,missing"},
+            9: {},
+        }
+        for request_id, body in asks.items():
+            await client.publish(
+                f"v1/devices/me/attributes/request/{request_id}", json.dumps(body), qos=1
+            )
+        answers = {}
+        messages = aiter(client.messages)
+        while len(answers) < 3:
+            message = await asyncio.wait_for(anext(messages), 30)
+            answers[message.topic.value] = json.loads(message.payload)
+    response = "v1/devices/me/attributes/response/"
+    assert answers == {
+        f"{response}7": {"client": {"fw": "1.0"}, "shared": {"dimLevel": 40}},
+        f"{response}8": {"client": {}, "shared": {"schedule": "night"}},
+        f"{response}9": {"client": {"fw": "1.0"}, "shared": {"dimLevel": 40, "schedule": "night"}},
+    }
+    # HTTP asks the same way: client keys alone give no shared attributes
+    url = f"/api/v1/{device['access_token']}/attributes"
+    read = await harness.client.get(url, params={"clientKeys": "fw"})
+    assert read.json() == {"client": {"fw": "1.0"}, "shared": {}}
+
+
+async def test_shared_attribute_changes_are_pushed_over_mqtt(
+    harness: Harness, community: str
+) -> None:
+    device = await harness.create_device(community, "lamp-push", "street_light")
+    await share(harness, community, device, dimLevel=40, schedule="night")
+    async with v5_client(harness, device["access_token"], "lamp-push") as client:
+        await client.subscribe("v1/devices/me/attributes", qos=1)
+        await share(harness, community, device, dimLevel=70)
+        message = await asyncio.wait_for(anext(aiter(client.messages)), 30)
+    assert message.topic.value == "v1/devices/me/attributes"
+    assert json.loads(message.payload) == {"dimLevel": 70, "deleted": ["schedule"]}
+
+
+async def test_shared_attribute_changes_answer_the_http_long_poll(
+    harness: Harness, community: str
+) -> None:
+    device = await harness.create_device(community, "lamp-poll", "street_light")
+    url = f"/api/v1/{device['access_token']}/attributes/updates"
+    none_came = await harness.client.get(url, params={"timeout": 100})
+    assert none_came.status_code == 408
+    poll = asyncio.create_task(harness.client.get(url, params={"timeout": 60_000}))
+    updates = harness.usecases.attribute_updates
+    device_id = uuid.UUID(device["id"])
+    for _ in range(600):
+        if updates.waiting(device_id):
+            break
+        await asyncio.sleep(0.05)
+    await share(harness, community, device, dimLevel=55)
+    answer = await asyncio.wait_for(poll, 60)
+    assert answer.status_code == 200
+    assert answer.json() == {"dimLevel": 55}

@@ -21,6 +21,7 @@ from device_ingestion.api import (
     queries,
     stats,
 )
+from device_ingestion.attribute_updates import AttributeUpdates
 from device_ingestion.commands.service import CommandService
 from device_ingestion.config import Settings
 from device_ingestion.db.models import metadata
@@ -73,12 +74,14 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
     )
     command_service = CommandService(db, settings.command_default_timeout_s)
     storage = Storage(db, bucketer.tz.key, meter_keys(catalogue)[:2])
+    attribute_updates = AttributeUpdates()
     usecases = UseCases(
         settings=settings,
         catalogue=catalogue,
         bucketer=bucketer,
         directory=directory,
-        devices=Devices(db, catalogue, directory),
+        attribute_updates=attribute_updates,
+        devices=Devices(db, catalogue, directory, attribute_updates),
         energy=Energy(db, catalogue),
         ingest=Ingest(settings, db, catalogue, directory, publisher),
         provisioning=Provisioning(db, catalogue),
@@ -124,7 +127,13 @@ def maintenance(settings: Settings, runtime: Runtime, storage: Storage) -> Job:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     runtime, usecases = build(settings)
-    mqtt = Mqtt(settings, usecases.directory, usecases.ingest, usecases.commands)
+    mqtt = Mqtt(
+        settings,
+        usecases.directory,
+        usecases.ingest,
+        usecases.commands,
+        usecases.attribute_updates,
+    )
     maintain = maintenance(settings, runtime, usecases.storage)
 
     async def start(runtime: Runtime) -> None:

@@ -4,6 +4,7 @@ in the path.
     POST /api/v1/{token}/telemetry          {"k": v} | {"ts": ms, "values": {...}} | [ ... ]
     POST /api/v1/{token}/attributes         {"k": v, ...}
     GET  /api/v1/{token}/attributes         ?clientKeys=a,b&sharedKeys=c
+    GET  /api/v1/{token}/attributes/updates ?timeout=ms: long-poll for shared attributes
     POST /api/v1/{token}/telemetry/batch    edge gateway: {"<device name>": <telemetry>, ...}
 
 Telemetry answers 200 with what was accepted and every rejected reading with its code and
@@ -15,10 +16,11 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
 from device_ingestion.api.deps import UseCasesDep
+from device_ingestion.domain.attributes import key_set, requested
 from device_ingestion.domain.readings import Outcome
 from device_ingestion.ingest.directory import DeviceRef
 from device_ingestion.usecases import UseCases
@@ -106,14 +108,22 @@ async def get_attributes(
 ) -> dict[str, Any]:
     device = await device_for(uc, device_token)
     row = await uc.ingest.stored_attributes(device)
-    return {
-        "client": _pick(row.attributes, client_keys),
-        "shared": _pick(row.shared_attributes, shared_keys),
-    }
+    return requested(
+        row.attributes, row.shared_attributes, key_set(client_keys), key_set(shared_keys)
+    )
 
 
-def _pick(values: dict[str, Any], keys: str | None) -> dict[str, Any]:
-    if not keys:
-        return dict(values)
-    wanted = {k.strip() for k in keys.split(",")}
-    return {k: v for k, v in values.items() if k in wanted}
+@router.get("/{device_token}/attributes/updates", response_model=None)
+async def poll_attribute_updates(
+    device_token: str,
+    uc: UseCasesDep,
+    timeout: Annotated[int, Query(ge=0, le=600_000, description="wait up to (ms)")] = 20_000,
+) -> Any:
+    """ThingsBoard's HTTP long-poll for shared attribute updates: the next change (changed
+    keys with their values, ``deleted``: removed keys), or 408 when none came in time."""
+    device = await device_for(uc, device_token)
+    wait = min(timeout / 1000, uc.settings.rpc_long_poll_max_s)
+    update = await uc.attribute_updates.wait(device.id, wait)
+    if update is None:
+        return Response(status_code=408)
+    return update

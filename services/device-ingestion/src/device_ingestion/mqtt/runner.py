@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import socket
 
+from device_ingestion.attribute_updates import AttributeUpdates
 from device_ingestion.commands.service import CommandService
 from device_ingestion.config import Settings
 from device_ingestion.ingest.directory import DeviceDirectory
@@ -24,11 +25,13 @@ class Mqtt:
         directory: DeviceDirectory,
         ingest: Ingest,
         commands: CommandService,
+        attribute_updates: AttributeUpdates,
     ) -> None:
         self.settings = settings
         self.directory = directory
         self.ingest = ingest
         self.commands = commands
+        self.attribute_updates = attribute_updates
         self.transport: DeviceTransport | None = None  # the device transport, once started
         self.bridge: MqttBridge | None = None  # the external broker's client, once started
 
@@ -60,6 +63,7 @@ class Mqtt:
             )
             await self.transport.start()
             self.commands.mqtt_send = self.transport.publish_rpc
+            self.attribute_updates.listen(self.transport.push_attributes)
             log.info("mqtt: device transport on %s:%d", s.mqtt_embedded_host, self.port)
             return
         bridge = MqttBridge.from_url(

@@ -8,6 +8,11 @@ access token (the CONNECT's username), and maps each device topic to what the se
   same ingestion as HTTP; PUBACK only after Kafka (attributes: PostgreSQL) confirmed
   (ADR 0009), nothing acceptable or Kafka down: no PUBACK, the connection is closed;
 - ``v1/devices/me/rpc/response/{id}``: the answer to a server-side RPC;
+- ``v1/devices/me/attributes/request/{id}``: answered on
+  ``v1/devices/me/attributes/response/{id}`` with the client and shared attributes asked
+  for (``{"clientKeys": "a,b", "sharedKeys": "c"}``);
+- shared attributes changed by staff are pushed on ``v1/devices/me/attributes`` to the
+  device's connections subscribed there (:mod:`device_ingestion.attribute_updates`);
 - subscriptions are remembered and server-side RPC requests are delivered to the device's
   connections whose filters match ``v1/devices/me/rpc/request/{id}``.
 
@@ -18,239 +23,29 @@ name invalid") and has no effect, as in ThingsBoard.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
+
+from device_ingestion.domain.attributes import key_set, requested
 from device_ingestion.ingest.directory import DeviceDirectory, DeviceRef
-from device_ingestion.mqtt.codec import (
-    PUBREL,
-    Ack,
-    Codec,
-    Connect,
-    Disconnect,
-    MalformedPacket,
-    Ping,
-    Publish,
-    Subscribe,
-    Unsubscribe,
-    V3Codec,
-    codec_for,
-    connect_level,
-    read_packet,
-    topic_matches,
-)
-from device_ingestion.mqtt.handling import (
-    GATEWAY_TELEMETRY,
-    INGESTED,
-    TELEMETRY,
-    Verdict,
-    handle_device_message,
-)
+from device_ingestion.mqtt.handling import INGESTED, Verdict, handle_device_message
+from device_ingestion.mqtt.session import DeviceSession
 from device_ingestion.usecases.ingest import Ingest
 
 log = logging.getLogger(__name__)
 
 RPC_REQUEST = "v1/devices/me/rpc/request/"
 RPC_RESPONSE = "v1/devices/me/rpc/response/"
-CONNECT_TIMEOUT_S = 10.0
+ATTRIBUTES = "v1/devices/me/attributes"
+ATTRIBUTES_REQUEST = "v1/devices/me/attributes/request/"
+ATTRIBUTES_RESPONSE = "v1/devices/me/attributes/response/"
 MAX_TOKEN = 128
-#: telemetry messages of one connection handled at once (each waits for Kafka); more and
-#: the connection is not read until one is done (back-pressure, like MQTT 5's receive max)
-IN_FLIGHT = 64
-CONCURRENT = frozenset({TELEMETRY, GATEWAY_TELEMETRY})
 RpcResponder = Callable[[DeviceRef, int, Any], Awaitable[object]]
-
-
-class Closed(Exception):
-    """The session ends (the reason was sent or logged already)."""
-
-
-class DeviceSession:
-    """One device connection."""
-
-    def __init__(
-        self,
-        transport: DeviceTransport,
-        reader: asyncio.StreamReader,
-        writer: asyncio.StreamWriter,
-    ) -> None:
-        self.transport = transport
-        self.reader, self.writer = reader, writer
-        self.codec: Codec = V3Codec(4)
-        self.device: DeviceRef | None = None
-        self.client_id = ""
-        self.filters: dict[str, int] = {}
-        self._next_id = 0
-        self._drain = asyncio.Lock()
-        self._slots = asyncio.Semaphore(IN_FLIGHT)
-        self._inflight: set[asyncio.Task[None]] = set()
-
-    # -- sending -------------------------------------------------------------------------
-
-    async def send(self, data: bytes | None) -> None:
-        if data is None or self.writer.is_closing():
-            return
-        self.writer.write(data)
-        async with self._drain:
-            await self.writer.drain()
-
-    async def deliver(self, topic: str, payload: bytes) -> bool:
-        """Publish to the device if one of its subscriptions matches; False otherwise."""
-        granted = [q for f, q in self.filters.items() if topic_matches(f, topic)]
-        if not granted or self.writer.is_closing():
-            return False
-        qos = max(granted)
-        packet_id = None
-        if qos:
-            self._next_id = self._next_id % 65535 + 1
-            packet_id = self._next_id
-        await self.send(self.codec.publish(topic, payload, qos, packet_id))
-        return True
-
-    async def close(self, reason: str | None = None) -> None:
-        if reason is not None:
-            with contextlib.suppress(Exception):
-                await self.send(self.codec.disconnect(reason))
-        self.writer.close()
-
-    # -- receiving -----------------------------------------------------------------------
-
-    async def run(self) -> None:
-        try:
-            await self._connect()
-            keep_alive = self._keep_alive
-            while True:
-                try:
-                    packet = await asyncio.wait_for(read_packet(self.reader), keep_alive)
-                except TimeoutError:
-                    await self.close("keep_alive")
-                    return
-                if packet is None:
-                    return
-                await self._on(await self.codec.decode(packet))
-        except Closed:
-            pass
-        except (MalformedPacket, asyncio.IncompleteReadError, IndexError) as exc:
-            log.info("mqtt: %s: malformed packet (%s); closing", self.client_id or "?", exc)
-            await self.close("protocol")
-        except (ConnectionError, OSError):
-            pass
-        finally:
-            # what was read is handled, even when the device hung up at once (battery
-            # devices publish at QoS 0 and disconnect)
-            if self._inflight:
-                await asyncio.gather(*self._inflight, return_exceptions=True)
-            self.transport.forget(self)
-            self.writer.close()
-
-    async def _connect(self) -> None:
-        try:
-            packet = await asyncio.wait_for(read_packet(self.reader), CONNECT_TIMEOUT_S)
-        except TimeoutError:
-            raise Closed from None
-        if packet is None:
-            raise Closed
-        level = connect_level(packet)
-        codec = codec_for(level)
-        if codec is None:
-            await self.send(self.codec.connack("unsupported_version"))
-            raise Closed
-        self.codec = codec
-        connect = await codec.decode(packet)
-        if not isinstance(connect, Connect):
-            raise MalformedPacket("not a CONNECT")
-        self._keep_alive = connect.keep_alive * 1.5 if connect.keep_alive else None
-        assigned = None
-        if not connect.client_id:
-            if level != 5 and not connect.clean:
-                await self.send(codec.connack("bad_client_id"))
-                raise Closed
-            assigned = f"auto-{uuid.uuid4().hex}"
-        self.client_id = connect.client_id or assigned or ""
-        token = connect.username or ""
-        device = await self.transport.authenticate(token)
-        if device is None:
-            log.info("mqtt: refused a connection with an unknown token")
-            await self.send(codec.connack("not_authorized"))
-            raise Closed
-        self.device = device
-        await self.transport.register(self)
-        await self.send(codec.connack("accepted", client_id=assigned))
-
-    _keep_alive: float | None = None
-
-    async def _on(self, packet: Any) -> None:
-        codec = self.codec
-        match packet:
-            case Publish():
-                await self._on_publish(packet)
-            case Subscribe(packet_id=pid, filters=filters):
-                granted = []
-                for topic_filter, qos in filters:
-                    self.filters[topic_filter] = min(qos, 1)
-                    granted.append(min(qos, 1))
-                await self.send(codec.suback(pid, granted))
-            case Unsubscribe(packet_id=pid, filters=filters):
-                for topic_filter in filters:
-                    self.filters.pop(topic_filter, None)
-                await self.send(codec.unsuback(pid, len(filters)))
-            case Ack(kind=kind, packet_id=pid) if kind == PUBREL:
-                await self.send(codec.pubcomp(pid))
-            case Ack():
-                pass  # the device acknowledged what we published at QoS 1
-            case Ping():
-                await self.send(codec.pingresp())
-            case Disconnect():
-                raise Closed
-            case Connect():
-                raise MalformedPacket("a second CONNECT")
-
-    async def _on_publish(self, message: Publish) -> None:
-        if message.topic not in CONCURRENT:  # attributes, RPC answers: in order
-            await self._publish(message)
-            return
-        await self._slots.acquire()
-        task = asyncio.create_task(self._publish_in_flight(message))
-        self._inflight.add(task)
-        task.add_done_callback(self._inflight.discard)
-
-    async def _publish_in_flight(self, message: Publish) -> None:
-        try:
-            await self._publish(message)
-        except Closed:
-            self.writer.close()  # the reading loop ends with the connection
-        except (ConnectionError, OSError):
-            pass
-        finally:
-            self._slots.release()
-
-    async def _publish(self, message: Publish) -> None:
-        assert self.device is not None  # set by _connect
-        if self.writer.is_closing():
-            return
-        verdict, known = await self.transport.handle(self.device, message.topic, message.payload)
-        if message.qos == 0 or message.packet_id is None:
-            return
-        if verdict is Verdict.ACCEPTED or (
-            verdict is Verdict.INVALID and self.transport.ack_invalid
-        ):
-            if message.qos == 2:
-                await self.send(self.codec.pubrec(message.packet_id))
-            else:
-                await self.send(self.codec.puback(message.packet_id, invalid_topic=not known))
-            return
-        log.info(
-            "mqtt: %s message on %s %s: closing without PUBACK",
-            self.client_id,
-            message.topic,
-            verdict.value,
-        )
-        await self.close(verdict.value)
-        raise Closed
 
 
 class DeviceTransport:
@@ -340,8 +135,12 @@ class DeviceTransport:
                 if not sessions:
                     del self._sessions[session.device.id]
 
-    async def handle(self, device: DeviceRef, topic: str, payload: bytes) -> tuple[Verdict, bool]:
+    async def handle(
+        self, session: DeviceSession, topic: str, payload: bytes
+    ) -> tuple[Verdict, bool]:
         """What a device's message does: (verdict, whether the topic is the device API's)."""
+        device = session.device
+        assert device is not None
         if topic in INGESTED:
             current = await self.directory.by_id(device.id)
             if current is None:  # deleted since it connected
@@ -359,8 +158,38 @@ class DeviceTransport:
                 log.warning("mqtt: %s: RPC answer not stored (%s)", device.id, exc)
                 return Verdict.UNAVAILABLE, True
             return Verdict.ACCEPTED, True
+        if topic.startswith(ATTRIBUTES_REQUEST):
+            return await self._attributes_request(session, device, topic, payload), True
         log.info("mqtt: %s published on %s, not a device API topic", device.id, topic)
         return Verdict.ACCEPTED, False
+
+    async def _attributes_request(
+        self, session: DeviceSession, device: DeviceRef, topic: str, payload: bytes
+    ) -> Verdict:
+        try:
+            request_id = int(topic.removeprefix(ATTRIBUTES_REQUEST))
+            body = json.loads(payload) if payload.strip() else {}
+            if not isinstance(body, dict):
+                raise ValueError("not an object")
+            client_keys = key_set(body.get("clientKeys"))
+            shared_keys = key_set(body.get("sharedKeys"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            log.info("mqtt: %s: malformed attribute request (%s)", device.id, exc)
+            return Verdict.INVALID
+        try:
+            row = await self.ingest.stored_attributes(device)
+        except (OSError, ConnectionError, TimeoutError, DBAPIError) as exc:
+            log.warning("mqtt: %s: attributes not read (%s)", device.id, exc)
+            return Verdict.UNAVAILABLE
+        answer = requested(row.attributes, row.shared_attributes, client_keys, shared_keys)
+        await session.reply(f"{ATTRIBUTES_RESPONSE}{request_id}", json.dumps(answer).encode())
+        return Verdict.ACCEPTED
+
+    async def push_attributes(self, device_id: uuid.UUID, update: dict[str, Any]) -> None:
+        """Shared attributes changed: tell the device's connections subscribed to them."""
+        payload = json.dumps(update).encode()
+        for session in list(self._sessions.get(device_id, ())):
+            await session.deliver(ATTRIBUTES, payload)
 
     async def publish_rpc(self, device_id: uuid.UUID, rpc_id: int, body: dict[str, Any]) -> None:
         """Send a server-side RPC request to the device's subscribed connections here."""

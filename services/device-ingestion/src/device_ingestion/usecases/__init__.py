@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from device_ingestion.attribute_updates import AttributeUpdates
 from device_ingestion.commands.service import CommandService
 from device_ingestion.config import Settings
 from device_ingestion.domain.buckets import Bucketer
@@ -26,6 +27,7 @@ class UseCases:
     catalogue: Catalogue
     bucketer: Bucketer
     directory: DeviceDirectory
+    attribute_updates: AttributeUpdates
     devices: Devices
     energy: Energy
     ingest: Ingest

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from device_ingestion.api.schemas import DeviceCreate, DeviceUpdate
+from device_ingestion.attribute_updates import AttributeUpdates, attribute_update
 from device_ingestion.db.models import devices
 from device_ingestion.domain.catalogue import Catalogue
 from device_ingestion.energy import mark_all_dirty
@@ -75,10 +76,17 @@ async def insert_device(uow: UnitOfWork, values: dict[str, Any], token: str) -> 
 
 
 class Devices:
-    def __init__(self, db: Database, catalogue: Catalogue, directory: DeviceDirectory) -> None:
+    def __init__(
+        self,
+        db: Database,
+        catalogue: Catalogue,
+        directory: DeviceDirectory,
+        attribute_updates: AttributeUpdates,
+    ) -> None:
         self.db = db
         self.catalogue = catalogue
         self.directory = directory
+        self.attribute_updates = attribute_updates
 
     def _is_meter(self, device_type: str) -> bool:
         spec = self.catalogue.get(device_type)
@@ -127,7 +135,11 @@ class Devices:
             place_scope(who.principal, SimpleNamespace(**moved), DEVICE_ADMIN)
             if self._is_meter(row.device_type):  # its energy may now count elsewhere
                 await mark_all_dirty(uow.session, row.community_id)
-            return await self._write(uow, who, row, "device.update", changes)
+            updated = await self._write(uow, who, row, "device.update", changes)
+        if "shared_attributes" in changes:  # told to the device once committed
+            update = attribute_update(row.shared_attributes, updated.shared_attributes)
+            await self.attribute_updates.changed(row.id, update)
+        return updated
 
     async def rotate_token(self, who: Caller, device_id: uuid.UUID) -> tuple[Any, str]:
         """A new access token for the device; the old one stops working."""
