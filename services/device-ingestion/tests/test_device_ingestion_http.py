@@ -250,6 +250,28 @@ async def test_gate_passages_granted_or_refused_become_passage_events_once(
     assert {e["door_id"] for e in events} == {gate["id"]}
 
 
+def test_a_gate_value_no_passage_event_can_hold_is_left_out() -> None:
+    """A plate, card or face id longer than the passage contract allows (plate 16, card 64,
+    face 128: identity's columns), or not text, is left out of the passage, which is still
+    recorded and valid (issue 18 item 3: never a batch failing, nor a dead letter)."""
+    from device_ingestion.ingest.passages import passages
+    from sc_contracts.events import PassageRecordedV1
+
+    at = NOW - timedelta(seconds=30)
+    long = {"passageType": "plate", "plateNumber": "沪A" + "1" * 15, "faceId": "f" * 129}
+    odd = {"passageType": "card", "credentialId": 12345678, "faceId": True}
+    events = [
+        StoredEvent("gate-1", at, long, NOW, "gate", "c-1"),
+        StoredEvent("gate-1", at + timedelta(seconds=1), odd, NOW, "gate", "c-1"),
+    ]
+    rows = [("gate-1", "passageType", e.ts) for e in events]
+    found = [PassageRecordedV1(**{**p, "door_id": "gate-1"}) for p in passages(events, rows)]
+    assert [(p.method, p.plate, p.face_id, p.card_no) for p in found] == [
+        ("plate", None, None, None),
+        ("card", None, None, "12345678"),
+    ]
+
+
 async def test_a_gate_registered_with_a_door_id_names_that_door(
     harness: Harness, community: str
 ) -> None:

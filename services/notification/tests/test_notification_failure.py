@@ -102,6 +102,11 @@ async def test_bad_requests_are_422_not_500(harness: Harness) -> None:
         {**base, "recipients": {"user_ids": [f"u{n}" for n in range(10_001)]}},
         {**base, "recipients": {}},
         {**base, "recipients": {"user_ids": ["u"]}, "channels": ["fax"]},
+        # longer than a delivery's recipient (128) or a household id (64): refused here,
+        # never accepted and then failing at its delivery event (issue 18)
+        {**base, "recipients": {"user_ids": ["u" * 129]}},
+        {**base, "recipients": {"household_ids": ["h" * 65]}},
+        {**base, "recipients": {"user_ids": [""]}},
     ):
         r = await harness.client.post("/api/v1/notifications", json=body, headers=admin)
         assert r.status_code == 422, (body, r.text)

@@ -32,22 +32,34 @@ class PassageMethod(StrEnum):
 class PassageRecordedV1(EventData):
     """Someone (or a vehicle) passed a door or gate, or was refused there (``granted``)."""
 
-    passage_id: str = Field(min_length=1, description="Unique id; consumers dedupe on it.")
-    device_id: str = Field(min_length=1, description="Reader or camera (message key).")
-    door_id: str | None = Field(default=None, description="Door or gate id in identity.")
-    community_id: str = Field(min_length=1, description="Community of the door or gate.")
+    passage_id: str = Field(
+        max_length=64, min_length=1, description="Unique id; consumers dedupe on it."
+    )
+    device_id: str = Field(
+        max_length=64, min_length=1, description="Reader or camera (message key)."
+    )
+    door_id: str | None = Field(
+        max_length=64, default=None, description="Door or gate id in identity."
+    )
+    community_id: str = Field(
+        max_length=64, min_length=1, description="Community of the door or gate."
+    )
     direction: PassageDirection = Field(description="In, out or unknown.")
     method: PassageMethod = Field(description="How the passer was recognised.")
     ts: AwareDatetime = Field(description="When the passage happened.")
     face_id: str | None = Field(
-        default=None, description="Face template id matched by the device, if any."
+        max_length=128, default=None, description="Face template id matched by the device, if any."
     )
-    card_no: str | None = Field(default=None, description="Access card number, if any.")
-    plate: str | None = Field(default=None, description="Vehicle plate, if any.")
+    card_no: str | None = Field(
+        max_length=64, default=None, description="Access card number, if any."
+    )
+    plate: str | None = Field(max_length=16, default=None, description="Vehicle plate, if any.")
     person_id: str | None = Field(
-        default=None, description="Person id in identity when the device knows it."
+        max_length=64, default=None, description="Person id in identity when the device knows it."
     )
-    pass_id: str | None = Field(default=None, description="Visitor pass id for a QR passage.")
+    pass_id: str | None = Field(
+        max_length=64, default=None, description="Visitor pass id for a QR passage."
+    )
     granted: bool = Field(
         default=True,
         description="False when the device refused the attempt (an unknown face, a card "

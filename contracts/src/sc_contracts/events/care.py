@@ -36,18 +36,26 @@ class VitalSource(StrEnum):
 class VitalsRecordedV1(EventData):
     """A vital-sign reading was recorded for a person (by hand or from a device)."""
 
-    reading_id: str = Field(min_length=1, description="Id of the reading.")
-    person_id: str = Field(min_length=1, description="The person (message key).")
-    community_id: str = Field(min_length=1, description="Community of the person's record.")
+    reading_id: str = Field(max_length=64, min_length=1, description="Id of the reading.")
+    person_id: str = Field(max_length=64, min_length=1, description="The person (message key).")
+    community_id: str = Field(
+        max_length=64, min_length=1, description="Community of the person's record."
+    )
     kind: VitalKind = Field(description="What was measured.")
-    loinc: str = Field(min_length=1, description="LOINC code of the observation (panel for BP).")
+    loinc: str = Field(
+        max_length=16, min_length=1, description="LOINC code of the observation (panel for BP)."
+    )
     values: dict[str, float] = Field(
         description="Values by component (systolic/diastolic, else value), canonical unit."
     )
-    unit: str = Field(min_length=1, description="UCUM unit of the values, e.g. mm[Hg].")
+    unit: str = Field(
+        max_length=16, min_length=1, description="UCUM unit of the values, e.g. mm[Hg]."
+    )
     measured_at: AwareDatetime = Field(description="When it was measured.")
     source: VitalSource = Field(description="manual or device.")
-    device_id: str | None = Field(default=None, description="Device that measured it, if any.")
+    device_id: str | None = Field(
+        max_length=64, default=None, description="Device that measured it, if any."
+    )
     in_range: bool | None = Field(
         default=None, description="Inside the person's range; None when the kind has none."
     )
@@ -61,13 +69,16 @@ class Direction(StrEnum):
 class ThresholdBreachedV1(EventData):
     """A reading outside the person's range opened a breach episode (told once)."""
 
-    episode_id: str = Field(min_length=1, description="Id of the episode.")
-    person_id: str = Field(min_length=1, description="The person (message key).")
-    community_id: str = Field(min_length=1, description="Community of the person's record.")
+    episode_id: str = Field(max_length=64, min_length=1, description="Id of the episode.")
+    person_id: str = Field(max_length=64, min_length=1, description="The person (message key).")
+    community_id: str = Field(
+        max_length=64, min_length=1, description="Community of the person's record."
+    )
     kind: VitalKind = Field(description="What was measured.")
     values: dict[str, float] = Field(description="The values that opened the episode.")
-    unit: str = Field(min_length=1, description="UCUM unit of the values.")
+    unit: str = Field(max_length=16, min_length=1, description="UCUM unit of the values.")
     range_text: str = Field(
+        max_length=64,
         min_length=1,
         description="The range, e.g. 90-150/60-90 (as the range is written to people).",
     )
@@ -89,19 +100,23 @@ class AnomalyDetectedV1(EventData):
     """A lone-elder rule fired on a household's water or electricity use; a check-on visit
     was opened for the grid worker."""
 
-    anomaly_id: str = Field(min_length=1, description="household:rule:utility:day.")
-    person_id: str = Field(min_length=1, description="The person watched (message key).")
-    household_id: str = Field(min_length=1, description="Their household.")
-    community_id: str = Field(min_length=1, description="Community.")
-    building_id: str | None = Field(default=None, description="Building, if known.")
+    anomaly_id: str = Field(max_length=200, min_length=1, description="household:rule:utility:day.")
+    person_id: str = Field(
+        max_length=64, min_length=1, description="The person watched (message key)."
+    )
+    household_id: str = Field(max_length=64, min_length=1, description="Their household.")
+    community_id: str = Field(max_length=64, min_length=1, description="Community.")
+    building_id: str | None = Field(max_length=64, default=None, description="Building, if known.")
     rule: AnomalyRule = Field(description="Which rule fired.")
-    utility: str = Field(min_length=1, description="water or electricity.")
+    utility: str = Field(max_length=16, min_length=1, description="water or electricity.")
     day: str = Field(pattern=DATE_PATTERN, description="Local day it concerns, YYYY-MM-DD.")
     detected_at: AwareDatetime = Field(description="When it was detected.")
     hours: float | None = Field(default=None, description="Silent or idle hours.")
     total: float | None = Field(default=None, description="The day's use (unusual_day).")
     usual: float | None = Field(default=None, description="The usual day's use.")
-    visit_id: str | None = Field(default=None, description="The check-on visit opened.")
+    visit_id: str | None = Field(
+        max_length=64, default=None, description="The check-on visit opened."
+    )
 
 
 class WanderingMove(StrEnum):
@@ -112,9 +127,9 @@ class WanderingMove(StrEnum):
 class WanderingDetectedV1(EventData):
     """A person's wearable left (or came back into) their safe zone."""
 
-    person_id: str = Field(min_length=1, description="The person (message key).")
-    community_id: str = Field(min_length=1, description="Community.")
-    zone_id: str = Field(min_length=1, description="The safe zone.")
+    person_id: str = Field(max_length=64, min_length=1, description="The person (message key).")
+    community_id: str = Field(max_length=64, min_length=1, description="Community.")
+    zone_id: str = Field(max_length=64, min_length=1, description="The safe zone.")
     move: WanderingMove = Field(description="left or returned.")
     at: AwareDatetime = Field(description="Time of the position that decided it.")
     distance_m: float = Field(description="Signed distance to the zone's edge (outside > 0).")
@@ -130,14 +145,16 @@ class VisitOutcome(StrEnum):
 class VisitDoneV1(EventData):
     """A home, follow-up or check-on visit was recorded."""
 
-    visit_id: str = Field(min_length=1, description="Id of the visit (message key).")
-    person_id: str = Field(min_length=1, description="The person visited.")
-    community_id: str = Field(min_length=1, description="Community.")
-    purpose: str = Field(min_length=1, description="routine, follow_up or check_on.")
+    visit_id: str = Field(max_length=64, min_length=1, description="Id of the visit (message key).")
+    person_id: str = Field(max_length=64, min_length=1, description="The person visited.")
+    community_id: str = Field(max_length=64, min_length=1, description="Community.")
+    purpose: str = Field(max_length=16, min_length=1, description="routine, follow_up or check_on.")
     outcome: VisitOutcome = Field(description="What the visit found.")
-    assignee: str = Field(min_length=1, description="Account who visited.")
+    assignee: str = Field(max_length=128, min_length=1, description="Account who visited.")
     done_at: AwareDatetime = Field(description="When it was recorded.")
-    anomaly_id: str | None = Field(default=None, description="The anomaly it checked, if any.")
+    anomaly_id: str | None = Field(
+        max_length=200, default=None, description="The anomaly it checked, if any."
+    )
 
 
 class CheckDirection(StrEnum):
@@ -148,12 +165,14 @@ class CheckDirection(StrEnum):
 class ChildCheckedV1(EventData):
     """A child was checked into or out of a nursery by a guardian."""
 
-    child_id: str = Field(min_length=1, description="The child (message key).")
-    nursery_id: str = Field(min_length=1, description="Nursery.")
-    class_id: str = Field(min_length=1, description="Class.")
-    community_id: str = Field(min_length=1, description="Community.")
+    child_id: str = Field(max_length=64, min_length=1, description="The child (message key).")
+    nursery_id: str = Field(max_length=64, min_length=1, description="Nursery.")
+    class_id: str = Field(max_length=64, min_length=1, description="Class.")
+    community_id: str = Field(max_length=64, min_length=1, description="Community.")
     direction: CheckDirection = Field(description="in or out.")
-    guardian_id: str = Field(min_length=1, description="Guardian account at the door.")
+    guardian_id: str = Field(
+        max_length=128, min_length=1, description="Guardian account at the door."
+    )
     at: AwareDatetime = Field(description="When.")
 
 
@@ -170,11 +189,17 @@ class CareFact(StrEnum):
 class CareFactSharedV1(EventData):
     """The desensitised variant of every care event, for readers outside the platform."""
 
-    ref: str = Field(min_length=1, description="Keyed pseudonym of the person (message key).")
-    age_band: str = Field(min_length=1, description="Ten-year age band, e.g. 70-79, 90+.")
-    community_id: str = Field(min_length=1, description="Community.")
+    ref: str = Field(
+        max_length=64, min_length=1, description="Keyed pseudonym of the person (message key)."
+    )
+    age_band: str = Field(
+        max_length=16, min_length=1, description="Ten-year age band, e.g. 70-79, 90+."
+    )
+    community_id: str = Field(max_length=64, min_length=1, description="Community.")
     fact: CareFact = Field(description="What happened.")
     detail: str | None = Field(
-        default=None, description="Its code: blood_pressure_high, no_water, check_on ..."
+        max_length=64,
+        default=None,
+        description="Its code: blood_pressure_high, no_water, check_on ...",
     )
     hour: AwareDatetime = Field(description="The hour it happened (minutes dropped).")

@@ -45,5 +45,7 @@ class DeviceCommandRequestedV1(EventData):
     requested_at: AwareDatetime = Field(description="When the command was requested.")
     expires_at: AwareDatetime = Field(description="Drop the command if not done by then.")
     correlation_id: str | None = Field(
-        default=None, description="Business id it belongs to, e.g. a visitor pass or alarm."
+        max_length=200,
+        default=None,
+        description="Business id it belongs to, e.g. a visitor pass or alarm.",
     )

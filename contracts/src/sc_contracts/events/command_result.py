@@ -1,7 +1,8 @@
 """Outcomes of device commands, reported by device-ingestion.
 
 The lengths are the command's (``DeviceCommandRequestedV1``: ids and the command 64, who
-asked 128), as device-ingestion stores them (issue 18); the error stays unbounded for now.
+asked 128), as device-ingestion stores them (issue 18); the error at most 1,000 characters
+(the producers cut it there; device-ingestion and notification keep it as text).
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ class DeviceCommandCompletedV1(EventData):
     result: dict[str, Scalar] = Field(
         default_factory=dict, description="The device's answer (scalar members only)."
     )
-    error: str | None = Field(default=None, description="Why it failed or expired.")
+    error: str | None = Field(
+        max_length=1000, default=None, description="Why it failed or expired."
+    )
     requested_by: str | None = Field(
         max_length=128, default=None, description="Who asked for the command."
     )

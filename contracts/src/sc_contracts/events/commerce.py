@@ -55,16 +55,22 @@ class ListingChange(StrEnum):
 class MerchantChangedV1(EventData):
     """A merchant was registered, updated, verified or rejected by the community."""
 
-    merchant_id: str = Field(min_length=1, description="Merchant id; the message key.")
-    community_id: str = Field(min_length=1, description="Community the merchant is in.")
-    name: str = Field(min_length=1, description="Shop name as registered.")
-    category: str = Field(min_length=1, description="Category code (catering, repair ...).")
+    merchant_id: str = Field(
+        max_length=64, min_length=1, description="Merchant id; the message key."
+    )
+    community_id: str = Field(
+        max_length=64, min_length=1, description="Community the merchant is in."
+    )
+    name: str = Field(max_length=100, min_length=1, description="Shop name as registered.")
+    category: str = Field(
+        max_length=32, min_length=1, description="Category code (catering, repair ...)."
+    )
     credit_code: str = Field(
         min_length=18, max_length=18, description="Unified social credit code (GB 32100)."
     )
     status: MerchantStatus = Field(description="Verification state after this change.")
     change: MerchantChange = Field(description="What happened.")
-    changed_by: str = Field(min_length=1, description="User who made the change.")
+    changed_by: str = Field(max_length=64, min_length=1, description="User who made the change.")
     changed_at: AwareDatetime = Field(description="When it happened.")
 
 
@@ -72,46 +78,62 @@ class ServiceBookingRequestedV1(EventData):
     """A resident booked a service at a service point: the request a maintenance
     work order is opened from."""
 
-    booking_id: str = Field(min_length=1, description="Booking id; the message key.")
-    service_point_id: str = Field(min_length=1, description="Service point booked.")
+    booking_id: str = Field(max_length=64, min_length=1, description="Booking id; the message key.")
+    service_point_id: str = Field(max_length=64, min_length=1, description="Service point booked.")
     point_kind: ServicePointKind = Field(description="Kind of the service point.")
-    point_name: str = Field(min_length=1, description="Name of the service point.")
-    merchant_id: str | None = Field(default=None, description="Provider, if a merchant.")
-    community_id: str = Field(min_length=1, description="Community of the household.")
-    building_id: str | None = Field(default=None, description="Building of the household.")
-    household_id: str = Field(min_length=1, description="Household that booked.")
-    service: str = Field(min_length=1, description="What is wanted, in the resident's words.")
+    point_name: str = Field(max_length=100, min_length=1, description="Name of the service point.")
+    merchant_id: str | None = Field(
+        max_length=64, default=None, description="Provider, if a merchant."
+    )
+    community_id: str = Field(
+        max_length=64, min_length=1, description="Community of the household."
+    )
+    building_id: str | None = Field(
+        max_length=64, default=None, description="Building of the household."
+    )
+    household_id: str = Field(max_length=64, min_length=1, description="Household that booked.")
+    service: str = Field(
+        max_length=500, min_length=1, description="What is wanted, in the resident's words."
+    )
     preferred_at: AwareDatetime = Field(description="When the resident would like it.")
-    requested_by: str = Field(min_length=1, description="User who booked.")
+    requested_by: str = Field(max_length=64, min_length=1, description="User who booked.")
     requested_at: AwareDatetime = Field(description="When it was booked.")
 
 
 class RecyclingDropOffRecordedV1(EventData):
     """A drop-off was weighed at a recycling point and credits given."""
 
-    drop_off_id: str = Field(min_length=1, description="Drop-off id; the message key.")
-    service_point_id: str = Field(min_length=1, description="Recycling point.")
-    community_id: str = Field(min_length=1, description="Community of the point.")
-    household_id: str = Field(min_length=1, description="Household credited.")
-    category: str = Field(min_length=1, description="Category code (paper, plastic ...).")
+    drop_off_id: str = Field(
+        max_length=64, min_length=1, description="Drop-off id; the message key."
+    )
+    service_point_id: str = Field(max_length=64, min_length=1, description="Recycling point.")
+    community_id: str = Field(max_length=64, min_length=1, description="Community of the point.")
+    household_id: str = Field(max_length=64, min_length=1, description="Household credited.")
+    category: str = Field(
+        max_length=32, min_length=1, description="Category code (paper, plastic ...)."
+    )
     weight_g: int = Field(gt=0, description="Weight in grams.")
     credits: int = Field(ge=0, description="Credits given for it.")
-    recorded_by: str = Field(min_length=1, description="Staff member who weighed it.")
+    recorded_by: str = Field(
+        max_length=64, min_length=1, description="Staff member who weighed it."
+    )
     recorded_at: AwareDatetime = Field(description="When it was recorded.")
 
 
 class ListingChangedV1(EventData):
     """A housing listing (房屋租售信息) was submitted, published, rejected or withdrawn."""
 
-    listing_id: str = Field(min_length=1, description="Listing id; the message key.")
-    community_id: str = Field(min_length=1, description="Community of the room.")
-    building_id: str = Field(min_length=1, description="Building of the room.")
-    room_id: str = Field(min_length=1, description="Room listed.")
-    household_id: str = Field(min_length=1, description="Household that owns the room.")
+    listing_id: str = Field(max_length=64, min_length=1, description="Listing id; the message key.")
+    community_id: str = Field(max_length=64, min_length=1, description="Community of the room.")
+    building_id: str = Field(max_length=64, min_length=1, description="Building of the room.")
+    room_id: str = Field(max_length=64, min_length=1, description="Room listed.")
+    household_id: str = Field(
+        max_length=64, min_length=1, description="Household that owns the room."
+    )
     kind: ListingKind = Field(description="For rent or for sale.")
     price_fen: int = Field(gt=0, description="Monthly rent or asking price, in fen.")
     status: ListingStatus = Field(description="State after this change.")
     change: ListingChange = Field(description="What happened.")
     on_behalf: bool = Field(description="Listed by the property on the owner's behalf.")
-    changed_by: str = Field(min_length=1, description="User who made the change.")
+    changed_by: str = Field(max_length=64, min_length=1, description="User who made the change.")
     changed_at: AwareDatetime = Field(description="When it happened.")

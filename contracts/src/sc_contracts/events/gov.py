@@ -29,35 +29,52 @@ class ApplicationStatus(StrEnum):
 class ApplicationChangedV1(EventData):
     """An application to the online service hall was submitted or took a step."""
 
-    application_id: str = Field(min_length=1, description="Application id; the message key.")
-    number: str = Field(min_length=1, description="Its reference, e.g. GA-2026-000123.")
-    item_code: str = Field(min_length=1, description="The service, e.g. old_age_allowance.")
+    application_id: str = Field(
+        max_length=64, min_length=1, description="Application id; the message key."
+    )
+    number: str = Field(
+        max_length=32, min_length=1, description="Its reference, e.g. GA-2026-000123."
+    )
+    item_code: str = Field(
+        max_length=60, min_length=1, description="The service, e.g. old_age_allowance."
+    )
     item_version: int = Field(ge=1, description="Version of the service it was made under.")
-    community_id: str = Field(min_length=1, description="Community of the application.")
-    building_id: str | None = Field(default=None, description="Building, if known.")
-    grid_id: str | None = Field(default=None, description="Grid, if known.")
-    applicant_id: str = Field(min_length=1, description="Account that applied.")
+    community_id: str = Field(
+        max_length=64, min_length=1, description="Community of the application."
+    )
+    building_id: str | None = Field(max_length=64, default=None, description="Building, if known.")
+    grid_id: str | None = Field(max_length=64, default=None, description="Grid, if known.")
+    applicant_id: str = Field(max_length=64, min_length=1, description="Account that applied.")
     action: str = Field(
+        max_length=32,
         min_length=1,
         description="submitted, more_requested, resubmitted, approved_step, delegated, "
         "escalated, approved, rejected or withdrawn.",
     )
-    step: str | None = Field(default=None, description="Approval step concerned, if any.")
+    step: str | None = Field(
+        max_length=40, default=None, description="Approval step concerned, if any."
+    )
     status: ApplicationStatus = Field(description="Status after the step.")
     instant: bool = Field(default=False, description="Granted at once by an instant rule.")
-    actor_id: str | None = Field(default=None, description="Who acted; null for the system.")
+    actor_id: str | None = Field(
+        max_length=64, default=None, description="Who acted; null for the system."
+    )
     occurred_at: AwareDatetime = Field(description="When.")
 
 
 class CertificateIssuedV1(EventData):
     """A certificate was issued for an approved application, or revoked."""
 
-    certificate_id: str = Field(min_length=1, description="Certificate id; the message key.")
-    number: str = Field(min_length=1, description="Its printed number.")
-    application_id: str | None = Field(default=None, description="Application it concludes.")
-    item_code: str = Field(min_length=1, description="Service it was issued for.")
-    community_id: str = Field(min_length=1, description="Issuing community.")
-    holder_id: str = Field(min_length=1, description="Account of the holder.")
+    certificate_id: str = Field(
+        max_length=64, min_length=1, description="Certificate id; the message key."
+    )
+    number: str = Field(max_length=32, min_length=1, description="Its printed number.")
+    application_id: str | None = Field(
+        max_length=64, default=None, description="Application it concludes."
+    )
+    item_code: str = Field(max_length=60, min_length=1, description="Service it was issued for.")
+    community_id: str = Field(max_length=64, min_length=1, description="Issuing community.")
+    holder_id: str = Field(max_length=64, min_length=1, description="Account of the holder.")
     issued_on: str = Field(pattern=DATE_PATTERN, description="Issue date, YYYY-MM-DD.")
     valid_until: str | None = Field(default=None, pattern=DATE_PATTERN, description="Expiry.")
     revoked: bool = Field(default=False, description="True when this records a revocation.")

@@ -3,12 +3,14 @@
 The lengths are what the request API (``POST /api/v1/notifications``) and the stores accept
 (issue 18): request and correlation ids 200, a template code 100, a locale 16, community
 64; a role 32, a scope type 16, a scope id 64 (identity's grants); a recipient 128 (a user
-id, or ``device:<device id>`` for a speaker).
+id, or ``device:<device id>`` for a speaker), so a request names users by ids of at most 128
+and households by ids of at most 64 (identity's).
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import AwareDatetime, Field, model_validator
 
@@ -50,12 +52,14 @@ class RoleInScope(EventData):
 class Recipients(EventData):
     """Who should be notified; the union of all three lists, at least one non-empty."""
 
-    user_ids: list[str] = Field(default_factory=list, description="Users by id.")
+    user_ids: list[Annotated[str, Field(min_length=1, max_length=128)]] = Field(
+        default_factory=list, description="Users by id (a delivery's recipient: 128)."
+    )
     roles_in_scope: list[RoleInScope] = Field(
         default_factory=list, description="Holders of a role within a scope."
     )
-    household_ids: list[str] = Field(
-        default_factory=list, description="Every member of these households."
+    household_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        default_factory=list, description="Every member of these households (ids 64)."
     )
 
     @model_validator(mode="after")
@@ -128,7 +132,9 @@ class NotificationDeliveredV1(EventData):
         "preference or rate limit."
     )
     attempts: int = Field(ge=0, description="Attempts made with the provider.")
-    error: str | None = Field(default=None, description="Last provider error, if any.")
+    error: str | None = Field(
+        max_length=1000, default=None, description="Last provider error, if any."
+    )
     template: str = Field(max_length=100, min_length=1, description="Template code of the request.")
     severity: NotificationSeverity = Field(description="Severity of the request.")
     community_id: str | None = Field(max_length=64, default=None, description="Community, if any.")

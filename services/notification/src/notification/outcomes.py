@@ -46,7 +46,7 @@ async def record_outcome(
         channel=row.channel,
         status=status,
         attempts=attempts,
-        error=error,
+        error=error[:1000] if error else None,  # the contract's limit
         template=row.template,
         severity=row.severity,
         community_id=row.community_id,

@@ -202,3 +202,12 @@ def test_isapi_garbage(ctype, body, reason):
     with pytest.raises(AnprError) as err:
         parse_isapi(ctype, body)
     assert err.value.reason == reason
+
+
+def test_a_read_longer_than_any_plate_is_refused():
+    """The passage events carry a plate of at most 16 characters (issue 18 item 3): a
+    longer read is refused at the camera's push, not dead-lettered further on."""
+    assert parse_alarm_info_plate(alarm_info_plate("粤BD12345")).plate == "粤BD12345"
+    with pytest.raises(AnprError) as refused:
+        parse_alarm_info_plate(alarm_info_plate("京A" + "1" * 15))
+    assert refused.value.reason == "plate_too_long"

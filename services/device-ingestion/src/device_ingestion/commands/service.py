@@ -44,7 +44,7 @@ def completion_event(row: Any) -> DeviceCommandCompletedV1:
         command=row.method,
         outcome=CommandOutcome(row.status),
         result=scalars,
-        error=row.error,
+        error=row.error[:1000] if row.error else None,  # the contract's limit
         requested_by=row.requested_by,
         completed_at=row.completed_at or datetime.now(UTC),
     )

@@ -25,6 +25,17 @@ _METHOD = {
 }
 
 
+def _credential(value: Any, limit: int) -> str | None:
+    """A credential or plate the gate reported, as the passage event carries it: text (a
+    number is its digits) no longer than the contract's limit. A value that is neither,
+    or longer than any reader's, is left out: the passage is still recorded, without it,
+    instead of the whole batch failing on an event no consumer could store."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    text = str(value).strip()
+    return text if 0 < len(text) <= limit else None
+
+
 def passages(
     events: Sequence[StoredEvent], new_rows: Iterable[tuple[str, str, datetime]]
 ) -> list[dict[str, Any]]:
@@ -35,7 +46,7 @@ def passages(
         if ev.device_type != "gate" or (ev.device_id, ev.ts) not in fresh:
             continue
         method = _METHOD.get(str(values.get("passageType")), "other")
-        credential = values.get("credentialId")
+        credential = _credential(values.get("credentialId"), 64)
         out.append(
             {
                 "passage_id": f"{ev.device_id}:{int(ev.ts.timestamp() * 1000)}",
@@ -47,9 +58,9 @@ def passages(
                 else "unknown",
                 "method": method,
                 "ts": ev.ts.isoformat(),
-                "face_id": values.get("faceId"),
+                "face_id": _credential(values.get("faceId"), 128),
                 "card_no": credential if method == "card" else None,
-                "plate": values.get("plateNumber"),
+                "plate": _credential(values.get("plateNumber"), 16),
                 "person_id": None,
                 "pass_id": credential if method == "qr" else None,
                 "granted": values.get("granted") is not False,

@@ -61,8 +61,6 @@ class NotificationCreate(BaseModel):
         ]
         if any("\x00" in t for t in texts):  # JSONB cannot hold NUL
             raise ValueError("values may not contain NUL characters")
-        if any(len(t) > 200 for t in [*r.user_ids, *r.household_ids]):
-            raise ValueError("ids are at most 200 characters")
         if any(not t.strip() for t in [*r.user_ids, *r.household_ids]):
             # an empty id names nobody: it was accepted and its delivery retried for ever
             raise ValueError("user_ids and household_ids may not hold empty ids")
@@ -219,7 +217,9 @@ async def _within_community(
             ]
     if not (users or households or roles):
         raise Problem(
-            422, "notification.no_recipients", "None of the recipients is in your community"
+            422,
+            "notification.no_recipients",
+            "收件人都不在你的社区（none of the recipients is in your community）",
         )
     return Recipients(user_ids=users, household_ids=households, roles_in_scope=roles)
 

@@ -60,6 +60,18 @@ class AnprError(ValueError):
         self.reason = reason
 
 
+PLATE_MAX = 16  # the longest plate the passage events carry (and identity stores)
+
+
+def _plate(raw: str) -> str | None:
+    """The plate read, normalised; a read longer than any plate is refused (400
+    ``parking.read_plate_too_long``), not carried into a passage no event can hold."""
+    plate = normalise(raw)
+    if plate is not None and len(plate) > PLATE_MAX:
+        raise AnprError("plate_too_long")
+    return plate
+
+
 @dataclass(frozen=True, slots=True)
 class Image:
     name: str
@@ -105,7 +117,7 @@ def parse_alarm_info_plate(body: bytes | str | dict[str, Any]) -> AnprRead:
         source="alarm_info_plate",
         camera=camera,
         raw_plate=raw,
-        plate=normalise(raw),
+        plate=_plate(raw),
         color=_VZ_COLORS.get(_int(result.get("colorType")) or 0),
         confidence=_int(result.get("confidence")),
         at=at,
@@ -190,7 +202,7 @@ def _isapi_values(data: dict[str, Any]) -> AnprRead:
         source="isapi",
         camera=camera,
         raw_plate=raw,
-        plate=normalise(raw),
+        plate=_plate(raw),
         color=_HIK_COLORS.get(color),
         confidence=_int(anpr.get("confidenceLevel")),
         at=at,
