@@ -45,7 +45,6 @@ UNBOUNDED: frozenset[str] = frozenset(
 NOT_YET: frozenset[str] = frozenset()
 
 
-
 def _is_str(annotation: Any) -> bool:
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         return any(_is_str(arg) for arg in typing.get_args(annotation))

@@ -10,8 +10,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from device_ingestion.domain.buckets import bucket_start
+from device_ingestion.ingest.passages import passages
 from device_ingestion.ingest.storage import StoredEvent
 from di_helpers import Harness
+
+from sc_contracts.events import PassageRecordedV1
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -254,9 +257,6 @@ def test_a_gate_value_no_passage_event_can_hold_is_left_out() -> None:
     """A plate, card or face id longer than the passage contract allows (plate 16, card 64,
     face 128: identity's columns), or not text, is left out of the passage, which is still
     recorded and valid (issue 18 item 3: never a batch failing, nor a dead letter)."""
-    from device_ingestion.ingest.passages import passages
-    from sc_contracts.events import PassageRecordedV1
-
     at = NOW - timedelta(seconds=30)
     long = {"passageType": "plate", "plateNumber": "沪A" + "1" * 15, "faceId": "f" * 129}
     odd = {"passageType": "card", "credentialId": 12345678, "faceId": True}
