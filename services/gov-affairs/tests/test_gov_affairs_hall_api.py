@@ -159,6 +159,9 @@ async def test_instant_grant_public_check_and_two_signers_in_order(
     assert page.headers["content-type"].startswith("text/html") and "王*英" in page.text
     malformed = await h.client.get("/api/v1/certificates/verify/not-a-code")
     assert (malformed.status_code, malformed.json()["code"]) == (400, "certificate.code_malformed")
+    # the refusal in the reader's words: zh-CN first, English beside (issue 18 item 5)
+    assert malformed.json()["detail"] == "这不是有效的验证码"
+    assert malformed.json()["messages"]["en"] == "This is not a verification code"
     pdf = await h.client.get(f"/api/v1/certificates/{granted['certificate_id']}/pdf", headers=elder)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
     stranger = await h.client.get(
@@ -191,6 +194,7 @@ async def test_instant_grant_public_check_and_two_signers_in_order(
     app_id = asked["id"]
     early = await h.client.post(f"/api/v1/hall/applications/{app_id}/resubmit", headers=son)
     assert (early.status_code, early.json()["code"]) == (422, "hall.materials_missing")
+    assert early.json()["messages"] == {"zh-CN": "仍缺少材料", "en": "Material is still missing"}
     letter = (await _upload(h, son, "proxy_letter"))["proxy_letter"]
     r = await h.client.post(
         f"/api/v1/hall/applications/{app_id}/materials",
@@ -206,6 +210,7 @@ async def test_instant_grant_public_check_and_two_signers_in_order(
         f"/api/v1/hall/applications/{app_id}/approve", headers=officer, json={}
     )
     assert (turn.status_code, turn.json()["code"]) == (403, "approval.not_your_turn")
+    assert turn.json()["detail"] == "你在此申请上没有待办的审批任务"
     seen = await h.client.get(f"/api/v1/hall/applications/{app_id}", headers=admin)
     assert seen.json()["data"]["id_number"].startswith("110***")  # staff read it masked
     r = await h.client.post(

@@ -57,17 +57,27 @@ async def verify(
                 400,
             )
         raise Problem(
-            400, "certificate.code_malformed", "This is not a verification code"
+            400,
+            "certificate.code_malformed",
+            "This is not a verification code",
+            zh="这不是有效的验证码",
         ) from None
     if found is None:
         if wants_page:
             return HTMLResponse(
                 render_not_found(
-                    Text(zh="没有找到与此验证码对应的证明", en="No certificate has this code")
+                    Text(
+                        zh="没有找到与此验证码对应的证明",
+                        en="No certificate has this code",
+                    )
                 ),
                 404,
             )
-        raise NotFound("certificate.not_found", "No certificate has this code")
+        raise NotFound(
+            "certificate.not_found",
+            "No certificate has this code",
+            zh="没有找到与此验证码对应的证明",
+        )
     if wants_page:
         return HTMLResponse(render_found(found))
     return CheckRead(

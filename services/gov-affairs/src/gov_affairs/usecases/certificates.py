@@ -104,7 +104,7 @@ class Certificates:
             if row is None or (
                 row.holder_id != who.subject and not _staff_over(who, row.community_id)
             ):
-                raise NotFound("certificate.not_found", "No such certificate")
+                raise NotFound("certificate.not_found", "No such certificate", zh="没有这份证明")
             if row.holder_id != who.subject:
                 await uow.audit(
                     who,

@@ -30,14 +30,22 @@ class Files:
 
     async def upload(self, who: Caller, filename: str, data: bytes) -> ApplicationFileRow:
         if not data:
-            raise Problem(422, "hall.file_empty", "The file is empty")
+            raise Problem(422, "hall.file_empty", "The file is empty", zh="文件是空的")
         if len(data) > self.max_bytes:
             raise Problem(
-                413, "hall.file_too_large", f"A file takes at most {self.max_bytes} bytes"
+                413,
+                "hall.file_too_large",
+                f"A file takes at most {self.max_bytes} bytes",
+                zh=f"单个文件最大 {self.max_bytes} 字节",
             )
         kind = sniff(data)
         if kind is None:
-            raise Problem(415, "hall.file_type", "Upload a JPEG or PNG photo, or a PDF")
+            raise Problem(
+                415,
+                "hall.file_type",
+                "Upload a JPEG or PNG photo, or a PDF",
+                zh="请上传 JPEG 或 PNG 照片，或 PDF 文件",
+            )
         async with self.db.uow() as uow:
             row = ApplicationFileRow(
                 id=uuid.uuid4(),

@@ -62,7 +62,7 @@ def _problem(exc: dom.HallError) -> Problem:
             {"field": e.field, "code": e.code, "message": e.message.model_dump()}
             for e in exc.errors
         ]
-    return Problem(status, exc.code, str(exc), **extra)
+    return Problem(status, exc.code, str(exc), zh=exc.zh, **extra)
 
 
 class Hall:
@@ -92,18 +92,37 @@ class Hall:
         if household_id is None and len(households) == 1:
             household_id = next(iter(households))
         if household_id is None or household_id not in households:
-            raise Problem(403, "hall.household_required", "Apply for a household you belong to")
+            raise Problem(
+                403,
+                "hall.household_required",
+                "Apply for a household you belong to",
+                zh="请为你所在的家庭申请",
+            )
         now = datetime.now(UTC)
         async with self.db.uow() as uow:
             place = await self.places.household(uow, household_id)
             if place is None:
-                raise Problem(409, "hall.place_unknown", "Your household's place is not known yet")
+                raise Problem(
+                    409,
+                    "hall.place_unknown",
+                    "Your household's place is not known yet",
+                    zh="你家庭的住址尚未登记",
+                )
             item_row = await repo.current_item(uow, place.community_id, item_code)
             if item_row is None:
-                raise NotFound("hall.no_such_service", "This community has no such service")
+                raise NotFound(
+                    "hall.no_such_service",
+                    "This community has no such service",
+                    zh="本社区没有此事项",
+                )
             item = repo.item_of(item_row)
             if not who.principal.has_role(*item.who_may_apply):
-                raise Problem(403, "hall.may_not_apply", "Your role may not apply for this service")
+                raise Problem(
+                    403,
+                    "hall.may_not_apply",
+                    "Your role may not apply for this service",
+                    zh="你的身份不能申请此事项",
+                )
             row = ApplicationRow(
                 id=uuid.uuid4(),
                 number=await repo.next_number(uow, now.astimezone(CHINA).year),
@@ -125,7 +144,13 @@ class Hall:
             await uow.session.flush()
             missing = await repo.claim_files(uow, who.subject, row.id, materials)
             if missing:
-                raise Problem(422, "hall.unknown_files", "Upload the files first", files=missing)
+                raise Problem(
+                    422,
+                    "hall.unknown_files",
+                    "Upload the files first",
+                    zh="请先上传文件",
+                    files=missing,
+                )
             ctx = await self._context(uow, row, item, now)
             try:
                 out = dom.submit(
@@ -145,7 +170,13 @@ class Hall:
             found = await self._load(uow, who, application_id, lock=True)
             missing = await repo.claim_files(uow, who.subject, found.row.id, {code: files})
             if missing:
-                raise Problem(422, "hall.unknown_files", "Upload the files first", files=missing)
+                raise Problem(
+                    422,
+                    "hall.unknown_files",
+                    "Upload the files first",
+                    zh="请先上传文件",
+                    files=missing,
+                )
             try:
                 found.app = dom.attach(found.item, found.app, who.subject, code, files)
             except dom.HallError as exc:
@@ -299,7 +330,7 @@ class Hall:
         else:
             row = await uow.session.get(ApplicationRow, application_id)
         if row is None or not await self._may_see(uow, who, row):
-            raise NotFound("hall.not_found", "No such application")
+            raise NotFound("hall.not_found", "No such application", zh="没有这份申请")
         item = repo.item_of(await _item_row(uow, row))
         return Found(row, repo.to_domain(row), item)
 
@@ -395,7 +426,11 @@ async def _item_row(uow: UnitOfWork, row: ApplicationRow) -> Any:
 
     found = await uow.session.get(ServiceItemRow, row.item_id)
     if found is None:
-        raise Conflict("hall.service_missing", "The service of this application is gone")
+        raise Conflict(
+            "hall.service_missing",
+            "The service of this application is gone",
+            zh="此申请所办事项已不存在",
+        )
     return found
 
 

@@ -126,7 +126,10 @@ class Welfare:
         p = who.principal
         if not (p.is_platform_admin or community_id in p.scope_ids("community", OFFICE_ROLES)):
             raise Problem(
-                403, "auth.out_of_scope", "The welfare register of this community is not yours"
+                403,
+                "auth.out_of_scope",
+                "The welfare register of this community is not yours",
+                zh="你无权查看此社区的救助名册",
             )
 
     async def register(

@@ -137,9 +137,10 @@ Effect = TasksOpened | Reminded | Escalated | StepFinished | Returned | Finished
 class ApprovalError(Exception):
     """An action the run cannot take; ``code`` is stable (``approval.<reason>``)."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, *, zh: str | None = None) -> None:
         super().__init__(message)
         self.code = code
+        self.zh = zh  # the same refusal in Chinese, read first (the message is English)
 
 
 # --- context -----------------------------------------------------------------------------
@@ -203,10 +204,16 @@ def delegate(run: Approval, actor: str, to: str, ctx: Context, comment: str = ""
     run = _running_copy(run)
     state, task = _own_task(run, actor)
     if not run.flow.step(state.key).allow_delegation:
-        raise ApprovalError("approval.delegation_not_allowed", "This step may not be delegated")
+        raise ApprovalError(
+            "approval.delegation_not_allowed",
+            "This step may not be delegated",
+            zh="此审批环节不可委托",
+        )
     if to == actor or to == run.applicant or any(t.assignee == to for t in state.pending()):
         raise ApprovalError(
-            "approval.bad_delegate", "Delegate to someone who is not already signing this step"
+            "approval.bad_delegate",
+            "Delegate to someone who is not already signing this step",
+            zh="请委托给未参与本环节审批的人",
         )
     task.status = "delegated"
     task.decided_at = ctx.now
@@ -230,7 +237,11 @@ def request_more(
     run = _running_copy(run)
     state, _ = _own_task(run, actor)
     if not run.flow.step(state.key).may_request_more:
-        raise ApprovalError("approval.request_more_not_allowed", "This step cannot ask for more")
+        raise ApprovalError(
+            "approval.request_more_not_allowed",
+            "This step cannot ask for more",
+            zh="此审批环节不能要求补充材料",
+        )
     for t in state.pending():
         t.status = "cancelled"
     state.status = "returned"
@@ -242,9 +253,13 @@ def request_more(
 def resume(run: Approval, actor: str, ctx: Context) -> Outcome:
     """The applicant has added what was asked: the returned step starts a new round."""
     if run.status != "returned":
-        raise ApprovalError("approval.not_returned", "The application was not returned")
+        raise ApprovalError(
+            "approval.not_returned", "The application was not returned", zh="此申请未被退回补充"
+        )
     if actor != run.applicant:
-        raise ApprovalError("approval.not_applicant", "Only the applicant resubmits")
+        raise ApprovalError(
+            "approval.not_applicant", "Only the applicant resubmits", zh="只有申请人可以重新提交"
+        )
     run = run.model_copy(deep=True)
     run.status = "running"
     state = run.state(run.current or "")
@@ -257,9 +272,13 @@ def resume(run: Approval, actor: str, ctx: Context) -> Outcome:
 def withdraw(run: Approval, actor: str, ctx: Context, reason: str = "") -> Outcome:
     """The applicant takes the application back (撤回) before it is decided."""
     if run.status in FINAL:
-        raise ApprovalError("approval.finished", "The application is already decided")
+        raise ApprovalError(
+            "approval.finished", "The application is already decided", zh="该办件已办结"
+        )
     if actor != run.applicant:
-        raise ApprovalError("approval.not_applicant", "Only the applicant withdraws")
+        raise ApprovalError(
+            "approval.not_applicant", "Only the applicant withdraws", zh="只有申请人可以撤回"
+        )
     run = run.model_copy(deep=True)
     for state in run.steps:
         for t in state.pending():
@@ -307,9 +326,15 @@ def tick(run: Approval, ctx: Context) -> Outcome:
 
 def _running_copy(run: Approval) -> Approval:
     if run.status == "returned":
-        raise ApprovalError("approval.returned", "The application waits for the applicant")
+        raise ApprovalError(
+            "approval.returned",
+            "The application waits for the applicant",
+            zh="此申请正在等待申请人补充材料",
+        )
     if run.status != "running":
-        raise ApprovalError("approval.finished", "The application is already decided")
+        raise ApprovalError(
+            "approval.finished", "The application is already decided", zh="该办件已办结"
+        )
     return run.model_copy(deep=True)
 
 
@@ -319,7 +344,11 @@ def _own_task(run: Approval, actor: str) -> tuple[StepState, Task]:
     for task in state.pending():
         if task.assignee == actor:
             return state, task
-    raise ApprovalError("approval.not_your_turn", "You have no open task on this application")
+    raise ApprovalError(
+        "approval.not_your_turn",
+        "You have no open task on this application",
+        zh="你在此申请上没有待办的审批任务",
+    )
 
 
 def _task_id(state: StepState) -> str:
@@ -405,6 +434,7 @@ def _activate(
         raise ApprovalError(
             "approval.not_enough_signers",
             f"Step '{step.key}' needs {needed} signer(s) and has {len(people)}",
+            zh=f"审批环节（{step.key}）需要 {needed} 名审批人，现有 {len(people)} 名",
         )
     run.current = step.key
     state.status = "active"

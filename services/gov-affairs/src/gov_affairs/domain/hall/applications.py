@@ -97,11 +97,13 @@ class HallError(Exception):
         code: str,
         message: str,
         *,
+        zh: str | None = None,
         reasons: list[Text] | None = None,
         errors: list[FieldError] | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
+        self.zh = zh  # the same refusal in Chinese, read first (the message is English)
         self.reasons = reasons or []
         self.errors = errors or []
 
@@ -173,7 +175,12 @@ def submit(
 ) -> Outcome:
     errors = validate_form(item.form, data)
     if errors:
-        raise HallError("hall.form_invalid", "The form has invalid fields", errors=errors)
+        raise HallError(
+            "hall.form_invalid",
+            "The form has invalid fields",
+            zh="表单有填写不正确的项",
+            errors=errors,
+        )
     _check_material_codes(item, materials)
     facts = facts_for(item, data, materials, today, ctx.facts)
     if item.eligibility is not None:
@@ -182,6 +189,7 @@ def submit(
             raise HallError(
                 "hall.not_eligible",
                 "The conditions of this service are not met",
+                zh="不符合此事项的办理条件",
                 reasons=verdict.failed,
             )
     app = Application(
@@ -206,15 +214,23 @@ def attach(
     _applicant_only(app, actor)
     if app.status != "needs_more":
         raise HallError(
-            "hall.not_waiting_for_material", "Material is added when the hall asks for it"
+            "hall.not_waiting_for_material",
+            "Material is added when the hall asks for it",
+            zh="办事大厅要求补充时才能添加材料",
         )
     material = item.material(code)
     if material is None:
-        raise HallError("hall.unknown_material", f"This service has no material '{code}'")
+        raise HallError(
+            "hall.unknown_material",
+            f"This service has no material '{code}'",
+            zh=f"此事项没有这项材料（{code}）",
+        )
     have = [*app.materials.get(code, []), *files]
     if len(have) > material.max_files:
         raise HallError(
-            "hall.too_many_files", f"At most {material.max_files} files for this material"
+            "hall.too_many_files",
+            f"At most {material.max_files} files for this material",
+            zh=f"此项材料最多 {material.max_files} 个文件",
         )
     app = app.model_copy(deep=True)
     app.materials[code] = have
@@ -233,19 +249,30 @@ def resubmit(
     _applicant_only(app, actor)
     request = app.open_request()
     if app.status != "needs_more" or request is None:
-        raise HallError("hall.not_waiting_for_material", "Nothing was asked of this application")
+        raise HallError(
+            "hall.not_waiting_for_material",
+            "Nothing was asked of this application",
+            zh="此申请没有被要求补充材料",
+        )
     app = app.model_copy(deep=True)
     if data is not None:
         errors = validate_form(item.form, data)
         if errors:
-            raise HallError("hall.form_invalid", "The form has invalid fields", errors=errors)
+            raise HallError(
+                "hall.form_invalid",
+                "The form has invalid fields",
+                zh="表单有填写不正确的项",
+                errors=errors,
+            )
         app.data = data
     facts = facts_for(item, app.data, app.materials, today, ctx.facts)
     still = [c for c in request.materials if not app.materials.get(c)]
     still += [m.code for m in missing_materials(item, app.materials, facts) if m.code not in still]
     if still:
         names = [_material_name(item, c) for c in still]
-        raise HallError("hall.materials_missing", "Material is still missing", reasons=names)
+        raise HallError(
+            "hall.materials_missing", "Material is still missing", zh="仍缺少材料", reasons=names
+        )
     request = app.open_request()
     assert request is not None
     request.answered_at = ctx.now
@@ -275,7 +302,11 @@ def act(
 ) -> Outcome:
     """A signer acts on the application's approval run."""
     if app.run is None or app.status != "in_review":
-        raise HallError("hall.not_in_review", "The application is not waiting for a decision")
+        raise HallError(
+            "hall.not_in_review",
+            "The application is not waiting for a decision",
+            zh="该办件不在审核中",
+        )
     facts = facts_for(
         item, app.data, app.materials, ctx.now.astimezone(ctx.calendar.tz).date(), ctx.facts
     )
@@ -285,18 +316,24 @@ def act(
             out = engine.decide(app.run, actor, action, ctx, comment)
         elif action == "delegate":
             if not to:
-                raise HallError("hall.delegate_missing", "Say to whom the task is delegated")
+                raise HallError(
+                    "hall.delegate_missing",
+                    "Say to whom the task is delegated",
+                    zh="请说明委托给谁",
+                )
             out = engine.delegate(app.run, actor, to, ctx, comment)
         else:
             asked = materials or []
             unknown = [c for c in asked if item.material(c) is None]
             if unknown or not (asked or comment):
                 raise HallError(
-                    "hall.bad_request_more", "Name the service's materials or say what is needed"
+                    "hall.bad_request_more",
+                    "Name the service's materials or say what is needed",
+                    zh="请指明此事项的材料，或说明需要补充什么",
                 )
             out = engine.request_more(app.run, actor, ctx, asked, comment)
     except engine.ApprovalError as exc:
-        raise HallError(exc.code, str(exc)) from None
+        raise HallError(exc.code, str(exc), zh=exc.zh) from None
     app = app.model_copy(deep=True)
     app.run = out.approval
     app.timeline.append(Step(at=ctx.now, actor=actor, action=action, detail={"comment": comment}))
@@ -321,7 +358,7 @@ def act(
 def withdraw(app: Application, actor: str, ctx: engine.Context, reason: str = "") -> Outcome:
     _applicant_only(app, actor)
     if app.status in FINAL:
-        raise HallError("hall.finished", "The application is already decided")
+        raise HallError("hall.finished", "The application is already decided", zh="该办件已办结")
     app = app.model_copy(deep=True)
     effects: list[Effect] = []
     if app.run is not None:
@@ -382,7 +419,7 @@ def _proceed(
     try:
         out = engine.start(item.flow, app.applicant, ctx)
     except engine.ApprovalError as exc:
-        raise HallError(exc.code, str(exc)) from None
+        raise HallError(exc.code, str(exc), zh=exc.zh) from None
     app.run = out.approval
     app.status = "in_review"
     effects += out.effects
@@ -390,16 +427,26 @@ def _proceed(
 
 def _applicant_only(app: Application, actor: str) -> None:
     if actor != app.applicant:
-        raise HallError("hall.not_applicant", "Only the applicant may do this")
+        raise HallError(
+            "hall.not_applicant", "Only the applicant may do this", zh="只有申请人可以这样做"
+        )
 
 
 def _check_material_codes(item: ServiceItem, materials: Mapping[str, list[str]]) -> None:
     for code, files in materials.items():
         m = item.material(code)
         if m is None:
-            raise HallError("hall.unknown_material", f"This service has no material '{code}'")
+            raise HallError(
+                "hall.unknown_material",
+                f"This service has no material '{code}'",
+                zh=f"此事项没有这项材料（{code}）",
+            )
         if len(files) > m.max_files:
-            raise HallError("hall.too_many_files", f"At most {m.max_files} files for this material")
+            raise HallError(
+                "hall.too_many_files",
+                f"At most {m.max_files} files for this material",
+                zh=f"此项材料最多 {m.max_files} 个文件",
+            )
 
 
 def _material_name(item: ServiceItem, code: str) -> Text:
