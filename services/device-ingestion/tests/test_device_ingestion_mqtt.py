@@ -418,3 +418,51 @@ async def test_shared_attribute_changes_answer_the_http_long_poll(
     answer = await asyncio.wait_for(poll, 60)
     assert answer.status_code == 200
     assert answer.json() == {"dimLevel": 55}
+
+
+# ---- client-side RPC --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["3.1.1", "5"])
+async def test_a_device_calls_the_platform_over_mqtt(
+    harness: Harness, community: str, version: str
+) -> None:
+    device = await harness.create_device(community, f"clock-{version}", "street_light")
+    client = aiomqtt.Client(
+        "127.0.0.1",
+        port(harness),
+        username=device["access_token"],
+        identifier=f"clock-{version}",
+        protocol=VERSIONS[version],
+    )
+    before = int(datetime.now(UTC).timestamp() * 1000)
+    async with client:
+        await client.subscribe("v1/devices/me/rpc/response/+", qos=1)
+        await client.publish(
+            "v1/devices/me/rpc/request/3",
+            json.dumps({"method": "getCurrentTime", "params": {}}),
+            qos=1,
+        )
+        await client.publish(
+            "v1/devices/me/rpc/request/4", json.dumps({"method": "selfDestruct"}), qos=1
+        )
+        answers = {}
+        messages = aiter(client.messages)
+        while len(answers) < 2:
+            message = await asyncio.wait_for(anext(messages), 30)
+            answers[message.topic.value] = json.loads(message.payload)
+    after = int(datetime.now(UTC).timestamp() * 1000)
+    assert before <= answers["v1/devices/me/rpc/response/3"]["time"] <= after
+    assert answers["v1/devices/me/rpc/response/4"] == {"error": "unknown method selfDestruct"}
+
+
+async def test_a_device_calls_the_platform_over_http(harness: Harness, community: str) -> None:
+    device = await harness.create_device(community, "clock-http", "street_light")
+    url = f"/api/v1/{device['access_token']}/rpc"
+    limits = await harness.client.post(url, json={"method": "getSessionLimits", "params": {}})
+    assert limits.status_code == 200
+    assert limits.json() == {"maxPayloadSize": 65536, "maxInflightMessages": 64}
+    bad = await harness.client.post(url, json={"params": {}})
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "rpc.malformed"
+    assert bad.json()["messages"]["zh-CN"].startswith("RPC 调用须为")

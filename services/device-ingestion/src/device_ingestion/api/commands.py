@@ -1,12 +1,13 @@
 """Commands: ``/api/v1/devices/{id}/commands`` for people, and ThingsBoard's server-side
 RPC for devices over HTTP (``GET /api/v1/{token}/rpc`` long-poll, ``POST
-/api/v1/{token}/rpc/{id}`` answer). MQTT devices get ``v1/devices/me/rpc/request/{id}``
-and answer on ``v1/devices/me/rpc/response/{id}``."""
+/api/v1/{token}/rpc/{id}`` answer), and client-side RPC (``POST /api/v1/{token}/rpc``).
+MQTT devices get ``v1/devices/me/rpc/request/{id}`` and answer on
+``v1/devices/me/rpc/response/{id}``."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -14,8 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from device_ingestion.api.deps import Commander, DeviceReader, UseCasesDep
 from device_ingestion.api.device_api import device_for, json_body
+from device_ingestion.domain.client_rpc import BadCall, answer, parse_call
 from sc_core.api import Page, Paging
-from sc_core.errors import NotFound
+from sc_core.errors import NotFound, Problem
 
 router = APIRouter(prefix="/api/v1", tags=["commands"])
 
@@ -95,3 +97,22 @@ async def answer_rpc(
     if not await uc.commands.complete(device, rpc_id, result):
         raise NotFound("command.not_open", f"No open command {rpc_id} for this device")
     return {"status": "stored"}
+
+
+@router.post("/{device_token}/rpc")
+async def client_rpc(device_token: str, request: Request, uc: UseCasesDep) -> dict[str, Any]:
+    """ThingsBoard's client-side RPC over HTTP: the device calls the platform with
+    ``{"method", "params"}`` and gets the answer (``getCurrentTime``, ``getSessionLimits``;
+    any other method answers ``{"error": ...}``)."""
+    await device_for(uc, device_token)
+    try:
+        method, params = parse_call(await json_body(request))
+    except BadCall as exc:
+        raise Problem(
+            400,
+            "rpc.malformed",
+            'An RPC call is {"method": "<name>", "params": ...} with a method of 1 to 64 '
+            "characters",
+            zh='RPC 调用须为 {"method": "<方法名>", "params": ...}，方法名 1 至 64 个字符',
+        ) from exc
+    return answer(method, params, datetime.now(UTC))

@@ -8,6 +8,8 @@ access token (the CONNECT's username), and maps each device topic to what the se
   same ingestion as HTTP; PUBACK only after Kafka (attributes: PostgreSQL) confirmed
   (ADR 0009), nothing acceptable or Kafka down: no PUBACK, the connection is closed;
 - ``v1/devices/me/rpc/response/{id}``: the answer to a server-side RPC;
+- ``v1/devices/me/rpc/request/{id}``: a client-side RPC call, answered on
+  ``v1/devices/me/rpc/response/{id}`` (:mod:`device_ingestion.domain.client_rpc`);
 - ``v1/devices/me/attributes/request/{id}``: answered on
   ``v1/devices/me/attributes/response/{id}`` with the client and shared attributes asked
   for (``{"clientKeys": "a,b", "sharedKeys": "c"}``);
@@ -27,11 +29,13 @@ import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
 from device_ingestion.domain.attributes import key_set, requested
+from device_ingestion.domain.client_rpc import answer, parse_call
 from device_ingestion.ingest.directory import DeviceDirectory, DeviceRef
 from device_ingestion.mqtt.handling import INGESTED, Verdict, handle_device_message
 from device_ingestion.mqtt.session import DeviceSession
@@ -158,10 +162,25 @@ class DeviceTransport:
                 log.warning("mqtt: %s: RPC answer not stored (%s)", device.id, exc)
                 return Verdict.UNAVAILABLE, True
             return Verdict.ACCEPTED, True
+        if topic.startswith(RPC_REQUEST):
+            return await self._client_rpc(session, device, topic, payload), True
         if topic.startswith(ATTRIBUTES_REQUEST):
             return await self._attributes_request(session, device, topic, payload), True
         log.info("mqtt: %s published on %s, not a device API topic", device.id, topic)
         return Verdict.ACCEPTED, False
+
+    async def _client_rpc(
+        self, session: DeviceSession, device: DeviceRef, topic: str, payload: bytes
+    ) -> Verdict:
+        try:
+            request_id = int(topic.removeprefix(RPC_REQUEST))
+            method, params = parse_call(json.loads(payload))
+        except (ValueError, UnicodeDecodeError) as exc:
+            log.info("mqtt: %s: malformed RPC call (%s)", device.id, exc)
+            return Verdict.INVALID
+        result = answer(method, params, datetime.now(UTC))
+        await session.reply(f"{RPC_RESPONSE}{request_id}", json.dumps(result).encode())
+        return Verdict.ACCEPTED
 
     async def _attributes_request(
         self, session: DeviceSession, device: DeviceRef, topic: str, payload: bytes
