@@ -27,6 +27,10 @@ async def test_a_silent_meter_opens_a_check_on_visit(harness: Harness, community
         unit_id=f"u-{community}",
         room_id=room,
         grid_id=grid,
+        community_name="幸福里社区",
+        building_name="3号楼",
+        unit_name="2单元",
+        room_number="502",
     )
     await send_model(
         bootstrap,
@@ -55,7 +59,7 @@ async def test_a_silent_meter_opens_a_check_on_visit(harness: Harness, community
                 "household_id": hh,
                 "person_id": pid,
                 "user_id": f"u-{pid}",
-                "address": "幸福里社区 1号楼 1单元 101室",
+                "address": "幸福里 3-2-502",
             },
             headers=h.doctor(community),
         )
@@ -135,6 +139,10 @@ async def test_a_silent_meter_opens_a_check_on_visit(harness: Harness, community
     )
     by_template = {e.data["template"]: e.data for e in about(found)}
     assert by_template["care.watch.anomaly"]["recipients"]["user_ids"] == [f"u-son-{pid}"]
+    # the flat as identity's register names it, as people say it (issue 18), not the
+    # address typed into the record nor an id
+    for template in ("care.watch.anomaly", "care.watch.visit"):
+        assert by_template[template]["variables"]["place"] == "幸福里社区 3号楼2单元502室"
     assert by_template["care.watch.visit"]["recipients"]["roles_in_scope"] == [
         {"role": "grid_worker", "scope_type": "grid", "scope_id": grid}
     ]

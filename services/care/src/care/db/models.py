@@ -30,7 +30,7 @@ class Base(DeclarativeBase):
 
 
 platform_tables(Base.metadata)
-PLACES = place_tables(Base.metadata)
+PLACES = place_tables(Base.metadata, names=True)  # notices name the flat (issue 18)
 metadata = Base.metadata
 Id = String(64)
 Account = String(128)

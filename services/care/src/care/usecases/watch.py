@@ -28,7 +28,7 @@ from sc_core.auth import Caller, in_scope
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Forbidden, Problem
-from sc_core.places import Places
+from sc_core.places import Places, say
 
 COUNTERS = {
     "water_meter": ("totalWaterConsumption", le.Utility.WATER),
@@ -60,6 +60,14 @@ class Watch:
         self.db = db
         self.places = places
         self.tz = tz
+
+    async def _place(self, uow: UnitOfWork, w: WatchRow, address: str | None) -> str:
+        """The watched flat as people say it (幸福里社区 1号楼 1单元 101室), from identity's
+        register; the record's own address when the directory has no name for it yet."""
+        name = await self.places.name_of(
+            uow, community_id=w.community_id, building_id=w.building_id, room_id=w.room_id
+        )
+        return say(name, "zh-CN") if name is not None else (address or "")
 
     async def enroll(self, who: Caller, person_id: str) -> WatchRow:
         async with self.db.uow() as uow:
@@ -233,7 +241,7 @@ class Watch:
                 )
             )
             family = c.alert_recipients(record.subject, record.grants, c.Category.HOME_USAGE, now)
-            place = record.row.address or ""
+            place = await self._place(uow, w, record.row.address)
             for notice in anomaly_notices(a, str(visit_id), record.row.name, place, family, grid):
                 await send(uow, notice, w.community_id, key)
             await uow.publish(
