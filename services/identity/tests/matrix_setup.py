@@ -12,6 +12,14 @@ from identity_kit import IdentityKit
 ADMIN = "platform_admin"
 
 
+JOIN_1_1_101 = {
+    "community_code": "DEMO-001",
+    "building_code": "1",
+    "unit_code": "1",
+    "room_code": "101",
+}
+
+
 class Fixtures:
     def __init__(self, kit: IdentityKit) -> None:
         self.kit = kit
@@ -40,6 +48,26 @@ class Fixtures:
                 "grants": [grant],
             }
         }
+
+    async def signup_body(self, _: Any = None) -> dict[str, Any]:
+        mobile = f"139{next(self.n):08d}"
+        return {"json": {"mobile": mobile, "password": "long-enough-1", "display_name": "新居民"}}
+
+    async def join_request(self, _: Any = None) -> dict[str, Any]:
+        """A new resident's pending request to join 1-1-101 as its owner."""
+        body = (await self.signup_body())["json"]
+        response = await self.kit.client.post("/api/v1/signup", json=body)
+        assert response.status_code == 201, response.text
+        login = await self.kit.login(body["mobile"], body["password"])
+        assert login.status_code == 200, login.text
+        token = login.json()["access_token"]
+        asked = await self.kit.client.post(
+            "/api/v1/join-requests",
+            headers={"Authorization": f"Bearer {token}"},
+            json=JOIN_1_1_101 | {"relation": "owner", "name": "新业主"},
+        )
+        assert asked.status_code == 201, asked.text
+        return {"path": {"id": asked.json()["id"]}}
 
     async def service_body(self, _: Any = None) -> dict[str, Any]:
         return {"json": {"client_id": self._code("client"), "display_name": "区级平台"}}

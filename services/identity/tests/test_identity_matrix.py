@@ -34,6 +34,14 @@ PLACE_WRITERS = frozenset({"platform_admin", "community_admin", "property_manage
 ADMINS = frozenset({"platform_admin", "community_admin"})
 HOME_A = frozenset({"resident", "family"})  # household 1-1-101, building 1
 HOUSEHOLD = HOME_A | {"tenant"}
+# who decides a request to join a household of the demo community (an owner's, here)
+DECIDERS = frozenset({"platform_admin", "community_admin", "property_staff", "property_manager"})
+JOIN_2_2_302 = {
+    "community_code": "DEMO-001",
+    "building_code": "2",
+    "unit_code": "2",
+    "room_code": "302",
+}
 PERSON_WRITERS = frozenset({"platform_admin", "community_admin", "grid_worker", "resident"})
 STAFF_PASSES = frozenset({"property_staff", "property_manager", "community_admin"})
 PUBLIC = "public"
@@ -233,6 +241,23 @@ def cases(f: Fixtures) -> list[Case]:
             setup=f.visitor_pass,
         ),
         Case("POST", "/api/v1/visitor-passes/verify", PUBLIC, setup=f.verify_body, consumes=False),
+        Case("POST", "/api/v1/signup", PUBLIC, ok=201, setup=f.signup_body),
+        Case(  # every person's account may ask (to join a flat of the other building)
+            "POST",
+            "/api/v1/join-requests",
+            ALL - {"integrator"},
+            ok=201,
+            json={**JOIN_2_2_302, "relation": "family", "name": "申请人"},
+        ),
+        Case("GET", "/api/v1/join-requests", ALL),  # one's own, at least
+        Case("POST", "/api/v1/join-requests/{id}/approve", DECIDERS, setup=f.join_request),
+        Case(
+            "POST",
+            "/api/v1/join-requests/{id}/reject",
+            DECIDERS,
+            setup=f.join_request,
+            json={"reason": "房屋信息不符 the flat does not match"},
+        ),
         Case(
             "GET",
             "/api/v1/passages",

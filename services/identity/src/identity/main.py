@@ -22,6 +22,7 @@ from identity.api import (
     oidc_clients,
     passages,
     persons,
+    signup,
     visitors,
 )
 from identity.auth.keystore import KeyStore
@@ -50,6 +51,7 @@ ROUTERS = [
     doors.router,
     visitors.router,
     passages.router,
+    signup.router,
 ]
 
 

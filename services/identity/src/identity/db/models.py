@@ -22,6 +22,7 @@ from identity.db.register import (
     Room,
     Unit,
 )
+from identity.db.signup import JoinRequest
 
 metadata = Base.metadata
 
@@ -35,6 +36,7 @@ __all__ = [
     "Grant",
     "Grid",
     "Household",
+    "JoinRequest",
     "KnownLoginAddress",
     "LoginCounter",
     "OidcClient",

@@ -1,0 +1,42 @@
+"""Residents who signed up themselves asking to join a household (入户申请)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from identity.db.base import Base, IdMixin
+
+
+class JoinRequest(IdMixin, Base):
+    """An account asks to be registered in a room's household with a relation; the
+    property (or the household's owner) approves or rejects it."""
+
+    __tablename__ = "join_requests"
+    __table_args__ = (
+        Index(
+            "uq_join_requests_pending",
+            "account_id",
+            "room_id",
+            unique=True,
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
+
+    account_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    community_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    building_id: Mapped[uuid.UUID]
+    unit_id: Mapped[uuid.UUID]
+    room_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    household_id: Mapped[uuid.UUID | None]
+    relation: Mapped[str] = mapped_column(String(16))  # owner | family | tenant
+    name: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(String(200))
