@@ -47,6 +47,7 @@ from sc_contracts.events import (
     ThresholdBreachedV1,
     VisitDoneV1,
     VitalsRecordedV1,
+    VoteClosedV1,
     WanderingDetectedV1,
     WorkOrderChangedV1,
     WorkOrderRatedV1,
@@ -118,6 +119,12 @@ _SPECS: tuple[EventSpec, ...] = (
         "gov.certificates.v1",
         CertificateIssuedV1,
         "A certificate was issued for an approved application, or revoked.",
+    ),
+    EventSpec(
+        "community.vote.closed.v1",
+        "gov.votes.v1",
+        VoteClosedV1,
+        "An owners' assembly vote or a poll closed, with its result and each threshold counted.",
     ),
     EventSpec(
         "community.audit.recorded.v1",

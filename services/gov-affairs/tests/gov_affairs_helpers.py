@@ -24,6 +24,7 @@ from sc_contracts.events import (
     EventData,
     HouseholdChangedV1,
     NotificationRequestedV1,
+    VoteClosedV1,
 )
 from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
@@ -38,6 +39,7 @@ TOPICS = [
     NotificationRequestedV1.topic,
     HouseholdChangedV1.topic,
     AuditRecordedV1.topic,
+    VoteClosedV1.topic,
 ]
 
 

@@ -162,6 +162,8 @@ async def test_moves_build_the_room_history_and_publish_events(kit: IdentityKit)
         "unit_name": "2单元",
         "room_number": "201",
     }
+    # and the room's exclusive area, which an owners' assembly vote counts (art. 278)
+    assert body["placement"]["room_area_m2"] == 89.5
     types = await kit.outbox_types("identity.events.v1")
     assert types[-7:] == [
         "community.person.registered.v1",

@@ -142,18 +142,48 @@ class AlterationChangedV1(EventData):
     occurred_at: AwareDatetime = Field(description="When.")
 
 
-class VoteClosedV1(EventData):
-    """An owners' assembly vote or a poll closed, with its result."""
+class AssemblyThreshold(StrEnum):
+    """One of the four thresholds of an owners' assembly vote (Civil Code art. 278)."""
 
-    vote_id: str = Field(min_length=1, description="Vote id; the message key.")
-    community_id: str = Field(min_length=1, description="Community.")
-    kind: str = Field(min_length=1, description="assembly or poll.")
+    PARTICIPATION_AREA = "participation_area"
+    PARTICIPATION_HEADS = "participation_heads"
+    APPROVAL_AREA = "approval_area"
+    APPROVAL_HEADS = "approval_heads"
+
+
+class VoteClosedV1(EventData):
+    """An owners' assembly vote (业主大会表决) or a poll closed, with its result. For an
+    assembly vote the four thresholds of Civil Code art. 278 are given as counted: the
+    participating area and owners of the whole, the agreeing area and owners of those
+    participating (areas in square metres, owners as voting units), and those missed."""
+
+    vote_id: str = Field(min_length=1, max_length=64, description="Vote id; the message key.")
+    community_id: str = Field(min_length=1, max_length=64, description="Community.")
+    kind: str = Field(min_length=1, max_length=16, description="assembly or poll.")
+    matter: str | None = Field(
+        default=None, max_length=16, description="Assembly: ordinary or special (art. 278 6-8)."
+    )
     passed: bool | None = Field(
         default=None, description="For an assembly vote: whether every threshold was met."
     )
     ballots: int = Field(ge=0, description="Ballots counted.")
     eligible: int = Field(ge=0, description="Owners (assembly) or people (poll) asked.")
-    head: str | None = Field(default=None, description="For a poll: the ballot chain's head.")
+    total_area_m2: float | None = Field(
+        default=None, ge=0, description="Assembly: the exclusive area of every voting unit."
+    )
+    participating_area_m2: float | None = Field(
+        default=None, ge=0, description="Assembly: the exclusive area that voted."
+    )
+    agreeing_area_m2: float | None = Field(
+        default=None, ge=0, description="Assembly: the exclusive area that agreed."
+    )
+    agreeing: int | None = Field(default=None, ge=0, description="Assembly: owners who agreed.")
+    missed: list[AssemblyThreshold] = Field(
+        default_factory=list, max_length=4, description="Assembly: the thresholds missed."
+    )
+    head: str | None = Field(
+        default=None, max_length=64, description="For a poll: the ballot chain's head."
+    )
     occurred_at: AwareDatetime = Field(description="When it closed.")
 
 

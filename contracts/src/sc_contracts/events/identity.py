@@ -65,6 +65,14 @@ class Placement(EventData):
     room_number: str | None = Field(
         default=None, max_length=16, description="The room's number, e.g. 502."
     )
+    # added in 2026-12 (absent from older events): an owners' assembly vote counts each
+    # room's exclusive area (专有面积, Civil Code art. 278) as the register has it
+    room_area_m2: float | None = Field(
+        default=None,
+        ge=0,
+        le=100000,
+        description="The room's exclusive area in square metres in the register, if entered.",
+    )
 
 
 class PersonRegisteredV1(EventData):

@@ -7,8 +7,8 @@ from sc_core.settings import ServiceSettings
 
 class Settings(ServiceSettings):
     """Topics are the catalogue's (``TOPIC_NAMES`` renames them, as the tests do): it
-    publishes gov.applications.v1, notification.requests.v1 and audit records, and reads
-    identity.events.v1 (places and grants)."""
+    publishes gov.applications.v1, gov.votes.v1, notification.requests.v1 and audit
+    records, and reads identity.events.v1 (places and grants, rooms and owners)."""
 
     service_name: str = "gov-affairs"
 
@@ -17,5 +17,7 @@ class Settings(ServiceSettings):
     # reminders and escalations of approvals
     approval_sweep_interval_s: float = 60.0
     approval_sweep_batch: int = 200
+    # owners' assembly votes close (final tally, VoteClosedV1) once their period ends
+    vote_sweep_interval_s: float = 30.0
     # files of an application's materials, kept in the service's database
     material_max_bytes: int = 5 * 1024 * 1024

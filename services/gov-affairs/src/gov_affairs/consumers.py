@@ -3,9 +3,11 @@ role over a place), through the shared place directory."""
 
 from __future__ import annotations
 
+from gov_affairs.usecases.owners import subscribe_owners
 from sc_core.places import Places, subscribe_places
 from sc_core.service import Runtime
 
 
 def register(runtime: Runtime, places: Places) -> None:
     subscribe_places(runtime, places, name="places")
+    subscribe_owners(runtime)  # the room register owners' assembly votes count on

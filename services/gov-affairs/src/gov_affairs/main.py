@@ -8,10 +8,10 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from gov_affairs import consumers
-from gov_affairs.api import applications, approvals, certificates, files, items, welfare
+from gov_affairs.api import applications, approvals, certificates, files, items, votes, welfare
 from gov_affairs.config import Settings
 from gov_affairs.db.models import PLACES, metadata
-from gov_affairs.usecases import Certificates, Files, Hall, UseCases, Welfare
+from gov_affairs.usecases import Assembly, Certificates, Files, Hall, UseCases, Welfare
 from sc_core.places import Places
 from sc_core.service import Runtime, create_service_app
 
@@ -23,6 +23,7 @@ ROUTERS = [
     approvals.router,
     certificates.router,
     welfare.router,
+    votes.router,
 ]
 
 
@@ -36,6 +37,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         certificates=certs,
         files=Files(runtime.db, settings.material_max_bytes),
         welfare=register,
+        assembly=Assembly(runtime.db, places),
     )
     consumers.register(runtime, places)
 
@@ -43,6 +45,11 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         await usecases.hall.sweep(settings.approval_sweep_batch)
 
     runtime.every(settings.approval_sweep_interval_s, "approval-sweeper", sweep)
+
+    async def close_votes() -> None:
+        await usecases.assembly.close_due()
+
+    runtime.every(settings.vote_sweep_interval_s, "vote-closer", close_votes)
     return runtime, usecases
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from gov_affairs.usecases import Certificates, Files, Hall, UseCases, Welfare
+from gov_affairs.usecases import Assembly, Certificates, Files, Hall, UseCases, Welfare
 
 
 def usecases(request: Request) -> UseCases:
@@ -30,6 +30,11 @@ def _welfare(request: Request) -> Welfare:
     return usecases(request).welfare
 
 
+def _assembly(request: Request) -> Assembly:
+    return usecases(request).assembly
+
+
+AssemblyDep = Annotated[Assembly, Depends(_assembly)]
 WelfareDep = Annotated[Welfare, Depends(_welfare)]
 HallDep = Annotated[Hall, Depends(_hall)]
 CertificatesDep = Annotated[Certificates, Depends(_certificates)]

@@ -347,3 +347,7 @@ class FlagRow(Base):
     timeline: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+# the votes tables live in their own module, on this metadata
+from gov_affairs.db import votes as _votes  # noqa: E402, F401

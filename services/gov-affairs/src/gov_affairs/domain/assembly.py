@@ -128,9 +128,13 @@ class Electorate:
 
 
 class VoteError(Exception):
-    def __init__(self, code: str, message: str) -> None:
+    """A refusal with a stable code and the sentence a person reads, zh-CN and en."""
+
+    def __init__(self, code: str, message: str, zh: str | None = None) -> None:
         super().__init__(message)
         self.code = code
+        self.message = message
+        self.zh = zh or message
 
 
 def electorate(rooms: Iterable[Room]) -> Electorate:
@@ -140,14 +144,20 @@ def electorate(rooms: Iterable[Room]) -> Electorate:
     for r in rooms:
         if r.area_m2 <= 0:
             raise VoteError(
-                "vote.room_without_area", f"{r.label} has no exclusive area in the register"
+                "vote.room_without_area",
+                f"{r.label} has no exclusive area in the register",
+                f"{r.label}在房屋登记中没有专有面积",
             )
         if r.developer_held:
             groups[DEVELOPER].append(r)
         elif r.owners:
             groups["owners:" + ",".join(sorted(r.owners))].append(r)
         else:
-            raise VoteError("vote.room_without_owner", f"{r.label} has no owner in the register")
+            raise VoteError(
+                "vote.room_without_owner",
+                f"{r.label} has no owner in the register",
+                f"{r.label}在房屋登记中没有业主",
+            )
     units = {}
     by_room = {}
     for key, group in groups.items():
@@ -194,29 +204,69 @@ def cast(
     room_id: str | None = None,
     paper_serial: str | None = None,
 ) -> Ballot:
-    """Record one ballot; refuses a second one for the same unit, whatever the channel."""
-    if not opens_at <= at < closes_at:
-        raise VoteError("vote.closed", "Ballots are taken only while the vote is open")
+    """Record one ballot of an owner on the register (a paper ballot names the owner)."""
     unit = electorate.unit_of_owner(voter, room_id)
     if unit is None:
         raise VoteError(
-            "vote.not_an_owner", "Only an owner on the register votes, once for their rooms"
+            "vote.not_an_owner",
+            "Only an owner on the register votes, once for their rooms",
+            "只有房屋登记中的业主可以表决，每套房屋一票",
+        )
+    return cast_for_unit(
+        ballots,
+        unit,
+        voter=voter,
+        choice=choice,
+        channel=channel,
+        entered_by=entered_by,
+        at=at,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        paper_serial=paper_serial,
+    )
+
+
+def cast_for_unit(
+    ballots: dict[str, Ballot],
+    unit: Unit,
+    *,
+    voter: str,
+    choice: Choice,
+    channel: Channel,
+    entered_by: str,
+    at: datetime,
+    opens_at: datetime,
+    closes_at: datetime,
+    paper_serial: str | None = None,
+) -> Ballot:
+    """Record one ballot for ``unit``; refuses a second one, whatever the channel."""
+    if not opens_at <= at < closes_at:
+        raise VoteError(
+            "vote.closed",
+            "Ballots are taken only while the vote is open",
+            "表决未开始或已结束，不能投票",
         )
     if channel == "paper" and not paper_serial:
         raise VoteError(
-            "vote.paper_serial_required", "A paper ballot is entered with its serial number"
+            "vote.paper_serial_required",
+            "A paper ballot is entered with its serial number",
+            "录入纸质票须填写票号",
         )
     earlier = ballots.get(unit.id)
     if earlier is not None:
-        how = "线上" if earlier.channel == "app" else "纸质票"
-        raise VoteError(
-            "vote.already_cast",
-            f"This owner has already voted ({how}, {earlier.channel});"
-            " a second ballot is not counted",
-        )
+        raise already_cast(earlier.channel)
     ballot = Ballot(unit.id, choice, channel, voter, entered_by, at, paper_serial)
     ballots[unit.id] = ballot
     return ballot
+
+
+def already_cast(channel: str) -> VoteError:
+    zh, en = ("线上", "in the app") if channel == "app" else ("纸质票", "on a paper ballot")
+    return VoteError(
+        "vote.already_cast",
+        f"This owner has already voted {en}; a second ballot is not counted",
+        f"该业主已经以{zh}方式表决，不能重复投票",
+    )
 
 
 # --- the tally ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gov_affairs.usecases.assembly import Assembly
 from gov_affairs.usecases.certificates import Certificates
 from gov_affairs.usecases.files import Files
 from gov_affairs.usecases.hall import Hall
@@ -17,6 +18,7 @@ class UseCases:
     certificates: Certificates
     files: Files
     welfare: Welfare
+    assembly: Assembly
 
 
-__all__ = ["Certificates", "Files", "Hall", "UseCases", "Welfare"]
+__all__ = ["Assembly", "Certificates", "Files", "Hall", "UseCases", "Welfare"]

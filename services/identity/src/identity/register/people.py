@@ -44,7 +44,9 @@ async def placement(session: AsyncSession, household: Household) -> Placement:
     flat 幸福里社区 3号楼2单元502室, never its ids)."""
     row = (
         await session.execute(
-            select(Building.grid_id, Community.name, Building.name, Unit.name, Room.code)
+            select(
+                Building.grid_id, Community.name, Building.name, Unit.name, Room.code, Room.area_m2
+            )
             .select_from(Room)
             .join(Unit, Unit.id == Room.unit_id)
             .join(Building, Building.id == Room.building_id)
@@ -52,7 +54,7 @@ async def placement(session: AsyncSession, household: Household) -> Placement:
             .where(Room.id == household.room_id)
         )
     ).first()
-    grid_id, community, building, unit, room = row if row is not None else (None,) * 5
+    grid_id, community, building, unit, room, area = row if row is not None else (None,) * 6
     return Placement(
         community_id=str(household.community_id),
         building_id=str(household.building_id),
@@ -63,6 +65,7 @@ async def placement(session: AsyncSession, household: Household) -> Placement:
         building_name=building,
         unit_name=unit,
         room_number=room,
+        room_area_m2=area,
     )
 
 

@@ -1,0 +1,87 @@
+"""Tables of owners' assembly votes (业主大会表决): the room register as identity publishes
+it (each room's exclusive area and its owners, ids only), the votes with the electorate
+frozen when they open, and one ballot per voting unit (the primary key refuses a second,
+whatever the channel)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gov_affairs.db.models import Account, Base, Place, utcnow
+
+Area = Numeric(12, 2)
+
+
+class AssemblyRoomRow(Base):
+    """A room of the register: its place, name and exclusive area (专有面积), from the
+    placement identity's events carry."""
+
+    __tablename__ = "assembly_rooms"
+    room_id: Mapped[str] = mapped_column(Place, primary_key=True)
+    community_id: Mapped[str] = mapped_column(Place, index=True)
+    building_id: Mapped[str] = mapped_column(Place)
+    label: Mapped[str] = mapped_column(String(200))  # 1号楼1单元101室
+    label_en: Mapped[str] = mapped_column(String(200))
+    area_m2: Mapped[Decimal | None] = mapped_column(Area)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AssemblyOwnerRow(Base):
+    """An owner (业主) of a household's room while their residency lasts (ids only)."""
+
+    __tablename__ = "assembly_owners"
+    __table_args__ = (Index("ix_assembly_owners_room", "room_id", "active"),)
+    household_id: Mapped[str] = mapped_column(Place, primary_key=True)
+    person_id: Mapped[str] = mapped_column(Place, primary_key=True)
+    room_id: Mapped[str] = mapped_column(Place)
+    community_id: Mapped[str] = mapped_column(Place, index=True)
+    active: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class VoteRow(Base):
+    __tablename__ = "votes"
+    __table_args__ = (Index("ix_votes_community_opens", "community_id", "opens_at"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[str] = mapped_column(Place)
+    kind: Mapped[str] = mapped_column(String(16))  # assembly
+    title: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200))
+    matter: Mapped[str] = mapped_column(String(16))  # ordinary | special
+    rules: Mapped[dict[str, Any]] = mapped_column(JSONB)  # domain Rules
+    # the electorate frozen at opening: [{room_id, label, label_en, area, owners}]
+    rooms: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    eligible: Mapped[int] = mapped_column(Integer)
+    total_area_m2: Mapped[Decimal] = mapped_column(Area)
+    opens_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))  # open | closed
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    created_by: Mapped[str] = mapped_column(Account)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+
+
+class BallotRow(Base):
+    """One ballot of a voting unit (one room, one buyer's rooms, or the developer's)."""
+
+    __tablename__ = "vote_ballots"
+    __table_args__ = (UniqueConstraint("vote_id", "paper_serial"),)
+    vote_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("votes.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[str] = mapped_column(Place, primary_key=True)
+    room_id: Mapped[str] = mapped_column(Place)
+    choice: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(8))  # app | paper
+    voter: Mapped[str] = mapped_column(Account)  # the owner's account, or the room (paper)
+    entered_by: Mapped[str] = mapped_column(Account)
+    paper_serial: Mapped[str | None] = mapped_column(String(40))
+    cast_at: Mapped[datetime]
