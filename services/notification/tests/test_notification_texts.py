@@ -197,3 +197,21 @@ def test_an_alarm_in_a_flat_reads_its_place_and_title_in_the_readers_language() 
     ids = {**variables, "place": "ae3305c4-1111-2222-3333-444455556666/3ba5727c-1111-2222-3333"}
     _, leaked = render("alarm.raised", patterns, ids, "zh-CN", "zh-CN")
     assert UUID.search(leaked.body)  # what the scan fails on
+
+
+def test_a_producers_own_text_reads_in_the_readers_language() -> None:
+    """A template notification does not seed (parking's charger faults) goes as the
+    producer's title and body; an English reader reads ``title_en`` / ``body_en`` when the
+    producer sent them, never the Chinese beside them."""
+    variables = {
+        "title": "充电桩故障",
+        "body": "东区充电桩 1号枪报告故障（过流），请安排检修。",
+        "title_en": "Charger fault",
+        "body_en": "东区充电桩, connector 1, reports a fault (over current); please send a repair.",
+    }
+    _, zh = render("charging.fault", {}, variables, "zh-CN", "zh-CN")
+    assert (zh.title, zh.body) == ("充电桩故障", "东区充电桩 1号枪报告故障（过流），请安排检修。")
+    _, en = render("charging.fault", {}, variables, "en", "zh-CN")
+    assert (en.title, en.body) == ("Charger fault", variables["body_en"])
+    _, only_zh = render("charging.fault", {}, {"title": "充电桩故障"}, "en", "zh-CN")
+    assert only_zh.title == "充电桩故障"  # nothing else to say it with

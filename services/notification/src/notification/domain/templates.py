@@ -198,8 +198,10 @@ def render(
     """
     if not patterns:
         if variables.get("title") or variables.get("body"):
+            # the producer's own text: in English where it sent one (``title_en``)
             chosen = locale or default_locale
-            return chosen, Rendered(variables.get("title", ""), variables.get("body", ""))
+            words = localized(code, variables, chosen)
+            return chosen, Rendered(words.get("title", ""), words.get("body", ""))
         raise UnknownTemplate(code)
     chosen = choose_locale(locale, patterns, default_locale)
     title, body = patterns[chosen]
