@@ -148,7 +148,7 @@ async def test_fault_alerts_once_and_strangers_cannot_connect(world):
             )
     alerts = [e for e, _ in world["uow"].published if type(e).__name__ == "NotificationRequestedV1"]
     assert [a.variables["body"] for a in alerts] == [
-        "地下车库 1号充电桩 1号枪报告故障（GroundFailure），请安排检修。"
+        "地下车库 1号充电桩 1号枪报告故障（接地故障），请安排检修。"
     ]
     with pytest.raises(InvalidStatus):
         async with charger(world["url"], password="guess"):

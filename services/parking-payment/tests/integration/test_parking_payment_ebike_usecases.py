@@ -13,10 +13,10 @@ from pp_helpers import RecordingUowFactory
 from sqlalchemy import select
 
 from parking_payment.db.charging import EbikeChargeRow
-from parking_payment.db.models import metadata
+from parking_payment.db.models import DIRECTORY, metadata
 from parking_payment.domain.charging import EbikeTariff, PowerBand
 from parking_payment.usecases.ebike import Ebikes
-from sc_contracts.events import TelemetryRecordedV1
+from sc_contracts.events import HouseholdChangedV1, Placement, TelemetryRecordedV1
 from sc_core.db.engine import Database
 from sc_core.db.tables import platform_tables
 from sc_core.privacy import FieldCipher, configure_cipher, reset_cipher
@@ -37,10 +37,30 @@ def t(minutes: int, **values) -> TelemetryRecordedV1:
         device_id="ebike-07",
         device_type="ebike_charger",
         community_id="DEMO-001",
+        building_id="b-3",
         ts=at,
         values=values,
         received_at=at,
     )
+
+
+PLACED = HouseholdChangedV1(
+    aggregate_id="h-1",
+    household_id="h-1",
+    change="created",
+    placement=Placement(
+        community_id="DEMO-001",
+        building_id="b-3",
+        unit_id="u-3-1",
+        room_id="r-3-1-101",
+        community_name="幸福里社区",
+        building_name="3号楼",
+    ),
+    member_count=1,
+    status="active",
+    changed_by="u-admin",
+    changed_at=T0,
+)
 
 
 @pytest.fixture
@@ -50,6 +70,9 @@ async def world(fresh_database_url):
     async with db.engine.begin() as conn:
         await conn.run_sync(metadata.create_all)
     uow = RecordingUowFactory(db)
+    async with db.uow() as u:  # identity named the building the piles stand by
+        await DIRECTORY.on_placement(PLACED, u)
+        await u.commit()
     yield {
         "db": db,
         "uow": uow,
@@ -81,5 +104,15 @@ async def test_qr_start_charge_bill_overcurrent(world):
     )
     alerts = [e for e, _ in world["uow"].published if type(e).__name__ == "NotificationRequestedV1"]
     assert [a.variables["title"] for a in alerts] == ["电瓶车充电告警：充电过流"]
+    # the pile by where it stands, as people say it; never its device id (issue 18)
+    assert alerts[0].variables["body"] == (
+        "电瓶车充电桩（幸福里社区 3号楼）充电过流，已停止充电，请立即查看。"
+    )
+    assert "ebike-07" not in " ".join(alerts[0].variables.values())
+    assert (
+        alerts[0]
+        .variables["body_en"]
+        .startswith("An e-bike charging pile at Building 3, 幸福里社区 reports over current")
+    )
     stops = [e for e, _ in world["uow"].published if getattr(e, "command", "") == "stop_charging"]
     assert len(stops) == 1

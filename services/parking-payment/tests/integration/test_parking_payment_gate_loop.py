@@ -235,3 +235,6 @@ async def test_blacklisted_car_is_refused_and_the_property_alerted(loop):
     assert len(alerts) == 1
     assert alerts[0].variables["title"] == "布控车辆告警：黑名单车辆"
     assert alerts[0].variables["body"] == "东门入口识别到黑名单车辆 粤BD12345，已拦截。请及时处置。"
+    assert alerts[0].variables["body_en"] == (
+        "东门入口 read a blacklisted car, 粤BD12345: stopped. Please act on it."
+    )

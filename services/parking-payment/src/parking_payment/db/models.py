@@ -8,6 +8,6 @@ from parking_payment.db.base import Base
 from sc_core.places import Places, place_tables
 
 metadata = Base.metadata
-PLACES = place_tables(metadata)
+PLACES = place_tables(metadata, names=True)  # alerts name where a charger stands
 DIRECTORY = Places(PLACES)  # household -> community: what a resident's grant reaches
 __all__ = ["DIRECTORY", "PLACES", "charging", "fees", "metadata", "parking", "payments"]

@@ -111,6 +111,32 @@ def energy_wh(sampled_values: list[dict[str, Any]]) -> int | None:
     return None
 
 
+# OCPP 1.6 ChargePointErrorCode (and the Faulted status) in words people read, zh-CN and en
+FAULT_WORDS: dict[str, tuple[str, str]] = {
+    "ConnectorLockFailure": ("充电枪锁止失败", "connector lock failure"),
+    "EVCommunicationError": ("与车辆通信故障", "cannot talk to the car"),
+    "GroundFailure": ("接地故障", "ground fault"),
+    "HighTemperature": ("温度过高", "too hot"),
+    "InternalError": ("内部故障", "internal error"),
+    "LocalListConflict": ("本地授权列表冲突", "local list conflict"),
+    "OtherError": ("其他故障", "other fault"),
+    "OverCurrentFailure": ("过流", "over current"),
+    "OverVoltage": ("过压", "over voltage"),
+    "PowerMeterFailure": ("电表故障", "power meter failure"),
+    "PowerSwitchFailure": ("电源开关故障", "power switch failure"),
+    "ReaderFailure": ("读卡器故障", "card reader failure"),
+    "ResetFailure": ("重启失败", "reset failure"),
+    "UnderVoltage": ("欠压", "under voltage"),
+    "WeakSignal": ("信号弱", "weak signal"),
+    "Faulted": ("故障", "faulted"),
+}
+
+
+def fault_words(code: str | None) -> tuple[str, str]:
+    """A charge point's fault in words (zh-CN, en); a vendor's own code is 其他故障."""
+    return FAULT_WORDS.get(code or "", FAULT_WORDS["OtherError"])
+
+
 def is_fault(status: str, error_code: str | None) -> bool:
     return status == "Faulted" or (error_code not in (None, "", "NoError"))
 

@@ -18,6 +18,12 @@ if TYPE_CHECKING:
     from parking_payment.usecases.gates import GateConfig
 
 _ACTION_ZH = {"pass": "已放行", "pay": "等待缴费", "refuse": "已拦截"}
+_ACTION_EN = {"pass": "let through", "pay": "waiting for payment", "refuse": "stopped"}
+_REASON_EN = {
+    WatchReason.blacklist: "a blacklisted car",
+    WatchReason.stolen: "a stolen car",
+    WatchReason.unpaid: "a car with unpaid fees",
+}
 
 
 def watch_alert(
@@ -45,7 +51,14 @@ def watch_alert(
             ]
         ),
         template="parking.watch_alert",
-        variables={"title": title, "body": body, "plate": plate},
+        variables={
+            "title": title,
+            "body": body,
+            "plate": plate,
+            "title_en": f"Watched car: {_REASON_EN[reason]}",
+            "body_en": f"{gate.name} read {_REASON_EN[reason]}, {plate}: "
+            f"{_ACTION_EN[decision.action.value]}. Please act on it.",
+        },
         severity=severity,
         channels=[NotificationChannel.INAPP, NotificationChannel.PUSH],
         source_service="parking-payment",

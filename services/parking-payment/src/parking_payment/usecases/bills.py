@@ -35,7 +35,7 @@ from parking_payment.domain.bills import (
     reminder_due,
 )
 from parking_payment.domain.errors import DomainError
-from parking_payment.domain.money import describe_fen
+from parking_payment.domain.money import describe_fen, fen_to_yuan
 from parking_payment.domain.payments import PaymentOrder
 from parking_payment.usecases import meters
 from parking_payment.usecases.ports import Quote, Uow, UowFactory, Who
@@ -243,6 +243,10 @@ class Bills:
                             "title": "物业费缴费提醒",
                             "body": f"{row.room_label} {year}年{int(month)}月物业费"
                             f"{describe_fen(due)}尚未缴纳，请在小程序中缴费。",
+                            "title_en": "Property fee reminder",
+                            "body_en": f"The property fee of {row.room_label} for "
+                            f"{year}-{month}, {fen_to_yuan(due)} yuan, is unpaid; please pay "
+                            "it in the mini-program.",
                         },
                         severity=NotificationSeverity.INFO,
                         channels=[NotificationChannel.INAPP, NotificationChannel.PUSH],

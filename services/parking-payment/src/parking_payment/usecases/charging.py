@@ -27,7 +27,7 @@ from parking_payment.db.charging import (
     ChargingTransactionRow,
     ConnectorRow,
 )
-from parking_payment.domain.charging import EvTariff, ev_bill, is_fault
+from parking_payment.domain.charging import EvTariff, ev_bill, fault_words, is_fault
 from parking_payment.domain.errors import DomainError
 from parking_payment.domain.money import describe_fen
 from parking_payment.domain.payments import PaymentOrder
@@ -187,6 +187,7 @@ class ChargingBackendDb:
 
 def fault_alert(cp: ChargePointRow, status: ConnectorStatus) -> NotificationRequestedV1:
     code = status.error_code if status.error_code not in (None, "NoError") else status.status
+    zh, en = fault_words(code)  # words, never the protocol's code (issue 18)
     return NotificationRequestedV1(
         request_id=f"ev-fault-{cp.id}-{status.connector}-{int(status.at.timestamp())}",
         recipients=Recipients(
@@ -197,7 +198,10 @@ def fault_alert(cp: ChargePointRow, status: ConnectorStatus) -> NotificationRequ
         template="charging.fault",
         variables={
             "title": "充电桩故障",
-            "body": f"{cp.name} {status.connector}号枪报告故障（{code}），请安排检修。",
+            "body": f"{cp.name} {status.connector}号枪报告故障（{zh}），请安排检修。",
+            "title_en": "Charger fault",
+            "body_en": f"{cp.name}, connector {status.connector}, reports a fault ({en}); "
+            "please send a repair.",
         },
         severity=NotificationSeverity.WARNING,
         channels=[NotificationChannel.INAPP, NotificationChannel.PUSH],

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from parking_payment.db.charging import EbikeChargeRow
+from parking_payment.db.models import DIRECTORY
 from parking_payment.domain.charging import EbikePayMethod, EbikeTariff
 from parking_payment.domain.ebike import EbikeCharge, EbikeEvent, EbikeReading
 from parking_payment.usecases.ports import Uow, UowFactory, Who
@@ -28,11 +29,17 @@ from sc_contracts.events.notification import (
     Recipients,
     RoleInScope,
 )
+from sc_core.places import Places, say_both
 
 _ALERT_ZH = {
     EbikeEvent.overcurrent: "充电过流",
     EbikeEvent.over_temperature: "充电过温",
     EbikeEvent.fault: "设备故障",
+}
+_ALERT_EN = {
+    EbikeEvent.overcurrent: "over current",
+    EbikeEvent.over_temperature: "over temperature",
+    EbikeEvent.fault: "device fault",
 }
 
 
@@ -61,10 +68,12 @@ class Ebikes:
         uow: UowFactory,
         tariff: EbikeTariff,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        places: Places = DIRECTORY,
     ) -> None:
         self.uow = uow
         self.tariff = tariff
         self.clock = clock
+        self.places = places
 
     async def record(self, uow: Uow, events: Iterable[object]) -> int:
         """Fold a batch of telemetry into the chargers' charges (in the caller's unit of
@@ -97,7 +106,7 @@ class Ebikes:
             charge.alarms = {EbikeEvent(a) for a in row.alarms.split(",") if a}
         events = charge.observe(reading, self.tariff)
         for kind in events:
-            await self._alert(uow, device, community, kind, reading.at)
+            await self._alert(uow, event, kind, reading.at)
         if EbikeEvent.started in events:
             pending = row is not None and not row.charging and row.ended_at is None
             if not pending or row is None:
@@ -123,11 +132,23 @@ class Ebikes:
         if EbikeEvent.finished in events:
             row.charging, row.ended_at, row.amount = False, charge.ended_at, charge.bill
 
-    async def _alert(
-        self, uow: Uow, device: str, community: str, kind: EbikeEvent, at: datetime
-    ) -> None:
+    async def _alert(self, uow: Uow, event: object, kind: EbikeEvent, at: datetime) -> None:
+        """The property told once per charge; the pile named by where it stands, as people
+        say it (幸福里社区 3号楼), never by its device id."""
         if kind not in _ALERT_ZH:
             return
+        device = str(event.device_id)  # type: ignore[attr-defined]
+        community = str(event.community_id)  # type: ignore[attr-defined]
+        name = await self.places.name_of(
+            uow,
+            community_id=community,
+            building_id=getattr(event, "building_id", None),
+            unit_id=getattr(event, "unit_id", None),
+            room_id=getattr(event, "room_id", None),
+        )
+        where, where_en = say_both(name) if name is not None else ("", "")
+        pile = f"（{where}）" if where else ""
+        pile_en = f" at {where_en}" if where_en else ""
         await uow.publish(
             NotificationRequestedV1(
                 request_id=f"ebike-{kind.value}-{device}-{int(at.timestamp())}",
@@ -141,7 +162,10 @@ class Ebikes:
                 template="charging.ebike_alarm",
                 variables={
                     "title": f"电瓶车充电告警：{_ALERT_ZH[kind]}",
-                    "body": f"电瓶车充电桩 {device} {_ALERT_ZH[kind]}，已停止充电，请立即查看。",
+                    "body": f"电瓶车充电桩{pile}{_ALERT_ZH[kind]}，已停止充电，请立即查看。",
+                    "title_en": f"E-bike charging alarm: {_ALERT_EN[kind]}",
+                    "body_en": f"An e-bike charging pile{pile_en} reports {_ALERT_EN[kind]}; "
+                    "charging has stopped. Please check it now.",
                 },
                 severity=NotificationSeverity.URGENT,
                 channels=[
