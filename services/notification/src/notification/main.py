@@ -29,6 +29,16 @@ from notification.db.models import metadata
 from notification.dispatch import Dispatcher
 from notification.hub import StreamHub
 from notification.parts import Parts
+from notification.usecases import (
+    AlarmFeed,
+    DevSink,
+    Endpoints,
+    Inbox,
+    Notifications,
+    Preferences,
+    Templates,
+    UseCases,
+)
 from sc_core.service import Runtime, create_service_app
 from sc_core.streams import StreamSlots
 
@@ -46,9 +56,9 @@ ROUTERS = [
 ]
 
 
-def build(settings: Settings) -> tuple[Runtime, Parts]:
-    """The runtime and the parts (channel adapters on one HTTP client, the dispatcher, the
-    stream hub), with the consumers and periodic jobs registered."""
+def build(settings: Settings) -> tuple[Runtime, Parts, UseCases]:
+    """The runtime, the parts (channel adapters on one HTTP client, the dispatcher, the
+    stream hub) and the use cases, with the consumers and periodic jobs registered."""
     runtime = Runtime(settings, metadata)
     client = httpx.AsyncClient(
         timeout=httpx.Timeout(settings.provider_timeout_seconds), follow_redirects=False
@@ -63,12 +73,22 @@ def build(settings: Settings) -> tuple[Runtime, Parts]:
         stream_slots=StreamSlots(settings.max_streams_per_caller, code="stream.too_many_streams"),
     )
     register(runtime, parts)
-    return runtime, parts
+    db = runtime.db
+    usecases = UseCases(
+        notifications=Notifications(db, settings, parts.dispatcher),
+        inbox=Inbox(db),
+        preferences=Preferences(db),
+        templates=Templates(db),
+        endpoints=Endpoints(db),
+        feed=AlarmFeed(db, settings.alarm_feed_roles),
+        dev_sink=DevSink(db),
+    )
+    return runtime, parts, usecases
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    runtime, parts = build(settings)
+    runtime, parts, usecases = build(settings)
     dispatcher = parts.dispatcher
 
     async def start(runtime: Runtime) -> None:
@@ -91,4 +111,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         on_stop=[stop],
     )
     app.state.parts = parts
+    app.state.usecases = usecases
     return app

@@ -26,7 +26,7 @@ from notification.db.models import alarm_feed, inbox_message
 from notification.domain.sse import Cursor, comment, frame
 from notification.hub import ALARM_KEY
 from notification.parts import Parts
-from notification.recipients import DIRECTORY
+from notification.usecases.feed import alarm_scope
 from sc_core.auth import Principal
 from sc_core.auth.revocation import revocations_of
 from sc_core.errors import Problem
@@ -38,19 +38,6 @@ SSE_HEADERS = {
     "X-Accel-Buffering": "no",  # nginx / ingress: do not buffer
     "Connection": "keep-alive",
 }
-
-
-def alarm_scope(principal: Principal, roles: list[str]) -> ColumnElement[bool] | None:
-    """Which alarm feed rows a staff member sees; None when not staff."""
-    if not principal.has_role(*roles) and not principal.is_platform_admin:
-        return None
-    a = alarm_feed.c
-    staff = [*roles, "platform_admin"]
-    # the place directory's grid scope (sc_core.places): the buildings of the caller's
-    # grids count like the buildings granted
-    return DIRECTORY.scope_clause(
-        principal, community_col=a.community_id, building_col=a.building_id, roles=staff
-    )
 
 
 # Rows are numbered when inserted but may commit out of order; rows this young are
