@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from alarm.domain.evaluation import evaluate, status_change
 from alarm.domain.lifecycle import TransitionError, acknowledged, cleared
-from alarm.domain.rules import Condition, Reading, Rule, evaluate, status_change
+from alarm.domain.rules import Condition, Reading, Rule
 from alarm.domain.schedule import Schedule
 from alarm.engine.alarms import Cause, fold
 

@@ -11,7 +11,9 @@ import uuid
 from alarm.config import Settings
 from alarm.db.models import DIRECTORY
 from alarm.engine import alarms as lifecycle
-from alarm.engine.evaluator import TELEMETRY, Evaluator, after_cleared
+from alarm.engine.evaluator import Evaluator
+from alarm.engine.followups import after_cleared
+from alarm.engine.readings import TELEMETRY
 from sc_contracts.events.device import DeviceStatusChangedV1
 from sc_contracts.events.workorder import WorkOrderChangedV1
 from sc_core.db.uow import UnitOfWork

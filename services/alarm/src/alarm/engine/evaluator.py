@@ -12,33 +12,28 @@ replicas the cache is dropped, so a state another replica wrote is re-read.
 from __future__ import annotations
 
 import logging
-import uuid
-from collections import OrderedDict
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import select, text, tuple_
-from sqlalchemy.dialects.postgresql import insert
 
 from alarm.config import Settings
 from alarm.db.models import DIRECTORY, RuleState
-from alarm.db.registers import Incident
-from alarm.domain.rules import Decision, Reading, Rule, Step, evaluate, fire_timer, status_change
+from alarm.domain.evaluation import evaluate, fire_timer, status_change
+from alarm.domain.rules import Decision, Rule
 from alarm.engine import alarms as lifecycle
-from alarm.engine import bulk, notify
+from alarm.engine import bulk
+from alarm.engine.audience import Lookups, Memo
+from alarm.engine.followups import after_cleared_many, after_raised_many
 from alarm.engine.index import RuleIndex
+from alarm.engine.outcomes import Key, Outcomes, Place, cause
+from alarm.engine.readings import TELEMETRY, reading_of
 from sc_contracts.events.device import DeviceStatusChangedV1
-from sc_contracts.events.telemetry import TelemetryRecordedV1
 from sc_core.bus.cloudevents import CloudEvent
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
-TELEMETRY = "community.telemetry.recorded.v1"
-STATUS = "community.device.status_changed.v1"
-Key = tuple[uuid.UUID, str]
 
 
 STATE_COLUMNS = ["rule_id", "originator_id", "state", "due_at", "updated_at"]
@@ -53,124 +48,13 @@ STATE_SQL = bulk.unnest_upsert(
 STATE_UPSERT = text(STATE_SQL)
 
 
-class BadReading(ValueError):
-    pass
-
-
-@dataclass
-class Place:
-    community_id: str
-    device_type: str | None = None
-    building_id: str | None = None
-    unit_id: str | None = None
-    room_id: str | None = None
-    household_id: str | None = None  # who lives in the room (identity's placements)
-
-    @classmethod
-    def of(cls, reading: Reading) -> Place:
-        return cls(
-            reading.community_id,
-            reading.device_type,
-            reading.building_id,
-            reading.unit_id,
-            reading.room_id,
-        )
-
-
-@dataclass
-class Outcomes:
-    """Decisions of one batch, folded per cause: a cause raised five times in a batch
-    is one upsert with count 5. Order within the batch is kept where it matters: a
-    crossing followed by a normal reading in the same batch raises the alarm AND clears
-    it (nobody misses a spike because it was short), and a clear followed by a new
-    crossing clears the old alarm before a new one is raised. Several raise/clear rounds
-    of one cause within one batch fold into one alarm (raised, counted, cleared)."""
-
-    raises: OrderedDict[Key, tuple[Rule, Place, Decision, int]] = field(default_factory=OrderedDict)
-    clears_first: dict[Key, tuple[Rule, Decision]] = field(default_factory=dict)
-    clears: dict[Key, tuple[Rule, Decision]] = field(default_factory=dict)
-    states: dict[Key, Step] = field(default_factory=dict)
-
-    def add(self, rule: Rule, device_id: str, place: Place, decision: Decision | None) -> None:
-        if decision is None:
-            return
-        key = (rule.id, device_id)
-        if decision.action == "raise":
-            earlier = self.raises.get(key)
-            cleared = self.clears.pop(key, None)
-            if cleared is not None and earlier is None:
-                self.clears_first[key] = cleared  # the old alarm ends before this one
-            count = earlier[3] + 1 if earlier else 1
-            self.raises[key] = (rule, place, decision, count)
-            self.raises.move_to_end(key)
-        else:
-            self.clears[key] = (rule, decision)
-
-
-def reading_of(event: CloudEvent) -> Reading:
-    """The reading of a telemetry event. A plain parse first (this runs thousands of times
-    a second); anything unusual goes through the contract's model, which says what is
-    wrong (and the batch consumer dead-letters it)."""
-    d = event.data
-    try:
-        values, device_id, community_id = d["values"], d["device_id"], d["community_id"]
-        device_type = d["device_type"]
-        building, unit, room = d.get("building_id"), d.get("unit_id"), d.get("room_id")
-        ts, received_at = datetime.fromisoformat(d["ts"]), datetime.fromisoformat(d["received_at"])
-        if (
-            type(values) is dict
-            and values
-            and type(device_id) is str
-            and device_id
-            and type(community_id) is str
-            and community_id
-            and type(device_type) is str
-            and (building is None or type(building) is str)
-            and (unit is None or type(unit) is str)
-            and (room is None or type(room) is str)
-            and ts.tzinfo is not None
-            and received_at.tzinfo is not None
-        ):
-            return Reading(
-                device_id, device_type, community_id, building, unit, room, ts, values, received_at
-            )
-    except (KeyError, TypeError, ValueError):
-        pass
-    return _validated(event)
-
-
-def _validated(event: CloudEvent) -> Reading:
-    try:
-        data = TelemetryRecordedV1.model_validate(event.data)
-    except ValidationError as exc:
-        raise BadReading(f"not a telemetry reading: {exc.errors()[:2]}") from exc
-    return Reading(
-        device_id=data.device_id,
-        device_type=data.device_type,
-        community_id=data.community_id,
-        building_id=data.building_id,
-        unit_id=data.unit_id,
-        room_id=data.room_id,
-        ts=data.ts,
-        values=dict(data.values),
-        received_at=data.received_at,
-    )
-
-
-def title_for(rule: Rule, place: Place) -> str:
-    """The alarm's title as people read it: the rule's title or name. Never the place's
-    ids (the alarm carries its place; a text that shows it names it, issue 18 item 5)."""
-    del place
-    return rule.title or rule.name
-
-
 class Evaluator:
     def __init__(self, db: Database, index: RuleIndex, settings: Settings) -> None:
         self.db = db
         self.index = index
         self.settings = settings
         self.cache: dict[Key, dict[str, Any]] = {}
-        self.memo = notify.Memo(settings.lookup_cache_s)
+        self.memo = Memo(settings.lookup_cache_s)
 
     def drop_cache(self, *_: Any) -> None:
         self.cache.clear()
@@ -246,7 +130,7 @@ class Evaluator:
         writes = lifecycle.Writes(uow)
         await self.households(uow, [place for _, place, _, _ in out.raises.values()])
         causes = [
-            self.cause(rule, device_id, place, decision, count)
+            cause(rule, device_id, place, decision, count)
             for (_, device_id), (rule, place, decision, count) in out.raises.items()
         ]
         # a cause another rule still holds raised (its last word in this batch) stays
@@ -274,7 +158,7 @@ class Evaluator:
             raised = await lifecycle.raise_many(uow, causes, writes)
             gone += await lifecycle.clear_many(uow, final, now, "rule", writes)
         created = [r.alarm for r in raised if r.created]
-        lookups = notify.Lookups(uow, self.memo)
+        lookups = Lookups(uow, self.memo)
         await after_raised_many(uow, created, self.settings, writes, lookups)
         await after_cleared_many(uow, gone, self.settings, writes, lookups)
         await writes.flush()
@@ -296,32 +180,6 @@ class Evaluator:
     def _causes(clears: dict[Key, tuple[Rule, Decision]]) -> list[tuple[str, str, str]]:
         return sorted(
             {("device", device_id, rule.alarm_type) for (_, device_id), (rule, _) in clears.items()}
-        )
-
-    def cause(
-        self, rule: Rule, device_id: str, place: Place, decision: Decision, count: int = 1
-    ) -> lifecycle.Cause:
-        return lifecycle.Cause(
-            alarm_type=rule.alarm_type,
-            severity=rule.severity,
-            originator_type="device",
-            originator_id=device_id,
-            community_id=place.community_id,
-            building_id=place.building_id,
-            unit_id=place.unit_id,
-            room_id=place.room_id,
-            household_id=place.household_id,
-            device_type=place.device_type,
-            at=decision.at,
-            count=count,
-            title=title_for(rule, place),
-            rule_id=rule.id,
-            rule_version=rule.version,
-            details={**decision.details, "title_en": rule.title_en}
-            if rule.title_en
-            else decision.details,
-            actions=list(rule.actions),
-            work_order_type=rule.work_order_type,
         )
 
     # device status ----------------------------------------------------------------
@@ -402,72 +260,3 @@ class Evaluator:
             await self.apply(uow, out)
             await uow.commit()
         return len(out.raises)
-
-
-async def after_raised_many(
-    uow: UnitOfWork,
-    alarms: list[Any],
-    settings: Settings,
-    writes: lifecycle.Writes,
-    lookups: notify.Lookups | None = None,
-) -> None:
-    """New alarms: tell the right people; a critical one is also an incident (6.1.1 b)."""
-    if not alarms:
-        return
-    lookups = lookups or notify.Lookups(uow)
-    decided = {
-        alarm.id: await notify.on_raised(lookups, writes, alarm, settings.default_channels)
-        for alarm in alarms
-    }
-    await notify.store_decisions(uow, decided)
-    critical = [
-        {
-            "id": uuid.uuid4(),
-            "created_at": datetime.now(UTC),
-            "community_id": a.community_id,
-            "building_id": a.building_id,
-            "incident_type": a.alarm_type,
-            "occurred_at": a.first_at,
-            "title": a.title,
-            "alarm_id": a.id,
-            "source": "alarm",
-            "status": "open",
-        }
-        for a in alarms
-        if a.severity == "critical"
-    ]
-    if critical:
-        await uow.session.execute(
-            insert(Incident).values(critical).on_conflict_do_nothing(index_elements=["alarm_id"])
-        )
-
-
-async def after_cleared_many(
-    uow: UnitOfWork,
-    alarms: list[Any],
-    settings: Settings,
-    writes: lifecycle.Writes,
-    lookups: notify.Lookups | None = None,
-) -> None:
-    lookups = lookups or notify.Lookups(uow)
-    for alarm in alarms:
-        await notify.on_cleared(lookups, writes, alarm, settings.default_channels)
-
-
-async def after_cleared(uow: UnitOfWork, alarm: Any, settings: Settings) -> None:
-    writes = lifecycle.Writes(uow)
-    await after_cleared_many(uow, [alarm], settings, writes)
-    await writes.flush()
-
-
-async def after_raised(uow: UnitOfWork, alarm: Any, settings: Settings) -> None:
-    writes = lifecycle.Writes(uow)
-    await after_raised_many(uow, [alarm], settings, writes)
-    await writes.flush()
-
-
-async def tell_followers(uow: UnitOfWork, alarm: Any, step: str, settings: Settings) -> None:
-    """An alarm acknowledged or assigned: whom its plan told hear of it."""
-    writes = lifecycle.Writes(uow)
-    await notify.on_step(notify.Lookups(uow), writes, alarm, step)
-    await writes.flush()

@@ -14,7 +14,7 @@ from alarm.domain import manual as policy
 from alarm.domain.access import HOUSEHOLD_ROLES
 from alarm.domain.manual import Place
 from alarm.engine import alarms as lifecycle
-from alarm.engine.evaluator import after_raised
+from alarm.engine.followups import after_raised
 from sc_core.auth import Principal, in_scope
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Forbidden

@@ -22,7 +22,7 @@ from alarm.domain.access import ALARM_READERS, STAFF
 from alarm.domain.geo import distance_m
 from alarm.engine import alarms as lifecycle
 from alarm.engine import manual
-from alarm.engine.evaluator import after_cleared, tell_followers
+from alarm.engine.followups import after_cleared, tell_followers
 from alarm.usecases.scope import grid_for, grid_scope
 from sc_core.api import PageParams, fetch_page
 from sc_core.auth import Caller, Principal, in_scope, scope_clause

@@ -18,7 +18,7 @@ from alarm.config import Settings
 from alarm.db.models import AlarmRule, AlarmRuleVersion, RuleState
 from alarm.domain.access import RULE_WRITERS, STAFF, ensure_place
 from alarm.engine import alarms as lifecycle
-from alarm.engine.evaluator import after_cleared
+from alarm.engine.followups import after_cleared
 from alarm.engine.index import RuleIndex
 from sc_core.api import PageParams, fetch_page
 from sc_core.auth import Caller, Principal, scope_clause
