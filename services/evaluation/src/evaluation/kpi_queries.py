@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from evaluation.db.models import BuildingGrid, KpiAggregate, KpiBucket
+from evaluation.db.models import PLACES, KpiAggregate, KpiBucket
 from evaluation.domain.kpis import KPIS, KpiValue, Stat, value_of
 from evaluation.domain.kpis.ledger import bucket_keys
 from evaluation.domain.periods import Period
@@ -76,7 +76,6 @@ async def inputs(uow: UnitOfWork, kpi: str, community_id: str, period: Period) -
 
 async def place_community(uow: UnitOfWork, scope: str, place_id: str) -> str | None:
     """The community a building or grid belongs to, when the place directory knows it."""
-    column = BuildingGrid.building_id if scope == "building" else BuildingGrid.grid_id
-    return await uow.session.scalar(
-        select(BuildingGrid.community_id).where(column == place_id).limit(1)
-    )
+    h = PLACES.households.c  # a building is known by the households placed in it
+    column = h.building_id if scope == "building" else h.grid_id
+    return await uow.session.scalar(select(h.community_id).where(column == place_id).limit(1))

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
-from evaluation.db.models import BuildingGrid, KpiAggregate, KpiBucket, KpiFact, utcnow
+from evaluation.db.models import PLACES, KpiAggregate, KpiBucket, KpiFact, utcnow
 from evaluation.domain.kpis import (
     AlarmSnapshot,
     Contribution,
@@ -124,10 +124,9 @@ async def _grids(uow: UnitOfWork, facts: list[Fact]) -> dict[str, str]:
     buildings = {b for f in facts if (b := getattr(f, "building_id", None))}
     if not buildings:
         return {}
+    g = PLACES.building_grids.c
     rows = await uow.session.execute(
-        select(BuildingGrid.building_id, BuildingGrid.grid_id).where(
-            BuildingGrid.building_id.in_(sorted(buildings)), BuildingGrid.grid_id.is_not(None)
-        )
+        select(g.building_id, g.grid_id).where(g.building_id.in_(sorted(buildings)))
     )
     return {b: g for b, g in rows.all() if g}
 
@@ -166,14 +165,3 @@ async def _move(uow: UnitOfWork, old: list[Contribution], new: tuple[Contributio
                 },
             )
         )
-
-
-async def place_building(
-    uow: UnitOfWork, building_id: str, community_id: str, grid_id: str | None
-) -> None:
-    values = {"community_id": community_id, "grid_id": grid_id, "updated_at": utcnow()}
-    await uow.session.execute(
-        insert(BuildingGrid)
-        .values(building_id=building_id, **values)
-        .on_conflict_do_update(index_elements=[BuildingGrid.building_id], set_=values)
-    )

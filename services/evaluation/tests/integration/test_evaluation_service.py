@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from evaluation.config import Settings
-from evaluation.db.models import BuildingGrid, HouseholdPlace, ResponseRow, metadata
+from evaluation.db.models import PLACES, ResponseRow, metadata
 from evaluation.domain.periods import Granularity, period_of
 from evaluation.main import create_app
 from evaluation_fixtures import (
@@ -150,7 +150,8 @@ async def test_kpis_from_real_topics_exact_under_redelivery(harness: Harness) ->
     async def placed() -> bool:
         db = h.app.state.runtime.db
         async with db.uow(read_only=True) as uow:
-            return await uow.session.get(BuildingGrid, "B1") is not None
+            g = PLACES.building_grids.c
+            return await uow.session.scalar(select(g.grid_id).where(g.building_id == "B1")) == "G7"
 
     assert await eventually(placed), "identity's placement never reached the place directory"
 
@@ -337,7 +338,12 @@ async def test_survey_answers_and_the_index_they_make(harness: Harness) -> None:
                 household_id=hh,
                 change="created",
                 placement=Placement(
-                    community_id=SV, building_id="SB1", unit_id="SU1", room_id=f"R{hh}"
+                    community_id=SV,
+                    building_id="SB1",
+                    unit_id="SU1",
+                    room_id=f"R{hh}",
+                    community_name="安宁里社区",
+                    community_name_en="Anning Li",
                 ),
                 member_count=1,
                 status="active",
@@ -350,7 +356,7 @@ async def test_survey_answers_and_the_index_they_make(harness: Harness) -> None:
     async def all_placed() -> bool:
         async with h.app.state.runtime.db.uow(read_only=True) as uow:
             n = await uow.session.scalar(
-                select(func.count()).where(HouseholdPlace.community_id == SV)
+                select(func.count()).where(PLACES.households.c.community_id == SV)
             )
             return n == len(households)
 
@@ -494,3 +500,9 @@ async def test_survey_answers_and_the_index_they_make(harness: Harness) -> None:
     assert "幸福里社区" in text and "安全感" in text
     r = await h.client.get(report_url, params=params, headers=resident("SVH00"))
     assert (r.status_code, r.json()["code"]) == (403, "evaluation.out_of_scope")
+    # not named by the caller: the community as identity named it (the place directory)
+    r = await h.client.get(report_url, params={"community_id": SV}, headers=manager)
+    assert r.status_code == 200 and r.json()["community_name"] == "安宁里社区", r.text
+    english = {**manager, "Accept-Language": "en"}
+    r = await h.client.get(report_url, params={"community_id": SV}, headers=english)
+    assert r.status_code == 200 and r.json()["community_name"] == "Anning Li", r.text

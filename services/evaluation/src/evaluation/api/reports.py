@@ -134,8 +134,9 @@ async def monthly_report(
     format: Literal["json", "pdf"] = "json",
 ) -> Any:
     """The month's report of a community, JSON or PDF (``format=pdf``)."""
-    name = community_name or ("本社区" if locale != "en" else "The community")
-    p, report = await usecases.reports.monthly(principal, locale, community_id, name, period)
+    p, report = await usecases.reports.monthly(
+        principal, locale, community_id, community_name, period
+    )
     if format == "pdf":
         pdf = await asyncio.to_thread(render_pdf, report, locale)
         filename = f"evaluation-{p.key}.pdf"

@@ -3,8 +3,9 @@
 KPIs: ``kpi_facts`` (one row per event id: a redelivered event changes nothing),
 ``kpi_aggregates`` (each work order's, alarm's and delivery's current contributions) and
 ``kpi_buckets`` (KPI × place × service × period sums, moved by the difference whenever an
-aggregate's contributions change). ``building_grids`` is the place directory's building →
-grid, from identity's events. Surveys, responses and published index figures.
+aggregate's contributions change). The place directory (``sc_core.places``: household ->
+community, building, grid, with the places' names; building -> grid) from identity's
+events. Surveys, responses and published index figures.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from sc_core.db.tables import new_metadata, platform_tables
+from sc_core.places import Places, place_tables
 
 
 def utcnow() -> datetime:
@@ -42,6 +44,11 @@ class Base(DeclarativeBase):
 platform_tables(Base.metadata)
 metadata = Base.metadata
 Place = String(64)
+# the place directory: where households live (a resident's answer counts for their
+# community, building and grid, whatever the app sends), the grids of buildings, and the
+# places' names (the report names its community as people say it)
+PLACES = place_tables(metadata, names=True)
+DIRECTORY = Places(PLACES)
 
 
 class KpiFact(Base):
@@ -81,29 +88,6 @@ class KpiBucket(Base):
     num: Mapped[float] = mapped_column(Double, default=0.0)
     den: Mapped[float] = mapped_column(Double, default=0.0)
     n: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class BuildingGrid(Base):
-    """Building → community and grid, from identity.events.v1 placements."""
-
-    __tablename__ = "building_grids"
-    building_id: Mapped[str] = mapped_column(Place, primary_key=True)
-    community_id: Mapped[str] = mapped_column(Place)
-    grid_id: Mapped[str | None] = mapped_column(Place)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class HouseholdPlace(Base):
-    """Where a household lives (identity's placements): a resident's answer counts for
-    their community, building and grid, whatever the app sends."""
-
-    __tablename__ = "household_places"
-    household_id: Mapped[str] = mapped_column(Place, primary_key=True)
-    community_id: Mapped[str] = mapped_column(Place)
-    building_id: Mapped[str] = mapped_column(Place)
-    grid_id: Mapped[str | None] = mapped_column(Place)
-    status: Mapped[str] = mapped_column(String(16), default="active")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from evaluation import figures, kpi_queries
-from evaluation.db.models import IndexFigureRow, KpiFact, ResponseRow, SurveyRow
+from evaluation.db.models import DIRECTORY, IndexFigureRow, KpiFact, ResponseRow, SurveyRow
 from evaluation.domain.periods import Granularity, Period
 from evaluation.domain.report import MonthlyReport, build_monthly_report
 from evaluation.domain.surveys import QuestionKind, Survey
@@ -19,6 +19,7 @@ from evaluation.usecases.access import ensure_viewer, period_or_problem, problem
 from sc_core.auth.principal import Principal
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
+from sc_core.places import say
 
 
 class Reports:
@@ -31,9 +32,11 @@ class Reports:
         principal: Principal,
         locale: str,
         community_id: str,
-        community_name: str,
+        community_name: str | None,
         period: str,
     ) -> tuple[Period, MonthlyReport]:
+        """The month's report; the community named as the caller asks, else as identity
+        named it (the place directory), else 本社区 / The community."""
         ensure_viewer(principal, locale, community_id)
         p = period_or_problem(period, locale)
         if p.granularity is not Granularity.MONTH:
@@ -45,7 +48,15 @@ class Reports:
                 locale,
             )
         async with self.db.uow(read_only=True) as uow:
-            return p, await build(uow, community_id, community_name, p, self.version)
+            name = community_name or await _community_name(uow, community_id, locale)
+            return p, await build(uow, community_id, name, p, self.version)
+
+
+async def _community_name(uow: UnitOfWork, community_id: str, locale: str) -> str:
+    found = await DIRECTORY.name_of(uow, community_id=community_id)
+    if found is None:
+        return "The community" if locale == "en" else "本社区"
+    return say(found, locale)
 
 
 async def _comments(uow: UnitOfWork, community_id: str, period: Period) -> list[str]:

@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from evaluation.data import load_questionnaire
-from evaluation.db.models import HouseholdPlace, ResponseRow, SurveyRow
+from evaluation.db.models import PLACES, ResponseRow, SurveyRow
 from evaluation.domain.surveys import (
     AnswerProblem,
     AnswerUnit,
@@ -37,6 +37,7 @@ from sc_core.auth.principal import Principal
 from sc_core.auth.scope import scope_clause
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
+from sc_core.places import HouseholdPlace
 from sc_core.privacy import FieldCipher
 
 if TYPE_CHECKING:
@@ -70,12 +71,16 @@ async def _households(uow: UnitOfWork, principal: Principal) -> list[HouseholdPl
     ids = sorted(principal.scope_ids("household", frozenset(RESIDENT_ROLES)))
     if not ids:
         return []
-    rows = await uow.session.scalars(
-        select(HouseholdPlace).where(
-            HouseholdPlace.household_id.in_(ids), HouseholdPlace.status == "active"
-        )
+    h = PLACES.households.c
+    rows = await uow.session.execute(
+        select(PLACES.households).where(h.household_id.in_(ids), h.status == "active")
     )
-    return list(rows)
+    return [
+        HouseholdPlace(
+            r.household_id, r.community_id, r.building_id, r.unit_id, r.room_id, r.grid_id, r.status
+        )
+        for r in rows
+    ]
 
 
 async def _counts(uow: UnitOfWork, ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
