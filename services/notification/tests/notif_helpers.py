@@ -52,7 +52,6 @@ def make_settings(
         "kafka_enable_idempotence": idempotence,
         "jwks_url": jwks_url,
         "kafka_consumer_group": f"notification-t{suffix}",
-        "command_topic": f"device.commands.t{suffix}",
         "audit_topic": f"audit.records.t{suffix}",
         # catalogue topics renamed for this test (typed subscriptions follow TOPIC_NAMES)
         "topic_names": {
@@ -61,6 +60,7 @@ def make_settings(
             "identity.events.v1": f"identity.events.t{suffix}",
             "alarm.events.v1": f"alarm.events.t{suffix}",
             "device.command-results.v1": f"device.command-results.t{suffix}",
+            "device.commands.v1": f"device.commands.t{suffix}",
         },
         "dispatch_interval_seconds": 0.2,
         "retry_base_seconds": 0.05,
@@ -187,7 +187,7 @@ async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterato
         settings.topic("notification.deliveries.v1"),
         settings.topic("identity.events.v1"),
         settings.topic("alarm.events.v1"),
-        settings.command_topic,
+        settings.topic("device.commands.v1"),
         settings.audit_topic,
         settings.topic("device.command-results.v1"),
     ):

@@ -179,7 +179,7 @@ async def test_warning_to_speakers_and_screens_is_a_device_command(
         rows = await harness.sql(
             "SELECT key, convert_from(payload, 'UTF8') AS body FROM event_outbox "
             "WHERE topic = :t ORDER BY key",
-            t=harness.settings.command_topic,
+            t=harness.settings.topic("device.commands.v1"),
         )
         mine = [row for row in rows if request_id in row.body]
         return mine if len(mine) == 2 else []

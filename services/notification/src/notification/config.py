@@ -15,10 +15,7 @@ SmsProviderKind = Literal["sink", "webhook", "aliyun"]
 class Settings(ServiceSettings):
     service_name: str = "notification"
 
-    # The topic of device commands (speakers, screens: channels/devices.py, the older way;
-    # overridable so tests run on their own); every other topic is the catalogue's, by
-    # model (TOPIC_NAMES renames them)
-    command_topic: str = "device.commands.v1"
+    # Topics are the catalogue's, by model (TOPIC_NAMES renames them, as the tests do).
 
     # Providers of the external channels: "sink" records what would be sent in the
     # dev_sink table (development, tests); "webhook" POSTs a JSON body signed with

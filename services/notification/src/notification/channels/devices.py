@@ -1,4 +1,5 @@
-"""Speakers and e-screens: device commands on device.commands.v1, through the outbox.
+"""Speakers and e-screens: device commands (DeviceCommandRequestedV1, on its catalogue
+topic device.commands.v1), through the outbox.
 
 device-ingestion carries them out (voice_speaker: voice_warning; e_screen: screen_text).
 The delivery's recipient is ``device:<device id>``; the endpoint table knows its type.
@@ -10,20 +11,16 @@ from datetime import UTC, datetime, timedelta
 
 from notification.channels.base import Outgoing, ProviderError
 from sc_contracts.events import DeviceCommandRequestedV1
-from sc_core.bus import CloudEvent
 from sc_core.db.uow import UnitOfWork
 
-COMMAND_REQUESTED = "community.device.command_requested.v1"
-SOURCE = "/services/notification"
 DEVICE_PREFIX = "device:"
 COMMAND_PREFIX = "notification:"
 """A command's ``command_id`` is this prefix and the delivery id (notification.confirmations)."""
 
 
 class DeviceCommandAdapter:
-    def __init__(self, channel: str, topic: str, ttl_seconds: int) -> None:
+    def __init__(self, channel: str, ttl_seconds: int) -> None:
         self.channel = channel
-        self.topic = topic
         self.ttl = timedelta(seconds=ttl_seconds)
 
     def command(self, message: Outgoing) -> tuple[str, dict[str, str | int | float | bool | None]]:
@@ -51,6 +48,5 @@ class DeviceCommandAdapter:
             expires_at=now + self.ttl,
             correlation_id=message.correlation_id or message.request_id,
         )
-        event = CloudEvent.create(COMMAND_REQUESTED, SOURCE, data, subject=device_id)
-        await uow.publish(self.topic, event, key=device_id)
+        await uow.publish(data, key=device_id, subject=device_id)
         return data.command_id

@@ -16,12 +16,8 @@ from notification.config import Settings
 def build_adapters(settings: Settings, client: httpx.AsyncClient) -> dict[str, ChannelAdapter]:
     adapters: dict[str, ChannelAdapter] = {
         "inapp": InAppAdapter(),
-        "speaker": DeviceCommandAdapter(
-            "speaker", settings.command_topic, settings.broadcast_command_ttl_seconds
-        ),
-        "screen": DeviceCommandAdapter(
-            "screen", settings.command_topic, settings.broadcast_command_ttl_seconds
-        ),
+        "speaker": DeviceCommandAdapter("speaker", settings.broadcast_command_ttl_seconds),
+        "screen": DeviceCommandAdapter("screen", settings.broadcast_command_ttl_seconds),
     }
     for channel in ("push", "sms", "voice"):
         if channel == "sms" and settings.sms_provider == "aliyun":
