@@ -286,7 +286,6 @@ class EventConsumer:
         self.consumer_options = consumer_options or {}
         self.client_options = dict(client_options or {})  # security: sc_core.kafka
         self._routes: dict[str, _Route] = {}
-        self._fallback: _Route | None = None
         self._consumer: AIOKafkaConsumer | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
@@ -326,10 +325,6 @@ class EventConsumer:
             return handler
 
         return register
-
-    def on_any(self, handler: Handler) -> Handler:
-        self._fallback = _Route(handler)
-        return handler
 
     # lifecycle --------------------------------------------------------------------
     async def start(self) -> None:
@@ -421,7 +416,7 @@ class EventConsumer:
         headers = list(msg.headers or [])
         try:
             envelope = Envelope.from_headers(headers)
-            route = self._routes.get(envelope.type, self._fallback)
+            route = self._routes.get(envelope.type)
             if route is None:
                 CONSUMED.labels(self.name, msg.topic, "ignored").inc()
                 return
@@ -478,7 +473,7 @@ class EventConsumer:
         the broker, the retries or the DLQ: what the handler raises comes out. For tests
         (``sc_core.bus.testing``) and tools. ``processed``, ``duplicate`` or ``ignored``."""
         envelope = event.envelope
-        route = self._routes.get(envelope.type, self._fallback)
+        route = self._routes.get(envelope.type)
         if route is None:
             return "ignored"
         return await self._handle_once(
