@@ -78,6 +78,9 @@ async def test_round_with_missed_checkpoint_produces_a_case(
         f"/api/v1/patrol-rounds/{rnd['id']}/scans", headers=guard, json={"code": "QR-NOPE"}
     )
     assert r.status_code == 422 and r.json()["code"] == "patrol.unknown_checkpoint"
+    # zh-CN first, English beside (issue 18 item 5)
+    assert r.json()["detail"] == "此码不是本路线的巡更点"
+    assert r.json()["messages"]["en"] == "That code is not a checkpoint of this route"
     other_guard = h.staff(community, sub="guard-8")
     r = await h.client.post(
         f"/api/v1/patrol-rounds/{rnd['id']}/scans", headers=other_guard, json={"code": "QR-G1"}

@@ -28,6 +28,7 @@ async def _content(file: UploadFile, limit: int) -> bytes:
                 413,
                 "attachment.too_large",
                 f"The file is larger than the limit of {limit} bytes",
+                zh=f"文件超过大小上限（{limit} 字节）",
                 max_bytes=limit,
             )
         parts.append(chunk)

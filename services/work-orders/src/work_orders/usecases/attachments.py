@@ -32,7 +32,7 @@ class Content:
 
 
 def _not_found() -> NotFound:
-    return NotFound("attachment.not_found", "No such attachment")
+    return NotFound("attachment.not_found", "No such attachment", zh="没有这个附件")
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ class Attachments:
 
     async def upload(self, who: Caller, data: bytes) -> Attachment:
         if not data:
-            raise Problem(422, "attachment.empty", "The file is empty")
+            raise Problem(422, "attachment.empty", "The file is empty", zh="文件是空的")
         kind = sniff(data[:32])
         if kind is None:
             raise Problem(
@@ -115,6 +115,7 @@ class Attachments:
                 "attachment.type_not_allowed",
                 "The content is not an allowed type (JPEG, PNG, WebP, GIF, PDF, MP4), "
                 "whatever its name or declared type",
+                zh="文件内容不是允许的类型（JPEG、PNG、WebP、GIF、PDF、MP4），与文件名或声明的类型无关",
                 allowed=sorted(EXTENSIONS),
             )
         now = datetime.now(UTC)
@@ -162,7 +163,9 @@ class Attachments:
                 await uow.commit()
         data = await self.store.get(row.storage_key)
         if data is None:
-            raise NotFound("attachment.missing", "The attachment's content is gone")
+            raise NotFound(
+                "attachment.missing", "The attachment's content is gone", zh="附件内容已不存在"
+            )
         name = f"{row.id}.{EXTENSIONS.get(row.content_type, 'bin')}"
         return Content(data, row.content_type, name)
 

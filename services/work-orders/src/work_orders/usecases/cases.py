@@ -50,7 +50,7 @@ class CaseDetail:
 
 
 def not_found() -> NotFound:
-    return NotFound("workorder.not_found", "No such work order")
+    return NotFound("workorder.not_found", "No such work order", zh="没有这张工单")
 
 
 class Cases:
@@ -150,7 +150,10 @@ class Cases:
                     expected = parse_if_match(if_match)
                 except ValueError as exc:
                     raise Problem(
-                        400, "workorder.bad_if_match", "If-Match must be the version"
+                        400,
+                        "workorder.bad_if_match",
+                        "If-Match must be the version",
+                        zh="If-Match 须为工单版本号",
                     ) from exc
             actor = access.actor_for(who.principal, wo, action)
             assignee = body.assignee_id
@@ -206,7 +209,9 @@ class Cases:
     async def inbox(self, who: Caller, limit: int) -> dict[str, tuple[int, list[WorkOrder]]]:
         """Staff's received, pending, in progress and overdue cases (count and first few)."""
         if not who.principal.has_role(*states.STAFF_ROLES):
-            raise Forbidden("auth.forbidden", "The inbox is for staff")
+            raise Forbidden(
+                "auth.forbidden", "The inbox is for staff", zh="待办工单仅供工作人员查看"
+            )
         scope = repo.staff_clause(who.principal)
         status = WorkOrder.status
         buckets = {
@@ -223,7 +228,11 @@ class Cases:
         async with self.db.uow(read_only=True) as uow:
             wo = await self._visible(uow, who.principal, work_order_id)
             if not access.is_staff_for(who.principal, wo):
-                raise Forbidden("auth.forbidden", "Only staff see the candidates")
+                raise Forbidden(
+                    "auth.forbidden",
+                    "Only staff see the candidates",
+                    zh="只有工作人员可以查看可派人员",
+                )
             return await repo.candidates(uow, wo)
 
     # from an event (the consumer's unit of work) --------------------------------------

@@ -35,7 +35,8 @@ class Lifecycle:
             raise Problem(
                 422,
                 "workorder.external_ref_required",
-                f"A {ct.code} needs external_ref (e.g. the 12345 ticket number)",
+                f"A {ct.name} case needs external_ref (e.g. the 12345 ticket number)",
+                zh=f"“{ct.name_zh}”工单需要外部编号（如 12345 热线工单号）",
             )
         priority = new.priority or ct.default_priority
         at = now_utc()
@@ -108,6 +109,7 @@ class Lifecycle:
                 412,
                 "workorder.version_mismatch",
                 f"The case changed (version {wo.version}, you sent {expected}); reload it",
+                zh=f"工单已被更新（当前版本 {wo.version}，您提交的是 {expected}），请刷新后重试",
                 current_version=wo.version,
             )
         previous = wo.status
@@ -180,7 +182,12 @@ class Lifecycle:
 async def active_type(uow: UnitOfWork, code: str) -> CaseType:
     ct = await repo.case_type(uow, code)
     if ct is None or not ct.active:
-        raise Problem(422, "workorder.unknown_type", f"There is no active case type {code!r}")
+        raise Problem(
+            422,
+            "workorder.unknown_type",
+            f"There is no active case type {code!r}",
+            zh=f"没有启用的工单类型（{code}）",
+        )
     return ct
 
 
@@ -194,7 +201,12 @@ async def _apply(
             wo.details = {**wo.details, "category": category}
     elif action == "assign":
         if not step.assignee_id:
-            raise Problem(409, "workorder.no_assignee", "Nobody with the skill is available here")
+            raise Problem(
+                409,
+                "workorder.no_assignee",
+                "Nobody with the skill is available here",
+                zh="此处暂无具备该技能的人员可派",
+            )
         wo.assignee_id = step.assignee_id
     elif action == "resolve":
         wo.resolved_at = at
@@ -210,13 +222,22 @@ async def _apply(
         wo.escalated = False
     elif action == "rate":
         if wo.rating is not None:
-            raise Conflict("workorder.already_rated", "This case has been rated already")
+            raise Conflict(
+                "workorder.already_rated", "This case has been rated already", zh="此工单已评价过"
+            )
         # the reporter rates; a case nobody reported (opened by an alarm in a flat) is
         # rated by its household, whose members passed the reporter-side check already
         if wo.reporter_id is not None and wo.reporter_id != actor_id:
-            raise Problem(403, "workorder.action_forbidden", "Only the reporter rates a case")
+            raise Problem(
+                403,
+                "workorder.action_forbidden",
+                "Only the reporter rates a case",
+                zh="只有报事人可以评价工单",
+            )
         if step.rating is None or not 1 <= step.rating <= 5:
-            raise Problem(422, "workorder.rating_invalid", "rating must be 1 to 5")
+            raise Problem(
+                422, "workorder.rating_invalid", "rating must be 1 to 5", zh="评分须为 1 到 5 分"
+            )
         if step.text is not None and len(step.text) > RATING_COMMENT_MAX:
             # the column and WorkOrderRatedV1.comment hold 1,000 (a longer one was a 500)
             raise Problem(
@@ -243,6 +264,7 @@ async def _link_attachments(
                 422,
                 "attachment.not_usable",
                 f"Attachment {attachment_id} is not one you uploaded for this case",
+                zh="该附件不是您为此工单上传的",
             )
         a.work_order_id = wo.id
         a.community_id = wo.community_id

@@ -49,7 +49,7 @@ class ResultView:
 
 
 def _route_not_found() -> NotFound:
-    return NotFound("patrol.route_not_found", "No such patrol route")
+    return NotFound("patrol.route_not_found", "No such patrol route", zh="没有这条巡更路线")
 
 
 class Patrols:
@@ -158,20 +158,32 @@ class Patrols:
             if rnd is None or not in_scope(
                 principal, community_id=rnd.community_id, roles=STAFF_ROLES
             ):
-                raise NotFound("patrol.round_not_found", "No such patrol round")
+                raise NotFound(
+                    "patrol.round_not_found", "No such patrol round", zh="没有这个巡更班次"
+                )
             if rnd.assignee_id != who.subject and not principal.has_role(*MANAGER_ROLES):
                 raise Problem(
-                    403, "patrol.not_your_round", "Only the round's patroller scans on it"
+                    403,
+                    "patrol.not_your_round",
+                    "Only the round's patroller scans on it",
+                    zh="只有本班次的巡更人员可以扫码",
                 )
             if rnd.status != "scheduled":
-                raise Conflict("patrol.round_closed", "The round is closed")
+                raise Conflict("patrol.round_closed", "The round is closed", zh="本班次巡更已结束")
             at = body.scanned_at or datetime.now(UTC)
             if not rnd.window_start <= at <= rnd.window_end:
-                raise Conflict("patrol.outside_window", "The scan is outside the round's window")
+                raise Conflict(
+                    "patrol.outside_window",
+                    "The scan is outside the round's window",
+                    zh="扫码时间不在本班次巡更时段内",
+                )
             cp = await repo.checkpoint(uow, rnd.route_id, body.code)
             if cp is None:
                 raise Problem(
-                    422, "patrol.unknown_checkpoint", "That code is not a checkpoint of this route"
+                    422,
+                    "patrol.unknown_checkpoint",
+                    "That code is not a checkpoint of this route",
+                    zh="此码不是本路线的巡更点",
                 )
             uow.session.add(
                 PatrolScan(
@@ -208,7 +220,9 @@ class Patrols:
             principal.has_role(*RESIDENT_ROLES) or in_scope(principal, community_id=community_id)
         ):
             raise Forbidden(
-                "auth.forbidden", "Residents and staff of the community read patrol results"
+                "auth.forbidden",
+                "Residents and staff of the community read patrol results",
+                zh="只有本社区的居民和工作人员可以查看巡更结果",
             )
         async with self.db.uow(read_only=True) as uow:
             rows, total = await repo.closed_rounds_page(uow, community_id, paging)
