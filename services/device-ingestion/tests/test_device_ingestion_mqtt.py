@@ -16,6 +16,7 @@ import paho.mqtt.client as paho
 import pytest
 from di_helpers import Harness, make_settings, start_harness
 
+from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
 
 
@@ -466,3 +467,67 @@ async def test_a_device_calls_the_platform_over_http(harness: Harness, community
     assert bad.status_code == 400
     assert bad.json()["code"] == "rpc.malformed"
     assert bad.json()["messages"]["zh-CN"].startswith("RPC 调用须为")
+
+
+# ---- claiming ---------------------------------------------------------------------------
+
+
+async def test_a_resident_claims_a_device_that_announced_its_secret_over_mqtt(
+    harness: Harness, community: str
+) -> None:
+    device = await harness.create_device(community, f"scale-{community}", "wearable")
+    async with v5_client(harness, device["access_token"], "scale-claim") as client:
+        claim = {"secretKey": "s3cret-42", "durationMs": 600_000}
+        await client.publish("v1/devices/me/claim", json.dumps(claim), qos=1)
+    resident = harness.user(Grant("resident", "household", "hh-claim-1"), sub="res-1")
+    ask = {"device_name": device["name"], "secret_key": "wrong"}
+    refused = await harness.client.post("/api/v1/device-claims", json=ask, headers=resident)
+    assert refused.status_code == 404
+    assert refused.json()["code"] == "device.claim_failed"
+    assert refused.json()["detail"].startswith("没有找到")
+    ask["secret_key"] = "s3cret-42"
+    claimed = await harness.client.post("/api/v1/device-claims", json=ask, headers=resident)
+    assert claimed.status_code == 200, claimed.text
+    assert claimed.json()["household_id"] == "hh-claim-1"
+    # staff see where it now belongs
+    staff = await harness.client.get(
+        f"/api/v1/devices/{device['id']}", headers=harness.admin(community)
+    )
+    assert staff.json()["household_id"] == "hh-claim-1"
+    # the secret is spent: nobody claims it again with it
+    other = harness.user(Grant("resident", "household", "hh-claim-2"), sub="res-2")
+    again = await harness.client.post("/api/v1/device-claims", json=ask, headers=other)
+    assert again.status_code == 404
+
+
+async def test_claiming_over_http_and_its_refusals(harness: Harness, community: str) -> None:
+    device = await harness.create_device(community, f"meter-{community}", "water_meter")
+    announce = f"/api/v1/{device['access_token']}/claim"
+    assert (await harness.client.post(announce, json={"secretKey": "k1"})).status_code == 200
+    bad = await harness.client.post(announce, json={"secretKey": 42})
+    assert bad.status_code == 400 and bad.json()["code"] == "claim.malformed"
+    ask = {"device_name": device["name"], "secret_key": "k1"}
+    # two households and none named: which one?
+    two = harness.user(
+        Grant("resident", "household", "hh-a"), Grant("family", "household", "hh-b"), sub="r3"
+    )
+    ambiguous = await harness.client.post("/api/v1/device-claims", json=ask, headers=two)
+    assert ambiguous.status_code == 422 and ambiguous.json()["code"] == "place.ambiguous"
+    # a household that is not the resident's
+    foreign = {**ask, "household_id": "hh-not-mine"}
+    forbidden = await harness.client.post("/api/v1/device-claims", json=foreign, headers=two)
+    assert forbidden.status_code == 403
+    # staff place it in a household they serve
+    staff = harness.admin(community, "property_manager")
+    placed = await harness.client.post(
+        "/api/v1/device-claims", json={**ask, "household_id": "hh-c"}, headers=staff
+    )
+    assert placed.status_code == 200 and placed.json()["household_id"] == "hh-c"
+    # announced again, it cannot change household by a claim
+    assert (await harness.client.post(announce, json={"secretKey": "k2"})).status_code == 200
+    taken = await harness.client.post(
+        "/api/v1/device-claims",
+        json={**ask, "secret_key": "k2", "household_id": "hh-a"},
+        headers=two,
+    )
+    assert taken.status_code == 409 and taken.json()["code"] == "device.already_claimed"

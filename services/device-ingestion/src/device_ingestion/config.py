@@ -70,6 +70,9 @@ class Settings(ServiceSettings):
     # How long a device's readings wait for Kafka's acknowledgement before the device is
     # told to send again (HTTP 503, MQTT no PUBACK).
     telemetry_ack_timeout_s: float = 15.0
+    # Claiming: how long a device may be claimed after announcing its secret, when the
+    # announcement names no durationMs (ThingsBoard's default: a day).
+    claim_duration_s: int = Field(default=86_400, ge=1)
 
     def secret_fields(self) -> list[str]:
         return [*super().secret_fields(), "mqtt_service_password"]

@@ -34,6 +34,7 @@ from device_ingestion.mqtt.runner import Mqtt
 from device_ingestion.retention import maintain_partitions
 from device_ingestion.status import sweep_offline
 from device_ingestion.usecases import UseCases
+from device_ingestion.usecases.claims import Claims
 from device_ingestion.usecases.command_requests import CommandRequests
 from device_ingestion.usecases.commands import Commands
 from device_ingestion.usecases.devices import Devices
@@ -82,6 +83,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         directory=directory,
         attribute_updates=attribute_updates,
         devices=Devices(db, catalogue, directory, attribute_updates),
+        claims=Claims(db, directory, settings.claim_duration_s),
         energy=Energy(db, catalogue),
         ingest=Ingest(settings, db, catalogue, directory, publisher),
         provisioning=Provisioning(db, catalogue),
@@ -133,6 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         usecases.ingest,
         usecases.commands,
         usecases.attribute_updates,
+        usecases.claims,
     )
     maintain = maintenance(settings, runtime, usecases.storage)
 

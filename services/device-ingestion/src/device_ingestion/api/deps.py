@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from device_ingestion.usecases import UseCases
+from device_ingestion.usecases.claims import HOUSEHOLD_ROLES
 from device_ingestion.usecases.devices import COMMANDERS, DEVICE_ADMIN, DEVICE_READ
 from sc_core.auth import Caller, callers
 
@@ -21,11 +22,13 @@ UseCasesDep = Annotated[UseCases, Depends(get_usecases)]
 DeviceAdmin = Annotated[Caller, Depends(callers(*DEVICE_ADMIN))]
 DeviceReader = Annotated[Caller, Depends(callers(*DEVICE_READ))]
 Commander = Annotated[Caller, Depends(callers(*COMMANDERS))]
+Claimant = Annotated[Caller, Depends(callers(*HOUSEHOLD_ROLES, *DEVICE_ADMIN))]
 
 __all__ = [
     "COMMANDERS",
     "DEVICE_ADMIN",
     "DEVICE_READ",
+    "Claimant",
     "Commander",
     "DeviceAdmin",
     "DeviceReader",

@@ -5,6 +5,7 @@ in the path.
     POST /api/v1/{token}/attributes         {"k": v, ...}
     GET  /api/v1/{token}/attributes         ?clientKeys=a,b&sharedKeys=c
     GET  /api/v1/{token}/attributes/updates ?timeout=ms: long-poll for shared attributes
+    POST /api/v1/{token}/claim              {"secretKey": "...", "durationMs": n}
     POST /api/v1/{token}/telemetry/batch    edge gateway: {"<device name>": <telemetry>, ...}
 
 Telemetry answers 200 with what was accepted and every rejected reading with its code and
@@ -127,3 +128,21 @@ async def poll_attribute_updates(
     if update is None:
         return Response(status_code=408)
     return update
+
+
+@router.post("/{device_token}/claim")
+async def announce_claim(device_token: str, request: Request, uc: UseCasesDep) -> dict[str, Any]:
+    """ThingsBoard's device claiming, device side: ``{"secretKey": "...", "durationMs": n}``
+    (both optional); a person who knows the secret may claim the device until then."""
+    device = await device_for(uc, device_token)
+    raw = await request.body()
+    try:
+        await uc.claims.announce(device, json.loads(raw) if raw.strip() else {})
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Problem(
+            400,
+            "claim.malformed",
+            'A claim is {"secretKey": "<at most 128 characters>", "durationMs": <ms>}',
+            zh='认领声明须为 {"secretKey": "<至多 128 个字符>", "durationMs": <毫秒>}',
+        ) from exc
+    return {}

@@ -7,8 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from device_ingestion.api.deps import DeviceAdmin, DeviceReader, UseCasesDep
+from device_ingestion.api.deps import Claimant, DeviceAdmin, DeviceReader, UseCasesDep
 from device_ingestion.api.schemas import (
+    DeviceClaim,
+    DeviceClaimed,
     DeviceCreate,
     DeviceRead,
     DeviceTypeRead,
@@ -84,6 +86,15 @@ async def list_devices(
     rows, total = await uc.devices.list(who, filters, q, paging)
     items = [DeviceRead.model_validate(r, from_attributes=True) for r in rows]
     return Page[DeviceRead].of(items, total, paging)
+
+
+@router.post("/device-claims", response_model=DeviceClaimed)
+async def claim_device(body: DeviceClaim, who: Claimant, uc: UseCasesDep) -> DeviceClaimed:
+    """A resident claims a device for their household with the secret the device announced
+    (staff: for a household they serve, named in ``household_id``). 404
+    ``device.claim_failed`` when no device of that name waits with that secret."""
+    row = await uc.claims.claim(who, body.device_name, body.secret_key, body.household_id)
+    return DeviceClaimed.model_validate(row, from_attributes=True)
 
 
 @router.get("/devices/{device_id}", response_model=DeviceRead)

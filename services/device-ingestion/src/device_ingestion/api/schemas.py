@@ -129,3 +129,26 @@ class EnergyStats(BaseModel):
     total: float
     timezone: str = Field(default="Asia/Shanghai", description="The zone of the bucket starts")
     buckets: list[Bucket]
+
+
+class DeviceClaim(BaseModel):
+    """A person claims a device with the secret it announced (ThingsBoard's claiming)."""
+
+    model_config = ConfigDict(extra="forbid")
+    device_name: str = Field(min_length=1, max_length=128)
+    secret_key: str = Field(max_length=128)
+    household_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="the household the device joins; default the caller's only household",
+    )
+
+
+class DeviceClaimed(BaseModel):
+    id: uuid.UUID
+    name: str
+    label: str | None
+    device_type: str
+    community_id: str
+    household_id: str | None

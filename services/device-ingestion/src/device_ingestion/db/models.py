@@ -65,10 +65,19 @@ devices = Table(
     # gates and door controllers: the door or gate id passages name (identity's door id);
     # unset = the device's own id
     Column("door_id", String(64), nullable=True),
+    # claiming: the SHA-256 of the secret the device announced, and until when it holds
+    Column("claim_secret_hash", String(64), nullable=True),
+    Column("claim_expires_at", DateTime(timezone=True), nullable=True),
     _now(),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint("community_id", "name", name="uq_devices_community_name"),
     Index("ix_devices_status_activity", "status", "last_activity_at"),
+    Index(
+        "ix_devices_claim",
+        "name",
+        "claim_secret_hash",
+        postgresql_where=text("claim_secret_hash IS NOT NULL"),
+    ),
 )
 
 provision_profiles = Table(

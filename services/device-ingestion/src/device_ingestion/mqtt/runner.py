@@ -13,6 +13,7 @@ from device_ingestion.config import Settings
 from device_ingestion.ingest.directory import DeviceDirectory
 from device_ingestion.mqtt.bridge import MqttBridge
 from device_ingestion.mqtt.transport import DeviceTransport
+from device_ingestion.usecases.claims import Claims
 from device_ingestion.usecases.ingest import Ingest
 
 log = logging.getLogger(__name__)
@@ -26,12 +27,14 @@ class Mqtt:
         ingest: Ingest,
         commands: CommandService,
         attribute_updates: AttributeUpdates,
+        claims: Claims,
     ) -> None:
         self.settings = settings
         self.directory = directory
         self.ingest = ingest
         self.commands = commands
         self.attribute_updates = attribute_updates
+        self.claims = claims
         self.transport: DeviceTransport | None = None  # the device transport, once started
         self.bridge: MqttBridge | None = None  # the external broker's client, once started
 
@@ -59,6 +62,7 @@ class Mqtt:
                 directory=self.directory,
                 ingest=self.ingest,
                 on_rpc_response=self.commands.complete,
+                claims=self.claims,
                 ack_invalid=s.mqtt_ack_invalid,
             )
             await self.transport.start()

@@ -13,6 +13,8 @@ access token (the CONNECT's username), and maps each device topic to what the se
 - ``v1/devices/me/attributes/request/{id}``: answered on
   ``v1/devices/me/attributes/response/{id}`` with the client and shared attributes asked
   for (``{"clientKeys": "a,b", "sharedKeys": "c"}``);
+- ``v1/devices/me/claim``: the device may be claimed with its secret for a while
+  (:mod:`device_ingestion.usecases.claims`);
 - shared attributes changed by staff are pushed on ``v1/devices/me/attributes`` to the
   device's connections subscribed there (:mod:`device_ingestion.attribute_updates`);
 - subscriptions are remembered and server-side RPC requests are delivered to the device's
@@ -39,6 +41,7 @@ from device_ingestion.domain.client_rpc import answer, parse_call
 from device_ingestion.ingest.directory import DeviceDirectory, DeviceRef
 from device_ingestion.mqtt.handling import INGESTED, Verdict, handle_device_message
 from device_ingestion.mqtt.session import DeviceSession
+from device_ingestion.usecases.claims import Claims
 from device_ingestion.usecases.ingest import Ingest
 
 log = logging.getLogger(__name__)
@@ -46,6 +49,7 @@ log = logging.getLogger(__name__)
 RPC_REQUEST = "v1/devices/me/rpc/request/"
 RPC_RESPONSE = "v1/devices/me/rpc/response/"
 ATTRIBUTES = "v1/devices/me/attributes"
+CLAIM = "v1/devices/me/claim"
 ATTRIBUTES_REQUEST = "v1/devices/me/attributes/request/"
 ATTRIBUTES_RESPONSE = "v1/devices/me/attributes/response/"
 MAX_TOKEN = 128
@@ -63,12 +67,14 @@ class DeviceTransport:
         directory: DeviceDirectory,
         ingest: Ingest,
         on_rpc_response: RpcResponder | None = None,
+        claims: Claims | None = None,
         ack_invalid: bool = False,
     ) -> None:
         self.host, self._port = host, port
         self.directory = directory
         self.ingest = ingest
         self.on_rpc_response = on_rpc_response
+        self.claims = claims
         self.ack_invalid = ack_invalid
         self._server: asyncio.Server | None = None
         self._sessions: dict[uuid.UUID, set[DeviceSession]] = {}
@@ -164,10 +170,25 @@ class DeviceTransport:
             return Verdict.ACCEPTED, True
         if topic.startswith(RPC_REQUEST):
             return await self._client_rpc(session, device, topic, payload), True
+        if topic == CLAIM and self.claims is not None:
+            return await self._claim(device, payload), True
         if topic.startswith(ATTRIBUTES_REQUEST):
             return await self._attributes_request(session, device, topic, payload), True
         log.info("mqtt: %s published on %s, not a device API topic", device.id, topic)
         return Verdict.ACCEPTED, False
+
+    async def _claim(self, device: DeviceRef, payload: bytes) -> Verdict:
+        assert self.claims is not None
+        try:
+            body = json.loads(payload) if payload.strip() else {}
+            await self.claims.announce(device, body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            log.info("mqtt: %s: malformed claim (%s)", device.id, exc)
+            return Verdict.INVALID
+        except (OSError, ConnectionError, TimeoutError, DBAPIError) as exc:
+            log.warning("mqtt: %s: claim not stored (%s)", device.id, exc)
+            return Verdict.UNAVAILABLE
+        return Verdict.ACCEPTED
 
     async def _client_rpc(
         self, session: DeviceSession, device: DeviceRef, topic: str, payload: bytes

@@ -11,6 +11,7 @@ from device_ingestion.config import Settings
 from device_ingestion.domain.buckets import Bucketer
 from device_ingestion.domain.catalogue import Catalogue
 from device_ingestion.ingest.directory import DeviceDirectory
+from device_ingestion.usecases.claims import Claims
 from device_ingestion.usecases.command_requests import CommandRequests
 from device_ingestion.usecases.commands import Commands
 from device_ingestion.usecases.devices import Devices
@@ -29,6 +30,7 @@ class UseCases:
     directory: DeviceDirectory
     attribute_updates: AttributeUpdates
     devices: Devices
+    claims: Claims
     energy: Energy
     ingest: Ingest
     provisioning: Provisioning
