@@ -209,6 +209,7 @@ async def test_stream_needs_a_token_and_an_event_stream_client(harness: Harness)
     r = await harness.client.get("/api/v1/stream", headers=harness.bearer("u-x"))
     assert r.status_code == 406
     assert r.json()["code"] == "stream.accept_event_stream"
+    assert r.json()["detail"].startswith("这是服务器推送事件流")  # zh-CN first (issue 18)
 
 
 async def test_event_source_opens_the_stream_with_a_single_use_ticket(

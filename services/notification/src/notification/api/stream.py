@@ -253,6 +253,7 @@ async def stream(
             406,
             "stream.accept_event_stream",
             "This is a Server-Sent Events stream: send 'Accept: text/event-stream'",
+            zh="这是服务器推送事件流（SSE）：请求头请带 Accept: text/event-stream",
         )
     cursor = Cursor.parse(last_event_id)
     # every stream counts against its caller's cap, a ticket's too: the gateway cannot

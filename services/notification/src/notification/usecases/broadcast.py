@@ -44,7 +44,11 @@ class Endpoints:
                 )
             ).first()
             if row is None:
-                raise Conflict("broadcast.duplicate_device", "That device is already an endpoint")
+                raise Conflict(
+                    "broadcast.duplicate_device",
+                    "That device is already an endpoint",
+                    zh="该设备已是广播终端",
+                )
             await uow.audit(
                 who,
                 "broadcast_endpoint.create",
@@ -61,7 +65,7 @@ class Endpoints:
                 await uow.session.execute(select(broadcast_endpoint).where(e.id == endpoint_id))
             ).first()
             if row is None:
-                raise NotFound("broadcast.not_found", "No such endpoint")
+                raise NotFound("broadcast.not_found", "No such endpoint", zh="没有这个广播终端")
             ensure_in_scope(who.principal, community_id=row.community_id, roles=NOTIFICATION_ADMINS)
             await uow.session.execute(broadcast_endpoint.delete().where(e.id == endpoint_id))
             await uow.audit(

@@ -40,7 +40,9 @@ class AlarmFeed:
         """Recent alarm events of my places, newest first; 403 to anyone not staff."""
         scope = alarm_scope(principal, self.roles)
         if scope is None:
-            raise Forbidden("auth.forbidden", "The alarm feed is for staff roles")
+            raise Forbidden(
+                "auth.forbidden", "The alarm feed is for staff roles", zh="告警动态仅供工作人员查看"
+            )
         query = select(alarm_feed).where(scope)
         if alarm_id:
             query = query.where(a.alarm_id == alarm_id)

@@ -73,7 +73,9 @@ class Inbox:
             ).first()
             row = first or (await uow.session.execute(select(inbox_message).where(mine))).first()
             if row is None:
-                raise NotFound("inbox.not_found", "No such message in your inbox")
+                raise NotFound(
+                    "inbox.not_found", "No such message in your inbox", zh="您的消息中没有这一条"
+                )
             if first is not None:  # read for the first time: told once
                 await publish_read(uow, first)
             await uow.audit(who, "inbox.read", "inbox_message", str(message_id))

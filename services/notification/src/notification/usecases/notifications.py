@@ -41,7 +41,12 @@ def _in_scope(principal: Principal, community_id: str | None) -> None:
     if principal.is_platform_admin:
         return
     if community_id is None:
-        raise Problem(403, "auth.out_of_scope", "Only platform admins see platform-wide requests")
+        raise Problem(
+            403,
+            "auth.out_of_scope",
+            "Only platform admins see platform-wide requests",
+            zh="只有平台管理员可以查看全平台的通知请求",
+        )
     ensure_in_scope(principal, community_id=community_id, roles=NOTIFICATION_ADMINS)
 
 
@@ -71,7 +76,11 @@ class Notifications:
                 community_id=body.community_id,
             )
             if not await accept(uow, data, self.settings, requested_by=principal.subject):
-                raise Conflict("notification.duplicate_request", "This request_id was sent already")
+                raise Conflict(
+                    "notification.duplicate_request",
+                    "This request_id was sent already",
+                    zh="此 request_id 的通知已发送过",
+                )
             await uow.audit(
                 who,
                 "notification.request",
@@ -105,7 +114,9 @@ class Notifications:
                 await uow.session.execute(select(r.community_id).where(r.request_id == request_id))
             ).first()
             if head is None:
-                raise NotFound("notification.not_found", "No such notification request")
+                raise NotFound(
+                    "notification.not_found", "No such notification request", zh="没有这个通知请求"
+                )
             _in_scope(principal, head.community_id)
             return await _detail(uow, request_id)
 

@@ -70,7 +70,10 @@ async def _ensure_staff_of(uow: UnitOfWork, principal: Principal, user_id: str) 
     )
     if found is None:
         raise Problem(
-            403, "auth.out_of_scope", "You may set the contacts of your community's staff only"
+            403,
+            "auth.out_of_scope",
+            "You may set the contacts of your community's staff only",
+            zh="您只能设置本社区工作人员的联系方式",
         )
 
 

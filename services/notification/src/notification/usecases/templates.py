@@ -40,7 +40,11 @@ class Templates:
                 )
             ).first()
         if row is None:
-            raise NotFound("template.not_found", "No template of that code and locale")
+            raise NotFound(
+                "template.not_found",
+                "No template of that code and locale",
+                zh="没有该编码和语言的模板",
+            )
         return row
 
     async def put(self, who: Caller, code: str, locale: str, body: TemplateWrite) -> Any:
