@@ -5,9 +5,8 @@ a migrated database, through its own handler (no broker)."""
 
 from __future__ import annotations
 
-from commerce_helpers import make_settings
-
 from commerce.main import MIGRATIONS, build
+from commerce_helpers import make_settings
 from sc_core.bus.testing import feed_longest
 from sc_core.db.migrate import upgrade
 
