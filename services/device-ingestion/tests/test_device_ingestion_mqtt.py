@@ -531,3 +531,54 @@ async def test_claiming_over_http_and_its_refusals(harness: Harness, community: 
         headers=two,
     )
     assert taken.status_code == 409 and taken.json()["code"] == "device.already_claimed"
+
+
+# ---- provisioning over MQTT -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["3.1.1", "5"])
+async def test_a_fleet_device_provisions_itself_over_mqtt(
+    harness: Harness, community: str, version: str
+) -> None:
+    made = await harness.client.post(
+        "/api/v1/provision-profiles",
+        json={"name": "meters", "device_type": "water_meter", "community_id": community},
+        headers=harness.admin(community),
+    )
+    key, secret = made.json()["key"], made.json()["secret"]
+    provisioner = aiomqtt.Client(
+        "127.0.0.1",
+        port(harness),
+        username="provision",
+        identifier=f"prov-{version}",
+        protocol=VERSIONS[version],
+    )
+    answers = []
+    async with provisioner:
+        await provisioner.subscribe("/provision/response", qos=1)
+        messages = aiter(provisioner.messages)
+        for given in ("wrong-secret", secret):
+            request = {
+                "deviceName": f"wm-{version}",
+                "provisionDeviceKey": key,
+                "provisionDeviceSecret": given,
+            }
+            await provisioner.publish("/provision/request", json.dumps(request), qos=1)
+            message = await asyncio.wait_for(anext(messages), 30)
+            answers.append(json.loads(message.payload))
+    assert answers[0] == {"status": "NOT_FOUND", "errorMsg": "Unknown provisioning key or secret"}
+    assert answers[1]["status"] == "SUCCESS"
+    assert answers[1]["credentialsType"] == "ACCESS_TOKEN"
+    token = answers[1]["credentialsValue"]
+    # the new device connects with its token and reports
+    meter = aiomqtt.Client("127.0.0.1", port(harness), username=token, identifier=f"wm-{version}")
+    async with meter:
+        await meter.publish(
+            "v1/devices/me/telemetry", json.dumps({"totalWaterConsumption": 12.5}), qos=1
+        )
+    devices = await harness.sql(
+        "SELECT id FROM devices WHERE community_id = :c AND name = :n",
+        c=community,
+        n=f"wm-{version}",
+    )
+    assert await harness.wait_stored(1, str(devices[0].id)) == 1

@@ -136,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         usecases.commands,
         usecases.attribute_updates,
         usecases.claims,
+        usecases.provisioning,
     )
     maintain = maintenance(settings, runtime, usecases.storage)
 

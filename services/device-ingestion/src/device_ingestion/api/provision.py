@@ -46,10 +46,6 @@ async def list_profiles(who: DeviceReader, uc: UseCasesDep, paging: Paging) -> P
 
 @router.post("/provision")
 async def provision(body: ProvisionRequest, uc: UseCasesDep) -> dict[str, Any]:
-    """Register a device of a fleet; answers in ThingsBoard's shape (status in the body)."""
-    done = await uc.provisioning.provision(
-        body.deviceName, body.provisionDeviceKey, body.provisionDeviceSecret
-    )
-    if done.status != "SUCCESS":
-        return {"status": done.status, "errorMsg": done.error}
-    return {"status": "SUCCESS", "credentialsType": "ACCESS_TOKEN", "credentialsValue": done.token}
+    """Register a device of a fleet; answers in ThingsBoard's shape (status in the body).
+    MQTT devices do the same with username ``provision`` on ``/provision/request``."""
+    return await uc.provisioning.answer(body.model_dump())

@@ -15,6 +15,7 @@ from device_ingestion.mqtt.bridge import MqttBridge
 from device_ingestion.mqtt.transport import DeviceTransport
 from device_ingestion.usecases.claims import Claims
 from device_ingestion.usecases.ingest import Ingest
+from device_ingestion.usecases.provisioning import Provisioning
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ class Mqtt:
         commands: CommandService,
         attribute_updates: AttributeUpdates,
         claims: Claims,
+        provisioning: Provisioning,
     ) -> None:
         self.settings = settings
         self.directory = directory
@@ -35,6 +37,7 @@ class Mqtt:
         self.commands = commands
         self.attribute_updates = attribute_updates
         self.claims = claims
+        self.provisioning = provisioning
         self.transport: DeviceTransport | None = None  # the device transport, once started
         self.bridge: MqttBridge | None = None  # the external broker's client, once started
 
@@ -63,6 +66,7 @@ class Mqtt:
                 ingest=self.ingest,
                 on_rpc_response=self.commands.complete,
                 claims=self.claims,
+                provisioning=self.provisioning,
                 ack_invalid=s.mqtt_ack_invalid,
             )
             await self.transport.start()

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_S = 10.0
+PROVISION_USERNAME = "provision"
 #: telemetry messages of one connection handled at once (each waits for Kafka); more and
 #: the connection is not read until one is done (back-pressure, like MQTT 5's receive max)
 IN_FLIGHT = 64
@@ -59,6 +60,7 @@ class DeviceSession:
         self.reader, self.writer = reader, writer
         self.codec: Codec = V3Codec(4)
         self.device: DeviceRef | None = None
+        self.provisioning = False
         self.client_id = ""
         self.filters: dict[str, int] = {}
         self._next_id = 0
@@ -160,6 +162,10 @@ class DeviceSession:
             assigned = f"auto-{uuid.uuid4().hex}"
         self.client_id = connect.client_id or assigned or ""
         token = connect.username or ""
+        if token == PROVISION_USERNAME and self.transport.provisioning is not None:
+            self.provisioning = True  # a fleet device registering itself, no device yet
+            await self.send(codec.connack("accepted", client_id=assigned))
+            return
         device = await self.transport.authenticate(token)
         if device is None:
             log.info("mqtt: refused a connection with an unknown token")
@@ -217,7 +223,6 @@ class DeviceSession:
             self._slots.release()
 
     async def _publish(self, message: Publish) -> None:
-        assert self.device is not None  # set by _connect
         if self.writer.is_closing():
             return
         verdict, known = await self.transport.handle(self, message.topic, message.payload)

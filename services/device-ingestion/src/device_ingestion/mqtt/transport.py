@@ -15,6 +15,8 @@ access token (the CONNECT's username), and maps each device topic to what the se
   for (``{"clientKeys": "a,b", "sharedKeys": "c"}``);
 - ``v1/devices/me/claim``: the device may be claimed with its secret for a while
   (:mod:`device_ingestion.usecases.claims`);
+- username ``provision``: a fleet device registers itself on ``/provision/request`` and
+  gets its token on ``/provision/response`` (ThingsBoard's MQTT provisioning);
 - shared attributes changed by staff are pushed on ``v1/devices/me/attributes`` to the
   device's connections subscribed there (:mod:`device_ingestion.attribute_updates`);
 - subscriptions are remembered and server-side RPC requests are delivered to the device's
@@ -43,6 +45,7 @@ from device_ingestion.mqtt.handling import INGESTED, Verdict, handle_device_mess
 from device_ingestion.mqtt.session import DeviceSession
 from device_ingestion.usecases.claims import Claims
 from device_ingestion.usecases.ingest import Ingest
+from device_ingestion.usecases.provisioning import Provisioning
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +53,8 @@ RPC_REQUEST = "v1/devices/me/rpc/request/"
 RPC_RESPONSE = "v1/devices/me/rpc/response/"
 ATTRIBUTES = "v1/devices/me/attributes"
 CLAIM = "v1/devices/me/claim"
+PROVISION_REQUEST = "/provision/request"
+PROVISION_RESPONSE = "/provision/response"
 ATTRIBUTES_REQUEST = "v1/devices/me/attributes/request/"
 ATTRIBUTES_RESPONSE = "v1/devices/me/attributes/response/"
 MAX_TOKEN = 128
@@ -68,6 +73,7 @@ class DeviceTransport:
         ingest: Ingest,
         on_rpc_response: RpcResponder | None = None,
         claims: Claims | None = None,
+        provisioning: Provisioning | None = None,
         ack_invalid: bool = False,
     ) -> None:
         self.host, self._port = host, port
@@ -75,6 +81,7 @@ class DeviceTransport:
         self.ingest = ingest
         self.on_rpc_response = on_rpc_response
         self.claims = claims
+        self.provisioning = provisioning
         self.ack_invalid = ack_invalid
         self._server: asyncio.Server | None = None
         self._sessions: dict[uuid.UUID, set[DeviceSession]] = {}
@@ -149,6 +156,8 @@ class DeviceTransport:
         self, session: DeviceSession, topic: str, payload: bytes
     ) -> tuple[Verdict, bool]:
         """What a device's message does: (verdict, whether the topic is the device API's)."""
+        if session.provisioning:
+            return await self._provision(session, topic, payload)
         device = session.device
         assert device is not None
         if topic in INGESTED:
@@ -176,6 +185,25 @@ class DeviceTransport:
             return await self._attributes_request(session, device, topic, payload), True
         log.info("mqtt: %s published on %s, not a device API topic", device.id, topic)
         return Verdict.ACCEPTED, False
+
+    async def _provision(
+        self, session: DeviceSession, topic: str, payload: bytes
+    ) -> tuple[Verdict, bool]:
+        """A provisioning session (username ``provision``) may only ask to be registered."""
+        if topic != PROVISION_REQUEST or self.provisioning is None:
+            log.info("mqtt: a provisioning session published on %s; closing", topic)
+            return Verdict.INVALID, False
+        try:
+            body = json.loads(payload)
+        except (ValueError, UnicodeDecodeError):
+            body = None
+        try:
+            answer = await self.provisioning.answer(body)
+        except (OSError, ConnectionError, TimeoutError, DBAPIError) as exc:
+            log.warning("mqtt: provisioning not done (%s)", exc)
+            return Verdict.UNAVAILABLE, True
+        await session.reply(PROVISION_RESPONSE, json.dumps(answer).encode())
+        return Verdict.ACCEPTED, True
 
     async def _claim(self, device: DeviceRef, payload: bytes) -> Verdict:
         assert self.claims is not None

@@ -114,3 +114,26 @@ class Provisioning:
             )
             await uow.commit()
         return Provisioned("SUCCESS", token=token)
+
+    async def answer(self, body: Any) -> dict[str, Any]:
+        """ThingsBoard's provisioning answer to a request body (HTTP and MQTT alike):
+        ``{"status": "SUCCESS", "credentialsType": "ACCESS_TOKEN", "credentialsValue"}``,
+        else ``{"status": "NOT_FOUND" | "FAILURE", "errorMsg"}``."""
+        fields = ("deviceName", "provisionDeviceKey", "provisionDeviceSecret")
+        limits = (128, 64, 128)
+        if not isinstance(body, dict) or not all(
+            isinstance(body.get(f), str) and 0 < len(body[f]) <= n
+            for f, n in zip(fields, limits, strict=True)
+        ):
+            return {
+                "status": "FAILURE",
+                "errorMsg": "deviceName, provisionDeviceKey and provisionDeviceSecret are needed",
+            }
+        done = await self.provision(*(body[f] for f in fields))
+        if done.status != "SUCCESS":
+            return {"status": done.status, "errorMsg": done.error}
+        return {
+            "status": "SUCCESS",
+            "credentialsType": "ACCESS_TOKEN",
+            "credentialsValue": done.token,
+        }
