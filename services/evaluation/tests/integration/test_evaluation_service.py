@@ -478,6 +478,8 @@ async def test_survey_answers_and_the_index_they_make(harness: Harness) -> None:
     )
     assert r.status_code == 200, r.text
     assert [(x["community_id"], x["rank"]) for x in r.json()["items"]] == [(SV, 1)]
+    # the officer reads the community's name (identity's), not only its id
+    assert [x["community_name"] for x in r.json()["items"]] == ["安宁里社区"]
     r = await h.client.post(
         f"{INDICES}/compute", json={"community_id": SV, "period": "2026-Q4"}, headers=manager
     )

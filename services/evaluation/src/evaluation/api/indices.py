@@ -81,6 +81,11 @@ class Explanation(BaseModel):
 
 class StandingRead(BaseModel):
     community_id: str
+    community_name: str | None = Field(
+        default=None,
+        description="The community as people say it, in the reader's language (幸福里社区); "
+        "null while identity has not named it.",
+    )
     value: float
     rank: int
     versus_mean: float
@@ -202,10 +207,12 @@ async def compare_communities(
 ) -> Page[StandingRead]:
     """Every community the caller may see, ranked on one index and month (figures with
     under half their weight measured are left out)."""
-    standings = await usecases.indices.standings(principal, locale, index, period)
+    standings, names = await usecases.indices.standings(principal, locale, index, period)
     window = standings[paging.offset : paging.offset + paging.limit]
     return Page[StandingRead].of(
-        [StandingRead(**s.__dict__) for s in window], len(standings), paging
+        [StandingRead(**s.__dict__, community_name=names[s.community_id]) for s in window],
+        len(standings),
+        paging,
     )
 
 

@@ -12,6 +12,7 @@ from evaluation import figures
 from evaluation.db.models import IndexFigureRow
 from evaluation.domain.indices import IndexFigure, Standing, compare
 from evaluation.domain.periods import Granularity, Period
+from evaluation.usecases import places
 from evaluation.usecases.access import (
     MANAGER_ROLES,
     VIEWER_ROLES,
@@ -100,8 +101,9 @@ class Indices:
 
     async def standings(
         self, principal: Principal, locale: str, index: str, period: str
-    ) -> list[Standing]:
-        """Every community the caller may see, ranked on one index and month."""
+    ) -> tuple[list[Standing], dict[str, str | None]]:
+        """Every community the caller may see, ranked on one index and month, and each
+        community's name as people say it in ``locale`` (the place directory's)."""
         p = month(period, locale)
         query = select(IndexFigureRow).where(
             IndexFigureRow.index == index,
@@ -111,7 +113,12 @@ class Indices:
         )
         async with self.db.uow(read_only=True) as uow:
             rows = await uow.session.scalars(query)
-            return compare([figures.figure_of(r) for r in rows])
+            standings = compare([figures.figure_of(r) for r in rows])
+            names = {
+                s.community_id: await places.community_name(uow, s.community_id, locale)
+                for s in standings
+            }
+        return standings, names
 
     async def _figure(
         self, uow: UnitOfWork, community_id: str, index: str, period: Period

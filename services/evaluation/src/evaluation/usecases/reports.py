@@ -10,16 +10,16 @@ from typing import Any
 from sqlalchemy import select
 
 from evaluation import figures, kpi_queries
-from evaluation.db.models import DIRECTORY, IndexFigureRow, KpiFact, ResponseRow, SurveyRow
+from evaluation.db.models import IndexFigureRow, KpiFact, ResponseRow, SurveyRow
 from evaluation.domain.periods import Granularity, Period
 from evaluation.domain.report import MonthlyReport, build_monthly_report
 from evaluation.domain.surveys import QuestionKind, Survey
 from evaluation.domain.themes import summarise
+from evaluation.usecases import places
 from evaluation.usecases.access import ensure_viewer, period_or_problem, problem
 from sc_core.auth.principal import Principal
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
-from sc_core.places import say
 
 
 class Reports:
@@ -48,15 +48,10 @@ class Reports:
                 locale,
             )
         async with self.db.uow(read_only=True) as uow:
-            name = community_name or await _community_name(uow, community_id, locale)
+            name = community_name or await places.community_name(uow, community_id, locale)
+            if name is None:
+                name = "The community" if locale == "en" else "本社区"
             return p, await build(uow, community_id, name, p, self.version)
-
-
-async def _community_name(uow: UnitOfWork, community_id: str, locale: str) -> str:
-    found = await DIRECTORY.name_of(uow, community_id=community_id)
-    if found is None:
-        return "The community" if locale == "en" else "本社区"
-    return say(found, locale)
 
 
 async def _comments(uow: UnitOfWork, community_id: str, period: Period) -> list[str]:
