@@ -51,3 +51,12 @@ def flag_notice(shop_name: str, address: str) -> tuple[str, str]:
         "商铺住人风险提示",
         f"商铺“{shop_name}”（{address}）登记的房屋有住户居住，可能存在住人现象，请安排核查。",
     )
+
+
+def flag_notice_en(shop_name: str, address: str) -> tuple[str, str]:
+    """The same notice in English (the shop's name and address as registered)."""
+    return (
+        "A shop may have people living in it",
+        f"The flat the shop {shop_name} ({address}) is registered at has a household living "
+        "in it; please arrange a check.",
+    )

@@ -274,6 +274,7 @@ class Shops:
         if flag is None:
             return
         title, body = rules.flag_notice(shop.name, m.address)
+        title_en, body_en = rules.flag_notice_en(shop.name, m.address)
         digest = hashlib.sha256(f"{shop.id}:{flag}:{now.isoformat()}".encode()).hexdigest()[:32]
         await uow.publish(
             NotificationRequestedV1(
@@ -288,7 +289,12 @@ class Shops:
                     ]
                 ),
                 template="generic.message",
-                variables={"title": title, "body": body},
+                variables={
+                    "title": title,
+                    "body": body,
+                    "title_en": title_en,
+                    "body_en": body_en,
+                },
                 severity=NotificationSeverity.WARNING,
                 channels=[NotificationChannel.INAPP],
                 source_service="commerce",
