@@ -81,6 +81,11 @@ async def test_a_new_resident_signs_up_and_the_owner_lets_her_in(kit: IdentityKi
     assert any(
         "有居民申请以家庭成员身份登记到 幸福里社区（演示） 1号楼1单元101室" in n[0] for n in notices
     )
+    assert any(  # English beside, for an English reader (issue 18)
+        "A resident asks to be registered at 幸福里社区（演示） 1号楼1单元101室 as a family member"
+        in n[0]
+        for n in notices
+    )
 
     # who sees it: the owner of the flat and the property, not a volunteer
     for role in ("resident", "property_staff"):

@@ -29,6 +29,7 @@ DECIDERS = ("property_staff", "property_manager", "community_admin")
 # the household role each relation's member holds
 ROLE_OF = {"owner": "resident", "family": "family", "tenant": "tenant"}
 RELATION_ZH = {"owner": "业主", "family": "家庭成员", "tenant": "租户"}
+RELATION_EN = {"owner": "the owner", "family": "a family member", "tenant": "a tenant"}
 STATUS_ZH = {"pending": "待审核", "approved": "已通过", "rejected": "未通过"}
 SOURCE = "identity"
 
@@ -149,19 +150,34 @@ async def notify_deciders(uow: UnitOfWork, request: JoinRequest, place: str) -> 
             "新的入户申请",
             f"有居民申请以{RELATION_ZH[request.relation]}身份登记到 {place}，请审核",
             community,
+            english=(
+                "New request to join a household",
+                f"A resident asks to be registered at {place} as "
+                f"{RELATION_EN[request.relation]}; please review it.",
+            ),
         ),
         key=f"identity-join-{request.id}-asked",
     )
 
 
 def notice(
-    request_id: str, recipients: Recipients, title: str, body: str, community_id: str
+    request_id: str,
+    recipients: Recipients,
+    title: str,
+    body: str,
+    community_id: str,
+    *,
+    english: tuple[str, str] | None = None,
 ) -> NotificationRequestedV1:
+    """A generic message, zh-CN first; ``english`` (title, body) for English readers."""
+    variables = {"title": title, "body": body}
+    if english is not None:
+        variables |= {"title_en": english[0], "body_en": english[1]}
     return NotificationRequestedV1(
         request_id=request_id,
         recipients=recipients,
         template="generic.message",
-        variables={"title": title, "body": body},
+        variables=variables,
         severity=NotificationSeverity.INFO,
         channels=[NotificationChannel.INAPP],
         source_service=SOURCE,

@@ -179,6 +179,12 @@ class Signups:
                 "入户申请结果",
                 f"您以{read.relation_label}身份登记到 {read.place} 的申请{verdict}",
                 str(request.community_id),
+                english=(
+                    "Your request to join a household",
+                    f"Your request to be registered at {read.place} as "
+                    f"{joining.RELATION_EN.get(request.relation, request.relation)} "
+                    + ("was approved." if status == "approved" else f"was not approved: {reason}"),
+                ),
             ),
             key=f"identity-join-{request.id}-{status}",
         )
