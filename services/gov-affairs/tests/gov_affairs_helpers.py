@@ -8,13 +8,16 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
+from sqlalchemy import func, select
 
 from gov_affairs.config import Settings
+from gov_affairs.db.votes import AssemblyOwnerRow, AssemblyRoomRow
 from gov_affairs.main import create_app
 from gov_affairs.usecases import UseCases
 from sc_contracts.events import (
@@ -23,7 +26,10 @@ from sc_contracts.events import (
     CertificateIssuedV1,
     EventData,
     HouseholdChangedV1,
+    HouseholdRelation,
     NotificationRequestedV1,
+    PersonRegisteredV1,
+    Placement,
     VoteClosedV1,
 )
 from sc_core.auth import Grant
@@ -142,3 +148,57 @@ async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterato
         AsyncClient(transport=transport, base_url="http://gov-affairs") as client,
     ):
         yield Harness(app, client, issuer, settings)
+
+
+# the room register (owners and exclusive areas) as identity publishes it ----------------
+async def register(h: Harness, community: str, rooms: dict[str, float | None]) -> dict[str, str]:
+    """Identity registers one owner per room; returns room number -> household id."""
+    households = {}
+    for number, area in rooms.items():
+        household, person = f"h-{uuid.uuid4().hex[:8]}", f"p-{uuid.uuid4().hex[:8]}"
+        households[number] = household
+        place = Placement(
+            community_id=community,
+            building_id=f"{community}-b1",
+            unit_id=f"{community}-u1",
+            room_id=f"{community}-r{number}",
+            community_name="幸福里社区",
+            building_name="1号楼",
+            unit_name="1单元",
+            room_number=number,
+            room_area_m2=area,
+        )
+        await h.send(
+            PersonRegisteredV1(
+                aggregate_id=person,
+                person_id=person,
+                household_id=household,
+                relation=HouseholdRelation.OWNER,
+                placement=place,
+                registered_by="grid-1",
+                registered_at=datetime.now(UTC),
+            ),
+            key=person,
+        )
+    db = h.usecases.assembly.db
+
+    async def known() -> bool:
+        async with db.uow(read_only=True) as uow:
+            owners = await uow.session.scalar(
+                select(func.count())
+                .select_from(AssemblyOwnerRow)
+                .join(AssemblyRoomRow, AssemblyRoomRow.room_id == AssemblyOwnerRow.room_id)
+                .where(AssemblyOwnerRow.community_id == community)
+            )
+            places = h.usecases.assembly.places
+            homes = [await places.household(uow, x) for x in households.values()]
+        return owners == len(rooms) and all(homes)
+
+    await eventually(known, timeout=120, what="the room register from identity's events")
+    return households
+
+
+def owner(h: Harness, household: str, role: str = "resident") -> dict[str, str]:
+    """The household's owner (``resident``), or another member's account (family, tenant)."""
+    sub = f"acc-{household}" if role == "resident" else f"acc-{role}-{household}"
+    return h.issuer.bearer(sub, grants=[Grant(role, "household", household)])

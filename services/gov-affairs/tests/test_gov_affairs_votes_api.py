@@ -12,12 +12,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
-
-from gov_affairs.db.votes import AssemblyOwnerRow, AssemblyRoomRow
-from gov_affairs_helpers import Harness, eventually
-from sc_contracts.events import HouseholdRelation, PersonRegisteredV1, Placement, VoteClosedV1
-from sc_core.auth import Grant
+from gov_affairs_helpers import Harness, owner, register
+from sc_contracts.events import VoteClosedV1
 
 # room -> exclusive area: three large flats and six small ones (900 m², 9 owners)
 ROOMS = {
@@ -31,57 +27,6 @@ ROOMS = {
     "501": 50.0,
     "502": 50.0,
 }
-
-
-async def register(h: Harness, community: str, rooms: dict[str, float | None]) -> dict[str, str]:
-    """Identity registers one owner per room; returns room number -> household id."""
-    households = {}
-    for number, area in rooms.items():
-        household, person = f"h-{uuid.uuid4().hex[:8]}", f"p-{uuid.uuid4().hex[:8]}"
-        households[number] = household
-        place = Placement(
-            community_id=community,
-            building_id=f"{community}-b1",
-            unit_id=f"{community}-u1",
-            room_id=f"{community}-r{number}",
-            community_name="幸福里社区",
-            building_name="1号楼",
-            unit_name="1单元",
-            room_number=number,
-            room_area_m2=area,
-        )
-        await h.send(
-            PersonRegisteredV1(
-                aggregate_id=person,
-                person_id=person,
-                household_id=household,
-                relation=HouseholdRelation.OWNER,
-                placement=place,
-                registered_by="grid-1",
-                registered_at=datetime.now(UTC),
-            ),
-            key=person,
-        )
-    db = h.usecases.assembly.db
-
-    async def known() -> bool:
-        async with db.uow(read_only=True) as uow:
-            owners = await uow.session.scalar(
-                select(func.count())
-                .select_from(AssemblyOwnerRow)
-                .join(AssemblyRoomRow, AssemblyRoomRow.room_id == AssemblyOwnerRow.room_id)
-                .where(AssemblyOwnerRow.community_id == community)
-            )
-            places = h.usecases.assembly.places
-            homes = [await places.household(uow, x) for x in households.values()]
-        return owners == len(rooms) and all(homes)
-
-    await eventually(known, timeout=120, what="the room register from identity's events")
-    return households
-
-
-def owner(h: Harness, household: str, role: str = "resident") -> dict[str, str]:
-    return h.issuer.bearer(f"acc-{household}", grants=[Grant(role, "household", household)])
 
 
 def check(body: dict[str, Any], key: str) -> dict[str, Any]:

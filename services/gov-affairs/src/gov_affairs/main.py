@@ -8,10 +8,19 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from gov_affairs import consumers
-from gov_affairs.api import applications, approvals, certificates, files, items, votes, welfare
+from gov_affairs.api import (
+    applications,
+    approvals,
+    certificates,
+    files,
+    items,
+    polls,
+    votes,
+    welfare,
+)
 from gov_affairs.config import Settings
 from gov_affairs.db.models import PLACES, metadata
-from gov_affairs.usecases import Assembly, Certificates, Files, Hall, UseCases, Welfare
+from gov_affairs.usecases import Assembly, Certificates, Files, Hall, Polls, UseCases, Welfare
 from sc_core.places import Places
 from sc_core.service import Runtime, create_service_app
 
@@ -24,6 +33,7 @@ ROUTERS = [
     certificates.router,
     welfare.router,
     votes.router,
+    polls.router,
 ]
 
 
@@ -38,6 +48,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         files=Files(runtime.db, settings.material_max_bytes),
         welfare=register,
         assembly=Assembly(runtime.db, places),
+        polls=Polls(runtime.db, places),
     )
     consumers.register(runtime, places)
 
@@ -48,6 +59,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
 
     async def close_votes() -> None:
         await usecases.assembly.close_due()
+        await usecases.polls.close_due()
 
     runtime.every(settings.vote_sweep_interval_s, "vote-closer", close_votes)
     return runtime, usecases

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from gov_affairs.usecases import Assembly, Certificates, Files, Hall, UseCases, Welfare
+from gov_affairs.usecases import Assembly, Certificates, Files, Hall, Polls, UseCases, Welfare
 
 
 def usecases(request: Request) -> UseCases:
@@ -34,7 +34,12 @@ def _assembly(request: Request) -> Assembly:
     return usecases(request).assembly
 
 
+def _polls(request: Request) -> Polls:
+    return usecases(request).polls
+
+
 AssemblyDep = Annotated[Assembly, Depends(_assembly)]
+PollsDep = Annotated[Polls, Depends(_polls)]
 WelfareDep = Annotated[Welfare, Depends(_welfare)]
 HallDep = Annotated[Hall, Depends(_hall)]
 CertificatesDep = Annotated[Certificates, Depends(_certificates)]

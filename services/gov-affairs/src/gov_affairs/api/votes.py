@@ -196,7 +196,7 @@ async def list_votes(
     paging: Paging,
     community_id: str = Query(min_length=1, max_length=64),
 ) -> Page[VoteRead]:
-    rows, total = await votes.list(who, community_id, paging.limit, paging.offset)
+    rows, total = await votes.page(who, community_id, paging.limit, paging.offset)
     return Page.of([vote_read(r) for r in rows], total, paging)
 
 

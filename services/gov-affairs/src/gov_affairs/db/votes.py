@@ -85,3 +85,47 @@ class BallotRow(Base):
     entered_by: Mapped[str] = mapped_column(Account)
     paper_serial: Mapped[str | None] = mapped_column(String(40))
     cast_at: Mapped[datetime]
+
+
+class PollRow(Base):
+    """A poll (民意征集投票): single or multiple choice, one vote per eligible person."""
+
+    __tablename__ = "polls"
+    __table_args__ = (Index("ix_polls_community_opens", "community_id", "opens_at"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[str] = mapped_column(Place)
+    question: Mapped[str] = mapped_column(String(300))
+    question_en: Mapped[str] = mapped_column(String(300))
+    options: Mapped[list[dict[str, str]]] = mapped_column(JSONB)  # [{zh, en}]
+    multiple: Mapped[bool] = mapped_column(Boolean)
+    max_choices: Mapped[int | None] = mapped_column(Integer)
+    opens_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))  # open | closed
+    head: Mapped[str | None] = mapped_column(String(64))  # the chain's head, at closing
+    created_by: Mapped[str] = mapped_column(Account)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PollVoterRow(Base):
+    """Who has voted in a poll, kept apart from the ballots (which carry no voter)."""
+
+    __tablename__ = "poll_voters"
+    poll_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True
+    )
+    voter: Mapped[str] = mapped_column(Account, primary_key=True)
+
+
+class PollBallotRow(Base):
+    """One ballot in the poll's hash chain: its receipt and choices, never its voter."""
+
+    __tablename__ = "poll_ballots"
+    poll_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    receipt: Mapped[str] = mapped_column(String(32))
+    choices: Mapped[list[int]] = mapped_column(JSONB)
+    prev: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

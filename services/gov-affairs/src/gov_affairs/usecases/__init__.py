@@ -9,6 +9,7 @@ from gov_affairs.usecases.assembly import Assembly
 from gov_affairs.usecases.certificates import Certificates
 from gov_affairs.usecases.files import Files
 from gov_affairs.usecases.hall import Hall
+from gov_affairs.usecases.polls import Polls
 from gov_affairs.usecases.welfare import Welfare
 
 
@@ -19,6 +20,7 @@ class UseCases:
     files: Files
     welfare: Welfare
     assembly: Assembly
+    polls: Polls
 
 
-__all__ = ["Assembly", "Certificates", "Files", "Hall", "UseCases", "Welfare"]
+__all__ = ["Assembly", "Certificates", "Files", "Hall", "Polls", "UseCases", "Welfare"]

@@ -327,7 +327,7 @@ class Assembly:
         mine = next((b for b in ballots if b.unit_id in mine_units), None)
         return Counted(row, electorate, tally, mine)
 
-    async def list(
+    async def page(
         self, who: Caller, community_id: str, limit: int, offset: int
     ) -> tuple[list[VoteRow], int]:
         async with self.db.uow(read_only=True) as uow:
