@@ -60,6 +60,7 @@ class Case:
     params: dict[str, str] = field(default_factory=dict)
     special: dict[str | None, int] = field(default_factory=dict)  # role -> status (not authz)
     consumes: bool = True  # a success uses the set-up object up
+    content: bytes | None = None  # a body that is not JSON (a CSV file)
 
 
 def in_days(days: int) -> str:
@@ -161,6 +162,12 @@ def cases(f: Fixtures) -> list[Case]:
             json={"units": ["1"], "rooms_per_floor": 1},
         ),
         Case("GET", f"/api/v1/buildings/{b1}/rooms.csv", PLACE_READERS),
+        Case(  # the first writer adds the room, the others find it unchanged
+            "POST",
+            f"/api/v1/buildings/{b1}/rooms.csv",
+            PLACE_WRITERS,
+            content="单元,楼层,房号\n2,6,609\n".encode(),
+        ),
         Case("GET", "/api/v1/units", PLACE_READERS),
         Case("POST", "/api/v1/units", PLACE_WRITERS, ok=201, setup=f.unit_body),
         Case("GET", f"/api/v1/units/{u11}", PLACE_READERS | HOME_A),
@@ -271,6 +278,11 @@ async def run_case(
     f: Fixtures, case: Case, headers: dict[str, str], prepared: dict[str, Any]
 ) -> Response:
     path = case.path.format(**prepared.get("path", {}))
+    if case.content is not None:
+        headers = {**headers, "Content-Type": "text/csv"}
+        return await f.kit.client.request(
+            case.method, path, headers=headers, params=case.params, content=case.content
+        )
     return await f.kit.client.request(
         case.method,
         path,

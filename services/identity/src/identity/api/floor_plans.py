@@ -2,7 +2,8 @@
 floors × rooms per floor, room codes by a numbering rule (``{floor}{n:02d}``: 101, 102 ...
 1201). Everything or nothing: a code already taken, a floor the building does not have or a
 rule that makes a bad or repeated code refuses the whole plan. And the building's house
-register (实有房屋) as CSV, the form property offices keep: headers and values in words."""
+register (实有房屋) as CSV, the form property offices keep: headers and values in words, and
+imported back from that form (ADR 0031)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,20 @@ import csv
 import io
 import string
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from identity.api.buildings import Readers, Writers, _audit
 from identity.db.register import Building, Community, Room, Unit
 from identity.register import repo
+from identity.register.room_csv import CSV_COLUMNS, RENTAL_WORDS, USAGE_WORDS
 from identity.register.schemas import Code, RoomUsage, UnitRead
+from identity.usecases.room_import import RoomImport, RoomImportResult
 from sc_core.api import AuditorDep, UnitOfWorkDep
+from sc_core.auth import CurrentCaller
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Conflict, Problem
 
@@ -199,16 +204,6 @@ def _bad_plan(field: str, detail: str, zh: str) -> Problem:
     )
 
 
-CSV_COLUMNS = ("楼栋", "单元", "楼层", "房号", "标准编码", "建筑面积（㎡）", "用途", "出租状态")
-USAGE_WORDS = {"residential": "住宅", "commercial": "商业", "office": "办公", "other": "其他"}
-RENTAL_WORDS = {
-    "vacant": "空置",
-    "owner_occupied": "自住",
-    "rented": "出租",
-    "group_rental": "群租",
-}
-
-
 @router.get(
     "/api/v1/buildings/{building_id}/rooms.csv",
     summary="A building's house register (实有房屋) as CSV",
@@ -248,3 +243,32 @@ async def export_rooms(building_id: uuid.UUID, scope: Readers, uow: UnitOfWorkDe
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="rooms-{building.code}.csv"'},
     )
+
+
+def get_room_import(request: Request) -> RoomImport:
+    return RoomImport(request.app.state.runtime.db)
+
+
+@router.post(
+    "/api/v1/buildings/{building_id}/rooms.csv",
+    summary="Import a building's house register (实有房屋) from CSV, all or nothing",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+            "description": "The export's columns (楼栋, 单元, 楼层, 房号, 建筑面积（㎡）, 用途, "
+            "出租状态; 单元, 楼层 and 房号 required), UTF-8 or GB 18030",
+        }
+    },
+)
+async def import_rooms(
+    building_id: uuid.UUID,
+    scope: Writers,
+    who: CurrentCaller,
+    rooms: Annotated[RoomImport, Depends(get_room_import)],
+    request: Request,
+) -> RoomImportResult:
+    """Rooms the building lacks are added (and units the file names), rooms the file says
+    differently are changed, the rest stay; the same file twice changes nothing. One bad
+    row refuses the file: 422 ``rooms_csv.invalid`` with every problem's line and column."""
+    return await rooms.run(who, scope, building_id, await request.body())
