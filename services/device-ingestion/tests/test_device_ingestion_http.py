@@ -94,6 +94,27 @@ async def test_bad_readings_are_rejected_one_by_one_and_good_ones_kept(
     assert 'telemetry_readings_total{outcome="reading.out_of_range",transport="http"}' in metrics
 
 
+async def test_numbers_sent_as_strings_are_taken_as_numbers(
+    harness: Harness, community: str
+) -> None:
+    """ThingsBoard accepts "0.3" for a number; so do we, checked like any number."""
+    device = await harness.create_device(community, "air-s", "air_quality_sensor")
+    url = f"/api/v1/{device['access_token']}/telemetry"
+    payload = {"co2": "410", "so2": " 12.5 ", "pm10": "1e9", "pm25": "nan", "o3": "high"}
+    body = (await harness.client.post(url, json=payload)).json()
+    assert body["accepted"] == 2
+    assert {(e["key"], e["code"]) for e in body["errors"]} == {
+        ("pm10", "reading.out_of_range"),
+        ("pm25", "reading.wrong_type"),
+        ("o3", "reading.wrong_type"),
+    }
+    assert await harness.wait_stored(2, device["id"]) == 2
+    rows = await harness.sql(
+        "SELECT key, num FROM telemetry WHERE device_id = :d ORDER BY key", d=device["id"]
+    )
+    assert [(r.key, r.num) for r in rows] == [("co2", 410.0), ("so2", 12.5)]
+
+
 async def test_gateway_batch_stores_every_good_reading_and_reports_every_bad_one(
     harness: Harness, community: str
 ) -> None:

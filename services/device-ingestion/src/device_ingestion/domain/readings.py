@@ -103,10 +103,29 @@ class TimeWindow:
         return ts
 
 
+def numeric_string(value: Any) -> Any:
+    """A number sent as a string ("0.3", " 21 "), as ThingsBoard takes it; else unchanged."""
+    if not isinstance(value, str) or len(value) > 64:
+        return value
+    text = value.strip()
+    number: int | float
+    try:
+        number = int(text)
+    except ValueError:
+        try:
+            number = float(text)
+        except ValueError:
+            return value
+    if isinstance(number, float) and not math.isfinite(number):
+        return value  # "nan", "inf": not a reading
+    return number
+
+
 def check_value(spec: KeySpec, value: Any) -> tuple[Scalar | None, Rejection | None]:
     """The value as stored, or why it is rejected."""
     name = spec.name
     if spec.type in ("number", "integer"):
+        value = numeric_string(value)
         if isinstance(value, bool) or not isinstance(value, int | float):
             return None, Rejection(WRONG_TYPE, f"{name} must be a {spec.type}, got {value!r}")
         if isinstance(value, float) and not math.isfinite(value):
