@@ -15,12 +15,22 @@ from gov_affairs.api import (
     files,
     items,
     polls,
+    topics,
     votes,
     welfare,
 )
 from gov_affairs.config import Settings
 from gov_affairs.db.models import PLACES, metadata
-from gov_affairs.usecases import Assembly, Certificates, Files, Hall, Polls, UseCases, Welfare
+from gov_affairs.usecases import (
+    Assembly,
+    Certificates,
+    Files,
+    Hall,
+    Polls,
+    Topics,
+    UseCases,
+    Welfare,
+)
 from sc_core.places import Places
 from sc_core.service import Runtime, create_service_app
 
@@ -34,6 +44,7 @@ ROUTERS = [
     welfare.router,
     votes.router,
     polls.router,
+    topics.router,
 ]
 
 
@@ -49,6 +60,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         welfare=register,
         assembly=Assembly(runtime.db, places),
         polls=Polls(runtime.db, places),
+        topics=Topics(runtime.db, places),
     )
     consumers.register(runtime, places)
 

@@ -6,7 +6,16 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from gov_affairs.usecases import Assembly, Certificates, Files, Hall, Polls, UseCases, Welfare
+from gov_affairs.usecases import (
+    Assembly,
+    Certificates,
+    Files,
+    Hall,
+    Polls,
+    Topics,
+    UseCases,
+    Welfare,
+)
 
 
 def usecases(request: Request) -> UseCases:
@@ -40,6 +49,13 @@ def _polls(request: Request) -> Polls:
 
 AssemblyDep = Annotated[Assembly, Depends(_assembly)]
 PollsDep = Annotated[Polls, Depends(_polls)]
+
+
+def _topics(request: Request) -> Topics:
+    return usecases(request).topics
+
+
+TopicsDep = Annotated[Topics, Depends(_topics)]
 WelfareDep = Annotated[Welfare, Depends(_welfare)]
 HallDep = Annotated[Hall, Depends(_hall)]
 CertificatesDep = Annotated[Certificates, Depends(_certificates)]

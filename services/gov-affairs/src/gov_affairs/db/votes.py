@@ -129,3 +129,31 @@ class PollBallotRow(Base):
     choices: Mapped[list[int]] = mapped_column(JSONB)
     prev: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class TopicRow(Base):
+    """A consultation topic (议事协商) opened for residents' comments."""
+
+    __tablename__ = "topics"
+    __table_args__ = (Index("ix_topics_community_created", "community_id", "created_at"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[str] = mapped_column(Place)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(String(5000))
+    status: Mapped[str] = mapped_column(String(16))  # open | closed
+    created_by: Mapped[str] = mapped_column(Account)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TopicCommentRow(Base):
+    __tablename__ = "topic_comments"
+    __table_args__ = (Index("ix_topic_comments_topic_at", "topic_id", "at"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    topic_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"))
+    author: Mapped[str] = mapped_column(Account)
+    author_name: Mapped[str] = mapped_column(String(100))  # masked: 张*
+    text: Mapped[str] = mapped_column(String(2000))
+    status: Mapped[str] = mapped_column(String(16))  # visible | pending | hidden
+    moderation_note: Mapped[str | None] = mapped_column(String(500))
+    moderated_by: Mapped[str | None] = mapped_column(Account)
+    at: Mapped[datetime]

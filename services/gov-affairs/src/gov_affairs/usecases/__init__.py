@@ -10,6 +10,7 @@ from gov_affairs.usecases.certificates import Certificates
 from gov_affairs.usecases.files import Files
 from gov_affairs.usecases.hall import Hall
 from gov_affairs.usecases.polls import Polls
+from gov_affairs.usecases.topics import Topics
 from gov_affairs.usecases.welfare import Welfare
 
 
@@ -21,6 +22,7 @@ class UseCases:
     welfare: Welfare
     assembly: Assembly
     polls: Polls
+    topics: Topics
 
 
-__all__ = ["Assembly", "Certificates", "Files", "Hall", "Polls", "UseCases", "Welfare"]
+__all__ = ["Assembly", "Certificates", "Files", "Hall", "Polls", "Topics", "UseCases", "Welfare"]
