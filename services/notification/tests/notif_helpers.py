@@ -23,7 +23,7 @@ from sqlalchemy import text
 
 from notification.config import Settings
 from notification.main import create_app
-from notification.parts import Parts
+from notification.usecases import UseCases
 from sc_contracts.events import GrantChangedV1, HouseholdChangedV1
 from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
@@ -79,7 +79,7 @@ class Harness:
     client: httpx.AsyncClient
     producer: AIOKafkaProducer
     db: Database
-    app_parts: Parts
+    usecases: UseCases
     runtime: Any = None  # the app's sc_core Runtime (its consumers)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
 
@@ -210,7 +210,14 @@ async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterato
     try:
         async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
             harness = Harness(
-                settings, issuer, base_url, client, producer, db, app.state.parts, app.state.runtime
+                settings,
+                issuer,
+                base_url,
+                client,
+                producer,
+                db,
+                app.state.usecases,
+                app.state.runtime,
             )
             await wait_for(lambda: _consumers_assigned(app), timeout=60, what="consumers to join")
             yield harness

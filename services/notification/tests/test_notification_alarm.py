@@ -252,7 +252,7 @@ async def test_one_user_holds_a_few_ticket_streams_at_once(
     ticket and counts it against its user like any other stream."""
     resident = harness.bearer(user, Grant("resident", "household", f"hh-{user}"))
     cap = harness.settings.max_streams_per_caller
-    slots = harness.app_parts.stream_slots
+    slots = harness.usecases.stream_slots
     sse = {"Accept": "text/event-stream"}
 
     async def ticket(headers: dict[str, str]) -> dict[str, str]:

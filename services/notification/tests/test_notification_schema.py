@@ -98,7 +98,7 @@ async def test_prune_removes_only_what_is_past_retention(harness: Harness) -> No
             f"'minor', 'active_unack', 'c-prune', '{{}}', now() - interval '{age}')",
             e=f"prune-{age}",
         )
-    removed = await harness.app_parts.dispatcher.prune()
+    removed = await harness.usecases.dispatcher.prune()
     assert removed["alarm_feed"] == 1
     left = await harness.sql("SELECT event_id FROM alarm_feed WHERE community_id = 'c-prune'")
     assert [r.event_id for r in left] == ["prune-1 day"]

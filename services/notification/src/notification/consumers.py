@@ -26,7 +26,8 @@ from sc_core.places import subscribe_places
 from sc_core.service import Runtime
 
 if TYPE_CHECKING:
-    from notification.parts import Parts
+    from notification.config import Settings
+    from notification.dispatch import Dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -35,17 +36,16 @@ log = logging.getLogger(__name__)
 LOW_LATENCY = {"fetch_max_wait_ms": 50}
 
 
-def register(runtime: Runtime, parts: Parts) -> None:
+def register(runtime: Runtime, settings: Settings, dispatcher: Dispatcher) -> None:
     """Typed subscriptions: each model names its topic (TOPIC_NAMES renames it, as the
     tests do); the consumer names (their groups) are the ones they always had."""
-    settings = parts.settings
     requests = runtime.consumer(name="requests", consumer_options=LOW_LATENCY)
 
     @requests.on(NotificationRequestedV1)
     async def on_request(data: NotificationRequestedV1, uow: UnitOfWork) -> None:
         if await accept(uow, data, settings):
             await uow.commit()
-            parts.dispatcher.wake()
+            dispatcher.wake()
 
     # identity's grants and placements keep the shared place directory (sc_core.places;
     # the old consumer's name, so its consumer group carries on where it was)

@@ -28,7 +28,6 @@ from notification.consumers import register
 from notification.db.models import metadata
 from notification.dispatch import Dispatcher
 from notification.hub import StreamHub
-from notification.parts import Parts
 from notification.usecases import (
     AlarmFeed,
     DevSink,
@@ -56,26 +55,25 @@ ROUTERS = [
 ]
 
 
-def build(settings: Settings) -> tuple[Runtime, Parts, UseCases]:
-    """The runtime, the parts (channel adapters on one HTTP client, the dispatcher, the
-    stream hub) and the use cases, with the consumers and periodic jobs registered."""
+def build(settings: Settings) -> tuple[Runtime, UseCases]:
+    """The runtime and the use cases with the parts they share (channel adapters on one
+    HTTP client, the dispatcher, the stream hub), the consumers registered."""
     runtime = Runtime(settings, metadata)
+    db = runtime.db
     client = httpx.AsyncClient(
         timeout=httpx.Timeout(settings.provider_timeout_seconds), follow_redirects=False
     )
     adapters = build_adapters(settings, client)
-    parts = Parts(
+    dispatcher = Dispatcher(db, settings, adapters)
+    register(runtime, settings, dispatcher)
+    usecases = UseCases(
         settings=settings,
         hub=StreamHub(settings.database_url),
         client=client,
         adapters=adapters,
-        dispatcher=Dispatcher(runtime.db, settings, adapters),
+        dispatcher=dispatcher,
         stream_slots=StreamSlots(settings.max_streams_per_caller, code="stream.too_many_streams"),
-    )
-    register(runtime, parts)
-    db = runtime.db
-    usecases = UseCases(
-        notifications=Notifications(db, settings, parts.dispatcher),
+        notifications=Notifications(db, settings, dispatcher),
         inbox=Inbox(db),
         preferences=Preferences(db),
         templates=Templates(db),
@@ -83,23 +81,23 @@ def build(settings: Settings) -> tuple[Runtime, Parts, UseCases]:
         feed=AlarmFeed(db, settings.alarm_feed_roles),
         dev_sink=DevSink(db),
     )
-    return runtime, parts, usecases
+    return runtime, usecases
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    runtime, parts, usecases = build(settings)
-    dispatcher = parts.dispatcher
+    runtime, usecases = build(settings)
+    dispatcher = usecases.dispatcher
 
     async def start(runtime: Runtime) -> None:
-        await parts.hub.start()
+        await usecases.hub.start()
         runtime.tasks.append(asyncio.create_task(dispatcher.run(), name="notification-dispatch"))
         runtime.every(settings.dispatch_interval_seconds, "notification-sweep", dispatcher.sweep)
         runtime.every(3600, "notification-prune", dispatcher.prune)
 
     async def stop(runtime: Runtime) -> None:
-        await parts.hub.stop()
-        await parts.client.aclose()
+        await usecases.hub.stop()
+        await usecases.client.aclose()
 
     app = create_service_app(
         settings,
@@ -110,6 +108,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         on_start=[start],
         on_stop=[stop],
     )
-    app.state.parts = parts
     app.state.usecases = usecases
     return app

@@ -1,4 +1,4 @@
-"""Annotated dependencies of the API: the parts and use cases built once in
+"""Annotated dependencies of the API: the use cases (and the parts they share) built once in
 :mod:`notification.main`, and the callers with the coarse role checks. Scope is the use
 case's. (``async def``: FastAPI runs a plain ``def`` dependency in the thread pool.)"""
 
@@ -8,9 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from notification.config import Settings
 from notification.domain.access import NOTIFICATION_ADMINS
-from notification.parts import Parts
 from notification.usecases import (
     AlarmFeed,
     DevSink,
@@ -32,25 +30,16 @@ Admin = Annotated[Caller, Depends(callers(*NOTIFICATION_ADMINS))]
 PlatformAdminCaller = Annotated[Caller, Depends(callers("platform_admin"))]
 
 
-def get_parts(request: Request) -> Parts:
-    parts: Parts = request.app.state.parts
-    return parts
-
-
-PartsDep = Annotated[Parts, Depends(get_parts)]
-
-
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.parts.settings
-    return settings
-
-
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-
-
 def _usecases(request: Request) -> UseCases:
     found: UseCases = request.app.state.usecases
     return found
+
+
+async def get_usecases(request: Request) -> UseCases:
+    return _usecases(request)
+
+
+UseCasesDep = Annotated[UseCases, Depends(get_usecases)]
 
 
 async def _notifications(request: Request) -> Notifications:

@@ -20,12 +20,12 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy import ColumnElement, func, or_, select
 
-from notification.api.deps import PartsDep
+from notification.api.deps import UseCasesDep
 from notification.api.stream_tickets import StreamPrincipal
 from notification.db.models import alarm_feed, inbox_message
 from notification.domain.sse import Cursor, comment, frame
 from notification.hub import ALARM_KEY
-from notification.parts import Parts
+from notification.usecases import UseCases
 from notification.usecases.feed import alarm_scope
 from sc_core.auth import Principal
 from sc_core.auth.revocation import revocations_of
@@ -90,8 +90,10 @@ def alarm_data(row: Any) -> dict[str, Any]:
     }
 
 
-async def _start(parts: Parts, principal: Principal, scope: ColumnElement[bool] | None) -> Cursor:
-    db = parts.dispatcher.db
+async def _start(
+    usecases: UseCases, principal: Principal, scope: ColumnElement[bool] | None
+) -> Cursor:
+    db = usecases.dispatcher.db
     async with db.engine.connect() as conn:
         inbox = await conn.scalar(
             select(func.coalesce(func.max(inbox_message.c.id), 0)).where(
@@ -106,23 +108,23 @@ async def _start(parts: Parts, principal: Principal, scope: ColumnElement[bool] 
 
 async def _events(
     request: Request,
-    parts: Parts,
+    usecases: UseCases,
     principal: Principal,
     cursor: Cursor | None,
 ) -> AsyncIterator[bytes]:
-    settings = parts.settings
+    settings = usecases.settings
     scope = alarm_scope(principal, settings.alarm_feed_roles)
     inbox_key = f"inbox:{principal.subject}"
     keys = [inbox_key] + ([ALARM_KEY] if scope is not None else [])
-    wake = parts.hub.subscribe(keys)
+    wake = usecases.hub.subscribe(keys)
     # which source woke the stream: only that one is read again (both on a heartbeat)
-    inbox_due = parts.hub.subscribe([inbox_key])
-    alarm_due = parts.hub.subscribe([ALARM_KEY]) if scope is not None else None
+    inbox_due = usecases.hub.subscribe([inbox_key])
+    alarm_due = usecases.hub.subscribe([ALARM_KEY]) if scope is not None else None
     check_inbox = check_alarms = True
     limit = settings.sse_replay_limit
     sent = Recent()
     first = True
-    db = parts.dispatcher.db
+    db = usecases.dispatcher.db
     # a logout, a disabled account or a revoked grant ends the stream within seconds, not
     # at the token's expiry (issue 30.7, ADR 0028): the revocation wakes it
     revocations = revocations_of(request.app)
@@ -130,7 +132,7 @@ async def _events(
         revocations.watch(principal, wake)
     try:
         if cursor is None:
-            cursor = await _start(parts, principal, scope)
+            cursor = await _start(usecases, principal, scope)
         yield b"retry: 3000\n\n"
         yield frame("ready", {"cursor": str(cursor), "alarm_feed": scope is not None}, str(cursor))
         while True:
@@ -226,10 +228,10 @@ async def _events(
     finally:
         if revocations is not None:
             revocations.unwatch(wake)
-        parts.hub.unsubscribe(keys, wake)
-        parts.hub.unsubscribe([inbox_key], inbox_due)
+        usecases.hub.unsubscribe(keys, wake)
+        usecases.hub.unsubscribe([inbox_key], inbox_due)
         if alarm_due is not None:
-            parts.hub.unsubscribe([ALARM_KEY], alarm_due)
+            usecases.hub.unsubscribe([ALARM_KEY], alarm_due)
 
 
 @router.get(
@@ -244,7 +246,7 @@ async def _events(
 async def stream(
     request: Request,
     principal: StreamPrincipal,
-    parts: PartsDep,
+    usecases: UseCasesDep,
     last_event_id: str | None = Header(default=None, alias="Last-Event-ID"),
 ) -> StreamingResponse:
     if "text/event-stream" not in request.headers.get("accept", "").lower():
@@ -259,8 +261,8 @@ async def stream(
     # every stream counts against its caller's cap, a ticket's too: the gateway cannot
     # count those (no token there), this service knows whose ticket it redeemed (issue 30)
     return HeldStreamingResponse(
-        _events(request, parts, principal, cursor),
-        slots=parts.stream_slots,
+        _events(request, usecases, principal, cursor),
+        slots=usecases.stream_slots,
         caller=f"{principal.kind}:{principal.subject}",
         media_type="text/event-stream",
         headers=SSE_HEADERS,

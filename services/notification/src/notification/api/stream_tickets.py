@@ -21,9 +21,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import delete, insert
 
-from notification.api.deps import PartsDep
+from notification.api.deps import UseCasesDep
 from notification.db.models import stream_ticket
-from notification.parts import Parts
+from notification.usecases import UseCases
 from sc_core.auth import CurrentPrincipal, Principal
 from sc_core.auth.deps import optional_principal
 from sc_core.auth.jwks import unauthorized
@@ -47,9 +47,9 @@ def _hash(ticket: str) -> str:
     status_code=201,
     summary="A single-use ticket that opens the stream without an Authorization header",
 )
-async def issue_ticket(principal: CurrentPrincipal, parts: PartsDep) -> StreamTicket:
+async def issue_ticket(principal: CurrentPrincipal, usecases: UseCasesDep) -> StreamTicket:
     now = datetime.now(UTC)
-    expires = now + timedelta(seconds=parts.settings.stream_ticket_seconds)
+    expires = now + timedelta(seconds=usecases.settings.stream_ticket_seconds)
     if principal.expires_at is not None:
         expires = min(expires, principal.expires_at)
     claims = principal.to_claims()
@@ -63,7 +63,7 @@ async def issue_ticket(principal: CurrentPrincipal, parts: PartsDep) -> StreamTi
     if principal.issued_at is not None:
         claims["iat"] = int(principal.issued_at.timestamp())
     ticket = secrets.token_urlsafe(32)
-    async with parts.dispatcher.db.engine.begin() as conn:
+    async with usecases.dispatcher.db.engine.begin() as conn:
         await conn.execute(delete(stream_ticket).where(stream_ticket.c.expires_at < now))
         await conn.execute(
             insert(stream_ticket).values(
@@ -73,11 +73,11 @@ async def issue_ticket(principal: CurrentPrincipal, parts: PartsDep) -> StreamTi
     return StreamTicket(ticket=ticket, expires_at=expires, url=f"/api/v1/stream?ticket={ticket}")
 
 
-async def redeem(parts: Parts, ticket: str) -> Principal:
+async def redeem(usecases: UseCases, ticket: str) -> Principal:
     """The principal a ticket was issued to; the ticket is gone afterwards (401 if unknown,
     used or expired)."""
     t = stream_ticket.c
-    async with parts.dispatcher.db.engine.begin() as conn:
+    async with usecases.dispatcher.db.engine.begin() as conn:
         claims = (
             await conn.execute(
                 delete(stream_ticket)
@@ -96,7 +96,7 @@ async def redeem(parts: Parts, ticket: str) -> Principal:
 
 async def stream_principal(
     request: Request,
-    parts: PartsDep,
+    usecases: UseCasesDep,
     ticket: Annotated[str | None, Query(max_length=128)] = None,
 ) -> Principal:
     """The stream's caller: a bearer token, or else a ticket from ``?ticket=``."""
@@ -104,7 +104,7 @@ async def stream_principal(
     if principal is not None:
         return principal
     if ticket:
-        redeemed = await redeem(parts, ticket)
+        redeemed = await redeem(usecases, ticket)
         revocations = revocations_of(request.app)
         if revocations is not None:  # its token was revoked since the ticket was issued
             revocations.check(redeemed)
