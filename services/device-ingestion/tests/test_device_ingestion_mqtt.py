@@ -582,3 +582,34 @@ async def test_a_fleet_device_provisions_itself_over_mqtt(
         n=f"wm-{version}",
     )
     assert await harness.wait_stored(1, str(devices[0].id)) == 1
+
+
+# ---- gateway API ------------------------------------------------------------------------
+
+
+async def test_a_gateway_connects_its_devices_and_reports_their_attributes(
+    harness: Harness, community: str
+) -> None:
+    gateway = await harness.create_device(community, "gw-api", "edge_gateway")
+    async with v5_client(harness, gateway["access_token"], "gw-api") as client:
+        connect = {"device": "Meter 7", "type": "water_meter"}
+        await client.publish("v1/gateway/connect", json.dumps(connect), qos=1)
+        await client.publish("v1/gateway/connect", json.dumps({"device": "Mystery"}), qos=1)
+        batch = {"Meter 7": {"totalWaterConsumption": 3.5}}
+        await client.publish("v1/gateway/telemetry", json.dumps(batch), qos=1)
+        attributes = {"Meter 7": {"fw": "2.0"}, "Mystery": {"fw": "x"}}
+        await client.publish("v1/gateway/attributes", json.dumps(attributes), qos=1)
+        await client.publish("v1/gateway/disconnect", json.dumps({"device": "Meter 7"}), qos=1)
+    rows = await harness.sql(
+        "SELECT id, name, device_type, provisioned_by, attributes, status FROM devices"
+        " WHERE community_id = :c ORDER BY name",
+        c=community,
+    )
+    created = {r.name: r for r in rows}
+    assert set(created) == {"gw-api", "Meter 7"}  # a device of no known type is not created
+    meter = created["Meter 7"]
+    assert meter.device_type == "water_meter"
+    assert meter.provisioned_by == f"gateway:{gateway['id']}"
+    assert meter.attributes == {"fw": "2.0"}
+    assert meter.status == "online"
+    assert await harness.wait_stored(1, str(meter.id)) == 1

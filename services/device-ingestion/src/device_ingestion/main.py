@@ -39,6 +39,7 @@ from device_ingestion.usecases.command_requests import CommandRequests
 from device_ingestion.usecases.commands import Commands
 from device_ingestion.usecases.devices import Devices
 from device_ingestion.usecases.energy import Energy
+from device_ingestion.usecases.gateways import Gateways
 from device_ingestion.usecases.ingest import Ingest
 from device_ingestion.usecases.provisioning import Provisioning
 from device_ingestion.usecases.storage import Storage
@@ -76,6 +77,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
     command_service = CommandService(db, settings.command_default_timeout_s)
     storage = Storage(db, bucketer.tz.key, meter_keys(catalogue)[:2])
     attribute_updates = AttributeUpdates()
+    ingest = Ingest(settings, db, catalogue, directory, publisher)
     usecases = UseCases(
         settings=settings,
         catalogue=catalogue,
@@ -85,7 +87,8 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         devices=Devices(db, catalogue, directory, attribute_updates),
         claims=Claims(db, directory, settings.claim_duration_s),
         energy=Energy(db, catalogue),
-        ingest=Ingest(settings, db, catalogue, directory, publisher),
+        ingest=ingest,
+        gateways=Gateways(db, catalogue, directory, ingest),
         provisioning=Provisioning(db, catalogue),
         commands=command_service,
         device_commands=Commands(db, catalogue, command_service),
@@ -137,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         usecases.attribute_updates,
         usecases.claims,
         usecases.provisioning,
+        usecases.gateways,
     )
     maintain = maintenance(settings, runtime, usecases.storage)
 

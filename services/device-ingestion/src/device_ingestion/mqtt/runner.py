@@ -14,6 +14,7 @@ from device_ingestion.ingest.directory import DeviceDirectory
 from device_ingestion.mqtt.bridge import MqttBridge
 from device_ingestion.mqtt.transport import DeviceTransport
 from device_ingestion.usecases.claims import Claims
+from device_ingestion.usecases.gateways import Gateways
 from device_ingestion.usecases.ingest import Ingest
 from device_ingestion.usecases.provisioning import Provisioning
 
@@ -30,6 +31,7 @@ class Mqtt:
         attribute_updates: AttributeUpdates,
         claims: Claims,
         provisioning: Provisioning,
+        gateways: Gateways,
     ) -> None:
         self.settings = settings
         self.directory = directory
@@ -38,6 +40,7 @@ class Mqtt:
         self.attribute_updates = attribute_updates
         self.claims = claims
         self.provisioning = provisioning
+        self.gateways = gateways
         self.transport: DeviceTransport | None = None  # the device transport, once started
         self.bridge: MqttBridge | None = None  # the external broker's client, once started
 
@@ -67,6 +70,7 @@ class Mqtt:
                 on_rpc_response=self.commands.complete,
                 claims=self.claims,
                 provisioning=self.provisioning,
+                gateways=self.gateways,
                 ack_invalid=s.mqtt_ack_invalid,
             )
             await self.transport.start()

@@ -16,6 +16,7 @@ from device_ingestion.usecases.command_requests import CommandRequests
 from device_ingestion.usecases.commands import Commands
 from device_ingestion.usecases.devices import Devices
 from device_ingestion.usecases.energy import Energy
+from device_ingestion.usecases.gateways import Gateways
 from device_ingestion.usecases.ingest import Ingest
 from device_ingestion.usecases.provisioning import Provisioning
 from device_ingestion.usecases.storage import Storage
@@ -31,6 +32,7 @@ class UseCases:
     attribute_updates: AttributeUpdates
     devices: Devices
     claims: Claims
+    gateways: Gateways
     energy: Energy
     ingest: Ingest
     provisioning: Provisioning

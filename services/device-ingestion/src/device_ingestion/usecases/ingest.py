@@ -127,3 +127,11 @@ class Ingest:
             changes = await touch_devices(conn, {device.id: now})
             await publish_changes(uow, changes)
             await uow.commit()
+
+    async def touch(self, device: DeviceRef) -> None:
+        """The device was heard from (a gateway connected it): activity, status online."""
+        async with self.db.uow() as uow:
+            conn = await uow.session.connection()
+            changes = await touch_devices(conn, {device.id: datetime.now(UTC)})
+            await publish_changes(uow, changes)
+            await uow.commit()
