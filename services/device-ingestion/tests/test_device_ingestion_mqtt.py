@@ -613,3 +613,45 @@ async def test_a_gateway_connects_its_devices_and_reports_their_attributes(
     assert meter.attributes == {"fw": "2.0"}
     assert meter.status == "online"
     assert await harness.wait_stored(1, str(meter.id)) == 1
+
+
+async def test_rpc_and_attribute_requests_through_a_gateway(
+    harness: Harness, community: str
+) -> None:
+    gateway = await harness.create_device(community, "gw-rpc", "edge_gateway")
+    async with v5_client(harness, gateway["access_token"], "gw-rpc") as client:
+        await client.subscribe("v1/gateway/rpc", qos=1)
+        await client.subscribe("v1/gateway/attributes/response", qos=1)
+        connect = {"device": "Lamp 3", "type": "street_light"}
+        await client.publish("v1/gateway/connect", json.dumps(connect), qos=1)
+        lamp = (
+            await harness.sql(
+                "SELECT id FROM devices WHERE community_id = :c AND name = 'Lamp 3'", c=community
+            )
+        )[0]
+        await share(harness, community, {"id": str(lamp.id)}, dimLevel=40)
+        messages = aiter(client.messages)
+        ask = {"id": 5, "device": "Lamp 3", "client": False, "key": "dimLevel"}
+        await client.publish("v1/gateway/attributes/request", json.dumps(ask), qos=1)
+        answer = await asyncio.wait_for(anext(messages), 30)
+        assert answer.topic.value == "v1/gateway/attributes/response"
+        assert json.loads(answer.payload) == {"id": 5, "device": "Lamp 3", "value": 40}
+
+        sent = await harness.client.post(
+            f"/api/v1/devices/{lamp.id}/commands",
+            json={"method": "switch_light", "params": {"on": True}},
+            headers=harness.admin(community),
+        )
+        created = sent.json()
+        assert created["status"] == "sent"
+        request = await asyncio.wait_for(anext(messages), 30)
+        assert request.topic.value == "v1/gateway/rpc"
+        assert json.loads(request.payload) == {
+            "device": "Lamp 3",
+            "data": {"id": created["rpc_id"], "method": "switch_light", "params": {"on": True}},
+        }
+        reply = {"device": "Lamp 3", "id": created["rpc_id"], "data": {"on": True}}
+        await client.publish("v1/gateway/rpc", json.dumps(reply), qos=1)
+    url = f"/api/v1/devices/{lamp.id}/commands/{created['id']}"
+    done = (await harness.client.get(url, headers=harness.admin(community))).json()
+    assert done["status"] == "succeeded" and done["result"] == {"on": True}

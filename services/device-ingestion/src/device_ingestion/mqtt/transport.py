@@ -15,8 +15,8 @@ access token (the CONNECT's username), and maps each device topic to what the se
   for (``{"clientKeys": "a,b", "sharedKeys": "c"}``);
 - ``v1/devices/me/claim``: the device may be claimed with its secret for a while
   (:mod:`device_ingestion.usecases.claims`);
-- ``v1/gateway/connect``, ``disconnect``, ``attributes``: an edge gateway's devices
-  (:mod:`device_ingestion.usecases.gateways`; created on connect when the type is named);
+- ``v1/gateway/...``: an edge gateway's devices, their attributes, attribute requests and
+  RPC (:mod:`device_ingestion.mqtt.gateway`);
 - username ``provision``: a fleet device registers itself on ``/provision/request`` and
   gets its token on ``/provision/response`` (ThingsBoard's MQTT provisioning);
 - shared attributes changed by staff are pushed on ``v1/devices/me/attributes`` to the
@@ -43,6 +43,8 @@ from sqlalchemy.exc import DBAPIError
 from device_ingestion.domain.attributes import key_set, requested
 from device_ingestion.domain.client_rpc import answer, parse_call
 from device_ingestion.ingest.directory import DeviceDirectory, DeviceRef
+from device_ingestion.mqtt.gateway import TOPICS as GATEWAY_TOPICS
+from device_ingestion.mqtt.gateway import GatewayTopics
 from device_ingestion.mqtt.handling import INGESTED, Verdict, handle_device_message
 from device_ingestion.mqtt.session import DeviceSession
 from device_ingestion.usecases.claims import Claims
@@ -56,8 +58,6 @@ RPC_REQUEST = "v1/devices/me/rpc/request/"
 RPC_RESPONSE = "v1/devices/me/rpc/response/"
 ATTRIBUTES = "v1/devices/me/attributes"
 CLAIM = "v1/devices/me/claim"
-GATEWAY_ATTRIBUTES = "v1/gateway/attributes"
-GATEWAY_TOPICS = frozenset({"v1/gateway/connect", "v1/gateway/disconnect", GATEWAY_ATTRIBUTES})
 PROVISION_REQUEST = "/provision/request"
 PROVISION_RESPONSE = "/provision/response"
 ATTRIBUTES_REQUEST = "v1/devices/me/attributes/request/"
@@ -88,7 +88,11 @@ class DeviceTransport:
         self.on_rpc_response = on_rpc_response
         self.claims = claims
         self.provisioning = provisioning
-        self.gateways = gateways
+        self.gateway_topics = (
+            GatewayTopics(gateways, directory, ingest, on_rpc_response)
+            if gateways is not None
+            else None
+        )
         self.ack_invalid = ack_invalid
         self._server: asyncio.Server | None = None
         self._sessions: dict[uuid.UUID, set[DeviceSession]] = {}
@@ -150,6 +154,8 @@ class DeviceTransport:
         self._sessions.setdefault(session.device.id, set()).add(session)
 
     def forget(self, session: DeviceSession) -> None:
+        if self.gateway_topics is not None:
+            self.gateway_topics.forget(session)
         if self._by_client.get(session.client_id) is session:
             del self._by_client[session.client_id]
         if session.device is not None:
@@ -186,8 +192,8 @@ class DeviceTransport:
             return Verdict.ACCEPTED, True
         if topic.startswith(RPC_REQUEST):
             return await self._client_rpc(session, device, topic, payload), True
-        if topic in GATEWAY_TOPICS and self.gateways is not None:
-            return await self._gateway(device, topic, payload), True
+        if topic in GATEWAY_TOPICS and self.gateway_topics is not None:
+            return await self.gateway_topics.handle(session, device, topic, payload), True
         if topic == CLAIM and self.claims is not None:
             return await self._claim(device, payload), True
         if topic.startswith(ATTRIBUTES_REQUEST):
@@ -213,25 +219,6 @@ class DeviceTransport:
             return Verdict.UNAVAILABLE, True
         await session.reply(PROVISION_RESPONSE, json.dumps(answer).encode())
         return Verdict.ACCEPTED, True
-
-    async def _gateway(self, gateway: DeviceRef, topic: str, payload: bytes) -> Verdict:
-        assert self.gateways is not None
-        if gateway.device_type != "edge_gateway":
-            log.info("mqtt: %s is not an edge gateway; %s refused", gateway.id, topic)
-            return Verdict.INVALID
-        try:
-            body = json.loads(payload)
-            if topic == GATEWAY_ATTRIBUTES:
-                await self.gateways.attributes(gateway, body)
-            else:  # connect, disconnect: the device was heard of
-                await self.gateways.connect(gateway, body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            log.info("mqtt: %s: malformed %s (%s)", gateway.id, topic, exc)
-            return Verdict.INVALID
-        except (OSError, ConnectionError, TimeoutError, DBAPIError) as exc:
-            log.warning("mqtt: %s: %s not stored (%s)", gateway.id, topic, exc)
-            return Verdict.UNAVAILABLE
-        return Verdict.ACCEPTED
 
     async def _claim(self, device: DeviceRef, payload: bytes) -> Verdict:
         assert self.claims is not None
@@ -294,5 +281,7 @@ class DeviceTransport:
         delivered = False
         for session in list(self._sessions.get(device_id, ())):
             delivered = await session.deliver(topic, payload) or delivered
+        if not delivered and self.gateway_topics is not None:  # behind an edge gateway
+            delivered = await self.gateway_topics.publish_rpc(device_id, rpc_id, body)
         if not delivered:
             raise ConnectionError(f"device {device_id} is not subscribed to RPC here")
