@@ -21,7 +21,7 @@ from sqlalchemy import update
 
 from notification.channels.devices import COMMAND_PREFIX
 from notification.db.models import delivery, delivery_attempt
-from notification.outcomes import record_outcome
+from notification.usecases.outcomes import record_outcome
 from sc_contracts.events.command_result import CommandOutcome, DeviceCommandCompletedV1
 from sc_core.db.uow import UnitOfWork
 

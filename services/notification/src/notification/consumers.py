@@ -10,8 +10,8 @@ from sqlalchemy.dialects.postgresql import insert
 from notification.channels.inapp import announce
 from notification.confirmations import confirm
 from notification.db.models import alarm_feed
-from notification.intake import accept
-from notification.recipients import DIRECTORY
+from notification.usecases.intake import accept
+from notification.usecases.recipients import DIRECTORY
 from sc_contracts.events import (
     AlarmAcknowledgedV1,
     AlarmClearedV1,
@@ -27,7 +27,7 @@ from sc_core.service import Runtime
 
 if TYPE_CHECKING:
     from notification.config import Settings
-    from notification.dispatch import Dispatcher
+    from notification.usecases.dispatch import Dispatcher
 
 log = logging.getLogger(__name__)
 

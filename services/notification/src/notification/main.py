@@ -26,7 +26,6 @@ from notification.channels import build_adapters
 from notification.config import Settings
 from notification.consumers import register
 from notification.db.models import metadata
-from notification.dispatch import Dispatcher
 from notification.hub import StreamHub
 from notification.usecases import (
     AlarmFeed,
@@ -38,6 +37,7 @@ from notification.usecases import (
     Templates,
     UseCases,
 )
+from notification.usecases.dispatch import Dispatcher
 from sc_core.service import Runtime, create_service_app
 from sc_core.streams import StreamSlots
 

@@ -13,10 +13,10 @@ import httpx
 
 from notification.channels import ChannelAdapter
 from notification.config import Settings
-from notification.dispatch import Dispatcher
 from notification.hub import StreamHub
 from notification.usecases.broadcast import Endpoints
 from notification.usecases.dev_sink import DevSink
+from notification.usecases.dispatch import Dispatcher
 from notification.usecases.feed import AlarmFeed
 from notification.usecases.inbox import Inbox
 from notification.usecases.notifications import Notifications

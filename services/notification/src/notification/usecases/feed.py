@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 
 from notification.db.models import alarm_feed
-from notification.recipients import DIRECTORY
+from notification.usecases.recipients import DIRECTORY
 from sc_core.api import PageParams, PageTotal, fetch_page
 from sc_core.auth import Principal
 from sc_core.db.engine import Database

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from notification.db.models import inbox_message
-from notification.outcomes import publish_read
+from notification.usecases.outcomes import publish_read
 from sc_core.api import PageParams, PageTotal, fetch_page
 from sc_core.auth import Caller, Principal
 from sc_core.db.engine import Database

@@ -1,5 +1,5 @@
 """Notification requests: sent by admins (here) or by any service (on
-notification.requests.v1, through :func:`notification.intake.accept` as well); read back
+notification.requests.v1, through :func:`notification.usecases.intake.accept` as well); read back
 with each delivery's status by admins of the request's community. A community's admin
 reaches only the people and places of that community."""
 
@@ -23,9 +23,9 @@ from notification.db.models import (
     household_places,
     notification_request,
 )
-from notification.dispatch import Dispatcher
 from notification.domain.access import NOTIFICATION_ADMINS
-from notification.intake import accept
+from notification.usecases.dispatch import Dispatcher
+from notification.usecases.intake import accept
 from sc_contracts.events import NotificationRequestedV1, Recipients
 from sc_core.api import PageParams, PageTotal, fetch_page
 from sc_core.auth import Caller, Principal, ensure_in_scope, scope_clause

@@ -31,7 +31,7 @@ from notification.db.models import (
     preference,
 )
 from notification.domain.rules import backoff
-from notification.outcomes import record_outcome
+from notification.usecases.outcomes import record_outcome
 from sc_core.db.engine import Database
 
 log = logging.getLogger(__name__)

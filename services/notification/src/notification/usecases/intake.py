@@ -30,8 +30,8 @@ from notification.domain.rules import (
     zone,
 )
 from notification.domain.templates import Rendered, UnknownTemplate, render
-from notification.outcomes import record_outcome
-from notification.recipients import resolve
+from notification.usecases.outcomes import record_outcome
+from notification.usecases.recipients import resolve
 from sc_contracts.events import NotificationRequestedV1
 from sc_core.db.uow import UnitOfWork
 
