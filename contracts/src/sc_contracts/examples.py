@@ -272,6 +272,17 @@ EXAMPLES: MappingProxyType[str, dict[str, Any]] = MappingProxyType(
             "valid_until": "2027-03-02",
             "occurred_at": "2026-03-02T09:00:01+08:00",
         },
+        "community.activity.changed.v1": {
+            "activity_id": "ac-2026-12",
+            "community_id": "c-001",
+            "status": "finished",
+            "starts_at": "2026-12-12T09:00:00+08:00",
+            "capacity": 30,
+            "signed_up": 28,
+            "came": 25,
+            "average_rating": 4.6,
+            "occurred_at": "2026-12-12T12:00:00+08:00",
+        },
         "community.vote.closed.v1": {
             "vote_id": "v-2026-01",
             "community_id": "c-001",

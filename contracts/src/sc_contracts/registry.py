@@ -16,6 +16,7 @@ from typing import Any
 
 from sc_contracts.events import (
     AccessRevokedV1,
+    ActivityChangedV1,
     AlarmAcknowledgedV1,
     AlarmClearedV1,
     AlarmRaisedV1,
@@ -119,6 +120,12 @@ _SPECS: tuple[EventSpec, ...] = (
         "gov.certificates.v1",
         CertificateIssuedV1,
         "A certificate was issued for an approved application, or revoked.",
+    ),
+    EventSpec(
+        "community.activity.changed.v1",
+        "gov.activities.v1",
+        ActivityChangedV1,
+        "A community activity was announced, took place, was archived or cancelled.",
     ),
     EventSpec(
         "community.vote.closed.v1",

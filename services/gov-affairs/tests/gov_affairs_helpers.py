@@ -21,6 +21,7 @@ from gov_affairs.db.votes import AssemblyOwnerRow, AssemblyRoomRow
 from gov_affairs.main import create_app
 from gov_affairs.usecases import UseCases
 from sc_contracts.events import (
+    ActivityChangedV1,
     ApplicationChangedV1,
     AuditRecordedV1,
     CertificateIssuedV1,
@@ -46,6 +47,7 @@ TOPICS = [
     HouseholdChangedV1.topic,
     AuditRecordedV1.topic,
     VoteClosedV1.topic,
+    ActivityChangedV1.topic,
 ]
 
 

@@ -190,9 +190,11 @@ class VoteClosedV1(EventData):
 class ActivityChangedV1(EventData):
     """A community activity (6.6) was announced, took place, was archived or cancelled."""
 
-    activity_id: str = Field(min_length=1, description="Activity id; the message key.")
-    community_id: str = Field(min_length=1, description="Community.")
-    status: str = Field(min_length=1, description="Status after the step.")
+    activity_id: str = Field(
+        min_length=1, max_length=64, description="Activity id; the message key."
+    )
+    community_id: str = Field(min_length=1, max_length=64, description="Community.")
+    status: str = Field(min_length=1, max_length=16, description="Status after the step.")
     starts_at: AwareDatetime = Field(description="When it starts.")
     capacity: int = Field(ge=1, description="Places.")
     signed_up: int = Field(ge=0, description="People with a place.")

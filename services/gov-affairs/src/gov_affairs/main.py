@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from gov_affairs import consumers
 from gov_affairs.api import (
+    activities,
     applications,
     approvals,
     certificates,
@@ -22,6 +23,7 @@ from gov_affairs.api import (
 from gov_affairs.config import Settings
 from gov_affairs.db.models import PLACES, metadata
 from gov_affairs.usecases import (
+    Activities,
     Assembly,
     Certificates,
     Files,
@@ -45,6 +47,7 @@ ROUTERS = [
     votes.router,
     polls.router,
     topics.router,
+    activities.router,
 ]
 
 
@@ -61,6 +64,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         assembly=Assembly(runtime.db, places),
         polls=Polls(runtime.db, places),
         topics=Topics(runtime.db, places),
+        activities=Activities(runtime.db, places),
     )
     consumers.register(runtime, places)
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from gov_affairs.usecases import (
+    Activities,
     Assembly,
     Certificates,
     Files,
@@ -56,6 +57,13 @@ def _topics(request: Request) -> Topics:
 
 
 TopicsDep = Annotated[Topics, Depends(_topics)]
+
+
+def _activities(request: Request) -> Activities:
+    return usecases(request).activities
+
+
+ActivitiesDep = Annotated[Activities, Depends(_activities)]
 WelfareDep = Annotated[Welfare, Depends(_welfare)]
 HallDep = Annotated[Hall, Depends(_hall)]
 CertificatesDep = Annotated[Certificates, Depends(_certificates)]

@@ -157,3 +157,18 @@ class TopicCommentRow(Base):
     moderation_note: Mapped[str | None] = mapped_column(String(500))
     moderated_by: Mapped[str | None] = mapped_column(Account)
     at: Mapped[datetime]
+
+
+class ActivityRow(Base):
+    """A community activity (社区活动, 6.6): the domain's aggregate (sign-ups included) as
+    JSON beside the columns lists query; changed under a row lock."""
+
+    __tablename__ = "activities"
+    __table_args__ = (Index("ix_activities_community_starts", "community_id", "starts_at"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[str] = mapped_column(Place)
+    status: Mapped[str] = mapped_column(String(16))
+    starts_at: Mapped[datetime]
+    organiser: Mapped[str] = mapped_column(Account)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONB)  # Activity.model_dump(mode="json")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

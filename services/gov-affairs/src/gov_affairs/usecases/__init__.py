@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gov_affairs.usecases.activities import Activities
 from gov_affairs.usecases.assembly import Assembly
 from gov_affairs.usecases.certificates import Certificates
 from gov_affairs.usecases.files import Files
@@ -23,6 +24,17 @@ class UseCases:
     assembly: Assembly
     polls: Polls
     topics: Topics
+    activities: Activities
 
 
-__all__ = ["Assembly", "Certificates", "Files", "Hall", "Polls", "Topics", "UseCases", "Welfare"]
+__all__ = [
+    "Activities",
+    "Assembly",
+    "Certificates",
+    "Files",
+    "Hall",
+    "Polls",
+    "Topics",
+    "UseCases",
+    "Welfare",
+]
