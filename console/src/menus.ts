@@ -107,6 +107,7 @@ export const MENU: MenuGroup[] = [
     items: [
       { name: "hall-inbox", path: "/gov/hall-inbox", title: "menu.hallInbox", roles: HALL_SIGNERS },
       { name: "welfare", path: "/gov/welfare", title: "menu.welfare", roles: WELFARE_OFFICE },
+      { name: "votes", path: "/gov/votes", title: "menu.votes", roles: [...WELFARE_OFFICE, "resident"] },
       { name: "surveys", path: "/evaluation/surveys", title: "menu.surveys", roles: EVALUATION_READERS },
       { name: "indices", path: "/evaluation/indices", title: "menu.indices", roles: EVALUATION_READERS },
     ],

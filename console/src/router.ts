@@ -42,6 +42,7 @@ const pages: Record<string, () => Promise<unknown>> = {
   shops: () => import("@/domains/commerce/ShopsPage.vue"),
   "hall-inbox": () => import("@/domains/gov-affairs/HallInboxPage.vue"),
   welfare: () => import("@/domains/gov-affairs/WelfarePage.vue"),
+  votes: () => import("@/domains/gov-affairs/VotesPage.vue"),
   surveys: () => import("@/domains/evaluation/SurveysPage.vue"),
   indices: () => import("@/domains/evaluation/IndicesPage.vue"),
 };

@@ -412,6 +412,14 @@ export const ENUMS: Record<string, Dict> = {
     suspended: ["暂停", "Suspended", "warning"],
     ended: ["已终止", "Ended", "info"],
   },
+  voteStatus: {
+    open: ["表决中", "Open", "success"],
+    closed: ["已结束", "Closed", "info"],
+  },
+  voteMatter: {
+    ordinary: ["一般事项（过半数同意）", "Ordinary matter (more than half)"],
+    special: ["特别事项（四分之三以上同意）", "Special matter (at least three-quarters)"],
+  },
   surveyStatus: {
     open: ["进行中", "Open", "success"],
     closed: ["已结束", "Closed", "info"],
