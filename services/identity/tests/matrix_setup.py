@@ -69,6 +69,14 @@ class Fixtures:
         assert asked.status_code == 201, asked.text
         return {"path": {"id": asked.json()["id"]}}
 
+    async def invitation(self, _: Any = None) -> dict[str, Any]:
+        """A fresh family invitation to household 1-2-201 (where no demo account lives)."""
+        household = self.kit.ids["household1-2-201"]
+        url = f"/api/v1/households/{household}/invitations"
+        issued = await self.kit.as_(ADMIN, "POST", url, json={"relation": "family"})
+        assert issued.status_code == 201, issued.text
+        return {"json": {"code": issued.json()["code"], "name": "受邀家属"}}
+
     async def service_body(self, _: Any = None) -> dict[str, Any]:
         return {"json": {"client_id": self._code("client"), "display_name": "区级平台"}}
 

@@ -257,6 +257,20 @@ def cases(f: Fixtures) -> list[Case]:
             json={**JOIN_2_2_302, "relation": "family", "name": "申请人"},
         ),
         Case("GET", "/api/v1/join-requests", ALL),  # one's own, at least
+        Case(  # the flat's owner (the resident account) or the property
+            "POST",
+            f"/api/v1/households/{ha}/invitations",
+            DECIDERS | {"resident"},
+            ok=201,
+            json={"relation": "family"},
+        ),
+        Case(
+            "POST",
+            "/api/v1/join-requests/by-invitation",
+            ALL - {"integrator"},
+            ok=201,
+            setup=f.invitation,
+        ),
         Case("POST", "/api/v1/join-requests/{id}/approve", DECIDERS, setup=f.join_request),
         Case(
             "POST",

@@ -143,3 +143,51 @@ async def test_the_property_rejects_with_a_reason_the_applicant_reads(kit: Ident
     ]
     me = (await _as(kit, zhou, "GET", "/api/v1/me")).json()
     assert me["households"] == []
+
+
+async def test_the_owner_s_code_lets_a_family_member_in_at_once_and_only_once(
+    kit: IdentityKit,
+) -> None:
+    household = kit.ids["household1-1-101"]
+    url = f"/api/v1/households/{household}/invitations"
+    refused = await kit.as_("family", "POST", url, json={"relation": "family"})
+    assert refused.status_code == 403  # a family member invites nobody; the owner does
+    issued = await kit.as_("resident", "POST", url, json={"relation": "family"})
+    assert issued.status_code == 201, issued.text
+    invitation = issued.json()
+    code = invitation["code"]
+    assert len(code) == 8 and code.isalnum() and code.upper() == code
+    assert (invitation["relation_label"], invitation["place"]) == (
+        "家庭成员",
+        "幸福里社区（演示） 1号楼1单元101室",
+    )
+
+    wu = await _signed_in(kit, "13600002222", "吴佳")
+    typed = f"{code[:4].lower()}-{code[4:].lower()}"  # as a person types it
+    joined = await _as(
+        kit, wu, "POST", "/api/v1/join-requests/by-invitation", json={"code": typed, "name": "吴佳"}
+    )
+    assert joined.status_code == 201, joined.text
+    assert (joined.json()["status_label"], joined.json()["place"]) == (
+        "已通过",
+        "幸福里社区（演示） 1号楼1单元101室",
+    )
+    login = await kit.login("13600002222", "sun-li-2026")
+    me = await _as(
+        kit, {"Authorization": f"Bearer {login.json()['access_token']}"}, "GET", "/api/v1/me"
+    )
+    assert [(h["role"], h["place_label"]) for h in me.json()["households"]] == [
+        ("family", "幸福里社区（演示） 1号楼1单元101室")
+    ]
+
+    zhao = await _signed_in(kit, "13600003333", "赵强")
+    reused = await _as(
+        kit,
+        zhao,
+        "POST",
+        "/api/v1/join-requests/by-invitation",
+        json={"code": code, "name": "赵强"},
+    )
+    assert reused.status_code == 422
+    assert reused.json()["code"] == "join.invalid_invitation"
+    assert reused.json()["detail"] == "邀请码不正确、已使用或已过期，请向业主重新索取"

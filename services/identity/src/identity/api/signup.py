@@ -10,6 +10,9 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from identity.api.deps import source_address
 from identity.register.signup_schemas import (
+    InvitationCreate,
+    InvitationRead,
+    InvitationUse,
     JoinDecision,
     JoinRequestCreate,
     JoinRequestRead,
@@ -17,6 +20,7 @@ from identity.register.signup_schemas import (
     SignedUp,
     SignUp,
 )
+from identity.usecases.invitations import Invitations
 from identity.usecases.signup import Signups
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
@@ -30,6 +34,13 @@ def get_signups(request: Request) -> Signups:
 
 
 SignupsDep = Annotated[Signups, Depends(get_signups)]
+
+
+def get_invitations(request: Request) -> Invitations:
+    return Invitations(request.app.state.runtime.db)
+
+
+InvitationsDep = Annotated[Invitations, Depends(get_invitations)]
 
 
 @router.post(
@@ -87,3 +98,27 @@ async def reject_join(
     request_id: uuid.UUID, body: JoinDecision, who: CurrentCaller, signups: SignupsDep
 ) -> JoinRequestRead:
     return await signups.reject(who, request_id, body.reason)
+
+
+@router.post(
+    "/api/v1/households/{household_id}/invitations",
+    status_code=201,
+    summary="The owner (or the property) invites a family member or a tenant: a code",
+)
+async def invite(
+    household_id: uuid.UUID, body: InvitationCreate, who: CurrentCaller, invitations: InvitationsDep
+) -> InvitationRead:
+    """A single-use code of 8 characters, valid 7 days, shown once: whoever signs in and
+    presents it joins the household at once with the relation it names."""
+    return await invitations.issue(who, household_id, body)
+
+
+@router.post(
+    "/api/v1/join-requests/by-invitation",
+    status_code=201,
+    summary="Join a household at once with the code its owner gave",
+)
+async def join_by_invitation(
+    body: InvitationUse, who: CurrentCaller, invitations: InvitationsDep
+) -> JoinRequestRead:
+    return await invitations.join(who, body)

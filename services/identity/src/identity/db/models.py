@@ -22,7 +22,7 @@ from identity.db.register import (
     Room,
     Unit,
 )
-from identity.db.signup import JoinRequest
+from identity.db.signup import HouseholdInvitation, JoinRequest
 
 metadata = Base.metadata
 
@@ -36,6 +36,7 @@ __all__ = [
     "Grant",
     "Grid",
     "Household",
+    "HouseholdInvitation",
     "JoinRequest",
     "KnownLoginAddress",
     "LoginCounter",

@@ -40,3 +40,19 @@ class JoinRequest(IdMixin, Base):
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[datetime | None]
     reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class HouseholdInvitation(IdMixin, Base):
+    """A single-use code a household's owner (or the property) gives a family member or a
+    tenant: whoever signs in with it joins the household at once. Only its digest is kept."""
+
+    __tablename__ = "household_invitations"
+
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("households.id"), index=True)
+    community_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    relation: Mapped[str] = mapped_column(String(16))  # family | tenant
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by: Mapped[uuid.UUID | None]

@@ -69,3 +69,24 @@ class JoinRequestRead(BaseModel):
     reason: str | None
     decided_at: datetime | None
     created_at: datetime
+
+
+class InvitationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    relation: Literal["family", "tenant"] = Field(description="family (家庭成员) or tenant (租户)")
+
+
+class InvitationRead(BaseModel):
+    code: str = Field(description="Shown once: 8 letters and digits the invitee types in")
+    relation: Literal["family", "tenant"]
+    relation_label: str
+    place: str = Field(description="The flat in words")
+    expires_at: datetime
+
+
+class InvitationUse(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=100, description="The invitee's real name")

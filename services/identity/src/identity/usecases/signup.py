@@ -126,21 +126,7 @@ class Signups:
             if account is None:  # the FK cascades: a deleted account takes its requests
                 raise NotFound("join.not_found", "No such request")
             household = await _household_for(uow, who, request)
-            person = await _person_of(uow, who, account, request)
-            new_person = person.id is None
-            if new_person:
-                uow.session.add(person)
-                await uow.session.flush()
-                account.person_id = person.id
-            await people.start_residency(
-                uow, person, household, request.relation, None, who.subject
-            )
-            if new_person:
-                await people.person_registered(
-                    uow, person, request.relation, household, who.subject
-                )
-            await _grant(uow, who, account, joining.ROLE_OF[request.relation], household)
-            request.household_id = household.id
+            await register(uow, who, account, request, household)
             read = await self._decided(uow, who, request, "approved", None)
             await uow.commit()
             return read
@@ -197,6 +183,25 @@ class Signups:
             detail={"account_id": str(request.account_id), "relation": request.relation},
         )
         return read
+
+
+async def register(
+    uow: UnitOfWork, who: Caller, account: Account, request: JoinRequest, household: Household
+) -> None:
+    """The applicant in the register, as staff would enter them: their person (new with
+    the request's name and the account's mobile, or the account's own), a residency in
+    ``household`` with the request's relation, the household grant, and their events."""
+    person = await _person_of(uow, who, account, request)
+    new_person = person.id is None
+    if new_person:
+        uow.session.add(person)
+        await uow.session.flush()
+        account.person_id = person.id
+    await people.start_residency(uow, person, household, request.relation, None, who.subject)
+    if new_person:
+        await people.person_registered(uow, person, request.relation, household, who.subject)
+    await _grant(uow, who, account, joining.ROLE_OF[request.relation], household)
+    request.household_id = household.id
 
 
 async def _pending(uow: UnitOfWork, who: Caller, request_id: uuid.UUID) -> JoinRequest:
