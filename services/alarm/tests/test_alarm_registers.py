@@ -217,3 +217,24 @@ async def test_an_alarm_at_a_key_place_lists_the_nearest_cameras(
     ]
     assert raised[0]["actions"] == ["open_work_order", "notify"]
     assert raised[0]["work_order_type"] == "fire_check"
+
+
+async def test_staff_of_one_community_need_not_name_it(harness: Harness, community: str) -> None:
+    """Issue 19 item 2: the community follows from the caller's one grant; a caller who
+    keeps the registers of several is told which field to fill, in zh-CN first."""
+    h = harness
+    body = {"person_ref": "p-wang", "name": "王奶奶", "category": "elderly_alone"}
+    r = await h.client.post("/api/v1/special-persons", json=body, headers=h.staff(community))
+    assert r.status_code == 201, r.text
+    assert r.json()["community_id"] == community
+    two = h.issuer.bearer(
+        "admin-2",
+        grants=[
+            Grant("community_admin", "community", community),
+            Grant("community_admin", "community", "c-other"),
+        ],
+    )
+    refused = await h.client.post("/api/v1/special-persons", json=body, headers=two)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["code"] == "place.ambiguous"
+    assert refused.json()["detail"].startswith("您可在多个地点办理，请在 community_id 中指明其一")

@@ -39,6 +39,18 @@ class SpecialPersonBody(BaseModel):
     emergency_contacts: list[dict[str, str]] = Field(default_factory=list, max_length=20)
 
 
+class SpecialPersonCreate(SpecialPersonBody):
+    """A new entry: ``community_id`` may be left out when the caller keeps the registers
+    of one community only (issue 19 item 2)."""
+
+    community_id: str | None = Field(  # type: ignore[assignment]
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="Default: the one community the caller keeps registers in",
+    )
+
+
 class SpecialPersonRead(BaseModel):
     id: uuid.UUID
     community_id: str

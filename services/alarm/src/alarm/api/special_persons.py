@@ -18,7 +18,7 @@ from fastapi import APIRouter
 
 from alarm.api.deps import REGISTER_WRITERS, RegisterReader, RegisterWriter, SpecialPersonsDep
 from alarm.api.editing import editable
-from alarm.api.registers import SpecialPersonBody, SpecialPersonRead
+from alarm.api.registers import SpecialPersonBody, SpecialPersonCreate, SpecialPersonRead
 from alarm.db.registers import SpecialPerson
 from alarm.usecases.special_persons import WRITER, person_from_db, person_to_db
 from sc_core.api import Page, Paging
@@ -35,7 +35,7 @@ def _person_read(person: SpecialPerson, principal: Principal) -> SpecialPersonRe
 
 @router.post("/api/v1/special-persons", status_code=201, response_model=SpecialPersonRead)
 async def register_person(
-    body: SpecialPersonBody, who: RegisterWriter, persons: SpecialPersonsDep
+    body: SpecialPersonCreate, who: RegisterWriter, persons: SpecialPersonsDep
 ) -> SpecialPersonRead:
     return _person_read(await persons.register(who, body), who.principal)
 
