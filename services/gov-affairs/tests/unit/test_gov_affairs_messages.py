@@ -27,6 +27,7 @@ def test_each_template_has_both_languages_and_no_mixed_sentence() -> None:
             "closes",
             "capacity",
             "title",
+            "activity",
             "venue",
             "excerpt",
             "summary",

@@ -99,10 +99,10 @@ TEMPLATES = {
         ),
         Template(
             "gov.activity.promoted",
-            "候补成功：{title}",
-            "有人取消了报名，您已从候补转为正式报名“{title}”（{time}，{venue}）。",
-            "You have a place: {title}",
-            "A place came free: you are now signed up for {title} ({time}, {venue}).",
+            "候补成功：{activity}",
+            "有人取消了报名，您已从候补转为正式报名“{activity}”（{time}，{venue}）。",
+            "You have a place: {activity}",
+            "A place came free: you are now signed up for {activity} ({time}, {venue}).",
         ),
         Template(
             "gov.vote.opened",

@@ -7,6 +7,7 @@ summary (who came, ratings, comments) in zh-CN and en. The rules are in
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -15,9 +16,17 @@ from sqlalchemy import func, select
 
 from gov_affairs.db.votes import ActivityRow
 from gov_affairs.domain import activities as d
+from gov_affairs.domain.approvals.calendar import CHINA
 from gov_affairs.domain.certificates import mask_name
+from gov_affairs.domain.messages import render
 from gov_affairs.domain.notices import Audience, PlaceRef
-from sc_contracts.events import ActivityChangedV1
+from sc_contracts.events import (
+    ActivityChangedV1,
+    NotificationChannel,
+    NotificationRequestedV1,
+    NotificationSeverity,
+    Recipients,
+)
 from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
@@ -159,10 +168,12 @@ class Activities:
         async with self.db.uow() as uow:
             row, a = await self._locked(uow, activity_id)
             try:
-                a, _promoted = d.cancel_signup(a, who.subject)
+                a, promoted = d.cancel_signup(a, who.subject)
             except d.ActivityError as exc:
                 raise _problem(exc) from exc
             await self._save(uow, row, a)
+            for p in promoted:
+                await _tell_promoted(uow, row, a, p.person)
             await uow.commit()
         return row
 
@@ -281,6 +292,33 @@ class Activities:
                 ),
                 key=str(row.id),
             )
+
+
+async def _tell_promoted(uow: UnitOfWork, row: ActivityRow, a: d.Activity, person: str) -> None:
+    """The first waiting has a place now: told in the app (gov.activity.promoted)."""
+    at = a.starts_at.astimezone(CHINA)
+    variables = {
+        "activity": a.title,
+        "venue": a.venue,
+        "time": f"{at.month}月{at.day}日 {at:%H:%M}",
+        "time_en": f"{at:%d %b %H:%M}",
+    }
+    title, body = render("gov.activity.promoted", "zh-CN", variables)
+    key = "gov-" + hashlib.sha256(f"{row.id}:promoted:{person}".encode()).hexdigest()[:32]
+    await uow.publish(
+        NotificationRequestedV1(
+            request_id=key,
+            recipients=Recipients(user_ids=[person]),
+            template="gov.activity.promoted",
+            variables={**variables, "title": title, "body": body},
+            severity=NotificationSeverity.INFO,
+            channels=[NotificationChannel.INAPP, NotificationChannel.PUSH],
+            source_service="gov-affairs",
+            community_id=row.community_id,
+            correlation_id=str(row.id),
+        ),
+        key=key,
+    )
 
 
 def _not_found() -> Problem:
