@@ -29,7 +29,7 @@ help:
 	@echo "make run        the whole platform on this machine (gateway on 127.0.0.1:8000)"
 	@echo "make test       everything CI runs: contracts, chart, lint-free code, all tests"
 	@echo "make test-reliability  the platform on a 3-broker Apache Kafka under faults"
-	@echo "make test-security     schemathesis, 1,000 inputs per operation (hours; not in make test)"
+	@echo "make test-security     schemathesis, 1,000 inputs per operation, and the role matrix as every demo account (hours; not in make test)"
 	@echo "make lint       ruff and mypy"
 	@echo "make contracts  regenerate JSON Schema, Avro and AsyncAPI from the event models,"
 	@echo "                and the TypeScript client from the merged OpenAPI"
@@ -111,11 +111,13 @@ test: bootstrap contracts-check helm-check isolation-check console
 	  exit $$status
 
 # The full security fuzz (issue 30): schemathesis over the merged OpenAPI, 1,000 inputs per
-# operation as platform_admin and as resident, on a stack started as make run starts it.
+# operation as platform_admin and as resident, and the role × route matrix as every demo
+# account, on a stack started as make run starts it.
 # Hours; not part of make test (CI keeps the small budget). Run it under the heavy lock.
 test-security: bootstrap
 	SC_SECURITY_FUZZ=1 SC_FUZZ_EXAMPLES=$${SC_FUZZ_EXAMPLES:-1000} \
-	  $(UV) run pytest -p no:cacheprovider tests-e2e/test_e2e_security_fuzz.py -x -q
+	  $(UV) run pytest -p no:cacheprovider tests-e2e/test_e2e_security_fuzz.py \
+	  tests-e2e/test_e2e_role_matrix.py -x -q
 
 # The reliability suite alone: the platform on a 3-broker Apache Kafka, one fault per
 # scenario (make test runs it too).
