@@ -214,7 +214,11 @@ def test_every_operation_as_every_role(gateway_url: str) -> None:
         if method in METHODS
     }
     rules = declared_rules()
-    assert sorted(set(operations) - set(rules)) == [], "operations without a rule"
+    missing = [
+        f"{m} {p} {'public' if anonymous_allowed(operations[(m, p)]) else 'signed_in'}"
+        for m, p in sorted(set(operations) - set(rules))
+    ]
+    assert missing == [], f"operations without a rule: add to {RULES.name} (and check them)"
     assert sorted(set(rules) - set(operations)) == [], "rules naming no operation"
     drift = [
         f"{m} {p}: declared {rule}, the document says {operations[(m, p)].get('security')}"
