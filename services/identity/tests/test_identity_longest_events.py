@@ -9,15 +9,12 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from identity.consumers import register
-from identity.db.models import metadata
-from identity.main import MIGRATIONS
+from identity.main import MIGRATIONS, build
 from sqlalchemy import text
 
 from sc_core.bus.testing import feed_longest
 from sc_core.db.migrate import upgrade
 from sc_core.privacy import FieldCipher, configure_cipher, reset_cipher
-from sc_core.service import Runtime
 
 
 async def test_every_consumer_takes_the_longest_valid_events(
@@ -26,14 +23,14 @@ async def test_every_consumer_takes_the_longest_valid_events(
     settings = make_settings()
     await upgrade(MIGRATIONS, settings.database_url)
     configure_cipher(FieldCipher([("k1", os.urandom(32))], index_key=os.urandom(32)))
-    runtime = Runtime(settings, metadata)
-    register(runtime)
+    runtime, verification, _usecases = build(settings)  # the consumers registered
     try:
         fed = await feed_longest(runtime)
         async with runtime.db.uow(read_only=True) as uow:
             plates = (await uow.session.execute(text("SELECT plate FROM passages"))).scalars()
             stored = [len(p) for p in plates]
     finally:
+        await verification.close()
         await runtime.db.dispose()
         reset_cipher()
     assert fed == [("passages", "community.access.passage_recorded.v1")]

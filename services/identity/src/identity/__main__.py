@@ -15,20 +15,18 @@ async def rotate_keys(settings: Settings, activate_in: int | None) -> str:
     """Add a key to the database ring; the running replicas pick it up by themselves."""
     from identity.auth.keystore import KeyStore
     from identity.db.models import metadata
-    from sc_core.audit import Auditor
     from sc_core.db import Database, platform_tables
+    from sc_core.db.uow import Outbound
     from sc_core.privacy import configure_cipher
 
     configure_cipher(settings)
-    db = Database(settings.database_url, platform_tables(metadata), pool_size=1)
+    outbound = Outbound(settings.service_name, settings.topic)
+    db = Database(settings.database_url, platform_tables(metadata), pool_size=1, outbound=outbound)
     try:
         keystore = KeyStore(settings, db)
-        auditor = Auditor(settings.service_name, settings.audit_topic, db)
         async with db.uow() as uow:
             key = await keystore.rotate(uow, actor="cli", activate_in=activate_in)
-            await auditor.within(
-                uow, action="auth.keys_rotate", resource_type="signing_key", resource_id=key.kid
-            )
+            await uow.audit(None, "auth.keys_rotate", "signing_key", key.kid)
             await uow.commit()
         return f"new signing key {key.kid}, signing from {key.activates_at:%Y-%m-%d %H:%M:%S %Z}"
     finally:

@@ -1,13 +1,16 @@
-"""Event subscriptions of identity (thin: the handlers live with their sub-domain)."""
+"""Event subscriptions of identity (thin: each calls one use case)."""
 
 from __future__ import annotations
 
-from identity.access.passages import record
+from identity.usecases.passages import Passages
+from sc_contracts.events import PassageRecordedV1
+from sc_core.db.uow import UnitOfWork
 from sc_core.service import Runtime
 
-PASSAGES_TOPIC = "access.passages.v1"
 
+def register(runtime: Runtime, passages: Passages) -> None:
+    consumer = runtime.consumer(name="passages")  # subscribes to PassageRecordedV1.topic
 
-def register(runtime: Runtime) -> None:
-    passages = runtime.consumer(name="passages", topics=[PASSAGES_TOPIC])
-    passages.on("community.access.passage_recorded.v1")(record)
+    @consumer.on(PassageRecordedV1)
+    async def on_passage(event: PassageRecordedV1, uow: UnitOfWork) -> None:
+        await passages.record(uow, event)

@@ -26,12 +26,11 @@ from identity.db.auth import Account, Grant
 from identity.db.models import metadata
 from identity.db.oidc import OidcClient
 from identity.db.register import Building, Community, Grid, Household, Person, Room, Unit
-from identity.events import emit
 from identity.register import people
 from identity.roles import ROLES
 from sc_contracts.events import GrantChange, GrantChangedV1
 from sc_core.db import Database, platform_tables
-from sc_core.db.uow import UnitOfWork
+from sc_core.db.uow import Outbound, UnitOfWork
 from sc_core.privacy import configure_cipher
 
 DEMO_CODE = "DEMO-001"
@@ -255,7 +254,7 @@ async def _accounts(
             changed_by=ACTOR,
             changed_at=datetime.now(UTC),
         )
-        await emit(uow, "community.grant.changed.v1", data, key=str(account.id))
+        await uow.publish(data, key=str(account.id))
 
 
 async def load_demo(db: Database, password: str, integrator_secret: str | None = None) -> bool:
@@ -333,7 +332,8 @@ async def main() -> int:
     password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
     # a new random secret every run (the earlier one is stored only as a hash)
     secret = os.environ.get("DEMO_INTEGRATOR_SECRET") or new_secret()
-    db = Database(settings.database_url, platform_tables(metadata), pool_size=1)
+    outbound = Outbound(settings.service_name, settings.topic)
+    db = Database(settings.database_url, platform_tables(metadata), pool_size=1, outbound=outbound)
     try:
         created = await load_demo(db, password, secret)
         if not created:

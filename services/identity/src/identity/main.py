@@ -1,4 +1,6 @@
-"""identity's app: the platform's service app plus its routers, key store and verifier."""
+"""The composition of identity: runtime -> key ring and its own verifier -> use cases ->
+consumers (passages from device-ingestion) -> app (accounts, sign-in, OpenID Connect, the
+register of places and people, visitors, doors)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from identity import consumers
 from identity.api import (
     accounts,
     auth,
@@ -26,11 +29,10 @@ from identity.api import (
     visitors,
 )
 from identity.auth.keystore import KeyStore
-from identity.auth.verifier import local_verifier
+from identity.auth.verifier import LocalVerification
 from identity.config import Settings
-from identity.consumers import register
 from identity.db.models import metadata
-from sc_core.auth.revocation import RevocationFeed, follow_revocations
+from identity.usecases import Passages, UseCases
 from sc_core.service import Runtime, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
@@ -55,39 +57,29 @@ ROUTERS = [
 ]
 
 
+def build(settings: Settings) -> tuple[Runtime, LocalVerification, UseCases]:
+    runtime = Runtime(settings, metadata)
+    keystore = KeyStore(settings, runtime.db)
+    verification = LocalVerification(settings, keystore)
+    usecases = UseCases(passages=Passages(runtime.db))
+    consumers.register(runtime, usecases.passages)
+    return runtime, verification, usecases
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    keystore = KeyStore(settings, None)
-    verifier = local_verifier(keystore)
-    feeds: list[RevocationFeed] = []
-
-    async def start(runtime: Runtime) -> None:
-        keystore.db = runtime.db
-        await keystore.ensure_key()
-        await keystore.reload()
-        # revoked tokens are refused here too, as at every verifier (issue 30.7)
-        feed = await follow_revocations(settings, verifier)
-        if feed is not None:
-            feeds.append(feed)
-
-    async def stop(runtime: Runtime) -> None:
-        for feed in feeds:
-            await feed.close()
-        if verifier._client is not None:
-            await verifier._client.aclose()
-
+    runtime, verification, usecases = build(settings)
     # identity verifies its own tokens in-process (auth/verifier.py), never over JWKS_URL
     app = create_service_app(
         settings.model_copy(update={"jwks_url": None}),
         title="identity",
-        metadata=metadata,
+        runtime=runtime,
         migrations_dir=MIGRATIONS,
         routers=ROUTERS,
-        consumers=register,
-        on_start=[start],
-        on_stop=[stop],
+        resources=[verification],
     )
     app.state.settings = settings
-    app.state.keystore = keystore
-    app.state.jwks_verifier = verifier
+    app.state.keystore = verification.keystore
+    app.state.jwks_verifier = verification.verifier
+    app.state.usecases = usecases
     return app

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.db.access import Door
 from identity.db.register import Household
-from identity.events import emit
 from identity.roles import DOOR_STAFF, HOUSEHOLD_ROLES
 from identity.scope import Places, Scope
 from sc_contracts.events import DeviceCommandRequestedV1
@@ -89,5 +88,5 @@ async def request_open(
         expires_at=now + timedelta(seconds=ttl_seconds),
         correlation_id=correlation,
     )
-    await emit(uow, "community.device.command_requested.v1", command, key=door.device_id)
+    await uow.publish(command, key=door.device_id)
     return command

@@ -1,4 +1,5 @@
-"""Annotated dependencies every router of identity uses.
+"""What the routes are given: the use cases (built once in ``main``), the settings, the
+key store and the caller's places, as ``Annotated`` dependencies.
 
 No ``from __future__ import annotations`` here: ``scoped`` builds its dependency's
 signature from a local, which FastAPI must see as an object, not as a string.
@@ -12,6 +13,7 @@ from fastapi import Depends, Request
 from identity.auth.keystore import KeyStore
 from identity.config import Settings
 from identity.scope import Scope, load_scope
+from identity.usecases import Passages, UseCases
 from sc_core.api import UnitOfWorkDep
 from sc_core.auth import Principal, require_roles
 from sc_core.net import client_address
@@ -27,7 +29,17 @@ def get_keystore(request: Request) -> KeyStore:
     return keystore
 
 
+def usecases(request: Request) -> UseCases:
+    found: UseCases = request.app.state.usecases
+    return found
+
+
+async def _passages(request: Request) -> Passages:
+    return usecases(request).passages
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+PassagesDep = Annotated[Passages, Depends(_passages)]
 KeyStoreDep = Annotated[KeyStore, Depends(get_keystore)]
 
 

@@ -14,7 +14,6 @@ from identity.access.schemas import DoorCreate, DoorOpen, DoorOpened, DoorRead
 from identity.api.deps import KeyStoreDep, SettingsDep, scoped
 from identity.db.access import Door, VisitorPass
 from identity.db.register import Building, Community, Unit
-from identity.events import emit
 from identity.register import repo
 from identity.roles import HOUSEHOLD_ROLES, PLACE_READERS, PLACE_WRITERS
 from identity.scope import Places, Scope, load_scope
@@ -42,7 +41,7 @@ async def _door_changed(
         changed_by=principal.subject,
         changed_at=datetime.now(UTC),
     )
-    await emit(uow, "community.door.changed.v1", data, key=str(door.id))
+    await uow.publish(data, key=str(door.id))
 
 
 async def _door(uow: UnitOfWorkDep, door_id: uuid.UUID) -> Door:

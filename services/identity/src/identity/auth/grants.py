@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from identity.db.auth import Account, Grant
 from identity.db.register import Building, Community, Grid, Household, Unit
-from identity.events import emit
 from identity.roles import COMMUNITY_ADMIN, PLATFORM_ONLY_ROLES
 from sc_contracts.events import GrantChange, GrantChangedV1
 from sc_core.audit import Auditor
@@ -135,4 +134,4 @@ async def _record(
         changed_by=principal.subject,
         changed_at=now,
     )
-    await emit(uow, "community.grant.changed.v1", data, key=str(row.account_id))
+    await uow.publish(data, key=str(row.account_id))

@@ -41,7 +41,7 @@ _INIT_LOCK = 0x1D3A7  # advisory lock: one replica creates the first key
 
 
 class KeyStore:
-    def __init__(self, settings: Settings, db: Database | None) -> None:
+    def __init__(self, settings: Settings, db: Database) -> None:
         self.settings = settings
         self.db = db
         self.from_config = bool(settings.jwt_signing_keys.strip())
@@ -64,7 +64,7 @@ class KeyStore:
         return time.monotonic() - self._loaded_at >= self.settings.keystore_reload_seconds
 
     async def reload(self) -> None:
-        if self.from_config or self.db is None:
+        if self.from_config:
             return
         async with self.db.uow() as uow:
             rows = [
@@ -107,7 +107,7 @@ class KeyStore:
     async def ensure_key(self) -> None:
         """Create the first key of each algorithm of a database ring (idempotent, safe
         across replicas; a ring made before RS256 existed gets its RSA key here)."""
-        if self.from_config or self.db is None:
+        if self.from_config:
             return
         async with self.db.uow() as uow:
             await uow.session.execute(select(func.pg_advisory_xact_lock(_INIT_LOCK)))

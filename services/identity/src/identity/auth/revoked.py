@@ -14,7 +14,6 @@ import uuid
 from datetime import datetime, timedelta
 
 from identity.config import Settings
-from identity.events import emit
 from sc_contracts.events import AccessRevokedV1
 from sc_core.db.uow import UnitOfWork
 
@@ -41,4 +40,4 @@ async def access_revoked(
         revoked_at=now,
         until=now + timedelta(seconds=settings.access_token_ttl_seconds + LEEWAY_SECONDS),
     )
-    await emit(uow, "community.access.revoked.v1", data, key=str(account_id))
+    await uow.publish(data, key=str(account_id))

@@ -13,7 +13,9 @@ import json
 import httpx
 
 from identity.auth.keystore import KeyStore
+from identity.config import Settings
 from sc_core.auth import JWKSVerifier
+from sc_core.auth.revocation import RevocationFeed, follow_revocations
 
 LOCAL_JWKS_URL = "http://identity.local/.well-known/jwks.json"
 
@@ -29,7 +31,7 @@ class KeyStoreTransport(httpx.AsyncBaseTransport):
         )
 
 
-def local_verifier(keystore: KeyStore) -> JWKSVerifier:
+def local_verifier(keystore: KeyStore, http: httpx.AsyncClient) -> JWKSVerifier:
     settings = keystore.settings
     return JWKSVerifier(
         LOCAL_JWKS_URL,
@@ -38,5 +40,29 @@ def local_verifier(keystore: KeyStore) -> JWKSVerifier:
         cache_seconds=settings.keystore_reload_seconds,
         min_refresh_interval=min(1.0, settings.keystore_reload_seconds),
         leeway=settings.jwt_leeway_seconds,
-        http_client=httpx.AsyncClient(transport=KeyStoreTransport(keystore)),
+        http_client=http,
     )
+
+
+class LocalVerification:
+    """identity's key ring and its own verifier, a resource of the app: at start the first
+    key is made (one replica) and the ring read, and revoked tokens are followed as at
+    every verifier (issue 30.7); at stop the feed and the in-process client close."""
+
+    def __init__(self, settings: Settings, keystore: KeyStore) -> None:
+        self.settings = settings
+        self.keystore = keystore
+        self.http = httpx.AsyncClient(transport=KeyStoreTransport(keystore))
+        self.verifier = local_verifier(keystore, self.http)
+        self._feed: RevocationFeed | None = None
+
+    async def start(self) -> None:
+        await self.keystore.ensure_key()
+        await self.keystore.reload()
+        self._feed = await follow_revocations(self.settings, self.verifier)
+
+    async def close(self) -> None:
+        if self._feed is not None:
+            await self._feed.close()
+            self._feed = None
+        await self.http.aclose()

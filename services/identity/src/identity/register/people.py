@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.db.register import Building, Community, Household, Person, Residency, Room, Unit
-from identity.events import emit
 from identity.register.repo import count
 from sc_contracts.events import (
     HouseholdChange,
@@ -91,7 +90,7 @@ async def household_changed(
         changed_by=actor,
         changed_at=datetime.now(UTC),
     )
-    await emit(uow, "community.household.changed.v1", data, key=str(household.id))
+    await uow.publish(data, key=str(household.id))
 
 
 async def start_residency(
@@ -136,7 +135,7 @@ async def start_residency(
         moved_in_on=residency.moved_in_on.isoformat(),
         recorded_by=actor,
     )
-    await emit(uow, "community.residency.started.v1", data, key=str(person.id))
+    await uow.publish(data, key=str(person.id))
     await household_changed(uow, household, HouseholdChange.MEMBERS_CHANGED, actor)
     return residency
 
@@ -160,7 +159,7 @@ async def end_residency(
         moved_out_on=day.isoformat(),
         recorded_by=actor,
     )
-    await emit(uow, "community.residency.ended.v1", data, key=str(residency.person_id))
+    await uow.publish(data, key=str(residency.person_id))
     await household_changed(uow, household, HouseholdChange.MEMBERS_CHANGED, actor)
 
 
@@ -176,7 +175,7 @@ async def person_registered(
         registered_by=actor,
         registered_at=datetime.now(UTC),
     )
-    await emit(uow, "community.person.registered.v1", data, key=str(person.id))
+    await uow.publish(data, key=str(person.id))
 
 
 async def residencies_of(
