@@ -32,7 +32,7 @@ from identity.auth.keystore import KeyStore
 from identity.auth.verifier import LocalVerification
 from identity.config import Settings
 from identity.db.models import metadata
-from identity.usecases import Passages, UseCases
+from identity.usecases import Accounts, Clients, Grants, Passages, SigningKeys, UseCases
 from sc_core.service import Runtime, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
@@ -61,7 +61,14 @@ def build(settings: Settings) -> tuple[Runtime, LocalVerification, UseCases]:
     runtime = Runtime(settings, metadata)
     keystore = KeyStore(settings, runtime.db)
     verification = LocalVerification(settings, keystore)
-    usecases = UseCases(passages=Passages(runtime.db))
+    db = runtime.db
+    usecases = UseCases(
+        accounts=Accounts(db, settings),
+        grants=Grants(db),
+        clients=Clients(db),
+        keys=SigningKeys(db, keystore),
+        passages=Passages(db),
+    )
     consumers.register(runtime, usecases.passages)
     return runtime, verification, usecases
 

@@ -12,10 +12,11 @@ from fastapi import Depends, Request
 
 from identity.auth.keystore import KeyStore
 from identity.config import Settings
+from identity.roles import ACCOUNT_ADMINS
 from identity.scope import Scope, load_scope
-from identity.usecases import Passages, UseCases
+from identity.usecases import Accounts, Clients, Grants, Passages, SigningKeys, UseCases
 from sc_core.api import UnitOfWorkDep
-from sc_core.auth import Principal, require_roles
+from sc_core.auth import Caller, Principal, callers, require_roles
 from sc_core.net import client_address
 
 
@@ -34,12 +35,36 @@ def usecases(request: Request) -> UseCases:
     return found
 
 
+async def _accounts(request: Request) -> Accounts:
+    return usecases(request).accounts
+
+
+async def _grants(request: Request) -> Grants:
+    return usecases(request).grants
+
+
+async def _clients(request: Request) -> Clients:
+    return usecases(request).clients
+
+
+async def _keys(request: Request) -> SigningKeys:
+    return usecases(request).keys
+
+
 async def _passages(request: Request) -> Passages:
     return usecases(request).passages
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+AccountsDep = Annotated[Accounts, Depends(_accounts)]
+GrantsDep = Annotated[Grants, Depends(_grants)]
+ClientsDep = Annotated[Clients, Depends(_clients)]
+SigningKeysDep = Annotated[SigningKeys, Depends(_keys)]
 PassagesDep = Annotated[Passages, Depends(_passages)]
+
+# the coarse role checks (403 before any use case runs); scope is the use case's
+AccountAdmin = Annotated[Caller, Depends(callers(*sorted(ACCOUNT_ADMINS)))]
+PlatformAdmin = Annotated[Caller, Depends(callers("platform_admin"))]
 KeyStoreDep = Annotated[KeyStore, Depends(get_keystore)]
 
 

@@ -1,5 +1,5 @@
 """Tracing a person's passages backwards (6.1.2 d): police and community admins only,
-within their communities; every query is audited, denied ones too (usecases/passages.py)."""
+within their communities; every query is audited, denied ones too."""
 
 from __future__ import annotations
 

@@ -7,12 +7,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from identity.usecases.accounts import Accounts
+from identity.usecases.clients import Clients
+from identity.usecases.grants import Grants
+from identity.usecases.keys import SigningKeys
 from identity.usecases.passages import Passages
 
 
 @dataclass(frozen=True)
 class UseCases:
+    accounts: Accounts
+    grants: Grants
+    clients: Clients
+    keys: SigningKeys
     passages: Passages
 
 
-__all__ = ["Passages", "UseCases"]
+__all__ = ["Accounts", "Clients", "Grants", "Passages", "SigningKeys", "UseCases"]
