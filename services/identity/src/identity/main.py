@@ -32,7 +32,24 @@ from identity.auth.keystore import KeyStore
 from identity.auth.verifier import LocalVerification
 from identity.config import Settings
 from identity.db.models import metadata
-from identity.usecases import Accounts, Clients, Grants, Passages, SigningKeys, UseCases
+from identity.usecases import (
+    Accounts,
+    Buildings,
+    Clients,
+    Communities,
+    FloorPlans,
+    Grants,
+    Grids,
+    Households,
+    Moves,
+    Passages,
+    Persons,
+    RoomImport,
+    Rooms,
+    SigningKeys,
+    Units,
+    UseCases,
+)
 from sc_core.service import Runtime, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
@@ -67,6 +84,16 @@ def build(settings: Settings) -> tuple[Runtime, LocalVerification, UseCases]:
         grants=Grants(db),
         clients=Clients(db),
         keys=SigningKeys(db, keystore),
+        communities=Communities(db),
+        grids=Grids(db),
+        buildings=Buildings(db),
+        units=Units(db),
+        rooms=Rooms(db),
+        floor_plans=FloorPlans(db),
+        room_import=RoomImport(db),
+        households=Households(db),
+        persons=Persons(db),
+        moves=Moves(db),
         passages=Passages(db),
     )
     consumers.register(runtime, usecases.passages)

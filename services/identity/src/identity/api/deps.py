@@ -14,7 +14,24 @@ from identity.auth.keystore import KeyStore
 from identity.config import Settings
 from identity.roles import ACCOUNT_ADMINS
 from identity.scope import Scope, load_scope
-from identity.usecases import Accounts, Clients, Grants, Passages, SigningKeys, UseCases
+from identity.usecases import (
+    Accounts,
+    Buildings,
+    Clients,
+    Communities,
+    FloorPlans,
+    Grants,
+    Grids,
+    Households,
+    Moves,
+    Passages,
+    Persons,
+    RoomImport,
+    Rooms,
+    SigningKeys,
+    Units,
+    UseCases,
+)
 from sc_core.api import UnitOfWorkDep
 from sc_core.auth import Caller, Principal, callers, require_roles
 from sc_core.net import client_address
@@ -51,6 +68,46 @@ async def _keys(request: Request) -> SigningKeys:
     return usecases(request).keys
 
 
+async def _communities(request: Request) -> Communities:
+    return usecases(request).communities
+
+
+async def _grids(request: Request) -> Grids:
+    return usecases(request).grids
+
+
+async def _buildings(request: Request) -> Buildings:
+    return usecases(request).buildings
+
+
+async def _units(request: Request) -> Units:
+    return usecases(request).units
+
+
+async def _rooms(request: Request) -> Rooms:
+    return usecases(request).rooms
+
+
+async def _floor_plans(request: Request) -> FloorPlans:
+    return usecases(request).floor_plans
+
+
+async def _households(request: Request) -> Households:
+    return usecases(request).households
+
+
+async def _persons(request: Request) -> Persons:
+    return usecases(request).persons
+
+
+async def _moves(request: Request) -> Moves:
+    return usecases(request).moves
+
+
+async def _room_import(request: Request) -> RoomImport:
+    return usecases(request).room_import
+
+
 async def _passages(request: Request) -> Passages:
     return usecases(request).passages
 
@@ -60,6 +117,16 @@ AccountsDep = Annotated[Accounts, Depends(_accounts)]
 GrantsDep = Annotated[Grants, Depends(_grants)]
 ClientsDep = Annotated[Clients, Depends(_clients)]
 SigningKeysDep = Annotated[SigningKeys, Depends(_keys)]
+CommunitiesDep = Annotated[Communities, Depends(_communities)]
+GridsDep = Annotated[Grids, Depends(_grids)]
+BuildingsDep = Annotated[Buildings, Depends(_buildings)]
+UnitsDep = Annotated[Units, Depends(_units)]
+RoomsDep = Annotated[Rooms, Depends(_rooms)]
+FloorPlansDep = Annotated[FloorPlans, Depends(_floor_plans)]
+HouseholdsDep = Annotated[Households, Depends(_households)]
+PersonsDep = Annotated[Persons, Depends(_persons)]
+MovesDep = Annotated[Moves, Depends(_moves)]
+RoomImportDep = Annotated[RoomImport, Depends(_room_import)]
 PassagesDep = Annotated[Passages, Depends(_passages)]
 
 # the coarse role checks (403 before any use case runs); scope is the use case's

@@ -7,13 +7,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from fastapi import Request
-
 from identity.db.register import Person, Residency
 from identity.register.repo import places
 from identity.register.schemas import PersonRead, ResidencyRead
 from identity.scope import Scope
-from sc_core.audit import Auditor
+from sc_core.auth import Caller
+from sc_core.db.uow import UnitOfWork
 from sc_core.privacy import mask_listed, mask_model
 
 AUDITED_FIELDS = ("id_number", "phone", "face_id")
@@ -61,21 +60,19 @@ def present(
     return masked, shown
 
 
-async def audit_reveals(
-    auditor: Auditor, scope: Scope, request: Request, reveals: dict[uuid.UUID, list[str]]
-) -> None:
-    """One audit record per request that showed sensitive data unmasked."""
+async def audit_reveals(uow: UnitOfWork, who: Caller, reveals: dict[uuid.UUID, list[str]]) -> None:
+    """One audit record per request that showed sensitive data unmasked (committed with
+    ``uow``)."""
     shown = {pid: fields for pid, fields in reveals.items() if fields}
     if not shown:
         return
     fields = sorted({f for fs in shown.values() for f in fs})
     single = next(iter(shown)) if len(shown) == 1 else None
-    await auditor.record(
-        action="person.read_sensitive",
-        resource_type="person",
-        resource_id=str(single) if single else None,
-        principal=scope.principal,
-        request=request,
+    await uow.audit(
+        who,
+        "person.read_sensitive",
+        "person",
+        str(single) if single else None,
         detail={
             "fields": ",".join(fields),
             "persons": ",".join(str(p) for p in list(shown)[:50]),
@@ -85,14 +82,7 @@ async def audit_reveals(
 
 
 async def audit_history(
-    auditor: Auditor, scope: Scope, request: Request, of: str, of_id: uuid.UUID, total: int
+    uow: UnitOfWork, who: Caller, of: str, of_id: uuid.UUID, total: int
 ) -> None:
     """Residence history (who lived where, when: whereabouts) is audited at every read."""
-    await auditor.record(
-        action="residency.read_sensitive",
-        resource_type=of,
-        resource_id=str(of_id),
-        principal=scope.principal,
-        request=request,
-        detail={"count": str(total)},
-    )
+    await uow.audit(who, "residency.read_sensitive", of, str(of_id), detail={"count": str(total)})

@@ -8,10 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from identity.usecases.accounts import Accounts
+from identity.usecases.buildings import Buildings, Rooms, Units
 from identity.usecases.clients import Clients
+from identity.usecases.communities import Communities, Grids
+from identity.usecases.floor_plans import FloorPlans
 from identity.usecases.grants import Grants
+from identity.usecases.households import Households
 from identity.usecases.keys import SigningKeys
+from identity.usecases.moves import Moves
 from identity.usecases.passages import Passages
+from identity.usecases.persons import Persons
+from identity.usecases.room_import import RoomImport
 
 
 @dataclass(frozen=True)
@@ -20,7 +27,34 @@ class UseCases:
     grants: Grants
     clients: Clients
     keys: SigningKeys
+    communities: Communities
+    grids: Grids
+    buildings: Buildings
+    units: Units
+    rooms: Rooms
+    floor_plans: FloorPlans
+    room_import: RoomImport
+    households: Households
+    persons: Persons
+    moves: Moves
     passages: Passages
 
 
-__all__ = ["Accounts", "Clients", "Grants", "Passages", "SigningKeys", "UseCases"]
+__all__ = [
+    "Accounts",
+    "Buildings",
+    "Clients",
+    "Communities",
+    "FloorPlans",
+    "Grants",
+    "Grids",
+    "Households",
+    "Moves",
+    "Passages",
+    "Persons",
+    "RoomImport",
+    "Rooms",
+    "SigningKeys",
+    "Units",
+    "UseCases",
+]

@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from identity.db.register import Building, Community, Room, Unit
 from identity.register import repo, room_csv
-from identity.scope import Scope
+from identity.roles import PLACE_WRITERS
+from identity.scope import load_scope
 from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.errors import Problem
@@ -34,11 +35,10 @@ class RoomImport:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def run(
-        self, who: Caller, scope: Scope, building_id: uuid.UUID, data: bytes
-    ) -> RoomImportResult:
+    async def run(self, who: Caller, building_id: uuid.UUID, data: bytes) -> RoomImportResult:
         async with self.db.uow() as uow:
             building = await repo.get_or_404(uow.session, Building, building_id)
+            scope = await load_scope(uow.session, who.principal, PLACE_WRITERS)
             scope.ensure(repo.places(building))
             text = room_csv.decode(data)
             if text is None:
