@@ -224,14 +224,7 @@ class Rooms(_Places):
             scope.ensure(repo.places(unit))
             building = await repo.get_or_404(uow.session, Building, unit.building_id)
             if body.floor == 0 or body.floor > building.floors:
-                raise Problem(
-                    422,
-                    "room.floor_out_of_range",
-                    f"{building.name} has floors 1 to {building.floors} (and basements -1 to -5)",
-                    zh=f"{building.name}共{building.floors}层：楼层应为 1 至 {building.floors}"
-                    "（地下层 -1 至 -5）",
-                    floors=building.floors,
-                )
+                raise floor_out_of_range(building)
             community = await repo.get_or_404(uow.session, Community, unit.community_id)
             code = f"{community.code}-{building.code}-{unit.code}-{body.code}"
             room = Room(
@@ -268,6 +261,18 @@ class Rooms(_Places):
 
     async def delete(self, who: Caller, room_id: uuid.UUID) -> None:
         await self._remove(who, Room, room_id, "room.not_empty", Household, Household.room_id)
+
+
+def floor_out_of_range(building: Building) -> Problem:
+    """422 ``room.floor_out_of_range``: the floors the building has, zh-CN first."""
+    return Problem(
+        422,
+        "room.floor_out_of_range",
+        f"{building.name} has floors 1 to {building.floors} (and basements -1 to -5)",
+        zh=f"{building.name}共{building.floors}层：楼层应为 1 至 {building.floors}"
+        "（地下层 -1 至 -5）",
+        floors=building.floors,
+    )
 
 
 _KIND: dict[type, str] = {Building: "building", Unit: "unit", Room: "room"}

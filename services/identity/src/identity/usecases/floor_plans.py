@@ -17,6 +17,7 @@ from identity.db.register import Building, Community, Room, Unit
 from identity.register import repo
 from identity.roles import PLACE_READERS, PLACE_WRITERS
 from identity.scope import load_scope
+from identity.usecases.buildings import floor_out_of_range
 from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
@@ -69,14 +70,7 @@ async def _apply(uow: UnitOfWork, who: Caller, building_id: uuid.UUID, body: Flo
     top = building.floors if body.floor_to is None else body.floor_to
     floors = [f for f in range(body.floor_from, top + 1) if f != 0]
     if not floors or top > building.floors:
-        raise Problem(
-            422,
-            "room.floor_out_of_range",
-            f"{building.name} has floors 1 to {building.floors} (and basements -1 to -5)",
-            zh=f"{building.name}共{building.floors}层：楼层应为 1 至 {building.floors}"
-            "（地下层 -1 至 -5）",
-            floors=building.floors,
-        )
+        raise floor_out_of_range(building)
     if len(body.units) != len(set(body.units)):
         raise _bad_plan("units", "A unit is named twice", "单元编号重复")
     if len(body.units) * len(floors) * body.rooms_per_floor > MAX_ROOMS:
