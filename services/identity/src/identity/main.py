@@ -37,10 +37,12 @@ from identity.usecases import (
     Buildings,
     Clients,
     Communities,
+    Doors,
     FloorPlans,
     Grants,
     Grids,
     Households,
+    Me,
     Moves,
     Passages,
     Persons,
@@ -49,6 +51,7 @@ from identity.usecases import (
     SigningKeys,
     Units,
     UseCases,
+    VisitorPasses,
 )
 from sc_core.service import Runtime, create_service_app
 
@@ -94,6 +97,9 @@ def build(settings: Settings) -> tuple[Runtime, LocalVerification, UseCases]:
         households=Households(db),
         persons=Persons(db),
         moves=Moves(db),
+        doors=Doors(db, settings, keystore),
+        visitors=VisitorPasses(db, settings),
+        me=Me(db),
         passages=Passages(db),
     )
     consumers.register(runtime, usecases.passages)

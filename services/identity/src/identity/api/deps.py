@@ -19,10 +19,12 @@ from identity.usecases import (
     Buildings,
     Clients,
     Communities,
+    Doors,
     FloorPlans,
     Grants,
     Grids,
     Households,
+    Me,
     Moves,
     Passages,
     Persons,
@@ -31,6 +33,7 @@ from identity.usecases import (
     SigningKeys,
     Units,
     UseCases,
+    VisitorPasses,
 )
 from sc_core.api import UnitOfWorkDep
 from sc_core.auth import Caller, Principal, callers, require_roles
@@ -108,6 +111,18 @@ async def _room_import(request: Request) -> RoomImport:
     return usecases(request).room_import
 
 
+async def _doors(request: Request) -> Doors:
+    return usecases(request).doors
+
+
+async def _visitors(request: Request) -> VisitorPasses:
+    return usecases(request).visitors
+
+
+async def _me(request: Request) -> Me:
+    return usecases(request).me
+
+
 async def _passages(request: Request) -> Passages:
     return usecases(request).passages
 
@@ -127,6 +142,9 @@ HouseholdsDep = Annotated[Households, Depends(_households)]
 PersonsDep = Annotated[Persons, Depends(_persons)]
 MovesDep = Annotated[Moves, Depends(_moves)]
 RoomImportDep = Annotated[RoomImport, Depends(_room_import)]
+DoorsDep = Annotated[Doors, Depends(_doors)]
+VisitorPassesDep = Annotated[VisitorPasses, Depends(_visitors)]
+MeDep = Annotated[Me, Depends(_me)]
 PassagesDep = Annotated[Passages, Depends(_passages)]
 
 # the coarse role checks (403 before any use case runs); scope is the use case's

@@ -2,106 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
+from fastapi import APIRouter, Response
 
-from fastapi import APIRouter, Request, Response
-from sqlalchemy import select
-
-from identity.auth.passwords import hash_password_async, verify_password_async
-from identity.auth.schemas import GrantClaim, HouseholdSummary, MeRead, PasswordChange
-from identity.db.auth import Account
-from identity.db.register import Household
-from identity.register import places
-from identity.roles import HOUSEHOLD_ROLES
-from sc_core.api import AuditorDep, UnitOfWorkDep
-from sc_core.auth import CurrentPrincipal, Principal
-from sc_core.db.uow import UnitOfWork
-from sc_core.errors import NotFound, Problem
+from identity.api.deps import MeDep
+from identity.auth.schemas import MeRead, PasswordChange
+from sc_core.auth import CurrentCaller
 
 router = APIRouter(tags=["me"])
 
 
-async def _households(uow: UnitOfWork, principal: Principal) -> list[HouseholdSummary]:
-    granted: dict[uuid.UUID, str] = {}
-    for g in principal.grants:
-        if g.scope_type == "household" and g.role in HOUSEHOLD_ROLES:
-            try:
-                granted.setdefault(uuid.UUID(g.scope_id), g.role)
-            except ValueError:
-                continue
-    if not granted:
-        return []
-    found = (
-        await uow.session.scalars(select(Household).where(Household.id.in_(list(granted))))
-    ).all()
-    where = await places.room_places(uow.session, [h.room_id for h in found])
-    out = []
-    for h in found:
-        place = where.get(h.room_id)
-        community = place.community if place else None
-        out.append(
-            HouseholdSummary(
-                household_id=h.id,
-                role=granted[h.id],
-                name=h.name,
-                community_id=h.community_id,
-                building_id=h.building_id,
-                unit_id=h.unit_id,
-                room_id=h.room_id,
-                room_standard_code=place.room.standard_code if place else None,
-                place_label=place.label if place else None,
-                address=place.address if place else None,
-                community_name=community.name if community else None,
-                property_name=community.property_name if community else None,
-                property_phone=community.property_phone if community else None,
-            )
-        )
-    return out
-
-
-async def _account(uow: UnitOfWork, principal: Principal) -> Account | None:
-    try:
-        return await uow.session.get(Account, uuid.UUID(principal.subject))
-    except ValueError:
-        return None
-
-
 @router.get("/api/v1/me", summary="The caller: account, roles, grants and households")
-async def me(principal: CurrentPrincipal, uow: UnitOfWorkDep) -> MeRead:
-    account = await _account(uow, principal)
-    return MeRead(
-        id=principal.subject,
-        kind=principal.kind,
-        username=account.username if account else None,
-        name=principal.name,
-        roles=sorted(principal.roles),
-        grants=[GrantClaim(**g.to_claim()) for g in principal.grants],
-        households=await _households(uow, principal),
-        person_id=account.person_id if account else None,
-    )
+async def me(who: CurrentCaller, mine: MeDep) -> MeRead:
+    return await mine.read(who)
 
 
 @router.post("/api/v1/me/password", status_code=204, summary="Change my password")
-async def change_password(
-    body: PasswordChange,
-    principal: CurrentPrincipal,
-    uow: UnitOfWorkDep,
-    auditor: AuditorDep,
-    request: Request,
-) -> Response:
-    account = await _account(uow, principal)
-    if account is None or account.kind != "user":
-        raise NotFound("account.not_found", "This token belongs to no person's account")
-    if not await verify_password_async(body.current_password, account.password_hash):
-        raise Problem(400, "auth.invalid_credentials", "The current password is wrong")
-    account.password_hash = await hash_password_async(body.new_password)
-    await auditor.within(
-        uow,
-        action="account.password_change",
-        resource_type="account",
-        resource_id=str(account.id),
-        principal=principal,
-        request=request,
-    )
-    await uow.commit()
+async def change_password(body: PasswordChange, who: CurrentCaller, mine: MeDep) -> Response:
+    await mine.change_password(who, body)
     return Response(status_code=204)

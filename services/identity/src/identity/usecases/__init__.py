@@ -11,14 +11,17 @@ from identity.usecases.accounts import Accounts
 from identity.usecases.buildings import Buildings, Rooms, Units
 from identity.usecases.clients import Clients
 from identity.usecases.communities import Communities, Grids
+from identity.usecases.doors import Doors
 from identity.usecases.floor_plans import FloorPlans
 from identity.usecases.grants import Grants
 from identity.usecases.households import Households
 from identity.usecases.keys import SigningKeys
+from identity.usecases.me import Me
 from identity.usecases.moves import Moves
 from identity.usecases.passages import Passages
 from identity.usecases.persons import Persons
 from identity.usecases.room_import import RoomImport
+from identity.usecases.visitors import VisitorPasses
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,9 @@ class UseCases:
     households: Households
     persons: Persons
     moves: Moves
+    doors: Doors
+    visitors: VisitorPasses
+    me: Me
     passages: Passages
 
 
@@ -45,10 +51,12 @@ __all__ = [
     "Buildings",
     "Clients",
     "Communities",
+    "Doors",
     "FloorPlans",
     "Grants",
     "Grids",
     "Households",
+    "Me",
     "Moves",
     "Passages",
     "Persons",
@@ -57,4 +65,5 @@ __all__ = [
     "SigningKeys",
     "Units",
     "UseCases",
+    "VisitorPasses",
 ]
