@@ -42,6 +42,7 @@ from identity.usecases import (
     Grants,
     Grids,
     Households,
+    Invitations,
     Me,
     Moves,
     Passages,
@@ -49,6 +50,7 @@ from identity.usecases import (
     RoomImport,
     Rooms,
     SigningKeys,
+    Signups,
     Units,
     UseCases,
     VisitorPasses,
@@ -100,6 +102,8 @@ def build(settings: Settings) -> tuple[Runtime, LocalVerification, UseCases]:
         doors=Doors(db, settings, keystore),
         visitors=VisitorPasses(db, settings),
         me=Me(db),
+        signups=Signups(db),
+        invitations=Invitations(db),
         passages=Passages(db),
     )
     consumers.register(runtime, usecases.passages)

@@ -24,6 +24,7 @@ from identity.usecases import (
     Grants,
     Grids,
     Households,
+    Invitations,
     Me,
     Moves,
     Passages,
@@ -31,6 +32,7 @@ from identity.usecases import (
     RoomImport,
     Rooms,
     SigningKeys,
+    Signups,
     Units,
     UseCases,
     VisitorPasses,
@@ -123,6 +125,14 @@ async def _me(request: Request) -> Me:
     return usecases(request).me
 
 
+async def _signups(request: Request) -> Signups:
+    return usecases(request).signups
+
+
+async def _invitations(request: Request) -> Invitations:
+    return usecases(request).invitations
+
+
 async def _passages(request: Request) -> Passages:
     return usecases(request).passages
 
@@ -145,6 +155,8 @@ RoomImportDep = Annotated[RoomImport, Depends(_room_import)]
 DoorsDep = Annotated[Doors, Depends(_doors)]
 VisitorPassesDep = Annotated[VisitorPasses, Depends(_visitors)]
 MeDep = Annotated[Me, Depends(_me)]
+SignupsDep = Annotated[Signups, Depends(_signups)]
+InvitationsDep = Annotated[Invitations, Depends(_invitations)]
 PassagesDep = Annotated[Passages, Depends(_passages)]
 
 # the coarse role checks (403 before any use case runs); scope is the use case's

@@ -6,9 +6,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 
-from identity.api.deps import source_address
+from identity.api.deps import InvitationsDep, SignupsDep, source_address
 from identity.register.signup_schemas import (
     InvitationCreate,
     InvitationRead,
@@ -20,27 +20,11 @@ from identity.register.signup_schemas import (
     SignedUp,
     SignUp,
 )
-from identity.usecases.invitations import Invitations
-from identity.usecases.signup import Signups
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
 from sc_core.privacy import mask_mobile
 
 router = APIRouter(tags=["sign-up"])
-
-
-def get_signups(request: Request) -> Signups:
-    return Signups(request.app.state.runtime.db)
-
-
-SignupsDep = Annotated[Signups, Depends(get_signups)]
-
-
-def get_invitations(request: Request) -> Invitations:
-    return Invitations(request.app.state.runtime.db)
-
-
-InvitationsDep = Annotated[Invitations, Depends(get_invitations)]
 
 
 @router.post(

@@ -15,12 +15,14 @@ from identity.usecases.doors import Doors
 from identity.usecases.floor_plans import FloorPlans
 from identity.usecases.grants import Grants
 from identity.usecases.households import Households
+from identity.usecases.invitations import Invitations
 from identity.usecases.keys import SigningKeys
 from identity.usecases.me import Me
 from identity.usecases.moves import Moves
 from identity.usecases.passages import Passages
 from identity.usecases.persons import Persons
 from identity.usecases.room_import import RoomImport
+from identity.usecases.signup import Signups
 from identity.usecases.visitors import VisitorPasses
 
 
@@ -43,6 +45,8 @@ class UseCases:
     doors: Doors
     visitors: VisitorPasses
     me: Me
+    signups: Signups
+    invitations: Invitations
     passages: Passages
 
 
@@ -56,6 +60,7 @@ __all__ = [
     "Grants",
     "Grids",
     "Households",
+    "Invitations",
     "Me",
     "Moves",
     "Passages",
@@ -63,6 +68,7 @@ __all__ = [
     "RoomImport",
     "Rooms",
     "SigningKeys",
+    "Signups",
     "Units",
     "UseCases",
     "VisitorPasses",
