@@ -1,11 +1,8 @@
 """What the routes are given: the use cases (built once in ``main``), the settings, the
-key store and the caller's places, as ``Annotated`` dependencies.
+key store and the caller, as ``Annotated`` dependencies. A route's coarse role check is a
+``callers(...)`` alias; the caller's places are loaded by the use case (``load_scope``).
+(``async def``: FastAPI runs a plain ``def`` dependency in the thread pool, ADR 0017.)"""
 
-No ``from __future__ import annotations`` here: ``scoped`` builds its dependency's
-signature from a local, which FastAPI must see as an object, not as a string.
-"""
-
-from collections.abc import Awaitable, Callable, Iterable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -13,7 +10,6 @@ from fastapi import Depends, Request
 from identity.auth.keystore import KeyStore
 from identity.config import Settings
 from identity.roles import ACCOUNT_ADMINS
-from identity.scope import Scope, load_scope
 from identity.usecases import (
     Accounts,
     Buildings,
@@ -37,17 +33,16 @@ from identity.usecases import (
     UseCases,
     VisitorPasses,
 )
-from sc_core.api import UnitOfWorkDep
-from sc_core.auth import Caller, Principal, callers, require_roles
+from sc_core.auth import Caller, callers
 from sc_core.net import client_address
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_keystore(request: Request) -> KeyStore:
+async def get_keystore(request: Request) -> KeyStore:
     keystore: KeyStore = request.app.state.keystore
     return keystore
 
@@ -163,19 +158,6 @@ PassagesDep = Annotated[Passages, Depends(_passages)]
 AccountAdmin = Annotated[Caller, Depends(callers(*sorted(ACCOUNT_ADMINS)))]
 PlatformAdmin = Annotated[Caller, Depends(callers("platform_admin"))]
 KeyStoreDep = Annotated[KeyStore, Depends(get_keystore)]
-
-
-def scoped(roles: Iterable[str]) -> Callable[..., Awaitable[Scope]]:
-    """A dependency: 403 unless the caller holds one of ``roles``; then their places."""
-    wanted = tuple(sorted(roles))
-    allowed = require_roles(*wanted)
-
-    async def dependency(
-        uow: UnitOfWorkDep, principal: Annotated[Principal, Depends(allowed)]
-    ) -> Scope:
-        return await load_scope(uow.session, principal, wanted)
-
-    return dependency
 
 
 def source_address(request: Request) -> str:
