@@ -14,7 +14,7 @@ from sc_core import paging
 from sc_core.api import Page, Paging, UnitOfWorkDep, fetch_page
 from sc_core.db import platform_tables
 from sc_core.db.tables import new_metadata
-from sc_core.service import create_service_app
+from sc_core.service import Runtime, create_service_app
 from sc_core.settings import ServiceSettings
 
 metadata = new_metadata()
@@ -52,7 +52,8 @@ async def client(
         kafka_bootstrap_servers=kafka_bootstrap,
         kafka_enable_idempotence=kafka_idempotence,
     )
-    app = create_service_app(settings, title="numbers", metadata=metadata, routers=[router])
+    runtime = Runtime(settings, metadata)
+    app = create_service_app(settings, title="numbers", runtime=runtime, routers=[router])
     async with LifespanManager(app):
         runtime = app.state.runtime
         async with runtime.db.engine.begin() as conn:

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from sc_core.db.engine import PING_IDLE_AFTER_S
 from sc_core.db.tables import new_metadata, platform_tables
 from sc_core.errors import Problem
-from sc_core.service import create_service_app
+from sc_core.service import Runtime, create_service_app
 from sc_core.settings import ServiceSettings
 
 
@@ -93,7 +93,9 @@ async def _client(
         kafka_enable_idempotence=kafka_idempotence,
         **extra,
     )
-    app = create_service_app(settings, title="things", metadata=metadata, routers=[router])
+    app = create_service_app(
+        settings, title="things", runtime=Runtime(settings, metadata), routers=[router]
+    )
     async with (
         LifespanManager(app),
         AsyncClient(
@@ -247,7 +249,7 @@ async def test_readyz_reports_a_dead_broker(fresh_database_url: str) -> None:
         kafka_bootstrap_servers="127.0.0.1:1",
         kafka_enable_idempotence=False,
     )
-    app = create_service_app(settings, title="things", metadata=metadata)
+    app = create_service_app(settings, title="things", runtime=Runtime(settings, metadata))
     async with (
         LifespanManager(app),
         AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as c,
@@ -270,12 +272,9 @@ async def test_readyz_reports_a_consumer_that_ended(
         kafka_bootstrap_servers=kafka_bootstrap,
         kafka_enable_idempotence=kafka_idempotence,
     )
-    app = create_service_app(
-        settings,
-        title="things",
-        metadata=metadata,
-        consumers=lambda rt: rt.consumer(name="things", topics=["things.v1"]) and None,
-    )
+    runtime = Runtime(settings, metadata)
+    runtime.consumer(name="things", topics=["things.v1"])
+    app = create_service_app(settings, title="things", runtime=runtime)
     async with (
         LifespanManager(app),
         AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as c,
@@ -294,8 +293,6 @@ async def test_readyz_reports_a_consumer_that_ended(
 async def test_periodic_tasks_run_survive_a_failing_run_and_stop_with_the_service(
     kafka_bootstrap: str, kafka_idempotence: bool
 ) -> None:
-
-    from sc_core.service import Runtime
 
     runs: list[int] = []
 

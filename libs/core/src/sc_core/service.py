@@ -215,18 +215,17 @@ def create_service_app(
     *,
     title: str,
     runtime: Runtime | None = None,
-    metadata: MetaData | None = None,
     migrations_dir: Path | None = None,
     routers: Sequence[APIRouter] = (),
     resources: Sequence[Resource] = (),
-    consumers: Callable[[Runtime], None] | None = None,
     on_start: Sequence[Hook] = (),
     on_stop: Sequence[Hook] = (),
     readiness: Mapping[str, Callable[[], Awaitable[None]]] | None = None,
     version: str = "0.1.0",
 ) -> FastAPI:
-    """The service's app around ``runtime`` (built by the service's composition; the
-    older form passes ``metadata`` and registers ``consumers`` from a callback at start).
+    """The service's app around ``runtime`` (built by the service's composition, with its
+    metadata, consumers and jobs; without one, an app with no database: a gateway-like
+    process, a test).
 
     On start: the database is created (dev) and migrated (not in production), the relay,
     the ``resources``, the consumers and the periodic jobs start, then ``on_start``; on
@@ -236,11 +235,7 @@ def create_service_app(
     setup_logging(settings)
     setup_tracing(settings)
     configure_cipher(settings)
-    if runtime is None:
-        runtime = Runtime(settings, metadata)
-    elif metadata is not None and metadata is not runtime.metadata:
-        raise ValueError("pass the metadata to the Runtime, not to create_service_app")
-    rt = runtime
+    rt = runtime if runtime is not None else Runtime(settings)
 
     metrics_server = (
         MetricsServer(settings.http_host, settings.metrics_port) if settings.metrics_port else None
@@ -267,8 +262,6 @@ def create_service_app(
 
             app.state.jwks_verifier = JWKSVerifier.from_settings(settings)
             revocations = await follow_revocations(settings, app.state.jwks_verifier)
-        if consumers is not None:
-            consumers(rt)
         for resource in resources:
             await resource.start()
         for consumer in rt.consumers:

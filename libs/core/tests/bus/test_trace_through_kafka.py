@@ -46,14 +46,9 @@ async def test_trace_id_follows_request_through_outbox_and_kafka(
             await uow.commit()
         return {"event_id": event.id}
 
-    def consumers(runtime: Runtime) -> None:
-        runtime.consumer(name="tracer", topics=[topic]).on("community.test.happened.v1")(
-            record_effect
-        )
-
-    app = create_service_app(
-        settings, title="trace test", metadata=metadata, routers=[router], consumers=consumers
-    )
+    runtime = Runtime(settings, metadata)
+    runtime.consumer(name="tracer", topics=[topic]).on("community.test.happened.v1")(record_effect)
+    app = create_service_app(settings, title="trace test", runtime=runtime, routers=[router])
     async with (
         LifespanManager(app),
         AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client,

@@ -22,7 +22,7 @@ from sc_core.auth.testing import LocalIssuer
 from sc_core.bus.producer import ProducerHandle
 from sc_core.db import Database
 from sc_core.db.tables import new_metadata, platform_tables
-from sc_core.service import create_service_app
+from sc_core.service import Runtime, create_service_app
 from sc_core.settings import ServiceSettings
 from sc_devinfra.postgres import create_database, drop_database
 
@@ -78,7 +78,8 @@ async def things_client(postgres_url: str, audit_settings: Settings) -> AsyncIte
         jwks_url=audit_settings.jwks_url,
         outbox_poll_interval_ms=50,
     )
-    app = create_service_app(settings, title="things", metadata=things_metadata, routers=[router])
+    runtime = Runtime(settings, things_metadata)
+    app = create_service_app(settings, title="things", runtime=runtime, routers=[router])
     try:
         async with (
             LifespanManager(app),
