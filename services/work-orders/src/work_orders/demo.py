@@ -2,8 +2,9 @@
 skills, and a patrol route with tonight's round.
 
 Runs after identity's demo; logs in through the gateway (GATEWAY_URL) as the demo
-accounts (password ``demo-pass-2026``, DEMO_PASSWORD overrides). Idempotent: when the
-demo resident has cases already, it changes nothing. It never fails the stack: problems
+accounts (password ``demo-pass-2026``, DEMO_PASSWORD overrides). Idempotent: the staff
+member is put on the register when missing; when the demo resident has repairs already,
+nothing else changes. It never fails the stack: problems
 are printed and it exits 0.
 """
 
@@ -81,10 +82,24 @@ def load(base_url: str) -> str:
         resident = Api(client, "resident")
         staff = Api(client, "property_staff")
         manager = Api(client, "property_manager")
-        if resident.get("/api/v1/work-orders")["total"] > 0:
-            return "already loaded"
         household = resident.me["households"][0]
         community = str(household["community_id"])
+        # the staff member on the register first, on every start where they are not: other
+        # demos (commerce's maintenance booking) may have opened a case for the resident
+        # already, and a case is only assigned to registered staff
+        register = manager.get("/api/v1/staff-skills", community_id=community, limit=100)
+        if all(row["user_id"] != staff.me["id"] for row in register["items"]):
+            manager.put(
+                f"/api/v1/staff-skills/{staff.me['id']}",
+                {
+                    "community_id": community,
+                    "display_name": staff.me.get("name") or "王强（物业维修）",
+                    "skills": ["plumbing", "electrical", "general", "security", "service"],
+                },
+            )
+        # this demo's own cases (repairs) mark it loaded, not any case of the resident's
+        if resident.get("/api/v1/work-orders", type="repair")["total"] > 0:
+            return "already loaded"
         place = {
             "community_id": community,
             "building_id": str(household["building_id"]),
@@ -92,14 +107,6 @@ def load(base_url: str) -> str:
             "room_id": str(household["room_id"]),
             "household_id": str(household["household_id"]),
         }
-        manager.put(
-            f"/api/v1/staff-skills/{staff.me['id']}",
-            {
-                "community_id": community,
-                "display_name": staff.me.get("name") or "王强（物业维修）",
-                "skills": ["plumbing", "electrical", "general", "security", "service"],
-            },
-        )
         photo = resident.post(
             "/api/v1/work-order-attachments", files={"file": ("leak.png", tiny_png(), "image/png")}
         )
