@@ -413,6 +413,13 @@ async def test_the_community_and_grid_a_caller_left_out_follow_from_their_grants
             assert (problem["field"], problem["choices"]) == ("community_id", choices)
             assert "community_id" in problem["detail"]
             assert "community_id" in problem["messages"]["zh-CN"]
+            for text in (problem["detail"], problem["messages"]["zh-CN"]):
+                assert not any(c in text for c in choices), text  # places, never ids
+        # no names known: the choices are counted; the ids stay in `choices` only
+        with pytest.raises(Problem) as out:
+            await places.default_community(uow, two, None)
+        assert out.value.to_dict()["detail"].endswith("（共 2 处）")
+        assert out.value.to_dict()["choice_names"] == []
         for who, building, grid in (
             (gridder, "b-1", "g-1"),  # the building's grid
             (gridder, None, "g-1"),  # the one grid she holds
@@ -422,4 +429,45 @@ async def test_the_community_and_grid_a_caller_left_out_follow_from_their_grants
                 uow, who, grid_id=None, building_id=building, roles={"grid_worker"}
             )
             assert found == grid
+    await db.dispose()
+
+
+async def test_an_ambiguous_place_is_named_as_people_say_it(fresh_database_url: str) -> None:
+    """Issue 19: a caller of several communities reads their names, never their ids; the
+    ids stay machine-readable (``choices``, ``choice_names``); a community the directory
+    cannot name yet is counted."""
+    await upgrade(MIGRATIONS, fresh_database_url)
+    db = Database(fresh_database_url, platform_tables(metadata))
+    places = Places(PLACES)
+    named = {
+        "c-1": {"community_name": "幸福里社区", "community_name_en": "Xingfuli Community"},
+        "c-2": {"community_name": "紫荆苑"},
+    }
+    async with db.uow() as uow:
+        for n, (community, names) in enumerate(named.items()):
+            placement = {**_placement(f"r-{n}"), "community_id": community, **names}
+            await places.place_household(uow, f"hh-{n}", Placement.model_validate(placement))
+        await uow.commit()
+    three = Principal(
+        "t",
+        "user",
+        grants=tuple(Grant("community_admin", "community", c) for c in ("c-1", "c-2", "c-unnamed")),
+    )
+    async with db.uow() as uow:
+        with pytest.raises(Problem) as out:
+            await places.default_community(uow, three, None)
+    zh, en = out.value.to_dict(locale="zh-CN"), out.value.to_dict(locale="en")
+    assert zh["code"] == "place.ambiguous"
+    assert zh["detail"] == (
+        "您可在多个地点办理，请在 community_id 中指明其一：幸福里社区、紫荆苑，及另外 1 处"
+    )
+    assert en["detail"] == (
+        "You act in several places: name one in community_id: "
+        "Xingfuli Community, 紫荆苑, and 1 more"
+    )
+    assert zh["choices"] == ["c-1", "c-2", "c-unnamed"]
+    assert zh["choice_names"] == [
+        {"id": "c-1", "zh-CN": "幸福里社区", "en": "Xingfuli Community"},
+        {"id": "c-2", "zh-CN": "紫荆苑", "en": "紫荆苑"},
+    ]
     await db.dispose()

@@ -5,8 +5,10 @@ An app knows who signed in, not the ids of the places behind the grants: a resid
 household lies in one community, a property officer works for one, a grid worker (网格员)
 for one grid of one community. ``default_community`` answers the id the request named, or
 the one community the caller's grants (of ``roles``) lead to; with none or several it
-refuses with 422 naming the field (``place.required`` / ``place.ambiguous``, with the
-``choices``), never a bare "not allowed at this place". ``default_grid`` fills a grid
+refuses with 422 naming the field (``place.required`` / ``place.ambiguous``), never a
+bare "not allowed at this place". The text a person reads names the choices as people
+say them (``幸福里社区``), never by id: the ids stay machine-readable in the problem's
+``choices`` member (and ``choice_names`` pairs them with their names). ``default_grid`` fills a grid
 worker's grid from the building (or from the one grid they hold).
 
 Scope is still checked where it was: a default only fills what the caller left out.
@@ -14,7 +16,7 @@ Scope is still checked where it was: a default only fills what the caller left o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -22,6 +24,7 @@ from sqlalchemy import select
 from sc_core.auth import Principal
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
+from sc_core.places.words import PlaceName, say_both
 
 if TYPE_CHECKING:
     from sc_core.places.directory import Places
@@ -73,7 +76,21 @@ async def default_community(
         choices = await communities_of(places, uow, principal, roles)
     if len(choices) == 1:
         return next(iter(choices))
-    raise missing_place(field, sorted(choices))
+    raise missing_place(field, sorted(choices), await community_names(places, uow, choices))
+
+
+async def community_names(
+    places: Places, uow: UnitOfWork, community_ids: Iterable[str]
+) -> dict[str, PlaceName]:
+    """The names the directory knows of these communities (``names=True``); {} without."""
+    if "community_name" not in places.tables.households.c:
+        return {}
+    found: dict[str, PlaceName] = {}
+    for community_id in sorted(set(community_ids)):
+        name = await places.name_of(uow, community_id=community_id)
+        if name is not None and name.community:
+            found[community_id] = name
+    return found
 
 
 async def default_grid(
@@ -98,17 +115,34 @@ async def default_grid(
     return next(iter(grids)) if len(grids) == 1 else None
 
 
-def missing_place(field: str, choices: list[str]) -> Problem:
-    """The refusal when a place the request needs is not named and cannot be inferred."""
+def missing_place(
+    field: str, choices: list[str], names: Mapping[str, PlaceName] | None = None
+) -> Problem:
+    """The refusal when a place the request needs is not named and cannot be inferred.
+
+    The texts name the ``choices`` by the ``names`` given (as :func:`say` says them) and
+    count the others: a person reads places, never ids. The ids are the ``choices``
+    member; ``choice_names`` gives each named choice's id with its zh-CN and en name."""
     if choices:
-        listed = ", ".join(choices)
+        named = [(c, say_both(names[c])) for c in choices if names and c in names]
+        others = len(choices) - len(named)
+        zh_list = "、".join(zh for _, (zh, _en) in named)
+        en_list = ", ".join(en for _, (_zh, en) in named)
+        if not named:
+            zh_tail, en_tail = f"（共 {others} 处）", f" ({others} of them)"
+        elif others:
+            zh_tail = f"：{zh_list}，及另外 {others} 处"
+            en_tail = f": {en_list}, and {others} more"
+        else:
+            zh_tail, en_tail = f"：{zh_list}", f": {en_list}"
         return Problem(
             422,
             "place.ambiguous",
-            f"You act in several places: name one in {field} ({listed})",
-            zh=f"您可在多个地点办理，请在 {field} 中指明其一（{listed}）",
+            f"You act in several places: name one in {field}{en_tail}",
+            zh=f"您可在多个地点办理，请在 {field} 中指明其一{zh_tail}",
             field=field,
             choices=choices,
+            choice_names=[{"id": c, "zh-CN": zh, "en": en} for c, (zh, en) in named],
             errors=[{"field": field, "message": "name one of the choices", "type": "ambiguous"}],
         )
     return Problem(
