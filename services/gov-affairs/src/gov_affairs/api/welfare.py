@@ -1,5 +1,10 @@
 """The welfare register for the street office and the committee: the register (names
-masked, every read audited), monthly payments, statistics per grid and community."""
+masked, every read audited), monthly payments, statistics per grid and community.
+
+``community_id`` may be left out by an officer of one community: it follows from the
+caller's grants (sc_core.places defaults, issue 19 item 2); an officer of several is told
+to name one (422 ``place.ambiguous``, the communities named), a platform-wide caller too
+(422 ``place.required``)."""
 
 from __future__ import annotations
 
@@ -12,12 +17,24 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from gov_affairs.api.deps import WelfareDep
-from gov_affairs.usecases.welfare import PROGRAMMES
+from gov_affairs.db.models import PLACES
+from gov_affairs.usecases.welfare import OFFICE_ROLES, PROGRAMMES, Welfare
 from sc_core.api import Page, Paging
-from sc_core.auth import CurrentCaller
+from sc_core.auth import Caller, CurrentCaller
+from sc_core.places import Places
 
 router = APIRouter(prefix="/api/v1/welfare", tags=["welfare"])
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+DIRECTORY = Places(PLACES)
+DEFAULTED = "Default: the one community the caller keeps the welfare register of"
+
+
+async def _community(who: Caller, welfare: Welfare, community_id: str | None) -> str:
+    """The named community, or the one the caller's office grants lead to."""
+    if community_id:
+        return community_id
+    async with welfare.db.uow(read_only=True) as uow:
+        return await DIRECTORY.default_community(uow, who.principal, None, roles=OFFICE_ROLES)
 
 
 class BeneficiaryRead(BaseModel):
@@ -32,7 +49,9 @@ class BeneficiaryRead(BaseModel):
 
 
 class PaymentsRun(BaseModel):
-    community_id: str = Field(min_length=1, max_length=64)
+    community_id: str | None = Field(
+        default=None, min_length=1, max_length=64, description=DEFAULTED
+    )
     month: str = Field(pattern=MONTH, examples=["2026-11"])
 
 
@@ -59,10 +78,11 @@ async def register(
     who: CurrentCaller,
     welfare: WelfareDep,
     paging: Paging,
-    community_id: str = Query(min_length=1, max_length=64),
+    community_id: str | None = Query(None, min_length=1, max_length=64, description=DEFAULTED),
     programme: str | None = Query(None, max_length=40),
 ) -> Page[BeneficiaryRead]:
-    rows, total = await welfare.register(who, community_id, programme, paging.limit, paging.offset)
+    community = await _community(who, welfare, community_id)
+    rows, total = await welfare.register(who, community, programme, paging.limit, paging.offset)
     items = [
         BeneficiaryRead(
             id=r.id,
@@ -81,20 +101,20 @@ async def register(
 
 @router.post("/payments", summary="Record the payments a month owes (each once)")
 async def payments(body: PaymentsRun, who: CurrentCaller, welfare: WelfareDep) -> PaymentsRecorded:
-    return PaymentsRecorded(
-        recorded=await welfare.record_payments(who, body.community_id, body.month)
-    )
+    community = await _community(who, welfare, body.community_id)
+    return PaymentsRecorded(recorded=await welfare.record_payments(who, community, body.month))
 
 
 @router.get("/statistics", summary="Beneficiaries and amounts per grid or community")
 async def statistics(
     who: CurrentCaller,
     welfare: WelfareDep,
-    community_id: str = Query(min_length=1, max_length=64),
+    community_id: str | None = Query(None, min_length=1, max_length=64, description=DEFAULTED),
     by: Literal["grid", "community"] = "grid",
     month: str = Query(pattern=MONTH),
 ) -> list[StatRead]:
-    stats = await welfare.statistics(who, community_id, by, month)
+    community = await _community(who, welfare, community_id)
+    stats = await welfare.statistics(who, community, by, month)
     return [
         StatRead(
             place_id=s.place_id,
