@@ -57,6 +57,7 @@ async def test_an_owner_lists_the_flat_the_property_publishes_a_neighbour_reveal
     assert x["price_label"] == {"zh-CN": "月租 3,500 元", "en": "3,500 yuan a month"}
     assert x["area_label"]["zh-CN"] == "89.5 平方米"
     assert x["contact_phone"] == "13800000001" and x["mine"]  # the owner's own
+    assert x["household_id"] == home
     # one open listing of a kind per room
     assert_problem(await h.client.post(L, json=flat(), headers=owner), 409, "commerce.listing_open")
 
@@ -79,11 +80,17 @@ async def test_an_owner_lists_the_flat_the_property_publishes_a_neighbour_reveal
     r = await h.client.post(f"{L}/{x['id']}/publish", headers=staff)
     assert r.status_code == 200 and r.json()["status_label"]["zh-CN"] == "已发布"
     assert r.json()["contact_phone"] == "138****0001" and r.json()["contact_masked"]
+    assert r.json()["household_id"] == home  # the community's staff know whose flat it is
 
     # the neighbour finds it published, masked, and reveals it for a purpose (audited)
     r = await h.client.get(L, params={"kind": "rent"}, headers=other)
     [seen] = [i for i in r.json()["items"] if i["id"] == x["id"]]
     assert seen["contact_phone"] == "138****0001" and not seen["mine"]
+    # whose flat it is stays private: a neighbour never sees the owner's household
+    assert seen["household_id"] is None
+    r = await h.client.get(f"{L}/{x['id']}", headers=other)
+    assert r.status_code == 200 and r.json()["household_id"] is None
+    assert home not in r.text
     assert_problem(
         await h.client.post(
             f"{L}/{x['id']}/reveal", json={"field": "title", "purpose": "联系看房"}, headers=other
@@ -97,6 +104,7 @@ async def test_an_owner_lists_the_flat_the_property_publishes_a_neighbour_reveal
         headers=other,
     )
     assert r.status_code == 200 and r.json()["contact_phone"] == "13800000001"
+    assert r.json()["household_id"] is None and home not in r.text
 
     def reveals(found: list[Any]) -> list[Any]:
         return [

@@ -115,7 +115,7 @@ def listing(shown: ShownListing) -> ListingRead:
     return ListingRead(
         id=x.id,
         community_id=x.community_id,
-        household_id=x.household_id,
+        household_id=x.household_id if shown.private else None,
         kind=ListingKind(x.kind),
         kind_label=label(l_rules.KIND_LABELS[x.kind]),
         title=x.title,

@@ -2,7 +2,8 @@
 property may do it on the owner's behalf); identity's register must name an owner of the
 household; the staff publish or reject the owner's listing; the community's residents
 read the published ones with the contact phone masked, and reveal it for a purpose (the
-read audited); the owner or the property withdraws it."""
+read audited); the owner or the property withdraws it. Whose flat it is (the household)
+is shown only to that household and to the community's staff, never to the neighbours."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from commerce.api.schemas.listings import ListingCreate
 from commerce.db import queries as q
 from commerce.db.models import Listing
 from commerce.domain import listings as rules
-from commerce.domain.merchants import RESIDENT_ROLES
+from commerce.domain.merchants import RESIDENT_ROLES, STAFF_ROLES
 from commerce.domain.text import problem
 from commerce.usecases.owners import has_owner
 from sc_contracts.events import ListingChange, ListingChangedV1, ListingKind, ListingStatus
@@ -31,12 +32,14 @@ from sc_core.privacy.masking import mask_mobile
 
 @dataclass(frozen=True)
 class ShownListing:
-    """A listing as one reader sees it: the contact phone in full or masked."""
+    """A listing as one reader sees it: the contact phone in full or masked; the owner's
+    household only to that household and the community's staff (``private``)."""
 
     listing: Listing
     phone: str
     masked: bool
     mine: bool
+    private: bool
 
 
 def _households(who: Caller) -> set[str]:
@@ -45,9 +48,10 @@ def _households(who: Caller) -> set[str]:
 
 def _shown(who: Caller, row: Listing, *, revealed: bool = False) -> ShownListing:
     mine = row.household_id in _households(who)
+    private = mine or in_scope(who.principal, community_id=row.community_id, roles=STAFF_ROLES)
     if revealed or mine:
-        return ShownListing(row, row.contact_phone, False, mine)
-    return ShownListing(row, mask_mobile(row.contact_phone) or "", True, mine)
+        return ShownListing(row, row.contact_phone, False, mine, private)
+    return ShownListing(row, mask_mobile(row.contact_phone) or "", True, mine, private)
 
 
 class Listings:

@@ -55,7 +55,9 @@ class ListingReview(BaseModel):
 class ListingRead(BaseModel):
     id: uuid.UUID
     community_id: str
-    household_id: str
+    household_id: str | None = Field(
+        description="The owner's household: only to that household and the community's staff"
+    )
     kind: ListingKind
     kind_label: Label
     title: str
