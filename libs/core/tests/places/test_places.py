@@ -471,3 +471,53 @@ async def test_an_ambiguous_place_is_named_as_people_say_it(fresh_database_url: 
         {"id": "c-2", "zh-CN": "紫荆苑", "en": "紫荆苑"},
     ]
     await db.dispose()
+
+
+def test_a_service_without_the_directory_defaults_from_community_grants_alone() -> None:
+    """community_of_grants: one community grant fills the field; several, none, a
+    platform-wide caller or finer grants (whose community only the directory knows) are
+    told to name it."""
+    from sc_core.places.defaults import community_of_grants
+
+    staff = {"property_manager"}
+    one = Principal("s", "user", grants=(Grant("property_manager", "community", "c-7"),))
+    assert community_of_grants(one, None, roles=staff) == "c-7"
+    assert community_of_grants(one, "c-named", roles=staff) == "c-named"
+    # a grant of another role does not count
+    other = Principal(
+        "o",
+        "user",
+        grants=(
+            Grant("property_manager", "community", "c-7"),
+            Grant("resident", "household", "hh-1"),
+        ),
+    )
+    assert community_of_grants(other, None, roles=staff) == "c-7"
+    two = Principal(
+        "t",
+        "user",
+        grants=(
+            Grant("property_manager", "community", "c-7"),
+            Grant("property_manager", "community", "c-1"),
+        ),
+    )
+    finer = Principal(
+        "f",
+        "user",
+        grants=(
+            Grant("property_manager", "community", "c-7"),
+            Grant("property_manager", "building", "b-1"),
+        ),
+    )
+    admin = Principal("a", "user", roles=frozenset({"platform_admin"}))
+    for who, code, choices in (
+        (two, "place.ambiguous", ["c-1", "c-7"]),
+        (finer, "place.required", []),
+        (admin, "place.required", []),
+    ):
+        with pytest.raises(Problem) as out:
+            community_of_grants(who, None, roles={*staff, "platform_admin"})
+        problem = out.value.to_dict()
+        assert (problem["status"], problem["code"], problem["choices"]) == (422, code, choices)
+        assert "community_id" in problem["detail"]
+        assert not any(c in problem["detail"] for c in choices)

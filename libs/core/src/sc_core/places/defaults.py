@@ -79,6 +79,34 @@ async def default_community(
     raise missing_place(field, sorted(choices), await community_names(places, uow, choices))
 
 
+def community_of_grants(
+    principal: Principal,
+    community_id: str | None,
+    *,
+    roles: Iterable[str] | None = None,
+    field: str = "community_id",
+) -> str:
+    """:func:`default_community` for a service that keeps no place directory: the named
+    community, or the one the caller's community grants of ``roles`` name. Grids and
+    households need the directory to say which community they lie in, so a caller who
+    also holds finer grants of ``roles`` names the community (422 ``place.required``), as
+    does a platform-wide caller; several communities: 422 ``place.ambiguous`` (counted,
+    the directory's names being unknown here)."""
+    if community_id:
+        return community_id
+    wanted = None if roles is None else frozenset(roles)
+    if principal.is_platform_wide(wanted):
+        raise missing_place(field, [])
+    choices = sorted(principal.scope_ids("community", wanted))
+    finer = any(
+        g.scope_type not in ("community", "platform") and (wanted is None or g.role in wanted)
+        for g in principal.grants
+    )
+    if len(choices) == 1 and not finer:
+        return choices[0]
+    raise missing_place(field, choices if len(choices) > 1 else [])
+
+
 async def community_names(
     places: Places, uow: UnitOfWork, community_ids: Iterable[str]
 ) -> dict[str, PlaceName]:

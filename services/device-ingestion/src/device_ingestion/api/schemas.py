@@ -9,6 +9,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Id = Field(min_length=1, max_length=64)
+# issue 19 item 2: a new device or profile may leave the community out (api/places.py)
+DEFAULTED = "Default: the one community the caller manages devices in"
 
 
 class Place(BaseModel):
@@ -23,6 +25,9 @@ class Place(BaseModel):
 
 class DeviceCreate(Place):
     model_config = ConfigDict(extra="forbid")
+    community_id: str | None = Field(  # type: ignore[assignment]
+        default=None, min_length=1, max_length=64, description=DEFAULTED
+    )
     name: str = Field(min_length=1, max_length=128)
     label: str | None = Field(default=None, max_length=256)
     device_type: str = Field(min_length=1, max_length=64)
@@ -93,7 +98,9 @@ class ProfileCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=128)
     device_type: str = Field(min_length=1, max_length=64)
-    community_id: str = Id
+    community_id: str | None = Field(
+        default=None, min_length=1, max_length=64, description=DEFAULTED
+    )
     building_id: str | None = Field(default=None, max_length=64)
 
 

@@ -1,7 +1,9 @@
 """``GET /api/v1/device-stats``: counts for the operations overview (6.7.3), never lists.
 
 Devices of one community online and offline, by device type and by building, within the
-caller's places (the device register's scope).
+caller's places (the device register's scope). ``community_id`` may be left out by a
+caller of one community (issue 19 item 2: device-ingestion keeps no place directory, so
+the default comes from the caller's community grants, sc_core.places.defaults).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from device_ingestion.api.deps import DeviceReader, UseCasesDep
+from device_ingestion.api.deps import DEVICE_READ, DeviceReader, UseCasesDep
+from sc_core.places.defaults import community_of_grants
 
 router = APIRouter(prefix="/api/v1", tags=["device-stats"])
 
@@ -34,8 +37,12 @@ class DeviceStats(BaseModel):
 async def device_stats(
     who: DeviceReader,
     uc: UseCasesDep,
-    community_id: Annotated[str, Query(min_length=1, max_length=64)],
+    community_id: Annotated[
+        str | None,
+        Query(min_length=1, max_length=64, description="Default: the caller's one community"),
+    ] = None,
 ) -> DeviceStats:
+    community_id = community_of_grants(who.principal, community_id, roles=DEVICE_READ)
     counts = await uc.telemetry.status_counts(who, community_id)
     by_type, by_building = (
         [StatusCount(key=k or "", online=on, offline=off) for k, on, off in counts[name]]

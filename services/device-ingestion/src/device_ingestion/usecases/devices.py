@@ -21,6 +21,7 @@ from sc_core.auth import Caller, Principal, ensure_in_scope, scope_clause
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Conflict, NotFound, Problem
+from sc_core.places.defaults import community_of_grants
 
 # Roles: who manages devices, who may see them, who may send them commands.
 DEVICE_ADMIN = ("platform_admin", "community_admin", "property_manager")
@@ -93,16 +94,17 @@ class Devices:
         return spec is not None and spec.counter is not None
 
     async def create(self, who: Caller, body: DeviceCreate) -> tuple[Any, str]:
-        """The new device's row and its access token (shown once)."""
+        """The new device's row and its access token (shown once). ``community_id`` left
+        out: the one community the caller manages devices in (issue 19 item 2)."""
+        community_id = community_of_grants(who.principal, body.community_id, roles=DEVICE_ADMIN)
+        body = body.model_copy(update={"community_id": community_id})
         place_scope(who.principal, body, DEVICE_ADMIN)
         if self.catalogue.get(body.device_type) is None:
             raise Problem(422, "device.unknown_type", f"No device type {body.device_type!r}")
         token = new_token()
         async with self.db.uow() as uow:
             row = await insert_device(uow, body.model_dump(), token)
-            await uow.audit(
-                who, "device.create", "device", str(row.id), community_id=body.community_id
-            )
+            await uow.audit(who, "device.create", "device", str(row.id), community_id=community_id)
             await uow.commit()
         return row, token
 

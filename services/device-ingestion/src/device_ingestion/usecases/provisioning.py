@@ -20,6 +20,7 @@ from sc_core.api import PageParams, fetch_page
 from sc_core.auth import Caller, scope_clause
 from sc_core.db.engine import Database
 from sc_core.errors import Conflict, Problem
+from sc_core.places.defaults import community_of_grants
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,11 @@ class Provisioning:
         self.catalogue = catalogue
 
     async def create_profile(self, who: Caller, body: ProfileCreate) -> tuple[Any, str]:
-        """The new profile's row and its secret (shown once)."""
-        place_scope(who.principal, _Place(body.community_id, body.building_id), DEVICE_ADMIN)
+        """The new profile's row and its secret (shown once). ``community_id`` left out:
+        the one community the caller manages devices in (issue 19 item 2)."""
+        community_id = community_of_grants(who.principal, body.community_id, roles=DEVICE_ADMIN)
+        body = body.model_copy(update={"community_id": community_id})
+        place_scope(who.principal, _Place(community_id, body.building_id), DEVICE_ADMIN)
         if self.catalogue.get(body.device_type) is None:
             raise Problem(422, "device.unknown_type", f"No device type {body.device_type!r}")
         key, secret = secrets.token_urlsafe(15), secrets.token_urlsafe(30)
@@ -63,7 +67,7 @@ class Provisioning:
                 "provision_profile.create",
                 "provision_profile",
                 key,
-                community_id=body.community_id,
+                community_id=community_id,
             )
             await uow.commit()
         return row, secret
