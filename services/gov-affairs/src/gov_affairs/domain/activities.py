@@ -26,10 +26,19 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field, model_validator
 
 from gov_affairs.domain.notices import Audience
-from gov_affairs.domain.text import Text
+from gov_affairs.domain.text import Refusal, Text
 
 Status = Literal["planned", "pending", "approved", "announced", "finished", "archived", "cancelled"]
 SignupStatus = Literal["confirmed", "waitlisted", "cancelled"]
+STATUS_WORDS: dict[str, tuple[str, str]] = {  # an activity's state as a person says it
+    "planned": ("尚在策划", "still being planned"),
+    "pending": ("正在审核", "awaiting approval"),
+    "approved": ("已审核通过", "approved"),
+    "announced": ("已发布", "announced"),
+    "finished": ("已结束", "finished"),
+    "archived": ("已归档", "archived"),
+    "cancelled": ("已取消", "cancelled"),
+}
 CHECK_IN_EARLY = timedelta(minutes=30)
 _CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -80,10 +89,8 @@ class Activity(BaseModel):
         )
 
 
-class ActivityError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+class ActivityError(Refusal):
+    """A refusal of an activity step; ``code`` is stable (``activity.<reason>``)."""
 
 
 _MOVES: dict[str, tuple[frozenset[str], Status]] = {
@@ -100,10 +107,17 @@ _MOVES: dict[str, tuple[frozenset[str], Status]] = {
 def move(a: Activity, action: str, actor: str) -> Activity:
     sources, target = _MOVES[action]
     if a.status not in sources:
-        raise ActivityError("activity.bad_state", f"'{action}' is not possible while {a.status}")
+        zh, en = STATUS_WORDS[a.status]
+        raise ActivityError(
+            "activity.bad_state",
+            f"This cannot be done while the activity is {en}",
+            zh=f"活动{zh}，不能这样操作",
+        )
     if action in {"approve", "reject"} and actor == a.organiser:
         raise ActivityError(
-            "activity.own_activity", "An activity is approved by someone other than its organiser"
+            "activity.own_activity",
+            "An activity is approved by someone other than its organiser",
+            zh="活动须由策划人以外的人审核",
         )
     a = a.model_copy(deep=True)
     a.status = target
@@ -119,13 +133,27 @@ def sign_up(
     a: Activity, person: str, name: str, at: datetime, party: int = 1
 ) -> tuple[Activity, Signup]:
     if a.status != "announced":
-        raise ActivityError("activity.not_open", "Sign-up opens when the activity is announced")
+        raise ActivityError(
+            "activity.not_open",
+            "Sign-up opens when the activity is announced",
+            zh="活动发布后才能报名",
+        )
     if at >= a.starts_at:
-        raise ActivityError("activity.started", "Sign-up closes when the activity starts")
+        raise ActivityError(
+            "activity.started",
+            "Sign-up closes when the activity starts",
+            zh="活动已开始，报名已截止",
+        )
     if party > a.max_party:
-        raise ActivityError("activity.party_too_big", f"At most {a.max_party} per sign-up")
+        raise ActivityError(
+            "activity.party_too_big",
+            f"At most {a.max_party} per sign-up",
+            zh=f"每次报名最多{a.max_party}人",
+        )
     if a.mine(person) is not None:
-        raise ActivityError("activity.already_signed_up", "You have signed up already")
+        raise ActivityError(
+            "activity.already_signed_up", "You have signed up already", zh="您已经报过名了"
+        )
     a = a.model_copy(deep=True)
     fits = not a.waiting() and a.taken() + party <= a.capacity
     s = Signup(
@@ -139,7 +167,7 @@ def cancel_signup(a: Activity, person: str) -> tuple[Activity, list[Promoted]]:
     a = a.model_copy(deep=True)
     s = a.mine(person)
     if s is None:
-        raise ActivityError("activity.not_signed_up", "You have not signed up")
+        raise ActivityError("activity.not_signed_up", "You have not signed up", zh="您还没有报名")
     was_confirmed = s.status == "confirmed"
     s.status = "cancelled"
     promoted: list[Promoted] = []
@@ -162,17 +190,24 @@ def waiting_position(a: Activity, person: str) -> int | None:
 def check_in(a: Activity, person: str, token: str, at: datetime) -> Activity:
     if not secrets.compare_digest(token, a.check_in_token):
         raise ActivityError(
-            "activity.bad_check_in_code", "This is not this activity's check-in code"
+            "activity.bad_check_in_code",
+            "This is not this activity's check-in code",
+            zh="这不是本次活动的签到码",
         )
     if not (a.starts_at - CHECK_IN_EARLY <= at <= a.ends_at) or a.status != "announced":
         raise ActivityError(
             "activity.check_in_closed",
             "Check-in is open from half an hour before the start to the end",
+            zh="签到时间为活动开始前半小时至活动结束",
         )
     a = a.model_copy(deep=True)
     s = a.mine(person)
     if s is None or s.status != "confirmed":
-        raise ActivityError("activity.no_place", "Only people with a place check in")
+        raise ActivityError(
+            "activity.no_place",
+            "Only people with a place check in",
+            zh="只有已获得名额的居民可以签到",
+        )
     if s.checked_in_at is None:
         s.checked_in_at = at
     return a
@@ -180,13 +215,19 @@ def check_in(a: Activity, person: str, token: str, at: datetime) -> Activity:
 
 def rate(a: Activity, person: str, stars: int, comment: str | None, at: datetime) -> Activity:
     if at < a.starts_at:
-        raise ActivityError("activity.not_yet", "Rate the activity once it has taken place")
+        raise ActivityError(
+            "activity.not_yet", "Rate the activity once it has taken place", zh="活动开始后才能评价"
+        )
     a = a.model_copy(deep=True)
     s = a.mine(person)
     if s is None or s.checked_in_at is None:
-        raise ActivityError("activity.not_attended", "Only people who came rate the activity")
+        raise ActivityError(
+            "activity.not_attended",
+            "Only people who came rate the activity",
+            zh="只有到场的居民可以评价",
+        )
     if not 1 <= stars <= 5:
-        raise ActivityError("activity.bad_rating", "A rating is 1 to 5 stars")
+        raise ActivityError("activity.bad_rating", "A rating is 1 to 5 stars", zh="评价为1至5星")
     s.rating, s.comment = stars, (comment or None)
     return a
 

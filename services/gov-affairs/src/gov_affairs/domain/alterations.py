@@ -22,7 +22,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from gov_affairs.domain.approvals.flow import FlowDef
-from gov_affairs.domain.text import Text
+from gov_affairs.domain.text import Refusal, Text
 
 Kind = Literal["decoration", "alteration", "extension"]  # 装修, 改建, 扩建
 Status = Literal[
@@ -36,6 +36,16 @@ Status = Literal[
     "archived",
 ]
 OPEN = frozenset({"submitted", "approved", "in_works", "rectifying", "inspected"})
+STATUS_WORDS: dict[str, tuple[str, str]] = {  # an alteration's state as a person says it
+    "submitted": ("正在审核", "awaiting approval"),
+    "approved": ("已批准", "approved"),
+    "rejected": ("未获批准", "refused"),
+    "withdrawn": ("已撤回", "withdrawn"),
+    "in_works": ("正在施工", "under way"),
+    "rectifying": ("正在整改", "being put right"),
+    "inspected": ("已验收", "inspected"),
+    "archived": ("已归档", "archived"),
+}
 Scope = Literal[
     "walls_non_structural",
     "floors",
@@ -119,10 +129,14 @@ class Alteration(BaseModel):
     archived_at: datetime | None = None
 
 
-class AlterationError(Exception):
-    def __init__(self, code: str, message: str, reasons: list[Text] | None = None) -> None:
-        super().__init__(message)
-        self.code = code
+class AlterationError(Refusal):
+    """A refusal of an alteration step; ``code`` is stable (``alteration.<reason>``) and
+    ``reasons`` name what the law forbids."""
+
+    def __init__(
+        self, code: str, message: str, *, zh: str, reasons: list[Text] | None = None
+    ) -> None:
+        super().__init__(code, message, zh=zh)
         self.reasons = reasons or []
 
 
@@ -130,9 +144,16 @@ def check_request(a: Alteration) -> dict[str, object]:
     """Refuse what the law forbids; return the facts the approval flow reads."""
     bad = [FORBIDDEN[s] for s in a.scopes if s in FORBIDDEN]
     if bad:
-        raise AlterationError("alteration.forbidden", "The work asked for is not allowed", bad)
+        raise AlterationError(
+            "alteration.forbidden",
+            "The work asked for is not allowed",
+            reasons=bad,
+            zh="申请的施工内容不允许",
+        )
     if a.planned_end < a.planned_start:
-        raise AlterationError("alteration.bad_dates", "The work ends before it starts")
+        raise AlterationError(
+            "alteration.bad_dates", "The work ends before it starts", zh="完工日期早于开工日期"
+        )
     return {"alteration": {"kind": a.kind, "structural": bool(set(a.scopes) & STRUCTURAL)}}
 
 
@@ -149,7 +170,9 @@ def move(a: Alteration, action: str, now: datetime) -> Alteration:
     sources, target = _MOVES[action]
     if a.status not in sources:
         raise AlterationError(
-            "alteration.bad_state", f"'{action}' is not possible while {a.status}"
+            "alteration.bad_state",
+            f"This step is not possible while the works are {STATUS_WORDS[a.status][1]}",
+            zh=f"该装修申请{STATUS_WORDS[a.status][0]}，不能这样操作",
         )
     a = a.model_copy(deep=True)
     a.status = target
@@ -169,9 +192,15 @@ def inspect(
 ) -> Alteration:
     """Record the completion inspection (竣工检查); a failed one asks for rectification."""
     if a.status not in {"in_works", "rectifying"}:
-        raise AlterationError("alteration.bad_state", "Inspection follows the works")
+        raise AlterationError(
+            "alteration.bad_state", "Inspection follows the works", zh="开工后才能进行竣工检查"
+        )
     if not findings.strip():
-        raise AlterationError("alteration.findings_required", "An inspection records what was seen")
+        raise AlterationError(
+            "alteration.findings_required",
+            "An inspection records what was seen",
+            zh="验收须记录检查情况",
+        )
     a = a.model_copy(deep=True)
     a.inspections.append(
         Inspection(at=now, by=by, passed=passed, findings=findings, photos=photos or [])

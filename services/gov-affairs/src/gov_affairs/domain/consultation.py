@@ -25,6 +25,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from gov_affairs.domain.text import Refusal
+
 GENESIS = "0" * 64
 
 
@@ -57,10 +59,8 @@ class BallotEntry:
     hash: str
 
 
-class PollError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+class PollError(Refusal):
+    """A refusal of a poll or a topic step; ``code`` is stable (``poll.<reason>``)."""
 
 
 def _hash(seq: int, receipt: str, choices: Sequence[int], prev: str) -> str:
@@ -80,21 +80,33 @@ def cast(
 ) -> BallotEntry:
     """Add one ballot; ``voted`` holds who voted (never stored with the ballot)."""
     if not poll.opens_at <= at < poll.closes_at:
-        raise PollError("poll.closed", "The poll is not open")
+        raise PollError("poll.closed", "The poll is not open", zh="投票未开始或已结束")
     if not eligible:
-        raise PollError("poll.not_eligible", "You are not among those this poll asks")
+        raise PollError(
+            "poll.not_eligible",
+            "You are not among those this poll asks",
+            zh="您不是本社区的居民，不能参加这次投票",
+        )
     if voter in voted:
-        raise PollError("poll.already_voted", "You have already voted in this poll")
+        raise PollError(
+            "poll.already_voted",
+            "You have already voted in this poll",
+            zh="您已经投过票了，每人只能投一次",
+        )
     picked = sorted(set(choices))
     if (
         not picked
         or any(c < 0 or c >= len(poll.options) for c in picked)
         or len(picked) != len(choices)
     ):
-        raise PollError("poll.bad_choice", "Choose among the options, each once")
+        raise PollError(
+            "poll.bad_choice",
+            "Choose among the options, each once",
+            zh="请在选项中选择，每项只能选一次",
+        )
     limit = (poll.max_choices or len(poll.options)) if poll.multiple else 1
     if len(picked) > limit:
-        raise PollError("poll.too_many_choices", f"Choose at most {limit}")
+        raise PollError("poll.too_many_choices", f"Choose at most {limit}", zh=f"最多选择{limit}项")
     prev = ledger[-1].hash if ledger else GENESIS
     seq = len(ledger) + 1
     receipt = secrets.token_hex(16)
@@ -126,7 +138,11 @@ class PollResult:
 
 def result(poll: Poll, entries: Sequence[BallotEntry]) -> PollResult:
     if not verify_chain(entries):
-        raise PollError("poll.chain_broken", "The ballots do not verify; the result is withheld")
+        raise PollError(
+            "poll.chain_broken",
+            "The ballots do not verify; the result is withheld",
+            zh="选票校验未通过，结果暂不公布",
+        )
     counts = Counter(c for e in entries for c in e.choices)
     return PollResult(
         tuple(counts.get(i, 0) for i in range(len(poll.options))), len(entries), head(entries)
@@ -159,7 +175,11 @@ def screen(text: str, blocked: Iterable[str]) -> Visibility:
 def moderate(comment: Comment, decision: Literal["show", "hide"], note: str) -> Comment:
     """A moderator shows or hides a comment; hiding says why (the author reads it)."""
     if decision == "hide" and not note.strip():
-        raise PollError("topic.reason_required", "Say why the comment is hidden")
+        raise PollError(
+            "topic.reason_required",
+            "Say why the comment is hidden",
+            zh="隐藏意见须说明理由，发表者会看到",
+        )
     c = comment.model_copy()
     c.status = "visible" if decision == "show" else "hidden"
     c.moderation_note = note or None

@@ -25,7 +25,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError, ValidationError
 
-from gov_affairs.domain.text import Text
+from gov_affairs.domain.text import Refusal, Text
 from sc_core.validators import InvalidIdentifier, parse_id_number
 
 _TYPES = {"string", "number", "integer", "boolean", "array", "object"}
@@ -62,8 +62,9 @@ _PHONE = re.compile(r"^1[3-9]\d{9}$")
 MAX_SCHEMA_FIELDS = 200
 
 
-class FormSchemaError(ValueError):
-    """A schema the console could not render or the service could not check."""
+class FormSchemaError(Refusal, ValueError):
+    """A schema the console could not render or the service could not check; ``code`` is
+    stable (``form.schema_<reason>``), the sentence in both languages names the field."""
 
 
 @dataclass(frozen=True)
@@ -78,45 +79,92 @@ def check_form_schema(schema: dict[str, Any]) -> None:
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
-        raise FormSchemaError(f"not a valid JSON Schema: {exc.message}") from None
+        raise FormSchemaError(
+            "form.schema_invalid",
+            f"not a valid JSON Schema: {exc.message}",
+            zh=f"不是有效的 JSON Schema：{exc.message}",
+        ) from None
     if schema.get("type") != "object" or not isinstance(schema.get("properties"), dict):
-        raise FormSchemaError("the form must be an object with properties")
+        raise FormSchemaError(
+            "form.schema_not_object",
+            "the form must be an object with properties",
+            zh="表单须为含字段（properties）的对象",
+        )
     count = _check_node(schema, "", root=True)
     if count > MAX_SCHEMA_FIELDS:
-        raise FormSchemaError(f"a form has at most {MAX_SCHEMA_FIELDS} fields")
+        raise FormSchemaError(
+            "form.schema_too_many_fields",
+            f"a form has at most {MAX_SCHEMA_FIELDS} fields",
+            zh=f"一张表单最多{MAX_SCHEMA_FIELDS}个字段",
+        )
 
 
 def _check_node(node: dict[str, Any], path: str, *, root: bool = False) -> int:
+    where_en, where_zh = (path, path) if path else ("form", "表单")
     unknown = set(node) - _KEYWORDS
     if unknown:
-        raise FormSchemaError(f"{path or 'form'}: unsupported keywords {sorted(unknown)}")
+        raise FormSchemaError(
+            "form.schema_unsupported",
+            f"{where_en}: unsupported keywords {sorted(unknown)}",
+            zh=f"{where_zh}：不支持的关键字 {sorted(unknown)}",
+        )
     kind = node.get("type")
     if kind not in _TYPES:
-        raise FormSchemaError(f"{path or 'form'}: every field needs a type of {sorted(_TYPES)}")
+        raise FormSchemaError(
+            "form.schema_type",
+            f"{where_en}: every field needs a type of {sorted(_TYPES)}",
+            zh=f"{where_zh}：每个字段须有类型（type），取值为 {sorted(_TYPES)} 之一",
+        )
     if not root and not (node.get("title") and node.get("x-title-en")):
-        raise FormSchemaError(f"{path}: a field needs 'title' (Chinese) and 'x-title-en'")
+        raise FormSchemaError(
+            "form.schema_title",
+            f"{path}: a field needs 'title' (Chinese) and 'x-title-en'",
+            zh=f"{path}：字段须有中文标题（title）和英文标题（x-title-en）",
+        )
     if "format" in node and node["format"] not in _FORMATS:
-        raise FormSchemaError(f"{path}: format must be one of {sorted(_FORMATS)}")
+        raise FormSchemaError(
+            "form.schema_format",
+            f"{path}: format must be one of {sorted(_FORMATS)}",
+            zh=f"{path}：格式（format）须为 {sorted(_FORMATS)} 之一",
+        )
     if "x-kind" in node and (kind != "string" or node["x-kind"] not in _KINDS):
-        raise FormSchemaError(f"{path}: x-kind must be one of {sorted(_KINDS)} on a string")
+        raise FormSchemaError(
+            "form.schema_kind",
+            f"{path}: x-kind must be one of {sorted(_KINDS)} on a string",
+            zh=f"{path}：x-kind 只用于文本字段，取值为 {sorted(_KINDS)} 之一",
+        )
     if "pattern" in node:
         try:
             re.compile(node["pattern"])
         except re.error:
-            raise FormSchemaError(f"{path}: pattern is not a regular expression") from None
+            raise FormSchemaError(
+                "form.schema_pattern",
+                f"{path}: pattern is not a regular expression",
+                zh=f"{path}：pattern 不是有效的正则表达式",
+            ) from None
     if kind == "array":
         items = node.get("items")
         if not (isinstance(items, dict) and items.get("type") == "string" and items.get("enum")):
-            raise FormSchemaError(f"{path}: a list field is a list of choices (string enum)")
+            raise FormSchemaError(
+                "form.schema_list",
+                f"{path}: a list field is a list of choices (string enum)",
+                zh=f"{path}：列表字段须为选项列表（文本 enum）",
+            )
         return 1
     if kind == "object":
         props = node.get("properties")
         if not isinstance(props, dict) or not props:
-            raise FormSchemaError(f"{path or 'form'}: a group needs properties")
+            raise FormSchemaError(
+                "form.schema_group",
+                f"{where_en}: a group needs properties",
+                zh=f"{where_zh}：分组须有字段（properties）",
+            )
         missing = set(node.get("required", [])) - set(props)
         if missing:
             raise FormSchemaError(
-                f"{path or 'form'}: required names unknown fields {sorted(missing)}"
+                "form.schema_required",
+                f"{where_en}: required names unknown fields {sorted(missing)}",
+                zh=f"{where_zh}：required 中有不存在的字段 {sorted(missing)}",
             )
         return sum(_check_node(v, f"{path}.{k}" if path else k) for k, v in props.items())
     return 1

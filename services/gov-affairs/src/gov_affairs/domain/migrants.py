@@ -17,6 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from gov_affairs.domain.text import Refusal
 from gov_affairs.domain.welfare import add_months
 
 Reason = Literal["work", "study", "family", "business", "other"]
@@ -95,15 +96,15 @@ class Permit(BaseModel):
     reminders_sent: list[str] = Field(default_factory=list)  # "<valid_until>:<days>"
 
 
-class PermitError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+class PermitError(Refusal):
+    """A refusal of a residence permit step; ``code`` is stable (``permit.<reason>``)."""
 
 
 def issue(permit: Permit, number: str, on: date) -> Permit:
     if permit.status != "applied":
-        raise PermitError("permit.bad_state", "Only an applied permit is issued")
+        raise PermitError(
+            "permit.bad_state", "Only an applied permit is issued", zh="只有已申请的居住证可以签发"
+        )
     p = permit.model_copy(deep=True)
     p.status, p.number, p.issued_on, p.valid_until = "issued", number, on, add_months(on, 12)
     return p
@@ -112,7 +113,9 @@ def issue(permit: Permit, number: str, on: date) -> Permit:
 def endorse(permit: Permit, on: date) -> Permit:
     """Annual endorsement (签注): valid a year more from the old end (or from today when lapsed)."""
     if permit.status not in {"issued", "lapsed"} or permit.valid_until is None:
-        raise PermitError("permit.bad_state", "Only an issued permit is endorsed")
+        raise PermitError(
+            "permit.bad_state", "Only an issued permit is endorsed", zh="只有已签发的居住证可以签注"
+        )
     end = permit.valid_until
     start = end if permit.status == "issued" and end >= on else on
     p = permit.model_copy(deep=True)

@@ -22,8 +22,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from gov_affairs.domain.text import Refusal
+
 PlaceType = Literal["community", "building", "unit", "grid"]
 Status = Literal["draft", "pending", "published", "withdrawn"]
+STATUS_WORDS: dict[str, tuple[str, str]] = {  # a notice's state as a person says it
+    "draft": ("尚为草稿", "a draft"),
+    "pending": ("正在审核", "awaiting approval"),
+    "published": ("已发布", "published"),
+    "withdrawn": ("已撤回", "withdrawn"),
+}
 RESIDENT_SIDE = frozenset({"resident", "tenant", "family"})
 AUTHOR_ROLES = frozenset({"community_admin", "gov_officer", "property_manager", "platform_admin"})
 APPROVER_ROLES = frozenset({"community_admin", "gov_officer", "platform_admin"})
@@ -66,10 +74,8 @@ class Notice(BaseModel):
         return self
 
 
-class NoticeError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+class NoticeError(Refusal):
+    """A refusal of a notice step; ``code`` is stable (``notice.<reason>``)."""
 
 
 _MOVES: dict[str, tuple[frozenset[str], Status]] = {
@@ -87,17 +93,29 @@ def move(
     sources, target = _MOVES[action]
     if notice.status not in sources:
         raise NoticeError(
-            "notice.bad_state", f"'{action}' is not possible on a {notice.status} notice"
+            "notice.bad_state",
+            f"This step is not possible on a notice that is {STATUS_WORDS[notice.status][1]}",
+            zh=f"该公告{STATUS_WORDS[notice.status][0]}，不能这样操作",
         )
     if action in {"approve", "reject"}:
         if not roles & APPROVER_ROLES:
-            raise NoticeError("notice.not_approver", "Only the committee or street office approves")
+            raise NoticeError(
+                "notice.not_approver",
+                "Only the committee or street office approves",
+                zh="公告须由居委会或街道审核",
+            )
         if actor == notice.author:
             raise NoticeError(
-                "notice.own_notice", "A notice is approved by someone other than its author"
+                "notice.own_notice",
+                "A notice is approved by someone other than its author",
+                zh="公告须由发布人以外的人审核",
             )
     elif actor != notice.author and not roles & APPROVER_ROLES:
-        raise NoticeError("notice.not_author", "Only the author or an approver may do this")
+        raise NoticeError(
+            "notice.not_author",
+            "Only the author or an approver may do this",
+            zh="只有发布人或审核人可以这样操作",
+        )
     n = notice.model_copy(deep=True)
     n.status = target
     if action == "approve":

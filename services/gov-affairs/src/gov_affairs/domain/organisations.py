@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from gov_affairs.domain.text import Refusal
 from sc_core.validators import UnifiedSocialCreditCode
 
 # --- organisations and enterprises -------------------------------------------------------
@@ -181,10 +182,8 @@ class LegalBooking(BaseModel):
     opinion: str | None = None  # the lawyer's written answer
 
 
-class LegalError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+class LegalError(Refusal):
+    """A refusal of a legal-aid booking step; ``code`` is stable (``legal.<reason>``)."""
 
 
 def book_lawyer(
@@ -197,7 +196,7 @@ def book_lawyer(
     now: datetime,
 ) -> LegalBooking:
     if starts_at <= now:
-        raise LegalError("legal.slot_past", "Choose a time in the future")
+        raise LegalError("legal.slot_past", "Choose a time in the future", zh="请选择将来的时间")
     clash = any(
         b.lawyer_id == lawyer.id
         and b.status == "booked"
@@ -206,7 +205,9 @@ def book_lawyer(
         for b in bookings
     )
     if clash:
-        raise LegalError("legal.slot_taken", "The lawyer is booked at that time")
+        raise LegalError(
+            "legal.slot_taken", "The lawyer is booked at that time", zh="律师在该时段已有预约"
+        )
     return LegalBooking(
         lawyer_id=lawyer.id,
         resident=resident,
@@ -219,21 +220,35 @@ def book_lawyer(
 
 def cancel_booking(b: LegalBooking, actor: str, now: datetime) -> LegalBooking:
     if b.status != "booked":
-        raise LegalError("legal.bad_state", "Only a booked consultation is cancelled")
+        raise LegalError(
+            "legal.bad_state",
+            "Only a booked consultation is cancelled",
+            zh="只有已预约的咨询可以取消",
+        )
     if actor == b.resident and b.starts_at - now < CANCEL_BEFORE:
-        raise LegalError("legal.too_late", "Cancel at least two hours before")
+        raise LegalError(
+            "legal.too_late", "Cancel at least two hours before", zh="请至少提前两小时取消"
+        )
     return b.model_copy(update={"status": "cancelled"})
 
 
 def complete(b: LegalBooking, opinion: str) -> LegalBooking:
     if b.status != "booked":
-        raise LegalError("legal.bad_state", "Only a booked consultation is completed")
+        raise LegalError(
+            "legal.bad_state",
+            "Only a booked consultation is completed",
+            zh="只有已预约的咨询可以办结",
+        )
     return b.model_copy(update={"status": "completed", "opinion": opinion or None})
 
 
 def rate_booking(b: LegalBooking, resident: str, stars: int) -> LegalBooking:
     if b.resident != resident or b.status != "completed":
-        raise LegalError("legal.cannot_rate", "The resident rates a completed consultation")
+        raise LegalError(
+            "legal.cannot_rate",
+            "The resident rates a completed consultation",
+            zh="居民只能评价自己已办结的咨询",
+        )
     if not 1 <= stars <= 5:
-        raise LegalError("legal.bad_rating", "A rating is 1 to 5 stars")
+        raise LegalError("legal.bad_rating", "A rating is 1 to 5 stars", zh="评价为1至5星")
     return b.model_copy(update={"rating": stars})

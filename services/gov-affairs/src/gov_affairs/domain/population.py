@@ -25,6 +25,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
+from gov_affairs.domain.text import Refusal
+
 CHINA = ZoneInfo("Asia/Shanghai")
 Kind = Literal["unregistered_frequent", "absent_resident"]
 
@@ -176,6 +178,12 @@ def absent_residents(
 # --- the flag, worked like a case --------------------------------------------------------
 
 FlagStatus = Literal["open", "in_progress", "resolved", "closed"]
+FLAG_STATUS_WORDS: dict[str, tuple[str, str]] = {  # a flag's state as a person says it
+    "open": ("待处理", "open"),
+    "in_progress": ("正在核查", "being looked into"),
+    "resolved": ("已处置", "resolved"),
+    "closed": ("已关闭", "closed"),
+}
 Resolution = Literal[
     "registered", "moved_out_recorded", "visitor", "staff_or_worker", "false_alarm", "other"
 ]
@@ -199,10 +207,8 @@ class Flag(BaseModel):
     timeline: list[FlagStep] = Field(default_factory=list)
 
 
-class FlagError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+class FlagError(Refusal):
+    """A refusal of a step on a flag; ``code`` is stable (``flag.<reason>``)."""
 
 
 def open_flag(f: Finding, now: datetime) -> Flag:
@@ -257,11 +263,20 @@ def work(
     resolving ends it, and a closed flag can be reopened: nothing is dropped."""
     sources, target = _FLAG_MOVES[action]
     if flag.status not in sources:
-        raise FlagError("flag.bad_state", f"'{action}' is not possible on a {flag.status} flag")
+        zh, en = FLAG_STATUS_WORDS[flag.status]
+        raise FlagError(
+            "flag.bad_state",
+            f"This step is not possible on a flag that is {en}",
+            zh=f"该线索{zh}，不能这样操作",
+        )
     if action == "resolve" and (resolution is None or not note.strip()):
-        raise FlagError("flag.resolution_required", "Say what was found and how it was handled")
+        raise FlagError(
+            "flag.resolution_required",
+            "Say what was found and how it was handled",
+            zh="请说明核查情况和处置方式",
+        )
     if action == "note" and not note.strip():
-        raise FlagError("flag.note_required", "A note needs text")
+        raise FlagError("flag.note_required", "A note needs text", zh="备注不能为空")
     flag = flag.model_copy(deep=True)
     flag.status = (
         target if action != "note" else ("in_progress" if flag.status == "open" else flag.status)

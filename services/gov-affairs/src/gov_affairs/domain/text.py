@@ -19,3 +19,22 @@ class Text(BaseModel):
 
 def t(zh: str, en: str) -> Text:
     return Text(zh=zh, en=en)
+
+
+class Refusal(Exception):
+    """A step the domain refuses, as a person reads it: a stable ``code`` and the sentence in
+    both languages (``zh`` is required: an English-only refusal cannot be written).
+
+    ``str(refusal)`` and ``message`` are the English; a use case turns it into
+    ``Problem(status, code, message, zh=zh)``.
+    """
+
+    def __init__(self, code: str, message: str, *, zh: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.zh = zh
+
+    @property
+    def text(self) -> Text:
+        return Text(zh=self.zh, en=self.message)

@@ -22,7 +22,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 
 from gov_affairs.domain.certificates import CertificateContent, Line, mask_id_number, normalise
-from gov_affairs.domain.text import Text
+from gov_affairs.domain.text import Refusal, Text
 
 Status = Literal["applied", "certified", "suspended", "left"]
 BookingStatus = Literal["booked", "completed", "cancelled", "no_show"]
@@ -58,17 +58,19 @@ class Volunteer(BaseModel):
     certified_on: date | None = None
 
 
-class VolunteerError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+class VolunteerError(Refusal):
+    """A refusal of a volunteer or time-bank step; ``code`` is stable."""
 
 
 def certify(v: Volunteer, by: str, on: date, number: str) -> Volunteer:
     if v.status != "applied":
-        raise VolunteerError("volunteer.bad_state", "Only an applicant is certified")
+        raise VolunteerError(
+            "volunteer.bad_state", "Only an applicant is certified", zh="只有待认证的申请人可以认证"
+        )
     if not check_volunteer_number(number):
-        raise VolunteerError("volunteer.bad_number", "Not a valid volunteer number")
+        raise VolunteerError(
+            "volunteer.bad_number", "Not a valid volunteer number", zh="这不是有效的志愿者编号"
+        )
     v = v.model_copy()
     v.status, v.number, v.certified_by, v.certified_on = "certified", number, by, on
     return v
@@ -109,7 +111,9 @@ def service_hours(started: datetime, ended: datetime) -> Decimal:
 def record_hours(v: Volunteer, *, record_id_of: str | None = None, **fields: object) -> HoursRecord:
     if v.status != "certified" or v.number is None:
         raise VolunteerError(
-            "volunteer.not_certified", "Hours are recorded for certified volunteers"
+            "volunteer.not_certified",
+            "Hours are recorded for certified volunteers",
+            zh="只为已认证的志愿者记录服务时长",
         )
     started, ended = fields["started_at"], fields["ended_at"]
     assert isinstance(started, datetime) and isinstance(ended, datetime)
@@ -168,14 +172,20 @@ def book(
     now: datetime,
 ) -> Booking:
     if slot not in offer.slots:
-        raise VolunteerError("volunteer.no_such_slot", "The volunteer does not offer this time")
+        raise VolunteerError(
+            "volunteer.no_such_slot",
+            "The volunteer does not offer this time",
+            zh="该志愿者不提供这个时段",
+        )
     if slot[0] <= now:
-        raise VolunteerError("volunteer.slot_past", "This time has passed")
+        raise VolunteerError("volunteer.slot_past", "This time has passed", zh="这个时段已经过去")
     if any(
         b.slot == slot and b.volunteer_number == offer.volunteer_number and b.status == "booked"
         for b in bookings
     ):
-        raise VolunteerError("volunteer.slot_taken", "This time is booked already")
+        raise VolunteerError(
+            "volunteer.slot_taken", "This time is booked already", zh="这个时段已被预约"
+        )
     return Booking(
         offer_title=offer.title,
         volunteer_number=offer.volunteer_number,
@@ -208,9 +218,13 @@ def spend(
 ) -> TimeEntry:
     """Redeem banked hours for care (for oneself or a family member); never below zero."""
     if hours <= 0:
-        raise VolunteerError("timebank.bad_amount", "Spend a positive number of hours")
+        raise VolunteerError(
+            "timebank.bad_amount", "Spend a positive number of hours", zh="使用的时长须大于零"
+        )
     if balance(entries) < hours:
-        raise VolunteerError("timebank.insufficient", "Not enough banked hours")
+        raise VolunteerError(
+            "timebank.insufficient", "Not enough banked hours", zh="时间银行的时长不足"
+        )
     entry = TimeEntry(at, -hours, what, beneficiary)
     entries.append(entry)
     return entry
@@ -236,7 +250,11 @@ def hours_certificate(
     """The certificate of hours the measures describe: who (name, ID number masked,
     volunteer number), the period, the total, and the projects served."""
     if volunteer.number is None:
-        raise VolunteerError("volunteer.not_certified", "Only a certified volunteer has hours")
+        raise VolunteerError(
+            "volunteer.not_certified",
+            "Only a certified volunteer has hours",
+            zh="只有已认证的志愿者才有服务时长",
+        )
     total = total_hours(records, since, until)
     corrected = {r.corrects for _, r in records if r.corrects}
     projects = sorted(

@@ -28,7 +28,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from gov_affairs.domain.rules import FACT_PATTERN, Rule, Verdict, evaluate, lookup
-from gov_affairs.domain.text import Text
+from gov_affairs.domain.text import Refusal, Text
 from sc_core.validators import InvalidIdentifier, parse_id_number
 
 Kind = Literal[
@@ -37,12 +37,8 @@ Kind = Literal[
 CENT = Decimal("0.01")
 
 
-class WelfareError(ValueError):
+class WelfareError(Refusal, ValueError):
     """A welfare step that cannot be taken; ``code`` is stable (``welfare.<reason>``)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 class Tier(BaseModel):
@@ -224,7 +220,11 @@ def enrol(
 ) -> Beneficiary:
     """A new record for an approved application; payments start the month after (次月发放)."""
     if assessment.eligible is not True:
-        raise WelfareError("welfare.not_eligible", "Only an eligible applicant is enrolled")
+        raise WelfareError(
+            "welfare.not_eligible",
+            "Only an eligible applicant is enrolled",
+            zh="只有符合条件的申请人可以纳入",
+        )
     review = (
         add_months(since, programme.review_every_months) if programme.review_every_months else None
     )
@@ -261,9 +261,13 @@ def review(
 ) -> Beneficiary:
     """Record a re-examination (复核) and its outcome; the next one is scheduled."""
     if record.status == "ended":
-        raise WelfareError("welfare.ended", "An ended record is not reviewed")
+        raise WelfareError(
+            "welfare.ended", "An ended record is not reviewed", zh="已终止的记录不再复核"
+        )
     if outcome == "adjust" and monthly_amount is None:
-        raise WelfareError("welfare.amount_missing", "An adjustment says the new amount")
+        raise WelfareError(
+            "welfare.amount_missing", "An adjustment says the new amount", zh="调整须写明新的金额"
+        )
     record = record.model_copy(deep=True)
     record.reviews.append(
         Review(on=on, by=by, outcome=outcome, note=note, monthly_amount=monthly_amount)
@@ -362,14 +366,18 @@ def parse_disability_card(number: str) -> DisabilityCard:
     raw = number.strip().upper()
     if len(raw) != 20:
         raise WelfareError(
-            "welfare.disability_card", "A disability certificate number has 20 characters"
+            "welfare.disability_card",
+            "A disability certificate number has 20 characters",
+            zh="残疾人证号为20位",
         )
     try:
         parse_id_number(raw[:18])
     except InvalidIdentifier as exc:
-        raise WelfareError(exc.code, str(exc)) from None
+        raise WelfareError(exc.code, exc.en, zh=exc.zh) from None
     if raw[18] not in DISABILITY_CATEGORIES or raw[19] not in "1234":
         raise WelfareError(
-            "welfare.disability_card", "The category (1-7) or grade (1-4) is not valid"
+            "welfare.disability_card",
+            "The category (1-7) or grade (1-4) is not valid",
+            zh="残疾类别（1至7）或等级（1至4）无效",
         )
     return DisabilityCard(raw[:18], raw[18], int(raw[19]))

@@ -34,27 +34,12 @@ from sc_core.errors import Problem
 from sc_core.places import RESIDENT_ROLES, Places
 
 OFFICE_ROLES = frozenset({"community_admin", "gov_officer", "grid_worker", "platform_admin"})
-ZH = {
-    "activity.bad_state": "活动当前状态下不能这样操作",
-    "activity.own_activity": "活动须由策划人以外的人审核",
-    "activity.not_open": "活动发布后才能报名",
-    "activity.started": "活动已开始，报名已截止",
-    "activity.party_too_big": "每次报名的人数超过了上限",
-    "activity.already_signed_up": "您已经报过名了",
-    "activity.not_signed_up": "您还没有报名",
-    "activity.bad_check_in_code": "这不是本次活动的签到码",
-    "activity.check_in_closed": "签到时间为活动开始前半小时至活动结束",
-    "activity.no_place": "只有已获得名额的居民可以签到",
-    "activity.not_yet": "活动开始后才能评价",
-    "activity.not_attended": "只有到场的居民可以评价",
-    "activity.bad_rating": "评价为1至5星",
-}
 CONFLICTS = {"activity.bad_state", "activity.already_signed_up", "activity.started"}
 
 
 def _problem(exc: d.ActivityError) -> Problem:
     status = 409 if exc.code in CONFLICTS else 403 if exc.code == "activity.own_activity" else 422
-    return Problem(status, exc.code, str(exc), zh=ZH.get(exc.code, str(exc)))
+    return Problem(status, exc.code, str(exc), zh=exc.zh)
 
 
 class Activities:

@@ -23,14 +23,6 @@ from sc_core.errors import Problem
 from sc_core.places import RESIDENT_ROLES, Places
 
 OFFICE_ROLES = frozenset({"community_admin", "gov_officer", "platform_admin"})
-ZH = {
-    "poll.closed": "投票未开始或已结束",
-    "poll.not_eligible": "您不是本社区的居民，不能参加这次投票",
-    "poll.already_voted": "您已经投过票了，每人只能投一次",
-    "poll.bad_choice": "请在选项中选择，每项只能选一次",
-    "poll.too_many_choices": "选择的项数超过了上限",
-    "poll.chain_broken": "选票校验未通过，结果暂不公布",
-}
 
 
 @dataclass(frozen=True)
@@ -45,7 +37,7 @@ def _problem(exc: c.PollError) -> Problem:
     status = {"poll.not_eligible": 403, "poll.already_voted": 409, "poll.closed": 409}.get(
         exc.code, 422
     )
-    return Problem(status, exc.code, str(exc), zh=ZH.get(exc.code, str(exc)))
+    return Problem(status, exc.code, str(exc), zh=exc.zh)
 
 
 def _domain(row: PollRow) -> c.Poll:

@@ -167,9 +167,7 @@ class Topics:
                     note,
                 )
             except c.PollError as exc:
-                raise Problem(
-                    422, exc.code, str(exc), zh="隐藏意见须说明理由，发表者会看到"
-                ) from exc
+                raise Problem(422, exc.code, exc.message, zh=exc.zh) from exc
             row.status, row.moderation_note = done.status, done.moderation_note
             row.moderated_by = who.subject
             await uow.audit(

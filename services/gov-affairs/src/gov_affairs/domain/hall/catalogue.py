@@ -84,7 +84,7 @@ class ServiceItem(BaseModel):
         try:
             check_form_schema(form)
         except FormSchemaError as exc:
-            raise ValueError(str(exc)) from None
+            raise ValueError(str(exc.text)) from None  # zh-CN / en
         return form
 
     @model_validator(mode="after")
@@ -92,10 +92,13 @@ class ServiceItem(BaseModel):
         if self.subject_id_field is not None:
             node = self.form["properties"].get(self.subject_id_field, {})
             if node.get("x-kind") != "id_number":
-                raise ValueError("subject_id_field must name a form field of x-kind id_number")
+                raise ValueError(
+                    "subject_id_field 须为 x-kind 为 id_number 的表单字段 / "
+                    "subject_id_field must name a form field of x-kind id_number"
+                )
         codes = [m.code for m in self.materials]
         if len(set(codes)) != len(codes):
-            raise ValueError("material codes must be unique")
+            raise ValueError("材料编码不能重复 / material codes must be unique")
         return self
 
     def material(self, code: str) -> MaterialDef | None:
