@@ -118,7 +118,8 @@ async def test_a_visitor_without_an_account_opens_the_gate_with_the_pass_alone(
     at_gate = {"qr_payload": qr, "door_id": str(kit.ids["door:north-gate"])}
     at_b1 = {"qr_payload": qr, "door_id": str(kit.ids["door:b1"])}
     both = await asyncio.gather(
-        kit.client.post(verify, json=at_gate), kit.client.post(verify, json=at_b1)
+        kit.client.post(verify, json=at_gate, headers={"x-request-id": "req-gate-1"}),
+        kit.client.post(verify, json=at_b1, headers={"x-request-id": "req-gate-2"}),
     )
     answers = [r.json() for r in both]
     assert all(r.status_code == 200 for r in both), [r.text for r in both]
@@ -134,6 +135,13 @@ async def test_a_visitor_without_an_account_opens_the_gate_with_the_pass_alone(
     )
     assert body["command"] == "open_door"
     assert body["requested_by"] == f"visitor_pass:{created.json()['id']}"
+    # the visitor has no account: the record names no one but keeps the request
+    records = await kit.audit_actions()
+    record = next(r for r in records if r["detail"].get("command_id") == body["command_id"])
+    assert record["action"] == "door.open" and record["outcome"] == "success"
+    assert record["actor_type"] == "anonymous" and record["actor_id"] is None
+    assert record["request_id"] in ("req-gate-1", "req-gate-2")
+    assert record["source_ip"] is not None
     again = (await kit.client.post(verify, json=at_gate)).json()
     assert again["valid"] is False and again["reason"] == "used_up"
     pass_now = await kit.as_("resident", "GET", f"/api/v1/visitor-passes/{created.json()['id']}")

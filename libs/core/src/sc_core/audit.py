@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from fastapi import Request
 
     from sc_core.auth import Principal
-    from sc_core.auth.caller import Caller
+    from sc_core.auth.caller import Anonymous, Caller
     from sc_core.db.engine import Database
     from sc_core.db.uow import UnitOfWork
 
@@ -47,12 +47,13 @@ def audit_event(
     outcome: Outcome = "success",
     principal: Principal | None = None,
     request: Request | None = None,
-    caller: Caller | None = None,
+    caller: Caller | Anonymous | None = None,
     community_id: str | None = None,
     detail: dict[str, str] | None = None,
 ) -> CloudEvent:
-    """The audit record of one action. ``caller`` (a use case's) carries the principal,
-    address and request id; ``principal`` and ``request`` are the older form."""
+    """The audit record of one action. ``caller`` (a use case's) carries the principal
+    (none for an :class:`~sc_core.auth.caller.Anonymous` one), address and request id;
+    ``principal`` and ``request`` are the older form."""
     if caller is not None:
         principal = caller.principal
         address, request_id = caller.address, caller.request_id

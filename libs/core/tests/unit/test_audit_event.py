@@ -10,7 +10,7 @@ from opentelemetry.sdk.trace import TracerProvider
 
 from sc_contracts import get_event_spec, validate_event_data
 from sc_core.audit import AUDIT_EVENT_TYPE, audit_event
-from sc_core.auth import Grant, Principal
+from sc_core.auth import Anonymous, Grant, Principal
 from sc_core.net import TrustedProxies
 
 # the service trusts its gateway (10.0.0.2), which forwards the address it saw
@@ -84,3 +84,28 @@ def test_an_address_sent_by_anyone_but_the_gateway_is_not_believed() -> None:
         request=_request(forwarded=b"198.51.100.7", peer="203.0.113.50"),
     )
     assert forged.data["source_ip"] == "203.0.113.50"
+
+
+def test_an_anonymous_caller_keeps_the_address_and_request_id_and_names_no_actor() -> None:
+    who = Anonymous.of(_request())
+    event = audit_event(
+        service="identity",
+        action="door.open",
+        resource_type="door",
+        resource_id="d-1",
+        caller=who,
+    )
+    validate_event_data(AUDIT_EVENT_TYPE, event.data)
+    assert event.data["actor_type"] == "anonymous"
+    assert event.data["actor_id"] is None
+    assert event.data["actor_roles"] == []
+    assert event.data["source_ip"] == "198.51.100.7"
+    assert event.data["request_id"] == "req-abcdef12"
+    signed_in = who.signed_in(Principal(subject="u-42", kind="user"))
+    assert (signed_in.address, signed_in.request_id) == (who.address, who.request_id)
+    assert (
+        audit_event(
+            service="identity", action="auth.login", resource_type="account", caller=signed_in
+        ).data["actor_id"]
+        == "u-42"
+    )

@@ -1,7 +1,7 @@
 """Authentication and authorisation: principals from identity's JWTs, FastAPI
 dependencies, and scope filters. Test helpers live in :mod:`sc_core.auth.testing`."""
 
-from sc_core.auth.caller import Caller, CurrentCaller, callers
+from sc_core.auth.caller import Anonymous, AnonymousCaller, Caller, CurrentCaller, callers
 from sc_core.auth.deps import (
     CurrentPrincipal,
     OptionalPrincipal,
@@ -25,6 +25,8 @@ __all__ = [
     "ALLOWED_ALGORITHMS",
     "PLATFORM_ADMIN",
     "SCOPE_TYPES",
+    "Anonymous",
+    "AnonymousCaller",
     "Caller",
     "CurrentCaller",
     "CurrentPrincipal",

@@ -43,11 +43,39 @@ class Caller:
         return cls(principal, client_address(request), request.headers.get("x-request-id"))
 
 
+@dataclass(frozen=True)
+class Anonymous:
+    """A caller without a principal (signing in, a visitor's pass at a door): the client's
+    address and the request id, which its audit record keeps; ``who`` of ``uow.audit``
+    like a :class:`Caller`. :meth:`signed_in` names the principal once one is known (the
+    account whose password was right)."""
+
+    address: str | None = None
+    request_id: str | None = None
+
+    @property
+    def principal(self) -> None:
+        return None
+
+    @classmethod
+    def of(cls, request: Request) -> "Anonymous":
+        return cls(client_address(request), request.headers.get("x-request-id"))
+
+    def signed_in(self, principal: Principal) -> Caller:
+        return Caller(principal, self.address, self.request_id)
+
+
 async def current_caller(request: Request, principal: CurrentPrincipal) -> Caller:
     return Caller.of(request, principal)
 
 
+async def anonymous_caller(request: Request) -> Anonymous:
+    return Anonymous.of(request)
+
+
 CurrentCaller = Annotated[Caller, Depends(current_caller)]
+# a route without a login (the dependency reads only the request: no security scheme)
+AnonymousCaller = Annotated[Anonymous, Depends(anonymous_caller)]
 
 
 def callers(*roles: str) -> Callable[[Request, Principal], Awaitable[Caller]]:

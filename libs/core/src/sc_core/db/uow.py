@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 if TYPE_CHECKING:
     from sc_contracts.events import EventData
     from sc_core.audit import Outcome
-    from sc_core.auth.caller import Caller
+    from sc_core.auth.caller import Anonymous, Caller
     from sc_core.bus.cloudevents import CloudEvent
     from sc_core.db.tables import PlatformTables
 
@@ -179,7 +179,7 @@ class UnitOfWork:
 
     async def audit(
         self,
-        who: Caller | None,
+        who: Caller | Anonymous | None,
         action: str,
         resource_type: str,
         resource_id: str | None = None,
@@ -188,7 +188,9 @@ class UnitOfWork:
         detail: dict[str, str] | None = None,
         outcome: Outcome = "success",
     ) -> CloudEvent:
-        """An audit record (who, what, from where) committed with this unit of work."""
+        """An audit record (who, what, from where) committed with this unit of work;
+        ``who`` is :class:`~sc_core.auth.caller.Anonymous` when no one is signed in (the
+        record keeps the address and request id), ``None`` for the service itself."""
         from sc_core.audit import audit_event
 
         event = audit_event(

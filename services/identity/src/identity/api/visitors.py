@@ -6,20 +6,18 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Response
 
 from identity.access import passes
 from identity.access.schemas import PassCreate, PassRead, PassVerification, PassVerify
 from identity.api.deps import DoorsDep, KeyStoreDep, VisitorPassesDep
 from identity.auth.keystore import KeyStore
-from identity.db.access import Door, VisitorPass
+from identity.db.access import VisitorPass
 from identity.roles import PASS_ISSUERS, PASS_READERS
 from identity.scope import Scope
-from identity.usecases.doors import open_detail
 from identity.usecases.visitors import pass_places
-from sc_core.api import AuditorDep, Page, Paging, UnitOfWorkDep
-from sc_core.auth import Caller, callers
-from sc_core.errors import NotFound
+from sc_core.api import Page, Paging
+from sc_core.auth import AnonymousCaller, Caller, callers
 from sc_core.privacy import Grade, Revealed, RevealRequest, mask_listed, mask_model
 
 router = APIRouter(tags=["visitors"])
@@ -98,45 +96,14 @@ async def revoke_pass(pass_id: uuid.UUID, who: Readers, visitors: VisitorPassesD
     "/api/v1/visitor-passes/verify",
     summary="Check a QR pass; at a door, use it once and open the door (no login)",
 )
-async def verify_pass(
-    body: PassVerify,
-    uow: UnitOfWorkDep,
-    auditor: AuditorDep,
-    keys: KeyStoreDep,
-    opener: DoorsDep,
-    request: Request,
-) -> PassVerification:
+async def verify_pass(body: PassVerify, who: AnonymousCaller, opener: DoorsDep) -> PassVerification:
     """Without ``door_id``: is the pass valid now (nothing used). With it: the pass uses one
     use atomically (two gates scanning a single-use pass open once) and the door opens for
     the visitor, who needs no account: the signed pass is the visitor's key."""
-    # not yet a use case: the visitor has no principal, and uow.audit takes a Caller; the
-    # anonymous record (address and request id, no actor) is still Auditor.within's
-    pass_id = await passes.pass_id_of(keys, body.qr_payload)
-    door = None
-    if body.door_id is not None and pass_id is not None:
-        door = await uow.session.get(Door, body.door_id)
-        if door is None:
-            raise NotFound("door.not_found", f"No door with id {body.door_id}")
-    if door is not None:
-        row, reason = await passes.use_once(uow.session, pass_id, door)
-    else:
-        row = await uow.session.get(VisitorPass, pass_id) if pass_id else None
-        reason = passes.status(row, datetime.now(UTC)) if row else "invalid_signature"
+    verified = await opener.verify_pass(who, body)
+    row, reason = verified.visitor_pass, verified.reason
     if row is None:
         return PassVerification(valid=False, reason="invalid_signature")
-    opened = None
-    if door is not None and reason == "active":
-        opened = await opener.send_open(uow, None, door, method="qr", visitor_pass=row)
-        await auditor.within(
-            uow,
-            action="door.open",
-            resource_type="door",
-            resource_id=str(door.id),
-            request=request,
-            community_id=str(door.community_id),
-            detail=open_detail("qr", str(opened.command_id)),
-        )
-        await uow.commit()
     left = None if row.max_uses is None else max(row.max_uses - row.uses, 0)
     result = PassVerification(
         valid=reason == "active",
@@ -146,6 +113,6 @@ async def verify_pass(
         visitor_name=row.visitor_name,
         valid_until=row.valid_until,
         uses_left=left,
-        opened=opened,
+        opened=verified.opened,
     )
     return mask_model(result, Grade.PUBLIC)

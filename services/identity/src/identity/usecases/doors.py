@@ -1,18 +1,20 @@
 """Doors and gates: registered and removed by the places' writers (``DoorChangedV1``, so
 device-ingestion links the door's device), seen by staff in scope and by residents (their
 gates and building), opened remotely by whoever may open them (app, mini-program, a
-visitor's QR pass shown by a signed-in caller). Each in one unit of work with its scope
-check and audit record; a refused opening is audited too."""
+visitor's QR pass shown by a signed-in caller, or by the visitor at the door without a
+login). Each in one unit of work with its scope check and audit record; a refused opening
+is audited too."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 
 from identity.access import doors, passes
-from identity.access.schemas import DoorCreate, DoorOpen, DoorOpened
+from identity.access.schemas import DoorCreate, DoorOpen, DoorOpened, PassVerify
 from identity.auth.keystore import KeyStore
 from identity.config import Settings
 from identity.db.access import Door, VisitorPass
@@ -23,7 +25,7 @@ from identity.scope import Places, load_scope
 from sc_contracts.events import DeviceCommandRequestedV1, DoorChange, DoorChangedV1
 from sc_core.api import PageParams, fetch_page
 from sc_core.audit import Outcome
-from sc_core.auth import Caller
+from sc_core.auth import Anonymous, Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Forbidden, NotFound, Problem
@@ -109,6 +111,26 @@ class Doors:
             await uow.commit()
             return opened
 
+    async def verify_pass(self, who: Anonymous, body: PassVerify) -> Verified:
+        """A visitor's pass checked (nothing used), or at a door (``body.door_id``) used
+        once atomically, two gates scanning a single-use pass open once, and the door
+        opened for the visitor, who has no account: the signed pass is the key."""
+        async with self.db.uow() as uow:
+            pass_id = await passes.pass_id_of(self.keystore, body.qr_payload)
+            door = None
+            if body.door_id is not None and pass_id is not None:
+                door = await load_door(uow, body.door_id)
+            if door is not None:
+                row, reason = await passes.use_once(uow.session, pass_id, door)
+            else:
+                row = await uow.session.get(VisitorPass, pass_id) if pass_id else None
+                reason = passes.status(row, datetime.now(UTC)) if row else "invalid_signature"
+            if row is None or door is None or reason != "active":
+                return Verified(row, reason, None)
+            opened = await self.send_open(uow, who, door, method="qr", visitor_pass=row)
+            await uow.commit()
+            return Verified(row, reason, opened)
+
     async def _use_pass(self, uow: UnitOfWork, payload: str, door: Door) -> VisitorPass:
         pass_id = await passes.pass_id_of(self.keystore, payload)
         row, state = await passes.use_once(uow.session, pass_id, door)
@@ -123,25 +145,29 @@ class Doors:
     async def send_open(
         self,
         uow: UnitOfWork,
-        who: Caller | None,
+        who: Caller | Anonymous,
         door: Door,
         *,
         method: str,
         visitor_pass: VisitorPass | None = None,
     ) -> DoorOpened:
-        """The open command (``DeviceCommandRequestedV1``) in ``uow``, which the caller
-        commits; audited here for a signed-in caller (``who``)."""
+        """The open command (``DeviceCommandRequestedV1``) and its audit record in
+        ``uow``, which the caller commits."""
         command = await self.command(uow, who, door, visitor_pass)
-        if who is not None:
-            await _audit(
-                uow, who, "door.open", door, detail=open_detail(method, command.command_id)
-            )
+        await _audit(uow, who, "door.open", door, detail=open_detail(method, command.command_id))
         return opened_answer(door, method, command)
 
     async def command(
-        self, uow: UnitOfWork, who: Caller | None, door: Door, visitor_pass: VisitorPass | None
+        self,
+        uow: UnitOfWork,
+        who: Caller | Anonymous,
+        door: Door,
+        visitor_pass: VisitorPass | None,
     ) -> DeviceCommandRequestedV1:
-        actor = who.subject if who else f"visitor_pass:{visitor_pass and visitor_pass.id}"
+        if isinstance(who, Caller):
+            actor = who.subject
+        else:  # the visitor at the door: the pass is the key
+            actor = f"visitor_pass:{visitor_pass and visitor_pass.id}"
         return await doors.request_open(
             uow,
             door,
@@ -149,6 +175,16 @@ class Doors:
             ttl_seconds=self.settings.door_command_ttl_seconds,
             correlation=str(visitor_pass.id) if visitor_pass else None,
         )
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A pass's check: the pass (None when the payload is not one of ours), its state
+    (``active`` or why not) and the door's opening when one was asked for and made."""
+
+    visitor_pass: VisitorPass | None
+    reason: str
+    opened: DoorOpened | None
 
 
 def open_detail(method: str, command_id: str) -> dict[str, str]:
@@ -189,7 +225,7 @@ async def _door_changed(uow: UnitOfWork, door: Door, change: DoorChange, who: Ca
 
 async def _audit(
     uow: UnitOfWork,
-    who: Caller,
+    who: Caller | Anonymous,
     action: str,
     door: Door,
     *,
