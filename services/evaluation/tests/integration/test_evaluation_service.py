@@ -508,3 +508,80 @@ async def test_survey_answers_and_the_index_they_make(harness: Harness) -> None:
     english = {**manager, "Accept-Language": "en"}
     r = await h.client.get(report_url, params={"community_id": SV}, headers=english)
     assert r.status_code == 200 and r.json()["community_name"] == "Anning Li", r.text
+
+
+async def test_a_caller_of_one_community_need_not_name_it(harness: Harness) -> None:
+    """Issue 19 item 2: the community follows from the caller's one grant; a caller of
+    several is told to name ``community_id``, the communities said by their names (as
+    identity named them to the place directory), never by id."""
+    h, s = harness, harness.settings
+    named = {"ONE-019": ("和平里社区", "Heping Li"), "TWO-019": ("紫荆苑", None)}
+    for community, (zh, en) in named.items():
+        hh = f"H-{community}"
+        await h.send(
+            s.topic("identity.events.v1"),
+            "community.household.changed.v1",
+            HouseholdChangedV1(
+                aggregate_id=hh,
+                household_id=hh,
+                change="created",
+                placement=Placement(
+                    community_id=community,
+                    building_id=f"B-{community}",
+                    unit_id=f"U-{community}",
+                    room_id=f"R-{community}",
+                    community_name=zh,
+                    community_name_en=en,
+                ),
+                member_count=1,
+                status="active",
+                changed_by="admin",
+                changed_at=at(1),
+            ),
+            key=hh,
+        )
+
+    async def both_placed() -> bool:
+        async with h.app.state.runtime.db.uow(read_only=True) as uow:
+            n = await uow.session.scalar(
+                select(func.count()).where(PLACES.households.c.community_id.in_(list(named)))
+            )
+            return n == len(named)
+
+    assert await eventually(both_placed), "identity's placements never arrived"
+
+    one = h.staff("ONE-019")
+    r = await h.client.get(KPIS, params={"period": "2026-11"}, headers=one)
+    assert r.status_code == 200, r.text
+    r = await h.client.get(INDICES, headers=one)
+    assert r.status_code == 200, r.text
+    r = await h.client.get("/api/v1/evaluation/reports/2026-11", headers=one)
+    assert r.status_code == 200, r.text
+    assert r.json()["community_name"] == "和平里社区"  # the one community, as named
+    r = await h.client.post(SURVEYS, json={"questionnaire": "happiness"}, headers=one)
+    assert r.status_code == 201, r.text
+    assert r.json()["community_id"] == "ONE-019"
+
+    two = h.issuer.bearer(
+        "manager-of-two",
+        grants=[Grant("property_manager", "community", c) for c in named],
+    )
+    for method, path, params, body in (
+        ("GET", KPIS, {"period": "2026-11"}, None),
+        ("GET", "/api/v1/evaluation/reports/2026-11", {}, None),
+        ("POST", SURVEYS, {}, {"questionnaire": "happiness"}),
+    ):
+        r = await h.client.request(method, path, headers=two, params=params, json=body)
+        assert r.status_code == 422, (path, r.text)
+        problem = r.json()
+        assert (problem["code"], problem["field"], problem["choices"]) == (
+            "place.ambiguous",
+            "community_id",
+            sorted(named),
+        )
+        assert problem["detail"] == (
+            "您可在多个地点办理，请在 community_id 中指明其一：和平里社区、紫荆苑"
+        )
+        assert problem["messages"]["en"] == (
+            "You act in several places: name one in community_id: Heping Li, 紫荆苑"
+        )

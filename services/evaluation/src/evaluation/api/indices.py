@@ -10,7 +10,16 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from evaluation.api.common import CurrentPrincipal, Locale, UseCasesDep
+from evaluation.api.common import (
+    DEFAULTED,
+    MANAGER_ROLES,
+    PLACE_ID,
+    CurrentPrincipal,
+    Locale,
+    OptionalPlaceId,
+    UseCasesDep,
+    community_of,
+)
 from evaluation.api.surveys import dimension_names
 from evaluation.domain.indices import IndexFigure, explain_change
 from evaluation.domain.kpis import KPIS
@@ -18,12 +27,13 @@ from evaluation.domain.report import INDEX_NAMES
 from sc_core.api import Page, Paging
 
 router = APIRouter(prefix="/api/v1/evaluation", tags=["evaluation-indices"])
-PlaceId = Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 IndexCode = Literal["gain", "security", "happiness"]
 
 
 class ComputeRequest(BaseModel):
-    community_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
+    community_id: str | None = Field(
+        default=None, min_length=1, max_length=64, pattern=PLACE_ID, description=DEFAULTED
+    )
     period: str = Field(min_length=7, max_length=7, examples=["2026-11"])
 
 
@@ -136,9 +146,10 @@ async def compute_indices(
 ) -> FigureSet:
     """Compute (again) and publish the month's three indices of a community."""
     indices = usecases.indices
-    period, result = await indices.compute(principal, locale, body.community_id, body.period)
+    community_id = await community_of(principal, usecases, body.community_id, MANAGER_ROLES)
+    period, result = await indices.compute(principal, locale, community_id, body.period)
     return FigureSet(
-        community_id=body.community_id,
+        community_id=community_id,
         period=period.key,
         method_version=indices.version,
         figures=[read_figure(f, locale) for f in result],
@@ -151,12 +162,13 @@ async def list_indices(
     usecases: UseCasesDep,
     locale: Locale,
     paging: Paging,
-    community_id: PlaceId,
     index: IndexCode | None = None,
     period: Annotated[str | None, Query(max_length=7)] = None,
+    community_id: OptionalPlaceId = None,
 ) -> Page[FigureRead]:
     """Published figures of a community, newest month first (a trend when ``index`` is
     given)."""
+    community_id = await community_of(principal, usecases, community_id)
     found, total = await usecases.indices.published(
         principal, locale, community_id, index, period, paging
     )
@@ -169,11 +181,12 @@ async def explain_index(
     usecases: UseCasesDep,
     locale: Locale,
     index: Annotated[IndexCode, Path()],
-    community_id: PlaceId,
     period: Annotated[str, Query(max_length=7)],
+    community_id: OptionalPlaceId = None,
 ) -> Explanation:
     """What moved the index since the month before: each leaf's change in points (they add
     up to the index's change), biggest first."""
+    community_id = await community_of(principal, usecases, community_id)
     p, before, after = await usecases.indices.pair(principal, locale, community_id, index, period)
     moves = explain_change(before, after)
     return Explanation(

@@ -11,7 +11,9 @@ from pydantic import BaseModel
 from evaluation.api.common import (
     CurrentPrincipal,
     Locale,
+    OptionalPlaceId,
     UseCasesDep,
+    community_of,
     period_or_problem,
     problem,
 )
@@ -20,7 +22,6 @@ from evaluation.domain.report import OTHER_SERVICE, SERVICE_NAMES
 from sc_core.api import Page, Paging
 
 router = APIRouter(prefix="/api/v1/evaluation", tags=["evaluation-kpis"])
-PlaceId = Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 PeriodKey = Annotated[str, Query(min_length=4, max_length=10, examples=["2026-11"])]
 
 
@@ -73,12 +74,13 @@ async def list_kpis(
     usecases: UseCasesDep,
     locale: Locale,
     paging: Paging,
-    community_id: PlaceId,
     period: PeriodKey,
     scope: Literal["community", "building", "grid"] = "community",
     scope_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    community_id: OptionalPlaceId = None,
 ) -> Page[KpiRead]:
     """Every KPI of a community (or one of its buildings or grids) in a period."""
+    community_id = await community_of(principal, usecases, community_id)
     p = period_or_problem(period, locale)
     place = scope_id or community_id
     if scope != "community" and scope_id is None:
@@ -104,10 +106,11 @@ async def kpi_by_service(
     locale: Locale,
     paging: Paging,
     kpi: Annotated[str, Path(max_length=32)],
-    community_id: PlaceId,
     period: PeriodKey,
+    community_id: OptionalPlaceId = None,
 ) -> Page[ServiceKpiRead]:
     """One KPI per service (case type, alarm type, notification template), best first."""
+    community_id = await community_of(principal, usecases, community_id)
     _known(kpi, locale)
     p = period_or_problem(period, locale)
     found = await usecases.kpis.by_service(principal, locale, kpi, community_id, p)
@@ -135,11 +138,12 @@ async def kpi_inputs(
     locale: Locale,
     paging: Paging,
     kpi: Annotated[str, Path(max_length=32)],
-    community_id: PlaceId,
     period: PeriodKey,
+    community_id: OptionalPlaceId = None,
 ) -> Page[str]:
     """The events (CloudEvents ids, sorted) behind a community's figure: every figure is
     traceable to what it was computed from."""
+    community_id = await community_of(principal, usecases, community_id)
     _known(kpi, locale)
     p = period_or_problem(period, locale)
     ids = await usecases.kpis.inputs(principal, locale, kpi, community_id, p)

@@ -11,12 +11,17 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
 from evaluation.adapters.pdf import render_pdf
-from evaluation.api.common import CurrentPrincipal, Locale, UseCasesDep
+from evaluation.api.common import (
+    CurrentPrincipal,
+    Locale,
+    OptionalPlaceId,
+    UseCasesDep,
+    community_of,
+)
 from evaluation.api.indices import leaf_name
 from evaluation.domain.report import INDEX_NAMES, MonthlyReport
 
 router = APIRouter(prefix="/api/v1/evaluation", tags=["evaluation-reports"])
-PlaceId = Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 
 
 class TrendPointRead(BaseModel):
@@ -126,14 +131,15 @@ async def monthly_report(
     usecases: UseCasesDep,
     locale: Locale,
     period: Annotated[str, Path(max_length=7, examples=["2026-11"])],
-    community_id: PlaceId,
     community_name: Annotated[
         str | None,
         Query(max_length=100, description="How people name the community (幸福里社区)"),
     ] = None,
     format: Literal["json", "pdf"] = "json",
+    community_id: OptionalPlaceId = None,
 ) -> Any:
     """The month's report of a community, JSON or PDF (``format=pdf``)."""
+    community_id = await community_of(principal, usecases, community_id)
     p, report = await usecases.reports.monthly(
         principal, locale, community_id, community_name, period
     )

@@ -16,7 +16,15 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import AwareDatetime, BaseModel, Field
 
-from evaluation.api.common import CurrentPrincipal, Locale, UseCasesDep
+from evaluation.api.common import (
+    DEFAULTED,
+    MANAGER_ROLES,
+    PLACE_ID,
+    CurrentPrincipal,
+    Locale,
+    UseCasesDep,
+    community_of,
+)
 from evaluation.data import QUESTIONNAIRES, load_questionnaire
 from evaluation.db.models import SurveyRow
 from evaluation.domain.scoring import score_dimensions
@@ -29,7 +37,9 @@ PlaceId = Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-
 
 
 class SurveyCreate(BaseModel):
-    community_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
+    community_id: str | None = Field(
+        default=None, min_length=1, max_length=64, pattern=PLACE_ID, description=DEFAULTED
+    )
     questionnaire: Literal["gain", "security", "happiness"] | None = Field(
         default=None, description="One of the indices' questionnaires shipped with the service"
     )
@@ -120,7 +130,10 @@ SurveyId = Annotated[uuid.UUID, Path()]
 async def create_survey(
     body: SurveyCreate, principal: CurrentPrincipal, usecases: UseCasesDep, locale: Locale
 ) -> SurveyRead:
-    """Publish a survey to a community (optionally some of its buildings)."""
+    """Publish a survey to a community (optionally some of its buildings); the community
+    may be left out by a caller who manages one."""
+    community_id = await community_of(principal, usecases, body.community_id, MANAGER_ROLES)
+    body = body.model_copy(update={"community_id": community_id})
     row = await usecases.surveys.create(principal, locale, body)
     return _read(row, locale, 0)
 
