@@ -237,6 +237,19 @@ class ManualAlarm(BaseModel):
     work_order_type: str | None = Field(default=None, max_length=64)
 
 
+class ManualAlarmCreate(ManualAlarm):
+    """A manual alarm as a caller sends it (issue 19 item 2): ``community_id`` may be left
+    out when it follows from the household (the directory's) or the caller's one
+    community; a resident's ``household_id`` when they belong to one household."""
+
+    community_id: str | None = Field(  # type: ignore[assignment]
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="Default: the household's community, or the caller's one community",
+    )
+
+
 class AssignBody(BaseModel):
     assignee_id: str = Id
 

@@ -14,6 +14,8 @@ from fastapi import APIRouter, Query
 
 from alarm.api.deps import AlarmReader, StatsDep
 from alarm.api.schemas import AlarmStats
+from alarm.db.models import DIRECTORY
+from alarm.domain.access import ALARM_READERS
 
 router = APIRouter(prefix="/api/v1", tags=["alarm-stats"])
 
@@ -22,7 +24,15 @@ router = APIRouter(prefix="/api/v1", tags=["alarm-stats"])
 async def alarm_stats(
     who: AlarmReader,
     stats: StatsDep,
-    community_id: Annotated[str, Query(min_length=1, max_length=64)],
+    community_id: Annotated[
+        str | None,
+        Query(min_length=1, max_length=64, description="Default: the caller's one community"),
+    ] = None,
     since: datetime | None = None,
 ) -> AlarmStats:
+    if community_id is None:  # the one community the caller reads alarms of (issue 19)
+        async with stats.db.uow(read_only=True) as uow:
+            community_id = await DIRECTORY.default_community(
+                uow, who.principal, None, roles=ALARM_READERS
+            )
     return await stats.overview(who, community_id, since)
