@@ -20,8 +20,8 @@ from identity.auth.revoked import access_revoked
 from identity.auth.schemas import LogoutRequest, TokenRequest, TokenResponse
 from identity.db.auth import RefreshToken
 from identity.oidc import token as oidc_token
-from sc_core.api import AuditorDep, UnitOfWorkDep
-from sc_core.auth import OptionalPrincipal, Principal
+from sc_core.api import UnitOfWorkDep
+from sc_core.auth import Anonymous, AnonymousCaller, Caller, OptionalPrincipal, Principal
 from sc_core.errors import Problem
 
 router = APIRouter(tags=["auth"])
@@ -90,10 +90,14 @@ def _missing(*names: str) -> Problem:
     "for a service account",
 )
 async def token(
-    request: Request, response: Response, uow: UnitOfWorkDep, keys: KeyStoreDep, auditor: AuditorDep
+    request: Request,
+    response: Response,
+    uow: UnitOfWorkDep,
+    keys: KeyStoreDep,
+    who: AnonymousCaller,
 ) -> TokenResponse:
     body, form = await _token_request(request)
-    auth = Authenticator(keys, auditor)
+    auth = Authenticator(keys)
     address = source_address(request)
     grant = body.grant_type or ("refresh_token" if body.refresh_token else "password")
     issued: Issued
@@ -105,21 +109,19 @@ async def token(
     if grant == "password":
         if not body.username or not body.password:
             raise _missing("username", "password")
-        issued = await auth.password(
-            uow, body.username, body.password, address, request, otp=body.otp
-        )
+        issued = await auth.password(uow, body.username, body.password, address, who, otp=body.otp)
     elif grant == "refresh_token":
         if not body.refresh_token:
             raise _missing("refresh_token")
         await oidc_token.check_refresh_client(
             uow, body.refresh_token, _basic_client(request), body.client_id
         )
-        issued = await auth.refresh(uow, body.refresh_token, request)
+        issued = await auth.refresh(uow, body.refresh_token, who)
     else:
         client = _basic_client(request) or (body.client_id or "", body.client_secret or "")
         if not client[0] or not client[1]:
             raise _missing("client_id", "client_secret")
-        issued = await auth.client_credentials(uow, client[0], client[1], address, request)
+        issued = await auth.client_credentials(uow, client[0], client[1], address, who)
     return TokenResponse(
         access_token=issued.access_token,
         expires_in=issued.expires_in,
@@ -141,7 +143,7 @@ def _session_of(request: Request, principal: Principal) -> uuid.UUID | None:
 async def logout(
     request: Request,
     uow: UnitOfWorkDep,
-    auditor: AuditorDep,
+    who: AnonymousCaller,
     keys: KeyStoreDep,
     principal: OptionalPrincipal,
     body: LogoutRequest | None = None,
@@ -162,13 +164,7 @@ async def logout(
             await access_revoked(
                 uow, keys.settings, owner, session_id=family, reason="logout", now=now
             )
-        await auditor.within(
-            uow,
-            action="auth.logout",
-            resource_type="account",
-            resource_id=str(owner),
-            principal=principal,
-            request=request,
-        )
+        caller: Caller | Anonymous = who.signed_in(principal) if principal else who
+        await uow.audit(caller, "auth.logout", "account", str(owner))
         await uow.commit()
     return Response(status_code=204, headers=NO_STORE)

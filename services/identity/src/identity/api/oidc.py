@@ -21,8 +21,8 @@ from identity.oidc.flow import AUTHORIZE_PATH, LoginFlow
 from identity.oidc.models import SCOPES
 from identity.oidc.server import Context, OidcServer, make_request
 from identity.oidc.txn import COOKIE_PATH, SSO_COOKIE
-from sc_core.api import AuditorDep, UnitOfWorkDep
-from sc_core.auth import CurrentPrincipal
+from sc_core.api import UnitOfWorkDep
+from sc_core.auth import AnonymousCaller, CurrentPrincipal
 
 router = APIRouter(tags=["openid"])
 PAGES: dict[int | str, dict[str, Any]] = {
@@ -95,7 +95,6 @@ async def authorize(
     request: Request,
     uow: UnitOfWorkDep,
     keys: KeyStoreDep,
-    auditor: AuditorDep,
     response_type: Text = None,
     client_id: Text = None,
     redirect_uri: Text = None,
@@ -109,7 +108,7 @@ async def authorize(
     lang: Text = None,
 ) -> Response:
     query = dict(request.query_params)
-    flow = LoginFlow(request, uow, keys, auditor)
+    flow = LoginFlow(request, uow, keys)
     if len(query) != len(request.query_params.multi_items()):  # a parameter twice
         return flow._message(pages.pick_lang(lang), "oidc.invalid_request", status=400)
     return await flow.start(query)
@@ -125,7 +124,6 @@ async def authorize_submit(
     request: Request,
     uow: UnitOfWorkDep,
     keys: KeyStoreDep,
-    auditor: AuditorDep,
     txn: Annotated[str, Form(max_length=8000)],
     username: Annotated[str | None, Form(max_length=64)] = None,
     password: Annotated[str | None, Form(max_length=256)] = None,
@@ -143,7 +141,7 @@ async def authorize_submit(
         }.items()
         if v is not None
     }
-    return await LoginFlow(request, uow, keys, auditor).submit(form)
+    return await LoginFlow(request, uow, keys).submit(form)
 
 
 async def _userinfo(request: Request, principal: CurrentPrincipal, uow: UnitOfWorkDep) -> dict:
@@ -185,7 +183,7 @@ async def end_session(
     request: Request,
     uow: UnitOfWorkDep,
     keys: KeyStoreDep,
-    auditor: AuditorDep,
+    who: AnonymousCaller,
     id_token_hint: Annotated[str | None, Query(max_length=8000)] = None,
     post_logout_redirect_uri: Text = None,
     client_id: Text = None,
@@ -220,12 +218,11 @@ async def end_session(
         ended.append(browser.id)
     revoked = await sessions.end(uow, ended)
     if ended:
-        await auditor.within(
-            uow,
-            action="auth.logout",
-            resource_type="sso_session",
-            resource_id=str(ended[0]),
-            request=request,
+        await uow.audit(
+            who,
+            "auth.logout",
+            "sso_session",
+            str(ended[0]),
             detail={"sessions": str(len(set(ended))), "refresh_tokens": str(revoked)},
         )
     await uow.commit()

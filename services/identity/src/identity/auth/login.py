@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from fastapi import Request
 from sqlalchemy import or_, select
 
 from identity.auth import refresh
@@ -15,9 +14,9 @@ from identity.auth.revoked import access_revoked
 from identity.auth.throttling import Throttle, too_many
 from identity.auth.tokens import access_claims, issue_access_token, sign
 from identity.db.auth import Account, Grant
-from sc_core.audit import Auditor, Outcome
+from sc_core.audit import Outcome
+from sc_core.auth import Anonymous, Principal
 from sc_core.auth import Grant as ClaimGrant
-from sc_core.auth import Principal
 from sc_core.auth.jwks import unauthorized
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
@@ -48,10 +47,12 @@ def as_principal(account: Account, grants: list[Grant]) -> Principal:
 
 
 class Authenticator:
-    def __init__(self, keystore: KeyStore, auditor: Auditor) -> None:
+    """Signing in; ``who`` is the anonymous caller (the address and request id its audit
+    records keep), named by the account once its password was right."""
+
+    def __init__(self, keystore: KeyStore) -> None:
         self.keystore = keystore
         self.settings = keystore.settings
-        self.auditor = auditor
         self.throttle = Throttle(self.settings)
 
     # grants ------------------------------------------------------------------------
@@ -61,7 +62,7 @@ class Authenticator:
         username: str,
         password: str,
         address: str,
-        request: Request,
+        who: Anonymous,
         otp: str | None = None,
     ) -> Issued:
         if not self.settings.password_grant:
@@ -72,22 +73,22 @@ class Authenticator:
                 "(authorization code flow)",
                 error="unsupported_grant_type",
             )
-        account = await self.check_login(uow, username, password, address, request)
-        await self._second_factor(uow, account, otp, address, request)
-        return await self._issue(uow, account, request, with_refresh=True, grant="password")
+        account = await self.check_login(uow, username, password, address, who)
+        await self._second_factor(uow, account, otp, address, who)
+        return await self._issue(uow, account, who, with_refresh=True, grant="password")
 
     async def check_login(
-        self, uow: UnitOfWork, username: str, password: str, address: str, request: Request
+        self, uow: UnitOfWork, username: str, password: str, address: str, who: Anonymous
     ) -> Account:
         """The account whose password this is, through the login throttle (the hosted
         login page and the password grant share it); a Problem otherwise."""
         account = await self._find(uow, username, kind="user")
-        await self._check_password(uow, account, username, password, address, request)
+        await self._check_password(uow, account, username, password, address, who)
         assert account is not None
         return account
 
     async def _second_factor(
-        self, uow: UnitOfWork, account: Account, otp: str | None, address: str, request: Request
+        self, uow: UnitOfWork, account: Account, otp: str | None, address: str, who: Anonymous
     ) -> None:
         from identity.mfa import factors
 
@@ -107,13 +108,13 @@ class Authenticator:
                 "auth.mfa_required", "A second factor (otp) is needed", error="invalid_grant"
             )
         if await factors.check(uow, account.id, otp) is None:
-            await self.second_factor_failed(uow, account, address, request)
+            await self.second_factor_failed(uow, account, address, who)
             raise unauthorized(
                 "mfa.invalid_code", "The code is wrong or was used", error="invalid_grant"
             )
 
     async def ensure_unlocked(
-        self, uow: UnitOfWork, account: Account, address: str, request: Request
+        self, uow: UnitOfWork, account: Account, address: str, who: Anonymous
     ) -> None:
         """A Problem while this account's attempts at this address must wait (second step)."""
         now = datetime.now(UTC)
@@ -121,24 +122,22 @@ class Authenticator:
             raise too_many(wait)
 
     async def second_factor_failed(
-        self, uow: UnitOfWork, account: Account, address: str, request: Request
+        self, uow: UnitOfWork, account: Account, address: str, who: Anonymous
     ) -> None:
         """A wrong second factor counts like a wrong password (name, address, pair)."""
         await self._failed(
-            uow, account, account.username, address, datetime.now(UTC), request, "bad_otp"
+            uow, account, account.username, address, datetime.now(UTC), who, "bad_otp"
         )
 
     async def client_credentials(
-        self, uow: UnitOfWork, client_id: str, secret: str, address: str, request: Request
+        self, uow: UnitOfWork, client_id: str, secret: str, address: str, who: Anonymous
     ) -> Issued:
         account = await self._find(uow, client_id, kind="service")
-        await self._check_password(uow, account, client_id, secret, address, request)
+        await self._check_password(uow, account, client_id, secret, address, who)
         assert account is not None
-        return await self._issue(
-            uow, account, request, with_refresh=False, grant="client_credentials"
-        )
+        return await self._issue(uow, account, who, with_refresh=False, grant="client_credentials")
 
-    async def refresh(self, uow: UnitOfWork, token: str, request: Request) -> Issued:
+    async def refresh(self, uow: UnitOfWork, token: str, who: Anonymous) -> Issued:
         now = datetime.now(UTC)
         ttl = self.settings.refresh_token_ttl_seconds
         rotation = await refresh.rotate(uow.session, token, now, ttl)
@@ -151,13 +150,12 @@ class Authenticator:
                 reason="refresh_reuse",
                 now=now,
             )
-            await self.auditor.within(
-                uow,
-                action="auth.refresh_reuse",
-                resource_type="account",
-                resource_id=str(rotation.account_id),
+            await uow.audit(
+                who,
+                "auth.refresh_reuse",
+                "account",
+                str(rotation.account_id),
                 outcome="denied",
-                request=request,
                 detail={"family": str(rotation.family_id)},
             )
             await uow.commit()
@@ -196,17 +194,17 @@ class Authenticator:
         name: str,
         password: str,
         address: str,
-        request: Request,
+        who: Anonymous,
     ) -> None:
         """The password's check behind the throttle (:mod:`identity.auth.throttle`): the
         same answers, in the same steps, for a known name and an unknown one."""
         now = datetime.now(UTC)
         if wait := await self.throttle.wait(uow, name, address, account, now):
-            await self._audit_failure(uow, None, request, "throttled", address, "denied")
+            await self._audit_failure(uow, None, who, "throttled", address, "denied")
             await uow.commit()
             raise too_many(wait)
         if not await verify_password_async(password, account.password_hash if account else None):
-            await self._failed(uow, account, name, address, now, request, "bad_password")
+            await self._failed(uow, account, name, address, now, who, "bad_password")
             raise invalid_credentials()
         assert account is not None
         if account.status != "active":
@@ -221,29 +219,28 @@ class Authenticator:
         name: str,
         address: str,
         now: datetime,
-        request: Request,
+        who: Anonymous,
         reason: str,
     ) -> None:
         await self.throttle.failed(uow, name, address, now)
-        await self._audit_failure(uow, account, request, reason, address, "failure")
+        await self._audit_failure(uow, account, who, reason, address, "failure")
         await uow.commit()
 
     async def _audit_failure(
         self,
         uow: UnitOfWork,
         account: Account | None,
-        request: Request,
+        who: Anonymous,
         reason: str,
         address: str,
         outcome: Outcome,
     ) -> None:
-        await self.auditor.within(
-            uow,
-            action="auth.login",
-            resource_type="account",
-            resource_id=str(account.id) if account else None,
+        await uow.audit(
+            who,
+            "auth.login",
+            "account",
+            str(account.id) if account else None,
             outcome=outcome,
-            request=request,
             detail={"reason": reason, "address": address},
         )
 
@@ -252,21 +249,19 @@ class Authenticator:
         return list(rows)
 
     async def audit_login(
-        self, uow: UnitOfWork, account: Account, request: Request, **detail: str
+        self, uow: UnitOfWork, account: Account, who: Anonymous, **detail: str
     ) -> None:
         grants = await self._grants(uow, account)
-        await self.auditor.within(
-            uow,
-            action="auth.login",
-            resource_type="account",
-            resource_id=str(account.id),
-            principal=as_principal(account, grants),
-            request=request,
+        await uow.audit(
+            who.signed_in(as_principal(account, grants)),
+            "auth.login",
+            "account",
+            str(account.id),
             detail=detail,
         )
 
     async def _issue(
-        self, uow: UnitOfWork, account: Account, request: Request, *, with_refresh: bool, grant: str
+        self, uow: UnitOfWork, account: Account, who: Anonymous, *, with_refresh: bool, grant: str
     ) -> Issued:
         now = datetime.now(UTC)
         grants = await self._grants(uow, account)
@@ -277,13 +272,11 @@ class Authenticator:
         access = await issue_access_token(
             self.keystore, account, grants, session_id=family, now=now
         )
-        await self.auditor.within(
-            uow,
-            action="auth.login",
-            resource_type="account",
-            resource_id=str(account.id),
-            principal=as_principal(account, grants),
-            request=request,
+        await uow.audit(
+            who.signed_in(as_principal(account, grants)),
+            "auth.login",
+            "account",
+            str(account.id),
             detail={"grant": grant},
         )
         await uow.commit()

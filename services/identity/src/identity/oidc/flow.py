@@ -31,7 +31,7 @@ from identity.oidc import pages, sessions
 from identity.oidc.models import Client, User
 from identity.oidc.server import Context, OidcServer, make_request, printable
 from identity.oidc.txn import COOKIE_PATH, CSRF_COOKIE, SSO_COOKIE, Txn
-from sc_core.audit import Auditor
+from sc_core.auth import Anonymous
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
 
@@ -45,13 +45,13 @@ class LoginFlow:
         request: Request,
         uow: UnitOfWork,
         keystore: KeyStore,
-        auditor: Auditor,
     ) -> None:
         self.request = request
+        self.who = Anonymous.of(request)  # the person signing in, named once known
         self.uow = uow
         self.keystore = keystore
         self.settings: Settings = keystore.settings
-        self.auth = Authenticator(keystore, auditor)
+        self.auth = Authenticator(keystore)
         self.server = OidcServer(Context(uow, keystore, asyncio.get_running_loop()))
         self.secure = self.settings.jwt_issuer.startswith("https://")
         self.cookies: list[tuple[str, str, int]] = []
@@ -100,7 +100,7 @@ class LoginFlow:
             return self._page("login", txn, client=client, error="missing", username=username)
         try:
             account = await self.auth.check_login(
-                self.uow, username, password, self._address(), self.request
+                self.uow, username, password, self._address(), self.who
             )
         except Problem as problem:
             return self._page("login", txn, client=client, error=problem.code, username=username)
@@ -119,12 +119,12 @@ class LoginFlow:
         if account is None:
             return self._message(txn.lang, "oidc.expired", status=400)
         try:
-            await self.auth.ensure_unlocked(self.uow, account, self._address(), self.request)
+            await self.auth.ensure_unlocked(self.uow, account, self._address(), self.who)
         except Problem as problem:
             return self._page("mfa", txn, error=problem.code)
         method = await factors.check(self.uow, account.id, form.get("code", ""))
         if method is None:
-            await self.auth.second_factor_failed(self.uow, account, self._address(), self.request)
+            await self.auth.second_factor_failed(self.uow, account, self._address(), self.who)
             return self._page("mfa", txn, error="mfa.invalid_code")
         txn.amr = [AMR_PASSWORD, AMR_OTP, AMR_MFA]
         return await self._finish(txn, client, account)
@@ -145,15 +145,10 @@ class LoginFlow:
             return self._message(txn.lang, "oidc.expired", status=400)
         codes = await factors.confirm_totp(self.uow, account.id, form.get("code", ""))
         if codes is None:
-            await self.auth.second_factor_failed(self.uow, account, self._address(), self.request)
+            await self.auth.second_factor_failed(self.uow, account, self._address(), self.who)
             return await self._enrol(txn, account, error="mfa.invalid_code")
-        await self.auth.auditor.within(
-            self.uow,
-            action="auth.mfa_enrolled",
-            resource_type="account",
-            resource_id=str(account.id),
-            request=self.request,
-            detail={"factor": "totp"},
+        await self.uow.audit(
+            self.who, "auth.mfa_enrolled", "account", str(account.id), detail={"factor": "totp"}
         )
         await self.uow.commit()
         txn.step, txn.amr = "enrolled", [AMR_PASSWORD, AMR_OTP, AMR_MFA]
@@ -177,12 +172,11 @@ class LoginFlow:
             self.uow.session.add(row)
         row.scopes = sorted(set(row.scopes) | set(wanted))
         row.granted_at = datetime.now(UTC)
-        await self.auth.auditor.within(
-            self.uow,
-            action="oidc.consent",
-            resource_type="oidc_client",
-            resource_id=client.row.client_id,
-            request=self.request,
+        await self.uow.audit(
+            self.who,
+            "oidc.consent",
+            "oidc_client",
+            client.row.client_id,
             detail={"account": txn.account, "scopes": " ".join(wanted)},
         )
         return await self._issue_code(txn)
@@ -196,7 +190,7 @@ class LoginFlow:
         await self.auth.audit_login(
             self.uow,
             account,
-            self.request,
+            self.who,
             grant="authorization_code",
             client=client.row.client_id,
             amr=" ".join(txn.amr),
