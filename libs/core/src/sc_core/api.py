@@ -13,7 +13,6 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from sc_core.audit import Auditor
 from sc_core.db.uow import UnitOfWork
 from sc_core.paging import (
     COUNT_LIMIT,
@@ -30,7 +29,6 @@ from sc_core.service import Runtime
 __all__ = [
     "COUNT_LIMIT",
     "MAX_PAGE_SIZE",
-    "AuditorDep",
     "Page",
     "PageParams",
     "PageTotal",
@@ -38,7 +36,6 @@ __all__ = [
     "RuntimeDep",
     "UnitOfWorkDep",
     "fetch_page",
-    "get_auditor",
     "get_runtime",
     "get_uow",
     "page_params",
@@ -70,10 +67,3 @@ async def get_uow(request: Request, runtime: RuntimeDep) -> AsyncIterator[UnitOf
 
 
 UnitOfWorkDep = Annotated[UnitOfWork, Depends(get_uow)]
-
-
-async def get_auditor(runtime: RuntimeDep) -> Auditor:
-    return runtime.auditor
-
-
-AuditorDep = Annotated[Auditor, Depends(get_auditor)]

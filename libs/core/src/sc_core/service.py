@@ -1,10 +1,10 @@
 """Builds a service's FastAPI app with everything every service has.
 
-``Runtime`` holds what a service runs on (database, producer, relay, auditor, consumers,
+``Runtime`` holds what a service runs on (database, producer, relay, consumers,
 periodic jobs), built once and eagerly in the service's composition; ``create_service_app``
 wires problem+json errors, JSON logs and traces, metrics,
 ``/healthz`` and ``/readyz``, the database (created and migrated on start in dev), the
-outbox relay, the event consumers, the JWKS verifier and the auditor. A service adds
+outbox relay, the event consumers and the JWKS verifier. A service adds
 its routers and consumers; nothing else is repeated per service.
 """
 
@@ -23,7 +23,6 @@ from sqlalchemy import MetaData
 
 from sc_contracts.events import EventData
 from sc_core import failpoints
-from sc_core.audit import Auditor
 from sc_core.bus.batch import BatchConsumer, BatchHandler
 from sc_core.bus.consumer import EventConsumer
 from sc_core.bus.outbox import OutboxRelay
@@ -97,7 +96,6 @@ class Runtime:
             poll_interval=settings.outbox_poll_interval_ms / 1000,
             idle_poll_interval=settings.outbox_idle_poll_interval_ms / 1000,
         )
-        self.auditor = Auditor(settings.service_name, settings.audit_topic, self.db)
         self.consumers: list[EventConsumer] = []
         self.batch_consumers: list[BatchConsumer] = []
         self.tasks: list[asyncio.Task[None]] = []

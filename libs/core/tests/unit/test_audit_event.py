@@ -10,7 +10,7 @@ from opentelemetry.sdk.trace import TracerProvider
 
 from sc_contracts import get_event_spec, validate_event_data
 from sc_core.audit import AUDIT_EVENT_TYPE, audit_event
-from sc_core.auth import Anonymous, Grant, Principal
+from sc_core.auth import Anonymous, Caller, Grant, Principal
 from sc_core.net import TrustedProxies
 
 # the service trusts its gateway (10.0.0.2), which forwards the address it saw
@@ -49,8 +49,7 @@ def test_audit_record_matches_the_contract_and_says_who_what_where() -> None:
             action="person.create",
             resource_type="person",
             resource_id="p-7",
-            principal=principal,
-            request=_request(),
+            caller=Caller.of(_request(), principal),
             community_id="c-1",
             detail={"fields": "name,phone"},
         )
@@ -81,7 +80,7 @@ def test_an_address_sent_by_anyone_but_the_gateway_is_not_believed() -> None:
         service="identity",
         action="person.create",
         resource_type="person",
-        request=_request(forwarded=b"198.51.100.7", peer="203.0.113.50"),
+        caller=Anonymous.of(_request(forwarded=b"198.51.100.7", peer="203.0.113.50")),
     )
     assert forged.data["source_ip"] == "203.0.113.50"
 

@@ -20,7 +20,6 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from sc_core.audit import Auditor
 from sc_core.db import Database
 
 GRANTS = Path(__file__).parents[2] / "sql" / "runtime-role.sql"
@@ -64,9 +63,9 @@ async def test_the_runtime_role_appends_and_verifies(app_db: Database) -> None:
     assert maintenance.dropped == []
     assert len(maintenance.ensured) == settings.audit_partitions_ahead + 2
     # its own audit records (exports, denied reads) go through its outbox
-    await Auditor("audit", settings.audit_topic, app_db).record(
-        action="audit_record.export", resource_type="audit_record"
-    )
+    async with app_db.uow() as uow:
+        await uow.audit(None, "audit_record.export", "audit_record")
+        await uow.commit()
 
 
 @pytest.mark.parametrize(

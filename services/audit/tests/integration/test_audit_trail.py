@@ -12,12 +12,12 @@ import pytest
 from asgi_lifespan import LifespanManager
 from audit.config import Settings
 from audittools import as_event, bearer, eventually, make_record
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import Column, String, Table
 
-from sc_core.api import AuditorDep, UnitOfWorkDep
-from sc_core.auth import CurrentPrincipal
+from sc_core.api import RuntimeDep
+from sc_core.auth import CurrentCaller
 from sc_core.auth.testing import LocalIssuer
 from sc_core.bus.producer import ProducerHandle
 from sc_core.db import Database
@@ -39,24 +39,13 @@ router = APIRouter()
 
 @router.post("/api/v1/things", status_code=201)
 async def create_thing(
-    body: dict[str, str],
-    request: Request,
-    principal: CurrentPrincipal,
-    uow: UnitOfWorkDep,
-    auditor: AuditorDep,
+    body: dict[str, str], who: CurrentCaller, runtime: RuntimeDep
 ) -> dict[str, str]:
     thing_id = f"thing-{uuid.uuid4().hex[:8]}"
-    await uow.session.execute(things.insert().values(id=thing_id, name=body["name"]))
-    await auditor.within(
-        uow,
-        action="thing.create",
-        resource_type="thing",
-        resource_id=thing_id,
-        principal=principal,
-        request=request,
-        community_id="c-1",
-    )
-    await uow.commit()
+    async with runtime.db.uow() as uow:
+        await uow.session.execute(things.insert().values(id=thing_id, name=body["name"]))
+        await uow.audit(who, "thing.create", "thing", thing_id, community_id="c-1")
+        await uow.commit()
     return {"id": thing_id}
 
 
