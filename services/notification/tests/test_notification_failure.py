@@ -54,6 +54,8 @@ async def test_always_failing_provider_ends_failed_and_visible(
     assert by_channel["sms"]["status"] == "failed"
     assert by_channel["sms"]["attempts"] == 3
     assert by_channel["sms"]["last_error"] == "sink.simulated_failure"
+    assert by_channel["sms"]["last_error_message"]["zh-CN"] == "开发环境模拟的发送失败"
+    assert by_channel["inapp"]["last_error_message"] is None
     assert by_channel["inapp"]["status"] == "sent"
     assert (await harness.sql("SELECT count(*) FROM dev_sink"))[0][0] == 0
 
@@ -91,6 +93,10 @@ async def test_unknown_template_without_text_fails(harness: Harness, community: 
     assert r.status_code == 202, r.text
     [only] = r.json()["deliveries"]
     assert (only["status"], only["last_error"]) == ("failed", "template.unknown")
+    assert only["last_error_message"] == {
+        "zh-CN": "没有这个消息模板",
+        "en": "No such message template",
+    }
 
 
 async def test_bad_requests_are_422_not_500(harness: Harness) -> None:

@@ -226,6 +226,10 @@ async def test_warning_to_speakers_and_screens_is_a_device_command(
     assert by_channel["screen"]["last_error"] is None
     assert by_channel["speaker"]["status"] == "expired"
     assert by_channel["speaker"]["last_error"] == "device.expired"
+    assert by_channel["speaker"]["last_error_message"] == {
+        "zh-CN": "设备未在规定时间内应答",
+        "en": "The device did not answer in time",
+    }
 
     async def failure_published() -> list[Any]:
         rows = await harness.sql(

@@ -215,3 +215,59 @@ def test_a_producers_own_text_reads_in_the_readers_language() -> None:
     assert (en.title, en.body) == ("Charger fault", variables["body_en"])
     _, only_zh = render("charging.fault", {}, {"title": "充电桩故障"}, "en", "zh-CN")
     assert only_zh.title == "充电桩故障"  # nothing else to say it with
+
+
+NOTIFICATION_SRC = Path(__file__).parents[1] / "src" / "notification"
+ERROR_CODE = re.compile(r"^[a-z][a-z_]*(\.[a-z_]+)*$")
+
+
+def delivery_error_codes() -> set[str]:
+    """Every code the service writes into a delivery's ``last_error``: what it raises as a
+    ProviderError, decides (``Decision(..., error=...)``) or answers for a rendering or a
+    device (``return ..., "template.unknown"``, ``f"device.{outcome}"``)."""
+    import ast
+
+    from sc_contracts.events import CommandOutcome
+
+    found = {f"device.{o.value}" for o in CommandOutcome if o is not CommandOutcome.SUCCEEDED}
+    for path in NOTIFICATION_SRC.rglob("*.py"):
+        if "delivery_errors" in path.name or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            args: list[ast.expr] = []
+            if name == "ProviderError" and node.args:
+                args.append(node.args[0])
+            if name in ("Decision", "values"):
+                args += [k.value for k in node.keywords if k.arg in ("error", "last_error")]
+            found |= {
+                a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            }
+        if path.name == "intake.py":  # _render answers (rendered, locale, error)
+            found |= set(re.findall(r', "([a-z]+\.[a-z_]+)"\n', path.read_text(encoding="utf-8")))
+    return {c for c in found if ERROR_CODE.match(c)}
+
+
+def test_every_delivery_error_reads_as_words_in_both_languages() -> None:
+    """What the sender reads beside a failed delivery (issue 18: ``contact.no_phone`` reached
+    the sender as it is): each code the service writes has its own sentence, zh-CN in
+    Chinese, en in English, neither naming a code."""
+    from notification.domain.delivery_errors import ERRORS, UNKNOWN, explain, words
+
+    codes_written = delivery_error_codes()
+    assert {"contact.no_phone", "contact.no_push_token", "device.expired"} <= codes_written
+    assert not codes_written - set(ERRORS), "codes without their own words"
+    for code in [*codes_written, "aliyun.isv.MOBILE_NUMBER_ILLEGAL", "provider.http_500", "x"]:
+        zh, en = words(code)
+        assert CJK.search(zh) and not LATIN_WORD.search(zh), f"{code}: {zh!r}"
+        assert not CJK.search(en), f"{code}: {en!r}"
+        assert code not in zh and code not in en
+        assert not ({w for w in LATIN_WORD.findall(en)} & codes())
+    assert words("aliyun.isv.BUSINESS_LIMIT_CONTROL") != UNKNOWN
+    assert explain(None) is None
+    assert explain("contact.no_phone") == {
+        "zh-CN": "收件人没有登记手机号",
+        "en": "The recipient has no phone number on file",
+    }

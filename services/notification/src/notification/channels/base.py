@@ -33,6 +33,8 @@ class ProviderError(Exception):
     """A send that did not work; ``permanent`` ones are not retried."""
 
     def __init__(self, code: str, message: str = "", *, permanent: bool = False) -> None:
+        """``message`` is the provider's own words for the attempt log; the sender reads
+        ``code`` in words (:mod:`notification.domain.delivery_errors`), never this."""
         super().__init__(f"{code}: {message}" if message else code)
         self.code = code
         self.permanent = permanent

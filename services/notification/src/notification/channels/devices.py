@@ -33,7 +33,7 @@ class DeviceCommandAdapter:
     async def send(self, message: Outgoing, uow: UnitOfWork) -> str | None:
         device_id = message.address
         if not device_id:
-            raise ProviderError("device.unknown", "no broadcast endpoint", permanent=True)
+            raise ProviderError("device.unknown", permanent=True)
         now = datetime.now(UTC)
         name, params = self.command(message)
         data = DeviceCommandRequestedV1(

@@ -154,11 +154,11 @@ class Dispatcher:
         if row.channel in ("sms", "voice"):
             address = pref.phone if pref is not None else None
             if not address:
-                raise ProviderError("contact.no_phone", "no phone on file", permanent=True)
+                raise ProviderError("contact.no_phone", permanent=True)
         elif row.channel == "push":
             tokens = tuple(pref.push_tokens or ()) if pref is not None else ()
             if not tokens:
-                raise ProviderError("contact.no_push_token", "no device registered", permanent=True)
+                raise ProviderError("contact.no_push_token", permanent=True)
         elif row.recipient_id.startswith(DEVICE_PREFIX):
             address = row.recipient_id[len(DEVICE_PREFIX) :]
         return Outgoing(

@@ -24,6 +24,7 @@ from notification.db.models import (
     notification_request,
 )
 from notification.domain.access import NOTIFICATION_ADMINS
+from notification.domain.delivery_errors import explain
 from notification.usecases.dispatch import Dispatcher
 from notification.usecases.intake import accept
 from sc_contracts.events import NotificationRequestedV1, Recipients
@@ -193,7 +194,8 @@ async def _within_community(
         raise Problem(
             422,
             "notification.no_recipients",
-            "收件人都不在你的社区（none of the recipients is in your community）",
+            "None of the recipients is in your community",
+            zh="收件人都不在你的社区",
         )
     return Recipients(user_ids=users, household_ids=households, roles_in_scope=roles)
 
@@ -218,6 +220,11 @@ async def _detail(uow: UnitOfWork, request_id: str) -> NotificationDetail:
             .limit(1000)
         )
     ).all()
-    deliveries = [DeliveryRead.model_validate(x, from_attributes=True) for x in rows]
+    deliveries = [
+        DeliveryRead.model_validate(x, from_attributes=True).model_copy(
+            update={"last_error_message": explain(x.last_error)}
+        )
+        for x in rows
+    ]
     base = NotificationRead.model_validate(head, from_attributes=True)
     return NotificationDetail(**base.model_dump(), deliveries=deliveries, summary=summary)

@@ -49,7 +49,11 @@ class DeliveryRead(BaseModel):
     channel: str
     status: str
     attempts: int
-    last_error: str | None
+    last_error: str | None = Field(description="Why it did not go out: a stable code.")
+    last_error_message: dict[str, str] | None = Field(
+        default=None,
+        description="last_error in words: {'zh-CN': ..., 'en': ...} (the code never alone).",
+    )
     locale: str
     title: str
     next_attempt_at: datetime | None
