@@ -33,6 +33,7 @@ EXPECTED = {
     "community.household.changed.v1": "identity.events.v1",
     "community.grant.changed.v1": "identity.events.v1",
     "community.access.revoked.v1": "identity.events.v1",
+    "community.signing_key.rotated.v1": "identity.events.v1",
     "community.door.changed.v1": "identity.events.v1",
     "community.device.command_requested.v1": "device.commands.v1",
     "community.access.passage_recorded.v1": "access.passages.v1",

@@ -168,6 +168,12 @@ EXAMPLES: MappingProxyType[str, dict[str, Any]] = MappingProxyType(
             "revoked_at": "2026-03-01T08:00:00+08:00",
             "until": "2026-03-01T08:15:00+08:00",
         },
+        "community.signing_key.rotated.v1": {
+            "aggregate_id": "ed25519-20260301-5b0f8f5e",
+            "kid": "ed25519-20260301-5b0f8f5e",
+            "activates_at": "2026-03-01T08:01:00+08:00",
+            "rotated_at": "2026-03-01T08:00:00+08:00",
+        },
         "community.door.changed.v1": {
             "aggregate_id": "door-b03-u2",
             "door_id": "door-b03-u2",

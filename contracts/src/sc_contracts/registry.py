@@ -44,6 +44,7 @@ from sc_contracts.events import (
     ResidencyEndedV1,
     ResidencyStartedV1,
     ServiceBookingRequestedV1,
+    SigningKeyRotatedV1,
     TelemetryRecordedV1,
     ThresholdBreachedV1,
     VisitDoneV1,
@@ -210,6 +211,12 @@ _SPECS: tuple[EventSpec, ...] = (
         "identity.events.v1",
         AccessRevokedV1,
         "Access tokens of a sign-in or of an account are no longer accepted.",
+    ),
+    EventSpec(
+        "community.signing_key.rotated.v1",
+        "identity.events.v1",
+        SigningKeyRotatedV1,
+        "identity added a signing key: verifiers fetch its key set again at once.",
     ),
     EventSpec(
         "community.door.changed.v1",

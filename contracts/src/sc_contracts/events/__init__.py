@@ -68,6 +68,7 @@ from sc_contracts.events.identity import (
     Placement,
     ResidencyEndedV1,
     ResidencyStartedV1,
+    SigningKeyRotatedV1,
 )
 from sc_contracts.events.notification import (
     DeliveryStatus,
@@ -153,6 +154,7 @@ __all__ = [
     "ServiceBookingRequestedV1",
     "ServicePointKind",
     "Severity",
+    "SigningKeyRotatedV1",
     "TelemetryRecordedV1",
     "ThresholdBreachedV1",
     "VisitDoneV1",

@@ -227,6 +227,24 @@ class AccessRevokedV1(EventData):
     )
 
 
+class SigningKeyRotatedV1(EventData):
+    """identity added a signing key to its ring (a rotation, by a platform admin or the
+    ``rotate-keys`` command): it is in the JWKS now and signs from ``activates_at``.
+    Verifiers (the gateway, every service) fetch the key set again at once, past their
+    rate limit for unknown keys, so tokens signed with it are accepted everywhere as soon
+    as identity issues them. One event per key added (EdDSA access tokens, RS256 ID
+    tokens)."""
+
+    aggregate_id: str = Field(
+        max_length=64, min_length=1, description="The new key's id, kid (message key)."
+    )
+    kid: str = Field(
+        max_length=64, min_length=1, description="The new key's id, as in the JWKS and tokens."
+    )
+    activates_at: AwareDatetime = Field(description="When identity starts signing with it.")
+    rotated_at: AwareDatetime = Field(description="When the key was added to the ring.")
+
+
 class DoorChange(StrEnum):
     """What happened to a door or gate in the register."""
 
