@@ -1,19 +1,29 @@
 """Issue 30.7: an access token kept working up to 15 minutes after a logout, a reused
 refresh token, a revoked grant or a disabled account. identity's events on a real Kafka
 topic reach a verifier, which refuses those tokens (its cache of verified tokens too) and
-still accepts the others; a verifier that starts later learns earlier revocations."""
+still accepts the others; a verifier that starts later learns earlier revocations.
+
+Issues 30/31: after a key rotation that signs at once, a verifier refused the new tokens
+as signed by an unknown key until its flood limit let it fetch the key set again (30 s);
+identity's SigningKeyRotatedV1 on the same topic makes it fetch at once."""
 
 from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sc_contracts.events import AccessRevokedV1, GrantChange, GrantChangedV1
+from sc_contracts.events import (
+    AccessRevokedV1,
+    GrantChange,
+    GrantChangedV1,
+    SigningKeyRotatedV1,
+)
 from sc_core.auth import JWKSVerifier
-from sc_core.auth.revocation import RevocationFeed, Revocations
+from sc_core.auth.revocation import RevocationFeed, Revocations, follow_revocations
 from sc_core.auth.testing import JWKSServer, LocalIssuer
 from sc_core.bus import ProducerHandle
 from sc_core.bus.cloudevents import CloudEvent
@@ -181,3 +191,115 @@ async def test_what_is_open_on_a_token_is_woken_when_that_token_is_revoked() -> 
     late = asyncio.Event()
     revocations.watch(phone, late)  # opened after its revocation: woken at once
     assert late.is_set()
+
+
+def key_rotated(kid: str) -> SigningKeyRotatedV1:
+    now = datetime.now(UTC)
+    return SigningKeyRotatedV1(aggregate_id=kid, kid=kid, activates_at=now, rotated_at=now)
+
+
+async def test_a_key_rotation_reaches_a_rate_limited_verifier_at_once(
+    kafka_bootstrap: str,
+    kafka_idempotence: bool,
+    issuer: LocalIssuer,
+    jwks_server: JWKSServer,
+) -> None:
+    """A verifier that has just fetched the key set refuses a token of a new key (its
+    flood limit, an hour here, holds); once identity's SigningKeyRotatedV1 is on the topic
+    it fetches the key set again by itself and accepts the token."""
+    topic = f"identity.events.t{uuid.uuid4().hex[:8]}"
+    await create_topic(kafka_bootstrap, topic, partitions=3)
+    settings = ServiceSettings(
+        service_name="key-rotation-test",
+        kafka_bootstrap_servers=kafka_bootstrap,
+        kafka_enable_idempotence=kafka_idempotence,
+        jwks_url=jwks_server.url,
+        jwt_issuer=issuer.issuer,
+        jwt_audience=issuer.audience,
+        topic_names={"identity.events.v1": topic},
+    )
+    producer = ProducerHandle(
+        kafka_bootstrap, client_id="identity-test", enable_idempotence=kafka_idempotence
+    )
+    verifier = JWKSVerifier.from_settings(settings, min_refresh_interval=3600)
+    feed = await follow_revocations(settings, verifier)  # refresh() on a rotation
+    assert feed is not None
+    try:
+        assert (await verifier.verify(issuer.issue("alice", ["resident"]))).subject == "alice"
+        fetched = verifier.fetch_count
+        new_kid = issuer.rotate()  # signs at once
+        fresh = issuer.issue("alice", ["resident"])
+        with pytest.raises(Problem) as refused:
+            await verifier.verify(fresh)
+        assert (refused.value.status, refused.value.code) == (401, "auth.invalid_token")
+        assert "unknown key" in refused.value.detail
+        assert verifier.fetch_count == fetched  # the flood limit held: no fetch
+
+        event = CloudEvent.of(key_rotated(new_kid), source="/services/identity", subject=new_kid)
+        kafka = await producer.get()
+        await kafka.send_and_wait(
+            topic, event.body(), key=new_kid.encode(), headers=event.headers()
+        )
+
+        async def accepted() -> bool:
+            problem: Problem | None = None
+            try:
+                return (await verifier.verify(fresh)).subject == "alice"
+            except Problem as exc:
+                problem = exc
+            assert problem is not None and problem.code == "auth.invalid_token"  # until then
+            return False
+
+        await eventually(accepted, timeout=BOUND, what="the new key after its rotation")
+        assert new_kid in verifier.known_kids
+        assert feed.keys_rotated >= 1 and feed.key_refreshes >= 1
+        # the flood limit is still there for made-up keys
+        stranger = issuer.issue("alice", ["resident"], kid=issuer.add_key())
+        fetched = verifier.fetch_count
+        with pytest.raises(Problem):
+            await verifier.verify(stranger)
+        assert verifier.fetch_count == fetched
+    finally:
+        await feed.close()
+        await producer.close()
+        await verifier.aclose()
+
+
+@dataclass
+class Record:
+    headers: list[tuple[str, bytes]]
+    value: bytes
+
+
+async def test_several_rotations_in_one_poll_fetch_the_keys_once() -> None:
+    """However many rotations one poll brings (a feed that starts replays the last hour),
+    the key set is fetched once; revocations in the same poll still apply; an event that
+    does not fit is skipped; a failing refresh does not stop the feed."""
+    calls: list[int] = []
+
+    async def refresh() -> None:
+        calls.append(1)
+
+    settings = ServiceSettings(service_name="key-rotation-batch")
+    revocations = Revocations()
+    feed = RevocationFeed(settings, revocations, on_key_rotated=refresh)
+
+    def record(data: SigningKeyRotatedV1 | AccessRevokedV1) -> Record:
+        event = CloudEvent.of(data, source="/services/identity", subject=data.aggregate_id)
+        return Record(event.headers(), event.body())
+
+    rotations = [record(key_rotated(f"ed25519-{n}")) for n in range(3)]
+    logout = record(revoked("alice", "s-1", "logout"))
+    broken = Record(rotations[0].headers, b'{"kid": ""}')
+    await feed.apply_batch([rotations[0], logout, rotations[1], broken, rotations[2]])
+    assert (len(calls), feed.keys_rotated, feed.key_refreshes) == (1, 3, 1)
+    assert revocations.applied == 1
+    await feed.apply_batch([logout])  # no rotation: no fetch
+    assert len(calls) == 1
+
+    async def failing() -> None:
+        raise RuntimeError("identity is away")
+
+    feed.on_key_rotated = failing
+    await feed.apply_batch([rotations[0]])  # logged, not raised
+    assert (feed.keys_rotated, feed.key_refreshes) == (4, 2)

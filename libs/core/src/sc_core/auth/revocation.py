@@ -20,6 +20,14 @@ that starts knows the revocations whose tokens may still be alive, then follows 
 Entries are forgotten once the last token they revoke has expired. A refused token is 401
 ``auth.token_revoked``. What stays open on a token (an event stream) asks
 :meth:`Revocations.watch` to be woken, and ends, when that token is revoked.
+
+The same feed carries identity's key rotations (issues 30/31): a verifier fetches the key
+set again for a token whose ``kid`` it does not know at most once per
+``min_refresh_interval`` (flood protection), so after a rotation that signs at once its
+fresh tokens were refused as signed by an unknown key for up to that long. On
+``SigningKeyRotatedV1`` the feed calls ``on_key_rotated`` (the verifier's
+:meth:`~sc_core.auth.JWKSVerifier.refresh`, which is not rate limited) once per polled
+batch, however many rotations the batch holds.
 """
 
 from __future__ import annotations
@@ -28,11 +36,17 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 
-from sc_contracts.events import AccessRevokedV1, GrantChange, GrantChangedV1
+from sc_contracts.events import (
+    AccessRevokedV1,
+    GrantChange,
+    GrantChangedV1,
+    SigningKeyRotatedV1,
+)
 from sc_core.auth.jwks import unauthorized
 from sc_core.auth.principal import Principal
 from sc_core.bus.cloudevents import Envelope, InvalidEvent, decode_data
@@ -128,11 +142,23 @@ class Revocations:
 class RevocationFeed:
     """Follows identity's topic into a :class:`Revocations` (a resource: ``start``,
     ``close``). Never blocks start-up: it runs in the background and retries with
-    :class:`~sc_core.retry.Backoff` while the broker or the topic is missing."""
+    :class:`~sc_core.retry.Backoff` while the broker or the topic is missing.
 
-    def __init__(self, settings: Any, revocations: Revocations) -> None:
+    ``on_key_rotated`` is awaited once per polled batch holding a ``SigningKeyRotatedV1``
+    (the verifier's ``refresh``): ``keys_rotated`` counts those events, ``key_refreshes``
+    the calls."""
+
+    def __init__(
+        self,
+        settings: Any,
+        revocations: Revocations,
+        on_key_rotated: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
         self.settings = settings
         self.revocations = revocations
+        self.on_key_rotated = on_key_rotated
+        self.keys_rotated = 0
+        self.key_refreshes = 0
         self.topic: str = settings.topic(IDENTITY_TOPIC)
         self._task: asyncio.Task[None] | None = None
         self.following = asyncio.Event()  # assigned and positioned: new events apply
@@ -191,21 +217,43 @@ class RevocationFeed:
             backoff.reset()
             while True:
                 batch = await consumer.getmany(timeout_ms=1000, max_records=500)
-                for messages in batch.values():
-                    for message in messages:
-                        self._apply(message.headers, message.value)
+                await self.apply_batch(m for messages in batch.values() for m in messages)
         finally:
             await consumer.stop()
 
-    def _apply(self, headers: Any, value: bytes | None) -> None:
+    async def apply_batch(self, messages: Iterable[Any]) -> None:
+        """Apply one poll's records (``headers``, ``value``); however many key rotations
+        they hold, ``on_key_rotated`` is awaited once, after them."""
+        rotated = False
+        for message in messages:
+            rotated |= self._apply(message.headers, message.value)
+        if rotated:
+            await self._key_rotated()
+
+    def _apply(self, headers: Any, value: bytes | None) -> bool:
+        """Apply one event; True when it is a key rotation (the caller refreshes once)."""
         try:
             envelope = Envelope.from_headers(headers)
             if envelope.type == AccessRevokedV1.event_type:
                 self.revocations.apply(decode_data(value, AccessRevokedV1))
             elif envelope.type == GrantChangedV1.event_type:
                 self.revocations.apply(decode_data(value, GrantChangedV1))
+            elif envelope.type == SigningKeyRotatedV1.event_type:
+                decode_data(value, SigningKeyRotatedV1)
+                self.keys_rotated += 1
+                return True
         except InvalidEvent as exc:
             log.warning("revocation feed: skipped an event that does not fit: %s", exc)
+        return False
+
+    async def _key_rotated(self) -> None:
+        if self.on_key_rotated is None:
+            return
+        self.key_refreshes += 1
+        try:
+            await self.on_key_rotated()
+        except Exception as exc:  # the key set stays as it was; the rate-limited path remains
+            log.warning("revocation feed: refreshing the keys after a rotation failed: %s", exc)
 
 
 def revocations_of(app: Any) -> Revocations | None:
@@ -214,12 +262,19 @@ def revocations_of(app: Any) -> Revocations | None:
     return getattr(verifier, "revocations", None)
 
 
-async def follow_revocations(settings: Any, verifier: Any) -> RevocationFeed | None:
+async def follow_revocations(
+    settings: Any,
+    verifier: Any,
+    on_key_rotated: Callable[[], Awaitable[None]] | None = None,
+) -> RevocationFeed | None:
     """Give ``verifier`` a :class:`Revocations` and start the feed that fills it (unless
-    ``AUTH_REVOCATION_FEED=false``); the caller closes the feed it gets back on stop."""
+    ``AUTH_REVOCATION_FEED=false``); the caller closes the feed it gets back on stop.
+    A key rotation calls ``on_key_rotated``, by default ``verifier.refresh``."""
     if not getattr(settings, "auth_revocation_feed", False):
         return None
     verifier.revocations = Revocations(settings.auth_revocation_window_seconds)
-    feed = RevocationFeed(settings, verifier.revocations)
+    if on_key_rotated is None:
+        on_key_rotated = getattr(verifier, "refresh", None)
+    feed = RevocationFeed(settings, verifier.revocations, on_key_rotated)
     await feed.start()
     return feed
