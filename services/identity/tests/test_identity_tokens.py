@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -19,6 +20,8 @@ from identity_kit import IdentityKit
 from pydantic import ValidationError
 
 from sc_core.auth.testing import LocalIssuer
+from sc_devinfra.topics import create_topic
+from sc_devinfra.waiting import eventually
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -89,6 +92,16 @@ def kid_of(token: str) -> str:
     return str(jwt.get_unverified_header(token)["kid"])
 
 
+async def rotations(kit: IdentityKit) -> list[dict[str, object]]:
+    """The SigningKeyRotatedV1 events in identity's outbox with their message key: every
+    verifier fetches the key set on them (sc_core.auth.revocation), oldest first."""
+    rows = await kit.sql(
+        "SELECT key, payload FROM event_outbox WHERE topic = 'identity.events.v1' "
+        "AND headers->>'ce_type' = 'community.signing_key.rotated.v1' ORDER BY seq"
+    )
+    return [{"key": r[0], **json.loads(bytes(r[1]))} for r in rows]
+
+
 async def test_key_rotation_keeps_old_tokens_valid_until_their_key_retires(
     make_settings: Callable[..., Settings],
 ) -> None:
@@ -104,6 +117,17 @@ async def test_key_rotation_keeps_old_tokens_valid_until_their_key_retires(
         assert kid_of(new) == rotated.json()["kid"] != kid_of(old)
         published = await eddsa_kids(client)
         assert published == {kid_of(old), kid_of(new)}
+        # announced in the rotation's unit of work, for every verifier: each new key
+        jwks = {
+            k["kid"]: k["alg"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]
+        }
+        announced = await rotations(kit)
+        assert sorted(jwks[a["kid"]] for a in announced) == ["EdDSA", "RS256"]
+        assert kid_of(new) in {a["kid"] for a in announced}
+        assert kid_of(old) not in {a["kid"] for a in announced}  # the first key: no rotation
+        for event in announced:
+            assert event["key"] == event["aggregate_id"] == event["kid"]
+            assert event["activates_at"] == event["rotated_at"]  # activate_in_seconds 0
         for token in (old, new):
             assert (await client.get("/api/v1/me", headers=bearer(token))).status_code == 200
         ring = {
@@ -121,6 +145,38 @@ async def test_key_rotation_keeps_old_tokens_valid_until_their_key_retires(
         response = await client.get("/api/v1/me", headers=bearer(old))
         assert response.status_code == 401 and response.json()["code"] == "auth.invalid_token"
         assert (await client.get("/api/v1/me", headers=bearer(new))).status_code == 200
+
+
+async def test_another_replica_takes_a_rotated_key_at_once(
+    make_settings: Callable[..., Settings], kafka_bootstrap: str
+) -> None:
+    """Issues 30/31: a replica re-reads the key ring every keystore_reload_seconds (an hour
+    here), so a token of a key another replica rotated in was refused there as signed by
+    an unknown key. The rotation's SigningKeyRotatedV1 makes it re-read the ring at once."""
+    topic = f"identity.events.t{uuid.uuid4().hex[:8]}"  # this test's rotations only
+    await create_topic(kafka_bootstrap, topic, partitions=3)
+    settings = make_settings(
+        keystore_reload_seconds=3600, topic_names={"identity.events.v1": topic}
+    )
+    async with running(settings) as (app, client), running(settings) as (_, other):
+        kit = IdentityKit(app, client)
+        await kit.load_demo()
+        rotated = await kit.as_(
+            "platform_admin", "POST", "/api/v1/auth/keys/rotate", json={"activate_in_seconds": 0}
+        )
+        assert rotated.status_code == 201
+        token = (await kit.login("police")).json()["access_token"]
+        assert kid_of(token) == rotated.json()["kid"]
+
+        async def accepted() -> bool:
+            response = await other.get("/api/v1/me", headers=bearer(token))
+            if response.status_code == 401:
+                assert response.json()["code"] == "auth.invalid_token"  # an unknown key
+                return False
+            assert response.status_code == 200
+            return True
+
+        await eventually(accepted, timeout=300, what="the rotated key at the other replica")
 
 
 async def test_a_delayed_key_is_published_before_it_signs(
@@ -153,7 +209,7 @@ async def test_a_delayed_key_is_published_before_it_signs(
 
 async def test_rotate_keys_command(make_settings: Callable[..., Settings]) -> None:
     settings = make_settings(keystore_reload_seconds=0)
-    async with running(settings) as (_, client):
+    async with running(settings) as (app, client):
         env = {**os.environ, "DATABASE_URL": settings.database_url, "JWT_SIGNING_KEYS": ""}
         done = await asyncio.to_thread(
             subprocess.run,
@@ -167,6 +223,10 @@ async def test_rotate_keys_command(make_settings: Callable[..., Settings]) -> No
         assert done.stdout.startswith("new signing key ed25519-")
         keys = (await client.get("/.well-known/jwks.json")).json()["keys"]
         assert sorted(k["alg"] for k in keys) == ["EdDSA", "EdDSA", "RS256", "RS256"]
+        # the command announces its keys too, through the outbox the relay sends from
+        kit = IdentityKit(app, client)
+        announced = {a["kid"] for a in await rotations(kit)}
+        assert done.stdout.split()[3].rstrip(",") in announced and len(announced) == 2
 
 
 async def test_a_configured_key_ring_signs_with_its_first_key(

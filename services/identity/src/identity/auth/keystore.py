@@ -7,7 +7,9 @@ Database ring (setting empty): rows of ``signing_keys``, seeds encrypted with th
 keys. The first start creates a key. :meth:`KeyStore.rotate` adds a key that signs from
 ``now + delay`` and ends the publication of the keys it supersedes once every token they
 signed has expired (activation + access-token lifetime + leeway). Each replica re-reads
-the ring every ``keystore_reload_seconds``; activation is by time, so replicas agree.
+the ring every ``keystore_reload_seconds``, and at once on ``SigningKeyRotatedV1``, which
+a rotation publishes for every verifier (auth/verifier.py); activation is by time, so
+replicas agree.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from identity.auth.keys import (
 from identity.auth.keys import signing_key as choose_signing_key
 from identity.config import Settings
 from identity.db.auth import SigningKeyRow
+from sc_contracts.events import SigningKeyRotatedV1
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Conflict, Problem
@@ -128,7 +131,9 @@ class KeyStore:
         self, uow: UnitOfWork, *, actor: str, activate_in: int | None = None
     ) -> SigningKey:
         """Add a key of each algorithm that signs from ``now + activate_in``; retire the
-        keys before them. Returns the EdDSA key (the one access tokens are signed with)."""
+        keys before them; announce each new key in the same unit of work
+        (``SigningKeyRotatedV1``: every verifier fetches the key set again at once).
+        Returns the EdDSA key (the one access tokens are signed with)."""
         if self.from_config:
             raise Conflict(
                 "auth.keys_managed_by_config",
@@ -154,6 +159,13 @@ class KeyStore:
         )
         for key in made:
             uow.session.add(_to_row(key, actor))
+        for key in made:
+            await uow.publish(
+                SigningKeyRotatedV1(
+                    aggregate_id=key.kid, kid=key.kid, activates_at=activates, rotated_at=now
+                ),
+                key=key.kid,
+            )
         return made[0]
 
     def forget(self) -> None:

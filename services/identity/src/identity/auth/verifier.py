@@ -47,7 +47,8 @@ def local_verifier(keystore: KeyStore, http: httpx.AsyncClient) -> JWKSVerifier:
 class LocalVerification:
     """identity's key ring and its own verifier, a resource of the app: at start the first
     key is made (one replica) and the ring read, and revoked tokens are followed as at
-    every verifier (issue 30.7); at stop the feed and the in-process client close."""
+    every verifier (issue 30.7), key rotations included (issue 30/31: the ring is re-read at
+    once); at stop the feed and the in-process client close."""
 
     def __init__(self, settings: Settings, keystore: KeyStore) -> None:
         self.settings = settings
@@ -59,7 +60,15 @@ class LocalVerification:
     async def start(self) -> None:
         await self.keystore.ensure_key()
         await self.keystore.reload()
-        self._feed = await follow_revocations(self.settings, self.verifier)
+        self._feed = await follow_revocations(
+            self.settings, self.verifier, on_key_rotated=self.key_rotated
+        )
+
+    async def key_rotated(self) -> None:
+        """A key was added (this replica or another, SigningKeyRotatedV1): re-read the ring
+        and the verifier's key set now, not at the next reload."""
+        self.keystore.forget()
+        await self.verifier.refresh()
 
     async def close(self) -> None:
         if self._feed is not None:

@@ -1,5 +1,6 @@
-"""The signing key ring: read, and rotated by a platform admin (audited); the replicas
-pick a new key up by themselves (auth/keystore.py)."""
+"""The signing key ring: read, and rotated by a platform admin (audited); the rotation
+announces its keys (SigningKeyRotatedV1, in its unit of work), on which every verifier and
+identity replica fetches the key set at once (auth/keystore.py, sc_core.auth.revocation)."""
 
 from __future__ import annotations
 
