@@ -217,7 +217,7 @@ async def test_rotate_keys_command(make_settings: Callable[..., Settings]) -> No
             env=env,
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=600,  # a guard against a hang, not a speed bound: CI machines are loaded
         )
         assert done.returncode == 0, done.stderr
         assert done.stdout.startswith("new signing key ed25519-")
