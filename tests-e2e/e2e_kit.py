@@ -1,17 +1,20 @@
 """What the end-to-end scenarios share: waiting for an outcome, a Server-Sent Events
 reader (as an app's EventSource), registering a device where a person lives, a fuzzer's
-own sign-in."""
+own sign-in, and the fuzz of the merged OpenAPI itself (no 5xx; a household's member
+reads no other household)."""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx
+import schemathesis
+from hypothesis import HealthCheck, given, settings
 
 T = TypeVar("T")
 
@@ -60,6 +63,91 @@ class FuzzSession:
             self.header = {}
             response = case.call(base_url=self.gateway_url, headers=self.headers())
         return response
+
+
+HOUSEHOLD_ROLES = ("resident", "family", "tenant")
+
+
+def households_in(value: Any) -> Iterator[str]:
+    """Every household id an answer names (``household_id``, ``household_ids``)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "household_id" and isinstance(item, str):
+                yield item
+            elif key == "household_ids" and isinstance(item, list):
+                yield from (h for h in item if isinstance(h, str))
+            else:
+                yield from households_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from households_in(item)
+
+
+def every_household(gateway_url: str, admin: dict[str, str]) -> set[str]:
+    """The id of every household there is, as the platform admin lists them."""
+    found: set[str] = set()
+    offset: int | None = 0
+    while offset is not None:
+        r = httpx.get(
+            f"{gateway_url}/api/v1/households",
+            headers=admin,
+            params={"limit": 100, "offset": offset},
+            timeout=60,
+        )
+        assert r.status_code == 200, r.text
+        found |= {h["id"] for h in r.json()["items"]}
+        offset = r.json()["next_offset"]
+    return found
+
+
+def fuzz(gateway_url: str, username: str, password: str, examples: int) -> list[str]:
+    """Schemathesis over the gateway's merged OpenAPI, ``examples`` generated inputs per
+    operation as the demo account ``username`` (its own sign-in): what went wrong, one line
+    each. Never a server error; a household's member (resident, family, tenant) is never
+    answered with another household that exists (``household_id``, ``household_ids``)."""
+    session = FuzzSession(gateway_url, username, password)
+    others: set[str] = set()
+    if username in HOUSEHOLD_ROLES:
+        me = httpx.get(f"{gateway_url}/api/v1/me", headers=session.headers(), timeout=60)
+        assert me.status_code == 200, me.text
+        mine = {h["household_id"] for h in me.json()["households"]}
+        assert mine, f"the demo {username} lives somewhere"
+        admin = FuzzSession(gateway_url, "platform_admin", password).headers()
+        others = every_household(gateway_url, admin) - mine
+        assert others, "the demo has households other than the fuzzer's"
+    schema = schemathesis.openapi.from_url(f"{gateway_url}/openapi.json")
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 40, "the gateway merged the services' documents"
+    failures: list[str] = []
+    for operation in operations:
+
+        @settings(
+            max_examples=examples,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy())
+        def call(case: Any) -> None:
+            response = session.call(case)
+            said = f"{username}: {case.method} {case.formatted_path} -> {response.status_code}"
+            if response.status_code >= 500:
+                failures.append(f"{said}: {response.text[:200]}")
+            elif (
+                others
+                and case.method == "GET"
+                and response.status_code == 200
+                and response.headers.get("content-type", "").startswith("application/json")
+            ):
+                answer = response.json()
+                named = set(households_in(answer))
+                if case.path == "/api/v1/households":  # the households themselves
+                    named |= {h.get("id") for h in answer.get("items", [])}
+                if named & others:
+                    failures.append(f"{said} names households {sorted(named & others)}")
+
+        call()
+    return failures
 
 
 @dataclass

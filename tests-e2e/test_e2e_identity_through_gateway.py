@@ -6,11 +6,9 @@ from __future__ import annotations
 import re
 
 import httpx
-import schemathesis
 from conftest import DEMO_PASSWORD
-from hypothesis import HealthCheck, given, settings
 
-from e2e_kit import FuzzSession
+from e2e_kit import fuzz
 
 MASKED_ID = re.compile(r"^\d{3}\*+\w{4}$")
 
@@ -54,24 +52,4 @@ def test_property_staff_never_sees_id_numbers(gateway_url: str, login) -> None: 
 
 def test_merged_openapi_fuzz_has_no_server_errors(gateway_url: str) -> None:
     # its own sign-in: the fuzz logs out too, which would end the other tests' shared one
-    session = FuzzSession(gateway_url, "platform_admin", DEMO_PASSWORD)
-    schema = schemathesis.openapi.from_url(f"{gateway_url}/openapi.json")
-    operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 40, "the gateway merged the services' documents"
-    failures: list[str] = []
-    for operation in operations:
-
-        @settings(
-            max_examples=3, deadline=None, database=None, suppress_health_check=list(HealthCheck)
-        )
-        @given(case=operation.as_strategy())
-        def call(case: schemathesis.Case) -> None:
-            response = session.call(case)
-            if response.status_code >= 500:
-                failures.append(
-                    f"{case.method} {case.formatted_path} -> "
-                    f"{response.status_code}: {response.text[:200]}"
-                )
-
-        call()
-    assert failures == []
+    assert fuzz(gateway_url, "platform_admin", DEMO_PASSWORD, examples=3) == []

@@ -17,9 +17,11 @@ what an operation takes), so a caller the route admits meets 404 or 422 and one 
 a token only (``public_action``: anyone may, signing out by a refresh token). Each account
 signs in on its own (never the shared tokens of other tests).
 
-CI (``make test``) calls every operation anonymously and as the roles of ``CI_ROLES``
-(the household roles, staff, the platform admin: 1,917 calls, 109 s here at a load of 30);
-``make test-security`` (``SC_SECURITY_FUZZ=1``) as every demo account (5,426 calls, 454 s).
+CI (``make test``) calls every operation anonymously, as the roles of ``CI_ROLES`` (the
+household roles, staff, the platform admin) and as an integrator's service account (1,917
+calls and 109 s here at a load of 30 before the integrator was added);
+``make test-security`` (``SC_SECURITY_FUZZ=1``) as every demo account and the integrator
+(5,426 calls, 454 s, likewise before).
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -36,6 +37,8 @@ from typing import Any
 import httpx
 import pytest
 from conftest import DEMO_PASSWORD
+
+from e2e_kit import HOUSEHOLD_ROLES, households_in
 
 RULES = Path(__file__).with_name("route_rules.txt")
 ROLES = (
@@ -56,18 +59,18 @@ ROLES = (
     "platform_admin",
     "auditor",
 )
-HOUSEHOLD_ROLES = ("resident", "family", "tenant")
-# answers that show other households to residents by design, and why
-SHARED = {
-    # housing listings (6.4 b): a published flat for rent or sale is read by the community's
-    # residents; it names the owner's household (issue 30 review: worth asking whether it must)
-    "/api/v1/commerce/listings",
-}
+# answers that show other households to residents by design, and why (none: a housing
+# listing names its owner's household only to that household and the community's staff)
+SHARED: frozenset[str] = frozenset()
 CI_ROLES = (*HOUSEHOLD_ROLES, "property_staff", "platform_admin")
+# a service account (an integrator's client: client credentials, the role ``integrator`` on
+# the demo community, as the demo's own): created by the platform admin for the run, since
+# the demo's client secret is random and only printed
+INTEGRATOR = "integrator"
 FULL = os.environ.get("SC_SECURITY_FUZZ") == "1"
 METHODS = ("get", "post", "put", "patch", "delete")
 UNKNOWN = str(uuid.UUID(int=0x5EC0_0030))  # an id no object has
-WORKERS = 6
+WORKERS = 7
 BUSY_RETRIES = 5
 
 
@@ -119,19 +122,29 @@ def request_of(path: str, op: dict[str, Any]) -> tuple[str, dict[str, str], bool
 
 
 class Caller:
-    """One demo account's own sign-in (signed in again if a token is refused as revoked)."""
+    """One demo account's own sign-in (signed in again if a token is refused as revoked);
+    with ``credentials`` (client id, secret), a service account's, by client credentials."""
 
-    def __init__(self, client: httpx.Client, username: str | None) -> None:
-        self.client, self.username = client, username
+    def __init__(
+        self,
+        client: httpx.Client,
+        username: str | None,
+        credentials: tuple[str, str] | None = None,
+    ) -> None:
+        self.client, self.username, self.credentials = client, username, credentials
         self.header: dict[str, str] = {}
 
     def headers(self) -> dict[str, str]:
         if self.username is not None and not self.header:
-            r = self.send(
-                "POST",
-                "/api/v1/auth/token",
-                json={"username": self.username, "password": DEMO_PASSWORD},
-            )
+            body = {"username": self.username, "password": DEMO_PASSWORD}
+            if self.credentials is not None:
+                client_id, secret = self.credentials
+                body = {
+                    "grant_type": "client_credentials",
+                    "client_id": client_id,
+                    "client_secret": secret,
+                }
+            r = self.send("POST", "/api/v1/auth/token", json=body)
             assert r.status_code == 200, r.text
             self.header = {"Authorization": f"Bearer {r.json()['access_token']}"}
         return self.header
@@ -189,19 +202,21 @@ def refused(response: httpx.Response) -> bool:
     return response.status_code == 401 and kind.startswith("application/problem+json")
 
 
-def households_in(value: Any) -> Iterator[str]:
-    """Every household id an answer names (``household_id``, ``household_ids``)."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key == "household_id" and isinstance(item, str):
-                yield item
-            elif key == "household_ids" and isinstance(item, list):
-                yield from (h for h in item if isinstance(h, str))
-            else:
-                yield from households_in(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from households_in(item)
+def new_integrator(admin: Caller, community: str) -> tuple[str, str]:
+    """A new integrator's client on ``community`` (the demo's): (client id, secret)."""
+    client_id = f"matrix-{uuid.uuid4().hex[:12]}"
+    r = admin.send(
+        "POST",
+        "/api/v1/service-accounts",
+        headers=admin.headers(),
+        json={
+            "client_id": client_id,
+            "display_name": "角色矩阵集成方 Role matrix integrator",
+            "grants": [{"role": "integrator", "scope_type": "community", "scope_id": community}],
+        },
+    )
+    assert r.status_code == 201, r.text
+    return client_id, r.json()["client_secret"]
 
 
 @pytest.mark.timeout(1800)
@@ -231,17 +246,22 @@ def test_every_operation_as_every_role(gateway_url: str) -> None:
     leaks: list[str] = []
     with httpx.Client(base_url=gateway_url, timeout=120) as client:
         homes: dict[str, set[str]] = {}
+        communities: set[str] = set()
         for role in HOUSEHOLD_ROLES:
             me = Caller(client, role)
             answer = me.client.get("/api/v1/me", headers=me.headers()).json()
             homes[role] = {h["household_id"] for h in answer["households"]}
+            communities |= {h["community_id"] for h in answer["households"]}
             assert homes[role], f"the demo {role} lives somewhere"
         assert homes["resident"] == homes["family"] != homes["tenant"]
+        [community] = communities  # the demo's one
+        integrator = new_integrator(Caller(client, "platform_admin"), community)
 
         def run(username: str | None) -> int:
             calls = 0
+            credentials = integrator if username == INTEGRATOR else None
             with httpx.Client(base_url=gateway_url, timeout=120) as own:
-                calls = matrix_row(Caller(own, username))
+                calls = matrix_row(Caller(own, username, credentials))
             return calls
 
         def matrix_row(caller: Caller) -> int:
@@ -278,7 +298,8 @@ def test_every_operation_as_every_role(gateway_url: str) -> None:
 
         started = time.monotonic()
         with ThreadPoolExecutor(WORKERS) as pool:
-            calls = sum(pool.map(run, [None, *(ROLES if FULL else CI_ROLES)]))
+            callers = [None, *(ROLES if FULL else CI_ROLES), INTEGRATOR]
+            calls = sum(pool.map(run, callers))
         print(f"role matrix: {calls} calls in {time.monotonic() - started:.0f} s")
     assert wrong == [], "\n" + "\n".join(sorted(wrong))
     assert leaks == [], "\n" + "\n".join(sorted(leaks))
