@@ -100,6 +100,12 @@ def every_household(gateway_url: str, admin: dict[str, str]) -> set[str]:
     return found
 
 
+def content_type(response: Any) -> str:
+    """A schemathesis answer's Content-Type (its headers hold a list per name)."""
+    value = response.headers.get("content-type") or response.headers.get("Content-Type") or ""
+    return str(value[0] if isinstance(value, list) and value else value or "")
+
+
 def fuzz(gateway_url: str, username: str, password: str, examples: int) -> list[str]:
     """Schemathesis over the gateway's merged OpenAPI, ``examples`` generated inputs per
     operation as the demo account ``username`` (its own sign-in): what went wrong, one line
@@ -137,7 +143,7 @@ def fuzz(gateway_url: str, username: str, password: str, examples: int) -> list[
                 others
                 and case.method == "GET"
                 and response.status_code == 200
-                and response.headers.get("content-type", "").startswith("application/json")
+                and content_type(response).startswith("application/json")
             ):
                 answer = response.json()
                 named = set(households_in(answer))
