@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from alarm_helpers import Harness, wait_for
+from sc_core.auth import Grant
 from sc_core.bus import CloudEvent
 
 
@@ -76,11 +77,19 @@ async def test_residents_raise_for_their_household_and_see_only_theirs(
     assert r.json()["originator_type"] == "household"
     r = await manual(h, mine, community_id=community, household_id="h-other")
     assert r.status_code == 403
-    r = await manual(h, mine, community_id=community)
+    # a member of several households names the one the alarm is for
+    both = h.issuer.bearer(
+        "resident-3",
+        grants=[Grant("resident", "household", "h-mine"), Grant("resident", "household", "h-x")],
+    )
+    r = await manual(h, both, community_id=community)
     assert r.status_code == 403 and r.json()["code"] == "alarm.household_required"
+    # a member of one household need not name it (issue 19): the alarm is placed at theirs
+    r = await manual(h, mine, community_id=community)
+    assert r.status_code == 201 and r.json()["household_id"] == "h-mine", r.text
     await manual(h, h.staff(community), community_id=community, room_id="r-9")
     seen = (await h.client.get("/api/v1/alarms", headers=mine)).json()["items"]
-    assert [a["household_id"] for a in seen] == ["h-mine"]
+    assert sorted(a["household_id"] for a in seen) == ["h-mine", "h-mine"]
     assert (await h.client.get("/api/v1/alarms", headers=theirs)).json()["items"] == []
     alarm_id = seen[0]["id"]
     assert (await h.client.get(f"/api/v1/alarms/{alarm_id}", headers=theirs)).status_code == 404
