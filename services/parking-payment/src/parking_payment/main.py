@@ -114,10 +114,13 @@ def build(settings: Settings) -> tuple[Runtime, UseCases, list[Any]]:
     backend = ChargingBackendDb(uow)
     central = CentralSystem(backend)
     charging_uc = Charging(uow, central)
+    ebikes = Ebikes(uow, EBIKE_TARIFF)
+    # every purpose a client may name has its target (a missing one was a KeyError: 500)
     targets: dict[Purpose, PaymentTarget] = {
         Purpose.parking: parking_target,
         Purpose.property_bill: bills_uc,
         Purpose.ev_charging: charging_uc,
+        Purpose.ebike_charging: ebikes,
     }
     payments_uc = Payments(
         uow,
@@ -129,7 +132,6 @@ def build(settings: Settings) -> tuple[Runtime, UseCases, list[Any]]:
     )
     callbacks_uc = Callbacks(uow, providers, targets)
     jobs = PaymentJobs(uow, providers, callbacks_uc, payments_uc)
-    ebikes = Ebikes(uow, EBIKE_TARIFF)
     usecases = UseCases(
         payments=payments_uc,
         callbacks=callbacks_uc,

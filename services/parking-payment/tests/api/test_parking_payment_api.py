@@ -580,3 +580,27 @@ async def test_the_gate_desk_shows_the_community_s_last_day_newest_first(app_cli
         assert r.status_code == 403, r.text
         r = await client.get(f"/api/v1/parking/passages/{entered['id']}/photos/0", headers=who)
         assert r.status_code == 403, r.text
+
+
+async def test_every_purpose_answers_a_charge_it_does_not_know_with_a_problem(
+    app_client, issuer: LocalIssuer
+):
+    """Every purpose the API offers has something to pay behind it: a target nobody has
+    is a problem the payer can read, never a 500 (e-bike charging had no target: the
+    merged-OpenAPI fuzz found POST /payments/orders answering 500 for it)."""
+    client, _ = app_client
+    payer = issuer.bearer("resident-nobody", grants=[Grant("resident", "household", "h-none")])
+    for purpose in ("parking", "property_bill", "ev_charging", "ebike_charging"):
+        r = await client.post(
+            "/api/v1/payments/orders",
+            headers={**payer, "Accept-Language": "zh-CN"},
+            json={
+                "purpose": purpose,
+                "target_id": "no-such",
+                "provider": "wechat",
+                "channel": "qr",
+            },
+        )
+        assert r.status_code == 404, (purpose, r.text)
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert r.json()["code"].endswith("_not_found"), r.text

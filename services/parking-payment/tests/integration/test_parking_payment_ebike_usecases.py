@@ -5,8 +5,10 @@ readings change nothing."""
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from pp_helpers import RecordingUowFactory
@@ -15,10 +17,12 @@ from sqlalchemy import select
 from parking_payment.db.charging import EbikeChargeRow
 from parking_payment.db.models import DIRECTORY, metadata
 from parking_payment.domain.charging import EbikeTariff, PowerBand
+from parking_payment.domain.errors import DomainError
 from parking_payment.usecases.ebike import Ebikes
 from sc_contracts.events import HouseholdChangedV1, Placement, TelemetryRecordedV1
 from sc_core.db.engine import Database
 from sc_core.db.tables import platform_tables
+from sc_core.errors import Problem
 from sc_core.privacy import FieldCipher, configure_cipher, reset_cipher
 
 T0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
@@ -99,6 +103,20 @@ async def test_qr_start_charge_bill_overcurrent(world):
         rows = (await uow.session.execute(select(EbikeChargeRow))).scalars().all()
         charges = [(r.account, r.method, r.amount, r.charging) for r in rows]
     assert charges == [("resident-1", "qr", 160, False)]
+    # the charge is the resident's to pay (Purpose.ebike_charging), once, and no one else's
+    charge_id = str(rows[0].id)
+    async with world["db"].uow() as uow:
+        quote = await world["ebikes"].quote(uow, Who("resident-1"), charge_id, T0)
+        assert (quote.amount, quote.description) == (160, "电瓶车充电费 1.60 元")
+        with pytest.raises(Problem) as other:
+            await world["ebikes"].quote(uow, Who("resident-2"), charge_id, T0)
+        assert other.value.status == 404
+        order = SimpleNamespace(id=uuid.uuid4(), target_id=charge_id)
+        assert await world["ebikes"].paid(uow, order) is True
+        assert await world["ebikes"].paid(uow, order) is False  # a second payment: due back
+        with pytest.raises(DomainError):
+            await world["ebikes"].quote(uow, Who("resident-1"), charge_id, T0)
+        await uow.commit()
     await fold(
         world, t(120, status="charging", power=300.0), t(121, power=1500.0), t(122, power=1600.0)
     )

@@ -20,7 +20,11 @@ from parking_payment.db.charging import EbikeChargeRow
 from parking_payment.db.models import DIRECTORY
 from parking_payment.domain.charging import EbikePayMethod, EbikeTariff
 from parking_payment.domain.ebike import EbikeCharge, EbikeEvent, EbikeReading
-from parking_payment.usecases.ports import Uow, UowFactory, Who
+from parking_payment.domain.errors import DomainError
+from parking_payment.domain.money import describe_fen
+from parking_payment.domain.payments import PaymentOrder
+from parking_payment.usecases.ports import Quote, Uow, UowFactory, Who
+from parking_payment.usecases.problems import not_found
 from sc_contracts.events import DeviceCommandRequestedV1
 from sc_contracts.events.notification import (
     NotificationChannel,
@@ -229,3 +233,32 @@ class Ebikes:
                 who, "ebike.start", "ebike_charger", device_id, community_id=community_id
             )
             await uow.commit()
+
+    # a QR-started charge is a payment target (Purpose.ebike_charging) --------------------
+    async def quote(self, uow: Uow, who: Who, target_id: str, now: datetime) -> Quote:
+        """What the resident who started the charge by QR owes for it, once it ended."""
+        row = await self._charge(uow, target_id, lock=False)
+        if row.account != who.subject:
+            raise not_found("parking.charge_not_found", "找不到该充电记录", "no such charge")
+        if row.charging or not row.amount or row.order_id is not None:
+            raise DomainError("parking.charge_not_payable", "该充电记录无需缴费", "nothing to pay")
+        return Quote(row.amount, f"电瓶车充电费 {describe_fen(row.amount)}", row.community_id, None)
+
+    async def paid(self, uow: Uow, order: PaymentOrder) -> bool:
+        row = await self._charge(uow, order.target_id, lock=True)
+        if row.order_id is not None:
+            return False
+        row.order_id = order.id
+        return True
+
+    async def _charge(self, uow: Uow, target_id: str, *, lock: bool) -> EbikeChargeRow:
+        try:
+            charge_id = uuid.UUID(target_id)
+        except ValueError:
+            raise not_found(
+                "parking.charge_not_found", "找不到该充电记录", "no such charge"
+            ) from None
+        row = await uow.session.get(EbikeChargeRow, charge_id, with_for_update=lock)
+        if row is None:
+            raise not_found("parking.charge_not_found", "找不到该充电记录", "no such charge")
+        return row
