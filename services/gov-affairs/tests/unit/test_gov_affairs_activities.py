@@ -104,3 +104,27 @@ def test_check_in_by_the_venue_code_rate_archive_and_summary() -> None:
     for expected in ("端午包粽子活动小结", "到场率", "75%", "4.5 / 5", "粽子很香"):
         assert expected in text, expected
     assert any(obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects())
+
+
+def test_an_activity_s_audience_names_real_buildings() -> None:
+    # the merged-OpenAPI fuzz sent building_ids [""] to POST /api/v1/activities: a 500
+    from datetime import UTC, datetime, timedelta
+
+    import pytest
+    from pydantic import ValidationError
+
+    from gov_affairs.api.activities import ActivityCreate
+
+    start = datetime(2026, 12, 20, 9, tzinfo=UTC)
+    body = {
+        "community_id": "c-1",
+        "title": "重阳节敬老包饺子",
+        "description": "欢迎参加",
+        "venue": "社区活动室",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=2)).isoformat(),
+        "capacity": 20,
+    }
+    assert ActivityCreate.model_validate({**body, "building_ids": ["b-1"]}).building_ids == ["b-1"]
+    with pytest.raises(ValidationError):
+        ActivityCreate.model_validate({**body, "building_ids": [""]})

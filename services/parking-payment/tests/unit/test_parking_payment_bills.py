@@ -117,3 +117,23 @@ def test_fee_items_checked():
         FeeItem("", FeeKind.fixed, amount=1)
     with pytest.raises(DomainError):
         FeeItem("x", FeeKind.metered, meter=MeterKind.gas, tiers=(Tier(Decimal(1), Decimal(1)),))
+
+
+def test_a_price_tier_without_a_price_is_refused_not_a_crash() -> None:
+    # the merged-OpenAPI fuzz sent {"tiers": [{}]} to POST /property-bills/fee-items: a 500
+    from parking_payment.db.fees import FeeItemRow
+    from parking_payment.domain.errors import DomainError
+    from parking_payment.usecases.bills import fee_item
+
+    def row(tiers: list[dict[str, str | None]]) -> FeeItemRow:
+        return FeeItemRow(
+            name="水费", kind="metered", unit_price=0, amount=0, meter="water", tiers=tiers
+        )
+
+    item = fee_item(row([{"up_to": "10", "price": "350"}, {"up_to": None, "price": "500"}]))
+    assert [(t.up_to, t.price) for t in item.tiers] == [(10, 350), (None, 500)]
+    for bad in ({}, {"up_to": "10"}, {"price": "lots"}, {"up_to": "x", "price": "1"}):
+        with pytest.raises(DomainError) as refused:
+            fee_item(row([bad]))
+        assert refused.value.code == "payment.fee_item_bad_tier"
+        assert "price" in refused.value.message_en and "阶梯" in refused.value.message_zh

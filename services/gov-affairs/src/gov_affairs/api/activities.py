@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, Field
@@ -45,7 +45,7 @@ class ActivityCreate(BaseModel):
     ends_at: AwareDatetime
     capacity: int = Field(ge=1, le=100000)
     max_party: int = Field(default=1, ge=1, le=10, description="people one sign-up may bring")
-    building_ids: list[str] = Field(
+    building_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
         default_factory=list, max_length=50, description="audience; empty: the whole community"
     )
 

@@ -59,12 +59,23 @@ def fee_item(row: FeeItemRow) -> FeeItem:
         unit_price=Decimal(row.unit_price),
         amount=row.amount,
         meter=MeterKind(row.meter) if row.meter else None,
-        tiers=tuple(
-            Tier(Decimal(t["up_to"]) if t.get("up_to") is not None else None, Decimal(t["price"]))
-            for t in row.tiers or []
-        ),
+        tiers=tuple(_tier(t) for t in row.tiers or []),
         id=row.id,
     )
+
+
+def _tier(tier: dict[str, str | None]) -> Tier:
+    """One price tier ``{"up_to": "10", "price": "350"}``; anything else is refused (a tier
+    without a price or with one that is not a number was a 500)."""
+    try:
+        up_to = tier.get("up_to")
+        return Tier(Decimal(up_to) if up_to is not None else None, Decimal(str(tier["price"])))
+    except (KeyError, ArithmeticError, ValueError, TypeError):
+        raise DomainError(
+            "payment.fee_item_bad_tier",
+            "阶梯价格须写明价格（price，分）及可选的用量上限（up_to）",
+            "a price tier needs a price (fen) and may have an upper bound (up_to)",
+        ) from None
 
 
 def to_bill(row: BillRow) -> Bill:
