@@ -12,3 +12,6 @@ class Settings(ServiceSettings):
 
     # The index method figures are computed with (data/methods/<version>.yaml)
     index_method: str = "2026.1"
+
+    # How often open surveys are checked for a reminder round that is due (seconds)
+    survey_reminder_sweep_s: float = 300.0

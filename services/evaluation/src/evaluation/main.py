@@ -15,6 +15,7 @@ from evaluation.db.models import metadata
 from evaluation.usecases import UseCases
 from evaluation.usecases.indices import Indices
 from evaluation.usecases.kpis import Kpis
+from evaluation.usecases.reminders import Reminders
 from evaluation.usecases.reports import Reports
 from evaluation.usecases.surveys import Surveys
 from sc_core.privacy import configure_cipher
@@ -34,8 +35,11 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         indices=Indices(db, version),
         reports=Reports(db, version),
         surveys=Surveys(db, cipher),
+        reminders=Reminders(db, cipher),
     )
     consumers.register(runtime)
+    # the non-respondents of open surveys, on each reminder round (once per round)
+    runtime.every(settings.survey_reminder_sweep_s, "survey-reminders", usecases.reminders.send_due)
     return runtime, usecases
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pydantic import ValidationError
 
@@ -177,3 +179,55 @@ def test_reminders_and_response_rates() -> None:
     rates = {r.place_id: r for r in response_rates({"B1": 40, "B2": 10}, {"B1": 30, "B3": 2})}
     assert rates["B1"].rate == pytest.approx(0.75)
     assert rates["B2"].rate == 0 and rates["B3"].rate is None
+
+
+def test_the_audience_is_one_target_per_response_key_and_rounds_collapse() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from evaluation.domain.surveys import Member, audience, reminders_due, round_to_send
+
+    now = datetime(2026, 11, 20, tzinfo=UTC)
+    survey = _audience_survey(now, unit="household", roles=("resident", "family"))
+    members = [
+        Member("a1", "resident", "H1", "C1", "B1"),
+        Member("a2", "family", "H1", "C1", "B1"),
+        Member("a3", "tenant", "H2", "C1", "B1"),  # a tenant is not asked
+        Member("a4", "resident", "H3", "C2", "B9"),  # another community
+    ]
+    assert [(t.key, t.building_id, t.accounts) for t in audience(survey, members)] == [
+        ("household:H1", "B1", ("a1", "a2"))
+    ]
+    person = _audience_survey(now, unit="person", roles=("resident", "family", "tenant"))
+    assert [t.key for t in audience(person, members)] == ["person:a1", "person:a2", "person:a3"]
+    # the service was down over rounds 5 and 3: one reminder now, as round 3
+    late = person.closes_at - timedelta(days=2)
+    due = reminders_due(person, late, [])
+    assert due == [5, 3] and round_to_send(due) == 3
+    assert round_to_send([]) is None
+
+
+def _audience_survey(now: Any, unit: str, roles: tuple[str, ...]) -> Any:
+    from datetime import timedelta
+
+    from evaluation.domain.surveys import Survey
+
+    return Survey.model_validate(
+        {
+            "code": "t",
+            "title": {"zh": "测试", "en": "Test"},
+            "unit": unit,
+            "reminder_days_before_close": [5, 3, 1],
+            "targeting": {"community_ids": ["C1"], "roles": list(roles)},
+            "opens_at": now - timedelta(days=1),
+            "closes_at": now + timedelta(days=10),
+            "sections": [
+                {
+                    "id": "s",
+                    "title": {"zh": "一", "en": "One"},
+                    "questions": [
+                        {"id": "q", "kind": "likert5", "text": {"zh": "好", "en": "Good"}}
+                    ],
+                }
+            ],
+        }
+    )

@@ -20,7 +20,7 @@ from evaluation.api.common import (
     UseCasesDep,
     community_of,
 )
-from evaluation.api.surveys import dimension_names
+from evaluation.api.results import dimension_names
 from evaluation.domain.indices import IndexFigure, explain_change
 from evaluation.domain.kpis import KPIS
 from evaluation.domain.report import INDEX_NAMES

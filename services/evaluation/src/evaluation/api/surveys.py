@@ -25,15 +25,15 @@ from evaluation.api.common import (
     UseCasesDep,
     community_of,
 )
-from evaluation.data import QUESTIONNAIRES, load_questionnaire
+from evaluation.api.results import SurveyResults, build_results
 from evaluation.db.models import SurveyRow
-from evaluation.domain.scoring import score_dimensions
 from evaluation.domain.surveys import AnswerUnit
 from evaluation.usecases.surveys import survey_of
 from sc_core.api import Page, Paging
 
 router = APIRouter(prefix="/api/v1/evaluation", tags=["evaluation-surveys"])
 PlaceId = Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
+PlaceIdItem = Annotated[str, Field(min_length=1, max_length=64, pattern=PLACE_ID)]
 
 
 class SurveyCreate(BaseModel):
@@ -48,7 +48,17 @@ class SurveyCreate(BaseModel):
     )
     opens_at: AwareDatetime | None = None
     closes_at: AwareDatetime | None = None
-    building_ids: list[str] = Field(default_factory=list, max_length=200)
+    building_ids: list[PlaceIdItem] = Field(
+        default_factory=list, max_length=200, description="Only people living in these buildings"
+    )
+    grid_ids: list[PlaceIdItem] = Field(
+        default_factory=list, max_length=200, description="Only people living in these grids"
+    )
+    roles: list[Literal["resident", "tenant", "family"]] = Field(
+        default_factory=list,
+        max_length=3,
+        description="Who of a household is asked (default: residents, tenants and family)",
+    )
     anonymous: bool | None = None
     unit: AnswerUnit | None = None
 
@@ -75,31 +85,6 @@ class ResponseAck(BaseModel):
     survey_id: uuid.UUID
     submitted_at: datetime
     anonymous: bool
-
-
-class DimensionRead(BaseModel):
-    index: str
-    dimension: str
-    name: str
-    score: float
-    respondents: int
-    alpha: float | None
-
-
-class SurveyResults(BaseModel):
-    survey_id: uuid.UUID
-    responses: int
-    dimensions: list[DimensionRead]
-    by_building: dict[str, int]
-
-
-def dimension_names(locale: str) -> dict[tuple[str, str], str]:
-    """(index, dimension) -> the dimension's name, from the shipped questionnaires."""
-    out = {}
-    for code in QUESTIONNAIRES:
-        q = load_questionnaire(code)
-        out.update({(q.code, d): dim.name.get(locale) for d, dim in q.dimensions.items()})
-    return out
 
 
 def _read(row: SurveyRow, locale: str, responses: int) -> SurveyRead:
@@ -184,27 +169,8 @@ async def answer_survey(
 async def survey_results(
     survey_id: SurveyId, principal: CurrentPrincipal, usecases: UseCasesDep, locale: Locale
 ) -> SurveyResults:
-    """Scores by dimension (ACSI 0–100, Cronbach's α) and responses per building."""
-    row, survey, rows = await usecases.surveys.responses(principal, locale, survey_id)
-    dims = score_dimensions(survey.sections, {f"resp:{i}": a for i, _, a in rows})
-    names = dimension_names(locale)
-    by_building: dict[str, int] = {}
-    for _, building, _ in rows:
-        if building:
-            by_building[building] = by_building.get(building, 0) + 1
-    return SurveyResults(
-        survey_id=row.id,
-        responses=len(rows),
-        dimensions=[
-            DimensionRead(
-                index=i,
-                dimension=d,
-                name=names.get((i, d), "其他维度" if locale != "en" else "Other dimension"),
-                score=s.score,
-                respondents=s.respondents,
-                alpha=s.alpha,
-            )
-            for (i, d), s in sorted(dims.items())
-        ],
-        by_building=by_building,
-    )
+    """Responses and response rates per place (against the people or households the
+    survey asks, from identity's placements and grants), scores by dimension (ACSI 0–100,
+    Cronbach's α) and each question's spread of answers."""
+    row, survey, rows, audience = await usecases.surveys.responses(principal, locale, survey_id)
+    return build_results(row.id, row.community_id, survey, rows, audience, locale)

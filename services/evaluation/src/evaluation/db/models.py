@@ -45,9 +45,10 @@ platform_tables(Base.metadata)
 metadata = Base.metadata
 Place = String(64)
 # the place directory: where households live (a resident's answer counts for their
-# community, building and grid, whatever the app sends), the grids of buildings, and the
-# places' names (the report names its community as people say it)
-PLACES = place_tables(metadata, names=True)
+# community, building and grid, whatever the app sends), the grids of buildings, the
+# places' names (the report names its community as people say it), and who holds which
+# role over which household (a survey's audience: reminders and response rates)
+PLACES = place_tables(metadata, names=True, grants=True)
 DIRECTORY = Places(PLACES)
 
 
@@ -145,3 +146,14 @@ class IndexFigureRow(Base):
     inputs_digest: Mapped[str] = mapped_column(String(64))
     leaves: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SurveyReminderRow(Base):
+    """A reminder round of a survey (days before it closes) that was sent: each round at
+    most once, and rounds missed together go out as one reminder."""
+
+    __tablename__ = "survey_reminders"
+    survey_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    round_days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recipients: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

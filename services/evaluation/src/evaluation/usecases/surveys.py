@@ -21,6 +21,7 @@ from evaluation.domain.surveys import (
     NotEligible,
     Respondent,
     Survey,
+    Target,
     Targeting,
     check_response,
     response_key,
@@ -32,6 +33,7 @@ from evaluation.usecases.access import (
     ensure_viewer,
     problem,
 )
+from evaluation.usecases.audience import stored_key, targets
 from sc_core.api import PageParams, fetch_page
 from sc_core.auth.principal import Principal
 from sc_core.auth.scope import scope_clause
@@ -126,10 +128,13 @@ class Surveys:
             )
         now = datetime.now(UTC)
         opens, closes = body.opens_at or now, body.closes_at or (now + timedelta(days=30))
-        targeting = Targeting(
-            community_ids=(body.community_id,), building_ids=tuple(body.building_ids)
-        )
         try:
+            targeting = Targeting(
+                community_ids=(body.community_id,),
+                building_ids=tuple(body.building_ids),
+                grid_ids=tuple(body.grid_ids),
+                **({"roles": tuple(body.roles)} if body.roles else {}),
+            )
             if body.questionnaire is not None:
                 extra: dict[str, Any] = {}
                 if body.anonymous is not None:
@@ -234,8 +239,7 @@ class Surveys:
                 raise problem(
                     422, exc.code, exc.zh, exc.en, locale, question_id=exc.question_id
                 ) from None
-            if survey.anonymous:
-                key = "anon:" + self.cipher.blind_index(f"{row.id}|{key}", "survey")
+            key = stored_key(self.cipher, row.id, survey, key)
             response = ResponseRow(
                 survey_id=row.id,
                 respondent_key=key,
@@ -265,8 +269,9 @@ class Surveys:
 
     async def responses(
         self, principal: Principal, locale: str, survey_id: uuid.UUID
-    ) -> tuple[SurveyRow, Survey, list[Any]]:
-        """The survey and its responses (id, building, answers), for its results."""
+    ) -> tuple[SurveyRow, Survey, list[Any], list[Target]]:
+        """The survey, its responses (id, building, answers) and its audience (the
+        response keys it asks for, by building), for its results."""
         async with self.db.uow(read_only=True) as uow:
             row, _ = await _get(uow, principal, survey_id, locale)
             ensure_viewer(principal, locale, row.community_id)
@@ -277,4 +282,5 @@ class Surveys:
                     )
                 )
             ).all()
-            return row, survey_of(row), list(rows)
+            survey = survey_of(row)
+            return row, survey, list(rows), await targets(uow, survey)

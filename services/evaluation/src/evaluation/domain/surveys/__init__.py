@@ -7,13 +7,17 @@ from evaluation.domain.surveys.answers import (
     scored_value,
 )
 from evaluation.domain.surveys.audience import (
+    Member,
     NotEligible,
     Respondent,
     ResponseRate,
+    Target,
+    audience,
     is_targeted,
     reminders_due,
     response_key,
     response_rates,
+    round_to_send,
     to_remind,
 )
 from evaluation.domain.surveys.model import (
@@ -34,6 +38,7 @@ __all__ = [
     "CheckedResponse",
     "Condition",
     "Measure",
+    "Member",
     "NotEligible",
     "Option",
     "Question",
@@ -42,12 +47,15 @@ __all__ = [
     "ResponseRate",
     "Section",
     "Survey",
+    "Target",
     "Targeting",
+    "audience",
     "check_response",
     "is_targeted",
     "reminders_due",
     "response_key",
     "response_rates",
+    "round_to_send",
     "scored_value",
     "to_remind",
 ]

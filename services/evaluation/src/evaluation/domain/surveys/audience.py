@@ -59,6 +59,52 @@ def response_key(survey: Survey, who: Respondent) -> str:
     return f"person:{who.person_id}"
 
 
+@dataclass(frozen=True)
+class Member:
+    """One grant of a household role (resident, tenant, family) to an account, where the
+    household lives (the place directory)."""
+
+    account_id: str
+    role: str
+    household_id: str
+    community_id: str
+    building_id: str | None = None
+    grid_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """A response key the survey asks for, the building it answers from and the accounts
+    that may give it (one for a person, the household's members for a household)."""
+
+    key: str
+    building_id: str | None
+    accounts: tuple[str, ...]
+
+
+def audience(survey: Survey, members: Iterable[Member]) -> list[Target]:
+    """Who the survey asks, one target per response key, in key order.
+
+    A person holding roles in several households of the community answers from the first
+    (by household id), as an answer is placed.
+    """
+    found: dict[str, tuple[str | None, set[str]]] = {}
+    for m in sorted(members, key=lambda m: (m.household_id, m.account_id, m.role)):
+        who = Respondent(
+            m.account_id,
+            frozenset({m.role}),
+            m.community_id,
+            m.building_id,
+            m.grid_id,
+            m.household_id,
+        )
+        if not is_targeted(survey, who):
+            continue
+        key = response_key(survey, who)
+        found.setdefault(key, (m.building_id, set()))[1].add(m.account_id)
+    return [Target(k, b, tuple(sorted(a))) for k, (b, a) in sorted(found.items())]
+
+
 def reminders_due(survey: Survey, now: datetime, sent: Iterable[int]) -> list[int]:
     """Reminder rounds (days before closing) whose time has come and that were not sent.
 
@@ -76,6 +122,13 @@ def reminders_due(survey: Survey, now: datetime, sent: Iterable[int]) -> list[in
         ),
         reverse=True,
     )
+
+
+def round_to_send(due: Iterable[int]) -> int | None:
+    """Of the rounds due, the one to send now: the latest (fewest days before closing).
+    Rounds missed together go out as one reminder, so nobody is reminded twice at once."""
+    rounds = list(due)
+    return min(rounds) if rounds else None
 
 
 def to_remind(targets: Iterable[str], answered: Iterable[str]) -> list[str]:
