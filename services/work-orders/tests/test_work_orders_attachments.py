@@ -12,10 +12,10 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from sc_core.auth.testing import LocalIssuer
+from sc_core.storage import sniff
+from sc_core.storage.local import LocalObjectStore
+from sc_core.storage.s3 import S3ObjectStore, sigv4_headers
 from wo_helpers import JPEG, Harness, make_settings, start_harness
-from work_orders.domain.sniff import sniff
-from work_orders.storage.local import LocalObjectStore
-from work_orders.storage.s3 import S3ObjectStore, sigv4_headers
 
 
 def files_under(root: Path) -> list[Path]:

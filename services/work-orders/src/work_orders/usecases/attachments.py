@@ -16,9 +16,9 @@ from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import NotFound, Problem
+from sc_core.storage import EXTENSIONS, sniff
 from work_orders.db.models import Attachment, WorkOrder
 from work_orders.domain import access
-from work_orders.domain.sniff import EXTENSIONS, sniff
 from work_orders.storage import ObjectStore
 
 log = logging.getLogger(__name__)
