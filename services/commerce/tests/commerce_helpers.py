@@ -3,6 +3,7 @@ events sent to and read back from the broker."""
 
 from __future__ import annotations
 
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -192,6 +193,7 @@ def make_settings(
         "audit_topic": f"audit.records.t{suffix}",
         "outbox_poll_interval_ms": 50,
         "log_level": "WARNING",
+        "attachment_dir": tempfile.mkdtemp(prefix="commerce-photos-"),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

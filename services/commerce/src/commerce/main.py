@@ -7,35 +7,71 @@ routers. The database is migrated when the app starts, before anything uses it.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from commerce import consumers
-from commerce.api import listings, merchants, points, recycling, shops
+from commerce.api import listing_photos, listings, merchants, points, recycling, shops
 from commerce.config import Settings
 from commerce.db.models import PLACES, metadata
-from commerce.usecases import Bins, Listings, Merchants, Recycling, ServicePoints, Shops, UseCases
+from commerce.usecases import (
+    Bins,
+    ListingAround,
+    ListingPhotos,
+    Listings,
+    Merchants,
+    Recycling,
+    ServicePoints,
+    Shops,
+    UseCases,
+)
+from commerce.usecases.listing_photos import Quota
 from sc_core.places import Places
 from sc_core.service import Runtime, create_service_app
+from sc_core.storage import object_store
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
-ROUTERS = [merchants.router, points.router, recycling.router, listings.router, shops.router]
+ROUTERS = [
+    merchants.router,
+    points.router,
+    recycling.router,
+    listings.router,
+    listing_photos.router,
+    shops.router,
+]
 
 
 def build(settings: Settings) -> tuple[Runtime, UseCases]:
     """The runtime and the use cases, with their consumers registered."""
     runtime = Runtime(settings, metadata)
     places = Places(PLACES)
+    photos = ListingPhotos(
+        runtime.db,
+        object_store(settings),
+        Quota(
+            settings.photo_unlinked_max_count,
+            settings.photo_unlinked_max_bytes,
+            timedelta(seconds=settings.photo_unlinked_ttl_s),
+        ),
+        settings.photo_max_bytes,
+    )
+    listings_ = Listings(runtime.db, places, photos)
     usecases = UseCases(
         merchants=Merchants(runtime.db, places),
         points=ServicePoints(runtime.db, places),
         recycling=Recycling(runtime.db, places),
-        listings=Listings(runtime.db, places),
+        listings=listings_,
+        listing_photos=photos,
+        listing_around=ListingAround(runtime.db, listings_, photos),
         shops=Shops(runtime.db, places),
         bins=Bins(runtime.db),
     )
     consumers.register(runtime, places, usecases.bins)
+    runtime.every(
+        settings.photo_sweep_interval_s, "unlinked-listing-photos", photos.expire_unlinked
+    )
     return runtime, usecases
 
 
@@ -48,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runtime=runtime,
         migrations_dir=MIGRATIONS,
         routers=ROUTERS,
+        resources=[usecases.listing_photos.store],
     )
     app.state.usecases = usecases
     return app

@@ -7,7 +7,17 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from commerce.usecases import Bins, Listings, Merchants, Recycling, ServicePoints, Shops, UseCases
+from commerce.usecases import (
+    Bins,
+    ListingAround,
+    ListingPhotos,
+    Listings,
+    Merchants,
+    Recycling,
+    ServicePoints,
+    Shops,
+    UseCases,
+)
 
 
 def usecases(request: Request) -> UseCases:
@@ -31,6 +41,14 @@ async def _listings(request: Request) -> Listings:
     return usecases(request).listings
 
 
+async def _listing_photos(request: Request) -> ListingPhotos:
+    return usecases(request).listing_photos
+
+
+async def _listing_around(request: Request) -> ListingAround:
+    return usecases(request).listing_around
+
+
 async def _shops(request: Request) -> Shops:
     return usecases(request).shops
 
@@ -43,5 +61,7 @@ MerchantsDep = Annotated[Merchants, Depends(_merchants)]
 PointsDep = Annotated[ServicePoints, Depends(_points)]
 RecyclingDep = Annotated[Recycling, Depends(_recycling)]
 ListingsDep = Annotated[Listings, Depends(_listings)]
+ListingPhotosDep = Annotated[ListingPhotos, Depends(_listing_photos)]
+ListingAroundDep = Annotated[ListingAround, Depends(_listing_around)]
 ShopsDep = Annotated[Shops, Depends(_shops)]
 BinsDep = Annotated[Bins, Depends(_bins)]

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from commerce.api.schemas import label
-from commerce.api.schemas.listings import ListingRead
+from commerce.api.schemas.listings import ListingPhotoRead, ListingRead, PhotoUploadRead
 from commerce.api.schemas.merchants import MerchantRead, OpeningHours
 from commerce.api.schemas.points import BinRead, BookingRead, ServicePointRead
 from commerce.api.schemas.recycling import DropOffRead
 from commerce.api.schemas.shops import ProductRead, ShopRead
-from commerce.db.models import Booking, DropOff, Product, RecyclingBin, ServicePoint
+from commerce.db.models import (
+    Booking,
+    DropOff,
+    ListingPhoto,
+    Product,
+    RecyclingBin,
+    ServicePoint,
+)
 from commerce.domain import bins as b_rules
 from commerce.domain import listings as l_rules
 from commerce.domain import merchants as m_rules
@@ -20,6 +27,7 @@ from commerce.usecases.merchants import Shown
 from commerce.usecases.shops import ShownShop
 from sc_contracts.events import ListingKind, ListingStatus, ServicePointKind
 
+LISTINGS = "/api/v1/commerce/listings"
 BOOKING_STATUS = {"requested": ("已预约，等待安排", "Booked, awaiting scheduling")}
 
 
@@ -129,6 +137,17 @@ def listing(shown: ShownListing) -> ListingRead:
         contact_name=x.contact_name,
         contact_phone=shown.phone,
         contact_masked=shown.masked,
+        latitude=x.latitude,
+        longitude=x.longitude,
+        photos=[
+            ListingPhotoRead(
+                id=p.id,
+                content_type=p.content_type,
+                size=p.size,
+                url=f"{LISTINGS}/{x.id}/photos/{p.id}",
+            )
+            for p in shown.photos
+        ],
         status=ListingStatus(x.status),
         status_label=label(l_rules.STATUS_LABELS[x.status]),
         on_behalf=x.on_behalf,
@@ -136,6 +155,16 @@ def listing(shown: ShownListing) -> ListingRead:
         mine=shown.mine,
         created_at=x.created_at,
         updated_at=x.updated_at,
+    )
+
+
+def upload(p: ListingPhoto) -> PhotoUploadRead:
+    return PhotoUploadRead(
+        id=p.id,
+        content_type=p.content_type,
+        size=p.size,
+        url=f"/api/v1/commerce/listing-photos/{p.id}/content",
+        created_at=p.created_at,
     )
 
 

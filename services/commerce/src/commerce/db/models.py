@@ -166,6 +166,9 @@ class Listing(Base):
     price_fen: Mapped[int] = mapped_column(BigInteger)
     contact_name: Mapped[str] = mapped_column(String(50))
     contact_phone: Mapped[str] = mapped_column(EncryptedString("listing.contact_phone"))
+    # where the flat is (WGS-84), for the agencies nearest to it; optional
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(16))
     on_behalf: Mapped[bool] = mapped_column(Boolean)
     review_note: Mapped[str | None] = mapped_column(String(500))
@@ -173,6 +176,29 @@ class Listing(Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ListingPhoto(Base):
+    """A photo of a listing, in the service's object store (:mod:`sc_core.storage`);
+    before it is on a listing only its uploader sees it, and it expires unused."""
+
+    __tablename__ = "listing_photos"
+    __table_args__ = (
+        Index("ix_listing_photos_listing", "listing_id", "position"),
+        Index("ix_listing_photos_unlinked", "uploaded_by", "listing_id"),
+        Index("ix_listing_photos_created", "created_at"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    listing_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("listings.id", name="fk_listing_photos_listing")
+    )
+    position: Mapped[int | None] = mapped_column(Integer)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    content_type: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Shop(Base):

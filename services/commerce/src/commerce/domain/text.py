@@ -121,6 +121,22 @@ PROBLEMS: dict[str, tuple[int, str, str]] = {
         "只能查看联系电话",
         "Only the contact phone can be revealed",
     ),
+    "commerce.photo_not_found": (404, "没有找到这张照片", "No such photo"),
+    "commerce.photo_unusable": (
+        422,
+        "只能添加您本人上传、尚未用于其他租售信息的照片",
+        "Only photos you uploaded that are on no listing yet can be added",
+    ),
+    "commerce.too_many_photos": (
+        422,
+        "每条租售信息最多 9 张照片",
+        "A listing has at most 9 photos",
+    ),
+    "commerce.not_listing_editor": (
+        403,
+        "只有发布这条信息的业主或本社区的物业可以添加照片",
+        "Only the owner who listed it or the community's property may add photos",
+    ),
     "commerce.shop_not_found": (404, "没有找到这家商铺", "No such shop"),
     "commerce.product_not_found": (404, "没有找到这件商品", "No such product"),
     "commerce.shop_exists": (409, "这家商户已开设商铺", "This merchant already has a shop"),

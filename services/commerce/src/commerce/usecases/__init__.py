@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from commerce.usecases.bins import Bins
+from commerce.usecases.listing_around import ListingAround
+from commerce.usecases.listing_photos import ListingPhotos
 from commerce.usecases.listings import Listings
 from commerce.usecases.merchants import Merchants
 from commerce.usecases.points import ServicePoints
@@ -21,8 +23,20 @@ class UseCases:
     points: ServicePoints
     recycling: Recycling
     listings: Listings
+    listing_photos: ListingPhotos
+    listing_around: ListingAround
     shops: Shops
     bins: Bins
 
 
-__all__ = ["Bins", "Listings", "Merchants", "Recycling", "ServicePoints", "Shops", "UseCases"]
+__all__ = [
+    "Bins",
+    "ListingAround",
+    "ListingPhotos",
+    "Listings",
+    "Merchants",
+    "Recycling",
+    "ServicePoints",
+    "Shops",
+    "UseCases",
+]

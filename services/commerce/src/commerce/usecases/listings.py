@@ -15,10 +15,11 @@ from sqlalchemy import ColumnElement, and_, or_, select
 
 from commerce.api.schemas.listings import ListingCreate
 from commerce.db import queries as q
-from commerce.db.models import Listing
+from commerce.db.models import Listing, ListingPhoto
 from commerce.domain import listings as rules
 from commerce.domain.merchants import RESIDENT_ROLES, STAFF_ROLES
 from commerce.domain.text import problem
+from commerce.usecases.listing_photos import ListingPhotos
 from commerce.usecases.owners import has_owner
 from sc_contracts.events import ListingChange, ListingChangedV1, ListingKind, ListingStatus
 from sc_core.auth import Caller, in_scope
@@ -33,31 +34,44 @@ from sc_core.privacy.masking import mask_mobile
 @dataclass(frozen=True)
 class ShownListing:
     """A listing as one reader sees it: the contact phone in full or masked; the owner's
-    household only to that household and the community's staff (``private``)."""
+    household only to that household and the community's staff (``private``); its
+    photos in order."""
 
     listing: Listing
     phone: str
     masked: bool
     mine: bool
     private: bool
+    photos: list[ListingPhoto]
 
 
 def _households(who: Caller) -> set[str]:
     return set(who.principal.scope_ids("household", RESIDENT_ROLES))
 
 
-def _shown(who: Caller, row: Listing, *, revealed: bool = False) -> ShownListing:
+def _shown(
+    who: Caller, row: Listing, photos: list[ListingPhoto], *, revealed: bool = False
+) -> ShownListing:
     mine = row.household_id in _households(who)
     private = mine or in_scope(who.principal, community_id=row.community_id, roles=STAFF_ROLES)
     if revealed or mine:
-        return ShownListing(row, row.contact_phone, False, mine, private)
-    return ShownListing(row, mask_mobile(row.contact_phone) or "", True, mine, private)
+        return ShownListing(row, row.contact_phone, False, mine, private, photos)
+    phone = mask_mobile(row.contact_phone) or ""
+    return ShownListing(row, phone, True, mine, private, photos)
 
 
 class Listings:
-    def __init__(self, db: Database, places: Places) -> None:
+    def __init__(self, db: Database, places: Places, photos: ListingPhotos) -> None:
         self.db = db
         self.places = places
+        self.photos = photos
+
+    async def shown(
+        self, uow: UnitOfWork, who: Caller, row: Listing, *, revealed: bool = False
+    ) -> ShownListing:
+        """``row`` as ``who`` sees it, with its photos."""
+        photos = (await self.photos.of(uow, [row.id]))[row.id]
+        return _shown(who, row, photos, revealed=revealed)
 
     async def create(self, who: Caller, body: ListingCreate) -> ShownListing:
         owned = who.principal.scope_ids("household", rules.OWNER_ROLES)
@@ -97,6 +111,8 @@ class Listings:
                 price_fen=body.price_fen,
                 contact_name=body.contact_name.strip(),
                 contact_phone=body.contact_phone,
+                latitude=body.latitude,
+                longitude=body.longitude,
                 status=rules.first_status(on_behalf),
                 on_behalf=on_behalf,
                 created_by=who.subject,
@@ -105,16 +121,18 @@ class Listings:
             )
             uow.session.add(row)
             await uow.session.flush()
+            await self.photos.link(uow, who, row, body.photo_ids)
             change = ListingChange.PUBLISHED if on_behalf else ListingChange.SUBMITTED
             await self._changed(uow, who, row, change, now)
+            shown = await self.shown(uow, who, row)
             await uow.commit()
-            return _shown(who, row)
+            return shown
 
     async def review(
         self, who: Caller, listing_id: uuid.UUID, *, publish: bool, note: str | None
     ) -> ShownListing:
         async with self.db.uow() as uow:
-            row = await self._visible(uow, who, listing_id, lock=True)
+            row = await self.visible(uow, who, listing_id, lock=True)
             if not in_scope(
                 who.principal, community_id=row.community_id, roles=rules.MODERATOR_ROLES
             ):
@@ -125,12 +143,13 @@ class Listings:
             row.review_note = (note or "").strip() or None
             row.reviewed_by = who.subject
             await self._step(uow, who, row, change)
+            shown = await self.shown(uow, who, row)
             await uow.commit()
-            return _shown(who, row)
+            return shown
 
     async def withdraw(self, who: Caller, listing_id: uuid.UUID) -> ShownListing:
         async with self.db.uow() as uow:
-            row = await self._visible(uow, who, listing_id, lock=True)
+            row = await self.visible(uow, who, listing_id, lock=True)
             owner = row.household_id in who.principal.scope_ids("household", rules.OWNER_ROLES)
             property_ = in_scope(
                 who.principal, community_id=row.community_id, roles=rules.ON_BEHALF_ROLES
@@ -138,19 +157,20 @@ class Listings:
             if not (owner or property_):
                 raise problem("commerce.not_listing_owner")
             await self._step(uow, who, row, ListingChange.WITHDRAWN)
+            shown = await self.shown(uow, who, row)
             await uow.commit()
-            return _shown(who, row)
+            return shown
 
     async def get(self, who: Caller, listing_id: uuid.UUID) -> ShownListing:
         async with self.db.uow(read_only=True) as uow:
-            return _shown(who, await self._visible(uow, who, listing_id))
+            return await self.shown(uow, who, await self.visible(uow, who, listing_id))
 
     async def reveal(self, who: Caller, listing_id: uuid.UUID, body: RevealRequest) -> ShownListing:
         """The contact phone in full, for a stated purpose; the read is audited."""
         if body.field != "contact_phone":
             raise problem("commerce.not_revealable")
         async with self.db.uow() as uow:
-            row = await self._visible(uow, who, listing_id)
+            row = await self.visible(uow, who, listing_id)
             await uow.audit(
                 who,
                 "commerce.listing.reveal",
@@ -159,8 +179,9 @@ class Listings:
                 community_id=row.community_id,
                 detail=reveal_detail(body),
             )
+            shown = await self.shown(uow, who, row, revealed=True)
             await uow.commit()
-            return _shown(who, row, revealed=True)
+            return shown
 
     async def page(
         self,
@@ -184,7 +205,8 @@ class Listings:
                 query = query.where(Listing.status == status)
             query = query.order_by(Listing.created_at.desc(), Listing.id)
             rows, total = await fetch_page(uow.session, query, paging)
-            return [_shown(who, r) for r in rows], total
+            photos = await self.photos.of(uow, [r.id for r in rows])
+            return [_shown(who, r, photos[r.id]) for r in rows], total
 
     # ---------------------------------------------------------------------------------
     async def _seen(self, uow: UnitOfWork, who: Caller) -> ColumnElement[bool]:
@@ -200,7 +222,7 @@ class Listings:
             ),
         )
 
-    async def _visible(
+    async def visible(
         self, uow: UnitOfWork, who: Caller, listing_id: uuid.UUID, *, lock: bool = False
     ) -> Listing:
         query = select(Listing).where(Listing.id == listing_id, await self._seen(uow, who))

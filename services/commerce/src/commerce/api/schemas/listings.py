@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from commerce.api.schemas import Label, Line, PlaceId
 from commerce.domain.merchants import PHONE
@@ -35,6 +35,21 @@ class ListingCreate(BaseModel):
     price_fen: int = Field(gt=0, le=10**12, description="Monthly rent or asking price in fen")
     contact_name: Annotated[Line, Field(max_length=50)]
     contact_phone: str = Field(max_length=32, description="Stored encrypted, shown masked")
+    latitude: float | None = Field(
+        default=None, ge=-90, le=90, description="Where the flat is (WGS-84), for nearby agencies"
+    )
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    photo_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        max_length=9,
+        description="Photos the caller uploaded (POST /api/v1/commerce/listing-photos), in order",
+    )
+
+    @model_validator(mode="after")
+    def _position(self) -> ListingCreate:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("give both latitude and longitude, or neither")
+        return self
 
     @field_validator("contact_phone")
     @classmethod
@@ -50,6 +65,26 @@ class ListingCreate(BaseModel):
 class ListingReview(BaseModel):
     model_config = ConfigDict(extra="forbid")
     note: Annotated[str, Field(max_length=500, pattern=r"^[^\x00]*$")] | None = None
+
+
+class ListingPhotosAdd(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    photo_ids: list[uuid.UUID] = Field(min_length=1, max_length=9)
+
+
+class ListingPhotoRead(BaseModel):
+    id: uuid.UUID
+    content_type: str
+    size: int
+    url: str = Field(description="Where its content is read (as the listing is)")
+
+
+class PhotoUploadRead(BaseModel):
+    id: uuid.UUID = Field(description="Give it in photo_ids when listing or adding photos")
+    content_type: str
+    size: int
+    url: str = Field(description="Its content, for the uploader until it is on a listing")
+    created_at: datetime
 
 
 class ListingRead(BaseModel):
@@ -73,6 +108,9 @@ class ListingRead(BaseModel):
     contact_masked: bool
     status: ListingStatus
     status_label: Label
+    latitude: float | None
+    longitude: float | None
+    photos: list[ListingPhotoRead]
     on_behalf: bool = Field(description="Listed by the property on the owner's behalf")
     review_note: str | None
     mine: bool = Field(description="The caller's household's listing")
