@@ -64,6 +64,7 @@ EXPECTED = {
     "community.service_booking.requested.v1": "commerce.bookings.v1",
     "community.recycling_drop_off.recorded.v1": "commerce.recycling.v1",
     "community.housing_listing.changed.v1": "commerce.listings.v1",
+    "community.shop_order.changed.v1": "commerce.orders.v1",
 }
 
 

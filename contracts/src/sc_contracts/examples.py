@@ -534,6 +534,21 @@ EXAMPLES: MappingProxyType[str, dict[str, Any]] = MappingProxyType(
             "changed_by": "u-2001",
             "changed_at": "2026-03-01T09:00:00+08:00",
         },
+        "community.shop_order.changed.v1": {
+            "order_id": "6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d",
+            "shop_id": "1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b",
+            "merchant_id": "9e8d7c6b-5a49-4837-9261-504f3e2d1c0b",
+            "community_id": "c-001",
+            "household_id": "hh-1201",
+            "total_fen": 2950,
+            "item_count": 3,
+            "status": "placed",
+            "change": "placed",
+            "paid": False,
+            "payable": True,
+            "changed_by": "u-1201",
+            "changed_at": "2026-03-01T09:00:00+08:00",
+        },
     }
 )
 

@@ -44,6 +44,7 @@ from sc_contracts.events import (
     ResidencyEndedV1,
     ResidencyStartedV1,
     ServiceBookingRequestedV1,
+    ShopOrderChangedV1,
     SigningKeyRotatedV1,
     TelemetryRecordedV1,
     ThresholdBreachedV1,
@@ -373,6 +374,13 @@ _SPECS: tuple[EventSpec, ...] = (
         "commerce.listings.v1",
         ListingChangedV1,
         "A housing listing was submitted, published, rejected or withdrawn.",
+    ),
+    EventSpec(
+        "community.shop_order.changed.v1",
+        "commerce.orders.v1",
+        ShopOrderChangedV1,
+        "A resident's shop order was placed, accepted, shipped, completed, refused, "
+        "cancelled or paid.",
     ),
 )
 

@@ -29,8 +29,10 @@ from sc_contracts.events import (
     PersonRegisteredV1,
     RecyclingDropOffRecordedV1,
     ServiceBookingRequestedV1,
+    ShopOrderChangedV1,
     TelemetryRecordedV1,
 )
+from sc_contracts.events.payment import PaymentOrderPaidV1
 from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
 from sc_core.bus.cloudevents import CloudEvent
@@ -47,6 +49,8 @@ TOPICS = [
     TelemetryRecordedV1.topic,
     HouseholdChangedV1.topic,
     AuditRecordedV1.topic,
+    ShopOrderChangedV1.topic,
+    PaymentOrderPaidV1.topic,
 ]
 
 

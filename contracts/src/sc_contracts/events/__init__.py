@@ -40,6 +40,9 @@ from sc_contracts.events.commerce import (
     RecyclingDropOffRecordedV1,
     ServiceBookingRequestedV1,
     ServicePointKind,
+    ShopOrderChange,
+    ShopOrderChangedV1,
+    ShopOrderStatus,
 )
 from sc_contracts.events.device import DeviceStatus, DeviceStatusChangedV1
 from sc_contracts.events.gov import (
@@ -154,6 +157,9 @@ __all__ = [
     "ServiceBookingRequestedV1",
     "ServicePointKind",
     "Severity",
+    "ShopOrderChange",
+    "ShopOrderChangedV1",
+    "ShopOrderStatus",
     "SigningKeyRotatedV1",
     "TelemetryRecordedV1",
     "ThresholdBreachedV1",

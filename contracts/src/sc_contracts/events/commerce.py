@@ -137,3 +137,44 @@ class ListingChangedV1(EventData):
     on_behalf: bool = Field(description="Listed by the property on the owner's behalf.")
     changed_by: str = Field(max_length=64, min_length=1, description="User who made the change.")
     changed_at: AwareDatetime = Field(description="When it happened.")
+
+
+class ShopOrderStatus(StrEnum):
+    PLACED = "placed"
+    ACCEPTED = "accepted"
+    SHIPPED = "shipped"
+    COMPLETED = "completed"
+    REFUSED = "refused"
+    CANCELLED = "cancelled"
+
+
+class ShopOrderChange(StrEnum):
+    PLACED = "placed"
+    ACCEPTED = "accepted"
+    SHIPPED = "shipped"
+    COMPLETED = "completed"
+    REFUSED = "refused"
+    CANCELLED = "cancelled"
+    PAID = "paid"
+
+
+class ShopOrderChangedV1(EventData):
+    """A resident's order of a shop's products (社区商铺订单) was placed, accepted,
+    shipped, completed, refused, cancelled or paid. Its total is what is to be paid
+    (parking-payment takes the amount from here, never from the payer)."""
+
+    order_id: str = Field(max_length=64, min_length=1, description="Order id; the message key.")
+    shop_id: str = Field(max_length=64, min_length=1, description="Shop ordered from.")
+    merchant_id: str = Field(max_length=64, min_length=1, description="Merchant of the shop.")
+    community_id: str = Field(max_length=64, min_length=1, description="Community of the shop.")
+    household_id: str = Field(
+        max_length=64, min_length=1, description="Household that placed it (and alone pays it)."
+    )
+    total_fen: int = Field(gt=0, description="What the order costs, in fen (prices at order).")
+    item_count: int = Field(gt=0, description="Number of pieces ordered.")
+    status: ShopOrderStatus = Field(description="State after this change.")
+    change: ShopOrderChange = Field(description="What happened.")
+    paid: bool = Field(description="Paid (through parking-payment) by now.")
+    payable: bool = Field(description="May be paid now: placed or accepted, and not paid.")
+    changed_by: str = Field(max_length=64, min_length=1, description="User or service acting.")
+    changed_at: AwareDatetime = Field(description="When it happened.")

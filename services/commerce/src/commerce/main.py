@@ -13,7 +13,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from commerce import consumers
-from commerce.api import listing_photos, listings, merchants, points, recycling, shops
+from commerce.api import listing_photos, listings, merchants, orders, points, recycling, shops
 from commerce.config import Settings
 from commerce.db.models import PLACES, metadata
 from commerce.usecases import (
@@ -22,6 +22,7 @@ from commerce.usecases import (
     ListingPhotos,
     Listings,
     Merchants,
+    Orders,
     Recycling,
     ServicePoints,
     Shops,
@@ -40,6 +41,7 @@ ROUTERS = [
     listings.router,
     listing_photos.router,
     shops.router,
+    orders.router,
 ]
 
 
@@ -67,8 +69,9 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         listing_around=ListingAround(runtime.db, listings_, photos),
         shops=Shops(runtime.db, places),
         bins=Bins(runtime.db),
+        orders=Orders(runtime.db, places),
     )
-    consumers.register(runtime, places, usecases.bins)
+    consumers.register(runtime, places, usecases.bins, usecases.orders)
     runtime.every(
         settings.photo_sweep_interval_s, "unlinked-listing-photos", photos.expire_unlinked
     )

@@ -13,6 +13,7 @@ from commerce.usecases import (
     ListingPhotos,
     Listings,
     Merchants,
+    Orders,
     Recycling,
     ServicePoints,
     Shops,
@@ -57,6 +58,10 @@ async def _bins(request: Request) -> Bins:
     return usecases(request).bins
 
 
+async def _orders(request: Request) -> Orders:
+    return usecases(request).orders
+
+
 MerchantsDep = Annotated[Merchants, Depends(_merchants)]
 PointsDep = Annotated[ServicePoints, Depends(_points)]
 RecyclingDep = Annotated[Recycling, Depends(_recycling)]
@@ -65,3 +70,4 @@ ListingPhotosDep = Annotated[ListingPhotos, Depends(_listing_photos)]
 ListingAroundDep = Annotated[ListingAround, Depends(_listing_around)]
 ShopsDep = Annotated[Shops, Depends(_shops)]
 BinsDep = Annotated[Bins, Depends(_bins)]
+OrdersDep = Annotated[Orders, Depends(_orders)]

@@ -259,3 +259,49 @@ class RecyclingBin(Base):
     reported_at: Mapped[datetime | None]
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ShopOrder(Base):
+    """A household's order of a shop's products (社区商铺订单), priced in fen when placed;
+    paid through parking-payment (``shop_order``)."""
+
+    __tablename__ = "shop_orders"
+    __table_args__ = (
+        Index("ix_shop_orders_community", "community_id", "created_at", "id"),
+        Index("ix_shop_orders_shop", "shop_id", "created_at", "id"),
+        Index("ix_shop_orders_household", "household_id", "created_at", "id"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", name="fk_shop_orders_shop"))
+    merchant_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("merchants.id", name="fk_shop_orders_merchant")
+    )
+    community_id: Mapped[str] = mapped_column(Place)
+    household_id: Mapped[str] = mapped_column(Place)
+    status: Mapped[str] = mapped_column(String(16))
+    total_fen: Mapped[int] = mapped_column(BigInteger)
+    item_count: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(String(500))
+    refuse_reason: Mapped[str | None] = mapped_column(String(500))
+    placed_by: Mapped[str] = mapped_column(String(64))
+    paid_at: Mapped[datetime | None]
+    payment_order_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ShopOrderItem(Base):
+    """One product of an order, with its name and price as they were when ordered."""
+
+    __tablename__ = "shop_order_items"
+    order_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("shop_orders.id", name="fk_shop_order_items_order"), primary_key=True
+    )
+    product_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("products.id", name="fk_shop_order_items_product"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    unit: Mapped[str | None] = mapped_column(String(16))
+    unit_price_fen: Mapped[int] = mapped_column(BigInteger)
+    quantity: Mapped[int] = mapped_column(Integer)

@@ -3,6 +3,7 @@ client sees (categories, kinds), so no answer shows a bare enum value."""
 
 from __future__ import annotations
 
+from commerce.domain.orders import ORDER_PROBLEMS
 from sc_core.errors import Problem
 
 # code -> (status, zh-CN, en): every problem commerce answers with
@@ -156,6 +157,9 @@ PROBLEMS: dict[str, tuple[int, str, str]] = {
         "This bin device is already placed beside a recycling point",
     ),
 }
+
+# the problems of the sub-domains kept beside their rules
+PROBLEMS.update(ORDER_PROBLEMS)
 
 
 def problem(code: str, **extra: object) -> Problem:

@@ -12,6 +12,7 @@ from commerce.usecases.listing_around import ListingAround
 from commerce.usecases.listing_photos import ListingPhotos
 from commerce.usecases.listings import Listings
 from commerce.usecases.merchants import Merchants
+from commerce.usecases.orders import Orders
 from commerce.usecases.points import ServicePoints
 from commerce.usecases.recycling import Recycling
 from commerce.usecases.shops import Shops
@@ -27,6 +28,7 @@ class UseCases:
     listing_around: ListingAround
     shops: Shops
     bins: Bins
+    orders: Orders
 
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "ListingPhotos",
     "Listings",
     "Merchants",
+    "Orders",
     "Recycling",
     "ServicePoints",
     "Shops",
