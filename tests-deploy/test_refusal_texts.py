@@ -68,7 +68,6 @@ NOT_YET: dict[str, int] = {
     "services/device-ingestion/src/device_ingestion/usecases/energy.py": 3,
     "services/device-ingestion/src/device_ingestion/usecases/provisioning.py": 1,
     "services/device-ingestion/src/device_ingestion/usecases/telemetry.py": 1,
-    "services/identity/src/identity/api/auth.py": 3,
     "services/identity/src/identity/auth/accounts.py": 5,
     "services/identity/src/identity/auth/keystore.py": 2,
     "services/identity/src/identity/auth/login.py": 3,

@@ -11,7 +11,7 @@ from httpx import ASGITransport, AsyncClient
 from sqlalchemy import Column, Integer, Table, select
 
 from sc_core import paging
-from sc_core.api import Page, Paging, UnitOfWorkDep, fetch_page
+from sc_core.api import Page, Paging, RuntimeDep, fetch_page
 from sc_core.db import platform_tables
 from sc_core.db.tables import new_metadata
 from sc_core.service import Runtime, create_service_app
@@ -29,16 +29,19 @@ router = APIRouter()
 
 
 @router.get("/api/v1/numbers")
-async def list_numbers(uow: UnitOfWorkDep, paging: Paging) -> Page[int]:
-    rows, total = await fetch_page(uow.session, select(numbers.c.n).order_by(numbers.c.n), paging)
+async def list_numbers(runtime: RuntimeDep, paging: Paging) -> Page[int]:
+    async with runtime.db.uow(read_only=True) as uow:
+        query = select(numbers.c.n).order_by(numbers.c.n)
+        rows, total = await fetch_page(uow.session, query, paging)
     return Page.of(rows, total, paging)
 
 
 @router.get("/api/v1/numbers/by-tens")
-async def by_tens(uow: UnitOfWorkDep, paging: Paging) -> Page[list[int]]:
+async def by_tens(runtime: RuntimeDep, paging: Paging) -> Page[list[int]]:
     """Tens descending, then the number ascending: a mixed order, as lists by date have."""
     query = select(numbers).order_by(numbers.c.tens.desc(), numbers.c.n)
-    rows, total = await fetch_page(uow.session, query, paging, rows=True)
+    async with runtime.db.uow(read_only=True) as uow:
+        rows, total = await fetch_page(uow.session, query, paging, rows=True)
     return Page.of([[r.tens, r.n] for r in rows], total, paging)
 
 

@@ -43,8 +43,10 @@ from identity.usecases import (
     Grids,
     Households,
     Invitations,
+    Login,
     Me,
     Moves,
+    OpenIdPages,
     Passages,
     Persons,
     RoomImport,
@@ -105,6 +107,8 @@ def build(settings: Settings) -> tuple[Runtime, LocalVerification, UseCases]:
         signups=Signups(db),
         invitations=Invitations(db),
         passages=Passages(db),
+        login=Login(db, keystore),
+        openid=OpenIdPages(db, keystore),
     )
     consumers.register(runtime, usecases.passages)
     return runtime, verification, usecases

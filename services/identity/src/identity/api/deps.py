@@ -21,8 +21,10 @@ from identity.usecases import (
     Grids,
     Households,
     Invitations,
+    Login,
     Me,
     Moves,
+    OpenIdPages,
     Passages,
     Persons,
     RoomImport,
@@ -34,7 +36,6 @@ from identity.usecases import (
     VisitorPasses,
 )
 from sc_core.auth import Caller, callers
-from sc_core.net import client_address
 
 
 async def get_settings(request: Request) -> Settings:
@@ -132,6 +133,14 @@ async def _passages(request: Request) -> Passages:
     return usecases(request).passages
 
 
+async def _login(request: Request) -> Login:
+    return usecases(request).login
+
+
+async def _openid(request: Request) -> OpenIdPages:
+    return usecases(request).openid
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AccountsDep = Annotated[Accounts, Depends(_accounts)]
 GrantsDep = Annotated[Grants, Depends(_grants)]
@@ -153,14 +162,10 @@ MeDep = Annotated[Me, Depends(_me)]
 SignupsDep = Annotated[Signups, Depends(_signups)]
 InvitationsDep = Annotated[Invitations, Depends(_invitations)]
 PassagesDep = Annotated[Passages, Depends(_passages)]
+LoginDep = Annotated[Login, Depends(_login)]
+OpenIdPagesDep = Annotated[OpenIdPages, Depends(_openid)]
 
 # the coarse role checks (403 before any use case runs); scope is the use case's
 AccountAdmin = Annotated[Caller, Depends(callers(*sorted(ACCOUNT_ADMINS)))]
 PlatformAdmin = Annotated[Caller, Depends(callers("platform_admin"))]
 KeyStoreDep = Annotated[KeyStore, Depends(get_keystore)]
-
-
-def source_address(request: Request) -> str:
-    """The caller's address by the platform's one rule (:func:`sc_core.net.client_address`:
-    X-Forwarded-For only from the gateway, which writes the address it saw)."""
-    return (client_address(request) or "unknown")[:64]

@@ -1,28 +1,21 @@
 """OpenID Connect: discovery, keys, the hosted login page (authorization endpoint),
-userinfo and RP-initiated logout. Thin: the protocol is in ``identity.oidc``."""
+userinfo and RP-initiated logout. Thin: the steps are the ``OpenIdPages`` use case, the
+protocol is in ``identity.oidc``."""
 
 from __future__ import annotations
 
-import asyncio
-import uuid
 from typing import Annotated, Any
 
 import jwt
-from authlib.oauth2.rfc6749.errors import OAuth2Error
 from fastapi import APIRouter, Form, Query, Request, Response
-from sqlalchemy import select
-from starlette.responses import HTMLResponse, RedirectResponse
+from starlette.responses import HTMLResponse
 
-from identity.api.deps import KeyStoreDep, SettingsDep
-from identity.db.auth import Account, Grant
-from identity.oidc import pages, sessions
-from identity.oidc.claims import user_claims
-from identity.oidc.flow import AUTHORIZE_PATH, LoginFlow
+from identity.api.deps import KeyStoreDep, OpenIdPagesDep, SettingsDep
+from identity.oidc import pages
+from identity.oidc.flow import AUTHORIZE_PATH
 from identity.oidc.models import SCOPES
-from identity.oidc.server import Context, OidcServer, make_request
-from identity.oidc.txn import COOKIE_PATH, SSO_COOKIE
-from sc_core.api import UnitOfWorkDep
-from sc_core.auth import AnonymousCaller, CurrentPrincipal
+from identity.usecases.oidc import OpenIdPages
+from sc_core.auth import AnonymousCaller, CurrentPrincipal, Principal
 
 router = APIRouter(tags=["openid"])
 PAGES: dict[int | str, dict[str, Any]] = {
@@ -93,8 +86,7 @@ async def jwks(response: Response, keys: KeyStoreDep, settings: SettingsDep) -> 
 )
 async def authorize(
     request: Request,
-    uow: UnitOfWorkDep,
-    keys: KeyStoreDep,
+    login: OpenIdPagesDep,
     response_type: Text = None,
     client_id: Text = None,
     redirect_uri: Text = None,
@@ -107,11 +99,7 @@ async def authorize(
     ui_locales: Text = None,
     lang: Text = None,
 ) -> Response:
-    query = dict(request.query_params)
-    flow = LoginFlow(request, uow, keys)
-    if len(query) != len(request.query_params.multi_items()):  # a parameter twice
-        return flow._message(pages.pick_lang(lang), "oidc.invalid_request", status=400)
-    return await flow.start(query)
+    return await login.authorize(request, dict(request.query_params), lang)
 
 
 @router.post(
@@ -122,8 +110,7 @@ async def authorize(
 )
 async def authorize_submit(
     request: Request,
-    uow: UnitOfWorkDep,
-    keys: KeyStoreDep,
+    login: OpenIdPagesDep,
     txn: Annotated[str, Form(max_length=8000)],
     username: Annotated[str | None, Form(max_length=64)] = None,
     password: Annotated[str | None, Form(max_length=256)] = None,
@@ -141,36 +128,30 @@ async def authorize_submit(
         }.items()
         if v is not None
     }
-    return await LoginFlow(request, uow, keys).submit(form)
+    return await login.submit(request, form)
 
 
-async def _userinfo(request: Request, principal: CurrentPrincipal, uow: UnitOfWorkDep) -> dict:
+async def _userinfo(
+    request: Request, principal: Principal, login: OpenIdPages, *, reading: bool
+) -> dict[str, Any]:
     token = request.headers.get("authorization", "").partition(" ")[2].strip()
     claims = jwt.decode(token, options={"verify_signature": False})  # verified already
     scope = str(claims.get("scope") or " ".join(SCOPES))  # password-grant tokens: all
-    try:
-        account_id = uuid.UUID(principal.subject)
-    except ValueError:  # a token for no account of identity's (a service's own)
-        return {"sub": principal.subject}
-    account = await uow.session.get(Account, account_id)
-    if account is None:
-        return {"sub": principal.subject}
-    grants = list(await uow.session.scalars(select(Grant).where(Grant.account_id == account.id)))
-    return user_claims(account, grants, scope)
+    return await login.userinfo(principal, scope, reading=reading)
 
 
 @router.get("/oauth2/userinfo", summary="OpenID Connect userinfo (claims by the token's scope)")
 async def userinfo(
-    request: Request, principal: CurrentPrincipal, uow: UnitOfWorkDep
+    request: Request, principal: CurrentPrincipal, login: OpenIdPagesDep
 ) -> dict[str, Any]:
-    return await _userinfo(request, principal, uow)
+    return await _userinfo(request, principal, login, reading=True)
 
 
 @router.post("/oauth2/userinfo", summary="OpenID Connect userinfo (POST form)")
 async def userinfo_post(
-    request: Request, principal: CurrentPrincipal, uow: UnitOfWorkDep
+    request: Request, principal: CurrentPrincipal, login: OpenIdPagesDep
 ) -> dict[str, Any]:
-    return await _userinfo(request, principal, uow)
+    return await _userinfo(request, principal, login, reading=False)
 
 
 @router.get(
@@ -181,8 +162,7 @@ async def userinfo_post(
 )
 async def end_session(
     request: Request,
-    uow: UnitOfWorkDep,
-    keys: KeyStoreDep,
+    login: OpenIdPagesDep,
     who: AnonymousCaller,
     id_token_hint: Annotated[str | None, Query(max_length=8000)] = None,
     post_logout_redirect_uri: Text = None,
@@ -191,45 +171,4 @@ async def end_session(
     ui_locales: Text = None,
 ) -> Response:
     lang = pages.pick_lang(ui_locales, accept=request.headers.get("accept-language", ""))
-    query = {k: v for k, v in request.query_params.items()}
-    ctx = Context(uow, keys, asyncio.get_running_loop())
-    server = OidcServer(ctx)
-    base = keys.settings.public_base_url.rstrip("/")
-    oauth = make_request("GET", f"{base}/oauth2/logout", query, {})
-    try:
-        checked = await server.run(
-            lambda: server.validate_endpoint_request("end_session", oauth), oauth
-        )
-        answer = await server.run(
-            lambda: server.create_endpoint_response("end_session", checked), oauth
-        )
-    except OAuth2Error:
-        text = pages.TEXT[lang]
-        return pages.render(
-            "message",
-            lang,
-            status=400,
-            heading=text["error_title"],
-            message=text["oidc.invalid_request"],
-        )
-    ended = list(ctx.ended_sessions or [])
-    browser = await sessions.from_cookie(uow, request.cookies.get(SSO_COOKIE))
-    if browser is not None:
-        ended.append(browser.id)
-    revoked = await sessions.end(uow, ended)
-    if ended:
-        await uow.audit(
-            who,
-            "auth.logout",
-            "sso_session",
-            str(ended[0]),
-            detail={"sessions": str(len(set(ended))), "refresh_tokens": str(revoked)},
-        )
-    await uow.commit()
-    if answer is not None:
-        _status, _, headers = answer
-        response: Response = RedirectResponse(dict(headers)["Location"], status_code=302)
-    else:
-        response = pages.render("message", lang, message=pages.TEXT[lang]["logged_out"])
-    response.delete_cookie(SSO_COOKIE, path=COOKIE_PATH)
-    return response
+    return await login.end_session(request, dict(request.query_params.items()), who, lang)

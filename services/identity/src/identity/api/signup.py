@@ -8,7 +8,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from identity.api.deps import InvitationsDep, SignupsDep, source_address
+from identity.api.deps import InvitationsDep, SignupsDep
+from identity.auth.address import source_address
 from identity.register.signup_schemas import (
     InvitationCreate,
     InvitationRead,

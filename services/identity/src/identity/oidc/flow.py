@@ -20,7 +20,7 @@ from fastapi import Request
 from sqlalchemy import select
 from starlette.responses import RedirectResponse, Response
 
-from identity.api.deps import source_address
+from identity.auth.address import source_address
 from identity.auth.keystore import KeyStore
 from identity.auth.login import Authenticator
 from identity.config import Settings

@@ -17,8 +17,10 @@ from identity.usecases.grants import Grants
 from identity.usecases.households import Households
 from identity.usecases.invitations import Invitations
 from identity.usecases.keys import SigningKeys
+from identity.usecases.login import Login
 from identity.usecases.me import Me
 from identity.usecases.moves import Moves
+from identity.usecases.oidc import OpenIdPages
 from identity.usecases.passages import Passages
 from identity.usecases.persons import Persons
 from identity.usecases.room_import import RoomImport
@@ -48,6 +50,8 @@ class UseCases:
     signups: Signups
     invitations: Invitations
     passages: Passages
+    login: Login
+    openid: OpenIdPages
 
 
 __all__ = [
@@ -61,8 +65,10 @@ __all__ = [
     "Grids",
     "Households",
     "Invitations",
+    "Login",
     "Me",
     "Moves",
+    "OpenIdPages",
     "Passages",
     "Persons",
     "RoomImport",
