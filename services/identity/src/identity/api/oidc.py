@@ -1,6 +1,5 @@
 """OpenID Connect: discovery, keys, the hosted login page (authorization endpoint),
-userinfo and RP-initiated logout. Thin: the steps are the ``OpenIdPages`` use case, the
-protocol is in ``identity.oidc``."""
+userinfo and RP-initiated logout. Thin: the protocol is in ``identity.oidc``."""
 
 from __future__ import annotations
 
