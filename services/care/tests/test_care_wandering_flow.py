@@ -104,3 +104,51 @@ async def test_leaving_the_safe_zone_is_told_once(harness: Harness, community: s
     assert notices[0].data["recipients"]["user_ids"] == [f"u-son-{pid}"]
     assert notices[0].data["variables"]["zone"] == "家附近"
     assert notices[0].data["variables"]["distance"] == "300"
+
+
+async def test_a_safe_zone_the_watch_cannot_read_is_refused_by_its_schema(
+    harness: Harness, community: str
+) -> None:
+    """The zone's geometry is typed (a circle or a polygon of positions): a shape the watch
+    could not read is a 422 naming the field, before any use case runs."""
+    h = harness
+    pid = f"z-{community}"
+    r = await h.client.post(
+        "/api/v1/care/people",
+        json={
+            "name": "钱玉芬",
+            "birth_date": "1941-03-03",
+            "gender": "female",
+            "community_id": community,
+            "person_id": pid,
+            "guardians": [f"u-son-{pid}"],
+            "has_capacity": False,
+        },
+        headers=h.doctor(community),
+    )
+    assert r.status_code == 201, r.text
+    son = h.user(f"u-son-{pid}")
+    for geometry in (
+        {},
+        {"type": "square", "lat": HOME[0], "lng": HOME[1]},
+        {"type": "circle", "lat": HOME[0], "lng": HOME[1]},
+        {"type": "circle", "lat": 91, "lng": HOME[1], "radius_m": 500},
+        {"type": "circle", "lat": HOME[0], "lng": HOME[1], "radius_m": 0},
+        {"type": "polygon", "points": "abc"},
+        {"type": "polygon", "points": [[31.0, 121.0, 5], [31.1, 121.1], [31.2, 121.0]]},
+    ):
+        bad = await h.client.put(
+            f"/api/v1/care/people/{pid}/safe-zone",
+            json={"name": "家附近", "geometry": geometry},
+            headers=son,
+        )
+        assert bad.status_code == 422, (geometry, bad.text)
+        assert bad.json()["code"] == "request.validation_failed", bad.text
+        assert all(e["field"].startswith("body.geometry") for e in bad.json()["errors"])
+    square = [[31.0, 121.0], [31.0, 121.01], [31.01, 121.01], [31.01, 121.0]]
+    r = await h.client.put(
+        f"/api/v1/care/people/{pid}/safe-zone",
+        json={"name": "小区", "geometry": {"type": "polygon", "points": square}},
+        headers=son,
+    )
+    assert r.status_code == 204, r.text

@@ -604,3 +604,66 @@ async def test_every_purpose_answers_a_charge_it_does_not_know_with_a_problem(
         assert r.status_code == 404, (purpose, r.text)
         assert r.headers["content-type"].startswith("application/problem+json")
         assert r.json()["code"].endswith("_not_found"), r.text
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        # stored as given, then the first car's fee failed on the unknown zone (issue 30)
+        {"unit_price": 200, "timezone": "Mars/Olympus_Mons"},
+        {"unit_price": 200, "timezone": ""},
+        # the night rule's keys are read by the fee: each is the schema's to refuse
+        {"unit_price": 200, "night": {}},
+        {"unit_price": 200, "night": {"start": "22:00", "end": "07:00"}},
+        {"unit_price": 200, "night": {"start": "22:00", "end": "7", "unit_price": 100}},
+        {
+            "unit_price": 200,
+            "night": {"start": "22:00", "end": "07:00", "unit_price": 100, "flat_price": 900},
+        },
+        {"unit_price": 200, "night": {"start": "22:00", "end": "07:00", "flat_price": -1}},
+        {"unit_price": 200, "night": {"start": "22:00", "end": "07:00", "x": 1, "unit_price": 1}},
+    ],
+)
+async def test_a_tariff_the_fee_cannot_use_is_refused_by_its_schema(
+    app_client, issuer: LocalIssuer, rules: dict
+):
+    """A tariff's rules are typed all the way down (the night window, the time zone): what
+    the fee could not use is a 422 naming the field, never stored."""
+    client, _ = app_client
+    community = "c-tariff-422"
+    manager = issuer.bearer("manager-t", grants=[Grant("property_manager", "community", community)])
+    r = await client.post(
+        "/api/v1/parking/tariffs",
+        headers=manager,
+        json={"community_id": community, "name": "临时车", "rules": rules},
+    )
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["code"] == "request.validation_failed", r.text
+    assert any(e["field"].startswith("body.rules") for e in r.json()["errors"]), r.text
+    listed = await client.get(
+        "/api/v1/parking/tariffs", params={"community_id": community}, headers=manager
+    )
+    assert listed.status_code == 200, listed.text
+    assert listed.json() == []
+
+
+async def test_a_night_tariff_in_another_zone_is_stored_and_read_back(
+    app_client, issuer: LocalIssuer
+):
+    client, _ = app_client
+    community = "c-tariff-night"
+    manager = issuer.bearer("manager-n", grants=[Grant("property_manager", "community", community)])
+    rules = {
+        "unit_price": 200,
+        "night": {"start": "22:00", "end": "07:00", "flat_price": 1000},
+        "timezone": "Asia/Urumqi",
+    }
+    r = await client.post(
+        "/api/v1/parking/tariffs",
+        headers=manager,
+        json={"community_id": community, "name": "夜间包夜", "rules": rules},
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["rules"]["night"] == {**rules["night"], "unit_price": None}
+    assert r.json()["rules"]["timezone"] == "Asia/Urumqi"

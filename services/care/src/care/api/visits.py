@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Path
+from pydantic import BaseModel, ConfigDict, Field
 
 from care.api.deps import WanderingDep, WatchDep
 from care.db.models import VisitRow
@@ -46,9 +46,33 @@ async def enroll(person_id: str, who: CurrentCaller, watch: WatchDep) -> WatchRe
     return WatchRead(person_id=row.person_id, enabled=row.enabled, params=row.params)
 
 
+Lat = Annotated[float, Field(ge=-90, le=90)]
+Lng = Annotated[float, Field(ge=-180, le=180)]
+
+
+class CircleZone(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["circle"]
+    lat: Lat
+    lng: Lng
+    radius_m: float = Field(gt=0, le=100_000)
+
+
+class PolygonZone(BaseModel):
+    """Corners as ``[lat, lng]``; the shape itself (three corners or more, no crossing
+    edges) is the use case's to check (``care.zone_invalid``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["polygon"]
+    points: list[tuple[Lat, Lng]] = Field(max_length=500)
+
+
 class ZoneSet(BaseModel):
     name: str = Field(min_length=1, max_length=64, description="家附近 / 幸福里社区")
-    geometry: dict[str, object] = Field(
+    geometry: CircleZone | PolygonZone = Field(
+        discriminator="type",
         description='{"type": "circle", "lat": 31.23, "lng": 121.47, "radius_m": 500} or '
         '{"type": "polygon", "points": [[lat, lng], ...]}',
         examples=[{"type": "circle", "lat": 31.2304, "lng": 121.4737, "radius_m": 500}],
@@ -56,8 +80,13 @@ class ZoneSet(BaseModel):
 
 
 @router.put("/people/{person_id}/safe-zone", status_code=204)
-async def set_zone(person_id: str, body: ZoneSet, who: CurrentCaller, zones: WanderingDep) -> None:
-    await zones.set_zone(who, person_id, body.name, body.geometry)
+async def set_zone(
+    person_id: Annotated[str, Path(min_length=1, max_length=64)],
+    body: ZoneSet,
+    who: CurrentCaller,
+    zones: WanderingDep,
+) -> None:
+    await zones.set_zone(who, person_id, body.name, body.geometry.model_dump())
 
 
 @router.get("/visits", response_model=Page[VisitRead])

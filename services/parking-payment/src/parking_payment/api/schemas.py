@@ -8,13 +8,14 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from parking_payment.domain.gate import WatchReason
 from parking_payment.domain.payments import Channel, Provider, Purpose
 from parking_payment.domain.plates import PlateColor
 from parking_payment.domain.sessions import PassKind
 from sc_core.privacy import Sensitive
+from sc_core.schema import TimeZoneName
 
 Plate = Annotated[str, Sensitive("plate")]
 OptPlate = Annotated[str | None, Sensitive("plate")]
@@ -185,6 +186,22 @@ class LotRead(BaseModel):
     free_text: str  # 剩余车位 12 个
 
 
+class NightRules(Strict):
+    """The night window (may cross midnight, ``22:00``-``07:00``) and its price: per unit
+    or one flat price per night (包夜), exactly one of them."""
+
+    start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$", examples=["22:00"])
+    end: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$", examples=["07:00"])
+    unit_price: Fen | None = None
+    flat_price: Fen | None = None
+
+    @model_validator(mode="after")
+    def _one_price(self) -> NightRules:
+        if (self.unit_price is None) == (self.flat_price is None):
+            raise ValueError("a night rule needs exactly one of unit_price and flat_price")
+        return self
+
+
 class TariffRules(Strict):
     """A tariff as data: prices in fen."""
 
@@ -195,9 +212,9 @@ class TariffRules(Strict):
     first_unit_price: Fen | None = None
     cap: Fen | None = None
     cap_period: str = Field(default="calendar_day", pattern="^(calendar_day|rolling_24h)$")
-    night: dict[str, Any] | None = None
+    night: NightRules | None = None
     leave_within_minutes: int = Field(default=15, ge=0, le=240)
-    timezone: str = "Asia/Shanghai"
+    timezone: TimeZoneName = "Asia/Shanghai"
 
 
 class TariffRead(BaseModel):
