@@ -8,25 +8,23 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from alarm_helpers import TELEMETRY, Devices, Harness, wait_for
-from sc_core.bus import CloudEvent
+from alarm_helpers import Devices, Harness, wait_for
+from sc_contracts.events.telemetry import TelemetryRecordedV1
 from sc_core.bus.batch import BatchConsumer
 
 
 def reading_event(community: str, device: str, device_type: str, values: dict[str, Any],
-                  ts: datetime) -> CloudEvent:  # fmt: skip
-    data = {
-        "device_id": device,
-        "device_type": device_type,
-        "community_id": community,
-        "building_id": "b-1",
-        "unit_id": None,
-        "room_id": None,
-        "ts": ts.isoformat(),
-        "values": values,
-        "received_at": ts.isoformat(),
-    }
-    return CloudEvent.create(TELEMETRY, "/tests/devices", data, subject=device)
+                  ts: datetime) -> TelemetryRecordedV1:  # fmt: skip
+    """A reading as the evaluator's batch consumer hands it over (decoded by model)."""
+    return TelemetryRecordedV1(
+        device_id=device,
+        device_type=device_type,
+        community_id=community,
+        building_id="b-1",
+        ts=ts,
+        values=values,
+        received_at=ts,
+    )
 
 
 async def overheat_rule(h: Harness, community: str) -> None:
@@ -175,7 +173,7 @@ async def test_one_batch_clears_raises_and_counts_different_causes(
     start = datetime.now(UTC)
     consumer: BatchConsumer = h.app.state.runtime.batch_consumers[0]
 
-    def batch(at: datetime, temperatures: dict[str, float]) -> list[CloudEvent]:
+    def batch(at: datetime, temperatures: dict[str, float]) -> list[TelemetryRecordedV1]:
         return [
             reading_event(community, device, "environment_sensor", {"temperature": t}, at)
             for device, t in temperatures.items()

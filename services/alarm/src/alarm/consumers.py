@@ -13,8 +13,8 @@ from alarm.db.models import DIRECTORY
 from alarm.engine import alarms as lifecycle
 from alarm.engine.evaluator import Evaluator
 from alarm.engine.followups import after_cleared
-from alarm.engine.readings import TELEMETRY
 from sc_contracts.events.device import DeviceStatusChangedV1
+from sc_contracts.events.telemetry import TelemetryRecordedV1
 from sc_contracts.events.workorder import WorkOrderChangedV1
 from sc_core.db.uow import UnitOfWork
 from sc_core.places import subscribe_places
@@ -32,8 +32,8 @@ def register(runtime: Runtime, settings: Settings, evaluator: Evaluator) -> None
         runtime.batch_consumer(
             name="alarm-evaluator",
             topics=[settings.telemetry_topic],
+            model=TelemetryRecordedV1,
             handler=evaluator.handle,
-            event_types={TELEMETRY},
             group_id=settings.evaluation_group or f"{settings.consumer_group}.evaluator",
             max_batch=settings.evaluation_max_batch,
             on_assigned=evaluator.drop_cache,

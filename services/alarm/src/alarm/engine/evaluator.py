@@ -27,9 +27,9 @@ from alarm.engine.audience import Lookups, Memo
 from alarm.engine.followups import after_cleared_many, after_raised_many
 from alarm.engine.index import RuleIndex
 from alarm.engine.outcomes import Key, Outcomes, Place, cause
-from alarm.engine.readings import TELEMETRY, reading_of
+from alarm.engine.readings import reading_of
 from sc_contracts.events.device import DeviceStatusChangedV1
-from sc_core.bus.cloudevents import CloudEvent
+from sc_contracts.events.telemetry import TelemetryRecordedV1
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 
@@ -73,10 +73,10 @@ class Evaluator:
                 self.cache[key] = found.get(key, {})
 
     # telemetry --------------------------------------------------------------------
-    async def handle(self, events: list[CloudEvent], uow: UnitOfWork) -> None:
+    async def handle(self, events: list[TelemetryRecordedV1], uow: UnitOfWork) -> None:
         if not self.index.loaded:  # the consumer may start before the service's start hook
             await self.index.reload(self.db)
-        readings = [reading_of(e) for e in events if e.type == TELEMETRY]
+        readings = [reading_of(e) for e in events]
         pairs = [
             (rule, reading)
             for reading in readings
