@@ -65,6 +65,7 @@ EXPECTED = {
     "community.recycling_drop_off.recorded.v1": "commerce.recycling.v1",
     "community.housing_listing.changed.v1": "commerce.listings.v1",
     "community.shop_order.changed.v1": "commerce.orders.v1",
+    "community.shop.flagged.v1": "commerce.shops.v1",
 }
 
 

@@ -549,6 +549,21 @@ EXAMPLES: MappingProxyType[str, dict[str, Any]] = MappingProxyType(
             "changed_by": "u-1201",
             "changed_at": "2026-03-01T09:00:00+08:00",
         },
+        "community.shop.flagged.v1": {
+            "flag_id": "shop-7c1d2e3f-night_power-20260301",
+            "shop_id": "7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+            "merchant_id": "5b4a3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
+            "community_id": "c-001",
+            "building_id": "b-03",
+            "room_id": "r-0102",
+            "shop_name": "幸福里生鲜小铺",
+            "address": "幸福里社区 3号楼底商 102",
+            "reason": "night_power",
+            "reason_zh": "近7晚中有3晚在23:00至次日05:00用电超过1.5千瓦时，可能有人在店内居住",
+            "reason_en": "On 3 of the last 7 nights more than 1.5 kWh of power was used "
+            "between 23:00 and 05:00: people may be living in the shop",
+            "flagged_at": "2026-03-01T06:00:00+08:00",
+        },
     }
 )
 

@@ -44,6 +44,7 @@ from sc_contracts.events import (
     ResidencyEndedV1,
     ResidencyStartedV1,
     ServiceBookingRequestedV1,
+    ShopFlaggedV1,
     ShopOrderChangedV1,
     SigningKeyRotatedV1,
     TelemetryRecordedV1,
@@ -381,6 +382,12 @@ _SPECS: tuple[EventSpec, ...] = (
         ShopOrderChangedV1,
         "A resident's shop order was placed, accepted, shipped, completed, refused, "
         "cancelled or paid.",
+    ),
+    EventSpec(
+        "community.shop.flagged.v1",
+        "commerce.shops.v1",
+        ShopFlaggedV1,
+        "A shop was flagged as a place where people may be living.",
     ),
 )
 

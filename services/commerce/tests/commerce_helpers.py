@@ -26,11 +26,14 @@ from sc_contracts.events import (
     ListingChangedV1,
     MerchantChangedV1,
     NotificationRequestedV1,
+    PassageRecordedV1,
     PersonRegisteredV1,
     RecyclingDropOffRecordedV1,
     ServiceBookingRequestedV1,
+    ShopFlaggedV1,
     ShopOrderChangedV1,
     TelemetryRecordedV1,
+    WorkOrderChangedV1,
 )
 from sc_contracts.events.payment import PaymentOrderPaidV1
 from sc_core.auth import Grant
@@ -51,6 +54,9 @@ TOPICS = [
     AuditRecordedV1.topic,
     ShopOrderChangedV1.topic,
     PaymentOrderPaidV1.topic,
+    WorkOrderChangedV1.topic,
+    PassageRecordedV1.topic,
+    ShopFlaggedV1.topic,
 ]
 
 
@@ -124,14 +130,19 @@ class Harness:
         return person
 
     # events --------------------------------------------------------------------------
-    async def send(self, data: EventData, key: str) -> None:
+    async def send(self, data: EventData, key: str) -> CloudEvent:
         """``data`` as a CloudEvent from identity (or whoever owns it) on this run's topic."""
         event = CloudEvent.of(data, source="/services/test", subject=key)
+        await self.redeliver(event, type(data), key)
+        return event
+
+    async def redeliver(self, event: CloudEvent, model: type[EventData], key: str) -> None:
+        """``event`` (again: the same id) on this run's topic of ``model``."""
         producer = AIOKafkaProducer(bootstrap_servers=self.settings.kafka_bootstrap_servers)
         await producer.start()
         try:
             await producer.send_and_wait(
-                self.topic(type(data)), event.body(), key=key.encode(), headers=event.headers()
+                self.topic(model), event.body(), key=key.encode(), headers=event.headers()
             )
         finally:
             await producer.stop()

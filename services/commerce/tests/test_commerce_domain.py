@@ -68,17 +68,11 @@ def test_listing_prices_in_words_and_the_moderation_steps() -> None:
     assert lr.step("withdrawn", ListingChange.WITHDRAWN) is None
 
 
-def test_product_prices_in_words_and_the_residential_flag() -> None:
+def test_product_prices_in_words() -> None:
     from commerce.domain import shops as sr
 
     assert sr.price_text(650, "斤") == ("6.50 元/斤", "6.50 yuan per 斤")
     assert sr.price_text(123_400, None) == ("1,234 元", "1,234 yuan")
-    assert sr.flag_for({"hh-1"}) == sr.RESIDENTIAL and sr.flag_for(set()) is None
-    title, body = sr.flag_notice("生鲜小铺", "3号楼底商 102")
-    assert title == "商铺住人风险提示" and "生鲜小铺" in body and "3号楼底商 102" in body
-    title_en, body_en = sr.flag_notice_en("生鲜小铺", "3号楼底商 102")
-    assert title_en == "A shop may have people living in it"
-    assert body_en.startswith("The flat the shop 生鲜小铺 (3号楼底商 102) is registered at")
 
 
 def test_a_bin_s_fill_level_in_words() -> None:

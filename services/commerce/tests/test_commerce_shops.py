@@ -1,8 +1,8 @@
 """Shops and products through commerce's API, on a real PostgreSQL and Kafka (one app for
 the module): a verified merchant opens a shop and prices products in fen; residents
 browse their community's shops nearest first and the products on sale; a shop registered
-at a room where a household lives is flagged for the community admin (told through
-notification), which residents never see."""
+at a room where a household lives is flagged (published for work-orders to open the grid
+worker's case), which residents never see."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 from test_commerce_api import M, assert_problem, shop
 
 from commerce_helpers import Harness
-from sc_contracts.events import NotificationRequestedV1
+from sc_contracts.events import ShopFlaggedV1
 
 S = "/api/v1/commerce/shops"
 HOME = (39.9042, 116.4074)  # 幸福里社区
@@ -154,7 +154,7 @@ async def test_a_merchant_opens_a_shop_residents_browse_it_nearest_first_with_it
     )
 
 
-async def test_a_shop_at_a_room_where_people_live_is_flagged_for_the_community_admin(
+async def test_a_shop_at_a_room_where_people_live_is_flagged_for_the_grid_worker(
     harness: Harness, community: str
 ) -> None:
     h = harness
@@ -180,14 +180,18 @@ async def test_a_shop_at_a_room_where_people_live_is_flagged_for_the_community_a
     r = await h.client.get(S, params={"flagged": True}, headers=resident)
     assert r.json()["items"] == []
 
-    # the community admin is told once, in Chinese, with no id in the words
-    def told(found: list[Any]) -> list[Any]:
-        return [e.data for e in found if e.data.get("correlation_id") == s["id"]]
+    # the flag is published once for work-orders to open the grid worker's case, with
+    # the reason in words (zh-CN and en) and the shop's building from the household's
+    def flagged(found: list[Any]) -> list[Any]:
+        return [e.data for e in found if e.data.get("shop_id") == s["id"]]
 
-    notices = told(await h.read(NotificationRequestedV1, lambda found: bool(told(found))))
-    [notice] = notices
-    assert notice["recipients"]["roles_in_scope"] == [
-        {"role": "community_admin", "scope_type": "community", "scope_id": community}
-    ]
-    body = notice["variables"]["body"]
-    assert "“幸福里 生鲜小铺”（幸福里社区 3号楼底商 102）" in body and s["id"] not in body
+    [flag] = flagged(await h.read(ShopFlaggedV1, lambda found: bool(flagged(found))))
+    assert flag["reason"] == "residential" and flag["community_id"] == community
+    assert flag["reason_zh"] == "登记的房屋有住户居住，可能存在住人现象"
+    assert flag["reason_en"] == "People are registered as living at the shop's address"
+    assert flag["shop_name"] == "幸福里 生鲜小铺" and flag["address"] == "幸福里社区 3号楼底商 102"
+    assert flag["building_id"] == "b-7" and flag["room_id"] == f"r-{household}"
+    assert s["id"] not in flag["reason_zh"]
+    # the room emptied of its household clears the flag
+    r = await h.client.patch(f"{S}/{s['id']}", json={"room_id": "r-empty"}, headers=owner)
+    assert r.json()["flagged"] is False

@@ -22,6 +22,7 @@ SEEDED = {
     "maintenance_booking",
     "hotline_ticket",
     "department_task",
+    "shop_living_check",
 }
 
 

@@ -21,6 +21,7 @@ from sc_contracts.events import (
     HouseholdChangedV1,
     NotificationRequestedV1,
     ServiceBookingRequestedV1,
+    ShopFlaggedV1,
     WorkOrderChangedV1,
 )
 from sc_core.auth import Grant
@@ -40,6 +41,7 @@ TOPICS = [
     AlarmRaisedV1.topic,
     HouseholdChangedV1.topic,
     ServiceBookingRequestedV1.topic,
+    ShopFlaggedV1.topic,
 ]
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + bytes(200)

@@ -178,3 +178,36 @@ class ShopOrderChangedV1(EventData):
     payable: bool = Field(description="May be paid now: placed or accepted, and not paid.")
     changed_by: str = Field(max_length=64, min_length=1, description="User or service acting.")
     changed_at: AwareDatetime = Field(description="When it happened.")
+
+
+class ShopFlaggedV1(EventData):
+    """A shop was flagged as a place where people may be living (九小场所住人): registered
+    at a room where a household lives, or night-time power use or passages at its
+    address. The case a grid worker works is opened from it; the reason is in words."""
+
+    flag_id: str = Field(
+        max_length=64,
+        min_length=1,
+        description="Id of this flag; a case is opened once per flag.",
+    )
+    shop_id: str = Field(max_length=64, min_length=1, description="Shop id; the message key.")
+    merchant_id: str = Field(max_length=64, min_length=1, description="The shop's merchant.")
+    community_id: str = Field(max_length=64, min_length=1, description="Community of the shop.")
+    building_id: str | None = Field(
+        max_length=64, default=None, description="Building of the shop, if known."
+    )
+    room_id: str | None = Field(
+        max_length=64, default=None, description="Room of the register the shop is at, if any."
+    )
+    shop_name: str = Field(max_length=100, min_length=1, description="Shop name.")
+    address: str = Field(max_length=200, min_length=1, description="The merchant's address.")
+    reason: str = Field(
+        max_length=32,
+        min_length=1,
+        description="Why, as a code: residential, night_power or night_passages.",
+    )
+    reason_zh: str = Field(
+        max_length=500, min_length=1, description="Why, in words (zh-CN), with the evidence."
+    )
+    reason_en: str = Field(max_length=500, min_length=1, description="Why, in English.")
+    flagged_at: AwareDatetime = Field(description="When the shop was flagged.")

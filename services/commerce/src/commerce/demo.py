@@ -3,7 +3,8 @@
 The story: the community's merchant registers two businesses, 幸福里惠民便利店 and 巧手
 裁缝铺, and the property manager verifies both. The shop sells vegetables, eggs and
 bottled water priced in fen; the tailor's shop was registered at 2号楼1单元101室, where
-the tenant household lives, so it is flagged to the community admin (住人风险). The
+the tenant household lives, so it is flagged (住人风险) and work-orders opens a case for
+the grid worker (商铺住人核查). The
 property places a repair station and a recycling point beside the buildings; 张伟's
 household (1号楼1单元101室, the resident account) drops off 2.5 kg of paper there and earns
 credits, books the repair station to fix a dripping tap, and, as the flat's owner, lists

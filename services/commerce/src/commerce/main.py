@@ -18,9 +18,11 @@ from commerce.config import Settings
 from commerce.db.models import PLACES, metadata
 from commerce.usecases import (
     Bins,
+    BookingCases,
     ListingAround,
     ListingPhotos,
     Listings,
+    Living,
     Merchants,
     Orders,
     Recycling,
@@ -70,8 +72,17 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         shops=Shops(runtime.db, places),
         bins=Bins(runtime.db),
         orders=Orders(runtime.db, places),
+        booking_cases=BookingCases(),
+        living=Living(),
     )
-    consumers.register(runtime, places, usecases.bins, usecases.orders)
+    consumers.register(
+        runtime,
+        places,
+        usecases.bins,
+        usecases.orders,
+        usecases.booking_cases,
+        usecases.living,
+    )
     runtime.every(
         settings.photo_sweep_interval_s, "unlinked-listing-photos", photos.expire_unlinked
     )

@@ -6,13 +6,20 @@ work, so the inbox row commits with the effect).
   written on its case (agreement 2);
 - ``commerce.bookings.v1``: a service a resident booked at a service point opens one
   maintenance booking case (the inbox skips a redelivered event);
+- ``commerce.shops.v1``: a shop flagged as a place where people may be living opens one
+  shop living check case for the grid worker (one per flag id, and the inbox);
 - ``identity.events.v1``: the place directory (where each household lives, building
   grids), from which a resident's case takes its place.
 """
 
 from __future__ import annotations
 
-from sc_contracts.events import AlarmClearedV1, AlarmRaisedV1, ServiceBookingRequestedV1
+from sc_contracts.events import (
+    AlarmClearedV1,
+    AlarmRaisedV1,
+    ServiceBookingRequestedV1,
+    ShopFlaggedV1,
+)
 from sc_core.db.uow import UnitOfWork
 from sc_core.places import Places, subscribe_places
 from sc_core.service import Runtime
@@ -35,5 +42,11 @@ def register(runtime: Runtime, cases: Cases, places: Places) -> None:
     @bookings.on(ServiceBookingRequestedV1)
     async def on_booking(event: ServiceBookingRequestedV1, uow: UnitOfWork) -> None:
         await cases.open_from_booking(uow, event)
+
+    shops = runtime.consumer(name="shops")
+
+    @shops.on(ShopFlaggedV1)
+    async def on_shop_flagged(event: ShopFlaggedV1, uow: UnitOfWork) -> None:
+        await cases.open_from_shop_flag(uow, event)
 
     subscribe_places(runtime, places, name="households")  # the consumer's name before v2

@@ -17,6 +17,7 @@ from commerce.db.models import (
     ServicePoint,
 )
 from commerce.domain import bins as b_rules
+from commerce.domain import bookings as bk_rules
 from commerce.domain import listings as l_rules
 from commerce.domain import merchants as m_rules
 from commerce.domain import points as p_rules
@@ -28,7 +29,6 @@ from commerce.usecases.shops import ShownShop
 from sc_contracts.events import ListingKind, ListingStatus, ServicePointKind
 
 LISTINGS = "/api/v1/commerce/listings"
-BOOKING_STATUS = {"requested": ("已预约，等待安排", "Booked, awaiting scheduling")}
 
 
 def merchant(shown: Shown) -> MerchantRead:
@@ -97,8 +97,14 @@ def booking(b: Booking) -> BookingRead:
         service=b.service,
         preferred_at=b.preferred_at,
         status=b.status,
-        status_label=label(BOOKING_STATUS[b.status]),
+        status_label=label(bk_rules.STATUS_LABELS[b.status]),
         created_at=b.created_at,
+        work_order_id=b.work_order_id,
+        status_at=b.status_at,
+        rating=b.rating,
+        rating_label=None if b.rating is None else label(bk_rules.rating_text(b.rating)),
+        rating_comment=b.rating_comment,
+        rated_at=b.rated_at,
     )
 
 
@@ -188,7 +194,13 @@ def shop(shown: ShownShop) -> ShopRead:
         distance_m=None if far is None else round(far),
         distance_label=None if far is None else label(p_rules.distance_text(far)),
         flagged=(flag is not None) if shown.staff_or_owner else None,
-        flag_label=label(s_rules.FLAG_LABELS[flag]) if flag else None,
+        flag_label=None
+        if not flag
+        else label(
+            (s.flag_zh, s.flag_en) if s.flag_zh and s.flag_en else s_rules.FLAG_LABELS[flag]
+        ),
+        room_id=s.room_id if shown.staff_or_owner else None,
+        door_id=s.door_id if shown.staff_or_owner else None,
         flagged_at=s.flagged_at if shown.staff_or_owner else None,
         mine=shown.mine,
         created_at=s.created_at,

@@ -4,12 +4,13 @@ the platform's outbox and inbox, and the place directory (:mod:`sc_core.places`)
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -96,6 +97,7 @@ class Booking(Base):
     __table_args__ = (
         Index("ix_bookings_community", "community_id", "created_at", "id"),
         Index("ix_bookings_household", "household_id", "created_at"),
+        Index("ix_bookings_work_order", "work_order_id"),
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     service_point_id: Mapped[uuid.UUID] = mapped_column(
@@ -109,6 +111,12 @@ class Booking(Base):
     status: Mapped[str] = mapped_column(String(16))
     requested_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the maintenance case work-orders opened from it, and its state's last step
+    work_order_id: Mapped[str | None] = mapped_column(String(64))
+    status_at: Mapped[datetime | None]
+    rating: Mapped[int | None] = mapped_column(Integer)
+    rating_comment: Mapped[str | None] = mapped_column(String(1000))
+    rated_at: Mapped[datetime | None]
 
 
 class DropOff(Base):
@@ -209,6 +217,8 @@ class Shop(Base):
     __table_args__ = (
         UniqueConstraint("merchant_id", name="uq_shops_merchant"),
         Index("ix_shops_community", "community_id", "name", "id"),
+        Index("ix_shops_room", "room_id"),
+        Index("ix_shops_door", "door_id"),
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     merchant_id: Mapped[uuid.UUID] = mapped_column(
@@ -220,10 +230,42 @@ class Shop(Base):
     latitude: Mapped[float] = mapped_column(Float)
     longitude: Mapped[float] = mapped_column(Float)
     room_id: Mapped[str | None] = mapped_column(Place)
+    # the door of identity's register at its entrance (night-time entries count), and its
+    # building as learned (the household in its room, its meter's readings)
+    door_id: Mapped[str | None] = mapped_column(Place)
+    building_id: Mapped[str | None] = mapped_column(Place)
     flag: Mapped[str | None] = mapped_column(String(32))
+    flag_zh: Mapped[str | None] = mapped_column(String(500))
+    flag_en: Mapped[str | None] = mapped_column(String(500))
     flagged_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ShopNight(Base):
+    """What one night at a shop's room showed (住人 checks): its electricity meter's lowest
+    and highest counter within the night."""
+
+    __tablename__ = "shop_nights"
+    shop_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("shops.id", name="fk_shop_nights_shop"), primary_key=True
+    )
+    night: Mapped[date] = mapped_column(Date, primary_key=True)
+    energy_min: Mapped[float | None] = mapped_column(Float)
+    energy_max: Mapped[float | None] = mapped_column(Float)
+
+
+class ShopEntry(Base):
+    """Someone went in by a shop's door at night: the passage's id (one row however often
+    it is delivered), no person."""
+
+    __tablename__ = "shop_entries"
+    __table_args__ = (Index("ix_shop_entries_night", "shop_id", "night"),)
+    shop_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("shops.id", name="fk_shop_entries_shop"), primary_key=True
+    )
+    passage_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    night: Mapped[date] = mapped_column(Date)
 
 
 class Product(Base):

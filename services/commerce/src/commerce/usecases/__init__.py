@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from commerce.usecases.bins import Bins
+from commerce.usecases.bookings import BookingCases
 from commerce.usecases.listing_around import ListingAround
 from commerce.usecases.listing_photos import ListingPhotos
 from commerce.usecases.listings import Listings
+from commerce.usecases.living import Living
 from commerce.usecases.merchants import Merchants
 from commerce.usecases.orders import Orders
 from commerce.usecases.points import ServicePoints
@@ -29,13 +31,17 @@ class UseCases:
     shops: Shops
     bins: Bins
     orders: Orders
+    booking_cases: BookingCases
+    living: Living
 
 
 __all__ = [
     "Bins",
+    "BookingCases",
     "ListingAround",
     "ListingPhotos",
     "Listings",
+    "Living",
     "Merchants",
     "Orders",
     "Recycling",

@@ -1,7 +1,7 @@
 """Service points (6.4 a): staff place repair stations, recycling points and agencies on
 the map; residents list those of their community nearest first and book a service. A
 booking is recorded and published (``commerce.bookings.v1``) for work-orders to open a
-maintenance work order from (work-orders does not consume it yet)."""
+maintenance case from; the booking then follows that case (:mod:`.bookings`)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,10 @@
 """Shops and products (6.4 d): a verified merchant opens one shop and publishes products
 priced in fen; residents browse the shops of their community nearest first and the
 products on sale; a shop registered at a room where a household lives is flagged (住人
-风险) and the community admin told, once per flag, through notification."""
+风险) and a case opened for the grid worker, once per flag (:mod:`.living`)."""
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,18 +14,13 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from commerce.api.schemas.shops import ProductCreate, ProductUpdate, ShopCreate, ShopUpdate
 from commerce.db import queries as q
 from commerce.db.models import Merchant, Product, Shop
+from commerce.domain import living as living_rules
 from commerce.domain import shops as rules
 from commerce.domain.points import distance_m
 from commerce.domain.text import problem
+from commerce.usecases.living import flag
 from commerce.usecases.points import Origin
-from sc_contracts.events import (
-    MerchantStatus,
-    NotificationChannel,
-    NotificationRequestedV1,
-    NotificationSeverity,
-    Recipients,
-    RoleInScope,
-)
+from sc_contracts.events import MerchantStatus
 from sc_core.auth import Caller, in_scope
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
@@ -68,6 +62,7 @@ class Shops:
                 latitude=body.latitude,
                 longitude=body.longitude,
                 room_id=body.room_id,
+                door_id=body.door_id,
                 created_at=now,
                 updated_at=now,
             )
@@ -264,42 +259,17 @@ class Shops:
         return shop, m
 
     async def _check_flag(self, uow: UnitOfWork, shop: Shop, m: Merchant, now: datetime) -> None:
-        """Flag a shop whose registered room has a household living in it, and tell the
-        community admin once per flag; a room with nobody in it clears the flag."""
+        """Flag a shop whose registered room has a household living in it (a case for the
+        grid worker, through work-orders: :func:`commerce.usecases.living.flag`); a room
+        with nobody in it clears that flag (not one from its nights)."""
         living = await self.places.households_in_room(uow, shop.room_id) if shop.room_id else set()
-        flag = rules.flag_for(living)
-        if flag == shop.flag:
+        if not living:
+            if shop.flag == living_rules.RESIDENTIAL:
+                shop.flag = shop.flag_zh = shop.flag_en = shop.flagged_at = None
             return
-        shop.flag, shop.flagged_at = flag, (now if flag else None)
-        if flag is None:
+        if shop.flag is not None:
             return
-        title, body = rules.flag_notice(shop.name, m.address)
-        title_en, body_en = rules.flag_notice_en(shop.name, m.address)
-        digest = hashlib.sha256(f"{shop.id}:{flag}:{now.isoformat()}".encode()).hexdigest()[:32]
-        await uow.publish(
-            NotificationRequestedV1(
-                request_id=f"commerce-{digest}",
-                recipients=Recipients(
-                    roles_in_scope=[
-                        RoleInScope(
-                            role=rules.FLAG_RECIPIENT_ROLE,
-                            scope_type="community",
-                            scope_id=shop.community_id,
-                        )
-                    ]
-                ),
-                template="generic.message",
-                variables={
-                    "title": title,
-                    "body": body,
-                    "title_en": title_en,
-                    "body_en": body_en,
-                },
-                severity=NotificationSeverity.WARNING,
-                channels=[NotificationChannel.INAPP],
-                source_service="commerce",
-                community_id=shop.community_id,
-                correlation_id=str(shop.id),
-            ),
-            key=f"commerce-{digest}",
-        )
+        place = await self.places.household(uow, sorted(living)[0])
+        if place is not None and place.building_id:
+            shop.building_id = place.building_id
+        await flag(uow, shop, m, living_rules.residential(), now, mark=now.isoformat())

@@ -49,6 +49,15 @@ async def opened_for_alarm(uow: UnitOfWork, alarm_id: str) -> bool:
     return found is not None
 
 
+async def opened_for_ref(uow: UnitOfWork, case_type: str, external_ref: str) -> bool:
+    found = await uow.session.scalar(
+        select(WorkOrder.id)
+        .where(WorkOrder.case_type == case_type, WorkOrder.external_ref == external_ref)
+        .limit(1)
+    )
+    return found is not None
+
+
 async def add(uow: UnitOfWork, wo: WorkOrder) -> None:
     uow.session.add(wo)
     await uow.session.flush()  # the number (seq) comes from the database

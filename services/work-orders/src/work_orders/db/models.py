@@ -70,6 +70,7 @@ class WorkOrder(Base):
         Index("ix_work_orders_assignee_status", "assignee_id", "status"),
         Index("ix_work_orders_resolution_due", "resolution_due_at"),
         Index("ix_work_orders_sla_check_at", "sla_check_at"),
+        Index("ix_work_orders_external_ref", "external_ref"),
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     seq: Mapped[int] = mapped_column(BigInteger, Identity(always=True), unique=True)

@@ -18,6 +18,7 @@ from sc_contracts.events import (
     AlarmClearedV1,
     AlarmRaisedV1,
     ServiceBookingRequestedV1,
+    ShopFlaggedV1,
 )
 from sc_contracts.vocabulary import label
 from sc_core.api import PageParams
@@ -36,6 +37,7 @@ from work_orders.usecases.lifecycle import Lifecycle, active_type, now_utc
 
 log = logging.getLogger(__name__)
 BOOKING_CASE_TYPE = "maintenance_booking"
+SHOP_LIVING_CASE_TYPE = "shop_living_check"
 ALARM_CASE_TYPE = "alarm_dispatch"
 STAFF_SOURCES = {"hotline_ticket": "hotline", "patrol_issue": "patrol"}
 
@@ -308,6 +310,35 @@ class Cases:
             },
         )
         return await self.lifecycle.open(uow, new, actor_id=booking.requested_by)
+
+    async def open_from_shop_flag(self, uow: UnitOfWork, flag: ShopFlaggedV1) -> WorkOrder | None:
+        """A shop commerce flagged as a place where people may be living (九小场所住人): one
+        shop living check case (商铺住人核查) per flag (its ``flag_id`` as the external
+        reference), in the shop's building and so in its grid, for the grid worker; the
+        reason in words, zh-CN first."""
+        if await repo.opened_for_ref(uow, SHOP_LIVING_CASE_TYPE, flag.flag_id):
+            return None
+        new = NewCase(
+            case_type=SHOP_LIVING_CASE_TYPE,
+            title=f"商铺住人核查：{flag.shop_name}"[:200],
+            description=f"{flag.reason_zh}\n{flag.reason_en}",
+            community_id=flag.community_id,
+            grid_id=await self.places.grid_of(uow, flag.building_id),
+            building_id=flag.building_id,
+            room_id=flag.room_id,
+            place=flag.address,
+            source="commerce",
+            external_ref=flag.flag_id,
+            details={
+                "shop_id": flag.shop_id,
+                "merchant_id": flag.merchant_id,
+                "shop_name": flag.shop_name,
+                "reason": flag.reason,
+                "reason_zh": flag.reason_zh,
+                "reason_en": flag.reason_en,
+            },
+        )
+        return await self.lifecycle.open(uow, new, actor_id=None)
 
     async def alarm_cleared(self, uow: UnitOfWork, alarm: AlarmClearedV1) -> bool:
         """The alarm of a case was cleared: written on the case once (agreement 2)."""

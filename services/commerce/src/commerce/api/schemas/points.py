@@ -71,6 +71,17 @@ class BookingRead(BaseModel):
     household_id: str
     service: str
     preferred_at: datetime
-    status: str
+    status: str = Field(
+        description="requested until work-orders has its case, then the case's state "
+        "(accepted, assigned, in_progress, resolved, closed ...)"
+    )
     status_label: Label
     created_at: datetime
+    work_order_id: str | None = Field(
+        default=None, description="The maintenance case work-orders opened from it"
+    )
+    status_at: datetime | None = Field(default=None, description="When its case last moved")
+    rating: int | None = Field(default=None, description="1..5, the resident's rating")
+    rating_label: Label | None = None
+    rating_comment: str | None = None
+    rated_at: datetime | None = None

@@ -25,6 +25,11 @@ class ShopCreate(BaseModel):
     room_id: PlaceId | None = Field(
         default=None, description="The room of the register the shop is at (底商), if any"
     )
+    door_id: PlaceId | None = Field(
+        default=None,
+        description="The door of identity's register at the shop's entrance, if any "
+        "(entries by it at night count in the people-living check)",
+    )
 
 
 class ShopUpdate(BaseModel):
@@ -36,6 +41,7 @@ class ShopUpdate(BaseModel):
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     room_id: PlaceId | None = None
+    door_id: PlaceId | None = None
 
 
 class ShopRead(BaseModel):
@@ -52,8 +58,10 @@ class ShopRead(BaseModel):
     distance_m: int | None = Field(description="From the place asked about, if one was")
     distance_label: Label | None
     flagged: bool | None = Field(description="Shown to the community's staff and the merchant only")
-    flag_label: Label | None
+    flag_label: Label | None = Field(description="Why, in words, with the evidence")
     flagged_at: datetime | None
+    room_id: str | None = Field(default=None, description="Staff and the merchant only")
+    door_id: str | None = Field(default=None, description="Staff and the merchant only")
     mine: bool
     created_at: datetime
     updated_at: datetime
