@@ -9,7 +9,9 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
 
+from sc_contracts.events.base import EventData
 from sc_core.bus import CloudEvent, EventConsumer, ProducerHandle
+from sc_core.bus.cloudevents import Envelope
 from sc_core.db import Database, platform_tables
 from sc_core.db.uow import UnitOfWork
 from sc_devinfra.pytest_plugin import create_topic
@@ -45,9 +47,22 @@ async def new_topic(broker: Broker, partitions: int = 3) -> str:
     return topic
 
 
+class Happened(EventData):
+    """The bus tests' event, subscribed to by model as services do; its topic is each
+    test's own (``make_consumer`` maps the catalogue name to it)."""
+
+    n: int
+    poison: bool = False  # the handler fails on it
+    phone: str | None = None  # a value the handler writes; too long for its column
+
+
+Happened.event_type = "community.test.happened.v1"
+Happened.topic = "test.happened.v1"
+
+
 def make_event(i: int, *, id: str | None = None, **data: object) -> CloudEvent:
     return CloudEvent.create(
-        "community.test.happened.v1",
+        Happened.event_type,
         source="/tests/bus",
         data={"n": i, **data},
         subject=f"thing-{i % 7}",
@@ -55,11 +70,8 @@ def make_event(i: int, *, id: str | None = None, **data: object) -> CloudEvent:
     )
 
 
-async def record_effect(event: CloudEvent, uow: UnitOfWork | None) -> None:
-    assert uow is not None
-    await uow.session.execute(
-        effects.insert().values(event_id=event.id, value=str(event.data.get("n")))
-    )
+async def record_effect(data: Happened, uow: UnitOfWork, envelope: Envelope) -> None:
+    await uow.session.execute(effects.insert().values(event_id=envelope.id, value=str(data.n)))
 
 
 async def effect_counts(db: Database) -> tuple[int, int]:
@@ -77,7 +89,7 @@ async def wait_until(predicate, timeout: float = 30.0, interval: float = 0.1) ->
 
 def make_consumer(
     broker: Broker,
-    db: Database | None,
+    db: Database,
     topic: str,
     name: str,
     producer: ProducerHandle,
@@ -87,6 +99,7 @@ def make_consumer(
         name=name,
         bootstrap_servers=broker.bootstrap,
         topics=[topic],
+        topic_for=lambda _catalogue_name: topic,
         group_id=str(kw.pop("group_id", None) or f"{name}-{uuid.uuid4().hex[:6]}"),
         db=db,
         dlq_producer=producer,

@@ -7,8 +7,7 @@ import asyncio
 
 from prometheus_client import REGISTRY
 
-from bushelpers import Broker, make_consumer, make_event, new_topic, wait_until
-from sc_core.bus import CloudEvent
+from bushelpers import Broker, Happened, make_consumer, make_event, new_topic, wait_until
 from sc_core.db import Database
 from sc_core.db.uow import UnitOfWork
 
@@ -26,8 +25,8 @@ async def test_lag_shows_waiting_records_and_returns_to_zero(broker: Broker, db:
     consumer = make_consumer(broker, db, topic, "lagging", producer, max_batch=1)
     release = asyncio.Event()
 
-    @consumer.on("community.test.happened.v1")
-    async def slow(event: CloudEvent, uow: UnitOfWork | None) -> None:
+    @consumer.on(Happened)
+    async def slow(data: Happened, uow: UnitOfWork) -> None:
         await release.wait()
 
     kafka = await producer.get()

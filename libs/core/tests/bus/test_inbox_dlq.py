@@ -6,6 +6,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from bushelpers import (
     Broker,
+    Happened,
     effect_counts,
     effects,
     make_consumer,
@@ -15,7 +16,8 @@ from bushelpers import (
     record_effect,
     wait_until,
 )
-from sc_core.bus import CloudEvent, dlq_topic
+from sc_core.bus import dlq_topic
+from sc_core.bus.cloudevents import Envelope
 from sc_core.db import Database
 from sc_core.db.uow import UnitOfWork
 
@@ -24,7 +26,7 @@ async def test_same_event_delivered_twice_has_one_effect(broker: Broker, db: Dat
     topic = await new_topic(broker)
     producer = broker.producer()
     consumer = make_consumer(broker, db, topic, "dedup", producer)
-    consumer.on("community.test.happened.v1")(record_effect)
+    consumer.on(Happened, envelope=True)(record_effect)
     twice = make_event(1)
     other = make_event(2)
     kafka = await producer.get()
@@ -55,17 +57,16 @@ async def test_failing_handler_goes_to_dlq_and_partition_keeps_flowing(
     consumer = make_consumer(broker, db, topic, "dlq", producer, max_retries=2, retry_backoff=0.01)
     attempts: dict[str, int] = {}
 
-    @consumer.on("community.test.happened.v1")
-    async def handle(event: CloudEvent, uow: UnitOfWork | None) -> None:
-        attempts[event.id] = attempts.get(event.id, 0) + 1
-        if event.data.get("poison"):
+    @consumer.on(Happened, envelope=True)
+    async def handle(data: Happened, uow: UnitOfWork, envelope: Envelope) -> None:
+        attempts[envelope.id] = attempts.get(envelope.id, 0) + 1
+        if data.poison:
             raise ValueError("cannot handle this one")
-        if event.data.get("phone"):  # a value wider than its column: the database refuses it
-            assert uow is not None
+        if data.phone:  # a value wider than its column: the database refuses it
             await uow.session.execute(
-                insert(effects).values(event_id=event.id, value=event.data["phone"] * 30)
+                insert(effects).values(event_id=envelope.id, value=data.phone * 30)
             )
-        await record_effect(event, uow)
+        await record_effect(data, uow, envelope)
 
     poison = make_event(1, poison=True)
     good = make_event(2)
@@ -96,7 +97,7 @@ async def test_failing_handler_goes_to_dlq_and_partition_keeps_flowing(
         assert dict(dead[0].headers)["ce_id"].decode() == poison.id
         assert "ValueError: cannot handle this one" in reasons[0]
         assert dict(dead[0].headers)["x-dlq-attempts"] == b"3"
-        assert "not JSON" in reasons[1]
+        assert reasons[1] == "event.invalid: not a Happened: (root): json_invalid"  # not JSON
         assert dead[1].value == b"{not json"
         # a database error: a stable code and the server's short message, never the
         # statement, its parameters or the row's values

@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bushelpers import Broker, effect_counts, make_consumer, make_event, record_effect, wait_until
+from bushelpers import (
+    Broker,
+    Happened,
+    effect_counts,
+    make_consumer,
+    make_event,
+    record_effect,
+    wait_until,
+)
 from sc_core.bus import OutboxRelay
 from sc_core.db import Database
 from sc_devinfra.apache_kafka import KafkaCluster
@@ -62,7 +70,7 @@ async def test_events_written_during_outage_are_delivered_once(
     await relay.start()
     consumer_producer = broker.producer("consumer")
     consumer = make_consumer(broker, db, TOPIC, "outage", consumer_producer)
-    consumer.on("community.test.happened.v1")(record_effect)
+    consumer.on(Happened, envelope=True)(record_effect)
     try:
         # relay and consumer work while the broker is up ...
         await consumer.start()

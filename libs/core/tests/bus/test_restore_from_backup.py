@@ -10,6 +10,7 @@ from prometheus_client import REGISTRY
 
 from bushelpers import (
     Broker,
+    Happened,
     effect_counts,
     make_consumer,
     make_event,
@@ -49,7 +50,7 @@ async def test_restore_then_rewind_gives_each_event_one_effect(
 
     async def consume_until(database: Database, effects: int) -> None:
         consumer = make_consumer(broker, database, topic, name, producer, group_id=group)
-        consumer.on("community.test.happened.v1")(record_effect)
+        consumer.on(Happened, envelope=True)(record_effect)
         await consumer.start()
         try:
             await wait_until(lambda: _at_least(database, effects), timeout=60)
@@ -74,7 +75,7 @@ async def test_restore_then_rewind_gives_each_event_one_effect(
         moved = await rewind_group(broker.bootstrap, group, [topic], started)
         assert set(moved.values()) == {0}
         consumer = make_consumer(broker, restored, topic, name, producer, group_id=group)
-        consumer.on("community.test.happened.v1")(record_effect)
+        consumer.on(Happened, envelope=True)(record_effect)
         await consumer.start()
         try:
             # all 50 come again: the 30 the restored inbox knows change nothing

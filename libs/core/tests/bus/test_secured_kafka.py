@@ -28,7 +28,7 @@ from aiokafka.errors import (
     for_code,
 )
 
-from bushelpers import effect_counts, make_event, record_effect, wait_until
+from bushelpers import Happened, effect_counts, make_event, record_effect, wait_until
 from sc_contracts import acls
 from sc_contracts.admin import create_topics
 from sc_core.bus import EventConsumer, OutboxRelay, ProducerHandle
@@ -125,12 +125,13 @@ async def test_the_platform_produces_and_consumes_through_sasl_ssl_and_acls(
         name="secured",
         bootstrap_servers=provisioned.bootstrap,
         topics=[GRANTED],
+        topic_for=lambda _catalogue_name: GRANTED,
         group_id=f"secured-test.{uuid.uuid4().hex[:6]}",
         db=db,
         dlq_producer=producer,
         client_options=kafka_client_options(settings),
     )
-    consumer.on("community.test.happened.v1")(record_effect)
+    consumer.on(Happened, envelope=True)(record_effect)
     await relay.start()
     await consumer.start()
     try:

@@ -11,7 +11,15 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from bushelpers import Broker, effect_counts, make_event, metadata, record_effect, wait_until
+from bushelpers import (
+    Broker,
+    Happened,
+    effect_counts,
+    make_event,
+    metadata,
+    record_effect,
+    wait_until,
+)
 from sc_core.db import Database
 from sc_core.observability import setup_tracing
 from sc_core.service import Runtime, create_service_app
@@ -31,6 +39,7 @@ async def test_trace_id_follows_request_through_outbox_and_kafka(
         kafka_bootstrap_servers=broker.bootstrap,
         kafka_enable_idempotence=broker.idempotence,
         database_url=fresh_database_url,
+        topic_names={Happened.topic: topic},
     )
     setup_tracing(settings, extra_processor=SimpleSpanProcessor(exporter))
 
@@ -47,7 +56,7 @@ async def test_trace_id_follows_request_through_outbox_and_kafka(
         return {"event_id": event.id}
 
     runtime = Runtime(settings, metadata)
-    runtime.consumer(name="tracer", topics=[topic]).on("community.test.happened.v1")(record_effect)
+    runtime.consumer(name="tracer").on(Happened, envelope=True)(record_effect)
     app = create_service_app(settings, title="trace test", runtime=runtime, routers=[router])
     async with (
         LifespanManager(app),

@@ -13,8 +13,7 @@ work the effect commits in (never None: every service has a database)::
     async def on_cleared(event: AlarmClearedV1, uow: UnitOfWork, envelope: Envelope) -> None:
 
 A message whose data does not fit the model goes to ``<topic>.dlq`` at once (retrying
-cannot make it fit). ``on("community.x.y.v1")`` with a handler of ``(CloudEvent,
-UnitOfWork | None)`` is the older form, kept while services move to models.
+cannot make it fit).
 
 For each message the consumer opens a unit of work, records the event id in the inbox
 (``ON CONFLICT DO NOTHING``: a redelivered event is skipped), runs the handler and
@@ -55,8 +54,6 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer("sc_core.bus")
 
 M = TypeVar("M", bound=EventData)
-Handler = Callable[[CloudEvent, UnitOfWork | None], Awaitable[None]]
-"""The older handler form (by type string, the whole CloudEvent); use :data:`TypedHandler`."""
 TypedHandler = Callable[[M, UnitOfWork], Awaitable[None]]
 EnvelopeHandler = Callable[[M, UnitOfWork, Envelope], Awaitable[None]]
 
@@ -250,7 +247,7 @@ async def send_to_dlq(
 @dataclass(frozen=True)
 class _Route:
     handler: Callable[..., Awaitable[None]]
-    model: type[EventData] | None = None  # None: the older form, (CloudEvent, uow)
+    model: type[EventData]
     envelope: bool = False
 
 
@@ -293,9 +290,6 @@ class EventConsumer:
 
     # registration -----------------------------------------------------------------
     @overload
-    def on(self, event: str) -> Callable[[Handler], Handler]: ...
-
-    @overload
     def on(
         self, event: type[M], *, envelope: Literal[False] = False
     ) -> Callable[[TypedHandler[M]], TypedHandler[M]]: ...
@@ -305,23 +299,19 @@ class EventConsumer:
         self, event: type[M], *, envelope: Literal[True]
     ) -> Callable[[EnvelopeHandler[M]], EnvelopeHandler[M]]: ...
 
-    def on(self, event: str | type[EventData], *, envelope: bool = False) -> Any:
-        """Register the handler of one event type: a contract model (the handler gets the
-        decoded model and the unit of work; ``envelope=True`` adds the :class:`Envelope`),
-        or, the older form, a type string (the handler gets the CloudEvent). A model's
-        topic is subscribed to (through ``topic_for``) unless it is there already."""
-        if isinstance(event, str):
-            event_type, model = event, None
-        else:
-            if self.db is None:
-                raise RuntimeError(f"consumer {self.name}: typed handlers need a database")
-            event_type, model = event.event_type, event
-            topic = self.topic_for(event.topic)
-            if topic not in self.topics:
-                self.topics.append(topic)
+    def on(self, event: type[EventData], *, envelope: bool = False) -> Any:
+        """Register the handler of one event type by its contract model: the handler gets
+        the decoded model and the unit of work (``envelope=True`` adds the
+        :class:`Envelope`). The model's topic is subscribed to (through ``topic_for``)
+        unless it is there already."""
+        if self.db is None:
+            raise RuntimeError(f"consumer {self.name}: handlers need a database (the inbox)")
+        topic = self.topic_for(event.topic)
+        if topic not in self.topics:
+            self.topics.append(topic)
 
         def register(handler: Any) -> Any:
-            self._routes[event_type] = _Route(handler, model, envelope)
+            self._routes[event.event_type] = _Route(handler, event, envelope)
             return handler
 
         return register
@@ -483,22 +473,18 @@ class EventConsumer:
     @staticmethod
     def _call(
         route: _Route, envelope: Envelope, value: bytes | None
-    ) -> Callable[[UnitOfWork | None], Awaitable[None]]:
+    ) -> Callable[[UnitOfWork], Awaitable[None]]:
         """The handler bound to this message's decoded data (raises InvalidEvent)."""
-        if route.model is None:
-            event = CloudEvent.from_envelope(envelope, value)
-            return lambda uow: route.handler(event, uow)
         data = decode_data(value, route.model)
         if route.envelope:
             return lambda uow: route.handler(data, uow, envelope)
         return lambda uow: route.handler(data, uow)
 
     async def _handle_once(
-        self, event_id: str, topic: str, call: Callable[[UnitOfWork | None], Awaitable[None]]
+        self, event_id: str, topic: str, call: Callable[[UnitOfWork], Awaitable[None]]
     ) -> str:
-        if self.db is None:
-            await call(None)
-            return "processed"
+        if self.db is None:  # no handler can be registered without one (``on``)
+            raise RuntimeError(f"consumer {self.name}: no database")
         inbox = self.db.tables.inbox
         async with self.db.uow() as uow:
             first_time = (
