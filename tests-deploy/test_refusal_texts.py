@@ -38,13 +38,6 @@ NOT_YET: dict[str, int] = {
     "gateway/src/gateway/entry.py": 3,
     "gateway/src/gateway/proxy.py": 3,
     "gateway/src/gateway/security.py": 3,
-    "libs/core/src/sc_core/auth/jwks.py": 1,
-    "libs/core/src/sc_core/auth/scope.py": 1,
-    "libs/core/src/sc_core/errors.py": 4,
-    "libs/core/src/sc_core/observability.py": 1,
-    "libs/core/src/sc_core/paging.py": 2,
-    "libs/core/src/sc_core/places/directory.py": 2,
-    "libs/core/src/sc_core/privacy/reveal.py": 2,
     "services/alarm/src/alarm/domain/access.py": 1,
     "services/alarm/src/alarm/domain/lifecycle.py": 2,
     "services/alarm/src/alarm/domain/manual.py": 2,
@@ -57,8 +50,6 @@ NOT_YET: dict[str, int] = {
     "services/alarm/src/alarm/usecases/records.py": 2,
     "services/alarm/src/alarm/usecases/rules.py": 2,
     "services/alarm/src/alarm/usecases/special_persons.py": 1,
-    "services/audit/src/audit/api/deps.py": 2,
-    "services/audit/src/audit/usecases/trail.py": 3,
     "services/device-ingestion/src/device_ingestion/api/commands.py": 1,
     "services/device-ingestion/src/device_ingestion/api/device_api.py": 6,
     "services/device-ingestion/src/device_ingestion/api/queries.py": 1,
@@ -90,7 +81,6 @@ NOT_YET: dict[str, int] = {
     "services/identity/src/identity/usecases/persons.py": 8,
     "services/identity/src/identity/usecases/signup.py": 2,
     "services/identity/src/identity/usecases/visitors.py": 3,
-    "services/parking-payment/src/parking_payment/usecases/problems.py": 1,
 }
 
 

@@ -262,6 +262,7 @@ def install_problem_handlers(app: FastAPI) -> None:
                     422,
                     "request.invalid_characters",
                     "A value holds a character that cannot be stored",
+                    zh="填写的内容含有无法保存的字符",
                 ),
                 request,
             )
@@ -275,7 +276,12 @@ def install_problem_handlers(app: FastAPI) -> None:
                 exc.orig,
             )
             return problem_response(
-                Problem(422, "request.invalid_value", "A value is out of range or malformed"),
+                Problem(
+                    422,
+                    "request.invalid_value",
+                    "A value is out of range or malformed",
+                    zh="填写的数值超出范围或格式不正确",
+                ),
                 request,
             )
         # the database went away under the request (restarted, connection dropped): the
@@ -292,6 +298,7 @@ def install_problem_handlers(app: FastAPI) -> None:
                     503,
                     "service.database_unavailable",
                     "The service's database is not reachable; try again shortly",
+                    zh="服务暂时无法访问数据，请稍后重试",
                     headers={"Retry-After": "1"},
                 ),
                 request,
@@ -302,6 +309,11 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, redacted_target(request.scope))
         return problem_response(
-            Problem(500, "internal.error", "An unexpected error occurred; it has been logged"),
+            Problem(
+                500,
+                "internal.error",
+                "An unexpected error occurred; it has been logged",
+                zh="系统出现意外错误，已记录，请稍后重试",
+            ),
             request,
         )

@@ -421,7 +421,13 @@ def health_router(checks: dict[str, ReadinessCheck], *, metrics: bool = True) ->
                 media_type="application/json",
             )
         return problem_response(
-            Problem(503, "service.not_ready", "A dependency does not answer", checks=results),
+            Problem(
+                503,
+                "service.not_ready",
+                "A dependency does not answer",
+                zh="服务尚未就绪，请稍后重试",
+                checks=results,
+            ),
             request,
         )
 

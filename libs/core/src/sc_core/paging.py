@@ -201,7 +201,12 @@ async def fetch_page(
     page = query
     if params.cursor is not None:
         if keys is None:
-            raise Problem(400, "request.bad_cursor", "This list is paged by offset, not cursor")
+            raise Problem(
+                400,
+                "request.bad_cursor",
+                "This list is paged by offset, not cursor",
+                zh="该列表按页码翻页，不支持游标",
+            )
         page = page.where(after_clause(keys, decode_cursor(params.cursor, keys)))
     result = await session.execute(page.limit(params.limit).offset(params.offset))
     items = list(result.all() if rows else result.scalars().all())
@@ -305,7 +310,12 @@ def decode_cursor(cursor: str, keys: list[Key]) -> list[Any]:
             raise ValueError("wrong length")
         return [_typed(value, column) for value, (column, _) in zip(raw, keys, strict=True)]
     except (ValueError, TypeError, decimal.InvalidOperation) as exc:
-        raise Problem(400, "request.bad_cursor", "The cursor does not belong to this list") from exc
+        raise Problem(
+            400,
+            "request.bad_cursor",
+            "The cursor does not belong to this list",
+            zh="翻页位置与该列表不符，请从第一页重新加载",
+        ) from exc
 
 
 def _typed(value: Any, column: ColumnElement[Any]) -> Any:

@@ -204,7 +204,10 @@ class JWKSVerifier:
         if key is None:
             if not self._keys and self._fetched_at is None:
                 raise Problem(
-                    503, "auth.jwks_unavailable", "Token keys cannot be fetched from identity"
+                    503,
+                    "auth.jwks_unavailable",
+                    "Token keys cannot be fetched from identity",
+                    zh="暂时无法核验登录凭证，请稍后重试",
                 )
             raise invalid_token("The token was signed by an unknown key")
         return key

@@ -129,4 +129,8 @@ def ensure_in_scope(
         household_id=household_id,
         roles=roles,
     ):
-        raise Forbidden("auth.out_of_scope", "The object is outside the places you may act on")
+        raise Forbidden(
+            "auth.out_of_scope",
+            "The object is outside the places you may act on",
+            zh="该对象不在您负责的范围内",
+        )

@@ -234,7 +234,11 @@ class Places:
             return
         if community_id in await self.home_communities(uow, principal, shared_with):
             return
-        raise Forbidden("auth.out_of_scope", "The object is outside the places you may act on")
+        raise Forbidden(
+            "auth.out_of_scope",
+            "The object is outside the places you may act on",
+            zh="该对象不在您负责的范围内",
+        )
 
     async def ensure_household_in(
         self,
@@ -260,7 +264,11 @@ class Places:
                 and (place.community_id == community_id)
             ):
                 return
-        raise Forbidden("auth.out_of_scope", "The object is outside the places you may act on")
+        raise Forbidden(
+            "auth.out_of_scope",
+            "The object is outside the places you may act on",
+            zh="该对象不在您负责的范围内",
+        )
 
     def in_grids(
         self, principal: Principal, building_col: Any, roles: Iterable[str]

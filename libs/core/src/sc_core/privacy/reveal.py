@@ -30,6 +30,21 @@ LISTED_MASKED_KINDS = frozenset({"id_number", "mobile", "phone", "face_id"})
 
 T = TypeVar("T", bound=BaseModel)
 
+# How a refusal names a revealable field to a person (never the field's key).
+_FIELD_WORDS = {
+    "name": "姓名",
+    "visitor_name": "访客姓名",
+    "birth_date": "出生日期",
+    "id_number": "证件号码",
+    "card_no": "卡号",
+    "phone": "手机号",
+    "mobile": "手机号",
+    "visitor_phone": "访客手机号",
+    "face_id": "人脸信息",
+    "plate": "车牌号",
+    "address": "联系方式",
+}
+
 
 def mask_listed(obj: T, grade: Grade | int, *, self_or_household: bool = False) -> T:
     """:func:`mask_model` for an item of a list: also masks ID numbers, phones and face ids
@@ -66,9 +81,18 @@ def revealable(
     ``privacy.reveal_not_allowed`` when the caller's roles do not cover its grade."""
     marker = sensitive_fields(model).get(field)
     if marker is None:
-        raise Problem(422, "privacy.not_revealable", f"{field} is not a field that is revealed")
+        raise Problem(
+            422,
+            "privacy.not_revealable",
+            f"{field} is not a field that is revealed",
+            zh="所请求的信息不提供明文查看",
+        )
     if not marker.visible_to(grade, self_or_household=self_or_household):
-        raise Forbidden("privacy.reveal_not_allowed", f"Your role may not see {field}")
+        raise Forbidden(
+            "privacy.reveal_not_allowed",
+            f"Your role may not see {field}",
+            zh=f"您的角色无权查看{_FIELD_WORDS.get(field, '该信息')}",
+        )
     return marker
 
 
