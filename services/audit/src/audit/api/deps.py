@@ -43,6 +43,7 @@ async def audit_reader(
         raise Forbidden(
             "auth.forbidden",
             "The audit trail is open to auditors and platform admins only",
+            zh="审计记录仅向审计员和平台管理员开放",
             required_roles=list(READER_ROLES),
         )
     return who
@@ -86,7 +87,9 @@ async def record_filters(
 ) -> RecordFilters:
     start, end = aware(start, settings), aware(end, settings)
     if start is not None and end is not None and start >= end:
-        raise Problem(422, "audit.bad_range", "'from' must be before 'to'")
+        raise Problem(
+            422, "audit.bad_range", "'from' must be before 'to'", zh="开始时间须早于结束时间"
+        )
     return RecordFilters(
         actor=actor,
         action=action,

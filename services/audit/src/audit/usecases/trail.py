@@ -73,12 +73,15 @@ class Trail:
     ) -> dict[str, list[Any]]:
         settings = self.settings
         if start >= end:
-            raise Problem(422, "audit.bad_range", "'from' must be before 'to'")
+            raise Problem(
+                422, "audit.bad_range", "'from' must be before 'to'", zh="开始时间须早于结束时间"
+            )
         if end - start > timedelta(days=settings.audit_summary_max_days):
             raise Problem(
                 422,
                 "audit.range_too_large",
                 f"A summary covers at most {settings.audit_summary_max_days} days",
+                zh=f"统计时段最长 {settings.audit_summary_max_days} 天",
             )
         async with self.db.uow(read_only=True) as uow:
             return await summary_rows(uow.session, start, end, settings.audit_timezone, scope)
@@ -96,6 +99,7 @@ class Trail:
                 422,
                 "audit.export_too_large",
                 f"{total} records match; an export holds at most {limit}. Narrow the filters.",
+                zh=f"共有 {total} 条记录符合条件，一次最多导出 {limit} 条，请缩小筛选范围。",
                 matching=total,
                 max_rows=limit,
             )
