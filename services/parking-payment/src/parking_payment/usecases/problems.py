@@ -22,7 +22,7 @@ def problem(error: DomainError) -> Problem:
 
 
 def not_found(code: str, zh: str, en: str) -> Problem:
-    return Problem(404, code, f"{zh}（{en}）")
+    return Problem(404, code, en, zh=zh)
 
 
 PROVIDER_UNAVAILABLE = Problem(
