@@ -29,6 +29,7 @@ from starlette.types import Message, Receive, Scope, Send
 from gateway.breaker import CircuitBreaker
 from sc_core import net
 from sc_core.errors import Problem
+from sc_core.retry import Backoff
 
 log = logging.getLogger(__name__)
 
@@ -235,6 +236,7 @@ async def forward(
         raise _busy(upstream) from None
     try:
         attempts = 1 + (retries if call.method in IDEMPOTENT else 0)
+        backoff = Backoff(first=0.05, cap=1.0)  # 50 ms, 100 ms, 200 ms ... between tries
         for attempt in range(attempts):
             last = attempt + 1 == attempts
             try:
@@ -242,7 +244,7 @@ async def forward(
                     client, upstream, call, receive, send, read_timeout, waits=False, last=last
                 )
             except _Retry:
-                await asyncio.sleep(0.05 * 2**attempt)
+                await backoff.sleep()
                 continue
             except TimeoutError as exc:
                 breaker.failure()
@@ -250,7 +252,7 @@ async def forward(
             except aiohttp.ClientError as exc:
                 breaker.failure()
                 if not last and isinstance(exc, aiohttp.ClientConnectionError):
-                    await asyncio.sleep(0.05 * 2**attempt)
+                    await backoff.sleep()
                     continue
                 raise _unavailable(
                     upstream, type(exc).__name__, f"The {upstream.name} service cannot be reached"
