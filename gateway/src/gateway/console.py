@@ -47,6 +47,10 @@ def _inside(root: Path, relative: str) -> Path | None:
     return None
 
 
+# How a refusal names a built app to a person (never its folder name).
+_APP_WORDS = {"console": "管理后台", "app": "居民端应用"}
+
+
 def mount_built_app(
     app: FastAPI, prefix: str, built_dir: str | None, name: str, fixed: tuple[str, ...] = ()
 ) -> None:
@@ -61,6 +65,7 @@ def mount_built_app(
                 404,
                 f"{name}.not_built",
                 f"The {name} is not built here (make run builds it)",
+                zh=f"{_APP_WORDS.get(name, '该应用')}尚未部署，请稍后再试",
             )
         return root
 
@@ -76,7 +81,9 @@ def mount_built_app(
                 found, headers={"Cache-Control": LONG_CACHE if hashed else REVALIDATE}
             )
         if path.startswith(never_index):
-            raise Problem(404, "http.not_found", f"No file /{prefix}/{path}")
+            raise Problem(
+                404, "http.not_found", f"No file /{prefix}/{path}", zh="找不到您要打开的文件"
+            )
         return FileResponse(base / "index.html", headers={"Cache-Control": REVALIDATE})
 
     app.add_api_route(f"/{prefix}", app_root, methods=["GET"], include_in_schema=False)

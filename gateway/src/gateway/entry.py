@@ -102,7 +102,10 @@ class FrontDoor:
                 raise
             log.exception("unhandled error on %s %s", scope["method"], redacted_target(scope))
             unexpected = Problem(
-                500, "internal.error", "An unexpected error occurred; it has been logged"
+                500,
+                "internal.error",
+                "An unexpected error occurred; it has been logged",
+                zh="系统出现意外错误，已记录，请稍后重试",
             )
             await problem_response(unexpected, Request(scope))(scope, receive, send)
 
@@ -117,7 +120,9 @@ class FrontDoor:
             await fetch_documents(f.state["client"], f.settings.upstreams, f.table)
             service, template = f.table.match(path)
         if service is None or service not in f.upstreams:
-            raise Problem(404, "http.not_found", f"No service serves {path}")
+            raise Problem(
+                404, "http.not_found", f"No service serves {path}", zh="找不到您要访问的地址"
+            )
         scope.setdefault("state", {})["metrics_route"] = template  # the route label
         body = await request.body()
         if len(body) > f.settings.max_body_bytes:
@@ -125,6 +130,7 @@ class FrontDoor:
                 413,
                 "request.too_large",
                 f"The request body exceeds {f.settings.max_body_bytes} bytes",
+                zh=f"提交的内容过大，最多 {f.settings.max_body_bytes} 字节",
             )
         raw_path = scope.get("raw_path") or path.encode()
         query = scope.get("query_string", b"")

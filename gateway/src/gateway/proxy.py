@@ -159,11 +159,32 @@ def outgoing_headers(
     return headers
 
 
+# How a refusal names a service to a person (never its deployment name).
+_SERVICE_WORDS = {
+    "identity": "账号与住户服务",
+    "alarm": "告警服务",
+    "audit": "审计服务",
+    "care": "关爱服务",
+    "commerce": "社区商业服务",
+    "device-ingestion": "设备服务",
+    "evaluation": "评价与问卷服务",
+    "gov-affairs": "政务服务",
+    "notification": "消息通知服务",
+    "parking-payment": "停车与缴费服务",
+    "work-orders": "工单服务",
+}
+
+
+def _service_words(upstream: Upstream) -> str:
+    return _SERVICE_WORDS.get(upstream.name, "后台服务")
+
+
 def _circuit_open(upstream: Upstream) -> Problem:
     return Problem(
         503,
         "upstream.circuit_open",
         f"The {upstream.name} service is failing; try again shortly",
+        zh=f"{_service_words(upstream)}暂时出现故障，请稍后重试",
         headers={"Retry-After": str(upstream.breaker.retry_after())},
         service=upstream.name,
     )
@@ -174,6 +195,7 @@ def _busy(upstream: Upstream) -> Problem:
         503,
         "gateway.busy",
         "The gateway has too many requests in flight; try again shortly",
+        zh="当前访问人数过多，请稍后重试",
         headers={"Retry-After": "1"},
         service=upstream.name,
     )
@@ -184,12 +206,20 @@ def _timeout(upstream: Upstream) -> Problem:
         504,
         "upstream.timeout",
         f"The {upstream.name} service did not answer in time",
+        zh=f"{_service_words(upstream)}响应超时，请稍后重试",
         service=upstream.name,
     )
 
 
 def _unavailable(upstream: Upstream, reason: str, detail: str) -> Problem:
-    return Problem(502, "upstream.unavailable", detail, service=upstream.name, reason=reason)
+    return Problem(
+        502,
+        "upstream.unavailable",
+        detail,
+        zh=f"{_service_words(upstream)}暂时无法连接，请稍后重试",
+        service=upstream.name,
+        reason=reason,
+    )
 
 
 async def forward(

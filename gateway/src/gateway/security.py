@@ -86,18 +86,30 @@ class Gatekeeper:
                 401,
                 "auth.unauthenticated",
                 "This route needs a login",
+                zh="请先登录",
                 headers={"WWW-Authenticate": 'Bearer realm="smart-community"'},
             )
         if self.verifier is None:
-            raise Problem(503, "auth.unavailable", "Token verification is not configured")
+            raise Problem(
+                503,
+                "auth.unavailable",
+                "Token verification is not configured",
+                zh="登录校验暂不可用，请稍后重试",
+            )
         scheme, _, token = header.strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise unauthorized(
-                "auth.invalid_token", "The Authorization header must be 'Bearer <token>'"
+                "auth.invalid_token",
+                "The Authorization header must be 'Bearer <token>'",
+                zh="登录凭证格式不正确，请重新登录",
             )
         principal = await self.verifier.verify(token.strip())
         request.state.principal = principal
         return principal
+
+
+# Who sent too many requests, as a refusal says it to a person.
+_PER_WORDS = {"address": "您所在网络", "caller": "您的账号"}
 
 
 def _rate_limited(wait: float, per: str) -> Problem:
@@ -105,5 +117,6 @@ def _rate_limited(wait: float, per: str) -> Problem:
         429,
         "request.rate_limited",
         f"Too many requests from this {per}; try again in {retry_after_header(wait)} s",
+        zh=f"{_PER_WORDS.get(per, '')}访问过于频繁，请 {retry_after_header(wait)} 秒后再试",
         headers={"Retry-After": retry_after_header(wait)},
     )
