@@ -143,3 +143,67 @@ def read(delivery_id: str, when: datetime) -> NotificationOpenedV1:
         community_id=COMMUNITY,
         read_at=when,
     )
+
+
+def hall(app: str, action: str, status: str, when: datetime, item: str = "old_age_allowance"):
+    from sc_contracts.events.gov import ApplicationChangedV1
+
+    return ApplicationChangedV1(
+        application_id=app,
+        number=f"GA-2026-{app}",
+        item_code=item,
+        item_version=1,
+        community_id=COMMUNITY,
+        building_id="B1",
+        grid_id="G7",
+        applicant_id="u-" + app,
+        action=action,
+        status=status,
+        occurred_at=when,
+    )
+
+
+def activity(act: str, status: str, when: datetime, signed_up: int, came: int, rating=None):
+    from sc_contracts.events import ActivityChangedV1
+
+    return ActivityChangedV1(
+        activity_id=act,
+        community_id=COMMUNITY,
+        status=status,
+        starts_at=at(10, 9),
+        capacity=30,
+        signed_up=signed_up,
+        came=came,
+        average_rating=rating,
+        occurred_at=when,
+    )
+
+
+def paid(order: str, when: datetime, purpose: str = "parking"):
+    from sc_contracts.events.payment import PaymentOrderPaidV1
+
+    return PaymentOrderPaidV1(
+        order_id=order,
+        out_trade_no="T" + order,
+        provider="wechat",
+        channel="qr",
+        amount_fen=500,
+        purpose=purpose,
+        target_id="s-" + order,
+        community_id=COMMUNITY,
+        trade_no="W" + order,
+        paid_at=when,
+    )
+
+
+def closed(order: str, when: datetime, purpose: str = "parking"):
+    from sc_contracts.events.payment import PaymentOrderClosedV1
+
+    return PaymentOrderClosedV1(
+        order_id=order,
+        out_trade_no="T" + order,
+        purpose=purpose,
+        target_id="s-" + order,
+        community_id=COMMUNITY,
+        closed_at=when,
+    )

@@ -1,5 +1,6 @@
 """Event subscriptions, by contract model: the KPI feeds (work orders, alarms, notification
-deliveries) and identity's placements (the place directory). The consumer names (their
+deliveries, the service hall's applications, community activities, payment orders) and
+identity's placements (the place directory). The consumer names (their
 groups) are kept."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 from evaluation.db.models import DIRECTORY
 from evaluation.usecases.feeds import on_kpi_event
 from sc_contracts.events import (
+    ActivityChangedV1,
     AlarmAcknowledgedV1,
     AlarmClearedV1,
     AlarmRaisedV1,
@@ -17,6 +19,8 @@ from sc_contracts.events import (
     WorkOrderRatedV1,
     WorkOrderSlaBreachedV1,
 )
+from sc_contracts.events.gov import ApplicationChangedV1
+from sc_contracts.events.payment import PaymentOrderClosedV1, PaymentOrderPaidV1
 from sc_core.places import subscribe_places
 from sc_core.service import Runtime
 
@@ -24,6 +28,9 @@ FEEDS: dict[str, tuple[type[EventData], ...]] = {
     "workorders": (WorkOrderChangedV1, WorkOrderRatedV1, WorkOrderSlaBreachedV1),
     "alarms": (AlarmRaisedV1, AlarmAcknowledgedV1, AlarmClearedV1),
     "deliveries": (NotificationDeliveredV1, NotificationOpenedV1),
+    "hall": (ApplicationChangedV1,),
+    "activities": (ActivityChangedV1,),
+    "payments": (PaymentOrderPaidV1, PaymentOrderClosedV1),
 }
 
 

@@ -19,11 +19,14 @@ from sqlalchemy.dialects.postgresql import insert
 
 from evaluation.db.models import PLACES, KpiAggregate, KpiBucket, KpiFact, utcnow
 from evaluation.domain.kpis import (
+    ActivitySnapshot,
     AlarmSnapshot,
     Contribution,
     Delivery,
     DeliveryRead,
     Fact,
+    HallStep,
+    PaymentOutcome,
     Stat,
     WorkOrderBreach,
     WorkOrderRating,
@@ -42,9 +45,12 @@ KINDS: dict[str, type[Fact]] = {
         AlarmSnapshot,
         Delivery,
         DeliveryRead,
+        HallStep,
+        ActivitySnapshot,
+        PaymentOutcome,
     )
 }
-_TIMES = ("at", "due_at", "first_at", "acknowledged_at", "cleared_at")
+_TIMES = ("at", "due_at", "first_at", "acknowledged_at", "cleared_at", "starts_at")
 
 
 def fact_to_json(fact: Fact) -> dict[str, Any]:

@@ -33,6 +33,11 @@ SERVICE_NAMES: dict[str, Text] = {
     "maintenance_booking": Text(zh="维修预约", en="Maintenance bookings"),
     "hotline_ticket": Text(zh="12345热线工单", en="12345 hotline tickets"),
     "department_task": Text(zh="部门联动任务", en="Department tasks"),
+    # what a payment order pays for (parking-payment's purposes)
+    "parking": Text(zh="停车缴费", en="Parking"),
+    "property_bill": Text(zh="物业费", en="Property bills"),
+    "ev_charging": Text(zh="电动汽车充电", en="EV charging"),
+    "ebike_charging": Text(zh="电动自行车充电", en="E-bike charging"),
 }
 OTHER_SERVICE = Text(zh="其他服务", en="Other services")
 INDEX_NAMES = {

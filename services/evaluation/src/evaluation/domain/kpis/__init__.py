@@ -3,10 +3,13 @@
 from evaluation.domain.kpis.definitions import KPIS, Kpi
 from evaluation.domain.kpis.derive import Contribution, derive
 from evaluation.domain.kpis.facts import (
+    ActivitySnapshot,
     AlarmSnapshot,
     Delivery,
     DeliveryRead,
     Fact,
+    HallStep,
+    PaymentOutcome,
     WorkOrderBreach,
     WorkOrderRating,
     WorkOrderStep,
@@ -16,15 +19,18 @@ from evaluation.domain.kpis.ledger import BucketKey, KpiLedger, KpiValue, Stat, 
 
 __all__ = [
     "KPIS",
+    "ActivitySnapshot",
     "AlarmSnapshot",
     "BucketKey",
     "Contribution",
     "Delivery",
     "DeliveryRead",
     "Fact",
+    "HallStep",
     "Kpi",
     "KpiLedger",
     "KpiValue",
+    "PaymentOutcome",
     "Stat",
     "WorkOrderBreach",
     "WorkOrderRating",

@@ -50,6 +50,7 @@ def _k(
 
 
 WO, AL, NO = "workorder.events.v1", "alarm.events.v1", "notification.deliveries.v1"
+HALL, ACT, PAY = "gov.applications.v1", "gov.activities.v1", "payment.orders.v1"
 
 KPIS: dict[str, Kpi] = {
     k.code: k
@@ -198,6 +199,80 @@ KPIS: dict[str, Kpi] = {
             "当期发出的站内信中已被阅读的比例（按发出当期计）。",
             "Share of the in-app messages sent in the period that have been read (counted in "
             "the period they were sent).",
+        ),
+        _k(
+            "hall.submitted",
+            "网上办件数",
+            "Applications submitted",
+            "count",
+            "higher",
+            HALL,
+            "当期向网上办事大厅提交的申请数（按提交时间）。",
+            "Applications submitted to the online service hall in the period.",
+        ),
+        _k(
+            "hall.decision_s",
+            "办件办结时长",
+            "Application decision time",
+            "seconds",
+            "lower",
+            HALL,
+            "从提交申请到批准或不予批准的平均时长（含补正等待），计入办结所在的时段。",
+            "Mean time from an application's submission to its approval or rejection "
+            "(waiting for more material included), counted in the period of the decision.",
+        ),
+        _k(
+            "hall.approval_rate",
+            "办件通过率",
+            "Applications approved",
+            "rate",
+            "higher",
+            HALL,
+            "办结的申请中予以批准的比例；撤回的不计入。",
+            "Share of the decided applications that were approved; withdrawn ones are left out.",
+        ),
+        _k(
+            "activity.held",
+            "举办活动数",
+            "Activities held",
+            "count",
+            "higher",
+            ACT,
+            "当期开始并已举办（结束或归档）的社区活动数；取消的不计入。",
+            "Community activities that started in the period and took place (finished or "
+            "archived); cancelled ones are left out.",
+        ),
+        _k(
+            "activity.attendance_rate",
+            "活动到场率",
+            "Activity attendance",
+            "rate",
+            "higher",
+            ACT,
+            "已举办活动中签到人数与报名人数之比。",
+            "People who checked in over people with a place, for the activities held.",
+        ),
+        _k(
+            "activity.rating_mean",
+            "活动平均评分",
+            "Activity rating",
+            "score",
+            "higher",
+            ACT,
+            "已举办活动的参与者平均评分（1–5）的平均值。",
+            "Mean of the held activities' mean ratings by participants (1–5).",
+        ),
+        _k(
+            "pay.success_rate",
+            "线上支付成功率",
+            "Online payments completed",
+            "rate",
+            "higher",
+            PAY,
+            "线上支付订单中支付成功的比例（超时或取消未付的计为未成功），计入支付或关闭的时段。",
+            "Share of online payment orders that were paid (those closed unpaid, timed out or "
+            "cancelled, count as not completed), counted in the period of the payment or "
+            "closing.",
         ),
     )
 }

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from evaluation.domain.kpis.facts import (
+    ActivitySnapshot,
     AlarmSnapshot,
     Delivery,
     DeliveryRead,
     Fact,
+    HallStep,
+    PaymentOutcome,
     WorkOrderBreach,
     WorkOrderRating,
     WorkOrderStep,
@@ -25,6 +28,9 @@ from evaluation.domain.kpis.facts import (
 
 # staff's steps that answer a case (the reporter's comment or cancel does not)
 RESPONSE_ACTIONS = frozenset({"accept", "reject", "assign", "start", "reply", "resolve"})
+# an application's final decisions; an activity that took place
+DECISIONS = frozenset({"approved", "rejected"})
+HELD = frozenset({"finished", "archived"})
 
 
 @dataclass(frozen=True)
@@ -51,15 +57,27 @@ def derive(facts: Sequence[Fact], grids: Mapping[str, str]) -> tuple[Contributio
         return _alarm([f for f in ordered if isinstance(f, AlarmSnapshot)], grids)
     if isinstance(first, Delivery | DeliveryRead):
         return _delivery(ordered)
+    if isinstance(first, HallStep):
+        return _hall([f for f in ordered if isinstance(f, HallStep)], grids)
+    if isinstance(first, ActivitySnapshot):
+        return _activity([f for f in ordered if isinstance(f, ActivitySnapshot)])
+    if isinstance(first, PaymentOutcome):
+        return _payment([f for f in ordered if isinstance(f, PaymentOutcome)])
     raise TypeError(f"no KPIs for {type(first).__name__}")
 
 
 class _Emit:
     def __init__(
-        self, community: str, building: str | None, grids: Mapping[str, str], service: str | None
+        self,
+        community: str,
+        building: str | None,
+        grids: Mapping[str, str],
+        service: str | None,
+        grid: str | None = None,
     ) -> None:
         self.out: list[Contribution] = []
-        self.where = (community, building, grids.get(building) if building else None, service)
+        placed = grids.get(building) if building else None
+        self.where = (community, building, placed or grid, service)
 
     def __call__(self, kpi: str, at: datetime, num: float, den: float, *facts: Fact) -> None:
         ids = tuple(sorted({f.event_id for f in facts}))
@@ -151,6 +169,54 @@ def _delivery(facts: list[Fact]) -> tuple[Contribution, ...]:
     if final.status == "sent" and final.channel == "inapp":
         reads = [f for f in facts if isinstance(f, DeliveryRead)]
         emit("notify.read_rate", final.at, 1 if reads else 0, 1, final, *reads[:1])
+    return tuple(emit.out)
+
+
+def _hall(steps: list[HallStep], grids: Mapping[str, str]) -> tuple[Contribution, ...]:
+    """Submitted (once), and the first final decision: its time and whether it granted."""
+    latest = steps[-1]
+    placed = [s for s in steps if s.building_id]
+    building = placed[-1].building_id if placed else None
+    grid = next((s.grid_id for s in reversed(steps) if s.grid_id), None)
+    emit = _Emit(latest.community_id, building, grids, latest.item_code, grid)
+    submitted = next((s for s in steps if s.action == "submitted"), None)
+    if submitted is not None:
+        emit("hall.submitted", submitted.at, 1, 0, submitted)
+    decided = next((s for s in steps if s.action in DECISIONS), None)
+    if decided is not None:
+        emit("hall.approval_rate", decided.at, 1 if decided.action == "approved" else 0, 1, decided)
+        if submitted is not None and submitted.at <= decided.at:
+            emit(
+                "hall.decision_s",
+                decided.at,
+                _secs(submitted.at, decided.at),
+                1,
+                submitted,
+                decided,
+            )
+    return tuple(emit.out)
+
+
+def _activity(snaps: list[ActivitySnapshot]) -> tuple[Contribution, ...]:
+    """The latest snapshot decides: an activity that took place counts at its start."""
+    latest = snaps[-1]
+    if latest.status not in HELD:
+        return ()
+    emit = _Emit(latest.community_id, None, {}, None)
+    emit("activity.held", latest.starts_at, 1, 0, latest)
+    if latest.signed_up:
+        emit("activity.attendance_rate", latest.starts_at, latest.came, latest.signed_up, latest)
+    if latest.average_rating is not None:
+        emit("activity.rating_mean", latest.starts_at, latest.average_rating, 1, latest)
+    return tuple(emit.out)
+
+
+def _payment(outcomes: list[PaymentOutcome]) -> tuple[Contribution, ...]:
+    """Paid at all (even after closing) counts as a success, at the payment; else closed."""
+    paid = next((o for o in outcomes if o.paid), None)
+    decided = paid or outcomes[0]
+    emit = _Emit(decided.community_id, None, {}, decided.purpose)
+    emit("pay.success_rate", decided.at, 1 if paid else 0, 1, decided)
     return tuple(emit.out)
 
 

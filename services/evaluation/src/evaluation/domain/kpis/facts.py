@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sc_contracts.events import (
+    ActivityChangedV1,
     AlarmAcknowledgedV1,
     AlarmClearedV1,
     AlarmRaisedV1,
@@ -21,6 +22,8 @@ from sc_contracts.events import (
     WorkOrderSlaBreachedV1,
 )
 from sc_contracts.events.base import EventData
+from sc_contracts.events.gov import ApplicationChangedV1
+from sc_contracts.events.payment import PaymentOrderClosedV1, PaymentOrderPaidV1
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,51 @@ class DeliveryRead(Fact):
         return f"delivery:{self.delivery_id}"
 
 
+@dataclass(frozen=True)
+class HallStep(Fact):
+    """An application to the online service hall (网上办事大厅) took a step."""
+
+    application_id: str
+    item_code: str
+    action: str
+    status: str
+    building_id: str | None
+    grid_id: str | None
+
+    @property
+    def aggregate(self) -> str:
+        return f"hall:{self.application_id}"
+
+
+@dataclass(frozen=True)
+class ActivitySnapshot(Fact):
+    """A community activity's figures as gov-affairs last published them."""
+
+    activity_id: str
+    status: str
+    starts_at: datetime
+    signed_up: int
+    came: int
+    average_rating: float | None
+
+    @property
+    def aggregate(self) -> str:
+        return f"activity:{self.activity_id}"
+
+
+@dataclass(frozen=True)
+class PaymentOutcome(Fact):
+    """A payment order was paid, or closed unpaid."""
+
+    order_id: str
+    purpose: str
+    paid: bool
+
+    @property
+    def aggregate(self) -> str:
+        return f"payment:{self.order_id}"
+
+
 def fact_of(event_id: str, data: EventData) -> Fact | None:
     """The fact an event carries, or None for an event the KPIs do not use."""
     match data:
@@ -168,4 +216,36 @@ def fact_of(event_id: str, data: EventData) -> Fact | None:
             )
         case NotificationOpenedV1() if data.community_id:
             return DeliveryRead(event_id, data.community_id, data.read_at, data.delivery_id)
+        case ApplicationChangedV1():
+            return HallStep(
+                event_id,
+                data.community_id,
+                data.occurred_at,
+                data.application_id,
+                data.item_code,
+                data.action,
+                str(data.status),
+                data.building_id,
+                data.grid_id,
+            )
+        case ActivityChangedV1():
+            return ActivitySnapshot(
+                event_id,
+                data.community_id,
+                data.occurred_at,
+                data.activity_id,
+                data.status,
+                data.starts_at,
+                data.signed_up,
+                data.came,
+                data.average_rating,
+            )
+        case PaymentOrderPaidV1() if data.community_id:
+            return PaymentOutcome(
+                event_id, data.community_id, data.paid_at, data.order_id, data.purpose, True
+            )
+        case PaymentOrderClosedV1() if data.community_id:
+            return PaymentOutcome(
+                event_id, data.community_id, data.closed_at, data.order_id, data.purpose, False
+            )
     return None
