@@ -28,6 +28,7 @@ from alarm.engine.followups import after_cleared_many, after_raised_many
 from alarm.engine.index import RuleIndex
 from alarm.engine.outcomes import Key, Outcomes, Place, cause
 from alarm.engine.readings import reading_of
+from alarm.engine.writes import Writes
 from sc_contracts.events.device import DeviceStatusChangedV1
 from sc_contracts.events.telemetry import TelemetryRecordedV1
 from sc_core.db.engine import Database
@@ -127,7 +128,7 @@ class Evaluator:
                 for k, s in out.states.items()
             ]
             states = bulk.as_arrays(RuleState.__table__, STATE_COLUMNS, rows, "s_")
-        writes = lifecycle.Writes(uow)
+        writes = Writes(uow)
         await self.households(uow, [place for _, place, _, _ in out.raises.values()])
         causes = [
             cause(rule, device_id, place, decision, count)

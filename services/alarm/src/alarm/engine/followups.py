@@ -12,9 +12,9 @@ from sqlalchemy.dialects.postgresql import insert
 
 from alarm.config import Settings
 from alarm.db.registers import Incident
-from alarm.engine import alarms as lifecycle
 from alarm.engine import notify
 from alarm.engine.audience import Lookups
+from alarm.engine.writes import Writes
 from sc_core.db.uow import UnitOfWork
 
 
@@ -22,7 +22,7 @@ async def after_raised_many(
     uow: UnitOfWork,
     alarms: list[Any],
     settings: Settings,
-    writes: lifecycle.Writes,
+    writes: Writes,
     lookups: Lookups | None = None,
 ) -> None:
     """New alarms: tell the right people; a critical one is also an incident (6.1.1 b)."""
@@ -60,7 +60,7 @@ async def after_cleared_many(
     uow: UnitOfWork,
     alarms: list[Any],
     settings: Settings,
-    writes: lifecycle.Writes,
+    writes: Writes,
     lookups: Lookups | None = None,
 ) -> None:
     lookups = lookups or Lookups(uow)
@@ -69,19 +69,19 @@ async def after_cleared_many(
 
 
 async def after_cleared(uow: UnitOfWork, alarm: Any, settings: Settings) -> None:
-    writes = lifecycle.Writes(uow)
+    writes = Writes(uow)
     await after_cleared_many(uow, [alarm], settings, writes)
     await writes.flush()
 
 
 async def after_raised(uow: UnitOfWork, alarm: Any, settings: Settings) -> None:
-    writes = lifecycle.Writes(uow)
+    writes = Writes(uow)
     await after_raised_many(uow, [alarm], settings, writes)
     await writes.flush()
 
 
 async def tell_followers(uow: UnitOfWork, alarm: Any, step: str, settings: Settings) -> None:
     """An alarm acknowledged or assigned: whom its plan told hear of it."""
-    writes = lifecycle.Writes(uow)
+    writes = Writes(uow)
     await notify.on_step(Lookups(uow), writes, alarm, step)
     await writes.flush()

@@ -16,7 +16,6 @@ from sqlalchemy import select, update
 
 from alarm.db.models import Alarm, NotificationPlan
 from alarm.db.registers import SpecialPerson
-from alarm.engine import alarms as lifecycle
 from alarm.engine.audience import (
     FALLBACK_ROLES,
     Audience,
@@ -26,6 +25,7 @@ from alarm.engine.audience import (
     special_person_for,
     stage_audience,
 )
+from alarm.engine.writes import Writes, history
 from sc_contracts.events.notification import (
     NotificationChannel,
     NotificationRequestedV1,
@@ -101,7 +101,7 @@ async def request(uow: UnitOfWork, **fields: Any) -> None:
 
 
 async def on_raised(
-    lookups: Lookups, writes: lifecycle.Writes, alarm: Any, default_channels: list[str]
+    lookups: Lookups, writes: Writes, alarm: Any, default_channels: list[str]
 ) -> dict[str, Any]:
     """Tell the right people about a new alarm. Returns what to store on the alarm: the
     plan (escalation armed when it has further stages) or the special person."""
@@ -185,7 +185,7 @@ async def on_raised(
 
 
 async def on_cleared(
-    lookups: Lookups, writes: lifecycle.Writes, alarm: Any, default_channels: list[str]
+    lookups: Lookups, writes: Writes, alarm: Any, default_channels: list[str]
 ) -> None:
     """Tell those told of the alarm (its plan's first stage, or the special person's
     people) that it is cleared."""
@@ -234,7 +234,7 @@ def _without_severity(told: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in told.items() if k != "severity"}
 
 
-async def on_step(lookups: Lookups, writes: lifecycle.Writes, alarm: Any, step: str) -> None:
+async def on_step(lookups: Lookups, writes: Writes, alarm: Any, step: str) -> None:
     """Tell whom the alarm's plan told that it was acknowledged or assigned (staff hear
     of it on their streams; the family would not otherwise)."""
     audience = Audience(
@@ -324,7 +324,7 @@ async def escalate_due(db: Database, default_channels: list[str]) -> int:
                     community_id=alarm.community_id,
                     correlation_id=str(alarm.id),
                 )
-            await lifecycle.history(uow, alarm.id, "escalated", None, stage=stage)
+            await history(uow, alarm.id, "escalated", None, stage=stage)
             done += 1
         await uow.commit()
     return done

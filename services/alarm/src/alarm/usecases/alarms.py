@@ -23,6 +23,7 @@ from alarm.domain.geo import distance_m
 from alarm.engine import alarms as lifecycle
 from alarm.engine import manual
 from alarm.engine.followups import after_cleared, tell_followers
+from alarm.engine.writes import history
 from alarm.usecases.scope import grid_for, grid_scope
 from sc_core.api import PageParams, fetch_page
 from sc_core.auth import Caller, Principal, in_scope, scope_clause
@@ -169,7 +170,7 @@ class Alarms:
     async def detail(self, who: Caller, alarm_id: uuid.UUID) -> AlarmView:
         async with self.db.uow(read_only=True) as uow:
             row = await load(uow, who.principal, alarm_id)
-            history = await uow.session.scalars(
+            steps = await uow.session.scalars(
                 select(AlarmHistory)
                 .where(AlarmHistory.alarm_id == alarm_id)
                 .order_by(AlarmHistory.id)
@@ -179,7 +180,7 @@ class Alarms:
                 .where(AlarmComment.alarm_id == alarm_id)
                 .order_by(AlarmComment.created_at)
             )
-            return AlarmView(row, history.all(), comments.all(), await nearest_cameras(uow, row))
+            return AlarmView(row, steps.all(), comments.all(), await nearest_cameras(uow, row))
 
     async def raise_manual(self, who: Caller, body: ManualAlarm) -> Any:
         """A person raises an alarm by hand: staff for a place in their scope, a resident
@@ -242,9 +243,7 @@ class Alarms:
                 )
             alarm = await uow.session.get_one(Alarm, alarm_id)  # load found it: it exists
             alarm.assignee_id = body.assignee_id
-            await lifecycle.history(
-                uow, alarm_id, "assigned", who.subject, assignee=body.assignee_id
-            )
+            await history(uow, alarm_id, "assigned", who.subject, assignee=body.assignee_id)
             await uow.session.flush()
             await tell_followers(uow, alarm, "assigned", self.settings)
             await _audited(uow, who, row, "alarm.assign")
@@ -258,7 +257,7 @@ class Alarms:
                 id=uuid.uuid4(), alarm_id=alarm_id, author_id=who.subject, text=body.text
             )
             uow.session.add(note)
-            await lifecycle.history(uow, alarm_id, "commented", who.subject)
+            await history(uow, alarm_id, "commented", who.subject)
             await uow.session.flush()
             await _audited(uow, who, row, "alarm.comment")
             return note
