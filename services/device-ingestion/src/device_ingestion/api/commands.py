@@ -95,7 +95,11 @@ async def answer_rpc(
     device = await device_for(uc, device_token)
     result = await json_body(request)
     if not await uc.commands.complete(device, rpc_id, result):
-        raise NotFound("command.not_open", f"No open command {rpc_id} for this device")
+        raise NotFound(
+            "command.not_open",
+            f"No open command {rpc_id} for this device",
+            zh="该设备没有这条待执行的指令",
+        )
     return {"status": "stored"}
 
 

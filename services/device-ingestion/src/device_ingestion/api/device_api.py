@@ -55,18 +55,27 @@ class IngestResult(BaseModel):
 async def device_for(uc: UseCases, token: str) -> DeviceRef:
     device = await uc.directory.by_token(token) if len(token) <= 128 else None
     if device is None:
-        raise Problem(401, "device.invalid_token", "No device has this access token")
+        raise Problem(
+            401, "device.invalid_token", "No device has this access token", zh="设备接入凭证无效"
+        )
     return device
 
 
 async def json_body(request: Request) -> Any:
     raw = await request.body()
     if len(raw) > 8 * 1024 * 1024:
-        raise Problem(413, "request.too_large", "The body is larger than 8 MiB")
+        raise Problem(
+            413, "request.too_large", "The body is larger than 8 MiB", zh="上报的内容超过 8 MiB"
+        )
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise Problem(400, "request.malformed_json", "The request body is not valid JSON") from exc
+        raise Problem(
+            400,
+            "request.malformed_json",
+            "The request body is not valid JSON",
+            zh="上报的内容不是有效的 JSON",
+        ) from exc
 
 
 @router.post("/{device_token}/telemetry", response_model=IngestResult)
@@ -83,7 +92,12 @@ async def post_gateway_telemetry(
     """Telemetry of many devices from an edge gateway (a device of type ``edge_gateway``)."""
     gateway = await device_for(uc, device_token)
     if gateway.device_type != "edge_gateway":
-        raise Problem(403, "device.not_a_gateway", "Only an edge_gateway device sends batches")
+        raise Problem(
+            403,
+            "device.not_a_gateway",
+            "Only an edge_gateway device sends batches",
+            zh="只有边缘网关设备可以批量上报",
+        )
     payload = await json_body(request)
     return IngestResult.of(await uc.ingest.gateway(gateway, payload, "http"))
 
@@ -93,9 +107,19 @@ async def post_attributes(device_token: str, request: Request, uc: UseCasesDep) 
     device = await device_for(uc, device_token)
     payload = await json_body(request)
     if not isinstance(payload, dict) or not payload:
-        raise Problem(400, "attributes.malformed", 'Attributes are a JSON object {"key": value}')
+        raise Problem(
+            400,
+            "attributes.malformed",
+            'Attributes are a JSON object {"key": value}',
+            zh='设备属性须为 JSON 对象，如 {"key": value}',
+        )
     if len(json.dumps(payload)) > 64 * 1024:
-        raise Problem(413, "attributes.too_large", "Attributes may take at most 64 KiB")
+        raise Problem(
+            413,
+            "attributes.too_large",
+            "Attributes may take at most 64 KiB",
+            zh="设备属性最多 64 KiB",
+        )
     await uc.ingest.attributes(device, payload)
     return {"updated": sorted(payload)}
 

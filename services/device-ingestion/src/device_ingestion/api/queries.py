@@ -61,7 +61,9 @@ async def series(
     """Raw points in [from, to) (newest ``limit`` per key, oldest first), or with
     ``interval`` one aggregated point per bucket (bucket start in the community's zone)."""
     if to <= from_:
-        raise Problem(422, "telemetry.bad_range", "'to' must be after 'from'")
+        raise Problem(
+            422, "telemetry.bad_range", "'to' must be after 'from'", zh="结束时间须晚于开始时间"
+        )
     out: dict[str, list[Point]] = {}
     if interval is None:
         for row in await uc.telemetry.points(who, device_id, from_, to, keys):

@@ -102,6 +102,7 @@ class TelemetryPublisher:
                 503,
                 "telemetry.unavailable",
                 "The telemetry stream did not confirm the readings; send them again",
+                zh="设备数据未能确认保存，请重新上报",
             ) from exc
         except Exception as exc:  # aiokafka errors: the readings are not confirmed
             if isinstance(exc, Problem):
@@ -111,6 +112,7 @@ class TelemetryPublisher:
                 503,
                 "telemetry.unavailable",
                 "The telemetry stream did not confirm the readings; send them again",
+                zh="设备数据未能确认保存，请重新上报",
             ) from exc
         return len(futures)
 

@@ -39,7 +39,12 @@ class Commands:
             device_type = self.catalogue.get(row.device_type)
             if device_type and device_type.commands and method not in device_type.commands:
                 allowed = ", ".join(device_type.commands)
-                raise Problem(422, "command.unknown_method", f"{row.device_type} takes {allowed}")
+                raise Problem(
+                    422,
+                    "command.unknown_method",
+                    f"{row.device_type} takes {allowed}",
+                    zh=f"这类设备只接受以下指令：{allowed}",
+                )
             await uow.audit(
                 who,
                 "device.command",
@@ -80,5 +85,9 @@ class Commands:
                 )
             ).first()
         if row is None:
-            raise NotFound("command.not_found", f"No command {command_id} for this device")
+            raise NotFound(
+                "command.not_found",
+                f"No command {command_id} for this device",
+                zh="找不到该设备的这条指令",
+            )
         return row

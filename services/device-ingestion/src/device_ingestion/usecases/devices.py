@@ -57,7 +57,7 @@ async def load_device(
     """The device row, 404 when absent, 403 when outside the caller's places."""
     row = (await uow.session.execute(select(devices).where(devices.c.id == device_id))).first()
     if row is None:
-        raise NotFound("device.not_found", f"No device {device_id}")
+        raise NotFound("device.not_found", f"No device {device_id}", zh="找不到该设备")
     place_scope(principal, row, roles)
     return row
 
@@ -73,6 +73,7 @@ async def insert_device(uow: UnitOfWork, values: dict[str, Any], token: str) -> 
         raise Conflict(
             "device.name_taken",
             f"The community already has a device named {values['name']!r}",
+            zh=f"本社区已有名为「{values['name']}」的设备",
         ) from exc
 
 
@@ -100,7 +101,12 @@ class Devices:
         body = body.model_copy(update={"community_id": community_id})
         place_scope(who.principal, body, DEVICE_ADMIN)
         if self.catalogue.get(body.device_type) is None:
-            raise Problem(422, "device.unknown_type", f"No device type {body.device_type!r}")
+            raise Problem(
+                422,
+                "device.unknown_type",
+                f"No device type {body.device_type!r}",
+                zh="没有这种设备类型",
+            )
         token = new_token()
         async with self.db.uow() as uow:
             row = await insert_device(uow, body.model_dump(), token)

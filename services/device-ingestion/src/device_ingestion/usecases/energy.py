@@ -21,6 +21,14 @@ from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Forbidden, NotFound, Problem
 
+# How a refusal names the place asked about (never the scope's key).
+_SCOPE_WORDS = {
+    "community": "该社区",
+    "building": "该楼栋",
+    "unit": "该单元",
+    "household": "该住户",
+}
+
 _COLUMN = {
     "community": "community_id",
     "building": "building_id",
@@ -90,7 +98,9 @@ async def read_energy(
     tz: str = "UTC",
 ) -> EnergyStats:
     if to <= from_:
-        raise Problem(422, "energy.bad_range", "'to' must be after 'from'")
+        raise Problem(
+            422, "energy.bad_range", "'to' must be after 'from'", zh="结束时间须晚于开始时间"
+        )
     column = _COLUMN[scope]
     place = (
         await uow.session.execute(
@@ -102,7 +112,11 @@ async def read_energy(
         )
     ).first()
     if place is None:
-        raise NotFound("energy.scope_not_found", f"No device is registered in {scope} {id}")
+        raise NotFound(
+            "energy.scope_not_found",
+            f"No device is registered in {scope} {id}",
+            zh=f"{_SCOPE_WORDS.get(scope, '该处')}没有登记任何设备",
+        )
     ids = {"community_id": place.community_id}
     for level in ("building", "unit", "household"):
         ids[f"{level}_id"] = place._mapping[f"{level}_id"] if _deeper(scope, level) else None
@@ -193,7 +207,9 @@ async def _check_access(
         else:
             await uow.audit(who, action, "household", id, community_id=community_id)
     if not allowed:
-        raise Forbidden("auth.out_of_scope", "This place is outside your scope")
+        raise Forbidden(
+            "auth.out_of_scope", "This place is outside your scope", zh="该处不在您负责的范围内"
+        )
 
 
 def _bucket(row: Any) -> Bucket:

@@ -52,7 +52,12 @@ class Provisioning:
         body = body.model_copy(update={"community_id": community_id})
         place_scope(who.principal, _Place(community_id, body.building_id), DEVICE_ADMIN)
         if self.catalogue.get(body.device_type) is None:
-            raise Problem(422, "device.unknown_type", f"No device type {body.device_type!r}")
+            raise Problem(
+                422,
+                "device.unknown_type",
+                f"No device type {body.device_type!r}",
+                zh="没有这种设备类型",
+            )
         key, secret = secrets.token_urlsafe(15), secrets.token_urlsafe(30)
         async with self.db.uow() as uow:
             row = (

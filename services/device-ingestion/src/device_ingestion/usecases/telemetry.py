@@ -21,7 +21,12 @@ def wanted_keys(keys: str | None) -> list[str] | None:
         return None
     out = [k.strip() for k in keys.split(",") if k.strip()]
     if len(out) > 50:
-        raise Problem(422, "telemetry.too_many_keys", "Ask for at most 50 keys at once")
+        raise Problem(
+            422,
+            "telemetry.too_many_keys",
+            "Ask for at most 50 keys at once",
+            zh="一次最多查询 50 项数据",
+        )
     return out
 
 
