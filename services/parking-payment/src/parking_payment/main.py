@@ -2,10 +2,11 @@
 
 settings -> runtime -> payment providers (production keys, or the local simulators) ->
 the use cases (gates, parking, payments, callbacks, jobs, vehicles, bills, charging,
-e-bikes) -> the telemetry consumer (meters, e-bike piles), the place directory
-(identity's events: which community a resident's household is in), the periodic jobs (recovery
-and expiry of open orders, refunds, reminders, the daily reconciliation) and the OCPP
-central system -> the app with its routers.
+e-bikes, commerce's shop orders) -> the telemetry consumer (meters, e-bike piles), the
+shop-orders consumer (``commerce.orders.v1``: what a ``shop_order`` payment may pay), the
+place directory (identity's events: which community a resident's household is in), the
+periodic jobs (recovery and expiry of open orders, refunds, reminders, the daily
+reconciliation) and the OCPP central system -> the app with its routers.
 """
 
 from __future__ import annotations
@@ -48,13 +49,14 @@ from parking_payment.usecases import (
     ParkingTarget,
     PaymentJobs,
     Payments,
+    ShopOrders,
     UseCases,
     Vehicles,
     meters,
 )
 from parking_payment.usecases.ports import PaymentTarget
 from parking_payment.usecases.problems import problem
-from sc_contracts.events import TelemetryRecordedV1
+from sc_contracts.events import ShopOrderChangedV1, TelemetryRecordedV1
 from sc_core.places import subscribe_places
 from sc_core.service import Runtime, create_service_app
 
@@ -115,12 +117,14 @@ def build(settings: Settings) -> tuple[Runtime, UseCases, list[Any]]:
     central = CentralSystem(backend)
     charging_uc = Charging(uow, central)
     ebikes = Ebikes(uow, EBIKE_TARIFF)
+    shop_orders = ShopOrders()
     # every purpose a client may name has its target (a missing one was a KeyError: 500)
     targets: dict[Purpose, PaymentTarget] = {
         Purpose.parking: parking_target,
         Purpose.property_bill: bills_uc,
         Purpose.ev_charging: charging_uc,
         Purpose.ebike_charging: ebikes,
+        Purpose.shop_order: shop_orders,
     }
     payments_uc = Payments(
         uow,
@@ -148,6 +152,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases, list[Any]]:
         charging=charging_uc,
         charging_backend=backend,
         ebikes=ebikes,
+        shop_orders=shop_orders,
     )
 
     async def on_telemetry(events: list[TelemetryRecordedV1], uow: Any) -> None:
@@ -156,6 +161,13 @@ def build(settings: Settings) -> tuple[Runtime, UseCases, list[Any]]:
         await uow.commit()
 
     runtime.batch_consumer(name="telemetry", handler=on_telemetry, model=TelemetryRecordedV1)
+    # commerce's shop orders: what a shop_order payment may pay, for whom, how much
+    orders_consumer = runtime.consumer(name="shop-orders")
+
+    @orders_consumer.on(ShopOrderChangedV1)
+    async def on_shop_order(event: ShopOrderChangedV1, uow: Any) -> None:
+        await shop_orders.on_changed(uow, event)
+
     # household -> community from identity.events.v1: what a resident's household grant
     # reaches (the car parks and tariffs their community shares; their household's cars)
     subscribe_places(runtime, DIRECTORY)

@@ -26,9 +26,10 @@ from httpx import ASGITransport, AsyncClient
 
 from parking_payment.config import Settings
 from parking_payment.main import create_app
-from sc_contracts.events import Placement
+from sc_contracts.events import Placement, ShopOrderChangedV1
 from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
+from sc_core.bus.cloudevents import CloudEvent
 from sc_core.bus.testing import feed_longest
 
 COMMUNITY = "c-api-001"
@@ -590,7 +591,7 @@ async def test_every_purpose_answers_a_charge_it_does_not_know_with_a_problem(
     merged-OpenAPI fuzz found POST /payments/orders answering 500 for it)."""
     client, _ = app_client
     payer = issuer.bearer("resident-nobody", grants=[Grant("resident", "household", "h-none")])
-    for purpose in ("parking", "property_bill", "ev_charging", "ebike_charging"):
+    for purpose in ("parking", "property_bill", "ev_charging", "ebike_charging", "shop_order"):
         r = await client.post(
             "/api/v1/payments/orders",
             headers={**payer, "Accept-Language": "zh-CN"},
@@ -667,3 +668,123 @@ async def test_a_night_tariff_in_another_zone_is_stored_and_read_back(
     assert r.status_code == 201, r.text
     assert r.json()["rules"]["night"] == {**rules["night"], "unit_price": None}
     assert r.json()["rules"]["timezone"] == "Asia/Urumqi"
+
+
+def shop_order_event(order_id: str, household: str, **changes: object) -> CloudEvent:
+    data = {
+        "order_id": order_id,
+        "shop_id": "shop-1",
+        "merchant_id": "merchant-1",
+        "community_id": COMMUNITY,
+        "household_id": household,
+        "total_fen": 1950,
+        "item_count": 3,
+        "status": "placed",
+        "change": "placed",
+        "paid": False,
+        "payable": True,
+        "changed_by": f"res-{household}",
+        "changed_at": datetime.now(UTC),
+    }
+    data.update(changes)
+    return CloudEvent.of(
+        ShopOrderChangedV1.model_validate(data), source="/services/commerce", subject=order_id
+    )
+
+
+async def test_a_shop_order_is_paid_by_its_household_once_for_the_amount_commerce_set(
+    app_client, issuer: LocalIssuer, module_database_url: str
+):
+    """commerce's order event makes the order payable (Purpose.shop_order): the amount is
+    the order's total, whatever the client sends; another household's payer is told it
+    does not exist; once paid it is not payable again, and the payment event names it for
+    commerce; an order commerce says was cancelled is not payable."""
+    client, settings = app_client
+    runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    [consumer] = [c for c in runtime.consumers if c.name == "shop-orders"]
+    order_id, cancelled_id = str(uuid.uuid4()), str(uuid.uuid4())
+    assert await consumer.handle_event(shop_order_event(order_id, "h-shop")) == "processed"
+    await consumer.handle_event(shop_order_event(cancelled_id, "h-shop"))
+    later = datetime.now(UTC) + timedelta(seconds=1)
+    await consumer.handle_event(
+        shop_order_event(
+            cancelled_id,
+            "h-shop",
+            status="cancelled",
+            change="cancelled",
+            payable=False,
+            changed_at=later,
+        )
+    )
+    # an older event that arrives late changes nothing
+    await consumer.handle_event(
+        shop_order_event(cancelled_id, "h-shop", changed_at=later - timedelta(minutes=5))
+    )
+    payer = issuer.bearer("res-h-shop", grants=[Grant("resident", "household", "h-shop")])
+    stranger = issuer.bearer("res-h-other", grants=[Grant("resident", "household", "h-other")])
+    staff = issuer.bearer("staff-1", grants=[Grant("property_staff", "community", COMMUNITY)])
+    body = {"purpose": "shop_order", "target_id": order_id, "provider": "wechat", "channel": "qr"}
+    for who in (stranger, staff):
+        r = await client.post(
+            "/api/v1/payments/orders",
+            headers={**who, "Idempotency-Key": uuid.uuid4().hex},
+            json=body,
+        )
+        assert (r.status_code, r.json()["code"]) == (404, "payment.shop_order_not_found"), r.text
+    r = await client.post(
+        "/api/v1/payments/orders",
+        headers={**payer, "Idempotency-Key": uuid.uuid4().hex},
+        json={**body, "target_id": cancelled_id},
+    )
+    assert (r.status_code, r.json()["code"]) == (409, "payment.shop_order_not_payable"), r.text
+    assert "已取消" in r.json()["detail"]
+    r = await client.post(
+        "/api/v1/payments/orders",
+        headers={**payer, "Idempotency-Key": uuid.uuid4().hex},
+        json={**body, "amount": 1},  # the client's amount is not ours to take
+    )
+    assert r.status_code == 422, r.text  # refused: there is no such field to send
+    r = await client.post(
+        "/api/v1/payments/orders",
+        headers={**payer, "Idempotency-Key": uuid.uuid4().hex},
+        json=body,
+    )
+    assert r.status_code == 201, r.text
+    order = r.json()
+    assert order["amount"] == 1950 and order["purpose"] == "shop_order"
+
+    sim = json.loads((Path(settings.payment_simulator_dir) / "sim.json").read_text())
+    async with httpx.AsyncClient() as http:
+        paid = await http.post(
+            sim["wechat_url"] + "/sim/pay",
+            json={"code_url": order["pay"]["code_url"], "deliver": False},
+        )
+    assert paid.status_code == 200
+    jobs = client.app.state.usecases.jobs  # type: ignore[attr-defined]
+    jobs.grace = timedelta(0)
+    assert await jobs.settle_open_orders() >= 1
+    r = await client.get(f"/api/v1/payments/orders/{order['id']}", headers=payer)
+    assert r.json()["status"] == "succeeded"
+    r = await client.post(
+        "/api/v1/payments/orders",
+        headers={**payer, "Idempotency-Key": uuid.uuid4().hex},
+        json=body,
+    )
+    assert (r.status_code, r.json()["code"]) == (409, "payment.shop_order_not_payable"), r.text
+
+    import asyncpg
+
+    conn = await asyncpg.connect(module_database_url.replace("+asyncpg", ""))
+    try:
+        rows = await conn.fetch(
+            "SELECT convert_from(payload, 'UTF8') AS p FROM event_outbox"
+            " WHERE headers::text LIKE $1",
+            "%community.payment.order_succeeded.v1%",
+        )
+    finally:
+        await conn.close()
+    mine = [json.loads(r["p"]) for r in rows if order_id in r["p"]]
+    assert [(p["purpose"], p["target_id"], p["amount_fen"]) for p in mine] == [
+        ("shop_order", order_id, 1950)
+    ]
+    assert mine[0]["household_id"] == "h-shop"

@@ -43,6 +43,7 @@ class Purpose(StrEnum):
     property_bill = "property_bill"
     ev_charging = "ev_charging"
     ebike_charging = "ebike_charging"
+    shop_order = "shop_order"  # a resident's order of a commerce shop
 
 
 class OrderStatus(StrEnum):

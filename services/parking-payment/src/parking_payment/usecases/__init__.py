@@ -12,6 +12,7 @@ from parking_payment.usecases.gates import Gates
 from parking_payment.usecases.jobs import PaymentJobs
 from parking_payment.usecases.parking_target import ParkingTarget
 from parking_payment.usecases.payments import Payments
+from parking_payment.usecases.shop_orders import ShopOrders
 from parking_payment.usecases.vehicles import Vehicles
 
 
@@ -27,3 +28,4 @@ class UseCases:
     charging: Charging
     charging_backend: ChargingBackendDb
     ebikes: Ebikes
+    shop_orders: ShopOrders

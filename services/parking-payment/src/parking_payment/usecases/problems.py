@@ -11,6 +11,7 @@ _STATUS = {
     "payment.invalid_state": 409,
     "payment.not_refundable": 409,
     "payment.bill_not_payable": 409,
+    "payment.shop_order_not_payable": 409,
     "parking.session_not_open": 409,
     "parking.pass_quota_exceeded": 409,
 }
