@@ -34,18 +34,6 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 DONE = frozenset({"gov-affairs", "notification", "work-orders"})
 
 NOT_YET: dict[str, int] = {
-    "services/alarm/src/alarm/domain/access.py": 1,
-    "services/alarm/src/alarm/domain/lifecycle.py": 2,
-    "services/alarm/src/alarm/domain/manual.py": 2,
-    "services/alarm/src/alarm/engine/manual.py": 2,
-    "services/alarm/src/alarm/usecases/alarms.py": 5,
-    "services/alarm/src/alarm/usecases/departments.py": 2,
-    "services/alarm/src/alarm/usecases/incidents.py": 3,
-    "services/alarm/src/alarm/usecases/plans.py": 2,
-    "services/alarm/src/alarm/usecases/provisions.py": 2,
-    "services/alarm/src/alarm/usecases/records.py": 2,
-    "services/alarm/src/alarm/usecases/rules.py": 2,
-    "services/alarm/src/alarm/usecases/special_persons.py": 1,
     "services/identity/src/identity/auth/accounts.py": 5,
     "services/identity/src/identity/auth/keystore.py": 2,
     "services/identity/src/identity/auth/login.py": 3,

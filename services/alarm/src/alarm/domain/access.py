@@ -46,7 +46,11 @@ def ensure_place(
     (no community) is the platform admin's alone."""
     if community_id is None:
         if not principal.is_platform_admin:
-            raise Forbidden("alarm.platform_only", "Only a platform admin acts platform-wide")
+            raise Forbidden(
+                "alarm.platform_only",
+                "Only a platform admin acts platform-wide",
+                zh="只有平台管理员可以进行全平台范围的操作",
+            )
         return
     ensure_in_scope(
         principal,

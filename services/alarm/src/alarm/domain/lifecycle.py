@@ -10,20 +10,25 @@ STATUSES = (*ACTIVE, *CLEARED)
 
 
 class TransitionError(ValueError):
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, zh: str) -> None:
         super().__init__(message)
         self.code = code
+        self.zh = zh
 
 
 def acknowledged(status: str) -> str:
     if status in ("active_ack", "cleared_ack"):
-        raise TransitionError("alarm.already_acknowledged", "The alarm is already acknowledged")
+        raise TransitionError(
+            "alarm.already_acknowledged", "The alarm is already acknowledged", "该告警已确认"
+        )
     return "active_ack" if status == "active_unack" else "cleared_ack"
 
 
 def cleared(status: str) -> str:
     if status in CLEARED:
-        raise TransitionError("alarm.already_cleared", "The alarm is already cleared")
+        raise TransitionError(
+            "alarm.already_cleared", "The alarm is already cleared", "该告警已解除"
+        )
     return "cleared_ack" if status == "active_ack" else "cleared_unack"
 
 

@@ -22,6 +22,8 @@ RESIDENT_ACTIONS = frozenset({"notify", "open_work_order"})
 RESIDENT_CASE_TYPES = frozenset(
     {"repair", "complaint", "hazard_report", "mediation", "maintenance_booking", "suggestion"}
 )
+# How a refusal names an alarm's action to a person (never its key).
+_ACTION_WORDS = {"open_work_order": "派发工单", "notify": "发送通知", "broadcast": "广播"}
 PLACE_FIELDS = ("community_id", "building_id", "unit_id", "room_id")
 
 
@@ -41,12 +43,14 @@ def check_resident_request(actions: Iterable[str], work_order_type: str | None) 
         raise Forbidden(
             "alarm.action_not_allowed",
             f"Residents may not ask an alarm to {', '.join(beyond)}",
+            zh=f"居民求助不能要求{'、'.join(_ACTION_WORDS.get(a, '其他处理') for a in beyond)}",
             actions=beyond,
         )
     if work_order_type is not None and work_order_type not in RESIDENT_CASE_TYPES:
         raise Forbidden(
             "alarm.work_order_type_not_allowed",
             f"Residents may not open a case of type {work_order_type}",
+            zh="居民不能发起这类工单",
         )
 
 

@@ -76,14 +76,18 @@ async def place_for(
     if staff:
         return place, True
     if given.household_id is None:
-        raise Forbidden("alarm.household_required", "Residents raise alarms for a household")
+        raise Forbidden(
+            "alarm.household_required",
+            "Residents raise alarms for a household",
+            zh="居民求助须选择自己的住户",
+        )
     if not in_scope(
         principal,
         community_id=given.community_id,
         household_id=given.household_id,
         roles=HOUSEHOLD_ROLES,
     ):
-        raise Forbidden("auth.out_of_scope", "This household is not yours")
+        raise Forbidden("auth.out_of_scope", "This household is not yours", zh="这不是您的住户")
     policy.check_resident_request(body.actions, body.work_order_type)
     return policy.resident_place(given, known), False
 

@@ -72,7 +72,7 @@ async def load(
     counts (网格员)."""
     row = await lifecycle.get(uow, alarm_id)
     if row is None:
-        raise Problem(404, "alarm.not_found", f"No alarm {alarm_id}")
+        raise Problem(404, "alarm.not_found", f"No alarm {alarm_id}", zh="找不到该告警")
     place = {
         "community_id": row.community_id,
         "grid_id": await grid_for(uow, principal, row.building_id, ALARM_READERS),
@@ -81,10 +81,14 @@ async def load(
     }
     readable = in_scope(principal, household_id=row.household_id, roles=ALARM_READERS, **place)
     if not readable and not followers.is_notified(principal, row):
-        raise Problem(404, "alarm.not_found", f"No alarm {alarm_id}")
+        raise Problem(404, "alarm.not_found", f"No alarm {alarm_id}", zh="找不到该告警")
     staff_here = not staff or in_scope(principal, roles=STAFF, **place)
     if not staff_here and not (follower_acks and followers.may_acknowledge(principal, row)):
-        raise Forbidden("alarm.staff_only", "Only staff of this place may do this")
+        raise Forbidden(
+            "alarm.staff_only",
+            "Only staff of this place may do this",
+            zh="只有该处的工作人员可以操作",
+        )
     return row
 
 
@@ -204,7 +208,10 @@ class Alarms:
             done = await lifecycle.acknowledge(uow, alarm_id, who.subject)
             if done is None:
                 raise Problem(
-                    409, "alarm.already_acknowledged", "The alarm is already acknowledged"
+                    409,
+                    "alarm.already_acknowledged",
+                    "The alarm is already acknowledged",
+                    zh="该告警已确认",
                 )
             await tell_followers(uow, done, "acknowledged", self.settings)
             await _audited(uow, who, done, "alarm.acknowledge")
@@ -221,7 +228,9 @@ class Alarms:
                 false_alarm=body.false_alarm if body is not None else None,
             )
             if done is None:
-                raise Problem(409, "alarm.already_cleared", "The alarm is already cleared")
+                raise Problem(
+                    409, "alarm.already_cleared", "The alarm is already cleared", zh="该告警已解除"
+                )
             await after_cleared(uow, done, self.settings)
             await _audited(uow, who, done, "alarm.clear")
             return done

@@ -72,7 +72,10 @@ class Roster:
             )
             if exists is not None:
                 raise Problem(
-                    409, "department.officer_exists", "This officer is on the roster already"
+                    409,
+                    "department.officer_exists",
+                    "This officer is on the roster already",
+                    zh="该人员已在部门名单中",
                 )
             officer = DepartmentOfficer(
                 id=uuid.uuid4(),
@@ -117,7 +120,12 @@ class Roster:
         async with self.db.uow() as uow:
             officer = await uow.session.get(DepartmentOfficer, officer_id)
             if officer is None:
-                raise Problem(404, "department.officer_not_found", f"No roster entry {officer_id}")
+                raise Problem(
+                    404,
+                    "department.officer_not_found",
+                    f"No roster entry {officer_id}",
+                    zh="部门名单中没有该人员",
+                )
             ensure_place(who.principal, officer.community_id, allowed=ROSTER_WRITERS)
             await uow.session.delete(officer)
             await uow.audit(

@@ -48,7 +48,12 @@ def incident_scope(principal: Principal) -> Any:
 
 
 def _not_found(incident_id: uuid.UUID) -> Problem:
-    return Problem(404, "incident.not_found", f"No incident {incident_id} in your places")
+    return Problem(
+        404,
+        "incident.not_found",
+        f"No incident {incident_id} in your places",
+        zh="您负责的范围内没有该事件",
+    )
 
 
 async def _for_staff(
@@ -178,13 +183,19 @@ class Incidents:
                 raise _not_found(incident_id)
             dispatch = await uow.session.get(IncidentDispatch, dispatch_id, with_for_update=True)
             if dispatch is None or dispatch.incident_id != incident.id:
-                raise Problem(404, "incident.dispatch_not_found", f"No dispatch {dispatch_id}")
+                raise Problem(
+                    404,
+                    "incident.dispatch_not_found",
+                    f"No dispatch {dispatch_id}",
+                    zh="找不到该派发任务",
+                )
             if staff is None and dispatch.department not in await departments_of(
                 uow, who.principal, incident.community_id
             ):
                 raise Forbidden(
                     "incident.not_your_department",
                     "This dispatch is addressed to another department",
+                    zh="该任务是派给其他部门的",
                 )
             now = datetime.now(UTC)
             dispatch.status, dispatch.response = body.status, body.response

@@ -58,7 +58,9 @@ class Plans:
         async with self.db.uow() as uow:
             plan = await uow.session.get(NotificationPlan, plan_id)
             if plan is None:
-                raise Problem(404, "notification_plan.not_found", f"No plan {plan_id}")
+                raise Problem(
+                    404, "notification_plan.not_found", f"No plan {plan_id}", zh="找不到该通知方案"
+                )
             ensure_place(who.principal, plan.community_id, plan.building_id, allowed=PLAN_WRITERS)
             ensure_place(who.principal, body.community_id, body.building_id, allowed=PLAN_WRITERS)
             for key, value in _plan_values(body).items():
@@ -108,7 +110,9 @@ class Plans:
         async with self.db.uow() as uow:
             shift = await uow.session.get(DutyShift, shift_id)
             if shift is None:
-                raise Problem(404, "duty_shift.not_found", f"No shift {shift_id}")
+                raise Problem(
+                    404, "duty_shift.not_found", f"No shift {shift_id}", zh="找不到该值班班次"
+                )
             ensure_place(who.principal, shift.community_id, allowed=PLAN_WRITERS)
             await uow.session.delete(shift)
             await uow.audit(

@@ -22,7 +22,7 @@ WRITER = writer_on(EMERGENCY_WRITERS)
 
 
 def _no_supply(supply_id: uuid.UUID) -> Problem:
-    return Problem(404, "supply.not_found", f"No supply {supply_id}")
+    return Problem(404, "supply.not_found", f"No supply {supply_id}", zh="找不到该应急物资")
 
 
 class Provisions:
@@ -78,7 +78,12 @@ class Provisions:
                 raise _no_supply(supply_id)
             ensure_place(who.principal, supply.community_id, allowed=EMERGENCY_WRITERS)
             if supply.quantity + body.delta < 0:
-                raise Problem(409, "supply.insufficient_stock", f"Only {supply.quantity} in stock")
+                raise Problem(
+                    409,
+                    "supply.insufficient_stock",
+                    f"Only {supply.quantity} in stock",
+                    zh=f"库存不足，仅剩 {supply.quantity}",
+                )
             supply.quantity += body.delta
             supply.updated_at = datetime.now(UTC)
             uow.session.add(

@@ -26,6 +26,21 @@ from sc_core.errors import Problem
 PlaceCheck = Callable[[UnitOfWork, Principal, str, str | None], Awaitable[None]]
 
 
+# How a refusal names a kind of record to a person (never its key).
+_KIND_WORDS = {
+    "drill": "演练",
+    "emergency_plan": "应急预案",
+    "incident": "事件",
+    "key_place": "重点场所",
+    "notification_plan": "通知方案",
+    "duty_shift": "值班班次",
+    "risk_point": "风险点",
+    "shelter": "应急避难场所",
+    "special_person": "重点关爱人员",
+    "supply": "应急物资",
+}
+
+
 @dataclass(frozen=True)
 class RecordKind:
     """One kind of record: its table, the model that creates it, its audit name
@@ -91,7 +106,10 @@ class Records:
         obj = await uow.session.get(spec.model, object_id)
         if obj is None:
             raise Problem(
-                404, f"{spec.kind}.not_found", f"No {spec.kind.replace('_', ' ')} {object_id}"
+                404,
+                f"{spec.kind}.not_found",
+                f"No {spec.kind.replace('_', ' ')} {object_id}",
+                zh=f"找不到该{_KIND_WORDS.get(spec.kind, '记录')}",
             )
         await spec.check(uow, who.principal, obj.community_id, getattr(obj, "building_id", None))
         return obj
@@ -107,6 +125,7 @@ class Records:
                 422,
                 f"{spec.kind}.field_not_editable",
                 f"Cannot change: {', '.join(unknown + locked)}",
+                zh=f"以下内容不能修改：{'、'.join(unknown + locked)}",
             )
         async with self.db.uow() as uow:
             obj = await self._load(uow, who, spec, object_id)

@@ -74,7 +74,9 @@ async def _version(uow: UnitOfWork, rule: AlarmRule, actor: str) -> None:
 async def _load(uow: UnitOfWork, principal: Principal, rule_id: uuid.UUID) -> AlarmRule:
     rule = await uow.session.get(AlarmRule, rule_id)
     if rule is None or rule.deleted_at is not None:
-        raise Problem(404, "alarm_rule.not_found", f"No alarm rule {rule_id}")
+        raise Problem(
+            404, "alarm_rule.not_found", f"No alarm rule {rule_id}", zh="找不到该告警规则"
+        )
     if rule.community_id is not None:
         ensure_place(principal, rule.community_id, allowed=STAFF)
     return rule
@@ -155,7 +157,12 @@ class Rules:
             rule = await _load(uow, who.principal, rule_id)
             ensure_place(who.principal, rule.community_id, body.building_id, allowed=RULE_WRITERS)
             if expected_version is not None and expected_version != rule.version:
-                raise Problem(409, "alarm_rule.version_conflict", f"The rule is at v{rule.version}")
+                raise Problem(
+                    409,
+                    "alarm_rule.version_conflict",
+                    f"The rule is at v{rule.version}",
+                    zh=f"该规则已被修改（当前为第 {rule.version} 版），请刷新后重试",
+                )
             _apply(rule, body)
             rule.version += 1
             rule.updated_by, rule.updated_at = who.subject, datetime.now(UTC)

@@ -95,7 +95,10 @@ class SpecialPersons:
             )
             if person is None:
                 raise Problem(
-                    404, "special_person.not_found", f"No person {person_id} in your places"
+                    404,
+                    "special_person.not_found",
+                    f"No person {person_id} in your places",
+                    zh="您负责的范围内没有该人员",
                 )
             await uow.audit(
                 who,
