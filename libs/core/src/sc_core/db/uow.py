@@ -191,9 +191,9 @@ class UnitOfWork:
         """An audit record (who, what, from where) committed with this unit of work;
         ``who`` is :class:`~sc_core.auth.caller.Anonymous` when no one is signed in (the
         record keeps the address and request id), ``None`` for the service itself."""
-        from sc_core.audit import audit_event
+        from sc_core.audit import audit_record, audit_subject
 
-        event = audit_event(
+        record = audit_record(
             service=self.outbound.service,
             action=action,
             resource_type=resource_type,
@@ -203,5 +203,7 @@ class UnitOfWork:
             community_id=community_id,
             detail=detail,
         )
-        topic = self.outbound.topic("audit.records.v1")
-        return await self.publish(topic, event, key=event.data["record_id"])
+        record_id = str(record.record_id)
+        return await self.publish(
+            record, key=record_id, subject=audit_subject(record), id=record_id
+        )
