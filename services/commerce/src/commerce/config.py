@@ -19,6 +19,8 @@ class Settings(ServiceSettings):
     service publishes commerce.events.v1 and reads identity.events.v1."""
 
     service_name: str = "commerce"
+    # offers of a shop pushed to one resident in any 7 days, at most (the frequency cap)
+    offer_pushes_per_week: int = Field(default=2, ge=1)
 
     # Listing photos, in the platform's object store (sc_core.storage): "local" keeps them
     # under ATTACHMENT_DIR (outside the repo), "s3" in any S3-compatible store.

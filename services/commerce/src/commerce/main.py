@@ -13,7 +13,16 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from commerce import consumers
-from commerce.api import listing_photos, listings, merchants, orders, points, recycling, shops
+from commerce.api import (
+    listing_photos,
+    listings,
+    merchants,
+    offers,
+    orders,
+    points,
+    recycling,
+    shops,
+)
 from commerce.config import Settings
 from commerce.db.models import PLACES, metadata
 from commerce.usecases import (
@@ -24,6 +33,7 @@ from commerce.usecases import (
     Listings,
     Living,
     Merchants,
+    Offers,
     Orders,
     Recycling,
     ServicePoints,
@@ -44,6 +54,7 @@ ROUTERS = [
     listing_photos.router,
     shops.router,
     orders.router,
+    offers.router,
 ]
 
 
@@ -72,6 +83,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         shops=Shops(runtime.db, places),
         bins=Bins(runtime.db),
         orders=Orders(runtime.db, places),
+        offers=Offers(runtime.db, places, settings.offer_pushes_per_week),
         booking_cases=BookingCases(),
         living=Living(),
     )

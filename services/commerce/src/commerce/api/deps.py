@@ -13,6 +13,7 @@ from commerce.usecases import (
     ListingPhotos,
     Listings,
     Merchants,
+    Offers,
     Orders,
     Recycling,
     ServicePoints,
@@ -58,6 +59,10 @@ async def _bins(request: Request) -> Bins:
     return usecases(request).bins
 
 
+async def _offers(request: Request) -> Offers:
+    return usecases(request).offers
+
+
 async def _orders(request: Request) -> Orders:
     return usecases(request).orders
 
@@ -71,3 +76,4 @@ ListingAroundDep = Annotated[ListingAround, Depends(_listing_around)]
 ShopsDep = Annotated[Shops, Depends(_shops)]
 BinsDep = Annotated[Bins, Depends(_bins)]
 OrdersDep = Annotated[Orders, Depends(_orders)]
+OffersDep = Annotated[Offers, Depends(_offers)]

@@ -347,3 +347,52 @@ class ShopOrderItem(Base):
     unit: Mapped[str | None] = mapped_column(String(16))
     unit_price_fen: Mapped[int] = mapped_column(BigInteger)
     quantity: Mapped[int] = mapped_column(Integer)
+
+
+class ShopOffer(Base):
+    """An offer a merchant publishes (商铺优惠): an offer price in fen or a discount, valid
+    from/to; pushed once, when published, to the shop's opted-in residents (capped)."""
+
+    __tablename__ = "shop_offers"
+    __table_args__ = (Index("ix_shop_offers_shop", "shop_id", "valid_to", "id"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", name="fk_shop_offers_shop"))
+    community_id: Mapped[str] = mapped_column(Place)
+    title_zh: Mapped[str] = mapped_column(String(60))
+    title_en: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(String(500))
+    price_fen: Mapped[int | None] = mapped_column(BigInteger)
+    discount_pct: Mapped[int | None] = mapped_column(Integer)
+    valid_from: Mapped[datetime]
+    valid_to: Mapped[datetime]
+    pushed_count: Mapped[int] = mapped_column(Integer)
+    capped_count: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ShopSubscription(Base):
+    """A resident's opt-in (or out) to a shop's offer pushes (订阅)."""
+
+    __tablename__ = "shop_subscriptions"
+    __table_args__ = (Index("ix_shop_subscriptions_shop", "shop_id", "opted_in"),)
+    shop_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("shops.id", name="fk_shop_subscriptions_shop"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    household_id: Mapped[str] = mapped_column(Place)
+    opted_in: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OfferPush(Base):
+    """An offer pushed to one resident: what the weekly cap per shop counts."""
+
+    __tablename__ = "offer_pushes"
+    __table_args__ = (Index("ix_offer_pushes_user_shop", "user_id", "shop_id", "pushed_at"),)
+    offer_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("shop_offers.id", name="fk_offer_pushes_offer"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    shop_id: Mapped[uuid.UUID]
+    pushed_at: Mapped[datetime]

@@ -3,6 +3,7 @@ client sees (categories, kinds), so no answer shows a bare enum value."""
 
 from __future__ import annotations
 
+from commerce.domain.offers import OFFER_PROBLEMS
 from commerce.domain.orders import ORDER_PROBLEMS
 from sc_core.errors import Problem
 
@@ -160,6 +161,7 @@ PROBLEMS: dict[str, tuple[int, str, str]] = {
 
 # the problems of the sub-domains kept beside their rules
 PROBLEMS.update(ORDER_PROBLEMS)
+PROBLEMS.update(OFFER_PROBLEMS)
 
 
 def problem(code: str, **extra: object) -> Problem:

@@ -14,6 +14,7 @@ from commerce.usecases.listing_photos import ListingPhotos
 from commerce.usecases.listings import Listings
 from commerce.usecases.living import Living
 from commerce.usecases.merchants import Merchants
+from commerce.usecases.offers import Offers
 from commerce.usecases.orders import Orders
 from commerce.usecases.points import ServicePoints
 from commerce.usecases.recycling import Recycling
@@ -31,6 +32,7 @@ class UseCases:
     shops: Shops
     bins: Bins
     orders: Orders
+    offers: Offers
     booking_cases: BookingCases
     living: Living
 
@@ -43,6 +45,7 @@ __all__ = [
     "Listings",
     "Living",
     "Merchants",
+    "Offers",
     "Orders",
     "Recycling",
     "ServicePoints",
