@@ -8,7 +8,13 @@ from fastapi import APIRouter, Path
 
 from commerce.api import views
 from commerce.api.deps import RecyclingDep
-from commerce.api.schemas.recycling import CreditStatement, DropOffCreate, DropOffRead
+from commerce.api.schemas.recycling import (
+    CreditStatement,
+    DropOffCreate,
+    DropOffRead,
+    RedemptionCreate,
+    RedemptionRead,
+)
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
 
@@ -18,6 +24,19 @@ router = APIRouter(prefix="/api/v1/commerce/recycling", tags=["commerce recyclin
 @router.post("/drop-offs", status_code=201, response_model=DropOffRead, summary="Record (staff)")
 async def record(body: DropOffCreate, who: CurrentCaller, recycling: RecyclingDep) -> DropOffRead:
     return views.drop_off(await recycling.record(who, body))
+
+
+@router.post(
+    "/redemptions",
+    status_code=201,
+    response_model=RedemptionRead,
+    summary="Spend a household's credits at a recycling point (staff; never past its balance)",
+)
+async def redeem(
+    body: RedemptionCreate, who: CurrentCaller, recycling: RecyclingDep
+) -> RedemptionRead:
+    done = await recycling.redeem(who, body)
+    return views.redemption(done.redemption, done.balance_after)
 
 
 @router.get(
@@ -35,6 +54,11 @@ async def statement(
     return CreditStatement(
         household_id=s.household_id,
         balance=s.balance,
+        earned=s.earned,
+        spent=s.spent,
         total_weight_g=s.total_weight_g,
         drop_offs=Page[DropOffRead].of([views.drop_off(d) for d in s.drop_offs], s.total, paging),
+        redemptions=Page[RedemptionRead].of(
+            [views.redemption(r) for r in s.redemptions], s.redemptions_total, paging
+        ),
     )

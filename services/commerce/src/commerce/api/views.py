@@ -6,10 +6,11 @@ from commerce.api.schemas import label
 from commerce.api.schemas.listings import ListingPhotoRead, ListingRead, PhotoUploadRead
 from commerce.api.schemas.merchants import MerchantRead, OpeningHours
 from commerce.api.schemas.points import BinRead, BookingRead, ServicePointRead
-from commerce.api.schemas.recycling import DropOffRead
+from commerce.api.schemas.recycling import DropOffRead, RedemptionRead
 from commerce.api.schemas.shops import ProductRead, ShopRead
 from commerce.db.models import (
     Booking,
+    CreditRedemption,
     DropOff,
     ListingPhoto,
     Product,
@@ -220,4 +221,17 @@ def product(p: Product) -> ProductRead:
         available=p.available,
         available_label=label(s_rules.AVAILABILITY[p.available]),
         updated_at=p.updated_at,
+    )
+
+
+def redemption(r: CreditRedemption, balance_after: int | None = None) -> RedemptionRead:
+    return RedemptionRead(
+        id=r.id,
+        service_point_id=r.service_point_id,
+        community_id=r.community_id,
+        household_id=r.household_id,
+        credits=r.credits,
+        item=r.item,
+        balance_after=balance_after,
+        redeemed_at=r.redeemed_at,
     )

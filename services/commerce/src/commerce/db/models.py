@@ -140,6 +140,26 @@ class DropOff(Base):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class CreditRedemption(Base):
+    """Credits a household spent (积分兑换) at a recycling point, recorded by staff."""
+
+    __tablename__ = "credit_redemptions"
+    __table_args__ = (
+        Index("ix_credit_redemptions_household", "household_id", "redeemed_at", "id"),
+        Index("ix_credit_redemptions_community", "community_id", "redeemed_at", "id"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    service_point_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("service_points.id", name="fk_credit_redemptions_point")
+    )
+    community_id: Mapped[str] = mapped_column(Place)
+    household_id: Mapped[str] = mapped_column(Place)
+    credits: Mapped[int] = mapped_column(Integer)
+    item: Mapped[str] = mapped_column(String(100))
+    redeemed_by: Mapped[str] = mapped_column(String(64))
+    redeemed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class HouseholdOwner(Base):
     """An owner (业主) of a household in identity's register (``relation`` owner), kept
     from its events; a listing needs one. No name, no number: only the ids."""

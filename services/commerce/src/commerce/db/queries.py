@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 
-from commerce.db.models import Booking, DropOff, Merchant, ServicePoint
+from commerce.db.models import Booking, CreditRedemption, DropOff, Merchant, ServicePoint
 from commerce.domain.merchants import RESIDENT_ROLES, STAFF_ROLES
 from commerce.domain.points import EARTH_RADIUS_M
 from sc_contracts.events import MerchantStatus
@@ -94,8 +94,18 @@ def bookings_visible(principal: Principal) -> ColumnElement[bool]:
     return or_(staff_scope(principal, Booking.community_id), mine)
 
 
+async def spent(uow: UnitOfWork, household_id: str) -> int:
+    """Credits a household has spent so far."""
+    found = await uow.session.scalar(
+        select(func.coalesce(func.sum(CreditRedemption.credits), 0)).where(
+            CreditRedemption.household_id == household_id
+        )
+    )
+    return int(found or 0)
+
+
 async def balance(uow: UnitOfWork, household_id: str) -> tuple[int, int, int]:
-    """(credits, grams, drop-offs) of a household so far."""
+    """(credits earned, grams, drop-offs) of a household so far."""
     row = (
         await uow.session.execute(
             select(

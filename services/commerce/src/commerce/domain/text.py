@@ -123,6 +123,11 @@ PROBLEMS: dict[str, tuple[int, str, str]] = {
         "只能查看联系电话",
         "Only the contact phone can be revealed",
     ),
+    "commerce.credits_insufficient": (
+        409,
+        "这户的积分余额不足，不能兑换",
+        "The household has not enough credits for this",
+    ),
     "commerce.photo_not_found": (404, "没有找到这张照片", "No such photo"),
     "commerce.photo_unusable": (
         422,

@@ -1,6 +1,7 @@
 """Recycling (6.4 c): staff weigh a household's drop-off at a recycling point and the
-household earns credits (积分); the household and its community's staff read the credit
-statement (balance and drop-offs, paged)."""
+household earns credits (积分); staff redeem a household's credits at a recycling point
+(积分兑换: never past its balance, audited); the household and its community's staff read
+the credit statement (balance, drop-offs and redemptions, paged)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from commerce.api.schemas.recycling import DropOffCreate
+from commerce.api.schemas.recycling import DropOffCreate, RedemptionCreate
 from commerce.db import queries as q
-from commerce.db.models import DropOff
+from commerce.db.models import CreditRedemption, DropOff
 from commerce.domain.merchants import RESIDENT_ROLES, STAFF_ROLES
 from commerce.domain.recycling import credits_for
 from commerce.domain.text import problem
@@ -26,10 +27,23 @@ from sc_core.places import Places
 @dataclass(frozen=True)
 class Statement:
     household_id: str
-    balance: int
+    earned: int
+    spent: int
     total_weight_g: int
     drop_offs: list[DropOff]
     total: PageTotal
+    redemptions: list[CreditRedemption]
+    redemptions_total: PageTotal
+
+    @property
+    def balance(self) -> int:
+        return self.earned - self.spent
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    redemption: CreditRedemption
+    balance_after: int
 
 
 class Recycling:
@@ -100,10 +114,70 @@ class Recycling:
                 ):
                     raise problem("commerce.statement_forbidden")
             credits, grams, _ = await q.balance(uow, household_id)
+            spent = await q.spent(uow, household_id)
             query = (
                 select(DropOff)
                 .where(DropOff.household_id == household_id)
                 .order_by(DropOff.recorded_at.desc(), DropOff.id)
             )
             rows, total = await fetch_page(uow.session, query, paging)
-            return Statement(household_id, credits, grams, rows, total)
+            redeemed = (
+                select(CreditRedemption)
+                .where(CreditRedemption.household_id == household_id)
+                .order_by(CreditRedemption.redeemed_at.desc(), CreditRedemption.id)
+            )
+            spent_rows, spent_total = await fetch_page(uow.session, redeemed, paging)
+            return Statement(
+                household_id, credits, spent, grams, rows, total, spent_rows, spent_total
+            )
+
+    async def redeem(self, who: Caller, body: RedemptionCreate) -> Redeemed:
+        """Staff of the point's community spend a household's credits there; the balance
+        is read and the spending written under a lock on the household, so two desks at
+        once never take it below zero."""
+        async with self.db.uow() as uow:
+            p = await q.point(uow, body.service_point_id)
+            if p is None or not in_scope(
+                who.principal, community_id=p.community_id, roles=STAFF_ROLES
+            ):
+                raise problem("commerce.point_not_found")
+            if p.kind != ServicePointKind.RECYCLING_POINT:
+                raise problem("commerce.not_recycling_point")
+            place = await self.places.household(uow, body.household_id)
+            if place is None:
+                raise problem("commerce.household_unknown")
+            if place.community_id != p.community_id:
+                raise problem("commerce.household_elsewhere")
+            await uow.session.execute(
+                select(func.pg_advisory_xact_lock(func.hashtext(f"credits:{body.household_id}")))
+            )
+            earned, _, _ = await q.balance(uow, body.household_id)
+            balance = earned - await q.spent(uow, body.household_id)
+            if body.credits > balance:
+                raise problem("commerce.credits_insufficient", balance=balance)
+            r = CreditRedemption(
+                id=uuid.uuid4(),
+                service_point_id=p.id,
+                community_id=p.community_id,
+                household_id=body.household_id,
+                credits=body.credits,
+                item=" ".join(body.item.split()),
+                redeemed_by=who.subject,
+                redeemed_at=datetime.now(UTC),
+            )
+            uow.session.add(r)
+            await uow.session.flush()
+            await uow.audit(
+                who,
+                "commerce.credits.redeem",
+                "credit_redemption",
+                str(r.id),
+                community_id=r.community_id,
+                detail={
+                    "household_id": r.household_id,
+                    "credits": str(r.credits),
+                    "balance_after": str(balance - r.credits),
+                },
+            )
+            await uow.commit()
+            return Redeemed(r, balance - r.credits)
