@@ -221,6 +221,8 @@ def _listing(resident: Api, manager: Api, home: dict[str, Any]) -> None:
             "price_fen": 285_000_000,
             "contact_name": "张先生",
             "contact_phone": "13800000001",
+            "latitude": LAT + 0.0002,  # 1号楼: the agency by the north gate is beside it
+            "longitude": LNG + 0.0003,
         },
     )
     manager.call("POST", f"{C}/listings/{listing['id']}/publish", {"note": "产权已核实"})
