@@ -227,6 +227,30 @@ async def test_validation_problem_names_every_bad_field(client: AsyncClient) -> 
     assert fields == ["body.floors", "body.name"]
 
 
+async def test_a_validation_problem_is_told_in_the_readers_language(client: AsyncClient) -> None:
+    """zh-CN unless Accept-Language puts English first, the bounds filled in, both texts
+    in ``messages`` (issue 18: no half-translated answer)."""
+    bad = {"floors": 0}
+    zh = (await client.post("/api/v1/things", json=bad)).json()
+    assert zh["detail"] == "请求中有填写不正确的内容"
+    by_field = {e["field"]: e for e in zh["errors"]}
+    assert by_field["body.name"]["message"] == "必须填写"
+    assert by_field["body.floors"]["message"] == "应不小于 1"
+    assert by_field["body.floors"]["messages"]["en"] == "Input should be greater than or equal to 1"
+    en = (
+        await client.post("/api/v1/things", json=bad, headers={"Accept-Language": "en-GB,zh"})
+    ).json()
+    assert en["detail"] == "The request has invalid fields"
+    assert {e["field"]: e["message"] for e in en["errors"]}["body.name"] == "Field required"
+    no_route = await client.get("/api/v1/nowhere")
+    assert (no_route.status_code, no_route.json()["detail"]) == (404, "找不到请求的内容")
+    assert no_route.json()["messages"]["en"] == "Not Found"
+    malformed = await client.post(
+        "/api/v1/things", content=b"{", headers={"content-type": "application/json"}
+    )
+    assert (malformed.status_code, malformed.json()["detail"]) == (400, "请求内容不是有效的 JSON")
+
+
 async def test_health_ready_and_metrics(client: AsyncClient) -> None:
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     ready = await client.get("/readyz")

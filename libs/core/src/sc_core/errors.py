@@ -20,6 +20,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import Scope
 
+from sc_core.field_errors import field_errors
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,24 @@ _STATUS_CODES = {
     502: "upstream.bad_gateway",
     503: "upstream.unavailable",
     504: "upstream.timeout",
+}
+
+
+_ZH_BY_STATUS = {
+    400: "请求有误",
+    401: "请先登录",
+    403: "没有权限进行此操作",
+    404: "找不到请求的内容",
+    405: "不支持这种请求方式",
+    406: "无法以要求的格式答复",
+    409: "与当前状态冲突",
+    413: "请求内容过大",
+    415: "不支持这种内容格式",
+    422: "请求中有填写不正确的内容",
+    429: "请求过于频繁，请稍后再试",
+    502: "服务暂时无法答复",
+    503: "服务暂时不可用，请稍后再试",
+    504: "服务答复超时，请稍后再试",
 }
 
 
@@ -219,14 +239,6 @@ def problem_response(problem: Problem, request: Request | None = None) -> JSONRe
     )
 
 
-def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
-    out = []
-    for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ())]
-        out.append({"field": ".".join(loc), "message": err.get("msg", ""), "type": err.get("type")})
-    return out
-
-
 def install_problem_handlers(app: FastAPI) -> None:
     """Make every error of ``app`` a problem+json response; nothing leaks as a bare 500."""
 
@@ -236,14 +248,23 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = _validation_errors(exc)
-        malformed = any(e["type"] == "json_invalid" for e in errors)
-        problem = Problem(
-            400 if malformed else 422,
-            "request.malformed_json" if malformed else "request.validation_failed",
-            "The request body is not valid JSON" if malformed else "The request has invalid fields",
-            errors=errors,
-        )
+        errors = field_errors(list(exc.errors()), reader_locale(request))
+        if any(e["type"] == "json_invalid" for e in errors):
+            problem = Problem(
+                400,
+                "request.malformed_json",
+                "The request body is not valid JSON",
+                zh="请求内容不是有效的 JSON",
+                errors=errors,
+            )
+        else:
+            problem = Problem(
+                422,
+                "request.validation_failed",
+                "The request has invalid fields",
+                zh="请求中有填写不正确的内容",
+                errors=errors,
+            )
         return problem_response(problem, request)
 
     @app.exception_handler(StarletteHTTPException)
@@ -251,7 +272,10 @@ def install_problem_handlers(app: FastAPI) -> None:
         code = _STATUS_CODES.get(exc.status_code, f"http.{exc.status_code}")
         detail = exc.detail if isinstance(exc.detail, str) else _title(exc.status_code)
         headers = dict(exc.headers or {})
-        return problem_response(Problem(exc.status_code, code, detail, headers=headers), request)
+        # Starlette's own answers (no route, wrong method ...) carry the status phrase
+        zh = _ZH_BY_STATUS.get(exc.status_code) if detail == _title(exc.status_code) else None
+        problem = Problem(exc.status_code, code, detail, headers=headers, zh=zh)
+        return problem_response(problem, request)
 
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, exc: DBAPIError) -> JSONResponse:

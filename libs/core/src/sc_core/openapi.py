@@ -148,7 +148,12 @@ FIELD_ERROR_SCHEMA: dict[str, Any] = {
     "required": ["field", "message"],
     "properties": {
         "field": {"type": "string", "examples": ["body.name"]},
-        "message": {"type": "string"},
+        "message": {"type": "string", "description": "In the reader's language"},
+        "messages": {
+            "type": "object",
+            "description": "The message in zh-CN and en",
+            "properties": {"zh-CN": {"type": "string"}, "en": {"type": "string"}},
+        },
         "type": {"type": "string", "examples": ["string_too_short"]},
     },
 }
@@ -197,7 +202,12 @@ def problem_response(status: int) -> dict[str, Any]:
     if status == 422:
         first = next(iter(examples.values()))["value"]
         first["errors"] = [
-            {"field": "body.name", "message": "Field required", "type": "missing"},
+            {
+                "field": "body.name",
+                "message": "必须填写",
+                "messages": {"zh-CN": "必须填写", "en": "Field required"},
+                "type": "missing",
+            },
         ]
     response: dict[str, Any] = {
         "description": f"{summary}. Codes: {codes_text}.",

@@ -17,7 +17,8 @@ from identity.auth.address import source_address
 from identity.auth.login import Issued
 from identity.auth.schemas import LogoutRequest, TokenRequest, TokenResponse
 from sc_core.auth import AnonymousCaller, OptionalPrincipal, Principal
-from sc_core.errors import Problem
+from sc_core.errors import Problem, reader_locale
+from sc_core.field_errors import field_errors
 
 router = APIRouter(tags=["auth"])
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -59,7 +60,7 @@ async def _token_request(request: Request) -> tuple[TokenRequest, dict[str, str]
         return TokenRequest.model_validate(raw), form
     except ValueError as exc:  # bad JSON, bad form, or invalid fields
         errors = exc.errors(include_url=False) if isinstance(exc, ValidationError) else []
-        fields = [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in errors]
+        fields = field_errors(list(errors), reader_locale(request))
         raise Problem(
             422,
             "request.validation_failed",
