@@ -788,3 +788,26 @@ async def test_a_shop_order_is_paid_by_its_household_once_for_the_amount_commerc
         ("shop_order", order_id, 1950)
     ]
     assert mine[0]["household_id"] == "h-shop"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        # a PostgreSQL bigint holds no more, and no transaction has an id below 1
+        ("post", f"/api/v1/charging/transactions/{2**63}/stop"),
+        ("post", "/api/v1/charging/transactions/0/stop"),
+        ("post", "/api/v1/charging/transactions/-1/stop"),
+        # an OCPP identity is at most 48 characters, a device id at most 64
+        ("post", f"/api/v1/charging/charge-points/{'c' * 49}/start"),
+        ("post", f"/api/v1/charging/ebike-piles/{'d' * 65}/start"),
+    ],
+)
+async def test_charging_ids_no_column_can_hold_are_refused_by_the_schema(
+    app_client, issuer: LocalIssuer, method: str, path: str
+):
+    client, _ = app_client
+    resident = issuer.bearer("resident-ev", grants=[Grant("resident", "household", "h-ev")])
+    r = await client.request(method.upper(), path, headers=resident, json={"community_id": "c"})
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "request.validation_failed", r.text
+    assert r.json()["errors"][0]["field"].startswith("path."), r.text

@@ -95,7 +95,7 @@ class RuleBody(BaseModel):
         default=None, max_length=200, description="Its alarms' title in English."
     )
     schedule: ScheduleIn | None = None
-    actions: list[Action] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list, max_length=3)
     work_order_type: str | None = Field(default=None, max_length=64)
     auto_clear: bool = True
     enabled: bool = True
@@ -233,7 +233,7 @@ class ManualAlarm(BaseModel):
     unit_id: str | None = Field(default=None, max_length=64)
     room_id: str | None = Field(default=None, max_length=64)
     household_id: str | None = Field(default=None, max_length=64)
-    actions: list[Action] = Field(default_factory=lambda: list[Action](["notify"]))
+    actions: list[Action] = Field(default_factory=lambda: list[Action](["notify"]), max_length=3)
     work_order_type: str | None = Field(default=None, max_length=64)
 
 

@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from device_ingestion.api.deps import Commander, DeviceReader, UseCasesDep
@@ -90,7 +90,10 @@ async def poll_rpc(
 
 @router.post("/{device_token}/rpc/{rpc_id}")
 async def answer_rpc(
-    device_token: str, rpc_id: int, request: Request, uc: UseCasesDep
+    device_token: str,
+    rpc_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    request: Request,
+    uc: UseCasesDep,
 ) -> dict[str, str]:
     device = await device_for(uc, device_token)
     result = await json_body(request)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, Field
@@ -36,7 +37,9 @@ class PollCreate(BaseModel):
 
 
 class PollVote(BaseModel):
-    choices: list[int] = Field(min_length=1, max_length=20, description="option indexes, from 0")
+    choices: list[Annotated[int, Field(ge=0, le=19)]] = Field(
+        min_length=1, max_length=20, description="option indexes, from 0"
+    )
 
 
 class PollReceipt(BaseModel):

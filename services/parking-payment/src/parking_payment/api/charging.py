@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
 from parking_payment.api.deps import ChargingDep, usecases
 from sc_core.auth import CurrentCaller
 
 router = APIRouter(prefix="/api/v1/charging", tags=["charging"])
+
+
+# the OCPP identity (charging_points.id), the transaction's id (a PostgreSQL bigint) and
+# device-ingestion's device id, as the columns hold them: anything else names nothing
+ChargePoint = Annotated[str, Path(min_length=1, max_length=48)]
+TransactionId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+DeviceId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 class StartCharging(BaseModel):
@@ -28,19 +37,19 @@ class EbikeStart(BaseModel):
     "/charge-points/{charge_point}/start", response_model=Started, summary="Start charging"
 )
 async def start(
-    charge_point: str, body: StartCharging, who: CurrentCaller, charging: ChargingDep
+    charge_point: ChargePoint, body: StartCharging, who: CurrentCaller, charging: ChargingDep
 ) -> Started:
     id_tag = await charging.remote_start(who, charge_point, body.connector)
     return Started(id_tag=id_tag, text="充电桩已接受启动指令，请确认充电枪已插好")
 
 
 @router.post("/transactions/{transaction_id}/stop", status_code=204, summary="Stop charging")
-async def stop(transaction_id: int, who: CurrentCaller, charging: ChargingDep) -> None:
+async def stop(transaction_id: TransactionId, who: CurrentCaller, charging: ChargingDep) -> None:
     await charging.remote_stop(who, transaction_id)
 
 
 @router.post("/ebike-piles/{device_id}/start", status_code=202, summary="Start an e-bike pile (QR)")
 async def ebike_start(
-    device_id: str, body: EbikeStart, who: CurrentCaller, request: Request
+    device_id: DeviceId, body: EbikeStart, who: CurrentCaller, request: Request
 ) -> None:
     await usecases(request).ebikes.start_by_qr(who, device_id, body.community_id)
