@@ -18,6 +18,8 @@ from typing import Any
 
 import httpx
 
+from sc_core.demo import run_gateway_demo
+
 PASSWORD = os.environ.get("DEMO_PASSWORD") or "demo-pass-2026"
 SMOKE_RULE = "烟雾报警（演示）"
 EARLIER_SMOKE_RULE = "Smoke detected (demo)"  # a state loaded before the rules had zh-CN names
@@ -182,18 +184,7 @@ def load(base_url: str) -> str:
 
 
 def main() -> int:
-    base = os.environ.get("GATEWAY_URL")
-    if not base:
-        print("alarm demo: GATEWAY_URL is not set; skipped")
-        return 0
-    if os.environ.get("ENVIRONMENT", "").lower() == "production":
-        print("alarm demo: refusing to load demo data in production", file=sys.stderr)
-        return 0
-    try:
-        print("alarm demo: " + load(base))
-    except Exception as exc:  # the stack goes on without demo data
-        print(f"alarm demo: not loaded ({exc})", file=sys.stderr)
-    return 0
+    return run_gateway_demo("alarm", load)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from typing import Any
 
 import httpx
 
+from sc_core.demo import run_gateway_demo
 from sc_core.validators import uscc_check_char
 
 PASSWORD = os.environ.get("DEMO_PASSWORD") or "demo-pass-2026"
@@ -245,14 +246,9 @@ def load(base_url: str) -> str:
         return f"2 merchants, 2 shops with {products} products, 3 service points, 1 listing"
 
 
-def main() -> None:
-    base = os.environ.get("GATEWAY_URL", "http://127.0.0.1:8000")
-    try:
-        print(f"commerce demo: {load(base)}")
-    except Exception as exc:  # never fail the stack over demo data
-        print(f"commerce demo skipped: {exc}", file=sys.stderr)
-    sys.exit(0)
+def main() -> int:
+    return run_gateway_demo("commerce", load)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -18,6 +18,8 @@ from typing import Any
 
 import httpx
 
+from sc_core.demo import run_gateway_demo
+
 PASSWORD = os.environ.get("DEMO_PASSWORD") or "demo-pass-2026"
 
 
@@ -171,14 +173,9 @@ def load(base_url: str) -> str:
         return f"car park, gates ({cams}), {made['bills']} bills for {last_month}"
 
 
-def main() -> None:
-    base = os.environ.get("GATEWAY_URL", "http://127.0.0.1:8000")
-    try:
-        print(f"parking-payment demo: {load(base)}")
-    except Exception as exc:  # never fail the stack over demo data
-        print(f"parking-payment demo skipped: {exc}", file=sys.stderr)
-    sys.exit(0)
+def main() -> int:
+    return run_gateway_demo("parking-payment", load)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

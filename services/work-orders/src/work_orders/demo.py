@@ -19,6 +19,8 @@ from typing import Any
 
 import httpx
 
+from sc_core.demo import run_gateway_demo
+
 PASSWORD = os.environ.get("DEMO_PASSWORD") or "demo-pass-2026"
 
 
@@ -182,18 +184,7 @@ def _patrol(manager: Api, staff: Api, community: str) -> None:
 
 
 def main() -> int:
-    base = os.environ.get("GATEWAY_URL")
-    if not base:
-        print("work-orders demo: GATEWAY_URL is not set; skipped")
-        return 0
-    if os.environ.get("ENVIRONMENT", "").lower() == "production":
-        print("work-orders demo: refusing to load demo data in production", file=sys.stderr)
-        return 0
-    try:
-        print("work-orders demo: " + load(base))
-    except Exception as exc:  # the stack goes on without demo cases
-        print(f"work-orders demo: not loaded ({exc})", file=sys.stderr)
-    return 0
+    return run_gateway_demo("work-orders", load)
 
 
 if __name__ == "__main__":
