@@ -51,7 +51,8 @@ async def test_a_visitor_pass_opens_the_gate_and_the_hosts_building_only(kit: Id
         await kit.as_("visitor", "POST", f"/api/v1/doors/{b1}/open", json=use)
     ).status_code == 202
     used_up = await kit.as_("visitor", "POST", f"/api/v1/doors/{gate}/open", json=use)
-    assert used_up.status_code == 403 and "used_up" in used_up.json()["detail"]
+    assert used_up.status_code == 403 and "used_up" in used_up.json()["messages"]["en"]
+    assert used_up.json()["detail"] == "访客通行证的可用次数已用完，无法打开此门"  # zh-CN first
     forged = qr[:-6] + ("AAAAAA" if not qr.endswith("AAAAAA") else "BBBBBB")
     checked = (
         await kit.client.post("/api/v1/visitor-passes/verify", json={"qr_payload": forged})

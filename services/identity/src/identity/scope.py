@@ -109,7 +109,11 @@ class Scope:
     def ensure(self, places: Places, roles: Iterable[str] | None = None) -> None:
         """403 ``auth.out_of_scope`` unless the object is within the caller's places."""
         if not self.covers(places, roles):
-            raise Forbidden("auth.out_of_scope", "The object is outside the places you may act on")
+            raise Forbidden(
+                "auth.out_of_scope",
+                "The object is outside the places you may act on",
+                zh="该对象不在您负责的范围内",
+            )
 
     def covering_roles(self, places: Iterable[Places]) -> frozenset[str]:
         """Roles (any, not only this endpoint's) whose grants cover one of ``places``."""

@@ -29,12 +29,16 @@ def visible_clause(principal: Principal) -> ColumnElement[bool]:
 async def load_visible(uow: UnitOfWork, principal: Principal, account_id: uuid.UUID) -> Account:
     account = await uow.session.get(Account, account_id)
     if account is None:
-        raise NotFound("account.not_found", "No such account")
+        raise NotFound("account.not_found", "No such account", zh="找不到该账号")
     visible = await uow.session.scalar(
         select(Account.id).where(Account.id == account_id, visible_clause(principal))
     )
     if visible is None:
-        raise Forbidden("auth.out_of_scope", "The account is outside your communities")
+        raise Forbidden(
+            "auth.out_of_scope",
+            "The account is outside your communities",
+            zh="该账号不在您管理的社区内",
+        )
     return account
 
 
@@ -44,7 +48,11 @@ async def ensure_may_manage(uow: UnitOfWork, principal: Principal, account: Acco
         return
     held = await uow.session.scalars(select(Grant.role).where(Grant.account_id == account.id))
     if PLATFORM_ONLY_ROLES & set(held):
-        raise Forbidden("account.not_manageable", "Only a platform admin manages this account")
+        raise Forbidden(
+            "account.not_manageable",
+            "Only a platform admin manages this account",
+            zh="该账号只能由平台管理员管理",
+        )
 
 
 async def grants_of(uow: UnitOfWork, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Grant]]:
@@ -80,7 +88,11 @@ async def flush_unique(uow: UnitOfWork) -> None:
     except IntegrityError as exc:
         text = str(exc.orig)
         field = "mobile" if "mobile" in text else "username"
-        raise Conflict(f"account.{field}_taken", f"Another account has this {field}") from exc
+        raise Conflict(
+            f"account.{field}_taken",
+            f"Another account has this {field}",
+            zh="该手机号已被其他账号使用" if field == "mobile" else "该用户名已被其他账号使用",
+        ) from exc
 
 
 async def load_for_grant(uow: UnitOfWork, principal: Principal, account_id: uuid.UUID) -> Account:
@@ -88,6 +100,6 @@ async def load_for_grant(uow: UnitOfWork, principal: Principal, account_id: uuid
     the grant itself)."""
     account = await uow.session.get(Account, account_id)
     if account is None:
-        raise NotFound("account.not_found", "No such account")
+        raise NotFound("account.not_found", "No such account", zh="找不到该账号")
     await ensure_may_manage(uow, principal, account)
     return account

@@ -93,7 +93,10 @@ class KeyStore:
         key = choose_signing_key(await self.keys(), self.clock(), algorithm)
         if key is None:
             raise Problem(
-                503, "auth.no_signing_key", f"identity has no active {algorithm} signing key"
+                503,
+                "auth.no_signing_key",
+                f"identity has no active {algorithm} signing key",
+                zh="登录服务暂时无法签发凭证，请稍后重试",
             )
         return key
 
@@ -138,6 +141,7 @@ class KeyStore:
             raise Conflict(
                 "auth.keys_managed_by_config",
                 "Signing keys come from JWT_SIGNING_KEYS; rotate them there",
+                zh="签名密钥由部署配置管理，请在配置中轮换",
             )
         delay = (
             self.settings.jwt_key_activation_delay_seconds if activate_in is None else activate_in

@@ -71,6 +71,7 @@ class Authenticator:
                 "auth.unsupported_grant_type",
                 "The password grant is off here; sign in through the hosted login page "
                 "(authorization code flow)",
+                zh="此处不支持密码直接登录，请通过统一登录页登录",
                 error="unsupported_grant_type",
             )
         account = await self.check_login(uow, username, password, address, who)
@@ -99,6 +100,7 @@ class Authenticator:
                 "auth.mfa_enrolment_required",
                 "This account must set up two-step verification; sign in on the hosted "
                 "login page once to do it",
+                zh="该账号须开启两步验证，请先在统一登录页登录一次完成设置",
                 error="invalid_grant",
             )
         if not state.needs_second_factor:
@@ -208,7 +210,9 @@ class Authenticator:
             raise invalid_credentials()
         assert account is not None
         if account.status != "active":
-            raise Problem(403, "auth.account_disabled", "The account is disabled")
+            raise Problem(
+                403, "auth.account_disabled", "The account is disabled", zh="该账号已停用"
+            )
         await self.throttle.succeeded(uow, name, account, address, now)
         account.failed_logins, account.locked_until, account.last_login_at = 0, None, now
 

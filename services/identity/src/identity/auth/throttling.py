@@ -24,6 +24,7 @@ def too_many(wait: int) -> Problem:
         429,
         "auth.too_many_attempts",
         f"Too many failed sign-ins; try again in {wait} s",
+        zh=f"登录失败次数过多，请 {wait} 秒后再试",
         headers={"Retry-After": str(wait)},
         retry_after=wait,
     )

@@ -117,7 +117,9 @@ async def register(
 ) -> tuple[OidcClient, str | None]:
     client_id = body.client_id or f"client-{secrets.token_hex(6)}"
     if await uow.session.get(OidcClient, client_id) is not None:
-        raise Conflict("oidc.client_exists", "A client with this id exists")
+        raise Conflict(
+            "oidc.client_exists", "A client with this id exists", zh="该应用标识已被使用"
+        )
     secret = None if body.public else new_secret()
     row = OidcClient(
         client_id=client_id,
@@ -138,7 +140,7 @@ async def register(
 async def load(uow: UnitOfWork, client_id: str) -> OidcClient:
     row = await uow.session.get(OidcClient, client_id)
     if row is None:
-        raise NotFound("oidc.client_not_found", "No such client")
+        raise NotFound("oidc.client_not_found", "No such client", zh="找不到该接入应用")
     return row
 
 

@@ -45,6 +45,22 @@ async def exchange_code(
     return dict(body)
 
 
+# What an OAuth error (RFC 6749 and 6750) says to a person; its description stays English.
+_OAUTH_WORDS = {
+    "invalid_request": "登录请求不完整或格式不正确",
+    "invalid_client": "接入应用的身份校验未通过",
+    "invalid_grant": "登录凭证无效或已过期，请重新登录",
+    "unauthorized_client": "该接入应用无权使用这种登录方式",
+    "unsupported_grant_type": "不支持这种登录方式",
+    "invalid_scope": "请求的权限范围无效",
+    "access_denied": "登录已被拒绝",
+    "invalid_token": "登录凭证无效或已过期，请重新登录",
+    "insufficient_scope": "当前登录凭证的权限不足",
+    "server_error": "登录服务出现错误，请稍后重试",
+    "temporarily_unavailable": "登录服务暂时不可用，请稍后重试",
+}
+
+
 def oauth_problem(status: int, body: dict[str, Any], headers: dict[str, str]) -> Problem:
     """An OAuth error as the platform's problem+json, keeping RFC 6749's ``error`` and
     ``error_description`` members that OAuth clients read."""
@@ -55,6 +71,7 @@ def oauth_problem(status: int, body: dict[str, Any], headers: dict[str, str]) ->
         status,
         f"oauth.{error}",
         description,
+        zh=_OAUTH_WORDS.get(error, "登录请求无效，请重新登录"),
         headers=kept or None,
         error=error,
         error_description=description,

@@ -102,7 +102,7 @@ async def start_residency(
     actor: str,
 ) -> Residency:
     if household.status != "active":
-        raise Conflict("household.dissolved", "The household is dissolved")
+        raise Conflict("household.dissolved", "The household is dissolved", zh="该户已注销")
     current = await uow.session.scalar(
         select(Residency.id).where(
             Residency.person_id == person.id,
@@ -111,7 +111,11 @@ async def start_residency(
         )
     )
     if current is not None:
-        raise Conflict("person.already_member", "The person already lives in this household")
+        raise Conflict(
+            "person.already_member",
+            "The person already lives in this household",
+            zh="此人已登记为该户成员",
+        )
     residency = Residency(
         person_id=person.id,
         household_id=household.id,
@@ -145,7 +149,11 @@ async def end_residency(
 ) -> None:
     day = moved_out_on or date.today()
     if day < residency.moved_in_on:
-        raise Conflict("residency.dates", "A person cannot move out before moving in")
+        raise Conflict(
+            "residency.dates",
+            "A person cannot move out before moving in",
+            zh="迁出日期不能早于入住日期",
+        )
     residency.moved_out_on = day
     await uow.session.flush()
     household = await uow.session.get(Household, residency.household_id)

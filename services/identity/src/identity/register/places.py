@@ -64,7 +64,11 @@ async def ensure_readable(
     for home in await homes(session, scope):
         if all(v is None or getattr(home, k) == v for k, v in wanted.items()):
             return
-    raise Forbidden("auth.out_of_scope", "The object is outside the places you may act on")
+    raise Forbidden(
+        "auth.out_of_scope",
+        "The object is outside the places you may act on",
+        zh="该对象不在您负责的范围内",
+    )
 
 
 def room_label(community: Community, building: Building, unit: Unit, room: Room) -> str:

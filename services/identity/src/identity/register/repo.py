@@ -25,12 +25,26 @@ _NAMES = {
     Household: "household",
 }
 
+# How a refusal names a register object to a person (never its key).
+_WORDS = {
+    "community": "社区",
+    "grid": "网格",
+    "building": "楼栋",
+    "unit": "单元",
+    "room": "房屋",
+    "household": "住户",
+}
+
 
 async def get_or_404(session: AsyncSession, model: type[T], object_id: uuid.UUID) -> T:
     row = await session.get(model, object_id)
     if row is None:
         name = _NAMES.get(model, model.__name__.lower())
-        raise NotFound(f"{name}.not_found", f"No {name} with id {object_id}")
+        raise NotFound(
+            f"{name}.not_found",
+            f"No {name} with id {object_id}",
+            zh=f"找不到该{_WORDS.get(name, '记录')}",
+        )
     return row
 
 
@@ -55,12 +69,13 @@ def places(obj: Any) -> Places:
     )
 
 
-async def flush_unique(uow: UnitOfWork, code: str, what: str) -> None:
-    """Flush; a unique-constraint violation becomes 409 ``code``."""
+async def flush_unique(uow: UnitOfWork, code: str, what: str, zh: str) -> None:
+    """Flush; a unique-constraint violation becomes 409 ``code``: ``what`` (English) and
+    ``zh`` (the whole Chinese sentence) say what already exists."""
     try:
         await uow.session.flush()
     except IntegrityError as exc:
-        raise Conflict(code, f"{what} already exists") from exc
+        raise Conflict(code, f"{what} already exists", zh=zh) from exc
 
 
 async def count(session: AsyncSession, model: Any, *where: Any) -> int:
@@ -69,4 +84,8 @@ async def count(session: AsyncSession, model: Any, *where: Any) -> int:
 
 async def ensure_empty(session: AsyncSession, code: str, model: Any, *where: Any) -> None:
     if await count(session, model, *where):
-        raise Conflict(code, "It still has things in it; remove them first")
+        raise Conflict(
+            code,
+            "It still has things in it; remove them first",
+            zh="其下还有内容，请先移除后再删除",
+        )

@@ -108,11 +108,19 @@ class Buildings(_Places):
                 grid = await repo.get_or_404(uow.session, Grid, body.grid_id)
                 if grid.community_id != community.id:
                     raise Problem(
-                        422, "building.grid_elsewhere", "The grid is in another community"
+                        422,
+                        "building.grid_elsewhere",
+                        "The grid is in another community",
+                        zh="所选网格属于其他社区",
                     )
             building = Building(**body.model_dump())
             uow.session.add(building)
-            await repo.flush_unique(uow, "building.code_taken", f"A building with code {body.code}")
+            await repo.flush_unique(
+                uow,
+                "building.code_taken",
+                f"A building with code {body.code}",
+                zh=f"已有编号为 {body.code} 的楼栋",
+            )
             await _audit(uow, who, "building.create", building)
             await uow.commit()
             return building
@@ -162,7 +170,12 @@ class Units(_Places):
             scope.ensure(repo.places(building))
             unit = Unit(community_id=building.community_id, **body.model_dump())
             uow.session.add(unit)
-            await repo.flush_unique(uow, "unit.code_taken", f"A unit with code {body.code}")
+            await repo.flush_unique(
+                uow,
+                "unit.code_taken",
+                f"A unit with code {body.code}",
+                zh=f"该楼栋已有编号为 {body.code} 的单元",
+            )
             await _audit(uow, who, "unit.create", unit)
             await uow.commit()
             return unit
@@ -234,7 +247,12 @@ class Rooms(_Places):
                 **body.model_dump(),
             )
             uow.session.add(room)
-            await repo.flush_unique(uow, "room.code_taken", f"A room with code {body.code}")
+            await repo.flush_unique(
+                uow,
+                "room.code_taken",
+                f"A room with code {body.code}",
+                zh=f"该单元已有编号为 {body.code} 的房屋",
+            )
             await _audit(uow, who, "room.create", room)
             await uow.commit()
             return room

@@ -47,7 +47,10 @@ class Communities:
             community = Community(**body.model_dump())
             uow.session.add(community)
             await repo.flush_unique(
-                uow, "community.code_taken", f"A community with code {body.code}"
+                uow,
+                "community.code_taken",
+                f"A community with code {body.code}",
+                zh=f"已有编号为 {body.code} 的社区",
             )
             await _audit(uow, who, "community.create", "community", community.id, community.id)
             await uow.commit()
@@ -100,7 +103,12 @@ class Grids:
             scope.ensure(repo.places(community))
             grid = Grid(community_id=community.id, code=body.code, name=body.name)
             uow.session.add(grid)
-            await repo.flush_unique(uow, "grid.code_taken", f"A grid with code {body.code}")
+            await repo.flush_unique(
+                uow,
+                "grid.code_taken",
+                f"A grid with code {body.code}",
+                zh=f"本社区已有编号为 {body.code} 的网格",
+            )
             await _assign(uow, grid, body.building_ids)
             await _audit(uow, who, "grid.create", "grid", grid.id, community.id)
             await uow.commit()
@@ -135,7 +143,9 @@ class Grids:
                 uow.session, Grant, Grant.scope_type == "grid", Grant.scope_id == str(grid.id)
             ):
                 raise Conflict(
-                    "grid.in_use", "Accounts hold grants on this grid; revoke them first"
+                    "grid.in_use",
+                    "Accounts hold grants on this grid; revoke them first",
+                    zh="仍有账号持有该网格的权限，请先撤销",
                 )
             await uow.session.execute(
                 update(Building).where(Building.grid_id == grid.id).values(grid_id=None)
@@ -159,7 +169,12 @@ async def _assign(uow: UnitOfWork, grid: Grid, building_ids: list[uuid.UUID]) ->
         )
     ).all()
     if len(set(found)) != len(set(building_ids)):
-        raise Problem(422, "grid.unknown_building", "A building is not in the grid's community")
+        raise Problem(
+            422,
+            "grid.unknown_building",
+            "A building is not in the grid's community",
+            zh="所选楼栋中有不属于该网格所在社区的",
+        )
     await uow.session.execute(
         update(Building).where(Building.grid_id == grid.id).values(grid_id=None)
     )

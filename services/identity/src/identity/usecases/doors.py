@@ -33,6 +33,15 @@ from sc_core.errors import Forbidden, NotFound, Problem
 READERS = PLACE_READERS | HOUSEHOLD_ROLES
 
 
+# How a refusal tells a person why a visitor pass does not open a door (never its state key).
+_PASS_STATE_WORDS = {
+    "revoked": "已被撤销",
+    "not_yet_valid": "尚未生效",
+    "expired": "已过期",
+    "used_up": "的可用次数已用完",
+}
+
+
 class Doors:
     def __init__(self, db: Database, settings: Settings, keystore: KeyStore) -> None:
         self.db = db
@@ -61,7 +70,10 @@ class Doors:
                     place = await repo.get_or_404(uow.session, model, object_id)
                     if place.community_id != body.community_id:
                         raise Problem(
-                            422, "door.place_elsewhere", "The place is in another community"
+                            422,
+                            "door.place_elsewhere",
+                            "The place is in another community",
+                            zh="所选位置属于其他社区",
                         )
             door = Door(**body.model_dump())
             uow.session.add(door)
@@ -105,7 +117,9 @@ class Doors:
             if not doors.may_open(scope, door, await doors.homes(uow.session, scope)):
                 await _audit(uow, who, "door.open", door, outcome="denied")
                 await uow.commit()
-                raise Forbidden("door.not_allowed", "You may not open this door")
+                raise Forbidden(
+                    "door.not_allowed", "You may not open this door", zh="您无权打开此门"
+                )
             method = body.method if body.method != "qr" else "app"
             opened = await self.send_open(uow, who, door, method=method)
             await uow.commit()
@@ -135,10 +149,14 @@ class Doors:
         pass_id = await passes.pass_id_of(self.keystore, payload)
         row, state = await passes.use_once(uow.session, pass_id, door)
         if row is None:
-            raise Forbidden("door.invalid_pass", "The visitor pass is not valid")
+            raise Forbidden(
+                "door.invalid_pass", "The visitor pass is not valid", zh="访客通行证无效"
+            )
         if state != "active":
             raise Forbidden(
-                "door.invalid_pass", f"The visitor pass cannot open this door ({state})"
+                "door.invalid_pass",
+                f"The visitor pass cannot open this door ({state})",
+                zh=f"访客通行证{_PASS_STATE_WORDS.get(state, '无效')}，无法打开此门",
             )
         return row
 
@@ -204,7 +222,7 @@ def opened_answer(door: Door, method: str, command: DeviceCommandRequestedV1) ->
 async def load_door(uow: UnitOfWork, door_id: uuid.UUID) -> Door:
     door = await uow.session.get(Door, door_id)
     if door is None:
-        raise NotFound("door.not_found", f"No door with id {door_id}")
+        raise NotFound("door.not_found", f"No door with id {door_id}", zh="找不到该门禁")
     return door
 
 

@@ -99,7 +99,9 @@ async def _apply(uow: UnitOfWork, who: Caller, building_id: uuid.UUID, body: Flo
         )
     created = sum(1 for u in units if u.id is None)
     uow.session.add_all(u for u in units if u.id is None)
-    await repo.flush_unique(uow, "unit.code_taken", "A unit of this plan")
+    await repo.flush_unique(
+        uow, "unit.code_taken", "A unit of this plan", zh="户型方案中的单元已存在"
+    )
     community = await repo.get_or_404(uow.session, Community, building.community_id)
     uow.session.add_all(
         Room(
@@ -116,7 +118,9 @@ async def _apply(uow: UnitOfWork, who: Caller, building_id: uuid.UUID, body: Flo
         for unit in units
         for floor, code in codes
     )
-    await repo.flush_unique(uow, "room.code_taken", "A room of this plan")
+    await repo.flush_unique(
+        uow, "room.code_taken", "A room of this plan", zh="户型方案中的房屋已存在"
+    )
     await uow.audit(
         who,
         "building.floor_plan",

@@ -29,12 +29,32 @@ _PLACES: dict[str, type] = {
     "household": Household,
 }
 
+# How a refusal names a grant's place and role to a person (never their keys).
+_SCOPE_WORDS = {
+    "community": "社区",
+    "grid": "网格",
+    "building": "楼栋",
+    "unit": "单元",
+    "household": "住户",
+}
+_ROLE_WORDS = {
+    "platform_admin": "平台管理员角色",
+    "auditor": "审计员角色",
+    "integrator": "数据对接角色",
+    "community_admin": "社区管理员角色",
+}
+
 
 async def community_of_scope(uow: UnitOfWork, scope_type: str, scope_id: str) -> uuid.UUID | None:
     """The community a grant's place belongs to; 422 when the place does not exist."""
     if scope_type == "platform":
         if scope_id != "*":
-            raise Problem(422, "grant.invalid_scope", "A platform grant's scope_id is '*'")
+            raise Problem(
+                422,
+                "grant.invalid_scope",
+                "A platform grant's scope_id is '*'",
+                zh="平台级授权的范围须为全平台",
+            )
         return None
     try:
         place_id = uuid.UUID(scope_id)
@@ -43,7 +63,12 @@ async def community_of_scope(uow: UnitOfWork, scope_type: str, scope_id: str) ->
     model = _PLACES[scope_type]
     place = await uow.session.get(model, place_id) if place_id else None
     if place is None:
-        raise Problem(422, "grant.unknown_scope", f"No {scope_type} with id {scope_id!r}")
+        raise Problem(
+            422,
+            "grant.unknown_scope",
+            f"No {scope_type} with id {scope_id!r}",
+            zh=f"找不到授权所指的{_SCOPE_WORDS.get(scope_type, '位置')}",
+        )
     return place.id if model is Community else place.community_id
 
 
@@ -53,9 +78,17 @@ def ensure_may_grant(principal: Principal, role: str, community_id: uuid.UUID | 
     if principal.is_platform_admin:
         return
     if role in PLATFORM_ONLY_ROLES or community_id is None:
-        raise Forbidden("grant.role_not_grantable", f"Only a platform admin may grant {role}")
+        raise Forbidden(
+            "grant.role_not_grantable",
+            f"Only a platform admin may grant {role}",
+            zh=f"只有平台管理员可以授予{_ROLE_WORDS.get(role, '该角色')}",
+        )
     if str(community_id) not in principal.scope_ids("community", [COMMUNITY_ADMIN]):
-        raise Forbidden("auth.out_of_scope", "The place is outside your communities")
+        raise Forbidden(
+            "auth.out_of_scope",
+            "The place is outside your communities",
+            zh="该位置不在您管理的社区内",
+        )
 
 
 def visible_clause(principal: Principal) -> ColumnElement[bool]:
@@ -107,7 +140,7 @@ class Grants:
         async with self.db.uow() as uow:
             row = await uow.session.get(Grant, grant_id)
             if row is None:
-                raise NotFound("grant.not_found", "No such grant")
+                raise NotFound("grant.not_found", "No such grant", zh="找不到该授权")
             ensure_may_grant(who.principal, row.role, row.community_id)
             await uow.session.delete(row)
             await _record(uow, who, row, GrantChange.REVOKED)
@@ -136,7 +169,9 @@ class Grants:
             )
         )
         if exists:
-            raise Conflict("grant.exists", "The account already holds this grant")
+            raise Conflict(
+                "grant.exists", "The account already holds this grant", zh="该账号已有此授权"
+            )
         row = Grant(
             account_id=account.id,
             role=role,

@@ -94,7 +94,11 @@ class Households:
                 household.name = body.name
             if body.status == "dissolved" and household.status != "dissolved":
                 if await people.member_count(uow.session, household.id):
-                    raise Conflict("household.not_empty", "Move every member out first")
+                    raise Conflict(
+                        "household.not_empty",
+                        "Move every member out first",
+                        zh="请先为该户所有成员办理迁出",
+                    )
                 household.status, change = "dissolved", HouseholdChange.DISSOLVED
             elif body.status == "active":
                 household.status = "active"

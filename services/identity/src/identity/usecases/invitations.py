@@ -94,7 +94,11 @@ class Invitations:
         async with self.db.uow() as uow:
             account = await uow.session.get(Account, uuid.UUID(who.subject))
             if account is None or account.kind != "user":
-                raise Forbidden("join.no_account", "Only a person's account may join")
+                raise Forbidden(
+                    "join.no_account",
+                    "Only a person's account may join",
+                    zh="只有个人账号可以加入住户",
+                )
             now = datetime.now(UTC)
             used = await uow.session.scalar(
                 update(HouseholdInvitation)

@@ -42,9 +42,18 @@ class Me:
         async with self.db.uow() as uow:
             account = await _account(uow, who.principal)
             if account is None or account.kind != "user":
-                raise NotFound("account.not_found", "This token belongs to no person's account")
+                raise NotFound(
+                    "account.not_found",
+                    "This token belongs to no person's account",
+                    zh="当前登录的不是个人账号",
+                )
             if not await verify_password_async(body.current_password, account.password_hash):
-                raise Problem(400, "auth.invalid_credentials", "The current password is wrong")
+                raise Problem(
+                    400,
+                    "auth.invalid_credentials",
+                    "The current password is wrong",
+                    zh="当前密码不正确",
+                )
             account.password_hash = await hash_password_async(body.new_password)
             await uow.audit(who, "account.password_change", "account", str(account.id))
             await uow.commit()

@@ -34,7 +34,9 @@ class Moves:
             scope = await load_scope(uow.session, who.principal, PERSON_WRITERS)
             person = await uow.session.get(Person, person_id)
             if person is None:
-                raise Problem(404, "person.not_found", f"No person with id {person_id}")
+                raise Problem(
+                    404, "person.not_found", f"No person with id {person_id}", zh="找不到此人"
+                )
             household = await repo.get_or_404(uow.session, Household, body.household_id)
             scope.ensure(repo.places(household))
             ensure_relation_allowed(scope, household, body.relation)
@@ -67,11 +69,16 @@ class Moves:
             current = list(await uow.session.scalars(query))
             if not current:
                 raise Conflict(
-                    "person.not_resident", "The person does not live in such a household now"
+                    "person.not_resident",
+                    "The person does not live in such a household now",
+                    zh="此人目前不住在该户",
                 )
             if len(current) > 1:
                 raise Problem(
-                    422, "person.which_household", "The person lives in several; name one"
+                    422,
+                    "person.which_household",
+                    "The person lives in several; name one",
+                    zh="此人登记在多个住户，请指明迁出哪一户",
                 )
             await people.end_residency(uow, current[0], body.moved_out_on, who.subject)
             await uow.audit(

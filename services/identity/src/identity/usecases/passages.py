@@ -69,10 +69,17 @@ class Passages:
             async with self.db.uow(read_only=True) as uow:
                 await uow.audit(who, "passage.search", "passage", outcome="denied", detail=audit)
                 await uow.commit()
-            raise Forbidden("auth.forbidden", "Only police and community admins trace passages")
+            raise Forbidden(
+                "auth.forbidden",
+                "Only police and community admins trace passages",
+                zh="只有社区民警和社区管理员可以查询通行记录",
+            )
         if audit["by"] == "time_window" and not (wanted.since and wanted.until):
             raise Problem(
-                422, "passage.query_too_broad", "Give an ID number, phone, face id or from+to"
+                422,
+                "passage.query_too_broad",
+                "Give an ID number, phone, face id or from+to",
+                zh="请提供证件号码、手机号、人脸信息或起止时间",
             )
         async with self.db.uow(read_only=True) as uow:
             scope = await load_scope(uow.session, who.principal, PASSAGE_READERS)

@@ -143,7 +143,9 @@ class Persons:
             rows, total = await fetch_page(uow.session, query.order_by(*order), paging)
             if not rows and not scope.covers(repo.places(room)):
                 raise Forbidden(
-                    "auth.out_of_scope", "The room is outside the places you may act on"
+                    "auth.out_of_scope",
+                    "The room is outside the places you may act on",
+                    zh="该房屋不在您负责的范围内",
                 )
             persons = {
                 p.id: p
@@ -194,11 +196,19 @@ def _search_filters(
     out = []
     if id_number:
         if grade < Grade.SENSITIVE:
-            raise Forbidden("person.search_not_allowed", "Your role may not search by ID number")
+            raise Forbidden(
+                "person.search_not_allowed",
+                "Your role may not search by ID number",
+                zh="您的角色无权按证件号码查询",
+            )
         out.append(Person.id_number_idx == cipher.blind_index(id_number, "id_number"))
     if phone:
         if grade < Grade.PERSONAL:
-            raise Forbidden("person.search_not_allowed", "Your role may not search by phone")
+            raise Forbidden(
+                "person.search_not_allowed",
+                "Your role may not search by phone",
+                zh="您的角色无权按手机号查询",
+            )
         out.append(Person.phone_idx == cipher.blind_index(phone, "mobile"))
     return out
 
@@ -222,14 +232,18 @@ async def load_person(uow: UnitOfWork, scope: Scope, person_id: uuid.UUID) -> Pe
     """The person, if one of their residencies (current or past) is in the caller's scope."""
     person = await uow.session.get(Person, person_id)
     if person is None:
-        raise Problem(404, "person.not_found", f"No person with id {person_id}")
+        raise Problem(404, "person.not_found", f"No person with id {person_id}", zh="找不到此人")
     found = await uow.session.scalar(
         select(Residency.id)
         .where(Residency.person_id == person.id, residency_scope(scope))
         .limit(1)
     )
     if found is None:
-        raise Forbidden("auth.out_of_scope", "The person is outside the places you may act on")
+        raise Forbidden(
+            "auth.out_of_scope",
+            "The person is outside the places you may act on",
+            zh="此人不在您负责的范围内",
+        )
     return person
 
 
@@ -254,9 +268,18 @@ async def _link_self(uow: UnitOfWork, who: Caller, person: Person) -> None:
     except ValueError:
         account = None
     if account is None or account.kind != "user":
-        raise Problem(422, "person.no_account", "Only a person's account can register itself")
+        raise Problem(
+            422,
+            "person.no_account",
+            "Only a person's account can register itself",
+            zh="只有个人账号可以登记本人信息",
+        )
     if account.person_id is not None:
-        raise Conflict("person.self_exists", "Your account is already linked to a person")
+        raise Conflict(
+            "person.self_exists",
+            "Your account is already linked to a person",
+            zh="您的账号已关联本人信息",
+        )
     person.id = uuid.uuid4()
     person.account_id, account.person_id = account.id, person.id
 
@@ -265,4 +288,8 @@ async def _flush_person(uow: UnitOfWork) -> None:
     try:
         await uow.session.flush()
     except IntegrityError as exc:
-        raise Conflict("person.duplicate_id_number", "A person with this ID number exists") from exc
+        raise Conflict(
+            "person.duplicate_id_number",
+            "A person with this ID number exists",
+            zh="已登记过该证件号码的人员",
+        ) from exc

@@ -78,7 +78,9 @@ class RoomImport:
                 for code in sorted({r.unit for r in rows} - units.keys())
             ]
             uow.session.add_all(new_units)
-            await repo.flush_unique(uow, "unit.code_taken", "A unit of this file")
+            await repo.flush_unique(
+                uow, "unit.code_taken", "A unit of this file", zh="导入文件中的单元已存在"
+            )
             units.update({u.code: u for u in new_units})
             existing = {
                 (unit_code, room.code): room
@@ -109,7 +111,9 @@ class RoomImport:
                     created += 1
                 elif _apply(room, row):
                     updated += 1
-            await repo.flush_unique(uow, "room.code_taken", "A room of this file")
+            await repo.flush_unique(
+                uow, "room.code_taken", "A room of this file", zh="导入文件中的房屋已存在"
+            )
             result = RoomImportResult(
                 rows=len(rows),
                 created=created,

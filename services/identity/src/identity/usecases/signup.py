@@ -73,7 +73,11 @@ class Signups:
         async with self.db.uow() as uow:
             account = await uow.session.get(Account, uuid.UUID(who.subject))
             if account is None or account.kind != "user":
-                raise Forbidden("join.no_account", "Only a person's account may ask to join")
+                raise Forbidden(
+                    "join.no_account",
+                    "Only a person's account may ask to join",
+                    zh="只有个人账号可以申请加入住户",
+                )
             room = await joining.room(uow, body)
             household = await joining.active_household(uow, room.id)
             if household is not None and await joining.lives_in(uow, account, household.id):
@@ -124,7 +128,7 @@ class Signups:
             request = await _pending(uow, who, request_id)
             account = await uow.session.get(Account, request.account_id)
             if account is None:  # the FK cascades: a deleted account takes its requests
-                raise NotFound("join.not_found", "No such request")
+                raise NotFound("join.not_found", "No such request", zh="找不到该申请")
             household = await _household_for(uow, who, request)
             await register(uow, who, account, request, household)
             read = await self._decided(uow, who, request, "approved", None)

@@ -43,10 +43,20 @@ class VisitorPasses:
             scope.ensure(repo.places(household))
             start = body.valid_from or datetime.now(UTC)
             if body.valid_until <= start:
-                raise Problem(422, "pass.bad_window", "valid_until must be after valid_from")
+                raise Problem(
+                    422,
+                    "pass.bad_window",
+                    "valid_until must be after valid_from",
+                    zh="失效时间须晚于生效时间",
+                )
             days = self.settings.visitor_pass_max_days
             if body.valid_until - start > timedelta(days=days):
-                raise Problem(422, "pass.too_long", f"A pass lasts {days} days at most")
+                raise Problem(
+                    422,
+                    "pass.too_long",
+                    f"A pass lasts {days} days at most",
+                    zh=f"访客通行证有效期最长 {days} 天",
+                )
             row = VisitorPass(
                 community_id=household.community_id,
                 building_id=household.building_id,
@@ -111,7 +121,9 @@ class VisitorPasses:
 async def _pass(uow: UnitOfWork, scope: Scope, pass_id: uuid.UUID) -> VisitorPass:
     row = await uow.session.get(VisitorPass, pass_id)
     if row is None:
-        raise NotFound("pass.not_found", f"No visitor pass with id {pass_id}")
+        raise NotFound(
+            "pass.not_found", f"No visitor pass with id {pass_id}", zh="找不到该访客通行证"
+        )
     scope.ensure(pass_places(row))
     return row
 
