@@ -41,7 +41,9 @@ def _bearer(request: Request) -> str | None:
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise unauthorized(
-            "auth.invalid_token", "The Authorization header must be 'Bearer <token>'"
+            "auth.invalid_token",
+            "The Authorization header must be 'Bearer <token>'",
+            zh="登录凭证格式不正确，请重新登录",
         )
     return token.strip()
 
@@ -68,7 +70,10 @@ async def get_principal(request: Request) -> Principal:
     principal = await optional_principal(request)
     if principal is None:
         raise unauthorized(
-            "auth.unauthenticated", "This request needs a bearer token", error="invalid_request"
+            "auth.unauthenticated",
+            "This request needs a bearer token",
+            error="invalid_request",
+            zh="请先登录",
         )
     return principal
 

@@ -48,7 +48,9 @@ def unauthorized(
 
 
 def invalid_token(detail: str) -> Problem:
-    return unauthorized("auth.invalid_token", detail)
+    """401 ``auth.invalid_token``: ``detail`` says why in English; a person reads that the
+    sign-in is not valid (the reason is a matter for the app, not for them)."""
+    return unauthorized("auth.invalid_token", detail, zh="登录凭证无效，请重新登录")
 
 
 class JWKSVerifier:
@@ -170,7 +172,9 @@ class JWKSVerifier:
                 options={"require": list(REQUIRED_CLAIMS)},
             )
         except jwt.ExpiredSignatureError as exc:
-            raise unauthorized("auth.token_expired", "The token has expired") from exc
+            raise unauthorized(
+                "auth.token_expired", "The token has expired", zh="登录已过期，请重新登录"
+            ) from exc
         except jwt.InvalidAudienceError as exc:
             raise invalid_token("The token is not meant for this audience") from exc
         except jwt.InvalidIssuerError as exc:
