@@ -33,7 +33,10 @@ class Issued:
 
 def invalid_credentials() -> Problem:
     return unauthorized(
-        "auth.invalid_credentials", "The username or password is wrong", error="invalid_grant"
+        "auth.invalid_credentials",
+        "The username or password is wrong",
+        error="invalid_grant",
+        zh="用户名或密码不正确",
     )
 
 
@@ -107,12 +110,18 @@ class Authenticator:
             return
         if not otp:
             raise unauthorized(
-                "auth.mfa_required", "A second factor (otp) is needed", error="invalid_grant"
+                "auth.mfa_required",
+                "A second factor (otp) is needed",
+                error="invalid_grant",
+                zh="请输入两步验证码",
             )
         if await factors.check(uow, account.id, otp) is None:
             await self.second_factor_failed(uow, account, address, who)
             raise unauthorized(
-                "mfa.invalid_code", "The code is wrong or was used", error="invalid_grant"
+                "mfa.invalid_code",
+                "The code is wrong or was used",
+                error="invalid_grant",
+                zh="验证码不正确或已使用",
             )
 
     async def ensure_unlocked(
@@ -164,10 +173,15 @@ class Authenticator:
             raise unauthorized(
                 "auth.refresh_token_reused",
                 "This refresh token was already used; every session it belongs to is closed",
+                zh="登录凭证已被使用过，为安全起见相关登录已全部退出，请重新登录",
             )
         account = await uow.session.get(Account, rotation.account_id)
         if account is None or account.status != "active":
-            raise unauthorized("auth.invalid_refresh_token", "The refresh token is not valid")
+            raise unauthorized(
+                "auth.invalid_refresh_token",
+                "The refresh token is not valid",
+                zh="登录已失效，请重新登录",
+            )
         grants = await self._grants(uow, account)
         claims = access_claims(self.settings, account, grants, now, rotation.family_id)
         if rotation.client_id is not None:  # a chain of the authorization code flow

@@ -65,12 +65,20 @@ async def rotate(session: AsyncSession, token: str, now: datetime, ttl_seconds: 
         select(RefreshToken).where(RefreshToken.token_hash == token_digest(token)).with_for_update()
     )
     if row is None or row.revoked_at is not None:
-        raise unauthorized("auth.invalid_refresh_token", "The refresh token is not valid")
+        raise unauthorized(
+            "auth.invalid_refresh_token",
+            "The refresh token is not valid",
+            zh="登录已失效，请重新登录",
+        )
     if row.used_at is not None:
         await revoke_family(session, row.family_id, now, "reuse")
         return Rotation(row.account_id, row.family_id, None, reused=True)
     if row.expires_at <= now:
-        raise unauthorized("auth.refresh_token_expired", "The refresh token has expired")
+        raise unauthorized(
+            "auth.refresh_token_expired",
+            "The refresh token has expired",
+            zh="登录已过期，请重新登录",
+        )
     row.used_at = now
     new, _ = await issue(
         session,
