@@ -90,6 +90,7 @@ async def redeem(usecases: UseCases, ticket: str) -> Principal:
             "stream.ticket_invalid",
             "This stream ticket is unknown, used or expired: ask for a new one "
             "(POST /api/v1/stream/tickets)",
+            zh="实时推送凭证无效、已使用或已过期，请重新获取",
         )
     return Principal.from_claims(claims)
 
@@ -113,6 +114,7 @@ async def stream_principal(
         "auth.unauthenticated",
         "The stream needs a bearer token or a ticket (?ticket=, from POST /api/v1/stream/tickets)",
         error="invalid_request",
+        zh="请先登录后再接收实时推送",
     )
 
 
