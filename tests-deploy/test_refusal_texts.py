@@ -3,8 +3,8 @@
 The sources of the services, the gateway and sc_core are read (not imported) and every
 place that writes a refusal's sentence is found:
 
-- ``Problem(...)`` and its kinds (``NotFound``, ``Forbidden``, ``Conflict``) given a
-  sentence (a text with a space, or an f-string);
+- ``Problem(...)`` and its kinds (``NotFound``, ``Forbidden``, ``Conflict``, and sc_core's
+  ``unauthorized`` 401) given a sentence (a text with a space, or an f-string);
 - a domain's own refusal (a class whose name ends in ``Error`` or ``Refusal``) raised or
   built with a stable code (``"area.reason"``) and a sentence.
 
@@ -29,7 +29,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PROBLEMS = {"Problem", "NotFound", "Forbidden", "Conflict"}
+PROBLEMS = {"Problem", "NotFound", "Forbidden", "Conflict", "unauthorized"}
 CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -127,11 +127,12 @@ def test_the_scan_catches_an_english_only_refusal() -> None:
     """What the scan must refuse and what it must let through (the test can fail)."""
     refused = """
 raise Problem(404, "thing.not_found", "No such thing")
+raise unauthorized("auth.expired", "The sign-in has expired")
 raise NotFound("thing.not_found", detail=f"No thing {name}")
 raise ActivityError("activity.bad_rating", "A rating is 1 to 5 stars")
 raise WelfareError("welfare.ended", f"An ended record ({x}) is not reviewed")
 """
-    assert english_only(refused) == [2, 3, 4, 5]
+    assert english_only(refused) == [2, 3, 4, 5, 6]
     allowed = """
 raise Problem(404, "thing.not_found", "No such thing", zh="没有这个东西")
 raise Problem(400, "thing.bad", "不对（wrong）")
