@@ -57,12 +57,50 @@ class FuzzSession:
 
     def call(self, case: Any) -> Any:
         """``case`` called with this sign-in; once more with a new one if the fuzz had
-        signed itself out (a 401 ``auth.token_revoked``: logout worked, as it should)."""
+        signed itself out (a 401 ``auth.token_revoked``: logout worked, as it should), and
+        once more after the wait it names if the gateway said the stack was busy
+        (:func:`gateway_busy`). A second busy answer, and any other 5xx, is the answer."""
         response = case.call(base_url=self.gateway_url, headers=self.headers())
         if response.status_code == 401 and "auth.token_revoked" in response.text:
             self.header = {}
             response = case.call(base_url=self.gateway_url, headers=self.headers())
+        wait = gateway_busy(response)
+        if wait is not None:
+            time.sleep(wait)
+            response = case.call(base_url=self.gateway_url, headers=self.headers())
         return response
+
+
+BUSY_WAIT_MAX_S = 15.0
+
+
+def _header(response: Any, name: str) -> str:
+    value = response.headers.get(name) or response.headers.get(name.lower()) or ""
+    return str(value[0] if isinstance(value, list) and value else value or "")
+
+
+def gateway_busy(response: Any) -> float | None:
+    """How long to wait before asking again, when ``response`` is the gateway saying the
+    stack is busy rather than the route failing: a 503 with ``Retry-After`` (its own
+    ``gateway.busy``, an upstream's open circuit) or its own 504 ``upstream.timeout``
+    under load. ``None`` for every other answer: a 500, 502, or a 503/504 without those
+    marks is a server error of the route."""
+    if response.status_code not in (503, 504):
+        return None
+    retry_after = _header(response, "Retry-After")
+    if not retry_after:
+        try:
+            answer = response.json()
+        except ValueError:
+            return None
+        code = answer.get("code") if isinstance(answer, dict) else None
+        if response.status_code == 504 and code == "upstream.timeout":
+            return 1.0
+        return None
+    try:
+        return min(max(float(retry_after), 0.0), BUSY_WAIT_MAX_S)
+    except ValueError:
+        return 1.0
 
 
 HOUSEHOLD_ROLES = ("resident", "family", "tenant")
@@ -102,8 +140,7 @@ def every_household(gateway_url: str, admin: dict[str, str]) -> set[str]:
 
 def content_type(response: Any) -> str:
     """A schemathesis answer's Content-Type (its headers hold a list per name)."""
-    value = response.headers.get("content-type") or response.headers.get("Content-Type") or ""
-    return str(value[0] if isinstance(value, list) and value else value or "")
+    return _header(response, "Content-Type")
 
 
 def fuzz(gateway_url: str, username: str, password: str, examples: int) -> list[str]:
