@@ -22,6 +22,7 @@ from e2e_kit import fuzz
 FULL = os.environ.get("SC_SECURITY_FUZZ") == "1"
 EXAMPLES = int(os.environ.get("SC_FUZZ_EXAMPLES", "1000"))
 RESIDENT_CI_EXAMPLES = 2
+FULL_TIMEOUT_S = 1800 + 60 * EXAMPLES
 
 
 @pytest.mark.skipif(FULL, reason="the full budget below fuzzes the resident")
@@ -32,6 +33,9 @@ def test_resident_fuzz_on_a_small_budget_finds_no_server_error_and_no_other_hous
 
 
 @pytest.mark.skipif(not FULL, reason="make test-security runs it")
+# the suite's 900 s (conftest) would end a full budget long before it is spent: the
+# stack's start (up to 15 min on a busy machine) and about a minute per input per operation
+@pytest.mark.timeout(FULL_TIMEOUT_S)
 @pytest.mark.parametrize("username", ["platform_admin", "resident"])
 def test_merged_openapi_full_fuzz_has_no_server_errors(gateway_url: str, username: str) -> None:
     assert fuzz(gateway_url, username, DEMO_PASSWORD, examples=EXAMPLES) == []
