@@ -136,6 +136,7 @@ async def test_a_safe_zone_the_watch_cannot_read_is_refused_by_its_schema(
         {"type": "circle", "lat": HOME[0], "lng": HOME[1], "radius_m": 0},
         {"type": "polygon", "points": "abc"},
         {"type": "polygon", "points": [[31.0, 121.0, 5], [31.1, 121.1], [31.2, 121.0]]},
+        {"type": "polygon", "points": [[31.0, 121.0], [95.0, 121.1], [31.2, 121.0]]},
     ):
         bad = await h.client.put(
             f"/api/v1/care/people/{pid}/safe-zone",

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from care.api.deps import WanderingDep, WatchDep
 from care.db.models import VisitRow
@@ -48,6 +48,10 @@ async def enroll(person_id: str, who: CurrentCaller, watch: WatchDep) -> WatchRe
 
 Lat = Annotated[float, Field(ge=-90, le=90)]
 Lng = Annotated[float, Field(ge=-180, le=180)]
+# [lat, lng] as a plain pair (a JSON array of two numbers); the ranges are checked by the
+# zone, since a fixed-length tuple would need JSON Schema's prefixItems, which OpenAPI 3.0
+# tools (and the chart check's Spectral rule) do not read
+Corner = Annotated[list[float], Field(min_length=2, max_length=2)]
 
 
 class CircleZone(BaseModel):
@@ -66,7 +70,15 @@ class PolygonZone(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal["polygon"]
-    points: list[tuple[Lat, Lng]] = Field(max_length=500)
+    points: list[Corner] = Field(max_length=500)
+
+    @field_validator("points")
+    @classmethod
+    def _on_the_map(cls, points: list[list[float]]) -> list[list[float]]:
+        for lat, lng in points:
+            if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+                raise ValueError("a corner is [lat, lng]: lat -90..90, lng -180..180")
+        return points
 
 
 class ZoneSet(BaseModel):
