@@ -7,7 +7,10 @@ Playwright expectation with a generous bound; nothing sleeps."""
 
 from __future__ import annotations
 
+import struct
 import uuid
+import zlib
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -70,3 +73,100 @@ def test_the_community_verifies_a_merchant_and_finds_the_shop_where_people_live(
         expect(flat).to_contain_text("已发布")
         expect(flat).to_contain_text("138****0001")
         shot(page, "commerce-listings")
+
+
+def png(width: int = 4, height: int = 3) -> bytes:
+    """A small valid PNG (a flat of one colour), as a phone's photo would be uploaded."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\xc8\x96\x64" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+PIXEL = png()
+
+
+def test_the_property_adds_a_photo_to_a_listing_and_sees_the_agencies_beside_it(
+    browser: Browser, gateway_url: str, login: Any, tmp_path: Path
+) -> None:
+    page = signed_in(browser, gateway_url, "community_admin")
+    page.goto("/console/commerce/listings")
+    flat = page.locator(".el-table__row", has_text="南北通透三室一厅")
+    expect(flat).to_contain_text("已发布")
+    flat.get_by_test_id("detail").click()
+    drawer = page.locator(".el-drawer")
+    expect(drawer).to_contain_text("一楼带小院")
+    expect(drawer.get_by_test_id("listing-photos")).to_contain_text("暂无照片")
+    # the community's agency by the north gate, with the distance from the flat in words
+    agency = drawer.get_by_test_id("agencies").locator(
+        ".el-table__row", has_text="幸福里房屋中介服务点"
+    )
+    expect(agency).to_contain_text("90 米")
+    expect(agency).to_contain_text("房屋租售咨询")
+
+    photo = tmp_path / "客厅.png"
+    photo.write_bytes(PIXEL)
+    drawer.get_by_test_id("listing-photo-upload").locator("input[type=file]").set_input_files(
+        str(photo)
+    )
+    expect(drawer.locator("[data-test=listing-photos] img")).to_have_count(1)
+    expect(drawer).not_to_contain_text("暂无照片")
+    shot(page, "commerce-listing-detail")
+
+    # a neighbour reading the listing sees the same photo
+    with httpx.Client(base_url=gateway_url, timeout=30) as api:
+        seen = api.get(
+            "/api/v1/commerce/listings", params={"kind": "sale"}, headers=login("tenant")
+        ).json()["items"]
+        [listing] = [x for x in seen if x["title"] == "南北通透三室一厅，近地铁"]
+        [shown] = listing["photos"]
+        r = api.get(shown["url"], headers=login("tenant"))
+        assert r.status_code == 200 and r.content == PIXEL
+        assert r.headers["content-type"] == "image/png"
+
+
+def test_a_merchant_sees_its_verification_its_shop_and_puts_a_product_on_sale(
+    browser: Browser, gateway_url: str
+) -> None:
+    page = signed_in(browser, gateway_url, "merchant")
+    expect(page.get_by_test_id("menu-my-merchant")).to_be_attached()
+    expect(page.get_by_test_id("menu-listings")).to_have_count(0)
+    page.goto("/console/commerce/mine")
+    grocery = page.get_by_test_id("merchant-幸福里惠民便利店")
+    expect(grocery.get_by_test_id("merchant-status")).to_have_text("已认证")
+    expect(grocery.get_by_test_id("merchant-state")).to_have_text("已通过认证，商铺营业中。")
+    expect(grocery).to_contain_text("证照齐全，现场核验通过")  # the community's note
+    expect(grocery).to_contain_text("13900000011")  # its own phone, in full
+    products = grocery.get_by_test_id("products-惠民便利店")
+    rice = products.locator(".el-table__row", has_text="东北大米 5kg")
+    expect(rice.get_by_test_id("availability")).to_have_text("暂不供应")
+    expect(products.locator(".el-table__row", has_text="有机青菜")).to_contain_text("6.50 元/斤")
+    rice.get_by_test_id("toggle-availability").click()
+    expect(rice.get_by_test_id("availability")).to_have_text("在售")
+
+    # the tailor's shop is shown to its merchant with the flag the community sees
+    tailor = page.get_by_test_id("merchant-巧手裁缝铺")
+    expect(tailor.get_by_test_id("flag")).to_have_text("登记的房屋有住户居住，可能存在住人现象")
+
+    # a new product, priced in yuan on the form, in fen in the service
+    grocery.get_by_test_id("add-product-惠民便利店").click()
+    dialog = page.locator(".el-dialog")
+    dialog.get_by_test_id("product-name").fill("新鲜牛奶 1L")
+    dialog.get_by_test_id("product-unit").fill("盒")
+    price = dialog.locator("[data-test=product-price] input, input[data-test=product-price]")
+    price.fill("12.8")
+    price.blur()
+    dialog.get_by_test_id("product-save").click()
+    milk = products.locator(".el-table__row", has_text="新鲜牛奶 1L")
+    expect(milk).to_contain_text("12.80 元/盒")
+    expect(milk.get_by_test_id("availability")).to_have_text("在售")
+    shot(page, "commerce-my-merchant")

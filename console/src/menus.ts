@@ -99,6 +99,7 @@ export const MENU: MenuGroup[] = [
       { name: "merchants", path: "/commerce/merchants", title: "menu.merchants", roles: [...MERCHANT_REVIEWERS, "merchant"] },
       { name: "listings", path: "/commerce/listings", title: "menu.listings", roles: [...STAFF, ...HOUSEHOLD] },
       { name: "shops", path: "/commerce/shops", title: "menu.shops", roles: [...STAFF, ...HOUSEHOLD, "merchant"] },
+      { name: "my-merchant", path: "/commerce/mine", title: "menu.myMerchant", roles: ["merchant"] },
     ],
   },
   {

@@ -40,6 +40,7 @@ const pages: Record<string, () => Promise<unknown>> = {
   merchants: () => import("@/domains/commerce/MerchantsPage.vue"),
   listings: () => import("@/domains/commerce/ListingsPage.vue"),
   shops: () => import("@/domains/commerce/ShopsPage.vue"),
+  "my-merchant": () => import("@/domains/commerce/MyMerchantPage.vue"),
   "hall-inbox": () => import("@/domains/gov-affairs/HallInboxPage.vue"),
   welfare: () => import("@/domains/gov-affairs/WelfarePage.vue"),
   votes: () => import("@/domains/gov-affairs/VotesPage.vue"),
