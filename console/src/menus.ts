@@ -111,6 +111,7 @@ export const MENU: MenuGroup[] = [
       { name: "votes", path: "/gov/votes", title: "menu.votes", roles: [...WELFARE_OFFICE, "resident"] },
       { name: "surveys", path: "/evaluation/surveys", title: "menu.surveys", roles: EVALUATION_READERS },
       { name: "indices", path: "/evaluation/indices", title: "menu.indices", roles: EVALUATION_READERS },
+      { name: "kpis", path: "/evaluation/kpis", title: "menu.kpis", roles: EVALUATION_READERS },
     ],
   },
   {

@@ -1,5 +1,5 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
-import { MENU, allowed } from "@/menus";
+import { EVALUATION_MANAGERS, EVALUATION_READERS, MENU, allowed } from "@/menus";
 
 const pages: Record<string, () => Promise<unknown>> = {
   home: () => import("@/domains/home/HomePage.vue"),
@@ -46,6 +46,7 @@ const pages: Record<string, () => Promise<unknown>> = {
   votes: () => import("@/domains/gov-affairs/VotesPage.vue"),
   surveys: () => import("@/domains/evaluation/SurveysPage.vue"),
   indices: () => import("@/domains/evaluation/IndicesPage.vue"),
+  kpis: () => import("@/domains/evaluation/KpiPage.vue"),
 };
 
 const children: RouteRecordRaw[] = MENU.flatMap((group) =>
@@ -61,6 +62,18 @@ children.push({
   name: "work-order",
   component: () => import("@/domains/work-orders/WorkOrderPage.vue"),
   meta: { roles: "any", title: "menu.workOrders" },
+});
+children.push({
+  path: "evaluation/surveys/new",
+  name: "survey-designer",
+  component: () => import("@/domains/evaluation/SurveyDesignerPage.vue"),
+  meta: { roles: EVALUATION_MANAGERS, title: "menu.surveyDesigner" },
+});
+children.push({
+  path: "evaluation/surveys/:id/results",
+  name: "survey-results",
+  component: () => import("@/domains/evaluation/SurveyResultsPage.vue"),
+  meta: { roles: EVALUATION_READERS, title: "menu.surveyResults" },
 });
 children.push({
   path: "devices/:id",

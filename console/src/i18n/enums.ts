@@ -4,6 +4,8 @@
  * nobody ever reads a raw value such as `active_unack`.
  */
 export type TagType = "primary" | "success" | "info" | "warning" | "danger";
+import { EVALUATION_ENUMS } from "@/domains/evaluation/enums";
+
 type Entry = [zh: string, en: string, tag?: TagType];
 type Dict = Record<string, Entry>;
 
@@ -437,6 +439,7 @@ export const ENUMS: Record<string, Dict> = {
     true: ["是", "Yes", "success"],
     false: ["否", "No", "info"],
   },
+  ...EVALUATION_ENUMS,
 };
 
 export function enumEntry(dict: string, value: unknown): { zh: string; en: string; tag: TagType } {

@@ -2,6 +2,8 @@
  * Every text of the console, zh-CN first and en beside it, one line per message: a key
  * cannot have one language without the other. Enum labels are in ./enums.ts.
  */
+import { EVALUATION_MESSAGES } from "@/domains/evaluation/messages";
+
 const M: Record<string, [zh: string, en: string]> = {
   "app.title": ["智慧社区管理平台", "Smart Community Console"],
   "login.subtitle": ["物业、社区、街道与居民的统一入口", "One entry for property, community, street office and residents"],
@@ -685,6 +687,7 @@ const M: Record<string, [zh: string, en: string]> = {
   "screen.yesterday": ["昨日", "Yesterday"],
   "screen.alarmsShort": ["告警 {n}", "{n} alarms"],
   "screen.devicesShort": ["设备 在线 {on} / 离线 {off}", "devices {on} online / {off} offline"],
+  ...EVALUATION_MESSAGES,
 };
 
 type Tree = { [key: string]: string | Tree };
