@@ -36,6 +36,7 @@ from evaluation.domain.surveys import QuestionKind, Survey, check_response
 from evaluation.domain.surveys.answers import holds
 from evaluation.usecases.audience import stored_key
 from sc_core.db.engine import make_engine
+from sc_core.demo import run_gateway_demo
 from sc_core.privacy import configure_cipher
 
 PASSWORD = os.environ.get("DEMO_PASSWORD") or "demo-pass-2026"
@@ -144,14 +145,13 @@ def _answer(client: httpx.Client, url: str, survey: Survey, username: str) -> No
         print(f"evaluation demo: {username} could not answer: {r.status_code} {r.text[:200]}")
 
 
-def run(gateway: str) -> None:
+def run(gateway: str) -> str:
     with httpx.Client(base_url=gateway, timeout=60) as client:
         admin = login(client, "community_admin")
         existing = client.get(f"{E}/surveys", headers=admin)
         existing.raise_for_status()
         if existing.json()["total"]:
-            print("evaluation demo: already loaded")
-            return
+            return "already loaded"
         now = datetime.now(UTC)
         this_month = month_start(now)
         last_month = month_start(this_month - timedelta(days=1))
@@ -188,19 +188,15 @@ def run(gateway: str) -> None:
             period = f"{month.year}-{month.month:02d}"
             r = client.post(f"{E}/indices/compute", json={"period": period}, headers=admin)
             r.raise_for_status()
-        print(
-            "evaluation demo: a sense-of-security survey (48 simulated answers and the demo "
-            "residents'), last month's and this month's indices"
+        return (
+            "a sense-of-security survey (48 simulated answers and the demo residents'), "
+            "last month's and this month's indices"
         )
 
 
-def main() -> None:
-    gateway = os.environ.get("GATEWAY_URL", "http://127.0.0.1:8000")
-    try:
-        run(gateway)
-    except Exception as exc:  # never fail the stack over demo data
-        print(f"evaluation demo: skipped ({type(exc).__name__}: {exc})", file=sys.stderr)
+def main() -> int:
+    return run_gateway_demo("evaluation", run)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
