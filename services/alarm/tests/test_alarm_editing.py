@@ -50,7 +50,9 @@ async def test_emergency_objects_are_updated_and_deleted_in_scope(
     bad = await h.client.patch(
         f"/api/v1/emergency-plans/{plan['id']}", json={"plan_type": "volcano"}, headers=admin
     )
-    assert bad.status_code == 422 and bad.json()["code"] == "validation.failed"
+    assert bad.status_code == 422 and bad.json()["code"] == "request.validation_failed"
+    assert [e["field"] for e in bad.json()["errors"]] == ["body.plan_type"]
+    assert bad.json()["errors"][0]["message"].startswith("应为以下之一")  # zh-CN, the default
     unknown = await h.client.patch(
         f"/api/v1/emergency-plans/{plan['id']}", json={"owner": "x"}, headers=admin
     )

@@ -15,6 +15,7 @@ from urllib.parse import unquote_plus
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -237,6 +238,14 @@ def problem_response(problem: Problem, request: Request | None = None) -> JSONRe
         media_type=PROBLEM_MEDIA_TYPE,
         headers=problem.headers,
     )
+
+
+def invalid_fields(exc: ValidationError, *, at: tuple[str, ...] = ("body",)) -> Exception:
+    """A use case's own validation failure (a correction merged into the stored record,
+    say) as the same ``request.validation_failed`` problem a request's fields get: each
+    field named under ``at``, its message in the reader's language. Raise what it returns."""
+    errors = [{**e, "loc": (*at, *e.get("loc", ()))} for e in exc.errors(include_url=False)]
+    return RequestValidationError(errors)
 
 
 def install_problem_handlers(app: FastAPI) -> None:

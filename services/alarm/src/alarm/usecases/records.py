@@ -20,7 +20,7 @@ from sc_core.api import PageParams, fetch_page
 from sc_core.auth import Caller, Principal
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
-from sc_core.errors import Problem
+from sc_core.errors import Problem, invalid_fields
 
 # (uow, principal, community_id, building_id): raises unless the caller may write there
 PlaceCheck = Callable[[UnitOfWork, Principal, str, str | None], Awaitable[None]]
@@ -132,7 +132,7 @@ class Records:
             try:
                 merged = spec.body.model_validate({**spec.current(obj), **changes})
             except ValidationError as exc:
-                raise Problem(422, "validation.failed", str(exc.errors()[:3])) from exc
+                raise invalid_fields(exc) from exc
             values = spec.stored(merged.model_dump())
             await spec.check(uow, who.principal, values["community_id"], values.get("building_id"))
             for name in changes:
