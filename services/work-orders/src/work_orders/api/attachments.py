@@ -8,38 +8,19 @@ import uuid
 from fastapi import APIRouter, Response, UploadFile
 
 from sc_core.auth import CurrentCaller
-from sc_core.errors import Problem
+from sc_core.storage import read_upload
 from work_orders.api import views
 from work_orders.api.deps import AttachmentsDep, SettingsDep
 from work_orders.api.schemas.attachments import AttachmentRead
 
 router = APIRouter(prefix="/api/v1/work-order-attachments", tags=["attachments"])
-CHUNK = 256 * 1024
-
-
-async def _content(file: UploadFile, limit: int) -> bytes:
-    """The upload's bytes, refusing (413) as soon as it passes ``limit``."""
-    parts: list[bytes] = []
-    size = 0
-    while chunk := await file.read(CHUNK):
-        size += len(chunk)
-        if size > limit:
-            raise Problem(
-                413,
-                "attachment.too_large",
-                f"The file is larger than the limit of {limit} bytes",
-                zh=f"文件超过大小上限（{limit} 字节）",
-                max_bytes=limit,
-            )
-        parts.append(chunk)
-    return b"".join(parts)
 
 
 @router.post("", status_code=201, response_model=AttachmentRead, summary="Upload a photo or file")
 async def upload(
     file: UploadFile, who: CurrentCaller, attachments: AttachmentsDep, settings: SettingsDep
 ) -> AttachmentRead:
-    data = await _content(file, settings.attachment_max_bytes)
+    data = await read_upload(file, settings.attachment_max_bytes)
     return views.attachment(await attachments.upload(who, data))
 
 
