@@ -15,6 +15,7 @@ from evaluation.db.models import metadata
 from evaluation.usecases import UseCases
 from evaluation.usecases.indices import Indices
 from evaluation.usecases.kpis import Kpis
+from evaluation.usecases.places import Communities
 from evaluation.usecases.reminders import Reminders
 from evaluation.usecases.reports import Reports
 from evaluation.usecases.surveys import Surveys
@@ -36,6 +37,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         reports=Reports(db, version),
         surveys=Surveys(db, cipher),
         reminders=Reminders(db, cipher),
+        communities=Communities(db),
     )
     consumers.register(runtime)
     # the non-respondents of open surveys, on each reminder round (once per round)

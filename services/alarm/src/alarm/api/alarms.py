@@ -9,20 +9,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from alarm.api.deps import HOUSEHOLD_ROLES, STAFF, AlarmReader, AlarmsDep, Staff
+from alarm.api.deps import AlarmReader, AlarmsDep, Staff
 from alarm.api.schemas import (
     AlarmDetail,
     AlarmRead,
     AssignBody,
     ClearBody,
     CommentBody,
-    ManualAlarm,
     ManualAlarmCreate,
 )
-from alarm.db.models import DIRECTORY
-from alarm.usecases.alarms import Alarms, AlarmSearch
+from alarm.usecases.alarms import AlarmSearch
 from sc_core.api import Page, Paging
-from sc_core.auth import Caller
 
 router = APIRouter(prefix="/api/v1/alarms", tags=["alarms"])
 
@@ -70,36 +67,12 @@ async def get_alarm(alarm_id: uuid.UUID, who: AlarmReader, alarms: AlarmsDep) ->
     )
 
 
-async def placed(who: Caller, alarms: Alarms, body: ManualAlarmCreate) -> ManualAlarm:
-    """The alarm with the places the caller left out (issue 19 item 2): a household
-    member's one household, the community of the household (the place directory), else
-    the caller's one community (422 ``place.ambiguous`` / ``place.required`` naming
-    ``community_id``). Scope is checked as before, on what this fills in."""
-    values = body.model_dump()
-    principal = who.principal
-    if values["household_id"] is None and not principal.has_role(*STAFF):
-        own = sorted(principal.scope_ids("household", HOUSEHOLD_ROLES))
-        if len(own) == 1:
-            values["household_id"] = own[0]
-    if values["community_id"] is None:
-        async with alarms.db.uow(read_only=True) as uow:
-            household = values["household_id"]
-            home = await DIRECTORY.household(uow, household) if household else None
-            if home is not None and home.status == "active":
-                values["community_id"] = home.community_id
-            else:
-                values["community_id"] = await DIRECTORY.default_community(
-                    uow, principal, None, roles=STAFF | HOUSEHOLD_ROLES
-                )
-    return ManualAlarm.model_validate(values)
-
-
 @router.post("", status_code=201, response_model=AlarmRead)
 async def manual_alarm(body: ManualAlarmCreate, who: AlarmReader, alarms: AlarmsDep) -> AlarmRead:
     """A person raises an alarm by hand: staff for a place in their scope, a resident for
     their own household, placed at its room (one active alarm per household or place and
     type). The community, and a resident's one household, may be left out."""
-    return read(await alarms.raise_manual(who, await placed(who, alarms, body)))
+    return read(await alarms.raise_manual(who, body))
 
 
 @router.post("/{alarm_id}/ack", response_model=AlarmRead)

@@ -14,8 +14,6 @@ from fastapi import APIRouter, Query
 
 from alarm.api.deps import AlarmReader, StatsDep
 from alarm.api.schemas import AlarmStats
-from alarm.db.models import DIRECTORY
-from alarm.domain.access import ALARM_READERS
 
 router = APIRouter(prefix="/api/v1", tags=["alarm-stats"])
 
@@ -30,9 +28,4 @@ async def alarm_stats(
     ] = None,
     since: datetime | None = None,
 ) -> AlarmStats:
-    if community_id is None:  # the one community the caller reads alarms of (issue 19)
-        async with stats.db.uow(read_only=True) as uow:
-            community_id = await DIRECTORY.default_community(
-                uow, who.principal, None, roles=ALARM_READERS
-            )
     return await stats.overview(who, community_id, since)

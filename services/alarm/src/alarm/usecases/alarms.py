@@ -13,12 +13,19 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from alarm.api.schemas import AssignBody, CameraRead, ClearBody, CommentBody, ManualAlarm
+from alarm.api.schemas import (
+    AssignBody,
+    CameraRead,
+    ClearBody,
+    CommentBody,
+    ManualAlarm,
+    ManualAlarmCreate,
+)
 from alarm.config import Settings
 from alarm.db.models import DIRECTORY, Alarm, AlarmComment, AlarmHistory
 from alarm.db.registers import KeyPlace
 from alarm.domain import followers
-from alarm.domain.access import ALARM_READERS, STAFF
+from alarm.domain.access import ALARM_READERS, HOUSEHOLD_ROLES, STAFF
 from alarm.domain.geo import distance_m
 from alarm.engine import alarms as lifecycle
 from alarm.engine import manual
@@ -126,6 +133,29 @@ async def _audited(uow: UnitOfWork, who: Caller, row: Any, action: str) -> None:
     await uow.commit()
 
 
+async def placed(uow: UnitOfWork, who: Caller, body: ManualAlarmCreate) -> ManualAlarm:
+    """The alarm with the places the caller left out (issue 19 item 2): a household
+    member's one household, the community of the household (the place directory), else
+    the caller's one community (422 ``place.ambiguous`` / ``place.required`` naming
+    ``community_id``). Scope is checked as before, on what this fills in."""
+    values = body.model_dump()
+    principal = who.principal
+    if values["household_id"] is None and not principal.has_role(*STAFF):
+        own = sorted(principal.scope_ids("household", HOUSEHOLD_ROLES))
+        if len(own) == 1:
+            values["household_id"] = own[0]
+    if values["community_id"] is None:
+        household = values["household_id"]
+        home = await DIRECTORY.household(uow, household) if household else None
+        if home is not None and home.status == "active":
+            values["community_id"] = home.community_id
+        else:
+            values["community_id"] = await DIRECTORY.default_community(
+                uow, principal, None, roles=STAFF | HOUSEHOLD_ROLES
+            )
+    return ManualAlarm.model_validate(values)
+
+
 class Alarms:
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
@@ -186,13 +216,14 @@ class Alarms:
             )
             return AlarmView(row, steps.all(), comments.all(), await nearest_cameras(uow, row))
 
-    async def raise_manual(self, who: Caller, body: ManualAlarm) -> Any:
+    async def raise_manual(self, who: Caller, body: ManualAlarmCreate) -> Any:
         """A person raises an alarm by hand: staff for a place in their scope, a resident
         for their own household, placed at its room (one active alarm per household or
-        place and type)."""
+        place and type). The places the caller left out are filled first (:func:`placed`)."""
         async with self.db.uow() as uow:
+            filled = await placed(uow, who, body)
             alarm, community_id = await manual.raise_manual(
-                uow, self.settings, who.principal, body, STAFF
+                uow, self.settings, who.principal, filled, STAFF
             )
             await uow.audit(
                 who, "alarm.raise_manual", "alarm", str(alarm.id), community_id=community_id

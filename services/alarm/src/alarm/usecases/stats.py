@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, or_, select
 
 from alarm.api.schemas import AlarmStats, Count, SpecialStats
-from alarm.db.models import Alarm
+from alarm.db.models import DIRECTORY, Alarm
 from alarm.db.registers import SpecialPerson
 from alarm.domain.access import ALARM_READERS, REGISTER_READERS
 from alarm.usecases.scope import grid_scope
@@ -26,9 +26,15 @@ class Stats:
         self.db = db
 
     async def overview(
-        self, who: Caller, community_id: str, since: datetime | None = None
+        self, who: Caller, community_id: str | None, since: datetime | None = None
     ) -> AlarmStats:
+        """The counts of ``community_id``, or of the one community the caller reads alarms
+        of (issue 19: 422 ``place.ambiguous`` naming the field when several)."""
         async with self.db.uow(read_only=True) as uow:
+            if community_id is None:
+                community_id = await DIRECTORY.default_community(
+                    uow, who.principal, None, roles=ALARM_READERS
+                )
             return await self._overview(uow, who, community_id, since)
 
     async def _overview(

@@ -8,7 +8,6 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from evaluation.db.models import DIRECTORY
 from evaluation.usecases import UseCases
 from evaluation.usecases.access import (
     MANAGER_ROLES,
@@ -55,10 +54,7 @@ async def community_of(
     """``community_id``, or the one community the caller's grants of ``roles`` lead to
     (the place directory, sc_core.places defaults): 422 ``place.ambiguous`` naming the
     field and the communities (by name) when several, ``place.required`` when none."""
-    if community_id:
-        return community_id
-    async with usecases.reports.db.uow(read_only=True) as uow:
-        return await DIRECTORY.default_community(uow, principal, None, roles=roles)
+    return await usecases.communities.of(principal, community_id, roles)
 
 
 __all__ = [

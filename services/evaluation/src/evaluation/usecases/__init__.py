@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from evaluation.usecases.indices import Indices
 from evaluation.usecases.kpis import Kpis
+from evaluation.usecases.places import Communities
 from evaluation.usecases.reminders import Reminders
 from evaluation.usecases.reports import Reports
 from evaluation.usecases.surveys import Surveys
@@ -18,3 +19,4 @@ class UseCases:
     reports: Reports
     surveys: Surveys
     reminders: Reminders
+    communities: Communities

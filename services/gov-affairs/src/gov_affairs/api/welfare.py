@@ -17,24 +17,18 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from gov_affairs.api.deps import WelfareDep
-from gov_affairs.db.models import PLACES
-from gov_affairs.usecases.welfare import OFFICE_ROLES, PROGRAMMES, Welfare
+from gov_affairs.usecases.welfare import PROGRAMMES, Welfare
 from sc_core.api import Page, Paging
 from sc_core.auth import Caller, CurrentCaller
-from sc_core.places import Places
 
 router = APIRouter(prefix="/api/v1/welfare", tags=["welfare"])
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
-DIRECTORY = Places(PLACES)
 DEFAULTED = "Default: the one community the caller keeps the welfare register of"
 
 
 async def _community(who: Caller, welfare: Welfare, community_id: str | None) -> str:
     """The named community, or the one the caller's office grants lead to."""
-    if community_id:
-        return community_id
-    async with welfare.db.uow(read_only=True) as uow:
-        return await DIRECTORY.default_community(uow, who.principal, None, roles=OFFICE_ROLES)
+    return await welfare.community_of(who, community_id)
 
 
 class BeneficiaryRead(BaseModel):

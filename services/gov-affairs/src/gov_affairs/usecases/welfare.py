@@ -14,7 +14,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
-from gov_affairs.db.models import BeneficiaryRow, PaymentRow, WelfarePersonRow
+from gov_affairs.db.models import PLACES, BeneficiaryRow, PaymentRow, WelfarePersonRow
 from gov_affairs.domain import defaults
 from gov_affairs.domain import welfare as w
 from gov_affairs.domain.certificates import mask_name
@@ -23,7 +23,10 @@ from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
+from sc_core.places import Places
 from sc_core.privacy import get_cipher
+
+PLACE_DIRECTORY = Places(PLACES)
 
 PROGRAMMES = {p.code: p for p in defaults.PROGRAMMES}
 BY_SERVICE = {p.service_item: p for p in defaults.PROGRAMMES if p.service_item}
@@ -44,6 +47,16 @@ class Listed:
 class Welfare:
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    async def community_of(self, who: Caller, community_id: str | None) -> str:
+        """``community_id``, or the one community the caller's office grants lead to
+        (issue 19: 422 ``place.ambiguous`` naming the field when several)."""
+        if community_id:
+            return community_id
+        async with self.db.uow(read_only=True) as uow:
+            return await PLACE_DIRECTORY.default_community(
+                uow, who.principal, None, roles=OFFICE_ROLES
+            )
 
     async def enrol_from(
         self,
