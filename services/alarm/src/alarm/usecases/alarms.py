@@ -79,7 +79,7 @@ async def load(
     counts (网格员)."""
     row = await lifecycle.get(uow, alarm_id)
     if row is None:
-        raise Problem(404, "alarm.not_found", f"No alarm {alarm_id}", zh="找不到该告警")
+        raise Problem(404, "alarm.not_found", "There is no such alarm", zh="找不到该告警")
     place = {
         "community_id": row.community_id,
         "grid_id": await grid_for(uow, principal, row.building_id, ALARM_READERS),
@@ -88,7 +88,7 @@ async def load(
     }
     readable = in_scope(principal, household_id=row.household_id, roles=ALARM_READERS, **place)
     if not readable and not followers.is_notified(principal, row):
-        raise Problem(404, "alarm.not_found", f"No alarm {alarm_id}", zh="找不到该告警")
+        raise Problem(404, "alarm.not_found", "There is no such alarm", zh="找不到该告警")
     staff_here = not staff or in_scope(principal, roles=STAFF, **place)
     if not staff_here and not (follower_acks and followers.may_acknowledge(principal, row)):
         raise Forbidden(

@@ -59,7 +59,10 @@ class Plans:
             plan = await uow.session.get(NotificationPlan, plan_id)
             if plan is None:
                 raise Problem(
-                    404, "notification_plan.not_found", f"No plan {plan_id}", zh="找不到该通知方案"
+                    404,
+                    "notification_plan.not_found",
+                    "There is no such notification plan",
+                    zh="找不到该通知方案",
                 )
             ensure_place(who.principal, plan.community_id, plan.building_id, allowed=PLAN_WRITERS)
             ensure_place(who.principal, body.community_id, body.building_id, allowed=PLAN_WRITERS)
