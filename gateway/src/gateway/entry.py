@@ -121,7 +121,7 @@ class FrontDoor:
             service, template = f.table.match(path)
         if service is None or service not in f.upstreams:
             raise Problem(
-                404, "http.not_found", f"No service serves {path}", zh="找不到您要访问的地址"
+                404, "http.not_found", "No service serves this address", zh="找不到您要访问的地址"
             )
         scope.setdefault("state", {})["metrics_route"] = template  # the route label
         body = await request.body()

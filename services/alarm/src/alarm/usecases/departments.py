@@ -123,7 +123,7 @@ class Roster:
                 raise Problem(
                     404,
                     "department.officer_not_found",
-                    f"No roster entry {officer_id}",
+                    "There is no such roster entry",
                     zh="部门名单中没有该人员",
                 )
             ensure_place(who.principal, officer.community_id, allowed=ROSTER_WRITERS)

@@ -186,7 +186,7 @@ class Incidents:
                 raise Problem(
                     404,
                     "incident.dispatch_not_found",
-                    f"No dispatch {dispatch_id}",
+                    "There is no such dispatch",
                     zh="找不到该派发任务",
                 )
             if staff is None and dispatch.department not in await departments_of(

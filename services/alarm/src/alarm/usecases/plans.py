@@ -114,7 +114,10 @@ class Plans:
             shift = await uow.session.get(DutyShift, shift_id)
             if shift is None:
                 raise Problem(
-                    404, "duty_shift.not_found", f"No shift {shift_id}", zh="找不到该值班班次"
+                    404,
+                    "duty_shift.not_found",
+                    "There is no such duty shift",
+                    zh="找不到该值班班次",
                 )
             ensure_place(who.principal, shift.community_id, allowed=PLAN_WRITERS)
             await uow.session.delete(shift)

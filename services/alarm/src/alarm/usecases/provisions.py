@@ -22,7 +22,7 @@ WRITER = writer_on(EMERGENCY_WRITERS)
 
 
 def _no_supply(supply_id: uuid.UUID) -> Problem:
-    return Problem(404, "supply.not_found", f"No supply {supply_id}", zh="找不到该应急物资")
+    return Problem(404, "supply.not_found", "There is no such supply", zh="找不到该应急物资")
 
 
 class Provisions:

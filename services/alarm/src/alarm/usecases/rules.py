@@ -75,7 +75,7 @@ async def _load(uow: UnitOfWork, principal: Principal, rule_id: uuid.UUID) -> Al
     rule = await uow.session.get(AlarmRule, rule_id)
     if rule is None or rule.deleted_at is not None:
         raise Problem(
-            404, "alarm_rule.not_found", f"No alarm rule {rule_id}", zh="找不到该告警规则"
+            404, "alarm_rule.not_found", "There is no such alarm rule", zh="找不到该告警规则"
         )
     if rule.community_id is not None:
         ensure_place(principal, rule.community_id, allowed=STAFF)

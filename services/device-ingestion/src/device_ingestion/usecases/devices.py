@@ -57,7 +57,7 @@ async def load_device(
     """The device row, 404 when absent, 403 when outside the caller's places."""
     row = (await uow.session.execute(select(devices).where(devices.c.id == device_id))).first()
     if row is None:
-        raise NotFound("device.not_found", f"No device {device_id}", zh="找不到该设备")
+        raise NotFound("device.not_found", "There is no such device", zh="找不到该设备")
     place_scope(principal, row, roles)
     return row
 

@@ -222,7 +222,7 @@ def opened_answer(door: Door, method: str, command: DeviceCommandRequestedV1) ->
 async def load_door(uow: UnitOfWork, door_id: uuid.UUID) -> Door:
     door = await uow.session.get(Door, door_id)
     if door is None:
-        raise NotFound("door.not_found", f"No door with id {door_id}", zh="找不到该门禁")
+        raise NotFound("door.not_found", "There is no such door", zh="找不到该门禁")
     return door
 
 

@@ -34,9 +34,7 @@ class Moves:
             scope = await load_scope(uow.session, who.principal, PERSON_WRITERS)
             person = await uow.session.get(Person, person_id)
             if person is None:
-                raise Problem(
-                    404, "person.not_found", f"No person with id {person_id}", zh="找不到此人"
-                )
+                raise Problem(404, "person.not_found", "There is no such person", zh="找不到此人")
             household = await repo.get_or_404(uow.session, Household, body.household_id)
             scope.ensure(repo.places(household))
             ensure_relation_allowed(scope, household, body.relation)

@@ -232,7 +232,7 @@ async def load_person(uow: UnitOfWork, scope: Scope, person_id: uuid.UUID) -> Pe
     """The person, if one of their residencies (current or past) is in the caller's scope."""
     person = await uow.session.get(Person, person_id)
     if person is None:
-        raise Problem(404, "person.not_found", f"No person with id {person_id}", zh="找不到此人")
+        raise Problem(404, "person.not_found", "There is no such person", zh="找不到此人")
     found = await uow.session.scalar(
         select(Residency.id)
         .where(Residency.person_id == person.id, residency_scope(scope))

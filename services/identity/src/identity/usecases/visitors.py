@@ -121,9 +121,7 @@ class VisitorPasses:
 async def _pass(uow: UnitOfWork, scope: Scope, pass_id: uuid.UUID) -> VisitorPass:
     row = await uow.session.get(VisitorPass, pass_id)
     if row is None:
-        raise NotFound(
-            "pass.not_found", f"No visitor pass with id {pass_id}", zh="找不到该访客通行证"
-        )
+        raise NotFound("pass.not_found", "There is no such visitor pass", zh="找不到该访客通行证")
     scope.ensure(pass_places(row))
     return row
 
