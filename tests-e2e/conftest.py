@@ -3,6 +3,7 @@ only through the gateway, as an app would."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -62,31 +63,40 @@ def gateway_url() -> Iterator[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # its own process group: _stop reaches every child
     )
-    assert proc.stdout is not None
-    lines: list[str] = []
-    # no clock of its own: the stack bounds its own start (HEALTH_TIMEOUT_S) and ends its
-    # output when it gives up; the tests' timeout (below) bounds one that hangs silently
-    for line in proc.stdout:
-        lines.append(line)
-        if line.startswith("Ctrl-C stops everything"):
-            break
-    if proc.poll() is not None or not lines or not lines[-1].startswith("Ctrl-C"):
-        proc.kill()
-        pytest.fail("the platform did not start:\n" + "".join(lines[-60:]))
-    _STACK["state_dir"] = state
-    for line in lines:  # integrators subscribe to the stack's own broker
-        found = re.match(r"^broker\s+(\S+)", line)
-        if found:
-            _STACK["bootstrap"] = found.group(1)
     try:
+        assert proc.stdout is not None
+        lines: list[str] = []
+        # no clock of its own: the stack bounds its own start (HEALTH_TIMEOUT_S) and ends
+        # its output when it gives up; the tests' timeout (below) bounds one that hangs
+        # silently, and the stack is stopped then too (finally), never left running
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("Ctrl-C stops everything"):
+                break
+        if proc.poll() is not None or not lines or not lines[-1].startswith("Ctrl-C"):
+            pytest.fail("the platform did not start:\n" + "".join(lines[-60:]))
+        _STACK["state_dir"] = state
+        for line in lines:  # integrators subscribe to the stack's own broker
+            found = re.match(r"^broker\s+(\S+)", line)
+            if found:
+                _STACK["bootstrap"] = found.group(1)
         yield f"http://127.0.0.1:{port}"
     finally:
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    """Ctrl-C to the stack (it stops its services, broker and database), then, if it has
+    not ended within a minute, SIGKILL to its whole process group."""
+    if proc.poll() is None:
         proc.send_signal(signal.SIGINT)
-        try:
-            proc.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.communicate(timeout=60)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,8 @@ reads no other household)."""
 from __future__ import annotations
 
 import json
+import os
+import random
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,7 +16,7 @@ from typing import Any, TypeVar
 
 import httpx
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 
 T = TypeVar("T")
 
@@ -147,7 +149,12 @@ def fuzz(gateway_url: str, username: str, password: str, examples: int) -> list[
     """Schemathesis over the gateway's merged OpenAPI, ``examples`` generated inputs per
     operation as the demo account ``username`` (its own sign-in): what went wrong, one line
     each. Never a server error; a household's member (resident, family, tenant) is never
-    answered with another household that exists (``household_id``, ``household_ids``)."""
+    answered with another household that exists (``household_id``, ``household_ids``).
+
+    The inputs come from one seed, printed and named in the failures: ``SC_FUZZ_SEED=<n>``
+    generates the same inputs again (the stack's data may still differ between runs)."""
+    fuzz_seed = int(os.environ.get("SC_FUZZ_SEED") or random.randrange(2**32))
+    print(f"fuzz as {username}: seed {fuzz_seed} (SC_FUZZ_SEED={fuzz_seed} replays it)")
     session = FuzzSession(gateway_url, username, password)
     others: set[str] = set()
     if username in HOUSEHOLD_ROLES:
@@ -164,6 +171,7 @@ def fuzz(gateway_url: str, username: str, password: str, examples: int) -> list[
     failures: list[str] = []
     for operation in operations:
 
+        @seed(fuzz_seed)
         @settings(
             max_examples=examples,
             deadline=None,
@@ -190,6 +198,8 @@ def fuzz(gateway_url: str, username: str, password: str, examples: int) -> list[
                     failures.append(f"{said} names households {sorted(named & others)}")
 
         call()
+    if failures:
+        failures.insert(0, f"replay the inputs with SC_FUZZ_SEED={fuzz_seed}")
     return failures
 
 
