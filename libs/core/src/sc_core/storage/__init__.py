@@ -1,8 +1,8 @@
 """Object storage for uploaded files (case photos, listing photos) behind one interface:
 a local directory or any S3-compatible store; what an upload really is, from its bytes;
 reading an upload with a size limit. Each service keeps its own table of uploads (who
-uploaded, what it is attached to, the per-uploader quota of unlinked ones and their
-expiry) and its own bucket or directory; the mechanism is this one."""
+uploaded, what it is attached to) and its own bucket or directory; storing an upload, the
+per-uploader quota of unplaced ones and their expiry are :mod:`sc_core.storage.uploads`."""
 
 from __future__ import annotations
 

@@ -7,14 +7,12 @@ listing (the owner chose to show it: the reads are not audited)."""
 
 from __future__ import annotations
 
-import hashlib
-import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from commerce.db.models import Listing, ListingPhoto
 from commerce.domain.text import problem
@@ -22,21 +20,13 @@ from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
-from sc_core.storage import EXTENSIONS, ObjectStore, not_allowed, sniff
+from sc_core.storage import EXTENSIONS, ObjectStore
+from sc_core.storage.uploads import PendingUploads, Quota, Words
 
-log = logging.getLogger(__name__)
+__all__ = ["ListingPhotos", "PhotoContent", "Quota"]
 
 IMAGES = frozenset({"image/jpeg", "image/png", "image/webp"})
 MAX_PER_LISTING = 9
-
-
-@dataclass(frozen=True)
-class Quota:
-    """What one uploader may hold in photos not on a listing."""
-
-    max_count: int = 20
-    max_bytes: int = 50 * 1024 * 1024
-    ttl: timedelta = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -56,41 +46,26 @@ class ListingPhotos:
     ) -> None:
         self.db = db
         self.store = store
-        self.quota = quota or Quota()
+        self.pending = PendingUploads(
+            ListingPhoto,
+            ListingPhoto.listing_id,
+            words=Words("photos", "照片", "张", "a listing", "租售信息"),
+            lock="listing-photos",
+            quota=quota,
+        )
         self.max_bytes = max_bytes  # one photo
 
     async def upload(self, who: Caller, data: bytes) -> ListingPhoto:
-        if not data:
-            raise Problem(422, "attachment.empty", "The file is empty", zh="文件是空的")
-        kind = sniff(data[:32])
-        if kind not in IMAGES:
-            raise not_allowed(IMAGES)
-        now = datetime.now(UTC)
-        photo_id = uuid.uuid4()
-        key = f"listings/{now:%Y/%m/%d}/{photo_id}.{EXTENSIONS[kind]}"
-        async with self.db.uow() as uow:
-            await self._within_quota(uow, who, len(data))
-            await self.store.put(key, data, kind)
-            row = ListingPhoto(
-                id=photo_id,
-                uploaded_by=who.subject,
-                content_type=kind,
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
-                storage_key=key,
-                created_at=now,
-            )
-            uow.session.add(row)
-            await uow.session.flush()
-            await uow.audit(
-                who,
-                "commerce.listing_photo.upload",
-                "listing_photo",
-                str(photo_id),
-                detail={"content_type": kind, "size": str(len(data))},
-            )
-            await uow.commit()
-            return row
+        return await self.pending.upload(
+            self.db,
+            self.store,
+            who,
+            data,
+            prefix="listings/",
+            action="commerce.listing_photo.upload",
+            entity="listing_photo",
+            allowed=IMAGES,
+        )
 
     async def link(
         self, uow: UnitOfWork, who: Caller, listing: Listing, photo_ids: Sequence[uuid.UUID]
@@ -160,57 +135,5 @@ class ListingPhotos:
             return row
 
     async def expire_unlinked(self, now: datetime | None = None, batch: int = 500) -> int:
-        """Delete photos never put on a listing within the quota's time (a job); their
-        content goes from the store after the rows are gone."""
-        cutoff = (now or datetime.now(UTC)) - self.quota.ttl
-        async with self.db.uow() as uow:
-            expired = (
-                select(ListingPhoto.id)
-                .where(ListingPhoto.listing_id.is_(None), ListingPhoto.created_at < cutoff)
-                .order_by(ListingPhoto.created_at)
-                .limit(batch)
-                .with_for_update(skip_locked=True)
-            )
-            keys = list(
-                await uow.session.scalars(
-                    delete(ListingPhoto)
-                    .where(ListingPhoto.id.in_(expired))
-                    .returning(ListingPhoto.storage_key)
-                )
-            )
-            await uow.commit()
-        for key in keys:
-            try:
-                await self.store.delete(key)
-            except Exception as exc:  # the row is gone; a leftover object is only space
-                log.warning("listing photo %s not deleted: %s", key, exc)
-        return len(keys)
-
-    async def _within_quota(self, uow: UnitOfWork, who: Caller, size: int) -> None:
-        """The uploader's unlinked photos, counted under a lock on their name (two
-        uploads at once cannot both take the last place)."""
-        await uow.session.execute(
-            select(func.pg_advisory_xact_lock(func.hashtext(f"listing-photos:{who.subject}")))
-        )
-        count, total = (
-            await uow.session.execute(
-                select(func.count(), func.coalesce(func.sum(ListingPhoto.size), 0)).where(
-                    ListingPhoto.uploaded_by == who.subject, ListingPhoto.listing_id.is_(None)
-                )
-            )
-        ).one()
-        q = self.quota
-        if count >= q.max_count or total + size > q.max_bytes:
-            hours = max(1, round(q.ttl.total_seconds() / 3600))
-            mb = q.max_bytes // (1024 * 1024)
-            raise Problem(
-                429,
-                "attachment.quota_exceeded",
-                f"You have too many photos not yet on a listing (at most {q.max_count}, "
-                f"{mb} MB): add them to a listing, or wait: unused photos are deleted after "
-                f"{hours} hours",
-                zh=f"尚未添加到租售信息的照片过多（最多 {q.max_count} 张、{mb} MB）："
-                f"请先添加到租售信息，未使用的照片 {hours} 小时后自动删除",
-                max_count=q.max_count,
-                max_bytes=q.max_bytes,
-            )
+        """Delete photos never put on a listing within the quota's time (a job)."""
+        return await self.pending.expire(self.db, self.store, now, batch)
