@@ -1,10 +1,21 @@
 """What is wrong with a field, in the reader's words: pydantic's error types (English,
-with their context: lengths, bounds, the allowed values) said in zh-CN beside pydantic's
-own English message, for the ``errors`` of a ``request.validation_failed`` problem."""
+with their context: lengths, bounds) said in zh-CN beside pydantic's own English message,
+for the ``errors`` of a ``request.validation_failed`` problem.
+
+A value outside a field's choices (``enum``, ``literal_error``) never lists the machine
+values in the sentence a person reads: where the choices are words of the contracts'
+vocabulary (``sc_contracts.vocabulary``: severities, alarm types, statuses ...) the
+sentence names them in the reader's language (应为以下之一：严重、重要、一般), otherwise it
+says the value is not one of the allowed ones. The machine values travel beside it, in the
+field error's ``allowed`` member, for a client that builds a selector from them.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from sc_contracts.vocabulary import VOCABULARY
 
 # pydantic-core error type -> zh-CN text; ``{name}`` is filled from the error's context
 ZH: dict[str, str] = {
@@ -35,8 +46,8 @@ ZH: dict[str, str] = {
     "less_than": "应小于 {lt}",
     "less_than_equal": "应不大于 {le}",
     "multiple_of": "应为 {multiple_of} 的倍数",
-    "enum": "应为以下之一：{expected}",
-    "literal_error": "应为以下之一：{expected}",
+    "enum": "不是允许的取值",
+    "literal_error": "不是允许的取值",
     "uuid_type": "应为有效的编号",
     "uuid_parsing": "应为有效的编号",
     "uuid_version": "应为有效的编号",
@@ -106,19 +117,62 @@ def _word(value: Any) -> str:
     return text.replace("' or '", "'、'").replace("', '", "'、'")
 
 
+CHOICES = frozenset({"enum", "literal_error"})
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
+
+
+def allowed_values(ctx: dict[str, Any] | None) -> list[str]:
+    """The machine values pydantic's ``expected`` names (\"'a', 'b' or 'c'\", or
+    \"1, 2 or 3\" for a literal of numbers)."""
+    expected = str((ctx or {}).get("expected", ""))
+    quoted = _QUOTED.findall(expected)
+    if quoted:
+        return quoted
+    return [v.strip() for v in re.split(r",| or ", expected) if v.strip()]
+
+
+def choice_words(values: list[str]) -> tuple[str, str] | None:
+    """The choices in words, (zh-CN, en), when one kind of the vocabulary knows them all
+    (the kind with the fewest other codes wins); None otherwise."""
+    if not values:
+        return None
+    kinds = [e for e in VOCABULARY.values() if all(v in e for v in values)]
+    if not kinds:
+        return None
+    entries = min(kinds, key=len)
+    return (
+        "、".join(entries[v][0] for v in values),
+        ", ".join(entries[v][1] for v in values),
+    )
+
+
+def _choice_messages(ctx: dict[str, Any] | None) -> tuple[str, str, list[str]]:
+    values = allowed_values(ctx)
+    words = choice_words(values)
+    if words is None:
+        return "不是允许的取值", "Input is not one of the allowed values", values
+    return f"应为以下之一：{words[0]}", f"Input should be one of: {words[1]}", values
+
+
 def field_errors(errors: list[dict[str, Any]], locale: str) -> list[dict[str, Any]]:
     """The ``errors`` of a validation problem: each field with its type and its message in
-    the reader's language (``messages`` holds both)."""
+    the reader's language (``messages`` holds both); a choice field's machine values in
+    ``allowed``, never in the message."""
     out = []
     for err in errors:
+        kind = str(err.get("type", ""))
         english = str(err.get("msg", ""))
-        chinese = zh_message(str(err.get("type", "")), err.get("ctx"))
-        out.append(
-            {
-                "field": ".".join(str(p) for p in err.get("loc", ())),
-                "message": english if locale == "en" else chinese,
-                "messages": {"zh-CN": chinese, "en": english},
-                "type": err.get("type"),
-            }
-        )
+        chinese = zh_message(kind, err.get("ctx"))
+        allowed: list[str] | None = None
+        if kind in CHOICES:
+            chinese, english, allowed = _choice_messages(err.get("ctx"))
+        entry: dict[str, Any] = {
+            "field": ".".join(str(p) for p in err.get("loc", ())),
+            "message": english if locale == "en" else chinese,
+            "messages": {"zh-CN": chinese, "en": english},
+            "type": err.get("type"),
+        }
+        if allowed is not None:
+            entry["allowed"] = allowed
+        out.append(entry)
     return out

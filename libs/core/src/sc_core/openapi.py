@@ -155,6 +155,14 @@ FIELD_ERROR_SCHEMA: dict[str, Any] = {
             "properties": {"zh-CN": {"type": "string"}, "en": {"type": "string"}},
         },
         "type": {"type": "string", "examples": ["string_too_short"]},
+        "allowed": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": (
+                "The machine values a choice field takes (enum and literal errors only); "
+                "the message names them in words, never as codes"
+            ),
+        },
     },
 }
 
