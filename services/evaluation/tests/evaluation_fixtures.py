@@ -207,3 +207,65 @@ def closed(order: str, when: datetime, purpose: str = "parking"):
         community_id=COMMUNITY,
         closed_at=when,
     )
+
+
+def care_breach(episode: str, when: datetime, told: bool = True, kind: str = "blood_pressure"):
+    from sc_contracts.events.care import ThresholdBreachedV1
+
+    return ThresholdBreachedV1(
+        episode_id=episode,
+        person_id="p-" + episode,
+        community_id=COMMUNITY,
+        kind=kind,
+        values={"systolic": 172.0, "diastolic": 101.0},
+        unit="mm[Hg]",
+        range_text="90-140/60-90",
+        direction="high",
+        measured_at=when,
+        source="device",
+        notified_user_ids=["family-1"] if told else [],
+    )
+
+
+def wandering(person: str, move: str, when: datetime, zone: str = "z1"):
+    from sc_contracts.events.care import WanderingDetectedV1
+
+    return WanderingDetectedV1(
+        person_id=person,
+        community_id=COMMUNITY,
+        zone_id=zone,
+        move=move,
+        at=when,
+        distance_m=40.0 if move == "left" else -5.0,
+    )
+
+
+def anomaly(visit: str, when: datetime, rule: str = "no_water"):
+    from sc_contracts.events.care import AnomalyDetectedV1
+
+    return AnomalyDetectedV1(
+        anomaly_id=f"h-{visit}:{rule}:water:{when.date().isoformat()}",
+        person_id="p-" + visit,
+        household_id="h-" + visit,
+        community_id=COMMUNITY,
+        rule=rule,
+        utility="water",
+        day=when.date().isoformat(),
+        detected_at=when,
+        hours=30.0,
+        visit_id=visit,
+    )
+
+
+def visited(visit: str, when: datetime, purpose: str = "check_on", outcome: str = "well"):
+    from sc_contracts.events.care import VisitDoneV1
+
+    return VisitDoneV1(
+        visit_id=visit,
+        person_id="p-" + visit,
+        community_id=COMMUNITY,
+        purpose=purpose,
+        outcome=outcome,
+        assignee="grid-1",
+        done_at=when,
+    )

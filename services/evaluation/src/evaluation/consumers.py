@@ -1,7 +1,7 @@
 """Event subscriptions, by contract model: the KPI feeds (work orders, alarms, notification
-deliveries, the service hall's applications, community activities, payment orders) and
-identity's placements (the place directory). The consumer names (their
-groups) are kept."""
+deliveries, the service hall's applications, community activities, payment orders, care's
+alerts and visits) and identity's placements (the place directory). The consumer names
+(their groups) are kept."""
 
 from __future__ import annotations
 
@@ -19,6 +19,12 @@ from sc_contracts.events import (
     WorkOrderRatedV1,
     WorkOrderSlaBreachedV1,
 )
+from sc_contracts.events.care import (
+    AnomalyDetectedV1,
+    ThresholdBreachedV1,
+    VisitDoneV1,
+    WanderingDetectedV1,
+)
 from sc_contracts.events.gov import ApplicationChangedV1
 from sc_contracts.events.payment import PaymentOrderClosedV1, PaymentOrderPaidV1
 from sc_core.places import subscribe_places
@@ -31,6 +37,8 @@ FEEDS: dict[str, tuple[type[EventData], ...]] = {
     "hall": (ApplicationChangedV1,),
     "activities": (ActivityChangedV1,),
     "payments": (PaymentOrderPaidV1, PaymentOrderClosedV1),
+    # care.alerts.v1 and care.visits.v1: breaches, wandering, check-on visits
+    "care": (ThresholdBreachedV1, WanderingDetectedV1, AnomalyDetectedV1, VisitDoneV1),
 }
 
 

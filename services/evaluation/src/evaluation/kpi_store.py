@@ -21,6 +21,8 @@ from evaluation.db.models import PLACES, KpiAggregate, KpiBucket, KpiFact, utcno
 from evaluation.domain.kpis import (
     ActivitySnapshot,
     AlarmSnapshot,
+    CareBreach,
+    CheckOnVisit,
     Contribution,
     Delivery,
     DeliveryRead,
@@ -28,6 +30,7 @@ from evaluation.domain.kpis import (
     HallStep,
     PaymentOutcome,
     Stat,
+    WanderingMove,
     WorkOrderBreach,
     WorkOrderRating,
     WorkOrderStep,
@@ -48,6 +51,9 @@ KINDS: dict[str, type[Fact]] = {
         HallStep,
         ActivitySnapshot,
         PaymentOutcome,
+        CareBreach,
+        WanderingMove,
+        CheckOnVisit,
     )
 }
 _TIMES = ("at", "due_at", "first_at", "acknowledged_at", "cleared_at", "starts_at")

@@ -10,12 +10,29 @@ from typing import Any
 import pytest
 from evaluation_harness import Harness, harness_of
 
-from evaluation_fixtures import COMMUNITY, activity, at, closed, hall, paid
+from evaluation_fixtures import (
+    COMMUNITY,
+    activity,
+    anomaly,
+    at,
+    care_breach,
+    closed,
+    hall,
+    paid,
+    visited,
+    wandering,
+)
 from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
 from sc_devinfra.waiting import eventually
 
-TOPICS = ("gov.applications.v1", "gov.activities.v1", "payment.orders.v1")
+TOPICS = (
+    "gov.applications.v1",
+    "gov.activities.v1",
+    "payment.orders.v1",
+    "care.alerts.v1",
+    "care.visits.v1",
+)
 KPIS = "/api/v1/evaluation/kpis"
 
 
@@ -93,3 +110,46 @@ async def test_hall_activity_and_payment_kpis_from_their_topics(harness: Harness
     assert names["pay.success_rate"] == "Online payments completed"
     r = await h.client.get(f"{KPIS}/pay.success_rate/services", params=params, headers=staff)
     assert [(x["name"], x["n"]) for x in r.json()["items"]] == [("停车缴费", 3)]
+
+
+async def test_care_kpis_from_their_topics(harness: Harness) -> None:
+    h = harness
+    alerts, visits = "care.alerts.v1", "care.visits.v1"
+    breached = "community.care.threshold_breached.v1"
+    wandered, found = "community.care.wandering_detected.v1", "community.care.anomaly_detected.v1"
+    recorded = "community.care.visit_recorded.v1"
+    first = await h.send(alerts, breached, care_breach("ep1", at(2, 8)), "p-ep1")
+    await h.send(alerts, breached, care_breach("ep1", at(2, 8)), "p-ep1", id=first)
+    await h.send(alerts, breached, care_breach("ep2", at(3, 8), told=False), "p-ep2")
+    left = await h.send(alerts, wandered, wandering("w1", "left", at(5, 10)), "w1")
+    await h.send(alerts, wandered, wandering("w1", "left", at(5, 10)), "w1", id=left)
+    await h.send(alerts, wandered, wandering("w1", "returned", at(5, 10.5)), "w1")
+    opened = await h.send(alerts, found, anomaly("v1", at(7, 8)), "p-v1")
+    await h.send(alerts, found, anomaly("v1", at(7, 8)), "p-v1", id=opened)
+    await h.send(visits, recorded, visited("v1", at(7, 10)), "v1")
+    staff = h.issuer.bearer("pm", grants=[Grant("property_manager", "community", COMMUNITY)])
+    params = {"community_id": COMMUNITY, "period": "2026-11", "limit": 100}
+
+    async def counted() -> dict[str, dict[str, Any]] | None:
+        r = await h.client.get(KPIS, params=params, headers=staff)
+        assert r.status_code == 200, r.text
+        rows = {x["code"]: x for x in r.json()["items"]}
+        done = (
+            rows["care.breach_told_rate"]["n"] == 2
+            and rows["care.wandering_return_s"]["n"] == 1
+            and rows["care.check_time_s"]["n"] == 1
+        )
+        return rows if done else None
+
+    rows = await eventually(counted, timeout=120)
+    assert rows, "the care events never all counted"
+    assert rows["care.breaches"]["value"] == 2  # ep1 redelivered: once
+    assert rows["care.breach_told_rate"]["value"] == pytest.approx(0.5)
+    assert rows["care.wandering"]["value"] == 1
+    assert rows["care.wandering_return_s"]["value"] == pytest.approx(30 * 60)
+    assert rows["care.checks_opened"]["value"] == 1
+    assert rows["care.checks_done"]["value"] == 1
+    assert rows["care.check_time_s"]["value"] == pytest.approx(2 * 3600)
+    assert rows["care.wandering"]["name"] == "走失预警次数"
+    r = await h.client.get(f"{KPIS}/care.breaches/services", params=params, headers=staff)
+    assert [(x["name"], x["n"]) for x in r.json()["items"]] == [("血压", 2)]

@@ -38,6 +38,16 @@ SERVICE_NAMES: dict[str, Text] = {
     "property_bill": Text(zh="物业费", en="Property bills"),
     "ev_charging": Text(zh="电动汽车充电", en="EV charging"),
     "ebike_charging": Text(zh="电动自行车充电", en="E-bike charging"),
+    # care: what a vital-sign breach measured, which lone-elder rule opened a visit
+    "blood_pressure": Text(zh="血压", en="Blood pressure"),
+    "heart_rate": Text(zh="心率", en="Heart rate"),
+    "glucose": Text(zh="血糖", en="Blood glucose"),
+    "spo2": Text(zh="血氧", en="Blood oxygen"),
+    "temperature": Text(zh="体温", en="Temperature"),
+    "weight": Text(zh="体重", en="Weight"),
+    "meter_silent": Text(zh="表计长时间无读数", en="Meter silent"),
+    "no_water": Text(zh="长时间未用水", en="No water used"),
+    "unusual_day": Text(zh="当日用量异常", en="Unusual day's use"),
 }
 OTHER_SERVICE = Text(zh="其他服务", en="Other services")
 INDEX_NAMES = {

@@ -51,6 +51,7 @@ def _k(
 
 WO, AL, NO = "workorder.events.v1", "alarm.events.v1", "notification.deliveries.v1"
 HALL, ACT, PAY = "gov.applications.v1", "gov.activities.v1", "payment.orders.v1"
+ALERTS, VISITS = "care.alerts.v1", "care.visits.v1"
 
 KPIS: dict[str, Kpi] = {
     k.code: k
@@ -273,6 +274,82 @@ KPIS: dict[str, Kpi] = {
             "Share of online payment orders that were paid (those closed unpaid, timed out or "
             "cancelled, count as not completed), counted in the period of the payment or "
             "closing.",
+        ),
+        _k(
+            "care.breaches",
+            "体征异常次数",
+            "Vital-sign breaches",
+            "count",
+            "lower",
+            ALERTS,
+            "当期开始的体征超出个人范围的异常次数（同一异常过程只计一次，按测量时间）。",
+            "Episodes of a person's vital signs leaving their range that began in the period "
+            "(one per episode, at the reading that opened it).",
+        ),
+        _k(
+            "care.breach_told_rate",
+            "体征异常告知率",
+            "Breaches told",
+            "rate",
+            "higher",
+            ALERTS,
+            "体征异常中已按本人同意告知家属或网格员的比例。",
+            "Share of the vital-sign breaches that someone (family, the grid worker, as the "
+            "person consented) was told of.",
+        ),
+        _k(
+            "care.wandering",
+            "走失预警次数",
+            "Wandering episodes",
+            "count",
+            "lower",
+            ALERTS,
+            "当期佩戴设备离开安全区域的次数（离开后再次离开前须先返回）。",
+            "Times a wearer left their safe zone in the period (a second leaving counts only "
+            "after a return).",
+        ),
+        _k(
+            "care.wandering_return_s",
+            "走失返回时长",
+            "Time back in the safe zone",
+            "seconds",
+            "lower",
+            ALERTS,
+            "从离开安全区域到返回的平均时长，计入返回所在的时段。",
+            "Mean time from leaving the safe zone to coming back, counted in the period of "
+            "the return.",
+        ),
+        _k(
+            "care.checks_opened",
+            "关爱探访发起数",
+            "Check-on visits opened",
+            "count",
+            "lower",
+            ALERTS,
+            "独居老人用水用电异常触发的上门探访数（按发现时间）。",
+            "Check-on visits opened by a lone elder's unusual water or electricity use, in "
+            "the period they were opened.",
+        ),
+        _k(
+            "care.checks_done",
+            "关爱探访完成数",
+            "Check-on visits done",
+            "count",
+            "higher",
+            VISITS,
+            "当期完成并登记的关爱探访数（按登记时间）。",
+            "Check-on visits recorded as done in the period.",
+        ),
+        _k(
+            "care.check_time_s",
+            "探访到达时长",
+            "Time to visit",
+            "seconds",
+            "lower",
+            VISITS,
+            "从发现异常到完成探访登记的平均时长，计入探访所在的时段。",
+            "Mean time from the anomaly being found to the visit being recorded, counted in "
+            "the period of the visit.",
         ),
     )
 }

@@ -16,11 +16,14 @@ from datetime import datetime
 from evaluation.domain.kpis.facts import (
     ActivitySnapshot,
     AlarmSnapshot,
+    CareBreach,
+    CheckOnVisit,
     Delivery,
     DeliveryRead,
     Fact,
     HallStep,
     PaymentOutcome,
+    WanderingMove,
     WorkOrderBreach,
     WorkOrderRating,
     WorkOrderStep,
@@ -63,6 +66,12 @@ def derive(facts: Sequence[Fact], grids: Mapping[str, str]) -> tuple[Contributio
         return _activity([f for f in ordered if isinstance(f, ActivitySnapshot)])
     if isinstance(first, PaymentOutcome):
         return _payment([f for f in ordered if isinstance(f, PaymentOutcome)])
+    if isinstance(first, CareBreach):
+        return _care_breach([f for f in ordered if isinstance(f, CareBreach)])
+    if isinstance(first, WanderingMove):
+        return _wandering([f for f in ordered if isinstance(f, WanderingMove)])
+    if isinstance(first, CheckOnVisit):
+        return _visit([f for f in ordered if isinstance(f, CheckOnVisit)])
     raise TypeError(f"no KPIs for {type(first).__name__}")
 
 
@@ -217,6 +226,49 @@ def _payment(outcomes: list[PaymentOutcome]) -> tuple[Contribution, ...]:
     decided = paid or outcomes[0]
     emit = _Emit(decided.community_id, None, {}, decided.purpose)
     emit("pay.success_rate", decided.at, 1 if paid else 0, 1, decided)
+    return tuple(emit.out)
+
+
+def _care_breach(facts: list[CareBreach]) -> tuple[Contribution, ...]:
+    """One breach episode counts once, at its first reading; told if anyone was told."""
+    first = facts[0]
+    emit = _Emit(first.community_id, None, {}, first.kind)
+    emit("care.breaches", first.at, 1, 0, first)
+    told = [f for f in facts if f.told]
+    emit("care.breach_told_rate", first.at, 1 if told else 0, 1, first, *told[:1])
+    return tuple(emit.out)
+
+
+def _wandering(moves: list[WanderingMove]) -> tuple[Contribution, ...]:
+    """Episodes of one person and zone in time order: a ``left`` while inside opens one
+    (counted at that moment), the next ``returned`` closes it (time back counted then);
+    a repeated ``left`` or ``returned`` changes nothing."""
+    emit = _Emit(moves[-1].community_id, None, {}, None)
+    out: WanderingMove | None = None
+    for m in moves:
+        if m.move == "left" and out is None:
+            out = m
+            emit("care.wandering", m.at, 1, 0, m)
+        elif m.move == "returned" and out is not None:
+            emit("care.wandering_return_s", m.at, _secs(out.at, m.at), 1, out, m)
+            out = None
+    return tuple(emit.out)
+
+
+def _visit(facts: list[CheckOnVisit]) -> tuple[Contribution, ...]:
+    """A check-on visit: opened by an anomaly (counted then), done when recorded (counted
+    then, with the time from the anomaly to the visit). Routine visits count nowhere."""
+    opened = next((f for f in facts if f.step == "opened"), None)
+    done = next((f for f in facts if f.step == "done"), None)
+    if opened is None and (done is None or done.purpose != "check_on"):
+        return ()
+    emit = _Emit(facts[-1].community_id, None, {}, opened.rule if opened else None)
+    if opened is not None:
+        emit("care.checks_opened", opened.at, 1, 0, opened)
+    if done is not None:
+        emit("care.checks_done", done.at, 1, 0, done)
+        if opened is not None and opened.at <= done.at:
+            emit("care.check_time_s", done.at, _secs(opened.at, done.at), 1, opened, done)
     return tuple(emit.out)
 
 

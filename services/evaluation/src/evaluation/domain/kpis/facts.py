@@ -7,6 +7,7 @@ of the *set* of its facts, never of the order they arrived in.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +23,12 @@ from sc_contracts.events import (
     WorkOrderSlaBreachedV1,
 )
 from sc_contracts.events.base import EventData
+from sc_contracts.events.care import (
+    AnomalyDetectedV1,
+    ThresholdBreachedV1,
+    VisitDoneV1,
+    WanderingDetectedV1,
+)
 from sc_contracts.events.gov import ApplicationChangedV1
 from sc_contracts.events.payment import PaymentOrderClosedV1, PaymentOrderPaidV1
 
@@ -157,6 +164,50 @@ class PaymentOutcome(Fact):
         return f"payment:{self.order_id}"
 
 
+@dataclass(frozen=True)
+class CareBreach(Fact):
+    """A person's vital signs left their range: a breach episode opened (care)."""
+
+    episode_id: str
+    kind: str  # what was measured (blood_pressure, heart_rate ...)
+    told: bool  # someone (family, the grid worker) was told of it
+
+    @property
+    def aggregate(self) -> str:
+        return f"care-breach:{self.episode_id}"
+
+
+@dataclass(frozen=True)
+class WanderingMove(Fact):
+    """A person's wearable left (or came back into) a safe zone."""
+
+    person_id: str
+    zone_id: str
+    move: str  # left or returned
+
+    @property
+    def aggregate(self) -> str:
+        key = f"{self.person_id}:{self.zone_id}"
+        if len(key) > 110:  # the aggregate column holds 128 characters
+            key = hashlib.sha256(key.encode()).hexdigest()
+        return f"wandering:{key}"
+
+
+@dataclass(frozen=True)
+class CheckOnVisit(Fact):
+    """A check-on visit opened by a lone-elder anomaly (``opened``), or any visit
+    recorded (``done``). One aggregate per visit id."""
+
+    visit_id: str
+    step: str  # opened or done
+    rule: str | None  # the anomaly rule that opened it (opened)
+    purpose: str | None  # routine, follow_up or check_on (done)
+
+    @property
+    def aggregate(self) -> str:
+        return f"visit:{self.visit_id}"
+
+
 def fact_of(event_id: str, data: EventData) -> Fact | None:
     """The fact an event carries, or None for an event the KPIs do not use."""
     match data:
@@ -247,5 +298,32 @@ def fact_of(event_id: str, data: EventData) -> Fact | None:
         case PaymentOrderClosedV1() if data.community_id:
             return PaymentOutcome(
                 event_id, data.community_id, data.closed_at, data.order_id, data.purpose, False
+            )
+        case ThresholdBreachedV1():
+            return CareBreach(
+                event_id,
+                data.community_id,
+                data.measured_at,
+                data.episode_id,
+                str(data.kind),
+                bool(data.notified_user_ids),
+            )
+        case WanderingDetectedV1():
+            return WanderingMove(
+                event_id, data.community_id, data.at, data.person_id, data.zone_id, str(data.move)
+            )
+        case AnomalyDetectedV1() if data.visit_id:
+            return CheckOnVisit(
+                event_id,
+                data.community_id,
+                data.detected_at,
+                data.visit_id,
+                "opened",
+                str(data.rule),
+                None,
+            )
+        case VisitDoneV1():
+            return CheckOnVisit(
+                event_id, data.community_id, data.done_at, data.visit_id, "done", None, data.purpose
             )
     return None
