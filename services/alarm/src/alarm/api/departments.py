@@ -10,19 +10,26 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from alarm.api.deps import RosterDep, RosterWriter
+from alarm.api.schemas import community_default
 from alarm.domain.departments import Department
 from sc_core.api import Page, Paging
 
 router = APIRouter(tags=["incidents"])
 
 
-class OfficerBody(BaseModel):
+class OfficerFields(BaseModel):
     community_id: str = Field(min_length=1, max_length=64)
     department: Department
     user_id: str = Field(min_length=1, max_length=64, description="The officer's account id.")
 
 
-class OfficerRead(OfficerBody):
+class OfficerBody(OfficerFields):
+    """A roster entry as a caller adds it (``community_id`` may be left out)."""
+
+    community_id: str | None = community_default()  # type: ignore[assignment]
+
+
+class OfficerRead(OfficerFields):
     id: uuid.UUID
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from alarm.api.deps import EMERGENCY_WRITERS, EmergencyDep, EmergencyWriter, Staff
 from alarm.api.editing import editable
-from alarm.api.emergency import DrillBody, DrillRead
+from alarm.api.emergency import DrillBody, DrillFields, DrillRead
 from alarm.db.emergency import Drill
 from alarm.usecases.emergency import WRITER
 from sc_core.api import Page, Paging
@@ -49,7 +49,7 @@ editable(
     router,
     "/api/v1/drills",
     model=Drill,
-    body=DrillBody,
+    body=DrillFields,
     read=lambda obj, _p: DrillRead.model_validate(obj),
     response_model=DrillRead,
     kind="drill",

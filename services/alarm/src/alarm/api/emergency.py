@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from alarm.api.schemas import Channel
+from alarm.api.schemas import Channel, community_default
 
 Id = Field(min_length=1, max_length=64)
 PLAN_TYPES = (
@@ -44,7 +44,9 @@ class Orm(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-class PlanBody(BaseModel):
+class PlanFields(BaseModel):
+    """An emergency plan as stored: what a correction (``PATCH``) is validated against."""
+
     community_id: str = Id
     plan_type: PlanType
     name: str = Field(min_length=1, max_length=200)
@@ -56,11 +58,19 @@ class PlanBody(BaseModel):
     teams: list[dict[str, Any]] = Field(default_factory=list, max_length=50)
 
 
-class PlanRead(PlanBody, Orm):
+class PlanBody(PlanFields):
+    """An emergency plan as a caller creates it (``community_id`` may be left out)."""
+
+    community_id: str | None = community_default()  # type: ignore[assignment]
+
+
+class PlanRead(PlanFields, Orm):
     id: uuid.UUID
 
 
-class RiskBody(BaseModel):
+class RiskFields(BaseModel):
+    """A risk-map point as stored: what a correction (``PATCH``) is validated against."""
+
     community_id: str = Id
     name: str = Field(min_length=1, max_length=200)
     risk_type: str = Field(min_length=1, max_length=32)
@@ -70,7 +80,13 @@ class RiskBody(BaseModel):
     description: str | None = Field(default=None, max_length=2000)
 
 
-class RiskRead(RiskBody, Orm):
+class RiskBody(RiskFields):
+    """A risk-map point as a caller creates it (``community_id`` may be left out)."""
+
+    community_id: str | None = community_default()  # type: ignore[assignment]
+
+
+class RiskRead(RiskFields, Orm):
     id: uuid.UUID
 
 
@@ -80,7 +96,9 @@ class Participant(BaseModel):
     attended: bool = True
 
 
-class DrillBody(BaseModel):
+class DrillFields(BaseModel):
+    """A drill as stored: what a correction (``PATCH``) is validated against."""
+
     community_id: str = Id
     plan_id: uuid.UUID | None = None
     title: str = Field(min_length=1, max_length=200)
@@ -91,11 +109,19 @@ class DrillBody(BaseModel):
     summary: str | None = Field(default=None, max_length=4000)
 
 
-class DrillRead(DrillBody, Orm):
+class DrillBody(DrillFields):
+    """A drill as a caller creates it (``community_id`` may be left out)."""
+
+    community_id: str | None = community_default()  # type: ignore[assignment]
+
+
+class DrillRead(DrillFields, Orm):
     id: uuid.UUID
 
 
-class ShelterBody(BaseModel):
+class ShelterFields(BaseModel):
+    """A shelter as stored: what a correction (``PATCH``) is validated against."""
+
     community_id: str = Id
     name: str = Field(min_length=1, max_length=200)
     address: str | None = Field(default=None, max_length=200)
@@ -105,12 +131,20 @@ class ShelterBody(BaseModel):
     facilities: str | None = Field(default=None, max_length=2000)
 
 
-class ShelterRead(ShelterBody, Orm):
+class ShelterBody(ShelterFields):
+    """A shelter as a caller creates it (``community_id`` may be left out)."""
+
+    community_id: str | None = community_default()  # type: ignore[assignment]
+
+
+class ShelterRead(ShelterFields, Orm):
     id: uuid.UUID
     distance_m: float | None = None
 
 
-class SupplyBody(BaseModel):
+class SupplyFields(BaseModel):
+    """A supply as stored: what a correction (``PATCH``) is validated against."""
+
     community_id: str = Id
     name: str = Field(min_length=1, max_length=200)
     category: str = Field(min_length=1, max_length=32)
@@ -119,7 +153,13 @@ class SupplyBody(BaseModel):
     location: str | None = Field(default=None, max_length=200)
 
 
-class SupplyRead(SupplyBody, Orm):
+class SupplyBody(SupplyFields):
+    """A supply as a caller creates it (``community_id`` may be left out)."""
+
+    community_id: str | None = community_default()  # type: ignore[assignment]
+
+
+class SupplyRead(SupplyFields, Orm):
     id: uuid.UUID
     updated_at: datetime
 
@@ -129,7 +169,9 @@ class MovementBody(BaseModel):
     reason: str = Field(min_length=1, max_length=200)
 
 
-class WarningBody(BaseModel):
+class WarningFields(BaseModel):
+    """A warning as it was sent."""
+
     community_id: str = Id
     title: str = Field(min_length=1, max_length=200)
     message: str = Field(min_length=1, max_length=2000)
@@ -143,7 +185,13 @@ class WarningBody(BaseModel):
     )
 
 
-class WarningRead(WarningBody, Orm):
+class WarningBody(WarningFields):
+    """A warning as a caller creates it (``community_id`` may be left out)."""
+
+    community_id: str | None = community_default()  # type: ignore[assignment]
+
+
+class WarningRead(WarningFields, Orm):
     id: uuid.UUID
     issued_by: str | None
     created_at: datetime

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query
 
 from alarm.api.deps import EMERGENCY_WRITERS, EmergencyDep, EmergencyWriter, Staff
 from alarm.api.editing import editable
-from alarm.api.emergency import PlanBody, PlanRead, PlanType
+from alarm.api.emergency import PlanBody, PlanFields, PlanRead, PlanType
 from alarm.db.emergency import EmergencyPlan
 from alarm.usecases.emergency import WRITER, PlanSearch
 from sc_core.api import Page, Paging
@@ -49,7 +49,7 @@ editable(
     router,
     "/api/v1/emergency-plans",
     model=EmergencyPlan,
-    body=PlanBody,
+    body=PlanFields,
     read=lambda obj, _p: PlanRead.model_validate(obj),
     response_model=PlanRead,
     kind="emergency_plan",

@@ -17,7 +17,7 @@ from alarm.api.deps import (
 )
 from alarm.api.editing import editable
 from alarm.api.incident_dispatches import dispatch_view
-from alarm.api.registers import IncidentBody, IncidentRead, IncidentRecord
+from alarm.api.registers import IncidentBody, IncidentFields, IncidentRead, IncidentRecord
 from alarm.db.registers import Incident
 from alarm.usecases.incidents import WRITER, IncidentSearch
 from sc_core.api import Page, Paging
@@ -87,7 +87,7 @@ editable(
     router,
     "/api/v1/incidents",
     model=Incident,
-    body=IncidentBody,
+    body=IncidentFields,
     read=lambda obj, _p: IncidentRecord.model_validate(obj, from_attributes=True),
     response_model=IncidentRecord,
     kind="incident",

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from alarm.api.deps import REGISTER_WRITERS, KeyPlacesDep, RegisterReader, RegisterWriter
 from alarm.api.editing import editable
-from alarm.api.registers import KeyPlaceBody, KeyPlaceRead
+from alarm.api.registers import KeyPlaceBody, KeyPlaceFields, KeyPlaceRead
 from alarm.db.registers import KeyPlace
 from alarm.usecases.key_places import WRITER
 from sc_core.api import Page, Paging
@@ -40,7 +40,7 @@ editable(
     router,
     "/api/v1/key-places",
     model=KeyPlace,
-    body=KeyPlaceBody,
+    body=KeyPlaceFields,
     read=lambda obj, _p: KeyPlaceRead.model_validate(obj, from_attributes=True),
     response_model=KeyPlaceRead,
     kind="key_place",

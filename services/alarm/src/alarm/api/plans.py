@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response
 
 from alarm.api.deps import PLAN_WRITERS, PlansDep, PlanWriter, Staff
 from alarm.api.editing import editable
-from alarm.api.schemas import PlanBody, PlanRead, ShiftBody, ShiftRead
+from alarm.api.schemas import PlanBody, PlanFields, PlanRead, ShiftBody, ShiftFields, ShiftRead
 from alarm.db.models import DutyShift, NotificationPlan
 from alarm.usecases.plans import ShiftSearch, plan_writer_on
 from sc_core.api import Page, Paging
@@ -73,7 +73,7 @@ editable(
     router,
     "/api/v1/notification-plans",
     model=NotificationPlan,
-    body=PlanBody,
+    body=PlanFields,
     read=lambda obj, _p: plan_read(obj),
     response_model=PlanRead,
     kind="notification_plan",
@@ -84,7 +84,7 @@ editable(  # a shift is removed by the DELETE above
     router,
     "/api/v1/duty-roster",
     model=DutyShift,
-    body=ShiftBody,
+    body=ShiftFields,
     read=lambda obj, _p: shift_read(obj),
     response_model=ShiftRead,
     kind="duty_shift",

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from alarm.api.schemas import community_default
 from alarm.domain.departments import Department, DispatchStatus
 from sc_core.privacy import Sensitive
 
@@ -69,7 +70,9 @@ class SpecialPersonRead(BaseModel):
     emergency_contacts: Annotated[str | None, Sensitive("redact")]
 
 
-class IncidentBody(BaseModel):
+class IncidentFields(BaseModel):
+    """An incident as stored: what a correction (``PATCH``) is validated against."""
+
     community_id: str = Id
     building_id: str | None = Field(default=None, max_length=64)
     incident_type: str = Field(min_length=1, max_length=64)
@@ -77,6 +80,12 @@ class IncidentBody(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=4000)
     measures: str | None = Field(default=None, max_length=4000)
+
+
+class IncidentBody(IncidentFields):
+    """An incident as a caller records it (``community_id`` may be left out)."""
+
+    community_id: str | None = community_default()  # type: ignore[assignment]
 
 
 class IncidentRecord(BaseModel):
@@ -120,7 +129,9 @@ class Camera(BaseModel):
     lng: float = Field(ge=-180, le=180)
 
 
-class KeyPlaceBody(BaseModel):
+class KeyPlaceFields(BaseModel):
+    """A key place as stored: what a correction (``PATCH``) is validated against."""
+
     community_id: str = Id
     building_id: str | None = Field(default=None, max_length=64)
     room_id: str | None = Field(default=None, max_length=64)
@@ -133,5 +144,11 @@ class KeyPlaceBody(BaseModel):
     cameras: list[Camera] = Field(default_factory=list, max_length=100)
 
 
-class KeyPlaceRead(KeyPlaceBody):
+class KeyPlaceBody(KeyPlaceFields):
+    """A key place as a caller records it (``community_id`` may be left out)."""
+
+    community_id: str | None = community_default()  # type: ignore[assignment]
+
+
+class KeyPlaceRead(KeyPlaceFields):
     id: uuid.UUID

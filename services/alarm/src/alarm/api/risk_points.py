@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from alarm.api.deps import EMERGENCY_WRITERS, EmergencyDep, EmergencyWriter, Staff
 from alarm.api.editing import editable
-from alarm.api.emergency import RiskBody, RiskRead
+from alarm.api.emergency import RiskBody, RiskFields, RiskRead
 from alarm.db.emergency import RiskPoint
 from alarm.usecases.emergency import WRITER
 from sc_core.api import Page, Paging
@@ -31,7 +31,7 @@ editable(
     router,
     "/api/v1/risk-points",
     model=RiskPoint,
-    body=RiskBody,
+    body=RiskFields,
     read=lambda obj, _p: RiskRead.model_validate(obj),
     response_model=RiskRead,
     kind="risk_point",

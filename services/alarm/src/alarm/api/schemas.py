@@ -16,6 +16,18 @@ Channel = Literal["inapp", "push", "sms", "voice", "speaker", "screen"]
 Id = Field(min_length=1, max_length=64)
 
 
+def community_default() -> Any:
+    """``community_id`` of a create request (issue 19 item 2): left out, it is the one
+    community the caller writes in (their grants); several: 422 ``place.ambiguous``
+    naming the field and the communities, none: 422 ``place.required``."""
+    return Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="Default: the one community the caller writes in",
+    )
+
+
 class ConditionIn(BaseModel):
     key: str = Field(min_length=1, max_length=64)
     op: Literal["above", "below", "outside", "between", "equals", "not_equals", "in", "not_in"]
@@ -274,7 +286,9 @@ class StageIn(BaseModel):
     on_duty: bool = False
 
 
-class PlanBody(BaseModel):
+class PlanFields(BaseModel):
+    """A notification plan as stored: what a correction (``PATCH``) is validated against."""
+
     model_config = ConfigDict(extra="forbid")
 
     community_id: str = Id
@@ -289,18 +303,26 @@ class PlanBody(BaseModel):
     enabled: bool = True
 
     @model_validator(mode="after")
-    def _increasing(self) -> PlanBody:
+    def _increasing(self) -> PlanFields:
         delays = [s.after_s for s in self.stages]
         if delays != sorted(delays):
             raise ValueError("stage delays must not decrease")
         return self
 
 
-class PlanRead(PlanBody):
+class PlanBody(PlanFields):
+    """A new plan (``POST``) or its replacement (``PUT``; left out: the plan's community)."""
+
+    community_id: str | None = community_default()  # type: ignore[assignment]
+
+
+class PlanRead(PlanFields):
     id: uuid.UUID
 
 
-class ShiftBody(BaseModel):
+class ShiftFields(BaseModel):
+    """A duty shift as stored: what a correction (``PATCH``) is validated against."""
+
     community_id: str = Id
     user_id: str = Id
     role: str = Field(min_length=1, max_length=32)
@@ -309,13 +331,17 @@ class ShiftBody(BaseModel):
     note: str | None = Field(default=None, max_length=200)
 
     @model_validator(mode="after")
-    def _order(self) -> ShiftBody:
+    def _order(self) -> ShiftFields:
         if self.ends_at <= self.starts_at:
             raise ValueError("ends_at must be after starts_at")
         return self
 
 
-class ShiftRead(ShiftBody):
+class ShiftBody(ShiftFields):
+    community_id: str | None = community_default()  # type: ignore[assignment]
+
+
+class ShiftRead(ShiftFields):
     id: uuid.UUID
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from alarm.api.deps import EMERGENCY_WRITERS, EmergencyWriter, ProvisionsDep
 from alarm.api.editing import editable
-from alarm.api.emergency import ShelterBody, ShelterRead
+from alarm.api.emergency import ShelterBody, ShelterFields, ShelterRead
 from alarm.db.emergency import Shelter
 from alarm.usecases.provisions import WRITER
 from sc_core.api import Page, Paging
@@ -54,7 +54,7 @@ editable(
     router,
     "/api/v1/shelters",
     model=Shelter,
-    body=ShelterBody,
+    body=ShelterFields,
     read=lambda obj, _p: ShelterRead.model_validate(obj),
     response_model=ShelterRead,
     kind="shelter",

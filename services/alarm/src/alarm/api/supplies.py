@@ -10,7 +10,7 @@ from fastapi import APIRouter
 
 from alarm.api.deps import EMERGENCY_WRITERS, EmergencyWriter, ProvisionsDep, Staff
 from alarm.api.editing import editable
-from alarm.api.emergency import MovementBody, SupplyBody, SupplyRead
+from alarm.api.emergency import MovementBody, SupplyBody, SupplyFields, SupplyRead
 from alarm.db.emergency import Supply
 from alarm.usecases.provisions import WRITER
 from sc_core.api import Page, Paging
@@ -63,7 +63,7 @@ editable(
     router,
     "/api/v1/supplies",
     model=Supply,
-    body=SupplyBody,
+    body=SupplyFields,
     read=lambda obj, _p: SupplyRead.model_validate(obj),
     response_model=SupplyRead,
     kind="supply",

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from alarm.db.models import DIRECTORY
 from alarm.db.registers import DepartmentOfficer, Incident, IncidentDispatch
 from alarm.domain.access import ROSTER_WRITERS, ensure_place
 from alarm.domain.departments import OFFICER_ROLES
@@ -58,11 +59,16 @@ class Roster:
         self.db = db
 
     async def add(
-        self, who: Caller, *, community_id: str, department: str, user_id: str
+        self, who: Caller, *, community_id: str | None, department: str, user_id: str
     ) -> DepartmentOfficer:
-        ensure_place(who.principal, community_id, allowed=ROSTER_WRITERS)
+        """Name an officer; left out, the community is the one the caller keeps the roster
+        of (422 ``place.ambiguous`` / ``place.required`` naming ``community_id``)."""
         d = DepartmentOfficer
         async with self.db.uow() as uow:
+            community_id = await DIRECTORY.default_community(
+                uow, who.principal, community_id, roles=ROSTER_WRITERS
+            )
+            ensure_place(who.principal, community_id, allowed=ROSTER_WRITERS)
             exists = await uow.session.scalar(
                 select(d.id).where(
                     d.community_id == community_id,

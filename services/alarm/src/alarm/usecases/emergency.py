@@ -39,7 +39,9 @@ class Emergency:
     # plans ---------------------------------------------------------------------------
     async def create_plan(self, who: Caller, body: PlanBody) -> EmergencyPlan:
         plan = EmergencyPlan(id=uuid.uuid4(), **body.model_dump())
-        created: EmergencyPlan = await self.records.create(who, plan, "emergency_plan", WRITER)
+        created: EmergencyPlan = await self.records.create(
+            who, plan, "emergency_plan", WRITER, roles=EMERGENCY_WRITERS
+        )
         return created
 
     async def search_plans(
@@ -63,7 +65,9 @@ class Emergency:
     # risk map ------------------------------------------------------------------------
     async def add_risk(self, who: Caller, body: RiskBody) -> RiskPoint:
         point = RiskPoint(id=uuid.uuid4(), **body.model_dump())
-        created: RiskPoint = await self.records.create(who, point, "risk_point", WRITER)
+        created: RiskPoint = await self.records.create(
+            who, point, "risk_point", WRITER, roles=EMERGENCY_WRITERS
+        )
         return created
 
     async def risk_map(
@@ -79,7 +83,9 @@ class Emergency:
         values = body.model_dump()
         values["participants"] = [p.model_dump() for p in body.participants]
         drill = Drill(id=uuid.uuid4(), **values)
-        created: Drill = await self.records.create(who, drill, "drill", WRITER)
+        created: Drill = await self.records.create(
+            who, drill, "drill", WRITER, roles=EMERGENCY_WRITERS
+        )
         return created
 
     async def drills(

@@ -81,7 +81,9 @@ class Incidents:
             created_by=who.subject,
             **body.model_dump(),
         )
-        created: Incident = await self.records.create(who, incident, "incident", WRITER)
+        created: Incident = await self.records.create(
+            who, incident, "incident", WRITER, roles=REGISTER_READERS
+        )
         return created
 
     async def page(

@@ -24,7 +24,9 @@ class KeyPlaces:
 
     async def register(self, who: Caller, body: KeyPlaceBody) -> KeyPlace:
         place = KeyPlace(id=uuid.uuid4(), **body.model_dump())
-        created: KeyPlace = await self.records.create(who, place, "key_place", WRITER)
+        created: KeyPlace = await self.records.create(
+            who, place, "key_place", WRITER, roles=REGISTER_WRITERS
+        )
         return created
 
     async def page(

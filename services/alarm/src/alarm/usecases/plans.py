@@ -48,7 +48,7 @@ class Plans:
     async def create_plan(self, who: Caller, body: PlanBody) -> NotificationPlan:
         plan = NotificationPlan(id=uuid.uuid4(), **_plan_values(body))
         created: NotificationPlan = await self.records.create(
-            who, plan, "notification_plan", plan_writer_on
+            who, plan, "notification_plan", plan_writer_on, roles=PLAN_WRITERS
         )
         return created
 
@@ -65,8 +65,13 @@ class Plans:
                     zh="找不到该通知方案",
                 )
             ensure_place(who.principal, plan.community_id, plan.building_id, allowed=PLAN_WRITERS)
-            ensure_place(who.principal, body.community_id, body.building_id, allowed=PLAN_WRITERS)
-            for key, value in _plan_values(body).items():
+            values = _plan_values(body)
+            if values["community_id"] is None:  # left out: the plan stays in its community
+                values["community_id"] = plan.community_id
+            ensure_place(
+                who.principal, values["community_id"], body.building_id, allowed=PLAN_WRITERS
+            )
+            for key, value in values.items():
                 setattr(plan, key, value)
             await uow.audit(
                 who,
@@ -92,7 +97,9 @@ class Plans:
     # the duty roster -----------------------------------------------------------------
     async def add_shift(self, who: Caller, body: ShiftBody) -> DutyShift:
         shift = DutyShift(id=uuid.uuid4(), **body.model_dump())
-        created: DutyShift = await self.records.create(who, shift, "duty_shift", plan_writer_on)
+        created: DutyShift = await self.records.create(
+            who, shift, "duty_shift", plan_writer_on, roles=PLAN_WRITERS
+        )
         return created
 
     async def shifts(

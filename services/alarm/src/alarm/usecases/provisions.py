@@ -33,7 +33,9 @@ class Provisions:
     # shelters ------------------------------------------------------------------------
     async def add_shelter(self, who: Caller, body: ShelterBody) -> Shelter:
         shelter = Shelter(id=uuid.uuid4(), **body.model_dump())
-        created: Shelter = await self.records.create(who, shelter, "shelter", WRITER)
+        created: Shelter = await self.records.create(
+            who, shelter, "shelter", WRITER, roles=EMERGENCY_WRITERS
+        )
         return created
 
     async def shelters(
@@ -57,7 +59,9 @@ class Provisions:
     # supplies ------------------------------------------------------------------------
     async def add_supply(self, who: Caller, body: SupplyBody) -> Supply:
         supply = Supply(id=uuid.uuid4(), updated_at=datetime.now(UTC), **body.model_dump())
-        created: Supply = await self.records.create(who, supply, "supply", WRITER)
+        created: Supply = await self.records.create(
+            who, supply, "supply", WRITER, roles=EMERGENCY_WRITERS
+        )
         return created
 
     async def supplies(

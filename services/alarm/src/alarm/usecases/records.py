@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Select
 
+from alarm.db.models import DIRECTORY
 from sc_core.api import PageParams, fetch_page
 from sc_core.auth import Caller, Principal
 from sc_core.db.engine import Database
@@ -76,10 +77,19 @@ class Records:
         kind: str,
         check: PlaceCheck,
         *,
+        roles: Collection[str] | None = None,
         detail: Mapping[str, str] | None = None,
     ) -> Any:
-        """Add ``obj`` once the caller may write on its place; audited as ``<kind>.create``."""
+        """Add ``obj`` once the caller may write on its place; audited as ``<kind>.create``.
+
+        A record whose ``community_id`` the request left out lies in the one community
+        the caller's grants of ``roles`` (its writers) lead to (issue 19 item 2; 422
+        ``place.ambiguous`` naming the field and the communities, or ``place.required``)."""
         async with self.db.uow() as uow:
+            if obj.community_id is None:
+                obj.community_id = await DIRECTORY.default_community(
+                    uow, who.principal, None, roles=roles
+                )
             await check(uow, who.principal, obj.community_id, getattr(obj, "building_id", None))
             uow.session.add(obj)
             await uow.session.flush()

@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from alarm.api.registers import SpecialPersonBody, SpecialPersonCreate
-from alarm.db.models import DIRECTORY
 from alarm.db.registers import SpecialPerson
 from alarm.domain.access import REGISTER_READERS, REGISTER_WRITERS
 from alarm.usecases.records import Records
@@ -54,14 +53,11 @@ class SpecialPersons:
         self.db = records.db
 
     async def register(self, who: Caller, body: SpecialPersonCreate) -> SpecialPerson:
-        values = body.model_dump()
-        if values["community_id"] is None:  # the one community the caller keeps registers in
-            async with self.db.uow(read_only=True) as uow:
-                values["community_id"] = await DIRECTORY.default_community(
-                    uow, who.principal, None, roles=REGISTER_WRITERS
-                )
-        person = SpecialPerson(id=uuid.uuid4(), **person_to_db(values))
-        created: SpecialPerson = await self.records.create(who, person, "special_person", WRITER)
+        person = SpecialPerson(id=uuid.uuid4(), **person_to_db(body.model_dump()))
+        # left out, the community is the one the caller keeps registers in
+        created: SpecialPerson = await self.records.create(
+            who, person, "special_person", WRITER, roles=REGISTER_WRITERS
+        )
         return created
 
     async def page(
