@@ -15,6 +15,7 @@ from evaluation.db.models import metadata
 from evaluation.usecases import UseCases
 from evaluation.usecases.indices import Indices
 from evaluation.usecases.kpis import Kpis
+from evaluation.usecases.month_end import MonthEnd
 from evaluation.usecases.places import Communities
 from evaluation.usecases.reminders import Reminders
 from evaluation.usecases.reports import Reports
@@ -38,10 +39,13 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         surveys=Surveys(db, cipher),
         reminders=Reminders(db, cipher),
         communities=Communities(db),
+        month_end=MonthEnd(db, version, settings.month_end_grace_s),
     )
     consumers.register(runtime)
     # the non-respondents of open surveys, on each reminder round (once per round)
     runtime.every(settings.survey_reminder_sweep_s, "survey-reminders", usecases.reminders.send_due)
+    # last month's indices of every community, once the month has ended (once per month)
+    runtime.every(settings.month_end_sweep_s, "month-end-indices", usecases.month_end.run)
     return runtime, usecases
 
 

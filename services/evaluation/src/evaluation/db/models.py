@@ -157,3 +157,14 @@ class SurveyReminderRow(Base):
     round_days: Mapped[int] = mapped_column(Integer, primary_key=True)
     recipients: Mapped[int] = mapped_column(Integer)
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MonthEndRun(Base):
+    """A community's month whose indices the month-end sweep computed: one row per
+    community and month, inserted in the unit of work that stores the figures, so the
+    sweep does each month once across restarts and replicas."""
+
+    __tablename__ = "month_end_runs"
+    community_id: Mapped[str] = mapped_column(Place, primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)

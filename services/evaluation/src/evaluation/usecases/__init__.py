@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from evaluation.usecases.indices import Indices
 from evaluation.usecases.kpis import Kpis
+from evaluation.usecases.month_end import MonthEnd
 from evaluation.usecases.places import Communities
 from evaluation.usecases.reminders import Reminders
 from evaluation.usecases.reports import Reports
@@ -20,3 +21,4 @@ class UseCases:
     surveys: Surveys
     reminders: Reminders
     communities: Communities
+    month_end: MonthEnd

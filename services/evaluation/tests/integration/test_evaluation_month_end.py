@@ -1,0 +1,108 @@
+"""Must show: once a month has ended (China Standard Time, after the grace for late
+events), the month-end sweep computes last month's indices of every community the service
+knows, once: a second run, a restart (a new sweep) and two replicas sweeping at the same
+moment compute nothing again. The clock is injected; nothing sleeps."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from evaluation import kpi_store
+from evaluation.config import Settings
+from evaluation.db.models import PLACES, IndexFigureRow, MonthEndRun
+from evaluation.domain.kpis import fact_of
+from evaluation.main import MIGRATIONS, build
+from evaluation.usecases.month_end import MonthEnd
+from evaluation_fixtures import COMMUNITY, CST, at, rated, step
+from sc_core.db.migrate import upgrade
+
+OTHER = "DEMO-002"  # known only from the place directory
+
+
+def cst(year: int, month: int, day: int, hour: float) -> datetime:
+    return datetime(year, month, day, int(hour), int(hour % 1 * 60), tzinfo=CST)
+
+
+async def test_month_end_computes_last_month_once(module_database_url: str) -> None:
+    settings = Settings(
+        environment="test",
+        database_url=module_database_url,
+        kafka_bootstrap_servers="127.0.0.1:1",
+        jwks_url="http://127.0.0.1:1/jwks",
+    )
+    await upgrade(MIGRATIONS, settings.database_url)
+    runtime, usecases = build(settings)
+    db = runtime.db
+    try:
+        async with db.uow() as uow:
+            for i, event in enumerate(
+                [
+                    step("w1", "created", "submitted", at(3, 9)),
+                    step("w1", "resolve", "resolved", at(3, 12)),
+                    rated("w1", 5, at(4, 9)),
+                ]
+            ):
+                fact = fact_of(f"m{i}", event)
+                assert fact is not None
+                await kpi_store.apply_fact(uow, fact)
+            await uow.session.execute(
+                PLACES.households.insert().values(
+                    household_id="H9",
+                    community_id=OTHER,
+                    building_id="B9",
+                    unit_id="U9",
+                    room_id="R9",
+                    status="active",
+                    updated_at=datetime.now(UTC),
+                )
+            )
+            await uow.commit()
+
+        def sweep(now: datetime) -> MonthEnd:
+            return MonthEnd(db, settings.index_method, clock=lambda: now)
+
+        async def figures(period: str) -> dict[str, int]:
+            async with db.uow(read_only=True) as uow:
+                rows = await uow.session.execute(
+                    select(IndexFigureRow.community_id, func.count())
+                    .where(IndexFigureRow.period == period)
+                    .group_by(IndexFigureRow.community_id)
+                )
+                return dict(rows.all())
+
+        # half an hour into December: still the grace for November's late events, so the
+        # month due is October (the directory's community; nothing counted there)
+        assert await sweep(cst(2026, 12, 1, 0.5)).run() == [OTHER]
+        assert await figures("2026-11") == {}
+        # an hour and a half in: November, for both communities, three indices each
+        assert await sweep(cst(2026, 12, 1, 1.5)).run() == [COMMUNITY, OTHER]
+        assert await figures("2026-11") == {COMMUNITY: 3, OTHER: 3}
+        async with db.uow(read_only=True) as uow:
+            gain = await uow.session.scalar(
+                select(IndexFigureRow).where(
+                    IndexFigureRow.community_id == COMMUNITY,
+                    IndexFigureRow.period == "2026-11",
+                    IndexFigureRow.index == "gain",
+                )
+            )
+            assert gain is not None and gain.method_version == settings.index_method
+            rating = next(x for x in gain.leaves if x["code"] == "wo.rating_mean")
+            assert rating["n"] == 1 and rating["raw"] == 5 and rating["inputs"] == ["m2"]
+        # the same sweep again, a restart later in the month, the composition's own sweep
+        assert await sweep(cst(2026, 12, 1, 1.5)).run() == []
+        assert await sweep(cst(2026, 12, 31, 23.9)).run() == []
+        assert await usecases.month_end.run(cst(2026, 12, 15, 9)) == []
+        # two replicas at the turn of the year: each community's December is done once
+        now = cst(2027, 1, 1, 2)
+        done = await asyncio.gather(sweep(now).run(), sweep(now).run())
+        assert sorted(done[0] + done[1]) == [COMMUNITY, OTHER]
+        async with db.uow(read_only=True) as uow:
+            runs = await uow.session.execute(
+                select(MonthEndRun.period, func.count()).group_by(MonthEndRun.period)
+            )
+            assert dict(runs.all()) == {"2026-10": 1, "2026-11": 2, "2026-12": 2}
+    finally:
+        await db.dispose()
