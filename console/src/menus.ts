@@ -100,6 +100,10 @@ export const MENU: MenuGroup[] = [
       { name: "listings", path: "/commerce/listings", title: "menu.listings", roles: [...STAFF, ...HOUSEHOLD] },
       { name: "shops", path: "/commerce/shops", title: "menu.shops", roles: [...STAFF, ...HOUSEHOLD, "merchant"] },
       { name: "my-merchant", path: "/commerce/mine", title: "menu.myMerchant", roles: ["merchant"] },
+      { name: "service-points", path: "/commerce/points", title: "menu.servicePoints", roles: [...MERCHANT_REVIEWERS, ...HOUSEHOLD] },
+      { name: "recycling", path: "/commerce/recycling", title: "menu.recycling", roles: [...MERCHANT_REVIEWERS, ...HOUSEHOLD] },
+      { name: "shop-orders", path: "/commerce/orders", title: "menu.shopOrders", roles: [...MERCHANT_REVIEWERS, "merchant"] },
+      { name: "offers", path: "/commerce/offers", title: "menu.offers", roles: ["merchant"] },
     ],
   },
   {

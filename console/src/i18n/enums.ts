@@ -4,6 +4,7 @@
  * nobody ever reads a raw value such as `active_unack`.
  */
 export type TagType = "primary" | "success" | "info" | "warning" | "danger";
+import { COMMERCE_ENUMS } from "@/domains/commerce/enums";
 import { EVALUATION_ENUMS } from "@/domains/evaluation/enums";
 
 type Entry = [zh: string, en: string, tag?: TagType];
@@ -440,6 +441,7 @@ export const ENUMS: Record<string, Dict> = {
     false: ["否", "No", "info"],
   },
   ...EVALUATION_ENUMS,
+  ...COMMERCE_ENUMS,
 };
 
 export function enumEntry(dict: string, value: unknown): { zh: string; en: string; tag: TagType } {

@@ -2,6 +2,7 @@
  * Every text of the console, zh-CN first and en beside it, one line per message: a key
  * cannot have one language without the other. Enum labels are in ./enums.ts.
  */
+import { COMMERCE_MESSAGES } from "@/domains/commerce/messages";
 import { EVALUATION_MESSAGES } from "@/domains/evaluation/messages";
 
 const M: Record<string, [zh: string, en: string]> = {
@@ -688,6 +689,7 @@ const M: Record<string, [zh: string, en: string]> = {
   "screen.alarmsShort": ["告警 {n}", "{n} alarms"],
   "screen.devicesShort": ["设备 在线 {on} / 离线 {off}", "devices {on} online / {off} offline"],
   ...EVALUATION_MESSAGES,
+  ...COMMERCE_MESSAGES,
 };
 
 type Tree = { [key: string]: string | Tree };
