@@ -9,18 +9,19 @@ export const COMMERCE_ENUMS: Record<string, Record<string, Entry>> = {
     recycling_point: ["再生资源回收点", "Recycling point", "success"],
     agency: ["服务机构", "Agency", "warning"],
   },
-  // a booking is "requested" until work-orders opens its case, then follows the case
+  // a booking is "requested" until work-orders accepts its case, then follows the case
+  // (the same words as the service's, services/commerce/src/commerce/domain/bookings.py)
   bookingStatus: {
-    requested: ["已预约，待物业受理", "Booked, waiting for the property", "warning"],
-    submitted: ["已转工单，待受理", "Case opened, waiting", "warning"],
-    accepted: ["已受理", "Accepted", "primary"],
+    requested: ["已预约，等待安排", "Booked, awaiting scheduling", "warning"],
+    submitted: ["已提交，等待受理", "Submitted, awaiting acceptance", "warning"],
+    accepted: ["已受理，等待派单", "Accepted, a provider is being assigned", "primary"],
     assigned: ["已派给服务商", "Assigned to the provider", "primary"],
     in_progress: ["服务中", "In progress", "primary"],
-    resolved: ["已完成，待评价", "Done, waiting for the rating", "success"],
-    closed: ["已结束", "Closed", "info"],
+    resolved: ["已完成，请确认", "Done, please confirm", "success"],
+    closed: ["已确认完成", "Done and confirmed", "success"],
+    rejected: ["未受理", "Declined", "info"],
     reopened: ["已重新处理", "Reopened", "danger"],
-    cancelled: ["已撤销", "Cancelled", "info"],
-    rejected: ["未受理", "Not accepted", "info"],
+    cancelled: ["已取消", "Cancelled", "info"],
   },
   recyclingCategory: {
     paper: ["废纸", "Paper"],
