@@ -63,7 +63,7 @@ async def test_telemetry_and_attributes_over_mqtt(harness: Harness, community: s
         # nothing valid in it: at QoS 1 that would close the session without PUBACK
         # (test_device_ingestion_mqtt_qos.py); at QoS 0 it is counted and dropped
         await client.publish(
-            "v1/devices/me/telemetry", json.dumps({"heartRate": 999, "colour": 1}), qos=0
+            "v1/devices/me/telemetry", json.dumps({"heartRate": 999, "fallDetected": 1}), qos=0
         )
         await client.publish("v1/devices/me/attributes", json.dumps({"fw": "2.1"}), qos=1)
     assert await harness.wait_stored(3, device["id"]) == 3
@@ -83,7 +83,7 @@ async def test_telemetry_and_attributes_over_mqtt(harness: Harness, community: s
     assert attrs[0].attributes == {"fw": "2.1"}
     metrics = (await harness.client.get("/metrics")).text
     assert 'telemetry_readings_total{outcome="reading.out_of_range",transport="mqtt"}' in metrics
-    assert 'telemetry_readings_total{outcome="reading.unknown_key",transport="mqtt"}' in metrics
+    assert 'telemetry_readings_total{outcome="reading.wrong_type",transport="mqtt"}' in metrics
 
 
 async def test_an_unknown_token_cannot_connect(harness: Harness) -> None:

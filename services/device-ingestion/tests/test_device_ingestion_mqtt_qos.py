@@ -60,7 +60,7 @@ async def test_every_acknowledged_reading_is_stored_and_invalid_ones_are_not_ack
             body = {"ts": at, "values": {"heartRate": 60 + i}}
             await client.publish("v1/devices/me/telemetry", json.dumps(body), qos=1, timeout=30)
         # partly valid: the good reading is taken and the message acknowledged
-        partly = {"ts": ms(timedelta(minutes=2)), "values": {"heartRate": 90, "colour": 3}}
+        partly = {"ts": ms(timedelta(minutes=2)), "values": {"heartRate": 90, "fallDetected": 3}}
         await client.publish("v1/devices/me/telemetry", json.dumps(partly), qos=1, timeout=30)
     # every acknowledged reading is in the time series
     assert await harness.wait_stored(6, device["id"]) == 6
@@ -70,7 +70,7 @@ async def test_every_acknowledged_reading_is_stored_and_invalid_ones_are_not_ack
     assert [r.num for r in rows] == [60.0, 61.0, 62.0, 63.0, 64.0, 90.0]
 
     # nothing valid in it: no PUBACK, the session is closed, nothing stored
-    for bad in (b"{not json", json.dumps({"heartRate": 999, "colour": 1}).encode()):
+    for bad in (b"{not json", json.dumps({"heartRate": 999, "fallDetected": 1}).encode()):
         async with device_client(harness, token) as client:
             with pytest.raises(aiomqtt.MqttError):
                 await client.publish("v1/devices/me/telemetry", bad, qos=1, timeout=15)

@@ -50,6 +50,7 @@ async def list_device_types(uc: UseCasesDep, _: DeviceReader) -> list[DeviceType
                 counter=t.counter,
                 commands=list(t.commands) if t.commands else None,
                 keys=keys,
+                strict=t.strict,
             )
         )
     return out

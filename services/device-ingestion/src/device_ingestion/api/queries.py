@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, Field
 
 from device_ingestion.api.deps import DeviceReader, UseCasesDep
 from sc_core.errors import Problem
@@ -25,6 +25,10 @@ class Point(BaseModel):
 class Latest(BaseModel):
     ts: datetime
     value: bool | float | str | None
+    unvalidated: bool = Field(
+        default=False,
+        description="an extra key the device type does not declare: stored as sent, unchecked",
+    )
 
 
 def _value(row: Any) -> bool | float | str | None:
@@ -42,8 +46,14 @@ async def latest(
     uc: UseCasesDep,
     keys: Annotated[str | None, Query(description="comma-separated keys; all when absent")] = None,
 ) -> dict[str, Latest]:
-    rows = await uc.telemetry.latest(who, device_id, keys)
-    return {r.key: Latest(ts=r.ts, value=_value(r)) for r in rows}
+    device, rows = await uc.telemetry.latest(who, device_id, keys)
+    spec = uc.catalogue.get(device.device_type)
+    return {
+        r.key: Latest(
+            ts=r.ts, value=_value(r), unvalidated=spec is None or not spec.declares(r.key)
+        )
+        for r in rows
+    }
 
 
 @router.get("/devices/{device_id}/telemetry", response_model=dict[str, list[Point]])

@@ -92,6 +92,11 @@ class DeviceTypeRead(BaseModel):
     counter: str | None
     commands: list[str] | None
     keys: list[KeyRead]
+    strict: bool = Field(
+        default=False,
+        description="true: keys the type does not declare are refused (reading.unknown_key); "
+        "false: they are kept as unvalidated extra keys",
+    )
 
 
 class ProfileCreate(BaseModel):

@@ -37,6 +37,12 @@ class DeviceType:
     energy: EnergyKind | None = None
     counter: str | None = None
     commands: tuple[str, ...] | None = None
+    # strict: a key the type does not declare is refused (reading.unknown_key); otherwise
+    # it is kept as an unvalidated extra key (ThingsBoard keeps every key)
+    strict: bool = False
+
+    def declares(self, key: str) -> bool:
+        return key in self.keys
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,7 @@ def parse_catalogue(*documents: Mapping[str, Any]) -> Catalogue:
                 energy=raw.get("energy"),
                 counter=counter,
                 commands=tuple(methods) if methods else None,
+                strict=bool(raw.get("strict", False)),
             )
     return Catalogue(types=types)
 

@@ -7,7 +7,9 @@ A payload is one of (ThingsBoard device API)::
     [ {...}, {"ts": ..., "values": {...}} ]                   # several of either
 
 Every key/value is one reading. A bad reading is rejected on its own with a stable code
-and a reason; the good readings of the same payload are kept.
+and a reason; the good readings of the same payload are kept. A key the device type does
+not declare is kept as an unvalidated extra key (any number, boolean or string), unless
+the type is ``strict``: then it is rejected ``reading.unknown_key``.
 """
 
 from __future__ import annotations
@@ -155,6 +157,26 @@ def check_value(spec: KeySpec, value: Any) -> tuple[Scalar | None, Rejection | N
     return value, None
 
 
+MAX_KEY_LENGTH = 64  # the stored key's width
+MAX_EXTRA_STRING = 1024
+
+
+def check_extra(key: str, value: Any) -> tuple[Scalar | None, Rejection | None]:
+    """A key the device type does not declare (not strict): kept unvalidated when it is a
+    scalar (a number sent as a string is a number, as ThingsBoard takes it)."""
+    if not key or len(key) > MAX_KEY_LENGTH:
+        return None, Rejection(MALFORMED, f"a key has 1 to {MAX_KEY_LENGTH} characters")
+    value = numeric_string(value)
+    if value is None or isinstance(value, dict | list):
+        detail = f"{key} (not declared by the device type) must be a number, boolean or string"
+        return None, Rejection(WRONG_TYPE, detail)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None, Rejection(WRONG_TYPE, f"{key} must be finite, got {value!r}")
+    if isinstance(value, str) and len(value) > MAX_EXTRA_STRING:
+        return None, Rejection(OUT_OF_RANGE, f"{key} is longer than {MAX_EXTRA_STRING}")
+    return value, None
+
+
 def _report(
     device_type: DeviceType,
     ts: datetime,
@@ -166,11 +188,14 @@ def _report(
     good: dict[str, Scalar] = {}
     for key, raw in values.items():
         spec = device_type.keys.get(key)
-        if spec is None:
-            detail = f"{key!r} is not a key of device type {device_type.name}"
+        if spec is None and device_type.strict:
+            detail = f"{key!r} is not a key of device type {device_type.name} (a strict type)"
             out.rejections.append(Rejection(UNKNOWN_KEY, detail, index, key, device))
             continue
-        value, rejection = check_value(spec, raw)
+        if spec is None:  # kept, unvalidated
+            value, rejection = check_extra(key, raw)
+        else:
+            value, rejection = check_value(spec, raw)
         if rejection is not None:
             out.rejections.append(Rejection(rejection.code, rejection.detail, index, key, device))
         else:

@@ -35,14 +35,15 @@ class TelemetryReads:
         self.db = db
 
     async def latest(self, who: Caller, device_id: uuid.UUID, keys: str | None) -> Any:
-        """The latest value of each key (of the comma-separated ``keys`` when given)."""
+        """The device and the latest value of each key (of the comma-separated ``keys``
+        when given)."""
         query = select(telemetry_latest).where(telemetry_latest.c.device_id == device_id)
         async with self.db.uow(read_only=True) as uow:
-            await load_device(uow, device_id, who.principal, DEVICE_READ)
+            device = await load_device(uow, device_id, who.principal, DEVICE_READ)
             wanted = wanted_keys(keys)
             if wanted:
                 query = query.where(telemetry_latest.c.key.in_(wanted))
-            return (await uow.session.execute(query)).all()
+            return device, (await uow.session.execute(query)).all()
 
     async def points(
         self,
