@@ -79,6 +79,7 @@ _KINDS: dict[str, dict[str, Entry]] = {
         "maintenance_booking": ("维修预约", "maintenance booking"),
         "hotline_ticket": ("12345热线工单", "12345 hotline ticket"),
         "department_task": ("部门联动任务", "department task"),
+        "shop_living_check": ("商铺住人核查", "shop living check"),
     },
 }
 

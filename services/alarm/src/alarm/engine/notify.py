@@ -8,6 +8,7 @@ outbox with deterministic request ids (``alarm:<id>:raised``,
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -33,11 +34,13 @@ from sc_contracts.events.notification import (
     Recipients,
     RoleInScope,
 )
+from sc_contracts.vocabulary import label
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.privacy.masking import mask_name
 
 log = logging.getLogger(__name__)
+_CJK = re.compile(r"[\u3400-\u9fff]")
 SEVERITY_TO_NOTIFICATION = {
     "critical": "critical",
     "major": "urgent",
@@ -56,8 +59,7 @@ async def variables(
     name masked (王** : the readers know whom it is about, the request carries no more of
     a name the register keeps encrypted)."""
     place, place_en = await lookups.place_words(alarm)
-    title = alarm.title
-    title_en = (getattr(alarm, "details", None) or {}).get("title_en") or title
+    title, title_en = titles(alarm)
     if person is not None and person.name:
         who = mask_name(person.name) or ""
         title, title_en = f"{who}：{title}", f"{who}: {title_en}"
@@ -70,6 +72,27 @@ async def variables(
         "place_en": place_en,
         **extra,
     }
+
+
+def titles(alarm: Any) -> tuple[str, str]:
+    """The alarm's title, (zh-CN, en): the rule's title and its ``title_en``; a rule
+    without an English title reads in English as its alarm type in words ("Smoke alarm"),
+    never as the Chinese title. A title a person typed (a manual alarm) is theirs in both."""
+    title = alarm.title
+    title_en = (getattr(alarm, "details", None) or {}).get("title_en")
+    if title_en:
+        return title, title_en
+    if getattr(alarm, "created_by", None) or not _CJK.search(title or ""):
+        return title, title
+    kind = label("alarm_type", str(alarm.alarm_type), "en")
+    return title, f"{kind[:1].upper()}{kind[1:]} alarm"
+
+
+def broadcast_variables(alarm: Any) -> dict[str, str]:
+    """What speakers, screens and apps say of an alarm whose rule broadcasts: its title, in
+    both languages (``emergency.warning``)."""
+    title, title_en = titles(alarm)
+    return {"title": title, "message": title, "title_en": title_en, "message_en": title_en}
 
 
 def request_data(
@@ -123,7 +146,7 @@ async def on_raised(
                 ]
             ),
             template="emergency.warning",
-            variables={"title": alarm.title, "message": alarm.title},
+            variables=broadcast_variables(alarm),
             severity=severity,
             channels=["speaker", "screen", "inapp"],
         )

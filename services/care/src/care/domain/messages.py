@@ -58,6 +58,7 @@ def breach_variables(
         "direction_en": d_en,
         "value": format_values(episode.kind, episode.first_values),
         "unit": spec.unit_display,
+        "unit_en": spec.unit_display_en,  # notification gives an English reader ``x_en``
         "range": threshold.describe(),
         "time_zh": zh_time,
         "time_en": en_time,

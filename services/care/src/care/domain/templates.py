@@ -24,6 +24,9 @@ class Template:
     def render(self, variables: Mapping[str, str], locale: str = "zh-CN") -> tuple[str, str]:
         zh = locale.lower().startswith("zh")
         title, body = (self.title_zh, self.body_zh) if zh else (self.title_en, self.body_en)
+        if not zh:  # as the notification service does: ``{x}`` is ``x_en`` where sent
+            variables = {**variables, **{k: variables[f"{k}_en"] for k in variables
+                                         if variables.get(f"{k}_en")}}  # fmt: skip
         return title.format_map(_Blank(variables)), body.format_map(_Blank(variables))
 
 

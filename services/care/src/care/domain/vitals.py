@@ -73,6 +73,14 @@ class KindSpec:
     components: tuple[Component, ...]
     category: str = "vital-signs"  # FHIR observation-category
 
+    @property
+    def unit_display_en(self) -> str:
+        """The unit as an English reader writes it (次/分 is bpm)."""
+        return _UNIT_EN.get(self.unit_display, self.unit_display)
+
+
+_UNIT_EN = {"次/分": "bpm"}
+
 
 def _one(key: str, loinc: str, zh: str, en: str, low: float, high: float) -> tuple[Component]:
     return (Component(key, loinc, zh, en, low, high),)
@@ -222,7 +230,7 @@ def make_reading(
                 "care.vital_implausible",
                 f"{c.name_zh} {_fmt(value, spec.decimals)} {spec.unit_display} "
                 "超出可能范围，请核对。",
-                f"A {c.name_en} of {_fmt(value, spec.decimals)} {spec.unit_display} is not "
+                f"A {c.name_en} of {_fmt(value, spec.decimals)} {spec.unit_display_en} is not "
                 "possible; please check it.",
             )
         out[c.key] = value

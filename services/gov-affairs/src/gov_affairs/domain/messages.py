@@ -131,3 +131,16 @@ def render(code: str, locale: str, variables: dict[str, str]) -> tuple[str, str]
         return re.sub(r"\{([a-z_]+)\}", lambda m: variables.get(m.group(1), ""), s)
 
     return fill(title), fill(body)
+
+
+def both(code: str, variables: dict[str, str]) -> dict[str, str]:
+    """The texts a request carries: ``title``/``body`` in zh-CN and ``title_en``/``body_en``
+    (the notification service gives an English reader those). An English text takes
+    ``x_en`` for ``{x}`` where the variables hold one (``place_en``, ``note_en``)."""
+    english = {
+        **variables,
+        **{k: variables[f"{k}_en"] for k in variables if variables.get(f"{k}_en")},
+    }
+    title, body = render(code, "zh-CN", variables)
+    title_en, body_en = render(code, "en", english)
+    return {"title": title, "body": body, "title_en": title_en, "body_en": body_en}

@@ -18,7 +18,7 @@ from gov_affairs.db.votes import ActivityRow
 from gov_affairs.domain import activities as d
 from gov_affairs.domain.approvals.calendar import CHINA
 from gov_affairs.domain.certificates import mask_name
-from gov_affairs.domain.messages import render
+from gov_affairs.domain.messages import both
 from gov_affairs.domain.notices import Audience, PlaceRef
 from sc_contracts.events import (
     ActivityChangedV1,
@@ -288,14 +288,14 @@ async def _tell_promoted(uow: UnitOfWork, row: ActivityRow, a: d.Activity, perso
         "time": f"{at.month}月{at.day}日 {at:%H:%M}",
         "time_en": f"{at:%d %b %H:%M}",
     }
-    title, body = render("gov.activity.promoted", "zh-CN", variables)
+    texts = both("gov.activity.promoted", variables)
     key = "gov-" + hashlib.sha256(f"{row.id}:promoted:{person}".encode()).hexdigest()[:32]
     await uow.publish(
         NotificationRequestedV1(
             request_id=key,
             recipients=Recipients(user_ids=[person]),
             template="gov.activity.promoted",
-            variables={**variables, "title": title, "body": body},
+            variables={**variables, **texts},
             severity=NotificationSeverity.INFO,
             channels=[NotificationChannel.INAPP, NotificationChannel.PUSH],
             source_service="gov-affairs",

@@ -11,7 +11,7 @@ from gov_affairs.domain.approvals import engine
 from gov_affairs.domain.approvals.calendar import CHINA
 from gov_affairs.domain.hall import applications as dom
 from gov_affairs.domain.hall.catalogue import ServiceItem
-from gov_affairs.domain.messages import render
+from gov_affairs.domain.messages import both
 from gov_affairs.domain.text import Text
 from sc_contracts.events import (
     ApplicationChangedV1,
@@ -98,6 +98,7 @@ async def notify(
             materials="、".join(_material(item, c).zh for c in effect.materials),
             materials_en=", ".join(_material(item, c).en for c in effect.materials),
             note=effect.note.zh if effect.by != dom.SYSTEM else "",
+            note_en=effect.note.en if effect.by != dom.SYSTEM else "",
         )
     elif isinstance(effect, dom.Decided) and effect.outcome in {"approved", "rejected"}:
         to = [row.applicant_id]
@@ -105,7 +106,7 @@ async def notify(
         variables.update(result="", result_en="", reason="")
     if not to or not template:
         return
-    title, body = render(template, "zh-CN", variables)
+    texts = both(template, variables)
     digest = hashlib.sha256(f"{row.id}:{template}:{sorted(to)}:{row.version}".encode()).hexdigest()[
         :32
     ]
@@ -114,7 +115,7 @@ async def notify(
             request_id=f"gov-{digest}",
             recipients=Recipients(user_ids=sorted(set(to))),
             template=template,
-            variables={**variables, "title": title, "body": body},
+            variables={**variables, **texts},
             severity=severity,
             channels=[NotificationChannel.INAPP, NotificationChannel.PUSH],
             source_service="gov-affairs",

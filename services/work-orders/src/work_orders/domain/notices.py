@@ -4,7 +4,9 @@ the use cases turn a :class:`Notice` into a NotificationRequestedV1."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from datetime import datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from sc_contracts.events import NotificationSeverity, RoleInScope
 
@@ -69,4 +71,57 @@ def notice_for(action: str, wo: Addressed) -> Notice | None:
         template,
         user_ids=[*reporter, *closer],
         households=[wo.household_id] if wo.household_id else [],
+    )
+
+
+class Told(Protocol):
+    @property
+    def number(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def case_type(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def details(self) -> dict[str, Any]: ...
+
+
+def notice_variables(wo: Told, notice: Notice) -> dict[str, str]:
+    """The template variables of ``notice`` about ``wo``: codes notification says in words
+    (case type, status), the case's title with its English one beside where the service
+    wrote it (``title_en`` in its details: a case it opened itself), the notice's extras."""
+    variables = {
+        "number": wo.number,
+        "title": wo.title,
+        "case_type": wo.case_type,
+        "status": str(wo.status),
+    }
+    title_en = (wo.details or {}).get("title_en")
+    if title_en:
+        variables["title_en"] = str(title_en)
+    return {**variables, **notice.extra}
+
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+_DEADLINE = {"response": ("响应", "answered"), "resolution": ("处理完成", "resolved")}
+
+
+def sla_reminder(wo: Told, deadline: str, due: datetime) -> Notice:
+    """The words of a deadline coming (``response`` or ``resolution``), zh-CN and en, to be
+    sent to the assignee (the use case names the recipients)."""
+    at = due.astimezone(LOCAL)
+    zh_done, en_done = _DEADLINE.get(deadline, ("处理", "handled"))
+    title_en = str((wo.details or {}).get("title_en") or wo.title)
+    return Notice(
+        "generic.message",
+        severity=NotificationSeverity.WARNING,
+        extra={
+            "title": f"工单即将超时：{wo.number} {wo.title}",
+            "body": f"工单 {wo.number}（{wo.title}）须在 {at.month}月{at.day}日 "
+            f"{at:%H:%M} 前{zh_done}，请抓紧处理。",
+            "title_en": f"Work order due soon: {wo.number} {title_en}",
+            "body_en": f"Work order {wo.number} ({title_en}) must be {en_done} by "
+            f"{at:%Y-%m-%d %H:%M} (Beijing time).",
+        },
     )

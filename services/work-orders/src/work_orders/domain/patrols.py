@@ -37,6 +37,18 @@ class RoundOutcome:
             out.append(f"两次打卡最长间隔 {self.longest_gap} 分钟，超过规定的 {self.max_gap} 分钟")
         return out
 
+    def reasons_en(self) -> list[str]:
+        """:meth:`reasons` in English."""
+        out = []
+        if self.missed:
+            out.append("not checked: " + ", ".join(place or code for code, place in self.missed))
+        if self.too_long:
+            out.append(
+                f"{self.longest_gap} minutes between two scans, longer than the "
+                f"{self.max_gap} minutes allowed"
+            )
+        return out
+
     def details(self) -> str:
         """The reasons with the checkpoints' codes (the plates staff look for on site)."""
         out = []

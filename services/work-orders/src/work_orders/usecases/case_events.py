@@ -18,7 +18,7 @@ from sc_contracts.events import (
 )
 from sc_core.db.uow import UnitOfWork
 from work_orders.db.models import WorkOrder
-from work_orders.domain.notices import Notice
+from work_orders.domain.notices import Notice, notice_variables
 
 
 async def changed(
@@ -102,13 +102,7 @@ async def notify(uow: UnitOfWork, wo: WorkOrder, notice: Notice, *, request_id: 
     nothing when the notice names nobody."""
     if not notice.anyone:
         return
-    variables = {
-        "number": wo.number,
-        "title": wo.title,
-        "case_type": wo.case_type,
-        "status": str(wo.status),
-        **notice.extra,
-    }
+    variables = notice_variables(wo, notice)
     await uow.publish(
         NotificationRequestedV1(
             request_id=request_id,

@@ -20,7 +20,6 @@ from sc_contracts.events import (
     ServiceBookingRequestedV1,
     ShopFlaggedV1,
 )
-from sc_contracts.vocabulary import label
 from sc_core.api import PageParams
 from sc_core.auth import Caller, Principal, in_scope
 from sc_core.db.engine import Database
@@ -33,6 +32,7 @@ from work_orders.db import cases as repo
 from work_orders.db.models import CaseType, TimelineEntry, WorkOrder
 from work_orders.domain import access, states
 from work_orders.domain.cases import NewCase, StepInput, parse_if_match
+from work_orders.domain.titles import alarm_title, booking_title, shop_title
 from work_orders.usecases.lifecycle import Lifecycle, active_type, now_utc
 
 log = logging.getLogger(__name__)
@@ -260,10 +260,7 @@ class Cases:
             await self.places.household_in_room(uow, alarm.room_id) if alarm.room_id else None
         )
         # untitled: the type and severity in words (烟雾告警（严重）), never their codes
-        title = alarm.title or (
-            f"{label('alarm_type', alarm.alarm_type, 'zh-CN')}告警"
-            f"（{label('severity', str(alarm.severity), 'zh-CN')}）"
-        )
+        title, title_en = alarm_title(alarm.title, alarm.alarm_type, str(alarm.severity))
         new = NewCase(
             case_type=code,
             title=title[:200],
@@ -278,6 +275,7 @@ class Cases:
             source="alarm",
             alarm_id=alarm.alarm_id,
             details={
+                "title_en": title_en[:200],
                 "alarm_type": alarm.alarm_type,
                 "severity": str(alarm.severity),
                 "originator_type": alarm.originator_type,
@@ -294,7 +292,7 @@ class Cases:
         external reference (the inbox opens it once per event)."""
         new = NewCase(
             case_type=BOOKING_CASE_TYPE,
-            title=f"{booking.point_name}：{booking.service}"[:200],
+            title=booking_title(booking.point_name, booking.service)[0][:200],
             description=booking.service,
             community_id=booking.community_id,
             building_id=booking.building_id,
@@ -303,6 +301,7 @@ class Cases:
             reporter_id=booking.requested_by,
             external_ref=booking.booking_id,
             details={
+                "title_en": booking_title(booking.point_name, booking.service)[1][:200],
                 "service_point_id": booking.service_point_id,
                 "point_kind": str(booking.point_kind),
                 "merchant_id": booking.merchant_id,
@@ -320,7 +319,7 @@ class Cases:
             return None
         new = NewCase(
             case_type=SHOP_LIVING_CASE_TYPE,
-            title=f"商铺住人核查：{flag.shop_name}"[:200],
+            title=shop_title(flag.shop_name)[0][:200],
             description=f"{flag.reason_zh}\n{flag.reason_en}",
             community_id=flag.community_id,
             grid_id=await self.places.grid_of(uow, flag.building_id),
@@ -330,6 +329,7 @@ class Cases:
             source="commerce",
             external_ref=flag.flag_id,
             details={
+                "title_en": shop_title(flag.shop_name)[1][:200],
                 "shop_id": flag.shop_id,
                 "merchant_id": flag.merchant_id,
                 "shop_name": flag.shop_name,

@@ -21,6 +21,7 @@ from work_orders.db.models import PatrolCheckpoint, PatrolRound, PatrolRoute, Pa
 from work_orders.domain.cases import NewCase
 from work_orders.domain.patrols import RoundOutcome, longest_gap_minutes
 from work_orders.domain.states import MANAGER_ROLES, RESIDENT_ROLES, STAFF_ROLES
+from work_orders.domain.titles import patrol_title
 from work_orders.usecases.lifecycle import Lifecycle, now_utc
 
 log = logging.getLogger(__name__)
@@ -262,16 +263,17 @@ class Patrols:
                 rnd.closed_at = now
                 rnd.status = outcome.status
                 if outcome.status == "missed":
-                    reasons = outcome.reasons()
+                    title, title_en = patrol_title(route.name, outcome)
                     wo = await self.lifecycle.open(
                         uow,
                         NewCase(
                             case_type="patrol_issue",
-                            title=f"巡更异常：{route.name}，" + "；".join(reasons)[:150],
+                            title=title,
                             description=outcome.details(),
                             community_id=rnd.community_id,
                             source="patrol",
                             details={
+                                "title_en": title_en,
                                 "round_id": str(rnd.id),
                                 "route_id": str(route.id),
                                 "missed_codes": ",".join(rnd.missed_codes),

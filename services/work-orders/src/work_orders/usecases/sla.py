@@ -5,6 +5,7 @@ to the property manager after it, each exactly once per case and deadline
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from prometheus_client import Counter
@@ -15,7 +16,7 @@ from sc_core.db.uow import UnitOfWork
 from work_orders.db import cases as repo
 from work_orders.db.models import WorkOrder
 from work_orders.domain.cases import StepInput
-from work_orders.domain.notices import Notice, staff_of
+from work_orders.domain.notices import Notice, sla_reminder, staff_of
 from work_orders.domain.sla import deadlines, next_check
 from work_orders.usecases import case_events
 from work_orders.usecases.lifecycle import Lifecycle, now_utc
@@ -79,16 +80,11 @@ class SlaSweeper:
     async def _remind(self, uow: UnitOfWork, wo: WorkOrder, deadline: str, due: datetime) -> bool:
         if not await repo.mark_sla(uow, wo, "reminder", deadline, due):
             return False
-        notice = Notice(
-            "generic.message",
+        words = sla_reminder(wo, deadline, due)
+        notice = replace(
+            words,
             user_ids=[wo.assignee_id] if wo.assignee_id else [],
             roles=[] if wo.assignee_id else staff_of(wo),
-            severity=NotificationSeverity.WARNING,
-            extra={
-                "body": f"{wo.number} {wo.title}: {deadline} due at {due.isoformat()}",
-                "deadline": deadline,
-                "due_at": due.isoformat(),
-            },
         )
         request_id = f"wo:{wo.id}:sla_reminder:{deadline}:{int(due.timestamp())}"
         await case_events.notify(uow, wo, notice, request_id=request_id)
