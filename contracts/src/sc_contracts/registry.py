@@ -35,6 +35,7 @@ from sc_contracts.events import (
     HouseholdChangedV1,
     ListingChangedV1,
     MerchantChangedV1,
+    NoticeChangedV1,
     NotificationDeliveredV1,
     NotificationOpenedV1,
     NotificationRequestedV1,
@@ -129,6 +130,12 @@ _SPECS: tuple[EventSpec, ...] = (
         "gov.activities.v1",
         ActivityChangedV1,
         "A community activity was announced, took place, was archived or cancelled.",
+    ),
+    EventSpec(
+        "community.notice.changed.v1",
+        "gov.notices.v1",
+        NoticeChangedV1,
+        "A community notice was published or withdrawn.",
     ),
     EventSpec(
         "community.vote.closed.v1",

@@ -28,6 +28,7 @@ from sc_contracts.events import (
     EventData,
     HouseholdChangedV1,
     HouseholdRelation,
+    NoticeChangedV1,
     NotificationRequestedV1,
     PersonRegisteredV1,
     Placement,
@@ -48,6 +49,7 @@ TOPICS = [
     AuditRecordedV1.topic,
     VoteClosedV1.topic,
     ActivityChangedV1.topic,
+    NoticeChangedV1.topic,
 ]
 
 

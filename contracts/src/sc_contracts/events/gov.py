@@ -100,22 +100,6 @@ class WelfareChangedV1(EventData):
     occurred_at: AwareDatetime = Field(description="When.")
 
 
-class NoticeChangedV1(EventData):
-    """A notice was published, changed or withdrawn. Its text is public."""
-
-    notice_id: str = Field(min_length=1, description="Notice id; the message key.")
-    community_id: str = Field(min_length=1, description="Community.")
-    status: str = Field(min_length=1, description="published or withdrawn.")
-    title: str = Field(min_length=1, description="Title as published (Chinese).")
-    place_types: list[str] = Field(
-        default_factory=list, description="Kinds of the places it is for, in order."
-    )
-    place_ids: list[str] = Field(default_factory=list, description="Ids of those places.")
-    roles: list[str] = Field(default_factory=list, description="Roles it is for; empty: residents.")
-    pinned: bool = Field(default=False, description="Pinned to the top of the board.")
-    occurred_at: AwareDatetime = Field(description="When.")
-
-
 class PopulationFlagChangedV1(EventData):
     """A population check (6.5.2 a) raised a flag, or the flag took a step."""
 
@@ -201,6 +185,37 @@ class ActivityChangedV1(EventData):
     came: int = Field(ge=0, description="People who checked in.")
     average_rating: float | None = Field(default=None, description="Mean rating, 1-5.")
     occurred_at: AwareDatetime = Field(description="When.")
+
+
+class NoticePlace(EventData):
+    """A place a notice is addressed to."""
+
+    type: str = Field(min_length=1, max_length=16, description="community, building or grid.")
+    id: str = Field(min_length=1, max_length=64, description="Id of the place.")
+
+
+class NoticeChangedV1(EventData):
+    """A community notice (公告) was published or withdrawn."""
+
+    notice_id: str = Field(min_length=1, max_length=64, description="Notice id; the message key.")
+    community_id: str = Field(min_length=1, max_length=64, description="Community.")
+    status: str = Field(
+        min_length=1, max_length=16, description="published or withdrawn (after the step)."
+    )
+    title: str = Field(min_length=1, max_length=120, description="Title as published.")
+    category: str = Field(
+        min_length=1, max_length=24, description="Kind of notice, e.g. outage or safety."
+    )
+    places: list[NoticePlace] = Field(
+        min_length=1, max_length=50, description="Places it is addressed to."
+    )
+    roles: list[str] = Field(
+        default_factory=list, max_length=17, description="Roles it is for; empty: residents."
+    )
+    pinned: bool = Field(description="Shown first on the board.")
+    published_at: AwareDatetime | None = Field(default=None, description="When it was published.")
+    expires_at: AwareDatetime | None = Field(default=None, description="When it expires, if ever.")
+    occurred_at: AwareDatetime = Field(description="When the step was taken.")
 
 
 class VolunteerHoursRecordedV1(EventData):

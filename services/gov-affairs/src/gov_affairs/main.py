@@ -15,6 +15,7 @@ from gov_affairs.api import (
     certificates,
     files,
     items,
+    notices,
     polls,
     topics,
     votes,
@@ -28,6 +29,7 @@ from gov_affairs.usecases import (
     Certificates,
     Files,
     Hall,
+    Notices,
     Polls,
     Topics,
     UseCases,
@@ -48,6 +50,7 @@ ROUTERS = [
     polls.router,
     topics.router,
     activities.router,
+    notices.router,
 ]
 
 
@@ -65,6 +68,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         polls=Polls(runtime.db, places),
         topics=Topics(runtime.db, places),
         activities=Activities(runtime.db, places),
+        notices=Notices(runtime.db, places),
     )
     consumers.register(runtime, places)
 

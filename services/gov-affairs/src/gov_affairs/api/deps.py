@@ -12,6 +12,7 @@ from gov_affairs.usecases import (
     Certificates,
     Files,
     Hall,
+    Notices,
     Polls,
     Topics,
     UseCases,
@@ -64,6 +65,13 @@ def _activities(request: Request) -> Activities:
 
 
 ActivitiesDep = Annotated[Activities, Depends(_activities)]
+
+
+def _notices(request: Request) -> Notices:
+    return usecases(request).notices
+
+
+NoticesDep = Annotated[Notices, Depends(_notices)]
 WelfareDep = Annotated[Welfare, Depends(_welfare)]
 HallDep = Annotated[Hall, Depends(_hall)]
 CertificatesDep = Annotated[Certificates, Depends(_certificates)]

@@ -280,6 +280,8 @@ class NoticeRow(Base):
     expires_at: Mapped[datetime | None] = mapped_column()
     attachments: Mapped[list[str]] = mapped_column(JSONB, default=list)
     rejection: Mapped[str | None] = mapped_column(String(500))
+    category: Mapped[str] = mapped_column(String(24), server_default="general")
+    withdrawal_reason: Mapped[str | None] = mapped_column(String(500))
     published_at: Mapped[datetime | None] = mapped_column()
     withdrawn_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -31,7 +31,11 @@ TEMPLATES = {
     t.code: t
     for t in (
         Template(
-            "gov.notice.published", "社区公告：{title}", "{excerpt}", "Notice: {title}", "{excerpt}"
+            "gov.notice.published",
+            "新公告：{title}",
+            "{excerpt}",
+            "New notice: {title}",
+            "{excerpt}",
         ),
         Template(
             "gov.application.more_requested",

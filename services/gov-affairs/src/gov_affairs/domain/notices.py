@@ -32,6 +32,14 @@ STATUS_WORDS: dict[str, tuple[str, str]] = {  # a notice's state as a person say
     "published": ("已发布", "published"),
     "withdrawn": ("已撤回", "withdrawn"),
 }
+CATEGORY_WORDS: dict[str, tuple[str, str]] = {  # what kind of notice, as a person says it
+    "general": ("通知", "notice"),
+    "outage": ("停水停电", "water or power cut"),
+    "safety": ("安全提示", "safety"),
+    "policy": ("政策宣传", "policy"),
+    "service": ("办事指南", "services"),
+    "event": ("活动预告", "event"),
+}
 RESIDENT_SIDE = frozenset({"resident", "tenant", "family"})
 AUTHOR_ROLES = frozenset({"community_admin", "gov_officer", "property_manager", "platform_admin"})
 APPROVER_ROLES = frozenset({"community_admin", "gov_officer", "platform_admin"})

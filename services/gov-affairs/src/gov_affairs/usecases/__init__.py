@@ -10,6 +10,7 @@ from gov_affairs.usecases.assembly import Assembly
 from gov_affairs.usecases.certificates import Certificates
 from gov_affairs.usecases.files import Files
 from gov_affairs.usecases.hall import Hall
+from gov_affairs.usecases.notices import Notices
 from gov_affairs.usecases.polls import Polls
 from gov_affairs.usecases.topics import Topics
 from gov_affairs.usecases.welfare import Welfare
@@ -25,6 +26,7 @@ class UseCases:
     polls: Polls
     topics: Topics
     activities: Activities
+    notices: Notices
 
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "Certificates",
     "Files",
     "Hall",
+    "Notices",
     "Polls",
     "Topics",
     "UseCases",
