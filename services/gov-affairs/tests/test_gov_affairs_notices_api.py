@@ -207,6 +207,7 @@ async def test_a_building_notice_from_draft_to_withdrawal(harness: Harness, comm
     )
     pushed = next(e.data for e in requests if e.data.get("correlation_id") == notice["id"])
     assert pushed["variables"]["title"] == "新公告：12月10日停水通知"
+    assert pushed["variables"]["title_en"] == "New notice: 12月10日停水通知"
     assert {
         (r["role"], r["scope_type"], r["scope_id"]) for r in pushed["recipients"]["roles_in_scope"]
     } == {(role, "building", b1) for role in ("resident", "tenant", "family")}

@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from gov_affairs.db.models import ApplicationFileRow, NoticePlaceRow, NoticeReadRow, NoticeRow
 from gov_affairs.domain import notices as d
-from gov_affairs.domain.messages import render
+from gov_affairs.domain.messages import both
 from gov_affairs.usecases import notice_audience as aud
 from sc_contracts.events import (
     NoticeChangedV1,
@@ -391,8 +391,9 @@ async def _push(uow: UnitOfWork, row: NoticeRow, where: list[d.PlaceRef]) -> Non
         "excerpt": excerpt[:80] + ("…" if len(excerpt) > 80 else ""),
         "category": d.CATEGORY_WORDS[row.category][0],
     }
-    # the notification service shows the title and body rendered here
-    title, body = render("gov.notice.published", "zh-CN", variables)
+    # the notification service shows the titles and bodies rendered here (zh-CN and en; the
+    # notice's own title and text stay as the author wrote them)
+    texts = both("gov.notice.published", variables)
     key = f"gov-notice-{row.id}"
     await uow.publish(
         NotificationRequestedV1(
@@ -405,7 +406,7 @@ async def _push(uow: UnitOfWork, row: NoticeRow, where: list[d.PlaceRef]) -> Non
                 ]
             ),
             template="gov.notice.published",
-            variables={**variables, "title": title, "body": body},
+            variables={**variables, **texts},
             severity=NotificationSeverity.INFO,
             channels=[NotificationChannel.INAPP, NotificationChannel.PUSH],
             source_service="gov-affairs",
