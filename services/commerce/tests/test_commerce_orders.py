@@ -136,8 +136,10 @@ async def test_a_household_orders_the_merchant_works_it_and_a_payment_marks_it_p
         "commerce.order_step_refused",
     )
 
-    # parking-payment's payment: of another amount or purpose, nothing; then paid, once
-    await h.send(paid_event(oid, 1, household, community), key=str(uuid.uuid4()))
+    # parking-payment's payment: of another purpose, nothing; of another amount, due back
+    # (the order stays unpaid); then paid, once
+    wrong = paid_event(oid, 1, household, community)
+    await h.send(wrong, key=str(uuid.uuid4()))
     right = paid_event(oid, 1950, household, community)
     await h.send(right, key=right.order_id)
     await h.send(right, key=right.order_id)  # the same event again
@@ -152,21 +154,28 @@ async def test_a_household_orders_the_merchant_works_it_and_a_payment_marks_it_p
     assert_problem(
         await h.client.post(f"{ORD}/{oid}/cancel", headers=resident), 409, "commerce.order_paid"
     )
+    r = await h.client.post(f"{ORD}/{oid}/ship", headers=owner)
+    assert r.json()["status"] == "shipped"
+    # what has left the shop is no longer refused
     assert_problem(
         await h.client.post(f"{ORD}/{oid}/refuse", json={"reason": "缺货"}, headers=owner),
         409,
-        "commerce.order_paid",
+        "commerce.order_step_refused",
     )
-    r = await h.client.post(f"{ORD}/{oid}/ship", headers=owner)
-    assert r.json()["status"] == "shipped"
     r = await h.client.post(f"{ORD}/{oid}/complete", headers=owner)
     assert r.json()["status"] == "completed" and r.json()["status_label"]["en"] == "Completed"
 
-    # the events: placed, accepted, paid (once), shipped, completed; no personal data
+    # the events: placed, accepted, paid (once), shipped, completed, and the payment of
+    # the wrong amount due back (it came on another partition: its place may differ);
+    # no personal data
     def mine(found: list[Any]) -> list[Any]:
         return [e.data for e in found if e.data.get("order_id") == oid]
 
-    events = mine(await h.read(ShopOrderChangedV1, lambda found: len(mine(found)) >= 5))
+    every = mine(await h.read(ShopOrderChangedV1, lambda found: len(mine(found)) >= 6))
+    refunds = [e for e in every if e["refund_payment_order_id"] is not None]
+    assert [e["refund_payment_order_id"] for e in refunds] == [wrong.order_id]
+    assert refunds[0]["status"] == "accepted" and refunds[0]["payable"] is True
+    events = [e for e in every if e["refund_payment_order_id"] is None]
     assert [e["change"] for e in events] == ["placed", "accepted", "paid", "shipped", "completed"]
     assert events[0]["total_fen"] == 1950 and events[0]["payable"] is True
     assert events[2]["paid"] is True and events[2]["payable"] is False
@@ -216,11 +225,13 @@ async def test_the_merchant_refuses_with_a_reason_the_household_cancels_before_p
         409,
         "commerce.order_step_refused",
     )
-    # a payment that comes for a cancelled order does not make it paid: once a payment
-    # sent after it on the same partition (same key) is applied, the first was read too
+    # a payment that comes for a cancelled order (parking-payment had not yet seen the
+    # cancel) is recorded on it as due back, never as a live order: once a payment sent
+    # after it on the same partition (same key) is applied, the first was read too
     third = await order()
     key = str(uuid.uuid4())
-    await h.send(paid_event(second, 650, household, community), key=key)
+    late = paid_event(second, 650, household, community)
+    await h.send(late, key=key)
     await h.send(paid_event(third, 650, household, community), key=key)
 
     async def third_paid() -> bool:
@@ -230,7 +241,30 @@ async def test_the_merchant_refuses_with_a_reason_the_household_cancels_before_p
     assert await eventually(third_paid)
     r = await h.client.get(ORD, params={"status": "cancelled"}, headers=resident)
     assert [o["id"] for o in r.json()["items"]] == [second]
-    assert r.json()["items"][0]["paid"] is False
+    cancelled = r.json()["items"][0]
+    assert cancelled["status"] == "cancelled" and not cancelled["payable"]
+    assert cancelled["paid"] is True and cancelled["refund_state"] == "due"
+    assert cancelled["refund_fen"] == 650 and cancelled["refunded_at"] is None
+    assert cancelled["refund_label"] == {
+        "zh-CN": "订单已取消，已付的 6.50 元正在原路退回",
+        "en": "The order was cancelled: the 6.50 yuan paid is being refunded to how you paid",
+    }
+    # parking-payment is told which payment to refund: on the order's own topic
+    due = [
+        e.data
+        for e in await h.read(
+            ShopOrderChangedV1,
+            lambda found: any(
+                e.data.get("refund_payment_order_id") == late.order_id for e in found
+            ),
+        )
+        if e.data.get("order_id") == second
+    ]
+    assert [(e["change"], e["status"], e["refund_payment_order_id"]) for e in due][-1] == (
+        "paid",
+        "cancelled",
+        late.order_id,
+    )
     assert_problem(
         await h.client.post(f"{ORD}/{first}/frobnicate", headers=owner),
         422,

@@ -161,7 +161,8 @@ class ShopOrderChange(StrEnum):
 class ShopOrderChangedV1(EventData):
     """A resident's order of a shop's products (社区商铺订单) was placed, accepted,
     shipped, completed, refused, cancelled or paid. Its total is what is to be paid
-    (parking-payment takes the amount from here, never from the payer)."""
+    (parking-payment takes the amount from here, never from the payer); a payment that is
+    not to be kept is named in ``refund_payment_order_id``."""
 
     order_id: str = Field(max_length=64, min_length=1, description="Order id; the message key.")
     shop_id: str = Field(max_length=64, min_length=1, description="Shop ordered from.")
@@ -178,6 +179,15 @@ class ShopOrderChangedV1(EventData):
     payable: bool = Field(description="May be paid now: placed or accepted, and not paid.")
     changed_by: str = Field(max_length=64, min_length=1, description="User or service acting.")
     changed_at: AwareDatetime = Field(description="When it happened.")
+    refund_payment_order_id: str | None = Field(
+        max_length=64,
+        default=None,
+        description=(
+            "A payment order of this order that is due back in full, set on the change "
+            "that made it due (paid after the household cancelled, refused by the merchant "
+            "after payment, paid twice): parking-payment refunds it, once."
+        ),
+    )
 
 
 class ShopFlaggedV1(EventData):

@@ -7,8 +7,8 @@ recycling points and the night-time counters of the electricity meters in shops'
 (people living in shops, :mod:`commerce.usecases.living`); ``workorder.events.v1``
 (consumer ``workorders``, the inbox skips a redelivered event) moves each booking with its
 maintenance case and records the rating; ``payment.orders.v1`` (consumer ``payments``)
-parking-payment's payments, which mark a shop order paid (idempotent by event id: the
-inbox)."""
+parking-payment's payments, which mark a shop order paid or its payment due back, and
+its refunds, which mark it refunded (idempotent by event id: the inbox)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from sc_contracts.events import (
     WorkOrderChangedV1,
     WorkOrderRatedV1,
 )
-from sc_contracts.events.payment import PaymentOrderPaidV1
+from sc_contracts.events.payment import PaymentOrderPaidV1, PaymentRefundedV1
 from sc_core.db.uow import UnitOfWork
 from sc_core.places import Places, subscribe_places
 from sc_core.service import Runtime
@@ -69,3 +69,7 @@ def register(
     @payments.on(PaymentOrderPaidV1)
     async def on_paid(event: PaymentOrderPaidV1, uow: UnitOfWork) -> None:
         await orders.paid(uow, event)
+
+    @payments.on(PaymentRefundedV1)
+    async def on_refunded(event: PaymentRefundedV1, uow: UnitOfWork) -> None:
+        await orders.refunded(uow, event)

@@ -3,7 +3,8 @@
 settings -> runtime -> payment providers (production keys, or the local simulators) ->
 the use cases (gates, parking, payments, callbacks, jobs, vehicles, bills, charging,
 e-bikes, commerce's shop orders) -> the telemetry consumer (meters, e-bike piles), the
-shop-orders consumer (``commerce.orders.v1``: what a ``shop_order`` payment may pay), the
+shop-orders consumer (``commerce.orders.v1``: what a ``shop_order`` payment may pay, and
+the payments commerce will not keep, refunded), the
 place directory (identity's events: which community a resident's household is in), the
 periodic jobs (recovery and expiry of open orders, refunds, reminders, the daily
 reconciliation) and the OCPP central system -> the app with its routers.
@@ -167,6 +168,21 @@ def build(settings: Settings) -> tuple[Runtime, UseCases, list[Any]]:
     @orders_consumer.on(ShopOrderChangedV1)
     async def on_shop_order(event: ShopOrderChangedV1, uow: Any) -> None:
         await shop_orders.on_changed(uow, event)
+        if event.refund_payment_order_id is None:
+            return
+        # a payment commerce will not keep: the refund recorded with the inbox row, then
+        # asked for (a refund the provider did not get is asked for by the refund job)
+        due = await payments_uc.refund_due(
+            uow,
+            event.refund_payment_order_id,
+            purpose=Purpose.shop_order,
+            target_id=event.order_id,
+            reason=shop_orders.refund_reason(event),
+            by="commerce",
+        )
+        await uow.commit()
+        if due is not None:
+            await payments_uc.send_refund(*due)
 
     # household -> community from identity.events.v1: what a resident's household grant
     # reaches (the car parks and tariffs their community shares; their household's cars)

@@ -1,5 +1,6 @@
-"""Shop orders (社区商铺订单): a household orders, the merchant works the order, the
-household cancels it before paying; paying is parking-payment's (``shop_order``)."""
+"""Shop orders (社区商铺订单): a household orders, the merchant works the order (or
+refuses it, a paid one refunded in full), the household cancels it before paying; paying
+and refunding are parking-payment's (``shop_order``)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ Action = Literal["accept", "ship", "complete", "refuse", "cancel"]
 def view(shown: ShownOrder) -> ShopOrderRead:
     o = shown.order
     paid = o.paid_at is not None
+    refund = rules.refund_state(o.refund_fen, o.refunded_at is not None)
+    words = rules.refund_label(refund, o.status, o.refund_fen)
     return ShopOrderRead(
         id=o.id,
         shop_id=o.shop_id,
@@ -60,6 +63,10 @@ def view(shown: ShownOrder) -> ShopOrderRead:
         paid_label=label(rules.PAID_LABELS[paid]),
         payable=rules.payable(o.status, paid),
         paid_at=o.paid_at,
+        refund_state=refund,
+        refund_fen=o.refund_fen,
+        refund_label=label(words) if words else None,
+        refunded_at=o.refunded_at,
         mine=shown.mine,
         created_at=o.created_at,
         updated_at=o.updated_at,
@@ -99,7 +106,8 @@ async def get_order(order_id: uuid.UUID, who: CurrentCaller, orders: OrdersDep) 
 @router.post(
     "/{order_id}/{action}",
     response_model=ShopOrderRead,
-    summary="Accept, ship, complete or refuse (merchant); cancel before paying (household)",
+    summary="Accept, ship, complete or refuse (merchant, a paid order refunded); cancel before "
+    "paying (household)",
 )
 async def step_order(
     order_id: uuid.UUID,

@@ -348,6 +348,11 @@ class ShopOrder(Base):
     placed_by: Mapped[str] = mapped_column(String(64))
     paid_at: Mapped[datetime | None]
     payment_order_id: Mapped[str | None] = mapped_column(String(64))
+    # the payment (payment_order_id) is due back in full: set when the order was cancelled
+    # or refused after it was paid; refunded_at once parking-payment's refund succeeded
+    refund_fen: Mapped[int | None] = mapped_column(BigInteger)
+    refund_due_at: Mapped[datetime | None]
+    refunded_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

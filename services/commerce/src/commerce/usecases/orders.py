@@ -1,9 +1,10 @@
 """Shop orders (6.4 d): a household orders products of a shop of its community, priced in
 fen from the products when ordered (each on sale, in that shop); the merchant accepts,
-ships once paid, completes, or refuses with a reason before payment; the household
-cancels before paying. Each change goes out as ``ShopOrderChangedV1`` on
-``commerce.orders.v1``, from which parking-payment knows what may be paid and how much
-(``shop_order``); its payment events mark the order paid here (``paid``)."""
+ships once paid, completes, or refuses with a reason before shipping (a paid order's
+payment then due back); the household cancels before paying. Each change goes out as
+``ShopOrderChangedV1`` on ``commerce.orders.v1``, from which parking-payment knows what
+may be paid and how much (``shop_order``) and which payment to refund; its payment
+events mark the order paid here (``paid``), its refund events refunded (``refunded``)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from sc_contracts.events import (
     ShopOrderChangedV1,
     ShopOrderStatus,
 )
-from sc_contracts.events.payment import PaymentOrderPaidV1
+from sc_contracts.events.payment import PaymentOrderPaidV1, PaymentRefundedV1
 from sc_core.auth import Caller, Principal
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
@@ -203,23 +204,37 @@ class Orders:
             order.status, order.updated_at = rules.next_status(action), now
             if action == "refuse" and body.reason:
                 order.refuse_reason = body.reason.strip()
-            await self._publish(uow, order, rules.CHANGE_OF[action], who.subject, now)
+            refund = None
+            if action == "refuse" and order.paid_at is not None:
+                # refused after payment: the money goes back in full (parking-payment)
+                order.refund_fen, order.refund_due_at = order.total_fen, now
+                refund = order.payment_order_id
+            await self._publish(
+                uow, order, rules.CHANGE_OF[action], who.subject, now, refund=refund
+            )
+            detail = {"status": order.status}
+            if refund is not None:
+                detail |= {"refund_payment_order_id": refund, "refund_fen": str(order.total_fen)}
             await uow.audit(
                 who,
                 f"commerce.order.{action}",
                 "shop_order",
                 str(order.id),
                 community_id=order.community_id,
-                detail={"status": order.status},
+                detail=detail,
             )
             [shown] = await self._shown(uow, who, [order])
             await uow.commit()
             return shown
 
     async def paid(self, uow: UnitOfWork, event: PaymentOrderPaidV1) -> None:
-        """parking-payment took the money for a ``shop_order``: the order is paid, once
-        (the consumer's inbox drops a redelivered event; a second payment of the same order
-        changes nothing here, parking-payment flags it for a refund)."""
+        """parking-payment took the money for a ``shop_order``. The order is paid, once
+        (the consumer's inbox drops a redelivered event; the same payment told again
+        changes nothing). A payment that is not to be kept is due back in full and said so
+        on ``commerce.orders.v1`` (``refund_payment_order_id``), which parking-payment
+        refunds: one for an order the household cancelled or the merchant refused before
+        parking-payment knew (recorded on the order, which the household reads), one for
+        an order paid already, or of an amount other than the order's total."""
         if event.purpose != PURPOSE:
             return
         try:
@@ -227,29 +242,75 @@ class Orders:
         except ValueError:
             return
         order = await uow.session.get(ShopOrder, order_id, with_for_update=True)
-        if order is None or not rules.payable(order.status, order.paid_at is not None):
+        if order is None or order.payment_order_id == event.order_id:
             return
-        if event.amount_fen != order.total_fen:
-            return  # not this order's price: parking-payment quotes it from our events
         now = datetime.now(UTC)
-        order.paid_at, order.payment_order_id, order.updated_at = (
-            event.paid_at,
-            event.order_id,
-            now,
-        )
-        await self._publish(uow, order, ShopOrderChange.PAID, "parking-payment", now)
+        unpaid = order.paid_at is None
+        if unpaid and rules.payable(order.status, False) and event.amount_fen == order.total_fen:
+            order.paid_at, order.payment_order_id, order.updated_at = (
+                event.paid_at,
+                event.order_id,
+                now,
+            )
+            await self._publish(uow, order, ShopOrderChange.PAID, "parking-payment", now)
+            action = "commerce.order.paid"
+        else:
+            if unpaid and order.status in rules.CLOSED_UNPAID:
+                # cancelled or refused meanwhile: the money is on the order, due back
+                order.paid_at, order.payment_order_id = event.paid_at, event.order_id
+                order.refund_fen, order.refund_due_at = event.amount_fen, now
+                order.updated_at = now
+            await self._publish(
+                uow, order, ShopOrderChange.PAID, "parking-payment", now, refund=event.order_id
+            )
+            action = "commerce.order.refund_due"
         await uow.audit(
             None,
-            "commerce.order.paid",
+            action,
             "shop_order",
             str(order.id),
             community_id=order.community_id,
             detail={"payment_order_id": event.order_id, "amount_fen": str(event.amount_fen)},
         )
 
+    async def refunded(self, uow: UnitOfWork, event: PaymentRefundedV1) -> None:
+        """parking-payment refunded the order's payment in full: the household reads it
+        (once; a refund of another payment of the order, a duplicate, changes nothing)."""
+        if event.purpose != PURPOSE or not event.full:
+            return
+        try:
+            order_id = uuid.UUID(event.target_id)
+        except ValueError:
+            return
+        order = await uow.session.get(ShopOrder, order_id, with_for_update=True)
+        if order is None or order.payment_order_id != event.order_id:
+            return
+        if order.refunded_at is not None:
+            return
+        order.refunded_at, order.updated_at = event.refunded_at, datetime.now(UTC)
+        order.refund_fen = event.refunded_total_fen
+        await uow.audit(
+            None,
+            "commerce.order.refunded",
+            "shop_order",
+            str(order.id),
+            community_id=order.community_id,
+            detail={
+                "payment_order_id": event.order_id,
+                "amount_fen": str(event.refunded_total_fen),
+            },
+        )
+
     # ---------------------------------------------------------------------------------
     async def _publish(
-        self, uow: UnitOfWork, order: ShopOrder, change: ShopOrderChange, by: str, at: datetime
+        self,
+        uow: UnitOfWork,
+        order: ShopOrder,
+        change: ShopOrderChange,
+        by: str,
+        at: datetime,
+        *,
+        refund: str | None = None,
     ) -> None:
         paid = order.paid_at is not None
         await uow.publish(
@@ -267,6 +328,7 @@ class Orders:
                 payable=rules.payable(order.status, paid),
                 changed_by=by,
                 changed_at=at,
+                refund_payment_order_id=refund,
             ),
             key=str(order.id),
         )

@@ -19,7 +19,7 @@ from parking_payment.db.payments import PaymentOrderRow, ReconciliationRow, Refu
 from parking_payment.domain.payments import OPEN_STATUSES, Provider, RefundStatus
 from parking_payment.domain.reconciliation import Entry, EntryKind, Mismatch, Report, reconcile
 from parking_payment.usecases.callbacks import Callbacks
-from parking_payment.usecases.payments import Payments
+from parking_payment.usecases.payments import UNSENT, Payments
 from parking_payment.usecases.ports import UowFactory
 from parking_payment.usecases.settle import expire, settle
 from sc_contracts.events.payment import PaymentReconciledV1
@@ -94,6 +94,9 @@ class PaymentJobs:
                 locked = await Orders(uow.session).lock(order_id=order_id)
                 assert locked is not None
                 order = locked[1]
+            if UNSENT + out_refund_no in order.flags:  # recorded, never asked for: ask
+                done += await self.payments.send_refund(order_id, out_refund_no)
+                continue
             refund = next(r for r in order.refunds if r.out_refund_no == out_refund_no)
             try:
                 answer = await self.providers[order.provider].query_refund(order, refund)

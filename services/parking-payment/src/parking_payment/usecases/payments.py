@@ -1,4 +1,5 @@
-"""Payment orders: create (idempotent), read, refund.
+"""Payment orders: create (idempotent), read, refund (by staff, or in full when another
+service says a payment is due back: a shop order cancelled or refused after payment).
 
 Creating an order never takes the amount from the client: the target (a parking
 session, a bill, a charge) quotes what is due now. The provider is called outside any
@@ -11,6 +12,7 @@ expiry job settles (queries, then closes), and a key that a retry takes over aft
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -19,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from parking_payment.adapters.providers import PaymentProvider, ProviderUnavailable
+from parking_payment.adapters.providers import PaymentProvider, ProviderUnavailable, RefundAnswer
 from parking_payment.db.orders import Orders, new_row
 from parking_payment.db.payments import IdempotencyRow, PaymentOrderRow
 from parking_payment.domain import idempotency
@@ -38,6 +40,8 @@ from parking_payment.usecases.problems import PROVIDER_UNAVAILABLE, not_found, p
 from sc_core.errors import Problem
 
 IN_PROGRESS_TAKEOVER = timedelta(seconds=60)
+UNSENT = "refund_unsent:"  # an order's flag: this refund is recorded, not yet asked for
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +294,73 @@ class Payments:
         return await self.apply_refund(
             order.id, answer.out_refund_no, answer.status, answer.refund_id
         )
+
+    # -- refunds another service says are due (a shop order cancelled after payment) ----
+    async def refund_due(
+        self, uow: Any, order_id: str, *, purpose: Purpose, target_id: str, reason: str, by: str
+    ) -> tuple[uuid.UUID, str] | None:
+        """In the caller's unit of work (a consumer's, with its inbox): the payment order
+        ``order_id`` of ``purpose``/``target_id`` is to be refunded in full. Recorded as a
+        refund not yet sent (``refund_unsent:<no>``), once: an order refunded or being
+        refunded already, of another target, or unknown, is left as it is. Returns what
+        :meth:`send_refund` sends once the unit of work committed."""
+        try:
+            oid = uuid.UUID(order_id)
+        except ValueError:
+            return None
+        locked = await Orders(uow.session).lock(order_id=oid)
+        if locked is None:
+            return None
+        row, order = locked
+        if order.purpose is not purpose or order.target_id != target_id:
+            return None
+        if order.refundable <= 0:
+            return None  # not paid, or refunded (or being refunded) already
+        refund = order.request_refund(order.refundable, reason, by, self.clock())
+        order.flags.append(UNSENT + refund.out_refund_no)
+        await Orders(uow.session).save(row, order)
+        await uow.audit(
+            None,
+            "payment_order.refund",
+            "payment_order",
+            str(order.id),
+            community_id=order.community_id,
+            detail={
+                "amount_fen": str(refund.amount),
+                "out_refund_no": refund.out_refund_no,
+                "requested_by": by,
+            },
+        )
+        return order.id, refund.out_refund_no
+
+    async def send_refund(self, order_id: uuid.UUID, out_refund_no: str) -> bool:
+        """Ask the provider for a refund recorded as not yet sent (the same refund number
+        every time, so a second request refunds nothing more). A provider that does not
+        answer leaves it for the refund job; one that refuses it marks it failed (staff
+        refund by hand). Returns whether it was sent."""
+        async with self.uow() as uow:
+            locked = await Orders(uow.session).lock(order_id=order_id)
+            if locked is None or UNSENT + out_refund_no not in locked[1].flags:
+                return False
+            order = locked[1]
+        refund = next(r for r in order.refunds if r.out_refund_no == out_refund_no)
+        try:
+            answer = await self.provider(order.provider).refund(order, refund)
+        except ProviderUnavailable:
+            return False
+        except Exception as exc:  # the provider refused the refund itself
+            log.warning("refund %s refused by the provider: %s", out_refund_no, exc)
+            answer = RefundAnswer(out_refund_no, RefundStatus.failed)
+        async with self.uow() as uow:
+            locked = await Orders(uow.session).lock(order_id=order_id)
+            assert locked is not None
+            row, order = locked
+            if UNSENT + out_refund_no in order.flags:
+                order.flags.remove(UNSENT + out_refund_no)
+                await Orders(uow.session).save(row, order)
+                await uow.commit()
+        await self.apply_refund(order_id, out_refund_no, answer.status, answer.refund_id)
+        return True
 
     async def apply_refund(
         self, order_id: uuid.UUID, out_refund_no: str, status: RefundStatus, refund_id: str | None

@@ -6,7 +6,9 @@ order's total as commerce priced it, never a number from the client. Only a memb
 household that placed the order may pay it, once, while commerce says it may be paid
 (placed or accepted, not paid, not cancelled or refused). The payment's success goes out
 as the usual ``PaymentOrderPaidV1`` (purpose ``shop_order``), from which commerce marks
-the order paid.
+the order paid. A payment commerce says is not to be kept (``refund_payment_order_id``:
+the order was cancelled or refused after it was paid, or paid twice) is refunded in full
+through the provider, once (``Payments.refund_due``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from parking_payment.domain.money import describe_fen
 from parking_payment.domain.payments import PaymentOrder
 from parking_payment.usecases.ports import Quote, Uow, Who
 from parking_payment.usecases.problems import not_found
-from sc_contracts.events import ShopOrderChangedV1
+from sc_contracts.events import ShopOrderChangedV1, ShopOrderStatus
 
 # the household roles that order in commerce (its RESIDENT_ROLES)
 HOUSEHOLD_ROLES = frozenset({"resident", "tenant", "family"})
@@ -53,6 +55,15 @@ class ShopOrders:
                 where=ShopOrderRow.changed_at < stmt.excluded.changed_at,
             )
         )
+
+    @staticmethod
+    def refund_reason(event: ShopOrderChangedV1) -> str:
+        """Why a payment of the order is due back, as the provider records it."""
+        if event.status is ShopOrderStatus.CANCELLED:
+            return "商铺订单已取消，全额退款"
+        if event.status is ShopOrderStatus.REFUSED:
+            return "商户拒单，全额退款"
+        return "商铺订单重复支付，全额退款"
 
     # -- a payment target (Purpose.shop_order) ----------------------------------------
     async def quote(self, uow: Uow, who: Who, target_id: str, now: datetime) -> Quote:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -68,6 +68,13 @@ class ShopOrderRead(BaseModel):
         "this order's id"
     )
     paid_at: datetime | None
+    refund_state: Literal["none", "due", "refunded"] = Field(
+        description="The payment is kept (none), due back (due: parking-payment refunds it "
+        "in full, to how it was paid) or refunded"
+    )
+    refund_fen: int | None = Field(description="What is or was refunded, in fen")
+    refund_label: Label | None = Field(description="The refund in words, when there is one")
+    refunded_at: datetime | None
     mine: bool = Field(description="Placed by my household")
     created_at: datetime
     updated_at: datetime
