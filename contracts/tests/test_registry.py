@@ -67,6 +67,7 @@ EXPECTED = {
     "community.housing_listing.changed.v1": "commerce.listings.v1",
     "community.shop_order.changed.v1": "commerce.orders.v1",
     "community.shop.flagged.v1": "commerce.shops.v1",
+    "community.shop_offer.changed.v1": "commerce.shops.v1",
 }
 
 

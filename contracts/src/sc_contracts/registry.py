@@ -46,6 +46,7 @@ from sc_contracts.events import (
     ResidencyStartedV1,
     ServiceBookingRequestedV1,
     ShopFlaggedV1,
+    ShopOfferChangedV1,
     ShopOrderChangedV1,
     SigningKeyRotatedV1,
     TelemetryRecordedV1,
@@ -395,6 +396,12 @@ _SPECS: tuple[EventSpec, ...] = (
         "commerce.shops.v1",
         ShopFlaggedV1,
         "A shop was flagged as a place where people may be living.",
+    ),
+    EventSpec(
+        "community.shop_offer.changed.v1",
+        "commerce.shops.v1",
+        ShopOfferChangedV1,
+        "A shop's offer was published (and pushed) or withdrawn by its merchant.",
     ),
 )
 

@@ -221,3 +221,32 @@ class ShopFlaggedV1(EventData):
     )
     reason_en: str = Field(max_length=500, min_length=1, description="Why, in English.")
     flagged_at: AwareDatetime = Field(description="When the shop was flagged.")
+
+
+class ShopOfferChange(StrEnum):
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+
+class ShopOfferChangedV1(EventData):
+    """A shop's offer (商铺优惠) was published (pushed at once to the residents who opted
+    in to the shop, under the weekly cap) or withdrawn by its merchant (pushed no more,
+    no longer shown to residents). On the shop's topic, keyed by shop."""
+
+    offer_id: str = Field(max_length=64, min_length=1, description="Offer id.")
+    shop_id: str = Field(max_length=64, min_length=1, description="Shop id; the message key.")
+    merchant_id: str = Field(max_length=64, min_length=1, description="The shop's merchant.")
+    community_id: str = Field(max_length=64, min_length=1, description="Community of the shop.")
+    change: ShopOfferChange = Field(description="What happened.")
+    title_zh: str = Field(max_length=60, min_length=1, description="Title (zh-CN).")
+    title_en: str = Field(max_length=100, min_length=1, description="Title (en).")
+    price_fen: int | None = Field(default=None, gt=0, description="Offer price in fen, or none.")
+    discount_pct: int | None = Field(
+        default=None, ge=1, le=99, description="Percent off (20: 20% off), or none."
+    )
+    valid_from: AwareDatetime = Field(description="Valid from.")
+    valid_to: AwareDatetime = Field(description="Valid until.")
+    pushed_count: int = Field(ge=0, description="Residents it was pushed to.")
+    capped_count: int = Field(ge=0, description="Opted-in residents the weekly cap held back.")
+    changed_by: str = Field(max_length=64, min_length=1, description="User acting.")
+    changed_at: AwareDatetime = Field(description="When it happened.")

@@ -4,7 +4,8 @@ the households' owners (业主), whom a housing listing needs; ``telemetry.readi
 batch consumer, idempotent by its own keys) the fill levels of the waste bins beside
 recycling points and the night-time counters of the electricity meters in shops' rooms;
 ``access.passages.v1`` (consumer ``passages``, inbox) the entries by shops' doors at night
-(people living in shops, :mod:`commerce.usecases.living`); ``workorder.events.v1``
+(people living in shops, :mod:`commerce.usecases.living`), and identity's doors
+(consumer ``doors``: a door's building); ``workorder.events.v1``
 (consumer ``workorders``, the inbox skips a redelivered event) moves each booking with its
 maintenance case and records the rating; ``payment.orders.v1`` (consumer ``payments``)
 parking-payment's payments, which mark a shop order paid or its payment due back, and
@@ -20,6 +21,7 @@ from commerce.usecases.living import Living
 from commerce.usecases.orders import Orders
 from commerce.usecases.owners import subscribe_owners
 from sc_contracts.events import (
+    DoorChangedV1,
     PassageRecordedV1,
     TelemetryRecordedV1,
     WorkOrderChangedV1,
@@ -47,6 +49,12 @@ def register(
         await living.on_telemetry(events, uow)
 
     runtime.batch_consumer(name="telemetry", model=TelemetryRecordedV1, handler=on_telemetry)
+
+    doors = runtime.consumer(name="doors")
+
+    @doors.on(DoorChangedV1)
+    async def on_door(event: DoorChangedV1, uow: UnitOfWork) -> None:
+        await living.on_door(uow, event)
 
     passages = runtime.consumer(name="passages")
 

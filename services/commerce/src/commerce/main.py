@@ -85,7 +85,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         orders=Orders(runtime.db, places),
         offers=Offers(runtime.db, places, settings.offer_pushes_per_week),
         booking_cases=BookingCases(),
-        living=Living(),
+        living=Living(settings.living_rules()),
     )
     consumers.register(
         runtime,

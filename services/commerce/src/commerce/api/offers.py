@@ -36,6 +36,8 @@ def view(o: ShopOffer, merchant: bool) -> OfferRead:
         pushed_count=o.pushed_count if merchant else None,
         capped_count=o.capped_count if merchant else None,
         created_at=o.created_at,
+        withdrawn_at=o.withdrawn_at,
+        withdrawn_label=label(rules.WITHDRAWN_LABEL) if o.withdrawn_at else None,
     )
 
 
@@ -58,6 +60,17 @@ async def publish_offer(
     shop_id: uuid.UUID, body: OfferCreate, who: CurrentCaller, offers: OffersDep
 ) -> OfferRead:
     return view(await offers.publish(who, shop_id, body), True)
+
+
+@router.post(
+    "/{shop_id}/offers/{offer_id}/withdraw",
+    response_model=OfferRead,
+    summary="Withdraw an offer: pushed no more, residents no longer see it (merchant)",
+)
+async def withdraw_offer(
+    shop_id: uuid.UUID, offer_id: uuid.UUID, who: CurrentCaller, offers: OffersDep
+) -> OfferRead:
+    return view(await offers.withdraw(who, shop_id, offer_id), True)
 
 
 @router.get(

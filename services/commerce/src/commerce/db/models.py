@@ -288,6 +288,18 @@ class ShopEntry(Base):
     night: Mapped[date] = mapped_column(Date)
 
 
+class Door(Base):
+    """identity's register of doors, as far as commerce needs it (``DoorChangedV1``): the
+    building a door belongs to, so a shop flagged by entries at its door lands in that
+    building (the grid worker's scope)."""
+
+    __tablename__ = "doors"
+    door_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    community_id: Mapped[str] = mapped_column(Place)
+    building_id: Mapped[str | None] = mapped_column(String(64))
+    changed_at: Mapped[datetime]
+
+
 class Product(Base):
     """A product or offer of a shop, priced in fen (分)."""
 
@@ -376,7 +388,8 @@ class ShopOrderItem(Base):
 
 class ShopOffer(Base):
     """An offer a merchant publishes (商铺优惠): an offer price in fen or a discount, valid
-    from/to; pushed once, when published, to the shop's opted-in residents (capped)."""
+    from/to; pushed once, when published, to the shop's opted-in residents (capped);
+    withdrawn by the merchant."""
 
     __tablename__ = "shop_offers"
     __table_args__ = (Index("ix_shop_offers_shop", "shop_id", "valid_to", "id"),)
@@ -394,6 +407,9 @@ class ShopOffer(Base):
     capped_count: Mapped[int] = mapped_column(Integer)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # withdrawn by the merchant: pushed no more, not shown to residents
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class ShopSubscription(Base):

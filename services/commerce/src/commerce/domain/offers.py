@@ -3,7 +3,8 @@
 in to a shop's pushes, and out again; an offer reaches the opted-in residents through
 notification, at most ``offer_pushes_per_week`` per resident per shop in any 7 days (the
 frequency cap), in-app and by push: notification holds the push through each resident's
-quiet hours (their preference) and delivers it after. Pure."""
+quiet hours (their preference) and delivers it after. The merchant withdraws an offer:
+it is pushed no more and residents no longer see it. Pure."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ CAP_WINDOW = timedelta(days=7)
 PUSH_BATCH = 200  # recipients per notification request
 
 OPT_LABELS = {True: ("已订阅优惠推送", "Offers pushed to me"), False: ("未订阅", "Not subscribed")}
+WITHDRAWN_LABEL = ("商户已撤回该优惠", "Withdrawn by the shop")
 
 
 def discount_text(pct_off: int) -> tuple[str, str]:
@@ -65,6 +67,8 @@ OFFER_PROBLEMS: dict[str, tuple[int, str, str]] = {
         "请填写优惠价或折扣（二选一）",
         "Give either an offer price or a discount, one of the two",
     ),
+    "commerce.offer_not_found": (404, "没有找到这条优惠", "No such offer"),
+    "commerce.offer_withdrawn": (409, "这条优惠已经撤回", "This offer was withdrawn already"),
     "commerce.subscribe_household_required": (
         403,
         "请以本社区住户的身份订阅商铺优惠",

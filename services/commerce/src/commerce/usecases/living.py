@@ -3,7 +3,10 @@ entries by its door at night are recorded per night (``shop_nights``); when the 
 nights pass :class:`~commerce.domain.living.LivingRules`, the shop is flagged and
 ``ShopFlaggedV1`` published on ``commerce.shops.v1``, from which work-orders opens a case
 for the grid worker. A shop registered at a room where a household lives is flagged the
-same way (:meth:`Shops._check_flag`).
+same way (:meth:`Shops._check_flag`). The flag names the shop's building: from the
+household in its room, its meter's readings or, for a shop known only by its door, the
+door's building in identity's register (``DoorChangedV1``, kept in ``doors``), so the
+case lands in the grid worker's scope. The thresholds are settings (``LIVING_*``).
 
 Idempotent under redelivery: a night keeps the meter's lowest and highest counter (a
 reading seen twice changes neither), an entry is kept by its passage's id (the inbox skips
@@ -17,12 +20,14 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
-from commerce.db.models import Merchant, Shop, ShopEntry, ShopNight
+from commerce.db.models import Door, Merchant, Shop, ShopEntry, ShopNight
 from commerce.domain import living as rules
 from sc_contracts.events import (
+    DoorChange,
+    DoorChangedV1,
     PassageDirection,
     PassageRecordedV1,
     ShopFlaggedV1,
@@ -93,6 +98,40 @@ class Living:
             )
             await self._evaluate(uow, shop, night)
 
+    async def on_door(self, uow: UnitOfWork, event: DoorChangedV1) -> None:
+        """identity registered (or removed) a door: which building it belongs to. An
+        older change than the one kept changes nothing."""
+        if event.change == DoorChange.REMOVED:
+            await uow.session.execute(
+                delete(Door).where(
+                    Door.door_id == event.door_id, Door.changed_at <= event.changed_at
+                )
+            )
+            return
+        values = {
+            "community_id": event.community_id,
+            "building_id": event.building_id,
+            "changed_at": event.changed_at,
+        }
+        row = insert(Door).values(door_id=event.door_id, **values)
+        await uow.session.execute(
+            row.on_conflict_do_update(
+                index_elements=["door_id"],
+                set_=values,
+                where=Door.changed_at < row.excluded.changed_at,
+            )
+        )
+
+    async def _building(self, uow: UnitOfWork, shop: Shop) -> None:
+        """A shop without a building takes its door's (a shop known only by its door)."""
+        if shop.building_id is not None or shop.door_id is None:
+            return
+        shop.building_id = await uow.session.scalar(
+            select(Door.building_id).where(
+                Door.door_id == shop.door_id, Door.community_id == shop.community_id
+            )
+        )
+
     async def _record(
         self, uow: UnitOfWork, shop_id: uuid.UUID, night: date, energy: float
     ) -> None:
@@ -138,6 +177,7 @@ class Living:
         finding = rules.verdict(nights.values(), latest, self.rules)
         if finding is None:
             return
+        await self._building(uow, shop)
         m = await uow.session.get(Merchant, shop.merchant_id)
         if m is not None:  # always: a shop's merchant is a foreign key
             await flag(uow, shop, m, finding, datetime.now(UTC), mark=latest.isoformat())

@@ -3,7 +3,11 @@ the shop's community opt in to its pushes (and out); when an offer is published 
 pushed through notification (``NotificationRequestedV1``, ``generic.message``, in-app and
 push, severity info: notification holds the push through each resident's quiet hours) to
 the opted-in residents who had fewer than ``offer_pushes_per_week`` of this shop's offers
-in the last 7 days; the others are counted as capped."""
+in the last 7 days; the others are counted as capped. The count and the pushes are taken
+under a lock on each resident's opt-in row of the shop (``SELECT ... FOR UPDATE`` in one
+order), so offers published at the same instant never pass the cap. The merchant
+withdraws an offer (residents no longer see it). Both go out as ``ShopOfferChangedV1``
+on ``commerce.shops.v1``."""
 
 from __future__ import annotations
 
@@ -25,6 +29,8 @@ from sc_contracts.events import (
     NotificationRequestedV1,
     NotificationSeverity,
     Recipients,
+    ShopOfferChange,
+    ShopOfferChangedV1,
 )
 from sc_core.auth import Caller, in_scope
 from sc_core.db.engine import Database
@@ -68,6 +74,7 @@ class Offers:
             uow.session.add(offer)
             await uow.session.flush()
             await self._push(uow, offer, shop, now)
+            await self._publish(uow, offer, m, ShopOfferChange.PUBLISHED, who.subject, now)
             await uow.audit(
                 who,
                 "commerce.offer.publish",
@@ -75,6 +82,34 @@ class Offers:
                 str(offer.id),
                 community_id=shop.community_id,
                 detail={"pushed": str(offer.pushed_count), "capped": str(offer.capped_count)},
+            )
+            await uow.commit()
+            return offer
+
+    async def withdraw(self, who: Caller, shop_id: uuid.UUID, offer_id: uuid.UUID) -> ShopOffer:
+        """The merchant takes an offer back: pushed no more, no longer shown to residents."""
+        async with self.db.uow() as uow:
+            shop, m = await self._shop(uow, who, shop_id)
+            if m.owner_id != who.subject:
+                raise problem("commerce.not_shop_owner")
+            offer = await uow.session.scalar(
+                select(ShopOffer)
+                .where(ShopOffer.id == offer_id, ShopOffer.shop_id == shop.id)
+                .with_for_update()
+            )
+            if offer is None:
+                raise problem("commerce.offer_not_found")
+            if offer.withdrawn_at is not None:
+                raise problem("commerce.offer_withdrawn")
+            now = datetime.now(UTC)
+            offer.withdrawn_at, offer.withdrawn_by = now, who.subject
+            await self._publish(uow, offer, m, ShopOfferChange.WITHDRAWN, who.subject, now)
+            await uow.audit(
+                who,
+                "commerce.offer.withdraw",
+                "shop_offer",
+                str(offer.id),
+                community_id=shop.community_id,
             )
             await uow.commit()
             return offer
@@ -90,7 +125,9 @@ class Offers:
             staff = in_scope(who.principal, community_id=shop.community_id, roles=STAFF_ROLES)
             owner = m.owner_id == who.subject
             if not (owner or staff):
-                query = query.where(ShopOffer.valid_to > datetime.now(UTC))
+                query = query.where(
+                    ShopOffer.valid_to > datetime.now(UTC), ShopOffer.withdrawn_at.is_(None)
+                )
             query = query.order_by(ShopOffer.valid_to.desc(), ShopOffer.id)
             rows, total = await fetch_page(uow.session, query, paging)
             return rows, total, owner
@@ -131,6 +168,36 @@ class Offers:
             return opted_in
 
     # ---------------------------------------------------------------------------------
+    @staticmethod
+    async def _publish(
+        uow: UnitOfWork,
+        offer: ShopOffer,
+        merchant: Merchant,
+        change: ShopOfferChange,
+        by: str,
+        at: datetime,
+    ) -> None:
+        await uow.publish(
+            ShopOfferChangedV1(
+                offer_id=str(offer.id),
+                shop_id=str(offer.shop_id),
+                merchant_id=str(merchant.id),
+                community_id=offer.community_id,
+                change=change,
+                title_zh=offer.title_zh,
+                title_en=offer.title_en,
+                price_fen=offer.price_fen,
+                discount_pct=offer.discount_pct,
+                valid_from=offer.valid_from,
+                valid_to=offer.valid_to,
+                pushed_count=offer.pushed_count,
+                capped_count=offer.capped_count,
+                changed_by=by,
+                changed_at=at,
+            ),
+            key=str(offer.shop_id),
+        )
+
     async def _shop(
         self, uow: UnitOfWork, who: Caller, shop_id: uuid.UUID
     ) -> tuple[Shop, Merchant]:
@@ -159,12 +226,16 @@ class Offers:
         return row[0], row[1]
 
     async def _push(self, uow: UnitOfWork, offer: ShopOffer, shop: Shop, now: datetime) -> None:
-        """Push ``offer`` to the shop's opted-in residents under the weekly cap."""
+        """Push ``offer`` to the shop's opted-in residents under the weekly cap. Each
+        resident's opt-in row is locked (in the order of their ids, so two publishers never
+        wait on each other crosswise) before their pushes are counted: an offer published
+        at the same instant waits, then counts this one's pushes."""
         subscribers = list(
             await uow.session.scalars(
                 select(ShopSubscription.user_id)
                 .where(ShopSubscription.shop_id == shop.id, ShopSubscription.opted_in.is_(True))
                 .order_by(ShopSubscription.user_id)
+                .with_for_update()
             )
         )
         if not subscribers:

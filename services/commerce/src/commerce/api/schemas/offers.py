@@ -41,6 +41,8 @@ class OfferRead(BaseModel):
         description="Opted-in residents not pushed: the weekly cap reached (the merchant's)"
     )
     created_at: datetime
+    withdrawn_at: datetime | None = Field(description="When the merchant withdrew it")
+    withdrawn_label: Label | None = Field(description="Withdrawn, in words (the merchant's)")
 
 
 class SubscriptionUpdate(BaseModel):
