@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 
 from sc_core.settings import ServiceSettings
+
+
+def _default_attachment_dir() -> Path:
+    return Path.home() / ".local" / "state" / "smart-community" / "device-ingestion" / "objects"
 
 
 class Settings(ServiceSettings):
@@ -74,5 +79,20 @@ class Settings(ServiceSettings):
     # announcement names no durationMs (ThingsBoard's default: a day).
     claim_duration_s: int = Field(default=86_400, ge=1)
 
+    # Firmware packages (OTA): "local" keeps them under ATTACHMENT_DIR (outside the repo),
+    # "s3" in any S3-compatible store; at most FIRMWARE_MAX_BYTES each.
+    object_store: Literal["local", "s3"] = "local"
+    attachment_dir: Path = Field(default_factory=_default_attachment_dir)
+    firmware_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1)
+    s3_endpoint_url: str | None = None
+    s3_bucket: str = "device-ingestion"
+    s3_region: str = "us-east-1"
+    s3_access_key: str = Field(default="change-me-s3-access-key", repr=False)
+    s3_secret_key: str = Field(default="change-me-s3-secret-key", repr=False)
+    s3_create_bucket: bool = False
+
     def secret_fields(self) -> list[str]:
-        return [*super().secret_fields(), "mqtt_service_password"]
+        fields = [*super().secret_fields(), "mqtt_service_password"]
+        if self.object_store == "s3":
+            fields += ["s3_access_key", "s3_secret_key"]
+        return fields

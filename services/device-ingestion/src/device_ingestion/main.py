@@ -16,6 +16,7 @@ from device_ingestion.api import (
     device_api,
     devices,
     energy,
+    firmware,
     mqtt_auth,
     provision,
     queries,
@@ -39,6 +40,7 @@ from device_ingestion.usecases.command_requests import CommandRequests
 from device_ingestion.usecases.commands import Commands
 from device_ingestion.usecases.devices import Devices
 from device_ingestion.usecases.energy import Energy
+from device_ingestion.usecases.firmware import Firmware
 from device_ingestion.usecases.gateways import Gateways
 from device_ingestion.usecases.ingest import Ingest
 from device_ingestion.usecases.provisioning import Provisioning
@@ -46,6 +48,7 @@ from device_ingestion.usecases.storage import Storage
 from device_ingestion.usecases.telemetry import TelemetryReads
 from sc_contracts.events import TelemetryRecordedV1
 from sc_core.service import Runtime, create_service_app
+from sc_core.storage import object_store
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 log = logging.getLogger(__name__)
@@ -56,6 +59,7 @@ ROUTERS = [
     queries.router,
     energy.router,
     commands.router,
+    firmware.router,
     mqtt_auth.router,
     stats.router,
     device_api.router,
@@ -77,7 +81,8 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
     command_service = CommandService(db, settings.command_default_timeout_s)
     storage = Storage(db, bucketer.tz.key, meter_keys(catalogue)[:2])
     attribute_updates = AttributeUpdates()
-    ingest = Ingest(settings, db, catalogue, directory, publisher)
+    firmware = Firmware(db, catalogue, object_store(settings), attribute_updates)
+    ingest = Ingest(settings, db, catalogue, directory, publisher, firmware)
     usecases = UseCases(
         settings=settings,
         catalogue=catalogue,
@@ -87,6 +92,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         devices=Devices(db, catalogue, directory, attribute_updates),
         claims=Claims(db, directory, settings.claim_duration_s),
         energy=Energy(db, catalogue),
+        firmware=firmware,
         ingest=ingest,
         gateways=Gateways(db, catalogue, directory, ingest),
         provisioning=Provisioning(db, catalogue),
@@ -141,6 +147,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         usecases.claims,
         usecases.provisioning,
         usecases.gateways,
+        usecases.firmware,
     )
     maintain = maintenance(settings, runtime, usecases.storage)
 
@@ -167,6 +174,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=ROUTERS,
         on_start=[start],
         on_stop=[stop],
+        resources=[usecases.firmware.files],
         readiness={mqtt.readiness_name: mqtt.ready} if mqtt.enabled else None,
     )
     app.state.usecases = usecases

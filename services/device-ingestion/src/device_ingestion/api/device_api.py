@@ -7,6 +7,8 @@ in the path.
     GET  /api/v1/{token}/attributes/updates ?timeout=ms: long-poll for shared attributes
     POST /api/v1/{token}/claim              {"secretKey": "...", "durationMs": n}
     POST /api/v1/{token}/telemetry/batch    edge gateway: {"<device name>": <telemetry>, ...}
+    GET  /api/v1/{token}/firmware           ?title=&version=&size=&chunk=: the assigned
+                                            firmware, chunk by chunk (OTA)
 
 Telemetry answers 200 with what was accepted and every rejected reading with its code and
 reason, once the accepted readings are safely on the telemetry stream.
@@ -22,6 +24,7 @@ from pydantic import BaseModel
 
 from device_ingestion.api.deps import UseCasesDep
 from device_ingestion.domain.attributes import key_set, requested
+from device_ingestion.domain.firmware import chunk_of
 from device_ingestion.domain.readings import Outcome
 from device_ingestion.ingest.directory import DeviceRef
 from device_ingestion.usecases import UseCases
@@ -170,3 +173,39 @@ async def announce_claim(device_token: str, request: Request, uc: UseCasesDep) -
             zh='认领声明须为 {"secretKey": "<至多 128 个字符>", "durationMs": <毫秒>}',
         ) from exc
     return {}
+
+
+@router.get(
+    "/{device_token}/firmware",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "the chunk"}},
+)
+async def get_firmware_chunk(
+    device_token: str,
+    uc: UseCasesDep,
+    title: Annotated[str, Query(max_length=128)],
+    version: Annotated[str, Query(max_length=64)],
+    size: Annotated[int, Query(ge=0, le=64 * 1024 * 1024, description="chunk size; 0: all")] = 0,
+    chunk: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Response:
+    """ThingsBoard's firmware download: chunk ``chunk`` of ``size`` bytes of the package
+    assigned to the device (empty past the end); 404 ``firmware.not_assigned`` when none
+    is, 400 ``firmware.not_current`` when ``title``/``version`` are not the assigned one's."""
+    device = await device_for(uc, device_token)
+    package = await uc.firmware.for_device(device)
+    if package is None:
+        raise Problem(
+            404,
+            "firmware.not_assigned",
+            "No firmware is assigned to this device",
+            zh="该设备没有待升级的固件",
+        )
+    if package.title != title or package.version != version:
+        raise Problem(
+            400,
+            "firmware.not_current",
+            f"The firmware assigned to this device is {package.title} {package.version}",
+            zh=f"该设备应升级的固件是 {package.title} {package.version}",
+        )
+    data = chunk_of(await uc.firmware.content(package), size, chunk)
+    return Response(content=data, media_type="application/octet-stream")

@@ -6,7 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+from device_ingestion.domain.firmware import state_words
 
 Id = Field(min_length=1, max_length=64)
 # issue 19 item 2: a new device or profile may leave the community out (api/places.py)
@@ -51,6 +53,13 @@ class DeviceUpdate(BaseModel):
     shared_attributes: dict[str, Any] | None = None
 
 
+class Label(BaseModel):
+    """Words for people, zh-CN first."""
+
+    zh_CN: str = Field(serialization_alias="zh-CN", validation_alias="zh-CN")
+    en: str
+
+
 class DeviceRead(Place):
     id: uuid.UUID
     name: str
@@ -66,6 +75,22 @@ class DeviceRead(Place):
     provisioned_by: str | None
     created_at: datetime
     updated_at: datetime
+    firmware_id: uuid.UUID | None = Field(
+        default=None, description="A firmware package assigned to this device itself"
+    )
+    fw_state: str | None = Field(
+        default=None,
+        description="The firmware state the device last reported (fw_state telemetry) for the "
+        "package it is to run; null: none yet (QUEUED)",
+    )
+    fw_error: str | None = Field(default=None, description="Why it FAILED, as the device said")
+    fw_state_at: datetime | None = None
+
+    @computed_field(description="The firmware state in words, zh-CN first")  # type: ignore[prop-decorator]
+    @property
+    def fw_state_text(self) -> Label:
+        words = state_words(self.fw_state, "fw_title" in self.shared_attributes)
+        return Label.model_validate({"zh-CN": words[0], "en": words[1]})
 
 
 class DeviceWithToken(DeviceRead):
@@ -164,3 +189,46 @@ class DeviceClaimed(BaseModel):
     device_type: str
     community_id: str
     household_id: str | None
+
+
+class FirmwareRead(BaseModel):
+    id: uuid.UUID
+    community_id: str
+    device_type: str
+    title: str
+    version: str
+    checksum_algorithm: str
+    checksum: str
+    size: int
+    uploaded_by: str
+    created_at: datetime
+
+
+class FirmwareAssign(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    device_ids: list[uuid.UUID] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1000,
+        description="These devices (of the package's type and community); absent: the whole "
+        "device type in the package's community (devices without a package of their own)",
+    )
+
+
+class FirmwareAssigned(BaseModel):
+    firmware_id: uuid.UUID
+    devices: int = Field(description="How many devices were told of the package")
+
+
+class StateCount(BaseModel):
+    state: str
+    text: Label
+    devices: int
+
+
+class FirmwareRollout(BaseModel):
+    firmware_id: uuid.UUID
+    title: str
+    version: str
+    devices: int = Field(description="Devices that are to run the package (in the caller's places)")
+    states: list[StateCount] = Field(description="Devices in each state, every state listed")

@@ -68,6 +68,18 @@ devices = Table(
     # claiming: the SHA-256 of the secret the device announced, and until when it holds
     Column("claim_secret_hash", String(64), nullable=True),
     Column("claim_expires_at", DateTime(timezone=True), nullable=True),
+    # firmware over the air: a package assigned to this device itself (else its type's in
+    # its community), and the state the device last reported for it (fw_state telemetry)
+    Column(
+        "firmware_id",
+        UUID(as_uuid=True),
+        ForeignKey("firmware_packages.id", ondelete="SET NULL"),
+        nullable=True,
+        index=True,
+    ),
+    Column("fw_state", String(16), nullable=True),
+    Column("fw_error", Text, nullable=True),
+    Column("fw_state_at", DateTime(timezone=True), nullable=True),
     _now(),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint("community_id", "name", name="uq_devices_community_name"),
@@ -78,6 +90,41 @@ devices = Table(
         "claim_secret_hash",
         postgresql_where=text("claim_secret_hash IS NOT NULL"),
     ),
+)
+
+# Firmware packages (ThingsBoard's OTA packages) of a device type in a community: the
+# content is in the object store under storage_key; title and version unique per community.
+firmware_packages = Table(
+    "firmware_packages",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("community_id", String(64), nullable=False, index=True),
+    Column("device_type", String(64), nullable=False),
+    Column("title", String(128), nullable=False),
+    Column("version", String(64), nullable=False),
+    Column("checksum_algorithm", String(16), nullable=False),
+    Column("checksum", String(128), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("storage_key", String(256), nullable=False),
+    Column("uploaded_by", String(128), nullable=False),
+    _now(),
+    UniqueConstraint("community_id", "title", "version", name="uq_firmware_title_version"),
+)
+
+# The package every device of a type in a community is to run (unless a device has its own).
+firmware_type_assignments = Table(
+    "firmware_type_assignments",
+    metadata,
+    Column("community_id", String(64), primary_key=True),
+    Column("device_type", String(64), primary_key=True),
+    Column(
+        "firmware_id",
+        UUID(as_uuid=True),
+        ForeignKey("firmware_packages.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("assigned_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
 provision_profiles = Table(

@@ -14,6 +14,7 @@ from device_ingestion.ingest.directory import DeviceDirectory
 from device_ingestion.mqtt.bridge import MqttBridge
 from device_ingestion.mqtt.transport import DeviceTransport
 from device_ingestion.usecases.claims import Claims
+from device_ingestion.usecases.firmware import Firmware
 from device_ingestion.usecases.gateways import Gateways
 from device_ingestion.usecases.ingest import Ingest
 from device_ingestion.usecases.provisioning import Provisioning
@@ -32,6 +33,7 @@ class Mqtt:
         claims: Claims,
         provisioning: Provisioning,
         gateways: Gateways,
+        firmware: Firmware | None = None,
     ) -> None:
         self.settings = settings
         self.directory = directory
@@ -41,6 +43,7 @@ class Mqtt:
         self.claims = claims
         self.provisioning = provisioning
         self.gateways = gateways
+        self.firmware = firmware
         self.transport: DeviceTransport | None = None  # the device transport, once started
         self.bridge: MqttBridge | None = None  # the external broker's client, once started
 
@@ -71,6 +74,7 @@ class Mqtt:
                 claims=self.claims,
                 provisioning=self.provisioning,
                 gateways=self.gateways,
+                firmware=self.firmware,
                 ack_invalid=s.mqtt_ack_invalid,
             )
             await self.transport.start()

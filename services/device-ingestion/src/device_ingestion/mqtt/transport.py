@@ -15,6 +15,10 @@ access token (the CONNECT's username), and maps each device topic to what the se
   for (``{"clientKeys": "a,b", "sharedKeys": "c"}``);
 - ``v1/devices/me/claim``: the device may be claimed with its secret for a while
   (:mod:`device_ingestion.usecases.claims`);
+- ``v2/fw/request/{request_id}/chunk/{chunk}`` (payload: the chunk size in bytes, empty or
+  0 for the whole package): the chunk of the firmware assigned to the device, answered on
+  ``v2/fw/response/{request_id}/chunk/{chunk}`` (binary; empty past the end); no firmware
+  assigned: ``NOT_FOUND`` on ``v2/fw/error`` and the session is closed, as ThingsBoard does;
 - ``v1/gateway/...``: an edge gateway's devices, their attributes, attribute requests and
   RPC (:mod:`device_ingestion.mqtt.gateway`);
 - username ``provision``: a fleet device registers itself on ``/provision/request`` and
@@ -33,6 +37,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -42,15 +47,18 @@ from sqlalchemy.exc import DBAPIError
 
 from device_ingestion.domain.attributes import key_set, requested
 from device_ingestion.domain.client_rpc import answer, parse_call
+from device_ingestion.domain.firmware import chunk_of
 from device_ingestion.ingest.directory import DeviceDirectory, DeviceRef
 from device_ingestion.mqtt.gateway import TOPICS as GATEWAY_TOPICS
 from device_ingestion.mqtt.gateway import GatewayTopics
 from device_ingestion.mqtt.handling import INGESTED, Verdict, handle_device_message
-from device_ingestion.mqtt.session import DeviceSession
+from device_ingestion.mqtt.session import Closed, DeviceSession
 from device_ingestion.usecases.claims import Claims
+from device_ingestion.usecases.firmware import Firmware
 from device_ingestion.usecases.gateways import Gateways
 from device_ingestion.usecases.ingest import Ingest
 from device_ingestion.usecases.provisioning import Provisioning
+from sc_core.errors import Problem
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +70,9 @@ PROVISION_REQUEST = "/provision/request"
 PROVISION_RESPONSE = "/provision/response"
 ATTRIBUTES_REQUEST = "v1/devices/me/attributes/request/"
 ATTRIBUTES_RESPONSE = "v1/devices/me/attributes/response/"
+FW_REQUEST = re.compile(r"^v2/fw/request/([^/]{1,64})/chunk/(\d{1,9})$")
+FW_RESPONSE = "v2/fw/response/{request_id}/chunk/{chunk}"
+FW_ERROR = "v2/fw/error"
 MAX_TOKEN = 128
 RpcResponder = Callable[[DeviceRef, int, Any], Awaitable[object]]
 
@@ -80,6 +91,7 @@ class DeviceTransport:
         claims: Claims | None = None,
         provisioning: Provisioning | None = None,
         gateways: Gateways | None = None,
+        firmware: Firmware | None = None,
         ack_invalid: bool = False,
     ) -> None:
         self.host, self._port = host, port
@@ -93,6 +105,7 @@ class DeviceTransport:
             if gateways is not None
             else None
         )
+        self.firmware = firmware
         self.ack_invalid = ack_invalid
         self._server: asyncio.Server | None = None
         self._sessions: dict[uuid.UUID, set[DeviceSession]] = {}
@@ -198,6 +211,9 @@ class DeviceTransport:
             return await self._claim(device, payload), True
         if topic.startswith(ATTRIBUTES_REQUEST):
             return await self._attributes_request(session, device, topic, payload), True
+        fw = FW_REQUEST.match(topic)
+        if fw is not None and self.firmware is not None:
+            return await self._firmware_chunk(session, device, fw, payload), True
         log.info("mqtt: %s published on %s, not a device API topic", device.id, topic)
         return Verdict.ACCEPTED, False
 
@@ -266,6 +282,35 @@ class DeviceTransport:
             return Verdict.UNAVAILABLE
         answer = requested(row.attributes, row.shared_attributes, client_keys, shared_keys)
         await session.reply(f"{ATTRIBUTES_RESPONSE}{request_id}", json.dumps(answer).encode())
+        return Verdict.ACCEPTED
+
+    async def _firmware_chunk(
+        self, session: DeviceSession, device: DeviceRef, fw: re.Match[str], payload: bytes
+    ) -> Verdict:
+        """ThingsBoard's firmware download over MQTT: one chunk per request."""
+        assert self.firmware is not None
+        request_id, chunk = fw.group(1), int(fw.group(2))
+        try:
+            text = payload.decode().strip()
+            size = int(text) if text else 0
+            if size < 0:
+                raise ValueError("a negative chunk size")
+        except (ValueError, UnicodeDecodeError) as exc:
+            log.info("mqtt: %s: malformed firmware request (%s)", device.id, exc)
+            return Verdict.INVALID
+        try:
+            package = await self.firmware.for_device(device)
+            data = await self.firmware.content(package) if package is not None else None
+        except (OSError, ConnectionError, TimeoutError, DBAPIError, Problem) as exc:
+            log.warning("mqtt: %s: firmware not read (%s)", device.id, exc)
+            return Verdict.UNAVAILABLE
+        if data is None:
+            log.info("mqtt: %s asked for firmware; none is assigned", device.id)
+            await session.reply(FW_ERROR, b"NOT_FOUND")
+            await session.close("invalid")
+            raise Closed
+        topic = FW_RESPONSE.format(request_id=request_id, chunk=chunk)
+        await session.reply(topic, chunk_of(data, size, chunk))
         return Verdict.ACCEPTED
 
     async def push_attributes(self, device_id: uuid.UUID, update: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from device_ingestion.usecases.command_requests import CommandRequests
 from device_ingestion.usecases.commands import Commands
 from device_ingestion.usecases.devices import Devices
 from device_ingestion.usecases.energy import Energy
+from device_ingestion.usecases.firmware import Firmware
 from device_ingestion.usecases.gateways import Gateways
 from device_ingestion.usecases.ingest import Ingest
 from device_ingestion.usecases.provisioning import Provisioning
@@ -34,6 +35,7 @@ class UseCases:
     claims: Claims
     gateways: Gateways
     energy: Energy
+    firmware: Firmware
     ingest: Ingest
     provisioning: Provisioning
     commands: CommandService

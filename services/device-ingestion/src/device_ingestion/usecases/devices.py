@@ -12,8 +12,9 @@ from sqlalchemy.exc import IntegrityError
 
 from device_ingestion.api.schemas import DeviceCreate, DeviceUpdate
 from device_ingestion.attribute_updates import AttributeUpdates, attribute_update
-from device_ingestion.db.models import devices
+from device_ingestion.db.models import devices, firmware_packages, firmware_type_assignments
 from device_ingestion.domain.catalogue import Catalogue
+from device_ingestion.domain.firmware import shared_attributes
 from device_ingestion.energy import mark_all_dirty
 from device_ingestion.ingest.directory import DeviceDirectory, hash_token, new_token
 from sc_core.api import PageParams, fetch_page
@@ -77,6 +78,17 @@ async def insert_device(uow: UnitOfWork, values: dict[str, Any], token: str) -> 
         ) from exc
 
 
+async def type_firmware(uow: UnitOfWork, community_id: str, device_type: str) -> Any:
+    """The firmware package assigned to a device type in a community, or None."""
+    a = firmware_type_assignments.c
+    query = (
+        select(firmware_packages)
+        .join(firmware_type_assignments, a.firmware_id == firmware_packages.c.id)
+        .where(a.community_id == community_id, a.device_type == device_type)
+    )
+    return (await uow.session.execute(query)).first()
+
+
 class Devices:
     def __init__(
         self,
@@ -109,7 +121,11 @@ class Devices:
             )
         token = new_token()
         async with self.db.uow() as uow:
-            row = await insert_device(uow, body.model_dump(), token)
+            values = body.model_dump()
+            package = await type_firmware(uow, community_id, body.device_type)
+            if package is not None:  # told at once of its type's firmware
+                values["shared_attributes"] = shared_attributes(package)
+            row = await insert_device(uow, values, token)
             await uow.audit(who, "device.create", "device", str(row.id), community_id=community_id)
             await uow.commit()
         return row, token

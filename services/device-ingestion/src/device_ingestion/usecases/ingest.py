@@ -3,6 +3,7 @@ readings (acknowledged by the broker), count; store a device's attributes."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,7 +27,10 @@ from device_ingestion.ingest.directory import DeviceDirectory, DeviceRef
 from device_ingestion.ingest.publisher import TelemetryPublisher, count
 from device_ingestion.ingest.storage import touch_devices
 from device_ingestion.status import publish_changes
+from device_ingestion.usecases.firmware import Firmware
 from sc_core.db.engine import Database
+
+log = logging.getLogger(__name__)
 
 
 class Ingest:
@@ -37,12 +41,14 @@ class Ingest:
         catalogue: Catalogue,
         directory: DeviceDirectory,
         publisher: TelemetryPublisher,
+        firmware: Firmware | None = None,
     ) -> None:
         self.settings = settings
         self.db = db
         self.catalogue = catalogue
         self.directory = directory
         self.publisher = publisher
+        self.firmware = firmware
 
     def window(self, now: datetime) -> TimeWindow:
         s = self.settings
@@ -74,7 +80,19 @@ class Ingest:
         outcome = self._parse(device, payload, now, None)
         await self.publisher.publish([(device, outcome.reports)], now)
         count(transport, outcome.accepted, outcome.rejections)
+        await self._firmware_states([(device, outcome.reports)])
         return outcome
+
+    async def _firmware_states(self, batches: Sequence[tuple[DeviceRef, Sequence[Report]]]) -> None:
+        """An OTA update's progress (``fw_state``) is kept on the device as well."""
+        if self.firmware is None:
+            return
+        for device, reports in batches:
+            if any("fw_state" in r.values for r in reports):
+                try:
+                    await self.firmware.record_states(device, reports)
+                except Exception:  # the readings are on Kafka (and stored from there)
+                    log.exception("firmware state of %s not kept on the device", device.id)
 
     async def gateway(self, gateway: DeviceRef, payload: Any, transport: str) -> Outcome:
         """An edge gateway's batch: ``{"<device name>": <telemetry payload>, ...}``
@@ -101,6 +119,7 @@ class Ingest:
             batches.append((device, one.reports))
         await self.publisher.publish(batches, now)
         count(transport, outcome.accepted, outcome.rejections)
+        await self._firmware_states(batches)
         return outcome
 
     async def stored_attributes(self, device: DeviceRef) -> Any:
