@@ -15,7 +15,12 @@ EXAMPLE = contracts_root().parent / "deploy" / "kafka" / "agreements.example.yam
 
 def test_the_catalogue_says_which_topics_are_for_outside_readers() -> None:
     external = {t.name for t in load_catalogue().external_topics()}
-    assert external == {"alarm.events.v1", "device.status.v1", "care.exchange.v1"}
+    assert external == {
+        "alarm.events.v1",
+        "device.status.v1",
+        "care.exchange.v1",
+        "evaluation.exchange.v1",
+    }
 
 
 def test_an_integrator_may_read_its_topics_with_its_own_groups_and_nothing_else() -> None:

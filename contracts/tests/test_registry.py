@@ -50,6 +50,7 @@ EXPECTED = {
     "community.care.visit_recorded.v1": "care.visits.v1",
     "community.care.child_checked.v1": "care.childcare.v1",
     "community.care.fact_shared.v1": "care.exchange.v1",
+    "community.evaluation.dataset_shared.v1": "evaluation.exchange.v1",
     "community.parking.passage_decided.v1": "parking.passages.v1",
     "community.parking.session_closed.v1": "parking.sessions.v1",
     "community.payment.order_succeeded.v1": "payment.orders.v1",

@@ -425,6 +425,35 @@ EXAMPLES: MappingProxyType[str, dict[str, Any]] = MappingProxyType(
             "detail": "blood_pressure_high",
             "hour": "2026-03-01T08:00:00+08:00",
         },
+        "community.evaluation.dataset_shared.v1": {
+            "record_id": "c-001:2026-02",
+            "community_id": "c-001",
+            "period": "2026-02",
+            "method_version": "2026.1",
+            "indices": [
+                {"index": "gain", "value": 72.4, "coverage": 0.85},
+                {"index": "security", "value": 78.1, "coverage": 1.0},
+                {"index": "happiness", "value": None, "coverage": 0.0},
+            ],
+            "kpis": [
+                {
+                    "kpi": "wo.on_time_rate",
+                    "unit": "rate",
+                    "value": 0.92,
+                    "n": 48,
+                    "suppressed": False,
+                },
+                {
+                    "kpi": "care.wandering",
+                    "unit": "count",
+                    "value": None,
+                    "n": None,
+                    "suppressed": True,
+                },
+            ],
+            "responses": {"security": 30},
+            "published_at": "2026-03-01T01:00:00+08:00",
+        },
         "community.parking.passage_decided.v1": {
             "passage_id": "6f1c2a0e-1111-2222-3333-444455556666",
             "community_id": "c-001",

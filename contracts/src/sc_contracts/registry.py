@@ -30,6 +30,7 @@ from sc_contracts.events import (
     DeviceCommandRequestedV1,
     DeviceStatusChangedV1,
     DoorChangedV1,
+    EvaluationDatasetSharedV1,
     EventData,
     GrantChangedV1,
     HouseholdChangedV1,
@@ -323,6 +324,12 @@ _SPECS: tuple[EventSpec, ...] = (
         "care.exchange.v1",
         CareFactSharedV1,
         "A care event, desensitised for readers outside the platform.",
+    ),
+    EventSpec(
+        "community.evaluation.dataset_shared.v1",
+        "evaluation.exchange.v1",
+        EvaluationDatasetSharedV1,
+        "A community's month of indices and KPIs, desensitised for the district platform.",
     ),
     EventSpec(
         "community.parking.passage_decided.v1",

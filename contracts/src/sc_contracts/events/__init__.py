@@ -48,6 +48,11 @@ from sc_contracts.events.commerce import (
     ShopOrderStatus,
 )
 from sc_contracts.events.device import DeviceStatus, DeviceStatusChangedV1
+from sc_contracts.events.evaluation import (
+    EvaluationDatasetSharedV1,
+    ExchangeIndex,
+    ExchangeKpi,
+)
 from sc_contracts.events.gov import (
     ActivityChangedV1,
     AlterationChangedV1,
@@ -127,7 +132,10 @@ __all__ = [
     "DeviceStatusChangedV1",
     "DoorChange",
     "DoorChangedV1",
+    "EvaluationDatasetSharedV1",
     "EventData",
+    "ExchangeIndex",
+    "ExchangeKpi",
     "GrantChange",
     "GrantChangedV1",
     "HouseholdChange",

@@ -1,14 +1,17 @@
 """Must show: once a month has ended (China Standard Time, after the grace for late
 events), the month-end sweep computes last month's indices of every community the service
 knows, once: a second run, a restart (a new sweep) and two replicas sweeping at the same
-moment compute nothing again. The clock is injected; nothing sleeps."""
+moment compute nothing again; with each community's month goes one desensitised exchange
+record on evaluation.exchange.v1 (the outbox). The clock is injected; nothing sleeps."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.sql import column, table
 
 from evaluation import kpi_store
 from evaluation.config import Settings
@@ -104,5 +107,20 @@ async def test_month_end_computes_last_month_once(module_database_url: str) -> N
                 select(MonthEndRun.period, func.count()).group_by(MonthEndRun.period)
             )
             assert dict(runs.all()) == {"2026-10": 1, "2026-11": 2, "2026-12": 2}
+            # one exchange record per community and month, keyed by both, nothing personal
+            outbox = table("event_outbox", column("topic"), column("key"), column("payload"))
+            sent = (
+                await uow.session.execute(select(outbox.c.topic, outbox.c.key, outbox.c.payload))
+            ).all()
+        assert sorted(key for _, key, _ in sent) == sorted(
+            [f"{OTHER}:2026-10", f"{COMMUNITY}:2026-11", f"{OTHER}:2026-11"]
+            + [f"{COMMUNITY}:2026-12", f"{OTHER}:2026-12"]
+        )
+        assert {topic for topic, _, _ in sent} == {"evaluation.exchange.v1"}
+        november = next(json.loads(p) for _, key, p in sent if key == f"{COMMUNITY}:2026-11")
+        record = november.get("data", november)
+        rating = next(k for k in record["kpis"] if k["kpi"] == "wo.rating_mean")
+        assert (rating["value"], rating["n"], rating["suppressed"]) == (None, None, True)
+        assert "w1" not in json.dumps(record) and "H9" not in json.dumps(record)
     finally:
         await db.dispose()

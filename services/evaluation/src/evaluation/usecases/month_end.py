@@ -7,6 +7,10 @@ Once per community and month, across restarts and replicas: the run's row
 that tries the same community and month waits on the first one's row and then finds it
 (nothing done); one that failed rolled its row back, so the next sweep tries again. A
 manager may still compute a month again (``POST /indices/compute``), say after late events.
+
+With the figures, in the same unit of work, the month's desensitised exchange dataset
+(``domain.exchange``) is published on ``evaluation.exchange.v1`` for the district platform:
+once per community and month, like the figures.
 """
 
 from __future__ import annotations
@@ -14,11 +18,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, union
+from sqlalchemy import func, select, union
 from sqlalchemy.dialects.postgresql import insert
 
-from evaluation import figures
-from evaluation.db.models import PLACES, IndexFigureRow, KpiBucket, MonthEndRun, SurveyRow
+from evaluation import figures, kpi_queries
+from evaluation.db.models import (
+    PLACES,
+    IndexFigureRow,
+    KpiBucket,
+    MonthEndRun,
+    ResponseRow,
+    SurveyRow,
+)
+from evaluation.domain.exchange import dataset
 from evaluation.domain.periods import Granularity, Period, period_of
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
@@ -46,7 +58,8 @@ class MonthEnd:
     async def run(self, now: datetime | None = None) -> list[str]:
         """Compute last month's indices of each community not done yet; the communities
         this run computed."""
-        period = month_due(now or self.clock(), self.grace)
+        now = now or self.clock()
+        period = month_due(now, self.grace)
         method = figures.method(self.version)
         async with self.db.uow(read_only=True) as uow:
             pending = await _pending(uow, period)
@@ -61,7 +74,18 @@ class MonthEnd:
                 )
                 if claimed is None:
                     continue  # another replica (or an earlier run) did it
-                await figures.compute(uow, method, community_id, period)
+                computed = await figures.compute(uow, method, community_id, period)
+                # the month's desensitised dataset for the district platform, once
+                record = dataset(
+                    community_id,
+                    period,
+                    self.version,
+                    computed,
+                    await kpi_queries.values(uow, "community", community_id, period),
+                    await _responses(uow, community_id, period),
+                    now,
+                )
+                await uow.publish(record, key=record.record_id)
                 await uow.commit()
             done.append(community_id)
         return done
@@ -84,3 +108,20 @@ async def _pending(uow: UnitOfWork, period: Period) -> list[str]:
         .order_by(known.c.community_id)
     )
     return list(rows)
+
+
+async def _responses(uow: UnitOfWork, community_id: str, period: Period) -> dict[str, int]:
+    """The month's responses to the community's surveys, per index questionnaire."""
+    start, end = figures.bounds(period)
+    rows = await uow.session.execute(
+        select(SurveyRow.questionnaire, func.count())
+        .join(ResponseRow, ResponseRow.survey_id == SurveyRow.id)
+        .where(
+            SurveyRow.community_id == community_id,
+            SurveyRow.questionnaire.is_not(None),
+            ResponseRow.submitted_at >= start,
+            ResponseRow.submitted_at < end,
+        )
+        .group_by(SurveyRow.questionnaire)
+    )
+    return {str(q): int(n) for q, n in rows.all()}
