@@ -27,17 +27,27 @@ TYPES: dict[str, Any] = {
 def test_a_strict_type_refuses_undeclared_keys_and_others_keep_them() -> None:
     catalogue = parse_catalogue(TYPES)
     window = TimeWindow(now=datetime.now(UTC))
-    payload = {"t": 5, "colour": "blue", "level": "0.3", "nested": {"a": 1}, "x" * 65: 1}
+    payload = {
+        "t": 5,
+        "colour": "blue",
+        "level": "0.3",
+        "nested": {"a": 1},
+        "x" * 65: 1,
+        "a\x00b": 1,
+        "nul": "a\x00b",
+    }
     lax = parse_telemetry(payload, catalogue.types["lax"], window)
     assert lax.reports[0].values == {"t": 5, "colour": "blue", "level": 0.3}
     assert {(r.key, r.code) for r in lax.rejections} == {
         ("nested", "reading.wrong_type"),
         ("x" * 65, "reading.malformed"),
+        ("a\x00b", "reading.malformed"),
+        ("nul", "reading.wrong_type"),
     }
     tight = parse_telemetry(payload, catalogue.types["tight"], window)
     assert tight.reports[0].values == {"t": 5}
     assert {r.code for r in tight.rejections} == {"reading.unknown_key"}
-    assert len(tight.rejections) == 4
+    assert len(tight.rejections) == 6
     assert catalogue.types["lax"].strict is False
 
 

@@ -149,6 +149,8 @@ def check_value(spec: KeySpec, value: Any) -> tuple[Scalar | None, Rejection | N
         return value, None
     if not isinstance(value, str):
         return None, Rejection(WRONG_TYPE, f"{name} must be a string, got {value!r}")
+    if "\x00" in value:  # PostgreSQL text cannot hold it
+        return None, Rejection(WRONG_TYPE, f"{name} must not contain a NUL character")
     if spec.enum is not None and value not in spec.enum:
         allowed = ", ".join(spec.enum)
         return None, Rejection(OUT_OF_RANGE, f"{name}={value!r} is not one of {allowed}")
@@ -164,8 +166,9 @@ MAX_EXTRA_STRING = 1024
 def check_extra(key: str, value: Any) -> tuple[Scalar | None, Rejection | None]:
     """A key the device type does not declare (not strict): kept unvalidated when it is a
     scalar (a number sent as a string is a number, as ThingsBoard takes it)."""
-    if not key or len(key) > MAX_KEY_LENGTH:
-        return None, Rejection(MALFORMED, f"a key has 1 to {MAX_KEY_LENGTH} characters")
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        detail = f"a key has 1 to {MAX_KEY_LENGTH} characters, none of them control characters"
+        return None, Rejection(MALFORMED, detail)
     value = numeric_string(value)
     if value is None or isinstance(value, dict | list):
         detail = f"{key} (not declared by the device type) must be a number, boolean or string"
@@ -174,6 +177,8 @@ def check_extra(key: str, value: Any) -> tuple[Scalar | None, Rejection | None]:
         return None, Rejection(WRONG_TYPE, f"{key} must be finite, got {value!r}")
     if isinstance(value, str) and len(value) > MAX_EXTRA_STRING:
         return None, Rejection(OUT_OF_RANGE, f"{key} is longer than {MAX_EXTRA_STRING}")
+    if isinstance(value, str) and "\x00" in value:  # PostgreSQL text cannot hold it
+        return None, Rejection(WRONG_TYPE, f"{key} must not contain a NUL character")
     return value, None
 
 
