@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 
+from sc_core.schema import TimeZoneName
 from sc_core.settings import ServiceSettings
 
 
@@ -43,6 +44,13 @@ class Settings(ServiceSettings):
 
     # Where apps reach identity (through the gateway): the OpenID configuration's URLs.
     public_base_url: str = "http://127.0.0.1:8000"
+
+    # Tenancies with an end date (issue 19 item 8): the communities' time zone (a tenancy
+    # ends at the start of its end date there), how many days before it the household's
+    # owners are told, and how often the sweep runs.
+    community_timezone: TimeZoneName = "Asia/Shanghai"
+    tenancy_notice_days: int = Field(default=3, ge=0, le=60)
+    tenancy_sweep_s: float = Field(default=600.0, gt=0)
 
     # The password grant (username + password at the token endpoint) is for first-party
     # mobile apps that cannot open a browser. Unset: on, except in production (where the

@@ -53,6 +53,7 @@ from identity.usecases import (
     Rooms,
     SigningKeys,
     Signups,
+    Tenancies,
     Units,
     UseCases,
     VisitorPasses,
@@ -104,13 +105,17 @@ def build(settings: Settings) -> tuple[Runtime, LocalVerification, UseCases]:
         doors=Doors(db, settings, keystore),
         visitors=VisitorPasses(db, settings),
         me=Me(db),
-        signups=Signups(db),
-        invitations=Invitations(db),
+        signups=Signups(db, timezone=settings.community_timezone),
+        invitations=Invitations(db, timezone=settings.community_timezone),
+        tenancies=Tenancies(
+            db, timezone=settings.community_timezone, notice_days=settings.tenancy_notice_days
+        ),
         passages=Passages(db),
         login=Login(db, keystore),
         openid=OpenIdPages(db, keystore),
     )
     consumers.register(runtime, usecases.passages)
+    runtime.every(settings.tenancy_sweep_s, "tenancy-ends", usecases.tenancies.sweep)
     return runtime, verification, usecases
 
 

@@ -14,6 +14,7 @@ from identity.register.signup_schemas import (
     InvitationCreate,
     InvitationRead,
     InvitationUse,
+    JoinApproval,
     JoinDecision,
     JoinRequestCreate,
     JoinRequestRead,
@@ -73,9 +74,14 @@ async def list_join_requests(
     summary="Approve: the applicant is registered in the household with its grant",
 )
 async def approve_join(
-    request_id: uuid.UUID, who: CurrentCaller, signups: SignupsDep
+    request_id: uuid.UUID,
+    who: CurrentCaller,
+    signups: SignupsDep,
+    body: JoinApproval | None = None,
 ) -> JoinRequestRead:
-    return await signups.approve(who, request_id)
+    """A tenant may be approved with an end date (``ends_on``): on that day, in the
+    community's time zone, their grant ends; the owner is told some days before."""
+    return await signups.approve(who, request_id, body.ends_on if body else None)
 
 
 @router.post("/api/v1/join-requests/{request_id}/reject", summary="Reject, saying why")

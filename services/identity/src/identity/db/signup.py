@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -24,6 +24,11 @@ class JoinRequest(IdMixin, Base):
             unique=True,
             postgresql_where=text("status = 'pending'"),
         ),
+        Index(
+            "ix_join_requests_tenancy_due",
+            "ends_on",
+            postgresql_where=text("ends_on IS NOT NULL AND ended_at IS NULL"),
+        ),
     )
 
     account_id: Mapped[uuid.UUID] = mapped_column(
@@ -40,6 +45,11 @@ class JoinRequest(IdMixin, Base):
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[datetime | None]
     reason: Mapped[str | None] = mapped_column(String(200))
+    # a tenant's tenancy (issue 19 item 8): the day it ends (in the community's zone: from
+    # that day the grant is gone), when the owner was told it is ending, when it ended
+    ends_on: Mapped[date | None]
+    reminded_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
 
 
 class HouseholdInvitation(IdMixin, Base):
@@ -56,3 +66,4 @@ class HouseholdInvitation(IdMixin, Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     used_by: Mapped[uuid.UUID | None]
+    ends_on: Mapped[date | None]  # a tenant's: the day the tenancy ends

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -52,6 +52,21 @@ class JoinDecision(BaseModel):
     reason: str | None = Field(default=None, max_length=200)
 
 
+class JoinApproval(BaseModel):
+    """An approval; for a tenant, the day the tenancy ends (optional)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ends_on: date | None = Field(
+        default=None,
+        description=(
+            "A tenant's end date (租期截止): from this day, in the community's time zone, the "
+            "tenant's household grant ends; the owner is told some days before"
+        ),
+        examples=["2027-06-30"],
+    )
+
+
 class JoinRequestRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -69,12 +84,22 @@ class JoinRequestRead(BaseModel):
     reason: str | None
     decided_at: datetime | None
     created_at: datetime
+    ends_on: date | None = Field(default=None, description="A tenant's end date, if any")
+    ended: bool = Field(default=False, description="The tenancy has ended (its grant is gone)")
 
 
 class InvitationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     relation: Literal["family", "tenant"] = Field(description="family (家庭成员) or tenant (租户)")
+    ends_on: date | None = Field(
+        default=None,
+        description=(
+            "A tenant's end date (租期截止): from this day, in the community's time zone, the "
+            "tenant's household grant ends; the owner is told some days before"
+        ),
+        examples=["2027-06-30"],
+    )
 
 
 class InvitationRead(BaseModel):
@@ -83,6 +108,7 @@ class InvitationRead(BaseModel):
     relation_label: str
     place: str = Field(description="The flat in words")
     expires_at: datetime
+    ends_on: date | None = None
 
 
 class InvitationUse(BaseModel):

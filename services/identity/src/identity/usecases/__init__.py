@@ -25,6 +25,7 @@ from identity.usecases.passages import Passages
 from identity.usecases.persons import Persons
 from identity.usecases.room_import import RoomImport
 from identity.usecases.signup import Signups
+from identity.usecases.tenancies import Tenancies
 from identity.usecases.visitors import VisitorPasses
 
 
@@ -49,6 +50,7 @@ class UseCases:
     me: Me
     signups: Signups
     invitations: Invitations
+    tenancies: Tenancies
     passages: Passages
     login: Login
     openid: OpenIdPages
@@ -75,6 +77,7 @@ __all__ = [
     "Rooms",
     "SigningKeys",
     "Signups",
+    "Tenancies",
     "Units",
     "UseCases",
     "VisitorPasses",

@@ -143,7 +143,7 @@ class Grants:
                 raise NotFound("grant.not_found", "No such grant", zh="找不到该授权")
             ensure_may_grant(who.principal, row.role, row.community_id)
             await uow.session.delete(row)
-            await _record(uow, who, row, GrantChange.REVOKED)
+            await record_grant_change(uow, who, row, GrantChange.REVOKED)
             await uow.commit()
 
     @staticmethod
@@ -182,11 +182,15 @@ class Grants:
         )
         uow.session.add(row)
         await uow.session.flush()
-        await _record(uow, who, row, GrantChange.GRANTED)
+        await record_grant_change(uow, who, row, GrantChange.GRANTED)
         return row
 
 
-async def _record(uow: UnitOfWork, who: Caller, row: Grant, change: GrantChange) -> None:
+async def record_grant_change(
+    uow: UnitOfWork, who: Caller | None, row: Grant, change: GrantChange
+) -> None:
+    """The audit record and the ``GrantChangedV1`` of a grant given or revoked (``who``
+    None: identity itself, e.g. a tenancy that reached its end date)."""
     now = datetime.now(UTC)
     await uow.audit(
         who,
@@ -209,7 +213,7 @@ async def _record(uow: UnitOfWork, who: Caller, row: Grant, change: GrantChange)
         scope_type=row.scope_type,
         scope_id=row.scope_id,
         community_id=str(row.community_id) if row.community_id else None,
-        changed_by=who.subject,
+        changed_by=who.subject if who is not None else "identity",
         changed_at=now,
     )
     await uow.publish(data, key=str(row.account_id))

@@ -25,6 +25,7 @@ from identity.register.signup_schemas import (
 )
 from identity.usecases import joining
 from identity.usecases.signup import register
+from identity.usecases.tenancies import checked_end, today_in
 from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.errors import Forbidden, Problem
@@ -39,12 +40,14 @@ def normalised(code: str) -> str:
 
 
 class Invitations:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, timezone: str = "Asia/Shanghai") -> None:
         self.db = db
+        self.timezone = timezone
 
     async def issue(
         self, who: Caller, household_id: uuid.UUID, body: InvitationCreate
     ) -> InvitationRead:
+        ends_on = checked_end(body.relation, body.ends_on, today_in(self.timezone))
         async with self.db.uow() as uow:
             household = await repo.get_or_404(uow.session, Household, household_id)
             owned = await joining.owned_households(uow, who)
@@ -69,6 +72,7 @@ class Invitations:
                 code_hash=token_digest(code),
                 created_by=who.subject,
                 expires_at=datetime.now(UTC) + LIFETIME,
+                ends_on=ends_on,
             )
             uow.session.add(row)
             await uow.session.flush()
@@ -79,7 +83,11 @@ class Invitations:
                 "household",
                 str(household.id),
                 community_id=str(household.community_id),
-                detail={"invitation_id": str(row.id), "relation": body.relation},
+                detail={
+                    "invitation_id": str(row.id),
+                    "relation": body.relation,
+                    "ends_on": ends_on.isoformat() if ends_on else "",
+                },
             )
             await uow.commit()
             return InvitationRead(
@@ -88,6 +96,7 @@ class Invitations:
                 relation_label=joining.RELATION_ZH[body.relation],
                 place=place.label,
                 expires_at=row.expires_at,
+                ends_on=ends_on,
             )
 
     async def join(self, who: Caller, body: InvitationUse) -> JoinRequestRead:
@@ -138,6 +147,7 @@ class Invitations:
                 status="approved",
                 decided_by=used.created_by,  # the inviter's code is the approval
                 decided_at=now,
+                ends_on=used.ends_on,
             )
             uow.session.add(request)
             await uow.session.flush()

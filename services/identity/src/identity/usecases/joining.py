@@ -206,6 +206,8 @@ async def read(uow: UnitOfWork, who: Caller, rows: list[JoinRequest]) -> list[Jo
             reason=r.reason,
             decided_at=r.decided_at,
             created_at=r.created_at,
+            ends_on=r.ends_on,
+            ended=r.ended_at is not None,
         )
         own = str(r.account_id) == who.subject
         # who decides reads the applicant's name as given

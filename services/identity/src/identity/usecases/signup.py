@@ -9,7 +9,7 @@ events, the grant, notifications) and the commit.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -26,6 +26,7 @@ from identity.register.signup_schemas import (
     SignUp,
 )
 from identity.usecases import joining
+from identity.usecases.tenancies import checked_end, today_in
 from sc_contracts.events import (
     GrantChange,
     GrantChangedV1,
@@ -40,8 +41,9 @@ from sc_core.errors import Conflict, Forbidden, NotFound, Problem
 
 
 class Signups:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, timezone: str = "Asia/Shanghai") -> None:
         self.db = db
+        self.timezone = timezone
 
     # sign-up -------------------------------------------------------------------------
     async def sign_up(self, body: SignUp, address: str | None) -> Account:
@@ -123,9 +125,14 @@ class Signups:
             return await joining.read(uow, who, list(rows)), total
 
     # deciding --------------------------------------------------------------------------
-    async def approve(self, who: Caller, request_id: uuid.UUID) -> JoinRequestRead:
+    async def approve(
+        self, who: Caller, request_id: uuid.UUID, ends_on: date | None = None
+    ) -> JoinRequestRead:
+        """Register the applicant; a tenant's link may end on ``ends_on`` (issue 19 item 8:
+        ``usecases/tenancies.py`` ends it on that day)."""
         async with self.db.uow() as uow:
             request = await _pending(uow, who, request_id)
+            request.ends_on = checked_end(request.relation, ends_on, today_in(self.timezone))
             account = await uow.session.get(Account, request.account_id)
             if account is None:  # the FK cascades: a deleted account takes its requests
                 raise NotFound("join.not_found", "No such request", zh="找不到该申请")
