@@ -6,6 +6,7 @@
 export type TagType = "primary" | "success" | "info" | "warning" | "danger";
 import { COMMERCE_ENUMS } from "@/domains/commerce/enums";
 import { EVALUATION_ENUMS } from "@/domains/evaluation/enums";
+import { NOTIFICATION_ENUMS } from "@/domains/notification/enums";
 
 type Entry = [zh: string, en: string, tag?: TagType];
 type Dict = Record<string, Entry>;
@@ -442,6 +443,7 @@ export const ENUMS: Record<string, Dict> = {
   },
   ...EVALUATION_ENUMS,
   ...COMMERCE_ENUMS,
+  ...NOTIFICATION_ENUMS,
 };
 
 export function enumEntry(dict: string, value: unknown): { zh: string; en: string; tag: TagType } {

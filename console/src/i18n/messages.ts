@@ -4,6 +4,7 @@
  */
 import { COMMERCE_MESSAGES } from "@/domains/commerce/messages";
 import { EVALUATION_MESSAGES } from "@/domains/evaluation/messages";
+import { NOTIFICATION_MESSAGES } from "@/domains/notification/messages";
 
 const M: Record<string, [zh: string, en: string]> = {
   "app.title": ["智慧社区管理平台", "Smart Community Console"],
@@ -690,6 +691,7 @@ const M: Record<string, [zh: string, en: string]> = {
   "screen.devicesShort": ["设备 在线 {on} / 离线 {off}", "devices {on} online / {off} offline"],
   ...EVALUATION_MESSAGES,
   ...COMMERCE_MESSAGES,
+  ...NOTIFICATION_MESSAGES,
 };
 
 type Tree = { [key: string]: string | Tree };
