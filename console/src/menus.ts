@@ -10,6 +10,9 @@ export const PARKING_STAFF = ["property_staff", "property_manager", "community_a
 export const PARKING_MANAGERS = ["property_manager", "community_admin", "platform_admin"];
 export const HALL_SIGNERS = ["community_admin", "gov_officer", "grid_worker", "platform_admin"];
 export const WELFARE_OFFICE = ["gov_officer", "community_admin", "platform_admin"];
+// who drafts community notices, and who approves them (never their own)
+export const NOTICE_AUTHORS = ["community_admin", "gov_officer", "property_manager", "platform_admin"];
+export const NOTICE_APPROVERS = ["community_admin", "gov_officer", "platform_admin"];
 export const EVALUATION_READERS = ["property_staff", "property_manager", "grid_worker", "community_admin", "gov_officer", "auditor", "platform_admin"];
 export const EVALUATION_MANAGERS = ["property_manager", "community_admin", "gov_officer", "platform_admin"];
 // who verifies merchants and publishes housing listings (本社区物业、社区)
@@ -113,6 +116,7 @@ export const MENU: MenuGroup[] = [
       { name: "hall-inbox", path: "/gov/hall-inbox", title: "menu.hallInbox", roles: HALL_SIGNERS },
       { name: "welfare", path: "/gov/welfare", title: "menu.welfare", roles: WELFARE_OFFICE },
       { name: "votes", path: "/gov/votes", title: "menu.votes", roles: [...WELFARE_OFFICE, "resident"] },
+      { name: "notices", path: "/gov/notices", title: "menu.notices", roles: NOTICE_AUTHORS },
       { name: "surveys", path: "/evaluation/surveys", title: "menu.surveys", roles: EVALUATION_READERS },
       { name: "indices", path: "/evaluation/indices", title: "menu.indices", roles: EVALUATION_READERS },
       { name: "kpis", path: "/evaluation/kpis", title: "menu.kpis", roles: EVALUATION_READERS },

@@ -48,6 +48,7 @@ const pages: Record<string, () => Promise<unknown>> = {
   "hall-inbox": () => import("@/domains/gov-affairs/HallInboxPage.vue"),
   welfare: () => import("@/domains/gov-affairs/WelfarePage.vue"),
   votes: () => import("@/domains/gov-affairs/VotesPage.vue"),
+  notices: () => import("@/domains/gov-affairs/NoticesPage.vue"),
   surveys: () => import("@/domains/evaluation/SurveysPage.vue"),
   indices: () => import("@/domains/evaluation/IndicesPage.vue"),
   kpis: () => import("@/domains/evaluation/KpiPage.vue"),
