@@ -26,7 +26,15 @@ from parking_payment.adapters.wechatpay.client import WeChatPayClient, WeChatPay
 from parking_payment.adapters.wechatpay.simulator import WeChatPaySimulator
 from parking_payment.db.models import metadata
 from parking_payment.db.payments import CallbackRow, PaymentOrderRow
-from parking_payment.domain.payments import Channel, OrderStatus, PaymentOrder, Provider, Purpose
+from parking_payment.domain.payments import (
+    Channel,
+    OrderStatus,
+    PaymentOrder,
+    Provider,
+    Purpose,
+    Refund,
+    RefundStatus,
+)
 from parking_payment.usecases.callbacks import Callbacks
 from parking_payment.usecases.jobs import PaymentJobs
 from parking_payment.usecases.payments import CreateOrder, OrderView, Payments, Replay
@@ -292,6 +300,26 @@ async def test_expired_orders_are_closed_and_refunds_are_applied(world):
     assert report.local_total == {"payment": 900, "refund": 400}
     # the simulator's bill also holds other tests' trades (other databases): named, not ours
     assert not {paid.order.out_trade_no, refund_no} & {d.number for d in report.differences}
+
+
+async def test_a_refund_the_provider_refuses_is_a_clear_problem_and_frees_the_amount(world):
+    """A paid order refunded already in WeChat Pay's merchant platform (outside the
+    platform): staff asking for a refund get the provider's refusal as a problem, not a
+    500, and the order shows nothing refunded and its amount refundable again."""
+    payments = world["payments"]
+    paid = await payments.create(RESIDENT, qr(target="refunded-elsewhere"), None)
+    await sim_pay(world["wx_url"], paid.order.out_trade_no)
+    await world["jobs"].settle_open_orders()
+    order = (await payments.get(RESIDENT, paid.order.id, staff=True)).order
+    elsewhere = Refund(order.id, "MP-REFUND-1", 900, "商户平台退款", "merchant", datetime.now(UTC))
+    await payments.provider(Provider.wechat).refund(order, elsewhere)
+    with pytest.raises(Problem) as err:
+        await payments.refund(Who("manager-1"), paid.order.id, 900, "多缴退还")
+    assert err.value.status == 502 and err.value.code == "payment.refund_refused"
+    assert err.value.extra["provider_code"] == "INVALID_REQUEST"
+    after = (await payments.get(RESIDENT, paid.order.id, staff=True)).order
+    assert (after.refunded, after.refundable) == (0, 900)
+    assert [r.status for r in after.refunds] == [RefundStatus.failed]
 
 
 async def test_unknown_provider_and_refusals(world):

@@ -39,6 +39,16 @@ class ProviderUnavailable(Exception):
     change nothing."""
 
 
+class ProviderRefused(Exception):
+    """The provider answered and refused the request itself (an amount it will not refund,
+    an order it does not know): asking again will not change its answer."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
 class AlreadyPaid(Exception):
     """Closing was refused because the order is paid: query and apply instead."""
 
@@ -195,7 +205,7 @@ class WeChatPayProvider:
         except WeChatPayError as exc:
             if exc.status >= 500 or exc.code == "SIGN_INVALID":
                 raise ProviderUnavailable(str(exc)) from None
-            raise
+            raise ProviderRefused(exc.code, str(exc)) from exc
         except (OSError, httpx.HTTPError) as exc:
             raise ProviderUnavailable(str(exc)) from None
 
@@ -289,6 +299,6 @@ class AlipayProvider:
                 raise ProviderUnavailable(str(exc)) from None
             if exc.code in ("20000", "40004") and exc.sub_code.startswith("ACQ.SYSTEM_ERROR"):
                 raise ProviderUnavailable(str(exc)) from None
-            raise
+            raise ProviderRefused(exc.sub_code or exc.code, str(exc)) from exc
         except (OSError, httpx.HTTPError) as exc:
             raise ProviderUnavailable(str(exc)) from None

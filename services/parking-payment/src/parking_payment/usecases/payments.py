@@ -21,7 +21,12 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from parking_payment.adapters.providers import PaymentProvider, ProviderUnavailable, RefundAnswer
+from parking_payment.adapters.providers import (
+    PaymentProvider,
+    ProviderRefused,
+    ProviderUnavailable,
+    RefundAnswer,
+)
 from parking_payment.db.orders import Orders, new_row
 from parking_payment.db.payments import IdempotencyRow, PaymentOrderRow
 from parking_payment.domain import idempotency
@@ -153,7 +158,8 @@ class Payments:
             raise Problem(
                 502,
                 "payment.provider_refused",
-                "支付渠道拒绝了该订单，请更换支付方式（the provider refused the order）",
+                "The payment provider refused the order: pay another way",
+                zh="支付渠道拒绝了该订单，请更换支付方式",
             ) from None
         async with self.uow() as uow:
             locked = await Orders(uow.session).lock(order_id=order.id)
@@ -291,6 +297,17 @@ class Payments:
             answer = await provider.refund(order, refund)
         except ProviderUnavailable:
             return OrderView(order)  # stays processing; the refund job asks again
+        except ProviderRefused as exc:  # e.g. refunded already in the merchant platform
+            log.warning("refund %s refused by the provider: %s", refund.out_refund_no, exc)
+            await self.apply_refund(order.id, refund.out_refund_no, RefundStatus.failed, None)
+            raise Problem(
+                502,
+                "payment.refund_refused",
+                "The payment provider refused this refund (for example, the amount was "
+                "refunded already in its merchant platform); nothing was refunded",
+                zh="支付渠道拒绝了这笔退款（例如已在商户平台退过款），本次未退款",
+                provider_code=exc.code,
+            ) from None
         return await self.apply_refund(
             order.id, answer.out_refund_no, answer.status, answer.refund_id
         )
