@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from test_e2e_console import shot, signed_in
 
-from e2e_kit import home_of
+from e2e_kit import home_of, register_device, wait_until
 from sc_core.validators import uscc_check_char
 
 
@@ -170,3 +170,245 @@ def test_a_merchant_sees_its_verification_its_shop_and_puts_a_product_on_sale(
     expect(milk).to_contain_text("12.80 元/盒")
     expect(milk.get_by_test_id("availability")).to_have_text("在售")
     shot(page, "commerce-my-merchant")
+
+
+C = "/api/v1/commerce"
+
+
+def _ok(r: httpx.Response, status: int = 201) -> Any:
+    assert r.status_code == status, (r.request.method, r.request.url, r.text)
+    return r.json()
+
+
+def _pick(page: Page, select: Locator, option: str) -> None:
+    """Choose ``option`` in an Element Plus select (its list opens at the page's end)."""
+    select.click()
+    page.locator(".el-select-dropdown__item:visible", has_text=option).first.click()
+
+
+def test_staff_weigh_a_drop_off_and_redeem_credits_never_past_the_balance(
+    browser: Browser, gateway_url: str, login: Any
+) -> None:
+    manager, admin = login("property_manager"), login("community_admin")
+    with httpx.Client(base_url=gateway_url, timeout=30) as api:
+        home = home_of(api, login("resident"))
+        household = home["household_id"]
+        points = _ok(
+            api.get(f"{C}/service-points", headers=manager, params={"kind": "recycling_point"}),
+            200,
+        )["items"]
+        point = next(p for p in points if p["name"] == "2号楼东侧再生资源回收点")
+        # a waste bin beside the point reports how full it is
+        device, token = register_device(
+            api, admin, f"e2e-bin-{uuid.uuid4().hex[:6]}", "waste_bin", home
+        )
+        label = f"可回收物桶{uuid.uuid4().int % 100:02d}"
+        _ok(
+            api.post(
+                f"{C}/service-points/{point['id']}/bins",
+                headers=manager,
+                json={"device_id": device, "label": label},
+            )
+        )
+        sent = httpx.post(
+            f"{gateway_url}/api/v1/{token}/telemetry", json={"fillingLevel": 0.85}, timeout=30
+        )
+        assert sent.status_code == 200, sent.text
+
+        def bin_read() -> bool:
+            p = _ok(api.get(f"{C}/service-points/{point['id']}", headers=manager), 200)
+            return any(b["device_id"] == device and b["fill_level"] for b in p["bins"])
+
+        wait_until(bin_read, 120, "the bin's fill level")
+        before = _ok(
+            api.get(f"{C}/recycling/households/{household}/credits", headers=manager), 200
+        )["balance"]
+
+        page = signed_in(browser, gateway_url, "property_manager")
+        expect(page.get_by_test_id("menu-recycling")).to_be_attached()
+        page.goto("/console/commerce/recycling")
+        _pick(page, page.get_by_test_id("recycling-point"), "2号楼东侧再生资源回收点")
+        bins = page.get_by_test_id("bins")
+        expect(bins.locator(".bin", has_text=label)).to_contain_text("85%，较满")
+        _pick(page, page.get_by_test_id("household"), home["name"])
+        statement = page.get_by_test_id("statement")
+        balance = statement.get_by_test_id("balance").locator(".el-statistic__number")
+        expect(balance).to_have_text(f"{before:,}")
+
+        # 1.2 kg of plastic: 15 credits a kilogram, 18 credits
+        page.get_by_test_id("drop-off").click()
+        dialog = page.locator(".el-dialog:visible")
+        _pick(page, dialog.get_by_test_id("category"), "塑料")
+        weight = dialog.locator("[data-test=weight-kg] input, input[data-test=weight-kg]")
+        weight.fill("1.2")
+        weight.blur()
+        dialog.get_by_test_id("drop-off-save").click()
+        plastic = statement.get_by_test_id("drop-offs").locator(".el-table__row").first
+        expect(plastic).to_contain_text("塑料")
+        expect(plastic).to_contain_text("1.2 千克")
+        expect(plastic).to_contain_text("18")
+        expect(balance).to_have_text(f"{before + 18:,}")
+
+        # more than the balance: refused in words, nothing spent
+        page.get_by_test_id("redeem").click()
+        dialog = page.locator(".el-dialog:visible")
+        credits = dialog.locator("[data-test=credits] input, input[data-test=credits]")
+        credits.fill(str(before + 19))
+        credits.blur()
+        dialog.get_by_test_id("item").fill("洗衣液一瓶")
+        dialog.get_by_test_id("redeem-save").click()
+        expect(dialog.get_by_test_id("dialog-error")).to_contain_text(
+            "这户的积分余额不足，不能兑换"
+        )
+        credits.fill("10")
+        credits.blur()
+        dialog.get_by_test_id("redeem-save").click()
+        expect(dialog).to_be_hidden()
+        taken = statement.get_by_test_id("redemptions").locator(".el-table__row").first
+        expect(taken).to_contain_text("洗衣液一瓶")
+        expect(taken).to_contain_text("10")
+        expect(balance).to_have_text(f"{before + 8:,}")
+        shot(page, "commerce-recycling")
+        after = _ok(api.get(f"{C}/recycling/households/{household}/credits", headers=manager), 200)
+        assert after["balance"] == before + 8
+
+
+def test_the_merchant_works_an_order_and_staff_read_it(
+    browser: Browser, gateway_url: str, login: Any
+) -> None:
+    resident = login("resident")
+    note = f"送到1号楼1单元101，谢谢{uuid.uuid4().hex[:4]}"
+    with httpx.Client(base_url=gateway_url, timeout=30) as api:
+        shops = _ok(api.get(f"{C}/shops", headers=resident, params={"limit": 100}), 200)
+        store = next(s for s in shops["items"] if s["name"] == "惠民便利店")
+        products = _ok(api.get(f"{C}/shops/{store['id']}/products", headers=resident), 200)
+        greens = next(p for p in products["items"] if p["name"] == "有机青菜")
+        placed = [
+            _ok(
+                api.post(
+                    f"{C}/orders",
+                    headers=resident,
+                    json={
+                        "shop_id": store["id"],
+                        "items": [{"product_id": greens["id"], "quantity": 2}],
+                        "note": f"{note}-{n}",
+                    },
+                )
+            )
+            for n in (1, 2)
+        ]
+        assert all(o["total_fen"] == 1300 for o in placed)
+
+    page = signed_in(browser, gateway_url, "merchant")
+    expect(page.get_by_test_id("menu-shop-orders")).to_be_attached()
+    page.goto("/console/commerce/orders")
+    first = page.locator(".el-table__row", has_text=f"{note}-1")
+    expect(first).to_contain_text("待商户接单")
+    expect(first).to_contain_text("未支付")
+    expect(first).to_contain_text("¥13.00")
+    expect(first).to_contain_text("有机青菜 × 2（6.50 元/斤）")
+    first.get_by_test_id("accept").click()
+    expect(first).to_contain_text("商户已接单")
+    # shipping waits for the household's payment
+    expect(first.get_by_test_id("ship-waiting")).to_be_disabled()
+    expect(first.get_by_test_id("ship")).to_have_count(0)
+
+    second = page.locator(".el-table__row", has_text=f"{note}-2")
+    second.get_by_test_id("refuse").click()
+    dialog = page.locator(".el-dialog:visible")
+    dialog.get_by_test_id("refuse-reason").fill("青菜今日已售完")
+    dialog.get_by_test_id("refuse-save").click()
+    expect(second).to_contain_text("商户已拒单")
+    expect(second).to_contain_text("青菜今日已售完")
+    expect(second.get_by_test_id("refuse")).to_have_count(0)
+    shot(page, "commerce-orders-merchant")
+
+    # the community's staff read the orders and work none of them
+    staff = signed_in(browser, gateway_url, "property_manager")
+    staff.goto("/console/commerce/orders")
+    seen = staff.locator(".el-table__row", has_text=f"{note}-1")
+    expect(seen).to_contain_text("商户已接单")
+    expect(seen).to_contain_text("惠民便利店")
+    expect(staff.get_by_test_id("accept")).to_have_count(0)
+    expect(staff.get_by_test_id("refuse")).to_have_count(0)
+
+
+def test_the_merchant_publishes_an_offer_and_sees_it(browser: Browser, gateway_url: str) -> None:
+    title = f"鸡蛋周末特价{uuid.uuid4().int % 1000:03d}"
+    page = signed_in(browser, gateway_url, "merchant")
+    expect(page.get_by_test_id("menu-offers")).to_be_attached()
+    page.goto("/console/commerce/offers")
+    _pick(page, page.get_by_test_id("offer-shop"), "惠民便利店")
+    page.get_by_test_id("publish-offer").click()
+    dialog = page.locator(".el-dialog:visible")
+    dialog.get_by_test_id("offer-title-zh").fill(title)
+    dialog.get_by_test_id("offer-title-en").fill("Eggs on offer this weekend")
+    dialog.get_by_test_id("offer-text").fill("土鸡蛋 30 枚一盒，周末特价")
+    price = dialog.locator("[data-test=offer-price] input, input[data-test=offer-price]")
+    price.fill("19.9")
+    price.blur()
+    dialog.get_by_test_id("offer-save").click()
+    expect(dialog).to_be_hidden()
+    offer = page.get_by_test_id("offer-list").locator(".el-table__row", has_text=title)
+    expect(offer).to_contain_text("优惠价 19.90 元")
+    expect(offer).to_contain_text("土鸡蛋 30 枚一盒，周末特价")
+
+    # a discount instead of a price
+    page.get_by_test_id("publish-offer").click()
+    dialog = page.locator(".el-dialog:visible")
+    dialog.get_by_test_id("offer-title-zh").fill(f"{title}（会员）")
+    dialog.get_by_test_id("offer-title-en").fill("Members' discount")
+    dialog.get_by_test_id("offer-text").fill("会员全场")
+    dialog.get_by_test_id("deal-discount").click()
+    pct = dialog.locator("[data-test=offer-discount] input, input[data-test=offer-discount]")
+    pct.fill("20")
+    pct.blur()
+    dialog.get_by_test_id("offer-save").click()
+    expect(dialog).to_be_hidden()
+    member = page.get_by_test_id("offer-list").locator(".el-table__row", has_text="会员全场")
+    expect(member).to_contain_text("8折")
+    shot(page, "commerce-offers")
+
+
+def test_a_merchant_registers_a_business_the_code_checked_as_gb_32100_checks_it(
+    browser: Browser, gateway_url: str, login: Any
+) -> None:
+    name = f"幸福里鲜花店{uuid.uuid4().int % 1000:03d}"
+    body17 = f"92110105MA{uuid.uuid4().int % 10**7:07d}"
+    code = body17 + uscc_check_char(body17)
+    wrong = body17 + next(c for c in "0123456789" if c != code[-1])
+    page = signed_in(browser, gateway_url, "merchant")
+    page.goto("/console/commerce/mine")
+    page.get_by_test_id("register-merchant").click()
+    dialog = page.locator(".el-dialog:visible")
+    dialog.get_by_test_id("merchant-name").fill(name)
+    dialog.get_by_test_id("merchant-credit-code").fill(wrong)
+    _pick(page, dialog.get_by_test_id("merchant-category"), "其他")
+    dialog.get_by_test_id("merchant-address").fill("幸福里社区 2号楼底商 108")
+    dialog.get_by_test_id("merchant-phone").fill("1390000")
+    dialog.get_by_test_id("merchant-save").click()
+    # refused on the form, in words, before anything is sent
+    expect(dialog).to_contain_text("统一社会信用代码校验位不正确，请核对")
+    expect(dialog).to_contain_text("请填写手机号（13812345678）或带区号的座机（010-12345678）")
+    dialog.get_by_test_id("merchant-credit-code").fill(code)
+    dialog.get_by_test_id("merchant-phone").fill("13900000014")
+    dialog.get_by_test_id("merchant-save").click()
+    expect(dialog).to_be_hidden()
+    card = page.get_by_test_id(f"merchant-{name}")
+    expect(card.get_by_test_id("merchant-status")).to_have_text("待审核")
+    expect(card).to_contain_text(code)
+    expect(card).to_contain_text("周一至周日 08:00-20:00")
+
+    # a change of address: saved, and the community reviews it again
+    card.get_by_test_id("edit-merchant").click()
+    dialog = page.locator(".el-dialog:visible")
+    dialog.get_by_test_id("merchant-address").fill("幸福里社区 2号楼底商 110")
+    dialog.get_by_test_id("merchant-save").click()
+    expect(dialog).to_be_hidden()
+    expect(card).to_contain_text("幸福里社区 2号楼底商 110")
+    shot(page, "commerce-merchant-register")
+    with httpx.Client(base_url=gateway_url, timeout=30) as api:
+        mine = _ok(api.get(f"{C}/merchants", headers=login("merchant"), params={"limit": 100}), 200)
+        [seen] = [m for m in mine["items"] if m["name"] == name]
+        assert seen["address"] == "幸福里社区 2号楼底商 110"
+        assert seen["credit_code"] == code
