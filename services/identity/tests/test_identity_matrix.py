@@ -162,6 +162,7 @@ def cases(f: Fixtures) -> list[Case]:
             json={"units": ["1"], "rooms_per_floor": 1},
         ),
         Case("GET", f"/api/v1/buildings/{b1}/rooms.csv", PLACE_READERS),
+        Case("GET", f"/api/v1/buildings/{b1}/residents.csv", PLACE_READERS),
         Case(  # the first writer adds the room, the others find it unchanged
             "POST",
             f"/api/v1/buildings/{b1}/rooms.csv",

@@ -27,6 +27,7 @@ from identity.usecases import (
     OpenIdPages,
     Passages,
     Persons,
+    ResidentExport,
     RoomImport,
     Rooms,
     SigningKeys,
@@ -109,6 +110,10 @@ async def _room_import(request: Request) -> RoomImport:
     return usecases(request).room_import
 
 
+async def _resident_export(request: Request) -> ResidentExport:
+    return usecases(request).resident_export
+
+
 async def _doors(request: Request) -> Doors:
     return usecases(request).doors
 
@@ -156,6 +161,7 @@ HouseholdsDep = Annotated[Households, Depends(_households)]
 PersonsDep = Annotated[Persons, Depends(_persons)]
 MovesDep = Annotated[Moves, Depends(_moves)]
 RoomImportDep = Annotated[RoomImport, Depends(_room_import)]
+ResidentExportDep = Annotated[ResidentExport, Depends(_resident_export)]
 DoorsDep = Annotated[Doors, Depends(_doors)]
 VisitorPassesDep = Annotated[VisitorPasses, Depends(_visitors)]
 MeDep = Annotated[Me, Depends(_me)]

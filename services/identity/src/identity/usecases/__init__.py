@@ -23,6 +23,7 @@ from identity.usecases.moves import Moves
 from identity.usecases.oidc import OpenIdPages
 from identity.usecases.passages import Passages
 from identity.usecases.persons import Persons
+from identity.usecases.resident_export import ResidentExport
 from identity.usecases.room_import import RoomImport
 from identity.usecases.signup import Signups
 from identity.usecases.tenancies import Tenancies
@@ -42,6 +43,7 @@ class UseCases:
     rooms: Rooms
     floor_plans: FloorPlans
     room_import: RoomImport
+    resident_export: ResidentExport
     households: Households
     persons: Persons
     moves: Moves
@@ -73,6 +75,7 @@ __all__ = [
     "OpenIdPages",
     "Passages",
     "Persons",
+    "ResidentExport",
     "RoomImport",
     "Rooms",
     "SigningKeys",
