@@ -157,13 +157,13 @@ class Tenancies:
                 recipients,
                 "租期即将结束",
                 f"租户{request.name}在 {place} 的租期将于{_day_zh(day)}结束，"
-                "届时其住户权限（开门、访客、报修等）自动停止；如需续租，请重新邀请。",
+                "届时其住户权限（开门、访客、报修等）自动停止；租期结束后如需续租，可再次邀请。",
                 str(request.community_id),
                 english=(
                     "A tenancy is ending",
                     f"The tenancy of {request.name} at {place} ends on {day.isoformat()}: "
                     "from that day their household access (doors, visitors, repairs) stops. "
-                    "To extend it, invite them again.",
+                    "To extend it, invite them again once it has ended.",
                 ),
             ),
             key=key,
