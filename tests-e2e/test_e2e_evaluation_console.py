@@ -4,7 +4,8 @@ an NPS asked only of those who chose 坏过, a Likert item), publishes it, two d
 answer it in the app, and its results page shows the response rates and each question's
 spread; the demo's sense-of-security survey shows its dimension scores with Cronbach's α;
 the KPI dashboard lists the service KPIs by name and draws one's trend; the index trends
-open a month's drill-down (what makes up the index and what moved it since last month).
+open a month's drill-down (what makes up the index and what moved it since last month);
+the monthly report shows last month's indices, trend and KPIs and downloads as a PDF.
 No id or enum value is on screen. Every wait is bounded and generous; nothing sleeps."""
 
 from __future__ import annotations
@@ -158,4 +159,22 @@ def test_design_answer_and_read_results_kpis_and_index_trends(
     expect(page.get_by_test_id("indices-moves")).to_contain_text("社区安全感知")
     expect(drill).not_to_contain_text("no_data")
     shot(page, "evaluation-indices")
+
+    # the monthly report (last month, which the demo computed): the indices with their
+    # trend, the KPIs beside the month before, by name; and the same report as a PDF
+    expect(page.get_by_test_id("menu-evaluation-report")).to_be_attached()
+    page.goto("/console/evaluation/report")
+    expect(page.get_by_test_id("report-indices")).to_contain_text("安全感")
+    expect(page.get_by_test_id("report-indices")).to_contain_text("获得感")
+    expect(page.get_by_test_id("report-trend").locator("canvas")).to_be_attached()
+    kpis = page.get_by_test_id("report-kpis")
+    expect(kpis).to_contain_text("新建工单数")
+    expect(kpis).to_contain_text("通知送达率")
+    expect(page.get_by_test_id("report-page")).not_to_contain_text("wo.opened")
+    shot(page, "evaluation-report")
+    with page.expect_download() as download:
+        page.get_by_test_id("report-pdf").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    with open(download.value.path(), "rb") as f:
+        assert f.read(5) == b"%PDF-"
     page.context.close()

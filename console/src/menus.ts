@@ -120,6 +120,7 @@ export const MENU: MenuGroup[] = [
       { name: "surveys", path: "/evaluation/surveys", title: "menu.surveys", roles: EVALUATION_READERS },
       { name: "indices", path: "/evaluation/indices", title: "menu.indices", roles: EVALUATION_READERS },
       { name: "kpis", path: "/evaluation/kpis", title: "menu.kpis", roles: EVALUATION_READERS },
+      { name: "evaluation-report", path: "/evaluation/report", title: "menu.evalReport", roles: EVALUATION_READERS },
     ],
   },
   {

@@ -52,6 +52,7 @@ const pages: Record<string, () => Promise<unknown>> = {
   surveys: () => import("@/domains/evaluation/SurveysPage.vue"),
   indices: () => import("@/domains/evaluation/IndicesPage.vue"),
   kpis: () => import("@/domains/evaluation/KpiPage.vue"),
+  "evaluation-report": () => import("@/domains/evaluation/ReportPage.vue"),
 };
 
 const children: RouteRecordRaw[] = MENU.flatMap((group) =>

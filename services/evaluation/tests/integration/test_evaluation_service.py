@@ -496,6 +496,10 @@ async def test_survey_answers_and_the_index_they_make(harness: Harness) -> None:
         ("安全感", 75.0)
     ]
     assert report["responses"] == {"security": 20}
+    # each KPI with how to show it (the console formats rates and durations)
+    lines = {x["name"]: x for x in report["kpis"]}
+    assert (lines["通知送达率"]["unit"], lines["通知送达率"]["better"]) == ("rate", "higher")
+    assert (lines["首次响应时长"]["unit"], lines["首次响应时长"]["better"]) == ("seconds", "lower")
     r = await h.client.get(report_url, params={**params, "format": "pdf"}, headers=manager)
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)

@@ -39,6 +39,8 @@ class IndexLine(BaseModel):
 
 class KpiLine(BaseModel):
     name: str
+    unit: Literal["seconds", "rate", "score", "count"]  # how to show value and previous
+    better: Literal["higher", "lower"]
     value: float | None
     previous: float | None
     n: int
@@ -92,7 +94,14 @@ def _read(r: MonthlyReport, locale: str) -> ReportRead:
             for s in r.indices
         ],
         kpis=[
-            KpiLine(name=k.kpi.name.get(locale), value=k.value, previous=k.previous, n=k.n)
+            KpiLine(
+                name=k.kpi.name.get(locale),
+                unit=k.kpi.unit,
+                better=k.kpi.better,
+                value=k.value,
+                previous=k.previous,
+                n=k.n,
+            )
             for k in r.kpis
         ],
         best_services=[
