@@ -110,6 +110,9 @@ async def test_hall_activity_and_payment_kpis_from_their_topics(harness: Harness
     assert names["pay.success_rate"] == "Online payments completed"
     r = await h.client.get(f"{KPIS}/pay.success_rate/services", params=params, headers=staff)
     assert [(x["name"], x["n"]) for x in r.json()["items"]] == [("停车缴费", 3)]
+    # the service hall's seeded item by the name gov-affairs gives it
+    r = await h.client.get(f"{KPIS}/hall.submitted/services", params=params, headers=staff)
+    assert [(x["name"], x["n"]) for x in r.json()["items"]] == [("高龄补贴申请", 2)]
 
 
 async def test_care_kpis_from_their_topics(harness: Harness) -> None:

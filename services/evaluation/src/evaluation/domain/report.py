@@ -19,8 +19,9 @@ from evaluation.domain.periods import Granularity, Period
 from evaluation.domain.text import Text
 from evaluation.domain.themes import ThemeSummary
 
-# names of the case types the work-orders service seeds; a type added later by an admin
-# is shown as "other services" until work-order events carry the type's name
+# names of the case types the work-orders service and the service-hall items gov-affairs
+# seed; a type or item added later by an admin is shown as "other services" until their
+# events carry its name
 SERVICE_NAMES: dict[str, Text] = {
     "repair": Text(zh="报事报修", en="Repairs"),
     "complaint": Text(zh="投诉", en="Complaints"),
@@ -33,6 +34,8 @@ SERVICE_NAMES: dict[str, Text] = {
     "maintenance_booking": Text(zh="维修预约", en="Maintenance bookings"),
     "hotline_ticket": Text(zh="12345热线工单", en="12345 hotline tickets"),
     "department_task": Text(zh="部门联动任务", en="Department tasks"),
+    # the service-hall item gov-affairs seeds (its name as gov-affairs names it)
+    "old_age_allowance": Text(zh="高龄补贴申请", en="Old-age allowance"),
     # what a payment order pays for (parking-payment's purposes)
     "parking": Text(zh="停车缴费", en="Parking"),
     "property_bill": Text(zh="物业费", en="Property bills"),
