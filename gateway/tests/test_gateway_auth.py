@@ -10,6 +10,7 @@ from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient
 
 from gateway.app import create_app
+from gateway.security import DEFAULT_PUBLIC_PATHS, PublicPaths
 from sc_core.auth.testing import JWKSServer, LocalIssuer
 from test_gateway import free_port, gateway_settings, things_app  # noqa: F401 - fixtures
 from test_gateway import upstream as upstream
@@ -176,3 +177,19 @@ async def test_a_forged_forwarded_for_neither_bypasses_nor_blocks_by_address(
             r = await proxy.post("/api/v1/dev1/telemetry", json={},
                                  headers={"X-Forwarded-For": "198.51.100.7"})  # fmt: skip
             assert r.status_code == 429
+
+
+def test_a_device_downloads_its_firmware_without_a_login_but_staff_routes_need_one() -> None:
+    """OTA (issue 20 item 4): the device's own token in the path is its credential; the
+    staff's firmware routes beside it are never public."""
+    public = PublicPaths(DEFAULT_PUBLIC_PATHS)
+    assert "/api/v1/AbCdEf123/firmware" in public
+    package = "0b5e4d1c-9a3f-4a57-8e0e-5d7a1e2f3c4b"
+    for staff in (
+        "/api/v1/firmware",
+        f"/api/v1/firmware/{package}",
+        f"/api/v1/firmware/{package}/assignments",
+        f"/api/v1/firmware/{package}/rollout",
+        "/api/v1/AbCdEf123/firmware/more",
+    ):
+        assert staff not in public, staff

@@ -23,6 +23,7 @@ DEFAULT_PUBLIC_PATHS = (
     r"/oauth2/authorize",  # the hosted login page (OpenID Connect authorization endpoint)
     r"/oauth2/logout",  # RP-initiated logout: an ID token hint, identity checks it
     r"/api/v1/[^/]+/(telemetry|attributes|rpc|claim)(/.*)?",  # devices: own token in the path
+    r"/api/v1/[^/]+/firmware",  # devices: their firmware download (OTA), own token in the path
     r"/api/v1/provision",  # device fleets: provisioning key and secret
     r"/api/v1/visitor-passes/verify",  # a gate checking a visitor's QR pass
     r"/api/v1/payments/callbacks/(wechat|alipay)",  # payment providers: signed callbacks
