@@ -57,6 +57,8 @@ export const COMMERCE_MESSAGES: Record<string, [zh: string, en: string]> = {
   "commerce.shipWhenPaid": ["住户支付后才能发货", "Shipped once the household has paid"],
   "commerce.completeOrder": ["完成", "Complete"],
   "commerce.refuseOrder": ["拒单", "Refuse"],
+  "commerce.refusePaidHint": ["这笔订单已支付，拒单后货款将原路全额退回", "This order is paid: refusing it refunds the payment in full"],
+  "commerce.refund": ["退款", "Refund"],
 
   "commerce.publishOffer": ["发布优惠", "Publish an offer"],
   "commerce.offerPublished": ["优惠已发布，已推送给订阅的住户", "Published; pushed to the residents who opted in"],
@@ -78,6 +80,8 @@ export const COMMERCE_MESSAGES: Record<string, [zh: string, en: string]> = {
   "commerce.validTo": ["结束时间", "To"],
   "commerce.pushedTo": ["已推送（户）", "Pushed to"],
   "commerce.cappedFor": ["超出推送频次未推送", "Held back by the weekly cap"],
+  "commerce.offerLive": ["生效中", "Live"],
+  "commerce.withdrawOfferConfirm": ["撤回后不再推送，住户也将看不到这条优惠，确定撤回吗？", "It is pushed no more and residents no longer see it. Withdraw it?"],
 
   "commerce.register": ["商户入驻登记", "Register a business"],
   "commerce.updateRegistration": ["修改登记信息", "Change the registration"],
@@ -146,5 +150,7 @@ export const COMMERCE_MESSAGES: Record<string, [zh: string, en: string]> = {
   "problem.commerce.not_order_household": ["只有下单的住户可以取消订单", "Only the household that placed the order may cancel it"],
   "problem.commerce.offer_dates": ["优惠的结束时间须晚于开始时间，且不能已经结束", "An offer must end after it starts, and not in the past"],
   "problem.commerce.offer_price_or_discount": ["请填写优惠价或折扣（二选一）", "Give either an offer price or a discount, one of the two"],
+  "problem.commerce.offer_not_found": ["没有找到这条优惠", "No such offer"],
+  "problem.commerce.offer_withdrawn": ["这条优惠已经撤回", "This offer was withdrawn already"],
   "problem.commerce.subscribe_household_required": ["请以本社区住户的身份订阅商铺优惠", "Subscribe as a resident of the shop's community"],
 };
