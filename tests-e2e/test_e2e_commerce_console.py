@@ -10,6 +10,7 @@ from __future__ import annotations
 import struct
 import uuid
 import zlib
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -186,6 +187,85 @@ def _pick(page: Page, select: Locator, option: str) -> None:
     page.locator(".el-select-dropdown__item:visible", has_text=option).first.click()
 
 
+def test_staff_find_service_points_on_the_map_add_one_and_follow_a_booking(
+    browser: Browser, gateway_url: str, login: Any
+) -> None:
+    manager, resident = login("property_manager"), login("resident")
+    service = f"阳台推拉门卡住{uuid.uuid4().hex[:4]}"
+    with httpx.Client(base_url=gateway_url, timeout=30) as api:
+        [repair] = _ok(
+            api.get(f"{C}/service-points", headers=resident, params={"kind": "repair_station"}),
+            200,
+        )["items"][:1]
+        preferred = datetime.now(UTC) + timedelta(days=2)
+        booking = _ok(
+            api.post(
+                f"{C}/service-points/{repair['id']}/bookings",
+                headers=resident,
+                json={"service": service, "preferred_at": preferred.isoformat()},
+            )
+        )
+
+        page = signed_in(browser, gateway_url, "property_manager")
+        expect(page.get_by_test_id("menu-service-points")).to_be_attached()
+        page.goto("/console/commerce/points")
+        station = page.locator(".el-table__row", has_text="幸福里便民维修站")
+        expect(station.get_by_test_id("point-kind")).to_have_text("便民维修站")
+        expect(station).to_contain_text("水电维修")
+        recycling = page.locator(".el-table__row", has_text="2号楼东侧再生资源回收点")
+        expect(recycling.get_by_test_id("point-kind")).to_have_text("再生资源回收点")
+        # each point a marker on the map, named beside it
+        expect(page.locator(".marker-repair_station").first).to_be_attached()
+        expect(page.locator(".marker-agency").first).to_be_attached()
+        expect(page.get_by_test_id("map")).to_contain_text("幸福里便民维修站（便民维修站）")
+
+        # staff add a point: it is listed with its kind in words
+        name = f"幸福里家政服务站{uuid.uuid4().int % 1000:03d}"
+        page.get_by_test_id("create").click()
+        dialog = page.locator(".el-dialog")
+        field = lambda label: dialog.locator(".el-form-item", has_text=label)  # noqa: E731
+        _pick(page, field("网点类型").locator(".el-select"), "服务机构")
+        field("网点名称").locator("input").fill(name)
+        field("经营地址").locator("input").fill("幸福里社区 南门西侧")
+        field("纬度").locator("input").fill("39.9035")
+        field("经度").locator("input").fill("116.4070")
+        dialog.get_by_test_id("save").click()
+        added = page.locator(".el-table__row", has_text=name)
+        expect(added.get_by_test_id("point-kind")).to_have_text("服务机构")
+        expect(added).to_contain_text("幸福里社区 南门西侧")
+        shot(page, "commerce-service-points")
+
+        # the booking, in words, until the property accepts the case work-orders opened
+        page.get_by_role("tab", name="服务预约").click()
+        row = page.locator(".el-table__row", has_text=service)
+        expect(row).to_contain_text("幸福里便民维修站")
+        expect(row.get_by_test_id("booking-status")).to_have_text("已预约，等待安排")
+
+        def case_of_booking() -> dict[str, Any] | None:
+            r = api.get(
+                "/api/v1/work-orders",
+                headers=manager,
+                params={"type": "maintenance_booking", "limit": 100},
+            )
+            found = [c for c in _ok(r, 200)["items"] if c.get("external_ref") == booking["id"]]
+            return found[0] if found else None
+
+        case = wait_until(case_of_booking, 120, "the booking's maintenance case")
+        _ok(api.post(f"/api/v1/work-orders/{case['id']}/accept", headers=manager, json={}), 200)
+
+        def accepted() -> bool:
+            r = api.get(f"{C}/bookings", headers=manager, params={"limit": 100})
+            return any(
+                b["id"] == booking["id"] and b["status"] == "accepted" for b in _ok(r, 200)["items"]
+            )
+
+        wait_until(accepted, 120, "the booking following its accepted case")
+        page.reload()
+        page.get_by_role("tab", name="服务预约").click()
+        expect(row.get_by_test_id("booking-status")).to_have_text("已受理，等待派单")
+        shot(page, "commerce-bookings")
+
+
 def test_staff_weigh_a_drop_off_and_redeem_credits_never_past_the_balance(
     browser: Browser, gateway_url: str, login: Any
 ) -> None:
@@ -356,7 +436,7 @@ def test_the_merchant_publishes_an_offer_and_sees_it(browser: Browser, gateway_u
     # a discount instead of a price
     page.get_by_test_id("publish-offer").click()
     dialog = page.locator(".el-dialog:visible")
-    dialog.get_by_test_id("offer-title-zh").fill(f"{title}（会员）")
+    dialog.get_by_test_id("offer-title-zh").fill(f"会员折扣{uuid.uuid4().int % 1000:03d}")
     dialog.get_by_test_id("offer-title-en").fill("Members' discount")
     dialog.get_by_test_id("offer-text").fill("会员全场")
     dialog.get_by_test_id("deal-discount").click()
