@@ -447,6 +447,14 @@ def test_the_merchant_publishes_an_offer_and_sees_it(browser: Browser, gateway_u
     expect(dialog).to_be_hidden()
     member = page.get_by_test_id("offer-list").locator(".el-table__row", has_text="会员全场")
     expect(member).to_contain_text("8折")
+
+    # the merchant withdraws the first: shown withdrawn, no longer to be withdrawn again
+    expect(offer.get_by_test_id("offer-state")).to_have_text("生效中")
+    offer.get_by_test_id("withdraw-offer").click()
+    page.locator(".el-message-box").get_by_role("button", name="撤回").click()
+    expect(offer.get_by_test_id("offer-state")).to_have_text("商户已撤回该优惠")
+    expect(offer.get_by_test_id("withdraw-offer")).to_have_count(0)
+    expect(member.get_by_test_id("offer-state")).to_have_text("生效中")
     shot(page, "commerce-offers")
 
 
