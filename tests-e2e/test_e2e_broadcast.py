@@ -4,7 +4,9 @@ staff and devices would, through the gateway and the devices' own HTTP endpoints
 A warning to the community's speakers becomes a command each speaker fetches (its RPC
 long-poll); one speaker plays it and answers, the other reports a fault. The sender reads
 the request: one delivery ``delivered``, the other ``failed`` with the reason's code —
-not "sent" for both, and nothing dead-lettered on the way.
+not "sent" for both, and nothing dead-lettered on the way. In the console (Debian's
+Chromium), the sent notifications page shows each delivery's state in words and the failed
+one's reason in the reader's language, never the code.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ import uuid
 from typing import Any
 
 import httpx
+from playwright.sync_api import Browser, expect
+from test_e2e_console import shot, signed_in
 
 from e2e_kit import home_of, me, register_device, wait_until
 
 
 def test_a_warning_on_speakers_is_delivered_or_failed_as_each_speaker_answers(
+    browser: Browser,
     gateway_url: str,
     login,  # type: ignore[no-untyped-def]
 ) -> None:
@@ -34,7 +39,7 @@ def test_a_warning_on_speakers_is_delivered_or_failed_as_each_speaker_answers(
                 json={
                     "device_id": device,
                     "device_type": "voice_speaker",
-                    "name": f"广播音箱 {n}",
+                    "name": f"广播音箱 {n} {run}",
                     "community_id": home["community_id"],
                     "building_id": home["building_id"],
                 },
@@ -83,3 +88,24 @@ def test_a_warning_on_speakers_is_delivered_or_failed_as_each_speaker_answers(
             ("delivered", "None"),
             ("failed", "device.failed"),
         ]
+        assert {d["status"]: d["last_error_message"] for d in ours}["failed"] == {
+            "zh-CN": "设备拒绝了这条消息",
+            "en": "The device refused the message",
+        }
+
+    # the sender reads it in the console: each speaker by its name, the state in words, the
+    # failed one's reason in Chinese; never the code
+    page = signed_in(browser, gateway_url, "community_admin")
+    page.goto("/console/notifications/sent")
+    page.locator(f'[data-request="{request_id}"]').click()
+    dialog = page.get_by_test_id("deliveries")
+    # the first speaker played it, the second reported its fault
+    delivered = dialog.locator(".el-table__row", has_text=f"广播音箱 1 {run}")
+    expect(delivered.get_by_test_id("delivery-status")).to_have_text("已送达")
+    expect(delivered.get_by_test_id("delivery-reason")).to_have_text("—")
+    failed = dialog.locator(".el-table__row", has_text=f"广播音箱 2 {run}")
+    expect(failed.get_by_test_id("delivery-status")).to_have_text("未送达")
+    expect(failed.get_by_test_id("delivery-reason")).to_have_text("设备拒绝了这条消息")
+    expect(dialog).not_to_contain_text("device.failed")
+    shot(page, "deliveries")
+    page.context.close()
