@@ -1,6 +1,8 @@
 """The web console in a real browser (Debian's Chromium driven by Playwright) against the
 stack `make run` starts (the session's `gateway_url`; its console is built by that start).
 
+- sign-in is identity's own page (the console holds no password); signing out ends that
+  page's session too, and a callback the console did not start is refused;
 - property staff sign in, see their menus (not the admins'), see a smoke alarm arrive live
   after a device reading (no reload), acknowledge it, open its work order and reply with a
   photo that then shows in the case's timeline;
@@ -45,8 +47,10 @@ def signed_in(browser: Browser, gateway_url: str, username: str, **viewport: int
     context.set_default_timeout(SLOW)
     page = context.new_page()
     page.goto("/console/")
-    expect(page.get_by_role("button", name="登录")).to_be_visible()
-    # Element Plus puts the attributes of an el-input on its <input> itself
+    # the console holds no password: it sends people to identity's own sign-in page
+    # (authorization code with PKCE) and takes the code back at /console/callback
+    page.get_by_test_id("sign-in").click()
+    expect(page.get_by_role("heading")).to_have_text("智慧社区 统一登录")
     page.get_by_test_id("username").fill(username)
     page.get_by_test_id("password").fill(DEMO_PASSWORD)
     page.get_by_test_id("login").click()
@@ -125,6 +129,25 @@ def test_staff_see_a_smoke_alarm_live_ack_it_and_reply_to_its_work_order_with_a_
     entry = page.locator(".el-timeline-item", has_text=reply)
     expect(entry.get_by_test_id("photo").locator("img")).to_be_visible()
     shot(page, "work-order")
+
+
+def test_signing_out_ends_the_sign_in_and_a_forged_callback_is_refused(
+    browser: Browser, gateway_url: str
+) -> None:
+    page = signed_in(browser, gateway_url, "property_manager")
+    page.get_by_test_id("logout").click()
+    # back on the console's sign-in page, and identity's session is gone with it: the next
+    # sign-in asks for the password again instead of signing straight back in
+    expect(page.get_by_test_id("sign-in")).to_be_visible()
+    assert page.evaluate("localStorage.getItem('sc-console-tokens')") is None
+    page.get_by_test_id("sign-in").click()
+    expect(page.get_by_test_id("password")).to_be_visible()
+
+    # a code arriving at the callback without this tab's sign-in (its state) is not taken
+    page.goto("/console/callback?code=not-ours&state=forged")
+    expect(page.get_by_test_id("login-error")).to_contain_text("登录已过期或不是从本页发起")
+    assert page.evaluate("localStorage.getItem('sc-console-tokens')") is None
+    page.context.close()
 
 
 def test_a_resident_sees_their_household_and_no_one_elses(

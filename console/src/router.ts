@@ -92,6 +92,7 @@ export const router = createRouter({
   history: createWebHistory("/console/"),
   routes: [
     { path: "/login", name: "login", component: () => import("@/domains/home/LoginPage.vue") },
+    { path: "/callback", name: "callback", component: () => import("@/domains/home/CallbackPage.vue") },
     { path: "/screen", name: "screen", component: () => import("@/screen/BigScreen.vue") },
     { path: "/", component: () => import("@/layout/ConsoleLayout.vue"), children },
     { path: "/:rest(.*)*", redirect: "/" },
@@ -99,7 +100,7 @@ export const router = createRouter({
 });
 
 router.beforeEach(async (to) => {
-  if (to.name === "login") return true;
+  if (to.name === "login" || to.name === "callback") return true;
   const { useAuth } = await import("@/stores/auth");
   const auth = useAuth();
   if (!auth.signedIn) return { name: "login", query: { next: to.fullPath } };

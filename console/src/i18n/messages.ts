@@ -9,10 +9,10 @@ import { NOTIFICATION_MESSAGES } from "@/domains/notification/messages";
 const M: Record<string, [zh: string, en: string]> = {
   "app.title": ["智慧社区管理平台", "Smart Community Console"],
   "login.subtitle": ["物业、社区、街道与居民的统一入口", "One entry for property, community, street office and residents"],
-  "login.username": ["账号", "Username"],
-  "login.password": ["密码", "Password"],
-  "login.submit": ["登录", "Sign in"],
-  "login.missing": ["请输入账号和密码", "Enter your username and password"],
+  "login.how": ["在统一登录页输入账号和密码（管理员还需动态验证码），登录后回到这里", "You sign in on the platform's sign-in page (administrators with their one-time code too), then come back here"],
+  "login.finishing": ["正在完成登录…", "Finishing signing in…"],
+  "login.denied": ["登录已取消", "Signing in was cancelled"],
+  "login.failed": ["登录未完成，请重试", "Signing in did not finish: try again"],
 
   "menu.workbench": ["工作台", "Workbench"],
   "menu.home": ["首页", "Home"],
@@ -388,6 +388,7 @@ const M: Record<string, [zh: string, en: string]> = {
   "form.maxItems": ["最多 {n} 项", "At most {n} items"],
   "form.pattern": ["格式不正确", "Not in the expected format"],
 
+  "problem.console.sign_in_stale": ["登录已过期或不是从本页发起，请重新登录", "This sign-in expired or did not start on this page: sign in again"],
   "problem.approval.not_your_turn": ["尚未轮到您审批此环节", "It is not your turn to sign this step"],
   "problem.approval.finished": ["该办件已办结", "This application is already decided"],
   "problem.hall.finished": ["该办件已办结", "This application is already decided"],

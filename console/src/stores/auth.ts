@@ -1,15 +1,20 @@
-/** Who is signed in: tokens (access refreshed before it expires, refresh rotated by identity),
- * the caller's roles and grants from `/api/v1/me`, and what they may see and do. */
+/** Who is signed in: tokens (from identity's authorization-code flow with PKCE, `oidc.ts`;
+ * access refreshed before it expires, refresh rotated by identity), the caller's roles and
+ * grants from `/api/v1/me`, and what they may see and do. The console never sees a password:
+ * people sign in on identity's own page, with their second factor where their role needs one. */
 import { defineStore } from "pinia";
 import { computed, ref } from "vue";
 import { anonymous, type Problem, type Schemas } from "@sc/client";
 import { api, must } from "@/api";
+import { i18n } from "@/i18n";
+import { authorizationUrl, CLIENT_ID, endSessionUrl, redirectUri, takePending } from "@/oidc";
 import { router } from "@/router";
 
 type Me = Schemas["MeRead"];
 interface Tokens {
   access: string;
   refresh: string | null;
+  idToken: string | null; // the logout's hint to identity
   expiresAt: number; // epoch ms
 }
 
@@ -31,24 +36,41 @@ export const useAuth = defineStore("auth", () => {
     return {
       access: data.access_token,
       refresh: data.refresh_token ?? null,
+      idToken: data.id_token ?? tokens.value?.idToken ?? null,
       expiresAt: Date.now() + data.expires_in * 1000,
     };
   }
 
-  async function login(username: string, password: string) {
+  /** To identity's sign-in page; it comes back to /console/callback (`completeSignIn`). */
+  async function signIn(next: string) {
+    window.location.assign(await authorizationUrl(next, String(i18n.global.locale.value)));
+  }
+
+  /** The code identity sent back, exchanged for tokens: where to go next. Throws when the
+   * callback is not the answer to this tab's sign-in (its state) or identity refuses. */
+  async function completeSignIn(code: string, state: string | null): Promise<string> {
+    const pending = takePending(state);
+    if (!pending) throw { code: "console.sign_in_stale" } satisfies Partial<Problem>;
     const result = await api.POST("/api/v1/auth/token", {
-      body: { username, password, grant_type: "password" },
+      body: {
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: redirectUri(),
+        client_id: CLIENT_ID,
+        code_verifier: pending.verifier,
+      },
       headers: anonymous,
     });
     keep(fromResponse(must(result)));
     await loadMe();
+    return pending.next;
   }
 
   async function refresh(): Promise<string | null> {
     const current = tokens.value;
     if (!current?.refresh) return null;
     const result = await api.POST("/api/v1/auth/token", {
-      body: { grant_type: "refresh_token", refresh_token: current.refresh },
+      body: { grant_type: "refresh_token", refresh_token: current.refresh, client_id: CLIENT_ID },
       headers: anonymous,
     });
     if (!result.data) {
@@ -74,8 +96,11 @@ export const useAuth = defineStore("auth", () => {
     me.value = must(await api.GET("/api/v1/me"));
   }
 
+  /** Ends this sign-in (its refresh chain) and identity's session in this browser, which
+   * sends the browser back to the console's sign-in page. */
   async function logout() {
     const refreshToken = tokens.value?.refresh;
+    const idToken = tokens.value?.idToken ?? null;
     if (refreshToken) {
       await api
         .POST("/api/v1/auth/logout", { body: { refresh_token: refreshToken }, headers: anonymous })
@@ -83,7 +108,7 @@ export const useAuth = defineStore("auth", () => {
     }
     keep(null);
     me.value = null;
-    await router.push({ name: "login" });
+    window.location.assign(endSessionUrl(idToken));
   }
 
   function expired(_problem: Problem) {
@@ -98,5 +123,18 @@ export const useAuth = defineStore("auth", () => {
   const isStaff = computed(() => has(...STAFF));
   const signedIn = computed(() => tokens.value !== null);
 
-  return { tokens, me, roles, has, isStaff, signedIn, login, logout, loadMe, freshToken, expired };
+  return {
+    tokens,
+    me,
+    roles,
+    has,
+    isStaff,
+    signedIn,
+    signIn,
+    completeSignIn,
+    logout,
+    loadMe,
+    freshToken,
+    expired,
+  };
 });

@@ -208,6 +208,62 @@ def oidc_pw() -> str:
     return PASSWORD
 
 
+async def test_the_console_signs_in_by_the_code_flow_with_no_manual_registration(
+    oidc: IdentityKit,
+) -> None:
+    """identity registers the web console (a first-party public client on its own
+    PUBLIC_BASE_URL) when it starts: a fresh deployment's console signs people in through
+    the hosted page with PKCE, no consent page, and its refresh needs its client id."""
+    console = AsyncOAuth2Client(
+        client_id="console",
+        token_endpoint_auth_method="none",
+        scope="openid profile roles",
+        redirect_uri=f"{BASE}/console/callback",
+        code_challenge_method="S256",
+        transport=ASGITransport(app=oidc.app),
+        base_url=BASE,
+    )
+    async with console as client:
+        verifier = "c" * 48
+        url, state = client.create_authorization_url(
+            f"{BASE}/oauth2/authorize", code_verifier=verifier
+        )
+        page = await login_page(oidc, url)
+        done = await post_form(oidc.client, page, username="property_staff", password=oidc_pw())
+        assert done.status_code == 302, done.text  # first party: no consent page
+        back = query_of(done.headers["location"])
+        assert done.headers["location"].startswith(f"{BASE}/console/callback")
+        assert back["state"] == state
+        token = await client.fetch_token(
+            f"{BASE}/api/v1/auth/token", code=back["code"], code_verifier=verifier
+        )
+        assert token["id_token"] and token["refresh_token"]
+        stolen = await oidc.client.post(
+            "/api/v1/auth/token",
+            json={"grant_type": "refresh_token", "refresh_token": token["refresh_token"]},
+        )
+        assert stolen.status_code == 401 and stolen.json()["code"] == "oauth.invalid_client"
+        fresh = await oidc.client.post(
+            "/api/v1/auth/token",
+            json={
+                "grant_type": "refresh_token",
+                "refresh_token": token["refresh_token"],
+                "client_id": "console",
+            },
+        )
+        assert fresh.status_code == 200, fresh.text
+    # the console's sign-out comes back to its sign-in page
+    out = await oidc.client.get(
+        "/oauth2/logout",
+        params={
+            "id_token_hint": token["id_token"],
+            "post_logout_redirect_uri": f"{BASE}/console/login",
+        },
+        follow_redirects=False,
+    )
+    assert out.status_code == 302 and out.headers["location"] == f"{BASE}/console/login"
+
+
 async def test_redirect_uris_match_exactly_and_public_clients_need_s256(oidc: IdentityKit) -> None:
     admin = await oidc.auth("platform_admin")
     await register_client(oidc.client, admin, client_id="app", public=True, first_party=True)

@@ -44,6 +44,9 @@ class Settings(ServiceSettings):
 
     # Where apps reach identity (through the gateway): the OpenID configuration's URLs.
     public_base_url: str = "http://127.0.0.1:8000"
+    # The web console (served by the gateway at PUBLIC_BASE_URL/console/) signs in through
+    # the authorization-code flow as the first-party client "console", registered at start.
+    console_client_enabled: bool = True
 
     # Tenancies with an end date (issue 19 item 8): the communities' time zone (a tenancy
     # ends at the start of its end date there), how many days before it the household's

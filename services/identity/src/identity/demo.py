@@ -24,7 +24,6 @@ from identity.config import Settings
 from identity.db.access import Door
 from identity.db.auth import Account, Grant
 from identity.db.models import metadata
-from identity.db.oidc import OidcClient
 from identity.db.register import Building, Community, Grid, Household, Person, Room, Unit
 from identity.register import people
 from identity.roles import ROLES
@@ -271,32 +270,6 @@ async def load_demo(db: Database, password: str, integrator_secret: str | None =
     return True
 
 
-CONSOLE_CLIENT = "console"
-
-
-async def ensure_console_client(db: Database, public_base_url: str) -> None:
-    """The web console as a first-party public client (PKCE, no consent), its URIs on this
-    stack's gateway (make run's port may change between runs, so this runs every time)."""
-    base = public_base_url.rstrip("/")
-    async with db.uow() as uow:
-        row = await uow.session.get(OidcClient, CONSOLE_CLIENT)
-        if row is None:
-            row = OidcClient(
-                client_id=CONSOLE_CLIENT,
-                name="智慧社区管理后台",
-                name_en="Smart Community console",
-                secret_hash=None,
-                first_party=True,
-                scopes=["openid", "profile", "roles"],
-                id_token_alg="RS256",  # noqa: S106 (an algorithm name)
-                created_by=ACTOR,
-            )
-            uow.session.add(row)
-        row.redirect_uris = [f"{base}/console/callback"]
-        row.post_logout_redirect_uris = [f"{base}/console/login"]
-        await uow.commit()
-
-
 async def set_integrator_secret(db: Database, secret: str) -> None:
     """The demo integrator client's secret is ``secret`` from now on."""
     hashed = await hash_password_async(secret)
@@ -338,7 +311,6 @@ async def main() -> int:
         created = await load_demo(db, password, secret)
         if not created:
             await set_integrator_secret(db, secret)
-        await ensure_console_client(db, settings.public_base_url)
     finally:
         await db.dispose()
     print("identity demo: " + ("loaded" if created else "already loaded"))

@@ -33,6 +33,7 @@ from identity.auth.keystore import KeyStore
 from identity.auth.verifier import LocalVerification
 from identity.config import Settings
 from identity.db.models import metadata
+from identity.oidc.console import ensure_console_client
 from identity.usecases import (
     Accounts,
     Buildings,
@@ -126,6 +127,11 @@ def build(settings: Settings) -> tuple[Runtime, LocalVerification, UseCases]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     runtime, verification, usecases = build(settings)
+
+    async def start(runtime: Runtime) -> None:
+        if settings.console_client_enabled:
+            await ensure_console_client(runtime.db, settings.public_base_url)
+
     # identity verifies its own tokens in-process (auth/verifier.py), never over JWKS_URL
     app = create_service_app(
         settings.model_copy(update={"jwks_url": None}),
@@ -134,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         migrations_dir=MIGRATIONS,
         routers=ROUTERS,
         resources=[verification],
+        on_start=[start],
     )
     app.state.settings = settings
     app.state.keystore = verification.keystore
