@@ -3,6 +3,7 @@ escalation to the property manager, each exactly once per case and deadline."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timedelta
 
@@ -47,6 +48,10 @@ async def test_case_past_its_sla_emits_a_breach_and_escalates(
     status, body = await h.get(wo_id, manager)
     assert status == 200 and body["escalated"] is True
     assert [e["action"] for e in body["timeline"]].count("escalated") == 1
+    step = next(e for e in body["timeline"] if e["action"] == "escalated")
+    # in words with the local time, never the deadline's code or an ISO timestamp
+    assert step["text"].startswith("未在 ") and step["text"].endswith("，已升级至物业经理。")
+    assert not re.search(r"[A-Za-z]", step["text"]), step["text"]
 
     events = await read_events(
         h.settings.kafka_bootstrap_servers,

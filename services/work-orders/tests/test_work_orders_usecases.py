@@ -121,6 +121,8 @@ async def test_an_alarm_opens_one_case_and_its_clearing_is_written_once(
         assert wo is not None and wo.priority == "urgent" and wo.alarm_cleared_at is not None
         # an untitled alarm's case reads its type and severity in words, not codes or ids
         assert wo.title == "烟雾告警（严重）"
+        assert wo.description == "烟雾告警，级别：严重，由设备上报。"
+        assert wo.details["description_en"] == "Smoke alarm, critical, reported by a device."
         assert [e.action for e in await timeline(uow, wo.id)] == ["created", "alarm_cleared"]
 
 

@@ -107,6 +107,16 @@ LOCAL = ZoneInfo("Asia/Shanghai")
 _DEADLINE = {"response": ("响应", "answered"), "resolution": ("处理完成", "resolved")}
 
 
+def sla_breach_step(deadline: str, due: datetime) -> tuple[str, str]:
+    """The timeline's words when a deadline passed and the case went up to the property
+    manager, zh-CN and en, with the deadline in local time."""
+    at = due.astimezone(LOCAL)
+    zh_done, en_done = _DEADLINE.get(deadline, ("处理", "handled"))
+    zh = f"未在 {at.month}月{at.day}日 {at:%H:%M} 前{zh_done}，已升级至物业经理。"
+    en = f"Not {en_done} by {at:%Y-%m-%d %H:%M} (Beijing time); escalated to the property manager."
+    return zh, en
+
+
 def sla_reminder(wo: Told, deadline: str, due: datetime) -> Notice:
     """The words of a deadline coming (``response`` or ``resolution``), zh-CN and en, to be
     sent to the assignee (the use case names the recipients)."""

@@ -30,6 +30,23 @@ def alarm_title(
     return zh, en
 
 
+def alarm_description(alarm_type: str, severity: str, originator_type: str) -> tuple[str, str]:
+    """What an alarm's case says it is, in words (the device or person that raised it is
+    in the case's details and the alarm, never an id in the text)."""
+    kind_zh, kind_en = (
+        label("alarm_type", alarm_type, "zh-CN"),
+        label("alarm_type", alarm_type, "en"),
+    )
+    sev_zh, sev_en = label("severity", severity, "zh-CN"), label("severity", severity, "en")
+    device = originator_type == "device"
+    by_zh, by_en = (
+        ("设备上报", "reported by a device") if device else ("人员报警", "raised by a person")
+    )
+    zh = f"{kind_zh}告警，级别：{sev_zh}，由{by_zh}。"
+    en = f"{_capital(kind_en)} alarm, {sev_en}, {by_en}."
+    return zh, en
+
+
 def patrol_title(route: str, outcome: RoundOutcome) -> tuple[str, str]:
     """A patrol round that went wrong: the route and what went wrong, as staff say it."""
     zh = f"巡更异常：{route}，" + "；".join(outcome.reasons())[:150]

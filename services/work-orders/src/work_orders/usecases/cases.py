@@ -32,7 +32,7 @@ from work_orders.db import cases as repo
 from work_orders.db.models import CaseType, TimelineEntry, WorkOrder
 from work_orders.domain import access, states
 from work_orders.domain.cases import NewCase, StepInput, parse_if_match
-from work_orders.domain.titles import alarm_title, booking_title, shop_title
+from work_orders.domain.titles import alarm_description, alarm_title, booking_title, shop_title
 from work_orders.usecases.lifecycle import Lifecycle, active_type, now_utc
 
 log = logging.getLogger(__name__)
@@ -261,11 +261,13 @@ class Cases:
         )
         # untitled: the type and severity in words (烟雾告警（严重）), never their codes
         title, title_en = alarm_title(alarm.title, alarm.alarm_type, str(alarm.severity))
+        description, description_en = alarm_description(
+            alarm.alarm_type, str(alarm.severity), alarm.originator_type
+        )
         new = NewCase(
             case_type=code,
             title=title[:200],
-            description=f"Alarm {alarm.alarm_type}, severity {alarm.severity}, "
-            f"{alarm.originator_type} {alarm.originator_id}",
+            description=description,
             priority=states.priority_for_severity(str(alarm.severity)),
             community_id=alarm.community_id,
             building_id=alarm.building_id,
@@ -276,6 +278,7 @@ class Cases:
             alarm_id=alarm.alarm_id,
             details={
                 "title_en": title_en[:200],
+                "description_en": description_en,
                 "alarm_type": alarm.alarm_type,
                 "severity": str(alarm.severity),
                 "originator_type": alarm.originator_type,

@@ -16,7 +16,7 @@ from sc_core.db.uow import UnitOfWork
 from work_orders.db import cases as repo
 from work_orders.db.models import WorkOrder
 from work_orders.domain.cases import StepInput
-from work_orders.domain.notices import Notice, sla_reminder, staff_of
+from work_orders.domain.notices import Notice, sla_breach_step, sla_reminder, staff_of
 from work_orders.domain.sla import deadlines, next_check
 from work_orders.usecases import case_events
 from work_orders.usecases.lifecycle import Lifecycle, now_utc
@@ -97,14 +97,15 @@ class SlaSweeper:
             return False
         await case_events.breached(uow, wo, due_at=due, at=now)
         wo.escalated = True
+        said, said_en = sla_breach_step(deadline, due)
         await self.lifecycle.record(
             uow,
             wo,
             "escalated",
             actor_id=None,
             step=StepInput(
-                text=f"{deadline} deadline {due.isoformat()} passed; escalated to property_manager",
-                data={"deadline": deadline, "due_at": due.isoformat()},
+                text=said,
+                data={"deadline": deadline, "due_at": due.isoformat(), "text_en": said_en},
             ),
             at=now,
             announce=False,  # the breach event says it
