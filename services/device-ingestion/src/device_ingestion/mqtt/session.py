@@ -223,10 +223,14 @@ class DeviceSession:
             self._slots.release()
 
     async def _publish(self, message: Publish) -> None:
-        if self.writer.is_closing():
+        # A QoS 0 reading read before the connection ended is handled even if the device has
+        # hung up meanwhile (nothing else would ever send it again: a battery device
+        # publishes and disconnects at once); one at QoS 1 or 2 is left to the device, which
+        # sends it again since it was never acknowledged.
+        if self.writer.is_closing() and message.qos > 0:
             return
         verdict, known = await self.transport.handle(self, message.topic, message.payload)
-        if message.qos == 0 or message.packet_id is None:
+        if message.qos == 0 or message.packet_id is None or self.writer.is_closing():
             return
         if verdict is Verdict.ACCEPTED or (
             verdict is Verdict.INVALID and self.transport.ack_invalid
