@@ -48,6 +48,8 @@ EXPECTED = {
     "community.care.anomaly_detected.v1": "care.alerts.v1",
     "community.care.wandering_detected.v1": "care.alerts.v1",
     "community.care.visit_recorded.v1": "care.visits.v1",
+    "community.care.appointment_changed.v1": "care.appointments.v1",
+    "community.care.assessment_scored.v1": "care.assessments.v1",
     "community.care.child_checked.v1": "care.childcare.v1",
     "community.care.fact_shared.v1": "care.exchange.v1",
     "community.evaluation.dataset_shared.v1": "evaluation.exchange.v1",

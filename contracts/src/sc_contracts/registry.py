@@ -22,6 +22,8 @@ from sc_contracts.events import (
     AlarmRaisedV1,
     AnomalyDetectedV1,
     ApplicationChangedV1,
+    AppointmentChangedV1,
+    AssessmentScoredV1,
     AuditRecordedV1,
     CareFactSharedV1,
     CertificateIssuedV1,
@@ -312,6 +314,18 @@ _SPECS: tuple[EventSpec, ...] = (
         "care.visits.v1",
         VisitDoneV1,
         "A home, follow-up or check-on visit was recorded.",
+    ),
+    EventSpec(
+        "community.care.appointment_changed.v1",
+        "care.appointments.v1",
+        AppointmentChangedV1,
+        "An appointment was booked or cancelled, or its slot stopped by the doctor.",
+    ),
+    EventSpec(
+        "community.care.assessment_scored.v1",
+        "care.assessments.v1",
+        AssessmentScoredV1,
+        "A questionnaire sent to a person was answered and scored (ids only).",
     ),
     EventSpec(
         "community.care.child_checked.v1",

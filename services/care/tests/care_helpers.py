@@ -17,6 +17,8 @@ from httpx import ASGITransport, AsyncClient
 from care.config import Settings
 from care.main import create_app
 from sc_contracts.events import (
+    AppointmentChangedV1,
+    AssessmentScoredV1,
     AuditRecordedV1,
     HouseholdChangedV1,
     NotificationRequestedV1,
@@ -36,6 +38,8 @@ TOPICS = [
     VitalsRecordedV1.topic,
     ThresholdBreachedV1.topic,
     HouseholdChangedV1.topic,
+    AppointmentChangedV1.topic,
+    AssessmentScoredV1.topic,
 ]
 
 

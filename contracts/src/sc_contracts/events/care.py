@@ -157,6 +157,39 @@ class VisitDoneV1(EventData):
     )
 
 
+class AppointmentChange(StrEnum):
+    BOOKED = "booked"
+    CANCELLED = "cancelled"  # by the person (or who booked for them)
+    STOPPED = "stopped"  # the doctor stopped the slot
+
+
+class AppointmentChangedV1(EventData):
+    """An appointment (挂号) was booked or cancelled, or its slot stopped by the doctor."""
+
+    booking_id: str = Field(max_length=64, min_length=1, description="Id of the booking.")
+    person_id: str = Field(max_length=64, min_length=1, description="The person (message key).")
+    community_id: str = Field(max_length=64, min_length=1, description="Community of the slot.")
+    slot_id: str = Field(max_length=64, min_length=1, description="The slot booked.")
+    doctor_id: str = Field(max_length=128, min_length=1, description="Account of the doctor.")
+    change: AppointmentChange = Field(description="booked, cancelled or stopped.")
+    start: AwareDatetime = Field(description="When the slot starts.")
+    at: AwareDatetime = Field(description="When the change happened.")
+
+
+class AssessmentScoredV1(EventData):
+    """A questionnaire (量表) sent to a person was answered and scored; the answers and
+    the score stay in care (health data)."""
+
+    assessment_id: str = Field(max_length=64, min_length=1, description="Id of the assessment.")
+    person_id: str = Field(max_length=64, min_length=1, description="The person (message key).")
+    community_id: str = Field(max_length=64, min_length=1, description="Community.")
+    questionnaire: str = Field(
+        pattern=r"^[a-z0-9_]{1,40}$", description="The scale's code, e.g. phq9, barthel."
+    )
+    sent_by: str = Field(max_length=128, min_length=1, description="Account who sent it.")
+    answered_at: AwareDatetime = Field(description="When it was answered.")
+
+
 class CheckDirection(StrEnum):
     IN = "in"
     OUT = "out"

@@ -17,6 +17,8 @@ class Settings(ServiceSettings):
     # the lone-elder watch: how often the scan runs, how long meter samples are kept
     watch_scan_interval_s: float = 300.0
     meter_sample_retention_days: int = 35
+    # how often the appointment reminders (24 h and 2 h before) are swept
+    reminder_interval_s: float = 60.0
     # the key of the pseudonyms on care.exchange.v1 (outside readers)
     exchange_pseudonym_key: str = Field(default="change-me-care-exchange-key", repr=False)
     # the community's time zone, for days, daytime windows and the words people read

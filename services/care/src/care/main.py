@@ -9,28 +9,31 @@ from zoneinfo import ZoneInfo
 from fastapi import FastAPI
 
 from care import consumers
-from care.api import people, visits, vitals
+from care.api import appointments, people, visits, vitals
 from care.config import Settings
 from care.db.models import PLACES, metadata
-from care.usecases import Records, UseCases, Vitals, Wandering, Watch
+from care.usecases import Appointments, Records, UseCases, Vitals, Wandering, Watch
 from sc_core.places import Places
 from sc_core.service import Runtime, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
-ROUTERS = [people.router, vitals.router, visits.router]
+ROUTERS = [people.router, vitals.router, visits.router, appointments.router]
 
 
 def build(settings: Settings) -> tuple[Runtime, UseCases]:
     runtime = Runtime(settings, metadata)
     places = Places(PLACES)
+    tz = ZoneInfo(settings.community_timezone)
     usecases = UseCases(
         records=Records(runtime.db, places),
         vitals=Vitals(runtime.db),
-        watch=Watch(runtime.db, places, ZoneInfo(settings.community_timezone)),
+        watch=Watch(runtime.db, places, tz),
         wandering=Wandering(runtime.db, places),
+        appointments=Appointments(runtime.db, tz),
     )
     consumers.register(runtime, usecases.vitals, usecases.watch, usecases.wandering, places)
     runtime.every(settings.watch_scan_interval_s, "watch-scan", usecases.watch.scan)
+    runtime.every(settings.reminder_interval_s, "appointment-reminders", usecases.appointments.remind)
     return runtime, usecases
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from care.usecases import Records, UseCases, Vitals, Wandering, Watch
+from care.usecases import Appointments, Records, UseCases, Vitals, Wandering, Watch
 from sc_core.auth import Caller, callers
 
 
@@ -31,6 +31,11 @@ def _wandering(request: Request) -> Wandering:
     return usecases(request).wandering
 
 
+def _appointments(request: Request) -> Appointments:
+    return usecases(request).appointments
+
+
+AppointmentsDep = Annotated[Appointments, Depends(_appointments)]
 WatchDep = Annotated[Watch, Depends(_watch)]
 WanderingDep = Annotated[Wandering, Depends(_wandering)]
 RecordsDep = Annotated[Records, Depends(_records)]

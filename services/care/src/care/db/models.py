@@ -222,3 +222,56 @@ class SafeZoneRow(Base):
     distance_m: Mapped[float | None] = mapped_column(Double)
     excursion_id: Mapped[str | None] = mapped_column(String(64))
     set_by: Mapped[str] = mapped_column(Account)
+
+
+class SlotRow(Base):
+    """An appointment slot (号源) a doctor published at the community health station."""
+
+    __tablename__ = "care_slots"
+    __table_args__ = (Index("ix_care_slots_community_start", "community_id", "start"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[str] = mapped_column(Id)
+    doctor_id: Mapped[str] = mapped_column(Account, index=True)
+    doctor_name: Mapped[str] = mapped_column(String(64))
+    station: Mapped[str] = mapped_column(String(64))
+    room: Mapped[str] = mapped_column(String(64))
+    start: Mapped[datetime]
+    end: Mapped[datetime]
+    capacity: Mapped[int] = mapped_column(Integer, default=1)
+    booked: Mapped[int] = mapped_column(Integer, default=0)
+    cancelled_at: Mapped[datetime | None]
+    cancelled_by: Mapped[str | None] = mapped_column(Account)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BookingRow(Base):
+    """A person's booking of a slot. At most one active booking per person, doctor and
+    local day (the partial unique index holds it under concurrent requests too);
+    ``reminded`` lists the reminders sent (hours before the start)."""
+
+    __tablename__ = "care_bookings"
+    __table_args__ = (
+        Index(
+            "ux_care_bookings_person_doctor_day",
+            "person_id",
+            "doctor_id",
+            "day",
+            unique=True,
+            postgresql_where=text("status = 'booked'"),
+        ),
+        Index("ix_care_bookings_status_start", "status", "start"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    slot_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    community_id: Mapped[str] = mapped_column(Id)
+    doctor_id: Mapped[str] = mapped_column(Account, index=True)
+    person_id: Mapped[str] = mapped_column(Id, index=True)
+    booked_by: Mapped[str] = mapped_column(Account)
+    start: Mapped[datetime]
+    day: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(16), default="booked")
+    reminded: Mapped[list[int]] = mapped_column(JSONB, default=list)
+    cancelled_by: Mapped[str | None] = mapped_column(Account)
+    cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

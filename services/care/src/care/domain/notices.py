@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from care.domain.childcare import Alert as ChildAlert
@@ -167,11 +167,17 @@ def appointment_notice(
     *,
     reason: tuple[str, str] = ("", ""),
     tz: ZoneInfo = DEFAULT_TZ,
+    lead: timedelta | None = None,
 ) -> Notice:
     """``care.appointment.booked|reminder|cancelled`` for one booking (a reminder's request
-    id carries its time, so each of the two reminders is sent once)."""
+    id carries the start and how long before it the reminder falls, so each of the two
+    reminders is sent once)."""
     zh, en = local_time(start, tz)
-    suffix = f":{start.isoformat()}" if template.endswith("reminder") else ""
+    suffix = ""
+    if template.endswith("reminder"):
+        suffix = f":{start.isoformat()}"
+        if lead is not None:
+            suffix += f":{int(lead.total_seconds() // 60)}m"
     return Notice(
         f"{template}:{booking_id}{suffix}",
         template,
@@ -218,6 +224,51 @@ def assessment_flag_notice(
         ALERT_CHANNELS,
         user_ids=users,
     )
+
+
+def visit_scheduled_notice(
+    visit_id: str,
+    person: str,
+    assignee: str,
+    due: datetime,
+    reason: tuple[str, str],
+    users: Iterable[str],
+    tz: ZoneInfo = DEFAULT_TZ,
+) -> Notice | None:
+    """``care.visit.scheduled``: the person and their family are told who comes and when."""
+    told = tuple(dict.fromkeys(users))
+    if not told:
+        return None
+    zh, en = local_time(due, tz)
+    return Notice(
+        f"care:visit:{visit_id}:scheduled",
+        "care.visit.scheduled",
+        {"assignee": assignee, "person": person, "time_zh": zh, "time_en": en,
+         "reason_zh": reason[0], "reason_en": reason[1]},
+        "info",
+        ("inapp", "push"),
+        user_ids=told,
+    )  # fmt: skip
+
+
+def assessment_sent_notice(
+    assessment_id: str, person: str, sender: str, defn: Definition, users: Iterable[str]
+) -> Notice | None:
+    """``care.assessment.sent``: the person (or guardian) is asked to fill in a scale, with
+    about how long it takes (half a minute a question, at least two minutes)."""
+    told = tuple(dict.fromkeys(users))
+    if not told:
+        return None
+    minutes = max(2, (len(defn.items) + 1) // 2)
+    return Notice(
+        f"care:assessment:{assessment_id}:sent",
+        "care.assessment.sent",
+        {"sender": sender, "person": person, "title_zh": defn.title.zh,
+         "title_en": defn.title.en, "minutes": str(minutes)},
+        "info",
+        ("inapp", "push"),
+        user_ids=told,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from care.usecases.appointments import Appointments
 from care.usecases.records import NewRecord, Records
 from care.usecases.vitals import Vitals
 from care.usecases.wandering import Wandering
@@ -16,6 +17,7 @@ class UseCases:
     vitals: Vitals
     watch: Watch
     wandering: Wandering
+    appointments: Appointments
 
 
-__all__ = ["NewRecord", "Records", "UseCases", "Vitals", "Wandering", "Watch"]
+__all__ = ["Appointments", "NewRecord", "Records", "UseCases", "Vitals", "Wandering", "Watch"]

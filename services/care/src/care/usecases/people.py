@@ -1,0 +1,46 @@
+"""The people whose records an account may read a part of: themselves, their wards, and
+those whose consent grants them that part (for lists scoped to "mine and my family's")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import or_, select
+
+from care.db.models import CarePerson, ConsentGrant
+from care.domain import consent as c
+from care.usecases.common import load
+from sc_core.db.uow import UnitOfWork
+
+MAX_PEOPLE = 200
+
+
+async def visible_people(
+    uow: UnitOfWork, account: str, category: c.Category, at: datetime
+) -> list[str]:
+    """Ids of the records whose ``category`` ``account`` may read at ``at`` (consent
+    decides each; at most :data:`MAX_PEOPLE`)."""
+    granted = select(ConsentGrant.person_id).where(
+        ConsentGrant.grantee == account, ConsentGrant.revoked_at.is_(None)
+    )
+    candidates = (
+        await uow.session.execute(
+            select(CarePerson.id)
+            .where(
+                or_(
+                    CarePerson.user_id == account,
+                    CarePerson.guardians.contains([account]),
+                    CarePerson.id.in_(granted),
+                )
+            )
+            .limit(MAX_PEOPLE)
+        )
+    ).scalars()
+    out = []
+    for person_id in list(candidates):
+        record = await load(uow, person_id)
+        if record is None:
+            continue
+        if c.decide(record.subject, record.grants, account, category, at).allowed:
+            out.append(person_id)
+    return out
