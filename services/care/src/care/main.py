@@ -9,15 +9,21 @@ from zoneinfo import ZoneInfo
 from fastapi import FastAPI
 
 from care import consumers
-from care.api import appointments, people, visits, vitals
+from care.api import appointments, assessments, people, visits, vitals
 from care.config import Settings
 from care.db.models import PLACES, metadata
-from care.usecases import Appointments, Records, UseCases, Vitals, Wandering, Watch
+from care.usecases import Appointments, Assessments, HomeVisits, Records, UseCases, Vitals, Wandering, Watch
 from sc_core.places import Places
 from sc_core.service import Runtime, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
-ROUTERS = [people.router, vitals.router, visits.router, appointments.router]
+ROUTERS = [
+    people.router,
+    vitals.router,
+    visits.router,
+    appointments.router,
+    assessments.router,
+]
 
 
 def build(settings: Settings) -> tuple[Runtime, UseCases]:
@@ -30,6 +36,8 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         watch=Watch(runtime.db, places, tz),
         wandering=Wandering(runtime.db, places),
         appointments=Appointments(runtime.db, tz),
+        assessments=Assessments(runtime.db),
+        home_visits=HomeVisits(runtime.db, tz),
     )
     consumers.register(runtime, usecases.vitals, usecases.watch, usecases.wandering, places)
     runtime.every(settings.watch_scan_interval_s, "watch-scan", usecases.watch.scan)

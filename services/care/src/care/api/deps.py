@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from care.usecases import Appointments, Records, UseCases, Vitals, Wandering, Watch
+from care.usecases import Appointments, Assessments, HomeVisits, Records, UseCases, Vitals, Wandering, Watch
 from sc_core.auth import Caller, callers
 
 
@@ -35,7 +35,17 @@ def _appointments(request: Request) -> Appointments:
     return usecases(request).appointments
 
 
+def _assessments(request: Request) -> Assessments:
+    return usecases(request).assessments
+
+
+def _home_visits(request: Request) -> HomeVisits:
+    return usecases(request).home_visits
+
+
+HomeVisitsDep = Annotated[HomeVisits, Depends(_home_visits)]
 AppointmentsDep = Annotated[Appointments, Depends(_appointments)]
+AssessmentsDep = Annotated[Assessments, Depends(_assessments)]
 WatchDep = Annotated[Watch, Depends(_watch)]
 WanderingDep = Annotated[Wandering, Depends(_wandering)]
 RecordsDep = Annotated[Records, Depends(_records)]

@@ -7,10 +7,12 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
-from care.api.deps import WanderingDep, WatchDep
+from care.api.deps import HomeVisitsDep, WanderingDep, WatchDep
 from care.db.models import VisitRow
+from care.domain.visits import Purpose
+from care.usecases.home_visits import NewVisit
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
 
@@ -33,6 +35,19 @@ class VisitRead(BaseModel):
     outcome: str | None
     record: str | None
     done_at: datetime | None
+    assignee: str | None = None
+    assignee_name: str | None = None
+
+
+class VisitSchedule(BaseModel):
+    purpose: Literal["routine", "follow_up"] = "routine"
+    due: AwareDatetime
+    reason: str = Field(min_length=1, max_length=200, description="血压随访，测量并调整用药")
+    reason_en: str | None = Field(default=None, max_length=200)
+    assignee: str | None = Field(
+        default=None, max_length=128, description="Who visits (account); the doctor if not given"
+    )
+    assignee_name: str = Field(default="医生", min_length=1, max_length=64, examples=["张医生"])
 
 
 class VisitRecord(BaseModel):
@@ -101,6 +116,33 @@ async def set_zone(
     await zones.set_zone(who, person_id, body.name, body.geometry.model_dump())
 
 
+@router.post("/people/{person_id}/visits", status_code=201, response_model=VisitRead)
+async def schedule(
+    person_id: Annotated[str, Path(min_length=1, max_length=64)],
+    body: VisitSchedule,
+    who: CurrentCaller,
+    visits: HomeVisitsDep,
+) -> VisitRead:
+    """A doctor schedules a home or follow-up visit; the person and family are told."""
+    new = NewVisit(
+        Purpose(body.purpose), body.due, body.reason, body.reason_en, body.assignee,
+        body.assignee_name,
+    )  # fmt: skip
+    return _read(await visits.schedule(who, person_id, new))
+
+
+@router.get("/people/{person_id}/visits", response_model=Page[VisitRead])
+async def person_visits(
+    person_id: Annotated[str, Path(min_length=1, max_length=64)],
+    who: CurrentCaller,
+    visits: HomeVisitsDep,
+    paging: Paging,
+) -> Page[VisitRead]:
+    """A person's visits and their notes (consent on visits)."""
+    rows, total = await visits.of_person(who, person_id, paging.limit, paging.offset)
+    return Page[VisitRead].of([_read(r) for r in rows], total, paging)
+
+
 @router.get("/visits", response_model=Page[VisitRead])
 async def my_visits(who: CurrentCaller, watch: WatchDep, paging: Paging) -> Page[VisitRead]:
     rows, total = await watch.visits(who, paging.limit, paging.offset)
@@ -125,4 +167,6 @@ def _read(r: VisitRow) -> VisitRead:
         outcome=r.outcome,
         record=r.record,
         done_at=r.done_at,
+        assignee=r.assignee,
+        assignee_name=r.assignee_name,
     )

@@ -195,6 +195,7 @@ class VisitRow(Base):
     grid_id: Mapped[str | None] = mapped_column(Id, index=True)
     purpose: Mapped[str] = mapped_column(String(16))
     assignee: Mapped[str | None] = mapped_column(Account, index=True)
+    assignee_name: Mapped[str | None] = mapped_column(String(64))  # as the person knows them
     due: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
     reason: Mapped[str | None] = mapped_column(EncryptedString(context="care_visit.reason"))
@@ -275,3 +276,29 @@ class BookingRow(Base):
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AssessmentRow(Base):
+    """A questionnaire (量表) a doctor sent to a person, and once answered its answers and
+    result (score, band, flags): health data, encrypted; what stays clear is what lists
+    and scope need (ids, the scale, the times, the status)."""
+
+    __tablename__ = "care_assessments"
+    __table_args__ = (
+        Index("ix_care_assessments_person_scale", "person_id", "questionnaire", "sent_at"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    person_id: Mapped[str] = mapped_column(Id)
+    community_id: Mapped[str] = mapped_column(Id)
+    questionnaire: Mapped[str] = mapped_column(String(40))
+    version: Mapped[str] = mapped_column(String(16))
+    sent_by: Mapped[str] = mapped_column(Account, index=True)
+    sender_name: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="sent")
+    answers: Mapped[str | None] = mapped_column(
+        EncryptedString(context="care_assessment.answers")
+    )
+    result: Mapped[str | None] = mapped_column(EncryptedString(context="care_assessment.result"))
+    answered_by: Mapped[str | None] = mapped_column(Account)
+    answered_at: Mapped[datetime | None]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from care.usecases.appointments import Appointments
+from care.usecases.assessments import Assessments
+from care.usecases.home_visits import HomeVisits
 from care.usecases.records import NewRecord, Records
 from care.usecases.vitals import Vitals
 from care.usecases.wandering import Wandering
@@ -18,6 +20,12 @@ class UseCases:
     watch: Watch
     wandering: Wandering
     appointments: Appointments
+    assessments: Assessments
+    home_visits: HomeVisits
 
 
-__all__ = ["Appointments", "NewRecord", "Records", "UseCases", "Vitals", "Wandering", "Watch"]
+__all__ = [
+    "Appointments",
+    "Assessments",
+    "HomeVisits",
+    "NewRecord", "Records", "UseCases", "Vitals", "Wandering", "Watch"]

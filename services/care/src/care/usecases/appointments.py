@@ -131,7 +131,7 @@ class Appointments:
             uow.session.add_all(rows)
             await uow.audit(
                 who, "care.slot.publish", "care_slot", str(rows[0].id),
-                community_id=body.community_id, detail={"slots": len(rows)},
+                community_id=body.community_id, detail={"slots": str(len(rows))},
             )  # fmt: skip
             await uow.commit()
             return rows
@@ -199,7 +199,7 @@ class Appointments:
                 await self._changed(uow, found, AppointmentChange.STOPPED, now)
             await uow.audit(
                 who, "care.slot.stop", "care_slot", str(row.id), community_id=row.community_id,
-                detail={"bookings_cancelled": len(changed)},
+                detail={"bookings_cancelled": str(len(changed))},
             )  # fmt: skip
             await uow.commit()
             return row

@@ -13,9 +13,11 @@ from sqlalchemy import select
 from care.adapters.fhir import export_bundle
 from care.db.models import CarePerson, ConsentGrant, DeviceBinding, ThresholdRow, VitalRow
 from care.domain import consent as c
-from care.domain.records import HealthRecord
+from care.domain.records import HealthRecord, VisitNote
 from care.domain.thresholds import Threshold, ThresholdError, ThresholdOrigin, doctor_threshold
 from care.domain.vitals import VitalReading
+from care.usecases.assessments import person_resources
+from care.usecases.home_visits import visit_notes
 from care.usecases.common import (
     Record,
     authorise,
@@ -124,14 +126,21 @@ class Records:
             if c.Category.VITALS in d.categories:
                 vitals = tuple(await _vitals(uow, person_id))
                 thresholds = tuple(await doctor_thresholds(uow, person_id))
+            notes: tuple[VisitNote, ...] = ()
+            if c.Category.VISITS in d.categories:
+                notes = tuple(await visit_notes(uow, person_id))
             mine = d.basis in (c.Basis.SELF, c.Basis.GUARDIAN)
             health = HealthRecord(
                 person=record.person,
+                visits=notes,
                 vitals=vitals,
                 thresholds=thresholds,
                 grants=tuple(record.grants) if mine else (),
             )
-            bundle = export_bundle(health, now_utc())
+            extra = []
+            if c.Category.ASSESSMENTS in d.categories:
+                extra = await person_resources(uow, person_id)
+            bundle = export_bundle(health, now_utc(), extra)
             await uow.commit()
             return bundle
 
