@@ -66,7 +66,9 @@ async def test_a_home_visit_scheduled_told_and_recorded(harness: Harness, commun
     r = await h.client.get("/api/v1/care/visits", headers=doctor)
     assert visit["id"] in [x["id"] for x in r.json()["items"]]
     note = {"outcome": "well", "record": "血压138/85，继续原方案"}
-    r = await h.client.post(f"/api/v1/care/visits/{visit['id']}/record", json=note, headers=daughter)
+    r = await h.client.post(
+        f"/api/v1/care/visits/{visit['id']}/record", json=note, headers=daughter
+    )
     assert r.status_code == 404, r.text
     r = await h.client.post(f"/api/v1/care/visits/{visit['id']}/record", json=note, headers=doctor)
     assert r.status_code == 200 and r.json()["status"] == "done", r.text

@@ -12,7 +12,16 @@ from care import consumers
 from care.api import appointments, assessments, people, visits, vitals
 from care.config import Settings
 from care.db.models import PLACES, metadata
-from care.usecases import Appointments, Assessments, HomeVisits, Records, UseCases, Vitals, Wandering, Watch
+from care.usecases import (
+    Appointments,
+    Assessments,
+    HomeVisits,
+    Records,
+    UseCases,
+    Vitals,
+    Wandering,
+    Watch,
+)
 from sc_core.places import Places
 from sc_core.service import Runtime, create_service_app
 
@@ -41,7 +50,9 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
     )
     consumers.register(runtime, usecases.vitals, usecases.watch, usecases.wandering, places)
     runtime.every(settings.watch_scan_interval_s, "watch-scan", usecases.watch.scan)
-    runtime.every(settings.reminder_interval_s, "appointment-reminders", usecases.appointments.remind)
+    runtime.every(
+        settings.reminder_interval_s, "appointment-reminders", usecases.appointments.remind
+    )
     return runtime, usecases
 
 

@@ -172,9 +172,12 @@ async def trend(
     zh, en = t.words(defn)
     points = [
         TrendPoint(
-            assessment_id=str(s.row.id), answered_at=s.row.answered_at, total=s.result.total,
-            band_zh=s.result.band.label.zh, band_en=s.result.band.label.en,
-        )  # fmt: skip
+            assessment_id=str(s.row.id),
+            answered_at=s.row.answered_at,
+            total=s.result.total,
+            band_zh=s.result.band.label.zh,
+            band_en=s.result.band.label.en,
+        )
         for s in done
         if s.result is not None and s.row.answered_at is not None
     ]

@@ -6,7 +6,16 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from care.usecases import Appointments, Assessments, HomeVisits, Records, UseCases, Vitals, Wandering, Watch
+from care.usecases import (
+    Appointments,
+    Assessments,
+    HomeVisits,
+    Records,
+    UseCases,
+    Vitals,
+    Wandering,
+    Watch,
+)
 from sc_core.auth import Caller, callers
 
 

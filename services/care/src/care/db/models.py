@@ -296,9 +296,7 @@ class AssessmentRow(Base):
     sender_name: Mapped[str] = mapped_column(String(64))
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
     status: Mapped[str] = mapped_column(String(16), default="sent")
-    answers: Mapped[str | None] = mapped_column(
-        EncryptedString(context="care_assessment.answers")
-    )
+    answers: Mapped[str | None] = mapped_column(EncryptedString(context="care_assessment.answers"))
     result: Mapped[str | None] = mapped_column(EncryptedString(context="care_assessment.result"))
     answered_by: Mapped[str | None] = mapped_column(Account)
     answered_at: Mapped[datetime | None]

@@ -28,4 +28,10 @@ __all__ = [
     "Appointments",
     "Assessments",
     "HomeVisits",
-    "NewRecord", "Records", "UseCases", "Vitals", "Wandering", "Watch"]
+    "NewRecord",
+    "Records",
+    "UseCases",
+    "Vitals",
+    "Wandering",
+    "Watch",
+]

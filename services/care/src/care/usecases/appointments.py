@@ -63,9 +63,7 @@ class BookingView:
 
 
 class Appointments:
-    def __init__(
-        self, db: Database, tz: ZoneInfo, clock: Callable[[], datetime] = now_utc
-    ) -> None:
+    def __init__(self, db: Database, tz: ZoneInfo, clock: Callable[[], datetime] = now_utc) -> None:
         self.db = db
         self.tz = tz
         self.clock = clock
@@ -122,10 +120,17 @@ class Appointments:
                 )  # fmt: skip
             rows = [
                 SlotRow(
-                    id=uuid.uuid4(), community_id=body.community_id, doctor_id=who.subject,
-                    doctor_name=body.doctor_name, station=body.station, room=body.room,
-                    start=s.start, end=s.end, capacity=s.capacity, booked=0,
-                )  # fmt: skip
+                    id=uuid.uuid4(),
+                    community_id=body.community_id,
+                    doctor_id=who.subject,
+                    doctor_name=body.doctor_name,
+                    station=body.station,
+                    room=body.room,
+                    start=s.start,
+                    end=s.end,
+                    capacity=s.capacity,
+                    booked=0,
+                )
                 for s in slots
             ]
             uow.session.add_all(rows)

@@ -35,7 +35,9 @@ SCALES: dict[str, q.Definition] = {d.code: d for d in q.shipped()}
 def scale(code: str) -> q.Definition:
     found = SCALES.get(code)
     if found is None:
-        raise Problem(404, "care.questionnaire_not_found", "No such questionnaire", zh="没有这个量表")
+        raise Problem(
+            404, "care.questionnaire_not_found", "No such questionnaire", zh="没有这个量表"
+        )
     return found
 
 
@@ -95,9 +97,7 @@ class Assessments:
         self.db = db
         self.clock = clock
 
-    async def send(
-        self, who: Caller, person_id: str, code: str, sender_name: str
-    ) -> AssessmentRow:
+    async def send(self, who: Caller, person_id: str, code: str, sender_name: str) -> AssessmentRow:
         """A doctor whose consent covers the person's assessments sends a scale."""
         defn = scale(code)
         if not who.principal.has_role("doctor"):
@@ -173,9 +173,10 @@ class Assessments:
                 ),
                 key=row.person_id,
             )  # fmt: skip
+            flagged = "yes" if flag is not None else "no"
             await uow.audit(
                 who, "care.assessment.answer", "care_assessment", str(row.id),
-                community_id=row.community_id, detail={"flagged": "yes" if flag is not None else "no"},
+                community_id=row.community_id, detail={"flagged": flagged},
             )  # fmt: skip
             await uow.commit()
             return Scored(row, defn, result, dict(answers))
@@ -265,7 +266,9 @@ class Assessments:
             ).scalars()
             done = [scored(r) for r in rows]
             await uow.commit()
-        points = [(s.row.answered_at, s.result.total) for s in done if s.result and s.row.answered_at]
+        points = [
+            (s.row.answered_at, s.result.total) for s in done if s.result and s.row.answered_at
+        ]
         return defn, q.trend(defn, points), done
 
     async def mine(

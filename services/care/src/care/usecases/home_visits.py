@@ -45,8 +45,9 @@ async def visit_notes(uow: UnitOfWork, person_id: str) -> list[VisitNote]:
         )
     ).scalars()
     return [
-        VisitNote(str(r.id), r.done_at, VisitKind.HOME, r.assignee_name or r.assignee or "",
-                  r.record)  # fmt: skip
+        VisitNote(
+            str(r.id), r.done_at, VisitKind.HOME, r.assignee_name or r.assignee or "", r.record
+        )
         for r in rows
         if r.done_at is not None and r.record
     ]
@@ -61,7 +62,9 @@ class HomeVisits:
     async def schedule(self, who: Caller, person_id: str, body: NewVisit) -> VisitRow:
         if not who.principal.has_role("doctor"):
             raise Forbidden(
-                "auth.forbidden", "Only a doctor schedules a home visit", zh="只有医生可以安排上门随访"
+                "auth.forbidden",
+                "Only a doctor schedules a home visit",
+                zh="只有医生可以安排上门随访",
             )
         if body.purpose is vd.Purpose.CHECK_ON:
             raise Problem(
@@ -69,7 +72,9 @@ class HomeVisits:
                 zh="探视任务由独居老人监测自动生成",
             )  # fmt: skip
         if body.due <= self.clock():
-            raise Problem(422, "care.visit_past", "A visit is scheduled ahead", zh="随访时间须晚于当前时间")
+            raise Problem(
+                422, "care.visit_past", "A visit is scheduled ahead", zh="随访时间须晚于当前时间"
+            )
         async with self.db.uow() as uow:
             record = await load(uow, person_id)
             if record is None:
@@ -83,7 +88,9 @@ class HomeVisits:
                 due=body.due, status=vd.VisitStatus.SCHEDULED.value, reason=body.reason,
             )  # fmt: skip
             uow.session.add(row)
-            family = c.alert_recipients(record.subject, record.grants, c.Category.VISITS, self.clock())
+            family = c.alert_recipients(
+                record.subject, record.grants, c.Category.VISITS, self.clock()
+            )
             users = [u for u in (p.user_id, *(p.guardians or [])) if u]
             users += [r.user_id for r in family]
             notice = visit_scheduled_notice(

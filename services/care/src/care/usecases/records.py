@@ -17,7 +17,6 @@ from care.domain.records import HealthRecord, VisitNote
 from care.domain.thresholds import Threshold, ThresholdError, ThresholdOrigin, doctor_threshold
 from care.domain.vitals import VitalReading
 from care.usecases.assessments import person_resources
-from care.usecases.home_visits import visit_notes
 from care.usecases.common import (
     Record,
     authorise,
@@ -28,6 +27,7 @@ from care.usecases.common import (
     now_utc,
     problem,
 )
+from care.usecases.home_visits import visit_notes
 from sc_core.auth import Caller, in_scope
 from sc_core.db.engine import Database
 from sc_core.errors import Forbidden, Problem
