@@ -38,6 +38,7 @@ EXPECTED = {
     "community.device.command_requested.v1": "device.commands.v1",
     "community.access.passage_recorded.v1": "access.passages.v1",
     "community.device.command_completed.v1": "device.command-results.v1",
+    "community.device.downlink_requested.v1": "device.downlinks.v1",
     "community.workorder.changed.v1": "workorder.events.v1",
     "community.workorder.rated.v1": "workorder.events.v1",
     "community.workorder.sla_breached.v1": "workorder.events.v1",

@@ -208,6 +208,13 @@ EXAMPLES: MappingProxyType[str, dict[str, Any]] = MappingProxyType(
             "requested_by": "u-1001",
             "completed_at": "2026-03-01T09:10:02+08:00",
         },
+        "community.device.downlink_requested.v1": {
+            "device_id": "dev-light-0301",
+            "kind": "rpc",
+            "rpc_id": 17,
+            "command_id": "8a0f3c52-0d7e-4b4e-9a57-2f1c6e1d9b10",
+            "payload": '{"method":"switch_light","params":{"on":true}}',
+        },
         "community.access.passage_recorded.v1": {
             "passage_id": "ps-20260301-000123",
             "device_id": "dev-gate-01",

@@ -30,6 +30,7 @@ from sc_contracts.events import (
     ChildCheckedV1,
     DeviceCommandCompletedV1,
     DeviceCommandRequestedV1,
+    DeviceDownlinkRequestedV1,
     DeviceStatusChangedV1,
     DoorChangedV1,
     EvaluationDatasetSharedV1,
@@ -254,6 +255,12 @@ _SPECS: tuple[EventSpec, ...] = (
         "device.command-results.v1",
         DeviceCommandCompletedV1,
         "A command to a device ended: answered, failed, or expired unanswered.",
+    ),
+    EventSpec(
+        "community.device.downlink_requested.v1",
+        "device.downlinks.v1",
+        DeviceDownlinkRequestedV1,
+        "A message for a device (RPC request, shared attributes) to its MQTT transports.",
     ),
     EventSpec(
         "community.workorder.changed.v1",

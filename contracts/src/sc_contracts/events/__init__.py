@@ -51,6 +51,7 @@ from sc_contracts.events.commerce import (
     ShopOrderStatus,
 )
 from sc_contracts.events.device import DeviceStatus, DeviceStatusChangedV1
+from sc_contracts.events.downlink import DeviceDownlinkRequestedV1, DownlinkKind
 from sc_contracts.events.evaluation import (
     EvaluationDatasetSharedV1,
     ExchangeIndex,
@@ -134,10 +135,12 @@ __all__ = [
     "DeliveryStatus",
     "DeviceCommandCompletedV1",
     "DeviceCommandRequestedV1",
+    "DeviceDownlinkRequestedV1",
     "DeviceStatus",
     "DeviceStatusChangedV1",
     "DoorChange",
     "DoorChangedV1",
+    "DownlinkKind",
     "EvaluationDatasetSharedV1",
     "EventData",
     "ExchangeIndex",
