@@ -33,6 +33,7 @@ TOPICS = (
     "access.passages.v1",
     "device.command-results.v1",
     "identity.events.v1",
+    "device.downlinks.v1",
 )
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-Listener = Callable[[uuid.UUID, dict[str, Any]], Awaitable[None]]
+Listener = Callable[[uuid.UUID, dict[str, Any]], Awaitable[object]]
 
 
 def attribute_update(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:

@@ -72,6 +72,18 @@ class Settings(ServiceSettings):
     # A QoS 1 message with nothing valid in it (not JSON, every reading rejected): false =
     # close the session without PUBACK (ThingsBoard's default), true = PUBACK it anyway.
     mqtt_ack_invalid: bool = False
+    # The MQTT transport as its own deployable (``python -m device_ingestion transport``,
+    # ADR 0038): it listens on MQTT_TRANSPORT_HOST:MQTT_TRANSPORT_PORT (0: any free port)
+    # and, with a certificate and key, on MQTT_TLS_PORT over TLS; its /healthz, /readyz and
+    # /metrics (mqtt_connections) are on HTTP_PORT. Messages for devices go to it through
+    # device.downlinks.v1: the service (neither MQTT_EMBEDDED nor MQTT_URL) publishes them
+    # there unless MQTT_DOWNLINK_ENABLED=false (an HTTP-only deployment).
+    mqtt_transport_host: str = "127.0.0.1"
+    mqtt_transport_port: int = Field(default=1883, ge=0, le=65535)
+    mqtt_tls_port: int = Field(default=8883, ge=0, le=65535)
+    mqtt_tls_cert_file: Path | None = None
+    mqtt_tls_key_file: Path | None = None
+    mqtt_downlink_enabled: bool = True
     # How long a device's readings wait for Kafka's acknowledgement before the device is
     # told to send again (HTTP 503, MQTT no PUBACK).
     telemetry_ack_timeout_s: float = 15.0
@@ -92,7 +104,9 @@ class Settings(ServiceSettings):
     s3_create_bucket: bool = False
 
     def secret_fields(self) -> list[str]:
-        fields = [*super().secret_fields(), "mqtt_service_password"]
+        fields = super().secret_fields()
+        if self.mqtt_url:  # the service's login to an external broker
+            fields.append("mqtt_service_password")
         if self.object_store == "s3":
             fields += ["s3_access_key", "s3_secret_key"]
         return fields

@@ -31,6 +31,7 @@ from device_ingestion.domain.catalogue import load_catalogue
 from device_ingestion.energy import meter_keys, refresh
 from device_ingestion.ingest.directory import DeviceDirectory
 from device_ingestion.ingest.publisher import TelemetryPublisher
+from device_ingestion.mqtt.downlink import DownlinkPublisher
 from device_ingestion.mqtt.runner import Mqtt
 from device_ingestion.retention import maintain_partitions
 from device_ingestion.status import sweep_offline
@@ -46,7 +47,7 @@ from device_ingestion.usecases.ingest import Ingest
 from device_ingestion.usecases.provisioning import Provisioning
 from device_ingestion.usecases.storage import Storage
 from device_ingestion.usecases.telemetry import TelemetryReads
-from sc_contracts.events import TelemetryRecordedV1
+from sc_contracts.events import DeviceDownlinkRequestedV1, TelemetryRecordedV1
 from sc_core.service import Runtime, create_service_app
 from sc_core.storage import object_store
 
@@ -66,7 +67,9 @@ ROUTERS = [
 ]
 
 
-def build(settings: Settings) -> tuple[Runtime, UseCases]:
+def build(settings: Settings, *, serve: bool = True) -> tuple[Runtime, UseCases]:
+    """The runtime and the use cases; ``serve``: with the service's consumers and periodic
+    jobs (the MQTT transport deployable has neither: ADR 0038)."""
     runtime = Runtime(settings, metadata)
     db = runtime.db
     catalogue = load_catalogue(settings.device_types_file)
@@ -102,6 +105,15 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         storage=storage,
         telemetry=TelemetryReads(db),
     )
+    if serve:
+        serve_events(settings, runtime, usecases)
+    return runtime, usecases
+
+
+def serve_events(settings: Settings, runtime: Runtime, usecases: UseCases) -> None:
+    """The service's consumers and periodic jobs."""
+    db, catalogue, storage = runtime.db, usecases.catalogue, usecases.storage
+    command_service = usecases.commands
     consumers.register(runtime, settings, usecases.requests, storage)
 
     async def sweep() -> None:
@@ -118,7 +130,15 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
     runtime.every(settings.status_sweep_interval_s, "status-sweeper", sweep)
     runtime.every(settings.energy_refresh_interval_s, "energy-refresh", refresh_energy)
     runtime.every(settings.command_sweep_interval_s, "command-expiry", command_service.expire)
-    return runtime, usecases
+
+
+def downlink_publisher(settings: Settings, runtime: Runtime) -> DownlinkPublisher:
+    """Where messages for devices go when the MQTT transport is its own deployable."""
+    return DownlinkPublisher(
+        runtime.producer,
+        settings.topic(DeviceDownlinkRequestedV1.topic),
+        runtime.db.outbound.source,
+    )
 
 
 def maintenance(settings: Settings, runtime: Runtime, storage: Storage) -> Job:
@@ -150,6 +170,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         usecases.firmware,
     )
     maintain = maintenance(settings, runtime, usecases.storage)
+    if not mqtt.enabled and settings.mqtt_downlink_enabled:
+        # the transport runs as its own deployable: downlinks reach it through Kafka
+        downlinks = downlink_publisher(settings, runtime)
+        usecases.commands.mqtt_send = downlinks.rpc
+        usecases.attribute_updates.listen(downlinks.attributes)
 
     async def start(runtime: Runtime) -> None:
         try:  # the months ahead exist from the start; then once per interval

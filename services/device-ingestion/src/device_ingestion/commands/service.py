@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from device_ingestion.db.models import device_commands
@@ -29,7 +29,9 @@ from sc_core.db.uow import UnitOfWork
 log = logging.getLogger(__name__)
 OPEN = ("queued", "sent")
 
-Sender = Callable[[uuid.UUID, int, dict[str, Any]], Awaitable[None]]
+#: publishes a server-side RPC request: True/None when a device connection took it, False
+#: when handed on to the MQTT transport replicas (the one that delivers it marks it sent)
+Sender = Callable[[uuid.UUID, int, dict[str, Any]], Awaitable[bool | None]]
 
 
 def completion_event(row: Any) -> DeviceCommandCompletedV1:
@@ -116,7 +118,8 @@ class CommandService:
         return row
 
     async def deliver(self, row: Any) -> Any:
-        """Publish on MQTT when connected; the HTTP long-poll picks it up otherwise too."""
+        """Publish on MQTT when connected (or hand it to the MQTT transports through
+        Kafka: ADR 0038); the HTTP long-poll picks it up otherwise too."""
         waiter = self._waiters.get(row.device_id)
         if waiter is not None:
             waiter.set()
@@ -124,11 +127,33 @@ class CommandService:
             return row
         try:
             body = {"method": row.method, "params": row.params}
-            await self.mqtt_send(row.device_id, row.rpc_id, body)
+            taken = await self.mqtt_send(row.device_id, row.rpc_id, body)
         except Exception as exc:
             log.info("command %s: not published on MQTT (%s); waits for a poll", row.id, exc)
             return row
+        if taken is False:  # on its way to the transport replicas
+            return row
         return await self._mark_sent(row.id) or row
+
+    async def delivered(self, device_id: uuid.UUID, rpc_id: int) -> None:
+        """A transport replica delivered the RPC request on a device connection (ADR 0038):
+        ``queued`` becomes ``sent``; an answer that came first keeps its status and gets the
+        time it was sent."""
+        queued = device_commands.c.status == "queued"
+        async with self.db.uow() as uow:
+            await uow.session.execute(
+                update(device_commands)
+                .where(
+                    device_commands.c.device_id == device_id,
+                    device_commands.c.rpc_id == rpc_id,
+                    device_commands.c.sent_at.is_(None),
+                )
+                .values(
+                    status=case((queued, "sent"), else_=device_commands.c.status),
+                    sent_at=func.now(),
+                )
+            )
+            await uow.commit()
 
     async def _mark_sent(self, command_id: uuid.UUID) -> Any:
         async with self.db.uow() as uow:

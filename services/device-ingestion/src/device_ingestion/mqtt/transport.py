@@ -38,11 +38,13 @@ import asyncio
 import json
 import logging
 import re
+import ssl
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from prometheus_client import Gauge
 from sqlalchemy.exc import DBAPIError
 
 from device_ingestion.domain.attributes import key_set, requested
@@ -75,6 +77,10 @@ FW_RESPONSE = "v2/fw/response/{request_id}/chunk/{chunk}"
 FW_ERROR = "v2/fw/error"
 MAX_TOKEN = 128
 RpcResponder = Callable[[DeviceRef, int, Any], Awaitable[object]]
+CONNECTIONS = Gauge(
+    "mqtt_connections",
+    "Device connections the MQTT transport of this process holds (the HPA's metric)",
+)
 
 
 class DeviceTransport:
@@ -93,8 +99,11 @@ class DeviceTransport:
         gateways: Gateways | None = None,
         firmware: Firmware | None = None,
         ack_invalid: bool = False,
+        tls_port: int | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.host, self._port = host, port
+        self._tls_port, self._tls = tls_port, tls
         self.directory = directory
         self.ingest = ingest
         self.on_rpc_response = on_rpc_response
@@ -108,6 +117,7 @@ class DeviceTransport:
         self.firmware = firmware
         self.ack_invalid = ack_invalid
         self._server: asyncio.Server | None = None
+        self._tls_server: asyncio.Server | None = None
         self._sessions: dict[uuid.UUID, set[DeviceSession]] = {}
         self._by_client: dict[str, DeviceSession] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -119,15 +129,27 @@ class DeviceTransport:
         return int(self._server.sockets[0].getsockname()[1])
 
     @property
+    def tls_port(self) -> int | None:
+        """The port of the TLS listener (MQTT over TLS, 8883), if there is one."""
+        if self._tls_server is None:
+            return None
+        return int(self._tls_server.sockets[0].getsockname()[1])
+
+    @property
     def connections(self) -> int:
         return sum(len(s) for s in self._sessions.values())
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._accept, self.host, self._port)
+        if self._tls is not None and self._tls_port is not None:
+            self._tls_server = await asyncio.start_server(
+                self._accept, self.host, self._tls_port, ssl=self._tls
+            )
 
     async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
+        for server in (self._server, self._tls_server):
+            if server is not None:
+                server.close()
         for sessions in list(self._sessions.values()):
             for session in list(sessions):
                 await session.close("shutting_down")
@@ -135,12 +157,17 @@ class DeviceTransport:
             task.cancel()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self._server is not None:
-            await self._server.wait_closed()
+        for server in (self._server, self._tls_server):
+            if server is not None:
+                await server.wait_closed()
 
     async def ready(self) -> None:
         if self._server is None or not self._server.is_serving():
             raise ConnectionError("the MQTT listener is not serving")
+        if self._tls is not None and (
+            self._tls_server is None or not self._tls_server.is_serving()
+        ):
+            raise ConnectionError("the MQTT listener over TLS is not serving")
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
@@ -164,7 +191,10 @@ class DeviceTransport:
             self.forget(previous)
         self._by_client[session.client_id] = session
         assert session.device is not None
-        self._sessions.setdefault(session.device.id, set()).add(session)
+        held = self._sessions.setdefault(session.device.id, set())
+        if session not in held:
+            held.add(session)
+            CONNECTIONS.inc()
 
     def forget(self, session: DeviceSession) -> None:
         if self.gateway_topics is not None:
@@ -173,8 +203,9 @@ class DeviceTransport:
             del self._by_client[session.client_id]
         if session.device is not None:
             sessions = self._sessions.get(session.device.id)
-            if sessions is not None:
+            if sessions is not None and session in sessions:
                 sessions.discard(session)
+                CONNECTIONS.dec()
                 if not sessions:
                     del self._sessions[session.device.id]
 
@@ -313,14 +344,18 @@ class DeviceTransport:
         await session.reply(topic, chunk_of(data, size, chunk))
         return Verdict.ACCEPTED
 
-    async def push_attributes(self, device_id: uuid.UUID, update: dict[str, Any]) -> None:
-        """Shared attributes changed: tell the device's connections subscribed to them."""
+    async def push_attributes(self, device_id: uuid.UUID, update: dict[str, Any]) -> bool:
+        """Shared attributes changed: tell the device's connections subscribed to them
+        (False: none here)."""
         payload = json.dumps(update).encode()
+        delivered = False
         for session in list(self._sessions.get(device_id, ())):
-            await session.deliver(ATTRIBUTES, payload)
+            delivered = await session.deliver(ATTRIBUTES, payload) or delivered
+        return delivered
 
-    async def publish_rpc(self, device_id: uuid.UUID, rpc_id: int, body: dict[str, Any]) -> None:
-        """Send a server-side RPC request to the device's subscribed connections here."""
+    async def deliver_rpc(self, device_id: uuid.UUID, rpc_id: int, body: dict[str, Any]) -> bool:
+        """Send a server-side RPC request to the device's subscribed connections here, or
+        to the edge gateway here it is behind; False when none here took it."""
         topic = f"{RPC_REQUEST}{rpc_id}"
         payload = json.dumps(body).encode()
         delivered = False
@@ -328,5 +363,10 @@ class DeviceTransport:
             delivered = await session.deliver(topic, payload) or delivered
         if not delivered and self.gateway_topics is not None:  # behind an edge gateway
             delivered = await self.gateway_topics.publish_rpc(device_id, rpc_id, body)
-        if not delivered:
+        return delivered
+
+    async def publish_rpc(self, device_id: uuid.UUID, rpc_id: int, body: dict[str, Any]) -> bool:
+        """:meth:`deliver_rpc`, raising ConnectionError when no connection here took it."""
+        if not await self.deliver_rpc(device_id, rpc_id, body):
             raise ConnectionError(f"device {device_id} is not subscribed to RPC here")
+        return True
