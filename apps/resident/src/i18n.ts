@@ -50,3 +50,21 @@ export function when(iso: string | null | undefined): string {
     ? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${hm}`
     : `${d.getMonth() + 1}月${d.getDate()}日 ${hm}`;
 }
+
+/** A text the platform sends in both languages ({ zh, en }), in the chosen one. */
+export function words(text: { zh: string; en: string } | null | undefined): string {
+  if (!text) return "";
+  return locale.value === "en" ? text.en || text.zh : text.zh;
+}
+
+/** An amount of money the platform counts in fen (分), as a person reads it in yuan. */
+export function yuan(fen: number): string {
+  return t("money.yuan", { n: (fen / 100).toFixed(2) });
+}
+
+/** A calendar day (2026-12-15) as a person reads it. */
+export function day(iso: string | null | undefined): string {
+  if (!iso) return "";
+  const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
+  return locale.value === "en" ? `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}` : `${y}年${m}月${d}日`;
+}

@@ -28,15 +28,15 @@ export const SERVICE_GROUPS: { key: string; entries: ServiceEntry[] }[] = [
       { key: "complaint", icon: "chat", page: "/pages/repairs/new?type=complaint" },
       { key: "myCases", icon: "list", page: "/pages/repairs/list" },
       { key: "energy", icon: "chart-bar", page: "/pages/energy/index" },
-      { key: "bills", icon: "wallet", waitsFor: "parking-payment" },
-      { key: "parking", icon: "dashboard", waitsFor: "parking-payment" },
+      { key: "bills", icon: "wallet", page: "/pages/bills/index" },
+      { key: "parking", icon: "dashboard", page: "/pages/bills/index?focus=parking" },
       { key: "charging", icon: "usb", waitsFor: "parking-payment" },
     ],
   },
   {
     key: "community",
     entries: [
-      { key: "notices", icon: "notification", waitsFor: "gov-affairs" },
+      { key: "notices", icon: "notification", page: "/pages/notices/index" },
       { key: "activities", icon: "calendar", waitsFor: "gov-affairs" },
       { key: "votes", icon: "check-rectangle", waitsFor: "gov-affairs" },
       { key: "surveys", icon: "edit-outline", waitsFor: "evaluation" },

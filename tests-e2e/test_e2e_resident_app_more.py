@@ -1,0 +1,183 @@
+"""More of the residents' app (apps/resident) in a real browser at phone size, the same way
+as test_e2e_resident_app.py (its phone, sign-in and screenshots), against the stack `make
+run` starts:
+
+- the community office publishes a notice (drafted and submitted by the community admin,
+  approved by the street office: two people); the resident sees it unread on home and on
+  the board (pinned, its category in words), opens it, which leaves the read receipt the
+  committee counts, and it shows read;
+- a month's property bill is due: the resident sees it on home and on the bills page in
+  yuan, pays it with WeChat Pay's QR code (the local simulator is the payer who scans it,
+  as in test_e2e_parking_payment.py), and sees it paid with its receipt number.
+
+Screenshots go to tests-e2e/artifacts/app-*.png (gitignored). Every wait is a Playwright
+expectation or a polled condition with a generous bound; nothing sleeps.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+from playwright.sync_api import Browser, expect
+from test_e2e_resident_app import phone, shot, sign_in
+
+from e2e_kit import home_of, wait_until
+
+
+def test_a_resident_opens_a_notice_the_office_published_and_it_shows_read(
+    browser: Browser, gateway_url: str, login: Any
+) -> None:
+    api = httpx.Client(base_url=gateway_url, timeout=30)
+    resident, admin, office = login("resident"), login("community_admin"), login("gov_officer")
+    community = home_of(api, resident)["community_id"]
+    title = f"电梯年检通知（第{uuid.uuid4().int % 1000:03d}号）"
+    body = "本周四9:00至12:00，2号楼电梯年检停运，请走楼梯，注意安全。"
+    made = api.post(
+        "/api/v1/notices",
+        headers=admin,
+        json={
+            "community_id": community,
+            "title": title,
+            "body": body,
+            "category": "safety",
+            "pinned": True,
+        },
+    )
+    assert made.status_code == 201, made.text
+    url = f"/api/v1/notices/{made.json()['id']}"
+    # drafted and submitted by the community admin; approving it is someone else's
+    r = api.post(f"{url}/steps", headers=admin, json={"action": "submit"})
+    assert r.status_code == 200, r.text
+    r = api.post(f"{url}/steps", headers=office, json={"action": "approve"})
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "published"
+
+    def on_board() -> bool:
+        # gov-affairs learns where 张伟 lives from identity's events after the stack starts
+        r = api.get("/api/v1/notices", headers=resident, params={"limit": 100})
+        if r.status_code == 429:
+            return False
+        assert r.status_code == 200, r.text
+        return any(n["title"] == title for n in r.json()["items"])
+
+    wait_until(on_board, 300, "the notice on the resident's board")
+
+    page = phone(browser, gateway_url)
+    sign_in(page)
+    # home counts it unread (with whatever else is unread on the board)
+    expect(page.get_by_test_id("notices-unread")).to_contain_text("条未读")
+    shot(page, "home-notices")
+
+    page.get_by_test_id("home-notices").tap()
+    notice = page.get_by_test_id("notice").filter(has_text=title)
+    expect(notice).to_contain_text("置顶")
+    expect(notice).to_contain_text("安全提示")  # the category in words, never "safety"
+    expect(notice).not_to_contain_text("safety")
+    expect(notice.get_by_test_id("notice-state")).to_have_text("未读")
+    shot(page, "notices")
+
+    notice.tap()
+    expect(page.get_by_test_id("notice-title")).to_have_text(title)
+    expect(page.get_by_test_id("notice-body")).to_have_text(body)
+    expect(page.get_by_test_id("notice-receipt")).to_be_visible()
+    shot(page, "notice")
+    # opening it left the receipt at gov-affairs: the committee counts the resident
+    figures = api.get(f"{url}/unread", headers=admin)
+    assert figures.status_code == 200, figures.text
+    assert figures.json()["reads"] == 1
+
+    page.go_back()
+    expect(notice.get_by_test_id("notice-state")).to_have_text("已读")
+    assert page.external_requests == [], page.external_requests  # type: ignore[attr-defined]
+    page.context.close()
+    api.close()
+
+
+def test_a_resident_pays_a_due_property_bill_with_wechat_pay_and_sees_it_paid(
+    browser: Browser, gateway_url: str, login: Any, state_dir: str
+) -> None:
+    api = httpx.Client(base_url=gateway_url, timeout=30)
+    resident, manager = login("resident"), login("property_manager")
+    community = home_of(api, resident)["community_id"]
+    # a month's bills of this test's own (the demo's last month is left to the console's
+    # test): a month long past, so the bill is overdue
+    year, month = random.randint(2015, 2024), random.randint(1, 12)
+    period = f"{year}-{month:02d}"
+    r = api.post(
+        "/api/v1/property-bills/generate",
+        headers=manager,
+        json={
+            "community_id": community,
+            "period": period,
+            "due": date(year, month, 28).isoformat(),
+        },
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["bills"] >= 1
+    mine = api.get("/api/v1/property-bills", headers=resident, params={"period": period})
+    assert mine.status_code == 200, mine.text
+    (bill,) = mine.json()["items"]
+    assert bill["status"] == "unpaid" and bill["amount_due"] > 0
+    amount = f"{bill['amount_due'] / 100:.2f} 元"
+    month_words = f"{year}年{month}月"
+
+    page = phone(browser, gateway_url)
+    sign_in(page)
+    # home: bills due
+    expect(page.get_by_test_id("bills-due-count")).to_contain_text("笔待缴")
+    page.get_by_test_id("home-bills").tap()
+    due = page.get_by_test_id("bills-due").get_by_test_id("bill").filter(has_text=month_words)
+    expect(due).to_contain_text(bill["room_label"])
+    expect(due.get_by_test_id("bill-amount")).to_have_text(amount)
+    expect(due.get_by_test_id("bill-status")).to_have_text("已逾期")
+    shot(page, "bills")
+
+    due.get_by_test_id("pay-bill").tap()
+    expect(page.get_by_test_id("pay-amount")).to_have_text(amount)
+    expect(page.get_by_test_id("pay-what")).to_contain_text(month_words)
+    page.get_by_test_id("provider-wechat").tap()
+    with page.expect_response(
+        lambda r: r.url.endswith("/api/v1/payments/orders") and r.request.method == "POST"
+    ) as created:
+        page.get_by_test_id("pay").tap()
+    assert created.value.status == 201, created.value.text()
+    order = created.value.json()
+    assert (order["purpose"], order["target_id"]) == ("property_bill", bill["id"])
+    assert (order["provider"], order["channel"]) == ("wechat", "qr")
+    assert order["amount"] == bill["amount_due"]  # the service's quote, not the app's
+    expect(page.get_by_test_id("pay-qr").get_by_test_id("qr")).to_be_visible()
+    expect(page.get_by_test_id("pay-state")).to_have_text("等待支付结果…")
+    shot(page, "pay-qr")
+
+    # the resident scans the code with WeChat: the simulator takes the money and calls the
+    # service back; the page follows the order until it is paid
+    sim = json.loads((Path(state_dir) / "parking-payment" / "payment-sim" / "sim.json").read_text())
+    paid = httpx.post(
+        sim["wechat_url"] + "/sim/pay", json={"code_url": order["pay"]["code_url"]}, timeout=30
+    )
+    assert paid.status_code == 200, paid.text
+    # through the callback and the page's next look: generous on a loaded 2-core machine
+    expect(page.get_by_test_id("pay-state")).to_have_text("支付成功", timeout=120_000)
+    stored = api.get(f"/api/v1/property-bills/{bill['id']}", headers=resident).json()
+    assert stored["status"] == "paid" and stored["receipt_no"], stored
+    expect(page.get_by_test_id("paid")).to_contain_text(stored["receipt_no"])
+    shot(page, "paid")
+
+    # back on the bills page: paid, with its receipt, and no longer due
+    page.get_by_test_id("pay-done").tap()
+    settled = page.get_by_test_id("bills-settled").get_by_test_id("bill")
+    settled = settled.filter(has_text=month_words)
+    expect(settled.get_by_test_id("bill-status")).to_have_text("已缴")
+    expect(settled.get_by_test_id("bill-receipt")).to_have_text(f"收据号 {stored['receipt_no']}")
+    expect(
+        page.get_by_test_id("bills-due").get_by_test_id("bill").filter(has_text=month_words)
+    ).to_have_count(0)
+    assert page.external_requests == [], page.external_requests  # type: ignore[attr-defined]
+    page.context.close()
+    api.close()
