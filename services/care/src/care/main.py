@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 from fastapi import FastAPI
 
 from care import consumers
-from care.api import appointments, assessments, people, visits, vitals
+from care.api import appointments, assessments, medicine, people, visits, vitals
 from care.config import Settings
 from care.db.models import PLACES, metadata
 from care.usecases import (
     Appointments,
     Assessments,
     HomeVisits,
+    Medicine,
     Records,
     UseCases,
     Vitals,
@@ -32,6 +33,7 @@ ROUTERS = [
     visits.router,
     appointments.router,
     assessments.router,
+    medicine.router,
 ]
 
 
@@ -47,6 +49,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         appointments=Appointments(runtime.db, tz),
         assessments=Assessments(runtime.db),
         home_visits=HomeVisits(runtime.db, tz),
+        medicine=Medicine(runtime.db),
     )
     consumers.register(runtime, usecases.vitals, usecases.watch, usecases.wandering, places)
     runtime.every(settings.watch_scan_interval_s, "watch-scan", usecases.watch.scan)

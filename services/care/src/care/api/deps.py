@@ -10,6 +10,7 @@ from care.usecases import (
     Appointments,
     Assessments,
     HomeVisits,
+    Medicine,
     Records,
     UseCases,
     Vitals,
@@ -52,6 +53,11 @@ def _home_visits(request: Request) -> HomeVisits:
     return usecases(request).home_visits
 
 
+def _medicine(request: Request) -> Medicine:
+    return usecases(request).medicine
+
+
+MedicineDep = Annotated[Medicine, Depends(_medicine)]
 HomeVisitsDep = Annotated[HomeVisits, Depends(_home_visits)]
 AppointmentsDep = Annotated[Appointments, Depends(_appointments)]
 AssessmentsDep = Annotated[Assessments, Depends(_assessments)]

@@ -300,3 +300,33 @@ class AssessmentRow(Base):
     result: Mapped[str | None] = mapped_column(EncryptedString(context="care_assessment.result"))
     answered_by: Mapped[str | None] = mapped_column(Account)
     answered_at: Mapped[datetime | None]
+
+
+class MedicationRow(Base):
+    """A medicine on a person's current medication list (set whole by their doctor)."""
+
+    __tablename__ = "care_medications"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    person_id: Mapped[str] = mapped_column(Id, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(EncryptedString(context="care_medication.name"))
+    dosage: Mapped[str | None] = mapped_column(EncryptedString(context="care_medication.dosage"))
+    set_by: Mapped[str] = mapped_column(Account)
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MedicineRequestRow(Base):
+    """A medicine home-delivery request (送药上门), handled by the health station's staff."""
+
+    __tablename__ = "care_medicine_requests"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    person_id: Mapped[str] = mapped_column(Id, index=True)
+    community_id: Mapped[str] = mapped_column(Id, index=True)
+    medicines: Mapped[str] = mapped_column(EncryptedString(context="care_medicine.medicines"))
+    address: Mapped[str] = mapped_column(EncryptedString(context="care_medicine.address"))
+    note: Mapped[str | None] = mapped_column(EncryptedString(context="care_medicine.note"))
+    requested_by: Mapped[str] = mapped_column(Account)
+    status: Mapped[str] = mapped_column(String(24), default="requested")
+    handled_by: Mapped[str | None] = mapped_column(Account)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from care.usecases.appointments import Appointments
 from care.usecases.assessments import Assessments
 from care.usecases.home_visits import HomeVisits
+from care.usecases.medicine import Medicine
 from care.usecases.records import NewRecord, Records
 from care.usecases.vitals import Vitals
 from care.usecases.wandering import Wandering
@@ -22,12 +23,14 @@ class UseCases:
     appointments: Appointments
     assessments: Assessments
     home_visits: HomeVisits
+    medicine: Medicine
 
 
 __all__ = [
     "Appointments",
     "Assessments",
     "HomeVisits",
+    "Medicine",
     "NewRecord",
     "Records",
     "UseCases",

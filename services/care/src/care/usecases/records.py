@@ -13,7 +13,7 @@ from sqlalchemy import select
 from care.adapters.fhir import export_bundle
 from care.db.models import CarePerson, ConsentGrant, DeviceBinding, ThresholdRow, VitalRow
 from care.domain import consent as c
-from care.domain.records import HealthRecord, VisitNote
+from care.domain.records import HealthRecord, Medication, VisitNote
 from care.domain.thresholds import Threshold, ThresholdError, ThresholdOrigin, doctor_threshold
 from care.domain.vitals import VitalReading
 from care.usecases.assessments import person_resources
@@ -28,6 +28,7 @@ from care.usecases.common import (
     problem,
 )
 from care.usecases.home_visits import visit_notes
+from care.usecases.medicine import current as current_medications
 from sc_core.auth import Caller, in_scope
 from sc_core.db.engine import Database
 from sc_core.errors import Forbidden, Problem
@@ -126,12 +127,17 @@ class Records:
             if c.Category.VITALS in d.categories:
                 vitals = tuple(await _vitals(uow, person_id))
                 thresholds = tuple(await doctor_thresholds(uow, person_id))
+            meds: tuple[Medication, ...] = ()
+            if c.Category.CLINICAL in d.categories:
+                listed = await current_medications(uow, person_id)
+                meds = tuple(Medication(str(m.id), m.name, m.dosage) for m in listed)
             notes: tuple[VisitNote, ...] = ()
             if c.Category.VISITS in d.categories:
                 notes = tuple(await visit_notes(uow, person_id))
             mine = d.basis in (c.Basis.SELF, c.Basis.GUARDIAN)
             health = HealthRecord(
                 person=record.person,
+                medications=meds,
                 visits=notes,
                 vitals=vitals,
                 thresholds=thresholds,
