@@ -10,6 +10,7 @@ from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient
 
 from gateway.app import create_app
+from gateway.routing import RouteTable
 from gateway.security import DEFAULT_PUBLIC_PATHS, PublicPaths
 from sc_core.auth.testing import JWKSServer, LocalIssuer
 from test_gateway import free_port, gateway_settings, things_app  # noqa: F401 - fixtures
@@ -193,3 +194,37 @@ def test_a_device_downloads_its_firmware_without_a_login_but_staff_routes_need_o
         "/api/v1/AbCdEf123/firmware/more",
     ):
         assert staff not in public, staff
+
+
+def test_open311_is_routed_unchanged_by_its_api_key_and_the_admin_routes_need_a_login() -> None:
+    """Open311 GeoReport v2 (ADR 0035): a city platform sends its api_key, never a token;
+    work-orders checks the key. The gateway routes the spec's paths (a parameter before
+    the format suffix) to work-orders as they are; the admins' key routes stay guarded."""
+    public = PublicPaths(DEFAULT_PUBLIC_PATHS)
+    table = RouteTable()
+    table.load(
+        "work-orders",
+        {
+            "paths": {
+                "/open311/v2/services.json": {},
+                "/open311/v2/services/{service_code}.xml": {},
+                "/open311/v2/requests.json": {},
+                "/open311/v2/requests/{service_request_id}.json": {},
+                "/open311/v2/tokens/{token}.xml": {},
+                "/api/v1/open311-clients": {},
+            }
+        },
+    )
+    for path, template in (
+        ("/open311/v2/services.json", "/open311/v2/services.json"),
+        ("/open311/v2/services/repair.xml", "/open311/v2/services/{service_code}.xml"),
+        ("/open311/v2/requests.json", "/open311/v2/requests.json"),
+        ("/open311/v2/requests/WO00000042.json", "/open311/v2/requests/{service_request_id}.json"),
+        ("/open311/v2/tokens/5a0c-e1.xml", "/open311/v2/tokens/{token}.xml"),
+    ):
+        assert path in public, path
+        assert template in public, template
+        assert table.match(path) == ("work-orders", template), path
+    assert table.resolve("/open311/v2/requests/WO1.csv") is None
+    for guarded in ("/api/v1/open311-clients", "/api/v1/open311-places/b-1", "/open311/v3/x"):
+        assert guarded not in public, guarded

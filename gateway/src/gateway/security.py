@@ -29,6 +29,7 @@ DEFAULT_PUBLIC_PATHS = (
     r"/api/v1/payments/callbacks/(wechat|alipay)",  # payment providers: signed callbacks
     r"/api/v1/parking/anpr/[^/]+/(alarm-info-plate|isapi)",  # cameras: their token in the path
     r"/api/v1/certificates/verify/[^/]+",  # anyone checking a certificate's code (its QR)
+    r"/open311/v2/.+",  # Open311 GeoReport v2: its api_key, work-orders checks it (ADR 0035)
 )
 
 # Routes a single-use ticket in `?ticket=` may open instead of a token (EventSource and

@@ -45,6 +45,10 @@ class Settings(ServiceSettings):
     sla_reminder_before_minutes: int = 30
     sla_batch: int = 500
 
+    # Open311 GeoReport v2 (ADR 0035): calls per API key and window, across replicas
+    open311_rate_limit: int = Field(default=120, ge=1)
+    open311_rate_window_s: int = Field(default=60, ge=1)
+
     # Patrol rounds whose window ended are closed (missed checkpoints, long gaps)
     patrol_sweep_interval_s: float = 60.0
 

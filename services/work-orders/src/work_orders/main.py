@@ -14,11 +14,14 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from sc_core.places import Places
+from sc_core.privacy import configure_cipher
 from sc_core.service import Runtime, create_service_app
 from work_orders import consumers
 from work_orders.api import (
     attachments,
     case_types,
+    open311,
+    open311_admin,
     patrol_results,
     patrol_rounds,
     patrol_routes,
@@ -33,7 +36,10 @@ from work_orders.usecases import (
     Attachments,
     Cases,
     CaseTypes,
+    GeoReport,
     Lifecycle,
+    Open311Clients,
+    Open311Places,
     Patrols,
     SlaSweeper,
     StaffSkills,
@@ -52,12 +58,15 @@ ROUTERS = [
     patrol_rounds.router,
     patrol_results.router,
     stats.router,
+    open311.router,
+    open311_admin.router,
 ]
 
 
 def build(settings: Settings) -> tuple[Runtime, UseCases]:
     """The runtime and the use cases, with their consumers and jobs registered."""
     runtime = Runtime(settings, metadata)
+    configure_cipher(settings)  # an Open311 filer's contact is encrypted at rest
     places = Places(PLACES)
     lifecycle = Lifecycle()
     cases = Cases(runtime.db, places, lifecycle)
@@ -82,6 +91,15 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
             reminder_before=timedelta(minutes=settings.sla_reminder_before_minutes),
             batch=settings.sla_batch,
         ),
+        georeport=GeoReport(
+            runtime.db,
+            places,
+            lifecycle,
+            rate_limit=settings.open311_rate_limit,
+            rate_window_s=settings.open311_rate_window_s,
+        ),
+        open311_clients=Open311Clients(runtime.db),
+        open311_places=Open311Places(runtime.db),
     )
     consumers.register(runtime, cases, places)
     runtime.every(settings.sla_sweep_interval_s, "sla-sweeper", usecases.sla.run)

@@ -15,6 +15,9 @@ from work_orders.usecases import (
     Attachments,
     Cases,
     CaseTypes,
+    GeoReport,
+    Open311Clients,
+    Open311Places,
     Patrols,
     StaffSkills,
     Stats,
@@ -56,6 +59,18 @@ async def _stats(request: Request) -> Stats:
     return usecases(request).stats
 
 
+async def _georeport(request: Request) -> GeoReport:
+    return usecases(request).georeport
+
+
+async def _open311_clients(request: Request) -> Open311Clients:
+    return usecases(request).open311_clients
+
+
+async def _open311_places(request: Request) -> Open311Places:
+    return usecases(request).open311_places
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 CasesDep = Annotated[Cases, Depends(_cases)]
 AttachmentsDep = Annotated[Attachments, Depends(_attachments)]
@@ -63,6 +78,9 @@ CaseTypesDep = Annotated[CaseTypes, Depends(_case_types)]
 StaffSkillsDep = Annotated[StaffSkills, Depends(_staff_skills)]
 PatrolsDep = Annotated[Patrols, Depends(_patrols)]
 StatsDep = Annotated[Stats, Depends(_stats)]
+GeoReportDep = Annotated[GeoReport, Depends(_georeport)]
+Open311ClientsDep = Annotated[Open311Clients, Depends(_open311_clients)]
+Open311PlacesDep = Annotated[Open311Places, Depends(_open311_places)]
 
 # the coarse role checks (403 before any use case runs); scope is the use case's
 Staff = Annotated[Caller, Depends(callers(*sorted(STAFF_ROLES)))]

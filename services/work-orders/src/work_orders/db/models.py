@@ -27,6 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from sc_core.db.tables import new_metadata, platform_tables
 from sc_core.places import place_tables
+from sc_core.privacy import EncryptedString
 
 
 def utcnow() -> datetime:
@@ -222,4 +223,68 @@ class PatrolScan(Base):
     scanned_at: Mapped[datetime]
     longitude: Mapped[float | None] = mapped_column(Double)
     latitude: Mapped[float | None] = mapped_column(Double)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Open311Client(Base):
+    """A city platform or hotline filing cases over Open311 GeoReport v2 (ADR 0035): its
+    key stored as a SHA-256 only, the communities it may file into, revocable."""
+
+    __tablename__ = "open311_clients"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(100))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    key_prefix: Mapped[str] = mapped_column(String(16))  # shown to admins, never the key
+    community_ids: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+
+class Open311Usage(Base):
+    """Calls of a client per rate window (one upsert per call; across replicas)."""
+
+    __tablename__ = "open311_usage"
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("open311_clients.id"), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(primary_key=True)
+    calls: Mapped[int] = mapped_column(Integer)
+
+
+class Open311Place(Base):
+    """Where a request may fall: a community or a building with its position (WGS-84),
+    its reach and optionally its standard address code (标准地址编码)."""
+
+    __tablename__ = "open311_places"
+    place_id: Mapped[str] = mapped_column(Place, primary_key=True)
+    community_id: Mapped[str] = mapped_column(Place, index=True)
+    building_id: Mapped[str | None] = mapped_column(Place)
+    name: Mapped[str] = mapped_column(String(200))
+    address_code: Mapped[str | None] = mapped_column(String(64), unique=True)
+    longitude: Mapped[float] = mapped_column(Double)
+    latitude: Mapped[float] = mapped_column(Double)
+    radius_m: Mapped[int] = mapped_column(Integer)
+    timezone: Mapped[str] = mapped_column(String(64))
+    agency: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Open311Request(Base):
+    """A case filed over Open311: which client filed it (the only one that reads it), its
+    token, and the filer's contact, encrypted at rest."""
+
+    __tablename__ = "open311_requests"
+    __table_args__ = (Index("ix_open311_requests_client_created", "client_id", "created_at"),)
+    work_order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("work_orders.id"), primary_key=True)
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("open311_clients.id"))
+    token: Mapped[uuid.UUID] = mapped_column(unique=True)
+    address_id: Mapped[str | None] = mapped_column(String(64))
+    media_url: Mapped[str | None] = mapped_column(String(500))
+    timezone: Mapped[str] = mapped_column(String(64))
+    agency: Mapped[str | None] = mapped_column(String(100))
+    first_name: Mapped[str | None] = mapped_column(EncryptedString(context="open311.first_name"))
+    last_name: Mapped[str | None] = mapped_column(EncryptedString(context="open311.last_name"))
+    phone: Mapped[str | None] = mapped_column(EncryptedString(context="open311.phone"))
+    email: Mapped[str | None] = mapped_column(EncryptedString(context="open311.email"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -11,6 +11,8 @@ from work_orders.usecases.attachments import Attachments
 from work_orders.usecases.cases import Cases
 from work_orders.usecases.catalogue import CaseTypes, StaffSkills
 from work_orders.usecases.lifecycle import Lifecycle
+from work_orders.usecases.open311 import GeoReport
+from work_orders.usecases.open311_admin import Open311Clients, Open311Places
 from work_orders.usecases.patrols import Patrols
 from work_orders.usecases.sla import SlaSweeper
 from work_orders.usecases.stats import Stats
@@ -25,13 +27,19 @@ class UseCases:
     patrols: Patrols
     sla: SlaSweeper
     stats: Stats
+    georeport: GeoReport
+    open311_clients: Open311Clients
+    open311_places: Open311Places
 
 
 __all__ = [
     "Attachments",
     "CaseTypes",
     "Cases",
+    "GeoReport",
     "Lifecycle",
+    "Open311Clients",
+    "Open311Places",
     "Patrols",
     "SlaSweeper",
     "StaffSkills",
