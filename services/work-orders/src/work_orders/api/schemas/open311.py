@@ -15,12 +15,7 @@ Text100 = Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")
 
 
 class Open311ClientCreate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "example": {"name": "市 12345 热线平台", "community_ids": ["c-xingfuli"]}
-        },
-    )
+    model_config = ConfigDict(extra="forbid")
     name: str = Text100
     community_ids: list[PlaceId] = Field(
         min_length=1, max_length=500, description="The communities it may file cases into"
@@ -43,22 +38,7 @@ class Open311ClientIssued(Open311ClientRead):
 
 
 class Open311PlaceWrite(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "example": {
-                "community_id": "c-xingfuli",
-                "building_id": "b-3",
-                "name": "幸福里社区 3号楼",
-                "address_code": "110105001001003",
-                "longitude": 116.4074,
-                "latitude": 39.9042,
-                "radius_m": 60,
-                "timezone": "Asia/Shanghai",
-                "agency": "幸福里物业服务中心",
-            }
-        },
-    )
+    model_config = ConfigDict(extra="forbid")
     community_id: PlaceId
     building_id: PlaceId | None = Field(default=None, description="None: the community itself")
     name: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
