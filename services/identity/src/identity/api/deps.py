@@ -28,6 +28,7 @@ from identity.usecases import (
     Passages,
     Persons,
     ResidentExport,
+    ResidentImport,
     RoomImport,
     Rooms,
     SigningKeys,
@@ -114,6 +115,10 @@ async def _resident_export(request: Request) -> ResidentExport:
     return usecases(request).resident_export
 
 
+async def _resident_import(request: Request) -> ResidentImport:
+    return usecases(request).resident_import
+
+
 async def _doors(request: Request) -> Doors:
     return usecases(request).doors
 
@@ -162,6 +167,7 @@ PersonsDep = Annotated[Persons, Depends(_persons)]
 MovesDep = Annotated[Moves, Depends(_moves)]
 RoomImportDep = Annotated[RoomImport, Depends(_room_import)]
 ResidentExportDep = Annotated[ResidentExport, Depends(_resident_export)]
+ResidentImportDep = Annotated[ResidentImport, Depends(_resident_import)]
 DoorsDep = Annotated[Doors, Depends(_doors)]
 VisitorPassesDep = Annotated[VisitorPasses, Depends(_visitors)]
 MeDep = Annotated[Me, Depends(_me)]

@@ -7,8 +7,6 @@ imported back from that form (ADR 0031)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 
 from fastapi import APIRouter, Request, Response
@@ -16,9 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from identity.api.buildings import Readers, Writers
 from identity.api.deps import FloorPlansDep, RoomImportDep
+from identity.api.sheet_files import XLSX_BODY, XLSX_RESPONSE, Format, sheet_file
 from identity.register.room_csv import CSV_COLUMNS, RENTAL_WORDS, USAGE_WORDS
 from identity.register.schemas import Code, RoomUsage, UnitRead
+from identity.usecases.floor_plans import FloorPlans
 from identity.usecases.room_import import RoomImportResult
+from sc_core.auth import Caller
 
 router = APIRouter(tags=["register"])
 
@@ -80,28 +81,40 @@ async def apply_floor_plan(
 async def export_rooms(building_id: uuid.UUID, who: Readers, plans: FloorPlansDep) -> Response:
     """Every room of the building, unit by unit and floor by floor, with Chinese headers
     and values in words (住宅, 出租 ...): what a spreadsheet opens as the office's form."""
-    building, rows = await plans.register(who, building_id)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for unit_name, room in rows:
-        writer.writerow(
-            [
-                building.name,
-                unit_name,
-                room.floor,
-                room.code,
-                room.standard_code,
-                "" if room.area_m2 is None else f"{room.area_m2:g}",
-                USAGE_WORDS.get(room.usage, room.usage),
-                RENTAL_WORDS.get(room.rental_status, room.rental_status),
-            ]
-        )
-    return Response(
-        ("\ufeff" + buffer.getvalue()).encode(),  # BOM: spreadsheets then read UTF-8
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="rooms-{building.code}.csv"'},
-    )
+    return await _rooms_file("csv", building_id, who, plans)
+
+
+@router.get(
+    "/api/v1/buildings/{building_id}/rooms.xlsx",
+    summary="A building's house register (实有房屋) as an Excel workbook",
+    response_class=Response,
+    responses=XLSX_RESPONSE,
+)
+async def export_rooms_workbook(
+    building_id: uuid.UUID, who: Readers, plans: FloorPlansDep
+) -> Response:
+    """The CSV export's columns and rows as a workbook of one sheet, every value as text."""
+    return await _rooms_file("xlsx", building_id, who, plans)
+
+
+async def _rooms_file(
+    fmt: Format, building_id: uuid.UUID, who: Caller, plans: FloorPlans
+) -> Response:
+    building, rooms = await plans.register(who, building_id)
+    rows = [
+        [
+            building.name,
+            unit_name,
+            str(room.floor),
+            room.code,
+            room.standard_code,
+            "" if room.area_m2 is None else f"{room.area_m2:g}",
+            USAGE_WORDS.get(room.usage, room.usage),
+            RENTAL_WORDS.get(room.rental_status, room.rental_status),
+        ]
+        for unit_name, room in rooms
+    ]
+    return sheet_file(fmt, f"rooms-{building.code}", "实有房屋", CSV_COLUMNS, rows)
 
 
 @router.post(
@@ -122,4 +135,16 @@ async def import_rooms(
     """Rooms the building lacks are added (and units the file names), rooms the file says
     differently are changed, the rest stay; the same file twice changes nothing. One bad
     row refuses the file: 422 ``rooms_csv.invalid`` with every problem's line and column."""
+    return await rooms.run(who, building_id, await request.body())
+
+
+@router.post(
+    "/api/v1/buildings/{building_id}/rooms.xlsx",
+    summary="Import a building's house register (实有房屋) from an Excel workbook",
+    openapi_extra={"requestBody": XLSX_BODY},
+)
+async def import_rooms_workbook(
+    building_id: uuid.UUID, who: Writers, rooms: RoomImportDep, request: Request
+) -> RoomImportResult:
+    """The CSV import's rules for the first sheet of an .xlsx workbook (the export's form)."""
     return await rooms.run(who, building_id, await request.body())

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from identity.register import sheets
+
 CSV_COLUMNS = ("楼栋", "单元", "楼层", "房号", "标准编码", "建筑面积（㎡）", "用途", "出租状态")
 USAGE_WORDS = {"residential": "住宅", "commercial": "商业", "office": "办公", "other": "其他"}
 RENTAL_WORDS = {
@@ -44,6 +46,7 @@ class RowError:
     column: str
     zh: str
     en: str
+    kind: str = "rooms_csv"  # which file: rooms_csv or residents_csv
 
     def as_error(self) -> dict[str, object]:
         return {
@@ -51,7 +54,7 @@ class RowError:
             "field": self.column,
             "message": self.zh,
             "message_en": self.en,
-            "type": "rooms_csv",
+            "type": self.kind,
         }
 
 
@@ -64,7 +67,10 @@ class Building:
 
 def decode(data: bytes) -> str | None:
     """UTF-8 (with or without the BOM the export writes), or GB 18030 as a spreadsheet on
-    a Chinese desktop saves CSV; None when it is neither."""
+    a Chinese desktop saves CSV, or an Excel workbook (.xlsx: its first sheet); None when
+    it is none of them."""
+    if sheets.is_workbook(data):
+        return sheets.to_csv_text(data, MAX_ROWS)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)

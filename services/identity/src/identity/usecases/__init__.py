@@ -24,6 +24,7 @@ from identity.usecases.oidc import OpenIdPages
 from identity.usecases.passages import Passages
 from identity.usecases.persons import Persons
 from identity.usecases.resident_export import ResidentExport
+from identity.usecases.resident_import import ResidentImport
 from identity.usecases.room_import import RoomImport
 from identity.usecases.signup import Signups
 from identity.usecases.tenancies import Tenancies
@@ -44,6 +45,7 @@ class UseCases:
     floor_plans: FloorPlans
     room_import: RoomImport
     resident_export: ResidentExport
+    resident_import: ResidentImport
     households: Households
     persons: Persons
     moves: Moves

@@ -17,26 +17,15 @@ from sqlalchemy import select
 from identity.db.register import Building, Household, Person, Residency, Room, Unit
 from identity.register import repo
 from identity.register.present import audit_reveals, present
+from identity.register.resident_csv import (
+    GENDER_WORDS,
+    RELATION_WORDS,
+)
 from identity.roles import PLACE_READERS
 from identity.scope import load_scope
 from sc_core.auth import Caller
 from sc_core.db.engine import Database
 
-RESIDENT_COLUMNS = (
-    "楼栋",
-    "单元",
-    "房号",
-    "户名",
-    "姓名",
-    "与户关系",
-    "性别",
-    "出生日期",
-    "证件号码",
-    "手机号码",
-    "入住日期",
-)
-RELATION_WORDS = {"owner": "业主", "family": "家庭成员", "tenant": "租户"}
-GENDER_WORDS = {"male": "男", "female": "女", "other": "其他"}
 _RELATION_ORDER = {"owner": 0, "family": 1, "tenant": 2}
 
 

@@ -47,8 +47,8 @@ class RoomImport:
                         room_csv.RowError(
                             1,
                             "",
-                            "文件不是 UTF-8 或 GB18030 编码的 CSV",
-                            "Not a UTF-8 or GB 18030 CSV file",
+                            "文件不是 CSV（UTF-8 或 GB18030 编码）或 Excel（.xlsx）文件",
+                            "Not a CSV file (UTF-8 or GB 18030) or an Excel (.xlsx) workbook",
                         )
                     ]
                 )
