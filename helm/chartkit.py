@@ -284,6 +284,17 @@ def compose_problems(root: Path = ROOT) -> list[str]:
                 problems.append(f"{COMPOSE_REL}: `{name}` and migrate-{owner} use different DBs")
             if owner != "gateway" and f'"{owner}"' not in upstreams:
                 problems.append(f"{COMPOSE_REL}: gateway UPSTREAMS lacks {owner}")
+        elif role == "transport":  # device-ingestion's MQTT transport (ADR 0038)
+            if command != ["transport"]:
+                problems.append(f"{COMPOSE_REL}: `{name}` must run command [transport]")
+            if "topics-init" not in _depends_on(svc):
+                problems.append(f"{COMPOSE_REL}: `{name}` must wait for topics-init")
+            if f"migrate-{owner}" not in _depends_on(svc):
+                problems.append(f"{COMPOSE_REL}: `{name}` must wait for migrate-{owner}")
+            if env.get("DATABASE_URL") != (
+                (services.get(f"migrate-{owner}") or {}).get("environment") or {}
+            ).get("DATABASE_URL"):
+                problems.append(f"{COMPOSE_REL}: `{name}` and migrate-{owner} use different DBs")
         else:
             problems.append(f"{COMPOSE_REL}: `{name}` needs label org.smart-community.role")
     return problems

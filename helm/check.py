@@ -221,7 +221,6 @@ def check_compose() -> list[str]:
         "POSTGRES_PASSWORD": "check",
         "SC_DB_PASSWORD": "check",
         "FIELD_ENCRYPTION_KEYS": "k1:check",
-        "MQTT_SERVICE_PASSWORD": "check",
         "CARE_EXCHANGE_PSEUDONYM_KEY": "check",
     }
     cmd = [

@@ -21,7 +21,9 @@ def _env(container: dict[str, Any]) -> dict[str, Any]:
 
 def test_every_workload_has_probes_resources_and_hardening(prod_manifests, workloads):
     deployments = by_kind(prod_manifests, "Deployment")
-    assert sorted(deployments) == sorted(component(w) for w in workloads)
+    # and device-ingestion's MQTT transport (test_mqtt_transport.py)
+    transport = component("mqtt-transport")
+    assert sorted(deployments) == sorted([*(component(w) for w in workloads), transport])
     for name in workloads:
         dep = deployments[component(name)]
         c = _container(dep)
@@ -198,7 +200,7 @@ def test_egress_reaches_only_dns_kafka_postgres_and_the_release(prod_manifests, 
             expected.add(5432)
         # HTTPS out only where a provider is called: SMS/push/voice webhooks, WeChat Pay
         # and Alipay
-        extra = {"device-ingestion": {1883, 8883}, "notification": {443}, "parking-payment": {443}}
+        extra = {"notification": {443}, "parking-payment": {443}}
         expected |= extra.get(name, set())
         # the S3 store of uploads: case attachments, listing photos, firmware packages
         if name in ("work-orders", "commerce", "device-ingestion"):

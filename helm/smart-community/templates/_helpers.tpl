@@ -508,3 +508,33 @@ development placeholder (the processes would refuse them at start anyway).
 {{- fail (printf "\n\nVALUES CHECK FAILED:\n  - %s" (join "\n  - " $errors)) -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+The MQTT transport of device-ingestion (ADR 0038) as a workload: device-ingestion's block
+(image, database, env, extraEnv) under mqttTransport's own replicas, resources, probes and
+autoscaling; "" when mqttTransport is off or the release has no device-ingestion.
+Usage: include "sc.mqttTransport" . | fromYaml
+*/}}
+{{- define "sc.mqttTransport" -}}
+{{- $t := .Values.mqttTransport -}}
+{{- $workloads := include "sc.workloads" . | fromYaml -}}
+{{- if and $t.enabled (hasKey $workloads "device-ingestion") -}}
+{{- $w := deepCopy (get $workloads "device-ingestion") -}}
+{{- $env := merge (deepCopy ($t.env | default dict)) ($w.env | default dict) -}}
+{{- $_ := set $env "MQTT_EMBEDDED" "false" -}}
+{{- $_ := set $env "MQTT_TRANSPORT_HOST" "0.0.0.0" -}}
+{{- $_ := set $env "MQTT_TRANSPORT_PORT" "1883" -}}
+{{- if $t.tls.secretName -}}
+{{- $_ := set $env "MQTT_TLS_PORT" "8883" -}}
+{{- $_ := set $env "MQTT_TLS_CERT_FILE" "/etc/mqtt-tls/tls.crt" -}}
+{{- $_ := set $env "MQTT_TLS_KEY_FILE" "/etc/mqtt-tls/tls.key" -}}
+{{- end -}}
+{{- $_ := set $w "env" $env -}}
+{{- range $key := list "replicaCount" "resources" "autoscaling" "pdb" "terminationGracePeriodSeconds" "nodeSelector" "tolerations" "affinity" "podAnnotations" -}}
+{{- if hasKey $t $key -}}
+{{- $_ := set $w $key (get $t $key) -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $w -}}
+{{- end -}}
+{{- end -}}
