@@ -128,6 +128,7 @@ bench: bootstrap
 	@rm -f bench/results/latest.json  # every figure of the table comes from this run
 	$(UV) run python bench/broker_ceiling.py
 	$(UV) run python bench/ingestion.py
+	$(UV) run python bench/mqtt_transport.py
 	$(UV) run python bench/alarm_latency.py
 	$(UV) run python bench/notification_latency.py
 	$(UV) run python bench/gateway_clients.py

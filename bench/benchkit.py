@@ -48,18 +48,25 @@ def latency_stats(seconds: list[float]) -> dict[str, float]:
 
 class ServiceProcess:
     """One service (``python -m <module>``) as its own process on a free port, its output in
-    ``log``; ``cores``, when given, pins it to those CPUs (the ones being measured)."""
+    ``log``; ``cores``, when given, pins it to those CPUs (the ones being measured);
+    ``args`` follow the module (``python -m device_ingestion transport``)."""
 
     START_TIMEOUT_S = 180.0
 
     def __init__(
-        self, module: str, env: dict[str, str], log: Path, *, cores: set[int] | None = None
+        self,
+        module: str,
+        env: dict[str, str],
+        log: Path,
+        *,
+        cores: set[int] | None = None,
+        args: tuple[str, ...] = (),
     ) -> None:
         self.module = module
         self.port = free_port()
         self.log = log.open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", module],
+            [sys.executable, "-m", module, *args],
             env={**os.environ, **env, "HTTP_PORT": str(self.port)},
             stdout=self.log,
             stderr=self.log,
@@ -100,6 +107,27 @@ class ServiceProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self.log.close()
+
+
+def rss_mib(pid: int) -> float:
+    """Resident set size of a process (VmRSS), MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def pin_measured() -> tuple[int | None, set[int], str]:
+    """Keep the last core for the load generator: this thread (and every process it starts
+    from now on) goes to the others. Returns (the generator's core or None, the measured
+    cores, a description); the caller moves its own thread to the generator's core once
+    what it measures has started."""
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        return None, set(cores), "not pinned: one core"
+    measured = set(cores[:-1])
+    os.sched_setaffinity(0, measured)
+    return cores[-1], measured, f"load generator on core {cores[-1]}, measured on {cores[:-1]}"
 
 
 def process_cpu_s(pid: int) -> float:

@@ -87,7 +87,37 @@ def rows(data: dict[str, Any]) -> list[tuple[str, str, str]]:
                 f"goal p99 <= {gate.get('goal_p99_ms', 300)} ms; {gate.get('pinning', '')}",
             )
         )
+    out.extend(mqtt_rows(data, raw))
     out.extend(api_rows(data))
+    return out
+
+
+def mqtt_rows(data: dict[str, Any], raw: str) -> list[tuple[str, str, str]]:
+    """The MQTT transport as its own deployable: readings/s by replicas, idle connections."""
+    out: list[tuple[str, str, str]] = []
+    mqtt = _get(data, "mqtt_transport")
+    if not mqtt:
+        return out
+    for r in mqtt.get("readings") or []:
+        out.append(
+            (
+                f"MQTT transport, {r['replicas']} replica(s), QoS 1 gateway batches",
+                f"{r['acknowledged_per_s']:,} readings/s acknowledged after Kafka, "
+                f"{r['stored_per_s']:,}/s stored",
+                raw,
+            )
+        )
+    idle = mqtt.get("idle")
+    if idle:
+        out.append(
+            (
+                "MQTT transport, idle devices on one replica "
+                f"(keep-alive {idle['keep_alive_s']} s)",
+                f"{idle['held_after_hold']:,} held in {idle['rss_mib_held']:,} MiB RSS",
+                f"goal {idle['goal']} ({'met' if idle['goal_met'] else 'not met'})"
+                + (f"; {idle['note']}" if idle.get("note") else ""),
+            )
+        )
     return out
 
 
