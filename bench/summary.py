@@ -188,7 +188,13 @@ def api_rows(data: dict[str, Any]) -> list[tuple[str, str, str]]:
                 f"list endpoints, {walk['rows_per_table']:,} rows/table, "
                 f"{walk['rate_per_s']:.0f} req/s each",
                 f"{len(measured)} measured, {len(walk['over_goal'])} over the goal"
-                + (f"; worst p99 {worst['p99_ms']} ms ({worst['path']})" if worst else ""),
+                + (f"; worst p99 {worst['p99_ms']} ms ({worst['path']})" if worst else "")
+                + (
+                    f"; tables {walk['tables']['at_rows']} seeded, "
+                    f"{walk['tables']['empty']} empty, {walk['tables']['failed']} failed"
+                    if "tables" in walk
+                    else ""
+                ),
                 f"goal p99 <= {walk['goal_p99_ms']:.0f} ms",
             )
         )
