@@ -22,17 +22,23 @@ from gov_affairs.main import create_app
 from gov_affairs.usecases import UseCases
 from sc_contracts.events import (
     ActivityChangedV1,
+    AlarmRaisedV1,
+    AlarmsSharedV1,
     ApplicationChangedV1,
     AuditRecordedV1,
+    CasesSharedV1,
     CertificateIssuedV1,
     EventData,
     HouseholdChangedV1,
     HouseholdRelation,
+    HousesSharedV1,
     NoticeChangedV1,
     NotificationRequestedV1,
     PersonRegisteredV1,
     Placement,
+    PopulationSharedV1,
     VoteClosedV1,
+    WorkOrderChangedV1,
 )
 from sc_core.auth import Grant
 from sc_core.auth.testing import LocalIssuer
@@ -50,6 +56,13 @@ TOPICS = [
     VoteClosedV1.topic,
     ActivityChangedV1.topic,
     NoticeChangedV1.topic,
+    # the exchange: the facts it counts and the records it sends (ADR 0036)
+    WorkOrderChangedV1.topic,
+    AlarmRaisedV1.topic,
+    PopulationSharedV1.topic,
+    HousesSharedV1.topic,
+    CasesSharedV1.topic,
+    AlarmsSharedV1.topic,
 ]
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from sc_core.settings import ServiceSettings
 
 
 class Settings(ServiceSettings):
     """Topics are the catalogue's (``TOPIC_NAMES`` renames them, as the tests do): it
     publishes gov.applications.v1, gov.votes.v1, notification.requests.v1 and audit
-    records, and reads identity.events.v1 (places and grants, rooms and owners)."""
+    records, the exchange.* records of agreements, and reads identity.events.v1 (places and
+    grants, rooms and owners), workorder.events.v1 and alarm.events.v1 (exchange counts)."""
 
     service_name: str = "gov-affairs"
 
@@ -19,5 +22,9 @@ class Settings(ServiceSettings):
     approval_sweep_batch: int = 200
     # owners' assembly votes close (final tally, VoteClosedV1) once their period ends
     vote_sweep_interval_s: float = 30.0
+    # exchange with city and district platforms (ADR 0036): how often the sweep looks for
+    # periods to push, and the highest sensitivity grade any agreement may let leave
+    exchange_sweep_interval_s: float = 300.0
+    exchange_max_grade: Literal["public", "internal", "personal", "sensitive"] = "internal"
     # files of an application's materials, kept in the service's database
     material_max_bytes: int = 5 * 1024 * 1024

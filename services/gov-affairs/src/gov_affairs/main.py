@@ -13,6 +13,7 @@ from gov_affairs.api import (
     applications,
     approvals,
     certificates,
+    exchange,
     files,
     items,
     notices,
@@ -23,10 +24,13 @@ from gov_affairs.api import (
 )
 from gov_affairs.config import Settings
 from gov_affairs.db.models import PLACES, metadata
+from gov_affairs.domain.exchange.agreements import GradeName
 from gov_affairs.usecases import (
     Activities,
+    Agreements,
     Assembly,
     Certificates,
+    Exchanges,
     Files,
     Hall,
     Notices,
@@ -51,6 +55,7 @@ ROUTERS = [
     topics.router,
     activities.router,
     notices.router,
+    exchange.router,
 ]
 
 
@@ -59,6 +64,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
     places = Places(PLACES)
     certs = Certificates(runtime.db, settings.public_base_url)
     register = Welfare(runtime.db)
+    agreements = Agreements(runtime.db, GradeName(settings.exchange_max_grade))
     usecases = UseCases(
         hall=Hall(runtime.db, places, certs, register),
         certificates=certs,
@@ -69,6 +75,8 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         topics=Topics(runtime.db, places),
         activities=Activities(runtime.db, places),
         notices=Notices(runtime.db, places),
+        agreements=agreements,
+        exchanges=Exchanges(runtime.db, agreements),
     )
     consumers.register(runtime, places)
 
@@ -82,6 +90,8 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         await usecases.polls.close_due()
 
     runtime.every(settings.vote_sweep_interval_s, "vote-closer", close_votes)
+    # each active exchange agreement's datasets, once per period (ADR 0036)
+    runtime.every(settings.exchange_sweep_interval_s, "exchange-sweeper", usecases.exchanges.sweep)
     return runtime, usecases
 
 

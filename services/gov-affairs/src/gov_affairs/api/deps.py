@@ -8,8 +8,10 @@ from fastapi import Depends, Request
 
 from gov_affairs.usecases import (
     Activities,
+    Agreements,
     Assembly,
     Certificates,
+    Exchanges,
     Files,
     Hall,
     Notices,
@@ -76,3 +78,15 @@ WelfareDep = Annotated[Welfare, Depends(_welfare)]
 HallDep = Annotated[Hall, Depends(_hall)]
 CertificatesDep = Annotated[Certificates, Depends(_certificates)]
 FilesDep = Annotated[Files, Depends(_files)]
+
+
+def _agreements(request: Request) -> Agreements:
+    return usecases(request).agreements
+
+
+def _exchanges(request: Request) -> Exchanges:
+    return usecases(request).exchanges
+
+
+AgreementsDep = Annotated[Agreements, Depends(_agreements)]
+ExchangesDep = Annotated[Exchanges, Depends(_exchanges)]

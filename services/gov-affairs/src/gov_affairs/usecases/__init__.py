@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from gov_affairs.usecases.activities import Activities
 from gov_affairs.usecases.assembly import Assembly
 from gov_affairs.usecases.certificates import Certificates
+from gov_affairs.usecases.exchange import Exchanges
+from gov_affairs.usecases.exchange_agreements import Agreements
 from gov_affairs.usecases.files import Files
 from gov_affairs.usecases.hall import Hall
 from gov_affairs.usecases.notices import Notices
@@ -27,12 +29,16 @@ class UseCases:
     topics: Topics
     activities: Activities
     notices: Notices
+    agreements: Agreements
+    exchanges: Exchanges
 
 
 __all__ = [
     "Activities",
+    "Agreements",
     "Assembly",
     "Certificates",
+    "Exchanges",
     "Files",
     "Hall",
     "Notices",

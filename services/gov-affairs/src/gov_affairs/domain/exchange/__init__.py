@@ -1,0 +1,1 @@
+"""Exchange with city and district platforms: agreements, periods, records (pure)."""
