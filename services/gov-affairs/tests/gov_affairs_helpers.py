@@ -147,6 +147,7 @@ def make_settings(
         "audit_topic": f"audit.records.t{suffix}",
         "outbox_poll_interval_ms": 50,
         "approval_sweep_interval_s": 3600,
+        "exchange_sweep_interval_s": 3600,  # the tests sweep themselves, by their clock
         "public_base_url": "https://sq.example.gov.cn",
         "log_level": "WARNING",
     }

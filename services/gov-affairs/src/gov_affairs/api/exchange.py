@@ -98,7 +98,7 @@ async def create_agreement(
 async def list_agreements(
     who: Reader, agreements: AgreementsDep, paging: Paging
 ) -> Page[AgreementRead]:
-    rows, total = await agreements.list(who, paging)
+    rows, total = await agreements.page(who, paging)
     return Page.of([agreement_read(r) for r in rows], total, paging)
 
 

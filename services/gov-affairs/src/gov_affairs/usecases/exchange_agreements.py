@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy.dialects.postgresql import array
 
 from gov_affairs.api.exchange_schemas import AgreementCreate
 from gov_affairs.db.exchange import ExchangeAgreementRow
-from gov_affairs.domain.exchange.agreements import Aggregation, GradeName, check
+from gov_affairs.domain.exchange.agreements import Aggregation, Dataset, GradeName, check
 from gov_affairs.domain.exchange.periods import local_day
 from gov_affairs.domain.exchange.records import MODELS
-from gov_affairs.domain.exchange.agreements import Dataset
 from sc_contracts import acls
 from sc_core.api import PageParams, fetch_page
 from sc_core.auth import Caller, Principal
@@ -93,7 +93,9 @@ class Agreements:
         mine = _communities(p, READERS)
         if mine is None:
             return true()
-        return ExchangeAgreementRow.communities.has_any(sorted(mine))
+        if not mine:
+            return false()
+        return ExchangeAgreementRow.communities.has_any(array(sorted(mine)))
 
     async def create(self, who: Caller, body: AgreementCreate) -> ExchangeAgreementRow:
         mine = _communities(who.principal, MANAGERS)
@@ -144,7 +146,7 @@ class Agreements:
             await uow.commit()
         return row
 
-    async def list(
+    async def page(
         self, who: Caller, paging: PageParams
     ) -> tuple[list[ExchangeAgreementRow], int]:
         query: Select[Any] = (
@@ -179,7 +181,10 @@ class Agreements:
                 raise _forbidden()
             today = local_day(datetime.now(UTC))
             if row.valid_to is None or row.valid_to > today:
-                row.valid_to = max(today, row.valid_from)
+                # one not started yet never starts
+                row.valid_to = (
+                    today if row.valid_from <= today else row.valid_from - timedelta(days=1)
+                )
                 row.ended_by = who.subject
             await uow.audit(who, "exchange_agreement.end", "exchange_agreement", str(row.id))
             await uow.commit()
