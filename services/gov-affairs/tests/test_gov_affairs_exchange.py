@@ -121,7 +121,11 @@ async def _seed(h: Harness, community: str) -> dict[str, list[str]]:
         ("b1", [HouseholdRelation.OWNER, HouseholdRelation.FAMILY]) for _ in range(5)
     ]
     homes.append(("b1", [HouseholdRelation.TENANT, HouseholdRelation.TENANT]))
-    owner, family, tenant = HouseholdRelation.OWNER, HouseholdRelation.FAMILY, HouseholdRelation.TENANT
+    owner, family, tenant = (
+        HouseholdRelation.OWNER,
+        HouseholdRelation.FAMILY,
+        HouseholdRelation.TENANT,
+    )
     homes.append(("b2", [owner, family, tenant]))
     secrets: dict[str, list[str]] = {"ids": [], "names": [], "id_numbers": [], "phones": []}
     events: list[tuple[EventData, str]] = []
@@ -184,7 +188,9 @@ async def _seed(h: Harness, community: str) -> dict[str, list[str]]:
             )
             h_ = PLACES.households.c
             homes_known = await uow.session.scalar(
-                select(func.count()).select_from(PLACES.households).where(h_.community_id == community)
+                select(func.count())
+                .select_from(PLACES.households)
+                .where(h_.community_id == community)
             )
         return people == len(events) and homes_known == len(homes)
 
@@ -241,7 +247,11 @@ async def test_population_leaves_per_building_desensitised_once_and_recorded(
     )
     assert records.status_code == 200, records.text
     [record] = records.json()["items"]
-    assert (record["channel"], record["period"], record["record_count"]) == ("push", period.isoformat(), 2)
+    assert (record["channel"], record["period"], record["record_count"]) == (
+        "push",
+        period.isoformat(),
+        2,
+    )
     assert record["content_sha256"] == digest
     assert record["recipient"] == "district-xh"
 
@@ -278,10 +288,19 @@ async def test_population_leaves_per_building_desensitised_once_and_recorded(
     document = await h.client.get("/api/v1/exchange/acl-agreement", headers=_admin(h))
     assert document.status_code == 200, document.text
     bindings = acls.plan(acls.Agreement.model_validate(document.json()))
-    granted = {b.resource_name for b in bindings if b.principal == "User:district-xh" and b.resource_type == "TOPIC"}
+    granted = {
+        b.resource_name
+        for b in bindings
+        if b.principal == "User:district-xh" and b.resource_type == "TOPIC"
+    }
     assert "exchange.population.v1" in granted
     assert "identity.events.v1" not in granted and "workorder.events.v1" not in granted
-    assert granted <= {"exchange.population.v1", "exchange.houses.v1", "exchange.cases.v1", "exchange.alarms.v1"}
+    assert granted <= {
+        "exchange.population.v1",
+        "exchange.houses.v1",
+        "exchange.cases.v1",
+        "exchange.alarms.v1",
+    }
 
 
 async def test_an_agreement_beyond_what_is_allowed_is_refused_in_words(
@@ -333,9 +352,7 @@ async def test_an_agreement_beyond_what_is_allowed_is_refused_in_words(
     )
     assert elsewhere.status_code == 403
     resident = h.resident("h-someone")
-    assert (
-        await h.client.get("/api/v1/exchange/records", headers=resident)
-    ).status_code == 403
+    assert (await h.client.get("/api/v1/exchange/records", headers=resident)).status_code == 403
 
 
 async def test_cases_are_counted_per_community_and_day_by_type(
@@ -378,7 +395,12 @@ async def test_cases_are_counted_per_community_and_day_by_type(
     await eventually(known, timeout=120, what="the cases from work-orders' events")
     body = _agreement(
         community,
-        recipient={"code": "street-1", "name": "某街道办", "kind": "street_office", "client_id": "svc-street-1"},
+        recipient={
+            "code": "street-1",
+            "name": "某街道办",
+            "kind": "street_office",
+            "client_id": "svc-street-1",
+        },
         datasets=[{"dataset": "cases", "fields": ["case_type", "count"]}],
         aggregation="community",
     )

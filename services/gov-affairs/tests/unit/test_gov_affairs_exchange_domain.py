@@ -34,12 +34,16 @@ def test_unknown_and_duplicate_figures_are_field_errors_in_words() -> None:
 
 
 def test_a_dataset_without_a_count_is_refused() -> None:
-    issues, _ = check([("cases", ["case_type"])], Grade.INTERNAL, Aggregation.COMMUNITY, Grade.INTERNAL)
+    issues, _ = check(
+        [("cases", ["case_type"])], Grade.INTERNAL, Aggregation.COMMUNITY, Grade.INTERNAL
+    )
     assert [i.field for i in issues] == ["datasets.0.fields"]
 
 
 def test_per_person_needs_the_sensitive_grade_and_the_platform_refuses_it_by_default() -> None:
-    issues, _ = check([("population", ["residents"])], Grade.INTERNAL, Aggregation.PERSON, Grade.INTERNAL)
+    issues, _ = check(
+        [("population", ["residents"])], Grade.INTERNAL, Aggregation.PERSON, Grade.INTERNAL
+    )
     assert [i.field for i in issues] == ["aggregation"]
     issues, refused = check(
         [("population", ["residents"])], Grade.SENSITIVE, Aggregation.PERSON, Grade.INTERNAL
@@ -49,7 +53,9 @@ def test_per_person_needs_the_sensitive_grade_and_the_platform_refuses_it_by_def
         [("population", ["residents"])], Grade.SENSITIVE, Aggregation.PERSON, Grade.SENSITIVE
     )
     assert refused is not None and refused.code == "exchange.aggregation_not_offered"
-    issues, _ = check([("population", ["residents"])], Grade.PUBLIC, Aggregation.COMMUNITY, Grade.INTERNAL)
+    issues, _ = check(
+        [("population", ["residents"])], Grade.PUBLIC, Aggregation.COMMUNITY, Grade.INTERNAL
+    )
     assert [i.field for i in issues] == ["aggregation", "datasets.0.fields.0"]
 
 
@@ -87,7 +93,12 @@ def test_a_record_keeps_only_the_allow_list_and_suppresses_under_five() -> None:
     made = record(terms, period, rows, datetime(2026, 12, 4, 1, tzinfo=UTC))
     content = made.model_dump(mode="json")
     b1, b2 = content["rows"]
-    assert (b1["residents"], b1["tenants"], b1["households"], b1["suppressed"]) == (7, None, None, False)
+    assert (b1["residents"], b1["tenants"], b1["households"], b1["suppressed"]) == (
+        7,
+        None,
+        None,
+        False,
+    )
     assert (b2["residents"], b2["suppressed"]) == (None, True)
     assert "张三" not in str(content)
     assert content["record_id"] == "a1:population:2026-12-03" and content["suppressed"] == 1

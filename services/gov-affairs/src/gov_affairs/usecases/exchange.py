@@ -260,4 +260,3 @@ class Exchanges:
         query = query.order_by(ExchangeRecordRow.created_at.desc(), ExchangeRecordRow.id.desc())
         async with self.db.uow(read_only=True) as uow:
             return await fetch_page(uow.session, query, paging)
-

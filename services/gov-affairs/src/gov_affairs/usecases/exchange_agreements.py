@@ -146,9 +146,7 @@ class Agreements:
             await uow.commit()
         return row
 
-    async def page(
-        self, who: Caller, paging: PageParams
-    ) -> tuple[list[ExchangeAgreementRow], int]:
+    async def page(self, who: Caller, paging: PageParams) -> tuple[list[ExchangeAgreementRow], int]:
         query: Select[Any] = (
             select(ExchangeAgreementRow)
             .where(self.visible(who.principal))

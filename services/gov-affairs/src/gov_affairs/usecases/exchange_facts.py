@@ -36,7 +36,12 @@ from sc_core.service import Runtime
 
 # projecting ----------------------------------------------------------------------------
 async def _resident(
-    uow: UnitOfWork, person_id: str, household_id: str, relation: str | None, community: str, on: bool
+    uow: UnitOfWork,
+    person_id: str,
+    household_id: str,
+    relation: str | None,
+    community: str,
+    on: bool,
 ) -> None:
     values: dict[str, object] = {
         "community_id": community,

@@ -195,7 +195,9 @@ def check(
         spec = DATASETS[Dataset(name)]
         if name in seen:
             issues.append(
-                FieldIssue(f"datasets.{i}.dataset", "同一数据集只能列一次", "A dataset is listed once")
+                FieldIssue(
+                    f"datasets.{i}.dataset", "同一数据集只能列一次", "A dataset is listed once"
+                )
             )
         seen.add(name)
         names_zh, names_en = _names(spec)

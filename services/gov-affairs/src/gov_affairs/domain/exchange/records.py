@@ -154,9 +154,13 @@ def houses(
     ]
 
 
-def counts(facts: Iterable[Counted], dataset: Dataset, fields: Sequence[str]) -> list[dict[str, Any]]:
+def counts(
+    facts: Iterable[Counted], dataset: Dataset, fields: Sequence[str]
+) -> list[dict[str, Any]]:
     """Cases or alarms per community and day, by the codes the agreement lists."""
-    kind, state = ("case_type", "status") if dataset == Dataset.CASES else ("alarm_type", "severity")
+    kind, state = (
+        ("case_type", "status") if dataset == Dataset.CASES else ("alarm_type", "severity")
+    )
     groups: Counter[tuple[str, str, str | None, str | None]] = Counter()
     for f in facts:
         groups[

@@ -74,9 +74,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_exchange_residents_household", "exchange_residents", ["household_id", "active"]
     )
-    op.create_index(
-        "ix_exchange_residents_community_id", "exchange_residents", ["community_id"]
-    )
+    op.create_index("ix_exchange_residents_community_id", "exchange_residents", ["community_id"])
     op.create_table(
         "exchange_cases",
         sa.Column("work_order_id", sa.String(length=64), nullable=False),
