@@ -48,17 +48,16 @@ async def _resident(
         "active": on,
         "updated_at": datetime.now(UTC),
     }
-    if relation is not None:
-        values["relation"] = relation
+    update = values if relation is None else {**values, "relation": relation}
     await uow.session.execute(
         insert(ExchangeResidentRow)
         .values(
             person_id=person_id,
             household_id=household_id,
-            relation=relation or "family",
+            relation=relation or "family",  # moved out before known: never counted
             **values,
         )
-        .on_conflict_do_update(index_elements=["person_id", "household_id"], set_=values)
+        .on_conflict_do_update(index_elements=["person_id", "household_id"], set_=update)
     )
 
 
@@ -87,12 +86,13 @@ async def on_case(event: WorkOrderChangedV1, uow: UnitOfWork) -> None:
         "status": event.status.value,
         "updated_at": now,
     }
-    if event.previous_status is None:  # created: the day it opened
-        values["opened_on"] = local_day(event.occurred_at)
+    opened = {"opened_on": local_day(event.occurred_at)}
+    # the day it opened: when created; a case first seen later is dated by that event
+    update = {**values, **opened} if event.previous_status is None else values
     await uow.session.execute(
         insert(ExchangeCaseRow)
-        .values(work_order_id=event.work_order_id, opened_on=local_day(event.occurred_at), **values)
-        .on_conflict_do_update(index_elements=["work_order_id"], set_=values)
+        .values(work_order_id=event.work_order_id, **values, **opened)
+        .on_conflict_do_update(index_elements=["work_order_id"], set_=update)
     )
 
 
