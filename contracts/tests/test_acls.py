@@ -20,6 +20,10 @@ def test_the_catalogue_says_which_topics_are_for_outside_readers() -> None:
         "device.status.v1",
         "care.exchange.v1",
         "evaluation.exchange.v1",
+        "exchange.population.v1",
+        "exchange.houses.v1",
+        "exchange.cases.v1",
+        "exchange.alarms.v1",
     }
 
 

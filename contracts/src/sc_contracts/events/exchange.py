@@ -61,7 +61,7 @@ class PopulationRow(EventData):
 
 
 class PopulationSharedV1(ExchangeRecord):
-    """Population counts (实有人口) of the agreement's communities, as known at built_at."""
+    """Population counts of the agreement's communities, as known at built_at."""
 
     rows: list[PopulationRow] = Field(max_length=5000, description="One row per place.")
 
@@ -77,14 +77,14 @@ class HouseRow(EventData):
     occupied: int | None = Field(default=None, ge=0, description="Rooms a household lives in.")
     vacant: int | None = Field(default=None, ge=0, description="Rooms no household lives in.")
     owner_occupied: int | None = Field(
-        default=None, ge=0, description="Rooms an owner lives in (自住)."
+        default=None, ge=0, description="Rooms an owner lives in."
     )
-    rented: int | None = Field(default=None, ge=0, description="Rooms a tenant lives in (出租).")
+    rented: int | None = Field(default=None, ge=0, description="Rooms a tenant lives in.")
     suppressed: bool = Field(description="True when fewer than five rooms are known there.")
 
 
 class HousesSharedV1(ExchangeRecord):
-    """Houses (实有房屋) of the agreement's communities, as known at built_at."""
+    """Houses of the agreement's communities, as known at built_at."""
 
     rows: list[HouseRow] = Field(max_length=5000, description="One row per place.")
 
