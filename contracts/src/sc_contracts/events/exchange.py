@@ -76,9 +76,7 @@ class HouseRow(EventData):
     rooms: int | None = Field(default=None, ge=0, description="Rooms the register knows.")
     occupied: int | None = Field(default=None, ge=0, description="Rooms a household lives in.")
     vacant: int | None = Field(default=None, ge=0, description="Rooms no household lives in.")
-    owner_occupied: int | None = Field(
-        default=None, ge=0, description="Rooms an owner lives in."
-    )
+    owner_occupied: int | None = Field(default=None, ge=0, description="Rooms an owner lives in.")
     rented: int | None = Field(default=None, ge=0, description="Rooms a tenant lives in.")
     suppressed: bool = Field(description="True when fewer than five rooms are known there.")
 
