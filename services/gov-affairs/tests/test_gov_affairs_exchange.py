@@ -404,8 +404,19 @@ async def test_cases_are_counted_per_community_and_day_by_type(
         datasets=[{"dataset": "cases", "fields": ["case_type", "count"]}],
         aggregation="community",
     )
-    made = await h.client.post("/api/v1/exchange/agreements", json=body, headers=_admin(h))
+    mine = h.issuer.bearer("officer-c", grants=[Grant("gov_officer", "community", community)])
+    made = await h.client.post("/api/v1/exchange/agreements", json=body, headers=mine)
     assert made.status_code == 201, made.text
+    # the officers of the communities covered read it; another community's do not
+    listed = await h.client.get("/api/v1/exchange/agreements", headers=mine)
+    assert listed.status_code == 200, listed.text
+    assert [a["id"] for a in listed.json()["items"]] == [made.json()["id"]]
+    other = h.issuer.bearer("officer-o", grants=[Grant("gov_officer", "community", "c-other")])
+    for path in ("/api/v1/exchange/agreements", "/api/v1/exchange/records"):
+        nothing = await h.client.get(path, headers=other)
+        assert nothing.status_code == 200 and nothing.json()["items"] == [], nothing.text
+    hidden = await h.client.get(f"/api/v1/exchange/agreements/{made.json()['id']}", headers=other)
+    assert hidden.status_code == 404
     day = (yesterday + BEIJING).date().isoformat()
     pulled = await h.client.get(
         "/api/v1/exchange/datasets/cases",
@@ -418,3 +429,5 @@ async def test_cases_are_counted_per_community_and_day_by_type(
     assert rows["complaint"]["count"] is None and rows["complaint"]["suppressed"] is True
     assert all(r["status"] is None for r in rows.values())  # not in the agreement
     assert b"acc-" not in pulled.content  # no reporter leaves
+    records = await h.client.get("/api/v1/exchange/records", headers=mine)
+    assert [(r["dataset"], r["channel"]) for r in records.json()["items"]] == [("cases", "pull")]
