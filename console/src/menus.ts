@@ -19,6 +19,11 @@ export const EVALUATION_MANAGERS = ["property_manager", "community_admin", "gov_
 export const MERCHANT_REVIEWERS = ["property_staff", "property_manager", "community_admin", "grid_worker", "platform_admin"];
 export const LISTING_REVIEWERS = ["property_staff", "property_manager", "community_admin", "platform_admin"];
 export const DEVICE_READERS = [...STAFF, "gov_officer", "police"];
+// care (健康档案): who opens records; who reads them (through each person's consent); who
+// visits (the lone-elder watch's check-on visits of a grid worker's grids, visits assigned)
+export const CARE_KEEPERS = ["doctor", "community_admin"];
+export const CARE_READERS = ["doctor", "caregiver", "community_admin"];
+export const CARE_VISITORS = ["grid_worker", "doctor"];
 
 export interface MenuItem {
   name: string; // route name
@@ -121,6 +126,15 @@ export const MENU: MenuGroup[] = [
       { name: "indices", path: "/evaluation/indices", title: "menu.indices", roles: EVALUATION_READERS },
       { name: "kpis", path: "/evaluation/kpis", title: "menu.kpis", roles: EVALUATION_READERS },
       { name: "evaluation-report", path: "/evaluation/report", title: "menu.evalReport", roles: EVALUATION_READERS },
+    ],
+  },
+  {
+    title: "menu.care",
+    icon: "UserFilled",
+    items: [
+      { name: "care-records", path: "/care/records", title: "menu.careRecords", roles: CARE_READERS },
+      { name: "care-visits", path: "/care/visits", title: "menu.careVisits", roles: CARE_VISITORS },
+      { name: "care-appointments", path: "/care/appointments", title: "menu.careAppointments", roles: ["doctor"] },
     ],
   },
   {

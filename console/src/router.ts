@@ -1,5 +1,5 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
-import { EVALUATION_MANAGERS, EVALUATION_READERS, MENU, allowed } from "@/menus";
+import { CARE_READERS, CARE_VISITORS, EVALUATION_MANAGERS, EVALUATION_READERS, MENU, allowed } from "@/menus";
 
 const pages: Record<string, () => Promise<unknown>> = {
   home: () => import("@/domains/home/HomePage.vue"),
@@ -53,6 +53,9 @@ const pages: Record<string, () => Promise<unknown>> = {
   indices: () => import("@/domains/evaluation/IndicesPage.vue"),
   kpis: () => import("@/domains/evaluation/KpiPage.vue"),
   "evaluation-report": () => import("@/domains/evaluation/ReportPage.vue"),
+  "care-records": () => import("@/domains/care/RecordsPage.vue"),
+  "care-visits": () => import("@/domains/care/VisitsPage.vue"),
+  "care-appointments": () => import("@/domains/care/AppointmentsPage.vue"),
 };
 
 const children: RouteRecordRaw[] = MENU.flatMap((group) =>
@@ -80,6 +83,13 @@ children.push({
   name: "survey-results",
   component: () => import("@/domains/evaluation/SurveyResultsPage.vue"),
   meta: { roles: EVALUATION_READERS, title: "menu.surveyResults" },
+});
+children.push({
+  path: "care/records/:id",
+  name: "care-record",
+  component: () => import("@/domains/care/RecordPage.vue"),
+  // a visit opens the record of the person visited; the record reads through their consent
+  meta: { roles: [...new Set([...CARE_READERS, ...CARE_VISITORS])], title: "menu.careRecords" },
 });
 children.push({
   path: "devices/:id",

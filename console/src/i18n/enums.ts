@@ -4,6 +4,7 @@
  * nobody ever reads a raw value such as `active_unack`.
  */
 export type TagType = "primary" | "success" | "info" | "warning" | "danger";
+import { CARE_ENUMS } from "@/domains/care/enums";
 import { COMMERCE_ENUMS } from "@/domains/commerce/enums";
 import { EVALUATION_ENUMS } from "@/domains/evaluation/enums";
 import { NOTIFICATION_ENUMS } from "@/domains/notification/enums";
@@ -470,6 +471,7 @@ export const ENUMS: Record<string, Dict> = {
   ...EVALUATION_ENUMS,
   ...COMMERCE_ENUMS,
   ...NOTIFICATION_ENUMS,
+  ...CARE_ENUMS,
 };
 
 export function enumEntry(dict: string, value: unknown): { zh: string; en: string; tag: TagType } {

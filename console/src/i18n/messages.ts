@@ -2,6 +2,7 @@
  * Every text of the console, zh-CN first and en beside it, one line per message: a key
  * cannot have one language without the other. Enum labels are in ./enums.ts.
  */
+import { CARE_MESSAGES } from "@/domains/care/messages";
 import { COMMERCE_MESSAGES } from "@/domains/commerce/messages";
 import { EVALUATION_MESSAGES } from "@/domains/evaluation/messages";
 import { NOTIFICATION_MESSAGES } from "@/domains/notification/messages";
@@ -712,6 +713,7 @@ const M: Record<string, [zh: string, en: string]> = {
   ...EVALUATION_MESSAGES,
   ...COMMERCE_MESSAGES,
   ...NOTIFICATION_MESSAGES,
+  ...CARE_MESSAGES,
 };
 
 type Tree = { [key: string]: string | Tree };

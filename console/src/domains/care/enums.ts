@@ -1,0 +1,75 @@
+/**
+ * The care pages' enum values in words, zh-CN and en (../../i18n/enums.ts takes them in with
+ * the rest): kinds of vital signs, how a reader sees a record, visits and their outcomes.
+ */
+type Entry = [zh: string, en: string, tag?: "primary" | "success" | "info" | "warning" | "danger"];
+
+export const CARE_ENUMS: Record<string, Record<string, Entry>> = {
+  vitalKind: {
+    blood_pressure: ["血压", "Blood pressure"],
+    heart_rate: ["心率", "Heart rate"],
+    glucose: ["血糖", "Blood glucose"],
+    spo2: ["血氧饱和度", "Blood oxygen (SpO2)"],
+    temperature: ["体温", "Body temperature"],
+    weight: ["体重", "Weight"],
+  },
+  vitalSource: {
+    manual: ["手工录入", "Entered by hand"],
+    device: ["设备上报", "From a device"],
+  },
+  careAccess: {
+    self: ["本人", "The person themselves", "success"],
+    guardian: ["监护人", "Guardian", "success"],
+    grant: ["本人授权", "Shared with you", "primary"],
+    emergency: ["紧急查看（已记录审计）", "Emergency read (audited)", "danger"],
+    keeper: ["建档人", "Opened by you", "primary"],
+  },
+  careGender: {
+    male: ["男", "Male"],
+    female: ["女", "Female"],
+    other: ["其他", "Other"],
+    unknown: ["未说明", "Not stated"],
+  },
+  careRelation: {
+    family: ["家属", "Family member"],
+    doctor: ["医生", "Doctor"],
+    caregiver: ["护理员", "Caregiver"],
+    grid_worker: ["网格员", "Grid worker"],
+    guardian: ["监护人", "Guardian"],
+  },
+  careCategory: {
+    profile: ["基本信息", "Basic information"],
+    vitals: ["生命体征", "Vital signs"],
+    clinical: ["诊疗信息", "Clinical information"],
+    assessments: ["量表评估", "Assessments"],
+    visits: ["就诊与随访", "Visits"],
+    whereabouts: ["位置与安全区域", "Whereabouts"],
+    home_usage: ["家中用水用电", "Home water and power use"],
+    childcare: ["托育", "Childcare"],
+  },
+  visitPurpose: {
+    check_on: ["上门探视（独居老人关爱）", "Check-on visit (living alone)", "warning"],
+    routine: ["家庭医生上门随访", "Family doctor's home visit", "primary"],
+    follow_up: ["复诊随访", "Follow-up visit", "primary"],
+  },
+  visitStatus: {
+    scheduled: ["待上门", "To visit", "warning"],
+    done: ["已完成", "Done", "success"],
+    missed: ["已错过", "Missed", "danger"],
+    cancelled: ["已取消", "Cancelled", "info"],
+  },
+  assessmentStatus: {
+    sent: ["待填写", "Waiting for answers", "warning"],
+    answered: ["已完成", "Answered", "success"],
+  },
+  bookingCancel: {
+    person: ["本人或家属取消", "Cancelled by the person or family"],
+    stopped: ["医生停诊", "The doctor stopped the slot"],
+  },
+  visitOutcome: {
+    well: ["一切安好", "All well", "success"],
+    false_alarm: ["误报（一切安好，提醒有误）", "False alarm (all well, the alert was wrong)", "info"],
+    needs_help: ["需要帮助（已安排）", "Needs help (arranged)", "danger"],
+    unreachable: ["无人应答", "Nobody answered", "warning"],
+  },
+};
