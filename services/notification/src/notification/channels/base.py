@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sc_core.db.uow import UnitOfWork
+from sc_core.messaging.sms import ProviderError
+
+__all__ = ["ChannelAdapter", "Outgoing", "ProviderError"]
 
 
 @dataclass(frozen=True)
@@ -27,17 +30,6 @@ class Outgoing:
     # phone number (sms, voice), push token (push), device id (speaker, screen)
     address: str | None = None
     push_tokens: tuple[str, ...] = ()
-
-
-class ProviderError(Exception):
-    """A send that did not work; ``permanent`` ones are not retried."""
-
-    def __init__(self, code: str, message: str = "", *, permanent: bool = False) -> None:
-        """``message`` is the provider's own words for the attempt log; the sender reads
-        ``code`` in words (:mod:`notification.domain.delivery_errors`), never this."""
-        super().__init__(f"{code}: {message}" if message else code)
-        self.code = code
-        self.permanent = permanent
 
 
 class ChannelAdapter(Protocol):
