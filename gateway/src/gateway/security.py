@@ -17,6 +17,7 @@ from sc_core.errors import Problem
 DEFAULT_PUBLIC_PATHS = (
     r"/api/v1/auth/token",  # logging in
     r"/api/v1/auth/logout",  # logging out works with an expired token; identity checks it
+    r"/api/v1/auth/(sms-codes|sms-login|wechat-login)",  # signing in by SMS code, WeChat
     r"/api/v1/signup",  # a new resident's account (issue 19 item 8); then they log in
     r"/\.well-known/jwks\.json",  # keys to verify tokens
     r"/\.well-known/openid-configuration",  # discovery

@@ -42,6 +42,10 @@ def make_settings(
             "kafka_consumer_group": f"identity-test-{uuid.uuid4().hex[:8]}",
             # the demo admins have no second factor; test_identity_mfa turns this on
             "mfa_enforce_required_roles": False,
+            # every test client calls from one address: its daily SMS cap is the cap
+            # test's (test_identity_sms); WeChat login is test_identity_wechat's
+            "sms_daily_per_address": 10_000,
+            "wechat_login": "off",
         }
         values.update(overrides)
         return Settings(**values)

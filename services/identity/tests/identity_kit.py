@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -88,6 +89,28 @@ class IdentityKit:
         return await self.client.post(
             "/api/v1/auth/token", json={"username": username, "password": password}, **kw
         )
+
+    async def sms_code(self, phone: str, purpose: str = "login") -> str:
+        """Ask for a code for ``phone`` and read it where a developer does: the
+        development SMS sink (GET /api/v1/dev/sms-sink, platform admins)."""
+        sent = await self.client.post(
+            "/api/v1/auth/sms-codes", json={"phone": phone, "purpose": purpose}
+        )
+        assert sent.status_code == 202, sent.text
+        return await self.last_sms_code(phone)
+
+    async def last_sms_code(self, phone: str) -> str:
+        sink = await self.as_(
+            "platform_admin", "GET", "/api/v1/dev/sms-sink", params={"phone": phone}
+        )
+        assert sink.status_code == 200, sink.text
+        items = sink.json()["items"]
+        assert items, f"no SMS to {phone} in the sink"
+        found = re.search(r"验证码 (\d{6})", items[0]["body"]) or re.search(
+            r"code is (\d{6})", items[0]["body"]
+        )
+        assert found, items[0]["body"]
+        return found.group(1)
 
     async def sql(self, statement: str, **params: Any) -> list[Any]:
         async with self.db.engine.connect() as conn:

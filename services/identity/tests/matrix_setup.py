@@ -51,7 +51,26 @@ class Fixtures:
 
     async def signup_body(self, _: Any = None) -> dict[str, Any]:
         mobile = f"139{next(self.n):08d}"
-        return {"json": {"mobile": mobile, "password": "long-enough-1", "display_name": "新居民"}}
+        code = await self.kit.sms_code(mobile, "signup")  # the code proves the number
+        body = {"mobile": mobile, "password": "long-enough-1", "display_name": "新居民"}
+        return {"json": body | {"sms_code": code}}
+
+    async def sms_code_body(self, _: Any = None) -> dict[str, Any]:
+        """A number that was sent no code yet (a number waits a minute between codes)."""
+        return {"json": {"phone": f"137{next(self.n):08d}", "purpose": "signup"}}
+
+    async def sms_login_body(self, _: Any = None) -> dict[str, Any]:
+        """A new account's number and a fresh sign-in code for it."""
+        mobile = f"136{next(self.n):08d}"
+        body = {
+            "username": self._code("sms"),
+            "display_name": "短信住户",
+            "password": "long-enough-1",
+            "mobile": mobile,
+        }
+        await self._create("/api/v1/accounts", body)
+        code = await self.kit.sms_code(mobile, "login")
+        return {"json": {"phone": mobile, "code": code}}
 
     async def join_request(self, _: Any = None) -> dict[str, Any]:
         """A new resident's pending request to join 1-1-101 as its owner."""

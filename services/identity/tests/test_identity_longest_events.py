@@ -23,7 +23,7 @@ async def test_every_consumer_takes_the_longest_valid_events(
     settings = make_settings()
     await upgrade(MIGRATIONS, settings.database_url)
     configure_cipher(FieldCipher([("k1", os.urandom(32))], index_key=os.urandom(32)))
-    runtime, verification, _usecases = build(settings)  # the consumers registered
+    runtime, verification, _outbound, _usecases = build(settings)  # the consumers registered
     try:
         fed = await feed_longest(runtime)
         async with runtime.db.uow(read_only=True) as uow:

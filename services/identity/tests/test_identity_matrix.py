@@ -77,6 +77,11 @@ def cases(f: Fixtures) -> list[Case]:
             "POST", "/api/v1/auth/token", PUBLIC, json={"username": "police", "password": PASSWORD}
         ),
         Case("POST", "/api/v1/auth/logout", ALL, ok=204, special={None: 400}),  # needs a token
+        Case("POST", "/api/v1/auth/sms-codes", PUBLIC, ok=202, setup=f.sms_code_body),
+        Case("POST", "/api/v1/auth/sms-login", PUBLIC, setup=f.sms_login_body),
+        # WeChat login is off in these tests (test_identity_wechat runs it against WeChat)
+        Case("POST", "/api/v1/auth/wechat-login", PUBLIC, ok=404, json={"code": "js-code"}),
+        Case("GET", "/api/v1/dev/sms-sink", {"platform_admin"}),
         Case("GET", "/.well-known/openid-configuration", PUBLIC),
         Case("GET", "/.well-known/jwks.json", PUBLIC),
         # the hosted login page: without a client's request it explains, never redirects

@@ -24,7 +24,8 @@ FLAT_2_2_302 = {
 
 
 async def _signed_in(kit: IdentityKit, mobile: str, name: str) -> dict[str, str]:
-    body = {"mobile": mobile, "password": "sun-li-2026", "display_name": name}
+    code = await kit.sms_code(mobile, "signup")  # the code proves the number
+    body = {"mobile": mobile, "password": "sun-li-2026", "display_name": name, "sms_code": code}
     created = await kit.client.post("/api/v1/signup", json=body)
     assert created.status_code == 201, created.text
     login = await kit.login(mobile, "sun-li-2026")
@@ -37,7 +38,13 @@ async def _as(kit: IdentityKit, headers: dict[str, str], method: str, url: str, 
 
 
 async def test_a_new_resident_signs_up_and_the_owner_lets_her_in(kit: IdentityKit) -> None:
-    body = {"mobile": "139 1234 5678", "password": "sun-li-2026", "display_name": "孙丽"}
+    code = await kit.sms_code("139 1234 5678", "signup")  # the code proves the number
+    body = {
+        "mobile": "139 1234 5678",
+        "password": "sun-li-2026",
+        "display_name": "孙丽",
+        "sms_code": code,
+    }
     created = await kit.client.post("/api/v1/signup", json=body)
     assert created.status_code == 201, created.text
     assert created.json()["mobile"] == "139****5678"

@@ -30,7 +30,8 @@ def _at(day: date, hour: int = 0, minute: int = 0) -> datetime:
 
 
 async def _signed_in(kit: IdentityKit, mobile: str, name: str) -> dict[str, str]:
-    body = {"mobile": mobile, "password": "tenant-2026", "display_name": name}
+    code = await kit.sms_code(mobile, "signup")  # the code proves the number
+    body = {"mobile": mobile, "password": "tenant-2026", "display_name": name, "sms_code": code}
     created = await kit.client.post("/api/v1/signup", json=body)
     assert created.status_code == 201, created.text
     login = await kit.login(mobile, "tenant-2026")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
@@ -75,11 +76,56 @@ class Settings(ServiceSettings):
     mfa_enforce_required_roles: bool = True
     totp_issuer_name: str = "智慧社区 Smart Community"
 
+    # One-time SMS codes (短信验证码, ADR 0034): sign-in by mobile number, proof of the
+    # mobile at sign-up and at a first WeChat login. A code lives SMS_CODE_TTL_SECONDS, is
+    # good once, dies after SMS_CODE_MAX_ATTEMPTS wrong tries; a number gets a new one no
+    # sooner than SMS_RESEND_SECONDS after the last, at most SMS_DAILY_PER_NUMBER a day,
+    # and one address asks for at most SMS_DAILY_PER_ADDRESS a day (any numbers).
+    sms_code_ttl_seconds: int = Field(default=300, ge=60, le=1800)
+    sms_code_max_attempts: int = Field(default=5, ge=1, le=10)
+    sms_resend_seconds: int = Field(default=60, ge=1)
+    sms_daily_per_number: int = Field(default=10, ge=1)
+    sms_daily_per_address: int = Field(default=50, ge=1)
+    # A new account (POST /api/v1/signup) proves its mobile with a code (purpose signup).
+    signup_requires_sms_code: bool = True
+    # The provider that sends them (sc_core.messaging.sms, the one notification uses):
+    # "sink" keeps each text in identity's sms_sink table (development, tests; platform
+    # admins read it at GET /api/v1/dev/sms-sink outside production), "webhook" POSTs it
+    # signed to SMS_WEBHOOK_URL, "aliyun" sends it through Aliyun's SendSms with the
+    # verification-code template ALIYUN_SMS_CODE_TEMPLATE (variable ${code}).
+    sms_provider: Literal["sink", "webhook", "aliyun"] = "sink"
+    sms_webhook_url: str | None = None
+    sms_webhook_secret: str = Field(default="", repr=False)
+    sms_timeout_seconds: float = Field(default=5.0, gt=0)
+    aliyun_sms_endpoint: str = "https://dysmsapi.aliyuncs.com/"
+    aliyun_region: str = "cn-hangzhou"
+    aliyun_access_key_id: str = ""
+    aliyun_access_key_secret: str = Field(default="", repr=False)
+    aliyun_sms_sign_name: str = ""
+    aliyun_sms_code_template: str = ""
+
+    # WeChat mini-program login (微信小程序登录, ADR 0034): "production" calls
+    # WECHAT_API_BASE (https://api.weixin.qq.com) with WECHAT_APPID and WECHAT_SECRET;
+    # "simulator" (the default outside production) starts identity's local WeChat
+    # simulator on a loopback port and talks to it over HTTP with the same code (unless
+    # WECHAT_API_BASE names one already running); "off" answers 404 wechat.login_off.
+    wechat_login: Literal["simulator", "production", "off"] | None = None
+    wechat_api_base: str | None = None
+    wechat_appid: str = ""
+    wechat_secret: str = Field(default="", repr=False)
+    wechat_timeout_seconds: float = Field(default=5.0, gt=0)
+
     visitor_pass_max_days: int = Field(default=30, ge=1)
     door_command_ttl_seconds: int = Field(default=30, ge=1)
 
     def secret_fields(self) -> list[str]:
-        return [*super().secret_fields(), "jwt_signing_keys"]
+        return [
+            *super().secret_fields(),
+            "jwt_signing_keys",
+            "sms_webhook_secret",
+            "aliyun_access_key_secret",
+            "wechat_secret",
+        ]
 
     @model_validator(mode="after")
     def _signing_keys_parse(self) -> Settings:
@@ -87,6 +133,30 @@ class Settings(ServiceSettings):
 
         if self.jwt_signing_keys.strip():
             parse_key_ring(self.jwt_signing_keys)  # a malformed ring stops the process
+        return self
+
+    @model_validator(mode="after")
+    def _providers_are_complete(self) -> Settings:
+        if self.sms_provider == "webhook":
+            if not self.sms_webhook_url:
+                raise ValueError("SMS_PROVIDER=webhook needs SMS_WEBHOOK_URL")
+            if len(self.sms_webhook_secret) < 16:
+                raise ValueError("SMS_WEBHOOK_SECRET must be at least 16 characters")
+        if self.sms_provider == "aliyun":
+            missing = [
+                name.upper()
+                for name in (
+                    "aliyun_access_key_id",
+                    "aliyun_access_key_secret",
+                    "aliyun_sms_sign_name",
+                    "aliyun_sms_code_template",
+                )
+                if not getattr(self, name)
+            ]
+            if missing:
+                raise ValueError("SMS_PROVIDER=aliyun needs " + ", ".join(missing))
+        if self.wechat_mode == "production" and not (self.wechat_appid and self.wechat_secret):
+            raise ValueError("WECHAT_LOGIN=production needs WECHAT_APPID and WECHAT_SECRET")
         return self
 
     @model_validator(mode="after")
@@ -103,6 +173,8 @@ class Settings(ServiceSettings):
             raise ValueError("PUBLIC_BASE_URL must be an https URL in production")
         if not self.mfa_enforce_required_roles:
             raise ValueError("MFA_ENFORCE_REQUIRED_ROLES=false is for development only")
+        if self.wechat_login == "simulator":
+            raise ValueError("WECHAT_LOGIN=simulator is refused in production")
         if self.jwt_signing_keys.strip():
             from identity.auth.keys import RS256, parse_key_ring
 
@@ -115,6 +187,12 @@ class Settings(ServiceSettings):
         if self.password_grant_enabled is not None:
             return self.password_grant_enabled
         return self.environment != "production"
+
+    @property
+    def wechat_mode(self) -> str:
+        if self.wechat_login is not None:
+            return self.wechat_login
+        return "off" if self.environment == "production" else "simulator"
 
     @property
     def mfa_roles(self) -> frozenset[str]:

@@ -27,6 +27,7 @@ from identity.api import (
     persons,
     resident_sheet,
     signup,
+    sms,
     visitors,
 )
 from identity.auth.keystore import KeyStore
@@ -34,6 +35,7 @@ from identity.auth.verifier import LocalVerification
 from identity.config import Settings
 from identity.db.models import metadata
 from identity.oidc.console import ensure_console_client
+from identity.sms.senders import build_sender
 from identity.usecases import (
     Accounts,
     Buildings,
@@ -57,11 +59,14 @@ from identity.usecases import (
     Rooms,
     SigningKeys,
     Signups,
+    SmsCodes,
     Tenancies,
     Units,
     UseCases,
     VisitorPasses,
+    WeChatLogin,
 )
+from identity.wechat.provider import Outbound
 from sc_core.service import Runtime, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
@@ -84,14 +89,17 @@ ROUTERS = [
     visitors.router,
     passages.router,
     signup.router,
+    sms.router,
 ]
 
 
-def build(settings: Settings) -> tuple[Runtime, LocalVerification, UseCases]:
+def build(settings: Settings) -> tuple[Runtime, LocalVerification, Outbound, UseCases]:
     runtime = Runtime(settings, metadata)
     keystore = KeyStore(settings, runtime.db)
     verification = LocalVerification(settings, keystore)
+    outbound = Outbound(settings)  # the SMS provider's and WeChat's HTTP
     db = runtime.db
+    sms_codes = SmsCodes(db, keystore, build_sender(settings, outbound.http))
     usecases = UseCases(
         accounts=Accounts(db, settings),
         grants=Grants(db),
@@ -112,23 +120,30 @@ def build(settings: Settings) -> tuple[Runtime, LocalVerification, UseCases]:
         doors=Doors(db, settings, keystore),
         visitors=VisitorPasses(db, settings),
         me=Me(db),
-        signups=Signups(db, timezone=settings.community_timezone),
+        signups=Signups(
+            db,
+            timezone=settings.community_timezone,
+            sms=sms_codes if settings.signup_requires_sms_code else None,
+        ),
         invitations=Invitations(db, timezone=settings.community_timezone),
         tenancies=Tenancies(
             db, timezone=settings.community_timezone, notice_days=settings.tenancy_notice_days
         ),
         passages=Passages(db),
         login=Login(db, keystore),
-        openid=OpenIdPages(db, keystore),
+        openid=OpenIdPages(db, keystore, sms_codes),
+        sms=sms_codes,
+        wechat=WeChatLogin(db, keystore, sms_codes, outbound),
     )
     consumers.register(runtime, usecases.passages)
     runtime.every(settings.tenancy_sweep_s, "tenancy-ends", usecases.tenancies.sweep)
-    return runtime, verification, usecases
+    runtime.every(3600.0, "sms-codes-sweep", usecases.sms.sweep)
+    return runtime, verification, outbound, usecases
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    runtime, verification, usecases = build(settings)
+    runtime, verification, outbound, usecases = build(settings)
 
     async def start(runtime: Runtime) -> None:
         if settings.console_client_enabled:
@@ -141,7 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runtime=runtime,
         migrations_dir=MIGRATIONS,
         routers=ROUTERS,
-        resources=[verification],
+        resources=[verification, outbound],
         on_start=[start],
     )
     app.state.settings = settings

@@ -33,9 +33,11 @@ from identity.usecases import (
     Rooms,
     SigningKeys,
     Signups,
+    SmsCodes,
     Units,
     UseCases,
     VisitorPasses,
+    WeChatLogin,
 )
 from sc_core.auth import Caller, callers
 
@@ -181,3 +183,15 @@ OpenIdPagesDep = Annotated[OpenIdPages, Depends(_openid)]
 AccountAdmin = Annotated[Caller, Depends(callers(*sorted(ACCOUNT_ADMINS)))]
 PlatformAdmin = Annotated[Caller, Depends(callers("platform_admin"))]
 KeyStoreDep = Annotated[KeyStore, Depends(get_keystore)]
+
+
+async def get_sms_codes(request: Request) -> SmsCodes:
+    return usecases(request).sms
+
+
+async def get_wechat_login(request: Request) -> WeChatLogin:
+    return usecases(request).wechat
+
+
+SmsCodesDep = Annotated[SmsCodes, Depends(get_sms_codes)]
+WeChatLoginDep = Annotated[WeChatLogin, Depends(get_wechat_login)]

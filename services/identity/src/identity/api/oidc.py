@@ -103,7 +103,7 @@ async def authorize(
 
 @router.post(
     AUTHORIZE_PATH,
-    summary="The hosted login page's form (password, second factor, consent)",
+    summary="The hosted login page's form (password or SMS code, second factor, consent)",
     response_class=HTMLResponse,
     responses=PAGES,
 )
@@ -115,6 +115,9 @@ async def authorize_submit(
     password: Annotated[str | None, Form(max_length=256)] = None,
     code: Annotated[str | None, Form(max_length=32)] = None,
     decision: Annotated[str | None, Form(max_length=16)] = None,
+    mode: Annotated[str | None, Form(max_length=16)] = None,
+    mobile: Annotated[str | None, Form(max_length=32)] = None,
+    send: Annotated[str | None, Form(max_length=8)] = None,
 ) -> Response:
     form = {
         k: v
@@ -124,6 +127,9 @@ async def authorize_submit(
             "password": password,
             "code": code,
             "decision": decision,
+            "mode": mode,
+            "mobile": mobile,
+            "send": send,
         }.items()
         if v is not None
     }

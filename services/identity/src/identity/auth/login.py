@@ -192,6 +192,23 @@ class Authenticator:
             access, self.settings.access_token_ttl_seconds, rotation.token, rotation.scope
         )
 
+    # the other ways in (SMS code, WeChat: identity.usecases.sms, .wechat) -------------
+    async def find_user(self, uow: UnitOfWork, name: str) -> Account | None:
+        """A person's account by username or mobile number (locked for this attempt)."""
+        return await self._find(uow, name, kind="user")
+
+    async def second_factor(
+        self, uow: UnitOfWork, account: Account, otp: str | None, address: str, who: Anonymous
+    ) -> None:
+        """The second factor an account needs beside the first (TOTP for the roles that
+        require it), as the password grant asks for it."""
+        await self._second_factor(uow, account, otp, address, who)
+
+    async def issue(self, uow: UnitOfWork, account: Account, who: Anonymous, grant: str) -> Issued:
+        """Access and refresh tokens exactly as the password grant issues them; audited
+        as ``auth.login`` with the ``grant``; commits."""
+        return await self._issue(uow, account, who, with_refresh=True, grant=grant)
+
     # steps -------------------------------------------------------------------------
     async def _find(self, uow: UnitOfWork, name: str, *, kind: str) -> Account | None:
         name = name.strip()

@@ -23,6 +23,7 @@ from identity.db.register import (
     Unit,
 )
 from identity.db.signup import HouseholdInvitation, JoinRequest
+from identity.db.sms import SmsCode, SmsSinkRow, WeChatIdentity
 
 metadata = Base.metadata
 
@@ -48,9 +49,12 @@ __all__ = [
     "Residency",
     "Room",
     "SigningKeyRow",
+    "SmsCode",
+    "SmsSinkRow",
     "SsoSession",
     "TotpFactor",
     "Unit",
     "VisitorPass",
+    "WeChatIdentity",
     "metadata",
 ]

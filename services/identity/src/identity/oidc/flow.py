@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from authlib.oauth2.rfc6749.errors import OAuth2Error
@@ -31,12 +31,17 @@ from identity.oidc import pages, sessions
 from identity.oidc.models import Client, User
 from identity.oidc.server import Context, OidcServer, make_request, printable
 from identity.oidc.txn import COOKIE_PATH, CSRF_COOKIE, SSO_COOKIE, Txn
+from identity.sms.codes import Purpose
 from sc_core.auth import Anonymous
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
+from sc_core.validators import parse_mobile
+
+if TYPE_CHECKING:  # identity.usecases imports this module
+    from identity.usecases.sms import SmsCodes
 
 AUTHORIZE_PATH = "/oauth2/authorize"
-AMR_PASSWORD, AMR_OTP, AMR_MFA = "pwd", "otp", "mfa"
+AMR_PASSWORD, AMR_OTP, AMR_MFA, AMR_SMS = "pwd", "otp", "mfa", "sms"
 
 
 class LoginFlow:
@@ -45,8 +50,10 @@ class LoginFlow:
         request: Request,
         uow: UnitOfWork,
         keystore: KeyStore,
+        sms: SmsCodes | None = None,
     ) -> None:
         self.request = request
+        self.sms = sms
         self.who = Anonymous.of(request)  # the person signing in, named once known
         self.uow = uow
         self.keystore = keystore
@@ -95,6 +102,9 @@ class LoginFlow:
 
     # steps ---------------------------------------------------------------------------
     async def _step_password(self, txn: Txn, client: Client, form: dict[str, str]) -> Response:
+        if form.get("mode") == "sms" and self.sms is not None:  # the 验证码登录 tab
+            txn.step = "sms"
+            return self._page("sms", txn, client=client)
         username, password = form.get("username", "").strip(), form.get("password", "")
         if not username or not password:
             return self._page("login", txn, client=client, error="missing", username=username)
@@ -105,6 +115,40 @@ class LoginFlow:
         except Problem as problem:
             return self._page("login", txn, client=client, error=problem.code, username=username)
         txn.account, txn.amr = str(account.id), [AMR_PASSWORD]
+        return await self._first_factor_done(txn, client, account)
+
+    async def _step_sms(self, txn: Txn, client: Client, form: dict[str, str]) -> Response:
+        """The SMS tab: send a code to the number, then sign in with it."""
+        if form.get("mode") == "password" or self.sms is None:
+            txn.step = "password"
+            return self._page("login", txn, client=client)
+        raw = form.get("mobile", "").strip()
+        try:
+            mobile = parse_mobile(raw)
+        except ValueError:
+            return self._page("sms", txn, client=client, error="mobile.format", mobile=raw)
+        if form.get("send"):
+            try:
+                await self.sms.request(self.who, mobile, Purpose.login, txn.lang)
+            except Problem as problem:
+                return self._page("sms", txn, client=client, error=problem.code, mobile=mobile)
+            return self._page("sms", txn, client=client, mobile=mobile, sent=True)
+        code = form.get("code", "").strip()
+        if not code:
+            return self._page("sms", txn, client=client, error="missing", mobile=mobile, sent=True)
+        try:
+            account = await self.sms.check_login(
+                self.uow, self.auth, self.who, mobile, code, self._address()
+            )
+        except Problem as problem:
+            return self._page(
+                "sms", txn, client=client, error=problem.code, mobile=mobile, sent=True
+            )
+        txn.account, txn.amr = str(account.id), [AMR_SMS]
+        return await self._first_factor_done(txn, client, account)
+
+    async def _first_factor_done(self, txn: Txn, client: Client, account: Account) -> Response:
+        """Password or SMS code right: the second factor, its enrolment, or signed in."""
         state = await factors.status(self.uow, self.settings, account)
         if state.enrolled:
             txn.step = "mfa"
@@ -126,7 +170,7 @@ class LoginFlow:
         if method is None:
             await self.auth.second_factor_failed(self.uow, account, self._address(), self.who)
             return self._page("mfa", txn, error="mfa.invalid_code")
-        txn.amr = [AMR_PASSWORD, AMR_OTP, AMR_MFA]
+        txn.amr = [*txn.amr[:1], AMR_OTP, AMR_MFA]
         return await self._finish(txn, client, account)
 
     async def _enrol(self, txn: Txn, account: Account, error: str | None = None) -> Response:
@@ -151,7 +195,7 @@ class LoginFlow:
             self.who, "auth.mfa_enrolled", "account", str(account.id), detail={"factor": "totp"}
         )
         await self.uow.commit()
-        txn.step, txn.amr = "enrolled", [AMR_PASSWORD, AMR_OTP, AMR_MFA]
+        txn.step, txn.amr = "enrolled", [*txn.amr[:1], AMR_OTP, AMR_MFA]
         return self._page("recovery", txn, codes=codes)
 
     async def _step_enrolled(self, txn: Txn, client: Client, form: dict[str, str]) -> Response:
@@ -310,6 +354,7 @@ class LoginFlow:
             client_name=name,
             error=text.get(error, error) if error else None,
             lang_url=lang_url if page == "login" else None,
+            sms_tab=self.sms is not None,
             **context,
         )
         self.cookies.append((CSRF_COOKIE, txn.csrf, self.settings.login_transaction_ttl_seconds))

@@ -23,6 +23,12 @@ class SignUp(BaseModel):
     mobile: MobileNumber
     password: str = Field(min_length=8, max_length=256)
     display_name: str = Field(min_length=1, max_length=100, examples=["孙丽"])
+    sms_code: str | None = Field(
+        default=None,
+        pattern=r"^\d{6}$",
+        description="The SMS code sent to the mobile (POST /api/v1/auth/sms-codes with "
+        "purpose signup): it proves the number before the account exists",
+    )
 
 
 class SignedUp(BaseModel):

@@ -27,8 +27,10 @@ from identity.usecases.resident_export import ResidentExport
 from identity.usecases.resident_import import ResidentImport
 from identity.usecases.room_import import RoomImport
 from identity.usecases.signup import Signups
+from identity.usecases.sms import SmsCodes
 from identity.usecases.tenancies import Tenancies
 from identity.usecases.visitors import VisitorPasses
+from identity.usecases.wechat import WeChatLogin
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class UseCases:
     passages: Passages
     login: Login
     openid: OpenIdPages
+    sms: SmsCodes
+    wechat: WeChatLogin
 
 
 __all__ = [
@@ -82,8 +86,10 @@ __all__ = [
     "Rooms",
     "SigningKeys",
     "Signups",
+    "SmsCodes",
     "Tenancies",
     "Units",
     "UseCases",
     "VisitorPasses",
+    "WeChatLogin",
 ]

@@ -21,14 +21,16 @@ from identity.oidc.claims import user_claims
 from identity.oidc.flow import LoginFlow
 from identity.oidc.server import Context, OidcServer, make_request
 from identity.oidc.txn import COOKIE_PATH, SSO_COOKIE
+from identity.usecases.sms import SmsCodes
 from sc_core.auth import Anonymous, Principal
 from sc_core.db.engine import Database
 
 
 class OpenIdPages:
-    def __init__(self, db: Database, keystore: KeyStore) -> None:
+    def __init__(self, db: Database, keystore: KeyStore, sms: SmsCodes | None = None) -> None:
         self.db = db
         self.keys = keystore
+        self.sms = sms  # the page's SMS tab (验证码登录)
 
     async def authorize(
         self, request: Request, query: dict[str, str], lang: str | None
@@ -36,7 +38,7 @@ class OpenIdPages:
         """The login page for an authorization request (or straight back to the client
         with a code when the browser's single sign-on session allows)."""
         async with self.db.uow(read_only=True) as uow:
-            flow = LoginFlow(request, uow, self.keys)
+            flow = LoginFlow(request, uow, self.keys, self.sms)
             if len(query) != len(request.query_params.multi_items()):  # a parameter twice
                 return flow._message(pages.pick_lang(lang), "oidc.invalid_request", status=400)
             return await flow.start(query)
@@ -44,7 +46,7 @@ class OpenIdPages:
     async def submit(self, request: Request, form: dict[str, str]) -> Response:
         """One step of the login page's form: password, second factor, consent."""
         async with self.db.uow() as uow:
-            return await LoginFlow(request, uow, self.keys).submit(form)
+            return await LoginFlow(request, uow, self.keys, self.sms).submit(form)
 
     async def userinfo(self, principal: Principal, scope: str, *, reading: bool) -> dict[str, Any]:
         """The claims the token's scope allows about its account."""

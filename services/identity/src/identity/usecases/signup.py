@@ -25,7 +25,9 @@ from identity.register.signup_schemas import (
     JoinStatus,
     SignUp,
 )
+from identity.sms.codes import Purpose
 from identity.usecases import joining
+from identity.usecases.sms import SmsCodes, invalid_code, phone_index
 from identity.usecases.tenancies import checked_end, today_in
 from sc_contracts.events import (
     GrantChange,
@@ -34,20 +36,41 @@ from sc_contracts.events import (
     Recipients,
 )
 from sc_core.api import PageParams, fetch_page
-from sc_core.auth import Caller, Principal
+from sc_core.auth import Anonymous, Caller, Principal
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Conflict, Forbidden, NotFound, Problem
 
 
 class Signups:
-    def __init__(self, db: Database, *, timezone: str = "Asia/Shanghai") -> None:
+    def __init__(
+        self, db: Database, *, timezone: str = "Asia/Shanghai", sms: SmsCodes | None = None
+    ) -> None:
         self.db = db
         self.timezone = timezone
+        self.sms = sms  # set: the mobile is proven by an SMS code (purpose signup) first
 
     # sign-up -------------------------------------------------------------------------
     async def sign_up(self, body: SignUp, address: str | None) -> Account:
         async with self.db.uow() as uow:
+            if self.sms is not None:
+                if not body.sms_code:
+                    raise Problem(
+                        422,
+                        "signup.sms_code_required",
+                        "Prove the mobile number first: ask for a code (POST "
+                        "/api/v1/auth/sms-codes, purpose signup) and send it as sms_code",
+                        zh="请先获取短信验证码并填写，以验证手机号",
+                    )
+                taken = await uow.session.scalar(
+                    select(Account.id).where(Account.mobile_idx == phone_index(body.mobile))
+                )
+                if taken is None:  # a taken number is told below, the code kept
+                    who = Anonymous(address)
+                    if not await self.sms.redeem(
+                        uow, who, body.mobile, body.sms_code, Purpose.signup
+                    ):
+                        raise invalid_code(422)
             account = Account(
                 username=f"m{uuid.uuid4().hex[:15]}",  # the mobile is the login name
                 kind="user",
