@@ -31,15 +31,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Notifications are few and urgent: the broker answers a fetch as soon as a message is
-# there, or after this long (aiokafka's default, 500 ms, would add to the latency).
-LOW_LATENCY = {"fetch_max_wait_ms": 50}
 
 
 def register(runtime: Runtime, settings: Settings, dispatcher: Dispatcher) -> None:
     """Typed subscriptions: each model names its topic (TOPIC_NAMES renames it, as the
     tests do); the consumer names (their groups) are the ones they always had."""
-    requests = runtime.consumer(name="requests", consumer_options=LOW_LATENCY)
+    requests = runtime.consumer(name="requests")
 
     @requests.on(NotificationRequestedV1)
     async def on_request(data: NotificationRequestedV1, uow: UnitOfWork) -> None:
@@ -51,7 +48,7 @@ def register(runtime: Runtime, settings: Settings, dispatcher: Dispatcher) -> No
     # the old consumer's name, so its consumer group carries on where it was)
     subscribe_places(runtime, DIRECTORY, name="identity")
 
-    alarms = runtime.consumer(name="alarm-feed", consumer_options=LOW_LATENCY)
+    alarms = runtime.consumer(name="alarm-feed")
 
     async def on_alarm(data: AlarmStateV1, uow: UnitOfWork, envelope: Envelope) -> None:
         await feed_alarm(uow, envelope, data)

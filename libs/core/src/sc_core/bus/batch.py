@@ -129,7 +129,7 @@ class BatchConsumer:
         max_batch: int = 2000,
         max_retries: int = 3,
         retry_backoff: float = 0.2,
-        poll_timeout_ms: int = 50,
+        poll_timeout_ms: int = 500,
         on_assigned: PartitionsCallback | None = None,
         consumer_options: dict[str, Any] | None = None,
         client_options: Mapping[str, Any] | None = None,
@@ -205,7 +205,11 @@ class BatchConsumer:
                     "enable_auto_commit": False,
                     "auto_offset_reset": "earliest",
                     "max_poll_records": self.max_batch,
-                    "fetch_max_wait_ms": 20,
+                    # an idle consumer's fetch waits at the broker this long; a reading that
+                    # arrives meanwhile is answered at once (fetch_min_bytes is 1), so only
+                    # the idle cost depends on it: at 20 ms each idle consumer made the
+                    # broker answer 50 empty fetches a second (issue 28, the idle stack)
+                    "fetch_max_wait_ms": 500,
                 }
                 options.update(self.consumer_options)
                 consumer = AIOKafkaConsumer(**options)
