@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-
 def register(runtime: Runtime, settings: Settings, dispatcher: Dispatcher) -> None:
     """Typed subscriptions: each model names its topic (TOPIC_NAMES renames it, as the
     tests do); the consumer names (their groups) are the ones they always had."""
