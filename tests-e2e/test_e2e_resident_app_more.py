@@ -8,7 +8,11 @@ run` starts:
   committee counts, and it shows read;
 - a month's property bill is due: the resident sees it on home and on the bills page in
   yuan, pays it with WeChat Pay's QR code (the local simulator is the payer who scans it,
-  as in test_e2e_parking_payment.py), and sees it paid with its receipt number.
+  as in test_e2e_parking_payment.py), and sees it paid with its receipt number;
+- an activity's one place is taken: the resident joins its waiting list (first in line),
+  then cancels;
+- a survey with skip logic: answering "no" hides the follow-up question, and the response
+  the service keeps has no answer to it.
 
 Screenshots go to tests-e2e/artifacts/app-*.png (gitignored). Every wait is a Playwright
 expectation or a polled condition with a generous bound; nothing sleeps.
@@ -19,7 +23,7 @@ from __future__ import annotations
 import json
 import random
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -178,6 +182,161 @@ def test_a_resident_pays_a_due_property_bill_with_wechat_pay_and_sees_it_paid(
     expect(
         page.get_by_test_id("bills-due").get_by_test_id("bill").filter(has_text=month_words)
     ).to_have_count(0)
+    assert page.external_requests == [], page.external_requests  # type: ignore[attr-defined]
+    page.context.close()
+    api.close()
+
+
+def test_a_resident_joins_an_activitys_waiting_list_and_cancels(
+    browser: Browser, gateway_url: str, login: Any
+) -> None:
+    api = httpx.Client(base_url=gateway_url, timeout=30)
+    resident, tenant = login("resident"), login("tenant")
+    admin, office = login("community_admin"), login("gov_officer")
+    community = home_of(api, resident)["community_id"]
+    title = f"重阳节包饺子（第{uuid.uuid4().int % 1000:03d}场）"
+    start = datetime.now(UTC) + timedelta(days=3)
+    made = api.post(
+        "/api/v1/activities",
+        headers=admin,
+        json={
+            "community_id": community,
+            "title": title,
+            "description": "和社区长者一起包饺子，材料由社区准备。",
+            "venue": "社区活动室（2号楼一层）",
+            "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=2)).isoformat(),
+            "capacity": 1,
+        },
+    )
+    assert made.status_code == 201, made.text
+    url = f"/api/v1/activities/{made.json()['id']}"
+    # planned and announced by the community admin, approved by the street office
+    for who, action in ((admin, "submit"), (office, "approve"), (admin, "announce")):
+        r = api.post(f"{url}/steps", headers=who, json={"action": action})
+        assert r.status_code == 200, (action, r.text)
+
+    def tenant_signs_up() -> dict[str, Any] | None:
+        # gov-affairs learns where the tenant lives from identity's events after the start
+        r = api.post(f"{url}/signups", headers=tenant, json={"party": 1})
+        if r.status_code in (403, 429):
+            return None
+        assert r.status_code == 201, r.text
+        return dict(r.json())
+
+    # the one place goes to the tenant
+    taken = wait_until(tenant_signs_up, 300, "the tenant's sign-up")
+    assert taken["mine"]["status"] == "confirmed"
+
+    page = phone(browser, gateway_url)
+    sign_in(page)
+    page.goto("/app/pages/services/index")
+    page.get_by_test_id("service-activities").tap()
+    card = page.get_by_test_id("activity").filter(has_text=title)
+    expect(card).to_contain_text("名额 1/1")
+    expect(card).to_contain_text("社区活动室（2号楼一层）")
+    card.get_by_test_id("activity-sign-up").tap()
+    expect(card.get_by_test_id("activity-mine")).to_have_text("候补第 1 位")
+    mine = api.get(url, headers=resident).json()["mine"]
+    assert (mine["status"], mine["waiting_position"]) == ("waitlisted", 1)
+    shot(page, "activity")
+
+    card.get_by_test_id("activity-cancel").tap()
+    expect(card.get_by_test_id("activity-sign-up")).to_be_visible()
+    expect(card.get_by_test_id("activity-mine")).to_have_count(0)
+    assert api.get(url, headers=resident).json()["mine"] is None  # no sign-up in force
+    assert page.external_requests == [], page.external_requests  # type: ignore[attr-defined]
+    page.context.close()
+    api.close()
+
+
+def test_a_resident_answers_a_survey_whose_skip_logic_hides_a_question(
+    browser: Browser, gateway_url: str, login: Any
+) -> None:
+    api = httpx.Client(base_url=gateway_url, timeout=30)
+    resident, admin = login("resident"), login("community_admin")
+    community = home_of(api, resident)["community_id"]
+    run = uuid.uuid4().hex[:6]
+    title = f"社区服务体验调查（{run}）"
+
+    def text(zh: str, en: str) -> dict[str, str]:
+        return {"zh": zh, "en": en}
+
+    definition = {
+        "code": f"app-check-{run}",
+        "title": text(title, f"Community services survey ({run})"),
+        "sections": [
+            {
+                "id": "s1",
+                "title": text("使用情况", "Use"),
+                "questions": [
+                    {
+                        "id": "used",
+                        "kind": "single_choice",
+                        "text": text("您用过线上报修吗", "Have you reported a repair online?"),
+                        "options": [
+                            {"code": "yes", "label": text("用过", "Yes")},
+                            {"code": "no", "label": text("没用过", "No")},
+                        ],
+                    },
+                    {
+                        "id": "easy",
+                        "kind": "likert5",
+                        "text": text("线上报修很方便", "Reporting online is easy"),
+                        "show_if": [{"question": "used", "op": "equals", "value": "yes"}],
+                    },
+                    {
+                        "id": "say",
+                        "kind": "open_text",
+                        "text": text("您还有什么建议", "Anything else?"),
+                        "required": False,
+                    },
+                ],
+            }
+        ],
+    }
+    made = api.post(
+        "/api/v1/evaluation/surveys",
+        headers=admin,
+        json={"community_id": community, "definition": definition},
+    )
+    assert made.status_code == 201, made.text
+    survey = made.json()
+
+    def on_list() -> bool:
+        # evaluation learns where 张伟 lives from identity's events after the stack starts
+        r = api.get("/api/v1/evaluation/surveys", headers=resident, params={"limit": 100})
+        if r.status_code == 429:
+            return False
+        assert r.status_code == 200, r.text
+        return any(s["id"] == survey["id"] for s in r.json()["items"])
+
+    wait_until(on_list, 300, "the survey on the resident's list")
+
+    page = phone(browser, gateway_url)
+    sign_in(page)
+    page.goto("/app/pages/services/index")
+    page.get_by_test_id("service-surveys").tap()
+    card = page.get_by_test_id("survey").filter(has_text=title)
+    card.tap()
+    expect(page.get_by_test_id("survey-title")).to_have_text(title)
+    # "yes" shows the follow-up question, "no" hides it again
+    page.get_by_test_id("option-used-yes").tap()
+    expect(page.get_by_test_id("question-easy")).to_be_visible()
+    page.get_by_test_id("option-easy-4").tap()
+    page.get_by_test_id("option-used-no").tap()
+    expect(page.get_by_test_id("question-easy")).to_have_count(0)
+    page.get_by_test_id("text-say").locator("textarea").fill("希望多办便民活动")
+    shot(page, "survey")
+    page.get_by_test_id("survey-submit").tap()
+    expect(page.get_by_test_id("survey-done")).to_contain_text("感谢您的参与")
+    # one response, without an answer to the hidden question (the service refuses one)
+    r = api.get(f"/api/v1/evaluation/surveys/{survey['id']}", headers=admin)
+    assert r.status_code == 200, r.text
+    assert r.json()["responses"] == 1
+
+    page.get_by_test_id("survey-back").tap()
+    expect(card.get_by_test_id("survey-state")).to_have_text("已参与")
     assert page.external_requests == [], page.external_requests  # type: ignore[attr-defined]
     page.context.close()
     api.close()

@@ -37,9 +37,9 @@ export const SERVICE_GROUPS: { key: string; entries: ServiceEntry[] }[] = [
     key: "community",
     entries: [
       { key: "notices", icon: "notification", page: "/pages/notices/index" },
-      { key: "activities", icon: "calendar", waitsFor: "gov-affairs" },
+      { key: "activities", icon: "calendar", page: "/pages/activities/index" },
       { key: "votes", icon: "check-rectangle", waitsFor: "gov-affairs" },
-      { key: "surveys", icon: "edit-outline", waitsFor: "evaluation" },
+      { key: "surveys", icon: "edit-outline", page: "/pages/surveys/index" },
       { key: "listings", icon: "shop", waitsFor: "commerce" },
     ],
   },
