@@ -20,6 +20,7 @@ from sc_contracts.events import (
     AppointmentChangedV1,
     AssessmentScoredV1,
     AuditRecordedV1,
+    ChildCheckedV1,
     HouseholdChangedV1,
     NotificationRequestedV1,
     TelemetryRecordedV1,
@@ -40,6 +41,7 @@ TOPICS = [
     HouseholdChangedV1.topic,
     AppointmentChangedV1.topic,
     AssessmentScoredV1.topic,
+    ChildCheckedV1.topic,
 ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from sc_core.settings import ServiceSettings
 
@@ -24,5 +24,9 @@ class Settings(ServiceSettings):
     # the community's time zone, for days, daytime windows and the words people read
     community_timezone: str = "Asia/Shanghai"
 
+    # the Ed25519 private key (PEM) that signs childcare check-in codes and video grants;
+    # empty: a key made at start (development and tests only)
+    care_signing_key: SecretStr = Field(default=SecretStr(""), repr=False)
+
     def secret_fields(self) -> list[str]:
-        return [*super().secret_fields(), "exchange_pseudonym_key"]
+        return [*super().secret_fields(), "exchange_pseudonym_key", "care_signing_key"]

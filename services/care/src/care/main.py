@@ -9,12 +9,14 @@ from zoneinfo import ZoneInfo
 from fastapi import FastAPI
 
 from care import consumers
-from care.api import appointments, assessments, medicine, people, visits, vitals
+from care.adapters.signing import CareSigner
+from care.api import appointments, assessments, childcare, medicine, people, visits, vitals
 from care.config import Settings
 from care.db.models import PLACES, metadata
 from care.usecases import (
     Appointments,
     Assessments,
+    Childcare,
     HomeVisits,
     Medicine,
     Records,
@@ -34,6 +36,7 @@ ROUTERS = [
     appointments.router,
     assessments.router,
     medicine.router,
+    childcare.router,
 ]
 
 
@@ -50,13 +53,23 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         assessments=Assessments(runtime.db),
         home_visits=HomeVisits(runtime.db, tz),
         medicine=Medicine(runtime.db),
+        childcare=Childcare(runtime.db, tz, signer(settings)),
     )
     consumers.register(runtime, usecases.vitals, usecases.watch, usecases.wandering, places)
     runtime.every(settings.watch_scan_interval_s, "watch-scan", usecases.watch.scan)
     runtime.every(
         settings.reminder_interval_s, "appointment-reminders", usecases.appointments.remind
     )
+    runtime.every(settings.reminder_interval_s, "childcare-overdue", usecases.childcare.overdue)
     return runtime, usecases
+
+
+def signer(settings: Settings) -> CareSigner:
+    """The Ed25519 key that signs check-in codes and video grants: ``CARE_SIGNING_KEY``
+    (PEM); without one (development, tests) a key made at start, so codes and grants do
+    not outlive the process."""
+    key = settings.care_signing_key.get_secret_value()
+    return CareSigner.from_pem(key) if key else CareSigner.generate()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from care.usecases import (
     Appointments,
     Assessments,
+    Childcare,
     HomeVisits,
     Medicine,
     Records,
@@ -57,6 +58,11 @@ def _medicine(request: Request) -> Medicine:
     return usecases(request).medicine
 
 
+def _childcare(request: Request) -> Childcare:
+    return usecases(request).childcare
+
+
+ChildcareDep = Annotated[Childcare, Depends(_childcare)]
 MedicineDep = Annotated[Medicine, Depends(_medicine)]
 HomeVisitsDep = Annotated[HomeVisits, Depends(_home_visits)]
 AppointmentsDep = Annotated[Appointments, Depends(_appointments)]

@@ -330,3 +330,72 @@ class MedicineRequestRow(Base):
     handled_by: Mapped[str | None] = mapped_column(Account)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NurseryRow(Base):
+    """A community nursery (托育园) with its opening hours in the community's time zone."""
+
+    __tablename__ = "care_nurseries"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[str] = mapped_column(Id, index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    opens: Mapped[str] = mapped_column(String(5))  # "07:30"
+    closes: Mapped[str] = mapped_column(String(5))  # "17:30"
+    created_by: Mapped[str] = mapped_column(Account)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NurseryClassRow(Base):
+    """A class of a nursery (小一班) with its capacity and cameras."""
+
+    __tablename__ = "care_nursery_classes"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    nursery_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    capacity: Mapped[int] = mapped_column(Integer)
+    camera_ids: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ChildRow(Base):
+    """A child (a care person under 7) enrolled in a class, with the guardians who may
+    drop off, pick up and authorise (``guardians``: user_id, relation, can_pick_up,
+    can_authorise)."""
+
+    __tablename__ = "care_children"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    person_id: Mapped[str] = mapped_column(Id, unique=True)
+    community_id: Mapped[str] = mapped_column(Id, index=True)
+    nursery_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    class_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    guardians: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    guardian_ids: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    enrolled_by: Mapped[str] = mapped_column(Account)
+    enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ChildDayRow(Base):
+    """A child's day at the nursery: check-in, check-out, a fever at the door, the one
+    not-picked-up alert."""
+
+    __tablename__ = "care_child_days"
+    child_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    nursery_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    checked_in_at: Mapped[datetime | None]
+    checked_in_by: Mapped[str | None] = mapped_column(Account)
+    temperature: Mapped[float | None] = mapped_column(Double)
+    checked_out_at: Mapped[datetime | None]
+    checked_out_by: Mapped[str | None] = mapped_column(Account)
+    fever_told: Mapped[bool] = mapped_column(Boolean, default=False)
+    overdue_told: Mapped[bool] = mapped_column(Boolean, default=False)
+    refused_at: Mapped[datetime | None]
+
+
+class CheckinCodeRow(Base):
+    """A used one-time check-in QR code (its ``jti``): the same code twice is refused."""
+
+    __tablename__ = "care_checkin_codes"
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    child_id: Mapped[uuid.UUID]
+    used_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from care.usecases.appointments import Appointments
 from care.usecases.assessments import Assessments
+from care.usecases.childcare import Childcare
 from care.usecases.home_visits import HomeVisits
 from care.usecases.medicine import Medicine
 from care.usecases.records import NewRecord, Records
@@ -24,11 +25,13 @@ class UseCases:
     assessments: Assessments
     home_visits: HomeVisits
     medicine: Medicine
+    childcare: Childcare
 
 
 __all__ = [
     "Appointments",
     "Assessments",
+    "Childcare",
     "HomeVisits",
     "Medicine",
     "NewRecord",
