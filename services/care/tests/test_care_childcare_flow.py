@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import jwt
 import pytest
 from care_helpers import Harness, read_events
 
@@ -217,3 +218,97 @@ async def test_a_fever_at_the_door_keeps_the_child_home_and_tells_once(
     (told,) = _about(found, child["id"], "care.childcare.fever")
     assert told.data["recipients"]["user_ids"] == [mother]
     assert told.data["variables"]["value"] == "37.8"
+
+
+async def test_incident_notes_tell_guardians_and_video_grants_verify_in_their_window(
+    harness: Harness, community: str, clock: list[datetime]
+) -> None:
+    h = harness
+    mother, grandpa = f"u-mother-{community}", f"u-grandpa-{community}"
+    child = await _child(h, community, [
+        {"user_id": mother, "relation": "母亲", "can_pick_up": True, "can_authorise": True},
+        {"user_id": grandpa, "relation": "祖父", "can_pick_up": False},
+    ])  # fmt: skip
+    staff = _staff(h, community)
+    notes = f"/api/v1/care/children/{child['id']}/notes"
+    fall = {"kind": "incident", "text": "户外活动时摔倒，膝盖擦伤，已消毒"}
+    r = await h.client.post(notes, json=fall, headers=h.user(mother))
+    assert r.status_code == 404, r.text
+    r = await h.client.post(notes, json={"kind": "meal", "text": "午饭吃完了"}, headers=staff)
+    assert r.status_code == 201, r.text
+    r = await h.client.post(notes, json=fall, headers=staff)
+    assert r.status_code == 201, r.text
+    incident = r.json()
+    assert incident["kind_zh"] == "意外情况"
+    r = await h.client.get(notes, headers=h.user(grandpa))
+    assert r.status_code == 200 and r.json()["total"] == 2
+    r = await h.client.get(notes, headers=h.user("u-stranger"))
+    assert r.status_code == 404
+
+    today = clock[0].astimezone(TZ).date()
+    grants = f"/api/v1/care/children/{child['id']}/video-grants"
+    window = {"grantee": grandpa, "camera_id": "cam-1", "start": _at(today, 10).isoformat(),
+              "end": _at(today, 11).isoformat()}  # fmt: skip
+    r = await h.client.post(grants, json=window, headers=h.user(grandpa))
+    assert r.status_code == 403 and r.json()["code"] == "care.video_not_authoriser", r.text
+    r = await h.client.post(grants, json=window | {"grantee": "u-stranger"}, headers=h.user(mother))
+    assert r.status_code == 422 and r.json()["code"] == "care.video_grantee", r.text
+    r = await h.client.post(grants, json=window | {"camera_id": "cam-9"}, headers=h.user(mother))
+    assert r.status_code == 422 and r.json()["code"] == "care.video_camera", r.text
+    r = await h.client.post(
+        grants, json=window | {"end": _at(today, 19).isoformat()}, headers=h.user(mother)
+    )
+    assert r.status_code == 422 and r.json()["code"] == "care.video_window", r.text
+    r = await h.client.post(grants, json=window, headers=h.user(mother))
+    assert r.status_code == 201, r.text
+    grant = r.json()
+
+    r = await h.client.get("/api/v1/care/childcare/keys", headers=h.user(grandpa))
+    assert r.status_code == 200
+    (jwk,) = r.json()["keys"]
+    claims = jwt.decode(
+        grant["token"], jwt.PyJWK(jwk).key, algorithms=["EdDSA"], audience="camera:cam-1",
+        options={"verify_exp": False, "verify_nbf": False},
+    )  # fmt: skip
+    assert claims["sub"] == grandpa and claims["jti"] == grant["id"]
+    assert claims["exp"] == int(_at(today, 11).timestamp())
+
+    gateway = h.issuer.bearer("u-video", grants=[Grant("integrator", "community", community)])
+    verify = {"token": grant["token"], "camera_id": "cam-1"}
+    for at, status, code in (
+        (_at(today, 9, 30), 403, "care.token_not_yet_valid"),
+        (_at(today, 10, 30), 200, None),
+        (_at(today, 11, 30), 403, "care.token_expired"),
+    ):
+        clock[0] = at
+        r = await h.client.post("/api/v1/care/video-grants/verify", json=verify, headers=gateway)
+        assert r.status_code == status, r.text
+        if code:
+            assert r.json()["code"] == code and r.json()["messages"]["zh-CN"].startswith("视频授权")
+        else:
+            assert r.json()["grantee"] == grandpa
+    r = await h.client.post(
+        "/api/v1/care/video-grants/verify", json=verify | {"camera_id": "cam-2"}, headers=gateway
+    )
+    assert r.status_code == 403 and r.json()["code"] == "care.token_invalid"
+
+    clock[0] = _at(today, 10, 30)
+    r = await h.client.post(
+        f"/api/v1/care/video-grants/{grant['id']}/revoke", headers=h.user("u-stranger")
+    )
+    assert r.status_code == 404
+    r = await h.client.post(
+        f"/api/v1/care/video-grants/{grant['id']}/revoke", headers=h.user(mother)
+    )
+    assert r.status_code == 200 and r.json()["revoked_at"] is not None
+    r = await h.client.post("/api/v1/care/video-grants/verify", json=verify, headers=gateway)
+    assert r.status_code == 403 and r.json()["code"] == "care.video_revoked"
+
+    found = await read_events(
+        h.settings.kafka_bootstrap_servers, h.topic(NotificationRequestedV1.topic),
+        lambda ev: any(incident["id"] in e.data.get("request_id", "") for e in ev), settle=2.0,
+    )  # fmt: skip
+    told = [e for e in found if incident["id"] in e.data.get("request_id", "")]
+    assert len(told) == 1 and told[0].data["template"] == "care.childcare.incident"
+    assert told[0].data["recipients"]["user_ids"] == [mother, grandpa]
+    assert told[0].data["variables"]["note"] == "户外活动时摔倒，膝盖擦伤，已消毒"

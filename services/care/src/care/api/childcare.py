@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, time
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from care.api.deps import ChildcareDep
-from care.db.models import ChildDayRow, NurseryClassRow, NurseryRow
+from care.db.models import ChildDayRow, ChildNoteRow, NurseryClassRow, NurseryRow, VideoGrantRow
+from care.domain.childcare import NoteKind
 from care.usecases.childcare import ChildView
 from sc_contracts.events import CheckDirection
 from sc_core.api import Page, Paging
@@ -213,4 +214,123 @@ def _day(r: ChildDayRow) -> ChildDayRead:
         checked_in_by=r.checked_in_by, temperature=r.temperature,
         checked_out_at=r.checked_out_at, checked_out_by=r.checked_out_by,
         kept_home_at=r.refused_at, not_picked_up_told=r.overdue_told,
+    )  # fmt: skip
+
+
+NOTE_WORDS = {
+    "meal": ("进餐", "meal"),
+    "nap": ("午睡", "nap"),
+    "mood": ("情绪", "mood"),
+    "activity": ("活动", "activity"),
+    "incident": ("意外情况", "incident"),
+}
+
+
+class ChildNoteCreate(BaseModel):
+    kind: NoteKind = Field(description="meal, nap, mood, activity or incident (tells guardians)")
+    text: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class ChildNoteRead(BaseModel):
+    id: str
+    child_id: str
+    kind: str
+    kind_zh: str
+    kind_en: str
+    text: str
+    author: str
+    at: datetime
+
+
+class VideoGrantCreate(BaseModel):
+    grantee: Annotated[str, Field(min_length=1, max_length=128)] = Field(
+        description="A guardian of the child (the authorising guardian themself too)"
+    )
+    camera_id: Text64
+    start: AwareDatetime
+    end: AwareDatetime
+
+
+class VideoGrantRead(BaseModel):
+    id: str
+    child_id: str
+    camera_id: str
+    grantee: str
+    granted_by: str
+    start: datetime
+    end: datetime
+    revoked_at: datetime | None
+
+
+class VideoGrantSigned(VideoGrantRead):
+    token: str = Field(description="EdDSA JWT: aud camera:<id>, nbf/exp the window")
+
+
+class VideoGrantVerify(BaseModel):
+    token: Annotated[str, Field(min_length=1, max_length=4000)]
+    camera_id: Text64
+
+
+@router.post("/children/{child_id}/notes", status_code=201, response_model=ChildNoteRead)
+async def add_note(
+    child_id: uuid.UUID, body: ChildNoteCreate, who: CurrentCaller, kids: ChildcareDep
+) -> ChildNoteRead:
+    """The nursery's staff note a child's day; an incident tells the guardians."""
+    return _note(await kids.note(who, child_id, body.kind, body.text))
+
+
+@router.get("/children/{child_id}/notes", response_model=Page[ChildNoteRead])
+async def list_notes(
+    child_id: uuid.UUID, who: CurrentCaller, kids: ChildcareDep, paging: Paging
+) -> Page[ChildNoteRead]:
+    rows, total = await kids.notes(who, child_id, paging.limit, paging.offset)
+    return Page[ChildNoteRead].of([_note(r) for r in rows], total, paging)
+
+
+@router.post("/children/{child_id}/video-grants", status_code=201, response_model=VideoGrantSigned)
+async def grant_video(
+    child_id: uuid.UUID, body: VideoGrantCreate, who: CurrentCaller, kids: ChildcareDep
+) -> VideoGrantSigned:
+    """A guardian allowed to authorise grants a guardian one camera of the child's class
+    for a window within one day's opening hours; signed by the platform, audited."""
+    row, token = await kids.grant_video(
+        who, child_id, body.grantee, body.camera_id, body.start, body.end
+    )
+    return VideoGrantSigned(**_grant(row).model_dump(), token=token)
+
+
+@router.post("/video-grants/{grant_id}/revoke", response_model=VideoGrantRead)
+async def revoke_video(
+    grant_id: uuid.UUID, who: CurrentCaller, kids: ChildcareDep
+) -> VideoGrantRead:
+    return _grant(await kids.revoke_video(who, grant_id))
+
+
+@router.post("/video-grants/verify", response_model=VideoGrantRead)
+async def verify_video(
+    body: VideoGrantVerify, who: CurrentCaller, kids: ChildcareDep
+) -> VideoGrantRead:
+    """Whether a grant opens the camera now (signature, camera, window, revocation);
+    403 ``care.token_*`` / ``care.video_revoked`` otherwise. Every answer is audited."""
+    return _grant(await kids.verify_video(who, body.token, body.camera_id))
+
+
+@router.get("/childcare/keys")
+async def keys(who: CurrentCaller, kids: ChildcareDep) -> dict[str, Any]:
+    """The public keys (JWKS, Ed25519) that verify check-in codes and video grants."""
+    return kids.signer.jwks()
+
+
+def _note(r: ChildNoteRow) -> ChildNoteRead:
+    zh, en = NOTE_WORDS.get(r.kind, (r.kind, r.kind))
+    return ChildNoteRead(
+        id=str(r.id), child_id=str(r.child_id), kind=r.kind, kind_zh=zh, kind_en=en,
+        text=r.text, author=r.author, at=r.at,
+    )  # fmt: skip
+
+
+def _grant(r: VideoGrantRow) -> VideoGrantRead:
+    return VideoGrantRead(
+        id=str(r.id), child_id=str(r.child_id), camera_id=r.camera_id, grantee=r.grantee,
+        granted_by=r.granted_by, start=r.start, end=r.end, revoked_at=r.revoked_at,
     )  # fmt: skip

@@ -399,3 +399,32 @@ class CheckinCodeRow(Base):
     jti: Mapped[str] = mapped_column(String(64), primary_key=True)
     child_id: Mapped[uuid.UUID]
     used_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ChildNoteRow(Base):
+    """A note on a child's day by the nursery's staff (meal, nap, mood, activity,
+    incident); an incident tells the guardians."""
+
+    __tablename__ = "care_child_notes"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    child_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(EncryptedString(context="care_child_note.text"))
+    author: Mapped[str] = mapped_column(Account)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class VideoGrantRow(Base):
+    """A guardian's time-boxed grant to watch one camera of the child's class."""
+
+    __tablename__ = "care_video_grants"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    child_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    community_id: Mapped[str] = mapped_column(Id)
+    camera_id: Mapped[str] = mapped_column(String(64))
+    grantee: Mapped[str] = mapped_column(Account, index=True)
+    granted_by: Mapped[str] = mapped_column(Account)
+    start: Mapped[datetime]
+    end: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

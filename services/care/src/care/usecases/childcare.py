@@ -26,9 +26,11 @@ from care.db.models import (
     CarePerson,
     CheckinCodeRow,
     ChildDayRow,
+    ChildNoteRow,
     ChildRow,
     NurseryClassRow,
     NurseryRow,
+    VideoGrantRow,
 )
 from care.domain import childcare as cc
 from care.domain.messages import local_time
@@ -50,6 +52,7 @@ _STATUS = {
     "care.childcare_already_in": 409,
     "care.childcare_not_in": 409,
     "care.childcare_closed": 409,
+    "care.video_not_authoriser": 403,
 }
 
 
@@ -67,6 +70,10 @@ def class_not_found() -> Problem:
 
 def child_not_found() -> Problem:
     return Problem(404, "care.child_not_found", "No such child", zh="没有这个入托幼儿")
+
+
+def video_grant_not_found() -> Problem:
+    return Problem(404, "care.video_grant_not_found", "No such video grant", zh="没有这个视频授权")
 
 
 def _staff_only() -> Forbidden:
@@ -457,6 +464,176 @@ class Childcare:
                 )
             ).scalars().all()  # fmt: skip
             return list(rows), int(total)
+
+    # -- notes ----------------------------------------------------------------------
+
+    async def _visible_child(self, uow: UnitOfWork, who: Caller, child_id: uuid.UUID) -> ChildRow:
+        """The child for the nursery's staff and the child's guardians; 404 otherwise."""
+        row = await uow.session.get(ChildRow, child_id)
+        if row is None or not (
+            who.subject in (row.guardian_ids or [])
+            or in_scope(who.principal, community_id=row.community_id, roles=STAFF)
+        ):
+            raise child_not_found()
+        return row
+
+    async def note(
+        self, who: Caller, child_id: uuid.UUID, kind: cc.NoteKind, text: str
+    ) -> ChildNoteRow:
+        """The staff note a child's day; an incident tells the guardians (once per note)."""
+        now = self.clock()
+        async with self.db.uow() as uow:
+            row = await uow.session.get(ChildRow, child_id)
+            if row is None or not in_scope(
+                who.principal, community_id=row.community_id, roles=STAFF
+            ):
+                raise child_not_found()
+            try:
+                alerts = cc.behaviour(cc.BehaviourNote(str(row.id), now, kind, text, who.subject))
+            except cc.ChildcareError as exc:
+                raise refused(exc) from None
+            note = ChildNoteRow(
+                id=uuid.uuid4(), child_id=row.id, kind=kind.value, text=text.strip(),
+                author=who.subject, at=now,
+            )  # fmt: skip
+            uow.session.add(note)
+            if alerts:
+                person = await uow.session.get(CarePerson, row.person_id)
+                nursery = await uow.session.get(NurseryRow, row.nursery_id)
+                notice = childcare_notice(
+                    alerts[0], person.name if person else "", nursery.name if nursery else "",
+                    nursery.closes if nursery else "", row.guardian_ids, self.tz,
+                )  # fmt: skip
+                if notice is not None:
+                    notice = replace(notice, request_id=f"care:childcare:incident:{note.id}")
+                    await send(uow, notice, row.community_id, str(row.id))
+            await uow.audit(
+                who, "care.child.note", "care_child", str(row.id),
+                community_id=row.community_id, detail={"kind": kind.value},
+            )  # fmt: skip
+            await uow.commit()
+            return note
+
+    async def notes(
+        self, who: Caller, child_id: uuid.UUID, limit: int, offset: int
+    ) -> tuple[list[ChildNoteRow], int]:
+        async with self.db.uow() as uow:
+            row = await self._visible_child(uow, who, child_id)
+            q = select(ChildNoteRow).where(ChildNoteRow.child_id == row.id)
+            total = (
+                await uow.session.execute(select(func.count()).select_from(q.subquery()))
+            ).scalar_one()
+            rows = (
+                await uow.session.execute(
+                    q.order_by(ChildNoteRow.at.desc(), ChildNoteRow.id).limit(limit).offset(offset)
+                )
+            ).scalars().all()  # fmt: skip
+            await uow.audit(
+                who, "care.child.notes", "care_child", str(row.id), community_id=row.community_id
+            )
+            await uow.commit()
+            return list(rows), int(total)
+
+    # -- video grants ---------------------------------------------------------------
+
+    async def grant_video(
+        self, who: Caller, child_id: uuid.UUID, grantee: str, camera_id: str,
+        start: datetime, end: datetime,
+    ) -> tuple[VideoGrantRow, str]:  # fmt: skip
+        """A guardian allowed to authorise grants a guardian one camera of the child's
+        class for a window within one day's opening hours; the platform signs it."""
+        now = self.clock()
+        async with self.db.uow() as uow:
+            row = await self._visible_child(uow, who, child_id)
+            klass = await uow.session.get(NurseryClassRow, row.class_id)
+            nursery = await uow.session.get(NurseryRow, row.nursery_id)
+            person = await uow.session.get(CarePerson, row.person_id)
+            if klass is None or nursery is None or person is None:
+                raise child_not_found()
+            child = self._child(row, person.name, date.fromisoformat(person.birth_date))
+            try:
+                grant = cc.grant_video(
+                    grant_id=str(uuid.uuid4()), child=child, klass=self._class(klass),
+                    nursery=self._nursery(nursery), actor=who.subject, grantee=grantee,
+                    camera_id=camera_id, start=start, end=end, now=now,
+                )  # fmt: skip
+            except cc.ChildcareError as exc:
+                await uow.audit(
+                    who, "care.video.grant", "care_child", str(row.id),
+                    community_id=row.community_id, outcome="denied", detail={"code": exc.code},
+                )  # fmt: skip
+                await uow.commit()
+                raise refused(exc) from None
+            grow = VideoGrantRow(
+                id=uuid.UUID(grant.id), child_id=row.id, community_id=row.community_id,
+                camera_id=camera_id, grantee=grantee, granted_by=who.subject, start=start,
+                end=end, created_at=now,
+            )  # fmt: skip
+            uow.session.add(grow)
+            await uow.audit(
+                who, "care.video.grant", "care_video_grant", grant.id,
+                community_id=row.community_id,
+                detail={"child_id": str(row.id), "camera_id": camera_id, "grantee": grantee},
+            )  # fmt: skip
+            await uow.commit()
+            return grow, self.signer.sign_video_grant(grant)
+
+    async def revoke_video(self, who: Caller, grant_id: uuid.UUID) -> VideoGrantRow:
+        """The granting guardian, another authorising guardian or the grantee ends it."""
+        now = self.clock()
+        async with self.db.uow() as uow:
+            grow = await uow.session.get(VideoGrantRow, grant_id, with_for_update=True)
+            child = await uow.session.get(ChildRow, grow.child_id) if grow else None
+            if grow is None or child is None:
+                raise video_grant_not_found()
+            authorisers = {
+                g.user_id for g in self._guardians(child.guardians).values() if g.can_authorise
+            }
+            if who.subject not in {*authorisers, grow.granted_by, grow.grantee}:
+                raise video_grant_not_found()
+            if grow.revoked_at is None:
+                grow.revoked_at = now
+            await uow.audit(
+                who, "care.video.revoke", "care_video_grant", str(grow.id),
+                community_id=grow.community_id,
+            )  # fmt: skip
+            await uow.commit()
+            return grow
+
+    async def verify_video(self, who: Caller, token: str, camera_id: str) -> VideoGrantRow:
+        """The video gateway (or anyone holding a token) asks whether it opens
+        ``camera_id`` now: signature, camera, window and revocation; every answer audited."""
+        now = self.clock()
+        async with self.db.uow() as uow:
+            try:
+                claims = self.signer.verify_video_grant(token, camera_id, now)
+                grow = await uow.session.get(VideoGrantRow, uuid.UUID(str(claims["jti"])))
+                if grow is None or grow.camera_id != camera_id:
+                    raise TokenError(
+                        "care.token_invalid", "视频授权无效。", "The video grant is not valid."
+                    )
+                if grow.revoked_at is not None and grow.revoked_at <= now:
+                    raise TokenError(
+                        "care.video_revoked", "视频授权已被撤销。", "The video grant was revoked."
+                    )
+            except (TokenError, ValueError) as exc:
+                code = exc.code if isinstance(exc, TokenError) else "care.token_invalid"
+                await uow.audit(
+                    who, "care.video.verify", "care_video_grant", None, outcome="denied",
+                    detail={"camera_id": camera_id, "code": code},
+                )  # fmt: skip
+                await uow.commit()
+                if isinstance(exc, TokenError):
+                    raise Problem(403, exc.code, exc.en, zh=exc.zh) from None
+                raise Problem(
+                    403, code, "The video grant is not valid.", zh="视频授权无效。"
+                ) from None
+            await uow.audit(
+                who, "care.video.verify", "care_video_grant", str(grow.id),
+                community_id=grow.community_id, detail={"camera_id": camera_id},
+            )  # fmt: skip
+            await uow.commit()
+            return grow
 
     # -- the sweep ------------------------------------------------------------------
 
