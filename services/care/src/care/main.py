@@ -10,10 +10,20 @@ from fastapi import FastAPI
 
 from care import consumers
 from care.adapters.signing import CareSigner
-from care.api import appointments, assessments, childcare, medicine, people, visits, vitals
+from care.api import (
+    aid_points,
+    appointments,
+    assessments,
+    childcare,
+    medicine,
+    people,
+    visits,
+    vitals,
+)
 from care.config import Settings
 from care.db.models import PLACES, metadata
 from care.usecases import (
+    AidPoints,
     Appointments,
     Assessments,
     Childcare,
@@ -37,6 +47,7 @@ ROUTERS = [
     assessments.router,
     medicine.router,
     childcare.router,
+    aid_points.router,
 ]
 
 
@@ -54,6 +65,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         home_visits=HomeVisits(runtime.db, tz),
         medicine=Medicine(runtime.db),
         childcare=Childcare(runtime.db, tz, signer(settings)),
+        aid_points=AidPoints(runtime.db, tz),
     )
     consumers.register(runtime, usecases.vitals, usecases.watch, usecases.wandering, places)
     runtime.every(settings.watch_scan_interval_s, "watch-scan", usecases.watch.scan)

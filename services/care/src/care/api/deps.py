@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from care.usecases import (
+    AidPoints,
     Appointments,
     Assessments,
     Childcare,
@@ -62,6 +63,11 @@ def _childcare(request: Request) -> Childcare:
     return usecases(request).childcare
 
 
+def _aid_points(request: Request) -> AidPoints:
+    return usecases(request).aid_points
+
+
+AidPointsDep = Annotated[AidPoints, Depends(_aid_points)]
 ChildcareDep = Annotated[Childcare, Depends(_childcare)]
 MedicineDep = Annotated[Medicine, Depends(_medicine)]
 HomeVisitsDep = Annotated[HomeVisits, Depends(_home_visits)]

@@ -428,3 +428,21 @@ class VideoGrantRow(Base):
     end: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AidPointRow(Base):
+    """An AED or first-aid point (AED 与急救点) on the community's map."""
+
+    __tablename__ = "care_aid_points"
+    __table_args__ = (Index("ix_care_aid_points_lat_lng", "lat", "lng"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[str] = mapped_column(Id, index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(100))
+    lat: Mapped[float] = mapped_column(Double)
+    lng: Mapped[float] = mapped_column(Double)
+    in_service: Mapped[bool] = mapped_column(Boolean, default=True)
+    opens: Mapped[str | None] = mapped_column(String(5))
+    closes: Mapped[str | None] = mapped_column(String(5))
+    updated_by: Mapped[str] = mapped_column(Account)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

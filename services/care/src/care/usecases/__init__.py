@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from care.usecases.aid_points import AidPoints
 from care.usecases.appointments import Appointments
 from care.usecases.assessments import Assessments
 from care.usecases.childcare import Childcare
@@ -26,9 +27,11 @@ class UseCases:
     home_visits: HomeVisits
     medicine: Medicine
     childcare: Childcare
+    aid_points: AidPoints
 
 
 __all__ = [
+    "AidPoints",
     "Appointments",
     "Assessments",
     "Childcare",
