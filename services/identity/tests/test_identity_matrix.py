@@ -7,6 +7,7 @@ expected to pass (its success status) for exactly the roles listed, and to be re
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from httpx import Response
 from identity.roles import ROLES
 from identity_kit import PASSWORD, IdentityKit
 from matrix_setup import Fixtures
+from openpyxl import Workbook
 
 ALL = frozenset(ROLES)
 PLACE_READERS = frozenset(
@@ -31,6 +33,8 @@ PLACE_READERS = frozenset(
     }
 )
 PLACE_WRITERS = frozenset({"platform_admin", "community_admin", "property_manager"})
+# who imports a building's households and residents (usecases/resident_import.py)
+REGISTER_KEEPERS = frozenset({"platform_admin", "community_admin", "grid_worker"})
 ADMINS = frozenset({"platform_admin", "community_admin"})
 HOME_A = frozenset({"resident", "family"})  # household 1-1-101, building 1
 HOUSEHOLD = HOME_A | {"tenant"}
@@ -61,6 +65,18 @@ class Case:
     special: dict[str | None, int] = field(default_factory=dict)  # role -> status (not authz)
     consumes: bool = True  # a success uses the set-up object up
     content: bytes | None = None  # a body that is not JSON (a CSV file)
+
+
+def _workbook(rows: list[list[str]]) -> bytes:
+    """An .xlsx file of one sheet holding ``rows``."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def in_days(days: int) -> str:
@@ -173,6 +189,31 @@ def cases(f: Fixtures) -> list[Case]:
             f"/api/v1/buildings/{b1}/rooms.csv",
             PLACE_WRITERS,
             content="单元,楼层,房号\n2,6,609\n".encode(),
+        ),
+        Case(  # the same, as the office's Excel workbook
+            "POST",
+            f"/api/v1/buildings/{b1}/rooms.xlsx",
+            PLACE_WRITERS,
+            content=_workbook([["单元", "楼层", "房号"], ["2", "6", "610"]]),
+        ),
+        Case("GET", f"/api/v1/buildings/{b1}/rooms.xlsx", PLACE_READERS),
+        Case("GET", f"/api/v1/buildings/{b1}/residents.xlsx", PLACE_READERS),
+        Case(  # the first keeper of the register adds the person, the others find them
+            "POST",
+            f"/api/v1/buildings/{b1}/residents.csv",
+            REGISTER_KEEPERS,
+            content="单元,房号,户名,姓名,与户关系\n1,101,1-1-101,张小红,家庭成员\n".encode(),
+        ),
+        Case(
+            "POST",
+            f"/api/v1/buildings/{b1}/residents.xlsx",
+            REGISTER_KEEPERS,
+            content=_workbook(
+                [
+                    ["单元", "房号", "户名", "姓名", "与户关系"],
+                    ["1", "101", "1-1-101", "张小兰", "家庭成员"],
+                ]
+            ),
         ),
         Case("GET", "/api/v1/units", PLACE_READERS),
         Case("POST", "/api/v1/units", PLACE_WRITERS, ok=201, setup=f.unit_body),
