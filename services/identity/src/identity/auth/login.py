@@ -78,7 +78,7 @@ class Authenticator:
                 error="unsupported_grant_type",
             )
         account = await self.check_login(uow, username, password, address, who)
-        await self._second_factor(uow, account, otp, address, who)
+        await self._second_factor(uow, account, otp, address, who, sms_allowed=True)
         return await self._issue(uow, account, who, with_refresh=True, grant="password")
 
     async def check_login(
@@ -92,8 +92,17 @@ class Authenticator:
         return account
 
     async def _second_factor(
-        self, uow: UnitOfWork, account: Account, otp: str | None, address: str, who: Anonymous
+        self,
+        uow: UnitOfWork,
+        account: Account,
+        otp: str | None,
+        address: str,
+        who: Anonymous,
+        *,
+        sms_allowed: bool = False,
     ) -> None:
+        """TOTP or a recovery code; after a password (``sms_allowed``) also an SMS code
+        sent to the account's own mobile (purpose ``mfa``)."""
         from identity.mfa import factors
 
         state = await factors.status(uow, self.settings, account)
@@ -111,11 +120,14 @@ class Authenticator:
         if not otp:
             raise unauthorized(
                 "auth.mfa_required",
-                "A second factor (otp) is needed",
+                "A second factor (otp) is needed: the authenticator app's code, a recovery "
+                "code, or an SMS code sent to the account's mobile (purpose mfa)",
                 error="invalid_grant",
                 zh="请输入两步验证码",
             )
-        if await factors.check(uow, account.id, otp) is None:
+        if await factors.check(uow, account.id, otp) is None and not (
+            sms_allowed and await factors.check_sms(uow, self.settings, account, otp)
+        ):
             await self.second_factor_failed(uow, account, address, who)
             raise unauthorized(
                 "mfa.invalid_code",

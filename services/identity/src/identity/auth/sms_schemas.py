@@ -22,7 +22,8 @@ class SmsCodeRequest(BaseModel):
     purpose: Purpose = Field(
         default=Purpose.login,
         description="login: sign in (POST /api/v1/auth/sms-login); signup: prove the number "
-        "at POST /api/v1/signup; wechat: prove it at a first POST /api/v1/auth/wechat-login",
+        "at POST /api/v1/signup; wechat: prove it at a first POST /api/v1/auth/wechat-login; "
+        "mfa: the second step after a password (the password grant's otp)",
     )
 
 

@@ -13,7 +13,10 @@ from identity.config import Settings
 from identity.db.auth import Account, Grant
 from identity.db.mfa import RecoveryCode, TotpFactor
 from identity.mfa import totp
+from identity.sms import store
+from identity.sms.codes import Purpose
 from sc_core.db.uow import UnitOfWork
+from sc_core.privacy import get_cipher
 
 
 @dataclass(frozen=True)
@@ -132,3 +135,20 @@ def _digest(code: str) -> str:
 
 class AlreadyEnrolled(Exception):
     """The account has a confirmed authenticator already."""
+
+
+async def check_sms(uow: UnitOfWork, settings: Settings, account: Account, code: str) -> bool:
+    """An SMS code sent to the account's own mobile for the second step (purpose ``mfa``):
+    the second option beside TOTP, only after a password (never after an SMS or WeChat
+    sign-in, which proved the same phone). A wrong try counts against the code."""
+    if not account.mobile or not code.strip():
+        return False
+    taken = await store.take(
+        uow.session,
+        get_cipher().blind_index(account.mobile, "mobile"),
+        Purpose.mfa.value,
+        code.strip(),
+        max_attempts=settings.sms_code_max_attempts,
+        now=datetime.now(UTC),
+    )
+    return taken is store.Taken.ok

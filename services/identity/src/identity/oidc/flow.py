@@ -153,7 +153,8 @@ class LoginFlow:
         if state.enrolled:
             txn.step = "mfa"
             await self.uow.commit()  # the throttle counters the password check reset
-            return self._page("mfa", txn)
+            sms = self.sms is not None and bool(account.mobile) and txn.amr[:1] == [AMR_PASSWORD]
+            return self._page("mfa", txn, sms=sms)
         if state.must_enrol:
             return await self._enrol(txn, account)
         return await self._finish(txn, client, account)
@@ -166,11 +167,27 @@ class LoginFlow:
             await self.auth.ensure_unlocked(self.uow, account, self._address(), self.who)
         except Problem as problem:
             return self._page("mfa", txn, error=problem.code)
-        method = await factors.check(self.uow, account.id, form.get("code", ""))
+        # after a password, an SMS code to the account's own mobile is the second option
+        sms = self.sms is not None and bool(account.mobile) and txn.amr[:1] == [AMR_PASSWORD]
+        if form.get("send") and sms and self.sms is not None and account.mobile:
+            try:
+                await self.sms.request(self.who, account.mobile, Purpose.mfa, txn.lang)
+            except Problem as problem:
+                return self._page("mfa", txn, error=problem.code, sms=sms)
+            return self._page("mfa", txn, sms=sms, sent=True)
+        code = form.get("code", "")
+        method = await factors.check(self.uow, account.id, code)
+        if (
+            method is None
+            and sms
+            and await factors.check_sms(self.uow, self.settings, account, code)
+        ):
+            method = AMR_SMS
         if method is None:
             await self.auth.second_factor_failed(self.uow, account, self._address(), self.who)
-            return self._page("mfa", txn, error="mfa.invalid_code")
-        txn.amr = [*txn.amr[:1], AMR_OTP, AMR_MFA]
+            return self._page("mfa", txn, error="mfa.invalid_code", sms=sms)
+        second = AMR_SMS if method == AMR_SMS else AMR_OTP
+        txn.amr = [*txn.amr[:1], second, AMR_MFA]
         return await self._finish(txn, client, account)
 
     async def _enrol(self, txn: Txn, account: Account, error: str | None = None) -> Response:

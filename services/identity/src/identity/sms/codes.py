@@ -16,6 +16,7 @@ class Purpose(StrEnum):
     login = "login"  # sign in with the mobile number (an existing account)
     signup = "signup"  # prove the number before the account exists
     wechat = "wechat"  # prove the number at a first WeChat mini-program login
+    mfa = "mfa"  # the second step after a password, to the account's own mobile
 
 
 @dataclass(frozen=True)

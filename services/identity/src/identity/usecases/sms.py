@@ -25,7 +25,7 @@ from identity.auth.throttling import too_many
 from identity.config import Settings
 from identity.db.auth import Account
 from identity.db.sms import SmsCode, SmsSinkRow
-from identity.sms import codes
+from identity.sms import codes, store
 from identity.sms.codes import Purpose
 from identity.sms.senders import CodeSender
 from sc_core.api import PageParams, PageTotal, fetch_page
@@ -101,7 +101,11 @@ class SmsCodes:
                 await self._audit_send(uow, who, purpose, "denied", refused.code)
                 await uow.commit()
                 raise refused
-            deliver = purpose != Purpose.login or await self._has_account(uow, idx)
+            # sign-in and the second step go only to numbers of accounts (the answer is the
+            # same for every number)
+            deliver = purpose not in (Purpose.login, Purpose.mfa) or await self._has_account(
+                uow, idx
+            )
             await uow.session.execute(
                 update(SmsCode)
                 .where(SmsCode.phone_idx == idx, SmsCode.purpose == purpose.value)
@@ -216,25 +220,18 @@ class SmsCodes:
         """Whether ``code`` is the live code of ``phone`` for ``purpose``; a right one is
         used up with the caller's unit of work, a wrong one counts (committed here: the
         count must hold even when the caller fails), and the code dies at the last try."""
-        now = self.clock()
-        row = await uow.session.scalar(
-            select(SmsCode)
-            .where(SmsCode.phone_idx == phone_index(phone), SmsCode.purpose == purpose.value)
-            .where(SmsCode.used_at.is_(None), SmsCode.expires_at > now)
-            .where(SmsCode.attempts < self.policy.max_attempts)
-            .order_by(SmsCode.created_at.desc())
-            .limit(1)
-            .with_for_update()
+        taken = await store.take(
+            uow.session,
+            phone_index(phone),
+            purpose.value,
+            code,
+            max_attempts=self.policy.max_attempts,
+            now=self.clock(),
         )
-        if row is None or not codes.matches(str(row.id), row.code_digest, code):
-            if row is not None:
-                row.attempts += 1
-            await self._audit_check(
-                uow, who, purpose, "failure", "no_code" if row is None else "wrong"
-            )
+        if taken is not store.Taken.ok:
+            await self._audit_check(uow, who, purpose, "failure", taken.value)
             await uow.commit()
             return False
-        row.used_at = now
         await self._audit_check(uow, who, purpose, "success", "ok")
         return True
 
