@@ -3,6 +3,8 @@ Chromium driven by Playwright with a phone's viewport and touch, against the sta
 `make run` starts (the session's `gateway_url`; its start builds the app, which the gateway
 serves under /app/). The staff side is driven through the gateway's API, or the console.
 
+- a resident signs in with an SMS code (read from the development sink); a wrong code is
+  refused in words;
 - a resident signs in, reports a leaking pipe with a photo and their position, sees the
   property accept it live (no reload), confirms the fix and rates it;
 - the resident presses SOS (two taps from home) and the property's console shows the alarm
@@ -68,6 +70,7 @@ def sign_in(page: Page, username: str = "resident") -> None:
     page.goto("/app/")
     # not signed in: the app opens its sign-in page
     expect(page).to_have_url(re.compile(r"/app/pages/login/index"))
+    page.get_by_test_id("tab-password").tap()  # the SMS code is the default way in
     page.get_by_test_id("username").locator("input").fill(username)
     page.get_by_test_id("password").locator("input").fill(DEMO_PASSWORD)
     page.get_by_test_id("login").tap()
@@ -160,6 +163,51 @@ def test_a_resident_reports_a_leak_with_a_photo_sees_it_accepted_live_and_rates_
     shot(page, "repair-rated")
     assert page.external_requests == [], page.external_requests  # type: ignore[attr-defined]
     page.context.close()
+
+
+def test_a_resident_signs_in_with_an_sms_code_and_a_wrong_code_is_refused_in_words(
+    browser: Browser, gateway_url: str, login: Any
+) -> None:
+    api = httpx.Client(base_url=gateway_url, timeout=30)
+    household = home_of(api, login("resident"))
+    mobile = "13800000001"  # the demo resident's (identity's demo.py)
+    page = phone(browser, gateway_url)
+    page.goto("/app/")
+    expect(page).to_have_url(re.compile(r"/app/pages/login/index"))
+    # the SMS code is the default tab; a number that is not a mainland mobile is refused first
+    page.get_by_test_id("phone").locator("input").fill("12345")
+    page.get_by_test_id("send-code").tap()
+    expect(page.get_by_test_id("login-error")).to_have_text("请输入正确的11位手机号")
+    page.get_by_test_id("phone").locator("input").fill(mobile)
+    expect(page.get_by_test_id("send-code")).to_have_text("获取验证码")
+    page.get_by_test_id("send-code").tap()
+    expect(page.get_by_test_id("code-sent")).to_contain_text("验证码已发送")
+    # the countdown from identity's resend_in
+    expect(page.get_by_test_id("send-code")).to_contain_text("秒后重新获取")
+    shot(page, "login-sms")
+
+    # development: the platform admin reads the text identity would have sent
+    sink = api.get(
+        "/api/v1/dev/sms-sink", headers=login("platform_admin"), params={"phone": mobile}
+    )
+    assert sink.status_code == 200, sink.text
+    text = sink.json()["items"][0]["body"]
+    found = re.search(r"(?<!\d)(\d{6})(?!\d)", text)
+    assert found, text
+    code = found.group(1)
+
+    # a wrong code: refused in words, never a code
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    page.get_by_test_id("code").locator("input").fill(wrong)
+    page.get_by_test_id("sms-login").tap()
+    expect(page.get_by_test_id("login-error")).to_have_text("验证码不正确或已过期")
+    expect(page).to_have_url(re.compile(r"/app/pages/login/index"))
+
+    page.get_by_test_id("code").locator("input").fill(code)
+    page.get_by_test_id("sms-login").tap()
+    expect(page.get_by_test_id("my-place")).to_contain_text(household["name"])
+    page.context.close()
+    api.close()
 
 
 def test_sos_from_home_reaches_the_property_console_live(
