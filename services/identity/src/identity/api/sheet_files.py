@@ -18,7 +18,11 @@ XLSX_RESPONSE = {
 }
 XLSX_BODY = {
     "required": True,
-    "content": {sheets.MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+    "content": {
+        sheets.MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+        # what a client that does not name the spreadsheet type sends: read the same way
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+    },
 }
 
 
