@@ -98,6 +98,12 @@ ZH: dict[str, str] = {
     "recursion_loop": "嵌套过深",
     "no_such_attribute": "不能包含此项",
     "callable_type": "类型不正确",
+    # sc_core.schema's own types
+    "date_range": "日期应在 {first} 至 {last} 年之间",
+    "json_bounds": (
+        "JSON 内容超出限制：每层最多 {max_keys} 项（键最长 64 个字符）、"
+        "最多 {max_depth} 层、最多 {max_bytes} 字节"
+    ),
 }
 FALLBACK = "填写的内容不正确"
 

@@ -11,18 +11,41 @@ client may clear (an address) stays ``X | None``.
 knows. A free ``str`` was stored as given and failed later where the zone was first used
 (a tariff's fee on a car's exit, issue 30): anything else is a 422 whose error names the
 field (type ``time_zone``).
+
+``Day`` and ``Instant``: a date / date-time in the years 1900-2200. A bare ``date`` took
+``9999-12-31`` and a date-time ``0001-01-01T00:00:00+08:00`` (before the year 1 in UTC),
+which failed in the database or in arithmetic (issue 30); the schema states the range as
+``formatMinimum`` / ``formatMaximum`` and anything outside is a 422 (type ``date_range``).
+
+``JsonObject``: a free-form JSON object (a device command's ``params``, a form's data)
+with bounds: at most 64 keys per object, keys of at most 64 characters, at most 4 levels
+of nesting and 16 KiB as JSON (``Annotated[dict[str, Any], JsonBounds(max_depth=8)]``
+for other limits). A
+``dict[str, Any]`` took anything the body size limit let through. Anything else is a 422
+(type ``json_bounds``) naming the limit.
+
+:func:`sc_core.request_bounds.unbounded_inputs` finds the inputs that lack such a bound.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BeforeValidator, Field
-from pydantic.json_schema import SkipJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+)
+from pydantic.json_schema import JsonSchemaValue, SkipJsonSchema
+from pydantic_core import PydanticCustomError, core_schema
 
-__all__ = ["Omittable", "TimeZoneName"]
+__all__ = ["Day", "Instant", "JsonBounds", "JsonObject", "Omittable", "TimeZoneName"]
 
 T = TypeVar("T")
 
@@ -54,3 +77,100 @@ TimeZoneName = Annotated[
     Field(min_length=1, max_length=64, examples=["Asia/Shanghai"]),
     AfterValidator(_time_zone),
 ]
+
+
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
+
+
+@dataclass(frozen=True)
+class _SchemaExtra:
+    """Adds keywords to the JSON schema pydantic makes for the annotated type."""
+
+    keywords: tuple[tuple[str, Any], ...]
+
+    def __get_pydantic_json_schema__(
+        self, inner: Any, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(inner)
+        schema.update(dict(self.keywords))
+        return schema
+
+
+def _in_years(value: date) -> date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise PydanticCustomError(
+            "date_range",
+            "A date in the years {first}-{last}",
+            {"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+    return value
+
+
+Day = Annotated[
+    date,
+    AfterValidator(_in_years),
+    _SchemaExtra(
+        (("formatMinimum", f"{FIRST_YEAR}-01-01"), ("formatMaximum", f"{LAST_YEAR}-12-31"))
+    ),
+]
+Instant = Annotated[
+    datetime,
+    AfterValidator(_in_years),
+    _SchemaExtra(
+        (
+            ("formatMinimum", f"{FIRST_YEAR}-01-01T00:00:00Z"),
+            ("formatMaximum", f"{LAST_YEAR}-12-31T23:59:59Z"),
+        )
+    ),
+]
+
+
+@dataclass(frozen=True)
+class JsonBounds:
+    """The bounds of a free-form JSON object: ``Annotated[dict[str, Any], JsonBounds()]``."""
+
+    max_keys: int = 64
+    max_depth: int = 4
+    max_bytes: int = 16_384
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        return core_schema.no_info_after_validator_function(self.validate, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: Any, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        found = handler(schema)
+        found.update(maxProperties=self.max_keys, propertyNames={"maxLength": 64})
+        return found
+
+    def _too_big(self) -> PydanticCustomError:
+        return PydanticCustomError(
+            "json_bounds",
+            "A JSON object of at most {max_keys} keys (of at most 64 characters) or items "
+            "per level, {max_depth} levels and {max_bytes} bytes",
+            {"max_keys": self.max_keys, "max_depth": self.max_depth, "max_bytes": self.max_bytes},
+        )
+
+    def _check(self, value: Any, depth: int) -> None:
+        if not isinstance(value, dict | list):
+            return
+        if depth > self.max_depth:
+            raise self._too_big()
+        if len(value) > self.max_keys:
+            raise self._too_big()
+        if isinstance(value, dict):
+            if any(len(k) > 64 for k in value):
+                raise self._too_big()
+            value = list(value.values())
+        for item in value:
+            self._check(item, depth + 1)
+
+    def validate(self, value: Any) -> Any:
+        self._check(value, 1)
+        if len(json.dumps(value, ensure_ascii=False, default=str).encode()) > self.max_bytes:
+            raise self._too_big()
+        return value
+
+
+JsonObject = Annotated[dict[str, Any], JsonBounds()]
