@@ -222,6 +222,7 @@ def check_compose() -> list[str]:
         "SC_DB_PASSWORD": "check",
         "FIELD_ENCRYPTION_KEYS": "k1:check",
         "CARE_EXCHANGE_PSEUDONYM_KEY": "check",
+        "CARE_SIGNING_KEY": "check",
     }
     cmd = [
         str(gotools.composecheck()),

@@ -156,6 +156,13 @@ def test_production_secrets_come_from_existing_secrets(prod_manifests, workloads
             assert env["JWT_SIGNING_KEYS"]["secretKeyRef"]["name"] == "smart-community-keys"
         else:
             assert "JWT_SIGNING_KEYS" not in env
+        if name == "care":
+            assert env["CARE_SIGNING_KEY"]["secretKeyRef"] == {
+                "name": "smart-community-keys",
+                "key": "CARE_SIGNING_KEY",
+            }
+        else:
+            assert "CARE_SIGNING_KEY" not in env
 
 
 def test_a_service_can_name_its_own_database_secret(prod_values):

@@ -20,6 +20,7 @@ def test_production_refuses_placeholders_and_missing_secrets():
     message = str(err.value)
     assert 'secrets.fieldEncryption.keys holds the placeholder "change-me"' in message
     assert "identity: secrets.jwtSigning needs existingSecret" in message
+    assert "care: secrets.careSigning needs existingSecret (or key)" in message
     assert "work-orders: database.existingSecret (or database.password) is required" in message
 
 

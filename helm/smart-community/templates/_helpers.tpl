@@ -216,6 +216,14 @@ Usage: include "sc.env" (dict "ctx" $ "w" $w)
       name: {{ default (include "sc.keysSecretName" $ctx) $js.existingSecret }}
       key: {{ ternary $js.existingSecretKey "JWT_SIGNING_KEYS" (ne $js.existingSecret "") }}
 {{- end }}
+{{- $cs := $ctx.Values.secrets.careSigning }}
+{{- if and (eq $w.name "care") (or $cs.existingSecret $cs.key) }}
+- name: CARE_SIGNING_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ default (include "sc.keysSecretName" $ctx) $cs.existingSecret }}
+      key: {{ ternary $cs.existingSecretKey "CARE_SIGNING_KEY" (ne $cs.existingSecret "") }}
+{{- end }}
 {{- if eq $w.kind "gateway" }}
 - name: UPSTREAMS
   value: {{ include "sc.upstreams" $ctx | quote }}
@@ -464,7 +472,11 @@ development placeholder (the processes would refuse them at start anyway).
 {{- range $m := $markers -}}{{- if contains $m (lower $fe.keys) -}}{{- $errors = append $errors (printf "secrets.fieldEncryption.keys holds the placeholder %q" $m) -}}{{- end -}}{{- end -}}
 {{- end -}}
 {{- $js := .Values.secrets.jwtSigning -}}
+{{- $cs := .Values.secrets.careSigning -}}
 {{- range $name, $w := (include "sc.workloads" . | fromYaml) -}}
+{{- if and (eq $name "care") (not $cs.existingSecret) (not $cs.key) -}}
+{{- $errors = append $errors "care: secrets.careSigning needs existingSecret (or key) in production" -}}
+{{- end -}}
 {{- if and $w.signingKeys (not $js.existingSecret) (not $js.keys) -}}
 {{- $errors = append $errors (printf "%s: secrets.jwtSigning needs existingSecret (or keys) in production" $name) -}}
 {{- end -}}

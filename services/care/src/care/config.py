@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 
 from sc_core.settings import ServiceSettings
 
@@ -24,9 +24,17 @@ class Settings(ServiceSettings):
     # the community's time zone, for days, daytime windows and the words people read
     community_timezone: str = "Asia/Shanghai"
 
-    # the Ed25519 private key (PEM) that signs childcare check-in codes and video grants;
-    # empty: a key made at start (development and tests only)
+    # the Ed25519 private key that signs childcare check-in codes and video grants: PEM, or
+    # the base64 of the 32-byte seed (`openssl rand -base64 32`); empty: a key made at
+    # start (development and tests only: codes and grants would not outlive the process
+    # nor verify on another replica), refused in production
     care_signing_key: SecretStr = Field(default=SecretStr(""), repr=False)
+
+    @model_validator(mode="after")
+    def _signing_key_in_production(self) -> Settings:
+        if self.environment == "production" and not self.care_signing_key.get_secret_value():
+            raise ValueError("production settings need CARE_SIGNING_KEY (care's Ed25519 key)")
+        return self
 
     def secret_fields(self) -> list[str]:
         return [*super().secret_fields(), "exchange_pseudonym_key", "care_signing_key"]

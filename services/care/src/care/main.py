@@ -78,10 +78,10 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
 
 def signer(settings: Settings) -> CareSigner:
     """The Ed25519 key that signs check-in codes and video grants: ``CARE_SIGNING_KEY``
-    (PEM); without one (development, tests) a key made at start, so codes and grants do
-    not outlive the process."""
+    (PEM, or the base64 of the 32-byte seed); without one (development, tests) a key made
+    at start, so codes and grants do not outlive the process (refused in production)."""
     key = settings.care_signing_key.get_secret_value()
-    return CareSigner.from_pem(key) if key else CareSigner.generate()
+    return CareSigner.from_setting(key) if key.strip() else CareSigner.generate()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

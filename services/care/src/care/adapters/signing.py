@@ -15,6 +15,8 @@ audience, so a QR code is never accepted as a video grant or the other way round
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -81,6 +83,21 @@ class CareSigner:
         if not isinstance(key, Ed25519PrivateKey):
             raise ValueError("the care signing key must be an Ed25519 private key")
         return cls(key, kid)
+
+    @classmethod
+    def from_setting(cls, value: str) -> CareSigner:
+        """``CARE_SIGNING_KEY`` as a PEM private key, or on one line (an env file, a
+        Secret literal) as the base64 of the 32-byte seed: ``openssl rand -base64 32``."""
+        text = value.strip()
+        if text.startswith("-----BEGIN"):
+            return cls.from_pem(text.replace("\\n", "\n"))
+        try:
+            seed = base64.b64decode(text, validate=True)
+        except binascii.Error as exc:
+            raise ValueError("CARE_SIGNING_KEY is neither a PEM key nor base64") from exc
+        if len(seed) != 32:
+            raise ValueError("CARE_SIGNING_KEY in base64 must hold 32 bytes (an Ed25519 seed)")
+        return cls(Ed25519PrivateKey.from_private_bytes(seed))
 
     def jwks(self) -> dict[str, Any]:
         jwk = OKPAlgorithm.to_jwk(self._public, as_dict=True)
