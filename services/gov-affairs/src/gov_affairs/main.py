@@ -19,6 +19,7 @@ from gov_affairs.api import (
     notices,
     polls,
     topics,
+    training,
     votes,
     welfare,
 )
@@ -36,6 +37,7 @@ from gov_affairs.usecases import (
     Notices,
     Polls,
     Topics,
+    Training,
     UseCases,
     Welfare,
 )
@@ -56,6 +58,7 @@ ROUTERS = [
     activities.router,
     notices.router,
     exchange.router,
+    training.router,
 ]
 
 
@@ -77,6 +80,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         notices=Notices(runtime.db, places),
         agreements=agreements,
         exchanges=Exchanges(runtime.db, agreements),
+        training=Training(runtime.db, places),
     )
     consumers.register(runtime, places)
 

@@ -17,6 +17,7 @@ from gov_affairs.usecases import (
     Notices,
     Polls,
     Topics,
+    Training,
     UseCases,
     Welfare,
 )
@@ -90,3 +91,10 @@ def _exchanges(request: Request) -> Exchanges:
 
 AgreementsDep = Annotated[Agreements, Depends(_agreements)]
 ExchangesDep = Annotated[Exchanges, Depends(_exchanges)]
+
+
+def _training(request: Request) -> Training:
+    return usecases(request).training
+
+
+TrainingDep = Annotated[Training, Depends(_training)]

@@ -15,6 +15,7 @@ from gov_affairs.usecases.hall import Hall
 from gov_affairs.usecases.notices import Notices
 from gov_affairs.usecases.polls import Polls
 from gov_affairs.usecases.topics import Topics
+from gov_affairs.usecases.training import Training
 from gov_affairs.usecases.welfare import Welfare
 
 
@@ -31,6 +32,7 @@ class UseCases:
     notices: Notices
     agreements: Agreements
     exchanges: Exchanges
+    training: Training
 
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "Notices",
     "Polls",
     "Topics",
+    "Training",
     "UseCases",
     "Welfare",
 ]
