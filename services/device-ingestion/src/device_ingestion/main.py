@@ -21,6 +21,7 @@ from device_ingestion.api import (
     provision,
     queries,
     stats,
+    utility_readings,
 )
 from device_ingestion.attribute_updates import AttributeUpdates
 from device_ingestion.commands.service import CommandService
@@ -47,6 +48,7 @@ from device_ingestion.usecases.ingest import Ingest
 from device_ingestion.usecases.provisioning import Provisioning
 from device_ingestion.usecases.storage import Storage
 from device_ingestion.usecases.telemetry import TelemetryReads
+from device_ingestion.usecases.utility_readings import UtilityReadings
 from sc_contracts.events import DeviceDownlinkRequestedV1, TelemetryRecordedV1
 from sc_core.service import Runtime, create_service_app
 from sc_core.storage import object_store
@@ -64,6 +66,7 @@ ROUTERS = [
     mqtt_auth.router,
     stats.router,
     device_api.router,
+    utility_readings.router,
 ]
 
 
@@ -104,6 +107,7 @@ def build(settings: Settings, *, serve: bool = True) -> tuple[Runtime, UseCases]
         requests=CommandRequests(directory, catalogue, command_service),
         storage=storage,
         telemetry=TelemetryReads(db),
+        utility_readings=UtilityReadings(settings, db, catalogue, storage),
     )
     if serve:
         serve_events(settings, runtime, usecases)

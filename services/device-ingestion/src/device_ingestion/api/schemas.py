@@ -37,6 +37,14 @@ class DeviceCreate(Place):
     # gates and door controllers: the door or gate id passages name (identity's door id);
     # unset = the device's own id
     door_id: str | None = Field(default=None, min_length=1, max_length=64)
+    # a meter's number at its utility company (表号): the utility's readings come in by it
+    meter_no: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="The utility company's meter number (表号) of a water, electricity or "
+        "gas meter: its readings come in by it (POST /api/v1/utility-readings)",
+    )
 
 
 class DeviceUpdate(BaseModel):
@@ -50,6 +58,14 @@ class DeviceUpdate(BaseModel):
     longitude: float | None = Field(default=None, ge=-180, le=180)
     inactivity_timeout_s: int | None = Field(default=None, ge=10, le=30 * 86400)
     door_id: str | None = Field(default=None, min_length=1, max_length=64)
+    # a meter's number at its utility company (表号): the utility's readings come in by it
+    meter_no: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="The utility company's meter number (表号) of a water, electricity or "
+        "gas meter: its readings come in by it (POST /api/v1/utility-readings)",
+    )
     shared_attributes: dict[str, Any] | None = None
 
 
@@ -67,6 +83,7 @@ class DeviceRead(Place):
     device_type: str
     inactivity_timeout_s: int | None
     door_id: str | None = None
+    meter_no: str | None = None
     status: Literal["online", "offline"]
     last_activity_at: datetime | None
     status_changed_at: datetime | None

@@ -80,10 +80,20 @@ devices = Table(
     Column("fw_state", String(16), nullable=True),
     Column("fw_error", Text, nullable=True),
     Column("fw_state_at", DateTime(timezone=True), nullable=True),
+    # a utility company's meter number (表号) of a meter: its readings come in by it
+    # (utility imports, ADR 0039)
+    Column("meter_no", String(64), nullable=True),
     _now(),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint("community_id", "name", name="uq_devices_community_name"),
     Index("ix_devices_status_activity", "status", "last_activity_at"),
+    Index(
+        "uq_devices_meter_no",
+        "device_type",
+        "meter_no",
+        unique=True,
+        postgresql_where=text("meter_no IS NOT NULL"),
+    ),
     Index(
         "ix_devices_claim",
         "name",
@@ -203,6 +213,25 @@ energy_dirty = Table(
     Column("period", String(8), primary_key=True),
     Column("since", DateTime(timezone=True), nullable=False),
     Column("seq", BigInteger, nullable=False, server_default=text("1")),
+)
+
+# Every import of a utility company's meter readings (CSV upload or API): who, what content
+# (SHA-256), how many rows were new, already there, or refused, and why (line and column).
+utility_imports = Table(
+    "utility_imports",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("kind", String(16), nullable=False),  # water | electricity | gas
+    Column("source", String(8), nullable=False),  # csv | api
+    Column("imported_by", String(128), nullable=False),
+    Column("content_sha256", String(64), nullable=False),
+    Column("rows_total", Integer, nullable=False),
+    Column("rows_new", Integer, nullable=False),
+    Column("rows_unchanged", Integer, nullable=False),
+    Column("rows_bad", Integer, nullable=False),
+    Column("errors", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    _now(),
+    Index("ix_utility_imports_by", "imported_by", "created_at", "id"),
 )
 
 device_commands = Table(

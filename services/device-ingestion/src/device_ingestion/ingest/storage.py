@@ -196,9 +196,11 @@ async def store_batch(
     events: Sequence[StoredEvent],
     timezone: str,
     meters: tuple[list[str], list[str]] = ([], []),
+    *,
+    touch: bool = True,
 ) -> Stored:
     """Store ``events`` in the caller's transaction: how many rows were new, the new rows of
-    ``REPORTED_KEYS``, and the devices back online."""
+    ``REPORTED_KEYS``, and the devices back online (``touch``: the devices were heard from)."""
     devs: list[str] = []
     keys: list[str] = []
     stamps: list[datetime] = []
@@ -233,7 +235,8 @@ async def store_batch(
     )
     new = int(rows[0][0]) if rows else 0
     reported = {(r[1], r[2], r[3]) for r in rows[1:]}
-    changes = await touch_devices(conn, {uuid.UUID(k): v for k, v in seen.items()})
+    # readings that did not come from the device itself (a utility's import) are no activity
+    changes = await touch_devices(conn, {uuid.UUID(k): v for k, v in seen.items()}) if touch else []
     return Stored(new, reported, changes)
 
 

@@ -22,6 +22,7 @@ from device_ingestion.usecases.ingest import Ingest
 from device_ingestion.usecases.provisioning import Provisioning
 from device_ingestion.usecases.storage import Storage
 from device_ingestion.usecases.telemetry import TelemetryReads
+from device_ingestion.usecases.utility_readings import UtilityReadings
 
 
 @dataclass(frozen=True)
@@ -43,3 +44,4 @@ class UseCases:
     requests: CommandRequests
     storage: Storage
     telemetry: TelemetryReads
+    utility_readings: UtilityReadings

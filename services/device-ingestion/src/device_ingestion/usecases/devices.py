@@ -71,11 +71,21 @@ async def insert_device(uow: UnitOfWork, values: dict[str, Any], token: str) -> 
                 await uow.session.execute(devices.insert().values(**values).returning(devices))
             ).one()
     except IntegrityError as exc:
+        if "uq_devices_meter_no" in str(exc.orig):
+            raise meter_no_taken(values["meter_no"]) from exc
         raise Conflict(
             "device.name_taken",
             f"The community already has a device named {values['name']!r}",
             zh=f"本社区已有名为「{values['name']}」的设备",
         ) from exc
+
+
+def meter_no_taken(meter_no: str) -> Conflict:
+    return Conflict(
+        "device.meter_no_taken",
+        f"Another meter of this type already has the number {meter_no!r}",
+        zh=f"已有同类表计使用表号「{meter_no}」",
+    )
 
 
 async def type_firmware(uow: UnitOfWork, community_id: str, device_type: str) -> Any:
@@ -189,14 +199,19 @@ class Devices:
         self, uow: UnitOfWork, who: Caller, row: Any, action: str, values: dict[str, Any]
     ) -> Any:
         """Change a device row, audit it, commit, and drop the cached token directory."""
-        updated = (
-            await uow.session.execute(
-                update(devices)
-                .where(devices.c.id == row.id)
-                .values(**values, updated_at=func.now())
-                .returning(devices)
-            )
-        ).one()
+        try:
+            updated = (
+                await uow.session.execute(
+                    update(devices)
+                    .where(devices.c.id == row.id)
+                    .values(**values, updated_at=func.now())
+                    .returning(devices)
+                )
+            ).one()
+        except IntegrityError as exc:  # the unit of work rolls back
+            if "uq_devices_meter_no" not in str(exc.orig):
+                raise
+            raise meter_no_taken(values.get("meter_no") or "") from exc
         await uow.audit(who, action, "device", str(row.id), community_id=row.community_id)
         await uow.commit()
         self.directory.forget()
