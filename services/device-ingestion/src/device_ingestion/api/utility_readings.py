@@ -11,12 +11,14 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from device_ingestion.api.deps import UseCasesDep
 from device_ingestion.usecases.utility_readings import IMPORTERS, ImportOutcome
 from sc_core.api import Page, Paging
 from sc_core.auth import Caller, CurrentCaller, callers
+from sc_core.dates import zone
+from sc_core.schema import Instant
 
 router = APIRouter(prefix="/api/v1", tags=["energy"])
 Importer = Annotated[Caller, Depends(callers(*IMPORTERS))]
@@ -29,7 +31,10 @@ class UtilityReadingIn(BaseModel):
     meter_no: str = Field(
         min_length=1, max_length=64, description="The utility's meter number (表号)"
     )
-    read_at: AwareDatetime = Field(description="When the meter was read (with its offset)")
+    read_at: Instant = Field(
+        description="When the meter was read: with its offset, or local time in the "
+        "community's time zone"
+    )
     reading: float = Field(ge=0, le=1e12, description="The cumulative reading, in the meter's unit")
     account_no: str | None = Field(
         default=None, max_length=64, description="The utility's account number (户号); not kept"
@@ -118,7 +123,11 @@ async def import_readings(
 ) -> UtilityImportResult:
     """The CSV import's rules for readings sent as JSON (item n is line n)."""
     digest = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
-    items = [(r.meter_no, r.read_at, r.reading) for r in body.readings]
+    tz = zone(uc.settings.community_timezone)
+    items = [
+        (r.meter_no, r.read_at if r.read_at.tzinfo else r.read_at.replace(tzinfo=tz), r.reading)
+        for r in body.readings
+    ]
     return _result(await uc.utility_readings.import_items(who, body.kind, items, digest))
 
 
