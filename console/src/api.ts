@@ -24,6 +24,9 @@ export function problemText(error: unknown): string {
     }
   }
   if (p.status && p.status >= 500) return t("problem.server");
+  // a code the console has no words for: the service's own sentence, which follows the
+  // Accept-Language the client sends (zh-CN or en), never a generic failure
+  if (p.code && p.detail) return p.detail;
   if (p.status === 403) return t("problem.auth.forbidden");
   if (p.status === 404) return t("problem.not_found");
   return t("problem.generic");

@@ -69,6 +69,7 @@ EXPECTED = {
     "community.vote.closed.v1": "gov.votes.v1",
     "community.activity.changed.v1": "gov.activities.v1",
     "community.notice.changed.v1": "gov.notices.v1",
+    "community.welfare.changed.v1": "gov.welfare.v1",
     "community.merchant.changed.v1": "commerce.merchants.v1",
     "community.service_booking.requested.v1": "commerce.bookings.v1",
     "community.recycling_drop_off.recorded.v1": "commerce.recycling.v1",

@@ -417,6 +417,12 @@ export const ENUMS: Record<string, Dict> = {
     suspended: ["暂停", "Suspended", "warning"],
     ended: ["已终止", "Ended", "info"],
   },
+  welfareOutcome: {
+    continue: ["继续享受", "Continues"],
+    adjust: ["调整金额", "Adjust the amount"],
+    suspend: ["暂停发放", "Suspend"],
+    end: ["终止", "End"],
+  },
   voteStatus: {
     open: ["表决中", "Open", "success"],
     closed: ["已结束", "Closed", "info"],

@@ -290,6 +290,12 @@ const M: Record<string, [zh: string, en: string]> = {
   "welfare.noGrid": ["未划网格", "No grid"],
   "welfare.recordPayments": ["登记本月发放", "Record this month's payments"],
   "welfare.recorded": ["已登记 {n} 笔发放", "{n} payment(s) recorded"],
+  "welfare.review": ["复核", "Re-examine"],
+  "welfare.reviewed": ["复核结果已登记，已通知申请人", "Re-examination recorded; the applicant is told"],
+  "welfare.reviewsDue": ["待复核", "Re-examinations due"],
+  "welfare.nextReview": ["下次复核日", "Next re-examination"],
+  "welfare.outcome": ["复核结论", "Outcome"],
+  "welfare.reviewNote": ["复核情况说明", "What the re-examination found"],
 
   "menu.surveys": ["满意度调查", "Surveys"],
   "menu.indices": ["获得感·安全感·幸福感指数", "Gain, security and happiness indices"],

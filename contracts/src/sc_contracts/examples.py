@@ -296,6 +296,18 @@ EXAMPLES: MappingProxyType[str, dict[str, Any]] = MappingProxyType(
             "average_rating": 4.6,
             "occurred_at": "2026-12-12T12:00:00+08:00",
         },
+        "community.welfare.changed.v1": {
+            "beneficiary_id": "3b0f1c52-7d7e-4a53-9d2e-5b1e2f0c9a11",
+            "programme": "dibao",
+            "community_id": "c-001",
+            "grid_id": "g-001",
+            "action": "paid",
+            "status": "active",
+            "monthly_amount": "620.00",
+            "month": "2026-12",
+            "amount": "620.00",
+            "occurred_at": "2026-12-05T09:00:00+08:00",
+        },
         "community.notice.changed.v1": {
             "notice_id": "nt-2026-08",
             "community_id": "c-001",

@@ -63,6 +63,7 @@ from sc_contracts.events import (
     VitalsRecordedV1,
     VoteClosedV1,
     WanderingDetectedV1,
+    WelfareChangedV1,
     WorkOrderChangedV1,
     WorkOrderRatedV1,
     WorkOrderSlaBreachedV1,
@@ -139,6 +140,12 @@ _SPECS: tuple[EventSpec, ...] = (
         "gov.activities.v1",
         ActivityChangedV1,
         "A community activity was announced, took place, was archived or cancelled.",
+    ),
+    EventSpec(
+        "community.welfare.changed.v1",
+        "gov.welfare.v1",
+        WelfareChangedV1,
+        "A welfare record began, was re-examined, suspended or ended, or paid a month.",
     ),
     EventSpec(
         "community.notice.changed.v1",

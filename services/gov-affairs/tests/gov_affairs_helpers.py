@@ -38,6 +38,7 @@ from sc_contracts.events import (
     Placement,
     PopulationSharedV1,
     VoteClosedV1,
+    WelfareChangedV1,
     WorkOrderChangedV1,
 )
 from sc_core.auth import Grant
@@ -56,6 +57,7 @@ TOPICS = [
     VoteClosedV1.topic,
     ActivityChangedV1.topic,
     NoticeChangedV1.topic,
+    WelfareChangedV1.topic,
     # the exchange: the facts it counts and the records it sends (ADR 0036)
     WorkOrderChangedV1.topic,
     AlarmRaisedV1.topic,

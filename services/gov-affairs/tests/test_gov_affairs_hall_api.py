@@ -114,7 +114,12 @@ async def test_instant_grant_public_check_and_two_signers_in_order(
     items = await h.client.get(
         "/api/v1/hall/items", headers=elder, params={"community_id": community}
     )
-    assert [i["code"] for i in items.json()] == ["old_age_allowance"]
+    assert sorted(i["code"] for i in items.json()) == [
+        "dibao",
+        "disability_care_subsidy",
+        "old_age_allowance",
+        "temporary_aid",
+    ]
 
     form = {
         "name": "王秀英",

@@ -83,19 +83,36 @@ class CertificateIssuedV1(EventData):
 
 class WelfareChangedV1(EventData):
     """A welfare record (minimum living allowance, hardship aid, disability support,
-    old-age allowance) began, was reviewed, suspended or ended, or paid a month. Statistics
-    per grid and community are built from these."""
+    old-age allowance) began, was reviewed, suspended or ended, or paid a month. Ids and
+    codes only: who the person is never leaves the service. Statistics per grid and
+    community can be built from these."""
 
-    beneficiary_id: str = Field(min_length=1, description="Welfare record id; the message key.")
-    programme: str = Field(min_length=1, description="Programme code, e.g. dibao.")
-    community_id: str = Field(min_length=1, description="Community of the record.")
-    grid_id: str | None = Field(default=None, description="Grid, if known.")
-    action: str = Field(
-        min_length=1, description="enrolled, reviewed, adjusted, suspended, ended or paid."
+    beneficiary_id: str = Field(
+        min_length=1, max_length=64, description="Welfare record id; the message key."
     )
-    status: str = Field(min_length=1, description="active, suspended or ended.")
+    programme: str = Field(min_length=1, max_length=40, description="Programme code, e.g. dibao.")
+    community_id: str = Field(min_length=1, max_length=64, description="Community of the record.")
+    grid_id: str | None = Field(default=None, max_length=64, description="Grid, if known.")
+    action: str = Field(
+        min_length=1,
+        max_length=16,
+        description="enrolled, reviewed, adjusted, suspended, ended or paid.",
+    )
+    status: str = Field(min_length=1, max_length=16, description="active, suspended or ended.")
+    monthly_amount: str | None = Field(
+        default=None,
+        max_length=16,
+        pattern=r"^\d{1,10}\.\d{2}$",
+        description="Monthly amount in yuan after the step (decimal string), if any.",
+    )
     month: str | None = Field(
         default=None, pattern=r"^\d{4}-\d{2}$", description="Month paid (action paid)."
+    )
+    amount: str | None = Field(
+        default=None,
+        max_length=16,
+        pattern=r"^\d{1,10}\.\d{2}$",
+        description="Amount paid in yuan (action paid), decimal string.",
     )
     occurred_at: AwareDatetime = Field(description="When.")
 

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from gov_affairs.api.deps import WelfareDep
-from gov_affairs.usecases.welfare import PROGRAMMES, Welfare
+from gov_affairs.usecases.welfare import PROGRAMMES, Listed, Welfare
 from sc_core.api import Page, Paging
 from sc_core.auth import Caller, CurrentCaller
 
@@ -40,6 +40,23 @@ class BeneficiaryRead(BaseModel):
     since: date
     monthly_amount: Decimal | None
     grid_id: str | None
+    next_review_on: date | None = None
+
+
+class ReviewIn(BaseModel):
+    """A re-examination (复核): the record continues, its amount is adjusted, it is
+    suspended or it ends."""
+
+    outcome: Literal["continue", "adjust", "suspend", "end"]
+    note: str = Field(default="", max_length=1000, description="What the re-examination found")
+    monthly_amount: Decimal | None = Field(
+        default=None,
+        ge=0,
+        le=100000,
+        max_digits=8,
+        decimal_places=2,
+        description="The new monthly amount in yuan (required to adjust)",
+    )
 
 
 class PaymentsRun(BaseModel):
@@ -77,20 +94,48 @@ async def register(
 ) -> Page[BeneficiaryRead]:
     community = await _community(who, welfare, community_id)
     rows, total = await welfare.register(who, community, programme, paging.limit, paging.offset)
-    items = [
-        BeneficiaryRead(
-            id=r.id,
-            programme=r.programme,
-            programme_name=_name(r.programme),
-            name=r.name_masked,
-            status=r.status,
-            since=r.since,
-            monthly_amount=r.monthly_amount,
-            grid_id=r.grid_id,
-        )
-        for r in rows
-    ]
-    return Page[BeneficiaryRead].of(items, total, paging)
+    return Page[BeneficiaryRead].of([_read(r) for r in rows], total, paging)
+
+
+def _read(r: Listed) -> BeneficiaryRead:
+    return BeneficiaryRead(
+        id=r.id,
+        programme=r.programme,
+        programme_name=_name(r.programme),
+        name=r.name_masked,
+        status=r.status,
+        since=r.since,
+        monthly_amount=r.monthly_amount,
+        grid_id=r.grid_id,
+        next_review_on=r.next_review_on,
+    )
+
+
+@router.get(
+    "/reviews",
+    summary="Records whose re-examination (复核) is due, earliest first (masked; audited)",
+)
+async def reviews_due(
+    who: CurrentCaller,
+    welfare: WelfareDep,
+    paging: Paging,
+    community_id: str | None = Query(None, min_length=1, max_length=64, description=DEFAULTED),
+    on: date | None = Query(None, description="Due by this day (default: today in China)"),
+) -> Page[BeneficiaryRead]:
+    community = await _community(who, welfare, community_id)
+    rows, total = await welfare.reviews_due(who, community, on, paging.limit, paging.offset)
+    return Page[BeneficiaryRead].of([_read(r) for r in rows], total, paging)
+
+
+@router.post(
+    "/register/{beneficiary_id}/reviews",
+    summary="Record a re-examination: continue, adjust the amount, suspend or end (audited)",
+)
+async def review(
+    beneficiary_id: uuid.UUID, body: ReviewIn, who: CurrentCaller, welfare: WelfareDep
+) -> BeneficiaryRead:
+    done = await welfare.review(who, beneficiary_id, body.outcome, body.note, body.monthly_amount)
+    return _read(done)
 
 
 @router.post("/payments", summary="Record the payments a month owes (each once)")

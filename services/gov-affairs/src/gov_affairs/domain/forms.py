@@ -7,9 +7,10 @@ console can render (:func:`check_form_schema` refuses the rest, with the reason)
 - the root is an object of ``properties``, each with a ``title`` (Chinese) and
   ``x-title-en`` (English);
 - a property is a ``string`` (``enum``, ``format`` date / email, ``minLength``,
-  ``maxLength``, ``pattern``; ``x-widget`` textarea, or ``x-kind`` id_number / phone, checked
-  as such), a ``number`` or ``integer`` (``minimum``, ``maximum``), a ``boolean``, an
-  ``array`` of ``enum`` strings (several choices), or an ``object`` of the same (a group);
+  ``maxLength``, ``pattern``; ``x-widget`` textarea, or ``x-kind`` id_number / phone /
+  disability_card (the 20-character 残疾人证 number), checked as such), a ``number`` or
+  ``integer`` (``minimum``, ``maximum``), a ``boolean``, an ``array`` of ``enum`` strings
+  (several choices), or an ``object`` of the same (a group);
 - ``required`` lists, ``description``, ``default``; references only inside the document.
 
 Errors come out one per field with a stable code and the field's own title in both
@@ -57,7 +58,7 @@ _KEYWORDS = {
     "$id",
 }
 _FORMATS = {"date", "email"}
-_KINDS = {"id_number", "phone"}
+_KINDS = {"id_number", "phone", "disability_card"}
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 MAX_SCHEMA_FIELDS = 200
 
@@ -252,6 +253,20 @@ def _kinds(schema: dict[str, Any], data: Any, path: list[str | int]) -> list[Fie
                         _dotted(here),
                         exc.code,
                         Text(zh=f"{title.zh}：{exc.zh}", en=f"{title.en}: {exc.en}"),
+                    )
+                )
+        elif node.get("x-kind") == "disability_card" and isinstance(value, str):
+            from gov_affairs.domain.welfare import WelfareError, parse_disability_card
+
+            try:
+                parse_disability_card(value)
+            except WelfareError as exc:
+                title = _titles(schema, [name])
+                out.append(
+                    FieldError(
+                        _dotted(here),
+                        exc.code,
+                        Text(zh=f"{title.zh}：{exc.zh}", en=f"{title.en}: {exc.message}"),
                     )
                 )
         elif node.get("x-kind") == "phone" and isinstance(value, str) and not _PHONE.match(value):

@@ -52,6 +52,13 @@ TEMPLATES = {
             "Your application for {item_en} was approved. {result_en}Certificate code: {code}.",
         ),
         Template(
+            "gov.welfare.reviewed",
+            "“{programme}”复核结果",
+            "您的“{programme}”已完成年度复核：{outcome}。{amount}",
+            "{programme_en}: re-examined",
+            "Your {programme_en} was re-examined: {outcome_en}. {amount_en}",
+        ),
+        Template(
             "gov.application.rejected",
             "“{item}”未通过审核",
             "您申请的“{item}”未通过审核：{reason}",

@@ -5,20 +5,38 @@ lists show names masked, and every list of the register is an audited read."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 
-from gov_affairs.db.models import PLACES, BeneficiaryRow, PaymentRow, WelfarePersonRow
+from gov_affairs.db.models import (
+    PLACES,
+    ApplicationRow,
+    BeneficiaryRow,
+    PaymentRow,
+    ReviewRow,
+    WelfarePersonRow,
+)
 from gov_affairs.domain import defaults
 from gov_affairs.domain import welfare as w
+from gov_affairs.domain.approvals.calendar import CHINA
 from gov_affairs.domain.certificates import mask_name
 from gov_affairs.domain.hall.applications import Application
+from gov_affairs.domain.messages import both
+from gov_affairs.domain.text import Text
+from sc_contracts.events import (
+    NotificationChannel,
+    NotificationRequestedV1,
+    NotificationSeverity,
+    Recipients,
+    WelfareChangedV1,
+)
 from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
@@ -31,6 +49,46 @@ PLACE_DIRECTORY = Places(PLACES)
 PROGRAMMES = {p.code: p for p in defaults.PROGRAMMES}
 BY_SERVICE = {p.service_item: p for p in defaults.PROGRAMMES if p.service_item}
 OFFICE_ROLES = frozenset({"gov_officer", "community_admin", "platform_admin"})
+# what a re-examination's outcome is called on the topic and in words
+REVIEW_ACTIONS = {
+    "continue": "reviewed",
+    "adjust": "adjusted",
+    "suspend": "suspended",
+    "end": "ended",
+}
+OUTCOME_WORDS = {
+    "continue": Text(zh="继续享受", en="continues unchanged"),
+    "adjust": Text(zh="调整金额", en="amount adjusted"),
+    "suspend": Text(zh="暂停发放", en="suspended"),
+    "end": Text(zh="终止", en="ended"),
+}
+
+
+def _yuan(amount: Decimal | None) -> str | None:
+    return None if amount is None else f"{amount:.2f}"
+
+
+def welfare_event(
+    row: BeneficiaryRow,
+    action: str,
+    now: datetime,
+    *,
+    month: str | None = None,
+    amount: Decimal | None = None,
+) -> WelfareChangedV1:
+    """The register's step on ``gov.welfare.v1``: ids, codes and amounts, never the person."""
+    return WelfareChangedV1(
+        beneficiary_id=str(row.id),
+        programme=row.programme,
+        community_id=row.community_id,
+        grid_id=row.grid_id,
+        action=action,
+        status=row.status,
+        monthly_amount=_yuan(row.monthly_amount),
+        month=month,
+        amount=_yuan(amount),
+        occurred_at=now,
+    )
 
 
 @dataclass(frozen=True)
@@ -42,6 +100,7 @@ class Listed:
     since: date
     monthly_amount: Decimal | None
     grid_id: str | None
+    next_review_on: date | None = None
 
 
 class Welfare:
@@ -109,7 +168,22 @@ class Welfare:
             .returning(BeneficiaryRow.id)
         )
         created = await uow.session.scalar(stmt)
-        return await uow.session.get(BeneficiaryRow, created) if created else None
+        row = await uow.session.get(BeneficiaryRow, created) if created else None
+        if row is None:
+            return None
+        now = datetime.now(UTC)
+        await uow.publish(welfare_event(row, "enrolled", now), key=str(row.id))
+        for payment in record.payments:  # a one-off programme pays once, at enrolment
+            await uow.session.execute(
+                insert(PaymentRow)
+                .values(beneficiary_id=row.id, month=payment.month, amount=payment.amount)
+                .on_conflict_do_nothing()
+            )
+            await uow.publish(
+                welfare_event(row, "paid", now, month=payment.month, amount=payment.amount),
+                key=str(row.id),
+            )
+        return row
 
     async def _person(
         self, uow: UnitOfWork, community_id: str, app: Application, number: str
@@ -148,8 +222,6 @@ class Welfare:
     async def register(
         self, who: Caller, community_id: str, programme: str | None, limit: int, offset: int
     ) -> tuple[list[Listed], int]:
-        from sqlalchemy import func
-
         self._office(who, community_id)
         async with self.db.uow() as uow:
             where = [BeneficiaryRow.community_id == community_id]
@@ -175,6 +247,7 @@ class Welfare:
                     b.since,
                     b.monthly_amount,
                     b.grid_id,
+                    b.next_review_on,
                 )
                 for b, name in rows
             ]
@@ -188,6 +261,179 @@ class Welfare:
             )
             await uow.commit()
             return out, int(total or 0)
+
+    async def reviews_due(
+        self, who: Caller, community_id: str, on: date | None, limit: int, offset: int
+    ) -> tuple[list[Listed], int]:
+        """Records whose re-examination (复核) falls due by ``on`` (today in China), the
+        earliest first; names masked, the read audited."""
+        self._office(who, community_id)
+        day = on or datetime.now(CHINA).date()
+        async with self.db.uow() as uow:
+            where = [
+                BeneficiaryRow.community_id == community_id,
+                BeneficiaryRow.status != "ended",
+                BeneficiaryRow.next_review_on <= day,
+            ]
+            total = await uow.session.scalar(
+                select(func.count()).select_from(BeneficiaryRow).where(*where)
+            )
+            rows = await uow.session.execute(
+                select(BeneficiaryRow, WelfarePersonRow.name)
+                .join(WelfarePersonRow, WelfarePersonRow.id == BeneficiaryRow.person_id)
+                .where(*where)
+                .order_by(BeneficiaryRow.next_review_on, BeneficiaryRow.id)
+                .limit(limit)
+                .offset(offset)
+            )
+            out = [
+                Listed(
+                    b.id,
+                    b.programme,
+                    mask_name(name),
+                    b.status,
+                    b.since,
+                    b.monthly_amount,
+                    b.grid_id,
+                    b.next_review_on,
+                )
+                for b, name in rows
+            ]
+            await uow.audit(
+                who,
+                "welfare.reviews_due_read",
+                "welfare_register",
+                community_id,
+                community_id=community_id,
+                detail={"rows": str(len(out)), "on": day.isoformat()},
+            )
+            await uow.commit()
+            return out, int(total or 0)
+
+    async def review(
+        self,
+        who: Caller,
+        beneficiary_id: uuid.UUID,
+        outcome: w.ReviewOutcome,
+        note: str,
+        monthly_amount: Decimal | None,
+    ) -> Listed:
+        """Record a re-examination: continue, adjust the amount, suspend or end. The record's
+        next review is scheduled, the step published on ``gov.welfare.v1``, the applicant
+        told in words, and the whole audited."""
+        now = datetime.now(UTC)
+        today = now.astimezone(CHINA).date()
+        async with self.db.uow() as uow:
+            found = await uow.session.execute(
+                select(BeneficiaryRow, WelfarePersonRow.name)
+                .join(WelfarePersonRow, WelfarePersonRow.id == BeneficiaryRow.person_id)
+                .where(BeneficiaryRow.id == beneficiary_id)
+                .with_for_update(of=BeneficiaryRow)
+            )
+            pair = found.first()
+            if pair is None:
+                raise Problem(
+                    404, "welfare.not_found", "No such welfare record", zh="没有这条救助记录"
+                )
+            row, name = pair
+            self._office(who, row.community_id)
+            programme = PROGRAMMES.get(row.programme)
+            if programme is None:
+                raise Problem(
+                    409,
+                    "welfare.programme_unknown",
+                    "The record's programme is no longer offered",
+                    zh="该记录的救助项目已不再提供",
+                )
+            try:
+                after = w.review(
+                    _domain(row),
+                    programme,
+                    on=today,
+                    by=who.subject,
+                    outcome=outcome,
+                    note=note,
+                    monthly_amount=monthly_amount,
+                )
+            except w.WelfareError as exc:
+                status = 422 if exc.code == "welfare.amount_missing" else 409
+                raise Problem(status, exc.code, exc.message, zh=exc.zh) from None
+            row.status = after.status
+            row.monthly_amount = after.monthly_amount
+            row.next_review_on = after.next_review_on
+            uow.session.add(
+                ReviewRow(
+                    beneficiary_id=row.id,
+                    on=today,
+                    by=who.subject,
+                    outcome=outcome,
+                    note=note,
+                    monthly_amount=after.monthly_amount if outcome == "adjust" else None,
+                )
+            )
+            await uow.session.flush()
+            await uow.publish(welfare_event(row, REVIEW_ACTIONS[outcome], now), key=str(row.id))
+            await self._tell_applicant(uow, row, programme, outcome)
+            await uow.audit(
+                who,
+                "welfare.reviewed",
+                "welfare_record",
+                str(row.id),
+                community_id=row.community_id,
+                detail={"outcome": outcome, "status": row.status},
+            )
+            await uow.commit()
+            return Listed(
+                row.id,
+                row.programme,
+                mask_name(name),
+                row.status,
+                row.since,
+                row.monthly_amount,
+                row.grid_id,
+                row.next_review_on,
+            )
+
+    async def _tell_applicant(
+        self, uow: UnitOfWork, row: BeneficiaryRow, programme: w.Programme, outcome: str
+    ) -> None:
+        """The account that applied hears the outcome (the register keeps no account of the
+        person themself); a record entered without an application tells nobody."""
+        if row.application_id is None:
+            return
+        applicant = await uow.session.scalar(
+            select(ApplicationRow.applicant_id).where(ApplicationRow.id == row.application_id)
+        )
+        if not applicant:
+            return
+        words = OUTCOME_WORDS[outcome]
+        amount = _yuan(row.monthly_amount) if row.status == "active" else None
+        variables = {
+            "programme": programme.name.zh,
+            "programme_en": programme.name.en,
+            "outcome": words.zh,
+            "outcome_en": words.en,
+            "amount": f"每月{amount}元。" if amount else "",
+            "amount_en": f"{amount} yuan a month." if amount else "",
+        }
+        template = "gov.welfare.reviewed"
+        digest = hashlib.sha256(
+            f"{row.id}:{template}:{row.next_review_on}:{row.status}".encode()
+        ).hexdigest()[:32]
+        await uow.publish(
+            NotificationRequestedV1(
+                request_id=f"gov-{digest}",
+                recipients=Recipients(user_ids=[applicant]),
+                template=template,
+                variables={**variables, **both(template, variables)},
+                severity=NotificationSeverity.INFO,
+                channels=[NotificationChannel.INAPP, NotificationChannel.PUSH],
+                source_service="gov-affairs",
+                community_id=row.community_id,
+                correlation_id=str(row.id),
+            ),
+            key=f"gov-{digest}",
+        )
 
     async def record_payments(self, who: Caller, community_id: str, month: str) -> int:
         """Every payment ``month`` owes, recorded once (a second run records nothing)."""
@@ -207,7 +453,12 @@ class Welfare:
                     beneficiary_id=b.id, month=month, amount=due.amount
                 )
                 result = await uow.session.execute(stmt.on_conflict_do_nothing())
-                made += result.rowcount or 0
+                if result.rowcount:
+                    made += result.rowcount
+                    await uow.publish(
+                        welfare_event(b, "paid", datetime.now(UTC), month=month, amount=due.amount),
+                        key=str(b.id),
+                    )
             await uow.audit(
                 who,
                 "welfare.payments",

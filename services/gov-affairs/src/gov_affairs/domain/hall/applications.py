@@ -28,6 +28,7 @@ from gov_affairs.domain.forms import FieldError, validate_form
 from gov_affairs.domain.hall.catalogue import MaterialDef, ServiceItem
 from gov_affairs.domain.rules import evaluate
 from gov_affairs.domain.text import Text
+from gov_affairs.domain.welfare import DisabilityCard, WelfareError, parse_disability_card
 from sc_core.validators import InvalidIdentifier, parse_id_number
 
 Status = Literal["needs_more", "in_review", "approved", "rejected", "withdrawn"]
@@ -144,7 +145,33 @@ def facts_for(
                 "birth_date": info.birth_date,
                 "division_code": info.division_code,
             }
+    card = _disability_card(item, data)
+    if card is not None:
+        facts["subject"] = {
+            **facts.get("subject", {}),
+            "disability_grade": card.grade,
+            "disability_category": card.category,
+            # the card is the subject's own (its first 18 characters are their ID number)
+            "disability_card_holder": isinstance(number, str)
+            and card.id_number == number.strip().upper(),
+        }
     return facts
+
+
+def _disability_card(item: ServiceItem, data: Mapping[str, Any]) -> DisabilityCard | None:
+    """The 残疾人证 of the form's ``x-kind: disability_card`` field, when it parses."""
+    for name, node in item.form.get("properties", {}).items():
+        value = data.get(name)
+        if (
+            isinstance(node, dict)
+            and node.get("x-kind") == "disability_card"
+            and isinstance(value, str)
+        ):
+            try:
+                return parse_disability_card(value)
+            except WelfareError:
+                return None  # the form check reports it
+    return None
 
 
 def missing_materials(
