@@ -13,11 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from httpx import Response
+from test_gov_affairs_hall_api import _apply, _id, _settle_place, _upload
 
 from gov_affairs.domain.approvals.calendar import CHINA
 from gov_affairs_helpers import Harness, eventually
 from sc_contracts.events import NotificationRequestedV1, WelfareChangedV1
-from test_gov_affairs_hall_api import _apply, _id, _settle_place, _upload
 
 
 def _card(id_number: str, category: str, grade: int) -> str:
