@@ -20,6 +20,7 @@ from gov_affairs.api.deps import WelfareDep
 from gov_affairs.usecases.welfare import PROGRAMMES, Listed, Welfare
 from sc_core.api import Page, Paging
 from sc_core.auth import Caller, CurrentCaller
+from sc_core.schema import Day
 
 router = APIRouter(prefix="/api/v1/welfare", tags=["welfare"])
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -49,13 +50,12 @@ class ReviewIn(BaseModel):
 
     outcome: Literal["continue", "adjust", "suspend", "end"]
     note: str = Field(default="", max_length=1000, description="What the re-examination found")
-    monthly_amount: Decimal | None = Field(
+    monthly_amount: str | None = Field(
         default=None,
-        ge=0,
-        le=100000,
-        max_digits=8,
-        decimal_places=2,
-        description="The new monthly amount in yuan (required to adjust)",
+        max_length=9,
+        pattern=r"^\d{1,6}(\.\d{1,2})?$",
+        examples=["180.00"],
+        description="The new monthly amount in yuan, e.g. 180.00 (required to adjust)",
     )
 
 
@@ -120,7 +120,7 @@ async def reviews_due(
     welfare: WelfareDep,
     paging: Paging,
     community_id: str | None = Query(None, min_length=1, max_length=64, description=DEFAULTED),
-    on: date | None = Query(None, description="Due by this day (default: today in China)"),
+    on: Day | None = Query(None, description="Due by this day (default: today in China)"),
 ) -> Page[BeneficiaryRead]:
     community = await _community(who, welfare, community_id)
     rows, total = await welfare.reviews_due(who, community, on, paging.limit, paging.offset)
@@ -134,7 +134,8 @@ async def reviews_due(
 async def review(
     beneficiary_id: uuid.UUID, body: ReviewIn, who: CurrentCaller, welfare: WelfareDep
 ) -> BeneficiaryRead:
-    done = await welfare.review(who, beneficiary_id, body.outcome, body.note, body.monthly_amount)
+    amount = Decimal(body.monthly_amount) if body.monthly_amount is not None else None
+    done = await welfare.review(who, beneficiary_id, body.outcome, body.note, amount)
     return _read(done)
 
 
