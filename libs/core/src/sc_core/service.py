@@ -85,6 +85,7 @@ class Runtime:
             settings.database_url,
             platform_tables(self.metadata),
             pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
             outbound=Outbound(settings.service_name, settings.topic),
         )
         self.producer = ProducerHandle.from_settings(settings)

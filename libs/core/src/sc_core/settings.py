@@ -107,7 +107,10 @@ class ServiceSettings(KafkaSettings):
     # PostgreSQL
     database_url: str = DEV_DATABASE_URL
     database_auto_create: bool = False
-    database_pool_size: int = 10
+    # connections a process keeps open once it needed them, and a few more for a burst
+    # (closed again on return); sized for the concurrency one process serves (ADR 0039)
+    database_pool_size: int = Field(default=20, ge=1, le=200)
+    database_max_overflow: int = Field(default=2, ge=0, le=200)
 
     # Outbox relay
     outbox_poll_interval_ms: int = 100
