@@ -99,6 +99,7 @@ async def test_strangers_see_nothing_and_the_elder_exports_fhir(
     stranger = h.user("u-stranger")
     r = await h.client.get(f"/api/v1/care/people/{pid}", headers=stranger)
     assert r.status_code == 404 and r.json()["code"] == "care.person_not_found"
+    assert r.json()["messages"] == {"zh-CN": "没有这个健康档案", "en": "No such care record"}
     r = await h.client.get(f"/api/v1/care/people/{pid}/vitals", headers=stranger)
     assert r.status_code == 404
     r = await h.client.post(
@@ -108,6 +109,10 @@ async def test_strangers_see_nothing_and_the_elder_exports_fhir(
         headers=h.user(f"u-{pid}"),
     )  # fmt: skip
     assert r.status_code == 422 and r.json()["code"] == "care.vital_implausible"
+    # as everywhere on the platform: detail in the reader's language, both in messages
+    assert r.json()["detail"] == r.json()["messages"]["zh-CN"]
+    assert r.json()["messages"]["zh-CN"].startswith("收缩压 900")
+    assert r.json()["messages"]["en"].endswith("is not possible; please check it.")
     r = await h.client.post(
         f"/api/v1/care/people/{pid}/vitals",
         json={"kind": "heart_rate", "values": {"value": 72},

@@ -34,13 +34,13 @@ def now_utc() -> datetime:
 
 
 def problem(exc: Any, status: int = 422) -> Problem:
-    """A domain error (``code``, ``zh``, ``en``) as problem+json: the detail in Chinese,
-    the English beside it."""
-    return Problem(status, exc.code, exc.zh, detail_en=exc.en)
+    """A domain error (``code``, ``zh``, ``en``) as problem+json the way the platform
+    answers: ``detail`` in the reader's language, ``messages`` with both."""
+    return Problem(status, exc.code, exc.en, zh=exc.zh)
 
 
 def not_found() -> NotFound:
-    return NotFound("care.person_not_found", "没有这个健康档案 / No such care record")
+    return NotFound("care.person_not_found", "No such care record", zh="没有这个健康档案")
 
 
 @dataclass(frozen=True)

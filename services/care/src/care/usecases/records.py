@@ -67,14 +67,14 @@ class Records:
                     community, building, room = place.community_id, place.building_id, place.room_id
             if community is None:
                 raise Problem(
-                    422, "care.place_unknown", "请指明社区或家庭 / Name the community or household"
+                    422, "care.place_unknown", "Name the community or household", zh="请指明社区或家庭"
                 )
             if not in_scope(who.principal, community_id=community, roles=RECORD_KEEPERS):
-                raise Forbidden("auth.out_of_scope", "不在您的社区范围内 / Outside your community")
+                raise Forbidden("auth.out_of_scope", "Outside your community", zh="不在您的社区范围内")
             pid = body.person_id or f"cp-{uuid.uuid4().hex[:16]}"
             if await uow.session.get(CarePerson, pid) is not None:
                 raise Problem(
-                    409, "care.person_exists", "该人员已建档 / This person already has a record"
+                    409, "care.person_exists", "This person already has a record", zh="该人员已建档"
                 )
             row = CarePerson(
                 id=pid,
@@ -250,7 +250,7 @@ class Records:
                 raise Problem(
                     409,
                     "care.device_bound",
-                    "该设备已绑定他人 / The device is bound to someone else",
+                    "The device is bound to someone else", zh="该设备已绑定他人",
                 )
             if found is None:
                 uow.session.add(
@@ -280,7 +280,7 @@ class Records:
                 raise not_found()
             if not who.principal.has_role("doctor"):
                 raise Forbidden(
-                    "auth.forbidden", "只有医生可以设置体征范围 / Only a doctor sets ranges"
+                    "auth.forbidden", "Only a doctor sets ranges", zh="只有医生可以设置体征范围"
                 )
             await authorise(uow, who, record, c.Category.VITALS, action="care.threshold.set")
             try:

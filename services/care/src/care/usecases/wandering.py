@@ -62,8 +62,8 @@ class Wandering:
                 raise Problem(
                     422,
                     "care.zone_invalid",
-                    "安全区域无效 / The safe zone is not valid",
-                    detail_en=str(exc),
+                    f"The safe zone is not valid: {exc}",
+                    zh=f"安全区域无效：{exc}",
                 ) from None
             row = await uow.session.get(SafeZoneRow, person_id)
             if row is None:

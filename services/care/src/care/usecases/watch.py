@@ -79,12 +79,12 @@ class Watch:
             if not in_scope(
                 who.principal, community_id=r.community_id, grid_id=grid, roles=WATCH_KEEPERS
             ):
-                raise Forbidden("auth.out_of_scope", "不在您的管理范围内 / Outside your scope")
+                raise Forbidden("auth.out_of_scope", "Outside your scope", zh="不在您的管理范围内")
             if r.room_id is None:
                 raise Problem(
                     422,
                     "care.watch_no_home",
-                    "请先为档案关联家庭住址 / Link the record to a home first",
+                    "Link the record to a home first", zh="请先为档案关联家庭住址",
                 )
             row = await uow.session.get(WatchRow, person_id)
             if row is None:
@@ -295,7 +295,7 @@ class Watch:
             row = await uow.session.get(VisitRow, visit_id, with_for_update=True)
             grids = who.principal.scope_ids("grid", ["grid_worker"])
             if row is None or not (row.assignee == who.subject or row.grid_id in grids):
-                raise Problem(404, "care.visit_not_found", "没有这个随访任务 / No such visit")
+                raise Problem(404, "care.visit_not_found", "No such visit", zh="没有这个随访任务")
             visit = vd.Visit(
                 str(row.id),
                 row.person_id,
