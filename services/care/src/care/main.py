@@ -17,6 +17,7 @@ from care.api import (
     childcare,
     medicine,
     people,
+    registry,
     visits,
     vitals,
 )
@@ -30,6 +31,7 @@ from care.usecases import (
     HomeVisits,
     Medicine,
     Records,
+    Registry,
     UseCases,
     Vitals,
     Wandering,
@@ -40,6 +42,7 @@ from sc_core.service import Runtime, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 ROUTERS = [
+    registry.router,
     people.router,
     vitals.router,
     visits.router,
@@ -66,6 +69,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         medicine=Medicine(runtime.db),
         childcare=Childcare(runtime.db, tz, signer(settings)),
         aid_points=AidPoints(runtime.db, tz),
+        registry=Registry(runtime.db),
     )
     consumers.register(runtime, usecases.vitals, usecases.watch, usecases.wandering, places)
     runtime.every(settings.watch_scan_interval_s, "watch-scan", usecases.watch.scan)

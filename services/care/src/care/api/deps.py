@@ -14,6 +14,7 @@ from care.usecases import (
     HomeVisits,
     Medicine,
     Records,
+    Registry,
     UseCases,
     Vitals,
     Wandering,
@@ -67,7 +68,12 @@ def _aid_points(request: Request) -> AidPoints:
     return usecases(request).aid_points
 
 
+def _registry(request: Request) -> Registry:
+    return usecases(request).registry
+
+
 AidPointsDep = Annotated[AidPoints, Depends(_aid_points)]
+RegistryDep = Annotated[Registry, Depends(_registry)]
 ChildcareDep = Annotated[Childcare, Depends(_childcare)]
 MedicineDep = Annotated[Medicine, Depends(_medicine)]
 HomeVisitsDep = Annotated[HomeVisits, Depends(_home_visits)]

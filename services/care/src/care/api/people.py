@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Header
 
 from care.api.deps import RecordKeeper, RecordsDep
+from care.api.emergency import MAX_HEADER, decode_reason
 from care.api.schemas import (
     DeviceBind,
     GrantCreate,
@@ -39,11 +40,17 @@ async def read_record(
     person_id: str,
     who: CurrentCaller,
     records: RecordsDep,
-    x_emergency_reason: str | None = Header(default=None, max_length=200),
+    x_emergency_reason: str | None = Header(
+        default=None,
+        max_length=MAX_HEADER,
+        description="a doctor's emergency read: the reason, percent-encoded UTF-8 "
+        "(encodeURIComponent, or RFC 8187 UTF-8''...) or plain ASCII; at most 200 characters",
+    ),
 ) -> RecordRead:
     """What the caller's consent covers; a doctor stating an emergency
     (``X-Emergency-Reason``) reads it all, and the reason is audited."""
-    record, decision = await records.read(who, person_id, x_emergency_reason)
+    reason = decode_reason(x_emergency_reason)
+    record, decision = await records.read(who, person_id, reason)
     r = record.row
     shown = view({"profile": _profile(r.name, r.birth_date, r.gender, r.address)}, decision)
     return RecordRead(

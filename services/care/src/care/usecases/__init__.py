@@ -11,6 +11,7 @@ from care.usecases.childcare import Childcare
 from care.usecases.home_visits import HomeVisits
 from care.usecases.medicine import Medicine
 from care.usecases.records import NewRecord, Records
+from care.usecases.registry import Registry
 from care.usecases.vitals import Vitals
 from care.usecases.wandering import Wandering
 from care.usecases.watch import Watch
@@ -28,6 +29,7 @@ class UseCases:
     medicine: Medicine
     childcare: Childcare
     aid_points: AidPoints
+    registry: Registry
 
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "Medicine",
     "NewRecord",
     "Records",
+    "Registry",
     "UseCases",
     "Vitals",
     "Wandering",
