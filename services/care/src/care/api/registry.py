@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from care.api.deps import RecordKeeper, RegistryDep
@@ -71,7 +71,7 @@ async def community_records(
 
 @router.get("/{person_id}/ranges", response_model=list[ReferenceRange])
 async def reference_ranges(
-    person_id: str, who: CurrentCaller, registry: RegistryDep
+    person_id: Annotated[str, Path(max_length=64)], who: CurrentCaller, registry: RegistryDep
 ) -> list[ReferenceRange]:
     """The person's reference range per vital kind: the doctor's where set, else the
     default for the age; consent on vitals, audited."""
