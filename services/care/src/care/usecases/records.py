@@ -67,10 +67,15 @@ class Records:
                     community, building, room = place.community_id, place.building_id, place.room_id
             if community is None:
                 raise Problem(
-                    422, "care.place_unknown", "Name the community or household", zh="请指明社区或家庭"
+                    422,
+                    "care.place_unknown",
+                    "Name the community or household",
+                    zh="请指明社区或家庭",
                 )
             if not in_scope(who.principal, community_id=community, roles=RECORD_KEEPERS):
-                raise Forbidden("auth.out_of_scope", "Outside your community", zh="不在您的社区范围内")
+                raise Forbidden(
+                    "auth.out_of_scope", "Outside your community", zh="不在您的社区范围内"
+                )
             pid = body.person_id or f"cp-{uuid.uuid4().hex[:16]}"
             if await uow.session.get(CarePerson, pid) is not None:
                 raise Problem(
@@ -250,7 +255,8 @@ class Records:
                 raise Problem(
                     409,
                     "care.device_bound",
-                    "The device is bound to someone else", zh="该设备已绑定他人",
+                    "The device is bound to someone else",
+                    zh="该设备已绑定他人",
                 )
             if found is None:
                 uow.session.add(

@@ -84,7 +84,8 @@ class Watch:
                 raise Problem(
                     422,
                     "care.watch_no_home",
-                    "Link the record to a home first", zh="请先为档案关联家庭住址",
+                    "Link the record to a home first",
+                    zh="请先为档案关联家庭住址",
                 )
             row = await uow.session.get(WatchRow, person_id)
             if row is None:
