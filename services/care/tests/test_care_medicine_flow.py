@@ -5,8 +5,10 @@ is in the elder's FHIR Bundle."""
 
 from __future__ import annotations
 
-from care_helpers import Harness
+from care_helpers import Harness, read_events
 from fhir.resources.bundle import Bundle
+
+from sc_contracts.events import NotificationRequestedV1
 
 
 async def test_a_delivery_from_the_list_handled_as_a_case(harness: Harness, community: str) -> None:
@@ -69,3 +71,25 @@ async def test_a_delivery_from_the_list_handled_as_a_case(harness: Harness, comm
     assert r.json()["status_zh"] == "已送达" and r.json()["handled_by"] == "u-care"
     r = await h.client.post(f"{done}/cancel", headers=daughter)
     assert r.status_code == 409 and r.json()["code"] == "care.medicine_transition"
+
+    # each step told once to the requester and the elder, in words, without the medicines
+    r = await h.client.post(url, json={"medicines": ["二甲双胍缓释片"]}, headers=daughter)
+    again = r.json()["id"]
+    r = await h.client.post(f"/api/v1/care/medicine-requests/{again}/cancel", headers=daughter)
+    assert r.status_code == 200 and r.json()["status"] == "cancelled", r.text
+    wanted = {f"care:medicine:{asked['id']}:{s}" for s in ("accepted", "out_for_delivery",
+                                                            "delivered")}  # fmt: skip
+    wanted.add(f"care:medicine:{again}:cancelled")
+    found = await read_events(
+        h.settings.kafka_bootstrap_servers, h.topic(NotificationRequestedV1.topic),
+        lambda ev: wanted <= {e.data["request_id"] for e in ev}, settle=2.0,
+    )  # fmt: skip
+    told = {e.data["request_id"]: e.data for e in found if e.data["request_id"] in wanted}
+    delivered = told[f"care:medicine:{asked['id']}:delivered"]
+    assert delivered["template"] == "care.medicine.delivered"
+    assert delivered["recipients"]["user_ids"] == [f"u-daughter-{pid}", f"u-{pid}"]
+    assert delivered["variables"]["person"] == "王秀英" and delivered["variables"]["count"] == "1"
+    assert "苯磺酸氨氯地平片" not in str(delivered["variables"])
+    cancelled = told[f"care:medicine:{again}:cancelled"]
+    assert cancelled["recipients"]["user_ids"] == [f"u-{pid}"]  # not the daughter who did it
+    assert len([e for e in found if e.data["request_id"] in wanted]) == 4

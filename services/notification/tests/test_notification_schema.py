@@ -44,15 +44,19 @@ async def test_templates_seeded_and_admin_editable(harness: Harness) -> None:
 
 
 def _care_templates() -> int:
-    """Templates the care service's migration seeds (0003): one per code and locale."""
+    """Templates the care service's migrations seed (0003, 0008): one per code and locale."""
     versions = Path(__file__).resolve().parents[1] / "src/notification/db/migrations/versions"
-    tree = ast.parse((versions / "0003_care_templates.py").read_text(encoding="utf-8"))
-    seeded = next(
-        ast.literal_eval(node.value)
-        for node in tree.body
-        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "CARE_TEMPLATES"
-    )
-    return sum(len(by_locale) for by_locale in seeded.values())
+    count = 0
+    for name in ("0003_care_templates.py", "0008_care_medicine_templates.py"):
+        tree = ast.parse((versions / name).read_text(encoding="utf-8"))
+        seeded = next(
+            ast.literal_eval(node.value)
+            for node in tree.body
+            if isinstance(node, ast.AnnAssign)
+            and getattr(node.target, "id", "") == "CARE_TEMPLATES"
+        )
+        count += sum(len(by_locale) for by_locale in seeded.values())
+    return count
 
 
 def harness_grant(role: str) -> object:

@@ -66,7 +66,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         appointments=Appointments(runtime.db, tz),
         assessments=Assessments(runtime.db),
         home_visits=HomeVisits(runtime.db, tz),
-        medicine=Medicine(runtime.db),
+        medicine=Medicine(runtime.db, tz=tz),
         childcare=Childcare(runtime.db, tz, signer(settings)),
         aid_points=AidPoints(runtime.db, tz),
         registry=Registry(runtime.db),

@@ -136,16 +136,20 @@ def test_the_notification_service_is_seeded_with_these_very_texts():
     import ast
     from pathlib import Path
 
-    migration = (
-        Path(__file__).resolve().parents[3]
-        / "notification/src/notification/db/migrations/versions/0003_care_templates.py"
+    versions = (
+        Path(__file__).resolve().parents[3] / "notification/src/notification/db/migrations/versions"
     )
-    tree = ast.parse(migration.read_text(encoding="utf-8"))
-    seeded = next(
-        ast.literal_eval(node.value)
-        for node in tree.body
-        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "CARE_TEMPLATES"
-    )
+    seeded: dict[str, object] = {}
+    for name in ("0003_care_templates.py", "0008_care_medicine_templates.py"):
+        tree = ast.parse((versions / name).read_text(encoding="utf-8"))
+        found = next(
+            ast.literal_eval(node.value)
+            for node in tree.body
+            if isinstance(node, ast.AnnAssign)
+            and getattr(node.target, "id", "") == "CARE_TEMPLATES"
+        )
+        assert not set(found) & set(seeded), "a code seeded twice"
+        seeded.update(found)
     assert seeded == {
         code: {"zh-CN": (t.title_zh, t.body_zh), "en": (t.title_en, t.body_en)}
         for code, t in TEMPLATES.items()

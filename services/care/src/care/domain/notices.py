@@ -319,3 +319,40 @@ def isolation_notice(
         f"care:isolation:{isolation_id}:{at.isoformat()}", "care.isolation.door_opened",
         {"place": place, "time_zh": zh, "time_en": en}, "urgent", ALERT_CHANNELS, user_ids=users,
     )  # fmt: skip
+
+
+MEDICINE_TEMPLATES = {
+    "accepted": "care.medicine.accepted",
+    "out_for_delivery": "care.medicine.out_for_delivery",
+    "delivered": "care.medicine.delivered",
+    "cancelled": "care.medicine.cancelled",
+}
+
+
+def medicine_notice(
+    request_id: str,
+    status: str,
+    person: str,
+    count: int,
+    at: datetime,
+    users: Iterable[str],
+    tz: ZoneInfo = DEFAULT_TZ,
+) -> Notice | None:
+    """``care.medicine.<status>``: the requester, the person and their guardians hear how
+    a medicine delivery moves (how many medicines, never which: a lock screen is not the
+    place for a medication list), once per request and status."""
+    told = tuple(dict.fromkeys(u for u in users if u))
+    template = MEDICINE_TEMPLATES.get(status)
+    if not told or template is None:
+        return None
+    zh, en = local_time(at, tz)
+    return Notice(
+        f"care:medicine:{request_id}:{status}",
+        template,
+        {"person": person, "count": str(count),
+         "count_en": f"{count} medicine" + ("" if count == 1 else "s"),
+         "time_zh": zh, "time_en": en},
+        "info",
+        ("inapp", "push"),
+        user_ids=told,
+    )  # fmt: skip

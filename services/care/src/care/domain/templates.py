@@ -195,5 +195,33 @@ TEMPLATES: dict[str, Template] = {
             "{title_en}",
             "{body_en}",
         ),
+        Template(
+            "care.medicine.accepted",
+            "送药申请已受理",
+            "{person}的送药申请（{count}种）已由社区卫生服务站受理，将尽快安排配送。",
+            "Medicine delivery accepted",
+            "The health station accepted {person}'s medicine delivery ({count_en}); it comes soon.",
+        ),
+        Template(
+            "care.medicine.out_for_delivery",
+            "药品正在配送",
+            "{person}的药品（{count}种）已于{time_zh}出发配送，请留意接收。",
+            "Medicines on their way",
+            "{person}'s medicines ({count_en}) left at {time_en}; please be ready for them.",
+        ),
+        Template(
+            "care.medicine.delivered",
+            "药品已送达",
+            "{person}的药品（{count}种）已于{time_zh}送达。",
+            "Medicines delivered",
+            "{person}'s medicines ({count_en}) were delivered at {time_en}.",
+        ),
+        Template(
+            "care.medicine.cancelled",
+            "送药申请已取消",
+            "{person}的送药申请（{count}种）已于{time_zh}取消。",
+            "Medicine delivery cancelled",
+            "The medicine delivery for {person} ({count_en}) was cancelled at {time_en}.",
+        ),
     )
 }

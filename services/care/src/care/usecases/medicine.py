@@ -11,13 +11,16 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, or_, select
 
-from care.db.models import MedicationRow, MedicineRequestRow
+from care.db.models import CarePerson, MedicationRow, MedicineRequestRow
 from care.domain import consent as c
 from care.domain import visits as vd
-from care.usecases.common import authorise, load, not_found, now_utc
+from care.domain.messages import DEFAULT_TZ
+from care.domain.notices import medicine_notice
+from care.usecases.common import authorise, load, not_found, now_utc, send
 from care.usecases.people import visible_people
 from sc_core.auth import Caller, in_scope
 from sc_core.db.engine import Database
@@ -54,9 +57,12 @@ async def current(uow: UnitOfWork, person_id: str) -> list[MedicationRow]:
 
 
 class Medicine:
-    def __init__(self, db: Database, clock: Callable[[], datetime] = now_utc) -> None:
+    def __init__(
+        self, db: Database, clock: Callable[[], datetime] = now_utc, tz: ZoneInfo = DEFAULT_TZ
+    ) -> None:
         self.db = db
         self.clock = clock
+        self.tz = tz
 
     async def set_list(
         self, who: Caller, person_id: str, items: Sequence[MedicationItem]
@@ -190,9 +196,26 @@ class Medicine:
             row.status, row.updated_at = moved.status.value, self.clock()
             if staff:
                 row.handled_by = who.subject
+            await self._tell(uow, who, row, len(current_state.medicines))
             await uow.audit(
                 who, f"care.medicine.{action}", "care_medicine_request", str(row.id),
                 community_id=row.community_id,
             )  # fmt: skip
             await uow.commit()
             return row
+
+    async def _tell(
+        self, uow: UnitOfWork, who: Caller, row: MedicineRequestRow, count: int
+    ) -> None:
+        """The requester, the person and their guardians hear of the move (not the one who
+        made it)."""
+        person = await uow.session.get(CarePerson, row.person_id)
+        if person is None:
+            return
+        users = [row.requested_by, person.user_id, *(person.guardians or [])]
+        notice = medicine_notice(
+            str(row.id), row.status, person.name, count, self.clock(),
+            [u for u in users if u and u != who.subject], self.tz,
+        )  # fmt: skip
+        if notice is not None:
+            await send(uow, notice, row.community_id, str(row.id))
