@@ -17,6 +17,7 @@ from httpx import ASGITransport, AsyncClient
 from care.config import Settings
 from care.main import create_app
 from sc_contracts.events import (
+    AlarmRaisedV1,
     AppointmentChangedV1,
     AssessmentScoredV1,
     AuditRecordedV1,
@@ -34,6 +35,7 @@ from sc_devinfra.topics import create_topic
 from sc_devinfra.waiting import eventually as eventually
 
 TOPICS = [
+    AlarmRaisedV1.topic,
     TelemetryRecordedV1.topic,
     NotificationRequestedV1.topic,
     VitalsRecordedV1.topic,

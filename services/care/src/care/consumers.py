@@ -3,6 +3,8 @@
 - ``telemetry.readings.v1`` (a batch consumer: whole polls in one transaction, idempotent
   by the readings' own keys): the vitals of devices bound to a person, and the meter
   counters of homes under the lone-elder watch;
+- ``alarm.events.v1``: fall alarms of a person's wearable (or about the person) on their
+  record, told once per alarm to the people the consent names;
 - ``identity.events.v1``: the place directory (where each household lives, grids).
 """
 
@@ -10,15 +12,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from care.usecases import Vitals, Wandering, Watch
-from sc_contracts.events import TelemetryRecordedV1
+from care.usecases import Falls, Vitals, Wandering, Watch
+from sc_contracts.events import (
+    AlarmAcknowledgedV1,
+    AlarmClearedV1,
+    AlarmRaisedV1,
+    TelemetryRecordedV1,
+)
 from sc_core.db.uow import UnitOfWork
 from sc_core.places import Places, subscribe_places
 from sc_core.service import Runtime
 
 
 def register(
-    runtime: Runtime, vitals: Vitals, watch: Watch, wandering: Wandering, places: Places
+    runtime: Runtime,
+    vitals: Vitals,
+    watch: Watch,
+    wandering: Wandering,
+    places: Places,
+    falls: Falls,
 ) -> None:
     async def on_telemetry(events: Sequence[TelemetryRecordedV1], uow: UnitOfWork) -> None:
         await vitals.on_telemetry(events, uow)  # wearables and monitors bound to a person
@@ -26,4 +38,19 @@ def register(
         await wandering.on_telemetry(events, uow)  # wearables' positions against safe zones
 
     runtime.batch_consumer(name="telemetry", model=TelemetryRecordedV1, handler=on_telemetry)
+
+    alarms = runtime.consumer(name="alarms")
+
+    @alarms.on(AlarmRaisedV1)
+    async def on_raised(event: AlarmRaisedV1, uow: UnitOfWork) -> None:
+        await falls.on_alarm(uow, event)
+
+    @alarms.on(AlarmAcknowledgedV1)
+    async def on_acknowledged(event: AlarmAcknowledgedV1, uow: UnitOfWork) -> None:
+        await falls.on_alarm(uow, event)
+
+    @alarms.on(AlarmClearedV1)
+    async def on_cleared(event: AlarmClearedV1, uow: UnitOfWork) -> None:
+        await falls.on_alarm(uow, event)
+
     subscribe_places(runtime, places, name="places")

@@ -15,6 +15,7 @@ from care.api import (
     appointments,
     assessments,
     childcare,
+    falls,
     medicine,
     people,
     registry,
@@ -28,6 +29,7 @@ from care.usecases import (
     Appointments,
     Assessments,
     Childcare,
+    Falls,
     HomeVisits,
     Medicine,
     Records,
@@ -51,6 +53,7 @@ ROUTERS = [
     medicine.router,
     childcare.router,
     aid_points.router,
+    falls.router,
 ]
 
 
@@ -70,8 +73,11 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         childcare=Childcare(runtime.db, tz, signer(settings)),
         aid_points=AidPoints(runtime.db, tz),
         registry=Registry(runtime.db),
+        falls=Falls(runtime.db, tz),
     )
-    consumers.register(runtime, usecases.vitals, usecases.watch, usecases.wandering, places)
+    consumers.register(
+        runtime, usecases.vitals, usecases.watch, usecases.wandering, places, usecases.falls
+    )
     runtime.every(settings.watch_scan_interval_s, "watch-scan", usecases.watch.scan)
     runtime.every(
         settings.reminder_interval_s, "appointment-reminders", usecases.appointments.remind

@@ -11,6 +11,7 @@ from care.usecases import (
     Appointments,
     Assessments,
     Childcare,
+    Falls,
     HomeVisits,
     Medicine,
     Records,
@@ -72,8 +73,13 @@ def _registry(request: Request) -> Registry:
     return usecases(request).registry
 
 
+def _falls(request: Request) -> Falls:
+    return usecases(request).falls
+
+
 AidPointsDep = Annotated[AidPoints, Depends(_aid_points)]
 RegistryDep = Annotated[Registry, Depends(_registry)]
+FallsDep = Annotated[Falls, Depends(_falls)]
 ChildcareDep = Annotated[Childcare, Depends(_childcare)]
 MedicineDep = Annotated[Medicine, Depends(_medicine)]
 HomeVisitsDep = Annotated[HomeVisits, Depends(_home_visits)]

@@ -446,3 +446,22 @@ class AidPointRow(Base):
     closes: Mapped[str | None] = mapped_column(String(5))
     updated_by: Mapped[str] = mapped_column(Account)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FallRow(Base):
+    """A fall the alarm service raised for a person's wearable (or for the person), on
+    their record: one row per alarm, its steps (seen again, acknowledged, cleared and
+    judged) kept current. Read through consent on vitals."""
+
+    __tablename__ = "care_falls"
+    alarm_id: Mapped[str] = mapped_column(Id, primary_key=True)
+    person_id: Mapped[str] = mapped_column(Id, index=True)
+    community_id: Mapped[str] = mapped_column(Id)
+    device_id: Mapped[str | None] = mapped_column(Id)
+    first_at: Mapped[datetime]
+    last_at: Mapped[datetime]
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16))  # active | acknowledged | cleared
+    false_alarm: Mapped[bool | None] = mapped_column(Boolean)
+    cleared_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -356,3 +356,26 @@ def medicine_notice(
         ("inapp", "push"),
         user_ids=told,
     )  # fmt: skip
+
+
+def fall_notice(
+    alarm_id: str,
+    person: str,
+    at: datetime,
+    recipients: Iterable[Recipient],
+    tz: ZoneInfo = DEFAULT_TZ,
+) -> Notice | None:
+    """``care.fall.recorded``: the people the consent names (alerts on vitals) hear that a
+    fall is on the record, once per alarm however often the alarm is seen again."""
+    users = tuple(dict.fromkeys(r.user_id for r in recipients))
+    if not users:
+        return None
+    zh, en = local_time(at, tz)
+    return Notice(
+        f"care:fall:{alarm_id}",
+        "care.fall.recorded",
+        {"person": person, "time_zh": zh, "time_en": en},
+        "urgent",
+        ALERT_CHANNELS,
+        user_ids=users,
+    )

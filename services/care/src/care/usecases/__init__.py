@@ -8,6 +8,7 @@ from care.usecases.aid_points import AidPoints
 from care.usecases.appointments import Appointments
 from care.usecases.assessments import Assessments
 from care.usecases.childcare import Childcare
+from care.usecases.falls import Falls
 from care.usecases.home_visits import HomeVisits
 from care.usecases.medicine import Medicine
 from care.usecases.records import NewRecord, Records
@@ -30,6 +31,7 @@ class UseCases:
     childcare: Childcare
     aid_points: AidPoints
     registry: Registry
+    falls: Falls
 
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "Appointments",
     "Assessments",
     "Childcare",
+    "Falls",
     "HomeVisits",
     "Medicine",
     "NewRecord",

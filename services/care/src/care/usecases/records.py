@@ -27,6 +27,7 @@ from care.usecases.common import (
     now_utc,
     problem,
 )
+from care.usecases.falls import fall_resources
 from care.usecases.home_visits import visit_notes
 from care.usecases.medicine import current as current_medications
 from sc_core.auth import Caller, in_scope
@@ -151,6 +152,8 @@ class Records:
             extra = []
             if c.Category.ASSESSMENTS in d.categories:
                 extra = await person_resources(uow, person_id)
+            if c.Category.VITALS in d.categories:
+                extra += await fall_resources(uow, person_id)
             bundle = export_bundle(health, now_utc(), extra)
             await uow.commit()
             return bundle
