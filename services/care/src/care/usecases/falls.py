@@ -25,6 +25,7 @@ from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.paging import PageParams, PageTotal, fetch_page
 
+
 def fall_of(row: FallRow) -> Fall:
     return Fall(
         row.alarm_id, row.person_id, row.device_id, row.first_at, row.last_at, row.count,
