@@ -48,6 +48,7 @@ NUMBERS = {
     "distance": "350",
     "minutes": "5",
     "total": "18",
+    "count": "2",
     "value": "165",
     "range": "90-140",
     "unit": "mmHg",
