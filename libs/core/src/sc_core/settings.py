@@ -108,7 +108,7 @@ class ServiceSettings(KafkaSettings):
     database_url: str = DEV_DATABASE_URL
     database_auto_create: bool = False
     # connections a process keeps open once it needed them, and a few more for a burst
-    # (closed again on return); sized for the concurrency one process serves (ADR 0039)
+    # (closed again on return); sized for the concurrency one process serves (ADR 0040)
     database_pool_size: int = Field(default=20, ge=1, le=200)
     database_max_overflow: int = Field(default=2, ge=0, le=200)
 

@@ -25,7 +25,7 @@ PING_IDLE_AFTER_S = 1.0
 """A pooled connection idle longer than this is pinged before it is handed out."""
 
 POOL_SIZE = 20
-"""Connections a process keeps open once it has needed them (ADR 0039)."""
+"""Connections a process keeps open once it has needed them (ADR 0040)."""
 POOL_OVERFLOW = 2
 """Connections opened beyond :data:`POOL_SIZE` in a burst, closed again on return."""
 
@@ -38,10 +38,11 @@ def make_engine(
     The pool keeps ``pool_size`` connections once a burst has opened them (it opens them
     as needed, so an idle service holds few) and ``max_overflow`` more for a moment.
     Sized for the concurrency one process serves (uvicorn, 32 clients at once): a
-    connection opened and closed per request in the overflow costs a TLS-less connect,
-    authentication and a fresh statement cache on the service's side and a backend fork
-    on PostgreSQL's (ADR 0039). SQLAlchemy's asyncpg dialect caches prepared statements
-    per connection (100), so a kept connection also keeps its prepared statements.
+    connection opened and closed per request in the overflow costs a connect (with
+    asyncpg's SSL negotiation), authentication and a fresh statement cache on the
+    service's side and a backend fork on PostgreSQL's (ADR 0040). SQLAlchemy's asyncpg
+    dialect caches prepared statements per connection (100), so a kept connection also
+    keeps its prepared statements.
     """
     engine = create_async_engine(
         url,
