@@ -63,10 +63,10 @@ async def list_cases(
     case_type: Annotated[str | None, Query(alias="type", max_length=32)] = None,
     overdue: bool | None = None,
     assignee: Annotated[str | None, Query(max_length=64, description="'me' or a user id")] = None,
-) -> Page[WorkOrderRead]:
+) -> Response:
     rows, total = await cases.page(who, CaseFilter(status, case_type, assignee, overdue), paging)
-    now = now_utc()
-    return Page[WorkOrderRead].of([views.case(r, now) for r in rows], total, paging)
+    body = views.case_page(rows, total, paging, now_utc())
+    return Response(body, media_type="application/json")
 
 
 @router.get(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
+from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select, text
 from sqlalchemy.dialects.postgresql import insert
 
 from sc_core.api import PageParams, fetch_page
@@ -146,10 +146,17 @@ class CaseFilter:
     overdue: bool | None = None
 
 
+LISTED = tuple(c for c in WorkOrder.__table__.c if c.key not in ("sla_check_at", "rated_at"))
+"""The columns a list of cases shows (``WorkOrderRead``, with ``seq`` for the number)."""
+
+
 async def page(
     uow: UnitOfWork, principal: Principal, where: CaseFilter, paging: PageParams, now: datetime
-) -> tuple[list[WorkOrder], int]:
-    query: Select[Any] = select(WorkOrder).where(visible_clause(principal))
+) -> tuple[list[Row[Any]], int]:
+    """A page of the cases ``principal`` sees, as rows of :data:`LISTED`: no ORM entities,
+    identity map or attribute instrumentation for a list that only shows them (ADR 0040)."""
+    table = WorkOrder.__table__
+    query: Select[Any] = select(*LISTED).where(visible_clause(principal))
     if where.status:
         query = query.where(WorkOrder.status.in_(where.status))
     if where.case_type:
@@ -159,8 +166,8 @@ async def page(
     if where.overdue is not None:
         clause = overdue_clause(now)
         query = query.where(clause if where.overdue else ~clause)
-    query = query.order_by(WorkOrder.created_at.desc(), WorkOrder.id)
-    return await fetch_page(uow.session, query, paging)
+    query = query.order_by(table.c.created_at.desc(), table.c.id)
+    return await fetch_page(uow.session, query, paging, rows=True)
 
 
 async def bucket(

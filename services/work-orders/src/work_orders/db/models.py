@@ -113,7 +113,12 @@ class WorkOrder(Base):
 
     @property
     def number(self) -> str:
-        return f"WO{self.seq:08d}"
+        return case_number(self.seq)
+
+
+def case_number(seq: int) -> str:
+    """A case's number as people read it (WO00000042)."""
+    return f"WO{seq:08d}"
 
 
 class TimelineEntry(Base):

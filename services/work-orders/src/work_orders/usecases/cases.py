@@ -12,6 +12,9 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row
 
 from sc_contracts.events import (
     AlarmAction,
@@ -201,8 +204,9 @@ class Cases:
 
     async def page(
         self, who: Caller, where: repo.CaseFilter, paging: PageParams
-    ) -> tuple[list[WorkOrder], int]:
-        """The caller's cases: theirs and their household's, and their staff scope."""
+    ) -> tuple[list[Row[Any]], int]:
+        """The caller's cases: theirs and their household's, and their staff scope (rows of
+        :data:`~work_orders.db.cases.LISTED`)."""
         if where.assignee == "me":
             where = repo.CaseFilter(where.status, where.case_type, who.subject, where.overdue)
         async with self.db.uow(read_only=True) as uow:
