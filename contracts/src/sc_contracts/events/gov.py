@@ -118,27 +118,49 @@ class WelfareChangedV1(EventData):
 
 
 class PopulationFlagChangedV1(EventData):
-    """A population check (6.5.2 a) raised a flag, or the flag took a step."""
+    """A population check (人口核查, 6.5.2 a) raised a flag, added evidence to it, or the
+    flag took a step. No key, no person: ids of places and counts only."""
 
-    flag_id: str = Field(min_length=1, description="Flag id; the message key.")
-    kind: str = Field(min_length=1, description="unregistered_frequent or absent_resident.")
-    community_id: str = Field(min_length=1, description="Community.")
-    grid_id: str | None = Field(default=None, description="Grid, if known.")
-    building_id: str | None = Field(default=None, description="Building, if known.")
-    status: str = Field(min_length=1, description="open, in_progress, resolved or closed.")
-    resolution: str | None = Field(default=None, description="What was found, once resolved.")
+    flag_id: str = Field(min_length=1, max_length=64, description="Flag id; the message key.")
+    kind: str = Field(
+        min_length=1,
+        max_length=32,
+        description="unregistered_frequent (seen often, not registered) or absent_resident.",
+    )
+    community_id: str = Field(min_length=1, max_length=64, description="Community.")
+    grid_id: str | None = Field(default=None, max_length=64, description="Grid, if known.")
+    building_id: str | None = Field(default=None, max_length=64, description="Building, if known.")
+    status: str = Field(
+        min_length=1, max_length=16, description="open, in_progress, resolved or closed."
+    )
+    resolution: str | None = Field(
+        default=None, max_length=32, description="What was found, once resolved."
+    )
+    evidence_days: int = Field(
+        default=0, ge=0, le=3660, description="Days of passages in the evidence."
+    )
     occurred_at: AwareDatetime = Field(description="When.")
 
 
 class AlterationChangedV1(EventData):
-    """An alteration request of a room was filed or took a step."""
+    """An alteration request (装修/改建) of a room was filed or took a step; the room has an
+    open alteration while ``open`` holds (what the room register shows)."""
 
-    alteration_id: str = Field(min_length=1, description="Request id; the message key.")
-    community_id: str = Field(min_length=1, description="Community.")
-    building_id: str | None = Field(default=None, description="Building, if known.")
-    room_id: str = Field(min_length=1, description="Room being altered.")
-    kind: str = Field(min_length=1, description="decoration, alteration or extension.")
-    status: str = Field(min_length=1, description="Status after the step.")
+    alteration_id: str = Field(
+        min_length=1, max_length=64, description="Request id; the message key."
+    )
+    community_id: str = Field(min_length=1, max_length=64, description="Community.")
+    building_id: str | None = Field(default=None, max_length=64, description="Building, if known.")
+    room_id: str = Field(min_length=1, max_length=64, description="Room being altered.")
+    kind: str = Field(
+        min_length=1, max_length=16, description="decoration, alteration or extension."
+    )
+    status: str = Field(
+        min_length=1,
+        max_length=16,
+        description="submitted, approved, rejected, withdrawn, in_works, rectifying, "
+        "inspected or archived (after the step).",
+    )
     open: bool = Field(description="True while the room has this alteration open.")
     occurred_at: AwareDatetime = Field(description="When.")
 
