@@ -34,8 +34,10 @@ from sc_contracts.events import (
     HousesSharedV1,
     NoticeChangedV1,
     NotificationRequestedV1,
+    PassageRecordedV1,
     PersonRegisteredV1,
     Placement,
+    PopulationFlagChangedV1,
     PopulationSharedV1,
     VoteClosedV1,
     WelfareChangedV1,
@@ -58,6 +60,9 @@ TOPICS = [
     ActivityChangedV1.topic,
     NoticeChangedV1.topic,
     WelfareChangedV1.topic,
+    # population checks: the gate passages read, the flags sent
+    PassageRecordedV1.topic,
+    PopulationFlagChangedV1.topic,
     # the exchange: the facts it counts and the records it sends (ADR 0036)
     WorkOrderChangedV1.topic,
     AlarmRaisedV1.topic,
@@ -150,6 +155,7 @@ def make_settings(
         "outbox_poll_interval_ms": 50,
         "approval_sweep_interval_s": 3600,
         "exchange_sweep_interval_s": 3600,  # the tests sweep themselves, by their clock
+        "population_sweep_interval_s": 3600,  # likewise
         "public_base_url": "https://sq.example.gov.cn",
         "log_level": "WARNING",
     }

@@ -28,3 +28,12 @@ class Settings(ServiceSettings):
     exchange_max_grade: Literal["public", "internal", "personal", "sensitive"] = "internal"
     # files of an application's materials, kept in the service's database
     material_max_bytes: int = 5 * 1024 * 1024
+    # population checks (6.5.2 a): how often the sweep looks for a community's ended day
+    # not checked yet; a key seen on min_days of the last window_days while nobody
+    # registered carries it; a resident not seen for absent_days (after grace_days from
+    # moving in)
+    population_sweep_interval_s: float = 600.0
+    population_window_days: int = 14
+    population_min_days: int = 5
+    population_absent_days: int = 60
+    population_grace_days: int = 30

@@ -18,6 +18,7 @@ from gov_affairs.api import (
     items,
     notices,
     polls,
+    population,
     topics,
     training,
     votes,
@@ -36,11 +37,13 @@ from gov_affairs.usecases import (
     Hall,
     Notices,
     Polls,
+    Population,
     Topics,
     Training,
     UseCases,
     Welfare,
 )
+from gov_affairs.usecases.population import Rules as PopulationRules
 from sc_core.places import Places
 from sc_core.service import Runtime, create_service_app
 
@@ -59,6 +62,7 @@ ROUTERS = [
     notices.router,
     exchange.router,
     training.router,
+    population.router,
 ]
 
 
@@ -81,8 +85,18 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         agreements=agreements,
         exchanges=Exchanges(runtime.db, agreements),
         training=Training(runtime.db, places),
+        population=Population(
+            runtime.db,
+            places,
+            PopulationRules(
+                window_days=settings.population_window_days,
+                min_days=settings.population_min_days,
+                absent_days=settings.population_absent_days,
+                grace_days=settings.population_grace_days,
+            ),
+        ),
     )
-    consumers.register(runtime, places)
+    consumers.register(runtime, places, usecases.population)
 
     async def sweep() -> None:
         await usecases.hall.sweep(settings.approval_sweep_batch)
@@ -96,6 +110,10 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
     runtime.every(settings.vote_sweep_interval_s, "vote-closer", close_votes)
     # each active exchange agreement's datasets, once per period (ADR 0036)
     runtime.every(settings.exchange_sweep_interval_s, "exchange-sweeper", usecases.exchanges.sweep)
+    # population checks: each community's day that ended, once (a claimed row)
+    runtime.every(
+        settings.population_sweep_interval_s, "population-sweeper", usecases.population.sweep
+    )
     return runtime, usecases
 
 

@@ -16,6 +16,7 @@ from gov_affairs.usecases import (
     Hall,
     Notices,
     Polls,
+    Population,
     Topics,
     Training,
     UseCases,
@@ -98,3 +99,10 @@ def _training(request: Request) -> Training:
 
 
 TrainingDep = Annotated[Training, Depends(_training)]
+
+
+def _population(request: Request) -> Population:
+    return usecases(request).population
+
+
+PopulationDep = Annotated[Population, Depends(_population)]

@@ -345,6 +345,11 @@ class FlagRow(Base):
     summary: Mapped[str] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(16))
     resolution: Mapped[str | None] = mapped_column(String(32))
+    # an absent resident's flag: who and where (ids only, from identity's events)
+    person_id: Mapped[str | None] = mapped_column(Account)
+    household_id: Mapped[str | None] = mapped_column(Place)
+    room_id: Mapped[str | None] = mapped_column(Place)
+    assignee: Mapped[str | None] = mapped_column(Account)  # who works it now
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     timeline: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -353,5 +358,6 @@ class FlagRow(Base):
 
 # the votes tables live in their own module, on this metadata
 from gov_affairs.db import exchange as _exchange  # noqa: E402, F401
+from gov_affairs.db import population as _population  # noqa: E402, F401
 from gov_affairs.db import training as _training  # noqa: E402, F401
 from gov_affairs.db import votes as _votes  # noqa: E402, F401

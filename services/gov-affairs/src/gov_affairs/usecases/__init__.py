@@ -14,6 +14,7 @@ from gov_affairs.usecases.files import Files
 from gov_affairs.usecases.hall import Hall
 from gov_affairs.usecases.notices import Notices
 from gov_affairs.usecases.polls import Polls
+from gov_affairs.usecases.population import Population
 from gov_affairs.usecases.topics import Topics
 from gov_affairs.usecases.training import Training
 from gov_affairs.usecases.welfare import Welfare
@@ -33,6 +34,7 @@ class UseCases:
     agreements: Agreements
     exchanges: Exchanges
     training: Training
+    population: Population
 
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "Hall",
     "Notices",
     "Polls",
+    "Population",
     "Topics",
     "Training",
     "UseCases",
