@@ -17,6 +17,7 @@ from audit.usecases import UseCases
 from sc_contracts.events.audit import AuditOutcome
 from sc_core.auth import Caller, CurrentPrincipal, scope_clause
 from sc_core.errors import Forbidden, Problem
+from sc_core.schema import Instant
 
 
 async def get_settings(request: Request) -> Settings:
@@ -78,11 +79,11 @@ async def record_filters(
     resource_id: Annotated[str | None, Query(max_length=256)] = None,
     outcome: AuditOutcome | None = None,
     start: Annotated[
-        datetime | None,
+        Instant | None,
         Query(alias="from", description="occurred at or after (no offset: audit time zone)"),
     ] = None,
     end: Annotated[
-        datetime | None, Query(alias="to", description="occurred before (exclusive)")
+        Instant | None, Query(alias="to", description="occurred before (exclusive)")
     ] = None,
 ) -> RecordFilters:
     start, end = aware(start, settings), aware(end, settings)

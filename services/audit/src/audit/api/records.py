@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -19,6 +19,7 @@ from audit.api.schemas import (
 from audit.db.models import RECORD_FIELDS
 from audit.domain.masking import mask_record
 from sc_core.api import Page, Paging
+from sc_core.schema import Day, Instant
 
 router = APIRouter(prefix="/api/v1/audit-records", tags=["audit records"])
 
@@ -43,7 +44,7 @@ async def search(
 async def verify(
     who: Reader,
     usecases: UseCasesDep,
-    day: Annotated[date, Query(description="UTC day, YYYY-MM-DD")],
+    day: Annotated[Day, Query(description="UTC day, YYYY-MM-DD")],
 ) -> VerifyReport:
     return await usecases.trail.verify(day)
 
@@ -54,8 +55,8 @@ async def summary(
     scope: Scope,
     settings: SettingsDep,
     usecases: UseCasesDep,
-    start: Annotated[datetime | None, Query(alias="from")] = None,
-    end: Annotated[datetime | None, Query(alias="to")] = None,
+    start: Annotated[Instant | None, Query(alias="from")] = None,
+    end: Annotated[Instant | None, Query(alias="to")] = None,
 ) -> AuditSummary:
     end = aware(end, settings) or datetime.now(settings.zone)
     start = aware(start, settings) or end - timedelta(days=7)
