@@ -12,7 +12,8 @@ knows. A free ``str`` was stored as given and failed later where the zone was fi
 (a tariff's fee on a car's exit, issue 30): anything else is a 422 whose error names the
 field (type ``time_zone``).
 
-``Day`` and ``Instant``: a date / date-time in the years 1900-2200. A bare ``date`` took
+``Day``, ``Instant`` and ``AwareInstant``: a date / date-time (with its offset) in the
+years 1900-2200. A bare ``date`` took
 ``9999-12-31`` and a date-time ``0001-01-01T00:00:00+08:00`` (before the year 1 in UTC),
 which failed in the database or in arithmetic (issue 30); the schema states the range as
 ``formatMinimum`` / ``formatMaximum`` and anything outside is a 422 (type ``date_range``).
@@ -37,6 +38,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BeforeValidator,
     Field,
     GetCoreSchemaHandler,
@@ -45,7 +47,15 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue, SkipJsonSchema
 from pydantic_core import PydanticCustomError, core_schema
 
-__all__ = ["Day", "Instant", "JsonBounds", "JsonObject", "Omittable", "TimeZoneName"]
+__all__ = [
+    "AwareInstant",
+    "Day",
+    "Instant",
+    "JsonBounds",
+    "JsonObject",
+    "Omittable",
+    "TimeZoneName",
+]
 
 T = TypeVar("T")
 
@@ -114,16 +124,15 @@ Day = Annotated[
         (("formatMinimum", f"{FIRST_YEAR}-01-01"), ("formatMaximum", f"{LAST_YEAR}-12-31"))
     ),
 ]
-Instant = Annotated[
-    datetime,
-    AfterValidator(_in_years),
-    _SchemaExtra(
-        (
-            ("formatMinimum", f"{FIRST_YEAR}-01-01T00:00:00Z"),
-            ("formatMaximum", f"{LAST_YEAR}-12-31T23:59:59Z"),
-        )
-    ),
-]
+_INSTANT_RANGE = _SchemaExtra(
+    (
+        ("formatMinimum", f"{FIRST_YEAR}-01-01T00:00:00Z"),
+        ("formatMaximum", f"{LAST_YEAR}-12-31T23:59:59Z"),
+    )
+)
+Instant = Annotated[datetime, AfterValidator(_in_years), _INSTANT_RANGE]
+AwareInstant = Annotated[AwareDatetime, AfterValidator(_in_years), _INSTANT_RANGE]
+"""An :data:`Instant` that must carry its offset (``+08:00``, ``Z``)."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from sc_core.field_errors import zh_message
 from sc_core.request_bounds import unbounded_inputs
-from sc_core.schema import Day, Instant, JsonBounds, JsonObject
+from sc_core.schema import AwareInstant, Day, Instant, JsonBounds, JsonObject
 
 
 class Loose(BaseModel):
@@ -78,7 +78,7 @@ def test_the_scanner_names_each_unbounded_input_and_its_fix() -> None:
     assert "Any" in by_where["body.anything"]
 
 
-@pytest.mark.parametrize("kind", [Day, Instant])
+@pytest.mark.parametrize("kind", [Day, Instant, AwareInstant])
 def test_dates_outside_1900_to_2200_are_refused(kind: Any) -> None:
     adapter = TypeAdapter(kind)
     assert adapter.validate_python("2026-12-04" if kind is Day else "2026-12-04T08:00:00+08:00")
@@ -112,3 +112,9 @@ def test_a_json_object_is_kept_within_its_bounds() -> None:
     assert deeper.validate_python(too_deep) == too_deep
     schema = adapter.json_schema()
     assert schema["maxProperties"] == 64 and schema["propertyNames"] == {"maxLength": 64}
+
+
+def test_an_aware_instant_needs_its_offset() -> None:
+    with pytest.raises(ValidationError) as refused:
+        TypeAdapter(AwareInstant).validate_python("2026-12-04T08:00:00")
+    assert refused.value.errors()[0]["type"] == "timezone_aware"
