@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from evaluation.api.common import (
     DEFAULTED,
@@ -30,10 +30,16 @@ from evaluation.db.models import SurveyRow
 from evaluation.domain.surveys import AnswerUnit
 from evaluation.usecases.surveys import survey_of
 from sc_core.api import Page, Paging
+from sc_core.schema import AwareInstant, JsonBounds
 
 router = APIRouter(prefix="/api/v1/evaluation", tags=["evaluation-surveys"])
 PlaceId = Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 PlaceIdItem = Annotated[str, Field(min_length=1, max_length=64, pattern=PLACE_ID)]
+# A survey as the console designs it: sections > questions > options > labels, checked
+# against the domain's Survey model in the use case; bounded here before that.
+SurveyDefinition = Annotated[
+    dict[str, Any], JsonBounds(max_keys=200, max_depth=10, max_bytes=262_144)
+]
 
 
 class SurveyCreate(BaseModel):
@@ -43,11 +49,11 @@ class SurveyCreate(BaseModel):
     questionnaire: Literal["gain", "security", "happiness"] | None = Field(
         default=None, description="One of the indices' questionnaires shipped with the service"
     )
-    definition: dict[str, Any] | None = Field(
+    definition: SurveyDefinition | None = Field(
         default=None, description="A survey designed in the console (sections, questions)"
     )
-    opens_at: AwareDatetime | None = None
-    closes_at: AwareDatetime | None = None
+    opens_at: AwareInstant | None = None
+    closes_at: AwareInstant | None = None
     building_ids: list[PlaceIdItem] = Field(
         default_factory=list, max_length=200, description="Only people living in these buildings"
     )
