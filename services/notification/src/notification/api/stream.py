@@ -247,7 +247,7 @@ async def stream(
     request: Request,
     principal: StreamPrincipal,
     usecases: UseCasesDep,
-    last_event_id: str | None = Header(default=None, alias="Last-Event-ID"),
+    last_event_id: str | None = Header(default=None, alias="Last-Event-ID", max_length=200),
 ) -> StreamingResponse:
     if "text/event-stream" not in request.headers.get("accept", "").lower():
         # EventSource always asks for it; anything else would hang on an endless body

@@ -11,6 +11,9 @@ from pydantic import BaseModel, Field, model_validator
 
 from sc_contracts.events import NotificationChannel, NotificationSeverity, Recipients
 
+VariableName = Annotated[str, Field(max_length=64)]
+VariableValue = Annotated[str, Field(max_length=2000)]
+
 
 class NotificationCreate(BaseModel):
     request_id: str | None = Field(
@@ -18,7 +21,9 @@ class NotificationCreate(BaseModel):
     )
     recipients: Recipients
     template: str = Field(min_length=1, max_length=100)
-    variables: dict[str, Annotated[str, Field(max_length=2000)]] = Field(default_factory=dict)
+    variables: dict[
+        Annotated[str, Field(max_length=64)], Annotated[str, Field(max_length=2000)]
+    ] = Field(default_factory=dict, max_length=50)
     severity: NotificationSeverity = NotificationSeverity.INFO
     channels: list[NotificationChannel] = Field(min_length=1, max_length=6)
     locale: str = Field(default="zh-CN", max_length=16)

@@ -24,9 +24,11 @@ class PreferenceUpdate(BaseModel):
     push_tokens: list[Annotated[str, Field(min_length=1, max_length=512)]] | None = Field(
         default=None, max_length=10
     )
-    quiet_start: str | None = Field(default=None, description="HH:MM local time")
-    quiet_end: str | None = Field(default=None, description="HH:MM local time")
-    opt_out: list[str] | None = Field(default=None, description="push, sms or voice")
+    quiet_start: str | None = Field(default=None, max_length=5, description="HH:MM local time")
+    quiet_end: str | None = Field(default=None, max_length=5, description="HH:MM local time")
+    opt_out: list[Annotated[str, Field(max_length=16)]] | None = Field(
+        default=None, max_length=8, description="push, sms or voice"
+    )
 
     @field_validator("push_tokens")
     @classmethod
