@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 __all__ = [
@@ -242,10 +242,17 @@ def _pydantic(check: object) -> AfterValidator:
     return AfterValidator(run)
 
 
-IdNumber = Annotated[str, BeforeValidator(_normalise), _pydantic(parse_id_number)]
+# The length bounds are loose on purpose: a value of a wrong length within them is refused
+# by its standard's check with its own code (id_number.length ...); they keep a megabyte
+# out of the parser and tell schema readers the field is short (issue 30).
+IdNumber = Annotated[
+    str, BeforeValidator(_normalise), Field(max_length=64), _pydantic(parse_id_number)
+]
 """An 18-character GB 11643 identity number, upper-cased; refused with ``id_number.*``."""
 
-UnifiedSocialCreditCode = Annotated[str, BeforeValidator(_normalise), _pydantic(parse_uscc)]
+UnifiedSocialCreditCode = Annotated[
+    str, BeforeValidator(_normalise), Field(max_length=64), _pydantic(parse_uscc)
+]
 """A GB 32100 unified social credit code, upper-cased; refused with ``uscc.*``."""
 
 
@@ -277,5 +284,5 @@ def _mobile(value: str) -> str:
         raise PydanticCustomError(exc.code, str(exc)) from None
 
 
-MobileNumber = Annotated[str, AfterValidator(_mobile)]
+MobileNumber = Annotated[str, Field(max_length=32), AfterValidator(_mobile)]
 """A mainland mobile number, normalised to its 11 digits; refused with ``mobile.format``."""
