@@ -16,9 +16,13 @@ from sc_core.validators import UnifiedSocialCreditCode
 
 class OpeningHours(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    days: list[int] = Field(min_length=1, max_length=7, description="1 Monday .. 7 Sunday")
-    opens: str = Field(description="HH:MM", examples=["08:00"])
-    closes: str = Field(description="HH:MM; before opens: past midnight", examples=["20:00"])
+    days: list[Annotated[int, Field(ge=1, le=7)]] = Field(
+        min_length=1, max_length=7, description="1 Monday .. 7 Sunday"
+    )
+    opens: str = Field(max_length=5, description="HH:MM", examples=["08:00"])
+    closes: str = Field(
+        max_length=5, description="HH:MM; before opens: past midnight", examples=["20:00"]
+    )
 
     def hours(self) -> Hours:
         return Hours(tuple(self.days), self.opens, self.closes)
@@ -59,7 +63,7 @@ class MerchantCreate(BaseModel):
         pattern=r"^[^\x00-\x1f\x7f]+$",
         description="许可证编号, if the trade needs one",
     )
-    category: str
+    category: str = Field(max_length=32)
     address: Annotated[Line, Field(max_length=200)]
     opening_hours: Hours7
     phone: str = Field(max_length=32, description="Contact phone; stored encrypted, shown masked")
@@ -75,7 +79,7 @@ class MerchantUpdate(BaseModel):
     name: Annotated[str, Field(max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")] | None = None
     credit_code: UnifiedSocialCreditCode | None = None
     licence_no: Annotated[str, Field(max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")] | None = None
-    category: str | None = None
+    category: str | None = Field(default=None, max_length=32)
     address: Annotated[Line, Field(max_length=200)] | None = None
     opening_hours: Hours7 | None = None
     phone: str | None = Field(default=None, max_length=32)

@@ -6,9 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from commerce.api.schemas import Label, Line
+from sc_core.schema import AwareInstant
 
 Text = Annotated[str, Field(min_length=1, max_length=500, pattern=r"^[^\x00]*$")]
 
@@ -22,8 +23,8 @@ class OfferCreate(BaseModel):
     discount_pct: int | None = Field(
         default=None, ge=1, le=99, description="Percent off (20 = 8折); or price_fen"
     )
-    valid_from: AwareDatetime
-    valid_to: AwareDatetime
+    valid_from: AwareInstant
+    valid_to: AwareInstant
 
 
 class OfferRead(BaseModel):

@@ -6,10 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from commerce.api.schemas import Label, Line, PlaceId
 from sc_contracts.events import ServicePointKind
+from sc_core.schema import AwareInstant
 
 
 class ServicePointCreate(BaseModel):
@@ -61,7 +62,7 @@ class BookingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     household_id: PlaceId | None = Field(default=None, description="Needed if you have several")
     service: Annotated[str, Field(min_length=1, max_length=500, pattern=r"^[^\x00]*$")]
-    preferred_at: AwareDatetime
+    preferred_at: AwareInstant
 
 
 class BookingRead(BaseModel):

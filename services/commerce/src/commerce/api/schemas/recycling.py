@@ -17,7 +17,7 @@ class DropOffCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     service_point_id: uuid.UUID
     household_id: PlaceId
-    category: str
+    category: str = Field(max_length=32)
     weight_g: int = Field(gt=0, le=1_000_000, description="Grams (at most a tonne)")
 
     @field_validator("category")
