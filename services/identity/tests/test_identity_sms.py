@@ -240,3 +240,23 @@ async def test_the_code_request_is_validated(kit: IdentityKit) -> None:
     assert purpose.status_code == 422
     short = await _sms_login(kit.client, "13800001111", "12")
     assert short.status_code == 422
+
+
+async def test_the_demo_resident_signs_in_with_her_own_mobile(kit: IdentityKit) -> None:
+    """``make run``'s demo resident has a mobile of her own (the residents' app's quickstart
+    names it), not the register's phone of the person she is: that one signs nobody in."""
+    frozen(kit, datetime.now(UTC))
+    code = await kit.sms_code("13800000101")
+    login = await _sms_login(kit.client, "13800000101", code)
+    assert login.status_code == 200, login.text
+    me = await kit.client.get(
+        "/api/v1/me", headers={"Authorization": f"Bearer {login.json()['access_token']}"}
+    )
+    assert me.status_code == 200 and me.json()["id"] == str(kit.ids["account:resident"])
+    assert me.json()["name"] == "张伟"
+    person_phone = await kit.client.post("/api/v1/auth/sms-codes", json={"phone": "13800000001"})
+    assert person_phone.status_code == 202
+    sink = await kit.as_(
+        "platform_admin", "GET", "/api/v1/dev/sms-sink", params={"phone": "13800000001"}
+    )
+    assert sink.status_code == 200 and sink.json()["items"] == []  # no account: no code sent

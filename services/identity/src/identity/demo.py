@@ -5,8 +5,10 @@ community — 2 buildings × 2 units × 6 floors × 2 rooms, two grids, househol
 residents, gates and doors — and one account per role, named after the role, with the
 password ``demo-pass-2026`` (``DEMO_PASSWORD`` overrides it), each hashed on its own (its
 own argon2 salt). The ``integrator`` client's secret is not that password: every run sets
-a new random one (``DEMO_INTEGRATOR_SECRET`` fixes it) and prints it. Running it again
-changes nothing else. It refuses to run in production.
+a new random one (``DEMO_INTEGRATOR_SECRET`` fixes it) and prints it. The ``resident``
+account has a mobile of its own (``ACCOUNT_MOBILES``) to sign in with an SMS code. Running it
+again changes nothing else (but gives a demo account loaded before it had one its mobile, if
+no account holds that number). It refuses to run in production.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from identity.auth.accounts import set_mobile
 from identity.auth.passwords import hash_password_async, new_secret
 from identity.config import Settings
 from identity.db.access import Door
@@ -30,7 +33,7 @@ from identity.roles import ROLES
 from sc_contracts.events import GrantChange, GrantChangedV1
 from sc_core.db import Database, platform_tables
 from sc_core.db.uow import Outbound, UnitOfWork
-from sc_core.privacy import configure_cipher
+from sc_core.privacy import configure_cipher, get_cipher
 
 DEMO_CODE = "DEMO-001"
 DEFAULT_PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo password
@@ -50,6 +53,10 @@ HOUSEHOLDS: dict[tuple[str, str, str], list[tuple[str, str, str, str, str | None
         ("陈建国", "110105194002027890", "13800000006", "family", None),
     ],
 }
+
+# the demo accounts' own mobiles (an account's mobile signs in by SMS code; a person's phone
+# in the register does not): the residents' app's demo resident (1-1-101) signs in with it
+ACCOUNT_MOBILES: dict[str, str] = {"resident": "13800000101"}
 
 # display names of the demo accounts that are not residents (a resident's is her name):
 # what the console shows as an assignee, an approver or an author, never the user name
@@ -224,6 +231,7 @@ async def _accounts(
             person_id=person.id if person else None,
             created_by=ACTOR,
         )
+        set_mobile(account, ACCOUNT_MOBILES.get(role))
         uow.session.add(account)
         await uow.session.flush()
         if person is not None:
@@ -280,6 +288,19 @@ async def set_integrator_secret(db: Database, secret: str) -> None:
             await uow.commit()
 
 
+async def set_demo_mobiles(db: Database) -> None:
+    """Demo accounts loaded before they had a mobile get theirs (unless it is taken)."""
+    async with db.uow() as uow:
+        for role, mobile in ACCOUNT_MOBILES.items():
+            idx = get_cipher().blind_index(mobile, "mobile")
+            if await uow.session.scalar(select(Account.id).where(Account.mobile_idx == idx)):
+                continue
+            account = await uow.session.scalar(select(Account).where(Account.username == role))
+            if account is not None and account.mobile_idx is None:
+                set_mobile(account, mobile)
+        await uow.commit()
+
+
 def describe(password: str, integrator_secret: str) -> str:
     lines = ["demo accounts (identity), password: " + password]
     for role in ROLES:
@@ -289,7 +310,8 @@ def describe(password: str, integrator_secret: str) -> str:
                 f"client_secret {integrator_secret})"
             )
         else:
-            lines.append(f"  {role:<17} (username {role})")
+            mobile = f", SMS code to {ACCOUNT_MOBILES[role]}" if role in ACCOUNT_MOBILES else ""
+            lines.append(f"  {role:<17} (username {role}{mobile})")
     return "\n".join(lines)
 
 
@@ -311,6 +333,7 @@ async def main() -> int:
         created = await load_demo(db, password, secret)
         if not created:
             await set_integrator_secret(db, secret)
+            await set_demo_mobiles(db)
     finally:
         await db.dispose()
     print("identity demo: " + ("loaded" if created else "already loaded"))
