@@ -3,6 +3,8 @@
 - ``telemetry.readings.v1`` (a batch consumer: whole polls in one transaction, idempotent
   by the readings' own keys): the vitals of devices bound to a person, and the meter
   counters of homes under the lone-elder watch;
+- the same readings: no-mask and fever detections of edge AI cameras and thermometer
+  gates, door contacts of homes in isolation;
 - ``alarm.events.v1``: fall alarms of a person's wearable (or about the person) on their
   record, told once per alarm to the people the consent names;
 - ``identity.events.v1``: the place directory (where each household lives, grids).
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from care.usecases import Falls, Vitals, Wandering, Watch
+from care.usecases import UseCases
 from sc_contracts.events import (
     AlarmAcknowledgedV1,
     AlarmClearedV1,
@@ -24,18 +26,15 @@ from sc_core.places import Places, subscribe_places
 from sc_core.service import Runtime
 
 
-def register(
-    runtime: Runtime,
-    vitals: Vitals,
-    watch: Watch,
-    wandering: Wandering,
-    places: Places,
-    falls: Falls,
-) -> None:
+def register(runtime: Runtime, usecases: UseCases, places: Places) -> None:
+    vitals, watch, wandering = usecases.vitals, usecases.watch, usecases.wandering
+    falls, health = usecases.falls, usecases.public_health
+
     async def on_telemetry(events: Sequence[TelemetryRecordedV1], uow: UnitOfWork) -> None:
         await vitals.on_telemetry(events, uow)  # wearables and monitors bound to a person
         await watch.on_telemetry(events, uow)  # meters of watched homes
         await wandering.on_telemetry(events, uow)  # wearables' positions against safe zones
+        await health.on_telemetry(events, uow)  # cameras' detections, isolated homes' doors
 
     runtime.batch_consumer(name="telemetry", model=TelemetryRecordedV1, handler=on_telemetry)
 

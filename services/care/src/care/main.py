@@ -18,6 +18,7 @@ from care.api import (
     falls,
     medicine,
     people,
+    public_health,
     registry,
     visits,
     vitals,
@@ -32,6 +33,7 @@ from care.usecases import (
     Falls,
     HomeVisits,
     Medicine,
+    PublicHealth,
     Records,
     Registry,
     UseCases,
@@ -54,6 +56,7 @@ ROUTERS = [
     childcare.router,
     aid_points.router,
     falls.router,
+    public_health.router,
 ]
 
 
@@ -74,10 +77,9 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         aid_points=AidPoints(runtime.db, tz),
         registry=Registry(runtime.db),
         falls=Falls(runtime.db, tz),
+        public_health=PublicHealth(runtime.db, places, tz),
     )
-    consumers.register(
-        runtime, usecases.vitals, usecases.watch, usecases.wandering, places, usecases.falls
-    )
+    consumers.register(runtime, usecases, places)
     runtime.every(settings.watch_scan_interval_s, "watch-scan", usecases.watch.scan)
     runtime.every(
         settings.reminder_interval_s, "appointment-reminders", usecases.appointments.remind

@@ -14,6 +14,7 @@ from care.usecases import (
     Falls,
     HomeVisits,
     Medicine,
+    PublicHealth,
     Records,
     Registry,
     UseCases,
@@ -77,9 +78,14 @@ def _falls(request: Request) -> Falls:
     return usecases(request).falls
 
 
+def _public_health(request: Request) -> PublicHealth:
+    return usecases(request).public_health
+
+
 AidPointsDep = Annotated[AidPoints, Depends(_aid_points)]
 RegistryDep = Annotated[Registry, Depends(_registry)]
 FallsDep = Annotated[Falls, Depends(_falls)]
+PublicHealthDep = Annotated[PublicHealth, Depends(_public_health)]
 ChildcareDep = Annotated[Childcare, Depends(_childcare)]
 MedicineDep = Annotated[Medicine, Depends(_medicine)]
 HomeVisitsDep = Annotated[HomeVisits, Depends(_home_visits)]

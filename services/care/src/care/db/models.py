@@ -465,3 +465,74 @@ class FallRow(Base):
     false_alarm: Mapped[bool | None] = mapped_column(Boolean)
     cleared_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HealthIncidentRow(Base):
+    """A community health incident (公共卫生事件: infectious disease cases, food poisoning,
+    other health events): sensitive, its title and detail encrypted; the measures taken are
+    an append-only list (:class:`HealthMeasureRow`)."""
+
+    __tablename__ = "care_health_incidents"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[str] = mapped_column(Id, index=True)
+    building_id: Mapped[str | None] = mapped_column(Id)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(EncryptedString(context="care_health_incident.title"))
+    detail: Mapped[str | None] = mapped_column(
+        EncryptedString(context="care_health_incident.detail")
+    )
+    cases: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16))
+    reported_at: Mapped[datetime]
+    reported_by: Mapped[str] = mapped_column(Account)
+    closed_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HealthMeasureRow(Base):
+    __tablename__ = "care_health_measures"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    incident_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    at: Mapped[datetime]
+    by: Mapped[str] = mapped_column(Account)
+    text: Mapped[str] = mapped_column(EncryptedString(context="care_health_measure.text"))
+
+
+class HealthDetectionRow(Base):
+    """A no-mask or fever detection of an edge AI camera or thermometer gate, against the
+    device's place and time (no person: the device does not say who)."""
+
+    __tablename__ = "care_health_detections"
+    __table_args__ = (
+        Index("uq_care_health_detections_once", "device_id", "kind", "at", unique=True),
+        Index("ix_care_health_detections_community_at", "community_id", "at"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    kind: Mapped[str] = mapped_column(String(16))
+    device_id: Mapped[str] = mapped_column(Id)
+    device_type: Mapped[str] = mapped_column(String(32))
+    community_id: Mapped[str] = mapped_column(Id)
+    building_id: Mapped[str | None] = mapped_column(Id)
+    at: Mapped[datetime]
+    value: Mapped[float | None] = mapped_column(Double)
+
+
+class IsolationRow(Base):
+    """A home isolation (居家隔离) watched by the home's door contacts: a door opened during
+    the period tells the responsible grid worker and doctor once per opening."""
+
+    __tablename__ = "care_isolations"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    person_id: Mapped[str] = mapped_column(Id, index=True)
+    community_id: Mapped[str] = mapped_column(Id, index=True)
+    building_id: Mapped[str | None] = mapped_column(Id)
+    household_id: Mapped[str | None] = mapped_column(Id)
+    door_devices: Mapped[list[str]] = mapped_column(JSONB)
+    start: Mapped[datetime]
+    end: Mapped[datetime]
+    grid_worker: Mapped[str] = mapped_column(Account)
+    doctor: Mapped[str | None] = mapped_column(Account)
+    open_doors: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    openings: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[str] = mapped_column(Account)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -11,6 +11,7 @@ from care.usecases.childcare import Childcare
 from care.usecases.falls import Falls
 from care.usecases.home_visits import HomeVisits
 from care.usecases.medicine import Medicine
+from care.usecases.public_health import PublicHealth
 from care.usecases.records import NewRecord, Records
 from care.usecases.registry import Registry
 from care.usecases.vitals import Vitals
@@ -32,6 +33,7 @@ class UseCases:
     aid_points: AidPoints
     registry: Registry
     falls: Falls
+    public_health: PublicHealth
 
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "HomeVisits",
     "Medicine",
     "NewRecord",
+    "PublicHealth",
     "Records",
     "Registry",
     "UseCases",
