@@ -25,6 +25,8 @@ class Settings(ServiceSettings):
     # exchange with city and district platforms (ADR 0036): how often the sweep looks for
     # periods to push, and the highest sensitivity grade any agreement may let leave
     exchange_sweep_interval_s: float = 300.0
+    # residence permits: lapse and expiry reminders (once a day is enough; idempotent)
+    permit_sweep_interval_s: float = 3600.0
     exchange_max_grade: Literal["public", "internal", "personal", "sensitive"] = "internal"
     # files of an application's materials, kept in the service's database
     material_max_bytes: int = 5 * 1024 * 1024

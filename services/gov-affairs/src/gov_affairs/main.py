@@ -16,6 +16,7 @@ from gov_affairs.api import (
     exchange,
     files,
     items,
+    migrants,
     notices,
     polls,
     population,
@@ -35,6 +36,7 @@ from gov_affairs.usecases import (
     Exchanges,
     Files,
     Hall,
+    Migrants,
     Notices,
     Polls,
     Population,
@@ -63,6 +65,7 @@ ROUTERS = [
     exchange.router,
     training.router,
     population.router,
+    migrants.router,
 ]
 
 
@@ -95,6 +98,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
                 grace_days=settings.population_grace_days,
             ),
         ),
+        migrants=Migrants(runtime.db),
     )
     consumers.register(runtime, places, usecases.population)
 
@@ -114,6 +118,12 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
     runtime.every(
         settings.population_sweep_interval_s, "population-sweeper", usecases.population.sweep
     )
+
+    async def permits() -> None:
+        await usecases.migrants.sweep()
+
+    # residence permits past their end lapse; holders reminded 30 and 7 days before, once
+    runtime.every(settings.permit_sweep_interval_s, "permit-sweeper", permits)
     return runtime, usecases
 
 

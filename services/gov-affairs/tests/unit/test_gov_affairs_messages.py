@@ -21,6 +21,8 @@ def test_each_template_has_both_languages_and_no_mixed_sentence() -> None:
             "place",
             "due",
             "code",
+            "number",  # a permit's number, the same in both languages
+            "valid_until",  # an ISO date
             "date",
             "days",
             "time",

@@ -14,6 +14,7 @@ from gov_affairs.usecases import (
     Exchanges,
     Files,
     Hall,
+    Migrants,
     Notices,
     Polls,
     Population,
@@ -106,3 +107,10 @@ def _population(request: Request) -> Population:
 
 
 PopulationDep = Annotated[Population, Depends(_population)]
+
+
+def _migrants(request: Request) -> Migrants:
+    return usecases(request).migrants
+
+
+MigrantsDep = Annotated[Migrants, Depends(_migrants)]

@@ -59,6 +59,29 @@ TEMPLATES = {
             "Your {programme_en} was re-examined: {outcome_en}. {amount_en}",
         ),
         Template(
+            "gov.permit.issued",
+            "居住证已签发",
+            "您的居住证已签发，证号{number}，有效期至{valid_until}。请每年按时签注。",
+            "Residence permit issued",
+            "Your residence permit {number} is issued, valid until {valid_until}."
+            " Have it endorsed every year.",
+        ),
+        Template(
+            "gov.permit.endorsed",
+            "居住证已签注",
+            "您的居住证{number}已签注，有效期延至{valid_until}。",
+            "Residence permit endorsed",
+            "Your residence permit {number} is endorsed, valid until {valid_until}.",
+        ),
+        Template(
+            "gov.permit.reminder",
+            "居住证即将到期",
+            "您的居住证{number}将于{valid_until}到期（还有{days}天），请及时到社区或派出所签注。",
+            "Residence permit expiring",
+            "Your residence permit {number} expires on {valid_until} (in {days} days):"
+            " have it endorsed at the community office or the police station.",
+        ),
+        Template(
             "gov.application.rejected",
             "“{item}”未通过审核",
             "您申请的“{item}”未通过审核：{reason}",

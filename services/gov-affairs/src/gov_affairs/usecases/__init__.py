@@ -12,6 +12,7 @@ from gov_affairs.usecases.exchange import Exchanges
 from gov_affairs.usecases.exchange_agreements import Agreements
 from gov_affairs.usecases.files import Files
 from gov_affairs.usecases.hall import Hall
+from gov_affairs.usecases.migrants import Migrants
 from gov_affairs.usecases.notices import Notices
 from gov_affairs.usecases.polls import Polls
 from gov_affairs.usecases.population import Population
@@ -35,6 +36,7 @@ class UseCases:
     exchanges: Exchanges
     training: Training
     population: Population
+    migrants: Migrants
 
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "Exchanges",
     "Files",
     "Hall",
+    "Migrants",
     "Notices",
     "Polls",
     "Population",
