@@ -36,6 +36,8 @@ export const ENUMS: Record<string, Dict> = {
     water_tank_offline: ["水箱离线", "Water tank offline"],
     overheat: ["温度过高", "Overheat"],
     manual: ["人工上报", "Reported by hand"],
+    no_mask: ["未佩戴口罩", "No mask"],
+    fever: ["发热", "Fever"],
   },
   ruleKind: {
     threshold: ["阈值", "Threshold"],

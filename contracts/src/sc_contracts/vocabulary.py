@@ -42,6 +42,8 @@ _KINDS: dict[str, dict[str, Entry]] = {
         "manual": ("人工上报", "reported"),
         "wandering": ("走失", "wandering"),
         "inactivity": ("长时间无活动", "no activity"),
+        "no_mask": ("未佩戴口罩", "no mask"),
+        "fever": ("发热", "fever"),
     },
     "alarm_status": {
         "active_unack": ("未确认", "not yet acknowledged"),
