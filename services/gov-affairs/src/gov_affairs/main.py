@@ -18,6 +18,7 @@ from gov_affairs.api import (
     items,
     migrants,
     notices,
+    organisations,
     polls,
     population,
     topics,
@@ -38,6 +39,7 @@ from gov_affairs.usecases import (
     Hall,
     Migrants,
     Notices,
+    Organisations,
     Polls,
     Population,
     Topics,
@@ -66,6 +68,7 @@ ROUTERS = [
     training.router,
     population.router,
     migrants.router,
+    organisations.router,
 ]
 
 
@@ -99,6 +102,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
             ),
         ),
         migrants=Migrants(runtime.db),
+        organisations=Organisations(runtime.db, places),
     )
     consumers.register(runtime, places, usecases.population)
 

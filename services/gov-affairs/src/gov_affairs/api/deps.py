@@ -16,6 +16,7 @@ from gov_affairs.usecases import (
     Hall,
     Migrants,
     Notices,
+    Organisations,
     Polls,
     Population,
     Topics,
@@ -114,3 +115,10 @@ def _migrants(request: Request) -> Migrants:
 
 
 MigrantsDep = Annotated[Migrants, Depends(_migrants)]
+
+
+def _organisations(request: Request) -> Organisations:
+    return usecases(request).organisations
+
+
+OrganisationsDep = Annotated[Organisations, Depends(_organisations)]

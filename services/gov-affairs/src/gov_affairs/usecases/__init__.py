@@ -14,6 +14,7 @@ from gov_affairs.usecases.files import Files
 from gov_affairs.usecases.hall import Hall
 from gov_affairs.usecases.migrants import Migrants
 from gov_affairs.usecases.notices import Notices
+from gov_affairs.usecases.organisations import Organisations
 from gov_affairs.usecases.polls import Polls
 from gov_affairs.usecases.population import Population
 from gov_affairs.usecases.topics import Topics
@@ -37,6 +38,7 @@ class UseCases:
     training: Training
     population: Population
     migrants: Migrants
+    organisations: Organisations
 
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "Hall",
     "Migrants",
     "Notices",
+    "Organisations",
     "Polls",
     "Population",
     "Topics",
