@@ -47,6 +47,7 @@ from sc_contracts.events import (
     NotificationDeliveredV1,
     NotificationOpenedV1,
     NotificationRequestedV1,
+    OrganisationComplaintFiledV1,
     PassageRecordedV1,
     PersonRegisteredV1,
     PopulationFlagChangedV1,
@@ -172,6 +173,12 @@ _SPECS: tuple[EventSpec, ...] = (
         "gov.votes.v1",
         VoteClosedV1,
         "An owners' assembly vote or a poll closed, with its result and each threshold counted.",
+    ),
+    EventSpec(
+        "community.organisation_complaint.filed.v1",
+        "gov.organisations.v1",
+        OrganisationComplaintFiledV1,
+        "A resident filed a complaint about a registered organisation or enterprise.",
     ),
     EventSpec(
         "community.audit.recorded.v1",

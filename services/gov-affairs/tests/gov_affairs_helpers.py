@@ -34,6 +34,7 @@ from sc_contracts.events import (
     HousesSharedV1,
     NoticeChangedV1,
     NotificationRequestedV1,
+    OrganisationComplaintFiledV1,
     PassageRecordedV1,
     PersonRegisteredV1,
     Placement,
@@ -63,6 +64,7 @@ TOPICS = [
     # population checks: the gate passages read, the flags sent
     PassageRecordedV1.topic,
     PopulationFlagChangedV1.topic,
+    OrganisationComplaintFiledV1.topic,
     # the exchange: the facts it counts and the records it sends (ADR 0036)
     WorkOrderChangedV1.topic,
     AlarmRaisedV1.topic,

@@ -1,12 +1,25 @@
 """Social organisations and enterprises over HTTP on PostgreSQL (6.5.1 c-d): the community's
 office registers them with a checked unified social credit code (once per community),
 records their meetings and activities; the community's residents search them by name,
-kind and tag; another community's people neither search nor open them."""
+kind and tag; another community's people neither search nor open them. A resident's
+complaint about an enterprise is published for work-orders to open a case from, and the
+case's state, from work-orders' events, is listed on the organisation's page."""
 
 from __future__ import annotations
 
-from gov_affairs_helpers import Harness, register
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from gov_affairs_helpers import Harness, eventually, register
+from sc_contracts.events import (
+    OrganisationComplaintFiledV1,
+    WorkOrderChangedV1,
+    WorkOrderPriority,
+    WorkOrderStatus,
+)
 from sc_core.auth import Grant
+from sc_core.bus.cloudevents import CloudEvent
 
 ELDER_CARE = "51110105MJ0012345E"  # a social organisation (民政)
 GROCER = "91110105MA01ABCD13"  # an enterprise (工商)
@@ -156,3 +169,98 @@ async def test_the_office_registers_organisations_and_residents_find_them(
         "/api/v1/organisations/00000000-0000-0000-0000-000000000000", headers=office
     )
     assert missing.status_code == 404 and missing.json()["code"] == "organisation.not_found"
+
+
+async def test_a_complaint_about_an_enterprise_is_a_case_whose_state_its_page_lists(
+    harness: Harness, community: str
+) -> None:
+    h = harness
+    homes = await register(h, community, {"201": 90.0, "202": 85.0})
+    office = h.staff(community, "gov-org-3", "community_admin")
+    zhao = h.issuer.bearer("acc-org-zhao", grants=[Grant("resident", "household", homes["201"])])
+    qian = h.issuer.bearer("acc-org-qian", grants=[Grant("tenant", "household", homes["202"])])
+    made = await h.client.post(
+        "/api/v1/organisations",
+        headers=office,
+        json={
+            "community_id": community,
+            "name": "幸福里便民超市",
+            "kind": "enterprise",
+            "uscc": GROCER,
+            "address": "幸福里 1 号门",
+        },
+    )
+    assert made.status_code == 201, made.text
+    url = f"/api/v1/organisations/{made.json()['id']}"
+
+    filed = await h.client.post(
+        f"{url}/complaints", headers=zhao, json={"summary": "超市夜间卸货噪音扰民。"}
+    )
+    assert filed.status_code == 201, filed.text
+    complaint = filed.json()
+    assert (complaint["status_name"], complaint["work_order_id"], complaint["mine"]) == (
+        {"zh": "已提交", "en": "submitted"},
+        None,
+        True,
+    )
+    by_office = await h.client.post(f"{url}/complaints", headers=office, json={"summary": "x"})
+    assert by_office.status_code == 403
+    assert by_office.json()["code"] == "organisation.not_a_resident"
+    outsider = h.issuer.bearer("acc-org-y", grants=[Grant("resident", "household", "h-far")])
+    by_outsider = await h.client.post(f"{url}/complaints", headers=outsider, json={"summary": "x"})
+    assert by_outsider.status_code == 403
+    too_long = await h.client.post(f"{url}/complaints", headers=zhao, json={"summary": "长" * 501})
+    assert too_long.status_code == 422
+
+    # published for work-orders, which opens the complaint case from it
+    def published(events: list[CloudEvent]) -> bool:
+        return any(e.data.get("complaint_id") == complaint["id"] for e in events)
+
+    events = await h.read(OrganisationComplaintFiledV1, published)
+    sent = next(e for e in events if e.data.get("complaint_id") == complaint["id"])
+    assert sent.type == "community.organisation_complaint.filed.v1"
+    assert (sent.data["organisation_name"], sent.data["uscc"]) == ("幸福里便民超市", GROCER)
+    assert (sent.data["household_id"], sent.data["filed_by"]) == (homes["201"], "acc-org-zhao")
+    assert sent.data["building_id"] == f"{community}-b1"
+
+    # work-orders opened the case and accepted it: its events carry the complaint's id
+    case = str(uuid.uuid4())
+    for action, status, previous in (
+        ("created", WorkOrderStatus.SUBMITTED, None),
+        ("accepted", WorkOrderStatus.ACCEPTED, WorkOrderStatus.SUBMITTED),
+    ):
+        await h.send(
+            WorkOrderChangedV1(
+                work_order_id=case,
+                case_type="complaint",
+                action=action,
+                status=status,
+                previous_status=previous,
+                priority=WorkOrderPriority.NORMAL,
+                community_id=community,
+                source="organisation",
+                reporter_id="acc-org-zhao",
+                external_ref=complaint["id"],
+                occurred_at=datetime.now(UTC),
+            ),
+            case,
+        )
+
+    async def accepted() -> dict[str, Any] | None:
+        listed = (await h.client.get(f"{url}/complaints", headers=office)).json()
+        found: dict[str, Any] = listed["items"][0]
+        return found if found["status"] == "accepted" else None
+
+    seen = await eventually(accepted)
+    assert (seen["status_name"]["zh"], seen["work_order_id"], seen["mine"]) == (
+        "已受理",
+        case,
+        False,
+    )
+    assert seen["summary"] == "超市夜间卸货噪音扰民。"
+    own = (await h.client.get(f"{url}/complaints", headers=zhao)).json()
+    assert [c["work_order_id"] for c in own["items"]] == [case]
+    others = (await h.client.get(f"{url}/complaints", headers=qian)).json()
+    assert others["items"] == []  # a neighbour reads no one else's complaint
+    page = (await h.client.get(url, headers=qian)).json()
+    assert page["complaints"] == {"total": 1, "still_open": 1}

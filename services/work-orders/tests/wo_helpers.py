@@ -20,6 +20,7 @@ from sc_contracts.events import (
     AuditRecordedV1,
     HouseholdChangedV1,
     NotificationRequestedV1,
+    OrganisationComplaintFiledV1,
     ServiceBookingRequestedV1,
     ShopFlaggedV1,
     WorkOrderChangedV1,
@@ -42,6 +43,7 @@ TOPICS = [
     HouseholdChangedV1.topic,
     ServiceBookingRequestedV1.topic,
     ShopFlaggedV1.topic,
+    OrganisationComplaintFiledV1.topic,
 ]
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + bytes(200)

@@ -107,6 +107,7 @@ from sc_contracts.events.notification import (
     Recipients,
     RoleInScope,
 )
+from sc_contracts.events.organisations import OrganisationComplaintFiledV1
 from sc_contracts.events.telemetry import TelemetryRecordedV1
 from sc_contracts.events.workorder import (
     WorkOrderChangedV1,
@@ -182,6 +183,7 @@ __all__ = [
     "NotificationOpenedV1",
     "NotificationRequestedV1",
     "NotificationSeverity",
+    "OrganisationComplaintFiledV1",
     "PassageDirection",
     "PassageMethod",
     "PassageRecordedV1",

@@ -1,10 +1,11 @@
 """Event subscriptions: identity's places and grants (who lives where, who signs for a
 role over a place), through the shared place directory; the facts of the exchange
-datasets (residents, cases, alarms)."""
+datasets (residents, cases, alarms); the states of complaint cases about organisations."""
 
 from __future__ import annotations
 
 from gov_affairs.usecases.exchange_facts import subscribe_facts
+from gov_affairs.usecases.org_complaints import OrgComplaints, subscribe_complaints
 from gov_affairs.usecases.owners import subscribe_owners
 from gov_affairs.usecases.population import Population
 from sc_contracts.events import (
@@ -17,7 +18,9 @@ from sc_core.places import Places, subscribe_places
 from sc_core.service import Runtime
 
 
-def register(runtime: Runtime, places: Places, population: Population) -> None:
+def register(
+    runtime: Runtime, places: Places, population: Population, complaints: OrgComplaints
+) -> None:
     subscribe_places(runtime, places, name="places")
     subscribe_owners(runtime)  # the room register owners' assembly votes count on
     subscribe_facts(runtime)  # what the exchange datasets are counted from (ADR 0036)
@@ -29,3 +32,4 @@ def register(runtime: Runtime, places: Places, population: Population) -> None:
     residents.on(PersonRegisteredV1)(population.on_resident)
     residents.on(ResidencyStartedV1)(population.on_resident)
     residents.on(ResidencyEndedV1)(population.on_moved_out)
+    subscribe_complaints(runtime, complaints)  # complaint cases' states

@@ -40,6 +40,7 @@ from gov_affairs.usecases import (
     Migrants,
     Notices,
     Organisations,
+    OrgComplaints,
     Polls,
     Population,
     Topics,
@@ -78,6 +79,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
     certs = Certificates(runtime.db, settings.public_base_url)
     register = Welfare(runtime.db)
     agreements = Agreements(runtime.db, GradeName(settings.exchange_max_grade))
+    organisations = Organisations(runtime.db, places)
     usecases = UseCases(
         hall=Hall(runtime.db, places, certs, register),
         certificates=certs,
@@ -102,9 +104,10 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
             ),
         ),
         migrants=Migrants(runtime.db),
-        organisations=Organisations(runtime.db, places),
+        organisations=organisations,
+        org_complaints=OrgComplaints(runtime.db, places, organisations),
     )
-    consumers.register(runtime, places, usecases.population)
+    consumers.register(runtime, places, usecases.population, usecases.org_complaints)
 
     async def sweep() -> None:
         await usecases.hall.sweep(settings.approval_sweep_batch)

@@ -8,6 +8,8 @@ work, so the inbox row commits with the effect).
   maintenance booking case (the inbox skips a redelivered event);
 - ``commerce.shops.v1``: a shop flagged as a place where people may be living opens one
   shop living check case for the grid worker (one per flag id, and the inbox);
+- ``gov.organisations.v1``: a resident's complaint about an organisation or enterprise
+  registered in gov-affairs opens one complaint case (one per complaint id, and the inbox);
 - ``identity.events.v1``: the place directory (where each household lives, building
   grids), from which a resident's case takes its place.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 from sc_contracts.events import (
     AlarmClearedV1,
     AlarmRaisedV1,
+    OrganisationComplaintFiledV1,
     ServiceBookingRequestedV1,
     ShopFlaggedV1,
 )
@@ -48,5 +51,11 @@ def register(runtime: Runtime, cases: Cases, places: Places) -> None:
     @shops.on(ShopFlaggedV1)
     async def on_shop_flagged(event: ShopFlaggedV1, uow: UnitOfWork) -> None:
         await cases.open_from_shop_flag(uow, event)
+
+    complaints = runtime.consumer(name="org-complaints")
+
+    @complaints.on(OrganisationComplaintFiledV1)
+    async def on_complaint(event: OrganisationComplaintFiledV1, uow: UnitOfWork) -> None:
+        await cases.open_from_complaint(uow, event)
 
     subscribe_places(runtime, places, name="households")  # the consumer's name before v2

@@ -17,6 +17,7 @@ from gov_affairs.usecases import (
     Migrants,
     Notices,
     Organisations,
+    OrgComplaints,
     Polls,
     Population,
     Topics,
@@ -122,3 +123,10 @@ def _organisations(request: Request) -> Organisations:
 
 
 OrganisationsDep = Annotated[Organisations, Depends(_organisations)]
+
+
+def _org_complaints(request: Request) -> OrgComplaints:
+    return usecases(request).org_complaints
+
+
+OrgComplaintsDep = Annotated[OrgComplaints, Depends(_org_complaints)]

@@ -10,8 +10,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints
 
-from gov_affairs.api.deps import OrganisationsDep
-from gov_affairs.db.organisations import OrganisationMeetingRow, OrganisationRow
+from gov_affairs.api.deps import OrganisationsDep, OrgComplaintsDep
+from gov_affairs.db.organisations import (
+    OrganisationComplaintRow,
+    OrganisationMeetingRow,
+    OrganisationRow,
+)
 from gov_affairs.domain.text import Text
 from gov_affairs.usecases.organisations import NewMeeting, NewOrganisation, Search
 from sc_core.api import Page, Paging
@@ -90,6 +94,65 @@ class MeetingRead(BaseModel):
     recorded_at: datetime
 
 
+# the state of a complaint: submitted until work-orders opened its case, then the case's
+COMPLAINT_STATUSES = {
+    "submitted": Text(zh="已提交", en="submitted"),
+    "accepted": Text(zh="已受理", en="accepted"),
+    "assigned": Text(zh="已派单", en="assigned"),
+    "in_progress": Text(zh="处理中", en="in progress"),
+    "resolved": Text(zh="已处理，待确认", en="resolved, awaiting confirmation"),
+    "closed": Text(zh="已办结", en="closed"),
+    "rejected": Text(zh="不予受理", en="declined"),
+    "reopened": Text(zh="重新处理", en="reopened"),
+    "cancelled": Text(zh="已撤销", en="cancelled"),
+}
+
+
+class ComplaintTally(BaseModel):
+    total: int
+    still_open: int
+
+
+class OrganisationDetail(OrganisationRead):
+    complaints: ComplaintTally
+
+
+class ComplaintCreate(BaseModel):
+    summary: str = Field(min_length=1, max_length=500, examples=["超市夜间卸货噪音扰民"])
+    household_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="which of my homes (default: the one in the community)",
+    )
+
+
+class ComplaintRead(BaseModel):
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    summary: str
+    status: str
+    status_name: Text
+    work_order_id: str | None = Field(description="the case in work-orders, once opened")
+    mine: bool
+    filed_at: datetime
+    updated_at: datetime
+
+
+def complaint_read(r: OrganisationComplaintRow, me: str) -> ComplaintRead:
+    return ComplaintRead(
+        id=r.id,
+        organisation_id=r.organisation_id,
+        summary=r.summary,
+        status=r.status,
+        status_name=COMPLAINT_STATUSES.get(r.status, Text(zh=r.status, en=r.status)),
+        work_order_id=r.work_order_id,
+        mine=r.filed_by == me,
+        filed_at=r.filed_at,
+        updated_at=r.updated_at,
+    )
+
+
 def organisation_read(r: OrganisationRow) -> OrganisationRead:
     return OrganisationRead(
         id=r.id,
@@ -156,11 +219,19 @@ async def search(
     return Page.of([organisation_read(r) for r in rows], total, paging)
 
 
-@router.get("/{organisation_id}", summary="One organisation")
+@router.get("/{organisation_id}", summary="One organisation, with its complaints counted")
 async def get_organisation(
-    organisation_id: uuid.UUID, who: CurrentCaller, organisations: OrganisationsDep
-) -> OrganisationRead:
-    return organisation_read(await organisations.get(who, organisation_id))
+    organisation_id: uuid.UUID,
+    who: CurrentCaller,
+    organisations: OrganisationsDep,
+    complaints: OrgComplaintsDep,
+) -> OrganisationDetail:
+    row = await organisations.get(who, organisation_id)
+    tally = await complaints.tally(who, organisation_id)
+    return OrganisationDetail(
+        **organisation_read(row).model_dump(),
+        complaints=ComplaintTally(total=tally.total, still_open=tally.still_open),
+    )
 
 
 @router.post(
@@ -189,3 +260,27 @@ async def meetings(
 ) -> Page[MeetingRead]:
     rows, total = await organisations.meetings(who, organisation_id, paging.limit, paging.offset)
     return Page.of([meeting_read(r) for r in rows], total, paging)
+
+
+@router.post(
+    "/{organisation_id}/complaints", status_code=201, summary="Complain about an organisation"
+)
+async def file_complaint(
+    organisation_id: uuid.UUID,
+    body: ComplaintCreate,
+    who: CurrentCaller,
+    complaints: OrgComplaintsDep,
+) -> ComplaintRead:
+    """A resident of its community; handled as a complaint case in work-orders (the state
+    follows the case)."""
+    row = await complaints.file(who, organisation_id, body.summary, body.household_id)
+    return complaint_read(row, who.subject)
+
+
+@router.get("/{organisation_id}/complaints", summary="Its complaints with their state")
+async def list_complaints(
+    organisation_id: uuid.UUID, who: CurrentCaller, complaints: OrgComplaintsDep, paging: Paging
+) -> Page[ComplaintRead]:
+    """Every one for the community's office, a resident's own otherwise; the latest first."""
+    rows, total = await complaints.page(who, organisation_id, paging.limit, paging.offset)
+    return Page.of([complaint_read(r, who.subject) for r in rows], total, paging)

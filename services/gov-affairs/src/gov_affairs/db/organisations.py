@@ -21,11 +21,12 @@ class OrganisationRow(Base):
     __tablename__ = "organisations"
     __table_args__ = (
         UniqueConstraint("community_id", "uscc", name="uq_organisations_community_uscc"),
-        Index("ix_organisations_community_name", "community_id", "name"),
+        Index("ix_organisations_community_name", "community_id", "org_name"),
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     community_id: Mapped[str] = mapped_column(Place)
-    name: Mapped[str] = mapped_column(String(120))
+    # an organisation's public name (the column is not named like a person's name)
+    name: Mapped[str] = mapped_column("org_name", String(120))
     kind: Mapped[str] = mapped_column(String(24))
     uscc: Mapped[str] = mapped_column(String(18))
     address: Mapped[str] = mapped_column(String(200))

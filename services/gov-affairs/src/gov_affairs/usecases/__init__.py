@@ -14,6 +14,7 @@ from gov_affairs.usecases.files import Files
 from gov_affairs.usecases.hall import Hall
 from gov_affairs.usecases.migrants import Migrants
 from gov_affairs.usecases.notices import Notices
+from gov_affairs.usecases.org_complaints import OrgComplaints
 from gov_affairs.usecases.organisations import Organisations
 from gov_affairs.usecases.polls import Polls
 from gov_affairs.usecases.population import Population
@@ -39,6 +40,7 @@ class UseCases:
     population: Population
     migrants: Migrants
     organisations: Organisations
+    org_complaints: OrgComplaints
 
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "Hall",
     "Migrants",
     "Notices",
+    "OrgComplaints",
     "Organisations",
     "Polls",
     "Population",

@@ -54,6 +54,11 @@ def patrol_title(route: str, outcome: RoundOutcome) -> tuple[str, str]:
     return zh, en
 
 
+def complaint_title(organisation: str) -> tuple[str, str]:
+    """A resident's complaint about an organisation or enterprise registered in gov-affairs."""
+    return f"投诉：{organisation}", f"Complaint about {organisation}"
+
+
 def booking_title(point: str, service: str) -> tuple[str, str]:
     """A service a resident booked at a service point."""
     return f"{point}：{service}", f"{point}: {service}"

@@ -20,6 +20,7 @@ from sc_contracts.events import (
     AlarmAction,
     AlarmClearedV1,
     AlarmRaisedV1,
+    OrganisationComplaintFiledV1,
     ServiceBookingRequestedV1,
     ShopFlaggedV1,
 )
@@ -35,13 +36,20 @@ from work_orders.db import cases as repo
 from work_orders.db.models import CaseType, TimelineEntry, WorkOrder
 from work_orders.domain import access, states
 from work_orders.domain.cases import NewCase, StepInput, parse_if_match
-from work_orders.domain.titles import alarm_description, alarm_title, booking_title, shop_title
+from work_orders.domain.titles import (
+    alarm_description,
+    alarm_title,
+    booking_title,
+    complaint_title,
+    shop_title,
+)
 from work_orders.usecases.lifecycle import Lifecycle, active_type, now_utc
 
 log = logging.getLogger(__name__)
 BOOKING_CASE_TYPE = "maintenance_booking"
 SHOP_LIVING_CASE_TYPE = "shop_living_check"
 ALARM_CASE_TYPE = "alarm_dispatch"
+COMPLAINT_CASE_TYPE = "complaint"
 STAFF_SOURCES = {"hotline_ticket": "hotline", "patrol_issue": "patrol"}
 
 
@@ -316,6 +324,34 @@ class Cases:
             },
         )
         return await self.lifecycle.open(uow, new, actor_id=booking.requested_by)
+
+    async def open_from_complaint(
+        self, uow: UnitOfWork, complaint: OrganisationComplaintFiledV1
+    ) -> WorkOrder | None:
+        """A resident's complaint about an organisation or enterprise, filed in gov-affairs:
+        one complaint case (投诉) of their household, reported by them, the complaint's id
+        as its external reference (gov-affairs follows the case's state by it)."""
+        if await repo.opened_for_ref(uow, COMPLAINT_CASE_TYPE, complaint.complaint_id):
+            return None
+        title, title_en = complaint_title(complaint.organisation_name)
+        new = NewCase(
+            case_type=COMPLAINT_CASE_TYPE,
+            title=title[:200],
+            description=complaint.summary,
+            community_id=complaint.community_id,
+            building_id=complaint.building_id,
+            household_id=complaint.household_id,
+            source="organisation",
+            reporter_id=complaint.filed_by,
+            external_ref=complaint.complaint_id,
+            details={
+                "title_en": title_en[:200],
+                "organisation_id": complaint.organisation_id,
+                "organisation_name": complaint.organisation_name,
+                "uscc": complaint.uscc,
+            },
+        )
+        return await self.lifecycle.open(uow, new, actor_id=complaint.filed_by)
 
     async def open_from_shop_flag(self, uow: UnitOfWork, flag: ShopFlaggedV1) -> WorkOrder | None:
         """A shop commerce flagged as a place where people may be living (九小场所住人): one

@@ -23,7 +23,7 @@ def upgrade() -> None:
         "organisations",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("community_id", ID, nullable=False),
-        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("org_name", sa.String(length=120), nullable=False),
         sa.Column("kind", sa.String(length=24), nullable=False),
         sa.Column("uscc", sa.String(length=18), nullable=False),
         sa.Column("address", sa.String(length=200), nullable=False),
@@ -36,7 +36,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("community_id", "uscc", name="uq_organisations_community_uscc"),
     )
     op.create_index(
-        "ix_organisations_community_name", "organisations", ["community_id", "name"], unique=False
+        "ix_organisations_community_name",
+        "organisations",
+        ["community_id", "org_name"],
+        unique=False,
     )
     op.create_table(
         "organisation_meetings",
