@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from gov_affairs.api.deps import OrganisationsDep, OrgComplaintsDep
 from gov_affairs.db.organisations import (
@@ -20,6 +20,7 @@ from gov_affairs.domain.text import Text
 from gov_affairs.usecases.organisations import NewMeeting, NewOrganisation, Search
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
+from sc_core.schema import Instant
 from sc_core.validators import UnifiedSocialCreditCode
 
 router = APIRouter(prefix="/api/v1/organisations", tags=["organisations"])
@@ -39,20 +40,22 @@ MEETING_KINDS = {
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
 
 
-def _sane(moment: datetime) -> datetime:
-    if not 2000 <= moment.year <= 2100:
-        raise ValueError("a time between the years 2000 and 2100")
+def _aware(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("a time with its offset, e.g. 2026-11-20T14:00:00+08:00")
     return moment
 
 
-When = Annotated[AwareDatetime, AfterValidator(_sane)]
+When = Annotated[Instant, AfterValidator(_aware)]  # 1900-2200, with its offset
 
 
 class OrganisationCreate(BaseModel):
     community_id: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=2, max_length=120, examples=["幸福里社区养老服务中心"])
     kind: OrgKind
-    uscc: UnifiedSocialCreditCode = Field(description="统一社会信用代码 (GB 32100), checked")
+    uscc: UnifiedSocialCreditCode = Field(
+        max_length=40, description="统一社会信用代码 (GB 32100), checked"
+    )
     address: str = Field(min_length=1, max_length=200)
     scope: str = Field(default="", max_length=1000, description="业务范围 / 经营范围")
     tags: list[Tag] = Field(default_factory=list, max_length=20)
