@@ -788,6 +788,18 @@ EXAMPLES: MappingProxyType[str, dict[str, Any]] = MappingProxyType(
             "between 23:00 and 05:00: people may be living in the shop",
             "flagged_at": "2026-03-01T06:00:00+08:00",
         },
+        "community.organisation_complaint.filed.v1": {
+            "complaint_id": "3f2e1d0c-9b8a-4c7d-8e6f-5a4b3c2d1e0f",
+            "organisation_id": "8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d",
+            "organisation_name": "幸福里便民超市",
+            "uscc": "91110105MA01ABCD13",
+            "community_id": "c-001",
+            "building_id": "b-01",
+            "household_id": "h-0101",
+            "summary": "超市夜间卸货噪音扰民，多次反映未改。",
+            "filed_by": "u-resident-0101",
+            "filed_at": "2026-03-02T09:30:00+08:00",
+        },
     }
 )
 
