@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from gov_affairs.api.deps import ActivitiesDep
 from gov_affairs.db.votes import ActivityRow
@@ -17,6 +17,7 @@ from gov_affairs.domain import activities as d
 from gov_affairs.domain.text import Text
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
+from sc_core.schema import AwareInstant
 
 router = APIRouter(prefix="/api/v1/activities", tags=["activities"])
 
@@ -41,8 +42,8 @@ class ActivityCreate(BaseModel):
     title: str = Field(min_length=1, max_length=120, examples=["重阳节敬老包饺子"])
     description: str = Field(min_length=1, max_length=5000)
     venue: str = Field(min_length=1, max_length=200, examples=["社区活动室（2号楼一层）"])
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: AwareInstant
+    ends_at: AwareInstant
     capacity: int = Field(ge=1, le=100000)
     max_party: int = Field(default=1, ge=1, le=10, description="people one sign-up may bring")
     building_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(

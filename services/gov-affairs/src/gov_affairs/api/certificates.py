@@ -4,8 +4,9 @@ a browser that scanned the QR code, JSON for a program)."""
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from gov_affairs.adapters.verify_page import STANDING, render_found, render_not_found
@@ -40,7 +41,7 @@ async def pdf(
     responses={200: {"content": {"text/html": {}}}},
 )
 async def verify(
-    code: str, request: Request, certificates: CertificatesDep
+    code: Annotated[str, Path(max_length=128)], request: Request, certificates: CertificatesDep
 ) -> Response | CheckRead:
     wants_page = "text/html" in request.headers.get("accept", "")
     try:

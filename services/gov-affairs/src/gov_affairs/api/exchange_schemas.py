@@ -16,6 +16,7 @@ from gov_affairs.domain.exchange.agreements import (
     RecipientKind,
 )
 from gov_affairs.domain.text import Text
+from sc_core.schema import Day
 
 CODE = r"^[a-z0-9][a-z0-9._-]*$"
 PRINCIPAL = r"^[A-Za-z0-9._-]+$"  # a Kafka principal sc_contracts.acls accepts
@@ -78,8 +79,8 @@ class AgreementCreate(BaseModel):
     )
     frequency: Frequency
     communities: list[CommunityId] = Field(min_length=1, max_length=200)
-    valid_from: date
-    valid_to: date | None = None
+    valid_from: Day
+    valid_to: Day | None = None
 
     @model_validator(mode="after")
     def _dates(self) -> AgreementCreate:

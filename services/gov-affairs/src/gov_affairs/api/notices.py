@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from gov_affairs.api.deps import NoticesDep
 from gov_affairs.domain import notices as d
@@ -18,6 +18,7 @@ from gov_affairs.usecases.notices import Draft, Listed
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
 from sc_core.places import PlaceName, say_both
+from sc_core.schema import AwareInstant
 
 router = APIRouter(prefix="/api/v1/notices", tags=["notices"])
 
@@ -78,8 +79,8 @@ class NoticeCreate(BaseModel):
         default_factory=list, max_length=10, description="who it is for; empty: residents"
     )
     pinned: bool = False
-    pinned_until: AwareDatetime | None = None
-    expires_at: AwareDatetime | None = None
+    pinned_until: AwareInstant | None = None
+    expires_at: AwareInstant | None = None
     attachments: list[uuid.UUID] = Field(
         default_factory=list, max_length=20, description="ids from POST /api/v1/hall/files"
     )

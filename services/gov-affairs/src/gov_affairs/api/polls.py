@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from gov_affairs.api.deps import PollsDep
 from gov_affairs.api.votes import STATUSES
@@ -16,6 +16,7 @@ from gov_affairs.domain.text import Text
 from gov_affairs.usecases.polls import PollView
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
+from sc_core.schema import AwareInstant
 
 router = APIRouter(prefix="/api/v1/polls", tags=["polls"])
 
@@ -32,8 +33,8 @@ class PollCreate(BaseModel):
     options: list[PollOption] = Field(min_length=2, max_length=20)
     multiple: bool = False
     max_choices: int | None = Field(default=None, ge=1, le=20)
-    opens_at: AwareDatetime
-    closes_at: AwareDatetime
+    opens_at: AwareInstant
+    closes_at: AwareInstant
 
 
 class PollVote(BaseModel):

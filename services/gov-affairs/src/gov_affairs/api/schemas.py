@@ -4,33 +4,42 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from gov_affairs.domain.text import Text
+from sc_core.schema import JsonBounds
+
+# What an applicant fills in: checked against the item's form in the use case, bounded here
+# before that (a form of up to 100 fields, tables of rows, 64 KiB).
+FormData = Annotated[dict[str, Any], JsonBounds(max_keys=100, max_depth=5, max_bytes=65_536)]
+MaterialName = Annotated[str, Field(min_length=1, max_length=40)]
+FileId = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class ApplicationCreate(BaseModel):
     item_code: str = Field(min_length=1, max_length=60)
     household_id: str | None = Field(default=None, max_length=64)
-    data: dict[str, Any]
-    materials: dict[str, list[str]] = Field(default_factory=dict)
+    data: FormData
+    materials: dict[MaterialName, Annotated[list[FileId], Field(max_length=20)]] = Field(
+        default_factory=dict, max_length=40
+    )
 
 
 class Attach(BaseModel):
     material: str = Field(min_length=1, max_length=40)
-    files: list[str] = Field(min_length=1, max_length=20)
+    files: list[FileId] = Field(min_length=1, max_length=20)
 
 
 class Resubmit(BaseModel):
-    data: dict[str, Any] | None = None
+    data: FormData | None = None
 
 
 class StepBody(BaseModel):
     comment: str = Field(default="", max_length=1000)
     to: str | None = Field(default=None, max_length=64, description="delegate: to whom")
-    materials: list[str] = Field(default_factory=list, max_length=20)
+    materials: list[MaterialName] = Field(default_factory=list, max_length=20)
 
 
 class Withdraw(BaseModel):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Literal
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from gov_affairs.api.deps import AssemblyDep
 from gov_affairs.db.votes import VoteRow
@@ -18,6 +18,7 @@ from gov_affairs.domain.text import Text
 from gov_affairs.usecases.assembly import KEYS, Counted
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
+from sc_core.schema import AwareInstant
 
 router = APIRouter(prefix="/api/v1/votes", tags=["votes"])
 
@@ -47,8 +48,8 @@ class VoteCreate(BaseModel):
         description="special: raising or using the maintenance fund, rebuilding, changing "
         "the use of common parts (art. 278 items 6-8); three-quarters must agree"
     )
-    opens_at: AwareDatetime
-    closes_at: AwareDatetime
+    opens_at: AwareInstant
+    closes_at: AwareInstant
 
 
 class BallotCast(BaseModel):
