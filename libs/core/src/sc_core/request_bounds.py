@@ -69,9 +69,12 @@ class _Walker:
             return
         for key in ("anyOf", "oneOf", "allOf"):
             if key in schema:
-                for branch in schema[key]:
-                    if branch.get("type") != "null":
-                        self.walk(where, branch, stack)
+                branches = [b for b in schema[key] if b.get("type") != "null"]
+                if sorted(b.get("type", "") for b in branches) == ["number", "string"]:
+                    # a Decimal: its text form is parsed and held to the number's bounds
+                    branches = [b for b in branches if b.get("type") == "number"]
+                for branch in branches:
+                    self.walk(where, branch, stack)
                 return
         if "enum" in schema or "const" in schema:
             return

@@ -4,6 +4,7 @@ each one without, and the bounded types of ``sc_core.schema`` refuse what lies o
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 import pytest
@@ -17,6 +18,7 @@ from sc_core.schema import AwareInstant, Day, Instant, JsonBounds, JsonObject
 
 class Loose(BaseModel):
     name: str
+    price: Decimal
     count: int
     since: date
     at: datetime | None = None
@@ -26,6 +28,7 @@ class Loose(BaseModel):
 
 class Tight(BaseModel):
     name: str = Field(max_length=64)
+    price: Decimal = Field(ge=0, le=1000)
     code: str = Field(pattern=r"^[a-z]{2,8}$")
     count: int = Field(ge=0, le=10)
     since: Day
@@ -60,6 +63,7 @@ def test_the_scanner_names_each_unbounded_input_and_its_fix() -> None:
     assert where == sorted(
         [
             "body.name",
+            "body.price",
             "body.count",
             "body.since",
             "body.at",
