@@ -5,8 +5,9 @@ own token in the path, stored as its SHA-256). Two formats: the common HTTP push
 from __future__ import annotations
 
 import hashlib
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
@@ -22,6 +23,7 @@ from parking_payment.db.parking import GateRow
 from parking_payment.usecases.gates import Gates
 from sc_core.errors import Problem
 
+CameraToken = Annotated[str, Path(min_length=1, max_length=128)]
 router = APIRouter(prefix="/api/v1/parking/anpr", tags=["parking: cameras"])
 MAX_BODY = 8 * 1024 * 1024
 
@@ -55,7 +57,7 @@ def _refuse(exc: AnprError) -> Problem:
 
 
 @router.post("/{token}/alarm-info-plate", summary="A camera's AlarmInfoPlate push")
-async def alarm_info_plate(token: str, request: Request, gates: GatesDep) -> JSONResponse:
+async def alarm_info_plate(token: CameraToken, request: Request, gates: GatesDep) -> JSONResponse:
     try:
         read = parse_alarm_info_plate(await _body(request))
     except AnprError as exc:
@@ -65,7 +67,7 @@ async def alarm_info_plate(token: str, request: Request, gates: GatesDep) -> JSO
 
 
 @router.post("/{token}/isapi", summary="A Hikvision camera's ANPR EventNotificationAlert")
-async def isapi(token: str, request: Request, gates: GatesDep) -> JSONResponse:
+async def isapi(token: CameraToken, request: Request, gates: GatesDep) -> JSONResponse:
     try:
         read = parse_isapi(request.headers.get("content-type", ""), await _body(request))
     except AnprError as exc:

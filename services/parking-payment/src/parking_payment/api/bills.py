@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -18,6 +18,7 @@ from parking_payment.db.fees import BillRow, FeeItemRow, FeeRoomRow
 from sc_core.api import Page, Paging, fetch_page
 from sc_core.auth import CurrentCaller
 from sc_core.auth.scope import scope_clause
+from sc_core.schema import Day
 
 router = APIRouter(prefix="/api/v1/property-bills", tags=["property fees and bills"])
 Period = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
@@ -26,7 +27,7 @@ Period = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 class Generate(BaseModel):
     community_id: str = Field(min_length=1, max_length=64)
     period: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-11"])
-    due: date
+    due: Day
 
 
 class Generated(BaseModel):
@@ -72,7 +73,10 @@ async def list_bills(
 
 @router.get("/collection", response_model=CollectionRead, summary="Collection rate (收缴率)")
 async def collection(
-    who: Staff, bills: BillsDep, community_id: Annotated[str, Query(min_length=1)], period: Period
+    who: Staff,
+    bills: BillsDep,
+    community_id: Annotated[str, Query(min_length=1, max_length=64)],
+    period: Period,
 ) -> CollectionRead:
     return views.collection_read(
         community_id, period, await bills.collection(who, community_id, period)
@@ -95,6 +99,17 @@ async def get_bill(
         return views.bill_read(row, today, settings.late_fee_rate_per_day)
 
 
+RoomId = Annotated[str, Path(min_length=1, max_length=64)]
+# One price tier {"up_to": "10", "price": "350"} (checked as numbers in the use case)
+Tier = Annotated[
+    dict[
+        Annotated[str, Field(max_length=16)],
+        Annotated[str, Field(max_length=32)] | None,
+    ],
+    Field(max_length=4),
+]
+
+
 class FeeItemWrite(BaseModel):
     community_id: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=40)
@@ -102,7 +117,7 @@ class FeeItemWrite(BaseModel):
     unit_price: Decimal = Field(default=Decimal(0), ge=0, le=10_000_000, description="fen per unit")
     amount: int = Field(default=0, ge=0, le=100_000_000, description="fen per month (fixed)")
     meter: str | None = Field(default=None, pattern="^(water|electricity|gas)$", examples=["water"])
-    tiers: list[dict[str, str | None]] = Field(default_factory=list, max_length=8)
+    tiers: list[Tier] = Field(default_factory=list, max_length=8)
 
 
 class FeeItemRead(FeeItemWrite):
@@ -136,7 +151,7 @@ async def create_fee_item(body: FeeItemWrite, who: Manager, bills: BillsDep) -> 
 
 
 @router.put("/rooms/{room_id}", status_code=204, summary="A room's billable area")
-async def put_room(room_id: str, body: FeeRoomWrite, who: Manager, bills: BillsDep) -> None:
+async def put_room(room_id: RoomId, body: FeeRoomWrite, who: Manager, bills: BillsDep) -> None:
     from sqlalchemy.dialects.postgresql import insert
 
     from sc_core.auth.scope import ensure_in_scope

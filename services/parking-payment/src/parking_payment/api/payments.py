@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
@@ -20,6 +19,7 @@ from parking_payment.usecases.payments import CreateOrder, OrderView, Replay
 from sc_core.api import Page, Paging, fetch_page
 from sc_core.auth import CurrentCaller
 from sc_core.auth.scope import scope_clause
+from sc_core.schema import Day
 
 router = APIRouter(prefix="/api/v1/payments", tags=["payments"])
 
@@ -29,7 +29,7 @@ async def create_order(
     body: OrderCreate,
     who: CurrentCaller,
     payments: PaymentsDep,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
 ) -> OrderRead | Response:
     result = await payments.create(
         who,
@@ -89,7 +89,7 @@ async def refund(
     summary="Reconcile a day against the provider's bill",
 )
 async def reconcile(
-    provider: Provider, day: date, who: Manager, jobs: JobsDep
+    provider: Provider, day: Day, who: Manager, jobs: JobsDep
 ) -> ReconciliationRead:
     await jobs.reconcile_day(provider, day)
     return await _reconciliation(jobs, provider, day)
@@ -101,12 +101,12 @@ async def reconcile(
     summary="A day's reconciliation report",
 )
 async def get_reconciliation(
-    provider: Provider, day: date, who: Staff, jobs: JobsDep
+    provider: Provider, day: Day, who: Staff, jobs: JobsDep
 ) -> ReconciliationRead:
     return await _reconciliation(jobs, provider, day)
 
 
-async def _reconciliation(jobs: JobsDep, provider: Provider, day: date) -> ReconciliationRead:
+async def _reconciliation(jobs: JobsDep, provider: Provider, day: Day) -> ReconciliationRead:
     from parking_payment.usecases.problems import not_found
 
     async with jobs.uow() as uow:

@@ -15,7 +15,7 @@ from parking_payment.domain.payments import Channel, Provider, Purpose
 from parking_payment.domain.plates import PlateColor
 from parking_payment.domain.sessions import PassKind
 from sc_core.privacy import Sensitive
-from sc_core.schema import TimeZoneName
+from sc_core.schema import Day, Instant, TimeZoneName
 
 Plate = Annotated[str, Sensitive("plate")]
 OptPlate = Annotated[str | None, Sensitive("plate")]
@@ -101,16 +101,16 @@ class VehicleRead(BaseModel):
 
 class PassGrant(Strict):
     kind: PassKind
-    valid_from: date
-    valid_until: date | None = None
+    valid_from: Day
+    valid_until: Day | None = None
 
 
 class VisitorPassCreate(Strict):
     community_id: str = Field(min_length=1, max_length=64)
     household_id: str = Field(min_length=1, max_length=64)
     plate: str = Field(min_length=7, max_length=16)
-    valid_from: datetime
-    valid_until: datetime
+    valid_from: Instant
+    valid_until: Instant
 
 
 class VisitorPassRead(BaseModel):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
@@ -27,6 +26,7 @@ from sc_core.api import Page, Paging, fetch_page
 from sc_core.auth import CurrentCaller
 from sc_core.auth.scope import scope_clause
 from sc_core.privacy import mask_model
+from sc_core.schema import Instant
 
 router = APIRouter(prefix="/api/v1/parking", tags=["parking: vehicles"])
 _ACTION_ZH = {"pass": "放行", "pay": "待缴费", "refuse": "拒绝"}
@@ -116,8 +116,8 @@ async def passages(
     paging: Paging,
     community_id: Annotated[str, Query(min_length=1, max_length=64)],
     plate: Annotated[str, Query(min_length=7, max_length=16)],
-    start: datetime,
-    end: datetime,
+    start: Instant,
+    end: Instant,
     purpose: Annotated[str, Query(min_length=1, max_length=100, description="why (audited)")],
 ) -> Page[PassageRead]:
     rows, total = await vehicles.trace(
