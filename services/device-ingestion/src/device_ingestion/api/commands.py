@@ -13,11 +13,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from device_ingestion.api.deps import Commander, DeviceReader, UseCasesDep
+from device_ingestion.api.deps import Commander, DeviceReader, DeviceToken, UseCasesDep
 from device_ingestion.api.device_api import device_for, json_body
 from device_ingestion.domain.client_rpc import BadCall, answer, parse_call
 from sc_core.api import Page, Paging
 from sc_core.errors import NotFound, Problem
+from sc_core.schema import JsonObject
 
 router = APIRouter(prefix="/api/v1", tags=["commands"])
 
@@ -25,7 +26,7 @@ router = APIRouter(prefix="/api/v1", tags=["commands"])
 class CommandCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     method: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: JsonObject = Field(default_factory=dict)
     timeout_s: int | None = Field(default=None, ge=1, le=86400)
 
 
@@ -75,7 +76,7 @@ async def get_command(
 
 @router.get("/{device_token}/rpc", response_model=None)
 async def poll_rpc(
-    device_token: str,
+    device_token: DeviceToken,
     uc: UseCasesDep,
     timeout: Annotated[int, Query(ge=0, le=600_000, description="wait up to (ms)")] = 20_000,
 ) -> Any:
@@ -90,7 +91,7 @@ async def poll_rpc(
 
 @router.post("/{device_token}/rpc/{rpc_id}")
 async def answer_rpc(
-    device_token: str,
+    device_token: DeviceToken,
     rpc_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
     request: Request,
     uc: UseCasesDep,
@@ -107,7 +108,9 @@ async def answer_rpc(
 
 
 @router.post("/{device_token}/rpc")
-async def client_rpc(device_token: str, request: Request, uc: UseCasesDep) -> dict[str, Any]:
+async def client_rpc(
+    device_token: DeviceToken, request: Request, uc: UseCasesDep
+) -> dict[str, Any]:
     """ThingsBoard's client-side RPC over HTTP: the device calls the platform with
     ``{"method", "params"}`` and gets the answer (``getCurrentTime``, ``getSessionLimits``;
     any other method answers ``{"error": ...}``)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from device_ingestion.usecases import UseCases
 from device_ingestion.usecases.claims import HOUSEHOLD_ROLES
@@ -19,6 +19,7 @@ async def get_usecases(request: Request) -> UseCases:
 
 UseCasesDep = Annotated[UseCases, Depends(get_usecases)]
 # the caller when they hold one of the roles (403 otherwise)
+DeviceToken = Annotated[str, Path(min_length=1, max_length=128)]
 DeviceAdmin = Annotated[Caller, Depends(callers(*DEVICE_ADMIN))]
 DeviceReader = Annotated[Caller, Depends(callers(*DEVICE_READ))]
 Commander = Annotated[Caller, Depends(callers(*COMMANDERS))]

@@ -22,7 +22,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
-from device_ingestion.api.deps import UseCasesDep
+from device_ingestion.api.deps import DeviceToken, UseCasesDep
 from device_ingestion.domain.attributes import key_set, requested
 from device_ingestion.domain.firmware import chunk_of
 from device_ingestion.domain.readings import Outcome
@@ -82,7 +82,9 @@ async def json_body(request: Request) -> Any:
 
 
 @router.post("/{device_token}/telemetry", response_model=IngestResult)
-async def post_telemetry(device_token: str, request: Request, uc: UseCasesDep) -> IngestResult:
+async def post_telemetry(
+    device_token: DeviceToken, request: Request, uc: UseCasesDep
+) -> IngestResult:
     device = await device_for(uc, device_token)
     payload = await json_body(request)
     return IngestResult.of(await uc.ingest.telemetry(device, payload, "http"))
@@ -90,7 +92,7 @@ async def post_telemetry(device_token: str, request: Request, uc: UseCasesDep) -
 
 @router.post("/{device_token}/telemetry/batch", response_model=IngestResult)
 async def post_gateway_telemetry(
-    device_token: str, request: Request, uc: UseCasesDep
+    device_token: DeviceToken, request: Request, uc: UseCasesDep
 ) -> IngestResult:
     """Telemetry of many devices from an edge gateway (a device of type ``edge_gateway``)."""
     gateway = await device_for(uc, device_token)
@@ -106,7 +108,9 @@ async def post_gateway_telemetry(
 
 
 @router.post("/{device_token}/attributes")
-async def post_attributes(device_token: str, request: Request, uc: UseCasesDep) -> dict[str, Any]:
+async def post_attributes(
+    device_token: DeviceToken, request: Request, uc: UseCasesDep
+) -> dict[str, Any]:
     device = await device_for(uc, device_token)
     payload = await json_body(request)
     if not isinstance(payload, dict) or not payload:
@@ -129,10 +133,10 @@ async def post_attributes(device_token: str, request: Request, uc: UseCasesDep) 
 
 @router.get("/{device_token}/attributes")
 async def get_attributes(
-    device_token: str,
+    device_token: DeviceToken,
     uc: UseCasesDep,
-    client_keys: Annotated[str | None, Query(alias="clientKeys")] = None,
-    shared_keys: Annotated[str | None, Query(alias="sharedKeys")] = None,
+    client_keys: Annotated[str | None, Query(alias="clientKeys", max_length=2000)] = None,
+    shared_keys: Annotated[str | None, Query(alias="sharedKeys", max_length=2000)] = None,
 ) -> dict[str, Any]:
     device = await device_for(uc, device_token)
     row = await uc.ingest.stored_attributes(device)
@@ -143,7 +147,7 @@ async def get_attributes(
 
 @router.get("/{device_token}/attributes/updates", response_model=None)
 async def poll_attribute_updates(
-    device_token: str,
+    device_token: DeviceToken,
     uc: UseCasesDep,
     timeout: Annotated[int, Query(ge=0, le=600_000, description="wait up to (ms)")] = 20_000,
 ) -> Any:
@@ -158,7 +162,9 @@ async def poll_attribute_updates(
 
 
 @router.post("/{device_token}/claim")
-async def announce_claim(device_token: str, request: Request, uc: UseCasesDep) -> dict[str, Any]:
+async def announce_claim(
+    device_token: DeviceToken, request: Request, uc: UseCasesDep
+) -> dict[str, Any]:
     """ThingsBoard's device claiming, device side: ``{"secretKey": "...", "durationMs": n}``
     (both optional); a person who knows the secret may claim the device until then."""
     device = await device_for(uc, device_token)
@@ -181,7 +187,7 @@ async def announce_claim(device_token: str, request: Request, uc: UseCasesDep) -
     responses={200: {"content": {"application/octet-stream": {}}, "description": "the chunk"}},
 )
 async def get_firmware_chunk(
-    device_token: str,
+    device_token: DeviceToken,
     uc: UseCasesDep,
     title: Annotated[str, Query(max_length=128)],
     version: Annotated[str, Query(max_length=64)],

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
 
 from device_ingestion.api.deps import DeviceAdmin, DeviceReader, UseCasesDep
 from device_ingestion.api.schemas import (
@@ -61,8 +61,8 @@ async def list_firmware(
     who: DeviceReader,
     uc: UseCasesDep,
     paging: Paging,
-    community_id: str | None = None,
-    device_type: str | None = None,
+    community_id: Annotated[str | None, Query(max_length=64)] = None,
+    device_type: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Page[FirmwareRead]:
     rows, total = await uc.firmware.list(who, community_id, device_type, paging)
     items = [FirmwareRead.model_validate(r, from_attributes=True) for r in rows]

@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from device_ingestion.api.deps import DeviceReader, UseCasesDep
 from sc_core.errors import Problem
+from sc_core.schema import AwareInstant
 
 router = APIRouter(prefix="/api/v1", tags=["telemetry"])
 
@@ -44,7 +45,9 @@ async def latest(
     device_id: uuid.UUID,
     who: DeviceReader,
     uc: UseCasesDep,
-    keys: Annotated[str | None, Query(description="comma-separated keys; all when absent")] = None,
+    keys: Annotated[
+        str | None, Query(max_length=2000, description="comma-separated keys; all when absent")
+    ] = None,
 ) -> dict[str, Latest]:
     device, rows = await uc.telemetry.latest(who, device_id, keys)
     spec = uc.catalogue.get(device.device_type)
@@ -61,9 +64,9 @@ async def series(
     device_id: uuid.UUID,
     who: DeviceReader,
     uc: UseCasesDep,
-    from_: Annotated[AwareDatetime, Query(alias="from")],
-    to: AwareDatetime,
-    keys: str | None = None,
+    from_: Annotated[AwareInstant, Query(alias="from")],
+    to: AwareInstant,
+    keys: Annotated[str | None, Query(max_length=2000)] = None,
     interval: Literal["hour", "day", "month", "year"] | None = None,
     agg: Agg = "avg",
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from device_ingestion.domain.firmware import state_words
+from sc_core.schema import JsonObject
 
 Id = Field(min_length=1, max_length=64)
 # issue 19 item 2: a new device or profile may leave the community out (api/places.py)
@@ -66,7 +67,7 @@ class DeviceUpdate(BaseModel):
         description="The utility company's meter number (表号) of a water, electricity or "
         "gas meter: its readings come in by it (POST /api/v1/utility-readings)",
     )
-    shared_attributes: dict[str, Any] | None = None
+    shared_attributes: JsonObject | None = None
 
 
 class Label(BaseModel):
