@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from evaluation import consumers
-from evaluation.api import indices, kpis, reports, surveys
+from evaluation.api import indices, kpis, reports, survey_answered, surveys
 from evaluation.config import Settings
 from evaluation.db.models import metadata
 from evaluation.usecases import UseCases
@@ -24,7 +24,7 @@ from sc_core.privacy import configure_cipher
 from sc_core.service import Runtime, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
-ROUTERS = [kpis.router, surveys.router, indices.router, reports.router]
+ROUTERS = [kpis.router, surveys.router, survey_answered.router, indices.router, reports.router]
 
 
 def build(settings: Settings) -> tuple[Runtime, UseCases]:

@@ -29,6 +29,7 @@ from parking_payment.api import (
     bills,
     callbacks,
     charging,
+    my_orders,
     parking,
     payments,
     vehicles,
@@ -64,6 +65,7 @@ from sc_core.service import Runtime, create_service_app
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 ROUTERS = [
     payments.router,
+    my_orders.router,
     callbacks.router,
     anpr.router,
     vehicles.router,
