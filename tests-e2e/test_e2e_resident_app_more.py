@@ -12,7 +12,13 @@ run` starts:
 - an activity's one place is taken: the resident joins its waiting list (first in line),
   then cancels;
 - a survey with skip logic: answering "no" hides the follow-up question, and the response
-  the service keeps has no answer to it.
+  the service keeps has no answer to it;
+- an owners' assembly vote: the resident casts the home's ballot in the app and reads the
+  live tally (each threshold with its numbers, met or missed); on a second vote the
+  property enters the home's paper ballot while the page is open, and the app's ballot is
+  refused in words; a poll voted in the app shows its receipt;
+- an activity the resident has a place in: checked in with the venue's QR code content,
+  rated once it has started.
 
 Screenshots go to tests-e2e/artifacts/app-*.png (gitignored). Every wait is a Playwright
 expectation or a polled condition with a generous bound; nothing sleeps.
@@ -337,6 +343,228 @@ def test_a_resident_answers_a_survey_whose_skip_logic_hides_a_question(
 
     page.get_by_test_id("survey-back").tap()
     expect(card.get_by_test_id("survey-state")).to_have_text("已参与")
+    assert page.external_requests == [], page.external_requests  # type: ignore[attr-defined]
+    page.context.close()
+    api.close()
+
+
+def _open_vote(api: httpx.Client, admin: dict[str, str], community: str, title: str) -> Any:
+    now = datetime.now(UTC)
+    body = {
+        "community_id": community,
+        "title": title,
+        "title_en": "Repaint the corridors",
+        "matter": "ordinary",
+        "opens_at": (now - timedelta(minutes=5)).isoformat(),
+        "closes_at": (now + timedelta(days=7)).isoformat(),
+    }
+
+    def opened() -> dict[str, Any] | None:
+        # gov-affairs learns the register from identity's events after the stack starts
+        r = api.post("/api/v1/votes", json=body, headers=admin)
+        if r.status_code == 429 or (r.status_code == 422 and r.json()["code"] == "vote.no_owners"):
+            return None
+        assert r.status_code == 201, r.text
+        return dict(r.json())
+
+    return wait_until(opened, 300, "the room register in gov-affairs")
+
+
+def test_an_owner_casts_the_homes_ballot_in_the_app_and_reads_the_live_tally(
+    browser: Browser, gateway_url: str, login: Any
+) -> None:
+    api = httpx.Client(base_url=gateway_url, timeout=30)
+    resident, admin = login("resident"), login("community_admin")
+    home = home_of(api, resident)
+    community = home["community_id"]
+    run = uuid.uuid4().int % 1000
+    title = f"楼道粉刷（第{run:03d}号议题）"
+    vote = _open_vote(api, admin, community, title)
+    url = f"/api/v1/votes/{vote['id']}"
+
+    page = phone(browser, gateway_url)
+    sign_in(page)
+    page.goto("/app/pages/services/index")
+    page.get_by_test_id("service-votes").tap()
+    card = page.get_by_test_id("vote").filter(has_text=title)
+    expect(card).to_contain_text("表决中")
+    expect(card).to_contain_text("一般事项（过半数同意）")  # the matter in words
+    card.tap()
+    expect(page.get_by_test_id("vote-title")).to_have_text(title)
+    page.get_by_test_id("choice-agree").tap()
+    page.get_by_test_id("vote-submit").tap()
+    expect(page.get_by_test_id("vote-mine")).to_have_text("您的选择：同意（线上）")
+    expect(page.get_by_test_id("vote-cast")).to_have_count(0)  # one ballot per home
+
+    # the live tally as the service counts it: each threshold with its numbers, in words
+    tally = api.get(url, headers=admin).json()
+    assert tally["in_app"] == 1
+    expect(page.get_by_test_id("vote-verdict")).to_contain_text("表决进行中，按目前的票数")
+    for check in tally["checks"]:
+        line = page.get_by_test_id(f"check-{check['key']}")
+        expect(line).to_contain_text(check["name"]["zh"])
+        expect(line).to_contain_text(f"{check['counted']} / {check['of']}（{check['percent']}）")
+        expect(line).to_contain_text(check["threshold"]["zh"])
+        expect(line.get_by_test_id("check-met")).to_have_text(
+            "已达到" if check["met"] else "未达到"
+        )
+    heads = next(c for c in tally["checks"] if c["key"] == "participation_heads")
+    assert heads["counted"] == "1"
+    expect(page.get_by_test_id("vote-channels")).to_have_text("线上 1 票，纸质票 0 张")
+    shot(page, "vote")
+
+    # a second vote: the page is open when the property enters the home's paper ballot;
+    # the app's ballot is then refused in words and the page shows the paper one
+    second = _open_vote(api, admin, community, f"增设非机动车充电桩（第{run:03d}号议题）")
+    page.goto(f"/app/pages/votes/detail?id={second['id']}")
+    expect(page.get_by_test_id("vote-submit")).to_be_visible()
+    paper = api.post(
+        f"/api/v1/votes/{second['id']}/paper-ballots",
+        headers=admin,
+        json={"room_id": home["room_id"], "choice": "disagree", "serial": f"P-{run:03d}-1"},
+    )
+    assert paper.status_code == 200, paper.text
+    page.get_by_test_id("choice-agree").tap()
+    page.get_by_test_id("vote-submit").tap()
+    expect(page.get_by_test_id("vote-refused")).to_have_text(
+        "您家已经投过票了（线上或纸质票），每套房屋只能投一票"
+    )
+    expect(page.get_by_test_id("vote-mine")).to_have_text("您的选择：反对（纸质票）")
+    expect(page.get_by_test_id("vote-channels")).to_have_text("线上 0 票，纸质票 1 张")
+    shot(page, "vote-refused")
+    assert api.get(url, headers=resident).json()["my_ballot"]["choice"] == "agree"
+    assert page.external_requests == [], page.external_requests  # type: ignore[attr-defined]
+    page.context.close()
+    api.close()
+
+
+def test_a_resident_votes_in_a_poll_and_keeps_the_receipt(
+    browser: Browser, gateway_url: str, login: Any
+) -> None:
+    api = httpx.Client(base_url=gateway_url, timeout=30)
+    resident, admin = login("resident"), login("community_admin")
+    community = home_of(api, resident)["community_id"]
+    question = f"小区东门是否改为24小时开放？（{uuid.uuid4().hex[:6]}）"
+
+    def readable() -> bool:
+        # gov-affairs learns where 张伟 lives from identity's events after the stack starts
+        r = api.get("/api/v1/polls", headers=resident, params={"community_id": community})
+        assert r.status_code in (200, 403, 429), r.text
+        return r.status_code == 200
+
+    wait_until(readable, 300, "the resident's community in gov-affairs")
+    now = datetime.now(UTC)
+    made = api.post(
+        "/api/v1/polls",
+        headers=admin,
+        json={
+            "community_id": community,
+            "question": question,
+            "question_en": "Open the east gate day and night?",
+            "options": [{"zh": "赞成", "en": "Yes"}, {"zh": "不赞成", "en": "No"}],
+            "opens_at": (now - timedelta(minutes=5)).isoformat(),
+            "closes_at": (now + timedelta(days=3)).isoformat(),
+        },
+    )
+    assert made.status_code == 201, made.text
+    poll = made.json()
+
+    page = phone(browser, gateway_url)
+    sign_in(page)
+    page.goto("/app/pages/services/index")
+    page.get_by_test_id("service-votes").tap()
+    card = page.get_by_test_id("poll").filter(has_text=question)
+    expect(card).to_contain_text("表决中")
+    card.tap()
+    expect(page.get_by_test_id("poll-question")).to_have_text(question)
+    page.get_by_test_id("poll-option-0").tap()
+    with page.expect_response(
+        lambda r: r.url.endswith(f"/api/v1/polls/{poll['id']}/votes") and r.request.method == "POST"
+    ) as answer:
+        page.get_by_test_id("poll-submit").tap()
+    assert answer.value.status == 201, answer.value.text()
+    kept = answer.value.json()["receipt"]
+    expect(page.get_by_test_id("poll-receipt")).to_have_text(kept)
+    expect(page.get_by_test_id("poll-results")).to_have_text("投票结束后公布结果")
+    expect(page.get_by_test_id("poll-form")).to_have_count(0)
+    shot(page, "poll")
+    stored = api.get(f"/api/v1/polls/{poll['id']}", headers=resident).json()
+    assert stored["voted"] is True and stored["results"] is None
+    # the receipt is kept on the device: the poll's page shows it again
+    page.reload()
+    expect(page.get_by_test_id("poll-receipt")).to_have_text(kept)
+    assert page.external_requests == [], page.external_requests  # type: ignore[attr-defined]
+    page.context.close()
+    api.close()
+
+
+def test_a_resident_checks_in_with_the_venue_code_and_rates_the_activity(
+    browser: Browser, gateway_url: str, login: Any
+) -> None:
+    api = httpx.Client(base_url=gateway_url, timeout=30)
+    resident, admin, office = login("resident"), login("community_admin"), login("gov_officer")
+    community = home_of(api, resident)["community_id"]
+
+    def readable() -> bool:
+        # gov-affairs learns where 张伟 lives from identity's events after the stack starts
+        r = api.get("/api/v1/activities", headers=resident, params={"community_id": community})
+        assert r.status_code in (200, 403, 429), r.text
+        return r.status_code == 200
+
+    wait_until(readable, 300, "the resident's community in gov-affairs")
+    title = f"社区健康讲座（第{uuid.uuid4().int % 1000:03d}场）"
+    # it starts in two minutes: check-in opens half an hour before, rating at the start
+    start = datetime.now(UTC) + timedelta(minutes=2)
+    made = api.post(
+        "/api/v1/activities",
+        headers=admin,
+        json={
+            "community_id": community,
+            "title": title,
+            "description": "社区医生讲解高血压的日常管理。",
+            "venue": "社区卫生服务站二楼",
+            "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=2)).isoformat(),
+            "capacity": 30,
+        },
+    )
+    assert made.status_code == 201, made.text
+    url = f"/api/v1/activities/{made.json()['id']}"
+    for who, action in ((admin, "submit"), (office, "approve"), (admin, "announce")):
+        r = api.post(f"{url}/steps", headers=who, json={"action": action})
+        assert r.status_code == 200, (action, r.text)
+    r = api.post(f"{url}/signups", headers=resident, json={"party": 1})
+    assert r.status_code == 201, r.text
+    assert r.json()["mine"]["status"] == "confirmed"
+    code = api.get(f"{url}/check-in-code", headers=admin)
+    assert code.status_code == 200, code.text
+
+    page = phone(browser, gateway_url)
+    sign_in(page)
+    page.goto("/app/pages/activities/index")
+    card = page.get_by_test_id("activity").filter(has_text=title)
+    card.get_by_test_id("activity-check-in").tap()
+    # H5 has no camera API: the code's content, as a scanner app reads it
+    card.get_by_test_id("check-in-code").locator("input").fill("not-this-code")
+    card.get_by_test_id("check-in-submit").tap()
+    expect(card.get_by_test_id("activity-refused")).to_have_text("这不是本次活动的签到码")
+    card.get_by_test_id("check-in-code").locator("input").fill(code.json()["code"])
+    card.get_by_test_id("check-in-submit").tap()
+    expect(card.get_by_test_id("activity-checked-in")).to_have_text("已签到")
+    assert api.get(url, headers=resident).json()["mine"]["checked_in"] is True
+    shot(page, "activity-checked-in")
+
+    # rating opens once the activity has started (the service's clock, the same machine's)
+    wait_until(lambda: datetime.now(UTC) > start + timedelta(seconds=1), 300, "the start")
+    page.reload()
+    card = page.get_by_test_id("activity").filter(has_text=title)
+    card.get_by_test_id("star-4").tap()
+    card.get_by_test_id("rating-comment").locator("textarea").fill("讲得很实用，希望多办")
+    card.get_by_test_id("rating-submit").tap()
+    expect(card.get_by_test_id("activity-rated")).to_have_text("已评价：4 星")
+    mine = api.get(url, headers=resident).json()["mine"]
+    assert (mine["checked_in"], mine["rating"]) == (True, 4)
+    shot(page, "activity-rated")
     assert page.external_requests == [], page.external_requests  # type: ignore[attr-defined]
     page.context.close()
     api.close()

@@ -38,7 +38,7 @@ export const SERVICE_GROUPS: { key: string; entries: ServiceEntry[] }[] = [
     entries: [
       { key: "notices", icon: "notification", page: "/pages/notices/index" },
       { key: "activities", icon: "calendar", page: "/pages/activities/index" },
-      { key: "votes", icon: "check-rectangle", waitsFor: "gov-affairs" },
+      { key: "votes", icon: "check-rectangle", page: "/pages/votes/index" },
       { key: "surveys", icon: "edit-outline", page: "/pages/surveys/index" },
       { key: "listings", icon: "shop", waitsFor: "commerce" },
     ],
