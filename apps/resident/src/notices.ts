@@ -3,9 +3,11 @@
  * places (published, unexpired, pinned first), and which of them the resident has read.
  *
  * Opening a notice (`GET /api/v1/notices/{id}`) leaves its read receipt at gov-affairs (once:
- * the committee sees who has read it). The board's answer does not say which of its notices
- * the caller has read, so the app remembers the notices it opened, per account and on this
- * device: that is what "read" and the home page's unread count are made of.
+ * the committee sees who has read it). Each board page asks gov-affairs which of its notices
+ * the caller has read (`GET /api/v1/notice-reads`, the caller's own receipts, so a notice
+ * read on another device shows read too); the app also remembers the notices it opened, per
+ * account on this device, so "read" shows at once and survives a failed look-up. That is
+ * what "read" and the home page's unread count are made of.
  */
 import { ref } from "vue";
 import type { Schemas } from "@sc/client";
@@ -46,9 +48,16 @@ export function unreadOf(items: Notice[]): number {
   return items.filter((n) => !isRead(n.id)).length;
 }
 
-/** A page of the resident's board. */
+/** A page of the resident's board, its notices the caller has read (anywhere) marked read. */
 export async function board(limit: number, offset: number) {
-  return must(await api.GET("/api/v1/notices", { params: { query: { limit, offset } } }));
+  const page = must(await api.GET("/api/v1/notices", { params: { query: { limit, offset } } }));
+  const ids = page.items.map((n) => n.id).slice(0, 100);
+  if (ids.length) {
+    // the receipts are a nicety on top of the board: a failed look-up keeps what the device knows
+    const marks = await api.GET("/api/v1/notice-reads", { params: { query: { notice_id: ids } } }).catch(() => null);
+    for (const m of marks?.data?.items ?? []) markRead(m.notice_id);
+  }
+  return page;
 }
 
 /** The notice's text without its line breaks, cut short for a list. */

@@ -107,8 +107,9 @@ export function firstMissing(definition: Definition, answers: Record<string, Ans
   return null;
 }
 
-// which surveys the resident has answered, per account on the device (the list's answer
-// does not say; answering twice is refused by the service anyway)
+// which surveys the resident has answered, per account on the device: answered here, or
+// as the service says (`GET /api/v1/evaluation/surveys/{id}/answered`, asked by the list
+// for the ones this device does not know); answering twice is refused by the service anyway
 const KEY = "sc-app-surveys-answered:";
 const answered = ref<string[]>([]);
 let owner: string | null = null;
