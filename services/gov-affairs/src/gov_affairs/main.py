@@ -20,6 +20,7 @@ from gov_affairs.api import (
     notice_reads,
     notices,
     organisations,
+    party,
     polls,
     population,
     topics,
@@ -42,6 +43,7 @@ from gov_affairs.usecases import (
     Notices,
     Organisations,
     OrgComplaints,
+    Party,
     Polls,
     Population,
     Topics,
@@ -72,6 +74,7 @@ ROUTERS = [
     population.router,
     migrants.router,
     organisations.router,
+    party.router,
 ]
 
 
@@ -108,6 +111,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         migrants=Migrants(runtime.db),
         organisations=organisations,
         org_complaints=OrgComplaints(runtime.db, places, organisations),
+        party=Party(runtime.db, places),
     )
     consumers.register(runtime, places, usecases.population, usecases.org_complaints)
 

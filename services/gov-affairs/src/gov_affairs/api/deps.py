@@ -18,6 +18,7 @@ from gov_affairs.usecases import (
     Notices,
     Organisations,
     OrgComplaints,
+    Party,
     Polls,
     Population,
     Topics,
@@ -130,3 +131,10 @@ def _org_complaints(request: Request) -> OrgComplaints:
 
 
 OrgComplaintsDep = Annotated[OrgComplaints, Depends(_org_complaints)]
+
+
+def _party(request: Request) -> Party:
+    return usecases(request).party
+
+
+PartyDep = Annotated[Party, Depends(_party)]

@@ -16,6 +16,7 @@ from gov_affairs.usecases.migrants import Migrants
 from gov_affairs.usecases.notices import Notices
 from gov_affairs.usecases.org_complaints import OrgComplaints
 from gov_affairs.usecases.organisations import Organisations
+from gov_affairs.usecases.party import Party
 from gov_affairs.usecases.polls import Polls
 from gov_affairs.usecases.population import Population
 from gov_affairs.usecases.topics import Topics
@@ -41,6 +42,7 @@ class UseCases:
     migrants: Migrants
     organisations: Organisations
     org_complaints: OrgComplaints
+    party: Party
 
 
 __all__ = [
@@ -55,6 +57,7 @@ __all__ = [
     "Notices",
     "OrgComplaints",
     "Organisations",
+    "Party",
     "Polls",
     "Population",
     "Topics",
