@@ -24,6 +24,7 @@ from sc_contracts.events import (
     ActivityChangedV1,
     AlarmRaisedV1,
     AlarmsSharedV1,
+    AlterationChangedV1,
     ApplicationChangedV1,
     AuditRecordedV1,
     CasesSharedV1,
@@ -65,6 +66,7 @@ TOPICS = [
     PassageRecordedV1.topic,
     PopulationFlagChangedV1.topic,
     OrganisationComplaintFiledV1.topic,
+    AlterationChangedV1.topic,
     # the exchange: the facts it counts and the records it sends (ADR 0036)
     WorkOrderChangedV1.topic,
     AlarmRaisedV1.topic,

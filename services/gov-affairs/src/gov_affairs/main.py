@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from gov_affairs import consumers
 from gov_affairs.api import (
     activities,
+    alterations,
     applications,
     approvals,
     certificates,
@@ -34,6 +35,7 @@ from gov_affairs.domain.exchange.agreements import GradeName
 from gov_affairs.usecases import (
     Activities,
     Agreements,
+    Alterations,
     Assembly,
     Certificates,
     Exchanges,
@@ -75,6 +77,7 @@ ROUTERS = [
     migrants.router,
     organisations.router,
     party.router,
+    alterations.router,
 ]
 
 
@@ -98,6 +101,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         agreements=agreements,
         exchanges=Exchanges(runtime.db, agreements),
         training=Training(runtime.db, places),
+        alterations=Alterations(runtime.db, places),
         population=Population(
             runtime.db,
             places,

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from gov_affairs.usecases import (
     Activities,
     Agreements,
+    Alterations,
     Assembly,
     Certificates,
     Exchanges,
@@ -138,3 +139,10 @@ def _party(request: Request) -> Party:
 
 
 PartyDep = Annotated[Party, Depends(_party)]
+
+
+def _alterations(request: Request) -> Alterations:
+    return usecases(request).alterations
+
+
+AlterationsDep = Annotated[Alterations, Depends(_alterations)]

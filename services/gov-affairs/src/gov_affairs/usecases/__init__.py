@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gov_affairs.usecases.activities import Activities
+from gov_affairs.usecases.alterations import Alterations
 from gov_affairs.usecases.assembly import Assembly
 from gov_affairs.usecases.certificates import Certificates
 from gov_affairs.usecases.exchange import Exchanges
@@ -43,11 +44,13 @@ class UseCases:
     organisations: Organisations
     org_complaints: OrgComplaints
     party: Party
+    alterations: Alterations
 
 
 __all__ = [
     "Activities",
     "Agreements",
+    "Alterations",
     "Assembly",
     "Certificates",
     "Exchanges",
