@@ -73,6 +73,7 @@ EXPECTED = {
     "community.population_flag.changed.v1": "gov.flags.v1",
     "community.alteration.changed.v1": "gov.alterations.v1",
     "community.organisation_complaint.filed.v1": "gov.organisations.v1",
+    "community.volunteer.changed.v1": "gov.volunteers.v1",
     "community.merchant.changed.v1": "commerce.merchants.v1",
     "community.service_booking.requested.v1": "commerce.bookings.v1",
     "community.recycling_drop_off.recorded.v1": "commerce.recycling.v1",

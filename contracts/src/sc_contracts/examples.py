@@ -308,6 +308,17 @@ EXAMPLES: MappingProxyType[str, dict[str, Any]] = MappingProxyType(
             "amount": "620.00",
             "occurred_at": "2026-12-05T09:00:00+08:00",
         },
+        "community.volunteer.changed.v1": {
+            "volunteer_id": "vo-3f2a",
+            "community_id": "c-001",
+            "action": "hours_corrected",
+            "status": "certified",
+            "record_id": "vh-9b11",
+            "corrects": "vh-9b10",
+            "hours": 3.0,
+            "total_hours": 42.5,
+            "occurred_at": "2026-11-20T18:00:00+08:00",
+        },
         "community.notice.changed.v1": {
             "notice_id": "nt-2026-08",
             "community_id": "c-001",

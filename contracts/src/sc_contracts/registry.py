@@ -64,6 +64,7 @@ from sc_contracts.events import (
     ThresholdBreachedV1,
     VisitDoneV1,
     VitalsRecordedV1,
+    VolunteerChangedV1,
     VoteClosedV1,
     WanderingDetectedV1,
     WelfareChangedV1,
@@ -167,6 +168,13 @@ _SPECS: tuple[EventSpec, ...] = (
         "gov.alterations.v1",
         AlterationChangedV1,
         "An alteration request of a room was filed or took a step.",
+    ),
+    EventSpec(
+        "community.volunteer.changed.v1",
+        "gov.volunteers.v1",
+        VolunteerChangedV1,
+        "A volunteer registered, was certified or suspended, was booked, served hours or"
+        " was given a certificate of hours.",
     ),
     EventSpec(
         "community.vote.closed.v1",

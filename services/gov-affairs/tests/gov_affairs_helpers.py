@@ -41,6 +41,7 @@ from sc_contracts.events import (
     Placement,
     PopulationFlagChangedV1,
     PopulationSharedV1,
+    VolunteerChangedV1,
     VoteClosedV1,
     WelfareChangedV1,
     WorkOrderChangedV1,
@@ -67,6 +68,7 @@ TOPICS = [
     PopulationFlagChangedV1.topic,
     OrganisationComplaintFiledV1.topic,
     AlterationChangedV1.topic,
+    VolunteerChangedV1.topic,
     # the exchange: the facts it counts and the records it sends (ADR 0036)
     WorkOrderChangedV1.topic,
     AlarmRaisedV1.topic,

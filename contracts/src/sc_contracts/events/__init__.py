@@ -78,7 +78,7 @@ from sc_contracts.events.gov import (
     NoticeChangedV1,
     NoticePlace,
     PopulationFlagChangedV1,
-    VolunteerHoursRecordedV1,
+    VolunteerChangedV1,
     VoteClosedV1,
     WelfareChangedV1,
 )
@@ -215,7 +215,7 @@ __all__ = [
     "VitalKind",
     "VitalSource",
     "VitalsRecordedV1",
-    "VolunteerHoursRecordedV1",
+    "VolunteerChangedV1",
     "VoteClosedV1",
     "WanderingDetectedV1",
     "WanderingMove",

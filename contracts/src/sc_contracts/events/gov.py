@@ -257,12 +257,34 @@ class NoticeChangedV1(EventData):
     occurred_at: AwareDatetime = Field(description="When the step was taken.")
 
 
-class VolunteerHoursRecordedV1(EventData):
-    """Hours of volunteer service were recorded (or a record corrected)."""
+class VolunteerChangedV1(EventData):
+    """A volunteer (志愿者, 6.5.2 c) registered, was certified, suspended or reinstated; a
+    service of theirs was booked; hours were recorded or corrected; a certificate of hours
+    was issued; banked hours were spent. Ids and figures only: no name, ID number, phone."""
 
-    record_id: str = Field(min_length=1, description="Record id.")
-    volunteer_id: str = Field(min_length=1, description="Volunteer id; the message key.")
-    community_id: str = Field(min_length=1, description="Community.")
-    hours: float = Field(ge=0, description="Hours of this record.")
-    corrects: str | None = Field(default=None, description="Record it corrects, if any.")
-    occurred_at: AwareDatetime = Field(description="When it was recorded.")
+    volunteer_id: str = Field(
+        min_length=1, max_length=64, description="Volunteer id; the message key."
+    )
+    community_id: str = Field(min_length=1, max_length=64, description="Community.")
+    action: str = Field(
+        min_length=1,
+        max_length=24,
+        description="registered, certified, suspended, reinstated, booked, hours_recorded,"
+        " hours_corrected, certificate_issued or hours_spent.",
+    )
+    status: str = Field(
+        min_length=1, max_length=16, description="applied, certified or suspended (after it)."
+    )
+    record_id: str | None = Field(
+        default=None, max_length=64, description="Hours record, booking or certificate id."
+    )
+    corrects: str | None = Field(
+        default=None, max_length=64, description="The hours record a correction replaces."
+    )
+    hours: float | None = Field(
+        default=None, ge=-10000, le=10000, description="Hours of this record (spent: negative)."
+    )
+    total_hours: float | None = Field(
+        default=None, ge=0, description="The volunteer's hours after it, corrections applied."
+    )
+    occurred_at: AwareDatetime = Field(description="When.")

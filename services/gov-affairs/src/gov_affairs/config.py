@@ -27,6 +27,8 @@ class Settings(ServiceSettings):
     exchange_sweep_interval_s: float = 300.0
     # residence permits: lapse and expiry reminders (once a day is enough; idempotent)
     permit_sweep_interval_s: float = 3600.0
+    # the reminder the day before an activity, to everyone with a place (once per activity)
+    activity_reminder_interval_s: float = 300.0
     exchange_max_grade: Literal["public", "internal", "personal", "sensitive"] = "internal"
     # files of an application's materials, kept in the service's database
     material_max_bytes: int = 5 * 1024 * 1024

@@ -11,6 +11,7 @@ from gov_affairs import consumers
 from gov_affairs.api import (
     activities,
     alterations,
+    activity_archive,
     applications,
     approvals,
     certificates,
@@ -26,6 +27,7 @@ from gov_affairs.api import (
     population,
     topics,
     training,
+    volunteers,
     votes,
     welfare,
 )
@@ -34,6 +36,7 @@ from gov_affairs.db.models import PLACES, metadata
 from gov_affairs.domain.exchange.agreements import GradeName
 from gov_affairs.usecases import (
     Activities,
+    ActivityArchive,
     Agreements,
     Alterations,
     Assembly,
@@ -51,6 +54,8 @@ from gov_affairs.usecases import (
     Topics,
     Training,
     UseCases,
+    Volunteers,
+    VolunteerWork,
     Welfare,
 )
 from gov_affairs.usecases.population import Rules as PopulationRules
@@ -69,6 +74,7 @@ ROUTERS = [
     polls.router,
     topics.router,
     activities.router,
+    activity_archive.router,
     notices.router,
     notice_reads.router,
     exchange.router,
@@ -78,6 +84,7 @@ ROUTERS = [
     organisations.router,
     party.router,
     alterations.router,
+    volunteers.router,
 ]
 
 
@@ -88,6 +95,8 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
     register = Welfare(runtime.db)
     agreements = Agreements(runtime.db, GradeName(settings.exchange_max_grade))
     organisations = Organisations(runtime.db, places)
+    register_of_volunteers = Volunteers(runtime.db, places, certs)
+    activities_ = Activities(runtime.db, places)
     usecases = UseCases(
         hall=Hall(runtime.db, places, certs, register),
         certificates=certs,
@@ -96,7 +105,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         assembly=Assembly(runtime.db, places),
         polls=Polls(runtime.db, places),
         topics=Topics(runtime.db, places),
-        activities=Activities(runtime.db, places),
+        activities=activities_,
         notices=Notices(runtime.db, places),
         agreements=agreements,
         exchanges=Exchanges(runtime.db, agreements),
@@ -116,6 +125,9 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         organisations=organisations,
         org_complaints=OrgComplaints(runtime.db, places, organisations),
         party=Party(runtime.db, places),
+        volunteers=register_of_volunteers,
+        volunteer_work=VolunteerWork(register_of_volunteers),
+        activity_archive=ActivityArchive(activities_),
     )
     consumers.register(runtime, places, usecases.population, usecases.org_complaints)
 
@@ -141,6 +153,12 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
 
     # residence permits past their end lapse; holders reminded 30 and 7 days before, once
     runtime.every(settings.permit_sweep_interval_s, "permit-sweeper", permits)
+    # the day before an activity, everyone with a place is reminded (once per activity)
+    runtime.every(
+        settings.activity_reminder_interval_s,
+        "activity-reminder",
+        usecases.activity_archive.remind_due,
+    )
     return runtime, usecases
 
 

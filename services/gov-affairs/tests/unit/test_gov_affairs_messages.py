@@ -35,6 +35,10 @@ def test_each_template_has_both_languages_and_no_mixed_sentence() -> None:
             "summary",
             "note",
             "reason",
+            "number",  # figures: the volunteer number, hours
+            "hours",
+            "total",
+            "service",  # as written, like a title
         }:
             assert f"{name}_en" in en_vars, (t.code, name)
 

@@ -133,3 +133,28 @@ def test_certificate_of_hours() -> None:
     assert values["ID number"] == "110***********123X"
     assert values["Projects"] == "助老理发"
     assert render_certificate(c, "https://sq.example.gov.cn").startswith(b"%PDF-")
+
+
+def test_suspended_volunteers_keep_their_number_and_are_reinstated() -> None:
+    volunteer = certified()
+    paused = v.suspend(volunteer)
+    assert (paused.status, paused.number) == ("suspended", volunteer.number)
+    with pytest.raises(v.VolunteerError) as twice:
+        v.suspend(paused)
+    assert twice.value.code == "volunteer.bad_state"
+    with pytest.raises(v.VolunteerError, match="certified volunteers"):
+        v.record_hours(
+            paused,
+            project="助老",
+            content="陪同",
+            place="社区",
+            started_at=T,
+            ended_at=T + timedelta(hours=1),
+            organisation="幸福里社区",
+            recorded_by="staff",
+            recorded_at=T,
+        )
+    back = v.reinstate(paused)
+    assert (back.status, back.number) == ("certified", volunteer.number)
+    with pytest.raises(v.VolunteerError):
+        v.reinstate(back)

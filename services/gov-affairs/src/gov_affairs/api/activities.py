@@ -91,6 +91,7 @@ class ActivityRead(BaseModel):
     status: str
     status_name: Text
     mine: MySignupRead | None = None
+    photos: list[uuid.UUID] = Field(default_factory=list, description="once archived")
 
 
 class CheckInCode(BaseModel):
@@ -135,6 +136,7 @@ def activity_read(row: ActivityRow, me: str | None = None) -> ActivityRead:
         status=a.status,
         status_name=STATUSES[a.status],
         mine=mine,
+        photos=[uuid.UUID(p) for p in a.photos],
     )
 
 

@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 
 from gov_affairs.usecases import (
     Activities,
+    ActivityArchive,
     Agreements,
     Alterations,
     Assembly,
@@ -25,6 +26,8 @@ from gov_affairs.usecases import (
     Topics,
     Training,
     UseCases,
+    Volunteers,
+    VolunteerWork,
     Welfare,
 )
 
@@ -146,3 +149,22 @@ def _alterations(request: Request) -> Alterations:
 
 
 AlterationsDep = Annotated[Alterations, Depends(_alterations)]
+
+
+def _volunteers(request: Request) -> Volunteers:
+    return usecases(request).volunteers
+
+
+def _volunteer_work(request: Request) -> VolunteerWork:
+    return usecases(request).volunteer_work
+
+
+VolunteersDep = Annotated[Volunteers, Depends(_volunteers)]
+VolunteerWorkDep = Annotated[VolunteerWork, Depends(_volunteer_work)]
+
+
+def _activity_archive(request: Request) -> ActivityArchive:
+    return usecases(request).activity_archive
+
+
+ActivityArchiveDep = Annotated[ActivityArchive, Depends(_activity_archive)]

@@ -76,6 +76,29 @@ def certify(v: Volunteer, by: str, on: date, number: str) -> Volunteer:
     return v
 
 
+def suspend(v: Volunteer) -> Volunteer:
+    """A certified volunteer stops serving for a while (no hours are recorded meanwhile);
+    the number stays theirs."""
+    if v.status != "certified":
+        raise VolunteerError(
+            "volunteer.bad_state",
+            "Only a certified volunteer is suspended",
+            zh="只有已认证的志愿者可以暂停",
+        )
+    return v.model_copy(update={"status": "suspended"})
+
+
+def reinstate(v: Volunteer) -> Volunteer:
+    """A suspended volunteer serves again under the same number."""
+    if v.status != "suspended":
+        raise VolunteerError(
+            "volunteer.bad_state",
+            "Only a suspended volunteer is reinstated",
+            zh="只有已暂停的志愿者可以恢复",
+        )
+    return v.model_copy(update={"status": "certified"})
+
+
 # --- hours -------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from gov_affairs.usecases.activities import Activities
 from gov_affairs.usecases.alterations import Alterations
+from gov_affairs.usecases.activity_archive import ActivityArchive
 from gov_affairs.usecases.assembly import Assembly
 from gov_affairs.usecases.certificates import Certificates
 from gov_affairs.usecases.exchange import Exchanges
@@ -22,6 +23,8 @@ from gov_affairs.usecases.polls import Polls
 from gov_affairs.usecases.population import Population
 from gov_affairs.usecases.topics import Topics
 from gov_affairs.usecases.training import Training
+from gov_affairs.usecases.volunteer_work import VolunteerWork
+from gov_affairs.usecases.volunteers import Volunteers
 from gov_affairs.usecases.welfare import Welfare
 
 
@@ -45,10 +48,14 @@ class UseCases:
     org_complaints: OrgComplaints
     party: Party
     alterations: Alterations
+    volunteers: Volunteers
+    volunteer_work: VolunteerWork
+    activity_archive: ActivityArchive
 
 
 __all__ = [
     "Activities",
+    "ActivityArchive",
     "Agreements",
     "Alterations",
     "Assembly",
@@ -66,5 +73,7 @@ __all__ = [
     "Topics",
     "Training",
     "UseCases",
+    "VolunteerWork",
+    "Volunteers",
     "Welfare",
 ]

@@ -20,6 +20,7 @@ from gov_affairs.domain.approvals.calendar import CHINA
 from gov_affairs.domain.certificates import mask_name
 from gov_affairs.domain.messages import both
 from gov_affairs.domain.notices import Audience, PlaceRef
+from gov_affairs.usecases.activity_messages import tell_announced
 from sc_contracts.events import (
     ActivityChangedV1,
     NotificationChannel,
@@ -124,6 +125,8 @@ class Activities:
             except d.ActivityError as exc:
                 raise _problem(exc) from exc
             await self._save(uow, row, a)
+            if action == "announce":
+                await tell_announced(uow, row, a)
             await uow.audit(
                 who, f"activity.{action}", "activity", str(row.id), community_id=row.community_id
             )

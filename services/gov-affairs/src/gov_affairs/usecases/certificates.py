@@ -89,6 +89,52 @@ class Certificates:
         )
         return code
 
+    async def issue_content(
+        self,
+        uow: UnitOfWork,
+        content: cert.CertificateContent,
+        *,
+        item_code: str,
+        community_id: str,
+        holder_id: str,
+        holder_masked: str,
+        now: datetime,
+    ) -> CertificateRow:
+        """Store a certificate composed elsewhere (a volunteer's certificate of hours) the
+        way the hall's are stored: the same PDF, the same public check by its code."""
+        row = CertificateRow(
+            id=uuid.uuid4(),
+            number=content.number,
+            application_id=None,
+            community_id=community_id,
+            holder_id=holder_id,
+            code_sha256=cert.digest(content.code),
+            title_zh=content.title.zh,
+            title_en=content.title.en,
+            holder_masked=holder_masked,
+            issuer_zh=content.issuer.zh,
+            issuer_en=content.issuer.en,
+            issued_on=content.issued_on,
+            valid_until=content.valid_until,
+            content=json.dumps(_content_json(content), ensure_ascii=False),
+        )
+        uow.session.add(row)
+        await uow.session.flush()
+        await uow.publish(
+            CertificateIssuedV1(
+                certificate_id=str(row.id),
+                number=row.number,
+                item_code=item_code,
+                community_id=community_id,
+                holder_id=holder_id,
+                issued_on=content.issued_on.isoformat(),
+                valid_until=content.valid_until.isoformat() if content.valid_until else None,
+                occurred_at=now,
+            ),
+            key=str(row.id),
+        )
+        return row
+
     async def of_application(
         self, uow: UnitOfWork, application_id: uuid.UUID
     ) -> CertificateRow | None:
