@@ -13,6 +13,8 @@ export const WELFARE_OFFICE = ["gov_officer", "community_admin", "platform_admin
 // who drafts community notices, and who approves them (never their own)
 export const NOTICE_AUTHORS = ["community_admin", "gov_officer", "property_manager", "platform_admin"];
 export const NOTICE_APPROVERS = ["community_admin", "gov_officer", "platform_admin"];
+// who plans, approves (never their own) and archives community activities
+export const ACTIVITY_STAFF = ["community_admin", "gov_officer", "grid_worker", "platform_admin"];
 export const EVALUATION_READERS = ["property_staff", "property_manager", "grid_worker", "community_admin", "gov_officer", "auditor", "platform_admin"];
 export const EVALUATION_MANAGERS = ["property_manager", "community_admin", "gov_officer", "platform_admin"];
 // who verifies merchants and publishes housing listings (本社区物业、社区)
@@ -122,6 +124,8 @@ export const MENU: MenuGroup[] = [
       { name: "welfare", path: "/gov/welfare", title: "menu.welfare", roles: WELFARE_OFFICE },
       { name: "votes", path: "/gov/votes", title: "menu.votes", roles: [...WELFARE_OFFICE, "resident"] },
       { name: "notices", path: "/gov/notices", title: "menu.notices", roles: NOTICE_AUTHORS },
+      { name: "volunteers", path: "/gov/volunteers", title: "menu.volunteers", roles: WELFARE_OFFICE },
+      { name: "activities", path: "/gov/activities", title: "menu.activities", roles: ACTIVITY_STAFF },
       { name: "surveys", path: "/evaluation/surveys", title: "menu.surveys", roles: EVALUATION_READERS },
       { name: "indices", path: "/evaluation/indices", title: "menu.indices", roles: EVALUATION_READERS },
       { name: "kpis", path: "/evaluation/kpis", title: "menu.kpis", roles: EVALUATION_READERS },

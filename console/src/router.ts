@@ -49,6 +49,8 @@ const pages: Record<string, () => Promise<unknown>> = {
   welfare: () => import("@/domains/gov-affairs/WelfarePage.vue"),
   votes: () => import("@/domains/gov-affairs/VotesPage.vue"),
   notices: () => import("@/domains/gov-affairs/NoticesPage.vue"),
+  volunteers: () => import("@/domains/gov-affairs/VolunteersPage.vue"),
+  activities: () => import("@/domains/gov-affairs/ActivitiesPage.vue"),
   surveys: () => import("@/domains/evaluation/SurveysPage.vue"),
   indices: () => import("@/domains/evaluation/IndicesPage.vue"),
   kpis: () => import("@/domains/evaluation/KpiPage.vue"),

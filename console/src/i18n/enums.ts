@@ -433,6 +433,21 @@ export const ENUMS: Record<string, Dict> = {
     ordinary: ["一般事项（过半数同意）", "Ordinary matter (more than half)"],
     special: ["特别事项（四分之三以上同意）", "Special matter (at least three-quarters)"],
   },
+  activityStatus: {
+    planned: ["策划中", "Planned", "info"],
+    pending: ["待审核", "Awaiting approval", "warning"],
+    approved: ["已审核", "Approved", "primary"],
+    announced: ["报名中", "Open for sign-up", "success"],
+    finished: ["已结束", "Finished", "info"],
+    archived: ["已归档", "Archived", "info"],
+    cancelled: ["已取消", "Cancelled", "danger"],
+  },
+  volunteerStatus: {
+    applied: ["待认证", "Awaiting certification", "warning"],
+    certified: ["已认证", "Certified", "success"],
+    suspended: ["已暂停", "Suspended", "info"],
+    left: ["已退出", "Left", "info"],
+  },
   noticeStatus: {
     draft: ["草稿", "Draft", "info"],
     pending: ["待审核", "Awaiting approval", "warning"],
