@@ -35,8 +35,7 @@ def test_each_template_has_both_languages_and_no_mixed_sentence() -> None:
             "summary",
             "note",
             "reason",
-            "number",  # figures: the volunteer number, hours
-            "hours",
+            "hours",  # figures: the volunteer number, hours
             "total",
             "service",  # as written, like a title
         }:
