@@ -10,8 +10,8 @@ from fastapi import FastAPI
 from gov_affairs import consumers
 from gov_affairs.api import (
     activities,
-    alterations,
     activity_archive,
+    alterations,
     applications,
     approvals,
     certificates,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gov_affairs.usecases.activities import Activities
-from gov_affairs.usecases.alterations import Alterations
 from gov_affairs.usecases.activity_archive import ActivityArchive
+from gov_affairs.usecases.alterations import Alterations
 from gov_affairs.usecases.assembly import Assembly
 from gov_affairs.usecases.certificates import Certificates
 from gov_affairs.usecases.exchange import Exchanges
