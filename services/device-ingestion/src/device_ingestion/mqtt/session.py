@@ -128,7 +128,7 @@ class DeviceSession:
             log.info("mqtt: %s: malformed packet (%s); closing", self.client_id or "?", exc)
             await self.close("protocol")
         except (ConnectionError, OSError):
-            pass
+            await self._read_what_was_received()
         finally:
             # what was read is handled, even when the device hung up at once (battery
             # devices publish at QoS 0 and disconnect)
@@ -136,6 +136,26 @@ class DeviceSession:
                 await asyncio.gather(*self._inflight, return_exceptions=True)
             self.transport.forget(self)
             self.writer.close()
+
+    async def _read_what_was_received(self) -> None:
+        """A device that resets the connection (one that hangs up with our CONNACK unread
+        makes its kernel send a reset) leaves packets the stream reader had received but
+        not handed over: asyncio raises the reset before them. Its QoS 0 readings are
+        handled as if read, since nothing would ever send them again; QoS 1 and 2 are left
+        to the device, which resends what was never acknowledged."""
+        if self.device is None:
+            return
+        left = bytes(getattr(self.reader, "_buffer", b""))
+        if not left:
+            return
+        spare = asyncio.StreamReader()
+        spare.feed_data(left)
+        spare.feed_eof()
+        with contextlib.suppress(MalformedPacket, asyncio.IncompleteReadError, IndexError, Closed):
+            while (packet := await read_packet(spare)) is not None:
+                message = await self.codec.decode(packet)
+                if isinstance(message, Publish) and message.qos == 0:
+                    await self._on_publish(message)
 
     async def _connect(self) -> None:
         try:
