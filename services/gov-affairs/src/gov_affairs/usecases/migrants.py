@@ -9,7 +9,6 @@ days before, once each. Lists are masked and every read is audited. The rules ar
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,13 +21,10 @@ from gov_affairs.db.migrants import MigrantRow, PermitRow
 from gov_affairs.domain import migrants as m
 from gov_affairs.domain.approvals.calendar import CHINA
 from gov_affairs.domain.certificates import mask_id_number, mask_name
-from gov_affairs.domain.messages import both
 from gov_affairs.domain.rules import Rule, evaluate, parse_rule
+from gov_affairs.usecases.outbound import tell_accounts
 from sc_contracts.events import (
     NotificationChannel,
-    NotificationRequestedV1,
-    NotificationSeverity,
-    Recipients,
 )
 from sc_core.auth import Caller, in_scope
 from sc_core.db.engine import Database
@@ -58,10 +54,6 @@ def _refuse(who: Caller, community_id: str, roles: frozenset[str]) -> None:
             "Migrants of this community are not yours to handle",
             zh="您不负责该社区的流动人口登记",
         )
-
-
-def _today() -> date:
-    return datetime.now(CHINA).date()
 
 
 def masked(row: MigrantRow) -> dict[str, Any]:
@@ -405,26 +397,15 @@ class Migrants:
             "valid_until": permit.valid_until.isoformat() if permit.valid_until else "—",
             **more,
         }
-        key = hashlib.sha256(
-            f"{permit.id}:{template}:{permit.valid_until}:{more}".encode()
-        ).hexdigest()[:32]
-        await uow.publish(
-            NotificationRequestedV1(
-                request_id=f"gov-{key}",
-                recipients=Recipients(user_ids=[row.account_id]),
-                template=template,
-                variables={**variables, **both(template, variables)},
-                severity=NotificationSeverity.INFO,
-                channels=[
-                    NotificationChannel.INAPP,
-                    NotificationChannel.PUSH,
-                    NotificationChannel.SMS,
-                ],
-                source_service="gov-affairs",
-                community_id=permit.community_id,
-                correlation_id=str(permit.id),
-            ),
-            key=f"gov-{key}",
+        await tell_accounts(
+            uow,
+            to=[row.account_id],
+            template=template,
+            variables=variables,
+            community_id=permit.community_id,
+            correlation_id=str(permit.id),
+            once=f"{permit.id}:{template}:{permit.valid_until}:{more}",
+            channels=(NotificationChannel.INAPP, NotificationChannel.PUSH, NotificationChannel.SMS),
         )
 
 

@@ -129,3 +129,39 @@ async def notify(
 def _material(item: ServiceItem, code: str) -> Text:
     m = item.material(code)
     return m.name if m else Text(zh=code, en=code)
+
+
+IN_APP_AND_PUSH = (NotificationChannel.INAPP, NotificationChannel.PUSH)
+
+
+async def tell_accounts(
+    uow: UnitOfWork,
+    *,
+    to: list[str],
+    template: str,
+    variables: dict[str, str],
+    community_id: str,
+    correlation_id: str,
+    once: str,
+    channels: tuple[NotificationChannel, ...] = (
+        NotificationChannel.INAPP,
+        NotificationChannel.PUSH,
+    ),
+) -> None:
+    """Ask the notification service to tell these accounts ``template`` in both languages;
+    ``once`` names the message, so a retried step asks once (the request id is its digest)."""
+    digest = hashlib.sha256(once.encode()).hexdigest()[:32]
+    await uow.publish(
+        NotificationRequestedV1(
+            request_id=f"gov-{digest}",
+            recipients=Recipients(user_ids=sorted(set(to))),
+            template=template,
+            variables={**variables, **both(template, variables)},
+            severity=NotificationSeverity.INFO,
+            channels=list(channels),
+            source_service="gov-affairs",
+            community_id=community_id,
+            correlation_id=correlation_id,
+        ),
+        key=f"gov-{digest}",
+    )

@@ -5,7 +5,6 @@ lists show names masked, and every list of the register is an audited read."""
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -28,13 +27,9 @@ from gov_affairs.domain import welfare as w
 from gov_affairs.domain.approvals.calendar import CHINA
 from gov_affairs.domain.certificates import mask_name
 from gov_affairs.domain.hall.applications import Application
-from gov_affairs.domain.messages import both
 from gov_affairs.domain.text import Text
+from gov_affairs.usecases.outbound import tell_accounts
 from sc_contracts.events import (
-    NotificationChannel,
-    NotificationRequestedV1,
-    NotificationSeverity,
-    Recipients,
     WelfareChangedV1,
 )
 from sc_core.auth import Caller
@@ -417,22 +412,14 @@ class Welfare:
             "amount_en": f"{amount} yuan a month." if amount else "",
         }
         template = "gov.welfare.reviewed"
-        digest = hashlib.sha256(
-            f"{row.id}:{template}:{row.next_review_on}:{row.status}".encode()
-        ).hexdigest()[:32]
-        await uow.publish(
-            NotificationRequestedV1(
-                request_id=f"gov-{digest}",
-                recipients=Recipients(user_ids=[applicant]),
-                template=template,
-                variables={**variables, **both(template, variables)},
-                severity=NotificationSeverity.INFO,
-                channels=[NotificationChannel.INAPP, NotificationChannel.PUSH],
-                source_service="gov-affairs",
-                community_id=row.community_id,
-                correlation_id=str(row.id),
-            ),
-            key=f"gov-{digest}",
+        await tell_accounts(
+            uow,
+            to=[applicant],
+            template=template,
+            variables=variables,
+            community_id=row.community_id,
+            correlation_id=str(row.id),
+            once=f"{row.id}:{template}:{row.next_review_on}:{row.status}",
         )
 
     async def record_payments(self, who: Caller, community_id: str, month: str) -> int:
