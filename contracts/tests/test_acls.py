@@ -24,6 +24,7 @@ def test_the_catalogue_says_which_topics_are_for_outside_readers() -> None:
         "exchange.houses.v1",
         "exchange.cases.v1",
         "exchange.alarms.v1",
+        "exchange.task-outcomes.v1",
     }
 
 

@@ -31,6 +31,8 @@ from sc_contracts.events import (
     CasesSharedV1,
     CertificateIssuedV1,
     ChildCheckedV1,
+    CityTaskCaseRequestedV1,
+    CityTaskOutcomeV1,
     DeviceCommandCompletedV1,
     DeviceCommandRequestedV1,
     DeviceDownlinkRequestedV1,
@@ -415,6 +417,18 @@ _SPECS: tuple[EventSpec, ...] = (
         "exchange.alarms.v1",
         AlarmsSharedV1,
         "Alarm counts by type and severity per community and day, for a recipient.",
+    ),
+    EventSpec(
+        "community.gov.city_task_case_requested.v1",
+        "gov.city-tasks.v1",
+        CityTaskCaseRequestedV1,
+        "A task a district platform sent down (inspection, population check) asks for a case.",
+    ),
+    EventSpec(
+        "community.exchange.task_outcome_reported.v1",
+        "exchange.task-outcomes.v1",
+        CityTaskOutcomeV1,
+        "Where a task sent down stands (its case's state, its notice), for its sender.",
     ),
     EventSpec(
         "community.parking.passage_decided.v1",

@@ -82,6 +82,7 @@ _KINDS: dict[str, dict[str, Entry]] = {
         "hotline_ticket": ("12345热线工单", "12345 hotline ticket"),
         "department_task": ("部门联动任务", "department task"),
         "shop_living_check": ("商铺住人核查", "shop living check"),
+        "population_check": ("人口核查", "population check"),
     },
 }
 

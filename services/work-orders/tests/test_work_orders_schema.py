@@ -23,6 +23,7 @@ SEEDED = {
     "hotline_ticket",
     "department_task",
     "shop_living_check",
+    "population_check",
 }
 
 

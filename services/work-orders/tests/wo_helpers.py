@@ -18,6 +18,7 @@ from httpx import ASGITransport, AsyncClient, Response
 from sc_contracts.events import (
     AlarmRaisedV1,
     AuditRecordedV1,
+    CityTaskCaseRequestedV1,
     HouseholdChangedV1,
     NotificationRequestedV1,
     OrganisationComplaintFiledV1,
@@ -44,6 +45,7 @@ TOPICS = [
     ServiceBookingRequestedV1.topic,
     ShopFlaggedV1.topic,
     OrganisationComplaintFiledV1.topic,
+    CityTaskCaseRequestedV1.topic,
 ]
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + bytes(200)

@@ -30,6 +30,11 @@ from sc_contracts.events.care import (
     WanderingDetectedV1,
     WanderingMove,
 )
+from sc_contracts.events.city_tasks import (
+    CityTaskCaseRequestedV1,
+    CityTaskKind,
+    CityTaskOutcomeV1,
+)
 from sc_contracts.events.command import DeviceCommandRequestedV1
 from sc_contracts.events.command_result import CommandOutcome, DeviceCommandCompletedV1
 from sc_contracts.events.commerce import (
@@ -147,6 +152,9 @@ __all__ = [
     "CertificateIssuedV1",
     "CheckDirection",
     "ChildCheckedV1",
+    "CityTaskCaseRequestedV1",
+    "CityTaskKind",
+    "CityTaskOutcomeV1",
     "CommandOutcome",
     "DeliveryStatus",
     "DeviceCommandCompletedV1",

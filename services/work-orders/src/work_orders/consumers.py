@@ -10,6 +10,8 @@ work, so the inbox row commits with the effect).
   shop living check case for the grid worker (one per flag id, and the inbox);
 - ``gov.organisations.v1``: a resident's complaint about an organisation or enterprise
   registered in gov-affairs opens one complaint case (one per complaint id, and the inbox);
+- ``gov.city-tasks.v1``: a task a district platform sent down (an inspection, a population
+  check) opens one case per request (its request id the external reference);
 - ``identity.events.v1``: the place directory (where each household lives, building
   grids), from which a resident's case takes its place.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 from sc_contracts.events import (
     AlarmClearedV1,
     AlarmRaisedV1,
+    CityTaskCaseRequestedV1,
     OrganisationComplaintFiledV1,
     ServiceBookingRequestedV1,
     ShopFlaggedV1,
@@ -27,9 +30,10 @@ from sc_core.db.uow import UnitOfWork
 from sc_core.places import Places, subscribe_places
 from sc_core.service import Runtime
 from work_orders.usecases import Cases
+from work_orders.usecases.city_tasks import CityTasks
 
 
-def register(runtime: Runtime, cases: Cases, places: Places) -> None:
+def register(runtime: Runtime, cases: Cases, places: Places, city_tasks: CityTasks) -> None:
     alarms = runtime.consumer(name="alarms")
 
     @alarms.on(AlarmRaisedV1)
@@ -57,5 +61,11 @@ def register(runtime: Runtime, cases: Cases, places: Places) -> None:
     @complaints.on(OrganisationComplaintFiledV1)
     async def on_complaint(event: OrganisationComplaintFiledV1, uow: UnitOfWork) -> None:
         await cases.open_from_complaint(uow, event)
+
+    tasks = runtime.consumer(name="city-tasks")
+
+    @tasks.on(CityTaskCaseRequestedV1)
+    async def on_city_task(event: CityTaskCaseRequestedV1, uow: UnitOfWork) -> None:
+        await city_tasks.open(uow, event)
 
     subscribe_places(runtime, places, name="households")  # the consumer's name before v2

@@ -47,6 +47,7 @@ from work_orders.usecases import (
     UseCases,
 )
 from work_orders.usecases.attachments import Quota
+from work_orders.usecases.city_tasks import CityTasks
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 ROUTERS = [
@@ -101,7 +102,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         open311_clients=Open311Clients(runtime.db),
         open311_places=Open311Places(runtime.db),
     )
-    consumers.register(runtime, cases, places)
+    consumers.register(runtime, cases, places, CityTasks(places, lifecycle))
     runtime.every(settings.sla_sweep_interval_s, "sla-sweeper", usecases.sla.run)
     runtime.every(settings.patrol_sweep_interval_s, "patrol-rounds", usecases.patrols.run)
     runtime.every(
