@@ -29,6 +29,8 @@ from sc_contracts.events import (
     AuditRecordedV1,
     CasesSharedV1,
     CertificateIssuedV1,
+    CityTaskCaseRequestedV1,
+    CityTaskOutcomeV1,
     EventData,
     HouseholdChangedV1,
     HouseholdRelation,
@@ -76,6 +78,9 @@ TOPICS = [
     HousesSharedV1.topic,
     CasesSharedV1.topic,
     AlarmsSharedV1.topic,
+    # tasks sent down by district platforms: the cases asked for, the outcomes reported
+    CityTaskCaseRequestedV1.topic,
+    CityTaskOutcomeV1.topic,
 ]
 
 

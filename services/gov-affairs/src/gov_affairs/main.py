@@ -15,6 +15,7 @@ from gov_affairs.api import (
     applications,
     approvals,
     certificates,
+    city_tasks,
     exchange,
     files,
     items,
@@ -41,6 +42,7 @@ from gov_affairs.usecases import (
     Alterations,
     Assembly,
     Certificates,
+    CityTasks,
     Exchanges,
     Files,
     Hall,
@@ -58,6 +60,7 @@ from gov_affairs.usecases import (
     VolunteerWork,
     Welfare,
 )
+from gov_affairs.usecases.city_tasks import subscribe_city_tasks
 from gov_affairs.usecases.population import Rules as PopulationRules
 from sc_core.places import Places
 from sc_core.service import Runtime, create_service_app
@@ -78,6 +81,7 @@ ROUTERS = [
     notices.router,
     notice_reads.router,
     exchange.router,
+    city_tasks.router,
     training.router,
     population.router,
     migrants.router,
@@ -109,6 +113,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         notices=Notices(runtime.db, places),
         agreements=agreements,
         exchanges=Exchanges(runtime.db, agreements),
+        city_tasks=CityTasks(runtime.db),
         training=Training(runtime.db, places),
         alterations=Alterations(runtime.db, places),
         population=Population(
@@ -130,6 +135,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         activity_archive=ActivityArchive(activities_),
     )
     consumers.register(runtime, places, usecases.population, usecases.org_complaints)
+    subscribe_city_tasks(runtime, usecases.city_tasks)  # cases of tasks sent down report back
 
     async def sweep() -> None:
         await usecases.hall.sweep(settings.approval_sweep_batch)

@@ -10,6 +10,7 @@ from gov_affairs.usecases.activity_archive import ActivityArchive
 from gov_affairs.usecases.alterations import Alterations
 from gov_affairs.usecases.assembly import Assembly
 from gov_affairs.usecases.certificates import Certificates
+from gov_affairs.usecases.city_tasks import CityTasks
 from gov_affairs.usecases.exchange import Exchanges
 from gov_affairs.usecases.exchange_agreements import Agreements
 from gov_affairs.usecases.files import Files
@@ -41,6 +42,7 @@ class UseCases:
     notices: Notices
     agreements: Agreements
     exchanges: Exchanges
+    city_tasks: CityTasks
     training: Training
     population: Population
     migrants: Migrants
@@ -60,6 +62,7 @@ __all__ = [
     "Alterations",
     "Assembly",
     "Certificates",
+    "CityTasks",
     "Exchanges",
     "Files",
     "Hall",
