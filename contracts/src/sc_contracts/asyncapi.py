@@ -114,7 +114,9 @@ def asyncapi_document(catalogue: Catalogue, specs: Mapping[str, EventSpec]) -> d
                     "client certificate, hostname verification) with SASL SCRAM-SHA-512 or "
                     "PLAIN. Each city or district platform or integrator has its own "
                     "principal, which may read only the topics its agreement grants among "
-                    "the channels marked x-external (python -m sc_contracts acls)."
+                    "the channels marked x-external (python -m sc_contracts acls); "
+                    "x-sensitivity says the highest grade a message on a channel may hold "
+                    "(public, internal, personal, sensitive: sc_core.privacy)."
                 ),
                 "security": [
                     {"$ref": "#/components/securitySchemes/scramSha512"},
@@ -151,6 +153,8 @@ def _channel(topic: Topic) -> dict[str, Any]:
         "x-producers": list(topic.producers),
         "x-consumers": list(topic.consumers),
         "x-external": topic.external,
+        # the highest grade a message may hold: what an outside reader receives
+        "x-sensitivity": topic.sensitivity,
     }
 
 

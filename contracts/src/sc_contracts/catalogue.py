@@ -16,6 +16,8 @@ from sc_contracts.registry import TOPIC_NAME_PATTERN, EventSpec, registry
 
 DLQ_SUFFIX = ".dlq"
 CleanupPolicy = Literal["delete", "compact", "compact,delete"]
+# the grades of sc_core.privacy (public < internal < personal < sensitive)
+Sensitivity = Literal["public", "internal", "personal", "sensitive"]
 SERVICE_NAME = r"^[a-z][a-z0-9-]*$"
 
 
@@ -63,7 +65,19 @@ class Topic(_Strict):
         "an agreement may grant an outside principal read access to it, and only to such "
         "topics (`python -m sc_contracts acls`).",
     )
+    sensitivity: Sensitivity | None = Field(
+        default=None,
+        description="The highest sensitivity grade a message may hold (sc_core.privacy); "
+        "required on an external topic, so that the AsyncAPI document says what an outside "
+        "reader receives (x-sensitivity).",
+    )
     dlq: DeadLetterTopic
+
+    @model_validator(mode="after")
+    def _external_has_a_grade(self) -> Topic:
+        if self.external and self.sensitivity is None:
+            raise ValueError(f"{self.name} is external: say its sensitivity grade")
+        return self
 
     @field_validator("producers", "consumers")
     @classmethod
