@@ -1,16 +1,16 @@
 """tasks a district or city platform sends down (issue 25 item 2): the task as received
 and what it became in each community (a case, a notice) with its state
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0017
+Revises: 0016
 """
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0014"
-down_revision = "0013"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
