@@ -20,6 +20,14 @@ export const EVALUATION_MANAGERS = ["property_manager", "community_admin", "gov_
 // who verifies merchants and publishes housing listings (本社区物业、社区)
 export const MERCHANT_REVIEWERS = ["property_staff", "property_manager", "community_admin", "grid_worker", "platform_admin"];
 export const LISTING_REVIEWERS = ["property_staff", "property_manager", "community_admin", "platform_admin"];
+// population checks (人口核查): the grid worker, the community police and the community office
+export const POPULATION_CHECKERS = ["grid_worker", "police", "community_admin", "gov_officer", "platform_admin"];
+// alteration requests (装修/改建): who reads them, who records the works and inspection, who archives
+export const ALTERATION_READERS = ["property_manager", "property_staff", "community_admin", "gov_officer", "grid_worker", "platform_admin"];
+export const ALTERATION_WORKS = ["property_manager", "property_staff", "community_admin", "platform_admin"];
+export const ALTERATION_ARCHIVERS = ["property_manager", "community_admin", "platform_admin"];
+// safety education and training: who writes courses and reads the records
+export const TRAINING_WRITERS = ["community_admin", "gov_officer", "property_manager", "platform_admin"];
 export const DEVICE_READERS = [...STAFF, "gov_officer", "police"];
 // care (健康档案): who opens records; who reads them (through each person's consent); who
 // visits (the lone-elder watch's check-on visits of a grid worker's grids, visits assigned)
@@ -126,6 +134,9 @@ export const MENU: MenuGroup[] = [
       { name: "notices", path: "/gov/notices", title: "menu.notices", roles: NOTICE_AUTHORS },
       { name: "volunteers", path: "/gov/volunteers", title: "menu.volunteers", roles: WELFARE_OFFICE },
       { name: "activities", path: "/gov/activities", title: "menu.activities", roles: ACTIVITY_STAFF },
+      { name: "population-flags", path: "/gov/population-flags", title: "menu.populationFlags", roles: POPULATION_CHECKERS },
+      { name: "alterations", path: "/gov/alterations", title: "menu.alterations", roles: ALTERATION_READERS },
+      { name: "training", path: "/gov/training", title: "menu.training", roles: [...TRAINING_WRITERS, "property_staff", "grid_worker"] },
       { name: "surveys", path: "/evaluation/surveys", title: "menu.surveys", roles: EVALUATION_READERS },
       { name: "indices", path: "/evaluation/indices", title: "menu.indices", roles: EVALUATION_READERS },
       { name: "kpis", path: "/evaluation/kpis", title: "menu.kpis", roles: EVALUATION_READERS },

@@ -7,6 +7,7 @@ export type TagType = "primary" | "success" | "info" | "warning" | "danger";
 import { CARE_ENUMS } from "@/domains/care/enums";
 import { COMMERCE_ENUMS } from "@/domains/commerce/enums";
 import { EVALUATION_ENUMS } from "@/domains/evaluation/enums";
+import { GOV_ENUMS } from "@/domains/gov-affairs/enums";
 import { NOTIFICATION_ENUMS } from "@/domains/notification/enums";
 
 type Entry = [zh: string, en: string, tag?: TagType];
@@ -495,6 +496,7 @@ export const ENUMS: Record<string, Dict> = {
   ...COMMERCE_ENUMS,
   ...NOTIFICATION_ENUMS,
   ...CARE_ENUMS,
+  ...GOV_ENUMS,
 };
 
 export function enumEntry(dict: string, value: unknown): { zh: string; en: string; tag: TagType } {

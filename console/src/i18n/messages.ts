@@ -5,6 +5,7 @@
 import { CARE_MESSAGES } from "@/domains/care/messages";
 import { COMMERCE_MESSAGES } from "@/domains/commerce/messages";
 import { EVALUATION_MESSAGES } from "@/domains/evaluation/messages";
+import { GOV_MESSAGES } from "@/domains/gov-affairs/messages";
 import { NOTIFICATION_MESSAGES } from "@/domains/notification/messages";
 
 const M: Record<string, [zh: string, en: string]> = {
@@ -800,6 +801,7 @@ const M: Record<string, [zh: string, en: string]> = {
   ...COMMERCE_MESSAGES,
   ...NOTIFICATION_MESSAGES,
   ...CARE_MESSAGES,
+  ...GOV_MESSAGES,
 };
 
 type Tree = { [key: string]: string | Tree };
