@@ -153,3 +153,34 @@ async def test_a_doctor_sets_the_range_others_may_not(harness: Harness, communit
     r = await h.client.put(url, json=body, headers=h.doctor(community))
     assert r.status_code == 200, r.text
     assert r.json()["range"] == "90–135/60–85"
+
+
+async def test_values_beyond_the_schemas_bounds_are_refused_by_name(
+    harness: Harness, community: str
+) -> None:
+    """Issue 30: a birth date in the year 9999, a reading measured in the year 1, a value of
+    1e300 are a 422 naming the field, before any database or arithmetic sees them."""
+    h = harness
+    pid = f"b-{community}"
+    r = await h.client.post(
+        "/api/v1/care/people",
+        json={"name": "王秀英", "birth_date": "9999-12-31", "community_id": community,
+              "person_id": pid},
+        headers=h.doctor(community),
+    )  # fmt: skip
+    assert r.status_code == 422 and r.json()["code"] == "request.validation_failed", r.text
+    assert "birth_date" in r.text
+    await _elder(h, community, pid)
+    url = f"/api/v1/care/people/{pid}/vitals"
+    elder = h.user(f"u-{pid}")
+    for values, at, field in (
+        ({"value": 72}, "0001-01-01T00:00:00+08:00", "measured_at"),
+        ({"value": 1e300}, datetime.now(UTC).isoformat(), "values"),
+    ):
+        r = await h.client.post(
+            url, json={"kind": "heart_rate", "values": values, "measured_at": at}, headers=elder
+        )
+        assert r.status_code == 422 and r.json()["code"] == "request.validation_failed", r.text
+        assert field in r.text
+    r = await h.client.get(f"/api/v1/care/people/{'x' * 65}/vitals", headers=elder)
+    assert r.status_code == 422 and r.json()["code"] == "request.validation_failed", r.text

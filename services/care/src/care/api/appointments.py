@@ -8,13 +8,14 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from care.api.deps import AppointmentsDep
 from care.db.models import SlotRow
 from care.usecases.appointments import BookingView, NewSlots
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
+from sc_core.schema import AwareInstant
 
 router = APIRouter(prefix="/api/v1/care", tags=["appointments"])
 
@@ -33,8 +34,8 @@ class SlotsCreate(BaseModel):
     doctor_name: Text64 = Field(description="How residents know the doctor: 张医生")
     room: Text64 = Field(description="全科诊室2")
     station: Text64 = Field(default="社区卫生服务站", description="The health station's name")
-    start: AwareDatetime
-    end: AwareDatetime
+    start: AwareInstant
+    end: AwareInstant
     slot_minutes: int | None = Field(
         default=None, ge=5, le=240, description="Cut start..end into slots of this length"
     )
@@ -103,8 +104,8 @@ async def list_slots(
     paging: Paging,
     community_id: Annotated[str | None, Query(max_length=64)] = None,
     doctor_id: Annotated[str | None, Query(max_length=128)] = None,
-    after: Annotated[AwareDatetime | None, Query(alias="from")] = None,
-    before: Annotated[AwareDatetime | None, Query(alias="to")] = None,
+    after: Annotated[AwareInstant | None, Query(alias="from")] = None,
+    before: Annotated[AwareInstant | None, Query(alias="to")] = None,
 ) -> Page[SlotRead]:
     """With ``community_id``: that community's open slots ahead (to book); without: the
     calling doctor's own slots."""

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from care.adapters.fhir_questionnaire import questionnaire
@@ -21,6 +21,9 @@ from sc_core.auth import CurrentCaller
 router = APIRouter(prefix="/api/v1/care", tags=["questionnaires"])
 
 Code = Annotated[str, Field(pattern=r"^[a-z0-9_]{1,40}$")]
+PersonId = Annotated[str, Path(min_length=1, max_length=64)]
+# a scale's code in the path: an unknown one is a 404 (care.questionnaire_not_found)
+ScaleCode = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 class OptionRead(BaseModel):
@@ -129,19 +132,19 @@ async def scales(who: CurrentCaller) -> list[ScaleRead]:
 
 
 @router.get("/questionnaires/{code}", response_model=ScaleRead)
-async def one_scale(code: str, who: CurrentCaller) -> ScaleRead:
+async def one_scale(code: ScaleCode, who: CurrentCaller) -> ScaleRead:
     return _scale(scale(code))
 
 
 @router.get("/questionnaires/{code}/fhir")
-async def scale_fhir(code: str, who: CurrentCaller) -> dict[str, Any]:
+async def scale_fhir(code: ScaleCode, who: CurrentCaller) -> dict[str, Any]:
     """The scale as a FHIR R5 Questionnaire (option scores in ``itemWeight``)."""
     return questionnaire(scale(code))
 
 
 @router.post("/people/{person_id}/assessments", status_code=201, response_model=AssessmentRead)
 async def send(
-    person_id: str, body: AssessmentSend, who: CurrentCaller, assessments: AssessmentsDep
+    person_id: PersonId, body: AssessmentSend, who: CurrentCaller, assessments: AssessmentsDep
 ) -> AssessmentRead:
     row = await assessments.send(who, person_id, body.questionnaire, body.sender_name)
     return _brief(row)
@@ -149,7 +152,7 @@ async def send(
 
 @router.get("/people/{person_id}/assessments", response_model=Page[AssessmentRead])
 async def history(
-    person_id: str,
+    person_id: PersonId,
     who: CurrentCaller,
     assessments: AssessmentsDep,
     paging: Paging,
@@ -163,7 +166,7 @@ async def history(
 
 @router.get("/people/{person_id}/assessments/trend", response_model=TrendRead)
 async def trend(
-    person_id: str,
+    person_id: PersonId,
     who: CurrentCaller,
     assessments: AssessmentsDep,
     questionnaire: Annotated[str, Query(max_length=40)],

@@ -8,7 +8,7 @@ from datetime import datetime, time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from care.api.deps import ChildcareDep
 from care.db.models import ChildDayRow, ChildNoteRow, NurseryClassRow, NurseryRow, VideoGrantRow
@@ -17,6 +17,7 @@ from care.usecases.childcare import ChildView
 from sc_contracts.events import CheckDirection
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
+from sc_core.schema import AwareInstant
 
 router = APIRouter(prefix="/api/v1/care", tags=["childcare"])
 
@@ -247,8 +248,8 @@ class VideoGrantCreate(BaseModel):
         description="A guardian of the child (the authorising guardian themself too)"
     )
     camera_id: Text64
-    start: AwareDatetime
-    end: AwareDatetime
+    start: AwareInstant
+    end: AwareInstant
 
 
 class VideoGrantRead(BaseModel):

@@ -4,9 +4,9 @@ devices, a doctor's ranges."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Path
 
 from care.api.deps import RecordKeeper, RecordsDep
 from care.api.emergency import MAX_HEADER, decode_reason
@@ -23,6 +23,9 @@ from care.domain.views import view
 from care.usecases import NewRecord
 from sc_core.auth import CurrentCaller
 
+PersonId = Annotated[str, Path(min_length=1, max_length=64)]
+GrantId = Annotated[str, Path(min_length=1, max_length=200)]
+
 router = APIRouter(prefix="/api/v1/care/people", tags=["care records"])
 
 
@@ -37,7 +40,7 @@ async def open_record(body: RecordCreate, who: RecordKeeper, records: RecordsDep
 
 @router.get("/{person_id}", response_model=RecordRead)
 async def read_record(
-    person_id: str,
+    person_id: PersonId,
     who: CurrentCaller,
     records: RecordsDep,
     x_emergency_reason: str | None = Header(
@@ -59,14 +62,14 @@ async def read_record(
 
 
 @router.get("/{person_id}/fhir")
-async def export(person_id: str, who: CurrentCaller, records: RecordsDep) -> dict[str, Any]:
+async def export(person_id: PersonId, who: CurrentCaller, records: RecordsDep) -> dict[str, Any]:
     """The record as a FHIR R5 Bundle (``collection``), validated before it leaves."""
     return await records.export(who, person_id)
 
 
 @router.post("/{person_id}/grants", status_code=201, response_model=GrantRead)
 async def grant(
-    person_id: str, body: GrantCreate, who: CurrentCaller, records: RecordsDep
+    person_id: PersonId, body: GrantCreate, who: CurrentCaller, records: RecordsDep
 ) -> GrantRead:
     g = await records.grant(
         who, person_id, grantee=body.grantee, relation=body.relation.value,
@@ -80,20 +83,22 @@ async def grant(
 
 
 @router.delete("/{person_id}/grants/{grant_id}", status_code=204)
-async def revoke(person_id: str, grant_id: str, who: CurrentCaller, records: RecordsDep) -> None:
+async def revoke(
+    person_id: PersonId, grant_id: GrantId, who: CurrentCaller, records: RecordsDep
+) -> None:
     await records.revoke(who, person_id, grant_id)
 
 
 @router.post("/{person_id}/devices", status_code=204)
 async def bind_device(
-    person_id: str, body: DeviceBind, who: CurrentCaller, records: RecordsDep
+    person_id: PersonId, body: DeviceBind, who: CurrentCaller, records: RecordsDep
 ) -> None:
     await records.bind_device(who, person_id, body.device_id)
 
 
 @router.put("/{person_id}/thresholds", response_model=ThresholdRead)
 async def set_threshold(
-    person_id: str, body: ThresholdSet, who: CurrentCaller, records: RecordsDep
+    person_id: PersonId, body: ThresholdSet, who: CurrentCaller, records: RecordsDep
 ) -> ThresholdRead:
     ranges = {name: (pair[0], pair[1]) for name, pair in body.ranges.items()}
     t = await records.set_threshold(who, person_id, body.kind.value, ranges)

@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from care.domain.consent import Category, Relation
 from care.domain.vitals import VitalKind
+from sc_core.schema import AwareInstant, Day
+
+# A vital's value or a range's end as entered, in any unit the kind takes (a glucose in
+# mg/dL, a weight in 斤): far wider than anything plausible, so the domain's own check
+# (care.vital_implausible, care.threshold_implausible) still answers an unlikely value.
+Reading = Annotated[float, Field(ge=-10_000, le=10_000)]
 
 
 class RecordCreate(BaseModel):
     name: str = Field(min_length=1, max_length=64)
-    birth_date: date
+    birth_date: Day
     gender: Literal["male", "female", "other", "unknown"] = "unknown"
     community_id: str | None = Field(default=None, max_length=64)
     household_id: str | None = Field(default=None, max_length=64)
     person_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     user_id: str | None = Field(default=None, max_length=128)
     address: str | None = Field(default=None, max_length=200)
-    guardians: list[str] = Field(default_factory=list, max_length=6)
+    guardians: list[Annotated[str, Field(max_length=128)]] = Field(
+        default_factory=list, max_length=6
+    )
     has_capacity: bool = True
 
 
@@ -38,7 +46,7 @@ class GrantCreate(BaseModel):
     grantee: str = Field(min_length=1, max_length=128)
     relation: Relation
     categories: list[Category] = Field(min_length=1)
-    valid_until: AwareDatetime | None = None
+    valid_until: AwareInstant | None = None
     notify: bool = False
 
 
@@ -61,7 +69,11 @@ class ThresholdSet(BaseModel):
     kind: VitalKind = Field(examples=["blood_pressure"])
     # [low, high] as a two-item list (not a tuple: OpenAPI 3.1's prefixItems is an array
     # without `items`, which the document's checks refuse)
-    ranges: dict[str, Annotated[list[float | None], Field(min_length=2, max_length=2)]] = Field(
+    ranges: dict[
+        Annotated[str, Field(max_length=16)],
+        Annotated[list[Reading | None], Field(min_length=2, max_length=2)],
+    ] = Field(
+        max_length=8,
         description='{"systolic": [90, 135], "diastolic": [60, 85]}; null for an open end',
         examples=[{"systolic": [90, 135], "diastolic": [60, 85]}],
     )
@@ -75,13 +87,13 @@ class ThresholdRead(BaseModel):
 
 class VitalCreate(BaseModel):
     kind: VitalKind = Field(examples=["blood_pressure"])
-    values: dict[str, float] = Field(
+    values: dict[Annotated[str, Field(max_length=16)], Reading] = Field(
         min_length=1,
         max_length=2,
         description="By component: systolic and diastolic for blood pressure, else value",
         examples=[{"systolic": 165, "diastolic": 95}],
     )
-    measured_at: AwareDatetime
+    measured_at: AwareInstant
     unit: str | None = Field(default=None, max_length=16)
 
 

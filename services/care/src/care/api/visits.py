@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from care.api.deps import HomeVisitsDep, WanderingDep, WatchDep
 from care.db.models import VisitRow
@@ -15,6 +15,7 @@ from care.domain.visits import Purpose
 from care.usecases.home_visits import NewVisit
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
+from sc_core.schema import AwareInstant
 
 router = APIRouter(prefix="/api/v1/care", tags=["watch and visits"])
 
@@ -41,7 +42,7 @@ class VisitRead(BaseModel):
 
 class VisitSchedule(BaseModel):
     purpose: Literal["routine", "follow_up"] = "routine"
-    due: AwareDatetime
+    due: AwareInstant
     reason: str = Field(min_length=1, max_length=200, description="血压随访，测量并调整用药")
     reason_en: str | None = Field(default=None, max_length=200)
     assignee: str | None = Field(
@@ -56,17 +57,24 @@ class VisitRecord(BaseModel):
 
 
 @router.post("/people/{person_id}/watch", response_model=WatchRead)
-async def enroll(person_id: str, who: CurrentCaller, watch: WatchDep) -> WatchRead:
+async def enroll(
+    person_id: Annotated[str, Path(min_length=1, max_length=64)],
+    who: CurrentCaller,
+    watch: WatchDep,
+) -> WatchRead:
     row = await watch.enroll(who, person_id)
     return WatchRead(person_id=row.person_id, enabled=row.enabled, params=row.params)
 
 
 Lat = Annotated[float, Field(ge=-90, le=90)]
 Lng = Annotated[float, Field(ge=-180, le=180)]
-# [lat, lng] as a plain pair (a JSON array of two numbers); the ranges are checked by the
-# zone, since a fixed-length tuple would need JSON Schema's prefixItems, which OpenAPI 3.0
-# tools (and the chart check's Spectral rule) do not read
-Corner = Annotated[list[float], Field(min_length=2, max_length=2)]
+# [lat, lng] as a plain pair (a JSON array of two numbers, each within -180..180); the
+# latitude's -90..90 is checked by the zone, since a fixed-length tuple would need JSON
+# Schema's prefixItems, which OpenAPI 3.0 tools (and the chart check's Spectral rule) do
+# not read
+Corner = Annotated[
+    list[Annotated[float, Field(ge=-180, le=180)]], Field(min_length=2, max_length=2)
+]
 
 
 class CircleZone(BaseModel):

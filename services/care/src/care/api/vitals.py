@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
 
 from care.api.deps import VitalsDep
 from care.api.schemas import VitalCreate, VitalRead
@@ -12,12 +14,14 @@ from care.usecases.common import loads
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
 
+PersonId = Annotated[str, Path(min_length=1, max_length=64)]
+
 router = APIRouter(prefix="/api/v1/care/people/{person_id}/vitals", tags=["vitals"])
 
 
 @router.post("", status_code=201, response_model=VitalRead)
 async def record(
-    person_id: str, body: VitalCreate, who: CurrentCaller, vitals: VitalsDep
+    person_id: PersonId, body: VitalCreate, who: CurrentCaller, vitals: VitalsDep
 ) -> VitalRead:
     row = await vitals.record(
         who, person_id, body.kind.value, body.values, body.measured_at, body.unit
@@ -27,7 +31,7 @@ async def record(
 
 @router.get("", response_model=Page[VitalRead])
 async def history(
-    person_id: str,
+    person_id: PersonId,
     who: CurrentCaller,
     vitals: VitalsDep,
     paging: Paging,
