@@ -22,6 +22,7 @@ from gateway.breaker import CircuitBreaker
 from gateway.config import GatewaySettings
 from gateway.console import mount_built_app, mount_console
 from gateway.entry import Forwarding, FrontDoor
+from gateway.gis import gis_router
 from gateway.overview import overview_router
 from gateway.proxy import LongPolls, Upstream, UpstreamClient
 from gateway.ratelimit import RateLimiter
@@ -258,6 +259,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             gatekeeper.admit, lambda: state["client"], upstream_base, settings.overview_timezone
         )
     )
+    app.include_router(gis_router(gatekeeper.admit, lambda: state["client"], upstream_base))
     install_openapi(app)  # the gateway's own routes documented like every service's
 
     return app
