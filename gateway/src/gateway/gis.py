@@ -158,12 +158,14 @@ class _Reader:
             batch = [i for i in page["items"] if isinstance(i, dict)]
             out.extend(batch)
             following = page.get("next_offset")
+            if not isinstance(following, int) or following <= offset:
+                following = None  # the last page (or an answer that does not move on)
             if not batch or following is None or (stop is not None and stop(batch[-1])):
                 return out
             if len(out) >= MAX_ROWS:
                 self.truncated.append(part)
                 return out[:MAX_ROWS]
-            offset = int(following)
+            offset = following
 
 
 async def _collect(
