@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from sc_core.privacy import Sensitive
+from sc_core.schema import Instant
 from sc_core.validators import MobileNumber
 
 
@@ -54,8 +55,8 @@ class PassCreate(BaseModel):
     visitor_name: str = Field(min_length=1, max_length=100)
     visitor_phone: MobileNumber | None = None
     plate: str | None = Field(default=None, min_length=2, max_length=16)
-    valid_from: datetime | None = Field(default=None, description="Default: now.")
-    valid_until: datetime
+    valid_from: Instant | None = Field(default=None, description="Default: now.")
+    valid_until: Instant
     max_uses: int | None = Field(default=None, ge=1, le=100)
 
 

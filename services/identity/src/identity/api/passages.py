@@ -4,7 +4,6 @@ within their communities; every query is audited, denied ones too."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -15,6 +14,7 @@ from identity.usecases.passages import PassageQuery
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
 from sc_core.privacy import mask_model
+from sc_core.schema import Instant
 
 router = APIRouter(tags=["passages"])
 
@@ -27,8 +27,8 @@ async def list_passages(
     id_number: Annotated[str | None, Query(max_length=32)] = None,
     phone: Annotated[str | None, Query(max_length=32)] = None,
     face_id: Annotated[str | None, Query(max_length=128)] = None,
-    since: Annotated[datetime | None, Query(alias="from")] = None,
-    until: Annotated[datetime | None, Query(alias="to")] = None,
+    since: Annotated[Instant | None, Query(alias="from")] = None,
+    until: Annotated[Instant | None, Query(alias="to")] = None,
     community_id: uuid.UUID | None = None,
     door_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Page[PassageRead]:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sc_core import validators
 from sc_core.privacy import Grade, Sensitive
-from sc_core.schema import Omittable
+from sc_core.schema import Day, Omittable
 
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 Label = Annotated[str, Field(min_length=1, max_length=100)]
@@ -204,7 +204,7 @@ FaceId = Annotated[str, Field(min_length=4, max_length=128)]
 class PersonFields(BaseModel):
     name: Label
     gender: Literal["male", "female", "other"] | None = None
-    birth_date: date | None = None
+    birth_date: Day | None = None
     id_number: IdNumber | None = None
     phone: Phone | None = None
     face_id: FaceId | None = None
@@ -213,14 +213,14 @@ class PersonFields(BaseModel):
 class PersonCreate(PersonFields):
     household_id: uuid.UUID
     relation: Relation
-    moved_in_on: date | None = Field(default=None, description="Default: today.")
+    moved_in_on: Day | None = Field(default=None, description="Default: today.")
     is_self: bool = Field(default=False, description="This person is the caller (links them).")
 
 
 class PersonUpdate(BaseModel):
     name: Label | None = None
     gender: Literal["male", "female", "other"] | None = None
-    birth_date: date | None = None
+    birth_date: Day | None = None
     id_number: IdNumber | None = None
     phone: Phone | None = None
     face_id: FaceId | None = None
@@ -229,14 +229,14 @@ class PersonUpdate(BaseModel):
 class MoveIn(BaseModel):
     household_id: uuid.UUID
     relation: Relation
-    moved_in_on: date | None = None
+    moved_in_on: Day | None = None
 
 
 class MoveOut(BaseModel):
     household_id: uuid.UUID | None = Field(
         default=None, description="Which household; needed when the person lives in several."
     )
-    moved_out_on: date | None = None
+    moved_out_on: Day | None = None
 
 
 class PersonRead(BaseModel):

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from sc_core.privacy import Sensitive
+from sc_core.schema import Day
 from sc_core.validators import MobileNumber
 
 Relation = Literal["owner", "family", "tenant"]
@@ -63,7 +64,7 @@ class JoinApproval(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    ends_on: date | None = Field(
+    ends_on: Day | None = Field(
         default=None,
         description=(
             "A tenant's end date (租期截止): from this day, in the community's time zone, the "
@@ -98,7 +99,7 @@ class InvitationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     relation: Literal["family", "tenant"] = Field(description="family (家庭成员) or tenant (租户)")
-    ends_on: date | None = Field(
+    ends_on: Day | None = Field(
         default=None,
         description=(
             "A tenant's end date (租期截止): from this day, in the community's time zone, the "
