@@ -356,8 +356,19 @@ class Count(BaseModel):
     count: int
 
 
+class BuildingCount(BaseModel):
+    building_id: str
+    category: str
+    count: int
+
+
 class SpecialStats(BaseModel):
     registered: list[Count]  # by category
+    registered_by_building: list[BuildingCount] = Field(
+        default_factory=list,
+        description="The register by building and category (those with a building): the "
+        "map's people layer (GET /api/v1/gis/features), counts only",
+    )
     emergencies_since: int  # emergency/fall/sos alarms raised in their rooms since `since`
     emergencies_unacknowledged: int
 

@@ -6,10 +6,11 @@ personal data). Scoped like the alarm list."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from alarm.api.schemas import AlarmStats, Count, SpecialStats
+from alarm.api.schemas import AlarmStats, BuildingCount, Count, SpecialStats
 from alarm.db.models import DIRECTORY, Alarm
 from alarm.db.registers import SpecialPerson
 from alarm.domain.access import ALARM_READERS, REGISTER_READERS
@@ -92,6 +93,7 @@ class Stats:
                 .subquery()
             )
             registered = await grouped(people.c.category)
+            by_building = await self._by_building(uow, people)
             rooms = select(people.c.room_id).where(people.c.room_id.is_not(None))
             calls = mine.c.alarm_type.in_(EMERGENCY_TYPES) & mine.c.room_id.in_(rooms)
             total, unack = (
@@ -103,7 +105,10 @@ class Stats:
                 )
             ).one()
             special = SpecialStats(
-                registered=registered, emergencies_since=total, emergencies_unacknowledged=unack
+                registered=registered,
+                registered_by_building=by_building,
+                emergencies_since=total,
+                emergencies_unacknowledged=unack,
             )
         return AlarmStats(
             community_id=community_id,
@@ -115,3 +120,16 @@ class Stats:
             cleared_since=cleared,
             special_persons=special,
         )
+
+    @staticmethod
+    async def _by_building(uow: UnitOfWork, people: Any) -> list[BuildingCount]:
+        """The register in the caller's scope by building and category, counts only."""
+        c = people.c
+        query = (
+            select(c.building_id, c.category, func.count())
+            .where(c.building_id.is_not(None))
+            .group_by(c.building_id, c.category)
+            .order_by(c.building_id, c.category)
+        )
+        rows = (await uow.session.execute(query)).all()
+        return [BuildingCount(building_id=str(b), category=str(k), count=n) for b, k, n in rows]
