@@ -33,6 +33,8 @@ class Owners:
     seen: list[str] = field(default_factory=list)  # Authorization of every call
     asked: dict[str, dict[str, str]] = field(default_factory=dict)  # path -> last query
     staff: set[str] = field(default_factory=set)  # Authorization values of staff
+    many_shelters: int = 0  # more than one page of shelters when set
+    shelter_pages: int = 0
 
 
 def page(items: list[dict[str, Any]]) -> dict[str, Any]:
@@ -138,7 +140,17 @@ def owners_app(o: Owners) -> FastAPI:
         )
 
     @app.get("/api/v1/shelters")
-    async def shelters() -> dict[str, Any]:
+    async def shelters(limit: int = 20, offset: int = 0) -> dict[str, Any]:
+        o.shelter_pages += 1
+        if o.many_shelters:
+            n = o.many_shelters
+            rows = [
+                {"id": f"s-{i}", "name": f"{i}", "capacity": 1, "lat": 30.27, "lng": 120.15}
+                for i in range(offset, min(offset + limit, n))
+            ]
+            following = offset + limit if offset + limit < n else None
+            return {"items": rows, "total": n, "limit": limit, "offset": offset,
+                    "next_offset": following}  # fmt: skip
         return page(
             [
                 {
@@ -505,3 +517,27 @@ async def test_a_down_service_is_named_and_a_login_is_needed(gis: Gis) -> None:
         "cases",
         "people",
     ]
+
+
+async def test_every_page_of_a_list_and_no_more_than_the_cap(gis: Gis) -> None:
+    client, issuer, o, _ = gis
+    headers = issuer.bearer("u-1", ["community_admin"])
+    o.many_shelters = 250  # three pages of 100
+    r = await client.get(
+        "/api/v1/gis/features",
+        params={"community_id": COMMUNITY, "layers": "things"},
+        headers=headers,
+    )
+    assert r.status_code == 200, r.text
+    shelters = [x for x in r.json()["features"] if x["properties"]["kind"] == "shelter"]
+    assert len(shelters) == 250 and o.shelter_pages == 3
+    assert r.json()["truncated"] == []
+    o.many_shelters, o.shelter_pages = 5000, 0
+    r = await client.get(
+        "/api/v1/gis/features",
+        params={"community_id": COMMUNITY, "layers": "things"},
+        headers=headers,
+    )
+    shelters = [x for x in r.json()["features"] if x["properties"]["kind"] == "shelter"]
+    assert len(shelters) == 1000 and o.shelter_pages == 10
+    assert r.json()["truncated"] == ["shelters"]
