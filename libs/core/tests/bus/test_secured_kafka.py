@@ -1,23 +1,18 @@
 """The platform on an Apache Kafka that authenticates (SASL_SSL) and authorizes (ACLs).
 
 A broker started with a throwaway CA, SASL_SSL (SCRAM-SHA-512 and PLAIN) and
-StandardAuthorizer. The platform's principal and an integrator's are created with the
-tooling (`sc_contracts.acls`: SCRAM credentials, ACLs from an agreement and the topic
-catalogue). The platform's own clients (sc_core's producer, outbox relay and consumer, all
-configured by `kafka_client_options` from settings) produce and consume through it; the
-integrator reads the topic it was granted and is refused on another topic and on writes.
+StandardAuthorizer (sc_devinfra's ``secured_kafka`` fixture). The platform's principal and
+an integrator's are created with the tooling (`sc_contracts.acls`: SCRAM credentials, ACLs
+from an agreement and the topic catalogue). The platform's own clients (sc_core's producer,
+outbox relay and consumer, all configured by `kafka_client_options` from settings) produce
+and consume through it; the integrator reads the topic it was granted and is refused on
+another topic and on writes.
 """
 
 from __future__ import annotations
 
 import asyncio
-import shutil
-import tempfile
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -34,9 +29,8 @@ from sc_contracts.admin import create_topics
 from sc_core.bus import EventConsumer, OutboxRelay, ProducerHandle
 from sc_core.db import Database
 from sc_core.kafka import kafka_client_options
-from sc_core.settings import KafkaSettings, ServiceSettings
-from sc_devinfra.apache_kafka import BrokerSecurity, KafkaCluster
-from sc_devinfra.pki import ThrowawayPki
+from sc_core.settings import ServiceSettings
+from sc_devinfra.apache_kafka import PLAIN_PASSWORD, PLAIN_USER, SecuredKafka
 
 pytestmark = [pytest.mark.apache_kafka, pytest.mark.slow]
 
@@ -46,45 +40,12 @@ PLATFORM_PASSWORD = "platform-" + uuid.uuid4().hex
 INTEGRATOR_PASSWORD = "city-hz-" + uuid.uuid4().hex
 
 
-@dataclass
-class Secured:
-    cluster: KafkaCluster
-    security: BrokerSecurity
-
-    @property
-    def bootstrap(self) -> str:
-        return self.cluster.bootstrap
-
-    def options(self, user: str, password: str, mechanism: str = "SCRAM-SHA-512") -> Any:
-        settings = KafkaSettings(**self.security.client_settings(user, password, mechanism))
-        return kafka_client_options(settings)
-
-
 @pytest.fixture(scope="module")
-def secured() -> Iterator[Secured]:
-    base = Path(tempfile.mkdtemp(prefix="sc-kafka-secured-"))
-    pki = ThrowawayPki(base / "pki")
-    broker = pki.issue("broker", ip_addresses=["127.0.0.1"], dns_names=["localhost"])
-    security = BrokerSecurity(
-        pki.ca_cert,
-        broker.cert,
-        broker.key,
-        plain_users={"ops-plain": "ops-plain-password"},
-    )
-    cluster = KafkaCluster(brokers=1, base_dir=base / "kafka", security=security)
-    try:
-        cluster.start()
-        yield Secured(cluster, security)
-    finally:
-        cluster.close()
-        shutil.rmtree(base, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-async def provisioned(secured: Secured) -> Secured:
+async def provisioned(secured_kafka: SecuredKafka) -> SecuredKafka:
     """The catalogue's topics, two SCRAM principals and the agreement's ACLs, as an operator
     would set them up with `python -m sc_contracts create-topics|principal|acls apply`."""
-    admin_options = secured.cluster.client_options()
+    secured = secured_kafka
+    admin_options = secured.admin_options()
     await create_topics(secured.bootstrap, partitions_override=1, client_options=admin_options)
     agreement = acls.Agreement(
         platform=acls.PlatformPrincipal(principal="platform"),
@@ -112,7 +73,7 @@ async def provisioned(secured: Secured) -> Secured:
 
 
 async def test_the_platform_produces_and_consumes_through_sasl_ssl_and_acls(
-    provisioned: Secured, db: Database
+    provisioned: SecuredKafka, db: Database
 ) -> None:
     settings = ServiceSettings(
         service_name="secured-test",
@@ -174,7 +135,7 @@ async def test_the_platform_produces_and_consumes_through_sasl_ssl_and_acls(
 
 
 async def test_an_integrator_is_refused_another_topic_and_every_write(
-    provisioned: Secured,
+    provisioned: SecuredKafka,
 ) -> None:
     integrator = provisioned.options("city-hz", INTEGRATOR_PASSWORD)
     from aiokafka.admin import AIOKafkaAdminClient
@@ -219,7 +180,7 @@ async def test_an_integrator_is_refused_another_topic_and_every_write(
         await writer.stop()
 
 
-async def test_a_wrong_password_is_refused_and_plain_works_too(provisioned: Secured) -> None:
+async def test_a_wrong_password_is_refused_and_plain_works_too(provisioned: SecuredKafka) -> None:
     from aiokafka.admin import AIOKafkaAdminClient
 
     wrong = AIOKafkaAdminClient(
@@ -232,7 +193,7 @@ async def test_a_wrong_password_is_refused_and_plain_works_too(provisioned: Secu
     await wrong.close()
 
     plain = AIOKafkaAdminClient(
-        **provisioned.options("ops-plain", "ops-plain-password", mechanism="PLAIN"),
+        **provisioned.options(PLAIN_USER, PLAIN_PASSWORD, mechanism="PLAIN"),
         bootstrap_servers=provisioned.bootstrap,
     )
     await plain.start()

@@ -12,6 +12,10 @@ writes, so a Makefile starts them once per run):
 * ``apache_kafka`` -> the same broker as ``kafka_bootstrap`` (one broker per run).
 * ``apache_kafka_cluster`` -> a 3-broker `KafkaCluster`, started only when a test asks;
   before each test every stopped broker is started again.
+* ``secured_kafka`` -> a `SecuredKafka`: a 1-broker Apache Kafka of its own with SASL_SSL
+  (SCRAM-SHA-512, PLAIN), a throwaway CA and ``StandardAuthorizer``, started only when a
+  test asks, once per worker; principals and ACLs are the tests' to create
+  (``sc_contracts.acls``), each test module with principal names of its own.
 * ``postgres_url`` -> server URL (SQLAlchemy asyncpg form): ``DATABASE_URL``; else a
   testcontainers PostgreSQL when Docker answers; else an `EmbeddedPostgres`.
 * ``fresh_database_url`` (function) -> URL of a new, uniquely named database, dropped after.
@@ -36,7 +40,7 @@ from typing import Any
 
 import pytest
 
-from sc_devinfra.apache_kafka import KafkaCluster
+from sc_devinfra.apache_kafka import KafkaCluster, SecuredKafka
 from sc_devinfra.postgres import (
     EmbeddedPostgres,
     create_database,
@@ -159,6 +163,16 @@ def apache_kafka_cluster(_sc_kafka_cluster3: KafkaCluster) -> KafkaCluster:
     """A 3-broker Apache Kafka (RF 3, min.insync.replicas 2), all brokers up."""
     _sc_kafka_cluster3.start()
     return _sc_kafka_cluster3
+
+
+@pytest.fixture(scope="session")
+def secured_kafka() -> Iterator[SecuredKafka]:
+    """A 1-broker Apache Kafka that authenticates (SASL_SSL) and authorizes (ACLs)."""
+    secured = SecuredKafka.start(_tmp(f"sc-kafka-secured-{_worker()}-"))
+    try:
+        yield secured
+    finally:
+        secured.close()
 
 
 @pytest.fixture(scope="session")

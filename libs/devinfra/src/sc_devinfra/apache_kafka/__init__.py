@@ -2,7 +2,8 @@
 
 `fetch_jars()` downloads and verifies the jars once into the cache; `KafkaCluster(brokers=1|3)`
 runs combined broker+controller nodes on 127.0.0.1 (persistent for `make run`, SASL_SSL with
-an authorizer when given a `BrokerSecurity`); `find_java()` says which Java runs them.
+an authorizer when given a `BrokerSecurity`; `SecuredKafka` is one such broker for tests with
+its throwaway CA); `find_java()` says which Java runs them.
 """
 
 from sc_devinfra.apache_kafka._cluster import KafkaCluster, new_kafka_uuid
@@ -15,13 +16,17 @@ from sc_devinfra.apache_kafka._fetch import (
     pinned_jars,
 )
 from sc_devinfra.apache_kafka._java import Java, find_java
+from sc_devinfra.apache_kafka._secured import PLAIN_PASSWORD, PLAIN_USER, SecuredKafka
 from sc_devinfra.apache_kafka._security import BrokerSecurity
 
 __all__ = [
     "KAFKA_VERSION",
+    "PLAIN_PASSWORD",
+    "PLAIN_USER",
     "BrokerSecurity",
     "Java",
     "KafkaCluster",
+    "SecuredKafka",
     "classpath",
     "fetch_jars",
     "find_java",
