@@ -175,8 +175,11 @@ def make_settings(
 
 
 @contextlib.asynccontextmanager
-async def start_harness(settings: Settings, issuer: LocalIssuer) -> AsyncIterator[Harness]:
-    for name in TOPICS:
+async def start_harness(
+    settings: Settings, issuer: LocalIssuer, *, create: bool = True
+) -> AsyncIterator[Harness]:
+    """``create=False``: the topics exist already (a secured broker's, made by its admin)."""
+    for name in TOPICS if create else ():
         await create_topic(settings.kafka_bootstrap_servers, settings.topic(name), partitions=2)
     app = create_app(settings)
     transport = ASGITransport(app=app, raise_app_exceptions=False)

@@ -1,0 +1,317 @@
+"""Must show (issue 25, "Tests"): on an Apache Kafka that authenticates (SASL_SSL, SCRAM)
+and authorizes (StandardAuthorizer, nothing allowed without an ACL), gov-affairs itself (its
+app and runtime, as the platform's principal) publishes the population dataset of an
+agreement naming a district platform's principal; that principal, with the ACLs
+``sc_contracts.acls`` plans from the agreements gov-affairs holds, reads
+exchange.population.v1 and finds the counts per building and no name, ID number, phone or
+id of the seeded persons in any byte of any message (key, headers, value); it is refused
+(TopicAuthorizationFailed) on an internal topic and on every write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import TopicAuthorizationFailedError, for_code
+from sqlalchemy import func, select
+
+from gov_affairs.db.exchange import ExchangeResidentRow
+from gov_affairs.db.models import WelfarePersonRow
+from gov_affairs_helpers import Harness, eventually, make_settings, start_harness
+from sc_contracts import acls
+from sc_contracts.admin import create_topics
+from sc_contracts.events import (
+    EventData,
+    HouseholdRelation,
+    PersonRegisteredV1,
+    Placement,
+    PopulationSharedV1,
+    WelfareChangedV1,
+)
+from sc_core.auth.testing import LocalIssuer
+from sc_core.bus.cloudevents import CloudEvent
+from sc_core.privacy import get_cipher
+from sc_devinfra.apache_kafka import SecuredKafka
+
+pytestmark = [pytest.mark.apache_kafka, pytest.mark.slow]
+
+BEIJING = timedelta(hours=8)
+PLATFORM = "gov-platform"  # the services' principal (principals of this module alone)
+DISTRICT = "district-xh"
+PASSWORDS = {PLATFORM: "platform-" + uuid.uuid4().hex, DISTRICT: "district-" + uuid.uuid4().hex}
+EXCHANGE = PopulationSharedV1.topic
+INTERNAL = WelfareChangedV1.topic  # the welfare register's events: never for outsiders
+
+
+@pytest.fixture(scope="module")
+async def secured(
+    secured_kafka: SecuredKafka,
+    module_database_url: str,
+    jwks_url: str,
+    issuer: LocalIssuer,
+) -> AsyncIterator[Harness]:
+    """The catalogue's topics and two SCRAM principals on the secured broker; the platform's
+    ACLs as an operator applies them; gov-affairs started with the platform's credentials
+    and the catalogue's own topic names."""
+    kafka = secured_kafka
+    admin_options = kafka.admin_options()
+    await create_topics(kafka.bootstrap, partitions_override=1, client_options=admin_options)
+    admin = acls.admin_client(kafka.bootstrap, admin_options)
+    await admin.start()
+    try:
+        for user, password in PASSWORDS.items():
+            await acls.set_scram_credential(admin, user, password)
+        platform = acls.Agreement(platform=acls.PlatformPrincipal(principal=PLATFORM))
+        await acls.apply(admin, acls.plan(platform), [PLATFORM])
+    finally:
+        await admin.close()
+    settings = make_settings(
+        module_database_url,
+        kafka.bootstrap,
+        True,
+        jwks_url,
+        topic_names={},
+        audit_topic="audit.records.v1",
+        kafka_consumer_group=f"gov-affairs-secured-{uuid.uuid4().hex[:6]}",
+        **kafka.settings(PLATFORM, PASSWORDS[PLATFORM]),
+    )
+    async with start_harness(settings, issuer, create=False) as h:
+        yield h
+
+
+async def apply_agreements(kafka: SecuredKafka, h: Harness) -> list[acls.AclBinding]:
+    """What an operator runs: the ACL document gov-affairs gives, planned and applied."""
+    admin_token = h.issuer.bearer("admin-x", roles=["platform_admin"])
+    document = await h.client.get("/api/v1/exchange/acl-agreement", headers=admin_token)
+    assert document.status_code == 200, document.text
+    agreement = acls.Agreement.model_validate(document.json())
+    bindings = acls.plan(agreement)
+    admin = acls.admin_client(kafka.bootstrap, kafka.admin_options())
+    await admin.start()
+    try:
+        await acls.apply(admin, bindings, agreement.principals())
+        held = await acls.describe_acls(admin, f"User:{DISTRICT}")
+    finally:
+        await admin.close()
+    return held
+
+
+async def send_as_platform(kafka: SecuredKafka, events: list[tuple[EventData, str]]) -> None:
+    """Identity's events, sent as the services send them (the platform's principal)."""
+    producer = AIOKafkaProducer(
+        **kafka.options(PLATFORM, PASSWORDS[PLATFORM]), bootstrap_servers=kafka.bootstrap
+    )
+    await producer.start()
+    try:
+        for data, key in events:
+            event = CloudEvent.of(data, source="/services/identity", subject=key)
+            await producer.send_and_wait(
+                type(data).topic, event.body(), key=key.encode(), headers=event.headers()
+            )
+    finally:
+        await producer.stop()
+
+
+def _whole(message: Any) -> bytes:
+    headers = b"".join(k.encode() + (v or b"") for k, v in message.headers or [])
+    return (message.key or b"") + headers + message.value
+
+
+async def _seed(kafka: SecuredKafka, h: Harness, community: str) -> dict[str, list[str]]:
+    """Building b1: six households (five owners with family, one of two tenants), twelve
+    residents; building b2: one household of three. Their names, ID numbers and phones in
+    the welfare register. Returns what must never leave."""
+    homes = [("b1", [HouseholdRelation.OWNER, HouseholdRelation.FAMILY]) for _ in range(5)]
+    homes.append(("b1", [HouseholdRelation.TENANT, HouseholdRelation.TENANT]))
+    homes.append(
+        ("b2", [HouseholdRelation.OWNER, HouseholdRelation.FAMILY, HouseholdRelation.TENANT])
+    )
+    secrets: dict[str, list[str]] = {"ids": [], "names": [], "id_numbers": [], "phones": []}
+    events: list[tuple[EventData, str]] = []
+    for n, (building, relations) in enumerate(homes):
+        household, room = f"h-{uuid.uuid4().hex[:10]}", f"{community}-{building}-r{n}"
+        secrets["ids"] += [household, room]
+        place = Placement(
+            community_id=community,
+            building_id=f"{community}-{building}",
+            unit_id=f"{community}-{building}-u1",
+            room_id=room,
+            community_name="幸福里社区",
+            building_name=f"{building[1]}号楼",
+            room_number=f"{n}01",
+        )
+        for relation in relations:
+            person = f"p-{uuid.uuid4().hex[:10]}"
+            secrets["ids"].append(person)
+            registered = PersonRegisteredV1(
+                aggregate_id=person,
+                person_id=person,
+                household_id=household,
+                relation=relation,
+                placement=place,
+                registered_by="grid-1",
+                registered_at=datetime.now(UTC),
+            )
+            events.append((registered, person))
+    await send_as_platform(kafka, events)
+    db = h.usecases.exchanges.db
+    async with db.uow() as uow:
+        for i in range(len(events)):
+            number, name, phone = f"11010119900302{i:03d}X", f"李保密{i}号", f"138{i:08d}"
+            uow.session.add(
+                WelfarePersonRow(
+                    community_id=community,
+                    name=name,
+                    id_number=number,
+                    id_number_idx=get_cipher().blind_index(number, "id_number"),
+                    phone=phone,
+                )
+            )
+            secrets["names"].append(name)
+            secrets["id_numbers"].append(number)
+            secrets["phones"].append(phone)
+        await uow.commit()
+
+    async def known() -> bool:
+        async with db.uow(read_only=True) as uow:
+            people = await uow.session.scalar(
+                select(func.count())
+                .select_from(ExchangeResidentRow)
+                .where(ExchangeResidentRow.community_id == community)
+            )
+        return people == len(events)
+
+    await eventually(known, timeout=120, what="the residents from identity's events")
+    return secrets
+
+
+async def _read_all(kafka: SecuredKafka, key: str) -> list[Any]:
+    """Every message on the exchange topic, read as the district in its own group, until
+    the one of ``key`` is there (bounded)."""
+    reader = AIOKafkaConsumer(
+        EXCHANGE,
+        **kafka.options(DISTRICT, PASSWORDS[DISTRICT]),
+        bootstrap_servers=kafka.bootstrap,
+        group_id=f"{DISTRICT}.population",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await reader.start()
+    found: list[Any] = []
+    try:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 120
+        while loop.time() < deadline and not any(key.encode() in m.value for m in found):
+            for batch in (await reader.getmany(timeout_ms=500)).values():
+                found.extend(batch)
+        await reader.commit()  # its own group: allowed
+    finally:
+        await reader.stop()
+    return found
+
+
+async def test_a_district_reads_its_population_per_building_and_nothing_internal(
+    secured: Harness, secured_kafka: SecuredKafka
+) -> None:
+    h, kafka = secured, secured_kafka
+    community = f"c-{uuid.uuid4().hex[:10]}"
+    secrets = await _seed(kafka, h, community)
+    body = {
+        "recipient": {
+            "code": "district-xh",
+            "name": "徐汇区城市运行管理平台",
+            "kind": "district_platform",
+            "kafka_principal": DISTRICT,
+            "client_id": "svc-district-xh",
+        },
+        "datasets": [
+            {
+                "dataset": "population",
+                "fields": ["households", "residents", "owners", "family", "tenants"],
+            }
+        ],
+        "max_grade": "internal",
+        "aggregation": "building",
+        "frequency": "daily",
+        "communities": [community],
+        "valid_from": (date.today() - timedelta(days=10)).isoformat(),
+    }
+    admin_token = h.issuer.bearer("admin-x", roles=["platform_admin"])
+    made = await h.client.post("/api/v1/exchange/agreements", json=body, headers=admin_token)
+    assert made.status_code == 201, made.text
+    held = await apply_agreements(kafka, h)
+    assert [b.describe() for b in held] == [
+        f"ALLOW User:{DISTRICT} READ on GROUP prefix {DISTRICT}.",
+        f"ALLOW User:{DISTRICT} READ on TOPIC {EXCHANGE}",
+    ]
+
+    # gov-affairs' sweep publishes yesterday's dataset through the secured broker
+    now = datetime.now(UTC)
+    period = (now + BEIJING).date() - timedelta(days=1)
+    key = f"{made.json()['id']}:population:{period.isoformat()}"
+    assert key in await h.usecases.exchanges.sweep(now)
+
+    messages = await _read_all(kafka, key)
+    mine = [m for m in messages if key.encode() in m.value]
+    assert len(mine) == 1, [m.value[:200] for m in messages]
+    for message in messages:  # every message the district can read, not only this one
+        whole = _whole(message)
+        for kind, values in secrets.items():
+            for value in values:
+                assert value.encode() not in whole, f"a {kind} left: {value}"
+    data = json.loads(mine[0].value)
+    assert data["aggregation"] == "building" and data["period"] == period.isoformat()
+    rows = {r["building_id"]: r for r in data["rows"]}
+    assert set(rows) == {f"{community}-b1", f"{community}-b2"}
+    b1, b2 = rows[f"{community}-b1"], rows[f"{community}-b2"]
+    assert (b1["households"], b1["residents"], b1["owners"], b1["family"]) == (6, 12, 5, 5)
+    assert b1["tenants"] is None and b1["suppressed"] is False  # two tenants: under five
+    assert b2["suppressed"] is True and b2["residents"] is None
+
+    # an internal topic: its metadata is refused, so a consumer of it gets nothing
+    district = kafka.options(DISTRICT, PASSWORDS[DISTRICT])
+    client = AIOKafkaAdminClient(**district, bootstrap_servers=kafka.bootstrap)
+    await client.start()
+    try:
+        assert await client.list_topics() == [EXCHANGE]
+        described = {
+            t["topic"]: t["error_code"]
+            for t in await client.describe_topics([EXCHANGE, INTERNAL, "identity.events.v1"])
+        }
+    finally:
+        await client.close()
+    assert described[EXCHANGE] == 0
+    assert for_code(described[INTERNAL]) is TopicAuthorizationFailedError
+    assert for_code(described["identity.events.v1"]) is TopicAuthorizationFailedError
+    snooper = AIOKafkaConsumer(
+        **district, bootstrap_servers=kafka.bootstrap, enable_auto_commit=False
+    )
+    await snooper.start()
+    try:
+        with pytest.raises(TopicAuthorizationFailedError):
+            await snooper._client._wait_on_metadata(INTERNAL)
+    finally:
+        await snooper.stop()
+
+    # and it writes nowhere, not even on the topic it reads
+    writer = AIOKafkaProducer(
+        **district,
+        bootstrap_servers=kafka.bootstrap,
+        enable_idempotence=False,
+        request_timeout_ms=10_000,
+    )
+    await writer.start()
+    try:
+        for topic in (EXCHANGE, INTERNAL):
+            with pytest.raises(TopicAuthorizationFailedError):
+                await asyncio.wait_for(writer.send_and_wait(topic, b"forged"), 60)
+    finally:
+        await writer.stop()
