@@ -120,6 +120,25 @@ async def test_filters_paging_and_scope(harness: Harness, community: str) -> Non
     assert other.json()["items"] == []
     bad = await h.client.get("/api/v1/alarms", params={"since": "yesterday"}, headers=staff)
     assert bad.status_code == 422
+    # each filter has its bound (issue 30): a 422 naming it, never a database error
+    for name, value in (
+        ("since", "9999-01-01T00:00:00Z"),
+        ("until", "0001-01-01T00:00:00+08:00"),
+        ("community_id", "c" * 65),
+        ("status", "burning"),
+        ("severity", "apocalyptic"),
+    ):
+        bad = await h.client.get("/api/v1/alarms", params={name: value}, headers=staff)
+        assert bad.status_code == 422, (name, bad.text)
+        # a list filter's error names the value's place in it (query.status.0)
+        fields = [e["field"] for e in bad.json()["errors"]]
+        assert fields in ([f"query.{name}"], [f"query.{name}.0"]), bad.text
+    r = await h.client.get(
+        "/api/v1/alarms",
+        params=[("community_id", community), ("status", "active_unack"), ("status", "active_ack")],
+        headers=staff,
+    )
+    assert r.status_code == 200 and r.json()["total"] == 4
 
 
 async def test_rules_are_versioned_and_scoped(harness: Harness, community: str) -> None:

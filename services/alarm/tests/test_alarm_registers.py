@@ -127,6 +127,16 @@ async def test_incidents_departments_and_statistics(harness: Harness, community:
         params={"since": "2026-01-01T00:00:00Z", "until": "2027-01-01T00:00:00Z"},
         headers=h.staff(community),
     )
+    # an unknown time zone or a year beyond 2200 is the schema's 422 (issue 30)
+    for bad_params in (
+        {"since": "2026-01-01T00:00:00Z", "until": "2027-01-01T00:00:00Z", "timezone": "Mars/Base"},
+        {"since": "2026-01-01T00:00:00Z", "until": "9999-01-01T00:00:00Z"},
+    ):
+        bad = await h.client.get(
+            "/api/v1/incidents/stats", params=bad_params, headers=h.staff(community)
+        )
+        assert bad.status_code == 422, bad.text
+        assert bad.json()["code"] == "request.validation_failed", bad.text
     assert stats.json()["rows"] == [
         {"period": "2026-03-01", "incident_type": "fire", "count": 2},
         {"period": "2026-04-01", "incident_type": "injury", "count": 1},

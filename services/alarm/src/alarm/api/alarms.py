@@ -4,19 +4,21 @@ acknowledge, clear, assign, comment, and manual alarms from staff and residents.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from alarm.api.deps import AlarmReader, AlarmsDep, Staff
+from alarm.api.filters import IdFilter, InstantFilter
 from alarm.api.schemas import (
     AlarmDetail,
     AlarmRead,
+    AlarmStatus,
     AssignBody,
     ClearBody,
     CommentBody,
     ManualAlarmCreate,
+    Severity,
 )
 from alarm.usecases.alarms import AlarmSearch
 from sc_core.api import Page, Paging
@@ -33,15 +35,15 @@ async def list_alarms(
     who: AlarmReader,
     alarms: AlarmsDep,
     paging: Paging,
-    status: Annotated[list[str] | None, Query()] = None,
-    severity: Annotated[list[str] | None, Query()] = None,
-    alarm_type: str | None = None,
-    community_id: str | None = None,
-    building_id: str | None = None,
-    room_id: str | None = None,
+    status: Annotated[list[AlarmStatus] | None, Query(max_length=4)] = None,
+    severity: Annotated[list[Severity] | None, Query(max_length=5)] = None,
+    alarm_type: IdFilter = None,
+    community_id: IdFilter = None,
+    building_id: IdFilter = None,
+    room_id: IdFilter = None,
     active: bool | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: InstantFilter = None,
+    until: InstantFilter = None,
 ) -> Page[AlarmRead]:
     search = AlarmSearch(
         status, severity, alarm_type, community_id, building_id, room_id, active, since, until

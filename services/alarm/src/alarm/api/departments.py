@@ -10,6 +10,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from alarm.api.deps import RosterDep, RosterWriter
+from alarm.api.filters import IdFilter
 from alarm.api.schemas import community_default
 from alarm.domain.departments import Department
 from sc_core.api import Page, Paging
@@ -47,7 +48,7 @@ async def list_officers(
     who: RosterWriter,
     roster: RosterDep,
     paging: Paging,
-    community_id: str | None = None,
+    community_id: IdFilter = None,
     department: Department | None = None,
 ) -> Page[OfficerRead]:
     items, total = await roster.page(who, community_id, department, paging)

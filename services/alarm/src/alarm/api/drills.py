@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from alarm.api.deps import EMERGENCY_WRITERS, EmergencyDep, EmergencyWriter, Staff
 from alarm.api.editing import editable
 from alarm.api.emergency import DrillBody, DrillFields, DrillRead
+from alarm.api.filters import IdFilter
 from alarm.db.emergency import Drill
 from alarm.usecases.emergency import WRITER
 from sc_core.api import Page, Paging
@@ -27,8 +28,8 @@ async def list_drills(
     who: Staff,
     emergency: EmergencyDep,
     paging: Paging,
-    year: int | None = None,
-    community_id: str | None = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    community_id: IdFilter = None,
 ) -> Page[DrillRead]:
     items, total = await emergency.drills(who, year, community_id, paging)
     return Page[DrillRead].of([DrillRead.model_validate(d) for d in items], total, paging)

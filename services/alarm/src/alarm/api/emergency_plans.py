@@ -9,7 +9,6 @@ document: it is the tag's first router's; the other resources have a router each
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -17,6 +16,7 @@ from fastapi import APIRouter, Query
 from alarm.api.deps import EMERGENCY_WRITERS, EmergencyDep, EmergencyWriter, Staff
 from alarm.api.editing import editable
 from alarm.api.emergency import PlanBody, PlanFields, PlanRead, PlanType
+from alarm.api.filters import DayFilter, IdFilter
 from alarm.db.emergency import EmergencyPlan
 from alarm.usecases.emergency import WRITER, PlanSearch
 from sc_core.api import Page, Paging
@@ -36,9 +36,9 @@ async def search_plans(
     paging: Paging,
     plan_type: PlanType | None = None,
     name: Annotated[str | None, Query(max_length=100)] = None,
-    effective_from: date | None = None,
-    effective_to: date | None = None,
-    community_id: str | None = None,
+    effective_from: DayFilter = None,
+    effective_to: DayFilter = None,
+    community_id: IdFilter = None,
 ) -> Page[PlanRead]:
     search = PlanSearch(plan_type, name, effective_from, effective_to, community_id)
     items, total = await emergency.search_plans(who, search, paging)

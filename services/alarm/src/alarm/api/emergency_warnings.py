@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from alarm.api.deps import EmergencyWriter, WarningsDep
 from alarm.api.emergency import WarningBody, WarningRead
+from alarm.api.filters import IdFilter
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
 
@@ -24,7 +25,7 @@ async def list_warnings(
     who: CurrentCaller,
     warnings: WarningsDep,
     paging: Paging,
-    community_id: str | None = None,
+    community_id: IdFilter = None,
 ) -> Page[WarningRead]:
     items, total = await warnings.warnings(who, community_id, paging)
     return Page[WarningRead].of([WarningRead.model_validate(w) for w in items], total, paging)

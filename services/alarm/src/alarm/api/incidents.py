@@ -4,10 +4,9 @@ period and type by register readers in their places; corrected, never deleted.""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from alarm.api.deps import (
     REGISTER_READERS,
@@ -16,11 +15,13 @@ from alarm.api.deps import (
     RegisterReader,
 )
 from alarm.api.editing import editable
+from alarm.api.filters import IdFilter, InstantFilter
 from alarm.api.incident_dispatches import dispatch_view
 from alarm.api.registers import IncidentBody, IncidentFields, IncidentRead, IncidentRecord
 from alarm.db.registers import Incident
 from alarm.usecases.incidents import WRITER, IncidentSearch
 from sc_core.api import Page, Paging
+from sc_core.schema import Instant, TimeZoneName
 
 router = APIRouter(tags=["safety registers"])
 
@@ -38,9 +39,9 @@ async def list_incidents(
     who: RegisterReader,
     incidents: IncidentsDep,
     paging: Paging,
-    incident_type: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    incident_type: IdFilter = None,
+    since: InstantFilter = None,
+    until: InstantFilter = None,
 ) -> Page[IncidentRead]:
     search = IncidentSearch(incident_type, since, until)
     items, total = await incidents.page(who, search, paging)
@@ -52,10 +53,10 @@ async def list_incidents(
 async def incident_stats(
     who: RegisterReader,
     incidents: IncidentsDep,
-    since: datetime,
-    until: datetime,
+    since: Annotated[Instant, Query()],
+    until: Annotated[Instant, Query()],
     period: Literal["day", "week", "month", "year"] = "month",
-    timezone: str = "Asia/Shanghai",
+    timezone: Annotated[TimeZoneName, Query()] = "Asia/Shanghai",
 ) -> dict[str, Any]:
     """Incidents counted by period (in ``timezone``) and type (6.1.1 b)."""
     rows = await incidents.stats(who, since, until, period, timezone)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from fastapi import APIRouter, Response
 
 from alarm.api.deps import PLAN_WRITERS, PlansDep, PlanWriter, Staff
 from alarm.api.editing import editable
+from alarm.api.filters import IdFilter, InstantFilter
 from alarm.api.schemas import PlanBody, PlanFields, PlanRead, ShiftBody, ShiftFields, ShiftRead
 from alarm.db.models import DutyShift, NotificationPlan
 from alarm.usecases.plans import ShiftSearch, plan_writer_on
@@ -39,7 +39,7 @@ async def update_plan(
 
 @router.get("/api/v1/notification-plans", response_model=Page[PlanRead])
 async def list_plans(
-    who: Staff, plans: PlansDep, paging: Paging, community_id: str | None = None
+    who: Staff, plans: PlansDep, paging: Paging, community_id: IdFilter = None
 ) -> Page[PlanRead]:
     items, total = await plans.plans(who, community_id, paging)
     return Page[PlanRead].of([plan_read(p) for p in items], total, paging)
@@ -55,8 +55,8 @@ async def list_shifts(
     who: Staff,
     plans: PlansDep,
     paging: Paging,
-    community_id: str | None = None,
-    at: datetime | None = None,
+    community_id: IdFilter = None,
+    at: InstantFilter = None,
 ) -> Page[ShiftRead]:
     """The roster; with ``at``, who is on duty at that moment."""
     items, total = await plans.shifts(who, ShiftSearch(community_id, at), paging)

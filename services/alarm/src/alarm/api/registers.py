@@ -17,6 +17,9 @@ from alarm.domain.departments import Department, DispatchStatus
 from sc_core.privacy import Sensitive
 
 Id = Field(min_length=1, max_length=64)
+SpecialCategory = Literal[
+    "elderly_alone", "disabled", "community_correction", "mental_health", "minor", "other"
+]
 
 
 class SpecialPersonBody(BaseModel):
@@ -27,9 +30,7 @@ class SpecialPersonBody(BaseModel):
     household_id: str | None = Field(default=None, max_length=64)
     person_ref: str = Field(min_length=1, max_length=64, description="identity's person id")
     name: str = Field(min_length=1, max_length=100)
-    category: Literal[
-        "elderly_alone", "disabled", "community_correction", "mental_health", "minor", "other"
-    ]
+    category: SpecialCategory
     responsible_user_ids: list[str] = Field(default_factory=list, max_length=50)
     notify_household_ids: list[str] = Field(default_factory=list, max_length=20)
     family_may_acknowledge: bool = Field(

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from alarm.api.deps import EMERGENCY_WRITERS, EmergencyDep, EmergencyWriter, Staff
 from alarm.api.editing import editable
 from alarm.api.emergency import RiskBody, RiskFields, RiskRead
+from alarm.api.filters import IdFilter
 from alarm.db.emergency import RiskPoint
 from alarm.usecases.emergency import WRITER
 from sc_core.api import Page, Paging
@@ -21,7 +22,7 @@ async def add_risk(body: RiskBody, who: EmergencyWriter, emergency: EmergencyDep
 
 @router.get("/api/v1/risk-points", response_model=Page[RiskRead])
 async def risk_map(
-    who: Staff, emergency: EmergencyDep, paging: Paging, community_id: str | None = None
+    who: Staff, emergency: EmergencyDep, paging: Paging, community_id: IdFilter = None
 ) -> Page[RiskRead]:
     items, total = await emergency.risk_map(who, community_id, paging)
     return Page[RiskRead].of([RiskRead.model_validate(p) for p in items], total, paging)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from alarm.api.deps import RulesDep, RuleWriter, Staff
+from alarm.api.filters import IdFilter
 from alarm.api.schemas import RuleBody, RuleCreate, RuleRead, RuleVersionRead
 from alarm.db.models import AlarmRule
 from alarm.usecases.rules import RuleSearch
@@ -30,9 +31,9 @@ async def list_rules(
     who: Staff,
     rules: RulesDep,
     paging: Paging,
-    community_id: str | None = None,
-    alarm_type: str | None = None,
-    device_type: str | None = None,
+    community_id: IdFilter = None,
+    alarm_type: IdFilter = None,
+    device_type: IdFilter = None,
 ) -> Page[RuleRead]:
     items, total = await rules.page(who, RuleSearch(community_id, alarm_type, device_type), paging)
     return Page[RuleRead].of([read(r) for r in items], total, paging)
@@ -55,7 +56,7 @@ async def update_rule(
     body: RuleBody,
     who: RuleWriter,
     rules: RulesDep,
-    expected_version: Annotated[int | None, Query(ge=1)] = None,
+    expected_version: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> RuleRead:
     return read(await rules.update(who, rule_id, body, expected_version))
 

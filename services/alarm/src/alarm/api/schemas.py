@@ -8,9 +8,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from alarm.domain.lifecycle import STATUSES
 from alarm.domain.rules import KINDS, OPS, SEVERITIES
 
 Severity = Literal["critical", "major", "minor", "warning", "indeterminate"]
+AlarmStatus = Literal["active_unack", "active_ack", "cleared_unack", "cleared_ack"]
 Action = Literal["open_work_order", "notify", "broadcast"]
 Channel = Literal["inapp", "push", "sms", "voice", "speaker", "screen"]
 Id = Field(min_length=1, max_length=64)
@@ -345,6 +347,7 @@ class ShiftRead(ShiftFields):
     id: uuid.UUID
 
 
+assert set(STATUSES) == {"active_unack", "active_ack", "cleared_unack", "cleared_ack"}
 assert set(SEVERITIES) == {"critical", "major", "minor", "warning", "indeterminate"}
 assert set(KINDS) == {"threshold", "and", "duration", "repeating", "rate", "inactivity"}
 assert set(OPS) == {"above", "below", "outside", "between", "equals", "not_equals", "in", "not_in"}

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from alarm.api.deps import EMERGENCY_WRITERS, EmergencyWriter, ProvisionsDep
 from alarm.api.editing import editable
 from alarm.api.emergency import ShelterBody, ShelterFields, ShelterRead
+from alarm.api.filters import IdFilter
 from alarm.db.emergency import Shelter
 from alarm.usecases.provisions import WRITER
 from sc_core.api import Page, Paging
@@ -30,7 +31,7 @@ async def list_shelters(
     who: CurrentCaller,
     provisions: ProvisionsDep,
     paging: Paging,
-    community_id: str | None = None,
+    community_id: IdFilter = None,
 ) -> Page[ShelterRead]:
     items, total = await provisions.shelters(who, community_id, paging)
     return Page[ShelterRead].of([ShelterRead.model_validate(s) for s in items], total, paging)
@@ -42,7 +43,7 @@ async def nearest_shelters(
     provisions: ProvisionsDep,
     lat: Annotated[float, Query(ge=-90, le=90)],
     lng: Annotated[float, Query(ge=-180, le=180)],
-    community_id: str | None = None,
+    community_id: IdFilter = None,
     limit: Annotated[int, Query(ge=1, le=20)] = 3,
 ) -> list[ShelterRead]:
     """The shelters nearest to a point (emergency-button guidance, 6.1.4 d)."""

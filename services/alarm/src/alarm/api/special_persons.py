@@ -18,7 +18,13 @@ from fastapi import APIRouter
 
 from alarm.api.deps import REGISTER_WRITERS, RegisterReader, RegisterWriter, SpecialPersonsDep
 from alarm.api.editing import editable
-from alarm.api.registers import SpecialPersonBody, SpecialPersonCreate, SpecialPersonRead
+from alarm.api.filters import IdFilter
+from alarm.api.registers import (
+    SpecialCategory,
+    SpecialPersonBody,
+    SpecialPersonCreate,
+    SpecialPersonRead,
+)
 from alarm.db.registers import SpecialPerson
 from alarm.usecases.special_persons import WRITER, person_from_db, person_to_db
 from sc_core.api import Page, Paging
@@ -45,8 +51,8 @@ async def list_persons(
     who: RegisterReader,
     persons: SpecialPersonsDep,
     paging: Paging,
-    category: str | None = None,
-    community_id: str | None = None,
+    category: SpecialCategory | None = None,
+    community_id: IdFilter = None,
 ) -> Page[SpecialPersonRead]:
     items, total = await persons.page(who, category, community_id, paging)
     reads = [_person_read(p, who.principal) for p in items]

@@ -7,12 +7,12 @@ for register readers; counts carry no personal data). Scoped like the alarm list
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from alarm.api.deps import AlarmReader, StatsDep
+from alarm.api.filters import InstantFilter
 from alarm.api.schemas import AlarmStats
 
 router = APIRouter(prefix="/api/v1", tags=["alarm-stats"])
@@ -26,6 +26,6 @@ async def alarm_stats(
         str | None,
         Query(min_length=1, max_length=64, description="Default: the caller's one community"),
     ] = None,
-    since: datetime | None = None,
+    since: InstantFilter = None,
 ) -> AlarmStats:
     return await stats.overview(who, community_id, since)

@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from alarm.api.deps import EMERGENCY_WRITERS, EmergencyWriter, ProvisionsDep, Staff
 from alarm.api.editing import editable
 from alarm.api.emergency import MovementBody, SupplyBody, SupplyFields, SupplyRead
+from alarm.api.filters import CategoryFilter, IdFilter
 from alarm.db.emergency import Supply
 from alarm.usecases.provisions import WRITER
 from sc_core.api import Page, Paging
@@ -31,8 +32,8 @@ async def list_supplies(
     who: CurrentCaller,
     provisions: ProvisionsDep,
     paging: Paging,
-    community_id: str | None = None,
-    category: str | None = None,
+    community_id: IdFilter = None,
+    category: CategoryFilter = None,
 ) -> Page[SupplyRead]:
     """What is in stock and where: residents see it too (6.1.4 e)."""
     items, total = await provisions.supplies(who, community_id, category, paging)

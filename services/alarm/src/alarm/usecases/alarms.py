@@ -43,8 +43,8 @@ NEAREST_CAMERAS = 5
 
 @dataclass(frozen=True)
 class AlarmSearch:
-    status: list[str] | None = None
-    severity: list[str] | None = None
+    status: Sequence[str] | None = None
+    severity: Sequence[str] | None = None
     alarm_type: str | None = None
     community_id: str | None = None
     building_id: str | None = None
