@@ -78,6 +78,37 @@ async def test_plans_drills_and_risk_map(harness: Harness, community: str) -> No
     assert (await h.client.get("/api/v1/emergency-plans", headers=resident)).status_code == 403
 
 
+async def test_a_plan_s_contacts_teams_and_days_have_bounds(
+    harness: Harness, community: str
+) -> None:
+    """Issue 30: a plan's contacts, teams and day, a drill's day have the bounds the schema
+    states; within them a plan keeps what it was given."""
+    h = harness
+    teams = [{"name": "疏散组", "leader": "u-1", "members": [{"user_id": "u-2", "phone": "1"}]}]
+    contacts = [{"name": "物业值班", "phone": "021-5555"}]
+    plan = await post(h, "/api/v1/emergency-plans", community, plan_type="flood", name="防汛",
+                      effective_on="2026-05-01", teams=teams, contacts=contacts)  # fmt: skip
+    assert (plan["teams"], plan["contacts"]) == (teams, contacts)
+    deep: dict[str, Any] = {"a": {"b": {"c": {"d": {"e": 1}}}}}
+    for path, bad in (
+        ("/api/v1/emergency-plans", {"effective_on": "9999-01-01"}),
+        ("/api/v1/emergency-plans", {"teams": [deep]}),
+        ("/api/v1/emergency-plans", {"contacts": [{f"k{i}": "v" for i in range(21)}]}),
+        ("/api/v1/emergency-plans", {"contacts": [{"name": "x" * 501}]}),
+        ("/api/v1/drills", {"held_on": "1899-12-31"}),
+    ):
+        good = (
+            {"plan_type": "fire", "name": "Fire", "effective_on": "2026-01-01"}
+            if path.endswith("plans")
+            else {"title": "Drill", "drill_type": "fire", "held_on": "2026-04-01"}
+        )
+        r = await h.client.post(
+            path, json={"community_id": community, **good, **bad}, headers=h.staff(community)
+        )
+        assert r.status_code == 422, (bad, r.text)
+        assert r.json()["code"] == "request.validation_failed", r.text
+
+
 async def test_shelters_supplies_and_warnings(harness: Harness, community: str) -> None:
     h = harness
     await post(

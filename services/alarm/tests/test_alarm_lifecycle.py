@@ -186,6 +186,13 @@ async def test_rules_are_versioned_and_scoped(harness: Harness, community: str) 
             **body,
             "schedule": {"timezone": "Mars/Base", "windows": [{"start": "1:00", "end": "2:00"}]},
         },
+        # beyond the bounds the schema states (issue 30)
+        {**body, "conditions": [{"key": "t", "op": "above", "value": 1e13}]},
+        {**body, "conditions": [{"key": "t", "op": "equals", "value": "x" * 201}]},
+        {**body, "conditions": [{"key": "t", "op": "in", "value": ["a"] * 101}]},
+        {**body, "conditions": [{"key": "t", "op": "between", "low": -1e13, "high": 0}]},
+        {**body, "schedule": {"windows": [{"start": "1:00", "end": "2:00", "days": [7]}]}},
+        {**body, "kind": "rate", "rate_key": "t", "rate_max": 1, "rate_per_s": 1e9},
     ):
         r = await h.client.post(
             "/api/v1/alarm-rules",

@@ -8,12 +8,13 @@ form rules use, beside the notification plans' ``alarm__api__schemas__PlanBody``
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from datetime import datetime
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from alarm.api.schemas import Channel, community_default
+from alarm.api.schemas import Channel, Contact, community_default
+from sc_core.schema import Day, JsonObject
 
 Id = Field(min_length=1, max_length=64)
 PLAN_TYPES = (
@@ -50,12 +51,12 @@ class PlanFields(BaseModel):
     community_id: str = Id
     plan_type: PlanType
     name: str = Field(min_length=1, max_length=200)
-    effective_on: date
+    effective_on: Day
     organisation: str | None = Field(default=None, max_length=4000)
     risks: str | None = Field(default=None, max_length=4000)
     procedures: str | None = Field(default=None, max_length=20000)
-    contacts: list[dict[str, str]] = Field(default_factory=list, max_length=50)
-    teams: list[dict[str, Any]] = Field(default_factory=list, max_length=50)
+    contacts: list[Contact] = Field(default_factory=list, max_length=50)
+    teams: list[JsonObject] = Field(default_factory=list, max_length=50)
 
 
 class PlanBody(PlanFields):
@@ -103,7 +104,7 @@ class DrillFields(BaseModel):
     plan_id: uuid.UUID | None = None
     title: str = Field(min_length=1, max_length=200)
     drill_type: PlanType
-    held_on: date
+    held_on: Day
     location: str | None = Field(default=None, max_length=200)
     participants: list[Participant] = Field(default_factory=list, max_length=2000)
     summary: str | None = Field(default=None, max_length=4000)

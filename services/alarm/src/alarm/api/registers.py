@@ -12,9 +12,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from alarm.api.schemas import community_default
+from alarm.api.schemas import Contact, IdItem, community_default
 from alarm.domain.departments import Department, DispatchStatus
 from sc_core.privacy import Sensitive
+from sc_core.schema import Instant
 
 Id = Field(min_length=1, max_length=64)
 SpecialCategory = Literal[
@@ -31,14 +32,14 @@ class SpecialPersonBody(BaseModel):
     person_ref: str = Field(min_length=1, max_length=64, description="identity's person id")
     name: str = Field(min_length=1, max_length=100)
     category: SpecialCategory
-    responsible_user_ids: list[str] = Field(default_factory=list, max_length=50)
-    notify_household_ids: list[str] = Field(default_factory=list, max_length=20)
+    responsible_user_ids: list[IdItem] = Field(default_factory=list, max_length=50)
+    notify_household_ids: list[IdItem] = Field(default_factory=list, max_length=20)
     family_may_acknowledge: bool = Field(
         default=False, description="The notified households may acknowledge the alarm."
     )
-    device_ids: list[str] = Field(default_factory=list, max_length=50)
+    device_ids: list[IdItem] = Field(default_factory=list, max_length=50)
     plan: str | None = Field(default=None, max_length=4000)
-    emergency_contacts: list[dict[str, str]] = Field(default_factory=list, max_length=20)
+    emergency_contacts: list[Contact] = Field(default_factory=list, max_length=20)
 
 
 class SpecialPersonCreate(SpecialPersonBody):
@@ -77,7 +78,7 @@ class IncidentFields(BaseModel):
     community_id: str = Id
     building_id: str | None = Field(default=None, max_length=64)
     incident_type: str = Field(min_length=1, max_length=64)
-    occurred_at: datetime
+    occurred_at: Instant
     title: str = Field(min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=4000)
     measures: str | None = Field(default=None, max_length=4000)
@@ -141,7 +142,7 @@ class KeyPlaceFields(BaseModel):
     address: str | None = Field(default=None, max_length=200)
     lat: float = Field(ge=-90, le=90)
     lng: float = Field(ge=-180, le=180)
-    device_ids: list[str] = Field(default_factory=list, max_length=200)
+    device_ids: list[IdItem] = Field(default_factory=list, max_length=200)
     cameras: list[Camera] = Field(default_factory=list, max_length=100)
 
 

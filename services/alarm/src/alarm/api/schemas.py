@@ -10,12 +10,28 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from alarm.domain.lifecycle import STATUSES
 from alarm.domain.rules import KINDS, OPS, SEVERITIES
+from sc_core.schema import Instant, TimeZoneName
 
 Severity = Literal["critical", "major", "minor", "warning", "indeterminate"]
 AlarmStatus = Literal["active_unack", "active_ack", "cleared_unack", "cleared_ack"]
 Action = Literal["open_work_order", "notify", "broadcast"]
 Channel = Literal["inapp", "push", "sms", "voice", "speaker", "screen"]
 Id = Field(min_length=1, max_length=64)
+IdItem = Annotated[str, Field(max_length=64)]
+"""An id in a list (a user, a household, a device): at most 64 characters."""
+AlarmTypeItem = Annotated[str, Field(max_length=64)]
+Contact = Annotated[
+    dict[Annotated[str, Field(max_length=64)], Annotated[str, Field(max_length=500)]],
+    Field(max_length=20),
+]
+"""A contact as the plans and registers keep it (``{"name": "王", "phone": "139..."}``):
+at most 20 entries, names of 64 characters, values of 500."""
+
+# a condition's operands: a reading compared with them is a number, a flag or a word
+Number = Annotated[float, Field(ge=-1e12, le=1e12)]
+Whole = Annotated[int, Field(ge=-(10**12), le=10**12)]
+Word = Annotated[str, Field(max_length=200)]
+Operand = bool | Whole | Number | Word
 
 
 def community_default() -> Any:
@@ -33,9 +49,9 @@ def community_default() -> Any:
 class ConditionIn(BaseModel):
     key: str = Field(min_length=1, max_length=64)
     op: Literal["above", "below", "outside", "between", "equals", "not_equals", "in", "not_in"]
-    value: bool | int | float | str | list[bool | int | float | str] | None = None
-    low: float | None = None
-    high: float | None = None
+    value: Operand | Annotated[list[Operand], Field(max_length=100)] | None = None
+    low: Number | None = None
+    high: Number | None = None
 
     @model_validator(mode="after")
     def _operands(self) -> ConditionIn:
@@ -57,24 +73,16 @@ class ConditionIn(BaseModel):
 class WindowIn(BaseModel):
     start: str = Field(pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
     end: str = Field(pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
-    days: list[int] = Field(default_factory=lambda: list(range(7)))
+    days: list[Annotated[int, Field(ge=0, le=6)]] = Field(
+        default_factory=lambda: list(range(7)),
+        max_length=7,
+        description="0 (Monday) .. 6 (Sunday)",
+    )
 
 
 class ScheduleIn(BaseModel):
-    timezone: str = "Asia/Shanghai"
+    timezone: TimeZoneName = "Asia/Shanghai"
     windows: list[WindowIn] = Field(min_length=1, max_length=14)
-
-    @model_validator(mode="after")
-    def _zone(self) -> ScheduleIn:
-        from zoneinfo import ZoneInfo
-
-        try:
-            ZoneInfo(self.timezone)
-        except Exception as exc:
-            raise ValueError(f"unknown time zone {self.timezone!r}") from exc
-        if any(not 0 <= d <= 6 for w in self.windows for d in w.days):
-            raise ValueError("days are 0 (Monday) .. 6 (Sunday)")
-        return self
 
 
 class RuleBody(BaseModel):
@@ -97,8 +105,8 @@ class RuleBody(BaseModel):
     repeat_count: int | None = Field(default=None, ge=2, le=1000)
     window_s: float | None = Field(default=None, gt=0, le=30 * 86400)
     rate_key: str | None = Field(default=None, max_length=64)
-    rate_max: float | None = Field(default=None, ge=0)
-    rate_per_s: float = Field(default=60, gt=0)
+    rate_max: float | None = Field(default=None, ge=0, le=1e12)
+    rate_per_s: float = Field(default=60, gt=0, le=30 * 86400)
     rate_direction: Literal["rise", "fall", "any"] = "any"
     inactivity_s: float | None = Field(default=None, gt=0, le=30 * 86400)
     offline: bool = False
@@ -284,7 +292,7 @@ class StageIn(BaseModel):
     roles: list[Annotated[str, Field(min_length=1, max_length=32)]] = Field(
         default_factory=list, max_length=10
     )
-    user_ids: list[str] = Field(default_factory=list, max_length=100)
+    user_ids: list[IdItem] = Field(default_factory=list, max_length=100)
     on_duty: bool = False
 
 
@@ -295,7 +303,7 @@ class PlanFields(BaseModel):
 
     community_id: str = Id
     name: str = Field(min_length=1, max_length=200)
-    alarm_types: list[str] = Field(default_factory=list, max_length=50)
+    alarm_types: list[AlarmTypeItem] = Field(default_factory=list, max_length=50)
     min_severity: Severity = "indeterminate"
     building_id: str | None = Field(default=None, max_length=64)
     stages: list[StageIn] = Field(min_length=1, max_length=10)
@@ -328,8 +336,8 @@ class ShiftFields(BaseModel):
     community_id: str = Id
     user_id: str = Id
     role: str = Field(min_length=1, max_length=32)
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
     note: str | None = Field(default=None, max_length=200)
 
     @model_validator(mode="after")
