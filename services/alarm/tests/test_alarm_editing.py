@@ -60,6 +60,24 @@ async def test_emergency_objects_are_updated_and_deleted_in_scope(
     )
     assert unknown.status_code == 422
     assert unknown.json()["code"] == "emergency_plan.field_not_editable"
+    # a correction's fields have the create's bounds (issue 30); one that may be empty is
+    # emptied by null, the others may only be left out
+    for bad_body, field in (
+        ({"effective_on": "9999-01-01"}, "body.effective_on"),
+        ({"name": "x" * 201}, "body.name"),
+        ({"name": None}, "body.name"),
+        ({"teams": [{"a": {"b": {"c": {"d": {"e": 1}}}}}]}, "body.teams.0"),
+    ):
+        bad = await h.client.patch(
+            f"/api/v1/emergency-plans/{plan['id']}", json=bad_body, headers=admin
+        )
+        assert bad.status_code == 422 and bad.json()["code"] == "request.validation_failed"
+        assert [e["field"] for e in bad.json()["errors"]] == [field], bad.text
+    r = await h.client.patch(
+        f"/api/v1/emergency-plans/{plan['id']}", json={"procedures": None}, headers=admin
+    )
+    assert r.status_code == 200, r.text
+    assert (r.json()["procedures"], r.json()["name"]) == (None, "防汛预案 2026")
     moved = await h.client.patch(
         f"/api/v1/emergency-plans/{plan['id']}", json={"community_id": "c-other"}, headers=admin
     )
