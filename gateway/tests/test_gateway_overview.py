@@ -166,3 +166,23 @@ async def test_needs_a_login_and_refuses_ids_that_bend_a_url(
     )
     assert far.status_code in (400, 422)
     assert seen == []
+
+
+async def test_the_map_in_gcj02_for_amap_tiles(
+    overview: tuple[AsyncClient, LocalIssuer, list[str]],
+) -> None:
+    from sc_core.geo import wgs84_to_gcj02
+
+    client, issuer, _ = overview
+    headers = issuer.bearer("u-1", ["community_admin"])
+    params = {"community_id": COMMUNITY, "day": "2026-05-04"}
+    plain = await client.get("/api/v1/overview", params=params, headers=headers)
+    mars = await client.get("/api/v1/overview", params={**params, "crs": "gcj02"}, headers=headers)
+    assert plain.status_code == mars.status_code == 200, mars.text
+    before = [f["geometry"]["coordinates"] for f in plain.json()["map"]["features"]]
+    after = [f["geometry"]["coordinates"] for f in mars.json()["map"]["features"]]
+    assert before == [[116.4, 39.9], [116.401, 39.9]]
+    assert after == [list(wgs84_to_gcj02(lng, lat)) for lng, lat in before]
+    assert all(abs(a[0] - b[0]) > 0.005 for a, b in zip(after, before, strict=True))  # ~600 m
+    bad = await client.get("/api/v1/overview", params={**params, "crs": "bd09"}, headers=headers)
+    assert bad.status_code == 422

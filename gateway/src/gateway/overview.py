@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ import httpx
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
+from gateway.gis_features import to_gcj02
 from sc_core.openapi import operation_id
 
 ENERGY_KINDS = ("electricity", "water", "gas")
@@ -62,6 +63,9 @@ def overview_router(
         request: Request,
         community_id: Annotated[str, Query(min_length=1, max_length=64, pattern=PLACE_ID)],
         day: Annotated[date | None, Query(ge=date(2000, 1, 1), le=date(2199, 12, 31))] = None,
+        crs: Annotated[
+            Literal["wgs84", "gcj02"], Query(description="the map's points; gcj02: AMap tiles")
+        ] = "wgs84",
     ) -> Overview:
         await admit(request)
         zone = ZoneInfo(timezone)
@@ -137,6 +141,9 @@ def overview_router(
         if not days:
             unavailable.append("energy")
         special = alarms.pop("special_persons", None) if alarms else None
+        places = _geojson(community, buildings, devices, alarms) if community else None
+        if places is not None and crs == "gcj02":
+            to_gcj02(places["features"])  # for Chinese map tiles (ADR 0041)
         return Overview(
             community_id=community_id,
             day=today,
@@ -147,7 +154,7 @@ def overview_router(
             work_orders=work_orders,
             energy=days or None,
             special_persons=special,
-            map=_geojson(community, buildings, devices, alarms) if community else None,
+            map=places,
             unavailable=unavailable,
         )
 
