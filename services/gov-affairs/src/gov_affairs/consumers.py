@@ -5,6 +5,8 @@ datasets (residents, cases, alarms); the states of complaint cases about organis
 from __future__ import annotations
 
 from gov_affairs.usecases.exchange_facts import subscribe_facts
+from gov_affairs.usecases.hotline import subscribe_hotline
+from gov_affairs.usecases.legal import subscribe_mediation
 from gov_affairs.usecases.org_complaints import OrgComplaints, subscribe_complaints
 from gov_affairs.usecases.owners import subscribe_owners
 from gov_affairs.usecases.population import Population
@@ -33,3 +35,5 @@ def register(
     residents.on(ResidencyStartedV1)(population.on_resident)
     residents.on(ResidencyEndedV1)(population.on_moved_out)
     subscribe_complaints(runtime, complaints)  # complaint cases' states
+    subscribe_mediation(runtime)  # mediation cases' states, named by legal consultations
+    subscribe_hotline(runtime)  # the hotline view: 12345 tickets' steps (issue 24 item 7)

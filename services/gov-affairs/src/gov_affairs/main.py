@@ -18,7 +18,9 @@ from gov_affairs.api import (
     city_tasks,
     exchange,
     files,
+    hotline,
     items,
+    legal,
     migrants,
     notice_reads,
     notices,
@@ -46,6 +48,9 @@ from gov_affairs.usecases import (
     Exchanges,
     Files,
     Hall,
+    Hotline,
+    Legal,
+    LegalBookings,
     Migrants,
     Notices,
     Organisations,
@@ -69,6 +74,8 @@ MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 ROUTERS = [
     items.router,
     files.router,
+    legal.router,
+    hotline.router,
     applications.router,
     approvals.router,
     certificates.router,
@@ -101,10 +108,14 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
     organisations = Organisations(runtime.db, places)
     register_of_volunteers = Volunteers(runtime.db, places, certs)
     activities_ = Activities(runtime.db, places)
+    legal_services = Legal(runtime.db, places)
     usecases = UseCases(
         hall=Hall(runtime.db, places, certs, register),
         certificates=certs,
         files=Files(runtime.db, settings.material_max_bytes),
+        hotline=Hotline(runtime.db),
+        legal=legal_services,
+        legal_bookings=LegalBookings(legal_services),
         welfare=register,
         assembly=Assembly(runtime.db, places),
         polls=Polls(runtime.db, places),

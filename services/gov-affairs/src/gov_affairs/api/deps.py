@@ -16,6 +16,9 @@ from gov_affairs.usecases import (
     Exchanges,
     Files,
     Hall,
+    Hotline,
+    Legal,
+    LegalBookings,
     Migrants,
     Notices,
     Organisations,
@@ -39,6 +42,23 @@ def usecases(request: Request) -> UseCases:
 
 def _hall(request: Request) -> Hall:
     return usecases(request).hall
+
+
+def _hotline(request: Request) -> Hotline:
+    return usecases(request).hotline
+
+
+def _legal(request: Request) -> Legal:
+    return usecases(request).legal
+
+
+def _legal_bookings(request: Request) -> LegalBookings:
+    return usecases(request).legal_bookings
+
+
+HotlineDep = Annotated[Hotline, Depends(_hotline)]
+LegalDep = Annotated[Legal, Depends(_legal)]
+LegalBookingsDep = Annotated[LegalBookings, Depends(_legal_bookings)]
 
 
 def _certificates(request: Request) -> Certificates:

@@ -22,7 +22,7 @@ from sc_core.schema import AwareInstant
 
 router = APIRouter(prefix="/api/v1/notices", tags=["notices"])
 
-Category = Literal["general", "outage", "safety", "policy", "service", "event"]
+Category = Literal["general", "outage", "safety", "policy", "service", "event", "legal"]
 AudienceRole = Literal[
     "resident",
     "family",
@@ -198,10 +198,14 @@ async def list_notices(
     notices: NoticesDep,
     paging: Paging,
     community_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    category: Annotated[Category | None, Query()] = None,
 ) -> Page[NoticeRead]:
     """Pinned first, then the newest. Residents (and staff without ``community_id``) see the
-    published, unexpired notices for their places and roles."""
-    rows, total = await notices.page(who, community_id, paging.limit, paging.offset)
+    published, unexpired notices for their places and roles; ``category=legal`` lists the
+    legal education articles (普法宣传)."""
+    rows, total = await notices.page(
+        who, community_id, paging.limit, paging.offset, category=category
+    )
     return Page.of([notice_read(r, who.subject) for r in rows], total, paging)
 
 

@@ -361,6 +361,8 @@ from gov_affairs.db import activity_reminders as _activity_reminders  # noqa: E4
 from gov_affairs.db import alterations as _alterations  # noqa: E402, F401
 from gov_affairs.db import city_tasks as _city_tasks  # noqa: E402, F401
 from gov_affairs.db import exchange as _exchange  # noqa: E402, F401
+from gov_affairs.db import hotline as _hotline  # noqa: E402, F401
+from gov_affairs.db import legal as _legal  # noqa: E402, F401
 from gov_affairs.db import organisations as _organisations  # noqa: E402, F401
 from gov_affairs.db import party as _party  # noqa: E402, F401
 from gov_affairs.db import population as _population  # noqa: E402, F401

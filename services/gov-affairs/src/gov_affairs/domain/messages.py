@@ -167,6 +167,36 @@ TEMPLATES = {
             "{activity} is at {venue}, {time}. If you cannot come, cancel in the app.",
         ),
         Template(
+            "gov.legal.booked",
+            "新的法律咨询预约",
+            "居民预约了您{time}的法律咨询（{mode}），咨询事项：{topic}。",
+            "New legal consultation booked",
+            "A resident booked your legal consultation on {time_en} ({mode_en}) about {topic_en}.",
+        ),
+        Template(
+            "gov.legal.confirmed",
+            "法律咨询已预约",
+            "您已预约{lawyer}{time}的法律咨询（{mode}，{venue}），费用：{fee}。",
+            "Legal consultation booked",
+            "You booked a legal consultation with {lawyer_en} on {time_en} ({mode_en},"
+            " {venue}). Fee: {fee_en}.",
+        ),
+        Template(
+            "gov.legal.cancelled",
+            "法律咨询预约已取消",
+            "{time}的法律咨询预约已取消。{reason}",
+            "Legal consultation cancelled",
+            "The legal consultation on {time_en} was cancelled. {reason}",
+        ),
+        Template(
+            "gov.legal.outcome",
+            "法律咨询已有结果",
+            "{lawyer}已记录您{time}法律咨询的结果，请在平台查看，并为本次服务评价。",
+            "Your legal consultation: outcome recorded",
+            "{lawyer_en} recorded the outcome of your legal consultation on {time_en}. Read it"
+            " in the app and rate the service.",
+        ),
+        Template(
             "gov.vote.opened",
             "业主表决：{title}",
             "“{title}”表决已开始，截止{closes}。每户业主一票，可在线投票或填写纸质表决票。",

@@ -39,6 +39,7 @@ CATEGORY_WORDS: dict[str, tuple[str, str]] = {  # what kind of notice, as a pers
     "policy": ("政策宣传", "policy"),
     "service": ("办事指南", "services"),
     "event": ("活动预告", "event"),
+    "legal": ("普法宣传", "legal education"),
 }
 RESIDENT_SIDE = frozenset({"resident", "tenant", "family"})
 AUTHOR_ROLES = frozenset({"community_admin", "gov_officer", "property_manager", "platform_admin"})

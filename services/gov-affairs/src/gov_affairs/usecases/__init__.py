@@ -15,6 +15,9 @@ from gov_affairs.usecases.exchange import Exchanges
 from gov_affairs.usecases.exchange_agreements import Agreements
 from gov_affairs.usecases.files import Files
 from gov_affairs.usecases.hall import Hall
+from gov_affairs.usecases.hotline import Hotline
+from gov_affairs.usecases.legal import Legal
+from gov_affairs.usecases.legal_bookings import LegalBookings
 from gov_affairs.usecases.migrants import Migrants
 from gov_affairs.usecases.notices import Notices
 from gov_affairs.usecases.org_complaints import OrgComplaints
@@ -34,6 +37,9 @@ class UseCases:
     hall: Hall
     certificates: Certificates
     files: Files
+    hotline: Hotline
+    legal: Legal
+    legal_bookings: LegalBookings
     welfare: Welfare
     assembly: Assembly
     polls: Polls
@@ -66,6 +72,9 @@ __all__ = [
     "Exchanges",
     "Files",
     "Hall",
+    "Hotline",
+    "Legal",
+    "LegalBookings",
     "Migrants",
     "Notices",
     "OrgComplaints",

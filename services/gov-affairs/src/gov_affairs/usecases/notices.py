@@ -175,7 +175,12 @@ class Notices:
 
     # reading -------------------------------------------------------------------------
     async def page(
-        self, who: Caller, community_id: str | None, limit: int, offset: int
+        self,
+        who: Caller,
+        community_id: str | None,
+        limit: int,
+        offset: int,
+        category: str | None = None,
     ) -> tuple[list[Listed], int]:
         """The community's every notice with read figures, for its staff; for everyone
         else (and staff without ``community_id``) the board: the published notices for
@@ -190,6 +195,8 @@ class Notices:
                 where = [aud.board_clause(mine, _roles(who), now)]
                 if community_id is not None:
                     where.append(NoticeRow.community_id == community_id)
+            if category is not None:  # e.g. legal: the legal education articles (6.5.4 a)
+                where.append(NoticeRow.category == category)
             pinned_now = and_(
                 NoticeRow.pinned,
                 (NoticeRow.pinned_until.is_(None)) | (NoticeRow.pinned_until > now),
