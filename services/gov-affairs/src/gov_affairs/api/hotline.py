@@ -21,7 +21,7 @@ router = APIRouter(prefix="/api/v1/hotline", tags=["hotline"])
 Reader = Annotated[Caller, Depends(callers(*sorted(READERS)))]
 
 
-class StepRead(BaseModel):
+class HotlineStepRead(BaseModel):
     action: str
     action_name: Text
     status: str
@@ -29,7 +29,7 @@ class StepRead(BaseModel):
     occurred_at: datetime
 
 
-class TicketRead(BaseModel):
+class HotlineTicketRead(BaseModel):
     work_order_id: str
     ticket_number: str | None
     community_id: str
@@ -51,13 +51,13 @@ class TicketRead(BaseModel):
     closed_at: datetime | None
 
 
-class TicketDetail(TicketRead):
-    steps: list[StepRead]
+class HotlineTicketDetail(HotlineTicketRead):
+    steps: list[HotlineStepRead]
 
 
-def _ticket(r: HotlineTicketRow, now: datetime) -> TicketRead:
+def _ticket(r: HotlineTicketRow, now: datetime) -> HotlineTicketRead:
     finished = r.status in FINISHED
-    return TicketRead(
+    return HotlineTicketRead(
         work_order_id=r.work_order_id,
         ticket_number=r.ticket_number,
         community_id=r.community_id,
@@ -80,8 +80,8 @@ def _ticket(r: HotlineTicketRow, now: datetime) -> TicketRead:
     )
 
 
-def _step(s: HotlineStepRow) -> StepRead:
-    return StepRead(
+def _step(s: HotlineStepRow) -> HotlineStepRead:
+    return HotlineStepRead(
         action=s.action,
         action_name=words(STEPS, s.action),
         status=s.status,
@@ -98,7 +98,7 @@ async def list_tickets(
     community_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     status: Annotated[str | None, Query(pattern=r"^[a-z_]+$", max_length=24)] = None,
     open_only: Annotated[bool, Query(description="only the tickets not finished")] = False,
-) -> Page[TicketRead]:
+) -> Page[HotlineTicketRead]:
     """Newest first, per community; built from work-orders' events, so a step shows here
     moments after it is taken there. No resident's name or phone is kept or shown."""
     rows, total = await hotline.page(
@@ -113,9 +113,9 @@ async def read_ticket(
     who: Reader,
     hotline: HotlineDep,
     work_order_id: Annotated[str, Path(min_length=1, max_length=64)],
-) -> TicketDetail:
+) -> HotlineTicketDetail:
     found = await hotline.ticket(who, work_order_id)
     now = datetime.now().astimezone()
-    return TicketDetail(
+    return HotlineTicketDetail(
         **_ticket(found.row, now).model_dump(), steps=[_step(s) for s in found.steps]
     )

@@ -29,7 +29,7 @@ CaseId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9
 MAX_FEE_FEN = 10_000_000  # 100,000 yuan: more is a typing error
 
 
-class LawyerCreate(BaseModel):
+class LegalLawyerCreate(BaseModel):
     community_id: str = Field(min_length=1, max_length=64)
     account_id: str = Field(min_length=1, max_length=64, description="the lawyer's own account")
     name: str = Field(min_length=1, max_length=40, examples=["张律师"])
@@ -39,7 +39,7 @@ class LawyerCreate(BaseModel):
     intro: str = Field(default="", max_length=1000)
 
 
-class LawyerRead(BaseModel):
+class LegalLawyerRead(BaseModel):
     id: uuid.UUID
     community_id: str
     account_id: str
@@ -53,7 +53,7 @@ class LawyerRead(BaseModel):
     created_at: datetime
 
 
-class SlotIn(BaseModel):
+class LegalSlotIn(BaseModel):
     starts_at: AwareInstant
     ends_at: AwareInstant
     mode: d.Mode = "in_person"
@@ -63,11 +63,11 @@ class SlotIn(BaseModel):
     )
 
 
-class SlotsCreate(BaseModel):
-    slots: list[SlotIn] = Field(min_length=1, max_length=50)
+class LegalSlotsCreate(BaseModel):
+    slots: list[LegalSlotIn] = Field(min_length=1, max_length=50)
 
 
-class SlotRead(BaseModel):
+class LegalSlotRead(BaseModel):
     id: uuid.UUID
     community_id: str
     lawyer_id: uuid.UUID
@@ -83,32 +83,32 @@ class SlotRead(BaseModel):
     taken: bool
 
 
-class BookingCreate(BaseModel):
+class LegalBookingCreate(BaseModel):
     topic: d.Topic
     question: str = Field(min_length=1, max_length=1000, examples=["邻居装修噪音，如何维权？"])
 
 
-class CancelBody(BaseModel):
+class LegalCancelBody(BaseModel):
     reason: str = Field(default="", max_length=500)
 
 
-class OutcomeBody(BaseModel):
+class LegalOutcomeBody(BaseModel):
     outcome: str = Field(min_length=1, max_length=2000)
     case_id: CaseId | None = Field(
         default=None, description="the mediation case (a work order) the matter went on to"
     )
 
 
-class CaseBody(BaseModel):
+class LegalCaseBody(BaseModel):
     case_id: CaseId
 
 
-class RatingBody(BaseModel):
+class LegalRatingBody(BaseModel):
     stars: int = Field(ge=1, le=5)
     comment: str = Field(default="", max_length=500)
 
 
-class CaseRead(BaseModel):
+class LegalCaseRead(BaseModel):
     work_order_id: str
     known: bool = Field(description="whether work-orders' events about the case came yet")
     status: str | None
@@ -116,10 +116,10 @@ class CaseRead(BaseModel):
     updated_at: datetime | None
 
 
-class BookingRead(BaseModel):
+class LegalBookingRead(BaseModel):
     id: uuid.UUID
     community_id: str
-    slot: SlotRead
+    slot: LegalSlotRead
     resident: str
     mine: bool
     topic: str
@@ -131,15 +131,15 @@ class BookingRead(BaseModel):
     status_name: Text
     outcome: str | None
     outcome_at: datetime | None
-    case: CaseRead | None
+    case: LegalCaseRead | None
     rating: int | None
     rating_comment: str | None
     booked_at: datetime
     cancelled_at: datetime | None
 
 
-def _lawyer(r: LawyerRow) -> LawyerRead:
-    return LawyerRead(
+def _lawyer(r: LawyerRow) -> LegalLawyerRead:
+    return LegalLawyerRead(
         id=r.id,
         community_id=r.community_id,
         account_id=r.account_id,
@@ -154,9 +154,9 @@ def _lawyer(r: LawyerRow) -> LawyerRead:
     )
 
 
-def _slot(v: SlotView) -> SlotRead:
+def _slot(v: SlotView) -> LegalSlotRead:
     s = v.slot
-    return SlotRead(
+    return LegalSlotRead(
         id=s.id,
         community_id=s.community_id,
         lawyer_id=v.lawyer.id,
@@ -173,18 +173,18 @@ def _slot(v: SlotView) -> SlotRead:
     )
 
 
-def _booking(v: BookingView, subject: str) -> BookingRead:
+def _booking(v: BookingView, subject: str) -> LegalBookingRead:
     b = v.booking
     case = None
     if b.case_id:
-        case = CaseRead(
+        case = LegalCaseRead(
             work_order_id=b.case_id,
             known=v.case is not None,
             status=v.case.status if v.case else None,
             status_name=words(CASE_STATUSES, v.case.status) if v.case else None,
             updated_at=v.case.updated_at if v.case else None,
         )
-    return BookingRead(
+    return LegalBookingRead(
         id=b.id,
         community_id=b.community_id,
         slot=_slot(SlotView(v.slot, v.lawyer, b.status != "cancelled")),
@@ -208,7 +208,9 @@ def _booking(v: BookingView, subject: str) -> BookingRead:
 
 
 @router.post("/lawyers", status_code=201, summary="Register a community lawyer (the office)")
-async def add_lawyer(body: LawyerCreate, who: CurrentCaller, legal: LegalDep) -> LawyerRead:
+async def add_lawyer(
+    body: LegalLawyerCreate, who: CurrentCaller, legal: LegalDep
+) -> LegalLawyerRead:
     row = await legal.add_lawyer(
         who,
         community_id=body.community_id,
@@ -225,7 +227,7 @@ async def add_lawyer(body: LawyerCreate, who: CurrentCaller, legal: LegalDep) ->
 @router.get("/lawyers", summary="The community's lawyers and legal advisers")
 async def list_lawyers(
     community_id: CommunityId, who: CurrentCaller, legal: LegalDep, paging: Paging
-) -> Page[LawyerRead]:
+) -> Page[LegalLawyerRead]:
     rows, total = await legal.lawyers(who, community_id, paging)
     return Page.of([_lawyer(r) for r in rows], total, paging)
 
@@ -234,8 +236,8 @@ async def list_lawyers(
     "/lawyers/{lawyer_id}/slots", status_code=201, summary="Publish consultation slots (the office)"
 )
 async def publish_slots(
-    lawyer_id: uuid.UUID, body: SlotsCreate, who: CurrentCaller, legal: LegalDep
-) -> list[SlotRead]:
+    lawyer_id: uuid.UUID, body: LegalSlotsCreate, who: CurrentCaller, legal: LegalDep
+) -> list[LegalSlotRead]:
     drafts = [SlotDraft(s.starts_at, s.ends_at, s.mode, s.place, s.fee_fen) for s in body.slots]
     return [_slot(v) for v in await legal.publish(who, lawyer_id, drafts)]
 
@@ -248,7 +250,7 @@ async def list_slots(
     paging: Paging,
     lawyer_id: Annotated[uuid.UUID | None, Query()] = None,
     free_only: Annotated[bool, Query(description="only the slots nobody has booked")] = False,
-) -> Page[SlotRead]:
+) -> Page[LegalSlotRead]:
     views, total = await legal.slots(
         who, community_id, paging, lawyer_id=lawyer_id, free_only=free_only
     )
@@ -259,8 +261,8 @@ async def list_slots(
     "/slots/{slot_id}/bookings", status_code=201, summary="Book a consultation slot (a resident)"
 )
 async def book(
-    slot_id: uuid.UUID, body: BookingCreate, who: CurrentCaller, bookings: LegalBookingsDep
-) -> BookingRead:
+    slot_id: uuid.UUID, body: LegalBookingCreate, who: CurrentCaller, bookings: LegalBookingsDep
+) -> LegalBookingRead:
     """One booking per slot: of two residents booking one slot at once, one gets it and
     the other 409 ``legal.slot_taken``."""
     view = await bookings.book(who, slot_id, topic=body.topic, question=body.question)
@@ -274,7 +276,7 @@ async def list_bookings(
     paging: Paging,
     community_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     status: Annotated[d.Status | None, Query()] = None,
-) -> Page[BookingRead]:
+) -> Page[LegalBookingRead]:
     views, total = await bookings.page(who, paging, community_id=community_id, status=status)
     return Page.of([_booking(v, who.subject) for v in views], total, paging)
 
@@ -282,7 +284,7 @@ async def list_bookings(
 @router.get("/bookings/{booking_id}", summary="One booking")
 async def read_booking(
     booking_id: uuid.UUID, who: CurrentCaller, bookings: LegalBookingsDep
-) -> BookingRead:
+) -> LegalBookingRead:
     return _booking(await bookings.read(who, booking_id), who.subject)
 
 
@@ -291,32 +293,32 @@ async def cancel(
     booking_id: uuid.UUID,
     who: CurrentCaller,
     bookings: LegalBookingsDep,
-    body: CancelBody | None = None,
-) -> BookingRead:
+    body: LegalCancelBody | None = None,
+) -> LegalBookingRead:
     reason = body.reason if body else ""
     return _booking(await bookings.cancel(who, booking_id, reason), who.subject)
 
 
 @router.post("/bookings/{booking_id}/outcome", summary="Record the outcome (the lawyer)")
 async def outcome(
-    booking_id: uuid.UUID, body: OutcomeBody, who: CurrentCaller, bookings: LegalBookingsDep
-) -> BookingRead:
+    booking_id: uuid.UUID, body: LegalOutcomeBody, who: CurrentCaller, bookings: LegalBookingsDep
+) -> LegalBookingRead:
     view = await bookings.record_outcome(who, booking_id, body.outcome, body.case_id)
     return _booking(view, who.subject)
 
 
 @router.post("/bookings/{booking_id}/case", summary="Name the mediation case it went on to")
 async def link_case(
-    booking_id: uuid.UUID, body: CaseBody, who: CurrentCaller, bookings: LegalBookingsDep
-) -> BookingRead:
+    booking_id: uuid.UUID, body: LegalCaseBody, who: CurrentCaller, bookings: LegalBookingsDep
+) -> LegalBookingRead:
     return _booking(await bookings.link_case(who, booking_id, body.case_id), who.subject)
 
 
 @router.post("/bookings/{booking_id}/rating", summary="Rate the consultation once (1 to 5)")
 async def rate(
     booking_id: uuid.UUID,
-    body: RatingBody,
+    body: LegalRatingBody,
     who: CurrentCaller,
     bookings: LegalBookingsDep,
-) -> BookingRead:
+) -> LegalBookingRead:
     return _booking(await bookings.rate(who, booking_id, body.stars, body.comment), who.subject)

@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gov_affairs.db.models import Account, Base, Place, utcnow
+from sc_core.privacy import EncryptedString
 
 
 class LawyerRow(Base):
@@ -25,7 +26,7 @@ class LawyerRow(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     community_id: Mapped[str] = mapped_column(Place)
     account_id: Mapped[str] = mapped_column(Account)  # the lawyer's own account
-    name: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(EncryptedString(context="legal_lawyer.name"))
     kind: Mapped[str] = mapped_column(String(16))  # lawyer | adviser
     firm: Mapped[str] = mapped_column(String(120))
     specialties: Mapped[list[str]] = mapped_column(JSONB, default=list)

@@ -2,7 +2,7 @@
 hotline view (12345 tickets and their steps from work-orders' events)
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0017
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0019"
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
@@ -24,7 +24,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("community_id", sa.String(length=64), nullable=False),
         sa.Column("account_id", sa.String(length=64), nullable=False),
-        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),  # encrypted
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("firm", sa.String(length=120), nullable=False),
         sa.Column("specialties", JSON, nullable=False),
