@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from sc_core.auth import CurrentCaller
+from sc_core.schema import Instant
 from work_orders.api.deps import StatsDep
 from work_orders.api.schemas.stats import Count, WorkOrderStats
 
@@ -19,7 +19,7 @@ async def work_order_stats(
     who: CurrentCaller,
     stats: StatsDep,
     community_id: Annotated[str, Query(min_length=1, max_length=64)],
-    since: datetime | None = None,
+    since: Instant | None = None,
 ) -> WorkOrderStats:
     counts = await stats.of(who, community_id, since)
     return WorkOrderStats(

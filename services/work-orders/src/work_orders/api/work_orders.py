@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
 
+from sc_contracts.events import WorkOrderStatus
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
 from work_orders.api import views
@@ -59,7 +60,7 @@ async def list_cases(
     who: CurrentCaller,
     cases: CasesDep,
     paging: Paging,
-    status: Annotated[list[str] | None, Query()] = None,
+    status: Annotated[list[WorkOrderStatus] | None, Query(max_length=len(WorkOrderStatus))] = None,
     case_type: Annotated[str | None, Query(alias="type", max_length=32)] = None,
     overdue: bool | None = None,
     assignee: Annotated[str | None, Query(max_length=64, description="'me' or a user id")] = None,
@@ -111,7 +112,7 @@ async def step(
     cases: CasesDep,
     response: Response,
     body: StepBody | None = None,
-    if_match: Annotated[str | None, Header()] = None,
+    if_match: Annotated[str | None, Header(max_length=64)] = None,
 ) -> WorkOrderDetail:
     found = await cases.step(who, work_order_id, action, body or StepBody(), if_match=if_match)
     return _answer(found, response)

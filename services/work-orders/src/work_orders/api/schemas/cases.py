@@ -48,7 +48,9 @@ class StepBody(BaseModel):
     assignee_id: Ident | None = None
     rating: int | None = Field(default=None, ge=1, le=5)
     category: Ident | None = None
-    version: int | None = Field(default=None, ge=1, description="Optimistic concurrency")
+    version: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="Optimistic concurrency"
+    )
 
 
 class TimelineRead(BaseModel):

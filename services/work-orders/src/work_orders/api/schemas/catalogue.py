@@ -20,7 +20,7 @@ class CaseTypeWrite(BaseModel):
     name_zh: str = Field(min_length=1, max_length=100)
     creator_roles: list[Ident] = Field(min_length=1, max_length=20)
     default_priority: Priority
-    sla: dict[Priority, SlaMinutes]
+    sla: dict[Priority, SlaMinutes] = Field(max_length=4)
     skills: list[Ident] = Field(default_factory=list, max_length=20)
     needs_external_ref: bool = False
     active: bool = True

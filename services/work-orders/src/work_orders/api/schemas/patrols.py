@@ -6,8 +6,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sc_core.schema import AwareInstant
 from work_orders.api.schemas.common import PRINTABLE, Ident, Latitude, Longitude, PlaceId
 
 
@@ -49,8 +50,8 @@ class RoundCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     route_id: uuid.UUID
     assignee_id: str = Field(min_length=1, max_length=64)
-    window_start: AwareDatetime
-    window_end: AwareDatetime
+    window_start: AwareInstant
+    window_end: AwareInstant
 
     @model_validator(mode="after")
     def _window(self) -> RoundCreate:
@@ -76,7 +77,7 @@ class RoundRead(BaseModel):
 class ScanCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     code: Ident
-    scanned_at: AwareDatetime | None = None
+    scanned_at: AwareInstant | None = None
     longitude: Longitude | None = None
     latitude: Latitude | None = None
 
