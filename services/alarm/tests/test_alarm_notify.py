@@ -115,6 +115,16 @@ async def test_special_person_emergency_tells_exactly_their_plan(
         }
         r = await h.client.post("/api/v1/duty-roster", json=shift, headers=h.staff(community))
         assert r.status_code == 201, r.text
+    # an instant with its offset and one without cannot be compared: a 422, never a 500
+    naive = {**shift, "starts_at": (now - timedelta(hours=2)).replace(tzinfo=None).isoformat()}
+    bad = await h.client.post("/api/v1/duty-roster", json=naive, headers=h.staff(community))
+    assert bad.status_code == 422 and bad.json()["code"] == "request.validation_failed", bad.text
+    bad = await h.client.patch(
+        f"/api/v1/duty-roster/{r.json()['id']}",
+        json={"ends_at": naive["starts_at"]},
+        headers=h.staff(community),
+    )
+    assert bad.status_code == 422 and bad.json()["code"] == "request.validation_failed", bad.text
     plan = {
         "community_id": community,
         "name": "everything",

@@ -342,6 +342,9 @@ class ShiftFields(BaseModel):
 
     @model_validator(mode="after")
     def _order(self) -> ShiftFields:
+        if (self.starts_at.tzinfo is None) != (self.ends_at.tzinfo is None):
+            # compared, they were a TypeError (a 500)
+            raise ValueError("starts_at and ends_at both carry their offset, or neither does")
         if self.ends_at <= self.starts_at:
             raise ValueError("ends_at must be after starts_at")
         return self
