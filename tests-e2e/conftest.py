@@ -53,6 +53,9 @@ def gateway_url() -> Iterator[str]:
         "SERVICE_PORTS": "any",  # never 8101...: another stack on the machine may be starting
         # no simulated fleet: the energy scenario's totals must be its own readings only
         "SIMULATOR": "off",
+        # gov-affairs' population sweep checks the day that ended once per community: every
+        # 20 s (not 10 min) a community a test creates is swept soon after (test_e2e_gov_console)
+        "POPULATION_SWEEP_INTERVAL_S": "20",
     }
     # its own broker and PostgreSQL, as `make run` on a fresh machine
     env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
