@@ -349,6 +349,63 @@ async def test_a_hotline_ticket_by_address_code_carries_the_citys_ticket_number(
     assert case["building_id"] == f"b-{community}" and case["priority"] == "high"
 
 
+async def test_values_past_their_bounds_are_the_specs_400_naming_the_field(
+    harness: Harness, community: str
+) -> None:
+    """Issue 30: the schema states each field's bound; a value past it is refused in the
+    spec's error list (never problem+json, never a 500), and a value at it still files."""
+    h = harness
+    lat, lon = _origin()
+    await _community(h, community, lat, lon)
+    key = (await _client(h, community))["api_key"]
+    form = {"api_key": key, "service_code": "complaint", "lat": str(lat), "long": str(lon)}
+
+    too_long = await _file(h, **form, description="噪" * 4001)
+    _error(too_long, 400, "open311.field_invalid")
+    assert "4000" in too_long.json()[0]["description"]
+    english = await h.client.post(
+        f"{V2}/requests.json", data={**form, "description": "x" * 4001}, params={"locale": "en"}
+    )
+    _error(english, 400, "open311.field_invalid")
+    assert english.json()[0]["description"].startswith("description is too long")
+    _error(await _file(h, **{**form, "lat": "91"}), 400, "open311.location_invalid")
+    _error(await _file(h, **{**form, "long": "east"}), 400, "open311.location_invalid")
+    _error(await _file(h, **{**form, "phone": "1" * 33}), 400, "open311.field_invalid")
+    one = {k: v for k, v in form.items() if k != "long"}
+    _error(await _file(h, **one), 400, "open311.location_invalid")
+    refused = await _file(h, "xml", **{**form, "lat": "-90.5"})
+    assert refused.status_code == 400, refused.text
+    errors = SafeXML.fromstring(refused.content)
+    assert errors.findtext("error/error_code") == "open311.location_invalid"
+
+    for params in (
+        {"end_date": "9999-12-31"},
+        {"start_date": "0001-01-01T00:00:00+08:00"},
+    ):
+        listed = await h.client.get(f"{V2}/requests.json", params={"api_key": key, **params})
+        _error(listed, 400, "open311.date_invalid")
+    _error(
+        await h.client.get(f"{V2}/requests.json", params={"api_key": key, "status": "o" * 33}),
+        400,
+        "open311.field_invalid",
+    )
+    _error(await h.client.get(f"{V2}/services/{'x' * 65}.json"), 400, "open311.field_invalid")
+    _error(
+        await h.client.get(f"{V2}/tokens/{'t' * 65}.json", params={"api_key": key}),
+        400,
+        "open311.field_invalid",
+    )
+
+    filed = await _file(h, **form, description="噪" * 4000)
+    assert filed.status_code == 201, filed.text
+    [request] = (
+        await h.client.get(
+            f"{V2}/requests/{filed.json()[0]['service_request_id']}.json", params={"api_key": key}
+        )
+    ).json()
+    assert request["description"] == "噪" * 4000
+
+
 async def test_calls_past_the_rate_are_refused_per_key(harness: Harness, community: str) -> None:
     """Counted per key and window in the database (so across replicas)."""
     h = harness

@@ -8,10 +8,12 @@ zh-CN unless ``locale`` or Accept-Language asks for English."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 
 from sc_core.auth import AnonymousCaller
 from sc_core.errors import NotFound, Problem
@@ -25,15 +27,80 @@ from work_orders.api.schemas.open311 import (
     Open311Token,
 )
 from work_orders.domain import open311 as o311
-from work_orders.usecases.open311 import Filing
+from work_orders.usecases.open311 import CONTACT_LIMITS, LIMITS, Filing, location_invalid
 from work_orders.usecases.open311_reads import RequestQuery, parse_query
 
-router = APIRouter(prefix="/open311/v2", tags=["open311"])
 
-Q = Annotated[str | None, Query()]
-F = Annotated[str | None, Form()]
-ApiKey = Annotated[str | None, Query(description="The client's key (issued by a platform admin)")]
-Locale = Annotated[str | None, Query(description="en for English (default zh-CN)")]
+class Open311Route(APIRoute):
+    """A value out of its schema's bounds (issue 30) is refused in the spec's error list
+    too, a 400 naming the field (``open311.field_invalid``; a bad ``lat``/``long``:
+    ``open311.location_invalid``), as the use case refuses it: Open311 clients read that
+    shape, never problem+json."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def answer(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                words = o311.locale_of(
+                    request.query_params.get("locale"), request.headers.get("accept-language")
+                )
+                return views.refusal(_fmt(request), _invalid(exc), words)
+
+        return answer
+
+
+def _invalid(exc: RequestValidationError) -> Problem:
+    error: dict[str, Any] = next(iter(exc.errors()), {})
+    name = str((error.get("loc") or ("", "request"))[-1])[:64]
+    if name in ("lat", "long"):
+        return location_invalid()
+    limit = (error.get("ctx") or {}).get("max_length")
+    if error.get("type") == "string_too_long" and limit is not None:
+        return Problem(
+            400,
+            "open311.field_invalid",
+            f"{name} is too long (at most {limit} characters)",
+            zh=f"{name} 过长（最多 {limit} 个字符）",
+        )
+    return Problem(
+        400, "open311.field_invalid", f"{name} is not valid here", zh=f"{name} 的取值无效"
+    )
+
+
+router = APIRouter(prefix="/open311/v2", tags=["open311"], route_class=Open311Route)
+
+# Bounds (issue 30): what the GeoReport v2 spec and 12345 clients send, and no more than
+# the use case keeps (LIMITS, CONTACT_LIMITS; an api_key is at most 200 characters).
+API_KEY_MAX = 200
+ID_MAX = 64  # a jurisdiction (a community id), a service_code, a service_request_id
+LIST_MAX = 2000  # a comma-separated list of ids or codes
+Q = Annotated[str | None, Query(max_length=ID_MAX)]
+PathId = Annotated[str, Path(min_length=1, max_length=ID_MAX)]
+ApiKey = Annotated[
+    str | None,
+    Query(max_length=API_KEY_MAX, description="The client's key (issued by a platform admin)"),
+]
+Locale = Annotated[str | None, Query(max_length=35, description="en for English (default zh-CN)")]
+FormKey = Annotated[str | None, Form(max_length=API_KEY_MAX)]
+FormId = Annotated[str | None, Form(max_length=ID_MAX)]
+Lat = Annotated[float | None, Form(ge=-90, le=90, description="WGS-84 latitude")]
+Long = Annotated[float | None, Form(ge=-180, le=180, description="WGS-84 longitude")]
+When = Annotated[
+    str | None,
+    Query(max_length=64, description="ISO 8601 (2026-12-01T08:00:00+08:00 or 2026-12-01)"),
+]
+AddressString = Annotated[str | None, Form(max_length=LIMITS["address_string"])]
+AddressId = Annotated[str | None, Form(max_length=CONTACT_LIMITS["address_id"])]
+Description = Annotated[str | None, Form(max_length=LIMITS["description"])]
+MediaUrl = Annotated[str | None, Form(max_length=CONTACT_LIMITS["media_url"])]
+FirstName = Annotated[str | None, Form(max_length=LIMITS["first_name"])]
+LastName = Annotated[str | None, Form(max_length=LIMITS["last_name"])]
+Phone = Annotated[str | None, Form(max_length=CONTACT_LIMITS["phone"])]
+Email = Annotated[str | None, Form(max_length=CONTACT_LIMITS["email"])]
+Opaque = Annotated[str | None, Form(max_length=200)]  # device_id, account_id: not kept
 # refusals are the spec's error list, not problem+json (the document's shared answers say
 # problem+json for every 4xx; these descriptions say what Open311 clients get)
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -114,7 +181,7 @@ async def list_services(
 )
 async def service_definition(
     request: Request,
-    service_code: Annotated[str, Path()],
+    service_code: PathId,
     geo: GeoReportDep,
     jurisdiction_id: Q = None,
     locale: Locale = None,
@@ -148,21 +215,21 @@ async def file_request(
     request: Request,
     who: AnonymousCaller,
     geo: GeoReportDep,
-    api_key: F = None,
-    jurisdiction_id: F = None,
-    service_code: F = None,
-    lat: F = None,
-    long: F = None,
-    address_string: F = None,
-    address_id: F = None,
-    description: F = None,
-    media_url: F = None,
-    first_name: F = None,
-    last_name: F = None,
-    phone: F = None,
-    email: F = None,
-    device_id: F = None,
-    account_id: F = None,
+    api_key: FormKey = None,
+    jurisdiction_id: FormId = None,
+    service_code: FormId = None,
+    lat: Lat = None,
+    long: Long = None,
+    address_string: AddressString = None,
+    address_id: AddressId = None,
+    description: Description = None,
+    media_url: MediaUrl = None,
+    first_name: FirstName = None,
+    last_name: LastName = None,
+    phone: Phone = None,
+    email: Email = None,
+    device_id: Opaque = None,
+    account_id: Opaque = None,
     locale: Locale = None,
 ) -> Response:
     """Form-encoded as the spec says: the case type's ``service_code``, where (``lat`` and
@@ -219,11 +286,17 @@ async def list_requests(
     who: AnonymousCaller,
     geo: GeoReportDep,
     api_key: ApiKey = None,
-    service_request_id: Annotated[str | None, Query(description="Comma-separated")] = None,
-    service_code: Q = None,
-    start_date: Q = None,
-    end_date: Q = None,
-    status: Annotated[str | None, Query(description="open, closed or both")] = None,
+    service_request_id: Annotated[
+        str | None, Query(max_length=LIST_MAX, description="Comma-separated")
+    ] = None,
+    service_code: Annotated[
+        str | None, Query(max_length=LIST_MAX, description="Comma-separated")
+    ] = None,
+    start_date: When = None,
+    end_date: When = None,
+    status: Annotated[
+        str | None, Query(max_length=32, description="open, closed or both (open,closed)")
+    ] = None,
     jurisdiction_id: Q = None,
     locale: Locale = None,
 ) -> Response:
@@ -262,7 +335,7 @@ async def list_requests(
 )
 async def get_request(
     request: Request,
-    service_request_id: Annotated[str, Path()],
+    service_request_id: PathId,
     who: AnonymousCaller,
     geo: GeoReportDep,
     api_key: ApiKey = None,
@@ -303,7 +376,7 @@ async def get_request(
 )
 async def get_token(
     request: Request,
-    token: Annotated[str, Path()],
+    token: PathId,
     who: AnonymousCaller,
     geo: GeoReportDep,
     api_key: ApiKey = None,

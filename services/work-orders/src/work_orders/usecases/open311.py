@@ -33,7 +33,14 @@ from work_orders.domain.cases import NewCase
 from work_orders.usecases.lifecycle import Lifecycle, now_utc
 from work_orders.usecases.open311_reads import RequestQuery, RequestView, read_requests
 
-__all__ = ["Admitted", "Filing", "GeoReport", "RequestQuery", "RequestView"]
+__all__ = [
+    "Admitted",
+    "Filing",
+    "GeoReport",
+    "RequestQuery",
+    "RequestView",
+    "location_invalid",
+]
 LIMITS = {"description": 4000, "address_string": 200, "first_name": 50, "last_name": 50}
 CONTACT_LIMITS = {"phone": 32, "email": 254, "media_url": 500, "address_id": 64}
 
@@ -52,8 +59,8 @@ class Filing:
 
     service_code: str | None = None
     jurisdiction_id: str | None = None
-    lat: str | None = None
-    long: str | None = None
+    lat: float | None = None
+    long: float | None = None
     address_string: str | None = None
     address_id: str | None = None
     description: str | None = None
@@ -72,6 +79,14 @@ def bad(code: str, en: str, zh: str, status: int = 400) -> Problem:
 def key_invalid() -> Problem:
     return bad(
         "key_invalid", "api_key is missing, unknown or revoked", "api_key 缺失、无效或已吊销", 403
+    )
+
+
+def location_invalid() -> Problem:
+    return bad(
+        "location_invalid",
+        "lat and long must both be WGS-84 degrees (lat -90..90, long -180..180)",
+        "lat、long 须同时提供，且为 WGS-84 经纬度（纬度 -90 至 90，经度 -180 至 180）",
     )
 
 
@@ -371,18 +386,13 @@ def _check_text(filing: Filing) -> None:
 
 
 def _coordinates(filing: Filing) -> tuple[float | None, float | None]:
-    if not filing.lat and not filing.long:
+    lat, lon = filing.lat, filing.long
+    if lat is None and lon is None:
         return None, None
-    try:
-        lat, lon = float(filing.lat or ""), float(filing.long or "")
-    except ValueError:
-        lat = lon = math.nan
+    if lat is None or lon is None:
+        raise location_invalid()
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-        raise bad(
-            "location_invalid",
-            "lat and long must both be WGS-84 degrees (lat -90..90, long -180..180)",
-            "lat、long 须同时提供，且为 WGS-84 经纬度（纬度 -90 至 90，经度 -180 至 180）",
-        )
+        raise location_invalid()
     return lat, lon
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sc_core.dates import parse_instant
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
+from sc_core.schema import FIRST_YEAR, LAST_YEAR
 from work_orders.db.models import CaseType, Open311Request, TimelineEntry, WorkOrder
 from work_orders.domain import open311 as o311
 
@@ -70,12 +71,18 @@ def parse_query(
     try:
         start = parse_instant(start_date, QUERY_TZ, field="start_date") if start_date else None
         end = parse_instant(end_date, QUERY_TZ, end=True, field="end_date") if end_date else None
-    except Problem as exc:
+        # the years the platform's dates lie in (issue 30): 0001-01-01+08:00 is before the
+        # year 1 in UTC and 9999-12-31 has no next day
+        if any(m is not None and not FIRST_YEAR <= m.year <= LAST_YEAR for m in (start, end)):
+            raise ValueError("a date outside the years 1900-2200")
+    except (Problem, OverflowError, ValueError) as exc:
         raise Problem(
             400,
             "open311.date_invalid",
-            "start_date and end_date must be ISO 8601 (2026-12-01T08:00:00+08:00)",
-            zh="start_date、end_date 须为 ISO 8601 时间（如 2026-12-01T08:00:00+08:00）",
+            "start_date and end_date must be ISO 8601 (2026-12-01T08:00:00+08:00) in the years "
+            f"{FIRST_YEAR}-{LAST_YEAR}",
+            zh="start_date、end_date 须为 ISO 8601 时间（如 2026-12-01T08:00:00+08:00），"
+            f"年份在 {FIRST_YEAR}-{LAST_YEAR} 之间",
         ) from exc
     # only offered codes can match (and nothing unprintable reaches the database)
     codes = tuple(c for c in _split(service_code) if c in o311.OFFERED) if service_code else None
