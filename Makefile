@@ -21,7 +21,7 @@ RELIABILITY_TIMEOUT ?= 25m
 BOUNDED := timeout --signal=INT --kill-after=120
 STATE := .run/servers.env
 
-.PHONY: help bootstrap run test test-unit test-integration lint format contracts console \
+.PHONY: help bootstrap run test test-unit test-integration lint typecheck format contracts console \
         contracts-check helm-check isolation-check test-reliability test-security bench images clean \
         new-service
 
@@ -30,7 +30,7 @@ help:
 	@echo "make test       everything CI runs: contracts, chart, lint-free code, all tests"
 	@echo "make test-reliability  the platform on a 3-broker Apache Kafka under faults"
 	@echo "make test-security     schemathesis, 1,000 inputs per operation, and the role matrix as every demo account (hours; not in make test)"
-	@echo "make lint       ruff and mypy"
+	@echo "make lint       ruff, mypy and the front-ends' type check (vue-tsc)"
 	@echo "make contracts  regenerate JSON Schema, Avro and AsyncAPI from the event models,"
 	@echo "                and the TypeScript client from the merged OpenAPI"
 	@echo "make console    build the web console (make run does it when its sources changed)"
@@ -53,6 +53,13 @@ lint: bootstrap
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run mypy libs/core/src libs/devinfra/src libs/devstack/src contracts/src gateway/src $(wildcard services/*/src)
+	$(MAKE) --no-print-directory typecheck
+
+# vue-tsc over the console and the residents' app: `vite build` does not type-check, so a
+# schema renamed in the typed client would otherwise reach main unnoticed
+typecheck: console
+	$(UV) run python -m sc_devstack.console npm -- run typecheck
+	$(UV) run python -m sc_devstack.console npm --app resident -- run typecheck
 
 format: bootstrap
 	$(UV) run ruff format .
@@ -95,7 +102,7 @@ isolation-check: bootstrap
 
 # Servers (PostgreSQL and a 1-broker Apache Kafka) start once for the whole run and are
 # shared by every pytest worker; they stop even when a test fails.
-test: bootstrap contracts-check helm-check isolation-check console
+test: bootstrap contracts-check helm-check isolation-check console typecheck
 	@mkdir -p .run
 	$(UV) run python -m sc_devinfra.servers up --state-file $(STATE) --watch-pid $$PPID
 	@status=0; \

@@ -35,7 +35,7 @@ def _tasks(request: Request) -> CityTasks:
 TasksDep = Annotated[CityTasks, Depends(_tasks)]
 
 
-class TaskIn(BaseModel):
+class CityTaskIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     task_id: str = Field(
         min_length=1, max_length=64, description="The sender's own id of the task (idempotent)"
@@ -61,7 +61,7 @@ class TaskIn(BaseModel):
         return list(dict.fromkeys(value))
 
 
-class TaskItemRead(BaseModel):
+class CityTaskItemRead(BaseModel):
     community_id: str
     state: str = Field(
         description="requested (passed on), a case's status (submitted, accepted, "
@@ -74,7 +74,7 @@ class TaskItemRead(BaseModel):
     notice_id: uuid.UUID | None
 
 
-class TaskRead(BaseModel):
+class CityTaskRead(BaseModel):
     id: uuid.UUID
     task_id: str
     sender: str
@@ -88,12 +88,12 @@ class TaskRead(BaseModel):
     due_at: datetime | None
     content_sha256: str
     received_at: datetime
-    items: list[TaskItemRead]
+    items: list[CityTaskItemRead]
 
 
-def _read(found: Received) -> TaskRead:
+def _read(found: Received) -> CityTaskRead:
     t = found.task
-    return TaskRead(
+    return CityTaskRead(
         id=t.id,
         task_id=t.external_id,
         sender=t.sender_code,
@@ -108,7 +108,7 @@ def _read(found: Received) -> TaskRead:
         content_sha256=t.content_sha256,
         received_at=t.received_at,
         items=[
-            TaskItemRead(
+            CityTaskItemRead(
                 community_id=i.community_id,
                 state=i.state,
                 state_text=words.state_words(i.state)[0],
@@ -122,10 +122,10 @@ def _read(found: Received) -> TaskRead:
     )
 
 
-@router.post("/tasks", response_model=TaskRead, status_code=201)
+@router.post("/tasks", response_model=CityTaskRead, status_code=201)
 async def receive_task(
-    body: TaskIn, who: CurrentCaller, tasks: TasksDep, response: Response
-) -> TaskRead:
+    body: CityTaskIn, who: CurrentCaller, tasks: TasksDep, response: Response
+) -> CityTaskRead:
     """A task sent down by the client an active exchange agreement names, for communities
     the agreement covers (403 ``exchange.no_agreement``, ``exchange.community_not_covered``
     otherwise). 201 when new; the same task again: 200 with what it became; the same id
@@ -155,14 +155,14 @@ async def receive_task(
     return _read(found)
 
 
-@router.get("/tasks", response_model=Page[TaskRead])
+@router.get("/tasks", response_model=Page[CityTaskRead])
 async def list_tasks(who: CurrentCaller, tasks: TasksDep, paging: Paging) -> Any:
     """The tasks the caller sent; community admins and gov officers: those naming their
     communities; platform admins and auditors: all. Newest first."""
     found, total = await tasks.page(who, paging)
-    return Page[TaskRead].of([_read(f) for f in found], total, paging)
+    return Page[CityTaskRead].of([_read(f) for f in found], total, paging)
 
 
-@router.get("/tasks/{task_id}", response_model=TaskRead)
-async def get_task(task_id: uuid.UUID, who: CurrentCaller, tasks: TasksDep) -> TaskRead:
+@router.get("/tasks/{task_id}", response_model=CityTaskRead)
+async def get_task(task_id: uuid.UUID, who: CurrentCaller, tasks: TasksDep) -> CityTaskRead:
     return _read(await tasks.get(who, task_id))
