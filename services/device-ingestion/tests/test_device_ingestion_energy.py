@@ -180,3 +180,10 @@ async def test_an_app_asks_for_calendar_days_and_reads_them_in_the_communitys_zo
     assert wrong.status_code == 422
     assert wrong.headers["content-type"].startswith("application/problem+json")
     assert wrong.json()["code"] == "request.bad_date" and "日期" in wrong.json()["detail"]
+    # the end of time (the day after 9999-12-31 overflowed: a 500) is out of 1900-2200
+    beyond = await harness.client.get(
+        "/api/v1/energy", params={**params, "from": first.isoformat(), "to": "9999-12-31"},
+        headers=admin,
+    )  # fmt: skip
+    assert beyond.status_code == 422, beyond.text
+    assert beyond.json()["code"] == "request.bad_date" and "2200" in beyond.json()["detail"]
