@@ -338,6 +338,16 @@ async def test_residents_read_what_their_community_shares_and_act_only_for_their
     assert r.status_code == 201, r.text  # staff register for the households of theirs
     mine = await client.get("/api/v1/parking/vehicles", headers=resident)
     assert [v["plate"] for v in mine.json()["items"]] == ["京B23456"]
+    assert [v["household_id"] for v in mine.json()["items"]] == ["hh-shared"]
+    # whose car it is: to the household and the community's staff, not to an integrator's
+    # client on the community (issue 30's role matrix), though it lists the cars
+    integrator = issuer.bearer("client-s", grants=[Grant("integrator", "community", here)])
+    for who, household in ((staff_here, "hh-shared"), (integrator, None)):
+        r = await client.get("/api/v1/parking/vehicles", headers=who)
+        assert r.status_code == 200, r.text
+        assert [(v["plate"][:2], v["household_id"]) for v in r.json()["items"]] == [
+            ("京B", household)
+        ]
 
 
 async def test_the_place_directory_takes_the_longest_valid_identity_events(app_client):

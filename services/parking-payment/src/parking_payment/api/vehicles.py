@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 from sqlalchemy import select
 
 from parking_payment.api import views
-from parking_payment.api.deps import GatesDep, Staff, Tracer, VehiclesDep
+from parking_payment.api.deps import STAFF_ROLES, GatesDep, Staff, Tracer, VehiclesDep
 from parking_payment.api.schemas import (
     GateRead,
     PassageRead,
@@ -24,7 +24,7 @@ from parking_payment.api.schemas import (
 from parking_payment.db.parking import GateRow, PassageRow, VehicleRow
 from sc_core.api import Page, Paging, fetch_page
 from sc_core.auth import CurrentCaller
-from sc_core.auth.scope import scope_clause
+from sc_core.auth.scope import in_scope, scope_clause
 from sc_core.privacy import mask_model
 from sc_core.schema import Instant
 
@@ -48,6 +48,8 @@ async def register(body: VehicleCreate, who: CurrentCaller, vehicles: VehiclesDe
 async def list_vehicles(
     who: CurrentCaller, vehicles: VehiclesDep, paging: Paging
 ) -> Page[VehicleRead]:
+    """The cars in the caller's scope; the car's household only to that household and to
+    the community's staff (``household_id`` null for anyone else)."""
     async with vehicles.uow() as uow:
         query = (
             select(VehicleRow)
@@ -62,14 +64,17 @@ async def list_vehicles(
         )
         rows, total = await fetch_page(uow.session, query, paging)
         households = who.principal.household_ids
-        items = [
-            mask_model(
-                views.vehicle_read(r),
-                who.principal.grade,
-                self_or_household=r.household_id in households,
-            )
-            for r in rows
-        ]
+        items = []
+        for r in rows:
+            own = r.household_id in households
+            read = mask_model(views.vehicle_read(r), who.principal.grade, self_or_household=own)
+            # whose car it is: only to that household and the community's staff (an
+            # integrator's client or a merchant in the community lists the cars without it)
+            if not own and not in_scope(
+                who.principal, community_id=r.community_id, roles=STAFF_ROLES
+            ):
+                read.household_id = None
+            items.append(read)
     return Page[VehicleRead].of(items, total, paging)
 
 
