@@ -83,22 +83,37 @@ class CertificateIssuedV1(EventData):
 
 class WelfareChangedV1(EventData):
     """A welfare record (minimum living allowance, hardship aid, disability support,
-    old-age allowance) began, was reviewed, suspended or ended, or paid a month. Ids and
-    codes only: who the person is never leaves the service. Statistics per grid and
-    community can be built from these."""
+    old-age allowance) began, was reviewed, suspended or ended, or paid a month; a
+    disability certificate (残疾人证) was registered or updated (programme
+    ``disability_card``); an assistive device (辅助器具) was applied for, approved, refused,
+    issued, lent or returned (programme ``assistive_device``). Ids and codes only: who the
+    person is never leaves the service. Statistics per grid and community can be built from
+    these."""
 
     beneficiary_id: str = Field(
         min_length=1, max_length=64, description="Welfare record id; the message key."
     )
-    programme: str = Field(min_length=1, max_length=40, description="Programme code, e.g. dibao.")
+    programme: str = Field(
+        min_length=1,
+        max_length=40,
+        description="Programme code, e.g. dibao; disability_card for the certificate register,"
+        " assistive_device for a device.",
+    )
     community_id: str = Field(min_length=1, max_length=64, description="Community of the record.")
     grid_id: str | None = Field(default=None, max_length=64, description="Grid, if known.")
     action: str = Field(
         min_length=1,
         max_length=16,
-        description="enrolled, reviewed, adjusted, suspended, ended or paid.",
+        description="enrolled, reviewed, adjusted, suspended, ended or paid; registered or"
+        " updated (disability_card); applied, approved, refused, issued, lent or returned"
+        " (assistive_device).",
     )
-    status: str = Field(min_length=1, max_length=16, description="active, suspended or ended.")
+    status: str = Field(
+        min_length=1,
+        max_length=16,
+        description="active, suspended or ended; valid or expired (disability_card); applied,"
+        " approved, refused, issued, on_loan or returned (assistive_device).",
+    )
     monthly_amount: str | None = Field(
         default=None,
         max_length=16,
@@ -113,6 +128,13 @@ class WelfareChangedV1(EventData):
         max_length=16,
         pattern=r"^\d{1,10}\.\d{2}$",
         description="Amount paid in yuan (action paid), decimal string.",
+    )
+    device_type: str | None = Field(
+        default=None,
+        max_length=24,
+        pattern=r"^[a-z][a-z_]*$",
+        description="Device code (assistive_device): wheelchair, hearing_aid, walker,"
+        " white_cane, prosthesis ...",
     )
     occurred_at: AwareDatetime = Field(description="When.")
 

@@ -13,6 +13,7 @@ from gov_affairs.usecases import (
     Alterations,
     Assembly,
     Certificates,
+    Disability,
     Exchanges,
     Files,
     Hall,
@@ -73,6 +74,10 @@ def _welfare(request: Request) -> Welfare:
     return usecases(request).welfare
 
 
+def _disability(request: Request) -> Disability:
+    return usecases(request).disability
+
+
 def _assembly(request: Request) -> Assembly:
     return usecases(request).assembly
 
@@ -105,6 +110,7 @@ def _notices(request: Request) -> Notices:
 
 NoticesDep = Annotated[Notices, Depends(_notices)]
 WelfareDep = Annotated[Welfare, Depends(_welfare)]
+DisabilityDep = Annotated[Disability, Depends(_disability)]
 HallDep = Annotated[Hall, Depends(_hall)]
 CertificatesDep = Annotated[Certificates, Depends(_certificates)]
 FilesDep = Annotated[Files, Depends(_files)]

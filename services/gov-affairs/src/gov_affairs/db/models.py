@@ -257,6 +257,56 @@ class PaymentRow(Base):
     reference: Mapped[str | None] = mapped_column(String(64))
 
 
+class DisabilityRecordRow(Base):
+    """A registered disability certificate (残疾人证): the number, category and grade live
+    encrypted in the person's ``welfare_people.disability``; here only the place, validity
+    and who changed it last."""
+
+    __tablename__ = "disability_records"
+    __table_args__ = (
+        UniqueConstraint("person_id"),
+        Index("ix_disability_records_place", "community_id", "grid_id"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("welfare_people.id"))
+    community_id: Mapped[str] = mapped_column(Place)
+    grid_id: Mapped[str | None] = mapped_column(Place)
+    valid_until: Mapped[date] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    registered_by: Mapped[str] = mapped_column(Account)
+    registered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(Account)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AssistiveDeviceRow(Base):
+    """An assistive device (辅助器具) applied for by a registered holder: approved or
+    refused, then issued for good or lent and returned."""
+
+    __tablename__ = "assistive_devices"
+    __table_args__ = (
+        Index("ix_assistive_devices_place", "community_id", "status"),
+        Index("ix_assistive_devices_applicant", "applicant_id"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("disability_records.id"), index=True)
+    community_id: Mapped[str] = mapped_column(Place)
+    grid_id: Mapped[str | None] = mapped_column(Place)
+    applicant_id: Mapped[str] = mapped_column(Account)
+    device_type: Mapped[str] = mapped_column(String(24))
+    # why it is needed may describe the person's condition (health data): encrypted
+    reason: Mapped[str] = mapped_column(EncryptedString(context="welfare.device_reason"))
+    status: Mapped[str] = mapped_column(String(16))
+    mode: Mapped[str | None] = mapped_column(String(8))
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str | None] = mapped_column(Account)
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    replace_by: Mapped[date | None] = mapped_column(Date)
+    returned_on: Mapped[date | None] = mapped_column(Date)
+    applied_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 # --- notices ------------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from gov_affairs.usecases.alterations import Alterations
 from gov_affairs.usecases.assembly import Assembly
 from gov_affairs.usecases.certificates import Certificates
 from gov_affairs.usecases.city_tasks import CityTasks
+from gov_affairs.usecases.disability import Disability
 from gov_affairs.usecases.exchange import Exchanges
 from gov_affairs.usecases.exchange_agreements import Agreements
 from gov_affairs.usecases.files import Files
@@ -41,6 +42,7 @@ class UseCases:
     legal: Legal
     legal_bookings: LegalBookings
     welfare: Welfare
+    disability: Disability
     assembly: Assembly
     polls: Polls
     topics: Topics
@@ -69,6 +71,7 @@ __all__ = [
     "Assembly",
     "Certificates",
     "CityTasks",
+    "Disability",
     "Exchanges",
     "Files",
     "Hall",

@@ -20,6 +20,7 @@ from gov_affairs.domain.approvals.calendar import CHINA
 from gov_affairs.domain.hall import applications as dom
 from gov_affairs.domain.hall.catalogue import RESIDENT_ROLES, ServiceItem
 from gov_affairs.usecases.certificates import Certificates
+from gov_affairs.usecases.disability import check_registered_card
 from gov_affairs.usecases.outbound import application_event, notify
 from gov_affairs.usecases.welfare import Welfare
 from sc_core.auth import Caller
@@ -152,6 +153,8 @@ class Hall:
                     files=missing,
                 )
             ctx = await self._context(uow, row, item, now)
+            today = now.astimezone(CHINA).date()
+            await check_registered_card(uow, place.community_id, item, data, today)
             try:
                 out = dom.submit(
                     item, who.subject, data, materials, ctx, now.astimezone(CHINA).date()
@@ -200,6 +203,9 @@ class Hall:
         async with self.db.uow() as uow:
             found = await self._load(uow, who, application_id, lock=True)
             ctx = await self._context(uow, found.row, found.item, now)
+            if data is not None:
+                today = now.astimezone(CHINA).date()
+                await check_registered_card(uow, found.row.community_id, found.item, data, today)
             try:
                 out = dom.resubmit(
                     found.item, found.app, who.subject, ctx, now.astimezone(CHINA).date(), data
