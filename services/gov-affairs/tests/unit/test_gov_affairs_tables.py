@@ -13,6 +13,7 @@ SENSITIVE = {
     ("welfare_people", "id_number"),
     ("welfare_people", "phone"),
     ("welfare_people", "disability"),
+    ("assistive_devices", "reason"),
     ("sightings", "key"),
     ("application_files", "content"),
 }

@@ -12,6 +12,7 @@ from gov_affairs.usecases import (
     Agreements,
     Alterations,
     Assembly,
+    AssistiveDevices,
     Certificates,
     Disability,
     Exchanges,
@@ -78,6 +79,10 @@ def _disability(request: Request) -> Disability:
     return usecases(request).disability
 
 
+def _assistive_devices(request: Request) -> AssistiveDevices:
+    return usecases(request).assistive_devices
+
+
 def _assembly(request: Request) -> Assembly:
     return usecases(request).assembly
 
@@ -111,6 +116,7 @@ def _notices(request: Request) -> Notices:
 NoticesDep = Annotated[Notices, Depends(_notices)]
 WelfareDep = Annotated[Welfare, Depends(_welfare)]
 DisabilityDep = Annotated[Disability, Depends(_disability)]
+AssistiveDevicesDep = Annotated[AssistiveDevices, Depends(_assistive_devices)]
 HallDep = Annotated[Hall, Depends(_hall)]
 CertificatesDep = Annotated[Certificates, Depends(_certificates)]
 FilesDep = Annotated[Files, Depends(_files)]

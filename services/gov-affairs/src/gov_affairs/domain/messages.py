@@ -59,6 +59,27 @@ TEMPLATES = {
             "Your {programme_en} was re-examined: {outcome_en}. {amount_en}",
         ),
         Template(
+            "gov.device.decided",
+            "辅助器具申请结果",
+            "您申请的{device}{outcome}。{note}",
+            "Assistive device application",
+            "Your application for a {device_en} was {outcome_en}. {note}",
+        ),
+        Template(
+            "gov.device.issued",
+            "{device}已{handed}",
+            "您申请的{device}已于{date}{handed}。{terms}",
+            "Assistive device {handed_en}: {device_en}",
+            "Your {device_en} was {handed_en} on {date}. {terms_en}",
+        ),
+        Template(
+            "gov.device.returned",
+            "辅助器具已归还",
+            "您借用的{device}已于{date}登记归还。",
+            "Assistive device returned",
+            "The {device_en} you borrowed was recorded as returned on {date}.",
+        ),
+        Template(
             "gov.permit.issued",
             "居住证已签发",
             "您的居住证已签发，证号{number}，有效期至{valid_until}。请每年按时签注。",

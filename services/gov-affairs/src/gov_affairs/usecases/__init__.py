@@ -9,6 +9,7 @@ from gov_affairs.usecases.activities import Activities
 from gov_affairs.usecases.activity_archive import ActivityArchive
 from gov_affairs.usecases.alterations import Alterations
 from gov_affairs.usecases.assembly import Assembly
+from gov_affairs.usecases.assistive_devices import AssistiveDevices
 from gov_affairs.usecases.certificates import Certificates
 from gov_affairs.usecases.city_tasks import CityTasks
 from gov_affairs.usecases.disability import Disability
@@ -43,6 +44,7 @@ class UseCases:
     legal_bookings: LegalBookings
     welfare: Welfare
     disability: Disability
+    assistive_devices: AssistiveDevices
     assembly: Assembly
     polls: Polls
     topics: Topics
@@ -69,6 +71,7 @@ __all__ = [
     "Agreements",
     "Alterations",
     "Assembly",
+    "AssistiveDevices",
     "Certificates",
     "CityTasks",
     "Disability",
