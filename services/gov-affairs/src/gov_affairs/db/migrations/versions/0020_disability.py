@@ -1,15 +1,15 @@
 """disability support (issue 23 item 3): the register of disability certificates (the
 certificate itself encrypted in welfare_people.disability) and assistive devices
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0020
+Revises: 0019
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018"
-down_revision = "0017"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
