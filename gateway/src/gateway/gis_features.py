@@ -72,6 +72,7 @@ def place_features(
             "name": community.get("name", ""),
             "code": community.get("code"),
             "address": community.get("address"),
+            "division_code": community.get("division_code"),  # GB/T 2260, when registered
         }
         out.append(feature(f"community:{community.get('id')}", at, "places", "community", props))
     grid_names = {str(g.get("id")): g.get("name") for g in grids}

@@ -258,6 +258,7 @@ async def test_a_resident_reads_the_places_they_live_in_and_me_labels_the_home(
     assert community.json()["address"] == "示范市示范区幸福路1号"
     assert community.json()["latitude"] == 39.9042
     assert community.json()["property_phone"] == "010-65551234"
+    assert community.json()["division_code"] == "110101"  # GB/T 2260: 北京市东城区
     building = (await kit.as_("family", "GET", f"/api/v1/buildings/{home['building_id']}")).json()
     assert building["label"] == "幸福里社区（演示） 1号楼" and building["floors"] == 6
     unit = (await kit.as_("resident", "GET", f"/api/v1/units/{home['unit_id']}")).json()
@@ -439,3 +440,17 @@ async def test_a_door_registered_with_its_device_tells_device_ingestion(kit: Ide
         lambda b, h: b.get("door_id") == door and b.get("change") == "removed",
     )
     assert removed["device_id"] == "gate-east-7"
+
+
+async def test_a_community_s_division_code_follows_gb_t_2260(kit: IdentityKit) -> None:
+    """The county code district platforms and the map read (issue 25 item 5)."""
+    community = str(kit.ids["community"])
+    url = f"/api/v1/communities/{community}"
+    for code, reason in (("99010", "division_code.format"), ("990101", "division_code.province")):
+        refused = await kit.as_("platform_admin", "PATCH", url, json={"division_code": code})
+        assert refused.status_code == 422, refused.text
+        [error] = refused.json()["errors"]
+        assert (error["field"], error["type"]) == ("body.division_code", reason)
+    changed = await kit.as_("platform_admin", "PATCH", url, json={"division_code": "330106"})
+    assert changed.status_code == 200, changed.text
+    assert (await kit.as_("resident", "GET", url)).json()["division_code"] == "330106"

@@ -25,6 +25,7 @@ from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 __all__ = [
+    "DivisionCode",
     "IdNumber",
     "IdNumberInfo",
     "InvalidIdentifier",
@@ -32,6 +33,7 @@ __all__ = [
     "UnifiedSocialCreditCode",
     "UsccInfo",
     "id_number_check_char",
+    "parse_division_code",
     "parse_id_number",
     "parse_mobile",
     "parse_uscc",
@@ -254,6 +256,36 @@ UnifiedSocialCreditCode = Annotated[
     str, BeforeValidator(_normalise), Field(max_length=64), _pydantic(parse_uscc)
 ]
 """A GB 32100 unified social credit code, upper-cased; refused with ``uscc.*``."""
+
+
+# --- GB/T 2260 administrative divisions ----------------------------------------------------
+
+_DIVISION = re.compile(r"^\d{6}$")
+
+
+def parse_division_code(value: str) -> str:
+    """A six-digit GB/T 2260 administrative-division code (行政区划代码) such as 330106
+    (杭州市西湖区): province (2 digits, a known one), prefecture (2), county (2). The list of
+    every county changes yearly and is not kept here: the shape and the province are checked."""
+    if not _DIVISION.match(value):
+        raise InvalidIdentifier(
+            "division_code.format",
+            "行政区划代码应为6位数字（如 330106）",
+            "A division code is six digits (e.g. 330106)",
+        )
+    if int(value[:2]) not in _PROVINCES - {83}:
+        raise InvalidIdentifier(
+            "division_code.province",
+            "行政区划代码的省级代码不存在",
+            "The division code's province is unknown",
+        )
+    return value
+
+
+DivisionCode = Annotated[
+    str, BeforeValidator(_normalise), Field(max_length=16), _pydantic(parse_division_code)
+]
+"""A GB/T 2260 division code; refused with ``division_code.*``."""
 
 
 # --- mainland mobile numbers ---------------------------------------------------------------

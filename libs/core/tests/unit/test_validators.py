@@ -8,10 +8,12 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from sc_core.validators import (
+    DivisionCode,
     IdNumber,
     InvalidIdentifier,
     UnifiedSocialCreditCode,
     id_number_check_char,
+    parse_division_code,
     parse_id_number,
     parse_uscc,
     uscc_check_char,
@@ -125,3 +127,22 @@ def test_pydantic_types_normalise_and_refuse_with_the_code_as_type() -> None:
     kinds = {(e["loc"][0], e["type"]) for e in caught.value.errors()}
     assert kinds == {("id_number", "id_number.check_digit"), ("uscc", "uscc.check_digit")}
     assert "校验位" in caught.value.errors()[0]["msg"]
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [("33010", "division_code.format"), ("33O106", "division_code.format"),
+     ("990101", "division_code.province"), ("830000", "division_code.province")],
+)  # fmt: skip
+def test_bad_division_codes_refused(code: str, reason: str) -> None:
+    with pytest.raises(InvalidIdentifier) as caught:
+        parse_division_code(code)
+    assert caught.value.code == reason
+
+
+def test_a_division_code_of_a_known_province_passes() -> None:
+    class Place(BaseModel):
+        division_code: DivisionCode
+
+    assert parse_division_code("330106") == "330106"  # 杭州市西湖区
+    assert Place(division_code=" 110101 ").division_code == "110101"

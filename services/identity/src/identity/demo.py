@@ -98,6 +98,7 @@ async def _places(uow: UnitOfWork) -> Demo:
         latitude=39.9042,
         property_name="幸福里物业服务中心",
         property_phone="010-65551234",
+        division_code="110101",  # 北京市东城区 (the demo's point is in Beijing)
     )
     s.add(community)
     await s.flush()

@@ -23,6 +23,7 @@ class Community(IdMixin, Base):
     latitude: Mapped[float | None]
     property_name: Mapped[str | None] = mapped_column(String(100))  # 物业服务中心
     property_phone: Mapped[str | None] = mapped_column(String(32))
+    division_code: Mapped[str | None] = mapped_column(String(6))  # GB/T 2260 行政区划代码
 
 
 class Grid(IdMixin, Base):

@@ -40,6 +40,10 @@ class CommunityCreate(BaseModel):
     latitude: Latitude | None = None
     property_name: str | None = Field(default=None, max_length=100, description="物业服务中心")
     property_phone: PropertyPhone | None = None
+    division_code: validators.DivisionCode | None = Field(
+        default=None,
+        description="GB/T 2260 division code of its county (行政区划代码), e.g. 330106",
+    )
 
 
 class CommunityUpdate(BaseModel):
@@ -49,6 +53,7 @@ class CommunityUpdate(BaseModel):
     latitude: Latitude | None = None
     property_name: str | None = Field(default=None, max_length=100)
     property_phone: PropertyPhone | None = None
+    division_code: validators.DivisionCode | None = None
 
 
 class CommunityRead(CommunityCreate, Orm):
