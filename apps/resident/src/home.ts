@@ -1,5 +1,5 @@
 /** What the home page and the SOS page share: the household's place, raising an SOS. */
-import type { Schemas } from "@sc/client";
+import type { paths, Schemas } from "@sc/client";
 import { api, must } from "@/api";
 import { t } from "@/i18n";
 
@@ -12,7 +12,9 @@ export function placeOf(h: Household | null): string {
 }
 
 /** Statuses of a case still being worked on (the list's "open" filter). */
-export const OPEN_STATUSES = ["submitted", "accepted", "assigned", "in_progress", "reopened", "resolved"];
+type CaseQuery = NonNullable<paths["/api/v1/work-orders"]["get"]["parameters"]["query"]>;
+type CaseStatus = NonNullable<CaseQuery["status"]>[number];
+export const OPEN_STATUSES: CaseStatus[] = ["submitted", "accepted", "assigned", "in_progress", "reopened", "resolved"];
 
 /** Raises an SOS alarm at the resident's own flat: critical, the property notified by its
  * plan (on-duty staff first, escalating until someone acknowledges). */
