@@ -105,6 +105,28 @@ def test_invalid_entries_are_refused(field: str, value: object) -> None:
         parse_catalogue(document)
 
 
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"inbound": True},  # no grade
+        {"inbound": True, "external": True, "sensitivity": "internal"},  # outsiders read it
+    ],
+)
+def test_an_inbound_topic_says_its_grade_and_is_not_read_from_outside(
+    changes: dict[str, object],
+) -> None:
+    document = _document()
+    document["topics"][0].update(changes)
+    with pytest.raises(ValidationError):
+        parse_catalogue(document)
+
+
+def test_only_an_inbound_topic_names_no_producer() -> None:
+    document = _document()
+    document["topics"][0].update(producers=[], inbound=True, sensitivity="internal")
+    assert parse_catalogue(document).topics[0].inbound
+
+
 def test_duplicate_topics_and_types_are_refused() -> None:
     document = _document()
     document["topics"].append(dict(document["topics"][0]))

@@ -60,6 +60,7 @@ EXPECTED = {
     "community.exchange.alarms_shared.v1": "exchange.alarms.v1",
     "community.gov.city_task_case_requested.v1": "gov.city-tasks.v1",
     "community.exchange.task_outcome_reported.v1": "exchange.task-outcomes.v1",
+    "community.exchange.city_task_issued.v1": "exchange.city-tasks.v1",
     "community.parking.passage_decided.v1": "parking.passages.v1",
     "community.parking.session_closed.v1": "parking.sessions.v1",
     "community.payment.order_succeeded.v1": "payment.orders.v1",

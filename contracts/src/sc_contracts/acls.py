@@ -8,6 +8,7 @@ An *agreement* file names who may read what::
       - principal: city-hz           # a SCRAM user of the cluster
         name: 杭州市城市大脑 (Hangzhou city platform)
         topics: [alarm.events.v1]    # only topics the catalogue marks `external: true`
+        writes: [exchange.city-tasks.v1]  # optional; only topics marked `inbound: true`
 
 ``plan()`` turns it into ACL bindings:
 
@@ -17,7 +18,9 @@ An *agreement* file names who may read what::
 * each integrator: ``READ`` (which implies ``DESCRIBE``) on each granted topic and ``READ``
   on the consumer groups whose id starts with ``<principal>.``; nothing else, so a write,
   a read of another topic or another group is refused by the broker's authorizer
-  (``TopicAuthorizationFailed``, ``GroupAuthorizationFailed``).
+  (``TopicAuthorizationFailed``, ``GroupAuthorizationFailed``);
+* and ``WRITE`` (which implies ``DESCRIBE`` and idempotent writes) on each topic of its
+  ``writes``: only inbound topics (tasks a district sends down), never one it reads.
 
 ``apply()`` makes the cluster hold exactly that for the principals the agreement names
 (creates what is missing, deletes their other ACLs); ``set_scram_credential()`` creates or
@@ -108,6 +111,9 @@ class Integrator(_Strict):
     principal: str = Field(min_length=1, pattern=r"^[A-Za-z0-9._-]+$")
     name: str = Field(min_length=1, description="Who this is, for people.")
     topics: tuple[str, ...] = Field(min_length=1)
+    writes: tuple[str, ...] = Field(
+        default=(), description="Inbound topics it may write (the catalogue's `inbound: true`)."
+    )
 
     @property
     def group_prefix(self) -> str:
@@ -131,8 +137,8 @@ def load_agreement(path: Path) -> Agreement:
 def plan(agreement: Agreement, catalogue: Catalogue | None = None) -> list[AclBinding]:
     """The ACLs the agreement means, checked against the catalogue.
 
-    Raises ValueError for a topic that is not in the catalogue or not ``external``, and for
-    a principal named twice.
+    Raises ValueError for a topic that is not in the catalogue, a read of a topic not
+    ``external``, a write of a topic not ``inbound``, and a principal named twice.
     """
     catalogue = catalogue or load_catalogue()
     names = agreement.principals()
@@ -155,6 +161,15 @@ def plan(agreement: Agreement, catalogue: Catalogue | None = None) -> list[AclBi
                     "(the catalogue does not mark it external)"
                 )
             bindings.append(AclBinding(user, "TOPIC", name, "LITERAL", "READ"))
+        for name in integrator.writes:
+            if name not in catalogue.by_name:
+                raise ValueError(f"{integrator.principal}: {name} is not in the catalogue")
+            if not catalogue.topic(name).inbound:
+                raise ValueError(
+                    f"{integrator.principal}: {name} is not written from outside "
+                    "(the catalogue does not mark it inbound)"
+                )
+            bindings.append(AclBinding(user, "TOPIC", name, "LITERAL", "WRITE"))
         bindings.append(AclBinding(user, "GROUP", integrator.group_prefix, "PREFIXED", "READ"))
     return sorted(set(bindings))
 

@@ -66,7 +66,7 @@ def asyncapi_document(catalogue: Catalogue, specs: Mapping[str, EventSpec]) -> d
             "action": "send",
             "channel": {"$ref": f"#/channels/{topic.name}"},
             "messages": refs,
-            "summary": f"Producers: {', '.join(topic.producers)}.",
+            "summary": _producers(topic),
             "x-services": list(topic.producers),
         }
         operations[f"receive.{topic.name}"] = {
@@ -114,7 +114,8 @@ def asyncapi_document(catalogue: Catalogue, specs: Mapping[str, EventSpec]) -> d
                     "client certificate, hostname verification) with SASL SCRAM-SHA-512 or "
                     "PLAIN. Each city or district platform or integrator has its own "
                     "principal, which may read only the topics its agreement grants among "
-                    "the channels marked x-external (python -m sc_contracts acls); "
+                    "the channels marked x-external (python -m sc_contracts acls) and write "
+                    "only the channels marked x-inbound its agreement grants; "
                     "x-sensitivity says the highest grade a message on a channel may hold "
                     "(public, internal, personal, sensitive: sc_core.privacy)."
                 ),
@@ -153,9 +154,17 @@ def _channel(topic: Topic) -> dict[str, Any]:
         "x-producers": list(topic.producers),
         "x-consumers": list(topic.consumers),
         "x-external": topic.external,
+        # written by outside principals whose agreement grants it (acls `writes`)
+        "x-inbound": topic.inbound,
         # the highest grade a message may hold: what an outside reader receives
         "x-sensitivity": topic.sensitivity,
     }
+
+
+def _producers(topic: Topic) -> str:
+    if topic.inbound:
+        return "Producers: outside principals whose agreement grants it (x-inbound)."
+    return f"Producers: {', '.join(topic.producers)}."
 
 
 def _dlq_channel(topic: Topic) -> dict[str, Any]:

@@ -56,7 +56,9 @@ class Topic(_Strict):
     key: str = Field(min_length=1, description="Field of the event data used as message key.")
     retention_ms: int = Field(ge=-1, description="-1 keeps messages forever.")
     cleanup_policy: CleanupPolicy
-    producers: tuple[str, ...] = Field(min_length=1)
+    producers: tuple[str, ...] = Field(
+        default=(), description="The services that write it; none only on an inbound topic."
+    )
     consumers: tuple[str, ...] = Field(min_length=1)
     event_types: tuple[str, ...] = Field(min_length=1)
     external: bool = Field(
@@ -64,6 +66,12 @@ class Topic(_Strict):
         description="Meant for outside readers (city and district platforms, integrators): "
         "an agreement may grant an outside principal read access to it, and only to such "
         "topics (`python -m sc_contracts acls`).",
+    )
+    inbound: bool = Field(
+        default=False,
+        description="Written by outside principals (city and district platforms): an "
+        "agreement may grant an outside principal write access to it, and only to such "
+        "topics (`writes` of `python -m sc_contracts acls`); outsiders never read it.",
     )
     sensitivity: Sensitivity | None = Field(
         default=None,
@@ -75,8 +83,12 @@ class Topic(_Strict):
 
     @model_validator(mode="after")
     def _external_has_a_grade(self) -> Topic:
-        if self.external and self.sensitivity is None:
-            raise ValueError(f"{self.name} is external: say its sensitivity grade")
+        if (self.external or self.inbound) and self.sensitivity is None:
+            raise ValueError(f"{self.name} is external or inbound: say its sensitivity grade")
+        if self.external and self.inbound:
+            raise ValueError(f"{self.name}: outsiders write an inbound topic, never read it")
+        if not self.producers and not self.inbound:
+            raise ValueError(f"{self.name}: name the services that write it")
         return self
 
     @field_validator("producers", "consumers")
@@ -138,6 +150,10 @@ class Catalogue(_Strict):
     def external_topics(self) -> list[Topic]:
         """The topics meant for outside readers."""
         return [t for t in self.topics if t.external]
+
+    def inbound_topics(self) -> list[Topic]:
+        """The topics outside principals may be granted to write."""
+        return [t for t in self.topics if t.inbound]
 
     def all_topic_names(self) -> list[str]:
         """Every topic and its dead-letter topic."""

@@ -655,6 +655,18 @@ EXAMPLES: MappingProxyType[str, dict[str, Any]] = MappingProxyType(
             "state_text_en": "resolved",
             "at": "2026-03-03T16:20:00+08:00",
         },
+        "community.exchange.city_task_issued.v1": {
+            "agreement_id": "4b1f0c9e-6d2a-4f61-9a3e-2c7d5e8f1a20",
+            "sender_token": "eyJhbGciOiJFUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJzdmMteGgifQ.c2ln",
+            "task_id": "XH-2026-0301-018",
+            "kind": "inspection",
+            "title": "汛前排水设施检查",
+            "title_en": "Drainage inspection before the flood season",
+            "description": "请检查辖区内排水沟渠和地下车库挡水设施，五日内反馈",
+            "communities": ["c-001"],
+            "building_id": None,
+            "due_at": "2026-03-06T18:00:00+08:00",
+        },
         "community.parking.passage_decided.v1": {
             "passage_id": "6f1c2a0e-1111-2222-3333-444455556666",
             "community_id": "c-001",

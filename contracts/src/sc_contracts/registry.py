@@ -32,6 +32,7 @@ from sc_contracts.events import (
     CertificateIssuedV1,
     ChildCheckedV1,
     CityTaskCaseRequestedV1,
+    CityTaskIssuedV1,
     CityTaskOutcomeV1,
     DeviceCommandCompletedV1,
     DeviceCommandRequestedV1,
@@ -429,6 +430,12 @@ _SPECS: tuple[EventSpec, ...] = (
         "exchange.task-outcomes.v1",
         CityTaskOutcomeV1,
         "Where a task sent down stands (its case's state, its notice), for its sender.",
+    ),
+    EventSpec(
+        "community.exchange.city_task_issued.v1",
+        "exchange.city-tasks.v1",
+        CityTaskIssuedV1,
+        "A task a district or city platform sends down over Kafka, under its agreement.",
     ),
     EventSpec(
         "community.parking.passage_decided.v1",

@@ -32,6 +32,7 @@ from sc_contracts.events.care import (
 )
 from sc_contracts.events.city_tasks import (
     CityTaskCaseRequestedV1,
+    CityTaskIssuedV1,
     CityTaskKind,
     CityTaskOutcomeV1,
 )
@@ -153,6 +154,7 @@ __all__ = [
     "CheckDirection",
     "ChildCheckedV1",
     "CityTaskCaseRequestedV1",
+    "CityTaskIssuedV1",
     "CityTaskKind",
     "CityTaskOutcomeV1",
     "CommandOutcome",

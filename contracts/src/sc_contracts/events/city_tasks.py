@@ -3,7 +3,8 @@ them under an exchange agreement and turns each into what it is. An inspection o
 population check becomes a case of work-orders (``CityTaskCaseRequestedV1`` on
 ``gov.city-tasks.v1``, one per community named); a warning becomes a notice. The outcome
 (the case's state, the notice published) goes back to the sender as an exchange record
-(``CityTaskOutcomeV1`` on ``exchange.task-outcomes.v1``, keyed by the sender).
+(``CityTaskOutcomeV1`` on ``exchange.task-outcomes.v1``, keyed by the sender). A task
+comes over HTTPS or, as ``CityTaskIssuedV1``, on the inbound ``exchange.city-tasks.v1``.
 
 No personal data: the task's own words, places as ids, states as codes.
 """
@@ -11,6 +12,7 @@ No personal data: the task's own words, places as ids, states as codes.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import AwareDatetime, Field
 
@@ -71,3 +73,38 @@ class CityTaskOutcomeV1(EventData):
     state_text: str = Field(max_length=64, min_length=1, description="The state in words, zh-CN.")
     state_text_en: str = Field(max_length=64, min_length=1, description="The state in words, en.")
     at: AwareDatetime = Field(description="When the task reached this state.")
+
+
+class CityTaskIssuedV1(EventData):
+    """A task a district or city platform sends down over Kafka (the same task as ``POST
+    /api/v1/exchange/tasks`` takes). The sender writes it with its own Kafka principal,
+    which its agreement lets write this topic alone; gov-affairs, which cannot see that
+    principal, knows the sender by ``sender_token`` (ADR 0041)."""
+
+    agreement_id: str = Field(
+        max_length=64, min_length=1, description="The sender's exchange agreement (message key)."
+    )
+    sender_token: str = Field(
+        max_length=8192,
+        min_length=16,
+        description="The sender's access token from identity (client credentials of the "
+        "client the agreement names), valid when gov-affairs reads the message.",
+    )
+    task_id: str = Field(
+        max_length=64, min_length=1, description="The sender's own id of the task (idempotent)."
+    )
+    kind: CityTaskKind = Field(description="inspection, population_check or warning.")
+    title: str = Field(max_length=120, min_length=1, description="The task's title (zh-CN).")
+    title_en: str | None = Field(default=None, max_length=200, description="Its title in English.")
+    description: str = Field(
+        max_length=4000, min_length=1, description="What the task asks, in its words."
+    )
+    communities: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        min_length=1, max_length=50, description="The communities it is for."
+    )
+    building_id: str | None = Field(
+        default=None, min_length=1, max_length=64, description="With one community only."
+    )
+    due_at: AwareDatetime | None = Field(
+        default=None, description="By when (a case) or until when (a warning's notice)."
+    )
