@@ -30,6 +30,7 @@ from sc_contracts.events import (
     CasesSharedV1,
     CertificateIssuedV1,
     CityTaskCaseRequestedV1,
+    CityTaskIssuedV1,
     CityTaskOutcomeV1,
     EventData,
     HouseholdChangedV1,
@@ -81,6 +82,7 @@ TOPICS = [
     # tasks sent down by district platforms: the cases asked for, the outcomes reported
     CityTaskCaseRequestedV1.topic,
     CityTaskOutcomeV1.topic,
+    CityTaskIssuedV1.topic,
 ]
 
 

@@ -5,7 +5,8 @@ right counts per building and a building of fewer than five residents suppressed
 exchange is recorded with the content's SHA-256 (and a pull returns the same record); an
 agreement asking for per-person data beyond what is allowed is refused; the agreement's
 Kafka principal is granted the exchange topic and no internal topic (the ACL set
-``sc_contracts acls`` plans from the agreements: planned, not applied to a secured broker).
+``sc_contracts acls`` plans from the agreements; applied to a secured broker in
+test_gov_affairs_exchange_secured.py).
 """
 
 from __future__ import annotations
@@ -291,8 +292,18 @@ async def test_population_leaves_per_building_desensitised_once_and_recorded(
     granted = {
         b.resource_name
         for b in bindings
-        if b.principal == "User:district-xh" and b.resource_type == "TOPIC"
+        if b.principal == "User:district-xh"
+        and b.resource_type == "TOPIC"
+        and b.operation == "READ"
     }
+    written = {
+        (b.resource_name, b.operation)
+        for b in bindings
+        if b.principal == "User:district-xh"
+        and b.resource_type == "TOPIC"
+        and b.operation != "READ"
+    }
+    assert written == {("exchange.city-tasks.v1", "WRITE")}  # it sends tasks down (ADR 0042)
     assert "exchange.population.v1" in granted
     assert "identity.events.v1" not in granted and "workorder.events.v1" not in granted
     assert granted <= {
@@ -300,6 +311,7 @@ async def test_population_leaves_per_building_desensitised_once_and_recorded(
         "exchange.houses.v1",
         "exchange.cases.v1",
         "exchange.alarms.v1",
+        "exchange.task-outcomes.v1",  # what became of the tasks it sends down
     }
 
 

@@ -5,7 +5,10 @@ agreement naming a district platform's principal; that principal, with the ACLs
 ``sc_contracts.acls`` plans from the agreements gov-affairs holds, reads
 exchange.population.v1 and finds the counts per building and no name, ID number, phone or
 id of the seeded persons in any byte of any message (key, headers, value); it is refused
-(TopicAuthorizationFailed) on an internal topic and on every write.
+(TopicAuthorizationFailed) on an internal topic and on every write but the one inbound
+topic its agreement grants: a task it sends down there (ADR 0042) is taken as over HTTPS
+(once by its task id, a case requested), one proving another sender or none goes to the
+dead-letter topic with its reason, and another principal may not write it at all.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ from gov_affairs_helpers import Harness, eventually, make_settings, start_harnes
 from sc_contracts import acls
 from sc_contracts.admin import create_topics
 from sc_contracts.events import (
+    CityTaskCaseRequestedV1,
+    CityTaskIssuedV1,
+    CityTaskOutcomeV1,
     EventData,
     HouseholdRelation,
     PersonRegisteredV1,
@@ -46,7 +52,15 @@ pytestmark = [pytest.mark.apache_kafka, pytest.mark.slow]
 BEIJING = timedelta(hours=8)
 PLATFORM = "gov-platform"  # the services' principal (principals of this module alone)
 DISTRICT = "district-xh"
-PASSWORDS = {PLATFORM: "platform-" + uuid.uuid4().hex, DISTRICT: "district-" + uuid.uuid4().hex}
+READER = "city-reader"  # an integrator that only reads alarms
+PASSWORDS = {
+    PLATFORM: "platform-" + uuid.uuid4().hex,
+    DISTRICT: "district-" + uuid.uuid4().hex,
+    READER: "reader-" + uuid.uuid4().hex,
+}
+CLIENT = "svc-district-xh"  # the district's client at identity (client credentials)
+TASKS = CityTaskIssuedV1.topic
+OUTCOMES = CityTaskOutcomeV1.topic
 EXCHANGE = PopulationSharedV1.topic
 INTERNAL = WelfareChangedV1.topic  # the welfare register's events: never for outsiders
 
@@ -85,6 +99,29 @@ async def secured(
     )
     async with start_harness(settings, issuer, create=False) as h:
         yield h
+
+
+def _agreement(community: str) -> dict[str, Any]:
+    return {
+        "recipient": {
+            "code": "district-xh",
+            "name": "徐汇区城市运行管理平台",
+            "kind": "district_platform",
+            "kafka_principal": DISTRICT,
+            "client_id": CLIENT,
+        },
+        "datasets": [
+            {
+                "dataset": "population",
+                "fields": ["households", "residents", "owners", "family", "tenants"],
+            }
+        ],
+        "max_grade": "internal",
+        "aggregation": "building",
+        "frequency": "daily",
+        "communities": [community],
+        "valid_from": (date.today() - timedelta(days=10)).isoformat(),
+    }
 
 
 async def apply_agreements(kafka: SecuredKafka, h: Harness) -> list[acls.AclBinding]:
@@ -224,33 +261,16 @@ async def test_a_district_reads_its_population_per_building_and_nothing_internal
     h, kafka = secured, secured_kafka
     community = f"c-{uuid.uuid4().hex[:10]}"
     secrets = await _seed(kafka, h, community)
-    body = {
-        "recipient": {
-            "code": "district-xh",
-            "name": "徐汇区城市运行管理平台",
-            "kind": "district_platform",
-            "kafka_principal": DISTRICT,
-            "client_id": "svc-district-xh",
-        },
-        "datasets": [
-            {
-                "dataset": "population",
-                "fields": ["households", "residents", "owners", "family", "tenants"],
-            }
-        ],
-        "max_grade": "internal",
-        "aggregation": "building",
-        "frequency": "daily",
-        "communities": [community],
-        "valid_from": (date.today() - timedelta(days=10)).isoformat(),
-    }
+    body = _agreement(community)
     admin_token = h.issuer.bearer("admin-x", roles=["platform_admin"])
     made = await h.client.post("/api/v1/exchange/agreements", json=body, headers=admin_token)
     assert made.status_code == 201, made.text
     held = await apply_agreements(kafka, h)
     assert [b.describe() for b in held] == [
         f"ALLOW User:{DISTRICT} READ on GROUP prefix {DISTRICT}.",
+        f"ALLOW User:{DISTRICT} WRITE on TOPIC {TASKS}",  # tasks sent down, nothing else
         f"ALLOW User:{DISTRICT} READ on TOPIC {EXCHANGE}",
+        f"ALLOW User:{DISTRICT} READ on TOPIC {OUTCOMES}",  # what became of its tasks
     ]
 
     # gov-affairs' sweep publishes yesterday's dataset through the secured broker
@@ -281,7 +301,7 @@ async def test_a_district_reads_its_population_per_building_and_nothing_internal
     client = AIOKafkaAdminClient(**district, bootstrap_servers=kafka.bootstrap)
     await client.start()
     try:
-        assert await client.list_topics() == [EXCHANGE]
+        assert sorted(await client.list_topics()) == sorted([EXCHANGE, OUTCOMES, TASKS])
         described = {
             t["topic"]: t["error_code"]
             for t in await client.describe_topics([EXCHANGE, INTERNAL, "identity.events.v1"])
@@ -315,3 +335,196 @@ async def test_a_district_reads_its_population_per_building_and_nothing_internal
                 await asyncio.wait_for(writer.send_and_wait(topic, b"forged"), 60)
     finally:
         await writer.stop()
+
+
+def _task(h: Harness, agreement_id: str, community: str, **changes: Any) -> CityTaskIssuedV1:
+    values: dict[str, Any] = {
+        "agreement_id": agreement_id,
+        "sender_token": h.issuer.issue(CLIENT, kind="service"),
+        "task_id": f"XH-{uuid.uuid4().hex[:8]}",
+        "kind": "population_check",
+        "title": "3号楼出租房屋人口核查",
+        "title_en": "Population check of the rented flats of building 3",
+        "description": "请于三日内完成并反馈",
+        "communities": [community],
+    }
+    values.update(changes)
+    return CityTaskIssuedV1.model_validate(values)
+
+
+async def _write(kafka: SecuredKafka, user: str, tasks: list[CityTaskIssuedV1]) -> None:
+    """What the district's own client does: CloudEvents on the inbound topic, as ``user``."""
+    producer = AIOKafkaProducer(
+        **kafka.options(user, PASSWORDS[user]),
+        bootstrap_servers=kafka.bootstrap,
+        request_timeout_ms=10_000,
+    )
+    await producer.start()
+    try:
+        for task in tasks:
+            event = CloudEvent.of(task, source="/district-xh", subject=task.task_id)
+            await asyncio.wait_for(
+                producer.send_and_wait(
+                    TASKS, event.body(), key=task.agreement_id.encode(), headers=event.headers()
+                ),
+                60,
+            )
+    finally:
+        await producer.stop()
+
+
+async def _dead_letters(kafka: SecuredKafka, task_ids: set[str]) -> dict[str, str]:
+    """task id -> the x-dlq-reason of its dead letter, read as the platform (bounded)."""
+    reader = AIOKafkaConsumer(
+        f"{TASKS}.dlq",
+        **kafka.options(PLATFORM, PASSWORDS[PLATFORM]),
+        bootstrap_servers=kafka.bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await reader.start()
+    found: dict[str, str] = {}
+    try:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 120
+        while loop.time() < deadline and not task_ids <= set(found):
+            for batch in (await reader.getmany(timeout_ms=500)).values():
+                for m in batch:
+                    task_id = json.loads(m.value)["task_id"]
+                    found[task_id] = dict(m.headers)["x-dlq-reason"].decode()
+    finally:
+        await reader.stop()
+    return found
+
+
+async def _case_requests(kafka: SecuredKafka, task_id: str) -> list[CityTaskCaseRequestedV1]:
+    """The case requests of gov-affairs' task ``task_id`` on gov.city-tasks.v1, read to the
+    end once one is there (bounded)."""
+    reader = AIOKafkaConsumer(
+        CityTaskCaseRequestedV1.topic,
+        **kafka.options(PLATFORM, PASSWORDS[PLATFORM]),
+        bootstrap_servers=kafka.bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await reader.start()
+    found: list[CityTaskCaseRequestedV1] = []
+    try:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 120
+        drained = False  # after the first is found, read on until nothing more comes
+        while loop.time() < deadline and not (found and drained):
+            batches = await reader.getmany(timeout_ms=1000)
+            drained = not batches
+            for batch in batches.values():
+                for m in batch:
+                    event = CloudEvent.from_kafka(list(m.headers or []), m.value)
+                    request = CityTaskCaseRequestedV1.model_validate(event.data)
+                    if request.task_id == task_id:
+                        found.append(request)
+    finally:
+        await reader.stop()
+    return found
+
+
+async def test_a_district_sends_a_task_down_over_kafka_and_nobody_else_can(
+    secured: Harness, secured_kafka: SecuredKafka
+) -> None:
+    h, kafka = secured, secured_kafka
+    community = f"c-{uuid.uuid4().hex[:10]}"
+    admin_token = h.issuer.bearer("admin-x", roles=["platform_admin"])
+    made = await h.client.post(
+        "/api/v1/exchange/agreements", json=_agreement(community), headers=admin_token
+    )
+    assert made.status_code == 201, made.text
+    agreement_id = made.json()["id"]
+    await apply_agreements(kafka, h)
+    admin = acls.admin_client(kafka.bootstrap, kafka.admin_options())
+    await admin.start()
+    try:  # an integrator that reads alarms and writes nothing
+        reader_only = acls.Agreement(
+            integrators=(
+                acls.Integrator(principal=READER, name="某市平台", topics=("alarm.events.v1",)),
+            )
+        )
+        await acls.apply(admin, acls.plan(reader_only), [READER])
+    finally:
+        await admin.close()
+
+    good = _task(h, agreement_id, community)
+    forged = _task(
+        h, agreement_id, community, sender_token=h.issuer.issue("svc-other", kind="service")
+    )
+    expired = _task(
+        h, agreement_id, community, sender_token=h.issuer.issue(CLIENT, kind="service", ttl=-600)
+    )
+    not_covered = _task(h, agreement_id, "c-elsewhere")
+    changed = good.model_copy(update={"description": "另一段内容"})
+    warning = _task(h, agreement_id, community, kind="warning", title="寒潮蓝色预警")
+    # one partition (the agreement is the key): in this order
+    await _write(kafka, DISTRICT, [forged, expired, not_covered, good, good, warning, changed])
+
+    client = h.issuer.bearer(CLIENT, kind="service")
+
+    async def received() -> list[dict[str, Any]]:
+        listed = await h.client.get("/api/v1/exchange/tasks", headers=client)
+        assert listed.status_code == 200, listed.text
+        return [t for t in listed.json()["items"] if t["task_id"] == good.task_id]
+
+    [task] = await eventually(received, timeout=120, what="the task sent down over Kafka")
+    assert task["sender"] == "district-xh" and task["kind"] == "population_check"
+    [item] = task["items"]
+    assert (item["community_id"], item["state"]) == (community, "requested")
+
+    # the refused ones are dead letters with their reasons (``changed`` reuses the good
+    # task's id with other content: the last message of the partition)
+    reasons = await _dead_letters(
+        kafka, {forged.task_id, expired.task_id, not_covered.task_id, good.task_id}
+    )
+    assert reasons[forged.task_id].startswith("handler.TaskRefused: exchange.no_agreement")
+    assert reasons[expired.task_id].startswith("handler.TaskRefused: auth.token_expired")
+    assert reasons[not_covered.task_id].startswith(
+        "handler.TaskRefused: exchange.community_not_covered"
+    )
+    assert reasons[good.task_id].startswith("handler.TaskRefused: city_task.changed")
+    listed = await h.client.get("/api/v1/exchange/tasks", headers=client)
+    assert [t["task_id"] for t in listed.json()["items"]].count(good.task_id) == 1
+
+    # the case is asked of work-orders once (the good task came twice), as over HTTPS
+    requests = await _case_requests(kafka, task["id"])
+    assert [(r.community_id, r.title, r.sender) for r in requests] == [
+        (community, good.title, "district-xh")
+    ]
+
+    # the warning was published at once; the district reads that on its outcomes topic
+    outcomes = AIOKafkaConsumer(
+        OUTCOMES,
+        **kafka.options(DISTRICT, PASSWORDS[DISTRICT]),
+        bootstrap_servers=kafka.bootstrap,
+        group_id=f"{DISTRICT}.outcomes",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await outcomes.start()
+    told: list[dict[str, Any]] = []
+    try:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 120
+        while loop.time() < deadline and not told:
+            for batch in (await outcomes.getmany(timeout_ms=500)).values():
+                told += [
+                    d
+                    for d in (json.loads(m.value) for m in batch)
+                    if d["task_id"] == warning.task_id
+                ]
+    finally:
+        await outcomes.stop()
+    assert [(d["state"], d["community_id"], d["agreement_id"]) for d in told] == [
+        ("published", community, agreement_id)
+    ]
+
+    # another principal may not write the inbound topic at all
+    with pytest.raises(TopicAuthorizationFailedError):
+        await _write(kafka, READER, [_task(h, agreement_id, community)])

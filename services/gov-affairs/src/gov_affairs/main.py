@@ -53,6 +53,7 @@ from gov_affairs.usecases import (
     Files,
     Hall,
     Hotline,
+    InboundTasks,
     Legal,
     LegalBookings,
     Migrants,
@@ -70,6 +71,7 @@ from gov_affairs.usecases import (
     Welfare,
 )
 from gov_affairs.usecases.city_tasks import subscribe_city_tasks
+from gov_affairs.usecases.city_tasks_inbound import subscribe_inbound_tasks
 from gov_affairs.usecases.population import Rules as PopulationRules
 from sc_core.places import Places
 from sc_core.service import Runtime, create_service_app
@@ -115,6 +117,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
     register_of_volunteers = Volunteers(runtime.db, places, certs)
     activities_ = Activities(runtime.db, places)
     legal_services = Legal(runtime.db, places)
+    city_tasks_ = CityTasks(runtime.db)
     usecases = UseCases(
         hall=Hall(runtime.db, places, certs, register),
         certificates=certs,
@@ -132,7 +135,8 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         notices=Notices(runtime.db, places),
         agreements=agreements,
         exchanges=Exchanges(runtime.db, agreements),
-        city_tasks=CityTasks(runtime.db),
+        city_tasks=city_tasks_,
+        inbound_tasks=InboundTasks(city_tasks_),
         training=Training(runtime.db, places),
         alterations=Alterations(runtime.db, places),
         population=Population(
@@ -155,6 +159,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
     )
     consumers.register(runtime, places, usecases.population, usecases.org_complaints)
     subscribe_city_tasks(runtime, usecases.city_tasks)  # cases of tasks sent down report back
+    subscribe_inbound_tasks(runtime, usecases.inbound_tasks)  # tasks sent down over Kafka
 
     async def sweep() -> None:
         await usecases.hall.sweep(settings.approval_sweep_batch)
@@ -194,4 +199,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings, title="gov-affairs", runtime=runtime, migrations_dir=MIGRATIONS, routers=ROUTERS
     )
     app.state.usecases = usecases
+    # tasks over Kafka prove their sender with a token the app's own verifier checks
+    usecases.inbound_tasks.verifier = lambda: getattr(app.state, "jwks_verifier", None)
     return app

@@ -141,6 +141,9 @@ class AclIntegrator(BaseModel):
     principal: str
     name: str
     topics: list[str]
+    writes: list[str] = Field(
+        default=[], description="Inbound topics it may write (tasks sent down, ADR 0042)"
+    )
 
 
 class AclAgreement(BaseModel):

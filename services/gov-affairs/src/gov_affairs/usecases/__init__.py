@@ -12,6 +12,7 @@ from gov_affairs.usecases.assembly import Assembly
 from gov_affairs.usecases.assistive_devices import AssistiveDevices
 from gov_affairs.usecases.certificates import Certificates
 from gov_affairs.usecases.city_tasks import CityTasks
+from gov_affairs.usecases.city_tasks_inbound import InboundTasks
 from gov_affairs.usecases.disability import Disability
 from gov_affairs.usecases.exchange import Exchanges
 from gov_affairs.usecases.exchange_agreements import Agreements
@@ -53,6 +54,7 @@ class UseCases:
     agreements: Agreements
     exchanges: Exchanges
     city_tasks: CityTasks
+    inbound_tasks: InboundTasks  # the same tasks sent down over Kafka (ADR 0042)
     training: Training
     population: Population
     migrants: Migrants
@@ -79,6 +81,7 @@ __all__ = [
     "Files",
     "Hall",
     "Hotline",
+    "InboundTasks",
     "Legal",
     "LegalBookings",
     "Migrants",

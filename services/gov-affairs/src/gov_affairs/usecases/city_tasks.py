@@ -95,11 +95,15 @@ class CityTasks:
         self.db = db
         self.clock = clock or (lambda: datetime.now(UTC))
 
-    async def receive(self, who: Caller, new: NewTask) -> Received:
+    async def receive(
+        self, who: Caller, new: NewTask, *, agreement_id: uuid.UUID | None = None
+    ) -> Received:
+        """``agreement_id``: the agreement the task names (sent over Kafka, ADR 0042); it
+        must be one naming the caller, as any agreement of the caller must be."""
         now = self.clock()
         digest = content_hash(new.content())
         async with self.db.uow() as uow:
-            agreement = await self._agreement(uow, who, new.communities, now)
+            agreement = await self._agreement(uow, who, new.communities, now, agreement_id)
             task_id = await uow.session.scalar(
                 insert(CityTaskRow)
                 .values(
@@ -171,15 +175,21 @@ class CityTasks:
         return Received(task, items, True)
 
     async def _agreement(
-        self, uow: UnitOfWork, who: Caller, communities: list[str], now: datetime
+        self,
+        uow: UnitOfWork,
+        who: Caller,
+        communities: list[str],
+        now: datetime,
+        agreement_id: uuid.UUID | None = None,
     ) -> ExchangeAgreementRow:
         today = local_day(now)
+        query = select(ExchangeAgreementRow).where(ExchangeAgreementRow.client_id == who.subject)
+        if agreement_id is not None:
+            query = query.where(ExchangeAgreementRow.id == agreement_id)
         rows = [
             r
             for r in await uow.session.scalars(
-                select(ExchangeAgreementRow)
-                .where(ExchangeAgreementRow.client_id == who.subject)
-                .order_by(ExchangeAgreementRow.created_at.desc(), ExchangeAgreementRow.id)
+                query.order_by(ExchangeAgreementRow.created_at.desc(), ExchangeAgreementRow.id)
             )
             if active(r, today)
         ]

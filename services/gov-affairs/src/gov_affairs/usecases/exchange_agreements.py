@@ -3,7 +3,9 @@ covered writes them; auditors, admins and those officers read them; every write 
 
 ``acl_agreement`` turns the active agreements that name a Kafka principal into the
 document ``python -m sc_contracts acls plan|apply --agreement`` takes: each principal may
-read the exchange topics of its datasets, and nothing else.
+read the exchange topics of its datasets and, when its agreement names a client (a sender
+of tasks), read exchange.task-outcomes.v1 and write the inbound exchange.city-tasks.v1
+(ADR 0042), and nothing else.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from gov_affairs.domain.exchange.agreements import Aggregation, Dataset, GradeNa
 from gov_affairs.domain.exchange.periods import local_day
 from gov_affairs.domain.exchange.records import MODELS
 from sc_contracts import acls
+from sc_contracts.events import CityTaskIssuedV1, CityTaskOutcomeV1
 from sc_core.api import PageParams, fetch_page
 from sc_core.auth import Caller, Principal
 from sc_core.db.engine import Database
@@ -217,19 +220,27 @@ class Agreements:
 
 
 def plan_document(rows: Iterable[ExchangeAgreementRow]) -> dict[str, Any]:
-    by_principal: dict[str, tuple[list[str], set[str]]] = {}
+    by_principal: dict[str, tuple[list[str], set[str], set[str]]] = {}
     for row in rows:
         if row.kafka_principal is None:
             continue
-        names, topics = by_principal.setdefault(row.kafka_principal, ([], set()))
+        names, topics, writes = by_principal.setdefault(row.kafka_principal, ([], set(), set()))
         label = f"{row.recipient_name} ({row.recipient_code})"
         if label not in names:
             names.append(label)
         topics.update(topic_of(d["dataset"]) for d in row.datasets)
+        if row.client_id is not None:  # a sender of tasks, over Kafka too (ADR 0042)
+            writes.add(CityTaskIssuedV1.topic)
+            topics.add(CityTaskOutcomeV1.topic)  # and what became of them
     document = {
         "integrators": [
-            {"principal": principal, "name": "; ".join(names), "topics": sorted(topics)}
-            for principal, (names, topics) in sorted(by_principal.items())
+            {
+                "principal": principal,
+                "name": "; ".join(names),
+                "topics": sorted(topics),
+                "writes": sorted(writes),
+            }
+            for principal, (names, topics, writes) in sorted(by_principal.items())
         ]
     }
     return acls.Agreement.model_validate(document).model_dump(mode="json", exclude={"platform"})
