@@ -79,7 +79,7 @@ class CityTaskIssuedV1(EventData):
     """A task a district or city platform sends down over Kafka (the same task as ``POST
     /api/v1/exchange/tasks`` takes). The sender writes it with its own Kafka principal,
     which its agreement lets write this topic alone; gov-affairs, which cannot see that
-    principal, knows the sender by ``sender_token`` (ADR 0041)."""
+    principal, knows the sender by ``sender_token`` (ADR 0042)."""
 
     agreement_id: str = Field(
         max_length=64, min_length=1, description="The sender's exchange agreement (message key)."
