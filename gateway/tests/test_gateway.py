@@ -18,6 +18,7 @@ from gateway.app import create_app
 from gateway.config import GatewaySettings
 from sc_core.auth.testing import JWKSServer, LocalIssuer
 from sc_core.errors import install_problem_handlers
+from sc_devinfra.asgi import serving
 
 
 class Thing(BaseModel):
@@ -99,16 +100,8 @@ def free_port() -> int:
 
 @pytest.fixture
 async def upstream() -> AsyncIterator[str]:
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(things_app(), host="127.0.0.1", port=port, log_level="warning")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+    async with serving(things_app()) as things:
+        yield things.url
 
 
 @pytest.fixture(scope="module")

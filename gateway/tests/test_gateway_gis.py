@@ -4,14 +4,12 @@ that fails is named in ``unavailable``, never a 500."""
 
 from __future__ import annotations
 
-import asyncio
 import math
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-import uvicorn
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI, Request
 from httpx import ASGITransport, AsyncClient
@@ -20,7 +18,7 @@ from gateway.app import create_app
 from gateway.config import GatewaySettings
 from sc_core.auth.testing import JWKSServer, LocalIssuer
 from sc_core.errors import Problem, install_problem_handlers
-from test_gateway import free_port
+from sc_devinfra.asgi import serve_app
 
 COMMUNITY = "c-1"
 HANGZHOU = (120.1551, 30.2741)  # the community's point, WGS-84 (lng, lat)
@@ -313,23 +311,13 @@ Gis = tuple[AsyncClient, LocalIssuer, Owners, Callable[[], Awaitable[None]]]
 @pytest.fixture
 async def gis() -> AsyncIterator[Gis]:
     o = Owners()
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(owners_app(o), host="127.0.0.1", port=port, log_level="warning")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
-
-    async def stop() -> None:
-        server.should_exit = True
-        await task
-
+    owners = await serve_app(owners_app(o))
+    stop = owners.stop
     issuer = LocalIssuer()
     with JWKSServer(issuer) as jwks:
         settings = GatewaySettings(
             jwks_url=jwks.url,
-            upstreams={"owners": f"http://127.0.0.1:{port}"},
+            upstreams={"owners": owners.url},
             kafka_bootstrap_servers="127.0.0.1:1",
         )
         app = create_app(settings)

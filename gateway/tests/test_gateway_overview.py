@@ -3,12 +3,10 @@ token and answers what it got; a part that fails is null and named, never a 500.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import uvicorn
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI, Request
 from httpx import ASGITransport, AsyncClient
@@ -16,7 +14,7 @@ from httpx import ASGITransport, AsyncClient
 from gateway.app import create_app
 from gateway.config import GatewaySettings
 from sc_core.auth.testing import JWKSServer, LocalIssuer
-from test_gateway import free_port
+from sc_devinfra.asgi import serving
 
 COMMUNITY = "c-1"
 
@@ -95,28 +93,20 @@ def owners_app(seen: list[str]) -> FastAPI:
 @pytest.fixture
 async def overview() -> AsyncIterator[tuple[AsyncClient, LocalIssuer, list[str]]]:
     seen: list[str] = []
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(owners_app(seen), host="127.0.0.1", port=port, log_level="warning")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
     issuer = LocalIssuer()
-    with JWKSServer(issuer) as jwks:
-        settings = GatewaySettings(
-            jwks_url=jwks.url,
-            upstreams={"owners": f"http://127.0.0.1:{port}"},
-            kafka_bootstrap_servers="127.0.0.1:1",
-        )
-        app = create_app(settings)
-        async with (
-            LifespanManager(app),
-            AsyncClient(transport=ASGITransport(app=app), base_url="http://gw") as client,
-        ):
-            yield client, issuer, seen
-    server.should_exit = True
-    await task
+    async with serving(owners_app(seen)) as owners:
+        with JWKSServer(issuer) as jwks:
+            settings = GatewaySettings(
+                jwks_url=jwks.url,
+                upstreams={"owners": owners.url},
+                kafka_bootstrap_servers="127.0.0.1:1",
+            )
+            app = create_app(settings)
+            async with (
+                LifespanManager(app),
+                AsyncClient(transport=ASGITransport(app=app), base_url="http://gw") as client,
+            ):
+                yield client, issuer, seen
 
 
 async def test_counts_from_each_owner_with_the_callers_token(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
@@ -17,12 +16,7 @@ from fastapi.responses import StreamingResponse
 from gateway.app import create_app
 from gateway.config import GatewaySettings
 from sc_core.auth.testing import JWKSServer, LocalIssuer
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from sc_devinfra.asgi import serve_app
 
 
 class Upstream:
@@ -61,12 +55,8 @@ class Upstream:
 
 
 async def serve(app: FastAPI) -> tuple[uvicorn.Server, asyncio.Task[None], str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.02)
-    return server, task, f"http://127.0.0.1:{port}"
+    served = await serve_app(app)
+    return served.server, served.task, served.url
 
 
 @pytest.fixture(scope="module")
