@@ -16,6 +16,7 @@ from care.api import (
     assessments,
     childcare,
     falls,
+    family,
     medicine,
     people,
     public_health,
@@ -31,6 +32,7 @@ from care.usecases import (
     Assessments,
     Childcare,
     Falls,
+    Family,
     HomeVisits,
     Medicine,
     PublicHealth,
@@ -47,6 +49,7 @@ from sc_core.service import Runtime, create_service_app
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 ROUTERS = [
     registry.router,
+    family.router,
     people.router,
     vitals.router,
     visits.router,
@@ -78,6 +81,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         registry=Registry(runtime.db),
         falls=Falls(runtime.db, tz),
         public_health=PublicHealth(runtime.db, places, tz),
+        family=Family(runtime.db),
     )
     consumers.register(runtime, usecases, places)
     runtime.every(settings.watch_scan_interval_s, "watch-scan", usecases.watch.scan)

@@ -12,6 +12,7 @@ from care.usecases import (
     Assessments,
     Childcare,
     Falls,
+    Family,
     HomeVisits,
     Medicine,
     PublicHealth,
@@ -82,9 +83,14 @@ def _public_health(request: Request) -> PublicHealth:
     return usecases(request).public_health
 
 
+def _family(request: Request) -> Family:
+    return usecases(request).family
+
+
 AidPointsDep = Annotated[AidPoints, Depends(_aid_points)]
 RegistryDep = Annotated[Registry, Depends(_registry)]
 FallsDep = Annotated[Falls, Depends(_falls)]
+FamilyDep = Annotated[Family, Depends(_family)]
 PublicHealthDep = Annotated[PublicHealth, Depends(_public_health)]
 ChildcareDep = Annotated[Childcare, Depends(_childcare)]
 MedicineDep = Annotated[Medicine, Depends(_medicine)]

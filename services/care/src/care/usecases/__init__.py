@@ -9,6 +9,7 @@ from care.usecases.appointments import Appointments
 from care.usecases.assessments import Assessments
 from care.usecases.childcare import Childcare
 from care.usecases.falls import Falls
+from care.usecases.family import Family
 from care.usecases.home_visits import HomeVisits
 from care.usecases.medicine import Medicine
 from care.usecases.public_health import PublicHealth
@@ -34,6 +35,7 @@ class UseCases:
     registry: Registry
     falls: Falls
     public_health: PublicHealth
+    family: Family
 
 
 __all__ = [
@@ -42,6 +44,7 @@ __all__ = [
     "Assessments",
     "Childcare",
     "Falls",
+    "Family",
     "HomeVisits",
     "Medicine",
     "NewRecord",
