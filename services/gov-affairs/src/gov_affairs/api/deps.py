@@ -35,6 +35,7 @@ from gov_affairs.usecases import (
     VolunteerWork,
     Welfare,
 )
+from gov_affairs.usecases.legal_roster import LegalRoster
 
 
 def usecases(request: Request) -> UseCases:
@@ -58,9 +59,14 @@ def _legal_bookings(request: Request) -> LegalBookings:
     return usecases(request).legal_bookings
 
 
+def _legal_roster(request: Request) -> LegalRoster:
+    return LegalRoster(usecases(request).legal)
+
+
 HotlineDep = Annotated[Hotline, Depends(_hotline)]
 LegalDep = Annotated[Legal, Depends(_legal)]
 LegalBookingsDep = Annotated[LegalBookings, Depends(_legal_bookings)]
+LegalRosterDep = Annotated[LegalRoster, Depends(_legal_roster)]
 
 
 def _certificates(request: Request) -> Certificates:

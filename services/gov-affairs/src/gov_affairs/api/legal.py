@@ -50,6 +50,7 @@ class LegalLawyerRead(BaseModel):
     specialties: list[str]
     specialty_names: list[Text]
     intro: str
+    active: bool = Field(description="false once the office deactivated the lawyer (暂停服务)")
     created_at: datetime
 
 
@@ -81,6 +82,7 @@ class LegalSlotRead(BaseModel):
     fee_fen: int
     fee: Text
     taken: bool
+    withdrawn: bool = Field(description="the office withdrew it (撤回): no longer bookable")
 
 
 class LegalBookingCreate(BaseModel):
@@ -150,6 +152,7 @@ def _lawyer(r: LawyerRow) -> LegalLawyerRead:
         specialties=r.specialties,
         specialty_names=[d.TOPIC_WORDS[s] for s in r.specialties if s in d.TOPIC_WORDS],
         intro=r.intro,
+        active=r.active,
         created_at=r.created_at,
     )
 
@@ -170,6 +173,7 @@ def _slot(v: SlotView) -> LegalSlotRead:
         fee_fen=s.fee_fen,
         fee=d.fee_words(s.fee_fen),
         taken=v.taken,
+        withdrawn=s.withdrawn,
     )
 
 
@@ -226,9 +230,15 @@ async def add_lawyer(
 
 @router.get("/lawyers", summary="The community's lawyers and legal advisers")
 async def list_lawyers(
-    community_id: CommunityId, who: CurrentCaller, legal: LegalDep, paging: Paging
+    community_id: CommunityId,
+    who: CurrentCaller,
+    legal: LegalDep,
+    paging: Paging,
+    include_inactive: Annotated[
+        bool, Query(description="the deactivated ones too (the office only)")
+    ] = False,
 ) -> Page[LegalLawyerRead]:
-    rows, total = await legal.lawyers(who, community_id, paging)
+    rows, total = await legal.lawyers(who, community_id, paging, include_inactive=include_inactive)
     return Page.of([_lawyer(r) for r in rows], total, paging)
 
 

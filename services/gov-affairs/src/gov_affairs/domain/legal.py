@@ -74,6 +74,47 @@ def check_bookable(
         )
 
 
+# why a booked consultation is called off by the office (the booker is told in these words)
+WITHDRAWN_WORDS = {
+    "slot": Text(zh="该咨询时段已撤回", en="the consultation time was withdrawn"),
+    "lawyer": Text(
+        zh="该律师已暂停在本社区提供咨询", en="the lawyer no longer consults in the community"
+    ),
+}
+
+
+def check_withdraw(*, starts_at: datetime, withdrawn: bool, now: datetime) -> None:
+    """The office withdraws a slot still to come, once."""
+    if withdrawn:
+        raise LegalError(
+            "legal.slot_withdrawn",
+            "This consultation time is withdrawn already",
+            zh="该咨询时段已撤回",
+        )
+    if starts_at <= now:
+        raise LegalError(
+            "legal.slot_past", "This consultation time has already begun", zh="该咨询时段已开始"
+        )
+
+
+def check_active(active: bool, *, want: bool) -> None:
+    """A lawyer is deactivated while active and reactivated while not."""
+    if active == want:
+        raise LegalError(
+            "legal.lawyer_active" if active else "legal.lawyer_inactive",
+            "The lawyer serves the community already"
+            if active
+            else "The lawyer is deactivated already",
+            zh="该律师已在本社区提供服务" if active else "该律师已暂停服务",
+        )
+
+
+def check_serving(active: bool) -> None:
+    """Slots are published for a lawyer who serves the community."""
+    if not active:
+        check_active(active, want=False)
+
+
 def check_cancel(status: str, starts_at: datetime, now: datetime) -> None:
     if status != "booked":
         raise LegalError(

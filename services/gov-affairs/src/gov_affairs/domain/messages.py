@@ -210,6 +210,14 @@ TEMPLATES = {
             "The legal consultation on {time_en} was cancelled. {reason}",
         ),
         Template(
+            "gov.legal.withdrawn",
+            "法律咨询预约已取消",
+            "您预约的{lawyer}{time}的法律咨询已取消：{why}。如需咨询，请另选时段预约。",
+            "Legal consultation called off",
+            "Your legal consultation with {lawyer_en} on {time_en} was called off: {why_en}."
+            " Please book another time if you still need advice.",
+        ),
+        Template(
             "gov.legal.outcome",
             "法律咨询已有结果",
             "{lawyer}已记录您{time}法律咨询的结果，请在平台查看，并为本次服务评价。",

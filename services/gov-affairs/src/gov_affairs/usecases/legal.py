@@ -177,15 +177,17 @@ class Legal:
         return row
 
     async def lawyers(
-        self, who: Caller, community_id: str, paging: PageParams
+        self, who: Caller, community_id: str, paging: PageParams, *, include_inactive: bool = False
     ) -> tuple[list[LawyerRow], PageTotal]:
+        """The community's lawyers serving it; the office may ask for the deactivated too."""
+        if include_inactive:
+            self._office(who, community_id)
+        query = select(LawyerRow).where(LawyerRow.community_id == community_id)
+        if not include_inactive:
+            query = query.where(LawyerRow.active.is_(True))
+        query = query.order_by(LawyerRow.community_id, LawyerRow.created_at, LawyerRow.id)
         async with self.db.uow(read_only=True) as uow:
             await self._reader(uow, who, community_id)
-            query = (
-                select(LawyerRow)
-                .where(LawyerRow.community_id == community_id, LawyerRow.active.is_(True))
-                .order_by(LawyerRow.community_id, LawyerRow.created_at, LawyerRow.id)
-            )
             return await fetch_page(uow.session, query, paging)
 
     # slots ------------------------------------------------------------------------------
@@ -199,6 +201,10 @@ class Legal:
                 if lawyer is None:
                     raise _not_found("lawyer")
                 self._office(who, lawyer.community_id)
+                try:
+                    d.check_serving(lawyer.active)
+                except d.LegalError as exc:
+                    raise _problem(exc) from exc
                 rows = []
                 for s in drafts:
                     if s.ends_at <= s.starts_at or s.starts_at <= now:

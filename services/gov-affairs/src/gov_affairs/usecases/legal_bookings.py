@@ -42,8 +42,16 @@ class LegalBookings:
                         "Only a resident of the community books its legal consultations",
                         zh="只有本社区居民可以预约法律咨询",
                     )
-                lawyer = await uow.session.get(LawyerRow, slot.lawyer_id)
-                assert lawyer is not None
+                # the lawyer's, then the slot's lock for share: the office withdrawing either
+                # waits for this booking, or this booking for it (usecases/legal_roster.py)
+                share = {"read": True}
+                lawyer = await uow.session.get(
+                    LawyerRow, slot.lawyer_id, with_for_update=share, populate_existing=True
+                )
+                slot = await uow.session.get(
+                    LegalSlotRow, slot_id, with_for_update=share, populate_existing=True
+                )
+                assert lawyer is not None and slot is not None
                 try:
                     d.check_bookable(
                         starts_at=slot.starts_at,
