@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+
 from gov_affairs_helpers import Harness, register
 from sc_contracts.events import NotificationRequestedV1
 from sc_core.auth import Grant
