@@ -28,6 +28,11 @@ export const ALTERATION_WORKS = ["property_manager", "property_staff", "communit
 export const ALTERATION_ARCHIVERS = ["property_manager", "community_admin", "platform_admin"];
 // safety education and training: who writes courses and reads the records
 export const TRAINING_WRITERS = ["community_admin", "gov_officer", "property_manager", "platform_admin"];
+// legal services (法律服务): the community's office registers lawyers, publishes and withdraws times
+export const LEGAL_OFFICE = ["community_admin", "gov_officer", "platform_admin"];
+// party affairs (党建): the office keeps it; the community's staff read members masked; an
+// officer's account may hold any role (officers are named per organisation), residents give opinions
+export const PARTY_READERS = ["community_admin", "gov_officer", "platform_admin", "grid_worker", "property_manager", "property_staff", "resident"];
 export const DEVICE_READERS = [...STAFF, "gov_officer", "police"];
 // care (健康档案): who opens records; who reads them (through each person's consent); who
 // visits (the lone-elder watch's check-on visits of a grid worker's grids, visits assigned)
@@ -136,6 +141,8 @@ export const MENU: MenuGroup[] = [
       { name: "activities", path: "/gov/activities", title: "menu.activities", roles: ACTIVITY_STAFF },
       { name: "population-flags", path: "/gov/population-flags", title: "menu.populationFlags", roles: POPULATION_CHECKERS },
       { name: "alterations", path: "/gov/alterations", title: "menu.alterations", roles: ALTERATION_READERS },
+      { name: "legal", path: "/gov/legal", title: "menu.legal", roles: LEGAL_OFFICE },
+      { name: "party", path: "/gov/party", title: "menu.party", roles: PARTY_READERS },
       { name: "training", path: "/gov/training", title: "menu.training", roles: [...TRAINING_WRITERS, "property_staff", "grid_worker"] },
       { name: "surveys", path: "/evaluation/surveys", title: "menu.surveys", roles: EVALUATION_READERS },
       { name: "indices", path: "/evaluation/indices", title: "menu.indices", roles: EVALUATION_READERS },

@@ -54,6 +54,8 @@ const pages: Record<string, () => Promise<unknown>> = {
   "population-flags": () => import("@/domains/gov-affairs/PopulationFlagsPage.vue"),
   alterations: () => import("@/domains/gov-affairs/AlterationsPage.vue"),
   training: () => import("@/domains/gov-affairs/TrainingPage.vue"),
+  legal: () => import("@/domains/gov-affairs/legal/LegalPage.vue"),
+  party: () => import("@/domains/gov-affairs/party/PartyPage.vue"),
   surveys: () => import("@/domains/evaluation/SurveysPage.vue"),
   indices: () => import("@/domains/evaluation/IndicesPage.vue"),
   kpis: () => import("@/domains/evaluation/KpiPage.vue"),

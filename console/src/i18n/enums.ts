@@ -8,6 +8,7 @@ import { CARE_ENUMS } from "@/domains/care/enums";
 import { COMMERCE_ENUMS } from "@/domains/commerce/enums";
 import { EVALUATION_ENUMS } from "@/domains/evaluation/enums";
 import { GOV_ENUMS } from "@/domains/gov-affairs/enums";
+import { LEGAL_PARTY_ENUMS } from "@/domains/gov-affairs/legalPartyTexts";
 import { NOTIFICATION_ENUMS } from "@/domains/notification/enums";
 
 type Entry = [zh: string, en: string, tag?: TagType];
@@ -497,6 +498,7 @@ export const ENUMS: Record<string, Dict> = {
   ...NOTIFICATION_ENUMS,
   ...CARE_ENUMS,
   ...GOV_ENUMS,
+  ...LEGAL_PARTY_ENUMS,
 };
 
 export function enumEntry(dict: string, value: unknown): { zh: string; en: string; tag: TagType } {

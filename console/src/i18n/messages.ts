@@ -6,6 +6,7 @@ import { CARE_MESSAGES } from "@/domains/care/messages";
 import { COMMERCE_MESSAGES } from "@/domains/commerce/messages";
 import { EVALUATION_MESSAGES } from "@/domains/evaluation/messages";
 import { GOV_MESSAGES } from "@/domains/gov-affairs/messages";
+import { LEGAL_PARTY_MESSAGES } from "@/domains/gov-affairs/legalPartyTexts";
 import { NOTIFICATION_MESSAGES } from "@/domains/notification/messages";
 
 const M: Record<string, [zh: string, en: string]> = {
@@ -802,6 +803,7 @@ const M: Record<string, [zh: string, en: string]> = {
   ...NOTIFICATION_MESSAGES,
   ...CARE_MESSAGES,
   ...GOV_MESSAGES,
+  ...LEGAL_PARTY_MESSAGES,
 };
 
 type Tree = { [key: string]: string | Tree };
