@@ -1,5 +1,9 @@
-/** Every text of the app: [zh-CN, en] on one line (zh-CN first). */
+/** Every text of the app: [zh-CN, en] on one line (zh-CN first); a journey's own texts
+ * live beside it (`messages-care.ts`) and are merged here. */
+import { CARE_MESSAGES } from "@/messages-care";
+
 export const MESSAGES: Record<string, [zh: string, en: string]> = {
+  ...CARE_MESSAGES,
   "app.name": ["智慧社区", "Smart Community"],
   "tab.home": ["首页", "Home"],
   "tab.services": ["服务", "Services"],
@@ -131,7 +135,7 @@ export const MESSAGES: Record<string, [zh: string, en: string]> = {
   "group.safety": ["平安社区", "Safety"],
   "group.property": ["物业服务", "Property services"],
   "group.community": ["社区生活", "Community life"],
-  "group.family": ["家人关爱", "Family care"],
+  "group.family": ["家人与孩子", "Family and children"],
   "service.sos": ["紧急求助", "SOS"],
   "service.shelters": ["避难场所", "Shelters"],
   "service.doors": ["开门", "Open a door"],
@@ -148,7 +152,7 @@ export const MESSAGES: Record<string, [zh: string, en: string]> = {
   "service.votes": ["投票表决", "Votes"],
   "service.surveys": ["问卷调查", "Surveys"],
   "service.listings": ["便民服务", "Local services"],
-  "service.elderCare": ["长者关爱", "Elder care"],
+  "service.elderCare": ["家人关怀", "Family care"],
   "service.childcare": ["托育接送", "Childcare"],
   "service.coming": ["即将上线", "Coming soon"],
   "service.comingLong": ["这项服务即将上线", "This service is coming soon."],

@@ -46,8 +46,8 @@ export const SERVICE_GROUPS: { key: string; entries: ServiceEntry[] }[] = [
   {
     key: "family",
     entries: [
-      { key: "elderCare", icon: "heart", waitsFor: "care" },
-      { key: "childcare", icon: "user", waitsFor: "care" },
+      { key: "elderCare", icon: "heart", page: "/pages/family/index" },
+      { key: "childcare", icon: "user", page: "/pages/childcare/index" },
     ],
   },
 ];
