@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 
 from gov_affairs.db.exchange import ExchangeResidentRow
 from gov_affairs.db.models import WelfarePersonRow
+from gov_affairs.domain.exchange.records import content_hash
 from gov_affairs_helpers import Harness, eventually, make_settings, start_harness
 from sc_contracts import acls
 from sc_contracts.admin import create_topics
@@ -373,8 +374,8 @@ async def _write(kafka: SecuredKafka, user: str, tasks: list[CityTaskIssuedV1]) 
         await producer.stop()
 
 
-async def _dead_letters(kafka: SecuredKafka, task_ids: set[str]) -> dict[str, str]:
-    """task id -> the x-dlq-reason of its dead letter, read as the platform (bounded)."""
+async def _dead_letters(kafka: SecuredKafka, task_ids: set[str]) -> dict[str, dict[str, str]]:
+    """task id -> the x-dlq-* headers of its dead letter, read as the platform (bounded)."""
     reader = AIOKafkaConsumer(
         f"{TASKS}.dlq",
         **kafka.options(PLATFORM, PASSWORDS[PLATFORM]),
@@ -384,7 +385,7 @@ async def _dead_letters(kafka: SecuredKafka, task_ids: set[str]) -> dict[str, st
         enable_auto_commit=False,
     )
     await reader.start()
-    found: dict[str, str] = {}
+    found: dict[str, dict[str, str]] = {}
     try:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 120
@@ -392,7 +393,9 @@ async def _dead_letters(kafka: SecuredKafka, task_ids: set[str]) -> dict[str, st
             for batch in (await reader.getmany(timeout_ms=500)).values():
                 for m in batch:
                     task_id = json.loads(m.value)["task_id"]
-                    found[task_id] = dict(m.headers)["x-dlq-reason"].decode()
+                    found[task_id] = {
+                        k: v.decode() for k, v in m.headers or [] if k.startswith("x-dlq-")
+                    }
     finally:
         await reader.stop()
     return found
@@ -461,10 +464,12 @@ async def test_a_district_sends_a_task_down_over_kafka_and_nobody_else_can(
         h, agreement_id, community, sender_token=h.issuer.issue(CLIENT, kind="service", ttl=-600)
     )
     not_covered = _task(h, agreement_id, "c-elsewhere")
+    unknown_agreement = _task(h, str(uuid.uuid4()), community)  # the district's own token
     changed = good.model_copy(update={"description": "另一段内容"})
     warning = _task(h, agreement_id, community, kind="warning", title="寒潮蓝色预警")
     # one partition (the agreement is the key): in this order
     await _write(kafka, DISTRICT, [forged, expired, not_covered, good, good, warning, changed])
+    await _write(kafka, DISTRICT, [unknown_agreement])
 
     client = h.issuer.bearer(CLIENT, kind="service")
 
@@ -478,17 +483,23 @@ async def test_a_district_sends_a_task_down_over_kafka_and_nobody_else_can(
     [item] = task["items"]
     assert (item["community_id"], item["state"]) == (community, "requested")
 
-    # the refused ones are dead letters with their reasons (``changed`` reuses the good
-    # task's id with other content: the last message of the partition)
-    reasons = await _dead_letters(
-        kafka, {forged.task_id, expired.task_id, not_covered.task_id, good.task_id}
+    # the refused ones are dead letters after one attempt (a refusal is not retried, ADR
+    # 0044), each with its refusal's own code (``changed`` reuses the good task's id with
+    # other content)
+    refused = {
+        forged.task_id: "exchange.no_agreement",  # a valid token of a client with none
+        expired.task_id: "auth.token_expired",
+        not_covered.task_id: "exchange.community_not_covered",
+        good.task_id: "city_task.changed",
+        unknown_agreement.task_id: "exchange.no_agreement",
+    }
+    dead = await _dead_letters(kafka, set(refused))
+    assert {t: d["x-dlq-code"] for t, d in dead.items()} == refused
+    assert {d["x-dlq-attempts"] for d in dead.values()} == {"1"}
+    assert dead[not_covered.task_id]["x-dlq-reason"] == (
+        "exchange.community_not_covered: Your exchange agreement does not cover every "
+        "community the task names"
     )
-    assert reasons[forged.task_id].startswith("handler.TaskRefused: exchange.no_agreement")
-    assert reasons[expired.task_id].startswith("handler.TaskRefused: auth.token_expired")
-    assert reasons[not_covered.task_id].startswith(
-        "handler.TaskRefused: exchange.community_not_covered"
-    )
-    assert reasons[good.task_id].startswith("handler.TaskRefused: city_task.changed")
     listed = await h.client.get("/api/v1/exchange/tasks", headers=client)
     assert [t["task_id"] for t in listed.json()["items"]].count(good.task_id) == 1
 
@@ -498,7 +509,10 @@ async def test_a_district_sends_a_task_down_over_kafka_and_nobody_else_can(
         (community, good.title, "district-xh")
     ]
 
-    # the warning was published at once; the district reads that on its outcomes topic
+    # the warning was published at once, and the refusals of the senders a token names
+    # are answered; the district reads both on its outcomes topic (forged and expired
+    # name nobody: the dead letter alone)
+    answered = {warning.task_id, not_covered.task_id, good.task_id, unknown_agreement.task_id}
     outcomes = AIOKafkaConsumer(
         OUTCOMES,
         **kafka.options(DISTRICT, PASSWORDS[DISTRICT]),
@@ -512,18 +526,39 @@ async def test_a_district_sends_a_task_down_over_kafka_and_nobody_else_can(
     try:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 120
-        while loop.time() < deadline and not told:
+        while loop.time() < deadline and not answered <= {d["task_id"] for d in told}:
             for batch in (await outcomes.getmany(timeout_ms=500)).values():
                 told += [
                     d
                     for d in (json.loads(m.value) for m in batch)
-                    if d["task_id"] == warning.task_id
+                    if d["task_id"] in refused or d["task_id"] == warning.task_id
                 ]
     finally:
         await outcomes.stop()
-    assert [(d["state"], d["community_id"], d["agreement_id"]) for d in told] == [
-        ("published", community, agreement_id)
-    ]
+    said = {
+        d["task_id"]: (d["state"], d["community_id"], d["agreement_id"], d["reason_code"])
+        for d in told
+    }
+    assert said == {
+        warning.task_id: ("published", community, agreement_id, None),
+        not_covered.task_id: ("refused", "c-elsewhere", agreement_id, refused[not_covered.task_id]),
+        good.task_id: ("refused", community, agreement_id, "city_task.changed"),
+        unknown_agreement.task_id: ("refused", community, agreement_id, "exchange.no_agreement"),
+    }
+    assert len(told) == 4  # each once; nothing for forged or expired
+    why = next(d for d in told if d["task_id"] == not_covered.task_id)
+    assert (why["state_text"], why["state_text_en"]) == ("已拒收", "refused")
+    assert why["reason_text"] == "任务所列社区不全在您的数据交换协议范围内"
+    assert why["reason_text_en"].startswith("Your exchange agreement does not cover")
+    # each answer is an exchange of the agreement, its hash the message's
+    records = await h.client.get(
+        "/api/v1/exchange/records",
+        params={"agreement_id": agreement_id, "limit": 100},
+        headers=admin_token,
+    )
+    assert records.status_code == 200, records.text
+    hashes = {r["content_sha256"] for r in records.json()["items"]}
+    assert {content_hash(d) for d in told} <= hashes
 
     # another principal may not write the inbound topic at all
     with pytest.raises(TopicAuthorizationFailedError):

@@ -68,11 +68,25 @@ class CityTaskOutcomeV1(EventData):
         max_length=16,
         min_length=1,
         description="The case's status (submitted, accepted, assigned, in_progress, "
-        "resolved, closed, ...) or published (a warning's notice).",
+        "resolved, closed, ...), published (a warning's notice) or refused (the task sent "
+        "down over Kafka was not taken: reason_code says why).",
     )
     state_text: str = Field(max_length=64, min_length=1, description="The state in words, zh-CN.")
     state_text_en: str = Field(max_length=64, min_length=1, description="The state in words, en.")
     at: AwareDatetime = Field(description="When the task reached this state.")
+    # added in 2026-12 (absent from older events and from every state but refused, ADR 0044)
+    reason_code: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Why the task was refused: the stable code the HTTPS route would answer "
+        "(exchange.no_agreement, exchange.community_not_covered, city_task.changed ...).",
+    )
+    reason_text: str | None = Field(
+        default=None, max_length=200, description="Why it was refused, in words, zh-CN."
+    )
+    reason_text_en: str | None = Field(
+        default=None, max_length=200, description="Why it was refused, in words, en."
+    )
 
 
 class CityTaskIssuedV1(EventData):

@@ -20,6 +20,7 @@ from sc_core.bus import dlq_topic
 from sc_core.bus.cloudevents import Envelope
 from sc_core.db import Database
 from sc_core.db.uow import UnitOfWork
+from sc_core.errors import Forbidden, Problem
 
 
 async def test_same_event_delivered_twice_has_one_effect(broker: Broker, db: Database) -> None:
@@ -106,6 +107,52 @@ async def test_failing_handler_goes_to_dlq_and_partition_keeps_flowing(
             "db.string_data_right_truncation: value too long for type character varying(255)"
         )
         assert dict(dead[0].headers)["x-dlq-code"] == b"handler.ValueError"
+    finally:
+        await consumer.stop()
+        await producer.close()
+
+
+async def test_a_refusal_is_dead_lettered_at_once_with_its_own_code(
+    broker: Broker, db: Database
+) -> None:
+    """A 4xx Problem is the message's own fault: one attempt, then the DLQ says the
+    problem's code; a 5xx Problem (a dependency away) is retried as any failure (ADR 0044)."""
+    topic = await new_topic(broker, partitions=1)
+    producer = broker.producer()
+    consumer = make_consumer(
+        broker, db, topic, "refuse", producer, max_retries=2, retry_backoff=0.01
+    )
+    attempts: dict[str, int] = {}
+
+    @consumer.on(Happened, envelope=True)
+    async def handle(data: Happened, uow: UnitOfWork, envelope: Envelope) -> None:
+        attempts[envelope.id] = attempts.get(envelope.id, 0) + 1
+        if data.n == 1:
+            raise Forbidden("exchange.no_agreement", "No active exchange agreement names you")
+        if data.n == 2:
+            raise Problem(503, "auth.jwks_unavailable", "identity's keys cannot be fetched")
+        await record_effect(data, uow, envelope)
+
+    refusal, unavailable, good = make_event(1), make_event(2), make_event(3)
+    kafka = await producer.get()
+    for event in (refusal, unavailable, good):
+        await kafka.send_and_wait(topic, event.body(), key=b"k", headers=event.headers())
+    await consumer.start()
+    try:
+        dead = await read_all(broker, dlq_topic(topic), expected=2)
+        headers = [dict(m.headers) for m in dead]
+        assert [h["ce_id"].decode() for h in headers] == [refusal.id, unavailable.id]
+        assert headers[0]["x-dlq-code"] == b"exchange.no_agreement"
+        assert headers[0]["x-dlq-reason"] == (
+            b"exchange.no_agreement: No active exchange agreement names you"
+        )
+        assert headers[0]["x-dlq-attempts"] == b"1"
+        assert attempts[refusal.id] == 1
+        assert headers[1]["x-dlq-code"] == b"auth.jwks_unavailable"
+        assert headers[1]["x-dlq-attempts"] == b"3"
+        assert attempts[unavailable.id] == 3  # first try + 2 retries
+        await wait_until(lambda: _counts_at_least(db, 1))
+        assert attempts[good.id] == 1
     finally:
         await consumer.stop()
         await producer.close()

@@ -7,7 +7,8 @@ from pydantic import BaseModel, Field, ValidationError
 
 from sc_contracts.events.alarm import AlarmRaisedV1
 from sc_core.bus.cloudevents import InvalidEvent, decode_data
-from sc_core.bus.reasons import dlq_reason
+from sc_core.bus.reasons import dlq_reason, refused
+from sc_core.errors import Conflict, Forbidden, NotFound, Problem
 
 
 class _Person(BaseModel):
@@ -36,3 +37,35 @@ def test_a_handler_error_keeps_its_type_and_first_line_with_quoted_values_replac
     assert code == "handler.RuntimeError"
     assert "ae3305c4" not in message and "SELECT" not in message
     assert len(dlq_reason(ValueError("x" * 5000))[1]) <= 160
+
+
+def test_a_problem_is_said_by_its_own_code_and_english_words() -> None:
+    problem = Forbidden(
+        "exchange.no_agreement",
+        "No agreement names 'svc-other' as a sender",
+        zh="没有有效的数据交换协议允许您下发任务",
+    )
+    code, message = dlq_reason(problem)
+    assert code == "exchange.no_agreement"
+    assert message == "No agreement names … as a sender"
+
+
+@pytest.mark.parametrize(
+    ("error", "no_retry"),
+    [
+        (Forbidden("exchange.no_agreement", "No agreement"), True),
+        (NotFound("city_task.not_found"), True),
+        (Conflict("city_task.changed", "Other content"), True),
+        (Problem(422, "request.validation_failed", "Bad field"), True),
+        (Problem(401, "auth.token_expired", "The token has expired"), True),
+        (Problem(429, "request.rate_limited", "Too many"), False),  # come back later
+        (Problem(408, "request.timeout", "Too slow"), False),
+        (Problem(503, "auth.jwks_unavailable", "No keys"), False),  # a dependency away
+        (ValueError("cannot handle this one"), False),
+        (ConnectionError("database away"), False),
+    ],
+)
+def test_a_4xx_problem_is_a_refusal_no_retry_can_change(
+    error: BaseException, no_retry: bool
+) -> None:
+    assert refused(error) is no_retry

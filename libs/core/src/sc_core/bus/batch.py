@@ -29,7 +29,8 @@ consumer taking a hundred batches a second need not pay each time; a crash then 
 up to that interval's records, which such a handler ignores by its own keys.
 
 When a batch fails ``max_retries + 1`` times the events are handled one at a time, so that
-the one bad event goes to the dead-letter topic (after its own retries) and the others
+the one bad event goes to the dead-letter topic (after its own retries, none for a 4xx
+:class:`~sc_core.errors.Problem`: :func:`~sc_core.bus.reasons.refused`) and the others
 are handled. A failure that looks like the database or the network being away is never
 dead-lettered: the batch is retried with backoff until it goes through (nothing is skipped
 while the database is down). This generalises device-ingestion's storage consumer.
@@ -61,7 +62,7 @@ from sc_core.bus.consumer import (
     start_client,
 )
 from sc_core.bus.producer import ProducerHandle
-from sc_core.bus.reasons import dlq_reason
+from sc_core.bus.reasons import dlq_reason, refused
 from sc_core.db.engine import Database
 from sc_core.retry import Backoff
 
@@ -289,7 +290,8 @@ class BatchConsumer:
             if error is True:
                 BATCH_EVENTS.labels(self.name, "processed").inc()
             else:
-                await self.dead_letter(item[2], error, attempts=self.max_retries + 1)
+                tries = 1 if refused(error) else self.max_retries + 1
+                await self.dead_letter(item[2], error, attempts=tries)
 
     async def _attempts(self, items: list[_Item]) -> BaseException | bool:
         """True when handled; else the last error after ``max_retries`` retries. A
@@ -315,7 +317,7 @@ class BatchConsumer:
                     ", transient" if transient else "",
                     ": ".join(dlq_reason(exc)),  # never the statement or its values
                 )
-                if not transient and attempt > self.max_retries:
+                if refused(exc) or (not transient and attempt > self.max_retries):
                     return exc
                 await backoff.sleep()
 

@@ -13,7 +13,9 @@ work the effect commits in (never None: every service has a database)::
     async def on_cleared(event: AlarmClearedV1, uow: UnitOfWork, envelope: Envelope) -> None:
 
 A message whose data does not fit the model goes to ``<topic>.dlq`` at once (retrying
-cannot make it fit).
+cannot make it fit), and so does one whose handler refuses it with a 4xx
+:class:`~sc_core.errors.Problem` (:func:`~sc_core.bus.reasons.refused`, ADR 0044): its
+dead letter says the problem's own code.
 
 For each message the consumer opens a unit of work, records the event id in the inbox
 (``ON CONFLICT DO NOTHING``: a redelivered event is skipped), runs the handler and
@@ -43,7 +45,7 @@ from sc_contracts.events import EventData
 from sc_core import failpoints
 from sc_core.bus.cloudevents import CloudEvent, Envelope, InvalidEvent, decode_data
 from sc_core.bus.producer import ProducerHandle
-from sc_core.bus.reasons import dlq_reason
+from sc_core.bus.reasons import dlq_reason, refused
 from sc_core.bus.steps import StepCancelled, bounded
 from sc_core.bus.tracing import context_from_headers
 from sc_core.db.engine import Database
@@ -431,7 +433,9 @@ class EventConsumer:
         ) as span:
             last: BaseException | None = None
             backoff = Backoff(self.retry_backoff, cap=self.retry_backoff * 2**self.max_retries)
-            for attempt in range(1, self.max_retries + 2):
+            attempt = 0
+            while attempt <= self.max_retries:
+                attempt += 1
                 try:
                     outcome = await self._handle_once(envelope.id, msg.topic, call)
                     CONSUMED.labels(self.name, msg.topic, outcome).inc()
@@ -446,11 +450,13 @@ class EventConsumer:
                         attempt,
                         ": ".join(dlq_reason(exc)),  # never the statement or its values
                     )
+                    if refused(exc):  # the message's own fault: retrying cannot help
+                        break
                     if attempt <= self.max_retries:
                         await backoff.sleep()
             assert last is not None
             span.set_status(Status(StatusCode.ERROR, ": ".join(dlq_reason(last))))
-            await self._dead_letter(msg, last, attempts=self.max_retries + 1)
+            await self._dead_letter(msg, last, attempts=attempt)
 
     @property
     def event_types(self) -> list[str]:

@@ -10,8 +10,16 @@ in hand: no SQL statement, no bound parameters, no row values, no pydantic ``inp
 - ``db.<condition>``: a database error, by its SQLSTATE condition name
   (``db.string_data_right_truncation: value too long for type character varying(16)``);
   quoted values in the server's message are replaced by ``…``;
+- ``<the problem's own code>``: a :class:`~sc_core.errors.Problem` the handler raised
+  (``exchange.no_agreement: No active exchange agreement names you as a sender``): the
+  same stable code an HTTP caller would get, with its English words (quoted values
+  replaced);
 - ``handler.<ExceptionType>``: anything else the handler raised, its first line with
   quoted values replaced, at most :data:`MAX_MESSAGE` characters.
+
+:func:`refused` says which failures are not worth retrying (ADR 0044): a Problem with a
+4xx status is the message's own fault (its sender, its content, what it names), so the
+consumers dead-letter it after one attempt instead of ``max_retries + 1``.
 """
 
 from __future__ import annotations
@@ -21,9 +29,13 @@ import re
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, StatementError
 
+from sc_core.errors import Problem
+
 MAX_MESSAGE = 160
 _QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'|\([^()]*\)=\([^()]*\)")
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+TRY_LATER = frozenset({408, 425, 429})
+"""4xx statuses that say "not now" rather than "not this": retried like any failure."""
 
 
 def redact(text: str) -> str:
@@ -53,6 +65,8 @@ def dlq_reason(error: BaseException | str) -> tuple[str, str]:
         return "event.invalid", redact(str(error))
     if isinstance(error, ValidationError):
         return "event.invalid", redact(f"not a {error.title}: {fields_wrong(error)}")
+    if isinstance(error, Problem):
+        return error.code, redact(error.detail)
     if isinstance(error, DBAPIError):
         return _database(error.orig)
     if isinstance(error, StatementError):  # SQLAlchemy's wrapper without a DBAPI error
@@ -60,6 +74,15 @@ def dlq_reason(error: BaseException | str) -> tuple[str, str]:
     if _is_driver_error(error):
         return _database(error)
     return f"handler.{type(error).__name__}", redact(str(error))
+
+
+def refused(error: BaseException) -> bool:
+    """Whether retrying cannot help: a :class:`~sc_core.errors.Problem` with a 4xx status
+    (but 408, 425 and 429, which ask to come back later). A 5xx Problem (a dependency
+    away: ``auth.jwks_unavailable``) and any other exception are retried as before."""
+    return (
+        isinstance(error, Problem) and 400 <= error.status < 500 and (error.status not in TRY_LATER)
+    )
 
 
 def _database(orig: BaseException | None) -> tuple[str, str]:

@@ -14,7 +14,8 @@ it became; the same id with other content is refused). It becomes, in each commu
 
 Every report is a ``CityTaskOutcomeV1`` on ``exchange.task-outcomes.v1`` (keyed by the
 sender, whose Kafka principal the agreement gives) and an exchange record (dataset
-``task_outcome``, its SHA-256) with its audit record, once per item, state and instant."""
+``task_outcome``, its SHA-256) with its audit record, once per item, state and instant
+(:mod:`gov_affairs.usecases.city_task_outcomes`)."""
 
 from __future__ import annotations
 
@@ -28,18 +29,17 @@ from sqlalchemy import Select, or_, select, true
 from sqlalchemy.dialects.postgresql import array, insert
 
 from gov_affairs.db.city_tasks import CityTaskItemRow, CityTaskRow
-from gov_affairs.db.exchange import ExchangeAgreementRow, ExchangeRecordRow
+from gov_affairs.db.exchange import ExchangeAgreementRow
 from gov_affairs.db.models import NoticePlaceRow, NoticeRow
-from gov_affairs.domain import city_tasks as words
 from gov_affairs.domain import notices as d
 from gov_affairs.domain.exchange.periods import local_day
 from gov_affairs.domain.exchange.records import content_hash
+from gov_affairs.usecases.city_task_outcomes import report
 from gov_affairs.usecases.exchange_agreements import active
 from gov_affairs.usecases.notices import _event, _push
 from sc_contracts.events import (
     CityTaskCaseRequestedV1,
     CityTaskKind,
-    CityTaskOutcomeV1,
     WorkOrderChangedV1,
 )
 from sc_core.api import PageParams, fetch_page
@@ -327,64 +327,3 @@ async def _publish_notice(
     await uow.publish(_event(row, where, now), key=str(row.id))
     await _push(uow, row, where)
     return row.id
-
-
-async def report(
-    uow: UnitOfWork,
-    task: CityTaskRow,
-    agreement: ExchangeAgreementRow,
-    item: CityTaskItemRow,
-    at: datetime,
-) -> None:
-    """The item's state to its sender: the outcome event and its exchange record, once."""
-    zh, en = words.state_words(item.state)
-    record_id = f"{item.id}:{item.state}:{int(at.timestamp() * 1000)}"
-    outcome = CityTaskOutcomeV1(
-        record_id=record_id,
-        recipient=task.sender_code,
-        agreement_id=str(task.agreement_id),
-        task_id=task.external_id,
-        kind=CityTaskKind(task.kind),
-        community_id=item.community_id,
-        state=item.state,
-        state_text=zh,
-        state_text_en=en,
-        at=at,
-    )
-    content = outcome.model_dump(mode="json")
-    digest = content_hash(content)
-    claimed = await uow.session.scalar(
-        insert(ExchangeRecordRow)
-        .values(
-            id=uuid.uuid4(),
-            agreement_id=agreement.id,
-            recipient_code=agreement.recipient_code,
-            recipient_name=agreement.recipient_name,
-            dataset=words.DATASET,
-            period=local_day(at).isoformat(),
-            channel="push",
-            record_count=1,
-            content_sha256=digest,
-            content=content,
-            push_key=record_id,
-            created_at=datetime.now(UTC),
-        )
-        .on_conflict_do_nothing(index_elements=["push_key"])
-        .returning(ExchangeRecordRow.id)
-    )
-    if claimed is None:
-        return
-    await uow.publish(outcome, key=task.sender_code)
-    await uow.audit(
-        None,
-        "exchange.push",
-        "exchange_record",
-        str(claimed),
-        detail={
-            "recipient": agreement.recipient_code,
-            "dataset": words.DATASET,
-            "task_id": task.external_id,
-            "state": item.state,
-            "sha256": digest,
-        },
-    )
