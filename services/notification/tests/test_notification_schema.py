@@ -47,7 +47,11 @@ def _care_templates() -> int:
     """Templates the care service's migrations seed (0003, 0008): one per code and locale."""
     versions = Path(__file__).resolve().parents[1] / "src/notification/db/migrations/versions"
     count = 0
-    for name in ("0003_care_templates.py", "0008_care_medicine_templates.py"):
+    for name in (
+        "0003_care_templates.py",
+        "0008_care_medicine_templates.py",
+        "0010_care_elderly_templates.py",
+    ):
         tree = ast.parse((versions / name).read_text(encoding="utf-8"))
         seeded = next(
             ast.literal_eval(node.value)

@@ -18,9 +18,11 @@ from care.api import (
     falls,
     family,
     medicine,
+    mutual_aid,
     people,
     public_health,
     registry,
+    value_added,
     visits,
     vitals,
 )
@@ -35,10 +37,12 @@ from care.usecases import (
     Family,
     HomeVisits,
     Medicine,
+    MutualAid,
     PublicHealth,
     Records,
     Registry,
     UseCases,
+    ValueAdded,
     Vitals,
     Wandering,
     Watch,
@@ -60,6 +64,8 @@ ROUTERS = [
     aid_points.router,
     falls.router,
     public_health.router,
+    mutual_aid.router,
+    value_added.router,
 ]
 
 
@@ -82,6 +88,8 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         falls=Falls(runtime.db, tz),
         public_health=PublicHealth(runtime.db, places, tz),
         family=Family(runtime.db),
+        mutual_aid=MutualAid(runtime.db, places, tz),
+        value_added=ValueAdded(runtime.db, places, tz),
     )
     consumers.register(runtime, usecases, places)
     runtime.every(settings.watch_scan_interval_s, "watch-scan", usecases.watch.scan)
@@ -89,6 +97,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         settings.reminder_interval_s, "appointment-reminders", usecases.appointments.remind
     )
     runtime.every(settings.reminder_interval_s, "childcare-overdue", usecases.childcare.overdue)
+    runtime.every(settings.reminder_interval_s, "help-expiry", usecases.mutual_aid.expire)
     return runtime, usecases
 
 

@@ -140,7 +140,11 @@ def test_the_notification_service_is_seeded_with_these_very_texts():
         Path(__file__).resolve().parents[3] / "notification/src/notification/db/migrations/versions"
     )
     seeded: dict[str, object] = {}
-    for name in ("0003_care_templates.py", "0008_care_medicine_templates.py"):
+    for name in (
+        "0003_care_templates.py",
+        "0008_care_medicine_templates.py",
+        "0010_care_elderly_templates.py",
+    ):
         tree = ast.parse((versions / name).read_text(encoding="utf-8"))
         found = next(
             ast.literal_eval(node.value)

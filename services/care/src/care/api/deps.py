@@ -15,10 +15,12 @@ from care.usecases import (
     Family,
     HomeVisits,
     Medicine,
+    MutualAid,
     PublicHealth,
     Records,
     Registry,
     UseCases,
+    ValueAdded,
     Vitals,
     Wandering,
     Watch,
@@ -87,6 +89,16 @@ def _family(request: Request) -> Family:
     return usecases(request).family
 
 
+def _mutual_aid(request: Request) -> MutualAid:
+    return usecases(request).mutual_aid
+
+
+def _value_added(request: Request) -> ValueAdded:
+    return usecases(request).value_added
+
+
+MutualAidDep = Annotated[MutualAid, Depends(_mutual_aid)]
+ValueAddedDep = Annotated[ValueAdded, Depends(_value_added)]
 AidPointsDep = Annotated[AidPoints, Depends(_aid_points)]
 RegistryDep = Annotated[Registry, Depends(_registry)]
 FallsDep = Annotated[Falls, Depends(_falls)]

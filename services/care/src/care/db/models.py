@@ -536,3 +536,7 @@ class IsolationRow(Base):
     openings: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[str] = mapped_column(Account)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# the elderly services' tables (issue 32 item 6) live beside, on the same metadata
+from care.db import elderly_models as _elderly_models  # noqa: E402, F401

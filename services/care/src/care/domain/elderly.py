@@ -25,6 +25,38 @@ class HelpStatus(StrEnum):
     TAKEN = "taken"
     DONE = "done"  # confirmed by the elder
     CANCELLED = "cancelled"
+    EXPIRED = "expired"  # nobody took it in time
+
+
+class HelpKind(StrEnum):
+    """The small catalogue of help a neighbour can give (a note says the rest)."""
+
+    SHOPPING = "shopping"
+    ACCOMPANY_HOSPITAL = "accompany_hospital"
+    CHAT = "chat"
+    REPAIR = "repair"
+    ERRAND = "errand"
+    OTHER = "other"
+
+
+HELP_KIND_WORDS = {
+    HelpKind.SHOPPING: ("帮忙买菜购物", "shopping"),
+    HelpKind.ACCOMPANY_HOSPITAL: ("陪同就医", "going to the doctor together"),
+    HelpKind.CHAT: ("陪伴聊天", "company and a chat"),
+    HelpKind.REPAIR: ("小修小补", "a small repair"),
+    HelpKind.ERRAND: ("代办跑腿", "an errand"),
+    HelpKind.OTHER: ("其他帮助", "other help"),
+}
+HELP_STATUS_WORDS = {
+    HelpStatus.OPEN: ("待接单", "waiting for a helper"),
+    HelpStatus.TAKEN: ("已接单", "taken"),
+    HelpStatus.DONE: ("已完成", "done"),
+    HelpStatus.CANCELLED: ("已取消", "cancelled"),
+    HelpStatus.EXPIRED: ("已过期", "expired"),
+}
+# an open request whose time is this far past is expired (nobody came in time)
+EXPIRE_AFTER = timedelta(hours=2)
+ASK_AHEAD = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -38,11 +70,23 @@ class HelpRequest:
     helper: str | None = None
     rating: int | None = None
     thanks: str | None = None
+    elder: str | None = None  # the elder's own account, who may act as the requester does
+
+    def asked_by(self, actor: str) -> bool:
+        return actor in (self.requester, self.elder)
 
 
-def ask(request_id: str, requester: str, person_id: str, what: str, when: datetime) -> HelpRequest:
+def ask(
+    request_id: str, requester: str, person_id: str, what: str, when: datetime,
+    now: datetime | None = None,
+) -> HelpRequest:  # fmt: skip
     if not what.strip():
         raise ServiceError("care.help_empty", "请说明需要什么帮助。", "Say what help is needed.")
+    if now is not None and not now - EXPIRE_AFTER < when <= now + ASK_AHEAD:
+        raise ServiceError(
+            "care.help_when", "求助时间须在现在到30天之内。",
+            "The time asked for is between now and 30 days ahead.",
+        )  # fmt: skip
     return HelpRequest(request_id, requester, person_id, what.strip(), when)
 
 
@@ -51,7 +95,7 @@ def take(req: HelpRequest, helper: str) -> HelpRequest:
         raise ServiceError(
             "care.help_not_open", "这条求助已有人接单或已结束。", "Someone has already taken this."
         )
-    if helper == req.requester:
+    if helper == req.requester or helper == req.elder:
         raise ServiceError(
             "care.help_own", "不能接自己发布的求助。", "You cannot take your own request."
         )
@@ -68,7 +112,7 @@ def release(req: HelpRequest, helper: str) -> HelpRequest:
 
 
 def confirm(req: HelpRequest, actor: str, rating: int | None, thanks: str | None) -> HelpRequest:
-    if actor != req.requester:
+    if not req.asked_by(actor):
         raise ServiceError(
             "care.help_not_requester", "只有求助人可以确认完成。",
             "Only the person who asked can confirm.",
@@ -82,11 +126,19 @@ def confirm(req: HelpRequest, actor: str, rating: int | None, thanks: str | None
 
 
 def cancel_help(req: HelpRequest, actor: str) -> HelpRequest:
-    if actor != req.requester or req.status not in (HelpStatus.OPEN, HelpStatus.TAKEN):
+    if not req.asked_by(actor) or req.status not in (HelpStatus.OPEN, HelpStatus.TAKEN):
         raise ServiceError(
             "care.help_cannot_cancel", "这条求助不能由您取消。", "You cannot cancel this request."
         )
     return replace(req, status=HelpStatus.CANCELLED)
+
+
+def expire(req: HelpRequest, now: datetime) -> HelpRequest | None:
+    """An open request whose time is :data:`EXPIRE_AFTER` past: expired (the asker is
+    told nobody came); anything else stays as it is."""
+    if req.status is not HelpStatus.OPEN or now < req.when + EXPIRE_AFTER:
+        return None
+    return replace(req, status=HelpStatus.EXPIRED)
 
 
 def _check_rating(rating: int | None) -> None:
@@ -120,6 +172,15 @@ class OrderStatus(StrEnum):
     DONE = "done"
     RATED = "rated"
     CANCELLED = "cancelled"
+
+
+ORDER_STATUS_WORDS = {
+    OrderStatus.BOOKED: ("已预约", "booked"),
+    OrderStatus.CONFIRMED: ("已确认", "confirmed"),
+    OrderStatus.DONE: ("已完成", "done"),
+    OrderStatus.RATED: ("已评价", "rated"),
+    OrderStatus.CANCELLED: ("已取消", "cancelled"),
+}
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,72 @@ TEMPLATES: dict[str, Template] = {
             '{helper} took your request "{what}" and will come around {time_en}.',
         ),
         Template(
+            "care.help.asked",
+            "邻居需要帮助：{what}",
+            "{building}有位老人需要帮助：{what}，时间{time_zh}。愿意帮忙的话，请在“邻里互助”中接单。",
+            "A neighbour needs help: {what_en}",
+            "An elder in {building_en} needs help: {what_en}, {time_en}. Take it under "
+            "Neighbours helping neighbours if you can.",
+        ),
+        Template(
+            "care.help.released",
+            "接单人无法前来",
+            "{helper}无法前来帮忙，您的求助“{what}”已重新开放，等待其他邻居接单。",
+            "Your helper cannot come",
+            '{helper} cannot come after all; your request "{what}" is open again for other '
+            "neighbours.",
+        ),
+        Template(
+            "care.help.cancelled",
+            "求助已取消",
+            "{person}在{time_zh}的求助“{what}”已取消，不用前往了。谢谢您！",
+            "Request cancelled",
+            '{person}\'s request "{what}" for {time_en} was cancelled; no need to go. Thank you!',
+        ),
+        Template(
+            "care.help.thanked",
+            "{person}感谢您的帮助",
+            "{person}确认了您的帮助“{what}”，评分{rating}分。{thanks}",
+            "{person} thanks you",
+            '{person} confirmed your help with "{what}" and rated it {rating} of 5. {thanks}',
+        ),
+        Template(
+            "care.help.expired",
+            "求助已过期",
+            "您在{time_zh}的求助“{what}”暂时没有邻居接单，已过期。如仍需要，可以再次发布或联系社区。",
+            "Request expired",
+            'Nobody could take the request "{what}" for {time_en}, so it has expired. Ask '
+            "again, or call the community if you still need help.",
+        ),
+        Template(
+            "care.service.booked",
+            "新的服务预约：{service}",
+            "{person}预约了{provider}的“{service}”，时间{time_zh}，请确认。",
+            "New booking: {service}",
+            '{person} booked "{service}" from {provider} for {time_en}; please confirm it.',
+        ),
+        Template(
+            "care.service.confirmed",
+            "服务预约已确认",
+            "{provider}已确认{person}的“{service}”，时间{time_zh}。",
+            "Booking confirmed",
+            '{provider} confirmed "{service}" for {person} at {time_en}.',
+        ),
+        Template(
+            "care.service.done",
+            "服务已完成，欢迎评价",
+            "{person}的“{service}”（{provider}）已完成，欢迎在“增值服务”中评价。",
+            "Service done: please rate it",
+            '"{service}" for {person} ({provider}) is done; you can rate it under Services.',
+        ),
+        Template(
+            "care.service.cancelled",
+            "服务预约已取消",
+            "{person}在{time_zh}的“{service}”（{provider}）已取消。",
+            "Booking cancelled",
+            '"{service}" for {person} at {time_en} ({provider}) was cancelled.',
+        ),
+        Template(
             "care.childcare.fever",
             "{child}体温偏高",
             "{child}于{time_zh}在{nursery}测得体温{value}℃，{action_zh}",

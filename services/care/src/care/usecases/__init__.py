@@ -12,9 +12,11 @@ from care.usecases.falls import Falls
 from care.usecases.family import Family
 from care.usecases.home_visits import HomeVisits
 from care.usecases.medicine import Medicine
+from care.usecases.mutual_aid import MutualAid
 from care.usecases.public_health import PublicHealth
 from care.usecases.records import NewRecord, Records
 from care.usecases.registry import Registry
+from care.usecases.value_added import ValueAdded
 from care.usecases.vitals import Vitals
 from care.usecases.wandering import Wandering
 from care.usecases.watch import Watch
@@ -36,6 +38,8 @@ class UseCases:
     falls: Falls
     public_health: PublicHealth
     family: Family
+    mutual_aid: MutualAid
+    value_added: ValueAdded
 
 
 __all__ = [
@@ -47,11 +51,13 @@ __all__ = [
     "Family",
     "HomeVisits",
     "Medicine",
+    "MutualAid",
     "NewRecord",
     "PublicHealth",
     "Records",
     "Registry",
     "UseCases",
+    "ValueAdded",
     "Vitals",
     "Wandering",
     "Watch",
