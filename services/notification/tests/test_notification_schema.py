@@ -50,7 +50,7 @@ def _care_templates() -> int:
     for name in (
         "0003_care_templates.py",
         "0008_care_medicine_templates.py",
-        "0010_care_elderly_templates.py",
+        "0009_care_elderly_templates.py",
     ):
         tree = ast.parse((versions / name).read_text(encoding="utf-8"))
         seeded = next(

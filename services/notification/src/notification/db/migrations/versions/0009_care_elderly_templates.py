@@ -2,7 +2,7 @@
 """templates of care's elderly services: mutual aid and value-added services (care.help.*,
 care.service.*)
 
-Revision ID: 0010
+Revision ID: 0009
 Revises: 0008
 
 Copied from ``care.domain.templates`` (zh-CN and en) like 0003's; care's tests check this
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import insert
 
-revision = "0010"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None

@@ -1,13 +1,13 @@
 """care: mutual aid requests (邻里互助) and value-added services (增值服务) offered and booked
 
-Revision ID: 0014
+Revision ID: 0013
 Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
+revision = "0013"
 down_revision = "0012"
 branch_labels = None
 depends_on = None
