@@ -40,6 +40,7 @@ from sc_core.bus.cloudevents import CloudEvent
 from sc_core.privacy import get_cipher
 
 BEIJING = timedelta(hours=8)
+DIVISION = "310104"  # 上海市徐汇区 (GB/T 2260)
 
 
 def _admin(h: Harness) -> dict[str, str]:
@@ -142,6 +143,7 @@ async def _seed(h: Harness, community: str) -> dict[str, list[str]]:
             community_name="幸福里社区",
             building_name=f"{building[1]}号楼",
             room_number=f"{n}01",
+            community_division_code=DIVISION,
         )
         for relation in relations:
             person = f"p-{uuid.uuid4().hex[:10]}"
@@ -237,6 +239,8 @@ async def test_population_leaves_per_building_desensitised_once_and_recorded(
     assert b2["suppressed"] is True
     assert [b2[k] for k in ("households", "residents", "owners", "family", "tenants")] == [None] * 5
     assert data["suppressed"] == 1
+    # each row names the community's GB/T 2260 division as identity's events said it
+    assert {r["division_code"] for r in data["rows"]} == {DIVISION}
 
     digest = hashlib.sha256(
         json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
@@ -440,6 +444,7 @@ async def test_cases_are_counted_per_community_and_day_by_type(
     assert rows["repair"]["count"] == 6 and rows["repair"]["suppressed"] is False
     assert rows["complaint"]["count"] is None and rows["complaint"]["suppressed"] is True
     assert all(r["status"] is None for r in rows.values())  # not in the agreement
+    assert all(r["division_code"] is None for r in rows.values())  # no code known for it
     assert b"acc-" not in pulled.content  # no reporter leaves
     records = await h.client.get("/api/v1/exchange/records", headers=mine)
     assert [(r["dataset"], r["channel"]) for r in records.json()["items"]] == [("cases", "pull")]

@@ -164,6 +164,8 @@ async def test_moves_build_the_room_history_and_publish_events(kit: IdentityKit)
     }
     # and the room's exclusive area, which an owners' assembly vote counts (art. 278)
     assert body["placement"]["room_area_m2"] == 89.5
+    # and the community's GB/T 2260 division, which the exchange datasets carry (issue 25)
+    assert body["placement"]["community_division_code"] == "110101"
     types = await kit.outbox_types("identity.events.v1")
     assert types[-7:] == [
         "community.person.registered.v1",

@@ -18,6 +18,7 @@ from sc_contracts.events.base import EventData
 
 PERIOD_PATTERN = r"^\d{4}-\d{2}(-\d{2})?$"
 DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+DIVISION_PATTERN = r"^\d{6}$"  # GB/T 2260 行政区划代码
 
 
 class ExchangeRecord(EventData):
@@ -49,6 +50,12 @@ class PopulationRow(EventData):
     """Households and residents of one building or community, by residence type."""
 
     community_id: str = Field(max_length=64, min_length=1, description="Community.")
+    division_code: str | None = Field(
+        default=None,
+        max_length=6,
+        pattern=DIVISION_PATTERN,
+        description="The community's GB/T 2260 division code, when known (added 2026-12).",
+    )
     building_id: str | None = Field(
         default=None, max_length=64, description="Building (per-building records)."
     )
@@ -70,6 +77,12 @@ class HouseRow(EventData):
     """Rooms (houses) of one building or community, by occupancy and use."""
 
     community_id: str = Field(max_length=64, min_length=1, description="Community.")
+    division_code: str | None = Field(
+        default=None,
+        max_length=6,
+        pattern=DIVISION_PATTERN,
+        description="The community's GB/T 2260 division code, when known (added 2026-12).",
+    )
     building_id: str | None = Field(
         default=None, max_length=64, description="Building (per-building records)."
     )
@@ -91,6 +104,12 @@ class CaseCountRow(EventData):
     """Cases (work orders) opened on one day in one community, of one type and state."""
 
     community_id: str = Field(max_length=64, min_length=1, description="Community.")
+    division_code: str | None = Field(
+        default=None,
+        max_length=6,
+        pattern=DIVISION_PATTERN,
+        description="The community's GB/T 2260 division code, when known (added 2026-12).",
+    )
     day: str = Field(pattern=DAY_PATTERN, description="The day the cases were opened.")
     case_type: str | None = Field(default=None, max_length=32, description="Case type code.")
     status: str | None = Field(default=None, max_length=16, description="State at built_at.")
@@ -108,6 +127,12 @@ class AlarmCountRow(EventData):
     """Alarms raised on one day in one community, of one type and severity."""
 
     community_id: str = Field(max_length=64, min_length=1, description="Community.")
+    division_code: str | None = Field(
+        default=None,
+        max_length=6,
+        pattern=DIVISION_PATTERN,
+        description="The community's GB/T 2260 division code, when known (added 2026-12).",
+    )
     day: str = Field(pattern=DAY_PATTERN, description="The day the alarms were raised.")
     alarm_type: str | None = Field(default=None, max_length=64, description="Alarm type.")
     severity: str | None = Field(default=None, max_length=16, description="Severity.")

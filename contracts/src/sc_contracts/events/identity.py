@@ -73,6 +73,15 @@ class Placement(EventData):
         le=100000,
         description="The room's exclusive area in square metres in the register, if entered.",
     )
+    # added in 2026-12 (absent from older events): the exchange datasets gov-affairs
+    # publishes name the community's administrative division (GB/T 2260, issue 25)
+    community_division_code: str | None = Field(
+        default=None,
+        max_length=6,
+        pattern=r"^\d{6}$",
+        description="The community's GB/T 2260 administrative-division code "
+        "if the register has it.",
+    )
 
 
 class PersonRegisteredV1(EventData):

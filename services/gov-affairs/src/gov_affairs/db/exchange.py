@@ -95,3 +95,13 @@ class ExchangeAlarmRow(Base):
     severity: Mapped[str] = mapped_column(String(16))
     raised_on: Mapped[date] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ExchangeCommunityRow(Base):
+    """A community's GB/T 2260 division code (行政区划代码), as identity's placement events
+    last said it; the datasets' rows carry it beside the community's id."""
+
+    __tablename__ = "exchange_communities"
+    community_id: Mapped[str] = mapped_column(Place, primary_key=True)
+    division_code: Mapped[str] = mapped_column(String(6))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

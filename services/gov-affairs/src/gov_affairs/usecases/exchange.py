@@ -78,7 +78,7 @@ async def build(
     else:
         found = await facts.counted(uow, dataset, row.communities, period)
         rows = counts(found, dataset, terms.fields)
-    return record(terms, period, rows, at)
+    return record(terms, period, rows, at, await facts.divisions(uow, row.communities))
 
 
 def _record_row(

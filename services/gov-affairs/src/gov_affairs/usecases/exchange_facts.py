@@ -2,7 +2,8 @@
 and codes only: identity's events carry no name, ID number or phone, work-orders' and
 alarm's no text the datasets use): who lives in which household with which relation (the
 place directory says where the household is), each case's type, state and the day it
-opened, each alarm's type, severity and the day it was raised.
+opened, each alarm's type, severity and the day it was raised, and each community's
+GB/T 2260 division code (from the placement of identity's events, when it says it).
 
 One consumer (``exchange``) reads identity.events.v1, workorder.events.v1 and
 alarm.events.v1 from their start."""
@@ -15,7 +16,12 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
-from gov_affairs.db.exchange import ExchangeAlarmRow, ExchangeCaseRow, ExchangeResidentRow
+from gov_affairs.db.exchange import (
+    ExchangeAlarmRow,
+    ExchangeCaseRow,
+    ExchangeCommunityRow,
+    ExchangeResidentRow,
+)
 from gov_affairs.db.models import PLACES
 from gov_affairs.domain.exchange.agreements import Dataset
 from gov_affairs.domain.exchange.periods import Period, local_day
@@ -26,6 +32,7 @@ from sc_contracts.events import (
     AlarmRaisedV1,
     AlarmStateV1,
     PersonRegisteredV1,
+    Placement,
     ResidencyEndedV1,
     ResidencyStartedV1,
     WorkOrderChangedV1,
@@ -61,7 +68,21 @@ async def _resident(
     )
 
 
+async def _division(uow: UnitOfWork, place: Placement) -> None:
+    """The community's GB/T 2260 code when the event says it (older events do not: the
+    code known stays)."""
+    if place.community_division_code is None:
+        return
+    values = {"division_code": place.community_division_code, "updated_at": datetime.now(UTC)}
+    await uow.session.execute(
+        insert(ExchangeCommunityRow)
+        .values(community_id=place.community_id, **values)
+        .on_conflict_do_update(index_elements=["community_id"], set_=values)
+    )
+
+
 async def on_moved_in(event: PersonRegisteredV1 | ResidencyStartedV1, uow: UnitOfWork) -> None:
+    await _division(uow, event.placement)
     await _resident(
         uow,
         event.person_id,
@@ -73,6 +94,7 @@ async def on_moved_in(event: PersonRegisteredV1 | ResidencyStartedV1, uow: UnitO
 
 
 async def on_moved_out(event: ResidencyEndedV1, uow: UnitOfWork) -> None:
+    await _division(uow, event.placement)
     await _resident(
         uow, event.person_id, event.household_id, None, event.placement.community_id, False
     )
@@ -123,6 +145,15 @@ def subscribe_facts(runtime: Runtime) -> None:
 
 
 # reading -------------------------------------------------------------------------------
+async def divisions(uow: UnitOfWork, communities: Sequence[str]) -> dict[str, str]:
+    """community id -> its GB/T 2260 division code, for those whose code is known."""
+    c = ExchangeCommunityRow
+    rows = await uow.session.execute(
+        select(c.community_id, c.division_code).where(c.community_id.in_(list(communities)))
+    )
+    return {community: code for community, code in rows.all()}
+
+
 async def households(uow: UnitOfWork, communities: Sequence[str]) -> list[Household]:
     h = PLACES.households.c
     rows = await uow.session.execute(

@@ -44,7 +44,13 @@ async def placement(session: AsyncSession, household: Household) -> Placement:
     row = (
         await session.execute(
             select(
-                Building.grid_id, Community.name, Building.name, Unit.name, Room.code, Room.area_m2
+                Building.grid_id,
+                Community.name,
+                Building.name,
+                Unit.name,
+                Room.code,
+                Room.area_m2,
+                Community.division_code,
             )
             .select_from(Room)
             .join(Unit, Unit.id == Room.unit_id)
@@ -53,7 +59,9 @@ async def placement(session: AsyncSession, household: Household) -> Placement:
             .where(Room.id == household.room_id)
         )
     ).first()
-    grid_id, community, building, unit, room, area = row if row is not None else (None,) * 6
+    grid_id, community, building, unit, room, area, division = (
+        row if row is not None else (None,) * 7
+    )
     return Placement(
         community_id=str(household.community_id),
         building_id=str(household.building_id),
@@ -65,6 +73,7 @@ async def placement(session: AsyncSession, household: Household) -> Placement:
         unit_name=unit,
         room_number=room,
         room_area_m2=area,
+        community_division_code=division,  # GB/T 2260, for the exchange datasets
     )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -196,6 +196,7 @@ def rules(terms: Terms) -> dict[str, str]:
     """The allow-list: the header, the row's place and what the agreement lists."""
     allowed = {name: "keep" for name in HEADER}
     allowed["rows.community_id"] = "keep"
+    allowed["rows.division_code"] = "keep"  # the community's GB/T 2260 code: a place
     allowed["rows.suppressed"] = "keep"
     if terms.dataset in (Dataset.CASES, Dataset.ALARMS):
         allowed["rows.day"] = "keep"
@@ -206,9 +207,20 @@ def rules(terms: Terms) -> dict[str, str]:
     return allowed
 
 
-def record(terms: Terms, period: Period, rows: list[dict[str, Any]], at: datetime) -> EventData:
-    """The record as it leaves: rows suppressed, then only what the allow-list keeps."""
-    kept = [suppress(row, terms.dataset) for row in rows]
+def record(
+    terms: Terms,
+    period: Period,
+    rows: list[dict[str, Any]],
+    at: datetime,
+    divisions: Mapping[str, str] | None = None,
+) -> EventData:
+    """The record as it leaves: each row with its community's GB/T 2260 division code
+    (``divisions``, where known), suppressed, then only what the allow-list keeps."""
+    codes = divisions or {}
+    kept = [
+        suppress({**row, "division_code": codes.get(row["community_id"])}, terms.dataset)
+        for row in rows
+    ]
     raw = {
         "record_id": f"{terms.agreement_id}:{terms.dataset.value}:{period.key}",
         "recipient": terms.recipient,
