@@ -135,6 +135,8 @@ export const MENU: MenuGroup[] = [
     items: [
       { name: "hall-inbox", path: "/gov/hall-inbox", title: "menu.hallInbox", roles: HALL_SIGNERS },
       { name: "welfare", path: "/gov/welfare", title: "menu.welfare", roles: WELFARE_OFFICE },
+      { name: "disability", path: "/gov/disability", title: "menu.disability", roles: WELFARE_OFFICE },
+      { name: "assistive-devices", path: "/gov/assistive-devices", title: "menu.assistiveDevices", roles: [...WELFARE_OFFICE, ...HOUSEHOLD] },
       { name: "votes", path: "/gov/votes", title: "menu.votes", roles: [...WELFARE_OFFICE, "resident"] },
       { name: "notices", path: "/gov/notices", title: "menu.notices", roles: NOTICE_AUTHORS },
       { name: "volunteers", path: "/gov/volunteers", title: "menu.volunteers", roles: WELFARE_OFFICE },

@@ -47,6 +47,8 @@ const pages: Record<string, () => Promise<unknown>> = {
   offers: () => import("@/domains/commerce/OffersPage.vue"),
   "hall-inbox": () => import("@/domains/gov-affairs/HallInboxPage.vue"),
   welfare: () => import("@/domains/gov-affairs/WelfarePage.vue"),
+  disability: () => import("@/domains/gov-affairs/DisabilityPage.vue"),
+  "assistive-devices": () => import("@/domains/gov-affairs/AssistiveDevicesPage.vue"),
   votes: () => import("@/domains/gov-affairs/VotesPage.vue"),
   notices: () => import("@/domains/gov-affairs/NoticesPage.vue"),
   volunteers: () => import("@/domains/gov-affairs/VolunteersPage.vue"),

@@ -3,6 +3,8 @@
  * training (the words the service gives in kind_name / status_name, kept here for filters,
  * tags and exports); ../../i18n/enums.ts takes them in with the rest.
  */
+import { DISABILITY_ENUMS } from "./disabilityTexts";
+
 type TagType = "primary" | "success" | "info" | "warning" | "danger";
 type Entry = [zh: string, en: string, tag?: TagType];
 
@@ -76,4 +78,5 @@ export const GOV_ENUMS: Record<string, Record<string, Entry>> = {
     video: ["视频链接", "Video link"],
     emergency_plan: ["应急预案", "Emergency plan"],
   },
+  ...DISABILITY_ENUMS,
 };

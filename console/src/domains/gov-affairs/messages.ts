@@ -5,6 +5,8 @@
  * texts are gov-affairs' own refusals, by code (a refusal that names the state it met, such
  * as flag.bad_state, is shown in the service's own words).
  */
+import { DISABILITY_MESSAGES } from "./disabilityTexts";
+
 export const GOV_MESSAGES: Record<string, [zh: string, en: string]> = {
   "menu.populationFlags": ["人口核查", "Population checks"],
   "menu.alterations": ["装修/改建申请", "Alteration requests"],
@@ -125,4 +127,5 @@ export const GOV_MESSAGES: Record<string, [zh: string, en: string]> = {
   "problem.alteration.not_applicant": ["只有申请人可以撤回", "Only the applicant withdraws"],
   "problem.training.not_found": ["没有这门课程", "No such course"],
   "problem.training.invalid_course": ["课程内容不完整", "The course is incomplete"],
+  ...DISABILITY_MESSAGES,
 };

@@ -21,6 +21,7 @@ from gov_affairs.domain.hall import applications as dom
 from gov_affairs.domain.hall.catalogue import RESIDENT_ROLES, ServiceItem
 from gov_affairs.usecases.certificates import Certificates
 from gov_affairs.usecases.disability import check_registered_card
+from gov_affairs.usecases.disability_facts import with_registered_certificate
 from gov_affairs.usecases.outbound import application_event, notify
 from gov_affairs.usecases.welfare import Welfare
 from sc_core.auth import Caller
@@ -404,11 +405,12 @@ class Hall:
             found.certificate_id = issued.id if issued is not None else None
         if final is not None and final.outcome == "approved":
             today = now.astimezone(CHINA).date()
+            facts = dom.facts_for(item, app.data, app.materials, today)
             await self.welfare.enrol_from(
                 uow,
                 item.code,
                 app,
-                dom.facts_for(item, app.data, app.materials, today),
+                await with_registered_certificate(uow, row.community_id, item, app.data, facts),
                 community_id=row.community_id,
                 grid_id=row.grid_id,
                 building_id=row.building_id,
