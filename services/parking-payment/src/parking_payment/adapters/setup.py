@@ -39,7 +39,13 @@ def _alive(state: dict[str, Any]) -> bool:
     return True
 
 
-def ensure_simulator(directory: Path, timeout_s: float = 60.0) -> dict[str, Any]:
+def ensure_simulator(directory: Path, timeout_s: float = 600.0) -> dict[str, Any]:
+    """Start the local WeChat Pay / Alipay simulators once and return their state.
+
+    The bound is generous: on a loaded machine (load 30-40 on 2 cores) the child needs more
+    than a minute to import and make its keys, and 60 s made whole test stacks fail to start.
+    A child that exits is reported at once with its exit code instead of waiting the bound out.
+    """
     state_file = directory / "sim.json"
     if state_file.exists():
         state: dict[str, Any] = json.loads(state_file.read_text())
@@ -48,7 +54,7 @@ def ensure_simulator(directory: Path, timeout_s: float = 60.0) -> dict[str, Any]
         state_file.unlink()
     directory.mkdir(parents=True, exist_ok=True)
     log = (directory / "simulators.log").open("ab")
-    subprocess.Popen(
+    child = subprocess.Popen(
         [sys.executable, "-m", "parking_payment.simulators", "--dir", str(directory)],
         stdout=log,
         stderr=log,
@@ -56,6 +62,9 @@ def ensure_simulator(directory: Path, timeout_s: float = 60.0) -> dict[str, Any]
     )
     deadline = time.monotonic() + timeout_s
     while not state_file.exists():
+        code = child.poll()
+        if code is not None and not state_file.exists():
+            raise RuntimeError(f"the payment simulators exited with {code} (see {log.name})")
         if time.monotonic() > deadline:
             raise RuntimeError(f"the payment simulators did not start (see {log.name})")
         time.sleep(0.05)
