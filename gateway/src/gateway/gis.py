@@ -29,6 +29,7 @@ import gateway.gis_features as gf
 from gateway.overview import PLACE_ID
 from sc_core.errors import Problem
 from sc_core.openapi import operation_id
+from sc_core.outline import OutlineMultiPolygon, OutlinePolygon
 from sc_core.schema import AwareInstant
 
 Layer = Literal["places", "things", "events", "people"]
@@ -46,7 +47,10 @@ class GisPoint(BaseModel):
 class GisFeature(BaseModel):
     type: Literal["Feature"]
     id: str
-    geometry: GisPoint
+    geometry: Annotated[
+        GisPoint | OutlinePolygon | OutlineMultiPolygon,
+        Field(discriminator="type", description="a point, or a place's outline"),
+    ]
     properties: dict[str, Any] = Field(
         description="layer (places, things, events, people), kind and the row's own fields"
     )

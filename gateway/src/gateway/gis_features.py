@@ -3,9 +3,12 @@
 Positions are WGS-84 ``[longitude, latitude]`` as the owners store them. A row without a
 position of its own is drawn at its building's point (devices, alarms, cases), else at the
 community's, and says which in ``position`` (``own``, ``building``, ``community``); a row
-that has none of them is left out. Nothing here is a person's position: persons appear
-only as counts per building (``people``), devices worn by a person are never drawn, and
-an event's properties carry no person, room or household.
+that has none of them is left out. A community, grid or building with an outline
+(identity's GeoJSON Polygon or MultiPolygon, WGS-84) is drawn as that shape, its
+properties as at its point; a grid has no point, so only an outlined grid is drawn.
+Nothing here is a person's position: persons appear only as counts per building
+(``people``), devices worn by a person are never drawn, and an event's properties carry
+no person, room or household.
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sc_core.geo import wgs84_to_gcj02
+from pydantic import TypeAdapter, ValidationError
+
+from sc_core.geo import geometry_to_gcj02
+from sc_core.outline import OutlineShape
 
 Position = tuple[float, float]  # (lng, lat)
 
@@ -51,13 +57,38 @@ class Places:
         return None
 
 
-def feature(fid: str, at: Position, layer: str, kind: str, props: dict[str, Any]) -> dict[str, Any]:
+def feature(
+    fid: str, at: Position | dict[str, Any], layer: str, kind: str, props: dict[str, Any]
+) -> dict[str, Any]:
+    """A feature at a point, or with a geometry of its own (a place's outline)."""
+    geometry = at if isinstance(at, dict) else {"type": "Point", "coordinates": [at[0], at[1]]}
     return {
         "type": "Feature",
         "id": fid,
-        "geometry": {"type": "Point", "coordinates": [at[0], at[1]]},
+        "geometry": geometry,
         "properties": {"layer": layer, "kind": kind, **props},
     }
+
+
+_OUTLINE: TypeAdapter[Any] = TypeAdapter(OutlineShape)
+
+
+def outline(row: dict[str, Any]) -> dict[str, Any] | None:
+    """A place's outline (identity's GeoJSON Polygon or MultiPolygon), a fresh copy; None
+    when it has none (or an answer not of that shape)."""
+    if not isinstance(row.get("outline"), dict):
+        return None
+    try:
+        shape = _OUTLINE.validate_python(row["outline"])
+    except ValidationError:
+        return None
+    found: dict[str, Any] = shape.model_dump(mode="json")
+    return found
+
+
+def shape(row: dict[str, Any]) -> Position | dict[str, Any] | None:
+    """A place's outline where it has one, else its point."""
+    return outline(row) or position(row.get("longitude"), row.get("latitude"))
 
 
 def place_features(
@@ -65,8 +96,10 @@ def place_features(
     buildings: Iterable[dict[str, Any]],
     grids: Iterable[dict[str, Any]],
 ) -> list[dict[str, Any]]:
+    """The community, its grids and its buildings: each as its outline (a Polygon or
+    MultiPolygon) where identity has one, else at its point; a grid only by its outline."""
     out = []
-    if community and (at := position(community.get("longitude"), community.get("latitude"))):
+    if community and (at := shape(community)):
         props = {
             "id": community.get("id"),
             "name": community.get("name", ""),
@@ -75,9 +108,14 @@ def place_features(
             "division_code": community.get("division_code"),  # GB/T 2260, when registered
         }
         out.append(feature(f"community:{community.get('id')}", at, "places", "community", props))
+    grids = list(grids)
+    for g in grids:
+        if (drawn := outline(g)) is not None:
+            props = {"id": g.get("id"), "name": g.get("name", ""), "code": g.get("code")}
+            out.append(feature(f"grid:{g.get('id')}", drawn, "places", "grid", props))
     grid_names = {str(g.get("id")): g.get("name") for g in grids}
     for b in buildings:
-        at = position(b.get("longitude"), b.get("latitude"))
+        at = shape(b)
         if at is None:
             continue
         grid = b.get("grid_id")
@@ -214,7 +252,6 @@ def people_features(
 
 
 def to_gcj02(features: list[dict[str, Any]]) -> None:
-    """Every point moved to GCJ-02 in place (a point outside China stays)."""
+    """Every position (points and outlines) moved to GCJ-02 in place (outside China: kept)."""
     for f in features:
-        lng, lat = f["geometry"]["coordinates"]
-        f["geometry"]["coordinates"] = list(wgs84_to_gcj02(lng, lat))
+        geometry_to_gcj02(f["geometry"])

@@ -168,7 +168,9 @@ def field_errors(errors: list[dict[str, Any]], locale: str) -> list[dict[str, An
     for err in errors:
         kind = str(err.get("type", ""))
         english = str(err.get("msg", ""))
-        chinese = zh_message(kind, err.get("ctx"))
+        ctx = err.get("ctx") or {}
+        # a custom error of ours carries its own Chinese (sc_core.outline's ``outline.*``)
+        chinese = str(ctx["zh"]) if "zh" in ctx else zh_message(kind, ctx)
         allowed: list[str] | None = None
         if kind in CHOICES:
             chinese, english, allowed = _choice_messages(err.get("ctx"))

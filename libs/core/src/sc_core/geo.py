@@ -15,6 +15,7 @@ unchanged, as every implementation does. Tested against the published reference 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 _A = 6378245.0  # Krasovsky 1940 semi-major axis (m)
 _EE = 0.00669342162296594323  # Krasovsky 1940 first eccentricity squared
@@ -53,3 +54,14 @@ def wgs84_to_gcj02(lng: float, lat: float) -> tuple[float, float]:
     d_lat = (d_lat * 180.0) / ((_A * (1 - _EE)) / (magic * sqrt_magic) * math.pi)
     d_lng = (d_lng * 180.0) / (_A / sqrt_magic * math.cos(rad) * math.pi)
     return lng + d_lng, lat + d_lat
+
+
+def geometry_to_gcj02(geometry: dict[str, Any]) -> None:
+    """A GeoJSON Point, Polygon or MultiPolygon moved to GCJ-02 in place, every position."""
+
+    def move(coordinates: Any) -> Any:
+        if coordinates and isinstance(coordinates[0], int | float):
+            return list(wgs84_to_gcj02(coordinates[0], coordinates[1]))
+        return [move(c) for c in coordinates]
+
+    geometry["coordinates"] = move(geometry["coordinates"])

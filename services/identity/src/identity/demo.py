@@ -33,6 +33,7 @@ from identity.roles import ROLES
 from sc_contracts.events import GrantChange, GrantChangedV1
 from sc_core.db import Database, platform_tables
 from sc_core.db.uow import Outbound, UnitOfWork
+from sc_core.outline import rectangle
 from sc_core.privacy import configure_cipher, get_cipher
 
 DEMO_CODE = "DEMO-001"
@@ -99,12 +100,20 @@ async def _places(uow: UnitOfWork) -> Demo:
         property_name="幸福里物业服务中心",
         property_phone="010-65551234",
         division_code="110101",  # 北京市东城区 (the demo's point is in Beijing)
+        # outlines (轮廓) around the points: the community holds both grids, each grid its building
+        outline=rectangle(116.4084, 39.9042, 0.0018, 0.0007),
     )
     s.add(community)
     await s.flush()
     demo = Demo(community)
     for code in ("1", "2"):
-        grid = Grid(community_id=community.id, code=f"G{code}", name=f"第{code}网格")
+        at = 116.4074 + int(code) / 1000, 39.9042  # the building's point
+        grid = Grid(
+            community_id=community.id,
+            code=f"G{code}",
+            name=f"第{code}网格",
+            outline=rectangle(*at, 0.00045, 0.0004),
+        )
         s.add(grid)
         await s.flush()
         building = Building(
@@ -113,8 +122,9 @@ async def _places(uow: UnitOfWork) -> Demo:
             code=code,
             name=f"{code}号楼",
             floors=6,
-            longitude=116.4074 + int(code) / 1000,
-            latitude=39.9042,
+            longitude=at[0],
+            latitude=at[1],
+            outline=rectangle(*at, 0.0003, 0.00012),
         )
         s.add(building)
         await s.flush()

@@ -78,7 +78,7 @@ async def get_grid(grid_id: uuid.UUID, who: Readers, grids: GridsDep) -> GridRea
     return await grids.get(who, grid_id)
 
 
-@router.patch("/api/v1/grids/{grid_id}", summary="Rename a grid or set its buildings")
+@router.patch("/api/v1/grids/{grid_id}", summary="Rename a grid, set its buildings or its outline")
 async def update_grid(
     grid_id: uuid.UUID, body: GridUpdate, who: Writers, grids: GridsDep
 ) -> GridRead:

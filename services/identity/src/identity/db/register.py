@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from identity.db.base import Base, IdMixin, utcnow
@@ -24,6 +26,7 @@ class Community(IdMixin, Base):
     property_name: Mapped[str | None] = mapped_column(String(100))  # 物业服务中心
     property_phone: Mapped[str | None] = mapped_column(String(32))
     division_code: Mapped[str | None] = mapped_column(String(6))  # GB/T 2260 行政区划代码
+    outline: Mapped[dict[str, Any] | None] = mapped_column(JSONB)  # GeoJSON, WGS-84 (轮廓)
 
 
 class Grid(IdMixin, Base):
@@ -33,6 +36,7 @@ class Grid(IdMixin, Base):
     community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("communities.id"), index=True)
     code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(100))
+    outline: Mapped[dict[str, Any] | None] = mapped_column(JSONB)  # GeoJSON, WGS-84 (轮廓)
 
 
 class Building(IdMixin, Base):
@@ -48,6 +52,7 @@ class Building(IdMixin, Base):
     floors: Mapped[int]
     longitude: Mapped[float | None]
     latitude: Mapped[float | None]
+    outline: Mapped[dict[str, Any] | None] = mapped_column(JSONB)  # GeoJSON, WGS-84 (轮廓)
 
 
 class Unit(IdMixin, Base):

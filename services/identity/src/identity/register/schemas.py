@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from sc_core import validators
+from sc_core.outline import Outline, OutlineShape
 from sc_core.privacy import Grade, Sensitive
 from sc_core.schema import Day, Omittable
 
@@ -19,6 +20,10 @@ Latitude = Annotated[float, Field(ge=-90, le=90)]
 Relation = Literal["owner", "family", "tenant"]
 RoomUsage = Literal["residential", "commercial", "office", "other"]
 RentalStatus = Literal["vacant", "owner_occupied", "rented", "group_rental"]
+# a place's outline (轮廓) on a map: validated when written (sc_core.outline), as stored when read
+OUTLINE = "Its outline: a GeoJSON Polygon or MultiPolygon in WGS-84 (轮廓); null clears it"
+NewOutline = Annotated[Outline | None, Field(description=OUTLINE)]
+StoredOutline = Annotated[OutlineShape | None, Field(description="GeoJSON, WGS-84 (轮廓)")]
 
 
 class Orm(BaseModel):
@@ -44,6 +49,7 @@ class CommunityCreate(BaseModel):
         default=None,
         description="GB/T 2260 division code of its county (行政区划代码), e.g. 330106",
     )
+    outline: NewOutline = None
 
 
 class CommunityUpdate(BaseModel):
@@ -54,11 +60,13 @@ class CommunityUpdate(BaseModel):
     property_name: str | None = Field(default=None, max_length=100)
     property_phone: PropertyPhone | None = None
     division_code: validators.DivisionCode | None = None
+    outline: NewOutline = None
 
 
 class CommunityRead(CommunityCreate, Orm):
     id: uuid.UUID
     created_at: datetime
+    outline: StoredOutline = None
 
 
 class GridCreate(BaseModel):
@@ -66,11 +74,13 @@ class GridCreate(BaseModel):
     code: Code
     name: Label
     building_ids: list[uuid.UUID] = Field(default_factory=list, max_length=500)
+    outline: NewOutline = None
 
 
 class GridUpdate(BaseModel):
     name: Label | None = None
     building_ids: list[uuid.UUID] | None = Field(default=None, max_length=500)
+    outline: NewOutline = None
 
 
 class GridRead(Orm):
@@ -79,6 +89,7 @@ class GridRead(Orm):
     code: str
     name: str
     building_ids: list[uuid.UUID] = Field(default_factory=list)
+    outline: StoredOutline = None
     created_at: datetime
 
 
@@ -90,6 +101,7 @@ class BuildingCreate(BaseModel):
     grid_id: uuid.UUID | None = None
     longitude: Longitude | None = None
     latitude: Latitude | None = None
+    outline: NewOutline = None
 
 
 class BuildingUpdate(BaseModel):
@@ -97,6 +109,7 @@ class BuildingUpdate(BaseModel):
     floors: Omittable[Annotated[int, Field(ge=1, le=200)]] = None
     longitude: Longitude | None = None
     latitude: Latitude | None = None
+    outline: NewOutline = None
 
 
 class BuildingRead(Orm):
@@ -108,6 +121,7 @@ class BuildingRead(Orm):
     floors: int
     longitude: float | None
     latitude: float | None
+    outline: StoredOutline = None
     created_at: datetime
     label: str | None = Field(default=None, description="One building: 幸福里社区 1号楼")
     address: str | None = Field(default=None, description="One building: standard address")

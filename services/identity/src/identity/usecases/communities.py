@@ -101,7 +101,8 @@ class Grids:
             scope = await load_scope(uow.session, who.principal, COMMUNITY_WRITERS)
             community = await repo.get_or_404(uow.session, Community, body.community_id)
             scope.ensure(repo.places(community))
-            grid = Grid(community_id=community.id, code=body.code, name=body.name)
+            outline = body.model_dump()["outline"]
+            grid = Grid(community_id=community.id, code=body.code, name=body.name, outline=outline)
             uow.session.add(grid)
             await repo.flush_unique(
                 uow,
@@ -130,6 +131,8 @@ class Grids:
                 grid.name = body.name
             if body.building_ids is not None:
                 await _assign(uow, grid, body.building_ids)
+            if "outline" in body.model_fields_set:
+                grid.outline = body.model_dump()["outline"]
             await _audit(uow, who, "grid.update", "grid", grid.id, grid.community_id)
             await uow.commit()
             return await _grid_read(uow, grid)
