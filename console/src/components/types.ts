@@ -9,7 +9,7 @@ export type PostPath = Extract<WithPost, string>;
 export interface Column {
   key: string;
   label: string; // i18n key
-  kind?: "text" | "enum" | "place" | "time" | "date" | "bool" | "number" | "list" | "masked" | "account" | "money" | "localized";
+  kind?: "text" | "enum" | "place" | "time" | "date" | "bool" | "number" | "list" | "masked" | "account" | "money" | "localized" | "outline";
   dict?: string; // enum dictionary
   place?: PlaceKind;
   placeKindKey?: string; // the place kind is in this field of the row (a grant's scope_type)
