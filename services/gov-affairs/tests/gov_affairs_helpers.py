@@ -169,6 +169,7 @@ def make_settings(
         "approval_sweep_interval_s": 3600,
         "exchange_sweep_interval_s": 3600,  # the tests sweep themselves, by their clock
         "population_sweep_interval_s": 3600,  # likewise
+        "alteration_sweep_interval_s": 3600,  # likewise
         "public_base_url": "https://sq.example.gov.cn",
         "log_level": "WARNING",
     }

@@ -29,6 +29,8 @@ class Settings(ServiceSettings):
     permit_sweep_interval_s: float = 3600.0
     # the reminder the day before an activity, to everyone with a place (once per activity)
     activity_reminder_interval_s: float = 300.0
+    # alteration requests: reminders before an approval step's due time and the works' end
+    alteration_sweep_interval_s: float = 600.0
     exchange_max_grade: Literal["public", "internal", "personal", "sensitive"] = "internal"
     # files of an application's materials, kept in the service's database
     material_max_bytes: int = 5 * 1024 * 1024

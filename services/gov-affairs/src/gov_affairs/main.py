@@ -44,6 +44,7 @@ from gov_affairs.usecases import (
     Activities,
     ActivityArchive,
     Agreements,
+    AlterationReminders,
     Alterations,
     Assembly,
     AssistiveDevices,
@@ -120,6 +121,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
     activities_ = Activities(runtime.db, places)
     legal_services = Legal(runtime.db, places)
     city_tasks_ = CityTasks(runtime.db)
+    alterations_ = Alterations(runtime.db, places)
     usecases = UseCases(
         hall=Hall(runtime.db, places, certs, register),
         certificates=certs,
@@ -140,7 +142,8 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         city_tasks=city_tasks_,
         inbound_tasks=InboundTasks(city_tasks_),
         training=Training(runtime.db, places),
-        alterations=Alterations(runtime.db, places),
+        alterations=alterations_,
+        alteration_reminders=AlterationReminders(alterations_),
         population=Population(
             runtime.db,
             places,
@@ -190,6 +193,12 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         settings.activity_reminder_interval_s,
         "activity-reminder",
         usecases.activity_archive.remind_due,
+    )
+    # alteration requests: signers before a step's due time, the works' planned end
+    runtime.every(
+        settings.alteration_sweep_interval_s,
+        "alteration-reminder",
+        usecases.alteration_reminders.sweep,
     )
     return runtime, usecases
 

@@ -22,11 +22,7 @@ from sc_core.schema import Day
 
 router = APIRouter(prefix="/api/v1/alterations", tags=["alterations"])
 
-KINDS = {
-    "decoration": Text(zh="装修", en="decoration"),
-    "alteration": Text(zh="改建", en="alteration"),
-    "extension": Text(zh="扩建", en="extension"),
-}
+KINDS = d.KINDS
 SCOPES = {
     "walls_non_structural": Text(zh="非承重墙体", en="non-structural walls"),
     "floors": Text(zh="地面", en="floors"),

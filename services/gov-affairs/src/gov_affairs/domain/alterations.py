@@ -16,15 +16,21 @@ withdrawn has an *open alteration*, which the room register shows.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from gov_affairs.domain.approvals.engine import Approval
 from gov_affairs.domain.approvals.flow import FlowDef
 from gov_affairs.domain.text import Refusal, Text
 
 Kind = Literal["decoration", "alteration", "extension"]  # 装修, 改建, 扩建
+KINDS: dict[str, Text] = {
+    "decoration": Text(zh="装修", en="decoration"),
+    "alteration": Text(zh="改建", en="alteration"),
+    "extension": Text(zh="扩建", en="extension"),
+}
 Status = Literal[
     "submitted",
     "approved",
@@ -84,13 +90,13 @@ FLOW = FlowDef.model_validate(
                 "key": "property",
                 "name": {"zh": "物业审核", "en": "Property check"},
                 "signers": [{"role": "property_manager"}],
-                "due": {"working_days": 3},
+                "due": {"working_days": 3, "remind_before_hours": 24},
             },
             {
                 "key": "community",
                 "name": {"zh": "社区审批", "en": "Community approval"},
                 "signers": [{"role": "community_admin"}],
-                "due": {"working_days": 5},
+                "due": {"working_days": 5, "remind_before_hours": 24},
                 "condition": {
                     "any": [
                         {
@@ -211,3 +217,19 @@ def inspect(
 
 def is_open(a: Alteration) -> bool:
     return a.status in OPEN
+
+
+# the applicant and the property are reminded this many days before the works' planned end
+WORKS_NOTICE_DAYS = 3
+
+
+def sweep_at(run: Approval) -> datetime | None:
+    """When the reminder sweep next has something to do for a running approval: remind
+    before the active step's due time, then escalate at it; nothing after that."""
+    active = run.active()
+    due = run.flow.step(active.key).due if active else None
+    if active is None or active.due_at is None or due is None or active.escalated_at:
+        return None
+    if active.reminded_at is None:
+        return active.due_at - timedelta(hours=due.remind_before_hours)
+    return active.due_at

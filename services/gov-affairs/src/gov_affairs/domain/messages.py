@@ -9,23 +9,9 @@ template ever shows an id or an enum value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Template:
-    code: str
-    zh_title: str
-    zh_body: str
-    en_title: str
-    en_body: str
-
-    def placeholders(self) -> set[str]:
-        found: set[str] = set()
-        for part in (self.zh_title, self.zh_body, self.en_title, self.en_body):
-            found |= set(re.findall(r"\{([a-z_]+)\}", part))
-        return found
-
+from gov_affairs.domain.alteration_messages import ALTERATION_TEMPLATES
+from gov_affairs.domain.template import Template
 
 TEMPLATES = {
     t.code: t
@@ -241,6 +227,8 @@ TEMPLATES = {
         ),
     )
 }
+TEMPLATES.update({t.code: t for t in ALTERATION_TEMPLATES})
+__all__ = ["TEMPLATES", "Template", "both", "render"]
 
 
 def render(code: str, locale: str, variables: dict[str, str]) -> tuple[str, str]:

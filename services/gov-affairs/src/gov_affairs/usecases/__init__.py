@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from gov_affairs.usecases.activities import Activities
 from gov_affairs.usecases.activity_archive import ActivityArchive
+from gov_affairs.usecases.alteration_reminders import AlterationReminders
 from gov_affairs.usecases.alterations import Alterations
 from gov_affairs.usecases.assembly import Assembly
 from gov_affairs.usecases.assistive_devices import AssistiveDevices
@@ -62,6 +63,7 @@ class UseCases:
     org_complaints: OrgComplaints
     party: Party
     alterations: Alterations
+    alteration_reminders: AlterationReminders
     volunteers: Volunteers
     volunteer_work: VolunteerWork
     activity_archive: ActivityArchive
@@ -71,6 +73,7 @@ __all__ = [
     "Activities",
     "ActivityArchive",
     "Agreements",
+    "AlterationReminders",
     "Alterations",
     "Assembly",
     "AssistiveDevices",

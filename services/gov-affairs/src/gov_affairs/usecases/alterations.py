@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import func, select
@@ -22,6 +22,7 @@ from gov_affairs.db import hall as hall_repo
 from gov_affairs.db.alterations import AlterationRow
 from gov_affairs.domain import alterations as d
 from gov_affairs.domain.approvals import engine
+from gov_affairs.usecases import alteration_messages as messages
 from sc_contracts.events import AlterationChangedV1
 from sc_core.auth import Caller, in_scope
 from sc_core.db.engine import Database
@@ -137,15 +138,18 @@ class Alterations:
                 applicant_id=who.subject,
                 created_at=now,
             )
-            ctx = await self._context(uow, row, now, facts)
+            ctx = await self.context(uow, row, now, facts)
             try:
                 out = engine.start(d.FLOW, who.subject, ctx)
             except engine.ApprovalError as exc:
                 raise _approval_problem(exc) from None
             a = self._after_run(a, out.approval, now)
-            self._write(row, a, out.approval, now)
+            self.write(row, a, out.approval, now)
             uow.session.add(row)
             await self._changed(uow, row, a, now)
+            await messages.tell_step(
+                uow, row, None, a, out.approval, who.subject, effects=out.effects
+            )
             await uow.audit(
                 who,
                 "alteration.apply",
@@ -174,11 +178,13 @@ class Alterations:
                 raise _not_found()
             a = d.Alteration.model_validate(row.data)
             run = engine.Approval.model_validate(row.run)
+            before, effects = a.status, list[engine.Effect]()
             try:
                 if action in ("approve", "reject"):
                     facts = d.check_request(a)
-                    ctx = await self._context(uow, row, now, facts)
-                    run = engine.decide(run, who.subject, action, ctx, comment).approval
+                    ctx = await self.context(uow, row, now, facts)
+                    decided = engine.decide(run, who.subject, action, ctx, comment)
+                    run, effects = decided.approval, decided.effects
                     a = self._after_run(a, run, now)
                 elif action == "withdraw":
                     if who.subject != row.applicant_id:
@@ -212,8 +218,11 @@ class Alterations:
                 raise _problem(exc) from None
             except engine.ApprovalError as exc:
                 raise _approval_problem(exc) from None
-            self._write(row, a, run, now)
+            self.write(row, a, run, now)
             await self._changed(uow, row, a, now)
+            await messages.tell_step(
+                uow, row, before, a, run, who.subject, comment=comment, effects=effects
+            )
             await uow.audit(
                 who,
                 f"alteration.{action}",
@@ -309,7 +318,7 @@ class Alterations:
                 zh="该操作由物业或社区办理",
             )
 
-    async def _context(
+    async def context(
         self, uow: UnitOfWork, row: AlterationRow, now: datetime, facts: dict[str, Any]
     ) -> engine.Context:
         holders = await hall_repo.role_holders(
@@ -328,7 +337,7 @@ class Alterations:
         return a
 
     @staticmethod
-    def _write(row: AlterationRow, a: d.Alteration, run: engine.Approval, now: datetime) -> None:
+    def write(row: AlterationRow, a: d.Alteration, run: engine.Approval, now: datetime) -> None:
         row.status = a.status
         row.data = a.model_dump(mode="json")
         row.run = run.model_dump(mode="json")
@@ -337,6 +346,10 @@ class Alterations:
             sorted({t.assignee for t in active.pending()})
             if run.status == "running" and active is not None
             else []
+        )
+        row.sweep_at = d.sweep_at(run) if run.status == "running" else None
+        row.remind_works_on = (
+            a.planned_end - timedelta(days=d.WORKS_NOTICE_DAYS) if a.status == "in_works" else None
         )
         row.updated_at = now
 
