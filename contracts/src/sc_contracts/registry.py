@@ -65,6 +65,7 @@ from sc_contracts.events import (
     SigningKeyRotatedV1,
     TelemetryRecordedV1,
     ThresholdBreachedV1,
+    TrainingRecordChangedV1,
     VisitDoneV1,
     VitalsRecordedV1,
     VolunteerChangedV1,
@@ -171,6 +172,13 @@ _SPECS: tuple[EventSpec, ...] = (
         "gov.alterations.v1",
         AlterationChangedV1,
         "An alteration request of a room was filed or took a step.",
+    ),
+    EventSpec(
+        "community.training_record.changed.v1",
+        "gov.training.v1",
+        TrainingRecordChangedV1,
+        "A person's record on a safety-education or training course moved: a lesson read,"
+        " a quiz attempted, the course completed.",
     ),
     EventSpec(
         "community.volunteer.changed.v1",

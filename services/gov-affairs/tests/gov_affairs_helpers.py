@@ -44,6 +44,7 @@ from sc_contracts.events import (
     Placement,
     PopulationFlagChangedV1,
     PopulationSharedV1,
+    TrainingRecordChangedV1,
     VolunteerChangedV1,
     VoteClosedV1,
     WelfareChangedV1,
@@ -72,6 +73,7 @@ TOPICS = [
     OrganisationComplaintFiledV1.topic,
     AlterationChangedV1.topic,
     VolunteerChangedV1.topic,
+    TrainingRecordChangedV1.topic,
     # the exchange: the facts it counts and the records it sends (ADR 0036)
     WorkOrderChangedV1.topic,
     AlarmRaisedV1.topic,

@@ -115,6 +115,7 @@ from sc_contracts.events.notification import (
 )
 from sc_contracts.events.organisations import OrganisationComplaintFiledV1
 from sc_contracts.events.telemetry import TelemetryRecordedV1
+from sc_contracts.events.training import TrainingRecordChangedV1
 from sc_contracts.events.workorder import (
     WorkOrderChangedV1,
     WorkOrderPriority,
@@ -220,6 +221,7 @@ __all__ = [
     "SigningKeyRotatedV1",
     "TelemetryRecordedV1",
     "ThresholdBreachedV1",
+    "TrainingRecordChangedV1",
     "VisitDoneV1",
     "VisitOutcome",
     "VitalKind",

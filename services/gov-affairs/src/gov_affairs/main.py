@@ -33,6 +33,7 @@ from gov_affairs.api import (
     population,
     topics,
     training,
+    training_courses,
     volunteers,
     votes,
     welfare,
@@ -50,6 +51,7 @@ from gov_affairs.usecases import (
     AssistiveDevices,
     Certificates,
     CityTasks,
+    Courses,
     Disability,
     Exchanges,
     Files,
@@ -101,6 +103,7 @@ ROUTERS = [
     exchange.router,
     city_tasks.router,
     training.router,
+    training_courses.router,
     population.router,
     migrants.router,
     organisations.router,
@@ -122,6 +125,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
     legal_services = Legal(runtime.db, places)
     city_tasks_ = CityTasks(runtime.db)
     alterations_ = Alterations(runtime.db, places)
+    training_ = Training(runtime.db, places)
     usecases = UseCases(
         hall=Hall(runtime.db, places, certs, register),
         certificates=certs,
@@ -141,7 +145,8 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         exchanges=Exchanges(runtime.db, agreements),
         city_tasks=city_tasks_,
         inbound_tasks=InboundTasks(city_tasks_),
-        training=Training(runtime.db, places),
+        training=training_,
+        training_courses=Courses(training_),
         alterations=alterations_,
         alteration_reminders=AlterationReminders(alterations_),
         population=Population(

@@ -14,6 +14,7 @@ from gov_affairs.usecases import (
     Assembly,
     AssistiveDevices,
     Certificates,
+    Courses,
     Disability,
     Exchanges,
     Files,
@@ -145,6 +146,13 @@ def _training(request: Request) -> Training:
 
 
 TrainingDep = Annotated[Training, Depends(_training)]
+
+
+def _training_courses(request: Request) -> Courses:
+    return usecases(request).training_courses
+
+
+TrainingCoursesDep = Annotated[Courses, Depends(_training_courses)]
 
 
 def _population(request: Request) -> Population:

@@ -81,6 +81,9 @@ class MyProgress(BaseModel):
     attempts: int
     best_percent: int | None
     completed_at: datetime | None
+    valid_until: datetime | None = Field(
+        default=None, description="until when the completion counts (a course that expires)"
+    )
 
 
 class QuestionRead(BaseModel):
@@ -108,7 +111,9 @@ class CourseSummary(BaseModel):
     roles: list[str]
     lessons: int
     has_quiz: bool
+    valid_months: int | None = Field(description="how long a completion counts; null: for good")
     created_at: datetime
+    updated_at: datetime | None
     mine: MyProgress | None = None
 
 
@@ -153,7 +158,7 @@ class PersonRecordRead(BaseModel):
     completed_at: datetime | None
 
 
-def _mine(p: ProgressRow | None) -> MyProgress | None:
+def _mine(p: ProgressRow | None, course: d.Course) -> MyProgress | None:
     if p is None:
         return None
     progress = d.Progress.model_validate(p.data)
@@ -162,6 +167,7 @@ def _mine(p: ProgressRow | None) -> MyProgress | None:
         attempts=len(progress.attempts),
         best_percent=p.best_percent,
         completed_at=p.completed_at,
+        valid_until=d.valid_until(course, p.completed_at),
     )
 
 
@@ -175,8 +181,10 @@ def _summary(row: CourseRow, course: d.Course, p: ProgressRow | None) -> CourseS
         roles=course.roles,
         lessons=len(course.lessons),
         has_quiz=course.quiz is not None,
+        valid_months=course.valid_months,
         created_at=row.created_at,
-        mine=_mine(p),
+        updated_at=row.updated_at,
+        mine=_mine(p, course),
     )
 
 
@@ -266,7 +274,7 @@ async def my_records(who: CurrentCaller, training: TrainingDep, paging: Paging) 
     rows, total = await training.records(who, paging.limit, paging.offset)
     items = []
     for p, c in rows:
-        mine = _mine(p)
+        mine = _mine(p, d.Course.model_validate(c.data))
         assert mine is not None
         items.append(
             RecordRead(

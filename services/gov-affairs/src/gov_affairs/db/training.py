@@ -25,6 +25,8 @@ class CourseRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSONB)  # Course.model_dump(mode="json")
     created_by: Mapped[str] = mapped_column(Account)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(Account, default=None)
+    updated_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class ProgressRow(Base):

@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from gov_affairs.domain.welfare import add_months
+
 Audience = Literal["residents", "staff"]
 LessonKind = Literal["article", "images", "video", "emergency_plan"]
 
@@ -71,6 +73,16 @@ class Course(BaseModel):
     roles: list[str] = Field(default_factory=list)  # staff courses: which roles must take it
     lessons: list[Lesson] = Field(min_length=1, max_length=100)
     quiz: Quiz | None = None
+    # how long a completion counts (staff retrain, e.g. every 12 months); None: for good
+    valid_months: int | None = Field(default=None, ge=1, le=120)
+
+
+def valid_until(course: Course, completed_at: datetime | None) -> datetime | None:
+    """Until when a completion counts: ``valid_months`` after it, the same time of day."""
+    if completed_at is None or course.valid_months is None:
+        return None
+    day = add_months(completed_at.date(), course.valid_months)
+    return datetime.combine(day, completed_at.timetz())
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from gov_affairs.usecases.polls import Polls
 from gov_affairs.usecases.population import Population
 from gov_affairs.usecases.topics import Topics
 from gov_affairs.usecases.training import Training
+from gov_affairs.usecases.training_courses import Courses
 from gov_affairs.usecases.volunteer_work import VolunteerWork
 from gov_affairs.usecases.volunteers import Volunteers
 from gov_affairs.usecases.welfare import Welfare
@@ -57,6 +58,7 @@ class UseCases:
     city_tasks: CityTasks
     inbound_tasks: InboundTasks  # the same tasks sent down over Kafka (ADR 0042)
     training: Training
+    training_courses: Courses
     population: Population
     migrants: Migrants
     organisations: Organisations
@@ -79,6 +81,7 @@ __all__ = [
     "AssistiveDevices",
     "Certificates",
     "CityTasks",
+    "Courses",
     "Disability",
     "Exchanges",
     "Files",

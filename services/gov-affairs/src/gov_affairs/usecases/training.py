@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert
 from gov_affairs.db.models import PLACES
 from gov_affairs.db.training import CourseRow, ProgressRow
 from gov_affairs.domain import training as d
+from gov_affairs.usecases.training_events import record_changed
 from sc_core.auth import Caller, in_scope
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
@@ -75,7 +76,7 @@ class Training:
         self.places = places
         self.clock = clock or (lambda: datetime.now(UTC))
 
-    def _office(self, who: Caller, community_id: str) -> None:
+    def office(self, who: Caller, community_id: str) -> None:
         if not in_scope(who.principal, community_id=community_id, roles=OFFICE_ROLES):
             raise Problem(
                 403,
@@ -85,13 +86,13 @@ class Training:
             )
 
     @staticmethod
-    def _staff_of(who: Caller, community_id: str) -> bool:
+    def staff_of(who: Caller, community_id: str) -> bool:
         """Staff of the community: any grant on it (or platform-wide)."""
         return in_scope(who.principal, community_id=community_id)
 
     async def _ensure_learner(self, uow: UnitOfWork, who: Caller, row: CourseRow) -> None:
         """Residents of the community take its residents' courses, its staff every course."""
-        if self._staff_of(who, row.community_id):
+        if self.staff_of(who, row.community_id):
             return
         if row.audience == "residents" and row.community_id in await self.places.home_communities(
             uow, who.principal, RESIDENT_ROLES
@@ -101,7 +102,7 @@ class Training:
 
     # writing courses -----------------------------------------------------------------
     async def create(self, who: Caller, community_id: str, course: d.Course) -> CourseRow:
-        self._office(who, community_id)
+        self.office(who, community_id)
         row = CourseRow(
             id=uuid.uuid4(),
             community_id=community_id,
@@ -133,7 +134,7 @@ class Training:
         async with self.db.uow(read_only=True) as uow:
             await self.places.ensure_readable(uow, who.principal, community_id=community_id)
             where = [CourseRow.community_id == community_id]
-            if not self._staff_of(who, community_id):
+            if not self.staff_of(who, community_id):
                 where.append(CourseRow.audience == "residents")
             total = await uow.session.scalar(
                 select(func.count()).select_from(CourseRow).where(*where)
@@ -170,6 +171,7 @@ class Training:
         async with self.db.uow() as uow:
             row, progress, p = await self._progress(uow, who, course_id)
             course = d.Course.model_validate(row.data)
+            before = p
             try:
                 p = d.read_lesson(course, p, key, self.clock())
             except ValueError:
@@ -177,6 +179,7 @@ class Training:
                     404, "training.no_such_lesson", "No such lesson", zh="没有这一课"
                 ) from None
             progress = self._save(progress, p)
+            await record_changed(uow, row, who.subject, before, p, "lesson_read", self.clock())
             await uow.audit(
                 who,
                 "training.lesson_read",
@@ -207,8 +210,10 @@ class Training:
                     f"No such question: {', '.join(unknown)}",
                     zh=f"没有这道题：{'、'.join(unknown)}",
                 )
+            before = p
             p, s = d.attempt(course, p, answers, self.clock())
             progress = self._save(progress, p)
+            await record_changed(uow, row, who.subject, before, p, "quiz_attempted", self.clock())
             await uow.audit(
                 who,
                 "training.quiz_attempt",
@@ -245,7 +250,7 @@ class Training:
     ) -> tuple[list[CourseFigures], int]:
         """Each course of the community with how many started and completed it; staff
         courses naming roles also say how many hold those roles in the community."""
-        self._office(who, community_id)
+        self.office(who, community_id)
         taken, total = await self.page(who, community_id, limit, offset)
         out = []
         async with self.db.uow(read_only=True) as uow:
@@ -274,7 +279,7 @@ class Training:
             row = await uow.session.get(CourseRow, course_id)
             if row is None:
                 raise _not_found()
-            self._office(who, row.community_id)
+            self.office(who, row.community_id)
             course = d.Course.model_validate(row.data)
             holders: dict[str, list[str]] = {}
             if row.audience == "staff" and course.roles:

@@ -1,5 +1,6 @@
-"""alteration reminders (issue 23 item 6): when the sweep next reminds or escalates an
-alteration's approval step, and the day the works' planned end is told
+"""alteration reminders and course edits (issue 23 items 6, 7): when the sweep next reminds
+or escalates an alteration's approval step, and the day the works' planned end is told; who
+last changed a training course, and when
 
 Revision ID: 0023
 Revises: 0020
@@ -15,6 +16,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column("training_courses", sa.Column("updated_by", sa.String(64), nullable=True))
+    op.add_column(
+        "training_courses", sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True)
+    )
     op.add_column("alterations", sa.Column("sweep_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column("alterations", sa.Column("remind_works_on", sa.Date(), nullable=True))
     op.create_index(
@@ -43,3 +48,5 @@ def downgrade() -> None:
     op.drop_index("ix_alterations_sweep_at", table_name="alterations")
     op.drop_column("alterations", "remind_works_on")
     op.drop_column("alterations", "sweep_at")
+    op.drop_column("training_courses", "updated_at")
+    op.drop_column("training_courses", "updated_by")
