@@ -1,7 +1,7 @@
 """Event subscriptions, by contract model: the KPI feeds (work orders, alarms, notification
 deliveries, the service hall's applications, community activities, payment orders, care's
-alerts and visits) and identity's placements (the place directory). The consumer names
-(their groups) are kept."""
+alerts and visits, welfare records) and identity's placements (the place directory). The
+consumer names (their groups) are kept."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from sc_contracts.events.care import (
     VisitDoneV1,
     WanderingDetectedV1,
 )
-from sc_contracts.events.gov import ApplicationChangedV1
+from sc_contracts.events.gov import ApplicationChangedV1, WelfareChangedV1
 from sc_contracts.events.payment import PaymentOrderClosedV1, PaymentOrderPaidV1
 from sc_core.places import subscribe_places
 from sc_core.service import Runtime
@@ -39,6 +39,8 @@ FEEDS: dict[str, tuple[type[EventData], ...]] = {
     "payments": (PaymentOrderPaidV1, PaymentOrderClosedV1),
     # care.alerts.v1 and care.visits.v1: breaches, wandering, check-on visits
     "care": (ThresholdBreachedV1, WanderingDetectedV1, AnomalyDetectedV1, VisitDoneV1),
+    # gov.welfare.v1: records enrolled, ended, months paid (welfare coverage)
+    "welfare": (WelfareChangedV1,),
 }
 
 

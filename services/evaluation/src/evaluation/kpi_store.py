@@ -31,6 +31,7 @@ from evaluation.domain.kpis import (
     PaymentOutcome,
     Stat,
     WanderingMove,
+    WelfareStep,
     WorkOrderBreach,
     WorkOrderRating,
     WorkOrderStep,
@@ -54,6 +55,7 @@ KINDS: dict[str, type[Fact]] = {
         CareBreach,
         WanderingMove,
         CheckOnVisit,
+        WelfareStep,
     )
 }
 _TIMES = ("at", "due_at", "first_at", "acknowledged_at", "cleared_at", "starts_at")

@@ -51,6 +51,10 @@ SERVICE_NAMES: dict[str, Text] = {
     "meter_silent": Text(zh="表计长时间无读数", en="Meter silent"),
     "no_water": Text(zh="长时间未用水", en="No water used"),
     "unusual_day": Text(zh="当日用量异常", en="Unusual day's use"),
+    # the welfare programmes gov-affairs seeds (old_age_allowance is named above)
+    "dibao": Text(zh="最低生活保障", en="Minimum living allowance"),
+    "temporary_aid": Text(zh="临时救助", en="Hardship aid"),
+    "disability_care_subsidy": Text(zh="残疾人护理补贴", en="Disability care subsidy"),
 }
 OTHER_SERVICE = Text(zh="其他服务", en="Other services")
 INDEX_NAMES = {

@@ -52,6 +52,7 @@ def _k(
 WO, AL, NO = "workorder.events.v1", "alarm.events.v1", "notification.deliveries.v1"
 HALL, ACT, PAY = "gov.applications.v1", "gov.activities.v1", "payment.orders.v1"
 ALERTS, VISITS = "care.alerts.v1", "care.visits.v1"
+WELFARE = "gov.welfare.v1"
 
 KPIS: dict[str, Kpi] = {
     k.code: k
@@ -262,6 +263,38 @@ KPIS: dict[str, Kpi] = {
             ACT,
             "已举办活动的参与者平均评分（1–5）的平均值。",
             "Mean of the held activities' mean ratings by participants (1–5).",
+        ),
+        _k(
+            "welfare.enrolled",
+            "新纳入救助人数",
+            "Welfare records begun",
+            "count",
+            "higher",
+            WELFARE,
+            "当期新纳入低保、临时救助、残疾人补贴、高龄补贴等民政保障的人数（按纳入时间，分项目）。",
+            "People who began receiving a welfare benefit in the period (minimum living "
+            "allowance, hardship aid, disability or old-age allowance), per programme.",
+        ),
+        _k(
+            "welfare.ended",
+            "退出救助人数",
+            "Welfare records ended",
+            "count",
+            "lower",
+            WELFARE,
+            "当期停止享受民政保障的人数（按停止时间，分项目）。",
+            "People whose welfare benefit ended in the period, per programme.",
+        ),
+        _k(
+            "welfare.paid_months",
+            "救助金发放人次",
+            "Welfare payments made",
+            "count",
+            "higher",
+            WELFARE,
+            "当期记录发放的救助金人次（每人每月只计一次，按发放时间）：月度的民政保障覆盖面。",
+            "Monthly welfare payments recorded in the period (one per person and month, at "
+            "the payment): how many the benefits reach each month.",
         ),
         _k(
             "pay.success_rate",

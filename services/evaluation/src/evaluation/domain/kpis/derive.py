@@ -24,6 +24,7 @@ from evaluation.domain.kpis.facts import (
     HallStep,
     PaymentOutcome,
     WanderingMove,
+    WelfareStep,
     WorkOrderBreach,
     WorkOrderRating,
     WorkOrderStep,
@@ -72,6 +73,8 @@ def derive(facts: Sequence[Fact], grids: Mapping[str, str]) -> tuple[Contributio
         return _wandering([f for f in ordered if isinstance(f, WanderingMove)])
     if isinstance(first, CheckOnVisit):
         return _visit([f for f in ordered if isinstance(f, CheckOnVisit)])
+    if isinstance(first, WelfareStep):
+        return _welfare([f for f in ordered if isinstance(f, WelfareStep)])
     raise TypeError(f"no KPIs for {type(first).__name__}")
 
 
@@ -269,6 +272,24 @@ def _visit(facts: list[CheckOnVisit]) -> tuple[Contribution, ...]:
         emit("care.checks_done", done.at, 1, 0, done)
         if opened is not None and opened.at <= done.at:
             emit("care.check_time_s", done.at, _secs(opened.at, done.at), 1, opened, done)
+    return tuple(emit.out)
+
+
+def _welfare(steps: list[WelfareStep]) -> tuple[Contribution, ...]:
+    """A welfare record: enrolled and ended once each, at the step; each month paid once
+    (a month paid again is the same month), at its payment. Per programme and grid."""
+    latest = steps[-1]
+    emit = _Emit(latest.community_id, None, {}, latest.programme, latest.grid_id)
+    for action, kpi in (("enrolled", "welfare.enrolled"), ("ended", "welfare.ended")):
+        step = next((s for s in steps if s.action == action), None)
+        if step is not None:
+            emit(kpi, step.at, 1, 0, step)
+    months: dict[str, WelfareStep] = {}
+    for s in steps:
+        if s.action == "paid" and s.month:
+            months.setdefault(s.month, s)
+    for paid in months.values():
+        emit("welfare.paid_months", paid.at, 1, 0, paid)
     return tuple(emit.out)
 
 

@@ -29,7 +29,7 @@ from sc_contracts.events.care import (
     VisitDoneV1,
     WanderingDetectedV1,
 )
-from sc_contracts.events.gov import ApplicationChangedV1
+from sc_contracts.events.gov import ApplicationChangedV1, WelfareChangedV1
 from sc_contracts.events.payment import PaymentOrderClosedV1, PaymentOrderPaidV1
 
 
@@ -208,6 +208,25 @@ class CheckOnVisit(Fact):
         return f"visit:{self.visit_id}"
 
 
+@dataclass(frozen=True)
+class WelfareStep(Fact):
+    """A welfare record (低保, 临时救助, disability and old-age allowances) began, ended or
+    paid a month (``gov.welfare.v1``); ids and codes only."""
+
+    beneficiary_id: str
+    programme: str
+    action: str  # enrolled, ended or paid
+    grid_id: str | None
+    month: str | None  # the month paid
+
+    @property
+    def aggregate(self) -> str:
+        return f"welfare:{self.beneficiary_id}"
+
+
+WELFARE_ACTIONS = frozenset({"enrolled", "ended", "paid"})
+
+
 def fact_of(event_id: str, data: EventData) -> Fact | None:
     """The fact an event carries, or None for an event the KPIs do not use."""
     match data:
@@ -321,6 +340,17 @@ def fact_of(event_id: str, data: EventData) -> Fact | None:
                 "opened",
                 str(data.rule),
                 None,
+            )
+        case WelfareChangedV1() if data.action in WELFARE_ACTIONS:
+            return WelfareStep(
+                event_id,
+                data.community_id,
+                data.occurred_at,
+                data.beneficiary_id,
+                data.programme,
+                data.action,
+                data.grid_id,
+                data.month,
             )
         case VisitDoneV1():
             return CheckOnVisit(
