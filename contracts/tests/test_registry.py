@@ -75,6 +75,7 @@ EXPECTED = {
     "community.welfare.changed.v1": "gov.welfare.v1",
     "community.population_flag.changed.v1": "gov.flags.v1",
     "community.alteration.changed.v1": "gov.alterations.v1",
+    "community.training_record.changed.v1": "gov.training.v1",
     "community.organisation_complaint.filed.v1": "gov.organisations.v1",
     "community.volunteer.changed.v1": "gov.volunteers.v1",
     "community.merchant.changed.v1": "commerce.merchants.v1",

@@ -353,6 +353,18 @@ EXAMPLES: MappingProxyType[str, dict[str, Any]] = MappingProxyType(
             "open": True,
             "occurred_at": "2026-12-08T09:00:00+08:00",
         },
+        "community.training_record.changed.v1": {
+            "course_id": "course-fire-01",
+            "community_id": "c-001",
+            "person_id": "acc-guard-01",
+            "audience": "staff",
+            "action": "completed",
+            "lessons_read": 2,
+            "best_percent": 100,
+            "completed": True,
+            "valid_until": "2027-12-08T09:00:00+08:00",
+            "occurred_at": "2026-12-08T09:00:00+08:00",
+        },
         "community.vote.closed.v1": {
             "vote_id": "v-2026-01",
             "community_id": "c-001",
