@@ -2,15 +2,15 @@
 or escalates an alteration's approval step, and the day the works' planned end is told; who
 last changed a training course, and when
 
-Revision ID: 0023
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0023"
-down_revision = "0020"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
