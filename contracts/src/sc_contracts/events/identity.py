@@ -82,6 +82,14 @@ class Placement(EventData):
         description="The community's GB/T 2260 administrative-division code "
         "if the register has it.",
     )
+    # added in 2026-12 (absent from older events): care targets a CAP warning (预警) at the
+    # buildings inside its polygons and circles, or in the districts its geocodes name
+    building_lat: float | None = Field(
+        default=None, ge=-90, le=90, description="The building's latitude (WGS-84), if entered."
+    )
+    building_lng: float | None = Field(
+        default=None, ge=-180, le=180, description="The building's longitude (WGS-84), if entered."
+    )
 
 
 class PersonRegisteredV1(EventData):

@@ -25,6 +25,7 @@ from care.api import (
     value_added,
     visits,
     vitals,
+    warnings,
 )
 from care.config import Settings
 from care.db.models import PLACES, metadata
@@ -45,6 +46,8 @@ from care.usecases import (
     ValueAdded,
     Vitals,
     Wandering,
+    WarningReads,
+    Warnings,
     Watch,
 )
 from sc_core.places import Places
@@ -66,6 +69,7 @@ ROUTERS = [
     public_health.router,
     mutual_aid.router,
     value_added.router,
+    warnings.router,
 ]
 
 
@@ -90,6 +94,8 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         family=Family(runtime.db),
         mutual_aid=MutualAid(runtime.db, places, tz),
         value_added=ValueAdded(runtime.db, places, tz),
+        warnings=Warnings(runtime.db),
+        warning_reads=WarningReads(runtime.db, places),
     )
     consumers.register(runtime, usecases, places)
     runtime.every(settings.watch_scan_interval_s, "watch-scan", usecases.watch.scan)

@@ -43,6 +43,9 @@ with 422 ``place.required`` / ``place.ambiguous`` naming the field and the choic
 ``places.default_grid(...)`` fills a grid worker's grid from the building
 (``sc_core.places.defaults``).
 
+``place_tables(metadata, points=True)`` keeps the building's WGS-84 point and the community's
+GB/T 2260 division code (``add_place_points_v1()``): care targets CAP warnings with them.
+
 ``place_tables(metadata, grants=True)`` adds ``grant_projection`` (who holds which role
 over which place: recipients "every property_staff of community X" resolved locally).
 """
@@ -50,11 +53,13 @@ over which place: recipients "every property_staff of community X" resolved loca
 from sc_core.places.directory import RESIDENT_ROLES, HouseholdPlace, Places, subscribe_places
 from sc_core.places.migrations import (
     add_place_names_v1,
+    add_place_points_v1,
     create_building_grids_v1,
     create_grant_projection_v1,
     create_household_places_v1,
     create_place_tables_v1,
     drop_place_names_v1,
+    drop_place_points_v1,
     drop_place_tables_v1,
 )
 from sc_core.places.tables import PlaceTables, place_tables
@@ -67,11 +72,13 @@ __all__ = [
     "PlaceTables",
     "Places",
     "add_place_names_v1",
+    "add_place_points_v1",
     "create_building_grids_v1",
     "create_grant_projection_v1",
     "create_household_places_v1",
     "create_place_tables_v1",
     "drop_place_names_v1",
+    "drop_place_points_v1",
     "drop_place_tables_v1",
     "place_tables",
     "say",

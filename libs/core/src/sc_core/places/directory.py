@@ -400,6 +400,12 @@ class Places:
         h = self.tables.households
         if "community_name" in h.c and p.community_name:  # an older event keeps what is known
             values.update({name: getattr(p, name) for name, _ in NAME_COLUMNS})
+        if "building_lat" in h.c and (p.building_lat is not None or p.community_division_code):
+            values.update(
+                building_lat=p.building_lat,
+                building_lng=p.building_lng,
+                division_code=p.community_division_code,
+            )
         await uow.session.execute(
             insert(h)
             .values(household_id=household_id, **values)

@@ -87,6 +87,19 @@ def drop_place_names_v1() -> None:
         op.drop_column("household_places", name)
 
 
+def add_place_points_v1() -> None:
+    """The building's point and the community's division code on ``household_places``
+    (``place_tables(..., points=True)``): nullable, filled by the next placement event."""
+    op.add_column("household_places", sa.Column("building_lat", sa.Double(), nullable=True))
+    op.add_column("household_places", sa.Column("building_lng", sa.Double(), nullable=True))
+    op.add_column("household_places", sa.Column("division_code", sa.String(6), nullable=True))
+
+
+def drop_place_points_v1() -> None:
+    for name in ("building_lat", "building_lng", "division_code"):
+        op.drop_column("household_places", name)
+
+
 def create_place_tables_v1(*, grants: bool = False) -> None:
     """Every table of ``place_tables(metadata, grants=...)``."""
     create_household_places_v1()

@@ -4,8 +4,10 @@ tables, like the outbox and inbox of :func:`sc_core.db.tables.platform_tables`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, Text
+from sqlalchemy import Column, DateTime, Double, Index, MetaData, String, Table, Text
+from sqlalchemy.types import TypeEngine
 
 ID = String(64)
 NAME = String(100)
@@ -19,6 +21,12 @@ NAME_COLUMNS = (
     ("unit_name_en", NAME),
     ("room_number", String(16)),
 )
+# the building's point (WGS-84) and the community's GB/T 2260 code, with points=True
+POINT_COLUMNS: tuple[tuple[str, TypeEngine[Any]], ...] = (
+    ("building_lat", Double()),
+    ("building_lng", Double()),
+    ("division_code", String(6)),
+)
 
 
 @dataclass(frozen=True)
@@ -28,12 +36,16 @@ class PlaceTables:
     grants: Table | None = None  # grant_projection: account, role, place
 
 
-def place_tables(metadata: MetaData, *, grants: bool = False, names: bool = False) -> PlaceTables:
+def place_tables(
+    metadata: MetaData, *, grants: bool = False, names: bool = False, points: bool = False
+) -> PlaceTables:
     """Add (once) the directory's tables to ``metadata``; the models of the migrations in
     :mod:`sc_core.places.migrations` (``model_drift`` proves they agree). ``names=True``:
     ``household_places`` keeps the names of the places too (``add_place_names_v1()`` in a
     migration), for a service that names places in texts people read
-    (:meth:`Places.name_of`)."""
+    (:meth:`Places.name_of`). ``points=True``: the building's point and the community's
+    division code too (``add_place_points_v1()``), for a service that targets places by
+    area (care's CAP warnings)."""
     t = metadata.tables
     if "household_places" not in t:
         Table(
@@ -49,6 +61,7 @@ def place_tables(metadata: MetaData, *, grants: bool = False, names: bool = Fals
             Column("updated_at", DateTime(timezone=True), nullable=False),
             Index("ix_household_places_room", "room_id"),
             *(Column(name, kind, nullable=True) for name, kind in NAME_COLUMNS if names),
+            *(Column(name, kind, nullable=True) for name, kind in POINT_COLUMNS if points),
         )
         Table(
             "building_grids",

@@ -30,7 +30,7 @@ class Base(DeclarativeBase):
 
 
 platform_tables(Base.metadata)
-PLACES = place_tables(Base.metadata, names=True)  # notices name the flat (issue 18)
+PLACES = place_tables(Base.metadata, names=True, points=True)  # names: issue 18; points: CAP
 metadata = Base.metadata
 Id = String(64)
 Account = String(128)
@@ -540,3 +540,4 @@ class IsolationRow(Base):
 
 # the elderly services' tables (issue 32 item 6) live beside, on the same metadata
 from care.db import elderly_models as _elderly_models  # noqa: E402, F401
+from care.db import warning_models as _warning_models  # noqa: E402, F401  (same metadata)

@@ -105,9 +105,33 @@ class CapAlert:
 @dataclass(frozen=True)
 class Place:
     id: str  # a building (or community) id
-    lat: float
-    lng: float
+    lat: float | None  # None: no point registered, reached by geocode only
+    lng: float | None
     codes: Mapping[str, str] = field(default_factory=dict)  # e.g. {"行政区划代码": "310101"}
+
+    def inside(self, area: CapArea) -> bool:
+        if self.lat is not None and self.lng is not None:
+            lat, lng = self.lat, self.lng
+            if any(poly.contains(lat, lng) for poly in area.polygons):
+                return True
+            if any(c.contains(lat, lng) for c in area.circles):
+                return True
+        return any(_code_names(self.codes.get(name), value) for name, value in area.geocodes)
+
+
+def _code_names(code: str | None, value: str) -> bool:
+    """A geocode names the place's code, or (GB/T 2260 six digits) the city or province
+    it lies in: 310000 names every 31xxxx, 310100 every 3101xx."""
+    if code is None:
+        return False
+    if code == value:
+        return True
+    if len(code) == 6 and len(value) == 6 and code.isdigit() and value.isdigit():
+        if value.endswith("0000"):
+            return code[:2] == value[:2]
+        if value.endswith("00"):
+            return code[:4] == value[:4]
+    return False
 
 
 @dataclass(frozen=True)
@@ -128,11 +152,7 @@ def target(alert: CapAlert, places: Iterable[Place]) -> Targets:
             for p in places:
                 if p.id in hit:
                     continue
-                if (
-                    any(poly.contains(p.lat, p.lng) for poly in area.polygons)
-                    or any(c.contains(p.lat, p.lng) for c in area.circles)
-                    or any(p.codes.get(name) == value for name, value in area.geocodes)
-                ):
+                if p.inside(area):
                     hit.add(p.id)
     return Targets(frozenset(hit), tuple(dict.fromkeys(vague)))
 

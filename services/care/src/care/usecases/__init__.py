@@ -19,6 +19,8 @@ from care.usecases.registry import Registry
 from care.usecases.value_added import ValueAdded
 from care.usecases.vitals import Vitals
 from care.usecases.wandering import Wandering
+from care.usecases.warning_reads import WarningReads
+from care.usecases.warnings import Warnings
 from care.usecases.watch import Watch
 
 
@@ -40,6 +42,8 @@ class UseCases:
     family: Family
     mutual_aid: MutualAid
     value_added: ValueAdded
+    warnings: Warnings
+    warning_reads: WarningReads
 
 
 __all__ = [
@@ -60,5 +64,7 @@ __all__ = [
     "ValueAdded",
     "Vitals",
     "Wandering",
+    "WarningReads",
+    "Warnings",
     "Watch",
 ]

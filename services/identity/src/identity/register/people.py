@@ -50,6 +50,8 @@ async def placement(session: AsyncSession, household: Household) -> Placement:
                 Unit.name,
                 Room.code,
                 Room.area_m2,
+                Building.latitude,
+                Building.longitude,
                 Community.division_code,
             )
             .select_from(Room)
@@ -59,8 +61,8 @@ async def placement(session: AsyncSession, household: Household) -> Placement:
             .where(Room.id == household.room_id)
         )
     ).first()
-    grid_id, community, building, unit, room, area, division = (
-        row if row is not None else (None,) * 7
+    grid_id, community, building, unit, room, area, lat, lng, division = (
+        row if row is not None else (None,) * 9
     )
     return Placement(
         community_id=str(household.community_id),
@@ -74,6 +76,8 @@ async def placement(session: AsyncSession, household: Household) -> Placement:
         room_number=room,
         room_area_m2=area,
         community_division_code=division,  # GB/T 2260, for the exchange datasets
+        building_lat=lat,
+        building_lng=lng,
     )
 
 
