@@ -39,7 +39,7 @@ WarningsDep = Annotated[Warnings, Depends(_warnings)]
 ReadsDep = Annotated[WarningReads, Depends(_reads)]
 
 
-class WarningRead(BaseModel):
+class CapWarningRead(BaseModel):
     id: uuid.UUID
     sender: str
     identifier: str
@@ -65,7 +65,7 @@ class WarningRead(BaseModel):
     changed_by: uuid.UUID | None = Field(description="The Update or Cancel that changed it")
 
 
-class InfoRead(BaseModel):
+class CapInfoRead(BaseModel):
     language: str
     categories: list[str]
     event: str
@@ -82,32 +82,32 @@ class InfoRead(BaseModel):
     areas: list[dict[str, Any]]
 
 
-class PlaceRead(BaseModel):
+class CapPlaceRead(BaseModel):
     building_id: str
     community_id: str
     name: str = Field(description="zh-CN: 幸福里社区 3号楼")
     name_en: str
 
 
-class ToldRead(BaseModel):
+class CapToldRead(BaseModel):
     person_id: str
     name: str = Field(description="Masked: 张*")
     building_id: str | None
     told: int = Field(description="Accounts told (the elder, guardians, family); 0: nobody")
 
 
-class WarningDetailRead(WarningRead):
+class CapWarningDetailRead(CapWarningRead):
     body: str = Field(description="zh-CN, as the elders read it")
     body_en: str
-    infos: list[InfoRead]
-    places: list[PlaceRead]
-    told: list[ToldRead]
+    infos: list[CapInfoRead]
+    places: list[CapPlaceRead]
+    told: list[CapToldRead]
 
 
-def _read(row: WarningRow, said: dict[str, str]) -> WarningRead:
+def _read(row: WarningRow, said: dict[str, str]) -> CapWarningRead:
     state = words.state_of(row.state, row.expires, datetime.now(row.received_at.tzinfo))
     mt = words.MESSAGE_TYPES.get(row.msg_type, (row.msg_type, row.msg_type))
-    return WarningRead(
+    return CapWarningRead(
         id=row.id, sender=row.sender, identifier=row.identifier, sent=row.sent,
         status=row.status, msg_type=row.msg_type, msg_type_text=mt[0], msg_type_text_en=mt[1],
         state=state, state_text=words.STATES[state][0], state_text_en=words.STATES[state][1],
@@ -120,25 +120,25 @@ def _read(row: WarningRow, said: dict[str, str]) -> WarningRead:
     )  # fmt: skip
 
 
-def _info(i: WarningInfoRow) -> InfoRead:
-    return InfoRead.model_validate(i, from_attributes=True)
+def _info(i: WarningInfoRow) -> CapInfoRead:
+    return CapInfoRead.model_validate(i, from_attributes=True)
 
 
-def _detail(d: WarningDetail) -> WarningDetailRead:
-    return WarningDetailRead(
+def _detail(d: WarningDetail) -> CapWarningDetailRead:
+    return CapWarningDetailRead(
         **_read(d.row, d.words).model_dump(),
         body=d.words.get("body_zh", ""), body_en=d.words.get("body_en", ""),
         infos=[_info(i) for i in d.infos],
-        places=[PlaceRead(building_id=p.building_id, community_id=p.community_id,
+        places=[CapPlaceRead(building_id=p.building_id, community_id=p.community_id,
                           name=p.name_zh, name_en=p.name_en) for p in d.places],
-        told=[ToldRead(person_id=t.person_id, name=t.name, building_id=t.building_id,
+        told=[CapToldRead(person_id=t.person_id, name=t.name, building_id=t.building_id,
                        told=t.told) for t in d.told],
     )  # fmt: skip
 
 
 @router.post(
     "",
-    response_model=WarningDetailRead,
+    response_model=CapWarningDetailRead,
     status_code=201,
     summary="Receive a CAP 1.2 alert (预警) and tell the elderly it reaches",
     openapi_extra={
@@ -154,7 +154,7 @@ def _detail(d: WarningDetail) -> WarningDetailRead:
 )
 async def receive_warning(
     request: Request, who: Poster, warnings: WarningsDep, reads: ReadsDep, response: Response
-) -> WarningDetailRead:
+) -> CapWarningDetailRead:
     """The city platform's client (client credentials, integrator over the communities it
     serves), gov officers and admins. 201 when new; the same alert again: 200 with what it
     became; another alert under the same sender and identifier: 409
@@ -178,23 +178,23 @@ async def receive_warning(
     return _detail(await reads.get(who, found.row.id))
 
 
-@router.get("", response_model=Page[WarningRead])
+@router.get("", response_model=Page[CapWarningRead])
 async def list_warnings(
     who: CurrentCaller,
     reads: ReadsDep,
     paging: Paging,
     community_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
-) -> Page[WarningRead]:
+) -> Page[CapWarningRead]:
     """Newest first: the warnings that reached or may concern the caller's communities
     (gov officers, community admins, doctors, caregivers, grid workers), and a poster's own."""
     rows, total = await reads.page(who, community_id, paging)
-    return Page[WarningRead].of([_read(r, said) for r, said in rows], total, paging)
+    return Page[CapWarningRead].of([_read(r, said) for r, said in rows], total, paging)
 
 
-@router.get("/{warning_id}", response_model=WarningDetailRead)
+@router.get("/{warning_id}", response_model=CapWarningDetailRead)
 async def get_warning(
     warning_id: uuid.UUID, who: CurrentCaller, reads: ReadsDep
-) -> WarningDetailRead:
+) -> CapWarningDetailRead:
     """What it said, where it reached, whom it told (names masked), the areas a person
     must place; the read is audited."""
     return _detail(await reads.get(who, warning_id))
