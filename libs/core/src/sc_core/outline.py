@@ -40,7 +40,11 @@ MAX_POLYGONS = 50  # per MultiPolygon
 
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
-Position = tuple[Longitude, Latitude]
+# ``items`` beside the tuple's ``prefixItems``: OpenAPI linters (Spectral's array-items)
+# want every array schema to say what its items are
+Position = Annotated[
+    tuple[Longitude, Latitude], Field(json_schema_extra={"items": {"type": "number"}})
+]
 Ring = Annotated[list[Position], Field(min_length=4, max_length=MAX_VERTICES)]
 Rings = Annotated[list[Ring], Field(min_length=1, max_length=MAX_RINGS)]
 
