@@ -35,6 +35,11 @@ NAMES = {
     "station": "幸福里社区卫生服务站",
     "nursery": "幸福里托育园",
     "zone": "幸福里社区",
+    "building": "幸福里社区 1号楼",
+    # what a person typed, quoted as they wrote it: an offer's name, a provider, thanks
+    "service": "术后康复护理",
+    "provider": "幸福里护理站",
+    "thanks": "谢谢小赵帮我取药！",
 }
 CODES = {
     "severity": "critical",
@@ -52,6 +57,7 @@ NUMBERS = {
     "value": "165",
     "range": "90-140",
     "unit": "mmHg",
+    "rating": "5",
 }
 BY_LOCALE = {  # free text producers send in each language (``*_zh`` / ``*_en``)
     "zh-CN": {

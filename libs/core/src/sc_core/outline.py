@@ -43,7 +43,8 @@ Latitude = Annotated[float, Field(ge=-90, le=90)]
 # ``items`` beside the tuple's ``prefixItems``: OpenAPI linters (Spectral's array-items)
 # want every array schema to say what its items are
 Position = Annotated[
-    tuple[Longitude, Latitude], Field(json_schema_extra={"items": {"type": "number"}})
+    tuple[Longitude, Latitude],
+    Field(json_schema_extra={"items": {"type": "number", "minimum": -180, "maximum": 180}}),
 ]
 Ring = Annotated[list[Position], Field(min_length=4, max_length=MAX_VERTICES)]
 Rings = Annotated[list[Ring], Field(min_length=1, max_length=MAX_RINGS)]
