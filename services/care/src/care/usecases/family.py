@@ -19,7 +19,7 @@ from care.domain.vitals import VitalKind, VitalReading
 from care.usecases.common import authorise, load, loads, not_found, now_utc, subject_of
 from care.usecases.people import MAX_PEOPLE
 from care.usecases.records import doctor_thresholds
-from care.usecases.registry import _grants
+from care.usecases.registry import consent_grants
 from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.paging import PageParams, PageTotal, fetch_page
@@ -72,7 +72,7 @@ class Family:
         )
         async with self.db.uow() as uow:
             rows = list((await uow.session.execute(query)).scalars())
-            grants = await _grants(uow, [r.id for r in rows])
+            grants = await consent_grants(uow, [r.id for r in rows])
             members = []
             for r in rows:
                 subject = subject_of(r)

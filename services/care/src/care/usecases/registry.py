@@ -57,7 +57,7 @@ class Registry:
         now = self.clock()
         async with self.db.uow() as uow:
             rows, total = await fetch_page(uow.session, query, params)
-            grants = await _grants(uow, [r.id for r in rows])
+            grants = await consent_grants(uow, [r.id for r in rows])
             listed = []
             for r in rows:
                 subject = subject_of(r)
@@ -87,7 +87,7 @@ class Registry:
         return [merged[k] for k in VitalKind if k in merged]
 
 
-async def _grants(uow: UnitOfWork, person_ids: Sequence[str]) -> dict[str, list[c.Grant]]:
+async def consent_grants(uow: UnitOfWork, person_ids: Sequence[str]) -> dict[str, list[c.Grant]]:
     found: dict[str, list[c.Grant]] = {}
     if not person_ids:
         return found
