@@ -3,7 +3,8 @@ typhoon warning; the elder in a building inside its polygon and the elder in the
 its geocode names are told once in plain words (the daughter too), the elder outside and
 a young neighbour are not; the area no machine can place is listed for staff; the same
 alert again changes nothing; its Cancel marks it cancelled and tells the same elders it
-is lifted; Test and Exercise alerts reach no resident."""
+is lifted; Test and Exercise alerts reach no resident; an Exercise tells the staff of
+each community it reaches, marked as an exercise."""
 
 from __future__ import annotations
 
@@ -153,6 +154,7 @@ async def test_a_typhoon_warning_reaches_the_elders_inside(harness: Harness) -> 
     assert len([e for e in found if e.data["request_id"].startswith(prefix)]) == 2
 
     # a Test and an Exercise are kept, and reach no resident
+    kept = {}
     for status, heard in (("Test", "none"), ("Exercise", "staff")):
         r = await h.client.post(
             "/api/v1/care/warnings",
@@ -162,3 +164,24 @@ async def test_a_typhoon_warning_reaches_the_elders_inside(harness: Harness) -> 
         assert r.status_code == 201, r.text
         assert r.json()["audience"] == heard and r.json()["told"] == []
         assert sorted(p["building_id"] for p in r.json()["places"]) == sorted(places)
+        kept[status] = r.json()
+    assert kept["Exercise"]["audience_text"] == "演练：仅工作人员可见"
+
+    # the Exercise tells each reached community's staff, marked as an exercise; no elder
+    drill = f"care:warning:{kept['Exercise']['id']}:"
+    found = await read_events(
+        h.settings.kafka_bootstrap_servers, topic,
+        lambda ev: sum(e.data["request_id"].startswith(drill) for e in ev) >= 2,
+    )  # fmt: skip
+    staff = {e.data["request_id"]: e.data for e in found if e.data["request_id"].startswith(drill)}
+    assert set(staff) == {f"{drill}staff:{nanshan}", f"{drill}staff:{futian}"}
+    ns = staff[f"{drill}staff:{nanshan}"]
+    assert ns["template"] == "care.warning.exercise" and ns["community_id"] == nanshan
+    assert ns["recipients"]["user_ids"] == [] and ns["recipients"]["household_ids"] == []
+    assert {(x["role"], x["scope_id"]) for x in ns["recipients"]["roles_in_scope"]} == {
+        (role, nanshan) for role in ("community_admin", "grid_worker", "doctor", "caregiver")
+    }
+    assert ns["variables"]["count"] == "1"  # the elder inside; not the young one
+    assert ns["variables"]["title_zh"] == "台风橙色预警"
+    test_id = kept["Test"]["id"]
+    assert not [e for e in found if e.data["request_id"].startswith(f"care:warning:{test_id}")]

@@ -144,6 +144,7 @@ def test_the_notification_service_is_seeded_with_these_very_texts():
         "0003_care_templates.py",
         "0008_care_medicine_templates.py",
         "0009_care_elderly_templates.py",
+        "0010_care_exercise_templates.py",
     ):
         tree = ast.parse((versions / name).read_text(encoding="utf-8"))
         found = next(

@@ -146,6 +146,15 @@ TEMPLATES: dict[str, Template] = {
             "{body_en}",
         ),
         Template(
+            "care.warning.exercise",
+            "【演练】{title_zh}",
+            "这是一次预警演练，只通知社区工作人员，没有推送给老人。如为真实预警，本社区将有{count}位老人收到："
+            "{body_zh}",
+            "[Exercise] {title_en}",
+            "This is an exercise: only the community's staff are told, not the elderly. As a real "
+            "alert it would reach these elderly residents here: {count}. It says: {body_en}",
+        ),
+        Template(
             "care.help.taken",
             "有人来帮您了",
             "{helper}接下了您的求助“{what}”，将于{time_zh}前后到。",

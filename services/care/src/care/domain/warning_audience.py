@@ -13,9 +13,13 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from care.domain.consent import Grant, Subject
+from care.domain.notices import Notice
 from care.domain.warnings import CapAlert
 
 ELDERLY_AGE = 60
+# who hears an exercise (演练): the community's staff who read warnings (the list's
+# community-scoped readers), each through their own grant in the community
+EXERCISE_STAFF = ("community_admin", "grid_worker", "doctor", "caregiver")
 
 # CAP severity -> how urgently the notification service delivers it
 DELIVERY = {"Extreme": "critical", "Severe": "urgent", "Moderate": "warning", "Minor": "info"}
@@ -73,3 +77,18 @@ def state_of(state: str, expires: datetime | None, now: datetime) -> str:
     if state == "active" and expires is not None and now >= expires:
         return "expired"
     return state
+
+
+def exercise_notice(
+    warning_id: str, community_id: str, words: dict[str, str], elders: int
+) -> Notice | None:
+    """``care.warning.exercise``: an Exercise alert told to the staff of one community it
+    reached, marked as an exercise, with how many elders a real one would have told
+    there; never to the elders themselves (None: no words to say)."""
+    if not words:
+        return None
+    return Notice(
+        f"care:warning:{warning_id}:staff:{community_id}", "care.warning.exercise",
+        {**words, "count": str(elders)}, "info", ("inapp", "push"),
+        roles_in_scope=tuple((r, "community", community_id) for r in EXERCISE_STAFF),
+    )  # fmt: skip

@@ -186,6 +186,14 @@ class Warnings:
         if reached and tell:
             elders = await self._elders(uow, list(reached), now)
             await self._tell(uow, row, alert, elders, now)
+        elif reached and row.audience == "staff":  # an exercise: the staff, never the elders
+            elders = await self._elders(uow, list(reached), now)
+            words = plain_words(alert)
+            for community in sorted(set(reached.values())):
+                count = sum(p.community_id == community for p, _ in elders)
+                notice = audience.exercise_notice(str(row.id), community, words, count)
+                if notice is not None:
+                    await send(uow, notice, community, str(row.id))
 
     async def _elders(
         self, uow: UnitOfWork, buildings: list[str], now: datetime
