@@ -44,13 +44,14 @@ async def test_templates_seeded_and_admin_editable(harness: Harness) -> None:
 
 
 def _care_templates() -> int:
-    """Templates the care service's migrations seed (0003, 0008): one per code and locale."""
+    """Templates the care service's migrations seed (0003, 0008-0010): one per code, locale."""
     versions = Path(__file__).resolve().parents[1] / "src/notification/db/migrations/versions"
     count = 0
     for name in (
         "0003_care_templates.py",
         "0008_care_medicine_templates.py",
         "0009_care_elderly_templates.py",
+        "0010_care_exercise_templates.py",
     ):
         tree = ast.parse((versions / name).read_text(encoding="utf-8"))
         seeded = next(
