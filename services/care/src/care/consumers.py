@@ -4,7 +4,8 @@
   by the readings' own keys): the vitals of devices bound to a person, and the meter
   counters of homes under the lone-elder watch;
 - the same readings: no-mask and fever detections of edge AI cameras and thermometer
-  gates, door contacts of homes in isolation;
+  gates, door contacts of homes in isolation; activity venues' people counters and door
+  contacts;
 - ``alarm.events.v1``: fall alarms of a person's wearable (or about the person) on their
   record, told once per alarm to the people the consent names;
 - ``identity.events.v1``: the place directory (where each household lives, grids).
@@ -28,13 +29,14 @@ from sc_core.service import Runtime
 
 def register(runtime: Runtime, usecases: UseCases, places: Places) -> None:
     vitals, watch, wandering = usecases.vitals, usecases.watch, usecases.wandering
-    falls, health = usecases.falls, usecases.public_health
+    falls, health, venues = usecases.falls, usecases.public_health, usecases.venues
 
     async def on_telemetry(events: Sequence[TelemetryRecordedV1], uow: UnitOfWork) -> None:
         await vitals.on_telemetry(events, uow)  # wearables and monitors bound to a person
         await watch.on_telemetry(events, uow)  # meters of watched homes
         await wandering.on_telemetry(events, uow)  # wearables' positions against safe zones
         await health.on_telemetry(events, uow)  # cameras' detections, isolated homes' doors
+        await venues.on_telemetry(events, uow)  # venues' people counters and door contacts
 
     runtime.batch_consumer(name="telemetry", model=TelemetryRecordedV1, handler=on_telemetry)
 

@@ -23,6 +23,7 @@ from care.api import (
     public_health,
     registry,
     value_added,
+    venues,
     visits,
     vitals,
     warnings,
@@ -44,6 +45,7 @@ from care.usecases import (
     Registry,
     UseCases,
     ValueAdded,
+    Venues,
     Vitals,
     Wandering,
     WarningReads,
@@ -70,6 +72,7 @@ ROUTERS = [
     mutual_aid.router,
     value_added.router,
     warnings.router,
+    venues.router,
 ]
 
 
@@ -96,6 +99,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         value_added=ValueAdded(runtime.db, places, tz),
         warnings=Warnings(runtime.db),
         warning_reads=WarningReads(runtime.db, places),
+        venues=Venues(runtime.db, places, tz),
     )
     consumers.register(runtime, usecases, places)
     runtime.every(settings.watch_scan_interval_s, "watch-scan", usecases.watch.scan)

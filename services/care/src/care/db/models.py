@@ -540,4 +540,5 @@ class IsolationRow(Base):
 
 # the elderly services' tables (issue 32 item 6) live beside, on the same metadata
 from care.db import elderly_models as _elderly_models  # noqa: E402, F401
+from care.db import venue_models as _venue_models  # noqa: E402, F401  (same metadata)
 from care.db import warning_models as _warning_models  # noqa: E402, F401  (same metadata)

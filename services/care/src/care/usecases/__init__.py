@@ -17,6 +17,7 @@ from care.usecases.public_health import PublicHealth
 from care.usecases.records import NewRecord, Records
 from care.usecases.registry import Registry
 from care.usecases.value_added import ValueAdded
+from care.usecases.venues import Venues
 from care.usecases.vitals import Vitals
 from care.usecases.wandering import Wandering
 from care.usecases.warning_reads import WarningReads
@@ -44,6 +45,7 @@ class UseCases:
     value_added: ValueAdded
     warnings: Warnings
     warning_reads: WarningReads
+    venues: Venues
 
 
 __all__ = [
@@ -62,6 +64,7 @@ __all__ = [
     "Registry",
     "UseCases",
     "ValueAdded",
+    "Venues",
     "Vitals",
     "Wandering",
     "WarningReads",
