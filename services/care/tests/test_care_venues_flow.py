@@ -1,9 +1,10 @@
 """Activity venues with live status (活动场所, 6.2.2) on PostgreSQL and Kafka: the community
 admin adds the elders' activity room and binds its people counter and door contact; a
-resident of the community lists it as open with no live count; the counter's reading of 9
-people in a room for 10 moves it to busy in words; an older reading changes nothing; the
-door contact saying "closed" closes it; a venue outside its hours is closed; a resident
-cannot keep venues; another community's resident sees none of them."""
+resident of the community lists it with no live data yet; the counter's reading of 9
+people in a room for 10 moves it to busy in words; the door contact saying "closed" closes
+it, "open" opens it again as busy as before (an older count that came late changed
+nothing); a venue outside its hours is closed; a resident cannot keep venues; another
+community's resident sees none of them."""
 
 from __future__ import annotations
 
@@ -37,10 +38,10 @@ async def test_a_reading_moves_the_activity_room_to_busy_then_closed(
     assert r.status_code == 201, r.text
     venue = r.json()
     assert (venue["status"], venue["status_text"], venue["status_text_en"]) == (
-        "open", "开放中", "open",
+        "unknown", "暂无实时数据", "no live data",
     )  # fmt: skip
     assert venue["hours_text"] == "全天开放" and venue["people_now"] is None
-    assert venue["people_text"] == "可容纳10人，暂无实时人数"
+    assert venue["words"] == "老年活动室：暂无实时数据"
 
     counter, door = f"cnt-{community}", f"door-{community}"
     for device, kind in ((counter, "occupancy"), (door, "door")):
@@ -59,7 +60,7 @@ async def test_a_reading_moves_the_activity_room_to_busy_then_closed(
              "closes": f"{(now + timedelta(hours=3)):%H:%M}"}  # fmt: skip
     r = await h.client.post(VENUES, json=later, headers=admin)
     assert r.status_code == 201, r.text
-    assert r.json()["status"] == "closed" and r.json()["status_text"] == "已关闭"
+    assert r.json()["status"] == "closed" and r.json()["words"] == "阅览室：未开放"
 
     bootstrap, topic = h.settings.kafka_bootstrap_servers, h.topic(TelemetryRecordedV1.topic)
     at = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
@@ -70,7 +71,7 @@ async def test_a_reading_moves_the_activity_room_to_busy_then_closed(
                                 ts=when, values=values, received_at=when)  # fmt: skip
         await send_model(bootstrap, topic, e, counter)  # one partition: in this order
 
-    await report(counter, "occupancy_counter", {"people": 9}, at)
+    await report(counter, "occupancy_counter", {"peopleCount": 9}, at)
 
     async def listed() -> dict:
         r = await h.client.get(VENUES, params={"community_id": community}, headers=resident)
@@ -82,20 +83,22 @@ async def test_a_reading_moves_the_activity_room_to_busy_then_closed(
 
     assert await eventually(busy, timeout=60)
     seen = (await listed())["老年活动室"]
-    assert (seen["status_text"], seen["status_text_en"]) == ("人较多", "busy")
-    assert seen["people_now"] == 9 and seen["people_text"] == "现有9人（可容纳10人）"
-    assert seen["people_text_en"] == "people now: 9 (room for 10)"
+    assert (seen["status_text"], seen["status_text_en"]) == ("较拥挤", "busy")
+    assert seen["people_now"] == 9 and seen["words"] == "老年活动室：较拥挤（约9人，可容纳10人）"
+    assert seen["words_en"] == "老年活动室: busy (about 9 of 10 people)"
 
     # an older count arrives late, then the keeper locks the door (read in this order)
-    await report(counter, "occupancy_counter", {"people": 2}, at - timedelta(minutes=5))
+    await report(counter, "occupancy_counter", {"peopleCount": 2}, at - timedelta(minutes=5))
     await report(door, "door_contact", {"open": False}, at + timedelta(seconds=30))
 
-    async def closed() -> bool:
-        return (await listed())["老年活动室"]["status"] == "closed"
+    async def status_is(wanted: str) -> bool:
+        return (await listed())["老年活动室"]["status"] == wanted
 
-    assert await eventually(closed, timeout=60)
-    seen = (await listed())["老年活动室"]
-    assert seen["status_text"] == "已关闭" and seen["people_now"] == 9  # not the older 2
+    assert await eventually(lambda: status_is("closed"), timeout=60)
+    assert (await listed())["老年活动室"]["words"] == "老年活动室：未开放"
+    await report(door, "door_contact", {"open": True}, at + timedelta(seconds=40))
+    assert await eventually(lambda: status_is("busy"), timeout=60)
+    assert (await listed())["老年活动室"]["people_now"] == 9  # not the older 2
 
     # another community's resident sees none of them
     r = await h.client.get(VENUES, headers=stranger)

@@ -9,13 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from care.domain.elderly import (
-    Crowd,
     HelpStatus,
     OrderStatus,
     ServiceError,
     ServiceKind,
     ServiceOrder,
-    Venue,
     advance,
     ask,
     cancel_help,
@@ -23,7 +21,6 @@ from care.domain.elderly import (
     rate,
     release,
     take,
-    venue_status,
 )
 from care.domain.public_health import (
     DetectionKind,
@@ -39,6 +36,7 @@ from care.domain.public_health import (
     set_status,
     statistics,
 )
+from care.domain.venues import Crowd, Venue, venue_status
 
 SH = ZoneInfo("Asia/Shanghai")
 T = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai

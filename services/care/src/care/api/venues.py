@@ -1,6 +1,6 @@
 """Activity venues (活动场所): the community's staff keep them and bind their devices;
-residents and staff list them with the live status (open, busy, closed) and the people
-now in words."""
+residents and staff list them with the live status (closed, quiet ... busy, full) and the
+people now in words."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from care.api.deps import usecases
-from care.domain.venues import VenueDeviceKind, people_words
+from care.domain.venues import CROWD_WORDS, VenueDeviceKind
 from care.usecases.venues import Venues, VenueView
 from sc_core.auth import CurrentCaller
 from sc_core.paging import Page, Paging
@@ -69,12 +69,12 @@ class VenueRead(BaseModel):
     hours_text: str = Field(description="zh-CN: 08:00–21:00, 全天开放")
     hours_text_en: str
     capacity: int
-    status: str = Field(description="open, busy or closed")
-    status_text: str = Field(description="zh-CN: 开放中, 人较多, 已关闭")
+    status: str = Field(description="closed, unknown, quiet, moderate, busy or full")
+    status_text: str = Field(description="zh-CN: 未开放, 暂无实时数据, 空闲, 适中, 较拥挤, 已满")
     status_text_en: str
-    people_now: int | None = Field(description="None: no count in the last 30 minutes")
-    people_text: str = Field(description="zh-CN: 现有12人（可容纳30人）")
-    people_text_en: str
+    people_now: int | None = Field(description="None: closed, or no count for 30 minutes")
+    words: str = Field(description="zh-CN: 老年活动室：较拥挤（约9人，可容纳10人）")
+    words_en: str
     people_at: datetime | None
     devices: list[VenueDeviceRead]
     updated_at: datetime
@@ -82,14 +82,14 @@ class VenueRead(BaseModel):
 
 def _read(view: VenueView) -> VenueRead:
     r, live = view.row, view.live
-    zh, en = live.words()
-    pzh, pen = people_words(live, r.capacity)
+    zh, en = CROWD_WORDS[live.crowd]
+    said = live.words(view.venue)
     hours = (f"{r.opens}–{r.closes}",) * 2 if r.opens else ("全天开放", "open around the clock")
     return VenueRead(
         id=r.id, community_id=r.community_id, name=r.name, place=r.place, opens=r.opens,
         closes=r.closes, hours_text=hours[0], hours_text_en=hours[1], capacity=r.capacity,
-        status=live.status, status_text=zh, status_text_en=en, people_now=live.people_now,
-        people_text=pzh, people_text_en=pen, people_at=r.people_at,
+        status=live.crowd.value, status_text=zh, status_text_en=en, people_now=live.people,
+        words=said[0], words_en=said[1], people_at=r.people_at,
         devices=[VenueDeviceRead(device_id=d.device_id, kind=d.kind,
                                  kind_text=DEVICE_WORDS[d.kind][0],
                                  kind_text_en=DEVICE_WORDS[d.kind][1]) for d in view.devices],

@@ -1,14 +1,12 @@
-"""Elderly services (6.2.2 a–c): mutual aid (邻里互助), value-added services (增值服务)
-booked and rated, and activity venues (活动场所) with live status from their devices (pure).
+"""Elderly services (6.2.2 a–c): mutual aid (邻里互助) and value-added services (增值服务)
+booked and rated (pure). Activity venues' live status: :mod:`care.domain.venues`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 
 class ServiceError(ValueError):
@@ -223,80 +221,3 @@ def rate(order: ServiceOrder, actor: str, rating: int, comment: str | None) -> S
         )  # fmt: skip
     _check_rating(rating)
     return replace(order, status=OrderStatus.RATED, rating=rating, comment=comment)
-
-
-# --- activity venues with live status from their devices ---
-
-
-class Crowd(StrEnum):
-    CLOSED = "closed"
-    QUIET = "quiet"
-    MODERATE = "moderate"
-    BUSY = "busy"
-    FULL = "full"
-    UNKNOWN = "unknown"
-
-
-CROWD_WORDS = {
-    Crowd.CLOSED: ("未开放", "closed"),
-    Crowd.QUIET: ("空闲", "quiet"),
-    Crowd.MODERATE: ("适中", "moderate"),
-    Crowd.BUSY: ("较拥挤", "busy"),
-    Crowd.FULL: ("已满", "full"),
-    Crowd.UNKNOWN: ("暂无实时数据", "no live data"),
-}
-STALE_AFTER = timedelta(minutes=30)
-
-
-@dataclass(frozen=True)
-class Venue:
-    id: str
-    name: str  # 老年活动室 / 棋牌室
-    capacity: int
-    opens: time
-    closes: time
-    tz: ZoneInfo
-
-
-@dataclass(frozen=True)
-class VenueStatus:
-    crowd: Crowd
-    people: int | None
-    as_of: datetime | None
-
-    def words(self, venue: Venue) -> tuple[str, str]:
-        zh, en = CROWD_WORDS[self.crowd]
-        if self.people is None or self.crowd in (Crowd.CLOSED, Crowd.UNKNOWN):
-            return f"{venue.name}：{zh}", f"{venue.name}: {en}"
-        return (
-            f"{venue.name}：{zh}（约{self.people}人，可容纳{venue.capacity}人）",
-            f"{venue.name}: {en} (about {self.people} of {venue.capacity} people)",
-        )
-
-
-def venue_status(
-    venue: Venue, latest: Mapping[str, tuple[datetime, object]], now: datetime
-) -> VenueStatus:
-    """From the venue devices' latest values: ``peopleCount`` (a people counter) and
-    ``open`` (a door or switch). No reading for half an hour: unknown."""
-    local = now.astimezone(venue.tz).time()
-    if not venue.opens <= local < venue.closes:
-        return VenueStatus(Crowd.CLOSED, None, None)
-    door = latest.get("open")
-    if door is not None and now - door[0] <= STALE_AFTER and door[1] is False:
-        return VenueStatus(Crowd.CLOSED, None, door[0])
-    count = latest.get("peopleCount")
-    if count is None or now - count[0] > STALE_AFTER or not isinstance(count[1], int | float):
-        return VenueStatus(Crowd.UNKNOWN, None, None)
-    people = max(0, int(count[1]))
-    share = people / venue.capacity
-    crowd = (
-        Crowd.FULL
-        if share >= 1
-        else Crowd.BUSY
-        if share >= 0.7
-        else Crowd.MODERATE
-        if share >= 0.3
-        else Crowd.QUIET
-    )
-    return VenueStatus(crowd, people, count[0])

@@ -1,20 +1,18 @@
 """Activity venues' live status (活动场所实时状态, 6.2.2; pure).
 
-A venue (老年活动室, 阅览室, 棋牌室) has opening hours and a capacity; its devices say how
-it is now: an occupancy counter reports the people inside (``people``, or ``count``), a
-door contact whether the door is open (``open``). The status a resident reads:
+A venue (老年活动室, 阅览室, 棋牌室) has opening hours (or is open around the clock) and a
+capacity; its devices say how it is now: a people counter reports ``peopleCount``, a door
+contact ``open``. What a resident reads:
 
-- ``closed`` (已关闭): outside the opening hours, or the door contact's last word is
-  "closed" (the keeper locked up early);
-- ``busy`` (人较多): open, and the people now fill at least 80% of the capacity;
-- ``open`` (开放中): otherwise.
-
-A count older than :data:`STALE` says nothing about now: the status is then told
-without people (``people_now`` is None).
+- 未开放 (closed): outside the opening hours, or the door contact's fresh word is "closed";
+- 暂无实时数据 (no live data): open, but no count for half an hour;
+- 空闲 / 适中 / 较拥挤 / 已满 (quiet, moderate, busy, full): the count against the
+  capacity (under 30%, under 70%, under 100%, at or over).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
@@ -22,83 +20,99 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 
-class VenueDeviceKind(StrEnum):
-    OCCUPANCY = "occupancy"  # people counter at the door (客流计数器)
-    DOOR = "door"  # door contact (门磁)
+class Crowd(StrEnum):
+    CLOSED = "closed"
+    QUIET = "quiet"
+    MODERATE = "moderate"
+    BUSY = "busy"
+    FULL = "full"
+    UNKNOWN = "unknown"
 
 
-DEVICE_TYPES = {
-    VenueDeviceKind.OCCUPANCY: frozenset({"occupancy_counter", "people_counter"}),
-    VenueDeviceKind.DOOR: frozenset({"door_contact"}),
+CROWD_WORDS = {
+    Crowd.CLOSED: ("未开放", "closed"),
+    Crowd.QUIET: ("空闲", "quiet"),
+    Crowd.MODERATE: ("适中", "moderate"),
+    Crowd.BUSY: ("较拥挤", "busy"),
+    Crowd.FULL: ("已满", "full"),
+    Crowd.UNKNOWN: ("暂无实时数据", "no live data"),
 }
-BUSY_SHARE = 0.8
-STALE = timedelta(minutes=30)
+STALE_AFTER = timedelta(minutes=30)
 MAX_PEOPLE = 100_000
 
-STATUS_WORDS = {
-    "open": ("开放中", "open"),
-    "busy": ("人较多", "busy"),
-    "closed": ("已关闭", "closed"),
-}
+
+class VenueDeviceKind(StrEnum):
+    OCCUPANCY = "occupancy"  # people counter at the door (客流计数器): ``peopleCount``
+    DOOR = "door"  # door contact (门磁): ``open``
 
 
 @dataclass(frozen=True)
 class Venue:
+    id: str
+    name: str  # 老年活动室 / 棋牌室
     capacity: int
     opens: time | None  # None with closes: around the clock
     closes: time | None
-    people: int | None = None
-    people_at: datetime | None = None
-    door_open: bool | None = None
+    tz: ZoneInfo
+
+    def open_at(self, now: datetime) -> bool:
+        if self.opens is None or self.closes is None:
+            return True
+        local = now.astimezone(self.tz).time()
+        if self.opens <= self.closes:
+            return self.opens <= local < self.closes
+        return local >= self.opens or local < self.closes  # past midnight
 
 
 @dataclass(frozen=True)
-class LiveStatus:
-    status: str
-    people_now: int | None
+class VenueStatus:
+    crowd: Crowd
+    people: int | None
+    as_of: datetime | None
 
-    def words(self) -> tuple[str, str]:
-        return STATUS_WORDS[self.status]
+    def words(self, venue: Venue) -> tuple[str, str]:
+        zh, en = CROWD_WORDS[self.crowd]
+        if self.people is None or self.crowd in (Crowd.CLOSED, Crowd.UNKNOWN):
+            return f"{venue.name}：{zh}", f"{venue.name}: {en}"
+        return (
+            f"{venue.name}：{zh}（约{self.people}人，可容纳{venue.capacity}人）",
+            f"{venue.name}: {en} (about {self.people} of {venue.capacity} people)",
+        )
 
 
-def reading(kind: VenueDeviceKind, values: dict[str, Any]) -> int | bool | None:
-    """What one telemetry report says for the venue (None: nothing it understands)."""
+def venue_status(
+    venue: Venue, latest: Mapping[str, tuple[datetime, object]], now: datetime
+) -> VenueStatus:
+    """From the venue devices' latest values: ``peopleCount`` (a people counter) and
+    ``open`` (a door or switch). No reading for half an hour: unknown."""
+    if not venue.open_at(now):
+        return VenueStatus(Crowd.CLOSED, None, None)
+    door = latest.get("open")
+    if door is not None and now - door[0] <= STALE_AFTER and door[1] is False:
+        return VenueStatus(Crowd.CLOSED, None, door[0])
+    count = latest.get("peopleCount")
+    if count is None or now - count[0] > STALE_AFTER or not isinstance(count[1], int | float):
+        return VenueStatus(Crowd.UNKNOWN, None, None)
+    people = max(0, int(count[1]))
+    share = people / venue.capacity
+    crowd = (
+        Crowd.FULL
+        if share >= 1
+        else Crowd.BUSY
+        if share >= 0.7
+        else Crowd.MODERATE
+        if share >= 0.3
+        else Crowd.QUIET
+    )
+    return VenueStatus(crowd, people, count[0])
+
+
+def reading(kind: VenueDeviceKind, values: Mapping[str, Any]) -> int | bool | None:
+    """What one telemetry report of a bound device says (None: nothing it understands)."""
     if kind is VenueDeviceKind.DOOR:
         found = values.get("open")
         return found if isinstance(found, bool) else None
-    for key in ("people", "count"):
-        n = values.get(key)
-        if isinstance(n, bool) or not isinstance(n, int | float):
-            continue
-        if 0 <= n <= MAX_PEOPLE:
-            return int(n)
-    return None
-
-
-def within_hours(v: Venue, at: datetime, tz: ZoneInfo) -> bool:
-    if v.opens is None or v.closes is None:
-        return True
-    now = at.astimezone(tz).time()
-    if v.opens <= v.closes:
-        return v.opens <= now < v.closes
-    return now >= v.opens or now < v.closes  # past midnight
-
-
-def live_status(v: Venue, at: datetime, tz: ZoneInfo) -> LiveStatus:
-    fresh = v.people_at is not None and at - v.people_at <= STALE
-    people = v.people if fresh else None
-    if not within_hours(v, at, tz) or v.door_open is False:
-        return LiveStatus("closed", people)
-    if people is not None and v.capacity > 0 and people >= BUSY_SHARE * v.capacity:
-        return LiveStatus("busy", people)
-    return LiveStatus("open", people)
-
-
-def people_words(live: LiveStatus, capacity: int) -> tuple[str, str]:
-    """现有12人（可容纳30人） / people now: 12 (room for 30)."""
-    if live.people_now is None:
-        return f"可容纳{capacity}人，暂无实时人数", f"room for {capacity}; no live count now"
-    return (
-        f"现有{live.people_now}人（可容纳{capacity}人）",
-        f"people now: {live.people_now} (room for {capacity})",
-    )
+    n = values.get("peopleCount")
+    if isinstance(n, bool) or not isinstance(n, int | float) or not 0 <= n <= MAX_PEOPLE:
+        return None
+    return int(n)

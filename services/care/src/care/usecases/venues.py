@@ -41,11 +41,20 @@ def _hours(opens: time | None, closes: time | None) -> tuple[str | None, str | N
     return (f"{opens:%H:%M}" if opens else None, f"{closes:%H:%M}" if closes else None)
 
 
+def domain_venue(row: VenueRow, tz: ZoneInfo) -> v.Venue:
+    return v.Venue(
+        str(row.id), row.name, row.capacity,
+        time.fromisoformat(row.opens) if row.opens else None,
+        time.fromisoformat(row.closes) if row.closes else None, tz,
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class VenueView:
     row: VenueRow
     devices: list[VenueDeviceRow]
-    live: v.LiveStatus
+    venue: v.Venue
+    live: v.VenueStatus
 
 
 class Venues:
@@ -67,12 +76,13 @@ class Venues:
         return await self.places.home_communities(uow, p) | p.community_ids
 
     def view(self, row: VenueRow, devices: list[VenueDeviceRow]) -> VenueView:
-        venue = v.Venue(
-            row.capacity, time.fromisoformat(row.opens) if row.opens else None,
-            time.fromisoformat(row.closes) if row.closes else None, row.people,
-            row.people_at, row.door_open,
-        )  # fmt: skip
-        return VenueView(row, devices, v.live_status(venue, self.clock(), self.tz))
+        venue = domain_venue(row, self.tz)
+        latest: dict[str, tuple[datetime, object]] = {}
+        if row.people_at is not None and row.people is not None:
+            latest["peopleCount"] = (row.people_at, row.people)
+        if row.door_at is not None and row.door_open is not None:
+            latest["open"] = (row.door_at, row.door_open)
+        return VenueView(row, devices, venue, v.venue_status(venue, latest, self.clock()))
 
     async def create(
         self, who: Caller, community_id: str, name: str, place: str, capacity: int,
