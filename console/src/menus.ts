@@ -39,6 +39,8 @@ export const DEVICE_READERS = [...STAFF, "gov_officer", "police"];
 export const CARE_KEEPERS = ["doctor", "community_admin"];
 export const CARE_READERS = ["doctor", "caregiver", "community_admin"];
 export const CARE_VISITORS = ["grid_worker", "doctor"];
+// CAP warnings (预警): the warnings API's readers (its community staff, gov officers, auditors)
+export const CARE_WARNING_READERS = ["gov_officer", "community_admin", "doctor", "caregiver", "grid_worker", "platform_admin", "auditor"];
 
 export interface MenuItem {
   name: string; // route name
@@ -159,6 +161,7 @@ export const MENU: MenuGroup[] = [
       { name: "care-records", path: "/care/records", title: "menu.careRecords", roles: CARE_READERS },
       { name: "care-visits", path: "/care/visits", title: "menu.careVisits", roles: CARE_VISITORS },
       { name: "care-appointments", path: "/care/appointments", title: "menu.careAppointments", roles: ["doctor"] },
+      { name: "care-warnings", path: "/care/warnings", title: "menu.careWarnings", roles: CARE_WARNING_READERS },
     ],
   },
   {

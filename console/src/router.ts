@@ -65,6 +65,7 @@ const pages: Record<string, () => Promise<unknown>> = {
   "care-records": () => import("@/domains/care/RecordsPage.vue"),
   "care-visits": () => import("@/domains/care/VisitsPage.vue"),
   "care-appointments": () => import("@/domains/care/AppointmentsPage.vue"),
+  "care-warnings": () => import("@/domains/care/WarningsPage.vue"),
 };
 
 const children: RouteRecordRaw[] = MENU.flatMap((group) =>

@@ -5,6 +5,28 @@
 type Entry = [zh: string, en: string, tag?: "primary" | "success" | "info" | "warning" | "danger"];
 
 export const CARE_ENUMS: Record<string, Record<string, Entry>> = {
+  // CAP 1.2 (预警): how soon, how bad, how sure
+  capUrgency: {
+    Immediate: ["立即行动", "Act now", "danger"],
+    Expected: ["即将发生（1小时内行动）", "Expected (act within the hour)", "warning"],
+    Future: ["近期可能发生", "In the near future", "info"],
+    Past: ["已过去", "Past", "info"],
+    Unknown: ["未知", "Unknown", "info"],
+  },
+  capSeverity: {
+    Extreme: ["特别严重（红色）", "Extreme (red)", "danger"],
+    Severe: ["严重（橙色）", "Severe (orange)", "danger"],
+    Moderate: ["较重（黄色）", "Moderate (yellow)", "warning"],
+    Minor: ["一般（蓝色）", "Minor (blue)", "info"],
+    Unknown: ["未知", "Unknown", "info"],
+  },
+  capCertainty: {
+    Observed: ["已发生", "Observed"],
+    Likely: ["很可能", "Likely"],
+    Possible: ["有可能", "Possible"],
+    Unlikely: ["不太可能", "Unlikely"],
+    Unknown: ["未知", "Unknown"],
+  },
   vitalKind: {
     blood_pressure: ["血压", "Blood pressure"],
     heart_rate: ["心率", "Heart rate"],
