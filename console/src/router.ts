@@ -66,6 +66,7 @@ const pages: Record<string, () => Promise<unknown>> = {
   "care-visits": () => import("@/domains/care/VisitsPage.vue"),
   "care-appointments": () => import("@/domains/care/AppointmentsPage.vue"),
   "care-warnings": () => import("@/domains/care/WarningsPage.vue"),
+  "care-services": () => import("@/domains/care/ServicesPage.vue"),
 };
 
 const children: RouteRecordRaw[] = MENU.flatMap((group) =>

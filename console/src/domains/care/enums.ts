@@ -5,6 +5,26 @@
 type Entry = [zh: string, en: string, tag?: "primary" | "success" | "info" | "warning" | "danger"];
 
 export const CARE_ENUMS: Record<string, Record<string, Entry>> = {
+  // value-added services (增值服务)
+  careServiceKind: {
+    post_op_care: ["术后护理", "Post-operative care"],
+    legal: ["法律咨询", "Legal advice"],
+    psychological: ["心理疏导", "Psychological support"],
+    housekeeping: ["家政服务", "Housekeeping"],
+    meals: ["助餐送餐", "Meals"],
+  },
+  careServicePriceUnit: {
+    per_visit: ["按次", "Per visit"],
+    per_hour: ["按小时", "Per hour"],
+    per_session: ["按疗程", "Per course"],
+  },
+  careBookingStatus: {
+    booked: ["待确认", "Awaiting confirmation", "warning"],
+    confirmed: ["已确认", "Confirmed", "primary"],
+    done: ["已完成", "Done", "success"],
+    rated: ["已评价", "Rated", "success"],
+    cancelled: ["已取消", "Cancelled", "info"],
+  },
   // CAP 1.2 (预警): how soon, how bad, how sure
   capUrgency: {
     Immediate: ["立即行动", "Act now", "danger"],
