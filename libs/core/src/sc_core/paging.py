@@ -49,7 +49,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import tuple_ as tuple_of
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
@@ -187,7 +187,11 @@ class Page(BaseModel, Generic[T]):
 
 
 async def fetch_page(
-    session: AsyncSession, query: Select[Any], params: PageParams, *, rows: bool = False
+    session: AsyncSession | AsyncConnection,
+    query: Select[Any],
+    params: PageParams,
+    *,
+    rows: bool = False,
 ) -> tuple[list[Any], PageTotal]:
     """One page of ``query`` (already filtered and ordered) and the count of the list.
 
@@ -195,7 +199,7 @@ async def fetch_page(
     ``rows=True`` whole rows, for Core ``select(table)`` queries. The count stops at
     :data:`COUNT_LIMIT`, and is not made when the page is the last one (shorter than the
     limit: most lists of one person's things); with ``params.cursor`` the page starts
-    after the cursor's row.
+    after the cursor's row. ``session`` may be a connection (``db.read()``, ADR 0054).
     """
     keys = sort_keys(query)
     page = query

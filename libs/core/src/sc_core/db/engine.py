@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from sc_core.db.reads import Reads
 from sc_core.db.uow import Outbound, UnitOfWork
 
 if TYPE_CHECKING:
@@ -138,6 +139,9 @@ class Database:
         self.readers = async_sessionmaker(
             self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
         )
+        self.read = Reads(self.engine)
+        """``async with db.read() as conn``: a connection for reads without a
+        ``Session`` (:mod:`sc_core.db.reads`, ADR 0054)."""
         self.tables = tables
         self.outbound = outbound or Outbound()
         self._after_commit: list[Callable[[], None]] = []

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select, text
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sc_core.api import PageParams, fetch_page
 from sc_core.auth import Principal, scope_clause
@@ -151,10 +152,15 @@ LISTED = tuple(c for c in WorkOrder.__table__.c if c.key not in ("sla_check_at",
 
 
 async def page(
-    uow: UnitOfWork, principal: Principal, where: CaseFilter, paging: PageParams, now: datetime
+    conn: AsyncConnection,
+    principal: Principal,
+    where: CaseFilter,
+    paging: PageParams,
+    now: datetime,
 ) -> tuple[list[Row[Any]], int]:
     """A page of the cases ``principal`` sees, as rows of :data:`LISTED`: no ORM entities,
-    identity map or attribute instrumentation for a list that only shows them (ADR 0040)."""
+    identity map or attribute instrumentation for a list that only shows them (ADR 0040),
+    read on a connection without a ``Session`` (``db.read()``, ADR 0054)."""
     table = WorkOrder.__table__
     query: Select[Any] = select(*LISTED).where(visible_clause(principal))
     if where.status:
@@ -167,7 +173,7 @@ async def page(
         clause = overdue_clause(now)
         query = query.where(clause if where.overdue else ~clause)
     query = query.order_by(table.c.created_at.desc(), table.c.id)
-    return await fetch_page(uow.session, query, paging, rows=True)
+    return await fetch_page(conn, query, paging, rows=True)
 
 
 async def bucket(

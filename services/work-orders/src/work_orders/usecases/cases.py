@@ -217,8 +217,8 @@ class Cases:
         :data:`~work_orders.db.cases.LISTED`)."""
         if where.assignee == "me":
             where = repo.CaseFilter(where.status, where.case_type, who.subject, where.overdue)
-        async with self.db.uow(read_only=True) as uow:
-            return await repo.page(uow, who.principal, where, paging, now_utc())
+        async with self.db.read() as conn:
+            return await repo.page(conn, who.principal, where, paging, now_utc())
 
     async def inbox(self, who: Caller, limit: int) -> dict[str, tuple[int, list[WorkOrder]]]:
         """Staff's received, pending, in progress and overdue cases (count and first few)."""
