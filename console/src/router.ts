@@ -1,5 +1,5 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
-import { CARE_READERS, CARE_VISITORS, EVALUATION_MANAGERS, EVALUATION_READERS, MENU, allowed } from "@/menus";
+import { ACTIVITY_STAFF, CARE_READERS, CARE_VISITORS, EVALUATION_MANAGERS, EVALUATION_READERS, MENU, allowed } from "@/menus";
 
 const pages: Record<string, () => Promise<unknown>> = {
   home: () => import("@/domains/home/HomePage.vue"),
@@ -101,6 +101,12 @@ children.push({
   component: () => import("@/domains/care/RecordPage.vue"),
   // a visit opens the record of the person visited; the record reads through their consent
   meta: { roles: [...new Set([...CARE_READERS, ...CARE_VISITORS])], title: "menu.careRecords" },
+});
+children.push({
+  path: "gov/activities/:id/summary",
+  name: "activity-summary",
+  component: () => import("@/domains/gov-affairs/ActivitySummaryPage.vue"),
+  meta: { roles: ACTIVITY_STAFF, title: "activity.summary" },
 });
 children.push({
   path: "devices/:id",

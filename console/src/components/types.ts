@@ -27,7 +27,7 @@ export interface Filter {
 export interface Field {
   key: string;
   label: string;
-  kind: "text" | "textarea" | "number" | "enum" | "bool" | "date" | "datetime" | "community" | "place" | "list" | "enums" | "select";
+  kind: "text" | "textarea" | "number" | "enum" | "bool" | "date" | "datetime" | "community" | "place" | "list" | "enums" | "select" | "buildings";
   dict?: string;
   options?: { value: string; label: string }[]; // kind "select"
   default?: unknown;

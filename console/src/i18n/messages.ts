@@ -7,6 +7,7 @@ import { COMMERCE_MESSAGES } from "@/domains/commerce/messages";
 import { EVALUATION_MESSAGES } from "@/domains/evaluation/messages";
 import { GOV_MESSAGES } from "@/domains/gov-affairs/messages";
 import { LEGAL_PARTY_MESSAGES } from "@/domains/gov-affairs/legalPartyTexts";
+import { ACTIVITY_MESSAGES } from "@/domains/gov-affairs/activityTexts";
 import { NOTIFICATION_MESSAGES } from "@/domains/notification/messages";
 
 const M: Record<string, [zh: string, en: string]> = {
@@ -450,6 +451,7 @@ const M: Record<string, [zh: string, en: string]> = {
   "f.kind": ["类型", "Kind"],
 
   "form.required": ["必填", "Required"],
+  "form.allBuildings": ["不选即全社区", "None picked: the whole community"],
   "form.maxLength": ["最多 {n} 个字符", "At most {n} characters"],
   "form.minLength": ["至少 {n} 个字符", "At least {n} characters"],
   "form.min": ["不能小于 {n}", "Must be at least {n}"],
@@ -807,6 +809,7 @@ const M: Record<string, [zh: string, en: string]> = {
   ...CARE_MESSAGES,
   ...GOV_MESSAGES,
   ...LEGAL_PARTY_MESSAGES,
+  ...ACTIVITY_MESSAGES,
 };
 
 type Tree = { [key: string]: string | Tree };
