@@ -2,7 +2,8 @@
 the community's board without her name, flat or phone, a stranger from another community
 does not; two neighbours take it at the same moment and the database lets one of them have
 it; the taker sees who and where (audited), the elder is told who comes, confirms and
-rates, the helper is thanked; a request nobody took expires and the elder is told."""
+rates, the helper is thanked; a request nobody took expires and the elder is told; the
+community's staff see every request of it on their board, masked, by status."""
 
 from __future__ import annotations
 
@@ -137,6 +138,23 @@ async def test_neighbours_help_an_elder_one_taker_at_a_time(
     assert r.json()["status"] == "expired" and r.json()["status_zh"] == "已过期"
     r = await h.client.get("/api/v1/care/help-requests?view=asked", headers=elder)
     assert {x["id"] for x in r.json()["items"]} == {asked["id"], lonely}
+
+    # the staff's board: every request of their community, masked, narrowed by status
+    admin = h.user("u-aid-admin", "community_admin", ("community", community))
+    board = "/api/v1/care/help-requests?view=board"
+    r = await h.client.get(board, headers=admin)
+    assert r.status_code == 200
+    items = {x["id"]: x for x in r.json()["items"]}
+    assert set(items) == {asked["id"], lonely}
+    assert {x["elder_name"] for x in items.values()} == {"王**"}
+    assert items[asked["id"]]["status_zh"] == "已完成" and items[asked["id"]]["phone"] is None
+    r = await h.client.get(f"{board}&status=expired", headers=admin)
+    assert [(x["id"], x["status_zh"]) for x in r.json()["items"]] == [(lonely, "已过期")]
+    outsider = h.user("u-aid-admin-x", "community_admin", ("community", other))
+    r = await h.client.get(board, headers=outsider)
+    assert r.status_code == 200 and r.json()["items"] == []
+    r = await h.client.get(board, headers=n1)  # a neighbour holds no staff role
+    assert r.status_code == 200 and r.json()["items"] == []
 
     # each step told to the other side, in words, the board's notice without her name
     ids = {f"care:help:{asked['id']}:asked", f"care:help:{lonely}:expired"}

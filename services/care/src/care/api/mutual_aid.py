@@ -76,12 +76,15 @@ async def requests(
     who: CurrentCaller,
     aid: MutualAidDep,
     paging: Paging,
-    view: Annotated[Literal["open", "asked", "taken"], Query()] = "open",
+    view: Annotated[Literal["open", "asked", "taken", "board"], Query()] = "open",
     community_id: Annotated[str | None, Query(max_length=64)] = None,
+    status: Annotated[HelpStatus | None, Query()] = None,
 ) -> Page[HelpRead]:
     """``open``: the board of the caller's communities (masked); ``asked``: the caller's
-    own and those for them; ``taken``: those the caller took."""
-    views, total = await aid.requests(who, view, community_id, paging)
+    own and those for them; ``taken``: those the caller took; ``board``: the staff's
+    board of their communities (admins, caregivers, grid workers), every status, masked;
+    ``status`` narrows any of them (``expired``: nobody took it in time)."""
+    views, total = await aid.requests(who, view, community_id, paging, status)
     return Page[HelpRead].of([read(v) for v in views], total, paging)
 
 

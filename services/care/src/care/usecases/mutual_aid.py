@@ -32,7 +32,7 @@ from sc_core.places.words import say_both
 from sc_core.privacy.masking import mask_name
 
 OVERSEERS = ("community_admin", "caregiver", "grid_worker")
-View = Literal["open", "asked", "taken"]
+View = Literal["open", "asked", "taken", "board"]
 
 
 def help_not_found() -> Problem:
@@ -111,13 +111,29 @@ class MutualAid:
             return await self._view(uow, row, record.row, full=True)
 
     async def requests(
-        self, who: Caller, view: View, community_id: str | None, params: PageParams
-    ) -> tuple[list[HelpView], PageTotal]:
+        self, who: Caller, view: View, community_id: str | None, params: PageParams,
+        status: ed.HelpStatus | None = None,
+    ) -> tuple[list[HelpView], PageTotal]:  # fmt: skip
         """``open``: the open requests of the caller's communities, soonest first, masked;
-        ``asked``: those the caller asked or that are for them; ``taken``: theirs to do."""
+        ``asked``: those the caller asked or that are for them; ``taken``: theirs to do;
+        ``board``: the staff's board (community admins, caregivers, grid workers of the
+        community): every request of their communities in any status, newest first,
+        masked (``status`` narrows any view)."""
         async with self.db.uow() as uow:
             q = select(HelpRequestRow)
-            if view == "open":
+            if status is not None:
+                q = q.where(HelpRequestRow.status == status.value)
+            if view == "board":
+                p = who.principal
+                staff = p.scope_ids("community", OVERSEERS)
+                if community_id is not None:
+                    staff = staff & {community_id}
+                if not p.is_platform_wide(OVERSEERS):
+                    q = q.where(HelpRequestRow.community_id.in_(sorted(staff)))
+                elif community_id is not None:
+                    q = q.where(HelpRequestRow.community_id == community_id)
+                q = q.order_by(HelpRequestRow.wanted_at.desc(), HelpRequestRow.id)
+            elif view == "open":
                 allowed = await self.communities(uow, who)
                 if community_id is not None:
                     allowed = allowed & {community_id}
@@ -138,7 +154,8 @@ class MutualAid:
                     HelpRequestRow.wanted_at.desc(), HelpRequestRow.id
                 )
             rows, total = await fetch_page(uow.session, q, params)
-            views = [await self._view(uow, r, None, full=view != "open") for r in rows]
+            full = view in ("asked", "taken")
+            views = [await self._view(uow, r, None, full=full) for r in rows]
             await uow.audit(
                 who, "care.help.list", "care_help_request", None,
                 detail={"view": view, "count": str(len(rows))},
