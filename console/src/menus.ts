@@ -39,6 +39,8 @@ export const DEVICE_READERS = [...STAFF, "gov_officer", "police"];
 export const CARE_KEEPERS = ["doctor", "community_admin"];
 export const CARE_READERS = ["doctor", "caregiver", "community_admin"];
 export const CARE_VISITORS = ["grid_worker", "doctor"];
+// mutual aid (邻里互助): the board of the community's staff (the API's overseers)
+export const CARE_HELP_STAFF = ["community_admin", "caregiver", "grid_worker"];
 // value-added services (增值服务): the community's staff who publish offers and handle bookings
 export const CARE_SERVICE_STAFF = ["community_admin", "caregiver", "doctor"];
 // CAP warnings (预警): the warnings API's readers (its community staff, gov officers, auditors)
@@ -165,6 +167,7 @@ export const MENU: MenuGroup[] = [
       { name: "care-appointments", path: "/care/appointments", title: "menu.careAppointments", roles: ["doctor"] },
       { name: "care-warnings", path: "/care/warnings", title: "menu.careWarnings", roles: CARE_WARNING_READERS },
       { name: "care-services", path: "/care/services", title: "menu.careServices", roles: CARE_SERVICE_STAFF },
+      { name: "care-help", path: "/care/help", title: "menu.careHelp", roles: CARE_HELP_STAFF },
     ],
   },
   {

@@ -67,6 +67,7 @@ const pages: Record<string, () => Promise<unknown>> = {
   "care-appointments": () => import("@/domains/care/AppointmentsPage.vue"),
   "care-warnings": () => import("@/domains/care/WarningsPage.vue"),
   "care-services": () => import("@/domains/care/ServicesPage.vue"),
+  "care-help": () => import("@/domains/care/HelpBoardPage.vue"),
 };
 
 const children: RouteRecordRaw[] = MENU.flatMap((group) =>

@@ -5,6 +5,14 @@
 type Entry = [zh: string, en: string, tag?: "primary" | "success" | "info" | "warning" | "danger"];
 
 export const CARE_ENUMS: Record<string, Record<string, Entry>> = {
+  // mutual aid (邻里互助)
+  careHelpStatus: {
+    open: ["待接单", "Waiting for a helper", "warning"],
+    taken: ["已接单", "Taken", "primary"],
+    done: ["已完成", "Done", "success"],
+    cancelled: ["已取消", "Cancelled", "info"],
+    expired: ["已过期", "Expired", "danger"],
+  },
   // value-added services (增值服务)
   careServiceKind: {
     post_op_care: ["术后护理", "Post-operative care"],

@@ -9,6 +9,13 @@ export const CARE_MESSAGES: Record<string, [zh: string, en: string]> = {
   "menu.careVisits": ["上门核查", "Check-on visits"],
   "menu.careWarnings": ["预警", "Warnings"],
   "menu.careServices": ["增值服务", "Value-added services"],
+  "menu.careHelp": ["邻里互助", "Neighbours helping"],
+
+  "care.helpKind": ["求助事项", "Help with"],
+  "care.helpWhen": ["需要时间", "Wanted"],
+  "care.helpElder": ["老人", "Elder"],
+  "care.helpPlace": ["所在楼栋", "Building"],
+  "care.helpNote": ["留言", "Note"],
 
   "care.serviceOffers": ["服务项目", "Offers"],
   "care.serviceOrders": ["服务预约", "Bookings"],
