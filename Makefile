@@ -145,6 +145,7 @@ bench: bootstrap
 	$(UV) run python bench/list_walk.py
 	$(UV) run python bench/alarm_scale.py
 	$(UV) run python bench/parking_gate.py
+	$(UV) run python bench/care_watch.py
 	$(UV) run python bench/summary.py
 
 images:

@@ -25,6 +25,29 @@ def _get(data: dict[str, Any], *path: str) -> Any:
     return data
 
 
+def care_rows(data: dict[str, Any], raw: str) -> list[tuple[str, str, str]]:
+    """Care's vitals through threshold evaluation and the lone-elder scan (issue 32)."""
+    care = _get(data, "care")
+    if not care or not care.get("vitals"):
+        return []
+    v, m, s = care["vitals"], care["meters"], care["scan"]
+    return [
+        (
+            "care: wearables' vitals through threshold evaluation (Kafka -> stored, "
+            "assessed, episodes)",
+            f"{v['vitals_per_s']:,} vitals/s ({v['vitals']:,}; service "
+            f"{v['service_cpu_per_s']} core, machine {v['machine_busy']:.0%} busy)",
+            raw,
+        ),
+        (
+            f"care: the lone-elder scan of {s['households']:,} homes' day of meter readings",
+            f"{s['seconds']} s ({s['process_cpu_s']} s CPU), {s['anomalies']} anomalies of "
+            f"{s['expected_anomalies']} planted; meters stored at {m['reports_per_s']:,}/s",
+            care.get("pinning", ""),
+        ),
+    ]
+
+
 def rows(data: dict[str, Any]) -> list[tuple[str, str, str]]:
     out: list[tuple[str, str, str]] = []
     ceilings = {r["broker"]: r for r in _get(data, "broker_ceiling", "results") or []}
@@ -87,6 +110,7 @@ def rows(data: dict[str, Any]) -> list[tuple[str, str, str]]:
                 f"goal p99 <= {gate.get('goal_p99_ms', 300)} ms; {gate.get('pinning', '')}",
             )
         )
+    out.extend(care_rows(data, raw))
     out.extend(mqtt_rows(data, raw))
     out.extend(api_rows(data))
     return out
