@@ -150,6 +150,10 @@ async def test_neighbours_help_an_elder_one_taker_at_a_time(
     assert items[asked["id"]]["status_zh"] == "已完成" and items[asked["id"]]["phone"] is None
     r = await h.client.get(f"{board}&status=expired", headers=admin)
     assert [(x["id"], x["status_zh"]) for x in r.json()["items"]] == [(lonely, "已过期")]
+    # a grid worker's grant is on the grid, not the community: the grid's community's board
+    grid_worker = h.user("u-aid-grid", "grid_worker", ("grid", f"G-{community}"))
+    r = await h.client.get(board, headers=grid_worker)
+    assert r.status_code == 200 and {x["id"] for x in r.json()["items"]} == set(items)
     outsider = h.user("u-aid-admin-x", "community_admin", ("community", other))
     r = await h.client.get(board, headers=outsider)
     assert r.status_code == 200 and r.json()["items"] == []

@@ -28,6 +28,7 @@ from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
 from sc_core.paging import PageParams, PageTotal, fetch_page
 from sc_core.places import Places
+from sc_core.places.defaults import communities_of
 from sc_core.places.words import say_both
 from sc_core.privacy.masking import mask_name
 
@@ -125,7 +126,8 @@ class MutualAid:
                 q = q.where(HelpRequestRow.status == status.value)
             if view == "board":
                 p = who.principal
-                staff = p.scope_ids("community", OVERSEERS)
+                # community grants, and a grid worker's grids' communities
+                staff = set(await communities_of(self.places, uow, p, OVERSEERS))
                 if community_id is not None:
                     staff = staff & {community_id}
                 if not p.is_platform_wide(OVERSEERS):
