@@ -17,7 +17,7 @@ import { api, must } from "@/api";
 import { IS_MP } from "@/platform";
 
 export type Order = Schemas["OrderRead"];
-export type Purpose = "property_bill" | "parking";
+export type Purpose = "property_bill" | "parking" | "ev_charging";
 export type Provider = "wechat" | "alipay";
 
 export const OPENID_KEY = "sc-app-wechat-openid";

@@ -30,7 +30,7 @@ export const SERVICE_GROUPS: { key: string; entries: ServiceEntry[] }[] = [
       { key: "energy", icon: "chart-bar", page: "/pages/energy/index" },
       { key: "bills", icon: "wallet", page: "/pages/bills/index" },
       { key: "parking", icon: "dashboard", page: "/pages/bills/index?focus=parking" },
-      { key: "charging", icon: "usb", waitsFor: "parking-payment" },
+      { key: "charging", icon: "usb", page: "/pages/charging/index" },
     ],
   },
   {

@@ -1,13 +1,18 @@
-"""EV charging from the app: start and stop a charger; e-bike piles by their QR code."""
+"""EV charging from the app: start and stop a charger, follow one's charges live; e-bike
+piles by their QR code."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
 from parking_payment.api.deps import ChargingDep, usecases
+from parking_payment.usecases.my_charges import my_charges
+from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
 
 router = APIRouter(prefix="/api/v1/charging", tags=["charging"])
@@ -53,3 +58,31 @@ async def ebike_start(
     device_id: DeviceId, body: EbikeStart, who: CurrentCaller, request: Request
 ) -> None:
     await usecases(request).ebikes.start_by_qr(who, device_id, body.community_id)
+
+
+class EvChargeRead(BaseModel):
+    """One of the caller's EV charges: while charging, the energy and the cost so far."""
+
+    id: int = Field(description="the transaction's id (stop it, pay it: purpose ev_charging)")
+    charge_point_id: str
+    charge_point_name: str
+    connector: int
+    status: str = Field(description="charging | finished | refused")
+    energy_wh: int
+    amount: int = Field(description="fen: the bill once finished, the cost so far while charging")
+    energy_price: int = Field(description="fen per kWh")
+    service_fee: int = Field(description="fen per kWh")
+    started_at: datetime
+    stopped_at: datetime | None
+    paid: bool
+    payable: bool
+
+
+@router.get("/my-charges", response_model=Page[EvChargeRead], summary="My EV charges")
+async def list_my_charges(
+    who: CurrentCaller, charging: ChargingDep, paging: Paging
+) -> Page[EvChargeRead]:
+    """The charges the caller started (newest first): the live one with its energy and cost
+    so far, the finished ones with their bill and whether it is paid."""
+    items, total = await my_charges(charging.uow, who, paging)
+    return Page[EvChargeRead].of([EvChargeRead(**asdict(c)) for c in items], total, paging)
