@@ -153,7 +153,6 @@ export const MESSAGES: Record<string, [zh: string, en: string]> = {
   "service.activities": ["社区活动", "Activities"],
   "service.votes": ["投票表决", "Votes"],
   "service.surveys": ["问卷调查", "Surveys"],
-  "service.listings": ["便民服务", "Local services"],
   "service.elderCare": ["家人关怀", "Family care"],
   "service.childcare": ["托育接送", "Childcare"],
   "service.coming": ["即将上线", "Coming soon"],

@@ -40,7 +40,8 @@ export const SERVICE_GROUPS: { key: string; entries: ServiceEntry[] }[] = [
       { key: "activities", icon: "calendar", page: "/pages/activities/index" },
       { key: "votes", icon: "check-rectangle", page: "/pages/votes/index" },
       { key: "surveys", icon: "edit-outline", page: "/pages/surveys/index" },
-      { key: "listings", icon: "shop", waitsFor: "commerce" },
+      { key: "servicePoints", icon: "shop", page: "/pages/bookings/index" },
+      { key: "housing", icon: "home", page: "/pages/listings/index" },
     ],
   },
   {

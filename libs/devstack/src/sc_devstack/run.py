@@ -278,6 +278,9 @@ def service_env(
         # identity's OpenID issuer is this stack's gateway: a plain-http loopback URL, which
         # OAuth allows for development (RFC 8252 §7.3); production refuses anything but https
         env["JWT_ISSUER"] = issuer
+    if info.name == "parking-payment":
+        # a simulated EV pile on the OCPP central system; the demo registers it
+        env["OCPP_DEMO_CHARGER"] = "CP-DEMO-01"
     if info.name == "identity":
         if issuer:
             env["PUBLIC_BASE_URL"] = issuer

@@ -67,6 +67,9 @@ class Settings(ServiceSettings):
     ocpp_enabled: bool = True
     ocpp_host: str = "127.0.0.1"
     ocpp_port: int = 0  # 0: any free port (development); set it in production
+    # a simulated pile with this identity connects to the central system (make run and the
+    # end-to-end tests; empty, the default, everywhere else: charger_sim.py)
+    ocpp_demo_charger: str = Field(default="", max_length=48)
 
     @model_validator(mode="after")
     def _no_simulated_money_in_production(self) -> Settings:
@@ -75,6 +78,8 @@ class Settings(ServiceSettings):
             raise ValueError(
                 "PAYMENT_MODE=simulator is refused in production (use production or off)"
             )
+        if self.environment == "production" and self.ocpp_demo_charger:
+            raise ValueError("OCPP_DEMO_CHARGER (a simulated pile) is refused in production")
         return self
 
     def secret_fields(self) -> list[str]:

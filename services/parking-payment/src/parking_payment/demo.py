@@ -1,6 +1,6 @@
 """Demo data for ``make run``: the car park of 幸福里社区 with its tariff, gates and a
-watched plate; the resident's car; property fee items, the billable areas of the demo
-households' rooms and last month's bills.
+watched plate; the simulated EV pile (CP-DEMO-01); the resident's car; property fee
+items, the billable areas of the demo households' rooms and last month's bills.
 
 Runs after identity's demo; logs in through the gateway (GATEWAY_URL) as the demo
 accounts (password ``demo-pass-2026``, DEMO_PASSWORD overrides). Idempotent: when the
@@ -21,6 +21,7 @@ import httpx
 from sc_core.demo import run_gateway_demo
 
 PASSWORD = os.environ.get("DEMO_PASSWORD") or "demo-pass-2026"
+DEMO_CHARGER = "CP-DEMO-01"  # the stack's simulated pile (charger_sim.py)
 
 
 class Api:
@@ -66,6 +67,18 @@ def load(base_url: str) -> str:
         tenant = Api(client, "tenant")
         home = resident.me["households"][0]
         community = str(home["community_id"])
+        # the simulated pile the stack runs (OCPP_DEMO_CHARGER), registered every time: a
+        # PUT by its identity, so a second run changes nothing
+        manager.call(
+            "PUT",
+            f"/api/v1/charging/charge-points/{DEMO_CHARGER}",
+            {
+                "community_id": community,
+                "name": "地下车库 1号充电桩",
+                "energy_price": 80,
+                "service_fee": 60,
+            },
+        )
         if manager.call("GET", "/api/v1/parking/tariffs", community_id=community):
             return "already loaded"
         tariff = manager.call(

@@ -28,6 +28,7 @@ from parking_payment.api import (
     anpr,
     bills,
     callbacks,
+    charge_points,
     charging,
     my_orders,
     parking,
@@ -35,6 +36,7 @@ from parking_payment.api import (
     vehicles,
     views,
 )
+from parking_payment.charger_sim import DemoCharger
 from parking_payment.config import Settings
 from parking_payment.db.models import DIRECTORY, metadata
 from parking_payment.domain.charging import EbikeTariff, PowerBand
@@ -72,6 +74,7 @@ ROUTERS = [
     parking.router,
     bills.router,
     charging.router,
+    charge_points.router,
 ]
 CN = ZoneInfo("Asia/Shanghai")
 EBIKE_TARIFF = EbikeTariff(bands=(PowerBand(200, 50), PowerBand(400, 80), PowerBand(None, 120)))
@@ -205,9 +208,11 @@ def build(settings: Settings) -> tuple[Runtime, UseCases, list[Any]]:
                 last[kind] = day
 
     runtime.every(600.0, "reconcile", reconcile_yesterday)
+    ocpp = OcppServer(central, settings.ocpp_host, settings.ocpp_port, settings.ocpp_enabled)
     resources = [
-        OcppServer(central, settings.ocpp_host, settings.ocpp_port, settings.ocpp_enabled),
+        ocpp,
         Providers(settings, providers),
+        DemoCharger(settings.ocpp_demo_charger if settings.ocpp_enabled else "", lambda: ocpp.port),
     ]
     return runtime, usecases, resources
 
