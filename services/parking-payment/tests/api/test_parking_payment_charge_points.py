@@ -25,7 +25,7 @@ async def test_a_manager_registers_and_changes_a_pile(app_client, issuer: LocalI
 
     r = await client.put(f"/api/v1/charging/charge-points/{pile}", headers=manager, json=body)
     assert r.status_code == 200, r.text
-    assert r.json() == {**body, "id": pile, "has_password": False}
+    assert r.json() == {**body, "id": pile, "has_password": False, "online": False}
     changed = {**body, "service_fee": 70, "password": "pile-secret-02"}
     r = await client.put(f"/api/v1/charging/charge-points/{pile}", headers=manager, json=changed)
     assert r.status_code == 200, r.text

@@ -41,6 +41,7 @@ class ChargePointRead(BaseModel):
     energy_price: int
     service_fee: int
     has_password: bool
+    online: bool = Field(description="connected to the central system now")
 
 
 @router.put(
@@ -76,4 +77,5 @@ async def register(
             energy_price=row.energy_price,
             service_fee=row.service_fee,
             has_password=row.password_hash is not None,
+            online=charge_point in charging.central.connected,
         )
