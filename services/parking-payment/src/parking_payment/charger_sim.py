@@ -29,7 +29,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-class SimulatedPile(ChargePoint):  # type: ignore[misc]
+class SimulatedPile(ChargePoint):
     """The charger's side: one connector, a car always plugged in."""
 
     def __init__(self, cp_id: str, ws: Any, every_s: float, wh_per_tick: int) -> None:
