@@ -14,7 +14,7 @@ from typing import Any
 from test_gov_affairs_hall_api import _apply, _id, _settle_place, _upload
 from test_gov_affairs_welfare_programmes_api import _card, _refused
 
-from gov_affairs.usecases.disability import today_in_china
+from gov_affairs.usecases.disability_common import today_in_china
 from gov_affairs_helpers import Harness
 from sc_contracts.events import AuditRecordedV1, WelfareChangedV1
 from sc_core.bus.cloudevents import CloudEvent

@@ -12,7 +12,7 @@ from typing import Any
 from test_gov_affairs_hall_api import _apply, _id, _settle_place, _upload
 from test_gov_affairs_welfare_programmes_api import _approve_in_order, _card
 
-from gov_affairs.usecases.disability import today_in_china
+from gov_affairs.usecases.disability_common import today_in_china
 from gov_affairs_helpers import Harness
 
 URL = "/api/v1/welfare/disability"

@@ -76,7 +76,7 @@ from gov_affairs.usecases import (
 )
 from gov_affairs.usecases.city_tasks import subscribe_city_tasks
 from gov_affairs.usecases.city_tasks_inbound import subscribe_inbound_tasks
-from gov_affairs.usecases.population import Rules as PopulationRules
+from gov_affairs.usecases.population_rows import Rules as PopulationRules
 from sc_core.places import Places
 from sc_core.service import Runtime, create_service_app
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from gov_affairs.api.deps import DisabilityDep
 from gov_affairs.domain import disability as d
-from gov_affairs.usecases.disability import RecordView
+from gov_affairs.usecases.disability_common import RecordView
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
 from sc_core.schema import Day

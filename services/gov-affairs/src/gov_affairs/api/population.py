@@ -14,7 +14,7 @@ from gov_affairs.api.deps import PopulationDep
 from gov_affairs.db.models import FlagRow
 from gov_affairs.domain import population as d
 from gov_affairs.domain.text import Text
-from gov_affairs.usecases.population import KINDS, split_summary
+from gov_affairs.usecases.population_rows import KINDS, split_summary
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gov_affairs.api.schemas import ApplicationRead, MaterialRequestRead, StepRead
 from gov_affairs.domain.text import Text
-from gov_affairs.usecases.hall import Found, data_of
+from gov_affairs.usecases.hall_found import Found, data_of
 
 STATUS = {
     "needs_more": Text(zh="待补正材料", en="waiting for more material"),

@@ -17,6 +17,7 @@ from gov_affairs.domain import alterations as d
 from gov_affairs.domain.approvals import engine
 from gov_affairs.domain.approvals.calendar import CHINA
 from gov_affairs.usecases import alteration_messages as messages
+from gov_affairs.usecases.alteration_rows import context, write
 from gov_affairs.usecases.alterations import Alterations
 
 
@@ -43,9 +44,9 @@ class AlterationReminders:
             for row in list(rows):
                 a = d.Alteration.model_validate(row.data)
                 run = engine.Approval.model_validate(row.run)
-                ctx = await self.a.context(uow, row, now, d.check_request(a))
+                ctx = await context(uow, row, now, d.check_request(a))
                 out = engine.tick(run, ctx)
-                self.a.write(row, a, out.approval, now)
+                write(row, a, out.approval, now)
                 await messages.tell_effects(uow, row, a, out.effects)
                 told += len(out.effects)
             await uow.commit()

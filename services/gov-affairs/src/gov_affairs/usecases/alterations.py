@@ -13,36 +13,34 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from sqlalchemy import func, select
 
-from gov_affairs.db import hall as hall_repo
 from gov_affairs.db.alterations import AlterationRow
 from gov_affairs.domain import alterations as d
 from gov_affairs.domain.approvals import engine
 from gov_affairs.usecases import alteration_messages as messages
-from sc_contracts.events import AlterationChangedV1
-from sc_core.auth import Caller, in_scope
+from gov_affairs.usecases.alteration_rows import (
+    ARCHIVE_ROLES,
+    STAFF_ROLES,
+    WORKS_ROLES,
+    after_run,
+    approval_problem,
+    changed,
+    context,
+    ensure,
+    may_see,
+    not_found,
+    problem,
+    write,
+)
+from sc_core.auth import Caller
 from sc_core.db.engine import Database
-from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
 from sc_core.places import RESIDENT_ROLES, Places
 
-# who reads a community's requests, and who works them (start, inspect, archive)
-STAFF_ROLES = frozenset(
-    {
-        "property_manager",
-        "property_staff",
-        "community_admin",
-        "gov_officer",
-        "grid_worker",
-        "platform_admin",
-    }
-)
-WORKS_ROLES = frozenset({"property_manager", "property_staff", "community_admin", "platform_admin"})
-ARCHIVE_ROLES = frozenset({"property_manager", "community_admin", "platform_admin"})
 Action = Literal["approve", "reject", "withdraw", "start", "inspect", "archive"]
 
 
@@ -53,23 +51,6 @@ class Request:
     contractor: str | None
     planned_start: date
     planned_end: date
-
-
-def _problem(exc: d.AlterationError) -> Problem:
-    status = 409 if exc.code == "alteration.bad_state" else 422
-    extra: dict[str, Any] = {}
-    if exc.reasons:
-        extra["reasons"] = [r.model_dump() for r in exc.reasons]
-    return Problem(status, exc.code, str(exc), zh=exc.zh, **extra)
-
-
-def _approval_problem(exc: engine.ApprovalError) -> Problem:
-    status = 403 if exc.code in {"approval.not_your_turn", "approval.not_applicant"} else 409
-    return Problem(status, exc.code, str(exc), zh=exc.zh or str(exc))
-
-
-def _not_found() -> Problem:
-    return Problem(404, "alteration.not_found", "No such alteration request", zh="没有这份装修申请")
 
 
 class Alterations:
@@ -114,7 +95,7 @@ class Alterations:
             try:
                 facts = d.check_request(a)
             except d.AlterationError as exc:
-                raise _problem(exc) from None
+                raise problem(exc) from None
             open_one = await uow.session.scalar(
                 select(AlterationRow.id)
                 .where(AlterationRow.room_id == place.room_id, AlterationRow.status.in_(d.OPEN))
@@ -138,15 +119,15 @@ class Alterations:
                 applicant_id=who.subject,
                 created_at=now,
             )
-            ctx = await self.context(uow, row, now, facts)
+            ctx = await context(uow, row, now, facts)
             try:
                 out = engine.start(d.FLOW, who.subject, ctx)
             except engine.ApprovalError as exc:
-                raise _approval_problem(exc) from None
-            a = self._after_run(a, out.approval, now)
-            self.write(row, a, out.approval, now)
+                raise approval_problem(exc) from None
+            a = after_run(a, out.approval, now)
+            write(row, a, out.approval, now)
             uow.session.add(row)
-            await self._changed(uow, row, a, now)
+            await changed(uow, row, a, now)
             await messages.tell_step(
                 uow, row, None, a, out.approval, who.subject, effects=out.effects
             )
@@ -174,18 +155,18 @@ class Alterations:
         now = self.clock()
         async with self.db.uow() as uow:
             row = await uow.session.get(AlterationRow, alteration_id, with_for_update=True)
-            if row is None or not self._may_see(who, row):
-                raise _not_found()
+            if row is None or not may_see(who, row):
+                raise not_found()
             a = d.Alteration.model_validate(row.data)
             run = engine.Approval.model_validate(row.run)
             before, effects = a.status, list[engine.Effect]()
             try:
                 if action in ("approve", "reject"):
                     facts = d.check_request(a)
-                    ctx = await self.context(uow, row, now, facts)
+                    ctx = await context(uow, row, now, facts)
                     decided = engine.decide(run, who.subject, action, ctx, comment)
                     run, effects = decided.approval, decided.effects
-                    a = self._after_run(a, run, now)
+                    a = after_run(a, run, now)
                 elif action == "withdraw":
                     if who.subject != row.applicant_id:
                         raise Problem(
@@ -199,10 +180,10 @@ class Alterations:
                     a = d.move(a, "withdraw", now)
                 elif action == "start":
                     if who.subject != row.applicant_id:
-                        self._ensure(who, row, WORKS_ROLES)
+                        ensure(who, row, WORKS_ROLES)
                     a = d.move(a, "start", now)
                 elif action == "inspect":
-                    self._ensure(who, row, WORKS_ROLES)
+                    ensure(who, row, WORKS_ROLES)
                     if passed is None:
                         raise Problem(
                             422,
@@ -212,14 +193,14 @@ class Alterations:
                         )
                     a = d.inspect(a, who.subject, now, passed=passed, findings=findings)
                 else:
-                    self._ensure(who, row, ARCHIVE_ROLES)
+                    ensure(who, row, ARCHIVE_ROLES)
                     a = d.move(a, "archive", now)
             except d.AlterationError as exc:
-                raise _problem(exc) from None
+                raise problem(exc) from None
             except engine.ApprovalError as exc:
-                raise _approval_problem(exc) from None
-            self.write(row, a, run, now)
-            await self._changed(uow, row, a, now)
+                raise approval_problem(exc) from None
+            write(row, a, run, now)
+            await changed(uow, row, a, now)
             await messages.tell_step(
                 uow, row, before, a, run, who.subject, comment=comment, effects=effects
             )
@@ -237,8 +218,8 @@ class Alterations:
     async def get(self, who: Caller, alteration_id: uuid.UUID) -> AlterationRow:
         async with self.db.uow(read_only=True) as uow:
             row = await uow.session.get(AlterationRow, alteration_id)
-            if row is None or not self._may_see(who, row):
-                raise _not_found()
+            if row is None or not may_see(who, row):
+                raise not_found()
             return row
 
     async def page(
@@ -290,81 +271,3 @@ class Alterations:
             return list(rows), int(total or 0)
 
     # internals -----------------------------------------------------------------------
-    def _may_see(self, who: Caller, row: AlterationRow) -> bool:
-        return (
-            who.subject == row.applicant_id
-            or who.subject in row.waiting_for
-            or in_scope(
-                who.principal,
-                community_id=row.community_id,
-                grid_id=row.grid_id,
-                building_id=row.building_id,
-                roles=STAFF_ROLES,
-            )
-            or row.household_id in who.principal.scope_ids("household", RESIDENT_ROLES)
-        )
-
-    def _ensure(self, who: Caller, row: AlterationRow, roles: frozenset[str]) -> None:
-        if not in_scope(
-            who.principal,
-            community_id=row.community_id,
-            building_id=row.building_id,
-            roles=roles,
-        ):
-            raise Problem(
-                403,
-                "auth.out_of_scope",
-                "This step is the property's or the community's",
-                zh="该操作由物业或社区办理",
-            )
-
-    async def context(
-        self, uow: UnitOfWork, row: AlterationRow, now: datetime, facts: dict[str, Any]
-    ) -> engine.Context:
-        holders = await hall_repo.role_holders(
-            uow,
-            {s.role for step in d.FLOW.steps for s in step.signers if s.role},
-            community_id=row.community_id,
-            building_id=row.building_id,
-            grid_id=row.grid_id,
-        )
-        return engine.Context(now=now, facts=facts, resolve=hall_repo.resolver(holders))
-
-    @staticmethod
-    def _after_run(a: d.Alteration, run: engine.Approval, now: datetime) -> d.Alteration:
-        if a.status == "submitted" and run.status in ("approved", "rejected"):
-            return d.move(a, run.status, now)
-        return a
-
-    @staticmethod
-    def write(row: AlterationRow, a: d.Alteration, run: engine.Approval, now: datetime) -> None:
-        row.status = a.status
-        row.data = a.model_dump(mode="json")
-        row.run = run.model_dump(mode="json")
-        active = run.active()
-        row.waiting_for = (
-            sorted({t.assignee for t in active.pending()})
-            if run.status == "running" and active is not None
-            else []
-        )
-        row.sweep_at = d.sweep_at(run) if run.status == "running" else None
-        row.remind_works_on = (
-            a.planned_end - timedelta(days=d.WORKS_NOTICE_DAYS) if a.status == "in_works" else None
-        )
-        row.updated_at = now
-
-    @staticmethod
-    async def _changed(uow: UnitOfWork, row: AlterationRow, a: d.Alteration, now: datetime) -> None:
-        await uow.publish(
-            AlterationChangedV1(
-                alteration_id=str(row.id),
-                community_id=row.community_id,
-                building_id=row.building_id,
-                room_id=row.room_id,
-                kind=a.kind,
-                status=a.status,
-                open=d.is_open(a),
-                occurred_at=now,
-            ),
-            key=str(row.id),
-        )

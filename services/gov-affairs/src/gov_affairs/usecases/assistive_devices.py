@@ -19,7 +19,7 @@ from gov_affairs.domain import disability as d
 from gov_affairs.domain.approvals.calendar import CHINA
 from gov_affairs.domain.certificates import mask_name
 from gov_affairs.domain.hall.catalogue import RESIDENT_ROLES
-from gov_affairs.usecases.disability import (
+from gov_affairs.usecases.disability_common import (
     certificate_of,
     desk,
     parse,

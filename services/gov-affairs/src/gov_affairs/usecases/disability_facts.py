@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from gov_affairs.domain.hall.catalogue import ServiceItem
-from gov_affairs.usecases.disability import certificate_of, registered
+from gov_affairs.usecases.disability_common import certificate_of, registered
 from sc_core.db.uow import UnitOfWork
 
 
