@@ -15,7 +15,7 @@ from test_gov_affairs_hall_api import _id, _settle_place
 from test_gov_affairs_welfare_programmes_api import _card
 
 from gov_affairs.domain.welfare import add_months
-from gov_affairs.usecases.disability import today_in_china
+from gov_affairs.usecases.disability_common import today_in_china
 from gov_affairs_helpers import Harness, eventually
 from sc_contracts.events import NotificationRequestedV1, WelfareChangedV1
 from sc_core.bus.cloudevents import CloudEvent
@@ -124,6 +124,9 @@ async def test_apply_decide_lend_return_and_tell(harness: Harness, community: st
     desk = await h.client.get(f"{URL}/devices", headers=officer, params={"community_id": community})
     assert desk.status_code == 200, desk.text
     assert desk.json()["total"] == 3 and "赵红梅" not in desk.text
+    by_type = {d["device_type"]: d for d in desk.json()["items"]}
+    assert {d["reason"] for d in by_type.values()} == {"行走困难"}  # why, for the desk
+    assert by_type["hearing_aid"]["decision_note"] == "听力残疾方可申请助听器"
     mine = await h.client.get(f"{URL}/devices", headers=person, params={"mine": "true"})
     assert sorted(d["device_type"] for d in mine.json()["items"]) == [
         "hearing_aid",

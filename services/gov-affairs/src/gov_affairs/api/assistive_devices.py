@@ -68,6 +68,7 @@ class DeviceRead(BaseModel):
     device_name: Named
     status: str
     mode: str | None
+    reason: str  # why the applicant needs it (kept encrypted; the desk's reads are audited)
     decision_note: str
     issued_on: date | None
     replace_by: date | None
@@ -86,6 +87,7 @@ def read(v: DeviceView) -> DeviceRead:
         device_name=Named(**d.device_name(r.device_type).model_dump()),
         status=r.status,
         mode=r.mode,
+        reason=r.reason,
         decision_note=r.decision_note,
         issued_on=r.issued_on,
         replace_by=r.replace_by,
