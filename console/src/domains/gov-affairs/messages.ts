@@ -117,6 +117,10 @@ export const GOV_MESSAGES: Record<string, [zh: string, en: string]> = {
   "training.choicesHint": ["每行一个选项（2–8 个）", "One choice a line (2–8)"],
   "training.rightChoices": ["正确选项", "Right choices"],
   "training.addQuestion": ["添加题目", "Add a question"],
+  "training.edit": ["修改课程", "Edit the course"],
+  "training.validMonths": ["完成有效期（月）", "Completion counts for (months)"],
+  "training.forGood": ["不填为长期有效", "Empty: for good"],
+  "training.quizKept": ["测验的正确答案只有课程作者可见，本次修改保留原测验", "Only the course's author sees the quiz's right answers: this change keeps the quiz as it is"],
 
   "problem.flag.not_found": ["没有这条核查线索", "No such flag"],
   "problem.flag.resolution_required": ["请选择核查结果，并说明核查情况和处置方式", "Pick the result and say what was found and how it was handled"],
