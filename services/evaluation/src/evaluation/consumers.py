@@ -1,7 +1,7 @@
 """Event subscriptions, by contract model: the KPI feeds (work orders, alarms, notification
 deliveries, the service hall's applications, community activities, payment orders, care's
-alerts and visits, welfare records) and identity's placements (the place directory). The
-consumer names (their groups) are kept."""
+alerts and visits, welfare records, training completions) and identity's placements (the
+place directory). The consumer names (their groups) are kept."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from sc_contracts.events.care import (
 )
 from sc_contracts.events.gov import ApplicationChangedV1, WelfareChangedV1
 from sc_contracts.events.payment import PaymentOrderClosedV1, PaymentOrderPaidV1
+from sc_contracts.events.training import TrainingRecordChangedV1
 from sc_core.places import subscribe_places
 from sc_core.service import Runtime
 
@@ -41,6 +42,8 @@ FEEDS: dict[str, tuple[type[EventData], ...]] = {
     "care": (ThresholdBreachedV1, WanderingDetectedV1, AnomalyDetectedV1, VisitDoneV1),
     # gov.welfare.v1: records enrolled, ended, months paid (welfare coverage)
     "welfare": (WelfareChangedV1,),
+    # gov.training.v1: courses completed (safety education and staff training)
+    "training": (TrainingRecordChangedV1,),
 }
 
 

@@ -30,6 +30,7 @@ from evaluation.domain.kpis import (
     HallStep,
     PaymentOutcome,
     Stat,
+    TrainingStep,
     WanderingMove,
     WelfareStep,
     WorkOrderBreach,
@@ -56,6 +57,7 @@ KINDS: dict[str, type[Fact]] = {
         WanderingMove,
         CheckOnVisit,
         WelfareStep,
+        TrainingStep,
     )
 }
 _TIMES = ("at", "due_at", "first_at", "acknowledged_at", "cleared_at", "starts_at")

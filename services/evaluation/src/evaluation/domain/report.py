@@ -55,6 +55,9 @@ SERVICE_NAMES: dict[str, Text] = {
     "dibao": Text(zh="最低生活保障", en="Minimum living allowance"),
     "temporary_aid": Text(zh="临时救助", en="Hardship aid"),
     "disability_care_subsidy": Text(zh="残疾人护理补贴", en="Disability care subsidy"),
+    # who a course is for (gov-affairs' training audiences)
+    "residents": Text(zh="居民安全教育", en="Residents' safety education"),
+    "staff": Text(zh="员工培训", en="Staff training"),
 }
 OTHER_SERVICE = Text(zh="其他服务", en="Other services")
 INDEX_NAMES = {

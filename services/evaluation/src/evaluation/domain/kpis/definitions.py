@@ -52,7 +52,7 @@ def _k(
 WO, AL, NO = "workorder.events.v1", "alarm.events.v1", "notification.deliveries.v1"
 HALL, ACT, PAY = "gov.applications.v1", "gov.activities.v1", "payment.orders.v1"
 ALERTS, VISITS = "care.alerts.v1", "care.visits.v1"
-WELFARE = "gov.welfare.v1"
+WELFARE, TRAINING = "gov.welfare.v1", "gov.training.v1"
 
 KPIS: dict[str, Kpi] = {
     k.code: k
@@ -295,6 +295,17 @@ KPIS: dict[str, Kpi] = {
             "当期记录发放的救助金人次（每人每月只计一次，按发放时间）：月度的民政保障覆盖面。",
             "Monthly welfare payments recorded in the period (one per person and month, at "
             "the payment): how many the benefits reach each month.",
+        ),
+        _k(
+            "training.completed",
+            "培训完成人次",
+            "Courses completed",
+            "count",
+            "higher",
+            TRAINING,
+            "当期完成安全教育或员工培训课程的人次（每人每门课程只计一次，按完成时间；分居民与员工）。",
+            "Safety-education and staff-training courses completed in the period (once per "
+            "person and course, at the completion), residents' and staff's apart.",
         ),
         _k(
             "pay.success_rate",

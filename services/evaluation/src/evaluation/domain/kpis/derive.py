@@ -23,6 +23,7 @@ from evaluation.domain.kpis.facts import (
     Fact,
     HallStep,
     PaymentOutcome,
+    TrainingStep,
     WanderingMove,
     WelfareStep,
     WorkOrderBreach,
@@ -75,6 +76,8 @@ def derive(facts: Sequence[Fact], grids: Mapping[str, str]) -> tuple[Contributio
         return _visit([f for f in ordered if isinstance(f, CheckOnVisit)])
     if isinstance(first, WelfareStep):
         return _welfare([f for f in ordered if isinstance(f, WelfareStep)])
+    if isinstance(first, TrainingStep):
+        return _training([f for f in ordered if isinstance(f, TrainingStep)])
     raise TypeError(f"no KPIs for {type(first).__name__}")
 
 
@@ -290,6 +293,17 @@ def _welfare(steps: list[WelfareStep]) -> tuple[Contribution, ...]:
             months.setdefault(s.month, s)
     for paid in months.values():
         emit("welfare.paid_months", paid.at, 1, 0, paid)
+    return tuple(emit.out)
+
+
+def _training(steps: list[TrainingStep]) -> tuple[Contribution, ...]:
+    """A person's record on a course: completed once, at the first step that says so (a
+    lesson read again afterwards or a later attempt adds nothing). Per audience."""
+    done = next((s for s in steps if s.completed), None)
+    if done is None:
+        return ()
+    emit = _Emit(done.community_id, None, {}, done.audience)
+    emit("training.completed", done.at, 1, 0, done)
     return tuple(emit.out)
 
 

@@ -31,6 +31,7 @@ from sc_contracts.events.care import (
 )
 from sc_contracts.events.gov import ApplicationChangedV1, WelfareChangedV1
 from sc_contracts.events.payment import PaymentOrderClosedV1, PaymentOrderPaidV1
+from sc_contracts.events.training import TrainingRecordChangedV1
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,21 @@ class WelfareStep(Fact):
 WELFARE_ACTIONS = frozenset({"enrolled", "ended", "paid"})
 
 
+@dataclass(frozen=True)
+class TrainingStep(Fact):
+    """A person's record on a course (安全教育与培训) moved (``gov.training.v1``): a lesson
+    read, a quiz attempted, the course completed. Ids and codes only."""
+
+    course_id: str
+    person_id: str
+    audience: str  # residents or staff
+    completed: bool
+
+    @property
+    def aggregate(self) -> str:
+        return f"training:{self.course_id}:{self.person_id}"
+
+
 def fact_of(event_id: str, data: EventData) -> Fact | None:
     """The fact an event carries, or None for an event the KPIs do not use."""
     match data:
@@ -351,6 +367,16 @@ def fact_of(event_id: str, data: EventData) -> Fact | None:
                 data.action,
                 data.grid_id,
                 data.month,
+            )
+        case TrainingRecordChangedV1():
+            return TrainingStep(
+                event_id,
+                data.community_id,
+                data.occurred_at,
+                data.course_id,
+                data.person_id,
+                data.audience,
+                data.completed,
             )
         case VisitDoneV1():
             return CheckOnVisit(
