@@ -126,12 +126,28 @@ class Welfare:
         today: date,
     ) -> BeneficiaryRow | None:
         """Inside the approving unit of work: the person enters the register under the
-        programme of the service, unless they already hold an open record of it."""
+        programme of the service, unless they already hold an open record of it. Facts
+        that no longer meet the rules at the approval (a 残疾人证 re-assessed below the
+        programme's grades meanwhile) refuse the approval in words (409
+        ``welfare.no_longer_eligible``): the signer rejects it with the reason instead of
+        approving what enrols nobody."""
         programme = BY_SERVICE.get(item_code)
         number = app.data.get("id_number")
         if programme is None or not isinstance(number, str):
             return None
         assessment = w.assess(programme, facts)
+        if assessment.eligible is False:
+            raise Problem(
+                409,
+                "welfare.no_longer_eligible",
+                "The applicant no longer meets the programme's rules ("
+                + "; ".join(r.en for r in assessment.reasons)
+                + "): reject the application with the reason",
+                zh="申请人已不符合条件（"
+                + "；".join(r.zh for r in assessment.reasons)
+                + "），请驳回申请并说明理由",
+                reasons=[r.model_dump() for r in assessment.reasons],
+            )
         if assessment.eligible is not True:
             return None
         person = await self._person(uow, community_id, app, number)
