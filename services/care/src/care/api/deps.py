@@ -33,67 +33,67 @@ def usecases(request: Request) -> UseCases:
     return found
 
 
-def _records(request: Request) -> Records:
+async def _records(request: Request) -> Records:
     return usecases(request).records
 
 
-def _vitals(request: Request) -> Vitals:
+async def _vitals(request: Request) -> Vitals:
     return usecases(request).vitals
 
 
-def _watch(request: Request) -> Watch:
+async def _watch(request: Request) -> Watch:
     return usecases(request).watch
 
 
-def _wandering(request: Request) -> Wandering:
+async def _wandering(request: Request) -> Wandering:
     return usecases(request).wandering
 
 
-def _appointments(request: Request) -> Appointments:
+async def _appointments(request: Request) -> Appointments:
     return usecases(request).appointments
 
 
-def _assessments(request: Request) -> Assessments:
+async def _assessments(request: Request) -> Assessments:
     return usecases(request).assessments
 
 
-def _home_visits(request: Request) -> HomeVisits:
+async def _home_visits(request: Request) -> HomeVisits:
     return usecases(request).home_visits
 
 
-def _medicine(request: Request) -> Medicine:
+async def _medicine(request: Request) -> Medicine:
     return usecases(request).medicine
 
 
-def _childcare(request: Request) -> Childcare:
+async def _childcare(request: Request) -> Childcare:
     return usecases(request).childcare
 
 
-def _aid_points(request: Request) -> AidPoints:
+async def _aid_points(request: Request) -> AidPoints:
     return usecases(request).aid_points
 
 
-def _registry(request: Request) -> Registry:
+async def _registry(request: Request) -> Registry:
     return usecases(request).registry
 
 
-def _falls(request: Request) -> Falls:
+async def _falls(request: Request) -> Falls:
     return usecases(request).falls
 
 
-def _public_health(request: Request) -> PublicHealth:
+async def _public_health(request: Request) -> PublicHealth:
     return usecases(request).public_health
 
 
-def _family(request: Request) -> Family:
+async def _family(request: Request) -> Family:
     return usecases(request).family
 
 
-def _mutual_aid(request: Request) -> MutualAid:
+async def _mutual_aid(request: Request) -> MutualAid:
     return usecases(request).mutual_aid
 
 
-def _value_added(request: Request) -> ValueAdded:
+async def _value_added(request: Request) -> ValueAdded:
     return usecases(request).value_added
 
 

@@ -22,7 +22,7 @@ router = APIRouter(prefix="/api/v1/care/venues", tags=["venues"])
 DEVICE_WORDS = {"occupancy": ("客流计数器", "people counter"), "door": ("门磁", "door contact")}
 
 
-def _venues(request: Request) -> Venues:
+async def _venues(request: Request) -> Venues:
     return usecases(request).venues
 
 

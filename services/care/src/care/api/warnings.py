@@ -27,11 +27,11 @@ Poster = Annotated[Caller, Depends(callers(*POSTERS))]
 CAP_TYPES = ("application/cap+xml", "application/xml", "text/xml")
 
 
-def _warnings(request: Request) -> Warnings:
+async def _warnings(request: Request) -> Warnings:
     return usecases(request).warnings
 
 
-def _reads(request: Request) -> WarningReads:
+async def _reads(request: Request) -> WarningReads:
     return usecases(request).warning_reads
 
 

@@ -27,7 +27,7 @@ Kind = Literal["inspection", "population_check", "warning"]
 CommunityId = Annotated[str, Field(min_length=1, max_length=64)]
 
 
-def _tasks(request: Request) -> CityTasks:
+async def _tasks(request: Request) -> CityTasks:
     usecases: UseCases = request.app.state.usecases
     return usecases.city_tasks
 

@@ -44,23 +44,23 @@ def usecases(request: Request) -> UseCases:
     return found
 
 
-def _hall(request: Request) -> Hall:
+async def _hall(request: Request) -> Hall:
     return usecases(request).hall
 
 
-def _hotline(request: Request) -> Hotline:
+async def _hotline(request: Request) -> Hotline:
     return usecases(request).hotline
 
 
-def _legal(request: Request) -> Legal:
+async def _legal(request: Request) -> Legal:
     return usecases(request).legal
 
 
-def _legal_bookings(request: Request) -> LegalBookings:
+async def _legal_bookings(request: Request) -> LegalBookings:
     return usecases(request).legal_bookings
 
 
-def _legal_roster(request: Request) -> LegalRoster:
+async def _legal_roster(request: Request) -> LegalRoster:
     return LegalRoster(usecases(request).legal)
 
 
@@ -70,31 +70,31 @@ LegalBookingsDep = Annotated[LegalBookings, Depends(_legal_bookings)]
 LegalRosterDep = Annotated[LegalRoster, Depends(_legal_roster)]
 
 
-def _certificates(request: Request) -> Certificates:
+async def _certificates(request: Request) -> Certificates:
     return usecases(request).certificates
 
 
-def _files(request: Request) -> Files:
+async def _files(request: Request) -> Files:
     return usecases(request).files
 
 
-def _welfare(request: Request) -> Welfare:
+async def _welfare(request: Request) -> Welfare:
     return usecases(request).welfare
 
 
-def _disability(request: Request) -> Disability:
+async def _disability(request: Request) -> Disability:
     return usecases(request).disability
 
 
-def _assistive_devices(request: Request) -> AssistiveDevices:
+async def _assistive_devices(request: Request) -> AssistiveDevices:
     return usecases(request).assistive_devices
 
 
-def _assembly(request: Request) -> Assembly:
+async def _assembly(request: Request) -> Assembly:
     return usecases(request).assembly
 
 
-def _polls(request: Request) -> Polls:
+async def _polls(request: Request) -> Polls:
     return usecases(request).polls
 
 
@@ -102,21 +102,21 @@ AssemblyDep = Annotated[Assembly, Depends(_assembly)]
 PollsDep = Annotated[Polls, Depends(_polls)]
 
 
-def _topics(request: Request) -> Topics:
+async def _topics(request: Request) -> Topics:
     return usecases(request).topics
 
 
 TopicsDep = Annotated[Topics, Depends(_topics)]
 
 
-def _activities(request: Request) -> Activities:
+async def _activities(request: Request) -> Activities:
     return usecases(request).activities
 
 
 ActivitiesDep = Annotated[Activities, Depends(_activities)]
 
 
-def _notices(request: Request) -> Notices:
+async def _notices(request: Request) -> Notices:
     return usecases(request).notices
 
 
@@ -129,11 +129,11 @@ CertificatesDep = Annotated[Certificates, Depends(_certificates)]
 FilesDep = Annotated[Files, Depends(_files)]
 
 
-def _agreements(request: Request) -> Agreements:
+async def _agreements(request: Request) -> Agreements:
     return usecases(request).agreements
 
 
-def _exchanges(request: Request) -> Exchanges:
+async def _exchanges(request: Request) -> Exchanges:
     return usecases(request).exchanges
 
 
@@ -141,67 +141,67 @@ AgreementsDep = Annotated[Agreements, Depends(_agreements)]
 ExchangesDep = Annotated[Exchanges, Depends(_exchanges)]
 
 
-def _training(request: Request) -> Training:
+async def _training(request: Request) -> Training:
     return usecases(request).training
 
 
 TrainingDep = Annotated[Training, Depends(_training)]
 
 
-def _training_courses(request: Request) -> Courses:
+async def _training_courses(request: Request) -> Courses:
     return usecases(request).training_courses
 
 
 TrainingCoursesDep = Annotated[Courses, Depends(_training_courses)]
 
 
-def _population(request: Request) -> Population:
+async def _population(request: Request) -> Population:
     return usecases(request).population
 
 
 PopulationDep = Annotated[Population, Depends(_population)]
 
 
-def _migrants(request: Request) -> Migrants:
+async def _migrants(request: Request) -> Migrants:
     return usecases(request).migrants
 
 
 MigrantsDep = Annotated[Migrants, Depends(_migrants)]
 
 
-def _organisations(request: Request) -> Organisations:
+async def _organisations(request: Request) -> Organisations:
     return usecases(request).organisations
 
 
 OrganisationsDep = Annotated[Organisations, Depends(_organisations)]
 
 
-def _org_complaints(request: Request) -> OrgComplaints:
+async def _org_complaints(request: Request) -> OrgComplaints:
     return usecases(request).org_complaints
 
 
 OrgComplaintsDep = Annotated[OrgComplaints, Depends(_org_complaints)]
 
 
-def _party(request: Request) -> Party:
+async def _party(request: Request) -> Party:
     return usecases(request).party
 
 
 PartyDep = Annotated[Party, Depends(_party)]
 
 
-def _alterations(request: Request) -> Alterations:
+async def _alterations(request: Request) -> Alterations:
     return usecases(request).alterations
 
 
 AlterationsDep = Annotated[Alterations, Depends(_alterations)]
 
 
-def _volunteers(request: Request) -> Volunteers:
+async def _volunteers(request: Request) -> Volunteers:
     return usecases(request).volunteers
 
 
-def _volunteer_work(request: Request) -> VolunteerWork:
+async def _volunteer_work(request: Request) -> VolunteerWork:
     return usecases(request).volunteer_work
 
 
@@ -209,7 +209,7 @@ VolunteersDep = Annotated[Volunteers, Depends(_volunteers)]
 VolunteerWorkDep = Annotated[VolunteerWork, Depends(_volunteer_work)]
 
 
-def _activity_archive(request: Request) -> ActivityArchive:
+async def _activity_archive(request: Request) -> ActivityArchive:
     return usecases(request).activity_archive
 
 

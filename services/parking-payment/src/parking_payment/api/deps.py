@@ -31,40 +31,40 @@ def usecases(request: Request) -> UseCases:
     return found
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     found: Settings = request.app.state.settings
     return found
 
 
-def _payments(request: Request) -> Payments:
+async def _payments(request: Request) -> Payments:
     return usecases(request).payments
 
 
-def _callbacks(request: Request) -> Callbacks:
+async def _callbacks(request: Request) -> Callbacks:
     return usecases(request).callbacks
 
 
-def _jobs(request: Request) -> PaymentJobs:
+async def _jobs(request: Request) -> PaymentJobs:
     return usecases(request).jobs
 
 
-def _gates(request: Request) -> Gates:
+async def _gates(request: Request) -> Gates:
     return usecases(request).gates
 
 
-def _parking(request: Request) -> ParkingTarget:
+async def _parking(request: Request) -> ParkingTarget:
     return usecases(request).parking
 
 
-def _vehicles(request: Request) -> Vehicles:
+async def _vehicles(request: Request) -> Vehicles:
     return usecases(request).vehicles
 
 
-def _bills(request: Request) -> Bills:
+async def _bills(request: Request) -> Bills:
     return usecases(request).bills
 
 
-def _charging(request: Request) -> Charging:
+async def _charging(request: Request) -> Charging:
     return usecases(request).charging
 
 
