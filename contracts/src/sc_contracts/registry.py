@@ -44,6 +44,7 @@ from sc_contracts.events import (
     GrantChangedV1,
     HouseholdChangedV1,
     HousesSharedV1,
+    LegalBookingChangedV1,
     ListingChangedV1,
     MerchantChangedV1,
     NoticeChangedV1,
@@ -179,6 +180,13 @@ _SPECS: tuple[EventSpec, ...] = (
         TrainingRecordChangedV1,
         "A person's record on a safety-education or training course moved: a lesson read,"
         " a quiz attempted, the course completed.",
+    ),
+    EventSpec(
+        "community.legal_booking.changed.v1",
+        "gov.legal.v1",
+        LegalBookingChangedV1,
+        "A legal consultation booking was made, cancelled, called off, consulted, linked to a"
+        " mediation case or rated.",
     ),
     EventSpec(
         "community.volunteer.changed.v1",

@@ -36,6 +36,7 @@ from sc_contracts.events import (
     HouseholdChangedV1,
     HouseholdRelation,
     HousesSharedV1,
+    LegalBookingChangedV1,
     NoticeChangedV1,
     NotificationRequestedV1,
     OrganisationComplaintFiledV1,
@@ -74,6 +75,7 @@ TOPICS = [
     AlterationChangedV1.topic,
     VolunteerChangedV1.topic,
     TrainingRecordChangedV1.topic,
+    LegalBookingChangedV1.topic,
     # the exchange: the facts it counts and the records it sends (ADR 0036)
     WorkOrderChangedV1.topic,
     AlarmRaisedV1.topic,

@@ -1,7 +1,7 @@
 """The hotline view (issue 24 item 7) over HTTP on PostgreSQL and Kafka: 12345 hotline
-tickets as work-orders' events tell them (status, priority, due time, replies, steps with
-their times), read by a government officer for the communities of their grants only; a
-case that is not a hotline ticket is not in it; residents are refused."""
+tickets as work-orders' events tell them (status, priority, due time, replies with their
+text, steps with their times), read by a government officer for the communities of their
+grants only; a case that is not a hotline ticket is not in it; residents are refused."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from sc_contracts.events import WorkOrderChangedV1, WorkOrderPriority, WorkOrder
 from sc_core.auth import Grant
 
 URL = "/api/v1/hotline/tickets"
+FIRST_REPLY = "您反映的路灯不亮问题已转物业，维修人员今天下午到场。"
+LAST_REPLY = "路灯已修复，感谢您的反映。"
 
 
 def _step(
@@ -25,6 +27,7 @@ def _step(
     *,
     case_type: str = "hotline_ticket",
     source: str = "hotline",
+    reply_text: str | None = None,
 ) -> WorkOrderChangedV1:
     return WorkOrderChangedV1(
         work_order_id=ticket,
@@ -38,6 +41,7 @@ def _step(
         reporter_id=None,
         external_ref="12345-20261205-0001" if case_type == "hotline_ticket" else None,
         due_at=at + timedelta(days=3),
+        reply_text=reply_text,
         occurred_at=at,
     )
 
@@ -71,7 +75,14 @@ async def test_an_officer_follows_the_hotline_tickets_of_their_communities(
             ticket,
         ),
         (
-            _step(ticket, community, "reply", WorkOrderStatus.ACCEPTED, t0 + timedelta(minutes=30)),
+            _step(
+                ticket,
+                community,
+                "reply",
+                WorkOrderStatus.ACCEPTED,
+                t0 + timedelta(minutes=30),
+                reply_text=FIRST_REPLY,
+            ),
             ticket,
         ),
         (
@@ -94,6 +105,7 @@ async def test_an_officer_follows_the_hotline_tickets_of_their_communities(
     assert found["category_name"]["zh"] == "12345热线工单"
     assert found["priority_name"]["zh"] == "紧急"
     assert (found["replies"], found["overdue"], found["finished"]) == (1, False, False)
+    assert found["last_reply_text"] == FIRST_REPLY  # the reply's words, not only its count
     assert "phone" not in str(found) and "reporter" not in str(found)
 
     detail = await h.client.get(f"{URL}/{ticket}", headers=officer)
@@ -101,6 +113,7 @@ async def test_an_officer_follows_the_hotline_tickets_of_their_communities(
     steps = detail.json()["steps"]
     assert [s["action"] for s in steps] == ["created", "accept", "reply", "resolve"]
     assert [s["action_name"]["zh"] for s in steps] == ["登记", "受理", "答复", "办结待确认"]
+    assert [s["reply_text"] for s in steps] == [None, None, FIRST_REPLY, None]
 
     # another community's ticket is not the officer's; residents never read the view
     everything = (await h.client.get(URL, headers=officer)).json()
@@ -115,6 +128,11 @@ async def test_an_officer_follows_the_hotline_tickets_of_their_communities(
     ).json()
     assert [t["work_order_id"] for t in open_only["items"]] == [ticket]
 
+    at = t0 + timedelta(minutes=90)
+    await h.send(
+        _step(ticket, community, "reply", WorkOrderStatus.RESOLVED, at, reply_text=LAST_REPLY),
+        ticket,
+    )
     await h.send(
         _step(ticket, community, "close", WorkOrderStatus.CLOSED, t0 + timedelta(hours=2)), ticket
     )
@@ -125,6 +143,9 @@ async def test_an_officer_follows_the_hotline_tickets_of_their_communities(
 
     done = await eventually(closed, what="the ticket closed")
     assert done["finished"] is True and done["closed_at"] is not None
+    assert (done["replies"], done["last_reply_text"]) == (2, LAST_REPLY)
+    replies = [s["reply_text"] for s in done["steps"] if s["action"] == "reply"]
+    assert replies == [FIRST_REPLY, LAST_REPLY]
     still_open = (
         await h.client.get(
             URL, headers=officer, params={"community_id": community, "open_only": "true"}

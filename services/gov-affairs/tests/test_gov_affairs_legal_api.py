@@ -3,8 +3,10 @@ community lawyer and publishes consultation slots (free, or with a fee recorded 
 charged); residents of the community see them; two residents booking one slot at once:
 exactly one wins (the database's unique index decides), the other is told 409; the winner
 cancels, the other books; the lawyer records the outcome and names the mediation case,
-whose state comes from work-orders' events; the resident rates once. Both sides are told
-in zh-CN and English. Legal education articles are notices of the category ``legal``."""
+whose state comes from work-orders' events; the resident rates once; each step is on
+``gov.legal.v1`` without the person. Both sides are told in zh-CN and English (a
+cancellation's reason as typed, framed in each language's own words). Legal education
+articles are notices of the category ``legal``."""
 
 from __future__ import annotations
 
@@ -15,12 +17,14 @@ from typing import Any
 
 from gov_affairs_helpers import Harness, eventually, register
 from sc_contracts.events import (
+    LegalBookingChangedV1,
     NotificationRequestedV1,
     WorkOrderChangedV1,
     WorkOrderPriority,
     WorkOrderStatus,
 )
 from sc_core.auth import Grant
+from sc_core.bus.cloudevents import CloudEvent
 
 URL = "/api/v1/legal"
 
@@ -198,6 +202,29 @@ async def test_a_consultation_from_slot_to_rating(harness: Harness, community: s
     once = await h.client.post(f"{url}/rating", headers=other_headers, json={"stars": 1})
     assert once.status_code == 409 and once.json()["code"] == "legal.already_rated"
 
+    # every step on gov.legal.v1 for integrators: ids, codes, times and stars, no person
+    def steps_of(events: list[CloudEvent], booking_id: str) -> list[dict[str, Any]]:
+        return [e.data for e in events if e.data.get("booking_id") == booking_id]
+
+    legal_events = await h.read(
+        LegalBookingChangedV1,
+        lambda found: any(e["action"] == "rated" for e in steps_of(found, booking["id"])),
+    )
+    assert [(e["action"], e["status"]) for e in steps_of(legal_events, winner["id"])] == [
+        ("booked", "booked"),
+        ("cancelled", "cancelled"),
+    ]
+    steps = steps_of(legal_events, booking["id"])
+    assert [(e["action"], e["status"], e["case_id"], e["rating"]) for e in steps] == [
+        ("booked", "booked", None, None),
+        ("consulted", "done", case, None),
+        ("rated", "done", case, 5),
+    ]
+    assert {e["slot_id"] for e in steps} == {first["id"]} and steps[0]["fee_fen"] == 0
+    assert legal_events[0].type == "community.legal_booking.changed.v1"
+    for private in ("acc-legal-101", "acc-legal-102", "耐心专业", "已告知相关法规"):
+        assert private not in str([e.data for e in legal_events])
+
     # the office sees the community's bookings, the cancelled one too
     all_of_them = (
         await h.client.get(f"{URL}/bookings", headers=office, params={"community_id": community})
@@ -224,12 +251,16 @@ async def test_a_consultation_from_slot_to_rating(harness: Harness, community: s
             for e in found
         ),
     )
-    assert any(
-        e.data.get("template") == "gov.legal.cancelled"
-        and e.data["recipients"]["user_ids"] == [lawyer_account]
-        and "临时有事" in e.data["variables"]["body"]
+    [cancelled] = [
+        e.data["variables"]
         for e in cancel_told
-    )
+        if e.data.get("template") == "gov.legal.cancelled"
+        and e.data["recipients"]["user_ids"] == [lawyer_account]
+    ]
+    assert cancelled["body"].endswith("的法律咨询预约已取消。取消原因：临时有事")
+    # the English text says in English that a reason was given, the reason as typed
+    assert cancelled["body_en"].startswith("The legal consultation on ")
+    assert cancelled["body_en"].endswith(" was cancelled. The reason given: “临时有事”")
 
 
 async def test_legal_education_articles_are_notices_of_their_own_category(

@@ -152,6 +152,8 @@ async def test_full_repair_path_visible_to_resident_and_nobody_outside(
         "rate",
     ]
     assert changed[-2]["status"] == "closed" and changed[-2]["reporter_id"] == f"u-{household}"
+    # a reply carries its text (the hotline view shows it); no other step carries any
+    assert [c.get("reply_text") for c in changed] == [None] * 4 + ["Valve replaced"] + [None] * 3
     rated_events = [e.data for e in events if e.type == "community.workorder.rated.v1"]
     assert len(rated_events) == 1 and rated_events[0]["rating"] == 5
     assert rated_events[0]["assignee_id"] == "staff-a"

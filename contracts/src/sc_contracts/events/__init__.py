@@ -103,6 +103,7 @@ from sc_contracts.events.identity import (
     ResidencyStartedV1,
     SigningKeyRotatedV1,
 )
+from sc_contracts.events.legal import LegalBookingChangedV1
 from sc_contracts.events.notification import (
     DeliveryStatus,
     NotificationChannel,
@@ -180,6 +181,7 @@ __all__ = [
     "HouseholdChangedV1",
     "HouseholdRelation",
     "HousesSharedV1",
+    "LegalBookingChangedV1",
     "ListingChange",
     "ListingChangedV1",
     "ListingKind",

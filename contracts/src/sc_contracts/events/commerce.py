@@ -68,6 +68,12 @@ class MerchantChangedV1(EventData):
     credit_code: str = Field(
         min_length=18, max_length=18, description="Unified social credit code (GB 32100)."
     )
+    industry_code: str | None = Field(
+        max_length=2,
+        min_length=2,
+        default=None,
+        description="Its industry (GB/T 4754-2017 division, two digits), when given.",
+    )
     status: MerchantStatus = Field(description="Verification state after this change.")
     change: MerchantChange = Field(description="What happened.")
     changed_by: str = Field(max_length=64, min_length=1, description="User who made the change.")

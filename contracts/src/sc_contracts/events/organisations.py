@@ -22,6 +22,12 @@ class OrganisationComplaintFiledV1(EventData):
     uscc: str = Field(
         max_length=18, min_length=18, description="Its unified social credit code (GB 32100)."
     )
+    industry_code: str | None = Field(
+        max_length=2,
+        min_length=2,
+        default=None,
+        description="Its industry (GB/T 4754-2017 division, two digits), when known.",
+    )
     community_id: str = Field(max_length=64, min_length=1, description="Community.")
     building_id: str | None = Field(
         max_length=64, default=None, description="Building of the household, if known."

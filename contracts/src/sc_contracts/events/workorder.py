@@ -89,6 +89,12 @@ class WorkOrderChangedV1(EventData):
     actor_id: str | None = Field(
         max_length=64, default=None, description="User who took the step; null when the system did."
     )
+    reply_text: str | None = Field(
+        max_length=4000,
+        default=None,
+        description="On a reply step: the reply's text as staff wrote it to the reporter"
+        " (what a 12345 hotline's view shows); null on every other step.",
+    )
     occurred_at: AwareDatetime = Field(description="When the step was taken.")
 
 

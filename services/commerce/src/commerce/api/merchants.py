@@ -13,6 +13,7 @@ from commerce.api.schemas.merchants import MerchantCreate, MerchantRead, Merchan
 from sc_contracts.events import MerchantStatus
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
+from sc_core.industry import IndustrySection
 
 router = APIRouter(prefix="/api/v1/commerce/merchants", tags=["commerce merchants"])
 
@@ -35,8 +36,13 @@ async def list_merchants(
     paging: Paging,
     status: MerchantStatus | None = None,
     category: Annotated[str | None, Query(max_length=32)] = None,
+    industry_section: Annotated[
+        IndustrySection | None, Query(description="GB/T 4754-2017 section (门类) A-T")
+    ] = None,
 ) -> Page[MerchantRead]:
-    rows, total = await merchants.page(who, paging, status=status, category=category)
+    rows, total = await merchants.page(
+        who, paging, status=status, category=category, industry_section=industry_section
+    )
     return Page[MerchantRead].of([views.merchant(r) for r in rows], total, paging)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from commerce.api.schemas import label
 from commerce.api.schemas.listings import ListingPhotoRead, ListingRead, PhotoUploadRead
-from commerce.api.schemas.merchants import MerchantRead, OpeningHours
+from commerce.api.schemas.merchants import MerchantIndustry, MerchantRead, OpeningHours
 from commerce.api.schemas.points import BinRead, BookingRead, ServicePointRead
 from commerce.api.schemas.recycling import DropOffRead, RedemptionRead
 from commerce.api.schemas.shops import ProductRead, ShopRead
@@ -28,8 +28,21 @@ from commerce.usecases.listings import ShownListing
 from commerce.usecases.merchants import Shown
 from commerce.usecases.shops import ShownShop
 from sc_contracts.events import ListingKind, ListingStatus, ServicePointKind
+from sc_core.industry import division
 
 LISTINGS = "/api/v1/commerce/listings"
+
+
+def merchant_industry(code: str | None) -> MerchantIndustry | None:
+    found = division(code)
+    if found is None:
+        return None
+    return MerchantIndustry(
+        code=found.code,
+        label=label((found.zh, found.en)),
+        section=found.section.code,
+        section_label=label((found.section.zh, found.section.en)),
+    )
 
 
 def merchant(shown: Shown) -> MerchantRead:
@@ -43,6 +56,7 @@ def merchant(shown: Shown) -> MerchantRead:
         licence_no=m.licence_no,
         category=m.category,
         category_label=label(m_rules.CATEGORIES[m.category]),
+        industry=merchant_industry(m.industry_code),
         address=m.address,
         opening_hours=hours,
         opening_hours_text=label(m_rules.hours_text(h.hours() for h in hours)),
@@ -186,6 +200,7 @@ def shop(shown: ShownShop) -> ShopRead:
         name=s.name,
         description=s.description,
         category_label=label(m_rules.CATEGORIES[m.category]),
+        industry=merchant_industry(m.industry_code),
         address=m.address,
         opening_hours_text=label(
             m_rules.hours_text(OpeningHours.model_validate(h).hours() for h in m.opening_hours)

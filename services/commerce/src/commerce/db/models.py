@@ -51,6 +51,7 @@ class Merchant(Base):
         UniqueConstraint("community_id", "credit_code", name="uq_merchants_community_code"),
         Index("ix_merchants_community", "community_id", "created_at", "id"),
         Index("ix_merchants_owner", "owner_id", "created_at"),
+        Index("ix_merchants_community_industry", "community_id", "industry_code"),
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     community_id: Mapped[str] = mapped_column(Place)
@@ -59,6 +60,8 @@ class Merchant(Base):
     credit_code: Mapped[str] = mapped_column(String(18))
     licence_no: Mapped[str | None] = mapped_column(String(64))
     category: Mapped[str] = mapped_column(String(32))
+    # GB/T 4754-2017 division (大类, two digits; sc_core.industry), when given
+    industry_code: Mapped[str | None] = mapped_column(String(2))
     address: Mapped[str] = mapped_column(String(200))
     opening_hours: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
     phone: Mapped[str] = mapped_column(EncryptedString("merchant.phone"))

@@ -19,6 +19,7 @@ from sc_contracts.events import MerchantChange, MerchantChangedV1, MerchantStatu
 from sc_core.auth import Caller, in_scope
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
+from sc_core.industry import division_codes
 from sc_core.paging import PageParams, PageTotal, fetch_page
 from sc_core.places import Places
 from sc_core.privacy.masking import mask_mobile
@@ -63,6 +64,7 @@ class Merchants:
                 credit_code=body.credit_code,
                 licence_no=body.licence_no,
                 category=body.category,
+                industry_code=body.industry_code,
                 address=body.address.strip(),
                 opening_hours=[h.model_dump() for h in body.opening_hours],
                 phone=body.phone,
@@ -136,7 +138,13 @@ class Merchants:
             return _shown(who, m, revealed=True)
 
     async def page(
-        self, who: Caller, paging: PageParams, *, status: str | None, category: str | None
+        self,
+        who: Caller,
+        paging: PageParams,
+        *,
+        status: str | None,
+        category: str | None,
+        industry_section: str | None = None,
     ) -> tuple[list[Shown], PageTotal]:
         async with self.db.uow(read_only=True) as uow:
             communities = await q.resident_communities(uow, self.places, who.principal)
@@ -145,6 +153,8 @@ class Merchants:
                 query = query.where(Merchant.status == status)
             if category:
                 query = query.where(Merchant.category == category)
+            if industry_section:  # GB/T 4754 门类: the codes of its divisions
+                query = query.where(Merchant.industry_code.in_(division_codes(industry_section)))
             query = query.order_by(Merchant.created_at.desc(), Merchant.id)
             rows, total = await fetch_page(uow.session, query, paging)
             return [_shown(who, m) for m in rows], total
@@ -178,6 +188,7 @@ class Merchants:
                 name=m.name,
                 category=m.category,
                 credit_code=m.credit_code,
+                industry_code=m.industry_code,
                 status=MerchantStatus(m.status),
                 change=change,
                 changed_by=who.subject,

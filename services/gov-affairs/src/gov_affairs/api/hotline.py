@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from gov_affairs.api.deps import HotlineDep
 from gov_affairs.db.hotline import HotlineStepRow, HotlineTicketRow
@@ -26,6 +26,7 @@ class HotlineStepRead(BaseModel):
     action_name: Text
     status: str
     status_name: Text
+    reply_text: str | None = Field(description="A reply step's text as staff wrote it")
     occurred_at: datetime
 
 
@@ -48,6 +49,7 @@ class HotlineTicketRead(BaseModel):
     updated_at: datetime
     replies: int
     last_reply_at: datetime | None
+    last_reply_text: str | None = Field(description="The latest reply's text, as written")
     closed_at: datetime | None
 
 
@@ -76,6 +78,7 @@ def _ticket(r: HotlineTicketRow, now: datetime) -> HotlineTicketRead:
         updated_at=r.updated_at,
         replies=r.replies,
         last_reply_at=r.last_reply_at,
+        last_reply_text=r.last_reply_text,
         closed_at=r.closed_at,
     )
 
@@ -86,6 +89,7 @@ def _step(s: HotlineStepRow) -> HotlineStepRead:
         action_name=words(STEPS, s.action),
         status=s.status,
         status_name=words(CASE_STATUSES, s.status),
+        reply_text=s.reply_text,
         occurred_at=s.occurred_at,
     )
 
@@ -100,7 +104,8 @@ async def list_tickets(
     open_only: Annotated[bool, Query(description="only the tickets not finished")] = False,
 ) -> Page[HotlineTicketRead]:
     """Newest first, per community; built from work-orders' events, so a step shows here
-    moments after it is taken there. No resident's name or phone is kept or shown."""
+    moments after it is taken there, a reply with its text. No resident's name or phone is
+    kept or shown."""
     rows, total = await hotline.page(
         who, paging, community_id=community_id, status=status, open_only=open_only
     )

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from gov_affairs.api.deps import OrganisationsDep, OrgComplaintsDep
+from gov_affairs.api.industries import OrgIndustry, industry_read
 from gov_affairs.db.organisations import (
     OrganisationComplaintRow,
     OrganisationMeetingRow,
@@ -20,6 +21,7 @@ from gov_affairs.domain.text import Text
 from gov_affairs.usecases.organisations import NewMeeting, NewOrganisation, Search
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
+from sc_core.industry import IndustryCode, IndustrySection
 from sc_core.schema import Instant
 from sc_core.validators import UnifiedSocialCreditCode
 
@@ -59,6 +61,9 @@ class OrganisationCreate(BaseModel):
     address: str = Field(min_length=1, max_length=200)
     scope: str = Field(default="", max_length=1000, description="业务范围 / 经营范围")
     tags: list[Tag] = Field(default_factory=list, max_length=20)
+    industry_code: IndustryCode | None = Field(
+        default=None, description="国民经济行业分类 (GB/T 4754-2017): the division's 2 digits"
+    )
 
 
 class OrganisationRead(BaseModel):
@@ -71,6 +76,7 @@ class OrganisationRead(BaseModel):
     address: str
     scope: str
     tags: list[str]
+    industry: OrgIndustry | None
     active: bool
     created_at: datetime
 
@@ -167,6 +173,7 @@ def organisation_read(r: OrganisationRow) -> OrganisationRead:
         address=r.address,
         scope=r.scope,
         tags=list(r.tags),
+        industry=industry_read(r.industry_code),
         active=r.active,
         created_at=r.created_at,
     )
@@ -202,6 +209,7 @@ async def register(
             address=body.address,
             scope=body.scope,
             tags=list(body.tags),
+            industry_code=body.industry_code,
         ),
     )
     return organisation_read(row)
@@ -216,8 +224,9 @@ async def search(
     q: str = Query(default="", max_length=120, description="name, scope or the code"),
     kind: OrgKind | None = None,
     tag: str | None = Query(default=None, min_length=1, max_length=20),
+    industry_section: IndustrySection | None = Query(default=None, description="门类 A-T"),
 ) -> Page[OrganisationRead]:
-    query = Search(community_id=community_id, text=q, kind=kind, tag=tag)
+    query = Search(community_id, q, kind, tag, industry_section)
     rows, total = await organisations.search(who, query, paging.limit, paging.offset)
     return Page.of([organisation_read(r) for r in rows], total, paging)
 

@@ -1,6 +1,7 @@
 """Tables of the hotline view (issue 24 item 7): 12345 hotline tickets as work-orders'
-events tell them (``WorkOrderChangedV1``), one row per ticket and one per step. Built only
-from the events: the events carry no resident's name or phone, so neither is kept here."""
+events tell them (``WorkOrderChangedV1``), one row per ticket and one per step, a reply's text
+with it. Built only from the events: the events carry no resident's name or phone, so neither
+is kept here."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ class HotlineTicketRow(Base):
     updated_at: Mapped[datetime]  # the last step's time
     replies: Mapped[int] = mapped_column(Integer, default=0)
     last_reply_at: Mapped[datetime | None]
+    last_reply_text: Mapped[str | None] = mapped_column(String(4000))
     closed_at: Mapped[datetime | None]
 
 
@@ -45,4 +47,5 @@ class HotlineStepRow(Base):
     action: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(24))
     actor_id: Mapped[str | None] = mapped_column(Account)
+    reply_text: Mapped[str | None] = mapped_column(String(4000))  # a reply step's text
     occurred_at: Mapped[datetime]

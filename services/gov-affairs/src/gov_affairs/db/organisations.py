@@ -22,6 +22,7 @@ class OrganisationRow(Base):
     __table_args__ = (
         UniqueConstraint("community_id", "uscc", name="uq_organisations_community_uscc"),
         Index("ix_organisations_community_name", "community_id", "org_name"),
+        Index("ix_organisations_community_industry", "community_id", "industry_code"),
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     community_id: Mapped[str] = mapped_column(Place)
@@ -31,6 +32,8 @@ class OrganisationRow(Base):
     uscc: Mapped[str] = mapped_column(String(18))
     address: Mapped[str] = mapped_column(String(200))
     scope: Mapped[str] = mapped_column(String(1000))  # 业务范围 / 经营范围
+    # GB/T 4754-2017 division (大类, two digits; sc_core.industry), when known
+    industry_code: Mapped[str | None] = mapped_column(String(2))
     tags: Mapped[list[str]] = mapped_column(JSONB, default=list)
     active: Mapped[bool] = mapped_column(default=True)
     created_by: Mapped[str] = mapped_column(Account)

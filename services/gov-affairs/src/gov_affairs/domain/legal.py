@@ -150,3 +150,12 @@ def check_rating(status: str, rated: bool) -> None:
         raise LegalError(
             "legal.already_rated", "This consultation is rated already", zh="您已评价过本次咨询"
         )
+
+
+def cancel_reason(reason: str) -> dict[str, str]:
+    """The reason as typed (its language is the writer's), each text framing it in its own
+    words, so an English reader is told in English that a reason was given."""
+    typed = reason.strip()
+    if not typed:
+        return {"why": "未说明取消原因。", "why_en": "No reason was given."}
+    return {"why": f"取消原因：{typed}", "why_en": f"The reason given: “{typed}”"}

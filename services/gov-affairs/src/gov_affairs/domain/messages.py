@@ -191,9 +191,9 @@ TEMPLATES = {
         Template(
             "gov.legal.cancelled",
             "法律咨询预约已取消",
-            "{time}的法律咨询预约已取消。{reason}",
+            "{time}的法律咨询预约已取消。{why}",
             "Legal consultation cancelled",
-            "The legal consultation on {time_en} was cancelled. {reason}",
+            "The legal consultation on {time_en} was cancelled. {why_en}",
         ),
         Template(
             "gov.legal.withdrawn",

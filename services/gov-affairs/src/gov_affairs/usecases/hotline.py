@@ -1,10 +1,11 @@
 """The hotline view for government officers (issue 24 item 7): 12345 hotline tickets are
 work orders, and work-orders lets only its own staff roles read them. gov-affairs keeps a
 read model of them from work-orders' events (``WorkOrderChangedV1``): a ticket's category
-(its case type), status, priority, due time, its steps with their times and how many
-replies it had. An officer reads the tickets of the communities they hold a grant on.
-The events carry no resident's name or phone, so this view has none to show (nothing to
-mask); it never calls work-orders and never imports its code."""
+(its case type), status, priority, due time, its steps with their times, how many
+replies it had and each reply's text (the latest on the ticket itself). An officer reads
+the tickets of the communities they hold a grant on. The events carry no resident's name
+or phone, so this view has none to show (nothing to mask); it never calls work-orders and
+never imports its code."""
 
 from __future__ import annotations
 
@@ -129,7 +130,9 @@ class Hotline:
             row.opened_at = min(row.opened_at, at)
         if event.action == "reply":
             row.replies += 1
-            row.last_reply_at = max(row.last_reply_at or at, at)
+            if row.last_reply_at is None or at >= row.last_reply_at:
+                row.last_reply_at = at
+                row.last_reply_text = event.reply_text
         if event.status.value in FINISHED and at >= row.updated_at:
             row.closed_at = at
         elif row.status not in FINISHED:
@@ -147,6 +150,7 @@ class Hotline:
                     action=event.action,
                     status=event.status.value,
                     actor_id=event.actor_id,
+                    reply_text=event.reply_text if event.action == "reply" else None,
                     occurred_at=at,
                 )
             )

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from gov_affairs.db.legal import LawyerRow, LegalBookingRow, LegalSlotRow
 from gov_affairs.domain import legal as d
 from gov_affairs.usecases.legal import BookingView, Legal, _not_found, _problem, _say, office
+from gov_affairs.usecases.legal_events import booking_changed
 from gov_affairs.usecases.outbound import tell_accounts
 from sc_core.api import PageParams, PageTotal, fetch_page
 from sc_core.auth import Caller
@@ -77,6 +78,7 @@ class LegalBookings:
                 )
                 uow.session.add(row)
                 await uow.session.flush()  # the unique indexes decide here
+                await booking_changed(uow, row, "booked", now)
                 await uow.audit(
                     who,
                     "legal.book",
@@ -185,6 +187,7 @@ class LegalBookings:
                 raise _problem(exc) from exc
             row.status = "cancelled"
             row.cancelled_at = self.legal.clock()
+            await booking_changed(uow, row, "cancelled", row.cancelled_at)
             await uow.audit(
                 who,
                 "legal.cancel",
@@ -198,7 +201,7 @@ class LegalBookings:
                 uow,
                 to=told,
                 template="gov.legal.cancelled",
-                variables={"time": zh, "time_en": en, "reason": reason},
+                variables={"time": zh, "time_en": en, "reason": reason, **d.cancel_reason(reason)},
                 community_id=row.community_id,
                 correlation_id=str(row.id),
                 once=f"{row.id}:legal.cancelled",
@@ -235,6 +238,7 @@ class LegalBookings:
             )
             if case_id:
                 row.case_id = case_id
+            await booking_changed(uow, row, "consulted", now)
             await uow.audit(
                 who,
                 "legal.outcome",
@@ -276,6 +280,7 @@ class LegalBookings:
                     )
                 )
             row.case_id = case_id
+            await booking_changed(uow, row, "case_linked", self.legal.clock())
             await uow.audit(
                 who,
                 "legal.case_link",
@@ -305,6 +310,7 @@ class LegalBookings:
             except d.LegalError as exc:
                 raise _problem(exc) from exc
             row.rating, row.rating_comment, row.rated_at = stars, comment, self.legal.clock()
+            await booking_changed(uow, row, "rated", row.rated_at)
             await uow.audit(
                 who,
                 "legal.rate",

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from gov_affairs.db.legal import LawyerRow, LegalBookingRow, LegalSlotRow
 from gov_affairs.domain import legal as d
 from gov_affairs.usecases.legal import Legal, SlotView, _not_found, _problem, _say
+from gov_affairs.usecases.legal_events import booking_changed
 from gov_affairs.usecases.outbound import tell_accounts
 from sc_core.auth import Caller
 from sc_core.db.uow import UnitOfWork
@@ -139,6 +140,7 @@ class LegalRoster:
             return 0
         now: datetime = self.legal.clock()
         booking.status, booking.cancelled_at = "cancelled", now
+        await booking_changed(uow, booking, "withdrawn", now)
         zh, en = _say(slot.starts_at)
         reason = d.WITHDRAWN_WORDS[why]
         await tell_accounts(

@@ -72,6 +72,7 @@ class OrgComplaints:
                     organisation_id=str(org.id),
                     organisation_name=org.name,
                     uscc=org.uscc,
+                    industry_code=org.industry_code,
                     community_id=org.community_id,
                     building_id=home.building_id,
                     household_id=home.household_id,

@@ -17,6 +17,7 @@ from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
+from sc_core.industry import division_codes
 from sc_core.places import Places
 
 OFFICE_ROLES = frozenset({"community_admin", "gov_officer", "platform_admin"})
@@ -49,6 +50,7 @@ class NewOrganisation:
     address: str
     scope: str
     tags: list[str]
+    industry_code: str | None = None  # GB/T 4754-2017 division, checked by the schema
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Search:
     text: str = ""
     kind: str | None = None
     tag: str | None = None
+    industry_section: str | None = None  # GB/T 4754 门类 letter
 
 
 class Organisations:
@@ -86,6 +89,7 @@ class Organisations:
             address=new.address,
             scope=new.scope,
             tags=sorted(set(new.tags)),
+            industry_code=new.industry_code,
             active=True,
             created_by=who.subject,
         )
@@ -99,7 +103,7 @@ class Organisations:
                     "organisation",
                     str(row.id),
                     community_id=new.community_id,
-                    detail={"kind": new.kind},
+                    detail={"kind": new.kind, "industry_code": new.industry_code},
                 )
                 await uow.commit()
         except IntegrityError as exc:
@@ -208,6 +212,9 @@ def _searched(query: Search) -> Select[tuple[OrganisationRow]]:
         stmt = stmt.where(OrganisationRow.kind == query.kind)
     if query.tag is not None:
         stmt = stmt.where(OrganisationRow.tags.contains([query.tag]))
+    if query.industry_section is not None:
+        codes = division_codes(query.industry_section)
+        stmt = stmt.where(OrganisationRow.industry_code.in_(codes))
     return stmt
 
 

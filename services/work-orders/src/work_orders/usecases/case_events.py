@@ -29,8 +29,9 @@ async def changed(
     previous: str | None,
     actor_id: str | None,
     at: datetime,
+    reply_text: str | None = None,
 ) -> None:
-    """WorkOrderChangedV1: the case's full state after ``action``."""
+    """WorkOrderChangedV1: the case's full state after ``action``; a reply's text with it."""
     await uow.publish(
         WorkOrderChangedV1(
             work_order_id=str(wo.id),
@@ -50,6 +51,7 @@ async def changed(
             external_ref=wo.external_ref,
             due_at=wo.resolution_due_at,
             actor_id=actor_id,
+            reply_text=reply_text if action == "reply" else None,
             occurred_at=at,
         ),
         key=str(wo.id),

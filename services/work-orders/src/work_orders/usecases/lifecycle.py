@@ -140,7 +140,13 @@ class Lifecycle:
             at=at,
         )
         await case_events.changed(
-            uow, wo, action=action, previous=previous, actor_id=actor_id, at=at
+            uow,
+            wo,
+            action=action,
+            previous=previous,
+            actor_id=actor_id,
+            at=at,
+            reply_text=step.text,
         )
         if action == "rate" and actor_id is not None and wo.rating is not None:
             await case_events.rated(uow, wo, rating=wo.rating, rated_by=actor_id, at=at)
@@ -174,7 +180,13 @@ class Lifecycle:
         )
         if announce:
             await case_events.changed(
-                uow, wo, action=action, previous=wo.status, actor_id=actor_id, at=wo.updated_at
+                uow,
+                wo,
+                action=action,
+                previous=wo.status,
+                actor_id=actor_id,
+                at=wo.updated_at,
+                reply_text=step.text,
             )
         return entry
 

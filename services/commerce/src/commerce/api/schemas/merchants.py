@@ -11,7 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from commerce.api.schemas import Label, Line, PlaceId
 from commerce.domain.merchants import CATEGORIES, PHONE, Hours, check_hours
+from sc_core.industry import IndustryCode
 from sc_core.validators import UnifiedSocialCreditCode
+
+INDUSTRY = "国民经济行业分类 (GB/T 4754-2017): the division's 2 digits (52 零售业, 62 餐饮业)"
 
 
 class OpeningHours(BaseModel):
@@ -64,6 +67,7 @@ class MerchantCreate(BaseModel):
         description="许可证编号, if the trade needs one",
     )
     category: str = Field(max_length=32)
+    industry_code: IndustryCode | None = Field(default=None, description=INDUSTRY)
     address: Annotated[Line, Field(max_length=200)]
     opening_hours: Hours7
     phone: str = Field(max_length=32, description="Contact phone; stored encrypted, shown masked")
@@ -80,6 +84,7 @@ class MerchantUpdate(BaseModel):
     credit_code: UnifiedSocialCreditCode | None = None
     licence_no: Annotated[str, Field(max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")] | None = None
     category: str | None = Field(default=None, max_length=32)
+    industry_code: IndustryCode | None = Field(default=None, description=INDUSTRY)
     address: Annotated[Line, Field(max_length=200)] | None = None
     opening_hours: Hours7 | None = None
     phone: str | None = Field(default=None, max_length=32)
@@ -93,6 +98,15 @@ class Review(BaseModel):
     note: Annotated[str, Field(max_length=500, pattern=r"^[^\x00]*$")] | None = None
 
 
+class MerchantIndustry(BaseModel):
+    """A merchant's industry: the division's code and words, its section's (门类)."""
+
+    code: str
+    label: Label
+    section: str
+    section_label: Label
+
+
 class MerchantRead(BaseModel):
     id: uuid.UUID
     community_id: str
@@ -101,6 +115,7 @@ class MerchantRead(BaseModel):
     licence_no: str | None
     category: str
     category_label: Label
+    industry: MerchantIndustry | None = Field(description="Its GB/T 4754-2017 industry, if given")
     address: str
     opening_hours: list[OpeningHours]
     opening_hours_text: Label
