@@ -64,6 +64,23 @@ class PopulationRow(EventData):
     owners: int | None = Field(default=None, ge=0, description="Residents who own their home.")
     family: int | None = Field(default=None, ge=0, description="Family members of an owner.")
     tenants: int | None = Field(default=None, ge=0, description="Tenants.")
+    # added 2026-12: residents by GB/T 2261.1 sex code (人的性别代码), each a count like the others
+    sex_1: int | None = Field(
+        default=None, ge=0, description="Residents of GB/T 2261.1 sex code 1 (male)."
+    )
+    sex_2: int | None = Field(
+        default=None, ge=0, description="Residents of GB/T 2261.1 sex code 2 (female)."
+    )
+    sex_9: int | None = Field(
+        default=None,
+        ge=0,
+        description="Residents of GB/T 2261.1 sex code 9 (not stated).",
+    )
+    sex_0: int | None = Field(
+        default=None,
+        ge=0,
+        description="Residents of GB/T 2261.1 sex code 0 (unknown: not recorded).",
+    )
     suppressed: bool = Field(description="True when fewer than five residents live there.")
 
 

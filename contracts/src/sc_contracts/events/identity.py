@@ -19,6 +19,7 @@ from pydantic import AwareDatetime, Field
 from sc_contracts.events.base import EventData
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+SEX_CODE_PATTERN = r"^[0129]$"  # GB/T 2261.1
 
 
 class HouseholdRelation(StrEnum):
@@ -108,6 +109,15 @@ class PersonRegisteredV1(EventData):
         max_length=64, min_length=1, description="Account that registered the person."
     )
     registered_at: AwareDatetime = Field(description="When the person was registered.")
+    # added in 2026-12 (absent from older events): gov-affairs counts the population it
+    # exchanges by sex (issue 25 item 5); a code, never a name
+    sex_code: str | None = Field(
+        default=None,
+        max_length=1,
+        pattern=SEX_CODE_PATTERN,
+        description="The person's GB/T 2261.1 sex code: 0 unknown, 1 male, 2 female, "
+        "9 not stated; absent from older events.",
+    )
 
 
 class ResidencyStartedV1(EventData):
@@ -126,6 +136,15 @@ class ResidencyStartedV1(EventData):
     moved_in_on: str = Field(pattern=DATE_PATTERN, description="Move-in date, YYYY-MM-DD.")
     recorded_by: str = Field(
         max_length=64, min_length=1, description="Account that recorded the move."
+    )
+    # added in 2026-12 (absent from older events): gov-affairs counts the population it
+    # exchanges by sex (issue 25 item 5); a code, never a name
+    sex_code: str | None = Field(
+        default=None,
+        max_length=1,
+        pattern=SEX_CODE_PATTERN,
+        description="The person's GB/T 2261.1 sex code: 0 unknown, 1 male, 2 female, "
+        "9 not stated; absent from older events.",
     )
 
 

@@ -59,13 +59,16 @@ class ExchangeRecordRow(Base):
 
 
 class ExchangeResidentRow(Base):
-    """A person living in a household (ids and the relation only), from identity's events."""
+    """A person living in a household (ids, the relation and the sex code only), from
+    identity's events."""
 
     __tablename__ = "exchange_residents"
     __table_args__ = (Index("ix_exchange_residents_household", "household_id", "active"),)
     person_id: Mapped[str] = mapped_column(Place, primary_key=True)
     household_id: Mapped[str] = mapped_column(Place, primary_key=True)
     relation: Mapped[str] = mapped_column(String(16))
+    # GB/T 2261.1 (0 unknown, 1 male, 2 female, 9 not stated); null when the events did not say
+    sex_code: Mapped[str | None] = mapped_column(String(1))
     community_id: Mapped[str] = mapped_column(Place, index=True)
     active: Mapped[bool] = mapped_column(Boolean)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,9 +1,10 @@
 """The facts the exchange datasets are counted from, kept from other services' events (ids
 and codes only: identity's events carry no name, ID number or phone, work-orders' and
-alarm's no text the datasets use): who lives in which household with which relation (the
-place directory says where the household is), each case's type, state and the day it
-opened, each alarm's type, severity and the day it was raised, and each community's
-GB/T 2260 division code (from the placement of identity's events, when it says it).
+alarm's no text the datasets use): who lives in which household with which relation and
+GB/T 2261.1 sex code (the place directory says where the household is), each case's type,
+state and the day it opened, each alarm's type, severity and the day it was raised, and
+each community's GB/T 2260 division code (from the placement of identity's events, when
+it says it).
 
 One consumer (``exchange``) reads identity.events.v1, workorder.events.v1 and
 alarm.events.v1 from their start."""
@@ -49,6 +50,7 @@ async def _resident(
     relation: str | None,
     community: str,
     on: bool,
+    sex_code: str | None = None,
 ) -> None:
     values: dict[str, object] = {
         "community_id": community,
@@ -56,6 +58,9 @@ async def _resident(
         "updated_at": datetime.now(UTC),
     }
     update = values if relation is None else {**values, "relation": relation}
+    if sex_code is not None:  # older events and move-outs do not say: the code known stays
+        values = {**values, "sex_code": sex_code}
+        update = {**update, "sex_code": sex_code}
     await uow.session.execute(
         insert(ExchangeResidentRow)
         .values(
@@ -90,6 +95,7 @@ async def on_moved_in(event: PersonRegisteredV1 | ResidencyStartedV1, uow: UnitO
         event.relation.value,
         event.placement.community_id,
         True,
+        event.sex_code,
     )
 
 
@@ -167,11 +173,11 @@ async def households(uow: UnitOfWork, communities: Sequence[str]) -> list[Househ
 async def residents(uow: UnitOfWork, communities: Sequence[str]) -> list[Resident]:
     r = ExchangeResidentRow
     rows = await uow.session.execute(
-        select(r.household_id, r.relation).where(
+        select(r.household_id, r.relation, r.sex_code).where(
             r.community_id.in_(list(communities)), r.active.is_(True)
         )
     )
-    return [Resident(household, relation) for household, relation in rows.all()]
+    return [Resident(household, relation, sex or "0") for household, relation, sex in rows.all()]
 
 
 async def counted(

@@ -27,6 +27,7 @@ from sc_contracts.events import (
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Conflict
 from sc_core.privacy import get_cipher
+from sc_core.sex_codes import sex_code
 
 SENSITIVE_COLUMNS = {"id_number": "id_number", "phone": "mobile", "face_id": "face_id"}
 
@@ -151,6 +152,7 @@ async def start_residency(
         placement=await placement(uow.session, household),
         moved_in_on=residency.moved_in_on.isoformat(),
         recorded_by=actor,
+        sex_code=sex_code(person.gender),
     )
     await uow.publish(data, key=str(person.id))
     await household_changed(uow, household, HouseholdChange.MEMBERS_CHANGED, actor)
@@ -195,6 +197,7 @@ async def person_registered(
         placement=await placement(uow.session, household),
         registered_by=actor,
         registered_at=datetime.now(UTC),
+        sex_code=sex_code(person.gender),
     )
     await uow.publish(data, key=str(person.id))
 

@@ -14,6 +14,7 @@ from identity.scope import Scope
 from sc_core.auth import Caller
 from sc_core.db.uow import UnitOfWork
 from sc_core.privacy import mask_listed, mask_model
+from sc_core.sex_codes import sex_code
 
 AUDITED_FIELDS = ("id_number", "phone", "face_id")
 
@@ -37,6 +38,7 @@ def present(
         id=person.id,
         name=person.name,
         gender=person.gender,
+        sex_code=sex_code(person.gender),
         birth_date=person.birth_date,
         id_number=person.id_number,
         phone=person.phone,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from identity.register.room_csv import UNIT_CODE, RowError
+from sc_core.sex_codes import Sex, parse_sex
 from sc_core.validators import InvalidIdentifier, parse_id_number, parse_mobile
 
 RESIDENT_COLUMNS = (
@@ -32,9 +33,9 @@ RESIDENT_COLUMNS = (
     "证件号码",
     "手机号码",
     "入住日期",
+    "性别代码",  # GB/T 2261.1 (1 男, 2 女, 9 未说明的性别, 0 未知的性别); last: older files lack it
 )
 RELATION_WORDS = {"owner": "业主", "family": "家庭成员", "tenant": "租户"}
-GENDER_WORDS = {"male": "男", "female": "女", "other": "其他"}
 REQUIRED = ("单元", "房号", "户名", "姓名", "与户关系")
 MAX_ROWS = 5000
 ROOM_CODE = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
@@ -49,7 +50,7 @@ class ResidentRow:
     household: str
     name: str
     relation: str  # owner, family, tenant
-    gender: str | None
+    gender: str | None  # the API's value of the GB/T 2261.1 code (0 -> None)
     birth_date: date | None
     id_number: str | None  # normalised; as written when masked
     phone: str | None
@@ -154,10 +155,7 @@ def _row(
             f"与户关系应为{'、'.join(RELATION_WORDS.values())}之一",
             "The relation is 业主 (owner), 家庭成员 (family) or 租户 (tenant)",
         )
-    gender_text = get("性别")
-    gender = _word(gender_text, GENDER_WORDS) if gender_text else None
-    if gender_text and gender is None:
-        bad("性别", "性别应为男、女或其他", "The sex is 男, 女 or 其他")
+    gender = _sex(get, bad)
     birth_text = get("出生日期")
     birth = _date(birth_text) if birth_text and "*" not in birth_text else None
     if birth_text and "*" not in birth_text and (birth is None or birth > today):
@@ -218,6 +216,29 @@ def _row(
         ),
         [],
     )
+
+
+def _sex(get: Callable[[str], str], bad: Callable[[str, str, str], None]) -> str | None:
+    """The API's value of the sex (GB/T 2261.1) the row gives by 性别 (男, 2, female...)
+    or 性别代码, which agree when both are given; None when unknown or refused."""
+    found: dict[str, Sex] = {}
+    for column in ("性别", "性别代码"):
+        text = get(column)
+        if not text:
+            continue
+        try:
+            found[column] = parse_sex(text)
+        except InvalidIdentifier as exc:
+            bad(column, exc.zh, exc.en)
+            return None
+    if len({s.code for s in found.values()}) > 1:
+        bad(
+            "性别代码",
+            f"性别“{found['性别'].zh}”与性别代码“{found['性别代码'].code}”不符",
+            f"The sex {found['性别'].en} differs from the code {found['性别代码'].code}",
+        )
+        return None
+    return next((s.value for s in found.values()), None)
 
 
 def _date(text: str) -> date | None:

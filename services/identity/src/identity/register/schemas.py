@@ -12,6 +12,7 @@ from sc_core import validators
 from sc_core.outline import Outline, OutlineShape
 from sc_core.privacy import Grade, Sensitive
 from sc_core.schema import Day, Omittable
+from sc_core.sex_codes import SexCode
 
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 Label = Annotated[str, Field(min_length=1, max_length=100)]
@@ -262,6 +263,11 @@ class PersonRead(BaseModel):
     id: uuid.UUID
     name: Annotated[str | None, Sensitive("name")]
     gender: str | None
+    sex_code: SexCode | None = Field(
+        default=None,
+        description="GB/T 2261.1 sex code of gender: 0 unknown (未知的性别), 1 male (男), "
+        "2 female (女), 9 not stated (未说明的性别, gender other).",
+    )
     birth_date: Annotated[date | None, Sensitive("redact", grade=Grade.PERSONAL)] = None
     id_number: Annotated[str | None, Sensitive("id_number")] = None
     phone: Annotated[str | None, Sensitive("mobile")] = None

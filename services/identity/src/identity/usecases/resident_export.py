@@ -17,14 +17,12 @@ from sqlalchemy import select
 from identity.db.register import Building, Household, Person, Residency, Room, Unit
 from identity.register import repo
 from identity.register.present import audit_reveals, present
-from identity.register.resident_csv import (
-    GENDER_WORDS,
-    RELATION_WORDS,
-)
+from identity.register.resident_csv import RELATION_WORDS
 from identity.roles import PLACE_READERS
 from identity.scope import load_scope
 from sc_core.auth import Caller
 from sc_core.db.engine import Database
+from sc_core.sex_codes import SEXES, sex_code
 
 _RELATION_ORDER = {"owner": 0, "family": 1, "tenant": 2}
 
@@ -71,11 +69,12 @@ class ResidentExport:
                         household_name,
                         shown.name or "",
                         RELATION_WORDS.get(residency.relation, residency.relation),
-                        GENDER_WORDS.get(person.gender or "", ""),
+                        SEXES[sex_code(person.gender)].zh if person.gender else "",
                         shown.birth_date.isoformat() if shown.birth_date else "",
                         shown.id_number or "",
                         shown.phone or "",
                         residency.moved_in_on.isoformat(),
+                        sex_code(person.gender),  # GB/T 2261.1, the code of 性别
                     ]
                 )
             await audit_reveals(uow, who, reveals)

@@ -112,6 +112,11 @@ DATASETS: dict[Dataset, DatasetSpec] = {
             Figure("owners", "业主自住人数", "owners"),
             Figure("family", "家属人数", "family members"),
             Figure("tenants", "租户人数", "tenants"),
+            # residents by GB/T 2261.1 sex code (sc_core.sex_codes)
+            Figure("sex_1", "男性人数（性别代码 1）", "male residents (sex code 1)"),
+            Figure("sex_2", "女性人数（性别代码 2）", "female residents (sex code 2)"),
+            Figure("sex_9", "未说明性别人数（性别代码 9）", "residents of sex not stated (code 9)"),
+            Figure("sex_0", "未知性别人数（性别代码 0）", "residents of unknown sex (code 0)"),
         ),
     ),
     Dataset.HOUSES: DatasetSpec(

@@ -34,6 +34,8 @@ from sc_contracts.events import (
 from sc_core.privacy import desensitise
 
 K = 5  # the smallest count that may leave the platform
+SEX_CODES = ("1", "2", "9", "0")  # GB/T 2261.1
+SEX_FIGURES = tuple(f"sex_{code}" for code in SEX_CODES)  # residents by sex code
 
 MODELS: dict[Dataset, type[EventData]] = {
     Dataset.POPULATION: PopulationSharedV1,
@@ -75,6 +77,7 @@ class Household:
 class Resident:
     household_id: str
     relation: str  # owner, family, tenant
+    sex_code: str = "0"  # GB/T 2261.1: 0 unknown, 1 male, 2 female, 9 not stated
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,8 @@ def population(
         figures = rows[_place(home, aggregation)]
         figures["residents"] += 1
         figures[{"owner": "owners", "family": "family", "tenant": "tenants"}[r.relation]] += 1
-    names = ("households", "residents", "owners", "family", "tenants")
+        figures[f"sex_{r.sex_code if r.sex_code in SEX_CODES else '0'}"] += 1
+    names = ("households", "residents", "owners", "family", "tenants", *SEX_FIGURES)
     return [
         {"community_id": c, "building_id": b, **{n: counts[n] for n in names}}
         for (c, b), counts in sorted(rows.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
