@@ -2,14 +2,14 @@
 resident's code as identity's events say it (older events do not: null, counted as 0)
 
 Revision ID: 0026
-Revises: 0022
+Revises: 0023
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0026"
-down_revision = "0022"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
