@@ -17,6 +17,7 @@ export const SERVICE_GROUPS: { key: string; entries: ServiceEntry[] }[] = [
     entries: [
       { key: "sos", icon: "warning", page: "/pages/sos/index" },
       { key: "shelters", icon: "location", page: "/pages/sos/index?focus=shelters" },
+      { key: "warnings", icon: "notification", page: "/pages/aid/warnings" },
       { key: "doors", icon: "lock-on", page: "/pages/doors/index" },
       { key: "visitors", icon: "qrcode", page: "/pages/visitors/index" },
     ],
@@ -49,6 +50,8 @@ export const SERVICE_GROUPS: { key: string; entries: ServiceEntry[] }[] = [
     entries: [
       { key: "elderCare", icon: "heart", page: "/pages/family/index" },
       { key: "childcare", icon: "user", page: "/pages/childcare/index" },
+      { key: "aid", icon: "user-talk", page: "/pages/aid/index" },
+      { key: "valueAdded", icon: "service", page: "/pages/aid/services" },
     ],
   },
 ];

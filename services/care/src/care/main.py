@@ -19,6 +19,7 @@ from care.api import (
     family,
     medicine,
     mutual_aid,
+    my_warnings,
     people,
     public_health,
     registry,
@@ -43,6 +44,7 @@ from care.usecases import (
     PublicHealth,
     Records,
     Registry,
+    ResidentWarnings,
     UseCases,
     ValueAdded,
     Venues,
@@ -73,6 +75,7 @@ ROUTERS = [
     value_added.router,
     warnings.router,
     venues.router,
+    my_warnings.router,
 ]
 
 
@@ -100,6 +103,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         warnings=Warnings(runtime.db),
         warning_reads=WarningReads(runtime.db, places),
         venues=Venues(runtime.db, places, tz),
+        resident_warnings=ResidentWarnings(runtime.db, places),
     )
     consumers.register(runtime, usecases, places)
     runtime.every(settings.watch_scan_interval_s, "watch-scan", usecases.watch.scan)

@@ -20,6 +20,7 @@ from care.usecases.value_added import ValueAdded
 from care.usecases.venues import Venues
 from care.usecases.vitals import Vitals
 from care.usecases.wandering import Wandering
+from care.usecases.warning_mine import ResidentWarnings
 from care.usecases.warning_reads import WarningReads
 from care.usecases.warnings import Warnings
 from care.usecases.watch import Watch
@@ -46,6 +47,7 @@ class UseCases:
     warnings: Warnings
     warning_reads: WarningReads
     venues: Venues
+    resident_warnings: ResidentWarnings
 
 
 __all__ = [
@@ -62,6 +64,7 @@ __all__ = [
     "PublicHealth",
     "Records",
     "Registry",
+    "ResidentWarnings",
     "UseCases",
     "ValueAdded",
     "Venues",
