@@ -62,8 +62,10 @@ def test_per_person_needs_the_sensitive_grade_and_the_platform_refuses_it_by_def
 def _homes() -> tuple[list[Household], list[Resident]]:
     homes = [Household(f"h{i}", "c1", "b1", f"r{i}", True) for i in range(6)]
     homes += [Household("h9", "c1", "b2", "r9", True), Household("hx", "c1", "b2", "r10", False)]
-    people = [Resident(f"h{i}", "owner") for i in range(6)]
-    people += [Resident("h0", "tenant"), Resident("h9", "family"), Resident("hx", "owner")]
+    # GB/T 2261.1: three men, three women, one not stated in b1; b2's one known only from
+    # an event before the code was carried (0, unknown)
+    people = [Resident(f"h{i}", "owner", "1" if i < 3 else "2") for i in range(6)]
+    people += [Resident("h0", "tenant", "9"), Resident("h9", "family"), Resident("hx", "owner")]
     return homes, people
 
 
@@ -72,9 +74,11 @@ def test_population_and_houses_per_building_and_community() -> None:
     rows = population(homes, people, Aggregation.BUILDING)
     assert rows == [
         {"community_id": "c1", "building_id": "b1", "households": 6, "residents": 7,
-         "owners": 6, "family": 0, "tenants": 1},
+         "owners": 6, "family": 0, "tenants": 1,
+         "sex_1": 3, "sex_2": 3, "sex_9": 1, "sex_0": 0},
         {"community_id": "c1", "building_id": "b2", "households": 1, "residents": 1,
-         "owners": 0, "family": 1, "tenants": 0},
+         "owners": 0, "family": 1, "tenants": 0,
+         "sex_1": 0, "sex_2": 0, "sex_9": 0, "sex_0": 1},
     ]  # fmt: skip
     [whole] = population(homes, people, Aggregation.COMMUNITY)
     assert (whole["building_id"], whole["residents"]) == (None, 8)
