@@ -33,6 +33,8 @@ from sc_contracts.events.gov import ApplicationChangedV1, WelfareChangedV1
 from sc_contracts.events.payment import PaymentOrderClosedV1, PaymentOrderPaidV1
 from sc_contracts.events.training import TrainingRecordChangedV1
 
+AGGREGATE_MAX = 128  # kpi_facts.aggregate and kpi_aggregates.aggregate are String(128)
+
 
 @dataclass(frozen=True)
 class Fact:
@@ -240,7 +242,12 @@ class TrainingStep(Fact):
 
     @property
     def aggregate(self) -> str:
-        return f"training:{self.course_id}:{self.person_id}"
+        key = f"training:{self.course_id}:{self.person_id}"
+        if len(key) <= AGGREGATE_MAX:
+            return key
+        # two ids of 64 characters make a key past the store's 128: the pair by its digest
+        pair = f"{self.course_id}\n{self.person_id}".encode()
+        return f"training:{hashlib.sha256(pair).hexdigest()}"
 
 
 def fact_of(event_id: str, data: EventData) -> Fact | None:
