@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -104,18 +105,24 @@ def _stop(proc: subprocess.Popen[str]) -> None:
 
 @pytest.fixture(scope="session")
 def login(gateway_url: str):  # type: ignore[no-untyped-def]
-    tokens: dict[str, str] = {}
+    """Each demo account's bearer header, signed in once and again once half of the token's
+    lifetime (``expires_in``) has passed: a run of the whole e2e stage outlasts a token, and
+    a test holds the header it was given for its own few minutes."""
+    tokens: dict[str, tuple[str, float]] = {}
 
     def _login(username: str) -> dict[str, str]:
-        if username not in tokens:
+        token, renew_at = tokens.get(username, ("", 0.0))
+        if time.monotonic() >= renew_at:
             response = httpx.post(
                 f"{gateway_url}/api/v1/auth/token",
                 timeout=30,
                 json={"username": username, "password": DEMO_PASSWORD},
             )
             assert response.status_code == 200, response.text
-            tokens[username] = response.json()["access_token"]
-        return {"Authorization": f"Bearer {tokens[username]}"}
+            answer = response.json()
+            token = answer["access_token"]
+            tokens[username] = (token, time.monotonic() + float(answer["expires_in"]) / 2)
+        return {"Authorization": f"Bearer {token}"}
 
     return _login
 

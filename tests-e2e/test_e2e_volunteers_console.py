@@ -117,7 +117,9 @@ def test_the_committee_certifies_a_volunteer_records_hours_and_issues_the_certif
     browser: Browser, gateway_url: str, login: Any
 ) -> None:
     run = f"{uuid.uuid4().int % 100000:05d}"
-    id_number = _id_number(f"1101051965{run[:2]}1{run[2:]}")
+    # 110105 (朝阳区), born 1965-03-dd, sequence from the run: 17 digits and the check
+    day = int(run[:2]) % 28 + 1
+    id_number = _id_number(f"110105196503{day:02d}{run[2:]}")
     name = "王秀英"
     with httpx.Client(base_url=gateway_url, timeout=30) as api:
         made = _community(api, login("platform_admin"), run)
