@@ -181,7 +181,8 @@ def test_the_committee_certifies_a_volunteer_records_hours_and_issues_the_certif
             box.press("Enter")
         form.locator(".el-form-item__label").first.click()  # the pickers closed
         page.get_by_test_id("volunteer-hours-save").click()
-        expect(page.locator(".el-message--success")).to_contain_text("已记录 2.0 小时")
+        # the service's own "saved" message may still be showing beside this one
+        expect(page.locator(".el-message--success", has_text="已记录 2.0 小时")).to_be_visible()
         expect(row.locator("td").nth(6)).to_contain_text("2")
 
         records = _ok(api.get(f"{V}/{volunteer['id']}/hours", headers=office), 200)["items"]
