@@ -22,6 +22,10 @@ export const MERCHANT_REVIEWERS = ["property_staff", "property_manager", "commun
 export const LISTING_REVIEWERS = ["property_staff", "property_manager", "community_admin", "platform_admin"];
 // population checks (人口核查): the grid worker, the community police and the community office
 export const POPULATION_CHECKERS = ["grid_worker", "police", "community_admin", "gov_officer", "platform_admin"];
+// migrants (流动人口): the community's desk registers and accepts permit applications; the police
+// or the street office issue and endorse residence permits (居住证)
+export const MIGRANT_DESK = ["community_admin", "grid_worker", "gov_officer", "police", "platform_admin"];
+export const PERMIT_ISSUERS = ["police", "gov_officer", "platform_admin"];
 // alteration requests (装修/改建): who reads them, who records the works and inspection, who archives
 export const ALTERATION_READERS = ["property_manager", "property_staff", "community_admin", "gov_officer", "grid_worker", "platform_admin"];
 export const ALTERATION_WORKS = ["property_manager", "property_staff", "community_admin", "platform_admin"];
@@ -148,6 +152,7 @@ export const MENU: MenuGroup[] = [
       { name: "volunteers", path: "/gov/volunteers", title: "menu.volunteers", roles: WELFARE_OFFICE },
       { name: "activities", path: "/gov/activities", title: "menu.activities", roles: ACTIVITY_STAFF },
       { name: "population-flags", path: "/gov/population-flags", title: "menu.populationFlags", roles: POPULATION_CHECKERS },
+      { name: "migrants", path: "/gov/migrants", title: "menu.migrants", roles: MIGRANT_DESK },
       { name: "alterations", path: "/gov/alterations", title: "menu.alterations", roles: ALTERATION_READERS },
       { name: "legal", path: "/gov/legal", title: "menu.legal", roles: LEGAL_OFFICE },
       { name: "party", path: "/gov/party", title: "menu.party", roles: PARTY_READERS },

@@ -54,6 +54,7 @@ const pages: Record<string, () => Promise<unknown>> = {
   volunteers: () => import("@/domains/gov-affairs/VolunteersPage.vue"),
   activities: () => import("@/domains/gov-affairs/ActivitiesPage.vue"),
   "population-flags": () => import("@/domains/gov-affairs/PopulationFlagsPage.vue"),
+  migrants: () => import("@/domains/gov-affairs/MigrantsPage.vue"),
   alterations: () => import("@/domains/gov-affairs/AlterationsPage.vue"),
   training: () => import("@/domains/gov-affairs/TrainingPage.vue"),
   legal: () => import("@/domains/gov-affairs/legal/LegalPage.vue"),

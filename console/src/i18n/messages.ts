@@ -9,6 +9,7 @@ import { GOV_MESSAGES } from "@/domains/gov-affairs/messages";
 import { LEGAL_PARTY_MESSAGES } from "@/domains/gov-affairs/legalPartyTexts";
 import { ACTIVITY_MESSAGES } from "@/domains/gov-affairs/activityTexts";
 import { NOTIFICATION_MESSAGES } from "@/domains/notification/messages";
+import { ID_NUMBER_MESSAGES } from "@/idNumber";
 
 const M: Record<string, [zh: string, en: string]> = {
   "app.title": ["智慧社区管理平台", "Smart Community Console"],
@@ -824,6 +825,7 @@ const M: Record<string, [zh: string, en: string]> = {
   ...GOV_MESSAGES,
   ...LEGAL_PARTY_MESSAGES,
   ...ACTIVITY_MESSAGES,
+  ...ID_NUMBER_MESSAGES,
 };
 
 type Tree = { [key: string]: string | Tree };

@@ -4,6 +4,7 @@
  * tags and exports); ../../i18n/enums.ts takes them in with the rest.
  */
 import { DISABILITY_ENUMS } from "./disabilityTexts";
+import { MIGRANT_ENUMS } from "./migrantTexts";
 
 type TagType = "primary" | "success" | "info" | "warning" | "danger";
 type Entry = [zh: string, en: string, tag?: TagType];
@@ -79,4 +80,5 @@ export const GOV_ENUMS: Record<string, Record<string, Entry>> = {
     emergency_plan: ["应急预案", "Emergency plan"],
   },
   ...DISABILITY_ENUMS,
+  ...MIGRANT_ENUMS,
 };

@@ -6,6 +6,7 @@
  * as flag.bad_state, is shown in the service's own words).
  */
 import { DISABILITY_MESSAGES } from "./disabilityTexts";
+import { MIGRANT_MESSAGES } from "./migrantTexts";
 
 export const GOV_MESSAGES: Record<string, [zh: string, en: string]> = {
   "menu.populationFlags": ["人口核查", "Population checks"],
@@ -132,4 +133,5 @@ export const GOV_MESSAGES: Record<string, [zh: string, en: string]> = {
   "problem.training.not_found": ["没有这门课程", "No such course"],
   "problem.training.invalid_course": ["课程内容不完整", "The course is incomplete"],
   ...DISABILITY_MESSAGES,
+  ...MIGRANT_MESSAGES,
 };
