@@ -79,6 +79,8 @@ EXPECTED = {
     "community.organisation_complaint.filed.v1": "gov.organisations.v1",
     "community.volunteer.changed.v1": "gov.volunteers.v1",
     "community.legal_booking.changed.v1": "gov.legal.v1",
+    "community.party_meeting.recorded.v1": "gov.party.v1",
+    "community.party_opinion.changed.v1": "gov.party.v1",
     "community.merchant.changed.v1": "commerce.merchants.v1",
     "community.service_booking.requested.v1": "commerce.bookings.v1",
     "community.recycling_drop_off.recorded.v1": "commerce.recycling.v1",

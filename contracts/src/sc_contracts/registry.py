@@ -52,6 +52,8 @@ from sc_contracts.events import (
     NotificationOpenedV1,
     NotificationRequestedV1,
     OrganisationComplaintFiledV1,
+    PartyMeetingRecordedV1,
+    PartyOpinionChangedV1,
     PassageRecordedV1,
     PersonRegisteredV1,
     PopulationFlagChangedV1,
@@ -187,6 +189,19 @@ _SPECS: tuple[EventSpec, ...] = (
         LegalBookingChangedV1,
         "A legal consultation booking was made, cancelled, called off, consulted, linked to a"
         " mediation case or rated.",
+    ),
+    EventSpec(
+        "community.party_meeting.recorded.v1",
+        "gov.party.v1",
+        PartyMeetingRecordedV1,
+        "A meeting of a party organisation (three meetings, one lesson) was recorded, with its"
+        " attendance counts.",
+    ),
+    EventSpec(
+        "community.party_opinion.changed.v1",
+        "gov.party.v1",
+        PartyOpinionChangedV1,
+        "A resident's opinion to a party organisation was given or answered.",
     ),
     EventSpec(
         "community.volunteer.changed.v1",

@@ -115,6 +115,7 @@ from sc_contracts.events.notification import (
     RoleInScope,
 )
 from sc_contracts.events.organisations import OrganisationComplaintFiledV1
+from sc_contracts.events.party import PartyMeetingRecordedV1, PartyOpinionChangedV1
 from sc_contracts.events.telemetry import TelemetryRecordedV1
 from sc_contracts.events.training import TrainingRecordChangedV1
 from sc_contracts.events.workorder import (
@@ -197,6 +198,8 @@ __all__ = [
     "NotificationRequestedV1",
     "NotificationSeverity",
     "OrganisationComplaintFiledV1",
+    "PartyMeetingRecordedV1",
+    "PartyOpinionChangedV1",
     "PassageDirection",
     "PassageMethod",
     "PassageRecordedV1",

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from gov_affairs.db.party import PartyFeedbackRow, PartyMeetingRow, PartyMemberRow, PartyOrgRow
 from gov_affairs.domain import organisations as rules
+from gov_affairs.usecases.party_events import meeting_recorded, opinion_changed
 from sc_core.auth import Caller, in_scope
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
@@ -226,6 +227,7 @@ class Party:
                 recorded_by=who.subject,
             )
             uow.session.add(row)
+            await meeting_recorded(uow, org, row, datetime.now(UTC))
             await uow.audit(
                 who,
                 "party.meeting",
@@ -268,6 +270,7 @@ class Party:
                 id=uuid.uuid4(), org_id=org.id, author=who.subject, text=text, at=datetime.now(UTC)
             )
             uow.session.add(row)
+            await opinion_changed(uow, org, row, "given", row.at)
             await uow.audit(
                 who, "party.feedback", "party_org", str(org.id), community_id=org.community_id
             )
@@ -304,6 +307,7 @@ class Party:
             if row is None or row.org_id != org.id:
                 raise Problem(404, "party.feedback_not_found", "No such opinion", zh="没有这条意见")
             row.answer, row.answered_by, row.answered_at = text, who.subject, datetime.now(UTC)
+            await opinion_changed(uow, org, row, "answered", row.answered_at)
             await uow.audit(
                 who,
                 "party.answer",
