@@ -1,7 +1,8 @@
 """Event subscriptions, by contract model: the KPI feeds (work orders, alarms, notification
 deliveries, the service hall's applications, community activities, payment orders, care's
-alerts and visits, welfare records, training completions) and identity's placements (the
-place directory). The consumer names (their groups) are kept."""
+alerts and visits, welfare records, training completions, legal bookings, party opinions
+and meetings) and identity's placements (the place directory). The consumer names (their
+groups) are kept."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ from sc_contracts.events.care import (
     WanderingDetectedV1,
 )
 from sc_contracts.events.gov import ApplicationChangedV1, WelfareChangedV1
+from sc_contracts.events.legal import LegalBookingChangedV1
+from sc_contracts.events.party import PartyMeetingRecordedV1, PartyOpinionChangedV1
 from sc_contracts.events.payment import PaymentOrderClosedV1, PaymentOrderPaidV1
 from sc_contracts.events.training import TrainingRecordChangedV1
 from sc_core.places import subscribe_places
@@ -44,6 +47,10 @@ FEEDS: dict[str, tuple[type[EventData], ...]] = {
     "welfare": (WelfareChangedV1,),
     # gov.training.v1: courses completed (safety education and staff training)
     "training": (TrainingRecordChangedV1,),
+    # gov.legal.v1: legal consultations booked, kept or cancelled, rated
+    "legal": (LegalBookingChangedV1,),
+    # gov.party.v1: opinions answered in time, meetings and their attendance
+    "party": (PartyOpinionChangedV1, PartyMeetingRecordedV1),
 }
 
 

@@ -28,6 +28,9 @@ from evaluation.domain.kpis import (
     DeliveryRead,
     Fact,
     HallStep,
+    LegalStep,
+    PartyMeeting,
+    PartyOpinionStep,
     PaymentOutcome,
     Stat,
     TrainingStep,
@@ -58,9 +61,21 @@ KINDS: dict[str, type[Fact]] = {
         CheckOnVisit,
         WelfareStep,
         TrainingStep,
+        LegalStep,
+        PartyOpinionStep,
+        PartyMeeting,
     )
 }
-_TIMES = ("at", "due_at", "first_at", "acknowledged_at", "cleared_at", "starts_at")
+_TIMES = (
+    "at",
+    "due_at",
+    "first_at",
+    "acknowledged_at",
+    "cleared_at",
+    "starts_at",
+    "given_at",
+    "answered_at",
+)
 
 
 def fact_to_json(fact: Fact) -> dict[str, Any]:

@@ -275,10 +275,11 @@ async def test_kpis_from_real_topics_exact_under_redelivery(harness: Harness) ->
     assert r.status_code == 200, r.text
     assert r.json()["items"] == sorted([rating1, rating2])
 
-    # paged: 32 KPIs (28 of services, 3 of welfare, 1 of training), 5 a page
+    # paged: 39 KPIs (28 of services, 3 of welfare, 1 of training, 4 of legal services,
+    # 3 of party affairs), 5 a page
     r = await h.client.get(KPIS, params={**params, "limit": 5}, headers=headers)
     page = r.json()
-    assert (len(page["items"]), page["total"], page["next_offset"]) == (5, 32, 5)
+    assert (len(page["items"]), page["total"], page["next_offset"]) == (5, 39, 5)
 
 
 async def test_kpi_refusals_are_problems_in_both_languages(harness: Harness) -> None:

@@ -58,6 +58,20 @@ SERVICE_NAMES: dict[str, Text] = {
     # who a course is for (gov-affairs' training audiences)
     "residents": Text(zh="居民安全教育", en="Residents' safety education"),
     "staff": Text(zh="员工培训", en="Staff training"),
+    # what a legal consultation was about (gov-affairs' legal topics, prefixed)
+    "legal_family": Text(zh="婚姻家庭", en="Marriage and family"),
+    "legal_labour": Text(zh="劳动用工", en="Work and wages"),
+    "legal_housing": Text(zh="房产物业", en="Housing and property management"),
+    "legal_neighbours": Text(zh="邻里纠纷", en="Disputes between neighbours"),
+    "legal_contract": Text(zh="合同债务", en="Contracts and debts"),
+    "legal_inheritance": Text(zh="继承赡养", en="Inheritance and support of parents"),
+    "legal_consumer": Text(zh="消费维权", en="Consumer rights"),
+    "legal_other": Text(zh="其他法律问题", en="Other legal questions"),
+    # the kinds of 三会一课 (gov-affairs' party meetings)
+    "branch_assembly": Text(zh="支部党员大会", en="Branch assembly"),
+    "branch_committee": Text(zh="支部委员会", en="Branch committee"),
+    "group_meeting": Text(zh="党小组会", en="Party group meeting"),
+    "party_lecture": Text(zh="党课", en="Party lecture"),
 }
 OTHER_SERVICE = Text(zh="其他服务", en="Other services")
 INDEX_NAMES = {

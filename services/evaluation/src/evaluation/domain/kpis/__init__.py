@@ -1,5 +1,6 @@
 """Service KPIs computed from other services' events."""
 
+from evaluation.domain.kpis.civic import LegalStep, PartyMeeting, PartyOpinionStep, fact_of
 from evaluation.domain.kpis.definitions import KPIS, Kpi
 from evaluation.domain.kpis.derive import Contribution, derive
 from evaluation.domain.kpis.facts import (
@@ -18,7 +19,6 @@ from evaluation.domain.kpis.facts import (
     WorkOrderBreach,
     WorkOrderRating,
     WorkOrderStep,
-    fact_of,
 )
 from evaluation.domain.kpis.ledger import BucketKey, KpiLedger, KpiValue, Stat, diff, value_of
 
@@ -37,6 +37,9 @@ __all__ = [
     "Kpi",
     "KpiLedger",
     "KpiValue",
+    "LegalStep",
+    "PartyMeeting",
+    "PartyOpinionStep",
     "PaymentOutcome",
     "Stat",
     "TrainingStep",

@@ -53,6 +53,7 @@ WO, AL, NO = "workorder.events.v1", "alarm.events.v1", "notification.deliveries.
 HALL, ACT, PAY = "gov.applications.v1", "gov.activities.v1", "payment.orders.v1"
 ALERTS, VISITS = "care.alerts.v1", "care.visits.v1"
 WELFARE, TRAINING = "gov.welfare.v1", "gov.training.v1"
+LEGAL, PARTY = "gov.legal.v1", "gov.party.v1"
 
 KPIS: dict[str, Kpi] = {
     k.code: k
@@ -306,6 +307,86 @@ KPIS: dict[str, Kpi] = {
             "当期完成安全教育或员工培训课程的人次（每人每门课程只计一次，按完成时间；分居民与员工）。",
             "Safety-education and staff-training courses completed in the period (once per "
             "person and course, at the completion), residents' and staff's apart.",
+        ),
+        _k(
+            "legal.booked",
+            "法律咨询预约数",
+            "Legal consultations booked",
+            "count",
+            "higher",
+            LEGAL,
+            "当期居民预约社区律师法律咨询的次数（按预约时间；分咨询事项）。",
+            "Consultations with a community lawyer that residents booked in the period (at "
+            "the booking), by the matter asked about.",
+        ),
+        _k(
+            "legal.kept_rate",
+            "法律咨询履约率",
+            "Legal consultations kept",
+            "rate",
+            "higher",
+            LEGAL,
+            "已结束的法律咨询预约中如期咨询的比例（居民或社区取消、时段或律师撤下的计为未履约），计入咨询或取消的时段。",
+            "Share of the legal consultation bookings that ended in a consultation (those "
+            "cancelled by the resident or the office, or called off with their slot or "
+            "lawyer, count as not kept), counted in the period of the consultation or "
+            "cancellation.",
+        ),
+        _k(
+            "legal.cancelled",
+            "法律咨询取消数",
+            "Legal consultations cancelled",
+            "count",
+            "lower",
+            LEGAL,
+            "当期被居民或社区取消、或因时段或律师撤下而取消的法律咨询预约数。",
+            "Legal consultation bookings cancelled in the period, by the resident or the "
+            "office or with their slot or lawyer withdrawn.",
+        ),
+        _k(
+            "legal.rating_mean",
+            "法律咨询平均评分",
+            "Legal consultation rating",
+            "score",
+            "higher",
+            LEGAL,
+            "居民对法律咨询的平均评分（1–5星，每次预约以最新评分为准），计入评分所在的时段。",
+            "Mean of the residents' stars (1-5) for legal consultations, the latest per "
+            "booking, counted in the period of the rating.",
+        ),
+        _k(
+            "party.opinions_answered_rate",
+            "党组织意见及时答复率",
+            "Opinions answered within 7 days",
+            "rate",
+            "higher",
+            PARTY,
+            "居民向党组织提出的意见中7天内得到答复的比例（按提出时间；尚未答复或超过7天答复的计为未及时答复）。",
+            "Share of the residents' opinions to a party organisation answered within 7 days "
+            "of being given (counted in the period they were given; not yet answered, or "
+            "answered later, counts as not in time).",
+        ),
+        _k(
+            "party.meetings",
+            "三会一课开展次数",
+            "Party meetings held",
+            "count",
+            "higher",
+            PARTY,
+            "当期党组织召开的支部党员大会、支部委员会、党小组会和党课次数（按召开日期；分会议类型）。",
+            "Branch assemblies, branch committees, party group meetings and party lectures "
+            "held in the period (at the day held), by kind.",
+        ),
+        _k(
+            "party.attendance_rate",
+            "三会一课出席率",
+            "Party meeting attendance",
+            "rate",
+            "higher",
+            PARTY,
+            "党组织会议中出席党员占当时党员总数的比例（请假计为未出席），计入召开日期所在的时段。",
+            "Share of the members who attended the party organisation's meetings, of the "
+            "members then (excused counts as not attending), in the period of the meeting.",
         ),
         _k(
             "pay.success_rate",

@@ -10,9 +10,11 @@ changed rating corrects the figures instead of adding to them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
+from evaluation.domain.kpis.civic import LegalStep, PartyMeeting, PartyOpinionStep, derive_civic
+from evaluation.domain.kpis.contribution import Contribution
+from evaluation.domain.kpis.contribution import Emit as _Emit
 from evaluation.domain.kpis.facts import (
     ActivitySnapshot,
     AlarmSnapshot,
@@ -36,19 +38,6 @@ RESPONSE_ACTIONS = frozenset({"accept", "reject", "assign", "start", "reply", "r
 # an application's final decisions; an activity that took place
 DECISIONS = frozenset({"approved", "rejected"})
 HELD = frozenset({"finished", "archived"})
-
-
-@dataclass(frozen=True)
-class Contribution:
-    kpi: str
-    at: datetime
-    community_id: str
-    building_id: str | None
-    grid_id: str | None
-    service: str | None  # case type, alarm type or notification template
-    num: float
-    den: float
-    event_ids: tuple[str, ...]  # the facts that decided it
 
 
 def derive(facts: Sequence[Fact], grids: Mapping[str, str]) -> tuple[Contribution, ...]:
@@ -78,25 +67,9 @@ def derive(facts: Sequence[Fact], grids: Mapping[str, str]) -> tuple[Contributio
         return _welfare([f for f in ordered if isinstance(f, WelfareStep)])
     if isinstance(first, TrainingStep):
         return _training([f for f in ordered if isinstance(f, TrainingStep)])
+    if isinstance(first, LegalStep | PartyOpinionStep | PartyMeeting):
+        return derive_civic(ordered)
     raise TypeError(f"no KPIs for {type(first).__name__}")
-
-
-class _Emit:
-    def __init__(
-        self,
-        community: str,
-        building: str | None,
-        grids: Mapping[str, str],
-        service: str | None,
-        grid: str | None = None,
-    ) -> None:
-        self.out: list[Contribution] = []
-        placed = grids.get(building) if building else None
-        self.where = (community, building, placed or grid, service)
-
-    def __call__(self, kpi: str, at: datetime, num: float, den: float, *facts: Fact) -> None:
-        ids = tuple(sorted({f.event_id for f in facts}))
-        self.out.append(Contribution(kpi, at, *self.where, num, den, ids))
 
 
 def _work_order(facts: list[Fact], grids: Mapping[str, str]) -> tuple[Contribution, ...]:
