@@ -43,6 +43,7 @@ export const SERVICE_GROUPS: { key: string; entries: ServiceEntry[] }[] = [
       { key: "surveys", icon: "edit-outline", page: "/pages/surveys/index" },
       { key: "servicePoints", icon: "shop", page: "/pages/bookings/index" },
       { key: "housing", icon: "home", page: "/pages/listings/index" },
+      { key: "legal", icon: "books", page: "/pages/legal/index" },
     ],
   },
   {

@@ -36,6 +36,7 @@ export const TITLES: Record<string, [zh: string, en: string]> = {
   "pages/surveys/answer": ["填写问卷", "Answer a survey"],
   "pages/family/index": ["家人关怀", "Family care"],
   "pages/childcare/index": ["托育接送", "Childcare drop-off and pick-up"],
+  "pages/legal/index": ["法律服务", "Legal help"],
 };
 
 /** The title of the page on top, in the chosen language. */
