@@ -12,11 +12,13 @@ UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo $(SC_CACHE_DIR)/uv-venv/bin/uv)
 export UV_CACHE_DIR ?= $(HOME)/.cache/uv
 PYTEST_WORKERS ?= 2
+# The e2e stage's workers share one stack (tests-e2e/conftest.py starts it once)
+E2E_WORKERS ?= 2
 # Each pytest stage of `make test` ends by its bound even if something hangs (a crashed
 # xdist worker is not replaced: --max-worker-restart=0), so CI reports instead of timing out.
 # SIGINT first: pytest then prints which tests failed so far.
 STAGE_TIMEOUT ?= 50m
-E2E_TIMEOUT ?= 20m
+E2E_TIMEOUT ?= 30m
 RELIABILITY_TIMEOUT ?= 25m
 BOUNDED := timeout --signal=INT --kill-after=120
 STATE := .run/servers.env
@@ -110,8 +112,8 @@ test: bootstrap contracts-check helm-check isolation-check console typecheck
 	  $(BOUNDED) $(STAGE_TIMEOUT) $(UV) run pytest -n $(PYTEST_WORKERS) --dist loadfile \
 	    --max-worker-restart=0 -p no:cacheprovider \
 	    libs contracts gateway tests-deploy $(wildcard services) || status=$$?; \
-	  $(BOUNDED) $(E2E_TIMEOUT) $(UV) run pytest -p no:cacheprovider tests-e2e \
-	    || status=$$?; \
+	  $(BOUNDED) $(E2E_TIMEOUT) $(UV) run pytest -n $(E2E_WORKERS) --dist loadfile \
+	    --max-worker-restart=0 -p no:cacheprovider tests-e2e || status=$$?; \
 	  $(BOUNDED) $(RELIABILITY_TIMEOUT) $(UV) run pytest -p no:cacheprovider \
 	    tests-reliability || status=$$?; \
 	  $(UV) run python -m sc_devinfra.servers down --state-file $(STATE); \

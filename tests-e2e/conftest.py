@@ -41,8 +41,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.timeout(900))
 
 
-@pytest.fixture(scope="session")
-def gateway_url() -> Iterator[str]:
+# Where a stack started by the xdist controller (below) tells its workers where it is.
+_SHARED = ("SC_E2E_GATEWAY_URL", "SC_E2E_STATE_DIR", "SC_E2E_BOOTSTRAP")
+
+
+def _start_stack() -> tuple[subprocess.Popen[str], str]:
+    """The platform as `make run` starts it, with its own broker and PostgreSQL; returns
+    the process and the gateway's URL once the stack says it is ready (else fails, the
+    stack stopped)."""
     port = _free_port()
     state = tempfile.mkdtemp(prefix="sc-e2e-")
     env = {
@@ -61,6 +67,8 @@ def gateway_url() -> Iterator[str]:
     # its own broker and PostgreSQL, as `make run` on a fresh machine
     env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
     env.pop("DATABASE_URL", None)
+    for name in _SHARED:
+        env.pop(name, None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "sc_devstack"],
         env=env,
@@ -73,20 +81,76 @@ def gateway_url() -> Iterator[str]:
         assert proc.stdout is not None
         lines: list[str] = []
         # no clock of its own: the stack bounds its own start (HEALTH_TIMEOUT_S) and ends
-        # its output when it gives up; the tests' timeout (below) bounds one that hangs
-        # silently, and the stack is stopped then too (finally), never left running
+        # its output when it gives up; the tests' timeout (or, with workers, the stage's
+        # bound) covers one that hangs silently, and the stack is stopped then too
         for line in proc.stdout:
             lines.append(line)
             if line.startswith("Ctrl-C stops everything"):
                 break
         if proc.poll() is not None or not lines or not lines[-1].startswith("Ctrl-C"):
-            pytest.fail("the platform did not start:\n" + "".join(lines[-60:]))
-        _STACK["state_dir"] = state
-        for line in lines:  # integrators subscribe to the stack's own broker
-            found = re.match(r"^broker\s+(\S+)", line)
-            if found:
-                _STACK["bootstrap"] = found.group(1)
-        yield f"http://127.0.0.1:{port}"
+            raise RuntimeError("the platform did not start:\n" + "".join(lines[-60:]))
+    except BaseException:
+        _stop(proc)
+        raise
+    _STACK["state_dir"] = state
+    for line in lines:  # integrators subscribe to the stack's own broker
+        found = re.match(r"^broker\s+(\S+)", line)
+        if found:
+            _STACK["bootstrap"] = found.group(1)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+_OWNED = pytest.StashKey[subprocess.Popen[str]]()
+
+
+def _is_controller(config: pytest.Config) -> bool:
+    """The xdist controller of a run with workers (``-n 2``): it collects nothing itself."""
+    workers = getattr(config.option, "numprocesses", None)
+    return bool(workers) and not hasattr(config, "workerinput")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With workers, the controller starts one stack before they start, and they share it
+    (they inherit its address through the environment): each test makes its own
+    community, accounts and data, so two files can run side by side. Without workers
+    the session fixture below starts it, on the first test that needs it."""
+    if not _is_controller(config) or config.option.collectonly:
+        return
+    if os.environ.get("SC_E2E_GATEWAY_URL"):
+        return  # a stack someone started and shares already
+    try:
+        proc, url = _start_stack()
+    except RuntimeError as failure:
+        pytest.exit(str(failure), returncode=1)
+    config.stash[_OWNED] = proc
+    os.environ["SC_E2E_GATEWAY_URL"] = url
+    os.environ["SC_E2E_STATE_DIR"] = _STACK["state_dir"]
+    os.environ["SC_E2E_BOOTSTRAP"] = _STACK.get("bootstrap", "")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    proc = config.stash.get(_OWNED, None)
+    if proc is not None:
+        _stop(proc)
+        for name in _SHARED:
+            os.environ.pop(name, None)
+
+
+@pytest.fixture(scope="session")
+def gateway_url() -> Iterator[str]:
+    shared = os.environ.get("SC_E2E_GATEWAY_URL")
+    if shared:  # started by the controller for every worker (or by hand)
+        _STACK["state_dir"] = os.environ.get("SC_E2E_STATE_DIR", "")
+        if os.environ.get("SC_E2E_BOOTSTRAP"):
+            _STACK["bootstrap"] = os.environ["SC_E2E_BOOTSTRAP"]
+        yield shared
+        return
+    try:
+        proc, url = _start_stack()
+    except RuntimeError as failure:
+        pytest.fail(str(failure))
+    try:
+        yield url
     finally:
         _stop(proc)
 
