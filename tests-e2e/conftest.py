@@ -4,6 +4,7 @@ only through the gateway, as an app would."""
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import re
 import shutil
@@ -114,6 +115,11 @@ def pytest_configure(config: pytest.Config) -> None:
     (they inherit its address through the environment): each test makes its own
     community, accounts and data, so two files can run side by side. Without workers
     the session fixture below starts it, on the first test that needs it."""
+    config.addinivalue_line(
+        "markers",
+        "exclusive(name): never at the same time as another test marked with the same name "
+        "(tests that write and then total the demo community's shared data)",
+    )
     if not _is_controller(config) or config.option.collectonly:
         return
     if os.environ.get("SC_E2E_GATEWAY_URL"):
@@ -196,6 +202,26 @@ def broker_bootstrap(gateway_url: str) -> str:
     """The Kafka bootstrap of the running stack, as an integrator is given it."""
     assert "bootstrap" in _STACK, "the stack did not say where its broker is"
     return _STACK["bootstrap"]
+
+
+@pytest.fixture(autouse=True)
+def _exclusive(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test marked ``exclusive(name)`` holds a lock of that name (a file beside the
+    shared stack's state) for its whole run: two workers never run two such tests at once.
+    The energy test totals the demo households' water use around its own readings; the
+    care test's silent meter writes water readings into a demo household too."""
+    marker = request.node.get_closest_marker("exclusive")
+    if marker is None:
+        yield
+        return
+    locks = Path(request.getfixturevalue("state_dir")) / "e2e-locks"
+    locks.mkdir(exist_ok=True)
+    with open(locks / str(marker.args[0]), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # waits while the other worker's test runs
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 # The browser tests (the console's and the residents' app's) drive one browser, Debian's

@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 from playwright.sync_api import Browser, expect
 from test_e2e_console import shot, signed_in
 from test_e2e_safety_loop import inbox
@@ -159,6 +160,7 @@ def test_a_wearables_high_blood_pressure_reaches_the_family_and_the_doctors_reco
         shot(page, "care-record")
 
 
+@pytest.mark.exclusive("demo-water")
 def test_a_silent_meter_opens_a_check_on_visit_the_grid_worker_records(
     browser: Browser, gateway_url: str, login: Any
 ) -> None:

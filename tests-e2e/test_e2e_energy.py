@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 
 ZONE = ZoneInfo("Asia/Shanghai")
 
@@ -46,6 +47,7 @@ def _sum(dicts: list[dict[datetime, float]]) -> dict[datetime, float]:
     return dict(total)
 
 
+@pytest.mark.exclusive("demo-water")
 def test_a_day_of_meter_readings_gives_energy_statistics_that_agree(
     gateway_url: str,
     login,  # type: ignore[no-untyped-def]
