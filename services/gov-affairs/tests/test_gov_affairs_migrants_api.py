@@ -127,6 +127,18 @@ async def test_registration_permit_reminders_lapse_and_endorsement(
     [reminder] = [e for e in reminded if e.data["template"] == "gov.permit.reminder"]
     assert "还有7天" in reminder.data["variables"]["body"]
     assert "in 7 days" in reminder.data["variables"]["body_en"]
+    # the community's grid workers hear it too: the holder masked, never the ID number
+    [desk_note] = [e for e in reminded if e.data["template"] == "gov.permit.desk_reminder"]
+    assert desk_note.data["recipients"]["roles_in_scope"] == [
+        {"role": "grid_worker", "scope_type": "community", "scope_id": community}
+    ]
+    desk_body = desk_note.data["variables"]["body"]
+    assert (
+        "的赵*，居住证" in desk_body and f"{permit['number']}将于{end.isoformat()}到期" in desk_body
+    )
+    assert "还有7天" in desk_body and "赵磊" not in str(desk_note.data)
+    assert zhao["id_number"] not in str(desk_note.data)
+    assert "(in 7 days); remind them" in desk_note.data["variables"]["body_en"]
 
     # past the end without an endorsement it lapses; an endorsement revives it for a year
     await migrants.sweep(today=end + timedelta(days=1))

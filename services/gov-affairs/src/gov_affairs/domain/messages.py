@@ -89,6 +89,15 @@ TEMPLATES = {
             " have it endorsed at the community office or the police station.",
         ),
         Template(
+            "gov.permit.desk_reminder",
+            "居住证即将到期：{holder}",
+            "{place}的{holder}，居住证{number}将于{valid_until}到期（还有{days}天），"
+            "请提醒其及时签注。",
+            "Residence permit expiring: {holder_en}",
+            "{holder_en} of {place_en}: residence permit {number} expires on {valid_until}"
+            " (in {days} days); remind them to have it endorsed.",
+        ),
+        Template(
             "gov.application.rejected",
             "“{item}”未通过审核",
             "您申请的“{item}”未通过审核：{reason}",

@@ -3,9 +3,9 @@ away from their household registration (居住登记: name, ID number, phone and
 encrypted, the ID number also as a blind index), accept their residence-permit application
 (居住证: half a year here and one of stable employment, residence or study; refused with the
 conditions not met, in words), the police or the street office issue it and endorse it every
-year (签注), and a daily sweep lapses permits past their end and reminds the holder 30 and 7
-days before, once each. Lists are masked and every read is audited. The rules are in
-:mod:`gov_affairs.domain.migrants`."""
+year (签注), and a daily sweep lapses permits past their end and reminds the holder and the
+community's grid workers 30 and 7 days before, once each (``permit_reminders``). Lists are
+masked and every read is audited. The rules are in :mod:`gov_affairs.domain.migrants`."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from gov_affairs.domain.approvals.calendar import CHINA
 from gov_affairs.domain.certificates import mask_id_number, mask_name
 from gov_affairs.domain.rules import Rule, evaluate, parse_rule
 from gov_affairs.usecases.outbound import tell_accounts
+from gov_affairs.usecases.permit_reminders import tell_desk
 from sc_contracts.events import (
     NotificationChannel,
 )
@@ -382,6 +383,7 @@ class Migrants:
                     await self._tell(
                         uow, row, permit, "gov.permit.reminder", days=str(reminder.days_left)
                     )
+                    await tell_desk(uow, row, permit, reminder.days_left, reminder.key)
                     sent += 1
             await uow.commit()
         return sent
