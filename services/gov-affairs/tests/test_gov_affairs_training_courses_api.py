@@ -54,6 +54,16 @@ async def test_a_course_changed_and_its_records_on_the_topic(
     no_link = await patch(admin, {"lessons": [{"key": "v", "kind": "video", "title": "没有链接"}]})
     assert (no_link.status_code, no_link.json()["code"]) == (422, "request.validation_failed")
     assert no_link.json()["detail"] == "请求中有填写不正确的内容"
+    # the editor shows the field's own words: which lesson lacks what
+    assert [e["message"] for e in no_link.json()["errors"]] == ["课时“没有链接”需要视频链接"]
+    no_link_en = await patch(
+        admin,
+        {"lessons": [{"key": "v", "kind": "video", "title": "没有链接"}]},
+        **{"Accept-Language": "en"},
+    )
+    assert [e["message"] for e in no_link_en.json()["errors"]] == [
+        "The lesson “没有链接” needs a video link"
+    ]
     audience = await patch(admin, {"audience": "residents"}, **{"Accept-Language": "en"})
     assert audience.status_code == 422
     assert audience.json()["detail"] == "The request has invalid fields"

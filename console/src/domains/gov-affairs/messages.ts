@@ -131,7 +131,6 @@ export const GOV_MESSAGES: Record<string, [zh: string, en: string]> = {
   "problem.alteration.passed_required": ["请说明验收是否合格", "Say whether the inspection passed"],
   "problem.alteration.not_applicant": ["只有申请人可以撤回", "Only the applicant withdraws"],
   "problem.training.not_found": ["没有这门课程", "No such course"],
-  "problem.training.invalid_course": ["课程内容不完整", "The course is incomplete"],
   ...DISABILITY_MESSAGES,
   ...MIGRANT_MESSAGES,
 };

@@ -13,11 +13,19 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from gov_affairs.domain.welfare import add_months
 
 Audience = Literal["residents", "staff"]
 LessonKind = Literal["article", "images", "video", "emergency_plan"]
+# what a lesson of each kind needs, said to the editor (its field errors carry the zh)
+CONTENT = {
+    "article": ("text", "正文"),
+    "images": ("at least one image", "至少一张图片"),
+    "video": ("a video link", "视频链接"),
+    "emergency_plan": ("an emergency plan", "一个应急预案"),
+}
 
 
 class Lesson(BaseModel):
@@ -39,7 +47,12 @@ class Lesson(BaseModel):
             "emergency_plan": self.plan_id,
         }[self.kind]
         if not need:
-            raise ValueError(f"a {self.kind} lesson needs its content")
+            en, zh = CONTENT[self.kind]
+            raise PydanticCustomError(
+                "training.lesson_empty",
+                "The lesson {title} needs {what}",
+                {"title": f"“{self.title}”", "what": en, "zh": f"课时“{self.title}”需要{zh}"},
+            )
         return self
 
 
@@ -56,7 +69,11 @@ class Question(BaseModel):
         if any(i < 0 or i >= len(self.choices) for i in self.correct) or len(
             set(self.correct)
         ) != len(self.correct):
-            raise ValueError("the correct answers must be distinct choices")
+            raise PydanticCustomError(
+                "training.bad_answers",
+                "The right answers of {text} must be distinct choices of the question",
+                {"text": f"“{self.text}”", "zh": f"题目“{self.text}”的正确选项须为不重复的选项"},
+            )
         return self
 
 

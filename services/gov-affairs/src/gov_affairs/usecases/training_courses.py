@@ -22,12 +22,14 @@ EDITABLE = frozenset({"title", "lessons", "quiz", "roles", "valid_months"})
 
 
 def _invalid(exc: ValidationError | ValueError) -> Problem:
-    what = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+    first: dict[str, Any] = dict(exc.errors()[0]) if isinstance(exc, ValidationError) else {}
+    what = first.get("msg") or str(exc)
+    said = (first.get("ctx") or {}).get("zh")  # the domain's own words (课时“…”需要正文)
     return Problem(
         422,
         "training.invalid_course",
         f"The course as changed is not complete: {what}",
-        zh="修改后的课程内容不完整或有误",
+        zh=f"修改后的课程内容不完整：{said}" if said else "修改后的课程内容不完整或有误",
     )
 
 
