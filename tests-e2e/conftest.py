@@ -64,6 +64,13 @@ def _start_stack() -> tuple[subprocess.Popen[str], str]:
         # gov-affairs' population sweep checks the day that ended once per community: every
         # 20 s (not 10 min) a community a test creates is swept soon after (test_e2e_gov_console)
         "POPULATION_SWEEP_INTERVAL_S": "20",
+        # every test calls from 127.0.0.1 and many as the same demo accounts: two workers
+        # (the role matrix's seven threads among them) must not share one address's budget
+        # (the gateway's own tests and test_e2e_client_address prove the limits)
+        "RATE_PER_ADDRESS_PER_SECOND": "2000",
+        "RATE_PER_ADDRESS_BURST": "4000",
+        "RATE_PER_CALLER_PER_SECOND": "1000",
+        "RATE_PER_CALLER_BURST": "2000",
     }
     # its own broker and PostgreSQL, as `make run` on a fresh machine
     env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
@@ -210,18 +217,18 @@ def _exclusive(request: pytest.FixtureRequest) -> Iterator[None]:
     shared stack's state) for its whole run: two workers never run two such tests at once.
     The energy test totals the demo households' water use around its own readings; the
     care test's silent meter writes water readings into a demo household too."""
-    marker = request.node.get_closest_marker("exclusive")
-    if marker is None:
+    names = sorted({str(m.args[0]) for m in request.node.iter_markers("exclusive")})
+    if not names:
         yield
         return
     locks = Path(request.getfixturevalue("state_dir")) / "e2e-locks"
     locks.mkdir(exist_ok=True)
-    with open(locks / str(marker.args[0]), "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # waits while the other worker's test runs
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with contextlib.ExitStack() as held:
+        for name in names:  # always in the same order: two tests never wait on each other
+            handle = held.enter_context(open(locks / name, "a"))
+            fcntl.flock(handle, fcntl.LOCK_EX)  # waits while the other worker's test runs
+            held.callback(fcntl.flock, handle, fcntl.LOCK_UN)
+        yield
 
 
 # The browser tests (the console's and the residents' app's) drive one browser, Debian's

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
 from conftest import ARTIFACTS, DEMO_PASSWORD, SLOW
 from playwright.sync_api import Browser, Page, expect
 from test_e2e_gov_hall import _apply as hall_apply
@@ -64,6 +65,7 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
+@pytest.mark.exclusive("demo-alarms")
 def test_staff_see_a_smoke_alarm_live_ack_it_and_reply_to_its_work_order_with_a_photo(
     browser: Browser,
     gateway_url: str,
@@ -179,6 +181,7 @@ def test_a_resident_sees_their_household_and_no_one_elses(
         expect(table).not_to_contain_text(name)
 
 
+@pytest.mark.exclusive("demo-alarms")
 def test_the_big_screen_shows_the_overview_live(
     browser: Browser, gateway_url: str, login: Any
 ) -> None:
@@ -250,6 +253,7 @@ def test_an_auditor_verifies_todays_chain(browser: Browser, gateway_url: str) ->
     shot(page, "audit")
 
 
+@pytest.mark.exclusive("demo-car-park")
 def test_parking_staff_see_a_car_park_s_free_spaces_drop_when_a_car_enters(
     browser: Browser, gateway_url: str, login: Any
 ) -> None:

@@ -29,6 +29,7 @@ def features(gateway_url: str, headers: dict[str, str], crs: str) -> dict[str, A
         }
 
 
+@pytest.mark.exclusive("demo-grids")
 def test_identity_outlines_are_the_maps_polygons_in_both_datums(
     gateway_url: str, login: Any
 ) -> None:

@@ -9,10 +9,12 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
 from playwright.sync_api import Browser, expect
 from test_e2e_console import shot, signed_in
 
 
+@pytest.mark.exclusive("demo-grids")
 def test_a_community_admin_draws_a_grids_outline(
     browser: Browser, gateway_url: str, login: Any
 ) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from aiokafka import AIOKafkaConsumer
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -85,6 +86,8 @@ def open_doors(bootstrap: str, device_id: str, *, wait: bool) -> list[dict[str, 
     return asyncio.run(read())
 
 
+@pytest.mark.exclusive("demo-car-park")
+@pytest.mark.exclusive("resident-orders")
 def test_enter_park_pay_in_the_app_and_leave(gateway_url, login, broker_bootstrap, state_dir):  # type: ignore[no-untyped-def]
     api = httpx.Client(base_url=gateway_url, timeout=30)
     manager, resident = login("property_manager"), login("resident")

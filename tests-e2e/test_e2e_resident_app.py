@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from conftest import ARTIFACTS, DEMO_PASSWORD, SLOW
 from playwright.sync_api import Browser, Page, expect
 from test_e2e_console import signed_in
@@ -230,6 +231,7 @@ def test_a_resident_signs_in_with_an_sms_code_and_a_wrong_code_is_refused_in_wor
     api.close()
 
 
+@pytest.mark.exclusive("demo-alarms")
 def test_sos_from_home_reaches_the_property_console_live(
     browser: Browser, gateway_url: str, login: Any
 ) -> None:

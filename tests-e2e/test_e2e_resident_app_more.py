@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from playwright.sync_api import Browser, expect
 from test_e2e_resident_app import phone, shot, sign_in
 
@@ -109,6 +110,7 @@ def test_a_resident_opens_a_notice_the_office_published_and_it_shows_read(
     api.close()
 
 
+@pytest.mark.exclusive("resident-orders")
 def test_a_resident_pays_a_due_property_bill_with_wechat_pay_and_sees_it_paid(
     browser: Browser, gateway_url: str, login: Any, state_dir: str
 ) -> None:

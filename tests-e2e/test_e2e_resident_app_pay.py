@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from playwright.sync_api import Browser, expect
 from test_e2e_resident_app import phone, shot, sign_in
 
@@ -35,6 +36,7 @@ def kwh(text: str) -> float:
     return float(found.group(1))
 
 
+@pytest.mark.exclusive("resident-orders")
 def test_a_resident_charges_stops_pays_and_sees_the_order(
     browser: Browser, gateway_url: str, login: Any, state_dir: str
 ) -> None:

@@ -26,9 +26,13 @@ from typing import Any
 
 import httpx
 import jsonschema
+import pytest
 from aiokafka import AIOKafkaConsumer
 
 from e2e_kit import Stream, home_of, me, register_device, wait_until
+
+# every test here raises or clears alarms in the demo community (conftest: exclusive)
+pytestmark = pytest.mark.exclusive("demo-alarms")
 
 
 def png() -> bytes:

@@ -17,8 +17,12 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
 
 from e2e_kit import Stream, home_of, me, register_device, wait_until
+
+# every test here raises or clears alarms in the demo community (conftest: exclusive)
+pytestmark = pytest.mark.exclusive("demo-alarms")
 
 
 def inbox(api: httpx.Client, headers: dict[str, str]) -> list[dict[str, Any]]:

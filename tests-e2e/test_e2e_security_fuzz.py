@@ -26,6 +26,7 @@ FULL_TIMEOUT_S = 1800 + 60 * EXAMPLES
 
 
 @pytest.mark.skipif(FULL, reason="the full budget below fuzzes the resident")
+@pytest.mark.exclusive("demo-alarms")
 def test_resident_fuzz_on_a_small_budget_finds_no_server_error_and_no_other_household(
     gateway_url: str,
 ) -> None:
