@@ -1,7 +1,8 @@
 /** Every text of the app: [zh-CN, en] on one line (zh-CN first); a journey's own texts
- * live beside it (`messages-care.ts`, `messages-pay.ts`, `messages-aid.ts`, `messages-legal.ts`) and are merged here. */
+ * live beside it (`messages-care.ts`, `messages-pay.ts`, `messages-aid.ts`, `messages-legal.ts`, `messages-hall.ts`) and are merged here. */
 import { AID_MESSAGES } from "@/messages-aid";
 import { CARE_MESSAGES } from "@/messages-care";
+import { HALL_MESSAGES } from "@/messages-hall";
 import { LEGAL_MESSAGES } from "@/messages-legal";
 import { PAY_MESSAGES } from "@/messages-pay";
 
@@ -10,6 +11,7 @@ export const MESSAGES: Record<string, [zh: string, en: string]> = {
   ...PAY_MESSAGES,
   ...AID_MESSAGES,
   ...LEGAL_MESSAGES,
+  ...HALL_MESSAGES,
   "app.name": ["智慧社区", "Smart Community"],
   "tab.home": ["首页", "Home"],
   "tab.services": ["服务", "Services"],

@@ -37,6 +37,8 @@ export const SERVICE_GROUPS: { key: string; entries: ServiceEntry[] }[] = [
   {
     key: "community",
     entries: [
+      { key: "hall", icon: "app", page: "/pages/hall/index" },
+      { key: "myApplications", icon: "folder", page: "/pages/hall/mine" },
       { key: "notices", icon: "notification", page: "/pages/notices/index" },
       { key: "activities", icon: "calendar", page: "/pages/activities/index" },
       { key: "votes", icon: "check-rectangle", page: "/pages/votes/index" },

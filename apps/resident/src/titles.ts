@@ -37,6 +37,10 @@ export const TITLES: Record<string, [zh: string, en: string]> = {
   "pages/family/index": ["家人关怀", "Family care"],
   "pages/childcare/index": ["托育接送", "Childcare drop-off and pick-up"],
   "pages/legal/index": ["法律服务", "Legal help"],
+  "pages/hall/index": ["网上办事大厅", "Online service hall"],
+  "pages/hall/apply": ["在线申请", "Apply"],
+  "pages/hall/mine": ["我的办件", "My applications"],
+  "pages/hall/detail": ["办件详情", "Application"],
 };
 
 /** The title of the page on top, in the chosen language. */

@@ -20,6 +20,7 @@ from gov_affairs.api import (
     disability,
     exchange,
     files,
+    hall_mine,
     hotline,
     industries,
     items,
@@ -84,6 +85,7 @@ from sc_core.service import Runtime, create_service_app
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 ROUTERS = [
     items.router,
+    hall_mine.router,
     files.router,
     legal.router,
     legal_roster.router,

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from gov_affairs.api.hall_schemas import HallCertificateRead, HallHistoryRead
 from gov_affairs.domain.text import Text
 from sc_core.schema import JsonBounds
 
@@ -52,6 +53,7 @@ class MaterialRequestRead(BaseModel):
     materials: list[str]
     note: Text
     answered_at: datetime | None
+    material_names: list[Text] = Field(default_factory=list)  # the materials, in words
 
 
 class StepRead(BaseModel):
@@ -79,6 +81,10 @@ class ApplicationRead(BaseModel):
     submitted_at: datetime
     decided_at: datetime | None
     certificate_id: uuid.UUID | None = None
+    current_step: Text | None = None  # the approval step it waits at, in words
+    history: list[HallHistoryRead] = Field(default_factory=list)
+    material_names: dict[str, Text] = Field(default_factory=dict)  # the service's materials
+    certificate: HallCertificateRead | None = None  # its holder only
 
 
 class TaskRead(BaseModel):

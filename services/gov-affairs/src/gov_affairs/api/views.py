@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
+from gov_affairs.api import hall_words
+from gov_affairs.api.hall_schemas import HallCertificateRead
 from gov_affairs.api.schemas import ApplicationRead, MaterialRequestRead, StepRead
 from gov_affairs.domain.text import Text
 from gov_affairs.usecases.hall_found import Found, data_of
@@ -52,9 +56,22 @@ def application(found: Found, *, reveal: bool, certificate_id: object = None) ->
         applicant_id=row.applicant_id,
         data=data,
         materials=app.materials,
-        requests=[MaterialRequestRead.model_validate(r.model_dump()) for r in app.requests],
+        requests=[
+            MaterialRequestRead.model_validate(
+                r.model_dump() | {"material_names": hall_words.material_names(item, r.materials)}
+            )
+            for r in app.requests
+        ],
         steps=steps,
         submitted_at=app.submitted_at,
         decided_at=app.decided_at,
         certificate_id=certificate_id,  # type: ignore[arg-type]
+        current_step=hall_words.current_step(item, app),
+        history=hall_words.history(item, app),
+        material_names={m.code: m.name for m in item.materials},
+        certificate=(
+            HallCertificateRead(**asdict(found.certificate))
+            if reveal and found.certificate is not None
+            else None
+        ),
     )

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 
-from gov_affairs.adapters.certificate_pdf import render_certificate
+from gov_affairs.adapters.certificate_pdf import render_certificate, verify_url
 from gov_affairs.adapters.verify_page import PublicCheck
 from gov_affairs.db.models import ApplicationRow, CertificateRow
 from gov_affairs.domain import certificates as cert
@@ -27,6 +27,19 @@ from sc_core.db.uow import UnitOfWork
 from sc_core.errors import NotFound
 
 PROGRAMMES = {p.service_item: p for p in defaults.PROGRAMMES if p.service_item}
+
+
+@dataclass(frozen=True)
+class HeldCertificate:
+    """A certificate as its holder sees it in the app: the code and where it is checked."""
+
+    id: uuid.UUID
+    number: str
+    title: Text
+    code: str
+    verify_url: str
+    issued_on: date
+    valid_until: date | None
 
 
 class Certificates:
@@ -142,6 +155,19 @@ class Certificates:
             select(CertificateRow).where(CertificateRow.application_id == application_id)
         )
         return found
+
+    def held(self, row: CertificateRow) -> HeldCertificate:
+        """The holder's own view (the code is read from the encrypted content)."""
+        code = str(json.loads(row.content)["code"])
+        return HeldCertificate(
+            id=row.id,
+            number=row.number,
+            title=Text(zh=row.title_zh, en=row.title_en),
+            code=code,
+            verify_url=verify_url(self.public_base_url, code),
+            issued_on=row.issued_on,
+            valid_until=row.valid_until,
+        )
 
     async def pdf(self, who: Caller, certificate_id: uuid.UUID) -> tuple[CertificateRow, bytes]:
         """The holder's PDF (or a staff member's in scope; that read is audited)."""

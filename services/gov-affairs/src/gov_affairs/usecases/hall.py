@@ -233,6 +233,8 @@ class Hall:
             found = await load(uow, self.places, who, application_id, lock=False)
             issued = await self.certificates.of_application(uow, found.row.id)
             found.certificate_id = issued.id if issued is not None else None
+            if issued is not None and issued.holder_id == who.subject:
+                found.certificate = self.certificates.held(issued)
             if who.subject != found.row.applicant_id:
                 # staff read a form with personal data: audited
                 await uow.audit(

@@ -45,6 +45,8 @@ async def apply_effects(
         code = await certificates.issue(uow, row, item, app, now)
         issued = await certificates.of_application(uow, row.id)
         found.certificate_id = issued.id if issued is not None else None
+        if issued is not None and who is not None and who.subject == row.applicant_id:
+            found.certificate = certificates.held(issued)
     if final is not None and final.outcome == "approved":
         today = now.astimezone(CHINA).date()
         facts = dom.facts_for(item, app.data, app.materials, today)

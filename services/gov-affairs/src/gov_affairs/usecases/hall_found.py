@@ -17,6 +17,7 @@ from gov_affairs.db.models import ApplicationRow, ApprovalTaskRow, ServiceItemRo
 from gov_affairs.domain.approvals import engine
 from gov_affairs.domain.hall import applications as dom
 from gov_affairs.domain.hall.catalogue import ServiceItem
+from gov_affairs.usecases.certificates import HeldCertificate
 from sc_core.auth import Caller
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Conflict, NotFound, Problem
@@ -31,6 +32,7 @@ class Found:
     app: dom.Application
     item: ServiceItem
     certificate_id: uuid.UUID | None = None
+    certificate: HeldCertificate | None = None  # for the holder reading their own
 
 
 def problem(exc: dom.HallError) -> Problem:

@@ -1,0 +1,53 @@
+"""What a resident reads of the service hall (网上办事大厅) in the app: the catalogue, paged
+and searched by name, and her own applications (我的办件), newest first."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from gov_affairs.db import hall as repo
+from gov_affairs.db.models import ApplicationRow, ServiceItemRow
+from gov_affairs.domain.hall.catalogue import ServiceItem
+from gov_affairs.domain.text import Text
+from gov_affairs.usecases.hall import Hall
+from sc_core.auth import Caller
+
+
+async def catalogue(
+    hall: Hall, who: Caller, community_id: str, q: str, limit: int, offset: int
+) -> tuple[list[ServiceItem], int]:
+    """A page of the community's services whose name (either language) contains ``q``."""
+    items = await hall.items(who, community_id)
+    needle = q.strip().casefold()
+    if needle:
+        items = [
+            i for i in items if needle in i.name.zh.casefold() or needle in i.name.en.casefold()
+        ]
+    return items[offset : offset + limit], len(items)
+
+
+async def mine(
+    hall: Hall, who: Caller, limit: int, offset: int
+) -> tuple[list[tuple[ApplicationRow, Text]], int]:
+    """The caller's own applications, newest first, each with its service's name."""
+    async with hall.db.uow() as uow:
+        where = ApplicationRow.applicant_id == who.subject
+        total = await uow.session.scalar(
+            select(func.count()).select_from(ApplicationRow).where(where)
+        )
+        rows = list(
+            await uow.session.scalars(
+                select(ApplicationRow)
+                .where(where)
+                .order_by(ApplicationRow.submitted_at.desc(), ApplicationRow.id)
+                .limit(limit)
+                .offset(offset)
+            )
+        )
+        names: dict[object, Text] = {}
+        for item_id in {r.item_id for r in rows}:
+            found = await uow.session.get(ServiceItemRow, item_id)
+            if found is not None:
+                names[item_id] = repo.item_of(found).name
+        unknown = Text(zh="办事事项", en="A service")
+        return [(r, names.get(r.item_id, unknown)) for r in rows], int(total or 0)
