@@ -7,6 +7,7 @@
  */
 import { DISABILITY_MESSAGES } from "./disabilityTexts";
 import { MIGRANT_MESSAGES } from "./migrantTexts";
+import { NOTICE_MESSAGES } from "./noticeTexts";
 
 export const GOV_MESSAGES: Record<string, [zh: string, en: string]> = {
   "menu.populationFlags": ["人口核查", "Population checks"],
@@ -133,4 +134,5 @@ export const GOV_MESSAGES: Record<string, [zh: string, en: string]> = {
   "problem.training.not_found": ["没有这门课程", "No such course"],
   ...DISABILITY_MESSAGES,
   ...MIGRANT_MESSAGES,
+  ...NOTICE_MESSAGES,
 };

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from gov_affairs.api.deps import WelfareDep
+from gov_affairs.domain.text import Text
 from gov_affairs.usecases.welfare import PROGRAMMES, Listed, Welfare
 from sc_core.api import Page, Paging
 from sc_core.auth import Caller, CurrentCaller
@@ -77,6 +78,15 @@ class StatRead(BaseModel):
     active: int
     monthly_total: Decimal
     paid_in_month: Decimal
+    population: int | None = Field(
+        description="Registered residents of the place (null when fewer than five: suppressed)"
+    )
+    coverage_per_thousand: Decimal | None = Field(
+        description="Active beneficiaries per 1,000 registered residents (‰, one decimal; "
+        "null when suppressed)"
+    )
+    suppressed: bool = Field(description="Fewer than five residents: no population or coverage")
+    coverage_words: Text = Field(description="The coverage as a person reads it")
 
 
 def _name(code: str) -> dict[str, str]:
@@ -145,7 +155,10 @@ async def payments(body: PaymentsRun, who: CurrentCaller, welfare: WelfareDep) -
     return PaymentsRecorded(recorded=await welfare.record_payments(who, community, body.month))
 
 
-@router.get("/statistics", summary="Beneficiaries and amounts per grid or community")
+@router.get(
+    "/statistics",
+    summary="Beneficiaries, amounts and coverage per 1,000 residents per grid or community",
+)
 async def statistics(
     who: CurrentCaller,
     welfare: WelfareDep,
@@ -163,6 +176,10 @@ async def statistics(
             active=s.active,
             monthly_total=s.monthly_total,
             paid_in_month=s.paid_in_month,
+            population=c.population,
+            coverage_per_thousand=c.per_thousand,
+            suppressed=c.suppressed,
+            coverage_words=c.words,
         )
-        for s in stats
+        for s, c in stats
     ]

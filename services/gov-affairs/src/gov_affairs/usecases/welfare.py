@@ -28,7 +28,9 @@ from gov_affairs.domain.approvals.calendar import CHINA
 from gov_affairs.domain.certificates import mask_name
 from gov_affairs.domain.hall.applications import Application
 from gov_affairs.domain.text import Text
+from gov_affairs.domain.welfare_coverage import Coverage, coverage
 from gov_affairs.usecases.outbound import tell_accounts
+from gov_affairs.usecases.welfare_population import residents_per_place
 from sc_contracts.events import (
     WelfareChangedV1,
 )
@@ -475,9 +477,10 @@ class Welfare:
 
     async def statistics(
         self, who: Caller, community_id: str, by: Literal["grid", "community"], month: str
-    ) -> list[w.Stat]:
+    ) -> list[tuple[w.Stat, Coverage]]:
+        """Each row with its place's registered population and coverage (ADR 0059)."""
         self._office(who, community_id)
-        async with self.db.uow() as uow:
+        async with self.db.uow(read_only=True) as uow:
             rows = list(
                 await uow.session.scalars(
                     select(BeneficiaryRow).where(BeneficiaryRow.community_id == community_id)
@@ -495,7 +498,11 @@ class Welfare:
                 if b.id in payments:
                     record.payments.append(w.Payment(month=month, amount=payments[b.id]))
                 records.append(record)
-            return w.statistics(records, by=by, month=month)
+            people = await residents_per_place(uow, community_id, by)
+            return [
+                (s, coverage(s.active, people.get(s.place_id, 0)))
+                for s in w.statistics(records, by=by, month=month)
+            ]
 
 
 def _domain(b: BeneficiaryRow) -> w.Beneficiary:
