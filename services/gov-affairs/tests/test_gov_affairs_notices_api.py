@@ -182,6 +182,21 @@ async def test_a_building_notice_from_draft_to_withdrawal(harness: Harness, comm
     assert (await h.client.get(attachment, headers=people["201"])).status_code == 404
     got = await h.client.get(attachment, headers=people["102"])
     assert got.status_code == 200 and got.content == PDF
+    # saved under the name it was uploaded with, and listed by that name on the notice
+    assert got.headers["content-disposition"] == (
+        'attachment; filename="____.pdf"; '
+        "filename*=UTF-8''%E5%81%9C%E6%B0%B4%E8%8C%83%E5%9B%B4.pdf"
+    )
+    [on_board] = [n for n in board["items"] if n["id"] == notice["id"]]
+    assert on_board["attachment_files"] == [
+        {
+            "id": file_id,
+            "filename": "停水范围.pdf",
+            "content_type": "application/pdf",
+            "size": len(PDF),
+        }
+    ]
+    assert notice["attachment_files"][0]["filename"] == "停水范围.pdf"  # the author's draft
 
     # read receipts: once per person, whatever the number of readings
     for _ in range(2):

@@ -7,6 +7,7 @@ import base64
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
@@ -97,6 +98,13 @@ class PlaceRead(BaseModel):
     type_name: Text
 
 
+class NoticeFileRead(BaseModel):
+    id: uuid.UUID
+    filename: str = Field(description="the name it was uploaded with")
+    content_type: str
+    size: int = Field(description="bytes")
+
+
 class NoticeRead(BaseModel):
     id: uuid.UUID
     community_id: str
@@ -113,6 +121,9 @@ class NoticeRead(BaseModel):
     pinned_until: datetime | None
     expires_at: datetime | None
     attachments: list[uuid.UUID]
+    attachment_files: list[NoticeFileRead] = Field(
+        default_factory=list, description="the attachments with their names, in order"
+    )
     mine: bool = Field(description="the caller drafted it")
     rejection: str | None
     withdrawal_reason: str | None
@@ -159,6 +170,10 @@ def notice_read(found: Listed, me: str) -> NoticeRead:
         pinned_until=r.pinned_until,
         expires_at=r.expires_at,
         attachments=[uuid.UUID(a) for a in r.attachments or []],
+        attachment_files=[
+            NoticeFileRead(id=f.id, filename=f.filename, content_type=f.content_type, size=f.size)
+            for f in found.files
+        ],
         mine=r.author_id == me,
         rejection=r.rejection,
         withdrawal_reason=r.withdrawal_reason,
@@ -167,6 +182,15 @@ def notice_read(found: Listed, me: str) -> NoticeRead:
         reads=found.reads,
         audience=found.audience,
     )
+
+
+def disposition(filename: str, file_id: uuid.UUID) -> str:
+    """The download under the name it was uploaded with (RFC 6266: an ASCII fallback, the
+    UTF-8 name percent-encoded beside it)."""
+    fallback = "".join(c if (c.isascii() and c.isalnum()) or c in "._-" else "_" for c in filename)
+    if not fallback.strip("_."):
+        fallback = str(file_id)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 @router.post("", status_code=201, summary="Draft a notice for places and roles")
@@ -255,5 +279,5 @@ async def attachment(
     return Response(
         base64.b64decode(f.content),
         media_type=f.content_type,
-        headers={"Content-Disposition": f'attachment; filename="{f.id}"'},
+        headers={"Content-Disposition": disposition(f.filename, f.id)},
     )

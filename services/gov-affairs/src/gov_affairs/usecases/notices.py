@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import and_, case, func, select
@@ -20,6 +20,7 @@ from gov_affairs.db.models import ApplicationFileRow, NoticePlaceRow, NoticeRead
 from gov_affairs.domain import notices as d
 from gov_affairs.domain.messages import both
 from gov_affairs.usecases import notice_audience as aud
+from gov_affairs.usecases.notice_files import NoticeFile, files_of
 from sc_contracts.events import (
     NoticeChangedV1,
     NoticePlace,
@@ -59,6 +60,7 @@ class Listed:
     places: list[d.PlaceRef]
     reads: int | None = None  # staff only
     audience: int | None = None
+    files: list[NoticeFile] = field(default_factory=list)  # the attachments, named
 
 
 def _not_found() -> Problem:
@@ -126,8 +128,9 @@ class Notices:
             await uow.audit(
                 who, "notice.draft", "notice", str(row.id), community_id=row.community_id
             )
+            files = (await files_of(uow, [row]))[row.id]
             await uow.commit()
-        return Listed(row, list(dict.fromkeys(draft.places)), 0)
+        return Listed(row, list(dict.fromkeys(draft.places)), 0, files=files)
 
     async def move(self, who: Caller, notice_id: uuid.UUID, action: str, note: str) -> Listed:
         """submit, approve (which publishes), reject, or withdraw (with a reason)."""
@@ -170,8 +173,9 @@ class Notices:
             await uow.audit(
                 who, f"notice.{action}", "notice", str(row.id), community_id=row.community_id
             )
+            files = (await files_of(uow, [row]))[row.id]
             await uow.commit()
-        return Listed(row, where)
+        return Listed(row, where, files=files)
 
     # reading -------------------------------------------------------------------------
     async def page(
@@ -218,13 +222,14 @@ class Notices:
                 )
             )
             found = []
+            named = await files_of(uow, rows)
             for row in rows:
                 places = await self._places_of(uow, row)
                 if staff and row.status in ("published", "withdrawn"):
                     total_people, reads = await aud.read_figures(uow, self.places, row, places)
-                    found.append(Listed(row, places, reads, total_people))
+                    found.append(Listed(row, places, reads, total_people, named[row.id]))
                 else:
-                    found.append(Listed(row, places, 0 if staff else None))
+                    found.append(Listed(row, places, 0 if staff else None, files=named[row.id]))
             return found, total or 0
 
     async def read(self, who: Caller, notice_id: uuid.UUID) -> Listed:
@@ -238,8 +243,9 @@ class Notices:
                     .values(notice_id=row.id, account_id=who.subject, read_at=now)
                     .on_conflict_do_nothing()
                 )
+            files = (await files_of(uow, [row]))[row.id]
             await uow.commit()
-        return Listed(row, where)
+        return Listed(row, where, files=files)
 
     async def unread(
         self, who: Caller, notice_id: uuid.UUID, limit: int, offset: int
