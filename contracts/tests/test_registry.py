@@ -77,6 +77,7 @@ EXPECTED = {
     "community.alteration.changed.v1": "gov.alterations.v1",
     "community.training_record.changed.v1": "gov.training.v1",
     "community.organisation_complaint.filed.v1": "gov.organisations.v1",
+    "community.organisation.changed.v1": "gov.organisations.v1",
     "community.volunteer.changed.v1": "gov.volunteers.v1",
     "community.legal_booking.changed.v1": "gov.legal.v1",
     "community.party_meeting.recorded.v1": "gov.party.v1",

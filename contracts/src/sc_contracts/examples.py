@@ -895,6 +895,19 @@ EXAMPLES: MappingProxyType[str, dict[str, Any]] = MappingProxyType(
             "filed_by": "u-resident-0101",
             "filed_at": "2026-03-02T09:30:00+08:00",
         },
+        "community.organisation.changed.v1": {
+            "organisation_id": "8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d",
+            "community_id": "c-001",
+            "name": "幸福里便民超市",
+            "kind": "enterprise",
+            "uscc": "91110105MA01ABCD13",
+            "industry_code": "52",
+            "active": True,
+            "change": "updated",
+            "fields": ["address", "industry_code"],
+            "changed_by": "u-officer-01",
+            "changed_at": "2026-03-03T10:00:00+08:00",
+        },
     }
 )
 

@@ -51,6 +51,7 @@ from sc_contracts.events import (
     NotificationDeliveredV1,
     NotificationOpenedV1,
     NotificationRequestedV1,
+    OrganisationChangedV1,
     OrganisationComplaintFiledV1,
     PartyMeetingRecordedV1,
     PartyOpinionChangedV1,
@@ -221,6 +222,12 @@ _SPECS: tuple[EventSpec, ...] = (
         "gov.organisations.v1",
         OrganisationComplaintFiledV1,
         "A resident filed a complaint about a registered organisation or enterprise.",
+    ),
+    EventSpec(
+        "community.organisation.changed.v1",
+        "gov.organisations.v1",
+        OrganisationChangedV1,
+        "The community registered an organisation or enterprise, or corrected its record.",
     ),
     EventSpec(
         "community.audit.recorded.v1",

@@ -114,7 +114,11 @@ from sc_contracts.events.notification import (
     Recipients,
     RoleInScope,
 )
-from sc_contracts.events.organisations import OrganisationComplaintFiledV1
+from sc_contracts.events.organisations import (
+    OrganisationChange,
+    OrganisationChangedV1,
+    OrganisationComplaintFiledV1,
+)
 from sc_contracts.events.party import PartyMeetingRecordedV1, PartyOpinionChangedV1
 from sc_contracts.events.telemetry import TelemetryRecordedV1
 from sc_contracts.events.training import TrainingRecordChangedV1
@@ -197,6 +201,8 @@ __all__ = [
     "NotificationOpenedV1",
     "NotificationRequestedV1",
     "NotificationSeverity",
+    "OrganisationChange",
+    "OrganisationChangedV1",
     "OrganisationComplaintFiledV1",
     "PartyMeetingRecordedV1",
     "PartyOpinionChangedV1",

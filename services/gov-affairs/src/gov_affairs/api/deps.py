@@ -26,6 +26,7 @@ from gov_affairs.usecases import (
     Notices,
     Organisations,
     OrgComplaints,
+    OrgEdits,
     Party,
     Polls,
     Population,
@@ -181,6 +182,13 @@ async def _org_complaints(request: Request) -> OrgComplaints:
 
 
 OrgComplaintsDep = Annotated[OrgComplaints, Depends(_org_complaints)]
+
+
+async def _org_edits(request: Request) -> OrgEdits:
+    return usecases(request).org_edits
+
+
+OrgEditsDep = Annotated[OrgEdits, Depends(_org_edits)]
 
 
 async def _party(request: Request) -> Party:

@@ -12,18 +12,15 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from gov_affairs.api.deps import OrganisationsDep, OrgComplaintsDep
 from gov_affairs.api.industries import OrgIndustry, industry_read
-from gov_affairs.db.organisations import (
-    OrganisationComplaintRow,
-    OrganisationMeetingRow,
-    OrganisationRow,
-)
+from gov_affairs.db.organisations import OrganisationMeetingRow, OrganisationRow
 from gov_affairs.domain.text import Text
 from gov_affairs.usecases.organisations import NewMeeting, NewOrganisation, Search
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
 from sc_core.industry import IndustryCode, IndustrySection
+from sc_core.privacy import Sensitive, mask_mobile, mask_name
 from sc_core.schema import Instant
-from sc_core.validators import UnifiedSocialCreditCode
+from sc_core.validators import MobileNumber, UnifiedSocialCreditCode
 
 router = APIRouter(prefix="/api/v1/organisations", tags=["organisations"])
 
@@ -40,6 +37,7 @@ MEETING_KINDS = {
     "activity": Text(zh="活动", en="activity"),
 }
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+ContactName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 
 
 def _aware(moment: datetime) -> datetime:
@@ -64,6 +62,8 @@ class OrganisationCreate(BaseModel):
     industry_code: IndustryCode | None = Field(
         default=None, description="国民经济行业分类 (GB/T 4754-2017): the division's 2 digits"
     )
+    contact_name: ContactName | None = Field(default=None, description="联系人 (encrypted)")
+    contact_phone: MobileNumber | None = Field(default=None, max_length=11)
 
 
 class OrganisationRead(BaseModel):
@@ -77,8 +77,13 @@ class OrganisationRead(BaseModel):
     scope: str
     tags: list[str]
     industry: OrgIndustry | None
+    contact_name: Annotated[str | None, Sensitive("name")] = Field(
+        description="masked; POST .../reveal shows it to the office"
+    )
+    contact_phone: Annotated[str | None, Sensitive("mobile")] = Field(description="masked")
     active: bool
     created_at: datetime
+    updated_at: datetime | None = Field(description="when the office last corrected it")
 
 
 class MeetingCreate(BaseModel):
@@ -103,20 +108,6 @@ class MeetingRead(BaseModel):
     recorded_at: datetime
 
 
-# the state of a complaint: submitted until work-orders opened its case, then the case's
-COMPLAINT_STATUSES = {
-    "submitted": Text(zh="已提交", en="submitted"),
-    "accepted": Text(zh="已受理", en="accepted"),
-    "assigned": Text(zh="已派单", en="assigned"),
-    "in_progress": Text(zh="处理中", en="in progress"),
-    "resolved": Text(zh="已处理，待确认", en="resolved, awaiting confirmation"),
-    "closed": Text(zh="已办结", en="closed"),
-    "rejected": Text(zh="不予受理", en="declined"),
-    "reopened": Text(zh="重新处理", en="reopened"),
-    "cancelled": Text(zh="已撤销", en="cancelled"),
-}
-
-
 class ComplaintTally(BaseModel):
     total: int
     still_open: int
@@ -124,42 +115,6 @@ class ComplaintTally(BaseModel):
 
 class OrganisationDetail(OrganisationRead):
     complaints: ComplaintTally
-
-
-class ComplaintCreate(BaseModel):
-    summary: str = Field(min_length=1, max_length=500, examples=["超市夜间卸货噪音扰民"])
-    household_id: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=64,
-        description="which of my homes (default: the one in the community)",
-    )
-
-
-class ComplaintRead(BaseModel):
-    id: uuid.UUID
-    organisation_id: uuid.UUID
-    summary: str
-    status: str
-    status_name: Text
-    work_order_id: str | None = Field(description="the case in work-orders, once opened")
-    mine: bool
-    filed_at: datetime
-    updated_at: datetime
-
-
-def complaint_read(r: OrganisationComplaintRow, me: str) -> ComplaintRead:
-    return ComplaintRead(
-        id=r.id,
-        organisation_id=r.organisation_id,
-        summary=r.summary,
-        status=r.status,
-        status_name=COMPLAINT_STATUSES.get(r.status, Text(zh=r.status, en=r.status)),
-        work_order_id=r.work_order_id,
-        mine=r.filed_by == me,
-        filed_at=r.filed_at,
-        updated_at=r.updated_at,
-    )
 
 
 def organisation_read(r: OrganisationRow) -> OrganisationRead:
@@ -174,8 +129,11 @@ def organisation_read(r: OrganisationRow) -> OrganisationRead:
         scope=r.scope,
         tags=list(r.tags),
         industry=industry_read(r.industry_code),
+        contact_name=mask_name(r.contact_name),
+        contact_phone=mask_mobile(r.contact_phone),
         active=r.active,
         created_at=r.created_at,
+        updated_at=r.updated_at,
     )
 
 
@@ -210,6 +168,8 @@ async def register(
             scope=body.scope,
             tags=list(body.tags),
             industry_code=body.industry_code,
+            contact_name=body.contact_name,
+            contact_phone=body.contact_phone,
         ),
     )
     return organisation_read(row)
@@ -272,27 +232,3 @@ async def meetings(
 ) -> Page[MeetingRead]:
     rows, total = await organisations.meetings(who, organisation_id, paging.limit, paging.offset)
     return Page.of([meeting_read(r) for r in rows], total, paging)
-
-
-@router.post(
-    "/{organisation_id}/complaints", status_code=201, summary="Complain about an organisation"
-)
-async def file_complaint(
-    organisation_id: uuid.UUID,
-    body: ComplaintCreate,
-    who: CurrentCaller,
-    complaints: OrgComplaintsDep,
-) -> ComplaintRead:
-    """A resident of its community; handled as a complaint case in work-orders (the state
-    follows the case)."""
-    row = await complaints.file(who, organisation_id, body.summary, body.household_id)
-    return complaint_read(row, who.subject)
-
-
-@router.get("/{organisation_id}/complaints", summary="Its complaints with their state")
-async def list_complaints(
-    organisation_id: uuid.UUID, who: CurrentCaller, complaints: OrgComplaintsDep, paging: Paging
-) -> Page[ComplaintRead]:
-    """Every one for the community's office, a resident's own otherwise; the latest first."""
-    rows, total = await complaints.page(who, organisation_id, paging.limit, paging.offset)
-    return Page.of([complaint_read(r, who.subject) for r in rows], total, paging)

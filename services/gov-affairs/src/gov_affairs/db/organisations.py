@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gov_affairs.db.models import Account, Base, Place, utcnow
+from sc_core.privacy import EncryptedString
 
 
 class OrganisationRow(Base):
@@ -36,8 +37,17 @@ class OrganisationRow(Base):
     industry_code: Mapped[str | None] = mapped_column(String(2))
     tags: Mapped[list[str]] = mapped_column(JSONB, default=list)
     active: Mapped[bool] = mapped_column(default=True)
+    # its contact person (联系人): personal data, encrypted, masked unless revealed
+    contact_name: Mapped[str | None] = mapped_column(
+        EncryptedString(context="organisation.contact_name")
+    )
+    contact_phone: Mapped[str | None] = mapped_column(
+        EncryptedString(context="organisation.contact_phone")
+    )
     created_by: Mapped[str] = mapped_column(Account)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(Account)
+    updated_at: Mapped[datetime | None]
 
 
 class OrganisationMeetingRow(Base):
@@ -75,5 +85,8 @@ class OrganisationComplaintRow(Base):
     summary: Mapped[str] = mapped_column(String(500))
     work_order_id: Mapped[str | None] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(16))  # submitted, then the case's status
+    # the latest reply staff wrote on the case, to the resident (from the case's events)
+    reply_text: Mapped[str | None] = mapped_column(String(4000))
+    replied_at: Mapped[datetime | None]
     filed_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

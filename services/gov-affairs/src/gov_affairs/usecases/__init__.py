@@ -25,6 +25,7 @@ from gov_affairs.usecases.legal_bookings import LegalBookings
 from gov_affairs.usecases.migrants import Migrants
 from gov_affairs.usecases.notices import Notices
 from gov_affairs.usecases.org_complaints import OrgComplaints
+from gov_affairs.usecases.org_edits import OrgEdits
 from gov_affairs.usecases.organisations import Organisations
 from gov_affairs.usecases.party import Party
 from gov_affairs.usecases.polls import Polls
@@ -63,6 +64,7 @@ class UseCases:
     migrants: Migrants
     organisations: Organisations
     org_complaints: OrgComplaints
+    org_edits: OrgEdits
     party: Party
     alterations: Alterations
     alteration_reminders: AlterationReminders
@@ -93,6 +95,7 @@ __all__ = [
     "Migrants",
     "Notices",
     "OrgComplaints",
+    "OrgEdits",
     "Organisations",
     "Party",
     "Polls",

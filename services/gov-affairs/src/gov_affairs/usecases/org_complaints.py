@@ -2,9 +2,10 @@
 resident of the organisation's community files one; it is published
 (``OrganisationComplaintFiledV1`` on ``gov.organisations.v1``) and work-orders opens a
 complaint case from it, the complaint's id as the case's external reference; the case's
-events (``WorkOrderChangedV1``) tell this service the case's id and state, which the
-organisation's page lists. The community's office sees every complaint, a resident their
-own; everyone who may read the organisation sees how many there are and how many are open."""
+events (``WorkOrderChangedV1``) tell this service the case's id, state and staff's latest
+reply to the resident, which the organisation's page lists. The community's office sees
+every complaint, a resident their own; everyone who may read the organisation sees how
+many there are and how many are open."""
 
 from __future__ import annotations
 
@@ -80,7 +81,7 @@ class OrgComplaints:
                     filed_by=who.subject,
                     filed_at=row.filed_at,
                 ),
-                key=str(row.id),
+                key=str(org.id),  # the topic is keyed by organisation (ADR 0058)
             )
             await uow.audit(
                 who,
@@ -142,6 +143,8 @@ class OrgComplaints:
         row.work_order_id = event.work_order_id
         row.status = event.status.value
         row.updated_at = datetime.now(UTC)
+        if event.reply_text:  # staff replied to the resident on the case
+            row.reply_text, row.replied_at = event.reply_text, event.occurred_at
         return True
 
     async def _home(

@@ -13,6 +13,8 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from gov_affairs.db.organisations import OrganisationMeetingRow, OrganisationRow
+from gov_affairs.usecases.org_events import publish_changed
+from sc_contracts.events import OrganisationChange
 from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
@@ -28,11 +30,20 @@ def office(who: Caller, community_id: str) -> bool:
     return p.is_platform_admin or community_id in p.scope_ids("community", OFFICE_ROLES)
 
 
+def already_registered() -> Problem:
+    return Problem(
+        409,
+        "organisation.already_registered",
+        "An organisation with this unified social credit code is registered here",
+        zh="该统一社会信用代码的组织已在本社区登记",
+    )
+
+
 def not_found() -> Problem:
     return Problem(404, "organisation.not_found", "No such organisation", zh="没有这个组织")
 
 
-def _not_yours() -> Problem:
+def not_yours() -> Problem:
     return Problem(
         403,
         "auth.out_of_scope",
@@ -51,6 +62,8 @@ class NewOrganisation:
     scope: str
     tags: list[str]
     industry_code: str | None = None  # GB/T 4754-2017 division, checked by the schema
+    contact_name: str | None = None  # personal: encrypted at rest
+    contact_phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,7 +92,7 @@ class Organisations:
 
     async def register(self, who: Caller, new: NewOrganisation) -> OrganisationRow:
         if not office(who, new.community_id):
-            raise _not_yours()
+            raise not_yours()
         row = OrganisationRow(
             id=uuid.uuid4(),
             community_id=new.community_id,
@@ -90,6 +103,8 @@ class Organisations:
             scope=new.scope,
             tags=sorted(set(new.tags)),
             industry_code=new.industry_code,
+            contact_name=new.contact_name,
+            contact_phone=new.contact_phone,
             active=True,
             created_by=who.subject,
         )
@@ -103,16 +118,12 @@ class Organisations:
                     "organisation",
                     str(row.id),
                     community_id=new.community_id,
-                    detail={"kind": new.kind, "industry_code": new.industry_code},
+                    detail={"kind": new.kind, "industry_code": new.industry_code or ""},
                 )
+                await publish_changed(uow, who, row, OrganisationChange.REGISTERED)
                 await uow.commit()
         except IntegrityError as exc:
-            raise Problem(
-                409,
-                "organisation.already_registered",
-                "An organisation with this unified social credit code is registered here",
-                zh="该统一社会信用代码的组织已在本社区登记",
-            ) from exc
+            raise already_registered() from exc
         return row
 
     async def search(
@@ -143,7 +154,7 @@ class Organisations:
         async with self.db.uow() as uow:
             org = await self.readable(uow, who, organisation_id)
             if not office(who, org.community_id):
-                raise _not_yours()
+                raise not_yours()
             row = OrganisationMeetingRow(
                 id=uuid.uuid4(),
                 organisation_id=org.id,
