@@ -48,6 +48,11 @@ async def test_an_activity_told_reminded_archived_with_photos_and_its_summary_pd
     )
     assert made.status_code == 201, made.text
     aid = made.json()["id"]
+    assert made.json()["audience"] == {
+        "whole_community": True,
+        "buildings": [],
+        "words": {"zh": "本社区全体居民", "en": "everyone in the community"},
+    }
     url = f"/api/v1/activities/{aid}"
     for who, action in ((organiser, "submit"), (approver, "approve"), (organiser, "announce")):
         moved = await h.client.post(f"{url}/steps", headers=who, json={"action": action})
@@ -130,7 +135,58 @@ async def test_an_activity_told_reminded_archived_with_photos_and_its_summary_pd
     assert stray.status_code == 404
     summary = (await h.client.get(f"{url}/summary", headers=people["101"])).json()
     assert summary["paragraph"]["zh"].endswith("活动现场气氛热烈。")
+    assert [p["id"] for p in summary["photos"]] == ids  # the page's photos, in order
+    second = await h.client.get(summary["photos"][1]["url"], headers=people["101"])
+    assert second.status_code == 200 and second.content == png("blue")
     pdf = await h.client.get(f"{url}/summary/pdf", headers=people["101"])
     assert pdf.status_code == 200, pdf.text
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert len(pdf.content) > 2000
+
+
+async def test_an_activity_says_the_buildings_it_is_for_by_name(
+    harness: Harness, community: str
+) -> None:
+    h = harness
+    homes = await register(h, community, {"301": 90.0})
+    organiser = h.staff(community, "organiser-a2", "community_admin")
+    resident = h.issuer.bearer("acc-a-301", grants=[Grant("resident", "household", homes["301"])])
+    starts = datetime.now(UTC) + timedelta(days=2)
+    made = await h.client.post(
+        "/api/v1/activities",
+        headers=organiser,
+        json={
+            "community_id": community,
+            "title": "楼道清洁日",
+            "description": "一起清洁楼道。",
+            "venue": "1号楼门前",
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=1)).isoformat(),
+            "capacity": 20,
+            "building_ids": [f"{community}-b1", f"{community}-b9"],
+        },
+    )
+    assert made.status_code == 201, made.text
+    unnamed = {"zh": "一栋尚无住户登记的楼", "en": "a building with no households registered yet"}
+    expected = {
+        "whole_community": False,
+        "buildings": [
+            {"id": f"{community}-b1", "name": {"zh": "1号楼", "en": "Building 1"}},
+            {"id": f"{community}-b9", "name": unnamed},
+        ],
+        "words": {
+            "zh": "1号楼、一栋尚无住户登记的楼的居民",
+            "en": "residents of Building 1, a building with no households registered yet",
+        },
+    }
+    assert made.json()["audience"] == expected
+    url = f"/api/v1/activities/{made.json()['id']}"
+    moved = await h.client.post(f"{url}/steps", headers=organiser, json={"action": "submit"})
+    assert moved.status_code == 200 and moved.json()["audience"] == expected
+    listed = await h.client.get(
+        "/api/v1/activities", headers=organiser, params={"community_id": community}
+    )
+    assert [a["audience"] for a in listed.json()["items"]] == [expected]
+    one = await h.client.get(url, headers=resident)
+    assert one.status_code == 200, one.text
+    assert one.json()["audience"]["words"]["zh"] == "1号楼、一栋尚无住户登记的楼的居民"

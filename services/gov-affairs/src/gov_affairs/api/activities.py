@@ -4,6 +4,7 @@ check in by the venue's QR code, rate, and the generated summary."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -11,10 +12,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from gov_affairs.api.activity_audience import ActivityAudience, audience_read
 from gov_affairs.api.deps import ActivitiesDep
 from gov_affairs.db.votes import ActivityRow
 from gov_affairs.domain import activities as d
 from gov_affairs.domain.text import Text
+from gov_affairs.usecases.activities import Activities
 from sc_core.api import Page, Paging
 from sc_core.auth import CurrentCaller
 from sc_core.schema import AwareInstant
@@ -90,12 +93,18 @@ class ActivityRead(BaseModel):
     waiting: int
     status: str
     status_name: Text
+    audience: ActivityAudience
     mine: MySignupRead | None = None
     photos: list[uuid.UUID] = Field(default_factory=list, description="once archived")
 
 
 class CheckInCode(BaseModel):
     code: str = Field(description="what the venue's QR code carries")
+
+
+class SummaryPhoto(BaseModel):
+    id: uuid.UUID
+    url: str = Field(description="the photo (JPEG or PNG) for whoever may read the activity")
 
 
 class SummaryRead(BaseModel):
@@ -107,9 +116,13 @@ class SummaryRead(BaseModel):
     average_rating: Decimal | None
     ratings: int
     comments: list[str]
+    photos: list[SummaryPhoto] = Field(description="the archive's photos, in their order")
 
 
-def activity_read(row: ActivityRow, me: str | None = None) -> ActivityRead:
+def activity_read(
+    row: ActivityRow, names: Mapping[str, Text], me: str | None = None
+) -> ActivityRead:
+    """``names``: the audience's buildings by name (``Activities.audience_names``)."""
     a = d.Activity.model_validate(row.data)
     mine = None
     s = a.mine(me) if me else None
@@ -135,9 +148,14 @@ def activity_read(row: ActivityRow, me: str | None = None) -> ActivityRead:
         waiting=sum(w.party for w in a.waiting()),
         status=a.status,
         status_name=STATUSES[a.status],
+        audience=audience_read(row, names),
         mine=mine,
         photos=[uuid.UUID(p) for p in a.photos],
     )
+
+
+async def read(activities: Activities, row: ActivityRow, me: str | None = None) -> ActivityRead:
+    return activity_read(row, await activities.audience_names([row]), me)
 
 
 @router.post("", status_code=201, summary="Plan an activity (place, time, capacity, audience)")
@@ -154,7 +172,7 @@ async def plan(body: ActivityCreate, who: CurrentCaller, activities: ActivitiesD
         max_party=body.max_party,
         building_ids=body.building_ids,
     )
-    return activity_read(row)
+    return await read(activities, row)
 
 
 @router.get("", summary="The community's activities, the latest first")
@@ -166,7 +184,8 @@ async def list_activities(
 ) -> Page[ActivityRead]:
     """Residents see announced and past ones; staff every one."""
     rows, total = await activities.page(who, community_id, paging.limit, paging.offset)
-    return Page.of([activity_read(r, who.subject) for r in rows], total, paging)
+    names = await activities.audience_names(rows)
+    return Page.of([activity_read(r, names, who.subject) for r in rows], total, paging)
 
 
 @router.get("/{activity_id}", summary="One activity, with the caller's own sign-up")
@@ -174,7 +193,7 @@ async def get_activity(
     activity_id: uuid.UUID, who: CurrentCaller, activities: ActivitiesDep
 ) -> ActivityRead:
     row, _ = await activities.get(who, activity_id)
-    return activity_read(row, who.subject)
+    return await read(activities, row, who.subject)
 
 
 @router.post("/{activity_id}/steps", summary="Submit, approve, reject, announce, finish, cancel")
@@ -182,7 +201,7 @@ async def step(
     activity_id: uuid.UUID, body: Step, who: CurrentCaller, activities: ActivitiesDep
 ) -> ActivityRead:
     """Approval is by someone other than the organiser (403 ``activity.own_activity``)."""
-    return activity_read(await activities.move(who, activity_id, body.action))
+    return await read(activities, await activities.move(who, activity_id, body.action))
 
 
 @router.post("/{activity_id}/signups", status_code=201, summary="Sign up (a resident)")
@@ -191,7 +210,7 @@ async def sign_up(
 ) -> ActivityRead:
     """Beyond the capacity the sign-up waits in order (``mine.waiting_position``)."""
     row, _, _ = await activities.sign_up(who, activity_id, body.party)
-    return activity_read(row, who.subject)
+    return await read(activities, row, who.subject)
 
 
 @router.post("/{activity_id}/signups/cancel", summary="Cancel my sign-up")
@@ -199,7 +218,8 @@ async def cancel(
     activity_id: uuid.UUID, who: CurrentCaller, activities: ActivitiesDep
 ) -> ActivityRead:
     """The waiting list moves up in order as far as the freed places allow."""
-    return activity_read(await activities.cancel_signup(who, activity_id), who.subject)
+    row = await activities.cancel_signup(who, activity_id)
+    return await read(activities, row, who.subject)
 
 
 @router.get("/{activity_id}/check-in-code", summary="The venue's QR code content (staff)")
@@ -213,7 +233,8 @@ async def check_in_code(
 async def check_in(
     activity_id: uuid.UUID, body: CheckIn, who: CurrentCaller, activities: ActivitiesDep
 ) -> ActivityRead:
-    return activity_read(await activities.check_in(who, activity_id, body.code), who.subject)
+    row = await activities.check_in(who, activity_id, body.code)
+    return await read(activities, row, who.subject)
 
 
 @router.post("/{activity_id}/rating", summary="Rate an activity you came to")
@@ -221,7 +242,7 @@ async def rate(
     activity_id: uuid.UUID, body: Rating, who: CurrentCaller, activities: ActivitiesDep
 ) -> ActivityRead:
     row = await activities.rate(who, activity_id, body.stars, body.comment)
-    return activity_read(row, who.subject)
+    return await read(activities, row, who.subject)
 
 
 @router.get("/{activity_id}/summary", summary="The generated summary of a finished activity")
@@ -238,4 +259,8 @@ async def summary(
         average_rating=s.average_rating,
         ratings=s.ratings,
         comments=list(s.comments),
+        photos=[
+            SummaryPhoto(id=uuid.UUID(p), url=f"{router.prefix}/{activity_id}/photos/{p}")
+            for p in s.photos
+        ],
     )

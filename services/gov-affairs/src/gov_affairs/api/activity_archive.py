@@ -11,8 +11,8 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from gov_affairs.api.activities import ActivityRead, activity_read
-from gov_affairs.api.deps import ActivityArchiveDep
+from gov_affairs.api.activities import ActivityRead, read
+from gov_affairs.api.deps import ActivitiesDep, ActivityArchiveDep
 from sc_core.auth import CurrentCaller
 
 router = APIRouter(prefix="/api/v1/activities", tags=["activities"])
@@ -29,11 +29,15 @@ class Archive(BaseModel):
 
 @router.post("/{activity_id}/archive", summary="Archive a finished activity with its photos")
 async def archive(
-    activity_id: uuid.UUID, body: Archive, who: CurrentCaller, archive: ActivityArchiveDep
+    activity_id: uuid.UUID,
+    body: Archive,
+    who: CurrentCaller,
+    archive: ActivityArchiveDep,
+    activities: ActivitiesDep,
 ) -> ActivityRead:
     """Staff of the community; the notes end the generated summary."""
     row = await archive.archive(who, activity_id, body.photos, body.notes)
-    return activity_read(row, who.subject)
+    return await read(activities, row, who.subject)
 
 
 @router.get(

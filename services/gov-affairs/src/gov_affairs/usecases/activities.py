@@ -20,6 +20,8 @@ from gov_affairs.domain.approvals.calendar import CHINA
 from gov_affairs.domain.certificates import mask_name
 from gov_affairs.domain.messages import both
 from gov_affairs.domain.notices import Audience, PlaceRef
+from gov_affairs.domain.text import Text
+from gov_affairs.usecases.activity_audience import building_names
 from gov_affairs.usecases.activity_messages import tell_announced
 from sc_contracts.events import (
     ActivityChangedV1,
@@ -218,6 +220,10 @@ class Activities:
             name = await self.places.name_of(uow, community_id=row.community_id)
         community = (name.community if name else None) or "本社区"
         return d.summarise(a, community)
+
+    async def audience_names(self, rows: list[ActivityRow]) -> dict[str, Text]:
+        """The audience's buildings of ``rows`` by name, for what the API returns."""
+        return await building_names(self.db, self.places, rows)
 
     async def page(
         self, who: Caller, community_id: str, limit: int, offset: int
