@@ -156,6 +156,7 @@ export const MENU: MenuGroup[] = [
       { name: "alterations", path: "/gov/alterations", title: "menu.alterations", roles: ALTERATION_READERS },
       { name: "legal", path: "/gov/legal", title: "menu.legal", roles: LEGAL_OFFICE },
       { name: "party", path: "/gov/party", title: "menu.party", roles: PARTY_READERS },
+      { name: "organisations", path: "/gov/organisations", title: "menu.organisations", roles: LEGAL_OFFICE },
       { name: "training", path: "/gov/training", title: "menu.training", roles: [...TRAINING_WRITERS, "property_staff", "grid_worker"] },
       { name: "surveys", path: "/evaluation/surveys", title: "menu.surveys", roles: EVALUATION_READERS },
       { name: "indices", path: "/evaluation/indices", title: "menu.indices", roles: EVALUATION_READERS },

@@ -59,6 +59,7 @@ const pages: Record<string, () => Promise<unknown>> = {
   training: () => import("@/domains/gov-affairs/TrainingPage.vue"),
   legal: () => import("@/domains/gov-affairs/legal/LegalPage.vue"),
   party: () => import("@/domains/gov-affairs/party/PartyPage.vue"),
+  organisations: () => import("@/domains/gov-affairs/OrganisationsPage.vue"),
   surveys: () => import("@/domains/evaluation/SurveysPage.vue"),
   indices: () => import("@/domains/evaluation/IndicesPage.vue"),
   kpis: () => import("@/domains/evaluation/KpiPage.vue"),

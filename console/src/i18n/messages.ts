@@ -8,6 +8,7 @@ import { EVALUATION_MESSAGES } from "@/domains/evaluation/messages";
 import { GOV_MESSAGES } from "@/domains/gov-affairs/messages";
 import { LEGAL_PARTY_MESSAGES } from "@/domains/gov-affairs/legalPartyTexts";
 import { ACTIVITY_MESSAGES } from "@/domains/gov-affairs/activityTexts";
+import { ORG_MESSAGES } from "@/domains/gov-affairs/orgs/orgTexts";
 import { NOTIFICATION_MESSAGES } from "@/domains/notification/messages";
 import { ID_NUMBER_MESSAGES } from "@/idNumber";
 
@@ -826,6 +827,7 @@ const M: Record<string, [zh: string, en: string]> = {
   ...LEGAL_PARTY_MESSAGES,
   ...ACTIVITY_MESSAGES,
   ...ID_NUMBER_MESSAGES,
+  ...ORG_MESSAGES,
 };
 
 type Tree = { [key: string]: string | Tree };
