@@ -2,14 +2,14 @@
 person's name and mobile (encrypted), when and by whom the record was last changed; the
 reply staff wrote on a complaint's case, which the resident who complained reads
 
-Revision ID: 0028
+Revision ID: 0027
 Revises: 0026
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0028"
+revision = "0027"
 down_revision = "0026"
 branch_labels = None
 depends_on = None
