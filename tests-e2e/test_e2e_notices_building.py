@@ -64,13 +64,13 @@ def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, 
         )
     )
     made: dict[str, Any] = {"community": c, "buildings": {}}
-    for mark, rooms in (("甲", ("301", "302")), ("乙", ("101",))):
+    for mark, code, rooms in (("甲", "A", ("301", "302")), ("乙", "B", ("101",))):
         name = f"{mark}{run}号楼"
         b = _ok(
             api.post(
                 "/api/v1/buildings",
                 headers=admin,
-                json={"community_id": c["id"], "code": mark, "name": name, "floors": 6},
+                json={"community_id": c["id"], "code": code, "name": name, "floors": 6},
             )
         )
         made["buildings"][mark] = {"id": b["id"], "name": name}
@@ -81,19 +81,19 @@ def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, 
                 json={"building_id": b["id"], "code": "1", "name": "1单元"},
             )
         )
-        for code in rooms:
+        for number in rooms:
             room = _ok(
                 api.post(
                     "/api/v1/rooms",
                     headers=admin,
-                    json={"unit_id": u["id"], "floor": int(code[0]), "code": code},
+                    json={"unit_id": u["id"], "floor": int(number[0]), "code": number},
                 )
             )
             household = _ok(
                 api.post("/api/v1/households", headers=admin, json={"room_id": room["id"]})
             )
             grant = {"role": "resident", "scope_type": "household", "scope_id": household["id"]}
-            made[code] = _account(api, admin, f"nb{run}r{code}", grant)
+            made[number] = _account(api, admin, f"nb{run}r{number}", grant)
     for who, role in (("ca", "community_admin"), ("go", "gov_officer")):
         grant = {"role": role, "scope_type": "community", "scope_id": c["id"]}
         made[who] = _account(api, admin, f"nb{run}{who}", grant)
