@@ -1,7 +1,8 @@
 """What the end-to-end scenarios share: waiting for an outcome, a Server-Sent Events
 reader (as an app's EventSource), registering a device where a person lives, a fuzzer's
 own sign-in, and the fuzz of the merged OpenAPI itself (no 5xx; a household's member
-reads no other household)."""
+reads no other household); a checked answer, a demo account's bearer header and an
+Element Plus select, as the console scenarios use them."""
 
 from __future__ import annotations
 
@@ -12,11 +13,15 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 import schemathesis
+from conftest import DEMO_PASSWORD
 from hypothesis import HealthCheck, given, seed, settings
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
 
 T = TypeVar("T")
 
@@ -290,3 +295,24 @@ def register_device(
     )
     assert r.status_code == 201, r.text
     return r.json()["id"], r.json()["access_token"]
+
+
+def ok(r: httpx.Response, status: int = 201) -> dict[str, Any]:
+    """The answer's JSON once its status is the one expected (else the problem's text)."""
+    assert r.status_code == status, r.text
+    return dict(r.json())
+
+
+def token(api: httpx.Client, username: str) -> dict[str, str]:
+    """A fresh bearer header for an account of the demo password (one a test made)."""
+    body = ok(
+        api.post("/api/v1/auth/token", json={"username": username, "password": DEMO_PASSWORD}),
+        200,
+    )
+    return {"Authorization": f"Bearer {body['access_token']}"}
+
+
+def pick(page: Page, select: Locator, option: str) -> None:
+    """Choose ``option`` in an Element Plus select (its list opens at the page's end)."""
+    select.click()
+    page.locator(".el-select-dropdown__item:visible", has_text=option).first.click()

@@ -21,43 +21,30 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from test_e2e_commerce_console import png
 from test_e2e_console import shot, signed_in
 
-from e2e_kit import wait_until
+from e2e_kit import ok, pick, token, wait_until
 
 A = "/api/v1/activities"
 LEAD_MIN = 5  # the activity starts this long after it is planned: sign-ups close at the start
 
 
-def _ok(r: httpx.Response, status: int = 201) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    return dict(r.json())
-
-
-def _token(api: httpx.Client, username: str) -> dict[str, str]:
-    body = _ok(
-        api.post("/api/v1/auth/token", json={"username": username, "password": DEMO_PASSWORD}),
-        200,
-    )
-    return {"Authorization": f"Bearer {body['access_token']}"}
-
-
 def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, Any]:
     """A community with one building of two flats and their households; two committee
     members (the organiser and the approver) and a resident of each flat."""
-    c = _ok(
+    c = ok(
         api.post(
             "/api/v1/communities",
             headers=admin,
             json={"code": f"AC{run}", "name": f"活动测试社区{run}", "address": "测试路6号"},
         )
     )
-    b = _ok(
+    b = ok(
         api.post(
             "/api/v1/buildings",
             headers=admin,
             json={"community_id": c["id"], "code": "1", "name": f"活动{run}号楼", "floors": 6},
         )
     )
-    u = _ok(
+    u = ok(
         api.post(
             "/api/v1/units",
             headers=admin,
@@ -66,13 +53,13 @@ def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, 
     )
     homes = []
     for code in ("101", "102"):
-        room = _ok(
+        room = ok(
             api.post(
                 "/api/v1/rooms", headers=admin, json={"unit_id": u["id"], "floor": 1, "code": code}
             )
         )
         homes.append(
-            _ok(api.post("/api/v1/households", headers=admin, json={"room_id": room["id"]}))
+            ok(api.post("/api/v1/households", headers=admin, json={"room_id": room["id"]}))
         )
     people: dict[str, Any] = {"community": c, "building": b}
     for who, grants in (
@@ -81,7 +68,7 @@ def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, 
         ("r1", [{"role": "resident", "scope_type": "household", "scope_id": homes[0]["id"]}]),
         ("r2", [{"role": "resident", "scope_type": "household", "scope_id": homes[1]["id"]}]),
     ):
-        people[who] = _ok(
+        people[who] = ok(
             api.post(
                 "/api/v1/accounts",
                 headers=admin,
@@ -94,12 +81,6 @@ def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, 
             )
         )
     return people
-
-
-def _pick(page: Page, select: Locator, option: str) -> None:
-    """Choose ``option`` in an Element Plus select (its list opens at the page's end)."""
-    select.click()
-    page.locator(".el-select-dropdown__item:visible", has_text=option).first.click()
 
 
 def _local(page: Page, minutes: int) -> str:
@@ -130,7 +111,7 @@ def test_an_activity_from_plan_to_its_summary_with_a_photo(
     with httpx.Client(base_url=gateway_url, timeout=30) as api:
         made = _community(api, login("platform_admin"), run)
         community = made["community"]["id"]
-        r1, r2 = _token(api, made["r1"]["username"]), _token(api, made["r2"]["username"])
+        r1, r2 = token(api, made["r1"]["username"]), token(api, made["r2"]["username"])
 
         def known() -> bool:
             # gov-affairs learns the new households from identity's events
@@ -160,7 +141,7 @@ def test_an_activity_from_plan_to_its_summary_with_a_photo(
             box.press("Enter")
         dialog.locator(".el-dialog__title").click()  # the pickers closed
         field("名额").locator("input").fill("1")
-        _pick(organiser, field("面向楼栋").locator(".el-select"), made["building"]["name"])
+        pick(organiser, field("面向楼栋").locator(".el-select"), made["building"]["name"])
         dialog.locator(".el-dialog__title").click()
         dialog.get_by_test_id("save").click()
         row = _row(organiser, title)
@@ -180,13 +161,13 @@ def test_an_activity_from_plan_to_its_summary_with_a_photo(
 
         [found] = [
             a
-            for a in _ok(api.get(A, headers=r1, params={"community_id": community}), 200)["items"]
+            for a in ok(api.get(A, headers=r1, params={"community_id": community}), 200)["items"]
             if a["title"] == title
         ]
         url = f"{A}/{found['id']}"
-        first = _ok(api.post(f"{url}/signups", headers=r1, json={"party": 1}))
+        first = ok(api.post(f"{url}/signups", headers=r1, json={"party": 1}))
         assert first["mine"]["status_name"] == {"zh": "已报名", "en": "you have a place"}
-        second = _ok(api.post(f"{url}/signups", headers=r2, json={"party": 1}))
+        second = ok(api.post(f"{url}/signups", headers=r2, json={"party": 1}))
         assert second["mine"]["status_name"]["zh"] == "候补中"
         assert second["mine"]["waiting_position"] == 1
 
@@ -202,7 +183,7 @@ def test_an_activity_from_plan_to_its_summary_with_a_photo(
         approver.locator(".el-message-box").get_by_role("button", name="知道了").click()
         waiting = api.post(f"{url}/check-in", headers=r2, json={"code": code})
         assert waiting.status_code == 422 and waiting.json()["code"] == "activity.no_place"
-        came = _ok(api.post(f"{url}/check-in", headers=r1, json={"code": code}), 200)
+        came = ok(api.post(f"{url}/check-in", headers=r1, json={"code": code}), 200)
         assert came["mine"]["checked_in"] is True
 
         comment = "饺子很好吃，志愿者很热心"
@@ -212,7 +193,7 @@ def test_an_activity_from_plan_to_its_summary_with_a_photo(
             r = api.post(f"{url}/rating", headers=r1, json={"stars": 5, "comment": comment})
             if r.status_code == 422 and r.json()["code"] == "activity.not_yet":
                 return None
-            return _ok(r, 200)
+            return ok(r, 200)
 
         assert wait_until(rated, LEAD_MIN * 60 + 300, "the activity's start")["mine"]["rating"] == 5
 
@@ -260,5 +241,5 @@ def test_an_activity_from_plan_to_its_summary_with_a_photo(
         approver.context.close()
 
         # what residents read is the same summary
-        summary = _ok(api.get(f"{url}/summary", headers=r2), 200)
+        summary = ok(api.get(f"{url}/summary", headers=r2), 200)
         assert summary["came"] == 1 and summary["comments"] == [comment]

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, expect
 from test_e2e_console import shot, signed_in
 
-from e2e_kit import home_of, register_device, wait_until
+from e2e_kit import home_of, pick, register_device, wait_until
 from sc_core.validators import uscc_check_char
 
 
@@ -181,12 +181,6 @@ def _ok(r: httpx.Response, status: int = 201) -> Any:
     return r.json()
 
 
-def _pick(page: Page, select: Locator, option: str) -> None:
-    """Choose ``option`` in an Element Plus select (its list opens at the page's end)."""
-    select.click()
-    page.locator(".el-select-dropdown__item:visible", has_text=option).first.click()
-
-
 def test_staff_find_service_points_on_the_map_add_one_and_follow_a_booking(
     browser: Browser, gateway_url: str, login: Any
 ) -> None:
@@ -224,7 +218,7 @@ def test_staff_find_service_points_on_the_map_add_one_and_follow_a_booking(
         page.get_by_test_id("create").click()
         dialog = page.locator(".el-dialog")
         field = lambda label: dialog.locator(".el-form-item", has_text=label)  # noqa: E731
-        _pick(page, field("网点类型").locator(".el-select"), "服务机构")
+        pick(page, field("网点类型").locator(".el-select"), "服务机构")
         field("网点名称").locator("input").fill(name)
         field("经营地址").locator("input").fill("幸福里社区 南门西侧")
         field("纬度").locator("input").fill("39.9035")
@@ -307,10 +301,10 @@ def test_staff_weigh_a_drop_off_and_redeem_credits_never_past_the_balance(
         page = signed_in(browser, gateway_url, "property_manager")
         expect(page.get_by_test_id("menu-recycling")).to_be_attached()
         page.goto("/console/commerce/recycling")
-        _pick(page, page.get_by_test_id("recycling-point"), "2号楼东侧再生资源回收点")
+        pick(page, page.get_by_test_id("recycling-point"), "2号楼东侧再生资源回收点")
         bins = page.get_by_test_id("bins")
         expect(bins.locator(".bin", has_text=label)).to_contain_text("85%，较满")
-        _pick(page, page.get_by_test_id("household"), home["name"])
+        pick(page, page.get_by_test_id("household"), home["name"])
         statement = page.get_by_test_id("statement")
         balance = statement.get_by_test_id("balance").locator(".el-statistic__number")
         expect(balance).to_have_text(f"{before:,}")
@@ -318,7 +312,7 @@ def test_staff_weigh_a_drop_off_and_redeem_credits_never_past_the_balance(
         # 1.2 kg of plastic: 15 credits a kilogram, 18 credits
         page.get_by_test_id("drop-off").click()
         dialog = page.locator(".el-dialog:visible")
-        _pick(page, dialog.get_by_test_id("category"), "塑料")
+        pick(page, dialog.get_by_test_id("category"), "塑料")
         weight = dialog.locator("[data-test=weight-kg] input, input[data-test=weight-kg]")
         weight.fill("1.2")
         weight.blur()
@@ -418,7 +412,7 @@ def test_the_merchant_publishes_an_offer_and_sees_it(browser: Browser, gateway_u
     page = signed_in(browser, gateway_url, "merchant")
     expect(page.get_by_test_id("menu-offers")).to_be_attached()
     page.goto("/console/commerce/offers")
-    _pick(page, page.get_by_test_id("offer-shop"), "惠民便利店")
+    pick(page, page.get_by_test_id("offer-shop"), "惠民便利店")
     page.get_by_test_id("publish-offer").click()
     dialog = page.locator(".el-dialog:visible")
     dialog.get_by_test_id("offer-title-zh").fill(title)
@@ -471,7 +465,7 @@ def test_a_merchant_registers_a_business_the_code_checked_as_gb_32100_checks_it(
     dialog = page.locator(".el-dialog:visible")
     dialog.get_by_test_id("merchant-name").fill(name)
     dialog.get_by_test_id("merchant-credit-code").fill(wrong)
-    _pick(page, dialog.get_by_test_id("merchant-category"), "其他")
+    pick(page, dialog.get_by_test_id("merchant-category"), "其他")
     dialog.get_by_test_id("merchant-address").fill("幸福里社区 2号楼底商 108")
     dialog.get_by_test_id("merchant-phone").fill("1390000")
     dialog.get_by_test_id("merchant-save").click()

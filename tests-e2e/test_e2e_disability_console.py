@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 import httpx
 from playwright.sync_api import Browser, Locator, Page, expect
 from test_e2e_console import shot, signed_in
-from test_e2e_gov_console import _community, _ok, _token
+from test_e2e_gov_console import _community
 
-from e2e_kit import wait_until
+from e2e_kit import ok, token, wait_until
 from sc_core.validators import id_number_check_char
 
 DEVICES = "/api/v1/welfare/disability/devices"
@@ -57,7 +57,7 @@ def test_the_office_registers_and_reveals_a_certificate_and_issues_a_device(
         admin = login("platform_admin")
         made = _community(api, admin, run)
         community = made["community"]["id"]
-        resident = _token(api, made["res"]["username"])
+        resident = token(api, made["res"]["username"])
 
         def place_known() -> bool:
             # gov-affairs learns the household's place from identity's events; until then
@@ -107,7 +107,7 @@ def test_the_office_registers_and_reveals_a_certificate_and_issues_a_device(
         shot(office, "gov-disability-reveal")
         dialog.get_by_role("button", name="取消").click()
         expect(office.get_by_test_id("disability-revealed-value")).to_have_count(0)
-        listed = _ok(
+        listed = ok(
             api.get(
                 "/api/v1/welfare/disability/records",
                 headers=admin,
@@ -123,7 +123,7 @@ def test_the_office_registers_and_reveals_a_certificate_and_issues_a_device(
                 headers=login("auditor"),
                 params={"action": "disability.reveal", "resource_id": record_id},
             )
-            items = _ok(r, 200)["items"]
+            items = ok(r, 200)["items"]
             return dict(items[0]) if items else None
 
         audit = wait_until(revealed, 120, "the reveal in the audit trail")
@@ -176,7 +176,7 @@ def test_the_office_registers_and_reveals_a_certificate_and_issues_a_device(
         expect(mine.first).to_contain_text("已发放")
         home.context.close()
 
-        [device] = _ok(api.get(DEVICES, headers=resident, params={"mine": "true"}), 200)["items"]
+        [device] = ok(api.get(DEVICES, headers=resident, params={"mine": "true"}), 200)["items"]
         assert (device["device_type"], device["status"], device["mode"]) == (
             "wheelchair",
             "issued",

@@ -18,32 +18,27 @@ from conftest import DEMO_PASSWORD
 from playwright.sync_api import Browser, expect
 from test_e2e_console import shot, signed_in
 
-from e2e_kit import wait_until
-
-
-def _ok(r: httpx.Response, status: int = 201) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    return dict(r.json())
+from e2e_kit import ok, token, wait_until
 
 
 def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, Any]:
     """A community with one building in one grid, one flat and its household; a grid
     worker, a committee member, a property manager and a resident account."""
-    c = _ok(
+    c = ok(
         api.post(
             "/api/v1/communities",
             headers=admin,
             json={"code": f"PF{run}", "name": f"核查测试社区{run}", "address": "测试路2号"},
         )
     )
-    b = _ok(
+    b = ok(
         api.post(
             "/api/v1/buildings",
             headers=admin,
             json={"community_id": c["id"], "code": "1", "name": f"核查{run}号楼", "floors": 6},
         )
     )
-    grid = _ok(
+    grid = ok(
         api.post(
             "/api/v1/grids",
             headers=admin,
@@ -55,21 +50,21 @@ def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, 
             },
         )
     )
-    u = _ok(
+    u = ok(
         api.post(
             "/api/v1/units",
             headers=admin,
             json={"building_id": b["id"], "code": "1", "name": "1单元"},
         )
     )
-    room = _ok(
+    room = ok(
         api.post(
             "/api/v1/rooms",
             headers=admin,
             json={"unit_id": u["id"], "floor": 3, "code": "301"},
         )
     )
-    household = _ok(api.post("/api/v1/households", headers=admin, json={"room_id": room["id"]}))
+    household = ok(api.post("/api/v1/households", headers=admin, json={"room_id": room["id"]}))
     accounts = {}
     for who, role, scope_type, scope_id in (
         ("gw", "grid_worker", "grid", grid["id"]),
@@ -78,7 +73,7 @@ def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, 
         ("res", "resident", "household", household["id"]),
     ):
         username = f"pf{run}{who}"
-        accounts[who] = _ok(
+        accounts[who] = ok(
             api.post(
                 "/api/v1/accounts",
                 headers=admin,
@@ -93,14 +88,6 @@ def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, 
     return {"community": c, "building": b, "room": room, "household": household, **accounts}
 
 
-def _token(api: httpx.Client, username: str) -> dict[str, str]:
-    body = _ok(
-        api.post("/api/v1/auth/token", json={"username": username, "password": DEMO_PASSWORD}),
-        200,
-    )
-    return {"Authorization": f"Bearer {body['access_token']}"}
-
-
 def test_a_grid_worker_closes_a_population_flag_and_the_committee_approves_an_alteration(
     browser: Browser, gateway_url: str, login: Any
 ) -> None:
@@ -111,7 +98,7 @@ def test_a_grid_worker_closes_a_population_flag_and_the_committee_approves_an_al
         made = _community(api, admin, run)
         community = made["community"]["id"]
         # registered as living here since 90 days ago, never seen at a gate since
-        _ok(
+        ok(
             api.post(
                 "/api/v1/persons",
                 headers=admin,
@@ -133,7 +120,7 @@ def test_a_grid_worker_closes_a_population_flag_and_the_committee_approves_an_al
                 headers=admin,
                 params={"community_id": community, "kind": "absent_resident"},
             )
-            items = _ok(r, 200)["items"]
+            items = ok(r, 200)["items"]
             return dict(items[0]) if items else None
 
         flag = wait_until(flagged, 300, "the population sweep's flag of the absent resident")
@@ -141,7 +128,7 @@ def test_a_grid_worker_closes_a_population_flag_and_the_committee_approves_an_al
         assert flag["evidence"] == []
 
         # the resident applies to alter their flat: the property, then the committee, approve
-        resident = _token(api, made["res"]["username"])
+        resident = token(api, made["res"]["username"])
         body = {
             "kind": "alteration",
             "scopes": ["walls_non_structural", "floors"],
@@ -163,14 +150,14 @@ def test_a_grid_worker_closes_a_population_flag_and_the_committee_approves_an_al
                 )
             ):
                 return None
-            return _ok(r)
+            return ok(r)
 
         alteration = wait_until(applied, 300, "the new flat and its household in gov-affairs")
         assert alteration["status"] == "submitted" and alteration["open"] is True
         url = f"/api/v1/alterations/{alteration['id']}"
-        manager = _token(api, made["pm"]["username"])
+        manager = token(api, made["pm"]["username"])
         step = {"action": "approve", "comment": "同意施工，注意作业时间", "findings": ""}
-        after = _ok(api.post(f"{url}/steps", json=step, headers=manager), 200)
+        after = ok(api.post(f"{url}/steps", json=step, headers=manager), 200)
         assert after["status"] == "submitted"
         assert made["ca"]["id"] in after["waiting_for"]
 
@@ -193,7 +180,7 @@ def test_a_grid_worker_closes_a_population_flag_and_the_committee_approves_an_al
         expect(steps.locator(".el-table__row", has_text="社区审批")).to_contain_text("已通过")
         shot(page, "gov-alterations")
         page.context.close()
-        assert _ok(api.get(url, headers=admin), 200)["status"] == "approved"
+        assert ok(api.get(url, headers=admin), 200)["status"] == "approved"
 
         # the grid worker works the flag to closed
         page = signed_in(browser, gateway_url, made["gw"]["username"])
@@ -223,7 +210,7 @@ def test_a_grid_worker_closes_a_population_flag_and_the_committee_approves_an_al
         shot(page, "gov-population-flags")
         page.context.close()
 
-        closed = _ok(api.get(f"/api/v1/population-flags/{flag['id']}", headers=admin), 200)
+        closed = ok(api.get(f"/api/v1/population-flags/{flag['id']}", headers=admin), 200)
         assert closed["status"] == "closed"
         assert closed["resolution"] == "moved_out_recorded"
         assert closed["assignee"] == made["gw"]["id"]

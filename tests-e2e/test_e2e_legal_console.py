@@ -17,61 +17,48 @@ from conftest import DEMO_PASSWORD
 from playwright.sync_api import Browser, expect
 from test_e2e_console import shot, signed_in
 
-from e2e_kit import wait_until
+from e2e_kit import ok, token, wait_until
 
 L = "/api/v1/legal"
-
-
-def _ok(r: httpx.Response, status: int = 201) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    return dict(r.json())
-
-
-def _token(api: httpx.Client, username: str) -> dict[str, str]:
-    body = _ok(
-        api.post("/api/v1/auth/token", json={"username": username, "password": DEMO_PASSWORD}),
-        200,
-    )
-    return {"Authorization": f"Bearer {body['access_token']}"}
 
 
 def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, Any]:
     """A community with one flat and its household; a committee member, a resident of the
     flat and a lawyer's account (no role: the lawyer is named by the committee)."""
-    c = _ok(
+    c = ok(
         api.post(
             "/api/v1/communities",
             headers=admin,
             json={"code": f"LG{run}", "name": f"法律服务测试社区{run}", "address": "测试路3号"},
         )
     )
-    b = _ok(
+    b = ok(
         api.post(
             "/api/v1/buildings",
             headers=admin,
             json={"community_id": c["id"], "code": "1", "name": f"法律{run}号楼", "floors": 6},
         )
     )
-    u = _ok(
+    u = ok(
         api.post(
             "/api/v1/units",
             headers=admin,
             json={"building_id": b["id"], "code": "1", "name": "1单元"},
         )
     )
-    room = _ok(
+    room = ok(
         api.post(
             "/api/v1/rooms", headers=admin, json={"unit_id": u["id"], "floor": 2, "code": "201"}
         )
     )
-    household = _ok(api.post("/api/v1/households", headers=admin, json={"room_id": room["id"]}))
+    household = ok(api.post("/api/v1/households", headers=admin, json={"room_id": room["id"]}))
     accounts = {}
     for who, grants in (
         ("ca", [{"role": "community_admin", "scope_type": "community", "scope_id": c["id"]}]),
         ("res", [{"role": "resident", "scope_type": "household", "scope_id": household["id"]}]),
         ("law", []),
     ):
-        accounts[who] = _ok(
+        accounts[who] = ok(
             api.post(
                 "/api/v1/accounts",
                 headers=admin,
@@ -93,9 +80,9 @@ def test_the_committee_records_a_consultation_s_outcome_with_its_mediation_case(
     with httpx.Client(base_url=gateway_url, timeout=30) as api:
         made = _community(api, login("platform_admin"), run)
         community = made["community"]["id"]
-        office = _token(api, made["ca"]["username"])
-        resident = _token(api, made["res"]["username"])
-        lawyer = _ok(
+        office = token(api, made["ca"]["username"])
+        resident = token(api, made["res"]["username"])
+        lawyer = ok(
             api.post(
                 f"{L}/lawyers",
                 headers=office,
@@ -129,7 +116,7 @@ def test_the_committee_records_a_consultation_s_outcome_with_its_mediation_case(
             r = api.post(f"{L}/slots/{booked_slot['id']}/bookings", headers=resident, json=ask)
             if r.status_code in (403, 429):
                 return None
-            return _ok(r)
+            return ok(r)
 
         booking = wait_until(booked, 300, "the resident's household in gov-affairs")
         assert booking["status"] == "booked"
@@ -145,7 +132,7 @@ def test_the_committee_records_a_consultation_s_outcome_with_its_mediation_case(
                     "community_id": community,
                 },
             )
-            return None if r.status_code in (403, 422, 429) else _ok(r)
+            return None if r.status_code in (403, 422, 429) else ok(r)
 
         case = wait_until(mediation_case, 300, "the community in work-orders")
 
@@ -188,7 +175,7 @@ def test_the_committee_records_a_consultation_s_outcome_with_its_mediation_case(
         expect(rows.first.get_by_test_id("legal-case")).to_contain_text(case["id"])
 
         def case_known() -> dict[str, Any] | None:
-            seen = _ok(api.get(f"{L}/bookings/{booking['id']}", headers=office), 200)
+            seen = ok(api.get(f"{L}/bookings/{booking['id']}", headers=office), 200)
             return seen if seen["case"] and seen["case"]["known"] else None
 
         seen = wait_until(case_known, 180, "the mediation case's state from work-orders")
@@ -199,9 +186,9 @@ def test_the_committee_records_a_consultation_s_outcome_with_its_mediation_case(
         shot(page, "gov-legal")
         page.context.close()
 
-        done = _ok(api.get(f"{L}/bookings/{booking['id']}", headers=resident), 200)
+        done = ok(api.get(f"{L}/bookings/{booking['id']}", headers=resident), 200)
         assert done["status_name"] == {"zh": "已咨询", "en": "consulted"}
         assert done["case"]["work_order_id"] == case["id"]
-        gone = _ok(api.get(f"{L}/slots", headers=resident, params={"community_id": community}), 200)
+        gone = ok(api.get(f"{L}/slots", headers=resident, params={"community_id": community}), 200)
         assert [s["id"] for s in gone["items"]] == [booked_slot["id"]]
         assert free_slot["id"] not in {s["id"] for s in gone["items"]}

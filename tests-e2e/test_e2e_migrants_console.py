@@ -21,6 +21,8 @@ from conftest import DEMO_PASSWORD
 from playwright.sync_api import Browser, Page, expect
 from test_e2e_console import shot, signed_in
 
+from e2e_kit import ok, token
+
 M = "/api/v1/migrants"
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK = "10X98765432"
@@ -31,48 +33,35 @@ def _check(seventeen: str) -> str:
     return CHECK[sum(int(c) * w for c, w in zip(seventeen, WEIGHTS, strict=True)) % 11]
 
 
-def _ok(r: httpx.Response, status: int = 201) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    return dict(r.json())
-
-
-def _token(api: httpx.Client, username: str) -> dict[str, str]:
-    body = _ok(
-        api.post("/api/v1/auth/token", json={"username": username, "password": DEMO_PASSWORD}),
-        200,
-    )
-    return {"Authorization": f"Bearer {body['access_token']}"}
-
-
 def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, Any]:
     """A community with one flat, and a street-office officer (gov_officer) for it."""
-    c = _ok(
+    c = ok(
         api.post(
             "/api/v1/communities",
             headers=admin,
             json={"code": f"MG{run}", "name": f"流动人口测试社区{run}", "address": "测试路23号"},
         )
     )
-    b = _ok(
+    b = ok(
         api.post(
             "/api/v1/buildings",
             headers=admin,
             json={"community_id": c["id"], "code": "1", "name": f"流动{run}号楼", "floors": 6},
         )
     )
-    u = _ok(
+    u = ok(
         api.post(
             "/api/v1/units",
             headers=admin,
             json={"building_id": b["id"], "code": "1", "name": "1单元"},
         )
     )
-    room = _ok(
+    room = ok(
         api.post(
             "/api/v1/rooms", headers=admin, json={"unit_id": u["id"], "floor": 2, "code": "201"}
         )
     )
-    officer = _ok(
+    officer = ok(
         api.post(
             "/api/v1/accounts",
             headers=admin,
@@ -114,7 +103,7 @@ def test_the_office_registers_a_migrant_and_issues_a_residence_permit(
     with httpx.Client(base_url=gateway_url, timeout=30) as api:
         made = _community(api, login("platform_admin"), run)
         community = made["community"]["id"]
-        office = _token(api, made["officer"]["username"])
+        office = token(api, made["officer"]["username"])
 
         page = signed_in(browser, gateway_url, made["officer"]["username"])
         expect(page.get_by_test_id("menu-migrants")).to_be_attached()
@@ -136,7 +125,7 @@ def test_the_office_registers_a_migrant_and_issues_a_residence_permit(
         form.locator(".el-form-item__label").first.click()  # the picker closed
         page.get_by_test_id("migrant-save").click()
         expect(form).to_contain_text("身份证号码校验位不正确，请核对")
-        listed = _ok(
+        listed = ok(
             api.get(M + "/registrations", headers=office, params={"community_id": community}), 200
         )
         assert listed["total"] == 0  # nothing was sent
@@ -164,7 +153,7 @@ def test_the_office_registers_a_migrant_and_issues_a_residence_permit(
         expect(prow).to_contain_text("待签发")
         prow.get_by_test_id("permit-issue").click()
         expect(page.locator(".el-message--success", has_text="居住证已签发")).to_be_visible()
-        [permit] = _ok(
+        [permit] = ok(
             api.get(M + "/permits", headers=office, params={"community_id": community}), 200
         )["items"]
         assert permit["status"] == "issued" and permit["number"]

@@ -18,27 +18,14 @@ from conftest import DEMO_PASSWORD
 from playwright.sync_api import Browser, Page, expect
 from test_e2e_console import shot, signed_in
 
-from e2e_kit import wait_until
+from e2e_kit import ok, token, wait_until
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 FILENAME = "停水范围示意.pdf"
 
 
-def _ok(r: httpx.Response, status: int = 201) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    return dict(r.json())
-
-
-def _token(api: httpx.Client, username: str) -> dict[str, str]:
-    body = _ok(
-        api.post("/api/v1/auth/token", json={"username": username, "password": DEMO_PASSWORD}),
-        200,
-    )
-    return {"Authorization": f"Bearer {body['access_token']}"}
-
-
 def _account(api: httpx.Client, admin: dict[str, str], username: str, grant: dict[str, str]) -> str:
-    _ok(
+    ok(
         api.post(
             "/api/v1/accounts",
             headers=admin,
@@ -56,7 +43,7 @@ def _account(api: httpx.Client, admin: dict[str, str], username: str, grant: dic
 def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, Any]:
     """Two buildings: 甲 with rooms 301 and 302, 乙 with room 101, a household and its
     resident in each; a committee member and a street officer of the community."""
-    c = _ok(
+    c = ok(
         api.post(
             "/api/v1/communities",
             headers=admin,
@@ -66,7 +53,7 @@ def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, 
     made: dict[str, Any] = {"community": c, "buildings": {}}
     for mark, code, rooms in (("甲", "A", ("301", "302")), ("乙", "B", ("101",))):
         name = f"{mark}{run}号楼"
-        b = _ok(
+        b = ok(
             api.post(
                 "/api/v1/buildings",
                 headers=admin,
@@ -74,7 +61,7 @@ def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, 
             )
         )
         made["buildings"][mark] = {"id": b["id"], "name": name}
-        u = _ok(
+        u = ok(
             api.post(
                 "/api/v1/units",
                 headers=admin,
@@ -82,14 +69,14 @@ def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, 
             )
         )
         for number in rooms:
-            room = _ok(
+            room = ok(
                 api.post(
                     "/api/v1/rooms",
                     headers=admin,
                     json={"unit_id": u["id"], "floor": int(number[0]), "code": number},
                 )
             )
-            household = _ok(
+            household = ok(
                 api.post("/api/v1/households", headers=admin, json={"room_id": room["id"]})
             )
             grant = {"role": "resident", "scope_type": "household", "scope_id": household["id"]}
@@ -116,8 +103,8 @@ def test_a_buildings_notice_with_an_attachment_reaches_that_building_only(
         made = _community(api, login("platform_admin"), run)
         community = made["community"]["id"]
         building = made["buildings"]["甲"]
-        committee = _token(api, made["ca"])
-        near, far = _token(api, made["301"]), _token(api, made["101"])
+        committee = token(api, made["ca"])
+        near, far = token(api, made["301"]), token(api, made["101"])
 
         def place_known() -> bool:
             # gov-affairs learns the buildings from identity's events; a draft naming the
@@ -182,17 +169,17 @@ def test_a_buildings_notice_with_an_attachment_reaches_that_building_only(
         url = f"/api/v1/notices/{seen['id']}"
         got = api.get(f"{url}/attachments/{attached['id']}", headers=near)
         assert got.status_code == 200 and got.content == PDF
-        assert _ok(api.get(url, headers=near), 200)["title"] == title  # the one read
+        assert ok(api.get(url, headers=near), 200)["title"] == title  # the one read
 
         # the other building's resident: not on the board, not to be opened
-        board = _ok(api.get("/api/v1/notices", headers=far), 200)
+        board = ok(api.get("/api/v1/notices", headers=far), 200)
         assert all(n["id"] != seen["id"] for n in board["items"])
         assert api.get(url, headers=far).status_code == 404
         assert api.get(f"{url}/attachments/{attached['id']}", headers=far).status_code == 404
 
         def figures() -> dict[str, Any] | None:
             # the audience is the building's two residents once their grants have arrived
-            found = _ok(api.get(f"{url}/unread", headers=committee), 200)
+            found = ok(api.get(f"{url}/unread", headers=committee), 200)
             return found if (found["audience"], found["reads"]) == (2, 1) else None
 
         unread = wait_until(figures, 300, "both residents of the building in the audience")

@@ -16,64 +16,51 @@ from typing import Any
 import httpx
 import pytest
 from conftest import DEMO_PASSWORD
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Page, expect
 from test_e2e_console import shot, signed_in
 
-from e2e_kit import wait_until
+from e2e_kit import ok, pick, token, wait_until
 
 ORGS = "/api/v1/organisations"
 GOOD = "91110105MA01ABCD13"
 BAD = GOOD[:-1] + ("0" if GOOD[-1] != "0" else "1")  # the check character wrong
 
 
-def _ok(r: httpx.Response, status: int = 201) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    return dict(r.json())
-
-
-def _token(api: httpx.Client, username: str) -> dict[str, str]:
-    body = _ok(
-        api.post("/api/v1/auth/token", json={"username": username, "password": DEMO_PASSWORD}),
-        200,
-    )
-    return {"Authorization": f"Bearer {body['access_token']}"}
-
-
 def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, Any]:
     """A community with one flat and its household; a committee member and the resident."""
-    c = _ok(
+    c = ok(
         api.post(
             "/api/v1/communities",
             headers=admin,
             json={"code": f"OG{run}", "name": f"组织测试社区{run}", "address": "测试路12号"},
         )
     )
-    b = _ok(
+    b = ok(
         api.post(
             "/api/v1/buildings",
             headers=admin,
             json={"community_id": c["id"], "code": "1", "name": f"组织{run}号楼", "floors": 6},
         )
     )
-    u = _ok(
+    u = ok(
         api.post(
             "/api/v1/units",
             headers=admin,
             json={"building_id": b["id"], "code": "1", "name": "1单元"},
         )
     )
-    room = _ok(
+    room = ok(
         api.post(
             "/api/v1/rooms", headers=admin, json={"unit_id": u["id"], "floor": 2, "code": "201"}
         )
     )
-    household = _ok(api.post("/api/v1/households", headers=admin, json={"room_id": room["id"]}))
+    household = ok(api.post("/api/v1/households", headers=admin, json={"room_id": room["id"]}))
     people: dict[str, Any] = {"community": c}
     for who, grants in (
         ("ca", [{"role": "community_admin", "scope_type": "community", "scope_id": c["id"]}]),
         ("res", [{"role": "resident", "scope_type": "household", "scope_id": household["id"]}]),
     ):
-        people[who] = _ok(
+        people[who] = ok(
             api.post(
                 "/api/v1/accounts",
                 headers=admin,
@@ -88,12 +75,6 @@ def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, 
     return people
 
 
-def _pick(page: Page, select: Locator, option: str) -> None:
-    """Choose ``option`` in an Element Plus select (its list opens at the page's end)."""
-    select.click()
-    page.locator(".el-select-dropdown__item:visible", has_text=option).first.click()
-
-
 def _cancel(page: Page) -> None:
     page.locator(".el-dialog__footer:visible").get_by_role("button", name="取消").click()
     expect(page.get_by_test_id("org-save")).to_have_count(0)
@@ -104,7 +85,7 @@ def _register(page: Page, name: str, code: str) -> None:
     page.locator("[data-test=org-name]").fill(name)
     page.locator("[data-test=org-uscc]").fill(code)
     page.locator("[data-test=org-address]").fill("测试路12号底商")
-    _pick(page, page.locator("[data-test=org-industry] .el-select"), "零售业")
+    pick(page, page.locator("[data-test=org-industry] .el-select"), "零售业")
     page.get_by_test_id("org-save").click()
 
 
@@ -117,8 +98,8 @@ def test_the_office_registers_finds_by_section_and_handles_a_complaint_as_a_case
     with httpx.Client(base_url=gateway_url, timeout=30) as api:
         made = _community(api, login("platform_admin"), run)
         community = made["community"]["id"]
-        office = _token(api, made["ca"]["username"])
-        resident = _token(api, made["res"]["username"])
+        office = token(api, made["ca"]["username"])
+        resident = token(api, made["res"]["username"])
 
         page = signed_in(browser, gateway_url, made["ca"]["username"])
         expect(page.get_by_test_id("menu-organisations")).to_be_attached()
@@ -145,14 +126,14 @@ def test_the_office_registers_finds_by_section_and_handles_a_complaint_as_a_case
         _cancel(page)
 
         # found by its 门类, and not under another
-        _pick(page, page.locator("[data-test=orgs-section] .el-select"), "教育")
+        pick(page, page.locator("[data-test=orgs-section] .el-select"), "教育")
         expect(table).not_to_contain_text(name)
-        _pick(page, page.locator("[data-test=orgs-section] .el-select"), "批发和零售业")
+        pick(page, page.locator("[data-test=orgs-section] .el-select"), "批发和零售业")
         expect(row).to_be_visible()
         shot(page, "organisations-found")
 
         # a resident's complaint through the API; work-orders opens its case
-        org = _ok(api.get(ORGS, headers=office, params={"community_id": community, "q": name}), 200)
+        org = ok(api.get(ORGS, headers=office, params={"community_id": community, "q": name}), 200)
         org_id = org["items"][0]["id"]
 
         def filed() -> dict[str, Any] | None:
@@ -162,12 +143,12 @@ def test_the_office_registers_finds_by_section_and_handles_a_complaint_as_a_case
                 headers=resident,
                 json={"summary": "夜间卸货噪音扰民"},
             )
-            return None if r.status_code in (403, 429) else _ok(r)
+            return None if r.status_code in (403, 429) else ok(r)
 
         complaint = wait_until(filed, 300, "the resident's household in gov-affairs")
 
         def with_case() -> dict[str, Any] | None:
-            items = _ok(api.get(f"{ORGS}/{org_id}/complaints", headers=office), 200)["items"]
+            items = ok(api.get(f"{ORGS}/{org_id}/complaints", headers=office), 200)["items"]
             mine = [c for c in items if c["id"] == complaint["id"] and c["work_order_id"]]
             return mine[0] if mine else None
 
@@ -193,7 +174,7 @@ def test_the_office_registers_finds_by_section_and_handles_a_complaint_as_a_case
         shot(page, "organisations-complaint-replied")
 
         def replied() -> dict[str, Any] | None:
-            items = _ok(api.get(f"{ORGS}/{org_id}/complaints", headers=resident), 200)["items"]
+            items = ok(api.get(f"{ORGS}/{org_id}/complaints", headers=resident), 200)["items"]
             return items[0] if items and items[0]["reply"] else None
 
         seen = wait_until(replied, 120, "the reply the resident reads")

@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, expect
 from test_e2e_resident_app import phone, shot, sign_in
 from test_e2e_safety_loop import png
 
-from e2e_kit import wait_until
+from e2e_kit import ok, token, wait_until
 from sc_core.validators import id_number_check_char
 
 H = "/api/v1/hall"
@@ -32,49 +32,36 @@ def _id(born: str) -> str:
     return first + id_number_check_char(first)
 
 
-def _ok(r: httpx.Response, status: int = 201) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    return dict(r.json())
-
-
-def _token(api: httpx.Client, username: str) -> dict[str, str]:
-    body = _ok(
-        api.post("/api/v1/auth/token", json={"username": username, "password": DEMO_PASSWORD}),
-        200,
-    )
-    return {"Authorization": f"Bearer {body['access_token']}"}
-
-
 def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, Any]:
     """A community with one flat and its household: the son and a neighbour in it, the
     committee member and the street officer who sign."""
-    c = _ok(
+    c = ok(
         api.post(
             "/api/v1/communities",
             headers=admin,
             json={"code": f"HL{run}", "name": f"办事大厅测试社区{run}", "address": "测试路23号"},
         )
     )
-    b = _ok(
+    b = ok(
         api.post(
             "/api/v1/buildings",
             headers=admin,
             json={"community_id": c["id"], "code": "1", "name": f"大厅{run}号楼", "floors": 6},
         )
     )
-    u = _ok(
+    u = ok(
         api.post(
             "/api/v1/units",
             headers=admin,
             json={"building_id": b["id"], "code": "1", "name": "1单元"},
         )
     )
-    room = _ok(
+    room = ok(
         api.post(
             "/api/v1/rooms", headers=admin, json={"unit_id": u["id"], "floor": 2, "code": "201"}
         )
     )
-    household = _ok(api.post("/api/v1/households", headers=admin, json={"room_id": room["id"]}))
+    household = ok(api.post("/api/v1/households", headers=admin, json={"room_id": room["id"]}))
     people: dict[str, Any] = {"community": c}
     for who, role, scope in (
         ("son", "resident", ("household", household["id"])),
@@ -82,7 +69,7 @@ def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, 
         ("ca", "community_admin", ("community", c["id"])),
         ("go", "gov_officer", ("community", c["id"])),
     ):
-        people[who] = _ok(
+        people[who] = ok(
             api.post(
                 "/api/v1/accounts",
                 headers=admin,
@@ -114,7 +101,7 @@ def _ready(api: httpx.Client, probe: dict[str, str], ca: dict[str, str]) -> None
     files = {}
     for m in ("id_card", "hukou_book", "bank_card", "proxy_letter"):
         r = api.post(f"{H}/files", headers=probe, files={"file": (f"{m}.png", png(), "image/png")})
-        files[m] = [_ok(r)["id"]]
+        files[m] = [ok(r)["id"]]
 
     def applied() -> dict[str, Any] | None:
         data = {**FORM, "name": "周玉兰", "id_number": _id("19390405")}  # another elder
@@ -125,7 +112,7 @@ def _ready(api: httpx.Client, probe: dict[str, str], ca: dict[str, str]) -> None
             "approval.not_enough_signers",
         ):
             return None
-        return _ok(r)
+        return ok(r)
 
     app = wait_until(applied, 300, "the household and the committee member in gov-affairs")
 
@@ -133,10 +120,10 @@ def _ready(api: httpx.Client, probe: dict[str, str], ca: dict[str, str]) -> None
         r = api.post(f"{H}/applications/{app['id']}/approve", headers=ca, json={})
         if r.status_code in (409, 422) and r.json()["code"] == "approval.not_enough_signers":
             return None
-        return _ok(r, 200)
+        return ok(r, 200)
 
     wait_until(second_step, 300, "the street officer in gov-affairs")
-    _ok(api.post(f"{H}/applications/{app['id']}/withdraw", headers=probe, json={}), 200)
+    ok(api.post(f"{H}/applications/{app['id']}/withdraw", headers=probe, json={}), 200)
 
 
 def test_a_son_applies_in_the_hall_adds_what_is_asked_and_reads_the_code(
@@ -145,8 +132,8 @@ def test_a_son_applies_in_the_hall_adds_what_is_asked_and_reads_the_code(
     run = f"{uuid.uuid4().int % 100000:05d}"
     with httpx.Client(base_url=gateway_url, timeout=30) as api:
         made = _community(api, login("platform_admin"), run)
-        ca, go = _token(api, made["ca"]["username"]), _token(api, made["go"]["username"])
-        _ready(api, _token(api, made["probe"]["username"]), ca)
+        ca, go = token(api, made["ca"]["username"]), token(api, made["go"]["username"])
+        _ready(api, token(api, made["probe"]["username"]), ca)
 
         page = phone(browser, gateway_url)
         sign_in(page, made["son"]["username"])
@@ -192,11 +179,9 @@ def test_a_son_applies_in_the_hall_adds_what_is_asked_and_reads_the_code(
         expect(page.get_by_test_id("hall-current-step")).to_have_text("当前环节：社区初审")
 
         # the committee asks for a clearer photo of the bank card (the console's 补正)
-        mine = _ok(
-            api.get(f"{H}/my-applications", headers=_token(api, made["son"]["username"])), 200
-        )
+        mine = ok(api.get(f"{H}/my-applications", headers=token(api, made["son"]["username"])), 200)
         [app] = mine["items"]
-        _ok(
+        ok(
             api.post(
                 f"{H}/applications/{app['id']}/request-more",
                 headers=ca,
@@ -226,7 +211,7 @@ def test_a_son_applies_in_the_hall_adds_what_is_asked_and_reads_the_code(
 
         # the community, then the street office approve
         for signer in (ca, go):
-            _ok(api.post(f"{H}/applications/{app['id']}/approve", headers=signer, json={}), 200)
+            ok(api.post(f"{H}/applications/{app['id']}/approve", headers=signer, json={}), 200)
         page.reload()
         expect(page.get_by_test_id("hall-status")).to_have_text("已办结（通过）")
         history = page.get_by_test_id("hall-history")
@@ -244,6 +229,6 @@ def test_a_son_applies_in_the_hall_adds_what_is_asked_and_reads_the_code(
         shot(page, "hall-result")
         for text in ("old_age_allowance", "approved", "bank_card", app["id"]):
             expect(page.locator("body")).not_to_contain_text(text)
-        check = _ok(api.get(f"/api/v1/certificates/verify/{code}"), 200)
+        check = ok(api.get(f"/api/v1/certificates/verify/{code}"), 200)
         assert (check["standing"], check["holder"]) == ("valid", "陈*明")
         page.context.close()

@@ -18,10 +18,10 @@ from typing import Any
 
 import httpx
 from playwright.sync_api import Browser, expect
-from test_e2e_legal_console import _community, _ok, _token
+from test_e2e_legal_console import _community
 from test_e2e_resident_app import phone, shot, sign_in
 
-from e2e_kit import wait_until
+from e2e_kit import ok, token, wait_until
 
 L = "/api/v1/legal"
 
@@ -33,10 +33,10 @@ def test_a_resident_books_a_lawyer_s_time_sees_it_done_and_rates_it(
     with httpx.Client(base_url=gateway_url, timeout=30) as api:
         made = _community(api, login("platform_admin"), run)
         community = made["community"]["id"]
-        office = _token(api, made["ca"]["username"])
-        resident = _token(api, made["res"]["username"])
+        office = token(api, made["ca"]["username"])
+        resident = token(api, made["res"]["username"])
         lawyer_name = f"李律师{run}"
-        lawyer = _ok(
+        lawyer = ok(
             api.post(
                 f"{L}/lawyers",
                 headers=office,
@@ -104,7 +104,7 @@ def test_a_resident_books_a_lawyer_s_time_sees_it_done_and_rates_it(
         shot(page, "legal-booked")
 
         # the office records the consultation (the API the console uses)
-        booked = _ok(api.get(f"{L}/bookings", headers=resident), 200)["items"]
+        booked = ok(api.get(f"{L}/bookings", headers=resident), 200)["items"]
         booking = next(b for b in booked if b["question"] == question)
         assert (booking["status"], booking["topic"], booking["fee_fen"]) == (
             "booked",
@@ -134,7 +134,7 @@ def test_a_resident_books_a_lawyer_s_time_sees_it_done_and_rates_it(
         expect(mine.get_by_test_id("legal-rate")).to_have_count(0)
         shot(page, "legal-rated")
 
-        rated = _ok(api.get(f"{L}/bookings/{booking['id']}", headers=office), 200)
+        rated = ok(api.get(f"{L}/bookings/{booking['id']}", headers=office), 200)
         assert (rated["status"], rated["rating"], rated["rating_comment"]) == (
             "done",
             4,

@@ -17,32 +17,21 @@ from conftest import DEMO_PASSWORD
 from playwright.sync_api import Browser, expect
 from test_e2e_console import shot, signed_in
 
+from e2e_kit import ok, token
+
 C = "/api/v1/training/courses"
-
-
-def _ok(r: httpx.Response, status: int = 201) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    return dict(r.json())
-
-
-def _token(api: httpx.Client, username: str) -> dict[str, str]:
-    body = _ok(
-        api.post("/api/v1/auth/token", json={"username": username, "password": DEMO_PASSWORD}),
-        200,
-    )
-    return {"Authorization": f"Bearer {body['access_token']}"}
 
 
 def _committee(api: httpx.Client, admin: dict[str, str], run: str) -> tuple[str, str]:
     """A community of its own and a committee member (community_admin) of it."""
-    c = _ok(
+    c = ok(
         api.post(
             "/api/v1/communities",
             headers=admin,
             json={"code": f"TR{run}", "name": f"培训测试社区{run}", "address": "测试路7号"},
         )
     )
-    account = _ok(
+    account = ok(
         api.post(
             "/api/v1/accounts",
             headers=admin,
@@ -69,8 +58,8 @@ def test_the_committee_edits_a_course_and_a_refused_edit_is_said_in_words(
     question, new_question = "电动车可以在楼道充电吗？", "电动车可以推进楼道或家中充电吗？"
     with httpx.Client(base_url=gateway_url, timeout=30) as api:
         community, username = _committee(api, login("platform_admin"), run)
-        office = _token(api, username)
-        course = _ok(
+        office = token(api, username)
+        course = ok(
             api.post(
                 C,
                 headers=office,
@@ -123,7 +112,7 @@ def test_the_committee_edits_a_course_and_a_refused_edit_is_said_in_words(
         shot(page, "gov-training-edited")
         page.keyboard.press("Escape")
         expect(drawer).to_be_hidden()
-        saved = _ok(api.get(url, headers=office), 200)
+        saved = ok(api.get(url, headers=office), 200)
         assert saved["title"] == new_title
         assert [lesson["body"] for lesson in saved["content"]] == [new_body]
         assert [q["text"] for q in saved["quiz"]["questions"]] == [new_question]
@@ -136,5 +125,5 @@ def test_the_committee_edits_a_course_and_a_refused_edit_is_said_in_words(
         page.get_by_test_id("training-save").click()
         expect(page.get_by_test_id("training-refusal")).to_contain_text("课时“安全用电”需要正文")
         expect(editor).to_be_visible()
-        assert _ok(api.get(url, headers=office), 200)["content"][0]["body"] == new_body
+        assert ok(api.get(url, headers=office), 200)["content"][0]["body"] == new_body
         page.context.close()

@@ -14,10 +14,10 @@ from typing import Any
 import httpx
 import pytest
 from conftest import DEMO_PASSWORD
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Page, expect
 from test_e2e_console import shot, signed_in
 
-from e2e_kit import wait_until
+from e2e_kit import ok, pick, token, wait_until
 
 V = "/api/v1/volunteers"
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -29,54 +29,41 @@ def _id_number(seventeen: str) -> str:
     return seventeen + "10X98765432"[total % 11]
 
 
-def _ok(r: httpx.Response, status: int = 201) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    return dict(r.json())
-
-
-def _token(api: httpx.Client, username: str) -> dict[str, str]:
-    body = _ok(
-        api.post("/api/v1/auth/token", json={"username": username, "password": DEMO_PASSWORD}),
-        200,
-    )
-    return {"Authorization": f"Bearer {body['access_token']}"}
-
-
 def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, Any]:
     """A community with one flat and its household; a committee member and the resident."""
-    c = _ok(
+    c = ok(
         api.post(
             "/api/v1/communities",
             headers=admin,
             json={"code": f"VL{run}", "name": f"志愿者测试社区{run}", "address": "测试路9号"},
         )
     )
-    b = _ok(
+    b = ok(
         api.post(
             "/api/v1/buildings",
             headers=admin,
             json={"community_id": c["id"], "code": "1", "name": f"志愿{run}号楼", "floors": 6},
         )
     )
-    u = _ok(
+    u = ok(
         api.post(
             "/api/v1/units",
             headers=admin,
             json={"building_id": b["id"], "code": "1", "name": "1单元"},
         )
     )
-    room = _ok(
+    room = ok(
         api.post(
             "/api/v1/rooms", headers=admin, json={"unit_id": u["id"], "floor": 3, "code": "301"}
         )
     )
-    household = _ok(api.post("/api/v1/households", headers=admin, json={"room_id": room["id"]}))
+    household = ok(api.post("/api/v1/households", headers=admin, json={"room_id": room["id"]}))
     people: dict[str, Any] = {"community": c}
     for who, grants in (
         ("ca", [{"role": "community_admin", "scope_type": "community", "scope_id": c["id"]}]),
         ("res", [{"role": "resident", "scope_type": "household", "scope_id": household["id"]}]),
     ):
-        people[who] = _ok(
+        people[who] = ok(
             api.post(
                 "/api/v1/accounts",
                 headers=admin,
@@ -89,12 +76,6 @@ def _community(api: httpx.Client, admin: dict[str, str], run: str) -> dict[str, 
             )
         )
     return people
-
-
-def _pick(page: Page, select: Locator, option: str) -> None:
-    """Choose ``option`` in an Element Plus select (its list opens at the page's end)."""
-    select.click()
-    page.locator(".el-select-dropdown__item:visible", has_text=option).first.click()
 
 
 def _local(page: Page, minutes: int) -> str:
@@ -124,8 +105,8 @@ def test_the_committee_certifies_a_volunteer_records_hours_and_issues_the_certif
     with httpx.Client(base_url=gateway_url, timeout=30) as api:
         made = _community(api, login("platform_admin"), run)
         community = made["community"]["id"]
-        office = _token(api, made["ca"]["username"])
-        resident = _token(api, made["res"]["username"])
+        office = token(api, made["ca"]["username"])
+        resident = token(api, made["res"]["username"])
         body = {
             "community_id": community,
             "name": name,
@@ -140,7 +121,7 @@ def test_the_committee_certifies_a_volunteer_records_hours_and_issues_the_certif
             r = api.post(V, headers=resident, json=body)
             if r.status_code in (403, 429):
                 return None
-            return _ok(r)
+            return ok(r)
 
         volunteer = wait_until(registered, 300, "the resident's household in gov-affairs")
         assert volunteer["status"] == "applied" and volunteer["number"] is None
@@ -153,7 +134,7 @@ def test_the_committee_certifies_a_volunteer_records_hours_and_issues_the_certif
         expect(row).to_contain_text("待认证")
         row.get_by_test_id("volunteer-certify").click()
         expect(row).to_contain_text("已认证")
-        number = _ok(api.get(f"{V}/{volunteer['id']}", headers=office), 200)["number"]
+        number = ok(api.get(f"{V}/{volunteer['id']}", headers=office), 200)["number"]
         assert number and id_number not in number
         expect(row).to_contain_text(number)
         expect(page.locator("body")).not_to_contain_text(id_number)
@@ -172,7 +153,7 @@ def test_the_committee_certifies_a_volunteer_records_hours_and_issues_the_certif
 
         row.get_by_test_id("volunteer-hours").click()
         form = page.get_by_test_id("volunteer-hours-form")
-        _pick(page, page.locator("[data-test=volunteer-hours-service] .el-select"), "陪同就医")
+        pick(page, page.locator("[data-test=volunteer-hours-service] .el-select"), "陪同就医")
         expect(field("服务地点").locator("input")).to_have_value("社区卫生服务中心")
         field("服务内容").locator("textarea").fill("陪同李大爷复诊取药，往返步行")
         for label, minutes in (("开始时间", -180), ("结束时间", -60)):
@@ -185,7 +166,7 @@ def test_the_committee_certifies_a_volunteer_records_hours_and_issues_the_certif
         expect(page.locator(".el-message--success", has_text="已记录 2.0 小时")).to_be_visible()
         expect(row.locator("td").nth(6)).to_contain_text("2")
 
-        records = _ok(api.get(f"{V}/{volunteer['id']}/hours", headers=office), 200)["items"]
+        records = ok(api.get(f"{V}/{volunteer['id']}/hours", headers=office), 200)["items"]
         assert [(r["project"], r["hours"], r["volunteer_number"]) for r in records] == [
             ("陪同就医", "2.0", number)
         ]
