@@ -389,3 +389,48 @@ async def test_the_family_a_plan_tells_follows_the_alarm(
     for step in ("assigned", "acknowledged", "cleared"):
         assert steps[step]["template"] == f"alarm.{step}"
         assert steps[step]["recipients"]["household_ids"] == [sons]
+
+
+async def test_a_follower_reads_the_alarm_without_the_household_it_happened_in(
+    harness: Harness, community: str, devices: Devices
+) -> None:
+    """An elder's button in her flat: the alarm carries her household (identity's
+    placements) and her plan tells her son's household, which follows it; the son reads
+    the alarm and its flat, never which household it is (ADR 0033: a resident's answers
+    name no other household; the role matrix found it when it ran beside the safety
+    tests); she and the staff of the place read it whole."""
+    h = harness
+    hers, sons = f"h-her-{uuid.uuid4().hex[:6]}", f"h-son-{uuid.uuid4().hex[:6]}"
+    room, button = f"r-{uuid.uuid4().hex[:6]}", f"btn-{uuid.uuid4().hex[:6]}"
+    await devices.household_placed(hers, "b-9", "u-9-1", room, grid_id="g-9")
+
+    async def projected() -> bool:
+        rows = await h.sql("SELECT count(*) FROM household_places WHERE room_id = :r", r=room)
+        return int(rows[0][0]) == 1
+
+    await wait_for(projected)
+    person = {
+        "community_id": community,
+        "building_id": "b-9",
+        "room_id": room,
+        "person_ref": str(uuid.uuid4()),
+        "name": "李奶奶",
+        "category": "elderly_alone",
+        "notify_household_ids": [sons],
+        "device_ids": [button],
+    }
+    r = await h.client.post("/api/v1/special-persons", json=person, headers=h.staff(community))
+    assert r.status_code == 201, r.text
+    await devices.reading(button, "emergency_button", {"pressed": True},
+                          building_id="b-9", unit_id="u-9-1", room_id=room)  # fmt: skip
+    alarm = await emergency_of(h, community, button)
+    assert alarm["household_id"] == hers  # the staff's read (h.alarms) names it
+
+    son = h.issuer.bearer("u-son-9", grants=[Grant("family", "household", sons)])
+    r = await h.client.get(f"/api/v1/alarms/{alarm['id']}", headers=son)
+    assert r.status_code == 200, r.text
+    assert (r.json()["household_id"], r.json()["room_id"]) == (None, room)
+    listed = (await h.client.get("/api/v1/alarms", headers=son)).json()["items"]
+    assert [(a["id"], a["household_id"]) for a in listed] == [(alarm["id"], None)]
+    own = await h.client.get(f"/api/v1/alarms/{alarm['id']}", headers=h.resident(hers))
+    assert own.status_code == 200 and own.json()["household_id"] == hers, own.text

@@ -20,14 +20,28 @@ from alarm.api.schemas import (
     ManualAlarmCreate,
     Severity,
 )
+from alarm.domain.access import STAFF
+from alarm.domain.followers import households_of
 from alarm.usecases.alarms import AlarmSearch
 from sc_core.api import Page, Paging
+from sc_core.auth import Caller
 
 router = APIRouter(prefix="/api/v1/alarms", tags=["alarms"])
 
 
-def read(row: Any) -> AlarmRead:
-    return AlarmRead.model_validate(row, from_attributes=True)
+def read(row: Any, who: Caller) -> AlarmRead:
+    """The alarm as ``who`` may read it: a household its plan told (a follower: the family,
+    a neighbour) reads it without the household it happened in, which is not theirs (ADR
+    0033: a resident's answers name no other household); staff and that household see it."""
+    found = AlarmRead.model_validate(row, from_attributes=True)
+    principal = who.principal
+    if (
+        found.household_id is not None
+        and not principal.has_role(*STAFF)
+        and found.household_id not in households_of(principal)
+    ):
+        return found.model_copy(update={"household_id": None})
+    return found
 
 
 @router.get("", response_model=Page[AlarmRead])
@@ -49,14 +63,14 @@ async def list_alarms(
         status, severity, alarm_type, community_id, building_id, room_id, active, since, until
     )
     rows, total = await alarms.page(who, search, paging)
-    return Page[AlarmRead].of([read(r) for r in rows], total, paging)
+    return Page[AlarmRead].of([read(r, who) for r in rows], total, paging)
 
 
 @router.get("/{alarm_id}", response_model=AlarmDetail)
 async def get_alarm(alarm_id: uuid.UUID, who: AlarmReader, alarms: AlarmsDep) -> AlarmDetail:
     found = await alarms.detail(who, alarm_id)
     return AlarmDetail(
-        **read(found.row).model_dump(),
+        **read(found.row, who).model_dump(),
         nearest_cameras=found.cameras,
         history=[
             {"at": h.at, "action": h.action, "actor_id": h.actor_id, "detail": h.detail}
@@ -74,25 +88,25 @@ async def manual_alarm(body: ManualAlarmCreate, who: AlarmReader, alarms: Alarms
     """A person raises an alarm by hand: staff for a place in their scope, a resident for
     their own household, placed at its room (one active alarm per household or place and
     type). The community, and a resident's one household, may be left out."""
-    return read(await alarms.raise_manual(who, body))
+    return read(await alarms.raise_manual(who, body), who)
 
 
 @router.post("/{alarm_id}/ack", response_model=AlarmRead)
 async def ack(alarm_id: uuid.UUID, who: AlarmReader, alarms: AlarmsDep) -> AlarmRead:
     """Staff of its place acknowledge; so do those its plan told, when the plan says."""
-    return read(await alarms.acknowledge(who, alarm_id))
+    return read(await alarms.acknowledge(who, alarm_id), who)
 
 
 @router.post("/{alarm_id}/clear", response_model=AlarmRead)
 async def clear(
     alarm_id: uuid.UUID, who: Staff, alarms: AlarmsDep, body: ClearBody | None = None
 ) -> AlarmRead:
-    return read(await alarms.clear(who, alarm_id, body))
+    return read(await alarms.clear(who, alarm_id, body), who)
 
 
 @router.post("/{alarm_id}/assign", response_model=AlarmRead)
 async def assign(alarm_id: uuid.UUID, body: AssignBody, who: Staff, alarms: AlarmsDep) -> AlarmRead:
-    return read(await alarms.assign(who, alarm_id, body))
+    return read(await alarms.assign(who, alarm_id, body), who)
 
 
 @router.post("/{alarm_id}/comments", status_code=201)
