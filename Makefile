@@ -20,7 +20,7 @@ E2E_WORKERS ?= 0
 # xdist worker is not replaced: --max-worker-restart=0), so CI reports instead of timing out.
 # SIGINT first: pytest then prints which tests failed so far.
 STAGE_TIMEOUT ?= 50m
-E2E_TIMEOUT ?= 30m
+E2E_TIMEOUT ?= 40m
 RELIABILITY_TIMEOUT ?= 25m
 BOUNDED := timeout --signal=INT --kill-after=120
 STATE := .run/servers.env
