@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from sc_core import collector
 from sc_core.db.engine import create_database_if_missing
 from sc_core.db.migrate import upgrade
 from sc_core.settings import ServiceSettings
@@ -48,6 +49,8 @@ def run_service(
     import uvicorn
 
     app = app_factory(settings)
+    if settings.gc_tuning:
+        collector.tune()
     uvicorn.run(
         app,
         host=settings.http_host,

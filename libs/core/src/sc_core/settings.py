@@ -103,6 +103,9 @@ class ServiceSettings(KafkaSettings):
     # an attachment (work-orders, 10 MiB) in its multipart envelope.
     max_body_bytes: int = 12 * 1024 * 1024
     max_json_depth: int = Field(default=32, ge=2, le=512)
+    # Freeze what start-up built and collect young objects less often (sc_core.collector,
+    # ADR 0064); applied by `python -m <service>` only, never to an app a test hosts
+    gc_tuning: bool = True
 
     # PostgreSQL
     database_url: str = DEV_DATABASE_URL

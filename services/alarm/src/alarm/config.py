@@ -41,9 +41,6 @@ class Settings(ServiceSettings):
     # The evaluator re-reads plans, the duty roster and the special-population register
     # of a community at most this often (0: every batch that raises or clears an alarm)
     lookup_cache_s: float = Field(default=2.0, ge=0)
-    # Freeze start-up objects and collect young ones less often (a process of its own;
-    # tests that host the app in their process turn it off)
-    gc_tuning: bool = True
     # Time zone of schedules and statistics when none is given
     community_timezone: str = "Asia/Shanghai"
     # Default channels of notification plans

@@ -8,7 +8,6 @@ migrated and the rules are loaded when the app starts.
 
 from __future__ import annotations
 
-import gc
 import logging
 from pathlib import Path
 
@@ -52,6 +51,7 @@ from alarm.usecases import (
     Stats,
     UseCases,
 )
+from sc_core import collector
 from sc_core.service import Runtime, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
@@ -119,12 +119,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     async def start(runtime: Runtime) -> None:
         await usecases.index.reload(runtime.db)
-        # what exists after start-up lives as long as the process: keep it out of the
-        # collector's way, and collect young objects less often (thousands of readings a
-        # second allocate many short-lived ones; fewer pauses, shorter tails)
+        # the rules index just loaded lives as long as the process too: out of the
+        # collector's way with what `python -m alarm` froze before serving
         if settings.gc_tuning:
-            gc.freeze()
-            gc.set_threshold(20_000, 20, 20)
+            collector.tune()
 
     app = create_service_app(
         settings,

@@ -25,18 +25,32 @@ class Me:
 
     async def read(self, who: Caller) -> MeRead:
         principal = who.principal
-        async with self.db.uow(read_only=True) as uow:
-            account = await _account(uow, principal)
-            return MeRead(
-                id=principal.subject,
-                kind=principal.kind,
-                username=account.username if account else None,
-                name=principal.name,
-                roles=sorted(principal.roles),
-                grants=[GrantClaim(**g.to_claim()) for g in principal.grants],
-                households=await _households(uow, principal),
-                person_id=account.person_id if account else None,
-            )
+        username = person_id = None
+        subject = _uuid(principal.subject)
+        if subject is not None:  # two columns on a pooled connection, no Session (ADR 0064)
+            async with self.db.read() as conn:
+                found = (
+                    await conn.execute(
+                        select(Account.username, Account.person_id).where(Account.id == subject)
+                    )
+                ).first()
+            if found is not None:
+                username, person_id = found
+        households: list[HouseholdSummary] = []
+        granted = _granted_households(principal)
+        if granted:
+            async with self.db.uow(read_only=True) as uow:
+                households = await _households(uow, granted)
+        return MeRead(
+            id=principal.subject,
+            kind=principal.kind,
+            username=username,
+            name=principal.name,
+            roles=sorted(principal.roles),
+            grants=[GrantClaim(**g.to_claim()) for g in principal.grants],
+            households=households,
+            person_id=person_id,
+        )
 
     async def change_password(self, who: Caller, body: PasswordChange) -> None:
         async with self.db.uow() as uow:
@@ -60,22 +74,29 @@ class Me:
 
 
 async def _account(uow: UnitOfWork, principal: Principal) -> Account | None:
+    subject = _uuid(principal.subject)
+    return None if subject is None else await uow.session.get(Account, subject)
+
+
+def _uuid(value: str) -> uuid.UUID | None:
     try:
-        return await uow.session.get(Account, uuid.UUID(principal.subject))
+        return uuid.UUID(value)
     except ValueError:
         return None
 
 
-async def _households(uow: UnitOfWork, principal: Principal) -> list[HouseholdSummary]:
+def _granted_households(principal: Principal) -> dict[uuid.UUID, str]:
+    """The households the token's grants name, with the caller's role in each."""
     granted: dict[uuid.UUID, str] = {}
     for g in principal.grants:
         if g.scope_type == "household" and g.role in HOUSEHOLD_ROLES:
-            try:
-                granted.setdefault(uuid.UUID(g.scope_id), g.role)
-            except ValueError:
-                continue
-    if not granted:
-        return []
+            household = _uuid(g.scope_id)
+            if household is not None:
+                granted.setdefault(household, g.role)
+    return granted
+
+
+async def _households(uow: UnitOfWork, granted: dict[uuid.UUID, str]) -> list[HouseholdSummary]:
     found = (
         await uow.session.scalars(select(Household).where(Household.id.in_(list(granted))))
     ).all()

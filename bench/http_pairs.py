@@ -1,0 +1,125 @@
+"""CPU per request of two copies of a running service over HTTP, in alternating pairs
+(issue 28; the over-HTTP method of ADR 0040, for what in-process pairs cannot see: the
+garbage collector, which the test fixtures switch off, uvicorn, the socket).
+
+    uv run python bench/http_pairs.py --like PID --path /api/v1/work-orders?limit=20 \
+        --header "Authorization: Bearer ..." --b-env GC_TUNING=false [--pairs 12]
+
+``--like`` names a service process that is running (one of a stack started by `make run`
+or `bench/gateway.py`): two copies of it are started with its command line and
+environment on free ports, A with ``--a-env`` and B with ``--b-env`` added (old and new
+code, or one setting each way), so both use the same database and broker. Each pair loads
+A then B (B then A in every other pair) with wrk for ``--seconds`` from ``--concurrency``
+connections; each copy's CPU comes from /proc over its own round and is divided by the
+requests wrk counted. Printed: the mean of each side, the median of the pair ratios B/A
+with quartiles, and the load average before and after. Nothing here asserts a speed.
+Only 127.0.0.1 is contacted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from benchkit import free_port, process_cpu_s, wrk
+
+
+def _copy(pid: int, extra: list[str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    cmd = Path(f"/proc/{pid}/cmdline").read_bytes().rstrip(b"\0").split(b"\0")
+    env = dict(
+        item.split(b"=", 1)
+        for item in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        if b"=" in item
+    )
+    port = free_port()
+    env[b"HTTP_PORT"] = str(port).encode()
+    for pair in extra:
+        key, _, value = pair.partition("=")
+        env[key.encode()] = value.encode()
+    out = log.open("wb")
+    proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None:
+            raise SystemExit(f"the copy ended: see {log}")
+        time.sleep(1)
+    proc.kill()
+    raise SystemExit(f"the copy did not answer /healthz: see {log}")
+
+
+def _round(proc: subprocess.Popen[bytes], url: str, args: argparse.Namespace) -> float:
+    headers = dict(h.split(": ", 1) for h in args.header)
+    before = process_cpu_s(proc.pid)
+    result = wrk(
+        url + args.path, seconds=args.seconds, concurrency=args.concurrency, headers=headers
+    )
+    cpu = process_cpu_s(proc.pid) - before
+    if result["not_ok"] or not result["requests"]:
+        raise SystemExit(f"{url}{args.path}: {result} (a run with failed answers is void)")
+    return cpu / result["requests"] * 1e6
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--like", type=int, required=True, help="pid of a running service")
+    parser.add_argument("--path", required=True)
+    parser.add_argument("--header", action="append", default=[])
+    parser.add_argument("--a-env", action="append", default=[])
+    parser.add_argument("--b-env", action="append", default=[])
+    parser.add_argument("--pairs", type=int, default=12)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--concurrency", type=int, default=32)
+    args = parser.parse_args()
+    logs = Path(tempfile.gettempdir())
+    a, a_url = _copy(args.like, args.a_env, logs / "http-pairs-a.log")
+    b, b_url = _copy(args.like, args.b_env, logs / "http-pairs-b.log")
+    try:
+        for proc, url in ((a, a_url), (b, b_url)):  # warm: caches, pools, the JIT-less rest
+            _round(proc, url, args)
+        load_before = os.getloadavg()[0]
+        olds: list[float] = []
+        news: list[float] = []
+        for i in range(args.pairs):
+            order = [(a, a_url, olds), (b, b_url, news)]
+            for proc, url, into in order if i % 2 == 0 else order[::-1]:
+                into.append(_round(proc, url, args))
+            print(f"pair {i + 1}: A {olds[-1]:,.0f} us, B {news[-1]:,.0f} us", flush=True)
+        load_after = os.getloadavg()[0]
+    finally:
+        for proc in (a, b):
+            proc.terminate()
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    ratios = sorted(n / o for o, n in zip(olds, news, strict=True))
+    q = len(ratios) // 4
+    print(
+        f"\n{args.path}: {args.pairs} pairs of {args.seconds:g} s, c={args.concurrency}; "
+        f"A {args.a_env or '(as is)'}, B {args.b_env or '(as is)'}; "
+        f"load {load_before:.1f} -> {load_after:.1f}\n"
+        f"  A mean {statistics.mean(olds):,.0f} us per request "
+        f"(median {statistics.median(olds):,.0f})\n"
+        f"  B mean {statistics.mean(news):,.0f} us per request "
+        f"(median {statistics.median(news):,.0f})\n"
+        f"  pair ratio B/A: median {statistics.median(ratios):.3f}, quartiles "
+        f"{ratios[q]:.3f}-{ratios[-1 - q]:.3f}, range {ratios[0]:.3f}-{ratios[-1]:.3f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
