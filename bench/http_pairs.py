@@ -11,8 +11,9 @@ environment on free ports, A with ``--a-env`` and B with ``--b-env`` added (old 
 code, or one setting each way), so both use the same database and broker. Each pair loads
 A then B (B then A in every other pair) with wrk for ``--seconds`` from ``--concurrency``
 connections; each copy's CPU comes from /proc over its own round and is divided by the
-requests wrk counted. Printed: the mean of each side, the median of the pair ratios B/A
-with quartiles, and the load average before and after. Nothing here asserts a speed.
+requests wrk counted. ``--a-python`` runs A with another checkout's interpreter (its
+``.venv``): A is that checkout's code, B this one's. Printed: the mean of each side, the
+median of the pair ratios B/A with quartiles, and the load average before and after. Nothing here asserts a speed.
 Only 127.0.0.1 is contacted.
 """
 
@@ -31,8 +32,12 @@ import httpx
 from benchkit import free_port, process_cpu_s, wrk
 
 
-def _copy(pid: int, extra: list[str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def _copy(
+    pid: int, extra: list[str], log: Path, python: str | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     cmd = Path(f"/proc/{pid}/cmdline").read_bytes().rstrip(b"\0").split(b"\0")
+    if python:  # another checkout's interpreter: its code, the same command
+        cmd[0] = python.encode()
     env = dict(
         item.split(b"=", 1)
         for item in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
@@ -78,13 +83,14 @@ def main() -> int:
     parser.add_argument("--path", required=True)
     parser.add_argument("--header", action="append", default=[])
     parser.add_argument("--a-env", action="append", default=[])
+    parser.add_argument("--a-python", help="A's interpreter (another checkout's .venv: old code)")
     parser.add_argument("--b-env", action="append", default=[])
     parser.add_argument("--pairs", type=int, default=12)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=32)
     args = parser.parse_args()
     logs = Path(tempfile.gettempdir())
-    a, a_url = _copy(args.like, args.a_env, logs / "http-pairs-a.log")
+    a, a_url = _copy(args.like, args.a_env, logs / "http-pairs-a.log", args.a_python)
     b, b_url = _copy(args.like, args.b_env, logs / "http-pairs-b.log")
     try:
         for proc, url in ((a, a_url), (b, b_url)):  # warm: caches, pools, the JIT-less rest
