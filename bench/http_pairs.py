@@ -13,8 +13,8 @@ A then B (B then A in every other pair) with wrk for ``--seconds`` from ``--conc
 connections; each copy's CPU comes from /proc over its own round and is divided by the
 requests wrk counted. ``--a-python`` runs A with another checkout's interpreter (its
 ``.venv``): A is that checkout's code, B this one's. Printed: the mean of each side, the
-median of the pair ratios B/A with quartiles, and the load average before and after. Nothing here asserts a speed.
-Only 127.0.0.1 is contacted.
+median of the pair ratios B/A with quartiles, and the load average before and after.
+Nothing here asserts a speed. Only 127.0.0.1 is contacted.
 """
 
 from __future__ import annotations
