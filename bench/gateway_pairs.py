@@ -81,9 +81,46 @@ def _route_scan() -> Iterator[None]:
         RouteTable.match = new  # type: ignore[method-assign]
 
 
+@contextmanager
+def _whole_stack() -> Iterator[None]:
+    """Before ADR 0063: a forwarded call passed FastAPI's whole stack (its telemetry span,
+    the error and body-limit middleware, the gateway's middleware) to the front door."""
+    from fastapi import FastAPI
+
+    from gateway.lean import GatewayApp
+
+    new = GatewayApp.__call__
+    GatewayApp.__call__ = FastAPI.__call__  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        GatewayApp.__call__ = new  # type: ignore[method-assign]
+
+
+@contextmanager
+def _own_routes_tried() -> Iterator[None]:
+    """Before ADR 0063: each of the gateway's own routes tried against every path."""
+    from starlette.routing import Match
+    from starlette.types import Scope
+
+    from gateway.own_routes import OwnRoutes
+
+    def tried(self: OwnRoutes, scope: Scope) -> bool:
+        return any(r.matches(scope)[0] is not Match.NONE for r in self.fastapi.router.routes)
+
+    new = OwnRoutes.__call__
+    OwnRoutes.__call__ = tried  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        OwnRoutes.__call__ = new  # type: ignore[method-assign]
+
+
 VARIANTS: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
     "same": (_as_is, _as_is),  # the method's own noise: both sides the same code
     "route-index": (_route_scan, _as_is),  # ADR 0056: routes indexed by path and head
+    "lean-stack": (_whole_stack, _as_is),  # ADR 0063: forwarded calls skip FastAPI's stack
+    "own-prefix": (_own_routes_tried, _as_is),  # ADR 0063: own routes by literal prefix
 }
 
 

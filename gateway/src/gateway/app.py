@@ -23,6 +23,7 @@ from gateway.config import GatewaySettings
 from gateway.console import mount_built_app, mount_console
 from gateway.entry import Forwarding, FrontDoor
 from gateway.gis import gis_router
+from gateway.lean import GatewayApp
 from gateway.overview import overview_router
 from gateway.proxy import LongPolls, Upstream, UpstreamClient
 from gateway.ratelimit import RateLimiter
@@ -173,7 +174,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             if metrics_server is not None:
                 metrics_server.stop()
 
-    app = FastAPI(
+    app = GatewayApp(
         title="Smart community gateway",
         lifespan=lifespan,
         docs_url=None,
@@ -192,6 +193,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     # innermost: everything outside it (ids, CORS, limits, metrics, traces) applies to
     # forwarded calls and to the gateway's own routes alike
     app.add_middleware(FrontDoor, fastapi=app, forwarding=forwarding)
+    # a forwarded call takes the same middleware without FastAPI's outer stack (ADR 0063)
+    app.forward_with(FrontDoor(app, fastapi=app, forwarding=forwarding).serve)
     app.add_middleware(NoStoreMiddleware)  # the gateway's own API answers (the overview)
     instrument_app(app, settings)
     app.add_middleware(

@@ -18,10 +18,10 @@ from typing import Any
 from fastapi import FastAPI
 from prometheus_client import Counter, Histogram
 from starlette.requests import Request
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.config import GatewaySettings
+from gateway.own_routes import OwnRoutes
 from gateway.proxy import (
     Call,
     LongPolls,
@@ -66,24 +66,25 @@ class Forwarding:
 
 
 class FrontDoor:
-    """Plain ASGI: the gateway's own routes to ``app``, everything else forwarded."""
+    """Plain ASGI: the gateway's own routes to ``app``, everything else forwarded.
+
+    Innermost in FastAPI's stack; ``gateway.lean.GatewayApp`` sends forwarded calls
+    straight to :meth:`serve` down a leaner stack of the same middleware (ADR 0063), so
+    this one forwards only what reaches FastAPI anyway."""
 
     def __init__(self, app: ASGIApp, *, fastapi: FastAPI, forwarding: Forwarding) -> None:
         self.app = app
-        self.fastapi = fastapi
+        self.own_route = OwnRoutes(fastapi)
         self.forwarding = forwarding
 
-    def _own_route(self, scope: Scope) -> bool:
-        for route in self.fastapi.router.routes:
-            match, _ = route.matches(scope)
-            if match is not Match.NONE:
-                return True
-        return False
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self._own_route(scope):
+        if scope["type"] != "http" or self.own_route(scope):
             await self.app(scope, receive, send)
             return
+        await self.serve(scope, receive, send)
+
+    async def serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Forward one call; a refusal or an error before the answer began is problem+json."""
         started = False
 
         async def tracked(message: Message) -> None:

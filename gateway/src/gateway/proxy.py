@@ -144,17 +144,21 @@ class Call:
 def outgoing_headers(
     raw: Iterable[tuple[bytes, bytes]], *, client_ip: str, scheme: str, request_id: str
 ) -> list[tuple[str, str]]:
+    # the gateway's trace continues in the service: its span's traceparent (and tracestate,
+    # baggage) replace the caller's, which the gateway's span already continues; sent
+    # beside them, the caller's would come first and the service would skip the gateway
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    replaced = {name.encode("latin-1") for name in carrier}
     headers = [
         (name.decode("latin-1"), value.decode("latin-1"))
         for name, value in raw
-        if name not in _NOT_FORWARDED
+        if name not in _NOT_FORWARDED and name not in replaced
     ]
     headers.append(("x-forwarded-for", client_ip))
     headers.append(("x-real-ip", client_ip))
     headers.append(("x-forwarded-proto", scheme))
     headers.append(("x-request-id", request_id))
-    carrier: dict[str, str] = {}
-    propagate.inject(carrier)  # the gateway's trace continues in the service
     headers.extend(carrier.items())
     return headers
 
