@@ -290,15 +290,19 @@ class Stack:
     lines: list[str]
 
 
-def start_stack(services: str = "identity,work-orders") -> Stack:
-    """The platform as `make run` starts it (``services``: "" for all), on free ports."""
+def start_stack(
+    services: str = "identity,work-orders", state_dir: str | None = None, *run_args: str
+) -> Stack:
+    """The platform as `make run` starts it (``services``: "" for all), on free ports;
+    ``state_dir`` (a fresh temporary one by default) holds its databases and logs, and
+    ``run_args`` go to sc_devstack.run (``--no-demo``)."""
     port = free_port()
     env = {
         **os.environ,
         "SERVICES": services,
         "SIMULATOR": "off",
         "GATEWAY_PORT": str(port),
-        "SC_STATE_DIR": tempfile.mkdtemp(prefix="sc-bench-gw-"),
+        "SC_STATE_DIR": state_dir or tempfile.mkdtemp(prefix="sc-bench-gw-"),
         "DEMO_PASSWORD": DEMO_PASSWORD,
         "MQTT_PORT": str(free_port()),
         # a benchmark sends far more than one person may
@@ -314,10 +318,10 @@ def start_stack(services: str = "identity,work-orders") -> Stack:
     launcher = (
         "import sys, sc_devstack.run as run; "
         "run.Stack.wait_healthy.__defaults__ = (float(sys.argv[1]),); "
-        "sys.exit(run.main([]))"
+        "sys.exit(run.main(sys.argv[2:]))"
     )
     proc = subprocess.Popen(
-        [sys.executable, "-c", launcher, str(START_TIMEOUT_S)],
+        [sys.executable, "-c", launcher, str(START_TIMEOUT_S), *run_args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

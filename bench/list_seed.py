@@ -1,0 +1,137 @@
+"""Growing every table that holds demo rows to N rows by copying them in SQL, for the list
+walk (bench/list_walk.py, issue 28): keys and unique columns get new values, timestamps are
+spread back in time, and nine copies in ten are moved to places of their own (new community,
+building ... household ids). Triggers and foreign-key checks are off while copying
+(``session_replication_role = replica``), the outbox is left alone, and every database is
+vacuumed and analysed afterwards. A table already at N rows is left as it is, so a kept
+state directory is seeded once."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import asyncpg
+
+PLACE_COLUMNS = ("community_id", "grid_id", "building_id", "unit_id", "room_id", "household_id")
+# not grown with the data: the outbox/inbox, and identity's signing keys (every token is
+# checked against them; 100,000 keys made each login take 6 s, not a case anyone has)
+SKIP_TABLES = ("alembic_version", "event_outbox", "event_inbox", "signing_keys")
+
+COLUMNS_SQL = """
+SELECT a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attidentity,
+       a.attgenerated, pg_get_expr(d.adbin, d.adrelid) AS default
+FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
+"""
+UNIQUE_SQL = """
+SELECT DISTINCT a.attname FROM pg_index i
+JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+WHERE i.indrelid = $1::regclass AND i.indisunique
+"""
+TABLES_SQL = """
+SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+ORDER BY c.relname
+"""
+
+
+def copy_expression(name: str, type_: str, unique: bool) -> str:
+    """The value of column ``name`` in copy ``g`` of template row ``t`` (number ``rn``)."""
+    col = f't."{name}"'
+    elsewhere = "(g % 10 <> 0)"  # nine copies in ten belong to places of their own
+    if name in PLACE_COLUMNS and type_ == "uuid":
+        return f"CASE WHEN {elsewhere} AND {col} IS NOT NULL THEN gen_random_uuid() ELSE {col} END"
+    if name in PLACE_COLUMNS and ("char" in type_ or type_ == "text"):
+        return (
+            f"CASE WHEN {elsewhere} AND {col} IS NOT NULL THEN md5(random()::text) ELSE {col} END"
+        )
+    if unique:
+        if type_ == "uuid":
+            return "gen_random_uuid()"
+        length = re.search(r"\((\d+)\)", type_)
+        if "char" in type_ or type_ == "text":
+            keep = max(1, int(length.group(1)) - 14) if length else 200
+            return f"left({col}, {keep}) || '~' || g || '.' || rn"
+        if type_ in ("integer", "bigint", "smallint"):
+            return f"({col}::bigint * 0 + g * 1000 + rn)::{type_}"
+        if type_ == "bytea":
+            return f"{col} || int8send(g * 100000 + rn)"
+        if type_.startswith("timestamp") or type_ == "date":
+            return f"{col} - make_interval(secs => g * 1000 + rn)"
+        return col
+    if type_.startswith("timestamp"):
+        return f"{col} - make_interval(secs => g * 37)"
+    return col
+
+
+def _flag(value: bytes | str | None) -> bool:
+    """A pg_attribute "char" flag that is set (not empty, not NUL)."""
+    return bool(value) and value not in (b"\x00", "\x00")
+
+
+def _count(table: str) -> str:
+    return f'SELECT count(*) FROM "{table}"'  # noqa: S608 - a name from the catalogue
+
+
+async def seed_table(conn: asyncpg.Connection, table: str, rows: int) -> int:
+    """Copies of the table's rows until it holds ``rows`` (names from the catalogue)."""
+    present = int(await conn.fetchval(_count(table)))
+    if present == 0 or present >= rows:
+        return present
+    columns = await conn.fetch(COLUMNS_SQL, f'"{table}"')
+    unique = {r["attname"] for r in await conn.fetch(UNIQUE_SQL, f'"{table}"')}
+    names, values = [], []
+    for c in columns:
+        default = c["default"] or ""
+        # "char" columns: asyncpg gives b"\x00" for none (truthy), b"a"/b"d" for identity
+        # columns and b"s" for stored generated ones
+        if _flag(c["attidentity"]) or _flag(c["attgenerated"]) or default.startswith("nextval("):
+            continue
+        names.append(f'"{c["attname"]}"')
+        values.append(copy_expression(c["attname"], c["type"], c["attname"] in unique))
+    copies = -(-(rows - present) // present)  # ceil
+    insert = (
+        f'INSERT INTO "{table}" ({", ".join(names)}) '  # noqa: S608
+        f"SELECT {', '.join(values)} FROM "
+        f'(SELECT *, row_number() OVER () AS rn FROM "{table}") AS t '
+        f"CROSS JOIN generate_series(1, {copies}) AS g "
+        "ON CONFLICT DO NOTHING"
+    )
+    await conn.execute(insert)
+    return int(await conn.fetchval(_count(table)))
+
+
+async def seed(dsn: str, rows: int) -> dict[str, dict[str, int | float | str]]:
+    admin = await asyncpg.connect(dsn)
+    try:
+        databases = [
+            r["datname"]
+            for r in await admin.fetch(
+                "SELECT datname FROM pg_database WHERE NOT datistemplate AND datname <> 'postgres'"
+            )
+        ]
+    finally:
+        await admin.close()
+    out: dict[str, dict[str, int | float | str]] = {}
+    for db in sorted(databases):
+        conn = await asyncpg.connect(re.sub(r"/[^/?]*(\?|$)", f"/{db}\\1", dsn, count=1))
+        try:
+            await conn.execute("SET session_replication_role = replica")
+            for table in [r["relname"] for r in await conn.fetch(TABLES_SQL)]:
+                if table in SKIP_TABLES:
+                    continue
+                began = time.perf_counter()
+                try:
+                    count: int | str = await seed_table(conn, table, rows)
+                except asyncpg.PostgresError as exc:
+                    count = f"not seeded: {type(exc).__name__}: {exc}"[:200]
+                out[f"{db}.{table}"] = {
+                    "rows": count,
+                    "seconds": round(time.perf_counter() - began, 1),
+                }
+                print(f"  {db}.{table}: {count}", flush=True)
+            await conn.execute("VACUUM ANALYZE")
+        finally:
+            await conn.close()
+    return out
