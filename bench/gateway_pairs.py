@@ -1,7 +1,7 @@
 """The gateway's CPU per forwarded request (`GET /api/v1/me`), old and new code in
 alternating pairs (ADR 0040's method, ADR 0056's figures).
 
-    uv run python bench/gateway_pairs.py [--pairs 30] [--variant NAME]
+    uv run python bench/gateway_pairs.py [--pairs 30] [--variant NAME] [--uvloop]
     uv run python bench/gateway_pairs.py --profile 60   # load only, for py-spy
     (DOCUMENTS=/tmp/documents.json keeps the services' OpenAPI documents between runs)
 
@@ -116,11 +116,19 @@ def _own_routes_tried() -> Iterator[None]:
         OwnRoutes.__call__ = new  # type: ignore[method-assign]
 
 
+@contextmanager
+def _before_0063() -> Iterator[None]:
+    """Both of ADR 0063's changes undone at once."""
+    with _whole_stack(), _own_routes_tried():
+        yield
+
+
 VARIANTS: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
     "same": (_as_is, _as_is),  # the method's own noise: both sides the same code
     "route-index": (_route_scan, _as_is),  # ADR 0056: routes indexed by path and head
     "lean-stack": (_whole_stack, _as_is),  # ADR 0063: forwarded calls skip FastAPI's stack
     "own-prefix": (_own_routes_tried, _as_is),  # ADR 0063: own routes by literal prefix
+    "adr-0063": (_before_0063, _as_is),  # ADR 0063: both
 }
 
 
@@ -249,6 +257,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--variant", default="same", choices=sorted(VARIANTS))
     parser.add_argument("--profile", type=float, default=0.0, help="seconds of load only")
+    parser.add_argument("--uvloop", action="store_true", help="on uvloop, as the gateway runs")
     args = parser.parse_args()
     port = free_port()
     stub = subprocess.Popen(
@@ -256,7 +265,12 @@ def main() -> int:
     )
     try:
         assert stub.stdout is not None and stub.stdout.readline().strip() == "ready"
-        asyncio.run(run(args, f"http://127.0.0.1:{port}"))
+        if args.uvloop:
+            import uvloop
+
+            uvloop.run(run(args, f"http://127.0.0.1:{port}"))
+        else:
+            asyncio.run(run(args, f"http://127.0.0.1:{port}"))
     finally:
         stub.terminate()
         stub.wait(10)
