@@ -172,6 +172,12 @@ def process_name(pid: int) -> str:
     except OSError:
         return "?"
     words = [a.decode(errors="replace") for a in args if a]
+    if any("multiprocessing" in w for w in words):  # a worker of HTTP_WORKERS > 1: its service
+        try:
+            ppid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            return "?"
+        return process_name(ppid)
     if "-m" in words and words.index("-m") + 1 < len(words):
         return words[words.index("-m") + 1].replace("_", "-")
     if not words:
@@ -291,11 +297,15 @@ class Stack:
 
 
 def start_stack(
-    services: str = "identity,work-orders", state_dir: str | None = None, *run_args: str
+    services: str = "identity,work-orders",
+    state_dir: str | None = None,
+    *run_args: str,
+    **extra_env: str,
 ) -> Stack:
     """The platform as `make run` starts it (``services``: "" for all), on free ports;
-    ``state_dir`` (a fresh temporary one by default) holds its databases and logs, and
-    ``run_args`` go to sc_devstack.run (``--no-demo``)."""
+    ``state_dir`` (a fresh temporary one by default) holds its databases and logs,
+    ``run_args`` go to sc_devstack.run (``--no-demo``), and ``extra_env`` is given to every
+    process (``HTTP_WORKERS="2"``)."""
     port = free_port()
     env = {
         **os.environ,
@@ -310,7 +320,7 @@ def start_stack(
         "RATE_PER_CALLER_BURST": "1000000",
         "RATE_PER_ADDRESS_PER_SECOND": "1000000",
         "RATE_PER_ADDRESS_BURST": "1000000",
-    }
+    } | extra_env
     env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
     env.pop("DATABASE_URL", None)
     # make run's own launcher, with more time to come up: on a 2-core machine shared with

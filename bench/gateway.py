@@ -1,7 +1,7 @@
 """Where people wait (issue 28): authenticated `GET /api/v1/work-orders` (a page of 20) and
 `GET /api/v1/me`, straight to the service and through the gateway, in one run.
 
-    uv run python bench/gateway.py [--seconds 10] [--concurrency 32]
+    uv run python bench/gateway.py [--seconds 10] [--concurrency 32] [--workers 1,2]
 
 Starts identity, work-orders and the gateway the way `make run` does (its own broker and
 PostgreSQL, demo data), files work orders as the demo resident until the property
@@ -11,8 +11,11 @@ when missing, so the load takes little of the two cores it measures) from
 the direct figure of the same run: the gateway's share of the direct rate and the latency
 it adds at p50. Each row also gives the CPU each process spent per request (gateway,
 service, PostgreSQL) and the machine's load average, since other work on a shared machine
-moves every figure. Merged into bench/results/latest.json under "gateway". Only 127.0.0.1
-is contacted.
+moves every figure. ``--workers``: the whole measurement once per value, on a stack whose
+every process serves with that many ``HTTP_WORKERS`` (1: one core per service, the per-core
+figure; 2: what the two cores of this machine serve, ADR 0064). Merged into
+bench/results/latest.json under "gateway_workers" (and the first under "gateway"). Only
+127.0.0.1 is contacted.
 """
 
 from __future__ import annotations
@@ -145,25 +148,43 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument(
+        "--workers",
+        default="1,2",
+        help="HTTP_WORKERS of every process, one stack each (1: one core per service)",
+    )
     args = parser.parse_args()
     ensure_tool("wrk")
-    stack = start_stack()
-    try:
-        result = measure(args, stack.proc, stack.gateway, stack.urls)
-    finally:
-        stop_stack(stack.proc)
-    result |= {
-        "concurrency": args.concurrency,
-        "seconds": args.seconds,
-        "load_generator": "wrk -t 1",
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
-    }
     data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    data["gateway"] = result
+    data["gateway_workers"] = {}
+    for workers in (int(n) for n in args.workers.split(",")):
+        stack = start_stack(HTTP_WORKERS=str(workers))
+        try:
+            result = measure(args, stack.proc, stack.gateway, stack.urls)
+        finally:
+            stop_stack(stack.proc)
+        result |= {
+            "http_workers": workers,
+            "concurrency": args.concurrency,
+            "seconds": args.seconds,
+            "load_generator": "wrk -t 1",
+            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+        }
+        data["gateway_workers"][str(workers)] = result
+        report(result)
+    data["gateway"] = next(iter(data["gateway_workers"].values()))  # the first: as before
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(data, indent=2) + "\n")
-    print(f"\nAPI on {os.cpu_count()} cores (gateway, services, database, broker, wrk share them)")
+    print(f"written to {RESULTS} (keys gateway, gateway_workers)")
+    return 0
+
+
+def report(result: dict[str, Any]) -> None:
+    print(
+        f"\nAPI on {os.cpu_count()} cores (gateway, services, database, broker, wrk share them),"
+        f" HTTP_WORKERS={result['http_workers']} for every process"
+    )
     print(
         f"{'target':<34}{'req/s':>7}{'p50 ms':>8}{'p99 ms':>8}{'bad':>5}{'load':>6}  CPU us/request"
     )
@@ -180,8 +201,6 @@ def main() -> int:
             f"  gateway overhead: {row['throughput_overhead_pct']}% of the direct rate, "
             f"+{row['added_p50_ms']} ms p50"
         )
-    print(f"written to {RESULTS} (key gateway)")
-    return 0
 
 
 if __name__ == "__main__":

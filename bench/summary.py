@@ -145,27 +145,22 @@ def mqtt_rows(data: dict[str, Any], raw: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def api_rows(data: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """Issue 28's rows: the read path, the gateway's share, the idle stack, list endpoints."""
+def gateway_rows(
+    gateway: dict[str, Any], workers: str, goals: dict[tuple[str, str], str]
+) -> list[tuple[str, str, str]]:
+    """bench/gateway.py's rows for one HTTP_WORKERS value, direct beside the gateway."""
     out: list[tuple[str, str, str]] = []
-    gateway = _get(data, "gateway")
-    goals = {
-        ("work_orders", "direct"): "goal >= 600 req/s",
-        ("work_orders", "gateway"): "goal >= 450 req/s",
-        ("me", "direct"): "",
-        ("me", "gateway"): "goal >= 1,000 req/s, overhead <= 20%, <= +2 ms p50",
-    }
     for key, label in (
         ("work_orders", "GET /api/v1/work-orders (page of 20)"),
         ("me", "GET /api/v1/me"),
     ):
-        row = _get(gateway or {}, key)
+        row = _get(gateway, key)
         if not row:
             continue
         d, g = row["direct"], row["gateway"]
         out.append(
             (
-                f"{label}, direct, c={gateway['concurrency']}",
+                f"{label}, direct, c={gateway['concurrency']}, HTTP_WORKERS={workers}",
                 f"{d['requests_per_s']:,} req/s; p50 {d['p50_ms']} ms, p99 {d['p99_ms']} ms "
                 f"(load {d['load_before']})",
                 goals[(key, "direct")] or "(the gateway's ceiling)",
@@ -173,12 +168,29 @@ def api_rows(data: dict[str, Any]) -> list[tuple[str, str, str]]:
         )
         out.append(
             (
-                f"{label}, through the gateway",
+                f"{label}, through the gateway, HTTP_WORKERS={workers}",
                 f"{g['requests_per_s']:,} req/s; p50 {g['p50_ms']} ms, p99 {g['p99_ms']} ms",
                 f"{goals[(key, 'gateway')]}; direct {d['requests_per_s']:,} req/s "
                 f"(overhead {row['throughput_overhead_pct']}%, +{row['added_p50_ms']} ms p50)",
             )
         )
+    return out
+
+
+def api_rows(data: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Issue 28's rows: the read path, the gateway's share, the idle stack, list endpoints."""
+    out: list[tuple[str, str, str]] = []
+    goals = {
+        ("work_orders", "direct"): "goal >= 600 req/s",
+        ("work_orders", "gateway"): "goal >= 450 req/s",
+        ("me", "direct"): "",
+        ("me", "gateway"): "goal >= 1,000 req/s, overhead <= 20%, <= +2 ms p50",
+    }
+    by_workers = _get(data, "gateway_workers") or (
+        {"1": data["gateway"]} if _get(data, "gateway") else {}
+    )
+    for workers, gateway in by_workers.items():
+        out.extend(gateway_rows(gateway, workers, goals))
     idle = _get(data, "idle")
     if idle:
         top = max(idle["processes"].items(), key=lambda kv: kv[1]["cpu_core_share"])

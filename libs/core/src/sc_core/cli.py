@@ -6,10 +6,11 @@ import argparse
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
-from sc_core import collector
+from sc_core import collector, workers
 from sc_core.db.engine import create_database_if_missing
 from sc_core.db.migrate import upgrade
 from sc_core.settings import ServiceSettings
@@ -48,20 +49,21 @@ def run_service(
 
     import uvicorn
 
+    options: dict[str, Any] = {
+        "log_config": None,
+        "access_log": False,
+        # the client's address is read by sc_core.net.client_address, from the settings'
+        # FORWARDED_ALLOW_IPS; uvicorn rewriting it first would apply another rule
+        "proxy_headers": False,
+        "timeout_graceful_shutdown": 5,
+        # longer than the gateway keeps an idle connection (30 s): the client, not the
+        # server, closes it, so a request never meets a connection closing under it
+        "timeout_keep_alive": 75,
+    }
+    if settings.http_workers > 1:
+        workers.serve(settings, settings_factory, app_factory, **options)
+        return
     app = app_factory(settings)
     if settings.gc_tuning:
         collector.tune()
-    uvicorn.run(
-        app,
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        access_log=False,
-        # the client's address is read by sc_core.net.client_address, from the settings'
-        # FORWARDED_ALLOW_IPS; uvicorn rewriting it first would apply another rule
-        proxy_headers=False,
-        timeout_graceful_shutdown=5,
-        # longer than the gateway keeps an idle connection (30 s): the client, not the
-        # server, closes it, so a request never meets a connection closing under it
-        timeout_keep_alive=75,
-    )
+    uvicorn.run(app, host=settings.http_host, port=settings.http_port, **options)

@@ -369,7 +369,19 @@ def metrics_route(request: Request) -> str:
     return scope_route(request.scope)
 
 
+# set by sc_core.workers when the supervisor of HTTP_WORKERS > 1 serves METRICS_PORT
+SUPERVISOR_SERVES_METRICS = "SC_WORKERS_METRICS_IN_SUPERVISOR"
+
+
 def metrics_response() -> Response:
+    """This process's metrics; with several workers (``PROMETHEUS_MULTIPROC_DIR``, set by
+    sc_core.workers) the sum of all of them, whichever worker answers."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import CollectorRegistry, multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -37,6 +38,7 @@ from sc_core.kafka import kafka_client_options
 from sc_core.limits import RequestLimitsMiddleware
 from sc_core.net import TrustedProxies
 from sc_core.observability import (
+    SUPERVISOR_SERVES_METRICS,
     TELEMETRY,
     MetricsServer,
     health_router,
@@ -236,8 +238,12 @@ def create_service_app(
     configure_cipher(settings)
     rt = runtime if runtime is not None else Runtime(settings)
 
+    # with HTTP_WORKERS > 1 the supervisor serves the metrics port for every worker
+    # (sc_core.workers); a worker neither binds it nor serves /metrics on the API port
     metrics_server = (
-        MetricsServer(settings.http_host, settings.metrics_port) if settings.metrics_port else None
+        MetricsServer(settings.http_host, settings.metrics_port)
+        if settings.metrics_port and not os.environ.get(SUPERVISOR_SERVES_METRICS)
+        else None
     )
 
     @asynccontextmanager
@@ -338,7 +344,7 @@ def create_service_app(
 
     checks["consumers"] = _consumers
     checks.update(readiness or {})  # a service's own dependencies (e.g. its MQTT broker)
-    app.include_router(health_router(checks, metrics=metrics_server is None))
+    app.include_router(health_router(checks, metrics=not settings.metrics_port))
     for router in routers:
         app.include_router(router)
     return app

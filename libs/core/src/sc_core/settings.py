@@ -98,6 +98,9 @@ class ServiceSettings(KafkaSettings):
     log_level: str = "INFO"
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+    # processes serving the port, one core each (sc_core.workers, ADR 0064); each is what a
+    # replica is: consumers in the same groups, the same advisory locks
+    http_workers: int = Field(default=1, ge=1, le=64)
     # Request bodies (sc_core.limits): larger ones are refused with 413 before they are
     # read, JSON nested deeper with 400 before it is parsed. The largest legitimate body is
     # an attachment (work-orders, 10 MiB) in its multipart envelope.
