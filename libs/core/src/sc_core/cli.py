@@ -6,7 +6,7 @@ import argparse
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI
 
@@ -15,10 +15,12 @@ from sc_core.db.engine import create_database_if_missing
 from sc_core.db.migrate import upgrade
 from sc_core.settings import ServiceSettings
 
+S = TypeVar("S", bound=ServiceSettings)
+
 
 def run_service(
-    settings_factory: Callable[[], ServiceSettings],
-    app_factory: Callable[[ServiceSettings], FastAPI],
+    settings_factory: Callable[[], S],
+    app_factory: Callable[[S], FastAPI],
     *,
     migrations_dir: Path | None = None,
     argv: list[str] | None = None,

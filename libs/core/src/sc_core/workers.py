@@ -21,7 +21,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI
 
@@ -29,6 +29,7 @@ from sc_core import collector
 from sc_core.observability import SUPERVISOR_SERVES_METRICS
 from sc_core.settings import ServiceSettings
 
+S = TypeVar("S", bound=ServiceSettings)
 SETTINGS = "SC_WORKER_SETTINGS"
 FACTORY = "SC_WORKER_APP"
 MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
@@ -60,9 +61,9 @@ def worker_app() -> FastAPI:
 
 
 def serve(
-    settings: ServiceSettings,
-    settings_factory: Callable[[], ServiceSettings],
-    app_factory: Callable[[ServiceSettings], FastAPI],
+    settings: S,
+    settings_factory: Callable[[], S],
+    app_factory: Callable[[S], FastAPI],
     **uvicorn_options: Any,
 ) -> None:
     """Serve ``settings.http_workers`` workers on the settings' port until stopped."""

@@ -4,7 +4,6 @@ store's own commands (see audit.commands)."""
 from __future__ import annotations
 
 import sys
-from typing import cast
 
 from audit.commands import COMMANDS, run_command
 from audit.config import Settings
@@ -17,9 +16,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_command(args)
     from audit.main import MIGRATIONS, create_app  # the app only when serving or migrating
 
-    run_service(
-        Settings, lambda s: create_app(cast(Settings, s)), migrations_dir=MIGRATIONS, argv=args
-    )
+    run_service(Settings, create_app, migrations_dir=MIGRATIONS, argv=args)
     return 0
 
 

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from notification.config import Settings
 from notification.main import MIGRATIONS, create_app
 from sc_core.cli import run_service
 
 
 def main(argv: list[str] | None = None) -> None:
-    run_service(
-        Settings, lambda s: create_app(cast(Settings, s)), migrations_dir=MIGRATIONS, argv=argv
-    )
+    run_service(Settings, create_app, migrations_dir=MIGRATIONS, argv=argv)
 
 
 if __name__ == "__main__":
