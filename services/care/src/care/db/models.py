@@ -41,6 +41,15 @@ class CarePerson(Base):
     keeps a record for. ``id`` is identity's person id when they have one."""
 
     __tablename__ = "care_persons"
+    __table_args__ = (
+        # "whose guardian am I" (guardians @> [account]): a GIN index, not a scan (ADR 0061)
+        Index(
+            "ix_care_persons_guardians",
+            "guardians",
+            postgresql_using="gin",
+            postgresql_ops={"guardians": "jsonb_path_ops"},
+        ),
+    )
     id: Mapped[str] = mapped_column(Id, primary_key=True)
     community_id: Mapped[str] = mapped_column(Id, index=True)
     building_id: Mapped[str | None] = mapped_column(Id)

@@ -9,15 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
-from care.db.models import CarePerson, ConsentGrant, EpisodeRow, VitalRow
+from care.db.models import CarePerson, EpisodeRow, VitalRow
 from care.domain import consent as c
 from care.domain.family import Words, breach_words, reading_words
 from care.domain.thresholds import Direction, threshold_for
 from care.domain.vitals import VitalKind, VitalReading
 from care.usecases.common import authorise, load, loads, not_found, now_utc, subject_of
-from care.usecases.people import MAX_PEOPLE
+from care.usecases.people import MAX_PEOPLE, reachable
 from care.usecases.records import doctor_thresholds
 from care.usecases.registry import consent_grants
 from sc_core.auth import Caller
@@ -55,18 +55,9 @@ class Family:
         """The people whose care data ``who`` may read now, by name; at most
         :data:`MAX_PEOPLE` are considered (consent decides each)."""
         me, now = who.subject, self.clock()
-        granted = select(ConsentGrant.person_id).where(
-            ConsentGrant.grantee == me, ConsentGrant.revoked_at.is_(None)
-        )
         query = (
             select(CarePerson)
-            .where(
-                or_(
-                    CarePerson.user_id == me,
-                    CarePerson.guardians.contains([me]),
-                    CarePerson.id.in_(granted),
-                )
-            )
+            .where(CarePerson.id.in_(reachable(me)))
             .order_by(CarePerson.name, CarePerson.id)
             .limit(MAX_PEOPLE)
         )
