@@ -79,7 +79,11 @@ class KpiBucket(Base):
     (``service`` empty), in one period (``period`` key: 2026-11-03, 2026-11, 2026-Q4, 2026)."""
 
     __tablename__ = "kpi_buckets"
-    __table_args__ = (Index("ix_kpi_buckets_community_period", "community_id", "period", "kpi"),)
+    __table_args__ = (
+        Index("ix_kpi_buckets_community_period", "community_id", "period", "kpi"),
+        # every KPI of one place and period (kpi_queries.values): not a scan (ADR 0061)
+        Index("ix_kpi_buckets_place", "scope", "scope_id", "service", "period"),
+    )
     kpi: Mapped[str] = mapped_column(String(32), primary_key=True)
     scope: Mapped[str] = mapped_column(String(16), primary_key=True)
     scope_id: Mapped[str] = mapped_column(Place, primary_key=True)
@@ -97,7 +101,11 @@ class SurveyRow(Base):
     """A survey: its definition (``domain.surveys.Survey`` as JSON) and where it runs."""
 
     __tablename__ = "surveys"
-    __table_args__ = (Index("ix_surveys_community_created", "community_id", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_surveys_community_created", "community_id", "created_at", "id"),
+        # the sender's "open surveys, oldest first" (ADR 0061)
+        Index("ix_surveys_status_created", "status", "created_at", "id"),
+    )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     community_id: Mapped[str] = mapped_column(Place)
     questionnaire: Mapped[str | None] = mapped_column(String(32))  # gain, security, happiness
