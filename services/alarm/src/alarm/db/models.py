@@ -23,6 +23,15 @@ class AlarmRule(IdMixin, Base):
     """A rule as data. ``community_id`` null: a platform default (platform_admin only)."""
 
     __tablename__ = "alarm_rules"
+    # the rules' list, oldest first (ADR 0061): 130 ms at 100,000 rules without it
+    __table_args__ = (
+        Index(
+            "ix_alarm_rules_listed",
+            "created_at",
+            "id",
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+    )
 
     community_id: Mapped[str | None] = mapped_column(String(64), index=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -165,6 +174,11 @@ class NotificationPlan(IdMixin, Base):
     delay while nobody has acknowledged."""
 
     __tablename__ = "notification_plans"
+    # the plans' list oldest first, everyone's and a community's (ADR 0061)
+    __table_args__ = (
+        Index("ix_notification_plans_listed", "created_at", "id"),
+        Index("ix_notification_plans_community_listed", "community_id", "created_at", "id"),
+    )
 
     community_id: Mapped[str] = mapped_column(String(64), index=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -181,7 +195,10 @@ class DutyShift(IdMixin, Base):
     """One entry of the 24-hour duty roster (值班表): who is on duty, as what, when."""
 
     __tablename__ = "duty_roster"
-    __table_args__ = (Index("ix_duty_roster_when", "community_id", "starts_at", "ends_at"),)
+    __table_args__ = (
+        Index("ix_duty_roster_when", "community_id", "starts_at", "ends_at"),
+        Index("ix_duty_roster_listed", "starts_at", "id"),  # the platform-wide list (ADR 0061)
+    )
 
     community_id: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[str] = mapped_column(String(64))
