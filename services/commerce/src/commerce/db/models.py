@@ -52,6 +52,7 @@ class Merchant(Base):
         Index("ix_merchants_community", "community_id", "created_at", "id"),
         Index("ix_merchants_owner", "owner_id", "created_at"),
         Index("ix_merchants_community_industry", "community_id", "industry_code"),
+        Index("ix_merchants_created", "created_at", "id"),  # the platform-wide list (ADR 0061)
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     community_id: Mapped[str] = mapped_column(Place)
@@ -77,7 +78,12 @@ class ServicePoint(Base):
     """A repair station, recycling point or agency (便民服务网点) with its coordinates."""
 
     __tablename__ = "service_points"
-    __table_args__ = (Index("ix_service_points_community", "community_id", "kind", "id"),)
+    __table_args__ = (
+        Index("ix_service_points_community", "community_id", "kind", "id"),
+        # the lists by name, a community's and everyone's (ADR 0061)
+        Index("ix_service_points_community_name", "community_id", "name", "id"),
+        Index("ix_service_points_name", "name", "id"),
+    )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     community_id: Mapped[str] = mapped_column(Place)
     kind: Mapped[str] = mapped_column(String(32))
@@ -101,6 +107,7 @@ class Booking(Base):
         Index("ix_bookings_community", "community_id", "created_at", "id"),
         Index("ix_bookings_household", "household_id", "created_at"),
         Index("ix_bookings_work_order", "work_order_id"),
+        Index("ix_bookings_created", "created_at", "id"),  # the platform-wide list (ADR 0061)
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     service_point_id: Mapped[uuid.UUID] = mapped_column(
@@ -182,6 +189,7 @@ class Listing(Base):
         Index("ix_listings_community", "community_id", "created_at", "id"),
         Index("ix_listings_household", "household_id", "created_at"),
         Index("ix_listings_room", "room_id", "kind", "status"),
+        Index("ix_listings_created", "created_at", "id"),  # the platform-wide list (ADR 0061)
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     community_id: Mapped[str] = mapped_column(Place)
@@ -242,6 +250,7 @@ class Shop(Base):
         Index("ix_shops_community", "community_id", "name", "id"),
         Index("ix_shops_room", "room_id"),
         Index("ix_shops_door", "door_id"),
+        Index("ix_shops_name", "name", "id"),  # the platform-wide list (ADR 0061)
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     merchant_id: Mapped[uuid.UUID] = mapped_column(

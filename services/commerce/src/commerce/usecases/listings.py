@@ -203,7 +203,7 @@ class Listings:
                 query = query.where(Listing.kind == kind)
             if status is not None:
                 query = query.where(Listing.status == status)
-            query = query.order_by(Listing.created_at.desc(), Listing.id)
+            query = query.order_by(Listing.created_at.desc(), Listing.id.desc())
             rows, total = await fetch_page(uow.session, query, paging)
             photos = await self.photos.of(uow, [r.id for r in rows])
             return [_shown(who, r, photos[r.id]) for r in rows], total

@@ -155,7 +155,7 @@ class Merchants:
                 query = query.where(Merchant.category == category)
             if industry_section:  # GB/T 4754 门类: the codes of its divisions
                 query = query.where(Merchant.industry_code.in_(division_codes(industry_section)))
-            query = query.order_by(Merchant.created_at.desc(), Merchant.id)
+            query = query.order_by(Merchant.created_at.desc(), Merchant.id.desc())
             rows, total = await fetch_page(uow.session, query, paging)
             return [_shown(who, m) for m in rows], total
 

@@ -164,7 +164,7 @@ class Orders:
                 query = query.where(ShopOrder.status == status.value)
             if shop_id is not None:
                 query = query.where(ShopOrder.shop_id == shop_id)
-            query = query.order_by(ShopOrder.created_at.desc(), ShopOrder.id)
+            query = query.order_by(ShopOrder.created_at.desc(), ShopOrder.id.desc())
             rows, total = await fetch_page(uow.session, query, paging)
             return await self._shown(uow, who, rows), total
 

@@ -196,6 +196,6 @@ class ServicePoints:
             query = (
                 select(Booking)
                 .where(q.bookings_visible(who.principal))
-                .order_by(Booking.created_at.desc(), Booking.id)
+                .order_by(Booking.created_at.desc(), Booking.id.desc())
             )
             return await fetch_page(uow.session, query, paging)
