@@ -14,6 +14,7 @@ from sc_core.privacy import EncryptedString
 
 class Door(IdMixin, Base):
     __tablename__ = "doors"
+    __table_args__ = (Index("ix_doors_name", "name", "id"),)  # the list by name (ADR 0061)
 
     community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("communities.id"), index=True)
     building_id: Mapped[uuid.UUID | None] = mapped_column(index=True)

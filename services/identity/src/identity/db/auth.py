@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from identity.db.base import Base, IdMixin, utcnow
@@ -31,7 +31,10 @@ class Account(IdMixin, Base):
 
 class Grant(IdMixin, Base):
     __tablename__ = "grants"
-    __table_args__ = (UniqueConstraint("account_id", "role", "scope_type", "scope_id"),)
+    __table_args__ = (
+        UniqueConstraint("account_id", "role", "scope_type", "scope_id"),
+        Index("ix_grants_created", "created_at", "id"),  # the list, oldest first (ADR 0061)
+    )
 
     account_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("accounts.id", ondelete="CASCADE"), index=True

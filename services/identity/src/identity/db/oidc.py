@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from identity.db.base import Base, utcnow
@@ -15,6 +15,7 @@ class OidcClient(Base):
     """A relying party: the console, a first-party app, a partner system (第三方)."""
 
     __tablename__ = "oidc_clients"
+    __table_args__ = (Index("ix_oidc_clients_created", "created_at", "client_id"),)  # ADR 0061
 
     client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(100))

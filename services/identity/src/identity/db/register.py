@@ -31,7 +31,10 @@ class Community(IdMixin, Base):
 
 class Grid(IdMixin, Base):
     __tablename__ = "grids"
-    __table_args__ = (UniqueConstraint("community_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("community_id", "code"),
+        Index("ix_grids_code", "code", "id"),  # the platform-wide list by code (ADR 0061)
+    )
 
     community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("communities.id"), index=True)
     code: Mapped[str] = mapped_column(String(32))
@@ -82,6 +85,7 @@ class Room(IdMixin, Base):
 
 class Household(IdMixin, Base):
     __tablename__ = "households"
+    __table_args__ = (Index("ix_households_name", "name", "id"),)  # the list by name (ADR 0061)
 
     community_id: Mapped[uuid.UUID] = mapped_column(index=True)
     building_id: Mapped[uuid.UUID] = mapped_column(index=True)

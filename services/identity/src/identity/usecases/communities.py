@@ -94,7 +94,7 @@ class Grids:
             if community_id is not None:
                 query = query.where(Grid.community_id == community_id)
             rows, total = await fetch_page(uow.session, query.order_by(Grid.code, Grid.id), paging)
-            return [await _grid_read(uow, g) for g in rows], total
+            return await _grid_reads(uow, list(rows)), total
 
     async def create(self, who: Caller, body: GridCreate) -> GridRead:
         async with self.db.uow() as uow:
@@ -159,8 +159,23 @@ class Grids:
 
 
 async def _grid_read(uow: UnitOfWork, grid: Grid) -> GridRead:
-    ids = (await uow.session.scalars(select(Building.id).where(Building.grid_id == grid.id))).all()
-    return GridRead.model_validate(grid).model_copy(update={"building_ids": sorted(ids)})
+    return (await _grid_reads(uow, [grid]))[0]
+
+
+async def _grid_reads(uow: UnitOfWork, grids: list[Grid]) -> list[GridRead]:
+    """The grids with their buildings' ids, read in one query for a whole page (one query
+    per grid was 20 round trips a page; ADR 0061)."""
+    ids: dict[uuid.UUID, list[uuid.UUID]] = {g.id: [] for g in grids}
+    if grids:
+        rows = await uow.session.execute(
+            select(Building.grid_id, Building.id).where(Building.grid_id.in_(list(ids)))
+        )
+        for grid_id, building_id in rows:
+            ids[grid_id].append(building_id)
+    return [
+        GridRead.model_validate(g).model_copy(update={"building_ids": sorted(ids[g.id])})
+        for g in grids
+    ]
 
 
 async def _assign(uow: UnitOfWork, grid: Grid, building_ids: list[uuid.UUID]) -> None:
