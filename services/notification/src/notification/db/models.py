@@ -64,6 +64,7 @@ notification_request = Table(
     Column("requested_by", Text, nullable=True),
     _now(),
     Index("ix_notification_request_community", "community_id", "created_at"),
+    Index("ix_notification_request_created", "created_at"),  # the platform-wide list (ADR 0061)
 )
 
 delivery = Table(
