@@ -59,6 +59,9 @@ class VehicleRow(Base):
     __tablename__ = "vehicles"
     __table_args__ = (
         Index("uq_vehicles_community_plate", "community_id", "plate_index", unique=True),
+        # the list newest first, everyone's and a community's (ADR 0061)
+        Index("ix_vehicles_created", "created_at"),
+        Index("ix_vehicles_community_created", "community_id", "created_at"),
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     community_id: Mapped[str] = mapped_column(Place)
