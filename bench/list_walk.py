@@ -158,7 +158,9 @@ def postgres_dsn(lines: list[str]) -> str:
 
 def hold(dsn: str, gateway: str) -> None:
     """Keep the stack up until Ctrl-C (or SIGTERM), for EXPLAIN and py-spy."""
+    # both: a shell starting this in the background hands it SIGINT ignored
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     print(f"\nholding: PostgreSQL {dsn}, gateway {gateway}; Ctrl-C stops", flush=True)
     try:
         while True:
