@@ -25,6 +25,9 @@ class Settings(ServiceSettings):
     # them, so the 20 ms bound decides. Measured on 2 cores (make bench): 32 KiB / 10 ms
     # used ~40% more CPU in the service and the broker and swung between p99 38 ms and
     # 320 ms from run to run; 64 KiB / 20 ms stayed at p99 55-75 ms.
+    # Only while readings arrive: after a poll that brought none the fetches are the
+    # broker's long poll (1 byte / 500 ms, sc_core.bus.fetch_bound, ADR 0062), so the idle
+    # evaluator no longer makes the broker answer 50 empty fetches a second.
     evaluation_fetch_min_bytes: int = Field(default=65536, ge=1)
     evaluation_fetch_max_wait_ms: int = Field(default=20, ge=0)
     # Offsets of evaluated readings are committed at most this often (and on a rebalance

@@ -61,6 +61,7 @@ from sc_core.bus.consumer import (
     send_to_dlq,
     start_client,
 )
+from sc_core.bus.fetch_bound import IDLE_MAX_WAIT_MS, FetchBound
 from sc_core.bus.producer import ProducerHandle
 from sc_core.bus.reasons import dlq_reason, refused
 from sc_core.db.engine import Database
@@ -209,8 +210,9 @@ class BatchConsumer:
                     # an idle consumer's fetch waits at the broker this long; a reading that
                     # arrives meanwhile is answered at once (fetch_min_bytes is 1), so only
                     # the idle cost depends on it: at 20 ms each idle consumer made the
-                    # broker answer 50 empty fetches a second (issue 28, the idle stack)
-                    "fetch_max_wait_ms": 500,
+                    # broker answer 50 empty fetches a second (issue 28, the idle stack);
+                    # one asking for less has it only while batches arrive (FetchBound)
+                    "fetch_max_wait_ms": IDLE_MAX_WAIT_MS,
                 }
                 options.update(self.consumer_options)
                 consumer = AIOKafkaConsumer(**options)
@@ -219,7 +221,7 @@ class BatchConsumer:
                 self._consumer = consumer
                 self.running = True
                 backoff.reset()
-                await self._poll(consumer)
+                await self._poll(consumer, FetchBound.of(options))
             except asyncio.CancelledError:
                 if cancelled_from_outside():
                     raise
@@ -234,7 +236,7 @@ class BatchConsumer:
                 await self._close()
                 await asyncio.sleep(wait)
 
-    async def _poll(self, consumer: AIOKafkaConsumer) -> None:
+    async def _poll(self, consumer: AIOKafkaConsumer, bound: FetchBound) -> None:
         watch = StallWatch(self.name, STALL_SECONDS)
         loop = asyncio.get_running_loop()
         while True:
@@ -242,6 +244,7 @@ class BatchConsumer:
                 consumer, timeout_ms=self.poll_timeout_ms, max_records=self.max_batch
             )
             records = [r for rs in batches.values() for r in rs]
+            bound.after_poll(consumer, bool(records))
             if records:
                 await self.handle(records)
                 failpoints.hit("consumer.after_db_commit")
