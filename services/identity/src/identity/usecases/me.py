@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from identity.auth.passwords import hash_password_async, verify_password_async
 from identity.auth.schemas import GrantClaim, HouseholdSummary, MeRead, PasswordChange
@@ -18,6 +18,9 @@ from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import NotFound, Problem
 
+# built once: a statement object keeps its cache key, so each call only binds the id
+_NAMES = select(Account.username, Account.person_id).where(Account.id == bindparam("account_id"))
+
 
 class Me:
     def __init__(self, db: Database) -> None:
@@ -29,11 +32,7 @@ class Me:
         subject = _uuid(principal.subject)
         if subject is not None:  # two columns on a pooled connection, no Session (ADR 0064)
             async with self.db.read() as conn:
-                found = (
-                    await conn.execute(
-                        select(Account.username, Account.person_id).where(Account.id == subject)
-                    )
-                ).first()
+                found = (await conn.execute(_NAMES, {"account_id": subject})).first()
             if found is not None:
                 username, person_id = found
         households: list[HouseholdSummary] = []
