@@ -172,7 +172,7 @@ async def page(
     if where.overdue is not None:
         clause = overdue_clause(now)
         query = query.where(clause if where.overdue else ~clause)
-    query = query.order_by(table.c.created_at.desc(), table.c.id)
+    query = query.order_by(table.c.created_at.desc(), table.c.id.desc())
     return await fetch_page(conn, query, paging, rows=True)
 
 

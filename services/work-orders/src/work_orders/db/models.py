@@ -72,6 +72,8 @@ class WorkOrder(Base):
         Index("ix_work_orders_resolution_due", "resolution_due_at"),
         Index("ix_work_orders_sla_check_at", "sla_check_at"),
         Index("ix_work_orders_external_ref", "external_ref"),
+        Index("ix_work_orders_created", "created_at", "id"),
+        Index("ix_work_orders_community_created", "community_id", "created_at", "id"),
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     seq: Mapped[int] = mapped_column(BigInteger, Identity(always=True), unique=True)
@@ -183,6 +185,10 @@ class StaffSkill(Base):
 
 class PatrolRoute(Base):
     __tablename__ = "patrol_routes"
+    __table_args__ = (
+        Index("ix_patrol_routes_created", "created_at", "id"),
+        Index("ix_patrol_routes_community_created", "community_id", "created_at", "id"),
+    )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     community_id: Mapped[str] = mapped_column(Place, index=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -204,7 +210,11 @@ class PatrolCheckpoint(Base):
 
 class PatrolRound(Base):
     __tablename__ = "patrol_rounds"
-    __table_args__ = (Index("ix_patrol_rounds_open_end", "status", "window_end"),)
+    __table_args__ = (
+        Index("ix_patrol_rounds_open_end", "status", "window_end"),
+        Index("ix_patrol_rounds_window_start", "window_start", "id"),
+        Index("ix_patrol_rounds_community_start", "community_id", "window_start", "id"),
+    )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     route_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patrol_routes.id"), index=True)
     community_id: Mapped[str] = mapped_column(Place, index=True)

@@ -53,7 +53,7 @@ async def routes_page(
     query = (
         select(PatrolRoute)
         .where(scope_clause(principal, community_col=PatrolRoute.community_id, roles=STAFF_ROLES))
-        .order_by(PatrolRoute.created_at.desc(), PatrolRoute.id)
+        .order_by(PatrolRoute.created_at.desc(), PatrolRoute.id.desc())
     )
     return await fetch_page(uow.session, query, paging)
 
@@ -79,7 +79,7 @@ async def rounds_page(
         query = query.where(PatrolRound.status == status)
     if assignee:
         query = query.where(PatrolRound.assignee_id == assignee)
-    query = query.order_by(PatrolRound.window_start.desc(), PatrolRound.id)
+    query = query.order_by(PatrolRound.window_start.desc(), PatrolRound.id.desc())
     return await fetch_page(uow.session, query, paging)
 
 
