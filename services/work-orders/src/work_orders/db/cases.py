@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select, text
+from sqlalchemy import ColumnElement, Row, func, or_, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sc_core.api import PageParams, fetch_page
 from sc_core.auth import Principal, scope_clause
 from sc_core.db.uow import UnitOfWork
+from work_orders.db import case_list
 from work_orders.db.models import (
     Attachment,
     CaseType,
@@ -129,14 +130,7 @@ def visible_clause(principal: Principal) -> ColumnElement[bool]:
     return or_(*parts)
 
 
-def overdue_clause(now: datetime) -> ColumnElement[bool]:
-    return or_(
-        and_(
-            WorkOrder.status.in_(sorted(states.AWAITING_RESPONSE)),
-            WorkOrder.response_due_at < now,
-        ),
-        and_(WorkOrder.status.in_(sorted(states.OPEN)), WorkOrder.resolution_due_at < now),
-    )
+overdue_clause = case_list.overdue_clause
 
 
 @dataclass(frozen=True)
@@ -160,20 +154,13 @@ async def page(
 ) -> tuple[list[Row[Any]], int]:
     """A page of the cases ``principal`` sees, as rows of :data:`LISTED`: no ORM entities,
     identity map or attribute instrumentation for a list that only shows them (ADR 0040),
-    read on a connection without a ``Session`` (``db.read()``, ADR 0054)."""
-    table = WorkOrder.__table__
-    query: Select[Any] = select(*LISTED).where(visible_clause(principal))
-    if where.status:
-        query = query.where(WorkOrder.status.in_(where.status))
-    if where.case_type:
-        query = query.where(WorkOrder.case_type == where.case_type)
-    if where.assignee:
-        query = query.where(WorkOrder.assignee_id == where.assignee)
-    if where.overdue is not None:
-        clause = overdue_clause(now)
-        query = query.where(clause if where.overdue else ~clause)
-    query = query.order_by(table.c.created_at.desc(), table.c.id.desc())
-    return await fetch_page(conn, query, paging, rows=True)
+    read on a connection without a ``Session`` (``db.read()``, ADR 0054), through a
+    statement built once per shape of caller and filter (:mod:`work_orders.db.case_list`)."""
+    shape, values = case_list.shape_and_values(
+        principal, where.status, where.case_type, where.assignee, where.overdue, now
+    )
+    query = case_list.statement(shape, LISTED)
+    return await fetch_page(conn, query, paging, rows=True, bind=values)
 
 
 async def bucket(
