@@ -1,10 +1,11 @@
 """Growing every table that holds demo rows to N rows by copying them in SQL, for the list
-walk (bench/list_walk.py, issue 28): keys and unique columns get new values, timestamps are
-spread back in time, and nine copies in ten are moved to places of their own (new community,
-building ... household ids). Triggers and foreign-key checks are off while copying
-(``session_replication_role = replica``), the outbox is left alone, and every database is
-vacuumed and analysed afterwards. A table already at N rows is left as it is, so a kept
-state directory is seeded once."""
+walk (bench/list_walk.py, issue 28): keys and unique columns get new values (one column of
+a unique index of several), rows standing for work still to do are copied as done
+(``COPIED_AS``), timestamps are spread back in time, and nine copies in ten are moved to
+places of their own (new community, building ... household ids). Triggers and foreign-key
+checks are off while copying (``session_replication_role = replica``), the outbox is left
+alone, and every database is vacuumed and analysed afterwards. A table already at N rows
+is left as it is, so a kept state directory is seeded once."""
 
 from __future__ import annotations
 
@@ -25,10 +26,19 @@ FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum
 WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
 """
 UNIQUE_SQL = """
-SELECT DISTINCT a.attname FROM pg_index i
+SELECT array_agg(a.attname ORDER BY a.attnum) AS names FROM pg_index i
 JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
-WHERE i.indrelid = $1::regclass AND i.indisunique
+WHERE i.indrelid = $1::regclass AND i.indisunique GROUP BY i.indexrelid
 """
+# Copies of rows that stand for work still to do are copied as work done: a real platform
+# with 100,000 deliveries holds them sent, not 100,000 due for sending at once (the first
+# walk's notification retried its copies for the whole walk, ADR 0066).
+COPIED_AS = {
+    "delivery": {"status": "'sent'", "next_attempt_at": "NULL", "decided_at": 't."created_at"'},
+    # copies are spread back in time, so every copy's SLA check was due at once: 56,000
+    # breaches for the sweeper and their events for notification and evaluation
+    "work_orders": {"sla_check_at": "NULL"},
+}
 TABLES_SQL = """
 SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
@@ -65,6 +75,32 @@ def copy_expression(name: str, type_: str, unique: bool) -> str:
     return col
 
 
+def _varied(indexes: list[list[str]], types: dict[str, str]) -> set[str]:
+    """The columns a copy changes so that every unique index holds: each one-column index's
+    column, and one column of each wider index (a uuid, else the widest text, an id first):
+    varying all of them made ``delivery.channel`` (request, recipient, channel) 'pu~1634.24'
+    and every copied delivery failed to send, again and again (ADR 0066)."""
+
+    def rank(name: str) -> int:
+        type_ = types.get(name, "")
+        if name in PLACE_COLUMNS:  # the demo's place in one copy of ten: not a new value
+            return -1
+        if type_ == "uuid":
+            return 1_000_000
+        if type_ == "text":
+            return 100_000
+        length = re.search(r"\((\d+)\)", type_)
+        if length and "char" in type_:
+            return int(length.group(1))
+        return 1 if type_ in ("integer", "bigint", "bytea") else 0
+
+    varied: set[str] = set()
+    for names in sorted(indexes, key=len):
+        if len(names) == 1 or not varied & set(names):
+            varied.add(max(names, key=lambda n: (rank(n), n.endswith("id"))))
+    return varied
+
+
 def _flag(value: bytes | str | None) -> bool:
     """A pg_attribute "char" flag that is set (not empty, not NUL)."""
     return bool(value) and value not in (b"\x00", "\x00")
@@ -80,7 +116,9 @@ async def seed_table(conn: asyncpg.Connection, table: str, rows: int) -> int:
     if present == 0 or present >= rows:
         return present
     columns = await conn.fetch(COLUMNS_SQL, f'"{table}"')
-    unique = {r["attname"] for r in await conn.fetch(UNIQUE_SQL, f'"{table}"')}
+    types = {c["attname"]: c["type"] for c in columns}
+    unique = _varied([list(r["names"]) for r in await conn.fetch(UNIQUE_SQL, f'"{table}"')], types)
+    done = COPIED_AS.get(table, {})
     names, values = [], []
     for c in columns:
         default = c["default"] or ""
@@ -89,7 +127,8 @@ async def seed_table(conn: asyncpg.Connection, table: str, rows: int) -> int:
         if _flag(c["attidentity"]) or _flag(c["attgenerated"]) or default.startswith("nextval("):
             continue
         names.append(f'"{c["attname"]}"')
-        values.append(copy_expression(c["attname"], c["type"], c["attname"] in unique))
+        name = c["attname"]
+        values.append(done.get(name) or copy_expression(name, c["type"], name in unique))
     copies = -(-(rows - present) // present)  # ceil
     insert = (
         f'INSERT INTO "{table}" ({", ".join(names)}) '  # noqa: S608

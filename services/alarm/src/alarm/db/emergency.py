@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Float, Integer, String, Text
+from sqlalchemy import Date, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from alarm.db.base import Base, IdMixin, utcnow
@@ -54,6 +54,11 @@ class Drill(IdMixin, Base):
 
 class Shelter(IdMixin, Base):
     __tablename__ = "shelters"
+    # listed by name, everyone's and a community's (ADR 0066): a scan and sort without
+    __table_args__ = (
+        Index("ix_shelters_listed", "name", "id"),
+        Index("ix_shelters_community_listed", "community_id", "name", "id"),
+    )
 
     community_id: Mapped[str] = mapped_column(String(64), index=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -66,6 +71,11 @@ class Shelter(IdMixin, Base):
 
 class Supply(IdMixin, Base):
     __tablename__ = "emergency_supplies"
+    # listed by name, everyone's and a community's (ADR 0066): a scan and sort without
+    __table_args__ = (
+        Index("ix_emergency_supplies_listed", "name", "id"),
+        Index("ix_emergency_supplies_community_listed", "community_id", "name", "id"),
+    )
 
     community_id: Mapped[str] = mapped_column(String(64), index=True)
     name: Mapped[str] = mapped_column(String(200))

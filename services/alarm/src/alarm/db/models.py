@@ -31,6 +31,8 @@ class AlarmRule(IdMixin, Base):
             "id",
             postgresql_where=text("deleted_at IS NULL"),
         ),
+        # the evaluator's reload checks the newest stamp every tick (ADR 0066)
+        Index("ix_alarm_rules_updated", "updated_at"),
     )
 
     community_id: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -95,13 +95,12 @@ class RuleIndex:
         """Read the enabled rules again (only when they changed, unless ``force``)."""
         live = (AlarmRule.enabled.is_(True), AlarmRule.deleted_at.is_(None))
         async with db.engine.connect() as conn:
-            signature = tuple(
-                (
-                    await conn.execute(
-                        select(func.count(), func.max(AlarmRule.updated_at)).where(*live)
-                    )
-                ).one()
-            )
+            # every write stamps updated_at (create, edit, enable/disable, delete), so the
+            # newest stamp of all rules, deleted ones included, moves on every change: one
+            # read of ix_alarm_rules_updated. Counting the live rules as well read all of
+            # them every tick (100,000 rules: 100 ms, ADR 0066) and caught no change this
+            # misses.
+            signature = (await conn.scalar(select(func.max(AlarmRule.updated_at))),)
             if not force and signature == self._signature:
                 return False
             rows = (await conn.execute(select(AlarmRule.__table__).where(*live))).all()
