@@ -196,6 +196,7 @@ async def fetch_page(
     *,
     rows: bool = False,
     bind: Mapping[str, Any] | None = None,
+    count: Select[Any] | None = None,
 ) -> tuple[list[Any], PageTotal]:
     """One page of ``query`` (already filtered and ordered) and the count of the list.
 
@@ -209,12 +210,15 @@ async def fetch_page(
     kept (one per filter shape, its lists as expanding parameters): its page and count
     statements are then derived once too, and SQLAlchemy's cache key of each, computed on
     the first call, is reused (building and keying a statement on every call was ~15 % of
-    a served page, ADR 0064).
+    a served page, ADR 0064). ``count``: the list's own bounded count statement (it stops
+    at ``COUNT_LIMIT + 1`` itself), when the list knows a cheaper one than counting
+    ``query``'s rows.
     """
     keys = sort_keys(query)
     values = dict(bind or {})
     if bind is not None and params.cursor is None:
         page, counted = _derived(query)
+        counted = count if count is not None else counted
         values |= {"_page_limit": params.limit, "_page_offset": params.offset}
     else:
         page = query
@@ -228,7 +232,7 @@ async def fetch_page(
                 )
             page = page.where(after_clause(keys, decode_cursor(params.cursor, keys)))
         page = page.limit(params.limit).offset(params.offset)
-        counted = count_query(query)
+        counted = count if count is not None else count_query(query)
     result = await session.execute(page, values) if values else await session.execute(page)
     items = list(result.all() if rows else result.scalars().all())
     if params.cursor is None and len(items) < params.limit and (items or not params.offset):

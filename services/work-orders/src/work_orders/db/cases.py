@@ -159,8 +159,8 @@ async def page(
     shape, values = case_list.shape_and_values(
         principal, where.status, where.case_type, where.assignee, where.overdue, now
     )
-    query = case_list.statement(shape, LISTED)
-    return await fetch_page(conn, query, paging, rows=True, bind=values)
+    query, count = case_list.statement(shape, LISTED)
+    return await fetch_page(conn, query, paging, rows=True, bind=values, count=count)
 
 
 async def bucket(
