@@ -66,7 +66,8 @@ class FetchCount:
 
 def test_only_a_consumer_asking_for_less_than_the_long_poll_adapts() -> None:
     assert FetchBound.of(BUSY).adapts
-    assert not FetchBound.of({}).adapts  # aiokafka's own 1 byte / 500 ms
+    assert not FetchBound.of({}).adapts  # the long poll (1 byte / LONG_POLL_MS)
+    assert FetchBound.of({"fetch_max_wait_ms": 500}).adapts  # device-ingestion's storage
     assert not FetchBound.of({"fetch_max_wait_ms": IDLE_MAX_WAIT_MS}).adapts
 
 
@@ -113,8 +114,10 @@ async def test_an_idle_consumer_sends_the_long_poll_and_still_takes_what_arrives
         fetches = FetchCount(consumer)
 
         # nothing arrives: after the first empty poll every fetch is the long poll
-        await eventually(lambda: len([w for _, w in fetches.sent if w == 500]) >= 3, 60)
-        quiet_from = max(when for when, wait in fetches.sent if wait == 500)
+        await eventually(
+            lambda: len([w for _, w in fetches.sent if w == IDLE_MAX_WAIT_MS]) >= 3, 60
+        )
+        quiet_from = max(when for when, wait in fetches.sent if wait == IDLE_MAX_WAIT_MS)
         await eventually(lambda: len(fetches.since(quiet_from)) >= 4, 60)
         assert set(fetches.since(quiet_from)) == {IDLE_MAX_WAIT_MS}
 

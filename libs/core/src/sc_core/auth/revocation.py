@@ -50,6 +50,13 @@ from sc_contracts.events import (
 from sc_core.auth.jwks import unauthorized
 from sc_core.auth.principal import Principal
 from sc_core.bus.cloudevents import Envelope, InvalidEvent, decode_data
+from sc_core.bus.long_poll import (
+    FETCHER_WAKE_MS,
+    LONG_POLL_MS,
+    POLL_TIMEOUT_MS,
+    SHORT_WAIT_MS,
+    set_fetch_wait,
+)
 from sc_core.kafka import kafka_client_options
 from sc_core.retry import Backoff
 
@@ -192,6 +199,8 @@ class RevocationFeed:
             group_id=None,
             enable_auto_commit=False,
             client_id=f"{self.settings.service_name}-revocations",
+            fetch_max_wait_ms=SHORT_WAIT_MS,
+            consumer_timeout_ms=FETCHER_WAKE_MS,
             **kafka_client_options(self.settings),
         )
         try:
@@ -215,8 +224,11 @@ class RevocationFeed:
                 await consumer.position(tp)
             self.following.set()
             backoff.reset()
+            # following: idle fetches wait for the long poll (started with aiokafka's short
+            # one, so offsets_for_times above did not queue behind a parked fetch; ADR 0067)
+            set_fetch_wait(consumer, 1, LONG_POLL_MS)
             while True:
-                batch = await consumer.getmany(timeout_ms=1000, max_records=500)
+                batch = await consumer.getmany(timeout_ms=POLL_TIMEOUT_MS, max_records=500)
                 await self.apply_batch(m for messages in batch.values() for m in messages)
         finally:
             await consumer.stop()

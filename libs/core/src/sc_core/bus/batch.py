@@ -61,7 +61,8 @@ from sc_core.bus.consumer import (
     send_to_dlq,
     start_client,
 )
-from sc_core.bus.fetch_bound import IDLE_MAX_WAIT_MS, FetchBound
+from sc_core.bus.fetch_bound import FetchBound
+from sc_core.bus.long_poll import idle_options
 from sc_core.bus.producer import ProducerHandle
 from sc_core.bus.reasons import dlq_reason, refused
 from sc_core.db.engine import Database
@@ -211,8 +212,9 @@ class BatchConsumer:
                     # arrives meanwhile is answered at once (fetch_min_bytes is 1), so only
                     # the idle cost depends on it: at 20 ms each idle consumer made the
                     # broker answer 50 empty fetches a second (issue 28, the idle stack);
-                    # one asking for less has it only while batches arrive (FetchBound)
-                    "fetch_max_wait_ms": IDLE_MAX_WAIT_MS,
+                    # one asking for less has it only while batches arrive (FetchBound);
+                    # the long poll and the fetcher's wake-up as every consumer's (ADR 0067)
+                    **idle_options(),
                 }
                 options.update(self.consumer_options)
                 consumer = AIOKafkaConsumer(**options)

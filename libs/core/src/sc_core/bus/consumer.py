@@ -44,6 +44,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sc_contracts.events import EventData
 from sc_core import failpoints
 from sc_core.bus.cloudevents import CloudEvent, Envelope, InvalidEvent, decode_data
+from sc_core.bus.long_poll import POLL_TIMEOUT_MS, idle_options
 from sc_core.bus.producer import ProducerHandle
 from sc_core.bus.reasons import dlq_reason, refused
 from sc_core.bus.steps import StepCancelled, bounded
@@ -377,6 +378,8 @@ class EventConsumer:
             "enable_auto_commit": False,
             "auto_offset_reset": "earliest",
             "max_poll_records": self.max_batch,
+            # idle, its fetch waits at the broker for the long poll (ADR 0067)
+            **idle_options(),
         }
         options.update(self.consumer_options)
         consumer = AIOKafkaConsumer(*self.topics, **options)
@@ -388,7 +391,9 @@ class EventConsumer:
         assert self._consumer is not None
         watch = StallWatch(self.name, STALL_SECONDS)
         while not self._stopping.is_set():
-            batches = await watch.poll(self._consumer, timeout_ms=200, max_records=self.max_batch)
+            batches = await watch.poll(
+                self._consumer, timeout_ms=POLL_TIMEOUT_MS, max_records=self.max_batch
+            )
             if not batches:
                 continue
             await asyncio.gather(*(self._process_partition(msgs) for msgs in batches.values()))

@@ -6,7 +6,8 @@ A consumer that wants fuller batches under load asks the broker to hold each fet
 64 KiB or 20 ms; each batch is one transaction, so fewer, fuller fetches cost less). Idle,
 that bound makes the broker answer an empty fetch every 20 ms: 50 a second, for nothing.
 
-:class:`FetchBound` turns such a consumer's fetches to one byte / 500 ms once a poll
+:class:`FetchBound` turns such a consumer's fetches to the long poll (one byte /
+:data:`~sc_core.bus.long_poll.LONG_POLL_MS`, ADR 0067; 500 ms before) once a poll
 brought nothing for the whole poll timeout. A record that arrives then completes the
 waiting fetch at once (one byte is enough), so the first reading after a quiet spell is
 answered sooner than under the busy bound, and the busy bound is back from the fetch after
@@ -20,9 +21,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sc_core.bus.long_poll import LONG_POLL_MS, set_fetch_wait
+
 IDLE_MIN_BYTES = 1
-IDLE_MAX_WAIT_MS = 500
-"""The idle bound: aiokafka's own defaults, what every other consumer of the platform uses."""
+IDLE_MAX_WAIT_MS = LONG_POLL_MS
+"""The idle bound: the long poll every other consumer of the platform uses."""
 
 
 class FetchBound:
@@ -53,7 +56,4 @@ class FetchBound:
         if not self.adapts or self.idle != got_records:
             return  # no change
         self.idle = not got_records
-        fetcher = getattr(consumer, "_fetcher", None)
-        if fetcher is None or not hasattr(fetcher, "_fetch_max_wait_ms"):
-            return
-        fetcher._fetch_min_bytes, fetcher._fetch_max_wait_ms = self.current
+        set_fetch_wait(consumer, *self.current)

@@ -33,6 +33,7 @@ from prometheus_client import Counter
 from sc_contracts.events import DeviceDownlinkRequestedV1, DownlinkKind
 from sc_core.bus.cloudevents import CloudEvent, InvalidEvent, decode_data
 from sc_core.bus.consumer import CLIENT_STEP_SECONDS, start_client
+from sc_core.bus.long_poll import FETCHER_WAKE_MS, LONG_POLL_MS, POLL_TIMEOUT_MS, set_fetch_wait
 from sc_core.bus.producer import ProducerHandle
 from sc_core.bus.steps import bounded
 from sc_core.kafka import kafka_client_options
@@ -170,6 +171,7 @@ class DownlinkListener:
             client_id=f"{self.settings.service_name}-mqtt-downlinks",
             enable_auto_commit=False,
             auto_offset_reset="latest",
+            consumer_timeout_ms=FETCHER_WAKE_MS,
         )
         await start_client(consumer)
         self._consumer = consumer
@@ -186,13 +188,15 @@ class DownlinkListener:
         await consumer.seek_to_end(*assigned)
         for tp in assigned:  # the end offsets are known: nothing published from now is missed
             await bounded(consumer.position(tp), CLIENT_STEP_SECONDS)
+        # reading: idle fetches wait for the long poll (a downlink completes one at once)
+        set_fetch_wait(consumer, 1, LONG_POLL_MS)
         self._reading.set()
         log.info("mqtt downlinks: reading %d partitions of %s", len(assigned), self.topic)
 
     async def _read(self) -> None:
         assert self._consumer is not None
         while True:
-            batches = await self._consumer.getmany(timeout_ms=500, max_records=500)
+            batches = await self._consumer.getmany(timeout_ms=POLL_TIMEOUT_MS, max_records=500)
             for records in batches.values():
                 for record in records:
                     await self._handle(record)
