@@ -45,8 +45,10 @@ class Settings(ServiceSettings):
     delivery_max_attempts: int = Field(default=5, ge=1, le=20)
     retry_base_seconds: float = Field(default=5.0, gt=0)
     retry_max_seconds: float = Field(default=600.0, gt=0)
-    # Periodic job: retries due, held deliveries released after quiet hours.
-    dispatch_interval_seconds: float = Field(default=1.0, gt=0)
+    # The dispatcher sends at once when a request commits, else when the earliest retry,
+    # expired claim or end of quiet hours falls due; it looks again at least this often
+    # (work another replica scheduled). It queried every second idle before (ADR 0067).
+    dispatch_interval_seconds: float = Field(default=30.0, gt=0)
     # A claimed delivery not finished in this time is taken again (crashed replica).
     claim_lease_seconds: float = Field(default=60.0, gt=0)
 

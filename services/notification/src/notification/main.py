@@ -92,7 +92,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def start(runtime: Runtime) -> None:
         await usecases.hub.start()
         runtime.tasks.append(asyncio.create_task(dispatcher.run(), name="notification-dispatch"))
-        runtime.every(settings.dispatch_interval_seconds, "notification-sweep", dispatcher.sweep)
         runtime.every(3600, "notification-prune", dispatcher.prune)
 
     async def stop(runtime: Runtime) -> None:

@@ -16,7 +16,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from notification.channels import ChannelAdapter, Outgoing, ProviderError
 from notification.channels.devices import DEVICE_PREFIX
@@ -54,22 +54,41 @@ class Dispatcher:
         self._wake.set()
 
     async def run(self) -> None:
-        """Send whatever is due as soon as it is woken (or every interval)."""
+        """Send whatever is due: at once when woken (a request committed), else when the
+        earliest pending or held delivery falls due (a retry, an expired claim, quiet hours
+        over), looking at least every ``dispatch_interval_seconds`` (another replica's
+        work). Idle it sleeps: it used to query every second (issue 28, ADR 0067)."""
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.settings.dispatch_interval_seconds)
-            self._wake.clear()
             try:
-                while await self.dispatch_due() >= BATCH:
-                    pass
+                await self.sweep()
+                wait = await self.seconds_to_next_due()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("dispatch failed; trying again")
-                await asyncio.sleep(self.settings.dispatch_interval_seconds)
+                wait = self.settings.dispatch_interval_seconds
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), wait)
+            self._wake.clear()
+
+    async def seconds_to_next_due(self) -> float:
+        """Until the earliest pending or held delivery is due (0 when one is), at most
+        ``dispatch_interval_seconds``; one look at the ``ix_delivery_due`` index."""
+        async with self.db.engine.connect() as conn:
+            earliest = (
+                await conn.execute(
+                    select(func.min(delivery.c.next_attempt_at)).where(
+                        delivery.c.status.in_(("pending", "held"))
+                    )
+                )
+            ).scalar()
+        cap = self.settings.dispatch_interval_seconds
+        if earliest is None:
+            return cap
+        return min(cap, max(0.0, (earliest - datetime.now(UTC)).total_seconds()))
 
     async def sweep(self) -> None:
-        """Periodic job: release held deliveries whose quiet hours ended, then dispatch."""
+        """Release held deliveries whose quiet hours ended, then send everything due."""
         async with self.db.uow() as uow:
             released = await uow.session.execute(
                 update(delivery)
@@ -81,7 +100,8 @@ class Dispatcher:
             await uow.commit()
         if count:
             log.info("released %d held deliveries", count)
-        await self.dispatch_due()
+        while await self.dispatch_due() >= BATCH:
+            pass
 
     async def prune(self) -> dict[str, int]:
         """Hourly job: delete what is past its retention (see the settings)."""
