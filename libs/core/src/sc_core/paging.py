@@ -7,8 +7,8 @@ Every list endpoint takes :data:`Paging` (``limit`` 1..100, default 20; ``offset
 Two costs grew with the table (ADR 0017, ``bench/list_walk.py``):
 
 - ``total`` counted every row in the caller's scope on every page: ~10-20 ms for 100,000
-  rows. The count now stops at :data:`COUNT_LIMIT`; past it ``total`` is that limit and
-  ``total_exact`` is false ("10,000+").
+  rows. The count now stops at :data:`COUNT_LIMIT` (1,000: ADR 0017's addendum); past it
+  ``total`` is that limit and ``total_exact`` is false (the console shows "1,000+").
 - ``offset`` makes the database walk past every skipped row. ``next_cursor`` holds the
   last row's sort key instead (keyset pagination): the next page starts there through the
   index, at the same cost on page 1 and page 5,000. It is offered when the list is ordered
@@ -60,7 +60,7 @@ from sc_core.errors import Problem
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 100
-COUNT_LIMIT = 10_000
+COUNT_LIMIT = 1_000
 """``total`` counts at most this many rows; past it the page says ``total_exact: false``."""
 
 
