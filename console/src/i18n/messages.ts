@@ -391,6 +391,9 @@ const M: Record<string, [zh: string, en: string]> = {
   "action.back": ["返回", "Back"],
   "action.logout": ["退出登录", "Sign out"],
 
+  "list.total": ["共 {n} 条", "Total {n}"],
+  "list.totalAtLeast": ["共 {n}+ 条", "{n}+ items"],
+
   "common.actions": ["操作", "Actions"],
   "common.empty": ["暂无数据", "Nothing here yet"],
   "common.saved": ["已保存", "Saved"],

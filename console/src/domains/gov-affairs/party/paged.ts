@@ -1,11 +1,13 @@
 import { ref, type Ref } from "vue";
 import { problemText } from "@/api";
+import { listCount, NO_COUNT, type ListCount, type PageFields } from "@/components/listCount";
 
 /** One paged list of an organisation's members, meetings or opinions: its rows, the page,
- * loading and the failure in words (the lists ListPage cannot take, having a path id). */
-export function usePaged<T>(fetch: (limit: number, offset: number) => Promise<{ items: T[]; total: number }>) {
+ * its count for ListPager ("1,000+" past the API's count), loading and the failure in words
+ * (the lists ListPage cannot take, having a path id). */
+export function usePaged<T>(fetch: (limit: number, offset: number) => Promise<PageFields & { items: T[] }>) {
   const rows = ref([]) as Ref<T[]>;
-  const total = ref(0);
+  const count = ref<ListCount>(NO_COUNT);
   const page = ref(1);
   const size = ref(20);
   const loading = ref(false);
@@ -15,17 +17,18 @@ export function usePaged<T>(fetch: (limit: number, offset: number) => Promise<{ 
     loading.value = true;
     failure.value = "";
     try {
-      const found = await fetch(size.value, (page.value - 1) * size.value);
+      const offset = (page.value - 1) * size.value;
+      const found = await fetch(size.value, offset);
       rows.value = found.items;
-      total.value = found.total;
+      count.value = listCount(found, offset, size.value);
     } catch (e) {
       failure.value = problemText(e);
       rows.value = [];
-      total.value = 0;
+      count.value = NO_COUNT;
     } finally {
       loading.value = false;
     }
   }
 
-  return { rows, total, page, size, loading, failure, load };
+  return { rows, count, page, size, loading, failure, load };
 }
