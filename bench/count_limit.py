@@ -36,10 +36,11 @@ LIMITS = (10_000, 1_000)
 
 
 def work_orders_of(principal: Principal) -> Select[Any]:
-    """The statement work-orders' list pages (``work_orders.db.cases.page``, no filter)."""
+    """What work-orders' list pages (``work_orders.db.cases.page``, no filter), built here
+    with literal values (the service keeps one statement per shape; the count is the same)."""
     table = WorkOrder.__table__
     query = select(*LISTED).where(visible_clause(principal))
-    return query.order_by(table.c.created_at.desc(), table.c.id)
+    return query.order_by(table.c.created_at.desc(), table.c.id.desc())
 
 
 def count_sql(query: Select[Any], limit: int) -> str:
