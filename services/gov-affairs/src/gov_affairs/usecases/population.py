@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, union, update
 from sqlalchemy.dialects.postgresql import insert
 
 from gov_affairs.db.models import FlagRow, SightingRow
@@ -169,18 +169,22 @@ class Population(PopulationFlags):
         now = now or self.clock()
         day = now.astimezone(CHINA).date() - timedelta(days=1)
         since = day - timedelta(days=self.rules.window_days - 1)
+        # the communities with sightings or residents, less those checked for the day
+        # already: one statement, so a tick after the day's check costs one read, not a
+        # claim attempt (a transaction) per community
+        seen = union(
+            select(SightingRow.community_id.label("community_id")).where(SightingRow.day >= since),
+            select(ResidentRow.community_id.label("community_id")).where(ResidentRow.active),
+        ).subquery()
+        checked = exists().where(SweepRow.community_id == seen.c.community_id, SweepRow.day == day)
         async with self.db.uow(read_only=True) as uow:
-            communities = set(
+            communities = list(
                 await uow.session.scalars(
-                    select(SightingRow.community_id).where(SightingRow.day >= since).distinct()
-                )
-            ) | set(
-                await uow.session.scalars(
-                    select(ResidentRow.community_id).where(ResidentRow.active).distinct()
+                    select(seen.c.community_id).where(~checked).order_by(seen.c.community_id)
                 )
             )
         done = 0
-        for community in sorted(communities):
+        for community in communities:
             if await self._sweep_one(community, day, now):
                 done += 1
         return done
