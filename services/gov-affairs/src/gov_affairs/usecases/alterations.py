@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from gov_affairs.db.alterations import AlterationRow
 from gov_affairs.domain import alterations as d
@@ -39,6 +39,7 @@ from gov_affairs.usecases.alteration_rows import (
 from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.errors import Problem
+from sc_core.paging import PageParams, fetch_page
 from sc_core.places import RESIDENT_ROLES, Places
 
 Action = Literal["approve", "reject", "withdraw", "start", "inspect", "archive"]
@@ -258,16 +259,13 @@ class Alterations:
         elif status is not None:
             where.append(AlterationRow.status == status)
         async with self.db.uow(read_only=True) as uow:
-            total = await uow.session.scalar(
-                select(func.count()).select_from(AlterationRow).where(*where)
-            )
-            rows = await uow.session.scalars(
+            rows, total = await fetch_page(
+                uow.session,
                 select(AlterationRow)
                 .where(*where)
-                .order_by(AlterationRow.created_at.desc(), AlterationRow.id)
-                .limit(limit)
-                .offset(offset)
+                .order_by(AlterationRow.created_at.desc(), AlterationRow.id),
+                PageParams(limit=limit, offset=offset),
             )
-            return list(rows), int(total or 0)
+            return list(rows), total
 
     # internals -----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from gov_affairs.db.models import AssistiveDeviceRow, DisabilityRecordRow, WelfarePersonRow
 from gov_affairs.domain import disability as d
@@ -33,6 +33,7 @@ from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
+from sc_core.paging import PageParams, fetch_page
 
 PROGRAMME = "assistive_device"
 Change = Callable[[AssistiveDeviceRow, date], None]
@@ -180,17 +181,15 @@ class AssistiveDevices:
         if status:
             where.append(AssistiveDeviceRow.status == status)
         async with self.db.uow() as uow:
-            total = await uow.session.scalar(
-                select(func.count()).select_from(AssistiveDeviceRow).where(*where)
-            )
-            rows = await uow.session.execute(
+            rows, total = await fetch_page(
+                uow.session,
                 select(AssistiveDeviceRow, WelfarePersonRow.name)
                 .join(DisabilityRecordRow, DisabilityRecordRow.id == AssistiveDeviceRow.record_id)
                 .join(WelfarePersonRow, WelfarePersonRow.id == DisabilityRecordRow.person_id)
                 .where(*where)
-                .order_by(AssistiveDeviceRow.applied_at.desc(), AssistiveDeviceRow.id)
-                .limit(limit)
-                .offset(offset)
+                .order_by(AssistiveDeviceRow.applied_at.desc(), AssistiveDeviceRow.id),
+                PageParams(limit=limit, offset=offset),
+                rows=True,
             )
             out = [DeviceView(row, mask_name(name)) for row, name in rows]
             if community_id is not None:
@@ -203,7 +202,7 @@ class AssistiveDevices:
                     detail={"rows": str(len(out))},
                 )
             await uow.commit()
-            return out, int(total or 0)
+            return out, total
 
     async def decide(
         self, who: Caller, device_id: uuid.UUID, outcome: Literal["approve", "refuse"], note: str

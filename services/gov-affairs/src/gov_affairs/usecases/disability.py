@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from gov_affairs.db.models import AssistiveDeviceRow, DisabilityRecordRow, WelfarePersonRow
 from gov_affairs.domain import disability as d
@@ -37,6 +37,7 @@ from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
+from sc_core.paging import PageParams, fetch_page
 from sc_core.privacy import get_cipher
 
 
@@ -197,16 +198,14 @@ class Disability:
             where = [DisabilityRecordRow.community_id == community_id]
             if grid_id:
                 where.append(DisabilityRecordRow.grid_id == grid_id)
-            total = await uow.session.scalar(
-                select(func.count()).select_from(DisabilityRecordRow).where(*where)
-            )
-            rows = await uow.session.execute(
+            rows, total = await fetch_page(
+                uow.session,
                 select(DisabilityRecordRow, WelfarePersonRow)
                 .join(WelfarePersonRow, WelfarePersonRow.id == DisabilityRecordRow.person_id)
                 .where(*where)
-                .order_by(DisabilityRecordRow.registered_at.desc(), DisabilityRecordRow.id)
-                .limit(limit)
-                .offset(offset)
+                .order_by(DisabilityRecordRow.registered_at.desc(), DisabilityRecordRow.id),
+                PageParams(limit=limit, offset=offset),
+                rows=True,
             )
             out = [view(rec, person, today) for rec, person in rows]
             await uow.audit(
@@ -218,7 +217,7 @@ class Disability:
                 detail={"rows": str(len(out)), "grid_id": grid_id or ""},
             )
             await uow.commit()
-            return out, int(total or 0)
+            return out, total
 
     async def reveal(self, who: Caller, record_id: uuid.UUID, field: Field, purpose: str) -> str:
         """One field of one registration in clear, for a stated purpose: the audited read."""

@@ -26,6 +26,7 @@ from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import NotFound, Problem
+from sc_core.paging import PageParams, fetch_page
 from sc_core.places import Places
 
 Action = Literal["approve", "reject", "delegate", "request_more"]
@@ -251,24 +252,20 @@ class Hall:
         self, who: Caller, limit: int, offset: int
     ) -> tuple[list[ApprovalTaskRow], int]:
         """The caller's open approval tasks, the earliest due first."""
-        from sqlalchemy import func
 
         async with self.db.uow() as uow:
             where = (
                 ApprovalTaskRow.assignee_id == who.subject,
                 ApprovalTaskRow.status == "pending",
             )
-            total = await uow.session.scalar(
-                select(func.count()).select_from(ApprovalTaskRow).where(*where)
-            )
-            rows = await uow.session.scalars(
+            rows, total = await fetch_page(
+                uow.session,
                 select(ApprovalTaskRow)
                 .where(*where)
-                .order_by(ApprovalTaskRow.due_at.asc().nulls_last(), ApprovalTaskRow.id)
-                .limit(limit)
-                .offset(offset)
+                .order_by(ApprovalTaskRow.due_at.asc().nulls_last(), ApprovalTaskRow.id),
+                PageParams(limit=limit, offset=offset),
             )
-            return list(rows), int(total or 0)
+            return list(rows), total
 
     # the sweeper --------------------------------------------------------------------
     async def sweep(self, batch: int = 200, horizon: timedelta = timedelta(days=30)) -> int:

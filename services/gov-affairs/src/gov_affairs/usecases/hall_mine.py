@@ -3,7 +3,7 @@ and searched by name, and her own applications (我的办件), newest first."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from gov_affairs.db import hall as repo
 from gov_affairs.db.models import ApplicationRow, ServiceItemRow
@@ -11,6 +11,7 @@ from gov_affairs.domain.hall.catalogue import ServiceItem
 from gov_affairs.domain.text import Text
 from gov_affairs.usecases.hall import Hall
 from sc_core.auth import Caller
+from sc_core.paging import PageParams, fetch_page
 
 
 async def catalogue(
@@ -32,17 +33,12 @@ async def mine(
     """The caller's own applications, newest first, each with its service's name."""
     async with hall.db.uow() as uow:
         where = ApplicationRow.applicant_id == who.subject
-        total = await uow.session.scalar(
-            select(func.count()).select_from(ApplicationRow).where(where)
-        )
-        rows = list(
-            await uow.session.scalars(
-                select(ApplicationRow)
-                .where(where)
-                .order_by(ApplicationRow.submitted_at.desc(), ApplicationRow.id)
-                .limit(limit)
-                .offset(offset)
-            )
+        rows, total = await fetch_page(
+            uow.session,
+            select(ApplicationRow)
+            .where(where)
+            .order_by(ApplicationRow.submitted_at.desc(), ApplicationRow.id),
+            PageParams(limit=limit, offset=offset),
         )
         names: dict[object, Text] = {}
         for item_id in {r.item_id for r in rows}:
@@ -50,4 +46,4 @@ async def mine(
             if found is not None:
                 names[item_id] = repo.item_of(found).name
         unknown = Text(zh="办事事项", en="A service")
-        return [(r, names.get(r.item_id, unknown)) for r in rows], int(total or 0)
+        return [(r, names.get(r.item_id, unknown)) for r in rows], total

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from gov_affairs.db.models import PLACES, FlagRow
 from gov_affairs.domain import population as d
@@ -26,6 +26,7 @@ from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
+from sc_core.paging import PageParams, fetch_page
 
 
 class PopulationFlags:
@@ -85,17 +86,10 @@ class PopulationFlags:
         if kind is not None:
             where.append(FlagRow.kind == kind)
         async with self.db.uow() as uow:
-            total = await uow.session.scalar(
-                select(func.count()).select_from(FlagRow).where(*where)
-            )
-            rows = list(
-                await uow.session.scalars(
-                    select(FlagRow)
-                    .where(*where)
-                    .order_by(FlagRow.opened_at.desc(), FlagRow.id)
-                    .limit(limit)
-                    .offset(offset)
-                )
+            rows, total = await fetch_page(
+                uow.session,
+                select(FlagRow).where(*where).order_by(FlagRow.opened_at.desc(), FlagRow.id),
+                PageParams(limit=limit, offset=offset),
             )
             # whereabouts of people: every read is audited
             await uow.audit(
@@ -107,7 +101,7 @@ class PopulationFlags:
                 detail={"count": len(rows)},
             )
             await uow.commit()
-            return rows, int(total or 0)
+            return rows, total
 
     async def get(self, who: Caller, flag_id: uuid.UUID) -> FlagRow:
         async with self.db.uow() as uow:

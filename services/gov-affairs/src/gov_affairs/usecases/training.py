@@ -25,6 +25,7 @@ from sc_core.auth import Caller, in_scope
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
+from sc_core.paging import PageParams, fetch_page
 from sc_core.places import RESIDENT_ROLES, Places
 
 # who writes courses and reads the reports of a community
@@ -136,15 +137,10 @@ class Training:
             where = [CourseRow.community_id == community_id]
             if not self.staff_of(who, community_id):
                 where.append(CourseRow.audience == "residents")
-            total = await uow.session.scalar(
-                select(func.count()).select_from(CourseRow).where(*where)
-            )
-            rows = await uow.session.scalars(
-                select(CourseRow)
-                .where(*where)
-                .order_by(CourseRow.created_at.desc(), CourseRow.id)
-                .limit(limit)
-                .offset(offset)
+            rows, total = await fetch_page(
+                uow.session,
+                select(CourseRow).where(*where).order_by(CourseRow.created_at.desc(), CourseRow.id),
+                PageParams(limit=limit, offset=offset),
             )
             courses = list(rows)
             mine = {
@@ -156,7 +152,7 @@ class Training:
                     )
                 )
             }
-            return [self._taken(who, c, mine.get(c.id)) for c in courses], int(total or 0)
+            return [self._taken(who, c, mine.get(c.id)) for c in courses], total
 
     async def get(self, who: Caller, course_id: uuid.UUID) -> Taken:
         async with self.db.uow(read_only=True) as uow:
@@ -231,18 +227,16 @@ class Training:
         """The caller's own records, the latest first."""
         async with self.db.uow(read_only=True) as uow:
             where = ProgressRow.person_id == who.subject
-            total = await uow.session.scalar(
-                select(func.count()).select_from(ProgressRow).where(where)
-            )
-            rows = await uow.session.execute(
+            rows, total = await fetch_page(
+                uow.session,
                 select(ProgressRow, CourseRow)
                 .join(CourseRow, CourseRow.id == ProgressRow.course_id)
                 .where(where)
-                .order_by(ProgressRow.updated_at.desc(), ProgressRow.course_id)
-                .limit(limit)
-                .offset(offset)
+                .order_by(ProgressRow.updated_at.desc(), ProgressRow.course_id),
+                PageParams(limit=limit, offset=offset),
+                rows=True,
             )
-            return [(p, c) for p, c in rows.all()], int(total or 0)
+            return [(p, c) for p, c in rows], total
 
     # reports -------------------------------------------------------------------------
     async def report(

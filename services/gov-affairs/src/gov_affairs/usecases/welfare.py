@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from gov_affairs.db.models import (
@@ -38,6 +38,7 @@ from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
+from sc_core.paging import PageParams, fetch_page
 from sc_core.places import Places
 from sc_core.privacy import get_cipher
 
@@ -240,16 +241,14 @@ class Welfare:
             where = [BeneficiaryRow.community_id == community_id]
             if programme:
                 where.append(BeneficiaryRow.programme == programme)
-            total = await uow.session.scalar(
-                select(func.count()).select_from(BeneficiaryRow).where(*where)
-            )
-            rows = await uow.session.execute(
+            rows, total = await fetch_page(
+                uow.session,
                 select(BeneficiaryRow, WelfarePersonRow.name)
                 .join(WelfarePersonRow, WelfarePersonRow.id == BeneficiaryRow.person_id)
                 .where(*where)
-                .order_by(BeneficiaryRow.since.desc(), BeneficiaryRow.id)
-                .limit(limit)
-                .offset(offset)
+                .order_by(BeneficiaryRow.since.desc(), BeneficiaryRow.id),
+                PageParams(limit=limit, offset=offset),
+                rows=True,
             )
             out = [
                 Listed(
@@ -273,7 +272,7 @@ class Welfare:
                 detail={"rows": str(len(out))},
             )
             await uow.commit()
-            return out, int(total or 0)
+            return out, total
 
     async def reviews_due(
         self, who: Caller, community_id: str, on: date | None, limit: int, offset: int
@@ -288,16 +287,14 @@ class Welfare:
                 BeneficiaryRow.status != "ended",
                 BeneficiaryRow.next_review_on <= day,
             ]
-            total = await uow.session.scalar(
-                select(func.count()).select_from(BeneficiaryRow).where(*where)
-            )
-            rows = await uow.session.execute(
+            rows, total = await fetch_page(
+                uow.session,
                 select(BeneficiaryRow, WelfarePersonRow.name)
                 .join(WelfarePersonRow, WelfarePersonRow.id == BeneficiaryRow.person_id)
                 .where(*where)
-                .order_by(BeneficiaryRow.next_review_on, BeneficiaryRow.id)
-                .limit(limit)
-                .offset(offset)
+                .order_by(BeneficiaryRow.next_review_on, BeneficiaryRow.id),
+                PageParams(limit=limit, offset=offset),
+                rows=True,
             )
             out = [
                 Listed(
@@ -321,7 +318,7 @@ class Welfare:
                 detail={"rows": str(len(out)), "on": day.isoformat()},
             )
             await uow.commit()
-            return out, int(total or 0)
+            return out, total
 
     async def review(
         self,
