@@ -139,6 +139,8 @@ inbox_message = Table(
     Column("read_at", DateTime(timezone=True), nullable=True),
     Index("ix_inbox_message_user", "user_id", "id"),
     Index("ix_inbox_message_unread", "user_id", postgresql_where=text("read_at IS NULL")),
+    # my inbox, unread first, newest first, in the list's own order (ADR 0066)
+    Index("ix_inbox_message_listed", "user_id", text("(read_at IS NOT NULL)"), text("id DESC")),
 )
 
 alarm_feed = Table(
