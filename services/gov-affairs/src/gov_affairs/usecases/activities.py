@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from gov_affairs.db.votes import ActivityRow
 from gov_affairs.domain import activities as d
@@ -34,6 +34,7 @@ from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
+from sc_core.paging import PageParams, fetch_page
 from sc_core.places import RESIDENT_ROLES, Places
 
 OFFICE_ROLES = frozenset({"community_admin", "gov_officer", "grid_worker", "platform_admin"})
@@ -236,17 +237,14 @@ class Activities:
             p = who.principal
             if not (p.is_platform_admin or community_id in p.scope_ids("community", OFFICE_ROLES)):
                 where.append(ActivityRow.status.in_(("announced", "finished", "archived")))
-            total = await uow.session.scalar(
-                select(func.count()).select_from(ActivityRow).where(*where)
-            )
-            rows = await uow.session.scalars(
+            rows, total = await fetch_page(
+                uow.session,
                 select(ActivityRow)
                 .where(*where)
-                .order_by(ActivityRow.starts_at.desc(), ActivityRow.id)
-                .limit(limit)
-                .offset(offset)
+                .order_by(ActivityRow.starts_at.desc(), ActivityRow.id),
+                PageParams(limit=limit, offset=offset),
             )
-            return list(rows), total or 0
+            return list(rows), total
 
     async def _resident(self, uow: UnitOfWork, who: Caller, community_id: str) -> None:
         if community_id not in await self.places.home_communities(

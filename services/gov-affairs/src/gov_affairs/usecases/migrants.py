@@ -31,6 +31,7 @@ from sc_core.auth import Caller, in_scope
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
+from sc_core.paging import PageParams, fetch_page
 from sc_core.privacy import get_cipher
 
 # who registers migrants and accepts applications; who issues and endorses permits
@@ -158,17 +159,12 @@ class Migrants:
             where = [MigrantRow.community_id == community_id]
             if current:
                 where.append(MigrantRow.left_on.is_(None))
-            total = await uow.session.scalar(
-                select(func.count()).select_from(MigrantRow).where(*where)
-            )
-            rows = list(
-                await uow.session.scalars(
-                    select(MigrantRow)
-                    .where(*where)
-                    .order_by(MigrantRow.registered_on.desc(), MigrantRow.id)
-                    .limit(limit)
-                    .offset(offset)
-                )
+            rows, total = await fetch_page(
+                uow.session,
+                select(MigrantRow)
+                .where(*where)
+                .order_by(MigrantRow.registered_on.desc(), MigrantRow.id),
+                PageParams(limit=limit, offset=offset),
             )
             permits = await self._latest_permits(uow, [r.id for r in rows])
             await uow.audit(
@@ -180,7 +176,7 @@ class Migrants:
                 detail={"rows": str(len(rows))},
             )
             await uow.commit()
-            return [Registered(r, permits.get(r.id)) for r in rows], int(total or 0)
+            return [Registered(r, permits.get(r.id)) for r in rows], total
 
     async def _latest_permits(
         self, uow: UnitOfWork, ids: list[uuid.UUID]
@@ -333,18 +329,14 @@ class Migrants:
             where = [PermitRow.community_id == community_id]
             if status:
                 where.append(PermitRow.status == status)
-            total = await uow.session.scalar(
-                select(func.count()).select_from(PermitRow).where(*where)
-            )
-            rows = list(
-                await uow.session.execute(
-                    select(PermitRow, MigrantRow)
-                    .join(MigrantRow, MigrantRow.id == PermitRow.registration_id)
-                    .where(*where)
-                    .order_by(PermitRow.valid_until.asc().nulls_first(), PermitRow.id)
-                    .limit(limit)
-                    .offset(offset)
-                )
+            rows, total = await fetch_page(
+                uow.session,
+                select(PermitRow, MigrantRow)
+                .join(MigrantRow, MigrantRow.id == PermitRow.registration_id)
+                .where(*where)
+                .order_by(PermitRow.valid_until.asc().nulls_first(), PermitRow.id),
+                PageParams(limit=limit, offset=offset),
+                rows=True,
             )
             await uow.audit(
                 who,
@@ -355,7 +347,7 @@ class Migrants:
                 detail={"rows": str(len(rows))},
             )
             await uow.commit()
-            return [(p, r) for p, r in rows], int(total or 0)
+            return [(p, r) for p, r in rows], total
 
     # the daily sweep --------------------------------------------------------------------
     async def sweep(self, today: date | None = None) -> int:

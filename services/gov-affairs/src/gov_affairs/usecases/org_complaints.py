@@ -22,6 +22,7 @@ from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
+from sc_core.paging import PageParams, fetch_page
 from sc_core.places import RESIDENT_ROLES, Places
 from sc_core.service import Runtime
 
@@ -103,17 +104,14 @@ class OrgComplaints:
             where = [OrganisationComplaintRow.organisation_id == org.id]
             if not office(who, org.community_id):
                 where.append(OrganisationComplaintRow.filed_by == who.subject)
-            total = await uow.session.scalar(
-                select(func.count()).select_from(OrganisationComplaintRow).where(*where)
-            )
-            rows = await uow.session.scalars(
+            rows, total = await fetch_page(
+                uow.session,
                 select(OrganisationComplaintRow)
                 .where(*where)
-                .order_by(OrganisationComplaintRow.filed_at.desc(), OrganisationComplaintRow.id)
-                .limit(limit)
-                .offset(offset)
+                .order_by(OrganisationComplaintRow.filed_at.desc(), OrganisationComplaintRow.id),
+                PageParams(limit=limit, offset=offset),
             )
-            return list(rows), total or 0
+            return list(rows), total
 
     async def tally(self, who: Caller, organisation_id: uuid.UUID) -> Tally:
         async with self.db.uow(read_only=True) as uow:

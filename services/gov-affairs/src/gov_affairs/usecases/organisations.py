@@ -20,6 +20,7 @@ from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
 from sc_core.industry import division_codes
+from sc_core.paging import PageParams, fetch_page
 from sc_core.places import Places
 
 OFFICE_ROLES = frozenset({"community_admin", "gov_officer", "platform_admin"})
@@ -185,17 +186,14 @@ class Organisations:
         async with self.db.uow(read_only=True) as uow:
             org = await self.readable(uow, who, organisation_id)
             where = OrganisationMeetingRow.organisation_id == org.id
-            total = await uow.session.scalar(
-                select(func.count()).select_from(OrganisationMeetingRow).where(where)
-            )
-            rows = await uow.session.scalars(
+            rows, total = await fetch_page(
+                uow.session,
                 select(OrganisationMeetingRow)
                 .where(where)
-                .order_by(OrganisationMeetingRow.held_at.desc(), OrganisationMeetingRow.id)
-                .limit(limit)
-                .offset(offset)
+                .order_by(OrganisationMeetingRow.held_at.desc(), OrganisationMeetingRow.id),
+                PageParams(limit=limit, offset=offset),
             )
-            return list(rows), total or 0
+            return list(rows), total
 
     async def readable(
         self, uow: UnitOfWork, who: Caller, organisation_id: uuid.UUID

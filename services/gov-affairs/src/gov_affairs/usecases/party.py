@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from gov_affairs.db.party import PartyFeedbackRow, PartyMeetingRow, PartyMemberRow, PartyOrgRow
 from gov_affairs.domain import organisations as rules
@@ -20,6 +20,7 @@ from sc_core.auth import Caller, in_scope
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
+from sc_core.paging import PageParams, fetch_page
 from sc_core.places import Places
 
 OFFICE_ROLES = frozenset({"community_admin", "gov_officer", "platform_admin"})
@@ -120,17 +121,12 @@ class Party:
         async with self.db.uow(read_only=True) as uow:
             await self.places.ensure_readable(uow, who.principal, community_id=community_id)
             where = PartyOrgRow.community_id == community_id
-            total = await uow.session.scalar(
-                select(func.count()).select_from(PartyOrgRow).where(where)
+            rows, total = await fetch_page(
+                uow.session,
+                select(PartyOrgRow).where(where).order_by(PartyOrgRow.created_at, PartyOrgRow.id),
+                PageParams(limit=limit, offset=offset),
             )
-            rows = await uow.session.scalars(
-                select(PartyOrgRow)
-                .where(where)
-                .order_by(PartyOrgRow.created_at, PartyOrgRow.id)
-                .limit(limit)
-                .offset(offset)
-            )
-            return list(rows), total or 0
+            return list(rows), total
 
     async def org(self, who: Caller, org_id: uuid.UUID) -> tuple[PartyOrgRow, bool]:
         """The organisation, and whether the caller keeps it (an officer or the office)."""
@@ -172,17 +168,12 @@ class Party:
             if not full and not in_scope(who.principal, community_id=org.community_id):
                 raise _not_officer()
             where = PartyMemberRow.org_id == org.id
-            total = await uow.session.scalar(
-                select(func.count()).select_from(PartyMemberRow).where(where)
-            )
-            rows = list(
-                await uow.session.scalars(
-                    select(PartyMemberRow)
-                    .where(where)
-                    .order_by(PartyMemberRow.added_at, PartyMemberRow.id)
-                    .limit(limit)
-                    .offset(offset)
-                )
+            rows, total = await fetch_page(
+                uow.session,
+                select(PartyMemberRow)
+                .where(where)
+                .order_by(PartyMemberRow.added_at, PartyMemberRow.id),
+                PageParams(limit=limit, offset=offset),
             )
             await uow.audit(
                 who,
@@ -193,7 +184,7 @@ class Party:
                 detail={"shown": "full" if full else "masked", "rows": str(len(rows))},
             )
             await uow.commit()
-            return Members(rows, total or 0, full)
+            return Members(rows, total, full)
 
     # 三会一课 ----------------------------------------------------------------------------
     async def record_meeting(
@@ -250,17 +241,14 @@ class Party:
             ):
                 raise _not_officer()
             where = PartyMeetingRow.org_id == org.id
-            total = await uow.session.scalar(
-                select(func.count()).select_from(PartyMeetingRow).where(where)
-            )
-            rows = await uow.session.scalars(
+            rows, total = await fetch_page(
+                uow.session,
                 select(PartyMeetingRow)
                 .where(where)
-                .order_by(PartyMeetingRow.held_on.desc(), PartyMeetingRow.id)
-                .limit(limit)
-                .offset(offset)
+                .order_by(PartyMeetingRow.held_on.desc(), PartyMeetingRow.id),
+                PageParams(limit=limit, offset=offset),
             )
-            return list(rows), total or 0
+            return list(rows), total
 
     # residents' opinions ----------------------------------------------------------------
     async def give_feedback(self, who: Caller, org_id: uuid.UUID, text: str) -> PartyFeedbackRow:
@@ -286,17 +274,14 @@ class Party:
             where = [PartyFeedbackRow.org_id == org.id]
             if not await self._keeps(uow, who, org):
                 where.append(PartyFeedbackRow.author == who.subject)
-            total = await uow.session.scalar(
-                select(func.count()).select_from(PartyFeedbackRow).where(*where)
-            )
-            rows = await uow.session.scalars(
+            rows, total = await fetch_page(
+                uow.session,
                 select(PartyFeedbackRow)
                 .where(*where)
-                .order_by(PartyFeedbackRow.at.desc(), PartyFeedbackRow.id)
-                .limit(limit)
-                .offset(offset)
+                .order_by(PartyFeedbackRow.at.desc(), PartyFeedbackRow.id),
+                PageParams(limit=limit, offset=offset),
             )
-            return list(rows), total or 0
+            return list(rows), total
 
     async def answer(
         self, who: Caller, org_id: uuid.UUID, feedback_id: uuid.UUID, text: str

@@ -20,6 +20,7 @@ from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
+from sc_core.paging import PageParams, fetch_page
 from sc_core.places import RESIDENT_ROLES, Places
 
 OFFICE_ROLES = frozenset({"community_admin", "gov_officer", "platform_admin"})
@@ -221,17 +222,12 @@ class Polls:
                     zh="投票结束后才公布选票",
                 )
             where = PollBallotRow.poll_id == row.id
-            total = await uow.session.scalar(
-                select(func.count()).select_from(PollBallotRow).where(where)
+            rows, total = await fetch_page(
+                uow.session,
+                select(PollBallotRow).where(where).order_by(PollBallotRow.seq),
+                PageParams(limit=limit, offset=offset),
             )
-            rows = await uow.session.scalars(
-                select(PollBallotRow)
-                .where(where)
-                .order_by(PollBallotRow.seq)
-                .limit(limit)
-                .offset(offset)
-            )
-            return list(rows), total or 0, row.head or c.GENESIS
+            return list(rows), total, row.head or c.GENESIS
 
     async def close_due(self, now: datetime | None = None, batch: int = 50) -> int:
         now = now or datetime.now(UTC)

@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Literal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from gov_affairs.db.votes import TopicCommentRow, TopicRow
 from gov_affairs.domain import consultation as c
@@ -19,6 +19,7 @@ from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
+from sc_core.paging import PageParams, fetch_page
 from sc_core.places import RESIDENT_ROLES, Places
 
 OFFICE_ROLES = frozenset({"community_admin", "gov_officer", "platform_admin"})
@@ -71,17 +72,12 @@ class Topics:
                 uow, who.principal, community_id=community_id, roles=OFFICE_ROLES
             )
             where = TopicRow.community_id == community_id
-            total = await uow.session.scalar(
-                select(func.count()).select_from(TopicRow).where(where)
+            rows, total = await fetch_page(
+                uow.session,
+                select(TopicRow).where(where).order_by(TopicRow.created_at.desc(), TopicRow.id),
+                PageParams(limit=limit, offset=offset),
             )
-            rows = await uow.session.scalars(
-                select(TopicRow)
-                .where(where)
-                .order_by(TopicRow.created_at.desc(), TopicRow.id)
-                .limit(limit)
-                .offset(offset)
-            )
-            return list(rows), total or 0
+            return list(rows), total
 
     async def get(self, who: Caller, topic_id: uuid.UUID) -> TopicRow:
         async with self.db.uow(read_only=True) as uow:
@@ -127,17 +123,14 @@ class Topics:
                 where.append(
                     or_(TopicCommentRow.status == "visible", TopicCommentRow.author == who.subject)
                 )
-            total = await uow.session.scalar(
-                select(func.count()).select_from(TopicCommentRow).where(*where)
-            )
-            rows = await uow.session.scalars(
+            rows, total = await fetch_page(
+                uow.session,
                 select(TopicCommentRow)
                 .where(*where)
-                .order_by(TopicCommentRow.at, TopicCommentRow.id)
-                .limit(limit)
-                .offset(offset)
+                .order_by(TopicCommentRow.at, TopicCommentRow.id),
+                PageParams(limit=limit, offset=offset),
             )
-            return list(rows), total or 0
+            return list(rows), total
 
     async def moderate(
         self,

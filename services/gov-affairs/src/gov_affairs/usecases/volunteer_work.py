@@ -27,6 +27,7 @@ from gov_affairs.usecases.volunteers import OFFICE_ROLES, Volunteers, _domain, _
 from sc_core.auth import Caller
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
+from sc_core.paging import PageParams, fetch_page
 
 Slot = tuple[datetime, datetime]
 
@@ -105,21 +106,19 @@ class VolunteerWork:
                 uow, who.principal, community_id=community_id, roles=OFFICE_ROLES
             )
             where = [VolunteerServiceRow.community_id == community_id]
-            total = await uow.session.scalar(
-                select(func.count()).select_from(VolunteerServiceRow).where(*where)
-            )
-            rows = await uow.session.execute(
+            rows, total = await fetch_page(
+                uow.session,
                 select(VolunteerServiceRow, VolunteerRow)
                 .join(VolunteerRow, VolunteerRow.id == VolunteerServiceRow.volunteer_id)
                 .where(*where)
-                .order_by(VolunteerServiceRow.created_at.desc(), VolunteerServiceRow.id)
-                .limit(limit)
-                .offset(offset)
+                .order_by(VolunteerServiceRow.created_at.desc(), VolunteerServiceRow.id),
+                PageParams(limit=limit, offset=offset),
+                rows=True,
             )
             out = []
             for service, volunteer in rows:
                 out.append((service, volunteer, await self._booked(uow, service.id)))
-            return out, int(total or 0)
+            return out, total
 
     async def book(
         self, who: Caller, service_id: uuid.UUID, starts_at: datetime, note: str | None

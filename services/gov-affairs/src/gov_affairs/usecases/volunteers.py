@@ -43,6 +43,7 @@ from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
+from sc_core.paging import PageParams, fetch_page
 from sc_core.places import RESIDENT_ROLES, Places
 from sc_core.privacy import get_cipher
 
@@ -172,17 +173,12 @@ class Volunteers:
                 where.append(VolunteerRow.account_id == who.subject)
             if status:
                 where.append(VolunteerRow.status == status)
-            total = await uow.session.scalar(
-                select(func.count()).select_from(VolunteerRow).where(*where)
-            )
-            rows = list(
-                await uow.session.scalars(
-                    select(VolunteerRow)
-                    .where(*where)
-                    .order_by(VolunteerRow.registered_at.desc(), VolunteerRow.id)
-                    .limit(limit)
-                    .offset(offset)
-                )
+            rows, total = await fetch_page(
+                uow.session,
+                select(VolunteerRow)
+                .where(*where)
+                .order_by(VolunteerRow.registered_at.desc(), VolunteerRow.id),
+                PageParams(limit=limit, offset=offset),
             )
             out = [(r, await self._totals(uow, r.id)) for r in rows]
             if office:
@@ -195,7 +191,7 @@ class Volunteers:
                     detail={"rows": str(len(out))},
                 )
                 await uow.commit()
-            return out, int(total or 0)
+            return out, total
 
     async def get(self, who: Caller, volunteer_id: uuid.UUID) -> tuple[VolunteerRow, Totals]:
         async with self.db.uow() as uow:
