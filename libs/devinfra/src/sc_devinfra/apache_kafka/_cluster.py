@@ -56,17 +56,6 @@ _ONE_NODE_IDLE = {
     "broker.session.timeout.ms": "9000",
 }
 
-_ONE_NODE_JVM = [
-    # a one-node broker (make run, the tests, the benchmarks) lives minutes to hours: C2's
-    # compiling of the hot paths cost more than its faster code saved. C1 only, alternating
-    # fresh brokers, 1 KB messages produced (acks=all, idempotent) and consumed, broker CPU
-    # per message: 9.6-10.4 us against 17.3-19.1 us with C2 after 30,000 warm-up messages
-    # (three pairs, median ratio 0.54), and the idle broker with the platform's clients
-    # 11.3 -> 6.2% of a core (ADR 0062, 0067). SC_KAFKA_JAVA_OPTS=-XX:TieredStopAtLevel=4
-    # brings C2 back (a later flag wins). Three nodes (the reliability suite) keep C2.
-    "-XX:TieredStopAtLevel=1",
-]
-
 
 def new_kafka_uuid() -> str:
     """A Kafka `Uuid` string (URL-safe base64 of 16 random bytes, no padding)."""
@@ -445,7 +434,6 @@ class KafkaCluster:
             "-XX:MaxDirectMemorySize=256m",
             "-XX:+ExitOnOutOfMemoryError",
             "-Djava.awt.headless=true",
-            *(_ONE_NODE_JVM if self.brokers == 1 else []),
             f"-Dlog4j2.configurationFile={self.base_dir / 'log4j2.properties'}",
             # extra JVM options, e.g. -Xlog:gc:file=gc.log:uptime to see the broker's
             # collections beside a benchmark's latencies
