@@ -14,7 +14,10 @@ from sc_core.privacy import EncryptedString
 
 class Door(IdMixin, Base):
     __tablename__ = "doors"
-    __table_args__ = (Index("ix_doors_name", "name", "id"),)  # the list by name (ADR 0061)
+    __table_args__ = (  # the list by name, everyone's and a community's (ADR 0061, 0066)
+        Index("ix_doors_name", "name", "id"),
+        Index("ix_doors_community_name", "community_id", "name", "id"),
+    )
 
     community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("communities.id"), index=True)
     building_id: Mapped[uuid.UUID | None] = mapped_column(index=True)

@@ -44,7 +44,10 @@ class Grid(IdMixin, Base):
 
 class Building(IdMixin, Base):
     __tablename__ = "buildings"
-    __table_args__ = (UniqueConstraint("community_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("community_id", "code"),
+        Index("ix_buildings_code", "code", "id"),  # everyone's, by code (ADR 0066)
+    )
 
     community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("communities.id"), index=True)
     grid_id: Mapped[uuid.UUID | None] = mapped_column(
@@ -85,7 +88,10 @@ class Room(IdMixin, Base):
 
 class Household(IdMixin, Base):
     __tablename__ = "households"
-    __table_args__ = (Index("ix_households_name", "name", "id"),)  # the list by name (ADR 0061)
+    __table_args__ = (  # the list by name, everyone's and a community's (ADR 0061, 0066)
+        Index("ix_households_name", "name", "id"),
+        Index("ix_households_community_name", "community_id", "name", "id"),
+    )
 
     community_id: Mapped[uuid.UUID] = mapped_column(index=True)
     building_id: Mapped[uuid.UUID] = mapped_column(index=True)
