@@ -236,9 +236,9 @@ async def fetch_page(
     result = await session.execute(page, values) if values else await session.execute(page)
     items = list(result.all() if rows else result.scalars().all())
     if params.cursor is None and len(items) < params.limit and (items or not params.offset):
-        total = params.offset + len(items)  # the last page: no count needed
-    else:
-        total = int(await session.scalar(counted, bind or {}) or 0)
+        # the last page: no count needed, and the total is known however long the list
+        return items, PageTotal(params.offset + len(items))
+    total = int(await session.scalar(counted, bind or {}) or 0)
     cursor = None
     if keys is not None and items and len(items) == params.limit:
         cursor = encode_cursor(key_values(items[-1], keys, rows=rows))
