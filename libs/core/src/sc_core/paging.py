@@ -313,7 +313,10 @@ def key_values(item: Any, keys: list[Key], *, rows: bool) -> list[Any] | None:
     values = []
     for column, _ in keys:
         if rows:
-            value = item._mapping[column]
+            try:
+                value = item._mapping[column]
+            except KeyError:  # a row of ORM entities: the column is one entity's attribute
+                value = _entity_value(item, column)
         elif isinstance(item, str | int | float | dt.date | uuid.UUID) and len(keys) == 1:
             value = item
         else:
@@ -326,6 +329,16 @@ def key_values(item: Any, keys: list[Key], *, rows: bool) -> list[Any] | None:
             return None
         values.append(value)
     return values
+
+
+def _entity_value(row: Any, column: ColumnElement[Any]) -> Any:
+    """``column``'s value in the entity of ``row`` (``select(A, B)``) mapped to its table."""
+    for part in row:
+        state = inspect(part, raiseerr=False)
+        mapper = getattr(state, "mapper", None)
+        if mapper is not None and getattr(column, "table", None) in mapper.tables:
+            return getattr(part, mapper.get_property_by_column(column).key)
+    return None
 
 
 def encode_cursor(values: list[Any] | None) -> str | None:
