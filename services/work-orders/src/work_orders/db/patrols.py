@@ -39,6 +39,23 @@ async def checkpoints(uow: UnitOfWork, route_id: uuid.UUID) -> list[PatrolCheckp
     return list(rows)
 
 
+async def checkpoints_of(
+    uow: UnitOfWork, route_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[PatrolCheckpoint]]:
+    """Each route's checkpoints in order, for a page of routes in one query (one per route
+    was 20 round trips a page)."""
+    found: dict[uuid.UUID, list[PatrolCheckpoint]] = {i: [] for i in route_ids}
+    if route_ids:
+        rows = await uow.session.scalars(
+            select(PatrolCheckpoint)
+            .where(PatrolCheckpoint.route_id.in_(route_ids))
+            .order_by(PatrolCheckpoint.route_id, PatrolCheckpoint.position)
+        )
+        for point in rows:
+            found[point.route_id].append(point)
+    return found
+
+
 async def checkpoint(uow: UnitOfWork, route_id: uuid.UUID, code: str) -> PatrolCheckpoint | None:
     return await uow.session.scalar(
         select(PatrolCheckpoint).where(
@@ -91,6 +108,23 @@ async def scanned_codes(uow: UnitOfWork, round_id: uuid.UUID) -> list[str]:
         .distinct()
     )
     return sorted(rows)
+
+
+async def scanned_codes_of(
+    uow: UnitOfWork, round_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[str]]:
+    """Each round's scanned checkpoint codes, sorted, for a page of rounds in one query."""
+    found: dict[uuid.UUID, set[str]] = {i: set() for i in round_ids}
+    if round_ids:
+        rows = await uow.session.execute(
+            select(PatrolScan.round_id, PatrolCheckpoint.code)
+            .join(PatrolScan, PatrolScan.checkpoint_id == PatrolCheckpoint.id)
+            .where(PatrolScan.round_id.in_(round_ids))
+            .distinct()
+        )
+        for round_id, code in rows:
+            found[round_id].add(code)
+    return {i: sorted(codes) for i, codes in found.items()}
 
 
 async def scans(uow: UnitOfWork, round_id: uuid.UUID) -> list[PatrolScan]:

@@ -98,7 +98,8 @@ class Patrols:
     async def routes(self, who: Caller, paging: PageParams) -> tuple[list[RouteView], int]:
         async with self.db.uow(read_only=True) as uow:
             rows, total = await repo.routes_page(uow, who.principal, paging)
-            return [RouteView(r, await repo.checkpoints(uow, r.id)) for r in rows], total
+            points = await repo.checkpoints_of(uow, [r.id for r in rows])
+            return [RouteView(r, points[r.id]) for r in rows], total
 
     # rounds ------------------------------------------------------------------------
     async def create_round(self, who: Caller, body: RoundCreate) -> RoundView:
@@ -149,7 +150,8 @@ class Patrols:
             rows, total = await repo.rounds_page(
                 uow, who.principal, paging, status=status, assignee=assignee
             )
-            return [RoundView(r, await repo.scanned_codes(uow, r.id)) for r in rows], total
+            scanned = await repo.scanned_codes_of(uow, [r.id for r in rows])
+            return [RoundView(r, scanned[r.id]) for r in rows], total
 
     async def scan(self, who: Caller, round_id: uuid.UUID, body: ScanCreate) -> RoundView:
         """The round's patroller (or a manager) scans a checkpoint within the window."""
