@@ -217,8 +217,7 @@ async def fetch_page(
     keys = sort_keys(query)
     values = dict(bind or {})
     if bind is not None and params.cursor is None:
-        page, counted = _derived(query)
-        counted = count if count is not None else counted
+        page, counted = _derived(query, count)
         values |= {"_page_limit": params.limit, "_page_offset": params.offset}
     else:
         page = query
@@ -250,14 +249,15 @@ _DERIVED: weakref.WeakKeyDictionary[Select[Any], tuple[Select[Any], Select[Any]]
 )
 
 
-def _derived(query: Select[Any]) -> tuple[Select[Any], Select[Any]]:
-    """The page (limit and offset bound by name) and count statements of a kept query."""
+def _derived(query: Select[Any], count: Select[Any] | None) -> tuple[Select[Any], Select[Any]]:
+    """The page (limit and offset bound by name) and count statements of a kept query (its
+    own ``count`` when it has one: a kept query always comes with the same)."""
     found = _DERIVED.get(query)
     if found is None:
         page = query.limit(bindparam("_page_limit", type_=Integer)).offset(
             bindparam("_page_offset", type_=Integer)
         )
-        found = _DERIVED[query] = (page, count_query(query))
+        found = _DERIVED[query] = (page, count if count is not None else count_query(query))
     return found
 
 
