@@ -1,11 +1,12 @@
-"""``HTTP_WORKERS=2``: two processes answer on one port, a burst of connections opened at
-once is shared by both, and the metrics are theirs summed, on the API port or on the
-metrics port the supervisor serves (sc_core.workers, ADR 0064)."""
+"""``HTTP_WORKERS=2``: two processes answer on one port, and the metrics are theirs summed,
+on the API port or on the metrics port the supervisor serves (sc_core.workers, ADR 0064).
+
+Which worker accepts a connection is the scheduler's choice (one shared socket): a burst
+opened at once may land on one worker, so no test here asserts how a burst is spread
+(ADR 0064, addendum of 2026-12-06)."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 import os
 import re
 import signal
@@ -82,40 +83,6 @@ async def test_two_workers_answer_on_one_port_and_metrics_sum_them(api_port: int
         async with httpx.AsyncClient(base_url=base, timeout=10) as c:
             text = (await c.get("/metrics")).text
         assert _requests_counted(text) == calls  # both workers' counts, whichever answered
-
-
-async def _pid_over(connection: tuple[asyncio.StreamReader, asyncio.StreamWriter]) -> int:
-    reader, writer = connection
-    writer.write(b"GET /pid HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
-    await writer.drain()
-    response = await asyncio.wait_for(reader.read(), 60)
-    writer.close()
-    head, _, body = response.partition(b"\r\n\r\n")
-    assert head.startswith(b"HTTP/1.1 200"), head
-    return int(json.loads(body)["pid"])
-
-
-async def test_connections_opened_at_once_are_shared_by_the_workers(api_port: int) -> None:
-    """A load generator or a gateway's pool opens its connections at once and keeps them
-    (keep-alive): both workers must take a share of them, or the second worker serves
-    nothing. (Measured with SO_REUSEPORT sockets, one per worker, against uvicorn's one
-    shared socket: both spread wrk's 32 connections evenly, ADR 0064.)"""
-    with _serve(HTTP_WORKERS="2", HTTP_PORT=str(api_port)):
-        base = f"http://127.0.0.1:{api_port}"
-
-        async def serving() -> bool:
-            async with httpx.AsyncClient(base_url=base, timeout=10) as c:
-                try:
-                    return (await c.get("/pid")).status_code == 200
-                except httpx.TransportError:
-                    return False
-
-        await eventually(serving, timeout=180, interval=1)
-        connections = await asyncio.gather(
-            *(asyncio.open_connection("127.0.0.1", api_port) for _ in range(32))
-        )
-        pids = await asyncio.gather(*(_pid_over(c) for c in connections))
-        assert len(set(pids)) == 2, f"one worker took every connection: {pids}"
 
 
 async def test_the_supervisor_serves_the_metrics_port_for_every_worker(api_port: int) -> None:
