@@ -384,6 +384,12 @@ async def test_survey_answers_and_the_index_they_make(harness: Harness) -> None:
     # the survey is in the resident's list; a resident elsewhere does not see it
     r = await h.client.get(SURVEYS, headers=resident(households[0]))
     assert [x["id"] for x in r.json()["items"]] == [survey["id"]]
+    # the list shows the survey as it was published (title, dates, unit), zh and en
+    shown = ("title", "status", "anonymous", "unit", "opens_at", "closes_at", "definition")
+    assert {k: r.json()["items"][0][k] for k in shown} == {k: survey[k] for k in shown}
+    en = {**resident(households[0]), "Accept-Language": "en"}
+    r = await h.client.get(SURVEYS, headers=en)
+    assert r.json()["items"][0]["title"] == "Residents' sense of security survey"
     r = await h.client.get(
         SURVEYS, headers=h.issuer.bearer("x", grants=[Grant("resident", "household", "H1")])
     )

@@ -28,7 +28,7 @@ from evaluation.api.common import (
 from evaluation.api.results import SurveyResults, build_results
 from evaluation.db.models import SurveyRow
 from evaluation.domain.surveys import AnswerUnit
-from evaluation.usecases.surveys import survey_of
+from evaluation.domain.surveys.head import head_of
 from sc_core.api import Page, Paging
 from sc_core.schema import AwareInstant, JsonBounds
 
@@ -94,7 +94,7 @@ class ResponseAck(BaseModel):
 
 
 def _read(row: SurveyRow, locale: str, responses: int) -> SurveyRead:
-    s = survey_of(row)
+    s = head_of(row.definition)
     now = datetime.now(UTC)
     status: Literal["open", "closed"] = (
         "open" if row.status == "open" and s.is_open(now) else "closed"
