@@ -40,14 +40,19 @@ def in_communities(column: Any, communities: Iterable[str]) -> ColumnElement[boo
 def merchants_visible(principal: Principal, communities: set[str]) -> ColumnElement[bool]:
     """Staff: their community's merchants; a merchant: their own; residents: the verified
     merchants of their community."""
-    return or_(
+    return or_(*merchant_scope(principal, communities))
+
+
+def merchant_scope(principal: Principal, communities: set[str]) -> list[ColumnElement[bool]]:
+    """The parts of :func:`merchants_visible` (each walks its own index, for the count)."""
+    return [
         staff_scope(principal, Merchant.community_id),
         Merchant.owner_id == principal.subject,
         and_(
             Merchant.status == MerchantStatus.VERIFIED,
             in_communities(Merchant.community_id, communities),
         ),
-    )
+    ]
 
 
 async def merchant_by_code(uow: UnitOfWork, community_id: str, code: str) -> Merchant | None:

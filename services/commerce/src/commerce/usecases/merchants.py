@@ -8,10 +8,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import false, or_, select
 
 from commerce.api.schemas.merchants import MerchantCreate, MerchantUpdate
 from commerce.db import queries as q
+from commerce.db.counts import live, union_count
 from commerce.db.models import Merchant
 from commerce.domain import merchants as rules
 from commerce.domain.text import problem
@@ -148,15 +149,18 @@ class Merchants:
     ) -> tuple[list[Shown], PageTotal]:
         async with self.db.uow(read_only=True) as uow:
             communities = await q.resident_communities(uow, self.places, who.principal)
-            query = select(Merchant).where(q.merchants_visible(who.principal, communities))
+            parts = live(q.merchant_scope(who.principal, communities))
+            filters = []
             if status:
-                query = query.where(Merchant.status == status)
+                filters.append(Merchant.status == status)
             if category:
-                query = query.where(Merchant.category == category)
+                filters.append(Merchant.category == category)
             if industry_section:  # GB/T 4754 门类: the codes of its divisions
-                query = query.where(Merchant.industry_code.in_(division_codes(industry_section)))
+                filters.append(Merchant.industry_code.in_(division_codes(industry_section)))
+            query = select(Merchant).where(or_(*parts) if parts else false(), *filters)
             query = query.order_by(Merchant.created_at.desc(), Merchant.id.desc())
-            rows, total = await fetch_page(uow.session, query, paging)
+            count = union_count([select(Merchant.id).where(p, *filters) for p in parts])
+            rows, total = await fetch_page(uow.session, query, paging, count=count)
             return [_shown(who, m) for m in rows], total
 
     async def _visible(
