@@ -180,7 +180,7 @@ class AssistiveDevices:
             where = [AssistiveDeviceRow.applicant_id == who.subject]
         if status:
             where.append(AssistiveDeviceRow.status == status)
-        async with self.db.uow() as uow:
+        async with self.db.uow(read_only=True) as uow:  # a read: no BEGIN/COMMIT
             rows, total = await fetch_page(
                 uow.session,
                 select(AssistiveDeviceRow, WelfarePersonRow.name)

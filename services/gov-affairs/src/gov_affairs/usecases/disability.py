@@ -194,7 +194,7 @@ class Disability:
         """The register of a community (or one grid), names and numbers masked; audited."""
         desk(who, community_id)
         today = today_in_china()
-        async with self.db.uow() as uow:
+        async with self.db.uow(read_only=True) as uow:  # a read: no BEGIN/COMMIT
             where = [DisabilityRecordRow.community_id == community_id]
             if grid_id:
                 where.append(DisabilityRecordRow.grid_id == grid_id)

@@ -40,10 +40,13 @@ async def mine(
             .order_by(ApplicationRow.submitted_at.desc(), ApplicationRow.id),
             PageParams(limit=limit, offset=offset),
         )
+        # the page's services in one read (it looked each one up by its key)
         names: dict[object, Text] = {}
-        for item_id in {r.item_id for r in rows}:
-            found = await uow.session.get(ServiceItemRow, item_id)
-            if found is not None:
-                names[item_id] = repo.item_of(found).name
+        wanted = list({r.item_id for r in rows})
+        if wanted:
+            for item in await uow.session.scalars(
+                select(ServiceItemRow).where(ServiceItemRow.id.in_(wanted))
+            ):
+                names[item.id] = repo.item_of(item).name
         unknown = Text(zh="办事事项", en="A service")
         return [(r, names.get(r.item_id, unknown)) for r in rows], total

@@ -21,6 +21,7 @@ from gov_affairs.domain import notices as d
 from gov_affairs.domain.messages import both
 from gov_affairs.usecases import notice_audience as aud
 from gov_affairs.usecases.notice_files import NoticeFile, files_of
+from gov_affairs.usecases.notice_page import figures_of, places_of
 from sc_contracts.events import (
     NoticeChangedV1,
     NoticePlace,
@@ -34,6 +35,7 @@ from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
+from sc_core.paging import PageParams, fetch_page
 from sc_core.places import Places
 
 CONFLICTS = {"notice.bad_state"}
@@ -205,32 +207,30 @@ class Notices:
                 NoticeRow.pinned,
                 (NoticeRow.pinned_until.is_(None)) | (NoticeRow.pinned_until > now),
             )
-            total = await uow.session.scalar(
-                select(func.count()).select_from(NoticeRow).where(*where)
+            rows, total = await fetch_page(
+                uow.session,
+                select(NoticeRow)
+                .where(*where)
+                .order_by(
+                    case((pinned_now, 0), else_=1),
+                    func.coalesce(NoticeRow.published_at, NoticeRow.created_at).desc(),
+                    NoticeRow.id,
+                ),
+                PageParams(limit=limit, offset=offset),
             )
-            rows = list(
-                await uow.session.scalars(
-                    select(NoticeRow)
-                    .where(*where)
-                    .order_by(
-                        case((pinned_now, 0), else_=1),
-                        func.coalesce(NoticeRow.published_at, NoticeRow.created_at).desc(),
-                        NoticeRow.id,
-                    )
-                    .limit(limit)
-                    .offset(offset)
-                )
-            )
-            found = []
             named = await files_of(uow, rows)
+            where_of = await places_of(uow, rows)
+            figures = await figures_of(uow, self.places, rows, where_of) if staff else {}
+            found = []
             for row in rows:
-                places = await self._places_of(uow, row)
-                if staff and row.status in ("published", "withdrawn"):
-                    total_people, reads = await aud.read_figures(uow, self.places, row, places)
-                    found.append(Listed(row, places, reads, total_people, named[row.id]))
+                if staff and row.id in figures:
+                    people, reads = figures[row.id]
+                    found.append(Listed(row, where_of[row.id], reads, people, named[row.id]))
+                elif staff:  # not yet published: it has reached nobody
+                    found.append(Listed(row, where_of[row.id], 0, files=named[row.id]))
                 else:
-                    found.append(Listed(row, places, 0 if staff else None, files=named[row.id]))
-            return found, total or 0
+                    found.append(Listed(row, where_of[row.id], None, files=named[row.id]))
+            return found, total
 
     async def read(self, who: Caller, notice_id: uuid.UUID) -> Listed:
         """One notice; reading one addressed to the caller leaves a receipt (once)."""

@@ -85,7 +85,7 @@ class PopulationFlags:
             where.append(FlagRow.status == status)
         if kind is not None:
             where.append(FlagRow.kind == kind)
-        async with self.db.uow() as uow:
+        async with self.db.uow(read_only=True) as uow:  # a read: no BEGIN/COMMIT
             rows, total = await fetch_page(
                 uow.session,
                 select(FlagRow).where(*where).order_by(FlagRow.opened_at.desc(), FlagRow.id),

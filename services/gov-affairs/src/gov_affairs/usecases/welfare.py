@@ -237,7 +237,7 @@ class Welfare:
         self, who: Caller, community_id: str, programme: str | None, limit: int, offset: int
     ) -> tuple[list[Listed], int]:
         self._office(who, community_id)
-        async with self.db.uow() as uow:
+        async with self.db.uow(read_only=True) as uow:  # a read: no BEGIN/COMMIT
             where = [BeneficiaryRow.community_id == community_id]
             if programme:
                 where.append(BeneficiaryRow.programme == programme)
@@ -281,7 +281,7 @@ class Welfare:
         earliest first; names masked, the read audited."""
         self._office(who, community_id)
         day = on or datetime.now(CHINA).date()
-        async with self.db.uow() as uow:
+        async with self.db.uow(read_only=True) as uow:  # a read: no BEGIN/COMMIT
             where = [
                 BeneficiaryRow.community_id == community_id,
                 BeneficiaryRow.status != "ended",
