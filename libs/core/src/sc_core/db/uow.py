@@ -13,11 +13,13 @@ audit records with :meth:`UnitOfWork.audit`, so the trail holds exactly what com
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, overload
 
+from sqlalchemy import Insert, Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 if TYPE_CHECKING:
@@ -26,6 +28,19 @@ if TYPE_CHECKING:
     from sc_core.auth.caller import Anonymous, Caller
     from sc_core.bus.cloudevents import CloudEvent
     from sc_core.db.tables import PlatformTables
+
+
+_OUTBOX_INSERTS: weakref.WeakKeyDictionary[Table, Insert] = weakref.WeakKeyDictionary()
+
+
+def outbox_insert(outbox: Table) -> Insert:
+    """The outbox's INSERT, built once per table and executed with each row's values: a
+    statement built with ``insert().values(**row)`` for every event (every audited read)
+    was built and cache-keyed anew each time (issue 28, ADR 0066's gov-affairs addendum)."""
+    found = _OUTBOX_INSERTS.get(outbox)
+    if found is None:
+        found = _OUTBOX_INSERTS[outbox] = outbox.insert()
+    return found
 
 
 @dataclass(frozen=True)
@@ -173,7 +188,7 @@ class UnitOfWork:
         else:
             assert key is not None, "publish(model, key=...): the key is missing"
             item = self.outgoing(data, key=key, subject=subject, id=id)
-        await self.session.execute(self.tables.outbox.insert().values(**item.row()))
+        await self.session.execute(outbox_insert(self.tables.outbox), item.row())
         self.published.append(item.event)
         return item.event
 
