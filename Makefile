@@ -146,6 +146,7 @@ bench: bootstrap
 	$(UV) run python bench/service_overhead.py
 	$(UV) run python bench/gateway.py
 	$(UV) run python bench/idle.py
+	$(UV) run python bench/broker_idle.py
 	$(UV) run python bench/list_walk.py
 	$(UV) run python bench/alarm_scale.py
 	$(UV) run python bench/parking_gate.py

@@ -204,6 +204,17 @@ def api_rows(data: dict[str, Any]) -> list[tuple[str, str, str]]:
                 + (f" (over: {', '.join(idle['over_goal'])})" if idle["over_goal"] else " (met)"),
             )
         )
+    broker = _get(data, "broker_idle")
+    if broker:
+        base, *settings = broker["rows"]
+        for row in settings:
+            out.append(
+                (
+                    f"the broker with {row['consumers']} idle consumers: {row['setting']}",
+                    f"{100 * row['broker_core_share']:.2f}% of a core",
+                    f"no client, same run: {100 * base['broker_core_share']:.2f}%; goal 2%",
+                )
+            )
     kit = _get(data, "service_overhead")
     if kit and "bare_fastapi_cpu_us_per_request" in kit:
         bare = kit["bare_fastapi_cpu_us_per_request"]
