@@ -309,11 +309,22 @@ class AssistiveDeviceRow(Base):
 
 # --- notices ------------------------------------------------------------------------------
 
+NEWEST = "COALESCE(published_at, created_at) DESC"
+
 
 class NoticeRow(Base):
     __tablename__ = "notices"
     __table_args__ = (
         Index("ix_notices_community_status", "community_id", "status", "published_at"),
+        # the staff's list, newest first: the pinned ones apart, then the rest (migration 0028)
+        Index("ix_notices_community_newest", "community_id", text(NEWEST), "id"),
+        Index(
+            "ix_notices_community_pinned",
+            "community_id",
+            text(NEWEST),
+            "id",
+            postgresql_where=text("pinned"),
+        ),
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     community_id: Mapped[str] = mapped_column(Place)

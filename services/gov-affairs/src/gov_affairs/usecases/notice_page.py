@@ -9,16 +9,46 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import ColumnElement, func, literal, not_, select, union_all
 
 from gov_affairs.db.models import NoticePlaceRow, NoticeReadRow, NoticeRow
 from gov_affairs.domain import notices as d
 from gov_affairs.usecases.notice_audience import audience
 from sc_core.db.uow import UnitOfWork
+from sc_core.paging import COUNT_LIMIT, PageTotal, count_query
 from sc_core.places import Places
 
+NEWEST = (func.coalesce(NoticeRow.published_at, NoticeRow.created_at).desc(), NoticeRow.id)
 COUNTED = ("published", "withdrawn")
 """A draft or a pending notice has reached nobody yet: its figures are not counted."""
+
+
+async def newest_first(
+    uow: UnitOfWork,
+    where: list[ColumnElement[bool]],
+    pinned_now: ColumnElement[bool],
+    limit: int,
+    offset: int,
+) -> tuple[list[NoticeRow], PageTotal]:
+    """A page of the notices ``where`` holds, pinned (now) first, then the newest: the same
+    rows and order as one ``ORDER BY pinned_now DESC, newest`` but read as two parts, each
+    through its index (``ix_notices_community_pinned``, ``ix_notices_community_newest``)
+    instead of sorting every notice of the community (73-75 ms for 10,000). The rest is read
+    only when the pinned part leaves room on the page, and the number of pinned ones only
+    when the page starts past them."""
+    pinned = select(NoticeRow).where(*where, pinned_now).order_by(*NEWEST)
+    rest = select(NoticeRow).where(*where, not_(pinned_now)).order_by(*NEWEST)
+    rows = list(await uow.session.scalars(pinned.limit(limit).offset(offset)))
+    if len(rows) < limit:
+        skip = 0
+        if not rows and offset:  # the page starts past every pinned one
+            counted = select(func.count()).select_from(pinned.order_by(None).subquery())
+            skip = max(offset - int(await uow.session.scalar(counted) or 0), 0)
+        rows += await uow.session.scalars(rest.limit(limit - len(rows)).offset(skip))
+    if len(rows) < limit and (rows or not offset):  # the last page: the total is known
+        return rows, PageTotal(offset + len(rows))
+    total = int(await uow.session.scalar(count_query(select(NoticeRow).where(*where))) or 0)
+    return rows, PageTotal(min(total, COUNT_LIMIT), exact=total <= COUNT_LIMIT)
 
 
 async def places_of(

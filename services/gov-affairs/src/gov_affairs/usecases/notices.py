@@ -21,7 +21,7 @@ from gov_affairs.domain import notices as d
 from gov_affairs.domain.messages import both
 from gov_affairs.usecases import notice_audience as aud
 from gov_affairs.usecases.notice_files import NoticeFile, files_of
-from gov_affairs.usecases.notice_page import figures_of, places_of
+from gov_affairs.usecases.notice_page import figures_of, newest_first, places_of
 from sc_contracts.events import (
     NoticeChangedV1,
     NoticePlace,
@@ -207,17 +207,20 @@ class Notices:
                 NoticeRow.pinned,
                 (NoticeRow.pinned_until.is_(None)) | (NoticeRow.pinned_until > now),
             )
-            rows, total = await fetch_page(
-                uow.session,
-                select(NoticeRow)
-                .where(*where)
-                .order_by(
-                    case((pinned_now, 0), else_=1),
-                    func.coalesce(NoticeRow.published_at, NoticeRow.created_at).desc(),
-                    NoticeRow.id,
-                ),
-                PageParams(limit=limit, offset=offset),
-            )
+            if staff:  # a community's every notice: through its indexes (notice_page)
+                rows, total = await newest_first(uow, where, pinned_now, limit, offset)
+            else:
+                rows, total = await fetch_page(
+                    uow.session,
+                    select(NoticeRow)
+                    .where(*where)
+                    .order_by(
+                        case((pinned_now, 0), else_=1),
+                        func.coalesce(NoticeRow.published_at, NoticeRow.created_at).desc(),
+                        NoticeRow.id,
+                    ),
+                    PageParams(limit=limit, offset=offset),
+                )
             named = await files_of(uow, rows)
             where_of = await places_of(uow, rows)
             figures = await figures_of(uow, self.places, rows, where_of) if staff else {}
