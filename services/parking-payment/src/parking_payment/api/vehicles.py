@@ -60,7 +60,9 @@ async def list_vehicles(
                     household_col=VehicleRow.household_id,
                 )
             )
-            .order_by(VehicleRow.created_at.desc())
+            # newest first, the id breaking ties: a total order, so the page offers
+            # next_cursor and a deep page starts at its key through the index (ADR 0066)
+            .order_by(VehicleRow.created_at.desc(), VehicleRow.id.desc())
         )
         rows, total = await fetch_page(uow.session, query, paging)
         households = who.principal.household_ids
