@@ -64,9 +64,10 @@ async def list_bills(
             query = query.where(BillRow.period == period)
         if status:
             query = query.where(BillRow.status == status)
-        rows, total = await fetch_page(
-            uow.session, query.order_by(BillRow.period.desc(), BillRow.room_label), paging
-        )
+        # the id breaks ties (two communities' 3号楼2单元502室 in one month): a total
+        # order, so an offset page neither repeats nor skips a bill, and a cursor is offered
+        order = (BillRow.period.desc(), BillRow.room_label, BillRow.id)
+        rows, total = await fetch_page(uow.session, query.order_by(*order), paging)
         items = [views.bill_read(r, today, settings.late_fee_rate_per_day) for r in rows]
     return Page[BillRead].of(items, total, paging)
 
