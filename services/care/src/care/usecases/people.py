@@ -9,7 +9,7 @@ from sqlalchemy import CompoundSelect, select, union
 
 from care.db.models import CarePerson, ConsentGrant
 from care.domain import consent as c
-from care.usecases.common import load
+from care.usecases.common import grant_of, subject_of
 from sc_core.db.uow import UnitOfWork
 
 MAX_PEOPLE = 200
@@ -34,16 +34,30 @@ async def visible_people(
 ) -> list[str]:
     """Ids of the records whose ``category`` ``account`` may read at ``at`` (consent
     decides each; at most :data:`MAX_PEOPLE`)."""
-    candidates = (
-        await uow.session.execute(
-            select(CarePerson.id).where(CarePerson.id.in_(reachable(account))).limit(MAX_PEOPLE)
-        )
-    ).scalars()
-    out = []
-    for person_id in list(candidates):
-        record = await load(uow, person_id)
-        if record is None:
-            continue
-        if c.decide(record.subject, record.grants, account, category, at).allowed:
-            out.append(person_id)
-    return out
+    candidates = list(
+        (
+            await uow.session.execute(
+                select(CarePerson.id).where(CarePerson.id.in_(reachable(account))).limit(MAX_PEOPLE)
+            )
+        ).scalars()
+    )
+    if not candidates:
+        return []
+    # the records and their grants in one query each, not two per person (up to 400
+    # round trips for an account granted 200 records: ADR 0066)
+    rows = await uow.session.scalars(select(CarePerson).where(CarePerson.id.in_(candidates)))
+    people = {r.id: r for r in rows}
+    grants: dict[str, list[c.Grant]] = {}
+    found = await uow.session.scalars(
+        select(ConsentGrant).where(ConsentGrant.person_id.in_(candidates))
+    )
+    for g in found:
+        grants.setdefault(g.person_id, []).append(grant_of(g))
+    return [
+        person_id
+        for person_id in candidates
+        if person_id in people
+        and c.decide(
+            subject_of(people[person_id]), grants.get(person_id, []), account, category, at
+        ).allowed
+    ]
