@@ -53,6 +53,13 @@ WHERE c.contype = 'f' AND cardinality(c.conkey) = 1 AND c.conrelid <> c.confreli
   AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.conrelid AND i.indisunique
               AND i.indkey::text = c.conkey[1]::text)
 """
+# single-column foreign keys: a copy's reference follows to the referenced row's copy
+FOREIGN_SQL = """
+SELECT a.attname, rc.relname AS ref_table FROM pg_constraint c
+JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+JOIN pg_class rc ON rc.oid = c.confrelid
+WHERE c.contype = 'f' AND c.conrelid = $1::regclass AND cardinality(c.conkey) = 1
+"""
 TABLES_SQL = """
 SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
@@ -60,19 +67,34 @@ ORDER BY c.relname
 """
 
 
-def copy_expression(name: str, type_: str, unique: bool) -> str:
-    """The value of column ``name`` in copy ``g`` of template row ``t`` (number ``rn``)."""
+def copies_of(present: int, rows: int) -> int:
+    """How many copies of a table of ``present`` rows reach ``rows`` (0: not grown)."""
+    return -(-(rows - present) // present) if 0 < present < rows else 0
+
+
+def copy_expression(name: str, type_: str, unique: bool, follows: int = 0) -> str:
+    """The value of column ``name`` in copy ``g`` of template row ``t`` (number ``rn``).
+
+    A unique uuid (an id) of copy ``g`` is derived from the template's and ``g``, so a
+    reference to it (``follows``: the referenced table's number of copies) points at the
+    referenced row's copy ``g`` (wrapped round when that table has fewer copies): the
+    residencies of copy ``g`` belong to the persons of copy ``g``, not all of them to the
+    demo's 7 persons (100,000 residencies of 7 people, 20 s a page of persons)."""
     col = f't."{name}"'
     elsewhere = "(g % 10 <> 0)"  # nine copies in ten belong to places of their own
-    if name in PLACE_COLUMNS and type_ == "uuid":
-        return f"CASE WHEN {elsewhere} AND {col} IS NOT NULL THEN gen_random_uuid() ELSE {col} END"
+    if follows and type_ == "uuid" and name not in PLACE_COLUMNS and not unique:
+        return f"md5({col}::text || ':' || ((g - 1) % {follows} + 1))::uuid"
+    if name == "grid_id" and type_ == "uuid":  # the grid's copy g (whose community the row's)
+        return f"md5({col}::text || ':' || g)::uuid"
+    if name in PLACE_COLUMNS and type_ == "uuid":  # copy g of a place, in every table
+        return f"CASE WHEN {elsewhere} THEN md5({col}::text || ':' || g)::uuid ELSE {col} END"
     if name in PLACE_COLUMNS and ("char" in type_ or type_ == "text"):
         return (
             f"CASE WHEN {elsewhere} AND {col} IS NOT NULL THEN md5(random()::text) ELSE {col} END"
         )
     if unique:
         if type_ == "uuid":
-            return "gen_random_uuid()"
+            return f"md5({col}::text || ':' || g)::uuid"
         length = re.search(r"\((\d+)\)", type_)
         if "char" in type_ or type_ == "text":
             keep = max(1, int(length.group(1)) - 14) if length else 200
@@ -124,8 +146,11 @@ def _count(table: str) -> str:
     return f'SELECT count(*) FROM "{table}"'  # noqa: S608 - a name from the catalogue
 
 
-async def seed_table(conn: asyncpg.Connection, table: str, rows: int) -> int:
-    """Copies of the table's rows until it holds ``rows`` (names from the catalogue)."""
+async def seed_table(
+    conn: asyncpg.Connection, table: str, rows: int, before: dict[str, int] | None = None
+) -> int:
+    """Copies of the table's rows until it holds ``rows`` (names from the catalogue);
+    ``before``: every table's rows before seeding (a reference follows its copies)."""
     present = int(await conn.fetchval(_count(table)))
     if present == 0 or present >= rows:
         return present
@@ -133,6 +158,10 @@ async def seed_table(conn: asyncpg.Connection, table: str, rows: int) -> int:
     types = {c["attname"]: c["type"] for c in columns}
     unique = _varied([list(r["names"]) for r in await conn.fetch(UNIQUE_SQL, f'"{table}"')], types)
     done = COPIED_AS.get(table, {})
+    follows = {
+        r["attname"]: copies_of((before or {}).get(r["ref_table"], 0), rows)
+        for r in await conn.fetch(FOREIGN_SQL, f'"{table}"')
+    }
     names, values = [], []
     for c in columns:
         default = c["default"] or ""
@@ -142,8 +171,9 @@ async def seed_table(conn: asyncpg.Connection, table: str, rows: int) -> int:
             continue
         names.append(f'"{c["attname"]}"')
         name = c["attname"]
-        values.append(done.get(name) or copy_expression(name, c["type"], name in unique))
-    copies = -(-(rows - present) // present)  # ceil
+        expression = copy_expression(name, c["type"], name in unique, follows.get(name, 0))
+        values.append(done.get(name) or expression)
+    copies = copies_of(present, rows)
     insert = (
         f'INSERT INTO "{table}" ({", ".join(names)}) '  # noqa: S608
         f"SELECT {', '.join(values)} FROM "
@@ -193,12 +223,16 @@ async def seed(dsn: str, rows: int) -> dict[str, dict[str, int | float | str]]:
         conn = await asyncpg.connect(re.sub(r"/[^/?]*(\?|$)", f"/{db}\\1", dsn, count=1))
         try:
             await conn.execute("SET session_replication_role = replica")
-            for table in [r["relname"] for r in await conn.fetch(TABLES_SQL)]:
+            tables = [r["relname"] for r in await conn.fetch(TABLES_SQL)]
+            before = {
+                t: int(await conn.fetchval(_count(t))) for t in tables if t not in SKIP_TABLES
+            }
+            for table in tables:
                 if table in SKIP_TABLES:
                     continue
                 began = time.perf_counter()
                 try:
-                    count: int | str = await seed_table(conn, table, rows)
+                    count: int | str = await seed_table(conn, table, rows, before)
                 except asyncpg.PostgresError as exc:
                     count = f"not seeded: {type(exc).__name__}: {exc}"[:200]
                 out[f"{db}.{table}"] = {
