@@ -34,6 +34,8 @@ class Grant(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("account_id", "role", "scope_type", "scope_id"),
         Index("ix_grants_created", "created_at", "id"),  # the list, oldest first (ADR 0061)
+        # a community admin's accounts, counted from the index alone (ADR 0066)
+        Index("ix_grants_community_account", "community_id", "account_id"),
     )
 
     account_id: Mapped[uuid.UUID] = mapped_column(
@@ -42,7 +44,7 @@ class Grant(IdMixin, Base):
     role: Mapped[str] = mapped_column(String(32))
     scope_type: Mapped[str] = mapped_column(String(16))
     scope_id: Mapped[str] = mapped_column(String(64))
-    community_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    community_id: Mapped[uuid.UUID | None]
     created_by: Mapped[str] = mapped_column(String(64))
 
 

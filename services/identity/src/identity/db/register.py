@@ -105,6 +105,7 @@ class Household(IdMixin, Base):
 class Person(IdMixin, Base):
     __tablename__ = "persons"
     __table_args__ = (
+        Index("ix_persons_created", "created_at", "id"),  # the list's order (ADR 0066)
         Index(
             "uq_persons_id_number_idx",
             "id_number_idx",
@@ -131,7 +132,14 @@ class Residency(IdMixin, Base):
     """A person's membership of a household, with its dates: the occupancy history."""
 
     __tablename__ = "residencies"
-    __table_args__ = (Index("ix_residencies_room_moved_in", "room_id", "moved_in_on"),)
+    __table_args__ = (
+        Index("ix_residencies_room_moved_in", "room_id", "moved_in_on"),
+        Index(  # a person's current homes, however long their history (ADR 0066)
+            "ix_residencies_person_current",
+            "person_id",
+            postgresql_where=text("moved_out_on IS NULL"),
+        ),
+    )
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
     household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("households.id"), index=True)

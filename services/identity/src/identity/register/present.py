@@ -13,7 +13,7 @@ from identity.register.schemas import PersonRead, ResidencyRead
 from identity.scope import Scope
 from sc_core.auth import Caller
 from sc_core.db.uow import UnitOfWork
-from sc_core.privacy import mask_listed, mask_model
+from sc_core.privacy import grade_for, mask_listed, mask_model
 from sc_core.sex_codes import sex_code
 
 AUDITED_FIELDS = ("id_number", "phone", "face_id")
@@ -29,11 +29,18 @@ def is_own(scope: Scope, person: Person, residencies: Sequence[Residency]) -> bo
 
 
 def present(
-    scope: Scope, person: Person, residencies: Sequence[Residency], *, listing: bool = False
+    scope: Scope,
+    person: Person,
+    residencies: Sequence[Residency],
+    *,
+    listing: bool = False,
+    covering: frozenset[str] | None = None,
 ) -> tuple[PersonRead, list[str]]:
     """The masked record and the sensitive fields it shows unmasked. In a list
     (``listing``) ID numbers, phones and face ids are masked for every role but the
-    person's own household's: a role that needs one reveals it (``POST .../reveal``)."""
+    person's own household's: a role that needs one reveals it (``POST .../reveal``).
+    ``covering``: the roles that cover one of the person's residencies, past ones too
+    (``register.coverage``), when ``residencies`` holds only the current ones."""
     model = PersonRead(
         id=person.id,
         name=person.name,
@@ -50,7 +57,10 @@ def present(
         created_at=person.created_at,
         updated_at=person.updated_at,
     )
-    grade = scope.grade([places(r) for r in residencies])
+    if covering is None:
+        grade = scope.grade([places(r) for r in residencies])
+    else:
+        grade = grade_for(covering)
     own = is_own(scope, person, residencies)
     if listing:
         masked = mask_listed(model, grade, self_or_household=own)

@@ -90,8 +90,9 @@ class Accounts:
         query = select(Account).where(acc.visible_clause(who.principal)).order_by(Account.username)
         if username:
             query = query.where(Account.username.startswith(username, autoescape=True))
+        count = None if username else acc.visible_count(who.principal)
         async with self.db.uow(read_only=True) as uow:
-            rows, total = await fetch_page(uow.session, query, paging)
+            rows, total = await fetch_page(uow.session, query, paging, count=count)
             grants = await acc.grants_of(uow, [a.id for a in rows])
             await _audit_read(uow, who, None, {"count": str(len(rows))})
             return [(a, grants[a.id]) for a in rows], total

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from identity.db.auth import Account
 from identity.db.register import Household, Person, Residency, Room
-from identity.register import people, repo
+from identity.register import coverage, people, repo
 from identity.register.present import audit_history, audit_reveals, is_own, present
 from identity.register.schemas import (
     OccupantRead,
@@ -218,10 +218,16 @@ async def presented(
 ) -> list[PersonRead]:
     """The persons as the caller may see them; what shows unmasked is audited in ``uow``
     (which the caller commits)."""
-    residencies = await people.residencies_of(uow.session, [p.id for p in persons])
+    ids = [p.id for p in persons]
+    # the current residencies (shown, and whose households are the caller's own) and the
+    # roles covering any residency, past ones too: neither grows with a long history
+    residencies = await people.residencies_of(uow.session, ids, current_only=True)
+    covering = await coverage.covering_roles(uow.session, scope, ids)
     out, reveals = [], {}
     for person in persons:
-        read, shown = present(scope, person, residencies[person.id], listing=listing)
+        read, shown = present(
+            scope, person, residencies[person.id], listing=listing, covering=covering[person.id]
+        )
         out.append(read)
         reveals[person.id] = shown
     await audit_reveals(uow, who, reveals)
