@@ -51,7 +51,10 @@ def run_service(
 
     import uvicorn
 
+    from sc_core.one_write import PROTOCOL
+
     options: dict[str, Any] = {
+        "http": PROTOCOL,  # an answer of known length in one write (ADR 0068)
         "log_config": None,
         "access_log": False,
         # the client's address is read by sc_core.net.client_address, from the settings'
