@@ -11,6 +11,7 @@ from typing import Any
 
 from PIL import Image
 
+from gov_affairs.db.hall import role_holders
 from gov_affairs.domain.approvals.calendar import CHINA
 from gov_affairs_helpers import Harness, eventually
 from sc_contracts.events import (
@@ -72,6 +73,24 @@ async def _settle_place(
             ),
             key=account,
         )
+
+    # staff act only once identity's events are here: a step's signers are the grants
+    # projected so far (under load the consumer lags the producer by seconds)
+    hall = h.usecases.hall
+
+    async def settled() -> bool:
+        async with hall.db.uow(read_only=True) as uow:
+            home = await hall.places.household(uow, household)
+            holders = await role_holders(
+                uow,
+                {role for _, role in staff},
+                community_id=community,
+                building_id=place.building_id,
+                grid_id=place.grid_id,
+            )
+        return home is not None and all(account in holders[role] for account, role in staff)
+
+    await eventually(settled, timeout=120, what="the household and its staff's grants")
 
 
 async def _upload(h: Harness, who: dict[str, str], *materials: str) -> dict[str, list[str]]:

@@ -109,6 +109,7 @@ async def test_catalogue_mine_history_and_code(harness: Harness, community: str)
     r = await h.client.post(f"/api/v1/hall/applications/{app_id}/resubmit", headers=son)
     assert r.json()["status"] == "in_review", r.text
     r = await h.client.post(f"/api/v1/hall/applications/{app_id}/approve", headers=admin, json={})
+    assert r.status_code == 200, r.text
     assert r.json()["current_step"]["en"] == "Street office approval", r.text
     r = await h.client.post(f"/api/v1/hall/applications/{app_id}/approve", headers=officer, json={})
     assert r.json()["status"] == "approved", r.text
