@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 import httpx
-from benchkit import free_port, process_cpu_s, wrk
+from benchkit import alternate, free_port, pair_ratios, wrk_cpu_us
 
 
 def _copy(
@@ -67,14 +67,13 @@ def _copy(
 
 def _round(proc: subprocess.Popen[bytes], url: str, args: argparse.Namespace) -> float:
     headers = dict(h.split(": ", 1) for h in args.header)
-    before = process_cpu_s(proc.pid)
-    result = wrk(
-        url + args.path, seconds=args.seconds, concurrency=args.concurrency, headers=headers
+    return wrk_cpu_us(
+        proc.pid,
+        url + args.path,
+        seconds=args.seconds,
+        concurrency=args.concurrency,
+        headers=headers,
     )
-    cpu = process_cpu_s(proc.pid) - before
-    if result["not_ok"] or not result["requests"]:
-        raise SystemExit(f"{url}{args.path}: {result} (a run with failed answers is void)")
-    return cpu / result["requests"] * 1e6
 
 
 def main() -> int:
@@ -96,13 +95,9 @@ def main() -> int:
         for proc, url in ((a, a_url), (b, b_url)):  # warm: caches, pools, the JIT-less rest
             _round(proc, url, args)
         load_before = os.getloadavg()[0]
-        olds: list[float] = []
-        news: list[float] = []
-        for i in range(args.pairs):
-            order = [(a, a_url, olds), (b, b_url, news)]
-            for proc, url, into in order if i % 2 == 0 else order[::-1]:
-                into.append(_round(proc, url, args))
-            print(f"pair {i + 1}: A {olds[-1]:,.0f} us, B {news[-1]:,.0f} us", flush=True)
+        olds, news = alternate(
+            args.pairs, lambda: _round(a, a_url, args), lambda: _round(b, b_url, args)
+        )
         load_after = os.getloadavg()[0]
     finally:
         for proc in (a, b):
@@ -111,8 +106,6 @@ def main() -> int:
                 proc.wait(20)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    ratios = sorted(n / o for o, n in zip(olds, news, strict=True))
-    q = len(ratios) // 4
     print(
         f"\n{args.path}: {args.pairs} pairs of {args.seconds:g} s, c={args.concurrency}; "
         f"A {args.a_env or '(as is)'}, B {args.b_env or '(as is)'}; "
@@ -121,8 +114,7 @@ def main() -> int:
         f"(median {statistics.median(olds):,.0f})\n"
         f"  B mean {statistics.mean(news):,.0f} us per request "
         f"(median {statistics.median(news):,.0f})\n"
-        f"  pair ratio B/A: median {statistics.median(ratios):.3f}, quartiles "
-        f"{ratios[q]:.3f}-{ratios[-1 - q]:.3f}, range {ratios[0]:.3f}-{ratios[-1]:.3f}"
+        f"  {pair_ratios(olds, news)}"
     )
     return 0
 

@@ -23,7 +23,7 @@ import sys
 import time
 
 import httpx
-from benchkit import free_port, process_cpu_s, wrk
+from benchkit import alternate, free_port, pair_ratios, wrk_cpu_us
 
 SERVER = """
 import sys, uvicorn
@@ -56,12 +56,7 @@ def _start(protocol: str, body: int) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def _round(proc: subprocess.Popen[bytes], url: str, args: argparse.Namespace) -> float:
-    before = process_cpu_s(proc.pid)
-    result = wrk(url, seconds=args.seconds, concurrency=args.concurrency, headers={})
-    cpu = process_cpu_s(proc.pid) - before
-    if result["not_ok"] or not result["requests"]:
-        raise SystemExit(f"{url}: {result} (a run with failed answers is void)")
-    return cpu / result["requests"] * 1e6
+    return wrk_cpu_us(proc.pid, url, seconds=args.seconds, concurrency=args.concurrency, headers={})
 
 
 def main() -> int:
@@ -85,28 +80,21 @@ def main() -> int:
         for proc, url in ((a, a_url), (b, b_url)):
             _round(proc, url, args)  # warm
         load_before = os.getloadavg()[0]
-        olds: list[float] = []
-        news: list[float] = []
-        for i in range(args.pairs):
-            order = [(a, a_url, olds), (b, b_url, news)]
-            for proc, url, into in order if i % 2 == 0 else order[::-1]:
-                into.append(_round(proc, url, args))
-            print(f"pair {i + 1}: A {olds[-1]:,.1f} us, B {news[-1]:,.1f} us", flush=True)
+        olds, news = alternate(
+            args.pairs, lambda: _round(a, a_url, args), lambda: _round(b, b_url, args)
+        )
         load_after = os.getloadavg()[0]
     finally:
         for proc in (a, b):
             proc.terminate()
             proc.wait(20)
-    ratios = sorted(n / o for o, n in zip(olds, news, strict=True))
-    q = len(ratios) // 4
     print(
         f"\none write: {args.pairs} pairs of {args.seconds:g} s, c={args.concurrency}, "
         f"{args.body} B bodies, {'B' if args.b_first else 'A'} started first; "
         f"load {load_before:.1f} -> {load_after:.1f}\n"
         f"  A {PROTOCOLS['A']}: mean {statistics.mean(olds):,.1f} us per request\n"
         f"  B {PROTOCOLS['B']}: mean {statistics.mean(news):,.1f} us per request\n"
-        f"  pair ratio B/A: median {statistics.median(ratios):.3f}, quartiles "
-        f"{ratios[q]:.3f}-{ratios[-1 - q]:.3f}, range {ratios[0]:.3f}-{ratios[-1]:.3f}"
+        f"  {pair_ratios(olds, news)}"
     )
     return 0
 
