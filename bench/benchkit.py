@@ -9,12 +9,10 @@ import os
 import re
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -363,42 +361,3 @@ def stop_stack(proc: subprocess.Popen[str]) -> None:
         proc.communicate(timeout=60)
     except subprocess.TimeoutExpired:
         proc.kill()
-
-
-def wrk_cpu_us(
-    pid: int, url: str, *, seconds: float, concurrency: int, headers: dict[str, str]
-) -> float:
-    """One wrk round against ``url``: the CPU process ``pid`` spent per answer, in µs. A
-    round with any failed answer is void (it stops the run)."""
-    before = process_cpu_s(pid)
-    result = wrk(url, seconds=seconds, concurrency=concurrency, headers=headers)
-    cpu = process_cpu_s(pid) - before
-    if result["not_ok"] or not result["requests"]:
-        raise SystemExit(f"{url}: {result} (a run with failed answers is void)")
-    return cpu / result["requests"] * 1e6
-
-
-def alternate(
-    pairs: int, a: Callable[[], float], b: Callable[[], float]
-) -> tuple[list[float], list[float]]:
-    """``pairs`` rounds of ``a`` and ``b`` in turns (A then B, B then A, ...), so drift in
-    the machine's load falls on both alike (ADR 0040's method); each pair is printed."""
-    olds: list[float] = []
-    news: list[float] = []
-    for i in range(pairs):
-        order = [(a, olds), (b, news)]
-        for measure, into in order if i % 2 == 0 else order[::-1]:
-            into.append(measure())
-        print(f"pair {i + 1}: A {olds[-1]:,.1f} us, B {news[-1]:,.1f} us", flush=True)
-    return olds, news
-
-
-def pair_ratios(olds: list[float], news: list[float]) -> str:
-    """The pairs' B/A ratios as this repo reports them: median, quartiles, range (a change
-    is kept only when the median and both quartiles are on the same side of 1)."""
-    ratios = sorted(n / o for o, n in zip(olds, news, strict=True))
-    q = len(ratios) // 4
-    return (
-        f"pair ratio B/A: median {statistics.median(ratios):.3f}, quartiles "
-        f"{ratios[q]:.3f}-{ratios[-1 - q]:.3f}, range {ratios[0]:.3f}-{ratios[-1]:.3f}"
-    )

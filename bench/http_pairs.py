@@ -29,7 +29,8 @@ import time
 from pathlib import Path
 
 import httpx
-from benchkit import alternate, free_port, pair_ratios, wrk_cpu_us
+from benchkit import free_port
+from pairs import alternate, pair_ratios, wrk_cpu_us
 
 
 def _copy(

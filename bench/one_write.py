@@ -23,7 +23,8 @@ import sys
 import time
 
 import httpx
-from benchkit import alternate, free_port, pair_ratios, wrk_cpu_us
+from benchkit import free_port
+from pairs import alternate, pair_ratios, wrk_cpu_us
 
 SERVER = """
 import sys, uvicorn
