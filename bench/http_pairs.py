@@ -23,7 +23,6 @@ A/A control: the same ``--a-env`` and ``--b-env``). Nothing here asserts a speed
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -101,13 +100,9 @@ def main() -> int:
         a, a_url = _copy(args.like, args.a_env, logs / "http-pairs-a.log", args.a_python)
         b, b_url = _copy(args.like, args.b_env, logs / "http-pairs-b.log")
     try:
-        for proc, url in ((a, a_url), (b, b_url)):  # warm: caches, pools, the JIT-less rest
-            _round(proc, url, args)
-        load_before = os.getloadavg()[0]
-        olds, news = alternate(
+        measured = alternate(
             args.pairs, lambda: _round(a, a_url, args), lambda: _round(b, b_url, args)
         )
-        load_after = os.getloadavg()[0]
     finally:
         for proc in (a, b):
             proc.terminate()
@@ -119,12 +114,12 @@ def main() -> int:
         f"\n{args.path}: {args.pairs} pairs of {args.seconds:g} s, c={args.concurrency}; "
         f"A {args.a_env or '(as is)'}, B {args.b_env or '(as is)'}, "
         f"{'B' if args.b_first else 'A'} started first; "
-        f"load {load_before:.1f} -> {load_after:.1f}\n"
-        f"  A mean {statistics.mean(olds):,.0f} us per request "
-        f"(median {statistics.median(olds):,.0f})\n"
-        f"  B mean {statistics.mean(news):,.0f} us per request "
-        f"(median {statistics.median(news):,.0f})\n"
-        f"  {pair_ratios(olds, news)}"
+        f"load {measured.load_before:.1f} -> {measured.load_after:.1f}\n"
+        f"  A mean {statistics.mean(measured.olds):,.0f} us per request "
+        f"(median {statistics.median(measured.olds):,.0f})\n"
+        f"  B mean {statistics.mean(measured.news):,.0f} us per request "
+        f"(median {statistics.median(measured.news):,.0f})\n"
+        f"  {pair_ratios(measured.olds, measured.news)}"
     )
     return 0
 

@@ -16,7 +16,6 @@ here asserts a speed. Only 127.0.0.1 is contacted.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -78,13 +77,9 @@ def main() -> int:
         a, a_url = _start(PROTOCOLS["A"], args.body)
         b, b_url = _start(PROTOCOLS["B"], args.body)
     try:
-        for proc, url in ((a, a_url), (b, b_url)):
-            _round(proc, url, args)  # warm
-        load_before = os.getloadavg()[0]
-        olds, news = alternate(
+        measured = alternate(
             args.pairs, lambda: _round(a, a_url, args), lambda: _round(b, b_url, args)
         )
-        load_after = os.getloadavg()[0]
     finally:
         for proc in (a, b):
             proc.terminate()
@@ -92,10 +87,10 @@ def main() -> int:
     print(
         f"\none write: {args.pairs} pairs of {args.seconds:g} s, c={args.concurrency}, "
         f"{args.body} B bodies, {'B' if args.b_first else 'A'} started first; "
-        f"load {load_before:.1f} -> {load_after:.1f}\n"
-        f"  A {PROTOCOLS['A']}: mean {statistics.mean(olds):,.1f} us per request\n"
-        f"  B {PROTOCOLS['B']}: mean {statistics.mean(news):,.1f} us per request\n"
-        f"  {pair_ratios(olds, news)}"
+        f"load {measured.load_before:.1f} -> {measured.load_after:.1f}\n"
+        f"  A {PROTOCOLS['A']}: mean {statistics.mean(measured.olds):,.1f} us per request\n"
+        f"  B {PROTOCOLS['B']}: mean {statistics.mean(measured.news):,.1f} us per request\n"
+        f"  {pair_ratios(measured.olds, measured.news)}"
     )
     return 0
 

@@ -4,8 +4,10 @@ them."""
 
 from __future__ import annotations
 
+import os
 import statistics
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from benchkit import process_cpu_s, wrk
 
@@ -23,11 +25,22 @@ def wrk_cpu_us(
     return cpu / result["requests"] * 1e6
 
 
-def alternate(
-    pairs: int, a: Callable[[], float], b: Callable[[], float]
-) -> tuple[list[float], list[float]]:
-    """``pairs`` rounds of ``a`` and ``b`` in turns (A then B, B then A, ...), so drift in
-    the machine's load falls on both alike (ADR 0040's method); each pair is printed."""
+@dataclass
+class Pairs:
+    olds: list[float]
+    news: list[float]
+    load_before: float
+    load_after: float
+
+
+def alternate(pairs: int, a: Callable[[], float], b: Callable[[], float]) -> Pairs:
+    """One unmeasured round of each (caches, pools, the JIT-less rest warmed), then
+    ``pairs`` rounds of ``a`` and ``b`` in turns (A then B, B then A, ...), so drift in the
+    machine's load falls on both alike (ADR 0040's method); each pair is printed, and the
+    load average before and after is kept."""
+    a()
+    b()
+    load_before = os.getloadavg()[0]
     olds: list[float] = []
     news: list[float] = []
     for i in range(pairs):
@@ -35,7 +48,7 @@ def alternate(
         for measure, into in order if i % 2 == 0 else order[::-1]:
             into.append(measure())
         print(f"pair {i + 1}: A {olds[-1]:,.1f} us, B {news[-1]:,.1f} us", flush=True)
-    return olds, news
+    return Pairs(olds, news, load_before, os.getloadavg()[0])
 
 
 def pair_ratios(olds: list[float], news: list[float]) -> str:
