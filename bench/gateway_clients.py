@@ -7,7 +7,9 @@ The upstream is a bare asyncio protocol (uvloop) in its own process answering ev
 request with a canned response (a 21 KB page like `GET /api/v1/work-orders`, and a 300 B
 answer like `/api/v1/me`) over keep-alive connections, so what differs between the rows is
 the client: httpx (the gateway's client until issue 28), aiohttp, and a minimal pooled
-client on httptools (the C parser uvicorn uses) as the floor a client could reach. Each
+client on httptools (the C parser uvicorn uses) as the floor a client could reach, the
+gateway's own client (``gateway.upstream_http``, ADR 0071) and, when installed, two
+maintained clients it was chosen against (aiosonic, BlackSheep's client). Each
 client runs ``--concurrency`` loops for ``--seconds`` in this process; the figure that
 matters is CPU microseconds per request in the client process (the gateway's cost), not
 requests/s (bounded by the two cores the upstream and the client share).
@@ -29,6 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from benchkit import free_port
+
+# bench/gateway.py is not the gateway package: ``gateway`` is looked for elsewhere
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(__file__)]
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 
@@ -143,6 +148,58 @@ async def measure(base: str, port: int, seconds: float, c: int) -> dict[str, Any
     pool = HttptoolsPool("127.0.0.1", port)
     out["httptools (floor)"] = {p: await drive(pool.get, p, seconds, c) for p in ("/big", "/small")}
     await pool.close()
+    out["gateway (ADR 0071)"] = await _gateways_client(port, seconds, c)
+    out.update(await _maintained_clients(base, seconds, c))
+    return out
+
+
+async def _gateways_client(port: int, seconds: float, c: int) -> dict[str, Any]:
+    """The gateway's own client (``gateway.upstream_http``), as ``gateway.proxy`` uses it."""
+    from gateway.upstream_http import Pool
+
+    pool = Pool("127.0.0.1", port, connect_timeout=5.0)
+
+    async def own_get(path: str) -> bytes:
+        data = b"GET %s HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n" % path.encode()
+        conn = await pool.exchange(data, head_only=False, timeout=5.0, repeatable=True)
+        try:
+            return await conn.read(5.0)
+        finally:
+            pool.release(conn)
+
+    rows = {p: await drive(own_get, p, seconds, c) for p in ("/big", "/small")}
+    pool.close()
+    return rows
+
+
+async def _maintained_clients(base: str, seconds: float, c: int) -> dict[str, Any]:
+    """Maintained clients the gateway could have used instead (ADR 0071), when installed:
+    ``uv run --with aiosonic --with blacksheep python bench/gateway_clients.py``."""
+    out: dict[str, Any] = {}
+    try:
+        import aiosonic
+    except ImportError:
+        print("aiosonic is not installed: its row is left out")
+    else:
+        sonic = aiosonic.HTTPClient(aiosonic.TCPConnector(), handle_cookies=False)
+
+        async def sonic_get(path: str) -> bytes:
+            return bytes(await (await sonic.get(base + path)).content())
+
+        out["aiosonic"] = {p: await drive(sonic_get, p, seconds, c) for p in ("/big", "/small")}
+    try:
+        from blacksheep.client import ClientSession
+    except ImportError:
+        print("blacksheep is not installed: its row is left out")
+    else:
+        async with ClientSession(base_url=base, http2=False, cookie_jar=False) as sheep:
+
+            async def sheep_get(path: str) -> bytes:
+                return bytes(await (await sheep.get(path)).read() or b"")
+
+            out["blacksheep"] = {
+                p: await drive(sheep_get, p, seconds, c) for p in ("/big", "/small")
+            }
     return out
 
 

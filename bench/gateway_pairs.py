@@ -10,9 +10,11 @@ in its route table (the services' apps are built in this process, as ``make cont
 does) and every upstream pointing at a canned upstream in its own process (a bare uvloop
 protocol answering a ~300 B JSON, ``bench/gateway_clients.py``), so the CPU of this
 process is the gateway's: middleware, the token check (a property_manager's token,
-verified against keys held in the process), route matching and the aiohttp call. Called as
-ASGI by ``--concurrency`` tasks, ``time.process_time()`` per block; blocks of the old and
-the new variant alternate (old-new, then new-old), every answer checked to be 200.
+verified against keys held in the process), route matching and the upstream call (the
+gateway's own client, ADR 0071). Called as ASGI by ``--concurrency`` tasks,
+``time.process_time()`` per block; blocks of the old and the new variant alternate
+(old-new, then new-old), every answer checked to be 200. ``--variant own-client``: the
+old side forwards with aiohttp as the gateway did before ADR 0071 (``gateway_aiohttp.py``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from benchkit import free_port
+from gateway_aiohttp import aiohttp_forwarding
 from gateway_clients import UPSTREAM
 
 from sc_core.auth import Grant, JWKSVerifier
@@ -129,6 +132,7 @@ VARIANTS: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
     "lean-stack": (_whole_stack, _as_is),  # ADR 0063: forwarded calls skip FastAPI's stack
     "own-prefix": (_own_routes_tried, _as_is),  # ADR 0063: own routes by literal prefix
     "adr-0063": (_before_0063, _as_is),  # ADR 0063: both
+    "own-client": (aiohttp_forwarding, _as_is),  # ADR 0071: httptools client, not aiohttp
 }
 
 

@@ -171,10 +171,21 @@ def gateway_rows(
                 f"{label}, through the gateway, HTTP_WORKERS={workers}",
                 f"{g['requests_per_s']:,} req/s; p50 {g['p50_ms']} ms, p99 {g['p99_ms']} ms",
                 f"{goals[(key, 'gateway')]}; direct {d['requests_per_s']:,} req/s "
-                f"(overhead {row['throughput_overhead_pct']}%, +{row['added_p50_ms']} ms p50)",
+                f"(overhead {row['throughput_overhead_pct']}%, +{row['added_p50_ms']} ms p50)"
+                + _gateway_cpu(key, d, g),
             )
         )
     return out
+
+
+def _gateway_cpu(key: str, direct: dict[str, Any], through: dict[str, Any]) -> str:
+    """The gateway's CPU per forwarded call beside the service's own, direct (ADR 0071)."""
+    service = {"me": "identity", "work_orders": "work-orders"}[key]
+    gateway_us = through.get("cpu_us_per_request", {}).get("gateway")
+    service_us = direct.get("cpu_us_per_request", {}).get(service)
+    if gateway_us is None or service_us is None:
+        return ""
+    return f"; the gateway's CPU {gateway_us} us per call beside {service}'s {service_us} us direct"
 
 
 def api_rows(data: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -144,7 +144,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # httpx for the cold paths (OpenAPI documents, health, the overview); API calls are
-        # forwarded with aiohttp (gateway.proxy)
+        # forwarded with the gateway's own client (gateway.proxy, ADR 0071)
         client = httpx.AsyncClient(
             timeout=httpx.Timeout(
                 settings.upstream_timeout_seconds, connect=settings.connect_timeout_seconds

@@ -138,7 +138,7 @@ class FrontDoor:
         request_id: str = scope["state"]["request_id"]
         call = Call(
             method=scope["method"],
-            path=(raw_path + b"?" + query if query else raw_path).decode("latin-1"),
+            path=raw_path + b"?" + query if query else raw_path,
             headers=outgoing_headers(
                 scope["headers"],
                 client_ip=client_address(scope),
