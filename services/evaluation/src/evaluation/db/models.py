@@ -24,6 +24,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -142,7 +143,8 @@ class IndexFigureRow(Base):
     __tablename__ = "index_figures"
     __table_args__ = (
         UniqueConstraint("community_id", "period", "index", "method_version"),
-        Index("ix_index_figures_community_period", "community_id", "period", "id"),
+        # the published list's order (newest month first, then id): read, not sorted (ADR 0066)
+        Index("ix_index_figures_listed", "community_id", text("period DESC"), "id"),
     )
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
     community_id: Mapped[str] = mapped_column(Place)
