@@ -245,4 +245,26 @@ async def seed(dsn: str, rows: int) -> dict[str, dict[str, int | float | str]]:
             await conn.execute("VACUUM ANALYZE")
         finally:
             await conn.close()
+    for db in sorted(databases):  # again, once every copy is old: see visible_share
+        await visible_share(dsn, db)
     return out
+
+
+async def visible_share(dsn: str, db: str) -> None:
+    """VACUUM the database again and say which share of its pages is all-visible.
+
+    A VACUUM right after a database's copies cannot mark a page all-visible while a
+    service's transaction older than the copies is open (the stack runs meanwhile): the
+    02:55 UTC seed of session 14 left work-orders', evaluation's, notification's and
+    parking-payment's tables at 0 %, so every index-only count read the heap, which a
+    real table that autovacuum keeps up does not (ADR 0066, session 14 addendum)."""
+    conn = await asyncpg.connect(re.sub(r"/[^/?]*(\?|$)", f"/{db}\\1", dsn, count=1))
+    try:
+        await conn.execute("VACUUM")
+        pages, visible = await conn.fetchrow(
+            "SELECT sum(relpages), sum(relallvisible) FROM pg_class WHERE relkind = 'r'"
+        )
+        share = f"{100 * (visible or 0) / (pages or 1):.0f} % of {pages or 0} pages"
+        print(f"  {db}: all-visible {share}", flush=True)
+    finally:
+        await conn.close()
