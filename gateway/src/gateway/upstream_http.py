@@ -145,6 +145,9 @@ class Connection(asyncio.Protocol):
             self.fresh_parser = False
         self._reset(head_only=head_only)
         self.in_exchange = True
+        if self.closed or self.transport.is_closing():  # closed since it was taken: no answer
+            self.error = UpstreamBroke("connection_closed")
+            return
         self.transport.write(data)
 
     def _wake(self) -> None:
