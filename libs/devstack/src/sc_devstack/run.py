@@ -165,6 +165,11 @@ class Stack:
                     time.sleep(0.5)
 
     def stop(self) -> None:
+        """Each process group: SIGTERM, up to 10 s, then SIGKILL; and then SIGKILL to every
+        group once more, for what a service started after its own SIGTERM (parking-payment
+        spawning its payment simulators while it was still starting) and left behind when it
+        exited: a group outlives its leader, and its id is not given to a new process while
+        any member lives (an orphaned simulator was found after a stack failed to start)."""
         for process in reversed(self.processes):
             if process.popen.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
@@ -178,6 +183,9 @@ class Stack:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.popen.pid, signal.SIGKILL)
                 process.popen.wait()
+        for process in self.processes:  # what a service started and left behind it
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.popen.pid, signal.SIGKILL)
         if self.kafka is not None:
             self.kafka.close()  # persistent: stopped, its data kept for the next run
         if self.postgres is not None:
