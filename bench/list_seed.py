@@ -96,6 +96,9 @@ def copy_expression(name: str, type_: str, unique: bool, follows: int = 0) -> st
         if type_ == "uuid":
             return f"md5({col}::text || ':' || g)::uuid"
         length = re.search(r"\((\d+)\)", type_)
+        if length and int(length.group(1)) < 16:  # too short for '~g.rn' (a bill's period)
+            width = int(length.group(1))
+            return f"right(lpad(to_hex(g * 1000 + rn), {width}, '0'), {width})"
         if "char" in type_ or type_ == "text":
             keep = max(1, int(length.group(1)) - 14) if length else 200
             return f"left({col}, {keep}) || '~' || g || '.' || rn"
