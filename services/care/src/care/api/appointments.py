@@ -138,7 +138,7 @@ async def list_bookings(
     person_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Page[BookingRead]:
     """A doctor: the bookings of their slots; a resident: their own and their family's."""
-    views, total = await slots.bookings(who, person_id, paging.limit, paging.offset)
+    views, total = await slots.bookings(who, person_id, paging)
     return Page[BookingRead].of([_booking(v) for v in views], total, paging)
 
 

@@ -199,7 +199,7 @@ async def mine(
 ) -> Page[AssessmentRead]:
     """The assessments of the people the caller may see them for (results are read
     through the person's history or the assessment itself)."""
-    rows, total = await assessments.mine(who, status, paging.limit, paging.offset)
+    rows, total = await assessments.mine(who, status, paging)
     return Page[AssessmentRead].of([_brief(r) for r in rows], total, paging)
 
 

@@ -148,7 +148,7 @@ async def list_children(
     nursery_id: Annotated[uuid.UUID | None, Query()] = None,
 ) -> Page[ChildRead]:  # fmt: skip
     """Staff: their communities' enrolled children; a guardian: their own."""
-    views, total = await kids.children(who, nursery_id, paging.limit, paging.offset)
+    views, total = await kids.children(who, nursery_id, paging)
     return Page[ChildRead].of([_child(v) for v in views], total, paging)
 
 

@@ -104,7 +104,7 @@ async def deliveries(
     ] = None,
 ) -> Page[DeliveryRead]:
     """Staff: their communities' requests; residents: their own and their family's."""
-    rows, total = await medicine.requests(who, status, paging.limit, paging.offset)
+    rows, total = await medicine.requests(who, status, paging)
     return Page[DeliveryRead].of([_read(r) for r in rows], total, paging)
 
 

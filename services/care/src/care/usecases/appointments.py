@@ -25,6 +25,7 @@ from sc_core.auth import Caller, in_scope
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Forbidden, Problem
+from sc_core.paging import PageParams, PageTotal, fetch_page
 
 MAX_SLOTS = 48
 STOPPED_WORDS = ("医生停诊", "the doctor cancelled the session")
@@ -300,8 +301,8 @@ class Appointments:
             return BookingView(row, slot, record.row.name)
 
     async def bookings(
-        self, who: Caller, person_id: str | None, limit: int, offset: int
-    ) -> tuple[list[BookingView], int]:
+        self, who: Caller, person_id: str | None, params: PageParams
+    ) -> tuple[list[BookingView], PageTotal]:
         """A doctor: the bookings of their slots; anyone: those of the people they may see
         the visits of (themselves, a ward, family by consent) and those they booked."""
         async with self.db.uow(read_only=True) as uow:
@@ -317,13 +318,10 @@ class Appointments:
             )
             if person_id is not None:
                 q = q.where(BookingRow.person_id == person_id)
-            total = (
-                await uow.session.execute(select(func.count()).select_from(q.subquery()))
-            ).scalar_one()
-            rows = await uow.session.execute(
-                q.order_by(BookingRow.start.desc(), BookingRow.id).limit(limit).offset(offset)
+            rows, total = await fetch_page(
+                uow.session, q.order_by(BookingRow.start.desc(), BookingRow.id), params, rows=True
             )
-            return [BookingView(b, s, name) for b, s, name in rows.all()], int(total)
+            return [BookingView(b, s, name) for b, s, name in rows], total
 
     async def remind(self, now: datetime | None = None) -> int:
         """One sweep: every active booking whose reminder time (24 h, 2 h before) has come

@@ -28,6 +28,7 @@ from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Forbidden, NotFound, Problem
+from sc_core.paging import PageParams, PageTotal, fetch_page
 
 SCALES: dict[str, q.Definition] = {d.code: d for d in q.shipped()}
 
@@ -272,8 +273,8 @@ class Assessments:
         return defn, q.trend(defn, points), done
 
     async def mine(
-        self, who: Caller, status: str | None, limit: int, offset: int
-    ) -> tuple[list[AssessmentRow], int]:
+        self, who: Caller, status: str | None, params: PageParams
+    ) -> tuple[list[AssessmentRow], PageTotal]:
         """The assessments of the people whose assessments the caller may see (themselves,
         a ward, by consent: a doctor's patients too), without results: what is waiting to
         be answered (a result is read, and audited, through the person's history)."""
@@ -282,13 +283,6 @@ class Assessments:
             query = select(AssessmentRow).where(AssessmentRow.person_id.in_(people))
             if status is not None:
                 query = query.where(AssessmentRow.status == status)
-            total = (
-                await uow.session.execute(select(func.count()).select_from(query.subquery()))
-            ).scalar_one()
-            rows = (
-                await uow.session.execute(
-                    query.order_by(AssessmentRow.sent_at.desc(), AssessmentRow.id)
-                    .limit(limit).offset(offset)
-                )
-            ).scalars().all()  # fmt: skip
-            return list(rows), int(total)
+            return await fetch_page(
+                uow.session, query.order_by(AssessmentRow.sent_at.desc(), AssessmentRow.id), params
+            )

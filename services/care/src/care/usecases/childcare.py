@@ -41,6 +41,7 @@ from sc_core.auth import Caller, in_scope
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Forbidden, Problem
+from sc_core.paging import PageParams, PageTotal, fetch_page
 
 STAFF = ("community_admin", "caregiver")
 MAX_AGE_YEARS = 7
@@ -272,11 +273,12 @@ class Childcare:
             return ChildView(row, person.name)
 
     async def children(
-        self, who: Caller, nursery_id: uuid.UUID | None, limit: int, offset: int
-    ) -> tuple[list[ChildView], int]:
-        """Staff: the children of their communities' nurseries; a guardian: their own."""
+        self, who: Caller, nursery_id: uuid.UUID | None, params: PageParams
+    ) -> tuple[list[ChildView], PageTotal]:
+        """Staff: the children of their communities' nurseries; a guardian: their own.
+        Autocommit: the read and its audit record without BEGIN/COMMIT (ADR 0065)."""
         communities = who.principal.scope_ids("community", STAFF)
-        async with self.db.uow() as uow:
+        async with self.db.uow(read_only=True) as uow:
             q = (
                 select(ChildRow, CarePerson.name)
                 .join(CarePerson, CarePerson.id == ChildRow.person_id)
@@ -289,18 +291,15 @@ class Childcare:
             )
             if nursery_id is not None:
                 q = q.where(ChildRow.nursery_id == nursery_id)
-            total = (
-                await uow.session.execute(select(func.count()).select_from(q.subquery()))
-            ).scalar_one()
-            rows = await uow.session.execute(
-                q.order_by(ChildRow.enrolled_at, ChildRow.id).limit(limit).offset(offset)
+            rows, total = await fetch_page(
+                uow.session, q.order_by(ChildRow.enrolled_at, ChildRow.id), params, rows=True
             )
-            views = [ChildView(c, name) for c, name in rows.all()]
+            views = [ChildView(c, name) for c, name in rows]
             await uow.audit(
                 who, "care.child.list", "care_child", None, detail={"count": str(len(views))}
             )
             await uow.commit()
-            return views, int(total)
+            return views, total
 
     # -- the door: QR, check-in, check-out ------------------------------------------
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, or_, select
 
 from care.db.models import CarePerson, MedicationRow, MedicineRequestRow
 from care.domain import consent as c
@@ -26,6 +26,7 @@ from sc_core.auth import Caller, in_scope
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Forbidden, Problem
+from sc_core.paging import PageParams, PageTotal, fetch_page
 
 HANDLERS = ("doctor", "caregiver", "community_admin")
 ACTIONS = {
@@ -135,11 +136,12 @@ class Medicine:
             return row
 
     async def requests(
-        self, who: Caller, status: str | None, limit: int, offset: int
-    ) -> tuple[list[MedicineRequestRow], int]:
+        self, who: Caller, status: str | None, params: PageParams
+    ) -> tuple[list[MedicineRequestRow], PageTotal]:
         """Staff of the health station: their communities' requests; anyone: those of the
-        people whose clinical record they may see."""
-        async with self.db.uow() as uow:
+        people whose clinical record they may see. Autocommit: the read and its audit
+        record without BEGIN/COMMIT (ADR 0065)."""
+        async with self.db.uow(read_only=True) as uow:
             people = await visible_people(uow, who.subject, c.Category.CLINICAL, self.clock())
             communities = who.principal.scope_ids("community", HANDLERS)
             q = select(MedicineRequestRow).where(
@@ -150,21 +152,17 @@ class Medicine:
             )
             if status is not None:
                 q = q.where(MedicineRequestRow.status == status)
-            total = (
-                await uow.session.execute(select(func.count()).select_from(q.subquery()))
-            ).scalar_one()
-            rows = (
-                await uow.session.execute(
-                    q.order_by(MedicineRequestRow.created_at.desc(), MedicineRequestRow.id)
-                    .limit(limit).offset(offset)
-                )
-            ).scalars().all()  # fmt: skip
+            rows, total = await fetch_page(
+                uow.session,
+                q.order_by(MedicineRequestRow.created_at.desc(), MedicineRequestRow.id),
+                params,
+            )
             await uow.audit(
                 who, "care.medicine.list", "care_medicine_request", None,
                 detail={"count": str(len(rows))},
             )  # fmt: skip
             await uow.commit()
-            return list(rows), int(total)
+            return rows, total
 
     async def move(self, who: Caller, request_id: uuid.UUID, action: str) -> MedicineRequestRow:
         """Staff of the community accept, dispatch and deliver; the requester, the person

@@ -119,8 +119,9 @@ class MutualAid:
         ``asked``: those the caller asked or that are for them; ``taken``: theirs to do;
         ``board``: the staff's board (community admins, caregivers, grid workers of the
         community): every request of their communities in any status, newest first,
-        masked (``status`` narrows any view)."""
-        async with self.db.uow() as uow:
+        masked (``status`` narrows any view). Autocommit: the read and its audit record
+        without BEGIN/COMMIT (ADR 0065)."""
+        async with self.db.uow(read_only=True) as uow:
             q = select(HelpRequestRow)
             if status is not None:
                 q = q.where(HelpRequestRow.status == status.value)

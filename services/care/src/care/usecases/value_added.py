@@ -161,8 +161,9 @@ class ValueAdded:
     async def orders(
         self, who: Caller, status: ed.OrderStatus | None, params: PageParams
     ) -> tuple[list[OrderView], PageTotal]:
-        """Staff: their communities' bookings; anyone: theirs and their family's."""
-        async with self.db.uow() as uow:
+        """Staff: their communities' bookings; anyone: theirs and their family's.
+        Autocommit: the read and its audit record without BEGIN/COMMIT (ADR 0065)."""
+        async with self.db.uow(read_only=True) as uow:
             people = await visible_people(uow, who.subject, c.Category.PROFILE, self.clock())
             communities = who.principal.scope_ids("community", PUBLISHERS)
             q = select(ServiceOrderRow).where(
