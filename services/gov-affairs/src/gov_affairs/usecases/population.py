@@ -14,28 +14,23 @@ what was found, reopened; never dropped. The rules are in
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import exists, func, select, union, update
+from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert
 
-from gov_affairs.db.models import FlagRow, SightingRow
-from gov_affairs.db.population import KnownKeyRow, ResidentRow, SeenRow, SweepRow
+from gov_affairs.db.models import SightingRow
+from gov_affairs.db.population import KnownKeyRow, ResidentRow, SeenRow
 from gov_affairs.domain import population as d
-from gov_affairs.usecases.population_findings import findings
 from gov_affairs.usecases.population_flags import PopulationFlags
 from gov_affairs.usecases.population_rows import (
     CHINA,
     Rules,
     digest,
-    domain_of,
-    publish,
-    tell,
-    write,
 )
+from gov_affairs.usecases.population_sweep import PopulationSweep
 from sc_contracts.events import (
     PassageRecordedV1,
     PersonRegisteredV1,
@@ -47,7 +42,7 @@ from sc_core.db.uow import UnitOfWork
 from sc_core.places import Places
 
 
-class Population(PopulationFlags):
+class Population(PopulationFlags, PopulationSweep):
     def __init__(
         self,
         db: Database,
@@ -161,107 +156,3 @@ class Population(PopulationFlags):
             )
             .values(active=False, updated_at=self.clock())
         )
-
-    # the daily sweep -----------------------------------------------------------------
-    async def sweep(self, now: datetime | None = None) -> int:
-        """Check the day that ended in each community not checked for it yet; the number
-        of communities checked by this call."""
-        now = now or self.clock()
-        day = now.astimezone(CHINA).date() - timedelta(days=1)
-        since = day - timedelta(days=self.rules.window_days - 1)
-        # the communities with sightings or residents, less those checked for the day
-        # already: one statement, so a tick after the day's check costs one read, not a
-        # claim attempt (a transaction) per community
-        seen = union(
-            select(SightingRow.community_id.label("community_id")).where(SightingRow.day >= since),
-            select(ResidentRow.community_id.label("community_id")).where(ResidentRow.active),
-        ).subquery()
-        checked = exists().where(SweepRow.community_id == seen.c.community_id, SweepRow.day == day)
-        async with self.db.uow(read_only=True) as uow:
-            communities = list(
-                await uow.session.scalars(
-                    select(seen.c.community_id).where(~checked).order_by(seen.c.community_id)
-                )
-            )
-        done = 0
-        for community in communities:
-            if await self._sweep_one(community, day, now):
-                done += 1
-        return done
-
-    async def _sweep_one(self, community: str, day: date, now: datetime) -> bool:
-        async with self.db.uow() as uow:
-            claimed = await uow.session.scalar(
-                insert(SweepRow)
-                .values(
-                    community_id=community, day=day, swept_at=now, flags_opened=0, flags_updated=0
-                )
-                .on_conflict_do_nothing()
-                .returning(SweepRow.day)
-            )
-            if claimed is None:
-                return False  # checked already (another replica, or before a restart)
-            found = await findings(uow, self.rules, community, day)
-            opened = updated = 0
-            for finding, where in found:
-                changed = await self._raise(uow, finding, where, now)
-                opened += changed == "opened"
-                updated += changed == "evidence"
-            await uow.session.execute(
-                update(SweepRow)
-                .where(SweepRow.community_id == community, SweepRow.day == day)
-                .values(flags_opened=opened, flags_updated=updated)
-            )
-            await uow.audit(
-                None,
-                "population.sweep",
-                "population_sweep",
-                f"{community}:{day.isoformat()}",
-                community_id=community,
-                detail={"opened": opened, "updated": updated},
-            )
-            await uow.commit()
-        return True
-
-    async def _raise(
-        self, uow: UnitOfWork, f: d.Finding, resident: ResidentRow | None, now: datetime
-    ) -> str | None:
-        """Open a flag for the finding, or add its new days to the key's open flag."""
-        idx = f.key if resident is None else digest(f.key)
-        row = await uow.session.scalar(
-            select(FlagRow)
-            .where(
-                FlagRow.community_id == f.community_id,
-                FlagRow.kind == f.kind,
-                FlagRow.key_idx == idx,
-                FlagRow.status != "closed",
-            )
-            .with_for_update()
-        )
-        if row is not None:
-            before = domain_of(row)
-            after = d.add_evidence(before, f, now)
-            if after is before:
-                return None
-            write(row, after, now)
-            await publish(uow, row, now)
-            return "evidence"
-        flag = d.open_flag(f, now)
-        row = FlagRow(
-            id=uuid.uuid4(),
-            community_id=f.community_id,
-            grid_id=resident.grid_id if resident else None,
-            building_id=resident.building_id if resident else None,
-            person_id=resident.person_id if resident else None,
-            household_id=resident.household_id if resident else None,
-            room_id=resident.room_id if resident else None,
-            kind=f.kind,
-            key_idx=idx,
-            opened_at=now,
-        )
-        write(row, flag, now)
-        uow.session.add(row)
-        await uow.session.flush()
-        await publish(uow, row, now)
-        await tell(uow, self.places, row, now)
-        return "opened"

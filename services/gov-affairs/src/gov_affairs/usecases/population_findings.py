@@ -1,4 +1,4 @@
-"""The population sweep's findings of one community and day (split from
+"""The population sweep's findings of a batch of communities for a day (split from
 :mod:`gov_affairs.usecases.population`): the window's sightings against the keys matched
 to registered people, and the active residents against the day each was last seen. The
 rules are :mod:`gov_affairs.domain.population`'s."""
@@ -16,28 +16,63 @@ from gov_affairs.usecases.population_rows import Rules
 from sc_core.db.uow import UnitOfWork
 
 
-async def findings(
-    uow: UnitOfWork, rules: Rules, community: str, day: date
-) -> list[tuple[d.Finding, ResidentRow | None]]:
-    """The day's findings in a community: keys seen often and carried by nobody
-    registered, residents not seen for long (with their residence row)."""
+async def findings_of(
+    uow: UnitOfWork, rules: Rules, communities: list[str], day: date
+) -> dict[str, list[tuple[d.Finding, ResidentRow | None]]]:
+    """The day's findings in each of ``communities`` (one statement per kind of row for
+    all of them): keys seen often and carried by nobody registered, residents not seen
+    for long (with their residence row)."""
     since = day - timedelta(days=rules.window_days - 1)
-    rows = list(
-        await uow.session.scalars(
-            select(SightingRow).where(
-                SightingRow.community_id == community,
-                SightingRow.day >= since,
-                SightingRow.day <= day,
+    sightings_of: dict[str, list[SightingRow]] = {}
+    for r in await uow.session.scalars(
+        select(SightingRow).where(
+            SightingRow.community_id.in_(communities),
+            SightingRow.day >= since,
+            SightingRow.day <= day,
+        )
+    ):
+        sightings_of.setdefault(r.community_id, []).append(r)
+    keys = sorted({r.key_idx for rows in sightings_of.values() for r in rows})
+    known = (
+        frozenset(
+            await uow.session.scalars(
+                select(KnownKeyRow.key_idx).where(KnownKeyRow.key_idx.in_(keys))
             )
         )
+        if keys
+        else frozenset()
     )
-    known = frozenset(
-        await uow.session.scalars(
-            select(KnownKeyRow.key_idx).where(
-                KnownKeyRow.key_idx.in_(sorted({r.key_idx for r in rows}))
+    residents_of: dict[str, dict[str, ResidentRow]] = {}
+    for resident in await uow.session.scalars(
+        select(ResidentRow).where(ResidentRow.community_id.in_(communities), ResidentRow.active)
+    ):
+        residents_of.setdefault(resident.community_id, {})[resident.person_id] = resident
+    people = sorted(p for group in residents_of.values() for p in group)
+    seen = (
+        {
+            person: last
+            for person, last in await uow.session.execute(
+                select(SeenRow.person_id, SeenRow.last_seen_on).where(SeenRow.person_id.in_(people))
             )
-        )
+        }
+        if people
+        else {}
     )
+    return {
+        c: _findings(rules, day, sightings_of.get(c, []), known, residents_of.get(c, {}), seen)
+        for c in communities
+    }
+
+
+def _findings(
+    rules: Rules,
+    day: date,
+    rows: list[SightingRow],
+    known: frozenset[str],
+    residents: dict[str, ResidentRow],
+    seen: dict[str, date],
+) -> list[tuple[d.Finding, ResidentRow | None]]:
+    """One community's findings from its rows (the rules of the domain)."""
     sightings = [
         d.DaySighting(
             community_id=r.community_id,
@@ -60,23 +95,9 @@ async def findings(
             registered_keys=known,
         )
     ]
-    residents = {
-        r.person_id: r
-        for r in await uow.session.scalars(
-            select(ResidentRow).where(ResidentRow.community_id == community, ResidentRow.active)
-        )
-    }
-    seen = {
-        person: day
-        for person, day in await uow.session.execute(
-            select(SeenRow.person_id, SeenRow.last_seen_on).where(
-                SeenRow.person_id.in_(sorted(residents))
-            )
-        )
-    }
     absent = d.absent_residents(
         [d.Resident(r.person_id, r.community_id, r.moved_in_on) for r in residents.values()],
-        seen,
+        {p: seen[p] for p in residents if p in seen},
         day,
         absent_days=rules.absent_days,
         grace_days=rules.grace_days,
