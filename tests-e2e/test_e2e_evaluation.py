@@ -26,7 +26,7 @@ from e2e_kit import wait_until
 
 PASSWORD = "Evaluate-2026!"
 WORKORDER_TOPIC = "workorder.events.v1"
-KPI_GROUP = "evaluation.workorders"  # the evaluation service's work-order consumer
+KPI_GROUP = "evaluation.feeds"  # the evaluation service's feeds, one member (ADR 0070)
 # three groups of ten residents answering alike (the unit test's groups A, B, C)
 COMMUNITY_ITEMS = {"A": 5, "B": 4, "C": 2}  # c1, c2, c4, c5, c6
 FIRE_ITEM = {"A": 5, "B": 3, "C": 1}  # c3

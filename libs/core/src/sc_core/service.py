@@ -26,6 +26,7 @@ from sc_contracts.events import EventData
 from sc_core import failpoints
 from sc_core.bus.batch import BatchConsumer, BatchHandler
 from sc_core.bus.consumer import EventConsumer
+from sc_core.bus.feeds import GROUP_SUFFIX, FeedGroup
 from sc_core.bus.outbox import OutboxRelay
 from sc_core.bus.producer import ProducerHandle
 from sc_core.caching import NoStoreMiddleware
@@ -99,7 +100,9 @@ class Runtime:
             poll_interval=settings.outbox_poll_interval_ms / 1000,
             idle_poll_interval=settings.outbox_idle_poll_interval_ms / 1000,
         )
-        self.consumers: list[EventConsumer] = []
+        self.consumers: list[EventConsumer] = []  # the feeds, each as registered
+        self._plain: list[EventConsumer] = []  # feeds with no options of their own
+        self._members: list[EventConsumer] | None = None
         self.batch_consumers: list[BatchConsumer] = []
         self.tasks: list[asyncio.Task[None]] = []
         self._jobs: list[tuple[float, str, Callable[[], Awaitable[Any]]]] = []
@@ -110,7 +113,12 @@ class Runtime:
         self, *, name: str, topics: list[str] | None = None, **options: Any
     ) -> EventConsumer:
         """A consumer of this service with its inbox and DLQ wired in. ``topics`` may be
-        left out: registering a model (``.on(AlarmRaisedV1)``) subscribes to its topic."""
+        left out: registering a model (``.on(AlarmRaisedV1)``) subscribes to its topic.
+        A feed without options of its own shares the service's one group member
+        (:meth:`members`, ADR 0070)."""
+        if name == GROUP_SUFFIX:
+            raise ValueError(f"{name!r} names the shared group; give the feed another name")
+        plain = not options
         consumer = EventConsumer(
             name=name,
             bootstrap_servers=self.settings.kafka_bootstrap_servers,
@@ -125,7 +133,32 @@ class Runtime:
             **options,
         )
         self.consumers.append(consumer)
+        if plain:
+            self._plain.append(consumer)
         return consumer
+
+    def members(self) -> list[EventConsumer]:
+        """The consumers that join groups when the service starts: one :class:`FeedGroup`
+        carrying every plain feed (when there are two or more and
+        ``KAFKA_FEEDS_SHARE_GROUP`` is on), then each feed with options of its own.
+        Decided once, at the first start (every feed is registered by then)."""
+        if self._members is None:
+            shared = self._plain if self.settings.kafka_feeds_share_group else []
+            if len(shared) < 2:
+                self._members = list(self.consumers)
+            else:
+                group = FeedGroup(
+                    feeds=shared,
+                    name=GROUP_SUFFIX,
+                    bootstrap_servers=self.settings.kafka_bootstrap_servers,
+                    group_id=f"{self.settings.consumer_group}.{GROUP_SUFFIX}",
+                    db=self.db,
+                    dlq_producer=self.producer,
+                    client_options=kafka_client_options(self.settings),
+                    topic_for=self.settings.topic,
+                )
+                self._members = [group, *(c for c in self.consumers if c not in shared)]
+        return self._members
 
     def batch_consumer(
         self,
@@ -269,7 +302,7 @@ def create_service_app(
             revocations = await follow_revocations(settings, app.state.jwks_verifier)
         for resource in resources:
             await resource.start()
-        for consumer in rt.consumers:
+        for consumer in rt.members():
             await consumer.start()
         for batch_consumer in rt.batch_consumers:
             await batch_consumer.start()
@@ -288,7 +321,7 @@ def create_service_app(
             verifier = getattr(app.state, "jwks_verifier", None)
             if verifier is not None:
                 await verifier.aclose()
-            for consumer in rt.consumers:
+            for consumer in rt.members():
                 await consumer.stop()
             for batch_consumer in rt.batch_consumers:
                 await batch_consumer.stop()

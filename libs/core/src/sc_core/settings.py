@@ -40,6 +40,9 @@ class KafkaSettings(BaseSettings):
     kafka_consumer_group: str | None = None
     kafka_max_retries: int = 3
     kafka_retry_backoff_ms: int = 200
+    # A service's plain feeds share one group member, <consumer group>.feeds (ADR 0070);
+    # false: one member per feed, <consumer group>.<feed>, as before.
+    kafka_feeds_share_group: bool = True
     # How long the producer waits to fill a batch. 0: the outbox relay hands over a whole
     # batch before it waits, so waiting longer only delays every event; a service whose
     # many small sends benefit from coalescing (device-ingestion) sets more.

@@ -23,6 +23,10 @@ commits — effect and inbox row in one transaction. Offsets are committed only 
 that, so a crash between the two redelivers, and the redelivery changes nothing.
 A handler that keeps failing sends the message to the dead-letter topic and the
 partition goes on.
+
+A service's consumers made by ``runtime.consumer(name=...)`` without options are *feeds*:
+they do not join groups of their own but share one member (:mod:`sc_core.bus.feeds`,
+ADR 0070), which hands each record to :meth:`EventConsumer.process` of every feed.
 """
 
 from __future__ import annotations
@@ -290,6 +294,7 @@ class EventConsumer:
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
         self.running = False
+        self.carrier: EventConsumer | None = None  # the shared member carrying this feed
 
     # registration -----------------------------------------------------------------
     @overload
@@ -521,8 +526,13 @@ class EventConsumer:
 
     @property
     def alive(self) -> bool:
-        """The consumer's task runs (it reconnects on every error; it ends only when stopped)."""
+        """The consumer's task runs (it reconnects on every error; it ends only when stopped);
+        a feed carried by a shared member (ADR 0070) is alive when that member is."""
+        if self.carrier is not None:
+            return self.carrier.alive
         return self._task is not None and not self._task.done()
 
     async def assignment(self) -> set[TopicPartition]:
+        if self.carrier is not None:
+            return await self.carrier.assignment()
         return set(self._consumer.assignment()) if self._consumer else set()
