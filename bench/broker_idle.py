@@ -1,6 +1,7 @@
 """What idle consumers cost the broker (issue 28, fourth goal; ADR 0069).
 
     uv run python bench/broker_idle.py [--consumers 45] [--seconds 60] [--rounds 3]
+    uv run python bench/broker_idle.py --members 16   # ADR 0070: 45 topics, 16 members
 
 Starts a one-node Apache Kafka as `make run` does, then measures the broker's own CPU
 (from /proc, so the Python clients' CPU is not counted) over ``--seconds`` with no client
@@ -13,6 +14,10 @@ settings take turns, once each per round (after an unmeasured warm-up: the broke
 compiles the idle paths in its first minutes), and each row is the median of its rounds,
 printed beside the broker without clients from the same run. Merged into
 bench/results/latest.json under "broker_idle". Only 127.0.0.1 is contacted.
+
+``--members N`` (ADR 0070) compares, under today's setting only, the ``--consumers`` topics
+read by one group member each with the same topics read by N members (topics dealt out in
+turn, one group per member: a service's feeds sharing one member).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import platform
 import statistics
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -48,6 +53,7 @@ class Setting:
     heartbeat_ms: int
     session_ms: int
     fetch_wait_ms: int
+    members: int | None = None  # the topics dealt out to this many members (None: one each)
 
 
 SETTINGS = [
@@ -77,9 +83,10 @@ async def idle_consumers(
     bootstrap: str, topics: list[str], setting: Setting, tag: str
 ) -> list[AIOKafkaConsumer]:
     consumers = []
-    for i, topic in enumerate(topics):
+    n = setting.members or len(topics)
+    for i in range(n):
         consumer = AIOKafkaConsumer(
-            topic,
+            *topics[i::n],
             bootstrap_servers=bootstrap,
             group_id=f"idle-{tag}-{i}",
             enable_auto_commit=False,
@@ -128,6 +135,10 @@ async def measure(cluster: KafkaCluster, args: argparse.Namespace) -> list[dict[
     # the broker's JIT compiles the idle paths in its first minutes: an unmeasured round
     await one(cluster, topics, SETTINGS[0], "warm", args.seconds / 2)
     plan: list[Setting | None] = [None, *SETTINGS]
+    if args.members:
+        today = SETTINGS[0]
+        shared = replace(today, name=f"today, in {args.members} members", members=args.members)
+        plan = [None, today, shared]
     shares: list[list[float]] = [[] for _ in plan]
     for r in range(args.rounds):  # every setting once a round, so drift hits all alike
         for i, setting in enumerate(plan):
@@ -139,6 +150,7 @@ async def measure(cluster: KafkaCluster, args: argparse.Namespace) -> list[dict[
         name = setting.name if setting else "no client"
         rows.append(
             {"setting": name, "consumers": args.consumers if setting else 0}
+            | ({"members": setting.members or args.consumers} if setting else {})
             | (
                 {"heartbeat_ms": setting.heartbeat_ms, "session_ms": setting.session_ms}
                 | {"fetch_wait_ms": setting.fetch_wait_ms}
@@ -169,6 +181,7 @@ def main() -> int:
     parser.add_argument("--consumers", type=int, default=45)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--members", type=int, help="ADR 0070: the topics in this many members")
     args = parser.parse_args()
     # the first group members ask for a coordinator before the offsets topic exists
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
@@ -179,7 +192,7 @@ def main() -> int:
     load_after = os.getloadavg()[0]
     print(f"load {load_before:.1f} -> {load_after:.1f}")
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results["broker_idle"] = {
+    results["broker_idle_members" if args.members else "broker_idle"] = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": platform.node(),
         "seconds": args.seconds,

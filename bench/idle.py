@@ -8,12 +8,13 @@ simulator), waits ``--settle`` seconds after the last service is up (demo data l
 consumers joined), then reads each process's CPU time over ``--seconds`` and its memory
 (proportional set size: a shared page counts once, split between its users). The goal is
 that no process uses more than 2% of a core. Merged into bench/results/latest.json under
-"idle".
+"idle", with the consumer group members the broker holds (ADR 0069, 0070).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import sys
@@ -22,6 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import benchkit
+from aiokafka.admin import AIOKafkaAdminClient
 from benchkit import cpu_of, machine_ticks, memory_mib, stack_processes, start_stack, stop_stack
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
@@ -55,15 +58,54 @@ def measure(root: int, seconds: float) -> dict[str, Any]:
     }
 
 
+async def group_members(bootstrap: str) -> dict[str, int]:
+    """Members per consumer group with any (the broker's heartbeats and parked fetches);
+    one group at a time (aiokafka failed to decode Kafka 4's answer about many at once)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    members: dict[str, int] = {}
+    try:
+        for name in sorted(g[0] for g in await admin.list_consumer_groups()):
+            try:
+                described = await admin.describe_consumer_groups([name])
+            except Exception as exc:  # counted as unknown, the CPU figures still stand
+                print(f"  {name}: not described ({exc!r})", file=sys.stderr)
+                continue
+            # a group: (error, id, state, protocol type, protocol, members[, authorized ops])
+            for group in (g for r in described for g in r.groups):
+                count = len(next(x for x in group if isinstance(x, list)))
+                if count:
+                    members[name] = count
+        return members
+    finally:
+        await admin.close()
+
+
+def broker_of(lines: list[str]) -> str:
+    """The stack's broker, from the line `make run` prints (`kafka  127.0.0.1:port ...`)."""
+    return next(line.split()[1] for line in lines if line.startswith("kafka "))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--settle", type=float, default=30.0)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--start-timeout", type=float, default=benchkit.START_TIMEOUT_S, help="s (a busy machine)"
+    )
     args = parser.parse_args()
+    benchkit.START_TIMEOUT_S = args.start_timeout
     stack = start_stack(services="")
     try:
         time.sleep(args.settle)
         result = measure(stack.proc.pid, args.seconds)
+        try:
+            members = asyncio.run(group_members(broker_of(stack.lines)))
+        except Exception as exc:  # the CPU figures are what the run is for
+            print(f"group members not counted: {exc!r}", file=sys.stderr)
+            members = {}
+        result["group_members"] = sum(members.values())
+        result["groups"] = members
     finally:
         stop_stack(stack.proc)
     result["goal_core_share"] = GOAL_CORE_SHARE
@@ -86,6 +128,7 @@ def main() -> int:
         f"{result['total_memory_mib']:>12}  (load {result['load_before']} -> "
         f"{result['load_after']})"
     )
+    print(f"consumer group members on the broker: {result['group_members']}")
     return 0
 
 
