@@ -183,7 +183,9 @@ async def list_activities(
     community_id: str = Query(min_length=1, max_length=64),
 ) -> Page[ActivityRead]:
     """Residents see announced and past ones; staff every one."""
-    rows, total = await activities.page(who, community_id, paging.limit, paging.offset)
+    rows, total = await activities.page(
+        who, community_id, paging.limit, paging.offset, cursor=paging.cursor
+    )
     names = await activities.audience_names(rows)
     return Page.of([activity_read(r, names, who.subject) for r in rows], total, paging)
 

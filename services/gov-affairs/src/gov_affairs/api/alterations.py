@@ -197,6 +197,7 @@ async def list_alterations(
         waiting_for_me=waiting_for_me,
         limit=paging.limit,
         offset=paging.offset,
+        cursor=paging.cursor,
     )
     return Page.of([alteration_read(r) for r in rows], total, paging)
 

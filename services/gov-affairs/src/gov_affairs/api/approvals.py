@@ -14,7 +14,7 @@ router = APIRouter(prefix="/api/v1/hall", tags=["service hall"])
 
 @router.get("/inbox", summary="Approval tasks waiting for me")
 async def inbox(who: CurrentCaller, hall: HallDep, paging: Paging) -> Page[TaskRead]:
-    rows, total = await hall.inbox(who, paging.limit, paging.offset)
+    rows, total = await hall.inbox(who, paging.limit, paging.offset, cursor=paging.cursor)
     items = [
         TaskRead(application_id=r.application_id, step=r.step, kind=r.kind, due_at=r.due_at)
         for r in rows

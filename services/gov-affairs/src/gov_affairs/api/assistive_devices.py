@@ -120,7 +120,9 @@ async def device_applications(
     status: Status | None = None,
 ) -> Page[DeviceRead]:
     community = None if mine else await disability.community_of(who, community_id)
-    rows, total = await devices.listed(who, community, status, paging.limit, paging.offset)
+    rows, total = await devices.listed(
+        who, community, status, paging.limit, paging.offset, cursor=paging.cursor
+    )
     return Page[DeviceRead].of([read(r) for r in rows], total, paging)
 
 

@@ -147,7 +147,9 @@ async def certificate_records(
     grid_id: str | None = Query(None, min_length=1, max_length=64),
 ) -> Page[RecordRead]:
     community = await disability.community_of(who, community_id)
-    rows, total = await disability.records(who, community, grid_id, paging.limit, paging.offset)
+    rows, total = await disability.records(
+        who, community, grid_id, paging.limit, paging.offset, cursor=paging.cursor
+    )
     return Page[RecordRead].of([read(r) for r in rows], total, paging)
 
 

@@ -63,7 +63,7 @@ async def catalogue(
 async def my_applications(
     who: CurrentCaller, hall: HallDep, paging: Paging
 ) -> Page[HallApplicationSummary]:
-    rows, total = await hall_mine.mine(hall, who, paging.limit, paging.offset)
+    rows, total = await hall_mine.mine(hall, who, paging.limit, paging.offset, cursor=paging.cursor)
     out = [
         HallApplicationSummary(
             id=r.id,

@@ -164,7 +164,7 @@ async def registrations(
     current: bool = Query(True, description="Only those still living here"),
 ) -> Page[RegistrationRead]:
     rows, total = await migrants.registrations(
-        who, community_id, current, paging.limit, paging.offset
+        who, community_id, current, paging.limit, paging.offset, cursor=paging.cursor
     )
     return Page[RegistrationRead].of([_read(x.row, x.permit) for x in rows], total, paging)
 
@@ -195,7 +195,9 @@ async def permits(
     community_id: str = Query(min_length=1, max_length=64),
     status: PermitStatus | None = None,
 ) -> Page[PermitRead]:
-    rows, total = await migrants.permits(who, community_id, status, paging.limit, paging.offset)
+    rows, total = await migrants.permits(
+        who, community_id, status, paging.limit, paging.offset, cursor=paging.cursor
+    )
     return Page[PermitRead].of([_permit_read(p, r) for p, r in rows], total, paging)
 
 

@@ -228,7 +228,7 @@ async def list_notices(
     published, unexpired notices for their places and roles; ``category=legal`` lists the
     legal education articles (普法宣传)."""
     rows, total = await notices.page(
-        who, community_id, paging.limit, paging.offset, category=category
+        who, community_id, paging.limit, paging.offset, category=category, cursor=paging.cursor
     )
     return Page.of([notice_read(r, who.subject) for r in rows], total, paging)
 

@@ -92,5 +92,7 @@ async def list_complaints(
     organisation_id: uuid.UUID, who: CurrentCaller, complaints: OrgComplaintsDep, paging: Paging
 ) -> Page[ComplaintRead]:
     """Every one for the community's office, a resident's own otherwise; the latest first."""
-    rows, total = await complaints.page(who, organisation_id, paging.limit, paging.offset)
+    rows, total = await complaints.page(
+        who, organisation_id, paging.limit, paging.offset, cursor=paging.cursor
+    )
     return Page.of([complaint_read(r, who.subject) for r in rows], total, paging)

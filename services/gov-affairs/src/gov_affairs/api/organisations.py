@@ -230,5 +230,7 @@ async def record_meeting(
 async def meetings(
     organisation_id: uuid.UUID, who: CurrentCaller, organisations: OrganisationsDep, paging: Paging
 ) -> Page[MeetingRead]:
-    rows, total = await organisations.meetings(who, organisation_id, paging.limit, paging.offset)
+    rows, total = await organisations.meetings(
+        who, organisation_id, paging.limit, paging.offset, cursor=paging.cursor
+    )
     return Page.of([meeting_read(r) for r in rows], total, paging)

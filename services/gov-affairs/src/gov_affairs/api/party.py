@@ -204,7 +204,9 @@ async def list_orgs(
     paging: Paging,
     community_id: str = Query(min_length=1, max_length=64),
 ) -> Page[PartyOrgRead]:
-    rows, total = await party.orgs(who, community_id, paging.limit, paging.offset)
+    rows, total = await party.orgs(
+        who, community_id, paging.limit, paging.offset, cursor=paging.cursor
+    )
     return Page.of([org_read(r, False) for r in rows], total, paging)
 
 
@@ -230,7 +232,7 @@ async def members(
 ) -> Page[MemberRead]:
     """In full for the officers (here or above) and the office, masked for the community's
     other staff, refused to residents; every read audited."""
-    found = await party.members(who, org_id, paging.limit, paging.offset)
+    found = await party.members(who, org_id, paging.limit, paging.offset, cursor=paging.cursor)
     return Page.of([member_read(r, found.full) for r in found.rows], found.total, paging)
 
 
@@ -252,7 +254,9 @@ async def record_meeting(
 async def meetings(
     org_id: uuid.UUID, who: CurrentCaller, party: PartyDep, paging: Paging
 ) -> Page[MeetingRead]:
-    rows, total = await party.meetings(who, org_id, paging.limit, paging.offset)
+    rows, total = await party.meetings(
+        who, org_id, paging.limit, paging.offset, cursor=paging.cursor
+    )
     return Page.of([meeting_read(r) for r in rows], total, paging)
 
 
@@ -267,7 +271,9 @@ async def give_feedback(
 async def feedback(
     org_id: uuid.UUID, who: CurrentCaller, party: PartyDep, paging: Paging
 ) -> Page[FeedbackRead]:
-    rows, total = await party.feedback(who, org_id, paging.limit, paging.offset)
+    rows, total = await party.feedback(
+        who, org_id, paging.limit, paging.offset, cursor=paging.cursor
+    )
     return Page.of([feedback_read(r, who.subject) for r in rows], total, paging)
 
 

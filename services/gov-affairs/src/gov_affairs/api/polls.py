@@ -162,7 +162,9 @@ async def vote(
 async def ballots(
     poll_id: uuid.UUID, who: CurrentCaller, polls: PollsDep, paging: Paging
 ) -> PollBallotPage:
-    rows, total, head = await polls.ballots(who, poll_id, paging.limit, paging.offset)
+    rows, total, head = await polls.ballots(
+        who, poll_id, paging.limit, paging.offset, cursor=paging.cursor
+    )
     page = Page.of(
         [
             PollBallotRead(

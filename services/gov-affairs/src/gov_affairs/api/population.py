@@ -131,6 +131,7 @@ async def list_flags(
         kind=kind,
         limit=paging.limit,
         offset=paging.offset,
+        cursor=paging.cursor,
     )
     return Page.of([flag_read(r) for r in rows], total, paging)
 

@@ -99,7 +99,9 @@ async def list_topics(
     paging: Paging,
     community_id: str = Query(min_length=1, max_length=64),
 ) -> Page[TopicRead]:
-    rows, total = await topics.page(who, community_id, paging.limit, paging.offset)
+    rows, total = await topics.page(
+        who, community_id, paging.limit, paging.offset, cursor=paging.cursor
+    )
     return Page.of([topic_read(r) for r in rows], total, paging)
 
 
@@ -120,7 +122,9 @@ async def comment(
 async def comments(
     topic_id: uuid.UUID, who: CurrentCaller, topics: TopicsDep, paging: Paging
 ) -> Page[CommentRead]:
-    rows, total = await topics.comments(who, topic_id, paging.limit, paging.offset)
+    rows, total = await topics.comments(
+        who, topic_id, paging.limit, paging.offset, cursor=paging.cursor
+    )
     return Page.of([comment_read(r, who.subject) for r in rows], total, paging)
 
 

@@ -231,7 +231,9 @@ async def list_courses(
     community_id: str = Query(min_length=1, max_length=64),
 ) -> Page[CourseSummary]:
     """Residents see the residents' courses, the community's staff every course."""
-    taken, total = await training.page(who, community_id, paging.limit, paging.offset)
+    taken, total = await training.page(
+        who, community_id, paging.limit, paging.offset, cursor=paging.cursor
+    )
     return Page.of([_summary(t.row, t.course, t.progress) for t in taken], total, paging)
 
 
@@ -271,7 +273,7 @@ async def attempt(
 
 @router.get("/records", summary="My training records, the latest first")
 async def my_records(who: CurrentCaller, training: TrainingDep, paging: Paging) -> Page[RecordRead]:
-    rows, total = await training.records(who, paging.limit, paging.offset)
+    rows, total = await training.records(who, paging.limit, paging.offset, cursor=paging.cursor)
     items = []
     for p, c in rows:
         mine = _mine(p, d.Course.model_validate(c.data))

@@ -260,7 +260,9 @@ async def services(
     paging: Paging,
     community_id: str = Query(min_length=1, max_length=64),
 ) -> Page[ServiceRead]:
-    rows, total = await work.services(who, community_id, paging.limit, paging.offset)
+    rows, total = await work.services(
+        who, community_id, paging.limit, paging.offset, cursor=paging.cursor
+    )
     return Page.of([service_read(s, v, b) for s, v, b in rows], total, paging)
 
 
@@ -306,7 +308,9 @@ async def list_volunteers(
     community_id: str = Query(min_length=1, max_length=64),
     status: Literal["applied", "certified", "suspended", "left"] | None = None,
 ) -> Page[VolunteerRead]:
-    rows, total = await volunteers.page(who, community_id, status, paging.limit, paging.offset)
+    rows, total = await volunteers.page(
+        who, community_id, status, paging.limit, paging.offset, cursor=paging.cursor
+    )
     return Page.of([volunteer_read(r, t) for r, t in rows], total, paging)
 
 

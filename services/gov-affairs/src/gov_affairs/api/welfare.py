@@ -103,7 +103,9 @@ async def register(
     programme: str | None = Query(None, max_length=40),
 ) -> Page[BeneficiaryRead]:
     community = await _community(who, welfare, community_id)
-    rows, total = await welfare.register(who, community, programme, paging.limit, paging.offset)
+    rows, total = await welfare.register(
+        who, community, programme, paging.limit, paging.offset, cursor=paging.cursor
+    )
     return Page[BeneficiaryRead].of([_read(r) for r in rows], total, paging)
 
 
@@ -133,7 +135,9 @@ async def reviews_due(
     on: Day | None = Query(None, description="Due by this day (default: today in China)"),
 ) -> Page[BeneficiaryRead]:
     community = await _community(who, welfare, community_id)
-    rows, total = await welfare.reviews_due(who, community, on, paging.limit, paging.offset)
+    rows, total = await welfare.reviews_due(
+        who, community, on, paging.limit, paging.offset, cursor=paging.cursor
+    )
     return Page[BeneficiaryRead].of([_read(r) for r in rows], total, paging)
 
 

@@ -227,7 +227,7 @@ class Activities:
         return await building_names(self.db, self.places, rows)
 
     async def page(
-        self, who: Caller, community_id: str, limit: int, offset: int
+        self, who: Caller, community_id: str, limit: int, offset: int, cursor: str | None = None
     ) -> tuple[list[ActivityRow], int]:
         async with self.db.uow(read_only=True) as uow:
             await self.places.ensure_readable(
@@ -242,7 +242,7 @@ class Activities:
                 select(ActivityRow)
                 .where(*where)
                 .order_by(ActivityRow.starts_at.desc(), ActivityRow.id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
             )
             return list(rows), total
 

@@ -233,6 +233,7 @@ class Alterations:
         waiting_for_me: bool,
         limit: int,
         offset: int,
+        cursor: str | None = None,
     ) -> tuple[list[AlterationRow], int]:
         """Staff: their communities' (or grids') requests; a signer: those waiting for
         them; a resident: their households'."""
@@ -264,7 +265,7 @@ class Alterations:
                 select(AlterationRow)
                 .where(*where)
                 .order_by(AlterationRow.created_at.desc(), AlterationRow.id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
             )
             return list(rows), total
 

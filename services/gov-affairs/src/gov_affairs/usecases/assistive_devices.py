@@ -171,6 +171,7 @@ class AssistiveDevices:
         status: str | None,
         limit: int,
         offset: int,
+        cursor: str | None = None,
     ) -> tuple[list[DeviceView], int]:
         """The desk's list of a community, or (``community_id`` None) the caller's own."""
         if community_id is not None:
@@ -188,7 +189,7 @@ class AssistiveDevices:
                 .join(WelfarePersonRow, WelfarePersonRow.id == DisabilityRecordRow.person_id)
                 .where(*where)
                 .order_by(AssistiveDeviceRow.applied_at.desc(), AssistiveDeviceRow.id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
                 rows=True,
             )
             out = [DeviceView(row, mask_name(name)) for row, name in rows]

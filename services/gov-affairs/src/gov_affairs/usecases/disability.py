@@ -189,7 +189,13 @@ class Disability:
         return rec, person
 
     async def records(
-        self, who: Caller, community_id: str, grid_id: str | None, limit: int, offset: int
+        self,
+        who: Caller,
+        community_id: str,
+        grid_id: str | None,
+        limit: int,
+        offset: int,
+        cursor: str | None = None,
     ) -> tuple[list[RecordView], int]:
         """The register of a community (or one grid), names and numbers masked; audited."""
         desk(who, community_id)
@@ -204,7 +210,7 @@ class Disability:
                 .join(WelfarePersonRow, WelfarePersonRow.id == DisabilityRecordRow.person_id)
                 .where(*where)
                 .order_by(DisabilityRecordRow.registered_at.desc(), DisabilityRecordRow.id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
                 rows=True,
             )
             out = [view(rec, person, today) for rec, person in rows]

@@ -249,7 +249,7 @@ class Hall:
             return found
 
     async def inbox(
-        self, who: Caller, limit: int, offset: int
+        self, who: Caller, limit: int, offset: int, cursor: str | None = None
     ) -> tuple[list[ApprovalTaskRow], int]:
         """The caller's open approval tasks, the earliest due first."""
 
@@ -263,7 +263,7 @@ class Hall:
                 select(ApprovalTaskRow)
                 .where(*where)
                 .order_by(ApprovalTaskRow.due_at.asc().nulls_last(), ApprovalTaskRow.id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
             )
             return list(rows), total
 

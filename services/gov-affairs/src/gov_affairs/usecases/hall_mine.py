@@ -28,7 +28,7 @@ async def catalogue(
 
 
 async def mine(
-    hall: Hall, who: Caller, limit: int, offset: int
+    hall: Hall, who: Caller, limit: int, offset: int, cursor: str | None = None
 ) -> tuple[list[tuple[ApplicationRow, Text]], int]:
     """The caller's own applications, newest first, each with its service's name."""
     async with hall.db.uow() as uow:
@@ -38,7 +38,7 @@ async def mine(
             select(ApplicationRow)
             .where(where)
             .order_by(ApplicationRow.submitted_at.desc(), ApplicationRow.id),
-            PageParams(limit=limit, offset=offset),
+            PageParams(limit=limit, offset=offset, cursor=cursor),
         )
         # the page's services in one read (it looked each one up by its key)
         names: dict[object, Text] = {}

@@ -152,7 +152,13 @@ class Migrants:
             return row
 
     async def registrations(
-        self, who: Caller, community_id: str, current: bool, limit: int, offset: int
+        self,
+        who: Caller,
+        community_id: str,
+        current: bool,
+        limit: int,
+        offset: int,
+        cursor: str | None = None,
     ) -> tuple[list[Registered], int]:
         _refuse(who, community_id, DESK_ROLES)
         async with self.db.uow() as uow:
@@ -164,7 +170,7 @@ class Migrants:
                 select(MigrantRow)
                 .where(*where)
                 .order_by(MigrantRow.registered_on.desc(), MigrantRow.id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
             )
             permits = await self._latest_permits(uow, [r.id for r in rows])
             await uow.audit(
@@ -322,7 +328,13 @@ class Migrants:
             return permit
 
     async def permits(
-        self, who: Caller, community_id: str, status: str | None, limit: int, offset: int
+        self,
+        who: Caller,
+        community_id: str,
+        status: str | None,
+        limit: int,
+        offset: int,
+        cursor: str | None = None,
     ) -> tuple[list[tuple[PermitRow, MigrantRow]], int]:
         _refuse(who, community_id, DESK_ROLES)
         async with self.db.uow() as uow:
@@ -335,7 +347,7 @@ class Migrants:
                 .join(MigrantRow, MigrantRow.id == PermitRow.registration_id)
                 .where(*where)
                 .order_by(PermitRow.valid_until.asc().nulls_first(), PermitRow.id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
                 rows=True,
             )
             await uow.audit(

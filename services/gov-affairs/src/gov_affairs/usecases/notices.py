@@ -187,6 +187,7 @@ class Notices:
         limit: int,
         offset: int,
         category: str | None = None,
+        cursor: str | None = None,
     ) -> tuple[list[Listed], int]:
         """The community's every notice with read figures, for its staff; for everyone
         else (and staff without ``community_id``) the board: the published notices for
@@ -219,7 +220,7 @@ class Notices:
                         func.coalesce(NoticeRow.published_at, NoticeRow.created_at).desc(),
                         NoticeRow.id,
                     ),
-                    PageParams(limit=limit, offset=offset),
+                    PageParams(limit=limit, offset=offset, cursor=cursor),
                 )
             named = await files_of(uow, rows)
             where_of = await places_of(uow, rows)

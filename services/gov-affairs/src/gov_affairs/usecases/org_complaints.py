@@ -96,7 +96,12 @@ class OrgComplaints:
         return row
 
     async def page(
-        self, who: Caller, organisation_id: uuid.UUID, limit: int, offset: int
+        self,
+        who: Caller,
+        organisation_id: uuid.UUID,
+        limit: int,
+        offset: int,
+        cursor: str | None = None,
     ) -> tuple[list[OrganisationComplaintRow], int]:
         """The complaints, the latest first: every one for the office, else the caller's own."""
         async with self.db.uow(read_only=True) as uow:
@@ -109,7 +114,7 @@ class OrgComplaints:
                 select(OrganisationComplaintRow)
                 .where(*where)
                 .order_by(OrganisationComplaintRow.filed_at.desc(), OrganisationComplaintRow.id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
             )
             return list(rows), total
 

@@ -180,7 +180,12 @@ class Organisations:
         return row
 
     async def meetings(
-        self, who: Caller, organisation_id: uuid.UUID, limit: int, offset: int
+        self,
+        who: Caller,
+        organisation_id: uuid.UUID,
+        limit: int,
+        offset: int,
+        cursor: str | None = None,
     ) -> tuple[list[OrganisationMeetingRow], int]:
         """Meetings and activities, the latest first."""
         async with self.db.uow(read_only=True) as uow:
@@ -191,7 +196,7 @@ class Organisations:
                 select(OrganisationMeetingRow)
                 .where(where)
                 .order_by(OrganisationMeetingRow.held_at.desc(), OrganisationMeetingRow.id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
             )
             return list(rows), total
 

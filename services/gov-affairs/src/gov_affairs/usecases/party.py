@@ -116,7 +116,7 @@ class Party:
         return row
 
     async def orgs(
-        self, who: Caller, community_id: str, limit: int, offset: int
+        self, who: Caller, community_id: str, limit: int, offset: int, cursor: str | None = None
     ) -> tuple[list[PartyOrgRow], int]:
         async with self.db.uow(read_only=True) as uow:
             await self.places.ensure_readable(uow, who.principal, community_id=community_id)
@@ -124,7 +124,7 @@ class Party:
             rows, total = await fetch_page(
                 uow.session,
                 select(PartyOrgRow).where(where).order_by(PartyOrgRow.created_at, PartyOrgRow.id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
             )
             return list(rows), total
 
@@ -159,7 +159,9 @@ class Party:
             await uow.commit()
         return row
 
-    async def members(self, who: Caller, org_id: uuid.UUID, limit: int, offset: int) -> Members:
+    async def members(
+        self, who: Caller, org_id: uuid.UUID, limit: int, offset: int, cursor: str | None = None
+    ) -> Members:
         """In full for the officers and the office, masked for the community's other staff;
         never for residents. Every read is audited, with how it was shown."""
         async with self.db.uow() as uow:
@@ -173,7 +175,7 @@ class Party:
                 select(PartyMemberRow)
                 .where(where)
                 .order_by(PartyMemberRow.added_at, PartyMemberRow.id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
             )
             await uow.audit(
                 who,
@@ -231,7 +233,7 @@ class Party:
         return row
 
     async def meetings(
-        self, who: Caller, org_id: uuid.UUID, limit: int, offset: int
+        self, who: Caller, org_id: uuid.UUID, limit: int, offset: int, cursor: str | None = None
     ) -> tuple[list[PartyMeetingRow], int]:
         """The latest first, for the organisation's officers and the community's staff."""
         async with self.db.uow(read_only=True) as uow:
@@ -246,7 +248,7 @@ class Party:
                 select(PartyMeetingRow)
                 .where(where)
                 .order_by(PartyMeetingRow.held_on.desc(), PartyMeetingRow.id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
             )
             return list(rows), total
 
@@ -266,7 +268,7 @@ class Party:
         return row
 
     async def feedback(
-        self, who: Caller, org_id: uuid.UUID, limit: int, offset: int
+        self, who: Caller, org_id: uuid.UUID, limit: int, offset: int, cursor: str | None = None
     ) -> tuple[list[PartyFeedbackRow], int]:
         """Every opinion for the officers and the office; a resident's own otherwise."""
         async with self.db.uow(read_only=True) as uow:
@@ -279,7 +281,7 @@ class Party:
                 select(PartyFeedbackRow)
                 .where(*where)
                 .order_by(PartyFeedbackRow.at.desc(), PartyFeedbackRow.id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
             )
             return list(rows), total
 

@@ -209,7 +209,7 @@ class Polls:
             return list(rows), total or 0
 
     async def ballots(
-        self, who: Caller, poll_id: uuid.UUID, limit: int, offset: int
+        self, who: Caller, poll_id: uuid.UUID, limit: int, offset: int, cursor: str | None = None
     ) -> tuple[list[PollBallotRow], int, str]:
         """The published ballots of a closed poll (receipt, choices, chain), to recount."""
         async with self.db.uow(read_only=True) as uow:
@@ -225,7 +225,7 @@ class Polls:
             rows, total = await fetch_page(
                 uow.session,
                 select(PollBallotRow).where(where).order_by(PollBallotRow.seq),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
             )
             return list(rows), total, row.head or c.GENESIS
 

@@ -79,6 +79,7 @@ class PopulationFlags:
         kind: str | None,
         limit: int,
         offset: int,
+        cursor: str | None = None,
     ) -> tuple[list[FlagRow], int]:
         where = [self._scope(who, community_id)]
         if status is not None:
@@ -89,7 +90,7 @@ class PopulationFlags:
             rows, total = await fetch_page(
                 uow.session,
                 select(FlagRow).where(*where).order_by(FlagRow.opened_at.desc(), FlagRow.id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
             )
             # whereabouts of people: every read is audited
             await uow.audit(

@@ -65,7 +65,7 @@ class Topics:
         return row
 
     async def page(
-        self, who: Caller, community_id: str, limit: int, offset: int
+        self, who: Caller, community_id: str, limit: int, offset: int, cursor: str | None = None
     ) -> tuple[list[TopicRow], int]:
         async with self.db.uow(read_only=True) as uow:
             await self.places.ensure_readable(
@@ -75,7 +75,7 @@ class Topics:
             rows, total = await fetch_page(
                 uow.session,
                 select(TopicRow).where(where).order_by(TopicRow.created_at.desc(), TopicRow.id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
             )
             return list(rows), total
 
@@ -113,7 +113,7 @@ class Topics:
         return row
 
     async def comments(
-        self, who: Caller, topic_id: uuid.UUID, limit: int, offset: int
+        self, who: Caller, topic_id: uuid.UUID, limit: int, offset: int, cursor: str | None = None
     ) -> tuple[list[TopicCommentRow], int]:
         """Visible comments, oldest first; staff see every one, an author their own too."""
         async with self.db.uow(read_only=True) as uow:
@@ -128,7 +128,7 @@ class Topics:
                 select(TopicCommentRow)
                 .where(*where)
                 .order_by(TopicCommentRow.at, TopicCommentRow.id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
             )
             return list(rows), total
 

@@ -128,7 +128,7 @@ class Training:
 
     # learning ------------------------------------------------------------------------
     async def page(
-        self, who: Caller, community_id: str, limit: int, offset: int
+        self, who: Caller, community_id: str, limit: int, offset: int, cursor: str | None = None
     ) -> tuple[list[Taken], int]:
         """Staff see every course of the community, residents its residents' courses;
         each with the caller's own record."""
@@ -140,7 +140,7 @@ class Training:
             rows, total = await fetch_page(
                 uow.session,
                 select(CourseRow).where(*where).order_by(CourseRow.created_at.desc(), CourseRow.id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
             )
             courses = list(rows)
             mine = {
@@ -222,7 +222,7 @@ class Training:
             return Attempted(self._taken(who, row, progress), s)
 
     async def records(
-        self, who: Caller, limit: int, offset: int
+        self, who: Caller, limit: int, offset: int, cursor: str | None = None
     ) -> tuple[list[tuple[ProgressRow, CourseRow]], int]:
         """The caller's own records, the latest first."""
         async with self.db.uow(read_only=True) as uow:
@@ -233,7 +233,7 @@ class Training:
                 .join(CourseRow, CourseRow.id == ProgressRow.course_id)
                 .where(where)
                 .order_by(ProgressRow.updated_at.desc(), ProgressRow.course_id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
                 rows=True,
             )
             return [(p, c) for p, c in rows], total

@@ -98,7 +98,7 @@ class VolunteerWork:
             return row, volunteer
 
     async def services(
-        self, who: Caller, community_id: str, limit: int, offset: int
+        self, who: Caller, community_id: str, limit: int, offset: int, cursor: str | None = None
     ) -> tuple[list[tuple[VolunteerServiceRow, VolunteerRow, set[datetime]]], int]:
         """The community's services, each with its volunteer and the times already booked."""
         async with self.v.db.uow(read_only=True) as uow:
@@ -112,7 +112,7 @@ class VolunteerWork:
                 .join(VolunteerRow, VolunteerRow.id == VolunteerServiceRow.volunteer_id)
                 .where(*where)
                 .order_by(VolunteerServiceRow.created_at.desc(), VolunteerServiceRow.id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
                 rows=True,
             )
             out = []

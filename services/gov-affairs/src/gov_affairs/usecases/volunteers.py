@@ -163,7 +163,13 @@ class Volunteers:
         return row
 
     async def page(
-        self, who: Caller, community_id: str, status: str | None, limit: int, offset: int
+        self,
+        who: Caller,
+        community_id: str,
+        status: str | None,
+        limit: int,
+        offset: int,
+        cursor: str | None = None,
     ) -> tuple[list[tuple[VolunteerRow, Totals]], int]:
         """Staff: the community's register (an audited read); anyone else: their own."""
         office = self.is_office(who, community_id)
@@ -178,7 +184,7 @@ class Volunteers:
                 select(VolunteerRow)
                 .where(*where)
                 .order_by(VolunteerRow.registered_at.desc(), VolunteerRow.id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
             )
             out = [(r, await self._totals(uow, r.id)) for r in rows]
             if office:

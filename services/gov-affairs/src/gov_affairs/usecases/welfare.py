@@ -234,7 +234,13 @@ class Welfare:
             )
 
     async def register(
-        self, who: Caller, community_id: str, programme: str | None, limit: int, offset: int
+        self,
+        who: Caller,
+        community_id: str,
+        programme: str | None,
+        limit: int,
+        offset: int,
+        cursor: str | None = None,
     ) -> tuple[list[Listed], int]:
         self._office(who, community_id)
         async with self.db.uow(read_only=True) as uow:  # a read: no BEGIN/COMMIT
@@ -247,7 +253,7 @@ class Welfare:
                 .join(WelfarePersonRow, WelfarePersonRow.id == BeneficiaryRow.person_id)
                 .where(*where)
                 .order_by(BeneficiaryRow.since.desc(), BeneficiaryRow.id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
                 rows=True,
             )
             out = [
@@ -275,7 +281,13 @@ class Welfare:
             return out, total
 
     async def reviews_due(
-        self, who: Caller, community_id: str, on: date | None, limit: int, offset: int
+        self,
+        who: Caller,
+        community_id: str,
+        on: date | None,
+        limit: int,
+        offset: int,
+        cursor: str | None = None,
     ) -> tuple[list[Listed], int]:
         """Records whose re-examination (复核) falls due by ``on`` (today in China), the
         earliest first; names masked, the read audited."""
@@ -293,7 +305,7 @@ class Welfare:
                 .join(WelfarePersonRow, WelfarePersonRow.id == BeneficiaryRow.person_id)
                 .where(*where)
                 .order_by(BeneficiaryRow.next_review_on, BeneficiaryRow.id),
-                PageParams(limit=limit, offset=offset),
+                PageParams(limit=limit, offset=offset, cursor=cursor),
                 rows=True,
             )
             out = [
