@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 import uvicorn
@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from gateway.app import create_app
 from gateway.config import GatewaySettings
-from sc_core.auth.testing import JWKSServer, LocalIssuer
+from sc_core.auth.testing import LocalIssuer
 from sc_core.errors import install_problem_handlers
 from sc_devinfra.asgi import serving
 
@@ -102,17 +102,6 @@ def free_port() -> int:
 async def upstream() -> AsyncIterator[str]:
     async with serving(things_app()) as things:
         yield things.url
-
-
-@pytest.fixture(scope="module")
-def issuer() -> LocalIssuer:
-    return LocalIssuer()
-
-
-@pytest.fixture(scope="module")
-def jwks(issuer: LocalIssuer) -> Iterator[str]:
-    with JWKSServer(issuer) as server:
-        yield server.url
 
 
 def gateway_settings(upstream: str, jwks_url: str, **overrides: object) -> GatewaySettings:

@@ -3,7 +3,7 @@ and limits how fast any caller or address may go."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 from asgi_lifespan import LifespanManager
@@ -12,20 +12,9 @@ from httpx import ASGITransport, AsyncClient
 from gateway.app import create_app
 from gateway.routing import RouteTable
 from gateway.security import DEFAULT_PUBLIC_PATHS, PublicPaths
-from sc_core.auth.testing import JWKSServer, LocalIssuer
+from sc_core.auth.testing import LocalIssuer
 from test_gateway import free_port, gateway_settings, things_app  # noqa: F401 - fixtures
 from test_gateway import upstream as upstream
-
-
-@pytest.fixture(scope="module")
-def issuer() -> LocalIssuer:
-    return LocalIssuer()
-
-
-@pytest.fixture(scope="module")
-def jwks(issuer: LocalIssuer) -> Iterator[str]:
-    with JWKSServer(issuer) as server:
-        yield server.url
 
 
 async def _client(app: object, address: str = "198.51.100.1") -> AsyncClient:

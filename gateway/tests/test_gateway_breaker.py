@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from gateway.app import create_app
 from gateway.config import GatewaySettings
-from sc_core.auth.testing import JWKSServer, LocalIssuer
+from sc_core.auth.testing import LocalIssuer
 from sc_core.errors import Problem, install_problem_handlers
 
 THRESHOLD = 3
@@ -100,17 +100,6 @@ def upstream() -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(15)
-
-
-@pytest.fixture(scope="module")
-def issuer() -> LocalIssuer:
-    return LocalIssuer()
-
-
-@pytest.fixture(scope="module")
-def jwks(issuer: LocalIssuer) -> Iterator[str]:
-    with JWKSServer(issuer) as server:
-        yield server.url
 
 
 async def _gateway(upstream: str, jwks: str, **overrides: object) -> AsyncIterator[AsyncClient]:

@@ -11,7 +11,7 @@ from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient
 
 from gateway.app import create_app
-from test_gateway import gateway_settings, issuer, jwks, upstream  # noqa: F401 (fixtures)
+from test_gateway import gateway_settings, upstream  # noqa: F401 (fixtures)
 
 INDEX = "<!doctype html><title>console</title><div id=app></div>"
 
@@ -92,7 +92,7 @@ async def test_docs_load_swagger_ui_from_the_gateway_not_a_cdn(gw: AsyncClient) 
 
 async def test_without_a_build_the_console_says_so_and_docs_point_to_the_document(
     upstream: str,  # noqa: F811
-    jwks: str,  # noqa: F811
+    jwks: str,
 ) -> None:
     async for gw in _client(None, upstream, jwks):
         response = await gw.get("/console/")
@@ -109,7 +109,7 @@ async def test_the_residents_app_is_served_under_app_the_same_way(
     tmp_path: Path,
     dist: Path,
     upstream: str,  # noqa: F811
-    jwks: str,  # noqa: F811
+    jwks: str,
 ) -> None:
     h5 = tmp_path / "h5"
     (h5 / "assets").mkdir(parents=True)
@@ -133,7 +133,7 @@ async def test_the_residents_app_is_served_under_app_the_same_way(
 
 async def test_without_a_build_the_app_says_so(
     upstream: str,  # noqa: F811
-    jwks: str,  # noqa: F811
+    jwks: str,
 ) -> None:
     async for gw in _client(None, upstream, jwks):
         response = await gw.get("/app/")

@@ -5,7 +5,7 @@ still served by FastAPI."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 from asgi_lifespan import LifespanManager
@@ -18,7 +18,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 
 from gateway.app import create_app
 from gateway.lean import GatewayApp
-from sc_core.auth.testing import JWKSServer, LocalIssuer
+from sc_core.auth.testing import LocalIssuer
 from sc_core.observability import setup_tracing
 from sc_core.settings import ServiceSettings
 from sc_devinfra.asgi import serving
@@ -42,17 +42,6 @@ def echo_app() -> FastAPI:
         return {"stored": "yes"}
 
     return app
-
-
-@pytest.fixture(scope="module")
-def issuer() -> LocalIssuer:
-    return LocalIssuer()
-
-
-@pytest.fixture(scope="module")
-def jwks(issuer: LocalIssuer) -> Iterator[str]:
-    with JWKSServer(issuer) as server:
-        yield server.url
 
 
 @pytest.fixture

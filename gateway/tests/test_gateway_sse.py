@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
-import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import StreamingResponse
 
 from gateway.app import create_app
 from gateway.config import GatewaySettings
-from sc_core.auth.testing import JWKSServer, LocalIssuer
+from sc_core.auth.testing import LocalIssuer
 from sc_devinfra.asgi import serve_app
 
 
@@ -57,17 +56,6 @@ class Upstream:
 async def serve(app: FastAPI) -> tuple[uvicorn.Server, asyncio.Task[None], str]:
     served = await serve_app(app)
     return served.server, served.task, served.url
-
-
-@pytest.fixture(scope="module")
-def issuer() -> LocalIssuer:
-    return LocalIssuer()
-
-
-@pytest.fixture(scope="module")
-def jwks(issuer: LocalIssuer) -> Iterator[str]:
-    with JWKSServer(issuer) as server:
-        yield server.url
 
 
 async def test_sse_streams_through_unbuffered_past_the_read_timeout(

@@ -6,7 +6,7 @@ that may be repeated, chunked and large answers streamed, HEAD and 204/304 witho
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -16,19 +16,8 @@ from gw_wire import PIECE, PIECES, Relay, Wire
 
 from gateway.app import create_app
 from gateway.config import GatewaySettings
-from sc_core.auth.testing import JWKSServer, LocalIssuer
+from sc_core.auth.testing import LocalIssuer
 from sc_devinfra.asgi import serving
-
-
-@pytest.fixture(scope="module")
-def issuer() -> LocalIssuer:
-    return LocalIssuer()
-
-
-@pytest.fixture(scope="module")
-def jwks(issuer: LocalIssuer) -> Iterator[str]:
-    with JWKSServer(issuer) as server:
-        yield server.url
 
 
 @dataclass
