@@ -228,6 +228,36 @@ async def test_every_bad_row_is_said_by_line_and_column(harness: Harness, commun
     assert r.json()["rows_bad"] == 1
 
 
+async def test_any_line_ending_reads_and_an_unreadable_line_keeps_the_lines_before_it(
+    harness: Harness, community: str
+) -> None:
+    h = harness
+    await meters(h, community)
+    w1, w2 = f"{community}-W-001", f"{community}-W-002"
+    # a spreadsheet on an old Mac ends its lines with a lone \r
+    mac = "\r".join(["表号,抄表时间,读数", f"{w1},{stamp(day(3))},7", f"{w2},{stamp(day(3))},8"])
+    r = await post_csv(h, mac.encode(), utility(h, community))
+    assert r.status_code == 200, r.text
+    assert (r.json()["rows_new"], r.json()["rows_bad"]) == (2, 0)
+
+    # what the CI's fuzz sent (a 500 then): no header with the columns, so 422 in words
+    r = await post_csv(h, b"\rd\x1d", utility(h, community), media="application/octet-stream")
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "utility_readings.invalid"
+    assert [e["column"] for e in r.json()["errors"]] == ["表号", "抄表时间", "读数"]
+
+    # a value longer than the csv module reads: the line before it is imported, it is said
+    huge = "x" * 200_000
+    text = "\n".join(["表号,抄表时间,读数", f"{w1},{stamp(day(2))},9", f"{w2},{huge},1"])
+    r = await post_csv(h, text.encode(), utility(h, community))
+    assert r.status_code == 200, r.text
+    result = r.json()
+    assert (result["rows_new"], result["rows_bad"]) == (1, 1)
+    assert [(e["line"], e["column"], e["message"]) for e in result["errors"]] == [
+        (3, "", "第 3 行有一个值超过 131072 个字符，无法读取，其后各行未导入")
+    ]
+
+
 async def test_the_utility_api_and_who_may_bring_readings_in(
     harness: Harness, community: str
 ) -> None:

@@ -128,3 +128,18 @@ async def test_a_spreadsheet_saved_in_gb18030_imports_and_residents_may_not(
     assert imported.json()["created"] == 1
     garbage = await _import(kit, "property_manager", building, b"\xff\xfe\x00\x81")
     assert garbage.status_code == 422
+
+
+async def test_any_line_ending_imports_and_a_file_that_is_no_register_is_said(
+    kit: IdentityKit,
+) -> None:
+    building = str(kit.ids["building2"])
+    # a spreadsheet on an old Mac ends its lines with a lone \r
+    mac = "\r".join(["单元,楼层,房号", "2单元,5,505", "2单元,5,506"]).encode()
+    imported = await _import(kit, "property_manager", building, mac)
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["created"] == 2
+    # a lone \r inside what would be a field had been a 500 (found by the e2e fuzz)
+    refused = await _import(kit, "property_manager", building, b"\rd\x1d")
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["code"] == "rooms_csv.invalid"

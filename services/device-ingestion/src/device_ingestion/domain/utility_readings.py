@@ -7,13 +7,12 @@ import all the same."""
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from sc_core.csv_records import CsvRecords
 from sc_core.dates import zone
 
 MAX_ROWS = 20_000
@@ -91,8 +90,8 @@ def parse_value(value: str) -> float | None:
 
 def parse_csv(text: str, tz: str) -> tuple[list[Reading], list[RowError]]:
     """The readings of a CSV file and every problem found (all of them, not the first)."""
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip().lower() for h in next(reader, [])]
+    records = CsvRecords(text)
+    header = [h.lower() for h in records.header()]
     col: dict[str, int] = {}
     for name, words in COLUMNS.items():
         found = next((header.index(w) for w in words if w in header), None)
@@ -100,7 +99,7 @@ def parse_csv(text: str, tz: str) -> tuple[list[Reading], list[RowError]]:
             col[name] = found
     missing = [name for name in REQUIRED if name not in col]
     if missing:
-        return [], [
+        return [], [*_unreadable(records)] + [
             RowError(
                 1,
                 COLUMNS[name][0],
@@ -111,7 +110,7 @@ def parse_csv(text: str, tz: str) -> tuple[list[Reading], list[RowError]]:
         ]
     readings: list[Reading] = []
     errors: list[RowError] = []
-    for line, values in enumerate(reader, start=2):
+    for line, values in records:
         if not any(v.strip() for v in values):
             continue  # blank lines a spreadsheet leaves
         if len(readings) + len(errors) >= MAX_ROWS:
@@ -128,7 +127,13 @@ def parse_csv(text: str, tz: str) -> tuple[list[Reading], list[RowError]]:
         errors.extend(problems)
         if reading is not None:
             readings.append(reading)
+    errors.extend(_unreadable(records))
     return readings, errors
+
+
+def _unreadable(records: CsvRecords) -> list[RowError]:
+    stop = records.unreadable
+    return [] if stop is None else [RowError(stop.line, "", stop.zh, stop.en)]
 
 
 def _row(line: int, cell: Callable[[str], str], tz: str) -> tuple[Reading | None, list[RowError]]:

@@ -10,14 +10,13 @@ needs every value given in clear.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from identity.register.room_csv import UNIT_CODE, RowError
+from identity.register.room_csv import UNIT_CODE, RowError, unreadable
+from sc_core.csv_records import CsvRecords
 from sc_core.sex_codes import Sex, parse_sex
 from sc_core.validators import InvalidIdentifier, parse_id_number, parse_mobile
 
@@ -66,19 +65,19 @@ def parse(
     text: str, building_name: str, building_code: str, today: date
 ) -> tuple[list[ResidentRow], list[RowError]]:
     """The rows of ``text`` and every problem found (all of them, not the first)."""
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip() for h in next(reader, [])]
+    records = CsvRecords(text)
+    header = records.header()
     errors = [
         RowError(1, name, f"缺少“{name}”列", f"The column {name} is missing", KIND)
         for name in REQUIRED
         if name not in header
     ]
     if errors:
-        return [], errors
+        return [], unreadable(records, KIND) + errors
     col = {name: i for i, name in enumerate(header)}
     rows: list[ResidentRow] = []
     seen: dict[tuple[str, str, str, str], int] = {}
-    for line, values in enumerate(reader, start=2):
+    for line, values in records:
         if not any(v.strip() for v in values):
             continue  # blank lines a spreadsheet leaves
         if len(rows) + len(errors) >= MAX_ROWS:
@@ -111,7 +110,7 @@ def parse(
             continue
         seen[key] = line
         rows.append(row)
-    return rows, errors
+    return rows, errors + unreadable(records, KIND)
 
 
 def _row(

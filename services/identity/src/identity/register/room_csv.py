@@ -5,13 +5,12 @@ column, in zh-CN and English."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from identity.register import sheets
+from sc_core.csv_records import CsvRecords
 
 CSV_COLUMNS = ("楼栋", "单元", "楼层", "房号", "标准编码", "建筑面积（㎡）", "用途", "出租状态")
 USAGE_WORDS = {"residential": "住宅", "commercial": "商业", "office": "办公", "other": "其他"}
@@ -81,20 +80,20 @@ def decode(data: bytes) -> str | None:
 
 def parse(text: str, building: Building) -> tuple[list[RoomRow], list[RowError]]:
     """The rows of ``text`` and every problem found (all of them, not the first)."""
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip() for h in next(reader, [])]
+    records = CsvRecords(text)
+    header = records.header()
     errors = [
         RowError(1, name, f"缺少“{name}”列", f"The column {name} is missing")
         for name in REQUIRED
         if name not in header
     ]
     if errors:
-        return [], errors
+        return [], unreadable(records, "rooms_csv") + errors
     col = {name: i for i, name in enumerate(header)}
     area_col = next((col[h] for h in AREA_HEADERS if h in col), None)
     rows: list[RoomRow] = []
     seen: dict[tuple[str, str], int] = {}
-    for line, values in enumerate(reader, start=2):
+    for line, values in records:
         if not any(v.strip() for v in values):
             continue  # blank lines a spreadsheet leaves
         if len(rows) + len(errors) >= MAX_ROWS:
@@ -123,7 +122,14 @@ def parse(text: str, building: Building) -> tuple[list[RoomRow], list[RowError]]
             continue
         seen[key] = line
         rows.append(row)
-    return rows, errors
+    return rows, errors + unreadable(records, "rooms_csv")
+
+
+def unreadable(records: CsvRecords, kind: str) -> list[RowError]:
+    """The record the reading stopped at, as a problem of the file (none when it read to
+    the end)."""
+    stop = records.unreadable
+    return [] if stop is None else [RowError(stop.line, "", stop.zh, stop.en, kind)]
 
 
 def _row(
