@@ -91,3 +91,17 @@ async def test_the_staff_list_counts_each_notice_as_its_own_page(
     assert first["next_offset"] == 2 and second["next_offset"] is None
     assert [n["id"] for n in first["items"] + second["items"]] == [one, draft, two, both]
     assert [(n["audience"], n["reads"]) for n in second["items"]] == [(1, 0), (3, 2)]
+
+    # each resident's board: the published notices for their building, pinned first, then
+    # the newest, read through the community's indexes (issue 28), a page at a time
+    async def board(room: str, **params: Any) -> list[str]:
+        r = await h.client.get("/api/v1/notices", headers=readers[room], params=params)
+        assert r.status_code == 200, r.text
+        return [n["id"] for n in r.json()["items"]]
+
+    assert await board("101") == [one, both]
+    assert await board("201") == [two, both]
+    assert await board("101", limit=1) + await board("101", limit=1, offset=1) == [one, both]
+    # the board pages by offset: a cursor is said to be wrong, not answered with page 1
+    r = await h.client.get("/api/v1/notices", headers=readers["101"], params={"cursor": "eA"})
+    assert r.status_code == 400 and r.json()["code"] == "request.bad_cursor", r.text

@@ -223,12 +223,7 @@ async def fetch_page(
         page = query
         if params.cursor is not None:
             if keys is None:
-                raise Problem(
-                    400,
-                    "request.bad_cursor",
-                    "This list is paged by offset, not cursor",
-                    zh="该列表按页码翻页，不支持游标",
-                )
+                raise offset_only()
             page = page.where(after_clause(keys, decode_cursor(params.cursor, keys)))
         page = page.limit(params.limit).offset(params.offset)
         counted = count if count is not None else count_query(query)
@@ -355,6 +350,16 @@ def _plain(value: Any) -> Any:
     if isinstance(value, uuid.UUID | decimal.Decimal):
         return str(value)
     return value
+
+
+def offset_only() -> Problem:
+    """The answer to a cursor given to a list that pages by offset only."""
+    return Problem(
+        400,
+        "request.bad_cursor",
+        "This list is paged by offset, not cursor",
+        zh="该列表按页码翻页，不支持游标",
+    )
 
 
 def decode_cursor(cursor: str, keys: list[Key]) -> list[Any]:

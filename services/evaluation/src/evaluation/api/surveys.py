@@ -69,7 +69,10 @@ class SurveyCreate(BaseModel):
     unit: AnswerUnit | None = None
 
 
-class SurveyRead(BaseModel):
+class SurveySummary(BaseModel):
+    """A survey as its list shows it; its questions (``definition``, ~10 KB for the
+    national questionnaire) come with the survey itself: ``GET /surveys/{survey_id}``."""
+
     id: uuid.UUID
     community_id: str
     questionnaire: str | None
@@ -80,6 +83,9 @@ class SurveyRead(BaseModel):
     anonymous: bool
     unit: str
     responses: int
+
+
+class SurveyRead(SurveySummary):
     definition: dict[str, Any]
 
 
@@ -93,13 +99,13 @@ class ResponseAck(BaseModel):
     anonymous: bool
 
 
-def _read(row: SurveyRow, locale: str, responses: int) -> SurveyRead:
+def _summary(row: SurveyRow, locale: str, responses: int) -> SurveySummary:
     s = head_of(row.definition)
     now = datetime.now(UTC)
     status: Literal["open", "closed"] = (
         "open" if row.status == "open" and s.is_open(now) else "closed"
     )
-    return SurveyRead(
+    return SurveySummary(
         id=row.id,
         community_id=row.community_id,
         questionnaire=row.questionnaire,
@@ -110,8 +116,11 @@ def _read(row: SurveyRow, locale: str, responses: int) -> SurveyRead:
         anonymous=s.anonymous,
         unit=str(s.unit),
         responses=responses,
-        definition=row.definition,
     )
+
+
+def _read(row: SurveyRow, locale: str, responses: int) -> SurveyRead:
+    return SurveyRead(**_summary(row, locale, responses).model_dump(), definition=row.definition)
 
 
 SurveyId = Annotated[uuid.UUID, Path()]
@@ -129,17 +138,19 @@ async def create_survey(
     return _read(row, locale, 0)
 
 
-@router.get("/surveys", response_model=Page[SurveyRead])
+@router.get("/surveys", response_model=Page[SurveySummary])
 async def list_surveys(
     principal: CurrentPrincipal,
     usecases: UseCasesDep,
     locale: Locale,
     paging: Paging,
     community_id: Annotated[str | None, Query(max_length=64)] = None,
-) -> Page[SurveyRead]:
-    """Surveys of the caller's places (staff), or open ones addressed to the caller's home."""
+) -> Page[SurveySummary]:
+    """Surveys of the caller's places (staff), or open ones addressed to the caller's home;
+    each survey's questions come with the survey itself (``GET /surveys/{survey_id}``)."""
     rows, total, counts = await usecases.surveys.visible(principal, community_id, paging)
-    return Page[SurveyRead].of([_read(r, locale, counts.get(r.id, 0)) for r in rows], total, paging)
+    items = [_summary(r, locale, counts.get(r.id, 0)) for r in rows]
+    return Page[SurveySummary].of(items, total, paging)
 
 
 @router.get("/surveys/{survey_id}", response_model=SurveyRead)

@@ -325,6 +325,9 @@ class NoticeRow(Base):
             "id",
             postgresql_where=text("pinned"),
         ),
+        # a staff role's board: the notices for that role (migration 0029, with statistics
+        # on jsonb_array_length(roles) for the resident side's)
+        Index("ix_notices_roles", "roles", postgresql_using="gin"),
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     community_id: Mapped[str] = mapped_column(Place)

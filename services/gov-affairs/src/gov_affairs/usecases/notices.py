@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from gov_affairs.db.models import ApplicationFileRow, NoticePlaceRow, NoticeReadRow, NoticeRow
@@ -35,7 +35,7 @@ from sc_core.auth import Caller
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Problem
-from sc_core.paging import PageParams, fetch_page
+from sc_core.paging import offset_only
 from sc_core.places import Places
 
 CONFLICTS = {"notice.bad_state"}
@@ -199,7 +199,14 @@ class Notices:
                 where = [NoticeRow.community_id == community_id]
             else:
                 mine = await aud.viewer_places(uow, self.places, who.principal)
-                where = [aud.board_clause(mine, _roles(who), now)]
+                # every place a notice is for lies in its community (_check_places), and
+                # the caller's places name their communities: the board reads those
+                # communities' notices through their indexes, not every notice
+                communities = sorted(pid for kind, pid in mine if kind == "community")
+                where = [
+                    NoticeRow.community_id.in_(communities),
+                    aud.board_clause(mine, _roles(who), now),
+                ]
                 if community_id is not None:
                     where.append(NoticeRow.community_id == community_id)
             if category is not None:  # e.g. legal: the legal education articles (6.5.4 a)
@@ -208,20 +215,9 @@ class Notices:
                 NoticeRow.pinned,
                 (NoticeRow.pinned_until.is_(None)) | (NoticeRow.pinned_until > now),
             )
-            if staff:  # a community's every notice: through its indexes (notice_page)
-                rows, total = await newest_first(uow, where, pinned_now, limit, offset)
-            else:
-                rows, total = await fetch_page(
-                    uow.session,
-                    select(NoticeRow)
-                    .where(*where)
-                    .order_by(
-                        case((pinned_now, 0), else_=1),
-                        func.coalesce(NoticeRow.published_at, NoticeRow.created_at).desc(),
-                        NoticeRow.id,
-                    ),
-                    PageParams(limit=limit, offset=offset, cursor=cursor),
-                )
+            if cursor is not None:  # pinned first, then the newest: paged by offset
+                raise offset_only()
+            rows, total = await newest_first(uow, where, pinned_now, limit, offset)
             named = await files_of(uow, rows)
             where_of = await places_of(uow, rows)
             figures = await figures_of(uow, self.places, rows, where_of) if staff else {}

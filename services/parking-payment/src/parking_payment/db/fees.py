@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Index, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Index, Integer, Numeric, String, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -35,6 +35,8 @@ class BillRow(Base):
         Index("ix_bills_community_period_status", "community_id", "period", "status"),
         Index("ix_bills_household", "household_id", "period"),
         Index("ix_bills_due_unpaid", "status", "due"),
+        # the platform-wide list in its own order (migration 0006)
+        Index("ix_bills_listed", text("period DESC"), "room_label", "id"),
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     community_id: Mapped[str] = mapped_column(Place)
