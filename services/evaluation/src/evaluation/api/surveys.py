@@ -100,7 +100,7 @@ class ResponseAck(BaseModel):
 
 
 def _summary(row: SurveyRow, locale: str, responses: int) -> SurveySummary:
-    s = head_of(row.definition)
+    s = head_of(row.head if row.head is not None else row.definition)
     now = datetime.now(UTC)
     status: Literal["open", "closed"] = (
         "open" if row.status == "open" and s.is_open(now) else "closed"

@@ -27,7 +27,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression
 
 from sc_core.db.tables import new_metadata, platform_tables
 from sc_core.places import Places, place_tables
@@ -114,6 +114,9 @@ class SurveyRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")  # open, closed
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the definition without its sections (the questions, ~90 % of it), which is all a
+    # list shows: loaded by the list alone (``with_expression``), None otherwise
+    head: Mapped[dict[str, Any] | None] = query_expression()
 
 
 class ResponseRow(Base):

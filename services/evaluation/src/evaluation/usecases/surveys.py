@@ -10,8 +10,10 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer, with_expression
 
 from evaluation.data import load_questionnaire
 from evaluation.db.models import PLACES, ResponseRow, SurveyRow
@@ -169,7 +171,14 @@ class Surveys:
         home; with how many responses each has."""
         async with self.db.uow(read_only=True) as uow:
             households = await _households(uow, principal)
-            query = select(SurveyRow).where(_visible(principal, households))
+            # each row's head, not its questions: decoding every definition's JSON was
+            # ~70 % of a page's time (py-spy, ADR 0072)
+            head = SurveyRow.definition.op("-", return_type=JSONB)(literal("sections"))
+            query = (
+                select(SurveyRow)
+                .options(defer(SurveyRow.definition), with_expression(SurveyRow.head, head))
+                .where(_visible(principal, households))
+            )
             if community_id is not None:
                 query = query.where(SurveyRow.community_id == community_id)
             query = query.order_by(
