@@ -158,15 +158,21 @@ class Dispatcher:
                 )
                 prefs = {p.user_id: p for p in result}
             await uow.commit()
-        if rows:
-            results = await asyncio.gather(
-                *(self.deliver(row, prefs.get(row.recipient_id)) for row in rows),
-                return_exceptions=True,
-            )
-            for row, result in zip(rows, results, strict=True):
-                if isinstance(result, BaseException):  # tried again when its claim expires
-                    log.error("delivery %s: outcome not recorded: %r", row.id, result)
+        # one person's messages on one channel go out in the order they were asked for,
+        # so their inbox and stream show them so (sent side by side, m2 could land before
+        # m1); different people's and channels' side by side
+        queues: dict[tuple[str, str], list[Any]] = {}
+        for row in sorted(rows, key=lambda r: (r.created_at, str(r.id))):
+            queues.setdefault((row.recipient_id, row.channel), []).append(row)
+        await asyncio.gather(*(self._deliver_in_order(queue, prefs) for queue in queues.values()))
         return len(rows)
+
+    async def _deliver_in_order(self, rows: list[Any], prefs: dict[str, Any]) -> None:
+        for row in rows:
+            try:
+                await self.deliver(row, prefs.get(row.recipient_id))
+            except Exception as exc:  # tried again when its claim expires
+                log.error("delivery %s: outcome not recorded: %r", row.id, exc)
 
     def outgoing(self, row: Any, pref: Any) -> Outgoing:
         address: str | None = None
