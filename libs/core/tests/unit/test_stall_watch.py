@@ -53,8 +53,25 @@ async def quiet_for(watch: StallWatch, consumer: Any, seconds: float) -> None:
 
 async def test_records_waiting_but_none_fetched_is_a_stall() -> None:
     watch = StallWatch("t", 0.02)
-    with pytest.raises(ConsumerStalled, match="5 records waiting"):
-        await quiet_for(watch, client({TP}, end=15, position=10), 0.05)
+    stuck = client({TP}, end=15, position=10)
+    await quiet_for(watch, stuck, 0.05)  # the first look: perhaps written a moment ago
+    await asyncio.sleep(0.05)
+    with pytest.raises(ConsumerStalled, match="5 records waiting, none fetched"):
+        await watch.check(stuck, False)
+
+
+async def test_a_burst_written_as_a_quiet_consumer_looks_is_not_a_stall() -> None:
+    """A consumer quiet for the whole period looks just as 200 records are written; it
+    fetches them at its next poll and is left alone (it reconnected and rebalanced the
+    group every minute before)."""
+    watch = StallWatch("t", 0.02)
+    await quiet_for(watch, client({TP}, end=210, position=10), 0.05)  # the burst, just written
+    await watch.check(client({TP}, end=210, position=210), True)  # fetched at the next poll
+    await asyncio.sleep(0.05)
+    await watch.check(client({TP}, end=210, position=210), False)  # idle again: left alone
+    await quiet_for(watch, client({TP}, end=220, position=210), 0.05)  # the next burst
+    await asyncio.sleep(0.05)
+    await watch.check(client({TP}, end=220, position=220), False)  # fetched meanwhile
 
 
 async def test_brokers_that_do_not_answer_are_a_stall() -> None:

@@ -98,16 +98,23 @@ class StallWatch:
     the brokers (or a dead coordinator) and fetched nothing while records waited.
 
     After ``seconds`` without a record, the watch asks the brokers for the end offsets of
-    the assigned partitions: records waiting behind the consumer's positions, or no
-    answer, mean it is stuck. A client with no partitions and no coordinator for that long
-    is stuck too; a replica that merely has no partition (more replicas than partitions)
-    still knows its coordinator and is left alone.
+    the assigned partitions: no answer means it is stuck. Records waiting behind the
+    consumer's positions mean it is stuck only if they still wait ``confirm`` seconds
+    later with none fetched meanwhile: a quiet consumer that looks just as a burst is
+    written finds records that arrived a moment ago, not records it failed to fetch for
+    30 s (session 16: a patrol job's burst of 200 work orders each minute made
+    notification, gov-affairs, commerce and alarm "stall", reconnect and rebalance every
+    minute). A client with no partitions and no coordinator for that long is stuck too; a
+    replica that merely has no partition (more replicas than partitions) still knows its
+    coordinator and is left alone.
     """
 
-    def __init__(self, name: str, seconds: float) -> None:
+    def __init__(self, name: str, seconds: float, confirm: float | None = None) -> None:
         self.name = name
         self.seconds = seconds
+        self.confirm = seconds / 3 if confirm is None else confirm
         self._quiet_since: float | None = None
+        self._waiting_since: float | None = None  # records seen waiting, none fetched since
         self._lag_at = float("-inf")
         self._lag_labels: set[tuple[str, str, str]] = set()
 
@@ -159,11 +166,12 @@ class StallWatch:
     async def check(self, consumer: AIOKafkaConsumer, got_records: bool) -> None:
         now = asyncio.get_running_loop().time()
         if got_records or self._quiet_since is None:
-            self._quiet_since = now
+            self._quiet_since, self._waiting_since = now, None
             return
-        if now - self._quiet_since <= self.seconds:
+        suspect = self._waiting_since is not None
+        if now - self._quiet_since <= (self.confirm if suspect else self.seconds):
             return
-        self._quiet_since = now  # look again one period later
+        self._quiet_since = now  # look again one period (or the confirmation) later
         assigned = consumer.assignment()
         if not assigned:
             coordinator = getattr(consumer, "_coordinator", None)
@@ -180,9 +188,14 @@ class StallWatch:
         except Exception as exc:
             raise ConsumerStalled(f"the brokers do not answer ({exc!r})") from exc
         behind = {tp: n for tp, n in waiting.items() if n > 0}
-        if behind:
+        if not behind:
+            self._waiting_since = None
+        elif self._waiting_since is None:
+            self._waiting_since = now  # perhaps written a moment ago: look again shortly
+        else:
             raise ConsumerStalled(
-                f"{sum(behind.values())} records waiting, none fetched for {self.seconds:.0f}s"
+                f"{sum(behind.values())} records waiting, none fetched for "
+                f"{now - self._waiting_since:.0f}s"
             )
 
 
