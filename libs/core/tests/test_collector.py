@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 
 import pytest
+from prometheus_client import REGISTRY
 
 from sc_core import collector
 from sc_core.settings import ServiceSettings
@@ -27,3 +28,20 @@ def test_tuning_is_on_by_default_and_can_be_turned_off(monkeypatch: pytest.Monke
     assert ServiceSettings().gc_tuning is True
     monkeypatch.setenv("GC_TUNING", "false")
     assert ServiceSettings().gc_tuning is False
+
+
+def test_each_collection_is_measured_by_generation() -> None:
+    """A tail of slow answers can be laid beside the collector's pauses (ADR 0073)."""
+    collector.watch()
+    collector.watch()  # once per process, however often it is asked
+    assert gc.callbacks.count(collector._timed) == 1
+
+    def counted(generation: str) -> float:
+        value = REGISTRY.get_sample_value(
+            "python_gc_pause_seconds_count", {"generation": generation}
+        )
+        return value or 0.0
+
+    before = counted("2")
+    gc.collect(2)
+    assert counted("2") == before + 1
