@@ -63,7 +63,10 @@ class Building(IdMixin, Base):
 
 class Unit(IdMixin, Base):
     __tablename__ = "units"
-    __table_args__ = (UniqueConstraint("building_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("building_id", "code"),
+        Index("ix_units_listed", "code", "id"),  # the list's own order (ADR 0073)
+    )
 
     community_id: Mapped[uuid.UUID] = mapped_column(index=True)
     building_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("buildings.id"), index=True)
@@ -73,7 +76,13 @@ class Unit(IdMixin, Base):
 
 class Room(IdMixin, Base):
     __tablename__ = "rooms"
-    __table_args__ = (UniqueConstraint("unit_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("unit_id", "code"),
+        # a community's rooms in the list's order (ADR 0073)
+        Index(
+            "ix_rooms_community_listed", "community_id", "building_id", "unit_id", "floor", "code"
+        ),
+    )
 
     community_id: Mapped[uuid.UUID] = mapped_column(index=True)
     building_id: Mapped[uuid.UUID] = mapped_column(index=True)
@@ -136,6 +145,12 @@ class Residency(IdMixin, Base):
         Index("ix_residencies_room_moved_in", "room_id", "moved_in_on"),
         Index(  # a person's current homes, however long their history (ADR 0066)
             "ix_residencies_person_current",
+            "person_id",
+            postgresql_where=text("moved_out_on IS NULL"),
+        ),
+        Index(  # who lives in a community now: the persons list's probe and count (ADR 0073)
+            "ix_residencies_community_current",
+            "community_id",
             "person_id",
             postgresql_where=text("moved_out_on IS NULL"),
         ),
