@@ -103,7 +103,8 @@ class SurveyRow(Base):
 
     __tablename__ = "surveys"
     __table_args__ = (
-        Index("ix_surveys_community_created", "community_id", "created_at", "id"),
+        # the list's own order, newest first in each community (ADR 0073)
+        Index("ix_surveys_listed", "community_id", text("created_at DESC"), "id"),
         # the sender's "open surveys, oldest first" (ADR 0061)
         Index("ix_surveys_status_created", "status", "created_at", "id"),
     )
