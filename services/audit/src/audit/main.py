@@ -31,7 +31,7 @@ def build(settings: Settings) -> tuple[Runtime, UseCases]:
         trail=Trail(runtime.db, settings),
         maintenance=MaintenanceJob(settings, runtime.db, partitions),
     )
-    consumers.register(runtime, usecases.records)
+    consumers.register(runtime, settings, usecases.records)
     return runtime, usecases
 
 
