@@ -2,7 +2,10 @@
 walk (bench/list_walk.py, issue 28): keys and unique columns get new values (one column of
 a unique index of several), rows standing for work still to do are copied as done
 (``COPIED_AS``), timestamps are spread back in time, and nine copies in ten are moved to
-places of their own (new community, building ... household ids). Triggers and foreign-key
+places of their own: copy g's building ... household are copy g of the template's (one id
+in every service's tables), its community one of nine beside the demo's (``community_of``),
+so ten communities hold a tenth of every table each, as the communities of a district are
+alike in size. Triggers and foreign-key
 checks are off while copying (``session_replication_role = replica``), the outbox is left
 alone, and every database is vacuumed and analysed afterwards. A table already at N rows
 is left as it is, so a kept state directory is seeded once. A copy whose one-to-one parent
@@ -34,6 +37,24 @@ SELECT array_agg(a.attname ORDER BY a.attnum) AS names FROM pg_index i
 JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
 WHERE i.indrelid = $1::regclass AND i.indisunique GROUP BY i.indexrelid
 """
+
+
+def community_of(col: str, type_: str) -> str:
+    """The community of copy ``g`` of a row whose community is ``col``: nine copies in ten
+    in one of nine communities beside the template's (by ``g % 10``, the same id in every
+    service's tables), the tenth in the template's own.
+
+    Each copy had a community of its own before (session 16, ADR 0073): 90,000 communities of
+    one row beside the demo's 10,000, so PostgreSQL's generic plan of a prepared statement
+    (asyncpg prepares them) estimated a community at ~1 row and took a hash join and sort of
+    all 10,000 for property_manager's page of persons: 45 ms beside 1.2 ms for the plan made
+    for the demo community. A district's communities are alike in size, not 1 to 10,000."""
+    moved = f"md5({col}::text || ':' || (g % 10))::uuid"
+    if type_ != "uuid":
+        moved += "::text"
+    return f"CASE WHEN g % 10 <> 0 AND {col} IS NOT NULL THEN {moved} ELSE {col} END"
+
+
 # Copies of rows that stand for work still to do are copied as work done: a real platform
 # with 100,000 deliveries holds them sent, not 100,000 due for sending at once (the first
 # walk's notification retried its copies for the whole walk, ADR 0066).
@@ -42,11 +63,16 @@ COPIED_AS = {
     # copies are spread back in time, so every copy's SLA check was due at once: 56,000
     # breaches for the sweeper and their events for notification and evaluation
     "work_orders": {"sla_check_at": "NULL"},
+    # copied rounds of a patrol are rounds walked: kept scheduled with their windows spread
+    # back, work-orders' job closed 200 of them a minute, each a case (and its notices,
+    # KPI facts and projections): the walk measured that burst, not the lists (session 16)
+    "patrol_rounds": {
+        "status": "CASE WHEN t.\"status\" = 'scheduled' THEN 'completed' ELSE t.\"status\" END",
+        "closed_at": 'coalesce(t."closed_at", t."window_end")',
+    },
     # the place a notice is for moves with its notice (nine copies in ten): kept, every
     # copied notice was for the demo community, whose board then held 100,000 notices
-    "notice_places": {
-        "place_id": 'CASE WHEN g % 10 <> 0 THEN md5(random()::text) ELSE t."place_id" END'
-    },
+    "notice_places": {"place_id": community_of('t."place_id"', "character varying(64)")},
 }
 # A foreign key that is also its table's unique key (commerce's shop of a merchant): a copy's
 # key is a new uuid that no parent has, so 99,998 of 100,000 shops had no merchant and the
@@ -92,13 +118,20 @@ def copy_expression(name: str, type_: str, unique: bool, follows: int = 0) -> st
     elsewhere = "(g % 10 <> 0)"  # nine copies in ten belong to places of their own
     if follows and type_ == "uuid" and name not in PLACE_COLUMNS and not unique:
         return f"md5({col}::text || ':' || ((g - 1) % {follows} + 1))::uuid"
-    if name == "grid_id" and type_ == "uuid":  # the grid's copy g (whose community the row's)
-        return f"md5({col}::text || ':' || g)::uuid"
-    if name in PLACE_COLUMNS and type_ == "uuid":  # copy g of a place, in every table
-        return f"CASE WHEN {elsewhere} THEN md5({col}::text || ':' || g)::uuid ELSE {col} END"
-    if name in PLACE_COLUMNS and ("char" in type_ or type_ == "text"):
+    # a place as text (most services keep ids as strings) is the same id as the uuid's
+    as_type = "" if type_ == "uuid" else "::text"
+    if name == "community_id" and (type_ == "uuid" or "char" in type_ or type_ == "text"):
+        return community_of(col, type_)
+    if name == "grid_id" and (type_ == "uuid" or "char" in type_ or type_ == "text"):
+        # the grid's copy g, whose community is the row's
+        return f"md5({col}::text || ':' || g)::uuid{as_type}"
+    if name in PLACE_COLUMNS and (type_ == "uuid" or "char" in type_ or type_ == "text"):
+        # copy g of a place, in every table and every service: a copied household of
+        # notification's household_places is identity's household copy g (it was a random
+        # string in the services that keep ids as text, a community of one row each)
         return (
-            f"CASE WHEN {elsewhere} AND {col} IS NOT NULL THEN md5(random()::text) ELSE {col} END"
+            f"CASE WHEN {elsewhere} AND {col} IS NOT NULL "
+            f"THEN md5({col}::text || ':' || g)::uuid{as_type} ELSE {col} END"
         )
     if unique:
         if type_ == "uuid":
