@@ -5,8 +5,9 @@
 
 Starts the whole platform as `make run` does (no device simulator), then grows every table
 that holds demo rows to ``--rows`` rows by copying them in SQL (bench/list_seed.py): nine
-copies in ten are moved to places of their own, so a community-scoped caller sees about a
-tenth of a table and a platform-wide one all of it (the audit trail's hash chain is not
+copies in ten are moved to nine other communities (buildings ... households of their own),
+so ten communities hold a tenth of each table, a community-scoped caller sees about a tenth
+of a table and a platform-wide one all of it (the audit trail's hash chain is not
 recomputed for the copies).
 
 To iterate: ``--state-dir DIR`` keeps the stack's databases in DIR; a second run with the
