@@ -61,7 +61,7 @@ class _LiteralLimits:
     parameters (``LIMIT $1``): see :func:`literal_limits`."""
 
     def limit_clause(self, select: Any, **kw: Any) -> str:
-        return super().limit_clause(select, **{**kw, "literal_execute": True})  # type: ignore[misc, no-any-return]
+        return super().limit_clause(select, **{**kw, "literal_execute": True})  # type: ignore[misc]
 
 
 def literal_limits(engine: AsyncEngine) -> None:
@@ -80,7 +80,7 @@ def literal_limits(engine: AsyncEngine) -> None:
     dialect = engine.sync_engine.dialect
     compiler = dialect.statement_compiler
     if not issubclass(compiler, _LiteralLimits):
-        dialect.statement_compiler = type(  # type: ignore[misc]
+        dialect.statement_compiler = type(
             f"LiteralLimits{compiler.__name__}", (_LiteralLimits, compiler), {}
         )
 
