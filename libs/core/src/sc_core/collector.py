@@ -31,7 +31,6 @@ PAUSES = Histogram(
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
 )
 _began = [0.0]
-_tuned = [False]
 
 
 def _timed(phase: str, info: dict[str, Any]) -> None:
@@ -55,4 +54,3 @@ def tune() -> None:
     gc.freeze()
     gc.set_threshold(*THRESHOLDS)
     watch()
-    _tuned[0] = True
