@@ -1,9 +1,12 @@
-from typing import Annotated
+import datetime
+import uuid
+from typing import Annotated, Any, Literal
 
 import pytest
 from pydantic import BaseModel
 
 from sc_core.privacy import Grade, Sensitive, mask_model, sensitive_fields
+from sc_core.privacy.reveal import mask_listed
 
 
 class PersonRead(BaseModel):
@@ -95,6 +98,54 @@ def test_nested_models_and_lists_are_masked():
     staff_view = mask_model(household, Grade.INTERNAL)
     assert staff_view.address == "北京市朝阳区建国路****"
     assert [m.name for m in staff_view.members] == ["欧阳**", "张*"]
+
+
+class Envelope(BaseModel):
+    """Fields of every declared shape: masking looks inside those that may hold a model
+    (worked out once per class) and never misses one behind ``Any`` or a union."""
+
+    at: datetime.datetime
+    ref: uuid.UUID
+    kind: Literal["a", "b"] = "a"
+    count: int | None = None
+    anything: Any = None
+    pair: tuple[PersonRead, ...] = ()
+    by_role: dict[str, PersonRead] = {}
+    either: PersonRead | str | None = None
+
+
+def test_a_model_behind_any_a_tuple_a_mapping_or_a_union_is_masked():
+    at, ref = datetime.datetime(2026, 12, 6, 9, 0), uuid.uuid4()
+    envelope = Envelope(
+        at=at,
+        ref=ref,
+        count=3,
+        anything=PERSON,
+        pair=(PERSON,),
+        by_role={"owner": PERSON},
+        either=PERSON,
+    )
+    masked = mask_model(envelope, Grade.PERSONAL)
+    assert masked.anything.id_number == "110***********1234"
+    assert [p.id_number for p in masked.pair] == ["110***********1234"]
+    assert masked.by_role["owner"].id_number == "110***********1234"
+    assert isinstance(masked.either, PersonRead)
+    assert masked.either.id_number == "110***********1234"
+    assert (masked.at, masked.ref, masked.kind, masked.count) == (at, ref, "a", 3)
+    assert envelope.anything.id_number == "110101199003071234"  # the original is untouched
+
+
+def test_a_list_masks_ids_and_phones_for_every_grade_but_its_own_household():
+    listed = mask_listed(PERSON, Grade.SENSITIVE)
+    assert listed.model_dump() == {
+        **UNMASKED,
+        "mobile": "138****5678",
+        "id_number": "110***********1234",
+        "face_id": "****7d1e",
+    }
+    assert mask_listed(PERSON, Grade.INTERNAL, self_or_household=True).model_dump() == UNMASKED
+    # below the grade the usual masking applies as well
+    assert mask_listed(PERSON, Grade.INTERNAL).name == "欧阳**"
 
 
 def test_dicts_need_a_spec_and_follow_it():

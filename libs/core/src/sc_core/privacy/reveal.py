@@ -17,7 +17,7 @@ time with a purpose (``POST .../{id}/reveal``); the service audits that reveal a
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -49,14 +49,8 @@ _FIELD_WORDS = {
 def mask_listed(obj: T, grade: Grade | int, *, self_or_household: bool = False) -> T:
     """:func:`mask_model` for an item of a list: also masks ID numbers, phones and face ids
     the caller's grade would show, unless the record is the caller's own or household's."""
-    masked = mask_model(obj, grade, self_or_household=self_or_household)
-    if self_or_household:
-        return masked
-    updates: dict[str, Any] = {}
-    for name, marker in sensitive_fields(type(obj)).items():
-        if marker.kind in LISTED_MASKED_KINDS:
-            updates[name] = marker.mask(getattr(obj, name))
-    return masked.model_copy(update=updates) if updates else masked
+    always = frozenset() if self_or_household else LISTED_MASKED_KINDS
+    return mask_model(obj, grade, self_or_household=self_or_household, always_masked=always)
 
 
 class RevealRequest(BaseModel):

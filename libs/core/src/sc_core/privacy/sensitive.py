@@ -17,8 +17,13 @@ OpenAPI schema as ``x-sensitivity`` / ``x-mask``.
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import enum
+import functools
 import types
 import typing
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeAlias, TypeVar
@@ -86,14 +91,63 @@ Spec: TypeAlias = Mapping[str, Sensitive] | type[BaseModel]
 T = TypeVar("T")
 
 
-def sensitive_fields(model: type[BaseModel]) -> dict[str, Sensitive]:
-    """The ``Sensitive`` markers of a model's fields, by field name."""
+@dataclass(frozen=True)
+class _Plan:
+    """What masking a model's instance looks at, worked out once per model class: its
+    markers, and the unmarked fields whose declared type may hold a model, a list or a
+    dict (a ``str`` or a date never does, so it is not looked at per record)."""
+
+    markers: Mapping[str, Sensitive]
+    nested: tuple[tuple[str, Any], ...]
+
+
+@functools.cache
+def _plan(model: type[BaseModel]) -> _Plan:
     found: dict[str, Sensitive] = {}
-    for name, info in model.model_fields.items():
-        for meta in info.metadata:
-            if isinstance(meta, Sensitive):
-                found[name] = meta
-    return found
+    nested: list[tuple[str, Any]] = []
+    for name, info in model.__pydantic_fields__.items():
+        marker = next((m for m in info.metadata if isinstance(m, Sensitive)), None)
+        if marker is not None:
+            found[name] = marker
+        elif _may_nest(info.annotation):
+            nested.append((name, info.annotation))
+    return _Plan(types.MappingProxyType(found), tuple(nested))
+
+
+_SCALARS: tuple[type, ...] = (
+    str,
+    bytes,
+    int,
+    float,
+    decimal.Decimal,
+    uuid.UUID,
+    datetime.date,
+    datetime.time,
+    datetime.timedelta,
+    enum.Enum,
+    type(None),
+)
+
+
+def _may_nest(annotation: Any) -> bool:
+    """Whether a value of this declared type can be (or contain) a model, list or dict:
+    anything but scalars, their unions and literals (``Any`` may)."""
+    if isinstance(annotation, type) and not typing.get_args(annotation):
+        return not issubclass(annotation, _SCALARS)
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return False
+    if origin is typing.Annotated:
+        return _may_nest(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return any(_may_nest(a) for a in typing.get_args(annotation))
+    return True
+
+
+def sensitive_fields(model: type[BaseModel]) -> Mapping[str, Sensitive]:
+    """The ``Sensitive`` markers of a model's fields, by field name (read-only; worked out
+    once per model)."""
+    return _plan(model).markers
 
 
 def _nested_model(annotation: Any) -> type[BaseModel] | None:
@@ -132,17 +186,23 @@ def _mask_any(value: Any, grade: Grade | int, annotation: Any, self_or_household
     return value
 
 
-def _mask_instance(obj: BaseModel, grade: Grade | int, self_or_household: bool) -> BaseModel:
-    markers = sensitive_fields(type(obj))
+def _mask_instance(
+    obj: BaseModel,
+    grade: Grade | int,
+    self_or_household: bool,
+    always_masked: frozenset[str] = frozenset(),
+) -> BaseModel:
+    plan = _plan(type(obj))
     updates: dict[str, Any] = {}
-    for name, info in type(obj).model_fields.items():
+    for name, marker in plan.markers.items():
+        if marker.kind in always_masked or not marker.visible_to(
+            grade, self_or_household=self_or_household
+        ):
+            updates[name] = marker.mask(getattr(obj, name))
+    for name, annotation in plan.nested:
         value = getattr(obj, name)
-        marker = markers.get(name)
-        if marker is not None:
-            if not marker.visible_to(grade, self_or_household=self_or_household):
-                updates[name] = marker.mask(value)
-        elif isinstance(value, BaseModel | list | tuple | dict):
-            masked = _mask_any(value, grade, info.annotation, self_or_household)
+        if isinstance(value, BaseModel | list | tuple | dict):
+            masked = _mask_any(value, grade, annotation, self_or_household)
             if masked is not value:
                 updates[name] = masked
     return obj.model_copy(update=updates)
@@ -153,7 +213,7 @@ def _mask_dict(
 ) -> dict[str, Any]:
     if isinstance(spec, type):
         markers = sensitive_fields(spec)
-        nested: dict[str, Any] = {n: i.annotation for n, i in spec.model_fields.items()}
+        nested: dict[str, Any] = {n: i.annotation for n, i in spec.__pydantic_fields__.items()}
     else:
         markers, nested = dict(spec), {}
     out: dict[str, Any] = {}
@@ -174,6 +234,7 @@ def mask_model(
     self_or_household: bool = False,
     allow_unmasked: bool = False,
     spec: Spec | None = None,
+    always_masked: frozenset[str] = frozenset(),
 ) -> T:
     """A copy of ``obj`` with every sensitive field above ``grade`` masked.
 
@@ -182,11 +243,14 @@ def mask_model(
     ``{field: Sensitive}`` mapping). ``self_or_household``: the service has established
     the record is the caller's own or their household's (see :meth:`Sensitive.visible_to`).
     ``allow_unmasked``: return everything as stored, for an explicit, audited reveal.
+    ``always_masked``: kinds of the model's own fields masked whatever the grade (a list's
+    ID numbers and phones, :func:`sc_core.privacy.reveal.mask_listed`).
     """
     if isinstance(obj, BaseModel):
         if allow_unmasked:
             return obj.model_copy(deep=True)
-        return _mask_instance(obj, grade, self_or_household)  # type: ignore[return-value]
+        masked = _mask_instance(obj, grade, self_or_household, always_masked)
+        return masked  # type: ignore[return-value]
     if isinstance(obj, Mapping):
         if allow_unmasked:
             return dict(obj)  # type: ignore[return-value]
