@@ -59,6 +59,13 @@ async def test_a_past_residency_in_scope_decides_the_grade_and_only_the_current_
     (item,) = listed.json()["items"]
     assert item["id_number"] == "110***********0008"
     assert [r["household_id"] for r in item["residencies"]] == [str(outside)]
+    # a name's beginning finds her; LIKE's wildcards in it are the characters themselves
+    for name, found in (("史", 1), ("史_", 0), ("%迁", 0), ("史%", 0)):
+        search = await kit.as_(
+            "grid_worker", "GET", "/api/v1/persons", params={"current": "false", "name": name}
+        )
+        assert search.status_code == 200, search.text
+        assert len(search.json()["items"]) == found, name
     # and she is no longer among the grid's current residents
     now = await kit.as_("grid_worker", "GET", "/api/v1/persons", params={"name": "史迁"})
     assert now.json()["items"] == []

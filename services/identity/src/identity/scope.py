@@ -17,11 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, bindparam, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.db.register import Building, Grid
 from sc_core.auth import Principal, in_scope, scope_clause
+from sc_core.auth.scope import typed_ids
 from sc_core.errors import Forbidden
 from sc_core.privacy import Grade, grade_for
 
@@ -44,6 +45,19 @@ class Places:
             "household_id": self.household_id,
             "grid_id": self.grid_id,
         }
+
+
+PLACE_TYPES = ("community", "building", "unit", "household")
+
+
+@dataclass(frozen=True)
+class ScopeShape:
+    """Which parts a caller's scope clause has, not their values: a statement built for a
+    shape is kept and run with each caller's ids as bound lists (:func:`kept_clause`)."""
+
+    platform_wide: bool = False
+    types: tuple[str, ...] = ()  # of PLACE_TYPES, those granted
+    grid_buildings: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +112,30 @@ class Scope:
             parts.append(grid_community_col.in_(communities))
         return or_(*parts) if len(parts) > 1 else parts[0] if parts else false()
 
+    def shape(
+        self, prefix: str, columns: dict[str, Any], roles: Iterable[str] | None = None
+    ) -> tuple[ScopeShape, dict[str, list[Any]]]:
+        """:meth:`clause`'s shape for ``columns`` (place type -> column, of
+        :data:`PLACE_TYPES`) and the bound values that go with it, named ``prefix_type``
+        (``prefix_grid_buildings`` for the buildings of granted grids); the clause itself
+        is :func:`kept_clause`'s, built once per shape."""
+        wanted = self.roles if roles is None else frozenset(roles)
+        if self.principal.is_platform_wide(wanted):
+            return ScopeShape(platform_wide=True), {}
+        values: dict[str, list[Any]] = {}
+        for place_type in PLACE_TYPES:
+            column = columns.get(place_type)
+            if column is None:
+                continue
+            ids = typed_ids(column, self.principal.scope_ids(place_type, wanted))
+            if ids:
+                values[f"{prefix}_{place_type}"] = ids
+        types = tuple(t for t in PLACE_TYPES if f"{prefix}_{t}" in values)
+        buildings = self.buildings_of_grids(wanted) if "building" in columns else frozenset()
+        if buildings:
+            values[f"{prefix}_grid_buildings"] = sorted(buildings)
+        return ScopeShape(False, types, bool(buildings)), values
+
     # single objects ----------------------------------------------------------------
     def covers(self, places: Places, roles: Iterable[str] | None = None) -> bool:
         wanted = self.roles if roles is None else frozenset(roles)
@@ -127,6 +165,18 @@ class Scope:
     def grade(self, places: Iterable[Places]) -> Grade:
         """The grade the caller may see unmasked on an object at ``places``."""
         return grade_for(self.covering_roles(places))
+
+
+def kept_clause(shape: ScopeShape, prefix: str, columns: dict[str, Any]) -> ColumnElement[bool]:
+    """:meth:`Scope.clause` of one shape with its ids as bound (expanding) parameters named
+    as :meth:`Scope.shape` names them: the same rows, one statement for every caller of
+    the shape (ADR 0074)."""
+    if shape.platform_wide:
+        return true()
+    parts = [columns[t].in_(bindparam(f"{prefix}_{t}", expanding=True)) for t in shape.types]
+    if shape.grid_buildings:
+        parts.append(columns["building"].in_(bindparam(f"{prefix}_grid_buildings", expanding=True)))
+    return or_(*parts) if len(parts) > 1 else parts[0] if parts else false()
 
 
 def _uuid(value: Any) -> uuid.UUID | None:

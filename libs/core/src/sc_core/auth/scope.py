@@ -51,7 +51,7 @@ def scope_clause(
     for scope_type, column in columns:
         if column is None:
             continue
-        values = _typed(column, principal.scope_ids(scope_type, wanted))
+        values = typed_ids(column, principal.scope_ids(scope_type, wanted))
         if values:
             parts.append(column.in_(values))
     if not parts:
@@ -59,7 +59,7 @@ def scope_clause(
     return or_(*parts)
 
 
-def _typed(column: Any, ids: Iterable[str]) -> list[Any]:
+def typed_ids(column: Any, ids: Iterable[str]) -> list[Any]:
     """Grant ids (strings in the token) as the column's Python type (UUID, int ...).
 
     An id that cannot be that type cannot match a row and is left out.

@@ -14,10 +14,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from identity.db.register import Person, Residency
+from identity.register.person_list import covering_shape, covering_statement
 from identity.scope import Scope
 
 
@@ -25,27 +24,14 @@ async def covering_roles(
     session: AsyncSession, scope: Scope, person_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, frozenset[str]]:
     """For each person, the caller's roles (any, not only this endpoint's) whose grants
-    cover one of the person's residencies."""
-    roles = sorted(scope.principal.roles)
+    cover one of the person's residencies (one statement kept per shape of the caller's
+    grants, :mod:`identity.register.person_list`)."""
     out: dict[uuid.UUID, frozenset[str]] = {i: frozenset() for i in person_ids}
-    if not person_ids or not roles:
+    if not person_ids or not scope.principal.roles:
         return out
-    covered = [
-        exists()
-        .where(
-            Residency.person_id == Person.id,
-            scope.clause(
-                community_col=Residency.community_id,
-                building_col=Residency.building_id,
-                unit_col=Residency.unit_id,
-                household_col=Residency.household_id,
-                roles=[role],
-            ),
-        )
-        .label(f"r{i}")
-        for i, role in enumerate(roles)
-    ]
-    rows = await session.execute(select(Person.id, *covered).where(Person.id.in_(list(out))))
+    shape, values = covering_shape(scope)
+    rows = await session.execute(covering_statement(shape), {**values, "person_ids": list(out)})
+    roles = [role for role, _ in shape]
     for person_id, *flags in rows:
         out[person_id] = frozenset(role for role, flag in zip(roles, flags, strict=True) if flag)
     return out

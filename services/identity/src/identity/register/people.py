@@ -6,11 +6,13 @@ work, so the event exists exactly when the change committed.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.db.register import Building, Community, Household, Person, Residency, Room, Unit
@@ -202,16 +204,26 @@ async def person_registered(
     await uow.publish(data, key=str(person.id))
 
 
+@functools.lru_cache(maxsize=2)
+def residencies_statement(current_only: bool) -> Select[Any]:
+    """Residencies of the persons bound as ``person_ids``, oldest first (kept: built and
+    its cache key computed once, ADR 0074)."""
+    query = select(Residency).where(
+        Residency.person_id.in_(bindparam("person_ids", expanding=True))
+    )
+    if current_only:
+        query = query.where(Residency.moved_out_on.is_(None))
+    return query.order_by(Residency.moved_in_on, Residency.created_at)
+
+
 async def residencies_of(
     session: AsyncSession, person_ids: Iterable[uuid.UUID], *, current_only: bool = False
 ) -> dict[uuid.UUID, list[Residency]]:
-    ids = list(person_ids)
-    out: dict[uuid.UUID, list[Residency]] = {i: [] for i in ids}
-    if not ids:
+    """Each person's residencies (the current ones only if ``current_only``), oldest first."""
+    out: dict[uuid.UUID, list[Residency]] = {i: [] for i in person_ids}
+    if not out:
         return out
-    query = select(Residency).where(Residency.person_id.in_(ids))
-    if current_only:
-        query = query.where(Residency.moved_out_on.is_(None))
-    for row in await session.scalars(query.order_by(Residency.moved_in_on, Residency.created_at)):
+    rows = await session.scalars(residencies_statement(current_only), {"person_ids": list(out)})
+    for row in rows:
         out[row.person_id].append(row)
     return out

@@ -8,12 +8,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 
 from identity.db.auth import Account
 from identity.db.register import Household, Person, Residency, Room
-from identity.register import coverage, people, repo
+from identity.register import coverage, people, person_list, repo
 from identity.register.present import audit_history, audit_reveals, is_own, present
 from identity.register.schemas import (
     OccupantRead,
@@ -51,20 +51,9 @@ class Persons:
     ) -> tuple[list[PersonRead], int]:
         async with self.db.uow(read_only=True) as uow:
             scope = await load_scope(uow.session, who.principal, PERSON_READERS)
-            lives = [Residency.person_id == Person.id, residency_scope(scope)]
-            if wanted.household_id is not None:
-                lives.append(Residency.household_id == wanted.household_id)
-            if wanted.room_id is not None:
-                lives.append(Residency.room_id == wanted.room_id)
-            if wanted.current:
-                lives.append(Residency.moved_out_on.is_(None))
-            query = select(Person).where(
-                exists().where(*lives), *_search_filters(scope, wanted.id_number, wanted.phone)
-            )
-            if wanted.name:
-                query = query.where(Person.name.startswith(wanted.name.strip(), autoescape=True))
+            shape, values = person_list.shape_and_values(scope, _wanted(scope, wanted))
             rows, total = await fetch_page(
-                uow.session, query.order_by(Person.created_at, Person.id), paging
+                uow.session, person_list.page_statement(shape), paging, bind=values
             )
             items = await presented(uow, scope, who, rows, listing=True)
             await uow.commit()
@@ -189,28 +178,31 @@ def residency_scope(scope: Scope) -> ColumnElement[bool]:
     )
 
 
-def _search_filters(
-    scope: Scope, id_number: str | None, phone: str | None
-) -> list[ColumnElement[bool]]:
+def _wanted(scope: Scope, wanted: PersonQuery) -> person_list.Wanted:
+    """The filters as stored values: an ID number or phone as its blind index, refused
+    (403 ``person.search_not_allowed``) to a role that may not search by it."""
     cipher, grade = get_cipher(), scope.principal.grade
-    out = []
-    if id_number:
+    id_number_idx = phone_idx = None
+    if wanted.id_number:
         if grade < Grade.SENSITIVE:
             raise Forbidden(
                 "person.search_not_allowed",
                 "Your role may not search by ID number",
                 zh="您的角色无权按证件号码查询",
             )
-        out.append(Person.id_number_idx == cipher.blind_index(id_number, "id_number"))
-    if phone:
+        id_number_idx = cipher.blind_index(wanted.id_number, "id_number")
+    if wanted.phone:
         if grade < Grade.PERSONAL:
             raise Forbidden(
                 "person.search_not_allowed",
                 "Your role may not search by phone",
                 zh="您的角色无权按手机号查询",
             )
-        out.append(Person.phone_idx == cipher.blind_index(phone, "mobile"))
-    return out
+        phone_idx = cipher.blind_index(wanted.phone, "mobile")
+    name = wanted.name.strip() if wanted.name else None
+    return person_list.Wanted(
+        wanted.household_id, wanted.room_id, wanted.current, id_number_idx, phone_idx, name
+    )
 
 
 async def presented(
