@@ -36,12 +36,12 @@ def test_each_collection_is_measured_by_generation() -> None:
     collector.watch()  # once per process, however often it is asked
     assert gc.callbacks.count(collector._timed) == 1
 
-    def counted(generation: str) -> float:
-        value = REGISTRY.get_sample_value(
-            "python_gc_pause_seconds_count", {"generation": generation}
-        )
+    def counted(generation: str, metric: str = "python_gc_pause_seconds") -> float:
+        value = REGISTRY.get_sample_value(f"{metric}_count", {"generation": generation})
         return value or 0.0
 
-    before = counted("2")
+    before, worked = counted("2"), counted("2", "python_gc_pause_cpu_seconds")
     gc.collect(2)
     assert counted("2") == before + 1
+    # and its CPU time beside it: a pause far longer than its work waited for a core
+    assert counted("2", "python_gc_pause_cpu_seconds") == worked + 1
