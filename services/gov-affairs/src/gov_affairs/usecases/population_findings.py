@@ -24,38 +24,42 @@ async def findings_of(
     for long (with their residence row)."""
     since = day - timedelta(days=rules.window_days - 1)
     sightings_of: dict[str, list[SightingRow]] = {}
-    for r in await uow.session.scalars(
-        select(SightingRow).where(
-            SightingRow.community_id.in_(communities),
-            SightingRow.day >= since,
-            SightingRow.day <= day,
-        )
-    ):
+    window = select(SightingRow).where(
+        SightingRow.community_id.in_(communities),
+        SightingRow.day >= since,
+        SightingRow.day <= day,
+    )
+    for r in await uow.session.scalars(window):
         sightings_of.setdefault(r.community_id, []).append(r)
-    keys = sorted({r.key_idx for rows in sightings_of.values() for r in rows})
+    # the keys and people of the batch are read by subquery, not bound one by one: a
+    # community of 40,000 residents is more than the 32,767 values a statement can bind
     known = (
         frozenset(
             await uow.session.scalars(
-                select(KnownKeyRow.key_idx).where(KnownKeyRow.key_idx.in_(keys))
+                select(KnownKeyRow.key_idx).where(
+                    KnownKeyRow.key_idx.in_(window.with_only_columns(SightingRow.key_idx))
+                )
             )
         )
-        if keys
+        if sightings_of
         else frozenset()
     )
     residents_of: dict[str, dict[str, ResidentRow]] = {}
-    for resident in await uow.session.scalars(
-        select(ResidentRow).where(ResidentRow.community_id.in_(communities), ResidentRow.active)
-    ):
+    living = select(ResidentRow).where(
+        ResidentRow.community_id.in_(communities), ResidentRow.active
+    )
+    for resident in await uow.session.scalars(living):
         residents_of.setdefault(resident.community_id, {})[resident.person_id] = resident
-    people = sorted(p for group in residents_of.values() for p in group)
     seen = (
         {
             person: last
             for person, last in await uow.session.execute(
-                select(SeenRow.person_id, SeenRow.last_seen_on).where(SeenRow.person_id.in_(people))
+                select(SeenRow.person_id, SeenRow.last_seen_on).where(
+                    SeenRow.person_id.in_(living.with_only_columns(ResidentRow.person_id))
+                )
             )
         }
-        if people
+        if residents_of
         else {}
     )
     return {
