@@ -137,12 +137,14 @@ def copy_expression(name: str, type_: str, unique: bool, follows: int = 0) -> st
         if type_ == "uuid":
             return f"md5({col}::text || ':' || g)::uuid"
         length = re.search(r"\((\d+)\)", type_)
-        if length and int(length.group(1)) < 16:  # too short for '~g.rn' (a bill's period)
+        if length and int(length.group(1)) < 16:  # too short for '-g_rn' (a bill's period)
             width = int(length.group(1))
             return f"right(lpad(to_hex(g * 1000 + rn), {width}, '0'), {width})"
         if "char" in type_ or type_ == "text":
+            # '-' and '_' as a code's pattern allows them (^[A-Za-z0-9_-]+$): 'DEMO-001~1.1'
+            # failed identity's CommunityRead and the communities list answered 500
             keep = max(1, int(length.group(1)) - 14) if length else 200
-            return f"left({col}, {keep}) || '~' || g || '.' || rn"
+            return f"left({col}, {keep}) || '-' || g || '_' || rn"
         if type_ in ("integer", "bigint", "smallint"):
             return f"({col}::bigint * 0 + g * 1000 + rn)::{type_}"
         if type_ == "bytea":
