@@ -123,6 +123,7 @@ class Scope:
         if self.principal.is_platform_wide(wanted):
             return ScopeShape(platform_wide=True), {}
         values: dict[str, list[Any]] = {}
+        types: list[str] = []
         for place_type in PLACE_TYPES:
             column = columns.get(place_type)
             if column is None:
@@ -130,11 +131,11 @@ class Scope:
             ids = typed_ids(column, self.principal.scope_ids(place_type, wanted))
             if ids:
                 values[f"{prefix}_{place_type}"] = ids
-        types = tuple(t for t in PLACE_TYPES if f"{prefix}_{t}" in values)
+                types.append(place_type)
         buildings = self.buildings_of_grids(wanted) if "building" in columns else frozenset()
         if buildings:
             values[f"{prefix}_grid_buildings"] = sorted(buildings)
-        return ScopeShape(False, types, bool(buildings)), values
+        return ScopeShape(False, tuple(types), bool(buildings)), values
 
     # single objects ----------------------------------------------------------------
     def covers(self, places: Places, roles: Iterable[str] | None = None) -> bool:

@@ -249,8 +249,7 @@ def mask_model(
     if isinstance(obj, BaseModel):
         if allow_unmasked:
             return obj.model_copy(deep=True)
-        masked = _mask_instance(obj, grade, self_or_household, always_masked)
-        return masked  # type: ignore[return-value]
+        return _mask_instance(obj, grade, self_or_household, always_masked)  # type: ignore[return-value]
     if isinstance(obj, Mapping):
         if allow_unmasked:
             return dict(obj)  # type: ignore[return-value]
