@@ -74,6 +74,16 @@ COPIED_AS = {
     # copied notice was for the demo community, whose board then held 100,000 notices
     "notice_places": {"place_id": community_of('t."place_id"', "character varying(64)")},
 }
+# Columns that repeat another table's (a denormalised key): set from the copied parent once
+# the copies are in, as the service sets them when it writes the row. Copied as they were,
+# every copied grant kept its template's username ('resident') and a community admin's
+# accounts listed the same few names 10,000 times (ADR 0075).
+DERIVED_SQL = {
+    "grants": (
+        "UPDATE grants g SET account_username = a.username FROM accounts a "
+        "WHERE a.id = g.account_id AND g.account_username <> a.username"
+    ),
+}
 # A foreign key that is also its table's unique key (commerce's shop of a merchant): a copy's
 # key is a new uuid that no parent has, so 99,998 of 100,000 shops had no merchant and the
 # shops list, a join, walked every shop to find two (6.3 s a page, ADR 0066).
@@ -288,6 +298,11 @@ async def seed(dsn: str, rows: int) -> dict[str, dict[str, int | float | str]]:
                     "seconds": round(time.perf_counter() - began, 1),
                 }
                 print(f"  {db}.{table}: {count}", flush=True)
+            for table, sql in DERIVED_SQL.items():
+                if table in tables:
+                    done = await conn.execute(sql)
+                    set_ = done.split()[-1]
+                    print(f"  {db}.{table}: {set_} rows' derived columns set", flush=True)
             for key, n in (await relink_one_to_one(conn)).items():
                 print(f"  {db}.{key}: {n} copies given a parent of their own", flush=True)
             await conn.execute("VACUUM ANALYZE")

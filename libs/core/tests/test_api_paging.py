@@ -131,3 +131,16 @@ async def test_a_long_list_is_counted_up_to_the_limit(
     whole = (await client.get("/api/v1/numbers/by-tens", params={"limit": 50})).json()
     assert len(whole["items"]) == 45
     assert whole["total"] == 45 and whole["total_exact"] is True
+
+
+def test_a_typed_prefix_is_matched_as_typed() -> None:
+    """``like_prefix``: LIKE's wildcards and the escape character itself are escaped, so a
+    search for ``史_`` finds names starting with those two characters, not ``史`` and any
+    one more."""
+    from sc_core.paging import LIKE_ESCAPE, like_prefix
+
+    assert LIKE_ESCAPE == "/"
+    assert like_prefix("史_") == "史/_%"
+    assert like_prefix("%迁") == "/%迁%"
+    assert like_prefix("a/b") == "a//b%"
+    assert like_prefix("") == "%"

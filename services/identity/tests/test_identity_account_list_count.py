@@ -1,6 +1,8 @@
 """A community admin's accounts: the count read from the grants (ADR 0066 h-lid) is the
 list's own: every account holding a grant in the community once, however many grants it
-holds there, and none without one."""
+holds there, and none without one. The list itself is read from the grants too (ADR 0075):
+in username order, paged by offset or cursor, a prefix searched, and an account given a
+grant later is listed."""
 
 from __future__ import annotations
 
@@ -49,3 +51,55 @@ async def test_the_count_is_each_account_with_a_grant_in_the_community_once(
     platform = await listed(kit, "platform_admin", limit=100)
     assert {"two-grants", "no-grants"} <= {a["username"] for a in platform["items"]}
     assert platform["total"] > len(names)
+
+
+async def test_the_list_pages_by_cursor_searches_a_prefix_and_follows_new_grants(
+    kit: IdentityKit,
+) -> None:
+    community = {
+        "role": "volunteer",
+        "scope_type": "community",
+        "scope_id": str(kit.ids["community"]),
+    }
+    for name in ("vx_a", "vx.b", "vxc"):
+        body = {"username": name, "display_name": "志愿者", "password": "long-enough-1"}
+        created = await kit.as_(
+            "community_admin", "POST", "/api/v1/accounts", json={**body, "grants": [community]}
+        )
+        assert created.status_code == 201, created.text
+    later = {"username": "vx-later", "display_name": "后来的志愿者", "password": "long-enough-1"}
+    created = await kit.as_("platform_admin", "POST", "/api/v1/accounts", json=later)
+    assert created.status_code == 201, created.text
+    before = await listed(kit, "community_admin", limit=100)
+    assert "vx-later" not in {a["username"] for a in before["items"]}
+    granted = await kit.as_(
+        "community_admin",
+        "POST",
+        "/api/v1/grants",
+        json={**community, "account_id": created.json()["id"]},
+    )
+    assert granted.status_code == 201, granted.text
+
+    everyone = await listed(kit, "community_admin", limit=100)
+    names = [a["username"] for a in everyone["items"]]
+    assert "vx-later" in names and names == sorted(names)
+    # page by page through the cursor: the same accounts in the same order, each once
+    walked: list[str] = []
+    page = await listed(kit, "community_admin", limit=3)
+    while True:
+        walked += [a["username"] for a in page["items"]]
+        if not page["next_cursor"]:
+            break
+        page = await listed(kit, "community_admin", limit=3, cursor=page["next_cursor"])
+    assert walked == names
+    # a prefix is a prefix: '_' is the character typed, not LIKE's wildcard
+    underscore = await listed(kit, "community_admin", username="vx_")
+    assert [a["username"] for a in underscore["items"]] == ["vx_a"]
+    found = await listed(kit, "community_admin", username="vx")
+    assert [a["username"] for a in found["items"]] == ["vx-later", "vx.b", "vx_a", "vxc"]
+    assert found["total"] == 4
+    # the platform admin's list pages by cursor too, in username order
+    first = await listed(kit, "platform_admin", limit=2)
+    second = await listed(kit, "platform_admin", limit=2, cursor=first["next_cursor"])
+    both = [a["username"] for a in first["items"] + second["items"]]
+    assert both == sorted(both) and len(set(both)) == 4

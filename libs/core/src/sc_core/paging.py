@@ -256,6 +256,28 @@ def _derived(query: Select[Any], count: Select[Any] | None) -> tuple[Select[Any]
     return found
 
 
+LIKE_ESCAPE = "/"
+"""The escape character of :func:`starts_with`'s patterns."""
+
+
+def starts_with(column: ColumnElement[str], name: str) -> ColumnElement[bool]:
+    """``column`` starts with the value bound as ``name``, for a statement built once and
+    kept: bind :func:`like_prefix` of what the caller typed (``startswith(...,
+    autoescape=True)`` puts the typed text in the statement, one statement per search)."""
+    return column.like(bindparam(name), escape=LIKE_ESCAPE)
+
+
+def like_prefix(text: str) -> str:
+    """The pattern :func:`starts_with` binds: what starts with ``text``, its ``%`` and
+    ``_`` the characters typed, not wildcards."""
+    escaped = (
+        text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+        .replace("%", LIKE_ESCAPE + "%")
+        .replace("_", LIKE_ESCAPE + "_")
+    )
+    return escaped + "%"
+
+
 def count_query(query: Select[Any]) -> Select[Any]:
     """``count(*)`` of at most ``COUNT_LIMIT + 1`` rows of ``query``, selecting nothing
     but a constant when the query is not DISTINCT (the count needs no column)."""

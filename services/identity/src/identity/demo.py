@@ -251,6 +251,7 @@ async def _accounts(
         community = None if scope_type == "platform" else demo.community.id
         grant = Grant(
             account_id=account.id,
+            account_username=account.username,
             role=role,
             scope_type=scope_type,
             scope_id=scope_id,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, select, true
+from sqlalchemy import ColumnElement, Select, bindparam, exists, func, select, true
 from sqlalchemy.exc import IntegrityError
 
 from identity.auth.schemas import AccountRead, GrantRead
@@ -15,7 +17,7 @@ from identity.roles import COMMUNITY_ADMIN, PLATFORM_ONLY_ROLES
 from sc_core.auth import Principal
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Conflict, Forbidden, NotFound
-from sc_core.paging import COUNT_LIMIT
+from sc_core.paging import COUNT_LIMIT, like_prefix, starts_with
 from sc_core.privacy import get_cipher, mask_listed, mask_model
 
 
@@ -28,22 +30,64 @@ def visible_clause(principal: Principal) -> ColumnElement[bool]:
     return exists().where(Grant.account_id == Account.id, Grant.community_id.in_(communities))
 
 
-def visible_count(principal: Principal) -> Select[Any] | None:
-    """A community admin's bounded count of the accounts holding a grant in their
-    communities, read from the grants' ``(community_id, account_id)`` index alone (every
+@dataclass(frozen=True)
+class Listed:
+    """A page's statements, kept per shape, and the values to bind in them."""
+
+    query: Select[Any]
+    count: Select[Any] | None
+    bind: dict[str, Any]
+
+
+def listed(principal: Principal, username: str | None = None) -> Listed:
+    """The accounts a caller manages, in username order (``username``: a prefix), as rows
+    of the account and its sort key, with the list's bounded count. The statements are
+    built once per shape (platform-wide or not, searched or not) and kept (ADR 0064): the
+    communities and the prefix are bound values."""
+    bind: dict[str, Any] = {}
+    if not principal.is_platform_admin:
+        bind["communities"] = [
+            uuid.UUID(c) for c in principal.scope_ids("community", [COMMUNITY_ADMIN])
+        ]
+    if username:
+        bind["prefix"] = like_prefix(username)
+    query, count = _listed(principal.is_platform_admin, bool(username))
+    return Listed(query, count, bind)
+
+
+@functools.cache
+def _listed(platform: bool, searched: bool) -> tuple[Select[Any], Select[Any] | None]:
+    """A platform admin's accounts walk the accounts' username index. A community admin's
+    are read from the grants: ``(community_id, account_username, account_id)`` holds a
+    community's accounts in the list's order, each once however many grants it holds there.
+    Walking every account in username order and probing each for a grant in the community
+    read 6,451 accounts for a page at offset 40 on the seeded district: 76 ms of
+    PostgreSQL, 0.8 ms through the grants (ADR 0075).
+
+    The count: a platform admin's is the list's own; a community admin's, unsearched,
+    counts the grants' distinct accounts from ``(community_id, account_id)`` alone (every
     grant's account exists: the foreign key deletes grants with their account). Counting
-    ``visible_clause``'s accounts walked every account's id to find a community's 1,001
-    (ADR 0066). None for a platform admin: the list's own count is cheap."""
-    if principal.is_platform_admin:
-        return None
-    communities = [uuid.UUID(c) for c in principal.scope_ids("community", [COMMUNITY_ADMIN])]
-    holders = (
-        select(Grant.account_id)
-        .where(Grant.community_id.in_(communities))
-        .distinct()
-        .limit(COUNT_LIMIT + 1)
+    the accounts that hold a grant walked every account's id to find a community's 1,001
+    (ADR 0066)."""
+    if platform:
+        query = select(Account, Account.username).order_by(Account.username, Account.id)
+        if searched:
+            query = query.where(starts_with(Account.username, "prefix"))
+        return query, None
+    communities = Grant.community_id.in_(bindparam("communities", expanding=True))
+    holders = select(Grant.account_username, Grant.account_id).where(communities)
+    if searched:
+        holders = holders.where(starts_with(Grant.account_username, "prefix"))
+    held = holders.distinct().subquery("held")
+    query = (
+        select(Account, held.c.account_username)
+        .join(held, held.c.account_id == Account.id)
+        .order_by(held.c.account_username, Account.id)
     )
-    return select(func.count()).select_from(holders.subquery())
+    if searched:
+        return query, None
+    counted = select(Grant.account_id).where(communities).distinct().limit(COUNT_LIMIT + 1)
+    return query, select(func.count()).select_from(counted.subquery())
 
 
 async def load_visible(uow: UnitOfWork, principal: Principal, account_id: uuid.UUID) -> Account:

@@ -36,6 +36,8 @@ class Grant(IdMixin, Base):
         Index("ix_grants_created", "created_at", "id"),  # the list, oldest first (ADR 0061)
         # a community admin's accounts, counted from the index alone (ADR 0066)
         Index("ix_grants_community_account", "community_id", "account_id"),
+        # a community admin's accounts in username order, from the index alone (ADR 0075)
+        Index("ix_grants_community_listed", "community_id", "account_username", "account_id"),
     )
 
     account_id: Mapped[uuid.UUID] = mapped_column(
@@ -45,6 +47,9 @@ class Grant(IdMixin, Base):
     scope_type: Mapped[str] = mapped_column(String(16))
     scope_id: Mapped[str] = mapped_column(String(64))
     community_id: Mapped[uuid.UUID | None]
+    # the account's username (never changed once given), so a community's accounts are
+    # listed in username order from the grants' index (ADR 0075)
+    account_username: Mapped[str] = mapped_column(String(64))
     created_by: Mapped[str] = mapped_column(String(64))
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import Select, bindparam, exists, select
 
 from identity.db.register import Person, Residency
 from identity.scope import Scope, ScopeShape, kept_clause
+from sc_core.paging import like_prefix, starts_with
 
 LIVES: dict[str, Any] = {
     "community": Residency.community_id,
@@ -28,8 +29,6 @@ LIVES: dict[str, Any] = {
     "unit": Residency.unit_id,
     "household": Residency.household_id,
 }
-
-LIKE_ESCAPE = "/"
 
 
 @dataclass(frozen=True)
@@ -80,17 +79,6 @@ def shape_and_values(scope: Scope, wanted: Wanted) -> tuple[ListShape, dict[str,
     return shape, bound
 
 
-def like_prefix(text: str) -> str:
-    """A LIKE pattern matching what starts with ``text`` (its wildcards escaped), as
-    ``startswith(..., autoescape=True)`` makes of a literal."""
-    escaped = (
-        text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
-        .replace("%", LIKE_ESCAPE + "%")
-        .replace("_", LIKE_ESCAPE + "_")
-    )
-    return escaped + "%"
-
-
 @functools.lru_cache(maxsize=256)
 def page_statement(shape: ListShape) -> Select[Any]:
     """The persons of one shape, oldest registration first (kept)."""
@@ -107,7 +95,7 @@ def page_statement(shape: ListShape) -> Select[Any]:
     if shape.phone:
         query = query.where(Person.phone_idx == bindparam("phone_idx"))
     if shape.name:
-        query = query.where(Person.name.like(bindparam("name_prefix"), escape=LIKE_ESCAPE))
+        query = query.where(starts_with(Person.name, "name_prefix"))
     return query.order_by(Person.created_at, Person.id)
 
 

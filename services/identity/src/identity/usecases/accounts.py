@@ -9,8 +9,6 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-
 from identity.auth import accounts as acc
 from identity.auth.passwords import hash_password_async, new_secret
 from identity.auth.revoked import access_revoked
@@ -87,15 +85,15 @@ class Accounts:
         self, who: Caller, paging: PageParams, *, username: str | None = None
     ) -> tuple[list[AccountGrants], int]:
         """Accounts the caller manages; the read is audited."""
-        query = select(Account).where(acc.visible_clause(who.principal)).order_by(Account.username)
-        if username:
-            query = query.where(Account.username.startswith(username, autoescape=True))
-        count = None if username else acc.visible_count(who.principal)
+        kept = acc.listed(who.principal, username)
         async with self.db.uow(read_only=True) as uow:
-            rows, total = await fetch_page(uow.session, query, paging, count=count)
-            grants = await acc.grants_of(uow, [a.id for a in rows])
-            await _audit_read(uow, who, None, {"count": str(len(rows))})
-            return [(a, grants[a.id]) for a in rows], total
+            rows, total = await fetch_page(
+                uow.session, kept.query, paging, rows=True, bind=kept.bind, count=kept.count
+            )
+            listed = [row[0] for row in rows]
+            grants = await acc.grants_of(uow, [a.id for a in listed])
+            await _audit_read(uow, who, None, {"count": str(len(listed))})
+            return [(a, grants[a.id]) for a in listed], total
 
     async def get(self, who: Caller, account_id: uuid.UUID) -> AccountRead:
         """One account and its grants, masked by the caller's grade; the read is audited."""

@@ -174,6 +174,7 @@ class Grants:
             )
         row = Grant(
             account_id=account.id,
+            account_username=account.username,
             role=role,
             scope_type=scope_type,
             scope_id=scope_id,

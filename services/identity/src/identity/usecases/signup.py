@@ -319,6 +319,7 @@ async def _grant(
         return
     row = Grant(
         account_id=account.id,
+        account_username=account.username,
         role=role,
         scope_type="household",
         scope_id=str(household.id),
