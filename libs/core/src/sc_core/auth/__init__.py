@@ -19,7 +19,14 @@ from sc_core.auth.principal import (
     PrincipalKind,
     ScopeType,
 )
-from sc_core.auth.scope import ensure_in_scope, in_scope, scope_clause
+from sc_core.auth.scope import (
+    ScopeShape,
+    ensure_in_scope,
+    in_scope,
+    kept_scope_clause,
+    scope_clause,
+    scope_shape,
+)
 
 __all__ = [
     "ALLOWED_ALGORITHMS",
@@ -36,13 +43,16 @@ __all__ = [
     "OptionalPrincipal",
     "Principal",
     "PrincipalKind",
+    "ScopeShape",
     "ScopeType",
     "callers",
     "ensure_in_scope",
     "get_principal",
     "in_scope",
+    "kept_scope_clause",
     "optional_principal",
     "parse_jwks",
     "require_roles",
     "scope_clause",
+    "scope_shape",
 ]

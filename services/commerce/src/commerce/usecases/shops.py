@@ -8,13 +8,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from commerce.api.schemas.shops import ProductCreate, ProductUpdate, ShopCreate, ShopUpdate
 from commerce.db import queries as q
-from commerce.db.counts import live, names_only, union_count
+from commerce.db import shop_list
 from commerce.db.models import Merchant, Product, Shop
 from commerce.domain import living as living_rules
 from commerce.domain import shops as rules
@@ -106,30 +105,16 @@ class Shops:
         self, who: Caller, paging: PageParams, *, origin: Origin | None, flagged: bool | None
     ) -> tuple[list[ShownShop], PageTotal]:
         async with self.db.uow(read_only=True) as uow:
-            parts = live(await self._scope(uow, who))
-            filters: list[ColumnElement[bool]] = []
-            if flagged is not None:
-                # only the staff and the owner know a flag; for others the filter is empty
-                staff = q.staff_scope(who.principal, Shop.community_id)
-                own = Merchant.owner_id == who.subject
-                flag = Shop.flag.is_not(None) if flagged else Shop.flag.is_(None)
-                filters += [or_(staff, own), flag]
-            far = None
-            if origin is not None:
-                far = q.distance_sql(origin.latitude, origin.longitude, Shop)
-                if origin.radius_m is not None:
-                    filters.append(far <= origin.radius_m)
-            query = select(Shop).join(Merchant, Merchant.id == Shop.merchant_id)
-            query = query.where(or_(*parts) if parts else false(), *filters)
-            order = (Shop.name, Shop.id) if far is None else (far, Shop.id)
-            query = query.order_by(*order)
-            rows, total = await fetch_page(uow.session, query, paging, count=_count(parts, filters))
-            ids = sorted({shop.merchant_id for shop in rows})
-            found = await uow.session.scalars(select(Merchant).where(Merchant.id.in_(ids)))
-            merchants = {m.id: m for m in found}
-            return [
-                self._shown(who, shop, merchants[shop.merchant_id], origin) for shop in rows
-            ], total
+            communities = await q.resident_communities(uow, self.places, who.principal)
+            at = None if origin is None else (origin.latitude, origin.longitude, origin.radius_m)
+            shape, values = shop_list.shape_and_values(
+                who.principal, communities, flagged=flagged, origin=at
+            )
+            page, count = shop_list.statements(shape)
+            rows, total = await fetch_page(
+                uow.session, page, paging, rows=True, bind=values, count=count
+            )
+            return [self._shown(who, shop, m, origin) for shop, m in rows], total
 
     async def get(self, who: Caller, shop_id: uuid.UUID) -> ShownShop:
         async with self.db.uow(read_only=True) as uow:
@@ -281,16 +266,3 @@ class Shops:
         if place is not None and place.building_id:
             shop.building_id = place.building_id
         await flag(uow, shop, m, living_rules.residential(), now, mark=now.isoformat())
-
-
-def _count(parts: list[ColumnElement[bool]], filters: list[ColumnElement[bool]]) -> Select[Any]:
-    """The list's bounded count, part by part; a part that names only the shops' columns
-    (the staff's, with no filter on the merchant) reads the shops alone: every shop has
-    its merchant (a foreign key), so the join adds no row and drops none."""
-    selects = []
-    for part in parts:
-        ids = select(Shop.id).where(part, *filters)
-        if not names_only(Shop.__table__, part, *filters):
-            ids = ids.join(Merchant, Merchant.id == Shop.merchant_id)
-        selects.append(ids)
-    return union_count(selects)
