@@ -139,6 +139,13 @@ async def test_an_owner_lists_the_flat_the_property_publishes_a_neighbour_reveal
     assert x["id"] not in [i["id"] for i in r.json()["items"]]
     r = await h.client.get(L, params={"mine": True}, headers=owner)
     assert [i["id"] for i in r.json()["items"]] == [x["id"]]
+    # a status and a kind filter the list, each alone and together
+    r = await h.client.get(L, params={"mine": True, "status": "withdrawn"}, headers=owner)
+    assert [i["id"] for i in r.json()["items"]] == [x["id"]]
+    r = await h.client.get(L, params={"mine": True, "status": "published"}, headers=owner)
+    assert r.json()["items"] == []
+    r = await h.client.get(L, params={"mine": True, "kind": x["kind"]}, headers=owner)
+    assert [i["id"] for i in r.json()["items"]] == [x["id"]]
 
     events = await h.read(
         ListingChangedV1,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from commerce.db.models import Listing, ListingPhoto
 from commerce.domain.text import problem
@@ -34,6 +34,14 @@ class PhotoContent:
     data: bytes
     content_type: str
     filename: str
+
+
+PHOTOS_OF = (
+    select(ListingPhoto)
+    .where(ListingPhoto.listing_id.in_(bindparam("listings", expanding=True)))
+    .order_by(ListingPhoto.listing_id, ListingPhoto.position)
+)
+"""The photos of a page of listings, kept: the listings' ids are bound (ADR 0076)."""
 
 
 class ListingPhotos:
@@ -104,11 +112,7 @@ class ListingPhotos:
         found: dict[uuid.UUID, list[ListingPhoto]] = {i: [] for i in listing_ids}
         if not listing_ids:
             return found
-        rows = await uow.session.scalars(
-            select(ListingPhoto)
-            .where(ListingPhoto.listing_id.in_(list(listing_ids)))
-            .order_by(ListingPhoto.listing_id, ListingPhoto.position)
-        )
+        rows = await uow.session.scalars(PHOTOS_OF, {"listings": list(listing_ids)})
         for r in rows:
             if r.listing_id is not None:
                 found[r.listing_id].append(r)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, and_, or_, select
 
 from commerce.api.schemas.listings import ListingCreate
+from commerce.db import listing_list
 from commerce.db import queries as q
 from commerce.db.models import Listing, ListingPhoto
 from commerce.domain import listings as rules
@@ -193,18 +194,14 @@ class Listings:
         mine: bool,
     ) -> tuple[list[ShownListing], PageTotal]:
         async with self.db.uow(read_only=True) as uow:
-            if mine:
-                households = sorted(_households(who))
-                seen = q.in_communities(Listing.household_id, households)
-            else:
-                seen = await self._seen(uow, who)
-            query = select(Listing).where(seen)
-            if kind is not None:
-                query = query.where(Listing.kind == kind)
-            if status is not None:
-                query = query.where(Listing.status == status)
-            query = query.order_by(Listing.created_at.desc(), Listing.id.desc())
-            rows, total = await fetch_page(uow.session, query, paging)
+            communities = (
+                set() if mine else await q.resident_communities(uow, self.places, who.principal)
+            )
+            shape, values = listing_list.shape_and_values(
+                who.principal, _households(who), communities, mine=mine, kind=kind, status=status
+            )
+            query = listing_list.statement(shape)
+            rows, total = await fetch_page(uow.session, query, paging, bind=values)
             photos = await self.photos.of(uow, [r.id for r in rows])
             return [_shown(who, r, photos[r.id]) for r in rows], total
 
