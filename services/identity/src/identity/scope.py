@@ -21,8 +21,8 @@ from sqlalchemy import ColumnElement, bindparam, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.db.register import Building, Grid
-from sc_core.auth import Principal, in_scope, scope_clause
-from sc_core.auth.scope import typed_ids
+from sc_core.auth import Principal, in_scope, kept_scope_clause, scope_clause, scope_shape
+from sc_core.auth import ScopeShape as GrantedShape
 from sc_core.errors import Forbidden
 from sc_core.privacy import Grade, grade_for
 
@@ -47,16 +47,13 @@ class Places:
         }
 
 
-PLACE_TYPES = ("community", "building", "unit", "household")
-
-
 @dataclass(frozen=True)
 class ScopeShape:
     """Which parts a caller's scope clause has, not their values: a statement built for a
     shape is kept and run with each caller's ids as bound lists (:func:`kept_clause`)."""
 
     platform_wide: bool = False
-    types: tuple[str, ...] = ()  # of PLACE_TYPES, those granted
+    types: tuple[str, ...] = ()  # the place types granted (sc_core.auth.scope_shape's)
     grid_buildings: bool = False
 
 
@@ -115,27 +112,18 @@ class Scope:
     def shape(
         self, prefix: str, columns: dict[str, Any], roles: Iterable[str] | None = None
     ) -> tuple[ScopeShape, dict[str, list[Any]]]:
-        """:meth:`clause`'s shape for ``columns`` (place type -> column, of
-        :data:`PLACE_TYPES`) and the bound values that go with it, named ``prefix_type``
+        """:meth:`clause`'s shape for ``columns`` (place type -> column; a grid is its
+        buildings) and the bound values that go with it, named ``prefix_type``
         (``prefix_grid_buildings`` for the buildings of granted grids); the clause itself
         is :func:`kept_clause`'s, built once per shape."""
         wanted = self.roles if roles is None else frozenset(roles)
-        if self.principal.is_platform_wide(wanted):
+        granted, values = scope_shape(self.principal, prefix, columns, wanted)
+        if granted.platform_wide:
             return ScopeShape(platform_wide=True), {}
-        values: dict[str, list[Any]] = {}
-        types: list[str] = []
-        for place_type in PLACE_TYPES:
-            column = columns.get(place_type)
-            if column is None:
-                continue
-            ids = typed_ids(column, self.principal.scope_ids(place_type, wanted))
-            if ids:
-                values[f"{prefix}_{place_type}"] = ids
-                types.append(place_type)
         buildings = self.buildings_of_grids(wanted) if "building" in columns else frozenset()
         if buildings:
             values[f"{prefix}_grid_buildings"] = sorted(buildings)
-        return ScopeShape(False, tuple(types), bool(buildings)), values
+        return ScopeShape(False, granted.types, bool(buildings)), values
 
     # single objects ----------------------------------------------------------------
     def covers(self, places: Places, roles: Iterable[str] | None = None) -> bool:
@@ -170,14 +158,15 @@ class Scope:
 
 def kept_clause(shape: ScopeShape, prefix: str, columns: dict[str, Any]) -> ColumnElement[bool]:
     """:meth:`Scope.clause` of one shape with its ids as bound (expanding) parameters named
-    as :meth:`Scope.shape` names them: the same rows, one statement for every caller of
-    the shape (ADR 0074)."""
+    as :meth:`Scope.shape` names them: ``sc_core.auth.kept_scope_clause`` and the buildings
+    of the caller's grids (ADRs 0074 and 0076)."""
     if shape.platform_wide:
         return true()
-    parts = [columns[t].in_(bindparam(f"{prefix}_{t}", expanding=True)) for t in shape.types]
-    if shape.grid_buildings:
-        parts.append(columns["building"].in_(bindparam(f"{prefix}_grid_buildings", expanding=True)))
-    return or_(*parts) if len(parts) > 1 else parts[0] if parts else false()
+    granted = kept_scope_clause(GrantedShape(False, shape.types), prefix, columns)
+    if not shape.grid_buildings:
+        return granted
+    grids = columns["building"].in_(bindparam(f"{prefix}_grid_buildings", expanding=True))
+    return or_(granted, grids) if shape.types else grids
 
 
 def _uuid(value: Any) -> uuid.UUID | None:
