@@ -27,7 +27,6 @@ class ListingListShape:
     staff: ScopeShape
     households: bool = False
     residents: bool = False
-    mine: bool = False
     kind: bool = False
     status: bool = False
 
@@ -59,7 +58,6 @@ def shape_and_values(
         staff,
         households=bool(households),
         residents=bool(communities) and not mine,
-        mine=mine,
         kind=kind is not None,
         status=status is not None,
     )
