@@ -43,6 +43,7 @@ from sc_core.observability import (
     setup_logging,
     setup_tracing,
 )
+from sc_core.openapi import document_response, etag_of
 from sc_core.openapi import install as install_openapi
 from sc_core.streams import StreamSlots
 
@@ -241,14 +242,19 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         async def metrics() -> Response:
             return metrics_response()
 
+    # the merged document is ~1.4 MB: written once per route table and address (merging
+    # and serialising it took ~200 ms of the gateway's event loop), then revalidated by ETag
+    merged: dict[str, Any] = {}
+
     @app.get("/openapi.json", include_in_schema=False)
-    async def openapi(request: Request) -> dict[str, Any]:
-        return merged_document(
-            table,
-            app.openapi(),
-            server_url=settings.public_base_url or str(request.base_url).rstrip("/"),
-            is_public=gatekeeper.public.__contains__,
-        )
+    async def openapi(request: Request) -> Response:
+        server_url = settings.public_base_url or str(request.base_url).rstrip("/")
+        if merged.get("of") != (table.version, server_url):
+            public = gatekeeper.public.__contains__
+            doc = merged_document(table, app.openapi(), server_url=server_url, is_public=public)
+            body = bytes(JSONResponse(doc).body)
+            merged.update({"of": (table.version, server_url), "body": body, "etag": etag_of(body)})
+        return document_response(request, merged["body"], merged["etag"])
 
     mount_console(app, settings.console_dir)
     mount_built_app(app, "app", settings.app_dir, "app")

@@ -4,12 +4,18 @@ Every upstream publishes ``/openapi.json``; each path template there (``/api/v1/
 orders/{id}``) becomes a route to that service. Nothing is listed twice by hand: a new
 endpoint in a service is routed as soon as the gateway refreshes. The same documents
 are merged into the gateway's ``/openapi.json``.
+
+A refresh asks with the ``ETag`` of the document it holds, and a document that did not
+change (a 304, or the same bytes from a service that sends no ``ETag``) is neither parsed
+nor routed again: parsing all eleven and rebuilding the table eleven times took 80-140 ms
+of the gateway's event loop every 30 s, and every request in flight waited (ADR 0077).
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import hashlib
 import logging
 import re
 from collections.abc import Callable
@@ -56,6 +62,9 @@ class RouteTable:
         self.overrides = dict(sorted((overrides or {}).items(), key=lambda kv: -len(kv[0])))
         self.routes: list[Route] = []
         self.documents: dict[str, dict[str, Any]] = {}
+        # per service: the digest of its document's bytes and the ETag it came with
+        self.sources: dict[str, tuple[str, str | None]] = {}
+        self.version = 0  # counts the rebuilds: what was made from the documents is stale
         self.prefixes: dict[str, str] = {}
         # the same routes indexed (ADR 0056): a template without parameters by its path; the
         # others by their first three segments, each bucket holding, in the order of
@@ -65,8 +74,13 @@ class RouteTable:
         self._anywhere: list[Route] = []
 
     def load(self, service: str, document: dict[str, Any]) -> None:
-        self.documents[service] = document
+        self.load_many({service: document})
+
+    def load_many(self, documents: dict[str, dict[str, Any]]) -> None:
+        """Take these services' documents and route them, in one rebuild."""
+        self.documents.update(documents)
         self._rebuild()
+        self.version += 1
 
     def _rebuild(self) -> None:
         routes: list[Route] = []
@@ -264,18 +278,32 @@ def _rewrite_refs(node: Any, renames: dict[str, str]) -> Any:
 async def fetch_documents(
     client: httpx.AsyncClient, upstreams: dict[str, str], table: RouteTable
 ) -> dict[str, str]:
-    """Load every upstream's OpenAPI into ``table``; returns the failures by service."""
+    """Load every upstream's OpenAPI into ``table`` (only those that changed, in one
+    rebuild); returns the failures by service."""
+    changed: dict[str, dict[str, Any]] = {}
 
     async def one(service: str, base: str) -> tuple[str, str | None]:
+        held = table.sources.get(service) if service in table.documents else None
         try:
-            response = await client.get(f"{base.rstrip('/')}/openapi.json", timeout=3.0)
+            response = await client.get(
+                f"{base.rstrip('/')}/openapi.json",
+                timeout=3.0,
+                headers={"If-None-Match": held[1]} if held and held[1] else None,
+            )
+            if held and response.status_code == 304:
+                return service, None
             response.raise_for_status()
-            table.load(service, response.json())
+            digest = hashlib.sha256(response.content).hexdigest()
+            if not held or held[0] != digest:
+                changed[service] = response.json()
+            table.sources[service] = (digest, response.headers.get("etag"))
             return service, None
         except Exception as exc:
             return service, f"{type(exc).__name__}: {exc}"
 
     results = await asyncio.gather(*(one(s, b) for s, b in upstreams.items()))
+    if changed:
+        table.load_many(changed)
     failures = {s: e for s, e in results if e}
     for service, error in failures.items():
         log.warning("gateway: no OpenAPI from %s yet: %s", service, error)

@@ -19,12 +19,16 @@ declares no security and no tags. Everything here happens once, for every servic
   needs).
 
 The gateway merges these documents (``gateway.routing``) and adds what only it answers
-(429, 502, 504) and its ``servers``.
+(429, 502, 504) and its ``servers``. It asks each service for its document again every
+30 s: ``/openapi.json`` is written once and carries an ``ETag``, so a document that did not
+change is a 304 with no body, neither serialised by the service nor parsed by the gateway
+(``document_response``, ADR 0077).
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import inspect
 import logging
 import re
@@ -35,6 +39,9 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from sc_core.errors import PROBLEM_MEDIA_TYPE
 
@@ -558,3 +565,57 @@ def install(app: FastAPI) -> None:
         return doc
 
     app.openapi = openapi  # type: ignore[method-assign]
+    _serve_written_once(app)
+
+
+def etag_of(body: bytes) -> str:
+    """A strong entity tag for ``body``."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or etag in tags
+
+
+def document_response(request: Request, body: bytes, etag: str) -> Response:
+    """A JSON document written before (``body``, ``etag``): 304 without a body when the
+    caller's ``If-None-Match`` names it, else the document. ``no-cache``: a cache keeps
+    it but asks again every time."""
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if _matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
+
+
+def _serve_written_once(app: FastAPI) -> None:
+    """``app.openapi_url`` answered from the document's bytes, written when the document
+    was built, with their ``ETag`` (FastAPI's own route serialises the whole document,
+    ~5-20 ms of a service's CPU, on every call)."""
+    written: list[Any] = [None, b"", ""]  # the document, its bytes, their ETag
+
+    def current() -> tuple[bytes, str]:
+        doc = app.openapi()
+        if written[0] is not doc:
+            body = bytes(JSONResponse(doc).body)
+            written[:] = [doc, body, etag_of(body)]
+        return written[1], written[2]
+
+    found = [
+        n
+        for n, route in enumerate(app.router.routes)
+        if isinstance(route, Route) and route.path == app.openapi_url
+    ]
+    if not found or app.openapi_url is None:
+        return  # no document served (the gateway serves its merged one itself)
+    n = found[0]
+    fastapis: Any = app.router.routes[n].endpoint  # type: ignore[attr-defined]
+
+    async def openapi_json(request: Request) -> Response:
+        if request.scope.get("root_path") and app.root_path_in_servers:
+            return await fastapis(request)  # FastAPI's own, per root path
+        return document_response(request, *current())
+
+    app.router.routes[n] = Route(app.openapi_url, openapi_json, include_in_schema=False)
