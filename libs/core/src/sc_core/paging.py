@@ -226,12 +226,14 @@ async def fetch_page(
                 raise offset_only()
             page = page.where(after_clause(keys, decode_cursor(params.cursor, keys)))
         page = page.limit(params.limit).offset(params.offset)
-        counted = count if count is not None else count_query(query)
+        counted = count  # or counting ``query``'s rows, built only when a count is needed
     result = await session.execute(page, values) if values else await session.execute(page)
     items = list(result.all() if rows else result.scalars().all())
     if params.cursor is None and len(items) < params.limit and (items or not params.offset):
         # the last page: no count needed, and the total is known however long the list
         return items, PageTotal(params.offset + len(items))
+    if counted is None:
+        counted = count_query(query)
     total = int(await session.scalar(counted, bind or {}) or 0)
     cursor = None
     if keys is not None and items and len(items) == params.limit:
