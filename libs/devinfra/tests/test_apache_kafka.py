@@ -182,3 +182,21 @@ def test_cli_start_prints_bootstrap_and_stops_on_ctrl_c() -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_a_one_node_broker_runs_c1_only_and_three_nodes_c2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The broker of a shared 2-core machine compiles with C1 only (ADR 0078); the
+    reliability suite's three nodes keep C2; SC_KAFKA_JAVA_OPTS still overrides it."""
+    java = find_java()
+    monkeypatch.setenv("SC_KAFKA_JAVA_OPTS", "-XX:TieredStopAtLevel=4")
+    flags: dict[int, list[str]] = {}
+    for brokers in (1, 3):
+        cluster = KafkaCluster(brokers, tmp_path / str(brokers), java=java)
+        cluster._classpath = "jars"
+        flags[brokers] = cluster._java("kafka.Kafka", "server.properties", heap="384m")
+    one, three = flags[1], flags[3]
+    assert "-XX:TieredStopAtLevel=1" in one and "-XX:TieredStopAtLevel=1" not in three
+    # the environment's options come after it: the JVM takes the last
+    assert one.index("-XX:TieredStopAtLevel=4") > one.index("-XX:TieredStopAtLevel=1")

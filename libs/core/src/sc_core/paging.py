@@ -216,6 +216,7 @@ async def fetch_page(
     """
     keys = sort_keys(query)
     values = dict(bind or {})
+    counted: Select[Any] | None
     if bind is not None and params.cursor is None:
         page, counted = _derived(query, count)
         values |= {"_page_limit": params.limit, "_page_offset": params.offset}

@@ -44,6 +44,18 @@ logger.server.level = INFO
 """
 
 
+_ONE_NODE_JIT = (
+    # C1 only for a one-node broker, which shares its machine's cores with the whole
+    # platform (make run, the tests, the benchmarks; ADR 0078): C2's two compiler threads
+    # took 22.7 s of the broker's first 51 s of CPU under the list walk, and once 1.5
+    # cores for ~12 s in the middle of it, while every list of the walk waited for a
+    # core. C1 compiles in a tenth of the time; produce rates are the same, the consume
+    # ceiling ~20 % lower (bench/broker_ceiling.py), idle ~1 % of a core dearer (ADR
+    # 0067). Three nodes (the reliability suite) keep C2. SC_KAFKA_JAVA_OPTS comes later
+    # on the command line and overrides it (-XX:TieredStopAtLevel=4 is C2 again).
+    "-XX:TieredStopAtLevel=1",
+)
+
 _ONE_NODE_IDLE = {
     # what a one-node broker (make run, the tests, the benchmarks) does when nobody
     # writes (issue 28, ADR 0062): its controller appended a no-op record to the metadata
@@ -433,6 +445,7 @@ class KafkaCluster:
             "-XX:CICompilerCount=2",
             "-XX:MaxDirectMemorySize=256m",
             "-XX:+ExitOnOutOfMemoryError",
+            *(_ONE_NODE_JIT if self.brokers == 1 else ()),
             "-Djava.awt.headless=true",
             f"-Dlog4j2.configurationFile={self.base_dir / 'log4j2.properties'}",
             # extra JVM options, e.g. -Xlog:gc:file=gc.log:uptime to see the broker's
