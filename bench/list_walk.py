@@ -26,6 +26,11 @@ latency counts from when the request was due, so a slow answer delays none after
 operation that needs query parameters nobody gave is listed as skipped; one whose every
 caller of a kind got a 5xx (the gateway's 10 s timeout under load) as unanswered, not left
 out. The goal is p99 <= 50 ms. Merged into bench/results/latest.json under "list_walk".
+
+``--slow-log`` prints, under each row, the wall time and latency of every answer over the
+goal. Slow answers that finish together in bursts at a fixed period are a process's
+periodic work, not the list: laid beside each process's CPU over the same seconds they
+found the gateway's 30 s route refresh (ADR 0077) and the broker's compiling (ADR 0078).
 """
 
 from __future__ import annotations
@@ -80,15 +85,22 @@ def list_operations(spec: dict[str, Any], only: str = "") -> list[tuple[str, lis
 async def drive(
     session: aiohttp.ClientSession, url: str, headers: dict[str, str], rate: float, seconds: float
 ) -> dict[str, Any]:
-    """Open loop: request i is due at start + i/rate; its latency counts from then."""
+    """Open loop: request i is due at start + i/rate; its latency counts from then.
+    ``slow``: (wall time, ms) of each answer over the goal."""
     latencies: list[float] = []
     errors: dict[int, int] = {}
+    slow: list[tuple[str, int]] = []
 
     async def one(due: float) -> None:
         async with session.get(url, headers=headers) as response:
             await response.read()
             if response.status == 200:
-                latencies.append(time.perf_counter() - due)
+                latency = time.perf_counter() - due
+                latencies.append(latency)
+                if latency * 1000 > GOAL_P99_MS:
+                    slow.append(
+                        (datetime.now().strftime("%H:%M:%S.%f")[:-3], round(latency * 1000))
+                    )
             else:
                 errors[response.status] = errors.get(response.status, 0) + 1
 
@@ -104,6 +116,7 @@ async def drive(
         "errors": errors,
         "p50_ms": round(pct(latencies, 0.5) * 1000, 1),
         "p99_ms": round(pct(latencies, 0.99) * 1000, 1),
+        "slow": slow,
     }
 
 
@@ -111,7 +124,9 @@ def goal(p99_ms: float) -> str:
     return "met" if p99_ms <= GOAL_P99_MS else "OVER"
 
 
-async def walk(gateway: str, rate: float, seconds: float, only: str) -> list[dict[str, Any]]:
+async def walk(
+    gateway: str, rate: float, seconds: float, only: str, slow_log: bool = False
+) -> list[dict[str, Any]]:
     connector = aiohttp.TCPConnector(limit=200)
     async with aiohttp.ClientSession(gateway, connector=connector) as session:
         tokens: dict[str, dict[str, str]] = {}
@@ -141,6 +156,7 @@ async def walk(gateway: str, rate: float, seconds: float, only: str) -> list[dic
                     seen = json.loads(body)
                     total = seen.get("total") if isinstance(seen, dict) else len(seen)
                     result = await drive(session, path, tokens[user], rate, seconds)
+                    slow = result.pop("slow")
                     row = {"path": path, "caller": user, "kind": kind, "total": total, **result}
                     rows.append(row)
                     print(
@@ -148,6 +164,8 @@ async def walk(gateway: str, rate: float, seconds: float, only: str) -> list[dic
                         f"{result['p99_ms']:>9}  {goal(result['p99_ms'])}",
                         flush=True,
                     )
+                    if slow_log and slow:
+                        print("    over: " + ", ".join(f"{t} {ms} ms" for t, ms in slow))
                     break
                 else:  # nobody of this kind got a page: said, not left out (a 5xx is load)
                     if any(status >= 500 for status in refused.values()):
@@ -186,9 +204,12 @@ def main() -> int:
     parser.add_argument("--state-dir", type=Path, help="keep (or reuse) the stack's state here")
     parser.add_argument("--hold", action="store_true", help="keep the stack up after the walk")
     parser.add_argument("--gateway", help="walk a stack already up and seeded (--hold's)")
+    parser.add_argument(
+        "--slow-log", action="store_true", help="print when each answer over the goal came"
+    )
     args = parser.parse_args()
     if args.gateway:
-        rows = asyncio.run(walk(args.gateway, args.rate, args.seconds, args.only))
+        rows = asyncio.run(walk(args.gateway, args.rate, args.seconds, args.only, args.slow_log))
         over = [r for r in rows if "p99_ms" in r and r["p99_ms"] > GOAL_P99_MS]
         print(f"\n{len(over)} over the goal; load {os.getloadavg()[0]:.1f}")
         return 0
@@ -212,7 +233,7 @@ def main() -> int:
         print(f"\nlist operations at {args.rate:.0f} req/s for {args.seconds:.0f} s each")
         print(f"  {'path':<46}{'caller':<18}{'total':>8}{'p50 ms':>8}{'p99 ms':>9}  goal")
         load_before = os.getloadavg()[0]
-        rows = asyncio.run(walk(stack.gateway, args.rate, args.seconds, args.only))
+        rows = asyncio.run(walk(stack.gateway, args.rate, args.seconds, args.only, args.slow_log))
         load_after = os.getloadavg()[0]
         minutes = round((time.perf_counter() - started) / 60, 1)
         if args.hold:
