@@ -31,7 +31,7 @@ from gateway.routing import RouteTable, fetch_documents
 from gateway.security import DEFAULT_PUBLIC_PATHS, Gatekeeper, PublicPaths
 from sc_core.auth import JWKSVerifier
 from sc_core.auth.revocation import follow_revocations
-from sc_core.caching import NoStoreMiddleware
+from sc_core.caching import NoStoreMiddleware, document_response, etag_of
 from sc_core.errors import install_problem_handlers
 from sc_core.limits import RequestLimitsMiddleware
 from sc_core.net import TrustedProxies
@@ -43,7 +43,6 @@ from sc_core.observability import (
     setup_logging,
     setup_tracing,
 )
-from sc_core.openapi import document_response, etag_of
 from sc_core.openapi import install as install_openapi
 from sc_core.streams import StreamSlots
 

@@ -28,7 +28,6 @@ change is a 304 with no body, neither serialised by the service nor parsed by th
 from __future__ import annotations
 
 import copy
-import hashlib
 import inspect
 import logging
 import re
@@ -43,6 +42,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sc_core.caching import document_response, etag_of
 from sc_core.errors import PROBLEM_MEDIA_TYPE
 
 log = logging.getLogger(__name__)
@@ -566,28 +566,6 @@ def install(app: FastAPI) -> None:
 
     app.openapi = openapi  # type: ignore[method-assign]
     _serve_written_once(app)
-
-
-def etag_of(body: bytes) -> str:
-    """A strong entity tag for ``body``."""
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
-def _matches(if_none_match: str | None, etag: str) -> bool:
-    if not if_none_match:
-        return False
-    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return "*" in tags or etag in tags
-
-
-def document_response(request: Request, body: bytes, etag: str) -> Response:
-    """A JSON document written before (``body``, ``etag``): 304 without a body when the
-    caller's ``If-None-Match`` names it, else the document. ``no-cache``: a cache keeps
-    it but asks again every time."""
-    headers = {"ETag": etag, "Cache-Control": "no-cache"}
-    if _matches(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type="application/json", headers=headers)
 
 
 def _serve_written_once(app: FastAPI) -> None:

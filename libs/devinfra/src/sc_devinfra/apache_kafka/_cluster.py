@@ -50,9 +50,10 @@ _ONE_NODE_JIT = (
     # took 22.7 s of the broker's first 51 s of CPU under the list walk, and once 1.5
     # cores for ~12 s in the middle of it, while every list of the walk waited for a
     # core. C1 compiles in a tenth of the time; produce rates are the same, the consume
-    # ceiling ~20 % lower (bench/broker_ceiling.py), idle ~1 % of a core dearer (ADR
-    # 0067). Three nodes (the reliability suite) keep C2. SC_KAFKA_JAVA_OPTS comes later
-    # on the command line and overrides it (-XX:TieredStopAtLevel=4 is C2 again).
+    # ceiling ~20 % lower (bench/broker_ceiling.py); idle cheaper in its first minutes,
+    # ~1 % of a core dearer once C2 has compiled (ADR 0067). Three nodes (the reliability
+    # suite) keep C2. SC_KAFKA_JAVA_OPTS comes later on the command line and overrides it
+    # (-XX:TieredStopAtLevel=4 is C2 again).
     "-XX:TieredStopAtLevel=1",
 )
 
