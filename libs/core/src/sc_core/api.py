@@ -21,6 +21,7 @@ from sc_core.paging import (
     PageTotal,
     Paging,
     fetch_page,
+    page_json,
     page_params,
 )
 from sc_core.service import Runtime
@@ -35,6 +36,7 @@ __all__ = [
     "RuntimeDep",
     "fetch_page",
     "get_runtime",
+    "page_json",
     "page_params",
 ]
 

@@ -478,6 +478,20 @@ async def test_survey_answers_and_the_index_they_make(harness: Harness) -> None:
         INDICES, params={"community_id": SV, "index": "security"}, headers=manager
     )
     assert r.json()["total"] == 1 and r.json()["items"][0]["value"] == pytest.approx(75.0)
+    # the list is serialised straight from the stored rows (api.indices.figure_item): each
+    # listed figure is what the computation answered for it, key for key, in either language
+    for lang in ("zh-CN", "en"):
+        headers = {**manager, "Accept-Language": lang}
+        r = await h.client.post(
+            f"{INDICES}/compute", json={"community_id": SV, "period": month}, headers=headers
+        )
+        computed = {f["index"]: f for f in r.json()["figures"]}
+        r = await h.client.get(INDICES, params={"community_id": SV}, headers=headers)
+        assert r.status_code == 200, r.text
+        listed = {f["index"]: f for f in r.json()["items"]}
+        assert listed == computed and r.json()["total"] == 3
+    assert listed["security"]["name"] == "Sense of security"
+    assert listed["security"]["period_label"] != month  # as a person names the month
 
     r = await h.client.get(
         f"{INDICES}/security/explain", params={"community_id": SV, "period": month}, headers=manager

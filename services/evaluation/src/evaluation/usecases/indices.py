@@ -4,9 +4,10 @@ leaf by leaf, and compared across the communities the caller may see."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, bindparam, select
 
 from evaluation import figures
 from evaluation.db.models import IndexFigureRow
@@ -20,11 +21,37 @@ from evaluation.usecases.access import (
     period_or_problem,
     problem,
 )
-from sc_core.api import PageParams, fetch_page
+from sc_core.api import PageParams, PageTotal, fetch_page
 from sc_core.auth.principal import Principal
 from sc_core.auth.scope import scope_clause
 from sc_core.db.engine import Database
 from sc_core.db.uow import UnitOfWork
+
+#: the columns a listed figure shows (``api.indices.figure_item``): all but ``computed_at``
+LISTED = (
+    IndexFigureRow.id,
+    IndexFigureRow.index,
+    IndexFigureRow.community_id,
+    IndexFigureRow.period,
+    IndexFigureRow.method_version,
+    IndexFigureRow.value,
+    IndexFigureRow.coverage,
+    IndexFigureRow.inputs_digest,
+    IndexFigureRow.leaves,
+)
+
+
+@functools.cache
+def _published(by_index: bool, by_period: bool) -> Select[Any]:
+    """The published list of one filter shape, built once: its page and count statements
+    are derived once too, and SQLAlchemy keys each once (``fetch_page(bind=...)``)."""
+    t = IndexFigureRow
+    query = select(*LISTED).where(t.community_id == bindparam("community_id"))
+    if by_index:
+        query = query.where(t.index == bindparam("index"))
+    if by_period:
+        query = query.where(t.period == bindparam("period"))
+    return query.order_by(t.community_id, t.period.desc(), t.id)
 
 
 def month(key: str, locale: str) -> Period:
@@ -65,20 +92,19 @@ class Indices:
         index: str | None,
         period: str | None,
         paging: PageParams,
-    ) -> tuple[list[IndexFigure], int]:
-        """Published figures of a community, newest month first."""
+    ) -> tuple[list[Row[Any]], PageTotal]:
+        """Published figures of a community, newest month first: rows of
+        :data:`LISTED`, read on a connection without a session (ADR 0054) by a statement
+        kept per filter shape (ADR 0064)."""
         ensure_viewer(principal, locale, community_id)
-        query = select(IndexFigureRow).where(IndexFigureRow.community_id == community_id)
+        values = {"community_id": community_id}
         if index is not None:
-            query = query.where(IndexFigureRow.index == index)
+            values["index"] = index
         if period is not None:
-            query = query.where(IndexFigureRow.period == month(period, locale).key)
-        query = query.order_by(
-            IndexFigureRow.community_id, IndexFigureRow.period.desc(), IndexFigureRow.id
-        )
-        async with self.db.uow(read_only=True) as uow:
-            rows, total = await fetch_page(uow.session, query, paging)
-            return [figures.figure_of(r) for r in rows], total
+            values["period"] = month(period, locale).key
+        query = _published(index is not None, period is not None)
+        async with self.db.read() as conn:
+            return await fetch_page(conn, query, paging, rows=True, bind=values)
 
     async def pair(
         self, principal: Principal, locale: str, community_id: str, index: str, period: str
