@@ -23,6 +23,8 @@ STAGE_TIMEOUT ?= 50m
 E2E_TIMEOUT ?= 40m
 RELIABILITY_TIMEOUT ?= 25m
 BOUNDED := timeout --signal=INT --kill-after=120
+# each stage ends by naming its slowest tests, so a CI log shows where its time goes
+DURATIONS := --durations=15 --durations-min=5
 STATE := .run/servers.env
 
 .PHONY: help bootstrap run test test-unit test-integration lint typecheck format contracts console \
@@ -112,11 +114,11 @@ test: bootstrap contracts-check helm-check isolation-check console typecheck
 	@status=0; \
 	  source $(STATE); \
 	  $(BOUNDED) $(STAGE_TIMEOUT) $(UV) run pytest -n $(PYTEST_WORKERS) --dist loadfile \
-	    --max-worker-restart=0 -p no:cacheprovider \
+	    --max-worker-restart=0 -p no:cacheprovider $(DURATIONS) \
 	    libs contracts gateway tests-deploy $(wildcard services) || status=$$?; \
 	  $(BOUNDED) $(E2E_TIMEOUT) $(UV) run pytest -n $(E2E_WORKERS) --dist loadfile \
-	    --max-worker-restart=0 -p no:cacheprovider tests-e2e || status=$$?; \
-	  $(BOUNDED) $(RELIABILITY_TIMEOUT) $(UV) run pytest -p no:cacheprovider \
+	    --max-worker-restart=0 -p no:cacheprovider $(DURATIONS) tests-e2e || status=$$?; \
+	  $(BOUNDED) $(RELIABILITY_TIMEOUT) $(UV) run pytest -p no:cacheprovider $(DURATIONS) \
 	    tests-reliability || status=$$?; \
 	  $(UV) run python -m sc_devinfra.servers down --state-file $(STATE); \
 	  exit $$status
