@@ -8,6 +8,9 @@ import io
 import json
 from datetime import UTC, datetime, timedelta
 
+from audit.api.schemas import AuditRecordRead
+from audit.db.models import RECORD_FIELDS, AuditRecord
+from audit.domain.masking import mask_record
 from audit.domain.vocabulary import EXPORT_ACTION, SEARCH_ACTION
 from audittools import bearer, make_record, store
 from fastapi import FastAPI
@@ -15,6 +18,7 @@ from httpx import AsyncClient
 from sqlalchemy import select
 
 from sc_core.auth.testing import LocalIssuer
+from sc_core.privacy.grades import grade_for
 
 T0 = datetime(2026, 4, 6, 1, 0, tzinfo=UTC)  # 09:00 in Beijing
 
@@ -88,6 +92,29 @@ async def test_search_filters_pages_and_masks(
         "/api/v1/audit-records", params={"from": "2026-04-07", "to": "2026-04-06"}, headers=auth
     )
     assert bad.status_code == 422 and bad.json()["code"] == "audit.bad_range"
+
+
+async def test_a_listed_record_is_what_its_read_model_makes_of_it(
+    audit_app: FastAPI, audit_client: AsyncClient, issuer: LocalIssuer
+) -> None:
+    """The page is serialised straight from the stored rows (``api.records.masked``): each
+    item is, key for key, what ``AuditRecordRead`` makes of the stored record masked for
+    the same reader, the masked ones included."""
+    await seed(audit_app)
+    auth = bearer(issuer, "auditor")
+    items = (await audit_client.get("/api/v1/audit-records", headers=auth)).json()["items"]
+    async with audit_app.state.runtime.db.uow() as uow:
+        stored = (await uow.session.scalars(select(AuditRecord))).all()
+    grade = grade_for(["auditor"])
+    expected = {
+        str(r.record_id): AuditRecordRead.model_validate(
+            mask_record({name: getattr(r, name) for name in RECORD_FIELDS}, grade)
+        ).model_dump(mode="json")
+        for r in stored
+    }
+    assert len(items) == 6 and {i["record_id"]: i for i in items} == expected
+    masked_ids = [i["resource_id"] for i in items if i["resource_id"] == "138****5678"]
+    assert masked_ids and {"id_number": "110***********1234"} in [i["detail"] for i in items]
 
 
 async def test_a_community_auditor_sees_only_that_community(

@@ -47,7 +47,7 @@ async def csv_lines(batches: Batches, grade: int) -> AsyncIterator[bytes]:
         buffer.seek(0)
         buffer.truncate()
         for row in rows:
-            record = masked(row, grade).model_dump()
+            record = masked(row, grade)
             writer.writerow([cell(record[c]) for c in COLUMNS])
         yield buffer.getvalue().encode()
 

@@ -78,9 +78,10 @@ class RecordFilters:
 
 
 def search_query(filters: RecordFilters, scope: ColumnElement[bool]) -> Select[Any]:
-    """Newest first."""
+    """Newest first, as plain rows of the table (``fetch_page(rows=True)``): no ORM
+    object is made for a record that is only masked and sent."""
     return (
-        select(R)
+        select(TABLE)
         .where(scope, *filters.clauses())
         .order_by(R.occurred_at.desc(), R.record_id.desc())
     )

@@ -20,6 +20,7 @@ happens on the way out, so the hash chain still covers what was received.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -58,19 +59,36 @@ KEY_KINDS: Mapping[str, str] = {
     "face_id": "face_id",
 }
 SCANNED_FIELDS = ("actor_id", "resource_id")
+_Sub = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 
 
 def _hidden(kind: str, grade: Grade | int) -> bool:
     return not Sensitive(kind).visible_to(grade)
 
 
+@functools.lru_cache(maxsize=32)
+def _text_plan(grade: int) -> tuple[re.Pattern[str] | None, tuple[_Sub, ...]]:
+    """What ``mask_text`` does for a reader of ``grade``, worked out once per grade: one
+    pattern that finds any personal data the reader may not see (most texts hold none:
+    ids, codes, UUIDs), then each hidden kind's pattern and masker in order. With the
+    plan made again for every text, masking was ~18 % of a served page of the trail
+    (py-spy, session 20)."""
+    hidden = [(kind, pattern) for kind, pattern in PATTERNS if _hidden(kind, grade)]
+    if not hidden:
+        return None, ()
+    probe = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in hidden))
+    return probe, tuple((pattern, _masker(kind)) for kind, pattern in hidden)
+
+
 def mask_text(text: str | None, grade: Grade | int) -> str | None:
     """``text`` with every recognised piece of personal data above ``grade`` masked."""
     if not text:
         return text
-    for kind, pattern in PATTERNS:
-        if _hidden(kind, grade):
-            text = pattern.sub(_masker(kind), text)
+    probe, subs = _text_plan(int(grade))
+    if probe is None or probe.search(text) is None:
+        return text
+    for pattern, masker in subs:
+        text = pattern.sub(masker, text)
     return text
 
 
@@ -82,6 +100,7 @@ def _masker(kind: str) -> Callable[[re.Match[str]], str]:
     return replace
 
 
+@functools.lru_cache(maxsize=1024)
 def _key_kind(key: str) -> str | None:
     lowered = key.lower()
     for suffix, kind in KEY_KINDS.items():
@@ -90,11 +109,19 @@ def _key_kind(key: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)
+def _hidden_key(key: str, grade: int) -> str | None:
+    """The kind of personal data a ``detail`` key names, when ``grade`` may not see it."""
+    kind = _key_kind(key)
+    return kind if kind is not None and _hidden(kind, grade) else None
+
+
 def mask_detail(detail: Mapping[str, str], grade: Grade | int) -> dict[str, str]:
     out: dict[str, str] = {}
+    level = int(grade)
     for key, value in detail.items():
-        kind = _key_kind(key)
-        if kind is not None and _hidden(kind, grade):
+        kind = _hidden_key(key, level)
+        if kind is not None:
             masked = mask_value(kind, value)
             out[key] = str(masked) if masked is not None else "****"
         else:

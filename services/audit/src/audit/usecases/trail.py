@@ -51,7 +51,9 @@ class Trail:
     ) -> tuple[Sequence[Any], int]:
         """One page of matching records; the search is recorded with how many matched."""
         async with self.db.uow(read_only=True) as uow:
-            rows, total = await fetch_page(uow.session, search_query(filters, scope), paging)
+            rows, total = await fetch_page(
+                uow.session, search_query(filters, scope), paging, rows=True
+            )
             await uow.audit(
                 who,
                 SEARCH_ACTION,
