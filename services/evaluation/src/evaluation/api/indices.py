@@ -154,7 +154,8 @@ def _number(x: float | None) -> float | None:
 def figure_item(row: Row[Any], locale: str) -> dict[str, Any]:
     """A listed figure (a row of ``usecases.indices.LISTED``) as ``FigureRead``'s fields,
     straight from the stored leaves: what :func:`read_figure` makes of the same figure
-    without building the domain figure and a model per leaf (``test_indices_listed``)."""
+    without building the domain figure and a model per leaf (held to it by
+    ``test_survey_answers_and_the_index_they_make``)."""
     index: str = row._mapping["index"]  # a column named like Row.index, the tuple method
     period, label = _period(row.period, locale)
     leaves = []
