@@ -64,6 +64,10 @@ def _start_stack() -> tuple[subprocess.Popen[str], str]:
         # gov-affairs' population sweep checks the day that ended once per community: every
         # 20 s (not 10 min) a community a test creates is swept soon after (test_e2e_gov_console)
         "POPULATION_SWEEP_INTERVAL_S": "20",
+        # care's lone-elder watch scans every 20 s (not 5 min): a silent meter's check-on
+        # visit is opened soon after the test sends its readings (test_e2e_care_console
+        # waited up to 5 min for the next scan: 22-291 s)
+        "WATCH_SCAN_INTERVAL_S": "20",
         # every test calls from 127.0.0.1 and many as the same demo accounts: two workers
         # (the role matrix's seven threads among them) must not share one address's budget
         # (the gateway's own tests and test_e2e_client_address prove the limits)

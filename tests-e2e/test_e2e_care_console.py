@@ -244,7 +244,7 @@ def test_a_silent_meter_opens_a_check_on_visit_the_grid_worker_records(
             assert r.status_code == 200, r.text
             return next((v for v in r.json()["items"] if v["person_id"] == pid), None)
 
-        # the watch scans every 5 minutes (WATCH_SCAN_INTERVAL_S)
+        # the watch scans every 5 minutes (WATCH_SCAN_INTERVAL_S; 20 s on the tests' stack)
         found = wait_until(visit, 600, "the check-on visit")
         assert found["purpose"] == "check_on" and found["status"] == "scheduled", found
         reason_zh = found["reason"].split(" / ")[0]
