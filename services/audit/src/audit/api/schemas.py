@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 
 class AuditRecordRead(BaseModel):
     """One stored audit record; personal data inside it masked for the reader."""
-
-    model_config = ConfigDict(from_attributes=True)
 
     record_id: UUID
     occurred_at: datetime

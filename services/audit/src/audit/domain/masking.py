@@ -100,7 +100,6 @@ def _masker(kind: str) -> Callable[[re.Match[str]], str]:
     return replace
 
 
-@functools.lru_cache(maxsize=1024)
 def _key_kind(key: str) -> str | None:
     lowered = key.lower()
     for suffix, kind in KEY_KINDS.items():
