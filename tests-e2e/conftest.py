@@ -256,20 +256,25 @@ CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 def _ensure_chromium() -> None:
     """Debian's Chromium and a Chinese font for the screenshots (the assertions read text,
     not pixels)."""
-    missing = [
-        pkg
-        for pkg, path in (("chromium", CHROMIUM), ("fonts-wqy-microhei", CJK_FONT))
-        if not path.exists()
-    ]
-    if not missing:
+    packages = (("chromium", CHROMIUM), ("fonts-wqy-microhei", CJK_FONT))
+    if all(path.exists() for _, path in packages):
         return
-    apt = shutil.which("apt-get")
-    if apt is None:
-        pytest.fail(f"{', '.join(missing)} missing and there is no apt-get to install them")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    if subprocess.run([apt, "install", "-y", "-q", *missing], env=env).returncode != 0:
-        subprocess.run([apt, "update", "-q"], env=env, check=True)
-        subprocess.run([apt, "install", "-y", "-q", *missing], env=env, check=True)
+    # one worker installs while the others wait, then finds them there: two workers' apt-get
+    # at once on a fresh machine failed one on dpkg's lock (a whole browser module in error)
+    with open(Path(tempfile.gettempdir()) / "sc-e2e-apt.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        missing = [pkg for pkg, path in packages if not path.exists()]
+        if not missing:
+            return
+        apt = shutil.which("apt-get")
+        if apt is None:
+            pytest.fail(f"{', '.join(missing)} missing and there is no apt-get to install them")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        # and waits for dpkg's lock if anything else on the machine holds it
+        wait = ["-o", "DPkg::Lock::Timeout=600"]
+        if subprocess.run([apt, *wait, "install", "-y", "-q", *missing], env=env).returncode:
+            subprocess.run([apt, *wait, "update", "-q"], env=env, check=True)
+            subprocess.run([apt, *wait, "install", "-y", "-q", *missing], env=env, check=True)
 
 
 @pytest.fixture(scope="module")  # per module: no Playwright loop left over for other tests
