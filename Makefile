@@ -12,13 +12,13 @@ UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo $(SC_CACHE_DIR)/uv-venv/bin/uv)
 export UV_CACHE_DIR ?= $(HOME)/.cache/uv
 PYTEST_WORKERS ?= 2
-# E2E_WORKERS=2: two files at a time on one shared stack (tests-e2e/conftest.py starts it
-# once; ~10-15 instead of ~20 minutes). Serial (0) by default until it has run clean
-# twice in a row: each of its rehearsals so far found one race the serial order had
-# hidden (the follower's household id, the integrator's read racing the outbox, the
-# outline editor dropping clicks while its map was being centred; all fixed). On
-# 2026-12-07 it ran clean twice, then the third run found the outline editor's.
-E2E_WORKERS ?= 0
+# E2E_WORKERS: two files at a time on one shared stack (tests-e2e/conftest.py starts it
+# once; ~9 instead of ~18 minutes here). E2E_WORKERS=0 runs them one after another. Each
+# of its first rehearsals found one race the serial order had hidden (the follower's
+# household id, the integrator's read racing the outbox, the outline editor dropping clicks
+# while its map was being centred, two workers' apt-get installing Chromium at once on a
+# fresh machine; all fixed); it then ran clean twice in a row (2026-12-07, ADR 0080).
+E2E_WORKERS ?= 2
 # Each pytest stage of `make test` ends by its bound even if something hangs (a crashed
 # xdist worker is not replaced: --max-worker-restart=0), so CI reports instead of timing out.
 # SIGINT first: pytest then prints which tests failed so far.
