@@ -21,7 +21,7 @@ from work_orders.db.models import (
     WorkOrder,
     case_number,
 )
-from work_orders.domain.sla import is_overdue
+from work_orders.domain.sla import is_overdue, overdue
 from work_orders.usecases.cases import CaseDetail
 from work_orders.usecases.patrols import ResultView, RoundView, RouteView
 
@@ -71,7 +71,9 @@ def case_item(row: Row[Any], now: datetime) -> dict[str, Any]:
     item = dict(row._mapping)
     item["number"] = case_number(item.pop("seq"))
     item["details"] = item["details"] or {}
-    item["overdue"] = is_overdue(row, now)
+    item["overdue"] = overdue(
+        item["status"], item["response_due_at"], item["resolution_due_at"], now
+    )
     return item
 
 
