@@ -17,18 +17,19 @@ time with a purpose (``POST .../{id}/reveal``); the service audits that reveal a
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field
 
 from sc_core.errors import Forbidden, Problem
 from sc_core.privacy.grades import Grade
-from sc_core.privacy.sensitive import Sensitive, mask_model, sensitive_fields
+from sc_core.privacy.sensitive import Sensitive, Spec, mask_model, sensitive_fields
 
 # What a list never shows in clear, whoever asks (the kinds of Sensitive markers).
 LISTED_MASKED_KINDS = frozenset({"id_number", "mobile", "phone", "face_id"})
 
-T = TypeVar("T", bound=BaseModel)
+T = TypeVar("T", bound=BaseModel | Mapping[str, Any])
 
 # How a refusal names a revealable field to a person (never the field's key).
 _FIELD_WORDS = {
@@ -46,11 +47,17 @@ _FIELD_WORDS = {
 }
 
 
-def mask_listed(obj: T, grade: Grade | int, *, self_or_household: bool = False) -> T:
+def mask_listed(
+    obj: T, grade: Grade | int, *, self_or_household: bool = False, spec: Spec | None = None
+) -> T:
     """:func:`mask_model` for an item of a list: also masks ID numbers, phones and face ids
-    the caller's grade would show, unless the record is the caller's own or household's."""
+    the caller's grade would show, unless the record is the caller's own or household's.
+    ``obj`` may be a plain item (a dict of its read model's fields, ``spec`` that model) for
+    a list serialised once (``sc_core.paging.page_json``)."""
     always = frozenset() if self_or_household else LISTED_MASKED_KINDS
-    return mask_model(obj, grade, self_or_household=self_or_household, always_masked=always)
+    return mask_model(
+        obj, grade, self_or_household=self_or_household, spec=spec, always_masked=always
+    )
 
 
 class RevealRequest(BaseModel):

@@ -209,7 +209,11 @@ def _mask_instance(
 
 
 def _mask_dict(
-    record: Mapping[str, Any], grade: Grade | int, spec: Spec, self_or_household: bool
+    record: Mapping[str, Any],
+    grade: Grade | int,
+    spec: Spec,
+    self_or_household: bool,
+    always_masked: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     if isinstance(spec, type):
         markers = sensitive_fields(spec)
@@ -220,7 +224,9 @@ def _mask_dict(
     for name, value in record.items():
         marker = markers.get(name)
         if marker is not None:
-            visible = marker.visible_to(grade, self_or_household=self_or_household)
+            visible = marker.kind not in always_masked and marker.visible_to(
+                grade, self_or_household=self_or_household
+            )
             out[name] = value if visible else marker.mask(value)
         else:
             out[name] = _mask_any(value, grade, nested.get(name), self_or_household)
@@ -255,5 +261,5 @@ def mask_model(
             return dict(obj)  # type: ignore[return-value]
         if spec is None:
             raise TypeError("mask_model on a dict needs spec= (a model class or field markers)")
-        return _mask_dict(obj, grade, spec, self_or_household)  # type: ignore[return-value]
+        return _mask_dict(obj, grade, spec, self_or_household, always_masked)  # type: ignore[return-value]
     raise TypeError(f"mask_model takes a pydantic model or a dict, not {type(obj).__name__}")

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, exists, func, select, true
+from sqlalchemy import ColumnElement, Row, Select, bindparam, exists, func, select, true
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from identity.auth.schemas import AccountRead, GrantRead
 from identity.db.auth import Account, Grant
@@ -28,6 +29,33 @@ def visible_clause(principal: Principal) -> ColumnElement[bool]:
         return true()
     communities = [uuid.UUID(c) for c in principal.scope_ids("community", [COMMUNITY_ADMIN])]
     return exists().where(Grant.account_id == Account.id, Grant.community_id.in_(communities))
+
+
+# the columns of a listed account (``AccountRead``'s, but its grants): a page is read as
+# plain rows and serialised once (ADR 0080), never the password hash or lockout counters
+LISTED_COLUMNS = (
+    Account.id,
+    Account.username,
+    Account.kind,
+    Account.display_name,
+    Account.mobile,
+    Account.status,
+    Account.locked_until,
+    Account.last_login_at,
+    Account.person_id,
+    Account.created_at,
+)
+_LISTED_KEYS = tuple(c.key for c in LISTED_COLUMNS)
+GRANT_COLUMNS = (
+    Grant.id,
+    Grant.account_id,
+    Grant.role,
+    Grant.scope_type,
+    Grant.scope_id,
+    Grant.community_id,
+    Grant.created_at,
+    Grant.created_by,
+)
 
 
 @dataclass(frozen=True)
@@ -70,7 +98,7 @@ def _listed(platform: bool, searched: bool) -> tuple[Select[Any], Select[Any] | 
     the accounts that hold a grant walked every account's id to find a community's 1,001
     (ADR 0066)."""
     if platform:
-        query = select(Account, Account.username).order_by(Account.username, Account.id)
+        query = select(*LISTED_COLUMNS).order_by(Account.username, Account.id)
         if searched:
             query = query.where(starts_with(Account.username, "prefix"))
         return query, None
@@ -80,7 +108,7 @@ def _listed(platform: bool, searched: bool) -> tuple[Select[Any], Select[Any] | 
         holders = holders.where(starts_with(Grant.account_username, "prefix"))
     held = holders.distinct().subquery("held")
     query = (
-        select(Account, held.c.account_username)
+        select(*LISTED_COLUMNS, held.c.account_username)
         .join(held, held.c.account_id == Account.id)
         .order_by(held.c.account_username, Account.id)
     )
@@ -122,9 +150,39 @@ async def ensure_may_manage(uow: UnitOfWork, principal: Principal, account: Acco
 async def grants_of(uow: UnitOfWork, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Grant]]:
     out: dict[uuid.UUID, list[Grant]] = {i: [] for i in ids}
     if ids:
-        rows = await uow.session.scalars(select(Grant).where(Grant.account_id.in_(list(ids))))
+        rows = await uow.session.scalars(
+            select(Grant).where(Grant.account_id.in_(list(ids))).order_by(*_GRANT_ORDER)
+        )
         for row in rows:
             out[row.account_id].append(row)
+    return out
+
+
+_GRANT_ORDER = (Grant.created_at, Grant.id)
+_GRANTS_LISTED = (
+    select(*GRANT_COLUMNS)
+    .where(Grant.account_id.in_(bindparam("ids", expanding=True)))
+    .order_by(*_GRANT_ORDER)
+)
+
+
+async def listed_items(
+    conn: AsyncConnection, rows: Sequence[Row[Any]], principal: Principal
+) -> list[dict[str, Any]]:
+    """A page of accounts (rows of :func:`listed`) as ``AccountRead``'s fields with their
+    grants, masked as :func:`read` masks a listed one: what ``read(..., listing=True)``
+    makes of the same account, without an entity or a model per account and grant."""
+    items = [{key: row._mapping[key] for key in _LISTED_KEYS} for row in rows]
+    grants: dict[uuid.UUID, list[dict[str, Any]]] = {item["id"]: [] for item in items}
+    if items:
+        for grant in await conn.execute(_GRANTS_LISTED, {"ids": list(grants)}):
+            grants[grant.account_id].append(dict(grant._mapping))
+    grade, subject = principal.grade, principal.subject
+    out = []
+    for item in items:
+        item["grants"] = grants[item["id"]]
+        own = str(item["id"]) == subject
+        out.append(mask_listed(item, grade, self_or_household=own, spec=AccountRead))
     return out
 
 

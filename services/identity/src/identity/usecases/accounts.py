@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from identity.auth import accounts as acc
 from identity.auth.passwords import hash_password_async, new_secret
@@ -83,17 +84,18 @@ class Accounts:
 
     async def page(
         self, who: Caller, paging: PageParams, *, username: str | None = None
-    ) -> tuple[list[AccountGrants], int]:
-        """Accounts the caller manages; the read is audited."""
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Accounts the caller manages, as ``AccountRead``'s fields, masked for a list
+        (``acc.listed_items``); the read is audited."""
         kept = acc.listed(who.principal, username)
         async with self.db.uow(read_only=True) as uow:
+            conn = await uow.session.connection()
             rows, total = await fetch_page(
-                uow.session, kept.query, paging, rows=True, bind=kept.bind, count=kept.count
+                conn, kept.query, paging, rows=True, bind=kept.bind, count=kept.count
             )
-            listed = [row[0] for row in rows]
-            grants = await acc.grants_of(uow, [a.id for a in listed])
-            await _audit_read(uow, who, None, {"count": str(len(listed))})
-            return [(a, grants[a.id]) for a in listed], total
+            items = await acc.listed_items(conn, rows, who.principal)
+            await _audit_read(uow, who, None, {"count": str(len(items))})
+            return items, total
 
     async def get(self, who: Caller, account_id: uuid.UUID) -> AccountRead:
         """One account and its grants, masked by the caller's grade; the read is audited."""
