@@ -2,18 +2,21 @@
 `GET /api/v1/me`, straight to the service and through the gateway, in one run.
 
     uv run python bench/gateway.py [--seconds 10] [--concurrency 32] [--workers 1,2]
+        [--rounds 3]
 
 Starts identity, work-orders and the gateway the way `make run` does (its own broker and
 PostgreSQL, demo data), files work orders as the demo resident until the property
 manager's first page holds 20, then loads each target with wrk (C, installed with apt-get
 when missing, so the load takes little of the two cores it measures) from
-``--concurrency`` keep-alive connections for ``--seconds``. Every gateway row stands beside
-the direct figure of the same run: the gateway's share of the direct rate and the latency
-it adds at p50. Each row also gives the CPU each process spent per request (gateway,
-service, PostgreSQL) and the machine's load average, since other work on a shared machine
-moves every figure. ``--workers``: the whole measurement once per value, on a stack whose
-every process serves with that many ``HTTP_WORKERS`` (1: one core per service, the per-core
-figure; 2: what the two cores of this machine serve, ADR 0064). Merged into
+``--concurrency`` keep-alive connections for ``--seconds``, ``--rounds`` times in pairs
+(direct and through the gateway, the order swapped each round). Every gateway row stands
+beside the direct figure of the same run: the median round of each side, the gateway's
+share of the direct rate and the latency it adds at p50, and each pair's. Each row also
+gives the CPU each process spent per request (gateway, service, PostgreSQL) and the
+machine's load average, since other work on a shared machine moves every figure.
+``--workers``: the whole measurement once per value, on a stack whose every process
+serves with that many ``HTTP_WORKERS`` (1: one core per service, the per-core figure; 2:
+what the two cores of this machine serve, ADR 0064). Merged into
 bench/results/latest.json under "gateway_workers" (and the first under "gateway"). Only
 127.0.0.1 is contacted.
 """
@@ -122,20 +125,48 @@ def compare(direct: dict[str, Any], through: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def paired(
+    direct_url: str, gateway_url: str, headers: dict[str, str], args: argparse.Namespace, root: int
+) -> dict[str, Any]:
+    """``args.rounds`` pairs of runs, direct and through the gateway, each pair's order
+    swapped from the one before (so a drift of the machine falls on both sides): the median
+    round of each side, the overhead between them, and every pair. Back-to-back runs of
+    the same code moved ~20 % on this machine (ADR 0080), more than the goals' margins."""
+    pairs = []
+    for n in range(args.rounds):
+        first, second = (direct_url, gateway_url) if n % 2 == 0 else (gateway_url, direct_url)
+        ran = {first: load(first, headers, args, root), second: load(second, headers, args, root)}
+        pairs.append(compare(ran[direct_url], ran[gateway_url]))
+
+    def median_run(side: str) -> dict[str, Any]:
+        runs = sorted((p[side] for p in pairs), key=lambda r: r["requests_per_s"])
+        return runs[len(runs) // 2]
+
+    out = compare(median_run("direct"), median_run("gateway"))
+    overheads = sorted(p["throughput_overhead_pct"] for p in pairs)
+    added = sorted(p["added_p50_ms"] for p in pairs)
+    out["rounds"] = [
+        {
+            "direct_rps": p["direct"]["requests_per_s"],
+            "gateway_rps": p["gateway"]["requests_per_s"],
+            "throughput_overhead_pct": p["throughput_overhead_pct"],
+            "added_p50_ms": p["added_p50_ms"],
+        }
+        for p in pairs
+    ]
+    out["pair_overhead_pct_median"] = overheads[len(overheads) // 2]
+    out["pair_added_p50_ms_median"] = added[len(added) // 2]
+    return out
+
+
 def measure(
     args: argparse.Namespace, proc: subprocess.Popen[str], gateway: str, urls: dict[str, str]
 ) -> dict[str, Any]:
     manager, page_bytes = fill_first_page(gateway)
     wo, me = "/api/v1/work-orders", "/api/v1/me"
     out: dict[str, Any] = {
-        "work_orders": compare(
-            load(urls["work-orders"] + wo, manager, args, proc.pid),
-            load(gateway + wo, manager, args, proc.pid),
-        ),
-        "me": compare(
-            load(urls["identity"] + me, manager, args, proc.pid),
-            load(gateway + me, manager, args, proc.pid),
-        ),
+        "work_orders": paired(urls["work-orders"] + wo, gateway + wo, manager, args, proc.pid),
+        "me": paired(urls["identity"] + me, gateway + me, manager, args, proc.pid),
     }
     out["work_orders"]["path"] = (
         f"GET {wo} (page of {PAGE}, {page_bytes:,} bytes, property_manager)"
@@ -148,6 +179,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="pairs of runs per target, medians reported"
+    )
     parser.add_argument(
         "--workers",
         default="1,2",
@@ -167,6 +201,7 @@ def main() -> int:
             "http_workers": workers,
             "concurrency": args.concurrency,
             "seconds": args.seconds,
+            "rounds": args.rounds,
             "load_generator": "wrk -t 1",
             "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
@@ -199,8 +234,15 @@ def report(result: dict[str, Any]) -> None:
             )
         print(
             f"  gateway overhead: {row['throughput_overhead_pct']}% of the direct rate, "
-            f"+{row['added_p50_ms']} ms p50"
+            f"+{row['added_p50_ms']} ms p50 (median rounds of {len(row['rounds'])}; "
+            f"pairs' median {row['pair_overhead_pct_median']}%, "
+            f"+{row['pair_added_p50_ms_median']} ms)"
         )
+        for n, r in enumerate(row["rounds"], 1):
+            print(
+                f"    round {n}: {r['direct_rps']} direct, {r['gateway_rps']} gateway req/s, "
+                f"{r['throughput_overhead_pct']}%, +{r['added_p50_ms']} ms p50"
+            )
 
 
 if __name__ == "__main__":
