@@ -99,6 +99,7 @@ class _Plan:
 
     markers: Mapping[str, Sensitive]
     nested: tuple[tuple[str, Any], ...]
+    annotations: Mapping[str, Any]  # every field's declared type (a dict record's walk)
 
 
 @functools.cache
@@ -111,7 +112,8 @@ def _plan(model: type[BaseModel]) -> _Plan:
             found[name] = marker
         elif _may_nest(info.annotation):
             nested.append((name, info.annotation))
-    return _Plan(types.MappingProxyType(found), tuple(nested))
+    annotations = {name: info.annotation for name, info in model.__pydantic_fields__.items()}
+    return _Plan(types.MappingProxyType(found), tuple(nested), types.MappingProxyType(annotations))
 
 
 _SCALARS: tuple[type, ...] = (
@@ -215,11 +217,12 @@ def _mask_dict(
     self_or_household: bool,
     always_masked: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
+    nested: Mapping[str, Any]
     if isinstance(spec, type):
-        markers = sensitive_fields(spec)
-        nested: dict[str, Any] = {n: i.annotation for n, i in spec.__pydantic_fields__.items()}
+        plan = _plan(spec)  # once per model, not per record
+        markers, nested = plan.markers, plan.annotations
     else:
-        markers, nested = dict(spec), {}
+        markers, nested = spec, {}
     out: dict[str, Any] = {}
     for name, value in record.items():
         marker = markers.get(name)

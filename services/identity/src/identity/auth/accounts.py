@@ -170,8 +170,8 @@ async def listed_items(
     conn: AsyncConnection, rows: Sequence[Row[Any]], principal: Principal
 ) -> list[dict[str, Any]]:
     """A page of accounts (rows of :func:`listed`) as ``AccountRead``'s fields with their
-    grants, masked as :func:`read` masks a listed one: what ``read(..., listing=True)``
-    makes of the same account, without an entity or a model per account and grant."""
+    grants, masked as a list masks (no mobile in clear, whoever asks, but the caller's own:
+    reveal one instead), without an entity or a model per account and grant."""
     items = [{key: row._mapping[key] for key in _LISTED_KEYS} for row in rows]
     grants: dict[uuid.UUID, list[dict[str, Any]]] = {item["id"]: [] for item in items}
     if items:
@@ -186,15 +186,12 @@ async def listed_items(
     return out
 
 
-def read(
-    account: Account, grants: list[Grant], principal: Principal, *, listing: bool = False
-) -> AccountRead:
+def read(account: Account, grants: list[Grant], principal: Principal) -> AccountRead:
+    """One account as its reader may see it (a list masks more: :func:`listed_items`)."""
     model = AccountRead.model_validate(account).model_copy(
         update={"grants": [GrantRead.model_validate(g) for g in grants]}
     )
     own = str(account.id) == principal.subject
-    if listing:  # a list shows no mobile in clear, whoever asks (reveal one instead)
-        return mask_listed(model, principal.grade, self_or_household=own)
     return mask_model(model, principal.grade, self_or_household=own)
 
 

@@ -34,11 +34,18 @@ def due_times(
 
 def deadlines(wo: Timed) -> list[tuple[str, datetime]]:
     """The deadlines that run in the case's status: ("response" | "resolution", due)."""
+    return running(wo.status, wo.response_due_at, wo.resolution_due_at)
+
+
+def running(
+    status: str, response_due_at: datetime | None, resolution_due_at: datetime | None
+) -> list[tuple[str, datetime]]:
+    """:func:`deadlines` of plain values (a listed case's row, read once)."""
     out: list[tuple[str, datetime]] = []
-    if wo.status in AWAITING_RESPONSE and wo.response_due_at is not None:
-        out.append(("response", wo.response_due_at))
-    if wo.status in OPEN and wo.resolution_due_at is not None:
-        out.append(("resolution", wo.resolution_due_at))
+    if status in AWAITING_RESPONSE and response_due_at is not None:
+        out.append(("response", response_due_at))
+    if status in OPEN and resolution_due_at is not None:
+        out.append(("resolution", resolution_due_at))
     return out
 
 
@@ -49,11 +56,8 @@ def is_overdue(wo: Timed, now: datetime) -> bool:
 def overdue(
     status: str, response_due_at: datetime | None, resolution_due_at: datetime | None, now: datetime
 ) -> bool:
-    """Whether a deadline that runs in ``status`` has passed (:func:`deadlines`' rule, on
-    plain values: a listed case's, without reading a row's attributes twice)."""
-    if status in AWAITING_RESPONSE and response_due_at is not None and response_due_at < now:
-        return True
-    return status in OPEN and resolution_due_at is not None and resolution_due_at < now
+    """Whether a deadline that runs in ``status`` has passed."""
+    return any(due < now for _, due in running(status, response_due_at, resolution_due_at))
 
 
 def next_check(wo: Timed, reminder_before: timedelta, now: datetime) -> datetime | None:
