@@ -13,8 +13,10 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from aiokafka.protocol.fetch import FetchRequest
 
 from sc_contracts.events import (
     AccessRevokedV1,
@@ -27,6 +29,7 @@ from sc_core.auth.revocation import RevocationFeed, Revocations, follow_revocati
 from sc_core.auth.testing import JWKSServer, LocalIssuer
 from sc_core.bus import ProducerHandle
 from sc_core.bus.cloudevents import CloudEvent
+from sc_core.bus.long_poll import FOLLOWER_LONG_POLL_MS
 from sc_core.errors import Problem
 from sc_core.settings import ServiceSettings
 from sc_devinfra.topics import create_topic
@@ -191,6 +194,78 @@ async def test_what_is_open_on_a_token_is_woken_when_that_token_is_revoked() -> 
     late = asyncio.Event()
     revocations.watch(phone, late)  # opened after its revocation: woken at once
     assert late.is_set()
+
+
+async def test_a_following_feed_parks_its_fetches_for_long_and_still_applies_at_once(
+    kafka_bootstrap: str,
+    kafka_idempotence: bool,
+    issuer: LocalIssuer,
+    jwks_server: JWKSServer,
+) -> None:
+    """Once it follows, the feed's idle fetches wait at the broker for the follower's long
+    poll (ADR 0081: fewer requests for the idle broker); a revocation published meanwhile
+    completes the parked fetch and is applied, and the next fetch is parked again."""
+    topic = f"identity.events.t{uuid.uuid4().hex[:8]}"
+    await create_topic(kafka_bootstrap, topic, partitions=3)
+    settings = ServiceSettings(
+        service_name="follower-poll-test",
+        kafka_bootstrap_servers=kafka_bootstrap,
+        kafka_enable_idempotence=kafka_idempotence,
+        jwks_url=jwks_server.url,
+        jwt_issuer=issuer.issuer,
+        jwt_audience=issuer.audience,
+        topic_names={"identity.events.v1": topic},
+    )
+    producer = ProducerHandle(
+        kafka_bootstrap, client_id="identity-test", enable_idempotence=kafka_idempotence
+    )
+    verifier = JWKSVerifier.from_settings(settings)
+    verifier.revocations = Revocations(settings.auth_revocation_window_seconds)
+    feed = RevocationFeed(settings, verifier.revocations)
+    waits: list[int] = []
+    try:
+        await feed.start()
+        await eventually(lambda: feed.following.is_set(), timeout=BOUND, what="following")
+        assert feed.consumer is not None
+        client = feed.consumer._client
+        real = client.send
+
+        async def send(node_id: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(request, FetchRequest):
+                waits.append(request._max_wait_ms)
+            return await real(node_id, request, *args, **kwargs)
+
+        client.send = send
+        # a fetch built before it followed may still go out with the short wait
+        await eventually(
+            lambda: FOLLOWER_LONG_POLL_MS in waits, timeout=BOUND, what="a parked fetch"
+        )
+        first = waits.index(FOLLOWER_LONG_POLL_MS)
+
+        tok = issuer.issue("erin", ["resident"], extra_claims={"sid": "s-9"})
+        assert (await verifier.verify(tok)).subject == "erin"
+        event = CloudEvent.of(
+            revoked("erin", "s-9", "logout"), source="/services/identity", subject="erin"
+        )
+        kafka = await producer.get()
+        await kafka.send_and_wait(topic, event.body(), key=b"erin", headers=event.headers())
+
+        async def refused() -> bool:
+            problem: Problem | None = None
+            try:
+                await verifier.verify(tok)
+            except Problem as exc:
+                problem = exc
+            assert problem is None or problem.code == "auth.token_revoked"
+            return problem is not None
+
+        await eventually(refused, timeout=BOUND, what="erin's logout")
+        await eventually(lambda: len(waits) > first + 1, timeout=BOUND, what="the next fetch")
+        assert set(waits[first:]) == {FOLLOWER_LONG_POLL_MS}
+    finally:
+        await feed.close()
+        await producer.close()
+        await verifier.aclose()
 
 
 def key_rotated(kid: str) -> SigningKeyRotatedV1:

@@ -52,7 +52,7 @@ from sc_core.auth.principal import Principal
 from sc_core.bus.cloudevents import Envelope, InvalidEvent, decode_data
 from sc_core.bus.long_poll import (
     FETCHER_WAKE_MS,
-    LONG_POLL_MS,
+    FOLLOWER_LONG_POLL_MS,
     POLL_TIMEOUT_MS,
     SHORT_WAIT_MS,
     set_fetch_wait,
@@ -169,6 +169,7 @@ class RevocationFeed:
         self.topic: str = settings.topic(IDENTITY_TOPIC)
         self._task: asyncio.Task[None] | None = None
         self.following = asyncio.Event()  # assigned and positioned: new events apply
+        self.consumer: AIOKafkaConsumer | None = None  # the client while it follows
 
     async def start(self) -> None:
         if self._task is None:
@@ -203,6 +204,7 @@ class RevocationFeed:
             consumer_timeout_ms=FETCHER_WAKE_MS,
             **kafka_client_options(self.settings),
         )
+        self.consumer = consumer
         try:
             await consumer.start()
             # without a group, a subscription is assigned every partition of the topic
@@ -224,13 +226,15 @@ class RevocationFeed:
                 await consumer.position(tp)
             self.following.set()
             backoff.reset()
-            # following: idle fetches wait for the long poll (started with aiokafka's short
-            # one, so offsets_for_times above did not queue behind a parked fetch; ADR 0067)
-            set_fetch_wait(consumer, 1, LONG_POLL_MS)
+            # following: idle fetches wait for a follower's long poll (started with
+            # aiokafka's short one, so offsets_for_times above did not queue behind a
+            # parked fetch; ADR 0067, 0081)
+            set_fetch_wait(consumer, 1, FOLLOWER_LONG_POLL_MS)
             while True:
                 batch = await consumer.getmany(timeout_ms=POLL_TIMEOUT_MS, max_records=500)
                 await self.apply_batch(m for messages in batch.values() for m in messages)
         finally:
+            self.consumer = None
             await consumer.stop()
 
     async def apply_batch(self, messages: Iterable[Any]) -> None:

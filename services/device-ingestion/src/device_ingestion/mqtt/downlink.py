@@ -33,7 +33,12 @@ from prometheus_client import Counter
 from sc_contracts.events import DeviceDownlinkRequestedV1, DownlinkKind
 from sc_core.bus.cloudevents import CloudEvent, InvalidEvent, decode_data
 from sc_core.bus.consumer import CLIENT_STEP_SECONDS, start_client
-from sc_core.bus.long_poll import FETCHER_WAKE_MS, LONG_POLL_MS, POLL_TIMEOUT_MS, set_fetch_wait
+from sc_core.bus.long_poll import (
+    FETCHER_WAKE_MS,
+    FOLLOWER_LONG_POLL_MS,
+    POLL_TIMEOUT_MS,
+    set_fetch_wait,
+)
 from sc_core.bus.producer import ProducerHandle
 from sc_core.bus.steps import bounded
 from sc_core.kafka import kafka_client_options
@@ -188,8 +193,9 @@ class DownlinkListener:
         await consumer.seek_to_end(*assigned)
         for tp in assigned:  # the end offsets are known: nothing published from now is missed
             await bounded(consumer.position(tp), CLIENT_STEP_SECONDS)
-        # reading: idle fetches wait for the long poll (a downlink completes one at once)
-        set_fetch_wait(consumer, 1, LONG_POLL_MS)
+        # reading: idle fetches wait for a follower's long poll (a downlink completes one
+        # at once; nothing else waits on this connection, ADR 0081)
+        set_fetch_wait(consumer, 1, FOLLOWER_LONG_POLL_MS)
         self._reading.set()
         log.info("mqtt downlinks: reading %d partitions of %s", len(assigned), self.topic)
 
