@@ -204,7 +204,7 @@ async def test_a_following_feed_parks_its_fetches_for_long_and_still_applies_at_
 ) -> None:
     """Once it follows, the feed's idle fetches wait at the broker for the follower's long
     poll (ADR 0081: fewer requests for the idle broker); a revocation published meanwhile
-    completes the parked fetch and is applied, and the next fetch is parked again."""
+    is applied, and the fetches after it park again."""
     topic = f"identity.events.t{uuid.uuid4().hex[:8]}"
     await create_topic(kafka_bootstrap, topic, partitions=3)
     settings = ServiceSettings(

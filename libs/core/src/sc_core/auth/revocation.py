@@ -169,7 +169,7 @@ class RevocationFeed:
         self.topic: str = settings.topic(IDENTITY_TOPIC)
         self._task: asyncio.Task[None] | None = None
         self.following = asyncio.Event()  # assigned and positioned: new events apply
-        self.consumer: AIOKafkaConsumer | None = None  # the client while it follows
+        self.consumer: AIOKafkaConsumer | None = None  # its Kafka client while one runs
 
     async def start(self) -> None:
         if self._task is None:
