@@ -65,16 +65,19 @@ def grant_revoked(account: str) -> GrantChangedV1:
     )
 
 
-async def test_revoked_tokens_are_refused_by_every_verifier_within_seconds(
+async def identity_topic(
     kafka_bootstrap: str,
     kafka_idempotence: bool,
     issuer: LocalIssuer,
     jwks_server: JWKSServer,
-) -> None:
+    service_name: str,
+) -> tuple[str, ServiceSettings, ProducerHandle]:
+    """A fresh identity topic, a verifying service's settings for it, and identity's
+    producer (the caller closes it)."""
     topic = f"identity.events.t{uuid.uuid4().hex[:8]}"
     await create_topic(kafka_bootstrap, topic, partitions=3)
     settings = ServiceSettings(
-        service_name="revocation-test",
+        service_name=service_name,
         kafka_bootstrap_servers=kafka_bootstrap,
         kafka_enable_idempotence=kafka_idempotence,
         jwks_url=jwks_server.url,
@@ -84,6 +87,18 @@ async def test_revoked_tokens_are_refused_by_every_verifier_within_seconds(
     )
     producer = ProducerHandle(
         kafka_bootstrap, client_id="identity-test", enable_idempotence=kafka_idempotence
+    )
+    return topic, settings, producer
+
+
+async def test_revoked_tokens_are_refused_by_every_verifier_within_seconds(
+    kafka_bootstrap: str,
+    kafka_idempotence: bool,
+    issuer: LocalIssuer,
+    jwks_server: JWKSServer,
+) -> None:
+    topic, settings, producer = await identity_topic(
+        kafka_bootstrap, kafka_idempotence, issuer, jwks_server, "revocation-test"
     )
 
     async def publish(data: AccessRevokedV1 | GrantChangedV1) -> None:
@@ -205,19 +220,8 @@ async def test_a_following_feed_parks_its_fetches_for_long_and_still_applies_at_
     """Once it follows, the feed's idle fetches wait at the broker for the follower's long
     poll (ADR 0081: fewer requests for the idle broker); a revocation published meanwhile
     is applied, and the fetches after it park again."""
-    topic = f"identity.events.t{uuid.uuid4().hex[:8]}"
-    await create_topic(kafka_bootstrap, topic, partitions=3)
-    settings = ServiceSettings(
-        service_name="follower-poll-test",
-        kafka_bootstrap_servers=kafka_bootstrap,
-        kafka_enable_idempotence=kafka_idempotence,
-        jwks_url=jwks_server.url,
-        jwt_issuer=issuer.issuer,
-        jwt_audience=issuer.audience,
-        topic_names={"identity.events.v1": topic},
-    )
-    producer = ProducerHandle(
-        kafka_bootstrap, client_id="identity-test", enable_idempotence=kafka_idempotence
+    topic, settings, producer = await identity_topic(
+        kafka_bootstrap, kafka_idempotence, issuer, jwks_server, "follower-poll-test"
     )
     verifier = JWKSVerifier.from_settings(settings)
     verifier.revocations = Revocations(settings.auth_revocation_window_seconds)
@@ -282,19 +286,8 @@ async def test_a_key_rotation_reaches_a_rate_limited_verifier_at_once(
     """A verifier that has just fetched the key set refuses a token of a new key (its
     flood limit, an hour here, holds); once identity's SigningKeyRotatedV1 is on the topic
     it fetches the key set again by itself and accepts the token."""
-    topic = f"identity.events.t{uuid.uuid4().hex[:8]}"
-    await create_topic(kafka_bootstrap, topic, partitions=3)
-    settings = ServiceSettings(
-        service_name="key-rotation-test",
-        kafka_bootstrap_servers=kafka_bootstrap,
-        kafka_enable_idempotence=kafka_idempotence,
-        jwks_url=jwks_server.url,
-        jwt_issuer=issuer.issuer,
-        jwt_audience=issuer.audience,
-        topic_names={"identity.events.v1": topic},
-    )
-    producer = ProducerHandle(
-        kafka_bootstrap, client_id="identity-test", enable_idempotence=kafka_idempotence
+    topic, settings, producer = await identity_topic(
+        kafka_bootstrap, kafka_idempotence, issuer, jwks_server, "key-rotation-test"
     )
     verifier = JWKSVerifier.from_settings(settings, min_refresh_interval=3600)
     feed = await follow_revocations(settings, verifier)  # refresh() on a rotation
