@@ -10,16 +10,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sc_core.errors import redacted_target
-
-
-def _carrier(scope: Scope) -> dict[str, str]:
-    """The request's headers as the propagators read them (a repeated header joined)."""
-    carrier: dict[str, str] = {}
-    for name, value in scope["headers"]:
-        key = name.decode("latin-1")
-        text = value.decode("latin-1")
-        carrier[key] = f"{carrier[key]},{text}" if key in carrier else text
-    return carrier
+from sc_core.observability import header_carrier
 
 
 class ForwardSpan:
@@ -36,7 +27,7 @@ class ForwardSpan:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         method: str = scope["method"]
-        parent = propagate.extract(_carrier(scope))
+        parent = propagate.extract(header_carrier(scope))
         span = self.tracer.start_span(
             method,
             context=parent,

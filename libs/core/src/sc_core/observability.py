@@ -30,7 +30,8 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.telemetry import TelemetryConfig
-from opentelemetry import trace
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
 from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
@@ -268,6 +269,55 @@ TELEMETRY: TelemetryConfig = {
     "exclude": _operational,
 }
 """Pass as ``FastAPI(telemetry=TELEMETRY)``."""
+
+
+def header_carrier(scope: Scope) -> dict[str, str]:
+    """A request's headers as the propagators read them (a repeated header joined)."""
+    carrier: dict[str, str] = {}
+    for name, value in scope["headers"]:
+        key = name.decode("latin-1")
+        text = value.decode("latin-1")
+        carrier[key] = f"{carrier[key]},{text}" if key in carrier else text
+    return carrier
+
+
+class TracedApp(FastAPI):
+    """A service's FastAPI app: FastAPI's own server span (``TELEMETRY``) while spans are
+    recorded; otherwise only the request's trace context, which is all an unrecorded span
+    is good for.
+
+    With no exporter (``WhileExporting`` drops every span) FastAPI's telemetry still built
+    a span, its attributes (the Host header parsed), a per-request record and two contexts
+    for each request: ~55 µs, 7 % of identity's ``/me``. Here such a request gets the
+    caller's ``traceparent`` continued (or a new trace id) in one dropped span made
+    current, so logs, audit records and the events the request causes name one trace id
+    through every service, as before. Operational paths (``/healthz``, ``/metrics``) get
+    neither, as ``TELEMETRY`` excludes them. Decided per request: a test that adds a span
+    processor after the app was built gets recorded spans from then on.
+    """
+
+    _tracer: trace.Tracer | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or tracing_recorded() or "fastapi.telemetry" in scope:
+            await super().__call__(scope, receive, send)
+            return
+        scope["fastapi.telemetry"] = None  # FastAPI's own telemetry steps aside
+        try:
+            if _operational(scope):
+                await super().__call__(scope, receive, send)
+                return
+            if self._tracer is None:
+                self._tracer = trace.get_tracer("sc_core.http")
+            parent = propagate.extract(header_carrier(scope))
+            span = self._tracer.start_span(scope["method"], context=parent, kind=SpanKind.SERVER)
+            token = otel_context.attach(trace.set_span_in_context(span, parent))
+            try:
+                await super().__call__(scope, receive, send)
+            finally:
+                otel_context.detach(token)
+        finally:
+            scope.pop("fastapi.telemetry", None)
 
 
 def instrument_app(app: FastAPI, settings: ServiceSettings) -> None:

@@ -42,6 +42,7 @@ from sc_core.observability import (
     SUPERVISOR_SERVES_METRICS,
     TELEMETRY,
     MetricsServer,
+    TracedApp,
     health_router,
     install_task_dump,
     instrument_app,
@@ -338,7 +339,7 @@ def create_service_app(
     # the interactive docs are a developer's page: not on a production service's port
     # (ADR 0025); /openapi.json stays, the gateway learns the service's routes from it
     docs = settings.environment != "production"
-    app = FastAPI(
+    app = TracedApp(
         title=title,
         version=version,
         lifespan=lifespan,

@@ -4,15 +4,18 @@ port of its own when asked."""
 
 from __future__ import annotations
 
+import secrets
 import socket
 
 import pytest
 from fastapi import APIRouter
 from httpx import ASGITransport, AsyncClient
+from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter as Grpc
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter as Http
 from prometheus_client import generate_latest
 
+from sc_core import observability
 from sc_core.observability import span_exporter
 from sc_core.service import create_service_app
 from sc_core.settings import ServiceSettings
@@ -105,3 +108,38 @@ async def test_metrics_port_takes_metrics_off_the_api_port() -> None:
         async with AsyncClient() as scraper:
             answer = await scraper.get(f"http://127.0.0.1:{port}/metrics", timeout=5)
         assert "http_requests_total" in answer.text
+
+
+traced = APIRouter()
+
+
+@traced.get("/api/v1/whose-trace")
+async def whose_trace() -> dict[str, object]:
+    span = trace.get_current_span()
+    context = span.get_span_context()
+    return {
+        "trace_id": format(context.trace_id, "032x"),
+        "valid": context.is_valid,
+        "recording": span.is_recording(),
+    }
+
+
+async def test_an_unrecorded_request_still_names_the_callers_trace_or_a_new_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With no exporter (spans dropped) a request still runs in a trace: the caller's
+    ``traceparent`` continued, or a new trace id of its own; that is what logs, audit
+    records and events name."""
+    app = create_service_app(ServiceSettings(service_name="traces"), title="t", routers=[traced])
+    assert observability._sampler is not None  # installed by create_service_app
+    monkeypatch.setattr(observability._sampler, "exporting", False)  # another test may add one
+    callers_trace = secrets.token_hex(16)
+    parent = {"traceparent": f"00-{callers_trace}-{secrets.token_hex(8)}-01"}
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
+        continued = (await client.get("/api/v1/whose-trace", headers=parent)).json()
+        first = (await client.get("/api/v1/whose-trace")).json()
+        second = (await client.get("/api/v1/whose-trace")).json()
+    assert continued == {"trace_id": callers_trace, "valid": True, "recording": False}
+    assert first["valid"] and second["valid"]
+    assert len({first["trace_id"], second["trace_id"], callers_trace}) == 3
+    assert not first["recording"]
