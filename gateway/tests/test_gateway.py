@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import time
 from collections.abc import AsyncIterator
@@ -148,6 +149,21 @@ async def test_routes_to_owner_with_request_id_and_forwarded_for(gateway: AsyncC
     assert created.status_code == 201
     assert created.json() == {"name": "lamp"}
     assert (await gateway.get("/api/v1/things/42")).json() == {"id": 42}
+
+
+async def test_a_request_without_an_id_gets_a_new_one_the_service_sees_too(
+    gateway: AsyncClient,
+) -> None:
+    """No X-Request-ID (or one that is not sane): the gateway names the request, the
+    same id in the answer and upstream, a different one for every request."""
+    ids = []
+    for sent in ({}, {"X-Request-ID": "no spaces allowed"}, {}):
+        response = await gateway.get("/api/v1/things", headers=sent)
+        assert response.status_code == 200
+        assert response.json()["request_id"] == response.headers["x-request-id"]
+        assert re.fullmatch(r"[0-9a-f]{32}", response.headers["x-request-id"])
+        ids.append(response.headers["x-request-id"])
+    assert len(set(ids)) == 3
 
 
 async def test_a_forged_client_address_is_replaced(gateway: AsyncClient) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import re
-import uuid
+import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -57,13 +58,21 @@ class RequestIdMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        # 32 hex digits like a UUID's: this process's random half and a counter. An id
+        # names a request in logs and audit records; it needs to be unique, not secret,
+        # and uuid4() read 16 bytes from the kernel per call (~2 % of a forwarded call)
+        self._prefix = secrets.token_hex(8)
+        self._count = itertools.count(1)
+
+    def new_id(self) -> str:
+        return f"{self._prefix}{next(self._count):016x}"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         incoming = Headers(scope=scope).get("x-request-id", "")
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if _REQUEST_ID.match(incoming) else self.new_id()
         scope.setdefault("state", {})["request_id"] = request_id
 
         async def send_with_id(message: Message) -> None:

@@ -113,7 +113,8 @@ class FrontDoor:
     async def _forward(self, scope: Scope, receive: Receive, send: Send) -> None:
         f = self.forwarding
         request = Request(scope, receive)
-        principal = await f.gatekeeper.admit(request)
+        address = client_address(scope)
+        principal = await f.gatekeeper.admit(request, address)
         path: str = scope["path"]
         service, template = f.table.match(path)
         if service is None and f.table.documents.keys() != f.upstreams.keys():
@@ -141,7 +142,7 @@ class FrontDoor:
             path=raw_path + b"?" + query if query else raw_path,
             headers=outgoing_headers(
                 scope["headers"],
-                client_ip=client_address(scope),
+                client_ip=address,
                 scheme=client_scheme(scope),
                 request_id=request_id,
             ),

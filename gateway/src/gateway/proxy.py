@@ -99,11 +99,15 @@ async def forward(
         return
     if not breaker.allow():
         raise problems.circuit_open(upstream)
-    try:
-        await asyncio.wait_for(upstream.in_flight.acquire(), pool_timeout)
-    except TimeoutError:
-        breaker.neutral()
-        raise problems.busy(upstream) from None
+    slots = upstream.in_flight
+    if slots.locked():  # full: wait for a slot, at most pool_timeout
+        try:
+            await asyncio.wait_for(slots.acquire(), pool_timeout)
+        except TimeoutError:
+            breaker.neutral()
+            raise problems.busy(upstream) from None
+    else:  # a free slot is taken at once (wait_for would cost a task and a timer per call)
+        await slots.acquire()
     try:
         attempts = 1 + (retries if repeatable else 0)
         backoff = Backoff(first=0.05, cap=1.0)  # 50 ms, 100 ms, 200 ms ... between tries

@@ -65,8 +65,10 @@ class Gatekeeper:
         self.per_caller = per_caller
         self.per_address = per_address
 
-    async def admit(self, request: Request) -> Principal | None:
-        wait = self.per_address.check(client_address(request))
+    async def admit(self, request: Request, address: str | None = None) -> Principal | None:
+        """The caller (None on a public route); ``address``: the client's, when the
+        caller has found it already (the front door sends it upstream too)."""
+        wait = self.per_address.check(address or client_address(request))
         if wait:
             raise _rate_limited(wait, "address")
         principal = await self._principal(request)
@@ -79,10 +81,11 @@ class Gatekeeper:
     async def _principal(self, request: Request) -> Principal | None:
         # public routes pass as they are: the token endpoint may carry client credentials
         # as HTTP Basic, devices carry their own token; the owning service checks those
-        if request.url.path in self.public or request.method == "OPTIONS":
+        path: str = request.scope["path"]  # not request.url: that builds the whole URL
+        if path in self.public or request.method == "OPTIONS":
             return None
         header = request.headers.get("authorization")
-        if not header and request.url.path in TICKET_PATHS and request.query_params.get("ticket"):
+        if not header and path in TICKET_PATHS and request.query_params.get("ticket"):
             return None
         if not header:
             raise Problem(

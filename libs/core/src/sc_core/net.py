@@ -85,8 +85,11 @@ def trusted_proxies(connection: HTTPConnection) -> TrustedProxies:
 def client_address(connection: HTTPConnection) -> str | None:
     """The address of whoever sent this request, by the one rule above."""
     peer = connection.client.host if connection.client else None
+    trusted = trusted_proxies(connection)
+    if peer is None or peer not in trusted:
+        return peer  # the headers are not read: nobody's X-Forwarded-For is believed
     forwarded = ",".join(connection.headers.getlist("x-forwarded-for")) or None
-    return trusted_proxies(connection).client(peer, forwarded)
+    return trusted.client(peer, forwarded)
 
 
 def client_scheme(connection: HTTPConnection) -> str:
