@@ -9,7 +9,8 @@ The route takes what list endpoints take: the caller (a bearer token, verified a
 held in the process), ``Paging`` and the runtime. CPU time of this process, so other work on
 the machine moves it little. Its direct counterpart, measured in the same run the same way:
 a bare FastAPI app serving the same page from the same route (no middleware, no token, no
-runtime), so the table shows what the kit itself adds. Merged into
+runtime), so the table shows what the kit itself adds; and the kit as it was before ADR 0082 (FastAPI's
+own server span built for every request, recorded or not). Merged into
 bench/results/latest.json under "service_overhead".
 """
 
@@ -81,6 +82,14 @@ def kit_app() -> tuple[Any, bytes]:
     return app, issuer.bearer("u-1", ["resident"])["Authorization"].encode()
 
 
+def kit_app_fastapi_telemetry() -> tuple[Any, bytes]:
+    """The kit as it was before ADR 0082: FastAPI's own server span built for every
+    request, recorded or not (``TracedApp`` is a ``FastAPI`` that only adds that choice)."""
+    app, token = kit_app()
+    app.__class__ = FastAPI
+    return app, token
+
+
 def bare_app() -> tuple[Any, bytes]:
     app = FastAPI()
     app.include_router(bare_router)
@@ -128,17 +137,20 @@ def main() -> int:
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     cpu_us = asyncio.run(measure(args.requests, kit_app))
+    telemetry_us = asyncio.run(measure(args.requests, kit_app_fastapi_telemetry))
     bare_us = asyncio.run(measure(args.requests, bare_app))
     result = {
         "cpu_us_per_request": round(cpu_us),
+        "fastapi_telemetry_cpu_us_per_request": round(telemetry_us),
         "bare_fastapi_cpu_us_per_request": round(bare_us),
         "requests": args.requests,
         "load_before": round(load_before, 2),
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     print(
-        f"\nservice kit, per request before any SQL: {cpu_us:,.0f} us CPU; bare FastAPI, "
-        f"same page: {bare_us:,.0f} us ({args.requests} calls each)"
+        f"\nservice kit, per request before any SQL: {cpu_us:,.0f} us CPU; the same kit with "
+        f"FastAPI's own span on every request (before ADR 0082): {telemetry_us:,.0f} us; "
+        f"bare FastAPI, same page: {bare_us:,.0f} us ({args.requests} calls each)"
     )
     data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     data["service_overhead"] = result

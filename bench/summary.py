@@ -237,6 +237,14 @@ def api_rows(data: dict[str, Any]) -> list[tuple[str, str, str]]:
                 f"(the kit adds {kit['cpu_us_per_request'] - bare:,} us)",
             )
         )
+        if "fastapi_telemetry_cpu_us_per_request" in kit:
+            out.append(
+                (
+                    "the same kit with FastAPI's own span on every request (before ADR 0082)",
+                    f"{kit['fastapi_telemetry_cpu_us_per_request']:,} us CPU",
+                    f"the kit of the same run: {kit['cpu_us_per_request']:,} us",
+                )
+            )
     walk = _get(data, "list_walk")
     if walk:
         measured = [r for r in walk["operations"] if "p99_ms" in r]
