@@ -83,7 +83,8 @@ class TelemetryPublisher:
         received = _dumps(received_at.isoformat())
         n = 0
         try:
-            producer = await asyncio.wait_for(self.producer.get(), self.timeout)
+            async with asyncio.timeout(self.timeout):  # not wait_for: no task per request
+                producer = await self.producer.get()
             futures = []
             send = producer.send
             topic = self.topic
@@ -96,7 +97,8 @@ class TelemetryPublisher:
                     value = encode_body(prefix, report, received)
                     headers = template.headers(f"{request_id}-{n}", subject=key)
                     futures.append(await send(topic, value=value, key=key_bytes, headers=headers))
-            await asyncio.wait_for(asyncio.gather(*futures), self.timeout)
+            async with asyncio.timeout(self.timeout):
+                await asyncio.gather(*futures)
         except (TimeoutError, OSError, ConnectionError) as exc:
             raise Problem(
                 503,
