@@ -15,20 +15,21 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI
 from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.entry import FrontDoor
 from gateway.forward_span import ForwardSpan
 from gateway.own_routes import OwnRoutes
+from sc_core.observability import TracedApp
 
 Endpoint = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-class GatewayApp(FastAPI):
+class GatewayApp(TracedApp):
     """The gateway's FastAPI app; a call none of its own routes serves goes down the
-    forwarded calls' stack (built on the first call, as Starlette builds its own)."""
+    forwarded calls' stack (built on the first call, as Starlette builds its own). Its own
+    routes are traced as every service's are (``TracedApp``, ADR 0082)."""
 
     forward_endpoint: Endpoint | None = None
     own_routes: OwnRoutes | None = None
