@@ -9,8 +9,8 @@ The route takes what list endpoints take: the caller (a bearer token, verified a
 held in the process), ``Paging`` and the runtime. CPU time of this process, so other work on
 the machine moves it little. Its direct counterpart, measured in the same run the same way:
 a bare FastAPI app serving the same page from the same route (no middleware, no token, no
-runtime), so the table shows what the kit itself adds; and the kit as it was before ADR 0082 (FastAPI's
-own server span built for every request, recorded or not). Merged into
+runtime), so the table shows what the kit itself adds; and the kit as it was before ADR
+0082 (FastAPI's own server span built for every request, recorded or not). Merged into
 bench/results/latest.json under "service_overhead".
 """
 
