@@ -316,6 +316,7 @@ class TracedApp(FastAPI):
                 await super().__call__(scope, receive, send)
             finally:
                 otel_context.detach(token)
+                span.end()  # a dropped span's end is nothing; a provider not ours may record
         finally:
             scope.pop("fastapi.telemetry", None)
 
