@@ -268,7 +268,7 @@ TELEMETRY: TelemetryConfig = {
     "operation_spans": False,
     "exclude": _operational,
 }
-"""Pass as ``FastAPI(telemetry=TELEMETRY)``."""
+"""Pass as ``TracedApp(telemetry=TELEMETRY)``: FastAPI's span while spans are recorded."""
 
 
 def header_carrier(scope: Scope) -> dict[str, str]:
@@ -323,7 +323,7 @@ class TracedApp(FastAPI):
 
 def instrument_app(app: FastAPI, settings: ServiceSettings) -> None:
     """Request metrics; httpx client spans while spans are recorded. The server span is
-    FastAPI's own (``TELEMETRY``)."""
+    FastAPI's own (``TELEMETRY``) while recorded, else ``TracedApp``'s trace context."""
     if tracing_recorded():
         from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
