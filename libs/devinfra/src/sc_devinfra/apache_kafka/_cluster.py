@@ -44,7 +44,7 @@ logger.server.level = INFO
 """
 
 
-_ONE_NODE_JIT = (
+_ONE_NODE_JVM = (
     # C1 only for a one-node broker, which shares its machine's cores with the whole
     # platform (make run, the tests, the benchmarks; ADR 0078): C2's two compiler threads
     # took 22.7 s of the broker's first 51 s of CPU under the list walk, and once 1.5
@@ -55,6 +55,10 @@ _ONE_NODE_JIT = (
     # suite) keep C2. SC_KAFKA_JAVA_OPTS comes later on the command line and overrides it
     # (-XX:TieredStopAtLevel=4 is C2 again).
     "-XX:TieredStopAtLevel=1",
+    # the JVM's own sampler of its hsperfdata counters (jstat's figures) woke 20 times a
+    # second: 0.10-0.15 % of a core of an empty broker's 1.0-1.3 % (ADR 0083); once a
+    # second is enough for a person reading them
+    "-XX:PerfDataSamplingInterval=1000",
 )
 
 _ONE_NODE_IDLE = {
@@ -67,6 +71,9 @@ _ONE_NODE_IDLE = {
     "metadata.max.idle.interval.ms": "5000",
     "broker.heartbeat.interval.ms": "3000",
     "broker.session.timeout.ms": "9000",
+    # the group coordinator's event threads (4 by default) each woke ~3.6 times a second
+    # with nothing to do (ADR 0083); one serves a one-node broker's ~16 group members
+    "group.coordinator.threads": "1",
 }
 
 
@@ -446,7 +453,7 @@ class KafkaCluster:
             "-XX:CICompilerCount=2",
             "-XX:MaxDirectMemorySize=256m",
             "-XX:+ExitOnOutOfMemoryError",
-            *(_ONE_NODE_JIT if self.brokers == 1 else ()),
+            *(_ONE_NODE_JVM if self.brokers == 1 else ()),
             "-Djava.awt.headless=true",
             f"-Dlog4j2.configurationFile={self.base_dir / 'log4j2.properties'}",
             # extra JVM options, e.g. -Xlog:gc:file=gc.log:uptime to see the broker's
