@@ -105,6 +105,7 @@ class Runtime:
         self._plain: list[EventConsumer] = []  # feeds with no options of their own
         self._members: list[EventConsumer] | None = None
         self.batch_consumers: list[BatchConsumer] = []
+        self._plain_batches: list[BatchConsumer] = []  # no options: carried (ADR 0083)
         self.tasks: list[asyncio.Task[None]] = []
         self._jobs: list[tuple[float, str, Callable[[], Awaitable[Any]]]] = []
         self._started = False
@@ -140,16 +141,21 @@ class Runtime:
 
     def members(self) -> list[EventConsumer]:
         """The consumers that join groups when the service starts: one :class:`FeedGroup`
-        carrying every plain feed (when there are two or more and
-        ``KAFKA_FEEDS_SHARE_GROUP`` is on), then each feed with options of its own.
+        carrying every plain feed and every plain batch consumer (ADR 0083; when there are
+        two or more and ``KAFKA_FEEDS_SHARE_GROUP`` is on), then each feed with options of
+        its own. Batch consumers with options of their own start on their own (the
+        lifespan starts every batch consumer; a carried one's start does nothing).
         Decided once, at the first start (every feed is registered by then)."""
         if self._members is None:
-            shared = self._plain if self.settings.kafka_feeds_share_group else []
-            if len(shared) < 2:
+            on = self.settings.kafka_feeds_share_group
+            shared = self._plain if on else []
+            batches = self._plain_batches if on else []
+            if len(shared) + len(batches) < 2:
                 self._members = list(self.consumers)
             else:
                 group = FeedGroup(
                     feeds=shared,
+                    batches=batches,
                     name=GROUP_SUFFIX,
                     bootstrap_servers=self.settings.kafka_bootstrap_servers,
                     group_id=f"{self.settings.consumer_group}.{GROUP_SUFFIX}",
@@ -174,7 +180,9 @@ class Runtime:
         """A consumer of this service that takes whole polls in one transaction (no inbox:
         the handler is idempotent by its own keys); started and stopped with the service.
         With ``model`` the handler gets the decoded models (the fast path) and the topic
-        defaults to the model's."""
+        defaults to the model's. One without options of its own rides the service's
+        shared group member (:meth:`members`, ADR 0083)."""
+        plain = not options
         consumer = BatchConsumer(
             name=name,
             db=self.db,
@@ -192,6 +200,8 @@ class Runtime:
             **options,
         )
         self.batch_consumers.append(consumer)
+        if plain:
+            self._plain_batches.append(consumer)
         return consumer
 
     def every(self, seconds: float, name: str, job: Callable[[], Awaitable[Any]]) -> None:

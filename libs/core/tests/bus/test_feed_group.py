@@ -6,13 +6,14 @@ import asyncio
 import uuid
 from collections import Counter
 
-from aiokafka import TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from prometheus_client import REGISTRY
 from sqlalchemy import delete, select
 
 from bushelpers import Broker, Happened, effects, make_consumer, make_event, new_topic, read_all
 from sc_core.bus import EventConsumer, ProducerHandle
+from sc_core.bus.batch import BatchConsumer
 from sc_core.bus.cloudevents import Envelope
 from sc_core.bus.feeds import FeedGroup
 from sc_core.db import Database
@@ -90,6 +91,31 @@ def test_plain_feeds_share_one_member_and_feeds_with_options_keep_their_own() ->
     feeds = [apart.consumer(name="a"), apart.consumer(name="b")]
     assert apart.members() == feeds
     assert [f.group_id for f in feeds] == ["things.a", "things.b"]
+
+
+def test_a_plain_batch_consumer_rides_the_shared_member_and_one_with_options_does_not() -> None:
+    """ADR 0083: care's, commerce's and parking-payment's telemetry readers (no options)
+    join their service's feeds; the alarm evaluator, storage and audit (options) do not."""
+    metadata = new_metadata()
+    platform_tables(metadata)
+    runtime = Runtime(ServiceSettings(service_name="things"), metadata)
+    feed_ = runtime.consumer(name="alarms")
+    plain = runtime.batch_consumer(name="telemetry", model=Happened, handler=_ignore)
+    tuned = runtime.batch_consumer(name="storage", model=Happened, handler=_ignore, max_batch=9)
+    [shared] = runtime.members()
+    assert isinstance(shared, FeedGroup)
+    assert (shared.feeds, shared.batches) == ([feed_], [plain])
+    assert plain.carrier is shared and tuned.carrier is None
+    assert shared.max_batch == plain.max_batch  # polls as large as its own client's
+    assert runtime.batch_consumers == [plain, tuned]  # readiness still names both
+
+    alone = Runtime(ServiceSettings(service_name="audit"), metadata)
+    only = alone.batch_consumer(name="store", model=Happened, handler=_ignore)
+    assert alone.members() == [] and only.carrier is None  # nothing to share a member with
+
+
+async def _ignore(events: list[Happened], uow: UnitOfWork) -> None:
+    return None
 
 
 async def test_one_event_type_reaches_both_feeds_once(broker: Broker, db: Database) -> None:
@@ -215,6 +241,140 @@ async def test_old_groups_offsets_carry_over_and_no_event_is_seen_twice_or_skipp
     # were not fetched again; the ahead feed skipped what its own old group had handled
     assert _count(names[0], topic, "carried_over") == _skipped(group, feeds[0], first)
     assert await handled(db) == expected
+
+
+def batch_reader(
+    broker: Broker, db: Database, topic: str, producer: ProducerHandle, seen: list[list[int]]
+) -> BatchConsumer:
+    """A batch consumer of ``topic`` (its own group) noting each call's readings, by n."""
+
+    async def note(events: list[Happened], uow: UnitOfWork) -> None:
+        seen.append([event.n for event in events])
+
+    return BatchConsumer(
+        name=f"batch-{uuid.uuid4().hex[:6]}",
+        db=db,
+        bootstrap_servers=broker.bootstrap,
+        topics=[topic],
+        group_id=f"old.batch-{uuid.uuid4().hex[:6]}",
+        dlq_producer=producer,
+        handler=note,
+        model=Happened,
+    )
+
+
+async def test_a_carried_batch_consumer_gets_each_polls_records_in_one_call(
+    broker: Broker, db: Database
+) -> None:
+    events, readings = await new_topic(broker), await new_topic(broker, partitions=2)
+    producer = broker.producer()
+    alarms = feed(broker, db, events, "alarms", producer)
+    seen: list[list[int]] = []
+    telemetry = batch_reader(broker, db, readings, producer, seen)
+    group = FeedGroup(
+        feeds=[alarms],
+        batches=[telemetry],
+        name="feeds",
+        bootstrap_servers=broker.bootstrap,
+        group_id=f"shared-{uuid.uuid4().hex[:6]}",
+        db=db,
+        dlq_producer=producer,
+    )
+    ids = await send(producer, events, range(4))
+    await send(producer, readings, range(100, 140))
+    await telemetry.start()  # carried: its own start joins nothing
+    assert telemetry._task is None
+    await group.start()
+    try:
+        await eventually(lambda: _equals(db, Counter({("alarms", i): 1 for i in ids})), 90)
+        await eventually(lambda: sorted(n for call in seen for n in call) == [*range(100, 140)], 90)
+        assert telemetry.alive
+        # handed over in batches (a poll's readings in one call), none twice
+        assert len(seen) < 40
+        end = await _ends(broker, readings, 2)
+        assert sum(end.values()) == 40
+        await eventually(lambda: _committed_has(broker, group.group_id, end), 60)
+    finally:
+        await group.stop()
+        await telemetry.stop()
+        await producer.close()
+    assert not telemetry.alive
+
+
+async def test_a_batch_consumer_moving_into_a_running_shared_group_starts_after_its_old_offsets(
+    broker: Broker, db: Database
+) -> None:
+    """The service's shared group has committed its feeds' offsets already (ADR 0070); the
+    batch consumer joining it (ADR 0083) starts where its own old group stopped: its old
+    records are neither handled again nor fetched again."""
+    events, readings = await new_topic(broker), await new_topic(broker, partitions=2)
+    producer = broker.producer()
+    shared_group = f"shared-{uuid.uuid4().hex[:6]}"
+    seen: list[list[int]] = []
+    telemetry = batch_reader(broker, db, readings, producer, seen)
+    await send(producer, readings, range(0, 10))
+    await telemetry.start()  # on its own, as before ADR 0083
+    try:
+        await eventually(lambda: sum(len(c) for c in seen) == 10, 90)
+        await eventually(lambda: _committed_total(broker, telemetry.group_id, 10), 60)
+    finally:
+        await telemetry.stop()
+
+    first = feed(broker, db, events, "alarms", producer)
+    await send(producer, events, range(3))
+    alone = FeedGroup(
+        feeds=[first],
+        name="feeds",
+        bootstrap_servers=broker.bootstrap,
+        group_id=shared_group,
+        db=db,
+        dlq_producer=producer,
+    )
+    await alone.start()  # the shared group as ADR 0070 left it: the feeds only
+    try:
+        await eventually(lambda: _committed_total(broker, shared_group, 3), 90)
+    finally:
+        await alone.stop()
+
+    seen.clear()
+    await send(producer, readings, range(10, 15))
+    carried = batch_reader(broker, db, readings, producer, seen)
+    carried.name, carried.group_id = telemetry.name, telemetry.group_id
+    group = FeedGroup(
+        feeds=[feed(broker, db, events, "alarms", producer)],
+        batches=[carried],
+        name="feeds",
+        bootstrap_servers=broker.bootstrap,
+        group_id=shared_group,
+        db=db,
+        dlq_producer=producer,
+    )
+    await group.start()
+    try:
+        await eventually(lambda: sorted(n for c in seen for n in c) == [*range(10, 15)], 90)
+        await eventually(lambda: _committed_total(broker, shared_group, 3 + 15), 60)
+    finally:
+        await group.stop()
+        await producer.close()
+    labels = {"consumer": carried.name, "outcome": "carried_over"}
+    # seeded at its old group's offsets: nothing below them was fetched to be skipped
+    assert (REGISTRY.get_sample_value("batch_events_consumed_total", labels) or 0.0) == 0.0
+    assert sorted(n for c in seen for n in c) == [*range(10, 15)]
+
+
+async def _ends(broker: Broker, topic: str, partitions: int) -> dict[TopicPartition, int]:
+    consumer = AIOKafkaConsumer(bootstrap_servers=broker.bootstrap)
+    await consumer.start()
+    try:
+        ends = await consumer.end_offsets([TopicPartition(topic, p) for p in range(partitions)])
+    finally:
+        await consumer.stop()
+    return dict(ends)
+
+
+async def _committed_has(broker: Broker, group: str, offsets: dict[TopicPartition, int]) -> bool:
+    found = await committed(broker, group)
+    return all(found.get(tp) == o for tp, o in offsets.items())
 
 
 def _count(feed_name: str, topic: str, outcome: str) -> float:

@@ -55,6 +55,7 @@ from sc_core.bus.cloudevents import CloudEvent, Envelope, InvalidEvent, decode_d
 from sc_core.bus.consumer import (
     CLIENT_STEP_SECONDS,
     STALL_SECONDS,
+    EventConsumer,
     StallWatch,
     bounded,
     cancelled_from_outside,
@@ -168,17 +169,26 @@ class BatchConsumer:
         self._consumer: AIOKafkaConsumer | None = None
         self._task: asyncio.Task[None] | None = None
         self.running = False
+        # the shared member that polls for this consumer (sc_core.bus.feeds, ADR 0083)
+        self.carrier: EventConsumer | None = None
 
     # lifecycle --------------------------------------------------------------------
     async def start(self) -> None:
+        if self.carrier is not None:  # its carrier polls for it and is started itself
+            return
         self._task = asyncio.create_task(self._run_forever(), name=f"batch-{self.name}")
 
     @property
     def alive(self) -> bool:
-        """The consumer's task runs (it reconnects on every error; it ends only when stopped)."""
+        """The consumer's task runs (it reconnects on every error; it ends only when
+        stopped); one carried by a shared member is alive when that member is."""
+        if self.carrier is not None:
+            return self.carrier.alive
         return self._task is not None and not self._task.done()
 
     async def stop(self) -> None:
+        if self.carrier is not None:  # stopped with its carrier
+            return
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -414,13 +414,19 @@ class EventConsumer:
             )
             if not batches:
                 continue
-            await asyncio.gather(*(self._process_partition(msgs) for msgs in batches.values()))
+            await self._process_poll(batches)
             failpoints.hit("consumer.after_db_commit")
             offsets = {tp: msgs[-1].offset + 1 for tp, msgs in batches.items()}
             try:
                 await bounded(self._consumer.commit(offsets), STALL_SECONDS)
             except CommitFailedError as exc:  # rebalanced meanwhile: redelivery is harmless
                 log.info("consumer %s: commit after rebalance failed: %s", self.name, exc)
+
+    async def _process_poll(
+        self, batches: dict[TopicPartition, list[ConsumerRecord[Any, Any]]]
+    ) -> None:
+        """Handle one poll's records: the partitions side by side, each in order."""
+        await asyncio.gather(*(self._process_partition(msgs) for msgs in batches.values()))
 
     async def _process_partition(self, messages: list[ConsumerRecord[Any, Any]]) -> None:
         for msg in messages:

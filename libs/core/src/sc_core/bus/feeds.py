@@ -15,8 +15,14 @@ once every feed has handled (or dead-lettered) every record of it; the next poll
 the slowest feed of this one (at most its retries' backoff, ~1.4 s with the defaults, before
 the dead letter) where, with one group per feed, only that feed's group waited.
 
-Feeds with options of their own (their own ``group_id``, client options, another batch
-size) and batch consumers stay members of their own (``Runtime.members``).
+A *plain* batch consumer (``runtime.batch_consumer(name=..., model=..., handler=...)`` with
+no options of its own: care's, commerce's and parking-payment's readers of telemetry) rides
+the same member (ADR 0083): each poll's records of its topics go to it in one call, handled
+as its own client would (one transaction for the lot, one by one to the dead letter when
+that fails), beside the feeds' records of the same poll. Feeds and batch consumers with
+options of their own (their own ``group_id``, client options, another batch size, a
+callback on assignment: the alarm evaluator, device-ingestion's storage, audit) stay
+members of their own (``Runtime.members``).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from typing import Any
 
 from aiokafka import ConsumerRecord, TopicPartition
 
+from sc_core.bus.batch import BATCH_EVENTS, BatchConsumer
 from sc_core.bus.consumer import CONSUMED, EventConsumer
 from sc_core.bus.group_migration import Offsets, carry_over
 
@@ -37,38 +44,79 @@ GROUP_SUFFIX = "feeds"
 
 
 class FeedGroup(EventConsumer):
-    """One Kafka consumer (one group member) carrying ``feeds``; started and stopped in
-    their place. Its own routes stay empty: records go to the feeds."""
+    """One Kafka consumer (one group member) carrying ``feeds`` and ``batches``; started
+    and stopped in their place. Its own routes stay empty: records go to the feeds and
+    the batch consumers."""
 
-    def __init__(self, *, feeds: list[EventConsumer], **options: Any) -> None:
+    def __init__(
+        self,
+        *,
+        feeds: list[EventConsumer],
+        batches: list[BatchConsumer] | None = None,
+        **options: Any,
+    ) -> None:
+        carried = list(batches or [])
+        if carried:  # polls as large as a carried batch consumer's own client took
+            sizes = [batch.max_batch for batch in carried]
+            options["max_batch"] = max(options.get("max_batch", 0), *sizes)
         super().__init__(**options)
         self.feeds = list(feeds)
+        self.batches = carried
         for feed in self.feeds:
             feed.carrier = self
+        for batch in self.batches:
+            batch.carrier = self
         self._skips: dict[str, Offsets] | None = None
 
-    def skip_below(self, feed: EventConsumer) -> Offsets:
-        """The offsets below which ``feed`` skips (its old group's, ADR 0070); empty until
-        the group has connected once."""
-        return dict((self._skips or {}).get(feed.name, {}))
+    def skip_below(self, member: EventConsumer | BatchConsumer) -> Offsets:
+        """The offsets below which a feed or batch consumer skips (its old group's,
+        ADR 0070); empty until the group has connected once."""
+        return dict((self._skips or {}).get(member.name, {}))
 
     async def _connect(self) -> None:
-        self.topics = sorted({topic for feed in self.feeds for topic in feed.topics})
+        carried = [*self.feeds, *self.batches]
+        self.topics = sorted({topic for member in carried for topic in member.topics})
         if self._skips is None:  # once per process: the old groups no longer move
             old = await carry_over(
                 self.bootstrap_servers,
                 self.group_id,
-                {feed.group_id: list(feed.topics) for feed in self.feeds},
+                {member.group_id: list(member.topics) for member in carried},
                 client_options=self.client_options,
             )
-            self._skips = {feed.name: old.get(feed.group_id, {}) for feed in self.feeds}
+            self._skips = {member.name: old.get(member.group_id, {}) for member in carried}
         await super()._connect()
+
+    async def _process_poll(
+        self, batches: dict[TopicPartition, list[ConsumerRecord[Any, Any]]]
+    ) -> None:
+        work = [self._process_partition(msgs) for msgs in batches.values()]
+        for batch in self.batches:
+            records = [
+                msg
+                for tp, msgs in batches.items()
+                if tp.topic in batch.topics
+                for msg in self._unskipped(batch, tp, msgs)
+            ]
+            if records:
+                work.append(batch.handle(records))
+        await asyncio.gather(*work)
+
+    def _unskipped(
+        self, batch: BatchConsumer, tp: TopicPartition, messages: list[ConsumerRecord[Any, Any]]
+    ) -> list[ConsumerRecord[Any, Any]]:
+        below = (self._skips or {}).get(batch.name, {}).get(tp)
+        if below is None or messages[0].offset >= below:
+            return messages
+        kept = [msg for msg in messages if msg.offset >= below]
+        BATCH_EVENTS.labels(batch.name, "carried_over").inc(len(messages) - len(kept))
+        return kept
 
     async def _process_partition(self, messages: list[ConsumerRecord[Any, Any]]) -> None:
         first = messages[0]
         tp = TopicPartition(first.topic, first.partition)
         readers = [feed for feed in self.feeds if first.topic in feed.topics]
-        await asyncio.gather(*(self._feed(feed, tp, messages) for feed in readers))
+        if readers:  # a topic only batch consumers read has none
+            await asyncio.gather(*(self._feed(feed, tp, messages) for feed in readers))
 
     async def _feed(
         self, feed: EventConsumer, tp: TopicPartition, messages: list[ConsumerRecord[Any, Any]]

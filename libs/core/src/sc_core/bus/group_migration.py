@@ -7,9 +7,10 @@ is its committed offsets, so a deployed platform moving over would read every to
 joins, :func:`carry_over`:
 
 - reads the old groups' committed offsets (the admin client's ``OffsetFetch``);
-- when the shared group has committed nothing yet, commits for it, per partition, the
-  lowest offset of the old groups of the feeds reading that topic: every feed finds there
-  the first record it has not handled. A partition that one of those feeds never committed
+- for each partition the shared group has not committed yet (all of them the first time;
+  a topic that a newly carried batch consumer reads, ADR 0083), commits for it the lowest
+  offset of the old groups of the feeds reading that topic: every feed finds there the
+  first record it has not handled. A partition that one of those feeds never committed
   is left to the reset policy (``earliest``), which is where that feed's own group would
   have started;
 - returns each feed's own old offsets: the feed skips the records below them (its old group
@@ -18,7 +19,8 @@ joins, :func:`carry_over`:
 Committing for a group that has not joined: a client with that ``group_id``, its partitions
 assigned by hand, ``commit(offsets)`` (what ``sc_core.bus.rewind`` does). The broker refuses
 such a commit while the group has members, so a replica that starts while another already
-consumes cannot move the shared group back.
+consumes cannot move the shared group back; that replica goes on without seeding (the
+members commit for the group, and each feed still skips below its own old offsets).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
 from aiokafka.structs import OffsetAndMetadata
 
 from sc_core.bus.steps import bounded
@@ -91,8 +94,8 @@ async def carry_over(
     *,
     client_options: Mapping[str, Any] | None = None,
 ) -> dict[str, Offsets]:
-    """Seed ``group`` from the old groups of ``feeds`` (old group -> its topics) when it has
-    committed nothing; each old group's offsets on its topics (what its feed skips)."""
+    """Seed ``group``'s uncommitted partitions from the old groups of ``feeds`` (old group
+    -> its topics); each old group's offsets on its topics (what its feed skips)."""
     options = dict(client_options or {})
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **options)
     await bounded(admin.start(), STEP_SECONDS)
@@ -104,10 +107,13 @@ async def carry_over(
         ours = await committed(admin, group)
     finally:
         await admin.close()
-    if not ours:
-        seed = seed_offsets(feeds, old)
-        if seed:
+    seed = {tp: o for tp, o in seed_offsets(feeds, old).items() if tp not in ours}
+    if seed:
+        try:
             await commit_for(bootstrap, group, seed, options)
+        except KafkaError as exc:  # the group has members now: theirs are the offsets
+            log.info("group %s: not seeded, it has members (%r)", group, exc)
+        else:
             log.info(
                 "group %s: seeded %d partitions from %d old groups",
                 group,
