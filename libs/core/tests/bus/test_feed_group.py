@@ -263,7 +263,7 @@ def batch_reader(
     )
 
 
-async def test_a_carried_batch_consumer_gets_each_polls_records_in_one_call(
+async def test_a_carried_batch_consumer_gets_its_readings_in_batches_and_they_are_committed(
     broker: Broker, db: Database
 ) -> None:
     events, readings = await new_topic(broker), await new_topic(broker, partitions=2)
