@@ -37,13 +37,19 @@ def feed(
 
 
 def group_of(
-    broker: Broker, db: Database, producer: ProducerHandle, *feeds: EventConsumer
+    broker: Broker,
+    db: Database,
+    producer: ProducerHandle,
+    *feeds: EventConsumer,
+    batches: list[BatchConsumer] | None = None,
+    group_id: str | None = None,
 ) -> FeedGroup:
     return FeedGroup(
         feeds=list(feeds),
+        batches=batches,
         name="feeds",
         bootstrap_servers=broker.bootstrap,
-        group_id=f"shared-{uuid.uuid4().hex[:6]}",
+        group_id=group_id or f"shared-{uuid.uuid4().hex[:6]}",
         db=db,
         dlq_producer=producer,
     )
@@ -271,15 +277,7 @@ async def test_a_carried_batch_consumer_gets_its_readings_in_batches_and_they_ar
     alarms = feed(broker, db, events, "alarms", producer)
     seen: list[list[int]] = []
     telemetry = batch_reader(broker, db, readings, producer, seen)
-    group = FeedGroup(
-        feeds=[alarms],
-        batches=[telemetry],
-        name="feeds",
-        bootstrap_servers=broker.bootstrap,
-        group_id=f"shared-{uuid.uuid4().hex[:6]}",
-        db=db,
-        dlq_producer=producer,
-    )
+    group = group_of(broker, db, producer, alarms, batches=[telemetry])
     ids = await send(producer, events, range(4))
     await send(producer, readings, range(100, 140))
     await telemetry.start()  # carried: its own start joins nothing
@@ -322,14 +320,7 @@ async def test_a_batch_consumer_moving_into_a_running_shared_group_starts_after_
 
     first = feed(broker, db, events, "alarms", producer)
     await send(producer, events, range(3))
-    alone = FeedGroup(
-        feeds=[first],
-        name="feeds",
-        bootstrap_servers=broker.bootstrap,
-        group_id=shared_group,
-        db=db,
-        dlq_producer=producer,
-    )
+    alone = group_of(broker, db, producer, first, group_id=shared_group)
     await alone.start()  # the shared group as ADR 0070 left it: the feeds only
     try:
         await eventually(lambda: _committed_total(broker, shared_group, 3), 90)
@@ -340,15 +331,8 @@ async def test_a_batch_consumer_moving_into_a_running_shared_group_starts_after_
     await send(producer, readings, range(10, 15))
     carried = batch_reader(broker, db, readings, producer, seen)
     carried.name, carried.group_id = telemetry.name, telemetry.group_id
-    group = FeedGroup(
-        feeds=[feed(broker, db, events, "alarms", producer)],
-        batches=[carried],
-        name="feeds",
-        bootstrap_servers=broker.bootstrap,
-        group_id=shared_group,
-        db=db,
-        dlq_producer=producer,
-    )
+    alarms = feed(broker, db, events, "alarms", producer)
+    group = group_of(broker, db, producer, alarms, batches=[carried], group_id=shared_group)
     await group.start()
     try:
         await eventually(lambda: sorted(n for c in seen for n in c) == [*range(10, 15)], 90)
