@@ -72,7 +72,7 @@ _ONE_NODE_IDLE = {
     "broker.heartbeat.interval.ms": "3000",
     "broker.session.timeout.ms": "9000",
     # the group coordinator's event threads (4 by default) each woke ~3.6 times a second
-    # with nothing to do (ADR 0083); one serves a one-node broker's ~16 group members
+    # with nothing to do (ADR 0083); one serves a one-node broker's ~13 group members
     "group.coordinator.threads": "1",
 }
 
