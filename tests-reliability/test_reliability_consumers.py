@@ -55,21 +55,22 @@ async def send_all(bootstrap: str, events: list[CloudEvent], key: str | None = N
 
 
 async def stored(platform: Platform, headers: dict[str, str], actor: str) -> list[dict[str, Any]]:
-    """The records of ``actor`` as an auditor reads them through the gateway."""
+    """The records of ``actor`` as an auditor reads them through the gateway, walked by
+    ``next_cursor``: a walk by offset while the store is still writing shifts the pages
+    under it (a record newer than page 1 pushes one of page 1 onto page 2, shown twice,
+    and one is missed), which looked like a record stored twice. The cursor's walk never
+    repeats a row; one stored meanwhile before the cursor is read on the next walk."""
     out: list[dict[str, Any]] = []
     async with httpx.AsyncClient(base_url=platform.url("gateway"), timeout=30) as client:
-        offset: int | None = 0
-        while offset is not None:
-            response = await client.get(
-                "/api/v1/audit-records",
-                params={"actor": actor, "offset": offset, "limit": 100},
-                headers=headers,
-            )
+        params: dict[str, Any] = {"actor": actor, "limit": 100}
+        while True:
+            response = await client.get("/api/v1/audit-records", params=params, headers=headers)
             assert response.status_code == 200, response.text
             body = response.json()
             out.extend(body["items"])
-            offset = body["next_offset"]
-        return out
+            if body["next_cursor"] is None:  # the audit list is ordered by a total order
+                return out
+            params["cursor"] = body["next_cursor"]
 
 
 async def test_consumer_killed_after_db_commit_before_offset_commit_changes_nothing(
