@@ -55,6 +55,7 @@ from sc_core.bus.long_poll import (
     FOLLOWER_LONG_POLL_MS,
     POLL_TIMEOUT_MS,
     SHORT_WAIT_MS,
+    ParkedFetches,
     set_fetch_wait,
 )
 from sc_core.kafka import kafka_client_options
@@ -205,6 +206,9 @@ class RevocationFeed:
             **kafka_client_options(self.settings),
         )
         self.consumer = consumer
+        # its metadata does not wait behind its parked fetch, and a partition whose leader
+        # moved is fetched at once (ADR 0084)
+        ParkedFetches().watch(consumer)
         try:
             await consumer.start()
             # without a group, a subscription is assigned every partition of the topic

@@ -44,7 +44,7 @@ import logging
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError
 from prometheus_client import Counter, Histogram
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -63,7 +63,7 @@ from sc_core.bus.consumer import (
     start_client,
 )
 from sc_core.bus.fetch_bound import FetchBound
-from sc_core.bus.long_poll import idle_options
+from sc_core.bus.long_poll import ParkedFetches, idle_options
 from sc_core.bus.producer import ProducerHandle
 from sc_core.bus.reasons import dlq_reason, refused
 from sc_core.db.engine import Database
@@ -97,8 +97,9 @@ def is_transient(exc: BaseException) -> bool:
     )
 
 
-class _Rebalance(ConsumerRebalanceListener):
+class _Rebalance(ParkedFetches):
     def __init__(self, owner: BatchConsumer) -> None:
+        super().__init__()
         self.owner = owner
 
     async def on_partitions_revoked(self, revoked: Any) -> None:
@@ -107,6 +108,7 @@ class _Rebalance(ConsumerRebalanceListener):
         await self.owner.commit_pending()
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
+        await super().on_partitions_assigned(assigned)
         if self.owner.on_assigned is not None:
             result = self.owner.on_assigned(set(assigned))
             if result is not None:
@@ -171,6 +173,7 @@ class BatchConsumer:
         self.running = False
         # the shared member that polls for this consumer (sc_core.bus.feeds, ADR 0083)
         self.carrier: EventConsumer | None = None
+        self.parked: ParkedFetches | None = None  # its client's fetches, kept apart
 
     # lifecycle --------------------------------------------------------------------
     async def start(self) -> None:
@@ -228,7 +231,8 @@ class BatchConsumer:
                 }
                 options.update(self.consumer_options)
                 consumer = AIOKafkaConsumer(**options)
-                consumer.subscribe(self.topics, listener=_Rebalance(self))
+                self.parked = _Rebalance(self).watch(consumer)
+                consumer.subscribe(self.topics, listener=self.parked)
                 await start_client(consumer)
                 self._consumer = consumer
                 self.running = True

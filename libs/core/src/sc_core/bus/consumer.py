@@ -48,7 +48,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sc_contracts.events import EventData
 from sc_core import failpoints
 from sc_core.bus.cloudevents import CloudEvent, Envelope, InvalidEvent, decode_data
-from sc_core.bus.long_poll import POLL_TIMEOUT_MS, idle_options
+from sc_core.bus.long_poll import POLL_TIMEOUT_MS, ParkedFetches, idle_options
 from sc_core.bus.producer import ProducerHandle
 from sc_core.bus.reasons import dlq_reason, refused
 from sc_core.bus.steps import StepCancelled, bounded
@@ -308,6 +308,7 @@ class EventConsumer:
         self._stopping = asyncio.Event()
         self.running = False
         self.carrier: EventConsumer | None = None  # the shared member carrying this feed
+        self.parked: ParkedFetches | None = None  # its client's fetches, kept apart
 
     # registration -----------------------------------------------------------------
     @overload
@@ -400,7 +401,9 @@ class EventConsumer:
             **idle_options(),
         }
         options.update(self.consumer_options)
-        consumer = AIOKafkaConsumer(*self.topics, **options)
+        consumer = AIOKafkaConsumer(**options)
+        self.parked = ParkedFetches().watch(consumer)
+        consumer.subscribe(self.topics, listener=self.parked)
         await start_client(consumer)
         self._consumer = consumer
         self.running = True

@@ -37,6 +37,7 @@ from sc_core.bus.long_poll import (
     FETCHER_WAKE_MS,
     FOLLOWER_LONG_POLL_MS,
     POLL_TIMEOUT_MS,
+    ParkedFetches,
     set_fetch_wait,
 )
 from sc_core.bus.producer import ProducerHandle
@@ -178,6 +179,7 @@ class DownlinkListener:
             auto_offset_reset="latest",
             consumer_timeout_ms=FETCHER_WAKE_MS,
         )
+        ParkedFetches().watch(consumer)  # a lost broker's partitions fetched at once (ADR 0084)
         await start_client(consumer)
         self._consumer = consumer
         # without a group, a subscription is assigned every partition of the topic
