@@ -219,13 +219,15 @@ class RevocationFeed:
                 await waited.sleep()
             tps = sorted(consumer.assignment())
             since = int((time.time() - self.revocations.window_seconds) * 1000)
+            # the ends first: a partition with nothing since the window's start is read
+            # from its end as it was before that answer, so a record written in between
+            # is read (seek_to_end resolved the end later, after it: a key rotation
+            # written in that moment was skipped)
+            ends = await consumer.end_offsets(tps)
             found = await consumer.offsets_for_times(dict.fromkeys(tps, since))
             for tp in tps:
                 at = found.get(tp)
-                if at is None:
-                    await consumer.seek_to_end(tp)
-                else:
-                    consumer.seek(tp, at.offset)
+                consumer.seek(tp, ends[tp] if at is None else at.offset)
             for tp in tps:  # resolve the positions now: "following" means it
                 await consumer.position(tp)
             self.following.set()
