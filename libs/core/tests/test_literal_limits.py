@@ -51,7 +51,9 @@ async def test_the_database_is_given_the_page_size_and_offset_as_numbers(db: Dat
     assert [r.id for r in second] == list(range(41, 50, 2))
     assert int(total) == 25 and total.exact
     pages = [s for s in prepared if "count(" not in s]
-    assert any("LIMIT 20 OFFSET 0" in s for s in pages), prepared
+    # the first page has no OFFSET at all; its limit is written into the statement
+    # (sql_number, ADR 0085), the second page's offset rendered when it runs
+    assert any(s.rstrip().endswith("LIMIT 20") for s in pages), prepared
     assert any("LIMIT 20 OFFSET 20" in s for s in pages), prepared
     assert not any("LIMIT $" in s or "OFFSET $" in s for s in prepared), prepared
     # the bounded count's own limit too: the count plan is made for 1,001 rows at most

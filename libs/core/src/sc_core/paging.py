@@ -232,15 +232,18 @@ async def fetch_page(
     values = dict(bind or {})
     counted: Select[Any] | None
     if bind is not None and params.cursor is None:
-        page, counted = _derived(query, count)
-        values |= {"_page_limit": params.limit, "_page_offset": params.offset}
+        page, counted = _derived(query, count, params)
+        if params.offset:
+            values["_page_offset"] = params.offset
     else:
         page = query
         if params.cursor is not None:
             if keys is None:
                 raise offset_only()
             page = page.where(after_clause(keys, decode_cursor(params.cursor, keys)))
-        page = page.limit(params.limit).offset(params.offset)
+        page = page.limit(sql_number(params.limit))
+        if params.offset:
+            page = page.offset(params.offset)
         counted = count  # or counting ``query``'s rows, built only when a count is needed
     result = await session.execute(page, values) if values else await session.execute(page)
     items = list(result.all() if rows else result.scalars().all())
@@ -256,21 +259,60 @@ async def fetch_page(
     return items, PageTotal(min(total, COUNT_LIMIT), exact=total <= COUNT_LIMIT, next_cursor=cursor)
 
 
-_DERIVED: weakref.WeakKeyDictionary[Select[Any], tuple[Select[Any], Select[Any]]] = (
-    weakref.WeakKeyDictionary()
-)
+def sql_number(n: int) -> ColumnElement[int]:
+    """``n`` written into the statement (``LIMIT 20``), for a LIMIT or OFFSET.
+
+    Every engine sends LIMIT and OFFSET to PostgreSQL as numbers (``sc_core.db.engine.
+    literal_limits``, ADR 0073). An ``int`` limit is a "literal execute" parameter that
+    SQLAlchemy writes into the SQL text on **every** run (``_process_parameters_for_
+    postcompile``, a regular expression over the statement: ~7 % of the CPU of a served
+    page of work orders under load, ADR 0085). Written in, the number is part of the
+    statement's cache key instead: compiled once per (statement, number), nothing rendered
+    per run. Only for the few numbers a list uses (page sizes 1-100, the count's stop); an
+    offset other than 0 stays a parameter (any number: one compiled entry each would crowd
+    the cache)."""
+    return literal_column(str(int(n)), Integer)
 
 
-def _derived(query: Select[Any], count: Select[Any] | None) -> tuple[Select[Any], Select[Any]]:
-    """The page (limit and offset bound by name) and count statements of a kept query (its
-    own ``count`` when it has one: a kept query always comes with the same)."""
-    found = _DERIVED.get(query)
-    if found is None:
-        page = query.limit(bindparam("_page_limit", type_=Integer)).offset(
-            bindparam("_page_offset", type_=Integer)
-        )
-        found = _DERIVED[query] = (page, count if count is not None else count_query(query))
-    return found
+COUNT_STOP = sql_number(COUNT_LIMIT + 1)
+"""``.limit(COUNT_STOP)``: where a bounded count stops (:data:`COUNT_LIMIT` + 1 rows)."""
+
+
+class _Kept:
+    """The statements derived from one kept query: its pages by (limit, first page or
+    not), and its count."""
+
+    __slots__ = ("count", "pages", "query")
+
+    def __init__(self, query: Select[Any], count: Select[Any]) -> None:
+        self.query = query
+        self.count = count
+        self.pages: dict[tuple[int, bool], Select[Any]] = {}
+
+    def page(self, limit: int, first: bool) -> Select[Any]:
+        found = self.pages.get((limit, first))
+        if found is None:
+            found = self.query.limit(sql_number(limit))
+            if not first:
+                found = found.offset(bindparam("_page_offset", type_=Integer))
+            self.pages[(limit, first)] = found
+        return found
+
+
+_DERIVED: weakref.WeakKeyDictionary[Select[Any], _Kept] = weakref.WeakKeyDictionary()
+
+
+def _derived(
+    query: Select[Any], count: Select[Any] | None, params: PageParams
+) -> tuple[Select[Any], Select[Any]]:
+    """The page and count statements of a kept query (its own ``count`` when it has one:
+    a kept query always comes with the same): the page's limit written in
+    (:func:`sql_number`), its offset bound by name when it is not 0 (a first page has
+    none)."""
+    kept = _DERIVED.get(query)
+    if kept is None:
+        kept = _DERIVED[query] = _Kept(query, count if count is not None else count_query(query))
+    return kept.page(params.limit, not params.offset), kept.count
 
 
 LIKE_ESCAPE = "/"
@@ -298,7 +340,7 @@ def like_prefix(text: str) -> str:
 def count_query(query: Select[Any]) -> Select[Any]:
     """``count(*)`` of at most ``COUNT_LIMIT + 1`` rows of ``query``, selecting nothing
     but a constant when the query is not DISTINCT (the count needs no column)."""
-    inner = query.order_by(None).limit(COUNT_LIMIT + 1)
+    inner = query.order_by(None).limit(COUNT_STOP)
     if not inner._distinct and not inner._distinct_on:
         inner = inner.with_only_columns(literal_column("1"), maintain_column_froms=True)
     return select(func.count()).select_from(inner.subquery())

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, False_, Select, func, literal, select, uni
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import AsBoolean, ColumnClause
 
-from sc_core.paging import COUNT_LIMIT
+from sc_core.paging import COUNT_STOP
 
 
 def live(parts: Sequence[ColumnElement[bool]]) -> list[ColumnElement[bool]]:
@@ -37,7 +37,7 @@ def union_count(parts: Sequence[Select[Any]]) -> Select[Any]:
     stopped at ``COUNT_LIMIT + 1``."""
     if not parts:
         return select(literal(0))
-    limited = [p.limit(COUNT_LIMIT + 1) for p in parts]
+    limited = [p.limit(COUNT_STOP) for p in parts]
     ids = limited[0].subquery() if len(limited) == 1 else union(*limited).subquery()
     return select(func.count()).select_from(ids)
 

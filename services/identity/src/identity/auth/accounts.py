@@ -18,7 +18,7 @@ from identity.roles import COMMUNITY_ADMIN, PLATFORM_ONLY_ROLES
 from sc_core.auth import Principal
 from sc_core.db.uow import UnitOfWork
 from sc_core.errors import Conflict, Forbidden, NotFound
-from sc_core.paging import COUNT_LIMIT, like_prefix, starts_with
+from sc_core.paging import COUNT_STOP, like_prefix, starts_with
 from sc_core.privacy import get_cipher, mask_listed, mask_model
 
 
@@ -114,7 +114,7 @@ def _listed(platform: bool, searched: bool) -> tuple[Select[Any], Select[Any] | 
     )
     if searched:
         return query, None
-    counted = select(Grant.account_id).where(communities).distinct().limit(COUNT_LIMIT + 1)
+    counted = select(Grant.account_id).where(communities).distinct().limit(COUNT_STOP)
     return query, select(func.count()).select_from(counted.subquery())
 
 

@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 
 from sc_core.auth import Principal
-from sc_core.paging import COUNT_LIMIT
+from sc_core.paging import COUNT_STOP
 from work_orders.db.models import WorkOrder
 from work_orders.domain import states
 
@@ -110,7 +110,7 @@ def statement(shape: Shape, columns: tuple[Any, ...]) -> tuple[Select[Any], Sele
 
 def _bounded(*where: ColumnElement[bool]) -> ColumnElement[int]:
     rows: Select[Any] = select(literal_column("1")).select_from(WorkOrder).where(*where)
-    counted = select(func.count()).select_from(rows.limit(COUNT_LIMIT + 1).subquery())
+    counted = select(func.count()).select_from(rows.limit(COUNT_STOP).subquery())
     return counted.scalar_subquery()
 
 

@@ -56,8 +56,11 @@ def is_overdue(wo: Timed, now: datetime) -> bool:
 def overdue(
     status: str, response_due_at: datetime | None, resolution_due_at: datetime | None, now: datetime
 ) -> bool:
-    """Whether a deadline that runs in ``status`` has passed."""
-    return any(due < now for _, due in running(status, response_due_at, resolution_due_at))
+    """Whether a deadline that runs in ``status`` has passed (:func:`running`'s rule, asked
+    of each listed case: without building its list)."""
+    if response_due_at is not None and status in AWAITING_RESPONSE and response_due_at < now:
+        return True
+    return resolution_due_at is not None and status in OPEN and resolution_due_at < now
 
 
 def next_check(wo: Timed, reminder_before: timedelta, now: datetime) -> datetime | None:
