@@ -280,19 +280,19 @@ COUNT_STOP = sql_number(COUNT_LIMIT + 1)
 
 class _Kept:
     """The statements derived from one kept query: its pages by (limit, first page or
-    not), and its count."""
+    not), and its count. It holds no reference to the query itself, which keys it weakly
+    in :data:`_DERIVED`."""
 
-    __slots__ = ("count", "pages", "query")
+    __slots__ = ("count", "pages")
 
-    def __init__(self, query: Select[Any], count: Select[Any]) -> None:
-        self.query = query
+    def __init__(self, count: Select[Any]) -> None:
         self.count = count
         self.pages: dict[tuple[int, bool], Select[Any]] = {}
 
-    def page(self, limit: int, first: bool) -> Select[Any]:
+    def page(self, query: Select[Any], limit: int, first: bool) -> Select[Any]:
         found = self.pages.get((limit, first))
         if found is None:
-            found = self.query.limit(sql_number(limit))
+            found = query.limit(sql_number(limit))
             if not first:
                 found = found.offset(bindparam("_page_offset", type_=Integer))
             self.pages[(limit, first)] = found
@@ -311,8 +311,8 @@ def _derived(
     none)."""
     kept = _DERIVED.get(query)
     if kept is None:
-        kept = _DERIVED[query] = _Kept(query, count if count is not None else count_query(query))
-    return kept.page(params.limit, not params.offset), kept.count
+        kept = _DERIVED[query] = _Kept(count if count is not None else count_query(query))
+    return kept.page(query, params.limit, not params.offset), kept.count
 
 
 LIKE_ESCAPE = "/"
