@@ -232,9 +232,10 @@ class RevocationFeed:
                 await consumer.position(tp)
             self.following.set()
             backoff.reset()
-            # following: idle fetches wait for a follower's long poll (started with
-            # aiokafka's short one, so offsets_for_times above did not queue behind a
-            # parked fetch; ADR 0067, 0081)
+            # following: idle fetches wait for a follower's long poll (ADR 0067, 0081).
+            # It starts with aiokafka's short one: the offset lookups above no longer
+            # queue behind a fetch (ADR 0084), but the first fetch from the positions just
+            # set still waits for the one in flight to that broker to end
             set_fetch_wait(consumer, 1, FOLLOWER_LONG_POLL_MS)
             while True:
                 batch = await consumer.getmany(timeout_ms=POLL_TIMEOUT_MS, max_records=500)

@@ -35,8 +35,9 @@ every poll timeout). With ~45 consumers on one broker at aiokafka's defaults (50
   idle loop runs its checks (the stall watch, the lag gauge).
 
 :func:`set_fetch_wait` changes a running consumer's fetch bound (the revocation follower
-starts with the short one, so that ``offsets_for_times`` at start does not queue behind a
-parked fetch, and switches once it follows; the batch consumers' :mod:`fetch_bound`).
+starts with the short one, so that its first fetch from the positions it sets at start
+does not wait out a long one still in flight, and switches once it follows; the batch
+consumers' :mod:`fetch_bound`).
 """
 
 from __future__ import annotations
