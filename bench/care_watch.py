@@ -56,6 +56,7 @@ from sc_contracts.events import HouseholdChangedV1, Placement, TelemetryRecorded
 from sc_core.auth import Grant
 from sc_core.auth.testing import JWKSServer, LocalIssuer
 from sc_core.bus.cloudevents import CloudEvent
+from sc_core.bus.feeds import GROUP_SUFFIX
 from sc_core.privacy import configure_cipher
 from sc_devinfra.apache_kafka import KafkaCluster
 from sc_devinfra.postgres import EmbeddedPostgres, create_database
@@ -63,7 +64,10 @@ from sc_devinfra.postgres import EmbeddedPostgres, create_database
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 COMMUNITY = "BENCH-CARE"
 TZ = ZoneInfo("Asia/Shanghai")
-GROUP = "care.telemetry"  # care's consumer group (service name) and its consumer's name
+# care's telemetry batch consumer rides the service's shared group member (ADR 0083): its
+# offsets are committed by that group, not a "care.telemetry" group of its own (which this
+# bench waited for until its hour ran out after ADR 0083)
+GROUP = f"care.{GROUP_SUFFIX}"
 TELEMETRY = TelemetryRecordedV1.topic
 DRY = 100  # one home in DRY draws no water after 07:00: the scan's anomalies
 
