@@ -10,6 +10,7 @@ figure of the same community, period, index and method version.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict
 from datetime import datetime, time
 from typing import Any
@@ -60,28 +61,39 @@ async def answers_for(
 async def compute(
     uow: UnitOfWork, m: Method, community_id: str, period: Period
 ) -> list[IndexFigure]:
+    """The community's three indices of ``period``, stored. The reads await the database;
+    the scoring runs in a worker thread, so the requests the service answers meanwhile are
+    not held for it (a community's month is thousands of responses and KPI events)."""
     values = await kpi_queries.values(uow, "community", community_id, period)
+    codes = {code for index in INDICES for code in m.indices[index].kpis.items}
+    ids = await kpi_queries.inputs_of(
+        uow, [c for c in codes if values[c].stat.n], community_id, period
+    )
     out = []
     for index in INDICES:
-        spec = m.indices[index]
         responses = await answers_for(uow, community_id, index, period)
-        dims = score_dimensions(load_questionnaire(index).sections, responses)
-        kpis = {}
-        for code in spec.kpis.items:
-            v = values[code]
-            ids = await kpi_queries.inputs(uow, code, community_id, period) if v.stat.n else ()
-            kpis[code] = KpiInput(v.value, v.stat.n, ids)
-        figure = compute_index(
-            m,
-            index,
-            community_id,
-            period,
-            {d: s for (i, d), s in dims.items() if i == index},
-            kpis,
-        )
+        kpis = {
+            code: KpiInput(values[code].value, values[code].stat.n, ids.get(code, ()))
+            for code in m.indices[index].kpis.items
+        }
+        figure = await asyncio.to_thread(_figure, m, index, community_id, period, responses, kpis)
         await store(uow, figure)
         out.append(figure)
     return out
+
+
+def _figure(
+    m: Method,
+    index: str,
+    community_id: str,
+    period: Period,
+    responses: dict[str, dict[str, Any]],
+    kpis: dict[str, KpiInput],
+) -> IndexFigure:
+    dims = score_dimensions(load_questionnaire(index).sections, responses)
+    return compute_index(
+        m, index, community_id, period, {d: s for (i, d), s in dims.items() if i == index}, kpis
+    )
 
 
 async def store(uow: UnitOfWork, f: IndexFigure) -> None:

@@ -2,18 +2,25 @@
 events), the month-end sweep computes last month's indices of every community the service
 knows, once: a second run, a restart (a new sweep) and two replicas sweeping at the same
 moment compute nothing again; with each community's month goes one desensitised exchange
-record on evaluation.exchange.v1 (the outbox). The clock is injected; nothing sleeps."""
+record on evaluation.exchange.v1 (the outbox); and while the sweep scores a community, the
+service goes on answering (the scoring runs off the event loop). The clock is injected;
+nothing sleeps."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.sql import column, table
 
-from evaluation import kpi_store
+from evaluation import figures as figures_module
+from evaluation import kpi_queries, kpi_store
 from evaluation.config import Settings
 from evaluation.db.models import PLACES, IndexFigureRow, MonthEndRun
 from evaluation.domain.kpis import fact_of
@@ -122,5 +129,82 @@ async def test_month_end_computes_last_month_once(module_database_url: str) -> N
         rating = next(k for k in record["kpis"] if k["kpi"] == "wo.rating_mean")
         assert (rating["value"], rating["n"], rating["suppressed"]) == (None, None, True)
         assert "w1" not in json.dumps(record) and "H9" not in json.dumps(record)
+    finally:
+        await db.dispose()
+
+
+async def test_requests_are_answered_while_the_sweep_scores(
+    module_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sweep's two CPU-heavy steps (sifting the KPIs' event ids, scoring the responses
+    and the index) are held at a gate until a read has been answered on the service's event
+    loop. Run on the loop, as they were, a held step would hold the loop and the read with it:
+    the gate would give up after its bound and the sweep fail. (The list walk saw it: the
+    first sweep after a month computed ten large communities' indices and every request to
+    evaluation waited up to 1.2 s.)"""
+    settings = Settings(
+        environment="test",
+        database_url=module_database_url,
+        kafka_bootstrap_servers="127.0.0.1:1",
+        jwks_url="http://127.0.0.1:1/jwks",
+    )
+    await upgrade(MIGRATIONS, settings.database_url)
+    runtime, _ = build(settings)
+    db = runtime.db
+    loop_thread = threading.get_ident()  # this test runs on the service's event loop
+    held = {"sift": threading.Event(), "score": threading.Event()}
+    released = {"sift": threading.Event(), "score": threading.Event()}
+    on_loop: list[str] = []
+
+    def gated(name: str, step: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any) -> Any:
+            if threading.get_ident() == loop_thread:
+                on_loop.append(name)
+            held[name].set()
+            if not released[name].wait(60):
+                raise TimeoutError(f"{name}: nothing was answered while it was held")
+            return step(*args)
+
+        return run
+
+    monkeypatch.setattr(kpi_queries, "_sift", gated("sift", kpi_queries._sift))
+    monkeypatch.setattr(figures_module, "_figure", gated("score", figures_module._figure))
+    try:
+        async with db.uow() as uow:  # June: a work order resolved and rated
+            for i, event in enumerate(
+                [
+                    step("w6", "created", "submitted", at(3, 9, month=6)),
+                    step("w6", "resolve", "resolved", at(3, 12, month=6)),
+                    rated("w6", 4, at(4, 9, month=6)),
+                ]
+            ):
+                fact = fact_of(f"june{i}", event)
+                assert fact is not None
+                await kpi_store.apply_fact(uow, fact)
+            await uow.commit()
+
+        async def answered() -> int:  # a reader of the service, as a request would be
+            async with db.uow(read_only=True) as uow:
+                return int(await uow.session.scalar(select(func.count(MonthEndRun.period))))
+
+        sweep = asyncio.create_task(
+            MonthEnd(db, settings.index_method, clock=lambda: cst(2026, 7, 1, 2)).run()
+        )
+        for name in ("sift", "score"):
+            assert await asyncio.to_thread(held[name].wait, 60), f"{name} never ran"
+            assert not sweep.done()
+            await answered()  # answered while the step is held
+            released[name].set()
+        assert COMMUNITY in await sweep
+        assert on_loop == []
+        async with db.uow(read_only=True) as uow:
+            gain = await uow.session.scalar(
+                select(IndexFigureRow).where(
+                    IndexFigureRow.period == "2026-06", IndexFigureRow.index == "gain"
+                )
+            )
+        assert gain is not None
+        rating = next(x for x in gain.leaves if x["code"] == "wo.rating_mean")
+        assert rating["raw"] == 4 and rating["inputs"] == ["june2"]
     finally:
         await db.dispose()
