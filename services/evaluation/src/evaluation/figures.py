@@ -11,11 +11,11 @@ figure of the same community, period, index and method version.
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import asdict
 from datetime import datetime, time
-from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.dialects.postgresql import insert
 
 from evaluation import kpi_queries
@@ -43,10 +43,12 @@ def bounds(period: Period) -> tuple[datetime, datetime]:
 
 async def answers_for(
     uow: UnitOfWork, community_id: str, index: str, period: Period
-) -> dict[str, dict[str, Any]]:
+) -> list[tuple[int, str]]:
+    """The period's responses to the community's surveys of ``index``: each response's id
+    and its answers as JSON text (decoded with the scoring, off the event loop)."""
     start, end = bounds(period)
     rows = await uow.session.execute(
-        select(ResponseRow.id, ResponseRow.answers)
+        select(ResponseRow.id, cast(ResponseRow.answers, Text))
         .join(SurveyRow, SurveyRow.id == ResponseRow.survey_id)
         .where(
             SurveyRow.community_id == community_id,
@@ -55,7 +57,7 @@ async def answers_for(
             ResponseRow.submitted_at < end,
         )
     )
-    return {f"resp:{i}": a for i, a in rows.all()}
+    return [(i, a) for i, a in rows.tuples()]
 
 
 async def compute(
@@ -71,12 +73,12 @@ async def compute(
     )
     out = []
     for index in INDICES:
-        responses = await answers_for(uow, community_id, index, period)
+        answers = await answers_for(uow, community_id, index, period)
         kpis = {
             code: KpiInput(values[code].value, values[code].stat.n, ids.get(code, ()))
             for code in m.indices[index].kpis.items
         }
-        figure = await asyncio.to_thread(_figure, m, index, community_id, period, responses, kpis)
+        figure = await asyncio.to_thread(_figure, m, index, community_id, period, answers, kpis)
         await store(uow, figure)
         out.append(figure)
     return out
@@ -87,9 +89,10 @@ def _figure(
     index: str,
     community_id: str,
     period: Period,
-    responses: dict[str, dict[str, Any]],
+    answers: list[tuple[int, str]],
     kpis: dict[str, KpiInput],
 ) -> IndexFigure:
+    responses = {f"resp:{i}": json.loads(a) for i, a in answers}
     dims = score_dimensions(load_questionnaire(index).sections, responses)
     return compute_index(
         m, index, community_id, period, {d: s for (i, d), s in dims.items() if i == index}, kpis

@@ -4,10 +4,10 @@ ids behind a figure (traceability)."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Collection
-from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Text, cast, or_, select
 
 from evaluation.db.models import PLACES, KpiAggregate, KpiBucket
 from evaluation.domain.kpis import KPIS, KpiValue, Stat, value_of
@@ -69,15 +69,15 @@ async def inputs_of(
     uow: UnitOfWork, kpis: Collection[str], community_id: str, period: Period
 ) -> dict[str, tuple[str, ...]]:
     """The event ids behind a community's figures of several KPIs and one period, each
-    sorted: one read of the aggregates that name them, sifted in a worker thread. A month of
-    a large community is thousands of aggregates; read once per KPI and sifted on the event
-    loop, the month-end sweep held every request to the service for most of a second per
-    community (the list walk, session 26)."""
+    sorted: one read of the aggregates that name them, as text, decoded and sifted in a
+    worker thread. A month of a large community is thousands of aggregates; read once per
+    KPI, decoded and sifted on the event loop, the month-end sweep held every request to
+    the service for most of a second per community (the list walk, ADR 0087)."""
     wanted = frozenset(kpis)
     if not wanted:
         return {}
-    rows = await uow.session.scalars(
-        select(KpiAggregate.contributions).where(
+    texts = await uow.session.scalars(
+        select(cast(KpiAggregate.contributions, Text)).where(
             or_(
                 *(
                     KpiAggregate.contributions.contains([{"kpi": k, "community_id": community_id}])
@@ -86,15 +86,15 @@ async def inputs_of(
             )
         )
     )
-    return await asyncio.to_thread(_sift, list(rows), wanted, community_id, period)
+    return await asyncio.to_thread(_sift, list(texts), wanted, community_id, period)
 
 
 def _sift(
-    rows: list[list[dict[str, Any]]], kpis: frozenset[str], community_id: str, period: Period
+    texts: list[str], kpis: frozenset[str], community_id: str, period: Period
 ) -> dict[str, tuple[str, ...]]:
     ids: dict[str, set[str]] = {k: set() for k in kpis}
-    for contributions in rows:
-        for raw in contributions:
+    for text in texts:
+        for raw in json.loads(text):
             if raw.get("kpi") not in kpis or raw.get("community_id") != community_id:
                 continue
             c = contribution_from_json(raw)
