@@ -156,6 +156,7 @@ bench: bootstrap
 	$(UV) run python bench/alarm_scale.py
 	$(UV) run python bench/parking_gate.py
 	$(UV) run python bench/care_watch.py
+	$(UV) run python bench/evaluation_sweep.py
 	$(UV) run python bench/summary.py
 
 images:

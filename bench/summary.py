@@ -113,6 +113,19 @@ def rows(data: dict[str, Any]) -> list[tuple[str, str, str]]:
     out.extend(care_rows(data, raw))
     out.extend(mqtt_rows(data, raw))
     out.extend(api_rows(data))
+    sweep = _get(data, "evaluation_sweep")
+    if sweep and sweep.get("runs"):
+        settings = sweep.get("settings", {})
+        out.append(
+            (
+                f"evaluation's month-end sweep of one community "
+                f"({settings.get('aggregates', 0):,} aggregates, "
+                f"3 x {settings.get('responses_per_index', 0):,} responses)",
+                f"the event loop's longest wait {sweep['longest_wait_ms']} ms; sweep "
+                + ", ".join(f"{r['sweep_s']} s" for r in sweep["runs"]),
+                f"goal: under the list walk's p99 of {sweep.get('goal_ms', 50):g} ms",
+            )
+        )
     return out
 
 
