@@ -17,9 +17,12 @@ from httpx import ASGITransport, AsyncClient
 from pydantic import BaseModel
 
 from evaluation.config import Settings
-from evaluation.main import create_app
+from evaluation.main import MIGRATIONS, build, create_app
+from evaluation.usecases import UseCases
 from sc_core.auth.testing import LocalIssuer
 from sc_core.bus.cloudevents import CloudEvent
+from sc_core.db.migrate import upgrade
+from sc_core.service import Runtime
 from sc_devinfra.topics import create_topic
 
 
@@ -83,3 +86,17 @@ async def harness_of(
             yield Harness(app, client, issuer, s, producer)
     finally:
         await producer.stop()
+
+
+async def offline(database_url: str) -> tuple[Settings, Runtime, UseCases]:
+    """The service's composition on a migrated database and no broker: nothing is sent,
+    what it publishes stays in its outbox. The caller disposes of ``runtime.db``."""
+    settings = Settings(
+        environment="test",
+        database_url=database_url,
+        kafka_bootstrap_servers="127.0.0.1:1",
+        jwks_url="http://127.0.0.1:1/jwks",
+    )
+    await upgrade(MIGRATIONS, settings.database_url)
+    runtime, usecases = build(settings)
+    return settings, runtime, usecases

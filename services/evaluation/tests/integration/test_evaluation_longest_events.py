@@ -6,21 +6,13 @@ broker)."""
 
 from __future__ import annotations
 
-from evaluation.config import Settings
-from evaluation.main import MIGRATIONS, build
+from evaluation_harness import offline
+
 from sc_core.bus.testing import feed_longest
-from sc_core.db.migrate import upgrade
 
 
 async def test_every_consumer_takes_the_longest_valid_events(module_database_url: str) -> None:
-    settings = Settings(
-        environment="test",
-        database_url=module_database_url,
-        kafka_bootstrap_servers="127.0.0.1:1",
-        jwks_url="http://127.0.0.1:1/jwks",
-    )
-    await upgrade(MIGRATIONS, settings.database_url)
-    runtime, _ = build(settings)
+    _, runtime, _ = await offline(module_database_url)
     try:
         fed = await feed_longest(runtime)
     finally:

@@ -16,18 +16,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from evaluation_harness import offline
 from sqlalchemy import func, select
 from sqlalchemy.sql import column, table
 
 from evaluation import figures as figures_module
 from evaluation import kpi_queries, kpi_store
-from evaluation.config import Settings
 from evaluation.db.models import PLACES, IndexFigureRow, MonthEndRun
 from evaluation.domain.kpis import fact_of
-from evaluation.main import MIGRATIONS, build
 from evaluation.usecases.month_end import MonthEnd
 from evaluation_fixtures import COMMUNITY, CST, at, rated, step
-from sc_core.db.migrate import upgrade
 
 OTHER = "DEMO-002"  # known only from the place directory
 
@@ -37,14 +35,7 @@ def cst(year: int, month: int, day: int, hour: float) -> datetime:
 
 
 async def test_month_end_computes_last_month_once(module_database_url: str) -> None:
-    settings = Settings(
-        environment="test",
-        database_url=module_database_url,
-        kafka_bootstrap_servers="127.0.0.1:1",
-        jwks_url="http://127.0.0.1:1/jwks",
-    )
-    await upgrade(MIGRATIONS, settings.database_url)
-    runtime, usecases = build(settings)
+    settings, runtime, usecases = await offline(module_database_url)
     db = runtime.db
     try:
         async with db.uow() as uow:
@@ -142,14 +133,7 @@ async def test_requests_are_answered_while_the_sweep_scores(
     the gate would give up after its bound and the sweep fail. (The list walk saw it: the
     first sweep after a month computed ten large communities' indices and every request to
     evaluation waited up to 1.2 s.)"""
-    settings = Settings(
-        environment="test",
-        database_url=module_database_url,
-        kafka_bootstrap_servers="127.0.0.1:1",
-        jwks_url="http://127.0.0.1:1/jwks",
-    )
-    await upgrade(MIGRATIONS, settings.database_url)
-    runtime, _ = build(settings)
+    settings, runtime, _ = await offline(module_database_url)
     db = runtime.db
     loop_thread = threading.get_ident()  # this test runs on the service's event loop
     held = {"sift": threading.Event(), "score": threading.Event()}
